@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Debian packages the project needs: Chromium (browser tests), poppler (PDF checks), Java 17
+# (the optional Spark engine) and WeasyPrint's libraries and fonts. Installs only what is
+# missing, so it is quick on a machine that has them. Needs root (CI and developer machines are).
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian packages: ${need[*]} (run this script as root to install them)" >&2
+    exit 1
+  fi
+  echo "Installing Debian packages: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi

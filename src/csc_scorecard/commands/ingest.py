@@ -1,0 +1,45 @@
+"""`scorecard ingest`: load extracts into the store, all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from csc_scorecard.cli import app
+from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
+from csc_scorecard.ingest.run import IngestRefused, ingest as run_ingest
+from csc_scorecard.store import Store
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of extracts.")],
+    store: StoreOption = DEFAULT_STORE_PATH,
+    la_code: Annotated[
+        str | None,
+        typer.Option("--la", envvar="SCORECARD_LA", help="DfE LA code for formats that carry none (903, Annex A, templates)."),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Collection year (ending 31 March) when it cannot be inferred.")
+    ] = None,
+) -> None:
+    """Recognise each file's format and load it; a file that cannot be read stops the whole load."""
+    with Store(store) as db:
+        try:
+            result = run_ingest(db, paths, la_code=la_code, year=year)
+        except IngestRefused as refused:
+            typer.echo(f"Refused: nothing was loaded into {store}.", err=True)
+            for error in refused.errors:
+                typer.echo(f"  {error}", err=True)
+            raise typer.Exit(code=2) from None
+    for batch, load_id in zip(result.batches, result.load_ids, strict=True):
+        period = (
+            f"{batch.period_start:%d/%m/%Y}-{batch.period_end:%d/%m/%Y}" if batch.period_start else "-"
+        )
+        typer.echo(
+            f"load {load_id}: {batch.source_format} LA {batch.la_code or '-'} {period}: "
+            f"{batch.row_count:,} rows, {len(batch.issues):,} data-quality issues "
+            f"({len(batch.files)} files)"
+        )

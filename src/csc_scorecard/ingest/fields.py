@@ -1,0 +1,207 @@
+"""One engine that turns raw records from any format into canonical rows plus issues.
+
+Each format describes its tables in a YAML spec (`ingest/specs/<format>.yaml`): which source
+field feeds which canonical column, its type, its code list, and whether it is mandatory. The
+format's reader only has to produce raw records (dicts of source field -> cell); everything
+about values — blanks, dates, codes, duplicates — is handled here, once, for every format.
+
+Spec layout:
+
+    tables:
+      Episodes:                      # the source table (CSV file, XML element, Annex A sheet)
+        canonical: cla_episodes
+        columns:
+          CHILD: {to: child_id, required: true}
+          DECOM: {to: decom, type: date, required: true}
+          RNE:   {to: rne, codes: rne}
+          SEX:   {to: sex, codes: sex, map: {"1": M, "2": F}}
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import pyarrow as pa
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from csc_scorecard.ingest.batch import Issue
+from csc_scorecard.ingest.values import PARSERS, BadValue
+from csc_scorecard.model.codes import codes
+from csc_scorecard.model.schema import ARROW_TYPES, table
+
+ValueType = Literal["text", "date", "bool", "int", "float"]
+
+
+class FieldSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    to: str
+    type: ValueType = "text"
+    required: bool = False
+    codes: str | None = None  # name of a code list in model/codes/
+    map: dict[str, str] = Field(default_factory=dict)  # older or alternative codes -> canonical
+    upper: bool = False  # compare codes case-insensitively by upper-casing first
+
+
+class TableSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    canonical: str
+    columns: dict[str, FieldSpec]
+    description: str = ""
+    required_fields: list[str] | None = None  # fields that must be present as columns (default: required ones)
+
+    def must_have(self) -> list[str]:
+        if self.required_fields is not None:
+            return self.required_fields
+        return [src for src, f in self.columns.items() if f.required]
+
+
+class FormatSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    format: str
+    description: str = ""
+    tables: dict[str, TableSpec]
+
+
+@cache
+def load_spec(name: str) -> FormatSpec:
+    """The spec `ingest/specs/<name>.yaml`, validated strictly."""
+    text = resources.files("csc_scorecard.ingest").joinpath("specs", f"{name}.yaml").read_text()
+    spec = FormatSpec.model_validate(yaml.safe_load(text))
+    for tspec in spec.tables.values():
+        canonical = table(tspec.canonical)
+        for src, f in tspec.columns.items():
+            if f.to not in canonical.data_column_names and f.to != "la_code":
+                raise ValueError(f"{name}: {src} -> {f.to} is not a column of {tspec.canonical}")
+            if f.codes:
+                codes(f.codes)  # fail early on a misspelt code list
+    return spec
+
+
+@dataclass
+class Converted:
+    rows: pa.Table
+    issues: list[Issue]
+
+
+def convert(
+    records: Iterable[tuple[int, Mapping[str, Any]]],
+    spec: TableSpec,
+    *,
+    file: str,
+    sheet: str | None = None,
+    check_duplicates: bool = True,
+) -> Converted:
+    """Typed canonical rows and issues from (source_row, {source field: raw cell}) pairs.
+
+    Source field names are matched case-insensitively and ignoring surrounding space.
+    Values are never dropped: a bad value becomes NULL (or stays as text for codes) and the raw
+    text goes into an Issue.
+    """
+    canonical = table(spec.canonical)
+    by_name = {src.strip().lower(): (src, f) for src, f in spec.columns.items()}
+    out: dict[str, list[Any]] = {f.to: [] for f in spec.columns.values()}
+    out["source_row"] = []
+    issues: list[Issue] = []
+
+    for row_no, record in records:
+        child = None
+        values: dict[str, Any] = {}
+        for raw_key, raw in record.items():
+            match = by_name.get(str(raw_key).strip().lower())
+            if match is None:
+                continue
+            src, f = match
+            values[src] = raw
+        for src, f in spec.columns.items():
+            raw = values.get(src)
+            value, issue = _convert_one(raw, f)
+            if f.to == "child_id":
+                child = value
+            if issue is not None:
+                rule, message = issue
+                issues.append(
+                    Issue(
+                        rule=rule,
+                        message=f"{src}: {message}",
+                        table=spec.canonical,
+                        file=file,
+                        sheet=sheet,
+                        row=row_no,
+                        field=src,
+                        value=None if raw is None else str(raw),
+                    )
+                )
+            out[f.to].append(value)
+        out["source_row"].append(row_no)
+        if child is not None:
+            for i in range(len(issues) - 1, -1, -1):
+                if issues[i].row != row_no or issues[i].child_id is not None:
+                    break
+                issues[i] = _with_child(issues[i], child)
+
+    types = {c.name: ARROW_TYPES[c.type] for c in canonical.columns}
+    rows = pa.table({name: pa.array(vals, type=types[name]) for name, vals in out.items()})
+    if check_duplicates:
+        issues.extend(_duplicates(rows, canonical.key, spec.canonical, file, sheet))
+    return Converted(rows=rows, issues=issues)
+
+
+def _with_child(issue: Issue, child: str) -> Issue:
+    return Issue(**{**issue.__dict__, "child_id": child})
+
+
+def _convert_one(raw: Any, f: FieldSpec) -> tuple[Any, tuple[str, str] | None]:
+    try:
+        value = PARSERS[f.type](raw)
+    except BadValue as bad:
+        return None, (bad.rule, str(bad))
+    if value is None:
+        return None, (("missing_value", "mandatory value is blank") if f.required else None)
+    if f.type == "text" and (f.codes or f.map):
+        key = value.upper() if f.upper else value
+        value = f.map.get(key, key)
+        if f.codes and value not in codes(f.codes):
+            return value, ("unknown_code", f"{value!r} is not in code list {f.codes}")
+    return value, None
+
+
+def _duplicates(
+    rows: pa.Table, key: Iterable[str], name: str, file: str, sheet: str | None
+) -> list[Issue]:
+    key = [k for k in key if k in rows.column_names]
+    if not key or rows.num_rows == 0:
+        return []
+    cols = [rows.column(k).to_pylist() for k in key]
+    seen = Counter(zip(*cols, strict=True))
+    issues = []
+    source_rows = rows.column("source_row").to_pylist()
+    child_ids = rows.column("child_id").to_pylist() if "child_id" in rows.column_names else None
+    for i, k in enumerate(zip(*cols, strict=True)):
+        if seen[k] > 1:
+            issues.append(
+                Issue(
+                    rule="duplicate_key",
+                    message=f"{seen[k]} rows share the key {dict(zip(key, map(str, k), strict=True))}",
+                    table=name,
+                    file=file,
+                    sheet=sheet,
+                    row=source_rows[i],
+                    child_id=child_ids[i] if child_ids else None,
+                    field=",".join(key),
+                    value="|".join(map(str, k)),
+                    severity="warning",
+                )
+            )
+    return issues
+
+
+def missing_fields(header: Iterable[str], spec: TableSpec) -> list[str]:
+    """Mandatory source fields absent from a file's header (case- and space-insensitive)."""
+    present = {str(h).strip().lower().lstrip("\ufeff") for h in header}
+    return [f for f in spec.must_have() if f.lower() not in present]

@@ -1,0 +1,180 @@
+"""csc-scorecard's own CSV/XLSX templates, one file per canonical table (`specs/templates.yaml`).
+
+A template's headers are the canonical column names, so the field spec is derived from
+`tables.yaml` rather than written twice. A file is recognised by its name (`teams.csv`,
+`budget_lines_2022.xlsx`) or, failing that, by a header holding every key column of exactly one
+template table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import yaml
+
+from csc_scorecard.ingest.adapter import head
+from csc_scorecard.ingest.batch import FormatError, LoadBatch
+from csc_scorecard.ingest.fields import FieldSpec, TableSpec, convert, missing_fields
+from csc_scorecard.ingest.values import clean
+from csc_scorecard.model.schema import table
+
+TYPES = {"VARCHAR": "text", "DATE": "date", "INTEGER": "int", "DOUBLE": "float", "BOOLEAN": "bool"}
+SUFFIXES = {".csv", ".xlsx"}
+
+
+@cache
+def template_specs() -> dict[str, TableSpec]:
+    """The field spec of every template table, derived from tables.yaml."""
+    raw = yaml.safe_load(
+        resources.files("csc_scorecard.ingest").joinpath("specs", "templates.yaml").read_text()
+    )
+    specs = {}
+    for name, extra in raw["tables"].items():
+        t = table(name)
+        required = set(extra.get("required", t.key))
+        columns = {
+            c.name: FieldSpec(
+                to=c.name,
+                type=TYPES[c.type],
+                required=c.name in required,
+                codes=extra.get("codes", {}).get(c.name),
+            )
+            for c in t.data_columns
+        }
+        specs[name] = TableSpec(
+            canonical=name,
+            columns=columns,
+            description=t.description,
+            required_fields=extra.get("header"),
+        )
+    return specs
+
+
+def table_for(path: Path, header: list[str] | None = None) -> str | None:
+    """The template table a file holds, from its name or else its header."""
+    stem = re.sub(r"[_-]?\d{4}([_-]\d{2}){0,2}$", "", path.stem.lower())
+    if stem in template_specs():
+        return stem
+    if header is None:
+        return None
+    cols = {h.strip().lower() for h in header}
+    matches = [n for n, s in template_specs().items() if set(s.must_have()) <= cols]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]], str | None]:
+    """Header, (line number, record) pairs and sheet name of a CSV or the first XLSX sheet."""
+    if path.suffix.lower() == ".xlsx":
+        import fastexcel
+
+        try:
+            reader = fastexcel.read_excel(str(path))
+            sheet = reader.sheet_names[0]
+            data = reader.load_sheet(0, dtypes="string").to_arrow()
+        except Exception as err:  # fastexcel raises its own error types for corrupt files
+            raise FormatError(path, f"cannot be read as an Excel workbook ({err})") from None
+        header = [str(c) for c in data.column_names]
+        rows = [(i + 2, rec) for i, rec in enumerate(data.to_pylist()) if any(rec.values())]
+        return header, rows, sheet
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly everything
+        raise FormatError(path, "is not UTF-8 or Windows-1252 text")
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FormatError(path, "is empty (no header row)", line=1) from None
+    rows = []
+    for line_no, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header):
+            raise FormatError(path, f"has {len(cells)} cells but the header has {len(header)}", line=line_no)
+        rows.append((line_no, dict(zip(header, cells, strict=False))))
+    return header, rows, None
+
+
+class TemplateAdapter:
+    name = "template"
+    one_file_per_load = True
+
+    def sniff(self, path: Path) -> bool:
+        if path.suffix.lower() not in SUFFIXES:
+            return False
+        if table_for(path) is not None:
+            return True
+        if path.suffix.lower() == ".csv":
+            first = head(path).decode("utf-8-sig", errors="replace").splitlines()[:1]
+            return bool(first) and table_for(path, next(csv.reader(first))) is not None
+        return False
+
+    def read(self, paths: list[Path], *, la_code: str | None, year: int | None) -> list[LoadBatch]:
+        return [self._read_one(p, la_code) for p in paths]
+
+    def _read_one(self, path: Path, la_code: str | None) -> LoadBatch:
+        header, rows, sheet = _read_rows(path)
+        name = table_for(path, header)
+        if name is None:
+            raise FormatError(path, "does not match any csc-scorecard template", sheet=sheet)
+        spec = template_specs()[name]
+        if missing := missing_fields(header, spec):
+            raise FormatError(
+                path, f"template {name} needs columns {missing}", sheet=sheet, line=1, field=missing[0]
+            )
+        if la_code is None:
+            raise FormatError(path, "templates carry no authority code: pass --la CODE", sheet=sheet)
+        if name == "manual_values":
+            rows = [(n, _manual_value(rec)) for n, rec in rows]
+        converted = convert(rows, spec, file=str(path), sheet=sheet)
+        start, end = _date_range(converted.rows, table(name).key)
+        # A reload replaces the earlier load of the same span; with no dates in the key (teams,
+        # manual values) it replaces the earlier load of the same file name.
+        source = f"template:{name}" if start else f"template:{name}:{path.name}"
+        return LoadBatch(
+            source_format=source,
+            la_code=la_code,
+            period_start=start,
+            period_end=end,
+            files=[str(path)],
+            tables={name: converted.rows},
+            issues=converted.issues,
+        )
+
+
+def _manual_value(record: dict) -> dict:
+    """Keep the value as written; derive a number when it reads as one ("16.27%", "1,182")."""
+    lowered = {str(k).strip().lower(): v for k, v in record.items()}
+    text = clean(lowered.get("value"))
+    out = dict(record)
+    out.pop("value", None)
+    out.pop("Value", None)
+    out["value_text"] = text
+    number = re.fullmatch(r"[£]?\s*(-?[\d,]*\.?\d+)\s*%?", text or "")
+    out["value"] = number[1].replace(",", "") if number else None
+    return out
+
+
+def _date_range(rows: pa.Table, key: tuple[str, ...]) -> tuple[date | None, date | None]:
+    """The span of the key's date column: a later file for another span adds, not replaces."""
+    for k in key:
+        if k in rows.column_names and pa.types.is_date(rows.column(k).type) and rows.num_rows:
+            lo, hi = pc.min(rows.column(k)).as_py(), pc.max(rows.column(k)).as_py()
+            return lo, hi
+    return None, None
+
+
+ADAPTER = TemplateAdapter()

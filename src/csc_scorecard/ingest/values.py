@@ -1,0 +1,137 @@
+"""Parsing single raw values the way real extracts write them.
+
+Each parser returns the typed value, or raises `BadValue` with a rule name; the caller keeps the
+row and records the raw text as a data-quality issue. `None` means the cell was blank.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+BLANKS = {"", "null", "none", "nan", "n/a", "na"}
+TRUE = {"true", "1", "y", "yes", "t", "1.0"}
+FALSE = {"false", "0", "n", "no", "f", "0.0"}
+EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (it counts the fictional 29 Feb 1900)
+PLAUSIBLE_YEARS = (1900, 2100)
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?$")
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: [\d:.]+)?$")
+_SERIAL = re.compile(r"^\d{4,5}(?:\.0+)?$")
+
+
+class BadValue(ValueError):
+    def __init__(self, rule: str, message: str) -> None:
+        self.rule = rule
+        super().__init__(message)
+
+
+def clean(raw: object) -> str | None:
+    """Text of a cell with surrounding space removed; None for a blank cell."""
+    if raw is None:
+        return None
+    if isinstance(raw, float) and raw != raw:  # NaN from spreadsheet readers
+        return None
+    text = str(raw).strip().lstrip("\ufeff")
+    return None if text.lower() in BLANKS else text
+
+
+def parse_date(raw: object) -> date | None:
+    """DD/MM/YYYY (903, Annex A), YYYY-MM-DD (CIN XML), Excel serials and date objects.
+
+    >>> parse_date("05/04/2022"), parse_date("2022-04-05"), parse_date("44656")
+    (datetime.date(2022, 4, 5), datetime.date(2022, 4, 5), datetime.date(2022, 4, 5))
+    """
+    if isinstance(raw, datetime):
+        return _plausible(raw.date())
+    if isinstance(raw, date):
+        return _plausible(raw)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return _from_serial(float(raw))
+    text = clean(raw)
+    if text is None:
+        return None
+    if m := _DMY.match(text):
+        return _plausible(_real_date(text, int(m[3]), int(m[2]), int(m[1])))
+    if m := _ISO.match(text):
+        return _plausible(_real_date(text, int(m[1]), int(m[2]), int(m[3])))
+    if _SERIAL.match(text):
+        return _from_serial(float(text))
+    raise BadValue("invalid_date", f"{text!r} is not a date (expected DD/MM/YYYY or YYYY-MM-DD)")
+
+
+def _real_date(text: str, year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise BadValue("invalid_date", f"{text!r} is not a real calendar date") from None
+
+
+def _from_serial(serial: float) -> date:
+    if not 1 <= serial < 80000:
+        raise BadValue("invalid_date", f"{serial!r} is not an Excel date serial")
+    return _plausible(EXCEL_EPOCH + timedelta(days=int(serial)))
+
+
+def _plausible(d: date) -> date:
+    if not PLAUSIBLE_YEARS[0] <= d.year <= PLAUSIBLE_YEARS[1]:
+        raise BadValue("implausible_date", f"{d.isoformat()} is outside {PLAUSIBLE_YEARS}")
+    return d
+
+
+def parse_bool(raw: object) -> bool | None:
+    """true/false, 1/0, Y/N, yes/no in any case.
+
+    >>> parse_bool("TRUE"), parse_bool("0"), parse_bool(" ")
+    (True, False, None)
+    """
+    if isinstance(raw, bool):
+        return raw
+    text = clean(raw)
+    if text is None:
+        return None
+    low = text.lower()
+    if low in TRUE:
+        return True
+    if low in FALSE:
+        return False
+    raise BadValue("invalid_boolean", f"{text!r} is not a yes/no value")
+
+
+def parse_int(raw: object) -> int | None:
+    text = clean(raw)
+    if text is None:
+        return None
+    try:
+        number = float(text.replace(",", ""))
+    except ValueError:
+        raise BadValue("invalid_number", f"{text!r} is not a whole number") from None
+    if number != int(number):
+        raise BadValue("invalid_number", f"{text!r} is not a whole number")
+    return int(number)
+
+
+def parse_float(raw: object) -> float | None:
+    text = clean(raw)
+    if text is None:
+        return None
+    try:
+        return float(text.replace(",", "").replace("£", ""))
+    except ValueError:
+        raise BadValue("invalid_number", f"{text!r} is not a number") from None
+
+
+def parse_text(raw: object) -> str | None:
+    """Trimmed text; whole-number floats from spreadsheets lose their '.0' (codes like 6, 10)."""
+    if isinstance(raw, float) and raw == int(raw):
+        return str(int(raw))
+    return clean(raw)
+
+
+PARSERS = {
+    "text": parse_text,
+    "date": parse_date,
+    "bool": parse_bool,
+    "int": parse_int,
+    "float": parse_float,
+}

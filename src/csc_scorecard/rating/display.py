@@ -1,0 +1,48 @@
+"""Figures written the way the seed report prints them: "90% (75%)", "426 (460)", "124 per 100,000"."""
+
+from __future__ import annotations
+
+from csc_scorecard.rating.vocabulary import Band, Unit
+
+_SUFFIX = {Unit.PERCENT: "%", Unit.RATE_PER_10000: " per 10,000", Unit.RATE_PER_100000: " per 100,000"}
+
+
+def format_number(number: float) -> str:
+    """Thousands separators, at most two decimals, no trailing zeros.
+
+    >>> format_number(1182), format_number(19.4), format_number(90.0), format_number(62.666)
+    ('1,182', '19.4', '90', '62.67')
+    """
+    text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def format_value(value: float | Band | None, unit: Unit) -> str:
+    """A value or band in its unit; blank when there is none.
+
+    >>> format_value(90, Unit.PERCENT), format_value(124, Unit.RATE_PER_100000)
+    ('90%', '124 per 100,000')
+    >>> format_value(Band(low=10, high=20), Unit.PERCENT), format_value(426, Unit.DAYS)
+    ('10-20%', '426')
+    """
+    if value is None:
+        return ""
+    prefix = "£" if unit is Unit.GBP else ""
+    suffix = _SUFFIX.get(unit, "")
+    if isinstance(value, Band):
+        return f"{prefix}{format_number(value.low)}-{format_number(value.high)}{suffix}"
+    return f"{prefix}{format_number(value)}{suffix}"
+
+
+def format_target(target: float | Band | None, tolerance: float | Band | None, unit: Unit) -> str:
+    """Target with the tolerance in brackets, as in the seed's "Target" column.
+
+    >>> format_target(90, 75, Unit.PERCENT), format_target(426, 460, Unit.DAYS)
+    ('90% (75%)', '426 (460)')
+    >>> format_target(60, None, Unit.PERCENT)
+    '60%'
+    """
+    text = format_value(target, unit)
+    if tolerance is not None:
+        text += f" ({format_value(tolerance, unit)})"
+    return text

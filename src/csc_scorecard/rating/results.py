@@ -1,0 +1,94 @@
+"""What rating a framework produces: per item, per group and overall. Serialises to JSON as is."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from csc_scorecard.rating.summary import Summary
+from csc_scorecard.rating.vocabulary import Band, Direction, Polarity, Rag, Status, Unit
+
+_FROZEN = ConfigDict(extra="forbid", frozen=True)
+
+
+class Comparison(BaseModel):
+    """Direction of travel against one earlier period."""
+
+    model_config = _FROZEN
+
+    period: str
+    raw: str | None = None  # the earlier value as written, if any
+    value: float | None = None
+    change: float | None = None  # current minus earlier, in the item's unit (exact values only)
+    direction: Direction | None = None
+    reason: str | None = None  # why there is no direction
+    small_number_warning: bool = False  # a numerator or denominator in either period is small
+
+
+class ItemResult(BaseModel):
+    model_config = _FROZEN
+
+    id: str
+    title: str
+    measure: str | None
+    unit: Unit
+    polarity: Polarity
+    target: float | Band | None
+    tolerance: float | Band | None
+    target_display: str  # "90% (75%)"
+    comparator: float | None
+    comparator_label: str | None
+    period: str
+    status: Status
+    rag: Rag | None
+    reason: str | None  # why not available / not reportable
+    raw: str  # the value as written ("" when there is none)
+    value: float | None  # the exact value rated (after ``decimals`` rounding)
+    qualifier: Literal["<", ">"] | None = None  # value known only as a bound ("<1%")
+    bound: float | None = None
+    display: str  # the value in its unit, or the raw text when it is not a number
+    numerator: float | None = None
+    denominator: float | None = None
+    small_number_warning: bool = False
+    commentary: str | None = None
+    vs_previous: Comparison
+    vs_year_earlier: Comparison
+
+
+class GroupResult(BaseModel):
+    model_config = _FROZEN
+
+    id: str
+    title: str
+    summary: Summary
+    items: list[ItemResult]
+
+
+class FrameworkResult(BaseModel):
+    model_config = _FROZEN
+
+    framework: str
+    authority: str
+    la_code: str | None
+    period: str  # "2022-Q1"
+    period_label: str  # "Q1 2022/23"
+    previous_period: str
+    year_earlier_period: str
+    small_number_threshold: float
+    summary: Summary  # all groups together
+    groups: list[GroupResult]
+    unmatched_measures: list[str]  # values-file measures that name no item (typos show here)
+
+    def group(self, key: str) -> GroupResult:
+        for group in self.groups:
+            if group.id == key:
+                return group
+        raise KeyError(key)
+
+    def item(self, key: str) -> ItemResult:
+        for group in self.groups:
+            for item in group.items:
+                if item.id == key:
+                    return item
+        raise KeyError(key)

@@ -1,0 +1,240 @@
+"""The canonical store: one DuckDB file holding every authority's canonical and reference tables.
+
+Loads are all-or-nothing: `Store.load` writes every batch in one transaction, so a failure
+leaves the file exactly as it was. Within a load, rows replace what they cover:
+1. a reload of the same source format, authority and period removes that earlier load's rows;
+2. a row whose natural key (tables.yaml `key`) matches a row from another load replaces it,
+   keeping the older values of columns the new source does not supply (two annual 903 returns
+   both carry an episode open across 31 March; AD1 and Annex A list 10 describe one adoption).
+Duplicate keys *within* one load are all kept: they are data-quality issues, not format errors.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from csc_scorecard.ingest.batch import Issue, LoadBatch
+from csc_scorecard.model.schema import ARROW_TYPES, Table, table, tables
+
+DEFAULT_STORE = "scorecard.duckdb"
+
+SYSTEM_DDL = (
+    """CREATE TABLE IF NOT EXISTS loads (
+  load_id INTEGER PRIMARY KEY,
+  la_code VARCHAR,
+  source_format VARCHAR,
+  period_start DATE,
+  period_end DATE,
+  files VARCHAR,
+  loaded_at TIMESTAMP,
+  row_count BIGINT,
+  issue_count BIGINT
+)""",
+    """CREATE TABLE IF NOT EXISTS dq_issues (
+  load_id INTEGER,
+  la_code VARCHAR,
+  rule VARCHAR,
+  severity VARCHAR,
+  table_name VARCHAR,
+  file VARCHAR,
+  sheet VARCHAR,
+  "row" INTEGER,
+  child_id VARCHAR,
+  field VARCHAR,
+  value VARCHAR,
+  message VARCHAR
+)""",
+)
+
+ISSUE_SCHEMA = pa.schema(
+    [
+        ("load_id", pa.int32()),
+        ("la_code", pa.string()),
+        ("rule", pa.string()),
+        ("severity", pa.string()),
+        ("table_name", pa.string()),
+        ("file", pa.string()),
+        ("sheet", pa.string()),
+        ("row", pa.int32()),
+        ("child_id", pa.string()),
+        ("field", pa.string()),
+        ("value", pa.string()),
+        ("message", pa.string()),
+    ]
+)
+
+
+def default_store_path() -> Path:
+    """`SCORECARD_STORE` if set, else ./scorecard.duckdb."""
+    return Path(os.environ.get("SCORECARD_STORE", DEFAULT_STORE))
+
+
+class Store:
+    """A DuckDB file with the canonical schema. Use as a context manager or call `close()`."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else default_store_path()
+        if read_only and not self.path.exists():
+            raise FileNotFoundError(f"no store at {self.path}; run `scorecard ingest` first")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        if not read_only:
+            self._create_schema()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def _create_schema(self) -> None:
+        for ddl in SYSTEM_DDL:
+            self.con.execute(ddl)
+        for t in tables().values():
+            self.con.execute(t.ddl())
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def load(self, batches: Sequence[LoadBatch]) -> list[int]:
+        """Write the batches in one transaction; return their load ids."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            ids = [self._load_one(b) for b in batches]
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return ids
+
+    def _load_one(self, batch: LoadBatch) -> int:
+        load_id = self.con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
+        self._forget_earlier_load(batch)
+        for name, rows in batch.tables.items():
+            self._merge(table(name), rows, batch.la_code, load_id)
+        self._insert_issues(batch.issues, batch.la_code, load_id)
+        self.con.execute(
+            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                load_id,
+                batch.la_code,
+                batch.source_format,
+                batch.period_start,
+                batch.period_end,
+                "; ".join(batch.files),
+                datetime.now(),
+                batch.row_count,
+                len(batch.issues),
+            ],
+        )
+        return load_id
+
+    def _forget_earlier_load(self, batch: LoadBatch) -> None:
+        earlier = [
+            r[0]
+            for r in self.con.execute(
+                """SELECT load_id FROM loads WHERE source_format = ?
+                   AND la_code IS NOT DISTINCT FROM ? AND period_start IS NOT DISTINCT FROM ?
+                   AND period_end IS NOT DISTINCT FROM ?""",
+                [batch.source_format, batch.la_code, batch.period_start, batch.period_end],
+            ).fetchall()
+        ]
+        if not earlier:
+            return
+        marks = ",".join("?" * len(earlier))
+        for t in tables().values():
+            self.con.execute(f'DELETE FROM "{t.name}" WHERE load_id IN ({marks})', earlier)
+        self.con.execute(f"DELETE FROM dq_issues WHERE load_id IN ({marks})", earlier)
+        self.con.execute(f"DELETE FROM loads WHERE load_id IN ({marks})", earlier)
+
+    def _merge(self, t: Table, rows: pa.Table, la_code: str | None, load_id: int) -> None:
+        rows = _conform(t, rows, la_code)
+        supplied = set(rows.column_names)
+        self.con.register("_incoming", rows)
+        try:
+            key_match = " AND ".join(f'n."{k}" IS NOT DISTINCT FROM o."{k}"' for k in t.full_key)
+            partition = ", ".join(f'"{k}"' for k in t.full_key)
+            select = ", ".join(
+                f'CAST({load_id} AS INTEGER) AS "load_id"'
+                if c == "load_id"
+                else (f'n."{c}"' if c in supplied else f'o."{c}"')
+                for c in t.column_names
+            )
+            self.con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE _merged AS
+                SELECT {select} FROM _incoming n LEFT JOIN (
+                    SELECT * FROM "{t.name}"
+                    QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY load_id DESC) = 1
+                ) o ON {key_match}"""
+            )
+            self.con.execute(
+                f'DELETE FROM "{t.name}" o WHERE EXISTS (SELECT 1 FROM _incoming n WHERE {key_match})'
+            )
+            self.con.execute(f'INSERT INTO "{t.name}" BY NAME SELECT * FROM _merged')
+        finally:
+            self.con.unregister("_incoming")
+            self.con.execute("DROP TABLE IF EXISTS _merged")
+
+    def _insert_issues(self, issues: Iterable[Issue], la_code: str | None, load_id: int) -> None:
+        records = [
+            {
+                "load_id": load_id,
+                "la_code": la_code,
+                "table_name": i.table,
+                **{k: v for k, v in asdict(i).items() if k != "table"},
+            }
+            for i in issues
+        ]
+        if not records:
+            return
+        arrow = pa.Table.from_pylist(records, schema=ISSUE_SCHEMA)
+        self.con.register("_issues", arrow)
+        try:
+            self.con.execute("INSERT INTO dq_issues BY NAME SELECT * FROM _issues")
+        finally:
+            self.con.unregister("_issues")
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def read(self, name: str, la_code: str | None = None) -> pa.Table:
+        """A canonical table (optionally one authority's rows) as Arrow, lineage included."""
+        t = table(name)
+        where = " WHERE la_code = ?" if (la_code and t.la_scoped) else ""
+        params = [la_code] if where else []
+        order = ", ".join(f'"{k}"' for k in t.full_key)
+        return self.con.execute(f'SELECT * FROM "{name}"{where} ORDER BY {order}', params).to_arrow_table()
+
+    def authorities(self) -> list[str]:
+        rows = self.con.execute(
+            "SELECT DISTINCT la_code FROM loads WHERE la_code IS NOT NULL ORDER BY 1"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+
+def _conform(t: Table, rows: pa.Table, la_code: str | None) -> pa.Table:
+    """Check the adapter's columns against the canonical table and cast them to its types."""
+    known = {c.name: c for c in t.columns}
+    extra = [c for c in rows.column_names if c not in known or c == "load_id"]
+    if extra:
+        raise ValueError(f"{t.name}: columns {extra} are not canonical columns")
+    if t.la_scoped and "la_code" not in rows.column_names:
+        if la_code is None:
+            raise ValueError(f"{t.name}: no la_code for an authority-scoped table")
+        rows = rows.append_column("la_code", pa.array([la_code] * rows.num_rows, pa.string()))
+    if "source_row" not in rows.column_names:
+        rows = rows.append_column("source_row", pa.nulls(rows.num_rows, pa.int32()))
+    missing_key = [k for k in t.full_key if k not in rows.column_names]
+    if missing_key:
+        raise ValueError(f"{t.name}: key columns {missing_key} missing")
+    return pa.table(
+        {c: rows.column(c).cast(ARROW_TYPES[known[c].type]) for c in rows.column_names}
+    )
