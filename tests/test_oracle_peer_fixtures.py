@@ -211,9 +211,15 @@ def test_903_xml_return_with_the_previous_years_rules(d2i_903, tmp_path):
 
 
 @pytest.mark.oracle
-def test_903_no_failing_rule_gives_an_empty_list(d2i_903):
+def test_903_no_failing_rule_gives_an_empty_list(d2i_903, tmp_path):
     # The package's own report (create_issue_df) raises "No objects to concatenate" here.
-    assert validate_903([d2i_903 / "DoLo.csv"], "2023/24") == []
+    # A blank file (as some exporters write for an empty AD1 table) is left out, not refused.
+    blank = tmp_path / "ad1.csv"
+    blank.write_text("\n")
+    report = report_903([d2i_903 / "DoLo.csv", blank], "2023/24")
+    assert report["failures"] == [] and report["crashed"] == []
+    assert report["tables"] == {"DoLo": 1}
+    assert report["ignored_files"] == [str(blank)]
 
 
 @pytest.mark.oracle
@@ -227,6 +233,9 @@ def test_903_refuses_ambiguous_input_naming_the_file(d2i_903, tmp_path):
     short.write_text("CHILD,DOB,MISSING,MIS_START\n1,01/01/2010,M,01/01/2023\n")
     with pytest.raises(OracleInputError, match=r"missing_spells\.csv.*nearest is Missing.*MIS_END"):
         validate_903([d2i_903 / "header.csv", short], "2024")
+    # The package's rulesets start at 2022-23.
+    with pytest.raises(OracleInputError, match="unknown 903 ruleset 'lac2021_22'"):
+        validate_903([d2i_903 / "header.csv"], "2021/22")
 
 
 # ---------------------------------------------------------------------------------------------

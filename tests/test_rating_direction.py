@@ -18,20 +18,26 @@ from csc_scorecard.rating import (
 
 HIGHER, LOWER, BAND = Polarity.HIGHER_BETTER, Polarity.LOWER_BETTER, Polarity.WITHIN_BAND
 numbers = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
-OPPOSITE = {Direction.IMPROVING: Direction.WORSENING, Direction.WORSENING: Direction.IMPROVING,
-            Direction.UNCHANGED: Direction.UNCHANGED}
+OPPOSITE = {
+    Direction.IMPROVING: Direction.WORSENING,
+    Direction.WORSENING: Direction.IMPROVING,
+    Direction.UNCHANGED: Direction.UNCHANGED,
+}
 
 
-@pytest.mark.parametrize(("current", "previous", "polarity", "expected"), [
-    (90, 85, HIGHER, Direction.IMPROVING),  # C01, Q4 85% -> Q1 90%
-    (97, 99, HIGHER, Direction.WORSENING),  # C02
-    (19.4, 16, LOWER, Direction.WORSENING),  # P01 re-referrals rose
-    (9.1, 10, LOWER, Direction.IMPROVING),  # P22 agency staff fell
-    (93, 93, HIGHER, Direction.UNCHANGED),  # P18
-    (18, 24, BAND, Direction.IMPROVING),  # moved into the band
-    (8, 12, BAND, Direction.WORSENING),  # moved out of the band
-    (12, 18, BAND, Direction.UNCHANGED),  # inside the band both times
-])
+@pytest.mark.parametrize(
+    ("current", "previous", "polarity", "expected"),
+    [
+        (90, 85, HIGHER, Direction.IMPROVING),  # C01, Q4 85% -> Q1 90%
+        (97, 99, HIGHER, Direction.WORSENING),  # C02
+        (19.4, 16, LOWER, Direction.WORSENING),  # P01 re-referrals rose
+        (9.1, 10, LOWER, Direction.IMPROVING),  # P22 agency staff fell
+        (93, 93, HIGHER, Direction.UNCHANGED),  # P18
+        (18, 24, BAND, Direction.IMPROVING),  # moved into the band
+        (8, 12, BAND, Direction.WORSENING),  # moved out of the band
+        (12, 18, BAND, Direction.UNCHANGED),  # inside the band both times
+    ],
+)
 def test_direction_examples(current, previous, polarity, expected):
     assert direction(current, previous, polarity, band=Band(low=10, high=20)) is expected
 

@@ -8,29 +8,36 @@ from hypothesis import strategies as st
 
 from csc_scorecard.rating import Band, Polarity, Rag, check_thresholds, rate, rate_range
 
-HIGHER, LOWER, BAND, INFO = (Polarity.HIGHER_BETTER, Polarity.LOWER_BETTER,
-                             Polarity.WITHIN_BAND, Polarity.INFORMATION)
+HIGHER, LOWER, BAND, INFO = (
+    Polarity.HIGHER_BETTER,
+    Polarity.LOWER_BETTER,
+    Polarity.WITHIN_BAND,
+    Polarity.INFORMATION,
+)
 numbers = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 gaps = st.floats(min_value=0, max_value=1e4, allow_nan=False)
 
 
-@pytest.mark.parametrize(("value", "target", "tolerance", "polarity", "expected"), [
-    (90, 90, 75, HIGHER, Rag.GREEN),  # at target is green (C01 in Q1)
-    (85, 90, 75, HIGHER, Rag.AMBER),  # between target and tolerance (C01 in Q4)
-    (80, 95, 80, HIGHER, Rag.AMBER),  # the tolerance itself is amber (C07 in Q4)
-    (78, 95, 80, HIGHER, Rag.RED),  # beyond tolerance (C07 in Q1)
-    (62.7, 90, None, HIGHER, Rag.RED),  # no tolerance: red (C11)
-    (96, 95, None, HIGHER, Rag.GREEN),  # no tolerance: green (P21)
-    (19.4, 22, 28, LOWER, Rag.GREEN),  # P01
-    (9.1, 8, 12, LOWER, Rag.AMBER),  # P22
-    (463, 426, 460, LOWER, Rag.RED),  # P14 in Q4: 463 days is beyond 460
-    (121, 121, 200, LOWER, Rag.GREEN),  # P15 in Q4: at target
-    (15, Band(low=10, high=20), Band(low=5, high=25), BAND, Rag.GREEN),
-    (22, Band(low=10, high=20), Band(low=5, high=25), BAND, Rag.AMBER),
-    (5, Band(low=10, high=20), Band(low=5, high=25), BAND, Rag.AMBER),
-    (26, Band(low=10, high=20), Band(low=5, high=25), BAND, Rag.RED),
-    (21, Band(low=10, high=20), None, BAND, Rag.RED),
-])
+@pytest.mark.parametrize(
+    ("value", "target", "tolerance", "polarity", "expected"),
+    [
+        (90, 90, 75, HIGHER, Rag.GREEN),  # at target is green (C01 in Q1)
+        (85, 90, 75, HIGHER, Rag.AMBER),  # between target and tolerance (C01 in Q4)
+        (80, 95, 80, HIGHER, Rag.AMBER),  # the tolerance itself is amber (C07 in Q4)
+        (78, 95, 80, HIGHER, Rag.RED),  # beyond tolerance (C07 in Q1)
+        (62.7, 90, None, HIGHER, Rag.RED),  # no tolerance: red (C11)
+        (96, 95, None, HIGHER, Rag.GREEN),  # no tolerance: green (P21)
+        (19.4, 22, 28, LOWER, Rag.GREEN),  # P01
+        (9.1, 8, 12, LOWER, Rag.AMBER),  # P22
+        (463, 426, 460, LOWER, Rag.RED),  # P14 in Q4: 463 days is beyond 460
+        (121, 121, 200, LOWER, Rag.GREEN),  # P15 in Q4: at target
+        (15, Band(low=10, high=20), Band(low=5, high=25), BAND, Rag.GREEN),
+        (22, Band(low=10, high=20), Band(low=5, high=25), BAND, Rag.AMBER),
+        (5, Band(low=10, high=20), Band(low=5, high=25), BAND, Rag.AMBER),
+        (26, Band(low=10, high=20), Band(low=5, high=25), BAND, Rag.RED),
+        (21, Band(low=10, high=20), None, BAND, Rag.RED),
+    ],
+)
 def test_rate_follows_the_seed_rule(value, target, tolerance, polarity, expected):
     assert rate(value, target, tolerance, polarity) is expected
 
@@ -40,15 +47,18 @@ def test_information_items_are_never_rated():
     assert rate_range(0, 10, None, None, INFO) is None
 
 
-@pytest.mark.parametrize(("target", "tolerance", "polarity", "message"), [
-    (90, 95, HIGHER, "must not be above the target"),
-    (9, 5, LOWER, "must not be below the target"),
-    (None, None, HIGHER, "needs a single number"),
-    (Band(low=1, high=2), None, HIGHER, "needs a single number"),
-    (10, None, BAND, "needs a target band"),
-    (Band(low=10, high=20), Band(low=12, high=25), BAND, "containing the target"),
-    (50, None, INFO, "no target or tolerance"),
-])
+@pytest.mark.parametrize(
+    ("target", "tolerance", "polarity", "message"),
+    [
+        (90, 95, HIGHER, "must not be above the target"),
+        (9, 5, LOWER, "must not be below the target"),
+        (None, None, HIGHER, "needs a single number"),
+        (Band(low=1, high=2), None, HIGHER, "needs a single number"),
+        (10, None, BAND, "needs a target band"),
+        (Band(low=10, high=20), Band(low=12, high=25), BAND, "containing the target"),
+        (50, None, INFO, "no target or tolerance"),
+    ],
+)
 def test_inconsistent_thresholds_are_refused(target, tolerance, polarity, message):
     with pytest.raises(ValueError, match=message):
         check_thresholds(target, tolerance, polarity)
@@ -64,12 +74,17 @@ def test_nan_is_refused():
 @st.composite
 def thresholds(draw, polarity):
     target = draw(numbers)
-    tolerance = draw(st.none() | gaps.map(lambda g: target - g if polarity is HIGHER else target + g))
+    tolerance = draw(
+        st.none() | gaps.map(lambda g: target - g if polarity is HIGHER else target + g)
+    )
     return target, tolerance
 
 
-@given(st.sampled_from([HIGHER, LOWER]).flatmap(
-    lambda p: st.tuples(st.just(p), thresholds(p), numbers, numbers)))
+@given(
+    st.sampled_from([HIGHER, LOWER]).flatmap(
+        lambda p: st.tuples(st.just(p), thresholds(p), numbers, numbers)
+    )
+)
 def test_rating_is_monotone_in_the_value(case):
     polarity, (target, tolerance), a, b = case
     low, high = sorted((a, b))
@@ -104,8 +119,10 @@ def test_no_tolerance_means_green_or_red(polarity, target, value):
 def bands(draw):
     low = draw(numbers)
     target = Band(low=low, high=low + draw(gaps))
-    tolerance = draw(st.none() | st.tuples(gaps, gaps).map(
-        lambda g: Band(low=target.low - g[0], high=target.high + g[1])))
+    tolerance = draw(
+        st.none()
+        | st.tuples(gaps, gaps).map(lambda g: Band(low=target.low - g[0], high=target.high + g[1]))
+    )
     return target, tolerance
 
 
@@ -119,9 +136,14 @@ def test_band_rating_gets_no_better_further_from_the_band(limits, a, b):
     assert (rate(a, target, tolerance, BAND) is Rag.GREEN) == target.contains(a)
 
 
-@given(st.sampled_from([HIGHER, LOWER, BAND]).flatmap(
-    lambda p: st.tuples(st.just(p), bands() if p is BAND else thresholds(p))),
-    numbers, numbers, st.lists(st.floats(0, 1), min_size=1, max_size=8))
+@given(
+    st.sampled_from([HIGHER, LOWER, BAND]).flatmap(
+        lambda p: st.tuples(st.just(p), bands() if p is BAND else thresholds(p))
+    ),
+    numbers,
+    numbers,
+    st.lists(st.floats(0, 1), min_size=1, max_size=8),
+)
 def test_a_range_rating_holds_for_every_value_in_the_range(case, a, b, fractions):
     polarity, (target, tolerance) = case
     low, high = sorted((a, b))

@@ -71,22 +71,87 @@ import pytest
 from csc_scorecard.rating import Direction, Status, load_framework, rate_framework, read_values
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "doncaster-2022"
-G, A, R, NA, NR = (Status.GREEN, Status.AMBER, Status.RED, Status.NOT_AVAILABLE,
-                   Status.NOT_REPORTABLE)
+G, A, R, NA, NR = (
+    Status.GREEN,
+    Status.AMBER,
+    Status.RED,
+    Status.NOT_AVAILABLE,
+    Status.NOT_REPORTABLE,
+)
 
 Q1 = {
-    "C01": G, "C02": G, "C03": NA, "C04": NA, "C05": NR, "C06": NA, "C07": R, "C08": A,
-    "C09": NA, "C10": R, "C11": R,
-    "P01": G, "P02": NR, "P03": NR, "P04": NA, "P05": R, "P06": G, "P07": G, "P08": NR,
-    "P09": G, "P10": R, "P11": NA, "P12": R, "P13": NA, "P14": NA, "P15": NA, "P16": G,
-    "P17": NA, "P18": G, "P19": G, "P20": G, "P21": G, "P22": A, "P23": G, "P24": G,
+    "C01": G,
+    "C02": G,
+    "C03": NA,
+    "C04": NA,
+    "C05": NR,
+    "C06": NA,
+    "C07": R,
+    "C08": A,
+    "C09": NA,
+    "C10": R,
+    "C11": R,
+    "P01": G,
+    "P02": NR,
+    "P03": NR,
+    "P04": NA,
+    "P05": R,
+    "P06": G,
+    "P07": G,
+    "P08": NR,
+    "P09": G,
+    "P10": R,
+    "P11": NA,
+    "P12": R,
+    "P13": NA,
+    "P14": NA,
+    "P15": NA,
+    "P16": G,
+    "P17": NA,
+    "P18": G,
+    "P19": G,
+    "P20": G,
+    "P21": G,
+    "P22": A,
+    "P23": G,
+    "P24": G,
 }
 Q4 = {
-    "C01": A, "C02": G, "C03": G, "C04": G, "C05": NA, "C06": G, "C07": A, "C08": A,
-    "C09": NA, "C10": R, "C11": NA,
-    "P01": G, "P02": NA, "P03": NA, "P04": NA, "P05": R, "P06": G, "P07": G, "P08": NA,
-    "P09": G, "P10": A, "P11": NA, "P12": R, "P13": NA, "P14": R, "P15": G, "P16": R,
-    "P17": G, "P18": G, "P19": G, "P20": R, "P21": G, "P22": A, "P23": G, "P24": G,
+    "C01": A,
+    "C02": G,
+    "C03": G,
+    "C04": G,
+    "C05": NA,
+    "C06": G,
+    "C07": A,
+    "C08": A,
+    "C09": NA,
+    "C10": R,
+    "C11": NA,
+    "P01": G,
+    "P02": NA,
+    "P03": NA,
+    "P04": NA,
+    "P05": R,
+    "P06": G,
+    "P07": G,
+    "P08": NA,
+    "P09": G,
+    "P10": A,
+    "P11": NA,
+    "P12": R,
+    "P13": NA,
+    "P14": R,
+    "P15": G,
+    "P16": R,
+    "P17": G,
+    "P18": G,
+    "P19": G,
+    "P20": R,
+    "P21": G,
+    "P22": A,
+    "P23": G,
+    "P24": G,
 }
 
 
@@ -106,29 +171,56 @@ def test_every_item_is_rated_as_worked_out_by_hand(rated, period, expected):
 
 def test_q1_summary_counts(rated):
     contract, partnership = rated["2022-Q1"].groups
-    assert (contract.summary.green, contract.summary.amber, contract.summary.red,
-            contract.summary.not_available, contract.summary.not_reportable) == (2, 1, 3, 4, 1)
+    assert (
+        contract.summary.green,
+        contract.summary.amber,
+        contract.summary.red,
+        contract.summary.not_available,
+        contract.summary.not_reportable,
+    ) == (2, 1, 3, 4, 1)
     # The seed's paragraph 10: 3 better or within tolerance, 3 below target, 5 without data.
-    assert (contract.summary.better_or_within_tolerance, contract.summary.below_target,
-            contract.summary.without_data, contract.summary.total, contract.summary.rated) == (
-        3, 3, 5, 11, 6)
-    assert (partnership.summary.green, partnership.summary.amber, partnership.summary.red,
-            partnership.summary.not_available, partnership.summary.not_reportable) == (
-        11, 1, 3, 6, 3)
+    assert (
+        contract.summary.better_or_within_tolerance,
+        contract.summary.below_target,
+        contract.summary.without_data,
+        contract.summary.total,
+        contract.summary.rated,
+    ) == (3, 3, 5, 11, 6)
+    assert (
+        partnership.summary.green,
+        partnership.summary.amber,
+        partnership.summary.red,
+        partnership.summary.not_available,
+        partnership.summary.not_reportable,
+    ) == (11, 1, 3, 6, 3)
     # Paragraph 11 says 12 / 4 / 9; the printed table gives 12 / 3 / 9 of 24.
-    assert (partnership.summary.better_or_within_tolerance, partnership.summary.below_target,
-            partnership.summary.without_data, partnership.summary.total) == (12, 3, 9, 24)
+    assert (
+        partnership.summary.better_or_within_tolerance,
+        partnership.summary.below_target,
+        partnership.summary.without_data,
+        partnership.summary.total,
+    ) == (12, 3, 9, 24)
     overall = rated["2022-Q1"].summary
-    assert (overall.total, overall.better_or_within_tolerance, overall.below_target,
-            overall.without_data) == (35, 15, 6, 14)
+    assert (
+        overall.total,
+        overall.better_or_within_tolerance,
+        overall.below_target,
+        overall.without_data,
+    ) == (35, 15, 6, 14)
 
 
 def test_q4_summary_counts(rated):
     contract, partnership = rated["2021-Q4"].groups
-    assert (contract.summary.better_or_within_tolerance, contract.summary.below_target,
-            contract.summary.without_data) == (7, 1, 3)
-    assert (partnership.summary.better_or_within_tolerance, partnership.summary.below_target,
-            partnership.summary.without_data) == (13, 5, 6)
+    assert (
+        contract.summary.better_or_within_tolerance,
+        contract.summary.below_target,
+        contract.summary.without_data,
+    ) == (7, 1, 3)
+    assert (
+        partnership.summary.better_or_within_tolerance,
+        partnership.summary.below_target,
+        partnership.summary.without_data,
+    ) == (13, 5, 6)
 
 
 def test_direction_q4_to_q1(rated):
@@ -137,8 +229,19 @@ def test_direction_q4_to_q1(rated):
     worsening = {k for k, v in moved.items() if v is Direction.WORSENING}
     unchanged = {k for k, v in moved.items() if v is Direction.UNCHANGED}
     assert improving == {"C01", "C10", "P06", "P16", "P19", "P20", "P22"}
-    assert worsening == {"C02", "C07", "C08", "P01", "P05", "P07", "P09", "P10", "P12", "P23",
-                         "P24"}
+    assert worsening == {
+        "C02",
+        "C07",
+        "C08",
+        "P01",
+        "P05",
+        "P07",
+        "P09",
+        "P10",
+        "P12",
+        "P23",
+        "P24",
+    }
     assert unchanged == {"P18", "P21"}
 
 
@@ -146,9 +249,17 @@ def test_item_details(rated):
     result = rated["2022-Q1"]
     c01 = result.item("C01")
     assert (c01.value, c01.display, c01.target_display, c01.rag, c01.reason) == (
-        90.0, "90%", "90% (75%)", "green", None)
+        90.0,
+        "90%",
+        "90% (75%)",
+        "green",
+        None,
+    )
     assert (c01.vs_previous.period, c01.vs_previous.value, c01.vs_previous.change) == (
-        "2021-Q4", 85.0, 5.0)
+        "2021-Q4",
+        85.0,
+        5.0,
+    )
     assert c01.vs_year_earlier.reason == "no value for 2021-Q1"
     assert result.item("C03").reason == "no value for 2022-Q1"
     assert result.item("C05").reason.startswith("This data is not reportable.")
@@ -157,7 +268,10 @@ def test_item_details(rated):
     assert result.item("C11").vs_previous.reason == "no value for 2021-Q4"
     p24 = result.item("P24")
     assert (p24.display, p24.target_display, p24.comparator_label) == (
-        "138 per 100,000", "194 per 100,000", "YJS comparator authority group")
+        "138 per 100,000",
+        "194 per 100,000",
+        "YJS comparator authority group",
+    )
     p09 = result.item("P09").vs_previous
     assert (p09.raw, p09.value, p09.change, p09.direction) == ("<1%", None, None, "worsening")
     assert rated["2021-Q4"].item("P09").display == "<1%"

@@ -82,12 +82,15 @@ def validate(args: argparse.Namespace) -> dict:
     logging.getLogger().setLevel(logging.WARNING)
 
     registry = load_registry(args.ruleset)
+
     # A blank file has no header row to name its table (some exporters write one for an empty
     # AD1 or placed-for-adoption table); it holds no rows, so leaving it out is the same.
-    given = [Path(f) for f in [*args.files, *args.previous]]
-    ignored = [str(p) for p in given if p.is_file() and not p.read_bytes().strip()]
-    this_year = [Path(f) for f in args.files if str(f) not in ignored]
-    previous = [Path(f) for f in args.previous if str(f) not in ignored]
+    def blank(path: Path) -> bool:
+        return path.is_file() and not path.read_bytes().strip()
+
+    ignored = [f for f in [*args.files, *args.previous] if blank(Path(f))]
+    this_year = [Path(f) for f in args.files if f not in ignored]
+    previous = [Path(f) for f in args.previous if f not in ignored]
     if not this_year:
         raise OracleInputError("no non-empty file for this year")
     check_inputs(this_year, column_names)
@@ -99,7 +102,8 @@ def validate(args: argparse.Namespace) -> dict:
         for p in paths
     ]
     # collectionYear is the year the collection ends: "2024" means 1 April 2023 to 31 March
-    # 2024 (datastore._process_metadata; rule_sets.get_year_ruleset maps "2023" to lac2022_23).
+    # 2024 (datastore._process_metadata; rules/ruleset_utils.get_year_ruleset maps "2023" to
+    # lac2022_23).
     metadata = {"collectionYear": collection_end_year(args.ruleset), "localAuthority": args.la}
 
     crashed: list[dict] = []
@@ -191,7 +195,7 @@ class CrashCollector(logging.Handler):
         self.sink.append({"rule": code, "error": error})
 
 
-def rule_type(code: str, message: str) -> str:
+def rule_type(message: str) -> str:
     """The 903 package records no severity; DfE's 903 rules are errors.
 
     Its own pre-checks are kept apart: `EPI` says "WARNING" (a query in DfE terms), the
@@ -223,7 +227,7 @@ def failures(results: dict, registry: dict) -> list[dict]:
             {
                 "rule": code,
                 "description": message,
-                "type": rule_type(code, message),
+                "type": rule_type(message),
                 "origin": "tool" if code.startswith("INT") or code == "EPI" else "dfe",
                 "count": sum(entry["tables"].values()),
                 "children": len(children),

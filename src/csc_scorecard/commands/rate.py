@@ -44,24 +44,39 @@ def _quarter(text: str) -> str:
 def rate(
     framework: Annotated[Path, typer.Option(help="Framework YAML (targets and tolerances).")],
     values: Annotated[Path, typer.Option(help="Values CSV: measure, period, value[, ...].")],
-    period: Annotated[str, typer.Option(help="Quarter to rate, e.g. 2022-Q1 (April-June 2022).",
-                                        callback=_quarter)],
+    period: Annotated[
+        str,
+        typer.Option(help="Quarter to rate, e.g. 2022-Q1 (April-June 2022).", callback=_quarter),
+    ],
     output: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
-        OutputFormat.TABLE),
-    small_number_threshold: Annotated[float | None, typer.Option(
-        min=0.000001, help="Warn when a numerator or denominator is below this "
-        "(default: the framework's, else 10).")] = None,
+        OutputFormat.TABLE
+    ),
+    small_number_threshold: Annotated[
+        float | None,
+        typer.Option(
+            min=0.000001,
+            help="Warn when a numerator or denominator is below this "
+            "(default: the framework's, else 10).",
+        ),
+    ] = None,
 ) -> None:
     """Rate every item: status, RAG against target and tolerance, direction, summary counts."""
     try:
-        result = rate_framework(load_framework(framework), read_values(values), period,
-                                small_number_threshold=small_number_threshold)
+        result = rate_framework(
+            load_framework(framework),
+            read_values(values),
+            period,
+            small_number_threshold=small_number_threshold,
+        )
     except (FrameworkError, ValuesFileError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(code=2) from None
     if result.unmatched_measures:
-        typer.echo("warning: values for measures not in the framework: "
-                   + ", ".join(result.unmatched_measures), err=True)
+        typer.echo(
+            "warning: values for measures not in the framework: "
+            + ", ".join(result.unmatched_measures),
+            err=True,
+        )
     if output is OutputFormat.JSON:
         typer.echo(result.model_dump_json(indent=2))
     else:
@@ -70,12 +85,22 @@ def rate(
 
 def _print_table(result: FrameworkResult) -> None:
     console = Console(width=160)
-    console.print(Text(f"{result.framework} - {result.authority} - {result.period_label}",
-                       style="bold"))
+    console.print(
+        Text(f"{result.framework} - {result.authority} - {result.period_label}", style="bold")
+    )
     for group in result.groups:
         table = Table(title=group.title, title_justify="left")
-        for name in ("ID", "Measure", "Target", "Comp", result.previous_period, result.period,
-                     "RAG", "Travel", "Note"):
+        for name in (
+            "ID",
+            "Measure",
+            "Target",
+            "Comp",
+            result.previous_period,
+            result.period,
+            "RAG",
+            "Travel",
+            "Note",
+        ):
             table.add_column(name, overflow="fold", max_width=44)
         for item in group.items:
             before = item.vs_previous
@@ -83,12 +108,18 @@ def _print_table(result: FrameworkResult) -> None:
             if before.small_number_warning:
                 travel += " (small numbers)"
             table.add_row(
-                item.id, _shorten(item.title), item.target_display,
+                item.id,
+                _shorten(item.title),
+                item.target_display,
                 format_value(item.comparator, item.unit),
                 format_value(before.value, item.unit) if before.value is not None else before.raw,
                 item.display,
-                Text(item.status.value.replace("_", " "), style=_COLOURS.get(item.status.value, "")),
-                travel, _shorten(item.reason or ""))
+                Text(
+                    item.status.value.replace("_", " "), style=_COLOURS.get(item.status.value, "")
+                ),
+                travel,
+                _shorten(item.reason or ""),
+            )
         console.print(table)
         for line in describe(group.summary):
             console.print(Text(f"  {line}"))

@@ -12,7 +12,11 @@ user guide. The public API:
 """
 
 from csc_scorecard.rating.assess import rate_framework
-from csc_scorecard.rating.direction import DEFAULT_SMALL_NUMBER_THRESHOLD, direction, is_small_number
+from csc_scorecard.rating.direction import (
+    DEFAULT_SMALL_NUMBER_THRESHOLD,
+    direction,
+    is_small_number,
+)
 from csc_scorecard.rating.display import format_number, format_target, format_value
 from csc_scorecard.rating.framework import Framework, FrameworkError, Group, Item, load_framework
 from csc_scorecard.rating.period import Quarter
@@ -29,10 +33,38 @@ from csc_scorecard.rating.values import (
 from csc_scorecard.rating.vocabulary import Band, Direction, Polarity, Rag, Status, Unit
 
 __all__ = [
-    "DEFAULT_SMALL_NUMBER_THRESHOLD", "Band", "Comparison", "Direction", "Framework",
-    "FrameworkError", "FrameworkResult", "Group", "GroupResult", "Item", "ItemResult",
-    "Polarity", "Quarter", "Rag", "Reading", "Status", "Summary", "Unit", "ValuesFileError",
-    "check_thresholds", "describe", "direction", "format_number", "format_target",
-    "format_value", "is_small_number", "load_framework", "make_reading", "parse_value", "rate",
-    "rate_framework", "rate_range", "read_values", "summarise",
+    "DEFAULT_SMALL_NUMBER_THRESHOLD",
+    "Band",
+    "Comparison",
+    "Direction",
+    "Framework",
+    "FrameworkError",
+    "FrameworkResult",
+    "Group",
+    "GroupResult",
+    "Item",
+    "ItemResult",
+    "Polarity",
+    "Quarter",
+    "Rag",
+    "Reading",
+    "Status",
+    "Summary",
+    "Unit",
+    "ValuesFileError",
+    "check_thresholds",
+    "describe",
+    "direction",
+    "format_number",
+    "format_target",
+    "format_value",
+    "is_small_number",
+    "load_framework",
+    "make_reading",
+    "parse_value",
+    "rate",
+    "rate_framework",
+    "rate_range",
+    "read_values",
+    "summarise",
 ]

@@ -23,8 +23,13 @@ from csc_scorecard.rating.vocabulary import Band, Polarity, Rag, Status
 Index = dict[tuple[str, str], Reading]
 
 
-def rate_framework(framework: Framework, readings: Iterable[Reading], period: str | Quarter, *,
-                   small_number_threshold: float | None = None) -> FrameworkResult:
+def rate_framework(
+    framework: Framework,
+    readings: Iterable[Reading],
+    period: str | Quarter,
+    *,
+    small_number_threshold: float | None = None,
+) -> FrameworkResult:
     """Rate every item of ``framework`` for ``period`` from ``readings``.
 
     A reading names its item either by the item id (``C01``) or by the item's catalogue
@@ -38,18 +43,33 @@ def rate_framework(framework: Framework, readings: Iterable[Reading], period: st
         threshold = small_number_threshold
     index: Index = {}
     for reading in readings:
-        index[(reading.measure, reading.period)] = reading
+        key = (reading.measure, reading.period)
+        if key in index:
+            raise ValuesFileError(f"two values for {reading.measure} in {reading.period}")
+        index[key] = reading
     groups = []
     for group in framework.groups:
         items = [_rate_item(item, index, quarter, threshold) for item in group.items]
-        groups.append(GroupResult(id=group.id, title=group.title, items=items,
-                                  summary=summarise(i.status for i in items)))
+        groups.append(
+            GroupResult(
+                id=group.id,
+                title=group.title,
+                items=items,
+                summary=summarise(i.status for i in items),
+            )
+        )
     keys = {k for item in framework.all_items() for k in (item.id, item.measure) if k}
     return FrameworkResult(
-        framework=framework.name, authority=framework.authority, la_code=framework.la_code,
-        period=str(quarter), period_label=quarter.label, previous_period=str(quarter.previous()),
-        year_earlier_period=str(quarter.year_earlier()), small_number_threshold=threshold,
-        summary=summarise(i.status for g in groups for i in g.items), groups=groups,
+        framework=framework.name,
+        authority=framework.authority,
+        la_code=framework.la_code,
+        period=str(quarter),
+        period_label=quarter.label,
+        previous_period=str(quarter.previous()),
+        year_earlier_period=str(quarter.year_earlier()),
+        small_number_threshold=threshold,
+        summary=summarise(i.status for g in groups for i in g.items),
+        groups=groups,
         unmatched_measures=sorted({measure for measure, _ in index} - keys),
     )
 
@@ -65,28 +85,47 @@ def _find(item: Item, index: Index, quarter: Quarter) -> Reading | None:
 def _rate_item(item: Item, index: Index, quarter: Quarter, threshold: float) -> ItemResult:
     reading = _find(item, index, quarter)
     status, rag, reason = _status(item, reading, quarter)
-    value = _rounded(reading.value, item.decimals) if reading and reading.value is not None else None
-    has_value = reading is not None and reading.problem is None
-    display = ((reading.raw if reading.qualifier else format_value(value, item.unit))
-               if reading and has_value else (reading.raw if reading else ""))
+    value = None
+    from_reading: dict[str, object] = {"raw": "", "display": ""}
+    if reading is not None:
+        if reading.value is not None:
+            value = _rounded(reading.value, item.decimals)
+        # A usable exact value is shown in its unit; a bound or unreadable text as written.
+        readable = reading.problem is None and reading.qualifier is None
+        from_reading = {
+            "raw": reading.raw,
+            "display": format_value(value, item.unit) if readable else reading.raw,
+            "qualifier": reading.qualifier,
+            "bound": reading.bound,
+            "numerator": reading.numerator,
+            "denominator": reading.denominator,
+            "commentary": reading.commentary,
+            "small_number_warning": is_small_number(
+                reading.numerator, reading.denominator, threshold=threshold
+            ),
+        }
+    previous, year_earlier = quarter.previous(), quarter.year_earlier()
     return ItemResult(
-        id=item.id, title=item.title, measure=item.measure, unit=item.unit,
-        polarity=item.polarity, target=item.target, tolerance=item.tolerance,
+        id=item.id,
+        title=item.title,
+        measure=item.measure,
+        unit=item.unit,
+        polarity=item.polarity,
+        target=item.target,
+        tolerance=item.tolerance,
         target_display=format_target(item.target, item.tolerance, item.unit),
-        comparator=item.comparator, comparator_label=item.comparator_label,
-        period=str(quarter), status=status, rag=rag, reason=reason,
-        raw=reading.raw if reading else "", value=value,
-        qualifier=reading.qualifier if reading else None,
-        bound=reading.bound if reading else None, display=display,
-        numerator=reading.numerator if reading else None,
-        denominator=reading.denominator if reading else None,
-        small_number_warning=bool(reading) and is_small_number(
-            reading.numerator, reading.denominator, threshold=threshold),  # type: ignore[union-attr]
-        commentary=reading.commentary if reading else None,
-        vs_previous=_compare(item, reading, _find(item, index, quarter.previous()),
-                             quarter.previous(), threshold),
-        vs_year_earlier=_compare(item, reading, _find(item, index, quarter.year_earlier()),
-                                 quarter.year_earlier(), threshold),
+        comparator=item.comparator,
+        comparator_label=item.comparator_label,
+        period=str(quarter),
+        status=status,
+        rag=rag,
+        reason=reason,
+        value=value,
+        vs_previous=_compare(item, reading, _find(item, index, previous), previous, threshold),
+        vs_year_earlier=_compare(
+            item, reading, _find(item, index, year_earlier), year_earlier, threshold
+        ),
+        **from_reading,
     )
 
 
@@ -102,12 +141,16 @@ def _unusable(item: Item, reading: Reading | None, quarter: Quarter) -> tuple[St
         blank = reading.problem == "no value"
         return Status.NOT_AVAILABLE, f"no value for {quarter}" if blank else reading.problem
     if reading.unit_hint is not None and reading.unit_hint is not item.unit:
-        return (Status.NOT_AVAILABLE,
-                f"{reading.raw!r} is in {reading.unit_hint} but {item.id} is measured in {item.unit}")
+        return (
+            Status.NOT_AVAILABLE,
+            f"{reading.raw!r} is in {reading.unit_hint} but {item.id} is measured in {item.unit}",
+        )
     return None
 
 
-def _status(item: Item, reading: Reading | None, quarter: Quarter) -> tuple[Status, Rag | None, str | None]:
+def _status(
+    item: Item, reading: Reading | None, quarter: Quarter
+) -> tuple[Status, Rag | None, str | None]:
     if unusable := _unusable(item, reading, quarter):
         return unusable[0], None, unusable[1]
     assert reading is not None
@@ -119,8 +162,9 @@ def _status(item: Item, reading: Reading | None, quarter: Quarter) -> tuple[Stat
     else:
         rag = rate_range(low, high, item.target, item.tolerance, item.polarity)
         if rag is None:
-            return (Status.NOT_AVAILABLE, None, f"{reading.raw!r} is a bound; values it allows "
-                    f"rate differently against {format_target(item.target, item.tolerance, item.unit)}")
+            target = format_target(item.target, item.tolerance, item.unit)
+            why = f"{reading.raw!r} is a bound; values it allows rate differently against {target}"
+            return Status.NOT_AVAILABLE, None, why
     assert rag is not None
     return Status.of(rag), rag, None
 
@@ -135,11 +179,18 @@ def _range(item: Item, reading: Reading) -> tuple[float, float]:
     return (low, reading.bound) if reading.qualifier == "<" else (reading.bound, high)
 
 
-def _compare(item: Item, current: Reading | None, earlier: Reading | None, quarter: Quarter,
-             threshold: float) -> Comparison:
-    base = {"period": str(quarter), "raw": earlier.raw if earlier else None,
-            "value": (_rounded(earlier.value, item.decimals)
-                      if earlier and earlier.value is not None else None)}
+def _compare(
+    item: Item, current: Reading | None, earlier: Reading | None, quarter: Quarter, threshold: float
+) -> Comparison:
+    base = {
+        "period": str(quarter),
+        "raw": earlier.raw if earlier else None,
+        "value": (
+            _rounded(earlier.value, item.decimals)
+            if earlier and earlier.value is not None
+            else None
+        ),
+    }
     if _unusable(item, current, quarter) is not None:
         return Comparison(**base, reason="no current figure to compare")
     if unusable := _unusable(item, earlier, quarter):
@@ -150,21 +201,36 @@ def _compare(item: Item, current: Reading | None, earlier: Reading | None, quart
             why = f"{quarter}: {why}"
         return Comparison(**base, reason=why)
     assert current is not None and earlier is not None
-    small = is_small_number(current.numerator, current.denominator, earlier.numerator,
-                            earlier.denominator, threshold=threshold)
+    small = is_small_number(
+        current.numerator,
+        current.denominator,
+        earlier.numerator,
+        earlier.denominator,
+        threshold=threshold,
+    )
     (now_low, now_high), (then_low, then_high) = _range(item, current), _range(item, earlier)
     band = item.target if isinstance(item.target, Band) else None
     if now_low == now_high and then_low == then_high:
         moved = direction(now_low, then_low, item.polarity, band=band)
-        return Comparison(**base, change=now_low - then_low, small_number_warning=small,
-                          direction=moved, reason=None if moved else "information item")
+        # Rounded to drop binary noise (19.4 - 16 = 3.3999999999999986).
+        return Comparison(
+            **base,
+            change=round(now_low - then_low, 9),
+            small_number_warning=small,
+            direction=moved,
+            reason=None if moved else "information item",
+        )
     # A bound ("<1%") moves only when the two ranges do not overlap.
     if item.polarity is not Polarity.WITHIN_BAND and (now_low > then_high or now_high < then_low):
         ends = (now_low, then_high) if now_low > then_high else (now_high, then_low)
-        return Comparison(**base, small_number_warning=small,
-                          direction=direction(*ends, item.polarity, band=band))
-    return Comparison(**base, small_number_warning=small,
-                      reason=f"{current.raw!r} and {earlier.raw!r} cannot be ordered")
+        return Comparison(
+            **base, small_number_warning=small, direction=direction(*ends, item.polarity, band=band)
+        )
+    return Comparison(
+        **base,
+        small_number_warning=small,
+        reason=f"{current.raw!r} and {earlier.raw!r} cannot be ordered",
+    )
 
 
 def _rounded(value: float, decimals: int | None) -> float:

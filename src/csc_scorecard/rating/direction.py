@@ -19,8 +19,14 @@ from csc_scorecard.rating.vocabulary import Band, Direction, Polarity
 DEFAULT_SMALL_NUMBER_THRESHOLD = 10
 
 
-def direction(current: float, previous: float, polarity: Polarity, *,
-              band: Band | None = None, unchanged_within: float = 0.0) -> Direction | None:
+def direction(
+    current: float,
+    previous: float,
+    polarity: Polarity,
+    *,
+    band: Band | None = None,
+    unchanged_within: float = 0.0,
+) -> Direction | None:
     """Direction from ``previous`` to ``current``; ``None`` for information items.
 
     A change no bigger than ``unchanged_within`` (same unit as the values) is unchanged.
@@ -53,12 +59,16 @@ def direction(current: float, previous: float, polarity: Polarity, *,
     if abs(change) <= unchanged_within:
         return Direction.UNCHANGED
     rose = change > 0
-    return Direction.IMPROVING if rose == (polarity is Polarity.HIGHER_BETTER) else (
-        Direction.WORSENING)
+    return (
+        Direction.IMPROVING
+        if rose == (polarity is Polarity.HIGHER_BETTER)
+        else (Direction.WORSENING)
+    )
 
 
-def is_small_number(*counts: float | None,
-                    threshold: float = DEFAULT_SMALL_NUMBER_THRESHOLD) -> bool:
+def is_small_number(
+    *counts: float | None, threshold: float = DEFAULT_SMALL_NUMBER_THRESHOLD
+) -> bool:
     """True when any known count (numerator, denominator) is below the threshold.
 
     >>> is_small_number(1, 12)  # one adoption out of twelve children leaving care

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from csc_scorecard.rating.vocabulary import Band, Unit
 
-_SUFFIX = {Unit.PERCENT: "%", Unit.RATE_PER_10000: " per 10,000", Unit.RATE_PER_100000: " per 100,000"}
+_SUFFIX = {
+    Unit.PERCENT: "%",
+    Unit.RATE_PER_10000: " per 10,000",
+    Unit.RATE_PER_100000: " per 100,000",
+}
 
 
 def format_number(number: float) -> str:

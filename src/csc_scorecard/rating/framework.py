@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from csc_scorecard.rating.direction import DEFAULT_SMALL_NUMBER_THRESHOLD
 from csc_scorecard.rating.rag import check_thresholds
@@ -81,8 +88,10 @@ class Framework(BaseModel):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Framework:
-        for kind, ids in (("group", [g.id for g in self.groups]),
-                          ("item", [i.id for i in self.all_items()])):
+        for kind, ids in (
+            ("group", [g.id for g in self.groups]),
+            ("item", [i.id for i in self.all_items()]),
+        ):
             repeated = sorted({i for i in ids if ids.count(i) > 1})
             if repeated:
                 raise ValueError(f"{kind} ids must be unique; repeated: {', '.join(repeated)}")
@@ -104,7 +113,7 @@ def load_framework(path: str | Path) -> Framework:
     """Read and validate a framework YAML file, or raise ``FrameworkError``."""
     path = Path(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise FrameworkError(f"{path}: cannot read framework: {error}") from error
     return parse_framework(data, source=str(path))
@@ -144,10 +153,12 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} appears twice", key_node.start_mark)
+                    None, None, f"key {key!r} appears twice", key_node.start_mark
+                )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
 
 _UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _UniqueKeyLoader.construct_mapping)
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _UniqueKeyLoader.construct_mapping
+)

@@ -23,8 +23,9 @@ from csc_scorecard.rating.vocabulary import Band, Polarity, Rag
 Threshold = float | Band
 
 
-def check_thresholds(target: Threshold | None, tolerance: Threshold | None,
-                     polarity: Polarity) -> None:
+def check_thresholds(
+    target: Threshold | None, tolerance: Threshold | None, polarity: Polarity
+) -> None:
     """Raise ``ValueError`` unless target and tolerance make sense for the polarity.
 
     >>> check_thresholds(90, 75, Polarity.HIGHER_BETTER)
@@ -41,22 +42,30 @@ def check_thresholds(target: Threshold | None, tolerance: Threshold | None,
         if not isinstance(target, Band):
             raise ValueError("within_band needs a target band {low, high}")
         if tolerance is not None and not (isinstance(tolerance, Band) and tolerance.covers(target)):
-            raise ValueError("within_band tolerance must be a band {low, high} containing the target")
+            raise ValueError(
+                "within_band tolerance must be a band {low, high} containing the target"
+            )
         return
     if target is None or isinstance(target, Band):
         raise ValueError(f"{polarity} needs a single number as target")
     if isinstance(tolerance, Band):
-        raise ValueError(f"{polarity} needs a single number as tolerance")
+        # ValueError, not TypeError: pydantic turns ValueError into a validation message.
+        raise ValueError(f"{polarity} needs a single number as tolerance")  # noqa: TRY004
     if tolerance is None:
         return
     if polarity is Polarity.HIGHER_BETTER and tolerance > target:
-        raise ValueError(f"higher_better tolerance {tolerance:g} must not be above the target {target:g}")
+        raise ValueError(
+            f"higher_better tolerance {tolerance:g} must not be above the target {target:g}"
+        )
     if polarity is Polarity.LOWER_BETTER and tolerance < target:
-        raise ValueError(f"lower_better tolerance {tolerance:g} must not be below the target {target:g}")
+        raise ValueError(
+            f"lower_better tolerance {tolerance:g} must not be below the target {target:g}"
+        )
 
 
-def rate(value: float, target: Threshold | None, tolerance: Threshold | None,
-         polarity: Polarity) -> Rag | None:
+def rate(
+    value: float, target: Threshold | None, tolerance: Threshold | None, polarity: Polarity
+) -> Rag | None:
     """Rate one value; ``None`` for information items.
 
     The seed's "90% (75%)" (assessments within 45 days):
@@ -81,26 +90,32 @@ def rate(value: float, target: Threshold | None, tolerance: Threshold | None,
     if polarity is Polarity.INFORMATION:
         return None
     if polarity is Polarity.WITHIN_BAND:
-        assert isinstance(target, Band)
+        assert isinstance(target, Band) and not isinstance(tolerance, float)
         if target.contains(value):
             return Rag.GREEN
-        if tolerance is not None and tolerance.contains(value):  # type: ignore[union-attr]
+        if tolerance is not None and tolerance.contains(value):
             return Rag.AMBER
         return Rag.RED
+    assert isinstance(target, float | int) and not isinstance(tolerance, Band)
     higher = polarity is Polarity.HIGHER_BETTER
 
     def at_least_as_good(limit: float) -> bool:
         return value >= limit if higher else value <= limit
 
-    if at_least_as_good(target):  # type: ignore[arg-type]
+    if at_least_as_good(target):
         return Rag.GREEN
-    if tolerance is not None and at_least_as_good(tolerance):  # type: ignore[arg-type]
+    if tolerance is not None and at_least_as_good(tolerance):
         return Rag.AMBER
     return Rag.RED
 
 
-def rate_range(low: float, high: float, target: Threshold | None, tolerance: Threshold | None,
-               polarity: Polarity) -> Rag | None:
+def rate_range(
+    low: float,
+    high: float,
+    target: Threshold | None,
+    tolerance: Threshold | None,
+    polarity: Polarity,
+) -> Rag | None:
     """Rate a value known only to lie in [low, high], such as a printed "<1%".
 
     Returns the rating every value in the range shares, or ``None`` when values in the range
@@ -121,8 +136,8 @@ def rate_range(low: float, high: float, target: Threshold | None, tolerance: Thr
     if polarity is Polarity.INFORMATION:
         return None
     if polarity is Polarity.WITHIN_BAND:
-        assert isinstance(target, Band)
-        return _rate_band_range(Band(low=low, high=high), target, tolerance)  # type: ignore[arg-type]
+        assert isinstance(target, Band) and not isinstance(tolerance, float)
+        return _rate_band_range(Band(low=low, high=high), target, tolerance)
     # Ratings are monotone in the value, so the two ends bound every value between them.
     at_low, at_high = (rate(v, target, tolerance, polarity) for v in (low, high))
     return at_low if at_low == at_high else None

@@ -59,7 +59,15 @@ class Summary(BaseModel):
         return self.not_available + self.not_reportable
 
     def __add__(self, other: Summary) -> Summary:
-        fields = ("total", "green", "amber", "red", "information", "not_available", "not_reportable")
+        fields = (
+            "total",
+            "green",
+            "amber",
+            "red",
+            "information",
+            "not_available",
+            "not_reportable",
+        )
         return Summary(**{f: getattr(self, f) + getattr(other, f) for f in fields})
 
 
@@ -86,11 +94,15 @@ def describe(summary: Summary, noun: str = "indicators") -> list[str]:
     of_total = f"of {summary.total} {noun}"
     rated = f"of {summary.rated} rated"
     lines = [
-        f"{summary.better_or_within_tolerance} {of_total} performing better than or within "
-        f"tolerance against target ({summary.better_or_within_tolerance} {rated})",
+        (
+            f"{summary.better_or_within_tolerance} {of_total} performing better than or within "
+            f"tolerance against target ({summary.better_or_within_tolerance} {rated})"
+        ),
         f"{summary.below_target} {of_total} are below target ({summary.below_target} {rated})",
-        f"Data is not available for {summary.without_data} {of_total} "
-        f"({summary.not_available} not available, {summary.not_reportable} not reportable)",
+        (
+            f"Data is not available for {summary.without_data} {of_total} "
+            f"({summary.not_available} not available, {summary.not_reportable} not reportable)"
+        ),
     ]
     if summary.information:
         lines.append(f"{summary.information} {of_total} reported for information only")

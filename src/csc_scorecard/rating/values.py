@@ -46,14 +46,26 @@ REQUIRED_COLUMNS = ("measure", "period", "value")
 OPTIONAL_COLUMNS = ("commentary", "numerator", "denominator", "status")
 
 _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+"
-_VALUE = re.compile(rf"^(?P<qualifier><=|>=|<|>|≤|≥)?\s*(?P<pound>£)?\s*(?P<number>{_NUMBER})"
-                    rf"\s*(?P<rest>.*)$", re.DOTALL)
+_VALUE = re.compile(
+    rf"^(?P<qualifier><=|>=|<|>|≤|≥)?\s*(?P<pound>£)?\s*(?P<number>{_NUMBER})"
+    rf"\s*(?P<rest>.*)$",
+    re.DOTALL,
+)
 _RATE = re.compile(r"^per\s+(?P<base>100,?000|10,?000)\b")
-_WORD_UNITS = {"%": Unit.PERCENT, "day": Unit.DAYS, "days": Unit.DAYS, "working days": Unit.DAYS,
-               "week": Unit.WEEKS, "weeks": Unit.WEEKS}
+_WORD_UNITS = {
+    "%": Unit.PERCENT,
+    "day": Unit.DAYS,
+    "days": Unit.DAYS,
+    "working days": Unit.DAYS,
+    "week": Unit.WEEKS,
+    "weeks": Unit.WEEKS,
+}
 _SYMBOLS = {  # DfE suppression and availability symbols, standards.md §6.4
-    "c": "suppressed (c)", "x": "not available (x)", "z": "not applicable (z)",
-    ":": "not available (:)", "~": "not available (~)",
+    "c": "suppressed (c)",
+    "x": "not available (x)",
+    "z": "not applicable (z)",
+    ":": "not available (:)",
+    "~": "not available (~)",
 }
 
 
@@ -70,7 +82,7 @@ class ParsedValue:
     problem: str | None = None  # why there is no usable value
 
 
-def parse_value(text: str | float | int | None) -> ParsedValue:
+def parse_value(text: str | float | None) -> ParsedValue:
     """Read a value as printed in a report.
 
     >>> parse_value("16.27%")
@@ -103,8 +115,9 @@ def parse_value(text: str | float | int | None) -> ParsedValue:
     hint = unit if isinstance(unit, Unit) else None
     qualifier = match.group("qualifier")
     if qualifier:
-        return ParsedValue(qualifier="<" if qualifier in ("<", "<=", "≤") else ">",
-                           bound=number, unit_hint=hint)
+        return ParsedValue(
+            qualifier="<" if qualifier in ("<", "<=", "≤") else ">", bound=number, unit_hint=hint
+        )
     return ParsedValue(value=number, unit_hint=hint)
 
 
@@ -152,10 +165,17 @@ class Reading(BaseModel):
     row: int | None = None  # row in the source file (header = row 1)
 
 
-def make_reading(measure: str, period: str | Quarter, value: str | float | None, *,
-                 numerator: float | None = None, denominator: float | None = None,
-                 commentary: str | None = None, status: Status | str | None = None,
-                 row: int | None = None) -> Reading:
+def make_reading(
+    measure: str,
+    period: str | Quarter,
+    value: str | float | None,
+    *,
+    numerator: float | None = None,
+    denominator: float | None = None,
+    commentary: str | None = None,
+    status: Status | str | None = None,
+    row: int | None = None,
+) -> Reading:
     """Build a ``Reading`` from a value as printed or as computed.
 
     >>> r = make_reading("C01", "2022-Q1", "90%")
@@ -165,12 +185,19 @@ def make_reading(measure: str, period: str | Quarter, value: str | float | None,
     parsed = parse_value(value)
     status = _parse_status(status)
     return Reading(
-        measure=measure.strip(), period=str(Quarter.parse(str(period))),
+        measure=measure.strip(),
+        period=str(Quarter.parse(str(period))),
         raw="" if value is None else str(value).strip(),
-        value=parsed.value, qualifier=parsed.qualifier, bound=parsed.bound,
-        unit_hint=parsed.unit_hint, problem=parsed.problem,
-        numerator=numerator, denominator=denominator,
-        commentary=(commentary or "").strip() or None, status=status, row=row,
+        value=parsed.value,
+        qualifier=parsed.qualifier,
+        bound=parsed.bound,
+        unit_hint=parsed.unit_hint,
+        problem=parsed.problem,
+        numerator=numerator,
+        denominator=denominator,
+        commentary=(commentary or "").strip() or None,
+        status=status,
+        row=row,
     )
 
 
@@ -192,7 +219,9 @@ def read_values(path: str | Path) -> list[Reading]:
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise ValuesFileError(f"{path}: cannot read values file: {error}") from error
     if not rows:
-        raise ValuesFileError(f"{path}: empty file; expected a header {', '.join(REQUIRED_COLUMNS)}")
+        raise ValuesFileError(
+            f"{path}: empty file; expected a header {', '.join(REQUIRED_COLUMNS)}"
+        )
     header = [name.strip().lower() for name in rows[0]]
     _check_header(path, header)
     readings: list[Reading] = []
@@ -201,13 +230,17 @@ def read_values(path: str | Path) -> list[Reading]:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(header):
-            raise ValuesFileError(f"{path}: row {number}: {len(cells)} cells, header has {len(header)}")
+            raise ValuesFileError(
+                f"{path}: row {number}: {len(cells)} cells, header has {len(header)}"
+            )
         record = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
         reading = _reading(path, number, record)
         key = (reading.measure, reading.period)
         if key in first_row:
-            raise ValuesFileError(f"{path}: rows {first_row[key]} and {number} both give "
-                                  f"{reading.measure} for {reading.period}")
+            raise ValuesFileError(
+                f"{path}: rows {first_row[key]} and {number} both give "
+                f"{reading.measure} for {reading.period}"
+            )
         first_row[key] = number
         readings.append(reading)
     return readings
@@ -218,12 +251,15 @@ def _check_header(path: Path, header: list[str]) -> None:
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     repeated = sorted({c for c in header if header.count(c) > 1})
     if missing or unknown or repeated:
-        problems = [f"missing column(s) {', '.join(missing)}" if missing else "",
-                    f"unknown column(s) {', '.join(unknown)}" if unknown else "",
-                    f"repeated column(s) {', '.join(repeated)}" if repeated else ""]
+        problems = [
+            f"missing column(s) {', '.join(missing)}" if missing else "",
+            f"unknown column(s) {', '.join(unknown)}" if unknown else "",
+            f"repeated column(s) {', '.join(repeated)}" if repeated else "",
+        ]
         raise ValuesFileError(
             f"{path}: row 1: {'; '.join(p for p in problems if p)} "
-            f"(columns: {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)})")
+            f"(columns: {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)})"
+        )
 
 
 def _reading(path: Path, number: int, record: dict[str, str]) -> Reading:
@@ -246,5 +282,12 @@ def _reading(path: Path, number: int, record: dict[str, str]) -> Reading:
         status = _parse_status(record.get("status"))
     except ValueError as error:
         raise fail("status", str(error)) from None
-    return make_reading(record["measure"], period, record["value"], commentary=record.get("commentary"),
-                        status=status, row=number, **counts)
+    return make_reading(
+        record["measure"],
+        period,
+        record["value"],
+        commentary=record.get("commentary"),
+        status=status,
+        row=number,
+        **counts,
+    )

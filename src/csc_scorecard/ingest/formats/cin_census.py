@@ -1,0 +1,593 @@
+"""CIN census XML returns (standards.md 2.1) -> children, referrals, assessments, section47s,
+cin_plans, cp_plans and cp_reviews; one LoadBatch per file.
+
+The file is streamed: expat, through defusedxml with DTDs, entity declarations and external
+references all forbidden (a file carrying any of them is refused, never expanded), builds one
+<Child> subtree at a time, which is turned into raw records and dropped. Values are typed by the
+shared engine from `specs/cin_census.yaml`; this module only knows where things sit.
+
+Refused (FormatError naming the file, line and element), because nothing sensible can be loaded:
+- XML that is not well-formed (truncated, wrong encoding) or declares a DTD or entities;
+- a root other than <Message>, a <Collection> other than CIN, no <Children>, or no <Child>;
+- a group without the element that identifies it: <Child> without LAchildID, <CINdetails>
+  without CINreferralDate, <Assessments> without AssessmentActualStartDate, <CINPlanDates>
+  without CINPlanStartDate, <Section47> without S47ActualStartDate, <ChildProtectionPlans>
+  without CPPstartDate (the `required_fields` of the spec);
+- no census year (no readable ReferenceDate or Year and no `year=`) or no authority (no LEA and
+  no `la_code=`);
+- two returns for the same authority and census year in one folder (which one is meant?).
+
+Loaded, with data-quality issues: blank or absent mandatory values (ReferralSource, ReferralNFA,
+Ethnicity, GenderCurrent/Sex, ...), bad dates, booleans and codes (all from the engine); a
+<Child> without <CINdetails>; empty <Disabilities>, <FactorsIdentifiedAtAssessment> or <Reviews>;
+repeated single-valued elements (the first is kept); elements the schema does not have (ignored,
+one `info` issue per element name); both UPN and UPNunknown (UPN kept); GenderCurrent in a
+2024-25 or later return or Sex in an earlier one; a ReferenceDate that is not 31 March, a Year
+that disagrees with it, an LEA that is not three digits or disagrees with `la_code=`.
+<PreProceedingsandFGDM> (2026-27 on) is accepted and read past: no canonical table holds it yet.
+
+`source_row` is the line of the element a row comes from (<Child>, <CINdetails>, <Assessments>,
+..., <CPPreviewDate>), so an issue or a measure's drill-down points into the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+
+import pyarrow as pa
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+
+from csc_scorecard.ingest.adapter import head
+from csc_scorecard.ingest.batch import FormatError, Issue, LoadBatch
+from csc_scorecard.ingest.fields import convert, load_spec, missing_fields
+from csc_scorecard.ingest.values import BadValue, clean, parse_date, parse_int
+from csc_scorecard.model.codes import codes
+
+FORMAT = "cin_census"
+CHUNK = 1 << 16
+# Census 2024-25 replaced GenderCurrent (1/2/0/9) with Sex (M/F/U) (standards.md 2.3).
+SEX_FROM_YEAR = 2025
+LEA_CODE = re.compile(r"\d{3}")
+
+# Leaf elements read into a spec field of another name: the reader keeps whichever is given.
+ALTERNATIVES = {"GenderCurrent": "Sex", "UPNunknown": "UPN"}
+# Fields a nested group inherits, typed, from its enclosing groups (not read from the group).
+INHERITED = {
+    "Child": (),
+    "CINdetails": ("LAchildID",),
+    "Assessments": ("LAchildID", "CINreferralDate"),
+    "CINPlanDates": ("LAchildID", "CINreferralDate"),
+    "Section47": ("LAchildID", "CINreferralDate"),
+    "ChildProtectionPlans": ("LAchildID", "CINreferralDate"),
+}
+# The groups inside <CINdetails> (standards.md 2.1), each read into its spec table; the
+# PreProceedingsandFGDM block (2026-27 on) has no canonical table yet and is read past.
+EPISODE_GROUPS = ("Assessments", "CINPlanDates", "Section47", "ChildProtectionPlans")
+IGNORED_GROUPS = ("PreProceedingsandFGDM",)
+# Repeated code lists: (container element, item element = spec table) per owning group.
+CODE_LISTS = {
+    "Child": ("Disabilities", "Disability"),
+    "Assessments": ("FactorsIdentifiedAtAssessment", "AssessmentFactors"),
+    "ChildProtectionPlans": ("Reviews", "CPPreviewDate"),
+}
+
+_COLLECTION = re.compile(rb"<(?:\w+:)?Collection>\s*([^<]*?)\s*</")
+_CIN_MARKER = re.compile(rb"<(?:\w+:)?(?:CINdetails|ChildIdentifiers|LAchildID)\b")
+
+Record = tuple[int, dict[str, Any], int | None]  # (line, {field: raw}, index of the parent record)
+
+
+class CinCensusAdapter:
+    name = FORMAT
+
+    def sniff(self, path: Path) -> bool:
+        """An .xml file whose header says Collection CIN, or, without one, that has CIN elements."""
+        if path.suffix.lower() != ".xml":
+            return False
+        text = head(path, 16384).replace(b"\x00", b"")  # UTF-16 files: drop the zero bytes
+        collection = _COLLECTION.search(text)
+        if collection:
+            return collection.group(1).strip().upper() == b"CIN"
+        return _CIN_MARKER.search(text) is not None
+
+    def read(self, paths: list[Path], *, la_code: str | None, year: int | None) -> list[LoadBatch]:
+        batches: list[LoadBatch] = []
+        seen: dict[tuple, str] = {}
+        for path in paths:
+            batch = read_return(path, la_code=la_code, year=year)
+            key = (batch.la_code, batch.period_start, batch.period_end)
+            if key in seen:
+                raise FormatError(
+                    path,
+                    f"is a second CIN census return for LA {batch.la_code}, census year "
+                    f"{batch.period_start} to {batch.period_end} (also {seen[key]}); keep one",
+                )
+            seen[key] = str(path)
+            batches.append(batch)
+        # Oldest census first, so a later return's rows supersede an earlier one's in the store.
+        return sorted(batches, key=lambda b: b.period_end)
+
+
+def read_return(path: Path, *, la_code: str | None = None, year: int | None = None) -> LoadBatch:
+    """Read one CIN census XML file into a LoadBatch; raise FormatError if it is unreadable."""
+    census = _Return(path)
+    census.parse()
+    return census.batch(la_code=la_code, year=year)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _line(elem: Element) -> int:
+    return int(elem.get("line", "0"))
+
+
+class _Target:
+    """expat target: builds the tree one <Child> at a time, stamping each element with its line.
+
+    The line is read from expat while its start-tag callback runs, the only moment it is exact.
+    A finished <Child> (or Header) is handed to the `_Return` and removed from the tree.
+    """
+
+    def __init__(self, census: _Return) -> None:
+        self.census = census
+        self.builder = TreeBuilder()
+        self.stack: list[Element] = []
+        self.parser: DefusedXMLParser | None = None
+
+    def start(self, tag: str, attrib: dict) -> None:
+        name = _local(tag)
+        line = self.parser.parser.CurrentLineNumber if self.parser else 0
+        if not self.stack and name != "Message":
+            raise FormatError(
+                self.census.path,
+                f"root element is <{name}>, not <Message>: not a CIN census return",
+                line=line,
+                field=name,
+            )
+        # CIN census elements carry no attributes, so the attribute map is free for the line.
+        self.stack.append(self.builder.start(name, {"line": str(line)}))
+
+    def end(self, tag: str) -> None:
+        elem = self.builder.end(_local(tag))
+        self.stack.pop()
+        if len(self.stack) == 1:  # a child of <Message>
+            if elem.tag == "Header":
+                self.census.read_header(elem)
+            elif elem.tag == "Children":
+                self.census.children_seen = True
+            else:
+                self.census.unknown(self.stack[0], elem)
+            if elem.tag != "Children":
+                self.stack[0].remove(elem)
+        elif len(self.stack) == 2 and self.stack[1].tag == "Children":
+            if elem.tag == "Child":
+                self.census.read_child(elem)
+            else:
+                self.census.unknown(self.stack[1], elem)
+            self.stack[1].remove(elem)
+
+    def data(self, text: str) -> None:
+        self.builder.data(text)
+
+    def close(self) -> Element:
+        return self.builder.close()
+
+
+class _Return:
+    """One CIN census file: its header and raw records per spec table, then its LoadBatch."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.file = str(path)
+        self.spec = load_spec(FORMAT)
+        self.header: dict[str, tuple[str | None, int]] = {}
+        self.records: dict[str, list[Record]] = defaultdict(list)
+        self.issues: list[Issue] = []
+        self.unknowns: dict[tuple[str, str], list[int]] = {}
+        self.sex_elements: Counter[str] = Counter()
+        self.children_seen = False
+        self.known = {
+            name: {
+                **{f.lower(): f for f in t.columns if f not in INHERITED.get(name, ())},
+                **{a.lower(): a for a, to in ALTERNATIVES.items() if to in t.columns},
+            }
+            for name, t in self.spec.tables.items()
+        }
+
+    # -- reading the XML -------------------------------------------------------------------
+
+    def parse(self) -> None:
+        target = _Target(self)
+        parser = DefusedXMLParser(
+            target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
+        target.parser = parser
+        try:
+            with open(self.path, "rb") as fh:
+                while chunk := fh.read(CHUNK):
+                    parser.feed(chunk)
+            parser.close()
+        except ParseError as err:
+            line = err.position[0] if getattr(err, "position", None) else None
+            raise FormatError(self.path, f"is not well-formed XML ({err})", line=line) from None
+        except DefusedXmlException as err:
+            raise FormatError(
+                self.path,
+                f"declares a DTD or entities ({type(err).__name__}); XML like this is refused, "
+                "never expanded: export the return again without a DOCTYPE",
+                line=parser.parser.CurrentLineNumber,
+            ) from None
+        except OSError as err:
+            raise FormatError(self.path, f"cannot be read ({err.strerror or err})") from None
+        if not self.children_seen:
+            raise FormatError(self.path, "has no <Children> element: not a CIN census return")
+        if not self.records["Child"]:
+            raise FormatError(self.path, "<Children> holds no <Child>: nothing to load", field="Child")
+
+    def read_header(self, header: Element) -> None:
+        for group in header:
+            if group.tag not in ("CollectionDetails", "Source"):
+                self.unknown(header, group)
+                continue
+            for leaf in group:
+                # Several <Source> blocks may appear; the first non-blank value of each is used.
+                if clean(leaf.text) is not None and leaf.tag not in self.header:
+                    self.header[leaf.tag] = (leaf.text, _line(leaf))
+        collection = clean(self.header.get("Collection", (None, 0))[0])
+        if collection is not None and collection.upper() != "CIN":
+            raise FormatError(
+                self.path,
+                f"is a {collection} return, not a CIN census return",
+                line=self.header["Collection"][1],
+                field="Collection",
+            )
+
+    def read_child(self, child: Element) -> None:
+        index = len(self.records["Child"])
+        fields: dict[str, Any] = {}
+        identifiers = self.single(child, "ChildIdentifiers")
+        characteristics = self.single(child, "ChildCharacteristics")
+        for group in (identifiers, characteristics):
+            if group is not None:
+                fields.update(self.fields(group, "Child", groups=("Disabilities",)))
+        self.require(fields, "Child", identifiers if identifiers is not None else child)
+        self.choose_alternatives(fields, _line(child))
+        self.records["Child"].append((_line(child), fields, None))
+        if characteristics is not None:
+            self.code_list(characteristics, "Child", index)
+        episodes = 0
+        for elem in child:
+            if elem.tag == "CINdetails":
+                self.read_episode(elem, index)
+                episodes += 1
+            elif elem.tag not in ("ChildIdentifiers", "ChildCharacteristics"):
+                self.unknown(child, elem)
+        if not episodes:
+            self.issue(
+                "child_without_episode",
+                "<Child> has no <CINdetails>: the census needs at least one episode of need",
+                table="referrals",
+                row=_line(child),
+                child_id=clean(fields.get("LAchildID")),
+                field="CINdetails",
+            )
+
+    def read_episode(self, episode: Element, child: int) -> None:
+        index = len(self.records["CINdetails"])
+        fields = self.fields(episode, "CINdetails", groups=EPISODE_GROUPS + IGNORED_GROUPS)
+        self.require(fields, "CINdetails", episode)
+        self.records["CINdetails"].append((_line(episode), fields, child))
+        for group in episode:
+            if group.tag in EPISODE_GROUPS:
+                own = len(self.records[group.tag])
+                extra = (CODE_LISTS[group.tag][0],) if group.tag in CODE_LISTS else ()
+                values = self.fields(group, group.tag, groups=extra)
+                self.require(values, group.tag, group)
+                self.records[group.tag].append((_line(group), values, index))
+                if group.tag in CODE_LISTS:
+                    self.code_list(group, group.tag, own)
+
+    def single(self, parent: Element, name: str) -> Element | None:
+        found = [e for e in parent if e.tag == name]
+        for extra in found[1:]:
+            self.issue(
+                "repeated_element",
+                f"<{parent.tag}> holds <{name}> more than once; the first is used",
+                row=_line(extra),
+                field=name,
+            )
+        return found[0] if found else None
+
+    def fields(self, group: Element, table: str, groups: tuple[str, ...] = ()) -> dict[str, Any]:
+        """The leaf elements of `group` as {spec field: text}; unknown ones are noted, not read."""
+        known = self.known[table]
+        out: dict[str, Any] = {}
+        for leaf in group:
+            if leaf.tag in groups:
+                continue
+            name = known.get(leaf.tag.lower())
+            if name is None or len(leaf):
+                self.unknown(group, leaf)
+            elif name in out:
+                self.issue(
+                    "repeated_element",
+                    f"<{group.tag}> holds <{leaf.tag}> more than once; the first is used",
+                    row=_line(leaf),
+                    field=leaf.tag,
+                    value=leaf.text,
+                )
+            else:
+                out[name] = leaf.text
+        return out
+
+    def code_list(self, owner: Element, table: str, index: int) -> None:
+        """Each code of a repeated list (<Disabilities>/<Disability>, ...) as its own record."""
+        container_name, item = CODE_LISTS[table]
+        container = self.single(owner, container_name)
+        if container is None:
+            return
+        items = 0
+        for elem in container:
+            if elem.tag.lower() == item.lower() and not len(elem):
+                self.records[item].append((_line(elem), {item: _unblanked(elem.text)}, index))
+                items += 1
+            else:
+                self.unknown(container, elem)
+        if not items:
+            self.issue(
+                "empty_group",
+                f"<{container_name}> holds no <{item}>; read as not recorded",
+                row=_line(container),
+                field=container_name,
+                severity="warning",
+            )
+
+    def require(self, fields: dict[str, Any], table: str, at: Element) -> None:
+        missing = missing_fields(fields, self.spec.tables[table])
+        if missing:
+            raise FormatError(
+                self.path,
+                f"<{at.tag}> has no <{missing[0]}> element, which identifies the record",
+                line=_line(at),
+                field=missing[0],
+            )
+
+    def choose_alternatives(self, fields: dict[str, Any], line: int) -> None:
+        """GenderCurrent feeds Sex and UPNunknown feeds UPN, when the other is not given."""
+        if "GenderCurrent" in fields or "Sex" in fields:
+            self.sex_elements["GenderCurrent" if "GenderCurrent" in fields else "Sex"] += 1
+        for alternative, name in ALTERNATIVES.items():
+            if alternative not in fields:
+                continue
+            value = fields.pop(alternative)
+            if clean(fields.get(name)) is None:
+                fields[name] = value
+            elif clean(value) is not None:
+                self.issue(
+                    "alternative_ignored",
+                    f"both <{name}> and <{alternative}> are given; {name} is kept",
+                    table="children",
+                    row=line,
+                    child_id=clean(fields.get("LAchildID")),
+                    field=alternative,
+                    value=value,
+                    severity="info",
+                )
+
+    def unknown(self, parent: Element, elem: Element) -> None:
+        seen = self.unknowns.setdefault((parent.tag, elem.tag), [0, _line(elem)])
+        seen[0] += 1
+
+    def issue(self, rule: str, message: str, *, severity: str = "warning", **where: Any) -> None:
+        self.issues.append(Issue(rule=rule, message=message, file=self.file, severity=severity, **where))
+
+    # -- building the batch ----------------------------------------------------------------
+
+    def batch(self, *, la_code: str | None, year: int | None) -> LoadBatch:
+        end = self.census_end(year)
+        start = _year_before(end) + timedelta(days=1)
+        authority = self.authority(la_code)
+        self.check_sex_element(end)
+        tables, value_issues = self.typed_tables()
+        for (parent, name), (count, line) in sorted(self.unknowns.items(), key=lambda u: u[1][1]):
+            self.issue(
+                "unknown_element",
+                f"<{name}> inside <{parent}> is not a CIN census element and was ignored "
+                f"({count} time{'s' if count > 1 else ''}, first at line {line})",
+                row=line,
+                field=name,
+                severity="info",
+            )
+        return LoadBatch(
+            source_format=FORMAT,
+            la_code=authority,
+            period_start=start,
+            period_end=end,
+            files=[self.file],
+            tables=tables,
+            issues=self.issues + value_issues,
+        )
+
+    def header_value(self, name: str, parse) -> Any:
+        raw, line = self.header.get(name, (None, 0))
+        try:
+            return parse(raw)
+        except BadValue as bad:
+            self.issue(bad.rule, f"{name}: {bad}", row=line, field=name, value=raw, severity="error")
+            return None
+
+    def census_end(self, year: int | None) -> date:
+        """The census period's last day: ReferenceDate, else 31 March of Year or of `year`."""
+        end = self.header_value("ReferenceDate", parse_date)
+        stated = self.header_value("Year", parse_int)
+        line = self.header.get("ReferenceDate", self.header.get("Year", (None, None)))[1]
+        if end is None:
+            fallback, source = (stated, "<Year>") if stated is not None else (year, "the year given")
+            if fallback is None:
+                raise FormatError(
+                    self.path,
+                    "has no readable Header/CollectionDetails/ReferenceDate or Year, so its "
+                    "census year is unknown: pass the collection year",
+                    field="ReferenceDate",
+                )
+            end = date(fallback, 3, 31)
+            self.issue(
+                "reference_date",
+                f"no readable ReferenceDate; the census is taken to end on {end} from {source}",
+                row=line,
+                field="ReferenceDate",
+            )
+        elif (end.month, end.day) != (3, 31):
+            # DfE rule 100: ReferenceDate must be 31 March of the collection year.
+            self.issue(
+                "reference_date",
+                f"ReferenceDate {end} is not 31 March; the census period is taken to end on it",
+                row=line,
+                field="ReferenceDate",
+                value=str(end),
+            )
+        if stated is not None and stated != end.year:
+            self.issue(
+                "reference_date",
+                f"Year {stated} disagrees with ReferenceDate {end}; ReferenceDate is used",
+                row=self.header["Year"][1],
+                field="Year",
+                value=str(stated),
+            )
+        return end
+
+    def authority(self, la_code: str | None) -> str:
+        """Header/Source/LEA; `la_code` is used only when the file has no usable LEA."""
+        raw, line = self.header.get("LEA", (None, None))
+        lea = clean(raw)
+        if lea is not None and not LEA_CODE.fullmatch(lea):
+            self.issue(
+                "invalid_la_code",
+                f"LEA {lea!r} is not a 3-digit DfE LA number",
+                row=line,
+                field="LEA",
+                value=lea,
+                severity="error",
+            )
+            lea = None
+        if lea is None:
+            if la_code is None:
+                raise FormatError(
+                    self.path,
+                    "has no usable Header/Source/LEA: pass the authority's 3-digit LA code",
+                    field="LEA",
+                )
+            return la_code
+        if la_code is not None and la_code != lea:
+            self.issue(
+                "la_code_mismatch",
+                f"the file's LEA {lea} differs from the LA code given ({la_code}); LEA {lea} is used",
+                row=line,
+                field="LEA",
+                value=lea,
+            )
+        return lea
+
+    def check_sex_element(self, end: date) -> None:
+        census_year = end.year if end.month <= 3 else end.year + 1
+        expected = "Sex" if census_year >= SEX_FROM_YEAR else "GenderCurrent"
+        other = "GenderCurrent" if expected == "Sex" else "Sex"
+        if self.sex_elements[other]:
+            self.issue(
+                "schema_year",
+                f"{self.sex_elements[other]} children use <{other}>, but the census year ending "
+                f"March {census_year} uses <{expected}> (Sex replaced GenderCurrent in 2024-25)",
+                table="children",
+                field=other,
+            )
+
+    def typed_tables(self) -> tuple[dict[str, pa.Table], list[Issue]]:
+        """Convert parents before children, so nested rows inherit typed keys."""
+        specs, records = self.spec.tables, self.records
+        issues: list[Issue] = []
+
+        def typed(name: str, inherit=None, *, duplicates: bool = True) -> pa.Table:
+            rows = [(line, {**fields, **(inherit(parent) if inherit else {})}) for line, fields, parent in records[name]]
+            converted = convert(rows, specs[name], file=self.file, check_duplicates=duplicates)
+            issues.extend(converted.issues)
+            return converted.rows
+
+        def parents(name: str) -> list[int]:
+            return [parent for _, _, parent in records[name]]
+
+        children = typed("Child")
+        child_ids = children.column("child_id").to_pylist()
+        disabilities = typed("Disability", lambda p: {"LAchildID": child_ids[p]}, duplicates=False)
+        children = children.append_column(
+            "disabilities", _joined(disabilities.column("disabilities"), parents("Disability"), len(child_ids))
+        )
+
+        episodes = typed("CINdetails", lambda p: {"LAchildID": child_ids[p]})
+        episode_child = [child_ids[p] for p in parents("CINdetails")]
+        referral_dates = episodes.column("referral_date").to_pylist()
+
+        def episode(p: int) -> dict[str, Any]:
+            return {"LAchildID": episode_child[p], "CINreferralDate": referral_dates[p]}
+
+        assessments = typed("Assessments", episode)
+        assessment_child = assessments.column("child_id").to_pylist()
+        factors = typed("AssessmentFactors", lambda p: {"LAchildID": assessment_child[p]}, duplicates=False)
+        assessments = assessments.append_column(
+            "factors", _joined(factors.column("factors"), parents("AssessmentFactors"), assessments.num_rows)
+        )
+
+        plans = typed("ChildProtectionPlans", episode)
+        plan_child = plans.column("child_id").to_pylist()
+        plan_start = plans.column("start_date").to_pylist()
+        reviews = typed(
+            "CPPreviewDate", lambda p: {"LAchildID": plan_child[p], "CPPstartDate": plan_start[p]}
+        )
+        tables = {
+            "children": children,
+            "referrals": episodes,
+            "assessments": assessments,
+            "cin_plans": typed("CINPlanDates", episode),
+            "section47s": typed("Section47", episode),
+            "cp_plans": plans,
+            "cp_reviews": reviews,
+        }
+        return tables, issues
+
+
+def _unblanked(text: str | None) -> str | None:
+    """The Disability code NONE, handed over by its label.
+
+    `values.clean` reads the words none/null/n/a as a blank cell; for <Disability> "NONE" is the
+    code for "no disability", so it goes to the engine as "No disability", which the spec maps
+    back to NONE.
+    """
+    if text is not None and text.strip().upper() == "NONE":
+        return codes("disability")["NONE"]
+    return text
+
+
+def _joined(values: pa.ChunkedArray, parents: list[int], count: int) -> pa.Array:
+    """Codes of each parent row, space-separated in file order; NULL when it has none."""
+    groups: list[list[str]] = [[] for _ in range(count)]
+    for value, parent in zip(values.to_pylist(), parents, strict=True):
+        if value is not None:
+            groups[parent].append(value)
+    return pa.array([" ".join(g) if g else None for g in groups], pa.string())
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return date(day.year - 1, 2, 28)
+
+
+ADAPTER = CinCensusAdapter()

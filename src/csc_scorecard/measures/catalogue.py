@@ -1,0 +1,94 @@
+"""The measure catalogue: metadata as YAML (`measures/catalogue/*.yaml`), one strict model.
+
+An entry says what a measure is (title, unit, polarity, period type, definition and source,
+the fields it depends on) and names the Python function that counts it; the YAML never holds
+an expression. Functions live in `measures/functions/<area>.py` and are named in the entry as
+`area.function_name`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from csc_scorecard.measures.periods import PeriodType
+
+Unit = Literal["count", "percent", "rate_per_10000", "rate_per_100000", "days", "weeks", "ratio"]
+Polarity = Literal["higher_better", "lower_better", "within_band", "information"]
+
+# value = numerator / denominator x scale (count: value = numerator)
+SCALE: dict[str, float] = {
+    "percent": 100.0,
+    "rate_per_10000": 10_000.0,
+    "rate_per_100000": 100_000.0,
+    "days": 1.0,
+    "weeks": 1.0,
+    "ratio": 1.0,
+}
+
+
+class Measure(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    title: str
+    unit: Unit
+    polarity: Polarity
+    period_type: PeriodType
+    function: str  # "area.function" in csc_scorecard.measures.functions
+    definition: str
+    source: str
+    fields: list[str] = Field(default_factory=list)  # "table.column" the measure depends on
+    dimension: str | None = None  # name of the breakdown, e.g. "referral_source"
+    settings: dict[str, Any] = Field(default_factory=dict)
+    population: Literal["0-17", "10-17"] | None = None  # for rates: the population denominator
+    annualise: bool = False  # rates over part of a year scaled to a full year (labelled)
+    manual: bool = False  # supplied through manual values, not counted from case data
+    group: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _snake(cls, v: str) -> str:
+        if not v.replace("_", "").isalnum() or not v.islower():
+            raise ValueError(f"measure id {v!r} must be snake_case")
+        return v
+
+    def counter(self) -> Callable[..., Any]:
+        module, _, name = self.function.rpartition(".")
+        mod = importlib.import_module(f"csc_scorecard.measures.functions.{module}")
+        return getattr(mod, name)
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    group: str
+    description: str = ""
+    measures: list[Measure]
+
+
+@cache
+def catalogue() -> dict[str, Measure]:
+    """Every measure, in file then entry order."""
+    root = resources.files(__package__).joinpath("catalogue")
+    out: dict[str, Measure] = {}
+    for path in sorted(root.iterdir(), key=lambda p: p.name):
+        if not path.name.endswith(".yaml"):
+            continue
+        body = _File.model_validate(yaml.safe_load(path.read_text()))
+        for m in body.measures:
+            if m.id in out:
+                raise ValueError(f"measure {m.id} is defined twice")
+            out[m.id] = m.model_copy(update={"group": body.group})
+    return out
+
+
+def measure(measure_id: str) -> Measure:
+    try:
+        return catalogue()[measure_id]
+    except KeyError:
+        raise KeyError(f"no measure {measure_id!r} in the catalogue") from None

@@ -1,0 +1,120 @@
+"""Compute catalogue measures for any set of authorities and quarters, one query per measure.
+
+Every counting function returns an Ibis table with `la_code`, `period`, optionally `dimension`,
+`numerator` and (unless a count) `denominator`. The engine adds the population for rates,
+derives `value` from the unit, fills periods with no activity (a count of 0; a percentage with
+no denominator is not available), and returns one tidy Arrow table for all measures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import ibis
+import pyarrow as pa
+
+from csc_scorecard.measures.catalogue import SCALE, Measure, catalogue
+from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.periods import Quarter
+
+RESULT_SCHEMA = pa.schema(
+    [
+        ("la_code", pa.string()),
+        ("measure", pa.string()),
+        ("period", pa.string()),
+        ("dimension", pa.string()),
+        ("value", pa.float64()),
+        ("numerator", pa.float64()),
+        ("denominator", pa.float64()),
+        ("window_start", pa.date32()),
+        ("window_end", pa.date32()),
+    ]
+)
+
+
+def counted(m: Measure, ctx: Context) -> ibis.Table:
+    """The measure's expression with the population joined for rates, before value is derived."""
+    t = m.counter()(ctx, m)
+    if "dimension" not in t.columns:
+        t = t.mutate(dimension=ibis.null("string"))
+    if m.population:
+        pop = ctx.population(m.population)
+        t = t.left_join(pop, [t.la_code == pop.la_code, t.period == pop.period]).select(
+            t.la_code, t.period, t.dimension, t.numerator, denominator=pop.population
+        )
+    elif "denominator" not in t.columns:
+        t = t.mutate(denominator=ibis.null("float64"))
+    return t.select(
+        la_code=t.la_code.cast("string"),
+        period=t.period.cast("string"),
+        dimension=t.dimension.cast("string"),
+        numerator=t.numerator.cast("float64"),
+        denominator=t.denominator.cast("float64"),
+    )
+
+
+def compute(
+    ctx: Context, measures: Iterable[str] | None = None
+) -> pa.Table:
+    """Tidy results for the measures (default: every non-manual catalogue measure)."""
+    chosen = [catalogue()[i] for i in measures] if measures else [
+        m for m in catalogue().values() if not m.manual
+    ]
+    parts = [_complete(m, ctx, ctx.backend.to_pyarrow(counted(m, ctx))) for m in chosen]
+    if not parts:
+        return RESULT_SCHEMA.empty_table()
+    return pa.concat_tables(parts).sort_by([("la_code", "ascending"), ("measure", "ascending"), ("period", "ascending")])
+
+
+def _complete(m: Measure, ctx: Context, raw: pa.Table) -> pa.Table:
+    """One row per authority, period (and dimension seen), with value derived from the unit."""
+    found = {
+        (r["la_code"], r["period"], r["dimension"]): (r["numerator"], r["denominator"])
+        for r in raw.to_pylist()
+    }
+    dims = sorted({k[2] for k in found}, key=lambda d: (d is None, d)) or [None]
+    rows = []
+    for la in ctx.la_codes:
+        for q in ctx.quarters:
+            start, end = q.window(m.period_type)
+            for dim in dims:
+                num, den = found.get((la, str(q), dim), (None, None))
+                if num is None and m.unit == "count":
+                    num = 0.0
+                rows.append(
+                    {
+                        "la_code": la,
+                        "measure": m.id,
+                        "period": str(q),
+                        "dimension": dim,
+                        "value": value_of(m, num, den, start, end),
+                        "numerator": num,
+                        "denominator": den,
+                        "window_start": start,
+                        "window_end": end,
+                    }
+                )
+    return pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
+
+
+def value_of(m: Measure, num: float | None, den: float | None, start: date, end: date) -> float | None:
+    """The measure's value from its numerator and denominator.
+
+    Rates over part of a year are annualised only when the catalogue says so (DfE publishes
+    full-year counts and never annualises, standards.md 5): the factor is 365.25 / window days.
+    """
+    if num is None:
+        return None
+    if m.unit == "count":
+        return float(num)
+    if not den:
+        return None
+    value = num / den * SCALE[m.unit]
+    if m.annualise:
+        value *= 365.25 / ((end - start).days + 1)
+    return value
+
+
+def quarters_for(periods: Iterable[str]) -> list[Quarter]:
+    return sorted({Quarter.parse(p) for p in periods})

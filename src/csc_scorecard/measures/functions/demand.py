@@ -1,0 +1,136 @@
+"""Contacts, referrals, assessments and children in need (CIN census; standards.md 5.1, 5.3)."""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from csc_scorecard.measures.catalogue import Measure
+from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.functions.common import (
+    count_children,
+    count_rows,
+    in_window,
+    months_ago,
+    open_at,
+    open_during,
+    share,
+    share_of_total,
+)
+
+
+def referrals(ctx: Context, m: Measure) -> ir.Table:
+    r = ctx.table("referrals")
+    return count_rows(in_window(r, "referral_date", ctx.periods(m.period_type)))
+
+
+def referral_sources(ctx: Context, m: Measure) -> ir.Table:
+    r = in_window(ctx.table("referrals"), "referral_date", ctx.periods(m.period_type))
+    return share_of_total(r, r.referral_source.fill_null("not recorded"))
+
+
+def rereferrals_within_12_months(ctx: Context, m: Measure) -> ir.Table:
+    """Referrals in the window whose child had an earlier referral within the 12 months before.
+
+    Earlier = a strictly earlier referral date (same-day duplicates are not re-referrals), on or
+    after the referral date minus 12 calendar months (standards.md 5.1 [U]; stack.md gotcha 7).
+    """
+    months = ctx.setting(m.id, "look_back_months", m.settings.get("look_back_months", 12))
+    r = ctx.table("referrals").select("la_code", "child_id", "referral_date").distinct()
+    current = in_window(r, "referral_date", ctx.periods(m.period_type))
+    prior = r.select(p_la=r.la_code, p_child=r.child_id, p_date=r.referral_date)
+    hits = current.join(
+        prior,
+        [
+            current.la_code == prior.p_la,
+            current.child_id == prior.p_child,
+            prior.p_date < current.referral_date,
+            prior.p_date >= months_ago(current.referral_date, months),
+        ],
+    ).select("la_code", "period", "child_id", "referral_date").distinct()
+    flagged = current.left_join(
+        hits.mutate(_re=ibis.literal(True)),
+        ["la_code", "period", "child_id", "referral_date"],
+    )
+    return share(flagged, flagged._re)
+
+
+def assessments_started(ctx: Context, m: Measure) -> ir.Table:
+    a = ctx.table("assessments")
+    return count_rows(in_window(a, "start_date", ctx.periods(m.period_type)))
+
+
+def assessments_completed(ctx: Context, m: Measure) -> ir.Table:
+    a = ctx.table("assessments")
+    return count_rows(in_window(a, "authorised_date", ctx.periods(m.period_type)))
+
+
+def assessments_within_working_days(ctx: Context, m: Measure) -> ir.Table:
+    """Assessments authorised in the window, and how many took at most N working days from
+    AssessmentActualStartDate to AssessmentAuthorisationDate (DfE C2; standards.md 5.1)."""
+    limit = ctx.setting(m.id, "working_days", m.settings["working_days"])
+    a = ctx.table("assessments")
+    a = ctx.with_working_days(a, "start_date", "authorised_date", "duration")
+    done = in_window(a, "authorised_date", ctx.periods(m.period_type))
+    return share(done, (done.duration >= 0) & (done.duration <= limit))
+
+
+def assessments_no_further_support(ctx: Context, m: Measure) -> ir.Table:
+    """Completed assessments that found no need for further children's social care support.
+
+    Annex A records the outcome directly (CSCSupportRequired); where it is blank we use the CIN
+    census: the episode closed after assessment with no further action, RC8 (and RC9, closed
+    and referred to early help, when the `include_rc9` setting is on; standards.md 5.1 [U]).
+    """
+    closing = ["RC8", "RC9"] if ctx.setting(m.id, "include_rc9", m.settings.get("include_rc9", True)) else ["RC8"]
+    a = ctx.table("assessments")
+    r = ctx.table("referrals").select(
+        r_la="la_code", r_child="child_id", r_date="referral_date", closure_reason="closure_reason"
+    )
+    a = a.left_join(r, [a.la_code == r.r_la, a.child_id == r.r_child, a.referral_date == r.r_date])
+    done = in_window(a, "authorised_date", ctx.periods(m.period_type))
+    no_support = ibis.coalesce(~done.further_support_needed, done.closure_reason.isin(closing))
+    return share(done, no_support)
+
+
+def _cin_episodes(ctx: Context) -> ir.Table:
+    """Episodes of need: referrals not closed as no further action at referral."""
+    r = ctx.table("referrals")
+    return r.filter(~r.referral_nfa.fill_null(False))
+
+
+def children_in_need_during(ctx: Context, m: Measure) -> ir.Table:
+    """Distinct children with an episode of need open at any time in the window (the ChAT /
+    Annex A list 6 cohort the seed reports: includes CLA, CP, open assessments, closed episodes)."""
+    return count_children(open_during(_cin_episodes(ctx), "referral_date", "closure_date", ctx.periods(m.period_type)))
+
+
+def children_in_need_at_end(ctx: Context, m: Measure) -> ir.Table:
+    """Children with an open episode of need at the period end (DfE CIN at 31 March, 5.3)."""
+    return count_children(open_at(_cin_episodes(ctx), "referral_date", "closure_date", ctx.periods(m.period_type)))
+
+
+def children_in_need_with_cin_plan(ctx: Context, m: Measure) -> ir.Table:
+    """Of children in need during the window, those with a CIN plan open during it."""
+    p = ctx.periods(m.period_type)
+    cin = open_during(_cin_episodes(ctx), "referral_date", "closure_date", p).select("la_code", "period", "child_id").distinct()
+    plans = open_during(ctx.table("cin_plans"), "start_date", "end_date", p)
+    plans = plans.select("la_code", "period", "child_id").distinct().mutate(_plan=ibis.literal(True))
+    joined = cin.left_join(plans, ["la_code", "period", "child_id"])
+    return share(joined, joined._plan)
+
+
+def cin_open_duration(ctx: Context, m: Measure) -> ir.Table:
+    """Episodes of need open at the period end whose length so far falls in a band, as a share
+    of all open episodes (DfE episode-duration bands, standards.md 5.3; months as calendar months)."""
+    low, high = m.settings["from_months"], m.settings.get("to_months")
+    p = ctx.periods(m.period_type)
+    open_ = open_at(_cin_episodes(ctx), "referral_date", "closure_date", p)
+    started_by = open_.referral_date <= months_ago(open_.end, low)
+    cond = started_by if high is None else started_by & (open_.referral_date > months_ago(open_.end, high))
+    return share(open_, cond)
+
+
+def single_assessments_within_working_days(ctx: Context, m: Measure) -> ir.Table:
+    """Same as assessments_within_working_days with a local, shorter limit (e.g. 20 days)."""
+    return assessments_within_working_days(ctx, m)

@@ -1,0 +1,208 @@
+"""Rating a framework: how each item gets its status, reason and direction."""
+
+from __future__ import annotations
+
+import pytest
+
+from csc_scorecard.rating import (
+    Direction,
+    Status,
+    ValuesFileError,
+    make_reading,
+    rate_framework,
+)
+from csc_scorecard.rating.framework import parse_framework
+
+
+def _framework(*items, threshold=None):
+    data = {
+        "name": "Test framework",
+        "authority": "Test LA",
+        "groups": [{"id": "g", "title": "Group", "items": list(items)}],
+    }
+    if threshold is not None:
+        data["small_number_threshold"] = threshold
+    return parse_framework(data)
+
+
+ASSESS = {
+    "id": "K1",
+    "title": "Assessments in 45 working days",
+    "unit": "percent",
+    "measure": "assessments_within_45_working_days",
+    "polarity": "higher_better",
+    "target": 90,
+    "tolerance": 75,
+}
+DAYS = {
+    "id": "K2",
+    "title": "Days to match",
+    "unit": "days",
+    "polarity": "lower_better",
+    "target": 121,
+    "tolerance": 200,
+}
+COUNT = {"id": "K3", "title": "Children looked after", "unit": "count", "polarity": "information"}
+BAND = {
+    "id": "K4",
+    "title": "Caseload",
+    "unit": "ratio",
+    "polarity": "within_band",
+    "target": {"low": 15, "high": 18},
+    "tolerance": {"low": 12, "high": 22},
+}
+
+
+def _rate(framework, *readings, period="2022-Q1", **options):
+    return rate_framework(framework, [make_reading(*r) for r in readings], period, **options)
+
+
+def test_an_item_is_found_by_its_catalogue_measure_id():
+    result = _rate(_framework(ASSESS), ("assessments_within_45_working_days", "2022-Q1", "91%"))
+    item = result.item("K1")
+    assert (item.status, item.value, item.measure) == (
+        Status.GREEN,
+        91.0,
+        "assessments_within_45_working_days",
+    )
+
+
+def test_two_values_for_one_item_are_refused():
+    with pytest.raises(ValuesFileError, match="K1 has two values for 2022-Q1"):
+        _rate(
+            _framework(ASSESS),
+            ("K1", "2022-Q1", "91%"),
+            ("assessments_within_45_working_days", "2022-Q1", "90%"),
+        )
+
+
+def test_the_same_measure_twice_in_a_period_is_refused():
+    with pytest.raises(ValuesFileError, match="two values for K1 in 2022-Q1"):
+        _rate(_framework(ASSESS), ("K1", "2022-Q1", "91%"), ("K1", "2022-Q1", "92%"))
+
+
+def test_values_for_unknown_measures_are_listed():
+    result = _rate(
+        _framework(ASSESS),
+        ("K1", "2022-Q1", "91%"),
+        ("K9", "2022-Q1", "5"),
+        ("typo_measure", "2021-Q4", "1"),
+    )
+    assert result.unmatched_measures == ["K9", "typo_measure"]
+
+
+def test_a_value_in_the_wrong_unit_is_not_available():
+    result = _rate(_framework(DAYS), ("K2", "2022-Q1", "45%"))
+    item = result.item("K2")
+    assert (item.status, item.rag) == (Status.NOT_AVAILABLE, None)
+    assert item.reason == "'45%' is in percent but K2 is measured in days"
+
+
+def test_a_bound_that_straddles_a_threshold_is_not_available():
+    result = _rate(_framework(ASSESS), ("K1", "2022-Q1", ">80%"))
+    item = result.item("K1")
+    assert item.status is Status.NOT_AVAILABLE
+    assert item.reason == "'>80%' is a bound; values it allows rate differently against 90% (75%)"
+    decided = _rate(_framework(ASSESS), ("K1", "2022-Q1", "<70%")).item("K1")
+    assert (decided.status, decided.display, decided.value, decided.bound) == (
+        Status.RED,
+        "<70%",
+        None,
+        70.0,
+    )
+
+
+def test_decimals_round_half_up_before_rating():
+    # 89.95 printed to one decimal place is 90.0, so it must not be rated amber.
+    unrounded = _rate(_framework(ASSESS), ("K1", "2022-Q1", 89.95)).item("K1")
+    rounded = _rate(_framework(ASSESS | {"decimals": 1}), ("K1", "2022-Q1", 89.95)).item("K1")
+    assert (unrounded.status, unrounded.display) == (Status.AMBER, "89.95%")
+    assert (rounded.status, rounded.value, rounded.display) == (Status.GREEN, 90.0, "90%")
+    half = _rate(_framework(ASSESS | {"decimals": 1}), ("K1", "2022-Q1", 84.85)).item("K1")
+    assert half.value == 84.9  # round() would give 84.8 (half to even)
+
+
+def test_information_items_report_a_change_but_no_rating_or_direction():
+    result = _rate(_framework(COUNT), ("K3", "2022-Q1", "512"), ("K3", "2021-Q4", "498"))
+    item = result.item("K3")
+    assert (item.status, item.rag, item.value, item.target_display) == (
+        Status.INFORMATION,
+        None,
+        512.0,
+        "",
+    )
+    assert (item.vs_previous.change, item.vs_previous.direction, item.vs_previous.reason) == (
+        14.0,
+        None,
+        "information item",
+    )
+    assert result.groups[0].summary.information == 1
+    assert result.groups[0].summary.with_data == 1 and result.groups[0].summary.rated == 0
+
+
+def test_within_band_items_and_their_direction():
+    result = _rate(
+        _framework(BAND), ("K4", "2022-Q1", "20"), ("K4", "2021-Q4", "23"), ("K4", "2021-Q1", "17")
+    )
+    item = result.item("K4")
+    assert (item.status, item.target_display) == (Status.AMBER, "15-18 (12-22)")
+    assert item.vs_previous.direction is Direction.IMPROVING  # 5 outside the band, now 2
+    assert item.vs_year_earlier.direction is Direction.WORSENING  # was inside the band
+    assert item.vs_year_earlier.period == "2021-Q1"
+
+
+def test_small_numbers_are_flagged_on_the_item_and_its_comparisons():
+    framework = _framework(ASSESS)
+    readings = [
+        make_reading("K1", "2022-Q1", "88.9%", numerator=8, denominator=9),
+        make_reading("K1", "2021-Q4", "95%", numerator=95, denominator=100),
+        make_reading("K1", "2021-Q1", "92%", numerator=92, denominator=100),
+    ]
+    item = rate_framework(framework, readings, "2022-Q1").item("K1")
+    assert item.small_number_warning and item.vs_previous.small_number_warning
+    assert item.vs_previous.direction is Direction.WORSENING
+    relaxed = rate_framework(framework, readings, "2022-Q1", small_number_threshold=5).item("K1")
+    assert not relaxed.small_number_warning and not relaxed.vs_previous.small_number_warning
+    strict = rate_framework(_framework(ASSESS, threshold=100), readings[1:], "2021-Q4")
+    assert strict.small_number_threshold == 100
+    assert strict.item("K1").small_number_warning  # 95 of 100: numerator below 100
+
+
+def test_an_earlier_figure_that_is_not_reportable_gives_no_direction():
+    result = rate_framework(
+        _framework(ASSESS),
+        [
+            make_reading("K1", "2022-Q1", "91%"),
+            make_reading("K1", "2021-Q4", "80%", status="not_reportable", commentary="Mosaic move"),
+        ],
+        "2022-Q1",
+    )
+    item = result.item("K1")
+    assert (item.vs_previous.direction, item.vs_previous.reason, item.vs_previous.raw) == (
+        None,
+        "2021-Q4 figure not reportable",
+        "80%",
+    )
+    marked = rate_framework(
+        _framework(ASSESS),
+        [make_reading("K1", "2022-Q1", "", status="not_available", commentary="System outage")],
+        "2022-Q1",
+    ).item("K1")
+    assert (marked.status, marked.reason) == (Status.NOT_AVAILABLE, "System outage")
+
+
+def test_overlapping_bounds_cannot_be_ordered():
+    result = _rate(_framework(ASSESS), ("K1", "2022-Q1", "<80%"), ("K1", "2021-Q4", "78%"))
+    assert result.item("K1").vs_previous.reason == "'<80%' and '78%' cannot be ordered"
+
+
+def test_period_metadata_and_bad_threshold():
+    result = _rate(_framework(ASSESS), ("K1", "2022-Q1", "91%"), period="2022-q1")
+    assert (
+        result.period,
+        result.period_label,
+        result.previous_period,
+        result.year_earlier_period,
+    ) == ("2022-Q1", "Q1 2022/23", "2021-Q4", "2021-Q1")
+    with pytest.raises(ValueError, match="above 0"):
+        _rate(_framework(ASSESS), period="2022-Q1", small_number_threshold=0)
