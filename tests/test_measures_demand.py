@@ -35,6 +35,11 @@ Assessments (child, start, authorised, support needed):
 Started in Q1: A1, A2, A4, A5 = 4; in six months also A3 = 5. Authorised in Q1: A1, A2, A5 = 3.
 Within 45 working days, six months: A1, A2 of A1, A2, A3, A5 = 2/4 = 50%; in Q1: 2/3 = 66.7%.
 Within 20 working days in Q1: A1 only = 1/3. No further support in Q1: A2 (RC8), A5 = 2/3.
+
+Current plan at 30 June (children in need at the end with a completed assessment in the open
+episode): C1 (A1 authorised) and C7 (A3 authorised); C4, C5 have no assessment and C6's is open.
+C1 has a CIN plan open; C7's child protection plan ended on 30 June, so it is not current:
+1/2 = 50%.
 """
 
 from __future__ import annotations
@@ -68,6 +73,9 @@ def demand(store):
                 child_id=["C1", "C5", "C6"],
                 start_date=[d(2022, 5, 1), d(2020, 2, 1), d(2022, 1, 1)],
                 end_date=[None, d(2021, 12, 31), d(2022, 2, 1)],
+            ),
+            "cp_plans": canonical(
+                "cp_plans", child_id=["C7"], start_date=[d(2021, 6, 1)], end_date=[d(2022, 6, 30)]
             ),
             "assessments": canonical(
                 "assessments",
@@ -112,7 +120,7 @@ def test_children_in_need(demand):
     ids = [
         "children_in_need", "cin_rate_per_10000", "children_in_need_6_months",
         "children_in_need_with_cin_plan", "cin_open_6_to_12_months", "cin_open_12_to_24_months",
-        "cin_open_2_years_plus",
+        "cin_open_2_years_plus", "cin_with_current_plan",
     ]
     r = results(demand, ids, Q)
     assert r[("children_in_need", Q, None)][0] == 5
@@ -121,6 +129,7 @@ def test_children_in_need(demand):
     assert r[("children_in_need_with_cin_plan", Q, None)][1:] == (2, 6)
     for band in ("cin_open_6_to_12_months", "cin_open_12_to_24_months", "cin_open_2_years_plus"):
         assert r[(band, Q, None)] == (20.0, 1, 5), band
+    assert r[("cin_with_current_plan", Q, None)] == (50.0, 1, 2)
 
 
 def test_periods_are_computed_together_and_empty_ones_filled(demand):

@@ -69,15 +69,15 @@ def test_json_summary_counts_follow_the_seed_table(q1):
             "total",
         )
     } == {
-        "green": 11,
+        "green": 12,
         "amber": 1,
         "red": 3,
         "not_available": 6,
         "not_reportable": 3,
-        "better_or_within_tolerance": 12,
+        "better_or_within_tolerance": 13,
         "below_target": 3,
         "without_data": 9,
-        "total": 24,
+        "total": 25,
     }
     assert (q1["period"], q1["period_label"], q1["previous_period"]) == (
         "2022-Q1",
@@ -122,7 +122,7 @@ def test_table_prints_statuses_and_the_seed_sentences():
     out = result.stdout
     assert "3 of 11 indicators performing better than or within tolerance against target" in out
     assert "3 of 11 indicators are below target (3 of 6 rated)" in out
-    assert "Data is not available for 9 of 24 indicators (6 not available, 3 not reportable)" in out
+    assert "Data is not available for 9 of 25 indicators (6 not available, 3 not reportable)" in out
     c07 = next(line for line in out.splitlines() if "│ C07" in line)
     assert "95% (80%)" in c07 and "80%" in c07 and "78%" in c07 and "red" in c07
     assert "worsening" in c07
@@ -135,7 +135,7 @@ def test_q4_from_the_same_file():
         summary["better_or_within_tolerance"],
         summary["below_target"],
         summary["without_data"],
-    ) == (20, 6, 9)
+    ) == (20, 7, 9)
 
 
 def test_errors_name_the_problem_and_exit_2(tmp_path):

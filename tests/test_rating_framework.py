@@ -25,8 +25,8 @@ def test_seed_framework_has_every_appendix_row_in_order(seed):
         "Partnership Performance Measures",
     )
     assert [i.id for i in contract.items] == [f"C{n:02d}" for n in range(1, 12)]
-    # The appendix prints 24 partnership rows although paragraph 11 counts 25.
-    assert [i.id for i in partnership.items] == [f"P{n:02d}" for n in range(1, 25)]
+    # The appendix prints 25 partnership rows, as paragraph 11 counts (the last is re-offending).
+    assert [i.id for i in partnership.items] == [f"P{n:02d}" for n in range(1, 26)]
     assert seed.la_code == "371" and seed.small_number_threshold == 10
 
 
@@ -71,6 +71,7 @@ def test_seed_items_without_tolerance_and_comparator_labels(seed):
         "P17",
         "P21",
         "P24",
+        "P25",
     ]
     labels = {i.comparator_label for i in items if i.comparator is not None}
     assert labels == {
@@ -78,10 +79,10 @@ def test_seed_items_without_tolerance_and_comparator_labels(seed):
         "Regional Adoption Agency authorities",
         "YJS comparator authority group",
     }
-    assert sum(i.comparator is not None for i in items) == 18
+    assert sum(i.comparator is not None for i in items) == 19
     assert seed.item("P13").comparator_label == "Regional Adoption Agency authorities"
     assert all(i.measure for i in items)
-    assert len({i.measure for i in items}) == 35
+    assert len({i.measure for i in items}) == 36
 
 
 def _minimal(**item):

@@ -47,16 +47,18 @@ Partnership Performance Measures
   P22  8 (12) lower    Q4 10%   amber                   Q1 9.1%  amber
   P23 16 (18) lower    Q4 8%    green                   Q1 13.9% green
   P24 194 lower        Q4 124 per 100,000 green         Q1 138   green
-  Q1: green P01 P06 P07 P09 P16 P18 P19 P20 P21 P23 P24 = 11; amber P22 = 1; red P05 P10 P12
-      = 3; not available P04 P11 P13 P14 P15 P17 = 6; not reportable P02 P03 P08 = 3.
-      Seed wording: 12 better than or within tolerance, 3 below target, no data for 9.
-      The seed's paragraph 11 says 12 / 4 / 9 = 25 indicators, but its table prints 24 rows:
-      the fourth "below target" item is not in the table, so the product reports 3.
+  P25 25 lower         Q4 25.7  red (no tolerance)      Q1 16.27% green
+  Q1: green P01 P06 P07 P09 P16 P18 P19 P20 P21 P23 P24 P25 = 12; amber P22 = 1; red P05 P10
+      P12 = 3; not available P04 P11 P13 P14 P15 P17 = 6; not reportable P02 P03 P08 = 3.
+      Seed wording: 13 better than or within tolerance, 3 below target, no data for 9 (of 25).
+      The seed's paragraph 11 says 12 / 4 / 9: its table implies 13 / 3 / 9, and the product
+      reports what the table implies.
   Q4: green P01 P06 P07 P09 P15 P17 P18 P19 P21 P23 P24 = 11; amber P10 P22 = 2;
-      red P05 P12 P14 P16 P20 = 5; not available P02 P03 P04 P08 P11 P13 = 6.
+      red P05 P12 P14 P16 P20 P25 = 6; not available P02 P03 P04 P08 P11 P13 = 6.
 
 Direction Q4 -> Q1 (only where both quarters have a figure):
-  improving  C01 85->90, C10 56->58, P06 14.7->13 (lower better), P16 13->20, P19, P20, P22 10->9.1
+  improving  C01 85->90, C10 56->58, P06 14.7->13 (lower better), P16 13->20, P19, P20, P22 10->9.1,
+             P25 25.7->16.27 (lower better)
   worsening  C02, C07, C08, P01 16->19.4 (lower better), P05, P07 6.6->18, P09 <1->1.6, P10,
              P12, P23 8->13.9, P24 124->138
   unchanged  P18 93, P21 96
@@ -115,6 +117,7 @@ Q1 = {
     "P22": A,
     "P23": G,
     "P24": G,
+    "P25": G,
 }
 Q4 = {
     "C01": A,
@@ -152,6 +155,7 @@ Q4 = {
     "P22": A,
     "P23": G,
     "P24": G,
+    "P25": R,
 }
 
 
@@ -192,21 +196,21 @@ def test_q1_summary_counts(rated):
         partnership.summary.red,
         partnership.summary.not_available,
         partnership.summary.not_reportable,
-    ) == (11, 1, 3, 6, 3)
-    # Paragraph 11 says 12 / 4 / 9; the printed table gives 12 / 3 / 9 of 24.
+    ) == (12, 1, 3, 6, 3)
+    # Paragraph 11 says 12 / 4 / 9; the printed table gives 13 / 3 / 9 of 25.
     assert (
         partnership.summary.better_or_within_tolerance,
         partnership.summary.below_target,
         partnership.summary.without_data,
         partnership.summary.total,
-    ) == (12, 3, 9, 24)
+    ) == (13, 3, 9, 25)
     overall = rated["2022-Q1"].summary
     assert (
         overall.total,
         overall.better_or_within_tolerance,
         overall.below_target,
         overall.without_data,
-    ) == (35, 15, 6, 14)
+    ) == (36, 16, 6, 14)
 
 
 def test_q4_summary_counts(rated):
@@ -220,7 +224,7 @@ def test_q4_summary_counts(rated):
         partnership.summary.better_or_within_tolerance,
         partnership.summary.below_target,
         partnership.summary.without_data,
-    ) == (13, 5, 6)
+    ) == (13, 6, 6)
 
 
 def test_direction_q4_to_q1(rated):
@@ -228,7 +232,7 @@ def test_direction_q4_to_q1(rated):
     improving = {k for k, v in moved.items() if v is Direction.IMPROVING}
     worsening = {k for k, v in moved.items() if v is Direction.WORSENING}
     unchanged = {k for k, v in moved.items() if v is Direction.UNCHANGED}
-    assert improving == {"C01", "C10", "P06", "P16", "P19", "P20", "P22"}
+    assert improving == {"C01", "C10", "P06", "P16", "P19", "P20", "P22", "P25"}
     assert worsening == {
         "C02",
         "C07",

@@ -99,7 +99,7 @@ def test_formatted_values_read_back(number, unit):
 
 def test_seed_values_file():
     readings = read_values(EXAMPLE)
-    assert len(readings) == 70  # 35 appendix rows, Q4 and Q1
+    assert len(readings) == 72  # 36 appendix rows, Q4 and Q1
     by_key = {(r.measure, r.period): r for r in readings}
     assert by_key[("C01", "2022-Q1")].value == 90.0
     assert by_key[("C01", "2022-Q1")].commentary.startswith("This is above national")

@@ -19,6 +19,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def main() -> None:
+    """Children's social care performance: statutory extracts in, quarterly report out."""
+
+
 def _register_commands() -> None:
     from csc_scorecard import commands
 

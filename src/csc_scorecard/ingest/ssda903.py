@@ -155,7 +155,7 @@ def infer_year(tables: dict[str, pa.Table]) -> int | None:
         if dates:
             counts = Counter(collection_year_of(d) for d in dates)
             floor = max(1.0, MIN_SHARE * len(dates))
-            return max(y for y, n in counts.items() if n >= floor)
+            return max((y for y, n in counts.items() if n >= floor), default=None)
     return None
 
 

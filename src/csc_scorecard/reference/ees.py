@@ -63,35 +63,47 @@ class TextTable:
         return self.path.name
 
 
-def read_rows(path: str | Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line, cells) of a CSV, cells stripped, blank rows skipped.
+def read_rows(
+    path: str | Path, keep: dict[str, set[str]] | None = None
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (line, cells) of a CSV; blank rows skipped.
 
     UTF-8 with or without a byte-order mark, else Windows-1252. Cells are positional, so
-    repeated headers (the SN files' `SNP`) survive.
+    repeated headers (the SN files' `SNP`) survive. `keep` = {column: values} keeps only the
+    rows whose (stripped) cell is one of the values: a cheap pre-filter for large extracts.
     """
     path = Path(path)
     try:
-        return _read(path, "utf-8-sig")
+        return _read(path, "utf-8-sig", keep or {})
     except UnicodeDecodeError:
-        return _read(path, "cp1252")
+        return _read(path, "cp1252", keep or {})
 
 
-def _read(path: Path, encoding: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read(
+    path: Path, encoding: str, keep: dict[str, set[str]]
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
     with path.open(newline="", encoding=encoding) as handle:
         reader = csv.reader(handle)
         try:
             header = [h.strip() for h in next(reader)]
         except StopIteration:
             raise FormatError(path, "the file is empty") from None
-        rows = [
-            (reader.line_num, [c.strip() for c in row]) for row in reader if any(c.strip() for c in row)
-        ]
+        filters = []
+        for column, values in keep.items():
+            if column not in header:
+                raise FormatError(path, f"no column {column!r}")
+            filters.append((header.index(column), values))
+        rows = []
+        for row in reader:
+            if not any(row) or any(row[i].strip() not in values for i, values in filters):
+                continue
+            rows.append((reader.line_num, [c.strip() for c in row]))
     return header, rows
 
 
-def read_text_csv(path: str | Path) -> TextTable:
-    """Every cell as stripped text, by column name."""
-    header, rows = read_rows(path)
+def read_text_csv(path: str | Path, keep: dict[str, set[str]] | None = None) -> TextTable:
+    """Every cell as stripped text, by column name (see `read_rows` for `keep`)."""
+    header, rows = read_rows(path, keep)
     records = [Record(line, dict(zip(header, cells, strict=False))) for line, cells in rows]
     return TextTable(Path(path), header, records)
 

@@ -230,7 +230,9 @@ class _Return:
         if not self.children_seen:
             raise FormatError(self.path, "has no <Children> element: not a CIN census return")
         if not self.records["Child"]:
-            raise FormatError(self.path, "<Children> holds no <Child>: nothing to load", field="Child")
+            raise FormatError(
+                self.path, "<Children> holds no <Child>: nothing to load", field="Child"
+            )
 
     def read_header(self, header: Element) -> None:
         for group in header:
@@ -387,7 +389,9 @@ class _Return:
         seen[0] += 1
 
     def issue(self, rule: str, message: str, *, severity: str = "warning", **where: Any) -> None:
-        self.issues.append(Issue(rule=rule, message=message, file=self.file, severity=severity, **where))
+        self.issues.append(
+            Issue(rule=rule, message=message, file=self.file, severity=severity, **where)
+        )
 
     # -- building the batch ----------------------------------------------------------------
 
@@ -421,7 +425,9 @@ class _Return:
         try:
             return parse(raw)
         except BadValue as bad:
-            self.issue(bad.rule, f"{name}: {bad}", row=line, field=name, value=raw, severity="error")
+            self.issue(
+                bad.rule, f"{name}: {bad}", row=line, field=name, value=raw, severity="error"
+            )
             return None
 
     def census_end(self, year: int | None) -> date:
@@ -430,7 +436,9 @@ class _Return:
         stated = self.header_value("Year", parse_int)
         line = self.header.get("ReferenceDate", self.header.get("Year", (None, None)))[1]
         if end is None:
-            fallback, source = (stated, "<Year>") if stated is not None else (year, "the year given")
+            fallback, source = (
+                (stated, "<Year>") if stated is not None else (year, "the year given")
+            )
             if fallback is None:
                 raise FormatError(
                     self.path,
@@ -515,7 +523,10 @@ class _Return:
         issues: list[Issue] = []
 
         def typed(name: str, inherit=None, *, duplicates: bool = True) -> pa.Table:
-            rows = [(line, {**fields, **(inherit(parent) if inherit else {})}) for line, fields, parent in records[name]]
+            rows = [
+                (line, {**fields, **(inherit(parent) if inherit else {})})
+                for line, fields, parent in records[name]
+            ]
             converted = convert(rows, specs[name], file=self.file, check_duplicates=duplicates)
             issues.extend(converted.issues)
             return converted.rows
@@ -527,7 +538,8 @@ class _Return:
         child_ids = children.column("child_id").to_pylist()
         disabilities = typed("Disability", lambda p: {"LAchildID": child_ids[p]}, duplicates=False)
         children = children.append_column(
-            "disabilities", _joined(disabilities.column("disabilities"), parents("Disability"), len(child_ids))
+            "disabilities",
+            _joined(disabilities.column("disabilities"), parents("Disability"), len(child_ids)),
         )
 
         episodes = typed("CINdetails", lambda p: {"LAchildID": child_ids[p]})
@@ -539,9 +551,12 @@ class _Return:
 
         assessments = typed("Assessments", episode)
         assessment_child = assessments.column("child_id").to_pylist()
-        factors = typed("AssessmentFactors", lambda p: {"LAchildID": assessment_child[p]}, duplicates=False)
+        factors = typed(
+            "AssessmentFactors", lambda p: {"LAchildID": assessment_child[p]}, duplicates=False
+        )
         assessments = assessments.append_column(
-            "factors", _joined(factors.column("factors"), parents("AssessmentFactors"), assessments.num_rows)
+            "factors",
+            _joined(factors.column("factors"), parents("AssessmentFactors"), assessments.num_rows),
         )
 
         plans = typed("ChildProtectionPlans", episode)

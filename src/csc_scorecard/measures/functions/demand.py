@@ -134,3 +134,34 @@ def cin_open_duration(ctx: Context, m: Measure) -> ir.Table:
 def single_assessments_within_working_days(ctx: Context, m: Measure) -> ir.Table:
     """Same as assessments_within_working_days with a local, shorter limit (e.g. 20 days)."""
     return assessments_within_working_days(ctx, m)
+
+
+def cin_with_current_plan(ctx: Context, m: Measure) -> ir.Table:
+    """Children in need at the period end whose assessment is complete, and how many of them
+    have a current plan: a CIN plan, a child protection plan, or a looked-after episode open at
+    the end. Children still being assessed are left out: no plan is due before the assessment
+    ends (local KPI; the CIN census has no direct item, standards.md 5.3)."""
+    p = ctx.periods(m.period_type)
+    episodes = open_at(_cin_episodes(ctx), "referral_date", "closure_date", p)
+    a = ctx.table("assessments")
+    assessed = a.filter(a.authorised_date.notnull()).select(
+        a_la="la_code", a_child="child_id", a_ref="referral_date", a_done="authorised_date"
+    )
+    episodes = episodes.join(
+        assessed,
+        [
+            episodes.la_code == assessed.a_la,
+            episodes.child_id == assessed.a_child,
+            episodes.referral_date == assessed.a_ref,
+            assessed.a_done <= episodes.end,
+        ],
+    )
+    cohort = episodes.select("la_code", "period", "child_id").distinct()
+    plans = [
+        open_at(ctx.table("cin_plans"), "start_date", "end_date", p),
+        open_at(ctx.table("cp_plans"), "start_date", "end_date", p),
+        open_at(ctx.table("cla_episodes"), "decom", "dec", p),
+    ]
+    planned = ibis.union(*[t.select("la_code", "period", "child_id") for t in plans], distinct=True)
+    joined = cohort.left_join(planned.mutate(_plan=ibis.literal(True)), ["la_code", "period", "child_id"])
+    return share(joined, joined._plan)

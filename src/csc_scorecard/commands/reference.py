@@ -1,0 +1,34 @@
+"""`scorecard reference`: load calendar, populations, LA codes, neighbours and DfE comparators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from csc_scorecard.cli import app
+from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
+from csc_scorecard.reference.load import import_reference
+from csc_scorecard.store import Store
+
+
+@app.command()
+def reference(
+    from_dir: Annotated[
+        Path,
+        typer.Option(
+            "--from",
+            envvar="SCORECARD_PUBLIC_DATA",
+            help="Folder of public DfE/ONS files (see docs/reference-data.md).",
+            exists=True,
+            file_okay=False,
+        ),
+    ],
+    store: StoreOption = DEFAULT_STORE_PATH,
+) -> None:
+    """Import the reference tables from public files; a re-import replaces the previous one."""
+    with Store(store) as db:
+        summary = import_reference(db, from_dir)
+    for line in summary.lines():
+        typer.echo(line)

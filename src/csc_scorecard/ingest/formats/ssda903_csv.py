@@ -1,0 +1,215 @@
+"""SSDA903 as CSV: one file per DfE table, recognised by its columns, never by its file name.
+
+All the 903 CSVs in one folder are one return (standards.md 1.1). Tolerated: any column order and
+case, a byte-order mark, spaces around names and values, blank rows, trailing empty cells,
+UTF-8 or Windows-1252 text, DD/MM/YYYY, ISO and Excel-serial dates, and files with neither a
+header nor rows (some tools write an empty AD1 when no child was adopted). Refused with a
+`FormatError` naming file, line and field: a missing mandatory column, text that is neither UTF-8
+nor Windows-1252 (UTF-16 included), a row with more values than the header, a column named twice,
+a header that mixes two tables, two files for one table, an unreadable file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from pathlib import Path
+
+from csc_scorecard.ingest import ssda903
+from csc_scorecard.ingest.adapter import head
+from csc_scorecard.ingest.batch import FormatError, Issue, LoadBatch
+from csc_scorecard.ingest.fields import load_spec, missing_fields
+
+MAX_SIBLINGS = 64  # how many neighbours an empty file may look at to decide it is a 903 table
+
+
+def _text_of(data: bytes) -> str:
+    """Bytes as text for sniffing only (never raises)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:200]:
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8-sig", errors="replace")
+
+
+def _first_row(text: str) -> list[str] | None:
+    for line in text.splitlines():
+        if line.strip(" ,;\t\ufeff"):
+            return next(csv.reader([line]), None)
+    return None
+
+
+def _header_tables(path: Path) -> list[str]:
+    row = _first_row(_text_of(head(path)))
+    return ssda903.recognise(row) if row else []
+
+
+def _is_empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size < 64 and not path.read_bytes().strip(b" \r\n\t,;\xef\xbb\xbf")
+    except OSError:
+        return False
+
+
+class Ssda903CsvAdapter:
+    name = "ssda903_csv"
+
+    def sniff(self, path: Path) -> bool:
+        if path.suffix.lower() != ".csv":
+            return False
+        try:
+            if _header_tables(path):
+                return True
+            # An empty file is claimed when a 903 table sits beside it: it is that return's
+            # table with nothing to report, and refusing it would refuse the whole return.
+            if _is_empty(path):
+                siblings = sorted(p for p in path.parent.glob("*") if p != path)[:MAX_SIBLINGS]
+                return any(p.suffix.lower() == ".csv" and _header_tables(p) for p in siblings)
+        except Exception:  # sniffing must never raise
+            return False
+        return False
+
+    def read(self, paths: list[Path], *, la_code: str | None, year: int | None) -> list[LoadBatch]:
+        folder = paths[0].parent
+        raw = ssda903.RawReturn(where=folder, files=[str(p) for p in paths])
+        seen: dict[str, Path] = {}
+        for path in sorted(paths):
+            found = read_table(path)
+            if found is None:
+                raw.issues.append(
+                    Issue(
+                        rule="empty_file",
+                        message="file is empty (no header, no rows): read as a table with nothing to report",
+                        file=str(path),
+                        severity="info",
+                    )
+                )
+                continue
+            name, records = found
+            if name in seen:
+                raise FormatError(
+                    path,
+                    f"holds the {name} table, as does {seen[name].name}: a 903 return has one file "
+                    "per table (move one of them out of the folder)",
+                    line=1,
+                )
+            seen[name] = path
+            raw.records[name] = records
+            raw.table_files[name] = str(path)
+            if name in ssda903.NOT_LOADED:
+                raw.issues.append(
+                    Issue(
+                        rule="table_not_loaded",
+                        message=f"{name}: {len(records)} rows not loaded: {ssda903.NOT_LOADED[name]}",
+                        file=str(path),
+                        severity="info",
+                    )
+                )
+        raw.name_year, raw.name_source = _name_year(folder, paths)
+        return [ssda903.build_batch(raw, la_code=la_code, year=year)]
+
+
+def _name_year(folder: Path, paths: list[Path]) -> tuple[int | None, str | None]:
+    """The year the folder name states, else one year every file name states."""
+    if (y := ssda903.year_from_name(folder.name)) is not None:
+        return y, folder.name
+    years = {ssda903.year_from_name(p.stem) for p in paths}
+    if len(years) == 1 and (y := years.pop()) is not None:
+        return y, paths[0].name
+    return None, None
+
+
+def decode(path: Path, data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252; anything else is refused."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
+        raise FormatError(
+            path, "is UTF-16 or binary, not UTF-8 or Windows-1252 text: save it as CSV (UTF-8)"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise FormatError(
+            path,
+            f"is neither UTF-8 nor Windows-1252 text (byte 0x{data[err.start]:02X}): save it as "
+            "CSV (UTF-8)",
+            line=line,
+        ) from None
+
+
+def read_table(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]] | None:
+    """(DfE table name, [(line, {FIELD: cell})]) of one 903 CSV; None when the file is empty."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise FormatError(path, f"cannot be read ({err.strerror or err})") from None
+    text = decode(path, data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    records: list[tuple[int, dict[str, str]]] = []
+    try:
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = [ssda903.normalise(c) for c in cells]
+                header_line = reader.line_num
+                name = _table_of(path, header, header_line)
+                continue
+            if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+                raise FormatError(
+                    path,
+                    f"has {len(cells)} values but the header has {len(header)} columns (an "
+                    "unquoted comma in a value?)",
+                    line=reader.line_num,
+                )
+            records.append(
+                (reader.line_num, {h: c for h, c in zip(header, cells, strict=False) if h})
+            )
+    except csv.Error as err:
+        raise FormatError(path, f"is not readable as CSV ({err})", line=reader.line_num) from None
+    if header is None:
+        return None
+    if name == "UASC":
+        # Every row of the UASC file is a child who was UASC during the year (standards.md
+        # 1.2); the XML says so with a UASC leaf, and the spec reads both the same way.
+        for _, record in records:
+            record["UASC"] = "1"
+    return name, records
+
+
+def _table_of(path: Path, header: list[str], line: int) -> str:
+    named = [h for h in header if h]
+    if dup := sorted({h for h in named if named.count(h) > 1}):
+        raise FormatError(path, f"names column {dup[0]} more than once", line=line, field=dup[0])
+    tables = ssda903.recognise(header)
+    if not tables:
+        raise FormatError(
+            path,
+            f"columns {named} are not those of any SSDA903 table "
+            f"({', '.join(ssda903.COLUMNS)})",
+            line=line,
+        )
+    if len(tables) > 1:
+        raise FormatError(
+            path,
+            f"columns mix the {' and '.join(tables)} tables: a 903 CSV holds one table",
+            line=line,
+        )
+    name = tables[0]
+    if name in ssda903.NOT_LOADED:
+        return name
+    if missing := missing_fields(header, load_spec(ssda903.SOURCE_FORMAT).tables[name]):
+        raise FormatError(
+            path,
+            f"is the {name} table but lacks mandatory column(s) {', '.join(missing)}",
+            line=line,
+            field=missing[0],
+        )
+    return name
+
+
+ADAPTER = Ssda903CsvAdapter()

@@ -1,0 +1,464 @@
+"""Published comparators per catalogue measure: LA, region, England and statistical neighbours.
+
+`comparator_map.yaml` says which DfE series gives each catalogue measure. `build_comparators`
+turns the public files into `comparators` rows:
+* LA, region and England rows straight from each series (a suppression symbol gives a NULL
+  value and an `Issue` holding the symbol);
+* rates per 10,000 recomputed from published counts and the 0-17 population of the mid-year
+  before 31 March, once per population basis (census-2021-rebased, and the pre-census estimates
+  DfE published 2018-2021 with), so figures "as published at the time" can be reproduced;
+* the statistical-neighbour average of every LA series, per SN model: the simple unweighted
+  mean of the 10 neighbours' values, left empty unless all 10 have one (DfE LAIT method; it
+  reproduces Doncaster 2020/21: S47 228.8 and CPP 59.4 on the publication basis).
+
+`comparator_values` answers "what do England, the region and the neighbours show for this
+measure and year" from the store, taking all three from one series so they are comparable.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import pyarrow as pa
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from csc_scorecard.ingest.batch import Issue
+from csc_scorecard.ingest.values import BadValue
+from csc_scorecard.model.schema import table
+from csc_scorecard.reference.ees import (
+    ENGLAND,
+    SYMBOLS,
+    Record,
+    TextTable,
+    areas,
+    parse_number,
+    parse_year,
+    read_ees,
+    read_text_csv,
+)
+from csc_scorecard.reference.population import PRE_CENSUS, REBASED
+
+DEFAULT_SN_MODEL = "2021-04"  # the model the LAIT app loads; reproduces the 2020/21 SN figures
+BASES = (REBASED, PRE_CENSUS)
+Unit = Literal["rate_per_10000", "percent", "count", "cases_per_fte"]
+
+
+def _columns(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    file: str
+    edition: str
+
+
+class Series(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    lait: str | None = None
+    file: str | None = None
+    where: dict[str, str] = Field(default_factory=dict)
+    value: str | None = None
+    numerator: str | list[str] | None = None
+    denominator: str | list[str] | None = None
+    denominator_where: dict[str, str] = Field(default_factory=dict)
+    percent: bool = False
+    per_10000: bool = False
+    years: tuple[int, int] | None = None
+    basis: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Series:
+        if (self.lait is None) == (self.file is None):
+            raise ValueError("a series names exactly one of `lait` or `file`")
+        if self.file is not None:
+            kinds = [self.value is not None, self.percent, self.per_10000]
+            if sum(kinds) != 1:
+                raise ValueError(f"{self.file}: give exactly one of value, percent, per_10000")
+            if (self.percent or self.per_10000) and not self.numerator:
+                raise ValueError(f"{self.file}: a computed series needs a numerator")
+            if self.percent and not self.denominator:
+                raise ValueError(f"{self.file}: percent needs a denominator")
+        if self.per_10000 and self.basis:
+            raise ValueError("a recomputed rate takes its basis from the populations")
+        return self
+
+    def label(self, sources: dict[str, Source], basis: str | None = None) -> str:
+        """The `source` column: file and column(s), so a figure can be traced by hand."""
+        if self.lait is not None:
+            return f"{sources['lait'].file}: {self.lait}"
+        file = sources[self.file].file
+        where = "".join(f" [{v}]" for v in self.where.values())
+        num = " + ".join(_columns(self.numerator))
+        if self.per_10000:
+            return f"{file}: {num}{where} / 0-17 population ({basis}) x 10,000"
+        if self.percent:
+            return f"{file}: ({num}){where} / {' + '.join(_columns(self.denominator))} x 100"
+        return f"{file}: {self.value}{where}"
+
+    def bases(self) -> tuple[str, ...]:
+        if self.per_10000:
+            return BASES
+        return ("derived",) if self.percent else (self.basis or "published",)
+
+
+class MeasureMap(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    unit: Unit
+    polarity: str
+    series: list[Series]
+
+
+class ComparatorMap(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    sources: dict[str, Source]
+    lait_areas: dict[str, str]
+    measures: dict[str, MeasureMap]
+    unmapped: dict[str, str]
+
+    @model_validator(mode="after")
+    def _known_sources(self) -> ComparatorMap:
+        for measure, m in self.measures.items():
+            for s in m.series:
+                if s.file is not None and s.file not in self.sources:
+                    raise ValueError(f"{measure}: unknown source {s.file!r}")
+        if "lait" not in self.sources:
+            raise ValueError("sources: `lait` (the LAIT long extract) is required")
+        overlap = set(self.measures) & set(self.unmapped)
+        if overlap:
+            raise ValueError(f"measures both mapped and unmapped: {sorted(overlap)}")
+        return self
+
+    def labels(self, measure: str) -> list[tuple[str, str, Series]]:
+        """(source label, basis, series) in order of preference."""
+        out = []
+        for s in self.measures[measure].series:
+            for basis in s.bases():
+                out.append((s.label(self.sources, basis), basis, s))
+        return out
+
+
+@cache
+def comparator_map() -> ComparatorMap:
+    text = resources.files(__package__).joinpath("comparator_map.yaml").read_text()
+    return ComparatorMap.model_validate(yaml.safe_load(text))
+
+
+# --- building ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Builder:
+    mapping: ComparatorMap
+    population: dict[tuple[str, int, str, str], float]
+    rows: list[dict] = field(default_factory=list)
+    issues: dict[tuple[str, int, str], Issue] = field(default_factory=dict)
+
+    def number(self, file: str, rec: Record, column: str) -> float | None:
+        raw = rec[column]
+        try:
+            value, symbol = parse_number(raw)
+        except BadValue as bad:
+            self._note(file, rec, column, raw, bad.rule, f"{column}: {bad}", "warning")
+            return None
+        if symbol:
+            self._note(file, rec, column, symbol, "suppressed", f"{column}: {SYMBOLS[symbol]}", "info")
+        return value
+
+    def _note(self, file: str, rec: Record, column: str, value: str, rule: str, message: str,
+              severity: str) -> None:
+        self.issues.setdefault(
+            (file, rec.line, column),
+            Issue(rule=rule, message=message, table="comparators", file=file, row=rec.line,
+                  field=column, value=value, severity=severity),
+        )
+
+    def add(self, measure: str, year: int, area: tuple[str, str], value: float | None,
+            numerator: float | None, denominator: float | None, basis: str, source: str,
+            line: int | None) -> None:
+        self.rows.append(
+            {
+                "measure": measure,
+                "year": year,
+                "area_type": area[0],
+                "area_code": area[1],
+                "value": value,
+                "numerator": numerator,
+                "denominator": denominator,
+                "basis": basis,
+                "source": source,
+                "source_row": line,
+            }
+        )
+
+    def lait(self, measure: str, series: Series, records: list[Record], file: str) -> None:
+        label = series.label(self.mapping.sources)
+        basis = series.bases()[0]
+        for rec in records:
+            year = int(rec["years"] or 0)
+            if year == 0:  # a few LAIT rows carry years = 0 (source error)
+                self._note(file, rec, "years", rec["years"], "invalid_year",
+                           "LAIT row with years = 0 (source error): skipped", "warning")
+                continue
+            number = rec["la_number"]
+            code = self.mapping.lait_areas.get(number)
+            area = ("la", number) if code is None else (("england", code) if code == ENGLAND else ("region", code))
+            self.add(measure, year, area, self.number(file, rec, "value"), None, None, basis, label, rec.line)
+
+    def ees(self, measure: str, series: Series, ees: TextTable) -> None:
+        file = ees.name
+        wanted = [r for r in ees.records if _matches(r, series.where)]
+        denominators: dict[tuple[int, str, str], Record] = {}
+        if series.denominator_where:
+            other = {**series.where, **series.denominator_where}
+            for r in ees.records:
+                if _matches(r, other):
+                    for area in areas(r):
+                        denominators[(parse_year(r["time_period"]), *area)] = r
+        for rec in wanted:
+            year = parse_year(rec["time_period"])
+            if series.years and not series.years[0] <= year <= series.years[1]:
+                continue
+            num = self._sum(file, rec, _columns(series.numerator))
+            for area in areas(rec):
+                den_rec = denominators.get((year, *area)) if series.denominator_where else rec
+                den = self._sum(file, den_rec, _columns(series.denominator)) if den_rec else None
+                if series.per_10000:
+                    for basis in BASES:
+                        pop = self.population.get((area[1], year - 1, "0-17", basis))
+                        if pop is None:
+                            continue
+                        value = None if num is None else num / pop * 10_000
+                        self.add(measure, year, area, value, num, pop, basis,
+                                 series.label(self.mapping.sources, basis), rec.line)
+                    continue
+                if series.percent:
+                    value = None if num is None or not den else num / den * 100
+                else:
+                    value = self.number(file, rec, series.value)
+                self.add(measure, year, area, value, num, den, series.bases()[0],
+                         series.label(self.mapping.sources), rec.line)
+
+    def _sum(self, file: str, rec: Record, columns: list[str]) -> float | None:
+        if not columns:
+            return None
+        values = [self.number(file, rec, c) for c in columns]
+        return None if any(v is None for v in values) else sum(values)
+
+
+def _matches(rec: Record, where: dict[str, str]) -> bool:
+    return all(" ".join(rec[k].split()) == " ".join(v.split()) for k, v in where.items())
+
+
+def build_comparators(
+    public_dir: Path,
+    population: Iterable[dict] | dict[tuple[str, int, str, str], float],
+    neighbours: pa.Table,
+    mapping: ComparatorMap | None = None,
+) -> tuple[pa.Table, list[Issue], list[str]]:
+    """The `comparators` rows for every mapped series found in the folder.
+
+    `population` is the population index (or rows) and `neighbours` the statistical_neighbours
+    rows. Returns the rows, the issues (suppressed cells, unreadable values, files missing)
+    and the files read.
+    """
+    mapping = mapping or comparator_map()
+    index = population if isinstance(population, dict) else {
+        (r["la_code"], r["mid_year"], r["age_band"], r["basis"]): r["population"] for r in population
+    }
+    builder = _Builder(mapping, index)
+    files: list[str] = []
+    missing: list[Issue] = []
+    lait_by_measure: dict[str, list[Record]] | None = None
+    ees_cache: dict[str, TextTable] = {}
+    for measure, m in mapping.measures.items():
+        for series in m.series:
+            source = mapping.sources["lait" if series.lait else series.file]
+            path = public_dir / source.file
+            if not path.exists():
+                missing.append(Issue(rule="not_available", table="comparators", file=source.file,
+                                     severity="info",
+                                     message=f"{measure}: {source.file} not in {public_dir}"))
+                continue
+            if series.lait:
+                if lait_by_measure is None:
+                    lait_by_measure = defaultdict(list)
+                    wanted = {s.lait for m in mapping.measures.values() for s in m.series if s.lait}
+                    for rec in read_text_csv(path, keep={"measure_short": wanted}).records:
+                        lait_by_measure[rec["measure_short"]].append(rec)
+                    files.append(str(path))
+                builder.lait(measure, series, lait_by_measure.get(series.lait, []), source.file)
+            else:
+                if source.file not in ees_cache:
+                    ees_cache[source.file] = read_ees(path)
+                    files.append(str(path))
+                builder.ees(measure, series, ees_cache[source.file])
+    rows = builder.rows + neighbour_averages(builder.rows, neighbours)
+    issues = list(builder.issues.values()) + _dedupe(missing)
+    schema = table("comparators").arrow_schema()
+    names = [*table("comparators").data_column_names, "source_row"]
+    arrow = pa.Table.from_pylist(rows, schema=pa.schema([schema.field(n) for n in names]))
+    return arrow, issues, files
+
+
+def _dedupe(issues: list[Issue]) -> list[Issue]:
+    return list({(i.file, i.message): i for i in issues}.values())
+
+
+def sn_label(source: str, model: str) -> str:
+    return f"{source}; mean of statistical neighbours, model {model}"
+
+
+def neighbour_averages(rows: list[dict], neighbours: pa.Table) -> list[dict]:
+    """Statistical-neighbour mean of every LA series, per model (empty unless all 10 have data)."""
+    values: dict[tuple[str, str, str, int], dict[str, float | None]] = defaultdict(dict)
+    for r in rows:
+        if r["area_type"] == "la":
+            values[(r["measure"], r["source"], r["basis"], r["year"])][r["area_code"]] = r["value"]
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for n in neighbours.select(["model", "la_code", "rank", "neighbour_la_code"]).to_pylist():
+        groups[(n["model"], n["la_code"])].append(n["neighbour_la_code"])
+    out = []
+    for (model, la), codes in groups.items():
+        for (measure, source, basis, year), by_la in values.items():
+            found = [by_la.get(c) for c in codes]
+            present = [v for v in found if v is not None]
+            if not present:
+                continue
+            complete = len(present) == len(codes) == 10
+            out.append(
+                {
+                    "measure": measure,
+                    "year": year,
+                    "area_type": "statistical_neighbours",
+                    "area_code": la,
+                    "value": sum(present) / len(present) if complete else None,
+                    "numerator": None,
+                    "denominator": None,
+                    "basis": basis,
+                    "source": sn_label(source, model),
+                    "source_row": None,
+                }
+            )
+    return out
+
+
+# --- reading back ---------------------------------------------------------------------------
+
+
+def comparator_values(
+    store,
+    measure: str,
+    la_code: str,
+    year: int,
+    *,
+    basis: str | None = None,
+    model: str = DEFAULT_SN_MODEL,
+) -> dict:
+    """England, region and statistical-neighbour values for one LA, measure and year.
+
+    All values come from the first series in `comparator_map.yaml` order that has a figure for
+    the year (one source, one basis). `basis` restricts rates per 10,000 to one population
+    basis (`census2021_rebased` or `pre_census2021`, the figures published for 2018-2021);
+    other units ignore it. `model` picks the statistical-neighbour model ("2021-04", "2025-05").
+    `year` is the year ending 31 March (30 September for workforce measures).
+
+    Returns a dict: `measure, year, la_code, unit, la, england, region, region_code,
+    statistical_neighbours, sn_model, sn_with_data (neighbours with a value, of 10),
+    sn_neighbours ({LA: value}), source, edition, basis, notes` (the suppression note of any
+    empty value). Values are None where nothing is published.
+    """
+    mapping = comparator_map()
+    if measure not in mapping.measures:
+        why = mapping.unmapped.get(measure, "not in comparator_map.yaml")
+        raise KeyError(f"no DfE comparator for {measure!r}: {why}")
+    m = mapping.measures[measure]
+    region_code = _region_of(store, la_code)
+    rows = store.con.execute(
+        """SELECT area_type, area_code, value, basis, source, load_id, source_row
+           FROM comparators WHERE measure = ? AND year = ?""",
+        [measure, year],
+    ).fetchall()
+    by_source: dict[tuple[str, str], dict[str, tuple]] = defaultdict(dict)
+    for area_type, area_code, value, row_basis, source, load_id, line in rows:
+        key = None
+        if area_type == "la" and area_code == la_code:
+            key = "la"
+        elif area_type == "england":
+            key = "england"
+        elif area_type == "region" and area_code == region_code:
+            key = "region"
+        elif area_type == "statistical_neighbours" and area_code == la_code:
+            suffix = sn_label("", model)
+            if source.endswith(suffix):
+                key, source = "statistical_neighbours", source[: -len(suffix)]
+        if key:
+            by_source[(source, row_basis)][key] = (value, load_id, line)
+    result = {
+        "measure": measure, "year": year, "la_code": la_code, "unit": m.unit,
+        "la": None, "england": None, "region": None, "region_code": region_code,
+        "statistical_neighbours": None, "sn_model": model, "sn_with_data": 0, "sn_neighbours": {},
+        "source": None, "edition": None, "basis": None, "notes": {},
+    }
+    for label, row_basis, series in mapping.labels(measure):
+        if basis and m.unit == "rate_per_10000" and row_basis != basis:
+            continue
+        found = by_source.get((label, row_basis))
+        if not found or all(v[0] is None for v in found.values()):
+            continue
+        source_id = "lait" if series.lait else series.file
+        result.update(source=label, edition=mapping.sources[source_id].edition, basis=row_basis)
+        for key, (value, load_id, line) in found.items():
+            result[key] = value
+            if value is None and line is not None:
+                note = _note(store, load_id, mapping.sources[source_id].file, line)
+                if note:
+                    result["notes"][key] = note
+        result["sn_neighbours"] = _neighbour_values(store, measure, year, la_code, model, label, row_basis)
+        result["sn_with_data"] = sum(v is not None for v in result["sn_neighbours"].values())
+        if result["statistical_neighbours"] is None and result["sn_neighbours"]:
+            result["notes"].setdefault(
+                "statistical_neighbours",
+                f"{result['sn_with_data']} of {len(result['sn_neighbours'])} neighbours have a value; "
+                "the DfE average is left empty unless all 10 do",
+            )
+        break
+    return result
+
+
+def _region_of(store, la_code: str) -> str | None:
+    row = store.con.execute(
+        "SELECT region_code FROM la_codes WHERE la_code = ? ORDER BY last_year DESC NULLS LAST LIMIT 1",
+        [la_code],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _note(store, load_id: int, file: str, line: int) -> str | None:
+    row = store.con.execute(
+        "SELECT value, message FROM dq_issues WHERE load_id = ? AND file = ? AND \"row\" = ? LIMIT 1",
+        [load_id, file, line],
+    ).fetchone()
+    return f"{row[0]}: {row[1]}" if row else None
+
+
+def _neighbour_values(store, measure: str, year: int, la_code: str, model: str, source: str,
+                      basis: str) -> dict[str, float | None]:
+    rows = store.con.execute(
+        """SELECT n.neighbour_la_code, c.value
+           FROM statistical_neighbours n
+           LEFT JOIN comparators c ON c.area_type = 'la' AND c.area_code = n.neighbour_la_code
+                AND c.measure = ? AND c.year = ? AND c.source = ? AND c.basis = ?
+           WHERE n.model = ? AND n.la_code = ? ORDER BY n.rank""",
+        [measure, year, source, basis, model, la_code],
+    ).fetchall()
+    return {code: value for code, value in rows}
