@@ -49,7 +49,8 @@ SYSTEM_DDL = (
   child_id VARCHAR,
   field VARCHAR,
   value VARCHAR,
-  message VARCHAR
+  message VARCHAR,
+  column_name VARCHAR
 )""",
 )
 
@@ -67,6 +68,7 @@ ISSUE_SCHEMA = pa.schema(
         ("field", pa.string()),
         ("value", pa.string()),
         ("message", pa.string()),
+        ("column_name", pa.string()),
     ]
 )
 
@@ -190,7 +192,8 @@ class Store:
                 "load_id": load_id,
                 "la_code": la_code,
                 "table_name": i.table,
-                **{k: v for k, v in asdict(i).items() if k != "table"},
+                "column_name": i.column,
+                **{k: v for k, v in asdict(i).items() if k not in ("table", "column")},
             }
             for i in issues
         ]

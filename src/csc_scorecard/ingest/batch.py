@@ -55,6 +55,7 @@ class Issue:
     field: str | None = None
     value: str | None = None
     severity: str = "error"  # error | warning | info
+    column: str | None = None  # the canonical column the field feeds (for measure availability)
 
 
 @dataclass

@@ -135,6 +135,7 @@ def convert(
                         row=row_no,
                         field=src,
                         value=None if raw is None else str(raw),
+                        column=f.to,
                     )
                 )
             out[f.to].append(value)

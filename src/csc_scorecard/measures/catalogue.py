@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from csc_scorecard.measures.periods import PeriodType
 
@@ -40,7 +40,7 @@ class Measure(BaseModel):
     unit: Unit
     polarity: Polarity
     period_type: PeriodType
-    function: str  # "area.function" in csc_scorecard.measures.functions
+    function: str | None = None  # "area.function" in csc_scorecard.measures.functions
     definition: str
     source: str
     fields: list[str] = Field(default_factory=list)  # "table.column" the measure depends on
@@ -58,7 +58,15 @@ class Measure(BaseModel):
             raise ValueError(f"measure id {v!r} must be snake_case")
         return v
 
+    @model_validator(mode="after")
+    def _counted_or_manual(self) -> Measure:
+        if (self.function is None) != self.manual:
+            raise ValueError(f"{self.id}: give a function, or mark it manual (values supplied)")
+        return self
+
     def counter(self) -> Callable[..., Any]:
+        if self.function is None:
+            raise ValueError(f"{self.id} is a manual measure: its values come from manual_values")
         module, _, name = self.function.rpartition(".")
         mod = importlib.import_module(f"csc_scorecard.measures.functions.{module}")
         return getattr(mod, name)

@@ -75,6 +75,10 @@ class Series(BaseModel):
     per_10000: bool = False
     years: tuple[int, int] | None = None
     basis: str | None = None
+    # Decimal places DfE publishes a figure we compute at (rates and CIN percentages: 1). LAIT
+    # averages the neighbours' *published* figures, so the SN mean of a computed series rounds
+    # each neighbour first (reproduces e.g. Camden 2018 SN referral rate 635.9, not 635.84).
+    published_decimals: int = 1
 
     @model_validator(mode="after")
     def _one_kind(self) -> Series:
@@ -184,7 +188,7 @@ class _Builder:
 
     def add(self, measure: str, year: int, area: tuple[str, str], value: float | None,
             numerator: float | None, denominator: float | None, basis: str, source: str,
-            line: int | None) -> None:
+            line: int | None, decimals: int | None = None) -> None:
         self.rows.append(
             {
                 "measure": measure,
@@ -197,6 +201,7 @@ class _Builder:
                 "basis": basis,
                 "source": source,
                 "source_row": line,
+                "_decimals": decimals,  # not stored: how the SN mean rounds this series
             }
         )
 
@@ -239,14 +244,17 @@ class _Builder:
                             continue
                         value = None if num is None else num / pop * 10_000
                         self.add(measure, year, area, value, num, pop, basis,
-                                 series.label(self.mapping.sources, basis), rec.line)
+                                 series.label(self.mapping.sources, basis), rec.line,
+                                 series.published_decimals)
                     continue
+                decimals = None
                 if series.percent:
                     value = None if num is None or not den else num / den * 100
+                    decimals = series.published_decimals
                 else:
                     value = self.number(file, rec, series.value)
                 self.add(measure, year, area, value, num, den, series.bases()[0],
-                         series.label(self.mapping.sources), rec.line)
+                         series.label(self.mapping.sources), rec.line, decimals)
 
     def _sum(self, file: str, rec: Record, columns: list[str]) -> float | None:
         if not columns:
@@ -323,7 +331,10 @@ def neighbour_averages(rows: list[dict], neighbours: pa.Table) -> list[dict]:
     values: dict[tuple[str, str, str, int], dict[str, float | None]] = defaultdict(dict)
     for r in rows:
         if r["area_type"] == "la":
-            values[(r["measure"], r["source"], r["basis"], r["year"])][r["area_code"]] = r["value"]
+            value, decimals = r["value"], r.get("_decimals")
+            if value is not None and decimals is not None:
+                value = round(value, decimals)
+            values[(r["measure"], r["source"], r["basis"], r["year"])][r["area_code"]] = value
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for n in neighbours.select(["model", "la_code", "rank", "neighbour_la_code"]).to_pylist():
         groups[(n["model"], n["la_code"])].append(n["neighbour_la_code"])

@@ -1,0 +1,75 @@
+"""`scorecard measures`: every measure for a period, tidy, for people and for Power BI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from csc_scorecard.cli import app
+from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
+from csc_scorecard.measures.periods import parse_periods
+from csc_scorecard.measures.rated import tidy
+from csc_scorecard.measures.run import run_measures
+from csc_scorecard.rating import load_framework
+from csc_scorecard.store import Store
+
+
+@app.command()
+def measures(
+    period: Annotated[str, typer.Option(help="Quarter(s): 2022-Q1, a range 2021-Q1:2022-Q1, or a list.")],
+    store: StoreOption = DEFAULT_STORE_PATH,
+    la_code: Annotated[str | None, typer.Option("--la", envvar="SCORECARD_LA", help="Authority (default: the only one in the store).")] = None,
+    framework: Annotated[Path | None, typer.Option(help="Framework YAML: adds target, RAG and direction.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet.")] = "table",
+    out: Annotated[Path | None, typer.Option(help="Write to this file (needed for parquet).")] = None,
+    measure: Annotated[list[str] | None, typer.Option(help="Only these measure ids (repeatable).")] = None,
+) -> None:
+    """Compute measures from the store: value, numerator, denominator, status, RAG, direction, comparators."""
+    with Store(store, read_only=True) as db:
+        la = la_code or _only_authority(db)
+        run = run_measures(db, la, parse_periods(period), measures=measure or None)
+        table = tidy(db, run, load_framework(framework) if framework else None)
+    if fmt == "parquet":
+        if out is None:
+            raise typer.BadParameter("parquet needs --out FILE")
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, out)
+    elif fmt == "csv":
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(table, out or "/dev/stdout")
+    elif fmt == "json":
+        text = json.dumps(table.to_pylist(), indent=1, default=str)
+        out.write_text(text) if out else typer.echo(text)
+    elif fmt == "table":
+        _print_table(table)
+    else:
+        raise typer.BadParameter("format must be table, json, csv or parquet")
+
+
+def _only_authority(db: Store) -> str:
+    las = db.authorities()
+    if len(las) != 1:
+        raise typer.BadParameter(f"the store holds {len(las)} authorities ({', '.join(las)}): pass --la")
+    return las[0]
+
+
+def _print_table(table) -> None:
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    view = RichTable("measure", "period", "breakdown", "value", "num", "den", "status", "RAG", "direction")
+    for r in table.to_pylist():
+        value = "" if r["value"] is None else f"{r['value']:,.1f}"
+        view.add_row(
+            r["measure"], r["period"], r["dimension"] or "", value,
+            "" if r["numerator"] is None else f"{r['numerator']:,.0f}",
+            "" if r["denominator"] is None else f"{r['denominator']:,.0f}",
+            r["status"] if r["status"] == "ok" else f"{r['status']}: {r['reason']}",
+            r.get("rag") or "", r.get("direction") or "",
+        )
+    Console(width=200).print(view)

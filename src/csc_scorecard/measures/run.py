@@ -1,0 +1,112 @@
+"""Measures for an authority and periods, with status, rating, direction and comparators.
+
+This is the one place the measure engine, data-quality availability, manual values, the
+framework rating and the published comparators meet; the CLI, the report and the dashboard
+all read its output, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import pyarrow as pa
+
+from csc_scorecard.measures.catalogue import Measure, catalogue
+from csc_scorecard.measures.context import Context, Settings
+from csc_scorecard.measures.engine import compute
+from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.quality.availability import not_reportable
+from csc_scorecard.store import Store
+
+
+@dataclass
+class MeasureRun:
+    """Every value for the requested periods, plus the earlier periods used for direction."""
+
+    la_code: str
+    periods: list[Quarter]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def value(self, measure: str, period: str | Quarter, dimension: str | None = None) -> dict | None:
+        for r in self.rows:
+            if r["measure"] == measure and r["period"] == str(period) and r["dimension"] == dimension:
+                return r
+        return None
+
+    def table(self) -> pa.Table:
+        wanted = {str(q) for q in self.periods}
+        return pa.Table.from_pylist([r for r in self.rows if r["period"] in wanted])
+
+
+def run_measures(
+    store: Store,
+    la_code: str,
+    periods: list[Quarter],
+    *,
+    measures: list[str] | None = None,
+    settings: Settings | None = None,
+    backend: Any = None,
+) -> MeasureRun:
+    """Compute the measures for the periods and the quarters before and a year before them."""
+    chosen = [catalogue()[m] for m in measures] if measures else list(catalogue().values())
+    needed = sorted({q for p in periods for q in (p, p.previous(), p.same_quarter_last_year())})
+    ctx = Context(backend or ibis.duckdb.from_connection(store.con), [la_code], needed, settings or Settings())
+    counted = [m.id for m in chosen if not m.manual]
+    rows = compute(ctx, counted).to_pylist() if counted else []
+    blocked: dict[tuple[str, str, str], str] = {}
+    for m in chosen:
+        if not m.manual and m.fields:
+            for (la, period), reason in not_reportable(ctx, m).items():
+                blocked[(m.id, la, period)] = reason
+    by_id = catalogue()
+    for r in rows:
+        m = by_id[r["measure"]]
+        reason = blocked.get((m.id, r["la_code"], r["period"]))
+        if reason:
+            r["status"], r["reason"] = "not_reportable", reason
+        elif r["value"] is None:
+            r["status"], r["reason"] = "not_available", _no_data_reason(m)
+        else:
+            r["status"], r["reason"] = "ok", None
+        r["title"], r["unit"], r["source"] = m.title, m.unit, "case data"
+    rows.extend(_manual_rows(store, la_code, needed, [m for m in chosen if m.manual]))
+    return MeasureRun(la_code=la_code, periods=list(periods), rows=rows)
+
+
+def _no_data_reason(m: Measure) -> str:
+    return "no records in the period to count" if m.unit != "count" else "no data"
+
+
+def _manual_rows(store: Store, la_code: str, quarters: list[Quarter], manual: list[Measure]) -> list[dict]:
+    """Manual measures from the manual_values table (youth justice, Ofsted grades, ...)."""
+    if not manual:
+        return []
+    found = {
+        (m, p): (v, t, n, d, s, c)
+        for m, p, v, t, n, d, s, c in store.con.execute(
+            "SELECT measure, period, value, value_text, numerator, denominator, source, commentary "
+            "FROM manual_values WHERE la_code = ?",
+            [la_code],
+        ).fetchall()
+    }
+    rows = []
+    for m in manual:
+        for q in quarters:
+            start, end = q.window(m.period_type)
+            value, text, num, den, source, commentary = found.get((m.id, str(q)), (None,) * 6)
+            status = "ok" if value is not None else "not_available"
+            reason = None if value is not None else (
+                f"supplied as {text!r}, not a number" if text else "no manual value supplied"
+            )
+            rows.append(
+                {
+                    "la_code": la_code, "measure": m.id, "period": str(q), "dimension": None,
+                    "value": value, "numerator": num, "denominator": den,
+                    "window_start": start, "window_end": end, "status": status, "reason": reason,
+                    "title": m.title, "unit": m.unit, "source": source or "manual value",
+                    "commentary": commentary,
+                }
+            )
+    return rows
