@@ -8,13 +8,12 @@ below says whether it is inside a list's scope and why.
 from __future__ import annotations
 
 from datetime import date as d
-from pathlib import Path
 
 import fastexcel
 import pyarrow as pa
 import pytest
-
 from conftest import canonical
+
 from csc_scorecard.ingest.run import ingest
 from csc_scorecard.store import Store
 from csc_scorecard.synth.authority import SynthConfig, SyntheticAuthority
@@ -29,14 +28,27 @@ def authority() -> SyntheticAuthority:
         child_id=["C1", "C2", "C3", "C4", "C5", "C6", "C7"],
         sex=["M", "F", "U", "F", "M", None, "F"],
         ethnicity=["WBRI", "APKN", "BAFR", "WIRT", "MWBC", "NOBT", None],
-        date_of_birth=[d(2010, 3, 1), d(2015, 7, 9), d(2004, 12, 31), d(2018, 1, 20), d(2003, 5, 5), None, d(2019, 2, 2)],
+        date_of_birth=[
+            d(2010, 3, 1),
+            d(2015, 7, 9),
+            d(2004, 12, 31),
+            d(2018, 1, 20),
+            d(2003, 5, 5),
+            None,
+            d(2019, 2, 2),
+        ],
         disabilities=["NONE", "MOB", None, "NONE", "NONE", None, None],
         uasc=[False, False, True, False, False, None, False],
     )
     t["contacts"] = canonical(
         "contacts",
         child_id=["C1", "C1", "C2", "C6"],
-        contact_date=[d(2022, 1, 5), d(2021, 11, 1), d(2022, 6, 30), d(2021, 12, 30)],  # 2nd: too old
+        contact_date=[
+            d(2022, 1, 5),
+            d(2021, 11, 1),
+            d(2022, 6, 30),
+            d(2021, 12, 30),
+        ],  # 2nd: too old
         contact_source=["6", "2A", "5D", None],
     )
     t["early_help_episodes"] = canonical(
@@ -50,7 +62,14 @@ def authority() -> SyntheticAuthority:
     t["referrals"] = canonical(
         "referrals",
         child_id=["C1", "C1", "C2", "C3", "C4", "C5"],
-        referral_date=[d(2022, 1, 5), d(2021, 7, 1), d(2022, 6, 30), d(2021, 2, 1), d(2022, 3, 3), d(2020, 1, 1)],
+        referral_date=[
+            d(2022, 1, 5),
+            d(2021, 7, 1),
+            d(2022, 6, 30),
+            d(2021, 2, 1),
+            d(2022, 3, 3),
+            d(2020, 1, 1),
+        ],
         referral_source=["6", "8", "1A", "3A", "10", "2B"],
         referral_nfa=[False, False, True, False, False, False],
         primary_need_code=["N1", "N4", None, "N2", "N5", "N1"],
@@ -86,7 +105,12 @@ def authority() -> SyntheticAuthority:
     t["cp_visits"] = canonical(
         "cp_visits",
         child_id=["C1", "C1", "C1", "C4"],
-        visit_date=[d(2022, 2, 3), d(2022, 6, 1), d(2022, 7, 2), d(2022, 1, 20)],  # 7 July: after as-at
+        visit_date=[
+            d(2022, 2, 3),
+            d(2022, 6, 1),
+            d(2022, 7, 2),
+            d(2022, 1, 20),
+        ],  # 7 July: after as-at
         seen_alone=[False, True, True, None],
     )
     t["cp_reviews"] = canonical(
@@ -111,10 +135,15 @@ def authority() -> SyntheticAuthority:
         pl_location=["IN", "IN", "OUT", "IN"],
     )
     t["cla_reviews"] = canonical(
-        "cla_reviews", child_id=["C5", "C5", "C3"], review_date=[d(2021, 11, 1), d(2022, 5, 1), d(2021, 9, 9)]
+        "cla_reviews",
+        child_id=["C5", "C5", "C3"],
+        review_date=[d(2021, 11, 1), d(2022, 5, 1), d(2021, 9, 9)],
     )
     t["missing_episodes"] = canonical(
-        "missing_episodes", child_id=["C5", "C5"], missing_type=["M", "A"], start_date=[d(2021, 8, 1), d(2022, 4, 4)]
+        "missing_episodes",
+        child_id=["C5", "C5"],
+        missing_type=["M", "A"],
+        start_date=[d(2021, 8, 1), d(2022, 4, 4)],
     )
     t["care_leaver_plans"] = canonical(
         "care_leaver_plans",
@@ -141,7 +170,9 @@ def authority() -> SyntheticAuthority:
         decision_reversed_reason=[None, "RD2", None],
     )
     t["teams"] = canonical("teams", team_id=["T1"], team_name=["Assessment Team 1"])
-    t["worker_posts"] = canonical("worker_posts", worker_id=["W1"], team_id=["T1"], start_date=[d(2020, 1, 1)])
+    t["worker_posts"] = canonical(
+        "worker_posts", worker_id=["W1"], team_id=["T1"], start_date=[d(2020, 1, 1)]
+    )
     t["case_allocations"] = canonical(
         "case_allocations", child_id=["C1"], worker_id=["W1"], start_date=[d(2022, 1, 5)]
     )
@@ -173,7 +204,9 @@ def test_writes_one_workbook_with_eleven_lists(loaded):
     reader = fastexcel.read_excel(str(files[0]))
     assert reader.sheet_names == [f"List {n}" for n in range(1, 12)]
     list1 = reader.load_sheet("List 1", dtypes="string").to_arrow().to_pylist()
-    assert [(r["Child Unique ID"], r["Gender"], r["Ethnicity"], r["Contact Source"]) for r in list1] == [
+    assert [
+        (r["Child Unique ID"], r["Gender"], r["Ethnicity"], r["Contact Source"]) for r in list1
+    ] == [
         ("C6", None, "t) NOBT", None),
         ("C1", "a) Male", "a) WBRI", "q) 6: Police"),
         ("C2", "b) Female", "k) APKN", "p1) 5D: LA services"),
@@ -192,8 +225,18 @@ def test_every_carried_table_comes_back_as_expected(loaded):
     a, _files, store, _result = loaded
     want = annex_a.expected(a)
     assert set(want) == {
-        "children", "contacts", "early_help_episodes", "referrals", "assessments", "section47s",
-        "cp_plans", "cp_visits", "cp_reviews", "cla_reviews", "care_leaver_plans", "adoptions",
+        "children",
+        "contacts",
+        "early_help_episodes",
+        "referrals",
+        "assessments",
+        "section47s",
+        "cp_plans",
+        "cp_visits",
+        "cp_reviews",
+        "cla_reviews",
+        "care_leaver_plans",
+        "adoptions",
     }
     for name, rows in want.items():
         assert as_rows(stored(store, name, rows.column_names)) == as_rows(rows), name
@@ -202,9 +245,9 @@ def test_every_carried_table_comes_back_as_expected(loaded):
 def test_list_scopes_worked_by_hand(loaded):
     a, *_ = loaded
     want = annex_a.expected(a)
-    assert sorted((r["child_id"], str(r["contact_date"])) for r in want["contacts"].to_pylist()) == [
-        ("C1", "2022-01-05"), ("C2", "2022-06-30"), ("C6", "2021-12-30")
-    ]
+    assert sorted(
+        (r["child_id"], str(r["contact_date"])) for r in want["contacts"].to_pylist()
+    ) == [("C1", "2022-01-05"), ("C2", "2022-06-30"), ("C6", "2021-12-30")]
     # C2 is still open (no closure); C7 closed in the window; C4 completed in 2021.
     assert sorted(r["child_id"] for r in want["early_help_episodes"].to_pylist()) == ["C2", "C7"]
     # C3's assessment was authorised before the window; C4's is still open.
@@ -216,15 +259,16 @@ def test_list_scopes_worked_by_hand(loaded):
     assert plans["C1"]["previous_plans"] == 0
     assert plans["C1"]["protection_last_six_months"] is True  # EPO (L2) episode ended in January
     # The latest visit up to the extract date, not the one in July.
-    assert sorted((r["child_id"], r["visit_date"], r["seen_alone"]) for r in want["cp_visits"].to_pylist()) == [
-        ("C1", d(2022, 6, 1), True), ("C4", d(2022, 1, 20), None)
-    ]
+    assert sorted(
+        (r["child_id"], r["visit_date"], r["seen_alone"]) for r in want["cp_visits"].to_pylist()
+    ) == [("C1", d(2022, 6, 1), True), ("C4", d(2022, 1, 20), None)]
     assert want["cp_reviews"].to_pylist() == [
         {"child_id": "C1", "plan_start_date": d(2022, 1, 28), "review_date": d(2022, 4, 20)}
     ]
     # C5 is in care (latest review in the period), C1 ceased in January, C3 in March.
     assert sorted((r["child_id"], r["review_date"]) for r in want["cla_reviews"].to_pylist()) == [
-        ("C3", d(2021, 9, 9)), ("C5", d(2022, 5, 1))
+        ("C3", d(2021, 9, 9)),
+        ("C5", d(2022, 5, 1)),
     ]
     # C2's decision was reversed in 2020, outside the twelve months.
     assert sorted(r["child_id"] for r in want["adoptions"].to_pylist()) == ["C6", "C7"]
@@ -232,7 +276,10 @@ def test_list_scopes_worked_by_hand(loaded):
 
 def test_lists_3_and_6_make_one_referral(loaded):
     _a, _files, store, _result = loaded
-    rows = {(r["child_id"], str(r["referral_date"])): r for r in store.read("referrals", "371").to_pylist()}
+    rows = {
+        (r["child_id"], str(r["referral_date"])): r
+        for r in store.read("referrals", "371").to_pylist()
+    }
     # C1's January referral is on list 3 (source, NFA) and list 6 (need): one row with both.
     assert rows[("C1", "2022-01-05")]["referral_source"] == "6"
     assert rows[("C1", "2022-01-05")]["primary_need_code"] == "N1"
@@ -249,7 +296,10 @@ def test_care_leavers_as_at_extract_date_with_accommodation_rejoined(loaded):
     _a, _files, store, _result = loaded
     rows = {r["child_id"]: r for r in store.read("care_leaver_plans", "371").to_pylist()}
     assert {r["as_at_date"] for r in rows.values()} == {d(2022, 6, 30)}
-    assert rows["C5"]["accommodation"] == "U1" and rows["C5"]["eligibility_category"] == "former_relevant"
+    assert (
+        rows["C5"]["accommodation"] == "U1"
+        and rows["C5"]["eligibility_category"] == "former_relevant"
+    )
     assert rows["C3"]["accommodation"] == "0" and rows["C3"]["in_touch"] == "RHOM"
 
 
@@ -259,11 +309,13 @@ def test_load_covers_the_six_months_before_the_extract_date_without_issues(loade
     assert (batch.source_format, batch.la_code) == ("annex_a", "371")
     assert (batch.period_start, batch.period_end) == (d(2021, 12, 30), d(2022, 6, 30))
     assert batch.issues == []
-    assert store.con.execute("SELECT count(*) FROM cla_episodes").fetchone() == (0,)  # list 8 feeds no episodes
+    assert store.con.execute("SELECT count(*) FROM cla_episodes").fetchone() == (
+        0,
+    )  # list 8 feeds no episodes
 
 
 def test_reingesting_the_same_workbook_replaces_it(loaded, tmp_path):
-    a, files, _store, _result = loaded
+    _a, files, _store, _result = loaded
     with Store(tmp_path / "again.duckdb") as s:
         ingest(s, files, la_code="371")
         ingest(s, files, la_code="371")

@@ -84,26 +84,46 @@ def test_a_return_maps_onto_the_canonical_tables(tmp_path):
     assert (batch.period_start, batch.period_end) == (date(2021, 4, 1), date(2022, 3, 31))
     kid = batch.tables["children"].to_pylist()[0]
     assert {k: kid[k] for k in ("child_id", "sex", "upn", "disabilities", "source_row")} == {
-        "child_id": "K1", "sex": "F", "upn": "UN1", "disabilities": "NONE",
+        "child_id": "K1",
+        "sex": "F",
+        "upn": "UN1",
+        "disabilities": "NONE",
         "source_row": line_of(text, "<Child>"),
     }
-    assert batch.tables["referrals"].column("source_row").to_pylist() == [line_of(text, "<CINdetails>")]
-    assert batch.tables["cp_reviews"].column("source_row").to_pylist() == [line_of(text, "<Reviews>")] * 2
+    assert batch.tables["referrals"].column("source_row").to_pylist() == [
+        line_of(text, "<CINdetails>")
+    ]
+    assert (
+        batch.tables["cp_reviews"].column("source_row").to_pylist()
+        == [line_of(text, "<Reviews>")] * 2
+    )
     assessment = batch.tables["assessments"].to_pylist()[0]
     assert (assessment["referral_date"], assessment["factors"]) == (date(2021, 5, 4), "4B 16A")
     assert batch.tables["referrals"].to_pylist()[0]["referral_nfa"] is False
     assert [r["review_date"] for r in batch.tables["cp_reviews"].to_pylist()] == [
-        date(2021, 9, 1), date(2022, 2, 20),
+        date(2021, 9, 1),
+        date(2022, 2, 20),
     ]
-    assert batch.tables["cp_reviews"].column("plan_start_date").to_pylist() == [date(2021, 6, 11)] * 2
+    assert (
+        batch.tables["cp_reviews"].column("plan_start_date").to_pylist() == [date(2021, 6, 11)] * 2
+    )
     assert batch.tables["cp_plans"].column("previous_plans").to_pylist() == [0]
     assert batch.issues == []
 
 
 def test_sex_element_and_census_year(tmp_path):
     header = HEADER.replace("2022", "2025")
-    batch = read_return(save(tmp_path, cin(CHILD.format(cid="K1", extra="").replace(
-        "<GenderCurrent>2</GenderCurrent>", "<Sex>f</Sex>"), header=header)))
+    batch = read_return(
+        save(
+            tmp_path,
+            cin(
+                CHILD.format(cid="K1", extra="").replace(
+                    "<GenderCurrent>2</GenderCurrent>", "<Sex>f</Sex>"
+                ),
+                header=header,
+            ),
+        )
+    )
     assert batch.tables["children"].column("sex").to_pylist() == ["F"]
     assert batch.issues == []
     batch = read_return(save(tmp_path, cin(header=header)))  # GenderCurrent in a 2024-25 return
@@ -112,8 +132,11 @@ def test_sex_element_and_census_year(tmp_path):
 
 
 def test_blank_values_are_issues_not_refusals(tmp_path):
-    text = cin().replace("<LAchildID>K1</LAchildID>", "<LAchildID> </LAchildID>").replace(
-        "<ReferralSource>2A</ReferralSource>", "")
+    text = (
+        cin()
+        .replace("<LAchildID>K1</LAchildID>", "<LAchildID> </LAchildID>")
+        .replace("<ReferralSource>2A</ReferralSource>", "")
+    )
     batch = read_return(save(tmp_path, text))
     assert batch.tables["children"].column("child_id").to_pylist() == [None]
     assert sorted((i.rule, i.field, i.row) for i in batch.issues) == [
@@ -125,10 +148,16 @@ def test_blank_values_are_issues_not_refusals(tmp_path):
 def test_structure_quirks_are_recorded(tmp_path):
     extra = """<PreProceedingsandFGDM><PPStartDate>2022-01-01</PPStartDate></PreProceedingsandFGDM>
         <Mystery>1</Mystery><Mystery>2</Mystery>"""
-    body = CHILD.format(cid="K1", extra=extra).replace(
-        "<UPNunknown>UN1</UPNunknown>", "<UPN>A123456789012</UPN><UPNunknown>UN1</UPNunknown>"
-    ).replace("<Reviews><CPPreviewDate>2021-09-01</CPPreviewDate><CPPreviewDate>2022-02-20</CPPreviewDate></Reviews>",
-              "<Reviews/><CPPendDate>2022-01-01</CPPendDate><CPPendDate>2022-01-02</CPPendDate>")
+    body = (
+        CHILD.format(cid="K1", extra=extra)
+        .replace(
+            "<UPNunknown>UN1</UPNunknown>", "<UPN>A123456789012</UPN><UPNunknown>UN1</UPNunknown>"
+        )
+        .replace(
+            "<Reviews><CPPreviewDate>2021-09-01</CPPreviewDate><CPPreviewDate>2022-02-20</CPPreviewDate></Reviews>",
+            "<Reviews/><CPPendDate>2022-01-01</CPPendDate><CPPendDate>2022-01-02</CPPendDate>",
+        )
+    )
     body += "\n    <Child><ChildIdentifiers><LAchildID>K2</LAchildID><GenderCurrent>1</GenderCurrent></ChildIdentifiers><ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics></Child>"
     batch = read_return(save(tmp_path, cin(body)))
     assert batch.tables["children"].column("upn").to_pylist() == ["A123456789012", None]
@@ -178,7 +207,9 @@ def test_census_period_from_reference_date_year_or_argument(tmp_path):
     no_ref = cin(header=HEADER.replace("<ReferenceDate>2022-03-31</ReferenceDate>", ""))
     assert read_return(save(tmp_path, no_ref)).period_end == date(2022, 3, 31)
     neither = cin(header="")
-    assert read_return(save(tmp_path, neither), la_code="371", year=2021).period_end == date(2021, 3, 31)
+    assert read_return(save(tmp_path, neither), la_code="371", year=2021).period_end == date(
+        2021, 3, 31
+    )
     err = refused(save(tmp_path, neither), la_code="371")
     assert err.field == "ReferenceDate"
 
@@ -194,14 +225,30 @@ def test_census_period_from_reference_date_year_or_argument(tmp_path):
         ("<Message>\n" + HEADER + "\n</Message>", None, None, "no <Children>"),
         ("<Message><Children>\n</Children></Message>", None, "Child", "no <Child>"),
         (cin().replace(">CIN<", ">CLA<"), "<Collection>", "Collection", "CLA return"),
-        (cin().replace("<LAchildID>K1</LAchildID>", ""), "<ChildIdentifiers>", "LAchildID",
-         "<ChildIdentifiers> has no <LAchildID>"),
-        (cin().replace("<CINreferralDate>2021-05-04</CINreferralDate>", ""), "<CINdetails>",
-         "CINreferralDate", "<CINdetails> has no <CINreferralDate>"),
-        (cin().replace("<CPPstartDate>2021-06-11</CPPstartDate>", ""), "<ChildProtectionPlans>",
-         "CPPstartDate", "<ChildProtectionPlans> has no <CPPstartDate>"),
-        (cin().replace("<AssessmentActualStartDate>2021-05-05</AssessmentActualStartDate>", ""),
-         "<Assessments>", "AssessmentActualStartDate", "identifies the record"),
+        (
+            cin().replace("<LAchildID>K1</LAchildID>", ""),
+            "<ChildIdentifiers>",
+            "LAchildID",
+            "<ChildIdentifiers> has no <LAchildID>",
+        ),
+        (
+            cin().replace("<CINreferralDate>2021-05-04</CINreferralDate>", ""),
+            "<CINdetails>",
+            "CINreferralDate",
+            "<CINdetails> has no <CINreferralDate>",
+        ),
+        (
+            cin().replace("<CPPstartDate>2021-06-11</CPPstartDate>", ""),
+            "<ChildProtectionPlans>",
+            "CPPstartDate",
+            "<ChildProtectionPlans> has no <CPPstartDate>",
+        ),
+        (
+            cin().replace("<AssessmentActualStartDate>2021-05-05</AssessmentActualStartDate>", ""),
+            "<Assessments>",
+            "AssessmentActualStartDate",
+            "identifies the record",
+        ),
     ],
 )
 def test_unreadable_returns_are_refused(tmp_path, text, at, field, words):
@@ -227,8 +274,10 @@ def test_dtd_and_entities_are_refused_and_the_store_is_unchanged(store, tmp_path
     good.parent.mkdir()
     good.write_text(cin(header=HEADER.replace("2022", "2021")))
     ingest(store, [good])
-    before = {t: store.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-              for t in ("loads", "children", "referrals", "dq_issues")}
+    before = {
+        t: store.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("loads", "children", "referrals", "dq_issues")
+    }
     bad = save(tmp_path, cin(CHILD.format(cid="&lol2;", extra=""), prolog=prolog), "bomb.xml")
     assert ADAPTER.sniff(bad)
     with pytest.raises(IngestRefused) as err:
@@ -252,7 +301,9 @@ def test_sniff_claims_cin_returns_only(tmp_path):
     assert not ADAPTER.sniff(save(tmp_path, cin(), "cin.csv"))
     csww = "<Message><Header><CollectionDetails><Collection>CSWW</Collection></CollectionDetails></Header></Message>"
     assert not ADAPTER.sniff(save(tmp_path, csww, "csww.xml"))
-    assert not ADAPTER.sniff(save(tmp_path, "<EXPSSDA903><CHILD><HEADER/></CHILD></EXPSSDA903>", "903.xml"))
+    assert not ADAPTER.sniff(
+        save(tmp_path, "<EXPSSDA903><CHILD><HEADER/></CHILD></EXPSSDA903>", "903.xml")
+    )
     assert not ADAPTER.sniff(tmp_path / "missing.xml")
 
 

@@ -10,8 +10,8 @@ from collections import Counter
 from datetime import date
 
 import pytest
-
 from conftest import PEER_FIXTURES
+
 from csc_scorecard.ingest.formats.cin_census import ADAPTER, read_return
 from csc_scorecard.ingest.run import IngestRefused, ingest
 
@@ -24,53 +24,157 @@ pytestmark = pytest.mark.skipif(not D2I.is_dir(), reason="shared peer fixtures n
 # file -> (LA, census end, rows per table, issues by (rule, field))
 OUTCOMES = {
     "CIN2rows.xml": (
-        "201", date(2024, 3, 31),
-        {"children": 1, "referrals": 1, "assessments": 1, "cin_plans": 1, "section47s": 1, "cp_plans": 2, "cp_reviews": 2},
+        "201",
+        date(2024, 3, 31),
+        {
+            "children": 1,
+            "referrals": 1,
+            "assessments": 1,
+            "cin_plans": 1,
+            "section47s": 1,
+            "cp_plans": 2,
+            "cp_reviews": 2,
+        },
         # the same plan twice, with the same review
-        {("duplicate_key", "child_id,start_date"): 2, ("duplicate_key", "child_id,plan_start_date,review_date"): 2,
-         ("alternative_ignored", "UPNunknown"): 1, ("reference_date", "Year"): 1},
+        {
+            ("duplicate_key", "child_id,start_date"): 2,
+            ("duplicate_key", "child_id,plan_start_date,review_date"): 2,
+            ("alternative_ignored", "UPNunknown"): 1,
+            ("reference_date", "Year"): 1,
+        },
     ),
     "CIN_Census_2021.xml": (
-        "201", date(2023, 3, 31),
-        {"children": 1, "referrals": 1, "assessments": 1, "cin_plans": 1, "section47s": 1, "cp_plans": 1, "cp_reviews": 1},
-        {("alternative_ignored", "UPNunknown"): 1, ("implausible_date", "ExpectedPersonBirthDate"): 1},
+        "201",
+        date(2023, 3, 31),
+        {
+            "children": 1,
+            "referrals": 1,
+            "assessments": 1,
+            "cin_plans": 1,
+            "section47s": 1,
+            "cp_plans": 1,
+            "cp_reviews": 1,
+        },
+        {
+            ("alternative_ignored", "UPNunknown"): 1,
+            ("implausible_date", "ExpectedPersonBirthDate"): 1,
+        },
     ),
     "CIN_Census_2021_copy.xml": (
-        "201", date(2024, 3, 31),
-        {"children": 1, "referrals": 1, "assessments": 1, "cin_plans": 1, "section47s": 1, "cp_plans": 1, "cp_reviews": 1},
+        "201",
+        date(2024, 3, 31),
+        {
+            "children": 1,
+            "referrals": 1,
+            "assessments": 1,
+            "cin_plans": 1,
+            "section47s": 1,
+            "cp_plans": 1,
+            "cp_reviews": 1,
+        },
         {("alternative_ignored", "UPNunknown"): 1, ("reference_date", "Year"): 1},
     ),
     "CIN_Census_2021_no_assessment_factors.xml": (
-        "201", date(2024, 3, 31),
-        {"children": 1, "referrals": 1, "assessments": 1, "cin_plans": 1, "section47s": 1, "cp_plans": 1, "cp_reviews": 1},
+        "201",
+        date(2024, 3, 31),
+        {
+            "children": 1,
+            "referrals": 1,
+            "assessments": 1,
+            "cin_plans": 1,
+            "section47s": 1,
+            "cp_plans": 1,
+            "cp_reviews": 1,
+        },
         {("alternative_ignored", "UPNunknown"): 1, ("reference_date", "Year"): 1},
     ),
     "CIN_Census_2024.xml": (
-        "201", date(2024, 3, 31),
-        {"children": 2, "referrals": 2, "assessments": 2, "cin_plans": 1, "section47s": 1, "cp_plans": 1, "cp_reviews": 1},
-        {("alternative_ignored", "UPNunknown"): 1, ("reference_date", "Year"): 1, ("schema_year", "Sex"): 1,
-         ("empty_group", "FactorsIdentifiedAtAssessment"): 1, ("unknown_code", "AssessmentFactors"): 1},
+        "201",
+        date(2024, 3, 31),
+        {
+            "children": 2,
+            "referrals": 2,
+            "assessments": 2,
+            "cin_plans": 1,
+            "section47s": 1,
+            "cp_plans": 1,
+            "cp_reviews": 1,
+        },
+        {
+            ("alternative_ignored", "UPNunknown"): 1,
+            ("reference_date", "Year"): 1,
+            ("schema_year", "Sex"): 1,
+            ("empty_group", "FactorsIdentifiedAtAssessment"): 1,
+            ("unknown_code", "AssessmentFactors"): 1,
+        },
     ),
     "CIN_Census_2026.xml": (
-        "201", date(2024, 3, 31),
-        {"children": 2, "referrals": 2, "assessments": 2, "cin_plans": 1, "section47s": 1, "cp_plans": 1, "cp_reviews": 1},
-        {("alternative_ignored", "UPNunknown"): 1, ("reference_date", "Year"): 1, ("schema_year", "Sex"): 1,
-         ("empty_group", "FactorsIdentifiedAtAssessment"): 1, ("unknown_code", "AssessmentFactors"): 1},
+        "201",
+        date(2024, 3, 31),
+        {
+            "children": 2,
+            "referrals": 2,
+            "assessments": 2,
+            "cin_plans": 1,
+            "section47s": 1,
+            "cp_plans": 1,
+            "cp_reviews": 1,
+        },
+        {
+            ("alternative_ignored", "UPNunknown"): 1,
+            ("reference_date", "Year"): 1,
+            ("schema_year", "Sex"): 1,
+            ("empty_group", "FactorsIdentifiedAtAssessment"): 1,
+            ("unknown_code", "AssessmentFactors"): 1,
+        },
     ),
     "CIN_header_issues_100.xml": (
-        "201", date(2023, 3, 28),
-        {"children": 1, "referrals": 1, "assessments": 1, "cin_plans": 1, "section47s": 1, "cp_plans": 1, "cp_reviews": 1},
-        {("alternative_ignored", "UPNunknown"): 1, ("reference_date", "ReferenceDate"): 1,
-         ("implausible_date", "ExpectedPersonBirthDate"): 1},
+        "201",
+        date(2023, 3, 28),
+        {
+            "children": 1,
+            "referrals": 1,
+            "assessments": 1,
+            "cin_plans": 1,
+            "section47s": 1,
+            "cp_plans": 1,
+            "cp_reviews": 1,
+        },
+        {
+            ("alternative_ignored", "UPNunknown"): 1,
+            ("reference_date", "ReferenceDate"): 1,
+            ("implausible_date", "ExpectedPersonBirthDate"): 1,
+        },
     ),
     "CIN_la_issues_2887Q.xml": (
-        "201", date(2023, 3, 31),
-        {"children": 1, "referrals": 1, "assessments": 1, "cin_plans": 1, "section47s": 1, "cp_plans": 1, "cp_reviews": 1},
-        {("alternative_ignored", "UPNunknown"): 1, ("implausible_date", "ExpectedPersonBirthDate"): 1},
+        "201",
+        date(2023, 3, 31),
+        {
+            "children": 1,
+            "referrals": 1,
+            "assessments": 1,
+            "cin_plans": 1,
+            "section47s": 1,
+            "cp_plans": 1,
+            "cp_reviews": 1,
+        },
+        {
+            ("alternative_ignored", "UPNunknown"): 1,
+            ("implausible_date", "ExpectedPersonBirthDate"): 1,
+        },
     ),
     "fake_CIN_data.xml": (
-        "975", date(2022, 7, 21),
-        {"children": 332, "referrals": 402, "assessments": 0, "cin_plans": 0, "section47s": 0, "cp_plans": 0, "cp_reviews": 0},
+        "975",
+        date(2022, 7, 21),
+        {
+            "children": 332,
+            "referrals": 402,
+            "assessments": 0,
+            "cin_plans": 0,
+            "section47s": 0,
+            "cp_plans": 0,
+            "cp_reviews": 0,
+        },
         {("reference_date", "ReferenceDate"): 1},
     ),
 }
@@ -109,7 +213,9 @@ def test_d2i_values_as_written():
     old = read_return(D2I / "CIN_Census_2021.xml")
     kid = old.tables["children"].to_pylist()[0]
     assert (kid["date_of_birth"], kid["expected_date_of_birth"], kid["date_of_death"]) == (
-        date(1965, 3, 27), None, date(1980, 10, 8),
+        date(1965, 3, 27),
+        None,
+        date(1980, 10, 8),
     )
 
 
@@ -123,12 +229,22 @@ def test_the_d2i_folder_as_one_ingest_is_refused_for_duplicate_years(store):
 
 def test_liia_sample_loads_every_table():
     batch = read_return(LIIA)
-    assert (batch.la_code, batch.period_start, batch.period_end) == ("201", date(2021, 4, 1), date(2022, 3, 31))
+    assert (batch.la_code, batch.period_start, batch.period_end) == (
+        "201",
+        date(2021, 4, 1),
+        date(2022, 3, 31),
+    )
     rows = {t: r.to_pylist() for t, r in batch.tables.items()}
     assert rows["referrals"][0] | {"source_row": None} == {
-        "child_id": "DfEX0000001", "referral_date": date(1970, 10, 6), "referral_source": "1A",
-        "primary_need_code": "N4", "closure_date": date(1971, 2, 27), "closure_reason": "RC1",
-        "icpc_date": date(1970, 12, 6), "referral_nfa": False, "source_row": None,
+        "child_id": "DfEX0000001",
+        "referral_date": date(1970, 10, 6),
+        "referral_source": "1A",
+        "primary_need_code": "N4",
+        "closure_date": date(1971, 2, 27),
+        "closure_reason": "RC1",
+        "icpc_date": date(1970, 12, 6),
+        "referral_nfa": False,
+        "source_row": None,
     }
     assert rows["section47s"][0]["icpc_date"] == date(1970, 6, 17)
     assert rows["cp_plans"][0]["previous_plans"] == 10
@@ -147,11 +263,13 @@ def test_generated_2000_children_load(store):
         " (SELECT count(*) FROM referrals WHERE icpc_date IS NOT NULL)"
     ).fetchone()
     assert counts == (1999, 2427, 2427 - 1635, 2051)
-    assert store.con.execute("SELECT sex, count(*) FROM children GROUP BY ALL ORDER BY 1").fetchall() == [
-        (s, n) for s, n in _gender_counts()
-    ]
+    assert store.con.execute(
+        "SELECT sex, count(*) FROM children GROUP BY ALL ORDER BY 1"
+    ).fetchall() == [(s, n) for s, n in _gender_counts()]
     # GenderCurrent in a 2025-26 return: one return-level warning, not one per child
-    assert store.con.execute("SELECT rule, field FROM dq_issues").fetchall() == [("schema_year", "GenderCurrent")]
+    assert store.con.execute("SELECT rule, field FROM dq_issues").fetchall() == [
+        ("schema_year", "GenderCurrent")
+    ]
 
 
 def _gender_counts() -> list[tuple[str, int]]:

@@ -6,6 +6,7 @@ The hand-made authority below covers census years 2020 to 2026 (first_year 2019,
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -50,55 +51,137 @@ def small_authority() -> SyntheticAuthority:
     )
     a.tables["referrals"] = rows(
         "referrals",
-        {"child_id": "C1", "referral_date": D(2019, 5, 10), "referral_source": "2A", "referral_nfa": False,
-         "primary_need_code": "N1", "closure_date": D(2021, 1, 31), "closure_reason": "RC7"},
-        {"child_id": "C2", "referral_date": D(2020, 2, 10), "referral_source": "3B", "referral_nfa": False,
-         "primary_need_code": "N1"},
-        {"child_id": "C3", "referral_date": D(2021, 11, 3), "referral_source": "6", "referral_nfa": True,
-         "closure_date": D(2021, 11, 3), "closure_reason": "RC7"},
-        {"child_id": "C4", "referral_date": D(2021, 3, 20), "referral_source": "5D", "referral_nfa": False,
-         "primary_need_code": "N4"},
-        {"child_id": "C5", "referral_date": D(2022, 1, 20), "referral_source": "5C", "referral_nfa": False,
-         "primary_need_code": "N1", "icpc_date": D(2022, 2, 2), "closure_date": D(2022, 9, 10),
-         "closure_reason": "RC2"},
-        {"child_id": "C6", "referral_date": D(2018, 1, 5), "referral_source": "1A", "referral_nfa": False,
-         "primary_need_code": "N5", "closure_date": D(2019, 3, 1), "closure_reason": "RC7"},
+        {
+            "child_id": "C1",
+            "referral_date": D(2019, 5, 10),
+            "referral_source": "2A",
+            "referral_nfa": False,
+            "primary_need_code": "N1",
+            "closure_date": D(2021, 1, 31),
+            "closure_reason": "RC7",
+        },
+        {
+            "child_id": "C2",
+            "referral_date": D(2020, 2, 10),
+            "referral_source": "3B",
+            "referral_nfa": False,
+            "primary_need_code": "N1",
+        },
+        {
+            "child_id": "C3",
+            "referral_date": D(2021, 11, 3),
+            "referral_source": "6",
+            "referral_nfa": True,
+            "closure_date": D(2021, 11, 3),
+            "closure_reason": "RC7",
+        },
+        {
+            "child_id": "C4",
+            "referral_date": D(2021, 3, 20),
+            "referral_source": "5D",
+            "referral_nfa": False,
+            "primary_need_code": "N4",
+        },
+        {
+            "child_id": "C5",
+            "referral_date": D(2022, 1, 20),
+            "referral_source": "5C",
+            "referral_nfa": False,
+            "primary_need_code": "N1",
+            "icpc_date": D(2022, 2, 2),
+            "closure_date": D(2022, 9, 10),
+            "closure_reason": "RC2",
+        },
+        {
+            "child_id": "C6",
+            "referral_date": D(2018, 1, 5),
+            "referral_source": "1A",
+            "referral_nfa": False,
+            "primary_need_code": "N5",
+            "closure_date": D(2019, 3, 1),
+            "closure_reason": "RC7",
+        },
     )
     a.tables["assessments"] = rows(
         "assessments",
-        {"child_id": "C1", "referral_date": D(2019, 5, 10), "start_date": D(2019, 5, 13),
-         "authorised_date": D(2019, 6, 20), "factors": "4B 3B", "child_seen_date": D(2019, 5, 14)},
-        {"child_id": "C2", "referral_date": D(2020, 2, 10), "start_date": D(2020, 2, 11),
-         "internal_review_date": D(2020, 3, 1), "authorised_date": D(2020, 4, 15), "factors": "2B"},
+        {
+            "child_id": "C1",
+            "referral_date": D(2019, 5, 10),
+            "start_date": D(2019, 5, 13),
+            "authorised_date": D(2019, 6, 20),
+            "factors": "4B 3B",
+            "child_seen_date": D(2019, 5, 14),
+        },
+        {
+            "child_id": "C2",
+            "referral_date": D(2020, 2, 10),
+            "start_date": D(2020, 2, 11),
+            "internal_review_date": D(2020, 3, 1),
+            "authorised_date": D(2020, 4, 15),
+            "factors": "2B",
+        },
         # no episode of this referral date: cannot be placed in the XML, so never returned
         {"child_id": "C4", "referral_date": D(2020, 1, 1), "start_date": D(2020, 1, 2)},
     )
     a.tables["section47s"] = rows(
         "section47s",
-        {"child_id": "C1", "referral_date": D(2019, 5, 10), "start_date": D(2019, 6, 1),
-         "icpc_target_date": D(2019, 6, 21), "icpc_date": D(2019, 6, 20), "icpc_not_required": False,
-         "icpc_resulted_in_plan": True},
-        {"child_id": "C4", "referral_date": D(2021, 3, 20), "start_date": D(2021, 3, 25),
-         "icpc_target_date": D(2021, 4, 16), "icpc_date": D(2021, 4, 9), "icpc_not_required": False},
+        {
+            "child_id": "C1",
+            "referral_date": D(2019, 5, 10),
+            "start_date": D(2019, 6, 1),
+            "icpc_target_date": D(2019, 6, 21),
+            "icpc_date": D(2019, 6, 20),
+            "icpc_not_required": False,
+            "icpc_resulted_in_plan": True,
+        },
+        {
+            "child_id": "C4",
+            "referral_date": D(2021, 3, 20),
+            "start_date": D(2021, 3, 25),
+            "icpc_target_date": D(2021, 4, 16),
+            "icpc_date": D(2021, 4, 9),
+            "icpc_not_required": False,
+        },
     )
     a.tables["cp_plans"] = rows(
         "cp_plans",
-        {"child_id": "C1", "referral_date": D(2019, 5, 10), "start_date": D(2019, 6, 20),
-         "end_date": D(2020, 8, 14), "initial_category": "NEG", "latest_category": "EMO", "previous_plans": 0},
-        {"child_id": "C4", "referral_date": D(2021, 3, 20), "start_date": D(2021, 4, 9),
-         "initial_category": "PHY", "latest_category": "PHY", "previous_plans": 1},
+        {
+            "child_id": "C1",
+            "referral_date": D(2019, 5, 10),
+            "start_date": D(2019, 6, 20),
+            "end_date": D(2020, 8, 14),
+            "initial_category": "NEG",
+            "latest_category": "EMO",
+            "previous_plans": 0,
+        },
+        {
+            "child_id": "C4",
+            "referral_date": D(2021, 3, 20),
+            "start_date": D(2021, 4, 9),
+            "initial_category": "PHY",
+            "latest_category": "PHY",
+            "previous_plans": 1,
+        },
     )
     a.tables["cp_reviews"] = rows(
         "cp_reviews",
-        *({"child_id": "C1", "plan_start_date": D(2019, 6, 20), "review_date": d}
-          for d in (D(2019, 9, 19), D(2020, 3, 5), D(2020, 8, 14))),
-        *({"child_id": "C4", "plan_start_date": D(2021, 4, 9), "review_date": d}
-          for d in (D(2021, 7, 2), D(2022, 1, 7), D(2025, 7, 4))),  # the last is after the extract
+        *(
+            {"child_id": "C1", "plan_start_date": D(2019, 6, 20), "review_date": d}
+            for d in (D(2019, 9, 19), D(2020, 3, 5), D(2020, 8, 14))
+        ),
+        *(
+            {"child_id": "C4", "plan_start_date": D(2021, 4, 9), "review_date": d}
+            for d in (D(2021, 7, 2), D(2022, 1, 7), D(2025, 7, 4))
+        ),  # the last is after the extract
     )
     a.tables["cin_plans"] = rows(
         "cin_plans",
-        {"child_id": "C1", "referral_date": D(2019, 5, 10), "start_date": D(2020, 8, 14),
-         "end_date": D(2021, 1, 31)},
+        {
+            "child_id": "C1",
+            "referral_date": D(2019, 5, 10),
+            "start_date": D(2020, 8, 14),
+            "end_date": D(2021, 1, 31),
+        },
         {"child_id": "C2", "referral_date": D(2020, 2, 10), "start_date": D(2021, 6, 1)},
     )
     return a
@@ -150,7 +233,10 @@ def test_values_after_the_census_end_are_not_yet_known(written):
     c1_2021 = by_id(xml(written, 2021))["C1"]
     assert c1_2021.findtext("CINdetails/CINclosureDate") == "2021-01-31"
     # the assessment and S47 were completed in 2019-20: not returned again
-    assert c1_2021.find("CINdetails/Assessments") is None and c1_2021.find("CINdetails/Section47") is None
+    assert (
+        c1_2021.find("CINdetails/Assessments") is None
+        and c1_2021.find("CINdetails/Section47") is None
+    )
     assert [r.text for r in c1_2021.iter("CPPreviewDate")] == ["2020-08-14"]
     # an unborn child: expected date of birth and GenderCurrent 0; an open assessment, no factors
     c2_2020 = by_id(xml(written, 2020))["C2"]
@@ -166,12 +252,17 @@ def test_values_after_the_census_end_are_not_yet_known(written):
     # S47 started in 2020-21, conference in 2021-22: in both returns, the date only in the later
     s47_2021 = by_id(xml(written, 2021))["C4"].find("CINdetails/Section47")
     s47_2022 = by_id(xml(written, 2022))["C4"].find("CINdetails/Section47")
-    assert s47_2021.find("DateOfInitialCPC") is None and s47_2021.findtext("ICPCnotRequired") == "false"
+    assert (
+        s47_2021.find("DateOfInitialCPC") is None
+        and s47_2021.findtext("ICPCnotRequired") == "false"
+    )
     assert s47_2022.findtext("DateOfInitialCPC") == "2021-04-09"
     # the episode-level conference only in its own year
     assert by_id(xml(written, 2022))["C5"].findtext("CINdetails/DateOfInitialCPC") == "2022-02-02"
     assert by_id(xml(written, 2023))["C5"].find("CINdetails/DateOfInitialCPC") is None
-    assert by_id(xml(written, 2023))["C5"].findtext("ChildIdentifiers/PersonDeathDate") == "2022-09-10"
+    assert (
+        by_id(xml(written, 2023))["C5"].findtext("ChildIdentifiers/PersonDeathDate") == "2022-09-10"
+    )
 
 
 def test_schema_follows_the_census_year(written):
@@ -181,11 +272,18 @@ def test_schema_follows_the_census_year(written):
     assert c4_2025.find("ChildIdentifiers/GenderCurrent") is None
     # CINPlanDates from 2021-22 only
     assert xml(written, 2021).find(".//CINPlanDates") is None
-    assert by_id(xml(written, 2022))["C2"].findtext("CINdetails/CINPlanDates/CINPlanStartDate") == "2021-06-01"
+    assert (
+        by_id(xml(written, 2022))["C2"].findtext("CINdetails/CINPlanDates/CINPlanStartDate")
+        == "2021-06-01"
+    )
     # element order inside CINdetails as in the XSD sequence
     order = [e.tag for e in by_id(xml(written, 2022))["C4"].find("CINdetails")]
     assert order == [
-        "CINreferralDate", "ReferralSource", "PrimaryNeedCode", "Section47", "ReferralNFA",
+        "CINreferralDate",
+        "ReferralSource",
+        "PrimaryNeedCode",
+        "Section47",
+        "ReferralNFA",
         "ChildProtectionPlans",
     ]
     ids = [e.tag for e in by_id(xml(written, 2021))["C2"].find("ChildIdentifiers")]
@@ -195,22 +293,39 @@ def test_schema_follows_the_census_year(written):
 def test_expected_is_each_record_as_last_returned(authority):
     exp = {name: t.to_pylist() for name, t in cin_census.expected(authority).items()}
     assert set(exp["children"][0]) == {
-        "child_id", "sex", "date_of_birth", "expected_date_of_birth", "date_of_death",
-        "ethnicity", "upn", "former_upn", "disabilities",
+        "child_id",
+        "sex",
+        "date_of_birth",
+        "expected_date_of_birth",
+        "date_of_death",
+        "ethnicity",
+        "upn",
+        "former_upn",
+        "disabilities",
     }
     kids = {r["child_id"]: r for r in exp["children"]}
     assert sorted(kids) == ["C1", "C2", "C3", "C4", "C5"]
-    assert (kids["C2"]["date_of_birth"], kids["C2"]["expected_date_of_birth"], kids["C2"]["sex"]) == (
-        D(2020, 4, 28), None, "M",
+    assert (
+        kids["C2"]["date_of_birth"],
+        kids["C2"]["expected_date_of_birth"],
+        kids["C2"]["sex"],
+    ) == (
+        D(2020, 4, 28),
+        None,
+        "M",
     )
     assert kids["C3"]["disabilities"] == "LD AUT"
     assert [(r["child_id"], r["start_date"]) for r in exp["cin_plans"]] == [("C2", D(2021, 6, 1))]
-    assert {(r["child_id"], r["start_date"], r["authorised_date"], r["factors"]) for r in exp["assessments"]} == {
+    assert {
+        (r["child_id"], r["start_date"], r["authorised_date"], r["factors"])
+        for r in exp["assessments"]
+    } == {
         ("C1", D(2019, 5, 13), D(2019, 6, 20), "4B 3B"),
         ("C2", D(2020, 2, 11), D(2020, 4, 15), "2B"),
     }
     assert sorted(r["review_date"] for r in exp["cp_reviews"] if r["child_id"] == "C4") == [
-        D(2021, 7, 2), D(2022, 1, 7),
+        D(2021, 7, 2),
+        D(2022, 1, 7),
     ]
     # the episode-level ICPC of 2021-22 is not in the 2022-23 return, which the store keeps last
     assert {r["child_id"]: r["icpc_date"] for r in exp["referrals"]}["C5"] is None
@@ -259,3 +374,36 @@ def test_imperfect_values_round_trip_as_issues(store, tmp_path):
         ("missing_value", "C2", "ReferralSource", None),
         ("unknown_code", "C1", "Ethnicity", "XXXX"),
     ]
+
+
+@functools.cache
+def generated() -> SyntheticAuthority:
+    """The simulated authority at a fifth of full size (shared with the oracle test)."""
+    from csc_scorecard.synth.authority import generate
+
+    return generate(SynthConfig(size=0.2))
+
+
+def test_round_trip_of_the_simulated_authority(store, tmp_path):
+    pytest.importorskip("csc_scorecard.synth.children")
+    authority = generated()
+    files = cin_census.write(authority, tmp_path)
+    assert [f.name for f in files] == [f"cin_{y}.xml" for y in authority.collection_years()]
+    ingest(store, [tmp_path / "cin_census"], la_code=authority.la_code)
+    want = cin_census.expected(authority)
+    assert (
+        want["children"].num_rows > 100 and want["referrals"].num_rows > want["children"].num_rows
+    )
+    for name, rows in want.items():
+        got = store.con.execute(f"SELECT {', '.join(rows.column_names)} FROM {name}").fetchall()
+        assert _sorted(got) == _sorted(tuple(r.values()) for r in rows.to_pylist()), name
+    issues = store.con.execute("SELECT rule, count(*) FROM dq_issues GROUP BY ALL").fetchall()
+    assert issues == [], issues  # imperfections default to 0: a clean simulation loads clean
+
+
+def test_an_authority_without_children_in_need_writes_nothing(tmp_path):
+    empty = SyntheticAuthority(SynthConfig(first_year=2021, last_year=2022))
+    assert cin_census.write(empty, tmp_path) == []
+    assert {name: t.num_rows for name, t in cin_census.expected(empty).items()} == dict.fromkeys(
+        cin_census.TABLES, 0
+    )

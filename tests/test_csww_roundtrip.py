@@ -6,9 +6,9 @@ from datetime import date as d
 
 import pyarrow as pa
 import pytest
+from conftest import canonical
 from defusedxml.ElementTree import parse as safe_parse
 
-from conftest import canonical
 from csc_scorecard.ingest.run import ingest
 from csc_scorecard.store import Store
 from csc_scorecard.synth.authority import SynthConfig, SyntheticAuthority
@@ -22,17 +22,45 @@ def authority() -> SyntheticAuthority:
         "workforce_census_workers",
         collection_year=[2020, 2020, 2020, 2021, 2021, 2022],
         worker_id=["W1", "W2", "W3", "W1", "W4", "W1"],
-        swe_no=["SW0000000001", "SW0000000002", None, "SW0000000001", "SW0000000004", "SW0000000001"],
+        swe_no=[
+            "SW0000000001",
+            "SW0000000002",
+            None,
+            "SW0000000001",
+            "SW0000000004",
+            "SW0000000001",
+        ],
         agency=[False, True, False, False, False, False],
         fte=[1.0, 0.8123456789, 1.0, 0.6, 1.0, 0.6],
         fte30=[1.0, 0.8123456789, None, 0.6, None, 0.6],
-        date_of_birth=[d(1980, 2, 29), None, d(1990, 1, 1), d(1980, 2, 29), d(1995, 6, 6), d(1980, 2, 29)],
+        date_of_birth=[
+            d(1980, 2, 29),
+            None,
+            d(1990, 1, 1),
+            d(1980, 2, 29),
+            d(1995, 6, 6),
+            d(1980, 2, 29),
+        ],
         sex=["F", "M", "F", "F", "U", "F"],
         ethnicity=["WBRI", "BAFR", None, "WBRI", "WIRT", "WBRI"],
-        qual_inst=["University of Sheffield", None, None, "University of Sheffield", "Open University", None],
+        qual_inst=[
+            "University of Sheffield",
+            None,
+            None,
+            "University of Sheffield",
+            "Open University",
+            None,
+        ],
         qual_level=["2", None, "1", "2", "3", None],
         org_role=["3", "5", "5", "3", "5", "3"],
-        role_start_date=[d(2015, 9, 1), d(2020, 1, 6), d(2019, 3, 1), d(2015, 9, 1), d(2021, 2, 1), d(2015, 9, 1)],
+        role_start_date=[
+            d(2015, 9, 1),
+            d(2020, 1, 6),
+            d(2019, 3, 1),
+            d(2015, 9, 1),
+            d(2021, 2, 1),
+            d(2015, 9, 1),
+        ],
         start_origin=["2", "4", "1", "2", "1", "2"],
         role_end_date=[None, None, None, None, d(2021, 8, 31), None],
         leaver_destination=[None, None, None, None, "1", None],
@@ -81,7 +109,13 @@ def test_written_xml_follows_the_schema_layout(loaded):
     assert root.findtext("Header/CollectionDetails/ReferenceDate") == "2020-09-30"
     assert root.findtext("Header/Source/LEA") == "371"
     second = root.findall("CSWWWorker")[1]
-    assert [e.tag for e in second][:5] == ["AgencyWorker", "SWENo", "FTE", "GenderCurrent", "Ethnicity"]
+    assert [e.tag for e in second][:5] == [
+        "AgencyWorker",
+        "SWENo",
+        "FTE",
+        "GenderCurrent",
+        "Ethnicity",
+    ]
     assert second.findtext("FTE") == "0.812346" and second.findtext("GenderCurrent") == "1"
     assert root.findtext("LALevelVacancies/NumberOfVacancies") == "10.50"
 
@@ -95,11 +129,22 @@ def test_census_tables_come_back_as_expected(loaded):
 
 def test_worked_values(loaded):
     _a, _files, store, _result = loaded
-    workers = {(r["collection_year"], r["worker_id"]): r for r in store.read("workforce_census_workers", "371").to_pylist()}
+    workers = {
+        (r["collection_year"], r["worker_id"]): r
+        for r in store.read("workforce_census_workers", "371").to_pylist()
+    }
     # No local id in the schema: the SWENo is the worker id. W3 has no SWENo, so is not a record.
-    assert sorted(workers) == [(2020, "SW0000000001"), (2020, "SW0000000002"), (2021, "SW0000000001"), (2021, "SW0000000004")]
+    assert sorted(workers) == [
+        (2020, "SW0000000001"),
+        (2020, "SW0000000002"),
+        (2021, "SW0000000001"),
+        (2021, "SW0000000004"),
+    ]
     assert workers[(2020, "SW0000000002")]["fte"] == 0.812346  # six decimal places, as DfE fixes
-    assert workers[(2021, "SW0000000004")]["sex"] == "U" and workers[(2021, "SW0000000004")]["reason_leave"] == "1"
+    assert (
+        workers[(2021, "SW0000000004")]["sex"] == "U"
+        and workers[(2021, "SW0000000004")]["reason_leave"] == "1"
+    )
     assert workers[(2021, "SW0000000001")]["working_days_lost"] == 30.0
     assert workers[(2020, "SW0000000001")]["date_of_birth"] == d(1980, 2, 29)
     la = {r["collection_year"]: r for r in store.read("workforce_census_la", "371").to_pylist()}

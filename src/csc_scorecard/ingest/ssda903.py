@@ -67,7 +67,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "SWEpisodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
     "DoLo": ("CHILD", "DOB", "DOLO_START", "DOLO_END"),
 }  # fmt: skip
-NOT_LOADED = {"DoLo": "deprivation of liberty orders (903 from 2026-27) have no canonical table yet"}
+NOT_LOADED = {
+    "DoLo": "deprivation of liberty orders (903 from 2026-27) have no canonical table yet"
+}
 
 # A column that belongs to one table only identifies that table (CHILD, DOB, SEX are shared).
 _OWNERS = Counter(c for cols in COLUMNS.values() for c in cols)
@@ -194,7 +196,8 @@ def build_batch(raw: RawReturn, *, la_code: str | None, year: int | None) -> Loa
 
     tables: dict[str, pa.Table] = {}
     if "Header" in converted or "UASC" in converted:
-        tables["children"] = _children(converted.get("Header"), converted.get("UASC"))
+        looked_after = _ids(converted["Episodes"]) if "Episodes" in converted else set()
+        tables["children"] = _children(converted.get("Header"), converted.get("UASC"), looked_after)
     if "AD1" in converted or "PlacedAdoption" in converted:
         tables["adoptions"] = _adoptions(converted.get("AD1"), converted.get("PlacedAdoption"))
     for name, rows in converted.items():
@@ -234,7 +237,9 @@ def _resolve_year(
 
     if year is not None:
         if not 1990 <= year <= 2100:
-            raise FormatError(raw.where, f"--year {year} is not a collection year (e.g. 2023 for 2022-23)")
+            raise FormatError(
+                raw.where, f"--year {year} is not a collection year (e.g. 2023 for 2022-23)"
+            )
         if inferred and inferred > year:
             return year, [
                 note(
@@ -267,12 +272,13 @@ def _resolve_year(
     ]
 
 
-def _children(header: pa.Table | None, uasc: pa.Table | None) -> pa.Table:
+def _children(header: pa.Table | None, uasc: pa.Table | None, looked_after: set) -> pa.Table:
     """Header rows with their UASC status; UASC rows without a Header row are kept as they are.
 
-    When the return has a UASC table, a Header child not in it was not UASC in the year
-    (uasc = false), as the DfE validator reads it (S1 `ingress.py`). Without a UASC table the
-    column is not supplied, so the store keeps what an earlier load said.
+    When the return has a UASC table, a looked-after child (one with episodes) not in it was not
+    UASC in the year: uasc = false, as the DfE validator reads it (S1 `ingress.py`). A Header
+    child with no episodes is a care leaver, for whom the return gives no UASC information
+    (rule 1014): uasc = NULL. Without a UASC table the column is not supplied at all.
     """
     t = table("children")
     types = {c.name: ARROW_TYPES[c.type] for c in t.columns}
@@ -285,7 +291,9 @@ def _children(header: pa.Table | None, uasc: pa.Table | None) -> pa.Table:
     if uasc is not None:
         for row in out:
             u = status.get(row["child_id"])
-            row["uasc"] = u["uasc"] if u is not None else False
+            row["uasc"] = (
+                u["uasc"] if u is not None else (False if row["child_id"] in looked_after else None)
+            )
             row["uasc_ceased_date"] = u["uasc_ceased_date"] if u is not None else None
         out.extend(row for row in uasc_rows if row["child_id"] not in listed)
     columns: list[str] = []
@@ -356,6 +364,7 @@ def _not_in_header(
                         field="CHILD",
                         value=child,
                         severity="warning",
+                        column="child_id",
                     )
                 )
     return issues

@@ -9,7 +9,7 @@ no denominator is not available), and returns one tidy Arrow table for all measu
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 import ibis
 import pyarrow as pa
@@ -68,11 +68,16 @@ def compute(
 
 
 def _complete(m: Measure, ctx: Context, raw: pa.Table) -> pa.Table:
-    """One row per authority, period (and dimension seen), with value derived from the unit."""
+    """One row per authority, period (and dimension seen), with value derived from the unit.
+
+    A breakdown value absent from a period that has a denominator is 0 of that denominator
+    (no police referrals this quarter is 0%, not "no data"); a count with no rows is 0.
+    """
     found = {
         (r["la_code"], r["period"], r["dimension"]): (r["numerator"], r["denominator"])
         for r in raw.to_pylist()
     }
+    period_denominator = {(la, p): den for (la, p, _), (_, den) in found.items() if den}
     dims = sorted({k[2] for k in found}, key=lambda d: (d is None, d)) or [None]
     rows = []
     for la in ctx.la_codes:
@@ -82,6 +87,8 @@ def _complete(m: Measure, ctx: Context, raw: pa.Table) -> pa.Table:
                 num, den = found.get((la, str(q), dim), (None, None))
                 if num is None and m.unit == "count":
                     num = 0.0
+                elif num is None and m.dimension and (la, str(q)) in period_denominator:
+                    num, den = 0.0, period_denominator[(la, str(q))]
                 rows.append(
                     {
                         "la_code": la,
@@ -102,7 +109,13 @@ def value_of(m: Measure, num: float | None, den: float | None, start: date, end:
     """The measure's value from its numerator and denominator.
 
     Rates over part of a year are annualised only when the catalogue says so (DfE publishes
-    full-year counts and never annualises, standards.md 5): the factor is 365.25 / window days.
+    full-year counts and never annualises, standards.md 5). A window of whole calendar months
+    is scaled by 12 / months (six months x 2, as the seed report does: 751 S47s in six months
+    per 67,362 children is a rate of 223); any other window by 365.25 / days.
+
+    >>> from csc_scorecard.measures.catalogue import measure
+    >>> round(value_of(measure("section47_rate_per_10000"), 751, 67_362, date(2022, 1, 1), date(2022, 6, 30)))
+    223
     """
     if num is None:
         return None
@@ -112,8 +125,21 @@ def value_of(m: Measure, num: float | None, den: float | None, start: date, end:
         return None
     value = num / den * SCALE[m.unit]
     if m.annualise:
-        value *= 365.25 / ((end - start).days + 1)
+        value *= annualising_factor(start, end)
     return value
+
+
+def annualising_factor(start: date, end: date) -> float:
+    """12 / months for whole calendar months, else 365.25 / days.
+
+    >>> annualising_factor(date(2022, 1, 1), date(2022, 6, 30)), annualising_factor(date(2022, 4, 1), date(2022, 6, 30))
+    (2.0, 4.0)
+    """
+    after_end = end + timedelta(days=1)
+    if start.day == 1 and after_end.day == 1:
+        months = (after_end.year - start.year) * 12 + after_end.month - start.month
+        return 12 / months
+    return 365.25 / ((end - start).days + 1)
 
 
 def quarters_for(periods: Iterable[str]) -> list[Quarter]:

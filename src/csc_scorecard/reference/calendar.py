@@ -113,6 +113,8 @@ def is_working_day(day: date) -> bool:
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end` (negative if `end` is earlier)."""
     _check(start, end)
+    if end < start:  # index[end] - index[start], as for the calendar table
+        return -working_days_between(end, start)
     a = np.datetime64(start, "D") + 1
     b = np.datetime64(end, "D") + 1
     return int(np.busday_count(a, b, holidays=_holiday_array()))
@@ -123,8 +125,15 @@ def add_working_days(start: date, days: int) -> date:
 
     A start on a weekend or holiday counts from the working day before it, so that
     `working_days_between(start, add_working_days(start, n)) == n`.
+
+    >>> add_working_days(date(2022, 9, 16), 1)  # Friday; Monday 19th was the state funeral
+    datetime.date(2022, 9, 20)
+    >>> add_working_days(date(2022, 4, 2), 1)  # a Saturday counts from Friday 1 April
+    datetime.date(2022, 4, 4)
     """
     _check(start)
+    if days == 0:
+        return start
     out = np.busday_offset(np.datetime64(start, "D"), days, roll="backward", holidays=_holiday_array())
     result = out.astype(object)
     _check(result)

@@ -8,8 +8,12 @@ turns the public files into `comparators` rows:
   before 31 March, once per population basis (census-2021-rebased, and the pre-census estimates
   DfE published 2018-2021 with), so figures "as published at the time" can be reproduced;
 * the statistical-neighbour average of every LA series, per SN model: the simple unweighted
-  mean of the 10 neighbours' values, left empty unless all 10 have one (DfE LAIT method; it
-  reproduces Doncaster 2020/21: S47 228.8 and CPP 59.4 on the publication basis).
+  mean of the neighbours' values (each rounded as DfE publishes it). Which neighbours count is
+  `sn_average.min_neighbours` in the map: DfE's LAIT takes the mean of the neighbours that have
+  a value (R `mean(values_num, na.rm = TRUE)`), and so do the derived 2018-2021 file and the SN
+  figures Doncaster's 2022 report quotes (SGO 18% from 9 of 10), so the default is 1; set 10
+  for "empty unless all 10 have data". It reproduces Doncaster 2020/21: S47 228.8 and CPP 59.4
+  on the publication basis.
 
 `comparator_values` answers "what do England, the region and the neighbours show for this
 measure and year" from the store, taking all three from one series so they are comparable.
@@ -25,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+import duckdb
 import pyarrow as pa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -122,8 +127,14 @@ class MeasureMap(BaseModel):
     series: list[Series]
 
 
+class SnAverage(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    min_neighbours: int = Field(default=1, ge=1, le=10)
+
+
 class ComparatorMap(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    sn_average: SnAverage = Field(default_factory=SnAverage)
     sources: dict[str, Source]
     lait_areas: dict[str, str]
     measures: dict[str, MeasureMap]
@@ -201,7 +212,7 @@ class _Builder:
                 "basis": basis,
                 "source": source,
                 "source_row": line,
-                "_decimals": decimals,  # not stored: how the SN mean rounds this series
+                "_decimals": decimals,  # not stored: how the SN mean rounds this LA figure
             }
         )
 
@@ -310,11 +321,13 @@ def build_comparators(
                     ees_cache[source.file] = read_ees(path)
                     files.append(str(path))
                 builder.ees(measure, series, ees_cache[source.file])
-    rows = builder.rows + neighbour_averages(builder.rows, neighbours)
-    issues = list(builder.issues.values()) + _dedupe(missing)
     schema = table("comparators").arrow_schema()
     names = [*table("comparators").data_column_names, "source_row"]
-    arrow = pa.Table.from_pylist(rows, schema=pa.schema([schema.field(n) for n in names]))
+    fields = [schema.field(n) for n in names]
+    base = pa.Table.from_pylist(builder.rows, schema=pa.schema([*fields, pa.field("_decimals", pa.int32())]))
+    averages = neighbour_averages(base, neighbours, mapping.sn_average.min_neighbours)
+    arrow = pa.concat_tables([base.select(names), averages.select(names).cast(pa.schema(fields))])
+    issues = list(builder.issues.values()) + _dedupe(missing)
     return arrow, issues, files
 
 
@@ -322,45 +335,48 @@ def _dedupe(issues: list[Issue]) -> list[Issue]:
     return list({(i.file, i.message): i for i in issues}.values())
 
 
+SN_SUFFIX = "; mean of statistical neighbours, model "
+
+
 def sn_label(source: str, model: str) -> str:
-    return f"{source}; mean of statistical neighbours, model {model}"
+    """The `source` of a statistical-neighbour average of the series `source`."""
+    return f"{source}{SN_SUFFIX}{model}"
 
 
-def neighbour_averages(rows: list[dict], neighbours: pa.Table) -> list[dict]:
-    """Statistical-neighbour mean of every LA series, per model (empty unless all 10 have data)."""
-    values: dict[tuple[str, str, str, int], dict[str, float | None]] = defaultdict(dict)
-    for r in rows:
-        if r["area_type"] == "la":
-            value, decimals = r["value"], r.get("_decimals")
-            if value is not None and decimals is not None:
-                value = round(value, decimals)
-            values[(r["measure"], r["source"], r["basis"], r["year"])][r["area_code"]] = value
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for n in neighbours.select(["model", "la_code", "rank", "neighbour_la_code"]).to_pylist():
-        groups[(n["model"], n["la_code"])].append(n["neighbour_la_code"])
-    out = []
-    for (model, la), codes in groups.items():
-        for (measure, source, basis, year), by_la in values.items():
-            found = [by_la.get(c) for c in codes]
-            present = [v for v in found if v is not None]
-            if not present:
-                continue
-            complete = len(present) == len(codes) == 10
-            out.append(
-                {
-                    "measure": measure,
-                    "year": year,
-                    "area_type": "statistical_neighbours",
-                    "area_code": la,
-                    "value": sum(present) / len(present) if complete else None,
-                    "numerator": None,
-                    "denominator": None,
-                    "basis": basis,
-                    "source": sn_label(source, model),
-                    "source_row": None,
-                }
+def neighbour_averages(rows: pa.Table, neighbours: pa.Table, min_neighbours: int = 1) -> pa.Table:
+    """Statistical-neighbour mean of every LA series, per model (rows in the `comparators` layout).
+
+    `rows` are LA/region/England rows with a `_decimals` column (how DfE rounds each LA figure
+    before averaging; NULL = as published). The value is empty when fewer than `min_neighbours`
+    neighbours have one; there is no row at all when none has (e.g. years before any neighbour
+    authority published the measure).
+    """
+    con = duckdb.connect()
+    try:
+        con.register("base", rows)
+        con.register("sn", neighbours.select(["model", "la_code", "neighbour_la_code"]))
+        return con.sql(
+            """
+            WITH la AS (
+                SELECT measure, source, basis, year, area_code,
+                       CASE WHEN _decimals IS NULL THEN value ELSE round(value, CAST(_decimals AS INTEGER)) END AS v
+                FROM base WHERE area_type = 'la'
             )
-    return out
+            SELECT la.measure, la.year, 'statistical_neighbours' AS area_type,
+                   sn.la_code AS area_code,
+                   CASE WHEN count(la.v) >= ? THEN avg(la.v) END AS value,
+                   CAST(NULL AS DOUBLE) AS numerator, CAST(NULL AS DOUBLE) AS denominator,
+                   la.basis, la.source || ? || sn.model AS source,
+                   CAST(NULL AS INTEGER) AS source_row
+            FROM sn JOIN la ON la.area_code = sn.neighbour_la_code
+            GROUP BY ALL
+            HAVING count(la.v) > 0
+            ORDER BY ALL
+            """,
+            params=[min_neighbours, SN_SUFFIX],
+        ).to_arrow_table()
+    finally:
+        con.close()
 
 
 # --- reading back ---------------------------------------------------------------------------
@@ -374,14 +390,17 @@ def comparator_values(
     *,
     basis: str | None = None,
     model: str = DEFAULT_SN_MODEL,
+    complete_only: bool = False,
 ) -> dict:
     """England, region and statistical-neighbour values for one LA, measure and year.
 
     All values come from the first series in `comparator_map.yaml` order that has a figure for
     the year (one source, one basis). `basis` restricts rates per 10,000 to one population
     basis (`census2021_rebased` or `pre_census2021`, the figures published for 2018-2021);
-    other units ignore it. `model` picks the statistical-neighbour model ("2021-04", "2025-05").
-    `year` is the year ending 31 March (30 September for workforce measures).
+    other units ignore it. `model` picks the statistical-neighbour model ("2021-04", "2025-05");
+    `complete_only` empties the SN average unless every neighbour has a value (the stored
+    average is over the neighbours that have one, as LAIT computes it). `year` is the year
+    ending 31 March (30 September for workforce measures).
 
     Returns a dict: `measure, year, la_code, unit, la, england, region, region_code,
     statistical_neighbours, sn_model, sn_with_data (neighbours with a value, of 10),
@@ -436,11 +455,14 @@ def comparator_values(
                     result["notes"][key] = note
         result["sn_neighbours"] = _neighbour_values(store, measure, year, la_code, model, label, row_basis)
         result["sn_with_data"] = sum(v is not None for v in result["sn_neighbours"].values())
-        if result["statistical_neighbours"] is None and result["sn_neighbours"]:
+        listed = len(result["sn_neighbours"])
+        if listed and result["sn_with_data"] < listed:
+            if complete_only:
+                result["statistical_neighbours"] = None
             result["notes"].setdefault(
                 "statistical_neighbours",
-                f"{result['sn_with_data']} of {len(result['sn_neighbours'])} neighbours have a value; "
-                "the DfE average is left empty unless all 10 do",
+                f"{result['sn_with_data']} of {listed} neighbours have a value"
+                + ("; the average is left empty unless all do" if complete_only else ""),
             )
         break
     return result

@@ -174,12 +174,19 @@ def _first_value_row(path: Path, sheet: str) -> int:
                 for s in book.iter(f"{{{_MAIN}}}sheet")
                 if s.get("name") == sheet
             )
-            target = next(r.get("Target") for r in rels.iter(f"{{{_PKG_REL}}}Relationship") if r.get("Id") == rid)
-            member = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            target = next(
+                r.get("Target")
+                for r in rels.iter(f"{{{_PKG_REL}}}Relationship")
+                if r.get("Id") == rid
+            )
+            member = (
+                target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            )
             with z.open(member) as fh:
                 for _event, el in SafeET.iterparse(fh, events=("end",)):
                     if el.tag == f"{{{_MAIN}}}c" and (
-                        el.find(f"{{{_MAIN}}}v") is not None or el.find(f"{{{_MAIN}}}is") is not None
+                        el.find(f"{{{_MAIN}}}v") is not None
+                        or el.find(f"{{{_MAIN}}}is") is not None
                     ):
                         return int(re.sub(r"^[A-Z]+", "", el.get("r", "A1")) or 1)
     except Exception:  # noqa: BLE001 - any oddity just means we cannot correct the offset
@@ -242,19 +249,25 @@ def _read_list(reader, path: Path, sheet: str, layout: ListLayout) -> ListData |
                 line=first_row + h,
                 field=missing[0],
             )
-    coded = [(i, f, layout.fields[f]) for i, f in columns.items()]
-    coded = [(i, name, f) for i, name, f in coded if f.type == "bool" or f.codes or f.map]
+    coded = [(i, name, layout.fields[name]) for i, name in columns.items()]
+    coded = [(i, name, f, {}) for i, name, f in coded if f.type == "bool" or f.codes or f.map]
     suitability = next((i for i, c in enumerate(rows[h]) if c and squash(c) == SUITABILITY), None)
     records = []
     for offset, row in enumerate(rows[h + 1 :], start=h + 1):
-        if all(clean(c) is None for c in row):
+        if not any(c and not c.isspace() for c in row):
             continue
         record = {field: row[i] for i, field in columns.items()}
-        for i, name, f in coded:
+        for i, name, f, seen in coded:
             if name == ACCOMMODATION:
-                record[name] = accommodation(row[i], row[suitability] if suitability is not None else None)
-            else:
-                record[name] = option_value(row[i], f)
+                record[name] = accommodation(
+                    row[i], row[suitability] if suitability is not None else None
+                )
+                continue
+            # Coded columns hold few distinct values: decode each once.
+            raw = row[i]
+            if raw not in seen:
+                seen[raw] = option_value(raw, f)
+            record[name] = seen[raw]
         records.append((first_row + offset, record))
     return ListData(layout.number, sheet, records)
 
@@ -262,34 +275,54 @@ def _read_list(reader, path: Path, sheet: str, layout: ListLayout) -> ListData |
 # -- joining lists ---------------------------------------------------------------------------
 
 
-def _one_row_per_child(parts: list[tuple[pa.Table, str]], file: str) -> tuple[pa.Table, list[Issue]]:
+def _distinct_children(records: list[tuple[int, dict]], spec: TableSpec) -> list[tuple[int, dict]]:
+    """A list's rows reduced to the first row of each distinct demographic record: a child with
+    ten contacts is described, and any fault in the description reported, once per list."""
+    fields = list(spec.columns)
+    seen: set[tuple] = set()
+    out = []
+    for row, rec in records:
+        key = tuple(rec.get(f) for f in fields)
+        if key not in seen:
+            seen.add(key)
+            out.append((row, rec))
+    return out
+
+
+def _one_row_per_child(
+    parts: list[tuple[pa.Table, str]], file: str
+) -> tuple[pa.Table, list[Issue]]:
     """Children's demographics from every list, one row per child: the first list that fills a
     column wins; a child described differently on two lists is a data-quality warning."""
+    heading = {f.to: src for src, f in load_spec(SOURCE_FORMAT).tables["children"].columns.items()}
     merged: dict[str, dict] = {}
+    found_on: dict[tuple[str, str], str] = {}  # (child, column) -> sheet its value came from
     issues: list[Issue] = []
     for rows, sheet in parts:
         for rec in rows.to_pylist():
             child = rec["child_id"]
             if child is None:
                 continue
-            have = merged.setdefault(child, {"child_id": child, "source_row": rec["source_row"], "_sheet": sheet})
+            have = merged.setdefault(child, {"child_id": child, "source_row": rec["source_row"]})
             for col, value in rec.items():
                 if col in ("child_id", "source_row") or value is None:
                     continue
                 old = have.get(col)
                 if old is None:
                     have[col] = value
+                    found_on[(child, col)] = sheet
                 elif old != value:
                     issues.append(
                         Issue(
                             rule="inconsistent_value",
-                            message=f"{col} is {value} here but {old} on {have['_sheet']!r}",
+                            message=f"{heading[col]} is {value} here but {old} on "
+                            f"{found_on[(child, col)]!r}",
                             table="children",
                             file=file,
                             sheet=sheet,
                             row=rec["source_row"],
                             child_id=child,
-                            field=col,
+                            field=heading[col],
                             value=str(value),
                             severity="warning",
                         )
@@ -323,7 +356,9 @@ def _join_referrals(list3: pa.Table | None, list6: pa.Table | None) -> pa.Table:
                     target[c] = r[c]
         else:
             out.append({c: r.get(c) for c in names})
-    schema = pa.schema([list6.schema.field(c) if c in list6.column_names else list3.schema.field(c) for c in names])
+    schema = pa.schema(
+        [list6.schema.field(c) if c in list6.column_names else list3.schema.field(c) for c in names]
+    )
     return pa.Table.from_pylist(out, schema=schema)
 
 
@@ -404,7 +439,9 @@ def read_workbook(path: Path, *, la_code: str | None, today: date | None = None)
         reader = fastexcel.read_excel(str(path))
         names = reader.sheet_names
     except Exception as err:  # noqa: BLE001 - fastexcel raises its own types for corrupt files
-        raise FormatError(path, f"cannot be opened as an Excel workbook; is it complete? ({err})") from None
+        raise FormatError(
+            path, f"cannot be opened as an Excel workbook; is it complete? ({err})"
+        ) from None
     sheets = list_sheets(path, names)
     if not any(n in sheets for n in CHILD_LISTS):
         raise FormatError(
@@ -422,15 +459,33 @@ def read_workbook(path: Path, *, la_code: str | None, today: date | None = None)
         layout = layouts()[n]
         data = _read_list(reader, path, sheets[n], layout)
         if data is None:
-            issues.append(Issue("empty_list", f"list {n} has no rows", file=file, sheet=sheets[n], severity="info"))
+            issues.append(
+                Issue(
+                    "empty_list",
+                    f"list {n} has no rows",
+                    file=file,
+                    sheet=sheets[n],
+                    severity="info",
+                )
+            )
             continue
         for name, spec in layout.tables.items():
             records = data.records
-            if layout.secondary(name):
+            if name == "children":
+                records = _distinct_children(records, spec)
+            elif layout.secondary(name):
                 # A secondary table's row exists only where its event date is filled.
-                needed = [src for src, f in spec.columns.items() if f.required and f.to != "child_id"]
-                records = [(r, rec) for r, rec in records if all(clean(rec.get(s)) is not None for s in needed)]
-            result = convert(records, spec, file=file, sheet=data.sheet, check_duplicates=name != "children")
+                needed = [
+                    src for src, f in spec.columns.items() if f.required and f.to != "child_id"
+                ]
+                records = [
+                    (r, rec)
+                    for r, rec in records
+                    if all(clean(rec.get(s)) is not None for s in needed)
+                ]
+            result = convert(
+                records, spec, file=file, sheet=data.sheet, check_duplicates=name != "children"
+            )
             converted.setdefault(spec.canonical, []).append((result.rows, data.sheet))
             issues.extend(result.issues)
 
@@ -450,7 +505,8 @@ def read_workbook(path: Path, *, la_code: str | None, today: date | None = None)
     as_at = file_date(path) or latest_event_date(tables, today)
     if as_at is None:
         raise FormatError(
-            path, "cannot tell the extract date (no dated rows): name the file annex_a_YYYY-MM-DD.xlsx"
+            path,
+            "cannot tell the extract date (no dated rows): name the file annex_a_YYYY-MM-DD.xlsx",
         )
     if "care_leaver_plans" in tables:
         plans = tables["care_leaver_plans"]

@@ -26,6 +26,11 @@ one `info` issue per element name); both UPN and UPNunknown (UPN kept); GenderCu
 that disagrees with it, an LEA that is not three digits or disagrees with `la_code=`.
 <PreProceedingsandFGDM> (2026-27 on) is accepted and read past: no canonical table holds it yet.
 
+The authority is Header/Source/LEA; `la_code=` is used only when the file has no usable LEA (a
+disagreement is an issue, and the file's LEA wins). The census period is ReferenceDate - 1 year
++ 1 day to ReferenceDate (S2 `make_census_period`); without a readable ReferenceDate, 31 March of
+<Year>, then of `year=` (the census year, ending 31 March), is used and the fallback recorded.
+
 `source_row` is the line of the element a row comes from (<Child>, <CINdetails>, <Assessments>,
 ..., <CPPreviewDate>), so an issue or a measure's drill-down points into the file.
 """
@@ -59,7 +64,6 @@ LEA_CODE = re.compile(r"\d{3}")
 ALTERNATIVES = {"GenderCurrent": "Sex", "UPNunknown": "UPN"}
 # Fields a nested group inherits, typed, from its enclosing groups (not read from the group).
 INHERITED = {
-    "Child": (),
     "CINdetails": ("LAchildID",),
     "Assessments": ("LAchildID", "CINreferralDate"),
     "CINPlanDates": ("LAchildID", "CINreferralDate"),

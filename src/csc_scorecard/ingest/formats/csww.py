@@ -42,7 +42,9 @@ WORKER, LA_LEVEL = "CSWWWorker", "LALevelVacancies"
 # Leaf elements read into a spec field of another name (a later schema's Sex for GenderCurrent).
 ALTERNATIVES = {"Sex": "GenderCurrent"}
 JOINED = {"QualInst"}  # may repeat (maxOccurs unbounded): every institution is kept
-_MARKERS = re.compile(rb"<(?:\w+:)?(?:CSWWWorker|LALevelVacancies)\b|<(?:\w+:)?Collection>\s*CSWW\s*<")
+_MARKERS = re.compile(
+    rb"<(?:\w+:)?(?:CSWWWorker|LALevelVacancies)\b|<(?:\w+:)?Collection>\s*CSWW\s*<"
+)
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _LEA = re.compile(r"^\d{3}$")
 
@@ -71,7 +73,9 @@ def _line(elem: Element) -> int:
 def parse(path: Path) -> Element:
     """The document's root element, every element stamped with its line; refuses DTDs."""
     builder = _LineBuilder()
-    parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser = DefusedXMLParser(
+        target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True
+    )
     builder.parser = parser
     try:
         parser.feed(path.read_bytes())
@@ -133,7 +137,11 @@ def read_census(path: Path, *, la_code: str | None = None, year: int | None = No
     """One workforce census XML file as one load."""
     root = parse(path)
     if root.tag != "Message":
-        raise FormatError(path, f"root element is <{root.tag}>, not <Message>: not a workforce census", line=_line(root))
+        raise FormatError(
+            path,
+            f"root element is <{root.tag}>, not <Message>: not a workforce census",
+            line=_line(root),
+        )
     spec = load_spec(SOURCE_FORMAT)
     file = str(path)
     issues: list[Issue] = []
@@ -144,7 +152,12 @@ def read_census(path: Path, *, la_code: str | None = None, year: int | None = No
             header.setdefault(leaf.tag, (leaf.text.strip(), _line(leaf)))
     collection = header.get("Collection", ("CSWW", 0))
     if collection[0].upper() != "CSWW":
-        raise FormatError(path, f"is a {collection[0]} return, not the workforce census", line=collection[1], field="Collection")
+        raise FormatError(
+            path,
+            f"is a {collection[0]} return, not the workforce census",
+            line=collection[1],
+            field="Collection",
+        )
 
     workers = root.findall(WORKER)
     vacancies = root.findall(LA_LEVEL)
@@ -153,33 +166,82 @@ def read_census(path: Path, *, la_code: str | None = None, year: int | None = No
 
     year_found = census_year(path, header, year)
     if year is not None and year != year_found:
-        issues.append(Issue("header_mismatch", f"the file is the {year_found} census, not {year} as asked; the file's year is used", file=file, field="Year", value=str(year_found), severity="warning"))
+        issues.append(
+            Issue(
+                "header_mismatch",
+                f"the file is the {year_found} census, not {year} as asked; the file's year is used",
+                file=file,
+                field="Year",
+                value=str(year_found),
+                severity="warning",
+            )
+        )
     lea = header.get("LEA")
     if lea is not None and not _LEA.match(lea[0]):
-        issues.append(Issue("invalid_code", f"LEA {lea[0]!r} is not a three-digit LA number", file=file, row=lea[1], field="LEA", value=lea[0]))
+        issues.append(
+            Issue(
+                "invalid_code",
+                f"LEA {lea[0]!r} is not a three-digit LA number",
+                file=file,
+                row=lea[1],
+                field="LEA",
+                value=lea[0],
+            )
+        )
         lea = None
     if lea is None and la_code is None:
         raise FormatError(path, "has no <LEA> in its header: pass --la CODE")
     if lea is not None and la_code is not None and lea[0] != la_code:
-        issues.append(Issue("header_mismatch", f"the file's LEA is {lea[0]}, not {la_code} as asked; the file's LEA is used", file=file, row=lea[1], field="LEA", value=lea[0], severity="warning"))
+        issues.append(
+            Issue(
+                "header_mismatch",
+                f"the file's LEA is {lea[0]}, not {la_code} as asked; the file's LEA is used",
+                file=file,
+                row=lea[1],
+                field="LEA",
+                value=lea[0],
+                severity="warning",
+            )
+        )
     authority = lea[0] if lea is not None else la_code
 
     tables: dict[str, pa.Table] = {}
     la_spec, worker_spec = spec.tables[LA_LEVEL], spec.tables[WORKER]
     if not vacancies:
-        issues.append(Issue("missing_element", f"no <{LA_LEVEL}>: vacancies and agency cover are unknown", table="workforce_census_la", file=file, field=LA_LEVEL))
+        issues.append(
+            Issue(
+                "missing_element",
+                f"no <{LA_LEVEL}>: vacancies and agency cover are unknown",
+                table="workforce_census_la",
+                file=file,
+                field=LA_LEVEL,
+            )
+        )
     else:
         for extra in vacancies[1:]:
-            issues.append(Issue("repeated_element", f"<{LA_LEVEL}> appears more than once; the first is kept", file=file, row=_line(extra), field=LA_LEVEL, severity="warning"))
+            issues.append(
+                Issue(
+                    "repeated_element",
+                    f"<{LA_LEVEL}> appears more than once; the first is kept",
+                    file=file,
+                    row=_line(extra),
+                    field=LA_LEVEL,
+                    severity="warning",
+                )
+            )
         record = _leaves(path, vacancies[0], issues)
         la = convert([(_line(vacancies[0]), record)], la_spec, file=file).rows
-        tables["workforce_census_la"] = la.append_column("collection_year", pa.array([year_found], pa.int32()))
+        tables["workforce_census_la"] = la.append_column(
+            "collection_year", pa.array([year_found], pa.int32())
+        )
 
     records = []
     for w in workers:
         record = _leaves(path, w, issues)
         if missing := missing_fields(record.keys(), worker_spec):
-            raise FormatError(path, f"<{WORKER}> has no <{missing[0]}>", line=_line(w), field=missing[0])
+            raise FormatError(
+                path, f"<{WORKER}> has no <{missing[0]}>", line=_line(w), field=missing[0]
+            )
         records.append((_line(w), record))
     if records:
         converted = convert(records, worker_spec, file=file, check_duplicates=False)
@@ -187,7 +249,9 @@ def read_census(path: Path, *, la_code: str | None = None, year: int | None = No
         # worker_id: the local id where the file has one, else the Social Work England number.
         ids = pc.coalesce(rows.column("worker_id"), rows.column("swe_no"))
         rows = rows.set_column(rows.column_names.index("worker_id"), "worker_id", ids)
-        rows = rows.append_column("collection_year", pa.array([year_found] * rows.num_rows, pa.int32()))
+        rows = rows.append_column(
+            "collection_year", pa.array([year_found] * rows.num_rows, pa.int32())
+        )
         issues.extend(converted.issues)
         issues.extend(_duplicate_workers(rows, file))
         tables["workforce_census_workers"] = rows
@@ -214,7 +278,18 @@ def _duplicate_workers(rows: pa.Table, file: str) -> list[Issue]:
         if worker is None:
             continue
         if worker in seen:
-            out.append(Issue("duplicate_key", f"worker {worker} also has a record at line {seen[worker]}", table="workforce_census_workers", file=file, row=line, field="worker_id", value=worker, severity="warning"))
+            out.append(
+                Issue(
+                    "duplicate_key",
+                    f"worker {worker} also has a record at line {seen[worker]}",
+                    table="workforce_census_workers",
+                    file=file,
+                    row=line,
+                    field="worker_id",
+                    value=worker,
+                    severity="warning",
+                )
+            )
         else:
             seen[worker] = line
     return out
@@ -234,7 +309,10 @@ class CswwAdapter:
         for b in batches:
             key = (b.la_code, b.period_end)
             if key in seen:
-                raise FormatError(b.files[0], f"is a second {b.period_end.year} workforce census for LA {b.la_code} (also {seen[key]}); keep one")
+                raise FormatError(
+                    b.files[0],
+                    f"is a second {b.period_end.year} workforce census for LA {b.la_code} (also {seen[key]}); keep one",
+                )
             seen[key] = b.files[0]
         return sorted(batches, key=lambda b: b.period_end)
 

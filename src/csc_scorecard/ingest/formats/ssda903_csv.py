@@ -64,7 +64,7 @@ class Ssda903CsvAdapter:
             if _is_empty(path):
                 siblings = sorted(p for p in path.parent.glob("*") if p != path)[:MAX_SIBLINGS]
                 return any(p.suffix.lower() == ".csv" and _header_tables(p) for p in siblings)
-        except Exception:  # sniffing must never raise
+        except (OSError, ValueError, csv.Error):  # sniffing must never raise
             return False
         return False
 
@@ -189,8 +189,7 @@ def _table_of(path: Path, header: list[str], line: int) -> str:
     if not tables:
         raise FormatError(
             path,
-            f"columns {named} are not those of any SSDA903 table "
-            f"({', '.join(ssda903.COLUMNS)})",
+            f"columns {named} are not those of any SSDA903 table ({', '.join(ssda903.COLUMNS)})",
             line=line,
         )
     if len(tables) > 1:

@@ -66,7 +66,7 @@ class _LineBuilder(ET.TreeBuilder):
         self.lines: dict[int, int] = {}
         self.expat = None
 
-    def start(self, tag, attrs):  # noqa: ANN001 - TreeBuilder's signature
+    def start(self, tag, attrs):
         element = super().start(tag, attrs)
         self.lines[id(element)] = self.expat.CurrentLineNumber if self.expat else 0
         return element
@@ -147,7 +147,9 @@ def read_return(path: Path) -> ssda903.RawReturn:
         records["Header"].append((line, {k: fields.get(k) for k in HEADER_FIELDS}))
         for name, keys in FLAT.items():
             if any(_given(fields.get(k)) for k in keys):
-                records[name].append((line, {"CHILD": child_id, **{k: fields.get(k) for k in keys}}))
+                records[name].append(
+                    (line, {"CHILD": child_id, **{k: fields.get(k) for k in keys}})
+                )
         for group in (child, header) if header is not None else (child,):
             for element in group:
                 name = REPEATING.get(_tag(element))

@@ -44,7 +44,9 @@ def section47_enquiries(ctx: Context, m: Measure) -> ir.Table:
 
 def section47_children(ctx: Context, m: Measure) -> ir.Table:
     """Distinct children with an S47 enquiry starting in the window (DfE's Section47_child)."""
-    return count_children(in_window(ctx.table("section47s"), "start_date", ctx.periods(m.period_type)))
+    return count_children(
+        in_window(ctx.table("section47s"), "start_date", ctx.periods(m.period_type))
+    )
 
 
 def _icpcs(ctx: Context, m: Measure) -> ir.Table:
@@ -59,7 +61,9 @@ def _icpcs(ctx: Context, m: Measure) -> ir.Table:
     held = s.filter(s.icpc_date.notnull()).select("la_code", "child_id", "icpc_date")
     if _setting(ctx, m, "include_episode_icpcs", True):
         r = ctx.table("referrals")
-        held = held.union(r.filter(r.icpc_date.notnull()).select("la_code", "child_id", "icpc_date"))
+        held = held.union(
+            r.filter(r.icpc_date.notnull()).select("la_code", "child_id", "icpc_date")
+        )
     return held.distinct()
 
 
@@ -86,7 +90,9 @@ def icpc_within_working_days(ctx: Context, m: Measure) -> ir.Table:
     """
     limit = _setting(ctx, m, "working_days")
     s = ctx.table("section47s")
-    s = ctx.with_working_days(s.filter(s.icpc_date.notnull()), "start_date", "icpc_date", "duration")
+    s = ctx.with_working_days(
+        s.filter(s.icpc_date.notnull()), "start_date", "icpc_date", "duration"
+    )
     held = in_window(s, "icpc_date", ctx.periods(m.period_type))
     return share(held, (held.icpc_date >= held.start_date) & (held.duration <= limit))
 
@@ -145,16 +151,22 @@ def _with_earlier_plan(ctx: Context, m: Measure, condition) -> ir.Table:
     plans = ctx.table("cp_plans")
     new = in_window(plans, "start_date", ctx.periods(m.period_type))
     prior = plans.select(p_la="la_code", p_child="child_id", p_start="start_date", p_end="end_date")
-    hits = new.join(
-        prior,
-        [
-            new.la_code == prior.p_la,
-            new.child_id == prior.p_child,
-            prior.p_start < new.start_date,
-            condition(new, prior),
-        ],
-    ).select("la_code", "period", "child_id", "start_date").distinct()
-    return new.left_join(hits.mutate(_earlier=ibis.literal(True)), ["la_code", "period", "child_id", "start_date"])
+    hits = (
+        new.join(
+            prior,
+            [
+                new.la_code == prior.p_la,
+                new.child_id == prior.p_child,
+                prior.p_start < new.start_date,
+                condition(new, prior),
+            ],
+        )
+        .select("la_code", "period", "child_id", "start_date")
+        .distinct()
+    )
+    return new.left_join(
+        hits.mutate(_earlier=ibis.literal(True)), ["la_code", "period", "child_id", "start_date"]
+    )
 
 
 def second_plan_ever(ctx: Context, m: Measure) -> ir.Table:
@@ -239,12 +251,17 @@ def reviews_in_timescale(ctx: Context, m: Measure) -> ir.Table:
         ],
     )
     keys = [*_CHILD, "start_date", "end"]
-    previous = j.review_date.lag().over(ibis.window(group_by=[j[k] for k in keys], order_by=j.review_date))
+    previous = j.review_date.lag().over(
+        ibis.window(group_by=[j[k] for k in keys], order_by=j.review_date)
+    )
     j = j.mutate(_previous=previous)
-    due = ibis.coalesce(j._previous + ibis.interval(months=every), j.start_date + ibis.interval(months=first))
+    due = ibis.coalesce(
+        j._previous + ibis.interval(months=every), j.start_date + ibis.interval(months=first)
+    )
     j = j.mutate(_late=(j.review_date > due).fill_null(False).cast("int64"))
     plan = j.group_by(keys).agg(late=j._late.sum(), last_review=j.review_date.max())
     next_due = ibis.coalesce(
-        plan.last_review + ibis.interval(months=every), plan.start_date + ibis.interval(months=first)
+        plan.last_review + ibis.interval(months=every),
+        plan.start_date + ibis.interval(months=first),
     )
     return share(plan, (plan.late == 0) & (next_due >= plan.end))

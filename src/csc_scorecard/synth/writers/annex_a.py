@@ -55,143 +55,375 @@ DISABILITY = Col("Does the Child have a Disability", "disabled", "yes_no")
 ALLOCATED = (Col("Allocated Team", "team"), Col("Allocated Worker", "worker"))
 
 LISTS: dict[int, tuple[str, tuple[Col, ...]]] = {
-    1: ("Contacts", _common() + (
-        Col("Date of Contact", "contact_date", "date"),
-        Col("Contact Source", "contact_source", "annex_a_source"),
-    )),
-    2: ("Early help", _common() + (
-        Col("Assessment start date", "assessment_start_date", "date"),
-        Col("Assessment completion date", "assessment_completion_date", "date"),
-        Col("Organisation completing assessment", "organisation"),
-    )),
-    3: ("Referrals", _common() + (
-        Col("Date of Referral", "referral_date", "date"),
-        Col("Referral Source", "referral_source", "annex_a_source"),
-        Col("Referral NFA?", "referral_nfa", "yes_no"),
-        Col("Number of Referrals in Last 12 Months", "referrals_12m", "int"),
-    ) + ALLOCATED),
-    4: ("Assessments", _common() + (
-        DISABILITY,
-        Col("Continuous Assessment Start Date", "start_date", "date"),
-        Col("Child Seen During Continuous Assessment", "child_seen", "yes_no"),
-        Col("Continuous Assessment Date of Authorisation", "authorised_date", "date"),
-        Col("Was the child assessed as requiring LA children's social care support?", "further_support_needed", "yes_no"),
-    ) + ALLOCATED),
-    5: ("Section 47 enquiries", _common() + (
-        DISABILITY,
-        Col("Strategy discussion initiating Section 47 Enquiry Start Date", "start_date", "date"),
-        Col("Was an Initial Child Protection Conference deemed unnecessary?", "icpc_not_required", "yes_no"),
-        Col("Date of Initial Child Protection Conference", "icpc_date", "date"),
-        Col("Did the Initial Child Protection Conference Result in a Child Protection Plan", "icpc_resulted_in_plan", "yes_no"),
-        Col("Number of Section 47 Enquiries in the last 12 months", "s47s_12m", "int"),
-        Col("Number of ICPCs in the last 12 months", "icpcs_12m", "int"),
-    ) + ALLOCATED),
-    6: ("Children in need", _common() + (
-        DISABILITY,
-        Col("CIN Start Date", "referral_date", "date"),
-        Col("Primary Need Code", "primary_need_code", "annex_a_primary_need"),
-        Col("Date Child Was Last Seen", "last_seen", "date"),
-        Col("CIN Closure Date", "closure_date", "date"),
-        Col("Reason for Closure", "closure_reason", "annex_a_closure_reason"),
-        Col("Case Status", "case_status", "annex_a_case_status"),
-    ) + ALLOCATED),
-    7: ("Child protection", _common() + (
-        DISABILITY,
-        Col("Child Protection Plan Start Date", "start_date", "date"),
-        Col("Initial Category of Abuse", "initial_category", "annex_a_category_of_abuse"),
-        Col("Latest Category of Abuse", "latest_category", "annex_a_category_of_abuse"),
-        Col("Date of the Last Statutory Visit", "visit_date", "date"),
-        Col("Was the Child Seen Alone?", "seen_alone", "yes_no"),
-        Col("Date of latest review conference", "review_date", "date"),
-        Col("Child Protection Plan End Date", "end_date", "date"),
-        Col("Subject to Emergency Protection Order or Protected Under Police Powers in Last Six Months (Y/N)", "protection_last_six_months", "yes_no"),
-        Col("Number of Previous Child Protection Plans", "previous_plans", "int"),
-    ) + ALLOCATED),
-    8: ("Children in care", _common() + (
-        Col("Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)", "uasc", "yes_no"),
-        DISABILITY,
-        Col("Date Started to be Looked After", "period_start", "date"),
-        Col("Child's Category of Need", "cin", "annex_a_primary_need"),
-        Col("Is this a second or subsequent period of being a Looked After Child within the last 12 months (Y/N)", "subsequent_period", "yes_no"),
-        Col("Start date of current legal status", "ls_start", "date"),
-        Col("Child's Legal Status", "ls", "annex_a_legal_status"),
-        Col("Date of Latest Statutory Review", "review_date", "date"),
-        Col("Date of Last Social Work Visit", kind="date"),
-        Col("What is the permanence plan for this child?"),
-        Col("Date of Last IRO Visit / Contact to the Child", kind="date"),
-        Col("Date of Last Health Assessment", kind="date"),
-        Col("Date of Last Dental Check", kind="date"),
-        Col("Number of Placements in the Last 12 months", "placements_12m", "int"),
-        Col("Date Ceased to be Looked After", "ceased", "date"),
-        Col("Reason Ceased to be Looked After", "rec", "annex_a_reason_ceased"),
-        Col("Start Date of Most Recent Placement", "placement_start", "date"),
-        Col("Placement Type", "place", "annex_a_placement_type"),
-        Col("Placement Provider", "place_provider", "annex_a_placement_provider"),
-        Col("Placement postcode", "pl_post"),
-        Col("URN of Placement", "urn"),
-        Col("Placement Location", "pl_location"),
-        Col("LA of Placement"),
-        Col("Number of Episodes the Child has been 'Missing' from their Placement in the last 12 months", "missing_12m", "int"),
-        Col("Number of Episodes the Child has been 'Absent' from their Placement in the last 12 months", "absent_12m", "int"),
-        Col("Was the child offered a Return Interview after their last missing episode (Y/N)?"),
-        Col("Did the child accept a Return Interview after their last missing episode (Y/N)?"),
-    ) + ALLOCATED),
-    9: ("Care leavers", _common() + (
-        Col("Unaccompanied Asylum Seeking Child (UASC), or formerly UASC if 18 or over (Y/N)", "uasc", "yes_no"),
-        DISABILITY,
-    ) + ALLOCATED + (
-        Col("Allocated Personal Advisor", "personal_adviser"),
-        Col("Eligibility Category", "eligibility_category", "annex_a_eligibility"),
-        Col("Latest Pathway Plan Review Date", "latest_pathway_plan_date", "date"),
-        Col("LA in Touch", "in_touch", "annex_a_in_touch"),
-        Col("Latest Date of Contact", "latest_contact_date", "date"),
-        Col("Type of Accommodation", "accommodation_type", "annex_a_accommodation"),
-        Col("Suitability of Accommodation", "accommodation_suitability", "annex_a_suitability"),
-        Col("Activity Status", "activity", "annex_a_activity"),
-    )),
-    10: ("Adoption", (Col("Child Unique ID", "child_id"), Col("Family identifier")) + _common()[1:] + (
-        DISABILITY,
-        Col("Date the Child Entered Care", "entered_care_date", "date"),
-        Col("Date of Decision that Child Should be Placed for Adoption", "adm_decision_date", "date"),
-        Col("Date of Placement Order", "placement_order_date", "date"),
-        Col("Date of Matching Child and Prospective Adopters", "matched_date", "date"),
-        Col("Date Placed for Adoption", "placed_date", "date"),
-        Col("Date of Adoption Order", "adoption_order_date", "date"),
-        Col("Date of Decision that Child Should No Longer be Placed for Adoption", "decision_reversed_date", "date"),
-        Col("Reason Why Child No Longer Placed for Adoption", "decision_reversed_reason", "annex_a_decision_reversed_reason"),
-        Col("Date the child was placed for fostering in FFA or concurrent planning placement", kind="date"),
-    )),
-    11: ("Adopters", tuple(Col(h) for h in (
-        "Individual adopter identifier", "Family identifier", "Gender", "Ethnicity", "Disability",
-        "Is the (prospective) adopter fostering for adoption?", "Date enquiry received",
-        "Date Stage 1 started", "Date Stage 1 ended", "Date Stage 2 started", "Date Stage 2 ended",
-        "Date application submitted", "Date application approved",
-        "Date adopter matched with child(ren)", "Date child/children placed with adopter(s)",
-        "No. of children placed", "Date of Adoption Order", "Date of leaving adoption process",
-        "Reason for leaving adoption process",
-    ))),
+    1: (
+        "Contacts",
+        _common()
+        + (
+            Col("Date of Contact", "contact_date", "date"),
+            Col("Contact Source", "contact_source", "annex_a_source"),
+        ),
+    ),
+    2: (
+        "Early help",
+        _common()
+        + (
+            Col("Assessment start date", "assessment_start_date", "date"),
+            Col("Assessment completion date", "assessment_completion_date", "date"),
+            Col("Organisation completing assessment", "organisation"),
+        ),
+    ),
+    3: (
+        "Referrals",
+        _common()
+        + (
+            Col("Date of Referral", "referral_date", "date"),
+            Col("Referral Source", "referral_source", "annex_a_source"),
+            Col("Referral NFA?", "referral_nfa", "yes_no"),
+            Col("Number of Referrals in Last 12 Months", "referrals_12m", "int"),
+        )
+        + ALLOCATED,
+    ),
+    4: (
+        "Assessments",
+        _common()
+        + (
+            DISABILITY,
+            Col("Continuous Assessment Start Date", "start_date", "date"),
+            Col("Child Seen During Continuous Assessment", "child_seen", "yes_no"),
+            Col("Continuous Assessment Date of Authorisation", "authorised_date", "date"),
+            Col(
+                "Was the child assessed as requiring LA children's social care support?",
+                "further_support_needed",
+                "yes_no",
+            ),
+        )
+        + ALLOCATED,
+    ),
+    5: (
+        "Section 47 enquiries",
+        _common()
+        + (
+            DISABILITY,
+            Col(
+                "Strategy discussion initiating Section 47 Enquiry Start Date", "start_date", "date"
+            ),
+            Col(
+                "Was an Initial Child Protection Conference deemed unnecessary?",
+                "icpc_not_required",
+                "yes_no",
+            ),
+            Col("Date of Initial Child Protection Conference", "icpc_date", "date"),
+            Col(
+                "Did the Initial Child Protection Conference Result in a Child Protection Plan",
+                "icpc_resulted_in_plan",
+                "yes_no",
+            ),
+            Col("Number of Section 47 Enquiries in the last 12 months", "s47s_12m", "int"),
+            Col("Number of ICPCs in the last 12 months", "icpcs_12m", "int"),
+        )
+        + ALLOCATED,
+    ),
+    6: (
+        "Children in need",
+        _common()
+        + (
+            DISABILITY,
+            Col("CIN Start Date", "referral_date", "date"),
+            Col("Primary Need Code", "primary_need_code", "annex_a_primary_need"),
+            Col("Date Child Was Last Seen", "last_seen", "date"),
+            Col("CIN Closure Date", "closure_date", "date"),
+            Col("Reason for Closure", "closure_reason", "annex_a_closure_reason"),
+            Col("Case Status", "case_status", "annex_a_case_status"),
+        )
+        + ALLOCATED,
+    ),
+    7: (
+        "Child protection",
+        _common()
+        + (
+            DISABILITY,
+            Col("Child Protection Plan Start Date", "start_date", "date"),
+            Col("Initial Category of Abuse", "initial_category", "annex_a_category_of_abuse"),
+            Col("Latest Category of Abuse", "latest_category", "annex_a_category_of_abuse"),
+            Col("Date of the Last Statutory Visit", "visit_date", "date"),
+            Col("Was the Child Seen Alone?", "seen_alone", "yes_no"),
+            Col("Date of latest review conference", "review_date", "date"),
+            Col("Child Protection Plan End Date", "end_date", "date"),
+            Col(
+                "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six Months (Y/N)",
+                "protection_last_six_months",
+                "yes_no",
+            ),
+            Col("Number of Previous Child Protection Plans", "previous_plans", "int"),
+        )
+        + ALLOCATED,
+    ),
+    8: (
+        "Children in care",
+        _common()
+        + (
+            Col(
+                "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)",
+                "uasc",
+                "yes_no",
+            ),
+            DISABILITY,
+            Col("Date Started to be Looked After", "period_start", "date"),
+            Col("Child's Category of Need", "cin", "annex_a_primary_need"),
+            Col(
+                "Is this a second or subsequent period of being a Looked After Child within the last 12 months (Y/N)",
+                "subsequent_period",
+                "yes_no",
+            ),
+            Col("Start date of current legal status", "ls_start", "date"),
+            Col("Child's Legal Status", "ls", "annex_a_legal_status"),
+            Col("Date of Latest Statutory Review", "review_date", "date"),
+            Col("Date of Last Social Work Visit", kind="date"),
+            Col("What is the permanence plan for this child?"),
+            Col("Date of Last IRO Visit / Contact to the Child", kind="date"),
+            Col("Date of Last Health Assessment", kind="date"),
+            Col("Date of Last Dental Check", kind="date"),
+            Col("Number of Placements in the Last 12 months", "placements_12m", "int"),
+            Col("Date Ceased to be Looked After", "ceased", "date"),
+            Col("Reason Ceased to be Looked After", "rec", "annex_a_reason_ceased"),
+            Col("Start Date of Most Recent Placement", "placement_start", "date"),
+            Col("Placement Type", "place", "annex_a_placement_type"),
+            Col("Placement Provider", "place_provider", "annex_a_placement_provider"),
+            Col("Placement postcode", "pl_post"),
+            Col("URN of Placement", "urn"),
+            Col("Placement Location", "pl_location"),
+            Col("LA of Placement"),
+            Col(
+                "Number of Episodes the Child has been 'Missing' from their Placement in the last 12 months",
+                "missing_12m",
+                "int",
+            ),
+            Col(
+                "Number of Episodes the Child has been 'Absent' from their Placement in the last 12 months",
+                "absent_12m",
+                "int",
+            ),
+            Col("Was the child offered a Return Interview after their last missing episode (Y/N)?"),
+            Col("Did the child accept a Return Interview after their last missing episode (Y/N)?"),
+        )
+        + ALLOCATED,
+    ),
+    9: (
+        "Care leavers",
+        _common()
+        + (
+            Col(
+                "Unaccompanied Asylum Seeking Child (UASC), or formerly UASC if 18 or over (Y/N)",
+                "uasc",
+                "yes_no",
+            ),
+            DISABILITY,
+        )
+        + ALLOCATED
+        + (
+            Col("Allocated Personal Advisor", "personal_adviser"),
+            Col("Eligibility Category", "eligibility_category", "annex_a_eligibility"),
+            Col("Latest Pathway Plan Review Date", "latest_pathway_plan_date", "date"),
+            Col("LA in Touch", "in_touch", "annex_a_in_touch"),
+            Col("Latest Date of Contact", "latest_contact_date", "date"),
+            Col("Type of Accommodation", "accommodation_type", "annex_a_accommodation"),
+            Col("Suitability of Accommodation", "accommodation_suitability", "annex_a_suitability"),
+            Col("Activity Status", "activity", "annex_a_activity"),
+        ),
+    ),
+    10: (
+        "Adoption",
+        (Col("Child Unique ID", "child_id"), Col("Family identifier"))
+        + _common()[1:]
+        + (
+            DISABILITY,
+            Col("Date the Child Entered Care", "entered_care_date", "date"),
+            Col(
+                "Date of Decision that Child Should be Placed for Adoption",
+                "adm_decision_date",
+                "date",
+            ),
+            Col("Date of Placement Order", "placement_order_date", "date"),
+            Col("Date of Matching Child and Prospective Adopters", "matched_date", "date"),
+            Col("Date Placed for Adoption", "placed_date", "date"),
+            Col("Date of Adoption Order", "adoption_order_date", "date"),
+            Col(
+                "Date of Decision that Child Should No Longer be Placed for Adoption",
+                "decision_reversed_date",
+                "date",
+            ),
+            Col(
+                "Reason Why Child No Longer Placed for Adoption",
+                "decision_reversed_reason",
+                "annex_a_decision_reversed_reason",
+            ),
+            Col(
+                "Date the child was placed for fostering in FFA or concurrent planning placement",
+                kind="date",
+            ),
+        ),
+    ),
+    11: (
+        "Adopters",
+        tuple(
+            Col(h)
+            for h in (
+                "Individual adopter identifier",
+                "Family identifier",
+                "Gender",
+                "Ethnicity",
+                "Disability",
+                "Is the (prospective) adopter fostering for adoption?",
+                "Date enquiry received",
+                "Date Stage 1 started",
+                "Date Stage 1 ended",
+                "Date Stage 2 started",
+                "Date Stage 2 ended",
+                "Date application submitted",
+                "Date application approved",
+                "Date adopter matched with child(ren)",
+                "Date child/children placed with adopter(s)",
+                "No. of children placed",
+                "Date of Adoption Order",
+                "Date of leaving adoption process",
+                "Reason for leaving adoption process",
+            )
+        ),
+    ),
 }
 
 # What each list gives back on ingest: canonical table -> (list, {canonical column: row field}).
 CARRIED: dict[str, list[tuple[int, dict[str, str]]]] = {
-    "contacts": [(1, {"child_id": "child_id", "contact_date": "contact_date", "contact_source": "contact_source"})],
-    "early_help_episodes": [(2, {c: c for c in ("child_id", "assessment_start_date", "assessment_completion_date", "organisation")})],
-    "assessments": [(4, {c: c for c in ("child_id", "start_date", "authorised_date", "further_support_needed")})],
-    "section47s": [(5, {c: c for c in ("child_id", "start_date", "icpc_not_required", "icpc_date", "icpc_resulted_in_plan")})],
-    "cp_plans": [(7, {c: c for c in ("child_id", "start_date", "initial_category", "latest_category", "end_date", "previous_plans", "protection_last_six_months")})],
-    "cp_visits": [(7, {"child_id": "child_id", "visit_date": "visit_date", "seen_alone": "seen_alone"})],
-    "cp_reviews": [(7, {"child_id": "child_id", "plan_start_date": "start_date", "review_date": "review_date"})],
+    "contacts": [
+        (
+            1,
+            {
+                "child_id": "child_id",
+                "contact_date": "contact_date",
+                "contact_source": "contact_source",
+            },
+        )
+    ],
+    "early_help_episodes": [
+        (
+            2,
+            {
+                c: c
+                for c in (
+                    "child_id",
+                    "assessment_start_date",
+                    "assessment_completion_date",
+                    "organisation",
+                )
+            },
+        )
+    ],
+    "assessments": [
+        (4, {c: c for c in ("child_id", "start_date", "authorised_date", "further_support_needed")})
+    ],
+    "section47s": [
+        (
+            5,
+            {
+                c: c
+                for c in (
+                    "child_id",
+                    "start_date",
+                    "icpc_not_required",
+                    "icpc_date",
+                    "icpc_resulted_in_plan",
+                )
+            },
+        )
+    ],
+    "cp_plans": [
+        (
+            7,
+            {
+                c: c
+                for c in (
+                    "child_id",
+                    "start_date",
+                    "initial_category",
+                    "latest_category",
+                    "end_date",
+                    "previous_plans",
+                    "protection_last_six_months",
+                )
+            },
+        )
+    ],
+    "cp_visits": [
+        (7, {"child_id": "child_id", "visit_date": "visit_date", "seen_alone": "seen_alone"})
+    ],
+    "cp_reviews": [
+        (7, {"child_id": "child_id", "plan_start_date": "start_date", "review_date": "review_date"})
+    ],
     "cla_reviews": [(8, {"child_id": "child_id", "review_date": "review_date"})],
-    "care_leaver_plans": [(9, {c: c for c in ("child_id", "as_at_date", "personal_adviser", "eligibility_category", "latest_pathway_plan_date", "in_touch", "latest_contact_date", "accommodation", "activity")})],
-    "adoptions": [(10, {c: c for c in ("child_id", "entered_care_date", "adm_decision_date", "placement_order_date", "matched_date", "placed_date", "adoption_order_date", "decision_reversed_date", "decision_reversed_reason")})],
+    "care_leaver_plans": [
+        (
+            9,
+            {
+                c: c
+                for c in (
+                    "child_id",
+                    "as_at_date",
+                    "personal_adviser",
+                    "eligibility_category",
+                    "latest_pathway_plan_date",
+                    "in_touch",
+                    "latest_contact_date",
+                    "accommodation",
+                    "activity",
+                )
+            },
+        )
+    ],
+    "adoptions": [
+        (
+            10,
+            {
+                c: c
+                for c in (
+                    "child_id",
+                    "entered_care_date",
+                    "adm_decision_date",
+                    "placement_order_date",
+                    "matched_date",
+                    "placed_date",
+                    "adoption_order_date",
+                    "decision_reversed_date",
+                    "decision_reversed_reason",
+                )
+            },
+        )
+    ],
 }
 # A secondary table has a row only where its event date is filled (specs/annex_a.yaml).
 EVENT_DATE = {"cp_visits": "visit_date", "cp_reviews": "review_date", "cla_reviews": "review_date"}
-REFERRAL_COLUMNS = ("child_id", "referral_date", "referral_source", "referral_nfa", "primary_need_code", "closure_date", "closure_reason")
+REFERRAL_COLUMNS = (
+    "child_id",
+    "referral_date",
+    "referral_source",
+    "referral_nfa",
+    "primary_need_code",
+    "closure_date",
+    "closure_reason",
+)
 CHILD_COLUMNS = ("child_id", "sex", "ethnicity", "date_of_birth")
 # Rows are written in the order of each list's event date, then child.
-ORDER = {1: "contact_date", 2: "assessment_start_date", 3: "referral_date", 4: "start_date", 5: "start_date",
-         6: "referral_date", 7: "start_date", 8: "period_start", 9: "child_id", 10: "adm_decision_date"}
+ORDER = {
+    1: "contact_date",
+    2: "assessment_start_date",
+    3: "referral_date",
+    4: "start_date",
+    5: "start_date",
+    6: "referral_date",
+    7: "start_date",
+    8: "period_start",
+    9: "child_id",
+    10: "adm_decision_date",
+}
 
 
 # -- selection -------------------------------------------------------------------------------
@@ -235,12 +467,17 @@ class _Data:
             "ethnicity": c.get("ethnicity"),
             "date_of_birth": dob,
             "age": _age(dob, self.as_at),
-            "disabled": None if disabilities is None else disabilities.strip().upper() not in ("", "NONE"),
+            "disabled": None
+            if disabilities is None
+            else disabilities.strip().upper() not in ("", "NONE"),
             "team": team,
             "worker": worker,
         }
         row.update(fields)
-        return {k: (self.known(v) if isinstance(v, date) and k != "date_of_birth" else v) for k, v in row.items()}
+        return {
+            k: (self.known(v) if isinstance(v, date) and k != "date_of_birth" else v)
+            for k, v in row.items()
+        }
 
     def _allocations(self) -> dict[str, tuple[str | None, str | None]]:
         """Each child's allocated worker at the extract date (else the latest), and their team."""
@@ -249,7 +486,10 @@ class _Data:
             if a["start_date"] is None or a["start_date"] > self.as_at:
                 continue
             old = best.get(a["child_id"])
-            if old is None or (a["end_date"] is None, a["start_date"]) > (old["end_date"] is None, old["start_date"]):
+            if old is None or (a["end_date"] is None, a["start_date"]) > (
+                old["end_date"] is None,
+                old["start_date"],
+            ):
                 best[a["child_id"]] = a
         names = {t["team_id"]: t["team_name"] for t in self.rows("teams")}
         posts: dict[str, list[dict]] = defaultdict(list)
@@ -258,7 +498,11 @@ class _Data:
         out = {}
         for child, a in best.items():
             on = min(a["end_date"] or self.as_at, self.as_at)
-            held = [p for p in posts.get(a["worker_id"], []) if p["start_date"] and p["start_date"] <= on]
+            held = [
+                p
+                for p in posts.get(a["worker_id"], [])
+                if p["start_date"] and p["start_date"] <= on
+            ]
             team = max(held, key=lambda p: p["start_date"])["team_id"] if held else None
             out[child] = (names.get(team, team), a["worker_id"])
         return out
@@ -288,9 +532,17 @@ def lists(authority: SyntheticAuthority) -> dict[int, list[dict]]:
     """Every list's rows (canonical values), in the order they are written."""
     d = _Data(authority)
     out = {
-        1: _contacts(d), 2: _early_help(d), 3: _referrals(d), 4: _assessments(d),
-        5: _section47s(d), 6: _children_in_need(d), 7: _child_protection(d),
-        8: _children_in_care(d), 9: _care_leavers(d), 10: _adoption(d), 11: [],
+        1: _contacts(d),
+        2: _early_help(d),
+        3: _referrals(d),
+        4: _assessments(d),
+        5: _section47s(d),
+        6: _children_in_need(d),
+        7: _child_protection(d),
+        8: _children_in_care(d),
+        9: _care_leavers(d),
+        10: _adoption(d),
+        11: [],
     }
     for n, rows in out.items():
         if n in ORDER:
@@ -300,7 +552,9 @@ def lists(authority: SyntheticAuthority) -> dict[int, list[dict]]:
 
 def _contacts(d: _Data) -> list[dict]:
     return [
-        d.child_row(c["child_id"], contact_date=c["contact_date"], contact_source=c["contact_source"])
+        d.child_row(
+            c["child_id"], contact_date=c["contact_date"], contact_source=c["contact_source"]
+        )
         for c in d.rows("contacts")
         if d.in_window(c["contact_date"])
     ]
@@ -313,8 +567,19 @@ def _early_help(d: _Data) -> list[dict]:
         end = d.known(e["closure_date"]) or d.known(e["assessment_completion_date"])
         # Assessments in the last six months, and early help still open (S4 list 2).
         if start is not None and start <= d.as_at and (end is None or end >= d.cut6):
-            out.append(d.child_row(e["child_id"], **{k: e[k] for k in (
-                "assessment_start_date", "assessment_completion_date", "organisation")}))
+            out.append(
+                d.child_row(
+                    e["child_id"],
+                    **{
+                        k: e[k]
+                        for k in (
+                            "assessment_start_date",
+                            "assessment_completion_date",
+                            "organisation",
+                        )
+                    },
+                )
+            )
     return out
 
 
@@ -343,11 +608,15 @@ def _assessments(d: _Data) -> list[dict]:
         # Open at any time in the last six months (S4 v1.2 list 4).
         if start is not None and start <= d.as_at and (done is None or done >= d.cut6):
             seen = d.known(a["child_seen_date"])
-            out.append(d.child_row(
-                a["child_id"], start_date=start, authorised_date=done,
-                child_seen=None if a["child_seen_date"] is None else seen is not None,
-                further_support_needed=a["further_support_needed"],
-            ))
+            out.append(
+                d.child_row(
+                    a["child_id"],
+                    start_date=start,
+                    authorised_date=done,
+                    child_seen=None if a["child_seen_date"] is None else seen is not None,
+                    further_support_needed=a["further_support_needed"],
+                )
+            )
     return out
 
 
@@ -360,14 +629,22 @@ def _section47s(d: _Data) -> list[dict]:
         icpcs[s["child_id"]].append(s["icpc_date"])
     out = []
     for s in all_rows:
-        if d.in_window(s["start_date"]) or (d.in_window(s["icpc_date"]) and s["start_date"] is not None):
-            out.append(d.child_row(
-                s["child_id"], start_date=s["start_date"],
-                icpc_not_required=s["icpc_not_required"], icpc_date=s["icpc_date"],
-                icpc_resulted_in_plan=s["icpc_resulted_in_plan"] if d.known(s["icpc_date"]) else None,
-                s47s_12m=_count_before(starts[s["child_id"]], s["start_date"]),
-                icpcs_12m=_count_before(icpcs[s["child_id"]], s["start_date"]),
-            ))
+        if d.in_window(s["start_date"]) or (
+            d.in_window(s["icpc_date"]) and s["start_date"] is not None
+        ):
+            out.append(
+                d.child_row(
+                    s["child_id"],
+                    start_date=s["start_date"],
+                    icpc_not_required=s["icpc_not_required"],
+                    icpc_date=s["icpc_date"],
+                    icpc_resulted_in_plan=s["icpc_resulted_in_plan"]
+                    if d.known(s["icpc_date"])
+                    else None,
+                    s47s_12m=_count_before(starts[s["child_id"]], s["start_date"]),
+                    icpcs_12m=_count_before(icpcs[s["child_id"]], s["start_date"]),
+                )
+            )
     return out
 
 
@@ -380,30 +657,52 @@ def _children_in_need(d: _Data) -> list[dict]:
         ("looked_after", "cla_episodes", "decom", "dec"),
     ):
         for r in d.rows(name):
-            if r[start] is not None and r[start] <= d.as_at and (r[end] is None or r[end] > d.as_at):
+            if (
+                r[start] is not None
+                and r[start] <= d.as_at
+                and (r[end] is None or r[end] > d.as_at)
+            ):
                 open_on.setdefault(r["child_id"], set()).add(kind)
     visits: dict[str, list[date]] = defaultdict(list)
     for v in d.rows("cp_visits"):
         visits[v["child_id"]].append(v["visit_date"])
     episodes = [
-        r for r in d.rows("referrals")
-        if r["referral_date"] is not None and r["referral_date"] <= d.as_at
+        r
+        for r in d.rows("referrals")
+        if r["referral_date"] is not None
+        and r["referral_date"] <= d.as_at
         and not r["referral_nfa"]  # a referral with no further action is not a child in need
         and (d.known(r["closure_date"]) is None or r["closure_date"] >= d.cut6)
     ]
     out = []
     for r in _latest_per_child(episodes, lambda r: (r["referral_date"], r["closure_date"] is None)):
         closed = d.known(r["closure_date"])
-        status = "closed" if closed else next(
-            (k for k in ("looked_after", "cp_plan", "cin_plan", "open_assessment") if k in open_on.get(r["child_id"], ())),
-            "cin_plan",
+        status = (
+            "closed"
+            if closed
+            else next(
+                (
+                    k
+                    for k in ("looked_after", "cp_plan", "cin_plan", "open_assessment")
+                    if k in open_on.get(r["child_id"], ())
+                ),
+                "cin_plan",
+            )
         )
-        seen = [v for v in visits[r["child_id"]] if v and r["referral_date"] <= v <= (closed or d.as_at)]
-        out.append(d.child_row(
-            r["child_id"], referral_date=r["referral_date"], primary_need_code=r["primary_need_code"],
-            last_seen=max(seen) if seen else None, closure_date=closed,
-            closure_reason=r["closure_reason"] if closed else None, case_status=status,
-        ))
+        seen = [
+            v for v in visits[r["child_id"]] if v and r["referral_date"] <= v <= (closed or d.as_at)
+        ]
+        out.append(
+            d.child_row(
+                r["child_id"],
+                referral_date=r["referral_date"],
+                primary_need_code=r["primary_need_code"],
+                last_seen=max(seen) if seen else None,
+                closure_date=closed,
+                closure_reason=r["closure_reason"] if closed else None,
+                case_status=status,
+            )
+        )
     return out
 
 
@@ -419,33 +718,49 @@ def _child_protection(d: _Data) -> list[dict]:
     for r in d.rows("cp_reviews"):
         reviews[(r["child_id"], r["plan_start_date"])].append(r["review_date"])
     protected = {
-        e["child_id"] for e in d.rows("cla_episodes")
-        if e["ls"] in PROTECTION and e["decom"] is not None and e["decom"] <= d.as_at
+        e["child_id"]
+        for e in d.rows("cla_episodes")
+        if e["ls"] in PROTECTION
+        and e["decom"] is not None
+        and e["decom"] <= d.as_at
         and (e["dec"] is None or e["dec"] >= d.cut6)
     }
     current = [
-        p for p in plans
-        if p["start_date"] is not None and p["start_date"] <= d.as_at
+        p
+        for p in plans
+        if p["start_date"] is not None
+        and p["start_date"] <= d.as_at
         and (d.known(p["end_date"]) is None or p["end_date"] >= d.cut6)
     ]
     out = []
     for p in _latest_per_child(current, lambda p: (p["start_date"],)):
         child, start, end = p["child_id"], p["start_date"], d.known(p["end_date"])
-        during = [v for v in visits[child] if v["visit_date"] and start <= v["visit_date"] <= (end or d.as_at)]
+        during = [
+            v
+            for v in visits[child]
+            if v["visit_date"] and start <= v["visit_date"] <= (end or d.as_at)
+        ]
         # The latest visit; on a tie, a visit where the child was seen alone (S4 list 7).
         last = max(during, key=lambda v: (v["visit_date"], bool(v["seen_alone"])), default=None)
         held = [r for r in reviews[(child, start)] if r and r <= d.as_at]
-        out.append(d.child_row(
-            child, start_date=start, end_date=end,
-            initial_category=p["initial_category"], latest_category=p["latest_category"],
-            visit_date=last["visit_date"] if last else None,
-            seen_alone=last["seen_alone"] if last else None,
-            review_date=max(held) if held else None,
-            previous_plans=p["previous_plans"] if p["previous_plans"] is not None
-            else sum(1 for s in starts[child] if s is not None and s < start),
-            protection_last_six_months=p["protection_last_six_months"]
-            if p["protection_last_six_months"] is not None else child in protected,
-        ))
+        out.append(
+            d.child_row(
+                child,
+                start_date=start,
+                end_date=end,
+                initial_category=p["initial_category"],
+                latest_category=p["latest_category"],
+                visit_date=last["visit_date"] if last else None,
+                seen_alone=last["seen_alone"] if last else None,
+                review_date=max(held) if held else None,
+                previous_plans=p["previous_plans"]
+                if p["previous_plans"] is not None
+                else sum(1 for s in starts[child] if s is not None and s < start),
+                protection_last_six_months=p["protection_last_six_months"]
+                if p["protection_last_six_months"] is not None
+                else child in protected,
+            )
+        )
     return out
 
 
@@ -469,6 +784,10 @@ def _run_start(period: list[dict], same: Callable[[dict, dict], bool]) -> date:
     return period[i]["decom"]
 
 
+def _same_place(a: dict, b: dict) -> bool:
+    return (a["place"], a["urn"], a["pl_post"]) == (b["place"], b["urn"], b["pl_post"])
+
+
 def _children_in_care(d: _Data) -> list[dict]:
     by_child: dict[str, list[dict]] = defaultdict(list)
     for e in d.rows("cla_episodes"):
@@ -481,7 +800,6 @@ def _children_in_care(d: _Data) -> list[dict]:
     for m in d.rows("missing_episodes"):
         if d.in_window(m["start_date"], 12):
             missing[(m["child_id"], m["missing_type"])] += 1
-    same_place = lambda a, b: (a["place"], a["urn"], a["pl_post"]) == (b["place"], b["urn"], b["pl_post"])  # noqa: E731
     out = []
     for child, eps in by_child.items():
         eps.sort(key=lambda e: e["decom"])
@@ -493,7 +811,7 @@ def _children_in_care(d: _Data) -> list[dict]:
         start = period[0]["decom"]
         placements = 0
         for p in periods:
-            runs = [0] + [i for i in range(1, len(p)) if not same_place(p[i - 1], p[i])]
+            runs = [0] + [i for i in range(1, len(p)) if not _same_place(p[i - 1], p[i])]
             for i in runs:
                 run_end = next((p[j - 1]["dec"] for j in runs if j > i), p[-1]["dec"])
                 if run_end is None or run_end >= d.cut12:
@@ -501,32 +819,46 @@ def _children_in_care(d: _Data) -> list[dict]:
         c = d.children.get(child, {})
         uasc = c.get("uasc")
         held = [r for r in reviews[child] if r and start <= r <= d.as_at]
-        out.append(d.child_row(
-            child,
-            uasc=None if uasc is None else bool(uasc) and (c.get("uasc_ceased_date") is None or c["uasc_ceased_date"] >= d.cut12),
-            period_start=start,
-            cin=last["cin"],
-            subsequent_period=any(p[-1]["dec"] is not None and d.cut12 <= p[-1]["dec"] < start for p in periods[:-1]),
-            ls_start=_run_start(period, lambda a, b: a["ls"] == b["ls"]),
-            ls=last["ls"],
-            review_date=max(held) if held else None,
-            placements_12m=placements,
-            ceased=last["dec"],
-            rec=last["rec"] if last["dec"] is not None else None,
-            placement_start=_run_start(period, same_place),
-            place=last["place"],
-            place_provider=last["place_provider"],
-            pl_post=last["pl_post"],
-            urn=last["urn"],
-            pl_location={"IN": "a) In", "OUT": "b) Out"}.get((last["pl_location"] or "").upper()),
-            missing_12m=missing[(child, "M")],
-            absent_12m=missing[(child, "A")],
-        ))
+        out.append(
+            d.child_row(
+                child,
+                uasc=None
+                if uasc is None
+                else bool(uasc)
+                and (c.get("uasc_ceased_date") is None or c["uasc_ceased_date"] >= d.cut12),
+                period_start=start,
+                cin=last["cin"],
+                subsequent_period=any(
+                    p[-1]["dec"] is not None and d.cut12 <= p[-1]["dec"] < start
+                    for p in periods[:-1]
+                ),
+                ls_start=_run_start(period, lambda a, b: a["ls"] == b["ls"]),
+                ls=last["ls"],
+                review_date=max(held) if held else None,
+                placements_12m=placements,
+                ceased=last["dec"],
+                rec=last["rec"] if last["dec"] is not None else None,
+                placement_start=_run_start(period, _same_place),
+                place=last["place"],
+                place_provider=last["place_provider"],
+                pl_post=last["pl_post"],
+                urn=last["urn"],
+                pl_location={"IN": "a) In", "OUT": "b) Out"}.get(
+                    (last["pl_location"] or "").upper()
+                ),
+                missing_12m=missing[(child, "M")],
+                absent_12m=missing[(child, "A")],
+            )
+        )
     return out
 
 
 def _care_leavers(d: _Data) -> list[dict]:
-    plans = [p for p in d.rows("care_leaver_plans") if p["as_at_date"] is not None and p["as_at_date"] <= d.as_at]
+    plans = [
+        p
+        for p in d.rows("care_leaver_plans")
+        if p["as_at_date"] is not None and p["as_at_date"] <= d.as_at
+    ]
     if not plans:
         return []
     # The authority's latest record of its care leavers, as the list at the extract date.
@@ -538,20 +870,22 @@ def _care_leavers(d: _Data) -> list[dict]:
         accom = p["accommodation"]
         split = accom is not None and len(accom) == 2 and accom[1] in "12"
         c = d.children.get(p["child_id"], {})
-        out.append(d.child_row(
-            p["child_id"],
-            uasc=c.get("uasc"),
-            as_at_date=d.as_at,
-            personal_adviser=p["personal_adviser"],
-            eligibility_category=p["eligibility_category"],
-            latest_pathway_plan_date=p["latest_pathway_plan_date"],
-            in_touch=p["in_touch"],
-            latest_contact_date=p["latest_contact_date"],
-            accommodation=accom,
-            accommodation_type=accom[0] if split else accom,
-            accommodation_suitability=accom[1] if split else None,
-            activity=p["activity"],
-        ))
+        out.append(
+            d.child_row(
+                p["child_id"],
+                uasc=c.get("uasc"),
+                as_at_date=d.as_at,
+                personal_adviser=p["personal_adviser"],
+                eligibility_category=p["eligibility_category"],
+                latest_pathway_plan_date=p["latest_pathway_plan_date"],
+                in_touch=p["in_touch"],
+                latest_contact_date=p["latest_contact_date"],
+                accommodation=accom,
+                accommodation_type=accom[0] if split else accom,
+                accommodation_suitability=accom[1] if split else None,
+                activity=p["activity"],
+            )
+        )
     return out
 
 
@@ -573,14 +907,24 @@ def _adoption(d: _Data) -> list[dict]:
         # Entered care: the start of the period of care the decision was made in.
         periods = _periods(sorted(episodes[a["child_id"]], key=lambda e: e["decom"]))
         starts = [p[0]["decom"] for p in periods if p[0]["decom"] <= decided]
-        out.append(d.child_row(
-            a["child_id"],
-            entered_care_date=a["entered_care_date"] or (max(starts) if starts else None),
-            **{k: a[k] for k in (
-                "adm_decision_date", "placement_order_date", "matched_date", "placed_date",
-                "adoption_order_date", "decision_reversed_date")},
-            decision_reversed_reason=a["decision_reversed_reason"] if reversed_ else None,
-        ))
+        out.append(
+            d.child_row(
+                a["child_id"],
+                entered_care_date=a["entered_care_date"] or (max(starts) if starts else None),
+                **{
+                    k: a[k]
+                    for k in (
+                        "adm_decision_date",
+                        "placement_order_date",
+                        "matched_date",
+                        "placed_date",
+                        "adoption_order_date",
+                        "decision_reversed_date",
+                    )
+                },
+                decision_reversed_reason=a["decision_reversed_reason"] if reversed_ else None,
+            )
+        )
     return out
 
 
@@ -597,7 +941,9 @@ def write(authority: SyntheticAuthority, out_dir: Path) -> list[Path]:
     rows = lists(authority)
     yes_no = codes("annex_a_yes_no")
     with xlsxwriter.Workbook(path, {"constant_memory": True}) as book:
-        heading = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7"})
+        heading = book.add_format(
+            {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7"}
+        )
         day = book.add_format({"num_format": "dd/mm/yyyy"})
         for n, (_title, cols) in LISTS.items():
             sheet = book.add_worksheet(f"List {n}")
@@ -645,15 +991,22 @@ def expected(authority: SyntheticAuthority) -> dict[str, pa.Table]:
 
 
 def _joined_referrals(list3: list[dict], list6: list[dict]) -> list[dict]:
-    """List 6's episodes with list 3's source and NFA where the same referral is on both."""
-    cols3 = ("referral_source", "referral_nfa")
-    cols6 = ("primary_need_code", "closure_date", "closure_reason")
-    merged = {(r["child_id"], r["referral_date"]): {**{c: None for c in cols3}, **{c: r[c] for c in ("child_id", "referral_date", *cols6)}} for r in list6}
+    """List 6's episodes, each taking list 3's source and NFA from at most one list 3 referral
+    of the same child and date; other list 3 referrals are rows of their own."""
+    out = [
+        {**{c: None for c in REFERRAL_COLUMNS}, **{c: r[c] for c in REFERRAL_COLUMNS if c in r}}
+        for r in list6
+    ]
+    waiting = {(r["child_id"], r["referral_date"]): r for r in out}
     for r in list3:
-        key = (r["child_id"], r["referral_date"])
-        merged.setdefault(key, {**{c: None for c in cols6}, "child_id": r["child_id"], "referral_date": r["referral_date"]})
-        merged[key].update({c: r[c] for c in cols3})
-    return list(merged.values())
+        row = waiting.pop((r["child_id"], r["referral_date"]), None)
+        if row is None:
+            row = {c: None for c in REFERRAL_COLUMNS}
+            out.append(row)
+        row.update(
+            {c: r[c] for c in ("child_id", "referral_date", "referral_source", "referral_nfa")}
+        )
+    return out
 
 
 def _typed(name: str, columns: Iterable[str], records: list[dict]) -> pa.Table:

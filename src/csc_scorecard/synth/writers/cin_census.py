@@ -169,7 +169,10 @@ class _Source:
         return Return(year, start, end, until, children)
 
     def child(self, row: Row, until: date) -> Row:
-        born = row["date_of_birth"] is not None and row["date_of_birth"] <= until
+        # Unborn at the census end: born later, or only an expected date known. A child with
+        # neither date (a recording gap) is taken as born, so its sex is still returned.
+        dob = row["date_of_birth"]
+        born = dob <= until if dob is not None else row["expected_date_of_birth"] is None
         return {
             **row,
             "date_of_birth": row["date_of_birth"] if born else None,

@@ -55,7 +55,8 @@ LA_LEVEL: tuple[tuple[str, str, str | int], ...] = (
 def census_years(authority: SyntheticAuthority) -> list[int]:
     """Census years whose 30 September falls inside the authority's range."""
     return [
-        y for y in range(authority.start.year, authority.end.year + 1)
+        y
+        for y in range(authority.start.year, authority.end.year + 1)
         if authority.start <= date(y, 9, 30) <= authority.end
     ]
 
@@ -136,7 +137,9 @@ def expected(authority: SyntheticAuthority) -> dict[str, pa.Table]:
             row = {column: _as_read(w[column], how) for _name, column, how in WORKER}
             workers.append({"collection_year": year, "worker_id": w["swe_no"], **row})
         for r in _records(authority, "workforce_census_la", year)[:1]:
-            la.append({"collection_year": year, **{c: _as_read(r[c], how) for _n, c, how in LA_LEVEL}})
+            la.append(
+                {"collection_year": year, **{c: _as_read(r[c], how) for _n, c, how in LA_LEVEL}}
+            )
     return {
         "workforce_census_workers": _typed("workforce_census_workers", workers),
         "workforce_census_la": _typed("workforce_census_la", la),

@@ -186,7 +186,9 @@ def _censor(row: Row, end: date, date_col: str, *blanks: str) -> Row:
 
 
 def _overlaps(start_value: date | None, end_value: date | None, start: date, end: date) -> bool:
-    return start_value is not None and start_value <= end and (end_value is None or end_value >= start)
+    return (
+        start_value is not None and start_value <= end and (end_value is None or end_value >= start)
+    )
 
 
 def _return(data: _Data, ret: Return) -> Return:
@@ -218,9 +220,9 @@ def _return(data: _Data, ret: Return) -> Return:
             mother, mc_dob = False, None  # not a mother yet (625)
         ceased = c.get("uasc_ceased_date")
         uasc = (
-            child in looked_after  # rule 1014
-            and bool(c.get("uasc"))
-            and (ceased is None or ceased >= start)  # rule 104
+            bool(c.get("uasc")) and (ceased is None or ceased >= start)  # rule 104
+            if child in looked_after
+            else None  # no UASC information for care leavers (rule 1014)
         )
         # DUC is written even when still ahead: DfE expects the 18th birthday there while the
         # child is still UASC, and the same date in every year's return (rules 205A/205B, 304).
@@ -239,7 +241,9 @@ def _return(data: _Data, ret: Return) -> Return:
             }
         )
         if uasc:
-            t["UASC"].append({"child_id": child, "sex": c.get("sex"), "dob": dob, "uasc_ceased_date": duc})
+            t["UASC"].append(
+                {"child_id": child, "sex": c.get("sex"), "dob": dob, "uasc_ceased_date": duc}
+            )
         if child in leavers:
             t["OC3"].append({**_pick(leavers[child], FIELDS["OC3"]), "dob": dob})
         if child not in looked_after:
@@ -328,10 +332,15 @@ def _adopted(data: _Data, child: str, episodes: list[Row], ret: Return) -> list[
                 for a in data.get(child, "adoptions")
                 if a["adm_decision_date"] is not None
                 and a["adm_decision_date"] <= e["dec"]
-                and (a.get("decision_reversed_date") is None or a["decision_reversed_date"] > e["dec"])
+                and (
+                    a.get("decision_reversed_date") is None
+                    or a["decision_reversed_date"] > e["dec"]
+                )
             ]
             if decisions:
-                out.append(_pick(max(decisions, key=lambda a: a["adm_decision_date"]), FIELDS["AD1"]))
+                out.append(
+                    _pick(max(decisions, key=lambda a: a["adm_decision_date"]), FIELDS["AD1"])
+                )
     return out
 
 
@@ -496,9 +505,10 @@ def _canonical_rows(ret: Return) -> dict[str, list[Row]]:
             continue
         cols = _expected_columns(canonical)
         for row in rows:
-            out[canonical].append({c: row.get(c) for c in cols} | (
-                {"collection_year": ret.year} if "collection_year" in cols else {}
-            ))
+            out[canonical].append(
+                {c: row.get(c) for c in cols}
+                | ({"collection_year": ret.year} if "collection_year" in cols else {})
+            )
     adoptions: dict[tuple, Row] = {}
     for row in out.pop("adoptions", []):
         key = (row["child_id"], row["adm_decision_date"])

@@ -1,0 +1,110 @@
+"""Care leavers: the DfE OC3 cohort (in touch, activity, accommodation), staying put, and pathway
+plans from Annex A list 9 (standards.md 1.5 OC3 cohort, 3 list 9, 5.6).
+
+OC3 information is recorded around each young person's birthday in the collection year (1 April
+to 31 March), so a quarter is measured against the collection year it belongs to: its in-year
+rows so far, as councils run the in-year 903 extract.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from csc_scorecard.measures.catalogue import Measure
+from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.functions.common import count_children, in_window, months_ago, share
+from csc_scorecard.measures.functions.looked_after import CONTINUES, episodes, setting
+from csc_scorecard.model.codes import codes
+
+_CHILD = ["la_code", "period", "child_id"]
+
+
+def cohort(ctx: Context, m: Measure, *, exclusions: bool = True) -> ir.Table:
+    """OC3 rows of each period's collection year for young people whose age at their birthday in
+    that year is in the `ages` setting, with `age` and `date_of_birth`.
+
+    Age = the age reached at the birthday falling in the collection year (DfE's age groups,
+    standards.md 5.6); a young person with no date of birth cannot be placed in an age group and
+    is left out. With `exclusions`, IN_TOUCH codes in `excluded_in_touch` (died since leaving
+    care, returned home for 6+ months) are removed, as DfE removes them from its percentages.
+    """
+    p = ctx.periods(m.period_type)
+    # The financial year of the quarter end; its 903 collection year ends the next 31 March.
+    p = p.mutate(_fy=p.quarter_end.year() - (p.quarter_end.month() < 4).cast("int32"))
+    oc3 = ctx.table("care_leavers")
+    t = oc3.join(p, oc3.collection_year == p._fy + 1)
+    c = ctx.table("children")
+    c = c.select(c_la=c.la_code, c_child=c.child_id, date_of_birth=c.date_of_birth)
+    t = t.join(c, [t.la_code == c.c_la, t.child_id == c.c_child]).drop("c_la", "c_child")
+    birthday_year = t._fy + (t.date_of_birth.month() < 4).cast("int32")
+    t = t.mutate(age=birthday_year - t.date_of_birth.year())
+    t = t.filter(t.age.isin(setting(ctx, m, "ages")))
+    if exclusions:
+        t = t.filter(t.in_touch.isnull() | ~t.in_touch.isin(setting(ctx, m, "excluded_in_touch")))
+    return t
+
+
+def care_leavers_cohort(ctx: Context, m: Measure) -> ir.Table:
+    """Young people in the OC3 cohort of the quarter's collection year, in the age group."""
+    return count_children(cohort(ctx, m, exclusions=False))
+
+
+def care_leavers_in_touch(ctx: Context, m: Measure) -> ir.Table:
+    """Of the cohort after exclusions, those the authority was in touch with (IN_TOUCH in
+    `in_touch_codes`, i.e. YES); the denominator keeps NO, REFU and NREQ (standards.md 5.6)."""
+    t = cohort(ctx, m)
+    return share(t, t.in_touch.isin(setting(ctx, m, "in_touch_codes")))
+
+
+def care_leavers_suitable_accommodation(ctx: Context, m: Measure) -> ir.Table:
+    """Of the cohort after exclusions, those in suitable accommodation: an ACCOM code whose
+    digit is 1 (the `accommodation` code list; 2 = unsuitable, 0 = no information, which stay in
+    the denominator as DfE's total does; standards.md 1.3, 5.6)."""
+    suitable = [code for code in codes("accommodation") if code.endswith(setting(ctx, m, "suitable_digit"))]
+    t = cohort(ctx, m)
+    return share(t, t.accommodation.isin(suitable))
+
+
+def care_leavers_eet(ctx: Context, m: Measure) -> ir.Table:
+    """Of the cohort after exclusions, those in education, employment or training (ACTIV in the
+    `eet_activities` setting; standards.md 5.6)."""
+    t = cohort(ctx, m)
+    return share(t, t.activity.isin(setting(ctx, m, "eet_activities")))
+
+
+def staying_put(ctx: Context, m: Measure) -> ir.Table:
+    """Care leavers in the age group who ceased care in a foster placement on their 18th
+    birthday, and of them those still living with their former foster carers (ACCOM in
+    `staying_put_accommodation`, Z1/Z2; standards.md 5.6 [U] 903 mapping).
+
+    Ceased in foster care on the 18th birthday = an episode (not a short break) with DEC on
+    that birthday, REC other than X1 and PLACE in `foster_placements`.
+    """
+    t = cohort(ctx, m)
+    e = episodes(ctx, m)
+    e = e.filter(e.dec.notnull() & e.rec.notnull() & (e.rec != CONTINUES) & e.place.isin(setting(ctx, m, "foster_placements")))
+    e = e.select(e_la=e.la_code, e_child=e.child_id, e_dec=e.dec)
+    eighteenth = t.date_of_birth + ibis.interval(years=setting(ctx, m, "ceased_at_age"))
+    left_foster = t.join(e, [t.la_code == e.e_la, t.child_id == e.e_child, e.e_dec == eighteenth])
+    left_foster = left_foster.select(*_CHILD, "accommodation").distinct()
+    return share(left_foster, left_foster.accommodation.isin(setting(ctx, m, "staying_put_accommodation")))
+
+
+def pathway_plans_reviewed(ctx: Context, m: Measure) -> ir.Table:
+    """Care leavers in the latest Annex A list 9 extract dated in the window, and of them those
+    whose latest pathway plan (review) is no more than `review_months` before the extract date
+    and, with `require_sign_off`, authorised by the team manager.
+
+    Only `eligibility_categories` are counted (qualifying care leavers have no pathway plan);
+    a blank category is kept, since every list 9 young person is entitled to services.
+    """
+    t = in_window(ctx.table("care_leaver_plans"), "as_at_date", ctx.periods(m.period_type))
+    latest = ibis.window(group_by=[t.la_code, t.period])
+    t = t.mutate(_latest=t.as_at_date.max().over(latest))
+    t = t.filter(t.as_at_date == t._latest)
+    t = t.filter(t.eligibility_category.isnull() | t.eligibility_category.isin(setting(ctx, m, "eligibility_categories")))
+    reviewed = t.latest_pathway_plan_date >= months_ago(t.as_at_date, setting(ctx, m, "review_months"))
+    if setting(ctx, m, "require_sign_off"):
+        reviewed = reviewed & t.pathway_plan_signed_off
+    return share(t, reviewed)
