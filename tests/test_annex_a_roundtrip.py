@@ -321,3 +321,19 @@ def test_reingesting_the_same_workbook_replaces_it(loaded, tmp_path):
         ingest(s, files, la_code="371")
         assert s.con.execute("SELECT count(*) FROM loads").fetchone() == (1,)
         assert s.read("contacts", "371").num_rows == 3
+
+
+def test_generated_authority_round_trips(tmp_path):
+    pytest.importorskip("csc_scorecard.synth.children")
+    from csc_scorecard.synth.authority import generate
+
+    a = generate(SynthConfig(size=0.2))
+    annex_a.write(a, tmp_path / "out")
+    want = annex_a.expected(a)
+    for name in ("contacts", "referrals", "assessments", "section47s", "cp_plans", "cla_reviews"):
+        assert want[name].num_rows > 0, name
+    with Store(tmp_path / "store.duckdb") as store:
+        result = ingest(store, [tmp_path / "out"], la_code="371")
+        for name, rows in want.items():
+            assert as_rows(stored(store, name, rows.column_names)) == as_rows(rows), name
+    assert [i for i in result.batches[0].issues if i.severity == "error"] == []

@@ -162,3 +162,65 @@ def test_each_census_is_a_load_for_its_year_to_30_september(loaded):
     ]
     assert all(b.issues == [] for b in result.batches)
     assert store.con.execute("SELECT count(*) FROM dq_issues").fetchone() == (0,)
+
+
+def simulated_workforce() -> SyntheticAuthority:
+    """The workforce simulation (synth.workforce) run on 60 hand-made children's cases."""
+    from csc_scorecard.synth import workforce
+
+    a = SyntheticAuthority(SynthConfig(first_year=2019, last_year=2022, la_code="371"))
+    ids = [f"K{i:03d}" for i in range(60)]
+    starts = [d(2019, 4, 1 + i % 28).replace(month=4 + i % 9) for i in range(60)]
+    a.tables["children"] = canonical(
+        "children", child_id=ids, date_of_birth=[d(2008 + i % 10, 1 + i % 12, 1) for i in range(60)]
+    )
+    a.tables["referrals"] = canonical(
+        "referrals",
+        child_id=ids,
+        referral_date=starts,
+        closure_date=[None if i % 3 else d(2021, 5, 1) for i in range(60)],
+    )
+    a.tables["assessments"] = canonical(
+        "assessments",
+        child_id=ids,
+        start_date=starts,
+        authorised_date=[s.replace(day=28) for s in starts],
+    )
+    a.tables["cp_plans"] = canonical(
+        "cp_plans",
+        child_id=ids[:15],
+        start_date=[d(2020, 1, 10)] * 15,
+        end_date=[d(2021, 1, 10)] * 15,
+    )
+    a.tables.update(workforce.simulate(a.config, a.tables))
+    return a
+
+
+def test_simulated_workforce_census_round_trips(tmp_path):
+    a = simulated_workforce()
+    files = csww.write(a, tmp_path / "out")
+    assert [f.name for f in files] == ["csww_2019.xml", "csww_2020.xml", "csww_2021.xml"]
+    want = csww.expected(a)
+    assert want["workforce_census_workers"].num_rows > 20
+    with Store(tmp_path / "store.duckdb") as store:
+        result = ingest(store, [tmp_path / "out"], la_code="371")
+        for name, rows in want.items():
+            got = store.read(name, "371").select(rows.column_names)
+            assert as_rows(got) == as_rows(rows), name
+    assert [i for b in result.batches for i in b.issues if i.severity == "error"] == []
+
+
+def test_generated_authority_round_trips(tmp_path):
+    pytest.importorskip("csc_scorecard.synth.children")
+    from csc_scorecard.synth.authority import generate
+
+    a = generate(SynthConfig(size=0.2))
+    csww.write(a, tmp_path / "out")
+    want = csww.expected(a)
+    assert (
+        want["workforce_census_workers"].num_rows > 0 and want["workforce_census_la"].num_rows == 6
+    )
+    with Store(tmp_path / "store.duckdb") as store:
+        ingest(store, [tmp_path / "out"], la_code="371")
+        for name, rows in want.items():
+            assert as_rows(store.read(name, "371").select(rows.column_names)) == as_rows(rows), name

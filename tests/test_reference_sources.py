@@ -26,10 +26,13 @@ from csc_scorecard.reference.population import (
 
 PUBLIC = Path(
     os.environ.get(
-        "SCORECARD_PUBLIC_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "public"
+        "SCORECARD_PUBLIC_DATA",
+        Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "public",
     )
 )
-needs_public = pytest.mark.skipif(not PUBLIC.is_dir(), reason=f"public data folder {PUBLIC} not present")
+needs_public = pytest.mark.skipif(
+    not PUBLIC.is_dir(), reason=f"public data folder {PUBLIC} not present"
+)
 ONS = "ons_mid_year_population_0_to_17_2012_to_2024.csv"
 EES_HEADER = (
     "time_period,time_identifier,geographic_level,country_code,country_name,region_code,"
@@ -58,18 +61,29 @@ def test_geography_of_national_regional_local_and_joint_rows():
     def rec(**cells):
         return Record(2, cells)
 
-    assert list(areas(rec(geographic_level="National", country_code="E92000001"))) == [("england", "E92000001")]
-    assert list(areas(rec(geographic_level="Regional", region_code="E13000001"))) == [("region", "E13000001")]
-    assert list(areas(rec(geographic_level="Local authority", old_la_code="371"))) == [("la", "371")]
+    assert list(areas(rec(geographic_level="National", country_code="E92000001"))) == [
+        ("england", "E92000001")
+    ]
+    assert list(areas(rec(geographic_level="Regional", region_code="E13000001"))) == [
+        ("region", "E13000001")
+    ]
+    assert list(areas(rec(geographic_level="Local authority", old_la_code="371"))) == [
+        ("la", "371")
+    ]
     assert list(areas(rec(geographic_level="Local authority", old_la_code="314 / 318"))) == [
-        ("la", "314"), ("la", "318")
+        ("la", "314"),
+        ("la", "318"),
     ]
 
 
 def test_cp1252_file_without_bom_is_read(tmp_path):
     path = tmp_path / "old.csv"
-    path.write_bytes((EES_HEADER + "2020,Reporting year,Local authority,E92000001,England,"
-                      "E12000003,Yorkshire,371,E08000017,Doncaster \u2013 test,0 to 17,1\n").encode("cp1252"))
+    path.write_bytes(
+        (
+            EES_HEADER + "2020,Reporting year,Local authority,E92000001,England,"
+            "E12000003,Yorkshire,371,E08000017,Doncaster \u2013 test,0 to 17,1\n"
+        ).encode("cp1252")
+    )
     (record,) = read_ees(path).records
     assert record["la_name"] == "Doncaster \u2013 test" and record.line == 2
 
@@ -141,14 +155,18 @@ def test_an_ons_ten_to_seventeen_file_in_the_same_layout_is_imported(tmp_path):
 def test_dfe_pairs_each_year_with_the_mid_year_before_it():
     """Every LA in the 2025-edition CLA file: population for year T = ONS mid-year T-1."""
     ons = population_index(read_ons(PUBLIC / ONS).rows)
-    with (PUBLIC / "dfe_cla_number_and_rate_per_10k_2021_to_2025.csv").open(encoding="utf-8-sig") as f:
+    with (PUBLIC / "dfe_cla_number_and_rate_per_10k_2021_to_2025.csv").open(
+        encoding="utf-8-sig"
+    ) as f:
         cla = [r for r in csv.DictReader(f) if r["geographic_level"] == "Local authority"]
     pairs = [
         (r["old_la_code"], int(r["time_period"]), float(r["population_estimate"]))
         for r in cla
         if r["population_estimate"] not in ("x", "z", "c")
     ]
-    matched = [ons.get((code, year - 1, "0-17", "census2021_rebased")) == pop for code, year, pop in pairs]
+    matched = [
+        ons.get((code, year - 1, "0-17", "census2021_rebased")) == pop for code, year, pop in pairs
+    ]
     assert len(pairs) > 700 and all(matched)
 
 
@@ -157,14 +175,18 @@ def test_dfe_pairs_each_year_with_the_mid_year_before_it():
 
 @needs_public
 def test_la_codes_with_gss_region_and_lait_type():
-    rows, issues = read_la_codes(PUBLIC / "derived_la_codes.csv", PUBLIC / "dfe_lait_la_code_list.xlsx")
+    rows, issues = read_la_codes(
+        PUBLIC / "derived_la_codes.csv", PUBLIC / "dfe_lait_la_code_list.xlsx"
+    )
     assert not issues  # derived types agree with the LAIT list
     by_code = {}
     for r in rows.to_pylist():
         by_code.setdefault(r["la_code"], []).append(r)
     (doncaster,) = by_code["371"]
     assert (doncaster["gss_code"], doncaster["region_code"], doncaster["la_type"]) == (
-        "E08000017", "E12000003", "MD"
+        "E08000017",
+        "E12000003",
+        "MD",
     )
     assert {r["gss_code"] for r in by_code["815"]} == {"E10000023", "E06000065"}  # North Yorkshire
     assert rows.num_rows == 165 and len(by_code) == 160
@@ -175,7 +197,10 @@ def test_la_codes_with_gss_region_and_lait_type():
 
 def test_closeness_bands_are_normalised():
     assert [closeness(t) for t in ("Extremely Close", "Very close", "Close ", "Not Close")] == [
-        "Extremely close", "Very close", "Close", "Not close"
+        "Extremely close",
+        "Very close",
+        "Close",
+        "Not close",
     ]
 
 
@@ -184,7 +209,11 @@ def test_doncaster_neighbours_in_both_models():
     rows, _, files = read_neighbours(PUBLIC)
     assert [Path(f).suffix for f in files] == [".xlsx", ".xlsx"]
     got = {
-        model: [r["neighbour_la_code"] for r in rows.to_pylist() if r["la_code"] == "371" and r["model"] == model]
+        model: [
+            r["neighbour_la_code"]
+            for r in rows.to_pylist()
+            if r["la_code"] == "371" and r["model"] == model
+        ]
         for model in MODELS
     }
     assert got["2021-04"] == ["372", "370", "812", "359", "384", "357", "813", "807", "332", "894"]
@@ -199,7 +228,7 @@ def test_workbook_and_csv_copies_agree(model):
     xlsx, csv_copy = (PUBLIC / f for f in MODELS[model])
     a, a_issues = read_model(xlsx, model)
     b, _ = read_model(csv_copy, model)
-    key = lambda r: (r["la_code"], r["rank"])  # noqa: E731
+    key = lambda r: (r["la_code"], r["rank"])
     a_rows = {key(r): (r["neighbour_la_code"], r["closeness"]) for r in a.to_pylist()}
     b_rows = {key(r): (r["neighbour_la_code"], r["closeness"]) for r in b.to_pylist()}
     assert {k: a_rows[k] for k in b_rows} == b_rows  # the CSV is the workbook (or a subset)

@@ -144,10 +144,14 @@ def test_uasc_file_marks_its_children_and_others_are_not_uasc(tmp_path):
             "uasc.csv": "CHILD,SEX,DOB,DUC\nA2,2,04/03/2012,04/03/2030\nZ9,1,01/01/2005,01/01/2023\n"
         },
     )
+    with (folder / "header.csv").open("a") as fh:
+        fh.write("L3,1,01/01/2001,WBRI,UN2,,\n")  # a care leaver: in the Header, no episodes
     batch = read(folder)
     children = {r["child_id"]: r for r in rows(batch, "children")}
     assert (children["A1"]["uasc"], children["A1"]["uasc_ceased_date"]) == (False, None)
     assert (children["A2"]["uasc"], children["A2"]["uasc_ceased_date"]) == (True, date(2030, 3, 4))
+    # The return gives no UASC information for care leavers (DfE rule 1014): unknown, not false.
+    assert children["L3"]["uasc"] is None
     # A UASC row whose child is not in the Header is kept, and reported.
     assert children["Z9"]["uasc"] is True and children["Z9"]["sex"] is None
     orphan = [i for i in batch.issues if i.rule == "child_not_in_header"]

@@ -56,7 +56,7 @@ def test_d2i_csvs_without_the_duplicate_table_load_with_their_faults_recorded():
     sw = {(i.rule, i.value, i.row) for i in batch.issues if i.table == "cla_social_worker_episodes"}
     assert sw == {("unknown_code", "SWLAZY", 2), ("child_not_in_header", "CHILD10", 2)}
     assert [Path(i.file).name for i in batch.issues if i.rule == "table_not_loaded"] == ["DoLo.csv"]
-    assert sum(r["uasc"] for r in batch.tables["children"].to_pylist()) == 132
+    assert sum(r["uasc"] is True for r in batch.tables["children"].to_pylist()) == 132
 
 
 def test_d2i_xml_loads():
@@ -67,7 +67,7 @@ def test_d2i_xml_loads():
         "previous_permanence": 253, "care_leavers": 6, "missing_episodes": 6, "adoptions": 3,
     }  # fmt: skip
     assert issues(batch)[("unknown_code", "REASON_PLACED_CEASED")] == 3
-    assert sum(r["uasc"] for r in batch.tables["children"].to_pylist()) == 12
+    assert sum(r["uasc"] is True for r in batch.tables["children"].to_pylist()) == 12
 
 
 def test_cscsynth_two_digit_years_are_invalid_dates_with_the_raw_value_kept():

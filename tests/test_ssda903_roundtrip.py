@@ -243,6 +243,12 @@ def test_expected_is_the_latest_return_version_of_each_record(written):
             "decision_reversed_reason": "RD1",
         },
     ]  # fmt: skip
+    uasc = {r["child_id"]: (r["uasc"], r["uasc_ceased_date"]) for r in want["children"].to_pylist()}
+    # C2's last return is 2023-24; C3's returns say nothing about UASC (care leaver, rule 1014).
+    assert uasc == {
+        "C1": (False, None), "C2": (True, d(2024, 1, 15)), "C3": (None, None),
+        "C4": (False, None), "C5": (False, None),
+    }  # fmt: skip
     assert sorted(r["child_id"] for r in want["previous_permanence"].to_pylist()) == ["C2"]
     assert [r["review_date"] for r in want["cla_reviews"].to_pylist()] == [
         d(2022, 9, 1),

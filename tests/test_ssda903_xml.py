@@ -94,7 +94,7 @@ def test_every_table_is_read_from_the_child_elements(tmp_path):
         "upn": "A123456789012", "mother": True, "mc_dob": date(2020, 3, 3), "source_row": 5,
         "uasc": True, "uasc_ceased_date": date(2022, 5, 1),
     }  # fmt: skip
-    assert (children["K2"]["uasc"], children["K2"]["source_row"]) == (False, 47)
+    assert (children["K2"]["uasc"], children["K2"]["source_row"]) == (None, 47)  # care leaver
     (episode,) = batch.tables["cla_episodes"].to_pylist()
     assert (episode["place"], episode["dec"], episode["source_row"]) == ("U4", None, 32)
     assert batch.tables["cla_reviews"].to_pylist() == [

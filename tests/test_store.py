@@ -71,3 +71,17 @@ def test_failed_load_changes_nothing(store):
         store.load([good, bad])
     after = rows(store, "SELECT * FROM cla_episodes"), rows(store, "SELECT load_id, source_format FROM loads")
     assert after == before
+
+
+def test_another_formats_blank_does_not_erase_a_value(store):
+    store.load([batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", "U1")])})])
+    # Annex A describes the same record but has no placement column value.
+    store.load([batch("annex_a", {"cla_episodes": episodes([("C1", date(2021, 5, 1), None, None)])}, period=(None, None))])
+    assert rows(store, "SELECT rne, place FROM cla_episodes") == [("S", "U1")]
+
+
+def test_a_later_return_of_the_same_format_may_clear_a_value(store):
+    store.load([batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", "U1")])})])
+    later = (date(2022, 4, 1), date(2023, 3, 31))
+    store.load([batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", None)])}, period=later)])
+    assert rows(store, "SELECT rne, place FROM cla_episodes") == [("S", None)]

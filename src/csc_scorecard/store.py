@@ -4,8 +4,10 @@ Loads are all-or-nothing: `Store.load` writes every batch in one transaction, so
 leaves the file exactly as it was. Within a load, rows replace what they cover:
 1. a reload of the same source format, authority and period removes that earlier load's rows;
 2. a row whose natural key (tables.yaml `key`) matches a row from another load replaces it,
-   keeping the older values of columns the new source does not supply (two annual 903 returns
-   both carry an episode open across 31 March; AD1 and Annex A list 10 describe one adoption).
+   keeping the older values of columns the new source does not supply or leaves blank (two
+   annual 903 returns both carry an episode open across 31 March; AD1 and Annex A list 10
+   describe one adoption). A later load of the same format may blank a value (a closure
+   recorded in error and removed); another format's blank never does.
 Duplicate keys *within* one load are all kept: they are data-quality issues, not format errors.
 """
 
@@ -122,7 +124,7 @@ class Store:
         load_id = self.con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
         self._forget_earlier_load(batch)
         for name, rows in batch.tables.items():
-            self._merge(table(name), rows, batch.la_code, load_id)
+            self._merge(table(name), rows, batch, load_id)
         self._insert_issues(batch.issues, batch.la_code, load_id)
         self.con.execute(
             "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -158,25 +160,38 @@ class Store:
         self.con.execute(f"DELETE FROM dq_issues WHERE load_id IN ({marks})", earlier)
         self.con.execute(f"DELETE FROM loads WHERE load_id IN ({marks})", earlier)
 
-    def _merge(self, t: Table, rows: pa.Table, la_code: str | None, load_id: int) -> None:
-        rows = _conform(t, rows, la_code)
+    def _merge(self, t: Table, rows: pa.Table, batch: LoadBatch, load_id: int) -> None:
+        rows = _conform(t, rows, batch.la_code)
         supplied = set(rows.column_names)
         self.con.register("_incoming", rows)
         try:
             key_match = " AND ".join(f'n."{k}" IS NOT DISTINCT FROM o."{k}"' for k in t.full_key)
-            partition = ", ".join(f'"{k}"' for k in t.full_key)
-            select = ", ".join(
-                f'CAST({load_id} AS INTEGER) AS "load_id"'
-                if c == "load_id"
-                else (f'n."{c}"' if c in supplied else f'o."{c}"')
-                for c in t.column_names
+            def column(c: str) -> str:
+                if c == "load_id":
+                    return f'CAST({load_id} AS INTEGER) AS "load_id"'
+                if c not in supplied:
+                    return f'o."{c}"'
+                if c in t.full_key or c == "source_row":
+                    return f'n."{c}"'
+                # Another source's blank means "not carried here", not "cleared": keep the old
+                # value. The same source (a later return of the same format) may clear it.
+                return (
+                    f'CASE WHEN n."{c}" IS NOT NULL OR o._format = ? THEN n."{c}" '
+                    f'ELSE o."{c}" END AS "{c}"'
+                )
+
+            select = ", ".join(column(c) for c in t.column_names)
+            params = [batch.source_format] * sum(
+                1 for c in t.column_names if c in supplied and c not in t.full_key and c not in ("source_row", "load_id")
             )
             self.con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE _merged AS
                 SELECT {select} FROM _incoming n LEFT JOIN (
-                    SELECT * FROM "{t.name}"
-                    QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY load_id DESC) = 1
-                ) o ON {key_match}"""
+                    SELECT x.*, l.source_format AS _format FROM "{t.name}" x
+                    LEFT JOIN loads l ON l.load_id = x.load_id
+                    QUALIFY row_number() OVER (PARTITION BY {", ".join(f'x."{k}"' for k in t.full_key)} ORDER BY x.load_id DESC) = 1
+                ) o ON {key_match}""",
+                params,
             )
             self.con.execute(
                 f'DELETE FROM "{t.name}" o WHERE EXISTS (SELECT 1 FROM _incoming n WHERE {key_match})'

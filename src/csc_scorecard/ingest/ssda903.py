@@ -278,7 +278,8 @@ def _children(header: pa.Table | None, uasc: pa.Table | None, looked_after: set)
     When the return has a UASC table, a looked-after child (one with episodes) not in it was not
     UASC in the year: uasc = false, as the DfE validator reads it (S1 `ingress.py`). A Header
     child with no episodes is a care leaver, for whom the return gives no UASC information
-    (rule 1014): uasc = NULL. Without a UASC table the column is not supplied at all.
+    (rule 1014): uasc = NULL, even when the XML says 0 (DfE rule 105 wants 0/1 in every XML
+    Header). Without a UASC table the column is not supplied at all.
     """
     t = table("children")
     types = {c.name: ARROW_TYPES[c.type] for c in t.columns}
@@ -291,9 +292,10 @@ def _children(header: pa.Table | None, uasc: pa.Table | None, looked_after: set)
     if uasc is not None:
         for row in out:
             u = status.get(row["child_id"])
-            row["uasc"] = (
-                u["uasc"] if u is not None else (False if row["child_id"] in looked_after else None)
-            )
+            if row["child_id"] in looked_after:
+                row["uasc"] = u["uasc"] if u is not None else False
+            else:  # a care leaver: only a positive UASC entry says anything (XML writes 0/1)
+                row["uasc"] = True if u is not None and u["uasc"] else None
             row["uasc_ceased_date"] = u["uasc_ceased_date"] if u is not None else None
         out.extend(row for row in uasc_rows if row["child_id"] not in listed)
     columns: list[str] = []

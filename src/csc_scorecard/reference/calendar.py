@@ -74,7 +74,9 @@ def bank_holidays() -> BankHolidays:
             if not isinstance(day, date) or day.year != int(year):
                 raise ValueError(f"bank_holidays.yaml: {day!r} listed under {year}")
             if day.weekday() >= 5:
-                raise ValueError(f"bank_holidays.yaml: {day} is a weekend day (list the substitute)")
+                raise ValueError(
+                    f"bank_holidays.yaml: {day} is a weekend day (list the substitute)"
+                )
             days[day] = str(name)
     return BankHolidays(
         version=str(raw["version"]),
@@ -134,7 +136,9 @@ def add_working_days(start: date, days: int) -> date:
     _check(start)
     if days == 0:
         return start
-    out = np.busday_offset(np.datetime64(start, "D"), days, roll="backward", holidays=_holiday_array())
+    out = np.busday_offset(
+        np.datetime64(start, "D"), days, roll="backward", holidays=_holiday_array()
+    )
     result = out.astype(object)
     _check(result)
     return result

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import duckdb
 import pyarrow as pa
@@ -35,7 +35,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from csc_scorecard.ingest.batch import Issue
-from csc_scorecard.ingest.values import BadValue
+from csc_scorecard.ingest.values import BadValue, parse_int
 from csc_scorecard.model.schema import table
 from csc_scorecard.reference.ees import (
     ENGLAND,
@@ -44,15 +44,18 @@ from csc_scorecard.reference.ees import (
     TextTable,
     areas,
     parse_number,
-    parse_year,
     read_ees,
     read_text_csv,
+    record_year,
 )
 from csc_scorecard.reference.population import PRE_CENSUS, REBASED
 
+if TYPE_CHECKING:
+    from csc_scorecard.store import Store
+
 DEFAULT_SN_MODEL = "2021-04"  # the model the LAIT app loads; reproduces the 2020/21 SN figures
 BASES = (REBASED, PRE_CENSUS)
-Unit = Literal["rate_per_10000", "percent", "count", "cases_per_fte"]
+Unit = Literal["rate_per_10000", "percent", "count", "ratio"]  # the catalogue's unit names
 
 
 def _columns(value: str | list[str] | None) -> list[str]:
@@ -82,7 +85,8 @@ class Series(BaseModel):
     basis: str | None = None
     # Decimal places DfE publishes a figure we compute at (rates and CIN percentages: 1). LAIT
     # averages the neighbours' *published* figures, so the SN mean of a computed series rounds
-    # each neighbour first (reproduces e.g. Camden 2018 SN referral rate 635.9, not 635.84).
+    # each neighbour first (Camden 2018 SN referral rate: 635.85, published 635.9; the mean of
+    # unrounded rates, 635.84, would round to 635.8).
     published_decimals: int = 1
 
     @model_validator(mode="after")
@@ -113,6 +117,14 @@ class Series(BaseModel):
         if self.percent:
             return f"{file}: ({num}){where} / {' + '.join(_columns(self.denominator))} x 100"
         return f"{file}: {self.value}{where}"
+
+    def cells(self) -> list[str]:
+        """The source columns a value is read or computed from."""
+        if self.lait is not None:
+            return ["value"]
+        if self.value is not None:
+            return [self.value]
+        return _columns(self.numerator) + _columns(self.denominator)
 
     def bases(self) -> tuple[str, ...]:
         if self.per_10000:
@@ -186,20 +198,48 @@ class _Builder:
             self._note(file, rec, column, raw, bad.rule, f"{column}: {bad}", "warning")
             return None
         if symbol:
-            self._note(file, rec, column, symbol, "suppressed", f"{column}: {SYMBOLS[symbol]}", "info")
+            self._note(
+                file, rec, column, symbol, "suppressed", f"{column}: {SYMBOLS[symbol]}", "info"
+            )
         return value
 
-    def _note(self, file: str, rec: Record, column: str, value: str, rule: str, message: str,
-              severity: str) -> None:
+    def _note(
+        self,
+        file: str,
+        rec: Record,
+        column: str,
+        value: str,
+        rule: str,
+        message: str,
+        severity: str,
+    ) -> None:
         self.issues.setdefault(
             (file, rec.line, column),
-            Issue(rule=rule, message=message, table="comparators", file=file, row=rec.line,
-                  field=column, value=value, severity=severity),
+            Issue(
+                rule=rule,
+                message=message,
+                table="comparators",
+                file=file,
+                row=rec.line,
+                field=column,
+                value=value,
+                severity=severity,
+            ),
         )
 
-    def add(self, measure: str, year: int, area: tuple[str, str], value: float | None,
-            numerator: float | None, denominator: float | None, basis: str, source: str,
-            line: int | None, decimals: int | None = None) -> None:
+    def add(
+        self,
+        measure: str,
+        year: int,
+        area: tuple[str, str],
+        value: float | None,
+        numerator: float | None,
+        denominator: float | None,
+        basis: str,
+        source: str,
+        line: int | None,
+        decimals: int | None = None,
+    ) -> None:
         self.rows.append(
             {
                 "measure": measure,
@@ -220,15 +260,32 @@ class _Builder:
         label = series.label(self.mapping.sources)
         basis = series.bases()[0]
         for rec in records:
-            year = int(rec["years"] or 0)
+            try:
+                year = parse_int(rec["years"]) or 0
+            except BadValue:
+                year = 0
             if year == 0:  # a few LAIT rows carry years = 0 (source error)
-                self._note(file, rec, "years", rec["years"], "invalid_year",
-                           "LAIT row with years = 0 (source error): skipped", "warning")
+                message = f"LAIT row with years = {rec['years']!r} (source error): skipped"
+                self._note(file, rec, "years", rec["years"], "invalid_year", message, "warning")
                 continue
             number = rec["la_number"]
             code = self.mapping.lait_areas.get(number)
-            area = ("la", number) if code is None else (("england", code) if code == ENGLAND else ("region", code))
-            self.add(measure, year, area, self.number(file, rec, "value"), None, None, basis, label, rec.line)
+            area = (
+                ("la", number)
+                if code is None
+                else (("england", code) if code == ENGLAND else ("region", code))
+            )
+            self.add(
+                measure,
+                year,
+                area,
+                self.number(file, rec, "value"),
+                None,
+                None,
+                basis,
+                label,
+                rec.line,
+            )
 
     def ees(self, measure: str, series: Series, ees: TextTable) -> None:
         file = ees.name
@@ -239,9 +296,9 @@ class _Builder:
             for r in ees.records:
                 if _matches(r, other):
                     for area in areas(r):
-                        denominators[(parse_year(r["time_period"]), *area)] = r
+                        denominators[(record_year(ees, r), *area)] = r
         for rec in wanted:
-            year = parse_year(rec["time_period"])
+            year = record_year(ees, rec)
             if series.years and not series.years[0] <= year <= series.years[1]:
                 continue
             num = self._sum(file, rec, _columns(series.numerator))
@@ -254,9 +311,18 @@ class _Builder:
                         if pop is None:
                             continue
                         value = None if num is None else num / pop * 10_000
-                        self.add(measure, year, area, value, num, pop, basis,
-                                 series.label(self.mapping.sources, basis), rec.line,
-                                 series.published_decimals)
+                        self.add(
+                            measure,
+                            year,
+                            area,
+                            value,
+                            num,
+                            pop,
+                            basis,
+                            series.label(self.mapping.sources, basis),
+                            rec.line,
+                            series.published_decimals,
+                        )
                     continue
                 decimals = None
                 if series.percent:
@@ -264,8 +330,18 @@ class _Builder:
                     decimals = series.published_decimals
                 else:
                     value = self.number(file, rec, series.value)
-                self.add(measure, year, area, value, num, den, series.bases()[0],
-                         series.label(self.mapping.sources), rec.line, decimals)
+                self.add(
+                    measure,
+                    year,
+                    area,
+                    value,
+                    num,
+                    den,
+                    series.bases()[0],
+                    series.label(self.mapping.sources),
+                    rec.line,
+                    decimals,
+                )
 
     def _sum(self, file: str, rec: Record, columns: list[str]) -> float | None:
         if not columns:
@@ -291,48 +367,57 @@ def build_comparators(
     and the files read.
     """
     mapping = mapping or comparator_map()
-    index = population if isinstance(population, dict) else {
-        (r["la_code"], r["mid_year"], r["age_band"], r["basis"]): r["population"] for r in population
-    }
+    index = (
+        population
+        if isinstance(population, dict)
+        else {
+            (r["la_code"], r["mid_year"], r["age_band"], r["basis"]): r["population"]
+            for r in population
+        }
+    )
     builder = _Builder(mapping, index)
     files: list[str] = []
     missing: list[Issue] = []
-    lait_by_measure: dict[str, list[Record]] | None = None
-    ees_cache: dict[str, TextTable] = {}
+    # One file at a time (read once, used by every series that needs it, then released).
+    by_source: dict[str, list[tuple[str, Series]]] = defaultdict(list)
     for measure, m in mapping.measures.items():
         for series in m.series:
-            source = mapping.sources["lait" if series.lait else series.file]
-            path = public_dir / source.file
-            if not path.exists():
-                missing.append(Issue(rule="not_available", table="comparators", file=source.file,
-                                     severity="info",
-                                     message=f"{measure}: {source.file} not in {public_dir}"))
-                continue
-            if series.lait:
-                if lait_by_measure is None:
-                    lait_by_measure = defaultdict(list)
-                    wanted = {s.lait for m in mapping.measures.values() for s in m.series if s.lait}
-                    for rec in read_text_csv(path, keep={"measure_short": wanted}).records:
-                        lait_by_measure[rec["measure_short"]].append(rec)
-                    files.append(str(path))
-                builder.lait(measure, series, lait_by_measure.get(series.lait, []), source.file)
-            else:
-                if source.file not in ees_cache:
-                    ees_cache[source.file] = read_ees(path)
-                    files.append(str(path))
-                builder.ees(measure, series, ees_cache[source.file])
+            by_source["lait" if series.lait else series.file].append((measure, series))
+    for source_id, uses in by_source.items():
+        source = mapping.sources[source_id]
+        path = public_dir / source.file
+        if not path.exists():
+            missing.append(
+                Issue(
+                    rule="not_available",
+                    table="comparators",
+                    file=source.file,
+                    severity="info",
+                    message=f"{', '.join(sorted({m for m, _ in uses}))}: {source.file} not in {public_dir}",
+                )
+            )
+            continue
+        files.append(str(path))
+        if source_id == "lait":
+            wanted = {s.lait for _, s in uses}
+            by_measure: dict[str, list[Record]] = defaultdict(list)
+            for rec in read_text_csv(path, keep={"measure_short": wanted}).records:
+                by_measure[rec["measure_short"]].append(rec)
+            for measure, series in uses:
+                builder.lait(measure, series, by_measure.get(series.lait, []), source.file)
+        else:
+            ees = read_ees(path)
+            for measure, series in uses:
+                builder.ees(measure, series, ees)
     schema = table("comparators").arrow_schema()
     names = [*table("comparators").data_column_names, "source_row"]
     fields = [schema.field(n) for n in names]
-    base = pa.Table.from_pylist(builder.rows, schema=pa.schema([*fields, pa.field("_decimals", pa.int32())]))
+    base = pa.Table.from_pylist(
+        builder.rows, schema=pa.schema([*fields, pa.field("_decimals", pa.int32())])
+    )
     averages = neighbour_averages(base, neighbours, mapping.sn_average.min_neighbours)
     arrow = pa.concat_tables([base.select(names), averages.select(names).cast(pa.schema(fields))])
-    issues = list(builder.issues.values()) + _dedupe(missing)
-    return arrow, issues, files
-
-
-def _dedupe(issues: list[Issue]) -> list[Issue]:
-    return list({(i.file, i.message): i for i in issues}.values())
+    return arrow, list(builder.issues.values()) + missing, files
 
 
 SN_SUFFIX = "; mean of statistical neighbours, model "
@@ -383,7 +468,7 @@ def neighbour_averages(rows: pa.Table, neighbours: pa.Table, min_neighbours: int
 
 
 def comparator_values(
-    store,
+    store: Store,
     measure: str,
     la_code: str,
     year: int,
@@ -434,10 +519,22 @@ def comparator_values(
         if key:
             by_source[(source, row_basis)][key] = (value, load_id, line)
     result = {
-        "measure": measure, "year": year, "la_code": la_code, "unit": m.unit,
-        "la": None, "england": None, "region": None, "region_code": region_code,
-        "statistical_neighbours": None, "sn_model": model, "sn_with_data": 0, "sn_neighbours": {},
-        "source": None, "edition": None, "basis": None, "notes": {},
+        "measure": measure,
+        "year": year,
+        "la_code": la_code,
+        "unit": m.unit,
+        "la": None,
+        "england": None,
+        "region": None,
+        "region_code": region_code,
+        "statistical_neighbours": None,
+        "sn_model": model,
+        "sn_with_data": 0,
+        "sn_neighbours": {},
+        "source": None,
+        "edition": None,
+        "basis": None,
+        "notes": {},
     }
     for label, row_basis, series in mapping.labels(measure):
         if basis and m.unit == "rate_per_10000" and row_basis != basis:
@@ -450,10 +547,12 @@ def comparator_values(
         for key, (value, load_id, line) in found.items():
             result[key] = value
             if value is None and line is not None:
-                note = _note(store, load_id, mapping.sources[source_id].file, line)
+                note = _note(store, load_id, mapping.sources[source_id].file, line, series.cells())
                 if note:
                     result["notes"][key] = note
-        result["sn_neighbours"] = _neighbour_values(store, measure, year, la_code, model, label, row_basis)
+        result["sn_neighbours"] = _neighbour_values(
+            store, measure, year, la_code, model, label, row_basis
+        )
         result["sn_with_data"] = sum(v is not None for v in result["sn_neighbours"].values())
         listed = len(result["sn_neighbours"])
         if listed and result["sn_with_data"] < listed:
@@ -468,7 +567,7 @@ def comparator_values(
     return result
 
 
-def _region_of(store, la_code: str) -> str | None:
+def _region_of(store: Store, la_code: str) -> str | None:
     row = store.con.execute(
         "SELECT region_code FROM la_codes WHERE la_code = ? ORDER BY last_year DESC NULLS LAST LIMIT 1",
         [la_code],
@@ -476,16 +575,20 @@ def _region_of(store, la_code: str) -> str | None:
     return row[0] if row else None
 
 
-def _note(store, load_id: int, file: str, line: int) -> str | None:
+def _note(store: Store, load_id: int, file: str, line: int, columns: list[str]) -> str | None:
+    """The suppression (or unreadable-value) note of the cell behind an empty value."""
+    marks = ", ".join("?" * len(columns))
     row = store.con.execute(
-        "SELECT value, message FROM dq_issues WHERE load_id = ? AND file = ? AND \"row\" = ? LIMIT 1",
-        [load_id, file, line],
+        f"""SELECT value, message FROM dq_issues WHERE load_id = ? AND file = ? AND "row" = ?
+            AND field IN ({marks}) ORDER BY field LIMIT 1""",
+        [load_id, file, line, *columns],
     ).fetchone()
     return f"{row[0]}: {row[1]}" if row else None
 
 
-def _neighbour_values(store, measure: str, year: int, la_code: str, model: str, source: str,
-                      basis: str) -> dict[str, float | None]:
+def _neighbour_values(
+    store: Store, measure: str, year: int, la_code: str, model: str, source: str, basis: str
+) -> dict[str, float | None]:
     rows = store.con.execute(
         """SELECT n.neighbour_la_code, c.value
            FROM statistical_neighbours n

@@ -152,6 +152,14 @@ def parse_year(raw: str) -> int:
     raise BadValue("invalid_year", f"{raw!r} is not an EES time_period")
 
 
+def record_year(table: TextTable, record: Record) -> int:
+    """A row's `time_period` as a year; an unreadable one means the file is not what it claims."""
+    try:
+        return parse_year(record["time_period"])
+    except BadValue as bad:
+        raise FormatError(table.path, str(bad), line=record.line, field="time_period") from None
+
+
 def areas(record: Record) -> Iterator[tuple[str, str]]:
     """The (area_type, area_code) pairs a row describes.
 

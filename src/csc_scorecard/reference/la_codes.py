@@ -37,7 +37,9 @@ def lait_types(path: str | Path) -> dict[str, str]:
     }
 
 
-def read_la_codes(path: str | Path, lait_list: str | Path | None = None) -> tuple[pa.Table, list[Issue]]:
+def read_la_codes(
+    path: str | Path, lait_list: str | Path | None = None
+) -> tuple[pa.Table, list[Issue]]:
     """The `la_codes` rows (with `la_code` and `source_row`) and any cross-check issues."""
     csv = read_text_csv(path)
     missing = [c for c in REQUIRED if c not in csv.header]
@@ -51,9 +53,16 @@ def read_la_codes(path: str | Path, lait_list: str | Path | None = None) -> tupl
         la_type = rec["lait_la_type"] or types.get(code)
         if rec["lait_la_type"] and code in types and types[code] != rec["lait_la_type"]:
             issues.append(
-                Issue(rule="inconsistent_type", table="la_codes", file=csv.name, row=rec.line,
-                      field="lait_la_type", value=rec["lait_la_type"], severity="warning",
-                      message=f"LA {code}: type {rec['lait_la_type']} here, {types[code]} in {LAIT_LIST_FILE}")
+                Issue(
+                    rule="inconsistent_type",
+                    table="la_codes",
+                    file=csv.name,
+                    row=rec.line,
+                    field="lait_la_type",
+                    value=rec["lait_la_type"],
+                    severity="warning",
+                    message=f"LA {code}: type {rec['lait_la_type']} here, {types[code]} in {LAIT_LIST_FILE}",
+                )
             )
         rows.append(
             {

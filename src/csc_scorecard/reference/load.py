@@ -10,13 +10,17 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from csc_scorecard.ingest.batch import LoadBatch
 from csc_scorecard.reference.calendar import bank_holidays, calendar_table
-from csc_scorecard.reference.comparators import build_comparators
+from csc_scorecard.reference.comparators import build_comparators, comparator_map
 from csc_scorecard.reference.la_codes import LA_CODES_FILE, LAIT_LIST_FILE, read_la_codes
 from csc_scorecard.reference.neighbours import read_neighbours
 from csc_scorecard.reference.population import population_index, read_population
+
+if TYPE_CHECKING:
+    from csc_scorecard.store import Store
 
 
 @dataclass
@@ -35,7 +39,9 @@ class ImportSummary:
         out = []
         for name, n in self.rows.items():
             files = ", ".join(Path(f).name for f in self.files.get(name, [])) or "-"
-            out.append(f"{name}: {n:,} rows, {self.issues.get(name, 0):,} notes/issues (from {files})")
+            out.append(
+                f"{name}: {n:,} rows, {self.issues.get(name, 0):,} notes/issues (from {files})"
+            )
         out += [f"note: {n}" for n in self.notes]
         out.append(f"loaded in {self.seconds:.1f} s")
         return out
@@ -50,7 +56,11 @@ def reference_batches(public_dir: str | Path) -> tuple[list[LoadBatch], ImportSu
     batches: list[LoadBatch] = []
 
     def batch(name: str, rows, issues, files) -> None:
-        batches.append(LoadBatch(f"reference:{name}", None, None, None, list(files), {name: rows}, list(issues)))
+        batches.append(
+            LoadBatch(
+                f"reference:{name}", None, None, None, list(files), {name: rows}, list(issues)
+            )
+        )
 
     holidays = bank_holidays()
     batch("calendar", calendar_table(), [], [f"bank_holidays.yaml version {holidays.version}"])
@@ -78,9 +88,16 @@ def reference_batches(public_dir: str | Path) -> tuple[list[LoadBatch], ImportSu
     else:
         summary.notes.append("statistical_neighbours: no model file found")
 
-    comparators, issues, files = build_comparators(public_dir, population_index(population.rows), neighbours)
+    comparators, issues, files = build_comparators(
+        public_dir, population_index(population.rows), neighbours
+    )
     if comparators.num_rows:
         batch("comparators", comparators, issues, files)
+    mapping = comparator_map()
+    summary.notes.append(
+        f"comparators: {len(mapping.measures)} catalogue measures mapped; no DfE series for "
+        f"{', '.join(mapping.unmapped)} (see comparator_map.yaml)"
+    )
     missing = sorted({i.file for i in issues if i.rule == "not_available" and i.file})
     if missing:
         summary.notes.append(f"comparators: files not found: {', '.join(missing)}")
@@ -93,11 +110,13 @@ def reference_batches(public_dir: str | Path) -> tuple[list[LoadBatch], ImportSu
     return batches, summary
 
 
-def import_reference(store, public_dir: str | Path) -> ImportSummary:
+def import_reference(store: Store, public_dir: str | Path) -> ImportSummary:
     """Load calendar, population, LA codes, statistical neighbours and comparators into `store`."""
     started = time.perf_counter()
     batches, summary = reference_batches(public_dir)
     ids = store.load(batches)
-    summary.load_ids = {b.source_format.split(":", 1)[1]: i for b, i in zip(batches, ids, strict=True)}
+    summary.load_ids = {
+        b.source_format.split(":", 1)[1]: i for b, i in zip(batches, ids, strict=True)
+    }
     summary.seconds = time.perf_counter() - started
     return summary

@@ -26,8 +26,14 @@ NEIGHBOURS = 10
 
 # Model edition -> files holding it, preferred first (public data README).
 MODELS: dict[str, tuple[str, ...]] = {
-    "2021-04": ("dfe_statistical_neighbours_april_2021.xlsx", "dfe_statistical_neighbours_april_2021.csv"),
-    "2025-05": ("dfe_statistical_neighbours_may_2025.xlsx", "dfe_statistical_neighbours_2025_wide.csv"),
+    "2021-04": (
+        "dfe_statistical_neighbours_april_2021.xlsx",
+        "dfe_statistical_neighbours_april_2021.csv",
+    ),
+    "2025-05": (
+        "dfe_statistical_neighbours_may_2025.xlsx",
+        "dfe_statistical_neighbours_2025_wide.csv",
+    ),
 }
 _SN = re.compile(r"^SN_?(\d+)$", re.IGNORECASE)
 
@@ -49,7 +55,12 @@ def _grid(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         if SHEET not in reader.sheet_names:
             raise FormatError(path, f"no sheet {SHEET!r}", sheet=reader.sheet_names[0])
         sheet = reader.load_sheet_by_name(SHEET, header_row=None, dtypes="string").to_arrow()
-        grid = [[("" if v is None else str(v).strip()) for v in row.values()] for row in sheet.to_pylist()]
+        grid = [
+            [("" if v is None else str(v).strip()) for v in row.values()]
+            for row in sheet.to_pylist()
+        ]
+        if len(grid) <= HEADER_ROW:
+            raise FormatError(path, f"no header on row {HEADER_ROW + 1}", sheet=SHEET)
         header, body = grid[HEADER_ROW], grid[HEADER_ROW + 1 :]
         return header, [(HEADER_ROW + 2 + i, row) for i, row in enumerate(body)]
     return read_rows(path)
@@ -67,7 +78,9 @@ def read_model(path: str | Path, model: str) -> tuple[pa.Table, list[Issue]]:
     sn_cols = {int(m[1]): i for i, h in enumerate(header) if (m := _SN.match(h))}
     if sorted(sn_cols) != list(range(1, NEIGHBOURS + 1)):
         raise FormatError(path, f"expected columns SN1..SN{NEIGHBOURS}, found {sorted(sn_cols)}")
-    code_col = next((i for i, h in enumerate(header) if h.lower() in ("la num", "old_la_code")), None)
+    code_col = next(
+        (i for i, h in enumerate(header) if h.lower() in ("la num", "old_la_code")), None
+    )
     if code_col is None:
         raise FormatError(path, "no LA number column ('LA num' or 'old_la_code')")
     rows: list[dict] = []
@@ -76,19 +89,36 @@ def read_model(path: str | Path, model: str) -> tuple[pa.Table, list[Issue]]:
         code = _cell(cells, code_col)
         if not code:
             continue
-        found = [(_cell(cells, sn_cols[r]), _cell(cells, sn_cols[r] + 1)) for r in range(1, NEIGHBOURS + 1)]
+        found = [
+            (_cell(cells, sn_cols[r]), _cell(cells, sn_cols[r] + 1))
+            for r in range(1, NEIGHBOURS + 1)
+        ]
         codes = [n for n, _ in found if n]
         if not codes:
             # Authorities created after the model (Cumberland, Westmorland and Furness in the
             # April 2021 workbook) are listed with "-" for every neighbour.
-            issues.append(Issue(rule="no_neighbours", table="statistical_neighbours", file=path.name,
-                                row=line, severity="info",
-                                message=f"LA {code} has no neighbours in model {model}"))
+            issues.append(
+                Issue(
+                    rule="no_neighbours",
+                    table="statistical_neighbours",
+                    file=path.name,
+                    row=line,
+                    severity="info",
+                    message=f"LA {code} has no neighbours in model {model}",
+                )
+            )
             continue
         if len(codes) != NEIGHBOURS or len(set(codes)) != NEIGHBOURS or code in codes:
-            issues.append(Issue(rule="invalid_neighbours", table="statistical_neighbours", file=path.name,
-                                row=line, severity="warning",
-                                message=f"LA {code}: expected {NEIGHBOURS} distinct other LAs, got {codes}"))
+            issues.append(
+                Issue(
+                    rule="invalid_neighbours",
+                    table="statistical_neighbours",
+                    file=path.name,
+                    row=line,
+                    severity="warning",
+                    message=f"LA {code}: expected {NEIGHBOURS} distinct other LAs, got {codes}",
+                )
+            )
         for rank, (neighbour, band) in enumerate(found, start=1):
             rows.append(
                 {

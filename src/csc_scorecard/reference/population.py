@@ -31,7 +31,14 @@ import pyarrow as pa
 from csc_scorecard.ingest.batch import Issue
 from csc_scorecard.ingest.values import BadValue
 from csc_scorecard.model.schema import table
-from csc_scorecard.reference.ees import SYMBOLS, TextTable, areas, parse_number, parse_year, read_ees
+from csc_scorecard.reference.ees import (
+    SYMBOLS,
+    TextTable,
+    areas,
+    parse_number,
+    read_ees,
+    record_year,
+)
 
 ONS_PATTERN = "ons_mid_year_population_*.csv"
 PUBLICATION_FILE = "dfe_cla_number_and_rate_per_10k_2018_to_2022_release2022.csv"
@@ -81,16 +88,24 @@ def age_band(text: str) -> str | None:
 def read_ons(path: str | Path) -> PopulationRows:
     """An ONS mid-year file in EES layout (census-2021-rebased series)."""
     ees = read_ees(path)
-    years = sorted({r["time_period"] for r in ees.records})
+    years = sorted({record_year(ees, r) for r in ees.records})
     source = f"{ees.name} (ONS mid-year estimates, Census 2021 rebased, mid-{years[0]} to mid-{years[-1]})"
     out = PopulationRows(files=[str(ees.path)])
     for rec in ees.records:
         band = age_band(rec["age_group"])
         if band not in AGE_BANDS:
-            out.issues.append(_issue(ees, rec, "age_group", rec["age_group"], "unknown_age_band",
-                                     f"age group {rec['age_group']!r} is not 0-17 or 10-17"))
+            out.issues.append(
+                _issue(
+                    ees,
+                    rec,
+                    "age_group",
+                    rec["age_group"],
+                    "unknown_age_band",
+                    f"age group {rec['age_group']!r} is not 0-17 or 10-17",
+                )
+            )
             continue
-        mid_year = int(rec["time_period"])
+        mid_year = record_year(ees, rec)
         _add(out, ees, rec, "population_estimate", mid_year, band, REBASED, source)
     return out
 
@@ -103,21 +118,24 @@ def read_publication_basis(path: str | Path) -> PopulationRows:
         "estimates behind rates published for 2018-2021)"
     )
     out = PopulationRows(files=[str(ees.path)])
-    seen: dict[tuple[str, int], float | None] = {}
+    seen: dict[tuple[str, int], str] = {}
     for rec in ees.records:
-        year = parse_year(rec["time_period"])
+        year = record_year(ees, rec)
         if year not in PUBLICATION_YEARS:
             continue
+        raw = rec["population_estimate"]
         for _, code in areas(rec):
             # The file repeats the population once per count (starting, ceasing, at 31 March).
-            value, _symbol = parse_number(rec["population_estimate"])
             if (code, year) in seen:
-                if seen[(code, year)] != value:
-                    out.issues.append(_issue(ees, rec, "population_estimate", rec["population_estimate"],
-                                             "inconsistent_population",
-                                             f"{code} {year}: {value} differs from {seen[(code, year)]} on an earlier row"))
+                if seen[(code, year)] != raw:
+                    message = f"{code} {year}: {raw!r} differs from {seen[(code, year)]!r} on an earlier row"
+                    out.issues.append(
+                        _issue(
+                            ees, rec, "population_estimate", raw, "inconsistent_population", message
+                        )
+                    )
                 continue
-            seen[(code, year)] = value
+            seen[(code, year)] = raw
             _add(out, ees, rec, "population_estimate", year - 1, "0-17", PRE_CENSUS, source, code)
     return out
 
@@ -142,9 +160,18 @@ def _add(
         # No row for an area without an estimate (e.g. Bournemouth, Poole and old Dorset after
         # the 2019 merger are "x" in the rebased series); the symbol is kept as a note.
         if symbol:
-            out.issues.append(_issue(ees, rec, column, symbol, "suppressed",
-                                     f"{rec['la_name'] or rec['region_name'] or 'England'} mid-{mid_year}: "
-                                     f"{SYMBOLS[symbol]}", severity="info"))
+            out.issues.append(
+                _issue(
+                    ees,
+                    rec,
+                    column,
+                    symbol,
+                    "suppressed",
+                    f"{rec['la_name'] or rec['region_name'] or 'England'} mid-{mid_year}: "
+                    f"{SYMBOLS[symbol]}",
+                    severity="info",
+                )
+            )
         return
     for _, code in areas(rec):
         if only_code and code != only_code:
@@ -162,10 +189,19 @@ def _add(
         )
 
 
-def _issue(ees: TextTable, rec, column: str, value: str, rule: str, message: str,
-           severity: str = "warning") -> Issue:
-    return Issue(rule=rule, message=message, table="population", file=ees.name, row=rec.line,
-                 field=column, value=value, severity=severity)
+def _issue(
+    ees: TextTable, rec, column: str, value: str, rule: str, message: str, severity: str = "warning"
+) -> Issue:
+    return Issue(
+        rule=rule,
+        message=message,
+        table="population",
+        file=ees.name,
+        row=rec.line,
+        field=column,
+        value=value,
+        severity=severity,
+    )
 
 
 def read_population(public_dir: Path) -> PopulationRows:

@@ -112,6 +112,7 @@ class Assessment(_Strict):
     internal_review_share: float = Field(ge=0, le=1)
     child_seen_working_days: LogNormal
     rc9_share_from_2022: float = Field(ge=0, le=1)
+    rc9_valid_from: date
     close_working_days_after_authorisation: LogNormal
     factors: dict[str, float]
     no_factors_share_when_closed: float = Field(ge=0, le=1)
@@ -192,6 +193,7 @@ class Care(_Strict):
     placed_with_parents_days: LogNormal
     proceedings_at_home_share: float = Field(ge=0, le=1)
     proceedings_at_home_outcome: Shares
+    mother_share_girls_14_plus: float = Field(ge=0, le=1)
     short_breaks_children_per_year: float = Field(ge=0)
     short_break_nights: Shares
     short_break_every_days: LogNormal
@@ -284,7 +286,10 @@ class Health(_Strict):
 
 
 class PreviousPermanence(_Strict):
+    collected_from: date
     prev_perm: Shares
+    years_before_entry: LogNormal
+    partial_date_share: float = Field(ge=0, le=1)
     la_perm_own_share: float = Field(ge=0, le=1)
 
 

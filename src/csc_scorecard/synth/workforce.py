@@ -72,6 +72,7 @@ INTERNAL_FROM = {
 # Priority of the services a child can be open to at once (lower wins the allocation).
 PRIORITY = {"cla": 1, "cp": 2, "cin": 3, "assessment": 4, "care_leaver": 5, "family_support": 6}
 FAR = 10**7  # an open end
+OVERLOADED = 2.0  # cases held / the worker's share beyond which no new case is given if avoidable
 
 
 # --------------------------------------------------------------------------- calibration
@@ -168,6 +169,7 @@ class Calibration(_Strict):
     turnover_rate: float
     agency_stay_days: float
     agency_start_days: float
+    agency_cover_trend: dict[int, float]
     internal_fill: dict[str, float]
     initial_vacancy: float
     tenure_years: float
@@ -302,16 +304,15 @@ def derive_cases(rows: dict[str, list[dict]], t0: int, end: int, cal: Calibratio
         done = authorised.get((child, start))
         if done:
             assessed = max(done)
-        elif have_assessments:
-            assessed = stop  # no authorised assessment: the assessment team holds it throughout
+        elif have_assessments:  # none authorised: held in assessment to the 45-working-day limit
+            assessed = date.fromordinal(start.toordinal() + 63)
         else:  # no assessment records: single assessments take 10-45 days (standards.md 5.1)
             assessed = date.fromordinal(start.toordinal() + int(rng.integers(10, 46)))
-        if assessed is not None and stop is not None and assessed > stop:
+        if stop is not None and assessed > stop:
             assessed = stop
         add(child, start, assessed, "assessment", "assessment")
-        if assessed is None or stop is None or assessed < stop:
-            add(child, assessed or start, stop, "cin",
-                "disabled_children" if disabled(child) else "acps")
+        if stop is None or assessed < stop:
+            add(child, assessed, stop, "cin", "disabled_children" if disabled(child) else "acps")
         if (not rows["early_help_episodes"] and stop is not None and assessed == stop
                 and rng.random() < cal.step_down_share):
             days = int(fs.median * math.exp(fs.sigma * rng.standard_normal()))
@@ -611,10 +612,11 @@ class _Staffing:
         if start <= self.t0 or spec.service_area not in {t.area for t in self.teams}:
             return
         self.teams.append(team)
-        for _ in range(max(1, round(spec.agency_workers * self.size))):
+        roles = ["team_manager"] + ["social_worker"] * max(1, round(spec.agency_workers * self.size))
+        for i, role in enumerate(roles):
             w = self._new_worker(agency=True, qualified=True,
-                                 start=start + int(self.rng.integers(0, 45)))
-            w.posts.append(Post(team, "social_worker", 1.0, w.start))
+                                 start=start + (int(self.rng.integers(0, 45)) if i else 0))
+            w.posts.append(Post(team, role, 1.0, w.start))
 
     def _recruitment_days(self, slot: Slot) -> float:
         if slot.role in MANAGER_ROLES:
@@ -633,6 +635,7 @@ class _Staffing:
             self._schedule_recruitment(slot, day)
         cover = (self.cal.manager_agency_cover if slot.role in MANAGER_ROLES
                  else self._area(slot).agency_cover)
+        cover *= _by_year(self.cal.agency_cover_trend, _financial_year(day))
         if self.rng.random() < cover:
             start = day + 1 + int(self.rng.exponential(self.cal.agency_start_days))
             if start < slot.perm_due:
@@ -1024,7 +1027,10 @@ class _Allocation:
         teams = self.area_teams.get(area, [])
         people: list[tuple[Worker, Post, float]] = []
         if prefer is not None and prefer.area == area:
+            # a case handed over stays in its team unless everyone there is already full
             people = practitioners(prefer)
+            if people and min(self._load(w, cap, target) for w, _, cap in people) > 1.2:
+                people = []
         options = list(teams)
         while not people and options:
             weights = np.array([t.demand_weight for t in options])
@@ -1032,10 +1038,17 @@ class _Allocation:
             people = practitioners(team)
         if not people:
             return self._fallback(area, teams, exclude)
-        loads = np.array([len(self.holding[w.worker_id]) / (cap * target) for w, _, cap in people])
+        loads = np.array([self._load(w, cap, target) for w, _, cap in people])
+        if (loads < OVERLOADED).any():  # nobody is given twice their share while others have room
+            keep = np.flatnonzero(loads < OVERLOADED)
+            people, loads = [people[i] for i in keep], loads[keep]
         p = np.exp(-self.cal.allocation_evenness * (loads - loads.min()))
         k = int(self.rng.choice(len(people), p=p / p.sum()))
         return people[k][0], people[k][1]
+
+    def _load(self, w: Worker, cap: float, target: float) -> float:
+        """Cases held relative to what the worker should hold."""
+        return len(self.holding[w.worker_id]) / (cap * target)
 
     def _fallback(self, area: str, teams: list[Team],
                   exclude: Worker | None) -> tuple[Worker | None, Post | None]:

@@ -13,7 +13,13 @@ import ibis.expr.types as ir
 
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context
-from csc_scorecard.measures.functions.common import count_children, count_rows, in_window, months_ago, share
+from csc_scorecard.measures.functions.common import (
+    count_children,
+    count_rows,
+    in_window,
+    months_ago,
+    share,
+)
 from csc_scorecard.measures.functions.looked_after import episodes, setting, with_carer_spans
 
 _CHILD = ["la_code", "period", "child_id"]
@@ -51,7 +57,9 @@ def adopted(ctx: Context, m: Measure, periods: ir.Table) -> ir.Table:
 def _foster_carer_adoptions(ctx: Context) -> ir.Table:
     """Children the AD1 / Annex A records say were adopted by their foster carer(s)."""
     a = ctx.table("adoptions")
-    return a.group_by(f_la=a.la_code, f_child=a.child_id).agg(by_foster_carer=a.foster_carer_adoption.fill_null(False).any())
+    return a.group_by(f_la=a.la_code, f_child=a.child_id).agg(
+        by_foster_carer=a.foster_carer_adoption.fill_null(False).any()
+    )
 
 
 def moved_in(ctx: Context, m: Measure, periods: ir.Table) -> ir.Table:
@@ -65,12 +73,25 @@ def moved_in(ctx: Context, m: Measure, periods: ir.Table) -> ir.Table:
     """
     kids = adopted(ctx, m, periods)
     e = episodes(ctx, m)
-    e = with_carer_spans(e, setting(ctx, m, "carer_change_rne"), setting(ctx, m, "with_current_carer_placements"))
+    e = with_carer_spans(
+        e, setting(ctx, m, "carer_change_rne"), setting(ctx, m, "with_current_carer_placements")
+    )
     e = e.filter(e.place.isin(setting(ctx, m, "adoption_placements")))
-    e = e.select(e_la=e.la_code, e_child=e.child_id, e_poc=e.period_of_care, e_decom=e.decom, e_span=e.span_start)
+    e = e.select(
+        e_la=e.la_code,
+        e_child=e.child_id,
+        e_poc=e.period_of_care,
+        e_decom=e.decom,
+        e_span=e.span_start,
+    )
     j = kids.join(
         e,
-        [kids.la_code == e.e_la, kids.child_id == e.e_child, kids.period_of_care == e.e_poc, e.e_decom <= kids.adopted_date],
+        [
+            kids.la_code == e.e_la,
+            kids.child_id == e.e_child,
+            kids.period_of_care == e.e_poc,
+            e.e_decom <= kids.adopted_date,
+        ],
     )
     first = j.group_by(_CHILD).agg(placed=j.e_decom.min(), carer_from=j.e_span.min())
     t = _attach(kids, first)
@@ -100,7 +121,9 @@ def adoption_within_months(ctx: Context, m: Measure) -> ir.Table:
     `months` after entering care, as a share of those adopted with a known move-in (A3)."""
     t = moved_in(ctx, m, _periods(ctx, m))
     t = t.filter(t.placed_date.notnull())
-    return share(t, t.placed_date < t.period_start + ibis.interval(months=setting(ctx, m, "months")))
+    return share(
+        t, t.placed_date < t.period_start + ibis.interval(months=setting(ctx, m, "months"))
+    )
 
 
 def adoption_days_care_to_placed(ctx: Context, m: Measure) -> ir.Table:
@@ -129,11 +152,15 @@ def adoption_days_authority_to_match(ctx: Context, m: Measure) -> ir.Table:
     e = episodes(ctx, m)
     e = e.filter(e.ls.isin(setting(ctx, m, "authority_legal_statuses")))
     e = e.select(e_la=e.la_code, e_child=e.child_id, e_poc=e.period_of_care, e_decom=e.decom)
-    order = kids.join(e, [kids.la_code == e.e_la, kids.child_id == e.e_child, kids.period_of_care == e.e_poc])
+    order = kids.join(
+        e, [kids.la_code == e.e_la, kids.child_id == e.e_child, kids.period_of_care == e.e_poc]
+    )
     order = order.group_by(_CHILD).agg(order_from_903=order.e_decom.min())
 
     a = ctx.table("adoptions")
-    a = a.select(a_la=a.la_code, a_child=a.child_id, a_order=a.placement_order_date, a_match=a.matched_date)
+    a = a.select(
+        a_la=a.la_code, a_child=a.child_id, a_order=a.placement_order_date, a_match=a.matched_date
+    )
     rec = kids.join(a, [kids.la_code == a.a_la, kids.child_id == a.a_child])
     before = rec.a_match <= rec.adopted_date
     rec = rec.group_by(_CHILD).agg(

@@ -46,8 +46,88 @@ def cohort(ctx: Context, m: Measure, *, exclusions: bool = True) -> ir.Table:
 
 
 def care_leavers_cohort(ctx: Context, m: Measure) -> ir.Table:
-    """Young people in the OC3 cohort of the quarter's collection year, in the age group."""
-    return count_children(cohort(ctx, m, exclusions=False))
+    """Young people in the OC3 cohort of the quarter's collection year, in the age group: those
+    already recorded (birthdays so far) and, with the `include_birthdays_to_come` setting, those
+    whose birthday in the year is still to come and whose care history at the quarter end puts
+    them in the cohort (`cohort_to_come`). At the year's end the two agree with the return."""
+    recorded = cohort(ctx, m, exclusions=False).select(*_CHILD)
+    if setting(ctx, m, "include_birthdays_to_come"):
+        recorded = recorded.union(cohort_to_come(ctx, m))
+    return count_children(recorded)
+
+
+def cohort_to_come(ctx: Context, m: Measure) -> ir.Table:
+    """la_code, period, child_id of young people whose birthday at an age in `ages` falls after
+    the quarter end and within its collection year, and who would be in the OC3 cohort on the
+    903 data as at the quarter end (standards.md 1.5; 903 rules 1001, 1007, 1000, 1011):
+    - looked after (short breaks ignored) at least `days_after_14` days between the 14th
+      birthday and the quarter end, and at least a day after the 16th birthday;
+    - never ceased care by a reason in `excluded_exits` (adopted, died, care transferred to
+      another authority, age assessed as an adult);
+    - at the ages in `not_looked_after_at_ages` (17, 18), not looked after at the quarter end
+      (those still in care on that birthday are not in the return; the position at the quarter
+      end stands in for a birthday still to come).
+    """
+    p = ctx.periods(m.period_type)
+    p = p.mutate(_fy=p.quarter_end.year() - (p.quarter_end.month() < 4).cast("int32"))
+    p = p.select("period", "quarter_end", year_end=ibis.date(p._fy + 1, 3, 31))
+
+    e = episodes(ctx, m)
+    c = ctx.table("children")
+    c = c.filter(c.date_of_birth.notnull())
+    c = c.select(c_la=c.la_code, c_child=c.child_id, dob=c.date_of_birth)
+    # Only young people looked after at some time after their 16th birthday can qualify.
+    after_16 = e.join(c, [e.la_code == c.c_la, e.child_id == c.c_child])
+    after_16 = after_16.filter(
+        after_16.dec.isnull() | (after_16.dec > after_16.dob + ibis.interval(years=16))
+    )
+    young = after_16.select("la_code", "child_id", "dob").distinct()
+    candidates = ibis.union(
+        *[
+            young.cross_join(p).mutate(
+                age=ibis.literal(age), birthday=young.dob + ibis.interval(years=age)
+            )
+            for age in setting(ctx, m, "ages")
+        ]
+    )
+    candidates = candidates.filter(
+        (candidates.birthday > candidates.quarter_end)
+        & (candidates.birthday <= candidates.year_end)
+    )
+
+    ep = e.select(e_la=e.la_code, e_child=e.child_id, decom=e.decom, dec=e.dec, rec=e.rec)
+    j = candidates.join(
+        ep,
+        [
+            candidates.la_code == ep.e_la,
+            candidates.child_id == ep.e_child,
+            ep.decom <= candidates.quarter_end,
+        ],
+    )
+    until = j.quarter_end
+
+    def days_since(birthday: ir.DateValue) -> ir.IntegerValue:
+        start = ibis.greatest(j.decom, birthday)
+        end = ibis.least(ibis.coalesce(j.dec, until), until)
+        return ibis.greatest(end.delta(start, unit="day"), 0)
+
+    j = j.mutate(
+        _d14=days_since(j.dob + ibis.interval(years=14)),
+        _d16=days_since(j.dob + ibis.interval(years=16)),
+        _in_care=j.dec.isnull() | (j.dec > until),
+        _excluded=(j.dec <= until) & j.rec.isin(setting(ctx, m, "excluded_exits")).fill_null(False),
+    )
+    per = j.group_by([*_CHILD, "age"]).agg(
+        d14=j._d14.sum(), d16=j._d16.sum(), in_care=j._in_care.any(), excluded=j._excluded.any()
+    )
+    still_in_care = per.age.isin(setting(ctx, m, "not_looked_after_at_ages")) & per.in_care
+    qualifies = (
+        (per.d14 >= setting(ctx, m, "days_after_14"))
+        & (per.d16 >= 1)
+        & ~per.excluded
+        & ~still_in_care
+    )
+    return per.filter(qualifies).select(*_CHILD)
 
 
 def care_leavers_in_touch(ctx: Context, m: Measure) -> ir.Table:
@@ -61,7 +141,9 @@ def care_leavers_suitable_accommodation(ctx: Context, m: Measure) -> ir.Table:
     """Of the cohort after exclusions, those in suitable accommodation: an ACCOM code whose
     digit is 1 (the `accommodation` code list; 2 = unsuitable, 0 = no information, which stay in
     the denominator as DfE's total does; standards.md 1.3, 5.6)."""
-    suitable = [code for code in codes("accommodation") if code.endswith(setting(ctx, m, "suitable_digit"))]
+    suitable = [
+        code for code in codes("accommodation") if code.endswith(setting(ctx, m, "suitable_digit"))
+    ]
     t = cohort(ctx, m)
     return share(t, t.accommodation.isin(suitable))
 
@@ -83,12 +165,19 @@ def staying_put(ctx: Context, m: Measure) -> ir.Table:
     """
     t = cohort(ctx, m)
     e = episodes(ctx, m)
-    e = e.filter(e.dec.notnull() & e.rec.notnull() & (e.rec != CONTINUES) & e.place.isin(setting(ctx, m, "foster_placements")))
+    e = e.filter(
+        e.dec.notnull()
+        & e.rec.notnull()
+        & (e.rec != CONTINUES)
+        & e.place.isin(setting(ctx, m, "foster_placements"))
+    )
     e = e.select(e_la=e.la_code, e_child=e.child_id, e_dec=e.dec)
     eighteenth = t.date_of_birth + ibis.interval(years=setting(ctx, m, "ceased_at_age"))
     left_foster = t.join(e, [t.la_code == e.e_la, t.child_id == e.e_child, e.e_dec == eighteenth])
     left_foster = left_foster.select(*_CHILD, "accommodation").distinct()
-    return share(left_foster, left_foster.accommodation.isin(setting(ctx, m, "staying_put_accommodation")))
+    return share(
+        left_foster, left_foster.accommodation.isin(setting(ctx, m, "staying_put_accommodation"))
+    )
 
 
 def pathway_plans_reviewed(ctx: Context, m: Measure) -> ir.Table:
@@ -103,8 +192,13 @@ def pathway_plans_reviewed(ctx: Context, m: Measure) -> ir.Table:
     latest = ibis.window(group_by=[t.la_code, t.period])
     t = t.mutate(_latest=t.as_at_date.max().over(latest))
     t = t.filter(t.as_at_date == t._latest)
-    t = t.filter(t.eligibility_category.isnull() | t.eligibility_category.isin(setting(ctx, m, "eligibility_categories")))
-    reviewed = t.latest_pathway_plan_date >= months_ago(t.as_at_date, setting(ctx, m, "review_months"))
+    t = t.filter(
+        t.eligibility_category.isnull()
+        | t.eligibility_category.isin(setting(ctx, m, "eligibility_categories"))
+    )
+    reviewed = t.latest_pathway_plan_date >= months_ago(
+        t.as_at_date, setting(ctx, m, "review_months")
+    )
     if setting(ctx, m, "require_sign_off"):
         reviewed = reviewed & t.pathway_plan_signed_off
     return share(t, reviewed)

@@ -78,7 +78,9 @@ def episodes(ctx: Context, m: Measure) -> ir.Table:
     return e.drop("_first", "_prev_rec")
 
 
-def with_carer_spans(e: ir.Table, carer_change_rne: list[str], with_current_carer: list[str]) -> ir.Table:
+def with_carer_spans(
+    e: ir.Table, carer_change_rne: list[str], with_current_carer: list[str]
+) -> ir.Table:
     """Add `span_start` (when the child moved in with the carer(s) of this episode) and
     `previous_span_start` (the same for the carer before, within the period of care).
 
@@ -88,7 +90,9 @@ def with_carer_spans(e: ir.Table, carer_change_rne: list[str], with_current_care
     (`with_current_carer`, A3/A5 placed for adoption with them) continue the span whatever RNE
     was recorded (standards.md 1.3 PLACE, 5.4 long-term stability, 5.5 A10).
     """
-    changes_carer = e.rne.isin(carer_change_rne).fill_null(False) & ~e.place.isin(with_current_carer).fill_null(False)
+    changes_carer = e.rne.isin(carer_change_rne).fill_null(False) & ~e.place.isin(
+        with_current_carer
+    ).fill_null(False)
     e = e.mutate(_new_span=e.starts_period | changes_carer)
     running = ibis.cumulative_window(group_by=[e.la_code, e.child_id], order_by=[e.decom])
     e = e.mutate(_span=e._new_span.cast("int64").sum().over(running))
@@ -98,12 +102,16 @@ def with_carer_spans(e: ir.Table, carer_change_rne: list[str], with_current_care
     e = e.mutate(_lag_span_start=e.span_start.lag().over(by_child))
     # The span's first episode sees the previous span's start; a span that begins a period of
     # care has no previous carer in it.
-    e = e.mutate(_prev=ibis.ifelse(e._new_span & ~e.starts_period, e._lag_span_start, ibis.null("date")))
+    e = e.mutate(
+        _prev=ibis.ifelse(e._new_span & ~e.starts_period, e._lag_span_start, ibis.null("date"))
+    )
     e = e.mutate(previous_span_start=e._prev.max().over(span))
     return e.drop("_new_span", "_span", "_lag_span_start", "_prev")
 
 
-def looked_after_at_end(ctx: Context, m: Measure, periods: ir.Table, e: ir.Table | None = None) -> ir.Table:
+def looked_after_at_end(
+    ctx: Context, m: Measure, periods: ir.Table, e: ir.Table | None = None
+) -> ir.Table:
     """Episodes open at each period's end (started on or before it, not ended on or before it:
     a child whose care ended on the quarter's last day is not looked after at its end)."""
     return open_at(episodes(ctx, m) if e is None else e, "decom", "dec", periods)
@@ -122,7 +130,9 @@ def ceased_in_window(ctx: Context, m: Measure, periods: ir.Table) -> ir.Table:
 
 def last_cease(t: ir.Table) -> ir.Table:
     """One row per child and period: the child's last cease in the window (standards.md 5.4 [U])."""
-    w = ibis.window(group_by=[t.la_code, t.period, t.child_id], order_by=[t.dec.desc(), t.decom.desc()])
+    w = ibis.window(
+        group_by=[t.la_code, t.period, t.child_id], order_by=[t.dec.desc(), t.decom.desc()]
+    )
     t = t.mutate(_n=ibis.row_number().over(w))
     return t.filter(t._n == 0).drop("_n")
 
@@ -150,7 +160,9 @@ def cla_starts(ctx: Context, m: Measure) -> ir.Table:
     """Children starting to be looked after in the window: an RNE = S episode with DECOM in it,
     each child once however many times they started (DfE's first start per child)."""
     e = episodes(ctx, m)
-    return count_children(in_window(e.filter(e.rne == STARTED), "decom", ctx.periods(m.period_type)))
+    return count_children(
+        in_window(e.filter(e.rne == STARTED), "decom", ctx.periods(m.period_type))
+    )
 
 
 def cla_ceases(ctx: Context, m: Measure) -> ir.Table:
@@ -184,7 +196,9 @@ def cla_by_placement(ctx: Context, m: Measure) -> ir.Table:
 def cla_uasc_at_period_end(ctx: Context, m: Measure) -> ir.Table:
     """Children looked after at the end who were unaccompanied asylum-seeking children then: the
     UASC flag set and no date ceased to be UASC (903 DUC) on or before the end."""
-    cla = _join_children(ctx, looked_after_at_end(ctx, m, ctx.periods(m.period_type)), "uasc", "uasc_ceased_date")
+    cla = _join_children(
+        ctx, looked_after_at_end(ctx, m, ctx.periods(m.period_type)), "uasc", "uasc_ceased_date"
+    )
     still = cla.uasc_ceased_date.isnull() | (cla.uasc_ceased_date > cla.end)
     return count_children(cla.filter(cla.uasc.fill_null(False) & still))
 
@@ -232,19 +246,35 @@ def cla_reviews_in_timescale(ctx: Context, m: Measure) -> ir.Table:
     regulations count). A child fails if a review held in the window was after its due date,
     or the next review was overdue at the window's end; reviews are those of the current
     period of care held by the window's end.
+
+    The store's review history begins at the authority's earliest recorded review. For a period
+    of care begun before then, the reviews before it are unknown: the first one held is not
+    judged, later ones are taken as 6-monthly, and with none held the next was due 6 months
+    after the history begins. Without this, a child in care for years would fail on the first
+    reviews of the first year loaded.
     """
     p = ctx.periods(m.period_type)
     cla = looked_after_at_end(ctx, m, p).select(*_CHILD, "start", "end", "period_start").distinct()
     cla = _first_review_due(ctx, cla, setting(ctx, m, "first_review_working_days"))
     cla = cla.filter(cla.first_due <= cla.end)
 
+    r = ctx.table("cla_reviews")
+    r = r.filter(r.review_date.notnull())
+    history = r.group_by(h_la=r.la_code).agg(horizon=r.review_date.min())
+    cla = cla.left_join(history, cla.la_code == history.h_la).drop("h_la")
+    cla = cla.mutate(_known=cla.horizon.isnull() | (cla.period_start >= cla.horizon))
+
     second = ibis.interval(months=setting(ctx, m, "second_review_months"))
     later = ibis.interval(months=setting(ctx, m, "later_review_months"))
 
-    def due_after(n_held: ir.IntegerValue, last: ir.DateValue, first_due: ir.DateValue) -> ir.DateValue:
-        return ibis.cases((n_held == 0, first_due), (n_held == 1, last + second), else_=last + later)
+    def due_after(t: ir.Table, n_before: ir.IntegerValue, last: ir.DateValue) -> ir.DateValue:
+        """When the review after `n_before` reviews of the period (the last held on `last`) is due."""
+        known = ibis.cases(
+            (n_before == 0, t.first_due), (n_before == 1, last + second), else_=last + later
+        )
+        unknown = ibis.cases((n_before == 0, ibis.null("date")), else_=last + later)
+        return ibis.ifelse(t._known, known, unknown)
 
-    r = ctx.table("cla_reviews")
     r = r.select(r_la=r.la_code, r_child=r.child_id, review_date=r.review_date)
     held = cla.join(
         r,
@@ -255,14 +285,22 @@ def cla_reviews_in_timescale(ctx: Context, m: Measure) -> ir.Table:
             r.review_date <= cla.end,
         ],
     )
-    w = ibis.window(group_by=[held.la_code, held.period, held.child_id], order_by=[held.review_date])
+    w = ibis.window(
+        group_by=[held.la_code, held.period, held.child_id], order_by=[held.review_date]
+    )
     held = held.mutate(_n=ibis.row_number().over(w), _prev=held.review_date.lag().over(w))
-    held = held.mutate(_late=(held.review_date > due_after(held._n, held._prev, held.first_due)) & (held.review_date >= held.start))
-    per_child = held.group_by(_CHILD).agg(n_held=held.count(), last_held=held.review_date.max(), any_late=held._late.any())
+    late = (held.review_date > due_after(held, held._n, held._prev)).fill_null(False)
+    held = held.mutate(_late=late & (held.review_date >= held.start))
+    per_child = held.group_by(_CHILD).agg(
+        n_held=held.count(), last_held=held.review_date.max(), any_late=held._late.any()
+    )
 
     t = cla.left_join(per_child, _CHILD)
     n_held = t.n_held.fill_null(0)
-    next_due = due_after(n_held, t.last_held, t.first_due)
+    # Nothing held and the history unknown: the last review was before the history began.
+    next_due = ibis.ifelse(
+        t._known | (n_held > 0), due_after(t, n_held, t.last_held), t.horizon + later
+    )
     return share(t, ~t.any_late.fill_null(False) & (next_due >= t.end))
 
 
@@ -284,7 +322,11 @@ def cla_three_plus_placements(ctx: Context, m: Measure) -> ir.Table:
     ep = e.select(e_la=e.la_code, e_child=e.child_id, e_decom=e.decom, e_dec=e.dec, e_rne=e.rne)
     j = cla.join(ep, [cla.la_code == ep.e_la, cla.child_id == ep.e_child])
     held_at_start = (j.e_decom < j.start) & (j.e_dec.isnull() | (j.e_dec >= j.start))
-    begun_in_window = (j.e_decom >= j.start) & (j.e_decom <= j.end) & j.e_rne.isin(setting(ctx, m, "new_placement_rne"))
+    begun_in_window = (
+        (j.e_decom >= j.start)
+        & (j.e_decom <= j.end)
+        & j.e_rne.isin(setting(ctx, m, "new_placement_rne"))
+    )
     j = j.filter(held_at_start | begun_in_window.fill_null(False))
     counts = j.group_by(_CHILD).agg(placements=j.count())
     t = cla.left_join(counts, _CHILD)
@@ -300,10 +342,18 @@ def cla_long_term_stability(ctx: Context, m: Measure) -> ir.Table:
     "Continuously" is the current period of care (episodes joined by X1); the carer span is
     `with_carer_spans`. Children with no date of birth cannot be placed by age and are left out.
     """
-    e = with_carer_spans(episodes(ctx, m), setting(ctx, m, "carer_change_rne"), setting(ctx, m, "with_current_carer_placements"))
-    cla = _join_children(ctx, looked_after_at_end(ctx, m, ctx.periods(m.period_type), e), "date_of_birth")
+    e = with_carer_spans(
+        episodes(ctx, m),
+        setting(ctx, m, "carer_change_rne"),
+        setting(ctx, m, "with_current_carer_placements"),
+    )
+    cla = _join_children(
+        ctx, looked_after_at_end(ctx, m, ctx.periods(m.period_type), e), "date_of_birth"
+    )
     under_age = (cla.date_of_birth + ibis.interval(years=setting(ctx, m, "under_age"))) > cla.end
-    cohort = cla.filter(under_age & (cla.period_start <= months_ago(cla.end, setting(ctx, m, "care_months"))))
+    cohort = cla.filter(
+        under_age & (cla.period_start <= months_ago(cla.end, setting(ctx, m, "care_months")))
+    )
     since = months_ago(cohort.end, setting(ctx, m, "placement_months"))
     adoptive = cohort.place.isin(setting(ctx, m, "adoption_placements"))
     stable = (cohort.span_start <= since) | (adoptive & (cohort.previous_span_start <= since))
@@ -324,7 +374,9 @@ def care_proceedings_within_weeks(ctx: Context, m: Measure) -> ir.Table:
     t = ctx.table("court_proceedings")
     t = t.filter(t.conclusion_date.notnull())
     if setting(ctx, m, "count_by") == "application":
-        t = t.group_by(["la_code", "proceedings_id"]).agg(issue_date=t.issue_date.min(), conclusion_date=t.conclusion_date.max())
+        t = t.group_by(["la_code", "proceedings_id"]).agg(
+            issue_date=t.issue_date.min(), conclusion_date=t.conclusion_date.max()
+        )
     done = in_window(t, "conclusion_date", ctx.periods(m.period_type))
     days = done.conclusion_date.delta(done.issue_date, unit="day")
     return share(done, (days >= 0) & (days <= setting(ctx, m, "max_days")))

@@ -292,112 +292,72 @@ LISTS: dict[int, tuple[str, tuple[Col, ...]]] = {
     ),
 }
 
-# What each list gives back on ingest: canonical table -> (list, {canonical column: row field}).
-CARRIED: dict[str, list[tuple[int, dict[str, str]]]] = {
-    "contacts": [
-        (
-            1,
-            {
-                "child_id": "child_id",
-                "contact_date": "contact_date",
-                "contact_source": "contact_source",
-            },
-        )
-    ],
-    "early_help_episodes": [
-        (
-            2,
-            {
-                c: c
-                for c in (
-                    "child_id",
-                    "assessment_start_date",
-                    "assessment_completion_date",
-                    "organisation",
-                )
-            },
-        )
-    ],
-    "assessments": [
-        (4, {c: c for c in ("child_id", "start_date", "authorised_date", "further_support_needed")})
-    ],
-    "section47s": [
-        (
-            5,
-            {
-                c: c
-                for c in (
-                    "child_id",
-                    "start_date",
-                    "icpc_not_required",
-                    "icpc_date",
-                    "icpc_resulted_in_plan",
-                )
-            },
-        )
-    ],
-    "cp_plans": [
-        (
-            7,
-            {
-                c: c
-                for c in (
-                    "child_id",
-                    "start_date",
-                    "initial_category",
-                    "latest_category",
-                    "end_date",
-                    "previous_plans",
-                    "protection_last_six_months",
-                )
-            },
-        )
-    ],
-    "cp_visits": [
-        (7, {"child_id": "child_id", "visit_date": "visit_date", "seen_alone": "seen_alone"})
-    ],
-    "cp_reviews": [
-        (7, {"child_id": "child_id", "plan_start_date": "start_date", "review_date": "review_date"})
-    ],
-    "cla_reviews": [(8, {"child_id": "child_id", "review_date": "review_date"})],
-    "care_leaver_plans": [
-        (
-            9,
-            {
-                c: c
-                for c in (
-                    "child_id",
-                    "as_at_date",
-                    "personal_adviser",
-                    "eligibility_category",
-                    "latest_pathway_plan_date",
-                    "in_touch",
-                    "latest_contact_date",
-                    "accommodation",
-                    "activity",
-                )
-            },
-        )
-    ],
-    "adoptions": [
-        (
-            10,
-            {
-                c: c
-                for c in (
-                    "child_id",
-                    "entered_care_date",
-                    "adm_decision_date",
-                    "placement_order_date",
-                    "matched_date",
-                    "placed_date",
-                    "adoption_order_date",
-                    "decision_reversed_date",
-                    "decision_reversed_reason",
-                )
-            },
-        )
-    ],
+
+def _same(*columns: str) -> dict[str, str]:
+    return {c: c for c in columns}
+
+
+# What the workbook gives back on ingest: canonical table -> (list, {canonical column: row field}).
+CARRIED: dict[str, tuple[int, dict[str, str]]] = {
+    "contacts": (1, _same("child_id", "contact_date", "contact_source")),
+    "early_help_episodes": (
+        2,
+        _same("child_id", "assessment_start_date", "assessment_completion_date", "organisation"),
+    ),
+    "assessments": (
+        4,
+        _same("child_id", "start_date", "authorised_date", "further_support_needed"),
+    ),
+    "section47s": (
+        5,
+        _same("child_id", "start_date", "icpc_not_required", "icpc_date", "icpc_resulted_in_plan"),
+    ),
+    "cp_plans": (
+        7,
+        _same(
+            "child_id",
+            "start_date",
+            "initial_category",
+            "latest_category",
+            "end_date",
+            "previous_plans",
+            "protection_last_six_months",
+        ),
+    ),
+    "cp_visits": (7, _same("child_id", "visit_date", "seen_alone")),
+    "cp_reviews": (
+        7,
+        {"child_id": "child_id", "plan_start_date": "start_date", "review_date": "review_date"},
+    ),
+    "cla_reviews": (8, _same("child_id", "review_date")),
+    "care_leaver_plans": (
+        9,
+        _same(
+            "child_id",
+            "as_at_date",
+            "personal_adviser",
+            "eligibility_category",
+            "latest_pathway_plan_date",
+            "in_touch",
+            "latest_contact_date",
+            "accommodation",
+            "activity",
+        ),
+    ),
+    "adoptions": (
+        10,
+        _same(
+            "child_id",
+            "entered_care_date",
+            "adm_decision_date",
+            "placement_order_date",
+            "matched_date",
+            "placed_date",
+            "adoption_order_date",
+            "decision_reversed_date",
+            "decision_reversed_reason",
+        ),
+    ),
 }
 # A secondary table has a row only where its event date is filled (specs/annex_a.yaml).
 EVENT_DATE = {"cp_visits": "visit_date", "cp_reviews": "review_date", "cla_reviews": "review_date"}
@@ -973,14 +933,13 @@ def expected(authority: SyntheticAuthority) -> dict[str, pa.Table]:
     """The canonical rows the workbook carries (what ingesting it must give back)."""
     rows = lists(authority)
     out: dict[str, pa.Table] = {}
-    for name, sources in CARRIED.items():
-        records = []
-        for n, fields in sources:
-            for r in rows[n]:
-                if name in EVENT_DATE and r.get(fields[EVENT_DATE[name]]) is None:
-                    continue
-                records.append({c: r.get(f) for c, f in fields.items()})
-        out[name] = _typed(name, list(sources[0][1]), records)
+    for name, (n, fields) in CARRIED.items():
+        records = [
+            {c: r.get(f) for c, f in fields.items()}
+            for r in rows[n]
+            if name not in EVENT_DATE or r.get(fields[EVENT_DATE[name]]) is not None
+        ]
+        out[name] = _typed(name, fields, records)
     out["referrals"] = _typed("referrals", REFERRAL_COLUMNS, _joined_referrals(rows[3], rows[6]))
     seen: dict[str, dict] = {}
     for n in range(1, 11):

@@ -372,7 +372,6 @@ def _placed(data: _Data, child: str, ret: Return) -> list[Row]:
 def write(authority: SyntheticAuthority, out_dir: Path) -> list[Path]:
     """Write every year's return as CSV files and as one XML file; return the paths."""
     paths: list[Path] = []
-    children = {c["child_id"]: c for c in _rows(authority, "children")}
     for ret in returns(authority):
         folder = out_dir / FORMAT / str(ret.year)
         folder.mkdir(parents=True, exist_ok=True)
@@ -389,16 +388,11 @@ def write(authority: SyntheticAuthority, out_dir: Path) -> list[Path]:
         xml_dir = out_dir / f"{FORMAT}_xml"
         xml_dir.mkdir(parents=True, exist_ok=True)
         path = xml_dir / f"{ret.year}.xml"
-        tree = ElementTree(_xml(ret, children))
+        tree = ElementTree(_xml(ret))
         indent(tree, space="  ")
         tree.write(path, encoding="utf-8", xml_declaration=True)
         paths.append(path)
     return paths
-
-
-def _rows(authority: SyntheticAuthority, name: str) -> list[Row]:
-    t = authority.tables.get(name)
-    return t.to_pylist() if t is not None else []
 
 
 def _text(value: Any, field_name: str, year: int) -> str:
@@ -414,7 +408,7 @@ def _text(value: Any, field_name: str, year: int) -> str:
     return str(value)
 
 
-def _xml(ret: Return, children: dict[str, Row]) -> Element:
+def _xml(ret: Return) -> Element:
     by_child: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for name, rows in ret.tables.items():
         for row in rows:
@@ -427,10 +421,11 @@ def _xml(ret: Return, children: dict[str, Row]) -> Element:
         header = SubElement(el, "HEADER")
         for f, col in FIELDS["Header"]:
             _leaf(header, f, head.get(col), ret.year)
-        uasc = tables.get("UASC")
-        _leaf(header, "UASC", True if uasc else None, ret.year)
-        if uasc:
-            _leaf(header, "DUC", uasc[0]["uasc_ceased_date"], ret.year)
+        # UASC is 0/1 for every child in XML (rule 105), care leavers included (0), although
+        # for them it means nothing (1014) and is read back as unknown.
+        _leaf(header, "UASC", bool(head["uasc"]), ret.year)
+        if head["uasc"]:
+            _leaf(header, "DUC", head["uasc_ceased_date"], ret.year)
         for name in ("OC3", "AD1"):  # flat: their fields are leaves of <HEADER>
             for row in tables.get(name, [])[:1]:
                 for f, col in FIELDS[name][2:]:

@@ -1,0 +1,396 @@
+"""The report context: ONE versioned, JSON-serialisable structure every renderer reads.
+
+HTML, PDF, Word, Excel, the dashboard and the JSON export all render this and compute nothing
+of their own, so they cannot disagree (design.md, "One report context"). ``docs/report-context.md``
+is generated from these models (``python -m csc_scorecard.report.schema_doc docs``).
+
+Conventions a renderer can rely on:
+
+* every figure the report prints is a ``Figure`` in ``ReportContext.figures``, keyed by
+  ``measure:period`` or ``measure:dimension:period``; tables and charts refer to figures by
+  that id and also carry the display text, so a renderer never formats a number itself;
+* generated text is made of ``Sentence`` objects; every number in a sentence is a ``Cite``
+  giving its position in the text and a JSON pointer (RFC 6901) to the context field it came
+  from, so a test can check the text against the figures;
+* paragraphs are numbered once, in reading order, across the whole report (``Paragraph.number``);
+* ``display`` strings are final: ``c`` for a suppressed figure in publication mode, blank when
+  there is no value (``status`` and ``reason`` say why).
+
+Bump ``SCHEMA_VERSION`` (semantic versioning) whenever a field is added (minor), or renamed or
+removed (major); renderers check the major version.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from csc_scorecard.rating.summary import Summary
+
+SCHEMA_VERSION = "1.0.0"
+
+FigureStatus = Literal["ok", "not_available", "not_reportable", "suppressed"]
+RagValue = Literal["green", "amber", "red"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PeriodInfo(_Model):
+    """A financial-year quarter in every form the report prints it."""
+
+    id: str = Field(description="2022-Q1")
+    label: str = Field(description="Q1 2022/23")
+    short: str = Field(description="Q1")
+    long: str = Field(description="Quarter 1")
+    financial_year: str = Field(description="2022/23")
+    start: date
+    end: date
+    start_text: str = Field(description="1 April 2022")
+    end_text: str = Field(description="30 June 2022")
+
+
+class Authority(_Model):
+    la_code: str = Field(description="3-digit DfE LA number")
+    name: str
+    region: str | None = None
+
+
+class Cite(_Model):
+    """A number (or a name containing digits) printed in a sentence, with where it came from."""
+
+    start: int = Field(description="offset of the text in Sentence.text")
+    end: int
+    text: str = Field(description="as printed, e.g. '1,182' or '42.1%'")
+    ref: str = Field(description="JSON pointer into the context, e.g. /figures/referrals:2022-Q1/value")
+    value: float | int | str | None = Field(description="the value found at ref")
+
+
+class Sentence(_Model):
+    text: str
+    cites: list[Cite] = []
+
+
+class Paragraph(_Model):
+    """A numbered paragraph: generated sentences, then optional bullet points."""
+
+    number: int | None = None
+    kind: Literal["narrative", "summary", "commentary", "note"] = "narrative"
+    sentences: list[Sentence] = []
+    bullets: list[Sentence] = []
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+class Figure(_Model):
+    """One measure value for one period (and breakdown category)."""
+
+    id: str = Field(description="measure:period or measure:dimension:period")
+    measure: str
+    title: str
+    unit: str
+    period: str
+    dimension: str | None = None
+    dimension_label: str | None = None
+    value: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    status: FigureStatus
+    reason: str | None = None
+    display: str = Field(description="value as printed ('' when none, 'c' when suppressed)")
+    numerator_display: str = ""
+    denominator_display: str = ""
+    window_start: date | None = None
+    window_end: date | None = None
+    source: str = Field(description="case data, or where a manual value came from")
+
+
+class FigureRow(_Model):
+    """A row of a section's key-figures table: this quarter, the previous one, a year earlier."""
+
+    measure: str
+    title: str
+    unit: str
+    current: str | None = Field(description="figure id")
+    previous: str | None
+    year_earlier: str | None
+    current_display: str
+    previous_display: str
+    year_earlier_display: str
+    numerator_display: str = ""
+    denominator_display: str = ""
+    note: str | None = Field(None, description="why the current figure is missing or suppressed")
+
+
+class BreakdownRow(_Model):
+    dimension: str
+    label: str
+    figure: str
+    display: str
+    numerator_display: str = ""
+    previous_display: str = ""
+
+
+class Breakdown(_Model):
+    """A measure broken down by a dimension (referral source, category of abuse, placement)."""
+
+    measure: str
+    title: str
+    unit: str
+    dimension: str
+    period: str
+    denominator_display: str = ""
+    rows: list[BreakdownRow]
+    note: str | None = None
+
+
+class ChartPoint(_Model):
+    x: str = Field(description="category or period label")
+    y: float | None
+    series: str
+
+
+class Chart(_Model):
+    """A chart pre-rendered as SVG (no JavaScript), with its data and a text alternative."""
+
+    id: str
+    title: str
+    kind: Literal["trend", "breakdown", "demand"]
+    unit: str
+    svg: str
+    alt_text: str
+    data: list[ChartPoint]
+    measures: list[str]
+    target: float | None = None
+    tolerance: float | None = None
+    comparator: float | None = None
+    comparator_label: str | None = None
+
+
+class Section(_Model):
+    id: str
+    title: str
+    paragraphs: list[Paragraph] = []
+    figures: list[FigureRow] = []
+    breakdowns: list[Breakdown] = []
+    charts: list[Chart] = []
+    subsections: list[Section] = []
+    notes: list[str] = Field([], description="omitted subsections and caveats, in words")
+
+
+class OmittedSection(_Model):
+    id: str
+    title: str
+    reason: str
+
+
+class Comparator(_Model):
+    """Published benchmarks for a measure (DfE LAIT / EES), or a framework's fixed comparator."""
+
+    measure: str
+    year: int | None = None
+    year_label: str | None = Field(None, description="2021/22: the year ending 31 March")
+    england: float | None = None
+    region: float | None = None
+    statistical_neighbours: float | None = None
+    england_display: str = ""
+    region_display: str = ""
+    statistical_neighbours_display: str = ""
+    source: str | None = None
+    edition: str | None = None
+    basis: str | None = None
+    sn_model: str | None = None
+
+
+class AppendixRow(_Model):
+    """One framework item as the appendix prints it."""
+
+    item: str
+    title: str
+    measure: str | None
+    unit: str
+    target: str = Field(description="'90% (75%)': target with the tolerance in brackets")
+    target_text: str = Field("", description="the target alone, '90%'")
+    tolerance_text: str = Field("", description="the tolerance alone, '75%' ('' when none)")
+    comparator: str
+    comparator_label: str | None
+    comparator_source: Literal["framework", "published"] | None
+    previous: str
+    current: str
+    status: str = Field(description="green, amber, red, information, not_available, not_reportable")
+    status_label: str
+    rag: RagValue | None
+    direction: Literal["improving", "worsening", "unchanged"] | None
+    direction_year: Literal["improving", "worsening", "unchanged"] | None
+    direction_reason: str | None = None
+    small_numbers: bool
+    numerator: str = ""
+    denominator: str = ""
+    figure: str | None = None
+    reason: str | None = None
+    commentary: str
+    commentary_kind: Literal["analyst", "draft", "none"]
+    commentary_author: str | None = None
+    commentary_sentences: list[Sentence] = Field(
+        [], description="the draft commentary as cited sentences (empty for analysts' text)"
+    )
+
+
+class AppendixGroup(_Model):
+    id: str
+    title: str
+    summary: Summary
+    summary_lines: list[str]
+    rows: list[AppendixRow]
+
+
+class Performance(_Model):
+    """Summary counts across the framework for this quarter and the previous one."""
+
+    framework: str | None
+    summary: Summary | None
+    previous_summary: Summary | None
+    small_number_threshold: float | None = None
+
+
+class QualityIssue(_Model):
+    table: str | None
+    column: str | None
+    rule: str
+    severity: str
+    count: int
+    message: str
+    rows: list[str] = Field([], description="file:row of the first few (left out when published)")
+
+
+class MeasureNote(_Model):
+    measure: str
+    title: str
+    status: str
+    reason: str
+
+
+class DataQuality(_Model):
+    not_reportable: list[MeasureNote]
+    not_available: list[MeasureNote]
+    issues: list[QualityIssue]
+    issue_total: int
+    errors: list[str] = Field([], description="measures that could not be computed")
+
+
+class Definition(_Model):
+    measure: str
+    title: str
+    unit: str
+    polarity: str
+    period_type: str
+    definition: str
+    source: str
+    settings: dict[str, Any] = {}
+
+
+class LoadRecord(_Model):
+    load_id: int
+    source_format: str
+    name: str = Field(description="the source as the report names it, e.g. 'CIN census'")
+    files: list[str]
+    period_start: date | None
+    period_end: date | None
+    loaded_at: datetime
+    rows: int
+    issues: int
+
+
+class PopulationRecord(_Model):
+    mid_year: int
+    age_band: str
+    basis: str
+    population: float
+    source: str | None
+    periods: list[str]
+
+
+class ComparatorSource(_Model):
+    measure: str
+    year: int
+    source: str | None
+    edition: str | None
+    basis: str | None
+    sn_model: str | None
+
+
+class Provenance(_Model):
+    generated_at: datetime
+    software_version: str
+    store: str = Field(description="store file name")
+    framework_file: str | None = None
+    commentary_file: str | None = None
+    settings: dict[str, Any] = {}
+    loads: list[LoadRecord]
+    population: list[PopulationRecord]
+    comparators: list[ComparatorSource]
+
+
+class Publication(_Model):
+    enabled: bool
+    min_count: int
+    max_count: int
+    symbol: str
+    suppressed: int = Field(0, description="figures suppressed")
+    note: str | None = None
+
+
+class Acronym(_Model):
+    term: str
+    meaning: str
+
+
+class ReportContext(_Model):
+    schema_version: str = SCHEMA_VERSION
+    title: str
+    authority: Authority
+    period: PeriodInfo
+    previous: PeriodInfo
+    year_earlier: PeriodInfo
+    trend_periods: list[str] = Field(description="the quarters the trend charts cover, oldest first")
+    synthetic: bool = Field(description="the store holds the synthetic authority (banner)")
+    publication: Publication
+    performance: Performance
+    sections: list[Section]
+    omitted: list[OmittedSection]
+    appendix: list[AppendixGroup]
+    appendix_notes: list[str]
+    trends: list[Chart]
+    data_quality: DataQuality
+    comparators: dict[str, Comparator]
+    definitions: dict[str, Definition]
+    figures: dict[str, Figure]
+    acronyms: list[Acronym]
+    provenance: Provenance
+
+    def paragraphs(self) -> list[Paragraph]:
+        """Every paragraph in reading order (sections, then subsections)."""
+        out: list[Paragraph] = []
+
+        def walk(section: Section) -> None:
+            out.extend(section.paragraphs)
+            for sub in section.subsections:
+                walk(sub)
+
+        for section in self.sections:
+            walk(section)
+        return out
+
+    def sentences(self) -> list[Sentence]:
+        """Every generated sentence: paragraphs, bullets and draft commentary."""
+        found = [s for p in self.paragraphs() for s in (*p.sentences, *p.bullets)]
+        for group in self.appendix:
+            for row in group.rows:
+                found.extend(row.commentary_sentences)
+        return found

@@ -1,0 +1,439 @@
+"""Sentence templates for the report's narrative, one small function per topic.
+
+Each function reads ``Facts`` and returns paragraphs of cited sentences (``sentences.say``), in
+the style of the seed report: "In Quarter 1 there were 1,182 referrals (Q4: 1,257). The most
+significant source of referrals continues to be the Police, who made 498 (42%) of referrals in
+Q1." A sentence is written only when the figures it needs have values; a figure that is not
+available is left to the tables and the data-quality section, which say why.
+
+``NARRATIVES`` maps the names used in ``layout.yaml`` to the functions; ``generic`` writes one
+sentence per measure for sections with no bespoke template (e.g. workforce measures added to the
+catalogue later).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from csc_scorecard.report.facts import Facts, When
+from csc_scorecard.report.formatting import rounded
+from csc_scorecard.report.model import Figure, Paragraph, Sentence
+from csc_scorecard.report.sentences import Cited, join, listing, say
+
+Slots = dict[str, Cited | str]
+
+_WINDOWS = {
+    "in_quarter": "in {q}",
+    "rolling_6_months": "in the six months to the end of {q}",
+    "rolling_12_months": "in the twelve months to the end of {q}",
+    "year_to_date": "in {fy} to the end of {q}",
+    "as_at_period_end": "at the end of {q}",
+    "annual": "in {fy}",
+}
+
+
+def paragraph(*sentences: Sentence | None, kind: str = "narrative", bullets: list[Sentence] | None = None) -> Paragraph | None:
+    found = [s for s in sentences if s is not None]
+    if not found and not bullets:
+        return None
+    return Paragraph(kind=kind, sentences=found, bullets=bullets or [])  # type: ignore[arg-type]
+
+
+def window(f: Facts, measure: str, when: When = "current", prefix: str = "w") -> tuple[str, Slots]:
+    """'in the six months to the end of {w_q}' with its slots, from the measure's period type."""
+    template = _WINDOWS[f.definitions[measure].period_type]
+    slots: Slots = {}
+    if "{q}" in template:
+        slots[f"{prefix}_q"] = f.period(when, "short")
+    if "{fy}" in template:
+        slots[f"{prefix}_fy"] = f.period(when, "financial_year")
+    return template.replace("{q}", "{" + prefix + "_q}").replace("{fy}", "{" + prefix + "_fy}"), slots
+
+
+def change(now: Figure, before: Figure) -> str:
+    """'an increase from' / 'a decrease from' / 'the same as', on the printed (rounded) values."""
+    a, b = rounded(now.value, now.unit), rounded(before.value, before.unit)
+    if a is None or b is None or a == b:
+        return "the same as"
+    return "an increase from" if a > b else "a decrease from"
+
+
+def plural(figure: Figure, one: str, many: str) -> str:
+    return one if figure.value == 1 else many
+
+
+def previous_bracket(f: Facts, measure: str, dimension: str | None = None) -> tuple[str, Slots]:
+    """' (Q4: 1,257)' when the previous quarter has a value, else ''."""
+    before = f.shown(measure, "previous", dimension)
+    if before is None:
+        return "", {}
+    return " ({p_q}: {p_v})", {"p_q": f.period("previous"), "p_v": f.value(before)}
+
+
+def comparison(f: Facts, measure: str, subject: str = "This compares with") -> Sentence | None:
+    """'This compares with 86.1% for statistical neighbours and 84.5% for England (2021/22).'"""
+    sn, eng, year = f.comparator(measure), f.comparator(measure, "england"), f.comparator_year(measure)
+    if year is None or (sn is None and eng is None):
+        return None
+    parts = []
+    if sn is not None:
+        parts.append(("{v} for statistical neighbours", {"v": sn}))
+    if eng is not None:
+        parts.append(("{v} for England", {"v": eng}))
+    body, slots = listing(parts)
+    return say(f"{subject} {body} ({{year}}).", year=year, **slots)
+
+
+# -- topics ---------------------------------------------------------------------------------
+
+
+def referrals(f: Facts) -> list[Paragraph | None]:
+    out: list[Paragraph | None] = []
+    now = f.shown("referrals")
+    first = None
+    if now is not None:
+        before = f.shown("referrals", "previous")
+        if before is not None and now.status == before.status == "ok":
+            first = say(
+                "In {q} there were {n} referrals, {change} {p} in {p_q}.",
+                q=f.period("current", "long"), n=f.value(now), change=change(now, before),
+                p=f.value(before), p_q=f.period("previous"),
+            )
+        else:
+            bracket, slots = previous_bracket(f, "referrals")
+            first = say("In {q} there were {n} referrals" + bracket + ".", q=f.period("current", "long"), n=f.value(now), **slots)
+    sources = f.categories("referral_sources")
+    source = None
+    if sources:
+        top = sources[0]
+        earlier = f.categories("referral_sources", "previous")
+        verb = "continues to be" if earlier and earlier[0].dimension == top.dimension else "was"
+        source = say(
+            "The most significant source of referrals {verb} {label}, with {n} ({pct}) of referrals in {q}.",
+            verb=verb, label=f.label(top), n=f.numerator(top), pct=f.value(top), q=f.period(),
+        )
+        if len(sources) > 1:
+            nxt = sources[1]
+            source = join(source, say("The next largest source was {label} ({n}, {pct}).", label=f.label(nxt), n=f.numerator(nxt), pct=f.value(nxt)))
+    out.append(paragraph(first, source))
+    rr = f.shown("rereferrals_within_12_months")
+    months = f.setting("rereferrals_within_12_months", "look_back_months")
+    if rr is not None and months is not None:
+        bracket, slots = previous_bracket(f, "rereferrals_within_12_months")
+        out.append(
+            paragraph(
+                say(
+                    "{pct} of referrals in {q} were re-referrals within {m} months of a previous referral" + bracket + ".",
+                    pct=f.value(rr), q=f.period(), m=months, **slots,
+                ),
+                comparison(f, "rereferrals_within_12_months"),
+            )
+        )
+    return out
+
+
+def assessments(f: Facts) -> list[Paragraph | None]:
+    six = f.shown("assessments_started_6_months")
+    timely = f.shown("assessments_within_45_working_days")
+    days = f.setting("assessments_within_45_working_days", "working_days")
+    first = None
+    if six is not None:
+        first = say("In the six months to the end of {q}, {n} assessments were started.", q=f.period(), n=f.value(six))
+    second = None
+    if timely is not None and timely.denominator is not None and days is not None:
+        second = say(
+            "Of the {den} assessments completed in that period, {pct} were completed within {d} working days.",
+            den=f.denominator(timely), pct=f.value(timely), d=days,
+        )
+    started, before = f.shown("assessments_started"), f.shown("assessments_started", "previous")
+    third = None
+    if started is not None and before is not None:
+        third = say(
+            "In {q} {n} assessments were started, compared with {p} in {p_q}.",
+            q=f.period(), n=f.value(started), p=f.value(before), p_q=f.period("previous"),
+        )
+    nfs = f.shown("assessments_no_further_support")
+    fourth = None
+    if nfs is not None and nfs.denominator:
+        fourth = say(
+            "{n} ({pct}) of the {den} assessments completed in {q} found that the child did not need further support from children's social care.",
+            n=f.numerator(nfs), pct=f.value(nfs), den=f.denominator(nfs), q=f.period(),
+        )
+    return [paragraph(first, second, comparison(f, "assessments_within_45_working_days") if second else None), paragraph(third, fourth)]
+
+
+def children_in_need(f: Facts) -> list[Paragraph | None]:
+    total = f.shown("children_in_need_6_months")
+    first = None
+    if total is not None:
+        first = say(
+            "In the six months to the end of {q} there were {n} children in need in total. This includes children in care, "
+            "those subject to a protection plan, those with an open assessment and those whose episode closed in the period.",
+            q=f.period(), n=f.value(total),
+        )
+    plans = f.shown("children_in_need_with_cin_plan")
+    second = None
+    if plans is not None and plans.numerator is not None and plans.status == "ok":
+        second = say("{n} of these ({pct}) had a child in need plan.", n=f.numerator(plans), pct=f.value(plans))
+    end, rate = f.shown("children_in_need"), f.shown("cin_rate_per_10000")
+    third = None
+    if end is not None:
+        if rate is not None:
+            bracket, slots = previous_bracket(f, "cin_rate_per_10000")
+            third = say(
+                "At the end of {q}, {n} children were open to children's social care as children in need, a rate of {r} per 10,000 children" + bracket + ".",
+                q=f.period(), n=f.value(end), r=f.value(rate), **slots,
+            )
+        else:
+            third = say("At the end of {q}, {n} children were open to children's social care as children in need.", q=f.period(), n=f.value(end))
+    return [paragraph(first, second), paragraph(third, comparison(f, "cin_rate_per_10000") if third and rate else None)]
+
+
+def child_protection(f: Facts) -> list[Paragraph | None]:
+    out: list[Paragraph | None] = []
+    s47, rate = f.shown("section47_enquiries"), f.shown("section47_rate_per_10000")
+    first = second = None
+    if s47 is not None:
+        first = say("In the six months to the end of {q}, {n} Section 47 enquiries were started.", q=f.period(), n=f.value(s47))
+    if rate is not None and rate.status == "ok":
+        sn, year = f.comparator("section47_rate_per_10000"), f.comparator_year("section47_rate_per_10000")
+        if sn is not None and year is not None:
+            sn_value = f.comparators["section47_rate_per_10000"].statistical_neighbours
+            side = "lower than" if rounded(rate.value, rate.unit) < rounded(sn_value, rate.unit) else (
+                "higher than" if rounded(rate.value, rate.unit) > rounded(sn_value, rate.unit) else "the same as")
+            second = say(
+                "The annualised rate per 10,000 children ({r}) is {side} the most recent statistical neighbour average ({sn}, {year}).",
+                r=f.value(rate), side=side, sn=sn, year=year,
+            )
+        else:
+            second = say("The annualised rate per 10,000 children is {r}.", r=f.value(rate))
+    out.append(paragraph(first, second))
+    children, icpcs = f.shown("section47_children"), f.shown("icpcs_following_s47")
+    third = fourth = None
+    if children is not None:
+        bracket, slots = previous_bracket(f, "section47_children")
+        third = say("In {q} {n} children were subject to Section 47 enquiries" + bracket + ".", q=f.period(), n=f.value(children), **slots)
+    if icpcs is not None:
+        fourth = say(
+            "{n} Section 47 {enquiries} in {q} led to an initial child protection conference.",
+            n=f.value(icpcs), enquiries=plural(icpcs, "enquiry", "enquiries"), q=f.period(),
+        )
+    timely, days = f.shown("icpc_within_15_working_days"), f.setting("icpc_within_15_working_days", "working_days")
+    fifth = None
+    if timely is not None and days is not None:
+        fifth = say(
+            "In the six months to the end of {q}, {pct} of initial child protection conferences were held within {d} working days of the start of the Section 47 enquiry.",
+            q=f.period(), pct=f.value(timely), d=days,
+        )
+    out.append(paragraph(third, fourth, fifth))
+    plans, before = f.shown("cp_plans_at_period_end"), f.shown("cp_plans_at_period_end", "previous")
+    sixth = seventh = None
+    if plans is not None:
+        if before is not None and plans.status == before.status == "ok":
+            sixth = say(
+                "The number of children subject to a child protection plan at the end of {q} was {n}, {change} {p} at the end of {p_q}.",
+                q=f.period(), n=f.value(plans), change=change(plans, before), p=f.value(before), p_q=f.period("previous"),
+            )
+        else:
+            sixth = say("The number of children subject to a child protection plan at the end of {q} was {n}.", q=f.period(), n=f.value(plans))
+    cp_rate = f.shown("cp_rate_per_10000")
+    if cp_rate is not None:
+        year_before = f.shown("cp_rate_per_10000", "year_earlier")
+        if year_before is not None:
+            seventh = say(
+                "This equates to a rate of {r} per 10,000 children ({ye}: {ye_r}).",
+                r=f.value(cp_rate), ye=f.period("year_earlier", "label"), ye_r=f.value(year_before),
+            )
+        else:
+            seventh = say("This equates to a rate of {r} per 10,000 children.", r=f.value(cp_rate))
+    out.append(paragraph(sixth, seventh, comparison(f, "cp_rate_per_10000", "The most recent comparators are") if cp_rate else None))
+    out.append(paragraph(_cp_sex(f), _cp_category(f)))
+    return out
+
+
+def _cp_sex(f: Facts) -> Sentence | None:
+    found = {c.dimension: c for c in f.categories("cp_plans_by_sex")}
+    if "M" not in found or "F" not in found:
+        return None
+    boys, girls = found["M"], found["F"]
+    sentence = say(
+        "Of the children subject to a plan at the end of {q}, {b} were boys and {g} girls",
+        q=f.period(), b=f.value(boys), g=f.value(girls),
+    )
+    other = found.get("U")
+    if other is not None and other.value:
+        return join(sentence, say(", with {u} unknown or unborn.", u=f.value(other)), separator="")
+    return join(sentence, say("."), separator="")
+
+
+def _cp_category(f: Facts) -> Sentence | None:
+    found = [c for c in f.categories("cp_plans_by_category") if c.value]
+    if not found:
+        return None
+    top = found[0]
+    first = say("{label} was the most common category of abuse ({pct})", label=f.label(top), pct=f.value(top))
+    if len(found) == 1:
+        return join(first, say("."), separator="")
+    rest, slots = listing([("{label} ({pct})", {"label": f.label(c, lower=True), "pct": f.value(c)}) for c in found[1:]])
+    return join(first, say(", followed by " + rest + ".", **slots), separator="")
+
+
+def children_in_care(f: Facts) -> list[Paragraph | None]:
+    now = f.shown("cla_at_period_end")
+    first = second = None
+    if now is not None:
+        parts = []
+        year = f.shown("cla_at_period_end", "year_earlier")
+        if year is not None:
+            parts.append(("{v} at the end of {q}", {"v": f.value(year), "q": f.period("year_earlier", "label")}))
+        prev = f.shown("cla_at_period_end", "previous")
+        if prev is not None:
+            parts.append(("{v} at the end of {q}", {"v": f.value(prev), "q": f.period("previous")}))
+        if parts:
+            body, slots = listing(parts)
+            first = say("There were {n} children in care at the end of {q}, compared with " + body + ".", n=f.value(now), q=f.period(), **slots)
+        else:
+            first = say("There were {n} children in care at the end of {q}.", n=f.value(now), q=f.period())
+        rate = f.shown("cla_rate_per_10000")
+        if rate is not None:
+            second = say("That is a rate of {r} per 10,000 children.", r=f.value(rate))
+    starts, ceases = f.shown("cla_starts"), f.shown("cla_ceases")
+    third = None
+    if starts is not None and ceases is not None:
+        third = say(
+            "In the six months to the end of {q}, {s} {s_children} came into care and {c} {c_children} left care.",
+            q=f.period(), s=f.value(starts), s_children=plural(starts, "child", "children"),
+            c=f.value(ceases), c_children=plural(ceases, "child", "children"),
+        )
+    out: list[Paragraph | None] = [paragraph(first, second, third)]
+    long_stay, months = f.shown("cla_12_months_plus"), f.setting("cla_12_months_plus", "months")
+    fourth = None
+    if long_stay is not None and months is not None:
+        fourth = say(
+            "Of those in care at {end}, {n} had been in care for {m} months or longer.",
+            end=f.period("current", "end_text"), n=f.value(long_stay), m=months,
+        )
+    placements = [c for c in f.categories("cla_by_placement") if c.value]
+    fifth = None
+    if placements:
+        body, slots = listing([("{n} {label}", {"n": f.value(c), "label": f.label(c, lower=True)}) for c in placements])
+        fifth = say("By placement at the end of {q}: " + body + ".", q=f.period(), **slots)
+    uasc = f.shown("cla_uasc_at_period_end")
+    sixth = None
+    if uasc is not None and uasc.value:
+        sixth = say(
+            "{n} of the children in care {were} unaccompanied asylum-seeking children.",
+            n=f.value(uasc), were=plural(uasc, "was", "were"),
+        )
+    out.append(paragraph(fourth, fifth, sixth))
+    routes = [(m, words) for m, words in (
+        ("cla_ceased_sgo_pct", "under a special guardianship order"),
+        ("cla_ceased_cao_pct", "under a child arrangements order"),
+        ("cla_ceased_adopted_pct", "through adoption"),
+    ) if f.shown(m) is not None]
+    if routes:
+        first_route = f.shown(routes[0][0])
+        assert first_route is not None
+        body, slots = listing([("{pct} " + words, {"pct": f.value(f.shown(m))}) for m, words in routes])  # type: ignore[arg-type]
+        if first_route.denominator:
+            out.append(paragraph(say(
+                "Of the {den} children who left care in the six months to the end of {q}, " + body + ".",
+                den=f.denominator(first_route), q=f.period(), **slots,
+            )))
+    return out
+
+
+def adoption(f: Facts) -> list[Paragraph | None]:
+    adopted = f.shown("adoptions")
+    first = caution = None
+    if adopted is not None:
+        bracket, slots = previous_bracket(f, "adoptions")
+        first = say(
+            "{n} {children} {were} adopted in {q}" + bracket + ".",
+            n=f.value(adopted), children=plural(adopted, "child", "children"), were=plural(adopted, "was", "were"),
+            q=f.period(), **slots,
+        )
+        if adopted.status == "ok" and f.small(adopted):
+            caution = say("With so few adoptions, percentages and averages for the period should be read with caution.")
+    decisions = f.shown("adoption_decisions")
+    second = None
+    if decisions is not None:
+        second = say(
+            "{n} {decisions} that a child should be placed for adoption {were} made in {q}.",
+            n=f.value(decisions), decisions=plural(decisions, "decision", "decisions"),
+            were=plural(decisions, "was", "were"), q=f.period(),
+        )
+    days = f.shown("adoption_days_care_to_placed")
+    third = None
+    if days is not None and days.denominator:
+        where, slots = window(f, "adoption_days_care_to_placed")
+        third = say(
+            "For the {den} {children} adopted " + where + ", the average time between entering care and moving in with the adoptive family was {d} days.",
+            den=f.denominator(days), children="child" if days.denominator == 1 else "children",
+            d=f.value(days), **slots,
+        )
+    return [paragraph(first, caution, second, third)]
+
+
+def care_leavers(f: Facts) -> list[Paragraph | None]:
+    cohort = f.shown("care_leavers_cohort")
+    first = None
+    if cohort is not None:
+        bracket, slots = previous_bracket(f, "care_leavers_cohort")
+        first = say(
+            "The number of care leavers in the DfE cohort for the statutory return was {n}" + bracket + ".",
+            n=f.value(cohort), **slots,
+        )
+    low, high = f.setting("care_leavers_in_touch", "ages", 0), _last_age(f)
+    parts = [
+        (words, f.shown(m))
+        for m, words in (
+            ("care_leavers_in_touch", "in touch with the authority"),
+            ("care_leavers_suitable_accommodation", "in suitable accommodation"),
+            ("care_leavers_eet", "in education, employment or training"),
+        )
+    ]
+    parts = [(w, fig) for w, fig in parts if fig is not None]
+    second = None
+    if parts and low is not None and high is not None:
+        body, slots = listing([("{pct} " + w, {"pct": f.value(fig)}) for w, fig in parts])
+        second = say(
+            "Of care leavers aged {low} to {high}, " + body + ".", low=low, high=high, **slots,
+        )
+    plans = f.shown("care_leavers_pathway_plan_reviewed")
+    third = None
+    if plans is not None and plans.denominator:
+        third = say(
+            "{pct} of the {den} care leavers with a pathway plan had it reviewed within timescale at the end of {q}.",
+            pct=f.value(plans), den=f.denominator(plans), q=f.period(),
+        )
+    return [paragraph(first, second, third)]
+
+
+def _last_age(f: Facts) -> Cited | None:
+    ages = f.definitions["care_leavers_in_touch"].settings.get("ages") or []
+    return f.setting("care_leavers_in_touch", "ages", len(ages) - 1) if ages else None
+
+
+def generic(f: Facts, measures: list[str]) -> list[Paragraph | None]:
+    """One sentence per measure: '{title}: {value} {window} ({previous}: {value}).'"""
+    sentences = []
+    for m in measures:
+        now = f.shown(m)
+        if now is None:
+            continue
+        where, slots = window(f, m)
+        bracket, before = previous_bracket(f, m)
+        sentences.append(say("{title}: {v} " + where + bracket + ".", title=f.title(m), v=f.value(now), **slots, **before))
+    return [paragraph(*sentences)] if sentences else []
+
+
+NARRATIVES: dict[str, Callable[[Facts], list[Paragraph | None]]] = {
+    "referrals": referrals,
+    "assessments": assessments,
+    "children_in_need": children_in_need,
+    "child_protection": child_protection,
+    "children_in_care": children_in_care,
+    "adoption": adoption,
+    "care_leavers": care_leavers,
+}

@@ -1,0 +1,140 @@
+"""Sentences whose every number is cited: the guarantee that the narrative matches the figures.
+
+A sentence is written as a template with named slots, ``say("In {q} there were {n} referrals.",
+q=..., n=...)``. Each slot is filled with a ``Cited`` value (the text as printed, the JSON
+pointer to the context field it came from, and that field's value) or with plain words. The
+builder refuses digits anywhere else: in the template's own words, or in a plain-word slot. So a
+number can only reach the report through a cite, and the test suite checks every cite against
+the context (``tests/test_report_narrative.py``).
+
+A few names contain digits without being figures ("Section 47", "SSDA903", "per 10,000"); they
+are listed in ``FIXED_TERMS`` and allowed in the template's words.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from typing import Any
+
+from csc_scorecard.report.model import Cite, Sentence
+
+FIXED_TERMS = (
+    "Section 47",
+    "SSDA903",
+    "per 10,000",
+    "per 100,000",
+)
+
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A value printed in a sentence: its text, and the context field it came from."""
+
+    text: str
+    ref: str
+    value: Any
+
+
+def without_fixed_terms(text: str) -> str:
+    """The text with the fixed terms blanked out (they may contain digits).
+
+    >>> without_fixed_terms("Section 47 enquiries per 10,000 children")
+    ' enquiries  children'
+    """
+    for term in FIXED_TERMS:
+        text = text.replace(term, "")
+    return text
+
+
+def say(template: str, **slots: Cited | str) -> Sentence:
+    """Fill ``template`` and record where each cited value sits in the text.
+
+    >>> s = say("In {q} there were {n} referrals.", q=Cited("Q1", "/period/short", "Q1"),
+    ...         n=Cited("1,182", "/figures/referrals:2022-Q1/value", 1182.0))
+    >>> s.text, [(c.start, c.end, c.text) for c in s.cites]
+    ('In Q1 there were 1,182 referrals.', [(3, 5, 'Q1'), (17, 22, '1,182')])
+    >>> say("There were 12 referrals.")
+    Traceback (most recent call last):
+    ...
+    ValueError: uncited digits in the words of 'There were 12 referrals.'
+    """
+    text: list[str] = []
+    cites: list[Cite] = []
+    position = 0
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if _DIGIT.search(without_fixed_terms(literal)):
+            raise ValueError(f"uncited digits in the words of {template!r}")
+        text.append(literal)
+        position += len(literal)
+        if name is None:
+            continue
+        if spec or conversion:
+            raise ValueError(f"{template!r}: slot {name!r} takes no format; pass the printed text")
+        if name not in slots:
+            raise KeyError(f"{template!r}: no value for slot {name!r}")
+        slot = slots[name]
+        if isinstance(slot, Cited):
+            cites.append(
+                Cite(start=position, end=position + len(slot.text), text=slot.text, ref=slot.ref, value=slot.value)
+            )
+            piece = slot.text
+        else:
+            if _DIGIT.search(without_fixed_terms(slot)):
+                raise ValueError(f"{template!r}: slot {name!r} has uncited digits: {slot!r}")
+            piece = slot
+        text.append(piece)
+        position += len(piece)
+    return Sentence(text="".join(text), cites=cites)
+
+
+def join(*parts: Sentence | None, separator: str = " ") -> Sentence:
+    """Several sentences as one (cites shifted to their new places); None parts are skipped."""
+    text = ""
+    cites: list[Cite] = []
+    for part in parts:
+        if part is None:
+            continue
+        if text:
+            text += separator
+        shift = len(text)
+        cites.extend(c.model_copy(update={"start": c.start + shift, "end": c.end + shift}) for c in part.cites)
+        text += part.text
+    return Sentence(text=text, cites=cites)
+
+
+def listing(items: list[tuple[str, dict[str, Cited | str]]], last: str = " and ") -> tuple[str, dict[str, Cited | str]]:
+    """A template fragment listing several filled fragments: 'a, b and c'.
+
+    Each item is (fragment template, its slots); slot names are made unique.
+
+    >>> t, s = listing([("{x} dogs", {"x": "no"}), ("{x} cats", {"x": "some"})])
+    >>> t, sorted(s.items())
+    ('{x_0} dogs and {x_1} cats', [('x_0', 'no'), ('x_1', 'some')])
+    """
+    fragments: list[str] = []
+    slots: dict[str, Cited | str] = {}
+    for i, (fragment, values) in enumerate(items):
+        renamed = fragment
+        for name, value in values.items():
+            renamed = renamed.replace("{" + name + "}", "{" + f"{name}_{i}" + "}")
+            slots[f"{name}_{i}"] = value
+        fragments.append(renamed)
+    if len(fragments) <= 1:
+        return "".join(fragments), slots
+    return ", ".join(fragments[:-1]) + last + fragments[-1], slots
+
+
+def uncited_digits(sentence: Sentence) -> str:
+    """The sentence's text outside its cites and fixed terms, if it holds a digit ('' if not)."""
+    outside = []
+    position = 0
+    for cite in sorted(sentence.cites, key=lambda c: c.start):
+        outside.append(sentence.text[position : cite.start])
+        position = cite.end
+    outside.append(sentence.text[position:])
+    rest = without_fixed_terms(" ".join(outside))
+    return rest if _DIGIT.search(rest) else ""

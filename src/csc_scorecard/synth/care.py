@@ -1,0 +1,456 @@
+"""Periods of care and their SSDA903 episodes.
+
+For each child coming into care the simulation decides, from the child's age and how they came
+into care, the route out (home, adoption, special guardianship, child arrangements order, care
+until 18, other) and when; the legal statuses on the way (police protection or an emergency
+protection order for a few days, section 20 accommodation, interim care order while care
+proceedings run, then a full care order or placement order at the final hearing); and the
+placements (`placements.py`). A new 903 episode starts whenever the legal status or the
+placement changes, with RNE saying which (L, P, T, B, U; S for the start), the episode before
+ending X1 (standards.md 1.3; 903 rules 142, 355, 433-436). The route out sets REC on the last
+episode; adoption milestones (ADM decision, placement order, match, placement, order) come from
+`adoption.py` and care proceedings from the legal-status path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from csc_scorecard.synth import adoption, draws, placements
+from csc_scorecard.synth.addresses import Addresses
+from csc_scorecard.synth.context import Context
+from csc_scorecard.synth.dates import DAY, NAT, add_years, earliest, years_between
+from csc_scorecard.synth.placements import ADOPTIVE, FOSTER, KINSHIP, TEMPORARY, Providers
+from csc_scorecard.synth.population import Registry
+from csc_scorecard.synth.records import Frame, concat, strings
+
+# Closure of the child's CIN episode when care ends (CIN ReasonForClosure, standards.md 2.2).
+CIN_CLOSURE = {"E11": "RC1", "E12": "RC1", "E2": "RC2", "E41": "RC3", "E45": "RC4", "E46": "RC4",
+               "E47": "RC4", "E48": "RC4", "E3": "RC5", "E7": "RC6"}  # fmt: skip
+# Children who leave the family's household for good when they leave care this way.
+LEAVES_FAMILY = ("E11", "E12", "E41", "E45", "E46", "E47", "E48", "E3", "E16", "E2", "E15")
+# Legal statuses that need the child to be at least this old (rule 358: J codes under 10).
+HOME_ROUTE_REC = ("E4A", "E4B", "E13")
+
+
+@dataclass
+class CareBatch:
+    periods: Frame  # kid, entry, exit, rec, route, cin_closure, cin_reason
+    episodes: Frame
+    adoptions: Frame
+    proceedings: Frame
+
+
+def simulate(ctx: Context, reg: Registry, addresses: Addresses, providers: Providers, entries: Frame) -> CareBatch:
+    """Periods of care for `entries` (kid, entry, via, need, family_episode)."""
+    rng, cal = ctx.rng, ctx.cal.care
+    n = len(entries["kid"])
+    kid, entry, via = entries["kid"], entries["entry"], entries["via"]
+    dob = reg.dob[kid]
+    b18 = add_years(dob, 18)
+    age = years_between(dob, entry)
+
+    # Route out of care.
+    route = np.empty(n, dtype=object)
+    normal = np.isin(via, ("emergency", "cp", "cin"))
+    route[normal] = draws.choice_by_group(rng, draws.band(age[normal], draws.band_keys(cal.exit_route)), cal.exit_route)
+    route[via == "uasc"] = "to18"
+    disputed = (via == "uasc") & draws.bernoulli(rng, n, ctx.cal.uasc.age_disputed_share)
+    route[disputed] = "disputed"
+    route[via == "remand"] = "remand"
+
+    exit_ = np.full(n, NAT, dtype=DAY)
+    for name in ("home", "sgo", "cao", "other", "remand"):
+        where = route == name
+        exit_[where] = entry[where] + draws.days(rng, int(where.sum()), cal.duration_days[name])
+    exit_[disputed] = entry[disputed] + rng.integers(5, 60, int(disputed.sum())).astype("timedelta64[D]")
+
+    # Legal status at entry; adoption needs court authority (or parental consent for babies).
+    legal_via = np.where(normal, via, via).astype(object)
+    ls0 = draws.choice_by_group(rng, legal_via, cal.initial_legal_status)
+    adopt = route == "adoption"
+    consent = adopt & (age < 1) & draws.bernoulli(rng, n, ctx.cal.adoption.consent_share)
+    ls0[consent] = "V2"
+
+    events: list[Frame] = [{"i": np.arange(n), "date": entry, "ls": ls0}]
+    # Police protection (72 hours, rule 361) and EPOs (rule 362) give way to s20 or an ICO.
+    emergency_end = np.full(n, NAT, dtype=DAY)
+    for code, spec in (("L1", cal.police_protection_days), ("L2", cal.epo_days)):
+        where = ls0 == code
+        emergency_end[where] = entry[where] + draws.days(rng, int(where.sum()), spec)
+    after = draws.choice(rng, n, cal.after_emergency_order)
+    after[np.isin(route, ("adoption", "sgo", "cao")) | (ls0 == "L2")] = "C1"
+    has_em = ~np.isnat(emergency_end)
+    events.append({"i": np.flatnonzero(has_em), "date": emergency_end[has_em], "ls": after[has_em]})
+    status_after_entry = np.where(has_em, after, ls0)
+
+    # Section 20 converted to care proceedings (ICO) later in the period.
+    conv_p = np.array([cal.s20_to_proceedings.get(r, 0.0) for r in route])
+    conv_date = np.where(has_em, emergency_end, entry) + draws.days(rng, n, cal.s20_to_proceedings_days)
+    conv_date = np.where(adopt, earliest(conv_date, entry + 45), conv_date)
+    converts = (status_after_entry == "V2") & ~consent & (rng.random(n) < conv_p)
+    converts &= np.isnat(exit_) | (conv_date < exit_ - 14)
+    events.append({"i": np.flatnonzero(converts), "date": conv_date[converts], "ls": strings(int(converts.sum()), "C1")})
+
+    ico = np.full(n, NAT, dtype=DAY)
+    ico[ls0 == "C1"] = entry[ls0 == "C1"]
+    em_ico = has_em & (after == "C1")
+    ico[em_ico] = emergency_end[em_ico]
+    ico[converts] = conv_date[converts]
+    in_proceedings = ~np.isnat(ico)
+    issue = ico - draws.days(rng, n, cal.proceedings_issued_days_before_ico)
+    final = issue + (draws.lognormal(rng, n, cal.proceedings_weeks) * 7).round().astype("timedelta64[D]")
+    final = np.where(in_proceedings, np.maximum(final, ico + 14), NAT)
+
+    # What the final hearing decides, by route.
+    final_ls = strings(n)
+    outcome = strings(n)
+    p1_start = np.full(n, NAT, dtype=DAY)
+    for name, order in (("sgo", "special_guardianship_order"), ("cao", "child_arrangements_order")):
+        at_final = in_proceedings & (route == name) & (np.isnat(exit_) | (exit_ < final + 60))
+        exit_[at_final] = final[at_final]
+        outcome[at_final] = order
+        later = in_proceedings & (route == name) & ~at_final
+        final_ls[later] = "C2"
+        outcome[later] = "care_order"
+    home = in_proceedings & (route == "home")
+    discharged = home & ((exit_ <= final) | draws.bernoulli(rng, n, cal.home_at_final_hearing))
+    exit_[discharged] = final[discharged]
+    outcome[discharged] = draws.choice(rng, int(discharged.sum()), {"supervision_order": 60, "no_order": 40})
+    with_parents = home & ~discharged
+    final_ls[with_parents] = "C2"
+    outcome[with_parents] = "care_order"
+    p1_start[with_parents] = final[with_parents] + rng.integers(0, 30, int(with_parents.sum())).astype("timedelta64[D]")
+    exit_[with_parents] = p1_start[with_parents] + draws.days(rng, int(with_parents.sum()), cal.placed_with_parents_days)
+    rest = in_proceedings & np.isin(route, ("to18", "other", "remand"))
+    final_ls[rest] = "C2"
+    outcome[rest] = "care_order"
+
+    # Adoption milestones (placement order at the final hearing, or consent for babies).
+    adopt_plan = adoption.milestones(ctx, entry, final, adopt, consent, b18)
+    final_ls[adopt & in_proceedings] = np.where(adopt_plan.no_placement_order[adopt & in_proceedings], "C2", "E1")
+    outcome[adopt & in_proceedings] = np.where(adopt_plan.no_placement_order[adopt & in_proceedings], "care_order", "placement_order")
+    adopted = adopt & ~adopt_plan.reversed
+    exit_[adopted] = adopt_plan.order[adopted]
+    reversed_ = adopt & adopt_plan.reversed
+    # After a reversed decision: long-term care, or special guardianship with the carers.
+    to_sgo = reversed_ & draws.bernoulli(rng, n, 0.5)
+    exit_[to_sgo] = adopt_plan.reversed_date[to_sgo] + draws.days(rng, int(to_sgo.sum()), cal.duration_days["sgo"])
+    route[to_sgo] = "sgo"
+    route[reversed_ & ~to_sgo] = "to18"
+    revoke = reversed_ & ~adopt_plan.no_placement_order
+    revoked_on = adopt_plan.reversed_date + 60
+    events.append({"i": np.flatnonzero(revoke), "date": revoked_on[revoke], "ls": strings(int(revoke.sum()), "C2")})
+
+    has_final = in_proceedings & (final_ls != None)  # noqa: E711
+    events.append({"i": np.flatnonzero(has_final), "date": final[has_final], "ls": final_ls[has_final]})
+
+    # Care ends at 18 at the latest (DEC on the 18th birthday, rules 352/359).
+    exit_[route == "to18"] = b18[route == "to18"]
+    aged_out = ~np.isnat(exit_) & (exit_ >= b18)
+    exit_[aged_out] = b18[aged_out]
+    route[aged_out & (route != "adoption")] = "to18"
+    exit_ = np.maximum(exit_, entry + 1)  # an episode lasts at least a day (rule 355)
+
+    # Proceedings that cannot reach their final hearing: the child left care first.
+    ends_first = in_proceedings & (exit_ < final)
+    outcome[ends_first & (route != "adoption")] = "withdrawn"
+    concluded = np.where(ends_first, exit_, final)
+
+    # Legal-status timeline inside the period (drop changes at or after the exit).
+    ls_events = concat(events)
+    inside = (ls_events["date"] > entry[ls_events["i"]]) & (ls_events["date"] < exit_[ls_events["i"]])
+    inside |= ls_events["date"] == entry[ls_events["i"]]
+    ls_events = {k: v[inside] for k, v in ls_events.items()}
+    # Drop the entry-date row of children whose first status already changed the same day.
+    order = np.lexsort((ls_events["date"], ls_events["i"]))
+    ls_events = {k: v[order] for k, v in ls_events.items()}
+    ls_at_final = _status_on(ls_events, n, np.where(np.isnat(exit_), ctx.end, exit_ - 1))
+
+    # Placements.
+    stop = np.where(exit_ > ctx.end, ctx.end + 1, exit_)
+    plan = _placement_plan(ctx, reg, entries, route, entry, stop, exit_, dob, b18, age, adopt_plan, adopted, consent, p1_start, ls_events)
+    seg = placements.segments(ctx, plan)
+    home_post = entries["home_post"]
+    seg.update(placements.attributes(ctx, seg, providers, addresses, home_post[seg["period"]]))
+
+    # REC from the route and the last placement.
+    last_place = _last_of(seg, "place", n)
+    rec = _reasons(ctx, route, last_place, age, exit_, adopt_plan, dob)
+
+    episodes = _episodes(ctx, reg, entries, ls_events, seg, exit_, rec, addresses)
+
+    # The child's CIN episode closes when care ends (after a while at home for routes home).
+    cin_closure = exit_.copy()
+    home_route = np.isin(rec, HOME_ROUTE_REC)
+    cin_closure[home_route] = exit_[home_route] + draws.days(rng, int(home_route.sum()), cal.cin_after_home_days)
+    cin_closure = np.minimum(cin_closure, b18)
+    cin_reason = np.array([CIN_CLOSURE.get(r, "RC7") if r is not None else None for r in rec], dtype=object)
+    periods = {
+        "kid": kid,
+        "entry": entry,
+        "exit": exit_,
+        "rec": rec,
+        "route": route,
+        "via": via,
+        "cin_closure": cin_closure,
+        "cin_reason": cin_reason,
+        "leaves_family": np.isin(rec, LEAVES_FAMILY),
+        "family_episode": entries["family_episode"],
+        "ls_at_exit": ls_at_final,
+    }
+    proceedings = {
+        "kid": kid[in_proceedings],
+        "family_episode": entries["family_episode"][in_proceedings],
+        "issue_date": issue[in_proceedings],
+        "conclusion_date": concluded[in_proceedings],
+        "outcome": outcome[in_proceedings],
+    }
+    adoptions = adoption.rows(ctx, kid, entry, adopt, adopt_plan, rec, seg, n)
+    return CareBatch(periods=periods, episodes=episodes, adoptions=adoptions, proceedings=proceedings)
+
+
+def _status_on(ls_events: Frame, n: int, when: np.ndarray) -> np.ndarray:
+    """Legal status of each period on `when` (events sorted by period then date)."""
+    out = strings(n)
+    ok = ls_events["date"] <= when[ls_events["i"]]
+    i, ls = ls_events["i"][ok], ls_events["ls"][ok]
+    out[i] = ls  # later events overwrite earlier ones
+    return out
+
+
+def _placement_plan(ctx, reg, entries, route, entry, stop, exit_, dob, b18, age, adopt_plan, adopted, consent, p1_start, ls_events):
+    rng, pc = ctx.rng, ctx.cal.placement
+    n = len(entry)
+    via = entries["via"]
+    first = strings(n)
+    uasc = via == "uasc"
+    first[uasc] = draws.choice_by_group(rng, draws.band(age[uasc], draws.band_keys(pc.uasc_first)), pc.uasc_first)
+    remand = via == "remand"
+    first[remand] = draws.choice(rng, int(remand.sum()), pc.remand_first)
+    final_start = np.full(n, NAT, dtype=DAY)
+    final_type = strings(n)
+    same = np.zeros(n, dtype=bool)
+    single = remand.copy()
+
+    # Adoption: foster to adopt (U5 then A5/A3 with the same carers) or foster then A6/A4.
+    ffa = adopted & adopt_plan.foster_to_adopt
+    first[ffa] = "U5"
+    single |= ffa
+    final_start[adopted] = adopt_plan.placed[adopted]
+    final_type[adopted] = np.where(consent[adopted], np.where(ffa[adopted], "A3", "A4"), np.where(ffa[adopted], "A5", "A6"))
+    same[ffa] = True
+    # Placed with parents under a care order before discharge (PLACE P1, never under s20).
+    p1 = ~np.isnat(p1_start) & (p1_start < exit_)
+    final_start[p1] = p1_start[p1]
+    final_type[p1] = "P1"
+    # Special guardianship and child arrangements orders often go to kinship carers.
+    for name, share in (("sgo", 0.5), ("cao", pc.cao_kinship_share)):
+        kin = (route == name) & ~p1 & draws.bernoulli(rng, n, share)
+        start_kin = exit_ - draws.days(rng, n, pc.sgo_kinship_days)
+        whole = kin & (start_kin <= entry + 7)
+        first[whole & (first == None)] = "U3"  # noqa: E711
+        part = kin & ~whole
+        final_start[part] = start_kin[part]
+        final_type[part] = "U3"
+    # Young people stepping down to semi-independent living before 18.
+    b16 = add_years(dob, 16)
+    step = (route == "to18") & ~uasc & ~remand & draws.bernoulli(rng, n, pc.to18_step_down_share)
+    step_at = b18 - draws.days(rng, n, pc.to18_step_down_days_before_18)
+    step_at = np.maximum(step_at, np.maximum(b16, entry + 30))
+    step &= step_at < b18 - 14
+    final_start[step] = step_at[step]
+    final_type[step] = draws.choice(rng, int(step.sum()), {"H5": 76, "P2": 24})
+
+    # Dates a temporary move must not span: every legal status change.
+    per_period = [np.array([], dtype=DAY)] * n
+    if len(ls_events["i"]):
+        splits = np.flatnonzero(np.diff(ls_events["i"])) + 1
+        for idx, dates in zip(np.split(ls_events["i"], splits), np.split(ls_events["date"], splits)):
+            per_period[idx[0]] = dates
+    return placements.Plan(
+        entry=entry,
+        stop=stop,
+        dob=dob,
+        first_type=first,
+        final_start=final_start,
+        final_type=final_type,
+        final_same_carer=same,
+        single=single,
+        no_temporary_near=per_period,
+    )
+
+
+def _last_of(seg: Frame, column: str, n: int) -> np.ndarray:
+    out = strings(n)
+    out[seg["period"]] = seg[column]  # segments are sorted by period then start
+    return out
+
+
+def _reasons(ctx, route, last_place, age, exit_, adopt_plan, dob) -> np.ndarray:
+    """REC of the last episode from the route out of care and the placement held."""
+    rng, cal = ctx.rng, ctx.cal.care
+    n = len(route)
+    rec = strings(n)
+    home = route == "home"
+    rec[home] = draws.choice(rng, int(home.sum()), cal.home_rec)
+    adopted = (route == "adoption") & ~adopt_plan.reversed
+    rec[adopted] = np.where(draws.bernoulli(rng, n, ctx.cal.adoption.unopposed_share)[adopted], "E11", "E12")
+    rec[route == "cao"] = "E41"
+    sgo = np.flatnonzero(route == "sgo")
+    kin = np.isin(last_place[sgo], KINSHIP)
+    foster = np.isin(last_place[sgo], FOSTER) & ~kin
+    rec[sgo] = np.where(kin, "E45", np.where(foster, draws.choice(rng, len(sgo), {"E46": 45, "E47": 40, "E48": 15}), draws.choice(rng, len(sgo), {"E47": 75, "E48": 25})))
+    to18 = np.flatnonzero(route == "to18")
+    grp = placements.group(last_place[to18])
+    rec[to18] = draws.choice_by_group(rng, grp, cal.to18_rec)
+    other = np.flatnonzero(route == "other")
+    rec[other] = draws.choice(rng, len(other), cal.other_rec)
+    # Custody is for young people of at least 10 (rule 372); died is rare and kept rarer.
+    young = other[(age[other] < 12) & (rec[other] == "E9")]
+    rec[young] = "E8"
+    remand = np.flatnonzero(route == "remand")
+    rec[remand] = draws.choice(rng, len(remand), cal.remand_rec)
+    rec[route == "disputed"] = "E15"
+    rec[np.isnat(exit_) | (exit_ > ctx.end)] = None
+    return rec
+
+
+def _episodes(ctx, reg, entries, ls_events, seg, exit_, rec, addresses) -> Frame:
+    """Merge legal-status and placement changes into 903 episodes (one per change date)."""
+    n = len(exit_)
+    # Events: legal status (kind 0) and placement (kind 1); placements within [entry, exit).
+    seg_ok = seg["start"] < exit_[seg["period"]]
+    s_idx = np.flatnonzero(seg_ok)
+    period = np.concatenate([ls_events["i"], seg["period"][s_idx]])
+    date = np.concatenate([ls_events["date"], seg["start"][s_idx]])
+    kind = np.concatenate([np.zeros(len(ls_events["i"]), np.int64), np.ones(len(s_idx), np.int64)])
+    ref = np.concatenate([np.arange(len(ls_events["i"])), s_idx])
+    order = np.lexsort((kind, date, period))
+    period, date, kind, ref = period[order], date[order], kind[order], ref[order]
+    # Forward-fill the legal status and placement in force at each event.
+    pos = np.arange(len(period))
+    new_period = np.r_[True, period[1:] != period[:-1]]
+    ls_pos = np.where(kind == 0, pos, -1)
+    pl_pos = np.where(kind == 1, pos, -1)
+    group_start = np.maximum.accumulate(np.where(new_period, pos, 0))
+    ls_last = np.maximum.accumulate(ls_pos)
+    pl_last = np.maximum.accumulate(pl_pos)
+    ls_last = np.where(ls_last >= group_start, ls_last, -1)
+    pl_last = np.where(pl_last >= group_start, pl_last, -1)
+    # One episode per (period, date): keep the last event of each date.
+    last_of_date = np.r_[(period[1:] != period[:-1]) | (date[1:] != date[:-1]), True]
+    keep = last_of_date & (ls_last >= 0) & (pl_last >= 0)
+    e_period, e_date = period[keep], date[keep]
+    e_ls = ls_events["ls"][ref[ls_last[keep]]]
+    e_seg = ref[pl_last[keep]]
+    m = len(e_period)
+
+    first = np.r_[True, e_period[1:] != e_period[:-1]]
+    carer = seg["carer"][e_seg]
+    place = seg["place"][e_seg]
+    prev = np.r_[0, np.arange(m - 1)]
+    ls_changed = ~first & (e_ls != e_ls[prev])
+    pl_changed = ~first & (e_seg != e_seg[prev])
+    same_carer = carer == carer[prev]
+    after_temp = seg["after_temporary"][e_seg]
+    into_temp = np.isin(place, TEMPORARY)
+    rne = np.full(m, "S", dtype=object)
+    both = ls_changed & pl_changed
+    rne[both] = np.where(same_carer[both] & ~after_temp[both], "U", "B")
+    only_pl = ~ls_changed & pl_changed
+    rne[only_pl] = np.where(same_carer[only_pl] & ~after_temp[only_pl] & ~into_temp[only_pl], "T", "P")
+    rne[ls_changed & ~pl_changed] = "L"
+    # A change event that changes nothing (same status, same placement) is no new episode.
+    keep = first | ls_changed | pl_changed
+    e_period, e_date, e_ls, e_seg, rne, place = (a[keep] for a in (e_period, e_date, e_ls, e_seg, rne, place))
+    m = len(e_period)
+    last = np.r_[e_period[1:] != e_period[:-1], True]
+    dec = np.empty(m, dtype=DAY)
+    dec[:-1] = e_date[1:]
+    dec[last] = exit_[e_period[last]]
+
+    e_rec = np.full(m, "X1", dtype=object)
+    e_rec[last] = rec[e_period[last]]
+    # Reason for placement change on an episode ending X1 before a placement change that is not
+    # temporary (rule 225); conversions with the same carers are "PLACE" (status of placement).
+    nxt_rne = np.r_[rne[1:], None]
+    nxt_place = np.r_[place[1:], None]
+    moving = ~last & np.isin(nxt_rne, ("P", "B", "T", "U")) & ~np.isin(place, TEMPORARY) & ~np.isin(nxt_place, TEMPORARY)
+    reason = strings(m)
+    reason[moving] = draws.choice(ctx.rng, int(moving.sum()), ctx.cal.placement.reason_place_change)
+    same = moving & np.isin(nxt_rne, ("T", "U"))
+    reason[same] = "PLACE"
+    to_adoptive = moving & np.isin(nxt_place, ADOPTIVE + ("P1",))
+    reason[to_adoptive] = "CARPL"
+
+    kid = entries["kid"][e_period]
+    home_post = entries["home_post"][e_period]
+    pl_post = seg["pl_post"][e_seg]
+    return {
+        "kid": kid,
+        "period": e_period,
+        "decom": e_date,
+        "rne": rne,
+        "ls": e_ls,
+        "cin": _category_of_need(entries["need"])[e_period],
+        "place": place,
+        "place_provider": seg["place_provider"][e_seg],
+        "dec": dec,
+        "rec": e_rec,
+        "reason_place_change": reason,
+        "home_post": home_post,
+        "pl_post": pl_post,
+        "urn": seg["urn"][e_seg],
+        "pl_location": addresses.location(pl_post),
+        "carer": seg["carer"][e_seg],
+    }
+
+
+def _category_of_need(need: np.ndarray) -> np.ndarray:
+    """903 CIN (N1-N8) from the CIN census primary need; N0/N9/blank become N1 (abuse or
+    neglect), the usual reason for coming into care."""
+    out = need.copy()
+    out[~np.isin(out, ("N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"))] = "N1"
+    return out
+
+
+def short_breaks(ctx: Context, kids: np.ndarray, plan_start: np.ndarray, plan_end: np.ndarray, providers: Providers) -> Frame:
+    """Series of short breaks (LS V3): each break its own period of 2-4 nights, RNE S, in the
+    authority's short-break home, with no postcodes (rules 365-367, 384, 398, 426)."""
+    rng, cal = ctx.rng, ctx.cal.care
+    stop = np.where(np.isnat(plan_end), ctx.end, plan_end)
+    span = (stop - plan_start).astype(np.int64)
+    count = np.maximum(span // 30, 0) + 1
+    owner = np.repeat(np.arange(len(kids)), count)
+    gaps = draws.lognormal_int(rng, len(owner), cal.short_break_every_days)
+    position = np.arange(len(owner)) - np.repeat(np.cumsum(count) - count, count)
+    cum = np.cumsum(gaps)
+    cum -= np.repeat(cum[np.cumsum(count) - count], count)
+    start = plan_start[owner] + (cum + rng.integers(7, 20, len(owner))).astype("timedelta64[D]")
+    nights = draws.choice_int(rng, len(owner), cal.short_break_nights)
+    end = start + nights.astype("timedelta64[D]")
+    ok = (end < stop[owner]) & (start <= ctx.end)
+    del position
+    owner, start, end = owner[ok], start[ok], end[ok]
+    m = len(owner)
+    return {
+        "kid": kids[owner],
+        "period": np.full(m, -1, dtype=np.int64),
+        "decom": start,
+        "rne": strings(m, "S"),
+        "ls": strings(m, "V3"),
+        "cin": strings(m, "N2"),
+        "place": strings(m, "K2"),
+        "place_provider": strings(m, "PR1"),
+        "dec": end,
+        "rec": strings(m, "E4A"),
+        "reason_place_change": strings(m),
+        "home_post": strings(m),
+        "pl_post": strings(m),
+        "urn": strings(m, providers.short_breaks_urn),
+        "pl_location": strings(m),
+        "carer": np.full(m, -1, dtype=np.int64),
+    }

@@ -1,0 +1,374 @@
+"""Where looked-after children live: the providers the authority uses and each child's sequence
+of placements within a period of care.
+
+A period's placements are built as segments: the placements a child moves through (first
+placement by age, then moves drawn by age at the move, short-term foster and kinship placements
+becoming long-term with the same carers), followed by the placement its route out of care needs
+(adoptive placement, placed with parents, kinship carers who take a special guardianship order,
+semi-independent living before 18), with occasional temporary placements (T codes) that return
+to the same carers (903 rules 380-383). Each segment carries a carer key: segments with the same
+key are the same carers (RNE T/U rather than P/B).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from csc_scorecard.synth import draws
+from csc_scorecard.synth.addresses import Addresses
+from csc_scorecard.synth.context import Context
+from csc_scorecard.synth.dates import DAY, add_years, to_day, years_between
+from csc_scorecard.synth.records import Frame, concat, strings
+
+FOSTER = ("U1", "U2", "U3", "U4", "U5", "U6")
+KINSHIP = ("U1", "U2", "U3")
+ADOPTIVE = ("A3", "A4", "A5", "A6")
+TEMPORARY = ("T0", "T1", "T2", "T3", "T4")
+RESIDENTIAL = ("K1", "K2", "R1", "S1")
+SEMI_INDEPENDENT = ("H5", "P2", "K3")
+LONG_TERM = {"U6": "U4", "U3": "U1"}
+
+
+def group(place: np.ndarray) -> np.ndarray:
+    """Placement group used by leaving-care and missing-episode tables."""
+    out = np.full(len(place), "other", dtype=object)
+    out[np.isin(place, FOSTER)] = "foster"
+    out[np.isin(place, RESIDENTIAL)] = "residential"
+    out[np.isin(place, SEMI_INDEPENDENT)] = "semi_independent"
+    return out
+
+
+@dataclass
+class Providers:
+    """Ofsted-registered providers: (URN, provider code, postcode) per register."""
+
+    la_fostering_urn: str
+    ifa: Frame  # urn, provider
+    own_homes: Frame  # urn, postcode
+    private_homes: Frame  # urn, provider, postcode
+    semi_independent: Frame  # urn, provider, postcode
+    adoption: Frame  # urn, provider
+    secure: Frame  # urn, postcode
+    parent_child: Frame  # urn, postcode
+    schools: Frame  # urn, provider, postcode
+    short_breaks_urn: str
+
+    @classmethod
+    def create(cls, ctx: Context, addresses: Addresses) -> Providers:
+        rng, reg = ctx.rng, ctx.cal.placement.registers
+        total = 2 + reg.fostering_agencies + reg.own_homes + reg.private_homes * 2 + reg.adoption_agencies
+        total += reg.other_providers * 3
+        numbers = rng.choice(np.arange(10_000, 999_999), size=total, replace=False)
+        urns = iter(f"SC{n:06d}" for n in numbers)
+
+        def take(n: int) -> np.ndarray:
+            return np.array([next(urns) for _ in range(n)], dtype=object)
+
+        def providers(n: int, shares: dict[str, float]) -> np.ndarray:
+            return draws.choice(rng, n, shares)
+
+        la_fostering, short_breaks = take(1)[0], take(1)[0]
+        return cls(
+            la_fostering_urn=la_fostering,
+            ifa={"urn": take(reg.fostering_agencies), "provider": providers(reg.fostering_agencies, {"PR4": 80, "PR5": 20})},
+            own_homes={"urn": take(reg.own_homes), "postcode": addresses.in_area(rng, reg.own_homes)},
+            private_homes={
+                "urn": take(reg.private_homes),
+                "provider": providers(reg.private_homes, {"PR4": 88, "PR5": 12}),
+                "postcode": addresses.mixed(rng, reg.private_homes, ctx.cal.placement.in_area_share["private_home"]),
+            },
+            semi_independent={
+                "urn": take(reg.private_homes),
+                "provider": providers(reg.private_homes, {"PR4": 100}),
+                "postcode": addresses.mixed(rng, reg.private_homes, ctx.cal.placement.in_area_share["semi_independent"]),
+            },
+            adoption={"urn": take(reg.adoption_agencies), "provider": np.array(["PR1", "PR2", "PR5", "PR5"] * reg.adoption_agencies, dtype=object)[: reg.adoption_agencies]},
+            secure={"urn": take(reg.other_providers), "postcode": addresses.elsewhere(rng, reg.other_providers)},
+            parent_child={"urn": take(reg.other_providers), "postcode": addresses.elsewhere(rng, reg.other_providers)},
+            schools={
+                "urn": np.array([f"{n:06d}" for n in rng.choice(np.arange(100_000, 150_000), reg.other_providers, replace=False)], dtype=object),
+                "provider": providers(reg.other_providers, {"PR4": 60, "PR5": 40}),
+                "postcode": addresses.elsewhere(rng, reg.other_providers),
+            },
+            short_breaks_urn=short_breaks,
+        )
+
+
+@dataclass
+class Plan:
+    """What a period of care needs from its placements (one element per period)."""
+
+    entry: np.ndarray
+    stop: np.ndarray  # exit date, or the day after the extract date while still in care
+    dob: np.ndarray
+    first_type: np.ndarray  # first placement (None: drawn by age)
+    final_start: np.ndarray  # start of the placement the route out of care needs (NaT: none)
+    final_type: np.ndarray
+    final_same_carer: np.ndarray  # the final placement is with the carers of the one before
+    single: np.ndarray  # one placement until the final one (foster to adopt, remands)
+    no_temporary_near: list[np.ndarray]  # per period, dates a temporary move must not span
+
+
+def segments(ctx: Context, plan: Plan) -> Frame:
+    """Placement segments of every period: period, start, end, place, carer, after_temporary."""
+    rng, cal = ctx.rng, ctx.cal.placement
+    n = len(plan.entry)
+    limit = np.where(np.isnat(plan.final_start), plan.stop, plan.final_start)
+    first_type = plan.first_type.copy()
+    none = np.array([t is None for t in first_type])
+    age0 = years_between(plan.dob, plan.entry)
+    first_type[none] = draws.choice_by_group(rng, draws.band(age0[none], draws.band_keys(cal.first)), cal.first)
+
+    rows: list[Frame] = []
+    carer_counter = 0
+    active = np.flatnonzero(limit > plan.entry)
+    current = first_type[active]
+    seg_start = plan.entry[active]
+    carer = np.arange(carer_counter, carer_counter + len(active))
+    carer_counter += len(active)
+    for _ in range(60):
+        if not len(active):
+            break
+        length = np.zeros(len(active), dtype=np.int64)
+        for place, spec in cal.spell_days.items():
+            where = current == place
+            if where.any():
+                length[where] = draws.lognormal_int(rng, int(where.sum()), spec)
+        unknown = ~np.isin(current, list(cal.spell_days))
+        length[unknown] = draws.lognormal_int(rng, int(unknown.sum()), cal.spell_days["U6"])
+        length = np.where(plan.single[active], 10**6, length)
+        seg_end = seg_start + length.astype("timedelta64[D]")
+        # Short-term foster and kinship placements that last become long-term (same carers).
+        conv_at = seg_start + cal.long_term_after_days + rng.integers(0, 60, len(active)).astype("timedelta64[D]")
+        conv_p = np.array([cal.long_term_conversion.get(t, 0.0) for t in current])
+        converts = (rng.random(len(active)) < conv_p) & (seg_end > conv_at) & (conv_at < limit[active] - 30)
+        converts &= ~plan.single[active]
+        seg_end = np.where(converts, conv_at, seg_end)
+        last = seg_end >= limit[active]
+        seg_end = np.minimum(seg_end, limit[active])
+        rows.append({"period": active, "start": seg_start, "end": seg_end, "place": current, "carer": carer})
+        keep = ~last
+        nxt_age = years_between(plan.dob[active[keep]], seg_end[keep])
+        moved = draws.choice_by_group(rng, draws.band(nxt_age, draws.band_keys(cal.next)), cal.next)
+        conv_keep = converts[keep]
+        nxt_type = np.where(conv_keep, np.array([LONG_TERM.get(t, t) for t in current[keep]], dtype=object), moved)
+        new_carer = np.arange(carer_counter, carer_counter + int(keep.sum()))
+        carer_counter += int(keep.sum())
+        carer = np.where(conv_keep, carer[keep], new_carer)
+        active, current, seg_start = active[keep], nxt_type, seg_end[keep]
+    regular = concat(rows)
+
+    # The placement the route out of care needs.
+    has_final = ~np.isnat(plan.final_start) & (plan.final_start < plan.stop)
+    fin = np.flatnonzero(has_final)
+    last_carer = _last_carer(regular, n)
+    final = {
+        "period": fin,
+        "start": plan.final_start[fin],
+        "end": plan.stop[fin],
+        "place": plan.final_type[fin],
+        "carer": np.where(plan.final_same_carer[fin] & (last_carer[fin] >= 0), last_carer[fin], carer_counter + np.arange(len(fin))),
+    }
+    carer_counter += len(fin)
+    out = concat([regular, final])
+    order = np.lexsort((out["start"], out["period"]))
+    out = {k: v[order] for k, v in out.items()}
+    out = _foster_before_adoption(out)
+    out, carer_counter = _temporary(ctx, out, plan, carer_counter)
+    out["place"] = _valid_for_date(ctx, out["place"], out["start"])
+    return out
+
+
+def _last_carer(regular: Frame, n: int) -> np.ndarray:
+    out = np.full(n, -1, dtype=np.int64)
+    if regular:
+        order = np.lexsort((regular["start"], regular["period"]))
+        out[regular["period"][order]] = regular["carer"][order]  # later rows overwrite earlier
+    return out
+
+
+def _foster_before_adoption(seg: Frame) -> Frame:
+    """An adoptive placement follows a foster placement (903 rule 336)."""
+    place = seg["place"].copy()
+    is_adoptive = np.isin(place, ADOPTIVE)
+    prev = np.flatnonzero(is_adoptive[1:]) if len(place) > 1 else np.array([], dtype=np.int64)
+    same_period = seg["period"][prev] == seg["period"][prev + 1]
+    fix = prev[same_period & ~np.isin(place[prev], FOSTER)]
+    place[fix] = "U6"
+    seg["place"] = place
+    return seg
+
+
+def _temporary(ctx: Context, seg: Frame, plan: Plan, carer_counter: int) -> tuple[Frame, int]:
+    """Split some foster placements around a short temporary move (carer's holiday T3, hospital
+    T1, other T4) that returns to the same carers; never at the start or end of a period."""
+    rng, cal = ctx.rng, ctx.cal.placement
+    n = len(seg["start"])
+    length = (seg["end"] - seg["start"]).astype(np.int64)
+    candidate = np.isin(seg["place"], FOSTER) & (length > 70) & (seg["end"] < plan.stop[seg["period"]])
+    kind = np.full(n, None, dtype=object)
+    t_days = np.zeros(n, dtype=np.int64)
+    u = rng.random(n)
+    edge = 0.0
+    for code, spec in cal.temporary.items():
+        chosen = candidate & (u >= edge) & (u < edge + spec.share)
+        kind[chosen] = code
+        t_days[chosen] = draws.lognormal_int(rng, int(chosen.sum()), spec.days)
+        edge += spec.share
+    offset = np.floor(rng.random(n) * np.maximum(length - 40 - t_days, 1)).astype(np.int64) + 20
+    t_start = seg["start"] + offset.astype("timedelta64[D]")
+    t_end = t_start + t_days.astype("timedelta64[D]")
+    picked = np.flatnonzero((kind != None) & (t_end < seg["end"] - 10))  # noqa: E711
+    # A legal status change must not fall inside a temporary move (rule 383 wants RNE P back).
+    ok = np.array([
+        not np.any((plan.no_temporary_near[seg["period"][i]] >= t_start[i]) & (plan.no_temporary_near[seg["period"][i]] <= t_end[i]))
+        for i in picked
+    ], dtype=bool)
+    picked = picked[ok] if len(picked) else picked
+    if not len(picked):
+        seg["after_temporary"] = np.zeros(n, dtype=bool)
+        return seg, carer_counter
+    before = {k: v.copy() for k, v in seg.items()}
+    before["end"][picked] = t_start[picked]
+    temp = {
+        "period": seg["period"][picked],
+        "start": t_start[picked],
+        "end": t_end[picked],
+        "place": kind[picked],
+        "carer": carer_counter + np.arange(len(picked)),
+    }
+    carer_counter += len(picked)
+    back = {k: v[picked] for k, v in seg.items()}
+    back["start"] = t_end[picked]
+    for frame, flag in ((before, False), (temp, False), (back, True)):
+        frame["after_temporary"] = np.full(len(frame["start"]), flag)
+    out = concat([before, temp, back])
+    order = np.lexsort((out["start"], out["period"]))
+    return {k: v[order] for k, v in out.items()}, carer_counter
+
+
+def _valid_for_date(ctx: Context, place: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Placement codes retired over the years are replaced for placements starting later
+    (P2 invalid from 28 October 2023; H5 becomes K3 from 2024-25)."""
+    out = place.copy()
+    for code, (from_date, replacement) in ctx.cal.placement.replaced_from.items():
+        out[(out == code) & (start >= to_day(from_date))] = replacement
+    for code, (from_date, replacement) in ctx.cal.placement.replaced_from.items():
+        out[(out == code) & (start >= to_day(from_date))] = replacement
+    return out
+
+
+def attributes(ctx: Context, seg: Frame, providers: Providers, addresses: Addresses, home: np.ndarray) -> Frame:
+    """Provider, URN and placement postcode of each segment; the same carers keep their
+    address and, within one kind of placement, their provider and URN (RNE T/U)."""
+    rng, cal = ctx.rng, ctx.cal.placement
+    place, carer = seg["place"], seg["carer"]
+    n = len(place)
+    provider = strings(n)
+    urn = strings(n)
+    post = strings(n)
+
+    # One address per carer (drawn once, on its first segment).
+    carers, first_seen = np.unique(carer, return_index=True)
+    carer_place = place[first_seen]
+    carer_post = strings(len(carers))
+    share = cal.in_area_share
+    kin = np.isin(carer_place, KINSHIP)
+    carer_post[kin] = addresses.mixed(rng, int(kin.sum()), share["kinship"])
+    rest = ~kin
+    carer_post[rest] = addresses.mixed(rng, int(rest.sum()), share["ifa_foster"])
+    post = carer_post[np.searchsorted(carers, carer)]
+
+    # Provider and URN per (carer, kind of placement).
+    kind = np.where(np.isin(place, FOSTER), "foster", np.where(np.isin(place, ADOPTIVE), "adoption", place)).astype(object)
+    key = np.array([f"{c}|{k}" for c, k in zip(carer, kind)], dtype=object)
+    keys, first_key, inverse = np.unique(key, return_index=True, return_inverse=True)
+    k_place = place[first_key]
+    k_provider = strings(len(keys))
+    for code, shares in cal.provider.items():
+        where = k_place == code
+        if where.any():
+            k_provider[where] = draws.choice(rng, int(where.sum()), shares)
+    k_urn = strings(len(keys))
+    k_post = strings(len(keys))
+
+    foster = np.isin(k_place, FOSTER)
+    own = foster & (k_provider == "PR1")
+    k_urn[own] = providers.la_fostering_urn
+    for code in ("PR4", "PR5"):
+        where = np.flatnonzero(foster & (k_provider == code))
+        pool = np.flatnonzero(providers.ifa["provider"] == code)
+        pool = pool if pool.size else np.arange(len(providers.ifa["urn"]))
+        k_urn[where] = providers.ifa["urn"][rng.choice(pool, size=len(where))]
+    # In-house foster carers mostly live in the area.
+    own_post = addresses.mixed(rng, int(own.sum()), share["own_foster"])
+
+    def pick(where: np.ndarray, register: Frame, provider_matters: bool = True) -> None:
+        idx = np.flatnonzero(where)
+        if not idx.size:
+            return
+        for i in idx:
+            pool = np.arange(len(register["urn"]))
+            if provider_matters and "provider" in register:
+                match = np.flatnonzero(register["provider"] == k_provider[i])
+                pool = match if match.size else pool
+            j = rng.choice(pool)
+            k_urn[i] = register["urn"][j]
+            if "provider" in register and (not provider_matters or k_provider[i] is None):
+                k_provider[i] = register["provider"][j]
+            if "postcode" in register:
+                k_post[i] = register["postcode"][j]
+
+    k2 = k_place == "K2"
+    pick(k2 & (k_provider == "PR1"), providers.own_homes, provider_matters=False)
+    pick(k2 & (k_provider != "PR1"), providers.private_homes)
+    semi = np.isin(k_place, SEMI_INDEPENDENT)
+    pick(semi & (k_provider != "PR1"), providers.semi_independent)
+    pick(semi & (k_provider == "PR1"), providers.own_homes, provider_matters=False)
+    pick(np.isin(k_place, ADOPTIVE), providers.adoption)
+    pick(k_place == "K1", providers.secure)
+    pick(k_place == "R3", providers.parent_child)
+    pick(k_place == "S1", providers.schools)
+    # The adoption agencies' records hold the adopters' address, not the agency's.
+    k_post[np.isin(k_place, ADOPTIVE)] = None
+
+    provider = k_provider[inverse]
+    urn = k_urn[inverse]
+    from_register = k_post[inverse]
+    post = np.where(from_register != None, from_register, post)  # noqa: E711
+    seg_own = np.flatnonzero(np.isin(place, FOSTER) & (provider == "PR1"))
+    # In-house carers: addresses in the area, one per carer.
+    own_carers, own_first = np.unique(carer[seg_own], return_index=True)
+    own_carer_post = addresses.mixed(rng, len(own_carers), share["own_foster"])
+    post[seg_own] = own_carer_post[np.searchsorted(own_carers, carer[seg_own])]
+    del own_post, own_first
+
+    # Placed with parents: the home address, no provider URN (PR0).
+    p1 = place == "P1"
+    post[p1] = home[p1]
+    # Temporary moves have no provider (rule 213) and no URN.
+    temp = np.isin(place, TEMPORARY)
+    provider[temp] = None
+    # URNs only where the placement type needs one on the placement's start date.
+    exempt = np.isin(place, cal.urn_exempt)
+    for code, from_date in cal.urn_required_from.items():
+        exempt &= ~((place == code) & (seg["start"] >= to_day(from_date)))
+    urn[exempt] = None
+    # Own provision that is not fostering or adoption must be in the area (rule 1015).
+    own_other = (provider == "PR1") & ~np.isin(place, FOSTER + ADOPTIVE) & ~temp
+    bad = np.flatnonzero(own_other & (addresses.location(post) != "IN"))
+    post[bad] = addresses.in_area(rng, len(bad))
+    # The home and placement postcodes differ unless placed with parents (rule 392d).
+    clash = np.flatnonzero((post == home) & ~p1 & (home != None))  # noqa: E711
+    post[clash] = addresses.in_area(rng, len(clash))
+    return {"place_provider": provider, "urn": urn, "pl_post": post}
+
+
+def final_placement_age_ok(dob: np.ndarray, start: np.ndarray, minimum: int) -> np.ndarray:
+    return add_years(dob, minimum) <= start
+
+
+def no_dates() -> np.ndarray:
+    return np.array([], dtype=DAY)
