@@ -21,7 +21,9 @@ demo: $(STAMP)
 	rm -rf $(DEMO)
 	$(BIN)/scorecard synth --out $(DEMO)/extracts
 	$(BIN)/scorecard reference --from $(PUBLIC) --store $(DEMO)/scorecard.duckdb
-	$(BIN)/scorecard ingest $(DEMO)/extracts --la $(LA) --store $(DEMO)/scorecard.duckdb
+	# The synthetic authority writes SSDA903 both as CSV and as XML; councils send one, so load the CSV.
+	$(BIN)/scorecard ingest $(DEMO)/extracts/ssda903 $(DEMO)/extracts/cin_census $(DEMO)/extracts/annex_a \
+		$(DEMO)/extracts/csww $(DEMO)/extracts/templates --la $(LA) --store $(DEMO)/scorecard.duckdb
 	$(BIN)/scorecard status --store $(DEMO)/scorecard.duckdb
 
 ## Every test CI runs: the fast suite, the DfE-validator oracle and the Spark parity suite.

@@ -26,7 +26,7 @@ from conftest import canonical
 from csc_scorecard.ingest.run import ingest
 from csc_scorecard.model.schema import table
 from csc_scorecard.store import Store
-from csc_scorecard.synth.authority import SynthConfig, SyntheticAuthority
+from csc_scorecard.synth.authority import SynthConfig, SyntheticAuthority, generate
 from csc_scorecard.synth.writers import ssda903
 
 
@@ -287,12 +287,7 @@ def test_ingesting_the_returns_gives_back_the_expected_rows(written, tmp_path, f
 
 
 def test_synthetic_authority_round_trip(tmp_path):
-    from csc_scorecard.synth import authority as synth
-
-    try:
-        a = synth.generate(SynthConfig(size=0.2))
-    except (ImportError, AttributeError, NotImplementedError) as err:
-        pytest.skip(f"synthetic children module not ready: {err}")
+    a = generate(SynthConfig(size=0.2))
     ssda903.write(a, tmp_path / "out")
     for fmt in ("ssda903", "ssda903_xml"):
         assert_round_trip(a, tmp_path / "out" / fmt, tmp_path)

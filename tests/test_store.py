@@ -80,8 +80,8 @@ def test_another_formats_blank_does_not_erase_a_value(store):
     assert rows(store, "SELECT rne, place FROM cla_episodes") == [("S", "U1")]
 
 
-def test_a_later_return_of_the_same_format_may_clear_a_value(store):
+def test_a_later_returns_blank_keeps_the_value(store):
     store.load([batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", "U1")])})])
     later = (date(2022, 4, 1), date(2023, 3, 31))
     store.load([batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", None)])}, period=later)])
-    assert rows(store, "SELECT rne, place FROM cla_episodes") == [("S", None)]
+    assert rows(store, "SELECT rne, place, load_id FROM cla_episodes") == [("S", "U1", 2)]

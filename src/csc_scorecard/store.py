@@ -6,8 +6,8 @@ leaves the file exactly as it was. Within a load, rows replace what they cover:
 2. a row whose natural key (tables.yaml `key`) matches a row from another load replaces it,
    keeping the older values of columns the new source does not supply or leaves blank (two
    annual 903 returns both carry an episode open across 31 March; AD1 and Annex A list 10
-   describe one adoption). A later load of the same format may blank a value (a closure
-   recorded in error and removed); another format's blank never does.
+   describe one adoption). A blank never erases a value; a reload of the same return (rule 1)
+   is how a value recorded in error is removed.
 Duplicate keys *within* one load are all kept: they are data-quality issues, not format errors.
 """
 
@@ -166,6 +166,8 @@ class Store:
         self.con.register("_incoming", rows)
         try:
             key_match = " AND ".join(f'n."{k}" IS NOT DISTINCT FROM o."{k}"' for k in t.full_key)
+            partition = ", ".join(f'"{k}"' for k in t.full_key)
+
             def column(c: str) -> str:
                 if c == "load_id":
                     return f'CAST({load_id} AS INTEGER) AS "load_id"'
@@ -173,25 +175,17 @@ class Store:
                     return f'o."{c}"'
                 if c in t.full_key or c == "source_row":
                     return f'n."{c}"'
-                # Another source's blank means "not carried here", not "cleared": keep the old
-                # value. The same source (a later return of the same format) may clear it.
-                return (
-                    f'CASE WHEN n."{c}" IS NOT NULL OR o._format = ? THEN n."{c}" '
-                    f'ELSE o."{c}" END AS "{c}"'
-                )
+                # A blank in a later load means "not carried here" (a care leaver is not in a
+                # later year's UASC file; Annex A list 3 has no closure), never "cleared".
+                return f'coalesce(n."{c}", o."{c}") AS "{c}"'
 
             select = ", ".join(column(c) for c in t.column_names)
-            params = [batch.source_format] * sum(
-                1 for c in t.column_names if c in supplied and c not in t.full_key and c not in ("source_row", "load_id")
-            )
             self.con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE _merged AS
                 SELECT {select} FROM _incoming n LEFT JOIN (
-                    SELECT x.*, l.source_format AS _format FROM "{t.name}" x
-                    LEFT JOIN loads l ON l.load_id = x.load_id
-                    QUALIFY row_number() OVER (PARTITION BY {", ".join(f'x."{k}"' for k in t.full_key)} ORDER BY x.load_id DESC) = 1
-                ) o ON {key_match}""",
-                params,
+                    SELECT * FROM "{t.name}"
+                    QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY load_id DESC) = 1
+                ) o ON {key_match}"""
             )
             self.con.execute(
                 f'DELETE FROM "{t.name}" o WHERE EXISTS (SELECT 1 FROM _incoming n WHERE {key_match})'

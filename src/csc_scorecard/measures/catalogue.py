@@ -45,6 +45,7 @@ class Measure(BaseModel):
     source: str
     fields: list[str] = Field(default_factory=list)  # "table.column" the measure depends on
     dimension: str | None = None  # name of the breakdown, e.g. "referral_source"
+    dimension_values: list[str] = Field(default_factory=list)  # always reported, 0 when absent
     settings: dict[str, Any] = Field(default_factory=dict)
     population: Literal["0-17", "10-17"] | None = None  # for rates: the population denominator
     annualise: bool = False  # rates over part of a year scaled to a full year (labelled)

@@ -78,7 +78,7 @@ def _complete(m: Measure, ctx: Context, raw: pa.Table) -> pa.Table:
         for r in raw.to_pylist()
     }
     period_denominator = {(la, p): den for (la, p, _), (_, den) in found.items() if den}
-    dims = sorted({k[2] for k in found}, key=lambda d: (d is None, d)) or [None]
+    dims = sorted({k[2] for k in found} | set(m.dimension_values), key=lambda d: (d is None, d)) or [None]
     rows = []
     for la in ctx.la_codes:
         for q in ctx.quarters:

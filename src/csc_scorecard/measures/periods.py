@@ -13,7 +13,13 @@ from datetime import date, timedelta
 from typing import Literal
 
 PeriodType = Literal[
-    "in_quarter", "rolling_6_months", "rolling_12_months", "year_to_date", "as_at_period_end", "annual"
+    "in_quarter",
+    "rolling_6_months",
+    "rolling_12_months",
+    "rolling_36_months",  # the adoption scorecard's three-year averages
+    "year_to_date",
+    "as_at_period_end",
+    "annual",
 ]
 
 _NAME = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -109,6 +115,8 @@ class Quarter:
                 return _add_months(end + timedelta(days=1), -6), end
             case "rolling_12_months":
                 return _add_months(end + timedelta(days=1), -12), end
+            case "rolling_36_months":
+                return _add_months(end + timedelta(days=1), -36), end
             case "year_to_date":
                 return date(self.year, 4, 1), end
             case "as_at_period_end":

@@ -25,7 +25,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from csc_scorecard.rating.summary import Summary
 
@@ -81,11 +81,33 @@ class Paragraph(_Model):
     kind: Literal["narrative", "summary", "commentary", "note"] = "narrative"
     sentences: list[Sentence] = []
     bullets: list[Sentence] = []
+    text: str = Field("", description="the sentences joined (derived; bullets not included)")
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def text(self) -> str:
-        return " ".join(s.text for s in self.sentences)
+    @model_validator(mode="after")
+    def _text(self) -> Paragraph:
+        self.text = " ".join(s.text for s in self.sentences)
+        return self
+
+
+class Counts(_Model):
+    """Summary counts of a group of indicators, with both denominators (rating.summary)."""
+
+    total: int
+    green: int
+    amber: int
+    red: int
+    information: int
+    not_available: int
+    not_reportable: int
+    rated: int = Field(description="items with a RAG: the second denominator")
+    with_data: int
+    better_or_within_tolerance: int = Field(description="green + amber")
+    below_target: int = Field(description="red")
+    without_data: int = Field(description="not available + not reportable")
+
+    @classmethod
+    def of(cls, summary: Summary) -> Counts:
+        return cls.model_validate(summary.model_dump())
 
 
 class Figure(_Model):
@@ -173,12 +195,26 @@ class Chart(_Model):
     comparator_label: str | None = None
 
 
+class Table(_Model):
+    """A plain table of text cells (e.g. the children's homes register), with named totals the
+    narrative can cite."""
+
+    id: str
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    totals: dict[str, float] = {}
+    as_at_text: str = ""
+    note: str | None = None
+
+
 class Section(_Model):
     id: str
     title: str
     paragraphs: list[Paragraph] = []
     figures: list[FigureRow] = []
     breakdowns: list[Breakdown] = []
+    tables: list[Table] = []
     charts: list[Chart] = []
     subsections: list[Section] = []
     notes: list[str] = Field([], description="omitted subsections and caveats, in words")
@@ -245,7 +281,7 @@ class AppendixRow(_Model):
 class AppendixGroup(_Model):
     id: str
     title: str
-    summary: Summary
+    summary: Counts
     summary_lines: list[str]
     rows: list[AppendixRow]
 
@@ -254,8 +290,8 @@ class Performance(_Model):
     """Summary counts across the framework for this quarter and the previous one."""
 
     framework: str | None
-    summary: Summary | None
-    previous_summary: Summary | None
+    summary: Counts | None
+    previous_summary: Counts | None
     small_number_threshold: float | None = None
 
 
@@ -282,6 +318,14 @@ class DataQuality(_Model):
     issues: list[QualityIssue]
     issue_total: int
     errors: list[str] = Field([], description="measures that could not be computed")
+    not_reportable_count: int = Field(0, description="derived: len(not_reportable)")
+    not_available_count: int = Field(0, description="derived: len(not_available)")
+
+    @model_validator(mode="after")
+    def _counts(self) -> DataQuality:
+        self.not_reportable_count = len(self.not_reportable)
+        self.not_available_count = len(self.not_available)
+        return self
 
 
 class Definition(_Model):

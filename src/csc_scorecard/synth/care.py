@@ -417,23 +417,25 @@ def _category_of_need(need: np.ndarray) -> np.ndarray:
     return out
 
 
-def short_breaks(ctx: Context, kids: np.ndarray, plan_start: np.ndarray, plan_end: np.ndarray, providers: Providers) -> Frame:
+def short_breaks(ctx: Context, kids: np.ndarray, plan_start: np.ndarray, plan_end: np.ndarray) -> Frame:
     """Series of short breaks (LS V3): each break its own period of 2-4 nights, RNE S, in the
-    authority's short-break home, with no postcodes (rules 365-367, 384, 398, 426)."""
+    authority's own short-break unit, recorded without postcodes or URN (rules 365-367, 384,
+    398, 214, 426). The unit is coded R1 (a registered care home), a placement type that needs
+    no URN, since the validator's rule 218 would otherwise ask for the URN that 214 forbids."""
     rng, cal = ctx.rng, ctx.cal.care
     stop = np.where(np.isnat(plan_end), ctx.end, plan_end)
     span = (stop - plan_start).astype(np.int64)
     count = np.maximum(span // 30, 0) + 1
     owner = np.repeat(np.arange(len(kids)), count)
     gaps = draws.lognormal_int(rng, len(owner), cal.short_break_every_days)
-    position = np.arange(len(owner)) - np.repeat(np.cumsum(count) - count, count)
     cum = np.cumsum(gaps)
     cum -= np.repeat(cum[np.cumsum(count) - count], count)
     start = plan_start[owner] + (cum + rng.integers(7, 20, len(owner))).astype("timedelta64[D]")
     nights = draws.choice_int(rng, len(owner), cal.short_break_nights)
     end = start + nights.astype("timedelta64[D]")
-    ok = (end < stop[owner]) & (start <= ctx.end)
-    del position
+    # A break running over the extract date would be open in the return (and read as longer
+    # than 17 days, rule 365): breaks are recorded once they are over.
+    ok = (end < stop[owner]) & (end <= ctx.end)
     owner, start, end = owner[ok], start[ok], end[ok]
     m = len(owner)
     return {
@@ -443,14 +445,14 @@ def short_breaks(ctx: Context, kids: np.ndarray, plan_start: np.ndarray, plan_en
         "rne": strings(m, "S"),
         "ls": strings(m, "V3"),
         "cin": strings(m, "N2"),
-        "place": strings(m, "K2"),
+        "place": strings(m, "R1"),
         "place_provider": strings(m, "PR1"),
         "dec": end,
         "rec": strings(m, "E4A"),
         "reason_place_change": strings(m),
         "home_post": strings(m),
         "pl_post": strings(m),
-        "urn": strings(m, providers.short_breaks_urn),
+        "urn": strings(m),
         "pl_location": strings(m),
         "carer": np.full(m, -1, dtype=np.int64),
     }

@@ -102,7 +102,7 @@ def simulate_frames(config: SynthConfig) -> dict[str, Frame]:
     frames["missing_episodes"] = looked_after.missing(ctx, reg, {k: v for k, v in episodes.items()})
     all_periods = journeys["periods"]
     frames["cla_health"] = looked_after.health(ctx, reg, all_periods)
-    frames["previous_permanence"] = looked_after.previous_permanence(ctx, regular)
+    frames["previous_permanence"] = looked_after.previous_permanence(ctx, regular, episodes)
     frames["care_leavers"] = leaving_care.oc3(ctx, reg, all_periods)
     frames["care_leaver_plans"] = leaving_care.plans(ctx, reg, all_periods)
     frames["adoptions"] = _adoptions(journeys["adoptions"], regular)

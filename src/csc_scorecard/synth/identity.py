@@ -42,7 +42,12 @@ def upns(ctx: Context, reg: Registry, kids: np.ndarray) -> tuple[np.ndarray, np.
     rng, pop = ctx.rng, ctx.cal.population
     n = len(kids)
     dob = reg.dob[kids]
-    school_age = add_years(dob, pop.upn_school_age_years) <= ctx.end
+    # School age as 903 rule 209 reads it: 4 by 31 August of the year before the collection
+    # year starts (31 August 2021 for 2022-23).
+    end = ctx.config.end
+    financial_year = end.year - (1 if end.month < 4 else 0)
+    reference = np.datetime64(f"{financial_year - 1}-08-31", "D")
+    school_age = add_years(dob, pop.upn_school_age_years) <= reference
     out = np.full(n, "UN1", dtype=object)
     has = school_age & ~reg.uasc[kids]
     unknown = has & (rng.random(n) < pop.upn_unknown_school_age_share)
@@ -105,5 +110,6 @@ def children_table(ctx: Context, reg: Registry, kids: np.ndarray, ids: np.ndarra
         "mother": mother[kids],
         "mc_dob": ctx.censor(mc_dob[kids]),
         "uasc": reg.uasc[kids],
-        "uasc_ceased_date": ctx.censor(uasc_ceased[kids]),
+        # DUC is recorded ahead as the 18th birthday while the child is UASC (903 rule 205B).
+        "uasc_ceased_date": uasc_ceased[kids],
     }

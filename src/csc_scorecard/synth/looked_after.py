@@ -97,8 +97,15 @@ def missing(ctx: Context, reg: Registry, episodes: Frame) -> Frame:
             break
         keep[idx[clash]] = False
     frame = {k: v[keep] for k, v in frame.items()}
-    inside = (frame["start_date"] <= ctx.end)
-    frame = {k: v[inside] for k, v in frame.items()}
+    inside = frame["start_date"] <= ctx.end
+    # Episodes still open on a 31 March or on the extract date are left out: the validator fills
+    # open episode ends with the collection end and then reads such a missing episode as
+    # outliving its placement (903 rules 575/577 as implemented).
+    year_ends = np.array([np.datetime64(f"{y}-03-31", "D") for y in range(1990, ctx.config.end.year + 2)] + [ctx.end])
+    spans = np.zeros(len(frame["start_date"]), dtype=bool)
+    for boundary in year_ends:
+        spans |= (frame["start_date"] <= boundary) & (frame["end_date"] > boundary)
+    frame = {k: v[inside & ~spans] for k, v in frame.items()}
     frame["end_date"] = ctx.censor(frame["end_date"])
     return frame
 
@@ -152,12 +159,19 @@ def to_day_str(text: str) -> np.datetime64:
     return np.datetime64(text, "D")
 
 
-def previous_permanence(ctx: Context, periods: Frame) -> Frame:
-    """PrevPerm for children who started care from 1 April 2016 (rule 634), from the latest
-    period: the order the child left an earlier period by (SGO P2, CAO P3), else a draw."""
+def previous_permanence(ctx: Context, periods: Frame, episodes: Frame) -> Frame:
+    """PrevPerm for children who started care from 1 April 2016 (rule 634), from their latest
+    start: the order an earlier period ended with (SGO P2, CAO P3), else a draw. Anything but
+    Z1 carries the arranging authority and a date, unknown parts as ZZ (rules 630, 632, 633)."""
     rng, cal = ctx.rng, ctx.cal.previous_permanence
-    order = np.lexsort((periods["entry"], periods["kid"]))
-    kid, entry, exit_, rec = (periods[k][order] for k in ("kid", "entry", "exit", "rec"))
+    starts = {
+        "kid": np.concatenate([periods["kid"], episodes["kid"][episodes["ls"] == "V3"]]),
+        "entry": np.concatenate([periods["entry"], episodes["decom"][episodes["ls"] == "V3"]]),
+        "exit": np.concatenate([periods["exit"], episodes["dec"][episodes["ls"] == "V3"]]),
+        "rec": np.concatenate([periods["rec"], episodes["rec"][episodes["ls"] == "V3"]]),
+    }
+    order = np.lexsort((starts["entry"], starts["kid"]))
+    kid, entry, exit_, rec = (starts[k][order] for k in ("kid", "entry", "exit", "rec"))
     last = np.r_[kid[1:] != kid[:-1], True]
     earlier_rec = np.r_[None, rec[:-1]].astype(object)
     earlier_exit = np.r_[np.array([NAT], dtype=DAY), exit_[:-1]]
@@ -170,18 +184,21 @@ def previous_permanence(ctx: Context, periods: Frame) -> Frame:
     from_sim = has_earlier[idx] & np.isin(earlier_rec[idx], ("E41", "E45", "E46", "E47", "E48"))
     perm[from_sim] = np.where(earlier_rec[idx][from_sim] == "E41", "P3", "P2")
     when[from_sim] = earlier_exit[idx][from_sim]
-    perm[has_earlier[idx] & ~from_sim & np.isin(perm, ("P1", "P2", "P3"))] = "Z1"
-    dated = np.isin(perm, ("P1", "P2", "P3"))
+    # Children known to have been looked after here before have no unknown earlier order.
+    perm[has_earlier[idx] & ~from_sim & (perm != "P4")] = "Z1"
     text = np.array([f"{str(d)[8:10]}/{str(d)[5:7]}/{str(d)[:4]}" for d in when], dtype=object)
-    partial = dated & (rng.random(m) < cal.partial_date_share)
+    partial = ~from_sim & (rng.random(m) < cal.partial_date_share)
     text[partial] = np.array([f"ZZ/{t[3:]}" for t in text[partial]], dtype=object)
-    own = rng.random(m) < cal.la_perm_own_share
-    la_perm = np.where(dated, np.where(own | from_sim, ctx.config.la_code, "999"), None).astype(object)
+    text[perm == "P4"] = "ZZ/ZZ/ZZZZ"
+    own = from_sim | (rng.random(m) < cal.la_perm_own_share)
+    la_perm = np.where(own, ctx.config.la_code, "999").astype(object)
+    la_perm[perm == "P4"] = "999"
+    none = perm == "Z1"
     return {
         "kid": kid[idx],
         "prev_perm": perm,
-        "la_perm": la_perm,
-        "date_perm": np.where(dated, text, None).astype(object),
+        "la_perm": np.where(none, None, la_perm).astype(object),
+        "date_perm": np.where(none, None, text).astype(object),
     }
 
 

@@ -53,12 +53,11 @@ class Providers:
     secure: Frame  # urn, postcode
     parent_child: Frame  # urn, postcode
     schools: Frame  # urn, provider, postcode
-    short_breaks_urn: str
 
     @classmethod
     def create(cls, ctx: Context, addresses: Addresses) -> Providers:
         rng, reg = ctx.rng, ctx.cal.placement.registers
-        total = 2 + reg.fostering_agencies + reg.own_homes + reg.private_homes * 2 + reg.adoption_agencies
+        total = 1 + reg.fostering_agencies + reg.own_homes + reg.private_homes * 2 + reg.adoption_agencies
         total += reg.other_providers * 3
         numbers = rng.choice(np.arange(10_000, 999_999), size=total, replace=False)
         urns = iter(f"SC{n:06d}" for n in numbers)
@@ -69,7 +68,7 @@ class Providers:
         def providers(n: int, shares: dict[str, float]) -> np.ndarray:
             return draws.choice(rng, n, shares)
 
-        la_fostering, short_breaks = take(1)[0], take(1)[0]
+        la_fostering = take(1)[0]
         return cls(
             la_fostering_urn=la_fostering,
             ifa={"urn": take(reg.fostering_agencies), "provider": providers(reg.fostering_agencies, {"PR4": 80, "PR5": 20})},
@@ -92,7 +91,6 @@ class Providers:
                 "provider": providers(reg.other_providers, {"PR4": 60, "PR5": 40}),
                 "postcode": addresses.elsewhere(rng, reg.other_providers),
             },
-            short_breaks_urn=short_breaks,
         )
 
 
@@ -363,6 +361,23 @@ def attributes(ctx: Context, seg: Frame, providers: Providers, addresses: Addres
     # The home and placement postcodes differ unless placed with parents (rule 392d).
     clash = np.flatnonzero((post == home) & ~p1 & (home != None))  # noqa: E711
     post[clash] = addresses.in_area(rng, len(clash))
+    # A move to other carers must show in the placement details (rule 435): two homes drawn
+    # from the same register can coincide, so such a move goes to another home of the register.
+    registers = {"K1": providers.secure, "R3": providers.parent_child, "S1": providers.schools}
+    period = seg["period"]
+    moved = np.r_[False, (period[1:] == period[:-1]) & (carer[1:] != carer[:-1])]
+    unchanged = np.r_[False, (place[1:] == place[:-1]) & (provider[1:] == provider[:-1]) & (urn[1:] == urn[:-1]) & (post[1:] == post[:-1])]
+    for i in np.flatnonzero(moved & unchanged):
+        register = registers.get(place[i])
+        if place[i] in ("K2",) + SEMI_INDEPENDENT:
+            register = providers.own_homes if provider[i] == "PR1" else (providers.private_homes if place[i] == "K2" else providers.semi_independent)
+        if register is not None and urn[i] is not None:
+            others = np.flatnonzero(register["urn"] != urn[i])
+            j = rng.choice(others)
+            urn[i] = register["urn"][j]
+            post[i] = register["postcode"][j]
+        else:
+            post[i] = addresses.in_area(rng, 1)[0] if provider[i] == "PR1" else addresses.mixed(rng, 1, 0.5)[0]
     return {"place_provider": provider, "urn": urn, "pl_post": post}
 
 

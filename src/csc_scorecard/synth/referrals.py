@@ -176,7 +176,7 @@ def _episode(ctx, reg, addresses, providers, journeys, families, referral, pos, 
     state[np.isin(route, ("nfa", "assessed_close"))] = "CLOSED"
     closed_at = np.full(e, NAT, dtype=DAY)
 
-    cin_rows, cp_rows, review_rows, home_proceedings = [], [], [], []
+    cin_rows, cp_rows, review_rows, home_proceedings, reassessments = [], [], [], [], []
     for _ in range(16):
         busy = np.isin(state, ("CIN", "CP", "SHORT"))
         if not busy.any():
@@ -190,7 +190,7 @@ def _episode(ctx, reg, addresses, providers, journeys, families, referral, pos, 
             state[i] = "CLOSED"
         i = np.flatnonzero(state == "CIN")
         if i.size:
-            state, t, closed_at, via = _cin_step(ctx, i, state, t, closed_at, via, cin_rows, s47_rows)
+            state, t, closed_at, via = _cin_step(ctx, i, state, t, closed_at, via, cin_rows, s47_rows, reassessments)
         i = np.flatnonzero(state == "CP")
         if i.size:
             had_cp[families[i]] = True
@@ -210,6 +210,8 @@ def _episode(ctx, reg, addresses, providers, journeys, families, referral, pos, 
     closure[k] = wd.add(a_end[k], draws.lognormal_int(rng, int(k.sum()), cal.assessment.close_working_days_after_authorisation))
     rc9 = k & (closure >= to_day(cal.assessment.rc9_valid_from)) & draws.bernoulli(rng, n, cal.assessment.rc9_share_from_2022)
     reason[k] = np.where(rc9[k], "RC9", "RC8")
+    # After an S47 the episode cannot close as "after assessment" (CIN rule 2990): RC7.
+    reason[k & has_s47[pos]] = "RC7"
     plan_closed = (state == "CLOSED")[pos] & ~nfa_k & ~after_assessment
     closure[plan_closed] = closed_at[pos][plan_closed]
     reason[plan_closed] = "RC7"
@@ -263,14 +265,16 @@ def _episode(ctx, reg, addresses, providers, journeys, families, referral, pos, 
         journeys.proceedings.append(batch.proceedings)
 
     # Nothing is left open behind the closure: assessments are completed and S47s concluded.
-    closure = np.where(np.isnat(closure), closure, latest(closure, np.where(nfa_k, NAT, a_end)))
+    again = concat(reassessments)
+    again_end = _family_max(again["authorised_date"], again["pos"], e) if again else np.full(e, NAT, dtype=DAY)
+    closure = np.where(np.isnat(closure), closure, latest(closure, np.where(nfa_k, NAT, a_end), again_end[pos]))
     # At 18 the child's case closes (transfer to adult services for some disabled young people).
     aged_out = np.isnat(closure) | (closure > b18)
     closure[aged_out] = b18[aged_out]
     reason[aged_out] = np.where(reg.disabilities[kid[aged_out]] != "NONE", "RC6", "RC7")
     reg.busy_until[kid] = np.where(closure > ctx.end, FAR, closure)
 
-    _record(ctx, reg, journeys, pos, kid, ids, referral, source, route, nfa_k, need, closure, reason, a_start, a_end, dur, b18, s47_rows, cin_rows, cp_rows, review_rows, home_proceedings)
+    _record(ctx, reg, journeys, pos, kid, ids, referral, source, route, nfa_k, need, closure, reason, a_start, a_end, dur, b18, s47_rows, cin_rows, cp_rows, review_rows, home_proceedings, reassessments, has_s47)
 
     # Short breaks for disabled children on their CIN plan.
     if short.any() and cin_rows:
@@ -281,7 +285,7 @@ def _episode(ctx, reg, addresses, providers, journeys, families, referral, pos, 
         plan_of = {p: (s, en) for p, s, en in zip(owner, rows["start_date"][sb], rows["end_date"][sb])}
         starts = np.array([plan_of[pos[m]][0] for m in members], dtype=DAY)
         ends = np.array([plan_of[pos[m]][1] for m in members], dtype=DAY)
-        journeys.episodes.append(care.short_breaks(ctx, kid[members], starts, np.minimum(ends, b18[members] - 1), providers))
+        journeys.episodes.append(care.short_breaks(ctx, kid[members], starts, np.minimum(ends, b18[members] - 1)))
 
     # When the family's episode ended (children in care do not hold the family back).
     home = ~enters
@@ -300,7 +304,7 @@ def _family_max(values: np.ndarray, pos: np.ndarray, e: int) -> np.ndarray:
     return np.where(out == np.iinfo(np.int64).min, NAT, out.astype(DAY))
 
 
-def _cin_step(ctx, i, state, t, closed_at, via, cin_rows, s47_rows):
+def _cin_step(ctx, i, state, t, closed_at, via, cin_rows, s47_rows, reassessments):
     """A CIN plan: it closes, steps up to child protection, or the children come into care."""
     rng, cal, wd = ctx.rng, ctx.cal.cin_plan, ctx.workdays
     start = t[i]
@@ -314,6 +318,9 @@ def _cin_step(ctx, i, state, t, closed_at, via, cin_rows, s47_rows):
     conf = protection.icpc_date(ctx, s)
     end[up] = conf[up]
     s47_rows.append({"pos": i[up], "start_date": s[up], "icpc_date": conf[up], "resulted": np.ones(int(up.sum()), bool)})
+    # A fresh assessment starts with the enquiry (the first was completed before the CIN plan).
+    again = draws.lognormal_int(rng, int(up.sum()), ctx.cal.assessment.duration_working_days)
+    reassessments.append({"pos": i[up], "start_date": s[up], "authorised_date": wd.add(s[up], again), "duration": again})
     into_care = nxt == "care"
     end[into_care] = event[into_care]
     end = np.maximum(end, start + 1)  # a plan does not start and end on the same day (4012Q)
@@ -398,7 +405,7 @@ def _explode(rows: list[Frame], pos: np.ndarray, kid: np.ndarray, b18: np.ndarra
     return out
 
 
-def _record(ctx, reg, journeys, pos, kid, ids, referral, source, route, nfa_k, need, closure, reason, a_start, a_end, dur, b18, s47_rows, cin_rows, cp_rows, review_rows, home_proceedings):
+def _record(ctx, reg, journeys, pos, kid, ids, referral, source, route, nfa_k, need, closure, reason, a_start, a_end, dur, b18, s47_rows, cin_rows, cp_rows, review_rows, home_proceedings, reassessments, has_s47):
     rng, cal, wd = ctx.rng, ctx.cal, ctx.workdays
     n = len(kid)
     ref = referral[pos]
@@ -426,7 +433,8 @@ def _record(ctx, reg, journeys, pos, kid, ids, referral, source, route, nfa_k, n
         NAT,
     )
     closed_no_support = route[pos][a] == "assessed_close"
-    factors = _factors(ctx, closed_no_support, route[pos][a], a_end_c)
+    # "21" (no factors) only where no enquiry found concerns (8873Q needs RC8/RC9 with it).
+    factors = _factors(ctx, closed_no_support & ~has_s47[pos][a], route[pos][a], a_end_c)
     journeys.assessments.append(
         {
             "kid": kid[a],
@@ -439,6 +447,25 @@ def _record(ctx, reg, journeys, pos, kid, ids, referral, source, route, nfa_k, n
             "further_support_needed": np.where(a_end_c > ctx.end, None, ~closed_no_support).astype(object),
         }
     )
+    again = _explode(reassessments, pos, kid, b18, closure)
+    if again:
+        c = again["child"]
+        ok = (again["start_date"] <= np.minimum(closure[c], ctx.end)) & (again["start_date"] < b18[c])
+        again = {k: v[ok] for k, v in again.items()}
+        c = again["child"]
+        end = np.minimum(again["authorised_date"], closure[c])
+        journeys.assessments.append(
+            {
+                "kid": kid[c],
+                "referral_date": ref[c],
+                "start_date": again["start_date"],
+                "internal_review_date": np.full(len(c), NAT, dtype=DAY),
+                "authorised_date": censor(end),
+                "factors": np.where(end > ctx.end, None, _factors(ctx, np.zeros(len(c), bool), route[pos][c], end)).astype(object),
+                "child_seen_date": censor(np.minimum(wd.add(again["start_date"], 1), end)),
+                "further_support_needed": np.where(end > ctx.end, None, True).astype(object),
+            }
+        )
     # S47 enquiries.
     s47 = _explode(s47_rows, pos, kid, b18, closure)
     if s47:

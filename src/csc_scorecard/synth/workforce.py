@@ -71,6 +71,17 @@ INTERNAL_FROM = {
 }
 # Priority of the services a child can be open to at once (lower wins the allocation).
 PRIORITY = {"cla": 1, "cp": 2, "cin": 3, "assessment": 4, "care_leaver": 5, "family_support": 6}
+# The canonical columns read from the children's tables.
+INPUT_COLUMNS = {
+    "children": ["child_id", "date_of_birth", "disabilities"],
+    "referrals": ["child_id", "referral_date", "referral_nfa", "closure_date"],
+    "assessments": ["child_id", "referral_date", "authorised_date"],
+    "cp_plans": ["child_id", "start_date", "end_date"],
+    "cla_episodes": ["child_id", "decom", "ls", "cin", "dec", "rec"],
+    "care_leaver_plans": ["child_id", "as_at_date"],
+    "early_help_episodes": ["child_id", "assessment_start_date", "assessment_completion_date",
+                            "closure_date"],
+}
 FAR = 10**7  # an open end
 OVERLOADED = 2.0  # cases held / the worker's share beyond which no new case is given if avoidable
 
@@ -210,9 +221,8 @@ def simulate(config: SynthConfig, tables: dict[str, pa.Table]) -> dict[str, pa.T
     streams = [np.random.default_rng(s) for s in
                np.random.SeedSequence([config.seed, SEED_OFFSET]).spawn(6)]
     t0, end = config.start.toordinal(), config.end.toordinal()
-    rows = {name: (tables[name].to_pylist() if name in tables else []) for name in (
-        "children", "referrals", "assessments", "cp_plans", "cla_episodes", "care_leaver_plans",
-        "early_help_episodes")}
+    rows = {name: (tables[name].select(columns).to_pylist() if name in tables else [])
+            for name, columns in INPUT_COLUMNS.items()}
 
     cases = derive_cases(rows, t0, end, cal, streams[0])
     referrals_a_year = _per_year(rows["referrals"], "referral_date", t0, end)
@@ -313,8 +323,8 @@ def derive_cases(rows: dict[str, list[dict]], t0: int, end: int, cal: Calibratio
         add(child, start, assessed, "assessment", "assessment")
         if stop is None or assessed < stop:
             add(child, assessed, stop, "cin", "disabled_children" if disabled(child) else "acps")
-        if (not rows["early_help_episodes"] and stop is not None and assessed == stop
-                and rng.random() < cal.step_down_share):
+        if not rows["early_help_episodes"] and stop is not None and \
+                rng.random() < cal.step_down_share:
             days = int(fs.median * math.exp(fs.sigma * rng.standard_normal()))
             add(child, stop, date.fromordinal(stop.toordinal() + max(days, 14)),
                 "family_support", "family_support")
@@ -848,8 +858,18 @@ def _by_year(values: dict[int, Any], year: int) -> Any:
 
 def _choice(rng: np.random.Generator, weights: dict[str, float]) -> str:
     keys = list(weights)
-    p = np.array([weights[k] for k in keys], dtype=float)
-    return keys[int(rng.choice(len(keys), p=p / p.sum()))]
+    return keys[_draw(rng, [weights[k] for k in keys])]
+
+
+def _draw(rng: np.random.Generator, weights: list[float]) -> int:
+    """An index drawn with probability proportional to `weights` (one uniform draw)."""
+    u = rng.random() * sum(weights)
+    total = 0.0
+    for i, w in enumerate(weights):
+        total += w
+        if u < total:
+            return i
+    return len(weights) - 1
 
 
 # --------------------------------------------------------------------------- 4. allocation
@@ -1033,17 +1053,16 @@ class _Allocation:
                 people = []
         options = list(teams)
         while not people and options:
-            weights = np.array([t.demand_weight for t in options])
-            team = options.pop(int(self.rng.choice(len(options), p=weights / weights.sum())))
+            team = options.pop(_draw(self.rng, [t.demand_weight for t in options]))
             people = practitioners(team)
         if not people:
             return self._fallback(area, teams, exclude)
-        loads = np.array([self._load(w, cap, target) for w, _, cap in people])
-        if (loads < OVERLOADED).any():  # nobody is given twice their share while others have room
-            keep = np.flatnonzero(loads < OVERLOADED)
-            people, loads = [people[i] for i in keep], loads[keep]
-        p = np.exp(-self.cal.allocation_evenness * (loads - loads.min()))
-        k = int(self.rng.choice(len(people), p=p / p.sum()))
+        loads = [self._load(w, cap, target) for w, _, cap in people]
+        if min(loads) < OVERLOADED:  # nobody is given twice their share while others have room
+            people = [p for p, load in zip(people, loads, strict=True) if load < OVERLOADED]
+            loads = [load for load in loads if load < OVERLOADED]
+        lowest = min(loads)
+        k = _draw(self.rng, [math.exp(-self.cal.allocation_evenness * (x - lowest)) for x in loads])
         return people[k][0], people[k][1]
 
     def _load(self, w: Worker, cap: float, target: float) -> float:
@@ -1149,7 +1168,7 @@ def _audits(allocations: list[Allocation], teams: list[Team], t0: int, end: int,
             if not len(pool):
                 continue
             n = int(rng.poisson(spec.monthly_rate * len(pool) * (hi - lo + 1) / 30.44))
-            probs = np.array(_by_year(spec.grades, _financial_year(mid)), dtype=float)
+            probs = list(_by_year(spec.grades, _financial_year(mid)))
             for k in rng.choice(pool, size=min(n, len(pool)), replace=False):
                 a = allocations[int(k)]
                 a_lo, a_hi = max(lo, a.start), min(hi, ends[k] - 1)
@@ -1158,7 +1177,7 @@ def _audits(allocations: list[Allocation], teams: list[Team], t0: int, end: int,
                     day = max(a_lo, day - (date.fromordinal(day).weekday() - 4))
                 rows.append({"child_id": a.child_id, "team_id": a.team.team_id,
                              "audit_date": date.fromordinal(day), "audit_type": audit_type,
-                             "grade": grades[int(rng.choice(4, p=probs / probs.sum()))]})
+                             "grade": grades[_draw(rng, probs)]})
         month = nxt
     rows.sort(key=lambda r: (r["audit_date"], r["child_id"]))
     for i, r in enumerate(rows, start=1):

@@ -18,9 +18,10 @@ from csc_scorecard.measures.functions.common import (
     count_rows,
     in_window,
     months_ago,
+    setting,
     share,
 )
-from csc_scorecard.measures.functions.looked_after import episodes, setting, with_carer_spans
+from csc_scorecard.measures.functions.looked_after import episodes, with_carer_spans
 
 _CHILD = ["la_code", "period", "child_id"]
 

@@ -3,7 +3,8 @@ plans from Annex A list 9 (standards.md 1.5 OC3 cohort, 3 list 9, 5.6).
 
 OC3 information is recorded around each young person's birthday in the collection year (1 April
 to 31 March), so a quarter is measured against the collection year it belongs to: its in-year
-rows so far, as councils run the in-year 903 extract.
+rows so far, as councils run the in-year 903 extract. The cohort count also looks ahead to the
+birthdays still to come in the year, from the care histories (`cohort_to_come`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,24 @@ import ibis.expr.types as ir
 
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context
-from csc_scorecard.measures.functions.common import count_children, in_window, months_ago, share
-from csc_scorecard.measures.functions.looked_after import CONTINUES, episodes, setting
+from csc_scorecard.measures.functions.common import (
+    count_children,
+    in_window,
+    months_ago,
+    setting,
+    share,
+)
+from csc_scorecard.measures.functions.looked_after import CONTINUES, episodes
 from csc_scorecard.model.codes import codes
 
 _CHILD = ["la_code", "period", "child_id"]
+
+
+def _periods(ctx: Context, m: Measure) -> ir.Table:
+    """The measure's periods with `_fy`, the financial year of the quarter end; its 903
+    collection year ends on the next 31 March (collection year = _fy + 1)."""
+    p = ctx.periods(m.period_type)
+    return p.mutate(_fy=p.quarter_end.year() - (p.quarter_end.month() < 4).cast("int32"))
 
 
 def cohort(ctx: Context, m: Measure, *, exclusions: bool = True) -> ir.Table:
@@ -29,9 +43,7 @@ def cohort(ctx: Context, m: Measure, *, exclusions: bool = True) -> ir.Table:
     is left out. With `exclusions`, IN_TOUCH codes in `excluded_in_touch` (died since leaving
     care, returned home for 6+ months) are removed, as DfE removes them from its percentages.
     """
-    p = ctx.periods(m.period_type)
-    # The financial year of the quarter end; its 903 collection year ends the next 31 March.
-    p = p.mutate(_fy=p.quarter_end.year() - (p.quarter_end.month() < 4).cast("int32"))
+    p = _periods(ctx, m)
     oc3 = ctx.table("care_leavers")
     t = oc3.join(p, oc3.collection_year == p._fy + 1)
     c = ctx.table("children")
@@ -68,8 +80,7 @@ def cohort_to_come(ctx: Context, m: Measure) -> ir.Table:
       (those still in care on that birthday are not in the return; the position at the quarter
       end stands in for a birthday still to come).
     """
-    p = ctx.periods(m.period_type)
-    p = p.mutate(_fy=p.quarter_end.year() - (p.quarter_end.month() < 4).cast("int32"))
+    p = _periods(ctx, m)
     p = p.select("period", "quarter_end", year_end=ibis.date(p._fy + 1, 3, 31))
 
     e = episodes(ctx, m)

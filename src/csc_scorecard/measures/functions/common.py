@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ibis
 import ibis.expr.types as ir
+
+from csc_scorecard.measures.catalogue import Measure
+from csc_scorecard.measures.context import Context
+
+_REQUIRED = object()
+
+
+def setting(ctx: Context, m: Measure, name: str, default: Any = _REQUIRED) -> Any:
+    """The authority's override of a measure setting, else the catalogue entry's value.
+
+    Without a `default`, the entry must carry the setting, so a definition never depends on a
+    value hidden in code.
+    """
+    if name not in m.settings and default is _REQUIRED:
+        raise KeyError(f"measure {m.id} needs the setting {name!r} in its catalogue entry")
+    return ctx.setting(m.id, name, m.settings.get(name, default))
 
 
 def in_window(t: ir.Table, date_col: str, periods: ir.Table) -> ir.Table:

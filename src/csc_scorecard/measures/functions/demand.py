@@ -14,6 +14,7 @@ from csc_scorecard.measures.functions.common import (
     months_ago,
     open_at,
     open_during,
+    setting,
     share,
     share_of_total,
 )
@@ -35,7 +36,7 @@ def rereferrals_within_12_months(ctx: Context, m: Measure) -> ir.Table:
     Earlier = a strictly earlier referral date (same-day duplicates are not re-referrals), on or
     after the referral date minus 12 calendar months (standards.md 5.1 [U]; stack.md gotcha 7).
     """
-    months = ctx.setting(m.id, "look_back_months", m.settings.get("look_back_months", 12))
+    months = setting(ctx, m, "look_back_months")
     r = ctx.table("referrals").select("la_code", "child_id", "referral_date").distinct()
     current = in_window(r, "referral_date", ctx.periods(m.period_type))
     prior = r.select(p_la=r.la_code, p_child=r.child_id, p_date=r.referral_date)
@@ -68,7 +69,7 @@ def assessments_completed(ctx: Context, m: Measure) -> ir.Table:
 def assessments_within_working_days(ctx: Context, m: Measure) -> ir.Table:
     """Assessments authorised in the window, and how many took at most N working days from
     AssessmentActualStartDate to AssessmentAuthorisationDate (DfE C2; standards.md 5.1)."""
-    limit = ctx.setting(m.id, "working_days", m.settings["working_days"])
+    limit = setting(ctx, m, "working_days")
     a = ctx.table("assessments")
     a = ctx.with_working_days(a, "start_date", "authorised_date", "duration")
     done = in_window(a, "authorised_date", ctx.periods(m.period_type))
@@ -82,7 +83,7 @@ def assessments_no_further_support(ctx: Context, m: Measure) -> ir.Table:
     census: the episode closed after assessment with no further action, RC8 (and RC9, closed
     and referred to early help, when the `include_rc9` setting is on; standards.md 5.1 [U]).
     """
-    closing = ["RC8", "RC9"] if ctx.setting(m.id, "include_rc9", m.settings.get("include_rc9", True)) else ["RC8"]
+    closing = ["RC8", "RC9"] if setting(ctx, m, "include_rc9") else ["RC8"]
     a = ctx.table("assessments")
     r = ctx.table("referrals").select(
         r_la="la_code", r_child="child_id", r_date="referral_date", closure_reason="closure_reason"

@@ -15,8 +15,6 @@ the only codes named here are the two with a single fixed meaning in the 903 str
 
 from __future__ import annotations
 
-from typing import Any
-
 import ibis
 import ibis.expr.types as ir
 
@@ -27,6 +25,7 @@ from csc_scorecard.measures.functions.common import (
     in_window,
     months_ago,
     open_at,
+    setting,
     share,
 )
 
@@ -36,17 +35,6 @@ STARTED = "S"
 CONTINUES = "X1"
 
 _CHILD = ["la_code", "period", "child_id"]
-
-
-def setting(ctx: Context, m: Measure, name: str) -> Any:
-    """The authority's override of a measure setting, else the catalogue entry's value.
-
-    Every setting these functions read must be in the entry, so a definition never depends on a
-    default hidden in code.
-    """
-    if name not in m.settings:
-        raise KeyError(f"measure {m.id} needs the setting {name!r} in its catalogue entry")
-    return ctx.setting(m.id, name, m.settings[name])
 
 
 # --- building blocks ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from csc_scorecard.measures.functions.common import (
     in_window,
     months_ago,
     open_at,
+    setting,
     share,
     share_of_total,
 )
@@ -22,15 +23,6 @@ from csc_scorecard.model.codes import codes
 _CHILD = ("la_code", "period", "child_id")
 
 
-_REQUIRED = object()
-
-
-def _setting(ctx: Context, m: Measure, name: str, default: object = _REQUIRED) -> object:
-    """A run-time override, else the catalogue entry's value, else `default` (when there is none,
-    the entry must carry the setting)."""
-    if name not in m.settings and default is _REQUIRED:
-        raise KeyError(f"measure {m.id} needs the setting {name!r} in its catalogue entry")
-    return ctx.setting(m.id, name, m.settings.get(name, default))
 
 
 # --- Section 47 enquiries and initial child protection conferences ---------------------------
@@ -59,7 +51,7 @@ def _icpcs(ctx: Context, m: Measure) -> ir.Table:
     """
     s = ctx.table("section47s")
     held = s.filter(s.icpc_date.notnull()).select("la_code", "child_id", "icpc_date")
-    if _setting(ctx, m, "include_episode_icpcs", True):
+    if setting(ctx, m, "include_episode_icpcs", True):
         r = ctx.table("referrals")
         held = held.union(
             r.filter(r.icpc_date.notnull()).select("la_code", "child_id", "icpc_date")
@@ -88,7 +80,7 @@ def icpc_within_working_days(ctx: Context, m: Measure) -> ir.Table:
     DfE leaves it out of the bands but keeps it in the ICPC total, so it stays in the
     denominator and never counts as within timescale.
     """
-    limit = _setting(ctx, m, "working_days")
+    limit = setting(ctx, m, "working_days")
     s = ctx.table("section47s")
     s = ctx.with_working_days(
         s.filter(s.icpc_date.notnull()), "start_date", "icpc_date", "duration"
@@ -130,7 +122,7 @@ def plans_at_end_by_category(ctx: Context, m: Measure) -> ir.Table:
     """Plans open at the end by category of abuse, as a share of all of them. The `category`
     setting picks LatestCategoryOfAbuse (default, standards.md 5.2 suggestion for open plans)
     or InitialCategoryOfAbuse; a blank category appears as "not recorded"."""
-    column = _setting(ctx, m, "category", "latest")
+    column = setting(ctx, m, "category", "latest")
     if column not in ("latest", "initial"):
         raise ValueError(f"{m.id}: setting category must be 'latest' or 'initial', not {column!r}")
     o = _plans_at_end(ctx, m)
@@ -182,7 +174,7 @@ def second_plan_within(ctx: Context, m: Measure) -> ir.Table:
     `within_days` days before the new start (local, standards.md 5.2: new start - previous end
     <= 730). An earlier plan not yet ended, or ended after the new start (overlap), counts.
     Only plans in the store can be dated, so NumberOfPreviousCPP alone never counts here."""
-    days = _setting(ctx, m, "within_days")
+    days = setting(ctx, m, "within_days")
 
     def recent(new: ir.Table, prior: ir.Table) -> ir.BooleanValue:
         ended = ibis.coalesce(prior.p_end, new.start_date)
@@ -195,7 +187,7 @@ def second_plan_within(ctx: Context, m: Measure) -> ir.Table:
 def plans_ended_lasting(ctx: Context, m: Measure) -> ir.Table:
     """Plans ending in the window that lasted `years` years or more by the calendar (end on or
     after the start's anniversary; DfE D7 "2 years or more" band), as a share of plans ended."""
-    years = _setting(ctx, m, "years")
+    years = setting(ctx, m, "years")
     ended = in_window(ctx.table("cp_plans"), "end_date", ctx.periods(m.period_type))
     return share(ended, ended.end_date >= ended.start_date + ibis.interval(years=years))
 
@@ -203,7 +195,7 @@ def plans_ended_lasting(ctx: Context, m: Measure) -> ir.Table:
 def plans_open_lasting(ctx: Context, m: Measure) -> ir.Table:
     """Children on a plan at the end whose plan had lasted `years` years or more by then (the
     local open-plan variant of D7, standards.md 5.2)."""
-    years = _setting(ctx, m, "years")
+    years = setting(ctx, m, "years")
     o = _plans_at_end(ctx, m)
     return count_children(o.filter(o.start_date + ibis.interval(years=years) <= o.end))
 
@@ -213,7 +205,7 @@ def visits_in_timescale(ctx: Context, m: Measure) -> ir.Table:
     most `working_days` working days before it (standards.md 5.2: no national definition; local
     standard, commonly every 10 working days). A child with no visit recorded is not in
     timescale. Visits after the period end are ignored, so a re-run gives the same figure."""
-    limit = _setting(ctx, m, "working_days")
+    limit = setting(ctx, m, "working_days")
     o = _plans_at_end(ctx, m).select(*_CHILD, "end")
     v = ctx.table("cp_visits").select(v_la="la_code", v_child="child_id", visit_date="visit_date")
     j = o.left_join(v, [o.la_code == v.v_la, o.child_id == v.v_child, v.visit_date <= o.end])
@@ -233,8 +225,8 @@ def reviews_in_timescale(ctx: Context, m: Measure) -> ir.Table:
     overdue (its due date is on or after the period end). Reviews are matched to the plan by
     CPPstartDate (or, where that is blank, by falling inside the plan).
     """
-    first = _setting(ctx, m, "first_review_months")
-    every = _setting(ctx, m, "review_interval_months")
+    first = setting(ctx, m, "first_review_months")
+    every = setting(ctx, m, "review_interval_months")
     o = _plans_at_end(ctx, m)
     o = o.filter(o.start_date <= months_ago(o.end, first)).select(*_CHILD, "start_date", "end")
     r = ctx.table("cp_reviews").select(

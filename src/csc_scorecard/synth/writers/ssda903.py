@@ -9,7 +9,8 @@ What a return carries, as the DfE validation rules check it (csc-validator-be-90
 standards.md 1.2, 1.5):
 - Episodes: every episode open at any time in the year (DECOM on or before its end, DEC blank or
   on or after its start). Nothing after the year's end is known: a later DEC is left blank with
-  its REC and REASON_PLACE_CHANGE (rules 354/385), and the next return carries it.
+  its REC and REASON_PLACE_CHANGE (rules 354/385), and the next return carries it. Short breaks
+  (V3/V4) go without PL_POST and URN (214/420).
 - Header: the children with such an episode, plus the OC3 cohort (INT06). MOTHER/MC_DOB only
   once the child's child is born (625), never for care leavers not looked after (628).
 - UASC: children with an episode who were UASC at some time in the year (DUC blank or not before
@@ -171,8 +172,15 @@ class _Data:
         ):  # fmt: skip
             for r in rows(name):
                 self.by_child[r["child_id"]][name].append(r)
+        # Each child's records in date order, as case systems export them (and as DfE rules
+        # comparing consecutive rows, e.g. SW10/SW11a, read them).
+        order = {
+            "cla_episodes": "decom", "cla_reviews": "review_date", "missing_episodes": "start_date",
+            "cla_social_worker_episodes": "sw_decom", "adoptions": "adm_decision_date",
+        }  # fmt: skip
         for tables in self.by_child.values():
-            tables["cla_episodes"].sort(key=lambda r: r["decom"])
+            for name, col in order.items():
+                tables[name].sort(key=lambda r, c=col: (r[c] is None, r[c] or date.min))
 
     def get(self, child: str, name: str) -> list[Row]:
         return self.by_child[child][name] if child in self.by_child else []
@@ -183,6 +191,13 @@ def _censor(row: Row, end: date, date_col: str, *blanks: str) -> Row:
     if row.get(date_col) is not None and row[date_col] > end:
         return {**row, date_col: None, **{b: None for b in blanks}}
     return dict(row)
+
+
+def _short_break(episode: Row) -> Row:
+    """Short breaks (V3/V4) are returned without placement postcode or URN (rules 214/398/420)."""
+    if episode["ls"] in SHORT_BREAKS:
+        return {**episode, "pl_post": None, "urn": None}
+    return episode
 
 
 def _overlaps(start_value: date | None, end_value: date | None, start: date, end: date) -> bool:
@@ -196,7 +211,7 @@ def _return(data: _Data, ret: Return) -> Return:
     looked_after: dict[str, list[Row]] = {}
     for child in sorted(data.children):
         episodes = [
-            _censor(e, end, "dec", "rec", "reason_place_change")
+            _short_break(_censor(e, end, "dec", "rec", "reason_place_change"))
             for e in data.get(child, "cla_episodes")
             if _overlaps(e["decom"], e["dec"], start, end)
         ]

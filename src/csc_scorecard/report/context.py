@@ -1,0 +1,661 @@
+"""Build the ONE report context for an authority and quarter (see ``model.py`` for its shape).
+
+The pipeline, top to bottom:
+
+1. measure every catalogue measure for the last eight quarters (plus the previous and
+   year-earlier quarters the engine adds) - one ``run_measures`` call;
+2. turn each value into a ``Figure`` printed by the unit's rule (``formatting.py``); framework
+   items with no catalogue measure take manual values named by item id;
+3. rate the framework on the printed values (``appendix.py``), for this quarter and the last;
+4. in publication mode, suppress small figures (``publication.py``) - before anything is
+   written about them, so no sentence, chart or table can leak a suppressed count;
+5. write the sections from ``layout.yaml``: narrative (``narrative.py``), key-figure tables,
+   breakdowns and charts; sections without data are left out with the reason;
+6. the appendix rows with analysts' or draft commentary, trend charts, data quality and
+   provenance; then number the paragraphs in reading order.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from csc_scorecard.measures.catalogue import Measure, catalogue
+from csc_scorecard.measures.context import Settings
+from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.measures.run import MeasureRun, run_measures
+from csc_scorecard.model.codes import codes
+from csc_scorecard.model.schema import table as table_spec
+from csc_scorecard.quality.availability import activity_date
+from csc_scorecard.rating import Band, Framework, load_framework
+from csc_scorecard.report import appendix as appendix_
+from csc_scorecard.report import charts, executive, narrative, provenance
+from csc_scorecard.report.commentary import Commentary, read_commentary
+from csc_scorecard.report.facts import Facts, figure_id
+from csc_scorecard.report.formatting import count, display, long_date
+from csc_scorecard.report.layout import Layout, Placed, layout, placement
+from csc_scorecard.report.model import (
+    Acronym,
+    Authority,
+    Breakdown,
+    BreakdownRow,
+    Chart,
+    Counts,
+    DataQuality,
+    Definition,
+    Figure,
+    FigureRow,
+    MeasureNote,
+    OmittedSection,
+    Performance,
+    PeriodInfo,
+    Provenance,
+    ReportContext,
+    Section,
+)
+from csc_scorecard.report.publication import PublicationRules, settings as publication_settings, suppress
+from csc_scorecard.store import Store
+
+TREND_QUARTERS = 8
+
+
+def build_context(
+    store: Store,
+    la_code: str,
+    period: str | Quarter,
+    *,
+    framework: Framework | str | Path | None = None,
+    commentary: dict[tuple[str, str], Commentary] | str | Path | None = None,
+    publication: PublicationRules | bool | None = None,
+    synthetic: bool | None = None,
+    generated_at: datetime | None = None,
+    settings: Settings | None = None,
+    trend_quarters: int = TREND_QUARTERS,
+) -> ReportContext:
+    """The report context for ``la_code`` and the quarter ``period`` (e.g. ``"2022-Q1"``).
+
+    ``framework`` is a Framework or a framework YAML path (targets, tolerances, comparators);
+    without one every measure is reported for information. ``commentary`` is a commentary CSV
+    (see ``commentary.py``) or its parsed form. ``publication`` (True or rules) suppresses small
+    numbers. ``synthetic`` forces the synthetic-data banner on or off (default: detected from a
+    marker file beside the loaded extracts).
+    """
+    quarter = period if isinstance(period, Quarter) else Quarter.parse(str(period))
+    lay = layout()
+    settings = settings or Settings()
+    framework_file = None
+    if framework is not None and not isinstance(framework, Framework):
+        framework_file = str(framework)
+        framework = load_framework(framework)
+    commentary_file = None
+    if commentary is not None and not isinstance(commentary, dict):
+        commentary_file = str(commentary)
+        commentary = read_commentary(commentary)
+    rules = PublicationRules() if publication is True else (publication or None)
+
+    measures = catalogue()
+    trend = _trend_quarters(quarter, trend_quarters)
+    run, errors = _run(store, la_code, trend, settings)
+    periods = {
+        "current": _period(quarter),
+        "previous": _period(quarter.previous()),
+        "year_earlier": _period(quarter.same_quarter_last_year()),
+    }
+    names = _authority(store, la_code, framework)
+    raw = _figures(run, measures, lay)
+    raw.update(_framework_manual_figures(store, la_code, framework, measures, run.periods))
+    manual_notes = _manual_commentary(store, la_code)
+
+    supplied = framework is not None
+    if framework is None:
+        framework = appendix_.catalogue_framework(measures.values(), names.name)
+    threshold = framework.small_number_threshold
+    rated, rated_before = appendix_.rate(framework, raw, quarter)
+
+    key_periods = {p.id for p in periods.values()}
+    charted = _charted_measures(framework, lay)
+    wanted = {
+        fid: f for fid, f in raw.items()
+        if f.period in key_periods or (f.measure in charted and f.dimension is None)
+    }
+    figures = {fid: suppress(f, rules) for fid, f in wanted.items()} if rules else wanted
+    if rules:
+        figures = {fid: f for fid, f in figures.items() if not _worker_level(f, lay)}
+    published = provenance.comparators(store, la_code, measures.values(), quarter)
+    definitions = {
+        m.id: Definition(
+            measure=m.id, title=m.title, unit=m.unit, polarity=m.polarity, period_type=m.period_type,
+            definition=" ".join(m.definition.split()), source=m.source, settings=m.settings,
+        )
+        for m in measures.values()
+    }
+    facts = Facts(figures, periods, published, definitions, names.name, threshold)
+
+    appendix = appendix_.build(rated, framework, facts, published, commentary or {}, manual_notes)
+    performance = Performance(
+        framework=framework.name if supplied else None,
+        summary=Counts.of(rated.summary),
+        previous_summary=Counts.of(rated_before.summary),
+        small_number_threshold=threshold,
+    )
+
+    issues, issue_total = provenance.quality_issues(store, la_code, with_rows=rules is None)
+    quality = DataQuality(
+        not_reportable=_notes(figures, measures, quarter, "not_reportable"),
+        not_available=_notes(figures, measures, quarter, "not_available"),
+        issues=issues,
+        issue_total=issue_total,
+        errors=errors,
+    )
+    loads = provenance.loads(store, la_code, lay)
+
+    sections: list[Section] = []
+    omitted: list[OmittedSection] = []
+    coverage = _coverage(store, la_code, measures.values())
+    for placed in placement(lay, measures):
+        index = len(sections) + 1  # the executive summary goes first
+        built = _section(placed, facts, lay, store, la_code, quarter, index, trend, coverage, rules)
+        if isinstance(built, OmittedSection):
+            omitted.append(built)
+        else:
+            sections.append(built)
+    summary = executive.summary_section(facts, performance, appendix, loads, quality, omitted, la_code)
+    sections = [summary, *sections, executive.quality_section(facts, quality)]
+    _number(sections)
+
+    trends = _trend_charts(framework, facts, figures, trend, published, coverage)
+    context = ReportContext(
+        title=lay.title.format(period_long=periods["current"].long, financial_year=periods["current"].financial_year),
+        authority=names,
+        period=periods["current"],
+        previous=periods["previous"],
+        year_earlier=periods["year_earlier"],
+        trend_periods=[str(q) for q in trend],
+        synthetic=provenance.is_synthetic(loads) if synthetic is None else synthetic,
+        publication=publication_settings(rules, sum(f.status == "suppressed" for f in figures.values())),
+        performance=performance,
+        sections=sections,
+        omitted=omitted,
+        appendix=appendix,
+        appendix_notes=_appendix_notes(framework, supplied),
+        trends=trends,
+        data_quality=quality,
+        comparators=published,
+        definitions=definitions,
+        figures=figures,
+        acronyms=[Acronym(term=k, meaning=v) for k, v in lay.acronyms.items()],
+        provenance=Provenance(
+            generated_at=(generated_at or datetime.now(UTC)).replace(microsecond=0),
+            software_version=_version(),
+            store=store.path.name,
+            framework_file=Path(framework_file).name if framework_file else None,
+            commentary_file=Path(commentary_file).name if commentary_file else None,
+            settings={
+                "population_basis": settings.population_basis,
+                "not_reportable_threshold": settings.not_reportable_threshold,
+                "small_number_threshold": threshold,
+                "trend_quarters": trend_quarters,
+            },
+            loads=loads,
+            population=provenance.population(store, la_code, sorted({quarter, *trend, quarter.previous(), quarter.same_quarter_last_year()}), settings),
+            comparators=provenance.comparator_sources(published),
+        ),
+    )
+    return context
+
+
+# -- measures and figures ---------------------------------------------------------------------
+
+
+def _trend_quarters(quarter: Quarter, n: int) -> list[Quarter]:
+    out = [quarter]
+    while len(out) < n:
+        out.insert(0, out[0].previous())
+    return out
+
+
+def _run(store: Store, la_code: str, quarters: list[Quarter], settings: Settings) -> tuple[MeasureRun, list[str]]:
+    """All measures in one run; if that fails, measure by measure, so one broken measure is
+    reported (and shown as not available) instead of stopping the report."""
+    try:
+        return run_measures(store, la_code, quarters, settings=settings), []
+    except Exception:  # noqa: BLE001 - isolate the failing measure below
+        pass
+    rows: list[dict[str, Any]] = []
+    errors: list[str] = []
+    for m in catalogue().values():
+        try:
+            rows.extend(run_measures(store, la_code, quarters, measures=[m.id], settings=settings).rows)
+        except Exception as error:  # noqa: BLE001
+            errors.append(f"{m.id}: {type(error).__name__}: {error}".splitlines()[0][:300])
+            print(f"warning: measure {m.id} failed: {error}", file=sys.stderr)
+    return MeasureRun(la_code=la_code, periods=quarters, rows=rows), errors
+
+
+def _figures(run: MeasureRun, measures: dict[str, Measure], lay: Layout) -> dict[str, Figure]:
+    out = {}
+    for r in run.rows:
+        m = measures.get(r["measure"])
+        if m is None:
+            continue
+        fig = _figure(r, m.title, m.unit, m.dimension, lay)
+        out[fig.id] = fig
+    return out
+
+
+def _figure(r: dict[str, Any], title: str, unit: str, dimension_name: str | None, lay: Layout) -> Figure:
+    dim = r.get("dimension")
+    status = r.get("status") or ("ok" if r.get("value") is not None else "not_available")
+    value = r.get("value") if status == "ok" else None
+    return Figure(
+        id=figure_id(r["measure"], r["period"], dim),
+        measure=r["measure"],
+        title=title,
+        unit=unit,
+        period=r["period"],
+        dimension=dim,
+        dimension_label=dimension_label(dimension_name, dim, lay) if dim is not None else None,
+        value=value,
+        numerator=r.get("numerator"),
+        denominator=r.get("denominator"),
+        status=status,
+        reason=r.get("reason"),
+        display=display(value, unit),
+        numerator_display=count(r.get("numerator")),
+        denominator_display=count(r.get("denominator")),
+        window_start=r.get("window_start"),
+        window_end=r.get("window_end"),
+        source=r.get("source") or "case data",
+    )
+
+
+def dimension_label(dimension: str | None, code: str, lay: Layout | None = None) -> str:
+    """A breakdown category as printed: the layout's label, else the DfE code list's label
+    (``model/codes/<dimension>.yaml``), else the code made readable.
+
+    >>> dimension_label("referral_source", "6"), dimension_label("referral_source", "not recorded")
+    ('Police', 'Not recorded')
+    >>> dimension_label("referral_source", "Q9")
+    'Q9 (not a DfE code)'
+    """
+    lay = lay or layout()
+    if dimension in lay.dimension_labels and code in lay.dimension_labels[dimension]:
+        return lay.dimension_labels[dimension][code]
+    if code == "not recorded":
+        return "Not recorded"
+    try:
+        known = codes(dimension) if dimension else {}
+    except KeyError:
+        known = {}
+    if known:
+        return known.get(code, f"{code} (not a DfE code)")
+    return code.replace("_", " ").capitalize()
+
+
+def _framework_manual_figures(
+    store: Store, la_code: str, framework: Framework | None, measures: dict[str, Measure], quarters: list[Quarter]
+) -> dict[str, Figure]:
+    """Figures for framework items whose measure is not in the catalogue, from manual values
+    named by the item id or the item's measure id (local spreadsheets: supervision, audits)."""
+    if framework is None:
+        return {}
+    wanted: dict[str, Any] = {}
+    for item in framework.all_items():
+        if item.measure and item.measure in measures:
+            continue
+        for key in (item.measure, item.id):
+            if key:
+                wanted[key] = item
+    if not wanted:
+        return {}
+    needed = {str(q) for quarter in quarters for q in (quarter, quarter.previous(), quarter.same_quarter_last_year())}
+    rows = store.con.execute(
+        "SELECT measure, period, value, numerator, denominator, source, value_text FROM manual_values WHERE la_code = ?",
+        [la_code],
+    ).fetchall()
+    out = {}
+    for key, period, value, num, den, source, text in rows:
+        item = wanted.get(key)
+        if item is None or period not in needed:
+            continue
+        row = {
+            "measure": key, "period": period, "dimension": None, "value": value, "numerator": num, "denominator": den,
+            "status": "ok" if value is not None else "not_available",
+            "reason": None if value is not None else (f"supplied as {text!r}, not a number" if text else "no manual value supplied"),
+            "source": source or "manual value",
+        }
+        fig = _figure(row, item.title, item.unit.value, None, layout())
+        out[fig.id] = fig
+    return out
+
+
+def _manual_commentary(store: Store, la_code: str) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """Commentary supplied with manual values: (measure, period) -> (text, source)."""
+    rows = store.con.execute(
+        "SELECT measure, period, commentary, source FROM manual_values WHERE la_code = ? AND commentary IS NOT NULL",
+        [la_code],
+    ).fetchall()
+    return {(m, p): (" ".join(c.split()), s) for m, p, c, s in rows if c and c.strip()}
+
+
+def _worker_level(f: Figure, lay: Layout) -> bool:
+    if f.measure in lay.worker_level_measures:
+        return True
+    m = catalogue().get(f.measure)
+    return bool(m and m.dimension in lay.worker_level_dimensions)
+
+
+def _notes(figures: dict[str, Figure], measures: dict[str, Measure], quarter: Quarter, status: str) -> list[MeasureNote]:
+    """Measures (headline or any category) with this status this quarter, once each."""
+    seen: dict[str, MeasureNote] = {}
+    for f in figures.values():
+        if f.period == str(quarter) and f.status == status and f.measure not in seen:
+            title = measures[f.measure].title if f.measure in measures else f.title
+            seen[f.measure] = MeasureNote(measure=f.measure, title=title, status=status, reason=f.reason or status.replace("_", " "))
+    return sorted(seen.values(), key=lambda n: list(measures).index(n.measure) if n.measure in measures else len(measures))
+
+
+def _coverage(store: Store, la_code: str, measures: Iterable[Measure]) -> dict[str, date]:
+    """Per measure, the first date its data covers: the latest of the earliest activity dates
+    of the tables it counts from. Earlier quarters would show a count of 0 that means 'not
+    loaded', so trend charts start there."""
+    first: dict[str, date | None] = {}
+    out: dict[str, date] = {}
+    for m in measures:
+        starts = []
+        for spec in m.fields:
+            name = spec.partition(".")[0]
+            if name not in first:
+                column = activity_date(name)
+                found = None
+                if column and table_spec(name).la_scoped:
+                    found = store.con.execute(f'SELECT min("{column}") FROM "{name}" WHERE la_code = ?', [la_code]).fetchone()[0]
+                first[name] = found
+            if first[name] is not None:
+                starts.append(first[name])
+        if starts:
+            out[m.id] = max(starts)
+    return out
+
+
+def _covered(measure: Measure | None, quarter: Quarter, coverage: dict[str, date]) -> bool:
+    if measure is None or measure.id not in coverage:
+        return True
+    start, end = quarter.window(measure.period_type)
+    first = coverage[measure.id]
+    if measure.period_type == "as_at_period_end":
+        return end >= first
+    return start >= Quarter.containing(first).start
+
+
+# -- sections -----------------------------------------------------------------------------------
+
+
+def _section(
+    placed: Placed, facts: Facts, lay: Layout, store: Store, la_code: str, quarter: Quarter,
+    index: int, trend: list[Quarter], coverage: dict[str, date], rules: PublicationRules | None,
+) -> Section | OmittedSection:
+    spec = placed.section
+    if spec.builder == "homes_pipeline":
+        found = executive.homes_section(store, la_code, quarter.end, index, spec.title)
+        return found or OmittedSection(id=spec.id, title=spec.title, reason=_why_empty(spec.needs, store, la_code, quarter, measures=True))
+    subsections: list[Section] = []
+    notes: list[str] = []
+    for sub in placed.subsections:
+        breakdowns = [b for b in sub.breakdowns if not (rules and _worker_level_measure(b, lay))]
+        has_data = any(facts.shown(m) for m in sub.measures) or any(facts.categories(b) for b in breakdowns)
+        if not has_data:
+            if sub.measures or breakdowns:
+                notes.append(f"{sub.title}: no figures for {facts.periods['current'].label}.")
+            continue
+        maker = narrative.NARRATIVES.get(sub.narrative or "")
+        paragraphs = maker(facts) if maker else narrative.generic(facts, sub.measures)
+        tables = [_breakdown(b, facts) for b in breakdowns]
+        tables = [t for t in tables if t is not None]
+        subsections.append(
+            Section(
+                id=sub.id,
+                title=sub.title,
+                paragraphs=[p for p in paragraphs if p is not None],
+                figures=[_figure_row(m, facts) for m in sub.measures],
+                breakdowns=tables,
+                charts=[c for c in (_breakdown_chart(t, facts) for t in tables) if c is not None],
+            )
+        )
+    if not subsections:
+        has_measures = any(sub.measures or sub.breakdowns for sub in placed.subsections)
+        return OmittedSection(id=spec.id, title=spec.title, reason=_why_empty(spec.needs, store, la_code, quarter, measures=has_measures))
+    section_charts = []
+    if spec.chart == "demand":
+        demand = _demand_chart(spec.demand_measures, facts, trend, coverage)
+        if demand is not None:
+            section_charts.append(demand)
+    return Section(id=spec.id, title=spec.title, subsections=subsections, charts=section_charts, notes=notes)
+
+
+def _worker_level_measure(measure: str, lay: Layout) -> bool:
+    m = catalogue().get(measure)
+    return measure in lay.worker_level_measures or bool(m and m.dimension in lay.worker_level_dimensions)
+
+
+def _why_empty(needs: list[str], store: Store, la_code: str, quarter: Quarter, *, measures: bool) -> str:
+    """Why a section is left out, in words: no measures yet, and which tables are empty."""
+    empty = [
+        name.replace("_", " ") for name in needs
+        if not store.con.execute(f'SELECT count(*) FROM "{name}" WHERE la_code = ?', [la_code]).fetchone()[0]
+    ]
+    parts = []
+    if not measures:
+        parts.append("no measures for it are in the measure catalogue yet")
+    if empty:
+        listed = ", ".join(empty[:-1]) + (" or " if len(empty) > 1 else "") + empty[-1]
+        parts.append(f"the store holds no {listed} for this authority")
+    return " and ".join(parts) or f"there are no figures for {quarter.label}"
+
+
+def _figure_row(measure: str, facts: Facts) -> FigureRow:
+    now, before, year = (facts.figure(measure, w) for w in ("current", "previous", "year_earlier"))
+    d = facts.definitions[measure]
+    note = None
+    if now is not None and now.status != "ok":
+        note = now.reason
+    return FigureRow(
+        measure=measure,
+        title=d.title,
+        unit=d.unit,
+        current=now.id if now else None,
+        previous=before.id if before else None,
+        year_earlier=year.id if year else None,
+        current_display=now.display if now else "",
+        previous_display=before.display if before else "",
+        year_earlier_display=year.display if year else "",
+        numerator_display=now.numerator_display if now and d.unit != "count" else "",
+        denominator_display=now.denominator_display if now and d.unit != "count" else "",
+        note=note,
+    )
+
+
+def _breakdown(measure: str, facts: Facts) -> Breakdown | None:
+    d = facts.definitions[measure]
+    period = facts.periods["current"].id
+    rows = [
+        f for f in facts.figures.values()
+        if f.measure == measure and f.period == period and f.dimension is not None
+    ]
+    if not rows:
+        return None
+    rows.sort(key=lambda f: (f.status not in ("ok", "suppressed"), -(f.numerator if f.numerator is not None else (f.value or 0)), f.dimension))
+    reasons = {f.reason for f in rows if f.status not in ("ok", "suppressed") and f.reason}
+    denominator = next((f.denominator_display for f in rows if f.denominator_display), "")
+    previous = {f.dimension: f for f in facts.figures.values() if f.measure == measure and f.period == facts.periods["previous"].id}
+    return Breakdown(
+        measure=measure,
+        title=d.title,
+        unit=d.unit,
+        dimension=catalogue()[measure].dimension or "",
+        period=period,
+        denominator_display=denominator if d.unit != "count" else "",
+        rows=[
+            BreakdownRow(
+                dimension=f.dimension or "",
+                label=f.dimension_label or f.dimension or "",
+                figure=f.id,
+                display=f.display,
+                numerator_display=f.numerator_display if d.unit != "count" else "",
+                previous_display=previous[f.dimension].display if f.dimension in previous else "",
+            )
+            for f in rows
+        ],
+        note="; ".join(sorted(reasons)) or None,
+    )
+
+
+def _breakdown_chart(table: Breakdown, facts: Facts) -> Chart | None:
+    points = [(row.label, facts.figures[row.figure].value) for row in table.rows]
+    points = [(label, value) for label, value in points if value is not None]
+    if not points:
+        return None
+    return charts.breakdown(
+        f"chart-{table.measure}", f"{table.title}, {facts.periods['current'].label}", table.unit, points, measure=table.measure
+    )
+
+
+def _demand_chart(measures: list[str], facts: Facts, trend: list[Quarter], coverage: dict[str, date]) -> Chart | None:
+    known = catalogue()
+    series: dict[str, list[tuple[str, float | None]]] = {}
+    used = []
+    for m in measures:
+        if m not in known:
+            continue
+        points = [
+            (q.label, f.value if (f := facts.figures.get(figure_id(m, str(q)))) is not None and _covered(known[m], q, coverage) else None)
+            for q in trend
+        ]
+        if sum(v is not None for _, v in points) >= 2:
+            series[known[m].title] = points
+            used.append(m)
+    if not series:
+        return None
+    return charts.demand("chart-demand", f"Demand over the last {len(trend)} quarters", series, measures=used)
+
+
+def _charted_measures(framework: Framework, lay: Layout) -> set[str]:
+    wanted = {i.measure for i in framework.all_items() if i.measure} | {i.id for i in framework.all_items()}
+    for s in lay.sections:
+        wanted.update(s.demand_measures)
+    return wanted
+
+
+def _trend_charts(
+    framework: Framework, facts: Facts, figures: dict[str, Figure], trend: list[Quarter],
+    published: dict[str, Any], coverage: dict[str, date],
+) -> list[Chart]:
+    known = catalogue()
+    out = []
+    for item in framework.all_items():
+        key = item.measure if item.measure and item.measure in known else item.id
+        if item.measure and figures.get(figure_id(item.measure, str(trend[-1]))) is not None:
+            key = item.measure
+        points = []
+        for q in trend:
+            f = figures.get(figure_id(key, str(q)))
+            ok = f is not None and f.status == "ok" and _covered(known.get(key), q, coverage)
+            points.append((q.label, f.value if ok else None))
+        if sum(v is not None for _, v in points) < 2:
+            continue
+        comparator, label = item.comparator, item.comparator_label
+        found = published.get(item.measure or "")
+        if comparator is None and found is not None and found.statistical_neighbours is not None:
+            comparator, label = found.statistical_neighbours, f"Statistical neighbours {found.year_label}"
+        out.append(
+            charts.trend(
+                f"trend-{item.id}", f"{item.id} {_short(item.title)}", item.unit.value, points, measure=key,
+                target=item.target if not isinstance(item.target, Band) else None,
+                tolerance=item.tolerance if not isinstance(item.tolerance, Band) else None,
+                comparator=comparator, comparator_label=label,
+            )
+        )
+    return out
+
+
+def _short(title: str, width: int = 60) -> str:
+    return title if len(title) <= width else title[: width - 1].rsplit(" ", 1)[0] + "…"
+
+
+# -- the rest -------------------------------------------------------------------------------------
+
+
+def _period(q: Quarter) -> PeriodInfo:
+    return PeriodInfo(
+        id=str(q),
+        label=q.label,
+        short=f"Q{q.quarter}",
+        long=f"Quarter {q.quarter}",
+        financial_year=f"{q.year}/{(q.year + 1) % 100:02d}",
+        start=q.start,
+        end=q.end,
+        start_text=long_date(q.start),
+        end_text=long_date(q.end),
+    )
+
+
+def _authority(store: Store, la_code: str, framework: Framework | None) -> Authority:
+    """The name from the LA reference table, else the framework's (when it is for this LA)."""
+    row = None
+    try:
+        row = store.con.execute(
+            "SELECT la_name, region_name FROM la_codes WHERE la_code = ? ORDER BY last_year DESC NULLS LAST LIMIT 1",
+            [la_code],
+        ).fetchone()
+    except Exception:  # noqa: BLE001 - an older store without reference tables
+        row = None
+    region = row[1] if row else None
+    if framework is not None and framework.la_code in (None, la_code):
+        return Authority(la_code=la_code, name=framework.authority, region=region)
+    if row and row[0]:
+        return Authority(la_code=la_code, name=row[0], region=region)
+    return Authority(la_code=la_code, name=f"Local authority {la_code}", region=region)
+
+
+def _appendix_notes(framework: Framework, supplied: bool) -> list[str]:
+    notes = list(framework.notes) if supplied else []
+    notes.append(
+        "Where the framework gives no comparator, the comparator is the most recent published "
+        "statistical-neighbour average (DfE), or the England figure when there is none; the year is shown with it."
+    )
+    notes.append(
+        "Commentary marked Draft is generated from the figures (target, trend, comparator, small "
+        "numbers, data quality) and has not been reviewed by an analyst."
+    )
+    notes.append(
+        "Direction of travel compares this quarter with the previous quarter, taking account of "
+        "whether higher or lower is better."
+    )
+    return notes
+
+
+def _number(sections: list[Section]) -> None:
+    """Number every paragraph once, in reading order, across the report."""
+    n = 0
+
+    def walk(section: Section) -> None:
+        nonlocal n
+        for p in section.paragraphs:
+            n += 1
+            p.number = n
+        for sub in section.subsections:
+            walk(sub)
+
+    for s in sections:
+        walk(s)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("csc-scorecard")
+    except metadata.PackageNotFoundError:
+        return "unknown"

@@ -1,0 +1,280 @@
+"""The sections that are about the report rather than one service area: the executive summary
+(performance against the framework with its denominators, data availability against the
+previous quarter, where the figures come from), the data-quality section and the children's
+homes register (the seed's "Future placements strategy").
+
+Like ``narrative.py``, every number is cited (``sentences.say``); the pointers name the
+appendix summary counts, the provenance records and the data-quality notes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from csc_scorecard.report.facts import Facts, pointer_part
+from csc_scorecard.report.formatting import count, long_date
+from csc_scorecard.report.model import (
+    AppendixGroup,
+    DataQuality,
+    LoadRecord,
+    OmittedSection,
+    Paragraph,
+    Performance,
+    Section,
+    Sentence,
+    Table,
+)
+from csc_scorecard.report.narrative import paragraph
+from csc_scorecard.report.provenance import rule_words
+from csc_scorecard.report.sentences import Cited, listing, say
+from csc_scorecard.store import Store
+
+
+def _n(ref: str, value: int | float) -> Cited:
+    return Cited(count(value), ref, value)
+
+
+def _s(ref: str, value: str) -> Cited:
+    return Cited(value, ref, value)
+
+
+def summary_section(
+    facts: Facts,
+    performance: Performance,
+    appendix: list[AppendixGroup],
+    loads: list[LoadRecord],
+    quality: DataQuality,
+    omitted: list[OmittedSection],
+    la_code: str,
+) -> Section:
+    out: list[Paragraph | None] = [
+        paragraph(
+            say(
+                "This report sets out the performance of children's social care in {a} for {label}, the quarter from {start} to {end}.",
+                a=facts.authority(), label=facts.period("current", "label"),
+                start=facts.period("current", "start_text"), end=facts.period("current", "end_text"),
+            ),
+            kind="summary",
+        )
+    ]
+    if performance.framework and performance.summary is not None:
+        out.append(
+            paragraph(
+                say(
+                    "Performance is monitored against the {name}, which has {n} indicators. The appendix gives each "
+                    "indicator's target and tolerance, a comparator where one is published, the last two quarters, its "
+                    "rating, direction of travel and commentary.",
+                    name=_s("/performance/framework", performance.framework),
+                    n=_n("/performance/summary/total", performance.summary.total),
+                ),
+                kind="summary",
+            )
+        )
+        for g, group in enumerate(appendix):
+            out.append(_group_paragraph(g, group))
+        if performance.previous_summary is not None:
+            out.append(
+                paragraph(
+                    say(
+                        "Data is not available or not reportable for {now} of {total} indicators at the end of {q}, compared with {before} at the end of {p_q}.",
+                        now=_n("/performance/summary/without_data", performance.summary.without_data),
+                        total=_n("/performance/summary/total", performance.summary.total),
+                        q=facts.period(),
+                        before=_n("/performance/previous_summary/without_data", performance.previous_summary.without_data),
+                        p_q=facts.period("previous"),
+                    ),
+                    kind="summary",
+                )
+            )
+    else:
+        out.append(paragraph(say(
+            "No performance framework was supplied, so measures are reported without targets or ratings; the appendix lists every measure for information."
+        ), kind="summary"))
+    out.append(_sources_paragraph(loads, la_code))
+    out.append(_quality_paragraph(facts, quality))
+    for i, gone in enumerate(omitted):
+        out.append(paragraph(say(
+            "This report has no {title} section: {reason}.",
+            title=_s(f"/omitted/{i}/title", gone.title.lower()), reason=_s(f"/omitted/{i}/reason", gone.reason),
+        ), kind="note"))
+    return Section(id="summary", title="Executive summary", paragraphs=[p for p in out if p is not None])
+
+
+def _group_paragraph(g: int, group: AppendixGroup) -> Paragraph | None:
+    base = f"/appendix/{g}/summary"
+    c = group.summary
+    total = _n(f"{base}/total", c.total)
+    bullets: list[Sentence] = [
+        say(
+            "{n} of {t} indicators are performing better than or within tolerance against target ({n2} of {r} with a rating)",
+            n=_n(f"{base}/better_or_within_tolerance", c.better_or_within_tolerance), t=total,
+            n2=_n(f"{base}/better_or_within_tolerance", c.better_or_within_tolerance), r=_n(f"{base}/rated", c.rated),
+        ),
+        say("{n} of {t} are below target", n=_n(f"{base}/below_target", c.below_target), t=total),
+        say(
+            "data is not available for {n} of {t} ({na} not available, {nr} not reportable)",
+            n=_n(f"{base}/without_data", c.without_data), t=total,
+            na=_n(f"{base}/not_available", c.not_available), nr=_n(f"{base}/not_reportable", c.not_reportable),
+        ),
+    ]
+    if c.information:
+        bullets.append(say("{n} of {t} are reported for information only", n=_n(f"{base}/information", c.information), t=total))
+    return paragraph(
+        say("Performance against the {title} is as follows:", title=_s(f"/appendix/{g}/title", group.title)),
+        bullets=bullets,
+        kind="summary",
+    )
+
+
+def _sources_paragraph(loads: list[LoadRecord], la_code: str) -> Paragraph | None:
+    # The authority's own statutory returns (not reference data, not local templates).
+    named: dict[str, Cited] = {}
+    manual = False
+    for i, load in enumerate(loads):
+        family = load.source_format.partition(":")[0]
+        if family == "reference":
+            continue
+        if family == "template":
+            manual = True
+            continue
+        named.setdefault(load.name, _s(f"/provenance/loads/{i}/name", load.name))
+    sentences = []
+    if named:
+        body, slots = listing([("the {s}", {"s": c}) for c in named.values()])
+        sentences.append(say("Figures about children are computed from " + body + " loaded for the authority.", **slots))
+    if manual:
+        sentences.append(say("Figures from outside the case system, such as youth justice and inspection grades, are supplied in local data templates."))
+    sentences.append(say("The provenance appendix lists every file loaded, when it was loaded and the reference data used."))
+    return paragraph(*sentences, kind="summary")
+
+
+def _quality_paragraph(facts: Facts, quality: DataQuality) -> Paragraph | None:
+    first = say(
+        "{n} data-quality {issues} recorded when the files were loaded.",
+        n=_n("/data_quality/issue_total", quality.issue_total),
+        issues="issue was" if quality.issue_total == 1 else "issues were",
+    )
+    second = None
+    if quality.not_reportable:
+        second = say(
+            "{k} {measures} not reportable for {q} because too many of the records {it} on have missing or invalid values; the data quality section lists {them}.",
+            k=_n("/data_quality/not_reportable_count", quality.not_reportable_count),
+            measures="measure is" if quality.not_reportable_count == 1 else "measures are",
+            it="it depends" if quality.not_reportable_count == 1 else "they depend",
+            them="it" if quality.not_reportable_count == 1 else "them",
+            q=facts.period(),
+        )
+    return paragraph(first, second, kind="summary")
+
+
+def quality_section(facts: Facts, quality: DataQuality) -> Section:
+    out: list[Paragraph | None] = []
+    if quality.not_reportable:
+        out.append(paragraph(
+            say(
+                "These measures are not reportable for {q}: a field they depend on is missing or invalid in more of the records than the quality threshold allows.",
+                q=facts.period(),
+            ),
+            bullets=[
+                say("{title}: {reason}", title=_s(f"/data_quality/not_reportable/{i}/title", n.title), reason=_s(f"/data_quality/not_reportable/{i}/reason", n.reason))
+                for i, n in enumerate(quality.not_reportable)
+            ],
+            kind="note",
+        ))
+    if quality.issues:
+        out.append(paragraph(
+            say("Data-quality issues recorded when the files were loaded, by table and field:"),
+            bullets=[
+                say(
+                    "{n} {rule} in {table}" + (" ({column})" if issue.column else ""),
+                    n=_n(f"/data_quality/issues/{i}/count", issue.count),
+                    rule=rule_words(issue.rule),
+                    table=_s(f"/data_quality/issues/{i}/table", (issue.table or "unknown table").replace("_", " ")),
+                    **({"column": _s(f"/data_quality/issues/{i}/column", issue.column)} if issue.column else {}),
+                )
+                for i, issue in enumerate(quality.issues)
+            ],
+            kind="note",
+        ))
+    else:
+        out.append(paragraph(say("No data-quality issues were recorded when the files were loaded."), kind="note"))
+    if quality.not_available:
+        out.append(paragraph(
+            say("These measures have no figure for {q}:", q=facts.period()),
+            bullets=[
+                say("{title}: {reason}", title=_s(f"/data_quality/not_available/{i}/title", n.title), reason=_s(f"/data_quality/not_available/{i}/reason", n.reason))
+                for i, n in enumerate(quality.not_available)
+            ],
+            kind="note",
+        ))
+    if quality.errors:
+        out.append(paragraph(
+            say("These measures could not be computed and are shown as not available:"),
+            bullets=[say("{e}", e=_s(f"/data_quality/errors/{i}", e)) for i, e in enumerate(quality.errors)],
+            kind="note",
+        ))
+    return Section(id="data_quality", title="Data quality", paragraphs=[p for p in out if p is not None])
+
+
+_STATUS_WORDS = {
+    "proposed": "proposed",
+    "approved": "approved",
+    "purchased": "purchased",
+    "works": "works under way",
+    "registering": "registering with Ofsted",
+    "open": "open",
+    "withdrawn": "withdrawn",
+}
+
+
+def homes_section(store: Store, la_code: str, as_at: date, index: int, title: str) -> Section | None:
+    """The latest children's homes register on or before the quarter end, if any."""
+    latest = store.con.execute(
+        "SELECT max(as_at_date) FROM homes_pipeline WHERE la_code = ? AND as_at_date <= ?", [la_code, as_at]
+    ).fetchone()[0]
+    if latest is None:
+        return None
+    rows = store.con.execute(
+        """SELECT name, beds, status, planned_opening, actual_opening, capital_cost, works_cost,
+                  manager_recruited, risks
+           FROM homes_pipeline WHERE la_code = ? AND as_at_date = ? ORDER BY planned_opening NULLS LAST, name""",
+        [la_code, latest],
+    ).fetchall()
+    active = [r for r in rows if (r[2] or "") != "withdrawn"]
+    beds = sum(r[1] or 0 for r in active)
+    table = Table(
+        id="homes_pipeline",
+        title=f"Children's homes in development at {long_date(latest)}",
+        columns=["Home", "Beds", "Status", "Planned opening", "Capital cost", "Works", "Registered manager", "Risks and notes"],
+        rows=[
+            [
+                name or "",
+                count(beds_) if beds_ is not None else "",
+                _STATUS_WORDS.get(status or "", status or ""),
+                long_date(actual or planned) if (actual or planned) else "",
+                f"£{capital:,.0f}" if capital else "",
+                f"£{works:,.0f}" if works else "",
+                "" if recruited is None else ("in post" if recruited else "to be recruited"),
+                risks or "",
+            ]
+            for name, beds_, status, planned, actual, capital, works, recruited, risks in rows
+        ],
+        totals={"homes": len(active), "beds": beds, "withdrawn": len(rows) - len(active)},
+        as_at_text=long_date(latest),
+    )
+    base = f"/sections/{index}/tables/0"
+    first = say(
+        "The register of planned children's homes at {date} lists {n} {homes} in development, providing {beds} {places}.",
+        date=_s(f"{base}/as_at_text", table.as_at_text),
+        n=_n(f"{base}/totals/homes", len(active)), homes="home" if len(active) == 1 else "homes",
+        beds=_n(f"{base}/totals/beds", beds), places="place" if beds == 1 else "places",
+    )
+    withdrawn = len(rows) - len(active)
+    second = None
+    if withdrawn:
+        second = say(
+            "{n} proposed {homes} {have} been withdrawn.",
+            n=_n(f"{base}/totals/withdrawn", withdrawn), homes="home" if withdrawn == 1 else "homes",
+            have="has" if withdrawn == 1 else "have",
+        )
+    return Section(id="placements_strategy", title=title, paragraphs=[p for p in (paragraph(first, second),) if p is not None], tables=[table])

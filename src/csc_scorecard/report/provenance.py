@@ -1,0 +1,181 @@
+"""Where the report's figures came from: loads, population vintage, comparators, data quality.
+
+Read from the store's system tables (`loads`, `dq_issues`) and reference tables, so a reader can
+trace every figure to the files loaded and the published editions used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from csc_scorecard.measures.catalogue import Measure
+from csc_scorecard.measures.context import Settings
+from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.report.formatting import display
+from csc_scorecard.report.layout import Layout
+from csc_scorecard.report.model import (
+    Comparator,
+    ComparatorSource,
+    LoadRecord,
+    PopulationRecord,
+    QualityIssue,
+)
+from csc_scorecard.store import Store
+
+# Marker files `scorecard synth` (or a person) can leave beside the extracts of a synthetic
+# authority; the report then prints a "SYNTHETIC DATA" banner. Looked for next to each loaded
+# file and in its parent folders up to the extract root.
+SYNTHETIC_MARKERS = ("SYNTHETIC", "SYNTHETIC.txt", "synthetic.json")
+_MARKER_DEPTH = 3
+
+_RULE_WORDS = {
+    "unknown_code": "unknown codes",
+    "missing_value": "blank mandatory values",
+    "invalid_date": "unreadable dates",
+    "invalid_value": "unreadable values",
+    "duplicate_key": "duplicate records",
+}
+
+
+def loads(store: Store, la_code: str, lay: Layout) -> list[LoadRecord]:
+    """The authority's loads and the reference loads (la_code NULL), oldest first."""
+    rows = store.con.execute(
+        "SELECT load_id, source_format, files, period_start, period_end, loaded_at, row_count, issue_count "
+        "FROM loads WHERE la_code = ? OR la_code IS NULL ORDER BY load_id",
+        [la_code],
+    ).fetchall()
+    return [
+        LoadRecord(
+            load_id=load_id,
+            source_format=fmt,
+            name=lay.source_name(fmt),
+            files=[f for f in (files or "").split("; ") if f],
+            period_start=start,
+            period_end=end,
+            loaded_at=at,
+            rows=n or 0,
+            issues=k or 0,
+        )
+        for load_id, fmt, files, start, end, at, n, k in rows
+    ]
+
+
+def is_synthetic(records: Iterable[LoadRecord]) -> bool:
+    """True when a marker file sits beside a loaded file or in a folder above it."""
+    for record in records:
+        for name in record.files:
+            folder = Path(name).parent
+            for _ in range(_MARKER_DEPTH):
+                if any((folder / marker).is_file() for marker in SYNTHETIC_MARKERS):
+                    return True
+                if folder.parent == folder:
+                    break
+                folder = folder.parent
+    return False
+
+
+def population(store: Store, la_code: str, quarters: list[Quarter], settings: Settings) -> list[PopulationRecord]:
+    """The mid-year estimates rates were computed with, paired with quarters as
+    ``measures.context.Context.population`` pairs them (mid-year Y for financial year Y, or the
+    latest published)."""
+    rows = store.con.execute(
+        "SELECT mid_year, age_band, population, source FROM population WHERE la_code = ? AND basis = ?",
+        [la_code, settings.population_basis],
+    ).fetchall()
+    latest: dict[str, int] = {}
+    for year, band, _, _ in rows:
+        latest[band] = max(latest.get(band, year), year)
+    found = {(year, band): (pop, source) for year, band, pop, source in rows}
+    used: dict[tuple[int, str], list[str]] = {}
+    for band, last in latest.items():
+        for q in quarters:
+            year = min(q.year, last)
+            if (year, band) in found:
+                used.setdefault((year, band), []).append(str(q))
+    return [
+        PopulationRecord(
+            mid_year=year, age_band=band, basis=settings.population_basis,
+            population=found[(year, band)][0], source=found[(year, band)][1], periods=sorted(periods),
+        )
+        for (year, band), periods in sorted(used.items())
+    ]
+
+
+def comparators(store: Store, la_code: str, measures: Iterable[Measure], quarter: Quarter, years_back: int = 3) -> dict[str, Comparator]:
+    """The most recent published comparators for each measure: the year ending on the last
+    31 March on or before the quarter's end, or the latest of the ``years_back`` years before it
+    with a value (DfE publishes a year's figures the following autumn).
+
+    Tolerates a build without the reference package (another helper writes it) and measures DfE
+    does not publish (KeyError).
+    """
+    try:
+        from csc_scorecard.reference.comparators import comparator_values
+    except ImportError:
+        return {}
+    out: dict[str, Comparator] = {}
+    end = quarter.end
+    latest = end.year if (end.month, end.day) >= (3, 31) else end.year - 1
+    for m in measures:
+        if m.dimension:
+            continue
+        for year in range(latest, latest - years_back - 1, -1):
+            try:
+                found: dict[str, Any] = comparator_values(store, m.id, la_code, year) or {}
+            except KeyError:
+                break
+            except Exception:  # a reference table missing from an older store
+                return out
+            if all(found.get(k) is None for k in ("england", "region", "statistical_neighbours")):
+                continue
+            out[m.id] = Comparator(
+                measure=m.id,
+                year=year,
+                year_label=f"{year - 1}/{year % 100:02d}",
+                england=found.get("england"),
+                region=found.get("region"),
+                statistical_neighbours=found.get("statistical_neighbours"),
+                england_display=display(found.get("england"), m.unit),
+                region_display=display(found.get("region"), m.unit),
+                statistical_neighbours_display=display(found.get("statistical_neighbours"), m.unit),
+                source=found.get("source"),
+                edition=found.get("edition"),
+                basis=found.get("basis"),
+                sn_model=found.get("sn_model"),
+            )
+            break
+    return out
+
+
+def comparator_sources(found: dict[str, Comparator]) -> list[ComparatorSource]:
+    return [
+        ComparatorSource(measure=c.measure, year=c.year or 0, source=c.source, edition=c.edition, basis=c.basis, sn_model=c.sn_model)
+        for c in found.values()
+    ]
+
+
+def quality_issues(store: Store, la_code: str, *, examples: int = 3, with_rows: bool = True) -> tuple[list[QualityIssue], int]:
+    """Data-quality issues recorded when the authority's files were loaded, grouped by table,
+    column and rule, most frequent first; with ``with_rows`` the first few file:row pointers."""
+    rows = store.con.execute(
+        """SELECT table_name, column_name, rule, max(severity), count(*),
+                  arg_min(message, coalesce("row", 0)),
+                  list(coalesce(file, '?') || ':' || coalesce(CAST("row" AS VARCHAR), '?') ORDER BY file, "row")
+           FROM dq_issues WHERE la_code = ?
+           GROUP BY ALL ORDER BY count(*) DESC, table_name, column_name, rule""",
+        [la_code],
+    ).fetchall()
+    issues = [
+        QualityIssue(
+            table=table, column=column, rule=rule, severity=severity or "error", count=n,
+            message=message or _RULE_WORDS.get(rule, rule), rows=list(where[:examples]) if with_rows else [],
+        )
+        for table, column, rule, severity, n, message, where in rows
+    ]
+    return issues, sum(i.count for i in issues)
+
+
+def rule_words(rule: str) -> str:
+    return _RULE_WORDS.get(rule, rule.replace("_", " "))
