@@ -327,8 +327,10 @@ def test_expected_is_each_record_as_last_returned(authority):
         D(2021, 7, 2),
         D(2022, 1, 7),
     ]
-    # the episode-level ICPC of 2021-22 is not in the 2022-23 return, which the store keeps last
-    assert {r["child_id"]: r["icpc_date"] for r in exp["referrals"]}["C5"] is None
+    # values a later return leaves out are kept from the earlier one (the store never blanks):
+    # the 2021-22 episode-level ICPC, and the expected date of birth from before the birth
+    assert {r["child_id"]: r["icpc_date"] for r in exp["referrals"]}["C5"] == D(2022, 2, 2)
+    assert kids["C2"]["expected_date_of_birth"] == D(2020, 5, 1)
 
 
 def _sorted(records) -> list[tuple]:

@@ -24,7 +24,7 @@ import vl_convert as vlc
 from csc_scorecard.report.formatting import display
 from csc_scorecard.report.model import Chart, ChartPoint
 
-FONT = "DejaVu Sans"  # installed with WeasyPrint's fonts (stack.md §5); same in HTML and PDF
+FONT = "Liberation Sans"  # Arial-metric, as council papers; installed with the PDF fonts (stack.md §5)
 INK = "#1f2a44"
 ACCENT = "#1f5f8b"
 NEGATIVE = "#b4442f"

@@ -316,8 +316,8 @@ def children_in_care(f: Facts) -> list[Paragraph | None]:
     placements = [c for c in f.categories("cla_by_placement") if c.value]
     fifth = None
     if placements:
-        body, slots = listing([("{n} {label}", {"n": f.value(c), "label": f.label(c, lower=True)}) for c in placements])
-        fifth = say("By placement at the end of {q}: " + body + ".", q=f.period(), **slots)
+        body, slots = listing([("{label} {n}", {"n": f.value(c), "label": f.label(c, lower=True)}) for c in placements])
+        fifth = say("Children in care at the end of {q} by placement: " + body + ".", q=f.period(), **slots)
     uasc = f.shown("cla_uasc_at_period_end")
     sixth = None
     if uasc is not None and uasc.value:
@@ -327,7 +327,7 @@ def children_in_care(f: Facts) -> list[Paragraph | None]:
         )
     out.append(paragraph(fourth, fifth, sixth))
     routes = [(m, words) for m, words in (
-        ("cla_ceased_sgo_pct", "under a special guardianship order"),
+        ("cla_ceased_sgo_pct", "did so under a special guardianship order"),
         ("cla_ceased_cao_pct", "under a child arrangements order"),
         ("cla_ceased_adopted_pct", "through adoption"),
     ) if f.shown(m) is not None]
@@ -348,20 +348,15 @@ def adoption(f: Facts) -> list[Paragraph | None]:
     first = caution = None
     if adopted is not None:
         bracket, slots = previous_bracket(f, "adoptions")
-        first = say(
-            "{n} {children} {were} adopted in {q}" + bracket + ".",
-            n=f.value(adopted), children=plural(adopted, "child", "children"), were=plural(adopted, "was", "were"),
-            q=f.period(), **slots,
-        )
+        first = say("The number of children adopted in {q} was {n}" + bracket + ".", q=f.period(), n=f.value(adopted), **slots)
         if adopted.status == "ok" and f.small(adopted):
             caution = say("With so few adoptions, percentages and averages for the period should be read with caution.")
     decisions = f.shown("adoption_decisions")
     second = None
     if decisions is not None:
         second = say(
-            "{n} {decisions} that a child should be placed for adoption {were} made in {q}.",
-            n=f.value(decisions), decisions=plural(decisions, "decision", "decisions"),
-            were=plural(decisions, "was", "were"), q=f.period(),
+            "The number of decisions that a child should be placed for adoption made in {q} was {n}.",
+            q=f.period(), n=f.value(decisions),
         )
     days = f.shown("adoption_days_care_to_placed")
     third = None
@@ -388,9 +383,9 @@ def care_leavers(f: Facts) -> list[Paragraph | None]:
     parts = [
         (words, f.shown(m))
         for m, words in (
-            ("care_leavers_in_touch", "in touch with the authority"),
-            ("care_leavers_suitable_accommodation", "in suitable accommodation"),
-            ("care_leavers_eet", "in education, employment or training"),
+            ("care_leavers_in_touch", "were in touch with the authority"),
+            ("care_leavers_suitable_accommodation", "were in suitable accommodation"),
+            ("care_leavers_eet", "were in education, employment or training"),
         )
     ]
     parts = [(w, fig) for w, fig in parts if fig is not None]

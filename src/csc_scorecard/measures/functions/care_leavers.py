@@ -211,5 +211,7 @@ def pathway_plans_reviewed(ctx: Context, m: Measure) -> ir.Table:
         t.as_at_date, setting(ctx, m, "review_months")
     )
     if setting(ctx, m, "require_sign_off"):
-        reviewed = reviewed & t.pathway_plan_signed_off
+        # Ofsted's list 9 has no sign-off column: where the source does not record it (NULL),
+        # the review stands; only a recorded "not signed off" holds it back.
+        reviewed = reviewed & t.pathway_plan_signed_off.fill_null(True)
     return share(t, reviewed)

@@ -19,7 +19,7 @@ Element names and order follow the DfE schema of the year (liia-tools CIN XSDs, 
 GenderCurrent (1/2/0/9) to 2023-24, Sex (M/F/U) from 2024-25; CINPlanDates from 2021-22.
 
 `expected` is what loading every return, oldest first, leaves in the store: for each record,
-the version in the latest return that carries it.
+the version in the latest return that carries it, with blanks filled from earlier returns.
 """
 
 from __future__ import annotations
@@ -258,7 +258,13 @@ def _group(rows: Iterable[Row], key: tuple[str, ...], order: str) -> dict[tuple,
 
 
 def expected(authority: SyntheticAuthority) -> dict[str, pa.Table]:
-    """Canonical rows after loading every return oldest first: each record as last returned."""
+    """Canonical rows after loading every return oldest first, as the store merges them.
+
+    A record's row is its latest return's, except that a value that return leaves blank keeps
+    the earlier one (store.py: a blank never erases a value): an unborn child keeps the
+    expected date of birth of the return before the birth, an episode keeps the conference
+    date of the year it was held.
+    """
     columns = carried_columns()
     latest: dict[str, dict[tuple, list[Row]]] = {name: {} for name in TABLES}
     for made in returns(authority):
@@ -267,13 +273,21 @@ def expected(authority: SyntheticAuthority) -> dict[str, pa.Table]:
             this_year: dict[tuple, list[Row]] = defaultdict(list)
             for row in rows:
                 this_year[tuple(row[k] for k in key)].append(row)
-            latest[name].update(this_year)  # a later return's rows replace an earlier one's
+            for k, group in this_year.items():
+                earlier = latest[name].get(k)
+                if earlier:
+                    group = [{c: _first(r[c], earlier[0][c]) for c in r} for r in group]
+                latest[name][k] = group
     out = {}
     for name in TABLES:
         schema = pa.schema([table(name).arrow_schema().field(c) for c in columns[name]])
         rows = [r for group in latest[name].values() for r in group]
         out[name] = pa.Table.from_pylist([{c: r[c] for c in columns[name]} for r in rows], schema)
     return out
+
+
+def _first(value: Any, otherwise: Any) -> Any:
+    return otherwise if value is None else value
 
 
 # -- writing the XML ---------------------------------------------------------------------------
