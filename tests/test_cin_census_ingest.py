@@ -173,6 +173,14 @@ def test_structure_quirks_are_recorded(tmp_path):
     ]
     mystery = next(i for i in batch.issues if i.rule == "unknown_element")
     assert "2 times" in mystery.message
+    # issues name the canonical column they affect, for measure availability
+    columns = {(i.rule, i.table, i.column) for i in batch.issues if i.rule != "unknown_element"}
+    assert columns == {
+        ("alternative_ignored", "children", "upn"),
+        ("child_without_episode", "referrals", None),
+        ("empty_group", "cp_reviews", "review_date"),
+        ("repeated_element", "cp_plans", "end_date"),
+    }
 
 
 def test_namespaced_and_utf16_files_load(tmp_path):

@@ -9,6 +9,7 @@ worked out by hand.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -38,8 +39,12 @@ MIX = {
 def rows_table(name: str, rows: list[dict]) -> pa.Table:
     spec = table(name)
     schema = spec.arrow_schema()
-    return pa.table({c: pa.array([r.get(c) for r in rows], type=schema.field(c).type)
-                     for c in spec.data_column_names})
+    return pa.table(
+        {
+            c: pa.array([r.get(c) for r in rows], type=schema.field(c).type)
+            for c in spec.data_column_names
+        }
+    )
 
 
 def looked_after(seed: int = 11) -> dict[str, pa.Table]:
@@ -48,7 +53,7 @@ def looked_after(seed: int = 11) -> dict[str, pa.Table]:
     rng = np.random.default_rng(seed)
     first, last = date(2015, 4, 1).toordinal(), JUNE.toordinal()
     children, episodes = [], []
-    for line, (place, provider, stock, years, uasc) in MIX.items():
+    for place, provider, stock, years, uasc in MIX.values():
         t = float(first)
         while True:
             t += rng.exponential(365.25 * years / stock)
@@ -56,44 +61,77 @@ def looked_after(seed: int = 11) -> dict[str, pa.Table]:
             if start > last:
                 break
             child = f"{place}{provider}{len(children):05d}"
-            age = int(rng.integers(16 * 365, 17 * 365)) if place == "H5" else \
-                int(rng.integers(0, 15 * 365))
-            children.append({"child_id": child, "date_of_birth": date.fromordinal(start - age),
-                             "uasc": uasc})
+            age = (
+                int(rng.integers(16 * 365, 17 * 365))
+                if place == "H5"
+                else int(rng.integers(0, 15 * 365))
+            )
+            children.append(
+                {"child_id": child, "date_of_birth": date.fromordinal(start - age), "uasc": uasc}
+            )
             stop = start + 1 + int(rng.exponential(365.25 * years))
             cuts = [start, stop]
             if rng.random() < 0.33:
                 cuts.insert(1, (start + stop) // 2)
-            for i, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False)):
+            for i, (a, b) in enumerate(itertools.pairwise(cuts)):
                 if a > last:
                     break
                 ended = b <= last
-                episodes.append({
-                    "child_id": child, "decom": date.fromordinal(a), "rne": "S" if i == 0 else "L",
-                    "ls": "C1" if i == 0 else "C2", "cin": "N1", "place": place,
-                    "place_provider": provider, "dec": date.fromordinal(b) if ended else None,
-                    "rec": ("X1" if i + 2 < len(cuts) else "E8") if ended else None})
-    return {"children": rows_table("children", children),
-            "cla_episodes": rows_table("cla_episodes", episodes)}
+                episodes.append(
+                    {
+                        "child_id": child,
+                        "decom": date.fromordinal(a),
+                        "rne": "S" if i == 0 else "L",
+                        "ls": "C1" if i == 0 else "C2",
+                        "cin": "N1",
+                        "place": place,
+                        "place_provider": provider,
+                        "dec": date.fromordinal(b) if ended else None,
+                        "rec": ("X1" if i + 2 < len(cuts) else "E8") if ended else None,
+                    }
+                )
+    return {
+        "children": rows_table("children", children),
+        "cla_episodes": rows_table("cla_episodes", episodes),
+    }
 
 
 def staff() -> dict[str, pa.Table]:
     """150 employed staff and 38 agency workers in post through 2022 (para 42: 38 agency FTE in
     June), one more agency worker from 16 April 2022, and 40 vacancies at the 2021 census."""
-    teams = [{"team_id": "T1", "team_name": "ACPS South 1", "service_area": "ACPS"},
-             {"team_id": "T2", "team_name": "Assessment 1", "service_area": "Assessment"}]
+    teams = [
+        {"team_id": "T1", "team_name": "ACPS South 1", "service_area": "ACPS"},
+        {"team_id": "T2", "team_name": "Assessment 1", "service_area": "Assessment"},
+    ]
     workers, posts = [], []
     for i in range(189):
         agency = i >= 150
-        workers.append({"worker_id": f"W{i:03d}", "agency": agency, "qualified": True,
-                        "start_date": date(2020, 1, 1)})
-        posts.append({"worker_id": f"W{i:03d}", "team_id": "T1" if i % 2 else "T2",
-                      "role": "team_manager" if i == 150 else "social_worker", "fte": 1.0,
-                      "start_date": date(2022, 4, 16) if i == 188 else date(2020, 1, 1)})
-    return {"teams": rows_table("teams", teams), "workers": rows_table("workers", workers),
-            "worker_posts": rows_table("worker_posts", posts),
-            "workforce_census_la": rows_table("workforce_census_la", [
-                {"collection_year": 2021, "vacancies_fte": 40.0, "agency_fte": 38.0}])}
+        workers.append(
+            {
+                "worker_id": f"W{i:03d}",
+                "agency": agency,
+                "qualified": True,
+                "start_date": date(2020, 1, 1),
+            }
+        )
+        posts.append(
+            {
+                "worker_id": f"W{i:03d}",
+                "team_id": "T1" if i % 2 else "T2",
+                "role": "team_manager" if i == 150 else "social_worker",
+                "fte": 1.0,
+                "start_date": date(2022, 4, 16) if i == 188 else date(2020, 1, 1),
+            }
+        )
+    return {
+        "teams": rows_table("teams", teams),
+        "workers": rows_table("workers", workers),
+        "worker_posts": rows_table("worker_posts", posts),
+        "workforce_census_la": rows_table(
+            "workforce_census_la",
+            [{"collection_year": 2021, "vacancies_fte": 40.0, "agency_fte": 38.0}],
+        ),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -121,19 +159,22 @@ def budget(out, year: int) -> dict[str, dict]:
 # --------------------------------------------------------------------------- placements
 
 
-@pytest.mark.parametrize(("place", "provider", "uasc", "line"), [
-    ("U4", "PR1", False, "inhouse_fostering"),
-    ("U1", "PR1", False, "inhouse_fostering"),   # family and friends carers are the LA's own
-    ("U6", "PR4", False, "ifa_fostering"),
-    ("K2", "PR4", False, "ooa_residential"),
-    ("K2", "PR1", False, None),                  # the authority's own home: not per placement
-    ("R3", "PR5", False, "parent_and_child"),
-    ("H5", "PR4", False, "sixteen_plus"),
-    ("U4", "PR4", True, "uasc"),
-    ("P1", "PR0", False, None),
-    ("A6", "PR1", False, None),
-    ("T4", None, False, None),
-])
+@pytest.mark.parametrize(
+    ("place", "provider", "uasc", "line"),
+    [
+        ("U4", "PR1", False, "inhouse_fostering"),
+        ("U1", "PR1", False, "inhouse_fostering"),  # family and friends carers are the LA's own
+        ("U6", "PR4", False, "ifa_fostering"),
+        ("K2", "PR4", False, "ooa_residential"),
+        ("K2", "PR1", False, None),  # the authority's own home: not per placement
+        ("R3", "PR5", False, "parent_and_child"),
+        ("H5", "PR4", False, "sixteen_plus"),
+        ("U4", "PR4", True, "uasc"),
+        ("P1", "PR0", False, None),
+        ("A6", "PR1", False, None),
+        ("T4", None, False, None),
+    ],
+)
 def test_care_ladder_line(place, provider, uasc, line):
     assert finance.care_ladder_line(place, provider, uasc) == line
 
@@ -170,10 +211,16 @@ def test_cost_periods_lie_inside_cla_episodes_and_chain_without_gaps(inputs, out
         rows.sort(key=lambda r: r["start_date"])
         first, last = rows[0], rows[-1]
         assert len({r["child_id"] for r in rows}) == 1 and len({r["line"] for r in rows}) == 1
-        for a, b in zip(rows, rows[1:], strict=False):
-            assert a["end_date"] is not None and a["end_date"] + timedelta(days=1) == b["start_date"]
-        covering = [s for s in spells[first["child_id"]] if s[0] <= first["start_date"]
-                    and (s[1] is None or (last["end_date"] is not None and last["end_date"] < s[1]))]
+        for a, b in itertools.pairwise(rows):
+            assert (
+                a["end_date"] is not None and a["end_date"] + timedelta(days=1) == b["start_date"]
+            )
+        covering = [
+            s
+            for s in spells[first["child_id"]]
+            if s[0] <= first["start_date"]
+            and (s[1] is None or (last["end_date"] is not None and last["end_date"] < s[1]))
+        ]
         assert covering, first  # charged from the first night to the night before DEC
         if last["end_date"] is None:
             assert covering[0][1] is None
@@ -208,8 +255,8 @@ def test_out_of_authority_residential_is_over_budget_in_numbers_and_cost(out):
 
 def test_fostering_16_plus_and_uasc_costs(out):
     june = charged_on(out, JUNE)
-    assert 750 <= np.median(june["ifa_fostering"]) <= 950       # seed: about £850 a week
-    assert 330 <= np.median(june["inhouse_fostering"]) <= 480   # about £400 a week
+    assert 750 <= np.median(june["ifa_fostering"]) <= 950  # seed: about £850 a week
+    assert 330 <= np.median(june["inhouse_fostering"]) <= 480  # about £400 a week
     sixteen = np.array(june["sixteen_plus"])
     assert sixteen.min() >= 650 and sixteen.max() <= 7_500
     assert ((sixteen >= 2_170) & (sixteen <= 4_900)).mean() >= 0.4  # seed: £2,170-£4,618
@@ -228,16 +275,16 @@ def test_fostering_budget_shifts_placements_from_ifa_to_in_house(out):
     budgeted = ifa["budget_placements_start"] + own["budget_placements_start"]
     assert 0.9 * actual <= budgeted < actual  # seed: 26 placements over budget
     share_now = ifa["budget_placements_start"] / budgeted
-    share_planned = ifa["budget_placements_end"] / (ifa["budget_placements_end"]
-                                                     + own["budget_placements_end"])
+    share_planned = ifa["budget_placements_end"] / (
+        ifa["budget_placements_end"] + own["budget_placements_end"]
+    )
     assert share_planned == pytest.approx(share_now - 0.05, abs=0.01)  # 42.5% -> 37.5%
 
 
 def test_agency_spend_by_month_is_worked_days_times_the_rate(out):
     rate = finance.calibration().agency_cost_per_fte_month[2022]
     manager = finance.calibration().manager_cost_factor
-    april = {r["service_area"]: r for r in out["agency_costs"].to_pylist()
-             if r["month"] == APRIL}
+    april = {r["service_area"]: r for r in out["agency_costs"].to_pylist() if r["month"] == APRIL}
     # W150-W188: odd numbers in ACPS (T1), even in Assessment (T2); W150 is a team manager in
     # Assessment, W188 (Assessment) started on 16 April: 15 of 30 days.
     assert april["ACPS"]["agency_fte"] == 19
@@ -276,11 +323,13 @@ def test_forecast_overspend_is_a_few_million(out):
     grants = {g["grant"]: g for g in out["grants"].to_pylist() if g["financial_year"] == 2022}
     care_ladder = sum(spend.values()) - sum(lines[k]["budget"] for k in spend)
     care_ladder -= grants["DSG high needs contribution"]["amount"]
-    june_agency = sum(r["cost"] for r in out["agency_costs"].to_pylist() if r["month"] == date(2022, 6, 1))
+    june_agency = sum(
+        r["cost"] for r in out["agency_costs"].to_pylist() if r["month"] == date(2022, 6, 1)
+    )
     agency = june_agency * 12 - lines["agency_staff"]["budget"]
     # seed: £4.04m on the care ladder, forecasting fewer placements by March; a run rate is higher
     assert 1e6 <= care_ladder <= 9e6
-    assert 0.5e6 <= agency <= 4e6     # seed: £2.81m on agency staff
+    assert 0.5e6 <= agency <= 4e6  # seed: £2.81m on agency staff
     assert grants["DSG high needs contribution"]["amount"] > 0
 
 
@@ -311,8 +360,13 @@ def test_homes_pipeline_snapshots_show_slippage_and_a_withdrawal(out):
 
 def test_manual_values_each_quarter(out):
     rows = out["manual_values"].to_pylist()
-    measures = {"first_time_entrants_rate", "reoffending_rate", "residential_homes_good_or_better",
-                "family_support_outcomes_improved", "family_support_intervention_days"}
+    measures = {
+        "first_time_entrants_rate",
+        "reoffending_rate",
+        "residential_homes_good_or_better",
+        "family_support_outcomes_improved",
+        "family_support_intervention_days",
+    }
     periods = sorted({r["period"] for r in rows})
     assert periods[0] == "2019-Q1" and periods[-1] == "2022-Q1" and len(periods) == 13
     for period in periods:
@@ -320,11 +374,12 @@ def test_manual_values_each_quarter(out):
     by = {(r["measure"], r["period"]): r for r in rows}
     fte = by[("first_time_entrants_rate", "2022-Q1")]
     assert fte["value"] == round(fte["numerator"] / fte["denominator"] * 1e5)
-    assert 60 <= fte["value"] <= 250          # seed: 138 per 100,000 aged 10-17
+    assert 60 <= fte["value"] <= 250  # seed: 138 per 100,000 aged 10-17
     assert 5 <= by[("reoffending_rate", "2022-Q1")]["value"] <= 40
     homes = by[("residential_homes_good_or_better", "2022-Q1")]
     assert homes["denominator"] >= 5 and homes["value"] == round(
-        100 * homes["numerator"] / homes["denominator"], 1)
+        100 * homes["numerator"] / homes["denominator"], 1
+    )
     assert 40 <= by[("family_support_outcomes_improved", "2022-Q1")]["value"] <= 85
     assert 100 <= by[("family_support_intervention_days", "2022-Q1")]["value"] <= 200
     assert all(r["source"] and r["as_at_date"] > date(2019, 6, 30) for r in rows)

@@ -8,6 +8,7 @@ hand-worked examples.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from datetime import date, timedelta
@@ -24,16 +25,30 @@ from csc_scorecard.synth.authority import SynthConfig
 START, END = date(2020, 4, 1), date(2022, 6, 30)
 CONFIG = SynthConfig(first_year=2020, last_year=2022)
 # 903 SW_REASON codes (standards.md 1.3; DfE validator rule SW13STG1).
-SW_REASONS = {"MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "CHCHAN", "PCCHAN",
-              "SWDIED", "OTHERS"}
+SW_REASONS = {
+    "MANAGE",
+    "FCONTA",
+    "LEFTRL",
+    "ORGRST",
+    "TSPROC",
+    "ABSENC",
+    "CHCHAN",
+    "PCCHAN",
+    "SWDIED",
+    "OTHERS",
+}
 
 
 def rows_table(name: str, rows: list[dict]) -> pa.Table:
     """A canonical table (data columns only) from row dicts; absent columns are NULL."""
     spec = table(name)
     schema = spec.arrow_schema()
-    return pa.table({c: pa.array([r.get(c) for r in rows], type=schema.field(c).type)
-                     for c in spec.data_column_names})
+    return pa.table(
+        {
+            c: pa.array([r.get(c) for r in rows], type=schema.field(c).type)
+            for c in spec.data_column_names
+        }
+    )
 
 
 def authority_inputs(seed: int = 7, referrals_a_year: float = 5600) -> dict[str, pa.Table]:
@@ -61,15 +76,32 @@ def authority_inputs(seed: int = 7, referrals_a_year: float = 5600) -> dict[str,
         n += 1
         child = f"C{n:06d}"
         dob = ref - int(rng.integers(0, 17 * 365))
-        out["children"].append({"child_id": child, "date_of_birth": date.fromordinal(dob),
-                                "disabilities": "MOB" if rng.random() < 0.04 else "NONE"})
+        out["children"].append(
+            {
+                "child_id": child,
+                "date_of_birth": date.fromordinal(dob),
+                "disabilities": "MOB" if rng.random() < 0.04 else "NONE",
+            }
+        )
         if rng.random() < 0.18:
-            out["referrals"].append({"child_id": child, "referral_date": day(ref),
-                                     "referral_nfa": True, "closure_date": day(ref)})
+            out["referrals"].append(
+                {
+                    "child_id": child,
+                    "referral_date": day(ref),
+                    "referral_nfa": True,
+                    "closure_date": day(ref),
+                }
+            )
             continue
         assessed = ref + int(rng.integers(10, 46))
-        out["assessments"].append({"child_id": child, "referral_date": day(ref),
-                                   "start_date": day(ref), "authorised_date": day(assessed)})
+        out["assessments"].append(
+            {
+                "child_id": child,
+                "referral_date": day(ref),
+                "start_date": day(ref),
+                "authorised_date": day(assessed),
+            }
+        )
         close = assessed
         if rng.random() < 0.45:
             close = assessed + int(rng.exponential(240))
@@ -79,11 +111,23 @@ def authority_inputs(seed: int = 7, referrals_a_year: float = 5600) -> dict[str,
             elif u < 0.325 and assessed + 20 <= last:
                 start = assessed + int(rng.integers(0, 20))
                 stop = start + int(rng.exponential(300))
-                out["cp_plans"].append({"child_id": child, "referral_date": day(ref),
-                                        "start_date": day(start), "end_date": day(stop)})
+                out["cp_plans"].append(
+                    {
+                        "child_id": child,
+                        "referral_date": day(ref),
+                        "start_date": day(start),
+                        "end_date": day(stop),
+                    }
+                )
                 close = max(close, stop + int(rng.integers(0, 60)))
-        out["referrals"].append({"child_id": child, "referral_date": day(ref),
-                                 "referral_nfa": False, "closure_date": day(close)})
+        out["referrals"].append(
+            {
+                "child_id": child,
+                "referral_date": day(ref),
+                "referral_nfa": False,
+                "closure_date": day(close),
+            }
+        )
     t = float(first)
     while True:  # early help: family support for families below the social care threshold
         t += rng.exponential(365.25 / 1500)
@@ -91,16 +135,30 @@ def authority_inputs(seed: int = 7, referrals_a_year: float = 5600) -> dict[str,
             break
         n += 1
         child = f"C{n:06d}"
-        out["children"].append({"child_id": child, "date_of_birth": date.fromordinal(
-            int(t) - int(rng.integers(0, 17 * 365)))})
-        out["early_help_episodes"].append({
-            "child_id": child, "assessment_start_date": day(int(t)),
-            "closure_date": day(int(t) + 30 + int(rng.exponential(110)))})
+        out["children"].append(
+            {
+                "child_id": child,
+                "date_of_birth": date.fromordinal(int(t) - int(rng.integers(0, 17 * 365))),
+            }
+        )
+        out["early_help_episodes"].append(
+            {
+                "child_id": child,
+                "assessment_start_date": day(int(t)),
+                "closure_date": day(int(t) + 30 + int(rng.exponential(110))),
+            }
+        )
     return {name: rows_table(name, rows) for name, rows in out.items()}
 
 
-def _in_care(out: dict[str, list[dict]], rng: np.random.Generator, child: str, dob: int,
-             assessed: int, last: int) -> int:
+def _in_care(
+    out: dict[str, list[dict]],
+    rng: np.random.Generator,
+    child: str,
+    dob: int,
+    assessed: int,
+    last: int,
+) -> int:
     """Looked-after episodes (and care leaver rows for those who leave at 18); returns the day
     care ended."""
     start = assessed + int(rng.integers(0, 30))
@@ -112,12 +170,21 @@ def _in_care(out: dict[str, list[dict]], rng: np.random.Generator, child: str, d
     while t < stop:
         nxt = min(stop, t + 1 + int(rng.exponential(480)))
         ended = nxt <= last
-        out["cla_episodes"].append({
-            "child_id": child, "decom": date.fromordinal(t), "rne": rne, "ls": "C2",
-            "cin": "N1", "place": "U4", "place_provider": "PR1",
-            "dec": date.fromordinal(nxt) if ended else None,
-            "rec": None if not ended else ("X1" if nxt < stop else
-                                           "E17" if stop == at18 else "E4A")})
+        out["cla_episodes"].append(
+            {
+                "child_id": child,
+                "decom": date.fromordinal(t),
+                "rne": rne,
+                "ls": "C2",
+                "cin": "N1",
+                "place": "U4",
+                "place_provider": "PR1",
+                "dec": date.fromordinal(nxt) if ended else None,
+                "rec": None
+                if not ended
+                else ("X1" if nxt < stop else "E17" if stop == at18 else "E4A"),
+            }
+        )
         if not ended:
             return stop
         t, rne = nxt, "P"
@@ -125,8 +192,9 @@ def _in_care(out: dict[str, list[dict]], rng: np.random.Generator, child: str, d
         q = date(2019, 6, 30)
         while q <= END:
             if stop <= q.toordinal() < dob + 21 * 365:
-                out["care_leaver_plans"].append({"child_id": child, "as_at_date": q,
-                                                 "eligibility_category": "former_relevant"})
+                out["care_leaver_plans"].append(
+                    {"child_id": child, "as_at_date": q, "eligibility_category": "former_relevant"}
+                )
             q = (q.replace(day=1) + timedelta(days=95)).replace(day=1) - timedelta(days=1)
     return stop
 
@@ -143,28 +211,42 @@ def out(inputs) -> dict[str, pa.Table]:
 
 def open_on(rows: list[dict], day: date, start: str = "start_date", end: str = "end_date"):
     """Rows open on `day` (end dates are handover/closure dates, so exclusive)."""
-    return [r for r in rows if r[start] is not None and r[start] <= day
-            and (r[end] is None or r[end] > day)]
+    return [
+        r
+        for r in rows
+        if r[start] is not None and r[start] <= day and (r[end] is None or r[end] > day)
+    ]
 
 
 def in_post(out: dict[str, pa.Table], day: date) -> dict[str, dict]:
-    return {p["worker_id"]: p for p in out["worker_posts"].to_pylist()
-            if p["start_date"] <= day and (p["end_date"] is None or p["end_date"] >= day)}
+    return {
+        p["worker_id"]: p
+        for p in out["worker_posts"].to_pylist()
+        if p["start_date"] <= day and (p["end_date"] is None or p["end_date"] >= day)
+    }
 
 
 # --------------------------------------------------------------------------- case derivation
 
 
 def tiny(**tables: list[dict]) -> dict[str, list[dict]]:
-    names = ("children", "referrals", "assessments", "cp_plans", "cla_episodes",
-             "care_leaver_plans", "early_help_episodes")
+    names = (
+        "children",
+        "referrals",
+        "assessments",
+        "cp_plans",
+        "cla_episodes",
+        "care_leaver_plans",
+        "early_help_episodes",
+    )
     return {n: rows_table(n, tables.get(n, [])).to_pylist() for n in names}
 
 
 def cases_of(rows: dict[str, list[dict]]) -> list[tuple[str, date, date | None]]:
     cal = workforce.calibration()
-    got = workforce.derive_cases(rows, START.toordinal(), END.toordinal(), cal,
-                                 np.random.default_rng(0))
+    got = workforce.derive_cases(
+        rows, START.toordinal(), END.toordinal(), cal, np.random.default_rng(0)
+    )
     return [(c.area, date.fromordinal(c.start), c.end and date.fromordinal(c.end)) for c in got]
 
 
@@ -174,8 +256,14 @@ def test_a_child_is_held_by_the_most_intensive_service_at_each_time():
     rows = tiny(
         children=[{"child_id": "A", "date_of_birth": date(2015, 1, 1)}],
         referrals=[{"child_id": "A", "referral_date": date(2021, 5, 1), "referral_nfa": False}],
-        assessments=[{"child_id": "A", "referral_date": date(2021, 5, 1),
-                      "start_date": date(2021, 5, 1), "authorised_date": date(2021, 5, 25)}],
+        assessments=[
+            {
+                "child_id": "A",
+                "referral_date": date(2021, 5, 1),
+                "start_date": date(2021, 5, 1),
+                "authorised_date": date(2021, 5, 25),
+            }
+        ],
         cp_plans=[{"child_id": "A", "start_date": date(2021, 6, 1), "end_date": date(2021, 12, 1)}],
         cla_episodes=[{"child_id": "A", "decom": date(2021, 10, 1), "ls": "C1", "cin": "N1"}],
     )
@@ -190,15 +278,35 @@ def test_no_further_action_is_not_allocated_and_disabled_children_go_to_their_te
     rows = tiny(
         children=[{"child_id": "N"}, {"child_id": "D", "disabilities": "MOB HAND"}],
         referrals=[
-            {"child_id": "N", "referral_date": date(2021, 5, 1), "referral_nfa": True,
-             "closure_date": date(2021, 5, 1)},
-            {"child_id": "D", "referral_date": date(2021, 5, 1), "referral_nfa": False,
-             "closure_date": date(2021, 9, 1)},
+            {
+                "child_id": "N",
+                "referral_date": date(2021, 5, 1),
+                "referral_nfa": True,
+                "closure_date": date(2021, 5, 1),
+            },
+            {
+                "child_id": "D",
+                "referral_date": date(2021, 5, 1),
+                "referral_nfa": False,
+                "closure_date": date(2021, 9, 1),
+            },
         ],
-        assessments=[{"child_id": "D", "referral_date": date(2021, 5, 1),
-                      "authorised_date": date(2021, 6, 1)}],
-        cla_episodes=[{"child_id": "D", "decom": date(2021, 7, 1), "dec": date(2021, 7, 3),
-                       "ls": "V3", "cin": "N2"}],  # a short break: not "in care"
+        assessments=[
+            {
+                "child_id": "D",
+                "referral_date": date(2021, 5, 1),
+                "authorised_date": date(2021, 6, 1),
+            }
+        ],
+        cla_episodes=[
+            {
+                "child_id": "D",
+                "decom": date(2021, 7, 1),
+                "dec": date(2021, 7, 3),
+                "ls": "V3",
+                "cin": "N2",
+            }
+        ],  # a short break: not "in care"
     )
     assert cases_of(rows) == [
         ("assessment", date(2021, 5, 1), date(2021, 6, 1)),
@@ -210,13 +318,27 @@ def test_care_leavers_have_a_personal_adviser_from_leaving_care_to_21():
     # In care from 15 to 18 (REC E17 on the 18th birthday): a former relevant care leaver.
     # Another child left care at 12 to return home: not a care leaver.
     rows = tiny(
-        children=[{"child_id": "L", "date_of_birth": date(2003, 2, 10)},
-                  {"child_id": "H", "date_of_birth": date(2009, 2, 10)}],
+        children=[
+            {"child_id": "L", "date_of_birth": date(2003, 2, 10)},
+            {"child_id": "H", "date_of_birth": date(2009, 2, 10)},
+        ],
         cla_episodes=[
-            {"child_id": "L", "decom": date(2018, 3, 1), "ls": "C2", "cin": "N1",
-             "dec": date(2021, 2, 10), "rec": "E17"},
-            {"child_id": "H", "decom": date(2020, 3, 1), "ls": "C2", "cin": "N1",
-             "dec": date(2021, 3, 1), "rec": "E4A"},
+            {
+                "child_id": "L",
+                "decom": date(2018, 3, 1),
+                "ls": "C2",
+                "cin": "N1",
+                "dec": date(2021, 2, 10),
+                "rec": "E17",
+            },
+            {
+                "child_id": "H",
+                "decom": date(2020, 3, 1),
+                "ls": "C2",
+                "cin": "N1",
+                "dec": date(2021, 3, 1),
+                "rec": "E4A",
+            },
         ],
     )
     assert cases_of(rows) == [
@@ -229,8 +351,15 @@ def test_care_leavers_have_a_personal_adviser_from_leaving_care_to_21():
 def test_family_support_steps_down_from_social_care_when_there_is_no_early_help_data():
     rows = tiny(
         children=[{"child_id": f"S{i}"} for i in range(200)],
-        referrals=[{"child_id": f"S{i}", "referral_date": date(2021, 5, 1),
-                    "referral_nfa": False, "closure_date": date(2021, 6, 1)} for i in range(200)],
+        referrals=[
+            {
+                "child_id": f"S{i}",
+                "referral_date": date(2021, 5, 1),
+                "referral_nfa": False,
+                "closure_date": date(2021, 6, 1),
+            }
+            for i in range(200)
+        ],
     )
     got = cases_of(rows)
     step_down = [c for c in got if c[0] == "family_support"]
@@ -283,8 +412,11 @@ def test_every_open_case_is_allocated_to_exactly_one_worker(inputs, out):
     for a in out["case_allocations"].to_pylist():
         by_child[a["child_id"]].append(a)
     days = [date(2020 + (m + 3) // 12, (m + 3) % 12 + 1, 15) for m in range(1, 27, 2)]
-    sources = [("cla_episodes", "decom", "dec"), ("cp_plans", "start_date", "end_date"),
-               ("referrals", "referral_date", "closure_date")]
+    sources = [
+        ("cla_episodes", "decom", "dec"),
+        ("cp_plans", "start_date", "end_date"),
+        ("referrals", "referral_date", "closure_date"),
+    ]
     checked = 0
     for name, s, e in sources:
         for r in inputs[name].to_pylist():
@@ -302,19 +434,30 @@ def test_posts_fte_roles_and_team_managers(out):
     assert all(0 < p["fte"] <= 1 for p in posts)
     assert {p["fte"] for p in posts} >= {0.5, 1.0}  # part-time staff exist
     assert {p["role"] for p in posts} <= set(codes("worker_role"))
-    managers = {(p["worker_id"], p["team_id"]) for p in posts
-                if p["role"] in ("team_manager", "service_manager")}
+    managers = {
+        (p["worker_id"], p["team_id"])
+        for p in posts
+        if p["role"] in ("team_manager", "service_manager")
+    }
     for t in out["teams"].to_pylist():
         assert (t["manager_worker_id"], t["team_id"]) in managers, t
     assert {p["reason"] for p in out["worker_absences"].to_pylist()} <= set(
-        codes("csww_reason_absence"))
+        codes("csww_reason_absence")
+    )
 
 
 def test_teams_are_the_seed_authority_s_service_areas(out):
     teams = out["teams"].to_pylist()
     areas = {t["service_area"] for t in teams}
-    assert areas == {"Front door (MASH)", "Assessment", "ACPS", "Children in Care",
-                     "Care Leavers", "Disabled Children", "Family Support (PAFSS)"}
+    assert areas == {
+        "Front door (MASH)",
+        "Assessment",
+        "ACPS",
+        "Children in Care",
+        "Care Leavers",
+        "Disabled Children",
+        "Family Support (PAFSS)",
+    }
     acps = [t["team_name"] for t in teams if t["service_area"] == "ACPS" and t["front_line"]]
     assert all(re.fullmatch(r"ACPS (South|Central|East|North) \d", n) for n in acps)
     assert {"ACPS South 1", "ACPS Central 2"} <= set(acps)
@@ -337,21 +480,24 @@ def test_workers_move_teams_and_some_are_newly_qualified(out):
 def test_caseloads_average_16_to_20_with_a_long_tail(out):
     posts = in_post(out, END)
     held = Counter(a["worker_id"] for a in open_on(out["case_allocations"].to_pylist(), END))
-    loads = np.array([n for w, n in held.items()
-                      if posts[w]["role"] not in ("team_manager", "service_manager")])
+    loads = np.array(
+        [n for w, n in held.items() if posts[w]["role"] not in ("team_manager", "service_manager")]
+    )
     assert 2300 < held.total() < 2900  # the seed's volume of open cases
     assert 16 <= loads.mean() <= 20
     assert 0.25 <= (loads >= 20).mean() <= 0.55  # seed: 65 workers at 20+
-    assert 0.07 <= (loads >= 25).mean() <= 0.3   # seed: 24 at 25+
-    assert 28 <= loads.max() <= 55               # seed: 48
+    assert 0.07 <= (loads >= 25).mean() <= 0.3  # seed: 24 at 25+
+    assert 28 <= loads.max() <= 55  # seed: 48
     assert (loads < 10).sum() >= 5  # newly qualified, part-time and new starters hold fewer
 
 
 def test_acps_team_managers_span_130_to_200_cases(out):
     teams = {t["team_id"]: t for t in out["teams"].to_pylist()}
     posts = in_post(out, END)
-    span = Counter(teams[posts[a["worker_id"]]["team_id"]]["team_name"]
-                   for a in open_on(out["case_allocations"].to_pylist(), END))
+    span = Counter(
+        teams[posts[a["worker_id"]]["team_id"]]["team_name"]
+        for a in open_on(out["case_allocations"].to_pylist(), END)
+    )
     acps = [n for name, n in span.items() if name.startswith("ACPS")]
     assert len(acps) >= 6
     assert 130 <= np.median(acps) <= 200
@@ -366,8 +512,11 @@ def test_agency_cover_and_turnover(out):
     assert 0.08 <= sum(posts[w]["fte"] for w in agency) / fte <= 0.17  # seed: 9.1%-14.2%
     employed = [w for w in posts if not workers[w]["agency"]]
     year_ago = END - timedelta(days=365)
-    leavers = [w for w in workers.values() if not w["agency"] and w["leave_date"]
-               and year_ago < w["leave_date"] <= END]
+    leavers = [
+        w
+        for w in workers.values()
+        if not w["agency"] and w["leave_date"] and year_ago < w["leave_date"] <= END
+    ]
     assert 0.09 <= len(leavers) / len(employed) <= 0.22  # seed: 13.9%, target 16%
 
 
@@ -378,8 +527,11 @@ def test_supervision_is_monthly_and_about_two_thirds_in_timescale(out):
     last: dict[str, date] = {}
     for s in out["supervisions"].to_pylist():
         last[s["worker_id"]] = max(last.get(s["worker_id"], date.min), s["supervision_date"])
-    staff = [w for w, p in posts.items() if teams[p["team_id"]]["front_line"]
-             and (END - workers[w]["start_date"]).days > 31]
+    staff = [
+        w
+        for w, p in posts.items()
+        if teams[p["team_id"]]["front_line"] and (END - workers[w]["start_date"]).days > 31
+    ]
     in_time = sum(1 for w in staff if (END - last.get(w, date.min)).days <= 31)
     assert 0.58 <= in_time / len(staff) <= 0.76  # seed para 28: 62.7%-66.5%
 
@@ -391,12 +543,17 @@ def test_supervisors_are_the_team_manager_or_the_service_manager(out):
     teams = {t["team_id"]: t for t in out["teams"].to_pylist()}
 
     def post_on(worker: str, day: date) -> dict:
-        return next(p for p in posts[worker] if p["start_date"] <= day
-                    and (p["end_date"] is None or p["end_date"] >= day))
+        return next(
+            p
+            for p in posts[worker]
+            if p["start_date"] <= day and (p["end_date"] is None or p["end_date"] >= day)
+        )
 
     for s in out["supervisions"].to_pylist()[::25]:
-        mine, boss = post_on(s["worker_id"], s["supervision_date"]), post_on(
-            s["supervisor_id"], s["supervision_date"])
+        mine, boss = (
+            post_on(s["worker_id"], s["supervision_date"]),
+            post_on(s["supervisor_id"], s["supervision_date"]),
+        )
         assert boss["role"] in ("team_manager", "service_manager")
         assert s["supervisor_id"] != s["worker_id"]
         if boss["role"] == "team_manager":
@@ -410,7 +567,7 @@ def test_case_audits_volume_and_grades(out):
     social = [a["grade"] for a in audits if a["audit_type"] == "social_care"]
     family = [a["grade"] for a in audits if a["audit_type"] == "family_support"]
     assert 70 <= len(social) <= 125  # seed Q1: 92 social care audits
-    assert 10 <= len(family) <= 45   # seed Q1: 26 PAFSS audits
+    assert 10 <= len(family) <= 45  # seed Q1: 26 PAFSS audits
     good = sum(g in ("good", "outstanding") for g in social) / len(social)
     fair = sum(g != "inadequate" for g in social) / len(social)
     assert 0.42 <= good <= 0.72 and fair >= 0.88  # seed: 58% good or better, 96% RI or better
@@ -451,10 +608,13 @@ def test_workforce_census_agrees_with_posts_and_allocations(out):
         employed = sum(r["fte30"] for r in rows if not r["agency"] and r["fte30"] is not None)
         vacancy_rate = la[year]["vacancies_fte"] / (la[year]["vacancies_fte"] + employed)
         assert 0.08 <= vacancy_rate <= 0.3  # DfE figures for the seed's authority: 18-23%
-        for column, code_list in (("org_role", "csww_org_role"), ("qual_level", "csww_qual_level"),
-                                  ("start_origin", "csww_start_origin"),
-                                  ("leaver_destination", "csww_leaver_destination"),
-                                  ("reason_absence", "csww_reason_absence")):
+        for column, code_list in (
+            ("org_role", "csww_org_role"),
+            ("qual_level", "csww_qual_level"),
+            ("start_origin", "csww_start_origin"),
+            ("leaver_destination", "csww_leaver_destination"),
+            ("reason_absence", "csww_reason_absence"),
+        ):
             assert {r[column] for r in rows} - {None} <= set(codes(code_list)), column
 
 
@@ -470,7 +630,7 @@ def test_903_social_worker_episodes(inputs, out):
     for rows in by_child.values():  # only a child's first episode has no reason (rule SW13)
         rows.sort(key=lambda e: e["sw_decom"])
         assert all(e["sw_reason"] is not None for e in rows[1:])
-        for a, b in zip(rows, rows[1:], strict=False):
+        for a, b in itertools.pairwise(rows):
             assert a["sw_dec"] is not None and a["sw_dec"] <= b["sw_decom"]
     reasons = Counter(e["sw_reason"] for e in episodes)
     assert reasons["LEFTRL"] and reasons["TSPROC"] and reasons["FCONTA"]

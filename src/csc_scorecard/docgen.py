@@ -63,6 +63,36 @@ def templates_md() -> str:
     return "".join(out)
 
 
+def measures_md() -> str:
+    from csc_scorecard.measures.catalogue import catalogue
+
+    out = [
+        HEADER.format(source="src/csc_scorecard/measures/catalogue/*.yaml"),
+        "# Measure catalogue\n\n",
+        "Every measure the product computes or accepts as a manual value. `scorecard explain ID` "
+        "prints one with the SQL it runs. Periods: a quarter's window for the period type "
+        "(rolling windows end on the quarter's last day).\n",
+    ]
+    group = None
+    for m in catalogue().values():
+        if m.group != group:
+            group = m.group
+            out.append(f"\n## {group}\n")
+        facts = [f"unit {m.unit}", f"polarity {m.polarity.replace('_', ' ')}", f"period {m.period_type.replace('_', ' ')}"]
+        if m.population:
+            facts.append(f"per {m.population} population" + (", annualised" if m.annualise else ""))
+        if m.dimension:
+            facts.append(f"by {m.dimension}")
+        if m.manual:
+            facts.append("manual value")
+        out.append(f"\n### `{m.id}` — {m.title}\n\n{'; '.join(facts)}.\n\n{m.definition}\n\n")
+        out.append(f"Source: {m.source}\n")
+        if m.settings:
+            settings = ", ".join(f"`{k}`" for k in m.settings)
+            out.append(f"\nSettings: {settings}\n")
+    return "".join(out)
+
+
 def cli_md() -> str:
     import typer.main
     from typer.testing import CliRunner
@@ -83,6 +113,7 @@ GENERATED: dict[str, Callable[[], str]] = {
     "schema.md": schema_md,
     "templates.md": templates_md,
     "cli.md": cli_md,
+    "measures.md": measures_md,
 }
 
 

@@ -163,11 +163,22 @@ def calibration() -> Calibration:
 def simulate(config: SynthConfig, tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
     """Finance, sufficiency and manual-value tables for the authority in `tables`."""
     cal = calibration()
-    streams = [np.random.default_rng(s) for s in
-               np.random.SeedSequence([config.seed, SEED_OFFSET]).spawn(4)]
+    streams = [
+        np.random.default_rng(s)
+        for s in np.random.SeedSequence([config.seed, SEED_OFFSET]).spawn(4)
+    ]
     t0, end = config.start.toordinal(), config.end.toordinal()
-    rows = {name: (tables[name].to_pylist() if name in tables else []) for name in (
-        "children", "cla_episodes", "workers", "worker_posts", "teams", "workforce_census_la")}
+    rows = {
+        name: (tables[name].to_pylist() if name in tables else [])
+        for name in (
+            "children",
+            "cla_episodes",
+            "workers",
+            "worker_posts",
+            "teams",
+            "workforce_census_la",
+        )
+    }
     years = list(range(config.first_year, config.last_year + 1))
 
     placements = cost_placements(rows["children"], rows["cla_episodes"], t0, end, cal, streams[0])
@@ -178,8 +189,7 @@ def simulate(config: SynthConfig, tables: dict[str, pa.Table]) -> dict[str, pa.T
         "grants": _grants(placements, years, cal),
         "agency_costs": _agency_costs(agency, t0, end, cal),
         "homes_pipeline": _pipeline(config.end, cal, streams[1]),
-        "manual_values": _manual_values(config, _opened_homes(cal, config.end), cal,
-                                        streams[2]),
+        "manual_values": _manual_values(config, _opened_homes(cal, config.end), cal, streams[2]),
     }
 
 
@@ -203,8 +213,14 @@ class Placement:
         return None
 
 
-def cost_placements(children: list[dict], episodes: list[dict], t0: int, end: int,
-                    cal: Calibration, rng: np.random.Generator) -> list[Placement]:
+def cost_placements(
+    children: list[dict],
+    episodes: list[dict],
+    t0: int,
+    end: int,
+    cal: Calibration,
+    rng: np.random.Generator,
+) -> list[Placement]:
     """Costed placements from 903 episodes, one cost period per weekly rate.
 
     A placement continues across episodes that change only the legal status or keep the same
@@ -224,15 +240,25 @@ def cost_placements(children: list[dict], episodes: list[dict], t0: int, end: in
             line = care_ladder_line(ep["place"], ep["place_provider"], _uasc(info.get(child), ep))
             start = ep["decom"].toordinal()
             stop = ep["dec"].toordinal() if ep["dec"] else None
-            if (current is not None and current.line == line and current.end == start
-                    and ep["rne"] in ("L", "T", "U")):
+            if (
+                current is not None
+                and current.line == line
+                and current.end == start
+                and ep["rne"] in ("L", "T", "U")
+            ):
                 current.end = stop
                 continue
             current = None
             if line is None:
                 continue
-            current = Placement(f"PLC{len(placements) + 1:06d}", child, line,
-                                _provider(line, ep, cal, rng), start, stop)
+            current = Placement(
+                f"PLC{len(placements) + 1:06d}",
+                child,
+                line,
+                _provider(line, ep, cal, rng),
+                start,
+                stop,
+            )
             placements.append(current)
     for p in placements:
         p.periods = _periods(p, info.get(p.child_id), t0, end, cal, rng)
@@ -248,14 +274,18 @@ def _uasc(child: dict | None, ep: dict) -> bool:
 
 def _provider(line: str, ep: dict, cal: Calibration, rng: np.random.Generator) -> str:
     if line == "inhouse_fostering":
-        return "In-house kinship carers" if ep["place"] in ("U1", "U2", "U3") else \
-            "In-house foster carers"
+        return (
+            "In-house kinship carers"
+            if ep["place"] in ("U1", "U2", "U3")
+            else "In-house foster carers"
+        )
     names = cal.providers[line]
     return names[int(rng.integers(len(names)))]
 
 
-def _periods(p: Placement, child: dict | None, t0: int, end: int, cal: Calibration,
-             rng: np.random.Generator) -> list[tuple[int, int | None, float]]:
+def _periods(
+    p: Placement, child: dict | None, t0: int, end: int, cal: Calibration, rng: np.random.Generator
+) -> list[tuple[int, int | None, float]]:
     """Weekly-cost periods: a new one at each April uplift, renegotiation and (fostering) age band."""
     spec = cal.lines[p.line]
     first = max(p.start, t0)
@@ -273,7 +303,8 @@ def _periods(p: Placement, child: dict | None, t0: int, end: int, cal: Calibrati
     n = int(rng.poisson(reneg.rate * (horizon - first + 1) / 365.25))
     for day in sorted(int(d) for d in rng.integers(first + 1, horizon + 1, size=n)):
         changes[day] = changes.get(day, 1.0) * float(
-            reneg.median * math.exp(reneg.sigma * rng.standard_normal()))
+            reneg.median * math.exp(reneg.sigma * rng.standard_normal())
+        )
     dob = (child or {}).get("date_of_birth")
     if dob is not None and p.line in ("inhouse_fostering", "ifa_fostering"):
         for age in cal.age_bands:
@@ -288,8 +319,11 @@ def _periods(p: Placement, child: dict | None, t0: int, end: int, cal: Calibrati
         cost = base * factor * _by_year(cal.price_index, _financial_year(day))
         if dob is not None and p.line in ("inhouse_fostering", "ifa_fostering"):
             cost *= _age_factor(cal.age_bands, dob, day)
-        stop = days[i + 1] - 1 if i + 1 < len(days) else (last if last is not None and
-                                                             last <= end else None)
+        stop = (
+            days[i + 1] - 1
+            if i + 1 < len(days)
+            else (last if last is not None and last <= end else None)
+        )
         periods.append((day, stop, round(cost, 2)))
     return periods
 
@@ -340,8 +374,15 @@ def _open_on(placements: list[Placement], day: int) -> dict[str, list[float]]:
     return out
 
 
-def _budgets(placements: list[Placement], agency: list[dict], rows: dict[str, list[dict]],
-             years: list[int], t0: int, end: int, cal: Calibration) -> pa.Table:
+def _budgets(
+    placements: list[Placement],
+    agency: list[dict],
+    rows: dict[str, list[dict]],
+    years: list[int],
+    t0: int,
+    end: int,
+    cal: Calibration,
+) -> pa.Table:
     """Each year's budget, set from activity at 1 April with the MTFS's assumptions (paras 36-42).
 
     budget = (placements at 1 April + placements at 31 March) / 2 x unit cost, for each line.
@@ -359,15 +400,21 @@ def _budgets(placements: list[Placement], agency: list[dict], rows: dict[str, li
         planned["inhouse_fostering"] = 1.0 - planned["ifa_fostering"]
         for key, spec in cal.lines.items():
             costs = active.get(key, [])
-            unit = (float(np.mean(costs)) * WEEKS_A_YEAR if costs
-                    else _typical_annual_cost(spec) * _by_year(cal.price_index, fy))
+            unit = (
+                float(np.mean(costs)) * WEEKS_A_YEAR
+                if costs
+                else _typical_annual_cost(spec) * _by_year(cal.price_index, fy)
+            )
             unit = round(unit * spec.budget_unit_cost_ratio, -2)
             if key == "uasc":  # assumed to cost what the Home Office grant pays (para 41)
                 unit = round(_by_year(cal.uasc_rate_per_night, fy) * 365.25, -2)
             if key in planned:  # fostering: fewer placements, and a shift to in-house carers
-                start = round(fostering * cal.fostering.start_ratio * len(costs) / max(fostering, 1))
-                stop = round(fostering * cal.fostering.start_ratio * cal.fostering.end_ratio
-                             * planned[key])
+                start = round(
+                    fostering * cal.fostering.start_ratio * len(costs) / max(fostering, 1)
+                )
+                stop = round(
+                    fostering * cal.fostering.start_ratio * cal.fostering.end_ratio * planned[key]
+                )
             else:
                 start = round(len(costs) * (spec.budget_start_ratio or 1.0))
                 stop = round(start * (spec.budget_end_ratio or 1.0))
@@ -381,8 +428,9 @@ def _budgets(placements: list[Placement], agency: list[dict], rows: dict[str, li
         staffing = _establishment(rows, day, fy)
         if staffing is not None:
             unit = float(_by_year(cal.staff_cost_per_fte, fy))
-            out.append(_budget_row(fy, "staffing", "Staffing (establishment)", staffing,
-                                   staffing, unit))
+            out.append(
+                _budget_row(fy, "staffing", "Staffing (establishment)", staffing, staffing, unit)
+            )
     return _arrow("budget_lines", out)
 
 
@@ -391,15 +439,21 @@ def _typical_annual_cost(spec: LineSpec) -> float:
 
 
 def _budget_row(fy: int, line: str, name: str, start: float, stop: float, unit: float) -> dict:
-    return {"financial_year": fy, "line": line, "line_name": name,
-            "budget": round((start + stop) / 2 * unit, -2),
-            "budget_placements_start": float(start), "budget_placements_end": float(stop),
-            "budget_unit_cost": float(unit)}
+    return {
+        "financial_year": fy,
+        "line": line,
+        "line_name": name,
+        "budget": round((start + stop) / 2 * unit, -2),
+        "budget_placements_start": float(start),
+        "budget_placements_end": float(stop),
+        "budget_unit_cost": float(unit),
+    }
 
 
 def _holds(post: dict, day: int) -> bool:
     return post["start_date"].toordinal() <= day and (
-        post["end_date"] is None or post["end_date"].toordinal() >= day)
+        post["end_date"] is None or post["end_date"].toordinal() >= day
+    )
 
 
 def _establishment(rows: dict[str, list[dict]], day: int, fy: int) -> float | None:
@@ -408,10 +462,12 @@ def _establishment(rows: dict[str, list[dict]], day: int, fy: int) -> float | No
     if not rows["worker_posts"]:
         return None
     agency = {w["worker_id"] for w in rows["workers"] if w["agency"]}
-    employed = sum(p["fte"] for p in rows["worker_posts"]
-                   if p["worker_id"] not in agency and _holds(p, day))
-    censuses = sorted((r["collection_year"], r["vacancies_fte"] or 0.0)
-                      for r in rows["workforce_census_la"])
+    employed = sum(
+        p["fte"] for p in rows["worker_posts"] if p["worker_id"] not in agency and _holds(p, day)
+    )
+    censuses = sorted(
+        (r["collection_year"], r["vacancies_fte"] or 0.0) for r in rows["workforce_census_la"]
+    )
     before = [v for y, v in censuses if date(y, 9, 30).toordinal() < day]
     vacancies = before[-1] if before else (censuses[0][1] if censuses else 0.0)
     return round(employed + vacancies, 1)
@@ -422,12 +478,26 @@ def _grants(placements: list[Placement], years: list[int], cal: Calibration) -> 
     contribution to out-of-authority residential placements (para 37)."""
     out = []
     for fy in years:
-        out.append({"financial_year": fy, "grant": "UASC Home Office grant", "line": "uasc",
-                    "amount": None, "rate_per_night": float(_by_year(cal.uasc_rate_per_night, fy))})
+        out.append(
+            {
+                "financial_year": fy,
+                "grant": "UASC Home Office grant",
+                "line": "uasc",
+                "amount": None,
+                "rate_per_night": float(_by_year(cal.uasc_rate_per_night, fy)),
+            }
+        )
         ooa = _open_on(placements, date(fy, 4, 1).toordinal()).get("ooa_residential", [])
         amount = sum(ooa) * WEEKS_A_YEAR * _by_year(cal.dsg_high_needs_share, fy)
-        out.append({"financial_year": fy, "grant": "DSG high needs contribution",
-                    "line": "ooa_residential", "amount": round(amount, -3), "rate_per_night": None})
+        out.append(
+            {
+                "financial_year": fy,
+                "grant": "DSG high needs contribution",
+                "line": "ooa_residential",
+                "amount": round(amount, -3),
+                "rate_per_night": None,
+            }
+        )
     return _arrow("grants", out)
 
 
@@ -437,8 +507,11 @@ def _grants(placements: list[Placement], years: list[int], cal: Calibration) -> 
 def _agency_posts(rows: dict[str, list[dict]]) -> list[dict]:
     agency = {w["worker_id"] for w in rows["workers"] if w["agency"]}
     areas = {t["team_id"]: t["service_area"] for t in rows["teams"]}
-    return [{**p, "service_area": areas.get(p["team_id"], "Unknown")}
-            for p in rows["worker_posts"] if p["worker_id"] in agency]
+    return [
+        {**p, "service_area": areas.get(p["team_id"], "Unknown")}
+        for p in rows["worker_posts"]
+        if p["worker_id"] in agency
+    ]
 
 
 def _agency_costs(posts: list[dict], t0: int, end: int, cal: Calibration) -> pa.Table:
@@ -463,8 +536,14 @@ def _agency_costs(posts: list[dict], t0: int, end: int, cal: Calibration) -> pa.
             factor = cal.manager_cost_factor if p["role"] in MANAGER_ROLES else 1.0
             cost[p["service_area"]] += share * rate * factor
         for area in sorted(fte):
-            out.append({"month": month, "service_area": area, "agency_fte": round(fte[area], 2),
-                        "cost": round(cost[area], 2)})
+            out.append(
+                {
+                    "month": month,
+                    "service_area": area,
+                    "agency_fte": round(fte[area], 2),
+                    "cost": round(cost[area], 2),
+                }
+            )
         month = nxt
     return _arrow("agency_costs", out)
 
@@ -499,8 +578,9 @@ def _pipeline(end: date, cal: Calibration, rng: np.random.Generator) -> pa.Table
             snapshots.append(q_end)
         q = _month(q, 3)
     snapshots.append(end)
-    capital = {h.id: round(h.capital_cost * (1 + 0.05 * rng.standard_normal()), -3)
-               for h in cal.homes}
+    capital = {
+        h.id: round(h.capital_cost * (1 + 0.05 * rng.standard_normal()), -3) for h in cal.homes
+    }
     out = []
     for day in snapshots:
         for h in cal.homes:
@@ -508,24 +588,35 @@ def _pipeline(end: date, cal: Calibration, rng: np.random.Generator) -> pa.Table
             if status is None:
                 continue
             opened = next((_month(end, m) for m, s in h.status if s == "open"), None)
-            out.append({
-                "home_id": h.id, "as_at_date": day, "name": h.name, "beds": h.beds,
-                "status": status,
-                "planned_opening": _month(end, _at(h.planned_opening, end, day)),
-                "actual_opening": opened if status == "open" else None,
-                "capital_cost": capital[h.id] or None,
-                "works_cost": _at(h.works_cost, end, day) or None,
-                "manager_recruited": (h.manager_recruited_at is not None
-                                      and _month(end, h.manager_recruited_at) <= day),
-                "risks": _at(h.risks, end, day),
-            })
+            out.append(
+                {
+                    "home_id": h.id,
+                    "as_at_date": day,
+                    "name": h.name,
+                    "beds": h.beds,
+                    "status": status,
+                    "planned_opening": _month(end, _at(h.planned_opening, end, day)),
+                    "actual_opening": opened if status == "open" else None,
+                    "capital_cost": capital[h.id] or None,
+                    "works_cost": _at(h.works_cost, end, day) or None,
+                    "manager_recruited": (
+                        h.manager_recruited_at is not None
+                        and _month(end, h.manager_recruited_at) <= day
+                    ),
+                    "risks": _at(h.risks, end, day),
+                }
+            )
     return _arrow("homes_pipeline", out)
 
 
 def _opened_homes(cal: Calibration, end: date) -> list[date]:
     """Opening dates of the pipeline's homes that have opened by the extract date."""
-    return sorted(_month(end, m) for h in cal.homes for m, s in h.status
-                  if s == "open" and _month(end, m) <= end)
+    return sorted(
+        _month(end, m)
+        for h in cal.homes
+        for m, s in h.status
+        if s == "open" and _month(end, m) <= end
+    )
 
 
 # --------------------------------------------------------------------------- manual values
@@ -544,8 +635,9 @@ def _quarters(config: SynthConfig) -> list[tuple[str, int, date]]:
     return out
 
 
-def _manual_values(config: SynthConfig, new_homes: list[date], cal: Calibration,
-                   rng: np.random.Generator) -> pa.Table:
+def _manual_values(
+    config: SynthConfig, new_homes: list[date], cal: Calibration, rng: np.random.Generator
+) -> pa.Table:
     """Quarterly figures the authority gets from outside the case system: youth justice
     (standards.md 5.7), Ofsted grades of its children's homes, and Family Star outcomes and
     intervention length from the family support service (seed appendix)."""
@@ -554,59 +646,122 @@ def _manual_values(config: SynthConfig, new_homes: list[date], cal: Calibration,
     population = round(m.population_10_17 * config.size)
     lead = 3  # quarters before the first, so rolling twelve-month figures are complete
     fy0 = config.first_year
-    fte = [int(rng.poisson(_by_year(m.first_time_entrants_rate, fy0) / 4 * population / 1e5))
-           for _ in range(lead)]
+    fte = [
+        int(rng.poisson(_by_year(m.first_time_entrants_rate, fy0) / 4 * population / 1e5))
+        for _ in range(lead)
+    ]
     cohort = [int(rng.poisson(m.reoffending_cohort * config.size)) for _ in range(lead)]
     reoffended = [int(rng.binomial(c, _by_year(m.reoffending_share, fy0))) for c in cohort]
     homes = _home_grades(config, new_homes, m, rng)
     out = []
     for period, fy, q_end in quarters:
         taken = date.fromordinal(q_end.toordinal() + 21)
-        fte.append(int(rng.poisson(_by_year(m.first_time_entrants_rate, fy) / 4 * population / 1e5)))
+        fte.append(
+            int(rng.poisson(_by_year(m.first_time_entrants_rate, fy) / 4 * population / 1e5))
+        )
         n = sum(fte[-4:])
-        out.append(_manual("first_time_entrants_rate", period, round(n / population * 1e5),
-                           n, population, "Youth Justice Service: first-time entrants (PNC), "
-                           "rolling 12 months per 100,000 aged 10-17", taken))
+        out.append(
+            _manual(
+                "first_time_entrants_rate",
+                period,
+                round(n / population * 1e5),
+                n,
+                population,
+                "Youth Justice Service: first-time entrants (PNC), "
+                "rolling 12 months per 100,000 aged 10-17",
+                taken,
+            )
+        )
         c = int(rng.poisson(m.reoffending_cohort * config.size))
         cohort.append(c)
         reoffended.append(int(rng.binomial(c, _by_year(m.reoffending_share, fy))))
         n, d = sum(reoffended[-4:]), sum(cohort[-4:])
-        out.append(_manual("reoffending_rate", period, round(100 * n / d, 2) if d else None, n,
-                           d, "Youth Justice Board reoffending tracker: binary rate, four "
-                           "quarterly cohorts, 12 months' follow-up", taken))
+        out.append(
+            _manual(
+                "reoffending_rate",
+                period,
+                round(100 * n / d, 2) if d else None,
+                n,
+                d,
+                "Youth Justice Board reoffending tracker: binary rate, four "
+                "quarterly cohorts, 12 months' follow-up",
+                taken,
+            )
+        )
         good, total = homes(q_end)
-        note = (f"{total - good} of the authority's homes graded requires improvement"
-                if total - good else None)
-        out.append(_manual("residential_homes_good_or_better", period,
-                           round(100 * good / total, 1) if total else None, good, total,
-                           "Ofsted inspection reports of the authority's children's homes", taken,
-                           note))
+        note = (
+            f"{total - good} of the authority's homes graded requires improvement"
+            if total - good
+            else None
+        )
+        out.append(
+            _manual(
+                "residential_homes_good_or_better",
+                period,
+                round(100 * good / total, 1) if total else None,
+                good,
+                total,
+                "Ofsted inspection reports of the authority's children's homes",
+                taken,
+                note,
+            )
+        )
         closures = int(rng.poisson(m.family_support_closures * config.size))
         improved = int(rng.binomial(closures, _by_year(m.family_support_improved, fy)))
-        out.append(_manual("family_support_outcomes_improved", period,
-                           round(100 * improved / closures, 1) if closures else None, improved,
-                           closures, "Family Star Plus: families whose outcomes improved on "
-                           "closure (family support service)", taken))
+        out.append(
+            _manual(
+                "family_support_outcomes_improved",
+                period,
+                round(100 * improved / closures, 1) if closures else None,
+                improved,
+                closures,
+                "Family Star Plus: families whose outcomes improved on "
+                "closure (family support service)",
+                taken,
+            )
+        )
         mean_days = max(60.0, rng.normal(_by_year(m.family_support_days, fy), 8.0))
-        out.append(_manual("family_support_intervention_days", period, round(mean_days),
-                           round(mean_days * closures), closures,
-                           "Family support service closures: average days from start of "
-                           "intervention to closure", taken))
+        out.append(
+            _manual(
+                "family_support_intervention_days",
+                period,
+                round(mean_days),
+                round(mean_days * closures),
+                closures,
+                "Family support service closures: average days from start of "
+                "intervention to closure",
+                taken,
+            )
+        )
     return _arrow("manual_values", out)
 
 
-def _manual(measure: str, period: str, value: float | None, numerator: float | None,
-            denominator: float | None, source: str, taken: date,
-            commentary: str | None = None) -> dict:
-    return {"measure": measure, "period": period,
-            "value": None if value is None else float(value), "value_text": None,
-            "numerator": None if numerator is None else float(numerator),
-            "denominator": None if denominator is None else float(denominator),
-            "source": source, "as_at_date": taken, "commentary": commentary}
+def _manual(
+    measure: str,
+    period: str,
+    value: float | None,
+    numerator: float | None,
+    denominator: float | None,
+    source: str,
+    taken: date,
+    commentary: str | None = None,
+) -> dict:
+    return {
+        "measure": measure,
+        "period": period,
+        "value": None if value is None else float(value),
+        "value_text": None,
+        "numerator": None if numerator is None else float(numerator),
+        "denominator": None if denominator is None else float(denominator),
+        "source": source,
+        "as_at_date": taken,
+        "commentary": commentary,
+    }
 
 
-def _home_grades(config: SynthConfig, new_homes: list[date], m: ManualSpec,
-                 rng: np.random.Generator):
+def _home_grades(
+    config: SynthConfig, new_homes: list[date], m: ManualSpec, rng: np.random.Generator
+):
     """Ofsted grades of the authority's own homes over time: each inspected about yearly, the
     grade sometimes changing; homes from the pipeline join at their first inspection."""
     start = config.start.toordinal()
@@ -638,13 +793,24 @@ def _arrow(name: str, rows: list[dict]) -> pa.Table:
     """A canonical table (data columns only, typed per tables.yaml) from row dicts."""
     spec = table_spec(name)
     schema = pa.schema([f for f in spec.arrow_schema() if f.name in spec.data_column_names])
-    return pa.table({f.name: pa.array([r.get(f.name) for r in rows], type=f.type)
-                     for f in schema}, schema=schema)
+    return pa.table(
+        {f.name: pa.array([r.get(f.name) for r in rows], type=f.type) for f in schema},
+        schema=schema,
+    )
 
 
 def _placement_table(placements: list[Placement]) -> pa.Table:
-    rows = [{"placement_id": p.placement_id, "child_id": p.child_id, "line": p.line,
-             "provider": p.provider, "start_date": date.fromordinal(s),
-             "end_date": None if e is None else date.fromordinal(e), "weekly_cost": cost}
-            for p in placements for s, e, cost in p.periods]
+    rows = [
+        {
+            "placement_id": p.placement_id,
+            "child_id": p.child_id,
+            "line": p.line,
+            "provider": p.provider,
+            "start_date": date.fromordinal(s),
+            "end_date": None if e is None else date.fromordinal(e),
+            "weekly_cost": cost,
+        }
+        for p in placements
+        for s, e, cost in p.periods
+    ]
     return _arrow("placement_costs", rows)

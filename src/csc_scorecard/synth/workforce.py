@@ -27,6 +27,7 @@ starts, as 903 episodes do (standards.md 1.2).
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -46,18 +47,48 @@ from csc_scorecard.synth.authority import SynthConfig
 # Added to config.seed so this stream is independent of the children simulation's draws.
 SEED_OFFSET = 1_001
 
-CASE_ROLES = ("social_worker", "senior_practitioner", "advanced_practitioner", "personal_adviser",
-              "family_support_worker")
+CASE_ROLES = (
+    "social_worker",
+    "senior_practitioner",
+    "advanced_practitioner",
+    "personal_adviser",
+    "family_support_worker",
+)
 MANAGER_ROLES = ("team_manager", "service_manager")
-QUALIFIED_ROLES = ("service_manager", "team_manager", "advanced_practitioner",
-                   "senior_practitioner", "social_worker")
+QUALIFIED_ROLES = (
+    "service_manager",
+    "team_manager",
+    "advanced_practitioner",
+    "senior_practitioner",
+    "social_worker",
+)
 # CSWW OrgRole (standards.md 4).
-ORG_ROLE = {"service_manager": "2", "team_manager": "3", "advanced_practitioner": "4",
-            "senior_practitioner": "4", "social_worker": "5", "personal_adviser": "5"}
+ORG_ROLE = {
+    "service_manager": "2",
+    "team_manager": "3",
+    "advanced_practitioner": "4",
+    "senior_practitioner": "4",
+    "social_worker": "5",
+    "personal_adviser": "5",
+}
 # 903 REC codes after which a young person is not a care leaver: adopted, died, care transferred
 # to another authority, returned home / SGO / child arrangements order (standards.md 1.3, 1.5).
-NOT_CARE_LEAVER_REC = {"E11", "E12", "E2", "E3", "E4A", "E4B", "E13", "E41", "E43", "E44", "E45",
-                       "E46", "E47", "E48"}
+NOT_CARE_LEAVER_REC = {
+    "E11",
+    "E12",
+    "E2",
+    "E3",
+    "E4A",
+    "E4B",
+    "E13",
+    "E41",
+    "E43",
+    "E44",
+    "E45",
+    "E46",
+    "E47",
+    "E48",
+}
 SHORT_BREAKS = {"V3", "V4"}
 # Who can be promoted or moved into a post, and the service they need (years).
 INTERNAL_FROM = {
@@ -79,8 +110,12 @@ INPUT_COLUMNS = {
     "cp_plans": ["child_id", "start_date", "end_date"],
     "cla_episodes": ["child_id", "decom", "ls", "cin", "dec", "rec"],
     "care_leaver_plans": ["child_id", "as_at_date"],
-    "early_help_episodes": ["child_id", "assessment_start_date", "assessment_completion_date",
-                            "closure_date"],
+    "early_help_episodes": [
+        "child_id",
+        "assessment_start_date",
+        "assessment_completion_date",
+        "closure_date",
+    ],
 }
 FAR = 10**7  # an open end
 OVERLOADED = 2.0  # cases held / the worker's share beyond which no new case is given if avoidable
@@ -218,11 +253,15 @@ def calibration() -> Calibration:
 def simulate(config: SynthConfig, tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
     """The workforce tables for the authority whose children's tables are `tables`."""
     cal = calibration()
-    streams = [np.random.default_rng(s) for s in
-               np.random.SeedSequence([config.seed, SEED_OFFSET]).spawn(6)]
+    streams = [
+        np.random.default_rng(s)
+        for s in np.random.SeedSequence([config.seed, SEED_OFFSET]).spawn(6)
+    ]
     t0, end = config.start.toordinal(), config.end.toordinal()
-    rows = {name: (tables[name].select(columns).to_pylist() if name in tables else [])
-            for name, columns in INPUT_COLUMNS.items()}
+    rows = {
+        name: (tables[name].select(columns).to_pylist() if name in tables else [])
+        for name, columns in INPUT_COLUMNS.items()
+    }
 
     cases = derive_cases(rows, t0, end, cal, streams[0])
     referrals_a_year = _per_year(rows["referrals"], "referral_date", t0, end)
@@ -231,7 +270,7 @@ def simulate(config: SynthConfig, tables: dict[str, pa.Table]) -> dict[str, pa.T
     staff.run()
     staff.absences(streams[2])
     alloc = _Allocation(cal, streams[3], t0, end, teams, staff.workers)
-    allocations = alloc.run(cases)
+    allocations = _tidy(alloc.run(cases))
 
     out = {
         "teams": _teams_table(teams, staff.workers, end),
@@ -240,15 +279,13 @@ def simulate(config: SynthConfig, tables: dict[str, pa.Table]) -> dict[str, pa.T
         "worker_absences": _absences_table(staff.workers, end),
         "case_allocations": _allocations_table(allocations),
         "supervisions": _supervisions(staff.workers, teams, t0, end, cal, streams[4]),
-        "case_audits": _audits(allocations, teams, t0, end, cal, streams[5]),
+        "case_audits": _audits(allocations, t0, end, cal, streams[5]),
         "workforce_census_workers": _census_workers(staff.workers, allocations, t0, end, cal),
         "workforce_census_la": _census_la(staff, t0, end),
-        "cla_social_worker_episodes": _sw_episodes(rows["cla_episodes"], allocations,
-                                                   staff.workers, t0, end),
+        "cla_social_worker_episodes": _sw_episodes(rows["cla_episodes"], allocations, t0, end),
     }
     if "care_leaver_plans" in tables:
-        out["care_leaver_plans"] = _with_personal_advisers(tables["care_leaver_plans"],
-                                                           allocations, staff.workers)
+        out["care_leaver_plans"] = _with_personal_advisers(tables["care_leaver_plans"], allocations)
     return out
 
 
@@ -266,8 +303,9 @@ class Case:
     kind: str
 
 
-def derive_cases(rows: dict[str, list[dict]], t0: int, end: int, cal: Calibration,
-                 rng: np.random.Generator) -> list[Case]:
+def derive_cases(
+    rows: dict[str, list[dict]], t0: int, end: int, cal: Calibration, rng: np.random.Generator
+) -> list[Case]:
     """Periods of each child's open case and the service area that holds it.
 
     A child open to several services at once is held by one worker in the area of the most
@@ -323,11 +361,19 @@ def derive_cases(rows: dict[str, list[dict]], t0: int, end: int, cal: Calibratio
         add(child, start, assessed, "assessment", "assessment")
         if stop is None or assessed < stop:
             add(child, assessed, stop, "cin", "disabled_children" if disabled(child) else "acps")
-        if not rows["early_help_episodes"] and stop is not None and \
-                rng.random() < cal.step_down_share:
+        if (
+            not rows["early_help_episodes"]
+            and stop is not None
+            and rng.random() < cal.step_down_share
+        ):
             days = int(fs.median * math.exp(fs.sigma * rng.standard_normal()))
-            add(child, stop, date.fromordinal(stop.toordinal() + max(days, 14)),
-                "family_support", "family_support")
+            add(
+                child,
+                stop,
+                date.fromordinal(stop.toordinal() + max(days, 14)),
+                "family_support",
+                "family_support",
+            )
 
     for eh in rows["early_help_episodes"]:
         start = eh["assessment_start_date"]
@@ -351,8 +397,14 @@ def derive_cases(rows: dict[str, list[dict]], t0: int, end: int, cal: Calibratio
     for child in sorted(plans.keys() - episodes.keys()):
         dates = sorted(d for d in plans[child] if d is not None)
         if dates:  # in the care leaver list although their time in care predates the extract
-            spans[child].append((dates[0].toordinal() - 182, dates[-1].toordinal() + 1,
-                                 "care_leaver", "care_leavers"))
+            spans[child].append(
+                (
+                    dates[0].toordinal() - 182,
+                    dates[-1].toordinal() + 1,
+                    "care_leaver",
+                    "care_leavers",
+                )
+            )
 
     cases = []
     for child in sorted(spans):
@@ -363,8 +415,9 @@ def derive_cases(rows: dict[str, list[dict]], t0: int, end: int, cal: Calibratio
     return cases
 
 
-def _care_leaver_span(child: dict | None, eps: list[dict], plan_dates: list[date],
-                      cal: Calibration) -> tuple[int, int] | None:
+def _care_leaver_span(
+    child: dict | None, eps: list[dict], plan_dates: list[date], cal: Calibration
+) -> tuple[int, int] | None:
     """From leaving care to the personal adviser's last involvement, for an eligible care leaver.
 
     Eligible (standards.md 1.5, OC3 cohort): looked after for at least 13 weeks after the 14th
@@ -379,8 +432,11 @@ def _care_leaver_span(child: dict | None, eps: list[dict], plan_dates: list[date
         return None
     dob = child["date_of_birth"]
     at14, at16 = _birthday(dob, 14), _birthday(dob, 16)
-    days_after_14 = sum(max(0, e["dec"].toordinal() - max(e["decom"].toordinal(), at14))
-                        for e in eps if e["ls"] not in SHORT_BREAKS)
+    days_after_14 = sum(
+        max(0, e["dec"].toordinal() - max(e["decom"].toordinal(), at14))
+        for e in eps
+        if e["ls"] not in SHORT_BREAKS
+    )
     if days_after_14 < 91 or last["dec"].toordinal() < at16:
         return None
     until = _birthday(dob, cal.care_leaver_until_age)
@@ -394,7 +450,7 @@ def _resolve(spans: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str
     """Split overlapping service periods into one run per service area, highest priority first."""
     points = sorted({p for s, e, _, _ in spans for p in (s, e)})
     runs: list[list[Any]] = []
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in itertools.pairwise(points):
         active = [(PRIORITY[k], area, k) for s, e, k, area in spans if s <= a < e]
         if not active:
             continue
@@ -442,8 +498,9 @@ class Slot:
     perm_token: int = 0
 
 
-def establish(cases: list[Case], referrals_a_year: float, t0: int, end: int, cal: Calibration,
-              size: float) -> tuple[list[Team], list[Slot]]:
+def establish(
+    cases: list[Case], referrals_a_year: float, t0: int, end: int, cal: Calibration, size: float
+) -> tuple[list[Team], list[Slot]]:
     """Teams and posts for each service area, sized from the cases it holds on average."""
     demand = _average_open(cases, t0, end)
     teams: list[Team] = []
@@ -468,8 +525,9 @@ def establish(cases: list[Case], referrals_a_year: float, t0: int, end: int, cal
         for name in _team_names(spec, n_teams):
             team = new_team(name, key, spec.front_line)
             slots.append(Slot(team, "team_manager"))
-            slots.extend(Slot(team, "advanced_practitioner")
-                         for _ in range(spec.advanced_practitioners))
+            slots.extend(
+                Slot(team, "advanced_practitioner") for _ in range(spec.advanced_practitioners)
+            )
             seniors = min(spec.senior_practitioners, per_team - 1)
             slots.extend(Slot(team, "senior_practitioner") for _ in range(seniors))
             slots.extend(Slot(team, spec.case_role) for _ in range(per_team - seniors))
@@ -555,8 +613,16 @@ class Worker:
 class _Staffing:
     """Who holds each post from the start of the extract to its end (a discrete-event run)."""
 
-    def __init__(self, cal: Calibration, rng: np.random.Generator, t0: int, end: int,
-                 teams: list[Team], slots: list[Slot], size: float):
+    def __init__(
+        self,
+        cal: Calibration,
+        rng: np.random.Generator,
+        t0: int,
+        end: int,
+        teams: list[Team],
+        slots: list[Slot],
+        size: float,
+    ):
         self.cal, self.rng, self.t0, self.end = cal, rng, t0, end
         self.teams, self.slots, self.size = teams, slots, size
         self.workers: list[Worker] = []
@@ -574,8 +640,10 @@ class _Staffing:
         for slot in self.slots:
             self._initial(slot)
         self._project_team()
-        census_days = [date(y, 9, 30).toordinal() for y in range(
-            date.fromordinal(self.t0).year, date.fromordinal(self.end).year + 1)]
+        census_days = [
+            date(y, 9, 30).toordinal()
+            for y in range(date.fromordinal(self.t0).year, date.fromordinal(self.end).year + 1)
+        ]
         census_days = [d for d in census_days if self.t0 <= d <= self.end]
         while self._events and self._events[0][0] <= self.end:
             day, _, kind, ref, token = heapq.heappop(self._events)
@@ -597,8 +665,9 @@ class _Staffing:
 
     def _snapshot(self, day: int) -> None:
         """Vacancy state of each post at a census date (standards.md 4: LALevelVacancies)."""
-        self.vacancy_log[day] = [(s, s.holder is not None and not s.holder.agency)
-                                 for s in self.slots]
+        self.vacancy_log[day] = [
+            (s, s.holder is not None and not s.holder.agency) for s in self.slots
+        ]
 
     # -- posts
     def _area(self, slot: Slot) -> AreaSpec:
@@ -622,10 +691,15 @@ class _Staffing:
         if start <= self.t0 or spec.service_area not in {t.area for t in self.teams}:
             return
         self.teams.append(team)
-        roles = ["team_manager"] + ["social_worker"] * max(1, round(spec.agency_workers * self.size))
+        roles = ["team_manager"] + ["social_worker"] * max(
+            1, round(spec.agency_workers * self.size)
+        )
         for i, role in enumerate(roles):
-            w = self._new_worker(agency=True, qualified=True,
-                                 start=start + (int(self.rng.integers(0, 45)) if i else 0))
+            w = self._new_worker(
+                agency=True,
+                qualified=True,
+                start=start + (int(self.rng.integers(0, 45)) if i else 0),
+            )
             w.posts.append(Post(team, role, 1.0, w.start))
 
     def _recruitment_days(self, slot: Slot) -> float:
@@ -643,8 +717,11 @@ class _Staffing:
         slot.holder = None
         if slot.perm_due is None or slot.perm_due < day:
             self._schedule_recruitment(slot, day)
-        cover = (self.cal.manager_agency_cover if slot.role in MANAGER_ROLES
-                 else self._area(slot).agency_cover)
+        cover = (
+            self.cal.manager_agency_cover
+            if slot.role in MANAGER_ROLES
+            else self._area(slot).agency_cover
+        )
         cover *= _by_year(self.cal.agency_cover_trend, _financial_year(day))
         if self.rng.random() < cover:
             start = day + 1 + int(self.rng.exponential(self.cal.agency_start_days))
@@ -697,17 +774,24 @@ class _Staffing:
         start = day if started is None else started
         w = self._new_worker(agency=False, qualified=self._qualified(slot), start=start)
         fy = _financial_year(max(start, self.t0))
-        newly_qualified = (slot.role == "social_worker" and w.qualified
-                           and rng.random() < _by_year(cal.asye_share, fy)
-                           and (started is None or day - start < 365))
+        newly_qualified = (
+            slot.role == "social_worker"
+            and w.qualified
+            and rng.random() < _by_year(cal.asye_share, fy)
+            and (started is None or day - start < 365)
+        )
         if newly_qualified:
             w.asye_start, w.start_origin = start, "1"
         elif w.qualified:
             w.start_origin = _choice(rng, cal.start_origin)
         self._demographics(w, newly_qualified)
         fte = 1.0
-        if (slot.role in CASE_ROLES and slot.role != "advanced_practitioner"
-                and not newly_qualified and rng.random() < cal.part_time_share):
+        if (
+            slot.role in CASE_ROLES
+            and slot.role != "advanced_practitioner"
+            and not newly_qualified
+            and rng.random() < cal.part_time_share
+        ):
             fte = float(rng.choice(cal.part_time_fte))
         w.posts.append(Post(slot.team, slot.role, fte, start))
         w.slot, slot.holder = slot, w
@@ -763,8 +847,13 @@ class _Staffing:
         """Sickness, maternity, training and other absence of employed staff, with agency cover
         for some maternity leave and a return on reduced hours for others."""
         spec = self.cal.absence
-        kinds = [("SIC", spec.short_sickness), ("SIC", spec.long_sickness),
-                 ("MAT", spec.maternity), ("TRN", spec.training), ("OTH", spec.other)]
+        kinds = [
+            ("SIC", spec.short_sickness),
+            ("SIC", spec.long_sickness),
+            ("MAT", spec.maternity),
+            ("TRN", spec.training),
+            ("OTH", spec.other),
+        ]
         for w in list(self.workers):
             if w.agency:
                 continue
@@ -781,8 +870,9 @@ class _Staffing:
                         age = (s - (w.date_of_birth or s)) / 365.25
                         if w.sex != "F" or not (k.min_age <= age <= (k.max_age or 99)):
                             continue
-                    drawn.append(Absence(s, s + int(rng.integers(k.min_days, k.max_days + 1)) - 1,
-                                         reason))
+                    drawn.append(
+                        Absence(s, s + int(rng.integers(k.min_days, k.max_days + 1)) - 1, reason)
+                    )
             taken: list[Absence] = []
             for a in sorted(drawn, key=lambda a: a.start):
                 if taken and a.start <= taken[-1].end + 1:
@@ -801,24 +891,34 @@ class _Staffing:
         if post is None:
             return
         cover_start = a.start + 7
-        if (post.role in CASE_ROLES and post.team.area in self.cal.service_areas
-                and self.cal.service_areas[post.team.area].holds_cases
-                and rng.random() < spec.maternity_cover and cover_start <= min(a.end, self.end)):
+        if (
+            post.role in CASE_ROLES
+            and post.team.area in self.cal.service_areas
+            and self.cal.service_areas[post.team.area].holds_cases
+            and rng.random() < spec.maternity_cover
+            and cover_start <= min(a.end, self.end)
+        ):
             c = self._new_worker(agency=True, qualified=w.qualified, start=cover_start)
-            c.posts.append(Post(post.team, post.role, 1.0, cover_start,
-                                None if a.end >= self.end else a.end))
+            c.posts.append(
+                Post(post.team, post.role, 1.0, cover_start, None if a.end >= self.end else a.end)
+            )
             c.leave = None if a.end >= self.end else a.end
         back = a.end + 1
-        if (back <= self.end and (w.leave is None or w.leave >= back)
-                and rng.random() < spec.part_time_after_maternity):
+        if (
+            back <= self.end
+            and (w.leave is None or w.leave >= back)
+            and rng.random() < spec.part_time_after_maternity
+        ):
             fte = float(rng.choice([0.6, 0.8]))
             current = w.post_on(back)
             if current is not None and current.fte == 1.0:
                 if current.start == back:
                     current.fte = fte
                 else:
-                    w.posts.insert(w.posts.index(current) + 1,
-                                   Post(current.team, current.role, fte, back, current.end))
+                    w.posts.insert(
+                        w.posts.index(current) + 1,
+                        Post(current.team, current.role, fte, back, current.end),
+                    )
                     current.end = back - 1
                 for p in w.posts:
                     if p.start > back:
@@ -831,8 +931,12 @@ def _runs(w: Worker) -> list[tuple[int, int, Post, bool]]:
     out: list[list[Any]] = []
     for p in w.posts:
         last = p.end if p.end is not None else FAR
-        if out and out[-1][2].team is p.team and out[-1][2].role == p.role and \
-                out[-1][1] + 1 == p.start:
+        if (
+            out
+            and out[-1][2].team is p.team
+            and out[-1][2].role == p.role
+            and out[-1][1] + 1 == p.start
+        ):
             out[-1][1] = last
         else:
             out.append([p.start, last, p, False])
@@ -889,8 +993,15 @@ class Allocation:
 class _Allocation:
     """Allocate every open case to a worker of its service area, day by day."""
 
-    def __init__(self, cal: Calibration, rng: np.random.Generator, t0: int, end: int,
-                 teams: list[Team], workers: list[Worker]):
+    def __init__(
+        self,
+        cal: Calibration,
+        rng: np.random.Generator,
+        t0: int,
+        end: int,
+        teams: list[Team],
+        workers: list[Worker],
+    ):
         self.cal, self.rng, self.t0, self.end = cal, rng, t0, end
         self.area_teams: dict[str, list[Team]] = defaultdict(list)
         for t in teams:
@@ -932,8 +1043,11 @@ class _Allocation:
             away = []
             for a in w.absences:
                 if a.end - a.start + 1 >= absence.long_term_days:
-                    lead = (-absence.maternity_handover_days if a.reason == "MAT"
-                            else absence.sickness_handover_days)
+                    lead = (
+                        -absence.maternity_handover_days
+                        if a.reason == "MAT"
+                        else absence.sickness_handover_days
+                    )
                     away.append((a.start + lead, a.end))
             for run_start, last, post, moved in _runs(w):
                 area = self.cal.service_areas.get(post.team.area)
@@ -1000,8 +1114,9 @@ class _Allocation:
                 self._assign(ref, day, "TSPROC" if transfer else None, start=c.start)
             elif kind == "move" and ref in self.current:
                 a = self.current[ref]
-                self._reallocate(ref, day, _choice(self.rng, reasons), prefer=a.team,
-                                 exclude=a.worker)
+                self._reallocate(
+                    ref, day, _choice(self.rng, reasons), prefer=a.team, exclude=a.worker
+                )
         return self.allocations
 
     def _reallocate(self, i: int, day: int, reason: str, prefer: Team, exclude: Worker) -> None:
@@ -1012,8 +1127,15 @@ class _Allocation:
         self.holding[old.worker.worker_id].pop(i, None)
         self._assign(i, day, reason, prefer=prefer, exclude=exclude)
 
-    def _assign(self, i: int, day: int, reason: str | None, start: int | None = None,
-                prefer: Team | None = None, exclude: Worker | None = None) -> None:
+    def _assign(
+        self,
+        i: int,
+        day: int,
+        reason: str | None,
+        start: int | None = None,
+        prefer: Team | None = None,
+        exclude: Worker | None = None,
+    ) -> None:
         case = self.cases[i]
         w, post = self._pick(case.area, day, prefer, exclude)
         if w is None:
@@ -1024,8 +1146,9 @@ class _Allocation:
         self.current[i] = a
         self.holding[w.worker_id][i] = a
 
-    def _pick(self, area: str, day: int, prefer: Team | None,
-              exclude: Worker | None) -> tuple[Worker | None, Post | None]:
+    def _pick(
+        self, area: str, day: int, prefer: Team | None, exclude: Worker | None
+    ) -> tuple[Worker | None, Post | None]:
         """A worker for a case: a team by its share of demand, then the worker with room.
 
         Workers are chosen with probability falling with their load relative to capacity, so
@@ -1069,8 +1192,9 @@ class _Allocation:
         """Cases held relative to what the worker should hold."""
         return len(self.holding[w.worker_id]) / (cap * target)
 
-    def _fallback(self, area: str, teams: list[Team],
-                  exclude: Worker | None) -> tuple[Worker | None, Post | None]:
+    def _fallback(
+        self, area: str, teams: list[Team], exclude: Worker | None
+    ) -> tuple[Worker | None, Post | None]:
         for team in [*teams, self.management.get(area)]:
             if team is None:
                 continue
@@ -1087,8 +1211,14 @@ class _Allocation:
 # --------------------------------------------------------------------------- 5. records
 
 
-def _supervisions(workers: list[Worker], teams: list[Team], t0: int, end: int,
-                  cal: Calibration, rng: np.random.Generator) -> pa.Table:
+def _supervisions(
+    workers: list[Worker],
+    teams: list[Team],
+    t0: int,
+    end: int,
+    cal: Calibration,
+    rng: np.random.Generator,
+) -> pa.Table:
     """Supervision sessions: monthly standard, often late (para 28), held by the team manager in
     post (or the service manager when there is none or it is the manager's own)."""
     managers: dict[str, list[tuple[int, int, Worker]]] = defaultdict(list)
@@ -1124,8 +1254,13 @@ def _supervisions(workers: list[Worker], teams: list[Team], t0: int, end: int,
             boss = manager(post.team.team_id, day, w) if post.role != "team_manager" else None
             boss = boss or manager(area_management.get(post.team.area, ""), day, w)
             if boss is not None and day <= last:
-                rows.append({"worker_id": w.worker_id, "supervision_date": date.fromordinal(day),
-                             "supervisor_id": boss.worker_id})
+                rows.append(
+                    {
+                        "worker_id": w.worker_id,
+                        "supervision_date": date.fromordinal(day),
+                        "supervisor_id": boss.worker_id,
+                    }
+                )
             on_time = rng.random() < _by_year(spec.on_time_share, _financial_year(day))
             if on_time:
                 day += int(rng.integers(spec.on_time_days[0], spec.on_time_days[1] + 1))
@@ -1146,8 +1281,13 @@ def _weekday(day: int) -> int:
     return day + (7 - wd if wd >= 5 else 0)
 
 
-def _audits(allocations: list[Allocation], teams: list[Team], t0: int, end: int,
-            cal: Calibration, rng: np.random.Generator) -> pa.Table:
+def _audits(
+    allocations: list[Allocation],
+    t0: int,
+    end: int,
+    cal: Calibration,
+    rng: np.random.Generator,
+) -> pa.Table:
     """Monthly case-file audits of open cases (appendix: social care and PAFSS audits), graded
     on the Ofsted scale with the share good or better improving over the years."""
     starts = np.array([a.start for a in allocations], dtype=np.int64)
@@ -1161,8 +1301,10 @@ def _audits(allocations: list[Allocation], teams: list[Team], t0: int, end: int,
         lo, hi = max(month.toordinal(), t0), min(nxt.toordinal() - 1, end)
         mid = (lo + hi) // 2
         open_now = (starts <= mid) & (ends > mid)
-        for audit_type, mask in (("social_care", open_now & ~family),
-                                 ("family_support", open_now & family)):
+        for audit_type, mask in (
+            ("social_care", open_now & ~family),
+            ("family_support", open_now & family),
+        ):
             spec = cal.audits[audit_type]
             pool = np.flatnonzero(mask)
             if not len(pool):
@@ -1175,9 +1317,15 @@ def _audits(allocations: list[Allocation], teams: list[Team], t0: int, end: int,
                 day = a_lo + int(rng.integers(0, a_hi - a_lo + 1))
                 if date.fromordinal(day).weekday() >= 5:
                     day = max(a_lo, day - (date.fromordinal(day).weekday() - 4))
-                rows.append({"child_id": a.child_id, "team_id": a.team.team_id,
-                             "audit_date": date.fromordinal(day), "audit_type": audit_type,
-                             "grade": grades[_draw(rng, probs)]})
+                rows.append(
+                    {
+                        "child_id": a.child_id,
+                        "team_id": a.team.team_id,
+                        "audit_date": date.fromordinal(day),
+                        "audit_type": audit_type,
+                        "grade": grades[_draw(rng, probs)],
+                    }
+                )
         month = nxt
     rows.sort(key=lambda r: (r["audit_date"], r["child_id"]))
     for i, r in enumerate(rows, start=1):
@@ -1188,12 +1336,14 @@ def _audits(allocations: list[Allocation], teams: list[Team], t0: int, end: int,
 def _census_days(t0: int, end: int) -> list[tuple[int, int]]:
     """(collection year, 30 September) for every census date within the extract."""
     years = range(date.fromordinal(t0).year, date.fromordinal(end).year + 1)
-    return [(y, date(y, 9, 30).toordinal()) for y in years
-            if t0 <= date(y, 9, 30).toordinal() <= end]
+    return [
+        (y, date(y, 9, 30).toordinal()) for y in years if t0 <= date(y, 9, 30).toordinal() <= end
+    ]
 
 
-def _census_workers(workers: list[Worker], allocations: list[Allocation], t0: int, end: int,
-                    cal: Calibration) -> pa.Table:
+def _census_workers(
+    workers: list[Worker], allocations: list[Allocation], t0: int, end: int, cal: Calibration
+) -> pa.Table:
     """CSWW worker records (standards.md 4): registered social workers in post at 30 September,
     and those who left in the 12 months to it; cases held, absence and FTE at the date."""
     held: dict[tuple[str, int], int] = defaultdict(int)
@@ -1209,7 +1359,7 @@ def _census_workers(workers: list[Worker], allocations: list[Allocation], t0: in
             if not w.qualified:
                 continue
             post = w.post_on(day)
-            left = (not w.agency and w.leave is not None and window[0] <= w.leave <= window[1])
+            left = not w.agency and w.leave is not None and window[0] <= w.leave <= window[1]
             if post is None and not left:
                 continue
             if post is None:
@@ -1223,26 +1373,36 @@ def _census_workers(workers: list[Worker], allocations: list[Allocation], t0: in
             lost, main = _days_lost(w, *window)
             in_post = w.post_on(day) is not None
             row = {
-                "collection_year": year, "worker_id": w.worker_id, "swe_no": w.swe_no,
-                "agency": w.agency, "fte": post.fte, "fte30": post.fte if in_post else None,
-                "org_role": role, "role_start_date": _date(w.start),
+                "collection_year": year,
+                "worker_id": w.worker_id,
+                "swe_no": w.swe_no,
+                "agency": w.agency,
+                "fte": post.fte,
+                "fte30": post.fte if in_post else None,
+                "org_role": role,
+                "role_start_date": _date(w.start),
                 "cases30": held.get((w.worker_id, day), 0) if in_post else None,
-                "qual_inst": w.qual_inst, "qual_level": w.qual_level,
+                "qual_inst": w.qual_inst,
+                "qual_level": w.qual_level,
             }
             if w.agency:
                 weeks = (min(day, w.leave or day) - max(w.start, window[0]) + 1) / 7
                 row["contract_weeks"] = round(weeks, 1)
             else:
-                row.update({
-                    "date_of_birth": _date(w.date_of_birth), "sex": w.sex,
-                    "ethnicity": w.ethnicity,
-                    "start_origin": w.start_origin if w.start >= window[0] else None,
-                    "role_end_date": _date(w.leave) if left else None,
-                    "leaver_destination": w.leaver_destination if left else None,
-                    "reason_leave": w.leaving_reason if left else None,
-                    "absent_at_30_sept": (_absent(w, day) is not None) if in_post else None,
-                    "working_days_lost": lost, "reason_absence": main,
-                })
+                row.update(
+                    {
+                        "date_of_birth": _date(w.date_of_birth),
+                        "sex": w.sex,
+                        "ethnicity": w.ethnicity,
+                        "start_origin": w.start_origin if w.start >= window[0] else None,
+                        "role_end_date": _date(w.leave) if left else None,
+                        "leaver_destination": w.leaver_destination if left else None,
+                        "reason_leave": w.leaving_reason if left else None,
+                        "absent_at_30_sept": (_absent(w, day) is not None) if in_post else None,
+                        "working_days_lost": lost,
+                        "reason_absence": main,
+                    }
+                )
             rows.append(row)
     return _arrow("workforce_census_workers", rows)
 
@@ -1253,8 +1413,9 @@ def _days_lost(w: Worker, first: int, last: int) -> tuple[float, str | None]:
     for a in w.absences:
         lo, hi = max(a.start, first), min(a.end, last)
         if hi >= lo:
-            by_reason[a.reason] += int(np.busday_count(
-                date.fromordinal(lo), date.fromordinal(hi + 1)))
+            by_reason[a.reason] += int(
+                np.busday_count(date.fromordinal(lo), date.fromordinal(hi + 1))
+            )
     total = sum(by_reason.values())
     main = max(sorted(by_reason), key=lambda r: by_reason[r]) if total else None
     return float(total), main
@@ -1268,14 +1429,20 @@ def _census_la(staff: _Staffing, t0: int, end: int) -> pa.Table:
         states = staff.vacancy_log.get(day, [])
         vacant = sum(1.0 for s, filled in states if s.role in QUALIFIED_ROLES and not filled)
         agency = [w for w in staff.workers if w.agency and w.qualified and w.post_on(day)]
-        rows.append({"collection_year": year, "vacancies_fte": vacant,
-                     "agency_fte": float(sum(w.post_on(day).fte for w in agency)),  # type: ignore[union-attr]
-                     "agency_headcount": len(agency)})
+        rows.append(
+            {
+                "collection_year": year,
+                "vacancies_fte": vacant,
+                "agency_fte": float(sum(w.post_on(day).fte for w in agency)),  # type: ignore[union-attr]
+                "agency_headcount": len(agency),
+            }
+        )
     return _arrow("workforce_census_la", rows)
 
 
-def _sw_episodes(episodes: list[dict], allocations: list[Allocation], workers: list[Worker],
-                 t0: int, end: int) -> pa.Table:
+def _sw_episodes(
+    episodes: list[dict], allocations: list[Allocation], t0: int, end: int
+) -> pa.Table:
     """903 social-worker episodes: for each child looked after at 31 March (or at the extract
     date in the year in progress), every allocation to a registered social worker in that year
     (standards.md 1.4, rule SW12). SW_REASON says why the worker changed; the child's first
@@ -1285,7 +1452,8 @@ def _sw_episodes(episodes: list[dict], allocations: list[Allocation], workers: l
         if e["ls"] in SHORT_BREAKS or e["decom"] is None:
             continue
         looked_after[e["child_id"]].append(
-            (e["decom"].toordinal(), e["dec"].toordinal() if e["dec"] else FAR))
+            (e["decom"].toordinal(), e["dec"].toordinal() if e["dec"] else FAR)
+        )
     by_child: dict[str, list[Allocation]] = defaultdict(list)
     for a in allocations:
         by_child[a.child_id].append(a)
@@ -1305,13 +1473,16 @@ def _sw_episodes(episodes: list[dict], allocations: list[Allocation], workers: l
                     continue
                 reason = (a.reason or "OTHERS") if n else None
                 rows[(child, a.worker.swe_no or "", a.start)] = {
-                    "child_id": child, "sw_id": a.worker.swe_no, "sw_decom": _date(a.start),
-                    "sw_dec": _date(a.end), "sw_reason": reason}
+                    "child_id": child,
+                    "sw_id": a.worker.swe_no,
+                    "sw_decom": _date(a.start),
+                    "sw_dec": _date(a.end),
+                    "sw_reason": reason,
+                }
     return _arrow("cla_social_worker_episodes", [rows[k] for k in sorted(rows)])
 
 
-def _with_personal_advisers(plans: pa.Table, allocations: list[Allocation],
-                            workers: list[Worker]) -> pa.Table:
+def _with_personal_advisers(plans: pa.Table, allocations: list[Allocation]) -> pa.Table:
     """Annex A list 9's allocated personal adviser: the care leaver's worker at the extract date."""
     by_child: dict[str, list[Allocation]] = defaultdict(list)
     for a in allocations:
@@ -1339,8 +1510,10 @@ def _arrow(name: str, rows: list[dict]) -> pa.Table:
     """A canonical table (data columns only, typed per tables.yaml) from row dicts."""
     spec = table_spec(name)
     schema = pa.schema([f for f in spec.arrow_schema() if f.name in spec.data_column_names])
-    return pa.table({f.name: pa.array([r.get(f.name) for r in rows], type=f.type)
-                     for f in schema}, schema=schema)
+    return pa.table(
+        {f.name: pa.array([r.get(f.name) for r in rows], type=f.type) for f in schema},
+        schema=schema,
+    )
 
 
 def _teams_table(teams: list[Team], workers: list[Worker], end: int) -> pa.Table:
@@ -1352,10 +1525,16 @@ def _teams_table(teams: list[Team], workers: list[Worker], end: int) -> pa.Table
                 rank = (1 if p.end is None or p.end >= end else 0, p.start)
                 if p.team.team_id not in best or rank > best[p.team.team_id][0]:
                     best[p.team.team_id] = (rank, w.worker_id)
-    rows = [{"team_id": t.team_id, "team_name": t.name,
-             "service_area": _area_name(t.area), "front_line": t.front_line,
-             "manager_worker_id": best[t.team_id][1] if t.team_id in best else None}
-            for t in teams]
+    rows = [
+        {
+            "team_id": t.team_id,
+            "team_name": t.name,
+            "service_area": _area_name(t.area),
+            "front_line": t.front_line,
+            "manager_worker_id": best[t.team_id][1] if t.team_id in best else None,
+        }
+        for t in teams
+    ]
     return _arrow("teams", rows)
 
 
@@ -1365,47 +1544,80 @@ def _area_name(key: str) -> str:
 
 
 def _workers_table(workers: list[Worker], end: int) -> pa.Table:
-    rows = [{"worker_id": w.worker_id, "swe_no": w.swe_no, "agency": w.agency,
-             "qualified": w.qualified, "asye_start_date": _date(w.asye_start),
-             "start_date": _date(w.start),
-             "leave_date": _date(w.leave) if w.leave is not None and w.leave <= end else None,
-             "leaving_reason": w.leaving_reason if w.leave is not None else None}
-            for w in workers if w.start <= end]
+    rows = [
+        {
+            "worker_id": w.worker_id,
+            "swe_no": w.swe_no,
+            "agency": w.agency,
+            "qualified": w.qualified,
+            "asye_start_date": _date(w.asye_start),
+            "start_date": _date(w.start),
+            "leave_date": _date(w.leave) if w.leave is not None and w.leave <= end else None,
+            "leaving_reason": w.leaving_reason if w.leave is not None else None,
+        }
+        for w in workers
+        if w.start <= end
+    ]
     return _arrow("workers", rows)
 
 
 def _posts_table(workers: list[Worker], end: int) -> pa.Table:
-    rows = [{"worker_id": w.worker_id, "team_id": p.team.team_id, "role": p.role, "fte": p.fte,
-             "start_date": _date(p.start),
-             "end_date": _date(p.end) if p.end is not None and p.end <= end else None}
-            for w in workers for p in w.posts if p.start <= end]
+    rows = [
+        {
+            "worker_id": w.worker_id,
+            "team_id": p.team.team_id,
+            "role": p.role,
+            "fte": p.fte,
+            "start_date": _date(p.start),
+            "end_date": _date(p.end) if p.end is not None and p.end <= end else None,
+        }
+        for w in workers
+        for p in w.posts
+        if p.start <= end
+    ]
     return _arrow("worker_posts", rows)
 
 
 def _absences_table(workers: list[Worker], end: int) -> pa.Table:
-    rows = [{"worker_id": w.worker_id, "start_date": _date(a.start),
-             "end_date": _date(a.end) if a.end <= end else None, "reason": a.reason}
-            for w in workers for a in w.absences if a.start <= end]
+    rows = [
+        {
+            "worker_id": w.worker_id,
+            "start_date": _date(a.start),
+            "end_date": _date(a.end) if a.end <= end else None,
+            "reason": a.reason,
+        }
+        for w in workers
+        for a in w.absences
+        if a.start <= end
+    ]
     return _arrow("worker_absences", rows)
 
 
-def _allocations_table(allocations: list[Allocation]) -> pa.Table:
-    merged: dict[tuple[str, str, int], Allocation] = {}
+def _tidy(allocations: list[Allocation]) -> list[Allocation]:
+    """Allocations as recorded: none handed over the day it began, and a case handed straight
+    back to the same worker kept as one allocation."""
+    out: list[Allocation] = []
+    last: dict[str, Allocation] = {}
     for a in sorted(allocations, key=lambda a: (a.child_id, a.start)):
         if a.end is not None and a.end <= a.start:
-            continue  # handed over the day it began
-        key = (a.child_id, a.worker.worker_id, a.start)
-        merged[key] = a
-    rows = []
-    last: dict[str, dict] = {}
-    for a in merged.values():
-        prev = last.get(a.child_id)
-        if prev is not None and prev["worker_id"] == a.worker.worker_id and \
-                prev["end_date"] == _date(a.start):
-            prev["end_date"] = _date(a.end)  # the same worker again straight away: one allocation
             continue
-        row = {"child_id": a.child_id, "worker_id": a.worker.worker_id,
-               "start_date": _date(a.start), "end_date": _date(a.end)}
-        rows.append(row)
-        last[a.child_id] = row
+        prev = last.get(a.child_id)
+        if prev is not None and prev.worker is a.worker and prev.end == a.start:
+            prev.end = a.end
+            continue
+        out.append(a)
+        last[a.child_id] = a
+    return out
+
+
+def _allocations_table(allocations: list[Allocation]) -> pa.Table:
+    rows = [
+        {
+            "child_id": a.child_id,
+            "worker_id": a.worker.worker_id,
+            "start_date": _date(a.start),
+            "end_date": _date(a.end),
+        }
+        for a in allocations
+    ]
     return _arrow("case_allocations", rows)

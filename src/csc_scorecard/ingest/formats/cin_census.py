@@ -323,12 +323,15 @@ class _Return:
             if name is None or len(leaf):
                 self.unknown(group, leaf)
             elif name in out:
+                spec = self.spec.tables[table]
                 self.issue(
                     "repeated_element",
                     f"<{group.tag}> holds <{leaf.tag}> more than once; the first is used",
+                    table=spec.canonical,
                     row=_line(leaf),
                     field=leaf.tag,
                     value=leaf.text,
+                    column=spec.columns[ALTERNATIVES.get(name, name)].to,
                 )
             else:
                 out[name] = leaf.text
@@ -348,12 +351,14 @@ class _Return:
             else:
                 self.unknown(container, elem)
         if not items:
+            spec = self.spec.tables[item]
             self.issue(
                 "empty_group",
                 f"<{container_name}> holds no <{item}>; read as not recorded",
+                table=spec.canonical,
                 row=_line(container),
                 field=container_name,
-                severity="warning",
+                column=spec.columns[item].to,
             )
 
     def require(self, fields: dict[str, Any], table: str, at: Element) -> None:
@@ -386,6 +391,7 @@ class _Return:
                     field=alternative,
                     value=value,
                     severity="info",
+                    column=self.spec.tables["Child"].columns[name].to,
                 )
 
     def unknown(self, parent: Element, elem: Element) -> None:
@@ -519,6 +525,7 @@ class _Return:
                 f"March {census_year} uses <{expected}> (Sex replaced GenderCurrent in 2024-25)",
                 table="children",
                 field=other,
+                column="sex",
             )
 
     def typed_tables(self) -> tuple[dict[str, pa.Table], list[Issue]]:
