@@ -123,6 +123,11 @@ def tables() -> tuple[dict[str, pa.Table], list[Issue]]:
             if icpc:
                 end = icpc + timedelta(days=int(rng.triangular(90, 900, 300)))
                 category = _pick(rng, CATEGORIES)
+                if icpc >= date(2021, 10, 1) and len(cp_plans) % 4 == 0:
+                    # A run of plans recorded with a category the census does not know: more
+                    # than the 10% threshold, so the category breakdown is not reportable.
+                    category = "XX"
+                    issues.append(Issue("unknown_code", "LatestCategoryOfAbuse 'XX' is not a DfE code", table="cp_plans", file="cin_2022.xml", row=len(cp_plans) + 2, child_id=child, field="LatestCategoryOfAbuse", value="XX", column="latest_category"))
                 cp_plans.append(
                     {"child_id": child, "referral_date": day, "start_date": icpc, "end_date": None if end > LAST else end,
                      "initial_category": category, "latest_category": category,

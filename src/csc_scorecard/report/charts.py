@@ -143,7 +143,7 @@ def breakdown(
     rows: Sequence[tuple[str, float | None]],
     *,
     measure: str,
-    width: int = 380,
+    width: int = 230,
 ) -> Chart:
     """Horizontal bars, largest first, labelled with their printed values."""
     data = [{"x": label, "y": value, "series": title} for label, value in rows]
@@ -153,7 +153,7 @@ def breakdown(
         d["sign"] = "negative" if d["y"] < 0 else "positive"
     order = [d["x"] for d in shown]
     base = alt.Chart(alt.Data(values=shown)).encode(
-        y=alt.Y("x:N", sort=order, title=None, axis=alt.Axis(labelLimit=230, labelFontSize=9)),
+        y=alt.Y("x:N", sort=order, title=None, axis=alt.Axis(labelLimit=150, labelFontSize=9)),
         x=alt.X("y:Q", title=_unit_title(unit), axis=alt.Axis(format=_axis_format(unit), tickCount=5)),
     )
     bars = base.mark_bar(height=11).encode(
@@ -180,7 +180,7 @@ def demand(
     series: dict[str, Sequence[tuple[str, float | None]]],
     *,
     measures: list[str],
-    width: int = 430,
+    width: int = 520,
     height: int = 170,
 ) -> Chart:
     """Several counts over the same quarters, one line each."""
@@ -193,7 +193,11 @@ def demand(
         .encode(
             x=alt.X("x:O", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelFontSize=8)),
             y=alt.Y("y:Q", title="count", axis=alt.Axis(format=",.0f", tickCount=5)),
-            color=alt.Color("series:N", sort=names, title=None, scale=alt.Scale(domain=names, range=PALETTE[: len(names)])),
+            color=alt.Color(
+                "series:N", sort=names, title=None,
+                scale=alt.Scale(domain=names, range=PALETTE[: len(names)]),
+                legend=alt.Legend(columns=3, labelLimit=220),
+            ),
         )
         .properties(title=title, width=width, height=height)
     )

@@ -265,8 +265,9 @@ def _figure(r: dict[str, Any], title: str, unit: str, dimension_name: str | None
         status=status,
         reason=r.get("reason"),
         display=display(value, unit),
-        numerator_display=count(r.get("numerator")),
-        denominator_display=count(r.get("denominator")),
+        # A figure that failed its quality check or has no value shows no counts either.
+        numerator_display=count(r.get("numerator")) if status == "ok" else "",
+        denominator_display=count(r.get("denominator")) if status == "ok" else "",
         window_start=r.get("window_start"),
         window_end=r.get("window_end"),
         source=r.get("source") or "case data",
@@ -524,11 +525,11 @@ def _breakdown_chart(table: Breakdown, facts: Facts) -> Chart | None:
     )
 
 
-def _demand_chart(measures: list[str], facts: Facts, trend: list[Quarter], coverage: dict[str, date]) -> Chart | None:
+def _demand_chart(measures: dict[str, str], facts: Facts, trend: list[Quarter], coverage: dict[str, date]) -> Chart | None:
     known = catalogue()
     series: dict[str, list[tuple[str, float | None]]] = {}
     used = []
-    for m in measures:
+    for m, label in measures.items():
         if m not in known:
             continue
         points = [
@@ -536,7 +537,7 @@ def _demand_chart(measures: list[str], facts: Facts, trend: list[Quarter], cover
             for q in trend
         ]
         if sum(v is not None for _, v in points) >= 2:
-            series[known[m].title] = points
+            series[label] = points
             used.append(m)
     if not series:
         return None

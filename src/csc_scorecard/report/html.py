@@ -23,7 +23,9 @@ def sentence_html(sentence: Sentence) -> Markup:
     position = 0
     for cite in sorted(sentence.cites, key=lambda c: c.start):
         out.append(str(escape(sentence.text[position : cite.start])))
-        out.append(f'<span class="fig" data-ref="{escape(cite.ref)}">{escape(cite.text)}</span>')
+        # Figures never break across lines; long cited text (a reason, a title) wraps.
+        kind = "fig" if len(cite.text) <= 24 else "fig fig-long"
+        out.append(f'<span class="{kind}" data-ref="{escape(cite.ref)}">{escape(cite.text)}</span>')
         position = cite.end
     out.append(str(escape(sentence.text[position:])))
     return Markup("".join(out))

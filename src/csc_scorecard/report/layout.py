@@ -37,7 +37,7 @@ class SectionLayout(BaseModel):
     needs: list[str] = []  # canonical tables the section is built from (named when it is empty)
     builder: str | None = None  # a special builder (e.g. homes_pipeline) instead of measures
     chart: str | None = None
-    demand_measures: list[str] = []
+    demand_measures: dict[str, str] = {}  # measure id -> short label for the demand chart
     subsections: list[SubsectionLayout] = []
 
 

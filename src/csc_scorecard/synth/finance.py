@@ -44,6 +44,15 @@ RESIDENTIAL = {"K1", "K2", "S1", "R1"}
 SUPPORTED = {"H5", "P2", "K3"}
 EXTERNAL = {"PR2", "PR3", "PR4", "PR5"}
 MANAGER_ROLES = {"team_manager", "service_manager"}
+# The canonical columns read from the children's and the workforce tables.
+INPUT_COLUMNS = {
+    "children": ["child_id", "date_of_birth", "uasc", "uasc_ceased_date"],
+    "cla_episodes": ["child_id", "decom", "rne", "place", "place_provider", "dec"],
+    "workers": ["worker_id", "agency"],
+    "worker_posts": ["worker_id", "team_id", "role", "fte", "start_date", "end_date"],
+    "teams": ["team_id", "service_area"],
+    "workforce_census_la": ["collection_year", "vacancies_fte"],
+}
 
 
 def care_ladder_line(place: str | None, provider: str | None, uasc: bool) -> str | None:
@@ -169,15 +178,8 @@ def simulate(config: SynthConfig, tables: dict[str, pa.Table]) -> dict[str, pa.T
     ]
     t0, end = config.start.toordinal(), config.end.toordinal()
     rows = {
-        name: (tables[name].to_pylist() if name in tables else [])
-        for name in (
-            "children",
-            "cla_episodes",
-            "workers",
-            "worker_posts",
-            "teams",
-            "workforce_census_la",
-        )
+        name: (tables[name].select(columns).to_pylist() if name in tables else [])
+        for name, columns in INPUT_COLUMNS.items()
     }
     years = list(range(config.first_year, config.last_year + 1))
 

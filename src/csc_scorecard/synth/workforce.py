@@ -390,20 +390,22 @@ def derive_cases(
     plans: dict[str, list[date]] = defaultdict(list)
     for p in rows["care_leaver_plans"]:
         plans[p["child_id"]].append(p["as_at_date"])
-    for child, eps in episodes.items():
+    for child in sorted(episodes.keys() | plans.keys()):
+        eps = episodes.get(child, [])
         span = _care_leaver_span(children.get(child), eps, plans.get(child, []), cal)
         if span:
             spans[child].append((*span, "care_leaver", "care_leavers"))
-    for child in sorted(plans.keys() - episodes.keys()):
-        dates = sorted(d for d in plans[child] if d is not None)
-        if dates:  # in the care leaver list although their time in care predates the extract
+        # On the care leaver list at a date they are not looked after (e.g. relevant children
+        # who went home, or whose time in care predates the extract): a personal adviser then.
+        for d in sorted(x for x in plans.get(child, []) if x is not None):
+            day = d.toordinal()
+            if span and span[0] <= day < span[1]:
+                continue
+            if any(e["decom"] <= d and (e["dec"] is None or e["dec"] > d) for e in eps):
+                continue
+            left = [e["dec"].toordinal() for e in eps if e["dec"] is not None and e["dec"] <= d]
             spans[child].append(
-                (
-                    dates[0].toordinal() - 182,
-                    dates[-1].toordinal() + 1,
-                    "care_leaver",
-                    "care_leavers",
-                )
+                (max(left) if left else day - 182, day + 1, "care_leaver", "care_leavers")
             )
 
     cases = []
@@ -423,7 +425,7 @@ def _care_leaver_span(
     Eligible (standards.md 1.5, OC3 cohort): looked after for at least 13 weeks after the 14th
     birthday, still looked after on or after the 16th birthday, not adopted, not returned home.
     """
-    if not child or child.get("date_of_birth") is None:
+    if not eps or not child or child.get("date_of_birth") is None:
         return None
     if any(e["dec"] is None for e in eps):
         return None
@@ -535,19 +537,22 @@ def establish(
 
 
 def _team_names(spec: AreaSpec, n: int) -> list[str]:
-    if "{locality}" not in spec.team_name:
-        if n == 1 and "{n}" in spec.team_name:
-            return [spec.team_name.replace(" {n}", "")]
-        return [spec.team_name.format(n=i + 1) for i in range(n)]
+    """Team names: numbered ("Assessment 1"), or by locality in turn ("ACPS South 1", "ACPS
+    Central 1", ..., "ACPS South 2"); a lone team is not numbered."""
+    pattern = spec.team_name
+    if "{locality}" not in pattern:
+        if n == 1:
+            return [pattern.replace(" {n}", "")]
+        return [pattern.format(n=i + 1) for i in range(n)]
+    places = spec.localities
+    rounds = -(-n // len(places))
     names = []
-    number = 1
-    while len(names) < n:
-        for loc in spec.localities:
-            if len(names) < n:
-                names.append(spec.team_name.format(locality=loc, n=number))
-        number += 1
-    if "{n}" not in spec.team_name and len(set(names)) < len(names):
-        names = [f"{nm} {i + 1}" for i, nm in enumerate(names)]
+    for i in range(n):
+        place, k = places[i % len(places)], i // len(places) + 1
+        if "{n}" in pattern:
+            names.append(pattern.format(locality=place, n=k))
+        else:
+            names.append(pattern.format(locality=place) + (f" {k}" if rounds > 1 else ""))
     return names
 
 

@@ -76,7 +76,7 @@ class WeightedSettings(_Strict):
 
 
 class SpanSettings(_Strict):
-    standard_cases: float = Field(100, gt=0)
+    standard_cases: int = Field(100, gt=0)
     manager_roles: list[Role] = Field(default_factory=lambda: ["team_manager"], min_length=1)
     front_line_only: bool = True
 
@@ -125,7 +125,7 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> Workforce
     """The defaults, with an authority's YAML file (if any) and keyword overrides merged on top.
 
     >>> load_settings(spans={"standard_cases": 90}).spans.standard_cases
-    90.0
+    90
     """
     data = _defaults_dict()
     if path is not None:

@@ -1,0 +1,278 @@
+"""Caseloads that mean something: counts at key levels, per FTE, and weighted by role.
+
+The seed report's caseload paragraph (paras 29-31) explains why a plain average misleads: it
+ignores part-time workers, treats an advanced practitioner's deliberately small caseload like
+anyone else's, and is dragged down by starters, leavers and long-term absence. So, as the seed
+does, we count the workers at or above key levels (16, 20, 25; a setting) and give the highest
+caseload, for the service, each service area and each team, on three bases:
+
+* ``cases``: children allocated to the worker on the date (the seed's figures);
+* ``fte``: cases per FTE (10 cases on 0.5 FTE is 20 per FTE);
+* ``weighted``: cases per weighted FTE, where a role's weight is the share of a full caseload
+  it should carry (advanced practitioners 0.5, ASYEs protected, managers excluded unless they
+  hold cases) and workers on long-term absence, new starters and leavers are left out.
+
+Every figure is one Ibis expression over `snapshot.worker_snapshot`, for any number of dates.
+The average is DfE's: cases held ÷ FTE of the workers holding them (standards.md 4).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+import ibis
+import ibis.expr.types as ir
+from pydantic import BaseModel, ConfigDict
+
+from csc_scorecard.measures.context import Context
+from csc_scorecard.workforce.settings import WorkforceSettings, default_settings
+from csc_scorecard.workforce.snapshot import dates_table, in_scope, worker_snapshot
+
+Basis = Literal["cases", "fte", "weighted"]
+Grouping = Literal["service", "service_area", "team"]
+BASES: tuple[Basis, ...] = ("cases", "fte", "weighted")
+GROUP_COLUMNS: dict[str, list[str]] = {
+    "service": [],
+    "service_area": ["service_area"],
+    "team": ["service_area", "team_id", "team_name"],
+}
+BASIS_WORDS = {
+    "cases": "cases held",
+    "fte": "cases per FTE",
+    "weighted": "cases per weighted FTE (role, ASYE; long-term absence, starters and leavers left out)",
+}
+
+
+def caseload_value(snap: ir.Table, basis: Basis) -> ir.FloatingValue:
+    """A worker's caseload on the basis: cases, cases / FTE, or cases / weighted capacity."""
+    if basis == "cases":
+        return snap.cases.cast("float64")
+    if basis == "fte":
+        return snap.cases / ibis.ifelse(snap.fte > 0, snap.fte, ibis.null("float64"))
+    return snap.cases / ibis.ifelse(snap.capacity > 0, snap.capacity, ibis.null("float64"))
+
+
+def case_holders(snap: ir.Table, basis: Basis, settings: WorkforceSettings) -> ir.Table:
+    """The workers a caseload figure counts: case holders in scope (and, weighted, counted)."""
+    c = settings.caseloads
+    cond = in_scope(snap, front_line_only=c.front_line_only, qualified_only=c.qualified_only) & snap.case_holder
+    if basis == "weighted":
+        cond = cond & snap.counted
+    holders = snap.filter(cond)
+    return holders.mutate(caseload=caseload_value(holders, basis))
+
+
+def caseload_counts(
+    snap: ir.Table, basis: Basis, settings: WorkforceSettings, by: Grouping = "service"
+) -> ir.Table:
+    """Per authority, date and group: case holders, cases, FTE, capacity, the average (cases ÷
+    FTE, or ÷ weighted capacity), the maximum caseload, and `at_or_above_<T>` for each threshold.
+
+    Workers whose caseload cannot be worked out on the basis (no FTE recorded) are counted in
+    `without_value` and left out of the other figures except `cases`.
+    """
+    holders = case_holders(snap, basis, settings)
+    keys = ["la_code", "period", "at", *GROUP_COLUMNS[by]]
+    measures = {
+        "case_holders": holders.count(),
+        "cases": holders.cases.sum(),
+        "fte": holders.fte.sum(),
+        "capacity": holders.capacity.sum(),
+        "maximum": holders.caseload.max(),
+        "without_value": holders.caseload.isnull().cast("int64").sum(),
+        "cases_with_value": ibis.ifelse(holders.caseload.notnull(), holders.cases, 0).sum(),
+        "fte_with_value": ibis.ifelse(holders.caseload.notnull(), holders.fte, 0.0).sum(),
+    }
+    for t in settings.caseloads.thresholds:
+        measures[f"at_or_above_{t}"] = (holders.caseload >= t).fill_null(False).cast("int64").sum()
+    out = holders.group_by(keys).agg(**measures)
+    divisor = out.capacity if basis == "weighted" else out.fte_with_value
+    return out.mutate(
+        average=out.cases_with_value / ibis.ifelse(divisor > 0, divisor, ibis.null("float64"))
+    ).drop("cases_with_value", "fte_with_value")
+
+
+def weighted_exclusions(snap: ir.Table, settings: WorkforceSettings) -> ir.Table:
+    """Case holders in scope left out of the weighted view, by reason, with the cases they hold.
+
+    A worker is given one reason, in this order: long-term absence, new starter, leaving, no
+    FTE recorded, a role weighted 0.
+    """
+    c = settings.caseloads
+    s = snap.filter(
+        in_scope(snap, front_line_only=c.front_line_only, qualified_only=c.qualified_only)
+        & snap.case_holder & ~snap.counted
+    )
+    reason = ibis.cases(
+        (s.long_term_absent, "long_term_absence"),
+        (s.new_starter, "new_starter"),
+        (s.leaving, "leaving"),
+        (s.fte.fill_null(0) <= 0, "no_fte"),
+        else_="role_not_case_holding",
+    )
+    s = s.mutate(reason=reason)
+    return s.group_by(["la_code", "period", "at", "reason"]).agg(workers=s.count(), cases=s.cases.sum())
+
+
+def cases_without_post(snap: ir.Table) -> ir.Table:
+    """Children allocated to workers with no post on the date (left, or posts not recorded):
+    a data-quality figure, since their caseload belongs to no team."""
+    s = snap.filter(~snap.in_post & snap.case_holder)
+    return s.group_by(["la_code", "period", "at"]).agg(workers=s.count(), cases=s.cases.sum())
+
+
+def distribution(snap: ir.Table, basis: Basis, settings: WorkforceSettings) -> ir.Table:
+    """Case holders per caseload band, the bands cut at the thresholds (1-15, 16-19, 20-24, 25+)."""
+    holders = case_holders(snap, basis, settings)
+    holders = holders.filter(holders.caseload.notnull())
+    labels = band_labels(settings.caseloads.thresholds)
+    cuts = settings.caseloads.thresholds
+    branches = [(holders.caseload < cuts[0], labels[0])]
+    branches += [(holders.caseload < hi, label) for hi, label in zip(cuts[1:], labels[1:-1], strict=True)]
+    holders = holders.mutate(band=ibis.cases(*branches, else_=labels[-1]))
+    return holders.group_by(["la_code", "period", "at", "band"]).agg(workers=holders.count())
+
+
+def band_labels(thresholds: list[int]) -> list[str]:
+    """Names of the caseload bands the thresholds cut.
+
+    >>> band_labels([16, 20, 25])
+    ['under 16', '16 to 19', '20 to 24', '25 or more']
+    """
+    labels = [f"under {thresholds[0]}"]
+    labels += [f"{lo} to {hi - 1}" for lo, hi in zip(thresholds, thresholds[1:], strict=False)]
+    return [*labels, f"{thresholds[-1]} or more"]
+
+
+# --------------------------------------------------------------------------- Python-side view
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AtOrAbove(_Model):
+    threshold: int
+    workers: int
+
+
+class CaseloadFigures(_Model):
+    """Caseload figures for the service, a service area or a team, on one basis and date."""
+
+    name: str
+    service_area: str | None = None
+    team_id: str | None = None
+    case_holders: int
+    cases: int
+    fte: float
+    capacity: float
+    average: float | None
+    maximum: float | None
+    without_value: int
+    at_or_above: list[AtOrAbove]
+
+    def workers_at_or_above(self, threshold: int) -> int:
+        for a in self.at_or_above:
+            if a.threshold == threshold:
+                return a.workers
+        raise KeyError(f"no count at threshold {threshold}; the settings' thresholds are {[a.threshold for a in self.at_or_above]}")
+
+
+class Exclusion(_Model):
+    reason: str
+    workers: int
+    cases: int
+
+
+class CaseloadPosition(_Model):
+    """The caseload position on one date, on one basis, overall and by service area and team."""
+
+    date: date
+    basis: Basis
+    basis_words: str
+    thresholds: list[int]
+    total: CaseloadFigures
+    by_service_area: list[CaseloadFigures]
+    by_team: list[CaseloadFigures]
+    excluded: list[Exclusion] = []
+    cases_without_post: int = 0
+
+
+def _figures(row: dict, name: str, thresholds: list[int]) -> CaseloadFigures:
+    return CaseloadFigures(
+        name=name,
+        service_area=row.get("service_area"),
+        team_id=row.get("team_id"),
+        case_holders=int(row["case_holders"]),
+        cases=int(row["cases"] or 0),
+        fte=float(row["fte"] or 0.0),
+        capacity=float(row["capacity"] or 0.0),
+        average=row["average"],
+        maximum=row["maximum"],
+        without_value=int(row["without_value"]),
+        at_or_above=[AtOrAbove(threshold=t, workers=int(row[f"at_or_above_{t}"])) for t in thresholds],
+    )
+
+
+def empty_figures(name: str, thresholds: list[int]) -> CaseloadFigures:
+    return CaseloadFigures(
+        name=name, case_holders=0, cases=0, fte=0.0, capacity=0.0, average=None, maximum=None,
+        without_value=0, at_or_above=[AtOrAbove(threshold=t, workers=0) for t in thresholds],
+    )
+
+
+def positions(
+    ctx: Context,
+    dates: dict[str, date],
+    *,
+    bases: tuple[Basis, ...] = BASES,
+    settings: WorkforceSettings | None = None,
+) -> dict[tuple[str, Basis], CaseloadPosition]:
+    """Caseload positions for one authority ({label: date}) on each basis: {(label, basis): ...}.
+
+    Each query covers every date at once.
+    """
+    s = settings or default_settings()
+    if len(ctx.la_codes) != 1:
+        raise ValueError("caseload positions are for one authority at a time")
+    snap = worker_snapshot(ctx.table, dates_table(dates.items()), s)
+    return _positions(ctx, snap, dates, bases, s)
+
+
+def _positions(ctx, snap, dates, bases, s) -> dict[tuple[str, Basis], CaseloadPosition]:
+    run = ctx.backend.to_pyarrow
+    thresholds = s.caseloads.thresholds
+    without_post = {r["period"]: r for r in run(cases_without_post(snap)).to_pylist()}
+    excluded: dict[str, list[Exclusion]] = {}
+    if "weighted" in bases:
+        for r in run(weighted_exclusions(snap, s)).to_pylist():
+            excluded.setdefault(r["period"], []).append(
+                Exclusion(reason=r["reason"], workers=int(r["workers"]), cases=int(r["cases"]))
+            )
+    out: dict[tuple[str, Basis], CaseloadPosition] = {}
+    for basis in bases:
+        rows = {g: run(caseload_counts(snap, basis, s, by=g)).to_pylist() for g in GROUP_COLUMNS}  # type: ignore[arg-type]
+        for label, when in dates.items():
+            total = [r for r in rows["service"] if r["period"] == label]
+            areas = sorted((r for r in rows["service_area"] if r["period"] == label),
+                           key=lambda r: str(r["service_area"]))
+            teams = sorted((r for r in rows["team"] if r["period"] == label),
+                           key=lambda r: (str(r["service_area"]), str(r["team_name"])))
+            out[(label, basis)] = CaseloadPosition(
+                date=when,
+                basis=basis,
+                basis_words=BASIS_WORDS[basis],
+                thresholds=thresholds,
+                total=_figures(total[0], "All case holders", thresholds) if total else empty_figures("All case holders", thresholds),
+                by_service_area=[_figures(r, r["service_area"] or "No service area", thresholds) for r in areas],
+                by_team=[_figures(r, r["team_name"] or "No team", thresholds) for r in teams],
+                excluded=sorted(excluded.get(label, []), key=lambda e: e.reason) if basis == "weighted" else [],
+                cases_without_post=int((without_post.get(label) or {}).get("cases") or 0),
+            )
+    return out
+
+
+def position(ctx: Context, at: date, basis: Basis = "cases", settings: WorkforceSettings | None = None) -> CaseloadPosition:
+    """The caseload position on one date and basis (see `positions`)."""
+    return positions(ctx, {"at": at}, bases=(basis,), settings=settings)[("at", basis)]
