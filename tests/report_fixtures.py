@@ -17,8 +17,12 @@ move to `synth.authority.generate(SynthConfig(size=...))`; until then this stand
 
 from __future__ import annotations
 
+import atexit
 import random
-from datetime import date, timedelta
+import shutil
+import tempfile
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -247,6 +251,11 @@ def manual_batch() -> LoadBatch:
         {"measure": "first_time_entrants_rate", "period": "2021-Q4", "value": 124, "value_text": "124", "source": "YJS tracker"},
         {"measure": "first_time_entrants_rate", "period": "2022-Q1", "value": 138, "value_text": "138", "source": "YJS tracker"},
         {"measure": "residential_homes_good_or_better", "period": "2022-Q1", "value": 60, "value_text": "60%", "numerator": 3, "denominator": 5, "source": "Ofsted"},
+        # Framework items with no catalogue measure, named by item id (local spreadsheets).
+        {"measure": "C10", "period": "2021-Q4", "value": 56, "value_text": "56%", "numerator": 50, "denominator": 89, "source": "Audit tracker"},
+        {"measure": "C10", "period": "2022-Q1", "value": 57.6, "value_text": "57.6%", "numerator": 53, "denominator": 92, "source": "Audit tracker",
+         "commentary": "In Q1 there were 92 social care audits, of which 53 were judged to be good or better."},
+        {"measure": "C11", "period": "2022-Q1", "value": None, "value_text": "see report", "source": "Supervision sheets"},
     ]
     return LoadBatch("template:manual_values", LA, None, None, ["manual_values.csv"], tables={"manual_values": _canonical("manual_values", rows)})
 
@@ -263,3 +272,49 @@ def build(store: Store) -> Store:
         manual_batch(),
     ])
     return store
+
+
+# -- built once per test process (the measure run is the slow part: ~8 s for 12 quarters) -----
+
+PERIOD = "2022-Q1"
+GENERATED_AT = datetime(2022, 9, 8, 9, 0, tzinfo=UTC)
+
+
+@cache
+def store_path() -> Path:
+    """A store holding this authority, in a temporary folder removed when the process ends."""
+    folder = Path(tempfile.mkdtemp(prefix="report-fixture-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    with Store(folder / "report.duckdb") as store:
+        build(store)
+    return folder / "report.duckdb"
+
+
+@cache
+def measure_run():
+    from csc_scorecard.measures.periods import Quarter
+    from csc_scorecard.report.context import measure
+
+    with Store(store_path(), read_only=True) as store:
+        return measure(store, LA, Quarter.parse(PERIOD))
+
+
+@cache
+def report_context(publication: bool = False, framework: bool = True, synthetic: bool = True):
+    """The report context (cached; treat as read-only)."""
+    from csc_scorecard.report.context import build_context
+
+    with Store(store_path(), read_only=True) as store:
+        return build_context(
+            store, LA, PERIOD, framework=FRAMEWORK if framework else None, publication=publication,
+            synthetic=synthetic, generated_at=GENERATED_AT, run=measure_run(),
+        )
+
+
+def resolve(document: object, pointer: str) -> object:
+    """The value at a JSON pointer (RFC 6901) in a JSON-like document."""
+    node = document
+    for part in pointer.lstrip("/").split("/"):
+        key = part.replace("~1", "/").replace("~0", "~")
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    return node

@@ -138,7 +138,9 @@ def test_flows_in_and_out_of_care(default):
     episodes = looked_after(default["cla_episodes"])
     entered = episodes[(episodes.rne == "S") & between(episodes.decom, SIX_MONTHS, Q1_END)]
     assert 70 <= entered.child_id.nunique() <= 140  # para 23: 93 in six months
-    left = episodes[episodes.rec.notna() & (episodes.rec != "X1") & between(episodes.dec, SIX_MONTHS, Q1_END)]
+    left = episodes[
+        episodes.rec.notna() & (episodes.rec != "X1") & between(episodes.dec, SIX_MONTHS, Q1_END)
+    ]
     assert 60 <= left.child_id.nunique() <= 140  # para 23: 114 in six months
     adopted = episodes[episodes.rec.isin(["E11", "E12"])]
     assert between(adopted.dec, Q1_START, Q1_END).sum() <= 5  # para 25: one in Q1
@@ -166,7 +168,9 @@ def test_records_lie_inside_their_episode_of_need(default):
         ("cin_plans", "start_date", "end_date"),
         ("cp_plans", "start_date", "end_date"),
     ):
-        rows = default[name].merge(episodes, on=["child_id", "referral_date"], how="left", indicator=True)
+        rows = default[name].merge(
+            episodes, on=["child_id", "referral_date"], how="left", indicator=True
+        )
         assert (rows._merge == "both").all(), f"{name} without its referral"
         assert (rows[start] >= rows.referral_date).all(), name
         closed = rows[rows.closure_date.notna()]
@@ -224,6 +228,12 @@ def test_care_episodes_are_contiguous_and_coded_by_what_changed(default):
     assert (changed.rne.isin(["B", "U"]) == (status & moved)).all()
 
 
+def _days_looked_after(episodes: pd.DataFrame, since: date, until: date) -> int:
+    return sum(
+        max(0, (min(e, until) - max(s, since)).days) for s, e in zip(episodes.decom, episodes.dec)
+    )
+
+
 def test_care_leavers_satisfy_the_cohort_rule(default):
     """OC3 2021-22: 13 weeks looked after since 14 and a day since 16, not adopted, 17th-21st
     birthday in the year, and not looked after on a 17th or 18th birthday (standards.md 1.5)."""
@@ -235,13 +245,16 @@ def test_care_leavers_satisfy_the_cohort_rule(default):
     year_start, year_end = date(2021, 4, 1), date(2022, 3, 31)
     for child in cohort.child_id:
         dob = pd.Timestamp(kids.date_of_birth[child])
-        age = next(a for a in range(17, 22) if year_start <= (dob + pd.DateOffset(years=a)).date() <= year_end)
+        age = next(
+            a
+            for a in range(17, 22)
+            if year_start <= (dob + pd.DateOffset(years=a)).date() <= year_end
+        )
         birthday = (dob + pd.DateOffset(years=age)).date()
         mine = episodes[episodes.child_id == child]
-        def days_since(years: int) -> int:
-            since = (dob + pd.DateOffset(years=years)).date()
-            return sum(max(0, (min(e, birthday) - max(s, since)).days) for s, e in zip(mine.decom, mine.dec))
-        assert days_since(14) >= 91 and days_since(16) >= 1, child
+        since_14 = _days_looked_after(mine, (dob + pd.DateOffset(years=14)).date(), birthday)
+        since_16 = _days_looked_after(mine, (dob + pd.DateOffset(years=16)).date(), birthday)
+        assert since_14 >= 91 and since_16 >= 1, child
         assert not mine.rec.isin(["E11", "E12", "E2", "E3"]).any(), child
         if age in (17, 18):
             assert not ((mine.decom <= birthday) & (mine.dec > birthday)).any(), child
@@ -275,7 +288,9 @@ def test_codes_are_from_the_dfe_lists(default):
     ]
     for table, column, code_list in checks:
         used = set(default[table][column].dropna())
-        assert used <= set(codes(code_list)) | {"0"}, f"{table}.{column}: {used - set(codes(code_list))}"
+        assert used <= set(codes(code_list)) | {"0"}, (
+            f"{table}.{column}: {used - set(codes(code_list))}"
+        )
     factors = {f for value in default["assessments"].factors.dropna() for f in value.split()}
     assert factors <= set(codes("assessment_factor"))
     disabilities = {d for value in default["children"].disabilities.dropna() for d in value.split()}
@@ -298,7 +313,9 @@ def test_imperfections_spoil_a_share_of_records(small):
     clean = {name: t.to_pandas() for name, t in small.items()}
     spoiled = {
         name: t.to_pandas()
-        for name, t in children.simulate(SynthConfig(size=0.1, first_year=2020, imperfections=0.05)).items()
+        for name, t in children.simulate(
+            SynthConfig(size=0.1, first_year=2020, imperfections=0.05)
+        ).items()
     }
     a = spoiled["assessments"]
     assert (a.authorised_date < a.start_date).any()  # authorised before it started

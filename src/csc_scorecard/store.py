@@ -223,7 +223,7 @@ class Store:
         where = " WHERE la_code = ?" if (la_code and t.la_scoped) else ""
         params = [la_code] if where else []
         order = ", ".join(f'"{k}"' for k in t.full_key)
-        return self.con.execute(f'SELECT * FROM "{name}"{where} ORDER BY {order}', params).to_arrow_table()
+        return self.con.sql(f'SELECT * FROM "{name}"{where} ORDER BY {order}', params=params).to_arrow_table()
 
     def authorities(self) -> list[str]:
         rows = self.con.execute(

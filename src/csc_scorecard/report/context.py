@@ -75,6 +75,7 @@ def build_context(
     generated_at: datetime | None = None,
     settings: Settings | None = None,
     trend_quarters: int = TREND_QUARTERS,
+    run: MeasureRun | None = None,
 ) -> ReportContext:
     """The report context for ``la_code`` and the quarter ``period`` (e.g. ``"2022-Q1"``).
 
@@ -82,7 +83,9 @@ def build_context(
     without one every measure is reported for information. ``commentary`` is a commentary CSV
     (see ``commentary.py``) or its parsed form. ``publication`` (True or rules) suppresses small
     numbers. ``synthetic`` forces the synthetic-data banner on or off (default: detected from a
-    marker file beside the loaded extracts).
+    marker file beside the loaded extracts). ``run`` reuses a measure run of this authority
+    over ``measure_quarters(period)`` (building several variants of one report, e.g. internal
+    and publication, measures once).
     """
     quarter = period if isinstance(period, Quarter) else Quarter.parse(str(period))
     lay = layout()
@@ -98,8 +101,12 @@ def build_context(
     rules = PublicationRules() if publication is True else (publication or None)
 
     measures = catalogue()
-    trend = _trend_quarters(quarter, trend_quarters)
-    run, errors = _run(store, la_code, trend, settings)
+    trend = measure_quarters(quarter, trend_quarters)
+    errors: list[str] = []
+    if run is None:
+        run, errors = _run(store, la_code, trend, settings)
+    elif run.la_code != la_code or str(run.periods[-1]) != str(quarter):
+        raise ValueError(f"the measure run is for {run.la_code} to {run.periods[-1]}, not {la_code} {quarter}")
     periods = {
         "current": _period(quarter),
         "previous": _period(quarter.previous()),
@@ -211,11 +218,18 @@ def build_context(
 # -- measures and figures ---------------------------------------------------------------------
 
 
-def _trend_quarters(quarter: Quarter, n: int) -> list[Quarter]:
+def measure_quarters(quarter: Quarter, n: int = TREND_QUARTERS) -> list[Quarter]:
+    """The quarters a report measures: the ``n`` quarters to ``quarter`` (the trend charts);
+    ``run_measures`` adds the previous and year-earlier quarters of each."""
     out = [quarter]
     while len(out) < n:
         out.insert(0, out[0].previous())
     return out
+
+
+def measure(store: Store, la_code: str, quarter: Quarter, settings: Settings | None = None) -> MeasureRun:
+    """The measure run a report for ``quarter`` needs (pass it to ``build_context(run=...)``)."""
+    return _run(store, la_code, measure_quarters(quarter), settings or Settings())[0]
 
 
 def _run(store: Store, la_code: str, quarters: list[Quarter], settings: Settings) -> tuple[MeasureRun, list[str]]:
@@ -462,7 +476,7 @@ def _figure_row(measure: str, facts: Facts) -> FigureRow:
     now, before, year = (facts.figure(measure, w) for w in ("current", "previous", "year_earlier"))
     d = facts.definitions[measure]
     note = None
-    if now is not None and now.status != "ok":
+    if now is not None and now.status not in ("ok", "suppressed"):  # the cover explains 'c'
         note = now.reason
     return FigureRow(
         measure=measure,

@@ -94,8 +94,8 @@ def summary_section(
     out.append(_quality_paragraph(facts, quality))
     for i, gone in enumerate(omitted):
         out.append(paragraph(say(
-            "This report has no {title} section: {reason}.",
-            title=_s(f"/omitted/{i}/title", gone.title.lower()), reason=_s(f"/omitted/{i}/reason", gone.reason),
+            "The {title} section is not included: {reason}.",
+            title=_s(f"/omitted/{i}/title", gone.title), reason=_s(f"/omitted/{i}/reason", gone.reason),
         ), kind="note"))
     return Section(id="summary", title="Executive summary", paragraphs=[p for p in out if p is not None])
 

@@ -151,6 +151,8 @@ class FigureRow(_Model):
 
 
 class BreakdownRow(_Model):
+    """One category of a breakdown."""
+
     dimension: str
     label: str
     figure: str
@@ -173,6 +175,8 @@ class Breakdown(_Model):
 
 
 class ChartPoint(_Model):
+    """One data point of a chart."""
+
     x: str = Field(description="category or period label")
     y: float | None
     series: str
@@ -209,6 +213,8 @@ class Table(_Model):
 
 
 class Section(_Model):
+    """A numbered section (level 2) or subsection: narrative, key figures, breakdowns, charts."""
+
     id: str
     title: str
     paragraphs: list[Paragraph] = []
@@ -221,6 +227,8 @@ class Section(_Model):
 
 
 class OmittedSection(_Model):
+    """A section left out because its data does not exist, with the reason in words."""
+
     id: str
     title: str
     reason: str
@@ -279,6 +287,8 @@ class AppendixRow(_Model):
 
 
 class AppendixGroup(_Model):
+    """One group of the framework (e.g. contract indicators): its counts and rows."""
+
     id: str
     title: str
     summary: Counts
@@ -296,6 +306,8 @@ class Performance(_Model):
 
 
 class QualityIssue(_Model):
+    """Data-quality issues recorded at load, grouped by table, column and rule."""
+
     table: str | None
     column: str | None
     rule: str
@@ -306,6 +318,8 @@ class QualityIssue(_Model):
 
 
 class MeasureNote(_Model):
+    """A measure without a figure this quarter, and why."""
+
     measure: str
     title: str
     status: str
@@ -313,6 +327,8 @@ class MeasureNote(_Model):
 
 
 class DataQuality(_Model):
+    """What the data-quality checks did to the report."""
+
     not_reportable: list[MeasureNote]
     not_available: list[MeasureNote]
     issues: list[QualityIssue]
@@ -329,6 +345,8 @@ class DataQuality(_Model):
 
 
 class Definition(_Model):
+    """A catalogue measure: what it counts and where the definition comes from."""
+
     measure: str
     title: str
     unit: str
@@ -340,6 +358,8 @@ class Definition(_Model):
 
 
 class LoadRecord(_Model):
+    """One load into the store (a statutory return, a template, reference data)."""
+
     load_id: int
     source_format: str
     name: str = Field(description="the source as the report names it, e.g. 'CIN census'")
@@ -352,6 +372,8 @@ class LoadRecord(_Model):
 
 
 class PopulationRecord(_Model):
+    """An ONS mid-year estimate used for rates, and the quarters it was paired with."""
+
     mid_year: int
     age_band: str
     basis: str
@@ -361,6 +383,8 @@ class PopulationRecord(_Model):
 
 
 class ComparatorSource(_Model):
+    """The published series and edition a comparator came from."""
+
     measure: str
     year: int
     source: str | None
@@ -370,6 +394,8 @@ class ComparatorSource(_Model):
 
 
 class Provenance(_Model):
+    """Where the figures came from and the settings they were computed with."""
+
     generated_at: datetime
     software_version: str
     store: str = Field(description="store file name")
@@ -382,6 +408,8 @@ class Provenance(_Model):
 
 
 class Publication(_Model):
+    """Whether the report is prepared for publication, and the suppression applied."""
+
     enabled: bool
     min_count: int
     max_count: int
@@ -391,11 +419,15 @@ class Publication(_Model):
 
 
 class Acronym(_Model):
+    """An acronym and its meaning (layout.yaml)."""
+
     term: str
     meaning: str
 
 
 class ReportContext(_Model):
+    """Everything a renderer needs to print the quarterly report."""
+
     schema_version: str = SCHEMA_VERSION
     title: str
     authority: Authority

@@ -43,7 +43,12 @@ class Addresses:
         """IN or OUT of the authority's area for each postcode (None where unknown or blank)."""
         lookup = dict(zip(self.postcodes.tolist(), self.la_code.tolist()))
         return np.array(
-            [None if p is None or p not in lookup else ("IN" if lookup[p] == self.own_la else "OUT") for p in postcodes],
+            [
+                None
+                if p is None or p not in lookup
+                else ("IN" if lookup[p] == self.own_la else "OUT")
+                for p in postcodes
+            ],
             dtype=object,
         )
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from csc_scorecard.synth import draws
 from csc_scorecard.synth.context import Context
-from csc_scorecard.synth.dates import DAY, NAT
+from csc_scorecard.synth.dates import NAT
 from csc_scorecard.synth.records import Frame, strings
 
 
@@ -36,7 +36,14 @@ class Milestones:
     no_placement_order: np.ndarray
 
 
-def milestones(ctx: Context, entry: np.ndarray, final: np.ndarray, adopt: np.ndarray, consent: np.ndarray, b18: np.ndarray) -> Milestones:
+def milestones(
+    ctx: Context,
+    entry: np.ndarray,
+    final: np.ndarray,
+    adopt: np.ndarray,
+    consent: np.ndarray,
+    b18: np.ndarray,
+) -> Milestones:
     """Milestone dates for every period (NaT outside the adoption route)."""
     rng, cal = ctx.rng, ctx.cal.adoption
     n = len(entry)
@@ -46,7 +53,9 @@ def milestones(ctx: Context, entry: np.ndarray, final: np.ndarray, adopt: np.nda
     latest = final - 7
     squeezed = court & (latest < entry + 7)
     adm = np.where(court, np.minimum(np.maximum(adm, entry + 7), latest), adm)
-    adm = np.where(squeezed, entry + ((final - entry).astype(np.int64) // 2).astype("timedelta64[D]"), adm)
+    adm = np.where(
+        squeezed, entry + ((final - entry).astype(np.int64) // 2).astype("timedelta64[D]"), adm
+    )
     adm = np.where(consent, entry + draws.days(rng, n, cal.consent_adm_days), adm)
     placement_order = np.where(court, final, NAT)
     authority = np.where(court, placement_order, adm)
@@ -63,9 +72,13 @@ def milestones(ctx: Context, entry: np.ndarray, final: np.ndarray, adopt: np.nda
     reason[too_old] = "RD4"
     reason[reversed_ & consent & (reason == "RD2")] = "RD1"  # no court involved with consent
     no_po = reversed_ & court & (reason == "RD2")
-    reversed_date = np.where(no_po, final, authority + draws.days(rng, n, cal.reversed_days_after_order))
+    reversed_date = np.where(
+        no_po, final, authority + draws.days(rng, n, cal.reversed_days_after_order)
+    )
     reversed_date = np.where(reversed_, np.minimum(reversed_date, match - 1), NAT)
-    reversed_date = np.maximum(reversed_date, adm)  # never before the decision it reverses (rule 522)
+    reversed_date = np.maximum(
+        reversed_date, adm
+    )  # never before the decision it reverses (rule 522)
     placement_order = np.where(no_po, NAT, placement_order)
     for arr in (match, placed, order):
         arr[reversed_ | ~adopt] = NAT
@@ -84,7 +97,14 @@ def milestones(ctx: Context, entry: np.ndarray, final: np.ndarray, adopt: np.nda
     )
 
 
-def rows(ctx: Context, kid: np.ndarray, entry: np.ndarray, adopt: np.ndarray, plan: Milestones, rec: np.ndarray, seg: Frame, n: int) -> Frame:
+def rows(
+    ctx: Context,
+    kid: np.ndarray,
+    entry: np.ndarray,
+    adopt: np.ndarray,
+    plan: Milestones,
+    rec: np.ndarray,
+) -> Frame:
     """Adoption records for periods on the adoption route, as known at the extract date."""
     rng, cal = ctx.rng, ctx.cal.adoption
     censor = ctx.censor
@@ -99,7 +119,11 @@ def rows(ctx: Context, kid: np.ndarray, entry: np.ndarray, adopt: np.ndarray, pl
     status = np.where(
         count == 1,
         "L0",
-        np.where(couple_sex == "MF", draws.choice(rng, m, cal.couple_status_mixed), draws.choice(rng, m, cal.couple_status_same)),
+        np.where(
+            couple_sex == "MF",
+            draws.choice(rng, m, cal.couple_status_mixed),
+            draws.choice(rng, m, cal.couple_status_same),
+        ),
     ).astype(object)
     placed = censor(plan.placed[idx])
     foster_carer = np.where(~np.isnat(placed), plan.foster_to_adopt[idx], None).astype(object)
@@ -117,9 +141,7 @@ def rows(ctx: Context, kid: np.ndarray, entry: np.ndarray, adopt: np.ndarray, pl
         "sex_adopters": np.where(adopted, sex, None).astype(object),
         "ls_adopters": np.where(adopted, status, None).astype(object),
         "decision_reversed_date": reversed_on,
-        "decision_reversed_reason": np.where(np.isnat(reversed_on), None, plan.reversed_reason[idx]).astype(object),
+        "decision_reversed_reason": np.where(
+            np.isnat(reversed_on), None, plan.reversed_reason[idx]
+        ).astype(object),
     }
-
-
-def no_dates(n: int) -> np.ndarray:
-    return np.full(n, NAT, dtype=DAY)

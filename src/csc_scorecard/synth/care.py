@@ -24,26 +24,29 @@ from csc_scorecard.synth.context import Context
 from csc_scorecard.synth.dates import DAY, NAT, add_years, earliest, years_between
 from csc_scorecard.synth.placements import ADOPTIVE, FOSTER, KINSHIP, TEMPORARY, Providers
 from csc_scorecard.synth.population import Registry
-from csc_scorecard.synth.records import Frame, concat, strings
+from csc_scorecard.synth.records import Frame, concat, filled, strings
 
 # Closure of the child's CIN episode when care ends (CIN ReasonForClosure, standards.md 2.2).
 CIN_CLOSURE = {"E11": "RC1", "E12": "RC1", "E2": "RC2", "E41": "RC3", "E45": "RC4", "E46": "RC4",
                "E47": "RC4", "E48": "RC4", "E3": "RC5", "E7": "RC6"}  # fmt: skip
-# Children who leave the family's household for good when they leave care this way.
+# Children who leave the family's household for good when they leave care this way (adopted,
+# living with guardians, moved to another authority or abroad, died, found to be adults).
 LEAVES_FAMILY = ("E11", "E12", "E41", "E45", "E46", "E47", "E48", "E3", "E16", "E2", "E15")
-# Legal statuses that need the child to be at least this old (rule 358: J codes under 10).
+# Going home: the CIN episode stays open for a while after care ends.
 HOME_ROUTE_REC = ("E4A", "E4B", "E13")
 
 
 @dataclass
 class CareBatch:
-    periods: Frame  # kid, entry, exit, rec, route, cin_closure, cin_reason
+    periods: Frame  # kid, entry, exit (as it will happen), rec (None while open), route, ...
     episodes: Frame
     adoptions: Frame
     proceedings: Frame
 
 
-def simulate(ctx: Context, reg: Registry, addresses: Addresses, providers: Providers, entries: Frame) -> CareBatch:
+def simulate(
+    ctx: Context, reg: Registry, addresses: Addresses, providers: Providers, entries: Frame
+) -> CareBatch:
     """Periods of care for `entries` (kid, entry, via, need, family_episode)."""
     rng, cal = ctx.rng, ctx.cal.care
     n = len(entries["kid"])
@@ -55,7 +58,9 @@ def simulate(ctx: Context, reg: Registry, addresses: Addresses, providers: Provi
     # Route out of care.
     route = np.empty(n, dtype=object)
     normal = np.isin(via, ("emergency", "cp", "cin"))
-    route[normal] = draws.choice_by_group(rng, draws.band(age[normal], draws.band_keys(cal.exit_route)), cal.exit_route)
+    route[normal] = draws.choice_by_group(
+        rng, draws.band(age[normal], draws.band_keys(cal.exit_route)), cal.exit_route
+    )
     route[via == "uasc"] = "to18"
     disputed = (via == "uasc") & draws.bernoulli(rng, n, ctx.cal.uasc.age_disputed_share)
     route[disputed] = "disputed"
@@ -65,11 +70,12 @@ def simulate(ctx: Context, reg: Registry, addresses: Addresses, providers: Provi
     for name in ("home", "sgo", "cao", "other", "remand"):
         where = route == name
         exit_[where] = entry[where] + draws.days(rng, int(where.sum()), cal.duration_days[name])
-    exit_[disputed] = entry[disputed] + rng.integers(5, 60, int(disputed.sum())).astype("timedelta64[D]")
+    exit_[disputed] = entry[disputed] + rng.integers(5, 60, int(disputed.sum())).astype(
+        "timedelta64[D]"
+    )
 
     # Legal status at entry; adoption needs court authority (or parental consent for babies).
-    legal_via = np.where(normal, via, via).astype(object)
-    ls0 = draws.choice_by_group(rng, legal_via, cal.initial_legal_status)
+    ls0 = draws.choice_by_group(rng, via, cal.initial_legal_status)
     adopt = route == "adoption"
     consent = adopt & (age < 1) & draws.bernoulli(rng, n, ctx.cal.adoption.consent_share)
     ls0[consent] = "V2"
@@ -88,11 +94,19 @@ def simulate(ctx: Context, reg: Registry, addresses: Addresses, providers: Provi
 
     # Section 20 converted to care proceedings (ICO) later in the period.
     conv_p = np.array([cal.s20_to_proceedings.get(r, 0.0) for r in route])
-    conv_date = np.where(has_em, emergency_end, entry) + draws.days(rng, n, cal.s20_to_proceedings_days)
+    conv_date = np.where(has_em, emergency_end, entry) + draws.days(
+        rng, n, cal.s20_to_proceedings_days
+    )
     conv_date = np.where(adopt, earliest(conv_date, entry + 45), conv_date)
     converts = (status_after_entry == "V2") & ~consent & (rng.random(n) < conv_p)
     converts &= np.isnat(exit_) | (conv_date < exit_ - 14)
-    events.append({"i": np.flatnonzero(converts), "date": conv_date[converts], "ls": strings(int(converts.sum()), "C1")})
+    events.append(
+        {
+            "i": np.flatnonzero(converts),
+            "date": conv_date[converts],
+            "ls": strings(int(converts.sum()), "C1"),
+        }
+    )
 
     ico = np.full(n, NAT, dtype=DAY)
     ico[ls0 == "C1"] = entry[ls0 == "C1"]
@@ -101,7 +115,9 @@ def simulate(ctx: Context, reg: Registry, addresses: Addresses, providers: Provi
     ico[converts] = conv_date[converts]
     in_proceedings = ~np.isnat(ico)
     issue = ico - draws.days(rng, n, cal.proceedings_issued_days_before_ico)
-    final = issue + (draws.lognormal(rng, n, cal.proceedings_weeks) * 7).round().astype("timedelta64[D]")
+    final = issue + (draws.lognormal(rng, n, cal.proceedings_weeks) * 7).round().astype(
+        "timedelta64[D]"
+    )
     final = np.where(in_proceedings, np.maximum(final, ico + 14), NAT)
 
     # What the final hearing decides, by route.
@@ -118,34 +134,54 @@ def simulate(ctx: Context, reg: Registry, addresses: Addresses, providers: Provi
     home = in_proceedings & (route == "home")
     discharged = home & ((exit_ <= final) | draws.bernoulli(rng, n, cal.home_at_final_hearing))
     exit_[discharged] = final[discharged]
-    outcome[discharged] = draws.choice(rng, int(discharged.sum()), {"supervision_order": 60, "no_order": 40})
+    outcome[discharged] = draws.choice(
+        rng, int(discharged.sum()), {"supervision_order": 60, "no_order": 40}
+    )
     with_parents = home & ~discharged
     final_ls[with_parents] = "C2"
     outcome[with_parents] = "care_order"
-    p1_start[with_parents] = final[with_parents] + rng.integers(0, 30, int(with_parents.sum())).astype("timedelta64[D]")
-    exit_[with_parents] = p1_start[with_parents] + draws.days(rng, int(with_parents.sum()), cal.placed_with_parents_days)
+    p1_start[with_parents] = final[with_parents] + rng.integers(
+        0, 30, int(with_parents.sum())
+    ).astype("timedelta64[D]")
+    exit_[with_parents] = p1_start[with_parents] + draws.days(
+        rng, int(with_parents.sum()), cal.placed_with_parents_days
+    )
     rest = in_proceedings & np.isin(route, ("to18", "other", "remand"))
     final_ls[rest] = "C2"
     outcome[rest] = "care_order"
 
     # Adoption milestones (placement order at the final hearing, or consent for babies).
     adopt_plan = adoption.milestones(ctx, entry, final, adopt, consent, b18)
-    final_ls[adopt & in_proceedings] = np.where(adopt_plan.no_placement_order[adopt & in_proceedings], "C2", "E1")
-    outcome[adopt & in_proceedings] = np.where(adopt_plan.no_placement_order[adopt & in_proceedings], "care_order", "placement_order")
+    final_ls[adopt & in_proceedings] = np.where(
+        adopt_plan.no_placement_order[adopt & in_proceedings], "C2", "E1"
+    )
+    outcome[adopt & in_proceedings] = np.where(
+        adopt_plan.no_placement_order[adopt & in_proceedings], "care_order", "placement_order"
+    )
     adopted = adopt & ~adopt_plan.reversed
     exit_[adopted] = adopt_plan.order[adopted]
     reversed_ = adopt & adopt_plan.reversed
     # After a reversed decision: long-term care, or special guardianship with the carers.
     to_sgo = reversed_ & draws.bernoulli(rng, n, 0.5)
-    exit_[to_sgo] = adopt_plan.reversed_date[to_sgo] + draws.days(rng, int(to_sgo.sum()), cal.duration_days["sgo"])
+    exit_[to_sgo] = adopt_plan.reversed_date[to_sgo] + draws.days(
+        rng, int(to_sgo.sum()), cal.duration_days["sgo"]
+    )
     route[to_sgo] = "sgo"
     route[reversed_ & ~to_sgo] = "to18"
     revoke = reversed_ & ~adopt_plan.no_placement_order
     revoked_on = adopt_plan.reversed_date + 60
-    events.append({"i": np.flatnonzero(revoke), "date": revoked_on[revoke], "ls": strings(int(revoke.sum()), "C2")})
+    events.append(
+        {
+            "i": np.flatnonzero(revoke),
+            "date": revoked_on[revoke],
+            "ls": strings(int(revoke.sum()), "C2"),
+        }
+    )
 
-    has_final = in_proceedings & (final_ls != None)  # noqa: E711
-    events.append({"i": np.flatnonzero(has_final), "date": final[has_final], "ls": final_ls[has_final]})
+    has_final = in_proceedings & filled(final_ls)
+    events.append(
+        {"i": np.flatnonzero(has_final), "date": final[has_final], "ls": final_ls[has_final]}
+    )
 
     # Care ends at 18 at the latest (DEC on the 18th birthday, rules 352/359).
     exit_[route == "to18"] = b18[route == "to18"]
@@ -159,35 +195,54 @@ def simulate(ctx: Context, reg: Registry, addresses: Addresses, providers: Provi
     outcome[ends_first & (route != "adoption")] = "withdrawn"
     concluded = np.where(ends_first, exit_, final)
 
-    # Legal-status timeline inside the period (drop changes at or after the exit).
+    # Legal-status timeline inside the period (changes on or after the exit do not happen),
+    # ordered by period and date.
     ls_events = concat(events)
-    inside = (ls_events["date"] > entry[ls_events["i"]]) & (ls_events["date"] < exit_[ls_events["i"]])
-    inside |= ls_events["date"] == entry[ls_events["i"]]
+    inside = (ls_events["date"] >= entry[ls_events["i"]]) & (
+        ls_events["date"] < exit_[ls_events["i"]]
+    )
     ls_events = {k: v[inside] for k, v in ls_events.items()}
-    # Drop the entry-date row of children whose first status already changed the same day.
     order = np.lexsort((ls_events["date"], ls_events["i"]))
     ls_events = {k: v[order] for k, v in ls_events.items()}
-    ls_at_final = _status_on(ls_events, n, np.where(np.isnat(exit_), ctx.end, exit_ - 1))
 
     # Placements.
     stop = np.where(exit_ > ctx.end, ctx.end + 1, exit_)
-    plan = _placement_plan(ctx, reg, entries, route, entry, stop, exit_, dob, b18, age, adopt_plan, adopted, consent, p1_start, ls_events)
+    plan = _placement_plan(
+        ctx,
+        entries["via"],
+        route,
+        entry,
+        stop,
+        exit_,
+        dob,
+        b18,
+        age,
+        adopt_plan,
+        adopted,
+        consent,
+        p1_start,
+        ls_events,
+    )
     seg = placements.segments(ctx, plan)
     home_post = entries["home_post"]
     seg.update(placements.attributes(ctx, seg, providers, addresses, home_post[seg["period"]]))
 
     # REC from the route and the last placement.
     last_place = _last_of(seg, "place", n)
-    rec = _reasons(ctx, route, last_place, age, exit_, adopt_plan, dob)
+    rec = _reasons(ctx, route, last_place, age, exit_, adopt_plan)
 
-    episodes = _episodes(ctx, reg, entries, ls_events, seg, exit_, rec, addresses)
+    episodes = _episodes(ctx, entries, ls_events, seg, exit_, rec, addresses)
 
     # The child's CIN episode closes when care ends (after a while at home for routes home).
     cin_closure = exit_.copy()
     home_route = np.isin(rec, HOME_ROUTE_REC)
-    cin_closure[home_route] = exit_[home_route] + draws.days(rng, int(home_route.sum()), cal.cin_after_home_days)
+    cin_closure[home_route] = exit_[home_route] + draws.days(
+        rng, int(home_route.sum()), cal.cin_after_home_days
+    )
     cin_closure = np.minimum(cin_closure, b18)
-    cin_reason = np.array([CIN_CLOSURE.get(r, "RC7") if r is not None else None for r in rec], dtype=object)
+    cin_reason = np.array(
+        [CIN_CLOSURE.get(r, "RC7") if r is not None else None for r in rec], dtype=object
+    )
     periods = {
         "kid": kid,
         "entry": entry,
@@ -199,7 +254,6 @@ def simulate(ctx: Context, reg: Registry, addresses: Addresses, providers: Provi
         "cin_reason": cin_reason,
         "leaves_family": np.isin(rec, LEAVES_FAMILY),
         "family_episode": entries["family_episode"],
-        "ls_at_exit": ls_at_final,
     }
     proceedings = {
         "kid": kid[in_proceedings],
@@ -208,26 +262,37 @@ def simulate(ctx: Context, reg: Registry, addresses: Addresses, providers: Provi
         "conclusion_date": concluded[in_proceedings],
         "outcome": outcome[in_proceedings],
     }
-    adoptions = adoption.rows(ctx, kid, entry, adopt, adopt_plan, rec, seg, n)
-    return CareBatch(periods=periods, episodes=episodes, adoptions=adoptions, proceedings=proceedings)
+    adoptions = adoption.rows(ctx, kid, entry, adopt, adopt_plan, rec)
+    return CareBatch(
+        periods=periods, episodes=episodes, adoptions=adoptions, proceedings=proceedings
+    )
 
 
-def _status_on(ls_events: Frame, n: int, when: np.ndarray) -> np.ndarray:
-    """Legal status of each period on `when` (events sorted by period then date)."""
-    out = strings(n)
-    ok = ls_events["date"] <= when[ls_events["i"]]
-    i, ls = ls_events["i"][ok], ls_events["ls"][ok]
-    out[i] = ls  # later events overwrite earlier ones
-    return out
-
-
-def _placement_plan(ctx, reg, entries, route, entry, stop, exit_, dob, b18, age, adopt_plan, adopted, consent, p1_start, ls_events):
+def _placement_plan(
+    ctx,
+    via,
+    route,
+    entry,
+    stop,
+    exit_,
+    dob,
+    b18,
+    age,
+    adopt_plan,
+    adopted,
+    consent,
+    p1_start,
+    ls_events,
+) -> placements.Plan:
+    """What each period needs from its placements: the first placement where the way in
+    decides it, and the final placement the route out needs."""
     rng, pc = ctx.rng, ctx.cal.placement
     n = len(entry)
-    via = entries["via"]
     first = strings(n)
     uasc = via == "uasc"
-    first[uasc] = draws.choice_by_group(rng, draws.band(age[uasc], draws.band_keys(pc.uasc_first)), pc.uasc_first)
+    first[uasc] = draws.choice_by_group(
+        rng, draws.band(age[uasc], draws.band_keys(pc.uasc_first)), pc.uasc_first
+    )
     remand = via == "remand"
     first[remand] = draws.choice(rng, int(remand.sum()), pc.remand_first)
     final_start = np.full(n, NAT, dtype=DAY)
@@ -240,7 +305,9 @@ def _placement_plan(ctx, reg, entries, route, entry, stop, exit_, dob, b18, age,
     first[ffa] = "U5"
     single |= ffa
     final_start[adopted] = adopt_plan.placed[adopted]
-    final_type[adopted] = np.where(consent[adopted], np.where(ffa[adopted], "A3", "A4"), np.where(ffa[adopted], "A5", "A6"))
+    final_type[adopted] = np.where(
+        consent[adopted], np.where(ffa[adopted], "A3", "A4"), np.where(ffa[adopted], "A5", "A6")
+    )
     same[ffa] = True
     # Placed with parents under a care order before discharge (PLACE P1, never under s20).
     p1 = ~np.isnat(p1_start) & (p1_start < exit_)
@@ -251,7 +318,7 @@ def _placement_plan(ctx, reg, entries, route, entry, stop, exit_, dob, b18, age,
         kin = (route == name) & ~p1 & draws.bernoulli(rng, n, share)
         start_kin = exit_ - draws.days(rng, n, pc.sgo_kinship_days)
         whole = kin & (start_kin <= entry + 7)
-        first[whole & (first == None)] = "U3"  # noqa: E711
+        first[whole & ~filled(first)] = "U3"
         part = kin & ~whole
         final_start[part] = start_kin[part]
         final_type[part] = "U3"
@@ -268,7 +335,9 @@ def _placement_plan(ctx, reg, entries, route, entry, stop, exit_, dob, b18, age,
     per_period = [np.array([], dtype=DAY)] * n
     if len(ls_events["i"]):
         splits = np.flatnonzero(np.diff(ls_events["i"])) + 1
-        for idx, dates in zip(np.split(ls_events["i"], splits), np.split(ls_events["date"], splits)):
+        for idx, dates in zip(
+            np.split(ls_events["i"], splits), np.split(ls_events["date"], splits)
+        ):
             per_period[idx[0]] = dates
     return placements.Plan(
         entry=entry,
@@ -289,7 +358,7 @@ def _last_of(seg: Frame, column: str, n: int) -> np.ndarray:
     return out
 
 
-def _reasons(ctx, route, last_place, age, exit_, adopt_plan, dob) -> np.ndarray:
+def _reasons(ctx, route, last_place, age, exit_, adopt_plan) -> np.ndarray:
     """REC of the last episode from the route out of care and the placement held."""
     rng, cal = ctx.rng, ctx.cal.care
     n = len(route)
@@ -297,18 +366,28 @@ def _reasons(ctx, route, last_place, age, exit_, adopt_plan, dob) -> np.ndarray:
     home = route == "home"
     rec[home] = draws.choice(rng, int(home.sum()), cal.home_rec)
     adopted = (route == "adoption") & ~adopt_plan.reversed
-    rec[adopted] = np.where(draws.bernoulli(rng, n, ctx.cal.adoption.unopposed_share)[adopted], "E11", "E12")
+    rec[adopted] = np.where(
+        draws.bernoulli(rng, n, ctx.cal.adoption.unopposed_share)[adopted], "E11", "E12"
+    )
     rec[route == "cao"] = "E41"
     sgo = np.flatnonzero(route == "sgo")
     kin = np.isin(last_place[sgo], KINSHIP)
     foster = np.isin(last_place[sgo], FOSTER) & ~kin
-    rec[sgo] = np.where(kin, "E45", np.where(foster, draws.choice(rng, len(sgo), {"E46": 45, "E47": 40, "E48": 15}), draws.choice(rng, len(sgo), {"E47": 75, "E48": 25})))
+    rec[sgo] = np.where(
+        kin,
+        "E45",
+        np.where(
+            foster,
+            draws.choice(rng, len(sgo), {"E46": 45, "E47": 40, "E48": 15}),
+            draws.choice(rng, len(sgo), {"E47": 75, "E48": 25}),
+        ),
+    )
     to18 = np.flatnonzero(route == "to18")
     grp = placements.group(last_place[to18])
     rec[to18] = draws.choice_by_group(rng, grp, cal.to18_rec)
     other = np.flatnonzero(route == "other")
     rec[other] = draws.choice(rng, len(other), cal.other_rec)
-    # Custody is for young people of at least 10 (rule 372); died is rare and kept rarer.
+    # Custody is for young people (rule 372 sets 10; younger ones leave for "other reasons").
     young = other[(age[other] < 12) & (rec[other] == "E9")]
     rec[young] = "E8"
     remand = np.flatnonzero(route == "remand")
@@ -318,9 +397,8 @@ def _reasons(ctx, route, last_place, age, exit_, adopt_plan, dob) -> np.ndarray:
     return rec
 
 
-def _episodes(ctx, reg, entries, ls_events, seg, exit_, rec, addresses) -> Frame:
+def _episodes(ctx, entries, ls_events, seg, exit_, rec, addresses) -> Frame:
     """Merge legal-status and placement changes into 903 episodes (one per change date)."""
-    n = len(exit_)
     # Events: legal status (kind 0) and placement (kind 1); placements within [entry, exit).
     seg_ok = seg["start"] < exit_[seg["period"]]
     s_idx = np.flatnonzero(seg_ok)
@@ -361,11 +439,15 @@ def _episodes(ctx, reg, entries, ls_events, seg, exit_, rec, addresses) -> Frame
     both = ls_changed & pl_changed
     rne[both] = np.where(same_carer[both] & ~after_temp[both], "U", "B")
     only_pl = ~ls_changed & pl_changed
-    rne[only_pl] = np.where(same_carer[only_pl] & ~after_temp[only_pl] & ~into_temp[only_pl], "T", "P")
+    rne[only_pl] = np.where(
+        same_carer[only_pl] & ~after_temp[only_pl] & ~into_temp[only_pl], "T", "P"
+    )
     rne[ls_changed & ~pl_changed] = "L"
     # A change event that changes nothing (same status, same placement) is no new episode.
     keep = first | ls_changed | pl_changed
-    e_period, e_date, e_ls, e_seg, rne, place = (a[keep] for a in (e_period, e_date, e_ls, e_seg, rne, place))
+    e_period, e_date, e_ls, e_seg, rne, place = (
+        a[keep] for a in (e_period, e_date, e_ls, e_seg, rne, place)
+    )
     m = len(e_period)
     last = np.r_[e_period[1:] != e_period[:-1], True]
     dec = np.empty(m, dtype=DAY)
@@ -378,7 +460,12 @@ def _episodes(ctx, reg, entries, ls_events, seg, exit_, rec, addresses) -> Frame
     # temporary (rule 225); conversions with the same carers are "PLACE" (status of placement).
     nxt_rne = np.r_[rne[1:], None]
     nxt_place = np.r_[place[1:], None]
-    moving = ~last & np.isin(nxt_rne, ("P", "B", "T", "U")) & ~np.isin(place, TEMPORARY) & ~np.isin(nxt_place, TEMPORARY)
+    moving = (
+        ~last
+        & np.isin(nxt_rne, ("P", "B", "T", "U"))
+        & ~np.isin(place, TEMPORARY)
+        & ~np.isin(nxt_place, TEMPORARY)
+    )
     reason = strings(m)
     reason[moving] = draws.choice(ctx.rng, int(moving.sum()), ctx.cal.placement.reason_place_change)
     same = moving & np.isin(nxt_rne, ("T", "U"))
@@ -417,7 +504,9 @@ def _category_of_need(need: np.ndarray) -> np.ndarray:
     return out
 
 
-def short_breaks(ctx: Context, kids: np.ndarray, plan_start: np.ndarray, plan_end: np.ndarray) -> Frame:
+def short_breaks(
+    ctx: Context, kids: np.ndarray, plan_start: np.ndarray, plan_end: np.ndarray
+) -> Frame:
     """Series of short breaks (LS V3): each break its own period of 2-4 nights, RNE S, in the
     authority's own short-break unit, recorded without postcodes or URN (rules 365-367, 384,
     398, 214, 426). The unit is coded R1 (a registered care home), a placement type that needs

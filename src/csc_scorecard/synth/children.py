@@ -87,12 +87,18 @@ def simulate_frames(config: SynthConfig) -> dict[str, Frame]:
         "assessments": _belonging(journeys["assessments"], kept_ref),
         "section47s": _belonging(journeys["section47s"], kept_ref),
         "cin_plans": _belonging(journeys["cin_plans"], kept_ref),
-        "cp_plans": _cp_plans(ctx, reg, _belonging(journeys["cp_plans"], kept_ref), journeys["cp_plans"]),
+        "cp_plans": _cp_plans(
+            ctx, reg, _belonging(journeys["cp_plans"], kept_ref), journeys["cp_plans"]
+        ),
     }
     plan_keys = _keys(frames["cp_plans"], "kid", "start_date")
     reviews = journeys["cp_reviews"]
-    frames["cp_reviews"] = take(reviews, _isin_keys(reviews, ("kid", "plan_start_date"), plan_keys)) if reviews else {}
-    frames["cp_visits"] = protection.visits(ctx, frames["cp_plans"], reg.dob) if frames["cp_plans"] else {}
+    frames["cp_reviews"] = (
+        take(reviews, _isin_keys(reviews, ("kid", "plan_start_date"), plan_keys)) if reviews else {}
+    )
+    frames["cp_visits"] = (
+        protection.visits(ctx, frames["cp_plans"], reg.dob) if frames["cp_plans"] else {}
+    )
     frames["contacts"] = contacts.contacts(ctx, reg, journeys["referrals"])
     frames["early_help_episodes"] = contacts.early_help(ctx, reg, journeys["referrals"])
 
@@ -106,7 +112,9 @@ def simulate_frames(config: SynthConfig) -> dict[str, Frame]:
     frames["care_leavers"] = leaving_care.oc3(ctx, reg, all_periods)
     frames["care_leaver_plans"] = leaving_care.plans(ctx, reg, all_periods)
     frames["adoptions"] = _adoptions(journeys["adoptions"], regular)
-    frames["court_proceedings"] = courts.proceedings(_kept_proceedings(ctx, journeys["proceedings"]), reg)
+    frames["court_proceedings"] = courts.proceedings(
+        _kept_proceedings(ctx, journeys["proceedings"]), reg
+    )
     mother, mc_dob = looked_after.mothers(ctx, reg, regular)
     frames = _censor_episodes(ctx, frames)
 
@@ -122,8 +130,10 @@ def simulate_frames(config: SynthConfig) -> dict[str, Frame]:
             frame["child_id"] = lookup[frame.pop("kid")]
     frames = {name: _dedupe(name, frames.get(name, {})) for name in TABLES}
     keys = {name: schema.table(name).key for name in TABLES}
-    frames = imperfections.apply(ctx, frames, keys)
-    return {name: _ordered(name, frame) for name, frame in frames.items()}
+    if config.imperfections > 0:
+        frames = imperfections.apply(ctx, frames, keys)
+        frames = {name: _ordered(name, frame) for name, frame in frames.items()}
+    return frames
 
 
 def _keys(frame: Frame, *columns: str) -> set[tuple]:
@@ -182,12 +192,22 @@ def _cp_plans(ctx: Context, reg, plans: Frame, all_plans: Frame) -> Frame:
     if not plans:
         return plans
     rng, cal = ctx.rng, ctx.cal.protection
-    hist = sort({"kid": all_plans["kid"], "start_date": all_plans["start_date"]}, "kid", "start_date")
+    hist = sort(
+        {"kid": all_plans["kid"], "start_date": all_plans["start_date"]}, "kid", "start_date"
+    )
     new_child = np.r_[True, hist["kid"][1:] != hist["kid"][:-1]]
     position = np.arange(length(hist))
     rank = position - np.maximum.accumulate(np.where(new_child, position, 0))
-    lookup = dict(zip(zip(hist["kid"].tolist(), hist["start_date"].astype(np.int64).tolist()), rank.tolist()))
-    previous = np.array([lookup[(k, s)] for k, s in zip(plans["kid"].tolist(), plans["start_date"].astype(np.int64).tolist())], dtype=np.int64)
+    lookup = dict(
+        zip(zip(hist["kid"].tolist(), hist["start_date"].astype(np.int64).tolist()), rank.tolist())
+    )
+    previous = np.array(
+        [
+            lookup[(k, s)]
+            for k, s in zip(plans["kid"].tolist(), plans["start_date"].astype(np.int64).tolist())
+        ],
+        dtype=np.int64,
+    )
     elsewhere = np.unique(plans["kid"])
     moved_in = set(elsewhere[rng.random(len(elsewhere)) < cal.previous_plans_elsewhere].tolist())
     previous += np.array([k in moved_in for k in plans["kid"].tolist()], dtype=np.int64)
@@ -200,14 +220,24 @@ def _adoptions(frame: Frame, periods: Frame) -> Frame:
     if not frame:
         return {}
     key = set(zip(periods["kid"].tolist(), periods["entry"].astype(np.int64).tolist()))
-    keep = np.array([(k, e) in key for k, e in zip(frame["kid"].tolist(), frame["entered_care_date"].astype(np.int64).tolist())], dtype=bool)
+    keep = np.array(
+        [
+            (k, e) in key
+            for k, e in zip(
+                frame["kid"].tolist(), frame["entered_care_date"].astype(np.int64).tolist()
+            )
+        ],
+        dtype=bool,
+    )
     return take(frame, keep)
 
 
 def _kept_proceedings(ctx: Context, frame: Frame) -> Frame:
     if not frame:
         return {}
-    keep = (np.isnat(frame["conclusion_date"]) | (frame["conclusion_date"] >= ctx.keep_from)) & (frame["issue_date"] <= ctx.end)
+    keep = (np.isnat(frame["conclusion_date"]) | (frame["conclusion_date"] >= ctx.keep_from)) & (
+        frame["issue_date"] <= ctx.end
+    )
     out = take(frame, keep)
     open_ = out["conclusion_date"] > ctx.end
     out["conclusion_date"] = np.where(open_, NAT, out["conclusion_date"])
@@ -219,7 +249,9 @@ def _uasc_ceased(ctx: Context, reg, periods: Frame) -> np.ndarray:
     """DUC: the 18th birthday, or the day an age assessment found the young person an adult."""
     ceased = np.where(reg.uasc, add_years(reg.dob, 18), NAT)
     disputed = periods["rec"] == "E15"
-    ceased[periods["kid"][disputed]] = earliest(ceased[periods["kid"][disputed]], periods["exit"][disputed])
+    ceased[periods["kid"][disputed]] = earliest(
+        ceased[periods["kid"][disputed]], periods["exit"][disputed]
+    )
     return ceased
 
 
@@ -235,7 +267,11 @@ def _children(frames: dict[str, Frame], reg) -> tuple[np.ndarray, np.ndarray]:
     for name, frame in frames.items():
         if not frame or "kid" not in frame:
             continue
-        when = frame[date_column[name]] if name in date_column else np.full(length(frame), np.datetime64("9999-12-30"), dtype=DAY)
+        when = (
+            frame[date_column[name]]
+            if name in date_column
+            else np.full(length(frame), np.datetime64("9999-12-30"), dtype=DAY)
+        )
         when = np.where(np.isnat(when), np.datetime64("9999-12-30"), when).astype(DAY)
         np.minimum.at(first, frame["kid"], when)
     kids = np.flatnonzero(first < np.datetime64("9999-12-31"))
@@ -259,4 +295,3 @@ def _dedupe(name: str, frame: Frame) -> Frame:
 
 def _ordered(name: str, frame: Frame) -> Frame:
     return sort(frame, *schema.table(name).key) if length(frame) else frame
-

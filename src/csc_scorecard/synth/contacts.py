@@ -76,7 +76,9 @@ def early_help(ctx: Context, reg: Registry, referrals: Frame) -> Frame:
     closure = start + draws.days(rng, m, cal.duration_days)
     closure = np.maximum(closure, completion)
     recorded = closure >= to_day(cal.outcome_recorded_from)
-    improved = np.where(recorded & (closure <= ctx.end), rng.random(m) < cal.outcome_improved_share, None).astype(object)
+    improved = np.where(
+        recorded & (closure <= ctx.end), rng.random(m) < cal.outcome_improved_share, None
+    ).astype(object)
     keep = (start <= ctx.end) & (start >= ctx.keep_from)
     out = {
         "kid": base["kid"],
@@ -87,4 +89,3 @@ def early_help(ctx: Context, reg: Registry, referrals: Frame) -> Frame:
         "outcome_improved": improved,
     }
     return {k: v[keep] for k, v in out.items()}
-

@@ -48,7 +48,9 @@ class Context:
     def financial_years(self) -> range:
         """Financial years (starting 1 April) the simulation covers, burn-in included."""
         first = int(str(self.sim_start)[:4])
-        last = self.config.end.year - (1 if self.config.end < date(self.config.end.year, 4, 1) else 0)
+        last = self.config.end.year - (
+            1 if self.config.end < date(self.config.end.year, 4, 1) else 0
+        )
         return range(first, last + 1)
 
     def censor(self, dates: np.ndarray) -> np.ndarray:

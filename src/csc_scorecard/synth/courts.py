@@ -21,5 +21,7 @@ def proceedings(frame: Frame, reg: Registry) -> Frame:
     key = key[order]
     number = np.cumsum(np.r_[True, key[1:] != key[:-1]])
     frame["proceedings_id"] = np.array([f"CP{n:06d}" for n in number], dtype=object)
-    frame["family_id"] = np.array([f"F{f:06d}" for f in reg.kid_family[frame["kid"]] + 1], dtype=object)
+    frame["family_id"] = np.array(
+        [f"F{f:06d}" for f in reg.kid_family[frame["kid"]] + 1], dtype=object
+    )
     return frame

@@ -64,7 +64,11 @@ def bank_holidays(first_year: int, last_year: int) -> np.ndarray:
     """England & Wales bank holidays (weekday observances) in the calendar years given."""
     listed = reference_calendar.bank_holidays()
     days: set[date] = {d for d in listed.days if first_year <= d.year <= last_year}
-    ruled = [y for y in range(first_year, last_year + 1) if not listed.first_year <= y <= listed.last_year]
+    ruled = [
+        y
+        for y in range(first_year, last_year + 1)
+        if not listed.first_year <= y <= listed.last_year
+    ]
     return np.array(sorted(days | _by_rule(ruled)), dtype=DAY)
 
 
@@ -103,7 +107,7 @@ class Workdays:
         self.calendar = np.busdaycalendar(holidays=bank_holidays(first_year, last_year))
 
     def add(self, dates: np.ndarray, n: np.ndarray | int) -> np.ndarray:
-        """The working day `n` working days after `dates` (a non-working date rolls forward first)."""
+        """The day `n` working days after `dates` (a non-working date rolls forward first)."""
         return np.busday_offset(dates, n, roll="forward", busdaycal=self.calendar)
 
     def roll(self, dates: np.ndarray) -> np.ndarray:

@@ -39,7 +39,9 @@ def choice_int(rng: np.random.Generator, n: int, shares: Shares) -> np.ndarray:
     return choice(rng, n, shares).astype(np.int64)
 
 
-def choice_by_group(rng: np.random.Generator, groups: np.ndarray, table: dict[str, Shares]) -> np.ndarray:
+def choice_by_group(
+    rng: np.random.Generator, groups: np.ndarray, table: dict[str, Shares]
+) -> np.ndarray:
     """One draw per element from the shares of its group (`groups` holds keys of `table`)."""
     out = np.empty(len(groups), dtype=object)
     for key, shares in table.items():
@@ -63,7 +65,9 @@ def band(values: np.ndarray, edges: list[int]) -> np.ndarray:
     """The band key (lower edge as str) each value falls into, for tables keyed "0", "5", "10"."""
     edges_arr = np.array(sorted(edges))
     index = np.searchsorted(edges_arr, values, side="right") - 1
-    return np.array([str(e) for e in edges_arr], dtype=object)[np.clip(index, 0, len(edges_arr) - 1)]
+    return np.array([str(e) for e in edges_arr], dtype=object)[
+        np.clip(index, 0, len(edges_arr) - 1)
+    ]
 
 
 def band_keys(table: dict[str, object]) -> list[int]:

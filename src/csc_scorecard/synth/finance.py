@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict
 from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.synth.authority import SynthConfig
 
-# Added to config.seed so this stream is independent of the children and workforce draws.
+# Mixed with config.seed (a SeedSequence) so these draws are independent of children and workforce.
 SEED_OFFSET = 1_002
 WEEKS_A_YEAR = 365.25 / 7
 

@@ -65,35 +65,42 @@ def upns(ctx: Context, reg: Registry, kids: np.ndarray) -> tuple[np.ndarray, np.
 def _issue(ctx: Context, dob: np.ndarray, count: int) -> np.ndarray:
     """`count` distinct, valid UPNs (the first len(dob) issued the year each child was 4)."""
     rng, pop = ctx.rng, ctx.cal.population
-    la = np.where(
-        rng.random(count) < pop.upn_other_la_share,
-        rng.choice(np.array(pop.upn_other_las, dtype=object), size=count),
-        ctx.config.la_code,
-    )
-    year = np.full(count, int(str(ctx.end)[2:4]))
-    if len(dob):
-        entered = add_years(dob, 4).astype("datetime64[Y]").astype(np.int64) + 1970
-        year[: len(dob)] = entered % 100
-    seen: set[str] = set()
-    out = np.empty(count, dtype=object)
-    for i in range(count):
-        while True:
-            digits = f"{la[i]}{rng.integers(2000, 8000):04d}{year[i]:02d}{rng.integers(0, 1000):03d}"
-            if digits not in seen:
-                break
-        seen.add(digits)
-        out[i] = check_letter(digits) + digits
-    return out
+    other = rng.random(count) < pop.upn_other_la_share
+    la = np.where(other, rng.choice(np.array(pop.upn_other_las, dtype=np.int64), size=count), int(ctx.config.la_code))
+    year = np.full(count, int(str(ctx.end)[2:4]), dtype=np.int64)
+    year[: len(dob)] = (add_years(dob, 4).astype("datetime64[Y]").astype(np.int64) + 1970) % 100
+    establishment = rng.integers(2000, 8000, count)
+    serial = rng.integers(0, 1000, count)
+    # Characters 2-13 as one number; redraw serial numbers until every UPN is distinct.
+    for _ in range(20):
+        number = ((la * 10_000 + establishment) * 100 + year) * 1000 + serial
+        _, first = np.unique(number, return_index=True)
+        again = np.ones(count, dtype=bool)
+        again[first] = False
+        if not again.any():
+            break
+        serial[again] = rng.integers(0, 1000, int(again.sum()))
+    digits = (number[:, None] // 10 ** np.arange(11, -1, -1)) % 10
+    letters = np.array(list(CHECK_LETTERS))[(digits * np.arange(2, 14)).sum(axis=1) % 23]
+    return np.array([f"{c}{n:012d}" for c, n in zip(letters, number, strict=True)], dtype=object)
 
 
-def children_table(ctx: Context, reg: Registry, kids: np.ndarray, ids: np.ndarray, mother: np.ndarray, mc_dob: np.ndarray, uasc_ceased: np.ndarray) -> Frame:
+def children_table(
+    ctx: Context,
+    reg: Registry,
+    kids: np.ndarray,
+    ids: np.ndarray,
+    mother: np.ndarray,
+    mc_dob: np.ndarray,
+    uasc_ceased: np.ndarray,
+) -> Frame:
     """The children table for `kids` (the children any kept record refers to)."""
     dob = reg.dob[kids]
     unborn = dob > ctx.end
     upn, former = upns(ctx, reg, kids)
     sex = reg.sex[kids].copy()
     sex[unborn] = "U"
-    expected = np.where(reg.first_referral_unborn[kids], dob, NAT)
+    expected = np.where(reg.referred_unborn[kids], dob, NAT)
     contact_only = reg.fam_kind[reg.kid_family[kids]] == "contact"
     disabilities = reg.disabilities[kids].copy()
     disabilities[contact_only] = None

@@ -17,7 +17,10 @@ from csc_scorecard.synth.records import Frame, concat
 # Which columns each kind of fault may touch, per table. Impossible dates move the first column
 # of a pair to before the second.
 TARGETS: dict[str, dict[str, object]] = {
-    "children": {"missing_value": ["ethnicity", "sex", "upn"], "unknown_code": {"ethnicity": "ethnicity"}},
+    "children": {
+        "missing_value": ["ethnicity", "sex", "upn"],
+        "unknown_code": {"ethnicity": "ethnicity"},
+    },
     "contacts": {"missing_value": [], "unknown_code": {}},
     "referrals": {
         "missing_value": ["referral_source", "primary_need_code"],
@@ -29,7 +32,11 @@ TARGETS: dict[str, dict[str, object]] = {
         "late_recording": ["authorised_date"],
         "impossible_date": [("authorised_date", "start_date")],
     },
-    "section47s": {"missing_value": ["icpc_target_date"], "late_recording": ["icpc_date"], "impossible_date": [("icpc_date", "start_date")]},
+    "section47s": {
+        "missing_value": ["icpc_target_date"],
+        "late_recording": ["icpc_date"],
+        "impossible_date": [("icpc_date", "start_date")],
+    },
     "cp_plans": {
         "missing_value": ["initial_category", "latest_category"],
         "unknown_code": {"initial_category": "initial_category"},
@@ -46,7 +53,9 @@ TARGETS: dict[str, dict[str, object]] = {
 }
 
 
-def apply(ctx: Context, frames: dict[str, Frame], key_columns: dict[str, tuple[str, ...]]) -> dict[str, Frame]:
+def apply(
+    ctx: Context, frames: dict[str, Frame], key_columns: dict[str, tuple[str, ...]]
+) -> dict[str, Frame]:
     """Spoil `ctx.config.imperfections` of the records of each table named in TARGETS."""
     share = ctx.config.imperfections
     if share <= 0:
@@ -77,9 +86,13 @@ def apply(ctx: Context, frames: dict[str, Frame], key_columns: dict[str, tuple[s
                 late = draws.days(rng, rows.size, cal.late_recording_days)
                 frame[column][rows] = frame[column][rows] + late
             elif kind == "impossible_date" and targets.get("impossible_date"):
-                moved, before = targets["impossible_date"][rng.integers(len(targets["impossible_date"]))]
+                moved, before = targets["impossible_date"][
+                    rng.integers(len(targets["impossible_date"]))
+                ]
                 ok = rows[~np.isnat(frame[moved][rows]) & ~np.isnat(frame[before][rows])]
-                frame[moved][ok] = frame[before][ok] - rng.integers(1, 30, ok.size).astype("timedelta64[D]")
+                frame[moved][ok] = frame[before][ok] - rng.integers(1, 30, ok.size).astype(
+                    "timedelta64[D]"
+                )
         out[table] = concat([frame, *duplicates])
     return out
 
@@ -96,7 +109,9 @@ def _blank(rng, frame: Frame, rows: np.ndarray, columns: list[str], keys: tuple[
             values[target] = None
 
 
-def _unknown(rng, frame: Frame, rows: np.ndarray, columns: dict[str, str], codes: dict[str, list[str]]) -> None:
+def _unknown(
+    rng, frame: Frame, rows: np.ndarray, columns: dict[str, str], codes: dict[str, list[str]]
+) -> None:
     names = list(columns)
     which = rng.integers(len(names), size=rows.size)
     for j, column in enumerate(names):

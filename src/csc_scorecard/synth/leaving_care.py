@@ -18,7 +18,7 @@ from csc_scorecard.synth import draws
 from csc_scorecard.synth.context import Context
 from csc_scorecard.synth.dates import DAY, add_months, add_years, years_between
 from csc_scorecard.synth.population import Registry
-from csc_scorecard.synth.records import Frame, concat, strings
+from csc_scorecard.synth.records import Frame, concat, filled, strings
 
 EXCLUDED_EXITS = ("E11", "E12", "E2", "E3", "E15")
 
@@ -34,7 +34,9 @@ def _history(reg: Registry, periods: Frame) -> dict[str, np.ndarray]:
     return {"children": np.setdiff1d(children, excluded)}
 
 
-def _days_in_care(periods: Frame, kid: np.ndarray, since: np.ndarray, until: np.ndarray) -> np.ndarray:
+def _days_in_care(
+    periods: Frame, kid: np.ndarray, since: np.ndarray, until: np.ndarray
+) -> np.ndarray:
     """Days each (kid, since, until) row spent looked after between the two dates."""
     order = np.argsort(periods["kid"], kind="stable")
     p_kid = periods["kid"][order]
@@ -42,7 +44,11 @@ def _days_in_care(periods: Frame, kid: np.ndarray, since: np.ndarray, until: np.
     hi = np.searchsorted(p_kid, kid, side="right")
     counts = hi - lo
     row = np.repeat(np.arange(len(kid)), counts)
-    pidx = order[np.repeat(lo, counts) + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)]
+    pidx = order[
+        np.repeat(lo, counts)
+        + np.arange(counts.sum())
+        - np.repeat(np.cumsum(counts) - counts, counts)
+    ]
     start = np.maximum(periods["entry"][pidx], since[row])
     end = np.minimum(periods["exit"][pidx], until[row])
     days = np.clip((end - start).astype(np.int64), 0, None)
@@ -57,7 +63,11 @@ def _in_care_on(periods: Frame, kid: np.ndarray, when: np.ndarray) -> np.ndarray
     hi = np.searchsorted(p_kid, kid, side="right")
     counts = hi - lo
     row = np.repeat(np.arange(len(kid)), counts)
-    pidx = order[np.repeat(lo, counts) + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)]
+    pidx = order[
+        np.repeat(lo, counts)
+        + np.arange(counts.sum())
+        - np.repeat(np.cumsum(counts) - counts, counts)
+    ]
     hit = (periods["entry"][pidx] <= when[row]) & (periods["exit"][pidx] > when[row])
     return np.bincount(row, weights=hit, minlength=len(kid)) > 0
 
@@ -69,15 +79,23 @@ def _last_exit(periods: Frame, kid: np.ndarray, field: str) -> np.ndarray:
     return periods[field][order][last]
 
 
-def _outcomes(ctx: Context, n: int, age: np.ndarray, staying_put: np.ndarray, eet_trait: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _outcomes(
+    ctx: Context, n: int, age: np.ndarray, staying_put: np.ndarray, eet_trait: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """IN_TOUCH, ACTIV and ACCOM consistent with each other (rules 344, 345, 153, 3001)."""
     rng, cal = ctx.rng, ctx.cal.leaving_care
     in_touch = draws.choice(rng, n, cal.in_touch)
     eet_p = np.array([cal.eet_share.get(str(min(max(a, 17), 21)), 0.55) for a in age])
     eet = eet_trait < eet_p
-    activity = np.where(eet, draws.choice(rng, n, cal.activity_eet), draws.choice(rng, n, cal.activity_neet)).astype(object)
+    activity = np.where(
+        eet, draws.choice(rng, n, cal.activity_eet), draws.choice(rng, n, cal.activity_neet)
+    ).astype(object)
     suitable = rng.random(n) < cal.suitable_share
-    accom = np.where(suitable, draws.choice(rng, n, cal.accommodation_suitable), draws.choice(rng, n, cal.accommodation_unsuitable)).astype(object)
+    accom = np.where(
+        suitable,
+        draws.choice(rng, n, cal.accommodation_suitable),
+        draws.choice(rng, n, cal.accommodation_unsuitable),
+    ).astype(object)
     put_p = np.array([cal.staying_put.get(str(a), 0.0) for a in age])
     stays = staying_put & (age >= 18) & (rng.random(n) < put_p)
     accom[stays] = "Z1"
@@ -98,7 +116,14 @@ def oc3(ctx: Context, reg: Registry, periods: Frame) -> Frame:
         year = bday.astype("datetime64[M]").astype(np.int64)
         fy_end = (year // 12 + 1970) + ((year % 12) >= 3)
         ok = (bday <= ctx.end) & (fy_end >= first_year)
-        rows.append({"kid": children[ok], "age": np.full(ok.sum(), age), "birthday": bday[ok], "collection_year": fy_end[ok]})
+        rows.append(
+            {
+                "kid": children[ok],
+                "age": np.full(ok.sum(), age),
+                "birthday": bday[ok],
+                "collection_year": fy_end[ok],
+            }
+        )
     base = concat(rows)
     kid, bday = base["kid"], base["birthday"]
     dob = reg.dob[kid]
@@ -160,9 +185,11 @@ def plans(ctx: Context, reg: Registry, periods: Frame) -> Frame:
     category[in_care & (age >= 16) & (age < 18) & (after_14 >= 91)] = "eligible"
     left = ~in_care & (after_16 >= 1)
     category[left & qualified & (age >= 16) & (age < 18)] = "relevant"
-    category[left & qualified & (age >= 18) & (age < cal.former_relevant_until_age)] = "former_relevant"
+    category[left & qualified & (age >= 18) & (age < cal.former_relevant_until_age)] = (
+        "former_relevant"
+    )
     category[left & ~qualified & (age >= 16) & (age < cal.former_relevant_until_age)] = "qualifying"
-    keep = np.flatnonzero(category != None)  # noqa: E711
+    keep = np.flatnonzero(filled(category))
     kid, when, age, category = kid[keep], when[keep], age[keep], category[keep]
     n = len(kid)
     staying_put = _last_exit(periods, kid, "rec") == "E17"
@@ -191,4 +218,3 @@ def plans(ctx: Context, reg: Registry, periods: Frame) -> Frame:
         "accommodation": accom,
         "activity": activity,
     }
-

@@ -33,7 +33,11 @@ def reviews(ctx: Context, reg: Registry, periods: Frame) -> Frame:
         else:
             due = add_months(prev, cal.second_months if k == 1 else cal.then_months)
         late = draws.bernoulli(rng, active.size, cal.late_share)
-        shift = np.where(late, draws.lognormal_int(rng, active.size, cal.late_days), -draws.lognormal_int(rng, active.size, cal.early_days))
+        shift = np.where(
+            late,
+            draws.lognormal_int(rng, active.size, cal.late_days),
+            -draws.lognormal_int(rng, active.size, cal.early_days),
+        )
         held = wd.roll(due + shift.astype("timedelta64[D]"))
         held = np.maximum(held, prev + (3 if k == 0 else 28))
         ok = held < stop[active]
@@ -56,7 +60,9 @@ def missing(ctx: Context, reg: Registry, episodes: Frame) -> Frame:
     regular = ~np.isin(episodes["ls"], SHORT_BREAKS)
     ep = {k: v[regular] for k, v in episodes.items()}
     # Placement spells: consecutive episodes of one period with the same carers.
-    new_spell = np.r_[True, (ep["period"][1:] != ep["period"][:-1]) | (ep["carer"][1:] != ep["carer"][:-1])]
+    new_spell = np.r_[
+        True, (ep["period"][1:] != ep["period"][:-1]) | (ep["carer"][1:] != ep["carer"][:-1])
+    ]
     spell = np.cumsum(new_spell) - 1
     first = np.flatnonzero(new_spell)
     last = np.r_[first[1:] - 1, len(spell) - 1]
@@ -72,7 +78,9 @@ def missing(ctx: Context, reg: Registry, episodes: Frame) -> Frame:
     period_key = ep["period"][first]
     uniq, inv = np.unique(period_key, return_inverse=True)
     prone = rng.random(len(uniq))[inv] < prone_p
-    rate = np.array([cal.rate_per_year.get(g, cal.rate_per_year["other"]) for g in placements.group(place)])
+    rate = np.array(
+        [cal.rate_per_year.get(g, cal.rate_per_year["other"]) for g in placements.group(place)]
+    )
     years = (end - start).astype(np.int64) / 365.25
     count = np.where(prone & (years > 0), rng.poisson(rate * np.maximum(years, 0)), 0)
     owner = np.repeat(np.arange(len(kid)), count)
@@ -82,7 +90,12 @@ def missing(ctx: Context, reg: Registry, episodes: Frame) -> Frame:
     when = draws.uniform_days(rng, lo, hi)
     length = draws.choice_int(rng, len(owner), cal.duration_days).astype("timedelta64[D]")
     back = np.minimum(when + length, end[owner] - 1)
-    frame = {"kid": kid[owner], "start_date": when, "end_date": back, "missing_type": draws.choice(rng, len(owner), cal.missing_type)}
+    frame = {
+        "kid": kid[owner],
+        "start_date": when,
+        "end_date": back,
+        "missing_type": draws.choice(rng, len(owner), cal.missing_type),
+    }
     order = np.lexsort((frame["start_date"], frame["kid"]))
     frame = {k: v[order] for k, v in frame.items()}
     # No overlaps: drop an episode that starts before the previous one (of the child) ended.
@@ -101,7 +114,9 @@ def missing(ctx: Context, reg: Registry, episodes: Frame) -> Frame:
     # Episodes still open on a 31 March or on the extract date are left out: the validator fills
     # open episode ends with the collection end and then reads such a missing episode as
     # outliving its placement (903 rules 575/577 as implemented).
-    year_ends = np.array([np.datetime64(f"{y}-03-31", "D") for y in range(1990, ctx.config.end.year + 2)] + [ctx.end])
+    year_ends = np.array(
+        [np.datetime64(f"{y}-03-31", "D") for y in range(1990, ctx.config.end.year + 2)] + [ctx.end]
+    )
     spans = np.zeros(len(frame["start_date"]), dtype=bool)
     for boundary in year_ends:
         spans |= (frame["start_date"] <= boundary) & (frame["end_date"] > boundary)
@@ -123,7 +138,14 @@ def health(ctx: Context, reg: Registry, periods: Frame) -> Frame:
             break
         cla = (periods["entry"] <= year_start) & (periods["exit"] >= year_end)
         kid = np.unique(periods["kid"][cla])
-        rows.append({"kid": kid, "collection_year": np.full(len(kid), year, dtype=np.int64), "year_start": np.full(len(kid), year_start), "year_end": np.full(len(kid), year_end)})
+        rows.append(
+            {
+                "kid": kid,
+                "collection_year": np.full(len(kid), year, dtype=np.int64),
+                "year_start": np.full(len(kid), year_start),
+                "year_end": np.full(len(kid), year_end),
+            }
+        )
     base = concat(rows)
     n = len(base["kid"])
     dob = reg.dob[base["kid"]]
@@ -138,7 +160,11 @@ def health(ctx: Context, reg: Registry, periods: Frame) -> Frame:
 
     misuse = (age_end >= 13) & (rng.random(n) < cal.substance_misuse_13_plus)
     received = np.where(misuse, rng.random(n) < cal.intervention_received, None).astype(object)
-    offered = np.where(misuse & (received == False), rng.random(n) < cal.intervention_offered_if_not_received, None).astype(object)  # noqa: E712
+    offered = np.where(
+        misuse & np.equal(received, False),
+        rng.random(n) < cal.intervention_offered_if_not_received,
+        None,
+    ).astype(object)
     return {
         "kid": base["kid"],
         "collection_year": base["collection_year"],
@@ -180,7 +206,9 @@ def previous_permanence(ctx: Context, periods: Frame, episodes: Frame) -> Frame:
     idx = np.flatnonzero(pick)
     m = len(idx)
     perm = draws.choice(rng, m, cal.prev_perm)
-    when = entry[idx] - (draws.lognormal(rng, m, cal.years_before_entry) * 365.25).astype("timedelta64[D]")
+    when = entry[idx] - (draws.lognormal(rng, m, cal.years_before_entry) * 365.25).astype(
+        "timedelta64[D]"
+    )
     from_sim = has_earlier[idx] & np.isin(earlier_rec[idx], ("E41", "E45", "E46", "E47", "E48"))
     perm[from_sim] = np.where(earlier_rec[idx][from_sim] == "E41", "P3", "P2")
     when[from_sim] = earlier_exit[idx][from_sim]
@@ -222,4 +250,3 @@ def mothers(ctx: Context, reg: Registry, periods: Frame) -> tuple[np.ndarray, np
     mother[kid] = True
     mc_dob[kid] = when
     return mother, mc_dob
-

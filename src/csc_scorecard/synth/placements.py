@@ -19,8 +19,8 @@ import numpy as np
 from csc_scorecard.synth import draws
 from csc_scorecard.synth.addresses import Addresses
 from csc_scorecard.synth.context import Context
-from csc_scorecard.synth.dates import DAY, add_years, to_day, years_between
-from csc_scorecard.synth.records import Frame, concat, strings
+from csc_scorecard.synth.dates import to_day, years_between
+from csc_scorecard.synth.records import Frame, concat, filled, strings
 
 FOSTER = ("U1", "U2", "U3", "U4", "U5", "U6")
 KINSHIP = ("U1", "U2", "U3")
@@ -56,39 +56,47 @@ class Providers:
 
     @classmethod
     def create(cls, ctx: Context, addresses: Addresses) -> Providers:
-        rng, reg = ctx.rng, ctx.cal.placement.registers
-        total = 1 + reg.fostering_agencies + reg.own_homes + reg.private_homes * 2 + reg.adoption_agencies
-        total += reg.other_providers * 3
-        numbers = rng.choice(np.arange(10_000, 999_999), size=total, replace=False)
-        urns = iter(f"SC{n:06d}" for n in numbers)
-
-        def take(n: int) -> np.ndarray:
-            return np.array([next(urns) for _ in range(n)], dtype=object)
-
-        def providers(n: int, shares: dict[str, float]) -> np.ndarray:
-            return draws.choice(rng, n, shares)
-
-        la_fostering = take(1)[0]
+        """Synthetic registers: Ofsted social care URNs are "SC" and six digits; residential
+        special schools have a six-digit school URN."""
+        rng, reg, share = ctx.rng, ctx.cal.placement.registers, ctx.cal.placement.in_area_share
+        sizes = [1, reg.fostering_agencies, reg.own_homes, reg.private_homes, reg.private_homes]
+        sizes += [reg.adoption_agencies, reg.other_providers, reg.other_providers]
+        numbers = rng.choice(np.arange(10_000, 1_000_000), size=sum(sizes), replace=False)
+        urns = iter(
+            np.split(np.array([f"SC{n:06d}" for n in numbers], dtype=object), np.cumsum(sizes)[:-1])
+        )
+        schools = rng.choice(np.arange(100_000, 150_000), size=reg.other_providers, replace=False)
         return cls(
-            la_fostering_urn=la_fostering,
-            ifa={"urn": take(reg.fostering_agencies), "provider": providers(reg.fostering_agencies, {"PR4": 80, "PR5": 20})},
-            own_homes={"urn": take(reg.own_homes), "postcode": addresses.in_area(rng, reg.own_homes)},
+            la_fostering_urn=str(next(urns)[0]),
+            ifa={
+                "urn": next(urns),
+                "provider": draws.choice(rng, reg.fostering_agencies, {"PR4": 80, "PR5": 20}),
+            },
+            own_homes={"urn": next(urns), "postcode": addresses.in_area(rng, reg.own_homes)},
             private_homes={
-                "urn": take(reg.private_homes),
-                "provider": providers(reg.private_homes, {"PR4": 88, "PR5": 12}),
-                "postcode": addresses.mixed(rng, reg.private_homes, ctx.cal.placement.in_area_share["private_home"]),
+                "urn": next(urns),
+                "provider": draws.choice(rng, reg.private_homes, {"PR4": 88, "PR5": 12}),
+                "postcode": addresses.mixed(rng, reg.private_homes, share["private_home"]),
             },
             semi_independent={
-                "urn": take(reg.private_homes),
-                "provider": providers(reg.private_homes, {"PR4": 100}),
-                "postcode": addresses.mixed(rng, reg.private_homes, ctx.cal.placement.in_area_share["semi_independent"]),
+                "urn": next(urns),
+                "provider": np.full(reg.private_homes, "PR4", dtype=object),
+                "postcode": addresses.mixed(rng, reg.private_homes, share["semi_independent"]),
             },
-            adoption={"urn": take(reg.adoption_agencies), "provider": np.array(["PR1", "PR2", "PR5", "PR5"] * reg.adoption_agencies, dtype=object)[: reg.adoption_agencies]},
-            secure={"urn": take(reg.other_providers), "postcode": addresses.elsewhere(rng, reg.other_providers)},
-            parent_child={"urn": take(reg.other_providers), "postcode": addresses.elsewhere(rng, reg.other_providers)},
+            adoption={
+                "urn": next(urns),
+                "provider": np.resize(
+                    np.array(["PR1", "PR2", "PR5"], dtype=object), reg.adoption_agencies
+                ),
+            },
+            secure={"urn": next(urns), "postcode": addresses.elsewhere(rng, reg.other_providers)},
+            parent_child={
+                "urn": next(urns),
+                "postcode": addresses.elsewhere(rng, reg.other_providers),
+            },
             schools={
-                "urn": np.array([f"{n:06d}" for n in rng.choice(np.arange(100_000, 150_000), reg.other_providers, replace=False)], dtype=object),
-                "provider": providers(reg.other_providers, {"PR4": 60, "PR5": 40}),
+                "urn": np.array([f"{n:06d}" for n in schools], dtype=object),
+                "provider": draws.choice(rng, reg.other_providers, {"PR4": 60, "PR5": 40}),
                 "postcode": addresses.elsewhere(rng, reg.other_providers),
             },
         )
@@ -117,7 +125,9 @@ def segments(ctx: Context, plan: Plan) -> Frame:
     first_type = plan.first_type.copy()
     none = np.array([t is None for t in first_type])
     age0 = years_between(plan.dob, plan.entry)
-    first_type[none] = draws.choice_by_group(rng, draws.band(age0[none], draws.band_keys(cal.first)), cal.first)
+    first_type[none] = draws.choice_by_group(
+        rng, draws.band(age0[none], draws.band_keys(cal.first)), cal.first
+    )
 
     rows: list[Frame] = []
     carer_counter = 0
@@ -139,19 +149,31 @@ def segments(ctx: Context, plan: Plan) -> Frame:
         length = np.where(plan.single[active], 10**6, length)
         seg_end = seg_start + length.astype("timedelta64[D]")
         # Short-term foster and kinship placements that last become long-term (same carers).
-        conv_at = seg_start + cal.long_term_after_days + rng.integers(0, 60, len(active)).astype("timedelta64[D]")
+        conv_at = (
+            seg_start
+            + cal.long_term_after_days
+            + rng.integers(0, 60, len(active)).astype("timedelta64[D]")
+        )
         conv_p = np.array([cal.long_term_conversion.get(t, 0.0) for t in current])
-        converts = (rng.random(len(active)) < conv_p) & (seg_end > conv_at) & (conv_at < limit[active] - 30)
+        converts = (
+            (rng.random(len(active)) < conv_p)
+            & (seg_end > conv_at)
+            & (conv_at < limit[active] - 30)
+        )
         converts &= ~plan.single[active]
         seg_end = np.where(converts, conv_at, seg_end)
         last = seg_end >= limit[active]
         seg_end = np.minimum(seg_end, limit[active])
-        rows.append({"period": active, "start": seg_start, "end": seg_end, "place": current, "carer": carer})
+        rows.append(
+            {"period": active, "start": seg_start, "end": seg_end, "place": current, "carer": carer}
+        )
         keep = ~last
         nxt_age = years_between(plan.dob[active[keep]], seg_end[keep])
         moved = draws.choice_by_group(rng, draws.band(nxt_age, draws.band_keys(cal.next)), cal.next)
         conv_keep = converts[keep]
-        nxt_type = np.where(conv_keep, np.array([LONG_TERM.get(t, t) for t in current[keep]], dtype=object), moved)
+        nxt_type = np.where(
+            conv_keep, np.array([LONG_TERM.get(t, t) for t in current[keep]], dtype=object), moved
+        )
         new_carer = np.arange(carer_counter, carer_counter + int(keep.sum()))
         carer_counter += int(keep.sum())
         carer = np.where(conv_keep, carer[keep], new_carer)
@@ -167,7 +189,11 @@ def segments(ctx: Context, plan: Plan) -> Frame:
         "start": plan.final_start[fin],
         "end": plan.stop[fin],
         "place": plan.final_type[fin],
-        "carer": np.where(plan.final_same_carer[fin] & (last_carer[fin] >= 0), last_carer[fin], carer_counter + np.arange(len(fin))),
+        "carer": np.where(
+            plan.final_same_carer[fin] & (last_carer[fin] >= 0),
+            last_carer[fin],
+            carer_counter + np.arange(len(fin)),
+        ),
     }
     carer_counter += len(fin)
     out = concat([regular, final])
@@ -205,7 +231,9 @@ def _temporary(ctx: Context, seg: Frame, plan: Plan, carer_counter: int) -> tupl
     rng, cal = ctx.rng, ctx.cal.placement
     n = len(seg["start"])
     length = (seg["end"] - seg["start"]).astype(np.int64)
-    candidate = np.isin(seg["place"], FOSTER) & (length > 70) & (seg["end"] < plan.stop[seg["period"]])
+    candidate = (
+        np.isin(seg["place"], FOSTER) & (length > 70) & (seg["end"] < plan.stop[seg["period"]])
+    )
     kind = np.full(n, None, dtype=object)
     t_days = np.zeros(n, dtype=np.int64)
     u = rng.random(n)
@@ -218,12 +246,18 @@ def _temporary(ctx: Context, seg: Frame, plan: Plan, carer_counter: int) -> tupl
     offset = np.floor(rng.random(n) * np.maximum(length - 40 - t_days, 1)).astype(np.int64) + 20
     t_start = seg["start"] + offset.astype("timedelta64[D]")
     t_end = t_start + t_days.astype("timedelta64[D]")
-    picked = np.flatnonzero((kind != None) & (t_end < seg["end"] - 10))  # noqa: E711
+    picked = np.flatnonzero(filled(kind) & (t_end < seg["end"] - 10))
     # A legal status change must not fall inside a temporary move (rule 383 wants RNE P back).
-    ok = np.array([
-        not np.any((plan.no_temporary_near[seg["period"][i]] >= t_start[i]) & (plan.no_temporary_near[seg["period"][i]] <= t_end[i]))
-        for i in picked
-    ], dtype=bool)
+    ok = np.array(
+        [
+            not np.any(
+                (plan.no_temporary_near[seg["period"][i]] >= t_start[i])
+                & (plan.no_temporary_near[seg["period"][i]] <= t_end[i])
+            )
+            for i in picked
+        ],
+        dtype=bool,
+    )
     picked = picked[ok] if len(picked) else picked
     if not len(picked):
         seg["after_temporary"] = np.zeros(n, dtype=bool)
@@ -251,139 +285,137 @@ def _valid_for_date(ctx: Context, place: np.ndarray, start: np.ndarray) -> np.nd
     """Placement codes retired over the years are replaced for placements starting later
     (P2 invalid from 28 October 2023; H5 becomes K3 from 2024-25)."""
     out = place.copy()
-    for code, (from_date, replacement) in ctx.cal.placement.replaced_from.items():
-        out[(out == code) & (start >= to_day(from_date))] = replacement
-    for code, (from_date, replacement) in ctx.cal.placement.replaced_from.items():
-        out[(out == code) & (start >= to_day(from_date))] = replacement
+    # Twice, so that a replacement that was itself retired later is replaced too (P2 -> H5 -> K3).
+    for _ in range(2):
+        for code, (from_date, replacement) in ctx.cal.placement.replaced_from.items():
+            out[(out == code) & (start >= to_day(from_date))] = replacement
     return out
 
 
-def attributes(ctx: Context, seg: Frame, providers: Providers, addresses: Addresses, home: np.ndarray) -> Frame:
-    """Provider, URN and placement postcode of each segment; the same carers keep their
-    address and, within one kind of placement, their provider and URN (RNE T/U)."""
+def attributes(
+    ctx: Context, seg: Frame, providers: Providers, addresses: Addresses, home: np.ndarray
+) -> Frame:
+    """Provider, URN and placement postcode of each segment. The same carers keep their
+    address and, within one kind of placement, their provider and URN, so that a change of
+    placement with the same carers (RNE T/U) changes only the placement type."""
     rng, cal = ctx.rng, ctx.cal.placement
     place, carer = seg["place"], seg["carer"]
-    n = len(place)
-    provider = strings(n)
-    urn = strings(n)
-    post = strings(n)
-
-    # One address per carer (drawn once, on its first segment).
-    carers, first_seen = np.unique(carer, return_index=True)
-    carer_place = place[first_seen]
-    carer_post = strings(len(carers))
     share = cal.in_area_share
-    kin = np.isin(carer_place, KINSHIP)
-    carer_post[kin] = addresses.mixed(rng, int(kin.sum()), share["kinship"])
-    rest = ~kin
-    carer_post[rest] = addresses.mixed(rng, int(rest.sum()), share["ifa_foster"])
-    post = carer_post[np.searchsorted(carers, carer)]
 
-    # Provider and URN per (carer, kind of placement).
-    kind = np.where(np.isin(place, FOSTER), "foster", np.where(np.isin(place, ADOPTIVE), "adoption", place)).astype(object)
-    key = np.array([f"{c}|{k}" for c, k in zip(carer, kind)], dtype=object)
-    keys, first_key, inverse = np.unique(key, return_index=True, return_inverse=True)
-    k_place = place[first_key]
-    k_provider = strings(len(keys))
+    # Provider, URN and (for homes) postcode per carer and kind of placement.
+    kind = np.where(
+        np.isin(place, FOSTER), "foster", np.where(np.isin(place, ADOPTIVE), "adoption", place)
+    )
+    key = carer.astype(np.int64) * 64 + np.unique(kind, return_inverse=True)[1]
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    k_place = place[first]
+    k_provider = strings(len(first))
     for code, shares in cal.provider.items():
         where = k_place == code
-        if where.any():
-            k_provider[where] = draws.choice(rng, int(where.sum()), shares)
-    k_urn = strings(len(keys))
-    k_post = strings(len(keys))
-
+        k_provider[where] = draws.choice(rng, int(where.sum()), shares)
+    k_urn, k_post = strings(len(first)), strings(len(first))
     foster = np.isin(k_place, FOSTER)
-    own = foster & (k_provider == "PR1")
-    k_urn[own] = providers.la_fostering_urn
-    for code in ("PR4", "PR5"):
-        where = np.flatnonzero(foster & (k_provider == code))
-        pool = np.flatnonzero(providers.ifa["provider"] == code)
-        pool = pool if pool.size else np.arange(len(providers.ifa["urn"]))
-        k_urn[where] = providers.ifa["urn"][rng.choice(pool, size=len(where))]
-    # In-house foster carers mostly live in the area.
-    own_post = addresses.mixed(rng, int(own.sum()), share["own_foster"])
-
-    def pick(where: np.ndarray, register: Frame, provider_matters: bool = True) -> None:
+    k_urn[foster & (k_provider == "PR1")] = providers.la_fostering_urn
+    ifa = np.flatnonzero(foster & np.isin(k_provider, ("PR4", "PR5")))
+    k_urn[ifa] = providers.ifa["urn"][_pick(rng, providers.ifa, len(ifa), k_provider[ifa])]
+    own = k_provider == "PR1"
+    for where, register, by_provider in (
+        ((k_place == "K2") & own, providers.own_homes, False),
+        ((k_place == "K2") & ~own, providers.private_homes, True),
+        (np.isin(k_place, SEMI_INDEPENDENT) & own, providers.own_homes, False),
+        (np.isin(k_place, SEMI_INDEPENDENT) & ~own, providers.semi_independent, True),
+        (np.isin(k_place, ADOPTIVE), providers.adoption, True),
+        (k_place == "K1", providers.secure, False),
+        (k_place == "R3", providers.parent_child, False),
+        (k_place == "S1", providers.schools, True),
+    ):
         idx = np.flatnonzero(where)
-        if not idx.size:
-            return
-        for i in idx:
-            pool = np.arange(len(register["urn"]))
-            if provider_matters and "provider" in register:
-                match = np.flatnonzero(register["provider"] == k_provider[i])
-                pool = match if match.size else pool
-            j = rng.choice(pool)
-            k_urn[i] = register["urn"][j]
-            if "provider" in register and (not provider_matters or k_provider[i] is None):
-                k_provider[i] = register["provider"][j]
-            if "postcode" in register:
-                k_post[i] = register["postcode"][j]
+        row = _pick(rng, register, len(idx), k_provider[idx] if by_provider else None)
+        k_urn[idx] = register["urn"][row]
+        if "postcode" in register:
+            k_post[idx] = register["postcode"][row]
+        if by_provider and "provider" in register:
+            k_provider[idx] = register["provider"][row]
+    provider, urn, post = k_provider[inverse], k_urn[inverse], k_post[inverse]
 
-    k2 = k_place == "K2"
-    pick(k2 & (k_provider == "PR1"), providers.own_homes, provider_matters=False)
-    pick(k2 & (k_provider != "PR1"), providers.private_homes)
-    semi = np.isin(k_place, SEMI_INDEPENDENT)
-    pick(semi & (k_provider != "PR1"), providers.semi_independent)
-    pick(semi & (k_provider == "PR1"), providers.own_homes, provider_matters=False)
-    pick(np.isin(k_place, ADOPTIVE), providers.adoption)
-    pick(k_place == "K1", providers.secure)
-    pick(k_place == "R3", providers.parent_child)
-    pick(k_place == "S1", providers.schools)
-    # The adoption agencies' records hold the adopters' address, not the agency's.
-    k_post[np.isin(k_place, ADOPTIVE)] = None
+    # Carers' own addresses (foster carers, kinship carers, adopters, respite carers): one per
+    # carer, in or near the area as the calibration says for the kind of carer.
+    carers, first_seen, which = np.unique(carer, return_index=True, return_inverse=True)
+    c_place, c_provider = place[first_seen], provider[first_seen]
+    in_area = np.where(
+        np.isin(c_place, KINSHIP),
+        share["kinship"],
+        np.where(
+            np.isin(c_place, FOSTER) & (c_provider == "PR1"),
+            share["own_foster"],
+            share["ifa_foster"],
+        ),
+    )
+    inside = rng.random(len(carers)) < in_area
+    carer_post = addresses.elsewhere(rng, len(carers))
+    carer_post[inside] = addresses.in_area(rng, int(inside.sum()))
+    post = np.where(filled(post), post, carer_post[which])
 
-    provider = k_provider[inverse]
-    urn = k_urn[inverse]
-    from_register = k_post[inverse]
-    post = np.where(from_register != None, from_register, post)  # noqa: E711
-    seg_own = np.flatnonzero(np.isin(place, FOSTER) & (provider == "PR1"))
-    # In-house carers: addresses in the area, one per carer.
-    own_carers, own_first = np.unique(carer[seg_own], return_index=True)
-    own_carer_post = addresses.mixed(rng, len(own_carers), share["own_foster"])
-    post[seg_own] = own_carer_post[np.searchsorted(own_carers, carer[seg_own])]
-    del own_post, own_first
-
-    # Placed with parents: the home address, no provider URN (PR0).
+    # Placed with parents: the home address (PR0, no URN).
     p1 = place == "P1"
     post[p1] = home[p1]
     # Temporary moves have no provider (rule 213) and no URN.
     temp = np.isin(place, TEMPORARY)
     provider[temp] = None
-    # URNs only where the placement type needs one on the placement's start date.
+    # URNs only where the placement type needs one on the placement's start date (218/222).
     exempt = np.isin(place, cal.urn_exempt)
     for code, from_date in cal.urn_required_from.items():
         exempt &= ~((place == code) & (seg["start"] >= to_day(from_date)))
     urn[exempt] = None
-    # Own provision that is not fostering or adoption must be in the area (rule 1015).
+    # Own provision that is not fostering or adoption is in the area (rule 1015).
     own_other = (provider == "PR1") & ~np.isin(place, FOSTER + ADOPTIVE) & ~temp
     bad = np.flatnonzero(own_other & (addresses.location(post) != "IN"))
     post[bad] = addresses.in_area(rng, len(bad))
-    # The home and placement postcodes differ unless placed with parents (rule 392d).
-    clash = np.flatnonzero((post == home) & ~p1 & (home != None))  # noqa: E711
+    # Home and placement postcodes differ unless placed with parents (rule 392d).
+    clash = np.flatnonzero((post == home) & ~p1 & filled(home))
     post[clash] = addresses.in_area(rng, len(clash))
-    # A move to other carers must show in the placement details (rule 435): two homes drawn
-    # from the same register can coincide, so such a move goes to another home of the register.
-    registers = {"K1": providers.secure, "R3": providers.parent_child, "S1": providers.schools}
-    period = seg["period"]
-    moved = np.r_[False, (period[1:] == period[:-1]) & (carer[1:] != carer[:-1])]
-    unchanged = np.r_[False, (place[1:] == place[:-1]) & (provider[1:] == provider[:-1]) & (urn[1:] == urn[:-1]) & (post[1:] == post[:-1])]
-    for i in np.flatnonzero(moved & unchanged):
-        register = registers.get(place[i])
-        if place[i] in ("K2",) + SEMI_INDEPENDENT:
-            register = providers.own_homes if provider[i] == "PR1" else (providers.private_homes if place[i] == "K2" else providers.semi_independent)
-        if register is not None and urn[i] is not None:
-            others = np.flatnonzero(register["urn"] != urn[i])
-            j = rng.choice(others)
-            urn[i] = register["urn"][j]
-            post[i] = register["postcode"][j]
-        else:
-            post[i] = addresses.in_area(rng, 1)[0] if provider[i] == "PR1" else addresses.mixed(rng, 1, 0.5)[0]
+    _distinguish_moves(rng, seg, provider, urn, post, providers, addresses)
     return {"place_provider": provider, "urn": urn, "pl_post": post}
 
 
-def final_placement_age_ok(dob: np.ndarray, start: np.ndarray, minimum: int) -> np.ndarray:
-    return add_years(dob, minimum) <= start
+def _pick(
+    rng: np.random.Generator, register: Frame, n: int, provider: np.ndarray | None = None
+) -> np.ndarray:
+    """`n` random rows of a register, of the provider type wanted where the register has one."""
+    rows = rng.integers(len(register["urn"]), size=n)
+    if provider is not None and "provider" in register:
+        for code in np.unique(provider[filled(provider)]):
+            want = provider == code
+            pool = np.flatnonzero(register["provider"] == code)
+            if pool.size:
+                rows[want] = rng.choice(pool, size=int(want.sum()))
+    return rows
 
 
-def no_dates() -> np.ndarray:
-    return np.array([], dtype=DAY)
+def _distinguish_moves(
+    rng, seg: Frame, provider, urn, post, providers: Providers, addresses: Addresses
+) -> None:
+    """A move to other carers must show in the placement details (rule 435): two homes drawn
+    from one register can coincide, so such a move goes to another home of the register."""
+    place, carer, period = seg["place"], seg["carer"], seg["period"]
+    moved = np.r_[False, (period[1:] == period[:-1]) & (carer[1:] != carer[:-1])]
+    same = (
+        (place[1:] == place[:-1])
+        & (provider[1:] == provider[:-1])
+        & (urn[1:] == urn[:-1])
+        & (post[1:] == post[:-1])
+    )
+    registers = {"K1": providers.secure, "R3": providers.parent_child, "S1": providers.schools}
+    for i in np.flatnonzero(moved & np.r_[False, same]):
+        register = registers.get(place[i])
+        if place[i] == "K2" or place[i] in SEMI_INDEPENDENT:
+            register = (
+                providers.own_homes
+                if provider[i] == "PR1"
+                else (providers.private_homes if place[i] == "K2" else providers.semi_independent)
+            )
+        if register is not None and urn[i] is not None and len(register["urn"]) > 1:
+            j = rng.choice(np.flatnonzero(register["urn"] != urn[i]))
+            urn[i], post[i] = register["urn"][j], register["postcode"][j]
+        else:
+            post[i] = addresses.in_area(rng, 1)[0]

@@ -46,7 +46,7 @@ class Registry:
         # Children who left the family for good (adopted, special guardianship, moved away).
         self.removed = np.zeros(n, dtype=bool)
         self.cp_plans = np.zeros(n, dtype=np.int64)
-        self.first_referral_unborn = np.zeros(n, dtype=bool)
+        self.referred_unborn = np.zeros(n, dtype=bool)
         self.date_of_death = np.full(n, np.datetime64("NaT"), dtype=DAY)
 
     @property
@@ -73,7 +73,9 @@ def build(ctx: Context, addresses: Addresses) -> Registry:
         _short_breaks(ctx),
         _contact_only(ctx),
     ]
-    fam_kind = np.concatenate([np.full(len(p["arrival"]), kind, dtype=object) for kind, p in zip(KINDS, parts)])
+    fam_kind = np.concatenate(
+        [np.full(len(p["arrival"]), kind, dtype=object) for kind, p in zip(KINDS, parts)]
+    )
     arrival = np.concatenate([p["arrival"] for p in parts])
     size = np.concatenate([p["size"] for p in parts])
     dob = np.concatenate([p["dob"] for p in parts])
@@ -131,14 +133,18 @@ def _arrivals(ctx: Context, per_year: np.ndarray | float) -> np.ndarray:
     counts = ctx.rng.poisson(rate / 12 * season / np.mean(ctx.cal.front_door.seasonality))
     first_day = np.repeat(months.astype(DAY), counts)
     month_len = ((months + 1).astype(DAY) - months.astype(DAY)).astype(np.int64)
-    offset = np.floor(ctx.rng.random(counts.sum()) * np.repeat(month_len, counts)).astype("timedelta64[D]")
+    offset = np.floor(ctx.rng.random(counts.sum()) * np.repeat(month_len, counts)).astype(
+        "timedelta64[D]"
+    )
     dates = first_day + offset
     return np.sort(dates[(dates >= ctx.sim_start) & (dates <= ctx.end)])
 
 
 def _families(ctx: Context) -> dict[str, np.ndarray]:
     cal, rng = ctx.cal, ctx.rng
-    per_year = cal.front_door.referrals_per_year * cal.families.new_families_per_referral * ctx.scale
+    per_year = (
+        cal.front_door.referrals_per_year * cal.families.new_families_per_referral * ctx.scale
+    )
     arrival = _arrivals(ctx, per_year)
     f = len(arrival)
     size = draws.choice_int(rng, f, cal.families.size)

@@ -19,7 +19,9 @@ from csc_scorecard.synth.records import Frame
 
 def s47_start(ctx: Context, referral: np.ndarray) -> np.ndarray:
     """Strategy discussion dates: the day of the referral or a few working days after."""
-    offset = draws.choice_int(ctx.rng, len(referral), ctx.cal.protection.s47_start_working_days_after_referral)
+    offset = draws.choice_int(
+        ctx.rng, len(referral), ctx.cal.protection.s47_start_working_days_after_referral
+    )
     return ctx.workdays.add(referral, offset)
 
 
@@ -74,7 +76,9 @@ def visits(ctx: Context, plans: Frame, dob: np.ndarray) -> Frame:
     stop = np.where(np.isnat(end), ctx.end, end)
     span = wd.count(start, stop)
     first = draws.lognormal_int(rng, len(start), cal.first_visit_working_days)
-    mean_gap = sum(int(k) * w for k, w in cal.visit_gap_working_days.items()) / sum(cal.visit_gap_working_days.values())
+    mean_gap = sum(int(k) * w for k, w in cal.visit_gap_working_days.items()) / sum(
+        cal.visit_gap_working_days.values()
+    )
     # Enough candidate visits per plan to cover its span; the surplus is dropped below.
     count = np.maximum(np.ceil((span - first) / (mean_gap * 0.6)).astype(np.int64) + 2, 1)
     plan = np.repeat(np.arange(len(start)), count)

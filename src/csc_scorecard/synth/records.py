@@ -46,7 +46,7 @@ def _sortable(values: np.ndarray) -> np.ndarray:
         as_int = values.astype(np.int64)
         return np.where(np.isnat(values), np.iinfo(np.int64).max, as_int)
     if values.dtype == object:
-        return np.array(["" if v is None else str(v) for v in values])
+        return np.where(filled(values), values, "").astype(str)
     return values
 
 
@@ -71,4 +71,11 @@ def to_arrow(table_name: str, frame: Frame) -> pa.Table:
         else:
             arrays.append(pa.array(values, type=arrow_type, from_pandas=True))
     names = [c.name for c in spec.data_columns]
-    return pa.Table.from_arrays(arrays, schema=pa.schema(list(zip(names, [a.type for a in arrays]))))
+    return pa.Table.from_arrays(
+        arrays, schema=pa.schema(list(zip(names, [a.type for a in arrays])))
+    )
+
+
+def filled(values: np.ndarray) -> np.ndarray:
+    """Element-wise "not null" for object arrays (codes, postcodes) that use None for null."""
+    return np.not_equal(values, None)

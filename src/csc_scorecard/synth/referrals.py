@@ -50,10 +50,16 @@ class Journeys:
     period_count: int = 0
 
     def frames(self) -> dict[str, Frame]:
-        return {name: concat(getattr(self, name)) for name in self.__dataclass_fields__ if name != "period_count"}
+        return {
+            name: concat(getattr(self, name))
+            for name in self.__dataclass_fields__
+            if name != "period_count"
+        }
 
 
-def simulate(ctx: Context, reg: Registry, addresses: Addresses, providers: Providers) -> dict[str, Frame]:
+def simulate(
+    ctx: Context, reg: Registry, addresses: Addresses, providers: Providers
+) -> dict[str, Frame]:
     """Every episode of need from the start of the burn-in to the extract date."""
     journeys = Journeys()
     next_referral = reg.fam_arrival.copy()
@@ -69,7 +75,9 @@ def simulate(ctx: Context, reg: Registry, addresses: Addresses, providers: Provi
         pos, kid = reg.members(due)
         at = referral[pos]
         eligible = ~reg.removed[kid] & (np.isnat(reg.busy_until[kid]) | (reg.busy_until[kid] < at))
-        eligible &= (reg.dob[kid] - at).astype(np.int64) <= ctx.cal.families.unborn_days_before_birth[1]
+        eligible &= (reg.dob[kid] - at).astype(
+            np.int64
+        ) <= ctx.cal.families.unborn_days_before_birth[1]
         eligible &= add_years(reg.dob[kid], 18) - 60 > at
         pos, kid = pos[eligible], kid[eligible]
         if not kid.size:
@@ -80,9 +88,13 @@ def simulate(ctx: Context, reg: Registry, addresses: Addresses, providers: Provi
         families, referral, pos = due[present], referral[present], remap[pos]
         ids = family_episode + np.arange(len(families))
         family_episode += len(families)
-        ended = _episode(ctx, reg, addresses, providers, journeys, families, referral, pos, kid, ids, had_cp)
+        ended = _episode(
+            ctx, reg, addresses, providers, journeys, families, referral, pos, kid, ids, had_cp
+        )
         # Families referred again after this episode (not UASC or short-break children).
-        again = (reg.fam_kind[families] == "family") & draws.bernoulli(ctx.rng, len(families), ctx.cal.families.rereferral_probability)
+        again = (reg.fam_kind[families] == "family") & draws.bernoulli(
+            ctx.rng, len(families), ctx.cal.families.rereferral_probability
+        )
         gap = draws.days(ctx.rng, len(families), ctx.cal.families.rereferral_gap_days)
         next_referral[families[again]] = (ended + gap)[again]
     return journeys.frames()
@@ -100,7 +112,9 @@ def _route(ctx: Context, reg: Registry, families: np.ndarray, had_cp: np.ndarray
     kind = reg.fam_kind[families]
     first = dict(cal.first)
     repeat = dict(cal.first, cp=cal.first["cp"] * cal.repeat_cp_multiplier)
-    route = np.where(had_cp[families], draws.choice(rng, n, repeat), draws.choice(rng, n, first)).astype(object)
+    route = np.where(
+        had_cp[families], draws.choice(rng, n, repeat), draws.choice(rng, n, first)
+    ).astype(object)
     route[kind == "uasc"] = "uasc"
     route[kind == "short_break"] = "short_break"
     return route
@@ -119,7 +133,9 @@ def _source(ctx: Context, kind: np.ndarray, referral: np.ndarray) -> np.ndarray:
     return source
 
 
-def _episode(ctx, reg, addresses, providers, journeys, families, referral, pos, kid, ids, had_cp) -> np.ndarray:
+def _episode(
+    ctx, reg, addresses, providers, journeys, families, referral, pos, kid, ids, had_cp
+) -> np.ndarray:
     """One episode of need for each family (`pos` maps children to families). Returns the date
     each family's episode ended (for the next referral)."""
     rng, cal, wd = ctx.rng, ctx.cal, ctx.workdays
@@ -129,14 +145,20 @@ def _episode(ctx, reg, addresses, providers, journeys, families, referral, pos, 
     source = _source(ctx, kind, referral)
     dob = reg.dob[kid]
     b18 = add_years(dob, 18)
-    reg.first_referral_unborn[kid] |= dob > referral[pos]
+    reg.referred_unborn[kid] |= dob > referral[pos]
 
     # Assessment (none after a referral with no further action).
     nfa = route == "nfa"
-    a_start_f = wd.add(referral, draws.choice_int(rng, e, cal.assessment.start_working_days_after_referral))
+    a_start_f = wd.add(
+        referral, draws.choice_int(rng, e, cal.assessment.start_working_days_after_referral)
+    )
     a_start_f[kind == "uasc"] = referral[kind == "uasc"]
     dur_f = draws.lognormal_int(rng, e, cal.assessment.duration_working_days)
-    dur = np.where(draws.bernoulli(rng, n, cal.assessment.sibling_duration_same), dur_f[pos], draws.lognormal_int(rng, n, cal.assessment.duration_working_days))
+    dur = np.where(
+        draws.bernoulli(rng, n, cal.assessment.sibling_duration_same),
+        dur_f[pos],
+        draws.lognormal_int(rng, n, cal.assessment.duration_working_days),
+    )
     dur[draws.bernoulli(rng, n, cal.assessment.same_day_share)] = 0
     a_start = a_start_f[pos]
     a_end = wd.add(a_start, dur)
@@ -162,7 +184,10 @@ def _episode(ctx, reg, addresses, providers, journeys, families, referral, pos, 
     # Walk the family through plans until the episode closes or the children go into care.
     state = np.full(e, "", dtype=object)
     t = np.full(e, NAT, dtype=DAY)
-    cin_start = wd.add(latest(a_end_f, icpc), draws.lognormal_int(rng, e, cal.cin_plan.start_working_days_after_assessment))
+    cin_start = wd.add(
+        latest(a_end_f, icpc),
+        draws.lognormal_int(rng, e, cal.cin_plan.start_working_days_after_assessment),
+    )
     for name, when in (("CIN", cin_start), ("CP", icpc)):
         target = route == ("cin" if name == "CIN" else "cp")
         state[target], t[target] = name, when[target]
@@ -170,8 +195,12 @@ def _episode(ctx, reg, addresses, providers, journeys, families, referral, pos, 
     state[short], t[short] = "SHORT", cin_start[short]
     care_route = np.isin(route, ("care", "uasc"))
     state[care_route] = "CARE"
-    t[route == "care"] = referral[route == "care"] + draws.days(rng, int((route == "care").sum()), cal.pathway.care_entry_days_after_referral)
-    t[route == "uasc"] = referral[route == "uasc"] + rng.integers(0, 2, int((route == "uasc").sum())).astype("timedelta64[D]")
+    t[route == "care"] = referral[route == "care"] + draws.days(
+        rng, int((route == "care").sum()), cal.pathway.care_entry_days_after_referral
+    )
+    t[route == "uasc"] = referral[route == "uasc"] + rng.integers(
+        0, 2, int((route == "uasc").sum())
+    ).astype("timedelta64[D]")
     via = np.where(route == "uasc", "uasc", "emergency").astype(object)
     state[np.isin(route, ("nfa", "assessed_close"))] = "CLOSED"
     closed_at = np.full(e, NAT, dtype=DAY)
@@ -183,18 +212,26 @@ def _episode(ctx, reg, addresses, providers, journeys, families, referral, pos, 
             break
         i = np.flatnonzero(state == "SHORT")
         if i.size:
-            length = (draws.lognormal(rng, i.size, cal.care.short_break_years) * 365.25).astype("timedelta64[D]")
+            length = (draws.lognormal(rng, i.size, cal.care.short_break_years) * 365.25).astype(
+                "timedelta64[D]"
+            )
             end = wd.roll(t[i] + length)
             cin_rows.append({"pos": i, "start_date": t[i], "end_date": end})
-            closed_at[i] = wd.add(end, draws.lognormal_int(rng, i.size, cal.cin_plan.close_working_days_after_plan))
+            closed_at[i] = wd.add(
+                end, draws.lognormal_int(rng, i.size, cal.cin_plan.close_working_days_after_plan)
+            )
             state[i] = "CLOSED"
         i = np.flatnonzero(state == "CIN")
         if i.size:
-            state, t, closed_at, via = _cin_step(ctx, i, state, t, closed_at, via, cin_rows, s47_rows, reassessments)
+            state, t, closed_at, via = _cin_step(
+                ctx, i, state, t, closed_at, via, cin_rows, s47_rows, reassessments
+            )
         i = np.flatnonzero(state == "CP")
         if i.size:
             had_cp[families[i]] = True
-            state, t, closed_at, via = _cp_step(ctx, i, state, t, closed_at, via, cp_rows, review_rows, home_proceedings)
+            state, t, closed_at, via = _cp_step(
+                ctx, i, state, t, closed_at, via, cp_rows, review_rows, home_proceedings
+            )
     stuck = np.isin(state, ("CIN", "CP", "SHORT"))
     closed_at[stuck] = t[stuck] + 30
     state[stuck] = "CLOSED"
@@ -203,12 +240,23 @@ def _episode(ctx, reg, addresses, providers, journeys, families, referral, pos, 
     closure = np.full(n, NAT, dtype=DAY)
     reason = strings(n)
     nfa_k = nfa[pos]
-    closure[nfa_k] = referral[pos][nfa_k] + rng.integers(0, 2, int(nfa_k.sum())).astype("timedelta64[D]")
+    # No further action is decided on the day (an NFA flag on a referral from before the census
+    # year is queried, CIN rule 8569Q); with no assessment it is not an RC8 closure (8825Q).
+    closure[nfa_k] = referral[pos][nfa_k]
     reason[nfa_k] = "RC7"
     after_assessment = (route == "assessed_close")[pos]
     k = after_assessment
-    closure[k] = wd.add(a_end[k], draws.lognormal_int(rng, int(k.sum()), cal.assessment.close_working_days_after_authorisation))
-    rc9 = k & (closure >= to_day(cal.assessment.rc9_valid_from)) & draws.bernoulli(rng, n, cal.assessment.rc9_share_from_2022)
+    closure[k] = wd.add(
+        a_end[k],
+        draws.lognormal_int(
+            rng, int(k.sum()), cal.assessment.close_working_days_after_authorisation
+        ),
+    )
+    rc9 = (
+        k
+        & (closure >= to_day(cal.assessment.rc9_valid_from))
+        & draws.bernoulli(rng, n, cal.assessment.rc9_share_from_2022)
+    )
     reason[k] = np.where(rc9[k], "RC9", "RC8")
     # After an S47 the episode cannot close as "after assessment" (CIN rule 2990): RC7.
     reason[k & has_s47[pos]] = "RC7"
@@ -221,11 +269,20 @@ def _episode(ctx, reg, addresses, providers, journeys, families, referral, pos, 
     entry = np.where(in_care_f[pos], t[pos], NAT)
     entry = np.where(dob > entry, dob + rng.integers(0, 3, n).astype("timedelta64[D]"), entry)
     age = years_between(dob, entry)
-    share = np.where(age >= 16, cal.pathway.care_member_share["over_16"], cal.pathway.care_member_share["under_16"])
+    share = np.where(
+        age >= 16,
+        cal.pathway.care_member_share["over_16"],
+        cal.pathway.care_member_share["under_16"],
+    )
     enters = in_care_f[pos] & (rng.random(n) < share) & (entry < b18 - 30) & (entry <= ctx.end)
     enters |= in_care_f[pos] & (kind[pos] == "uasc") & (entry < b18)
     stays_home = in_care_f[pos] & ~enters
-    closure[stays_home] = wd.add(t[pos][stays_home], draws.lognormal_int(rng, int(stays_home.sum()), cal.protection.close_working_days_after_plan))
+    closure[stays_home] = wd.add(
+        t[pos][stays_home],
+        draws.lognormal_int(
+            rng, int(stays_home.sum()), cal.protection.close_working_days_after_plan
+        ),
+    )
     reason[stays_home] = "RC7"
 
     need = _primary_need(ctx, route[pos], n)
@@ -250,7 +307,11 @@ def _episode(ctx, reg, addresses, providers, journeys, families, referral, pos, 
         )
         closure[c] = batch.periods["cin_closure"]
         reason[c] = batch.periods["cin_reason"]
-        leaving = batch.periods["leaves_family"] & ~np.isnat(batch.periods["exit"]) & (batch.periods["exit"] <= ctx.end)
+        leaving = (
+            batch.periods["leaves_family"]
+            & ~np.isnat(batch.periods["exit"])
+            & (batch.periods["exit"] <= ctx.end)
+        )
         reg.removed[kid[c][leaving]] = True
         died = batch.periods["rec"] == "E2"
         reg.date_of_death[kid[c][died]] = batch.periods["exit"][died]
@@ -266,15 +327,46 @@ def _episode(ctx, reg, addresses, providers, journeys, families, referral, pos, 
 
     # Nothing is left open behind the closure: assessments are completed and S47s concluded.
     again = concat(reassessments)
-    again_end = _family_max(again["authorised_date"], again["pos"], e) if again else np.full(e, NAT, dtype=DAY)
-    closure = np.where(np.isnat(closure), closure, latest(closure, np.where(nfa_k, NAT, a_end), again_end[pos]))
+    again_end = (
+        _family_max(again["authorised_date"], again["pos"], e)
+        if again
+        else np.full(e, NAT, dtype=DAY)
+    )
+    closure = np.where(
+        np.isnat(closure), closure, latest(closure, np.where(nfa_k, NAT, a_end), again_end[pos])
+    )
     # At 18 the child's case closes (transfer to adult services for some disabled young people).
     aged_out = np.isnat(closure) | (closure > b18)
     closure[aged_out] = b18[aged_out]
     reason[aged_out] = np.where(reg.disabilities[kid[aged_out]] != "NONE", "RC6", "RC7")
     reg.busy_until[kid] = np.where(closure > ctx.end, FAR, closure)
 
-    _record(ctx, reg, journeys, pos, kid, ids, referral, source, route, nfa_k, need, closure, reason, a_start, a_end, dur, b18, s47_rows, cin_rows, cp_rows, review_rows, home_proceedings, reassessments, has_s47)
+    _record(
+        ctx,
+        reg,
+        journeys,
+        pos,
+        kid,
+        ids,
+        referral,
+        source,
+        route,
+        nfa_k,
+        need,
+        closure,
+        reason,
+        a_start,
+        a_end,
+        dur,
+        b18,
+        s47_rows,
+        cin_rows,
+        cp_rows,
+        review_rows,
+        home_proceedings,
+        reassessments,
+        has_s47,
+    )
 
     # Short breaks for disabled children on their CIN plan.
     if short.any() and cin_rows:
@@ -282,19 +374,17 @@ def _episode(ctx, reg, addresses, providers, journeys, families, referral, pos, 
         sb = np.isin(rows["pos"], np.flatnonzero(short))
         owner = rows["pos"][sb]
         members = np.flatnonzero(np.isin(pos, owner))
-        plan_of = {p: (s, en) for p, s, en in zip(owner, rows["start_date"][sb], rows["end_date"][sb])}
+        plan_of = {
+            p: (s, en) for p, s, en in zip(owner, rows["start_date"][sb], rows["end_date"][sb])
+        }
         starts = np.array([plan_of[pos[m]][0] for m in members], dtype=DAY)
         ends = np.array([plan_of[pos[m]][1] for m in members], dtype=DAY)
-        journeys.episodes.append(care.short_breaks(ctx, kid[members], starts, np.minimum(ends, b18[members] - 1)))
+        journeys.episodes.append(
+            care.short_breaks(ctx, kid[members], starts, np.minimum(ends, b18[members] - 1))
+        )
 
     # When the family's episode ended (children in care do not hold the family back).
-    home = ~enters
-    ended = np.full(e, NAT, dtype=DAY)
-    kid_end = np.where(home, closure, entry)
-    ended_int = np.full(e, np.iinfo(np.int64).min)
-    np.maximum.at(ended_int, pos, kid_end.astype(np.int64))
-    ended = ended_int.astype(DAY)
-    return ended
+    return _family_max(np.where(enters, entry, closure), pos, e)
 
 
 def _family_max(values: np.ndarray, pos: np.ndarray, e: int) -> np.ndarray:
@@ -310,23 +400,41 @@ def _cin_step(ctx, i, state, t, closed_at, via, cin_rows, s47_rows, reassessment
     start = t[i]
     length = draws.days(rng, i.size, cal.duration_days)
     nxt = draws.choice(rng, i.size, cal.after_plan)
-    event = start + np.maximum((length.astype(np.int64) * rng.uniform(0.2, 0.9, i.size)).astype(np.int64), 1).astype("timedelta64[D]")
+    event = start + np.maximum(
+        (length.astype(np.int64) * rng.uniform(0.2, 0.9, i.size)).astype(np.int64), 1
+    ).astype("timedelta64[D]")
     end = np.where(nxt == "close", wd.roll(start + length), NAT)
     # Step up: strategy discussion, S47 and ICPC; the CIN plan ends when the CP plan starts.
     up = nxt == "cp"
     s = wd.roll(event)
     conf = protection.icpc_date(ctx, s)
     end[up] = conf[up]
-    s47_rows.append({"pos": i[up], "start_date": s[up], "icpc_date": conf[up], "resulted": np.ones(int(up.sum()), bool)})
+    s47_rows.append(
+        {
+            "pos": i[up],
+            "start_date": s[up],
+            "icpc_date": conf[up],
+            "resulted": np.ones(int(up.sum()), bool),
+        }
+    )
     # A fresh assessment starts with the enquiry (the first was completed before the CIN plan).
     again = draws.lognormal_int(rng, int(up.sum()), ctx.cal.assessment.duration_working_days)
-    reassessments.append({"pos": i[up], "start_date": s[up], "authorised_date": wd.add(s[up], again), "duration": again})
+    reassessments.append(
+        {
+            "pos": i[up],
+            "start_date": s[up],
+            "authorised_date": wd.add(s[up], again),
+            "duration": again,
+        }
+    )
     into_care = nxt == "care"
     end[into_care] = event[into_care]
     end = np.maximum(end, start + 1)  # a plan does not start and end on the same day (4012Q)
     cin_rows.append({"pos": i, "start_date": start, "end_date": end})
     close = nxt == "close"
-    closed_at[i[close]] = wd.add(end[close], draws.lognormal_int(rng, int(close.sum()), cal.close_working_days_after_plan))
+    closed_at[i[close]] = wd.add(
+        end[close], draws.lognormal_int(rng, int(close.sum()), cal.close_working_days_after_plan)
+    )
     state[i[close]] = "CLOSED"
     state[i[up]], t[i[up]] = "CP", conf[up]
     state[i[into_care]], t[i[into_care]] = "CARE", end[into_care]
@@ -343,15 +451,27 @@ def _cp_step(ctx, i, state, t, closed_at, via, cp_rows, review_rows, home_procee
     end = reviews[np.arange(i.size), ends_at - 1]
     nxt = draws.choice(rng, i.size, cal.after_plan)
     mid = (nxt == "care") & draws.bernoulli(rng, i.size, cal.care_mid_plan_share)
-    before = np.where(ends_at > 1, reviews[np.arange(i.size), np.maximum(ends_at - 2, 0)], start + 14)
+    before = np.where(
+        ends_at > 1, reviews[np.arange(i.size), np.maximum(ends_at - 2, 0)], start + 14
+    )
     entry = draws.uniform_days(rng, before + 1, np.maximum(end - 1, before + 1))
     end = np.where(mid, entry, end)
     initial, latest_cat = protection.categories(ctx, i.size)
-    cp_rows.append({"pos": i, "start_date": start, "end_date": end, "initial_category": initial, "latest_category": latest_cat})
+    cp_rows.append(
+        {
+            "pos": i,
+            "start_date": start,
+            "end_date": end,
+            "initial_category": initial,
+            "latest_category": latest_cat,
+        }
+    )
     held = reviews <= end[:, None]
     held &= ~(mid[:, None] & (reviews >= end[:, None]))
     r_plan, r_col = np.nonzero(held)
-    review_rows.append({"pos": i[r_plan], "plan_start_date": start[r_plan], "review_date": reviews[r_plan, r_col]})
+    review_rows.append(
+        {"pos": i[r_plan], "plan_start_date": start[r_plan], "review_date": reviews[r_plan, r_col]}
+    )
     # Care proceedings issued while the children stay at home (pre-proceedings escalated).
     at_home = (nxt != "care") & draws.bernoulli(rng, i.size, ctx.cal.care.proceedings_at_home_share)
     issue = wd.roll(reviews[:, 0])
@@ -360,14 +480,19 @@ def _cp_step(ctx, i, state, t, closed_at, via, cp_rows, review_rows, home_procee
         {
             "pos": i[at_home],
             "issue_date": issue[at_home],
-            "conclusion_date": issue[at_home] + (weeks[at_home] * 7).round().astype("timedelta64[D]"),
-            "outcome": draws.choice(rng, int(at_home.sum()), ctx.cal.care.proceedings_at_home_outcome),
+            "conclusion_date": issue[at_home]
+            + (weeks[at_home] * 7).round().astype("timedelta64[D]"),
+            "outcome": draws.choice(
+                rng, int(at_home.sum()), ctx.cal.care.proceedings_at_home_outcome
+            ),
         }
     )
     to_cin = nxt == "cin"
     state[i[to_cin]], t[i[to_cin]] = "CIN", end[to_cin]
     close = nxt == "close"
-    closed_at[i[close]] = wd.add(end[close], draws.lognormal_int(rng, int(close.sum()), cal.close_working_days_after_plan))
+    closed_at[i[close]] = wd.add(
+        end[close], draws.lognormal_int(rng, int(close.sum()), cal.close_working_days_after_plan)
+    )
     state[i[close]] = "CLOSED"
     into_care = nxt == "care"
     state[i[into_care]], t[i[into_care]] = "CARE", end[into_care]
@@ -387,7 +512,9 @@ def _primary_need(ctx: Context, route: np.ndarray, n: int) -> np.ndarray:
     return need
 
 
-def _explode(rows: list[Frame], pos: np.ndarray, kid: np.ndarray, b18: np.ndarray, closure: np.ndarray) -> Frame:
+def _explode(
+    rows: list[Frame], pos: np.ndarray, kid: np.ndarray, b18: np.ndarray, closure: np.ndarray
+) -> Frame:
     """Family-level rows (with `pos`) as one row per child of the family, clipped to the child's
     episode (nothing after the closure or the 18th birthday)."""
     frame = concat(rows)
@@ -405,9 +532,33 @@ def _explode(rows: list[Frame], pos: np.ndarray, kid: np.ndarray, b18: np.ndarra
     return out
 
 
-def _record(ctx, reg, journeys, pos, kid, ids, referral, source, route, nfa_k, need, closure, reason, a_start, a_end, dur, b18, s47_rows, cin_rows, cp_rows, review_rows, home_proceedings, reassessments, has_s47):
+def _record(
+    ctx,
+    reg,
+    journeys,
+    pos,
+    kid,
+    ids,
+    referral,
+    source,
+    route,
+    nfa_k,
+    need,
+    closure,
+    reason,
+    a_start,
+    a_end,
+    dur,
+    b18,
+    s47_rows,
+    cin_rows,
+    cp_rows,
+    review_rows,
+    home_proceedings,
+    reassessments,
+    has_s47,
+):
     rng, cal, wd = ctx.rng, ctx.cal, ctx.workdays
-    n = len(kid)
     ref = referral[pos]
     censor = ctx.censor
     journeys.referrals.append(
@@ -426,7 +577,12 @@ def _record(ctx, reg, journeys, pos, kid, ids, referral, source, route, nfa_k, n
     # Assessments (one per child unless no further action).
     a = np.flatnonzero(~nfa_k & (a_start <= ctx.end) & (a_start < b18))
     a_end_c = np.minimum(a_end[a], np.maximum(closure[a], a_start[a]))
-    seen = np.minimum(wd.add(a_start[a], draws.lognormal_int(rng, a.size, cal.assessment.child_seen_working_days)), a_end_c)
+    seen = np.minimum(
+        wd.add(
+            a_start[a], draws.lognormal_int(rng, a.size, cal.assessment.child_seen_working_days)
+        ),
+        a_end_c,
+    )
     review = np.where(
         draws.bernoulli(rng, a.size, cal.assessment.internal_review_share) & (dur[a] > 10),
         wd.add(a_start[a], dur[a] // 2),
@@ -444,13 +600,17 @@ def _record(ctx, reg, journeys, pos, kid, ids, referral, source, route, nfa_k, n
             "authorised_date": censor(a_end_c),
             "factors": np.where(a_end_c > ctx.end, None, factors).astype(object),
             "child_seen_date": censor(seen),
-            "further_support_needed": np.where(a_end_c > ctx.end, None, ~closed_no_support).astype(object),
+            "further_support_needed": np.where(a_end_c > ctx.end, None, ~closed_no_support).astype(
+                object
+            ),
         }
     )
     again = _explode(reassessments, pos, kid, b18, closure)
     if again:
         c = again["child"]
-        ok = (again["start_date"] <= np.minimum(closure[c], ctx.end)) & (again["start_date"] < b18[c])
+        ok = (again["start_date"] <= np.minimum(closure[c], ctx.end)) & (
+            again["start_date"] < b18[c]
+        )
         again = {k: v[ok] for k, v in again.items()}
         c = again["child"]
         end = np.minimum(again["authorised_date"], closure[c])
@@ -461,7 +621,9 @@ def _record(ctx, reg, journeys, pos, kid, ids, referral, source, route, nfa_k, n
                 "start_date": again["start_date"],
                 "internal_review_date": np.full(len(c), NAT, dtype=DAY),
                 "authorised_date": censor(end),
-                "factors": np.where(end > ctx.end, None, _factors(ctx, np.zeros(len(c), bool), route[pos][c], end)).astype(object),
+                "factors": np.where(
+                    end > ctx.end, None, _factors(ctx, np.zeros(len(c), bool), route[pos][c], end)
+                ).astype(object),
                 "child_seen_date": censor(np.minimum(wd.add(again["start_date"], 1), end)),
                 "further_support_needed": np.where(end > ctx.end, None, True).astype(object),
             }
@@ -489,7 +651,10 @@ def _record(ctx, reg, journeys, pos, kid, ids, referral, source, route, nfa_k, n
             }
         )
     # CIN plans and CP plans, clipped to the child's episode and 18th birthday.
-    for rows, target, extra in ((cin_rows, journeys.cin_plans, ()), (cp_rows, journeys.cp_plans, ("initial_category", "latest_category"))):
+    for rows, target, extra in (
+        (cin_rows, journeys.cin_plans, ()),
+        (cp_rows, journeys.cp_plans, ("initial_category", "latest_category")),
+    ):
         plans = _explode(rows, pos, kid, b18, closure)
         if not plans:
             continue
@@ -499,15 +664,28 @@ def _record(ctx, reg, journeys, pos, kid, ids, referral, source, route, nfa_k, n
         plans = {k: v[ok] for k, v in plans.items()}
         c = plans["child"]
         end = np.minimum(plans["end_date"], np.minimum(closure[c], b18[c]))
-        frame = {"kid": kid[c], "referral_date": ref[c], "start_date": plans["start_date"], "end_date": censor(end)}
+        frame = {
+            "kid": kid[c],
+            "referral_date": ref[c],
+            "start_date": plans["start_date"],
+            "end_date": censor(end),
+        }
         for name in extra:
             frame[name] = plans[name]
         target.append(frame)
     reviews = _explode(review_rows, pos, kid, b18, closure)
     if reviews:
         c = reviews["child"]
-        ok = (reviews["review_date"] <= np.minimum(closure[c], b18[c])) & (reviews["review_date"] <= ctx.end)
-        journeys.cp_reviews.append({"kid": kid[c][ok], "plan_start_date": reviews["plan_start_date"][ok], "review_date": reviews["review_date"][ok]})
+        ok = (reviews["review_date"] <= np.minimum(closure[c], b18[c])) & (
+            reviews["review_date"] <= ctx.end
+        )
+        journeys.cp_reviews.append(
+            {
+                "kid": kid[c][ok],
+                "plan_start_date": reviews["plan_start_date"][ok],
+                "review_date": reviews["review_date"][ok],
+            }
+        )
     home = _explode(home_proceedings, pos, kid, b18, closure)
     if home:
         c = home["child"]
@@ -518,12 +696,16 @@ def _record(ctx, reg, journeys, pos, kid, ids, referral, source, route, nfa_k, n
                 "family_episode": ids[pos][c][ok],
                 "issue_date": home["issue_date"][ok],
                 "conclusion_date": censor(np.minimum(home["conclusion_date"], b18[c]))[ok],
-                "outcome": np.where(home["conclusion_date"][ok] > ctx.end, None, home["outcome"][ok]).astype(object),
+                "outcome": np.where(
+                    home["conclusion_date"][ok] > ctx.end, None, home["outcome"][ok]
+                ).astype(object),
             }
         )
 
 
-def _factors(ctx: Context, closed: np.ndarray, route: np.ndarray, authorised: np.ndarray) -> np.ndarray:
+def _factors(
+    ctx: Context, closed: np.ndarray, route: np.ndarray, authorised: np.ndarray
+) -> np.ndarray:
     """AssessmentFactors: "21" alone for some closed assessments (8869/8873Q), else at least one
     factor; codes not yet in use on the authorisation date are replaced by their predecessor."""
     rng, cal = ctx.rng, ctx.cal.assessment

@@ -44,7 +44,7 @@ from pydantic import BaseModel, ConfigDict
 from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.synth.authority import SynthConfig
 
-# Added to config.seed so this stream is independent of the children simulation's draws.
+# Mixed with config.seed (a SeedSequence) so these draws are independent of the children simulation's.
 SEED_OFFSET = 1_001
 
 CASE_ROLES = (
@@ -375,12 +375,15 @@ def derive_cases(
                 "family_support",
             )
 
+    # Early help closures come from local templates; where none are recorded (Annex A list 2
+    # has only start and completion), each episode is given a typical length.
+    closures_recorded = any(eh["closure_date"] for eh in rows["early_help_episodes"])
     for eh in rows["early_help_episodes"]:
         start = eh["assessment_start_date"]
         if start is None:
             continue
         stop = eh["closure_date"]
-        if stop is None:
+        if stop is None and not closures_recorded:
             base = eh["assessment_completion_date"] or start
             days = int(fs.median * math.exp(fs.sigma * rng.standard_normal()))
             stop = date.fromordinal(base.toordinal() + max(days, 14))
@@ -1297,7 +1300,7 @@ def _audits(
     on the Ofsted scale with the share good or better improving over the years."""
     starts = np.array([a.start for a in allocations], dtype=np.int64)
     ends = np.array([a.end if a.end is not None else FAR for a in allocations], dtype=np.int64)
-    family = np.array([a.area == "family_support" for a in allocations])
+    family = np.array([a.area == "family_support" for a in allocations], dtype=bool)
     grades = ["outstanding", "good", "requires_improvement", "inadequate"]
     rows = []
     month = date.fromordinal(t0).replace(day=1)

@@ -276,3 +276,59 @@ def _positions(ctx, snap, dates, bases, s) -> dict[tuple[str, Basis], CaseloadPo
 def position(ctx: Context, at: date, basis: Basis = "cases", settings: WorkforceSettings | None = None) -> CaseloadPosition:
     """The caseload position on one date and basis (see `positions`)."""
     return positions(ctx, {"at": at}, bases=(basis,), settings=settings)[("at", basis)]
+
+
+class TrendPoint(_Model):
+    date: date
+    figures: CaseloadFigures
+
+
+def trend(
+    ctx: Context, dates: list[date], basis: Basis = "cases", settings: WorkforceSettings | None = None
+) -> list[TrendPoint]:
+    """The service's caseload figures at each date (e.g. month ends), in one query."""
+    s = settings or default_settings()
+    labels = {d.isoformat(): d for d in dates}
+    snap = worker_snapshot(ctx.table, dates_table(labels.items()), s)
+    rows = {r["period"]: r for r in ctx.backend.to_pyarrow(caseload_counts(snap, basis, s)).to_pylist()}
+    name = "All case holders"
+    return [
+        TrendPoint(
+            date=d,
+            figures=_figures(rows[label], name, s.caseloads.thresholds) if label in rows else empty_figures(name, s.caseloads.thresholds),
+        )
+        for label, d in sorted(labels.items())
+    ]
+
+
+class WorkerCaseload(_Model):
+    """One case holder's position (worker level: for managers, never published)."""
+
+    worker_id: str
+    team_id: str | None
+    team_name: str | None
+    service_area: str | None
+    role: str | None
+    fte: float | None
+    agency: bool
+    asye: bool
+    cases: int
+    cases_per_fte: float | None
+    weighted_caseload: float | None  # None when left out of the weighted view
+    long_term_absent: bool
+    new_starter: bool
+    leaving: bool
+
+
+def workers(ctx: Context, at: date, settings: WorkforceSettings | None = None) -> list[WorkerCaseload]:
+    """Every case holder in scope on the date, highest caseload first."""
+    s = settings or default_settings()
+    snap = worker_snapshot(ctx.table, dates_table([("at", at)]), s)
+    holders = case_holders(snap, "cases", s)
+    holders = holders.mutate(
+        cases_per_fte=caseload_value(holders, "fte"),
+        weighted_caseload=ibis.ifelse(holders.counted, caseload_value(holders, "weighted"), ibis.null("float64")),
+    )
+    rows = ctx.backend.to_pyarrow(holders).to_pylist()
+    out = [WorkerCaseload.model_validate({k: r[k] for k in WorkerCaseload.model_fields}) for r in rows]
+    return sorted(out, key=lambda w: (-w.cases, w.team_name or "", w.worker_id))

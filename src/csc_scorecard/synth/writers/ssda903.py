@@ -473,13 +473,16 @@ def _leaf(parent: Element, tag: str, value: Any, year: int) -> None:
 
 def expected(authority: SyntheticAuthority) -> dict[str, pa.Table]:
     """The canonical rows and columns the returns carry, as loading them oldest first leaves
-    them: a record carried by several returns keeps the latest return's version."""
+    them: a record carried by several returns takes the latest return's values, and a blank in
+    a later return keeps the earlier value (the store never lets a blank erase one)."""
     merged: dict[str, dict[tuple, Row]] = defaultdict(dict)
     for ret in returns(authority):
         for canonical, rows in _canonical_rows(ret).items():
             key = table(canonical).key
             for row in rows:
-                merged[canonical][tuple(row[k] for k in key)] = row
+                k = tuple(row[c] for c in key)
+                earlier = merged[canonical].get(k, {})
+                merged[canonical][k] = {c: (v if v is not None else earlier.get(c)) for c, v in row.items()}
     out = {}
     for canonical in sorted(set(CANONICAL.values())):
         t = table(canonical)

@@ -1,0 +1,191 @@
+"""Workforce measures: supervision, case audits, agency, turnover, vacancies, caseloads, spans.
+
+The counting lives in `csc_scorecard.workforce` (one definition for the measures and for the
+report's staffing section); these functions pick each measure's figure out of it. An entry's
+`settings` use the layout of `workforce/settings.yaml` (e.g. `{supervision: {standard_days:
+30}}`), are merged over those defaults and validated by the same strict model, so a measure
+and the staffing section count the same way unless a setting says otherwise.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from csc_scorecard.measures.catalogue import Measure
+from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.functions.common import in_window, share
+from csc_scorecard.workforce.caseloads import case_holders
+from csc_scorecard.workforce.rates import census_counts
+from csc_scorecard.workforce.settings import WorkforceSettings, load_settings
+from csc_scorecard.workforce.snapshot import (
+    attach,
+    dates_table,
+    period_ends,
+    posts_at,
+    worker_snapshot,
+)
+from csc_scorecard.workforce.spans import team_spans
+from csc_scorecard.workforce.supervision import supervision_status
+
+# Entry settings that are not part of workforce/settings.yaml.
+MEASURE_KEYS = {"threshold", "grades"}
+
+
+def settings_for(ctx: Context, m: Measure) -> WorkforceSettings:
+    """The workforce settings for a measure: defaults, then the entry's, then run overrides."""
+    merged: dict[str, Any] = {}
+    for source in (m.settings, ctx.settings.overrides.get(m.id, {})):
+        for key, value in source.items():
+            if key in MEASURE_KEYS:
+                continue
+            merged[key] = {**merged.get(key, {}), **value} if isinstance(value, dict) else value
+    return load_settings(**merged)
+
+
+def _snapshot(ctx: Context, m: Measure) -> tuple[ir.Table, WorkforceSettings]:
+    s = settings_for(ctx, m)
+    return worker_snapshot(ctx.table, period_ends(ctx, m.period_type), s), s
+
+
+def supervision_in_timescale(ctx: Context, m: Measure) -> ir.Table:
+    """Front-line staff in post at the period end whose last supervision (or start, or return
+    from long-term absence) is within the standard interval (workforce/supervision.py)."""
+    snap, s = _snapshot(ctx, m)
+    status = supervision_status(ctx.table, snap, s)
+    return share(status, status.in_timescale)
+
+
+def audits_graded_at_least(ctx: Context, m: Measure) -> ir.Table:
+    """Case-file audits completed in the window with a grade recorded, and how many were
+    graded one of the entry's `grades` (social care and family support audits together, as the
+    seed's 58% = (53 + 16) of (92 + 26) audits)."""
+    grades = ctx.setting(m.id, "grades", m.settings["grades"])
+    a = ctx.table("case_audits")
+    a = a.filter(a.grade.notnull())
+    done = in_window(a, "audit_date", ctx.periods(m.period_type))
+    return share(done, done.grade.isin(grades))
+
+
+def _fte_in_post(ctx: Context, dates: ir.Table, qualified_only: bool) -> ir.Table:
+    p = posts_at(ctx.table, dates)
+    w = ctx.table("workers").select("la_code", "worker_id", "agency", "qualified")
+    p = attach(p, w, ["la_code", "worker_id"])
+    if qualified_only:
+        p = p.filter(p.qualified.fill_null(False))
+    return p.mutate(agency=p.agency.fill_null(False))
+
+
+def agency_fte_rate(ctx: Context, m: Measure) -> ir.Table:
+    """Agency FTE as a share of all FTE in post at the period end (standards.md 4: agency ÷
+    (agency + employed)), for qualified social workers by default, as DfE counts."""
+    s = settings_for(ctx, m)
+    p = _fte_in_post(ctx, period_ends(ctx, m.period_type), s.rates.qualified_only)
+    return p.group_by(["la_code", "period"]).agg(
+        numerator=ibis.ifelse(p.agency, p.fte, 0.0).sum(), denominator=p.fte.sum()
+    )
+
+
+def month_ends(ctx: Context, period_type: str) -> ir.Table:
+    """The last day of each calendar month in each period's window, as snapshot dates."""
+    pairs = []
+    for q in ctx.quarters:
+        start, end = q.window(period_type)  # type: ignore[arg-type]
+        first = date(start.year, start.month, 1)
+        while first <= end:
+            nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            last = nxt - timedelta(days=1)
+            if start <= last <= end:
+                pairs.append((str(q), last))
+            first = nxt
+    return dates_table(pairs)
+
+
+def staff_turnover_rate(ctx: Context, m: Measure) -> ir.Table:
+    """Employed workers leaving the authority in the 12 months (their FTE when they left), as a
+    share of the average employed FTE in post at the month ends of those 12 months.
+
+    The seed's definition ("leavers in a rolling 12 month as % of full time equivalents");
+    DfE's census rate divides by the FTE in post on 30 September instead (standards.md 4).
+    Agency workers are not leavers. Moving post within the authority is not leaving.
+    """
+    s = settings_for(ctx, m)
+    wk = ctx.table("workers")
+    wk = wk.filter(~wk.agency.fill_null(False) & wk.leave_date.notnull())
+    if s.rates.qualified_only:
+        wk = wk.filter(wk.qualified.fill_null(False))
+    left = in_window(wk, "leave_date", ctx.periods(m.period_type))
+    posts = ctx.table("worker_posts").select(p_la="la_code", p_worker="worker_id", p_start="start_date", p_fte="fte")
+    j = left.left_join(
+        posts, [left.la_code == posts.p_la, left.worker_id == posts.p_worker, posts.p_start <= left.leave_date]
+    )
+    j = j.mutate(_rank=ibis.row_number().over(group_by=["la_code", "period", "worker_id"], order_by=[ibis.desc(j.p_start)]))
+    j = j.filter(j._rank == 0)
+    # A leaver with no post recorded counts as one FTE rather than vanishing from the count.
+    leavers = j.group_by(["la_code", "period"]).agg(leavers_fte=ibis.coalesce(j.p_fte, 1.0).sum())
+
+    p = _fte_in_post(ctx, month_ends(ctx, m.period_type), s.rates.qualified_only)
+    p = p.filter(~p.agency)
+    monthly = p.group_by(["la_code", "period", "at"]).agg(fte=p.fte.sum())
+    average = monthly.group_by(["la_code", "period"]).agg(denominator=monthly.fte.mean())
+    out = attach(average, leavers, ["la_code", "period"])
+    return out.select("la_code", "period", numerator=out.leavers_fte.fill_null(0.0), denominator=out.denominator)
+
+
+def vacancy_rate(ctx: Context, m: Measure) -> ir.Table:
+    """Vacancies ÷ (vacancies + employed FTE in post) from the latest workforce census (30
+    September) on or before the period end (standards.md 4)."""
+    la = ctx.table("workforce_census_la")
+    periods = ctx.periods(m.period_type)
+    j = la.join(periods, ibis.date(la.collection_year, 9, 30) <= periods.end)
+    j = j.mutate(_rank=ibis.row_number().over(group_by=["la_code", "period"], order_by=[ibis.desc(j.collection_year)]))
+    latest = j.filter(j._rank == 0).select("la_code", "period", "collection_year", "vacancies_fte")
+    counts = census_counts(ctx.table).select("la_code", "collection_year", "inpost_fte")
+    out = attach(latest, counts, ["la_code", "collection_year"])
+    return out.select(
+        "la_code", "period", numerator=out.vacancies_fte, denominator=out.vacancies_fte + out.inpost_fte
+    )
+
+
+def caseload_average(ctx: Context, m: Measure) -> ir.Table:
+    """Cases held at the period end ÷ FTE of the workers holding them (DfE's average caseload,
+    standards.md 4): registered social workers, employed and agency, in every team."""
+    snap, s = _snapshot(ctx, m)
+    holders = snap.filter(snap.in_post & snap.case_holder & (snap.fte.fill_null(0) > 0))
+    if s.rates.qualified_only:
+        holders = holders.filter(holders.qualified)
+    return holders.group_by(["la_code", "period"]).agg(numerator=holders.cases.sum(), denominator=holders.fte.sum())
+
+
+def workers_at_or_above(ctx: Context, m: Measure) -> ir.Table:
+    """Case holders (workforce caseload settings) holding at least `threshold` cases at the
+    period end, the seed's "65 workers had a caseload of 20 or higher"."""
+    threshold = ctx.setting(m.id, "threshold", m.settings["threshold"])
+    snap, s = _snapshot(ctx, m)
+    holders = case_holders(snap, "cases", s)
+    return holders.group_by(["la_code", "period"]).agg(
+        numerator=(holders.cases >= threshold).cast("int64").sum()
+    )
+
+
+def caseload_max(ctx: Context, m: Measure) -> ir.Table:
+    """The highest caseload of any case holder at the period end."""
+    snap, s = _snapshot(ctx, m)
+    holders = case_holders(snap, "cases", s)
+    return holders.group_by(["la_code", "period"]).agg(numerator=holders.cases.max())
+
+
+def team_manager_span_max(ctx: Context, m: Measure) -> ir.Table:
+    """The front-line team with the most cases per team manager at the period end: its cases
+    (numerator) and managers (denominator)."""
+    snap, s = _snapshot(ctx, m)
+    t = team_spans(ctx.table, snap, s)
+    t = t.filter(t.cases_per_manager.notnull())
+    t = t.mutate(_rank=ibis.row_number().over(
+        group_by=["la_code", "period"], order_by=[ibis.desc(t.cases_per_manager), ibis.desc(t.cases), t.team_id]
+    ))
+    top = t.filter(t._rank == 0)
+    return top.select("la_code", "period", numerator=top.cases, denominator=top.managers)
