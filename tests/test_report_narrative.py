@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 import report_fixtures as rf
+
 from csc_scorecard.report.formatting import count
 from csc_scorecard.report.model import Sentence
 from csc_scorecard.report.sentences import Cited, listing, say, uncited_digits
@@ -77,21 +77,27 @@ def test_referrals_sentence_as_the_seed_writes_it():
         f"{police.numerator_display} ({police.display}) of referrals in Q1."
     )
     # The police share is the largest category, as the sentence claims.
-    shares = [f for f in ctx.figures.values() if f.measure == "referral_sources" and f.period == "2022-Q1"]
+    shares = [
+        f for f in ctx.figures.values() if f.measure == "referral_sources" and f.period == "2022-Q1"
+    ]
     assert max(shares, key=lambda f: f.numerator or 0).dimension == "6"
 
 
 def test_summary_bullets_count_the_appendix():
     ctx = rf.report_context()
-    paragraph = next(p for p in ctx.paragraphs() if p.text.startswith("Performance against the Contract"))
+    paragraph = next(
+        p for p in ctx.paragraphs() if p.text.startswith("Performance against the Contract")
+    )
     group = ctx.appendix[0]
     counts = group.summary
     assert counts.total == len(group.rows) == 11
     statuses = [r.status for r in group.rows]
     assert counts.green + counts.amber == sum(s in ("green", "amber") for s in statuses)
     assert [b.text for b in paragraph.bullets][:2] == [
-        f"{counts.better_or_within_tolerance} of 11 indicators are performing better than or within "
-        f"tolerance against target ({counts.better_or_within_tolerance} of {counts.rated} with a rating)",
+        (
+            f"{counts.better_or_within_tolerance} of 11 indicators are performing better than or within "
+            f"tolerance against target ({counts.better_or_within_tolerance} of {counts.rated} with a rating)"
+        ),
         f"{counts.red} of 11 are below target",
     ]
 
@@ -103,7 +109,10 @@ def test_not_reportable_measure_is_explained():
     assert notes["cp_plans_by_category"].reason.startswith("latest_category missing or invalid for")
     quality = next(s for s in ctx.sections if s.id == "data_quality")
     bullets = [b.text for p in quality.paragraphs for b in p.bullets]
-    assert any(b.startswith("Child protection plans by category of abuse: latest_category missing") for b in bullets)
+    assert any(
+        b.startswith("Child protection plans by category of abuse: latest_category missing")
+        for b in bullets
+    )
     # No sentence names a category share once the breakdown failed its quality check.
     assert not any("most common category of abuse" in s.text for s in ctx.sentences())
 
@@ -120,7 +129,9 @@ def test_say_refuses_uncited_numbers():
 
 
 def test_listing_keeps_cites_apart():
-    body, slots = listing([("{v} boys", {"v": Cited("53%", "/a", 53)}), ("{v} girls", {"v": Cited("45%", "/b", 45)})])
+    body, slots = listing(
+        [("{v} boys", {"v": Cited("53%", "/a", 53)}), ("{v} girls", {"v": Cited("45%", "/b", 45)})]
+    )
     sentence = say("Of them, " + body + ".", **slots)
     assert sentence.text == "Of them, 53% boys and 45% girls."
     assert [(c.text, c.ref) for c in sentence.cites] == [("53%", "/a"), ("45%", "/b")]

@@ -24,31 +24,52 @@ def _quarter(text: str) -> str:
 
 @app.command()
 def report(
-    period: Annotated[str, typer.Option(help="Quarter, e.g. 2022-Q1 (April-June 2022).", callback=_quarter)],
+    period: Annotated[
+        str, typer.Option(help="Quarter, e.g. 2022-Q1 (April-June 2022).", callback=_quarter)
+    ],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the report files into.")],
     store: StoreOption = DEFAULT_STORE_PATH,
     la_code: Annotated[
-        str | None, typer.Option("--la", envvar="SCORECARD_LA", help="Authority (default: the only one in the store).")
+        str | None,
+        typer.Option(
+            "--la", envvar="SCORECARD_LA", help="Authority (default: the only one in the store)."
+        ),
     ] = None,
     framework: Annotated[
-        Path | None, typer.Option(help="Framework YAML: targets, tolerances, comparators (default: none, all for information).")
+        Path | None,
+        typer.Option(
+            help="Framework YAML: targets, tolerances, comparators (default: none, all for information)."
+        ),
     ] = None,
     commentary: Annotated[
-        Path | None, typer.Option(help="Commentary CSV: measure,period,commentary,author (else drafts are generated).")
+        Path | None,
+        typer.Option(
+            help="Commentary CSV: measure,period,commentary,author (else drafts are generated)."
+        ),
     ] = None,
-    formats: Annotated[str, typer.Option(help="Comma-separated: html, pdf, docx, xlsx, json.")] = "html,pdf",
+    formats: Annotated[
+        str, typer.Option(help="Comma-separated: html, pdf, docx, xlsx, json.")
+    ] = "html,pdf",
     publication: Annotated[
-        bool, typer.Option("--publication", help="Suppress counts 1-5 as 'c' and leave out child- and worker-level detail.")
+        bool,
+        typer.Option(
+            "--publication",
+            help="Suppress counts 1-5 as 'c' and leave out child- and worker-level detail.",
+        ),
     ] = False,
     synthetic: Annotated[
-        bool | None, typer.Option("--synthetic/--not-synthetic", help="Force the SYNTHETIC DATA banner on or off (default: detected).")
+        bool | None,
+        typer.Option(
+            "--synthetic/--not-synthetic",
+            help="Force the SYNTHETIC DATA banner on or off (default: detected).",
+        ),
     ] = None,
 ) -> None:
     """Build the report context for a quarter and write it as HTML, PDF and the other formats."""
+    from csc_scorecard.rating import FrameworkError
     from csc_scorecard.report import SUFFIXES, UnknownFormat, render, renderer
     from csc_scorecard.report.commentary import CommentaryFileError
     from csc_scorecard.report.context import build_context
-    from csc_scorecard.rating import FrameworkError
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     try:
@@ -61,22 +82,34 @@ def report(
         la = la_code or _only_authority(db)
         try:
             context = build_context(
-                db, la, period, framework=framework, commentary=commentary, publication=publication, synthetic=synthetic
+                db,
+                la,
+                period,
+                framework=framework,
+                commentary=commentary,
+                publication=publication,
+                synthetic=synthetic,
             )
         except (FrameworkError, CommentaryFileError) as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(code=2) from None
-    typer.echo(f"Report context for {context.authority.name} ({la}), {context.period.label}: {time.perf_counter() - started:.1f}s")
+    typer.echo(
+        f"Report context for {context.authority.name} ({la}), {context.period.label}: {time.perf_counter() - started:.1f}s"
+    )
     out.mkdir(parents=True, exist_ok=True)
     stem = f"{la}_{context.period.id}_performance_report" + ("_publication" if publication else "")
     for fmt in wanted:
         began = time.perf_counter()
         path = render(context, fmt, out / f"{stem}.{SUFFIXES[fmt]}")
-        typer.echo(f"  {fmt:<5} {path} ({path.stat().st_size / 1024:,.0f} KB, {time.perf_counter() - began:.1f}s)")
+        typer.echo(
+            f"  {fmt:<5} {path} ({path.stat().st_size / 1024:,.0f} KB, {time.perf_counter() - began:.1f}s)"
+        )
 
 
 def _only_authority(db: Store) -> str:
     las = db.authorities()
     if len(las) != 1:
-        raise typer.BadParameter(f"the store holds {len(las)} authorities ({', '.join(las) or 'none'}): pass --la")
+        raise typer.BadParameter(
+            f"the store holds {len(las)} authorities ({', '.join(las) or 'none'}): pass --la"
+        )
     return las[0]

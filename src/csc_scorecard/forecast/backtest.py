@@ -75,22 +75,41 @@ class Backtest(_Result):
 
 
 def data_end(store: Store, la_code: str) -> date | None:
-    """The last date the 903 episodes mention (the extract date, or near it)."""
+    """The extract date the 903 episodes imply: their last date, taken to the end of its month
+    when it falls in the month's last week (an extract is taken at a month end, and the last
+    recorded start or end usually falls a few days before it).
+
+    The store does not record an extract date for 903 loads (an in-year extract's period is its
+    collection year), so it is inferred.
+    """
     row = store.con.execute(
-        "SELECT max(greatest(decom, coalesce(dec, decom))) FROM cla_episodes WHERE la_code = ?", [la_code]
+        "SELECT max(greatest(decom, coalesce(dec, decom))) FROM cla_episodes WHERE la_code = ?",
+        [la_code],
     ).fetchone()
-    return row[0]
+    last = row[0]
+    if last is None:
+        return None
+    month_end = last + relativedelta(day=31)
+    return month_end if (month_end - last).days < 7 else last
 
 
-def default_origins(first: date, last: date, months: int, fit_days: int, count: int = 4) -> list[date]:
+def default_origins(
+    first: date, last: date, months: int, fit_days: int, count: int = 4
+) -> list[date]:
     """The last `count` quarter ends with a full fit window before them and `months` after.
 
     >>> default_origins(date(2016, 4, 1), date(2022, 6, 30), 12, 365, 3)
     [datetime.date(2020, 12, 31), datetime.date(2021, 3, 31), datetime.date(2021, 6, 30)]
+    >>> default_origins(date(2016, 4, 1), date(2022, 6, 30), 6, 365, 2)
+    [datetime.date(2021, 9, 30), datetime.date(2021, 12, 31)]
     """
-    latest = last - relativedelta(months=months)
+    latest = last + timedelta(days=1) - relativedelta(months=months) - timedelta(days=1)
     out = []
-    q = date(latest.year, ((latest.month - 1) // 3) * 3 + 1, 1) + relativedelta(months=3) - timedelta(days=1)
+    q = (
+        date(latest.year, ((latest.month - 1) // 3) * 3 + 1, 1)
+        + relativedelta(months=3)
+        - timedelta(days=1)
+    )
     while len(out) < count:
         if q <= latest and (q - first).days + 1 >= fit_days:
             out.append(q)
@@ -115,7 +134,9 @@ def backtest(
     if end is None:
         raise ValueError(f"no 903 episodes for {la_code}")
     if origins is None:
-        first = store.con.execute("SELECT min(decom) FROM cla_episodes WHERE la_code = ?", [la_code]).fetchone()[0]
+        first = store.con.execute(
+            "SELECT min(decom) FROM cla_episodes WHERE la_code = ?", [la_code]
+        ).fetchone()[0]
         origins = default_origins(first, end, months, cfg.fit_days)
     if not origins:
         raise ValueError("no origin has both a year of history before it and the horizon after it")
@@ -133,14 +154,28 @@ def backtest(
             for gi, gid in [*enumerate(ids), (None, "total")]:
                 x = counts[:, k, :].sum(axis=1) if gi is None else counts[:, k, gi]
                 lo, hi = np.quantile(x, q)
-                points.append(BacktestPoint(
-                    origin=origin, date=when, horizon=k + 1, group=gid,
-                    actual=int(actual[k].sum() if gi is None else actual[k, gi]),
-                    projected=float(x.mean()), low=float(lo), high=float(hi),
-                    naive=int(naive.sum() if gi is None else naive[gi]),
-                ))
-    return Backtest(la_code=la_code, origins=origins, months=months, simulations=simulations,
-                    interval=cfg.interval, points=points, summary=summarise_errors(points))
+                points.append(
+                    BacktestPoint(
+                        origin=origin,
+                        date=when,
+                        horizon=k + 1,
+                        group=gid,
+                        actual=int(actual[k].sum() if gi is None else actual[k, gi]),
+                        projected=float(x.mean()),
+                        low=float(lo),
+                        high=float(hi),
+                        naive=int(naive.sum() if gi is None else naive[gi]),
+                    )
+                )
+    return Backtest(
+        la_code=la_code,
+        origins=origins,
+        months=months,
+        simulations=simulations,
+        interval=cfg.interval,
+        points=points,
+        summary=summarise_errors(points),
+    )
 
 
 def summarise_errors(points: list[BacktestPoint]) -> list[ErrorSummary]:
@@ -154,17 +189,25 @@ def summarise_errors(points: list[BacktestPoint]) -> list[ErrorSummary]:
     (7.5, 2.5, 5.0, 0.5)
     """
     out = []
-    keys = sorted({(p.group, p.horizon) for p in points}, key=lambda k: (k[0] != "total", k[0], k[1]))
+    keys = sorted(
+        {(p.group, p.horizon) for p in points}, key=lambda k: (k[0] != "total", k[0], k[1])
+    )
     for group, horizon in keys:
         cell = [p for p in points if p.group == group and p.horizon == horizon]
         scored = [p for p in cell if p.actual > 0]
         pe = [100 * (p.projected - p.actual) / p.actual for p in scored]
         naive = [100 * abs(p.naive - p.actual) / p.actual for p in scored]
-        out.append(ErrorSummary(
-            group=group, horizon=horizon, cases=len(cell),
-            mape=round(float(np.mean(np.abs(pe))), 2) if pe else None,
-            bias=round(float(np.mean(pe)), 2) if pe else None,
-            naive_mape=round(float(np.mean(naive)), 2) if naive else None,
-            coverage=round(float(np.mean([p.low <= p.actual <= p.high for p in cell])), 3) if cell else None,
-        ))
+        out.append(
+            ErrorSummary(
+                group=group,
+                horizon=horizon,
+                cases=len(cell),
+                mape=round(float(np.mean(np.abs(pe))), 2) if pe else None,
+                bias=round(float(np.mean(pe)), 2) if pe else None,
+                naive_mape=round(float(np.mean(naive)), 2) if naive else None,
+                coverage=round(float(np.mean([p.low <= p.actual <= p.high for p in cell])), 3)
+                if cell
+                else None,
+            )
+        )
     return out

@@ -35,14 +35,28 @@ import math
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
+from typing import Literal
 
 import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from csc_scorecard.forecast.ledger import DAYS_A_YEAR, OPEN, Ledger, financial_year, load_ledger, year_bounds
-from csc_scorecard.forecast.scenarios import Scenario, StepDown, scenario as get_scenario
-from csc_scorecard.forecast.staffing import AgencyForecast, EstablishmentForecast, agency_forecast, establishment_forecast
+from csc_scorecard.forecast.ledger import (
+    DAYS_A_YEAR,
+    OPEN,
+    Ledger,
+    financial_year,
+    load_ledger,
+    year_bounds,
+)
+from csc_scorecard.forecast.scenarios import Scenario, StepDown
+from csc_scorecard.forecast.scenarios import scenario as get_scenario
+from csc_scorecard.forecast.staffing import (
+    AgencyForecast,
+    EstablishmentForecast,
+    agency_forecast,
+    establishment_forecast,
+)
 from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.store import Store
 
@@ -61,6 +75,9 @@ class LineGroup(_Strict):
     name: str
     short: str
     lines: list[str]
+    narrative: Literal["numbers_and_costs", "fostering_split", "average_placements", "grant"] = (
+        "numbers_and_costs"
+    )
 
 
 class FosteringSplit(_Strict):
@@ -112,7 +129,9 @@ class LineForecast(_Result):
     forecast: float = Field(description="gross forecast outturn")
     grant_income: float = Field(0.0, description="per-night grant earned on the line's nights")
     budgeted_grant: float = 0.0
-    variance: float | None = Field(description="(forecast - grant) - (budget - budgeted grant); + is an overspend")
+    variance: float | None = Field(
+        description="(forecast - grant) - (budget - budgeted grant); + is an overspend"
+    )
     placements_year_start: int
     placements_now: int
     placements_year_end: float
@@ -143,6 +162,7 @@ class GroupForecast(_Result):
     id: str
     name: str
     short: str
+    narrative: str
     lines: list[str]
     budget: float | None
     forecast: float
@@ -159,6 +179,19 @@ class GroupForecast(_Result):
     budget_unit_cost: float | None = Field(description="budget / budgeted average placements")
     weekly_min: float | None
     weekly_max: float | None
+    top_tenth_low: float | None = Field(
+        None, description="weekly cost range of the dearest tenth of open packages"
+    )
+    top_tenth_high: float | None = None
+    budget_weekly: float | None = Field(None, description="budgeted unit cost as a weekly cost")
+    above_budget: int = Field(
+        0, description="open packages above the budgeted weekly cost, outlier apart"
+    )
+    above_budget_low: float | None = None
+    above_budget_high: float | None = None
+    outlier_weekly: float | None = Field(
+        None, description="a package over 1.25 times the next dearest"
+    )
     starts_in_history: int
     starts_last_month: int
     top_packages: list[Package] = []
@@ -227,7 +260,11 @@ class LinePath(_Result):
 
 
 def expected_path(
-    n0: float, start_rate: float, end_hazard: float, days: int, moves_out: np.ndarray | None = None,
+    n0: float,
+    start_rate: float,
+    end_hazard: float,
+    days: int,
+    moves_out: np.ndarray | None = None,
     moves_in: np.ndarray | None = None,
 ) -> LinePath:
     """Step the expected count day by day: survivors of today's placements and new ones.
@@ -271,10 +308,9 @@ def rate_for_target(n0: float, target: float, end_hazard: float, days: int) -> t
     """
     if days <= 0:
         return 0.0, end_hazard
-    q = math.exp(-end_hazard)
-    qd = q**days
-    if end_hazard > 0:
-        start = (target - n0 * qd) * (1 - q) / (1 - qd)
+    gone_day, gone_all = -math.expm1(-end_hazard), -math.expm1(-end_hazard * days)  # 1-q, 1-q^days
+    if gone_all > 0:
+        start = (target - n0 * (1 - gone_all)) * gone_day / gone_all
     else:
         start = (target - n0) / days
     if start >= 0:
@@ -326,44 +362,70 @@ def forecast_outturn(
     groups = [_group(g, lines, ledger, as_at, sc, cfg) for g in _groups_for(cfg, lines)]
     offsets = [
         Offset(grant=g["grant"], line=g["line"], amount=float(g["amount"]))
-        for g in grants if g["amount"] is not None and g["rate_per_night"] is None
+        for g in grants
+        if g["amount"] is not None and g["rate_per_night"] is None
     ]
     uasc = [
-        UascGrant(line=ln.line, grant=_per_night_grant(grants, ln.line)["grant"],
-                  rate_per_night=float(_per_night_grant(grants, ln.line)["rate_per_night"]),
-                  nights=ln.nights_to_date + ln.nights_remaining, income=ln.grant_income,
-                  cost=ln.forecast, pressure=ln.forecast - ln.grant_income)
-        for ln in lines if _per_night_grant(grants, ln.line) is not None
+        UascGrant(
+            line=ln.line,
+            grant=_per_night_grant(grants, ln.line)["grant"],
+            rate_per_night=float(_per_night_grant(grants, ln.line)["rate_per_night"]),
+            nights=ln.nights_to_date + ln.nights_remaining,
+            income=ln.grant_income,
+            cost=ln.forecast,
+            pressure=ln.forecast - ln.grant_income,
+        )
+        for ln in lines
+        if _per_night_grant(grants, ln.line) is not None
     ]
     agency = establishment = None
     if cfg.agency_line:
         agency = agency_forecast(store, la_code, as_at, budgets.get(cfg.agency_line), sc.agency)
     if cfg.establishment_line:
-        establishment = establishment_forecast(store, la_code, as_at, budgets.get(cfg.establishment_line))
+        establishment = establishment_forecast(
+            store, la_code, as_at, budgets.get(cfg.establishment_line)
+        )
     ladder_budget = sum(ln.budget or 0.0 for ln in lines) - sum(ln.budgeted_grant for ln in lines)
-    ladder_forecast = sum(ln.forecast - ln.grant_income for ln in lines) - sum(o.amount for o in offsets)
+    ladder_forecast = sum(ln.forecast - ln.grant_income for ln in lines) - sum(
+        o.amount for o in offsets
+    )
     ladder_variance = sum(ln.variance or 0.0 for ln in lines) - sum(o.amount for o in offsets)
     staff = [s for s in (agency, establishment) if s is not None and s.forecast is not None]
     total_budget = ladder_budget + sum(s.budget or 0.0 for s in staff)
     total_forecast = ladder_forecast + sum(s.forecast for s in staff)
     return Outturn(
-        la_code=la_code, period=str(q), as_at=as_at, financial_year=fy,
+        la_code=la_code,
+        period=str(q),
+        as_at=as_at,
+        financial_year=fy,
         month=(as_at.year - fy) * 12 + as_at.month - 3,
-        scenario=sc.name, scenario_description=sc.description,
+        scenario=sc.name,
+        scenario_description=sc.description,
         history_from=as_at - timedelta(days=sc.history_days - 1),
-        lines=lines, groups=groups, offsets=offsets, grants=uasc,
+        lines=lines,
+        groups=groups,
+        offsets=offsets,
+        grants=uasc,
         fostering=_fostering(cfg, lines),
-        agency=agency, establishment=establishment,
-        care_ladder_budget=ladder_budget, care_ladder_forecast=ladder_forecast,
+        agency=agency,
+        establishment=establishment,
+        care_ladder_budget=ladder_budget,
+        care_ladder_forecast=ladder_forecast,
         care_ladder_variance=ladder_variance,
-        total_budget=total_budget, total_forecast=total_forecast,
+        total_budget=total_budget,
+        total_forecast=total_forecast,
         total_variance=total_forecast - total_budget,
     )
 
 
 def forecast_lines(
-    ledger: Ledger, budgets: dict[str, dict], grants: list[dict], lines: list[str], as_at: date,
-    sc: Scenario, cfg: LadderSettings,
+    ledger: Ledger,
+    budgets: dict[str, dict],
+    grants: list[dict],
+    lines: list[str],
+    as_at: date,
+    sc: Scenario,
+    cfg: LadderSettings,
 ) -> list[LineForecast]:
     """Each line's forecast; step-downs link lines, so all lines are forecast together."""
     fy = financial_year(as_at)
@@ -379,8 +441,14 @@ def forecast_lines(
         n0 = int(now.sum())
         weekly_now = ledger.weekly[now]
         p_on = placements.line == line
-        started = p_on & (placements.start >= hist_lo.toordinal()) & (placements.start <= as_at.toordinal())
-        ended = p_on & (placements.end >= hist_lo.toordinal()) & (placements.end <= as_at.toordinal())
+        started = (
+            p_on
+            & (placements.start >= hist_lo.toordinal())
+            & (placements.start <= as_at.toordinal())
+        )
+        ended = (
+            p_on & (placements.end >= hist_lo.toordinal()) & (placements.end <= as_at.toordinal())
+        )
         exposure = float(ledger.nights(hist_lo, as_at)[on].sum())
         a = sc.line(line)
         hazard = (ended.sum() / exposure if exposure else 0.0) * a.ends_factor
@@ -392,7 +460,9 @@ def forecast_lines(
         if target is not None:
             start_rate, hazard = rate_for_target(n0, float(target), hazard, days_left)
         new_ids = set(placements.placement_id[started].tolist())
-        new_now = now & np.isin(ledger.placement_id, list(new_ids)) if new_ids else np.zeros_like(now)
+        new_now = (
+            now & np.isin(ledger.placement_id, list(new_ids)) if new_ids else np.zeros_like(now)
+        )
         avg_now = float(weekly_now.mean()) if n0 else None
         if new_now.any():
             new_weekly = float(ledger.weekly[new_now].mean())
@@ -402,13 +472,23 @@ def forecast_lines(
             new_weekly = float(budget["budget_unit_cost"]) / WEEKS_A_YEAR
         else:
             new_weekly = None
-        state[line] = dict(
-            on=on, now=now, n0=n0, hazard=hazard, start_rate=start_rate, avg_now=avg_now,
-            new_weekly=new_weekly, committed=float(weekly_now.sum()) / 7 * days_left,
-            starts=int(started.sum()), ends=int(ended.sum()), exposure=exposure,
-            target=None if target is None else float(target), uplift=a.price_uplift,
-            moves_out=np.zeros(max(days_left, 0)), moves_in=np.zeros(max(days_left, 0)),
-        )
+        state[line] = {
+            "on": on,
+            "now": now,
+            "n0": n0,
+            "hazard": hazard,
+            "start_rate": start_rate,
+            "avg_now": avg_now,
+            "new_weekly": new_weekly,
+            "committed": float(weekly_now.sum()) / 7 * days_left,
+            "starts": int(started.sum()),
+            "ends": int(ended.sum()),
+            "exposure": exposure,
+            "target": None if target is None else float(target),
+            "uplift": a.price_uplift,
+            "moves_out": np.zeros(max(days_left, 0)),
+            "moves_in": np.zeros(max(days_left, 0)),
+        }
     for step in sc.step_downs:
         if step.from_line not in state or step.to_line not in state:
             continue
@@ -420,7 +500,9 @@ def forecast_lines(
     for line in lines:
         s = state[line]
         plain = expected_path(s["n0"], s["start_rate"], s["hazard"], days_left)
-        moved = expected_path(s["n0"], s["start_rate"], s["hazard"], days_left, s["moves_out"], s["moves_in"])
+        moved = expected_path(
+            s["n0"], s["start_rate"], s["hazard"], days_left, s["moves_out"], s["moves_in"]
+        )
         avg_w = s["avg_now"] or 0.0
         new_w = s["new_weekly"] or 0.0
         committed = s["committed"]
@@ -437,30 +519,49 @@ def forecast_lines(
         b = budgets.get(line)
         grant = _per_night_grant(grants, line)
         income = float(grant["rate_per_night"]) * (nights_to_date + nights_left) if grant else 0.0
-        budgeted_grant = float(b["budget"] or 0.0) if (grant and b and line in cfg.grant_funded_lines) else 0.0
+        budgeted_grant = (
+            float(b["budget"] or 0.0) if (grant and b and line in cfg.grant_funded_lines) else 0.0
+        )
         budget = None if b is None or b.get("budget") is None else float(b["budget"])
         variance = None if budget is None else (forecast - income) - (budget - budgeted_grant)
         group = cfg.group_of(line)
         days_in_year = (y1 - y0).days + 1
-        out.append(LineForecast(
-            line=line, name=(b or {}).get("line_name") or line.replace("_", " "),
-            group=group.id if group else line,
-            budget=budget,
-            budget_placements_start=_opt(b, "budget_placements_start"),
-            budget_placements_end=_opt(b, "budget_placements_end"),
-            budget_unit_cost=_opt(b, "budget_unit_cost"),
-            spend_to_date=to_date, committed=committed, expected_ends=ends, expected_starts=starts,
-            step_downs=steps, price_uplift=uplift, forecast=forecast,
-            grant_income=income, budgeted_grant=budgeted_grant, variance=variance,
-            placements_year_start=int((ledger.open_on(y0) & s["on"]).sum()) if y0 <= as_at else s["n0"],
-            placements_now=s["n0"], placements_year_end=moved.year_end,
-            average_placements=(nights_to_date + nights_left) / days_in_year,
-            nights_to_date=nights_to_date, nights_remaining=nights_left,
-            starts_in_history=s["starts"], ends_in_history=s["ends"],
-            start_rate_per_month=s["start_rate"] * DAYS_A_YEAR / 12,
-            end_rate_per_month=1 - math.exp(-s["hazard"] * DAYS_A_YEAR / 12),
-            average_weekly_now=s["avg_now"], new_weekly=s["new_weekly"], year_end_target=s["target"],
-        ))
+        out.append(
+            LineForecast(
+                line=line,
+                name=(b or {}).get("line_name") or line.replace("_", " "),
+                group=group.id if group else line,
+                budget=budget,
+                budget_placements_start=_opt(b, "budget_placements_start"),
+                budget_placements_end=_opt(b, "budget_placements_end"),
+                budget_unit_cost=_opt(b, "budget_unit_cost"),
+                spend_to_date=to_date,
+                committed=committed,
+                expected_ends=ends,
+                expected_starts=starts,
+                step_downs=steps,
+                price_uplift=uplift,
+                forecast=forecast,
+                grant_income=income,
+                budgeted_grant=budgeted_grant,
+                variance=variance,
+                placements_year_start=int((ledger.open_on(y0) & s["on"]).sum())
+                if y0 <= as_at
+                else s["n0"],
+                placements_now=s["n0"],
+                placements_year_end=moved.year_end,
+                average_placements=(nights_to_date + nights_left) / days_in_year,
+                nights_to_date=nights_to_date,
+                nights_remaining=nights_left,
+                starts_in_history=s["starts"],
+                ends_in_history=s["ends"],
+                start_rate_per_month=s["start_rate"] * DAYS_A_YEAR / 12,
+                end_rate_per_month=1 - math.exp(-s["hazard"] * DAYS_A_YEAR / 12),
+                average_weekly_now=s["avg_now"],
+                new_weekly=s["new_weekly"],
+                year_end_target=s["target"],
+            )
+        )
     return out
 
 
@@ -486,7 +587,12 @@ def _groups_for(cfg: LadderSettings, lines: list[LineForecast]) -> list[LineGrou
 
 
 def _group(
-    g: LineGroup, lines: list[LineForecast], ledger: Ledger, as_at: date, sc: Scenario, cfg: LadderSettings
+    g: LineGroup,
+    lines: list[LineForecast],
+    ledger: Ledger,
+    as_at: date,
+    sc: Scenario,
+    cfg: LadderSettings,
 ) -> GroupForecast:
     mine = [ln for ln in lines if ln.line in g.lines]
     on = np.isin(ledger.line, g.lines)
@@ -504,11 +610,22 @@ def _group(
     month_start = as_at.replace(day=1)
     placements = ledger.placements()
     in_group = np.isin(placements.line, g.lines)
-    last_month = in_group & (placements.start >= month_start.toordinal()) & (placements.start <= as_at.toordinal())
+    last_month = (
+        in_group
+        & (placements.start >= month_start.toordinal())
+        & (placements.start <= as_at.toordinal())
+    )
     order = np.argsort(-weekly, kind="stable")[: cfg.top_packages]
     idx = np.flatnonzero(now)[order]
+    unit = (budget / b_avg) if budget is not None and b_avg else None
+    spread = _package_spread(np.sort(weekly)[::-1], None if unit is None else unit / WEEKS_A_YEAR)
     return GroupForecast(
-        id=g.id, name=g.name, short=g.short, lines=[ln.line for ln in mine], budget=budget,
+        id=g.id,
+        name=g.name,
+        short=g.short,
+        narrative=g.narrative,
+        lines=[ln.line for ln in mine],
+        budget=budget,
         forecast=sum(ln.forecast for ln in mine),
         grant_income=sum(ln.grant_income for ln in mine),
         variance=(sum(ln.variance for ln in mine if ln.variance is not None) if budgets else None),
@@ -516,21 +633,57 @@ def _group(
         placements_now=sum(ln.placements_now for ln in mine),
         placements_year_end=sum(ln.placements_year_end for ln in mine),
         average_placements=sum(ln.average_placements for ln in mine),
-        budget_placements_start=b_start, budget_placements_end=b_end, budget_average_placements=b_avg,
+        budget_placements_start=b_start,
+        budget_placements_end=b_end,
+        budget_average_placements=b_avg,
         average_annual_cost=float(weekly.mean() * WEEKS_A_YEAR) if len(weekly) else None,
-        budget_unit_cost=(budget / b_avg) if budget is not None and b_avg else None,
+        budget_unit_cost=unit,
+        **spread,
         weekly_min=float(weekly.min()) if len(weekly) else None,
         weekly_max=float(weekly.max()) if len(weekly) else None,
         starts_in_history=sum(ln.starts_in_history for ln in mine),
         starts_last_month=int(last_month.sum()),
         top_packages=[
-            Package(placement_id=str(ledger.placement_id[i]), child_id=str(ledger.child_id[i]),
-                    line=str(ledger.line[i]), provider=ledger.provider[i],
-                    start_date=date.fromordinal(int(placements.start[placements.placement_id == ledger.placement_id[i]][0])),
-                    weekly_cost=float(ledger.weekly[i]))
+            Package(
+                placement_id=str(ledger.placement_id[i]),
+                child_id=str(ledger.child_id[i]),
+                line=str(ledger.line[i]),
+                provider=ledger.provider[i],
+                start_date=date.fromordinal(
+                    int(placements.start[placements.placement_id == ledger.placement_id[i]][0])
+                ),
+                weekly_cost=float(ledger.weekly[i]),
+            )
             for i in idx
         ],
     )
+
+
+def _package_spread(desc: np.ndarray, budget_weekly: float | None) -> dict:
+    """The dearest tenth of packages (at least two) and the packages above the budgeted weekly
+    cost, with a single package far above the rest named apart (para 40: "20 packages ranging
+    from £2,170 to £4,618 per week, plus one package costing £6,772").
+
+    >>> s = _package_spread(np.array([6772.0, 4618, 3000, 2170, 900]), 2000.0)
+    >>> s["outlier_weekly"], s["above_budget"], s["above_budget_low"], s["top_tenth_high"]
+    (6772.0, 3, 2170.0, 6772.0)
+    """
+    out: dict = {"budget_weekly": budget_weekly}
+    if len(desc) >= 2:
+        top = desc[: max(2, math.ceil(0.1 * len(desc)))]
+        out.update(top_tenth_low=float(top.min()), top_tenth_high=float(top.max()))
+    if budget_weekly is None:
+        return out
+    above = desc[desc > budget_weekly]
+    if len(above) >= 3 and above[0] > 1.25 * above[1]:
+        out["outlier_weekly"], above = float(above[0]), above[1:]
+    if len(above):
+        out.update(
+            above_budget=len(above),
+            above_budget_low=float(above.min()),
+            above_budget_high=float(above.max()),
+        )
+    return out
 
 
 def _fostering(cfg: LadderSettings, lines: list[LineForecast]) -> FosteringSplitForecast | None:
@@ -553,11 +706,19 @@ def _fostering(cfg: LadderSettings, lines: list[LineForecast]) -> FosteringSplit
         independent_share_year_start=share(ind.placements_year_start, inh.placements_year_start),
         independent_share_now=share(ind.placements_now, inh.placements_now),
         independent_share_year_end=share(ind.placements_year_end, inh.placements_year_end),
-        planned_independent_share_year_end=share(ind.budget_placements_end, inh.budget_placements_end),
-        placements_over_budget_start=over(ind.placements_year_start + inh.placements_year_start,
-                                          ind.budget_placements_start, inh.budget_placements_start),
-        placements_over_budget_end=over(ind.placements_year_end + inh.placements_year_end,
-                                        ind.budget_placements_end, inh.budget_placements_end),
+        planned_independent_share_year_end=share(
+            ind.budget_placements_end, inh.budget_placements_end
+        ),
+        placements_over_budget_start=over(
+            ind.placements_year_start + inh.placements_year_start,
+            ind.budget_placements_start,
+            inh.budget_placements_start,
+        ),
+        placements_over_budget_end=over(
+            ind.placements_year_end + inh.placements_year_end,
+            ind.budget_placements_end,
+            inh.budget_placements_end,
+        ),
     )
 
 
@@ -574,7 +735,14 @@ def _budgets(store: Store, la_code: str, fy: int) -> dict[str, dict]:
         ).fetchall()
     finally:
         cur.close()
-    keys = ("line", "line_name", "budget", "budget_placements_start", "budget_placements_end", "budget_unit_cost")
+    keys = (
+        "line",
+        "line_name",
+        "budget",
+        "budget_placements_start",
+        "budget_placements_end",
+        "budget_unit_cost",
+    )
     return {r[0]: dict(zip(keys, r, strict=True)) for r in rows}
 
 

@@ -67,7 +67,9 @@ class Ledger:
         ends = np.maximum.reduceat(self.end[order], idx)
         # The line of a placement is the line of its latest period.
         last = np.r_[idx[1:] - 1, len(pid) - 1]
-        return Placements(pid[idx], self.line[order][last], starts.astype(np.int64), ends.astype(np.int64))
+        return Placements(
+            pid[idx], self.line[order][last], starts.astype(np.int64), ends.astype(np.int64)
+        )
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,13 @@ withdrawn); beds of withdrawn proposals are reported as places still to be repla
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field
 
+from csc_scorecard.forecast import wording as w
+from csc_scorecard.forecast.wording import Cited, Paragraph, Sentence, listing, say
 from csc_scorecard.store import Store
 
 ACTIVE = ("proposed", "approved", "purchased", "works", "registering")
@@ -55,7 +58,9 @@ class Home(_Result):
 class Change(_Result):
     home_id: str
     name: str
-    kind: str = Field(description="added, status, opening_moved, works_cost, manager_recruited, removed")
+    kind: str = Field(
+        description="added, status, opening_moved, works_cost, manager_recruited, removed"
+    )
     before: str | None
     after: str | None
 
@@ -85,17 +90,30 @@ def months_between(a: date, b: date) -> int:
 def _snapshot_dates(store: Store, la_code: str) -> list[date]:
     cur = store.con.cursor()
     try:
-        return [r[0] for r in cur.execute(
-            "SELECT DISTINCT as_at_date FROM homes_pipeline WHERE la_code = ? AND as_at_date IS NOT NULL ORDER BY 1",
-            [la_code],
-        ).fetchall()]
+        return [
+            r[0]
+            for r in cur.execute(
+                "SELECT DISTINCT as_at_date FROM homes_pipeline WHERE la_code = ? AND as_at_date IS NOT NULL ORDER BY 1",
+                [la_code],
+            ).fetchall()
+        ]
     finally:
         cur.close()
 
 
 def _snapshot(store: Store, la_code: str, day: date) -> dict[str, dict]:
-    keys = ("home_id", "name", "beds", "status", "planned_opening", "actual_opening", "capital_cost",
-            "works_cost", "manager_recruited", "risks")
+    keys = (
+        "home_id",
+        "name",
+        "beds",
+        "status",
+        "planned_opening",
+        "actual_opening",
+        "capital_cost",
+        "works_cost",
+        "manager_recruited",
+        "risks",
+    )
     cur = store.con.cursor()
     try:
         rows = cur.execute(
@@ -107,7 +125,9 @@ def _snapshot(store: Store, la_code: str, day: date) -> dict[str, dict]:
     return {r[0]: dict(zip(keys, r, strict=True)) for r in rows}
 
 
-def homes_pipeline(store: Store, la_code: str, as_at: date, previous: date | None = None) -> Pipeline | None:
+def homes_pipeline(
+    store: Store, la_code: str, as_at: date, previous: date | None = None
+) -> Pipeline | None:
     """The register at `as_at` against the one at `previous` (default: three months earlier)."""
     dates = _snapshot_dates(store, la_code)
     current = max((d for d in dates if d <= as_at), default=None)
@@ -125,25 +145,45 @@ def homes_pipeline(store: Store, la_code: str, as_at: date, previous: date | Non
             if hid not in first_plan and row["planned_opening"] is not None:
                 first_plan[hid] = row["planned_opening"]
     homes = []
-    for hid, row in sorted(now.items(), key=lambda kv: (_order(kv[1]), kv[1]["planned_opening"] or date.max, kv[0])):
+    for hid, row in sorted(
+        now.items(), key=lambda kv: (_order(kv[1]), kv[1]["planned_opening"] or date.max, kv[0])
+    ):
         planned, first = row["planned_opening"], first_plan.get(hid)
         prior = last.get(hid, {}).get("planned_opening")
-        homes.append(Home(
-            home_id=hid, name=row["name"] or hid, beds=row["beds"], status=row["status"],
-            planned_opening=planned, first_planned_opening=first,
-            slippage_months=months_between(first, planned) if planned and first else None,
-            moved_since_last_quarter_months=months_between(prior, planned) if planned and prior else None,
-            actual_opening=row["actual_opening"], capital_cost=row["capital_cost"], works_cost=row["works_cost"],
-            manager_recruited=row["manager_recruited"], risks=row["risks"],
-            in_development=(row["status"] or "proposed") in ACTIVE,
-        ))
+        homes.append(
+            Home(
+                home_id=hid,
+                name=row["name"] or hid,
+                beds=row["beds"],
+                status=row["status"],
+                planned_opening=planned,
+                first_planned_opening=first,
+                slippage_months=months_between(first, planned) if planned and first else None,
+                moved_since_last_quarter_months=months_between(prior, planned)
+                if planned and prior
+                else None,
+                actual_opening=row["actual_opening"],
+                capital_cost=row["capital_cost"],
+                works_cost=row["works_cost"],
+                manager_recruited=row["manager_recruited"],
+                risks=row["risks"],
+                in_development=(row["status"] or "proposed") in ACTIVE,
+            )
+        )
     changes = _changes(last, now) if before else []
     active = [h for h in homes if h.in_development]
     return Pipeline(
-        la_code=la_code, as_at=current, previous_as_at=before, homes=homes, changes=changes,
-        homes_in_development=len(active), new_places=sum(h.beds or 0 for h in active),
+        la_code=la_code,
+        as_at=current,
+        previous_as_at=before,
+        homes=homes,
+        changes=changes,
+        homes_in_development=len(active),
+        new_places=sum(h.beds or 0 for h in active),
         withdrawn_places=sum(h.beds or 0 for h in homes if h.status == "withdrawn"),
-        opened_since_last_quarter=sum(1 for c in changes if c.kind == "status" and c.after == "open"),
+        opened_since_last_quarter=sum(
+            1 for c in changes if c.kind == "status" and c.after == "open"
+        ),
         managers_to_recruit=sum(1 for h in active if not h.manager_recruited),
     )
 
@@ -154,8 +194,13 @@ def _order(row: dict) -> int:
 
 
 def _three_months_before(d: date) -> date:
-    from dateutil.relativedelta import relativedelta
+    """The same point a quarter earlier, month ends kept as month ends.
 
+    >>> _three_months_before(date(2022, 6, 30)), _three_months_before(date(2022, 5, 15))
+    (datetime.date(2022, 3, 31), datetime.date(2022, 2, 15))
+    """
+    if (d + timedelta(days=1)).day == 1:
+        return d + timedelta(days=1) - relativedelta(months=3) - timedelta(days=1)
     return d - relativedelta(months=3)
 
 
@@ -165,21 +210,51 @@ def _changes(last: dict[str, dict], now: dict[str, dict]) -> list[Change]:
         name = row["name"] or hid
         old = last.get(hid)
         if old is None:
-            out.append(Change(home_id=hid, name=name, kind="added", before=None, after=row["status"]))
+            out.append(
+                Change(home_id=hid, name=name, kind="added", before=None, after=row["status"])
+            )
             continue
         if old["status"] != row["status"]:
-            out.append(Change(home_id=hid, name=name, kind="status", before=old["status"], after=row["status"]))
+            out.append(
+                Change(
+                    home_id=hid, name=name, kind="status", before=old["status"], after=row["status"]
+                )
+            )
         if old["planned_opening"] != row["planned_opening"] and row["status"] in ACTIVE:
-            out.append(Change(home_id=hid, name=name, kind="opening_moved",
-                              before=_iso(old["planned_opening"]), after=_iso(row["planned_opening"])))
+            out.append(
+                Change(
+                    home_id=hid,
+                    name=name,
+                    kind="opening_moved",
+                    before=_iso(old["planned_opening"]),
+                    after=_iso(row["planned_opening"]),
+                )
+            )
         if (old["works_cost"] or 0) != (row["works_cost"] or 0):
-            out.append(Change(home_id=hid, name=name, kind="works_cost",
-                              before=_num(old["works_cost"]), after=_num(row["works_cost"])))
+            out.append(
+                Change(
+                    home_id=hid,
+                    name=name,
+                    kind="works_cost",
+                    before=_num(old["works_cost"]),
+                    after=_num(row["works_cost"]),
+                )
+            )
         if not old["manager_recruited"] and row["manager_recruited"]:
-            out.append(Change(home_id=hid, name=name, kind="manager_recruited", before="no", after="yes"))
+            out.append(
+                Change(home_id=hid, name=name, kind="manager_recruited", before="no", after="yes")
+            )
     for hid, old in last.items():
         if hid not in now:
-            out.append(Change(home_id=hid, name=old["name"] or hid, kind="removed", before=old["status"], after=None))
+            out.append(
+                Change(
+                    home_id=hid,
+                    name=old["name"] or hid,
+                    kind="removed",
+                    before=old["status"],
+                    after=None,
+                )
+            )
     return out
 
 
@@ -189,3 +264,226 @@ def _iso(d: date | None) -> str | None:
 
 def _num(v: float | None) -> str | None:
     return None if v is None else f"{v:.0f}"
+
+
+# --------------------------------------------------------------------------- sentences (paras 43-44)
+
+
+def _text(value: str, ref: str) -> Cited:
+    return Cited(value, ref, value)
+
+
+def _date(d: date, shown: str, ref: str) -> Cited:
+    """A date as the sentence prints it, citing the ISO date stored at `ref`."""
+    return Cited(shown, ref, d.isoformat())
+
+
+def _risks(h: Home, ref: str) -> Sentence | None:
+    """The register's own note on the home, as written there (a sentence of its own)."""
+    if not h.risks:
+        return None
+    text = h.risks.strip()
+    return say("{r}" + ("" if text.endswith((".", "!", "?")) else "."), r=Cited(text, f"{ref}/risks", h.risks))
+
+
+def pipeline_paragraphs(pipe: Pipeline | None, base: str = "/pipeline") -> list[Paragraph]:
+    """Para 43 (the register, a bullet a home) and para 44 (the total and what changed); every
+    number and name is cited by a JSON pointer under `base` (where the pipeline sits)."""
+    if pipe is None:
+        return []
+    bullets = []
+    for i, h in enumerate(pipe.homes):
+        ref = f"{base}/homes/{i}"
+        name = _text(h.name, f"{ref}/name")
+        beds = Cited(w.number(h.beds or 0), f"{ref}/beds", h.beds)
+        if h.status == "withdrawn":
+            s = w.join(
+                say(
+                    "{n} ({b} " + w.plural(h.beds or 0, "bed", "beds") + ") has been withdrawn.",
+                    n=name,
+                    b=beds,
+                ),
+                _risks(h, ref),
+            )
+        elif h.status == "open":
+            if (
+                not h.actual_opening
+                or not pipe.previous_as_at
+                or h.actual_opening <= pipe.previous_as_at
+            ):
+                continue
+            s = say(
+                "{n} opened in {d}, providing {b} " + w.plural(h.beds or 0, "bed", "beds") + ".",
+                n=name,
+                b=beds,
+                d=_date(h.actual_opening, w.month_year(h.actual_opening), f"{ref}/actual_opening"),
+            )
+        else:
+            parts = [
+                say(
+                    "{n} ({b} "
+                    + w.plural(h.beds or 0, "bed", "beds")
+                    + "): "
+                    + STATUS_WORDS.get(h.status or "", h.status or "")
+                    + ".",
+                    n=name,
+                    b=beds,
+                )
+            ]
+            if h.planned_opening:
+                when = _date(h.planned_opening, w.month_year(h.planned_opening), f"{ref}/planned_opening")
+                if h.slippage_months:
+                    parts.append(
+                        say(
+                            "Expected to open in {d}, {m} "
+                            + w.plural(abs(h.slippage_months), "month", "months")
+                            + (" later" if h.slippage_months > 0 else " earlier")
+                            + " than first planned.",
+                            d=when,
+                            m=Cited(
+                                w.number(abs(h.slippage_months)),
+                                f"{ref}/slippage_months",
+                                h.slippage_months,
+                            ),
+                        )
+                    )
+                else:
+                    parts.append(say("Expected to open in {d}, as first planned.", d=when))
+            if h.works_cost:
+                parts.append(
+                    say(
+                        "Works of c.{c} are required.",
+                        c=Cited(w.pounds(h.works_cost), f"{ref}/works_cost", h.works_cost),
+                    )
+                )
+            if h.manager_recruited is not None:
+                parts.append(
+                    say(
+                        "Registered manager "
+                        + ("in post." if h.manager_recruited else "still to be appointed.")
+                    )
+                )
+            if h.risks:
+                parts.append(_risks(h, ref))
+            s = w.join(*parts)
+        bullets.append(s)
+    intro = say(
+        "The children's homes register at {d} lists these properties in development.",
+        d=_date(pipe.as_at, w.long_date(pipe.as_at), f"{base}/as_at"),
+    )
+    total = [
+        say(
+            "In total the homes in development provide {n} new "
+            + w.plural(pipe.new_places, "place", "places")
+            + " for children"
+            + (
+                ", plus an alternative to be found for {w} "
+                + w.plural(pipe.withdrawn_places, "place", "places")
+                + " from withdrawn proposals."
+                if pipe.withdrawn_places
+                else "."
+            ),
+            n=Cited(w.number(pipe.new_places), f"{base}/new_places", pipe.new_places),
+            **(
+                {
+                    "w": Cited(
+                        w.number(pipe.withdrawn_places),
+                        f"{base}/withdrawn_places",
+                        pipe.withdrawn_places,
+                    )
+                }
+                if pipe.withdrawn_places
+                else {}
+            ),
+        )
+    ]
+    if pipe.managers_to_recruit:
+        k = Cited(
+            w.number(pipe.managers_to_recruit),
+            f"{base}/managers_to_recruit",
+            pipe.managers_to_recruit,
+        )
+        n = Cited(
+            w.number(pipe.homes_in_development),
+            f"{base}/homes_in_development",
+            pipe.homes_in_development,
+        )
+        if pipe.managers_to_recruit == pipe.homes_in_development:
+            total.append(
+                say(
+                    ("The home" if pipe.homes_in_development == 1 else "All {n} homes")
+                    + " in development still "
+                    + ("needs" if pipe.homes_in_development == 1 else "need")
+                    + " a registered manager.",
+                    **({} if pipe.homes_in_development == 1 else {"n": n}),
+                )
+            )
+        else:
+            total.append(
+                say(
+                    "{k} of the {n} homes in development still "
+                    + ("needs" if pipe.managers_to_recruit == 1 else "need")
+                    + " a registered manager.",
+                    k=k,
+                    n=n,
+                )
+            )
+    changes = _change_sentences(pipe, base)
+    if changes:
+        total.append(changes)
+    return [
+        Paragraph(id="homes", seed_paragraph=43, sentences=[intro], bullets=bullets),
+        Paragraph(id="homes_total", seed_paragraph=44, sentences=total),
+    ]
+
+
+def _stage(status: str | None) -> str:
+    return {"works": "works", "registering": "registering with Ofsted"}.get(
+        status or "", status or "an unknown stage"
+    )
+
+
+def _change_sentences(pipe: Pipeline, base: str) -> Sentence | None:
+    if not pipe.previous_as_at or not pipe.changes:
+        return None
+    items = []
+    for i, c in enumerate(pipe.changes):
+        ref = f"{base}/changes/{i}"
+        n = _text(c.name, f"{ref}/name")
+        if c.kind == "status":
+            items.append(
+                ("{n} moved from " + _stage(c.before) + " to " + _stage(c.after), {"n": n})
+            )
+        elif c.kind == "opening_moved" and c.before and c.after:
+            b, a = date.fromisoformat(c.before), date.fromisoformat(c.after)
+            items.append(
+                (
+                    "{n}'s planned opening moved from {b} to {a}",
+                    {
+                        "n": n,
+                        "b": _date(b, w.month_year(b), f"{ref}/before"),
+                        "a": _date(a, w.month_year(a), f"{ref}/after"),
+                    },
+                )
+            )
+        elif c.kind == "works_cost" and c.after:
+            items.append(
+                (
+                    "the works at {n} are now estimated at {a}",
+                    {"n": n, "a": Cited(w.pounds(float(c.after)), f"{ref}/after", c.after)},
+                )
+            )
+        elif c.kind == "manager_recruited":
+            items.append(("{n} has appointed its registered manager", {"n": n}))
+        elif c.kind == "added":
+            items.append(("{n} was added to the register", {"n": n}))
+        elif c.kind == "removed":
+            items.append(("{n} left the register", {"n": n}))
+    if not items:
+        return None
+    t, s = listing(items, last="; and ", sep="; ")
+    return say(
+        "Since {d}: " + t + ".",
+        d=_date(pipe.previous_as_at, w.long_date(pipe.previous_as_at), f"{base}/previous_as_at"),
+        **s,
+    )

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
 import numpy as np
 import yaml
@@ -35,7 +36,8 @@ from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from csc_scorecard.forecast.ledger import DAYS_A_YEAR, OPEN
-from csc_scorecard.forecast.scenarios import Scenario, scenario as get_scenario
+from csc_scorecard.forecast.scenarios import Scenario
+from csc_scorecard.forecast.scenarios import scenario as get_scenario
 from csc_scorecard.store import Store
 
 # --------------------------------------------------------------------------- settings
@@ -67,6 +69,7 @@ class ProjectionSettings(_Strict):
     prior_days: float = Field(180, ge=0)
     simulations: int = Field(200, ge=1)
     interval: float = Field(0.8, gt=0, lt=1)
+    variability_quarters: int = Field(12, ge=0, le=40)
 
     @property
     def group_ids(self) -> list[str]:
@@ -83,7 +86,7 @@ class ProjectionSettings(_Strict):
         """
         edges = [*self.age_bands, self.leaving_age]
         out = []
-        for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        for lo, hi in pairwise(edges):
             out.append(f"under {hi:g}" if lo == 0 else f"{lo:g}-{hi - 1:g}")
         return out
 
@@ -132,14 +135,23 @@ class Spells:
 
     def counts_at(self, days: list[date], n_groups: int) -> np.ndarray:
         """Children looked after at the end of each day, by group: shape (len(days), n_groups)."""
-        return np.stack([np.bincount(self.group[self.open_at(d)], minlength=n_groups) for d in days]) \
-            if days else np.zeros((0, n_groups), dtype=np.int64)
+        return (
+            np.stack([np.bincount(self.group[self.open_at(d)], minlength=n_groups) for d in days])
+            if days
+            else np.zeros((0, n_groups), dtype=np.int64)
+        )
 
 
-def read_spells(store: Store, la_code: str, known_at: date, cfg: ProjectionSettings | None = None) -> Spells:
+def read_spells(
+    store: Store, la_code: str, known_at: date, cfg: ProjectionSettings | None = None
+) -> Spells:
     """The authority's 903 episodes as known at `known_at`, joined into spells."""
     cfg = cfg or projection_settings()
-    short = f"AND (e.ls IS NULL OR e.ls NOT IN ({', '.join('?' * len(cfg.short_breaks))}))" if cfg.short_breaks else ""
+    short = (
+        f"AND (e.ls IS NULL OR e.ls NOT IN ({', '.join('?' * len(cfg.short_breaks))}))"
+        if cfg.short_breaks
+        else ""
+    )
     cur = store.con.cursor()
     try:
         rows = cur.execute(
@@ -169,7 +181,7 @@ def spells_from_episodes(rows: list[tuple], known_at: date, cfg: ProjectionSetti
     group = group_index(cfg, np.array(place, dtype=object), np.array(provider, dtype=object))
     born = np.array([-1 if d is None else d.toordinal() for d in dob], dtype=np.int64)
     missing = born < 0
-    n_missing = int(len(np.unique(child[missing])))
+    n_missing = len(np.unique(child[missing]))
     if missing.any():
         # Without a date of birth the child cannot be aged: take the median age at entry of the
         # others (a data-quality fault the 903 validator reports; counted in `missing_dob`).
@@ -193,9 +205,16 @@ def spells_from_episodes(rows: list[tuple], known_at: date, cfg: ProjectionSetti
     moves = contiguous_next[last]
     end_kind = np.where(end[last] == OPEN, 0, np.where(moves, 2, 1))
     return Spells(
-        child=child[first], dob=born[first], group=group[first], start=start[first], end=end[last],
-        entry=~contiguous_prev[first], end_kind=end_kind,
-        next_group=np.where(end_kind == 2, nxt_group[last], -1), known_at=known_at, missing_dob=n_missing,
+        child=child[first],
+        dob=born[first],
+        group=group[first],
+        start=start[first],
+        end=end[last],
+        entry=~contiguous_prev[first],
+        end_kind=end_kind,
+        next_group=np.where(end_kind == 2, nxt_group[last], -1),
+        known_at=known_at,
+        missing_dob=n_missing,
     )
 
 
@@ -220,6 +239,8 @@ class PlacementModel:
     stock_dob: np.ndarray
     missing_dob: int = 0
     aged_out: int = 0
+    entry_sigma: float = 0.0  # spread of a simulation's entry-rate factor (lognormal sigma)
+    exit_sigma: float = 0.0  # the same for exit rates
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -245,7 +266,11 @@ class PlacementModel:
 
 
 def fit(
-    store: Store, la_code: str, at: date, *, fit_days: int | None = None,
+    store: Store,
+    la_code: str,
+    at: date,
+    *,
+    fit_days: int | None = None,
     settings: ProjectionSettings | None = None,
 ) -> PlacementModel:
     """Fit the flows on the `fit_days` before `at`, from what the store knew at `at`."""
@@ -285,22 +310,93 @@ def fit_spells(
     dest = np.where(spells.end_kind == 2, spells.next_group, n_groups)
     np.add.at(events, (b_end[counted], spells.group[counted], dest[counted]), 1)
 
-    entered = spells.entry & (spells.start >= w0) & (spells.start <= w1) & (spells.start - spells.dob < leave_days)
+    entered = (
+        spells.entry
+        & (spells.start >= w0)
+        & (spells.start <= w1)
+        & (spells.start - spells.dob < leave_days)
+    )
     b_entry = band_at(spells.start, spells.dob)
     entries = np.zeros((n_bands, n_groups))
     np.add.at(entries, (b_entry[entered], spells.group[entered]), 1)
     ages = spells.start - spells.dob
-    entry_ages = [np.clip(ages[entered & (b_entry == b)], edges[b], edges[b + 1] - 1) for b in range(n_bands)]
+    entry_ages = [
+        np.clip(ages[entered & (b_entry == b)], edges[b], edges[b + 1] - 1) for b in range(n_bands)
+    ]
 
     now = spells.open_at(at) & (at.toordinal() - spells.dob < leave_days)
+    entry_sigma, exit_sigma = rate_variability(spells, at, leave_days, cfg.variability_quarters)
     notes = []
     if spells.missing_dob:
-        notes.append(f"{spells.missing_dob} children had no date of birth; the median age at entry was used")
+        notes.append(
+            f"{spells.missing_dob} children had no date of birth; the median age at entry was used"
+        )
     return PlacementModel(
-        settings=cfg, la_code=la_code, at=at, fit_from=at - timedelta(days=days - 1), band_days=band_days,
-        leave_days=leave_days, exposure=exposure, events=events, entries=entries, entry_ages=entry_ages,
-        stock_group=spells.group[now], stock_dob=spells.dob[now], missing_dob=spells.missing_dob,
-        aged_out=int(aged_out.sum()), notes=notes,
+        settings=cfg,
+        la_code=la_code,
+        at=at,
+        fit_from=at - timedelta(days=days - 1),
+        band_days=band_days,
+        leave_days=leave_days,
+        exposure=exposure,
+        events=events,
+        entries=entries,
+        entry_ages=entry_ages,
+        stock_group=spells.group[now],
+        stock_dob=spells.dob[now],
+        missing_dob=spells.missing_dob,
+        entry_sigma=entry_sigma,
+        exit_sigma=exit_sigma,
+        aged_out=int(aged_out.sum()),
+        notes=notes,
+    )
+
+
+def overdispersion(counts: np.ndarray, exposure: np.ndarray | None = None) -> float:
+    """Sigma of a lognormal factor on a rate, from the spread of per-period counts beyond what
+    chance (Poisson) explains: extra variance = max(0, var - mean) / mean^2 of the counts (or,
+    with `exposure`, of the rates, whose chance variance is rate / exposure).
+
+    >>> overdispersion(np.array([10, 10, 10, 10])), round(overdispersion(np.array([5, 15, 5, 15])), 3)
+    (0.0, 0.471)
+    """
+    if exposure is not None:
+        keep = exposure > 0
+        counts, exposure = counts[keep], exposure[keep]
+    if len(counts) < 4:
+        return 0.0
+    if exposure is None:
+        mean, var, chance = counts.mean(), counts.var(ddof=1), counts.mean()
+    else:
+        rates = counts / exposure
+        mean, var, chance = rates.mean(), rates.var(ddof=1), float(np.mean(rates / exposure))
+    if mean <= 0:
+        return 0.0
+    return float(np.sqrt(np.log1p(max(0.0, var - chance) / mean**2)))
+
+
+def rate_variability(spells: Spells, at: date, leave_days: int, quarters: int) -> tuple[float, float]:
+    """How much entry and exit rates moved from quarter to quarter over the `quarters` before
+    `at` (only quarters the data fully covers). A year's rates are one draw from a process that
+    drifts; without this the band would cover chance alone and be too narrow (back-tests on the
+    synthetic authority covered a 12-month outcome one time in four)."""
+    if quarters == 0 or not len(spells.start):
+        return 0.0, 0.0
+    first = int(spells.start.min())
+    end = at.toordinal()
+    entries, exits, exposure = [], [], []
+    ended = (spells.end_kind == 1) & (spells.end - 1 - spells.dob < leave_days - 2)
+    for k in range(quarters):
+        hi, lo = end - 91 * k, end - 91 * (k + 1) + 1
+        if lo < first + 365:  # the first year of data holds few of the entries before it
+            break
+        entries.append(int((spells.entry & (spells.start >= lo) & (spells.start <= hi)).sum()))
+        exits.append(int((ended & (spells.end > lo) & (spells.end <= hi)).sum()))
+        nights = np.clip(np.minimum(spells.end, hi + 1) - np.maximum(spells.start, lo), 0, None)
+        exposure.append(float(nights.sum()))
+    return (
+        overdispersion(np.array(entries, dtype=float)),
+        overdispersion(np.array(exits, dtype=float), np.array(exposure)),
     )
 
 
@@ -316,27 +412,44 @@ def projection_dates(at: date, months: int) -> list[date]:
     [datetime.date(2022, 4, 27), datetime.date(2022, 5, 27)]
     """
     if (at + timedelta(days=1)).day == 1:
-        return [at + timedelta(days=1) + relativedelta(months=k) - timedelta(days=1) for k in range(1, months + 1)]
+        return [
+            at + timedelta(days=1) + relativedelta(months=k) - timedelta(days=1)
+            for k in range(1, months + 1)
+        ]
     return [at + relativedelta(months=k) for k in range(1, months + 1)]
 
 
 def simulate(
-    model: PlacementModel, dates: list[date], *, simulations: int, seed: int = 0,
-    entries_factor: float = 1.0, exits_factor: float = 1.0,
+    model: PlacementModel,
+    dates: list[date],
+    *,
+    simulations: int,
+    seed: int = 0,
+    entries_factor: float = 1.0,
+    exits_factor: float = 1.0,
 ) -> np.ndarray:
     """Counts looked after at each date by group in each simulation: shape (S, len(dates), G)."""
     rng = np.random.default_rng(seed)
     n_bands, n_groups = model.exposure.shape
     shape, rate = model.shape_and_rate()
-    draws = np.where(shape > 0, rng.gamma(np.maximum(shape, 1e-12), 1.0, size=(simulations, *shape.shape)), 0.0)
+    draws = np.where(
+        shape > 0, rng.gamma(np.maximum(shape, 1e-12), 1.0, size=(simulations, *shape.shape)), 0.0
+    )
     hazards = draws / np.maximum(rate, 1e-9)[None, :, :, None]
     hazards[..., n_groups] *= exits_factor
     flat = hazards.reshape(simulations * n_bands * n_groups, n_groups + 1)
     cum = np.cumsum(flat, axis=1)
     total = cum[:, -1]
-    lam = np.where(model.entries > 0, rng.gamma(np.maximum(model.entries, 1e-12), 1.0,
-                                                size=(simulations, *model.entries.shape)), 0.0)
+    lam = np.where(
+        model.entries > 0,
+        rng.gamma(np.maximum(model.entries, 1e-12), 1.0, size=(simulations, *model.entries.shape)),
+        0.0,
+    )
     lam = lam / model.fit_days * entries_factor  # (S, B, G) entries a day
+    # Each simulation's rates drift together by a lognormal factor (mean one) fitted on how much
+    # they moved from quarter to quarter (`rate_variability`).
+    lam *= _drift(rng, model.entry_sigma, simulations)[:, None, None]
+    hazards[..., n_groups] *= _drift(rng, model.exit_sigma, simulations)[:, None, None]
     edges = np.r_[model.band_days, model.leave_days]
 
     group = np.tile(model.stock_group.astype(np.int16), (simulations, 1))
@@ -363,14 +476,21 @@ def simulate(
         keep = (group >= 0).any(axis=0)
         group, dob = group[:, keep], dob[:, keep]
         flat_idx = (sim_index * n_groups + group.astype(np.int64))[group >= 0]
-        out[:, k, :] = np.bincount(flat_idx, minlength=simulations * n_groups).reshape(simulations, n_groups)
+        out[:, k, :] = np.bincount(flat_idx, minlength=simulations * n_groups).reshape(
+            simulations, n_groups
+        )
         prev = day
     return out
 
 
 def _enter(
-    rng: np.random.Generator, group: np.ndarray, dob: np.ndarray, expected: np.ndarray,
-    model: PlacementModel, day: int, step: int,
+    rng: np.random.Generator,
+    group: np.ndarray,
+    dob: np.ndarray,
+    expected: np.ndarray,
+    model: PlacementModel,
+    day: int,
+    step: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Add this step's entrants (Poisson by band and group) as new columns."""
     counts = rng.poisson(expected)  # (S, B, G)
@@ -389,8 +509,15 @@ def _enter(
         for b in np.unique(bands):
             pool = model.entry_ages[b]
             pick = bands == b
-            ages[pick] = pool[rng.integers(0, len(pool), int(pick.sum()))] if len(pool) else \
-                rng.integers(model.band_days[b], np.r_[model.band_days, model.leave_days][b + 1], int(pick.sum()))
+            ages[pick] = (
+                pool[rng.integers(0, len(pool), int(pick.sum()))]
+                if len(pool)
+                else rng.integers(
+                    model.band_days[b],
+                    np.r_[model.band_days, model.leave_days][b + 1],
+                    int(pick.sum()),
+                )
+            )
         # Entered at a random point in the step: their age today is the entry age plus the days since.
         since = rng.integers(0, max(step, 1), len(which))
         new_group[s, : len(which)] = groups
@@ -462,7 +589,9 @@ class Projection(_Result):
         return self.at(last, group)
 
 
-def summarise(counts: np.ndarray, dates: list[date], ids: list[str], interval: float) -> list[ProjectionPoint]:
+def summarise(
+    counts: np.ndarray, dates: list[date], ids: list[str], interval: float
+) -> list[ProjectionPoint]:
     """Mean, median and central `interval` band of each group and the total at each date."""
     q = [(1 - interval) / 2, 0.5, 1 - (1 - interval) / 2]
     out = []
@@ -471,8 +600,16 @@ def summarise(counts: np.ndarray, dates: list[date], ids: list[str], interval: f
         for gi, gid in [*enumerate(ids), (None, "total")]:
             x = totals[:, k] if gi is None else counts[:, k, gi]
             lo, med, hi = np.quantile(x, q)
-            out.append(ProjectionPoint(date=when, group=gid, mean=float(x.mean()), low=float(lo),
-                                       median=float(med), high=float(hi)))
+            out.append(
+                ProjectionPoint(
+                    date=when,
+                    group=gid,
+                    mean=float(x.mean()),
+                    low=float(lo),
+                    median=float(med),
+                    high=float(hi),
+                )
+            )
     return out
 
 
@@ -493,22 +630,44 @@ def project(
     sc = get_scenario(scenario)
     spells = read_spells(store, la_code, start, cfg)
     model = fit_spells(spells, la_code, start, cfg)
-    return projection_from_model(model, spells, months, scenario=sc, simulations=simulations, seed=seed,
-                                 history_months=history_months)
+    return projection_from_model(
+        model,
+        spells,
+        months,
+        scenario=sc,
+        simulations=simulations,
+        seed=seed,
+        history_months=history_months,
+    )
 
 
 def projection_from_model(
-    model: PlacementModel, spells: Spells, months: int, *, scenario: Scenario, simulations: int | None = None,
-    seed: int = 0, history_months: int = 24,
+    model: PlacementModel,
+    spells: Spells,
+    months: int,
+    *,
+    scenario: Scenario,
+    simulations: int | None = None,
+    seed: int = 0,
+    history_months: int = 24,
 ) -> Projection:
     cfg = model.settings
     sims = simulations or cfg.simulations
     dates = projection_dates(model.at, months)
-    counts = simulate(model, dates, simulations=sims, seed=seed,
-                      entries_factor=scenario.projection.entries_factor,
-                      exits_factor=scenario.projection.exits_factor)
+    counts = simulate(
+        model,
+        dates,
+        simulations=sims,
+        seed=seed,
+        entries_factor=scenario.projection.entries_factor,
+        exits_factor=scenario.projection.exits_factor,
+    )
     ids = cfg.group_ids
-    past = [d for d in projection_dates(model.at - relativedelta(months=history_months), history_months) if d <= model.at]
+    past = [
+        d
+        for d in projection_dates(model.at - relativedelta(months=history_months), history_months)
+        if d <= model.at
+    ]
     if model.at not in past:
         past.append(model.at)
     past = [d for d in past if d.toordinal() >= int(spells.start.min(initial=model.at.toordinal()))]
@@ -517,18 +676,34 @@ def projection_from_model(
     years = model.fit_days / DAYS_A_YEAR
     moves = model.events[:, :, : len(ids)].sum(0)
     return Projection(
-        la_code=model.la_code, start=model.at, months=months, scenario=scenario.name, simulations=sims, seed=seed,
-        interval=cfg.interval, fit_from=model.fit_from, fit_to=model.at,
+        la_code=model.la_code,
+        start=model.at,
+        months=months,
+        scenario=scenario.name,
+        simulations=sims,
+        seed=seed,
+        interval=cfg.interval,
+        fit_from=model.fit_from,
+        fit_to=model.at,
         groups=[GroupInfo(id=i, name=n) for i, n in zip(ids, cfg.group_names, strict=True)],
         start_counts={i: int(c) for i, c in zip(ids, start_counts, strict=True)},
         points=summarise(counts, dates, ids, cfg.interval),
-        history=[HistoryPoint(date=d, group=g, count=int(hist[k, gi])) for k, d in enumerate(past)
-                 for gi, g in enumerate(ids)],
-        flows=[FlowSummary(
-            group=g, children_now=int(start_counts[gi]), entries_a_year=float(model.entries[:, gi].sum() / years),
-            exits_a_year=float(model.events[:, gi, len(ids)].sum() / years),
-            moves_in_a_year=float(moves[:, gi].sum() / years), moves_out_a_year=float(moves[gi, :].sum() / years),
-            days_in_care=float(model.exposure[:, gi].sum()),
-        ) for gi, g in enumerate(ids)],
+        history=[
+            HistoryPoint(date=d, group=g, count=int(hist[k, gi]))
+            for k, d in enumerate(past)
+            for gi, g in enumerate(ids)
+        ],
+        flows=[
+            FlowSummary(
+                group=g,
+                children_now=int(start_counts[gi]),
+                entries_a_year=float(model.entries[:, gi].sum() / years),
+                exits_a_year=float(model.events[:, gi, len(ids)].sum() / years),
+                moves_in_a_year=float(moves[:, gi].sum() / years),
+                moves_out_a_year=float(moves[gi, :].sum() / years),
+                days_in_care=float(model.exposure[:, gi].sum()),
+            )
+            for gi, g in enumerate(ids)
+        ],
         notes=model.notes,
     )

@@ -16,10 +16,10 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 Budget = Literal["budget"]
 
@@ -51,8 +51,12 @@ class StepDown(_Strict):
     from_line: str
     to_line: str
     placements: float | None = Field(None, gt=0, description="how many placements move")
-    share: float | None = Field(None, gt=0, le=1, description="or this share of the line's current placements")
-    within_months: int | None = Field(None, ge=1, le=24, description="months after the as-at date (default: by 31 March)")
+    share: float | None = Field(
+        None, gt=0, le=1, description="or this share of the line's current placements"
+    )
+    within_months: int | None = Field(
+        None, ge=1, le=24, description="months after the as-at date (default: by 31 March)"
+    )
 
     @model_validator(mode="after")
     def _one_size(self) -> StepDown:
@@ -65,9 +69,12 @@ class StepDown(_Strict):
 
 class AgencyAssumption(_Strict):
     year_end_fte: float | Budget | None = Field(
-        None, description="agency FTE reached by March, linearly from the latest month ('budget': the budgeted level)"
+        None,
+        description="agency FTE reached by March, linearly from the latest month ('budget': the budgeted level)",
     )
-    rate_uplift: float = Field(0.0, gt=-1, description="rise in the cost per agency FTE from next month")
+    rate_uplift: float = Field(
+        0.0, gt=-1, description="rise in the cost per agency FTE from next month"
+    )
 
     @model_validator(mode="after")
     def _non_negative(self) -> AgencyAssumption:
@@ -77,8 +84,12 @@ class AgencyAssumption(_Strict):
 
 
 class ProjectionAssumption(_Strict):
-    entries_factor: float = Field(1.0, ge=0, description="multiplies the fitted rates of entry to care")
-    exits_factor: float = Field(1.0, ge=0, description="multiplies the fitted rates of leaving care")
+    entries_factor: float = Field(
+        1.0, ge=0, description="multiplies the fitted rates of entry to care"
+    )
+    exits_factor: float = Field(
+        1.0, ge=0, description="multiplies the fitted rates of leaving care"
+    )
 
 
 class Scenario(_Strict):
@@ -111,16 +122,16 @@ class ResolvedLine(_Strict):
     price_uplift: float
 
 
+_File = TypeAdapter(dict[str, dict[str, Any]])
+
+
 def _parse(text: str, source: str) -> dict[str, Scenario]:
-    data = yaml.safe_load(text) or {}
-    if not isinstance(data, dict):
-        raise ValueError(f"{source}: expected a mapping of scenario name to settings")
-    out = {}
-    for name, body in data.items():
-        if not isinstance(body, dict):
-            raise ValueError(f"{source}: scenario {name!r} is not a mapping")
-        out[str(name)] = Scenario.model_validate({"name": str(name), **body})
-    return out
+    """Scenarios from YAML text; a malformed file raises pydantic's ValidationError naming `source`."""
+    data = _File.validate_python(yaml.safe_load(text) or {}, context={"source": source})
+    return {
+        str(name): Scenario.model_validate({"name": str(name), **body})
+        for name, body in data.items()
+    }
 
 
 @cache

@@ -81,11 +81,15 @@ def agency_forecast(
             [la_code, y0, as_at],
         ).fetchall()
         latest = months[-1][0] if months else None
-        areas = cur.execute(
-            """SELECT service_area, sum(agency_fte) FROM agency_costs WHERE la_code = ? AND month = ?
+        areas = (
+            cur.execute(
+                """SELECT service_area, sum(agency_fte) FROM agency_costs WHERE la_code = ? AND month = ?
                GROUP BY service_area ORDER BY 2 DESC, 1""",
-            [la_code, latest],
-        ).fetchall() if latest else []
+                [la_code, latest],
+            ).fetchall()
+            if latest
+            else []
+        )
     finally:
         cur.close()
     if budget is None and not months:
@@ -97,9 +101,18 @@ def agency_forecast(
     to_date = float(sum(m[2] for m in months))
     if not months:
         return AgencyForecast(
-            line=b.get("line") or "agency_staff", budget=b.get("budget"), budget_fte_start=b_start,
-            budget_fte_end=b_end, spend_to_date=0.0, forecast=None, variance=None, latest_month=None,
-            fte_latest=None, target_fte_now=target_now, fte_over_target=None, cost_per_fte_month=None,
+            line=b.get("line") or "agency_staff",
+            budget=b.get("budget"),
+            budget_fte_start=b_start,
+            budget_fte_end=b_end,
+            spend_to_date=0.0,
+            forecast=None,
+            variance=None,
+            latest_month=None,
+            fte_latest=None,
+            target_fte_now=target_now,
+            fte_over_target=None,
+            cost_per_fte_month=None,
             year_end_fte=None,
         )
     fte_now, cost_now = float(months[-1][1]), float(months[-1][2])
@@ -109,16 +122,27 @@ def agency_forecast(
         goal = b_end
     goal = fte_now if goal is None else float(goal)
     remaining = _month_index(y1) - _month_index(latest)
-    future = sum(fte_now + (goal - fte_now) * m / remaining for m in range(1, remaining + 1)) if remaining else 0.0
+    future = (
+        sum(fte_now + (goal - fte_now) * m / remaining for m in range(1, remaining + 1))
+        if remaining
+        else 0.0
+    )
     forecast = to_date + future * rate * (1 + assume.rate_uplift)
     budget_value = b.get("budget")
     return AgencyForecast(
-        line=b.get("line") or "agency_staff", budget=budget_value, budget_fte_start=b_start, budget_fte_end=b_end,
-        spend_to_date=to_date, forecast=forecast,
+        line=b.get("line") or "agency_staff",
+        budget=budget_value,
+        budget_fte_start=b_start,
+        budget_fte_end=b_end,
+        spend_to_date=to_date,
+        forecast=forecast,
         variance=None if budget_value is None else forecast - budget_value,
-        latest_month=latest, fte_latest=fte_now, target_fte_now=target_now,
+        latest_month=latest,
+        fte_latest=fte_now,
+        target_fte_now=target_now,
         fte_over_target=None if target_now is None else fte_now - target_now,
-        cost_per_fte_month=rate, year_end_fte=goal,
+        cost_per_fte_month=rate,
+        year_end_fte=goal,
         by_area=[AreaFte(service_area=a or "Unknown", fte=float(f or 0)) for a, f in areas],
     )
 
@@ -155,16 +179,27 @@ def establishment_forecast(
     value = budget.get("budget")
     if not posts or unit is None:
         return EstablishmentForecast(
-            line=budget.get("line") or "staffing", budget=value, establishment_fte=establishment,
-            cost_per_fte=unit, fte_in_post=None, vacancies_fte=None, spend_to_date=0.0, forecast=None,
+            line=budget.get("line") or "staffing",
+            budget=value,
+            establishment_fte=establishment,
+            cost_per_fte=unit,
+            fte_in_post=None,
+            vacancies_fte=None,
+            spend_to_date=0.0,
+            forecast=None,
             variance=None,
         )
     per_day = float(unit) / days_in_year
     to_date = float(fte_days or 0) * per_day
     forecast = to_date + float(in_post or 0) * (y1 - as_at).days * per_day
     return EstablishmentForecast(
-        line=budget.get("line") or "staffing", budget=value, establishment_fte=establishment, cost_per_fte=unit,
+        line=budget.get("line") or "staffing",
+        budget=value,
+        establishment_fte=establishment,
+        cost_per_fte=unit,
         fte_in_post=float(in_post or 0),
         vacancies_fte=None if establishment is None else float(establishment) - float(in_post or 0),
-        spend_to_date=to_date, forecast=forecast, variance=None if value is None else forecast - value,
+        spend_to_date=to_date,
+        forecast=forecast,
+        variance=None if value is None else forecast - value,
     )

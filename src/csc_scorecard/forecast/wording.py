@@ -35,7 +35,9 @@ class Cite(_Model):
     start: int
     end: int
     text: str
-    ref: str = Field(description="JSON pointer into the finance section, e.g. /figures/total:variance/value")
+    ref: str = Field(
+        description="JSON pointer into the finance section, e.g. /figures/total:variance/value"
+    )
     value: float | int | str | None
 
 
@@ -91,7 +93,15 @@ def say(template: str, **slots: Cited | str) -> Sentence:
             raise ValueError(f"{template!r}: slot {name!r} takes no format; pass the printed text")
         slot = slots[name]
         if isinstance(slot, Cited):
-            cites.append(Cite(start=pos, end=pos + len(slot.text), text=slot.text, ref=slot.ref, value=slot.value))
+            cites.append(
+                Cite(
+                    start=pos,
+                    end=pos + len(slot.text),
+                    text=slot.text,
+                    ref=slot.ref,
+                    value=slot.value,
+                )
+            )
             piece = slot.text
         else:
             if _DIGIT.search(slot):
@@ -112,13 +122,22 @@ def join(*parts: Sentence | None) -> Sentence:
         if text:
             text += " "
         shift = len(text)
-        cites += [c.model_copy(update={"start": c.start + shift, "end": c.end + shift}) for c in part.cites]
+        cites += [
+            c.model_copy(update={"start": c.start + shift, "end": c.end + shift})
+            for c in part.cites
+        ]
         text += part.text
     return Sentence(text=text, cites=cites)
 
 
-def listing(items: list[tuple[str, dict[str, Cited | str]]], last: str = " and ") -> tuple[str, dict]:
-    """A template listing several filled fragments ('a, b and c'); slot names made unique.
+def listing(
+    items: list[tuple[str, dict[str, Cited | str]]],
+    last: str = " and ",
+    prefix: str = "",
+    sep: str = ", ",
+) -> tuple[str, dict]:
+    """A template listing several filled fragments ('a, b and c'); slot names made unique
+    (`prefix` keeps two listings in one sentence apart).
 
     >>> listing([("{x} a", {"x": "one"}), ("{x} b", {"x": "two"}), ("{x} c", {"x": "three"})])[0]
     '{x_0} a, {x_1} b and {x_2} c'
@@ -126,12 +145,12 @@ def listing(items: list[tuple[str, dict[str, Cited | str]]], last: str = " and "
     frags, slots = [], {}
     for i, (frag, values) in enumerate(items):
         for k, v in values.items():
-            frag = frag.replace("{" + k + "}", "{" + f"{k}_{i}" + "}")
-            slots[f"{k}_{i}"] = v
+            frag = frag.replace("{" + k + "}", "{" + f"{prefix}{k}_{i}" + "}")
+            slots[f"{prefix}{k}_{i}"] = v
         frags.append(frag)
     if len(frags) <= 1:
         return "".join(frags), slots
-    return ", ".join(frags[:-1]) + last + frags[-1], slots
+    return sep.join(frags[:-1]) + last + frags[-1], slots
 
 
 # --------------------------------------------------------------------------- numbers
@@ -157,10 +176,12 @@ def number(value: float, places: int = 0) -> str:
 def millions(value: float) -> str:
     """A total or variance: '£4.93m'; under £100k in thousands ('£54k'). Sign is worded, not printed.
 
-    >>> millions(4_930_000), millions(-620_400), millions(54_321)
-    ('£4.93m', '£0.62m', '£54k')
+    >>> millions(4_930_000), millions(-620_400), millions(54_321), millions(0)
+    ('£4.93m', '£0.62m', '£54k', '£0')
     """
     v = abs(value)
+    if v < 500:
+        return "£0"
     if v < 100_000:
         return f"£{number(v / 1000)}k"
     return f"£{_half_up(v / 1e6, 2)}m"

@@ -34,7 +34,9 @@ def renderer(fmt: str) -> ModuleType:
         module = importlib.import_module(f"csc_scorecard.report.{fmt}")
     except ModuleNotFoundError as error:
         if error.name == f"csc_scorecard.report.{fmt}":
-            raise UnknownFormat(f"no {fmt} renderer is installed (csc_scorecard.report.{fmt})") from None
+            raise UnknownFormat(
+                f"no {fmt} renderer is installed (csc_scorecard.report.{fmt})"
+            ) from None
         raise
     if not callable(getattr(module, "render", None)):
         raise UnknownFormat(f"csc_scorecard.report.{fmt} has no render(context, path)")
@@ -47,7 +49,7 @@ def render(context: ReportContext, fmt: str, path: str | Path) -> Path:
     return Path(out) if out is not None else Path(path)
 
 
-def __getattr__(name: str):  # noqa: ANN202
+def __getattr__(name: str):
     """``build_context`` is imported lazily: the renderers need only the models, not Ibis."""
     if name == "build_context":
         from csc_scorecard.report.context import build_context
@@ -55,4 +57,13 @@ def __getattr__(name: str):  # noqa: ANN202
         return build_context
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-__all__ = ["SCHEMA_VERSION", "SUFFIXES", "ReportContext", "UnknownFormat", "build_context", "render", "renderer"]
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "SUFFIXES",
+    "ReportContext",
+    "UnknownFormat",
+    "build_context",
+    "render",
+    "renderer",
+]

@@ -24,12 +24,12 @@ from csc_scorecard.rating import (
     rate_framework,
 )
 from csc_scorecard.rating.framework import Group, Item
+from csc_scorecard.rating.summary import describe
 from csc_scorecard.report import commentary as notes
 from csc_scorecard.report.facts import Facts, figure_id
 from csc_scorecard.report.formatting import rounded
 from csc_scorecard.report.model import AppendixGroup, AppendixRow, Comparator, Counts, Figure
 from csc_scorecard.report.sentences import join
-from csc_scorecard.rating.summary import describe
 
 STATUS_LABELS = {
     "green": "Green",
@@ -42,13 +42,15 @@ STATUS_LABELS = {
 
 
 def catalogue_framework(measures: Iterable[Measure], authority: str) -> Framework:
-    """With no framework file: every headline measure, by catalogue group, for information."""
+    """With no framework file: every headline measure, by catalogue group, for information.
+
+    Items are numbered M01, M02, ... (an item id equal to its measure id would read as two
+    values for one item in the rating layer)."""
     groups: dict[str, list[Item]] = {}
-    for m in measures:
-        if m.dimension:
-            continue
+    headline = [m for m in measures if not m.dimension]
+    for n, m in enumerate(headline, start=1):
         groups.setdefault(m.group, []).append(
-            Item(id=m.id, title=m.title, measure=m.id, unit=m.unit, polarity="information")
+            Item(id=f"M{n:02d}", title=m.title, measure=m.id, unit=m.unit, polarity="information")
         )
     return Framework(
         name="All catalogue measures (no performance framework supplied)",
@@ -57,22 +59,37 @@ def catalogue_framework(measures: Iterable[Measure], authority: str) -> Framewor
     )
 
 
-def readings(framework: Framework, figures: dict[str, Figure], quarters: list[Quarter]) -> list[Reading]:
-    """One reading per framework item and quarter, from the (unsuppressed, rounded) figures."""
+def figure_key(item: Item, figures: dict[str, Figure], period: str) -> str:
+    """Whose figures an item shows: its catalogue measure's when that has a value this period,
+    else a manual value supplied under the item id (a local spreadsheet filling a gap the case
+    data leaves), else the measure's (with its reason for having none)."""
+    measured = figures.get(figure_id(item.measure, period)) if item.measure else None
+    if measured is not None and measured.status == "ok":
+        return item.measure  # type: ignore[return-value]
+    if figure_id(item.id, period) in figures:
+        return item.id
+    return item.measure if measured is not None else item.id  # type: ignore[return-value]
+
+
+def readings(
+    framework: Framework, figures: dict[str, Figure], quarters: list[Quarter]
+) -> list[Reading]:
+    """One reading per framework item and quarter, from the (unsuppressed) figures rounded as
+    printed."""
     out = []
     for item in framework.all_items():
         for q in quarters:
-            f = None
-            for key in (item.measure, item.id):
-                if key and (f := figures.get(figure_id(key, str(q)))) is not None:
-                    break
+            f = figures.get(figure_id(figure_key(item, figures, str(q)), str(q)))
             if f is None:
                 continue
             status = None if f.status == "ok" else f.status
-            value = rounded(f.value, f.unit)
             out.append(
                 make_reading(
-                    item.id, q, value, numerator=f.numerator, denominator=f.denominator,
+                    item.id,
+                    q,
+                    rounded(f.value, f.unit),
+                    numerator=f.numerator,
+                    denominator=f.denominator,
                     status=status if status in ("not_available", "not_reportable") else None,
                     commentary=f.reason if status else None,
                 )
@@ -80,9 +97,20 @@ def readings(framework: Framework, figures: dict[str, Figure], quarters: list[Qu
     return out
 
 
-def rate(framework: Framework, figures: dict[str, Figure], quarter: Quarter, threshold: float | None = None) -> tuple[FrameworkResult, FrameworkResult]:
+def rate(
+    framework: Framework,
+    figures: dict[str, Figure],
+    quarter: Quarter,
+    threshold: float | None = None,
+) -> tuple[FrameworkResult, FrameworkResult]:
     """The framework rated for the quarter and for the previous quarter."""
-    quarters = [quarter, quarter.previous(), quarter.same_quarter_last_year(), quarter.previous().previous(), quarter.previous().same_quarter_last_year()]
+    quarters = [
+        quarter,
+        quarter.previous(),
+        quarter.same_quarter_last_year(),
+        quarter.previous().previous(),
+        quarter.previous().same_quarter_last_year(),
+    ]
     found = readings(framework, figures, sorted(set(quarters)))
     return (
         rate_framework(framework, found, str(quarter), small_number_threshold=threshold),
@@ -102,9 +130,25 @@ def build(
     for g, group in enumerate(result.groups):
         rows = []
         for r, item in enumerate(group.items):
-            rows.append(_row(f"/appendix/{g}/rows/{r}", item, framework.item(item.id), facts, comparators, commentary, manual_commentary))
+            rows.append(
+                _row(
+                    f"/appendix/{g}/rows/{r}",
+                    item,
+                    framework.item(item.id),
+                    facts,
+                    comparators,
+                    commentary,
+                    manual_commentary,
+                )
+            )
         groups.append(
-            AppendixGroup(id=group.id, title=group.title, summary=Counts.of(group.summary), summary_lines=describe(group.summary), rows=rows)
+            AppendixGroup(
+                id=group.id,
+                title=group.title,
+                summary=Counts.of(group.summary),
+                summary_lines=describe(group.summary),
+                rows=rows,
+            )
         )
     return groups
 
@@ -118,8 +162,14 @@ def _row(
     commentary: dict[tuple[str, str], notes.Commentary],
     manual_commentary: dict[tuple[str, str], tuple[str, str | None]],
 ) -> AppendixRow:
-    key = item.measure if item.measure and facts.figure(item.measure) is not None else item.id
-    current, previous, year = (facts.figure(key, w) for w in ("current", "previous", "year_earlier"))
+    keys = {
+        w: figure_key(spec, facts.figures, facts.periods[w].id)
+        for w in ("current", "previous", "year_earlier")
+    }
+    current, previous, year = (
+        facts.figure(keys[w], w) for w in ("current", "previous", "year_earlier")
+    )
+    key = keys["current"]
     comparator, label, source = _comparator(item, comparators)
     period = facts.periods["current"].id
     written = notes.find(commentary, period, item.id, item.measure)
@@ -142,7 +192,9 @@ def _row(
         status_label=STATUS_LABELS[item.status.value],
         rag=item.rag.value if item.rag else None,
         direction=direction.value if direction else None,
-        direction_year=item.vs_year_earlier.direction.value if item.vs_year_earlier.direction else None,
+        direction_year=item.vs_year_earlier.direction.value
+        if item.vs_year_earlier.direction
+        else None,
         direction_reason=item.vs_previous.reason,
         small_numbers=item.small_number_warning or item.vs_previous.small_number_warning,
         numerator=current.numerator_display if current else "",
@@ -153,12 +205,32 @@ def _row(
         commentary_kind="none",
     )
     if written is not None:
-        return row.model_copy(update={"commentary": written.text, "commentary_kind": "analyst", "commentary_author": written.author})
+        return row.model_copy(
+            update={
+                "commentary": written.text,
+                "commentary_kind": "analyst",
+                "commentary_author": written.author,
+            }
+        )
     if supplied is not None:
-        return row.model_copy(update={"commentary": supplied[0], "commentary_kind": "analyst", "commentary_author": supplied[1]})
-    sentences = notes.draft(pointer, item, facts, current, previous, year, comparators.get(item.measure or ""), source)
+        return row.model_copy(
+            update={
+                "commentary": supplied[0],
+                "commentary_kind": "analyst",
+                "commentary_author": supplied[1],
+            }
+        )
+    sentences = notes.draft(
+        pointer, item, facts, current, previous, year, comparators.get(item.measure or ""), source
+    )
     text = join(*sentences).text if sentences else ""
-    return row.model_copy(update={"commentary": text, "commentary_kind": "draft" if text else "none", "commentary_sentences": sentences})
+    return row.model_copy(
+        update={
+            "commentary": text,
+            "commentary_kind": "draft" if text else "none",
+            "commentary_sentences": sentences,
+        }
+    )
 
 
 def _shown(f: Figure | None, spec: Item, value: float | None, raw: str | None) -> str:
@@ -173,14 +245,20 @@ def _shown(f: Figure | None, spec: Item, value: float | None, raw: str | None) -
     return raw or ""
 
 
-def _comparator(item: ItemResult, comparators: dict[str, Comparator]) -> tuple[str, str | None, str | None]:
+def _comparator(
+    item: ItemResult, comparators: dict[str, Comparator]
+) -> tuple[str, str | None, str | None]:
     """(display, label, source): the framework's fixed comparator, else the published
     statistical-neighbour average, else England."""
     if item.comparator is not None:
         return format_value(item.comparator, item.unit), item.comparator_label, "framework"
     found = comparators.get(item.measure or "")
     if found is not None and found.statistical_neighbours is not None:
-        return found.statistical_neighbours_display, f"Statistical neighbours {found.year_label}", "published"
+        return (
+            found.statistical_neighbours_display,
+            f"Statistical neighbours {found.year_label}",
+            "published",
+        )
     if found is not None and found.england is not None:
         return found.england_display, f"England {found.year_label}", "published"
     return "", None, None

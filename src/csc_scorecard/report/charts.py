@@ -24,7 +24,9 @@ import vl_convert as vlc
 from csc_scorecard.report.formatting import display
 from csc_scorecard.report.model import Chart, ChartPoint
 
-FONT = "Liberation Sans"  # Arial-metric, as council papers; installed with the PDF fonts (stack.md §5)
+FONT = (
+    "Liberation Sans"  # Arial-metric, as council papers; installed with the PDF fonts (stack.md §5)
+)
 INK = "#1f2a44"
 ACCENT = "#1f5f8b"
 NEGATIVE = "#b4442f"
@@ -37,11 +39,20 @@ _ID = re.compile(r'\bid="([^"]+)"')
 
 
 def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return chart.configure(font=FONT, background="white").configure_view(stroke=None).configure_axis(
-        labelColor=INK, titleColor=INK, gridColor="#e4e7ec", domainColor="#9aa3b2", tickColor="#9aa3b2",
-        labelFontSize=9, titleFontSize=9,
-    ).configure_title(color=INK, fontSize=11, anchor="start", fontWeight="bold").configure_legend(
-        labelFontSize=9, titleFontSize=9, orient="bottom", labelColor=INK
+    return (
+        chart.configure(font=FONT, background="white")
+        .configure_view(stroke=None)
+        .configure_axis(
+            labelColor=INK,
+            titleColor=INK,
+            gridColor="#e4e7ec",
+            domainColor="#9aa3b2",
+            tickColor="#9aa3b2",
+            labelFontSize=9,
+            titleFontSize=9,
+        )
+        .configure_title(color=INK, fontSize=11, anchor="start", fontWeight="bold")
+        .configure_legend(labelFontSize=9, titleFontSize=9, orient="bottom", labelColor=INK)
     )
 
 
@@ -62,7 +73,13 @@ def _axis_format(unit: str) -> str:
 
 
 def _unit_title(unit: str) -> str:
-    return {"percent": "%", "rate_per_10000": "per 10,000", "rate_per_100000": "per 100,000", "days": "days", "weeks": "weeks"}.get(unit, "")
+    return {
+        "percent": "%",
+        "rate_per_10000": "per 10,000",
+        "rate_per_100000": "per 100,000",
+        "days": "days",
+        "weeks": "weeks",
+    }.get(unit, "")
 
 
 def trend(
@@ -84,12 +101,23 @@ def trend(
     order = [x for x, _ in points]
     base = alt.Chart(alt.Data(values=[d for d in data if d["y"] is not None]))
     y_scale = alt.Scale(zero=unit == "count", nice=True)
-    line = base.mark_line(color=ACCENT, strokeWidth=2, point=alt.OverlayMarkDef(color=ACCENT, size=28)).encode(
+    line = base.mark_line(
+        color=ACCENT, strokeWidth=2, point=alt.OverlayMarkDef(color=ACCENT, size=28)
+    ).encode(
         x=alt.X("x:O", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelFontSize=8)),
-        y=alt.Y("y:Q", title=_unit_title(unit), scale=y_scale, axis=alt.Axis(format=_axis_format(unit), tickCount=4)),
+        y=alt.Y(
+            "y:Q",
+            title=_unit_title(unit),
+            scale=y_scale,
+            axis=alt.Axis(format=_axis_format(unit), tickCount=4),
+        ),
     )
     layers: list[alt.Chart] = [line]
-    refs = [("Target", target, TARGET, [1, 0]), ("Tolerance", tolerance, TOLERANCE, [4, 3]), (comparator_label or "Comparator", comparator, COMPARATOR, [2, 2])]
+    refs = [
+        ("Target", target, TARGET, [1, 0]),
+        ("Tolerance", tolerance, TOLERANCE, [4, 3]),
+        (comparator_label or "Comparator", comparator, COMPARATOR, [2, 2]),
+    ]
     for name, value, colour, dash in refs:
         if value is None:
             continue
@@ -130,7 +158,9 @@ def _trend_alt(title, unit, known, target, tolerance, comparator, comparator_lab
     refs = [
         f"target {display(target, unit)}" if target is not None else "",
         f"tolerance {display(tolerance, unit)}" if tolerance is not None else "",
-        f"{(comparator_label or 'comparator')} {display(comparator, unit)}" if comparator is not None else "",
+        f"{(comparator_label or 'comparator')} {display(comparator, unit)}"
+        if comparator is not None
+        else "",
     ]
     refs = [r for r in refs if r]
     return text + (f" Reference lines: {'; '.join(refs)}." if refs else "")
@@ -154,13 +184,21 @@ def breakdown(
     order = [d["x"] for d in shown]
     base = alt.Chart(alt.Data(values=shown)).encode(
         y=alt.Y("x:N", sort=order, title=None, axis=alt.Axis(labelLimit=150, labelFontSize=9)),
-        x=alt.X("y:Q", title=_unit_title(unit), axis=alt.Axis(format=_axis_format(unit), tickCount=5)),
+        x=alt.X(
+            "y:Q", title=_unit_title(unit), axis=alt.Axis(format=_axis_format(unit), tickCount=5)
+        ),
     )
     bars = base.mark_bar(height=11).encode(
-        color=alt.Color("sign:N", scale=alt.Scale(domain=["positive", "negative"], range=[ACCENT, NEGATIVE]), legend=None)
+        color=alt.Color(
+            "sign:N",
+            scale=alt.Scale(domain=["positive", "negative"], range=[ACCENT, NEGATIVE]),
+            legend=None,
+        )
     )
     labels = base.mark_text(align="left", dx=3, fontSize=8, color=INK).encode(text="label:N")
-    chart = alt.layer(bars, labels).properties(title=title, width=width, height=max(len(shown), 1) * 17)
+    chart = alt.layer(bars, labels).properties(
+        title=title, width=width, height=max(len(shown), 1) * 17
+    )
     parts = "; ".join(f"{d['x']} {d['label']}" for d in shown)
     return Chart(
         id=chart_id,
@@ -168,7 +206,9 @@ def breakdown(
         kind="breakdown",
         unit=unit,
         svg=render_svg(chart, chart_id),
-        alt_text=f"{title}: bar chart, largest first. {parts}." if shown else f"{title}: no values to chart.",
+        alt_text=f"{title}: bar chart, largest first. {parts}."
+        if shown
+        else f"{title}: no values to chart.",
         data=[ChartPoint(x=d["x"], y=d["y"], series=d["series"]) for d in data],
         measures=[measure],
     )
@@ -194,7 +234,9 @@ def demand(
             x=alt.X("x:O", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelFontSize=8)),
             y=alt.Y("y:Q", title="count", axis=alt.Axis(format=",.0f", tickCount=5)),
             color=alt.Color(
-                "series:N", sort=names, title=None,
+                "series:N",
+                sort=names,
+                title=None,
                 scale=alt.Scale(domain=names, range=PALETTE[: len(names)]),
                 legend=alt.Legend(columns=3, labelLimit=220),
             ),
@@ -205,14 +247,18 @@ def demand(
     for name, points in series.items():
         known = [(x, y) for x, y in points if y is not None]
         if known:
-            lines.append(f"{name} from {display(known[0][1], 'count')} in {known[0][0]} to {display(known[-1][1], 'count')} in {known[-1][0]}")
+            lines.append(
+                f"{name} from {display(known[0][1], 'count')} in {known[0][0]} to {display(known[-1][1], 'count')} in {known[-1][0]}"
+            )
     return Chart(
         id=chart_id,
         title=title,
         kind="demand",
         unit="count",
         svg=render_svg(chart, chart_id),
-        alt_text=f"{title}: line chart. " + "; ".join(lines) + "." if lines else f"{title}: no values to chart.",
+        alt_text=f"{title}: line chart. " + "; ".join(lines) + "."
+        if lines
+        else f"{title}: no values to chart.",
         data=[ChartPoint(**d) for d in data],
         measures=measures,
     )

@@ -56,10 +56,12 @@ def read_commentary(path: str | Path) -> dict[tuple[str, str], Commentary]:
     unknown = [c for c in header if c not in COLUMNS]
     if missing or unknown:
         problems = "; ".join(
-            p for p in (
+            p
+            for p in (
                 f"missing column(s) {', '.join(missing)}" if missing else "",
                 f"unknown column(s) {', '.join(unknown)}" if unknown else "",
-            ) if p
+            )
+            if p
         )
         raise CommentaryFileError(f"{path}: row 1: {problems} (columns: {', '.join(COLUMNS)})")
     out: dict[tuple[str, str], Commentary] = {}
@@ -81,11 +83,15 @@ def read_commentary(path: str | Path) -> dict[tuple[str, str], Commentary]:
             raise CommentaryFileError(
                 f"{path}: rows {out[(key, period)].row} and {number} both give commentary for {key} in {period}"
             )
-        out[(key, period)] = Commentary(key, period, text, (record.get("author") or "").strip() or None, number)
+        out[(key, period)] = Commentary(
+            key, period, text, (record.get("author") or "").strip() or None, number
+        )
     return out
 
 
-def find(commentary: dict[tuple[str, str], Commentary], period: str, *keys: str | None) -> Commentary | None:
+def find(
+    commentary: dict[tuple[str, str], Commentary], period: str, *keys: str | None
+) -> Commentary | None:
     """The commentary for the first key (item id, then measure id) that has one."""
     for key in keys:
         if key and (key, period) in commentary:
@@ -121,35 +127,73 @@ def draft(
         return Cited(str(value), f"{row}/{name}", value)
 
     out: list[Sentence] = []
-    value = facts.value(current) if current is not None and current.status in ("ok", "suppressed") else None
+    value = (
+        facts.value(current)
+        if current is not None and current.status in ("ok", "suppressed")
+        else None
+    )
     if item.status.value == "not_reportable":
-        out.append(say("Not reportable for {q}: {why}.", q=facts.period(), why=field("reason", item.reason)))
+        out.append(
+            say(
+                "Not reportable for {q}: {why}.", q=facts.period(), why=field("reason", item.reason)
+            )
+        )
         return out
     if item.status.value == "not_available" or value is None:
         why = item.reason or "no figure"
         out.append(say("No figure for {q}: {why}.", q=facts.period(), why=field("reason", why)))
         return out
     target = field("target_text", _target_text(item))
-    tolerance = field("tolerance_text", _tolerance_text(item)) if item.tolerance is not None else None
+    tolerance = (
+        field("tolerance_text", _tolerance_text(item)) if item.tolerance is not None else None
+    )
     match item.status.value:
         case "green":
             out.append(say("At {v}, performance meets the target of {t}.", v=value, t=target))
         case "amber":
-            out.append(say("At {v}, performance is short of the target of {t} but within the tolerance of {tol}.", v=value, t=target, tol=tolerance))
+            out.append(
+                say(
+                    "At {v}, performance is short of the target of {t} but within the tolerance of {tol}.",
+                    v=value,
+                    t=target,
+                    tol=tolerance,
+                )
+            )
         case "red" if tolerance is not None:
-            out.append(say("At {v}, performance is outside the tolerance of {tol} (target {t}).", v=value, t=target, tol=tolerance))
+            out.append(
+                say(
+                    "At {v}, performance is outside the tolerance of {tol} (target {t}).",
+                    v=value,
+                    t=target,
+                    tol=tolerance,
+                )
+            )
         case "red":
             out.append(say("At {v}, performance is short of the target of {t}.", v=value, t=target))
         case _:
             out.append(say("Reported for information: {v}.", v=value))
     direction = item.vs_previous.direction
     if direction is not None and previous is not None and previous.status == "ok":
-        out.append(say(_DIRECTION[direction.value], p_q=facts.period("previous"), p=facts.value(previous)))
+        out.append(
+            say(_DIRECTION[direction.value], p_q=facts.period("previous"), p=facts.value(previous))
+        )
     direction = item.vs_year_earlier.direction
     if direction is not None and year_earlier is not None and year_earlier.status == "ok":
-        out.append(say(_YEAR[direction.value], ye=facts.period("year_earlier", "label"), y=facts.value(year_earlier)))
+        out.append(
+            say(
+                _YEAR[direction.value],
+                ye=facts.period("year_earlier", "label"),
+                y=facts.value(year_earlier),
+            )
+        )
     if comparator_source == "framework" and item.comparator is not None:
-        out.append(say("The comparator ({label}) is {c}.", label=field("comparator_label", item.comparator_label), c=field("comparator", _comparator_text(item))))
+        out.append(
+            say(
+                "The comparator ({label}) is {c}.",
+                label=field("comparator_label", item.comparator_label),
+                c=field("comparator", _comparator_text(item)),
+            )
+        )
     elif comparator_source == "published" and comparator is not None and item.measure:
         sn = facts.comparator(item.measure)
         area = "statistical neighbour average"
@@ -160,12 +204,19 @@ def draft(
             out.append(say("The most recent " + area + " is {c} ({y}).", c=sn, y=year))
     if item.small_number_warning and current is not None and current.status == "ok":
         if current.numerator is not None and current.denominator is not None:
-            out.append(say(
-                "The figure is based on {n} of {d}, so a change of one or two moves it a long way.",
-                n=facts.numerator(current), d=facts.denominator(current),
-            ))
+            out.append(
+                say(
+                    "The figure is based on {n} of {d}, so a change of one or two moves it a long way.",
+                    n=facts.numerator(current),
+                    d=facts.denominator(current),
+                )
+            )
         else:
-            out.append(say("The figure is based on small numbers, so a change of one or two moves it a long way."))
+            out.append(
+                say(
+                    "The figure is based on small numbers, so a change of one or two moves it a long way."
+                )
+            )
     return out
 
 

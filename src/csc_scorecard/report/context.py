@@ -57,7 +57,8 @@ from csc_scorecard.report.model import (
     ReportContext,
     Section,
 )
-from csc_scorecard.report.publication import PublicationRules, settings as publication_settings, suppress
+from csc_scorecard.report.publication import PublicationRules, suppress
+from csc_scorecard.report.publication import settings as publication_settings
 from csc_scorecard.store import Store
 
 TREND_QUARTERS = 8
@@ -106,14 +107,16 @@ def build_context(
     if run is None:
         run, errors = _run(store, la_code, trend, settings)
     elif run.la_code != la_code or str(run.periods[-1]) != str(quarter):
-        raise ValueError(f"the measure run is for {run.la_code} to {run.periods[-1]}, not {la_code} {quarter}")
+        raise ValueError(
+            f"the measure run is for {run.la_code} to {run.periods[-1]}, not {la_code} {quarter}"
+        )
     periods = {
         "current": _period(quarter),
         "previous": _period(quarter.previous()),
         "year_earlier": _period(quarter.same_quarter_last_year()),
     }
     names = _authority(store, la_code, framework)
-    raw = _figures(run, measures, lay)
+    raw = _figures(run, measures, lay, _loaded_tables(store, la_code))
     raw.update(_framework_manual_figures(store, la_code, framework, measures, run.periods))
     manual_notes = _manual_commentary(store, la_code)
 
@@ -126,7 +129,8 @@ def build_context(
     key_periods = {p.id for p in periods.values()}
     charted = _charted_measures(framework, lay)
     wanted = {
-        fid: f for fid, f in raw.items()
+        fid: f
+        for fid, f in raw.items()
         if f.period in key_periods or (f.measure in charted and f.dimension is None)
     }
     figures = {fid: suppress(f, rules) for fid, f in wanted.items()} if rules else wanted
@@ -135,8 +139,14 @@ def build_context(
     published = provenance.comparators(store, la_code, measures.values(), quarter)
     definitions = {
         m.id: Definition(
-            measure=m.id, title=m.title, unit=m.unit, polarity=m.polarity, period_type=m.period_type,
-            definition=" ".join(m.definition.split()), source=m.source, settings=m.settings,
+            measure=m.id,
+            title=m.title,
+            unit=m.unit,
+            polarity=m.polarity,
+            period_type=m.period_type,
+            definition=" ".join(m.definition.split()),
+            source=m.source,
+            settings=m.settings,
         )
         for m in measures.values()
     }
@@ -170,20 +180,26 @@ def build_context(
             omitted.append(built)
         else:
             sections.append(built)
-    summary = executive.summary_section(facts, performance, appendix, loads, quality, omitted, la_code)
+    summary = executive.summary_section(
+        facts, performance, appendix, loads, quality, omitted, la_code
+    )
     sections = [summary, *sections, executive.quality_section(facts, quality)]
     _number(sections)
 
     trends = _trend_charts(framework, facts, figures, trend, published, coverage)
     context = ReportContext(
-        title=lay.title.format(period_long=periods["current"].long, financial_year=periods["current"].financial_year),
+        title=lay.title.format(
+            period_long=periods["current"].long, financial_year=periods["current"].financial_year
+        ),
         authority=names,
         period=periods["current"],
         previous=periods["previous"],
         year_earlier=periods["year_earlier"],
         trend_periods=[str(q) for q in trend],
         synthetic=provenance.is_synthetic(loads) if synthetic is None else synthetic,
-        publication=publication_settings(rules, sum(f.status == "suppressed" for f in figures.values())),
+        publication=publication_settings(
+            rules, sum(f.status == "suppressed" for f in figures.values())
+        ),
         performance=performance,
         sections=sections,
         omitted=omitted,
@@ -208,7 +224,12 @@ def build_context(
                 "trend_quarters": trend_quarters,
             },
             loads=loads,
-            population=provenance.population(store, la_code, sorted({quarter, *trend, quarter.previous(), quarter.same_quarter_last_year()}), settings),
+            population=provenance.population(
+                store,
+                la_code,
+                sorted({quarter, *trend, quarter.previous(), quarter.same_quarter_last_year()}),
+                settings,
+            ),
             comparators=provenance.comparator_sources(published),
         ),
     )
@@ -227,41 +248,84 @@ def measure_quarters(quarter: Quarter, n: int = TREND_QUARTERS) -> list[Quarter]
     return out
 
 
-def measure(store: Store, la_code: str, quarter: Quarter, settings: Settings | None = None) -> MeasureRun:
+def measure(
+    store: Store, la_code: str, quarter: Quarter, settings: Settings | None = None
+) -> MeasureRun:
     """The measure run a report for ``quarter`` needs (pass it to ``build_context(run=...)``)."""
     return _run(store, la_code, measure_quarters(quarter), settings or Settings())[0]
 
 
-def _run(store: Store, la_code: str, quarters: list[Quarter], settings: Settings) -> tuple[MeasureRun, list[str]]:
+def _run(
+    store: Store, la_code: str, quarters: list[Quarter], settings: Settings
+) -> tuple[MeasureRun, list[str]]:
     """All measures in one run; if that fails, measure by measure, so one broken measure is
     reported (and shown as not available) instead of stopping the report."""
     try:
         return run_measures(store, la_code, quarters, settings=settings), []
-    except Exception:  # noqa: BLE001 - isolate the failing measure below
-        pass
+    except Exception as error:  # noqa: BLE001 - isolate the failing measure below
+        print(
+            f"warning: measuring all at once failed ({error}); measuring one by one",
+            file=sys.stderr,
+        )
     rows: list[dict[str, Any]] = []
     errors: list[str] = []
     for m in catalogue().values():
         try:
-            rows.extend(run_measures(store, la_code, quarters, measures=[m.id], settings=settings).rows)
+            rows.extend(
+                run_measures(store, la_code, quarters, measures=[m.id], settings=settings).rows
+            )
         except Exception as error:  # noqa: BLE001
             errors.append(f"{m.id}: {type(error).__name__}: {error}".splitlines()[0][:300])
             print(f"warning: measure {m.id} failed: {error}", file=sys.stderr)
     return MeasureRun(la_code=la_code, periods=quarters, rows=rows), errors
 
 
-def _figures(run: MeasureRun, measures: dict[str, Measure], lay: Layout) -> dict[str, Figure]:
+def _figures(
+    run: MeasureRun, measures: dict[str, Measure], lay: Layout, loaded: set[str]
+) -> dict[str, Figure]:
     out = {}
     for r in run.rows:
         m = measures.get(r["measure"])
         if m is None:
             continue
+        missing = _missing_tables(m, loaded)
+        if missing and r.get("status") == "ok":
+            # The engine counts 0 where a table has no rows; with nothing loaded that 0 would
+            # mean "not loaded", so the figure is not available and says so.
+            r = {
+                **r,
+                "status": "not_available",
+                "reason": f"no {' or '.join(missing)} data is loaded for this authority",
+            }
         fig = _figure(r, m.title, m.unit, m.dimension, lay)
         out[fig.id] = fig
     return out
 
 
-def _figure(r: dict[str, Any], title: str, unit: str, dimension_name: str | None, lay: Layout) -> Figure:
+def _loaded_tables(store: Store, la_code: str) -> set[str]:
+    """Authority tables holding at least one row for the authority."""
+    from csc_scorecard.model.schema import tables
+
+    found = set()
+    for t in tables().values():
+        if (
+            t.la_scoped
+            and store.con.execute(
+                f'SELECT 1 FROM "{t.name}" WHERE la_code = ? LIMIT 1', [la_code]
+            ).fetchone()
+        ):
+            found.add(t.name)
+    return found
+
+
+def _missing_tables(m: Measure, loaded: set[str]) -> list[str]:
+    names = sorted({spec.partition(".")[0] for spec in m.fields})
+    return [n.replace("_", " ") for n in names if table_spec(n).la_scoped and n not in loaded]
+
+
+def _figure(
+    r: dict[str, Any], title: str, unit: str, dimension_name: str | None, lay: Layout
+) -> Figure:
     dim = r.get("dimension")
     status = r.get("status") or ("ok" if r.get("value") is not None else "not_available")
     value = r.get("value") if status == "ok" else None
@@ -312,22 +376,29 @@ def dimension_label(dimension: str | None, code: str, lay: Layout | None = None)
 
 
 def _framework_manual_figures(
-    store: Store, la_code: str, framework: Framework | None, measures: dict[str, Measure], quarters: list[Quarter]
+    store: Store,
+    la_code: str,
+    framework: Framework | None,
+    measures: dict[str, Measure],
+    quarters: list[Quarter],
 ) -> dict[str, Figure]:
-    """Figures for framework items whose measure is not in the catalogue, from manual values
-    named by the item id or the item's measure id (local spreadsheets: supervision, audits)."""
+    """Figures from manual values named by a framework item id (or by an item's measure id
+    that is not in the catalogue): local spreadsheets filling what the case data cannot count.
+    The appendix uses them where the catalogue measure has no value (``appendix.figure_key``)."""
     if framework is None:
         return {}
     wanted: dict[str, Any] = {}
     for item in framework.all_items():
-        if item.measure and item.measure in measures:
-            continue
-        for key in (item.measure, item.id):
-            if key:
-                wanted[key] = item
+        wanted[item.id] = item
+        if item.measure and item.measure not in measures:
+            wanted[item.measure] = item
     if not wanted:
         return {}
-    needed = {str(q) for quarter in quarters for q in (quarter, quarter.previous(), quarter.same_quarter_last_year())}
+    needed = {
+        str(q)
+        for quarter in quarters
+        for q in (quarter, quarter.previous(), quarter.same_quarter_last_year())
+    }
     rows = store.con.execute(
         "SELECT measure, period, value, numerator, denominator, source, value_text FROM manual_values WHERE la_code = ?",
         [la_code],
@@ -338,9 +409,16 @@ def _framework_manual_figures(
         if item is None or period not in needed:
             continue
         row = {
-            "measure": key, "period": period, "dimension": None, "value": value, "numerator": num, "denominator": den,
+            "measure": key,
+            "period": period,
+            "dimension": None,
+            "value": value,
+            "numerator": num,
+            "denominator": den,
             "status": "ok" if value is not None else "not_available",
-            "reason": None if value is not None else (f"supplied as {text!r}, not a number" if text else "no manual value supplied"),
+            "reason": None
+            if value is not None
+            else (f"supplied as {text!r}, not a number" if text else "no manual value supplied"),
             "source": source or "manual value",
         }
         fig = _figure(row, item.title, item.unit.value, None, layout())
@@ -364,14 +442,24 @@ def _worker_level(f: Figure, lay: Layout) -> bool:
     return bool(m and m.dimension in lay.worker_level_dimensions)
 
 
-def _notes(figures: dict[str, Figure], measures: dict[str, Measure], quarter: Quarter, status: str) -> list[MeasureNote]:
+def _notes(
+    figures: dict[str, Figure], measures: dict[str, Measure], quarter: Quarter, status: str
+) -> list[MeasureNote]:
     """Measures (headline or any category) with this status this quarter, once each."""
     seen: dict[str, MeasureNote] = {}
     for f in figures.values():
         if f.period == str(quarter) and f.status == status and f.measure not in seen:
             title = measures[f.measure].title if f.measure in measures else f.title
-            seen[f.measure] = MeasureNote(measure=f.measure, title=title, status=status, reason=f.reason or status.replace("_", " "))
-    return sorted(seen.values(), key=lambda n: list(measures).index(n.measure) if n.measure in measures else len(measures))
+            seen[f.measure] = MeasureNote(
+                measure=f.measure,
+                title=title,
+                status=status,
+                reason=f.reason or status.replace("_", " "),
+            )
+    return sorted(
+        seen.values(),
+        key=lambda n: list(measures).index(n.measure) if n.measure in measures else len(measures),
+    )
 
 
 def _coverage(store: Store, la_code: str, measures: Iterable[Measure]) -> dict[str, date]:
@@ -388,7 +476,9 @@ def _coverage(store: Store, la_code: str, measures: Iterable[Measure]) -> dict[s
                 column = activity_date(name)
                 found = None
                 if column and table_spec(name).la_scoped:
-                    found = store.con.execute(f'SELECT min("{column}") FROM "{name}" WHERE la_code = ?', [la_code]).fetchone()[0]
+                    found = store.con.execute(
+                        f'SELECT min("{column}") FROM "{name}" WHERE la_code = ?', [la_code]
+                    ).fetchone()[0]
                 first[name] = found
             if first[name] is not None:
                 starts.append(first[name])
@@ -411,21 +501,41 @@ def _covered(measure: Measure | None, quarter: Quarter, coverage: dict[str, date
 
 
 def _section(
-    placed: Placed, facts: Facts, lay: Layout, store: Store, la_code: str, quarter: Quarter,
-    index: int, trend: list[Quarter], coverage: dict[str, date], rules: PublicationRules | None,
+    placed: Placed,
+    facts: Facts,
+    lay: Layout,
+    store: Store,
+    la_code: str,
+    quarter: Quarter,
+    index: int,
+    trend: list[Quarter],
+    coverage: dict[str, date],
+    rules: PublicationRules | None,
 ) -> Section | OmittedSection:
     spec = placed.section
     if spec.builder == "homes_pipeline":
         found = executive.homes_section(store, la_code, quarter.end, index, spec.title)
-        return found or OmittedSection(id=spec.id, title=spec.title, reason=_why_empty(spec.needs, store, la_code, quarter, measures=True))
+        return found or OmittedSection(
+            id=spec.id,
+            title=spec.title,
+            reason=_why_empty(spec.needs, store, la_code, quarter, measures=True),
+        )
     subsections: list[Section] = []
     notes: list[str] = []
     for sub in placed.subsections:
         breakdowns = [b for b in sub.breakdowns if not (rules and _worker_level_measure(b, lay))]
-        has_data = any(facts.shown(m) for m in sub.measures) or any(facts.categories(b) for b in breakdowns)
+        has_data = any(facts.shown(m) for m in sub.measures) or any(
+            facts.categories(b) for b in breakdowns
+        )
         if not has_data:
             if sub.measures or breakdowns:
-                notes.append(f"{sub.title}: no figures for {facts.periods['current'].label}.")
+                reasons = [
+                    f.reason
+                    for m in (*sub.measures, *breakdowns)
+                    if (f := facts.figure(m)) is not None and f.reason
+                ]
+                why = reasons[0] if reasons else f"no figures for {facts.periods['current'].label}"
+                notes.append(f"{sub.title}: {why}.")
             continue
         maker = narrative.NARRATIVES.get(sub.narrative or "")
         paragraphs = maker(facts) if maker else narrative.generic(facts, sub.measures)
@@ -443,25 +553,38 @@ def _section(
         )
     if not subsections:
         has_measures = any(sub.measures or sub.breakdowns for sub in placed.subsections)
-        return OmittedSection(id=spec.id, title=spec.title, reason=_why_empty(spec.needs, store, la_code, quarter, measures=has_measures))
+        return OmittedSection(
+            id=spec.id,
+            title=spec.title,
+            reason=_why_empty(spec.needs, store, la_code, quarter, measures=has_measures),
+        )
     section_charts = []
     if spec.chart == "demand":
         demand = _demand_chart(spec.demand_measures, facts, trend, coverage)
         if demand is not None:
             section_charts.append(demand)
-    return Section(id=spec.id, title=spec.title, subsections=subsections, charts=section_charts, notes=notes)
+    return Section(
+        id=spec.id, title=spec.title, subsections=subsections, charts=section_charts, notes=notes
+    )
 
 
 def _worker_level_measure(measure: str, lay: Layout) -> bool:
     m = catalogue().get(measure)
-    return measure in lay.worker_level_measures or bool(m and m.dimension in lay.worker_level_dimensions)
+    return measure in lay.worker_level_measures or bool(
+        m and m.dimension in lay.worker_level_dimensions
+    )
 
 
-def _why_empty(needs: list[str], store: Store, la_code: str, quarter: Quarter, *, measures: bool) -> str:
+def _why_empty(
+    needs: list[str], store: Store, la_code: str, quarter: Quarter, *, measures: bool
+) -> str:
     """Why a section is left out, in words: no measures yet, and which tables are empty."""
     empty = [
-        name.replace("_", " ") for name in needs
-        if not store.con.execute(f'SELECT count(*) FROM "{name}" WHERE la_code = ?', [la_code]).fetchone()[0]
+        name.replace("_", " ")
+        for name in needs
+        if not store.con.execute(
+            f'SELECT count(*) FROM "{name}" WHERE la_code = ?', [la_code]
+        ).fetchone()[0]
     ]
     parts = []
     if not measures:
@@ -498,15 +621,26 @@ def _breakdown(measure: str, facts: Facts) -> Breakdown | None:
     d = facts.definitions[measure]
     period = facts.periods["current"].id
     rows = [
-        f for f in facts.figures.values()
+        f
+        for f in facts.figures.values()
         if f.measure == measure and f.period == period and f.dimension is not None
     ]
     if not rows:
         return None
-    rows.sort(key=lambda f: (f.status not in ("ok", "suppressed"), -(f.numerator if f.numerator is not None else (f.value or 0)), f.dimension))
+    rows.sort(
+        key=lambda f: (
+            f.status not in ("ok", "suppressed"),
+            -(f.numerator if f.numerator is not None else (f.value or 0)),
+            f.dimension,
+        )
+    )
     reasons = {f.reason for f in rows if f.status not in ("ok", "suppressed") and f.reason}
     denominator = next((f.denominator_display for f in rows if f.denominator_display), "")
-    previous = {f.dimension: f for f in facts.figures.values() if f.measure == measure and f.period == facts.periods["previous"].id}
+    previous = {
+        f.dimension: f
+        for f in facts.figures.values()
+        if f.measure == measure and f.period == facts.periods["previous"].id
+    }
     return Breakdown(
         measure=measure,
         title=d.title,
@@ -535,11 +669,17 @@ def _breakdown_chart(table: Breakdown, facts: Facts) -> Chart | None:
     if not points:
         return None
     return charts.breakdown(
-        f"chart-{table.measure}", f"{table.title}, {facts.periods['current'].label}", table.unit, points, measure=table.measure
+        f"chart-{table.measure}",
+        f"{table.title}, {facts.periods['current'].label}",
+        table.unit,
+        points,
+        measure=table.measure,
     )
 
 
-def _demand_chart(measures: dict[str, str], facts: Facts, trend: list[Quarter], coverage: dict[str, date]) -> Chart | None:
+def _demand_chart(
+    measures: dict[str, str], facts: Facts, trend: list[Quarter], coverage: dict[str, date]
+) -> Chart | None:
     known = catalogue()
     series: dict[str, list[tuple[str, float | None]]] = {}
     used = []
@@ -547,7 +687,13 @@ def _demand_chart(measures: dict[str, str], facts: Facts, trend: list[Quarter], 
         if m not in known:
             continue
         points = [
-            (q.label, f.value if (f := facts.figures.get(figure_id(m, str(q)))) is not None and _covered(known[m], q, coverage) else None)
+            (
+                q.label,
+                f.value
+                if (f := facts.figures.get(figure_id(m, str(q)))) is not None
+                and _covered(known[m], q, coverage)
+                else None,
+            )
             for q in trend
         ]
         if sum(v is not None for _, v in points) >= 2:
@@ -555,43 +701,58 @@ def _demand_chart(measures: dict[str, str], facts: Facts, trend: list[Quarter], 
             used.append(m)
     if not series:
         return None
-    return charts.demand("chart-demand", f"Demand over the last {len(trend)} quarters", series, measures=used)
+    return charts.demand(
+        "chart-demand", f"Demand over the last {len(trend)} quarters", series, measures=used
+    )
 
 
 def _charted_measures(framework: Framework, lay: Layout) -> set[str]:
-    wanted = {i.measure for i in framework.all_items() if i.measure} | {i.id for i in framework.all_items()}
+    wanted = {i.measure for i in framework.all_items() if i.measure} | {
+        i.id for i in framework.all_items()
+    }
     for s in lay.sections:
         wanted.update(s.demand_measures)
     return wanted
 
 
 def _trend_charts(
-    framework: Framework, facts: Facts, figures: dict[str, Figure], trend: list[Quarter],
-    published: dict[str, Any], coverage: dict[str, date],
+    framework: Framework,
+    facts: Facts,
+    figures: dict[str, Figure],
+    trend: list[Quarter],
+    published: dict[str, Any],
+    coverage: dict[str, date],
 ) -> list[Chart]:
     known = catalogue()
     out = []
     for item in framework.all_items():
-        key = item.measure if item.measure and item.measure in known else item.id
-        if item.measure and figures.get(figure_id(item.measure, str(trend[-1]))) is not None:
-            key = item.measure
         points = []
         for q in trend:
+            key = appendix_.figure_key(item, figures, str(q))
             f = figures.get(figure_id(key, str(q)))
             ok = f is not None and f.status == "ok" and _covered(known.get(key), q, coverage)
             points.append((q.label, f.value if ok else None))
+        key = item.measure or item.id
         if sum(v is not None for _, v in points) < 2:
             continue
         comparator, label = item.comparator, item.comparator_label
         found = published.get(item.measure or "")
         if comparator is None and found is not None and found.statistical_neighbours is not None:
-            comparator, label = found.statistical_neighbours, f"Statistical neighbours {found.year_label}"
+            comparator, label = (
+                found.statistical_neighbours,
+                f"Statistical neighbours {found.year_label}",
+            )
         out.append(
             charts.trend(
-                f"trend-{item.id}", f"{item.id} {_short(item.title)}", item.unit.value, points, measure=key,
+                f"trend-{item.id}",
+                f"{item.id} {_short(item.title)}",
+                item.unit.value,
+                points,
+                measure=key,
                 target=item.target if not isinstance(item.target, Band) else None,
                 tolerance=item.tolerance if not isinstance(item.tolerance, Band) else None,
-                comparator=comparator, comparator_label=label,
+                comparator=comparator,
+                comparator_label=label,
             )
         )
     return out

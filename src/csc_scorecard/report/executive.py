@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from csc_scorecard.report.facts import Facts, pointer_part
+from csc_scorecard.report.facts import Facts
 from csc_scorecard.report.formatting import count, long_date
 from csc_scorecard.report.model import (
     AppendixGroup,
@@ -30,7 +30,7 @@ from csc_scorecard.report.sentences import Cited, listing, say
 from csc_scorecard.store import Store
 
 
-def _n(ref: str, value: int | float) -> Cited:
+def _n(ref: str, value: float) -> Cited:
     return Cited(count(value), ref, value)
 
 
@@ -51,8 +51,10 @@ def summary_section(
         paragraph(
             say(
                 "This report sets out the performance of children's social care in {a} for {label}, the quarter from {start} to {end}.",
-                a=facts.authority(), label=facts.period("current", "label"),
-                start=facts.period("current", "start_text"), end=facts.period("current", "end_text"),
+                a=facts.authority(),
+                label=facts.period("current", "label"),
+                start=facts.period("current", "start_text"),
+                end=facts.period("current", "end_text"),
             ),
             kind="summary",
         )
@@ -77,27 +79,45 @@ def summary_section(
                 paragraph(
                     say(
                         "Data is not available or not reportable for {now} of {total} indicators at the end of {q}, compared with {before} at the end of {p_q}.",
-                        now=_n("/performance/summary/without_data", performance.summary.without_data),
+                        now=_n(
+                            "/performance/summary/without_data", performance.summary.without_data
+                        ),
                         total=_n("/performance/summary/total", performance.summary.total),
                         q=facts.period(),
-                        before=_n("/performance/previous_summary/without_data", performance.previous_summary.without_data),
+                        before=_n(
+                            "/performance/previous_summary/without_data",
+                            performance.previous_summary.without_data,
+                        ),
                         p_q=facts.period("previous"),
                     ),
                     kind="summary",
                 )
             )
     else:
-        out.append(paragraph(say(
-            "No performance framework was supplied, so measures are reported without targets or ratings; the appendix lists every measure for information."
-        ), kind="summary"))
+        out.append(
+            paragraph(
+                say(
+                    "No performance framework was supplied, so measures are reported without targets or ratings; the appendix lists every measure for information."
+                ),
+                kind="summary",
+            )
+        )
     out.append(_sources_paragraph(loads, la_code))
     out.append(_quality_paragraph(facts, quality))
     for i, gone in enumerate(omitted):
-        out.append(paragraph(say(
-            "The {title} section is not included: {reason}.",
-            title=_s(f"/omitted/{i}/title", gone.title), reason=_s(f"/omitted/{i}/reason", gone.reason),
-        ), kind="note"))
-    return Section(id="summary", title="Executive summary", paragraphs=[p for p in out if p is not None])
+        out.append(
+            paragraph(
+                say(
+                    "The {title} section is not included: {reason}.",
+                    title=_s(f"/omitted/{i}/title", gone.title),
+                    reason=_s(f"/omitted/{i}/reason", gone.reason),
+                ),
+                kind="note",
+            )
+        )
+    return Section(
+        id="summary", title="Executive summary", paragraphs=[p for p in out if p is not None]
+    )
 
 
 def _group_paragraph(g: int, group: AppendixGroup) -> Paragraph | None:
@@ -107,20 +127,33 @@ def _group_paragraph(g: int, group: AppendixGroup) -> Paragraph | None:
     bullets: list[Sentence] = [
         say(
             "{n} of {t} indicators are performing better than or within tolerance against target ({n2} of {r} with a rating)",
-            n=_n(f"{base}/better_or_within_tolerance", c.better_or_within_tolerance), t=total,
-            n2=_n(f"{base}/better_or_within_tolerance", c.better_or_within_tolerance), r=_n(f"{base}/rated", c.rated),
+            n=_n(f"{base}/better_or_within_tolerance", c.better_or_within_tolerance),
+            t=total,
+            n2=_n(f"{base}/better_or_within_tolerance", c.better_or_within_tolerance),
+            r=_n(f"{base}/rated", c.rated),
         ),
         say("{n} of {t} are below target", n=_n(f"{base}/below_target", c.below_target), t=total),
         say(
             "data is not available for {n} of {t} ({na} not available, {nr} not reportable)",
-            n=_n(f"{base}/without_data", c.without_data), t=total,
-            na=_n(f"{base}/not_available", c.not_available), nr=_n(f"{base}/not_reportable", c.not_reportable),
+            n=_n(f"{base}/without_data", c.without_data),
+            t=total,
+            na=_n(f"{base}/not_available", c.not_available),
+            nr=_n(f"{base}/not_reportable", c.not_reportable),
         ),
     ]
     if c.information:
-        bullets.append(say("{n} of {t} are reported for information only", n=_n(f"{base}/information", c.information), t=total))
+        bullets.append(
+            say(
+                "{n} of {t} are reported for information only",
+                n=_n(f"{base}/information", c.information),
+                t=total,
+            )
+        )
     return paragraph(
-        say("Performance against the {title} is as follows:", title=_s(f"/appendix/{g}/title", group.title)),
+        say(
+            "Performance against the {title} is as follows:",
+            title=_s(f"/appendix/{g}/title", group.title),
+        ),
         bullets=bullets,
         kind="summary",
     )
@@ -141,10 +174,23 @@ def _sources_paragraph(loads: list[LoadRecord], la_code: str) -> Paragraph | Non
     sentences = []
     if named:
         body, slots = listing([("the {s}", {"s": c}) for c in named.values()])
-        sentences.append(say("Figures about children are computed from " + body + " loaded for the authority.", **slots))
+        sentences.append(
+            say(
+                "Figures about children are computed from " + body + " loaded for the authority.",
+                **slots,
+            )
+        )
     if manual:
-        sentences.append(say("Figures from outside the case system, such as youth justice and inspection grades, are supplied in local data templates."))
-    sentences.append(say("The provenance appendix lists every file loaded, when it was loaded and the reference data used."))
+        sentences.append(
+            say(
+                "Figures from outside the case system, such as youth justice and inspection grades, are supplied in local data templates."
+            )
+        )
+    sentences.append(
+        say(
+            "The provenance appendix lists every file loaded, when it was loaded and the reference data used."
+        )
+    )
     return paragraph(*sentences, kind="summary")
 
 
@@ -170,50 +216,76 @@ def _quality_paragraph(facts: Facts, quality: DataQuality) -> Paragraph | None:
 def quality_section(facts: Facts, quality: DataQuality) -> Section:
     out: list[Paragraph | None] = []
     if quality.not_reportable:
-        out.append(paragraph(
-            say(
-                "These measures are not reportable for {q}: a field they depend on is missing or invalid in more of the records than the quality threshold allows.",
-                q=facts.period(),
-            ),
-            bullets=[
-                say("{title}: {reason}", title=_s(f"/data_quality/not_reportable/{i}/title", n.title), reason=_s(f"/data_quality/not_reportable/{i}/reason", n.reason))
-                for i, n in enumerate(quality.not_reportable)
-            ],
-            kind="note",
-        ))
-    if quality.issues:
-        out.append(paragraph(
-            say("Data-quality issues recorded when the files were loaded, by table and field:"),
-            bullets=[
+        out.append(
+            paragraph(
                 say(
-                    "{n} {rule} in {table}" + (" ({column})" if issue.column else ""),
-                    n=_n(f"/data_quality/issues/{i}/count", issue.count),
-                    rule=rule_words(issue.rule),
-                    table=_s(f"/data_quality/issues/{i}/table", (issue.table or "unknown table").replace("_", " ")),
-                    **({"column": _s(f"/data_quality/issues/{i}/column", issue.column)} if issue.column else {}),
-                )
-                for i, issue in enumerate(quality.issues)
-            ],
-            kind="note",
-        ))
+                    "These measures are not reportable for {q}: a field they depend on is missing or invalid in more of the records than the quality threshold allows.",
+                    q=facts.period(),
+                ),
+                bullets=[
+                    say(
+                        "{title}: {reason}",
+                        title=_s(f"/data_quality/not_reportable/{i}/title", n.title),
+                        reason=_s(f"/data_quality/not_reportable/{i}/reason", n.reason),
+                    )
+                    for i, n in enumerate(quality.not_reportable)
+                ],
+                kind="note",
+            )
+        )
+    if quality.issues:
+        out.append(
+            paragraph(
+                say("Data-quality issues recorded when the files were loaded, by table and field:"),
+                bullets=[
+                    say(
+                        "{n} {rule} in {table}" + (" ({column})" if issue.column else ""),
+                        n=_n(f"/data_quality/issues/{i}/count", issue.count),
+                        rule=rule_words(issue.rule, issue.count),
+                        # Canonical table and column names (never digits) as words.
+                        table=(issue.table or "an unknown table").replace("_", " "),
+                        **({"column": issue.column} if issue.column else {}),
+                    )
+                    for i, issue in enumerate(quality.issues)
+                ],
+                kind="note",
+            )
+        )
     else:
-        out.append(paragraph(say("No data-quality issues were recorded when the files were loaded."), kind="note"))
+        out.append(
+            paragraph(
+                say("No data-quality issues were recorded when the files were loaded."), kind="note"
+            )
+        )
     if quality.not_available:
-        out.append(paragraph(
-            say("These measures have no figure for {q}:", q=facts.period()),
-            bullets=[
-                say("{title}: {reason}", title=_s(f"/data_quality/not_available/{i}/title", n.title), reason=_s(f"/data_quality/not_available/{i}/reason", n.reason))
-                for i, n in enumerate(quality.not_available)
-            ],
-            kind="note",
-        ))
+        out.append(
+            paragraph(
+                say("These measures have no figure for {q}:", q=facts.period()),
+                bullets=[
+                    say(
+                        "{title}: {reason}",
+                        title=_s(f"/data_quality/not_available/{i}/title", n.title),
+                        reason=_s(f"/data_quality/not_available/{i}/reason", n.reason),
+                    )
+                    for i, n in enumerate(quality.not_available)
+                ],
+                kind="note",
+            )
+        )
     if quality.errors:
-        out.append(paragraph(
-            say("These measures could not be computed and are shown as not available:"),
-            bullets=[say("{e}", e=_s(f"/data_quality/errors/{i}", e)) for i, e in enumerate(quality.errors)],
-            kind="note",
-        ))
-    return Section(id="data_quality", title="Data quality", paragraphs=[p for p in out if p is not None])
+        out.append(
+            paragraph(
+                say("These measures could not be computed and are shown as not available:"),
+                bullets=[
+                    say("{e}", e=_s(f"/data_quality/errors/{i}", e))
+                    for i, e in enumerate(quality.errors)
+                ],
+                kind="note",
+            )
+        )
+    return Section(
+        id="data_quality", title="Data quality", paragraphs=[p for p in out if p is not None]
+    )
 
 
 _STATUS_WORDS = {
@@ -227,10 +299,13 @@ _STATUS_WORDS = {
 }
 
 
-def homes_section(store: Store, la_code: str, as_at: date, index: int, title: str) -> Section | None:
+def homes_section(
+    store: Store, la_code: str, as_at: date, index: int, title: str
+) -> Section | None:
     """The latest children's homes register on or before the quarter end, if any."""
     latest = store.con.execute(
-        "SELECT max(as_at_date) FROM homes_pipeline WHERE la_code = ? AND as_at_date <= ?", [la_code, as_at]
+        "SELECT max(as_at_date) FROM homes_pipeline WHERE la_code = ? AND as_at_date <= ?",
+        [la_code, as_at],
     ).fetchone()[0]
     if latest is None:
         return None
@@ -245,7 +320,16 @@ def homes_section(store: Store, la_code: str, as_at: date, index: int, title: st
     table = Table(
         id="homes_pipeline",
         title=f"Children's homes in development at {long_date(latest)}",
-        columns=["Home", "Beds", "Status", "Planned opening", "Capital cost", "Works", "Registered manager", "Risks and notes"],
+        columns=[
+            "Home",
+            "Beds",
+            "Status",
+            "Planned opening",
+            "Capital cost",
+            "Works",
+            "Registered manager",
+            "Risks and notes",
+        ],
         rows=[
             [
                 name or "",
@@ -266,15 +350,23 @@ def homes_section(store: Store, la_code: str, as_at: date, index: int, title: st
     first = say(
         "The register of planned children's homes at {date} lists {n} {homes} in development, providing {beds} {places}.",
         date=_s(f"{base}/as_at_text", table.as_at_text),
-        n=_n(f"{base}/totals/homes", len(active)), homes="home" if len(active) == 1 else "homes",
-        beds=_n(f"{base}/totals/beds", beds), places="place" if beds == 1 else "places",
+        n=_n(f"{base}/totals/homes", len(active)),
+        homes="home" if len(active) == 1 else "homes",
+        beds=_n(f"{base}/totals/beds", beds),
+        places="place" if beds == 1 else "places",
     )
     withdrawn = len(rows) - len(active)
     second = None
     if withdrawn:
         second = say(
             "{n} proposed {homes} {have} been withdrawn.",
-            n=_n(f"{base}/totals/withdrawn", withdrawn), homes="home" if withdrawn == 1 else "homes",
+            n=_n(f"{base}/totals/withdrawn", withdrawn),
+            homes="home" if withdrawn == 1 else "homes",
             have="has" if withdrawn == 1 else "have",
         )
-    return Section(id="placements_strategy", title=title, paragraphs=[p for p in (paragraph(first, second),) if p is not None], tables=[table])
+    return Section(
+        id="placements_strategy",
+        title=title,
+        paragraphs=[p for p in (paragraph(first, second),) if p is not None],
+        tables=[table],
+    )

@@ -38,15 +38,21 @@ class Facts:
 
     # -- figures ---------------------------------------------------------------------------
 
-    def figure(self, measure: str, when: When = "current", dimension: str | None = None) -> Figure | None:
+    def figure(
+        self, measure: str, when: When = "current", dimension: str | None = None
+    ) -> Figure | None:
         return self.figures.get(figure_id(measure, self.periods[when].id, dimension))
 
-    def ok(self, measure: str, when: When = "current", dimension: str | None = None) -> Figure | None:
+    def ok(
+        self, measure: str, when: When = "current", dimension: str | None = None
+    ) -> Figure | None:
         """The figure when it has a printable value (not missing, not suppressed)."""
         found = self.figure(measure, when, dimension)
         return found if found is not None and found.status == "ok" else None
 
-    def shown(self, measure: str, when: When = "current", dimension: str | None = None) -> Figure | None:
+    def shown(
+        self, measure: str, when: When = "current", dimension: str | None = None
+    ) -> Figure | None:
         """The figure when it has a value or is suppressed ('c' is printed either way)."""
         found = self.figure(measure, when, dimension)
         return found if found is not None and found.status in ("ok", "suppressed") else None
@@ -55,10 +61,20 @@ class Facts:
         """A breakdown's categories with a value, largest first (ties in code order)."""
         period = self.periods[when].id
         found = [
-            f for f in self.figures.values()
-            if f.measure == measure and f.period == period and f.dimension is not None and f.status == "ok"
+            f
+            for f in self.figures.values()
+            if f.measure == measure
+            and f.period == period
+            and f.dimension is not None
+            and f.status == "ok"
         ]
-        return sorted(found, key=lambda f: (-(f.numerator if f.numerator is not None else f.value or 0), f.dimension))
+        return sorted(
+            found,
+            key=lambda f: (
+                -(f.numerator if f.numerator is not None else f.value or 0),
+                f.dimension,
+            ),
+        )
 
     # -- citations ---------------------------------------------------------------------------
 
@@ -69,11 +85,13 @@ class Facts:
         return Cited(f.numerator_display, f"/figures/{pointer_part(f.id)}/numerator", f.numerator)
 
     def denominator(self, f: Figure) -> Cited:
-        return Cited(f.denominator_display, f"/figures/{pointer_part(f.id)}/denominator", f.denominator)
+        return Cited(
+            f.denominator_display, f"/figures/{pointer_part(f.id)}/denominator", f.denominator
+        )
 
-    def label(self, f: Figure, lower: bool = False) -> Cited:
+    def label(self, f: Figure) -> Cited:
         text = f.dimension_label or f.dimension or ""
-        return Cited(_lower(text) if lower else text, f"/figures/{pointer_part(f.id)}/dimension_label", f.dimension_label)
+        return Cited(text, f"/figures/{pointer_part(f.id)}/dimension_label", f.dimension_label)
 
     def title(self, measure: str) -> Cited:
         d = self.definitions[measure]
@@ -94,9 +112,13 @@ class Facts:
         d = self.definitions.get(measure)
         node = d.settings if d else None
         for key in path:
-            if isinstance(node, dict) and key in node:
-                node = node[key]
-            elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            if (
+                isinstance(node, dict)
+                and key in node
+                or isinstance(node, list)
+                and isinstance(key, int)
+                and key < len(node)
+            ):
                 node = node[key]
             else:
                 return None
@@ -109,7 +131,11 @@ class Facts:
         c = self.comparators.get(measure)
         if c is None or getattr(c, area) is None:
             return None
-        return Cited(getattr(c, f"{area}_display"), f"/comparators/{pointer_part(measure)}/{area}", getattr(c, area))
+        return Cited(
+            getattr(c, f"{area}_display"),
+            f"/comparators/{pointer_part(measure)}/{area}",
+            getattr(c, area),
+        )
 
     def comparator_year(self, measure: str) -> Cited | None:
         c = self.comparators.get(measure)
@@ -122,11 +148,3 @@ class Facts:
         A count is its own base; a percentage, rate or average is built on its denominator."""
         base = f.value if f.unit == "count" else f.denominator
         return base is not None and 0 < base < self.small_number_threshold
-
-
-def _lower(text: str) -> str:
-    """'Emotional abuse' -> 'emotional abuse'; acronyms and names stay ('IFA carers', 'Police')."""
-    first, _, rest = text.partition(" ")
-    if first.isupper() or first in ("Police",):
-        return text
-    return f"{first.lower()} {rest}".strip()

@@ -47,7 +47,11 @@ def environment() -> Environment:
 
 @cache
 def stylesheet() -> str:
-    return resources.files("csc_scorecard.report").joinpath("templates", "report.css").read_text(encoding="utf-8")
+    return (
+        resources.files("csc_scorecard.report")
+        .joinpath("templates", "report.css")
+        .read_text(encoding="utf-8")
+    )
 
 
 def used_definitions(context: ReportContext) -> list[Definition]:
@@ -68,7 +72,9 @@ def used_definitions(context: ReportContext) -> list[Definition]:
 
 def to_html(context: ReportContext) -> str:
     template = environment().get_template("report.html.j2")
-    return template.render(ctx=context, css=stylesheet(), used_definitions=used_definitions(context))
+    return template.render(
+        ctx=context, css=stylesheet(), used_definitions=used_definitions(context)
+    )
 
 
 def render(context: ReportContext, path: str | Path) -> Path:

@@ -119,13 +119,19 @@ def placement(lay: Layout, measures: dict[str, Measure]) -> list[Placed]:
             for group, found in unclaimed.items():
                 generated = SectionLayout(id=_slug(group), title=group)
                 placed.append(
-                    Placed(section=generated, subsections=[_generic(generated.id, group, found)], generated=True)
+                    Placed(
+                        section=generated,
+                        subsections=[_generic(generated.id, group, found)],
+                        generated=True,
+                    )
                 )
         placed.append(Placed(section=section, subsections=subs))
     return placed
 
 
-def _generic(section_id: str, group: str, found: list[Measure], several: bool = False) -> SubsectionLayout:
+def _generic(
+    section_id: str, group: str, found: list[Measure], several: bool = False
+) -> SubsectionLayout:
     title = f"Other {group[0].lower()}{group[1:]} measures" if several else group
     return SubsectionLayout(
         id=f"{section_id}-{_slug(group)}",

@@ -65,7 +65,9 @@ class Cite(_Model):
     start: int = Field(description="offset of the text in Sentence.text")
     end: int
     text: str = Field(description="as printed, e.g. '1,182' or '42.1%'")
-    ref: str = Field(description="JSON pointer into the context, e.g. /figures/referrals:2022-Q1/value")
+    ref: str = Field(
+        description="JSON pointer into the context, e.g. /figures/referrals:2022-Q1/value"
+    )
     value: float | int | str | None = Field(description="the value found at ref")
 
 
@@ -434,7 +436,9 @@ class ReportContext(_Model):
     period: PeriodInfo
     previous: PeriodInfo
     year_earlier: PeriodInfo
-    trend_periods: list[str] = Field(description="the quarters the trend charts cover, oldest first")
+    trend_periods: list[str] = Field(
+        description="the quarters the trend charts cover, oldest first"
+    )
     synthetic: bool = Field(description="the store holds the synthetic authority (banner)")
     publication: Publication
     performance: Performance

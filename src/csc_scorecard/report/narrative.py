@@ -32,7 +32,9 @@ _WINDOWS = {
 }
 
 
-def paragraph(*sentences: Sentence | None, kind: str = "narrative", bullets: list[Sentence] | None = None) -> Paragraph | None:
+def paragraph(
+    *sentences: Sentence | None, kind: str = "narrative", bullets: list[Sentence] | None = None
+) -> Paragraph | None:
     found = [s for s in sentences if s is not None]
     if not found and not bullets:
         return None
@@ -47,7 +49,9 @@ def window(f: Facts, measure: str, when: When = "current", prefix: str = "w") ->
         slots[f"{prefix}_q"] = f.period(when, "short")
     if "{fy}" in template:
         slots[f"{prefix}_fy"] = f.period(when, "financial_year")
-    return template.replace("{q}", "{" + prefix + "_q}").replace("{fy}", "{" + prefix + "_fy}"), slots
+    return template.replace("{q}", "{" + prefix + "_q}").replace(
+        "{fy}", "{" + prefix + "_fy}"
+    ), slots
 
 
 def change(now: Figure, before: Figure) -> str:
@@ -72,7 +76,11 @@ def previous_bracket(f: Facts, measure: str, dimension: str | None = None) -> tu
 
 def comparison(f: Facts, measure: str, subject: str = "This compares with") -> Sentence | None:
     """'This compares with 86.1% for statistical neighbours and 84.5% for England (2021/22).'"""
-    sn, eng, year = f.comparator(measure), f.comparator(measure, "england"), f.comparator_year(measure)
+    sn, eng, year = (
+        f.comparator(measure),
+        f.comparator(measure, "england"),
+        f.comparator_year(measure),
+    )
     if year is None or (sn is None and eng is None):
         return None
     parts = []
@@ -96,12 +104,20 @@ def referrals(f: Facts) -> list[Paragraph | None]:
         if before is not None and now.status == before.status == "ok":
             first = say(
                 "In {q} there were {n} referrals, {change} {p} in {p_q}.",
-                q=f.period("current", "long"), n=f.value(now), change=change(now, before),
-                p=f.value(before), p_q=f.period("previous"),
+                q=f.period("current", "long"),
+                n=f.value(now),
+                change=change(now, before),
+                p=f.value(before),
+                p_q=f.period("previous"),
             )
         else:
             bracket, slots = previous_bracket(f, "referrals")
-            first = say("In {q} there were {n} referrals" + bracket + ".", q=f.period("current", "long"), n=f.value(now), **slots)
+            first = say(
+                "In {q} there were {n} referrals" + bracket + ".",
+                q=f.period("current", "long"),
+                n=f.value(now),
+                **slots,
+            )
     sources = f.categories("referral_sources")
     source = None
     if sources:
@@ -110,11 +126,23 @@ def referrals(f: Facts) -> list[Paragraph | None]:
         verb = "continues to be" if earlier and earlier[0].dimension == top.dimension else "was"
         source = say(
             "The most significant source of referrals {verb} {label}, with {n} ({pct}) of referrals in {q}.",
-            verb=verb, label=f.label(top), n=f.numerator(top), pct=f.value(top), q=f.period(),
+            verb=verb,
+            label=f.label(top),
+            n=f.numerator(top),
+            pct=f.value(top),
+            q=f.period(),
         )
         if len(sources) > 1:
             nxt = sources[1]
-            source = join(source, say("The next largest source was {label} ({n}, {pct}).", label=f.label(nxt), n=f.numerator(nxt), pct=f.value(nxt)))
+            source = join(
+                source,
+                say(
+                    "The next largest source was {label} ({n}, {pct}).",
+                    label=f.label(nxt),
+                    n=f.numerator(nxt),
+                    pct=f.value(nxt),
+                ),
+            )
     out.append(paragraph(first, source))
     rr = f.shown("rereferrals_within_12_months")
     months = f.setting("rereferrals_within_12_months", "look_back_months")
@@ -123,8 +151,13 @@ def referrals(f: Facts) -> list[Paragraph | None]:
         out.append(
             paragraph(
                 say(
-                    "{pct} of referrals in {q} were re-referrals within {m} months of a previous referral" + bracket + ".",
-                    pct=f.value(rr), q=f.period(), m=months, **slots,
+                    "{pct} of referrals in {q} were re-referrals within {m} months of a previous referral"
+                    + bracket
+                    + ".",
+                    pct=f.value(rr),
+                    q=f.period(),
+                    m=months,
+                    **slots,
                 ),
                 comparison(f, "rereferrals_within_12_months"),
             )
@@ -138,28 +171,45 @@ def assessments(f: Facts) -> list[Paragraph | None]:
     days = f.setting("assessments_within_45_working_days", "working_days")
     first = None
     if six is not None:
-        first = say("In the six months to the end of {q}, {n} assessments were started.", q=f.period(), n=f.value(six))
+        first = say(
+            "In the six months to the end of {q}, {n} assessments were started.",
+            q=f.period(),
+            n=f.value(six),
+        )
     second = None
     if timely is not None and timely.denominator is not None and days is not None:
         second = say(
             "Of the {den} assessments completed in that period, {pct} were completed within {d} working days.",
-            den=f.denominator(timely), pct=f.value(timely), d=days,
+            den=f.denominator(timely),
+            pct=f.value(timely),
+            d=days,
         )
     started, before = f.shown("assessments_started"), f.shown("assessments_started", "previous")
     third = None
     if started is not None and before is not None:
         third = say(
             "In {q} {n} assessments were started, compared with {p} in {p_q}.",
-            q=f.period(), n=f.value(started), p=f.value(before), p_q=f.period("previous"),
+            q=f.period(),
+            n=f.value(started),
+            p=f.value(before),
+            p_q=f.period("previous"),
         )
     nfs = f.shown("assessments_no_further_support")
     fourth = None
     if nfs is not None and nfs.denominator:
         fourth = say(
             "{n} ({pct}) of the {den} assessments completed in {q} found that the child did not need further support from children's social care.",
-            n=f.numerator(nfs), pct=f.value(nfs), den=f.denominator(nfs), q=f.period(),
+            n=f.numerator(nfs),
+            pct=f.value(nfs),
+            den=f.denominator(nfs),
+            q=f.period(),
         )
-    return [paragraph(first, second, comparison(f, "assessments_within_45_working_days") if second else None), paragraph(third, fourth)]
+    return [
+        paragraph(
+            first, second, comparison(f, "assessments_within_45_working_days") if second else None
+        ),
+        paragraph(third, fourth),
+    ]
 
 
 def children_in_need(f: Facts) -> list[Paragraph | None]:
@@ -169,24 +219,41 @@ def children_in_need(f: Facts) -> list[Paragraph | None]:
         first = say(
             "In the six months to the end of {q} there were {n} children in need in total. This includes children in care, "
             "those subject to a protection plan, those with an open assessment and those whose episode closed in the period.",
-            q=f.period(), n=f.value(total),
+            q=f.period(),
+            n=f.value(total),
         )
     plans = f.shown("children_in_need_with_cin_plan")
     second = None
     if plans is not None and plans.numerator is not None and plans.status == "ok":
-        second = say("{n} of these ({pct}) had a child in need plan.", n=f.numerator(plans), pct=f.value(plans))
+        second = say(
+            "{n} of these ({pct}) had a child in need plan.",
+            n=f.numerator(plans),
+            pct=f.value(plans),
+        )
     end, rate = f.shown("children_in_need"), f.shown("cin_rate_per_10000")
     third = None
     if end is not None:
         if rate is not None:
             bracket, slots = previous_bracket(f, "cin_rate_per_10000")
             third = say(
-                "At the end of {q}, {n} children were open to children's social care as children in need, a rate of {r} per 10,000 children" + bracket + ".",
-                q=f.period(), n=f.value(end), r=f.value(rate), **slots,
+                "At the end of {q}, {n} children were open to children's social care as children in need, a rate of {r} per 10,000 children"
+                + bracket
+                + ".",
+                q=f.period(),
+                n=f.value(end),
+                r=f.value(rate),
+                **slots,
             )
         else:
-            third = say("At the end of {q}, {n} children were open to children's social care as children in need.", q=f.period(), n=f.value(end))
-    return [paragraph(first, second), paragraph(third, comparison(f, "cin_rate_per_10000") if third and rate else None)]
+            third = say(
+                "At the end of {q}, {n} children were open to children's social care as children in need.",
+                q=f.period(),
+                n=f.value(end),
+            )
+    return [
+        paragraph(first, second),
+        paragraph(third, comparison(f, "cin_rate_per_10000") if third and rate else None),
+    ]
 
 
 def child_protection(f: Facts) -> list[Paragraph | None]:
@@ -194,16 +261,33 @@ def child_protection(f: Facts) -> list[Paragraph | None]:
     s47, rate = f.shown("section47_enquiries"), f.shown("section47_rate_per_10000")
     first = second = None
     if s47 is not None:
-        first = say("In the six months to the end of {q}, {n} Section 47 enquiries were started.", q=f.period(), n=f.value(s47))
+        first = say(
+            "In the six months to the end of {q}, {n} Section 47 enquiries were started.",
+            q=f.period(),
+            n=f.value(s47),
+        )
     if rate is not None and rate.status == "ok":
-        sn, year = f.comparator("section47_rate_per_10000"), f.comparator_year("section47_rate_per_10000")
+        sn, year = (
+            f.comparator("section47_rate_per_10000"),
+            f.comparator_year("section47_rate_per_10000"),
+        )
         if sn is not None and year is not None:
             sn_value = f.comparators["section47_rate_per_10000"].statistical_neighbours
-            side = "lower than" if rounded(rate.value, rate.unit) < rounded(sn_value, rate.unit) else (
-                "higher than" if rounded(rate.value, rate.unit) > rounded(sn_value, rate.unit) else "the same as")
+            side = (
+                "lower than"
+                if rounded(rate.value, rate.unit) < rounded(sn_value, rate.unit)
+                else (
+                    "higher than"
+                    if rounded(rate.value, rate.unit) > rounded(sn_value, rate.unit)
+                    else "the same as"
+                )
+            )
             second = say(
                 "The annualised rate per 10,000 children ({r}) is {side} the most recent statistical neighbour average ({sn}, {year}).",
-                r=f.value(rate), side=side, sn=sn, year=year,
+                r=f.value(rate),
+                side=side,
+                sn=sn,
+                year=year,
             )
         else:
             second = say("The annualised rate per 10,000 children is {r}.", r=f.value(rate))
@@ -212,18 +296,30 @@ def child_protection(f: Facts) -> list[Paragraph | None]:
     third = fourth = None
     if children is not None:
         bracket, slots = previous_bracket(f, "section47_children")
-        third = say("In {q} {n} children were subject to Section 47 enquiries" + bracket + ".", q=f.period(), n=f.value(children), **slots)
+        third = say(
+            "In {q} {n} children were subject to Section 47 enquiries" + bracket + ".",
+            q=f.period(),
+            n=f.value(children),
+            **slots,
+        )
     if icpcs is not None:
         fourth = say(
             "{n} Section 47 {enquiries} in {q} led to an initial child protection conference.",
-            n=f.value(icpcs), enquiries=plural(icpcs, "enquiry", "enquiries"), q=f.period(),
+            n=f.value(icpcs),
+            enquiries=plural(icpcs, "enquiry", "enquiries"),
+            q=f.period(),
         )
-    timely, days = f.shown("icpc_within_15_working_days"), f.setting("icpc_within_15_working_days", "working_days")
+    timely, days = (
+        f.shown("icpc_within_15_working_days"),
+        f.setting("icpc_within_15_working_days", "working_days"),
+    )
     fifth = None
     if timely is not None and days is not None:
         fifth = say(
             "In the six months to the end of {q}, {pct} of initial child protection conferences were held within {d} working days of the start of the Section 47 enquiry.",
-            q=f.period(), pct=f.value(timely), d=days,
+            q=f.period(),
+            pct=f.value(timely),
+            d=days,
         )
     out.append(paragraph(third, fourth, fifth))
     plans, before = f.shown("cp_plans_at_period_end"), f.shown("cp_plans_at_period_end", "previous")
@@ -232,21 +328,39 @@ def child_protection(f: Facts) -> list[Paragraph | None]:
         if before is not None and plans.status == before.status == "ok":
             sixth = say(
                 "The number of children subject to a child protection plan at the end of {q} was {n}, {change} {p} at the end of {p_q}.",
-                q=f.period(), n=f.value(plans), change=change(plans, before), p=f.value(before), p_q=f.period("previous"),
+                q=f.period(),
+                n=f.value(plans),
+                change=change(plans, before),
+                p=f.value(before),
+                p_q=f.period("previous"),
             )
         else:
-            sixth = say("The number of children subject to a child protection plan at the end of {q} was {n}.", q=f.period(), n=f.value(plans))
+            sixth = say(
+                "The number of children subject to a child protection plan at the end of {q} was {n}.",
+                q=f.period(),
+                n=f.value(plans),
+            )
     cp_rate = f.shown("cp_rate_per_10000")
     if cp_rate is not None:
         year_before = f.shown("cp_rate_per_10000", "year_earlier")
         if year_before is not None:
             seventh = say(
                 "This equates to a rate of {r} per 10,000 children ({ye}: {ye_r}).",
-                r=f.value(cp_rate), ye=f.period("year_earlier", "label"), ye_r=f.value(year_before),
+                r=f.value(cp_rate),
+                ye=f.period("year_earlier", "label"),
+                ye_r=f.value(year_before),
             )
         else:
             seventh = say("This equates to a rate of {r} per 10,000 children.", r=f.value(cp_rate))
-    out.append(paragraph(sixth, seventh, comparison(f, "cp_rate_per_10000", "The most recent comparators are") if cp_rate else None))
+    out.append(
+        paragraph(
+            sixth,
+            seventh,
+            comparison(f, "cp_rate_per_10000", "The most recent comparators are")
+            if cp_rate
+            else None,
+        )
+    )
     out.append(paragraph(_cp_sex(f), _cp_category(f)))
     return out
 
@@ -258,7 +372,9 @@ def _cp_sex(f: Facts) -> Sentence | None:
     boys, girls = found["M"], found["F"]
     sentence = say(
         "Of the children subject to a plan at the end of {q}, {b} were boys and {g} girls",
-        q=f.period(), b=f.value(boys), g=f.value(girls),
+        q=f.period(),
+        b=f.value(boys),
+        g=f.value(girls),
     )
     other = found.get("U")
     if other is not None and other.value:
@@ -271,11 +387,18 @@ def _cp_category(f: Facts) -> Sentence | None:
     if not found:
         return None
     top = found[0]
-    first = say("{label} was the most common category of abuse ({pct})", label=f.label(top), pct=f.value(top))
+    first = say(
+        "{label} was the most common category of abuse ({pct})",
+        label=f.label(top),
+        pct=f.value(top),
+    )
     if len(found) == 1:
         return join(first, say("."), separator="")
-    rest, slots = listing([("{label} ({pct})", {"label": f.label(c, lower=True), "pct": f.value(c)}) for c in found[1:]])
-    return join(first, say(", followed by " + rest + ".", **slots), separator="")
+    rest, slots = listing(
+        [("{label} ({pct})", {"label": f.label(c), "pct": f.value(c)}) for c in found[1:]]
+    )
+    others = "The other category was: " if len(found) == 2 else "The other categories were: "
+    return join(first, say(". " + others + rest + ".", **slots), separator="")
 
 
 def children_in_care(f: Facts) -> list[Paragraph | None]:
@@ -285,15 +408,27 @@ def children_in_care(f: Facts) -> list[Paragraph | None]:
         parts = []
         year = f.shown("cla_at_period_end", "year_earlier")
         if year is not None:
-            parts.append(("{v} at the end of {q}", {"v": f.value(year), "q": f.period("year_earlier", "label")}))
+            parts.append(
+                (
+                    "{v} at the end of {q}",
+                    {"v": f.value(year), "q": f.period("year_earlier", "label")},
+                )
+            )
         prev = f.shown("cla_at_period_end", "previous")
         if prev is not None:
             parts.append(("{v} at the end of {q}", {"v": f.value(prev), "q": f.period("previous")}))
         if parts:
             body, slots = listing(parts)
-            first = say("There were {n} children in care at the end of {q}, compared with " + body + ".", n=f.value(now), q=f.period(), **slots)
+            first = say(
+                "There were {n} children in care at the end of {q}, compared with " + body + ".",
+                n=f.value(now),
+                q=f.period(),
+                **slots,
+            )
         else:
-            first = say("There were {n} children in care at the end of {q}.", n=f.value(now), q=f.period())
+            first = say(
+                "There were {n} children in care at the end of {q}.", n=f.value(now), q=f.period()
+            )
         rate = f.shown("cla_rate_per_10000")
         if rate is not None:
             second = say("That is a rate of {r} per 10,000 children.", r=f.value(rate))
@@ -302,8 +437,11 @@ def children_in_care(f: Facts) -> list[Paragraph | None]:
     if starts is not None and ceases is not None:
         third = say(
             "In the six months to the end of {q}, {s} {s_children} came into care and {c} {c_children} left care.",
-            q=f.period(), s=f.value(starts), s_children=plural(starts, "child", "children"),
-            c=f.value(ceases), c_children=plural(ceases, "child", "children"),
+            q=f.period(),
+            s=f.value(starts),
+            s_children=plural(starts, "child", "children"),
+            c=f.value(ceases),
+            c_children=plural(ceases, "child", "children"),
         )
     out: list[Paragraph | None] = [paragraph(first, second, third)]
     long_stay, months = f.shown("cla_12_months_plus"), f.setting("cla_12_months_plus", "months")
@@ -311,35 +449,56 @@ def children_in_care(f: Facts) -> list[Paragraph | None]:
     if long_stay is not None and months is not None:
         fourth = say(
             "Of those in care at {end}, {n} had been in care for {m} months or longer.",
-            end=f.period("current", "end_text"), n=f.value(long_stay), m=months,
+            end=f.period("current", "end_text"),
+            n=f.value(long_stay),
+            m=months,
         )
     placements = [c for c in f.categories("cla_by_placement") if c.value]
     fifth = None
     if placements:
-        body, slots = listing([("{label} {n}", {"n": f.value(c), "label": f.label(c, lower=True)}) for c in placements])
-        fifth = say("Children in care at the end of {q} by placement: " + body + ".", q=f.period(), **slots)
+        body, slots = listing(
+            [("{label} {n}", {"n": f.value(c), "label": f.label(c)}) for c in placements]
+        )
+        fifth = say(
+            "Children in care at the end of {q} by placement: " + body + ".", q=f.period(), **slots
+        )
     uasc = f.shown("cla_uasc_at_period_end")
     sixth = None
     if uasc is not None and uasc.value:
         sixth = say(
             "{n} of the children in care {were} unaccompanied asylum-seeking children.",
-            n=f.value(uasc), were=plural(uasc, "was", "were"),
+            n=f.value(uasc),
+            were=plural(uasc, "was", "were"),
         )
     out.append(paragraph(fourth, fifth, sixth))
-    routes = [(m, words) for m, words in (
-        ("cla_ceased_sgo_pct", "did so under a special guardianship order"),
-        ("cla_ceased_cao_pct", "under a child arrangements order"),
-        ("cla_ceased_adopted_pct", "through adoption"),
-    ) if f.shown(m) is not None]
+    routes = [
+        (m, words)
+        for m, words in (
+            ("cla_ceased_sgo_pct", "did so under a special guardianship order"),
+            ("cla_ceased_cao_pct", "under a child arrangements order"),
+            ("cla_ceased_adopted_pct", "through adoption"),
+        )
+        if f.shown(m) is not None
+    ]
     if routes:
         first_route = f.shown(routes[0][0])
         assert first_route is not None
-        body, slots = listing([("{pct} " + words, {"pct": f.value(f.shown(m))}) for m, words in routes])  # type: ignore[arg-type]
+        body, slots = listing(
+            [("{pct} " + words, {"pct": f.value(f.shown(m))}) for m, words in routes]
+        )  # type: ignore[arg-type]
         if first_route.denominator:
-            out.append(paragraph(say(
-                "Of the {den} children who left care in the six months to the end of {q}, " + body + ".",
-                den=f.denominator(first_route), q=f.period(), **slots,
-            )))
+            out.append(
+                paragraph(
+                    say(
+                        "Of the {den} children who left care in the six months to the end of {q}, "
+                        + body
+                        + ".",
+                        den=f.denominator(first_route),
+                        q=f.period(),
+                        **slots,
+                    )
+                )
+            )
     return out
 
 
@@ -348,24 +507,36 @@ def adoption(f: Facts) -> list[Paragraph | None]:
     first = caution = None
     if adopted is not None:
         bracket, slots = previous_bracket(f, "adoptions")
-        first = say("The number of children adopted in {q} was {n}" + bracket + ".", q=f.period(), n=f.value(adopted), **slots)
+        first = say(
+            "The number of children adopted in {q} was {n}" + bracket + ".",
+            q=f.period(),
+            n=f.value(adopted),
+            **slots,
+        )
         if adopted.status == "ok" and f.small(adopted):
-            caution = say("With so few adoptions, percentages and averages for the period should be read with caution.")
+            caution = say(
+                "With so few adoptions, percentages and averages for the period should be read with caution."
+            )
     decisions = f.shown("adoption_decisions")
     second = None
     if decisions is not None:
         second = say(
             "The number of decisions that a child should be placed for adoption made in {q} was {n}.",
-            q=f.period(), n=f.value(decisions),
+            q=f.period(),
+            n=f.value(decisions),
         )
     days = f.shown("adoption_days_care_to_placed")
     third = None
     if days is not None and days.denominator:
         where, slots = window(f, "adoption_days_care_to_placed")
         third = say(
-            "For the {den} {children} adopted " + where + ", the average time between entering care and moving in with the adoptive family was {d} days.",
-            den=f.denominator(days), children="child" if days.denominator == 1 else "children",
-            d=f.value(days), **slots,
+            "For the {den} {children} adopted "
+            + where
+            + ", the average time between entering care and moving in with the adoptive family was {d} days.",
+            den=f.denominator(days),
+            children="child" if days.denominator == 1 else "children",
+            d=f.value(days),
+            **slots,
         )
     return [paragraph(first, caution, second, third)]
 
@@ -376,8 +547,11 @@ def care_leavers(f: Facts) -> list[Paragraph | None]:
     if cohort is not None:
         bracket, slots = previous_bracket(f, "care_leavers_cohort")
         first = say(
-            "The number of care leavers in the DfE cohort for the statutory return was {n}" + bracket + ".",
-            n=f.value(cohort), **slots,
+            "The number of care leavers in the DfE cohort for the statutory return was {n}"
+            + bracket
+            + ".",
+            n=f.value(cohort),
+            **slots,
         )
     low, high = f.setting("care_leavers_in_touch", "ages", 0), _last_age(f)
     parts = [
@@ -393,16 +567,160 @@ def care_leavers(f: Facts) -> list[Paragraph | None]:
     if parts and low is not None and high is not None:
         body, slots = listing([("{pct} " + w, {"pct": f.value(fig)}) for w, fig in parts])
         second = say(
-            "Of care leavers aged {low} to {high}, " + body + ".", low=low, high=high, **slots,
+            "Of care leavers aged {low} to {high}, " + body + ".",
+            low=low,
+            high=high,
+            **slots,
         )
     plans = f.shown("care_leavers_pathway_plan_reviewed")
     third = None
     if plans is not None and plans.denominator:
         third = say(
             "{pct} of the {den} care leavers with a pathway plan had it reviewed within timescale at the end of {q}.",
-            pct=f.value(plans), den=f.denominator(plans), q=f.period(),
+            pct=f.value(plans),
+            den=f.denominator(plans),
+            q=f.period(),
         )
     return [paragraph(first, second, third)]
+
+
+def supervision(f: Facts) -> list[Paragraph | None]:
+    """Seed paragraph 28 (supervision) and the audit rows of its appendix."""
+    sup = f.shown("supervision_in_timescale")
+    first = None
+    if sup is not None:
+        bracket, slots = previous_bracket(f, "supervision_in_timescale")
+        first = say(
+            "At the end of {q}, {pct} of front-line staff had received supervision within timescale"
+            + bracket
+            + ".",
+            q=f.period(),
+            pct=f.value(sup),
+            **slots,
+        )
+    good, fair = (
+        f.shown("case_audits_good_or_better"),
+        f.shown("case_audits_requires_improvement_or_better"),
+    )
+    second = None
+    if good is not None and good.status == "ok" and good.denominator:
+        second = say(
+            "Of the {den} case file audits completed in {q}, {n} ({pct}) were graded good or better",
+            den=f.denominator(good),
+            q=f.period(),
+            n=f.numerator(good),
+            pct=f.value(good),
+        )
+        if fair is not None:
+            second = join(
+                second,
+                say(", and {pct} requires improvement or better.", pct=f.value(fair)),
+                separator="",
+            )
+        else:
+            second = join(second, say("."), separator="")
+    return [paragraph(first, second)]
+
+
+def caseloads(f: Facts) -> list[Paragraph | None]:
+    """Seed paragraphs 29-32: caseloads above key levels, the highest caseload and spans."""
+    average = f.shown("caseload_average")
+    first = None
+    if average is not None:
+        bracket, slots = previous_bracket(f, "caseload_average")
+        first = say(
+            "At the end of {q} the average caseload per case-holding social worker (full-time equivalent) was {v}"
+            + bracket
+            + ".",
+            q=f.period(),
+            v=f.value(average),
+            **slots,
+        )
+    twenty, twenty_five = f.shown("workers_caseload_20_plus"), f.shown("workers_caseload_25_plus")
+    low, high = (
+        f.setting("workers_caseload_20_plus", "threshold"),
+        f.setting("workers_caseload_25_plus", "threshold"),
+    )
+    second = None
+    if twenty is not None and low is not None:
+        second = say(
+            "{n} {workers} had a caseload of {t} or higher",
+            n=f.value(twenty),
+            workers=plural(twenty, "worker", "workers"),
+            t=low,
+        )
+        if twenty_five is not None and high is not None:
+            second = join(
+                second,
+                say("; of those, {n} had {t} or higher", n=f.value(twenty_five), t=high),
+                separator="",
+            )
+        highest = f.shown("caseload_max")
+        if highest is not None:  # left out of a published report: it describes one worker
+            second = join(
+                second, say(", and the highest caseload was {n}", n=f.value(highest)), separator=""
+            )
+        before = f.shown("workers_caseload_20_plus", "previous")
+        if before is not None:
+            second = join(
+                second,
+                say(
+                    " ({p_q}: {p} with {t} or higher).",
+                    p_q=f.period("previous"),
+                    p=f.value(before),
+                    t=low,
+                ),
+                separator="",
+            )
+        else:
+            second = join(second, say("."), separator="")
+    span = f.shown("team_manager_span_max")
+    standard = f.setting("team_manager_span_max", "spans", "standard_cases")
+    third = None
+    if span is not None:
+        third = say("The largest team manager span of control was {n} cases", n=f.value(span))
+        if standard is not None:
+            third = join(
+                third,
+                say(", against a standard of about {s} cases per manager.", s=standard),
+                separator="",
+            )
+        else:
+            third = join(third, say("."), separator="")
+    return [paragraph(first, second, third)]
+
+
+def workforce(f: Facts) -> list[Paragraph | None]:
+    """Agency cover, vacancies and turnover (seed appendix P22, P23 and paragraph 42)."""
+    agency, vacancy, turnover = (
+        f.shown("agency_fte_rate"),
+        f.shown("vacancy_rate"),
+        f.shown("staff_turnover_rate"),
+    )
+    sentences = []
+    if agency is not None:
+        bracket, slots = previous_bracket(f, "agency_fte_rate")
+        sentences.append(
+            say(
+                "Agency workers covered {pct} of full-time equivalent social worker posts at the end of {q}"
+                + bracket
+                + ".",
+                pct=f.value(agency),
+                q=f.period(),
+                **slots,
+            )
+        )
+    if vacancy is not None:
+        sentences.append(say("The social worker vacancy rate was {pct}.", pct=f.value(vacancy)))
+    if turnover is not None:
+        sentences.append(
+            say(
+                "Staff turnover in the twelve months to the end of {q} was {pct}.",
+                q=f.period(),
+                pct=f.value(turnover),
+            )
+        )
+    return [paragraph(*sentences)]
 
 
 def _last_age(f: Facts) -> Cited | None:
@@ -419,7 +737,15 @@ def generic(f: Facts, measures: list[str]) -> list[Paragraph | None]:
             continue
         where, slots = window(f, m)
         bracket, before = previous_bracket(f, m)
-        sentences.append(say("{title}: {v} " + where + bracket + ".", title=f.title(m), v=f.value(now), **slots, **before))
+        sentences.append(
+            say(
+                "{title}: {v} " + where + bracket + ".",
+                title=f.title(m),
+                v=f.value(now),
+                **slots,
+                **before,
+            )
+        )
     return [paragraph(*sentences)] if sentences else []
 
 
@@ -431,4 +757,7 @@ NARRATIVES: dict[str, Callable[[Facts], list[Paragraph | None]]] = {
     "children_in_care": children_in_care,
     "adoption": adoption,
     "care_leavers": care_leavers,
+    "supervision": supervision,
+    "caseloads": caseloads,
+    "workforce": workforce,
 }

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Settings
 from csc_scorecard.measures.periods import Quarter
@@ -30,12 +32,12 @@ from csc_scorecard.store import Store
 SYNTHETIC_MARKERS = ("SYNTHETIC", "SYNTHETIC.txt", "synthetic.json")
 _MARKER_DEPTH = 3
 
-_RULE_WORDS = {
-    "unknown_code": "unknown codes",
-    "missing_value": "blank mandatory values",
-    "invalid_date": "unreadable dates",
-    "invalid_value": "unreadable values",
-    "duplicate_key": "duplicate records",
+_RULE_WORDS = {  # rule -> (one, many)
+    "unknown_code": ("unknown code", "unknown codes"),
+    "missing_value": ("blank mandatory value", "blank mandatory values"),
+    "invalid_date": ("unreadable date", "unreadable dates"),
+    "invalid_value": ("unreadable value", "unreadable values"),
+    "duplicate_key": ("duplicate record", "duplicate records"),
 }
 
 
@@ -76,7 +78,9 @@ def is_synthetic(records: Iterable[LoadRecord]) -> bool:
     return False
 
 
-def population(store: Store, la_code: str, quarters: list[Quarter], settings: Settings) -> list[PopulationRecord]:
+def population(
+    store: Store, la_code: str, quarters: list[Quarter], settings: Settings
+) -> list[PopulationRecord]:
     """The mid-year estimates rates were computed with, paired with quarters as
     ``measures.context.Context.population`` pairs them (mid-year Y for financial year Y, or the
     latest published)."""
@@ -96,14 +100,20 @@ def population(store: Store, la_code: str, quarters: list[Quarter], settings: Se
                 used.setdefault((year, band), []).append(str(q))
     return [
         PopulationRecord(
-            mid_year=year, age_band=band, basis=settings.population_basis,
-            population=found[(year, band)][0], source=found[(year, band)][1], periods=sorted(periods),
+            mid_year=year,
+            age_band=band,
+            basis=settings.population_basis,
+            population=found[(year, band)][0],
+            source=found[(year, band)][1],
+            periods=sorted(periods),
         )
         for (year, band), periods in sorted(used.items())
     ]
 
 
-def comparators(store: Store, la_code: str, measures: Iterable[Measure], quarter: Quarter, years_back: int = 3) -> dict[str, Comparator]:
+def comparators(
+    store: Store, la_code: str, measures: Iterable[Measure], quarter: Quarter, years_back: int = 3
+) -> dict[str, Comparator]:
     """The most recent published comparators for each measure: the year ending on the last
     31 March on or before the quarter's end, or the latest of the ``years_back`` years before it
     with a value (DfE publishes a year's figures the following autumn).
@@ -126,7 +136,7 @@ def comparators(store: Store, la_code: str, measures: Iterable[Measure], quarter
                 found: dict[str, Any] = comparator_values(store, m.id, la_code, year) or {}
             except KeyError:
                 break
-            except Exception:  # a reference table missing from an older store
+            except duckdb.Error:  # a reference table missing from an older store
                 return out
             if all(found.get(k) is None for k in ("england", "region", "statistical_neighbours")):
                 continue
@@ -151,12 +161,21 @@ def comparators(store: Store, la_code: str, measures: Iterable[Measure], quarter
 
 def comparator_sources(found: dict[str, Comparator]) -> list[ComparatorSource]:
     return [
-        ComparatorSource(measure=c.measure, year=c.year or 0, source=c.source, edition=c.edition, basis=c.basis, sn_model=c.sn_model)
+        ComparatorSource(
+            measure=c.measure,
+            year=c.year or 0,
+            source=c.source,
+            edition=c.edition,
+            basis=c.basis,
+            sn_model=c.sn_model,
+        )
         for c in found.values()
     ]
 
 
-def quality_issues(store: Store, la_code: str, *, examples: int = 3, with_rows: bool = True) -> tuple[list[QualityIssue], int]:
+def quality_issues(
+    store: Store, la_code: str, *, examples: int = 3, with_rows: bool = True
+) -> tuple[list[QualityIssue], int]:
     """Data-quality issues recorded when the authority's files were loaded, grouped by table,
     column and rule, most frequent first; with ``with_rows`` the first few file:row pointers."""
     rows = store.con.execute(
@@ -169,13 +188,20 @@ def quality_issues(store: Store, la_code: str, *, examples: int = 3, with_rows: 
     ).fetchall()
     issues = [
         QualityIssue(
-            table=table, column=column, rule=rule, severity=severity or "error", count=n,
-            message=message or _RULE_WORDS.get(rule, rule), rows=list(where[:examples]) if with_rows else [],
+            table=table,
+            column=column,
+            rule=rule,
+            severity=severity or "error",
+            count=n,
+            message=message or rule_words(rule, n),
+            rows=list(where[:examples]) if with_rows else [],
         )
         for table, column, rule, severity, n, message, where in rows
     ]
     return issues, sum(i.count for i in issues)
 
 
-def rule_words(rule: str) -> str:
-    return _RULE_WORDS.get(rule, rule.replace("_", " "))
+def rule_words(rule: str, n: int = 2) -> str:
+    """'unknown codes' (or 'unknown code' for one); an unlisted rule in words."""
+    one, many = _RULE_WORDS.get(rule, (rule.replace("_", " "),) * 2)
+    return one if n == 1 else many

@@ -69,9 +69,9 @@ def suppress(figure: Figure, rules: PublicationRules) -> Figure:
             "reason": f"suppressed for publication: based on a count of {rules.min_count} to {rules.max_count}",
             "display": rules.symbol,
             "numerator_display": rules.symbol if figure.numerator is not None else "",
-            "denominator_display": figure.denominator_display if keep_denominator else (
-                rules.symbol if figure.denominator is not None else ""
-            ),
+            "denominator_display": figure.denominator_display
+            if keep_denominator
+            else (rules.symbol if figure.denominator is not None else ""),
         }
     )
 

@@ -51,7 +51,9 @@ def _table(name: str, schema: dict[str, Any]) -> str:
     lines.append("\n| field | type | required | description |\n|---|---|---|---|\n")
     for field, spec in schema.get("properties", {}).items():
         description = (spec.get("description") or "").replace("|", "\\|").replace("\n", " ")
-        lines.append(f"| `{field}` | {_type(spec)} | {'yes' if field in required else ''} | {description} |\n")
+        lines.append(
+            f"| `{field}` | {_type(spec)} | {'yes' if field in required else ''} | {description} |\n"
+        )
     return "".join(lines)
 
 

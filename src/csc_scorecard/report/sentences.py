@@ -79,7 +79,13 @@ def say(template: str, **slots: Cited | str) -> Sentence:
         slot = slots[name]
         if isinstance(slot, Cited):
             cites.append(
-                Cite(start=position, end=position + len(slot.text), text=slot.text, ref=slot.ref, value=slot.value)
+                Cite(
+                    start=position,
+                    end=position + len(slot.text),
+                    text=slot.text,
+                    ref=slot.ref,
+                    value=slot.value,
+                )
             )
             piece = slot.text
         else:
@@ -101,12 +107,17 @@ def join(*parts: Sentence | None, separator: str = " ") -> Sentence:
         if text:
             text += separator
         shift = len(text)
-        cites.extend(c.model_copy(update={"start": c.start + shift, "end": c.end + shift}) for c in part.cites)
+        cites.extend(
+            c.model_copy(update={"start": c.start + shift, "end": c.end + shift})
+            for c in part.cites
+        )
         text += part.text
     return Sentence(text=text, cites=cites)
 
 
-def listing(items: list[tuple[str, dict[str, Cited | str]]], last: str = " and ") -> tuple[str, dict[str, Cited | str]]:
+def listing(
+    items: list[tuple[str, dict[str, Cited | str]]], last: str = " and "
+) -> tuple[str, dict[str, Cited | str]]:
     """A template fragment listing several filled fragments: 'a, b and c'.
 
     Each item is (fragment template, its slots); slot names are made unique.

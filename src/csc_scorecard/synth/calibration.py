@@ -89,6 +89,7 @@ class FrontDoor(_Strict):
 class Pathway(_Strict):
     first: Shares
     repeat_cp_multiplier: float = Field(gt=0)
+    baby_multiplier: dict[str, float]
     s47_share: dict[str, float]
     icpc_without_plan: float = Field(ge=0, le=1)
     care_member_share: dict[str, float]

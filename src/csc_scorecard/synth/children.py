@@ -102,20 +102,20 @@ def simulate_frames(config: SynthConfig) -> dict[str, Frame]:
     frames["contacts"] = contacts.contacts(ctx, reg, journeys["referrals"])
     frames["early_help_episodes"] = contacts.early_help(ctx, reg, journeys["referrals"])
 
-    regular = periods
+    # Records of the kept periods of care; cohorts (OC2, OC3, list 9) look at the whole history.
     frames["cla_episodes"] = episodes
-    frames["cla_reviews"] = looked_after.reviews(ctx, reg, regular)
-    frames["missing_episodes"] = looked_after.missing(ctx, reg, {k: v for k, v in episodes.items()})
-    all_periods = journeys["periods"]
-    frames["cla_health"] = looked_after.health(ctx, reg, all_periods)
-    frames["previous_permanence"] = looked_after.previous_permanence(ctx, regular, episodes)
-    frames["care_leavers"] = leaving_care.oc3(ctx, reg, all_periods)
-    frames["care_leaver_plans"] = leaving_care.plans(ctx, reg, all_periods)
-    frames["adoptions"] = _adoptions(journeys["adoptions"], regular)
+    frames["cla_reviews"] = looked_after.reviews(ctx, reg, periods)
+    frames["missing_episodes"] = looked_after.missing(ctx, reg, episodes)
+    history = journeys["periods"]
+    frames["cla_health"] = looked_after.health(ctx, reg, history)
+    frames["previous_permanence"] = looked_after.previous_permanence(ctx, periods, episodes)
+    frames["care_leavers"] = leaving_care.oc3(ctx, reg, history)
+    frames["care_leaver_plans"] = leaving_care.plans(ctx, reg, history)
+    frames["adoptions"] = _adoptions(journeys["adoptions"], periods)
     frames["court_proceedings"] = courts.proceedings(
         _kept_proceedings(ctx, journeys["proceedings"]), reg
     )
-    mother, mc_dob = looked_after.mothers(ctx, reg, regular)
+    mother, mc_dob = looked_after.mothers(ctx, reg, periods)
     frames = _censor_episodes(ctx, frames)
 
     # The children any kept record refers to, numbered in order of first contact.
@@ -128,7 +128,10 @@ def simulate_frames(config: SynthConfig) -> dict[str, Frame]:
     for name, frame in frames.items():
         if name != "children" and frame and "kid" in frame:
             frame["child_id"] = lookup[frame.pop("kid")]
-    frames = {name: _dedupe(name, frames.get(name, {})) for name in TABLES}
+    # Two contacts about a child from one source on one day are one contact (the table's key);
+    # every other table's key is unique by construction (tests/test_synth_children.py).
+    frames["contacts"] = _dedupe("contacts", frames["contacts"])
+    frames = {name: _ordered(name, frames.get(name, {})) for name in TABLES}
     keys = {name: schema.table(name).key for name in TABLES}
     if config.imperfections > 0:
         frames = imperfections.apply(ctx, frames, keys)
@@ -157,9 +160,7 @@ def _kept_referrals(ctx: Context, frame: Frame) -> Frame:
     """Episodes open at, or closed after, the start of the kept history."""
     closure = frame["closure_date"]
     keep = np.isnat(closure) | (closure >= ctx.keep_from)
-    out = take(frame, keep)
-    out["icpc_date"] = np.full(length(out), NAT, dtype=DAY)
-    return out
+    return take(frame, keep)
 
 
 def _kept_periods(ctx: Context, periods: Frame) -> Frame:
@@ -279,9 +280,9 @@ def _children(frames: dict[str, Frame], reg) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _dedupe(name: str, frame: Frame) -> Frame:
-    """One row per natural key (later duplicates dropped), sorted by the key."""
+    """One row per natural key (the first of each key kept), sorted by the key."""
     if not frame:
-        return {c.name: np.array([], dtype=object) for c in schema.table(name).data_columns}
+        return frame
     key = schema.table(name).key
     frame = sort(frame, *key)
     cols = [frame[k] for k in key]

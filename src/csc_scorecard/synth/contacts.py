@@ -12,12 +12,14 @@ import numpy as np
 
 from csc_scorecard.synth import draws
 from csc_scorecard.synth.context import Context
-from csc_scorecard.synth.dates import to_day
+from csc_scorecard.synth.dates import add_years, to_day
 from csc_scorecard.synth.population import Registry
 from csc_scorecard.synth.records import Frame, concat
 
 
 def contacts(ctx: Context, reg: Registry, referrals: Frame) -> Frame:
+    """Contacts from the kept history to the extract date, about children (or unborn babies
+    due within 40 weeks) under 18."""
     rng, fd = ctx.rng, ctx.cal.front_door
     n = len(referrals["kid"])
     # The contact that became the referral.
@@ -57,12 +59,15 @@ def contacts(ctx: Context, reg: Registry, referrals: Frame) -> Frame:
     for code, valid_from in fd.source_valid_from.items():
         early = (out["contact_source"] == code) & (out["contact_date"] < to_day(valid_from))
         out["contact_source"][early] = fd.source_fallback[code]
-    age_ok = out["contact_date"] >= reg.dob[out["kid"]] - 280
+    dob = reg.dob[out["kid"]]
+    age_ok = (out["contact_date"] >= dob - 280) & (out["contact_date"] < add_years(dob, 18))
     keep = (out["contact_date"] <= ctx.end) & (out["contact_date"] >= ctx.keep_from) & age_ok
     return {k: v[keep] for k, v in out.items()}
 
 
 def early_help(ctx: Context, reg: Registry, referrals: Frame) -> Frame:
+    """Early help assessments after closures to early help (RC9) and some front-door contacts;
+    the Family Star outcome only where it was recorded (from April 2022)."""
     rng, cal = ctx.rng, ctx.cal.early_help
     rc9 = np.flatnonzero(referrals["closure_reason"] == "RC9")
     from_referral = {"kid": referrals["kid"][rc9], "after": referrals["closure_date"][rc9]}

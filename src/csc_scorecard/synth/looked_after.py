@@ -133,7 +133,8 @@ def health(ctx: Context, reg: Registry, periods: Frame) -> Frame:
     first_year = int(str(ctx.keep_from)[:4]) + 1
     rows = []
     for year in range(first_year, ctx.config.end.year + 1):
-        year_start, year_end = to_day_str(f"{year - 1}-04-01"), to_day_str(f"{year}-03-31")
+        year_start = np.datetime64(f"{year - 1}-04-01", "D")
+        year_end = np.datetime64(f"{year}-03-31", "D")
         if year_end > ctx.end:
             break
         cla = (periods["entry"] <= year_start) & (periods["exit"] >= year_end)
@@ -180,9 +181,6 @@ def health(ctx: Context, reg: Registry, periods: Frame) -> Frame:
         "intervention_offered": offered,
     }
 
-
-def to_day_str(text: str) -> np.datetime64:
-    return np.datetime64(text, "D")
 
 
 def previous_permanence(ctx: Context, periods: Frame, episodes: Frame) -> Frame:

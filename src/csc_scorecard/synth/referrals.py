@@ -106,15 +106,20 @@ def _referral_date(ctx: Context, when: np.ndarray) -> np.ndarray:
     return np.where(weekend, when, ctx.workdays.roll(when))
 
 
-def _route(ctx: Context, reg: Registry, families: np.ndarray, had_cp: np.ndarray) -> np.ndarray:
+def _route(ctx: Context, reg: Registry, families: np.ndarray, had_cp: np.ndarray, baby: np.ndarray) -> np.ndarray:
+    """What the referral leads to; more often protection for families known for it before,
+    and protection or care where there is a baby or an unborn child."""
     rng, cal = ctx.rng, ctx.cal.pathway
     n = len(families)
     kind = reg.fam_kind[families]
-    first = dict(cal.first)
-    repeat = dict(cal.first, cp=cal.first["cp"] * cal.repeat_cp_multiplier)
-    route = np.where(
-        had_cp[families], draws.choice(rng, n, repeat), draws.choice(rng, n, first)
-    ).astype(object)
+    routes = list(cal.first)
+    weights = np.tile(np.array([cal.first[r] for r in routes]), (n, 1))
+    weights[had_cp[families], routes.index("cp")] *= cal.repeat_cp_multiplier
+    for route, factor in cal.baby_multiplier.items():
+        weights[baby, routes.index(route)] *= factor
+    cum = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
+    pick = (rng.random(n)[:, None] > cum).sum(axis=1)
+    route = np.array(routes, dtype=object)[np.minimum(pick, len(routes) - 1)]
     route[kind == "uasc"] = "uasc"
     route[kind == "short_break"] = "short_break"
     return route
@@ -141,9 +146,10 @@ def _episode(
     rng, cal, wd = ctx.rng, ctx.cal, ctx.workdays
     e, n = len(families), len(kid)
     kind = reg.fam_kind[families]
-    route = _route(ctx, reg, families, had_cp)
-    source = _source(ctx, kind, referral)
     dob = reg.dob[kid]
+    baby = np.bincount(pos, weights=dob > referral[pos] - 365, minlength=e) > 0
+    route = _route(ctx, reg, families, had_cp, baby)
+    source = _source(ctx, kind, referral)
     b18 = add_years(dob, 18)
     reg.referred_unborn[kid] |= dob > referral[pos]
 

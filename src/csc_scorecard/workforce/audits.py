@@ -48,9 +48,9 @@ class _Model(BaseModel):
 class AuditFigures(_Model):
     audit_type: str | None  # None for all audits together
     label: str
-    audits: int
-    good_or_better: int
-    requires_improvement_or_better: int
+    audits: int | None  # counts are None when suppressed for publication
+    good_or_better: int | None
+    requires_improvement_or_better: int | None
     good_or_better_percent: float | None
     requires_improvement_or_better_percent: float | None
 
@@ -82,6 +82,6 @@ def audits(ctx: Context, start: date, end: date) -> Audits:
                  int(r["audits"]), int(r["good_or_better"]), int(r["requires_improvement_or_better"]))
         for r in sorted(rows, key=lambda r: (r["audit_type"] is None, list(labels).index(r["audit_type"]) if r["audit_type"] in labels else 99))
     ]
-    total = _figures(None, "All audits", sum(f.audits for f in by_type), sum(f.good_or_better for f in by_type),
-                     sum(f.requires_improvement_or_better for f in by_type))
+    total = _figures(None, "All audits", sum(int(r["audits"]) for r in rows), sum(int(r["good_or_better"]) for r in rows),
+                     sum(int(r["requires_improvement_or_better"]) for r in rows))
     return Audits(start=start, end=end, total=total, by_type=by_type)

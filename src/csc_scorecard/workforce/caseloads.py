@@ -19,6 +19,7 @@ The average is DfE's: cases held ÷ FTE of the workers holding them (standards.m
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 from typing import Literal
 
 import ibis
@@ -141,7 +142,7 @@ def band_labels(thresholds: list[int]) -> list[str]:
     ['under 16', '16 to 19', '20 to 24', '25 or more']
     """
     labels = [f"under {thresholds[0]}"]
-    labels += [f"{lo} to {hi - 1}" for lo, hi in zip(thresholds, thresholds[1:], strict=False)]
+    labels += [f"{lo} to {hi - 1}" for lo, hi in pairwise(thresholds)]
     return [*labels, f"{thresholds[-1]} or more"]
 
 
@@ -154,7 +155,8 @@ class _Model(BaseModel):
 
 class AtOrAbove(_Model):
     threshold: int
-    workers: int
+    workers: int | None  # None when suppressed for publication
+    display: str  # as printed ("c" when suppressed)
 
 
 class CaseloadFigures(_Model):
@@ -172,7 +174,7 @@ class CaseloadFigures(_Model):
     without_value: int
     at_or_above: list[AtOrAbove]
 
-    def workers_at_or_above(self, threshold: int) -> int:
+    def workers_at_or_above(self, threshold: int) -> int | None:
         for a in self.at_or_above:
             if a.threshold == threshold:
                 return a.workers
@@ -196,6 +198,7 @@ class CaseloadPosition(_Model):
     by_service_area: list[CaseloadFigures]
     by_team: list[CaseloadFigures]
     excluded: list[Exclusion] = []
+    excluded_workers: int | None = 0  # case holders left out of the weighted view (None: suppressed)
     cases_without_post: int = 0
 
 
@@ -211,14 +214,18 @@ def _figures(row: dict, name: str, thresholds: list[int]) -> CaseloadFigures:
         average=row["average"],
         maximum=row["maximum"],
         without_value=int(row["without_value"]),
-        at_or_above=[AtOrAbove(threshold=t, workers=int(row[f"at_or_above_{t}"])) for t in thresholds],
+        at_or_above=[_at_or_above(t, int(row[f"at_or_above_{t}"])) for t in thresholds],
     )
+
+
+def _at_or_above(threshold: int, workers: int) -> AtOrAbove:
+    return AtOrAbove(threshold=threshold, workers=workers, display=f"{workers:,}")
 
 
 def empty_figures(name: str, thresholds: list[int]) -> CaseloadFigures:
     return CaseloadFigures(
         name=name, case_holders=0, cases=0, fte=0.0, capacity=0.0, average=None, maximum=None,
-        without_value=0, at_or_above=[AtOrAbove(threshold=t, workers=0) for t in thresholds],
+        without_value=0, at_or_above=[_at_or_above(t, 0) for t in thresholds],
     )
 
 
@@ -231,12 +238,13 @@ def positions(
 ) -> dict[tuple[str, Basis], CaseloadPosition]:
     """Caseload positions for one authority ({label: date}) on each basis: {(label, basis): ...}.
 
-    Each query covers every date at once.
+    The snapshot is one query for every date; the figures are aggregates over it.
     """
     s = settings or default_settings()
     if len(ctx.la_codes) != 1:
         raise ValueError("caseload positions are for one authority at a time")
-    snap = worker_snapshot(ctx.table, dates_table(dates.items()), s)
+    # Worked out once and held in memory: every figure below is a small aggregate over it.
+    snap = ibis.memtable(ctx.backend.to_pyarrow(worker_snapshot(ctx.table, dates_table(dates.items()), s)))
     return _positions(ctx, snap, dates, bases, s)
 
 
@@ -268,6 +276,7 @@ def _positions(ctx, snap, dates, bases, s) -> dict[tuple[str, Basis], CaseloadPo
                 by_service_area=[_figures(r, r["service_area"] or "No service area", thresholds) for r in areas],
                 by_team=[_figures(r, r["team_name"] or "No team", thresholds) for r in teams],
                 excluded=sorted(excluded.get(label, []), key=lambda e: e.reason) if basis == "weighted" else [],
+                excluded_workers=sum(e.workers for e in excluded.get(label, [])) if basis == "weighted" else 0,
                 cases_without_post=int((without_post.get(label) or {}).get("cases") or 0),
             )
     return out

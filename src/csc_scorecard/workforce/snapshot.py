@@ -30,7 +30,8 @@ from csc_scorecard.measures.context import Context
 from csc_scorecard.workforce.settings import WorkforceSettings
 
 TableSource = Callable[[str], ir.Table]
-KEY = ["la_code", "period", "worker_id"]
+# A period label may name several dates (the month ends of a rolling window), so `at` is keyed too.
+KEY = ["la_code", "period", "at", "worker_id"]
 LONG_AGO = date(1900, 1, 1)
 
 DATES_SCHEMA = {"period": "string", "at": "date"}
@@ -77,7 +78,7 @@ def cases_at(table: TableSource, dates: ir.Table) -> ir.Table:
     """Children allocated to each worker on each date (a child counted once per worker)."""
     a = table("case_allocations")
     j = a.join(dates, [a.start_date <= dates.at, a.end_date.isnull() | (a.end_date > dates.at)])
-    return j.group_by(["la_code", "period", "at", "worker_id"]).agg(cases=j.child_id.nunique())
+    return j.group_by(KEY).agg(cases=j.child_id.nunique())
 
 
 def absences_at(table: TableSource, dates: ir.Table, long_term_days: int) -> ir.Table:
@@ -109,11 +110,9 @@ def worker_snapshot(table: TableSource, dates: ir.Table, settings: WorkforceSett
     w = settings.weighted
     posts = posts_at(table, dates)
     held = cases_at(table, dates)
-    keys = posts.select("la_code", "period", "at", "worker_id").union(
-        held.select("la_code", "period", "at", "worker_id")
-    ).distinct()
-    snap = attach(keys, posts.drop("at"), KEY)
-    snap = attach(snap, held.drop("at"), KEY)
+    keys = posts.select(*KEY).union(held.select(*KEY)).distinct()
+    snap = attach(keys, posts, KEY)
+    snap = attach(snap, held, KEY)
     snap = attach(snap, absences_at(table, dates, w.long_term_absence_days), KEY)
 
     workers = table("workers").select(

@@ -38,10 +38,10 @@ def team_spans(table: TableSource, snap: ir.Table, settings: WorkforceSettings) 
     a = table("case_allocations")
     dates = snap.select("period", "at").distinct()
     held = a.join(dates, [a.start_date <= dates.at, a.end_date.isnull() | (a.end_date > dates.at)])
-    held = held.select("la_code", "period", "worker_id", "child_id")
-    where = posted.select("la_code", "period", "worker_id", "team_id")
-    held = held.join(where, ["la_code", "period", "worker_id"])
-    cases = held.group_by(["la_code", "period", "team_id"]).agg(cases=held.child_id.nunique())
+    held = held.select("la_code", "period", "at", "worker_id", "child_id")
+    where = posted.select("la_code", "period", "at", "worker_id", "team_id")
+    held = held.join(where, ["la_code", "period", "at", "worker_id"])
+    cases = held.group_by(["la_code", "period", "at", "team_id"]).agg(cases=held.child_id.nunique())
 
     teams = table("teams").select("la_code", "team_id", "team_name", "service_area", "front_line", "manager_worker_id")
     if sp.front_line_only:  # only teams known to be front line
@@ -49,7 +49,7 @@ def team_spans(table: TableSource, snap: ir.Table, settings: WorkforceSettings) 
         out = members.join(teams, ["la_code", "team_id"])
     else:
         out = attach(members, teams, ["la_code", "team_id"])
-    out = attach(out, cases, ["la_code", "period", "team_id"])
+    out = attach(out, cases, ["la_code", "period", "at", "team_id"])
     named = out.manager_worker_id.notnull().cast("int64")
     managers = ibis.ifelse(out.managers_in_post > 0, out.managers_in_post, named)
     out = out.mutate(
@@ -108,6 +108,7 @@ class Spans(_Model):
 
     date: date
     standard_cases: int
+    team_count: int
     teams: list[TeamSpan]
     service_areas: list[AreaSpan]
     biggest_challenge: str | None
@@ -146,6 +147,7 @@ def spans(ctx: Context, at: date, settings: WorkforceSettings | None = None) -> 
     return Spans(
         date=at,
         standard_cases=s.spans.standard_cases,
+        team_count=len(teams),
         teams=teams,
         service_areas=summary,
         biggest_challenge=worst.service_area if worst else None,

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict
 from csc_scorecard.measures.context import Context
 from csc_scorecard.workforce.settings import WorkforceSettings, default_settings
 from csc_scorecard.workforce.snapshot import (
+    KEY,
     LONG_AGO,
     TableSource,
     attach,
@@ -47,16 +48,16 @@ def supervision_status(table: TableSource, snap: ir.Table, settings: WorkforceSe
 
     s = table("supervisions")
     held = s.join(dates, s.supervision_date <= dates.at)
-    last = held.group_by(["la_code", "period", "worker_id"]).agg(last_supervision=held.supervision_date.max())
+    last = held.group_by(KEY).agg(last_supervision=held.supervision_date.max())
 
     ab = table("worker_absences")
     ended = ab.join(dates, ab.end_date < dates.at)
     ended = ended.filter(ended.end_date >= days_after(ended.start_date, settings.weighted.long_term_absence_days - 1))
-    back = ended.group_by(["la_code", "period", "worker_id"]).agg(returned=ended.end_date.max())
+    back = ended.group_by(KEY).agg(returned=ended.end_date.max())
 
     started = table("workers").select("la_code", "worker_id", worker_start="start_date")
-    out = attach(pop, last, ["la_code", "period", "worker_id"])
-    out = attach(out, back, ["la_code", "period", "worker_id"])
+    out = attach(pop, last, KEY)
+    out = attach(out, back, KEY)
     out = attach(out, started, ["la_code", "worker_id"])
     never = ibis.literal(LONG_AGO)
     clock = ibis.greatest(
@@ -87,8 +88,8 @@ class SupervisionFigure(_Model):
     name: str
     service_area: str | None = None
     team_id: str | None = None
-    staff: int
-    in_timescale: int
+    staff: int | None  # None (with in_timescale and percent) when suppressed for publication
+    in_timescale: int | None
     percent: float | None
 
 
@@ -106,6 +107,7 @@ class Supervision(_Model):
     date: date
     standard_days: int
     total: SupervisionFigure
+    overdue_count: int | None  # staff counted who are not in timescale (None when suppressed)
     by_team: list[SupervisionFigure]
     overdue: list[OverdueWorker] | None  # None when left out (publication)
 
@@ -142,10 +144,14 @@ def supervision(ctx: Context, at: date, settings: WorkforceSettings | None = Non
             ),
             key=lambda o: (o.days_overdue is not None, -(o.days_overdue or 0), o.team_name or "", o.worker_id),
         )
+    whole = _figure("All front-line staff", total[0]) if total else SupervisionFigure(
+        name="All front-line staff", staff=0, in_timescale=0, percent=None
+    )
     return Supervision(
         date=at,
         standard_days=s.supervision.standard_days,
-        total=_figure("All front-line staff", total[0]) if total else SupervisionFigure(name="All front-line staff", staff=0, in_timescale=0, percent=None),
+        total=whole,
+        overdue_count=whole.staff - whole.in_timescale,
         by_team=[_figure(r["team_name"], r) for r in sorted(teams, key=lambda r: (str(r["service_area"]), str(r["team_name"])))],
         overdue=overdue,
     )

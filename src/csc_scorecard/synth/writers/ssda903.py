@@ -17,7 +17,8 @@ standards.md 1.2, 1.5):
   its start, rule 104), DUC as recorded even when still ahead (the 18th birthday, 205B); not for
   care leavers (1014).
 - Reviews in the year; Missing periods open at any time in the year (570/571/576), MIS_END left
-  blank until it has passed; SWEpisodes likewise (SW06/SW07).
+  blank until it has passed; SWEpisodes likewise (SW06/SW07), for the children looked after at
+  the end of the year only (SW01STG1, SW12STG2).
 - OC2: the child's cla_health row for the year, for children looked after continuously in the
   year (S1 `utils.py`: no S start after 1 April, no non-X1 end before 31 March, no V3/V4).
 - OC3: the child's care_leavers row for the year, for care leavers whose 17th-21st birthday
@@ -271,7 +272,13 @@ def _return(data: _Data, ret: Return) -> Return:
         for r in data.get(child, "missing_episodes"):
             if _overlaps(r["start_date"], r["end_date"], start, end):
                 t["Missing"].append({**_censor(r, end, "end_date"), "dob": dob})
-        if ret.year >= SW_FROM_YEAR:
+        # Social-worker episodes are returned for the children looked after at the end of the
+        # year, an open episode other than a short break (rules SW01STG1, SW12STG2): each of
+        # their episodes open at some time in the year, whether or not looked after then.
+        looked_after_at_end = any(
+            e["dec"] is None and e["ls"] not in SHORT_BREAKS for e in episodes
+        )
+        if ret.year >= SW_FROM_YEAR and looked_after_at_end:
             for r in data.get(child, "cla_social_worker_episodes"):
                 if _overlaps(r["sw_decom"], r["sw_dec"], start, end):
                     t["SWEpisodes"].append({**_censor(r, end, "sw_dec"), "dob": dob})

@@ -1,0 +1,123 @@
+"""The quarterly report for the default synthetic authority: seconds to measure, build the
+context and render each format.
+
+    .venv/bin/python benchmarks/report.py [--size 1] [--period 2022-Q1] [--formats html,pdf,json,docx,xlsx]
+
+Steps run in fresh processes (`_measure.step`); the report step times its own phases. The
+public reference data (populations, comparators) is loaded from ../shared/data/public when
+present, as `make demo` does. Formats whose renderer is not installed are skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+from _measure import row, step
+from foundation import generate_and_write, ingest_all  # noqa: F401 (run in child processes)
+
+ROOT = Path(__file__).resolve().parents[1]
+PUBLIC = Path(os.environ.get("SCORECARD_PUBLIC_DATA", ROOT.parent / "shared" / "data" / "public"))
+FRAMEWORK = ROOT / "examples" / "doncaster-2022" / "framework.yaml"
+
+
+def load_reference(store: str) -> str:
+    from csc_scorecard.reference.load import reference_batches
+    from csc_scorecard.store import Store
+
+    if not PUBLIC.is_dir():
+        return f"skipped: {PUBLIC} not present"
+    batches, _ = reference_batches(PUBLIC)
+    with Store(store) as db:
+        db.load(batches)
+    return f"{len(batches)} reference loads"
+
+
+def report(store: str, period: str, formats: str, out: str) -> dict:
+    import time
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    from csc_scorecard.measures.periods import Quarter
+    from csc_scorecard.report import UnknownFormat, render, renderer
+    from csc_scorecard.report.context import build_context, measure
+    from csc_scorecard.store import Store
+
+    timings["imports"] = time.perf_counter() - started
+    with Store(store, read_only=True) as db:
+        began = time.perf_counter()
+        run = measure(db, "371", Quarter.parse(period))
+        timings["measure run (8 quarters + comparisons)"] = time.perf_counter() - began
+        began = time.perf_counter()
+        context = build_context(db, "371", period, framework=FRAMEWORK, run=run)
+        timings["context (figures, rating, narrative, charts)"] = time.perf_counter() - began
+    sizes = {}
+    for fmt in formats.split(","):
+        try:
+            renderer(fmt)
+        except UnknownFormat:
+            continue
+        began = time.perf_counter()
+        path = render(context, fmt, Path(out) / f"report.{fmt}")
+        timings[f"render {fmt}"] = time.perf_counter() - began
+        sizes[fmt] = path.stat().st_size
+    charts = len(context.trends) + sum(
+        len(sub.charts) for s in context.sections for sub in (s, *s.subsections)
+    )
+    return {
+        "timings": timings,
+        "sizes": sizes,
+        "paragraphs": len(context.paragraphs()),
+        "figures": len(context.figures),
+        "charts": charts,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=float, default=1.0)
+    parser.add_argument("--period", default="2022-Q1")
+    parser.add_argument("--formats", default="html,pdf,json,docx,xlsx")
+    args = parser.parse_args()
+    print(f"{'step':<58} {'wall':>10} {'peak':>11}")
+    with tempfile.TemporaryDirectory() as tmp:
+        extracts, store, out = f"{tmp}/extracts", f"{tmp}/store.duckdb", f"{tmp}/out"
+        Path(out).mkdir()
+        print(
+            row(
+                f"generate + write all formats, size {args.size:g}",
+                step("foundation:generate_and_write", size=args.size, out=extracts),
+            )
+        )
+        print(
+            row(
+                f"ingest every file, size {args.size:g}",
+                step("foundation:ingest_all", folder=extracts, store=store),
+            )
+        )
+        print(row("load public reference data", step("report:load_reference", store=store)))
+        figures = step(
+            "report:report", store=store, period=args.period, formats=args.formats, out=out
+        )
+        result = figures["result"]
+        print(
+            row(
+                f"report {args.period}, all phases",
+                {
+                    **figures,
+                    "result": (
+                        f"{result['paragraphs']} paragraphs, {result['figures']} figures, {result['charts']} charts"
+                    ),
+                },
+            )
+        )
+        for phase, seconds in result["timings"].items():
+            size = next((s for f, s in result["sizes"].items() if phase == f"render {f}"), None)
+            note = f"{size / 1024:,.0f} KB" if size else ""
+            print(f"  {phase:<56} {seconds:>8.2f} s  {note}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""`scorecard caseloads`: workers at or above key caseload levels on a date, by team or area."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import ibis
+import typer
+
+from csc_scorecard.cli import app
+from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
+from csc_scorecard.report.formatting import long_date
+from csc_scorecard.store import Store
+from csc_scorecard.workforce.caseloads import CaseloadFigures, CaseloadPosition, positions
+from csc_scorecard.workforce.settings import load_settings
+from csc_scorecard.workforce.snapshot import context_for
+
+
+def _day(text: str) -> date:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date like 2022-06-30") from None
+
+
+@app.command()
+def caseloads(
+    on: Annotated[str, typer.Option("--date", help="Date of the position, e.g. 2022-06-30.")],
+    compare: Annotated[str | None, typer.Option(help="An earlier date to compare with, e.g. 2022-04-07.")] = None,
+    by: Annotated[str | None, typer.Option(help="Break down by team or service_area.")] = None,
+    fte: Annotated[bool, typer.Option("--fte", help="Cases per FTE (part-time workers scaled up).")] = False,
+    weighted: Annotated[bool, typer.Option("--weighted", help="Cases per FTE weighted by role; absent, new and leaving workers left out.")] = False,
+    settings: Annotated[Path | None, typer.Option(help="Workforce settings YAML (thresholds, weights) over the defaults.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the positions as JSON.")] = False,
+    store: StoreOption = DEFAULT_STORE_PATH,
+    la_code: Annotated[str | None, typer.Option("--la", envvar="SCORECARD_LA", help="Authority (default: the only one in the store).")] = None,
+) -> None:
+    """Caseloads at or above the key levels (default 16, 20, 25) and the highest, for the
+    service and each team or service area; per FTE or weighted by role on request."""
+    if fte and weighted:
+        raise typer.BadParameter("choose --fte or --weighted, not both")
+    if by not in (None, "team", "service_area"):
+        raise typer.BadParameter("--by takes team or service_area")
+    basis = "weighted" if weighted else "fte" if fte else "cases"
+    dates = {"now": _day(on), **({"compare": _day(compare)} if compare else {})}
+    with Store(store, read_only=True) as db:
+        la = la_code or _only_authority(db)
+        ctx = context_for(ibis.duckdb.from_connection(db.con), la)
+        found = positions(ctx, dates, bases=(basis,), settings=load_settings(settings))
+    shown = [found[(label, basis)] for label in dates]
+    if as_json:
+        typer.echo(json.dumps([p.model_dump(mode="json") for p in shown], indent=1))
+    else:
+        _print(shown, by)
+
+
+def _only_authority(db: Store) -> str:
+    las = db.authorities()
+    if len(las) != 1:
+        raise typer.BadParameter(f"the store holds {len(las)} authorities ({', '.join(las)}): pass --la")
+    return las[0]
+
+
+def _rows(p: CaseloadPosition, by: str | None) -> list[CaseloadFigures]:
+    return [p.total, *(p.by_team if by == "team" else p.by_service_area if by == "service_area" else [])]
+
+
+def _print(shown: list[CaseloadPosition], by: str | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=200)
+    for p in shown:
+        view = Table(title=f"Caseloads on {long_date(p.date)}: {p.basis_words}")
+        for heading in ("", "case holders", "cases", "average", "highest", *(f"{t}+" for t in p.thresholds)):
+            view.add_column(heading, justify="left" if not heading else "right")
+        for f in _rows(p, by):
+            view.add_row(
+                f.name, f"{f.case_holders:,}", f"{f.cases:,}",
+                "" if f.average is None else f"{f.average:.1f}",
+                "" if f.maximum is None else f"{f.maximum:.1f}".removesuffix(".0"),
+                *(a.display for a in f.at_or_above),
+            )
+        console.print(view)
+        if p.excluded:
+            console.print("Left out: " + "; ".join(f"{e.workers} {e.reason.replace('_', ' ')} ({e.cases} cases)" for e in p.excluded))
+        if p.cases_without_post:
+            n = p.cases_without_post
+            console.print(f"{n:,} {'case is' if n == 1 else 'cases are'} held by workers with no post on the date.")

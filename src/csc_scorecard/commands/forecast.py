@@ -1,0 +1,231 @@
+"""`scorecard forecast` (the care-ladder forecast and finance section) and `scorecard project`
+(the placement projection, or its back-test)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from csc_scorecard.cli import app
+from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
+from csc_scorecard.store import Store
+
+LaOption = Annotated[
+    str | None,
+    typer.Option(
+        "--la", envvar="SCORECARD_LA", help="Authority (default: the only one in the store)."
+    ),
+]
+FormatOption = Annotated[
+    str, typer.Option("--format", help="table, json or csv (csv: tidy rows for Power BI).")
+]
+OutOption = Annotated[Path | None, typer.Option(help="Write to this file instead of the screen.")]
+
+
+@app.command()
+def forecast(
+    period: Annotated[
+        str,
+        typer.Option(
+            help="Quarter, e.g. 2022-Q1: forecast for its financial year as known at its end."
+        ),
+    ],
+    scenario: Annotated[str, typer.Option(help="Scenario name (see docs/finance.md).")] = "base",
+    scenarios: Annotated[
+        Path | None,
+        typer.Option(help="An authority's own scenarios YAML, added to the packaged ones."),
+    ] = None,
+    publication: Annotated[
+        bool, typer.Option(help="Leave out package lists; print counts 1-5 as c.")
+    ] = False,
+    store: StoreOption = DEFAULT_STORE_PATH,
+    la_code: LaOption = None,
+    fmt: FormatOption = "table",
+    out: OutOption = None,
+) -> None:
+    """Forecast outturn by care-ladder line, drivers, placement projection and homes pipeline."""
+    from csc_scorecard.forecast.section import finance_section, tidy
+
+    with Store(store, read_only=True) as db:
+        section = finance_section(
+            db,
+            la_code or _only_authority(db),
+            period,
+            scenario=scenario,
+            publication=publication,
+            scenarios_file=str(scenarios) if scenarios else None,
+        )
+    if fmt == "json":
+        _emit(section.model_dump_json(indent=1), out)
+    elif fmt == "csv":
+        _csv(tidy(section), out)
+    elif fmt == "table":
+        _print_section(section)
+    else:
+        raise typer.BadParameter("format must be table, json or csv")
+
+
+@app.command()
+def project(
+    start: Annotated[
+        str,
+        typer.Option(
+            "--from", help="Start date (YYYY-MM-DD): fit on the year before, project after."
+        ),
+    ],
+    months: Annotated[int, typer.Option(min=1, max=60, help="Months to project.")] = 24,
+    scenario: Annotated[
+        str, typer.Option(help="Scenario name (its projection settings apply).")
+    ] = "base",
+    simulations: Annotated[
+        int | None, typer.Option(min=1, help="Simulations for the band (default: projection.yaml).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same answer.")] = 0,
+    backtest: Annotated[
+        bool,
+        typer.Option(
+            help="Instead: fit at the last four quarter ends with `months` of outcomes after them, and report the errors."
+        ),
+    ] = False,
+    store: StoreOption = DEFAULT_STORE_PATH,
+    la_code: LaOption = None,
+    fmt: FormatOption = "table",
+    out: OutOption = None,
+) -> None:
+    """Project children looked after by placement group, with an uncertainty band."""
+    from csc_scorecard.forecast import backtest as bt
+    from csc_scorecard.forecast.projection import project as run
+
+    with Store(store, read_only=True) as db:
+        la = la_code or _only_authority(db)
+        if backtest:
+            result = bt.backtest(db, la, months=months, simulations=simulations or 100, seed=seed)
+        else:
+            result = run(
+                db,
+                la,
+                date.fromisoformat(start),
+                months,
+                scenario=scenario,
+                simulations=simulations,
+                seed=seed,
+            )
+    if fmt == "json":
+        _emit(result.model_dump_json(indent=1), out)
+    elif fmt == "csv":
+        import pyarrow as pa
+
+        rows = [p.model_dump() for p in (result.summary if backtest else result.points)]
+        _csv(pa.Table.from_pylist(rows), out)
+    elif fmt == "table":
+        _print_backtest(result) if backtest else _print_projection(result)
+    else:
+        raise typer.BadParameter("format must be table, json or csv")
+
+
+def _only_authority(db: Store) -> str:
+    las = db.authorities()
+    if len(las) != 1:
+        raise typer.BadParameter(
+            f"the store holds {len(las)} authorities ({', '.join(las)}): pass --la"
+        )
+    return las[0]
+
+
+def _emit(text: str, out: Path | None) -> None:
+    out.write_text(text) if out else typer.echo(text)
+
+
+def _csv(table, out: Path | None) -> None:
+    import io
+
+    import pyarrow.csv as pacsv
+
+    if out:
+        pacsv.write_csv(table, str(out))
+        return
+    buffer = io.BytesIO()
+    pacsv.write_csv(table, buffer)
+    typer.echo(buffer.getvalue().decode("utf-8"), nl=False)
+
+
+def _print_section(section) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=140)
+    view = Table(
+        "",
+        "budget",
+        "forecast",
+        "variance",
+        title=f"Forecast outturn {section.financial_year}, month {section.month} ({section.scenario})",
+    )
+    for r in section.variance_table:
+        name = r.name if r.kind in ("group", "subtotal", "total") else f"  {r.name}"
+        view.add_row(
+            name,
+            r.budget_display,
+            r.forecast_display,
+            r.variance_display,
+            style="bold" if r.kind in ("subtotal", "total") else None,
+        )
+    console.print(view)
+    for p in section.paragraphs:
+        console.print(f"\n{p.text}", soft_wrap=False)
+        for b in p.bullets:
+            console.print(f"  - {b.text}")
+    for n in section.notes:
+        console.print(f"\n[italic]Note: {n}[/italic]")
+
+
+def _print_projection(p) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    ids = [g.id for g in p.groups] + ["total"]
+    view = Table(
+        "date",
+        *ids,
+        title=f"Children looked after from {p.start} ({p.scenario}; mean and {p.interval:.0%} band)",
+    )
+    view.add_row(
+        str(p.start), *[str(p.start_counts.get(i, sum(p.start_counts.values()))) for i in ids]
+    )
+    for d in sorted({x.date for x in p.points}):
+        cells = [f"{p.at(d, i).mean:.0f} ({p.at(d, i).low:.0f}-{p.at(d, i).high:.0f})" for i in ids]
+        view.add_row(str(d), *cells)
+    Console(width=200).print(view)
+
+
+def _print_backtest(b) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    view = Table(
+        "group",
+        "horizon (months)",
+        "MAPE %",
+        "bias %",
+        "naive MAPE %",
+        "band coverage",
+        title=f"Back-test from {', '.join(map(str, b.origins))}",
+    )
+    for s in b.summary:
+        if s.horizon in (1, 3, 6, 12, 24) or s.horizon == b.months:
+            view.add_row(
+                s.group,
+                str(s.horizon),
+                _fmt(s.mape),
+                _fmt(s.bias),
+                _fmt(s.naive_mape),
+                "" if s.coverage is None else f"{s.coverage:.0%}",
+            )
+    Console(width=160).print(view)
+
+
+def _fmt(v: float | None) -> str:
+    return "" if v is None else f"{v:.1f}"

@@ -1,0 +1,96 @@
+"""The PDF report: WeasyPrint's A4 layout of the same HTML, read back with pypdf.
+
+Checks what a committee member sees: the cover, page numbers, the landscape appendix and the
+figures themselves in the extracted text. One PDF is rendered for the module (about five
+seconds).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+import report_fixtures as rf
+from pypdf import PdfReader
+
+from csc_scorecard.report.pdf import render, to_pdf
+
+A4 = (595.28, 841.89)  # points
+
+
+@pytest.fixture(scope="module")
+def context():
+    return rf.report_context()
+
+
+@pytest.fixture(scope="module")
+def pdf(context):
+    return to_pdf(context)
+
+
+@pytest.fixture(scope="module")
+def pages(pdf):
+    reader = PdfReader(io.BytesIO(pdf))
+    return reader.pages
+
+
+def _text(page) -> str:
+    return " ".join(page.extract_text().split())
+
+
+def test_cover_and_page_numbers(context, pages):
+    assert len(pages) >= 12
+    cover = _text(pages[0])
+    assert context.authority.name.upper() in cover.upper() and "SYNTHETIC DATA" in cover
+    assert "Quarter 1, 2022/23" in cover and "Internal report" in cover
+    assert "Page" not in cover  # the cover has no running header or footer
+    total = len(pages)
+    for number in (2, total):
+        assert f"Page {number} of {total}" in _text(pages[number - 1])
+
+
+def test_portrait_a4_with_landscape_appendix(pages):
+    sizes = [(round(float(p.mediabox.width), 1), round(float(p.mediabox.height), 1)) for p in pages]
+    portrait, landscape = (round(A4[0], 1), round(A4[1], 1)), (round(A4[1], 1), round(A4[0], 1))
+    assert sizes[0] == portrait and set(sizes) == {portrait, landscape}
+    first_landscape = next(i for i, size in enumerate(sizes) if size == landscape)
+    assert "Appendix 1: Performance against targets" in _text(pages[first_landscape])
+
+
+def test_figures_reach_the_page(context, pages):
+    text = " ".join(_text(p) for p in pages)
+    referrals = context.figures["referrals:2022-Q1"].display
+    assert re.search(rf"In Quarter 1 there were {referrals} referrals", text)
+    for group in context.appendix:
+        for row in group.rows:
+            assert row.item in text
+    c01 = next(r for r in context.appendix[0].rows if r.item == "C01")
+    assert c01.current in text and "90% (75%)" in text
+
+
+def test_render_writes_a_pdf_that_renders(tmp_path, context, pdf):
+    path = render(context, tmp_path / "report.pdf")
+    assert (
+        path.read_bytes()[:5] == b"%PDF-"
+        and abs(len(path.read_bytes()) - len(pdf)) < len(pdf) * 0.01
+    )
+    if shutil.which("pdftoppm"):
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "30",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(path),
+                str(tmp_path / "page"),
+            ],
+            check=True,
+        )
+        assert (tmp_path / "page-01.png").stat().st_size > 2_000
