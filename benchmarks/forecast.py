@@ -82,13 +82,25 @@ def main() -> None:
     for size in [float(s) for s in args.sizes.split(",")]:
         with tempfile.TemporaryDirectory() as tmp:
             db = f"{tmp}/store.duckdb"
-            print(row(f"generate and load, size {size:g}", step("forecast:build_store", size=size, store=db)))
+            print(
+                row(
+                    f"generate and load, size {size:g}",
+                    step("forecast:build_store", size=size, store=db),
+                )
+            )
             print(row(f"fit + project 24 months, size {size:g}",
                       step("forecast:fit_and_project", store=db, months=24, simulations=args.simulations)))  # fmt: skip
-            print(row(f"care-ladder forecast, size {size:g}", step("forecast:care_ladder", store=db)))
+            print(
+                row(f"care-ladder forecast, size {size:g}", step("forecast:care_ladder", store=db))
+            )
             print(row(f"finance section (all of it), size {size:g}",
                       step("forecast:section", store=db, simulations=args.simulations)))  # fmt: skip
-            print(row(f"back-test, 4 origins x 12 months, size {size:g}", step("forecast:backtest_four", store=db)))
+            print(
+                row(
+                    f"back-test, 4 origins x 12 months, size {size:g}",
+                    step("forecast:backtest_four", store=db),
+                )
+            )
 
 
 if __name__ == "__main__":

@@ -77,7 +77,11 @@ def test_register_worked_by_hand(pipeline_store):
     assert homes["H1"].slippage_months == 3 and homes["H1"].moved_since_last_quarter_months == 3
     assert homes["H2"].slippage_months == 4 and homes["H2"].first_planned_opening == D(2022, 11, 1)
     assert homes["H5"].slippage_months == 0 and homes["H5"].moved_since_last_quarter_months is None
-    assert [h.home_id for h in p.homes if h.in_development] == ["H1", "H5", "H2"]  # by planned opening
+    assert [h.home_id for h in p.homes if h.in_development] == [
+        "H1",
+        "H5",
+        "H2",
+    ]  # by planned opening
     changes = {(c.home_id, c.kind): (c.before, c.after) for c in p.changes}
     assert changes == {
         ("H1", "status"): ("approved", "purchased"),
@@ -107,9 +111,15 @@ def test_sentences_mirror_paragraphs_43_and_44(pipeline_store):
         "Skylarks (4 beds): purchased. Expected to open in October 2022, 3 months later than "
         "first planned. Registered manager still to be appointed. Planning approved."
     )
-    assert "Cambourne Close (2 beds): approved. Expected to open in March 2023, 4 months later" in bullets[2]
+    assert (
+        "Cambourne Close (2 beds): approved. Expected to open in March 2023, 4 months later"
+        in bullets[2]
+    )
     assert "Works of c.£150,000 are required." in bullets[2]
-    assert "Askern Court (6 beds): approved. Expected to open in December 2022, as first planned." == bullets[1]
+    assert (
+        "Askern Court (6 beds): approved. Expected to open in December 2022, as first planned."
+        == bullets[1]
+    )
     assert "Willow Lodge opened in May 2022, providing 3 beds." in bullets
     assert "Tickhill Sq (4 beds) has been withdrawn. Cost of works." in bullets
     assert total.text.startswith(

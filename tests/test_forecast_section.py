@@ -83,7 +83,9 @@ def test_variance_table_adds_up(section):
     offsets = [r for r in section.variance_table if r.kind == "offset"]
     staffing = [r for r in section.variance_table if r.kind == "staffing"]
     ladder = rows["care_ladder"].variance
-    assert ladder == pytest.approx(sum(r.variance for r in groups) + sum(r.variance for r in offsets))
+    assert ladder == pytest.approx(
+        sum(r.variance for r in groups) + sum(r.variance for r in offsets)
+    )
     assert rows["total"].variance == pytest.approx(ladder + sum(r.variance for r in staffing))
     assert rows["total"].forecast - rows["total"].budget == pytest.approx(rows["total"].variance)
     assert {r.id for r in staffing} == {"staffing:agency_staff", "staffing:staffing"}
@@ -123,10 +125,17 @@ def test_figures_carry_the_scenario_and_display_the_value(section):
     assert section.figures["group:uasc:starts_in_history"].unit == "count"
     table = tidy(section)
     assert set(table.column("scenario").to_pylist()) == {"base"}
-    expected_rows = len(section.figures) + 3 * len(section.variance_table) + len(section.charts.projection)
+    expected_rows = (
+        len(section.figures) + 3 * len(section.variance_table) + len(section.charts.projection)
+    )
     assert table.num_rows == expected_rows
     kinds = set(table.column("kind").to_pylist())
-    assert {"figure", "variance_table:variance", "projection:actual", "projection:projected"} <= kinds
+    assert {
+        "figure",
+        "variance_table:variance",
+        "projection:actual",
+        "projection:projected",
+    } <= kinds
 
 
 def test_publication_leaves_out_packages_and_small_counts(db, section):
@@ -164,7 +173,12 @@ def test_ingested_templates_give_the_forecast_of_the_canonical_tables(authority,
 
 def test_backtest_on_the_synthetic_authority(db):
     bt = backtest(db, LA, months=6, simulations=30)
-    assert bt.origins == [date(2021, 3, 31), date(2021, 6, 30), date(2021, 9, 30), date(2021, 12, 31)]
+    assert bt.origins == [
+        date(2021, 3, 31),
+        date(2021, 6, 30),
+        date(2021, 9, 30),
+        date(2021, 12, 31),
+    ]
     total = bt.error("total", 6)
     assert total.cases == 4 and total.mape is not None and total.naive_mape is not None
     assert total.mape < 25  # a sanity bound, not a target: the synthetic flows are stable
@@ -176,13 +190,21 @@ def test_backtest_on_the_synthetic_authority(db):
 
 def test_cli_forecast_and_project(db_path, section):
     runner = CliRunner()
-    res = runner.invoke(app, ["forecast", "--period", "2022-Q1", "--store", str(db_path), "--format", "json"])
+    res = runner.invoke(
+        app, ["forecast", "--period", "2022-Q1", "--store", str(db_path), "--format", "json"]
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert data["scenario"] == "base"
-    assert data["figures"]["total:variance"]["value"] == pytest.approx(section.outturn.total_variance)
+    assert data["figures"]["total:variance"]["value"] == pytest.approx(
+        section.outturn.total_variance
+    )
     res = runner.invoke(app, ["forecast", "--period", "2022-Q1", "--store", str(db_path)])
-    assert res.exit_code == 0 and "Care ladder" in res.output and section.figures["total:variance"].display in res.output
+    assert (
+        res.exit_code == 0
+        and "Care ladder" in res.output
+        and section.figures["total:variance"].display in res.output
+    )
     res = runner.invoke(app, ["project", "--from", "2022-06-30", "--months", "3", "--store", str(db_path),
                               "--format", "csv", "--simulations", "20"])  # fmt: skip
     assert res.exit_code == 0, res.output

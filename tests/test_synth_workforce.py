@@ -19,8 +19,10 @@ import pytest
 
 from csc_scorecard.model.codes import codes
 from csc_scorecard.model.schema import table
-from csc_scorecard.synth import workforce
-from csc_scorecard.synth.authority import SynthConfig
+from csc_scorecard.synth import finance, workforce
+from csc_scorecard.synth.authority import SynthConfig, generate
+from csc_scorecard.synth.workforce.imperfections import WORKFORCE, spoil
+from csc_scorecard.synth.writers import ssda903
 
 START, END = date(2020, 4, 1), date(2022, 6, 30)
 CONFIG = SynthConfig(first_year=2020, last_year=2022)
@@ -640,6 +642,108 @@ def test_903_social_worker_episodes(inputs, out):
             assert a["sw_dec"] is not None and a["sw_dec"] <= b["sw_decom"]
     reasons = Counter(e["sw_reason"] for e in episodes)
     assert reasons["LEFTRL"] and reasons["TSPROC"] and reasons["FCONTA"]
+    # Every episode has a reason, the first in the year too (2023-24 rules SW01STG1, SW03STG1).
+    assert all(e["sw_reason"] in SW_REASONS for e in episodes)
+
+
+def social_worker_allocations(out) -> dict[str, list[dict]]:
+    """Each child's allocations to registered social workers, in date order, with the SWENo."""
+    workers = {w["worker_id"]: w for w in out["workers"].to_pylist()}
+    held = defaultdict(list)
+    for a in sorted(out["case_allocations"].to_pylist(), key=lambda a: a["start_date"]):
+        w = workers[a["worker_id"]]
+        if w["qualified"]:
+            held[a["child_id"]].append({**a, "swe_no": w["swe_no"], "leave": w["leave_date"]})
+    return held
+
+
+def test_sw_reason_is_first_contact_after_a_gap_and_left_role_when_the_worker_left(out):
+    """SW_REASON follows the allocation history: an episode that does not start the day the
+    child's previous social worker's ended is a first contact or re-referral (FCONTA; DfE's
+    2024-25 SW10STG2 allows a gap only before one), unless the worker took the case over before
+    the simulated history (OTHERS); a handover on the day the previous worker left the authority,
+    agency or employed, is LEFTRL."""
+    history = social_worker_allocations(out)
+    reasons = {
+        (e["child_id"], e["sw_id"], e["sw_decom"]): e["sw_reason"]
+        for e in out["cla_social_worker_episodes"].to_pylist()
+    }
+    checked = Counter()
+    for child, held in history.items():
+        for prev, a in itertools.pairwise([None, *held]):
+            reason = reasons.get((child, a["swe_no"], a["start_date"]))
+            if reason is None:
+                continue  # not looked after at a 31 March while this worker held the case
+            if prev is None or prev["end_date"] != a["start_date"]:
+                assert reason == "FCONTA" or (reason == "OTHERS" and a["start_date"] < START)
+                checked["first"] += 1
+            elif prev["leave"] == prev["end_date"]:
+                assert reason == "LEFTRL", (child, prev, a)
+                checked["left"] += 1
+    assert checked["first"] > 100 and checked["left"] > 100
+
+
+def test_sw_episodes_are_every_social_worker_of_a_child_looked_after_at_31_march(inputs, out):
+    """For each child looked after on 31 March 2021 every social worker who held the case in
+    2020-21 is an episode, including those before the child came into care (rule SW12STG2)."""
+    census, year_start = date(2021, 3, 31), date(2020, 4, 1)
+    looked_after = {
+        e["child_id"]
+        for e in inputs["cla_episodes"].to_pylist()
+        if e["decom"] <= census and (e["dec"] is None or e["dec"] > census)
+    }
+    reported = {
+        (e["child_id"], e["sw_id"], e["sw_decom"])
+        for e in out["cla_social_worker_episodes"].to_pylist()
+    }
+    in_year = {
+        (child, a["swe_no"], a["start_date"])
+        for child, held in social_worker_allocations(out).items()
+        for a in held
+        if a["start_date"] <= census and (a["end_date"] is None or a["end_date"] >= year_start)
+    }
+    cla = {k for k in in_year if k[0] in looked_after}
+    assert len(looked_after) > 150 and cla <= reported
+    entered = {
+        e["child_id"]: e["decom"] for e in inputs["cla_episodes"].to_pylist() if e["rne"] == "S"
+    }
+    assert any(k[2] < entered.get(k[0], date.max) for k in cla)  # a worker from before care
+    # and nobody else's: a child not looked after on any 31 March (or the extract date) has none
+    ever = {
+        e["child_id"]
+        for e in inputs["cla_episodes"].to_pylist()
+        for y in range(2021, 2023)
+        for day in (date(y, 3, 31), END)
+        if e["decom"] <= day and (e["dec"] is None or e["dec"] > day)
+    }
+    assert {k[0] for k in reported} <= ever
+
+
+def test_the_903_return_has_the_sw_episodes_of_the_children_looked_after_at_its_end():
+    """The 903 writer's SWEpisodes, from the simulation end to end: every child looked after at
+    the end of the year, and nobody else, with a chain of episodes in the year (SW01STG1,
+    SW06-SW08, SW14STG2) whose last is still open."""
+    authority = generate(SynthConfig(size=0.05, first_year=2022, last_year=2024))
+    returns = {r.year: r for r in ssda903.returns(authority)}
+    assert not returns[2023].tables["SWEpisodes"]  # collected from 2023-24
+    for year in (2024, 2025):  # 2025: the in-year return at 30 June 2024
+        ret = returns[year]
+        looked_after = {
+            e["child_id"]
+            for e in ret.tables["Episodes"]
+            if e["dec"] is None and e["ls"] not in ("V3", "V4")
+        }
+        by_child = defaultdict(list)
+        for r in ret.tables["SWEpisodes"]:
+            assert r["sw_decom"] <= ret.end and r["sw_reason"] in SW_REASONS
+            assert r["sw_dec"] is None or ret.start <= r["sw_dec"] <= ret.end
+            by_child[r["child_id"]].append(r)
+        assert set(by_child) == looked_after and len(looked_after) > 10
+        for rows in by_child.values():
+            rows.sort(key=lambda r: r["sw_decom"])
+            assert rows[-1]["sw_dec"] is None
+            assert all(a["sw_dec"] is not None and a["sw_dec"] <= b["sw_decom"]
+                       for a, b in itertools.pairwise(rows))  # fmt: skip
 
 
 def test_care_leaver_plans_name_the_allocated_personal_adviser(inputs, out):
@@ -651,6 +755,66 @@ def test_care_leaver_plans_name_the_allocated_personal_adviser(inputs, out):
     for p in named[:100]:
         post = in_post(out, p["as_at_date"])[p["personal_adviser"]]
         assert teams[post["team_id"]]["service_area"] == "Care Leavers"
+
+
+# --------------------------------------------------------------------------- imperfections
+
+
+def rows_of(t: pa.Table) -> Counter:
+    return Counter(tuple(r.values()) for r in t.to_pylist())
+
+
+def test_imperfections_spoil_a_share_of_workforce_and_finance_records(inputs, out):
+    config = CONFIG.model_copy(update={"imperfections": 0.05})
+    spoiled = workforce.simulate(config, inputs)
+    once, twice = (spoil(out, 0.05, WORKFORCE, np.random.default_rng(1), END) for _ in range(2))
+    assert all(twice[name].equals(t) for name, t in once.items())  # same draws, same faults
+    # what finance reads, and tables without faults, are as in the clean run
+    for name in ("teams", "worker_posts", "workforce_census_la", "care_leaver_plans"):
+        assert spoiled[name].equals(out[name]), name
+    for name in WORKFORCE:
+        clean, dirty = out[name], spoiled[name]
+        assert dirty.schema == clean.schema
+        changed = sum((rows_of(dirty) - rows_of(clean)).values())
+        if clean.num_rows > 400:
+            assert 0.02 < changed / clean.num_rows < 0.08, name  # one fault to about 5% of rows
+        for k in table(name).key:  # keys are never blanked
+            assert dirty.column(k).null_count == 0, (name, k)
+
+    sup = spoiled["supervisions"].to_pylist()
+    keys = Counter((s["worker_id"], s["supervision_date"]) for s in sup)
+    assert max(keys.values()) == 2  # entered twice
+    held = {(s["worker_id"], s["supervision_date"]) for s in out["supervisions"].to_pylist()}
+    late = [s for s in sup if (s["worker_id"], s["supervision_date"]) not in held]
+    assert late and all(s["supervision_date"] <= END for s in sup)  # recorded late, not ahead
+    assert any(s["supervisor_id"] is None for s in sup)
+    reasons = [e["sw_reason"] for e in spoiled["cla_social_worker_episodes"].to_pylist()]
+    assert None in reasons and set(reasons) - SW_REASONS - {None}
+    grades = {a["grade"] for a in spoiled["case_audits"].to_pylist()}
+    assert None in grades and grades - set(codes("audit_grade")) - {None}
+    allocations = spoiled["case_allocations"].to_pylist()
+    assert all(a["end_date"] is None or a["start_date"] < a["end_date"] for a in allocations)
+
+    clean_money = finance.simulate(CONFIG, {**inputs, **out})
+    money = finance.simulate(config, {**inputs, **spoiled})
+    for name in ("budget_lines", "grants", "homes_pipeline", "manual_values"):
+        assert money[name].equals(clean_money[name]), name
+    costs = money["placement_costs"].to_pylist()
+    lines = set(finance.calibration().lines)
+    assert any(c["weekly_cost"] is None for c in costs) and {c["line"] for c in costs} - lines
+    assert sum(
+        (rows_of(money["placement_costs"]) - rows_of(clean_money["placement_costs"])).values()
+    )
+
+
+def test_faults_leave_keys_alone_and_unknown_codes_are_not_in_their_lists():
+    spec = workforce.calibration().imperfections
+    for name, faults in {**WORKFORCE, **finance.FAULTS}.items():
+        touched = set(faults.missing_value) | set(faults.unknown_code)
+        assert touched <= set(table(name).data_column_names) and not touched & set(table(name).key)
+        for pool in faults.unknown_code.values():
+            known = finance.calibration().lines if pool == "care_ladder_line" else codes(pool)
+            assert spec.unknown_codes[pool] and not set(spec.unknown_codes[pool]) & set(known)
 
 
 def test_an_authority_with_no_children_has_no_workforce_records():

@@ -321,16 +321,15 @@ def rate_for_target(n0: float, target: float, end_hazard: float, days: int) -> t
     return 0.0, math.log(n0 / goal) / days
 
 
-def _moves(step: StepDown, n_from: float, days_left: int) -> tuple[np.ndarray, float]:
-    """Placements moved on each remaining day (even spread) and how many in all."""
-    k = step.placements if step.placements is not None else step.share * n_from
-    k = min(k, n_from)
+def _moves(step: StepDown, n_from: float, days_left: int) -> np.ndarray:
+    """Placements moved off the line on each remaining day: an even spread over the step-down's
+    months (or to 31 March), never more than the line holds today."""
+    k = min(step.placements if step.placements is not None else step.share * n_from, n_from)
     span = days_left if step.within_months is None else round(step.within_months * DAYS_A_YEAR / 12)
     per_day = np.zeros(max(days_left, 0))
-    if k <= 0 or span <= 0 or days_left <= 0:
-        return per_day, 0.0
-    per_day[: min(span, days_left)] = k / span
-    return per_day, float(per_day.sum())
+    if k > 0 and span > 0 and days_left > 0:
+        per_day[: min(span, days_left)] = k / span
+    return per_day
 
 
 # --------------------------------------------------------------------------- the forecast
@@ -492,7 +491,7 @@ def forecast_lines(
     for step in sc.step_downs:
         if step.from_line not in state or step.to_line not in state:
             continue
-        per_day, _ = _moves(step, state[step.from_line]["n0"], days_left)
+        per_day = _moves(step, state[step.from_line]["n0"], days_left)
         state[step.from_line]["moves_out"] += per_day
         state[step.to_line]["moves_in"] += per_day
 

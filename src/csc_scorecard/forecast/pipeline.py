@@ -283,7 +283,10 @@ def _risks(h: Home, ref: str) -> Sentence | None:
     if not h.risks:
         return None
     text = h.risks.strip()
-    return say("{r}" + ("" if text.endswith((".", "!", "?")) else "."), r=Cited(text, f"{ref}/risks", h.risks))
+    return say(
+        "{r}" + ("" if text.endswith((".", "!", "?")) else "."),
+        r=Cited(text, f"{ref}/risks", h.risks),
+    )
 
 
 def pipeline_paragraphs(pipe: Pipeline | None, base: str = "/pipeline") -> list[Paragraph]:
@@ -331,7 +334,9 @@ def pipeline_paragraphs(pipe: Pipeline | None, base: str = "/pipeline") -> list[
                 )
             ]
             if h.planned_opening:
-                when = _date(h.planned_opening, w.month_year(h.planned_opening), f"{ref}/planned_opening")
+                when = _date(
+                    h.planned_opening, w.month_year(h.planned_opening), f"{ref}/planned_opening"
+                )
                 if h.slippage_months:
                     parts.append(
                         say(

@@ -358,7 +358,7 @@ def overdispersion(counts: np.ndarray, exposure: np.ndarray | None = None) -> fl
     with `exposure`, of the rates, whose chance variance is rate / exposure).
 
     >>> overdispersion(np.array([10, 10, 10, 10])), round(overdispersion(np.array([5, 15, 5, 15])), 3)
-    (0.0, 0.471)
+    (0.0, 0.458)
     """
     if exposure is not None:
         keep = exposure > 0
@@ -375,7 +375,9 @@ def overdispersion(counts: np.ndarray, exposure: np.ndarray | None = None) -> fl
     return float(np.sqrt(np.log1p(max(0.0, var - chance) / mean**2)))
 
 
-def rate_variability(spells: Spells, at: date, leave_days: int, quarters: int) -> tuple[float, float]:
+def rate_variability(
+    spells: Spells, at: date, leave_days: int, quarters: int
+) -> tuple[float, float]:
     """How much entry and exit rates moved from quarter to quarter over the `quarters` before
     `at` (only quarters the data fully covers). A year's rates are one draw from a process that
     drifts; without this the band would cover chance alone and be too narrow (back-tests on the
@@ -436,10 +438,6 @@ def simulate(
         shape > 0, rng.gamma(np.maximum(shape, 1e-12), 1.0, size=(simulations, *shape.shape)), 0.0
     )
     hazards = draws / np.maximum(rate, 1e-9)[None, :, :, None]
-    hazards[..., n_groups] *= exits_factor
-    flat = hazards.reshape(simulations * n_bands * n_groups, n_groups + 1)
-    cum = np.cumsum(flat, axis=1)
-    total = cum[:, -1]
     lam = np.where(
         model.entries > 0,
         rng.gamma(np.maximum(model.entries, 1e-12), 1.0, size=(simulations, *model.entries.shape)),
@@ -449,7 +447,12 @@ def simulate(
     # Each simulation's rates drift together by a lognormal factor (mean one) fitted on how much
     # they moved from quarter to quarter (`rate_variability`).
     lam *= _drift(rng, model.entry_sigma, simulations)[:, None, None]
-    hazards[..., n_groups] *= _drift(rng, model.exit_sigma, simulations)[:, None, None]
+    hazards[..., n_groups] *= (
+        exits_factor * _drift(rng, model.exit_sigma, simulations)[:, None, None]
+    )
+    flat = hazards.reshape(simulations * n_bands * n_groups, n_groups + 1)
+    cum = np.cumsum(flat, axis=1)
+    total = cum[:, -1]
     edges = np.r_[model.band_days, model.leave_days]
 
     group = np.tile(model.stock_group.astype(np.int16), (simulations, 1))
@@ -481,6 +484,13 @@ def simulate(
         )
         prev = day
     return out
+
+
+def _drift(rng: np.random.Generator, sigma: float, n: int) -> np.ndarray:
+    """Lognormal factors with mean one (ones when sigma is nought)."""
+    if sigma <= 0:
+        return np.ones(n)
+    return np.exp(rng.normal(-(sigma**2) / 2, sigma, n))
 
 
 def _enter(

@@ -31,6 +31,7 @@ from csc_scorecard.forecast.care_ladder import GroupForecast, Outturn, Package, 
 from csc_scorecard.forecast.ledger import year_bounds
 from csc_scorecard.forecast.pipeline import Pipeline, homes_pipeline, pipeline_paragraphs
 from csc_scorecard.forecast.projection import Projection, project
+from csc_scorecard.forecast.scenarios import Scenario
 from csc_scorecard.forecast.scenarios import scenario as get_scenario
 from csc_scorecard.forecast.wording import Cited, Paragraph, Sentence, listing, say
 from csc_scorecard.measures.periods import Quarter
@@ -205,7 +206,7 @@ def finance_section(
     la_code: str,
     quarter: Quarter | str,
     *,
-    scenario: str = "base",
+    scenario: Scenario | str = "base",
     publication: bool = False,
     months: int = 24,
     simulations: int | None = None,
@@ -642,7 +643,9 @@ def _group_paragraph(out: Outturn, i: int, g: GroupForecast, figs: _Figures) -> 
         sentences.append(
             say(
                 "Since {since} there have been {s} new {n} placements, including {m} in {month}.",
-                since=_date(out.history_from, w.long_date(out.history_from), "/outturn/history_from"),
+                since=_date(
+                    out.history_from, w.long_date(out.history_from), "/outturn/history_from"
+                ),
                 s=starts,
                 n=name,
                 m=last,

@@ -328,7 +328,7 @@ def _figure(
 ) -> Figure:
     dim = r.get("dimension")
     status = r.get("status") or ("ok" if r.get("value") is not None else "not_available")
-    value = r.get("value") if status == "ok" else None
+    value = _stable(r.get("value")) if status == "ok" else None
     return Figure(
         id=figure_id(r["measure"], r["period"], dim),
         measure=r["measure"],
@@ -338,8 +338,8 @@ def _figure(
         dimension=dim,
         dimension_label=dimension_label(dimension_name, dim, lay) if dim is not None else None,
         value=value,
-        numerator=r.get("numerator"),
-        denominator=r.get("denominator"),
+        numerator=_stable(r.get("numerator")),
+        denominator=_stable(r.get("denominator")),
         status=status,
         reason=r.get("reason"),
         display=display(value, unit),
@@ -350,6 +350,17 @@ def _figure(
         window_end=r.get("window_end"),
         source=r.get("source") or "case data",
     )
+
+
+def _stable(x: float | None) -> float | None:
+    """Twelve significant digits. A parallel engine sums doubles in any order, so the same data
+    can give 24.150000000000002 one run and 24.150000000000006 the next; the context keeps
+    what is meaningful so that the same data always gives the same context.
+
+    >>> _stable(24.150000000000006), _stable(None)
+    (24.15, None)
+    """
+    return None if x is None else float(f"{x:.12g}")
 
 
 def dimension_label(dimension: str | None, code: str, lay: Layout | None = None) -> str:
@@ -523,22 +534,24 @@ def _section(
     subsections: list[Section] = []
     notes: list[str] = []
     for sub in placed.subsections:
+        # A published report leaves out measures about single workers or children.
+        measures = [m for m in sub.measures if not (rules and _worker_level_measure(m, lay))]
         breakdowns = [b for b in sub.breakdowns if not (rules and _worker_level_measure(b, lay))]
-        has_data = any(facts.shown(m) for m in sub.measures) or any(
+        has_data = any(facts.shown(m) for m in measures) or any(
             facts.categories(b) for b in breakdowns
         )
         if not has_data:
-            if sub.measures or breakdowns:
+            if measures or breakdowns:
                 reasons = [
                     f.reason
-                    for m in (*sub.measures, *breakdowns)
+                    for m in (*measures, *breakdowns)
                     if (f := facts.figure(m)) is not None and f.reason
                 ]
                 why = reasons[0] if reasons else f"no figures for {facts.periods['current'].label}"
                 notes.append(f"{sub.title}: {why}.")
             continue
         maker = narrative.NARRATIVES.get(sub.narrative or "")
-        paragraphs = maker(facts) if maker else narrative.generic(facts, sub.measures)
+        paragraphs = maker(facts) if maker else narrative.generic(facts, measures)
         tables = [_breakdown(b, facts) for b in breakdowns]
         tables = [t for t in tables if t is not None]
         subsections.append(
@@ -546,7 +559,7 @@ def _section(
                 id=sub.id,
                 title=sub.title,
                 paragraphs=[p for p in paragraphs if p is not None],
-                figures=[_figure_row(m, facts) for m in sub.measures],
+                figures=[_figure_row(m, facts) for m in measures],
                 breakdowns=tables,
                 charts=[c for c in (_breakdown_chart(t, facts) for t in tables) if c is not None],
             )

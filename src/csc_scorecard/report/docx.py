@@ -70,7 +70,11 @@ RAG_FILLS: dict[str, tuple[str, str]] = {
     "red": ("C62828", "FFFFFF"),
 }
 NO_RAG_FILL = ("D5D9E0", INK)  # information, not available, not reportable
-DIRECTIONS = {"improving": "\u25b2 Improving", "worsening": "\u25bc Worsening", "unchanged": "\u25ba Unchanged"}
+DIRECTIONS = {
+    "improving": "\u25b2 Improving",
+    "worsening": "\u25bc Worsening",
+    "unchanged": "\u25ba Unchanged",
+}
 
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)  # A4
 MARGIN = Cm(2.2)
@@ -130,7 +134,9 @@ class _Paper:
 
     def _page(self, section, *, landscape: bool) -> None:
         section.orientation = WD_ORIENTATION.LANDSCAPE if landscape else WD_ORIENTATION.PORTRAIT
-        section.page_width, section.page_height = (PAGE_HEIGHT, PAGE_WIDTH) if landscape else (PAGE_WIDTH, PAGE_HEIGHT)
+        section.page_width, section.page_height = (
+            (PAGE_HEIGHT, PAGE_WIDTH) if landscape else (PAGE_WIDTH, PAGE_HEIGHT)
+        )
         margin = LANDSCAPE_MARGIN if landscape else MARGIN
         section.left_margin = section.right_margin = margin
         section.top_margin = section.bottom_margin = Cm(2.0)
@@ -182,21 +188,50 @@ class _Paper:
         self._add_style("Report Paragraph", "Normal", space_after=8)
         self._add_style("Report Bullet", "Normal", space_after=3)
         self._add_style("Table Text", "Normal", size=9, space_after=0, line_spacing=1.0)
-        self._add_style("Table Small", "Normal", size=7.5, space_after=0, line_spacing=1.0, colour=GREY)
-        self._add_style("Table Heading", "Normal", size=9, space_after=0, line_spacing=1.0, bold=True, colour="FFFFFF")
+        self._add_style(
+            "Table Small", "Normal", size=7.5, space_after=0, line_spacing=1.0, colour=GREY
+        )
+        self._add_style(
+            "Table Heading",
+            "Normal",
+            size=9,
+            space_after=0,
+            line_spacing=1.0,
+            bold=True,
+            colour="FFFFFF",
+        )
         self._add_style("Note", "Normal", size=9, space_after=4, colour=GREY)
         self._add_style("Banner", "Normal", size=10, space_after=0)
         self._add_style("Figure", "Normal", space_after=0, keep_with_next=True)
-        self._add_style("Footnote Text", "Normal", size=8, space_after=0, line_spacing=1.0)
-        reference = styles.add_style("Footnote Reference", WD_STYLE_TYPE.CHARACTER)
+        # Word's own footnote styles (built-in names are lower case), so footnotes an officer
+        # adds in Word look like these.
+        self._add_style(
+            ooxml.Footnotes.text_style, "Normal", size=8, space_after=0, line_spacing=1.0
+        )
+        reference = styles.add_style(ooxml.Footnotes.reference_style, WD_STYLE_TYPE.CHARACTER)
         reference.font.superscript = True
+        for style, style_id in (
+            (styles[ooxml.Footnotes.text_style], "FootnoteText"),
+            (reference, "FootnoteReference"),
+        ):
+            style.element.styleId = style_id
+            style.element.attrib.pop(qn("w:customStyle"), None)
 
         for name in ("Header", "Footer"):
             _font(styles[name].font, size=8, colour=GREY)
 
-    def _add_style(self, name: str, base: str, *, size: float | None = None, space_after: float | None = None,
-                   line_spacing: float | None = None, bold: bool | None = None, colour: str | None = None,
-                   keep_with_next: bool | None = None) -> None:
+    def _add_style(
+        self,
+        name: str,
+        base: str,
+        *,
+        size: float | None = None,
+        space_after: float | None = None,
+        line_spacing: float | None = None,
+        bold: bool | None = None,
+        colour: str | None = None,
+        keep_with_next: bool | None = None,
+    ) -> None:
         style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = self.doc.styles[base]
         style.quick_style = True
@@ -221,7 +256,10 @@ class _Paper:
             marker.font.color.rgb = RGBColor.from_string(RAG_FILLS["red"][0])
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        footer.add_run(("For publication" if ctx.publication.enabled else "Internal: not for publication") + "   |   Page ")
+        footer.add_run(
+            ("For publication" if ctx.publication.enabled else "Internal: not for publication")
+            + "   |   Page "
+        )
         ooxml.field(footer, "PAGE", "1")
         footer.add_run(" of ")
         ooxml.field(footer, "NUMPAGES", "1")
@@ -260,19 +298,34 @@ class _Paper:
         _font(run.font, size=12, bold=True, colour=ACCENT)
         run.font.all_caps = True
         self.doc.add_paragraph(ctx.title, style="Title")
-        period = self.doc.add_paragraph(f"{ctx.period.label}: {ctx.period.start_text} to {ctx.period.end_text}")
+        period = self.doc.add_paragraph(
+            f"{ctx.period.label}: {ctx.period.start_text} to {ctx.period.end_text}"
+        )
         _font(period.runs[0].font, size=12, colour=GREY)
 
         facts = [
-            ("Authority", f"{ctx.authority.name} (DfE LA {ctx.authority.la_code}"
-             + (f", {ctx.authority.region})" if ctx.authority.region else ")")),
+            (
+                "Authority",
+                f"{ctx.authority.name} (DfE LA {ctx.authority.la_code}"
+                + (f", {ctx.authority.region})" if ctx.authority.region else ")"),
+            ),
             ("Period", f"{ctx.period.label} ({ctx.period.start_text} to {ctx.period.end_text})"),
             ("Produced", long_date(ctx.provenance.generated_at.date())),
-            ("Status", ("For publication (small numbers suppressed)" if ctx.publication.enabled else "Internal")
-             + ("; synthetic data" if ctx.synthetic else "")),
+            (
+                "Status",
+                (
+                    "For publication (small numbers suppressed)"
+                    if ctx.publication.enabled
+                    else "Internal"
+                )
+                + ("; synthetic data" if ctx.synthetic else ""),
+            ),
         ]
-        table = self._grid([(label, 4.15, "left") for label, _ in facts], [[value for _, value in facts]],
-                           description="Report details")
+        table = self._grid(
+            [(label, 4.15, "left") for label, _ in facts],
+            [[value for _, value in facts]],
+            description="Report details",
+        )
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
 
         if ctx.synthetic:
@@ -280,13 +333,20 @@ class _Paper:
                 "SYNTHETIC DATA",
                 "This report was produced from a synthetic local authority generated by scorecard synth. "
                 "No figure describes real children.",
-                fill="FCE8E6", edge=RAG_FILLS["red"][0],
+                fill="FCE8E6",
+                edge=RAG_FILLS["red"][0],
             )
         if ctx.publication.enabled:
-            self._banner("Publication version.", ctx.publication.note or "", fill="E8F1FA", edge=ACCENT)
+            self._banner(
+                "Publication version.", ctx.publication.note or "", fill="E8F1FA", edge=ACCENT
+            )
         else:
-            self._banner("Internal report.", "Figures are not suppressed; do not publish this version.",
-                         fill=SHADE, edge=RULE)
+            self._banner(
+                "Internal report.",
+                "Figures are not suppressed; do not publish this version.",
+                fill=SHADE,
+                edge=RULE,
+            )
         self._rag_strip()
 
     def _banner(self, label: str, text: str, *, fill: str, edge: str) -> None:
@@ -321,7 +381,9 @@ class _Paper:
         table = self.doc.add_table(rows=1, cols=len(boxes))
         ooxml.borders(table, "FFFFFF", 24)
         ooxml.fixed_layout(table)
-        ooxml.table_description(table, "Indicators by rating", ", ".join(f"{n} {word}" for n, word, _ in boxes))
+        ooxml.table_description(
+            table, "Indicators by rating", ", ".join(f"{n} {word}" for n, word, _ in boxes)
+        )
         for cell, (n, word, (fill, ink)) in zip(table.rows[0].cells, boxes):
             cell.width = Cm(self.width_cm / len(boxes))
             ooxml.shade(cell, fill)
@@ -390,7 +452,9 @@ class _Paper:
             self.doc.add_paragraph(note, style="Note")
 
     def _paragraph(self, paragraph: ReportParagraph) -> None:
-        p = self.doc.add_paragraph(" ".join(s.text for s in paragraph.sentences), style="Report Paragraph")
+        p = self.doc.add_paragraph(
+            " ".join(s.text for s in paragraph.sentences), style="Report Paragraph"
+        )
         if paragraph.number is not None:
             self.numbering.number(p, paragraph.number)
         else:
@@ -404,16 +468,20 @@ class _Paper:
             if i == len(paragraph.bullets) - 1:
                 b.paragraph_format.space_after = Pt(8)
 
-    def _caption(self, kind: str, text: str) -> None:
-        p = self.doc.add_paragraph(style="Caption")
-        p.add_run(f"{kind} ")
-        number = self.tables + 1 if kind == "Table" else self.figures + 1
-        ooxml.field(p, f"SEQ {kind} \\* ARABIC", str(number))
-        p.add_run(f": {text}")
+    def _caption(self, kind: str, text: str) -> Paragraph:
+        """'Table 3: ...' or 'Figure 2: ...', numbered by a SEQ field (Word's own caption
+        numbering, so a table of figures can be generated from them)."""
         if kind == "Table":
             self.tables += 1
+            number = self.tables
         else:
             self.figures += 1
+            number = self.figures
+        p = self.doc.add_paragraph(style="Caption")
+        p.add_run(f"{kind} ")
+        ooxml.field(p, f"SEQ {kind} \\* ARABIC", str(number))
+        p.add_run(f": {text}")
+        return p
 
     def _figures_table(self, section: Section) -> None:
         ctx = self.ctx
@@ -424,17 +492,24 @@ class _Paper:
             current: list[tuple[str, str]] = [("Table Text", r.current_display)]
             if r.note:
                 current.append(("Table Small", r.note))
-            based_on = f"{r.numerator_display} / {r.denominator_display}" if r.denominator_display else ""
+            based_on = (
+                f"{r.numerator_display} / {r.denominator_display}" if r.denominator_display else ""
+            )
             rows.append([r.title, r.year_earlier_display, r.previous_display, current, based_on])
         columns = [
-            ("Measure", 7.1, "left"), (ctx.year_earlier.label, 2.2, "right"), (ctx.previous.label, 2.2, "right"),
-            (ctx.period.label, 2.6, "right"), ("Based on", 2.5, "right"),
+            ("Measure", 7.1, "left"),
+            (ctx.year_earlier.label, 2.2, "right"),
+            (ctx.previous.label, 2.2, "right"),
+            (ctx.period.label, 2.6, "right"),
+            ("Based on", 2.5, "right"),
         ]
         self._grid(columns, rows, description=title, bold_current=3)
 
     def _breakdown(self, b: Breakdown) -> None:
         ctx = self.ctx
-        title = f"{b.title}, {ctx.period.label}" + (f" (of {b.denominator_display})" if b.denominator_display else "")
+        title = f"{b.title}, {ctx.period.label}" + (
+            f" (of {b.denominator_display})" if b.denominator_display else ""
+        )
         self._caption("Table", title)
         counted = b.unit != "count"
         columns = [("Category", 8.6 if counted else 10.6, "left")]
@@ -442,7 +517,12 @@ class _Paper:
             columns.append(("Number", 2.0, "right"))
         columns += [(ctx.period.short, 2.0, "right"), (ctx.previous.short, 2.0, "right")]
         rows = [
-            [row.label, *([row.numerator_display] if counted else []), row.display, row.previous_display]
+            [
+                row.label,
+                *([row.numerator_display] if counted else []),
+                row.display,
+                row.previous_display,
+            ]
             for row in b.rows
         ]
         self._grid(columns, rows, description=title, width_cm=sum(c[1] for c in columns))
@@ -452,7 +532,10 @@ class _Paper:
     def _plain_table(self, t: ReportTable) -> None:
         self._caption("Table", t.title)
         widths = _widths(t.columns, t.rows, self.width_cm)
-        numeric = [all(_looks_numeric(r[i]) for r in t.rows if i < len(r) and r[i]) for i in range(len(t.columns))]
+        numeric = [
+            all(_looks_numeric(r[i]) for r in t.rows if i < len(r) and r[i])
+            for i in range(len(t.columns))
+        ]
         columns = [(c, w, "right" if n else "left") for c, w, n in zip(t.columns, widths, numeric)]
         self._grid(columns, [list(r) for r in t.rows], description=t.title, size=8.5)
         if t.note:
@@ -541,9 +624,8 @@ class _Paper:
         shape = paragraph.add_run().add_picture(BytesIO(png), width=Cm(width))
         ooxml.alt_text(shape, chart.alt_text, chart.title)
         if container is None:
-            self._caption("Figure", chart.title)
+            caption = self._caption("Figure", chart.title)
             # A caption below a figure: keep it with the figure, not with what follows.
-            caption = self.doc.paragraphs[-1]
             caption.paragraph_format.keep_with_next = False
             caption.paragraph_format.space_before = Pt(2)
 
@@ -559,7 +641,10 @@ class _Paper:
         ooxml.table_description(table, "Acronyms used in this report")
         for a in self.ctx.acronyms:
             cells = table.add_row().cells
-            for cell, text, width, bold in ((cells[0], a.term, 2.5, True), (cells[1], a.meaning, self.width_cm - 2.5, False)):
+            for cell, text, width, bold in (
+                (cells[0], a.term, 2.5, True),
+                (cells[1], a.meaning, self.width_cm - 2.5, False),
+            ):
                 cell.width = Cm(width)
                 paragraph = cell.paragraphs[0]
                 paragraph.style = self.doc.styles["Table Text"]
@@ -569,9 +654,11 @@ class _Paper:
     def _appendix_performance(self) -> None:
         ctx = self.ctx
         self._new_section(landscape=True)
-        self.doc.add_heading(f"Appendix 1: Performance against targets, {ctx.period.label}", level=1)
+        self.doc.add_heading(
+            f"Appendix 1: Performance against targets, {ctx.period.label}", level=1
+        )
         target_note, comparator_note, other_notes = _split_notes(ctx.appendix_notes)
-        for index, group in enumerate(ctx.appendix):
+        for group in ctx.appendix:
             self._appendix_group(group, target_note, comparator_note)
         if other_notes:
             heading = self.doc.add_paragraph("Notes", style="Note")
@@ -587,9 +674,15 @@ class _Paper:
         summary = self.doc.add_paragraph(_counts_line(group.summary), style="Note")
         summary.paragraph_format.keep_with_next = True
         columns = [
-            ("Ref", 1.2, "left"), ("Measure", 6.0, "left"), ("Target (tolerance)", 2.3, "right"),
-            ("Comparator", 2.7, "right"), (ctx.previous.short, 1.7, "right"), (ctx.period.short, 2.0, "right"),
-            ("RAG", 1.9, "center"), ("Direction", 2.3, "left"), ("Commentary", 6.4, "left"),
+            ("Ref", 1.2, "left"),
+            ("Measure", 6.0, "left"),
+            ("Target (tolerance)", 2.3, "right"),
+            ("Comparator", 2.7, "right"),
+            (ctx.previous.short, 1.7, "right"),
+            (ctx.period.short, 2.0, "right"),
+            ("RAG", 1.9, "center"),
+            ("Direction", 2.3, "left"),
+            ("Commentary", 6.4, "left"),
         ]
         notes = {2: ("target", target_note), 3: ("comparator", comparator_note)}
 
@@ -605,11 +698,21 @@ class _Paper:
                 self.note_refs[key] = (name, number)
             else:  # a later table repeats the same note number, as the seed's headings do
                 name, number = self.note_refs[key]
-                ooxml.field(paragraph, f"NOTEREF {name} \\f \\h", str(number), style="Footnote Reference")
+                ooxml.field(
+                    paragraph,
+                    f"NOTEREF {name} \\f \\h",
+                    str(number),
+                    style=ooxml.Footnotes.reference_style,
+                )
 
         rows = [self._appendix_row(r) for r in group.rows]
-        self._grid(columns, rows, description=f"{group.title}: {_counts_line(group.summary)}", size=8.5,
-                   header_cells=header)
+        self._grid(
+            columns,
+            rows,
+            description=f"{group.title}: {_counts_line(group.summary)}",
+            size=8.5,
+            header_cells=header,
+        )
 
     def _appendix_row(self, r: AppendixRow) -> list[object]:
         current: list[tuple[str, str]] = [("Table Text", r.current)]
@@ -640,7 +743,17 @@ class _Paper:
                 author = paragraph.add_run(f" ({r.commentary_author})")
                 author.font.color.rgb = RGBColor.from_string(GREY)
 
-        return [r.item, r.title, r.target, comparator, r.previous, current, rag, direction, commentary]
+        return [
+            r.item,
+            r.title,
+            r.target,
+            comparator,
+            r.previous,
+            current,
+            rag,
+            direction,
+            commentary,
+        ]
 
     def _appendix_trends(self) -> None:
         ctx = self.ctx
@@ -671,7 +784,7 @@ class _Paper:
                 first = cell.paragraphs[0]
                 self._chart(chart, width_cm=cell_width - 0.3, container=cell)
                 first._p.getparent().remove(first._p)
-            for cell in row.cells[len(ctx.trends[start : start + per_row]):]:
+            for cell in row.cells[len(ctx.trends[start : start + per_row]) :]:
                 cell.width = Cm(cell_width)
 
     def _appendix_definitions(self) -> None:
@@ -680,9 +793,15 @@ class _Paper:
         self.doc.add_heading("Appendix 3: Definitions and sources", level=1)
         rows = []
         for d in used_definitions(self.ctx):
-            rows.append([[("Table Text", d.title), ("Table Small", d.measure)], d.definition, d.source])
-        self._grid([("Measure", 4.2, "left"), ("Definition", 8.4, "left"), ("Source", 4.0, "left")], rows,
-                   description="Definitions and sources of the measures in this report", size=8)
+            rows.append(
+                [[("Table Text", d.title), ("Table Small", d.measure)], d.definition, d.source]
+            )
+        self._grid(
+            [("Measure", 4.2, "left"), ("Definition", 8.4, "left"), ("Source", 4.0, "left")],
+            rows,
+            description="Definitions and sources of the measures in this report",
+            size=8,
+        )
         for row in self.doc.tables[-1].rows[1:]:
             row.cells[0].paragraphs[0].runs[0].bold = True
 
@@ -703,64 +822,118 @@ class _Paper:
         self.doc.add_heading("Files loaded", level=2)
         rows = [
             [
-                str(load.load_id), load.name, ", ".join(Path(f).name for f in load.files),
-                f"{load.period_start:%d/%m/%Y} to {load.period_end:%d/%m/%Y}" if load.period_start and load.period_end else "",
-                f"{load.loaded_at:%d/%m/%Y %H:%M}", f"{load.rows:,}", f"{load.issues:,}",
+                str(load.load_id),
+                load.name,
+                ", ".join(Path(f).name for f in load.files),
+                f"{load.period_start:%d/%m/%Y} to {load.period_end:%d/%m/%Y}"
+                if load.period_start and load.period_end
+                else "",
+                f"{load.loaded_at:%d/%m/%Y %H:%M}",
+                f"{load.rows:,}",
+                f"{load.issues:,}",
             ]
             for load in prov.loads
         ]
         self._grid(
-            [("Load", 1.1, "left"), ("Source", 3.0, "left"), ("Files", 4.4, "left"), ("Covers", 2.9, "left"),
-             ("Loaded", 2.3, "left"), ("Rows", 1.4, "right"), ("Issues", 1.5, "right")],
-            rows, description="Files loaded into the store", size=8,
+            [
+                ("Load", 1.1, "left"),
+                ("Source", 3.0, "left"),
+                ("Files", 4.4, "left"),
+                ("Covers", 2.9, "left"),
+                ("Loaded", 2.3, "left"),
+                ("Rows", 1.4, "right"),
+                ("Issues", 1.5, "right"),
+            ],
+            rows,
+            description="Files loaded into the store",
+            size=8,
         )
         if prov.population:
             self.doc.add_heading("Population estimates used for rates", level=2)
             rows = [
-                [str(p.mid_year), p.age_band, p.basis.replace("_", " "), f"{p.population:,.0f}", p.source or "",
-                 ", ".join(p.periods)]
+                [
+                    str(p.mid_year),
+                    p.age_band,
+                    p.basis.replace("_", " "),
+                    f"{p.population:,.0f}",
+                    p.source or "",
+                    ", ".join(p.periods),
+                ]
                 for p in prov.population
             ]
             self._grid(
-                [("Mid-year", 1.6, "left"), ("Ages", 1.4, "left"), ("Basis", 2.8, "left"),
-                 ("Population", 2.0, "right"), ("Source", 4.4, "left"), ("Quarters", 4.4, "left")],
-                rows, description="Population estimates used for rates", size=8,
+                [
+                    ("Mid-year", 1.6, "left"),
+                    ("Ages", 1.4, "left"),
+                    ("Basis", 2.8, "left"),
+                    ("Population", 2.0, "right"),
+                    ("Source", 4.4, "left"),
+                    ("Quarters", 4.4, "left"),
+                ],
+                rows,
+                description="Population estimates used for rates",
+                size=8,
             )
         if prov.comparators:
             self.doc.add_heading("Published comparators", level=2)
             rows = [
-                [ctx.definitions[c.measure].title if c.measure in ctx.definitions else c.measure,
-                 ctx.comparators[c.measure].year_label or str(c.year) if c.measure in ctx.comparators else str(c.year),
-                 c.source or "", c.edition or "", c.sn_model or ""]
+                [
+                    ctx.definitions[c.measure].title if c.measure in ctx.definitions else c.measure,
+                    ctx.comparators[c.measure].year_label or str(c.year)
+                    if c.measure in ctx.comparators
+                    else str(c.year),
+                    c.source or "",
+                    c.edition or "",
+                    c.sn_model or "",
+                ]
                 for c in prov.comparators
             ]
             self._grid(
-                [("Measure", 4.6, "left"), ("Year", 1.6, "left"), ("Source", 5.4, "left"), ("Edition", 2.4, "left"),
-                 ("Neighbour model", 2.6, "left")],
-                rows, description="Published comparators and their editions", size=8,
+                [
+                    ("Measure", 4.6, "left"),
+                    ("Year", 1.6, "left"),
+                    ("Source", 5.4, "left"),
+                    ("Edition", 2.4, "left"),
+                    ("Neighbour model", 2.6, "left"),
+                ],
+                rows,
+                description="Published comparators and their editions",
+                size=8,
             )
         settings = prov.settings
         lines = []
         if "population_basis" in settings:
             lines.append(("Population basis", str(settings["population_basis"]).replace("_", " ")))
         if settings.get("not_reportable_threshold") is not None:
-            lines.append(("Not reportable when a field is missing or invalid in more than",
-                          f"{settings['not_reportable_threshold']:.0%} of records"))
+            lines.append(
+                (
+                    "Not reportable when a field is missing or invalid in more than",
+                    f"{settings['not_reportable_threshold']:.0%} of records",
+                )
+            )
         if settings.get("small_number_threshold") is not None:
             lines.append(("Small-number warning below", f"{settings['small_number_threshold']:g}"))
         if ctx.publication.enabled:
-            lines.append(("Suppressed for publication",
-                          f"{ctx.publication.suppressed} figures (counts {ctx.publication.min_count} to "
-                          f"{ctx.publication.max_count} shown as '{ctx.publication.symbol}')"))
+            pub = ctx.publication
+            shown = f"counts {pub.min_count} to {pub.max_count} shown as '{pub.symbol}'"
+            lines.append(("Suppressed for publication", f"{pub.suppressed} figures ({shown})"))
         if lines:
             self.doc.add_heading("Settings", level=2)
-            self._grid([("Setting", 9.0, "left"), ("Value", 7.6, "left")], [list(x) for x in lines],
-                       description="Settings the figures were computed with", size=8)
+            self._grid(
+                [("Setting", 9.0, "left"), ("Value", 7.6, "left")],
+                [list(x) for x in lines],
+                description="Settings the figures were computed with",
+                size=8,
+            )
 
 
 # -- helpers ----------------------------------------------------------------------------------------
 
-_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
+_ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+}
 _SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"')
 _TOLERANCE_NOTE = re.compile(r"\btolerance\b", re.IGNORECASE)
 # A note *about* comparators ("Comparator information for ...", "... the comparator is ..."),
@@ -779,8 +952,14 @@ def chart_png(chart: Chart, scale: float = PNG_SCALE) -> tuple[bytes, float]:
     return png, width_px / SVG_DPI * 2.54
 
 
-def _font(font, *, size: float | None = None, bold: bool | None = None, italic: bool | None = None,
-          colour: str | None = None) -> None:
+def _font(
+    font,
+    *,
+    size: float | None = None,
+    bold: bool | None = None,
+    italic: bool | None = None,
+    colour: str | None = None,
+) -> None:
     font.name = FONT
     # A theme font (w:asciiTheme, ...) wins over w:ascii; the built-in heading and title styles
     # name the theme's Calibri Light/Cambria, so drop the theme reference.
@@ -808,7 +987,12 @@ def _language(style, tag: str) -> None:
 
 
 def _counts_line(c: Counts) -> str:
-    parts = [f"{c.green} green", f"{c.amber} amber", f"{c.red} red", f"{c.without_data} without data"]
+    parts = [
+        f"{c.green} green",
+        f"{c.amber} amber",
+        f"{c.red} red",
+        f"{c.without_data} without data",
+    ]
     if c.information:
         parts.append(f"{c.information} for information")
     return ", ".join(parts) + f" ({c.total} indicators, {c.rated} rated)"
@@ -821,7 +1005,9 @@ def _split_notes(notes: list[str]) -> tuple[str, str, list[str]]:
     target = next((n for n in notes if _TOLERANCE_NOTE.search(n)), None)
     comparators = [n for n in notes if n != target and _COMPARATOR_NOTE.search(n)]
     rest = [n for n in notes if n != target and n not in comparators]
-    target_text = target or "Figure in brackets is the tolerance. Not all measures have a tolerance."
+    target_text = (
+        target or "Figure in brackets is the tolerance. Not all measures have a tolerance."
+    )
     comparator_text = " ".join(comparators) or "Not all measures have comparator data."
     return target_text, comparator_text, rest
 
@@ -833,6 +1019,7 @@ def _looks_numeric(text: str) -> bool:
 def _widths(header: list[str], rows: list[list[str]], total: float) -> list[float]:
     """Column widths in cm summing to ``total``: each column gets room for its longest word
     (so nothing breaks mid-word) plus a share for its typical text length."""
+
     def words(text: str) -> int:
         return max((len(w) for w in text.split()), default=0)
 

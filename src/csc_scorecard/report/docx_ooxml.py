@@ -43,7 +43,10 @@ def shade(cell: _Cell, fill: str) -> None:
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
     # w:shd must precede w:noWrap, w:tcMar, w:textDirection, w:tcFitText, w:vAlign, w:hideMark.
-    later = [qn(t) for t in ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")]
+    later = [
+        qn(t)
+        for t in ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+    ]
     for i, child in enumerate(tc_pr):
         if child.tag in later:
             tc_pr.insert(i, shd)
@@ -70,9 +73,23 @@ def keep_row_together(row: _Row) -> None:
 _TBL_PR_ORDER = [
     qn(f"w:{t}")
     for t in (
-        "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
-        "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
-        "tblCaption", "tblDescription",
+        "tblStyle",
+        "tblpPr",
+        "tblOverlap",
+        "bidiVisual",
+        "tblStyleRowBandSize",
+        "tblStyleColBandSize",
+        "tblW",
+        "jc",
+        "tblCellSpacing",
+        "tblInd",
+        "tblBorders",
+        "shd",
+        "tblLayout",
+        "tblCellMar",
+        "tblLook",
+        "tblCaption",
+        "tblDescription",
     )
 ]
 
@@ -91,10 +108,14 @@ def _set_tbl_pr(table: Table, element) -> None:
     tbl_pr.append(element)
 
 
-def borders(table: Table, colour: str = "C9CFD9", size: int = 4, *, inside_vertical: bool = True) -> None:
+def borders(
+    table: Table, colour: str = "C9CFD9", size: int = 4, *, inside_vertical: bool = True
+) -> None:
     """Single-line borders in ``colour`` (``size`` in eighths of a point) on every edge."""
     edges = ["top", "left", "bottom", "right", "insideH"] + (["insideV"] if inside_vertical else [])
-    xml = "".join(f'<w:{e} w:val="single" w:sz="{size}" w:space="0" w:color="{colour}"/>' for e in edges)
+    xml = "".join(
+        f'<w:{e} w:val="single" w:sz="{size}" w:space="0" w:color="{colour}"/>' for e in edges
+    )
     if not inside_vertical:
         xml += '<w:insideV w:val="nil"/>'
     _set_tbl_pr(table, parse_xml(f"<w:tblBorders {nsdecls('w')}>{xml}</w:tblBorders>"))
@@ -102,7 +123,9 @@ def borders(table: Table, colour: str = "C9CFD9", size: int = 4, *, inside_verti
 
 def no_borders(table: Table) -> None:
     """A layout table (chart grid, title block): no lines at all."""
-    edges = "".join(f'<w:{e} w:val="nil"/>' for e in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    edges = "".join(
+        f'<w:{e} w:val="nil"/>' for e in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
     _set_tbl_pr(table, parse_xml(f"<w:tblBorders {nsdecls('w')}>{edges}</w:tblBorders>"))
 
 
@@ -122,14 +145,20 @@ def fixed_layout(table: Table) -> None:
     _set_tbl_pr(table, element)
 
 
-def cell_margins(table: Table, *, top_cm: float = 0.05, bottom_cm: float = 0.05, side_cm: float = 0.15) -> None:
+def cell_margins(
+    table: Table, *, top_cm: float = 0.05, bottom_cm: float = 0.05, side_cm: float = 0.15
+) -> None:
     """Padding inside every cell of ``table``."""
     sizes = {"top": top_cm, "left": side_cm, "bottom": bottom_cm, "right": side_cm}
-    xml = "".join(f'<w:{e} w:w="{round(v * TWIPS_PER_CM)}" w:type="dxa"/>' for e, v in sizes.items())
+    xml = "".join(
+        f'<w:{e} w:w="{round(v * TWIPS_PER_CM)}" w:type="dxa"/>' for e, v in sizes.items()
+    )
     _set_tbl_pr(table, parse_xml(f"<w:tblCellMar {nsdecls('w')}>{xml}</w:tblCellMar>"))
 
 
-def field(paragraph: Paragraph, instruction: str, result: str = "", *, style: str | None = None) -> Run:
+def field(
+    paragraph: Paragraph, instruction: str, result: str = "", *, style: str | None = None
+) -> Run:
     """Append a complex field to ``paragraph``: ``PAGE``, ``NUMPAGES``, ``SEQ Table``,
     ``NOTEREF _Ref1 \\f``. ``result`` is the text shown until Word updates the field.
     Returns the run holding the result (for formatting)."""
@@ -180,9 +209,13 @@ class ListNumbering:
     margin, as the seed report numbers 1 to 54 across the whole paper) and bullet points set
     in under the paragraph text."""
 
-    def __init__(self, document: Document, *, indent_cm: float = 1.0, bullet_indent_cm: float = 0.6) -> None:
+    def __init__(
+        self, document: Document, *, indent_cm: float = 1.0, bullet_indent_cm: float = 0.6
+    ) -> None:
         self._numbering = document.part.numbering_part.element
-        existing = [int(a.get(qn("w:abstractNumId"))) for a in self._numbering.findall(qn("w:abstractNum"))]
+        existing = [
+            int(a.get(qn("w:abstractNumId"))) for a in self._numbering.findall(qn("w:abstractNum"))
+        ]
         self._ids = count(max(existing, default=0) + 1)
         nums = [int(n.get(qn("w:numId"))) for n in self._numbering.findall(qn("w:num"))]
         self._num_ids = count(max(nums, default=0) + 1)
@@ -220,7 +253,9 @@ class ListNumbering:
     def _num(self, abstract_id: int, start: int | None = None) -> int:
         num_id = next(self._num_ids)
         override = (
-            f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride>' if start else ""
+            f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+            if start
+            else ""
         )
         self._numbering.append(
             parse_xml(
@@ -265,8 +300,8 @@ class Footnotes:
     (references added in reading order) prints as n; ``number`` returns it for NOTEREF
     fields that repeat a reference (a repeated table header)."""
 
-    text_style = "Footnote Text"
-    reference_style = "Footnote Reference"
+    text_style = "footnote text"  # Word's built-in style names
+    reference_style = "footnote reference"
 
     def __init__(self, document: Document) -> None:
         self._document = document
@@ -276,7 +311,10 @@ class Footnotes:
     def _footnotes(self):
         if self._part is None:
             self._part = XmlPart(
-                PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, parse_xml(_FOOTNOTES_XML), self._document.part.package
+                PackURI("/word/footnotes.xml"),
+                CT.WML_FOOTNOTES,
+                parse_xml(_FOOTNOTES_XML),
+                self._document.part.package,
             )
             self._document.part.relate_to(self._part, RT.FOOTNOTES)
         return self._part.element

@@ -242,9 +242,9 @@ def quality_section(facts: Facts, quality: DataQuality) -> Section:
                         "{n} {rule} in {table}" + (" ({column})" if issue.column else ""),
                         n=_n(f"/data_quality/issues/{i}/count", issue.count),
                         rule=rule_words(issue.rule, issue.count),
-                        # Canonical table and column names (never digits) as words.
-                        table=(issue.table or "an unknown table").replace("_", " "),
-                        **({"column": issue.column} if issue.column else {}),
+                        # Canonical table and column names as stored (some hold digits: section47s).
+                        table=_s(f"/data_quality/issues/{i}/table", issue.table or "?"),
+                        **({"column": _s(f"/data_quality/issues/{i}/column", issue.column)} if issue.column else {}),
                     )
                     for i, issue in enumerate(quality.issues)
                 ],

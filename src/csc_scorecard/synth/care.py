@@ -168,8 +168,11 @@ def simulate(
     )
     route[to_sgo] = "sgo"
     route[reversed_ & ~to_sgo] = "to18"
+    # The placement order ends with the decision (recorded as a care order from that day), so no
+    # E1 episode outlives the decision into a year whose return no longer lists it (903 rules
+    # 118 and 553).
     revoke = reversed_ & ~adopt_plan.no_placement_order
-    revoked_on = adopt_plan.reversed_date + 60
+    revoked_on = adopt_plan.reversed_date
     events.append(
         {
             "i": np.flatnonzero(revoke),

@@ -14,7 +14,9 @@ workforce (workers, worker_posts, teams, workforce_census_la) and returns:
 - homes_pipeline: quarterly snapshots of the planned children's homes (paras 43-44);
 - manual_values: youth justice, Ofsted grades of the authority's homes and Family Star figures.
 
-Calibration numbers are in `finance.yaml`; the logic here only says how they combine.
+Calibration numbers are in `finance.yaml`; the logic here only says how they combine. With
+`config.imperfections` > 0 a share of the placement cost and agency cost records get realistic
+data-quality faults (`FAULTS` below, applied by `synth.workforce.imperfections`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.synth.authority import SynthConfig
+from csc_scorecard.synth.workforce.imperfections import Faults, spoil
 
 # Mixed with config.seed (a SeedSequence) so these draws are independent of children and workforce.
 SEED_OFFSET = 1_002
@@ -44,6 +47,16 @@ RESIDENTIAL = {"K1", "K2", "S1", "R1"}
 SUPPORTED = {"H5", "P2", "K3"}
 EXTERNAL = {"PR2", "PR3", "PR4", "PR5"}
 MANAGER_ROLES = {"team_manager", "service_manager"}
+# Faults given to SynthConfig.imperfections of the finance records (workforce/imperfections.py):
+# a cost line typed without its weekly cost or provider, or charged to a line that does not
+# exist; a month's agency spend missing; a row entered twice. Budgets, grants, the homes pipeline
+# and the manually supplied figures are set once a year or quarter and checked, so stay clean.
+FAULTS = {
+    "placement_costs": Faults(
+        missing_value=("weekly_cost", "provider"), unknown_code={"line": "care_ladder_line"}
+    ),
+    "agency_costs": Faults(missing_value=("cost",)),
+}
 # The canonical columns read from the children's and the workforce tables.
 INPUT_COLUMNS = {
     "children": ["child_id", "date_of_birth", "uasc", "uasc_ceased_date"],
@@ -185,7 +198,7 @@ def simulate(config: SynthConfig, tables: dict[str, pa.Table]) -> dict[str, pa.T
 
     placements = cost_placements(rows["children"], rows["cla_episodes"], t0, end, cal, streams[0])
     agency = _agency_posts(rows)
-    return {
+    out = {
         "placement_costs": _placement_table(placements),
         "budget_lines": _budgets(placements, agency, rows, years, t0, end, cal),
         "grants": _grants(placements, years, cal),
@@ -193,6 +206,7 @@ def simulate(config: SynthConfig, tables: dict[str, pa.Table]) -> dict[str, pa.T
         "homes_pipeline": _pipeline(config.end, cal, streams[1]),
         "manual_values": _manual_values(config, _opened_homes(cal, config.end), cal, streams[2]),
     }
+    return spoil(out, config.imperfections, FAULTS, streams[3], config.end)
 
 
 # --------------------------------------------------------------------------- placements

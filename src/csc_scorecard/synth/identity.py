@@ -66,7 +66,11 @@ def _issue(ctx: Context, dob: np.ndarray, count: int) -> np.ndarray:
     """`count` distinct, valid UPNs (the first len(dob) issued the year each child was 4)."""
     rng, pop = ctx.rng, ctx.cal.population
     other = rng.random(count) < pop.upn_other_la_share
-    la = np.where(other, rng.choice(np.array(pop.upn_other_las, dtype=np.int64), size=count), int(ctx.config.la_code))
+    la = np.where(
+        other,
+        rng.choice(np.array(pop.upn_other_las, dtype=np.int64), size=count),
+        int(ctx.config.la_code),
+    )
     year = np.full(count, int(str(ctx.end)[2:4]), dtype=np.int64)
     year[: len(dob)] = (add_years(dob, 4).astype("datetime64[Y]").astype(np.int64) + 1970) % 100
     establishment = rng.integers(2000, 8000, count)

@@ -182,7 +182,6 @@ def health(ctx: Context, reg: Registry, periods: Frame) -> Frame:
     }
 
 
-
 def previous_permanence(ctx: Context, periods: Frame, episodes: Frame) -> Frame:
     """PrevPerm for children who started care from 1 April 2016 (rule 634), from their latest
     start: the order an earlier period ended with (SGO P2, CAO P3), else a draw. Anything but

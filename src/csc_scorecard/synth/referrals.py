@@ -106,7 +106,9 @@ def _referral_date(ctx: Context, when: np.ndarray) -> np.ndarray:
     return np.where(weekend, when, ctx.workdays.roll(when))
 
 
-def _route(ctx: Context, reg: Registry, families: np.ndarray, had_cp: np.ndarray, baby: np.ndarray) -> np.ndarray:
+def _route(
+    ctx: Context, reg: Registry, families: np.ndarray, had_cp: np.ndarray, baby: np.ndarray
+) -> np.ndarray:
     """What the referral leads to; more often protection for families known for it before,
     and protection or care where there is a baby or an unborn child."""
     rng, cal = ctx.rng, ctx.cal.pathway
@@ -493,8 +495,11 @@ def _cp_step(ctx, i, state, t, closed_at, via, cp_rows, review_rows, home_procee
             ),
         }
     )
+    # Stepped down to a CIN plan from the next working day: the review conference that ended
+    # the plan is then not "held during an open CIN plan" (the validator's rule 4003 matches
+    # reviews to plans by plan number within the child, so a later plan could claim it).
     to_cin = nxt == "cin"
-    state[i[to_cin]], t[i[to_cin]] = "CIN", end[to_cin]
+    state[i[to_cin]], t[i[to_cin]] = "CIN", wd.add(end[to_cin], 1)
     close = nxt == "close"
     closed_at[i[close]] = wd.add(
         end[close], draws.lognormal_int(rng, int(close.sum()), cal.close_working_days_after_plan)

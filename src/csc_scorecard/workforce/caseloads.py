@@ -123,18 +123,6 @@ def cases_without_post(snap: ir.Table) -> ir.Table:
     return s.group_by(["la_code", "period", "at"]).agg(workers=s.count(), cases=s.cases.sum())
 
 
-def distribution(snap: ir.Table, basis: Basis, settings: WorkforceSettings) -> ir.Table:
-    """Case holders per caseload band, the bands cut at the thresholds (1-15, 16-19, 20-24, 25+)."""
-    holders = case_holders(snap, basis, settings)
-    holders = holders.filter(holders.caseload.notnull())
-    labels = band_labels(settings.caseloads.thresholds)
-    cuts = settings.caseloads.thresholds
-    branches = [(holders.caseload < cuts[0], labels[0])]
-    branches += [(holders.caseload < hi, label) for hi, label in zip(cuts[1:], labels[1:-1], strict=True)]
-    holders = holders.mutate(band=ibis.cases(*branches, else_=labels[-1]))
-    return holders.group_by(["la_code", "period", "at", "band"]).agg(workers=holders.count())
-
-
 def band_labels(thresholds: list[int]) -> list[str]:
     """Names of the caseload bands the thresholds cut.
 

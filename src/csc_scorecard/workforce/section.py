@@ -17,7 +17,7 @@ shown as `c`, as report/publication.py does for every figure.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Literal
 
 import ibis
@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from csc_scorecard.measures.catalogue import measure
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.engine import compute
-from csc_scorecard.measures.periods import Quarter, _add_months
+from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.codes import codes
 from csc_scorecard.report.formatting import display, long_date, number
@@ -39,6 +39,7 @@ from csc_scorecard.workforce import caseloads as cl
 from csc_scorecard.workforce.audits import Audits, audits
 from csc_scorecard.workforce.rates import RATES, own_census
 from csc_scorecard.workforce.settings import WorkforceSettings, default_settings
+from csc_scorecard.workforce.snapshot import month_ends
 from csc_scorecard.workforce.spans import Spans, spans
 from csc_scorecard.workforce.supervision import Supervision, supervision
 
@@ -57,13 +58,13 @@ MEASURES = (
     "team_manager_span_max",
 )
 
+KpiStatus = Literal["ok", "not_available", "not_reportable", "suppressed", "withheld"]
+
 
 def worker_level() -> set[str]:
     """Measures about a single worker, withheld from a published report: the report layout's
     `worker_level_measures` (the highest caseload; the highest span, one team manager's)."""
     return set(layout().worker_level_measures)
-
-KpiStatus = Literal["ok", "not_available", "suppressed", "withheld"]
 
 
 class _Model(BaseModel):
@@ -164,7 +165,7 @@ def staffing_section(
     ctx = Context(be, [la_code], [q.previous(), q])
 
     positions = cl.positions(ctx, {"now": at, "compare": before}, settings=s)
-    month_ends = [_add_months(at + timedelta(days=1), -k) - timedelta(days=1) for k in range(11, -1, -1)]
+    year = month_ends(*q.window("rolling_12_months"))  # the 12 month ends to the quarter end
     section = StaffingSection(
         la_code=la_code,
         quarter=str(q),
@@ -182,7 +183,7 @@ def staffing_section(
         caseloads_compare=positions[("compare", "cases")],
         caseloads_fte=positions[("now", "fte")],
         caseloads_weighted=positions[("now", "weighted")],
-        trend=cl.trend(ctx, month_ends, settings=s),
+        trend=cl.trend(ctx, year, settings=s),
         spans=spans(ctx, at, s),
         supervision=supervision(ctx, at, s, workers=not publication),
         audits=audits(ctx, q.start, q.end),
@@ -222,13 +223,16 @@ def _kpis(ctx: Context, q: Quarter, run: MeasureRun | None = None) -> dict[str, 
         m = measure(mid)
         now, prev = rows.get((mid, str(q)), {}), rows.get((mid, str(q.previous())), {})
         value = now.get("value")
+        status = now.get("status") or ("ok" if value is not None else "not_available")
+        before = prev.get("value") if prev.get("status", "ok") == "ok" else None
         out[mid] = Kpi(
             measure=mid, title=m.title, unit=m.unit, polarity=m.polarity,
             value=value, numerator=now.get("numerator"), denominator=now.get("denominator"),
-            display=display(value, m.unit),
-            previous_value=prev.get("value"), previous_display=display(prev.get("value"), m.unit),
-            status="ok" if value is not None else "not_available",
-            reason=None if value is not None else "no records to count at the period end",
+            # a figure whose data failed the quality checks is not printed (as in the appendix)
+            display=display(value, m.unit) if status == "ok" else "",
+            previous_value=before, previous_display=display(before, m.unit),
+            status=status,
+            reason=now.get("reason") or (None if value is not None else "no records to count in the period"),
         )
     return out
 
@@ -384,12 +388,9 @@ class _Cites:
         return Cited("c" if value is None else display(value, unit), self.prefix + path, value)
 
     def text(self, path: str) -> Cited:
+        """A field holding text: a name, a date as printed, a figure's `display`."""
         value = self.get(path)
         return Cited(str(value), self.prefix + path, value)
-
-    def shown(self, path: str) -> Cited:
-        """A field holding printed text (a `display`)."""
-        return Cited(str(self.get(path)), self.prefix + path, self.get(path))
 
 
 def paragraphs(section: StaffingSection, ref_prefix: str = "") -> list[Paragraph]:
@@ -446,7 +447,7 @@ def _supervision_paragraph(section: StaffingSection, c: _Cites) -> Paragraph | N
 
 
 def _at_or_above(c: _Cites, base: str, k: int) -> Cited:
-    return c.shown(f"{base}/at_or_above/{k}/display")
+    return c.text(f"{base}/at_or_above/{k}/display")
 
 
 def _caseload_paragraph(section: StaffingSection, c: _Cites, field: str, *, first: bool) -> Paragraph | None:
@@ -525,12 +526,11 @@ def _adjusted_paragraph(section: StaffingSection, c: _Cites) -> Paragraph | None
             n=_at_or_above(c, "/caseloads_weighted/total", k),
             t=c.num(f"/caseloads_weighted/total/at_or_above/{k}/threshold"),
         ))
-    avg = section.kpis.get("caseload_average")
-    if avg is not None and avg.value is not None:
+    if section.kpis["caseload_average"].status == "ok":
         sentences.append(say(
             "On the Department for Education's definition the average caseload was {avg} cases "
             "per case-holding full-time equivalent social worker.",
-            avg=c.shown("/kpis/caseload_average/display"),
+            avg=c.text("/kpis/caseload_average/display"),
         ))
     return Paragraph(sentences=sentences)
 
@@ -608,7 +608,7 @@ def _agency_paragraph(section: StaffingSection, c: _Cites) -> Paragraph | None:
             "At the end of the quarter agency workers held {a} of the {all} full-time equivalent "
             "social worker posts filled ({pct}).",
             a=c.num("/kpis/agency_fte_rate/numerator", "ratio"),
-            all=c.num("/kpis/agency_fte_rate/denominator", "ratio"), pct=c.shown("/kpis/agency_fte_rate/display"),
+            all=c.num("/kpis/agency_fte_rate/denominator", "ratio"), pct=c.text("/kpis/agency_fte_rate/display"),
         ))
     turnover = k["staff_turnover_rate"]
     if turnover.status == "ok":
@@ -616,7 +616,7 @@ def _agency_paragraph(section: StaffingSection, c: _Cites) -> Paragraph | None:
             "In the year to {d}, employed social workers amounting to {n} full-time equivalents "
             "left the authority: a turnover rate of {pct}.",
             d=c.text("/date_text"), n=c.num("/kpis/staff_turnover_rate/numerator", "ratio"),
-            pct=c.shown("/kpis/staff_turnover_rate/display"),
+            pct=c.text("/kpis/staff_turnover_rate/display"),
         ))
     census = section.census
     if census is not None and census.rates.get("vacancy_rate_fte") is not None:

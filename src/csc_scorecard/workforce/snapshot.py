@@ -21,7 +21,7 @@ the team of the post with the larger FTE (then the later start), with the FTE of
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
 
 import ibis
 import ibis.expr.types as ir
@@ -40,6 +40,23 @@ DATES_SCHEMA = {"period": "string", "at": "date"}
 def dates_table(dates: Iterable[tuple[str, date]]) -> ir.Table:
     """An Ibis table of (period label, date) pairs: the dates a snapshot is taken at."""
     return ibis.memtable([{"period": p, "at": d} for p, d in dates], schema=DATES_SCHEMA)
+
+
+def month_ends(first: date, last: date) -> list[date]:
+    """The last day of every calendar month that ends from `first` to `last`.
+
+    >>> [str(d) for d in month_ends(date(2021, 12, 1), date(2022, 2, 28))]
+    ['2021-12-31', '2022-01-31', '2022-02-28']
+    """
+    out = []
+    month = date(first.year, first.month, 1)
+    while month <= last:
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        end = following - timedelta(days=1)
+        if first <= end <= last:
+            out.append(end)
+        month = following
+    return out
 
 
 def period_ends(ctx: Context, period_type: str = "as_at_period_end") -> ir.Table:

@@ -9,7 +9,6 @@ and the staffing section count the same way unless a setting says otherwise.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 import ibis
@@ -24,6 +23,7 @@ from csc_scorecard.workforce.settings import WorkforceSettings, load_settings
 from csc_scorecard.workforce.snapshot import (
     attach,
     dates_table,
+    month_ends,
     period_ends,
     posts_at,
     worker_snapshot,
@@ -89,19 +89,11 @@ def agency_fte_rate(ctx: Context, m: Measure) -> ir.Table:
     )
 
 
-def month_ends(ctx: Context, period_type: str) -> ir.Table:
-    """The last day of each calendar month in each period's window, as snapshot dates."""
-    pairs = []
-    for q in ctx.quarters:
-        start, end = q.window(period_type)  # type: ignore[arg-type]
-        first = date(start.year, start.month, 1)
-        while first <= end:
-            nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-            last = nxt - timedelta(days=1)
-            if start <= last <= end:
-                pairs.append((str(q), last))
-            first = nxt
-    return dates_table(pairs)
+def _month_ends(ctx: Context, period_type: str) -> ir.Table:
+    """The month ends in each period's window, as snapshot dates (12 for rolling 12 months)."""
+    return dates_table(
+        (str(q), day) for q in ctx.quarters for day in month_ends(*q.window(period_type))  # type: ignore[arg-type]
+    )
 
 
 def staff_turnover_rate(ctx: Context, m: Measure) -> ir.Table:
@@ -127,7 +119,7 @@ def staff_turnover_rate(ctx: Context, m: Measure) -> ir.Table:
     # A leaver with no post recorded counts as one FTE rather than vanishing from the count.
     leavers = j.group_by(["la_code", "period"]).agg(leavers_fte=ibis.coalesce(j.p_fte, 1.0).sum())
 
-    p = _fte_in_post(ctx, month_ends(ctx, m.period_type), s.rates.qualified_only)
+    p = _fte_in_post(ctx, _month_ends(ctx, m.period_type), s.rates.qualified_only)
     p = p.filter(~p.agency)
     monthly = p.group_by(["la_code", "period", "at"]).agg(fte=p.fte.sum())
     average = monthly.group_by(["la_code", "period"]).agg(denominator=monthly.fte.mean())

@@ -38,6 +38,7 @@ from csc_scorecard.synth.workforce.calibration import Calibration, calibration
 from csc_scorecard.synth.workforce.cases import Case, derive_cases, per_year
 from csc_scorecard.synth.workforce.census import census_la, census_workers
 from csc_scorecard.synth.workforce.establishment import establish
+from csc_scorecard.synth.workforce.imperfections import WORKFORCE, spoil
 from csc_scorecard.synth.workforce.staffing import Staffing
 from csc_scorecard.synth.workforce.supervision import supervisions
 from csc_scorecard.synth.workforce.sw_episodes import sw_episodes
@@ -76,7 +77,7 @@ def simulate(config: SynthConfig, tables: dict[str, pa.Table]) -> dict[str, pa.T
     cal = calibration()
     streams = [
         np.random.default_rng(s)
-        for s in np.random.SeedSequence([config.seed, SEED_OFFSET]).spawn(6)
+        for s in np.random.SeedSequence([config.seed, SEED_OFFSET]).spawn(7)
     ]
     t0, end = config.start.toordinal(), config.end.toordinal()
     rows = {
@@ -106,4 +107,4 @@ def simulate(config: SynthConfig, tables: dict[str, pa.Table]) -> dict[str, pa.T
     }
     if "care_leaver_plans" in tables:
         out["care_leaver_plans"] = with_personal_advisers(tables["care_leaver_plans"], allocations)
-    return out
+    return spoil(out, config.imperfections, WORKFORCE, streams[6], config.end)
