@@ -6,6 +6,7 @@ again (about ten seconds), so its figures are compared with the cached context's
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -38,7 +39,7 @@ def test_report_writes_html_and_json(tmp_path):
     )
     assert result.exit_code == 0, result.output
     stem = tmp_path / "out" / f"{rf.LA}_{rf.PERIOD}_performance_report"
-    page = stem.with_suffix(".html").read_text(encoding="utf-8")
+    page = html.unescape(stem.with_suffix(".html").read_text(encoding="utf-8"))
     context = ReportContext.model_validate_json(
         stem.with_suffix(".json").read_text(encoding="utf-8")
     )

@@ -101,22 +101,27 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    def _run(self, sql: str, params: list | None = None) -> None:
+        """Execute a statement and finish its result: DuckDB 2 refuses further work on a
+        connection while a result (even a DELETE's row count) is unfinished."""
+        self.con.execute(sql, params or []).fetchall()
+
     def _create_schema(self) -> None:
         for ddl in SYSTEM_DDL:
-            self.con.execute(ddl)
+            self._run(ddl)
         for t in tables().values():
-            self.con.execute(t.ddl())
+            self._run(t.ddl())
 
     # -- loading ---------------------------------------------------------------------------
 
     def load(self, batches: Sequence[LoadBatch]) -> list[int]:
         """Write the batches in one transaction; return their load ids."""
-        self.con.execute("BEGIN TRANSACTION")
+        self._run("BEGIN TRANSACTION")
         try:
             ids = [self._load_one(b) for b in batches]
-            self.con.execute("COMMIT")
+            self._run("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._run("ROLLBACK")
             raise
         return ids
 
@@ -126,7 +131,7 @@ class Store:
         for name, rows in batch.tables.items():
             self._merge(table(name), rows, batch, load_id)
         self._insert_issues(batch.issues, batch.la_code, load_id)
-        self.con.execute(
+        self._run(
             "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 load_id,
@@ -156,9 +161,9 @@ class Store:
             return
         marks = ",".join("?" * len(earlier))
         for t in tables().values():
-            self.con.execute(f'DELETE FROM "{t.name}" WHERE load_id IN ({marks})', earlier)
-        self.con.execute(f"DELETE FROM dq_issues WHERE load_id IN ({marks})", earlier)
-        self.con.execute(f"DELETE FROM loads WHERE load_id IN ({marks})", earlier)
+            self._run(f'DELETE FROM "{t.name}" WHERE load_id IN ({marks})', earlier)
+        self._run(f"DELETE FROM dq_issues WHERE load_id IN ({marks})", earlier)
+        self._run(f"DELETE FROM loads WHERE load_id IN ({marks})", earlier)
 
     def _merge(self, t: Table, rows: pa.Table, batch: LoadBatch, load_id: int) -> None:
         rows = _conform(t, rows, batch.la_code)
@@ -180,20 +185,20 @@ class Store:
                 return f'coalesce(n."{c}", o."{c}") AS "{c}"'
 
             select = ", ".join(column(c) for c in t.column_names)
-            self.con.execute(
+            self._run(
                 f"""CREATE OR REPLACE TEMP TABLE _merged AS
                 SELECT {select} FROM _incoming n LEFT JOIN (
                     SELECT * FROM "{t.name}"
                     QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY load_id DESC) = 1
                 ) o ON {key_match}"""
             )
-            self.con.execute(
+            self._run(
                 f'DELETE FROM "{t.name}" o WHERE EXISTS (SELECT 1 FROM _incoming n WHERE {key_match})'
             )
-            self.con.execute(f'INSERT INTO "{t.name}" BY NAME SELECT * FROM _merged')
+            self._run(f'INSERT INTO "{t.name}" BY NAME SELECT * FROM _merged')
         finally:
             self.con.unregister("_incoming")
-            self.con.execute("DROP TABLE IF EXISTS _merged")
+            self._run("DROP TABLE IF EXISTS _merged")
 
     def _insert_issues(self, issues: Iterable[Issue], la_code: str | None, load_id: int) -> None:
         records = [
@@ -211,7 +216,7 @@ class Store:
         arrow = pa.Table.from_pylist(records, schema=ISSUE_SCHEMA)
         self.con.register("_issues", arrow)
         try:
-            self.con.execute("INSERT INTO dq_issues BY NAME SELECT * FROM _issues")
+            self._run("INSERT INTO dq_issues BY NAME SELECT * FROM _issues")
         finally:
             self.con.unregister("_issues")
 
@@ -223,7 +228,9 @@ class Store:
         where = " WHERE la_code = ?" if (la_code and t.la_scoped) else ""
         params = [la_code] if where else []
         order = ", ".join(f'"{k}"' for k in t.full_key)
-        return self.con.sql(f'SELECT * FROM "{name}"{where} ORDER BY {order}', params=params).to_arrow_table()
+        # A cursor of its own, so a caller's half-read result on `con` cannot block the read.
+        with self.con.cursor() as cur:
+            return cur.sql(f'SELECT * FROM "{name}"{where} ORDER BY {order}', params=params).to_arrow_table()
 
     def authorities(self) -> list[str]:
         rows = self.con.execute(

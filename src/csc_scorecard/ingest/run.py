@@ -10,7 +10,7 @@ from csc_scorecard.ingest.adapter import Adapter, adapters
 from csc_scorecard.ingest.batch import FormatError, LoadBatch
 from csc_scorecard.store import Store
 
-IGNORED = {".ds_store", "thumbs.db", "readme.md", "readme.txt"}
+IGNORED = {".ds_store", "thumbs.db", "readme.md", "readme.txt", "synthetic.txt"}
 IGNORED_SUFFIXES = {".duckdb", ".wal", ".tmp"}  # a store kept beside its extracts is not an extract
 
 

@@ -24,8 +24,10 @@ Word conventions kept so the paper can be edited and published as a council docu
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
 
@@ -114,9 +116,12 @@ class _Paper:
         self.figures = 0
         self.bookmarks = 0
         self.width_cm = TEXT_WIDTH_CM
-        self.note_refs: dict[str, tuple[str, int]] = {}  # column -> (bookmark, printed number)
+        self.note_refs: dict[str, tuple[str, int]] = {}
+        self.style_ids: dict[str, str] = {}
+        self.pngs: dict[str, tuple[bytes, float]] = {}  # column -> (bookmark, printed number)
 
     def write(self) -> DocumentObject:
+        self.pngs = chart_pngs(_charts(self.ctx))
         self._styles()
         self._page(self.doc.sections[0], landscape=False)
         self._header_footer()
@@ -219,6 +224,7 @@ class _Paper:
 
         for name in ("Header", "Footer"):
             _font(styles[name].font, size=8, colour=GREY)
+        self.style_ids = {s.name: s.style_id for s in styles}
 
     def _add_style(
         self,
@@ -297,7 +303,7 @@ class _Paper:
         run = authority.add_run(ctx.authority.name)
         _font(run.font, size=12, bold=True, colour=ACCENT)
         run.font.all_caps = True
-        self.doc.add_paragraph(ctx.title, style="Title")
+        self._add(ctx.title, "Title")
         period = self.doc.add_paragraph(
             f"{ctx.period.label}: {ctx.period.start_text} to {ctx.period.end_text}"
         )
@@ -321,8 +327,9 @@ class _Paper:
                 + ("; synthetic data" if ctx.synthetic else ""),
             ),
         ]
+        widths = (5.4, 4.6, 2.8, 3.8)  # authority and period are the longest
         table = self._grid(
-            [(label, 4.15, "left") for label, _ in facts],
+            [(label, width, "left") for (label, _), width in zip(facts, widths, strict=True)],
             [[value for _, value in facts]],
             description="Report details",
         )
@@ -358,7 +365,7 @@ class _Paper:
         cell.width = Cm(self.width_cm)
         ooxml.shade(cell, fill)
         paragraph = cell.paragraphs[0]
-        paragraph.style = self.doc.styles["Banner"]
+        self._use(paragraph, "Banner")
         paragraph.add_run(label).bold = True
         if text:
             paragraph.add_run(f" {text}")
@@ -395,6 +402,16 @@ class _Paper:
             label = paragraph.add_run(f"\n{word}")
             _font(label.font, size=9, colour=ink)
         self._spacer()
+
+    def _use(self, paragraph: Paragraph, style: str) -> Paragraph:
+        """Give ``paragraph`` the style by id: python-docx's look-up by name scans every style
+        in the document each time, which was most of the rendering time."""
+        paragraph._p.style = self.style_ids[style]
+        return paragraph
+
+    def _add(self, text: str = "", style: str | None = None, *, container=None) -> Paragraph:
+        paragraph = (container if container is not None else self.doc).add_paragraph(text)
+        return self._use(paragraph, style) if style else paragraph
 
     def _spacer(self) -> None:
         p = self.doc.add_paragraph()
@@ -449,12 +466,10 @@ class _Paper:
         for sub in section.subsections:
             self._section(sub, level + 1)
         for note in section.notes:
-            self.doc.add_paragraph(note, style="Note")
+            self._add(note, "Note")
 
     def _paragraph(self, paragraph: ReportParagraph) -> None:
-        p = self.doc.add_paragraph(
-            " ".join(s.text for s in paragraph.sentences), style="Report Paragraph"
-        )
+        p = self._add(" ".join(s.text for s in paragraph.sentences), "Report Paragraph")
         if paragraph.number is not None:
             self.numbering.number(p, paragraph.number)
         else:
@@ -463,7 +478,7 @@ class _Paper:
             p.paragraph_format.keep_with_next = True
             p.paragraph_format.space_after = Pt(3)
         for i, bullet in enumerate(paragraph.bullets):
-            b = self.doc.add_paragraph(bullet.text, style="Report Bullet")
+            b = self._add(bullet.text, "Report Bullet")
             self.numbering.bullet(b)
             if i == len(paragraph.bullets) - 1:
                 b.paragraph_format.space_after = Pt(8)
@@ -477,7 +492,7 @@ class _Paper:
         else:
             self.figures += 1
             number = self.figures
-        p = self.doc.add_paragraph(style="Caption")
+        p = self._add(style="Caption")
         p.add_run(f"{kind} ")
         ooxml.field(p, f"SEQ {kind} \\* ARABIC", str(number))
         p.add_run(f": {text}")
@@ -527,7 +542,7 @@ class _Paper:
         ]
         self._grid(columns, rows, description=title, width_cm=sum(c[1] for c in columns))
         if b.note:
-            self.doc.add_paragraph(b.note, style="Note")
+            self._add(b.note, "Note")
 
     def _plain_table(self, t: ReportTable) -> None:
         self._caption("Table", t.title)
@@ -539,7 +554,7 @@ class _Paper:
         columns = [(c, w, "right" if n else "left") for c, w, n in zip(t.columns, widths, numeric)]
         self._grid(columns, [list(r) for r in t.rows], description=t.title, size=8.5)
         if t.note:
-            self.doc.add_paragraph(t.note, style="Note")
+            self._add(t.note, "Note")
 
     def _grid(
         self,
@@ -575,7 +590,7 @@ class _Paper:
             ooxml.shade(cell, NAVY)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
             paragraph = cell.paragraphs[0]
-            paragraph.style = self.doc.styles["Table Heading"]
+            self._use(paragraph, "Table Heading")
             paragraph.alignment = _ALIGN[align]
             paragraph.add_run(text)
             if header_cells is not None:
@@ -586,16 +601,16 @@ class _Paper:
             for i, (cell, value) in enumerate(zip(row.cells, values)):
                 cell.width = widths[i]
                 paragraph = cell.paragraphs[0]
-                paragraph.style = self.doc.styles["Table Text"]
+                self._use(paragraph, "Table Text")
                 paragraph.alignment = _ALIGN[columns[i][2]]
                 if callable(value):
                     value(cell)
                 elif isinstance(value, list):
                     for j, (style, text) in enumerate(value):
-                        target = paragraph if j == 0 else cell.add_paragraph(style=style)
+                        target = paragraph if j == 0 else self._add(style=style, container=cell)
                         target.alignment = _ALIGN[columns[i][2]]
                         if j == 0 and style != "Table Text":
-                            target.style = self.doc.styles[style]
+                            self._use(target, style)
                         run = target.add_run(text)
                         if i == bold_current and j == 0:
                             run.bold = True
@@ -613,10 +628,9 @@ class _Paper:
 
     def _chart(self, chart: Chart, width_cm: float | None = None, container=None) -> None:
         """The chart as a PNG from its SVG, its alt text on the picture, and a caption."""
-        png, natural_cm = chart_png(chart)
+        png, natural_cm = self.pngs[chart.id] if chart.id in self.pngs else chart_png(chart)
         width = min(width_cm or natural_cm, self.width_cm)
-        target = container if container is not None else self.doc
-        paragraph = target.add_paragraph(style="Figure")
+        paragraph = self._add(style="Figure", container=container)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if container is not None:  # in a grid cell there is no caption to keep it with
             paragraph.paragraph_format.keep_with_next = False
@@ -647,7 +661,7 @@ class _Paper:
             ):
                 cell.width = Cm(width)
                 paragraph = cell.paragraphs[0]
-                paragraph.style = self.doc.styles["Table Text"]
+                self._use(paragraph, "Table Text")
                 paragraph.paragraph_format.space_after = Pt(2)
                 paragraph.add_run(text).bold = bold
 
@@ -661,17 +675,17 @@ class _Paper:
         for group in ctx.appendix:
             self._appendix_group(group, target_note, comparator_note)
         if other_notes:
-            heading = self.doc.add_paragraph("Notes", style="Note")
+            heading = self._add("Notes", "Note")
             heading.runs[0].bold = True
             heading.paragraph_format.keep_with_next = True
             for note in other_notes:
-                p = self.doc.add_paragraph(note, style="Note")
+                p = self._add(note, "Note")
                 self.numbering.bullet(p)
 
     def _appendix_group(self, group: AppendixGroup, target_note: str, comparator_note: str) -> None:
         ctx = self.ctx
         self.doc.add_heading(group.title, level=2)
-        summary = self.doc.add_paragraph(_counts_line(group.summary), style="Note")
+        summary = self._add(_counts_line(group.summary), "Note")
         summary.paragraph_format.keep_with_next = True
         columns = [
             ("Ref", 1.2, "left"),
@@ -950,6 +964,29 @@ def chart_png(chart: Chart, scale: float = PNG_SCALE) -> tuple[bytes, float]:
     found = _SIZE.search(chart.svg)
     width_px = float(found.group(1)) if found else 600.0
     return png, width_px / SVG_DPI * 2.54
+
+
+def chart_pngs(charts: Iterable[Chart]) -> dict[str, tuple[bytes, float]]:
+    """``chart_png`` of each chart by id, converted on a few threads (vl-convert's resvg runs
+    outside the GIL): rasterising is most of the time a report takes to write."""
+    unique = {c.id: c for c in charts}
+    workers = max(1, min(4, os.cpu_count() or 1, len(unique)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return dict(zip(unique, pool.map(chart_png, unique.values()), strict=True))
+
+
+def _charts(context: ReportContext) -> list[Chart]:
+    """Every chart the paper shows: in the sections (and subsections), then the trends."""
+    found: list[Chart] = []
+
+    def walk(section: Section) -> None:
+        found.extend(section.charts)
+        for sub in section.subsections:
+            walk(sub)
+
+    for section in context.sections:
+        walk(section)
+    return found + list(context.trends)
 
 
 def _font(

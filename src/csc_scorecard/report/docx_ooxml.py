@@ -317,7 +317,46 @@ class Footnotes:
                 self._document.part.package,
             )
             self._document.part.relate_to(self._part, RT.FOOTNOTES)
+            self._declare_separators()
         return self._part.element
+
+    def _declare_separators(self) -> None:
+        """Name the separator notes in the settings (``w:footnotePr``), as Word writes them."""
+        settings = self._document.settings.element
+        if settings.find(qn("w:footnotePr")) is not None:
+            return
+        element = parse_xml(
+            f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+        )
+        # CT_Settings is a sequence: footnotePr comes before endnotePr, compat, rsids, ...
+        later = {
+            qn(f"w:{t}")
+            for t in (
+                "endnotePr",
+                "compat",
+                "docVars",
+                "rsids",
+                "attachedSchema",
+                "themeFontLang",
+                "clrSchemeMapping",
+                "doNotIncludeSubdocsInStats",
+                "doNotAutoCompressPictures",
+                "forceUpgrade",
+                "captions",
+                "readModeInkLockDown",
+                "smartTagType",
+                "schemaLibrary",
+                "shapeDefaults",
+                "doNotEmbedSmartTags",
+                "decimalSymbol",
+                "listSeparator",
+            )
+        } | {"{http://schemas.openxmlformats.org/officeDocument/2006/math}mathPr"}
+        for child in settings:
+            if child.tag in later:
+                child.addprevious(element)
+                return
+        settings.append(element)
 
     def add(self, paragraph: Paragraph, text: str) -> tuple[int, Run]:
         """Append a footnote reference to ``paragraph`` with ``text`` as the note; returns the

@@ -37,7 +37,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from csc_scorecard.report.formatting import long_date
-from csc_scorecard.report.model import AppendixGroup, AppendixRow, Counts, Figure, ReportContext
+from csc_scorecard.report.model import AppendixGroup, AppendixRow, Counts, ReportContext
 
 NAVY = "#1F2A44"
 GREY = "#6B7280"
@@ -77,7 +77,9 @@ class Column:
     header: str
     width: float
     value: Callable[[Any], Any]
-    kind: str = "text"  # text, wrap, number, count, date, datetime, or a VALUE_FORMATS unit
+    # text, wrap, right, center, number, count, date, datetime or a VALUE_FORMATS unit; or a
+    # function of the record giving one of those (a figure's value is formatted by its unit)
+    kind: str | Callable[[Any], str] = "text"
 
 
 def render(context: ReportContext, path: str | Path, *, private: bool = False) -> Path:
@@ -229,8 +231,9 @@ class _Appendix:
             lines = 1
             for c, column in enumerate(columns):
                 value = column.value(record)
-                self._cell(ws, first_row + n, c, value, column.kind)
-                if column.kind == "wrap" and isinstance(value, str):
+                kind = column.kind(record) if callable(column.kind) else column.kind
+                self._cell(ws, first_row + n, c, value, kind)
+                if kind == "wrap" and isinstance(value, str):
                     lines = max(lines, _lines(value, column.width))
             if lines > 1:
                 # xlsxwriter cannot measure text, and LibreOffice keeps the default height, so
@@ -417,9 +420,6 @@ class _Appendix:
             ),
         )
 
-        def value(f: Figure) -> float | None:
-            return f.value
-
         columns = [
             Column("Measure id", 30, lambda f: f.measure),
             Column("Measure", 46, lambda f: f.title, "wrap"),
@@ -427,7 +427,8 @@ class _Appendix:
             Column("Category code", 12, lambda f: f.dimension),
             Column("Category", 30, lambda f: f.dimension_label, "wrap"),
             Column("Unit", 14, lambda f: f.unit),
-            Column("Value", 11, value, "value"),
+            # Full precision, shown to the report's decimals for the figure's unit.
+            Column("Value", 11, lambda f: f.value, lambda f: f.unit),
             Column("Numerator", 11, lambda f: f.numerator, "count"),
             Column("Denominator", 12, lambda f: f.denominator, "count"),
             Column("Status", 14, lambda f: f.status),
@@ -438,24 +439,10 @@ class _Appendix:
             Column("Source", 18, lambda f: f.source),
             Column("Figure id", 40, lambda f: f.id),
         ]
-        # The value column's format follows each figure's unit.
-        value_col = next(i for i, c in enumerate(columns) if c.header == "Value")
-        for c, column in enumerate(columns):
-            ws.write_string(0, c, column.header, self.formats["header"])
-            ws.set_column(c, c, column.width)
-        for r, f in enumerate(figures, start=1):
-            for c, column in enumerate(columns):
-                kind = f.unit if c == value_col else column.kind
-                self._cell(ws, r, c, column.value(f), kind)
-        ws.freeze_panes(1, 2)
-        ws.autofilter(0, 0, max(len(figures), 1), len(columns) - 1)
-        ws.repeat_rows(0)
-        if figures:
-            ws.ignore_errors(
-                {
-                    "number_stored_as_text": f"A2:{_column_letter(len(columns) - 1)}{len(figures) + 1}"
-                }
-            )
+        n = self._table(ws, columns, figures, freeze_columns=2)
+        if n:
+            last = _column_letter(len(columns) - 1)
+            ws.ignore_errors({"number_stored_as_text": f"A2:{last}{n + 1}"})
 
     def _definitions(self) -> None:
         ws = self._sheet("Definitions")
