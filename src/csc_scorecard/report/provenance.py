@@ -177,11 +177,12 @@ def quality_issues(
     store: Store, la_code: str, *, examples: int = 3, with_rows: bool = True
 ) -> tuple[list[QualityIssue], int]:
     """Data-quality issues recorded when the authority's files were loaded, grouped by table,
-    column and rule, most frequent first; with ``with_rows`` the first few file:row pointers."""
+    column and rule, most frequent first; with ``with_rows`` the first few file:row pointers
+    (file name only: the folder it was loaded from is the analyst's, not the report's)."""
     rows = store.con.execute(
         """SELECT table_name, column_name, rule, max(severity), count(*),
                   arg_min(message, coalesce("row", 0)),
-                  list(coalesce(file, '?') || ':' || coalesce(CAST("row" AS VARCHAR), '?') ORDER BY file, "row")
+                  list(coalesce(regexp_extract(file, '[^/\\\\]+$'), '?') || ':' || coalesce(CAST("row" AS VARCHAR), '?') ORDER BY file, "row")
            FROM dq_issues WHERE la_code = ?
            GROUP BY ALL ORDER BY count(*) DESC, table_name, column_name, rule""",
         [la_code],
