@@ -25,6 +25,8 @@ demo: $(STAMP)
 	$(BIN)/scorecard ingest $(DEMO)/extracts/ssda903 $(DEMO)/extracts/cin_census $(DEMO)/extracts/annex_a \
 		$(DEMO)/extracts/csww $(DEMO)/extracts/templates --la $(LA) --store $(DEMO)/scorecard.duckdb
 	$(BIN)/scorecard status --store $(DEMO)/scorecard.duckdb
+	$(BIN)/scorecard report --period 2022-Q1 --store $(DEMO)/scorecard.duckdb \
+		--framework examples/doncaster-2022/framework.yaml --out $(DEMO)/report --formats html,pdf,docx,xlsx
 
 ## Every test CI runs: the fast suite, the DfE-validator oracle and the Spark parity suite.
 test: $(STAMP)

@@ -22,7 +22,7 @@ PeriodType = Literal[
     "annual",
 ]
 
-_NAME = re.compile(r"^(\d{4})-Q([1-4])$")
+_NAME = re.compile(r"^\s*(\d{4})\s*-\s*Q([1-4])\s*$", re.IGNORECASE)
 
 
 def _add_months(d: date, months: int) -> date:
@@ -54,11 +54,18 @@ class Quarter:
     year: int  # financial year by its starting calendar year (2022 = 2022/23)
     quarter: int
 
+    def __post_init__(self) -> None:
+        if not 1 <= self.quarter <= 4:
+            raise ValueError(f"quarter must be 1-4, got {self.quarter}")
+
     @classmethod
     def parse(cls, name: str) -> Quarter:
-        m = _NAME.match(name.strip())
+        m = _NAME.match(name)
         if not m:
-            raise ValueError(f"{name!r} is not a period like 2022-Q1 (financial year and quarter)")
+            raise ValueError(
+                f"period {name!r} is not a financial-year quarter like 2022-Q1 "
+                "(2022-Q1 = April-June 2022, 2021-Q4 = January-March 2022)"
+            )
         return cls(int(m[1]), int(m[2]))
 
     @classmethod

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from csc_scorecard.rating.direction import direction, is_small_number
 from csc_scorecard.rating.display import format_target, format_value
 from csc_scorecard.rating.framework import Framework, Item
-from csc_scorecard.rating.period import Quarter
+from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.rating.rag import rate, rate_range
 from csc_scorecard.rating.results import Comparison, FrameworkResult, GroupResult, ItemResult
 from csc_scorecard.rating.summary import summarise
@@ -66,7 +66,7 @@ def rate_framework(
         period=str(quarter),
         period_label=quarter.label,
         previous_period=str(quarter.previous()),
-        year_earlier_period=str(quarter.year_earlier()),
+        year_earlier_period=str(quarter.same_quarter_last_year()),
         small_number_threshold=threshold,
         summary=summarise(i.status for g in groups for i in g.items),
         groups=groups,
@@ -104,7 +104,7 @@ def _rate_item(item: Item, index: Index, quarter: Quarter, threshold: float) -> 
                 reading.numerator, reading.denominator, threshold=threshold
             ),
         }
-    previous, year_earlier = quarter.previous(), quarter.year_earlier()
+    previous, year_earlier = quarter.previous(), quarter.same_quarter_last_year()
     return ItemResult(
         id=item.id,
         title=item.title,

@@ -3,7 +3,7 @@
 Columns (header names are case-insensitive; order is free):
 
 * ``measure`` (required) - a framework item id (``C01``) or a measure catalogue id;
-* ``period`` (required) - a financial-year quarter, ``2022-Q1`` (see ``period.py``);
+* ``period`` (required) - a financial-year quarter, ``2022-Q1`` (see ``measures/periods.py``);
 * ``value`` (required, may be blank) - the figure as printed: ``90%``, ``16.27%``, ``1,182``,
   ``124 per 100,000 of 10-17 year olds``, ``<1%``;
 * ``commentary``, ``numerator``, ``denominator`` (optional);
@@ -39,7 +39,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from csc_scorecard.rating.period import Quarter
+from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.rating.vocabulary import Status, Unit
 
 REQUIRED_COLUMNS = ("measure", "period", "value")

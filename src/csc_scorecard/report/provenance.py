@@ -181,7 +181,7 @@ def quality_issues(
     (file name only: the folder it was loaded from is the analyst's, not the report's)."""
     rows = store.con.execute(
         """SELECT table_name, column_name, rule, max(severity), count(*),
-                  arg_min(message, coalesce("row", 0)),
+                  min(message),
                   list(coalesce(regexp_extract(file, '[^/\\\\]+$'), '?') || ':' || coalesce(CAST("row" AS VARCHAR), '?') ORDER BY file, "row")
            FROM dq_issues WHERE la_code = ?
            GROUP BY ALL ORDER BY count(*) DESC, table_name, column_name, rule""",

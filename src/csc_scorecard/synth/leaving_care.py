@@ -23,15 +23,13 @@ from csc_scorecard.synth.records import Frame, concat, filled, strings
 EXCLUDED_EXITS = ("E11", "E12", "E2", "E3", "E15")
 
 
-def _history(reg: Registry, periods: Frame) -> dict[str, np.ndarray]:
-    """Per child with a period of care after their 16th birthday: the periods, and whether an
-    exit rules them out of the cohort."""
+def _candidates(reg: Registry, periods: Frame) -> np.ndarray:
+    """Children looked after at some time after their 16th birthday whose care did not end in
+    adoption, death or a transfer to another authority (or an age assessment finding an adult)."""
     kid = periods["kid"]
-    dob = reg.dob[kid]
-    after_16 = periods["exit"] > add_years(dob, 16)
-    children = np.unique(kid[after_16])
+    after_16 = periods["exit"] > add_years(reg.dob[kid], 16)
     excluded = np.unique(kid[np.isin(periods["rec"], EXCLUDED_EXITS)])
-    return {"children": np.setdiff1d(children, excluded)}
+    return np.setdiff1d(np.unique(kid[after_16]), excluded)
 
 
 def _days_in_care(
@@ -107,8 +105,7 @@ def _outcomes(
 
 def oc3(ctx: Context, reg: Registry, periods: Frame) -> Frame:
     """The OC3 cohort for every collection year kept, up to the extract date."""
-    hist = _history(reg, periods)
-    children = hist["children"]
+    children = _candidates(reg, periods)
     first_year = int(str(ctx.keep_from)[:4]) + 1
     rows = []
     for age in range(17, 22):
@@ -160,8 +157,7 @@ def _trait(ctx: Context, kid: np.ndarray) -> np.ndarray:
 def plans(ctx: Context, reg: Registry, periods: Frame) -> Frame:
     """Annex A list 9 at each quarter end from the first reporting year, and the extract date."""
     rng, cal = ctx.rng, ctx.cal.leaving_care
-    hist = _history(reg, periods)
-    children = hist["children"]
+    children = _candidates(reg, periods)
     dates = []
     q = ctx.start
     while True:

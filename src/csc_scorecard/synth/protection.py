@@ -13,7 +13,7 @@ import numpy as np
 
 from csc_scorecard.synth import draws
 from csc_scorecard.synth.context import Context
-from csc_scorecard.synth.dates import DAY, NAT, add_months, years_between
+from csc_scorecard.synth.dates import DAY, add_months, years_between
 from csc_scorecard.synth.records import Frame
 
 
@@ -94,6 +94,3 @@ def visits(ctx: Context, plans: Frame, dob: np.ndarray) -> Frame:
     alone = (age >= 4) & draws.bernoulli(rng, len(plan), cal.seen_alone_share_4_plus)
     return {"kid": plans["kid"][plan], "visit_date": when, "seen_alone": alone}
 
-
-def no_dates(n: int) -> np.ndarray:
-    return np.full(n, NAT, dtype=DAY)
