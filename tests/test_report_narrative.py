@@ -70,10 +70,13 @@ def test_referrals_sentence_as_the_seed_writes_it():
     now, before = ctx.figures["referrals:2022-Q1"], ctx.figures["referrals:2021-Q4"]
     police = ctx.figures["referral_sources:6:2022-Q1"]
     text = next(p.text for p in ctx.paragraphs() if p.text.startswith("In Quarter 1 there were"))
-    word = "a decrease from" if now.value < before.value else "an increase from"
+    if now.value == before.value:
+        first = f"In Quarter 1 there were {now.display} referrals, the same number as in Q4. "
+    else:
+        word = "a decrease from" if now.value < before.value else "an increase from"
+        first = f"In Quarter 1 there were {now.display} referrals, {word} {before.display} in Q4. "
     assert text.startswith(
-        f"In Quarter 1 there were {now.display} referrals, {word} {before.display} in Q4. "
-        f"The most significant source of referrals continues to be Police, with "
+        first + "The most significant source of referrals continues to be Police, with "
         f"{police.numerator_display} ({police.display}) of referrals in Q1."
     )
     # The police share is the largest category, as the sentence claims.

@@ -4,8 +4,8 @@ from the context itself; worker-level measures and data-quality row references l
 from __future__ import annotations
 
 import pytest
-from lxml import html as lxml_html
 import report_fixtures as rf
+from lxml import html as lxml_html
 
 from csc_scorecard.report.html import to_html
 from csc_scorecard.report.model import Figure

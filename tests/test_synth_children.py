@@ -349,13 +349,20 @@ def test_calibration_codes_are_dfe_codes():
         + [cal.care.after_emergency_order],
         "reason_ceased": [
             cal.care.home_rec,
-            cal.care.sgo_rec,
+            cal.care.sgo_foster_rec,
+            cal.care.sgo_other_rec,
             cal.care.other_rec,
             cal.care.remand_rec,
         ]
         + list(cal.care.to18_rec.values()),
         "reason_place_change": [cal.placement.reason_place_change],
-        "placement_provider": list(cal.placement.provider.values()),
+        "placement_provider": list(cal.placement.provider.values())
+        + [
+            cal.placement.registers.ifa_provider,
+            cal.placement.registers.private_home_provider,
+            cal.placement.registers.school_provider,
+            dict.fromkeys(cal.placement.registers.adoption_agency_provider, 1),
+        ],
         "review_code": [cal.reviews.participation],
         "missing_type": [cal.missing.missing_type],
         "sdq_reason": [cal.health.sdq_reason],

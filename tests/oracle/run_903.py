@@ -83,14 +83,6 @@ def validate(args: argparse.Namespace) -> dict:
 
     registry = load_registry(args.ruleset)
 
-    # The package hands each rule a *shallow* copy of the tables; rule 365 fills blank DECs in
-    # place, which then leaks into later rules (575/577 fire on open missing periods that they
-    # pass when run alone). Give every rule its own deep copy so rules are independent.
-    from lac_validator import lac_validator as runner
-
-    runner.copy_datastore = lambda store: {
-        k: v.copy(deep=True) if k != "metadata" else v for k, v in store.items()
-    }
 
     # A blank file has no header row to name its table (some exporters write one for an empty
     # AD1 or placed-for-adoption table); it holds no rows, so leaving it out is the same.

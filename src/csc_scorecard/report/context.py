@@ -640,6 +640,20 @@ def _breakdown(measure: str, facts: Facts) -> Breakdown | None:
     ]
     if not rows:
         return None
+    previous = {
+        f.dimension: f
+        for f in facts.figures.values()
+        if f.measure == measure and f.period == facts.periods["previous"].id
+    }
+
+    def empty(f: Figure | None) -> bool:
+        return f is None or (f.status == "ok" and not f.value)
+
+    # Categories with none this quarter or last (every declared code is returned) are left out;
+    # their count is given in the note.
+    kept = [f for f in rows if not (empty(f) and empty(previous.get(f.dimension)))]
+    dropped = len(rows) - len(kept)
+    rows = kept or rows
     rows.sort(
         key=lambda f: (
             f.status not in ("ok", "suppressed"),
@@ -647,13 +661,10 @@ def _breakdown(measure: str, facts: Facts) -> Breakdown | None:
             f.dimension,
         )
     )
-    reasons = {f.reason for f in rows if f.status not in ("ok", "suppressed") and f.reason}
+    notes = sorted({f.reason for f in rows if f.status not in ("ok", "suppressed") and f.reason})
+    if dropped and kept:
+        notes.append(f"{dropped} categories with none in either quarter are not shown")
     denominator = next((f.denominator_display for f in rows if f.denominator_display), "")
-    previous = {
-        f.dimension: f
-        for f in facts.figures.values()
-        if f.measure == measure and f.period == facts.periods["previous"].id
-    }
     return Breakdown(
         measure=measure,
         title=d.title,
@@ -672,7 +683,7 @@ def _breakdown(measure: str, facts: Facts) -> Breakdown | None:
             )
             for f in rows
         ],
-        note="; ".join(sorted(reasons)) or None,
+        note="; ".join(notes) or None,
     )
 
 

@@ -84,6 +84,7 @@ class FrontDoor(_Strict):
     contact_only_children_per_referral: float = Field(ge=0)
     contact_only_contacts: Shares
     contact_only_to_early_help: float = Field(ge=0, le=1)
+    contact_only_repeat_days: tuple[int, int]
 
 
 class Pathway(_Strict):
@@ -114,6 +115,7 @@ class Assessment(_Strict):
     child_seen_working_days: LogNormal
     rc9_share_from_2022: float = Field(ge=0, le=1)
     rc9_valid_from: date
+    protection_need_n1_share: float = Field(ge=0, le=1)
     close_working_days_after_authorisation: LogNormal
     factors: dict[str, float]
     no_factors_share_when_closed: float = Field(ge=0, le=1)
@@ -149,6 +151,7 @@ class CinPlan(_Strict):
     start_working_days_after_assessment: LogNormal
     duration_days: LogNormal
     after_plan: Shares
+    escalation_point: tuple[float, float]
     close_working_days_after_plan: LogNormal
 
 
@@ -168,6 +171,7 @@ class Uasc(_Strict):
     ethnicity: Shares
     referral_source: Shares
     age_disputed_share: float = Field(ge=0, le=1)
+    age_disputed_days: tuple[int, int]
 
     def arrivals(self, financial_year: int) -> float:
         return self.arrivals_per_year.get(str(financial_year), self.arrivals_per_year["default"])
@@ -177,7 +181,8 @@ class Care(_Strict):
     exit_route: dict[str, Shares]
     duration_days: dict[str, LogNormal]
     home_rec: Shares
-    sgo_rec: Shares
+    sgo_foster_rec: Shares
+    sgo_other_rec: Shares
     other_rec: Shares
     to18_rec: dict[str, Shares]
     remand_rec: Shares
@@ -191,6 +196,9 @@ class Care(_Strict):
     proceedings_weeks: LogNormal
     proceedings_issued_days_before_ico: LogNormal
     home_at_final_hearing: float = Field(ge=0, le=1)
+    home_at_final_hearing_order: Shares
+    placed_with_parents_after_hearing_days: tuple[int, int]
+    reversed_to_sgo_share: float = Field(ge=0, le=1)
     placed_with_parents_days: LogNormal
     proceedings_at_home_share: float = Field(ge=0, le=1)
     proceedings_at_home_outcome: Shares
@@ -199,6 +207,7 @@ class Care(_Strict):
     short_break_nights: Shares
     short_break_every_days: LogNormal
     short_break_years: LogNormal
+    short_break_age: tuple[float, float]
 
 
 class Temporary(_Strict):
@@ -212,6 +221,10 @@ class Registers(_Strict):
     own_homes: int = Field(gt=0)
     adoption_agencies: int = Field(gt=0)
     other_providers: int = Field(gt=0)
+    ifa_provider: Shares
+    private_home_provider: Shares
+    school_provider: Shares
+    adoption_agency_provider: list[str]
 
 
 class Placement(_Strict):
@@ -221,9 +234,12 @@ class Placement(_Strict):
     spell_days: dict[str, LogNormal]
     next: dict[str, Shares]
     long_term_after_days: int
+    long_term_jitter_days: int
     long_term_conversion: dict[str, float]
     to18_step_down_share: float = Field(ge=0, le=1)
     to18_step_down_days_before_18: LogNormal
+    to18_step_down_to: Shares
+    sgo_kinship_share: float = Field(ge=0, le=1)
     sgo_kinship_days: LogNormal
     cao_kinship_share: float = Field(ge=0, le=1)
     temporary: dict[str, Temporary]
@@ -306,6 +322,8 @@ class LeavingCare(_Strict):
     pathway_plan_days_since: LogNormal
     pathway_plan_unsigned_share: float = Field(ge=0, le=1)
     contact_days_since: LogNormal
+    lost_contact_days: tuple[int, int]
+    recent_plan_unsigned_share: float = Field(ge=0, le=1)
     former_relevant_until_age: int
 
 

@@ -70,7 +70,8 @@ def simulate(
     for name in ("home", "sgo", "cao", "other", "remand"):
         where = route == name
         exit_[where] = entry[where] + draws.days(rng, int(where.sum()), cal.duration_days[name])
-    exit_[disputed] = entry[disputed] + rng.integers(5, 60, int(disputed.sum())).astype(
+    lo, hi = ctx.cal.uasc.age_disputed_days
+    exit_[disputed] = entry[disputed] + rng.integers(lo, hi, int(disputed.sum())).astype(
         "timedelta64[D]"
     )
 
@@ -134,14 +135,12 @@ def simulate(
     home = in_proceedings & (route == "home")
     discharged = home & ((exit_ <= final) | draws.bernoulli(rng, n, cal.home_at_final_hearing))
     exit_[discharged] = final[discharged]
-    outcome[discharged] = draws.choice(
-        rng, int(discharged.sum()), {"supervision_order": 60, "no_order": 40}
-    )
+    outcome[discharged] = draws.choice(rng, int(discharged.sum()), cal.home_at_final_hearing_order)
     with_parents = home & ~discharged
     final_ls[with_parents] = "C2"
     outcome[with_parents] = "care_order"
     p1_start[with_parents] = final[with_parents] + rng.integers(
-        0, 30, int(with_parents.sum())
+        *cal.placed_with_parents_after_hearing_days, int(with_parents.sum())
     ).astype("timedelta64[D]")
     exit_[with_parents] = p1_start[with_parents] + draws.days(
         rng, int(with_parents.sum()), cal.placed_with_parents_days
@@ -162,7 +161,7 @@ def simulate(
     exit_[adopted] = adopt_plan.order[adopted]
     reversed_ = adopt & adopt_plan.reversed
     # After a reversed decision: long-term care, or special guardianship with the carers.
-    to_sgo = reversed_ & draws.bernoulli(rng, n, 0.5)
+    to_sgo = reversed_ & draws.bernoulli(rng, n, cal.reversed_to_sgo_share)
     exit_[to_sgo] = adopt_plan.reversed_date[to_sgo] + draws.days(
         rng, int(to_sgo.sum()), cal.duration_days["sgo"]
     )
@@ -317,7 +316,7 @@ def _placement_plan(
     final_start[p1] = p1_start[p1]
     final_type[p1] = "P1"
     # Special guardianship and child arrangements orders often go to kinship carers.
-    for name, share in (("sgo", 0.5), ("cao", pc.cao_kinship_share)):
+    for name, share in (("sgo", pc.sgo_kinship_share), ("cao", pc.cao_kinship_share)):
         kin = (route == name) & ~p1 & draws.bernoulli(rng, n, share)
         start_kin = exit_ - draws.days(rng, n, pc.sgo_kinship_days)
         whole = kin & (start_kin <= entry + 7)
@@ -332,7 +331,7 @@ def _placement_plan(
     step_at = np.maximum(step_at, np.maximum(b16, entry + 30))
     step &= step_at < b18 - 14
     final_start[step] = step_at[step]
-    final_type[step] = draws.choice(rng, int(step.sum()), {"H5": 76, "P2": 24})
+    final_type[step] = draws.choice(rng, int(step.sum()), pc.to18_step_down_to)
 
     # Dates a temporary move must not span: every legal status change.
     per_period = [np.array([], dtype=DAY)] * n
@@ -381,8 +380,8 @@ def _reasons(ctx, route, last_place, age, exit_, adopt_plan) -> np.ndarray:
         "E45",
         np.where(
             foster,
-            draws.choice(rng, len(sgo), {"E46": 45, "E47": 40, "E48": 15}),
-            draws.choice(rng, len(sgo), {"E47": 75, "E48": 25}),
+            draws.choice(rng, len(sgo), cal.sgo_foster_rec),
+            draws.choice(rng, len(sgo), cal.sgo_other_rec),
         ),
     )
     to18 = np.flatnonzero(route == "to18")

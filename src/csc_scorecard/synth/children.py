@@ -37,7 +37,7 @@ from csc_scorecard.synth import (
 from csc_scorecard.synth.addresses import addresses
 from csc_scorecard.synth.authority import SynthConfig
 from csc_scorecard.synth.context import Context
-from csc_scorecard.synth.dates import DAY, NAT, add_years, earliest
+from csc_scorecard.synth.dates import DAY, NAT
 from csc_scorecard.synth.placements import Providers
 from csc_scorecard.synth.records import Frame, length, sort, take, to_arrow
 
@@ -121,8 +121,7 @@ def simulate_frames(config: SynthConfig) -> dict[str, Frame]:
     # The children any kept record refers to, numbered in order of first contact.
     kids, first_seen = _children(frames, reg)
     ids = identity.child_ids(first_seen)
-    uasc_ceased = _uasc_ceased(ctx, reg, journeys["periods"])
-    frames["children"] = identity.children_table(ctx, reg, kids, ids, mother, mc_dob, uasc_ceased)
+    frames["children"] = identity.children_table(ctx, reg, kids, ids, mother, mc_dob)
     lookup = np.full(reg.n_children, None, dtype=object)
     lookup[kids] = ids
     for name, frame in frames.items():
@@ -244,16 +243,6 @@ def _kept_proceedings(ctx: Context, frame: Frame) -> Frame:
     out["conclusion_date"] = np.where(open_, NAT, out["conclusion_date"])
     out["outcome"] = np.where(open_, None, out["outcome"]).astype(object)
     return out
-
-
-def _uasc_ceased(ctx: Context, reg, periods: Frame) -> np.ndarray:
-    """DUC: the 18th birthday, or the day an age assessment found the young person an adult."""
-    ceased = np.where(reg.uasc, add_years(reg.dob, 18), NAT)
-    disputed = periods["rec"] == "E15"
-    ceased[periods["kid"][disputed]] = earliest(
-        ceased[periods["kid"][disputed]], periods["exit"][disputed]
-    )
-    return ceased
 
 
 def _children(frames: dict[str, Frame], reg) -> tuple[np.ndarray, np.ndarray]:

@@ -48,7 +48,7 @@ def contacts(ctx: Context, reg: Registry, referrals: Frame) -> Frame:
     offset = np.where(
         np.arange(len(owner)) == np.repeat(np.cumsum(count) - count, count),
         0,
-        rng.integers(7, 240, len(owner)),
+        rng.integers(*fd.contact_only_repeat_days, len(owner)),
     ).astype("timedelta64[D]")
     front_door = {
         "kid": owner,

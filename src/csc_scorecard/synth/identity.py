@@ -96,7 +96,6 @@ def children_table(
     ids: np.ndarray,
     mother: np.ndarray,
     mc_dob: np.ndarray,
-    uasc_ceased: np.ndarray,
 ) -> Frame:
     """The children table for `kids` (the children any kept record refers to)."""
     dob = reg.dob[kids]
@@ -121,6 +120,7 @@ def children_table(
         "mother": mother[kids],
         "mc_dob": ctx.censor(mc_dob[kids]),
         "uasc": reg.uasc[kids],
-        # DUC is recorded ahead as the 18th birthday while the child is UASC (903 rule 205B).
-        "uasc_ceased_date": uasc_ceased[kids],
+        # DUC is recorded ahead as the 18th birthday (903 rule 205B expects it in every year's
+        # UASC file), also for the few whom an age assessment later found to be adults (E15).
+        "uasc_ceased_date": np.where(reg.uasc[kids], add_years(dob, 18), NAT),
     }

@@ -32,41 +32,43 @@ def _candidates(reg: Registry, periods: Frame) -> np.ndarray:
     return np.setdiff1d(np.unique(kid[after_16]), excluded)
 
 
+def _period_rows(periods: Frame, kid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (row of `kid`, period of that child) pair, as two aligned index arrays."""
+    order = np.argsort(periods["kid"], kind="stable")
+    p_kid = periods["kid"][order]
+    lo = np.searchsorted(p_kid, kid, side="left")
+    counts = np.searchsorted(p_kid, kid, side="right") - lo
+    row = np.repeat(np.arange(len(kid)), counts)
+    offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return row, order[np.repeat(lo, counts) + offset]
+
+
 def _days_in_care(
     periods: Frame, kid: np.ndarray, since: np.ndarray, until: np.ndarray
 ) -> np.ndarray:
     """Days each (kid, since, until) row spent looked after between the two dates."""
-    order = np.argsort(periods["kid"], kind="stable")
-    p_kid = periods["kid"][order]
-    lo = np.searchsorted(p_kid, kid, side="left")
-    hi = np.searchsorted(p_kid, kid, side="right")
-    counts = hi - lo
-    row = np.repeat(np.arange(len(kid)), counts)
-    pidx = order[
-        np.repeat(lo, counts)
-        + np.arange(counts.sum())
-        - np.repeat(np.cumsum(counts) - counts, counts)
-    ]
-    start = np.maximum(periods["entry"][pidx], since[row])
-    end = np.minimum(periods["exit"][pidx], until[row])
+    row, p = _period_rows(periods, kid)
+    start = np.maximum(periods["entry"][p], since[row])
+    end = np.minimum(periods["exit"][p], until[row])
     days = np.clip((end - start).astype(np.int64), 0, None)
     return np.bincount(row, weights=days, minlength=len(kid)).astype(np.int64)
 
 
+def _in_care_throughout(
+    periods: Frame, kid: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> np.ndarray:
+    """In one period of care from `start` and not leaving before `end` (the validator's
+    "continuously looked after" for a collection year, whose children are OC2's, not OC3's:
+    903 rule 187)."""
+    row, p = _period_rows(periods, kid)
+    hit = (periods["entry"][p] <= start[row]) & (periods["exit"][p] >= end[row])
+    return np.bincount(row, weights=hit, minlength=len(kid)) > 0
+
+
 def _in_care_on(periods: Frame, kid: np.ndarray, when: np.ndarray) -> np.ndarray:
     """Looked after on the date (903 rule 1007: DECOM <= date < DEC)."""
-    order = np.argsort(periods["kid"], kind="stable")
-    p_kid = periods["kid"][order]
-    lo = np.searchsorted(p_kid, kid, side="left")
-    hi = np.searchsorted(p_kid, kid, side="right")
-    counts = hi - lo
-    row = np.repeat(np.arange(len(kid)), counts)
-    pidx = order[
-        np.repeat(lo, counts)
-        + np.arange(counts.sum())
-        - np.repeat(np.cumsum(counts) - counts, counts)
-    ]
-    hit = (periods["entry"][pidx] <= when[row]) & (periods["exit"][pidx] > when[row])
+    row, p = _period_rows(periods, kid)
+    hit = (periods["entry"][p] <= when[row]) & (periods["exit"][p] > when[row])
     return np.bincount(row, weights=hit, minlength=len(kid)) > 0
 
 
@@ -128,6 +130,13 @@ def oc3(ctx: Context, reg: Registry, periods: Frame) -> Frame:
     after_16 = _days_in_care(periods, kid, add_years(dob, 16), bday)
     qualifies = (after_14 >= 91) & (after_16 >= 1)
     qualifies &= ~(np.isin(base["age"], (17, 18)) & _in_care_on(periods, kid, bday))
+    year_end = np.array(
+        [np.datetime64(f"{y}-03-31", "D") for y in base["collection_year"]], dtype=DAY
+    )
+    year_start = np.array(
+        [np.datetime64(f"{y - 1}-04-01", "D") for y in base["collection_year"]], dtype=DAY
+    )
+    qualifies &= ~_in_care_throughout(periods, kid, year_start, year_end)
     keep = np.flatnonzero(qualifies)
     kid, age, year = kid[keep], base["age"][keep], base["collection_year"][keep]
     staying_put = _last_exit(periods, kid, "rec") == "E17"
@@ -198,10 +207,13 @@ def plans(ctx: Context, reg: Registry, periods: Frame) -> Frame:
     plan_date = when - draws.days(rng, n, cal.pathway_plan_days_since)
     plan_date = np.where(plan_date < since_16, np.minimum(since_16, when), plan_date)
     recent = (when - plan_date).astype(np.int64) < 14
-    unsigned = (rng.random(n) < cal.pathway_plan_unsigned_share) | (recent & (rng.random(n) < 0.3))
+    unsigned = (rng.random(n) < cal.pathway_plan_unsigned_share) | (
+        recent & (rng.random(n) < cal.recent_plan_unsigned_share)
+    )
     contact = when - draws.days(rng, n, cal.contact_days_since)
     lost = np.isin(in_touch, ("NO", "REFU"))
-    contact[lost] = when[lost] - rng.integers(90, 400, int(lost.sum())).astype("timedelta64[D]")
+    lo, hi = cal.lost_contact_days
+    contact[lost] = when[lost] - rng.integers(lo, hi, int(lost.sum())).astype("timedelta64[D]")
     return {
         "kid": kid,
         "as_at_date": when,

@@ -70,12 +70,12 @@ class Providers:
             la_fostering_urn=str(next(urns)[0]),
             ifa={
                 "urn": next(urns),
-                "provider": draws.choice(rng, reg.fostering_agencies, {"PR4": 80, "PR5": 20}),
+                "provider": draws.choice(rng, reg.fostering_agencies, reg.ifa_provider),
             },
             own_homes={"urn": next(urns), "postcode": addresses.in_area(rng, reg.own_homes)},
             private_homes={
                 "urn": next(urns),
-                "provider": draws.choice(rng, reg.private_homes, {"PR4": 88, "PR5": 12}),
+                "provider": draws.choice(rng, reg.private_homes, reg.private_home_provider),
                 "postcode": addresses.mixed(rng, reg.private_homes, share["private_home"]),
             },
             semi_independent={
@@ -86,7 +86,7 @@ class Providers:
             adoption={
                 "urn": next(urns),
                 "provider": np.resize(
-                    np.array(["PR1", "PR2", "PR5"], dtype=object), reg.adoption_agencies
+                    np.array(reg.adoption_agency_provider, dtype=object), reg.adoption_agencies
                 ),
             },
             secure={"urn": next(urns), "postcode": addresses.elsewhere(rng, reg.other_providers)},
@@ -96,7 +96,7 @@ class Providers:
             },
             schools={
                 "urn": np.array([f"{n:06d}" for n in schools], dtype=object),
-                "provider": draws.choice(rng, reg.other_providers, {"PR4": 60, "PR5": 40}),
+                "provider": draws.choice(rng, reg.other_providers, reg.school_provider),
                 "postcode": addresses.elsewhere(rng, reg.other_providers),
             },
         )
@@ -152,7 +152,7 @@ def segments(ctx: Context, plan: Plan) -> Frame:
         conv_at = (
             seg_start
             + cal.long_term_after_days
-            + rng.integers(0, 60, len(active)).astype("timedelta64[D]")
+            + rng.integers(0, cal.long_term_jitter_days, len(active)).astype("timedelta64[D]")
         )
         conv_p = np.array([cal.long_term_conversion.get(t, 0.0) for t in current])
         converts = (

@@ -182,7 +182,7 @@ def _short_breaks(ctx: Context) -> dict[str, np.ndarray]:
     rng = ctx.rng
     arrival = _arrivals(ctx, ctx.cal.care.short_breaks_children_per_year * ctx.scale)
     n = len(arrival)
-    age = rng.uniform(5, 14, size=n)
+    age = rng.uniform(*ctx.cal.care.short_break_age, size=n)
     dob = arrival - np.rint(age * 365.25).astype("timedelta64[D]")
     return {"arrival": arrival, "size": np.ones(n, dtype=np.int64), "dob": dob}
 

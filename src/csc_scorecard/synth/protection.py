@@ -93,4 +93,3 @@ def visits(ctx: Context, plans: Frame, dob: np.ndarray) -> Frame:
     age = years_between(dob[plans["kid"][plan]], when)
     alone = (age >= 4) & draws.bernoulli(rng, len(plan), cal.seen_alone_share_4_plus)
     return {"kid": plans["kid"][plan], "visit_date": when, "seen_alone": alone}
-

@@ -409,7 +409,7 @@ def _cin_step(ctx, i, state, t, closed_at, via, cin_rows, s47_rows, reassessment
     length = draws.days(rng, i.size, cal.duration_days)
     nxt = draws.choice(rng, i.size, cal.after_plan)
     event = start + np.maximum(
-        (length.astype(np.int64) * rng.uniform(0.2, 0.9, i.size)).astype(np.int64), 1
+        (length.astype(np.int64) * rng.uniform(*cal.escalation_point, i.size)).astype(np.int64), 1
     ).astype("timedelta64[D]")
     end = np.where(nxt == "close", wd.roll(start + length), NAT)
     # Step up: strategy discussion, S47 and ICPC; the CIN plan ends when the CP plan starts.
@@ -514,7 +514,7 @@ def _cp_step(ctx, i, state, t, closed_at, via, cp_rows, review_rows, home_procee
 def _primary_need(ctx: Context, route: np.ndarray, n: int) -> np.ndarray:
     rng, cal = ctx.rng, ctx.cal.assessment
     need = draws.choice(rng, n, cal.primary_need)
-    need[(route == "cp") & (rng.random(n) < 0.9)] = "N1"
+    need[(route == "cp") & (rng.random(n) < cal.protection_need_n1_share)] = "N1"
     closed = route == "assessed_close"
     need[closed & (rng.random(n) < cal.not_in_need_n9_share)] = "N9"
     need[route == "uasc"] = "N8"
