@@ -109,12 +109,20 @@ def cli_md() -> str:
     return "".join(out)
 
 
+def _report_context_md() -> str:
+    from csc_scorecard.report.schema_doc import context_schema_md
+
+    return context_schema_md()
+
+
 GENERATED: dict[str, Callable[[], str]] = {
     "schema.md": schema_md,
     "templates.md": templates_md,
     "cli.md": cli_md,
     "measures.md": measures_md,
+    "report-context.md": _report_context_md,
 }
+
 
 
 def main(folder: str) -> None:

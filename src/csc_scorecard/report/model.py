@@ -430,27 +430,27 @@ class Acronym(_Model):
 class ReportContext(_Model):
     """Everything a renderer needs to print the quarterly report."""
 
-    schema_version: str = SCHEMA_VERSION
-    title: str
+    schema_version: str = Field(SCHEMA_VERSION, description="semantic version of this structure")
+    title: str = Field(description="report title, from layout.yaml")
     authority: Authority
-    period: PeriodInfo
-    previous: PeriodInfo
-    year_earlier: PeriodInfo
-    trend_periods: list[str] = Field(
-        description="the quarters the trend charts cover, oldest first"
-    )
+    period: PeriodInfo = Field(description="the quarter reported")
+    previous: PeriodInfo = Field(description="the quarter before (the appendix's first column)")
+    year_earlier: PeriodInfo = Field(description="the same quarter a year earlier")
+    trend_periods: list[str] = Field(description="the quarters the trend charts cover, oldest first")
     synthetic: bool = Field(description="the store holds the synthetic authority (banner)")
     publication: Publication
-    performance: Performance
-    sections: list[Section]
-    omitted: list[OmittedSection]
-    appendix: list[AppendixGroup]
-    appendix_notes: list[str]
-    trends: list[Chart]
+    performance: Performance = Field(description="framework summary counts, this and last quarter")
+    sections: list[Section] = Field(
+        description="in reading order: executive summary, service sections, data quality"
+    )
+    omitted: list[OmittedSection] = Field(description="sections left out for want of data, and why")
+    appendix: list[AppendixGroup] = Field(description="Appendix 1: the framework, group by group")
+    appendix_notes: list[str] = Field(description="footnotes to the appendix")
+    trends: list[Chart] = Field(description="one trend chart per framework item with data")
     data_quality: DataQuality
-    comparators: dict[str, Comparator]
-    definitions: dict[str, Definition]
-    figures: dict[str, Figure]
+    comparators: dict[str, Comparator] = Field(description="published comparators by measure id")
+    definitions: dict[str, Definition] = Field(description="every catalogue measure, by id")
+    figures: dict[str, Figure] = Field(description="every printed figure, by figure id")
     acronyms: list[Acronym]
     provenance: Provenance
 

@@ -362,10 +362,11 @@ def attributes(
     # Temporary moves have no provider (rule 213) and no URN.
     temp = np.isin(place, TEMPORARY)
     provider[temp] = None
-    # URNs only where the placement type needs one on the placement's start date (218/222).
+    # URNs only where the placement type needs one (218/222); H5 placements still running on
+    # 29 October 2023 need one from then (rule 230), so the record holds the provider's URN.
     exempt = np.isin(place, cal.urn_exempt)
     for code, from_date in cal.urn_required_from.items():
-        exempt &= ~((place == code) & (seg["start"] >= to_day(from_date)))
+        exempt &= ~((place == code) & (seg["end"] > to_day(from_date)))
     urn[exempt] = None
     # Own provision that is not fostering or adoption is in the area (rule 1015).
     own_other = (provider == "PR1") & ~np.isin(place, FOSTER + ADOPTIVE) & ~temp
