@@ -43,9 +43,18 @@ def main() -> None:
     for size in [float(s) for s in args.sizes.split(",")]:
         with tempfile.TemporaryDirectory() as tmp:
             extracts, store = f"{tmp}/extracts", f"{tmp}/store.duckdb"
-            print(row(f"generate + write all formats, size {size:g}, 2016/17-Q1 2022/23",
-                      step("foundation:generate_and_write", size=size, out=extracts)))
-            print(row(f"ingest every file, size {size:g}", step("foundation:ingest_all", folder=extracts, store=store)))
+            print(
+                row(
+                    f"generate + write all formats, size {size:g}, 2016/17-Q1 2022/23",
+                    step("foundation:generate_and_write", size=size, out=extracts),
+                )
+            )
+            print(
+                row(
+                    f"ingest every file, size {size:g}",
+                    step("foundation:ingest_all", folder=extracts, store=store),
+                )
+            )
 
 
 if __name__ == "__main__":

@@ -29,7 +29,9 @@ def all_together(store: str) -> str:
 
     with Store(store, read_only=True) as db:
         ids = [m.id for m in catalogue().values() if not m.manual]
-        out = compute(Context(ibis.duckdb.from_connection(db.con), ["371"], parse_periods(PERIODS)), ids)
+        out = compute(
+            Context(ibis.duckdb.from_connection(db.con), ["371"], parse_periods(PERIODS)), ids
+        )
     return f"{len(ids)} measures x {len(parse_periods(PERIODS))} quarters = {out.num_rows:,} values"
 
 
@@ -64,8 +66,18 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             step("foundation:generate_and_write", size=size, out=f"{tmp}/x")
             step("foundation:ingest_all", folder=f"{tmp}/x", store=f"{tmp}/s.duckdb")
-            print(row(f"all measures, all quarters together, size {size:g}", step("measures:all_together", store=f"{tmp}/s.duckdb")))
-            print(row(f"naive: one query per measure per quarter, size {size:g}", step("measures:naive", store=f"{tmp}/s.duckdb", quarters=args.naive_quarters)))
+            print(
+                row(
+                    f"all measures, all quarters together, size {size:g}",
+                    step("measures:all_together", store=f"{tmp}/s.duckdb"),
+                )
+            )
+            print(
+                row(
+                    f"naive: one query per measure per quarter, size {size:g}",
+                    step("measures:naive", store=f"{tmp}/s.duckdb", quarters=args.naive_quarters),
+                )
+            )
 
 
 if __name__ == "__main__":

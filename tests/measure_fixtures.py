@@ -18,7 +18,9 @@ def load(store: Store, tables: dict[str, pa.Table], la_code: str = LA) -> None:
     store.load([LoadBatch("fixture", la_code, None, None, ["fixture"], tables=tables)])
 
 
-def load_population(store: Store, rows: list[tuple[str, int, float]], age_band: str = "0-17") -> None:
+def load_population(
+    store: Store, rows: list[tuple[str, int, float]], age_band: str = "0-17"
+) -> None:
     la, year, pop = zip(*rows, strict=True)
     t = pa.table(
         {
@@ -30,7 +32,18 @@ def load_population(store: Store, rows: list[tuple[str, int, float]], age_band: 
             "source": ["fixture"] * len(rows),
         }
     )
-    store.load([LoadBatch("reference:fixture-population", None, None, None, ["fixture"], tables={"population": t})])
+    store.load(
+        [
+            LoadBatch(
+                "reference:fixture-population",
+                None,
+                None,
+                None,
+                ["fixture"],
+                tables={"population": t},
+            )
+        ]
+    )
 
 
 def results(store: Store, measures: list[str], periods: str, la_code: str = LA) -> dict:

@@ -11,7 +11,9 @@ from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.model.schema import tables
 
 TESTS = Path(__file__).parent
-ALL_TEST_TEXT = "\n".join(p.read_text() for p in TESTS.glob("test_*.py") if p.name != Path(__file__).name)
+ALL_TEST_TEXT = "\n".join(
+    p.read_text() for p in TESTS.glob("test_*.py") if p.name != Path(__file__).name
+)
 MEASURES = sorted(catalogue())
 
 

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import PUBLIC_DATA
 from typer.testing import CliRunner
 
-from conftest import PUBLIC_DATA
 from csc_scorecard.cli import app
 
 pytestmark = pytest.mark.slow
@@ -30,7 +30,10 @@ def demo(tmp_path_factory) -> Path:
     assert "Synthetic authority 371" in out
     if PUBLIC_DATA.is_dir():
         cli("reference", "--from", str(PUBLIC_DATA), "--store", store)
-    folders = [str(root / "extracts" / f) for f in ("ssda903", "cin_census", "annex_a", "csww", "templates")]
+    folders = [
+        str(root / "extracts" / f)
+        for f in ("ssda903", "cin_census", "annex_a", "csww", "templates")
+    ]
     loaded = cli("ingest", *folders, "--la", "371", "--store", store)
     assert "ssda903 LA 371 01/04/2019-31/03/2020" in loaded
     return root
@@ -40,16 +43,35 @@ def test_status_lists_every_canonical_table_loaded(demo):
     report = json.loads(cli("status", "--store", str(demo / "store.duckdb"), "--json"))
     assert report["authorities"] == ["371"]
     rows = {t["table"]: t["rows"] for t in report["tables"] if t["la_code"] == "371"}
-    for name in ("children", "referrals", "assessments", "section47s", "cp_plans", "cla_episodes",
-                 "care_leavers", "case_allocations", "placement_costs", "homes_pipeline"):
+    for name in (
+        "children",
+        "referrals",
+        "assessments",
+        "section47s",
+        "cp_plans",
+        "cla_episodes",
+        "care_leavers",
+        "case_allocations",
+        "placement_costs",
+        "homes_pipeline",
+    ):
         assert rows.get(name, 0) > 0, name
 
 
 def test_measures_from_the_store(demo):
-    rows = json.loads(cli(
-        "measures", "--period", "2022-Q1", "--store", str(demo / "store.duckdb"), "--format", "json",
-        "--framework", str(Path(__file__).parents[1] / "examples" / "doncaster-2022" / "framework.yaml"),
-    ))
+    rows = json.loads(
+        cli(
+            "measures",
+            "--period",
+            "2022-Q1",
+            "--store",
+            str(demo / "store.duckdb"),
+            "--format",
+            "json",
+            "--framework",
+            str(Path(__file__).parents[1] / "examples" / "doncaster-2022" / "framework.yaml"),
+        )
+    )
     by = {(r["measure"], r["dimension"]): r for r in rows}
     referrals = by[("referrals", None)]["value"]
     police = by[("referral_sources", "6")]

@@ -28,7 +28,15 @@ def test_dates_in_every_form_extracts_use(raw, expected):
     assert parse_date(raw) == expected
 
 
-@pytest.mark.parametrize("raw, rule", [("31/02/2021", "invalid_date"), ("01/01/21", "invalid_date"), ("01/01/1850", "implausible_date"), ("soon", "invalid_date")])
+@pytest.mark.parametrize(
+    "raw, rule",
+    [
+        ("31/02/2021", "invalid_date"),
+        ("01/01/21", "invalid_date"),
+        ("01/01/1850", "implausible_date"),
+        ("soon", "invalid_date"),
+    ],
+)
 def test_bad_dates_name_their_rule(raw, rule):
     with pytest.raises(BadValue) as err:
         parse_date(raw)
@@ -65,9 +73,24 @@ def test_convert_keeps_rows_and_reports_each_bad_value():
     ]
     out = convert(records, SPEC, file="episodes.csv")
     assert out.rows.column("child_id").to_pylist() == ["C1", "C2", None, "C1"]
-    assert out.rows.column("decom").to_pylist() == [date(2021, 5, 1), None, date(2021, 5, 1), date(2021, 5, 1)]
-    assert out.rows.column("place").to_pylist() == ["social_worker", None, None, None]  # old code mapped
-    assert out.rows.column("rne").to_pylist() == ["team_manager", "XX", None, None]  # unknown code kept
+    assert out.rows.column("decom").to_pylist() == [
+        date(2021, 5, 1),
+        None,
+        date(2021, 5, 1),
+        date(2021, 5, 1),
+    ]
+    assert out.rows.column("place").to_pylist() == [
+        "social_worker",
+        None,
+        None,
+        None,
+    ]  # old code mapped
+    assert out.rows.column("rne").to_pylist() == [
+        "team_manager",
+        "XX",
+        None,
+        None,
+    ]  # unknown code kept
     found = {(i.rule, i.row, i.field, i.value, i.child_id) for i in out.issues}
     assert found == {
         ("invalid_date", 3, "DECOM", "31/02/2021", "C2"),

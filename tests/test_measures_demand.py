@@ -47,7 +47,6 @@ from __future__ import annotations
 from datetime import date as d
 
 import pytest
-
 from conftest import canonical
 from measure_fixtures import load, load_population, results
 
@@ -62,10 +61,30 @@ def demand(store):
             "referrals": canonical(
                 "referrals",
                 child_id=["C1", "C1", "C2", "C2", "C3", "C4", "C5", "C6", "C7"],
-                referral_date=[d(2021, 5, 10), d(2022, 4, 20), d(2021, 4, 19), d(2022, 4, 20), d(2022, 5, 1), d(2022, 6, 30), d(2020, 1, 15), d(2021, 10, 1), d(2021, 3, 1)],
+                referral_date=[
+                    d(2021, 5, 10),
+                    d(2022, 4, 20),
+                    d(2021, 4, 19),
+                    d(2022, 4, 20),
+                    d(2022, 5, 1),
+                    d(2022, 6, 30),
+                    d(2020, 1, 15),
+                    d(2021, 10, 1),
+                    d(2021, 3, 1),
+                ],
                 referral_source=["6", "6", "2A", "2A", "6", "3A", "8", "6", "1A"],
                 referral_nfa=[False, False, False, False, True, False, False, False, False],
-                closure_date=[d(2021, 8, 1), None, d(2021, 5, 1), d(2022, 5, 30), d(2022, 5, 1), None, None, None, None],
+                closure_date=[
+                    d(2021, 8, 1),
+                    None,
+                    d(2021, 5, 1),
+                    d(2022, 5, 30),
+                    d(2022, 5, 1),
+                    None,
+                    None,
+                    None,
+                    None,
+                ],
                 closure_reason=["RC7", None, "RC8", "RC8", "RC8", None, None, None, None],
             ),
             "cin_plans": canonical(
@@ -80,9 +99,27 @@ def demand(store):
             "assessments": canonical(
                 "assessments",
                 child_id=["C1", "C2", "C7", "C6", "C2"],
-                referral_date=[d(2022, 4, 20), d(2022, 4, 20), d(2021, 3, 1), d(2021, 10, 1), d(2022, 4, 20)],
-                start_date=[d(2022, 4, 21), d(2022, 4, 20), d(2022, 1, 4), d(2022, 5, 3), d(2022, 6, 1)],
-                authorised_date=[d(2022, 4, 21), d(2022, 6, 24), d(2022, 3, 31), None, d(2022, 5, 31)],
+                referral_date=[
+                    d(2022, 4, 20),
+                    d(2022, 4, 20),
+                    d(2021, 3, 1),
+                    d(2021, 10, 1),
+                    d(2022, 4, 20),
+                ],
+                start_date=[
+                    d(2022, 4, 21),
+                    d(2022, 4, 20),
+                    d(2022, 1, 4),
+                    d(2022, 5, 3),
+                    d(2022, 6, 1),
+                ],
+                authorised_date=[
+                    d(2022, 4, 21),
+                    d(2022, 6, 24),
+                    d(2022, 3, 31),
+                    None,
+                    d(2022, 5, 31),
+                ],
                 further_support_needed=[True, None, True, None, False],
             ),
         },
@@ -102,25 +139,36 @@ def test_referrals_and_sources(demand):
 
 def test_assessments(demand):
     ids = [
-        "assessments_started", "assessments_started_6_months", "assessments_completed",
-        "assessments_within_45_working_days", "assessments_within_45_working_days_quarter",
-        "single_assessments_within_20_working_days", "assessments_no_further_support",
+        "assessments_started",
+        "assessments_started_6_months",
+        "assessments_completed",
+        "assessments_within_45_working_days",
+        "assessments_within_45_working_days_quarter",
+        "single_assessments_within_20_working_days",
+        "assessments_no_further_support",
     ]
     r = results(demand, ids, Q)
     assert r[("assessments_started", Q, None)][0] == 4
     assert r[("assessments_started_6_months", Q, None)][0] == 5
     assert r[("assessments_completed", Q, None)][0] == 3
     assert r[("assessments_within_45_working_days", Q, None)] == (50.0, 2, 4)
-    assert r[("assessments_within_45_working_days_quarter", Q, None)] == pytest.approx((66.667, 2, 3), rel=1e-4)
+    assert r[("assessments_within_45_working_days_quarter", Q, None)] == pytest.approx(
+        (66.667, 2, 3), rel=1e-4
+    )
     assert r[("single_assessments_within_20_working_days", Q, None)][1:] == (1, 3)
     assert r[("assessments_no_further_support", Q, None)][1:] == (2, 3)
 
 
 def test_children_in_need(demand):
     ids = [
-        "children_in_need", "cin_rate_per_10000", "children_in_need_6_months",
-        "children_in_need_with_cin_plan", "cin_open_6_to_12_months", "cin_open_12_to_24_months",
-        "cin_open_2_years_plus", "cin_with_current_plan",
+        "children_in_need",
+        "cin_rate_per_10000",
+        "children_in_need_6_months",
+        "children_in_need_with_cin_plan",
+        "cin_open_6_to_12_months",
+        "cin_open_12_to_24_months",
+        "cin_open_2_years_plus",
+        "cin_with_current_plan",
     ]
     r = results(demand, ids, Q)
     assert r[("children_in_need", Q, None)][0] == 5

@@ -138,9 +138,17 @@ REVIEWS = [
 ]
 
 VISITS = [
-    ("K2", d(2022, 6, 1)), ("K2", d(2022, 6, 16)), ("K3", d(2022, 6, 15)),
-    ("K10", d(2022, 3, 25)), ("K10", d(2022, 6, 30)), ("K10", d(2022, 7, 4)), ("K11", d(2022, 7, 1)),
-    ("K14", d(2022, 6, 20)), ("K15", d(2022, 6, 6)), ("K16", d(2022, 6, 29)), ("K17", d(2022, 6, 22)),
+    ("K2", d(2022, 6, 1)),
+    ("K2", d(2022, 6, 16)),
+    ("K3", d(2022, 6, 15)),
+    ("K10", d(2022, 3, 25)),
+    ("K10", d(2022, 6, 30)),
+    ("K10", d(2022, 7, 4)),
+    ("K11", d(2022, 7, 1)),
+    ("K14", d(2022, 6, 20)),
+    ("K15", d(2022, 6, 6)),
+    ("K16", d(2022, 6, 29)),
+    ("K17", d(2022, 6, 22)),
 ]
 
 
@@ -163,8 +171,28 @@ def protection(store):
             "section47s": canonical(
                 "section47s",
                 child_id=["K1", "K2", "K3", "K4", "K5", "K5", "K6", "K7", "K8"],
-                start_date=[d(2022, 1, 10), d(2022, 4, 11), d(2022, 5, 23), d(2022, 5, 3), d(2022, 6, 20), d(2022, 4, 4), d(2021, 12, 20), d(2022, 6, 28), d(2021, 11, 1)],
-                icpc_date=[d(2022, 1, 31), d(2022, 5, 5), d(2022, 6, 16), d(2022, 5, 1), None, None, d(2022, 1, 7), d(2022, 7, 5), d(2021, 12, 1)],
+                start_date=[
+                    d(2022, 1, 10),
+                    d(2022, 4, 11),
+                    d(2022, 5, 23),
+                    d(2022, 5, 3),
+                    d(2022, 6, 20),
+                    d(2022, 4, 4),
+                    d(2021, 12, 20),
+                    d(2022, 6, 28),
+                    d(2021, 11, 1),
+                ],
+                icpc_date=[
+                    d(2022, 1, 31),
+                    d(2022, 5, 5),
+                    d(2022, 6, 16),
+                    d(2022, 5, 1),
+                    None,
+                    None,
+                    d(2022, 1, 7),
+                    d(2022, 7, 5),
+                    d(2021, 12, 1),
+                ],
                 icpc_not_required=[False, False, False, False, False, True, False, False, False],
             ),
             "referrals": canonical(
@@ -177,9 +205,21 @@ def protection(store):
             ),
             "cp_plans": canonical(
                 "cp_plans",
-                **_columns(PLANS, ["child_id", "start_date", "end_date", "initial_category", "latest_category", "previous_plans"]),
+                **_columns(
+                    PLANS,
+                    [
+                        "child_id",
+                        "start_date",
+                        "end_date",
+                        "initial_category",
+                        "latest_category",
+                        "previous_plans",
+                    ],
+                ),
             ),
-            "cp_reviews": canonical("cp_reviews", **_columns(REVIEWS, ["child_id", "plan_start_date", "review_date"])),
+            "cp_reviews": canonical(
+                "cp_reviews", **_columns(REVIEWS, ["child_id", "plan_start_date", "review_date"])
+            ),
             "cp_visits": canonical("cp_visits", **_columns(VISITS, ["child_id", "visit_date"])),
         },
     )
@@ -189,8 +229,12 @@ def protection(store):
 
 def test_section47_enquiries_and_conferences(protection):
     ids = [
-        "section47_enquiries", "section47_enquiries_quarter", "section47_children",
-        "section47_rate_per_10000", "icpc_rate_per_10000", "icpcs_following_s47",
+        "section47_enquiries",
+        "section47_enquiries_quarter",
+        "section47_children",
+        "section47_rate_per_10000",
+        "icpc_rate_per_10000",
+        "icpcs_following_s47",
         "icpc_within_15_working_days",
     ]
     r = results(protection, ids, Q)
@@ -205,22 +249,37 @@ def test_section47_enquiries_and_conferences(protection):
 
 
 def test_plans_at_the_quarter_end(protection):
-    ids = ["cp_plans_at_period_end", "cp_rate_per_10000", "cp_plans_by_sex", "cp_plans_by_category", "cp_plans_open_2_years_plus"]
+    ids = [
+        "cp_plans_at_period_end",
+        "cp_rate_per_10000",
+        "cp_plans_by_sex",
+        "cp_plans_by_category",
+        "cp_plans_open_2_years_plus",
+    ]
     r = results(protection, ids, Q)
     assert r[("cp_plans_at_period_end", Q, None)][0] == 8  # P5 ends on 30 June: not counted
     assert r[("cp_rate_per_10000", Q, None)] == (80.0, 8, 1_000)
     assert {k[2]: v for k, v in r.items() if k[0] == "cp_plans_by_sex"} == {
-        "M": (37.5, 3, 8), "F": (37.5, 3, 8), "U": (25.0, 2, 8),
+        "M": (37.5, 3, 8),
+        "F": (37.5, 3, 8),
+        "U": (25.0, 2, 8),
     }
     assert {k[2]: v for k, v in r.items() if k[0] == "cp_plans_by_category"} == {
-        "EMO": (37.5, 3, 8), "NEG": (25.0, 2, 8), "PHY": (12.5, 1, 8), "SAB": (12.5, 1, 8), "MUL": (12.5, 1, 8),
+        "EMO": (37.5, 3, 8),
+        "NEG": (25.0, 2, 8),
+        "PHY": (12.5, 1, 8),
+        "SAB": (12.5, 1, 8),
+        "MUL": (12.5, 1, 8),
     }
     assert r[("cp_plans_open_2_years_plus", Q, None)][0] == 1  # P3, exactly two years
 
 
 def test_plans_started_ended_and_repeated(protection):
     ids = [
-        "cp_plans_started", "cp_plans_ended", "cp_second_plan_ever", "cp_second_plan_within_2_years",
+        "cp_plans_started",
+        "cp_plans_ended",
+        "cp_second_plan_ever",
+        "cp_second_plan_within_2_years",
         "cp_plans_ended_2_years_plus",
     ]
     r = results(protection, ids, Q)
@@ -246,9 +305,17 @@ def test_settings_change_the_definition(protection):
         "cp_visits_in_timescale": {"working_days": 2},
         "cp_second_plan_within_2_years": {"within_days": 365},
     }
-    ctx = Context(ibis.duckdb.from_connection(protection.con), [LA], parse_periods(Q), Settings(overrides=overrides))
+    ctx = Context(
+        ibis.duckdb.from_connection(protection.con),
+        [LA],
+        parse_periods(Q),
+        Settings(overrides=overrides),
+    )
     out = compute(ctx, list(overrides))
-    r = {(row["measure"], row["dimension"]): (row["value"], row["numerator"], row["denominator"]) for row in out.to_pylist()}
+    r = {
+        (row["measure"], row["dimension"]): (row["value"], row["numerator"], row["denominator"])
+        for row in out.to_pylist()
+    }
     assert r[("cp_plans_by_category", "NEG")] == (50.0, 4, 8)
     assert r[("cp_plans_by_category", "EMO")] == (12.5, 1, 8)
     assert r[("icpc_rate_per_10000", None)] == pytest.approx((50 * SIX_MONTHS, 5, 1_000))
@@ -258,9 +325,15 @@ def test_settings_change_the_definition(protection):
 
 def test_several_quarters_at_once(protection):
     ids = [
-        "section47_enquiries", "section47_enquiries_quarter", "icpc_within_15_working_days",
-        "cp_plans_at_period_end", "cp_rate_per_10000", "cp_plans_started", "cp_plans_ended",
-        "cp_visits_in_timescale", "cp_reviews_in_timescale",
+        "section47_enquiries",
+        "section47_enquiries_quarter",
+        "icpc_within_15_working_days",
+        "cp_plans_at_period_end",
+        "cp_rate_per_10000",
+        "cp_plans_started",
+        "cp_plans_ended",
+        "cp_visits_in_timescale",
+        "cp_reviews_in_timescale",
     ]
     r = results(protection, ids, "2021-Q3:2022-Q1")
     assert r[("section47_enquiries", "2021-Q4", None)][0] == 3
@@ -269,7 +342,11 @@ def test_several_quarters_at_once(protection):
     assert r[("section47_enquiries_quarter", Q, None)][0] == 6
     assert r[("icpc_within_15_working_days", "2021-Q4", None)][1:] == (2, 3)
     assert r[("icpc_within_15_working_days", Q, None)][1:] == (3, 5)
-    assert [r[("cp_plans_at_period_end", p, None)][0] for p in ("2021-Q3", "2021-Q4", Q)] == [4, 6, 8]
+    assert [r[("cp_plans_at_period_end", p, None)][0] for p in ("2021-Q3", "2021-Q4", Q)] == [
+        4,
+        6,
+        8,
+    ]
     assert r[("cp_rate_per_10000", "2021-Q4", None)] == (60.0, 6, 1_000)
     assert r[("cp_plans_started", "2021-Q3", None)][0] == 0  # no plan started: filled with 0
     assert r[("cp_plans_ended", "2021-Q3", None)][0] == 1

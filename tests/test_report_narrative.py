@@ -1,7 +1,7 @@
 """Every number in the report's generated text equals the context value it came from.
 
 The narrative, bullets and draft commentary are built from cited sentences
-(`report/sentences.py`). For the fixture authority (`tests/report_fixtures.py`), internal and
+(`csc_scorecard/wording.py`). For the fixture authority (`tests/report_fixtures.py`), internal and
 publication versions, each cite must sit exactly where it says in its sentence, point (JSON
 pointer) at a field holding the value it records, print that value the way the context
 displays it, and no digit may appear outside a cite except in a few fixed names ("Section 47").
@@ -16,7 +16,7 @@ import report_fixtures as rf
 
 from csc_scorecard.report.formatting import count
 from csc_scorecard.report.model import Sentence
-from csc_scorecard.report.sentences import Cited, listing, say, uncited_digits
+from csc_scorecard.wording import Cited, listing, say, uncited_digits
 
 
 @pytest.fixture(scope="module", params=[False, True], ids=["internal", "publication"])

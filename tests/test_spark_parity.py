@@ -13,15 +13,15 @@ pyspark = pytest.importorskip("pyspark", reason="the optional spark extra is not
 if shutil.which("java") is None:
     pytest.skip("Spark needs Java", allow_module_level=True)
 
-from csc_scorecard.measures.catalogue import catalogue  # noqa: E402
-from csc_scorecard.measures.context import Context  # noqa: E402
-from csc_scorecard.measures.engine import compute  # noqa: E402
-from csc_scorecard.measures.periods import parse_periods  # noqa: E402
-from csc_scorecard.measures.spark import spark_backend, spark_session  # noqa: E402
-from csc_scorecard.store import Store  # noqa: E402
-from csc_scorecard.synth.authority import SynthConfig, generate  # noqa: E402
-from csc_scorecard.synth.writers import write_all  # noqa: E402
-from csc_scorecard.ingest.run import ingest  # noqa: E402
+from csc_scorecard.ingest.run import ingest
+from csc_scorecard.measures.catalogue import catalogue
+from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.engine import compute
+from csc_scorecard.measures.periods import parse_periods
+from csc_scorecard.measures.spark import spark_backend, spark_session
+from csc_scorecard.store import Store
+from csc_scorecard.synth.authority import SynthConfig, generate
+from csc_scorecard.synth.writers import write_all
 
 PERIODS = "2021-Q1:2022-Q1"
 
@@ -61,7 +61,11 @@ def test_every_measure_is_identical_on_duckdb_and_spark(spark, synthetic_store, 
             if x[field] is None or y[field] is None:
                 assert x[field] is y[field], (x["measure"], x["period"], field)
             else:
-                assert x[field] == pytest.approx(y[field], rel=1e-9, abs=1e-12), (x["measure"], x["period"], field)
+                assert x[field] == pytest.approx(y[field], rel=1e-9, abs=1e-12), (
+                    x["measure"],
+                    x["period"],
+                    field,
+                )
     # The synthetic authority is busy enough that the comparison is not of zeros.
     referrals = [r["value"] for r in a if r["measure"] == "referrals"]
     assert min(referrals) > 0

@@ -9,7 +9,6 @@ absent unless `docs/oracle.md` lists it for the 903 with a reason, as a row of i
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -31,8 +30,14 @@ CONFIG = SynthConfig(size=0.2, first_year=2019, last_year=2024)
 
 def allowed_failures() -> dict[str, str]:
     """903 rules docs/oracle.md accepts on the synthetic authority: {rule: reason}."""
-    section = DOCS.read_text(encoding="utf-8").split("## Errors a clean real authority would also get", 1)[-1]
-    rows = [[c.strip().strip("`") for c in line.strip().strip("|").split("|")] for line in section.splitlines() if line.startswith("|")]
+    section = DOCS.read_text(encoding="utf-8").split(
+        "## Errors a clean real authority would also get", 1
+    )[-1]
+    rows = [
+        [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
+        for line in section.splitlines()
+        if line.startswith("|")
+    ]
     # columns: return, ruleset, rule, type, count, why a clean authority gets it too, what would silence it
     return {r[2]: r[5] for r in rows[2:] if len(r) > 5 and r[0] == "903" and r[2]}
 

@@ -15,7 +15,13 @@ YEAR_2022 = (date(2021, 4, 1), date(2022, 3, 31))
 def episodes(rows: list[tuple[str, date, str | None, str | None]]) -> pa.Table:
     child, decom, rne, place = zip(*rows, strict=True)
     return pa.table(
-        {"child_id": child, "decom": decom, "rne": rne, "place": place, "source_row": range(1, len(rows) + 1)}
+        {
+            "child_id": child,
+            "decom": decom,
+            "rne": rne,
+            "place": place,
+            "source_row": range(1, len(rows) + 1),
+        }
     )
 
 
@@ -31,57 +37,140 @@ def test_load_adds_la_code_lineage_and_issues(store):
     b = batch(
         "ssda903",
         {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", "U1")])},
-        issues=[Issue("unknown_code", "PLACE: 'Q9' unknown", table="cla_episodes", row=1, child_id="C1", field="PLACE", value="Q9")],
+        issues=[
+            Issue(
+                "unknown_code",
+                "PLACE: 'Q9' unknown",
+                table="cla_episodes",
+                row=1,
+                child_id="C1",
+                field="PLACE",
+                value="Q9",
+            )
+        ],
     )
     (load_id,) = store.load([b])
-    assert rows(store, "SELECT la_code, child_id, place, load_id, source_row FROM cla_episodes") == [
-        ("371", "C1", "U1", load_id, 1)
+    assert rows(
+        store, "SELECT la_code, child_id, place, load_id, source_row FROM cla_episodes"
+    ) == [("371", "C1", "U1", load_id, 1)]
+    assert rows(store, "SELECT rule, child_id, value FROM dq_issues") == [
+        ("unknown_code", "C1", "Q9")
     ]
-    assert rows(store, "SELECT rule, child_id, value FROM dq_issues") == [("unknown_code", "C1", "Q9")]
-    assert rows(store, "SELECT source_format, row_count, issue_count FROM loads") == [("ssda903", 1, 1)]
+    assert rows(store, "SELECT source_format, row_count, issue_count FROM loads") == [
+        ("ssda903", 1, 1)
+    ]
 
 
 def test_reload_of_same_return_replaces_it(store):
-    store.load([batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", "U1"), ("C2", date(2021, 6, 1), "S", "K2")])})])
-    store.load([batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", "U4")])})])
+    store.load(
+        [
+            batch(
+                "ssda903",
+                {
+                    "cla_episodes": episodes(
+                        [("C1", date(2021, 5, 1), "S", "U1"), ("C2", date(2021, 6, 1), "S", "K2")]
+                    )
+                },
+            )
+        ]
+    )
+    store.load(
+        [batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", "U4")])})]
+    )
     # C2 was in the first version of the return only: the reload of the same period drops it.
     assert rows(store, "SELECT child_id, place FROM cla_episodes") == [("C1", "U4")]
     assert rows(store, "SELECT count(*) FROM loads") == [(1,)]
 
 
 def test_overlapping_returns_keep_one_row_per_key_and_unsupplied_columns(store):
-    store.load([batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", "U1")])})])
+    store.load(
+        [batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", "U1")])})]
+    )
     # The next year's return carries the same episode (open across 31 March) without RNE.
     later = pa.table({"child_id": ["C1"], "decom": [date(2021, 5, 1)], "place": ["U4"]})
-    store.load([batch("ssda903", {"cla_episodes": later}, period=(date(2022, 4, 1), date(2023, 3, 31)))])
-    assert rows(store, "SELECT child_id, rne, place, load_id FROM cla_episodes") == [("C1", "S", "U4", 2)]
+    store.load(
+        [batch("ssda903", {"cla_episodes": later}, period=(date(2022, 4, 1), date(2023, 3, 31)))]
+    )
+    assert rows(store, "SELECT child_id, rne, place, load_id FROM cla_episodes") == [
+        ("C1", "S", "U4", 2)
+    ]
 
 
 def test_duplicate_keys_within_one_load_are_all_kept(store):
-    store.load([batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", "U1"), ("C1", date(2021, 5, 1), "S", "U1")])})])
+    store.load(
+        [
+            batch(
+                "ssda903",
+                {
+                    "cla_episodes": episodes(
+                        [("C1", date(2021, 5, 1), "S", "U1"), ("C1", date(2021, 5, 1), "S", "U1")]
+                    )
+                },
+            )
+        ]
+    )
     assert rows(store, "SELECT count(*) FROM cla_episodes") == [(2,)]
 
 
 def test_failed_load_changes_nothing(store):
-    store.load([batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", "U1")])})])
-    before = rows(store, "SELECT * FROM cla_episodes"), rows(store, "SELECT load_id, source_format FROM loads")
-    good = batch("annex_a", {"cla_episodes": episodes([("C9", date(2022, 1, 1), "S", "U1")])}, period=(None, None))
-    bad = batch("cin_census", {"cla_episodes": pa.table({"child_id": ["C3"], "decom": [date(2021, 1, 1)], "not_a_column": [1]})})
+    store.load(
+        [batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", "U1")])})]
+    )
+    before = (
+        rows(store, "SELECT * FROM cla_episodes"),
+        rows(store, "SELECT load_id, source_format FROM loads"),
+    )
+    good = batch(
+        "annex_a",
+        {"cla_episodes": episodes([("C9", date(2022, 1, 1), "S", "U1")])},
+        period=(None, None),
+    )
+    bad = batch(
+        "cin_census",
+        {
+            "cla_episodes": pa.table(
+                {"child_id": ["C3"], "decom": [date(2021, 1, 1)], "not_a_column": [1]}
+            )
+        },
+    )
     with pytest.raises(ValueError, match="not_a_column"):
         store.load([good, bad])
-    after = rows(store, "SELECT * FROM cla_episodes"), rows(store, "SELECT load_id, source_format FROM loads")
+    after = (
+        rows(store, "SELECT * FROM cla_episodes"),
+        rows(store, "SELECT load_id, source_format FROM loads"),
+    )
     assert after == before
 
 
 def test_another_formats_blank_does_not_erase_a_value(store):
-    store.load([batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", "U1")])})])
+    store.load(
+        [batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", "U1")])})]
+    )
     # Annex A describes the same record but has no placement column value.
-    store.load([batch("annex_a", {"cla_episodes": episodes([("C1", date(2021, 5, 1), None, None)])}, period=(None, None))])
+    store.load(
+        [
+            batch(
+                "annex_a",
+                {"cla_episodes": episodes([("C1", date(2021, 5, 1), None, None)])},
+                period=(None, None),
+            )
+        ]
+    )
     assert rows(store, "SELECT rne, place FROM cla_episodes") == [("S", "U1")]
 
 
 def test_a_later_returns_blank_keeps_the_value(store):
-    store.load([batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", "U1")])})])
+    store.load(
+        [batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", "U1")])})]
+    )
     later = (date(2022, 4, 1), date(2023, 3, 31))
-    store.load([batch("ssda903", {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", None)])}, period=later)])
+    store.load(
+        [
+            batch(
+                "ssda903",
+                {"cla_episodes": episodes([("C1", date(2021, 5, 1), "S", None)])},
+                period=later,
+            )
+        ]
+    )
     assert rows(store, "SELECT rne, place, load_id FROM cla_episodes") == [("S", "U1", 2)]

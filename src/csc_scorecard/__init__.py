@@ -1,2 +1,3 @@
 """csc-scorecard: children's social care performance management."""
+
 __version__ = "0.1.0"

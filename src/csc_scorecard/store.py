@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
+from typing import Self
 
 import duckdb
 import pyarrow as pa
@@ -92,7 +93,7 @@ class Store:
         if not read_only:
             self._create_schema()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -230,7 +231,9 @@ class Store:
         order = ", ".join(f'"{k}"' for k in t.full_key)
         # A cursor of its own, so a caller's half-read result on `con` cannot block the read.
         with self.con.cursor() as cur:
-            return cur.sql(f'SELECT * FROM "{name}"{where} ORDER BY {order}', params=params).to_arrow_table()
+            return cur.sql(
+                f'SELECT * FROM "{name}"{where} ORDER BY {order}', params=params
+            ).to_arrow_table()
 
     def authorities(self) -> list[str]:
         rows = self.con.execute(
@@ -254,6 +257,4 @@ def _conform(t: Table, rows: pa.Table, la_code: str | None) -> pa.Table:
     missing_key = [k for k in t.full_key if k not in rows.column_names]
     if missing_key:
         raise ValueError(f"{t.name}: key columns {missing_key} missing")
-    return pa.table(
-        {c: rows.column(c).cast(ARROW_TYPES[known[c].type]) for c in rows.column_names}
-    )
+    return pa.table({c: rows.column(c).cast(ARROW_TYPES[known[c].type]) for c in rows.column_names})

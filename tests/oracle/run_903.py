@@ -83,7 +83,6 @@ def validate(args: argparse.Namespace) -> dict:
 
     registry = load_registry(args.ruleset)
 
-
     # A blank file has no header row to name its table (some exporters write one for an empty
     # AD1 or placed-for-adoption table); it holds no rows, so leaving it out is the same.
     def blank(path: Path) -> bool:

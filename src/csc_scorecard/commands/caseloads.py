@@ -29,14 +29,32 @@ def _day(text: str) -> date:
 @app.command()
 def caseloads(
     on: Annotated[str, typer.Option("--date", help="Date of the position, e.g. 2022-06-30.")],
-    compare: Annotated[str | None, typer.Option(help="An earlier date to compare with, e.g. 2022-04-07.")] = None,
+    compare: Annotated[
+        str | None, typer.Option(help="An earlier date to compare with, e.g. 2022-04-07.")
+    ] = None,
     by: Annotated[str | None, typer.Option(help="Break down by team or service_area.")] = None,
-    fte: Annotated[bool, typer.Option("--fte", help="Cases per FTE (part-time workers scaled up).")] = False,
-    weighted: Annotated[bool, typer.Option("--weighted", help="Cases per FTE weighted by role; absent, new and leaving workers left out.")] = False,
-    settings: Annotated[Path | None, typer.Option(help="Workforce settings YAML (thresholds, weights) over the defaults.")] = None,
+    fte: Annotated[
+        bool, typer.Option("--fte", help="Cases per FTE (part-time workers scaled up).")
+    ] = False,
+    weighted: Annotated[
+        bool,
+        typer.Option(
+            "--weighted",
+            help="Cases per FTE weighted by role; absent, new and leaving workers left out.",
+        ),
+    ] = False,
+    settings: Annotated[
+        Path | None,
+        typer.Option(help="Workforce settings YAML (thresholds, weights) over the defaults."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the positions as JSON.")] = False,
     store: StoreOption = DEFAULT_STORE_PATH,
-    la_code: Annotated[str | None, typer.Option("--la", envvar="SCORECARD_LA", help="Authority (default: the only one in the store).")] = None,
+    la_code: Annotated[
+        str | None,
+        typer.Option(
+            "--la", envvar="SCORECARD_LA", help="Authority (default: the only one in the store)."
+        ),
+    ] = None,
 ) -> None:
     """Caseloads at or above the key levels (default 16, 20, 25) and the highest, for the
     service and each team or service area; per FTE or weighted by role on request."""
@@ -60,12 +78,17 @@ def caseloads(
 def _only_authority(db: Store) -> str:
     las = db.authorities()
     if len(las) != 1:
-        raise typer.BadParameter(f"the store holds {len(las)} authorities ({', '.join(las)}): pass --la")
+        raise typer.BadParameter(
+            f"the store holds {len(las)} authorities ({', '.join(las)}): pass --la"
+        )
     return las[0]
 
 
 def _rows(p: CaseloadPosition, by: str | None) -> list[CaseloadFigures]:
-    return [p.total, *(p.by_team if by == "team" else p.by_service_area if by == "service_area" else [])]
+    return [
+        p.total,
+        *(p.by_team if by == "team" else p.by_service_area if by == "service_area" else []),
+    ]
 
 
 def _print(shown: list[CaseloadPosition], by: str | None) -> None:
@@ -75,18 +98,35 @@ def _print(shown: list[CaseloadPosition], by: str | None) -> None:
     console = Console(width=200)
     for p in shown:
         view = Table(title=f"Caseloads on {long_date(p.date)}: {p.basis_words}")
-        for heading in ("", "case holders", "cases", "average", "highest", *(f"{t}+" for t in p.thresholds)):
+        for heading in (
+            "",
+            "case holders",
+            "cases",
+            "average",
+            "highest",
+            *(f"{t}+" for t in p.thresholds),
+        ):
             view.add_column(heading, justify="left" if not heading else "right")
         for f in _rows(p, by):
             view.add_row(
-                f.name, f"{f.case_holders:,}", f"{f.cases:,}",
+                f.name,
+                f"{f.case_holders:,}",
+                f"{f.cases:,}",
                 "" if f.average is None else f"{f.average:.1f}",
                 "" if f.maximum is None else f"{f.maximum:.1f}".removesuffix(".0"),
                 *(a.display for a in f.at_or_above),
             )
         console.print(view)
         if p.excluded:
-            console.print("Left out: " + "; ".join(f"{e.workers} {e.reason.replace('_', ' ')} ({e.cases} cases)" for e in p.excluded))
+            console.print(
+                "Left out: "
+                + "; ".join(
+                    f"{e.workers} {e.reason.replace('_', ' ')} ({e.cases} cases)"
+                    for e in p.excluded
+                )
+            )
         if p.cases_without_post:
             n = p.cases_without_post
-            console.print(f"{n:,} {'case is' if n == 1 else 'cases are'} held by workers with no post on the date.")
+            console.print(
+                f"{n:,} {'case is' if n == 1 else 'cases are'} held by workers with no post on the date."
+            )

@@ -7,12 +7,15 @@ from typing import Annotated
 import typer
 
 from csc_scorecard.cli import app
-from csc_scorecard.measures.explain import DIALECTS, explain as explain_measure
+from csc_scorecard.measures.explain import DIALECTS
+from csc_scorecard.measures.explain import explain as explain_measure
 
 
 @app.command()
 def explain(
-    measure: Annotated[str, typer.Argument(help="Catalogue measure id, e.g. assessments_within_45_working_days.")],
+    measure: Annotated[
+        str, typer.Argument(help="Catalogue measure id, e.g. assessments_within_45_working_days.")
+    ],
     dialect: Annotated[str, typer.Option(help=f"SQL dialect: {', '.join(DIALECTS)}.")] = "duckdb",
 ) -> None:
     """Print a measure's definition, source, fields used and its SQL."""

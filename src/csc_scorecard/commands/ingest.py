@@ -9,7 +9,8 @@ import typer
 
 from csc_scorecard.cli import app
 from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
-from csc_scorecard.ingest.run import IngestRefused, ingest as run_ingest
+from csc_scorecard.ingest.run import IngestRefused
+from csc_scorecard.ingest.run import ingest as run_ingest
 from csc_scorecard.store import Store
 
 
@@ -19,10 +20,15 @@ def ingest(
     store: StoreOption = DEFAULT_STORE_PATH,
     la_code: Annotated[
         str | None,
-        typer.Option("--la", envvar="SCORECARD_LA", help="DfE LA code for formats that carry none (903, Annex A, templates)."),
+        typer.Option(
+            "--la",
+            envvar="SCORECARD_LA",
+            help="DfE LA code for formats that carry none (903, Annex A, templates).",
+        ),
     ] = None,
     year: Annotated[
-        int | None, typer.Option(help="Collection year (ending 31 March) when it cannot be inferred.")
+        int | None,
+        typer.Option(help="Collection year (ending 31 March) when it cannot be inferred."),
     ] = None,
 ) -> None:
     """Recognise each file's format and load it; a file that cannot be read stops the whole load."""
@@ -36,7 +42,9 @@ def ingest(
             raise typer.Exit(code=2) from None
     for batch, load_id in zip(result.batches, result.load_ids, strict=True):
         period = (
-            f"{batch.period_start:%d/%m/%Y}-{batch.period_end:%d/%m/%Y}" if batch.period_start else "-"
+            f"{batch.period_start:%d/%m/%Y}-{batch.period_end:%d/%m/%Y}"
+            if batch.period_start
+            else "-"
         )
         typer.echo(
             f"load {load_id}: {batch.source_format} LA {batch.la_code or '-'} {period}: "

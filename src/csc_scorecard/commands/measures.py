@@ -19,13 +19,26 @@ from csc_scorecard.store import Store
 
 @app.command()
 def measures(
-    period: Annotated[str, typer.Option(help="Quarter(s): 2022-Q1, a range 2021-Q1:2022-Q1, or a list.")],
+    period: Annotated[
+        str, typer.Option(help="Quarter(s): 2022-Q1, a range 2021-Q1:2022-Q1, or a list.")
+    ],
     store: StoreOption = DEFAULT_STORE_PATH,
-    la_code: Annotated[str | None, typer.Option("--la", envvar="SCORECARD_LA", help="Authority (default: the only one in the store).")] = None,
-    framework: Annotated[Path | None, typer.Option(help="Framework YAML: adds target, RAG and direction.")] = None,
+    la_code: Annotated[
+        str | None,
+        typer.Option(
+            "--la", envvar="SCORECARD_LA", help="Authority (default: the only one in the store)."
+        ),
+    ] = None,
+    framework: Annotated[
+        Path | None, typer.Option(help="Framework YAML: adds target, RAG and direction.")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json, csv or parquet.")] = "table",
-    out: Annotated[Path | None, typer.Option(help="Write to this file (needed for parquet).")] = None,
-    measure: Annotated[list[str] | None, typer.Option(help="Only these measure ids (repeatable).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write to this file (needed for parquet).")
+    ] = None,
+    measure: Annotated[
+        list[str] | None, typer.Option(help="Only these measure ids (repeatable).")
+    ] = None,
 ) -> None:
     """Compute measures from the store: value, numerator, denominator, status, RAG, direction, comparators."""
     with Store(store, read_only=True) as db:
@@ -54,7 +67,9 @@ def measures(
 def _only_authority(db: Store) -> str:
     las = db.authorities()
     if len(las) != 1:
-        raise typer.BadParameter(f"the store holds {len(las)} authorities ({', '.join(las)}): pass --la")
+        raise typer.BadParameter(
+            f"the store holds {len(las)} authorities ({', '.join(las)}): pass --la"
+        )
     return las[0]
 
 
@@ -62,14 +77,20 @@ def _print_table(table) -> None:
     from rich.console import Console
     from rich.table import Table as RichTable
 
-    view = RichTable("measure", "period", "breakdown", "value", "num", "den", "status", "RAG", "direction")
+    view = RichTable(
+        "measure", "period", "breakdown", "value", "num", "den", "status", "RAG", "direction"
+    )
     for r in table.to_pylist():
         value = "" if r["value"] is None else f"{r['value']:,.1f}"
         view.add_row(
-            r["measure"], r["period"], r["dimension"] or "", value,
+            r["measure"],
+            r["period"],
+            r["dimension"] or "",
+            value,
             "" if r["numerator"] is None else f"{r['numerator']:,.0f}",
             "" if r["denominator"] is None else f"{r['denominator']:,.0f}",
             r["status"] if r["status"] == "ok" else f"{r['status']}: {r['reason']}",
-            r.get("rag") or "", r.get("direction") or "",
+            r.get("rag") or "",
+            r.get("direction") or "",
         )
     Console(width=200).print(view)

@@ -31,12 +31,27 @@ def status(
     console.print(f"Store {store}: authorities {', '.join(report['authorities']) or 'none'}")
     tables = RichTable("table", "LA", "rows", "from", "to", "issues", title="Tables")
     for t in report["tables"]:
-        tables.add_row(t["table"], t["la_code"] or "-", f"{t['rows']:,}", str(t["first_date"] or ""),
-                       str(t["last_date"] or ""), f"{t['issues']:,}")
+        tables.add_row(
+            t["table"],
+            t["la_code"] or "-",
+            f"{t['rows']:,}",
+            str(t["first_date"] or ""),
+            str(t["last_date"] or ""),
+            f"{t['issues']:,}",
+        )
     console.print(tables)
-    loads = RichTable("load", "format", "LA", "period", "rows", "issues", "loaded", "files", title="Latest loads")
+    loads = RichTable(
+        "load", "format", "LA", "period", "rows", "issues", "loaded", "files", title="Latest loads"
+    )
     for load in report["loads"]:
-        loads.add_row(str(load["load_id"]), load["source_format"], load["la_code"] or "-",
-                      load["period"], f"{load['row_count']:,}", f"{load['issue_count']:,}",
-                      f"{load['loaded_at']:%Y-%m-%d %H:%M}", load["files"])
+        loads.add_row(
+            str(load["load_id"]),
+            load["source_format"],
+            load["la_code"] or "-",
+            load["period"],
+            f"{load['row_count']:,}",
+            f"{load['issue_count']:,}",
+            f"{load['loaded_at']:%Y-%m-%d %H:%M}",
+            load["files"],
+        )
     console.print(loads)

@@ -27,7 +27,9 @@ def parse_years(text: str) -> tuple[int, int]:
 def synth(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the extracts into.")],
     seed: Annotated[int, typer.Option(help="Random seed; same seed, same authority.")] = 2022,
-    size: Annotated[float, typer.Option(help="Scale: 1.0 is about 67,000 children aged 0-17.")] = 1.0,
+    size: Annotated[
+        float, typer.Option(help="Scale: 1.0 is about 67,000 children aged 0-17.")
+    ] = 1.0,
     years: Annotated[
         str, typer.Option(help="Financial years simulated, by starting year, e.g. 2016-2022.")
     ] = "2016-2022",
@@ -39,7 +41,11 @@ def synth(
     """Simulate a local authority and write every statutory format and template into OUT."""
     first, last = parse_years(years)
     config = SynthConfig(
-        seed=seed, size=size, first_year=first, last_year=last, imperfections=imperfections,
+        seed=seed,
+        size=size,
+        first_year=first,
+        last_year=last,
+        imperfections=imperfections,
         la_code=la_code,
     )
     started = time.perf_counter()

@@ -18,8 +18,9 @@ from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from csc_scorecard.forecast import wording as w
-from csc_scorecard.forecast.wording import Cited, Paragraph, Sentence, listing, say
+from csc_scorecard.forecast.wording import Paragraph
 from csc_scorecard.store import Store
+from csc_scorecard.wording import Cited, Sentence, join, listing, say
 
 ACTIVE = ("proposed", "approved", "purchased", "works", "registering")
 
@@ -300,7 +301,7 @@ def pipeline_paragraphs(pipe: Pipeline | None, base: str = "/pipeline") -> list[
         name = _text(h.name, f"{ref}/name")
         beds = Cited(w.number(h.beds or 0), f"{ref}/beds", h.beds)
         if h.status == "withdrawn":
-            s = w.join(
+            s = join(
                 say(
                     "{n} ({b} " + w.plural(h.beds or 0, "bed", "beds") + ") has been withdrawn.",
                     n=name,
@@ -370,7 +371,7 @@ def pipeline_paragraphs(pipe: Pipeline | None, base: str = "/pipeline") -> list[
                 )
             if h.risks:
                 parts.append(_risks(h, ref))
-            s = w.join(*parts)
+            s = join(*parts)
         bullets.append(s)
     intro = say(
         "The children's homes register at {d} lists these properties in development.",

@@ -33,9 +33,10 @@ from csc_scorecard.forecast.pipeline import Pipeline, homes_pipeline, pipeline_p
 from csc_scorecard.forecast.projection import Projection, project
 from csc_scorecard.forecast.scenarios import Scenario
 from csc_scorecard.forecast.scenarios import scenario as get_scenario
-from csc_scorecard.forecast.wording import Cited, Paragraph, Sentence, listing, say
+from csc_scorecard.forecast.wording import Paragraph
 from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.store import Store
+from csc_scorecard.wording import Cited, Sentence, join, listing, say
 
 SCHEMA_VERSION = "1.0.0"
 SMALL = (1, 5)  # counts of children printed as "c" in publication mode (report default)
@@ -747,7 +748,7 @@ def _unit_cost_sentence(g: GroupForecast, base: str, now: Cited, figs: _Figures)
         )
         tail = say("The most expensive packages cost between {lo} and {hi} a week.", lo=lo, hi=hi)
     if g.budget_unit_cost is None:
-        return w.join(
+        return join(
             say("The current average cost of packages at {now} is {a} a year.", now=now, a=avg),
             tail,
         )
@@ -775,7 +776,7 @@ def _unit_cost_sentence(g: GroupForecast, base: str, now: Cited, figs: _Figures)
         b=bud,
         a=avg,
     )
-    return w.join(first, tail)
+    return join(first, tail)
 
 
 def _packages_sentence(g: GroupForecast, base: str, name: Cited, figs: _Figures) -> Sentence | None:

@@ -1,12 +1,9 @@
-"""Sentences whose every number is cited, and the way the finance section prints money.
+"""The finance section's paragraphs, and the way it prints money.
 
-The same discipline as the report's narrative (`report/sentences.py`): a sentence is a template
-with named slots; a number can only enter the text through a `Cited` slot (its printed text, a
-JSON pointer into the finance section, and the value there), and the builder refuses digits in
-the template's words or in plain-word slots. The forecast layer sits below the report (design.md:
-imports go one way), so it has its own small builder; its `Sentence` has the report's shape
-(text, cites with start, end, text, ref, value), so the report can take it over by prefixing
-each `ref` with the section's place in the report context.
+Sentences are built with the shared builder (`csc_scorecard.wording.say`): a number can only
+enter the text through a `Cited` slot whose JSON pointer points into the finance section, so the
+report can take a paragraph over by prefixing each `ref` with the section's place in the report
+context (`csc_scorecard.wording.prefixed`).
 
 Money is printed as the seed report prints it: totals in millions to two places ("£4.93m",
 "£0.62m"), annual package costs in thousands ("£289k"), weekly packages in thousands to one
@@ -15,35 +12,16 @@ place from £10,000 ("£10.5k") and in pounds below ("£2,170").
 
 from __future__ import annotations
 
-import re
-import string
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-_DIGIT = re.compile(r"\d")
+from csc_scorecard.wording import Sentence
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class Cite(_Model):
-    start: int
-    end: int
-    text: str
-    ref: str = Field(
-        description="JSON pointer into the finance section, e.g. /figures/total:variance/value"
-    )
-    value: float | int | str | None
-
-
-class Sentence(_Model):
-    text: str
-    cites: list[Cite] = []
 
 
 class Paragraph(_Model):
@@ -59,98 +37,6 @@ class Paragraph(_Model):
     def _text(self) -> Paragraph:
         self.text = " ".join(s.text for s in self.sentences)
         return self
-
-
-@dataclass(frozen=True)
-class Cited:
-    text: str
-    ref: str
-    value: Any
-
-
-def say(template: str, **slots: Cited | str) -> Sentence:
-    """Fill `template`, recording where each cited value sits in the text.
-
-    >>> s = say("The overspend is {v}.", v=Cited("£4.93m", "/figures/total:variance/value", 4930000.0))
-    >>> s.text, s.cites[0].start, s.cites[0].end
-    ('The overspend is £4.93m.', 17, 23)
-    >>> say("There are 12 homes.")
-    Traceback (most recent call last):
-    ...
-    ValueError: uncited digits in the words of 'There are 12 homes.'
-    """
-    text: list[str] = []
-    cites: list[Cite] = []
-    pos = 0
-    for literal, name, spec, conversion in string.Formatter().parse(template):
-        if _DIGIT.search(literal):
-            raise ValueError(f"uncited digits in the words of {template!r}")
-        text.append(literal)
-        pos += len(literal)
-        if name is None:
-            continue
-        if spec or conversion:
-            raise ValueError(f"{template!r}: slot {name!r} takes no format; pass the printed text")
-        slot = slots[name]
-        if isinstance(slot, Cited):
-            cites.append(
-                Cite(
-                    start=pos,
-                    end=pos + len(slot.text),
-                    text=slot.text,
-                    ref=slot.ref,
-                    value=slot.value,
-                )
-            )
-            piece = slot.text
-        else:
-            if _DIGIT.search(slot):
-                raise ValueError(f"{template!r}: slot {name!r} has uncited digits: {slot!r}")
-            piece = slot
-        text.append(piece)
-        pos += len(piece)
-    return Sentence(text="".join(text), cites=cites)
-
-
-def join(*parts: Sentence | None) -> Sentence:
-    """Sentences run together with a space (cites moved to their new places); None skipped."""
-    text = ""
-    cites: list[Cite] = []
-    for part in parts:
-        if part is None:
-            continue
-        if text:
-            text += " "
-        shift = len(text)
-        cites += [
-            c.model_copy(update={"start": c.start + shift, "end": c.end + shift})
-            for c in part.cites
-        ]
-        text += part.text
-    return Sentence(text=text, cites=cites)
-
-
-def listing(
-    items: list[tuple[str, dict[str, Cited | str]]],
-    last: str = " and ",
-    prefix: str = "",
-    sep: str = ", ",
-) -> tuple[str, dict]:
-    """A template listing several filled fragments ('a, b and c'); slot names made unique
-    (`prefix` keeps two listings in one sentence apart).
-
-    >>> listing([("{x} a", {"x": "one"}), ("{x} b", {"x": "two"}), ("{x} c", {"x": "three"})])[0]
-    '{x_0} a, {x_1} b and {x_2} c'
-    """
-    frags, slots = [], {}
-    for i, (frag, values) in enumerate(items):
-        for k, v in values.items():
-            frag = frag.replace("{" + k + "}", "{" + f"{prefix}{k}_{i}" + "}")
-            slots[f"{prefix}{k}_{i}"] = v
-        frags.append(frag)
-    if len(frags) <= 1:
-        return "".join(frags), slots
-    return sep.join(frags[:-1]) + last + frags[-1], slots
 
 
 # --------------------------------------------------------------------------- numbers

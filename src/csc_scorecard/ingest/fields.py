@@ -53,7 +53,9 @@ class TableSpec(BaseModel):
     canonical: str
     columns: dict[str, FieldSpec]
     description: str = ""
-    required_fields: list[str] | None = None  # fields that must be present as columns (default: required ones)
+    required_fields: list[str] | None = (
+        None  # fields that must be present as columns (default: required ones)
+    )
 
     def must_have(self) -> list[str]:
         if self.required_fields is not None:

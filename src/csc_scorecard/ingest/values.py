@@ -6,6 +6,7 @@ row and records the raw text as a data-quality issue. `None` means the cell was 
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, timedelta
 
@@ -30,7 +31,7 @@ def clean(raw: object) -> str | None:
     """Text of a cell with surrounding space removed; None for a blank cell."""
     if raw is None:
         return None
-    if isinstance(raw, float) and raw != raw:  # NaN from spreadsheet readers
+    if isinstance(raw, float) and math.isnan(raw):  # NaN from spreadsheet readers
         return None
     text = str(raw).strip().lstrip("\ufeff")
     return None if text.lower() in BLANKS else text

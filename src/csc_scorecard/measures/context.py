@@ -60,7 +60,13 @@ class Context:
                     "look_back": start - timedelta(days=look_back_days),
                 }
             )
-        schema = {"period": "string", "start": "date", "end": "date", "quarter_end": "date", "look_back": "date"}
+        schema = {
+            "period": "string",
+            "start": "date",
+            "end": "date",
+            "quarter_end": "date",
+            "look_back": "date",
+        }
         return ibis.memtable(rows, schema=schema)
 
     def calendar(self) -> ir.Table:
@@ -86,7 +92,9 @@ class Context:
         a = cal.select(_wd_a_date=cal.date, _wd_a=cal.working_day_index)
         b = cal.select(_wd_b_date=cal.date, _wd_b=cal.working_day_index)
         out = t.left_join(a, t[start] == a._wd_a_date).left_join(b, t[end] == b._wd_b_date)
-        return out.mutate(**{name: out._wd_b - out._wd_a}).drop("_wd_a_date", "_wd_a", "_wd_b_date", "_wd_b")
+        return out.mutate(**{name: out._wd_b - out._wd_a}).drop(
+            "_wd_a_date", "_wd_a", "_wd_b_date", "_wd_b"
+        )
 
     def population(self, age_band: str) -> ir.Table:
         """la_code, period, population: the mid-year estimate paired with each quarter.

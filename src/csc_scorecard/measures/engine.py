@@ -54,17 +54,19 @@ def counted(m: Measure, ctx: Context) -> ibis.Table:
     )
 
 
-def compute(
-    ctx: Context, measures: Iterable[str] | None = None
-) -> pa.Table:
+def compute(ctx: Context, measures: Iterable[str] | None = None) -> pa.Table:
     """Tidy results for the measures (default: every non-manual catalogue measure)."""
-    chosen = [catalogue()[i] for i in measures] if measures else [
-        m for m in catalogue().values() if not m.manual
-    ]
+    chosen = (
+        [catalogue()[i] for i in measures]
+        if measures
+        else [m for m in catalogue().values() if not m.manual]
+    )
     parts = [_complete(m, ctx, ctx.backend.to_pyarrow(counted(m, ctx))) for m in chosen]
     if not parts:
         return RESULT_SCHEMA.empty_table()
-    return pa.concat_tables(parts).sort_by([("la_code", "ascending"), ("measure", "ascending"), ("period", "ascending")])
+    return pa.concat_tables(parts).sort_by(
+        [("la_code", "ascending"), ("measure", "ascending"), ("period", "ascending")]
+    )
 
 
 def _complete(m: Measure, ctx: Context, raw: pa.Table) -> pa.Table:
@@ -78,7 +80,9 @@ def _complete(m: Measure, ctx: Context, raw: pa.Table) -> pa.Table:
         for r in raw.to_pylist()
     }
     period_denominator = {(la, p): den for (la, p, _), (_, den) in found.items() if den}
-    dims = sorted({k[2] for k in found} | set(m.dimension_values), key=lambda d: (d is None, d)) or [None]
+    dims = sorted(
+        {k[2] for k in found} | set(m.dimension_values), key=lambda d: (d is None, d)
+    ) or [None]
     rows = []
     for la in ctx.la_codes:
         for q in ctx.quarters:
@@ -105,7 +109,9 @@ def _complete(m: Measure, ctx: Context, raw: pa.Table) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
 
 
-def value_of(m: Measure, num: float | None, den: float | None, start: date, end: date) -> float | None:
+def value_of(
+    m: Measure, num: float | None, den: float | None, start: date, end: date
+) -> float | None:
     """The measure's value from its numerator and denominator.
 
     Rates over part of a year are annualised only when the catalogue says so (DfE publishes

@@ -99,10 +99,14 @@ class Quarter:
         return self.year + 1
 
     def previous(self) -> Quarter:
-        return Quarter(self.year - 1, 4) if self.quarter == 1 else Quarter(self.year, self.quarter - 1)
+        return (
+            Quarter(self.year - 1, 4) if self.quarter == 1 else Quarter(self.year, self.quarter - 1)
+        )
 
     def next(self) -> Quarter:
-        return Quarter(self.year + 1, 1) if self.quarter == 4 else Quarter(self.year, self.quarter + 1)
+        return (
+            Quarter(self.year + 1, 1) if self.quarter == 4 else Quarter(self.year, self.quarter + 1)
+        )
 
     def same_quarter_last_year(self) -> Quarter:
         return Quarter(self.year - 1, self.quarter)

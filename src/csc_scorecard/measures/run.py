@@ -29,9 +29,15 @@ class MeasureRun:
     periods: list[Quarter]
     rows: list[dict[str, Any]] = field(default_factory=list)
 
-    def value(self, measure: str, period: str | Quarter, dimension: str | None = None) -> dict | None:
+    def value(
+        self, measure: str, period: str | Quarter, dimension: str | None = None
+    ) -> dict | None:
         for r in self.rows:
-            if r["measure"] == measure and r["period"] == str(period) and r["dimension"] == dimension:
+            if (
+                r["measure"] == measure
+                and r["period"] == str(period)
+                and r["dimension"] == dimension
+            ):
                 return r
         return None
 
@@ -52,7 +58,9 @@ def run_measures(
     """Compute the measures for the periods and the quarters before and a year before them."""
     chosen = [catalogue()[m] for m in measures] if measures else list(catalogue().values())
     needed = sorted({q for p in periods for q in (p, p.previous(), p.same_quarter_last_year())})
-    ctx = Context(backend or ibis.duckdb.from_connection(store.con), [la_code], needed, settings or Settings())
+    ctx = Context(
+        backend or ibis.duckdb.from_connection(store.con), [la_code], needed, settings or Settings()
+    )
     counted = [m.id for m in chosen if not m.manual]
     rows = compute(ctx, counted).to_pylist() if counted else []
     blocked: dict[tuple[str, str, str], str] = {}
@@ -79,7 +87,9 @@ def _no_data_reason(m: Measure) -> str:
     return "no records in the period to count" if m.unit != "count" else "no data"
 
 
-def _manual_rows(store: Store, la_code: str, quarters: list[Quarter], manual: list[Measure]) -> list[dict]:
+def _manual_rows(
+    store: Store, la_code: str, quarters: list[Quarter], manual: list[Measure]
+) -> list[dict]:
     """Manual measures from the manual_values table (youth justice, Ofsted grades, ...)."""
     if not manual:
         return []
@@ -97,15 +107,27 @@ def _manual_rows(store: Store, la_code: str, quarters: list[Quarter], manual: li
             start, end = q.window(m.period_type)
             value, text, num, den, source, commentary = found.get((m.id, str(q)), (None,) * 6)
             status = "ok" if value is not None else "not_available"
-            reason = None if value is not None else (
-                f"supplied as {text!r}, not a number" if text else "no manual value supplied"
+            reason = (
+                None
+                if value is not None
+                else (f"supplied as {text!r}, not a number" if text else "no manual value supplied")
             )
             rows.append(
                 {
-                    "la_code": la_code, "measure": m.id, "period": str(q), "dimension": None,
-                    "value": value, "numerator": num, "denominator": den,
-                    "window_start": start, "window_end": end, "status": status, "reason": reason,
-                    "title": m.title, "unit": m.unit, "source": source or "manual value",
+                    "la_code": la_code,
+                    "measure": m.id,
+                    "period": str(q),
+                    "dimension": None,
+                    "value": value,
+                    "numerator": num,
+                    "denominator": den,
+                    "window_start": start,
+                    "window_end": end,
+                    "status": status,
+                    "reason": reason,
+                    "title": m.title,
+                    "unit": m.unit,
+                    "source": source or "manual value",
                     "commentary": commentary,
                 }
             )

@@ -70,7 +70,9 @@ class Table(BaseModel):
         head = (Column(name="la_code", type="VARCHAR", description="3-digit DfE LA number"),)
         tail = (
             Column(name="load_id", type="INTEGER", description="load that wrote the row"),
-            Column(name="source_row", type="INTEGER", description="row or element in the source file"),
+            Column(
+                name="source_row", type="INTEGER", description="row or element in the source file"
+            ),
         )
         return (head if self.la_scoped else ()) + self.data_columns + tail
 
@@ -105,7 +107,9 @@ def tables() -> dict[str, Table]:
             Column(name=c, type=s.split("|")[0].strip(), description=s.split("|", 1)[1].strip())
             for c, s in spec.columns.items()
         )
-        unknown = set(spec.key) - {c.name for c in cols} - ({"la_code"} if spec.la_scoped else set())
+        unknown = (
+            set(spec.key) - {c.name for c in cols} - ({"la_code"} if spec.la_scoped else set())
+        )
         if unknown:
             raise ValueError(f"table {name}: key columns {sorted(unknown)} are not columns")
         out[name] = Table(

@@ -62,7 +62,9 @@ def field_quality(ctx: Context, m: Measure) -> list[FieldQuality]:
             continue
         expr = _flagged(ctx, m, table_name, column, date_col)
         for r in ctx.backend.to_pyarrow(expr).to_pylist():
-            out.append(FieldQuality(table_name, column, r["la_code"], r["period"], r["rows"], r["flagged"]))
+            out.append(
+                FieldQuality(table_name, column, r["la_code"], r["period"], r["rows"], r["flagged"])
+            )
     return out
 
 
@@ -80,7 +82,11 @@ def _flagged(ctx: Context, m: Measure, table_name: str, column: str, date_col: s
     )
     joined = rows.left_join(
         issues,
-        [rows.la_code == issues.i_la, rows.load_id == issues.i_load, rows.source_row == issues.i_row],
+        [
+            rows.la_code == issues.i_la,
+            rows.load_id == issues.i_load,
+            rows.source_row == issues.i_row,
+        ],
     )
     return joined.group_by(["la_code", "period"]).agg(
         rows=joined.count(), flagged=joined._flag.fill_null(0).sum()
@@ -96,5 +102,3 @@ def not_reportable(ctx: Context, m: Measure) -> dict[tuple[str, str], str]:
         if fq.rows and fq.share > threshold and (key not in worst or fq.share > worst[key].share):
             worst[key] = fq
     return {k: v.reason() for k, v in worst.items()}
-
-

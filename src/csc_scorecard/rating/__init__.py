@@ -11,6 +11,7 @@ user guide. The public API:
 * ``rate_framework(framework, readings, period) -> FrameworkResult`` - all of the above.
 """
 
+from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.rating.assess import rate_framework
 from csc_scorecard.rating.direction import (
     DEFAULT_SMALL_NUMBER_THRESHOLD,
@@ -19,7 +20,6 @@ from csc_scorecard.rating.direction import (
 )
 from csc_scorecard.rating.display import format_number, format_target, format_value
 from csc_scorecard.rating.framework import Framework, FrameworkError, Group, Item, load_framework
-from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.rating.rag import check_thresholds, rate, rate_range
 from csc_scorecard.rating.results import Comparison, FrameworkResult, GroupResult, ItemResult
 from csc_scorecard.rating.summary import Summary, describe, summarise

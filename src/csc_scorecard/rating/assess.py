@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.rating.direction import direction, is_small_number
 from csc_scorecard.rating.display import format_target, format_value
 from csc_scorecard.rating.framework import Framework, Item
-from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.rating.rag import rate, rate_range
 from csc_scorecard.rating.results import Comparison, FrameworkResult, GroupResult, ItemResult
 from csc_scorecard.rating.summary import summarise

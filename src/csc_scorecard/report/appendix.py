@@ -29,7 +29,7 @@ from csc_scorecard.report import commentary as notes
 from csc_scorecard.report.facts import Facts, figure_id
 from csc_scorecard.report.formatting import rounded
 from csc_scorecard.report.model import AppendixGroup, AppendixRow, Comparator, Counts, Figure
-from csc_scorecard.report.sentences import join
+from csc_scorecard.wording import join
 
 STATUS_LABELS = {
     "green": "Green",

@@ -10,13 +10,15 @@ Kinds:
 * ``breakdown`` - a measure by category for the quarter (referral sources, categories of abuse,
   placements; caseload bands, team spans of control or care-ladder variance when those
   measures exist), negative values drawn in a contrasting colour;
-* ``demand`` - several counts over the last eight quarters on one chart.
+* ``demand`` - several counts over the last eight quarters on one chart;
+* ``projection`` - a monthly count, actual then projected, with the projection's band.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 
 import altair as alt
 import vl_convert as vlc
@@ -174,12 +176,20 @@ def breakdown(
     *,
     measure: str,
     width: int = 230,
+    printed: Sequence[str] | None = None,
+    reference: float | None = None,
+    reference_label: str | None = None,
 ) -> Chart:
-    """Horizontal bars, largest first, labelled with their printed values."""
+    """Horizontal bars in the order given (largest first), labelled with their printed values
+    (``printed``, one per row, when the unit is not one ``formatting.display`` knows, e.g. the
+    finance section's money), with an optional reference line (a standard, e.g. 100 cases per
+    team manager)."""
     data = [{"x": label, "y": value, "series": title} for label, value in rows]
+    texts = list(printed) if printed is not None else [display(v, unit) for _, v in rows]
+    for d, text in zip(data, texts, strict=True):
+        d["label"] = text
     shown = [d for d in data if d["y"] is not None]
     for d in shown:
-        d["label"] = display(d["y"], unit)
         d["sign"] = "negative" if d["y"] < 0 else "positive"
     order = [d["x"] for d in shown]
     base = alt.Chart(alt.Data(values=shown)).encode(
@@ -196,22 +206,167 @@ def breakdown(
         )
     )
     labels = base.mark_text(align="left", dx=3, fontSize=8, color=INK).encode(text="label:N")
-    chart = alt.layer(bars, labels).properties(
+    layers = [bars, labels]
+    if reference is not None:
+        layers.append(
+            alt.Chart(alt.Data(values=[{"y": reference}]))
+            .mark_rule(color=COMPARATOR, strokeDash=[2, 2], strokeWidth=1.3)
+            .encode(x="y:Q")
+        )
+    chart = alt.layer(*layers).properties(
         title=title, width=width, height=max(len(shown), 1) * 17
     )
     parts = "; ".join(f"{d['x']} {d['label']}" for d in shown)
+    line = (
+        f" Reference line: {reference_label or 'reference'} {display(reference, unit)}."
+        if reference is not None
+        else ""
+    )
     return Chart(
         id=chart_id,
         title=title,
         kind="breakdown",
         unit=unit,
         svg=render_svg(chart, chart_id),
-        alt_text=f"{title}: bar chart, largest first. {parts}."
-        if shown
-        else f"{title}: no values to chart.",
+        alt_text=(f"{title}: bar chart, largest first. {parts}." if shown else f"{title}: no values to chart.")
+        + line,
         data=[ChartPoint(x=d["x"], y=d["y"], series=d["series"]) for d in data],
         measures=[measure],
+        comparator=reference,
+        comparator_label=reference_label if reference is not None else None,
     )
+
+
+def grouped_bars(
+    chart_id: str,
+    title: str,
+    unit: str,
+    points: Sequence[ChartPoint],
+    *,
+    measures: list[str],
+    width: int = 300,
+    height: int = 120,
+) -> Chart:
+    """Vertical bars by category, one bar per series side by side (e.g. workers by caseload
+    band at two dates), in the order the points come."""
+    data = [p.model_dump() for p in points]
+    order = list(dict.fromkeys(d["x"] for d in data))
+    names = list(dict.fromkeys(d["series"] for d in data))
+    shown = [d for d in data if d["y"] is not None]
+    chart = (
+        alt.Chart(alt.Data(values=shown))
+        .mark_bar()
+        .encode(
+            x=alt.X("x:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelFontSize=8)),
+            xOffset=alt.XOffset("series:N", sort=names),
+            y=alt.Y("y:Q", title=_unit_title(unit), axis=alt.Axis(format=_axis_format(unit), tickCount=4)),
+            color=alt.Color(
+                "series:N",
+                sort=names,
+                title=None,
+                scale=alt.Scale(domain=names, range=PALETTE[: len(names)]),
+            ),
+        )
+        .properties(title=title, width=width, height=height)
+    )
+    parts = [
+        f"{name}: " + ", ".join(f"{d['x']} {display(d['y'], unit)}" for d in shown if d["series"] == name)
+        for name in names
+        if any(d["series"] == name for d in shown)
+    ]
+    return Chart(
+        id=chart_id,
+        title=title,
+        kind="breakdown",
+        unit=unit,
+        svg=render_svg(chart, chart_id),
+        alt_text=f"{title}: grouped bar chart. " + "; ".join(parts) + "."
+        if parts
+        else f"{title}: no values to chart.",
+        data=list(points),
+        measures=measures,
+    )
+
+
+def projection(
+    chart_id: str,
+    title: str,
+    actual: Sequence[tuple[str, float]],
+    projected: Sequence[tuple[str, float, float | None, float | None]],
+    *,
+    measures: list[str],
+    band_label: str = "likely range",
+    width: int = 520,
+    height: int = 150,
+) -> Chart:
+    """A count by month: the actual line, the projection continuing it (dashed) and the
+    projection's band (shaded, from its low to its high)."""
+    line_data = [{"x": x, "y": y, "series": "Actual"} for x, y in actual] + [
+        {"x": x, "y": y, "series": "Projected"} for x, y, _, _ in projected
+    ]
+    band = [{"x": x, "low": lo, "high": hi} for x, _, lo, hi in projected if lo is not None and hi is not None]
+    x = alt.X("x:T", title=None, axis=alt.Axis(format="%b %Y", labelFontSize=8, tickCount=8))
+    layers = []
+    if band:
+        layers.append(
+            alt.Chart(alt.Data(values=band))
+            .mark_area(color=ACCENT, opacity=0.18)
+            .encode(x=x, y=alt.Y("low:Q", title="children"), y2="high:Q")
+        )
+    layers.append(
+        alt.Chart(alt.Data(values=line_data))
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=x,
+            y=alt.Y("y:Q", title="children", scale=alt.Scale(zero=False), axis=alt.Axis(format=",.0f")),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=["Actual", "Projected"], range=[ACCENT, TOLERANCE]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                legend=None,
+                scale=alt.Scale(domain=["Actual", "Projected"], range=[[1, 0], [5, 3]]),
+            ),
+        )
+    )
+    chart = alt.layer(*layers).properties(title=title, width=width, height=height)
+    parts = []
+    if actual:
+        parts.append(
+            f"actual from {display(actual[0][1], 'count')} in {_month(actual[0][0])} to "
+            f"{display(actual[-1][1], 'count')} in {_month(actual[-1][0])}"
+        )
+    if projected:
+        x_last, y_last, lo, hi = projected[-1]
+        between = (
+            f" (likely between {display(lo, 'count')} and {display(hi, 'count')})"
+            if lo is not None and hi is not None
+            else ""
+        )
+        parts.append(f"projected {display(y_last, 'count')} in {_month(x_last)}{between}")
+    points = [ChartPoint(**d) for d in line_data]
+    points += [ChartPoint(x=b["x"], y=b["low"], series=f"{band_label} (low)") for b in band]
+    points += [ChartPoint(x=b["x"], y=b["high"], series=f"{band_label} (high)") for b in band]
+    return Chart(
+        id=chart_id,
+        title=title,
+        kind="projection",
+        unit="count",
+        svg=render_svg(chart, chart_id),
+        alt_text=f"{title}: line chart; " + "; ".join(parts) + "."
+        if parts
+        else f"{title}: no values to chart.",
+        data=points,
+        measures=measures,
+    )
+
+
+def _month(iso: str) -> str:
+    """'2022-06-30' as 'June 2022'."""
+    d = date.fromisoformat(iso)
+    return f"{d:%B %Y}"
 
 
 def demand(

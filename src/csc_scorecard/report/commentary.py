@@ -22,7 +22,7 @@ from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.rating import ItemResult, format_value
 from csc_scorecard.report.facts import Facts
 from csc_scorecard.report.model import Comparator, Figure, Sentence
-from csc_scorecard.report.sentences import Cited, say
+from csc_scorecard.wording import Cited, say
 
 COLUMNS = ("measure", "period", "commentary", "author")
 REQUIRED = ("measure", "period", "commentary")

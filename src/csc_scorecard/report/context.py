@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from csc_scorecard.forecast.section import FinanceSection
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.context import Settings
 from csc_scorecard.measures.periods import Quarter
@@ -34,6 +35,8 @@ from csc_scorecard.quality.availability import activity_date
 from csc_scorecard.rating import Band, Framework, load_framework
 from csc_scorecard.report import appendix as appendix_
 from csc_scorecard.report import charts, executive, narrative, provenance
+from csc_scorecard.report import finance as finance_
+from csc_scorecard.report import staffing as staffing_
 from csc_scorecard.report.commentary import Commentary, read_commentary
 from csc_scorecard.report.facts import Facts, figure_id
 from csc_scorecard.report.formatting import count, display, long_date
@@ -51,6 +54,7 @@ from csc_scorecard.report.model import (
     FigureRow,
     MeasureNote,
     OmittedSection,
+    Paragraph,
     Performance,
     PeriodInfo,
     Provenance,
@@ -60,6 +64,7 @@ from csc_scorecard.report.model import (
 from csc_scorecard.report.publication import PublicationRules, suppress
 from csc_scorecard.report.publication import settings as publication_settings
 from csc_scorecard.store import Store
+from csc_scorecard.workforce.section import StaffingSection
 
 TREND_QUARTERS = 8
 
@@ -77,6 +82,7 @@ def build_context(
     settings: Settings | None = None,
     trend_quarters: int = TREND_QUARTERS,
     run: MeasureRun | None = None,
+    scenario: str = "base",
 ) -> ReportContext:
     """The report context for ``la_code`` and the quarter ``period`` (e.g. ``"2022-Q1"``).
 
@@ -86,7 +92,8 @@ def build_context(
     numbers. ``synthetic`` forces the synthetic-data banner on or off (default: detected from a
     marker file beside the loaded extracts). ``run`` reuses a measure run of this authority
     over ``measure_quarters(period)`` (building several variants of one report, e.g. internal
-    and publication, measures once).
+    and publication, measures once). ``scenario`` names the forecast scenario the finance and
+    placements-strategy sections are computed under (forecast/scenarios.yaml).
     """
     quarter = period if isinstance(period, Quarter) else Quarter.parse(str(period))
     lay = layout()
@@ -170,12 +177,29 @@ def build_context(
     )
     loads = provenance.loads(store, la_code, lay)
 
+    # The staffing and finance sections are written by their own layers and nested in the
+    # context, their cites prefixed to resolve from its root (report/staffing.py, finance.py).
+    built_by = {p.section.builder for p in placement(lay, measures)}
+    staffing = finance = None
+    if "staffing" in built_by:
+        needs = next(sp.needs for sp in lay.sections if sp.builder == "staffing")
+        staffing = staffing_.build(
+            store, la_code, quarter, publication=rules is not None, run=run, needs=needs
+        )
+    if built_by & {"finance", "placements_strategy"}:
+        finance = finance_.build(
+            store, la_code, quarter, scenario=scenario, publication=rules is not None
+        )
+
     sections: list[Section] = []
     omitted: list[OmittedSection] = []
     coverage = _coverage(store, la_code, measures.values())
     for placed in placement(lay, measures):
         index = len(sections) + 1  # the executive summary goes first
-        built = _section(placed, facts, lay, store, la_code, quarter, index, trend, coverage, rules)
+        built = _section(
+            placed, facts, lay, store, la_code, quarter, index, trend, coverage, rules,
+            staffing, finance,
+        )
         if isinstance(built, OmittedSection):
             omitted.append(built)
         else:
@@ -211,6 +235,8 @@ def build_context(
         definitions=definitions,
         figures=figures,
         acronyms=[Acronym(term=k, meaning=v) for k, v in lay.acronyms.items()],
+        staffing=staffing,
+        finance=finance,
         provenance=Provenance(
             generated_at=(generated_at or datetime.now(UTC)).replace(microsecond=0),
             software_version=_version(),
@@ -522,23 +548,29 @@ def _section(
     trend: list[Quarter],
     coverage: dict[str, date],
     rules: PublicationRules | None,
+    staffing: StaffingSection | None = None,
+    finance: FinanceSection | None = None,
 ) -> Section | OmittedSection:
     spec = placed.section
-    if spec.builder == "homes_pipeline":
-        found = executive.homes_section(store, la_code, quarter.end, index, spec.title)
+    if spec.builder in ("finance", "placements_strategy"):
+        maker = finance_.summary_section if spec.builder == "finance" else finance_.strategy_section
+        found = maker(finance, spec.title) if finance is not None else None
         return found or OmittedSection(
             id=spec.id,
             title=spec.title,
             reason=_why_empty(spec.needs, store, la_code, quarter, measures=True),
         )
+    written = staffing_.paragraphs(staffing) if staffing is not None else {}
     subsections: list[Section] = []
     notes: list[str] = []
     for sub in placed.subsections:
         # A published report leaves out measures about single workers or children.
         measures = [m for m in sub.measures if not (rules and _worker_level_measure(m, lay))]
         breakdowns = [b for b in sub.breakdowns if not (rules and _worker_level_measure(b, lay))]
-        has_data = any(facts.shown(m) for m in measures) or any(
-            facts.categories(b) for b in breakdowns
+        has_data = (
+            any(facts.shown(m) for m in measures)
+            or any(facts.categories(b) for b in breakdowns)
+            or bool(written.get(sub.id))
         )
         if not has_data:
             if measures or breakdowns:
@@ -550,10 +582,16 @@ def _section(
                 why = reasons[0] if reasons else f"no figures for {facts.periods['current'].label}"
                 notes.append(f"{sub.title}: {why}.")
             continue
-        maker = narrative.NARRATIVES.get(sub.narrative or "")
-        paragraphs = maker(facts) if maker else narrative.generic(facts, measures)
+        if spec.builder == "staffing":
+            paragraphs: list[Paragraph | None] = list(written.get(sub.id, []))
+        else:
+            maker = narrative.NARRATIVES.get(sub.narrative or "")
+            paragraphs = maker(facts) if maker else narrative.generic(facts, measures)
         tables = [_breakdown(b, facts) for b in breakdowns]
         tables = [t for t in tables if t is not None]
+        sub_charts = [c for c in (_breakdown_chart(t, facts) for t in tables) if c is not None]
+        if spec.builder == "staffing" and sub.id == "caseloads" and staffing is not None:
+            sub_charts += staffing_.section_charts(staffing)
         subsections.append(
             Section(
                 id=sub.id,
@@ -561,7 +599,7 @@ def _section(
                 paragraphs=[p for p in paragraphs if p is not None],
                 figures=[_figure_row(m, facts) for m in measures],
                 breakdowns=tables,
-                charts=[c for c in (_breakdown_chart(t, facts) for t in tables) if c is not None],
+                charts=sub_charts,
             )
         )
     if not subsections:

@@ -1,18 +1,15 @@
 """The sections that are about the report rather than one service area: the executive summary
 (performance against the framework with its denominators, data availability against the
-previous quarter, where the figures come from), the data-quality section and the children's
-homes register (the seed's "Future placements strategy").
+previous quarter, where the figures come from) and the data-quality section.
 
-Like ``narrative.py``, every number is cited (``sentences.say``); the pointers name the
+Like ``narrative.py``, every number is cited (``csc_scorecard.wording.say``); the pointers name the
 appendix summary counts, the provenance records and the data-quality notes.
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 from csc_scorecard.report.facts import Facts
-from csc_scorecard.report.formatting import count, long_date
+from csc_scorecard.report.formatting import count
 from csc_scorecard.report.model import (
     AppendixGroup,
     DataQuality,
@@ -22,12 +19,10 @@ from csc_scorecard.report.model import (
     Performance,
     Section,
     Sentence,
-    Table,
 )
 from csc_scorecard.report.narrative import paragraph
 from csc_scorecard.report.provenance import rule_words
-from csc_scorecard.report.sentences import Cited, listing, say
-from csc_scorecard.store import Store
+from csc_scorecard.wording import Cited, listing, say
 
 
 def _n(ref: str, value: float) -> Cited:
@@ -285,88 +280,4 @@ def quality_section(facts: Facts, quality: DataQuality) -> Section:
         )
     return Section(
         id="data_quality", title="Data quality", paragraphs=[p for p in out if p is not None]
-    )
-
-
-_STATUS_WORDS = {
-    "proposed": "proposed",
-    "approved": "approved",
-    "purchased": "purchased",
-    "works": "works under way",
-    "registering": "registering with Ofsted",
-    "open": "open",
-    "withdrawn": "withdrawn",
-}
-
-
-def homes_section(
-    store: Store, la_code: str, as_at: date, index: int, title: str
-) -> Section | None:
-    """The latest children's homes register on or before the quarter end, if any."""
-    latest = store.con.execute(
-        "SELECT max(as_at_date) FROM homes_pipeline WHERE la_code = ? AND as_at_date <= ?",
-        [la_code, as_at],
-    ).fetchone()[0]
-    if latest is None:
-        return None
-    rows = store.con.execute(
-        """SELECT name, beds, status, planned_opening, actual_opening, capital_cost, works_cost,
-                  manager_recruited, risks
-           FROM homes_pipeline WHERE la_code = ? AND as_at_date = ? ORDER BY planned_opening NULLS LAST, name""",
-        [la_code, latest],
-    ).fetchall()
-    active = [r for r in rows if (r[2] or "") != "withdrawn"]
-    beds = sum(r[1] or 0 for r in active)
-    table = Table(
-        id="homes_pipeline",
-        title=f"Children's homes in development at {long_date(latest)}",
-        columns=[
-            "Home",
-            "Beds",
-            "Status",
-            "Planned opening",
-            "Capital cost",
-            "Works",
-            "Registered manager",
-            "Risks and notes",
-        ],
-        rows=[
-            [
-                name or "",
-                count(beds_) if beds_ is not None else "",
-                _STATUS_WORDS.get(status or "", status or ""),
-                long_date(actual or planned) if (actual or planned) else "",
-                f"£{capital:,.0f}" if capital else "",
-                f"£{works:,.0f}" if works else "",
-                "" if recruited is None else ("in post" if recruited else "to be recruited"),
-                risks or "",
-            ]
-            for name, beds_, status, planned, actual, capital, works, recruited, risks in rows
-        ],
-        totals={"homes": len(active), "beds": beds, "withdrawn": len(rows) - len(active)},
-        as_at_text=long_date(latest),
-    )
-    base = f"/sections/{index}/tables/0"
-    first = say(
-        "The register of planned children's homes at {date} lists {n} {homes} in development, providing {beds} {places}.",
-        date=_s(f"{base}/as_at_text", table.as_at_text),
-        n=_n(f"{base}/totals/homes", len(active)),
-        homes="home" if len(active) == 1 else "homes",
-        beds=_n(f"{base}/totals/beds", beds),
-        places="place" if beds == 1 else "places",
-    )
-    withdrawn = len(rows) - len(active)
-    second = None
-    if withdrawn:
-        second = say(
-            "{n} proposed {homes} {have} been withdrawn.",
-            n=_n(f"{base}/totals/withdrawn", withdrawn),
-            homes="home" if withdrawn == 1 else "homes",
-            have="has" if withdrawn == 1 else "have",
-        )
-    return Section(
-        id="placements_strategy",
-        title=title,
-        paragraphs=[p for p in (paragraph(first, second),) if p is not None],
-        tables=[table],
     )

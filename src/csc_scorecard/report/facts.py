@@ -1,7 +1,7 @@
 """What the narrative may say: figures, periods, comparators and settings, each as a citable value.
 
 Narrative functions never see a measure run or a store, only ``Facts``: every value they can
-print comes with the JSON pointer of the context field it came from (``sentences.Cited``).
+print comes with the JSON pointer of the context field it came from (``csc_scorecard.wording.Cited``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Literal
 
 from csc_scorecard.report.formatting import count
 from csc_scorecard.report.model import Comparator, Definition, Figure, PeriodInfo
-from csc_scorecard.report.sentences import Cited
+from csc_scorecard.wording import Cited
 
 When = Literal["current", "previous", "year_earlier"]
 _PERIOD_KEY = {"current": "period", "previous": "previous", "year_earlier": "year_earlier"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -35,7 +36,7 @@ class SectionLayout(BaseModel):
     title: str
     claims: list[str] = []  # catalogue group names whose measures belong here
     needs: list[str] = []  # canonical tables the section is built from (named when it is empty)
-    builder: str | None = None  # a special builder (e.g. homes_pipeline) instead of measures
+    builder: Literal["staffing", "finance", "placements_strategy"] | None = None  # report/staffing.py, finance.py
     chart: str | None = None
     demand_measures: dict[str, str] = {}  # measure id -> short label for the demand chart
     subsections: list[SubsectionLayout] = []

@@ -27,9 +27,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from csc_scorecard.forecast.section import FinanceSection
 from csc_scorecard.rating.summary import Summary
+from csc_scorecard.wording import Cite as Cite  # re-exported: a sentence's parts are schema too
+from csc_scorecard.wording import Sentence
+from csc_scorecard.workforce.section import StaffingSection
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 FigureStatus = Literal["ok", "not_available", "not_reportable", "suppressed"]
 RagValue = Literal["green", "amber", "red"]
@@ -57,23 +61,6 @@ class Authority(_Model):
     la_code: str = Field(description="3-digit DfE LA number")
     name: str
     region: str | None = None
-
-
-class Cite(_Model):
-    """A number (or a name containing digits) printed in a sentence, with where it came from."""
-
-    start: int = Field(description="offset of the text in Sentence.text")
-    end: int
-    text: str = Field(description="as printed, e.g. '1,182' or '42.1%'")
-    ref: str = Field(
-        description="JSON pointer into the context, e.g. /figures/referrals:2022-Q1/value"
-    )
-    value: float | int | str | None = Field(description="the value found at ref")
-
-
-class Sentence(_Model):
-    text: str
-    cites: list[Cite] = []
 
 
 class Paragraph(_Model):
@@ -189,7 +176,7 @@ class Chart(_Model):
 
     id: str
     title: str
-    kind: Literal["trend", "breakdown", "demand"]
+    kind: Literal["trend", "breakdown", "demand", "projection"]
     unit: str
     svg: str
     alt_text: str
@@ -453,6 +440,17 @@ class ReportContext(_Model):
     figures: dict[str, Figure] = Field(description="every printed figure, by figure id")
     acronyms: list[Acronym]
     provenance: Provenance
+    staffing: StaffingSection | None = Field(
+        None,
+        description="the staffing section's data (workforce.section); the staffing paragraphs "
+        "cite into it (/staffing/...). None when the store holds no workforce data",
+    )
+    finance: FinanceSection | None = Field(
+        None,
+        description="the finance and placements-strategy sections' data (forecast.section), "
+        "under one scenario; their paragraphs cite into it (/finance/...). None when the store "
+        "holds no budget lines, placement costs or homes register",
+    )
 
     def paragraphs(self) -> list[Paragraph]:
         """Every paragraph in reading order (sections, then subsections)."""

@@ -1,6 +1,6 @@
 """Sentence templates for the report's narrative, one small function per topic.
 
-Each function reads ``Facts`` and returns paragraphs of cited sentences (``sentences.say``), in
+Each function reads ``Facts`` and returns paragraphs of cited sentences (``csc_scorecard.wording.say``), in
 the style of the seed report: "In Quarter 1 there were 1,182 referrals (Q4: 1,257). The most
 significant source of referrals continues to be the Police, who made 498 (42%) of referrals in
 Q1." A sentence is written only when the figures it needs have values; a figure that is not
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from csc_scorecard.report.facts import Facts, When
 from csc_scorecard.report.formatting import rounded
 from csc_scorecard.report.model import Figure, Paragraph, Sentence
-from csc_scorecard.report.sentences import Cited, join, listing, say
+from csc_scorecard.wording import Cited, join, listing, say
 
 Slots = dict[str, Cited | str]
 
@@ -598,145 +598,6 @@ def care_leavers(f: Facts) -> list[Paragraph | None]:
     return [paragraph(first, second, third)]
 
 
-def supervision(f: Facts) -> list[Paragraph | None]:
-    """Seed paragraph 28 (supervision) and the audit rows of its appendix."""
-    sup = f.shown("supervision_in_timescale")
-    first = None
-    if sup is not None:
-        bracket, slots = previous_bracket(f, "supervision_in_timescale")
-        first = say(
-            "At the end of {q}, {pct} of front-line staff had received supervision within timescale"
-            + bracket
-            + ".",
-            q=f.period(),
-            pct=f.value(sup),
-            **slots,
-        )
-    good, fair = (
-        f.shown("case_audits_good_or_better"),
-        f.shown("case_audits_requires_improvement_or_better"),
-    )
-    second = None
-    if good is not None and good.status == "ok" and good.denominator:
-        second = say(
-            "Of the {den} case file audits completed in {q}, {n} ({pct}) were graded good or better",
-            den=f.denominator(good),
-            q=f.period(),
-            n=f.numerator(good),
-            pct=f.value(good),
-        )
-        if fair is not None:
-            second = join(
-                second,
-                say(", and {pct} requires improvement or better.", pct=f.value(fair)),
-                separator="",
-            )
-        else:
-            second = join(second, say("."), separator="")
-    return [paragraph(first, second)]
-
-
-def caseloads(f: Facts) -> list[Paragraph | None]:
-    """Seed paragraphs 29-32: caseloads above key levels, the highest caseload and spans."""
-    average = f.shown("caseload_average")
-    first = None
-    if average is not None:
-        bracket, slots = previous_bracket(f, "caseload_average")
-        first = say(
-            "At the end of {q} the average caseload per case-holding social worker (full-time equivalent) was {v}"
-            + bracket
-            + ".",
-            q=f.period(),
-            v=f.value(average),
-            **slots,
-        )
-    twenty, twenty_five = f.shown("workers_caseload_20_plus"), f.shown("workers_caseload_25_plus")
-    low, high = (
-        f.setting("workers_caseload_20_plus", "threshold"),
-        f.setting("workers_caseload_25_plus", "threshold"),
-    )
-    second = None
-    if twenty is not None and low is not None:
-        second = say(
-            "{n} {workers} had a caseload of {t} or higher",
-            n=f.value(twenty),
-            workers=plural(twenty, "worker", "workers"),
-            t=low,
-        )
-        if twenty_five is not None and high is not None:
-            second = join(
-                second,
-                say("; of those, {n} had {t} or higher", n=f.value(twenty_five), t=high),
-                separator="",
-            )
-        highest = f.shown("caseload_max")
-        if highest is not None:  # left out of a published report: it describes one worker
-            second = join(
-                second, say(", and the highest caseload was {n}", n=f.value(highest)), separator=""
-            )
-        before = f.shown("workers_caseload_20_plus", "previous")
-        if before is not None:
-            second = join(
-                second,
-                say(
-                    " ({p_q}: {p} with {t} or higher).",
-                    p_q=f.period("previous"),
-                    p=f.value(before),
-                    t=low,
-                ),
-                separator="",
-            )
-        else:
-            second = join(second, say("."), separator="")
-    span = f.shown("team_manager_span_max")
-    standard = f.setting("team_manager_span_max", "spans", "standard_cases")
-    third = None
-    if span is not None:
-        third = say("The largest team manager span of control was {n} cases", n=f.value(span))
-        if standard is not None:
-            third = join(
-                third,
-                say(", against a standard of about {s} cases per manager.", s=standard),
-                separator="",
-            )
-        else:
-            third = join(third, say("."), separator="")
-    return [paragraph(first, second, third)]
-
-
-def workforce(f: Facts) -> list[Paragraph | None]:
-    """Agency cover, vacancies and turnover (seed appendix P22, P23 and paragraph 42)."""
-    agency, vacancy, turnover = (
-        f.shown("agency_fte_rate"),
-        f.shown("vacancy_rate"),
-        f.shown("staff_turnover_rate"),
-    )
-    sentences = []
-    if agency is not None:
-        bracket, slots = previous_bracket(f, "agency_fte_rate")
-        sentences.append(
-            say(
-                "Agency workers covered {pct} of full-time equivalent social worker posts at the end of {q}"
-                + bracket
-                + ".",
-                pct=f.value(agency),
-                q=f.period(),
-                **slots,
-            )
-        )
-    if vacancy is not None:
-        sentences.append(say("The social worker vacancy rate was {pct}.", pct=f.value(vacancy)))
-    if turnover is not None:
-        sentences.append(
-            say(
-                "Staff turnover in the twelve months to the end of {q} was {pct}.",
-                q=f.period(),
-                pct=f.value(turnover),
-            )
-        )
-    return [paragraph(*sentences)]
-
-
 def _last_age(f: Facts) -> Cited | None:
     ages = f.definitions["care_leavers_in_touch"].settings.get("ages") or []
     return f.setting("care_leavers_in_touch", "ages", len(ages) - 1) if ages else None
@@ -771,7 +632,4 @@ NARRATIVES: dict[str, Callable[[Facts], list[Paragraph | None]]] = {
     "children_in_care": children_in_care,
     "adoption": adoption,
     "care_leavers": care_leavers,
-    "supervision": supervision,
-    "caseloads": caseloads,
-    "workforce": workforce,
 }

@@ -20,7 +20,9 @@ class SynthConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     seed: int = 2022
-    size: float = Field(1.0, gt=0, description="scale factor; 1.0 is about 67,000 children aged 0-17")
+    size: float = Field(
+        1.0, gt=0, description="scale factor; 1.0 is about 67,000 children aged 0-17"
+    )
     first_year: int = Field(2016, description="first financial year simulated (2016 = 2016/17)")
     last_year: int = Field(2022, description="financial year the extract ends in")
     as_at: date | None = Field(

@@ -33,8 +33,8 @@ from csc_scorecard.report.formatting import display, long_date, number
 from csc_scorecard.report.layout import layout
 from csc_scorecard.report.model import ChartPoint, Paragraph, Sentence
 from csc_scorecard.report.publication import PublicationRules, is_small
-from csc_scorecard.report.sentences import Cited, say
 from csc_scorecard.store import Store
+from csc_scorecard.wording import Cited, say
 from csc_scorecard.workforce import caseloads as cl
 from csc_scorecard.workforce.audits import Audits, audits
 from csc_scorecard.workforce.rates import RATES, own_census
@@ -407,6 +407,27 @@ def paragraphs(section: StaffingSection, ref_prefix: str = "") -> list[Paragraph
         _agency_paragraph(section, c),
     ]
     return [p for p in out if p is not None and (p.sentences or p.bullets)]
+
+
+def paragraph_groups(section: StaffingSection, ref_prefix: str = "") -> dict[str, list[Paragraph]]:
+    """The narrative by the report's staffing subsections (layout.yaml): `supervision`
+    (supervision, then case file audits), `caseloads` (now, then, per FTE and weighted, spans
+    of control) and `workforce` (agency, turnover and vacancies). Paragraphs with nothing to
+    say are left out."""
+    c = _Cites(section, ref_prefix)
+    groups = {
+        "supervision": [_supervision_paragraph(section, c), _audit_paragraph(section, c)],
+        "caseloads": [
+            _caseload_paragraph(section, c, "caseloads", first=True),
+            _caseload_paragraph(section, c, "caseloads_compare", first=False),
+            _adjusted_paragraph(section, c),
+            _spans_paragraph(section, c),
+        ],
+        "workforce": [_agency_paragraph(section, c)],
+    }
+    return {
+        k: [p for p in ps if p is not None and (p.sentences or p.bullets)] for k, ps in groups.items()
+    }
 
 
 def _plural(n: float | None, one: str, many: str) -> str:

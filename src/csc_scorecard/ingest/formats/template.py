@@ -79,7 +79,7 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]], str | Non
             reader = fastexcel.read_excel(str(path))
             sheet = reader.sheet_names[0]
             data = reader.load_sheet(0, dtypes="string").to_arrow()
-        except Exception as err:  # fastexcel raises its own error types for corrupt files
+        except Exception as err:  # noqa: BLE001 - fastexcel raises several error types for corrupt files
             raise FormatError(path, f"cannot be read as an Excel workbook ({err})") from None
         header = [str(c) for c in data.column_names]
         rows = [(i + 2, rec) for i, rec in enumerate(data.to_pylist()) if any(rec.values())]
@@ -103,7 +103,9 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]], str | Non
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(header):
-            raise FormatError(path, f"has {len(cells)} cells but the header has {len(header)}", line=line_no)
+            raise FormatError(
+                path, f"has {len(cells)} cells but the header has {len(header)}", line=line_no
+            )
         rows.append((line_no, dict(zip(header, cells, strict=False))))
     return header, rows, None
 
@@ -133,10 +135,16 @@ class TemplateAdapter:
         spec = template_specs()[name]
         if missing := missing_fields(header, spec):
             raise FormatError(
-                path, f"template {name} needs columns {missing}", sheet=sheet, line=1, field=missing[0]
+                path,
+                f"template {name} needs columns {missing}",
+                sheet=sheet,
+                line=1,
+                field=missing[0],
             )
         if la_code is None:
-            raise FormatError(path, "templates carry no authority code: pass --la CODE", sheet=sheet)
+            raise FormatError(
+                path, "templates carry no authority code: pass --la CODE", sheet=sheet
+            )
         if name == "manual_values":
             rows = [(n, _manual_value(rec)) for n, rec in rows]
         converted = convert(rows, spec, file=str(path), sheet=sheet)

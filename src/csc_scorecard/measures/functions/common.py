@@ -29,7 +29,9 @@ def in_window(t: ir.Table, date_col: str, periods: ir.Table) -> ir.Table:
     return t.join(periods, [t[date_col] >= periods.start, t[date_col] <= periods.end])
 
 
-def open_at(t: ir.Table, start_col: str, end_col: str, periods: ir.Table, at: str = "end") -> ir.Table:
+def open_at(
+    t: ir.Table, start_col: str, end_col: str, periods: ir.Table, at: str = "end"
+) -> ir.Table:
     """Rows open on each period's `at` date: started on or before it, not ended before or on it.
 
     An episode ending on the as-at date is not open at it (DfE counts CLA and CPP "at 31 March"

@@ -40,15 +40,19 @@ def rereferrals_within_12_months(ctx: Context, m: Measure) -> ir.Table:
     r = ctx.table("referrals").select("la_code", "child_id", "referral_date").distinct()
     current = in_window(r, "referral_date", ctx.periods(m.period_type))
     prior = r.select(p_la=r.la_code, p_child=r.child_id, p_date=r.referral_date)
-    hits = current.join(
-        prior,
-        [
-            current.la_code == prior.p_la,
-            current.child_id == prior.p_child,
-            prior.p_date < current.referral_date,
-            prior.p_date >= months_ago(current.referral_date, months),
-        ],
-    ).select("la_code", "period", "child_id", "referral_date").distinct()
+    hits = (
+        current.join(
+            prior,
+            [
+                current.la_code == prior.p_la,
+                current.child_id == prior.p_child,
+                prior.p_date < current.referral_date,
+                prior.p_date >= months_ago(current.referral_date, months),
+            ],
+        )
+        .select("la_code", "period", "child_id", "referral_date")
+        .distinct()
+    )
     flagged = current.left_join(
         hits.mutate(_re=ibis.literal(True)),
         ["la_code", "period", "child_id", "referral_date"],
@@ -103,20 +107,30 @@ def _cin_episodes(ctx: Context) -> ir.Table:
 def children_in_need_during(ctx: Context, m: Measure) -> ir.Table:
     """Distinct children with an episode of need open at any time in the window (the ChAT /
     Annex A list 6 cohort the seed reports: includes CLA, CP, open assessments, closed episodes)."""
-    return count_children(open_during(_cin_episodes(ctx), "referral_date", "closure_date", ctx.periods(m.period_type)))
+    return count_children(
+        open_during(_cin_episodes(ctx), "referral_date", "closure_date", ctx.periods(m.period_type))
+    )
 
 
 def children_in_need_at_end(ctx: Context, m: Measure) -> ir.Table:
     """Children with an open episode of need at the period end (DfE CIN at 31 March, 5.3)."""
-    return count_children(open_at(_cin_episodes(ctx), "referral_date", "closure_date", ctx.periods(m.period_type)))
+    return count_children(
+        open_at(_cin_episodes(ctx), "referral_date", "closure_date", ctx.periods(m.period_type))
+    )
 
 
 def children_in_need_with_cin_plan(ctx: Context, m: Measure) -> ir.Table:
     """Of children in need during the window, those with a CIN plan open during it."""
     p = ctx.periods(m.period_type)
-    cin = open_during(_cin_episodes(ctx), "referral_date", "closure_date", p).select("la_code", "period", "child_id").distinct()
+    cin = (
+        open_during(_cin_episodes(ctx), "referral_date", "closure_date", p)
+        .select("la_code", "period", "child_id")
+        .distinct()
+    )
     plans = open_during(ctx.table("cin_plans"), "start_date", "end_date", p)
-    plans = plans.select("la_code", "period", "child_id").distinct().mutate(_plan=ibis.literal(True))
+    plans = (
+        plans.select("la_code", "period", "child_id").distinct().mutate(_plan=ibis.literal(True))
+    )
     joined = cin.left_join(plans, ["la_code", "period", "child_id"])
     return share(joined, joined._plan)
 
@@ -128,7 +142,11 @@ def cin_open_duration(ctx: Context, m: Measure) -> ir.Table:
     p = ctx.periods(m.period_type)
     open_ = open_at(_cin_episodes(ctx), "referral_date", "closure_date", p)
     started_by = open_.referral_date <= months_ago(open_.end, low)
-    cond = started_by if high is None else started_by & (open_.referral_date > months_ago(open_.end, high))
+    cond = (
+        started_by
+        if high is None
+        else started_by & (open_.referral_date > months_ago(open_.end, high))
+    )
     return share(open_, cond)
 
 
@@ -164,5 +182,7 @@ def cin_with_current_plan(ctx: Context, m: Measure) -> ir.Table:
         open_at(ctx.table("cla_episodes"), "decom", "dec", p),
     ]
     planned = ibis.union(*[t.select("la_code", "period", "child_id") for t in plans], distinct=True)
-    joined = cohort.left_join(planned.mutate(_plan=ibis.literal(True)), ["la_code", "period", "child_id"])
+    joined = cohort.left_join(
+        planned.mutate(_plan=ibis.literal(True)), ["la_code", "period", "child_id"]
+    )
     return share(joined, joined._plan)

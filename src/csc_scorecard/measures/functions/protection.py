@@ -23,8 +23,6 @@ from csc_scorecard.model.codes import codes
 _CHILD = ("la_code", "period", "child_id")
 
 
-
-
 # --- Section 47 enquiries and initial child protection conferences ---------------------------
 
 

@@ -92,7 +92,9 @@ def agency_fte_rate(ctx: Context, m: Measure) -> ir.Table:
 def _month_ends(ctx: Context, period_type: str) -> ir.Table:
     """The month ends in each period's window, as snapshot dates (12 for rolling 12 months)."""
     return dates_table(
-        (str(q), day) for q in ctx.quarters for day in month_ends(*q.window(period_type))  # type: ignore[arg-type]
+        (str(q), day)
+        for q in ctx.quarters
+        for day in month_ends(*q.window(period_type))  # type: ignore[arg-type]
     )
 
 
@@ -110,11 +112,22 @@ def staff_turnover_rate(ctx: Context, m: Measure) -> ir.Table:
     if s.rates.qualified_only:
         wk = wk.filter(wk.qualified.fill_null(False))
     left = in_window(wk, "leave_date", ctx.periods(m.period_type))
-    posts = ctx.table("worker_posts").select(p_la="la_code", p_worker="worker_id", p_start="start_date", p_fte="fte")
-    j = left.left_join(
-        posts, [left.la_code == posts.p_la, left.worker_id == posts.p_worker, posts.p_start <= left.leave_date]
+    posts = ctx.table("worker_posts").select(
+        p_la="la_code", p_worker="worker_id", p_start="start_date", p_fte="fte"
     )
-    j = j.mutate(_rank=ibis.row_number().over(group_by=["la_code", "period", "worker_id"], order_by=[ibis.desc(j.p_start)]))
+    j = left.left_join(
+        posts,
+        [
+            left.la_code == posts.p_la,
+            left.worker_id == posts.p_worker,
+            posts.p_start <= left.leave_date,
+        ],
+    )
+    j = j.mutate(
+        _rank=ibis.row_number().over(
+            group_by=["la_code", "period", "worker_id"], order_by=[ibis.desc(j.p_start)]
+        )
+    )
     j = j.filter(j._rank == 0)
     # A leaver with no post recorded counts as one FTE rather than vanishing from the count.
     leavers = j.group_by(["la_code", "period"]).agg(leavers_fte=ibis.coalesce(j.p_fte, 1.0).sum())
@@ -124,7 +137,9 @@ def staff_turnover_rate(ctx: Context, m: Measure) -> ir.Table:
     monthly = p.group_by(["la_code", "period", "at"]).agg(fte=p.fte.sum())
     average = monthly.group_by(["la_code", "period"]).agg(denominator=monthly.fte.mean())
     out = attach(average, leavers, ["la_code", "period"])
-    return out.select("la_code", "period", numerator=out.leavers_fte.fill_null(0.0), denominator=out.denominator)
+    return out.select(
+        "la_code", "period", numerator=out.leavers_fte.fill_null(0.0), denominator=out.denominator
+    )
 
 
 def vacancy_rate(ctx: Context, m: Measure) -> ir.Table:
@@ -133,12 +148,19 @@ def vacancy_rate(ctx: Context, m: Measure) -> ir.Table:
     la = ctx.table("workforce_census_la")
     periods = ctx.periods(m.period_type)
     j = la.join(periods, ibis.date(la.collection_year, 9, 30) <= periods.end)
-    j = j.mutate(_rank=ibis.row_number().over(group_by=["la_code", "period"], order_by=[ibis.desc(j.collection_year)]))
+    j = j.mutate(
+        _rank=ibis.row_number().over(
+            group_by=["la_code", "period"], order_by=[ibis.desc(j.collection_year)]
+        )
+    )
     latest = j.filter(j._rank == 0).select("la_code", "period", "collection_year", "vacancies_fte")
     counts = census_counts(ctx.table).select("la_code", "collection_year", "inpost_fte")
     out = attach(latest, counts, ["la_code", "collection_year"])
     return out.select(
-        "la_code", "period", numerator=out.vacancies_fte, denominator=out.vacancies_fte + out.inpost_fte
+        "la_code",
+        "period",
+        numerator=out.vacancies_fte,
+        denominator=out.vacancies_fte + out.inpost_fte,
     )
 
 
@@ -149,7 +171,9 @@ def caseload_average(ctx: Context, m: Measure) -> ir.Table:
     holders = snap.filter(snap.in_post & snap.case_holder & (snap.fte.fill_null(0) > 0))
     if s.rates.qualified_only:
         holders = holders.filter(holders.qualified)
-    return holders.group_by(["la_code", "period"]).agg(numerator=holders.cases.sum(), denominator=holders.fte.sum())
+    return holders.group_by(["la_code", "period"]).agg(
+        numerator=holders.cases.sum(), denominator=holders.fte.sum()
+    )
 
 
 def workers_at_or_above(ctx: Context, m: Measure) -> ir.Table:
@@ -176,8 +200,11 @@ def team_manager_span_max(ctx: Context, m: Measure) -> ir.Table:
     snap, s = _snapshot(ctx, m)
     t = team_spans(ctx.table, snap, s)
     t = t.filter(t.cases_per_manager.notnull())
-    t = t.mutate(_rank=ibis.row_number().over(
-        group_by=["la_code", "period"], order_by=[ibis.desc(t.cases_per_manager), ibis.desc(t.cases), t.team_id]
-    ))
+    t = t.mutate(
+        _rank=ibis.row_number().over(
+            group_by=["la_code", "period"],
+            order_by=[ibis.desc(t.cases_per_manager), ibis.desc(t.cases), t.team_id],
+        )
+    )
     top = t.filter(t._rank == 0)
     return top.select("la_code", "period", numerator=top.cases, denominator=top.managers)

@@ -489,7 +489,9 @@ def expected(authority: SyntheticAuthority) -> dict[str, pa.Table]:
             for row in rows:
                 k = tuple(row[c] for c in key)
                 earlier = merged[canonical].get(k, {})
-                merged[canonical][k] = {c: (v if v is not None else earlier.get(c)) for c, v in row.items()}
+                merged[canonical][k] = {
+                    c: (v if v is not None else earlier.get(c)) for c, v in row.items()
+                }
     out = {}
     for canonical in sorted(set(CANONICAL.values())):
         t = table(canonical)

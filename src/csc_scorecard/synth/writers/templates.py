@@ -36,7 +36,9 @@ def _manual_text(rows: pa.Table) -> pa.Array:
     """value_text as the writer writes it: the supplied text, else the number."""
     texts = rows.column("value_text").to_pylist()
     values = rows.column("value").to_pylist()
-    return pa.array([t if t is not None else _number(v) for t, v in zip(texts, values, strict=True)])
+    return pa.array(
+        [t if t is not None else _number(v) for t, v in zip(texts, values, strict=True)]
+    )
 
 
 def _number(v: float | None) -> str | None:

@@ -1,11 +1,16 @@
-"""Sentences whose every number is cited: the guarantee that the narrative matches the figures.
+"""Sentences whose every number is cited: the guarantee that generated text matches its figures.
 
 A sentence is written as a template with named slots, ``say("In {q} there were {n} referrals.",
 q=..., n=...)``. Each slot is filled with a ``Cited`` value (the text as printed, the JSON
-pointer to the context field it came from, and that field's value) or with plain words. The
-builder refuses digits anywhere else: in the template's own words, or in a plain-word slot. So a
-number can only reach the report through a cite, and the test suite checks every cite against
-the context (``tests/test_report_narrative.py``).
+pointer to the field it came from, and that field's value) or with plain words. The builder
+refuses digits anywhere else: in the template's own words, or in a plain-word slot. So a number
+can only reach the text through a cite, and the tests check every cite against the document it
+points into (``tests/test_report_narrative.py`` for the report context).
+
+This module sits below every layer that writes sentences (design.md: imports go one way,
+measures -> rating -> forecast/workforce -> report), so the finance and staffing sections build
+the same ``Sentence``/``Cite`` structure the report prints; a section nested in the report only
+prefixes each ``ref`` with its place in the report context (``prefixed``).
 
 A few names contain digits without being figures ("Section 47", "SSDA903", "per 10,000"); they
 are listed in ``FIXED_TERMS`` and allowed in the template's words.
@@ -18,7 +23,7 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from csc_scorecard.report.model import Cite, Sentence
+from pydantic import BaseModel, ConfigDict, Field
 
 FIXED_TERMS = (
     "Section 47",
@@ -30,9 +35,31 @@ FIXED_TERMS = (
 _DIGIT = re.compile(r"\d")
 
 
+class Cite(BaseModel):
+    """A number (or a name containing digits) printed in a sentence, with where it came from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: int = Field(description="offset of the text in Sentence.text")
+    end: int
+    text: str = Field(description="as printed, e.g. '1,182' or '42.1%'")
+    ref: str = Field(
+        description="JSON pointer (RFC 6901) to the field it came from, e.g. "
+        "/figures/referrals:2022-Q1/value"
+    )
+    value: float | int | str | None = Field(description="the value found at ref")
+
+
+class Sentence(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    cites: list[Cite] = []
+
+
 @dataclass(frozen=True)
 class Cited:
-    """A value printed in a sentence: its text, and the context field it came from."""
+    """A value printed in a sentence: its text, and the field it came from."""
 
     text: str
     ref: str
@@ -116,11 +143,15 @@ def join(*parts: Sentence | None, separator: str = " ") -> Sentence:
 
 
 def listing(
-    items: list[tuple[str, dict[str, Cited | str]]], last: str = " and "
+    items: list[tuple[str, dict[str, Cited | str]]],
+    last: str = " and ",
+    prefix: str = "",
+    sep: str = ", ",
 ) -> tuple[str, dict[str, Cited | str]]:
     """A template fragment listing several filled fragments: 'a, b and c'.
 
-    Each item is (fragment template, its slots); slot names are made unique.
+    Each item is (fragment template, its slots); slot names are made unique (``prefix`` keeps
+    two listings in one sentence apart).
 
     >>> t, s = listing([("{x} dogs", {"x": "no"}), ("{x} cats", {"x": "some"})])
     >>> t, sorted(s.items())
@@ -131,12 +162,26 @@ def listing(
     for i, (fragment, values) in enumerate(items):
         renamed = fragment
         for name, value in values.items():
-            renamed = renamed.replace("{" + name + "}", "{" + f"{name}_{i}" + "}")
-            slots[f"{name}_{i}"] = value
+            unique = f"{prefix}{name}_{i}"
+            renamed = renamed.replace("{" + name + "}", "{" + unique + "}")
+            slots[unique] = value
         fragments.append(renamed)
     if len(fragments) <= 1:
         return "".join(fragments), slots
-    return ", ".join(fragments[:-1]) + last + fragments[-1], slots
+    return sep.join(fragments[:-1]) + last + fragments[-1], slots
+
+
+def prefixed(sentence: Sentence, prefix: str) -> Sentence:
+    """The sentence with ``prefix`` put before every cite's pointer (a section nested in a
+    larger document: '/figures/x/value' under '/finance' is '/finance/figures/x/value').
+
+    >>> s = say("{n} homes.", n=Cited("3", "/totals/homes", 3))
+    >>> prefixed(s, "/finance").cites[0].ref
+    '/finance/totals/homes'
+    """
+    return sentence.model_copy(
+        update={"cites": [c.model_copy(update={"ref": prefix + c.ref}) for c in sentence.cites]}
+    )
 
 
 def uncited_digits(sentence: Sentence) -> str:

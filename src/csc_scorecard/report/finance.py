@@ -1,0 +1,204 @@
+"""The report's Financial summary and Future placements strategy (seed paragraphs 36-44) from
+`forecast.finance_section`.
+
+The forecast layer computes the care-ladder outturn, the placement projection and the homes
+register under one scenario and writes the paragraphs with cites into its own object; the report
+nests that object at ``/finance`` in its context and prefixes each cite's pointer, so the
+sentences are checked against the context like every other. This module only arranges it: the
+paragraphs split between the two sections (the outturn, 36-42; the projection and the homes,
+43-44), the scenario named, the variance-by-line table, and the charts drawn as SVG.
+
+Publication mode uses the section's own publication argument: the high-cost package lists
+(child-level) are never built, and counts of children from 1 to 5 print as "c".
+"""
+
+from __future__ import annotations
+
+from csc_scorecard.forecast.section import FinanceSection, finance_section
+from csc_scorecard.forecast.wording import Paragraph as FinanceParagraph
+from csc_scorecard.forecast.wording import long_date
+from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.report import charts
+from csc_scorecard.report.model import Chart, Paragraph, Section, Table
+from csc_scorecard.store import Store
+from csc_scorecard.wording import Cited, prefixed, say
+
+PREFIX = "/finance"  # where ReportContext holds the section
+# Paragraphs of the finance section that belong to the Future placements strategy.
+STRATEGY = ("projection", "homes", "homes_total")
+
+_STATUS_WORDS = {
+    "proposed": "proposed",
+    "approved": "approved",
+    "purchased": "purchased",
+    "works": "works under way",
+    "registering": "registering with Ofsted",
+    "open": "open",
+    "withdrawn": "withdrawn",
+}
+
+
+def build(
+    store: Store, la_code: str, quarter: Quarter, *, scenario: str, publication: bool
+) -> FinanceSection | None:
+    """The finance section under ``scenario``, or None when it would say nothing (no budget
+    lines or costed placements, no projection and no homes register)."""
+    section = finance_section(store, la_code, quarter, scenario=scenario, publication=publication)
+    if not section.outturn.lines and section.projection is None and section.pipeline is None:
+        return None
+    return section
+
+
+def _paragraph(p: FinanceParagraph, kind: str = "narrative") -> Paragraph:
+    return Paragraph(
+        kind=kind,
+        sentences=[prefixed(s, PREFIX) for s in p.sentences],
+        bullets=[prefixed(s, PREFIX) for s in p.bullets],
+    )
+
+
+def _scenario(section: FinanceSection) -> Paragraph:
+    """Which scenario the forecasts are under, in words (the name and its description)."""
+    return Paragraph(
+        kind="note",
+        sentences=[
+            say(
+                "The forecasts in this section are under the {name} scenario. {description}",
+                name=Cited(section.scenario, f"{PREFIX}/scenario", section.scenario),
+                description=Cited(
+                    section.scenario_description,
+                    f"{PREFIX}/scenario_description",
+                    section.scenario_description,
+                ),
+            )
+        ],
+    )
+
+
+def summary_section(section: FinanceSection, title: str) -> Section | None:
+    """Financial summary: the outturn paragraphs (36-42), the variance by line as a table and a
+    chart. None when there are no budget lines or costed placements."""
+    if not section.outturn.lines:
+        return None
+    paragraphs = [_paragraph(p) for p in section.paragraphs if p.id not in STRATEGY]
+    return Section(
+        id="finance",
+        title=title,
+        paragraphs=[*paragraphs, _scenario(section)],
+        tables=[_variance_table(section)],
+        charts=[_variance_chart(section)] if section.charts.variance_by_line else [],
+        notes=[n for n in section.notes if n not in _strategy_notes(section)],
+    )
+
+
+def strategy_section(section: FinanceSection, title: str) -> Section | None:
+    """Future placements strategy: the placement projection with its band, and the homes
+    register (43-44). None when there is neither."""
+    paragraphs = [_paragraph(p) for p in section.paragraphs if p.id in STRATEGY]
+    tables = [_homes_table(section)] if section.pipeline is not None else []
+    chart = _projection_chart(section)
+    if not paragraphs and not tables and chart is None:
+        return None
+    if section.projection is not None:  # the projection, too, depends on the scenario
+        paragraphs.append(_scenario(section))
+    return Section(
+        id="placements_strategy",
+        title=title,
+        paragraphs=paragraphs,
+        tables=tables,
+        charts=[chart] if chart is not None else [],
+        notes=_strategy_notes(section),
+    )
+
+
+def _strategy_notes(section: FinanceSection) -> list[str]:
+    """The notes about the projection (its own caveats, or why there is none)."""
+    if section.projection is not None:
+        return [n for n in section.notes if n in section.projection.notes]
+    return [n for n in section.notes if "projection" in n]
+
+
+def _variance_table(section: FinanceSection) -> Table:
+    indent = {"line": "\u2003", "offset": "", "subtotal": "", "staffing": "", "group": "", "total": ""}
+    return Table(
+        id="variance_by_line",
+        title=f"Care ladder and staffing: budget, forecast outturn and variance, {section.financial_year}",
+        columns=["Line", "Budget", "Forecast outturn", "Variance"],
+        rows=[
+            [indent.get(r.kind, "") + r.name, r.budget_display, r.forecast_display, r.variance_display]
+            for r in section.variance_table
+        ],
+        as_at_text=section.as_at_text,
+        note="Variance: + overspend, - underspend; forecast under the "
+        f"{section.scenario} scenario.",
+    )
+
+
+def _variance_chart(section: FinanceSection) -> Chart:
+    points = sorted(section.charts.variance_by_line, key=lambda p: -p.variance)
+    rows = {r.id: r.variance_display for r in section.variance_table}
+    return charts.breakdown(
+        "finance-variance-by-line",
+        f"Forecast variance by line, {section.financial_year}",
+        "gbp",
+        [(p.label, p.variance) for p in points],
+        measure="care_ladder_variance",
+        printed=[rows.get(p.id, "") for p in points],
+        width=260,
+    )
+
+
+def _projection_chart(section: FinanceSection) -> Chart | None:
+    total = [p for p in section.charts.projection if p.group == "total"]
+    if not total:
+        return None
+    actual = [(p.date.isoformat(), p.value) for p in total if p.series == "actual"]
+    projected = [
+        (p.date.isoformat(), p.value, p.low, p.high) for p in total if p.series == "projected"
+    ]
+    return charts.projection(
+        "finance-placement-projection",
+        f"Children in care: actual and projected ({section.scenario} scenario)",
+        actual,
+        projected,
+        measures=["cla_at_period_end"],
+    )
+
+
+def _homes_table(section: FinanceSection) -> Table:
+    pipe = section.pipeline
+    assert pipe is not None
+    active = [h for h in pipe.homes if (h.status or "") != "withdrawn"]
+    return Table(
+        id="homes_pipeline",
+        title=f"Children's homes in development at {long_date(pipe.as_at)}",
+        columns=[
+            "Home",
+            "Beds",
+            "Status",
+            "Planned opening",
+            "Capital cost",
+            "Works",
+            "Registered manager",
+            "Risks and notes",
+        ],
+        rows=[
+            [
+                h.name,
+                "" if h.beds is None else f"{h.beds:,}",
+                _STATUS_WORDS.get(h.status or "", h.status or ""),
+                long_date(d) if (d := h.actual_opening or h.planned_opening) else "",
+                f"£{h.capital_cost:,.0f}" if h.capital_cost else "",
+                f"£{h.works_cost:,.0f}" if h.works_cost else "",
+                "" if h.manager_recruited is None else ("in post" if h.manager_recruited else "to be recruited"),
+                h.risks or "",
+            ]
+            for h in pipe.homes
+        ],
+        totals={
+            "homes": len(active),
+            "beds": sum(h.beds or 0 for h in active),
+            "withdrawn": len(pipe.homes) - len(active),
+        },
+        as_at_text=long_date(pipe.as_at),
+    )

@@ -1,0 +1,95 @@
+"""The report's staffing section (seed paragraphs 28-33) from `workforce.staffing_section`.
+
+The workforce layer writes the paragraphs (supervision and audits; caseloads now and at the
+previous quarter end, per FTE and role-weighted; team-manager spans ranked against the standard;
+agency, turnover and vacancies) and the chart data; the report nests the section at
+``/staffing`` in its context, so every cite's pointer resolves from the context's root, and draws
+the charts. The key-figures tables stay the report's own (the framework measures, from the
+measure run), so the sentences and the tables share one source of figures each.
+
+Publication mode uses the section's own publication argument: the worker-level content (the
+per-worker caseload list, overdue supervisions, team breakdowns, the highest caseload and, when
+the layout says so, each team's span) never reaches the context.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.measures.run import MeasureRun
+from csc_scorecard.report import charts
+from csc_scorecard.report.model import Chart, Paragraph
+from csc_scorecard.store import Store
+from csc_scorecard.workforce.section import StaffingSection, paragraph_groups, staffing_section
+
+PREFIX = "/staffing"  # where ReportContext holds the section
+
+
+def has_data(store: Store, la_code: str, needs: list[str]) -> bool:
+    """Whether any table the section is built from holds rows for the authority."""
+    return any(
+        store.con.execute(f'SELECT count(*) FROM "{t}" WHERE la_code = ?', [la_code]).fetchone()[0]
+        for t in needs
+    )
+
+
+def build(
+    store: Store,
+    la_code: str,
+    quarter: Quarter,
+    *,
+    publication: bool,
+    run: MeasureRun | None,
+    needs: list[str],
+    backend: Any = None,
+) -> StaffingSection | None:
+    """The staffing section nested at ``/staffing``, or None when no workforce table is loaded."""
+    if not has_data(store, la_code, needs):
+        return None
+    return staffing_section(
+        store,
+        la_code,
+        quarter,
+        publication=publication,
+        ref_prefix=PREFIX,
+        measures=run,
+        backend=backend,
+    )
+
+
+def paragraphs(section: StaffingSection) -> dict[str, list[Paragraph]]:
+    """The section's paragraphs by the layout's staffing subsections (supervision, caseloads,
+    workforce)."""
+    return paragraph_groups(section, section.ref_prefix)
+
+
+def section_charts(section: StaffingSection) -> list[Chart]:
+    """The caseload distribution at the two dates and the spans against the standard, as SVG."""
+    found = {c.id: c for c in section.charts}
+    out: list[Chart] = []
+    dist = found.get("caseload_distribution")
+    if dist is not None and any(p.y for p in dist.data):
+        out.append(
+            charts.grouped_bars(
+                "staffing-caseload-distribution",
+                f"Case-holding workers by caseload, {section.compare_date_text} and {section.date_text}",
+                "count",
+                dist.data,
+                measures=["workers_caseload_20_plus", "workers_caseload_25_plus"],
+            )
+        )
+    spans = found.get("team_manager_spans")
+    if spans is not None and spans.data:
+        out.append(
+            charts.breakdown(
+                "staffing-team-manager-spans",
+                f"Cases per team manager, {section.date_text}",
+                "ratio",
+                [(p.x, p.y) for p in spans.data],
+                measure="team_manager_span_max",
+                reference=spans.reference,
+                reference_label=f"{spans.reference_label or 'Standard'}",
+            )
+        )
+    return out
