@@ -21,9 +21,9 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 FIXED_TERMS = (
     "Section 47",
@@ -55,6 +55,24 @@ class Sentence(BaseModel):
 
     text: str
     cites: list[Cite] = []
+
+
+class Paragraph(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    """A numbered paragraph: generated sentences, then optional bullet points (numbered once, in
+    reading order, by the report)."""
+
+    number: int | None = None
+    kind: Literal["narrative", "summary", "commentary", "note"] = "narrative"
+    sentences: list[Sentence] = []
+    bullets: list[Sentence] = []
+    text: str = Field("", description="the sentences joined (derived; bullets not included)")
+
+    @model_validator(mode="after")
+    def _text(self) -> Paragraph:
+        self.text = " ".join(s.text for s in self.sentences)
+        return self
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,11 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-from csc_scorecard.report.model import SCHEMA_VERSION, ReportContext
+if TYPE_CHECKING:
+    from csc_scorecard.report.model import SCHEMA_VERSION, ReportContext
+
 
 SUFFIXES = {"html": "html", "pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "json": "json"}
 
@@ -49,12 +52,18 @@ def render(context: ReportContext, fmt: str, path: str | Path) -> Path:
     return Path(out) if out is not None else Path(path)
 
 
-def __getattr__(name: str):
-    """``build_context`` is imported lazily: the renderers need only the models, not Ibis."""
+def __getattr__(name: str) -> Any:
+    """``build_context`` is imported lazily: the renderers need only the models, not Ibis. The
+    models too: the context nests the staffing section, whose module uses the report's
+    formatting, so importing them here would make ``import csc_scorecard.workforce`` a cycle."""
     if name == "build_context":
         from csc_scorecard.report.context import build_context
 
         return build_context
+    if name in ("SCHEMA_VERSION", "ReportContext"):
+        from csc_scorecard.report import model
+
+        return getattr(model, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -283,7 +283,7 @@ def grouped_bars(
         alt_text=f"{title}: grouped bar chart. " + "; ".join(parts) + "."
         if parts
         else f"{title}: no values to chart.",
-        data=list(points),
+        data=[ChartPoint(**d) for d in data],
         measures=measures,
     )
 

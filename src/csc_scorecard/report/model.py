@@ -29,8 +29,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from csc_scorecard.forecast.section import FinanceSection
 from csc_scorecard.rating.summary import Summary
-from csc_scorecard.wording import Cite as Cite  # re-exported: a sentence's parts are schema too
-from csc_scorecard.wording import Sentence
+
+# Generated text is built below the report (csc_scorecard.wording) and is part of its schema.
+from csc_scorecard.wording import Cite, Paragraph, Sentence  # noqa: F401 (Cite: re-exported)
 from csc_scorecard.workforce.section import StaffingSection
 
 SCHEMA_VERSION = "1.1.0"
@@ -61,21 +62,6 @@ class Authority(_Model):
     la_code: str = Field(description="3-digit DfE LA number")
     name: str
     region: str | None = None
-
-
-class Paragraph(_Model):
-    """A numbered paragraph: generated sentences, then optional bullet points."""
-
-    number: int | None = None
-    kind: Literal["narrative", "summary", "commentary", "note"] = "narrative"
-    sentences: list[Sentence] = []
-    bullets: list[Sentence] = []
-    text: str = Field("", description="the sentences joined (derived; bullets not included)")
-
-    @model_validator(mode="after")
-    def _text(self) -> Paragraph:
-        self.text = " ".join(s.text for s in self.sentences)
-        return self
 
 
 class Counts(_Model):

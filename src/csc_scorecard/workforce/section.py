@@ -18,7 +18,7 @@ shown as `c`, as report/publication.py does for every figure.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import ibis
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,10 +31,8 @@ from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.codes import codes
 from csc_scorecard.report.formatting import display, long_date, number
 from csc_scorecard.report.layout import layout
-from csc_scorecard.report.model import ChartPoint, Paragraph, Sentence
-from csc_scorecard.report.publication import PublicationRules, is_small
 from csc_scorecard.store import Store
-from csc_scorecard.wording import Cited, say
+from csc_scorecard.wording import Cited, Paragraph, Sentence, say
 from csc_scorecard.workforce import caseloads as cl
 from csc_scorecard.workforce.audits import Audits, audits
 from csc_scorecard.workforce.rates import RATES, own_census
@@ -42,6 +40,9 @@ from csc_scorecard.workforce.settings import WorkforceSettings, default_settings
 from csc_scorecard.workforce.snapshot import month_ends
 from csc_scorecard.workforce.spans import Spans, spans
 from csc_scorecard.workforce.supervision import Supervision, supervision
+
+if TYPE_CHECKING:
+    from csc_scorecard.report.publication import PublicationRules
 
 SCHEMA_VERSION = "1.0.0"
 MEASURES = (
@@ -96,6 +97,14 @@ class CensusFigures(_Model):
     date_text: str
     counts: dict[str, float | None]
     rates: dict[str, float | None]
+
+
+class ChartPoint(_Model):
+    """One data point of a chart (the report's `ChartPoint` shape)."""
+
+    x: str = Field(description="category or date")
+    y: float | None
+    series: str
 
 
 class SectionChart(_Model):
@@ -275,6 +284,9 @@ def _notes(section: StaffingSection) -> list[str]:
 def _publish(section: StaffingSection) -> None:
     """Leave out worker-level content and show small counts (1 to 5) as `c`, dropping the value
     and anything it could be worked back from (report/publication.py's rule)."""
+    # Imported here: the report context nests this section, so the report imports this module.
+    from csc_scorecard.report.publication import PublicationRules, is_small
+
     rules = PublicationRules()
     section.workers = None
     section.supervision.overdue = None
@@ -316,6 +328,8 @@ def _publish(section: StaffingSection) -> None:
 def _small(k: Kpi, rules: PublicationRules) -> bool:
     """As report/publication.py, except that a ratio's denominator (team managers, FTE) is not
     a count of children or workers that could be worked back, so only its numerator counts."""
+    from csc_scorecard.report.publication import is_small
+
     if k.unit == "count":
         return is_small(k.value, rules)
     if k.unit == "ratio":
@@ -324,6 +338,8 @@ def _small(k: Kpi, rules: PublicationRules) -> bool:
 
 
 def _publish_figures(f: cl.CaseloadFigures, rules: PublicationRules) -> None:
+    from csc_scorecard.report.publication import is_small
+
     f.maximum = None
     for a in f.at_or_above:
         if is_small(a.workers, rules):
