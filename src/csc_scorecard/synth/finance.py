@@ -36,6 +36,8 @@ from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.synth.authority import SynthConfig
+from csc_scorecard.synth.workforce.calibration import by_year
+from csc_scorecard.synth.workforce.days import financial_year
 from csc_scorecard.synth.workforce.imperfections import Faults, spoil
 
 # Mixed with config.seed (a SeedSequence) so these draws are independent of children and workforce.
@@ -313,7 +315,7 @@ def _periods(
         return []
     base = _draw_cost(spec.weekly_cost, rng)
     changes: dict[int, float] = {first: 1.0}
-    for year in range(_financial_year(first) + 1, _financial_year(horizon) + 1):
+    for year in range(financial_year(first) + 1, financial_year(horizon) + 1):
         changes.setdefault(date(year, 4, 1).toordinal(), 1.0)
     reneg = spec.renegotiation
     n = int(rng.poisson(reneg.rate * (horizon - first + 1) / 365.25))
@@ -332,7 +334,7 @@ def _periods(
     days = sorted(changes)
     for i, day in enumerate(days):
         factor *= changes[day]
-        cost = base * factor * _by_year(cal.price_index, _financial_year(day))
+        cost = base * factor * by_year(cal.price_index, financial_year(day))
         if dob is not None and p.line in ("inhouse_fostering", "ifa_fostering"):
             cost *= _age_factor(cal.age_bands, dob, day)
         stop = (
@@ -352,7 +354,7 @@ def _draw_cost(components: list[Any], rng: np.random.Generator) -> float:
 
 def _age_factor(bands: dict[int, float], dob: date, day: int) -> float:
     age = (day - dob.toordinal()) / 365.25
-    return _by_year(bands, int(age))
+    return by_year(bands, int(age))
 
 
 def _birthday(dob: date, years: int) -> int:
@@ -360,21 +362,6 @@ def _birthday(dob: date, years: int) -> int:
         return dob.replace(year=dob.year + years).toordinal()
     except ValueError:  # 29 February
         return date(dob.year + years, 3, 1).toordinal()
-
-
-def _financial_year(day: int) -> int:
-    d = date.fromordinal(day)
-    return d.year if d.month >= 4 else d.year - 1
-
-
-def _by_year(values: dict[int, Any], year: int) -> Any:
-    """The value for the latest key on or before `year` (the first key before them all)."""
-    keys = sorted(values)
-    best = keys[0]
-    for k in keys:
-        if k <= year:
-            best = k
-    return values[best]
 
 
 # --------------------------------------------------------------------------- budgets and grants
@@ -419,11 +406,11 @@ def _budgets(
             unit = (
                 float(np.mean(costs)) * WEEKS_A_YEAR
                 if costs
-                else _typical_annual_cost(spec) * _by_year(cal.price_index, fy)
+                else _typical_annual_cost(spec) * by_year(cal.price_index, fy)
             )
             unit = round(unit * spec.budget_unit_cost_ratio, -2)
             if key == "uasc":  # assumed to cost what the Home Office grant pays (para 41)
-                unit = round(_by_year(cal.uasc_rate_per_night, fy) * 365.25, -2)
+                unit = round(by_year(cal.uasc_rate_per_night, fy) * 365.25, -2)
             if key in planned:  # fostering: fewer placements, and a shift to in-house carers
                 start = round(
                     fostering * cal.fostering.start_ratio * len(costs) / max(fostering, 1)
@@ -439,11 +426,11 @@ def _budgets(
             fte = sum(p["fte"] for p in agency if _holds(p, day))
             start_fte = round(fte * cal.agency_budget_start_ratio, 1)
             stop_fte = round(start_fte * cal.agency_budget_end_ratio, 1)
-            unit = _by_year(cal.agency_cost_per_fte_month, fy) * 12.0
+            unit = by_year(cal.agency_cost_per_fte_month, fy) * 12.0
             out.append(_budget_row(fy, "agency_staff", "Agency staff", start_fte, stop_fte, unit))
         staffing = _establishment(rows, day, fy)
         if staffing is not None:
-            unit = float(_by_year(cal.staff_cost_per_fte, fy))
+            unit = float(by_year(cal.staff_cost_per_fte, fy))
             out.append(
                 _budget_row(fy, "staffing", "Staffing (establishment)", staffing, staffing, unit)
             )
@@ -500,11 +487,11 @@ def _grants(placements: list[Placement], years: list[int], cal: Calibration) -> 
                 "grant": "UASC Home Office grant",
                 "line": "uasc",
                 "amount": None,
-                "rate_per_night": float(_by_year(cal.uasc_rate_per_night, fy)),
+                "rate_per_night": float(by_year(cal.uasc_rate_per_night, fy)),
             }
         )
         ooa = _open_on(placements, date(fy, 4, 1).toordinal()).get("ooa_residential", [])
-        amount = sum(ooa) * WEEKS_A_YEAR * _by_year(cal.dsg_high_needs_share, fy)
+        amount = sum(ooa) * WEEKS_A_YEAR * by_year(cal.dsg_high_needs_share, fy)
         out.append(
             {
                 "financial_year": fy,
@@ -538,7 +525,7 @@ def _agency_costs(posts: list[dict], t0: int, end: int, cal: Calibration) -> pa.
         nxt = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
         lo, hi = month.toordinal(), min(nxt.toordinal() - 1, end)
         days = nxt.toordinal() - month.toordinal()
-        rate = _by_year(cal.agency_cost_per_fte_month, _financial_year(lo))
+        rate = by_year(cal.agency_cost_per_fte_month, financial_year(lo))
         fte: dict[str, float] = defaultdict(float)
         cost: dict[str, float] = defaultdict(float)
         for p in posts:
@@ -663,18 +650,16 @@ def _manual_values(
     lead = 3  # quarters before the first, so rolling twelve-month figures are complete
     fy0 = config.first_year
     fte = [
-        int(rng.poisson(_by_year(m.first_time_entrants_rate, fy0) / 4 * population / 1e5))
+        int(rng.poisson(by_year(m.first_time_entrants_rate, fy0) / 4 * population / 1e5))
         for _ in range(lead)
     ]
     cohort = [int(rng.poisson(m.reoffending_cohort * config.size)) for _ in range(lead)]
-    reoffended = [int(rng.binomial(c, _by_year(m.reoffending_share, fy0))) for c in cohort]
+    reoffended = [int(rng.binomial(c, by_year(m.reoffending_share, fy0))) for c in cohort]
     homes = _home_grades(config, new_homes, m, rng)
     out = []
     for period, fy, q_end in quarters:
         taken = date.fromordinal(q_end.toordinal() + 21)
-        fte.append(
-            int(rng.poisson(_by_year(m.first_time_entrants_rate, fy) / 4 * population / 1e5))
-        )
+        fte.append(int(rng.poisson(by_year(m.first_time_entrants_rate, fy) / 4 * population / 1e5)))
         n = sum(fte[-4:])
         out.append(
             _manual(
@@ -690,7 +675,7 @@ def _manual_values(
         )
         c = int(rng.poisson(m.reoffending_cohort * config.size))
         cohort.append(c)
-        reoffended.append(int(rng.binomial(c, _by_year(m.reoffending_share, fy))))
+        reoffended.append(int(rng.binomial(c, by_year(m.reoffending_share, fy))))
         n, d = sum(reoffended[-4:]), sum(cohort[-4:])
         out.append(
             _manual(
@@ -723,7 +708,7 @@ def _manual_values(
             )
         )
         closures = int(rng.poisson(m.family_support_closures * config.size))
-        improved = int(rng.binomial(closures, _by_year(m.family_support_improved, fy)))
+        improved = int(rng.binomial(closures, by_year(m.family_support_improved, fy)))
         out.append(
             _manual(
                 "family_support_outcomes_improved",
@@ -736,7 +721,7 @@ def _manual_values(
                 taken,
             )
         )
-        mean_days = max(60.0, rng.normal(_by_year(m.family_support_days, fy), 8.0))
+        mean_days = max(60.0, rng.normal(by_year(m.family_support_days, fy), 8.0))
         out.append(
             _manual(
                 "family_support_intervention_days",
