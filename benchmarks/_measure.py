@@ -27,7 +27,9 @@ print("BENCH " + json.dumps({{"seconds": seconds, "peak_mb": peak, "result": res
 
 def step(target: str, **kwargs: object) -> dict:
     code = CHILD.format(bench=str(ROOT / "benchmarks"), target=target, kwargs=json.dumps(kwargs))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     if out.returncode != 0:
         raise RuntimeError(f"{target} failed:\n{out.stderr[-3000:]}")
     line = next(x for x in out.stdout.splitlines() if x.startswith("BENCH "))

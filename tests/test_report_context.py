@@ -148,12 +148,78 @@ def test_sections_follow_the_seed_and_leave_out_what_has_no_data():
     ]
     staffing = next(s for s in context.sections if s.id == "staffing")
     assert [s.id for s in staffing.subsections] == ["supervision", "caseloads", "workforce"]
-    # The finance tables are loaded, but no finance measure is in the catalogue yet.
-    omitted = {o.id: o.reason for o in context.omitted}
-    if "finance" in omitted:
-        assert omitted["finance"] == "no measures for it are in the measure catalogue yet"
+    assert not context.omitted  # the fixture authority has every extract the sections need
     numbers = [p.number for p in context.paragraphs()]
     assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_staffing_and_finance_sections_come_from_their_layers():
+    """One source per sentence: the staffing paragraphs are workforce.staffing_section's, the
+    finance and placements-strategy ones forecast.finance_section's, nested and cited in the
+    context; the variance table, the homes register and the four charts come with them."""
+    context = rf.report_context()
+    sections = {s.id: s for s in context.sections}
+    staffing = {s.id: s for s in sections["staffing"].subsections}
+    written = [p.text for s in staffing.values() for p in s.paragraphs]
+    assert sorted(written) == sorted(p.text for p in context.staffing.paragraphs)
+    assert all(
+        c.ref.startswith("/staffing/")
+        for s in staffing.values()
+        for p in s.paragraphs
+        for c in (x for sentence in p.sentences for x in sentence.cites)
+    )
+    assert [c.id for c in staffing["caseloads"].charts] == [
+        "staffing-caseload-distribution",
+        "staffing-team-manager-spans",
+    ]
+    spans = staffing["caseloads"].charts[1]
+    assert spans.comparator == context.staffing.spans.standard_cases == 100
+    assert "Reference line: Standard 100" in spans.alt_text and spans.svg.startswith("<svg")
+
+    finance, strategy = sections["finance"], sections["placements_strategy"]
+    assert context.finance.scenario == "base" and context.finance.high_cost_packages
+    assert f"on the {context.finance.scenario} scenario" in finance.paragraphs[0].text
+    assert f"under the {context.finance.scenario} scenario" in strategy.paragraphs[-1].text
+    table = finance.tables[0]
+    assert table.columns == ["Line", "Budget", "Forecast outturn", "Variance"]
+    total = next(r for r in context.finance.variance_table if r.kind == "total")
+    assert [
+        total.name,
+        total.budget_display,
+        total.forecast_display,
+        total.variance_display,
+    ] in table.rows
+    variance = finance.charts[0]
+    assert variance.id == "finance-variance-by-line"
+    assert [p.y for p in variance.data] == sorted(
+        (p.variance for p in context.finance.charts.variance_by_line), reverse=True
+    )
+    assert [c.id for c in strategy.charts] == ["finance-placement-projection"]
+    band = [p for p in strategy.charts[0].data if p.series.startswith("likely range")]
+    assert band and all(p.y is not None for p in band)
+    homes = strategy.tables[0]
+    assert homes.id == "homes_pipeline" and len(homes.rows) == len(context.finance.pipeline.homes)
+    assert strategy.paragraphs[0].text.startswith("On current flows into, within and out of care")
+    assert all(
+        c.ref.startswith("/finance/")
+        for s in (finance, strategy)
+        for p in s.paragraphs
+        for c in (x for sentence in (*p.sentences, *p.bullets) for x in sentence.cites)
+    )
+
+
+def test_published_report_leaves_out_worker_and_package_lists():
+    context = rf.report_context(publication=True)
+    assert context.staffing.publication and context.staffing.workers is None
+    assert context.staffing.supervision.overdue is None
+    assert context.finance.publication and context.finance.high_cost_packages is None
+    assert all(not g.top_packages for g in context.finance.outturn.groups)
+    text = context.model_dump_json()
+    internal = rf.report_context()
+    assert internal.staffing.workers
+    assert not any(f'"{w.worker_id}"' in text for w in internal.staffing.workers)
+    assert internal.finance.high_cost_packages
+    assert not any(f'"{p.placement_id}"' in text for p in internal.finance.high_cost_packages)
 
 
 def test_omitted_section_names_the_empty_tables(tmp_path):

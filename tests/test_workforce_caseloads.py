@@ -85,12 +85,18 @@ def test_weighted_view(pos):
     assert (t.case_holders, t.cases, levels(t), t.maximum) == (7, 104, [6, 5, 1], 25)
     assert t.capacity == pytest.approx(5.8)
     assert t.average == pytest.approx(104 / 5.8)
-    assert [(e.reason, e.workers, e.cases) for e in w.excluded] == [("long_term_absence", 1, 3), ("new_starter", 1, 2)]
+    assert [(e.reason, e.workers, e.cases) for e in w.excluded] == [
+        ("long_term_absence", 1, 3),
+        ("new_starter", 1, 2),
+    ]
     assert w.excluded_workers == 2
 
 
 def test_by_team_follows_moves(pos):
-    now = {f.name: (f.case_holders, f.cases, levels(f), f.maximum) for f in pos[("now", "cases")].by_team}
+    now = {
+        f.name: (f.case_holders, f.cases, levels(f), f.maximum)
+        for f in pos[("now", "cases")].by_team
+    }
     assert now == {
         "ACPS North 1": (4, 40, [1, 0, 0], 16),
         "ACPS South 1": (3, 47, [2, 1, 1], 25),
@@ -110,7 +116,10 @@ def test_thresholds_are_a_setting(ctx):
 
 def test_trend_and_worker_list(ctx):
     points = cl.trend(ctx, [C, D])
-    assert [(p.date, p.figures.case_holders, p.figures.cases) for p in points] == [(C, 8, 99), (D, 9, 109)]
+    assert [(p.date, p.figures.case_holders, p.figures.cases) for p in points] == [
+        (C, 8, 99),
+        (D, 9, 109),
+    ]
     people = cl.workers(ctx, D)
     assert [(w.worker_id, w.cases) for w in people[:2]] == [("A4", 25), ("A6", 20)]
     a1 = next(w for w in people if w.worker_id == "A1")
@@ -121,7 +130,9 @@ def test_trend_and_worker_list(ctx):
 
 def test_spans_ranked_against_the_standard(ctx):
     sp = spans(ctx, D, load_settings(spans={"standard_cases": 40}))
-    assert [(t.team_name, t.cases, t.managers, t.manager_source, t.over_standard) for t in sp.teams] == [
+    assert [
+        (t.team_name, t.cases, t.managers, t.manager_source, t.over_standard) for t in sp.teams
+    ] == [
         ("ACPS South 1", 47, 1, "posts", True),
         ("ACPS North 1", 39, 1, "posts", False),  # CO is co-worked by A1 and A3: one child
         ("Children in Care 1", 22, 1, "teams", False),
@@ -135,23 +146,40 @@ def test_supervision_by_team_and_overdue(ctx):
     s = supervision(ctx, D)
     assert (s.total.staff, s.total.in_timescale, s.overdue_count) == (7, 5, 2)
     assert {t.name: (t.in_timescale, t.staff) for t in s.by_team} == {
-        "ACPS North 1": (3, 3), "ACPS South 1": (1, 2), "Children in Care 1": (1, 2)
+        "ACPS North 1": (3, 3),
+        "ACPS South 1": (1, 2),
+        "Children in Care 1": (1, 2),
     }
-    assert [(o.worker_id, o.days_since, o.days_overdue) for o in s.overdue] == [("A4", 90, 60), ("A6", 41, 11)]
+    assert [(o.worker_id, o.days_since, o.days_overdue) for o in s.overdue] == [
+        ("A4", 90, 60),
+        ("A6", 41, 11),
+    ]
     assert supervision(ctx, D, workers=False).overdue is None
 
 
 def test_audits_by_type(ctx):
     a = audits(ctx, D.replace(month=4, day=1), D)
-    assert [(f.audit_type, f.audits, f.good_or_better, f.requires_improvement_or_better) for f in a.by_type] == [
-        ("social_care", 3, 1, 2), ("family_support", 1, 1, 1)
-    ]
-    assert (a.total.audits, a.total.good_or_better_percent, a.total.requires_improvement_or_better_percent) == (4, 50, 75)
+    assert [
+        (f.audit_type, f.audits, f.good_or_better, f.requires_improvement_or_better)
+        for f in a.by_type
+    ] == [("social_care", 3, 1, 2), ("family_support", 1, 1, 1)]
+    assert (
+        a.total.audits,
+        a.total.good_or_better_percent,
+        a.total.requires_improvement_or_better_percent,
+    ) == (4, 50, 75)
 
 
 def test_own_census_counts_and_rates(ctx):
     c = own_census(ctx.backend, ctx.table)[(LA, 2021)]
-    assert (c.inpost_fte, c.leavers_fte, c.agency_fte, c.vacancy_fte, c.cases, c.case_holders_fte) == (2.5, 1.0, 1.0, 2.0, 28, 2.5)
+    assert (
+        c.inpost_fte,
+        c.leavers_fte,
+        c.agency_fte,
+        c.vacancy_fte,
+        c.cases,
+        c.case_holders_fte,
+    ) == (2.5, 1.0, 1.0, 2.0, 28, 2.5)
     rates = c.rates()
     assert rates["turnover_rate_fte"] == 40
     assert rates["agency_rate_fte"] == pytest.approx(100 / 3.5)

@@ -24,7 +24,9 @@ def path(tmp_path_factory):
 
 
 def run(path, *args: str) -> str:
-    result = runner.invoke(app, ["caseloads", "--store", str(path), "--la", LA, *args], env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app, ["caseloads", "--store", str(path), "--la", LA, *args], env={"COLUMNS": "200"}
+    )
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -38,10 +40,28 @@ def test_position_by_team_with_comparison(path):
     out = run(path, "--date", "2022-06-30", "--compare", "2022-03-31", "--by", "team")
     now, then = out.split("Caseloads on 31 March 2022")
     # name, case holders, cases, average, highest, 16+, 20+, 25+
-    assert row(now, "All case holders") == ["All case holders", "9", "109", "12.8", "25", "4", "2", "1"]
+    assert row(now, "All case holders") == [
+        "All case holders",
+        "9",
+        "109",
+        "12.8",
+        "25",
+        "4",
+        "2",
+        "1",
+    ]
     assert row(now, "ACPS South 1") == ["ACPS South 1", "3", "47", "15.7", "25", "2", "1", "1"]
     # 99 cases on 7.3 FTE (L1 0.8 was still in post): 13.6
-    assert row(then, "All case holders") == ["All case holders", "8", "99", "13.6", "25", "3", "2", "1"]
+    assert row(then, "All case holders") == [
+        "All case holders",
+        "8",
+        "99",
+        "13.6",
+        "25",
+        "3",
+        "2",
+        "1",
+    ]
     assert row(then, "ACPS South 1")[1:3] == ["4", "67"]  # A6 was still in ACPS South 1
     assert "1 case is held by workers with no post on the date" in now  # L1-OPEN
 
@@ -61,7 +81,22 @@ def test_json(path):
 
 
 def test_bad_options(path):
-    result = runner.invoke(app, ["caseloads", "--store", str(path), "--la", LA, "--date", "2022-06-30", "--fte", "--weighted"])
+    result = runner.invoke(
+        app,
+        [
+            "caseloads",
+            "--store",
+            str(path),
+            "--la",
+            LA,
+            "--date",
+            "2022-06-30",
+            "--fte",
+            "--weighted",
+        ],
+    )
     assert result.exit_code != 0 and "not both" in result.output
-    result = runner.invoke(app, ["caseloads", "--store", str(path), "--la", LA, "--date", "30/06/2022"])
+    result = runner.invoke(
+        app, ["caseloads", "--store", str(path), "--la", LA, "--date", "30/06/2022"]
+    )
     assert result.exit_code != 0 and "2022-06-30" in result.output

@@ -72,10 +72,17 @@ from csc_scorecard.workforce.settings import default_settings
 
 Q, P = "2022-Q1", "2021-Q4"
 IDS = [
-    "supervision_in_timescale", "case_audits_good_or_better",
-    "case_audits_requires_improvement_or_better", "agency_fte_rate", "staff_turnover_rate",
-    "vacancy_rate", "caseload_average", "workers_caseload_20_plus", "workers_caseload_25_plus",
-    "caseload_max", "team_manager_span_max",
+    "supervision_in_timescale",
+    "case_audits_good_or_better",
+    "case_audits_requires_improvement_or_better",
+    "agency_fte_rate",
+    "staff_turnover_rate",
+    "vacancy_rate",
+    "caseload_average",
+    "workers_caseload_20_plus",
+    "workers_caseload_25_plus",
+    "caseload_max",
+    "team_manager_span_max",
 ]
 
 
@@ -121,7 +128,9 @@ def test_agency_rate(r):
 
 
 def test_turnover(r):
-    assert r[("staff_turnover_rate", Q, None)] == pytest.approx((0.8 / (105.8 / 12) * 100, 0.8, 105.8 / 12))
+    assert r[("staff_turnover_rate", Q, None)] == pytest.approx(
+        (0.8 / (105.8 / 12) * 100, 0.8, 105.8 / 12)
+    )
     assert r[("staff_turnover_rate", P, None)] == pytest.approx((1 / 8.8 * 100, 1.0, 8.8))
 
 
@@ -141,11 +150,26 @@ def test_a_setting_override_changes_the_count(tmp_path):
 
     with Store(tmp_path / "s.duckdb") as store:
         load_fixture(store)
-        overrides = {"supervision_in_timescale": {"supervision": {"standard_days": 45}},
-                     "workers_caseload_20_plus": {"threshold": 16}}
-        ctx = Context(ibis.duckdb.from_connection(store.con), [LA], parse_periods(Q), Settings(overrides=overrides))
-        out = {row["measure"]: row for row in compute(ctx, ["supervision_in_timescale", "workers_caseload_20_plus"]).to_pylist()}
-    assert (out["supervision_in_timescale"]["numerator"], out["supervision_in_timescale"]["denominator"]) == (6, 7)
+        overrides = {
+            "supervision_in_timescale": {"supervision": {"standard_days": 45}},
+            "workers_caseload_20_plus": {"threshold": 16},
+        }
+        ctx = Context(
+            ibis.duckdb.from_connection(store.con),
+            [LA],
+            parse_periods(Q),
+            Settings(overrides=overrides),
+        )
+        out = {
+            row["measure"]: row
+            for row in compute(
+                ctx, ["supervision_in_timescale", "workers_caseload_20_plus"]
+            ).to_pylist()
+        }
+    assert (
+        out["supervision_in_timescale"]["numerator"],
+        out["supervision_in_timescale"]["denominator"],
+    ) == (6, 7)
     assert out["workers_caseload_20_plus"]["value"] == 4  # A2 16, A4, A6, A7 19
 
 

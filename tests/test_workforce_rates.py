@@ -37,7 +37,11 @@ pytestmark = pytest.mark.skipif(not FILE.exists(), reason="public data folder no
 # (rate, year, area): published aggregate agency rates that neither the published totals nor the
 # authorities reporting both counts reproduce (authorities' agency counts marked u or x).
 EXCEPTIONS = {
-    ("agency_rate_fte", 2023, "E92000001"),  # England: 17.9 published; totals give 17.8, reporters 18.0
+    (
+        "agency_rate_fte",
+        2023,
+        "E92000001",
+    ),  # England: 17.9 published; totals give 17.8, reporters 18.0
     ("agency_rate_fte", 2024, "E92000001"),  # England: 16.2; totals 16.0, reporters 16.3
     ("agency_rate_fte", 2023, "E12000007"),  # London: 23.2; totals 22.8, reporters 24.2
 }
@@ -57,7 +61,9 @@ def within_rounding(column: str, counts: CensusCounts, published: float) -> bool
     values = [getattr(counts, n) for n in names]
     found = []
     for signs in itertools.product((-1, 1), repeat=len(names)):
-        moved = {n: max(v + s * _half(n), 0.0) for n, v, s in zip(names, values, signs, strict=True)}
+        moved = {
+            n: max(v + s * _half(n), 0.0) for n, v, s in zip(names, values, signs, strict=True)
+        }
         rate = replace(counts, **moved).rate(column)
         if rate is not None:
             found.append(rate)
@@ -102,7 +108,9 @@ def test_england_and_regional_rates_reproduce(rows):
             checked += 1
             totals = within_rounding(column, r.counts, published)
             reporters = reporting_rate(column, parts)
-            if not (totals or (reporters is not None and abs(reporters - published) <= 0.05 + 1e-9)):
+            if not (
+                totals or (reporters is not None and abs(reporters - published) <= 0.05 + 1e-9)
+            ):
                 wrong.add((column, r.year, r.code))
     assert wrong == EXCEPTIONS
     assert checked > 550  # 9 years x (England + 11 regions) x 6 rates, less a few unpublished
@@ -112,7 +120,13 @@ def test_england_2023_as_standards_md_quotes_it(rows):
     """standards.md 4: turnover 15.9%, vacancy 18.9%, caseload 16.0 for England 2023."""
     england = next(r for r in rows if r.level == "england" and r.year == 2023)
     c = england.counts
-    assert (c.inpost_fte, c.leavers_fte, c.vacancy_fte, c.cases, c.case_holders_fte) == (33119.1, 5254.6, 7722.7, 337055, 21111.4)
+    assert (c.inpost_fte, c.leavers_fte, c.vacancy_fte, c.cases, c.case_holders_fte) == (
+        33119.1,
+        5254.6,
+        7722.7,
+        337055,
+        21111.4,
+    )
     assert round(c.rate("turnover_rate_fte"), 1) == england.rates["turnover_rate_fte"] == 15.9
     assert round(c.rate("vacancy_rate_fte"), 1) == england.rates["vacancy_rate_fte"] == 18.9
     assert round(c.rate("caseload_fte"), 1) == england.rates["caseload_fte"] == 16.0
@@ -124,7 +138,11 @@ def test_england_2024_turnover_needs_the_reporting_authorities(rows):
     england = next(r for r in rows if r.level == "england" and r.year == 2024)
     assert round(england.counts.rate("turnover_rate_fte"), 1) == 13.8
     parts = [p.counts for p in components(england, rows)]
-    assert round(reporting_rate("turnover_rate_fte", parts), 1) == england.rates["turnover_rate_fte"] == 13.9
+    assert (
+        round(reporting_rate("turnover_rate_fte", parts), 1)
+        == england.rates["turnover_rate_fte"]
+        == 13.9
+    )
 
 
 def test_doncaster(rows):

@@ -95,9 +95,9 @@ def check_cites(section: StaffingSection, prefix: str = "") -> int:
     for p in section.paragraphs:
         for s in [*p.sentences, *p.bullets]:
             for c in s.cites:
-                assert s.text[c.start:c.end] == c.text
+                assert s.text[c.start : c.end] == c.text
                 assert c.ref.startswith(prefix)
-                assert resolve(data, c.ref[len(prefix):]) == c.value, c.ref
+                assert resolve(data, c.ref[len(prefix) :]) == c.value, c.ref
                 n += 1
     return n
 
@@ -116,12 +116,20 @@ def test_figures_agree_with_the_measures(internal):
     assert k["workers_caseload_20_plus"].value == now.workers_at_or_above(20) == 2
     assert k["workers_caseload_25_plus"].value == now.workers_at_or_above(25) == 1
     assert k["caseload_max"].value == now.maximum == 25
-    assert k["workers_caseload_20_plus"].previous_value == internal.caseloads_compare.total.workers_at_or_above(20)
+    assert k[
+        "workers_caseload_20_plus"
+    ].previous_value == internal.caseloads_compare.total.workers_at_or_above(20)
     assert k["supervision_in_timescale"].value == pytest.approx(internal.supervision.total.percent)
     assert k["vacancy_rate"].value == pytest.approx(internal.census.rates["vacancy_rate_fte"])
-    assert (k["case_audits_good_or_better"].numerator, k["case_audits_good_or_better"].denominator) == (
-        internal.audits.total.good_or_better, internal.audits.total.audits)
-    assert k["team_manager_span_max"].value == max(t.cases_per_manager for t in internal.spans.teams) == 47
+    assert (
+        k["case_audits_good_or_better"].numerator,
+        k["case_audits_good_or_better"].denominator,
+    ) == (internal.audits.total.good_or_better, internal.audits.total.audits)
+    assert (
+        k["team_manager_span_max"].value
+        == max(t.cases_per_manager for t in internal.spans.teams)
+        == 47
+    )
 
 
 def test_worker_level_content_is_there_for_managers(internal):
@@ -139,10 +147,18 @@ def test_worker_level_content_is_there_for_managers(internal):
 
 def test_charts(internal):
     charts = {c.id: c for c in internal.charts}
-    dist = [(p.series, p.x, p.y) for p in charts["caseload_distribution"].data if p.series == "30 June 2022"]
+    dist = [
+        (p.series, p.x, p.y)
+        for p in charts["caseload_distribution"].data
+        if p.series == "30 June 2022"
+    ]
     # 9 case holders: under 16 = M1, A1 12, A3 10, A5, N1 (5); 16-19 A2, A7 (2); 20-24 A6; 25+ A4.
-    assert dist == [("30 June 2022", "under 16", 5), ("30 June 2022", "16 to 19", 2),
-                    ("30 June 2022", "20 to 24", 1), ("30 June 2022", "25 or more", 1)]
+    assert dist == [
+        ("30 June 2022", "under 16", 5),
+        ("30 June 2022", "16 to 19", 2),
+        ("30 June 2022", "20 to 24", 1),
+        ("30 June 2022", "25 or more", 1),
+    ]
     spans = charts["team_manager_spans"]
     assert spans.reference == 100 and [p.y for p in spans.data] == [47, 39, 22]
 
@@ -155,7 +171,11 @@ def test_publication_leaves_out_workers_and_small_numbers(published):
     assert published.caseloads.by_team == [] and published.supervision.by_team == []
     assert published.caseloads.total.maximum is None
     # the highest caseload and the highest span describe one worker (layout.yaml worker_level_measures)
-    assert published.kpis["caseload_max"].status == published.kpis["team_manager_span_max"].status == "withheld"
+    assert (
+        published.kpis["caseload_max"].status
+        == published.kpis["team_manager_span_max"].status
+        == "withheld"
+    )
     assert published.spans.teams == [] and published.spans.team_count == 3
     assert published.kpis["workers_caseload_20_plus"].display == "c"
     assert published.kpis["workers_caseload_20_plus"].value is None
@@ -184,13 +204,27 @@ def test_measures_the_report_already_ran_are_reused(store, internal):
     rows = []
     for k in internal.kpis.values():
         for period, value in (("2022-Q1", k.value), ("2021-Q4", k.previous_value)):
-            rows.append({"measure": k.measure, "period": period, "dimension": None, "value": value,
-                         "numerator": k.numerator, "denominator": k.denominator, "status": "ok", "reason": None})
+            rows.append(
+                {
+                    "measure": k.measure,
+                    "period": period,
+                    "dimension": None,
+                    "value": value,
+                    "numerator": k.numerator,
+                    "denominator": k.denominator,
+                    "status": "ok",
+                    "reason": None,
+                }
+            )
     rows[[r["measure"] for r in rows].index("caseload_average")].update(
-        status="not_reportable", reason="case_allocations.start_date missing for 40% of rows")
+        status="not_reportable", reason="case_allocations.start_date missing for 40% of rows"
+    )
     run = MeasureRun(LA, [Quarter.parse("2022-Q1")], rows)
     s = staffing_section(store, LA, "2022-Q1", measures=run)
-    assert s.kpis["caseload_average"].status == "not_reportable" and s.kpis["caseload_average"].display == ""
+    assert (
+        s.kpis["caseload_average"].status == "not_reportable"
+        and s.kpis["caseload_average"].display == ""
+    )
     assert s.kpis["agency_fte_rate"] == internal.kpis["agency_fte_rate"]
     assert "Department for Education" not in " ".join(p.text for p in s.paragraphs)
 
@@ -207,10 +241,30 @@ def test_synthetic_authority(tmp_path):
     from csc_scorecard.synth.authority import SynthConfig, generate
 
     a = generate(SynthConfig(size=0.1, first_year=2020))
-    names = ["teams", "workers", "worker_posts", "worker_absences", "case_allocations", "supervisions",
-             "case_audits", "workforce_census_workers", "workforce_census_la"]
+    names = [
+        "teams",
+        "workers",
+        "worker_posts",
+        "worker_absences",
+        "case_allocations",
+        "supervisions",
+        "case_audits",
+        "workforce_census_workers",
+        "workforce_census_la",
+    ]
     with Store(tmp_path / "s.duckdb") as store:
-        store.load([LoadBatch("synthetic", a.la_code, None, None, ["synth"], tables={n: a.tables[n] for n in names})])
+        store.load(
+            [
+                LoadBatch(
+                    "synthetic",
+                    a.la_code,
+                    None,
+                    None,
+                    ["synth"],
+                    tables={n: a.tables[n] for n in names},
+                )
+            ]
+        )
         s = staffing_section(store, a.la_code, "2022-Q1")
     assert check_cites(s) > 40
     total = s.caseloads.total
@@ -221,7 +275,9 @@ def test_synthetic_authority(tmp_path):
     counts = [a.workers for a in total.at_or_above]
     assert counts == sorted(counts, reverse=True)  # 16+ >= 20+ >= 25+
     spans = [t.cases_per_manager for t in s.spans.teams if t.cases_per_manager is not None]
-    assert spans == sorted(spans, reverse=True) and s.kpis["team_manager_span_max"].value == spans[0]
+    assert (
+        spans == sorted(spans, reverse=True) and s.kpis["team_manager_span_max"].value == spans[0]
+    )
     assert 0 < s.kpis["supervision_in_timescale"].value < 100
     assert s.kpis["supervision_in_timescale"].value == pytest.approx(s.supervision.total.percent)
     assert [p.date for p in s.trend][-1] == s.date and len(s.trend) == 12

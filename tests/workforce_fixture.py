@@ -114,7 +114,13 @@ def tables() -> dict[str, pa.Table]:
         "teams": canonical(
             "teams",
             team_id=["T1", "T2", "T3", "T4", "T5"],
-            team_name=["ACPS North 1", "ACPS South 1", "Children in Care 1", "PAFSS North", "ACPS management"],
+            team_name=[
+                "ACPS North 1",
+                "ACPS South 1",
+                "Children in Care 1",
+                "PAFSS North",
+                "ACPS management",
+            ],
             service_area=["ACPS", "ACPS", "Children in Care", "Family Support", "ACPS"],
             manager_worker_id=["M1", "M2", "M3", None, "S1"],
             front_line=[True, True, True, False, False],
@@ -154,8 +160,16 @@ def tables() -> dict[str, pa.Table]:
         "supervisions": canonical(
             "supervisions",
             worker_id=["A1", "A2", "A3", "A4", "A6", "A6", "A7", "A5"],
-            supervision_date=[d(2022, 6, 15), d(2022, 5, 31), d(2022, 3, 25), d(2022, 4, 1),
-                              d(2022, 5, 20), d(2022, 7, 5), D, d(2022, 3, 1)],
+            supervision_date=[
+                d(2022, 6, 15),
+                d(2022, 5, 31),
+                d(2022, 3, 25),
+                d(2022, 4, 1),
+                d(2022, 5, 20),
+                d(2022, 7, 5),
+                D,
+                d(2022, 3, 1),
+            ],
             supervisor_id=["M1", "M1", "M1", "M2", "M2", "M3", "M2", "M2"],
         ),
         "case_audits": canonical(
@@ -163,8 +177,22 @@ def tables() -> dict[str, pa.Table]:
             audit_id=["AU1", "AU2", "AU3", "AU4", "AU5", "AU6"],
             child_id=["A1-01", "A4-01", "A6-01", "F1-01", "F1-02", "A7-01"],
             team_id=["T1", "T2", "T3", "T4", "T4", "T2"],
-            audit_date=[d(2022, 4, 10), d(2022, 5, 10), D, d(2022, 6, 1), d(2022, 3, 31), d(2022, 5, 1)],
-            audit_type=["social_care", "social_care", "social_care", "family_support", "family_support", "social_care"],
+            audit_date=[
+                d(2022, 4, 10),
+                d(2022, 5, 10),
+                D,
+                d(2022, 6, 1),
+                d(2022, 3, 31),
+                d(2022, 5, 1),
+            ],
+            audit_type=[
+                "social_care",
+                "social_care",
+                "social_care",
+                "family_support",
+                "family_support",
+                "social_care",
+            ],
             grade=["good", "requires_improvement", "inadequate", "outstanding", "good", None],
         ),
         "workforce_census_la": canonical(

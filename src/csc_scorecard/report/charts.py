@@ -71,6 +71,8 @@ def render_svg(chart: alt.TopLevelMixin, chart_id: str) -> str:
 
 
 def _axis_format(unit: str) -> str:
+    if unit == "gbp":
+        return "~s"  # 200k, 1.2M: money axes in the finance section
     return ",.0f" if unit in ("count", "days") else ",.1~f"
 
 
@@ -81,6 +83,7 @@ def _unit_title(unit: str) -> str:
         "rate_per_100000": "per 100,000",
         "days": "days",
         "weeks": "weeks",
+        "gbp": "£",
     }.get(unit, "")
 
 
@@ -205,17 +208,25 @@ def breakdown(
             legend=None,
         )
     )
-    labels = base.mark_text(align="left", dx=3, fontSize=8, color=INK).encode(text="label:N")
-    layers = [bars, labels]
+    # Labels outside the bar's end: right of a positive bar, left of a negative one.
+    right = (
+        base.transform_filter(alt.datum.y >= 0)
+        .mark_text(align="left", dx=3, fontSize=8, color=INK)
+        .encode(text="label:N")
+    )
+    left = (
+        base.transform_filter(alt.datum.y < 0)
+        .mark_text(align="right", dx=-3, fontSize=8, color=INK)
+        .encode(text="label:N")
+    )
+    layers = [bars, right, left]
     if reference is not None:
         layers.append(
             alt.Chart(alt.Data(values=[{"y": reference}]))
             .mark_rule(color=COMPARATOR, strokeDash=[2, 2], strokeWidth=1.3)
             .encode(x="y:Q")
         )
-    chart = alt.layer(*layers).properties(
-        title=title, width=width, height=max(len(shown), 1) * 17
-    )
+    chart = alt.layer(*layers).properties(title=title, width=width, height=max(len(shown), 1) * 17)
     parts = "; ".join(f"{d['x']} {d['label']}" for d in shown)
     line = (
         f" Reference line: {reference_label or 'reference'} {display(reference, unit)}."
@@ -228,7 +239,11 @@ def breakdown(
         kind="breakdown",
         unit=unit,
         svg=render_svg(chart, chart_id),
-        alt_text=(f"{title}: bar chart, largest first. {parts}." if shown else f"{title}: no values to chart.")
+        alt_text=(
+            f"{title}: bar chart, largest first. {parts}."
+            if shown
+            else f"{title}: no values to chart."
+        )
         + line,
         data=[ChartPoint(x=d["x"], y=d["y"], series=d["series"]) for d in data],
         measures=[measure],
@@ -259,7 +274,11 @@ def grouped_bars(
         .encode(
             x=alt.X("x:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelFontSize=8)),
             xOffset=alt.XOffset("series:N", sort=names),
-            y=alt.Y("y:Q", title=_unit_title(unit), axis=alt.Axis(format=_axis_format(unit), tickCount=4)),
+            y=alt.Y(
+                "y:Q",
+                title=_unit_title(unit),
+                axis=alt.Axis(format=_axis_format(unit), tickCount=4),
+            ),
             color=alt.Color(
                 "series:N",
                 sort=names,
@@ -270,7 +289,8 @@ def grouped_bars(
         .properties(title=title, width=width, height=height)
     )
     parts = [
-        f"{name}: " + ", ".join(f"{d['x']} {display(d['y'], unit)}" for d in shown if d["series"] == name)
+        f"{name}: "
+        + ", ".join(f"{d['x']} {display(d['y'], unit)}" for d in shown if d["series"] == name)
         for name in names
         if any(d["series"] == name for d in shown)
     ]
@@ -304,8 +324,22 @@ def projection(
     line_data = [{"x": x, "y": y, "series": "Actual"} for x, y in actual] + [
         {"x": x, "y": y, "series": "Projected"} for x, y, _, _ in projected
     ]
-    band = [{"x": x, "low": lo, "high": hi} for x, _, lo, hi in projected if lo is not None and hi is not None]
-    x = alt.X("x:T", title=None, axis=alt.Axis(format="%b %Y", labelFontSize=8, tickCount=8))
+    band = [
+        {"x": x, "low": lo, "high": hi}
+        for x, _, lo, hi in projected
+        if lo is not None and hi is not None
+    ]
+    x = alt.X(
+        "x:T",
+        title=None,
+        axis=alt.Axis(
+            format="%b %Y",
+            labelFontSize=8,
+            tickCount={"interval": "month", "step": 6},
+            labelOverlap=True,
+            labelAngle=0,
+        ),
+    )
     layers = []
     if band:
         layers.append(
@@ -318,7 +352,9 @@ def projection(
         .mark_line(strokeWidth=2)
         .encode(
             x=x,
-            y=alt.Y("y:Q", title="children", scale=alt.Scale(zero=False), axis=alt.Axis(format=",.0f")),
+            y=alt.Y(
+                "y:Q", title="children", scale=alt.Scale(zero=False), axis=alt.Axis(format=",.0f")
+            ),
             color=alt.Color(
                 "series:N",
                 title=None,

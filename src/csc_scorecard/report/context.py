@@ -197,8 +197,18 @@ def build_context(
     for placed in placement(lay, measures):
         index = len(sections) + 1  # the executive summary goes first
         built = _section(
-            placed, facts, lay, store, la_code, quarter, index, trend, coverage, rules,
-            staffing, finance,
+            placed,
+            facts,
+            lay,
+            store,
+            la_code,
+            quarter,
+            index,
+            trend,
+            coverage,
+            rules,
+            staffing,
+            finance,
         )
         if isinstance(built, OmittedSection):
             omitted.append(built)

@@ -239,7 +239,11 @@ def quality_section(facts: Facts, quality: DataQuality) -> Section:
                         rule=rule_words(issue.rule, issue.count),
                         # Canonical table and column names as stored (some hold digits: section47s).
                         table=_s(f"/data_quality/issues/{i}/table", issue.table or "?"),
-                        **({"column": _s(f"/data_quality/issues/{i}/column", issue.column)} if issue.column else {}),
+                        **(
+                            {"column": _s(f"/data_quality/issues/{i}/column", issue.column)}
+                            if issue.column
+                            else {}
+                        ),
                     )
                     for i, issue in enumerate(quality.issues)
                 ],

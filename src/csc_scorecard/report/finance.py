@@ -84,7 +84,7 @@ def summary_section(section: FinanceSection, title: str) -> Section | None:
     return Section(
         id="finance",
         title=title,
-        paragraphs=[*paragraphs, _scenario(section)],
+        paragraphs=paragraphs,  # the first (seed 36) names the scenario
         tables=[_variance_table(section)],
         charts=[_variance_chart(section)] if section.charts.variance_by_line else [],
         notes=[n for n in section.notes if n not in _strategy_notes(section)],
@@ -119,13 +119,25 @@ def _strategy_notes(section: FinanceSection) -> list[str]:
 
 
 def _variance_table(section: FinanceSection) -> Table:
-    indent = {"line": "\u2003", "offset": "", "subtotal": "", "staffing": "", "group": "", "total": ""}
+    indent = {
+        "line": "\u2003",
+        "offset": "",
+        "subtotal": "",
+        "staffing": "",
+        "group": "",
+        "total": "",
+    }
     return Table(
         id="variance_by_line",
         title=f"Care ladder and staffing: budget, forecast outturn and variance, {section.financial_year}",
         columns=["Line", "Budget", "Forecast outturn", "Variance"],
         rows=[
-            [indent.get(r.kind, "") + r.name, r.budget_display, r.forecast_display, r.variance_display]
+            [
+                indent.get(r.kind, "") + r.name,
+                r.budget_display,
+                r.forecast_display,
+                r.variance_display,
+            ]
             for r in section.variance_table
         ],
         as_at_text=section.as_at_text,
@@ -190,7 +202,9 @@ def _homes_table(section: FinanceSection) -> Table:
                 long_date(d) if (d := h.actual_opening or h.planned_opening) else "",
                 f"£{h.capital_cost:,.0f}" if h.capital_cost else "",
                 f"£{h.works_cost:,.0f}" if h.works_cost else "",
-                "" if h.manager_recruited is None else ("in post" if h.manager_recruited else "to be recruited"),
+                ""
+                if h.manager_recruited is None
+                else ("in post" if h.manager_recruited else "to be recruited"),
                 h.risks or "",
             ]
             for h in pipe.homes

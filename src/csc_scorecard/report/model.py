@@ -409,7 +409,9 @@ class ReportContext(_Model):
     period: PeriodInfo = Field(description="the quarter reported")
     previous: PeriodInfo = Field(description="the quarter before (the appendix's first column)")
     year_earlier: PeriodInfo = Field(description="the same quarter a year earlier")
-    trend_periods: list[str] = Field(description="the quarters the trend charts cover, oldest first")
+    trend_periods: list[str] = Field(
+        description="the quarters the trend charts cover, oldest first"
+    )
     synthetic: bool = Field(description="the store holds the synthetic authority (banner)")
     publication: Publication
     performance: Performance = Field(description="framework summary counts, this and last quarter")

@@ -101,7 +101,11 @@ def referrals(f: Facts) -> list[Paragraph | None]:
     first = None
     if now is not None:
         before = f.shown("referrals", "previous")
-        if before is not None and now.status == before.status == "ok" and change(now, before) == "the same as":
+        if (
+            before is not None
+            and now.status == before.status == "ok"
+            and change(now, before) == "the same as"
+        ):
             first = say(
                 "In {q} there were {n} referrals, the same number as in {p_q}.",
                 q=f.period("current", "long"),
@@ -332,7 +336,11 @@ def child_protection(f: Facts) -> list[Paragraph | None]:
     plans, before = f.shown("cp_plans_at_period_end"), f.shown("cp_plans_at_period_end", "previous")
     sixth = seventh = None
     if plans is not None:
-        if before is not None and plans.status == before.status == "ok" and change(plans, before) == "the same as":
+        if (
+            before is not None
+            and plans.status == before.status == "ok"
+            and change(plans, before) == "the same as"
+        ):
             sixth = say(
                 "The number of children subject to a child protection plan at the end of {q} was {n}, the same as at the end of {p_q}.",
                 q=f.period(),

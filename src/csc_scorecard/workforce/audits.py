@@ -64,7 +64,10 @@ class Audits(_Model):
 
 def _figures(audit_type: str | None, label: str, n: int, good: int, adequate: int) -> AuditFigures:
     return AuditFigures(
-        audit_type=audit_type, label=label, audits=n, good_or_better=good,
+        audit_type=audit_type,
+        label=label,
+        audits=n,
+        good_or_better=good,
         requires_improvement_or_better=adequate,
         good_or_better_percent=good / n * 100 if n else None,
         requires_improvement_or_better_percent=adequate / n * 100 if n else None,
@@ -73,15 +76,33 @@ def _figures(audit_type: str | None, label: str, n: int, good: int, adequate: in
 
 def audits(ctx: Context, start: date, end: date) -> Audits:
     """Audits completed from `start` to `end` (inclusive) for one authority, by type."""
-    windows = ibis.memtable([{"period": "window", "start": start, "end": end}],
-                            schema={"period": "string", "start": "date", "end": "date"})
+    windows = ibis.memtable(
+        [{"period": "window", "start": start, "end": end}],
+        schema={"period": "string", "start": "date", "end": "date"},
+    )
     rows = ctx.backend.to_pyarrow(audit_counts(ctx.table, windows)).to_pylist()
     labels = codes("audit_type")
     by_type = [
-        _figures(r["audit_type"], labels.get(r["audit_type"] or "", r["audit_type"] or "Type not recorded"),
-                 int(r["audits"]), int(r["good_or_better"]), int(r["requires_improvement_or_better"]))
-        for r in sorted(rows, key=lambda r: (r["audit_type"] is None, list(labels).index(r["audit_type"]) if r["audit_type"] in labels else 99))
+        _figures(
+            r["audit_type"],
+            labels.get(r["audit_type"] or "", r["audit_type"] or "Type not recorded"),
+            int(r["audits"]),
+            int(r["good_or_better"]),
+            int(r["requires_improvement_or_better"]),
+        )
+        for r in sorted(
+            rows,
+            key=lambda r: (
+                r["audit_type"] is None,
+                list(labels).index(r["audit_type"]) if r["audit_type"] in labels else 99,
+            ),
+        )
     ]
-    total = _figures(None, "All audits", sum(int(r["audits"]) for r in rows), sum(int(r["good_or_better"]) for r in rows),
-                     sum(int(r["requires_improvement_or_better"]) for r in rows))
+    total = _figures(
+        None,
+        "All audits",
+        sum(int(r["audits"]) for r in rows),
+        sum(int(r["good_or_better"]) for r in rows),
+        sum(int(r["requires_improvement_or_better"]) for r in rows),
+    )
     return Audits(start=start, end=end, total=total, by_type=by_type)

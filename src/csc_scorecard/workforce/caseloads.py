@@ -57,7 +57,10 @@ def caseload_value(snap: ir.Table, basis: Basis) -> ir.FloatingValue:
 def case_holders(snap: ir.Table, basis: Basis, settings: WorkforceSettings) -> ir.Table:
     """The workers a caseload figure counts: case holders in scope (and, weighted, counted)."""
     c = settings.caseloads
-    cond = in_scope(snap, front_line_only=c.front_line_only, qualified_only=c.qualified_only) & snap.case_holder
+    cond = (
+        in_scope(snap, front_line_only=c.front_line_only, qualified_only=c.qualified_only)
+        & snap.case_holder
+    )
     if basis == "weighted":
         cond = cond & snap.counted
     holders = snap.filter(cond)
@@ -103,7 +106,8 @@ def weighted_exclusions(snap: ir.Table, settings: WorkforceSettings) -> ir.Table
     c = settings.caseloads
     s = snap.filter(
         in_scope(snap, front_line_only=c.front_line_only, qualified_only=c.qualified_only)
-        & snap.case_holder & ~snap.counted
+        & snap.case_holder
+        & ~snap.counted
     )
     reason = ibis.cases(
         (s.long_term_absent, "long_term_absence"),
@@ -113,7 +117,9 @@ def weighted_exclusions(snap: ir.Table, settings: WorkforceSettings) -> ir.Table
         else_="role_not_case_holding",
     )
     s = s.mutate(reason=reason)
-    return s.group_by(["la_code", "period", "at", "reason"]).agg(workers=s.count(), cases=s.cases.sum())
+    return s.group_by(["la_code", "period", "at", "reason"]).agg(
+        workers=s.count(), cases=s.cases.sum()
+    )
 
 
 def cases_without_post(snap: ir.Table) -> ir.Table:
@@ -166,7 +172,9 @@ class CaseloadFigures(_Model):
         for a in self.at_or_above:
             if a.threshold == threshold:
                 return a.workers
-        raise KeyError(f"no count at threshold {threshold}; the settings' thresholds are {[a.threshold for a in self.at_or_above]}")
+        raise KeyError(
+            f"no count at threshold {threshold}; the settings' thresholds are {[a.threshold for a in self.at_or_above]}"
+        )
 
 
 class Exclusion(_Model):
@@ -186,8 +194,20 @@ class CaseloadPosition(_Model):
     by_service_area: list[CaseloadFigures]
     by_team: list[CaseloadFigures]
     excluded: list[Exclusion] = []
-    excluded_workers: int | None = 0  # case holders left out of the weighted view (None: suppressed)
+    excluded_workers: int | None = (
+        0  # case holders left out of the weighted view (None: suppressed)
+    )
     cases_without_post: int = 0
+
+
+def stable(x: float | None) -> float | None:
+    """Twelve significant digits: the engine sums doubles in parallel, in any order, so the
+    same data could give 10.600000000000001 one run and 10.6 the next (as report/context.py).
+
+    >>> stable(10.600000000000001), stable(None)
+    (10.6, None)
+    """
+    return None if x is None else float(f"{x:.12g}")
 
 
 def _figures(row: dict, name: str, thresholds: list[int]) -> CaseloadFigures:
@@ -197,10 +217,10 @@ def _figures(row: dict, name: str, thresholds: list[int]) -> CaseloadFigures:
         team_id=row.get("team_id"),
         case_holders=int(row["case_holders"]),
         cases=int(row["cases"] or 0),
-        fte=float(row["fte"] or 0.0),
-        capacity=float(row["capacity"] or 0.0),
-        average=row["average"],
-        maximum=row["maximum"],
+        fte=stable(float(row["fte"] or 0.0)),
+        capacity=stable(float(row["capacity"] or 0.0)),
+        average=stable(row["average"]),
+        maximum=stable(row["maximum"]),
         without_value=int(row["without_value"]),
         at_or_above=[_at_or_above(t, int(row[f"at_or_above_{t}"])) for t in thresholds],
     )
@@ -212,8 +232,15 @@ def _at_or_above(threshold: int, workers: int) -> AtOrAbove:
 
 def empty_figures(name: str, thresholds: list[int]) -> CaseloadFigures:
     return CaseloadFigures(
-        name=name, case_holders=0, cases=0, fte=0.0, capacity=0.0, average=None, maximum=None,
-        without_value=0, at_or_above=[_at_or_above(t, 0) for t in thresholds],
+        name=name,
+        case_holders=0,
+        cases=0,
+        fte=0.0,
+        capacity=0.0,
+        average=None,
+        maximum=None,
+        without_value=0,
+        at_or_above=[_at_or_above(t, 0) for t in thresholds],
     )
 
 
@@ -232,7 +259,9 @@ def positions(
     if len(ctx.la_codes) != 1:
         raise ValueError("caseload positions are for one authority at a time")
     # Worked out once and held in memory: every figure below is a small aggregate over it.
-    snap = ibis.memtable(ctx.backend.to_pyarrow(worker_snapshot(ctx.table, dates_table(dates.items()), s)))
+    snap = ibis.memtable(
+        ctx.backend.to_pyarrow(worker_snapshot(ctx.table, dates_table(dates.items()), s))
+    )
     return _positions(ctx, snap, dates, bases, s)
 
 
@@ -251,26 +280,40 @@ def _positions(ctx, snap, dates, bases, s) -> dict[tuple[str, Basis], CaseloadPo
         rows = {g: run(caseload_counts(snap, basis, s, by=g)).to_pylist() for g in GROUP_COLUMNS}  # type: ignore[arg-type]
         for label, when in dates.items():
             total = [r for r in rows["service"] if r["period"] == label]
-            areas = sorted((r for r in rows["service_area"] if r["period"] == label),
-                           key=lambda r: str(r["service_area"]))
-            teams = sorted((r for r in rows["team"] if r["period"] == label),
-                           key=lambda r: (str(r["service_area"]), str(r["team_name"])))
+            areas = sorted(
+                (r for r in rows["service_area"] if r["period"] == label),
+                key=lambda r: str(r["service_area"]),
+            )
+            teams = sorted(
+                (r for r in rows["team"] if r["period"] == label),
+                key=lambda r: (str(r["service_area"]), str(r["team_name"])),
+            )
             out[(label, basis)] = CaseloadPosition(
                 date=when,
                 basis=basis,
                 basis_words=BASIS_WORDS[basis],
                 thresholds=thresholds,
-                total=_figures(total[0], "All case holders", thresholds) if total else empty_figures("All case holders", thresholds),
-                by_service_area=[_figures(r, r["service_area"] or "No service area", thresholds) for r in areas],
+                total=_figures(total[0], "All case holders", thresholds)
+                if total
+                else empty_figures("All case holders", thresholds),
+                by_service_area=[
+                    _figures(r, r["service_area"] or "No service area", thresholds) for r in areas
+                ],
                 by_team=[_figures(r, r["team_name"] or "No team", thresholds) for r in teams],
-                excluded=sorted(excluded.get(label, []), key=lambda e: e.reason) if basis == "weighted" else [],
-                excluded_workers=sum(e.workers for e in excluded.get(label, [])) if basis == "weighted" else 0,
+                excluded=sorted(excluded.get(label, []), key=lambda e: e.reason)
+                if basis == "weighted"
+                else [],
+                excluded_workers=sum(e.workers for e in excluded.get(label, []))
+                if basis == "weighted"
+                else 0,
                 cases_without_post=int((without_post.get(label) or {}).get("cases") or 0),
             )
     return out
 
 
-def position(ctx: Context, at: date, basis: Basis = "cases", settings: WorkforceSettings | None = None) -> CaseloadPosition:
+def position(
+    ctx: Context, at: date, basis: Basis = "cases", settings: WorkforceSettings | None = None
+) -> CaseloadPosition:
     """The caseload position on one date and basis (see `positions`)."""
     return positions(ctx, {"at": at}, bases=(basis,), settings=settings)[("at", basis)]
 
@@ -281,18 +324,25 @@ class TrendPoint(_Model):
 
 
 def trend(
-    ctx: Context, dates: list[date], basis: Basis = "cases", settings: WorkforceSettings | None = None
+    ctx: Context,
+    dates: list[date],
+    basis: Basis = "cases",
+    settings: WorkforceSettings | None = None,
 ) -> list[TrendPoint]:
     """The service's caseload figures at each date (e.g. month ends), in one query."""
     s = settings or default_settings()
     labels = {d.isoformat(): d for d in dates}
     snap = worker_snapshot(ctx.table, dates_table(labels.items()), s)
-    rows = {r["period"]: r for r in ctx.backend.to_pyarrow(caseload_counts(snap, basis, s)).to_pylist()}
+    rows = {
+        r["period"]: r for r in ctx.backend.to_pyarrow(caseload_counts(snap, basis, s)).to_pylist()
+    }
     name = "All case holders"
     return [
         TrendPoint(
             date=d,
-            figures=_figures(rows[label], name, s.caseloads.thresholds) if label in rows else empty_figures(name, s.caseloads.thresholds),
+            figures=_figures(rows[label], name, s.caseloads.thresholds)
+            if label in rows
+            else empty_figures(name, s.caseloads.thresholds),
         )
         for label, d in sorted(labels.items())
     ]
@@ -317,15 +367,21 @@ class WorkerCaseload(_Model):
     leaving: bool
 
 
-def workers(ctx: Context, at: date, settings: WorkforceSettings | None = None) -> list[WorkerCaseload]:
+def workers(
+    ctx: Context, at: date, settings: WorkforceSettings | None = None
+) -> list[WorkerCaseload]:
     """Every case holder in scope on the date, highest caseload first."""
     s = settings or default_settings()
     snap = worker_snapshot(ctx.table, dates_table([("at", at)]), s)
     holders = case_holders(snap, "cases", s)
     holders = holders.mutate(
         cases_per_fte=caseload_value(holders, "fte"),
-        weighted_caseload=ibis.ifelse(holders.counted, caseload_value(holders, "weighted"), ibis.null("float64")),
+        weighted_caseload=ibis.ifelse(
+            holders.counted, caseload_value(holders, "weighted"), ibis.null("float64")
+        ),
     )
     rows = ctx.backend.to_pyarrow(holders).to_pylist()
-    out = [WorkerCaseload.model_validate({k: r[k] for k in WorkerCaseload.model_fields}) for r in rows]
+    out = [
+        WorkerCaseload.model_validate({k: r[k] for k in WorkerCaseload.model_fields}) for r in rows
+    ]
     return sorted(out, key=lambda w: (-w.cases, w.team_name or "", w.worker_id))

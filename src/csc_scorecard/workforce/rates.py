@@ -61,7 +61,9 @@ def vacancy_rate(vacancies: float | None, in_post: float | None) -> float | None
     >>> round(vacancy_rate(7722.7, 33119.1), 1)
     18.9
     """
-    return _ratio(vacancies, None if vacancies is None or in_post is None else vacancies + in_post, 100.0)
+    return _ratio(
+        vacancies, None if vacancies is None or in_post is None else vacancies + in_post, 100.0
+    )
 
 
 def average_caseload(cases: float | None, case_holders_fte: float | None) -> float | None:
@@ -139,7 +141,9 @@ def reporting_rate(column: str, components: Iterable[CensusCounts]) -> float | N
     both = [c for c in components if getattr(c, num) is not None and getattr(c, den) is not None]
     if not both:
         return None
-    total = CensusCounts(**{num: sum(getattr(c, num) for c in both), den: sum(getattr(c, den) for c in both)})
+    total = CensusCounts(
+        **{num: sum(getattr(c, num) for c in both), den: sum(getattr(c, den) for c in both)}
+    )
     return total.rate(column)
 
 
@@ -180,17 +184,19 @@ def read_published(path: str | Path) -> list[PublishedArea]:
         level, code = next(areas(rec), ("la", rec["old_la_code"]))
         if level == "la":
             code = rec["old_la_code"]
-        out.append(PublishedArea(
-            year=record_year(table, rec),
-            level=level,
-            code=code,
-            name=rec["la_name"] or rec["region_name"] or rec["country_name"],
-            region_code=rec["region_code"] or None,
-            counts=CensusCounts(**{c: values[c] for c in COUNT_COLUMNS}),
-            rates={c: values[c] for c in RATES},
-            symbols=symbols,
-            line=rec.line,
-        ))
+        out.append(
+            PublishedArea(
+                year=record_year(table, rec),
+                level=level,
+                code=code,
+                name=rec["la_name"] or rec["region_name"] or rec["country_name"],
+                region_code=rec["region_code"] or None,
+                counts=CensusCounts(**{c: values[c] for c in COUNT_COLUMNS}),
+                rates={c: values[c] for c in RATES},
+                symbols=symbols,
+                line=rec.line,
+            )
+        )
     return out
 
 
@@ -238,14 +244,25 @@ def census_counts(table: TableSource) -> ir.Table:
         case_holders_fte=ibis.ifelse(holder, w.fte30, 0.0).sum(),
     )
     la = table("workforce_census_la").select(
-        "la_code", "collection_year", "vacancies_fte", la_agency_fte="agency_fte", la_agency_headcount="agency_headcount"
+        "la_code",
+        "collection_year",
+        "vacancies_fte",
+        la_agency_fte="agency_fte",
+        la_agency_headcount="agency_headcount",
     )
     j = per_year.left_join(la, ["la_code", "collection_year"])
     j = j.select([c for c in j.columns if not c.endswith("_right")])
     return j.select(
-        "la_code", "collection_year", "inpost_fte", "inpost_headcount", "leavers_fte", "leavers_headcount",
+        "la_code",
+        "collection_year",
+        "inpost_fte",
+        "inpost_headcount",
+        "leavers_fte",
+        "leavers_headcount",
         agency_fte=ibis.coalesce(j.la_agency_fte, j.agency_fte30),
-        agency_headcount=ibis.coalesce(j.la_agency_headcount.cast("float64"), j.agency_headcount30.cast("float64")),
+        agency_headcount=ibis.coalesce(
+            j.la_agency_headcount.cast("float64"), j.agency_headcount30.cast("float64")
+        ),
         vacancy_fte=j.vacancies_fte,
         cases=j.cases,
         case_holders_fte=j.case_holders_fte,
@@ -256,6 +273,8 @@ def own_census(backend: object, table: TableSource) -> dict[tuple[str, int], Cen
     """{(la_code, census year): counts} from the canonical census tables."""
     rows = backend.to_pyarrow(census_counts(table)).to_pylist()  # type: ignore[attr-defined]
     return {
-        (r["la_code"], r["collection_year"]): CensusCounts(**{c: (None if r.get(c) is None else float(r[c])) for c in COUNT_COLUMNS})
+        (r["la_code"], r["collection_year"]): CensusCounts(
+            **{c: (None if r.get(c) is None else float(r[c])) for c in COUNT_COLUMNS}
+        )
         for r in rows
     }

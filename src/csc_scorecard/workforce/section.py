@@ -114,7 +114,9 @@ class SectionChart(_Model):
     title: str
     unit: str
     data: list[ChartPoint]
-    reference: float | None = Field(None, description="a standard drawn as a line, e.g. 100 cases per manager")
+    reference: float | None = Field(
+        None, description="a standard drawn as a line, e.g. 100 cases per manager"
+    )
     reference_label: str | None = None
 
 
@@ -129,7 +131,9 @@ class StaffingSection(_Model):
     compare_date: date
     compare_date_text: str
     publication: bool
-    ref_prefix: str = Field("", description="where the report puts the section: the cites' JSON pointers start with it")
+    ref_prefix: str = Field(
+        "", description="where the report puts the section: the cites' JSON pointers start with it"
+    )
     settings: WorkforceSettings
     kpis: dict[str, Kpi]
     caseloads: cl.CaseloadPosition
@@ -141,7 +145,9 @@ class StaffingSection(_Model):
     supervision: Supervision
     audits: Audits
     census: CensusFigures | None
-    workers: list[cl.WorkerCaseload] | None = Field(description="case holders (left out when published)")
+    workers: list[cl.WorkerCaseload] | None = Field(
+        description="case holders (left out when published)"
+    )
     notes: list[str] = []
     charts: list[SectionChart] = []
     paragraphs: list[Paragraph] = []
@@ -224,38 +230,64 @@ def publish(section: StaffingSection) -> StaffingSection:
 
 def _kpis(ctx: Context, q: Quarter, run: MeasureRun | None = None) -> dict[str, Kpi]:
     if run is not None and all(run.value(mid, p) for mid in MEASURES for p in (q, q.previous())):
-        rows = {(mid, str(p)): run.value(mid, p) or {} for mid in MEASURES for p in (q, q.previous())}
+        rows = {
+            (mid, str(p)): run.value(mid, p) or {} for mid in MEASURES for p in (q, q.previous())
+        }
     else:
         rows = {(r["measure"], r["period"]): r for r in compute(ctx, list(MEASURES)).to_pylist()}
     out = {}
     for mid in MEASURES:
         m = measure(mid)
         now, prev = rows.get((mid, str(q)), {}), rows.get((mid, str(q.previous())), {})
-        value = now.get("value")
+        # Twelve significant digits, as the report's figures: parallel sums vary in the last bit.
+        value = cl.stable(now.get("value"))
         status = now.get("status") or ("ok" if value is not None else "not_available")
-        before = prev.get("value") if prev.get("status", "ok") == "ok" else None
+        before = cl.stable(prev.get("value")) if prev.get("status", "ok") == "ok" else None
         out[mid] = Kpi(
-            measure=mid, title=m.title, unit=m.unit, polarity=m.polarity,
-            value=value, numerator=now.get("numerator"), denominator=now.get("denominator"),
+            measure=mid,
+            title=m.title,
+            unit=m.unit,
+            polarity=m.polarity,
+            value=value,
+            numerator=cl.stable(now.get("numerator")),
+            denominator=cl.stable(now.get("denominator")),
             # a figure whose data failed the quality checks is not printed (as in the appendix)
             display=display(value, m.unit) if status == "ok" else "",
-            previous_value=before, previous_display=display(before, m.unit),
+            previous_value=before,
+            previous_display=display(before, m.unit),
             status=status,
-            reason=now.get("reason") or (None if value is not None else "no records to count in the period"),
+            reason=now.get("reason")
+            or (None if value is not None else "no records to count in the period"),
         )
     return out
 
 
 def _census(ctx: Context, at: date) -> CensusFigures | None:
-    counts = {year: c for (la, year), c in own_census(ctx.backend, ctx.table).items() if la == ctx.la_codes[0]}
+    counts = {
+        year: c
+        for (la, year), c in own_census(ctx.backend, ctx.table).items()
+        if la == ctx.la_codes[0]
+    }
     held = [y for y in counts if date(y, 9, 30) <= at]
     if not held:
         return None
     year = max(held)
     c = counts[year]
     return CensusFigures(
-        year=year, date=date(year, 9, 30), date_text=long_date(date(year, 9, 30)),
-        counts={k: getattr(c, k) for k in ("inpost_fte", "leavers_fte", "agency_fte", "vacancy_fte", "cases", "case_holders_fte")},
+        year=year,
+        date=date(year, 9, 30),
+        date_text=long_date(date(year, 9, 30)),
+        counts={
+            k: getattr(c, k)
+            for k in (
+                "inpost_fte",
+                "leavers_fte",
+                "agency_fte",
+                "vacancy_fte",
+                "cases",
+                "case_holders_fte",
+            )
+        },
         rates={k: c.rate(k) for k in RATES if k.endswith("_fte")},
     )
 
@@ -276,7 +308,8 @@ def _notes(section: StaffingSection) -> list[str]:
     if named:
         notes.append(
             "Manager taken from the teams list (no manager post recorded on the date) for: "
-            + ", ".join(named) + "."
+            + ", ".join(named)
+            + "."
         )
     return notes
 
@@ -291,7 +324,12 @@ def _publish(section: StaffingSection) -> None:
     section.workers = None
     section.supervision.overdue = None
     section.supervision.by_team = []
-    for pos in (section.caseloads, section.caseloads_compare, section.caseloads_fte, section.caseloads_weighted):
+    for pos in (
+        section.caseloads,
+        section.caseloads_compare,
+        section.caseloads_fte,
+        section.caseloads_weighted,
+    ):
         pos.by_team = []
         for f in (pos.total, *pos.by_service_area):
             _publish_figures(f, rules)
@@ -300,10 +338,17 @@ def _publish(section: StaffingSection) -> None:
     for point in section.trend:
         _publish_figures(point.figures, rules)
     sv = section.supervision
-    if is_small(sv.total.staff, rules) or is_small(sv.total.in_timescale, rules) or is_small(sv.overdue_count, rules):
+    if (
+        is_small(sv.total.staff, rules)
+        or is_small(sv.total.in_timescale, rules)
+        or is_small(sv.overdue_count, rules)
+    ):
         sv.total.staff = sv.total.in_timescale = sv.total.percent = sv.overdue_count = None
     for f in (section.audits.total, *section.audits.by_type):
-        if any(is_small(n, rules) for n in (f.audits, f.good_or_better, f.requires_improvement_or_better)):
+        if any(
+            is_small(n, rules)
+            for n in (f.audits, f.good_or_better, f.requires_improvement_or_better)
+        ):
             f.audits = f.good_or_better = f.requires_improvement_or_better = None
             f.good_or_better_percent = f.requires_improvement_or_better_percent = None
     withheld = worker_level()
@@ -313,16 +358,29 @@ def _publish(section: StaffingSection) -> None:
             a.highest = None
     for mid, k in section.kpis.items():
         if mid in withheld:
-            section.kpis[mid] = k.model_copy(update={
-                "value": None, "numerator": None, "denominator": None, "display": "",
-                "previous_value": None, "previous_display": "", "status": "withheld",
-                "reason": "describes a single worker: left out of a published report",
-            })
+            section.kpis[mid] = k.model_copy(
+                update={
+                    "value": None,
+                    "numerator": None,
+                    "denominator": None,
+                    "display": "",
+                    "previous_value": None,
+                    "previous_display": "",
+                    "status": "withheld",
+                    "reason": "describes a single worker: left out of a published report",
+                }
+            )
         elif k.status == "ok" and _small(k, rules):
-            section.kpis[mid] = k.model_copy(update={
-                "value": None, "numerator": None, "denominator": None, "display": rules.symbol,
-                "status": "suppressed", "reason": "small number (1 to 5) suppressed for publication",
-            })
+            section.kpis[mid] = k.model_copy(
+                update={
+                    "value": None,
+                    "numerator": None,
+                    "denominator": None,
+                    "display": rules.symbol,
+                    "status": "suppressed",
+                    "reason": "small number (1 to 5) suppressed for publication",
+                }
+            )
 
 
 def _small(k: Kpi, rules: PublicationRules) -> bool:
@@ -355,19 +413,33 @@ def _charts(section: StaffingSection) -> list[SectionChart]:
         data += [ChartPoint(x=band, y=counts[band], series=long_date(pos.date)) for band in labels]
     spans_data = [
         ChartPoint(x=t.team_name, y=t.cases_per_manager, series="Cases per team manager")
-        for t in section.spans.teams if t.cases_per_manager is not None
+        for t in section.spans.teams
+        if t.cases_per_manager is not None
     ]
     trend = []
     for p in section.trend:
         for a in p.figures.at_or_above:
-            trend.append(ChartPoint(x=p.date.isoformat(), y=a.workers, series=f"{a.threshold} or more cases"))
+            trend.append(
+                ChartPoint(x=p.date.isoformat(), y=a.workers, series=f"{a.threshold} or more cases")
+            )
     return [
-        SectionChart(id="caseload_distribution", title="Workers by caseload", unit="count", data=data),
         SectionChart(
-            id="team_manager_spans", title="Cases per team manager", unit="ratio", data=spans_data,
-            reference=section.spans.standard_cases, reference_label="Standard",
+            id="caseload_distribution", title="Workers by caseload", unit="count", data=data
         ),
-        SectionChart(id="caseload_trend", title="Workers at or above each caseload level", unit="count", data=trend),
+        SectionChart(
+            id="team_manager_spans",
+            title="Cases per team manager",
+            unit="ratio",
+            data=spans_data,
+            reference=section.spans.standard_cases,
+            reference_label="Standard",
+        ),
+        SectionChart(
+            id="caseload_trend",
+            title="Workers at or above each caseload level",
+            unit="count",
+            data=trend,
+        ),
     ]
 
 
@@ -442,7 +514,8 @@ def paragraph_groups(section: StaffingSection, ref_prefix: str = "") -> dict[str
         "workforce": [_agency_paragraph(section, c)],
     }
     return {
-        k: [p for p in ps if p is not None and (p.sentences or p.bullets)] for k, ps in groups.items()
+        k: [p for p in ps if p is not None and (p.sentences or p.bullets)]
+        for k, ps in groups.items()
     }
 
 
@@ -459,27 +532,40 @@ def _supervision_paragraph(section: StaffingSection, c: _Cites) -> Paragraph | N
     sv = section.supervision
     if sv.total.staff == 0:
         return None
-    sentences = [say(
-        "On {d}, {n} of {staff} front-line staff ({pct}) had had supervision within the last "
-        "{days} days.",
-        d=c.text("/date_text"), n=c.num("/supervision/total/in_timescale"),
-        staff=c.num("/supervision/total/staff"), pct=c.num("/supervision/total/percent", "percent"),
-        days=c.num("/supervision/standard_days"),
-    )]
+    sentences = [
+        say(
+            "On {d}, {n} of {staff} front-line staff ({pct}) had had supervision within the last "
+            "{days} days.",
+            d=c.text("/date_text"),
+            n=c.num("/supervision/total/in_timescale"),
+            staff=c.num("/supervision/total/staff"),
+            pct=c.num("/supervision/total/percent", "percent"),
+            days=c.num("/supervision/standard_days"),
+        )
+    ]
     teams = [(i, t) for i, t in enumerate(sv.by_team) if t.percent is not None and t.staff]
     if teams:
         i, _ = min(teams, key=lambda it: (it[1].percent, it[1].name))
-        sentences.append(say(
-            "The lowest share was in {team} ({pct}, {n} of {staff}).",
-            team=c.text(f"/supervision/by_team/{i}/name"), pct=c.num(f"/supervision/by_team/{i}/percent", "percent"),
-            n=c.num(f"/supervision/by_team/{i}/in_timescale"), staff=c.num(f"/supervision/by_team/{i}/staff"),
-        ))
+        sentences.append(
+            say(
+                "The lowest share was in {team} ({pct}, {n} of {staff}).",
+                team=c.text(f"/supervision/by_team/{i}/name"),
+                pct=c.num(f"/supervision/by_team/{i}/percent", "percent"),
+                n=c.num(f"/supervision/by_team/{i}/in_timescale"),
+                staff=c.num(f"/supervision/by_team/{i}/staff"),
+            )
+        )
     if sv.overdue_count != 0:
-        sentences.append(say(
-            "{n} staff {were} overdue a supervision{listed}.",
-            n=c.num("/supervision/overdue_count"), were=_plural(sv.overdue_count, "was", "were"),
-            listed="; they are listed for their managers, longest overdue first" if sv.overdue else "",
-        ))
+        sentences.append(
+            say(
+                "{n} staff {were} overdue a supervision{listed}.",
+                n=c.num("/supervision/overdue_count"),
+                were=_plural(sv.overdue_count, "was", "were"),
+                listed="; they are listed for their managers, longest overdue first"
+                if sv.overdue
+                else "",
+            )
+        )
     return Paragraph(sentences=sentences)
 
 
@@ -487,7 +573,9 @@ def _at_or_above(c: _Cites, base: str, k: int) -> Cited:
     return c.text(f"{base}/at_or_above/{k}/display")
 
 
-def _caseload_paragraph(section: StaffingSection, c: _Cites, field: str, *, first: bool) -> Paragraph | None:
+def _caseload_paragraph(
+    section: StaffingSection, c: _Cites, field: str, *, first: bool
+) -> Paragraph | None:
     pos: cl.CaseloadPosition = getattr(section, field)
     if not pos.total.case_holders:
         return None
@@ -507,32 +595,51 @@ def _caseload_paragraph(section: StaffingSection, c: _Cites, field: str, *, firs
 
     if k >= 2:
         tail = ", with the highest caseload being {max}." if has_max else "."
-        sentences.append(say(
-            opening + "{n} {workers} had a caseload of {t} or higher. Of those {m} had a caseload of "
-            "{u} or higher" + tail,
-            d=d, n=_at_or_above(c, base, second), workers=workers(second),
-            t=c.num(f"{base}/at_or_above/{second}/threshold"),
-            m=_at_or_above(c, base, top), u=c.num(f"{base}/at_or_above/{top}/threshold"),
-            **({"max": c.num(f"{base}/maximum")} if has_max else {}),
-        ))
+        sentences.append(
+            say(
+                opening
+                + "{n} {workers} had a caseload of {t} or higher. Of those {m} had a caseload of "
+                "{u} or higher" + tail,
+                d=d,
+                n=_at_or_above(c, base, second),
+                workers=workers(second),
+                t=c.num(f"{base}/at_or_above/{second}/threshold"),
+                m=_at_or_above(c, base, top),
+                u=c.num(f"{base}/at_or_above/{top}/threshold"),
+                **({"max": c.num(f"{base}/maximum")} if has_max else {}),
+            )
+        )
         for i in range(second - 1, -1, -1):
-            sentences.append(say(
-                "{n} {workers} had a caseload of {t} or higher.",
-                n=_at_or_above(c, base, i), workers=workers(i), t=c.num(f"{base}/at_or_above/{i}/threshold"),
-            ))
+            sentences.append(
+                say(
+                    "{n} {workers} had a caseload of {t} or higher.",
+                    n=_at_or_above(c, base, i),
+                    workers=workers(i),
+                    t=c.num(f"{base}/at_or_above/{i}/threshold"),
+                )
+            )
     else:
         tail = ", and the highest caseload was {max}." if has_max else "."
-        sentences.append(say(
-            opening + "{n} {workers} had a caseload of {t} or higher" + tail,
-            d=d, n=_at_or_above(c, base, 0), workers=workers(0), t=c.num(f"{base}/at_or_above/0/threshold"),
-            **({"max": c.num(f"{base}/maximum")} if has_max else {}),
-        ))
+        sentences.append(
+            say(
+                opening + "{n} {workers} had a caseload of {t} or higher" + tail,
+                d=d,
+                n=_at_or_above(c, base, 0),
+                workers=workers(0),
+                t=c.num(f"{base}/at_or_above/0/threshold"),
+                **({"max": c.num(f"{base}/maximum")} if has_max else {}),
+            )
+        )
     if first:
-        sentences.append(say(
-            "In all {n} {workers} held {cases} {word}.",
-            n=c.num(f"{base}/case_holders"), workers=_plural(pos.total.case_holders, "worker", "workers"),
-            cases=c.num(f"{base}/cases"), word=_plural(pos.total.cases, "case", "cases"),
-        ))
+        sentences.append(
+            say(
+                "In all {n} {workers} held {cases} {word}.",
+                n=c.num(f"{base}/case_holders"),
+                workers=_plural(pos.total.case_holders, "worker", "workers"),
+                cases=c.num(f"{base}/cases"),
+                word=_plural(pos.total.cases, "case", "cases"),
+            )
+        )
     return Paragraph(sentences=sentences)
 
 
@@ -542,33 +649,41 @@ def _adjusted_paragraph(section: StaffingSection, c: _Cites) -> Paragraph | None
     if not fte.total.case_holders:
         return None
     k = len(fte.thresholds) - 2 if len(fte.thresholds) >= 2 else 0
-    sentences = [say(
-        "Allowing for part-time working, {n} {workers} held {t} or more cases per full-time "
-        "equivalent, and {m} held {u} or more.",
-        n=_at_or_above(c, "/caseloads_fte/total", k),
-        workers=_plural(fte.total.at_or_above[k].workers, "worker", "workers"), t=c.num(f"/caseloads_fte/total/at_or_above/{k}/threshold"),
-        m=_at_or_above(c, "/caseloads_fte/total", len(fte.thresholds) - 1),
-        u=c.num(f"/caseloads_fte/total/at_or_above/{len(fte.thresholds) - 1}/threshold"),
-    )]
+    sentences = [
+        say(
+            "Allowing for part-time working, {n} {workers} held {t} or more cases per full-time "
+            "equivalent, and {m} held {u} or more.",
+            n=_at_or_above(c, "/caseloads_fte/total", k),
+            workers=_plural(fte.total.at_or_above[k].workers, "worker", "workers"),
+            t=c.num(f"/caseloads_fte/total/at_or_above/{k}/threshold"),
+            m=_at_or_above(c, "/caseloads_fte/total", len(fte.thresholds) - 1),
+            u=c.num(f"/caseloads_fte/total/at_or_above/{len(fte.thresholds) - 1}/threshold"),
+        )
+    ]
     if wt.total.case_holders and wt.total.average is not None:
-        sentences.append(say(
-            "Weighting each caseload by the worker's role (advanced practitioners and newly "
-            "qualified social workers carry fewer cases, managers none) and leaving out {x} "
-            "{workers} who {were} new, leaving or on long-term absence, the average was {avg} cases "
-            "per weighted full-time equivalent and {n} {at} at {t} or more.",
-            x=c.num("/caseloads_weighted/excluded_workers"),
-            workers=_plural(wt.excluded_workers, "worker", "workers"), were=_plural(wt.excluded_workers, "was", "were"),
-            at=_plural(wt.total.at_or_above[k].workers, "worker was", "workers were"),
-            avg=c.num("/caseloads_weighted/total/average", "ratio"),
-            n=_at_or_above(c, "/caseloads_weighted/total", k),
-            t=c.num(f"/caseloads_weighted/total/at_or_above/{k}/threshold"),
-        ))
+        sentences.append(
+            say(
+                "Weighting each caseload by the worker's role (advanced practitioners and newly "
+                "qualified social workers carry fewer cases, managers none) and leaving out {x} "
+                "{workers} who {were} new, leaving or on long-term absence, the average was {avg} cases "
+                "per weighted full-time equivalent and {n} {at} at {t} or more.",
+                x=c.num("/caseloads_weighted/excluded_workers"),
+                workers=_plural(wt.excluded_workers, "worker", "workers"),
+                were=_plural(wt.excluded_workers, "was", "were"),
+                at=_plural(wt.total.at_or_above[k].workers, "worker was", "workers were"),
+                avg=c.num("/caseloads_weighted/total/average", "ratio"),
+                n=_at_or_above(c, "/caseloads_weighted/total", k),
+                t=c.num(f"/caseloads_weighted/total/at_or_above/{k}/threshold"),
+            )
+        )
     if section.kpis["caseload_average"].status == "ok":
-        sentences.append(say(
-            "On the Department for Education's definition the average caseload was {avg} cases "
-            "per case-holding full-time equivalent social worker.",
-            avg=c.text("/kpis/caseload_average/display"),
-        ))
+        sentences.append(
+            say(
+                "On the Department for Education's definition the average caseload was {avg} cases "
+                "per case-holding full-time equivalent social worker.",
+                avg=c.text("/kpis/caseload_average/display"),
+            )
+        )
     return Paragraph(sentences=sentences)
 
 
@@ -577,34 +692,55 @@ def _spans_paragraph(section: StaffingSection, c: _Cites) -> Paragraph | None:
     if not sp.team_count:
         return None
     if sp.teams_over_standard == 0:
-        return Paragraph(sentences=[say(
-            "On {d} none of the {all} front-line teams was above the team manager span of control "
-            "of about {std} cases per manager.",
-            d=c.text("/date_text"), all=c.num("/spans/team_count"), std=c.num("/spans/standard_cases"),
-        )])
-    sentences = [say(
-        "Against a team manager span of control of about {std} cases per manager, {n} of {all} "
-        "front-line teams were above the standard on {d}.",
-        std=c.num("/spans/standard_cases"), n=c.num("/spans/teams_over_standard"),
-        all=c.num("/spans/team_count"), d=c.text("/date_text"),
-    )]
+        return Paragraph(
+            sentences=[
+                say(
+                    "On {d} none of the {all} front-line teams was above the team manager span of control "
+                    "of about {std} cases per manager.",
+                    d=c.text("/date_text"),
+                    all=c.num("/spans/team_count"),
+                    std=c.num("/spans/standard_cases"),
+                )
+            ]
+        )
+    sentences = [
+        say(
+            "Against a team manager span of control of about {std} cases per manager, {n} of {all} "
+            "front-line teams were above the standard on {d}.",
+            std=c.num("/spans/standard_cases"),
+            n=c.num("/spans/teams_over_standard"),
+            all=c.num("/spans/team_count"),
+            d=c.text("/date_text"),
+        )
+    ]
     bullets = []
     if sp.biggest_challenge:
-        a = next(i for i, x in enumerate(sp.service_areas) if x.service_area == sp.biggest_challenge)
+        a = next(
+            i for i, x in enumerate(sp.service_areas) if x.service_area == sp.biggest_challenge
+        )
         area = c.text(f"/spans/service_areas/{a}/service_area")
         if sp.teams:  # the seed's list: the area's teams, most cases per manager first
-            sentences.append(say("{area} has the biggest challenge, with the position being:", area=area))
+            sentences.append(
+                say("{area} has the biggest challenge, with the position being:", area=area)
+            )
             bullets = [
-                say("{n} {team}", n=c.num(f"/spans/teams/{i}/cases_per_manager"), team=c.text(f"/spans/teams/{i}/team_name"))
+                say(
+                    "{n} {team}",
+                    n=c.num(f"/spans/teams/{i}/cases_per_manager"),
+                    team=c.text(f"/spans/teams/{i}/team_name"),
+                )
                 for i, t in enumerate(sp.teams)
                 if t.service_area == sp.biggest_challenge and t.cases_per_manager is not None
             ]
         else:  # published: each team's span describes its manager, so it is left out
-            sentences.append(say(
-                "{area} has the biggest challenge, with {n} of its {all} teams above the standard.",
-                area=area, n=c.num(f"/spans/service_areas/{a}/teams_over_standard"),
-                all=c.num(f"/spans/service_areas/{a}/teams"),
-            ))
+            sentences.append(
+                say(
+                    "{area} has the biggest challenge, with {n} of its {all} teams above the standard.",
+                    area=area,
+                    n=c.num(f"/spans/service_areas/{a}/teams_over_standard"),
+                    all=c.num(f"/spans/service_areas/{a}/teams"),
+                )
+            )
     return Paragraph(sentences=sentences, bullets=bullets)
 
 
@@ -615,18 +751,28 @@ def _audit_paragraph(section: StaffingSection, c: _Cites) -> Paragraph | None:
     parts = []
     slots: dict[str, Cited | str] = {"q": c.text("/quarter_short")}
     for i, f in enumerate(au.by_type):
-        parts.append(f"{{n{i}}} {{label{i}}}, of which {{g{i}}} {{were{i}}} judged to be good or better")
+        parts.append(
+            f"{{n{i}}} {{label{i}}}, of which {{g{i}}} {{were{i}}} judged to be good or better"
+        )
         slots[f"n{i}"] = c.num(f"/audits/by_type/{i}/audits")
         slots[f"label{i}"] = _audit_words(f.audit_type) + _plural(f.audits, " audit", " audits")
         slots[f"g{i}"] = c.num(f"/audits/by_type/{i}/good_or_better")
         slots[f"were{i}"] = _plural(f.good_or_better, "was", "were")
     body = "; ".join(parts)
-    sentences = [say("In {q} there {were} " + body + ".", were=_plural(au.by_type[0].audits, "was", "were"), **slots)]
-    sentences.append(say(
-        "Overall {good} of audits were graded good or better and {ri} requires improvement or better.",
-        good=c.num("/audits/total/good_or_better_percent", "percent"),
-        ri=c.num("/audits/total/requires_improvement_or_better_percent", "percent"),
-    ))
+    sentences = [
+        say(
+            "In {q} there {were} " + body + ".",
+            were=_plural(au.by_type[0].audits, "was", "were"),
+            **slots,
+        )
+    ]
+    sentences.append(
+        say(
+            "Overall {good} of audits were graded good or better and {ri} requires improvement or better.",
+            good=c.num("/audits/total/good_or_better_percent", "percent"),
+            ri=c.num("/audits/total/requires_improvement_or_better_percent", "percent"),
+        )
+    )
     return Paragraph(sentences=sentences)
 
 
@@ -641,24 +787,33 @@ def _agency_paragraph(section: StaffingSection, c: _Cites) -> Paragraph | None:
     sentences = []
     agency = k["agency_fte_rate"]
     if agency.status == "ok":
-        sentences.append(say(
-            "At the end of the quarter agency workers held {a} of the {all} full-time equivalent "
-            "social worker posts filled ({pct}).",
-            a=c.num("/kpis/agency_fte_rate/numerator", "ratio"),
-            all=c.num("/kpis/agency_fte_rate/denominator", "ratio"), pct=c.text("/kpis/agency_fte_rate/display"),
-        ))
+        sentences.append(
+            say(
+                "At the end of the quarter agency workers held {a} of the {all} full-time equivalent "
+                "social worker posts filled ({pct}).",
+                a=c.num("/kpis/agency_fte_rate/numerator", "ratio"),
+                all=c.num("/kpis/agency_fte_rate/denominator", "ratio"),
+                pct=c.text("/kpis/agency_fte_rate/display"),
+            )
+        )
     turnover = k["staff_turnover_rate"]
     if turnover.status == "ok":
-        sentences.append(say(
-            "In the year to {d}, employed social workers amounting to {n} full-time equivalents "
-            "left the authority: a turnover rate of {pct}.",
-            d=c.text("/date_text"), n=c.num("/kpis/staff_turnover_rate/numerator", "ratio"),
-            pct=c.text("/kpis/staff_turnover_rate/display"),
-        ))
+        sentences.append(
+            say(
+                "In the year to {d}, employed social workers amounting to {n} full-time equivalents "
+                "left the authority: a turnover rate of {pct}.",
+                d=c.text("/date_text"),
+                n=c.num("/kpis/staff_turnover_rate/numerator", "ratio"),
+                pct=c.text("/kpis/staff_turnover_rate/display"),
+            )
+        )
     census = section.census
     if census is not None and census.rates.get("vacancy_rate_fte") is not None:
-        sentences.append(say(
-            "The workforce census at {d} recorded a vacancy rate of {v}.",
-            d=c.text("/census/date_text"), v=c.num("/census/rates/vacancy_rate_fte", "percent"),
-        ))
+        sentences.append(
+            say(
+                "The workforce census at {d} recorded a vacancy rate of {v}.",
+                d=c.text("/census/date_text"),
+                v=c.num("/census/rates/vacancy_rate_fte", "percent"),
+            )
+        )
     return Paragraph(sentences=sentences) if sentences else None

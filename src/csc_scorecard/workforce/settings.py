@@ -31,7 +31,9 @@ class _Strict(BaseModel):
 
 def _known_role(role: str) -> str:
     if role not in codes("worker_role"):
-        raise ValueError(f"unknown role {role!r}; roles are the worker_role codes {sorted(codes('worker_role'))}")
+        raise ValueError(
+            f"unknown role {role!r}; roles are the worker_role codes {sorted(codes('worker_role'))}"
+        )
     return role
 
 

@@ -88,7 +88,16 @@ def posts_at(table: TableSource, dates: ir.Table) -> ir.Table:
         _fte=j.fte.sum().over(group_by=KEY),
     )
     j = j.filter(j._rank == 0)
-    return j.select("la_code", "period", "at", "worker_id", "team_id", "role", fte=j._fte, post_start=j.start_date)
+    return j.select(
+        "la_code",
+        "period",
+        "at",
+        "worker_id",
+        "team_id",
+        "role",
+        fte=j._fte,
+        post_start=j.start_date,
+    )
 
 
 def cases_at(table: TableSource, dates: ir.Table) -> ir.Table:
@@ -102,7 +111,9 @@ def absences_at(table: TableSource, dates: ir.Table, long_term_days: int) -> ir.
     """Workers absent on each date, and whether the absence is long-term: it lasts at least
     `long_term_days` from start to end (or to the date, while no end is recorded)."""
     ab = table("worker_absences")
-    j = ab.join(dates, [ab.start_date <= dates.at, ab.end_date.isnull() | (ab.end_date >= dates.at)])
+    j = ab.join(
+        dates, [ab.start_date <= dates.at, ab.end_date.isnull() | (ab.end_date >= dates.at)]
+    )
     last = ibis.coalesce(j.end_date, j.at)
     long_term = last >= days_after(j.start_date, long_term_days - 1)
     return j.group_by(KEY).agg(absence_reason=j.reason.max(), long_term_absent=long_term.any())
@@ -133,8 +144,13 @@ def worker_snapshot(table: TableSource, dates: ir.Table, settings: WorkforceSett
     snap = attach(snap, absences_at(table, dates, w.long_term_absence_days), KEY)
 
     workers = table("workers").select(
-        "la_code", "worker_id", "agency", "qualified", "asye_start_date",
-        worker_start="start_date", leave_date="leave_date",
+        "la_code",
+        "worker_id",
+        "agency",
+        "qualified",
+        "asye_start_date",
+        worker_start="start_date",
+        leave_date="leave_date",
     )
     snap = attach(snap, workers, ["la_code", "worker_id"])
     teams = table("teams").select("la_code", "team_id", "team_name", "service_area", "front_line")
@@ -145,7 +161,9 @@ def worker_snapshot(table: TableSource, dates: ir.Table, settings: WorkforceSett
         snap.asye_start_date > at - ibis.interval(months=w.asye_months)
     )
     new_starter = (
-        snap.worker_start > days_before(at, w.new_starter_days) if w.new_starter_days else ibis.literal(False)
+        snap.worker_start > days_before(at, w.new_starter_days)
+        if w.new_starter_days
+        else ibis.literal(False)
     )
     leaving = (
         (snap.leave_date >= at) & (snap.leave_date < days_after(at, w.leaving_within_days))
@@ -171,16 +189,39 @@ def worker_snapshot(table: TableSource, dates: ir.Table, settings: WorkforceSett
     weight = ibis.ifelse(holding_manager, w.case_holding_manager_weight, base)
     weight = ibis.ifelse(snap.asye, weight * w.asye_weight, weight)
     counted = (
-        snap.in_post & ~snap.long_term_absent & ~snap.new_starter & ~snap.leaving
-        & (weight > 0) & (snap.fte.fill_null(0) > 0)
+        snap.in_post
+        & ~snap.long_term_absent
+        & ~snap.new_starter
+        & ~snap.leaving
+        & (weight > 0)
+        & (snap.fte.fill_null(0) > 0)
     )
     snap = snap.mutate(weight=weight, counted=counted)
     snap = snap.mutate(capacity=ibis.ifelse(snap.counted, snap.fte * snap.weight, 0.0))
     return snap.select(
-        "la_code", "period", "at", "worker_id", "in_post", "team_id", "team_name",
-        "service_area", "front_line", "role", "fte", "agency", "qualified", "asye",
-        "new_starter", "leaving", "absent", "long_term_absent", "cases", "case_holder",
-        "weight", "counted", "capacity",
+        "la_code",
+        "period",
+        "at",
+        "worker_id",
+        "in_post",
+        "team_id",
+        "team_name",
+        "service_area",
+        "front_line",
+        "role",
+        "fte",
+        "agency",
+        "qualified",
+        "asye",
+        "new_starter",
+        "leaving",
+        "absent",
+        "long_term_absent",
+        "cases",
+        "case_holder",
+        "weight",
+        "counted",
+        "capacity",
     )
 
 

@@ -43,7 +43,9 @@ def team_spans(table: TableSource, snap: ir.Table, settings: WorkforceSettings) 
     held = held.join(where, ["la_code", "period", "at", "worker_id"])
     cases = held.group_by(["la_code", "period", "at", "team_id"]).agg(cases=held.child_id.nunique())
 
-    teams = table("teams").select("la_code", "team_id", "team_name", "service_area", "front_line", "manager_worker_id")
+    teams = table("teams").select(
+        "la_code", "team_id", "team_name", "service_area", "front_line", "manager_worker_id"
+    )
     if sp.front_line_only:  # only teams known to be front line
         teams = teams.filter(teams.front_line.fill_null(False))
         out = members.join(teams, ["la_code", "team_id"])
@@ -65,10 +67,24 @@ def team_spans(table: TableSource, snap: ir.Table, settings: WorkforceSettings) 
         cases_per_manager=out.cases / per,
         practitioners_per_manager=out.practitioners / per,
     )
-    return out.mutate(over_standard=(out.cases_per_manager > sp.standard_cases).fill_null(False)).select(
-        "la_code", "period", "at", "team_id", "team_name", "service_area", "cases", "managers",
-        "manager_source", "managers_absent", "practitioners", "practitioner_fte",
-        "cases_per_manager", "practitioners_per_manager", "over_standard",
+    return out.mutate(
+        over_standard=(out.cases_per_manager > sp.standard_cases).fill_null(False)
+    ).select(
+        "la_code",
+        "period",
+        "at",
+        "team_id",
+        "team_name",
+        "service_area",
+        "cases",
+        "managers",
+        "manager_source",
+        "managers_absent",
+        "practitioners",
+        "practitioner_fte",
+        "cases_per_manager",
+        "practitioners_per_manager",
+        "over_standard",
     )
 
 
@@ -117,7 +133,15 @@ class Spans(_Model):
 
 def rank(teams: list[TeamSpan]) -> list[TeamSpan]:
     """Highest cases per manager first; teams with no manager (no span) last, by cases."""
-    return sorted(teams, key=lambda t: (t.cases_per_manager is None, -(t.cases_per_manager or 0), -t.cases, t.team_name))
+    return sorted(
+        teams,
+        key=lambda t: (
+            t.cases_per_manager is None,
+            -(t.cases_per_manager or 0),
+            -t.cases,
+            t.team_name,
+        ),
+    )
 
 
 def spans(ctx: Context, at: date, settings: WorkforceSettings | None = None) -> Spans:
@@ -125,7 +149,12 @@ def spans(ctx: Context, at: date, settings: WorkforceSettings | None = None) -> 
     s = settings or default_settings()
     snap = worker_snapshot(ctx.table, dates_table([("at", at)]), s)
     rows = ctx.backend.to_pyarrow(team_spans(ctx.table, snap, s)).to_pylist()
-    teams = rank([TeamSpan.model_validate({k: v for k, v in r.items() if k in TeamSpan.model_fields}) for r in rows])
+    teams = rank(
+        [
+            TeamSpan.model_validate({k: v for k, v in r.items() if k in TeamSpan.model_fields})
+            for r in rows
+        ]
+    )
     areas: dict[str, list[TeamSpan]] = {}
     for t in teams:
         areas.setdefault(t.service_area or "No service area", []).append(t)
@@ -133,15 +162,20 @@ def spans(ctx: Context, at: date, settings: WorkforceSettings | None = None) -> 
     for name, ts in sorted(areas.items()):
         managers = sum(t.managers for t in ts)
         cases = sum(t.cases for t in ts)
-        summary.append(AreaSpan(
-            service_area=name,
-            teams=len(ts),
-            teams_over_standard=sum(t.over_standard for t in ts),
-            cases=cases,
-            managers=managers,
-            cases_per_manager=cases / managers if managers else None,
-            highest=max((t.cases_per_manager for t in ts if t.cases_per_manager is not None), default=None),
-        ))
+        summary.append(
+            AreaSpan(
+                service_area=name,
+                teams=len(ts),
+                teams_over_standard=sum(t.over_standard for t in ts),
+                cases=cases,
+                managers=managers,
+                cases_per_manager=cases / managers if managers else None,
+                highest=max(
+                    (t.cases_per_manager for t in ts if t.cases_per_manager is not None),
+                    default=None,
+                ),
+            )
+        )
     over = [a for a in summary if a.teams_over_standard]
     worst = max(over, key=lambda a: (a.teams_over_standard, a.cases_per_manager or 0), default=None)
     return Spans(

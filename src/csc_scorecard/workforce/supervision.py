@@ -52,7 +52,9 @@ def supervision_status(table: TableSource, snap: ir.Table, settings: WorkforceSe
 
     ab = table("worker_absences")
     ended = ab.join(dates, ab.end_date < dates.at)
-    ended = ended.filter(ended.end_date >= days_after(ended.start_date, settings.weighted.long_term_absence_days - 1))
+    ended = ended.filter(
+        ended.end_date >= days_after(ended.start_date, settings.weighted.long_term_absence_days - 1)
+    )
     back = ended.group_by(KEY).agg(returned=ended.end_date.max())
 
     started = table("workers").select("la_code", "worker_id", worker_start="start_date")
@@ -68,8 +70,18 @@ def supervision_status(table: TableSource, snap: ir.Table, settings: WorkforceSe
     out = out.mutate(clock=clock)
     out = out.mutate(in_timescale=out.clock >= days_before(out.at, sv.standard_days))
     return out.select(
-        "la_code", "period", "at", "worker_id", "team_id", "team_name", "service_area", "role",
-        "agency", "last_supervision", "clock", "in_timescale",
+        "la_code",
+        "period",
+        "at",
+        "worker_id",
+        "team_id",
+        "team_name",
+        "service_area",
+        "role",
+        "agency",
+        "last_supervision",
+        "clock",
+        "in_timescale",
     )
 
 
@@ -100,7 +112,9 @@ class OverdueWorker(_Model):
     agency: bool
     last_supervision: date | None
     days_since: int | None  # days from the last supervision to the date; None if never
-    days_overdue: int | None  # days past the standard interval from the worker's clock; None if unknown
+    days_overdue: (
+        int | None
+    )  # days past the standard interval from the worker's clock; None if unknown
 
 
 class Supervision(_Model):
@@ -115,12 +129,18 @@ class Supervision(_Model):
 def _figure(name: str, r: dict) -> SupervisionFigure:
     staff, hit = int(r["staff"]), int(r["in_timescale"])
     return SupervisionFigure(
-        name=name, service_area=r.get("service_area"), team_id=r.get("team_id"),
-        staff=staff, in_timescale=hit, percent=hit / staff * 100 if staff else None,
+        name=name,
+        service_area=r.get("service_area"),
+        team_id=r.get("team_id"),
+        staff=staff,
+        in_timescale=hit,
+        percent=hit / staff * 100 if staff else None,
     )
 
 
-def supervision(ctx: Context, at: date, settings: WorkforceSettings | None = None, *, workers: bool = True) -> Supervision:
+def supervision(
+    ctx: Context, at: date, settings: WorkforceSettings | None = None, *, workers: bool = True
+) -> Supervision:
     """Supervision in timescale on one date for one authority, by team, with the overdue workers
     (`workers=False` leaves the worker list out)."""
     s = settings or default_settings()
@@ -135,23 +155,38 @@ def supervision(ctx: Context, at: date, settings: WorkforceSettings | None = Non
         overdue = sorted(
             (
                 OverdueWorker(
-                    worker_id=r["worker_id"], team_name=r["team_name"], role=r["role"], agency=r["agency"],
+                    worker_id=r["worker_id"],
+                    team_name=r["team_name"],
+                    role=r["role"],
+                    agency=r["agency"],
                     last_supervision=r["last_supervision"],
                     days_since=(at - r["last_supervision"]).days if r["last_supervision"] else None,
-                    days_overdue=None if r["clock"] == LONG_AGO else (at - r["clock"]).days - s.supervision.standard_days,
+                    days_overdue=None
+                    if r["clock"] == LONG_AGO
+                    else (at - r["clock"]).days - s.supervision.standard_days,
                 )
                 for r in late
             ),
-            key=lambda o: (o.days_overdue is not None, -(o.days_overdue or 0), o.team_name or "", o.worker_id),
+            key=lambda o: (
+                o.days_overdue is not None,
+                -(o.days_overdue or 0),
+                o.team_name or "",
+                o.worker_id,
+            ),
         )
-    whole = _figure("All front-line staff", total[0]) if total else SupervisionFigure(
-        name="All front-line staff", staff=0, in_timescale=0, percent=None
+    whole = (
+        _figure("All front-line staff", total[0])
+        if total
+        else SupervisionFigure(name="All front-line staff", staff=0, in_timescale=0, percent=None)
     )
     return Supervision(
         date=at,
         standard_days=s.supervision.standard_days,
         total=whole,
         overdue_count=whole.staff - whole.in_timescale,
-        by_team=[_figure(r["team_name"], r) for r in sorted(teams, key=lambda r: (str(r["service_area"]), str(r["team_name"])))],
+        by_team=[
+            _figure(r["team_name"], r)
+            for r in sorted(teams, key=lambda r: (str(r["service_area"]), str(r["team_name"])))
+        ],
         overdue=overdue,
     )
