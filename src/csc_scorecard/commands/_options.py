@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from csc_scorecard.store import DEFAULT_STORE
+from csc_scorecard.store import DEFAULT_STORE, Store
 
 StoreOption = Annotated[
     Path,
@@ -18,3 +18,13 @@ StoreOption = Annotated[
     ),
 ]
 DEFAULT_STORE_PATH = Path(DEFAULT_STORE)
+
+
+def only_authority(db: Store) -> str:
+    """The store's authority when it holds just one; otherwise ask for --la."""
+    las = db.authorities()
+    if len(las) != 1:
+        raise typer.BadParameter(
+            f"the store holds {len(las)} authorities ({', '.join(las) or 'none'}): pass --la"
+        )
+    return las[0]

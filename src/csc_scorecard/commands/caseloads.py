@@ -11,7 +11,7 @@ import ibis
 import typer
 
 from csc_scorecard.cli import app
-from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
+from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, only_authority
 from csc_scorecard.report.formatting import long_date
 from csc_scorecard.store import Store
 from csc_scorecard.workforce.caseloads import CaseloadFigures, CaseloadPosition, positions
@@ -65,7 +65,7 @@ def caseloads(
     basis = "weighted" if weighted else "fte" if fte else "cases"
     dates = {"now": _day(on), **({"compare": _day(compare)} if compare else {})}
     with Store(store, read_only=True) as db:
-        la = la_code or _only_authority(db)
+        la = la_code or only_authority(db)
         ctx = context_for(ibis.duckdb.from_connection(db.con), la)
         found = positions(ctx, dates, bases=(basis,), settings=load_settings(settings))
     shown = [found[(label, basis)] for label in dates]
@@ -73,15 +73,6 @@ def caseloads(
         typer.echo(json.dumps([p.model_dump(mode="json") for p in shown], indent=1))
     else:
         _print(shown, by)
-
-
-def _only_authority(db: Store) -> str:
-    las = db.authorities()
-    if len(las) != 1:
-        raise typer.BadParameter(
-            f"the store holds {len(las)} authorities ({', '.join(las)}): pass --la"
-        )
-    return las[0]
 
 
 def _rows(p: CaseloadPosition, by: str | None) -> list[CaseloadFigures]:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from csc_scorecard.cli import app
-from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
+from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, only_authority
 from csc_scorecard.store import Store
 
 LaOption = Annotated[
@@ -52,7 +52,7 @@ def forecast(
     with Store(store, read_only=True) as db:
         section = finance_section(
             db,
-            la_code or _only_authority(db),
+            la_code or only_authority(db),
             period,
             scenario=scenario,
             publication=publication,
@@ -100,7 +100,7 @@ def project(
     from csc_scorecard.forecast.projection import project as run
 
     with Store(store, read_only=True) as db:
-        la = la_code or _only_authority(db)
+        la = la_code or only_authority(db)
         if backtest:
             result = bt.backtest(db, la, months=months, simulations=simulations or 100, seed=seed)
         else:
@@ -124,15 +124,6 @@ def project(
         _print_backtest(result) if backtest else _print_projection(result)
     else:
         raise typer.BadParameter("format must be table, json or csv")
-
-
-def _only_authority(db: Store) -> str:
-    las = db.authorities()
-    if len(las) != 1:
-        raise typer.BadParameter(
-            f"the store holds {len(las)} authorities ({', '.join(las)}): pass --la"
-        )
-    return las[0]
 
 
 def _emit(text: str, out: Path | None) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from csc_scorecard.cli import app
-from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
+from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, only_authority
 from csc_scorecard.measures.periods import parse_periods
 from csc_scorecard.measures.rated import tidy
 from csc_scorecard.measures.run import run_measures
@@ -42,7 +42,7 @@ def measures(
 ) -> None:
     """Compute measures from the store: value, numerator, denominator, status, RAG, direction, comparators."""
     with Store(store, read_only=True) as db:
-        la = la_code or _only_authority(db)
+        la = la_code or only_authority(db)
         run = run_measures(db, la, parse_periods(period), measures=measure or None)
         table = tidy(db, run, load_framework(framework) if framework else None)
     if fmt == "parquet":
@@ -62,15 +62,6 @@ def measures(
         _print_table(table)
     else:
         raise typer.BadParameter("format must be table, json, csv or parquet")
-
-
-def _only_authority(db: Store) -> str:
-    las = db.authorities()
-    if len(las) != 1:
-        raise typer.BadParameter(
-            f"the store holds {len(las)} authorities ({', '.join(las)}): pass --la"
-        )
-    return las[0]
 
 
 def _print_table(table) -> None:

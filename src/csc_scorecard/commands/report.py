@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from csc_scorecard.cli import app
-from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
+from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, only_authority
 from csc_scorecard.store import Store
 
 
@@ -57,6 +57,10 @@ def report(
             help="Suppress counts 1-5 as 'c' and leave out child- and worker-level detail.",
         ),
     ] = False,
+    scenario: Annotated[
+        str,
+        typer.Option(help="Finance scenario for the forecast sections (see `scorecard forecast`)."),
+    ] = "base",
     synthetic: Annotated[
         bool | None,
         typer.Option(
@@ -79,7 +83,7 @@ def report(
         raise typer.BadParameter(str(error), param_hint="--formats") from None
     started = time.perf_counter()
     with Store(store, read_only=True) as db:
-        la = la_code or _only_authority(db)
+        la = la_code or only_authority(db)
         try:
             context = build_context(
                 db,
@@ -89,6 +93,7 @@ def report(
                 commentary=commentary,
                 publication=publication,
                 synthetic=synthetic,
+                scenario=scenario,
             )
         except (FrameworkError, CommentaryFileError) as error:
             typer.echo(f"error: {error}", err=True)
@@ -104,12 +109,3 @@ def report(
         typer.echo(
             f"  {fmt:<5} {path} ({path.stat().st_size / 1024:,.0f} KB, {time.perf_counter() - began:.1f}s)"
         )
-
-
-def _only_authority(db: Store) -> str:
-    las = db.authorities()
-    if len(las) != 1:
-        raise typer.BadParameter(
-            f"the store holds {len(las)} authorities ({', '.join(las) or 'none'}): pass --la"
-        )
-    return las[0]
