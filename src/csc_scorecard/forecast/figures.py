@@ -1,0 +1,91 @@
+"""The figures register: every number the finance section prints, by id, with a citable value.
+
+Sentences cite figures by JSON pointer into the section (`wording.say`), so `Figures.add` both
+records the figure and hands back the `Cited` value to slot into a sentence. Publication mode
+(design.md, "Privacy and security") prints counts of children from 1 to 5 as "c".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from csc_scorecard.forecast import wording as w
+from csc_scorecard.forecast.section_model import SMALL, FinanceFigure, Unit
+from csc_scorecard.wording import Cited
+
+
+class Figures:
+    """Collects figures and hands back citable values for sentences."""
+
+    def __init__(self, scenario: str, publication: bool) -> None:
+        self.scenario = scenario
+        self.publication = publication
+        self.items: dict[str, FinanceFigure] = {}
+
+    def add(
+        self,
+        fid: str,
+        label: str,
+        value: float | None,
+        unit: Unit,
+        *,
+        line: str | None = None,
+        group: str | None = None,
+    ) -> Cited:
+        display = "" if value is None else _display(value, unit)
+        status: Literal["ok", "suppressed"] = "ok"
+        if (
+            self.publication
+            and unit == "count"
+            and value is not None
+            and SMALL[0] <= round(value) <= SMALL[1]
+        ):
+            value, display, status = None, "c", "suppressed"
+        self.items[fid] = FinanceFigure(
+            id=fid,
+            label=label,
+            value=value,
+            unit=unit,
+            display=display,
+            scenario=self.scenario,
+            status=status,
+            line=line,
+            group=group,
+        )
+        return Cited(display, f"/figures/{_pointer(fid)}/value", value)
+
+
+def _pointer(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _display(value: float, unit: Unit) -> str:
+    match unit:
+        case "gbp":
+            return w.millions(value)
+        case "gbp_per_year":
+            return w.thousands(value)
+        case "gbp_per_week":
+            return w.weekly(value)
+        case "gbp_per_night":
+            return w.pounds(value)
+        case "share":
+            return w.percent(value)
+        case "fte":
+            return w.number(value, 1)
+        case _:
+            return w.number(value)
+
+
+def cited_date(d: date, shown: str, ref: str) -> Cited:
+    """A date as printed, citing the ISO date stored at `ref`."""
+    return Cited(shown, ref, d.isoformat())
+
+
+def cited_text(value: str, ref: str) -> Cited:
+    return Cited(value, ref, value)
+
+
+def over_or_under(v: float) -> str:
+    return "overspend" if v >= 0 else "underspend"

@@ -1,0 +1,102 @@
+"""The finance section's data model: figures, variance rows, chart points and the section itself.
+
+`FinanceSection` is what `finance_section` (section.py) returns and what the report and the
+`scorecard forecast` command serialise; the field layout is the JSON contract, so it is versioned
+by `SCHEMA_VERSION`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from csc_scorecard.forecast.care_ladder import Outturn, Package
+from csc_scorecard.forecast.pipeline import Pipeline
+from csc_scorecard.forecast.projection import Projection
+from csc_scorecard.forecast.wording import Paragraph
+
+SCHEMA_VERSION = "1.0.0"
+SMALL = (1, 5)  # counts of children printed as "c" in publication mode (report default)
+
+Unit = Literal[
+    "gbp", "gbp_per_year", "gbp_per_week", "gbp_per_night", "count", "fte", "share", "nights"
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FinanceFigure(_Model):
+    id: str
+    label: str
+    value: float | None
+    unit: Unit
+    display: str
+    scenario: str
+    status: Literal["ok", "suppressed"] = "ok"
+    line: str | None = None
+    group: str | None = None
+
+
+class VarianceRow(_Model):
+    id: str
+    kind: Literal["group", "line", "offset", "subtotal", "staffing", "total"]
+    name: str
+    group: str | None = None
+    budget: float | None
+    forecast: float | None
+    variance: float | None
+    budget_display: str
+    forecast_display: str
+    variance_display: str = Field(description="'+' overspend, '-' underspend")
+
+
+class VariancePoint(_Model):
+    id: str
+    label: str
+    kind: str
+    variance: float
+
+
+class ProjectionChartPoint(_Model):
+    date: date
+    group: str
+    series: Literal["actual", "projected"]
+    value: float
+    low: float | None = None
+    high: float | None = None
+
+
+class Charts(_Model):
+    variance_by_line: list[VariancePoint]
+    projection: list[ProjectionChartPoint]
+
+
+class FinanceSection(_Model):
+    schema_version: str = SCHEMA_VERSION
+    la_code: str
+    period: str
+    as_at: date
+    as_at_text: str
+    financial_year: str = Field(description="2022/23")
+    year_start: date
+    year_end: date
+    month: int
+    scenario: str
+    scenario_description: str
+    publication: bool
+    figures: dict[str, FinanceFigure]
+    paragraphs: list[Paragraph]
+    variance_table: list[VarianceRow]
+    charts: Charts
+    outturn: Outturn
+    projection: Projection | None
+    pipeline: Pipeline | None
+    high_cost_packages: list[Package] | None
+    notes: list[str] = []
+
+    def paragraph(self, pid: str) -> Paragraph | None:
+        return next((p for p in self.paragraphs if p.id == pid), None)
