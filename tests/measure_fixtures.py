@@ -6,7 +6,7 @@ import ibis
 import pyarrow as pa
 
 from csc_scorecard.ingest.batch import LoadBatch
-from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.context import Context, Settings
 from csc_scorecard.measures.engine import compute
 from csc_scorecard.measures.periods import parse_periods
 from csc_scorecard.store import Store
@@ -54,3 +54,15 @@ def results(store: Store, measures: list[str], periods: str, la_code: str = LA) 
         (r["measure"], r["period"], r["dimension"]): (r["value"], r["numerator"], r["denominator"])
         for r in out.to_pylist()
     }
+
+
+def with_settings(store: Store, measure: str, period: str = "2022-Q1", **overrides) -> tuple:
+    """(value, numerator, denominator) of one measure in one quarter with settings overridden."""
+    ctx = Context(
+        ibis.duckdb.from_connection(store.con),
+        [LA],
+        parse_periods(period),
+        Settings(overrides={measure: overrides}),
+    )
+    row = next(r for r in compute(ctx, [measure]).to_pylist() if r["period"] == period)
+    return row["value"], row["numerator"], row["denominator"]

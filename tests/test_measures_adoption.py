@@ -44,15 +44,11 @@ from __future__ import annotations
 
 from datetime import date as d
 
-import ibis
 import pytest
 from conftest import canonical
-from measure_fixtures import LA, load, results
+from measure_fixtures import load, results, with_settings
 
 from csc_scorecard.measures.catalogue import catalogue
-from csc_scorecard.measures.context import Context, Settings
-from csc_scorecard.measures.engine import compute
-from csc_scorecard.measures.periods import parse_periods
 from csc_scorecard.model.codes import codes
 
 Q = "2022-Q1"
@@ -122,17 +118,6 @@ def adoption(store):
     return store
 
 
-def _with_settings(store, measure, **overrides):
-    ctx = Context(
-        ibis.duckdb.from_connection(store.con),
-        [LA],
-        parse_periods(Q),
-        Settings(overrides={measure: overrides}),
-    )
-    row = next(r for r in compute(ctx, [measure]).to_pylist() if r["period"] == Q)
-    return row["value"], row["numerator"], row["denominator"]
-
-
 def test_adoptions_and_decisions(adoption):
     r = results(adoption, ["adoptions", "adoption_decisions"], "2021-Q3:2022-Q1")
     assert r[("adoptions", Q, None)][0] == 3
@@ -151,11 +136,11 @@ def test_a10_days_care_to_placed(adoption):
     r = results(adoption, ["adoption_days_care_to_placed"], Q)
     assert r[("adoption_days_care_to_placed", Q, None)] == (198.25, 793, 4)
     # Without the foster-carer adjustment A2 counts from its adoptive placement (A1's measure).
-    assert _with_settings(
+    assert with_settings(
         adoption, "adoption_days_care_to_placed", foster_carer_adjustment=False
     ) == (284.0, 1136, 4)
     # The scorecards' 3-year window adds A4 (adopted March 2021).
-    assert _with_settings(adoption, "adoption_days_care_to_placed", window_months=36) == (
+    assert with_settings(adoption, "adoption_days_care_to_placed", window_months=36) == (
         196.0,
         980,
         5,
@@ -167,7 +152,7 @@ def test_a2_days_authority_to_match(adoption):
     assert r[("adoption_days_authority_to_match", Q, None)] == pytest.approx(
         (89.333, 268, 3), rel=1e-4
     )
-    assert _with_settings(adoption, "adoption_days_authority_to_match", window_months=36) == (
+    assert with_settings(adoption, "adoption_days_authority_to_match", window_months=36) == (
         67.0,
         268,
         4,

@@ -68,15 +68,11 @@ from __future__ import annotations
 
 from datetime import date as d
 
-import ibis
 import pytest
 from conftest import canonical
-from measure_fixtures import LA, load, results
+from measure_fixtures import load, results, with_settings
 
 from csc_scorecard.measures.catalogue import catalogue
-from csc_scorecard.measures.context import Context, Settings
-from csc_scorecard.measures.engine import compute
-from csc_scorecard.measures.periods import parse_periods
 from csc_scorecard.model.codes import codes
 
 Q = "2022-Q1"
@@ -185,17 +181,6 @@ def care_leavers(store):
     return store
 
 
-def _with_settings(store, measure, **overrides):
-    ctx = Context(
-        ibis.duckdb.from_connection(store.con),
-        [LA],
-        parse_periods(Q),
-        Settings(overrides={measure: overrides}),
-    )
-    row = next(r for r in compute(ctx, [measure]).to_pylist() if r["period"] == Q)
-    return row["value"], row["numerator"], row["denominator"]
-
-
 def test_cohort_and_oc3_percentages(care_leavers):
     ids = [
         "care_leavers_cohort",
@@ -206,14 +191,13 @@ def test_cohort_and_oc3_percentages(care_leavers):
     r = results(care_leavers, ids, Q)
     assert r[("care_leavers_cohort", Q, None)][0] == 16
     assert (
-        _with_settings(care_leavers, "care_leavers_cohort", include_birthdays_to_come=False)[0]
-        == 14
+        with_settings(care_leavers, "care_leavers_cohort", include_birthdays_to_come=False)[0] == 14
     )
     assert r[("care_leavers_in_touch", Q, None)] == (70.0, 7, 10)
     assert r[("care_leavers_suitable_accommodation", Q, None)] == (50.0, 5, 10)
     assert r[("care_leavers_eet", Q, None)] == (40.0, 4, 10)
     # The age group is a setting: 17-21 adds Y6 and Y7, both in touch.
-    assert _with_settings(care_leavers, "care_leavers_in_touch", ages=[17, 18, 19, 20, 21])[1:] == (
+    assert with_settings(care_leavers, "care_leavers_in_touch", ages=[17, 18, 19, 20, 21])[1:] == (
         9,
         12,
     )
@@ -231,7 +215,7 @@ def test_staying_put(care_leavers):
     r = results(care_leavers, ["staying_put_19_20"], Q)
     assert r[("staying_put_19_20", Q, None)] == (50.0, 2, 4)
     # Without the DIED/RHOM exclusion Y4 (died) joins the denominator.
-    assert _with_settings(care_leavers, "staying_put_19_20", excluded_in_touch=[])[1:] == (2, 5)
+    assert with_settings(care_leavers, "staying_put_19_20", excluded_in_touch=[])[1:] == (2, 5)
 
 
 def test_pathway_plans(care_leavers):
@@ -241,7 +225,7 @@ def test_pathway_plans(care_leavers):
     )
     assert r[("care_leavers_pathway_plan_reviewed", "2021-Q4", None)] == (50.0, 1, 2)
     # Counting plans reviewed but awaiting the team manager's sign-off (the seed's 80% figure).
-    assert _with_settings(
+    assert with_settings(
         care_leavers, "care_leavers_pathway_plan_reviewed", require_sign_off=False
     )[1:] == (5, 7)
 

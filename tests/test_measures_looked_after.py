@@ -104,16 +104,12 @@ from __future__ import annotations
 
 from datetime import date as d
 
-import ibis
 import pytest
 from conftest import canonical
-from measure_fixtures import LA, load, load_population, results
+from measure_fixtures import LA, load, load_population, results, with_settings
 
 from csc_scorecard.measures.catalogue import catalogue
-from csc_scorecard.measures.context import Context, Settings
-from csc_scorecard.measures.engine import compute
 from csc_scorecard.measures.functions.looked_after import CONTINUES, STARTED
-from csc_scorecard.measures.periods import parse_periods
 from csc_scorecard.model.codes import codes
 
 Q = "2022-Q1"
@@ -333,30 +329,19 @@ def test_care_proceedings(looked_after):
     assert r[("care_proceedings_within_26_weeks", Q, None)] == (60.0, 3, 5)
 
 
-def _with_settings(store, measure, **overrides):
-    ctx = Context(
-        ibis.duckdb.from_connection(store.con),
-        [LA],
-        parse_periods(Q),
-        Settings(overrides={measure: overrides}),
-    )
-    row = next(r for r in compute(ctx, [measure]).to_pylist() if r["period"] == Q)
-    return row["value"], row["numerator"], row["denominator"]
-
-
 def test_settings_change_the_definition(looked_after):
     # Cafcass counts applications: A1 and A2 within, of A1, A2, A3 and A6.
-    assert _with_settings(
+    assert with_settings(
         looked_after, "care_proceedings_within_26_weeks", count_by="application"
     ) == (50.0, 2, 4)
     # Missing and away together: C5's away episode adds a third child.
-    assert _with_settings(looked_after, "cla_missing_children", missing_types=["M", "A"])[0] == 3
+    assert with_settings(looked_after, "cla_missing_children", missing_types=["M", "A"])[0] == 3
     # NI 63's "same placement": C1's T move in January 2021 starts a new run (18 months).
-    assert _with_settings(
+    assert with_settings(
         looked_after, "cla_long_term_stability", carer_change_rne=["P", "B", "T", "U"]
     )[1:] == (1, 3)
     # Counting L as a placement (wrong) would give C2 three placements.
-    assert _with_settings(
+    assert with_settings(
         looked_after, "cla_three_plus_placements", new_placement_rne=["S", "P", "B", "T", "U", "L"]
     )[1:] == (3, 13)
 
@@ -364,7 +349,7 @@ def test_settings_change_the_definition(looked_after):
 def test_short_breaks_and_the_last_day(looked_after):
     """Short breaks only when the setting says so; an X1 or a cease on the last day."""
     # Without the short-break exclusion C7 (V3, open) and C8 (V4) are looked after at the end.
-    assert _with_settings(looked_after, "cla_at_period_end", short_breaks=[])[0] == 15
+    assert with_settings(looked_after, "cla_at_period_end", short_breaks=[])[0] == 15
     # C9 ceased on 30 June (counted as a cease, not looked after); C10's X1 that day is neither.
     r = results(looked_after, ["cla_ceases_quarter"], Q)
     assert r[("cla_ceases_quarter", Q, None)][0] == 4
