@@ -34,4 +34,8 @@ def _register_commands() -> None:
 _register_commands()
 
 if __name__ == "__main__":
-    app()
+    # Run as `python -m csc_scorecard.cli`: the commands registered themselves on the imported
+    # module's app, not on this __main__ copy's.
+    from csc_scorecard.cli import app as registered
+
+    registered()
