@@ -26,6 +26,7 @@ def schema_md() -> str:
         "a later load's row with the same key replaces the earlier one, keeping values of columns "
         "the later source does not supply. Data-quality findings are in `dq_issues`.\n"
     )
+    out.append(_lake_md())
     for kind, title in (("canonical", "Canonical tables"), ("reference", "Reference tables")):
         out.append(f"\n## {title}\n")
         for t in tables().values():
@@ -36,6 +37,28 @@ def schema_md() -> str:
             for c in t.columns:
                 out.append(f"| `{c.name}` | {c.type} | {c.description} |\n")
     return "".join(out)
+
+
+def _lake_md() -> str:
+    """The Parquet lake (`scorecard export`), for Spark, Databricks and Power BI readers."""
+    from csc_scorecard.model import lake
+
+    layout = lake.__doc__.split("\n\n", 1)[1].strip()
+    return (
+        "\n## The Parquet lake\n\n"
+        "`scorecard export --store S --format parquet --out DIR` writes the store as Parquet; "
+        "`scorecard ingest DIR` loads such a folder back (each load it records is replayed, so "
+        "the usual reload rules apply), and `scorecard measures --engine spark --data DIR` "
+        "computes the catalogue from it on a cluster (docs/spark.md).\n\n"
+        f"{layout}\n\n"
+        f"The manifest's `schema_version` for this schema is `{lake.schema_version()}`: a "
+        "fingerprint of the tables' names, columns and types below. A lake of another version, "
+        "or with a table folder missing, is refused naming what differs. Tools reading the files "
+        "directly (Power BI's Parquet connector, Databricks `spark.read.parquet`) should read "
+        "each table's folder recursively and take the columns listed below; `year` exists only "
+        "to partition large tables. `loads` and `dq_issues` are the store's load history and "
+        "data-quality findings for the exported authorities.\n"
+    )
 
 
 def templates_md() -> str:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from csc_scorecard.ingest.adapter import Adapter, adapters
 from csc_scorecard.ingest.batch import FormatError, LoadBatch
+from csc_scorecard.ingest.lake import read_lake
+from csc_scorecard.model.lake import is_lake
 from csc_scorecard.store import Store
 
 IGNORED = {".ds_store", "thumbs.db", "readme.md", "readme.txt", "synthetic.txt"}
@@ -62,7 +64,11 @@ def recognise(path: Path) -> Adapter:
 def read_all(
     paths: list[Path], *, la_code: str | None = None, year: int | None = None
 ) -> list[LoadBatch]:
-    """Read every file into batches; raise IngestRefused listing every unreadable file."""
+    """Read every file into batches; raise IngestRefused listing every unreadable file.
+
+    A folder holding a lake (`scorecard export`) is read as the loads it records."""
+    lakes = [p for p in paths if p.is_dir() and is_lake(p)]
+    paths = [p for p in paths if p not in lakes]
     groups: dict[tuple[str, Path], list[Path]] = defaultdict(list)
     by_name: dict[str, Adapter] = {}
     errors: list[FormatError] = []
@@ -77,6 +83,11 @@ def read_all(
         group = path if getattr(adapter, "one_file_per_load", False) else path.parent
         groups[(adapter.name, group)].append(path)
     batches: list[LoadBatch] = []
+    for lake in lakes:
+        try:
+            batches.extend(read_lake(lake, la_code=la_code))
+        except FormatError as err:
+            errors.append(err)
     for (name, _folder), files in groups.items():
         try:
             batches.extend(by_name[name].read(files, la_code=la_code, year=year))

@@ -1,8 +1,8 @@
 """Run the same measure definitions on Apache Spark (the optional `spark` extra).
 
 For authorities that outgrow one machine (a region, all of England). The canonical tables are
-exported from the store to Parquet and registered as Spark views under the same names, so the
-Ibis expressions run unchanged. Local mode (`local[2]`) is the test stand-in for a cluster;
+exported from the store as a Parquet lake (`scorecard export`) and registered as Spark views under
+the same names, so the Ibis expressions run unchanged. Local mode (`local[2]`) is the test stand-in for a cluster;
 settings follow docs/stack.md section 8 (quiet UI, few shuffle partitions, loopback address).
 """
 
@@ -13,10 +13,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from csc_scorecard.model.schema import tables
+from csc_scorecard.export import export_lake
+from csc_scorecard.measures.lake import lake_backend
 from csc_scorecard.store import Store
-
-SYSTEM_TABLES = ("dq_issues", "loads")
 
 
 def spark_session(master: str = "local[2]") -> Any:
@@ -36,14 +35,10 @@ def spark_session(master: str = "local[2]") -> Any:
 
 
 def spark_backend(store: Store, spark: Any | None = None, workdir: Path | None = None) -> Any:
-    """An Ibis PySpark backend whose tables mirror the store's (exported via Parquet)."""
-    import ibis
+    """An Ibis PySpark backend over the store's tables, exported first as a lake (docs/schema.md).
 
-    spark = spark or spark_session()
-    folder = Path(workdir or tempfile.mkdtemp(prefix="scorecard-spark-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in [*tables(), *SYSTEM_TABLES]:
-        path = folder / f"{name}.parquet"
-        store.con.execute(f"COPY \"{name}\" TO '{path}' (FORMAT parquet)")
-        spark.read.parquet(str(path)).createOrReplaceTempView(name)
-    return ibis.pyspark.connect(spark)
+    On a cluster the lake is written once by `scorecard export` and read with
+    `measures.lake.lake_backend(folder, "spark")`; this is the same path for a store at hand."""
+    folder = Path(workdir or tempfile.mkdtemp(prefix="scorecard-spark-")) / "lake"
+    export_lake(store, folder)
+    return lake_backend(folder, "spark", spark=spark)
