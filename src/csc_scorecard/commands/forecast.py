@@ -131,16 +131,11 @@ def _emit(text: str, out: Path | None) -> None:
 
 
 def _csv(table, out: Path | None) -> None:
-    import io
+    from csc_scorecard.csv_safety import write_arrow_csv
 
-    import pyarrow.csv as pacsv
-
-    if out:
-        pacsv.write_csv(table, str(out))
-        return
-    buffer = io.BytesIO()
-    pacsv.write_csv(table, buffer)
-    typer.echo(buffer.getvalue().decode("utf-8"), nl=False)
+    text = write_arrow_csv(table, out)
+    if text is not None:
+        typer.echo(text, nl=False)
 
 
 def _print_section(section) -> None:

@@ -52,9 +52,9 @@ def measures(
 
         pq.write_table(table, out)
     elif fmt == "csv":
-        import pyarrow.csv as pacsv
+        from csc_scorecard.csv_safety import write_arrow_csv
 
-        pacsv.write_csv(table, out or "/dev/stdout")
+        write_arrow_csv(table, out or "/dev/stdout")
     elif fmt == "json":
         text = json.dumps(table.to_pylist(), indent=1, default=str)
         out.write_text(text) if out else typer.echo(text)

@@ -900,7 +900,7 @@ def write(authority: SyntheticAuthority, out_dir: Path) -> list[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = lists(authority)
     yes_no = codes("annex_a_yes_no")
-    with xlsxwriter.Workbook(path, {"constant_memory": True}) as book:
+    with xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False}) as book:
         heading = book.add_format(
             {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7"}
         )

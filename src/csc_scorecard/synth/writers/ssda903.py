@@ -48,6 +48,7 @@ from xml.etree.ElementTree import Element, ElementTree, SubElement, indent
 
 import pyarrow as pa
 
+from csc_scorecard.csv_safety import safe_row
 from csc_scorecard.model.schema import table
 from csc_scorecard.synth.authority import SyntheticAuthority
 
@@ -405,7 +406,9 @@ def write(authority: SyntheticAuthority, out_dir: Path) -> list[Path]:
                 out = csv.writer(fh)
                 out.writerow([f for f, _ in FIELDS[name]])
                 for row in ret.tables[name]:
-                    out.writerow([_text(row.get(col), f, ret.year) for f, col in FIELDS[name]])
+                    out.writerow(
+                        safe_row(_text(row.get(col), f, ret.year) for f, col in FIELDS[name])
+                    )
             paths.append(path)
         xml_dir = out_dir / f"{FORMAT}_xml"
         xml_dir.mkdir(parents=True, exist_ok=True)

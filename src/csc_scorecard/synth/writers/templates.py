@@ -13,6 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 import xlsxwriter
 
+from csc_scorecard.csv_safety import safe_row
 from csc_scorecard.ingest.formats.template import template_specs
 from csc_scorecard.synth.authority import SyntheticAuthority
 
@@ -77,12 +78,12 @@ def _write_csv(path: Path, header: list[str], records: list[dict]) -> Path:
         w = csv.writer(fh)
         w.writerow(header)
         for r in records:
-            w.writerow([_cell(r[h]) for h in header])
+            w.writerow(safe_row(_cell(r[h]) for h in header))
     return path
 
 
 def _write_xlsx(path: Path, header: list[str], records: list[dict]) -> Path:
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
     sheet = book.add_worksheet(path.stem[:31])
     date_format = book.add_format({"num_format": "dd/mm/yyyy"})
     sheet.write_row(0, 0, header)
