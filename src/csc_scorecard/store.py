@@ -24,6 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from csc_scorecard.ingest.batch import Issue, LoadBatch
+from csc_scorecard.model.lake import create_views, read_manifest
 from csc_scorecard.model.schema import ARROW_TYPES, Table, table, tables
 
 DEFAULT_STORE = "scorecard.duckdb"
@@ -92,6 +93,18 @@ class Store:
         self.con = duckdb.connect(str(self.path), read_only=read_only)
         if not read_only:
             self._create_schema()
+
+    @classmethod
+    def over_lake(cls, folder: str | Path) -> Self:
+        """A read-only store whose tables are views over a Parquet lake (`scorecard export`),
+        in memory: every reader of a store (measures, comparators, manual values) reads a lake
+        unchanged, with no DuckDB file. The manifest is checked first (LakeError)."""
+        read_manifest(Path(folder))
+        store = cls.__new__(cls)
+        store.path = Path(folder)
+        store.con = duckdb.connect()
+        create_views(store.con, Path(folder))
+        return store
 
     def __enter__(self) -> Self:
         return self

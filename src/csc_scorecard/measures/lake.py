@@ -9,47 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from csc_scorecard.model.lake import SYSTEM_TABLES, LakeError, Manifest, read_manifest
+from csc_scorecard.model.lake import (
+    SYSTEM_TABLES,
+    LakeError,
+    Manifest,
+    columns_of,
+    read_manifest,
+)
 from csc_scorecard.model.schema import tables
+from csc_scorecard.store import Store
 
 Engine = Literal["duckdb", "spark"]
-
-# The columns of the store's own tables, in the store's order (store.py SYSTEM_DDL).
-_SYSTEM_COLUMNS = {
-    "loads": [
-        "load_id",
-        "la_code",
-        "source_format",
-        "period_start",
-        "period_end",
-        "files",
-        "loaded_at",
-        "row_count",
-        "issue_count",
-    ],
-    "dq_issues": [
-        "load_id",
-        "la_code",
-        "rule",
-        "severity",
-        "table_name",
-        "file",
-        "sheet",
-        "row",
-        "child_id",
-        "field",
-        "value",
-        "message",
-        "column_name",
-    ],
-}
-
-
-def columns_of(name: str) -> list[str]:
-    """The columns a view of the lake table `name` exposes (no partition-only `year`)."""
-    if name in _SYSTEM_COLUMNS:
-        return _SYSTEM_COLUMNS[name]
-    return tables()[name].column_names
 
 
 def lake_backend(folder: Path, engine: Engine = "duckdb", *, spark: Any = None) -> Any:
@@ -60,15 +30,7 @@ def lake_backend(folder: Path, engine: Engine = "duckdb", *, spark: Any = None) 
     if engine == "duckdb":
         import ibis
 
-        backend = ibis.duckdb.connect()
-        for name in names:
-            glob = str(folder / name / "**" / "*.parquet").replace("'", "''")
-            cols = ", ".join(f'"{c}"' for c in columns_of(name))
-            backend.raw_sql(
-                f'CREATE VIEW "{name}" AS SELECT {cols} FROM '
-                f"read_parquet('{glob}', hive_partitioning = false, union_by_name = true)"
-            )
-        return backend
+        return ibis.duckdb.from_connection(Store.over_lake(folder).con)
     if engine == "spark":
         import ibis
 

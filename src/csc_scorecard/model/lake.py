@@ -19,7 +19,7 @@ import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -31,6 +31,56 @@ MANIFEST = "manifest.json"
 # The store's own tables, exported beside the canonical ones so a lake can be loaded back with
 # its load history and data-quality issues.
 SYSTEM_TABLES = ("loads", "dq_issues")
+
+
+# The columns of the store's own tables, in the store's order (store.py SYSTEM_DDL).
+_SYSTEM_COLUMNS = {
+    "loads": [
+        "load_id",
+        "la_code",
+        "source_format",
+        "period_start",
+        "period_end",
+        "files",
+        "loaded_at",
+        "row_count",
+        "issue_count",
+    ],
+    "dq_issues": [
+        "load_id",
+        "la_code",
+        "rule",
+        "severity",
+        "table_name",
+        "file",
+        "sheet",
+        "row",
+        "child_id",
+        "field",
+        "value",
+        "message",
+        "column_name",
+    ],
+}
+
+
+def columns_of(name: str) -> list[str]:
+    """The columns a view of the lake table `name` exposes (no partition-only `year`)."""
+    if name in _SYSTEM_COLUMNS:
+        return _SYSTEM_COLUMNS[name]
+    return tables()[name].column_names
+
+
+def create_views(con: Any, folder: Path) -> None:
+    """Views named as the store's tables over the lake's Parquet, holding exactly their columns,
+    on a DuckDB connection (`Store.over_lake`)."""
+    for name in (*tables(), *SYSTEM_TABLES):
+        glob = str(Path(folder) / name / "**" / "*.parquet").replace("'", "''")
+        cols = ", ".join(f'"{c}"' for c in columns_of(name))
+        con.execute(
+            f'CREATE VIEW "{name}" AS SELECT {cols} FROM '
+            f"read_parquet('{glob}', hive_partitioning = false, union_by_name = true)"
+        ).fetchall()
 
 
 class LakeError(Exception):
