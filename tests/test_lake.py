@@ -214,3 +214,19 @@ def test_export_command_prints_what_it_wrote_and_refuses_cleanly(two_authorities
     again = runner.invoke(app, ["export", "--store", str(two_authorities), "--out", str(tmp_path)])
     assert again.exit_code == 2
     assert "Refused:" in again.output and "Traceback" not in again.output
+
+
+def test_a_spark_engine_that_cannot_start_says_why_in_one_line(monkeypatch):
+    pytest.importorskip("pyspark", reason="the optional spark extra is not installed")
+    from csc_scorecard.measures.spark import EngineError, spark_session
+
+    # A standalone master that does not answer is found before a JVM starts.
+    with pytest.raises(
+        EngineError, match=r"the Spark master spark://127\.0\.0\.1:1 does not answer"
+    ):
+        spark_session("spark://127.0.0.1:1")
+    # No Java anywhere: said plainly.
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    with pytest.raises(EngineError, match="Spark needs Java 17"):
+        spark_session("local[1]")
