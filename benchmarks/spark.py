@@ -30,6 +30,7 @@ def export(store: str, lake: str) -> str:
 
 def measure(lake: str, engine: str, periods: str, master: str, out: str) -> str:
     import glob
+    from pathlib import Path
 
     import pyarrow.parquet as pq
 
@@ -53,7 +54,7 @@ def measure(lake: str, engine: str, periods: str, master: str, out: str) -> str:
         # The JVM is a child process: its peak resident memory is its own VmHWM.
         for status in glob.glob("/proc/[0-9]*/status"):
             try:
-                text = open(status).read()
+                text = Path(status).read_text()
             except OSError:
                 continue
             if "Name:\tjava" in text:
