@@ -5,9 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PUBLIC ?= ../shared/data/public
 DEMO := demo
-LA := 371
 
-.PHONY: demo test test-fast lint docs bench clean
+.PHONY: demo test test-fast lint docs bench clean reference-bundle
 
 $(STAMP): pyproject.toml scripts/setup-system.sh
 	bash scripts/setup-system.sh
@@ -16,17 +15,15 @@ $(STAMP): pyproject.toml scripts/setup-system.sh
 	$(BIN)/pip install -q -e '.[dev,spark]'
 	touch $(STAMP)
 
-## The main job: synthetic demo authority -> extracts -> store -> quarterly report.
+## The main job: synthetic demo authority -> extracts -> store -> quarterly report
+## (`scorecard demo`: needs nothing but the package; the reference data ships inside it).
 demo: $(STAMP)
 	rm -rf $(DEMO)
-	$(BIN)/scorecard synth --out $(DEMO)/extracts
-	$(BIN)/scorecard reference --from $(PUBLIC) --store $(DEMO)/scorecard.duckdb
-	# The synthetic authority writes SSDA903 both as CSV and as XML; councils send one, so load the CSV.
-	$(BIN)/scorecard ingest $(DEMO)/extracts/ssda903 $(DEMO)/extracts/cin_census $(DEMO)/extracts/annex_a \
-		$(DEMO)/extracts/csww $(DEMO)/extracts/templates --la $(LA) --store $(DEMO)/scorecard.duckdb
-	$(BIN)/scorecard status --store $(DEMO)/scorecard.duckdb
-	$(BIN)/scorecard report --period 2022-Q1 --store $(DEMO)/scorecard.duckdb \
-		--framework examples/doncaster-2022/framework.yaml --out $(DEMO)/report --formats html,pdf,docx,xlsx
+	$(BIN)/scorecard demo --out $(DEMO)
+
+## Rebuild the shipped reference data from a folder of DfE/ONS releases (after a new release).
+reference-bundle: $(STAMP)
+	$(BIN)/python -m csc_scorecard.reference.bundle $(PUBLIC) src/csc_scorecard/reference/data
 
 ## Every test CI runs: the fast suite, the DfE-validator oracle and the Spark parity suite.
 test: $(STAMP)

@@ -16,6 +16,27 @@ SHARED = Path(os.environ.get("SCORECARD_SHARED", REPO.parent / "shared"))
 PUBLIC_DATA = Path(os.environ.get("SCORECARD_PUBLIC_DATA", SHARED / "data" / "public"))
 PEER_FIXTURES = SHARED / "data" / "peer-fixtures"
 
+# Tests reading other projects' files or the public DfE/ONS folder say so and skip, with the
+# reason, in a repository cloned on its own (the product itself needs neither: it ships its
+# reference data).
+needs_peer_fixtures = pytest.mark.skipif(
+    not PEER_FIXTURES.is_dir(),
+    reason=f"needs the peer fixtures in {PEER_FIXTURES} (other projects' files), absent here",
+)
+
+
+def peer_fixture(path: Path) -> Path:
+    """`path` under the peer fixtures, or skip the calling test or fixture saying it is absent."""
+    if not path.exists():
+        pytest.skip(f"needs the peer fixture {path}, absent here")
+    return path
+
+
+needs_public_data = pytest.mark.skipif(
+    not PUBLIC_DATA.is_dir(),
+    reason=f"needs the public DfE/ONS files in {PUBLIC_DATA}, absent here",
+)
+
 
 @pytest.fixture
 def store(tmp_path: Path):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
-from conftest import PEER_FIXTURES
+from conftest import PEER_FIXTURES, needs_peer_fixtures, peer_fixture
 
 from csc_scorecard.ingest.batch import FormatError
 from csc_scorecard.ingest.formats import annex_a
@@ -58,7 +58,7 @@ CONTACTS = [
 
 @pytest.fixture(scope="module")
 def sample():
-    return annex_a.read_workbook(SAMPLE, la_code="301", today=TODAY)
+    return annex_a.read_workbook(peer_fixture(SAMPLE), la_code="301", today=TODAY)
 
 
 def test_sample_is_recognised_and_dated_by_its_latest_event(sample):
@@ -142,6 +142,7 @@ def test_sample_quality_findings(sample):
     )
 
 
+@needs_peer_fixtures
 def test_sample_ingests_into_a_store(store):
     result = ingest(store, [SAMPLE], la_code="301")
     assert [b.source_format for b in result.batches] == ["annex_a"]

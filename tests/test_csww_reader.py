@@ -6,7 +6,7 @@ from datetime import date as d
 from pathlib import Path
 
 import pytest
-from conftest import PEER_FIXTURES
+from conftest import PEER_FIXTURES, needs_peer_fixtures
 
 from csc_scorecard.ingest.batch import FormatError
 from csc_scorecard.ingest.formats import csww
@@ -26,6 +26,7 @@ def census(tmp_path: Path, body: str, name: str = "census.xml", header: str = HE
     return path
 
 
+@needs_peer_fixtures
 def test_liiatools_sample_loads_every_worker():
     batch = csww.read_census(SAMPLE)
     assert (batch.la_code, batch.period_start, batch.period_end) == (
@@ -60,6 +61,7 @@ def test_liiatools_sample_loads_every_worker():
     assert batch.issues == []
 
 
+@needs_peer_fixtures
 def test_adapter_claims_census_files_only(tmp_path):
     assert csww.ADAPTER.sniff(SAMPLE)
     cin = PEER_FIXTURES / "liiatools-samples" / "cin-2022.xml"

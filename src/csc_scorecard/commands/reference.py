@@ -15,19 +15,20 @@ from csc_scorecard.store import Store
 
 @app.command()
 def reference(
+    store: StoreOption = DEFAULT_STORE_PATH,
     from_dir: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--from",
             envvar="SCORECARD_PUBLIC_DATA",
-            help="Folder of public DfE/ONS files (see docs/reference-data.md).",
+            help="Folder of public DfE/ONS files (default: the data shipped with the product).",
             exists=True,
             file_okay=False,
         ),
-    ],
-    store: StoreOption = DEFAULT_STORE_PATH,
+    ] = None,
 ) -> None:
-    """Import the reference tables from public files; a re-import replaces the previous one."""
+    """Import the reference tables (from public files, or those shipped with the product);
+    a re-import replaces the previous one."""
     with Store(store) as db:
         summary = import_reference(db, from_dir)
     for line in summary.lines():

@@ -110,10 +110,16 @@ def reference_batches(public_dir: str | Path) -> tuple[list[LoadBatch], ImportSu
     return batches, summary
 
 
-def import_reference(store: Store, public_dir: str | Path) -> ImportSummary:
-    """Load calendar, population, LA codes, statistical neighbours and comparators into `store`."""
+def import_reference(store: Store, public_dir: str | Path | None = None) -> ImportSummary:
+    """Load calendar, population, LA codes, statistical neighbours and comparators into `store`
+    from a folder of public files, or from the data shipped with the package when none is given."""
     started = time.perf_counter()
-    batches, summary = reference_batches(public_dir)
+    if public_dir is None:
+        from csc_scorecard.reference.bundle import bundle_batches
+
+        batches, summary = bundle_batches()
+    else:
+        batches, summary = reference_batches(public_dir)
     ids = store.load(batches)
     summary.load_ids = {
         b.source_format.split(":", 1)[1]: i for b, i in zip(batches, ids, strict=True)
