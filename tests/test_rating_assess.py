@@ -6,12 +6,18 @@ import pytest
 
 from csc_scorecard.rating import (
     Direction,
+    Rag,
     Status,
     ValuesFileError,
     make_reading,
     rate_framework,
+    rate_item,
 )
 from csc_scorecard.rating.framework import parse_framework
+
+
+def parse_framework_item(item):
+    return _framework(item).groups[0].items[0]
 
 
 def _framework(*items, threshold=None):
@@ -112,14 +118,30 @@ def test_a_bound_that_straddles_a_threshold_is_not_available():
     )
 
 
-def test_decimals_round_half_up_before_rating():
-    # 89.95 printed to one decimal place is 90.0, so it must not be rated amber.
-    unrounded = _rate(_framework(ASSESS), ("K1", "2022-Q1", 89.95)).item("K1")
-    rounded = _rate(_framework(ASSESS | {"decimals": 1}), ("K1", "2022-Q1", 89.95)).item("K1")
-    assert (unrounded.status, unrounded.display) == (Status.AMBER, "89.95%")
-    assert (rounded.status, rounded.value, rounded.display) == (Status.GREEN, 90.0, "90%")
-    half = _rate(_framework(ASSESS | {"decimals": 1}), ("K1", "2022-Q1", 84.85)).item("K1")
-    assert half.value == 84.9  # round() would give 84.8 (half to even)
+def test_a_value_is_rated_as_published_at_the_units_precision():
+    # Percentages are published to one place: 89.95 is printed 90%, so it is green, not amber.
+    item = _rate(_framework(ASSESS), ("K1", "2022-Q1", 89.95)).item("K1")
+    assert (item.status, item.value, item.display) == (Status.GREEN, 90.0, "90%")
+    half = _rate(_framework(ASSESS), ("K1", "2022-Q1", 84.85)).item("K1")
+    assert half.value == 84.9  # half up; round() would give 84.8 (half to even)
+    # An item's own decimals override the unit's: to two places 89.95 stays amber.
+    fine = _rate(_framework(ASSESS | {"decimals": 2}), ("K1", "2022-Q1", 89.95)).item("K1")
+    assert (fine.status, fine.value, fine.display) == (Status.AMBER, 89.95, "89.95%")
+
+
+def test_the_issue_examples_rate_the_printed_figure():
+    """Issue 12, defect 1. P22 "8% (12%)", lower is better: the demo's unrounded 12.0069% is
+    printed 12%, which is the tolerance itself, so amber (raw it would be red). A manual
+    89.96% against "90% (75%)" is printed 90%: green (raw it would be amber)."""
+    agency = ASSESS | {"id": "P22", "polarity": "lower_better", "target": 8, "tolerance": 12}
+    agency.pop("measure")
+    p22 = rate_item(
+        parse_framework_item(agency), make_reading("P22", "2021-Q1", 12.006861063464838), "2021-Q1"
+    )
+    assert (p22.status, p22.rag, p22.value, p22.display) == (Status.AMBER, Rag.AMBER, 12.0, "12%")
+    c01 = rate_item(parse_framework_item(ASSESS), make_reading("K1", "2022-Q1", "89.96"), "2022-Q1")
+    assert (c01.status, c01.value, c01.display) == (Status.GREEN, 90.0, "90%")
+    assert rate_item(parse_framework_item(ASSESS), None, "2022-Q1").reason == "no value for 2022-Q1"
 
 
 def test_information_items_report_a_change_but_no_rating_or_direction():

@@ -10,10 +10,12 @@ import typer
 
 from csc_scorecard.cli import app
 from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, only_authority
+from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.measures.periods import parse_periods
-from csc_scorecard.measures.rated import tidy
+from csc_scorecard.measures.rated import framework_manual_rows, tidy
 from csc_scorecard.measures.run import run_measures
-from csc_scorecard.rating import load_framework
+from csc_scorecard.rating import FrameworkError, ValuesFileError, load_framework
+from csc_scorecard.rating.checks import check_framework
 from csc_scorecard.store import Store
 
 
@@ -41,13 +43,44 @@ def measures(
     ] = None,
 ) -> None:
     """Compute measures from the store: value, numerator, denominator, status, RAG, direction, comparators."""
-    with Store(store, read_only=True) as db:
-        la = la_code or only_authority(db)
-        run = run_measures(db, la, parse_periods(period), measures=measure or None)
-        table = tidy(db, run, load_framework(framework) if framework else None)
+    if fmt not in ("table", "json", "csv", "parquet"):
+        raise typer.BadParameter(
+            "format must be table, json, csv or parquet", param_hint="--format"
+        )
+    if fmt == "parquet" and out is None:
+        raise typer.BadParameter("parquet needs --out FILE", param_hint="--out")
+    try:
+        periods = parse_periods(period)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--period") from None
+    unknown = sorted(set(measure or []) - set(catalogue()))
+    if unknown:
+        raise typer.BadParameter(
+            f"not in the measure catalogue: {', '.join(unknown)} (see docs/measures.md)",
+            param_hint="--measure",
+        )
+    try:
+        with Store(store, read_only=True) as db:
+            la = la_code or only_authority(db)
+            rules = None
+            extra: list = []
+            if framework:
+                rules = load_framework(framework)
+                check = check_framework(rules, la_code=la)
+                check.raise_errors(str(framework))
+                for warning in check.warnings:
+                    typer.echo(f"warning: {warning}", err=True)
+            run = run_measures(db, la, periods, measures=measure or None)
+            if rules:
+                needed = {
+                    str(q) for p in periods for q in (p, p.previous(), p.same_quarter_last_year())
+                }
+                extra = framework_manual_rows(db, la, rules, catalogue(), needed)
+            table = tidy(db, run, rules, extra, only=measure or None)
+    except (FrameworkError, ValuesFileError, FileNotFoundError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(code=2) from None
     if fmt == "parquet":
-        if out is None:
-            raise typer.BadParameter("parquet needs --out FILE")
         import pyarrow.parquet as pq
 
         pq.write_table(table, out)
@@ -58,10 +91,8 @@ def measures(
     elif fmt == "json":
         text = json.dumps(table.to_pylist(), indent=1, default=str)
         out.write_text(text) if out else typer.echo(text)
-    elif fmt == "table":
-        _print_table(table)
     else:
-        raise typer.BadParameter("format must be table, json, csv or parquet")
+        _print_table(table)
 
 
 def _print_table(table) -> None:
@@ -69,11 +100,21 @@ def _print_table(table) -> None:
     from rich.table import Table as RichTable
 
     view = RichTable(
-        "measure", "period", "breakdown", "value", "num", "den", "status", "RAG", "direction"
+        "item",
+        "measure",
+        "period",
+        "breakdown",
+        "value",
+        "num",
+        "den",
+        "status",
+        "RAG",
+        "direction",
     )
     for r in table.to_pylist():
         value = "" if r["value"] is None else f"{r['value']:,.1f}"
         view.add_row(
+            r.get("framework_item") or "",
             r["measure"],
             r["period"],
             r["dimension"] or "",

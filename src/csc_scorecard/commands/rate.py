@@ -23,6 +23,7 @@ from csc_scorecard.rating import (
     rate_framework,
     read_values,
 )
+from csc_scorecard.rating.checks import check_framework
 
 _COLOURS = {"green": "green", "amber": "yellow", "red": "red"}
 _ARROWS = {"improving": "▲ improving", "worsening": "▼ worsening", "unchanged": "► unchanged"}
@@ -62,8 +63,13 @@ def rate(
 ) -> None:
     """Rate every item: status, RAG against target and tolerance, direction, summary counts."""
     try:
+        rules = load_framework(framework)
+        check = check_framework(rules)
+        check.raise_errors(str(framework))
+        for warning in check.warnings:
+            typer.echo(f"warning: {warning}", err=True)
         result = rate_framework(
-            load_framework(framework),
+            rules,
             read_values(values),
             period,
             small_number_threshold=small_number_threshold,

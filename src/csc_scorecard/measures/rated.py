@@ -1,9 +1,17 @@
 """A measure run rated under a framework: readings for each framework item, and a tidy table
 (la_code, measure, period, value, numerator, denominator, status, rag, direction, comparators)
-ready for Power BI."""
+ready for Power BI.
+
+Every framework item is listed, whichever way it gets its figure: its catalogue measure, a
+manual value supplied under the item id (or under a measure id the catalogue does not have),
+or none (then with the reason). Two items sharing one measure are two rows. The rating is the
+rating layer's one function (``rating.rate_item``, through ``rate_framework``), so this table,
+``scorecard rate`` and the report always agree.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pyarrow as pa
@@ -11,34 +19,124 @@ import pyarrow as pa
 from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.rating import Framework, FrameworkResult, make_reading, rate_framework
+from csc_scorecard.rating.framework import Item
 
 
-def readings(run: MeasureRun, framework: Framework) -> list:
-    """One reading per framework item and computed period (headline values, no breakdowns)."""
+def item_source(item: Item, status_of: Callable[[str], str | None]) -> str:
+    """Whose figure an item shows in a period: its catalogue measure's when that has a value,
+    else a manual value supplied under the item id (a local spreadsheet filling a gap the case
+    data leaves), else the measure's (with its reason for having none), else the item id.
+
+    ``status_of(key)`` is the status of the period's headline row for ``key``, or None when
+    there is no row. The report (``report/appendix.py``) and this table both use this.
+    """
+    measured = status_of(item.measure) if item.measure else None
+    if measured == "ok":
+        return item.measure  # type: ignore[return-value]
+    if status_of(item.id) is not None:
+        return item.id
+    return item.measure if measured is not None else item.id  # type: ignore[return-value]
+
+
+def framework_manual_rows(
+    store: Any, la_code: str, framework: Framework, known: Iterable[str], periods: Iterable[str]
+) -> list[dict[str, Any]]:
+    """Rows (in a measure run's shape) for manual values named by a framework item id, or by an
+    item's measure id that is not a catalogue measure (``known``)."""
+    wanted: dict[str, Item] = {}
+    known = set(known)
+    for item in framework.all_items():
+        wanted[item.id] = item
+        if item.measure and item.measure not in known:
+            wanted[item.measure] = item
+    periods = set(periods)
+    out = []
+    for key, period, value, num, den, source, text, commentary in store.con.execute(
+        "SELECT measure, period, value, numerator, denominator, source, value_text, commentary "
+        "FROM manual_values WHERE la_code = ?",
+        [la_code],
+    ).fetchall():
+        item = wanted.get(key)
+        if item is None or period not in periods:
+            continue
+        out.append(
+            {
+                "la_code": la_code,
+                "measure": key,
+                "title": item.title,
+                "unit": item.unit.value,
+                "period": period,
+                "dimension": None,
+                "value": value,
+                "numerator": num,
+                "denominator": den,
+                "status": "ok" if value is not None else "not_available",
+                "reason": None
+                if value is not None
+                else (
+                    f"supplied as {text!r}, not a number" if text else "no manual value supplied"
+                ),
+                "source": source or "manual value",
+                "commentary": commentary,
+            }
+        )
+    return out
+
+
+def _headline(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(r["measure"], r["period"]): r for r in rows if r["dimension"] is None}
+
+
+def readings(run: MeasureRun, framework: Framework, extra: Iterable[dict[str, Any]] = ()) -> list:
+    """One reading per framework item and computed period (headline values, no breakdowns).
+
+    ``extra`` are further rows, such as ``framework_manual_rows``."""
+    rows = _headline([*run.rows, *extra])
+    periods = sorted({p for _, p in rows})
     out = []
     for item in framework.all_items():
-        if not item.measure:
-            continue
-        for r in run.rows:
-            if r["measure"] != item.measure or r["dimension"] is not None:
+        for period in periods:
+            r = rows.get((_source(item, rows, period), period))
+            if r is None:
                 continue
             status = r["status"] if r["status"] != "ok" else None
             out.append(
                 make_reading(
                     item.id,
-                    r["period"],
+                    period,
                     r["value"],
                     numerator=r["numerator"],
                     denominator=r["denominator"],
-                    status=status,
+                    status=status if status in ("not_available", "not_reportable") else None,
                     commentary=r["reason"] if status else r.get("commentary"),
                 )
             )
     return out
 
 
-def rate_run(run: MeasureRun, framework: Framework, period: Quarter) -> FrameworkResult:
-    return rate_framework(framework, readings(run, framework), str(period))
+def _source(item: Item, rows: dict[tuple[str, str], dict[str, Any]], period: str) -> str:
+    def status_of(key: str) -> str | None:
+        r = rows.get((key, period))
+        return r["status"] if r else None
+
+    return item_source(item, status_of)
+
+
+def rate_run(
+    run: MeasureRun,
+    framework: Framework,
+    period: Quarter,
+    extra: Iterable[dict[str, Any]] = (),
+) -> FrameworkResult:
+    return rate_framework(framework, readings(run, framework, extra), str(period))
+
+
+COMPARATOR_COLUMNS = (
+    "comparator_england",
+    "comparator_region",
+    "comparator_statistical_neighbours",
+    "comparator_year",
+)
 
 
 def comparator_columns(store: Any, run: MeasureRun) -> dict[tuple[str, str], dict[str, Any]]:
@@ -66,42 +164,72 @@ def comparator_columns(store: Any, run: MeasureRun) -> dict[tuple[str, str], dic
     return out
 
 
-def tidy(store: Any, run: MeasureRun, framework: Framework | None = None) -> pa.Table:
-    rated: dict[tuple[str, str], Any] = {}
-    if framework:
-        for q in run.periods:
-            for group in rate_run(run, framework, q).groups:
-                for item in group.items:
-                    rated[(item.measure, item.period)] = item
+def tidy(
+    store: Any,
+    run: MeasureRun,
+    framework: Framework | None = None,
+    extra: Iterable[dict[str, Any]] = (),
+    only: Iterable[str] | None = None,
+) -> pa.Table:
+    """One row per measure, period and breakdown; with a framework, one row per framework item
+    and period too (an item's row carries its figure, target, RAG and direction). ``only``
+    limits the framework items to those of these measures (``scorecard measures --measure``)."""
+    only = set(only) if only is not None else None
     comparators = comparator_columns(store, run)
-    rows = []
     wanted = {str(q) for q in run.periods}
+    extra = list(extra)
+    used: set[tuple[str, str]] = set()
+    rows = []
+    if framework:
+        headline = _headline([*run.rows, *extra])
+        for q in run.periods:
+            for group in rate_run(run, framework, q, extra).groups:
+                for item in group.items:
+                    spec = framework.item(item.id)
+                    key = _source(spec, headline, str(q))
+                    if only is not None and spec.measure not in only:
+                        continue
+                    r = headline.get((key, str(q)))
+                    used.add((key, str(q)))
+                    key = key if r is not None else spec.measure or spec.id
+                    rows.append(_row(r, item, key, str(q), run.la_code, comparators))
     for r in run.rows:
-        if r["period"] not in wanted:
-            continue
-        item = rated.get((r["measure"], r["period"])) if r["dimension"] is None else None
-        rows.append(
-            {
-                "la_code": r["la_code"],
-                "measure": r["measure"],
-                "title": r["title"],
-                "unit": r["unit"],
-                "period": r["period"],
-                "dimension": r["dimension"],
-                "value": r["value"],
-                "numerator": r["numerator"],
-                "denominator": r["denominator"],
-                "status": r["status"],
-                "reason": r["reason"],
-                "framework_item": item.id if item else None,
-                "target": item.target_display if item else None,
-                "rag": (item.rag.value if item and item.rag else None),
-                "direction": _direction(item.vs_previous) if item else None,
-                "direction_year": _direction(item.vs_year_earlier) if item else None,
-                **comparators.get((r["measure"], r["period"]), {}),
-            }
-        )
+        if r["period"] in wanted and (
+            r["dimension"] is not None or (r["measure"], r["period"]) not in used
+        ):
+            rows.append(_row(r, None, r["measure"], r["period"], run.la_code, comparators))
     return pa.Table.from_pylist(rows)
+
+
+def _row(
+    r: dict[str, Any] | None,
+    item: Any,
+    measure: str,
+    period: str,
+    la_code: str,
+    comparators: dict[tuple[str, str], dict[str, Any]],
+) -> dict[str, Any]:
+    r = r or {}
+    return {
+        "la_code": la_code,
+        "measure": measure,
+        "title": r.get("title") or (item.title if item else None),
+        "unit": r.get("unit") or (item.unit.value if item else None),
+        "period": period,
+        "dimension": r.get("dimension"),
+        "value": r.get("value"),
+        "numerator": r.get("numerator"),
+        "denominator": r.get("denominator"),
+        "status": r.get("status") or "not_available",
+        "reason": r.get("reason") if r else (item.reason if item else None),
+        "framework_item": item.id if item else None,
+        "target": item.target_display if item else None,
+        "rated_value": item.value if item else None,
+        "rag": (item.rag.value if item and item.rag else None),
+        "direction": _direction(item.vs_previous) if item else None,
+        "direction_year": _direction(item.vs_year_earlier) if item else None,
+        **comparators.get((measure, period), dict.fromkeys(COMPARATOR_COLUMNS)),
+    }
 
 
 def _direction(comparison: Any) -> str | None:

@@ -5,6 +5,9 @@ user guide. The public API:
 
 * ``load_framework(path) -> Framework`` - a framework YAML, strictly validated;
 * ``read_values(path) -> list[Reading]`` and ``make_reading(...)`` - values to rate;
+* ``rate_item(item, reading, period) -> Rating`` - THE rating of one item's value, used by every
+  output (``scorecard measures``, ``scorecard rate``, the report, the dashboard); it rates the
+  published value, ``published(value, unit, decimals)``: rounded half up to the item's precision;
 * ``rate(value, target, tolerance, polarity) -> Rag | None`` and ``rate_range(...)``;
 * ``direction(current, previous, polarity, *, band=None, unchanged_within=0.0)``;
 * ``summarise(statuses) -> Summary`` and ``describe(summary)``;
@@ -12,7 +15,7 @@ user guide. The public API:
 """
 
 from csc_scorecard.measures.periods import Quarter
-from csc_scorecard.rating.assess import rate_framework
+from csc_scorecard.rating.assess import rate_framework, rate_item
 from csc_scorecard.rating.direction import (
     DEFAULT_SMALL_NUMBER_THRESHOLD,
     direction,
@@ -20,8 +23,15 @@ from csc_scorecard.rating.direction import (
 )
 from csc_scorecard.rating.display import format_number, format_target, format_value
 from csc_scorecard.rating.framework import Framework, FrameworkError, Group, Item, load_framework
+from csc_scorecard.rating.precision import published
 from csc_scorecard.rating.rag import check_thresholds, rate, rate_range
-from csc_scorecard.rating.results import Comparison, FrameworkResult, GroupResult, ItemResult
+from csc_scorecard.rating.results import (
+    Comparison,
+    FrameworkResult,
+    GroupResult,
+    ItemResult,
+    Rating,
+)
 from csc_scorecard.rating.summary import Summary, describe, summarise
 from csc_scorecard.rating.values import (
     Reading,
@@ -47,6 +57,7 @@ __all__ = [
     "Polarity",
     "Quarter",
     "Rag",
+    "Rating",
     "Reading",
     "Status",
     "Summary",
@@ -62,8 +73,10 @@ __all__ = [
     "load_framework",
     "make_reading",
     "parse_value",
+    "published",
     "rate",
     "rate_framework",
+    "rate_item",
     "rate_range",
     "read_values",
     "summarise",

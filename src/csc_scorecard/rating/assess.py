@@ -8,14 +8,20 @@ item's unit, a bound that straddles a threshold, a value marked not reportable.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
 
 from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.rating.direction import direction, is_small_number
 from csc_scorecard.rating.display import format_target, format_value
 from csc_scorecard.rating.framework import Framework, Item
+from csc_scorecard.rating.precision import published
 from csc_scorecard.rating.rag import rate, rate_range
-from csc_scorecard.rating.results import Comparison, FrameworkResult, GroupResult, ItemResult
+from csc_scorecard.rating.results import (
+    Comparison,
+    FrameworkResult,
+    GroupResult,
+    ItemResult,
+    Rating,
+)
 from csc_scorecard.rating.summary import summarise
 from csc_scorecard.rating.values import Reading, ValuesFileError
 from csc_scorecard.rating.vocabulary import Band, Polarity, Rag, Status
@@ -82,19 +88,46 @@ def _find(item: Item, index: Index, quarter: Quarter) -> Reading | None:
     return found[0] if found else None
 
 
+def rate_item(item: Item, reading: Reading | None, period: str | Quarter) -> Rating:
+    """THE rating of one framework item's value for one period; every output calls this.
+
+    The value is rated as published: rounded half up to the item's precision
+    (``precision.published``: the item's ``decimals``, else its unit's default), so 12.0069%
+    against "8% (12%)" (lower is better) is rated as the printed 12.0%, amber, and 89.96%
+    against "90% (75%)" as the printed 90%, green. ``reading`` is ``None`` when there is no
+    value; a reading that gives no usable figure has a status and a reason, never an error.
+    """
+    period = str(period)
+    status, rag, reason = _status(item, reading, period)
+    value = _value(item, reading)
+    if reading is None:
+        return Rating(status=status, rag=rag, reason=reason, value=None, display="")
+    # A usable exact value is shown in its unit; a bound or unreadable text as written.
+    readable = reading.problem is None and reading.qualifier is None
+    return Rating(
+        status=status,
+        rag=rag,
+        reason=reason,
+        value=value,
+        display=format_value(value, item.unit) if readable else reading.raw,
+    )
+
+
+def _value(item: Item, reading: Reading | None) -> float | None:
+    """The published value of a reading: rounded to the item's precision (the one rule)."""
+    if reading is None or reading.value is None:
+        return None
+    return published(reading.value, item.unit, item.decimals)
+
+
 def _rate_item(item: Item, index: Index, quarter: Quarter, threshold: float) -> ItemResult:
     reading = _find(item, index, quarter)
-    status, rag, reason = _status(item, reading, quarter)
-    value = None
+    rating = rate_item(item, reading, quarter)
     from_reading: dict[str, object] = {"raw": "", "display": ""}
     if reading is not None:
-        if reading.value is not None:
-            value = _rounded(reading.value, item.decimals)
-        # A usable exact value is shown in its unit; a bound or unreadable text as written.
-        readable = reading.problem is None and reading.qualifier is None
         from_reading = {
             "raw": reading.raw,
-            "display": format_value(value, item.unit) if readable else reading.raw,
+            "display": rating.display,
             "qualifier": reading.qualifier,
             "bound": reading.bound,
             "numerator": reading.numerator,
@@ -117,10 +150,10 @@ def _rate_item(item: Item, index: Index, quarter: Quarter, threshold: float) -> 
         comparator=item.comparator,
         comparator_label=item.comparator_label,
         period=str(quarter),
-        status=status,
-        rag=rag,
-        reason=reason,
-        value=value,
+        status=rating.status,
+        rag=rating.rag,
+        reason=rating.reason,
+        value=rating.value,
         vs_previous=_compare(item, reading, _find(item, index, previous), previous, threshold),
         vs_year_earlier=_compare(
             item, reading, _find(item, index, year_earlier), year_earlier, threshold
@@ -129,7 +162,9 @@ def _rate_item(item: Item, index: Index, quarter: Quarter, threshold: float) -> 
     )
 
 
-def _unusable(item: Item, reading: Reading | None, quarter: Quarter) -> tuple[Status, str] | None:
+def _unusable(
+    item: Item, reading: Reading | None, quarter: str | Quarter
+) -> tuple[Status, str] | None:
     """Why a reading gives no figure to rate or compare, or None when it does."""
     if reading is None:
         return Status.NOT_AVAILABLE, f"no value for {quarter}"
@@ -149,7 +184,7 @@ def _unusable(item: Item, reading: Reading | None, quarter: Quarter) -> tuple[St
 
 
 def _status(
-    item: Item, reading: Reading | None, quarter: Quarter
+    item: Item, reading: Reading | None, quarter: str
 ) -> tuple[Status, Rag | None, str | None]:
     if unusable := _unusable(item, reading, quarter):
         return unusable[0], None, unusable[1]
@@ -171,8 +206,7 @@ def _status(
 
 def _range(item: Item, reading: Reading) -> tuple[float, float]:
     """The values a usable reading allows: one exact value, or up to / from its bound."""
-    if reading.value is not None:
-        value = _rounded(reading.value, item.decimals)
+    if (value := _value(item, reading)) is not None:
         return value, value
     assert reading.bound is not None
     low, high = item.unit.bounds
@@ -185,11 +219,7 @@ def _compare(
     base = {
         "period": str(quarter),
         "raw": earlier.raw if earlier else None,
-        "value": (
-            _rounded(earlier.value, item.decimals)
-            if earlier and earlier.value is not None
-            else None
-        ),
+        "value": _value(item, earlier),
     }
     if _unusable(item, current, quarter) is not None:
         return Comparison(**base, reason="no current figure to compare")
@@ -231,10 +261,3 @@ def _compare(
         small_number_warning=small,
         reason=f"{current.raw!r} and {earlier.raw!r} cannot be ordered",
     )
-
-
-def _rounded(value: float, decimals: int | None) -> float:
-    """Half-up rounding (Python's round() is half-even: 84.85 -> 84.8)."""
-    if decimals is None:
-        return value
-    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))

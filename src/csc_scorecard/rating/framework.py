@@ -120,16 +120,66 @@ def load_framework(path: str | Path) -> Framework:
 
 
 def parse_framework(data: Any, source: str = "framework") -> Framework:
-    """Validate already-parsed YAML, naming each problem by its place and item id."""
+    """Validate already-parsed YAML, naming each problem by its place and item id and echoing
+    the value that was given (never the validation library's internals)."""
     try:
         return Framework.model_validate(data)
     except ValidationError as error:
-        problems = [f"  {_where(data, e['loc'])}: {e['msg']}" for e in error.errors()]
-        raise FrameworkError(f"{source}: invalid framework\n" + "\n".join(problems)) from None
+        raise FrameworkError(
+            f"{source}: invalid framework\n" + "\n".join(f"  {p}" for p in _problems(data, error))
+        ) from None
+
+
+_EXPECTED = {  # pydantic error type -> what the field expects, in words
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "dict_type": "a band {low, high}",
+    "model_type": "a band {low, high}",
+    "model_attributes_type": "a band {low, high}",
+    "string_type": "text",
+    "list_type": "a list",
+    "bool_type": "true or false",
+}
+
+
+def _problems(data: Any, error: ValidationError) -> list[str]:
+    """One line per place: ``groups[0] (contract).items[0] (C01).target: expected a number or
+    a band {low, high}, got '90%'``. A union's branches become one line."""
+    found: dict[str, list[Any]] = {}
+    for e in error.errors():
+        found.setdefault(_where(data, e["loc"]), []).append(e)
+    lines = []
+    for where, errors in found.items():
+        first = errors[0]
+        if first["type"] == "extra_forbidden":
+            lines.append(f"{where}: unknown field (check its spelling in docs/frameworks.md)")
+            continue
+        if first["type"] == "missing":
+            lines.append(f"{where}: required, but not given")
+            continue
+        wanted = [_EXPECTED.get(e["type"]) for e in errors]
+        if all(wanted):
+            message = "expected " + " or ".join(dict.fromkeys(w for w in wanted if w))
+        elif first["type"] == "enum":
+            message = f"must be one of {first['ctx']['expected']}".replace("'", "")
+        elif first["type"] == "string_pattern_mismatch":
+            message = f"does not have the form {first['ctx']['pattern']}"
+        else:
+            message = "; ".join(
+                dict.fromkeys(e["msg"].removeprefix("Value error, ") for e in errors)
+            )
+        given = first.get("input")
+        if isinstance(given, str | int | float | bool) or given is None:
+            message += f", got {given!r}"
+        lines.append(f"{where}: {message}")
+    return lines
 
 
 def _where(data: Any, loc: tuple[Any, ...]) -> str:
-    """``groups[0].items[3] (C04).tolerance`` from a pydantic error location."""
+    """``groups[0] (C04).tolerance`` from a pydantic error location; the names pydantic gives a
+    union's branches (``float``, ``function-after[...]``) are not places in the file: dropped."""
     parts: list[str] = []
     node = data
     for key in loc:
@@ -138,7 +188,7 @@ def _where(data: Any, loc: tuple[Any, ...]) -> str:
             node = node[key] if isinstance(node, list) and key < len(node) else None
             if isinstance(node, dict) and isinstance(node.get("id"), str):
                 parts[-1] += f" ({node['id']})"
-        else:
+        elif not parts or isinstance(node, dict):
             parts.append(str(key))
             node = node.get(key) if isinstance(node, dict) else None
     return ".".join(parts) or "(top level)"

@@ -10,8 +10,9 @@ tolerance figure"), and design.md "Periods, ratings, comparators":
   (wider) tolerance band, red outside it;
 * ``information`` items are never rated.
 
-Values are rated exactly as given. Rounding to the printed precision, when wanted, is the
-framework item's ``decimals`` and happens before these functions are called.
+These functions compare exactly the numbers given. The value they are given is the published
+one, rounded to the item's precision (``precision.published``), by ``assess.rate_item``, the
+one function every output calls.
 """
 
 from __future__ import annotations

@@ -92,3 +92,15 @@ class FrameworkResult(BaseModel):
                 if item.id == key:
                     return item
         raise KeyError(key)
+
+
+class Rating(BaseModel):
+    """One item's rating for one period (``assess.rate_item``): the part every output shares."""
+
+    model_config = _FROZEN
+
+    status: Status
+    rag: Rag | None
+    reason: str | None  # why there is no RAG (not available, not reportable, a bound)
+    value: float | None  # the published value rated: rounded to the item's precision
+    display: str  # the value in its unit, or the raw text when it is not a number

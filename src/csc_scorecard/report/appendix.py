@@ -2,8 +2,9 @@
 (Measure, Target (tolerance), Comparator, previous quarter, this quarter, RAG, direction,
 commentary), plus the summary counts the executive summary quotes.
 
-Values are rated at the precision the report prints them (``formatting.rounded``), so a figure
-and its colour never disagree. Framework items whose measure is not in the catalogue (local
+Values are rated by the rating layer's one function (``rating.rate_item``), which rates the
+figure as published, rounded to the item's precision; the report prints the same rounded
+figure, so a figure and its colour never disagree. Framework items whose measure is not in the catalogue (local
 spreadsheets such as supervision or audits) take their value from ``manual_values`` rows named
 by the item id or its measure id.
 """
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.measures.rated import item_source
 from csc_scorecard.rating import (
     Framework,
     FrameworkResult,
@@ -27,7 +29,6 @@ from csc_scorecard.rating.framework import Group, Item
 from csc_scorecard.rating.summary import describe
 from csc_scorecard.report import commentary as notes
 from csc_scorecard.report.facts import Facts, figure_id
-from csc_scorecard.report.formatting import rounded
 from csc_scorecard.report.model import AppendixGroup, AppendixRow, Comparator, Counts, Figure
 from csc_scorecard.wording import join
 
@@ -60,22 +61,21 @@ def catalogue_framework(measures: Iterable[Measure], authority: str) -> Framewor
 
 
 def figure_key(item: Item, figures: dict[str, Figure], period: str) -> str:
-    """Whose figures an item shows: its catalogue measure's when that has a value this period,
-    else a manual value supplied under the item id (a local spreadsheet filling a gap the case
-    data leaves), else the measure's (with its reason for having none)."""
-    measured = figures.get(figure_id(item.measure, period)) if item.measure else None
-    if measured is not None and measured.status == "ok":
-        return item.measure  # type: ignore[return-value]
-    if figure_id(item.id, period) in figures:
-        return item.id
-    return item.measure if measured is not None else item.id  # type: ignore[return-value]
+    """Whose figures an item shows (``measures.rated.item_source``, shared with
+    ``scorecard measures``)."""
+
+    def status_of(key: str) -> str | None:
+        f = figures.get(figure_id(key, period))
+        return f.status if f is not None else None
+
+    return item_source(item, status_of)
 
 
 def readings(
     framework: Framework, figures: dict[str, Figure], quarters: list[Quarter]
 ) -> list[Reading]:
-    """One reading per framework item and quarter, from the (unsuppressed) figures rounded as
-    printed."""
+    """One reading per framework item and quarter, from the (unsuppressed) figures; the rating
+    layer rounds each to its published precision (rounding here too would round twice)."""
     out = []
     for item in framework.all_items():
         for q in quarters:
@@ -87,7 +87,7 @@ def readings(
                 make_reading(
                     item.id,
                     q,
-                    rounded(f.value, f.unit),
+                    f.value,
                     numerator=f.numerator,
                     denominator=f.denominator,
                     status=status if status in ("not_available", "not_reportable") else None,

@@ -28,11 +28,13 @@ from csc_scorecard.forecast.section import FinanceSection
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.context import Settings
 from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.measures.rated import framework_manual_rows
 from csc_scorecard.measures.run import MeasureRun, run_measures
 from csc_scorecard.model.codes import codes
 from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.quality.availability import activity_date
 from csc_scorecard.rating import Band, Framework, load_framework
+from csc_scorecard.rating.checks import check_framework
 from csc_scorecard.report import appendix as appendix_
 from csc_scorecard.report import charts, executive, narrative, provenance
 from csc_scorecard.report import finance as finance_
@@ -122,6 +124,11 @@ def build_context(
         "previous": _period(quarter.previous()),
         "year_earlier": _period(quarter.same_quarter_last_year()),
     }
+    if framework is not None:
+        # Misspelt measure ids, wrong units, another authority's framework: refused or warned.
+        check = check_framework(framework, la_code=la_code)
+        check.raise_errors(framework_file or framework.name)
+        errors = [*errors, *(f"framework: {w}" for w in check.warnings)]
     names = _authority(store, la_code, framework)
     raw = _figures(run, measures, lay, _loaded_tables(store, la_code))
     raw.update(_framework_manual_figures(store, la_code, framework, measures, run.periods))
@@ -434,41 +441,14 @@ def _framework_manual_figures(
     The appendix uses them where the catalogue measure has no value (``appendix.figure_key``)."""
     if framework is None:
         return {}
-    wanted: dict[str, Any] = {}
-    for item in framework.all_items():
-        wanted[item.id] = item
-        if item.measure and item.measure not in measures:
-            wanted[item.measure] = item
-    if not wanted:
-        return {}
     needed = {
         str(q)
         for quarter in quarters
         for q in (quarter, quarter.previous(), quarter.same_quarter_last_year())
     }
-    rows = store.con.execute(
-        "SELECT measure, period, value, numerator, denominator, source, value_text FROM manual_values WHERE la_code = ?",
-        [la_code],
-    ).fetchall()
     out = {}
-    for key, period, value, num, den, source, text in rows:
-        item = wanted.get(key)
-        if item is None or period not in needed:
-            continue
-        row = {
-            "measure": key,
-            "period": period,
-            "dimension": None,
-            "value": value,
-            "numerator": num,
-            "denominator": den,
-            "status": "ok" if value is not None else "not_available",
-            "reason": None
-            if value is not None
-            else (f"supplied as {text!r}, not a number" if text else "no manual value supplied"),
-            "source": source or "manual value",
-        }
-        fig = _figure(row, item.title, item.unit.value, None, layout())
+    for row in framework_manual_rows(store, la_code, framework, measures, needed):
+        fig = _figure(row, row["title"], row["unit"], None, layout())
         out[fig.id] = fig
     return out
 

@@ -9,20 +9,10 @@ and its RAG colour can never disagree.
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
-# Decimal places printed per unit. Percentages and rates to one place (the seed's "19.4%",
-# "59.4"); counts and average days as whole numbers ("1,182", "463").
-DECIMALS: dict[str, int] = {
-    "count": 0,
-    "percent": 1,
-    "rate_per_10000": 1,
-    "rate_per_100000": 1,
-    "days": 0,
-    "weeks": 1,
-    "ratio": 1,
-    "gbp": 0,
-}
+# Decimal places printed per unit, and the one rounding rule, are the rating layer's: a figure
+# is rated as it is printed (rating/precision.py).
+from csc_scorecard.rating.precision import DECIMALS, published
 
 SUFFIX: dict[str, str] = {"percent": "%"}
 
@@ -40,11 +30,7 @@ def rounded(value: float | None, unit: str) -> float | None:
     >>> rounded(84.85, "percent"), rounded(2.5, "count"), rounded(None, "count")
     (84.9, 3.0, None)
     """
-    if value is None:
-        return None
-    places = DECIMALS.get(unit, 1)
-    quantum = Decimal(1).scaleb(-places)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    return None if value is None else published(value, unit)
 
 
 def number(value: float, decimals: int = 0) -> str:
