@@ -104,15 +104,21 @@ def _minimal(**item):
 @pytest.mark.parametrize(
     ("item", "message"),
     [
-        ({"tolerence": 70}, r"groups\[0\] \(g\).items\[0\] \(K1\).tolerence: Extra inputs"),
-        ({"tolerance": 95}, r"\(K1\): Value error, higher_better tolerance 95 must not be above"),
-        ({"target": "90%"}, r"\(K1\).target.float: Input should be a valid number"),
-        ({"unit": "percentage"}, r"\(K1\).unit: Input should be 'percent'"),
+        ({"tolerence": 70}, r"groups\[0\] \(g\).items\[0\] \(K1\).tolerence: unknown field"),
+        ({"tolerance": 95}, r"\(K1\): higher_better tolerance 95 must not be above the target 90$"),
+        (
+            {"target": "90%"},
+            r"\(K1\).target: expected a number or a band \{low, high\}, got '90%'$",
+        ),
+        ({"unit": "percentage"}, r"\(K1\).unit: must be one of percent, .* got 'percentage'$"),
         ({"comparator": 84.8}, r"comparator and comparator_label go together"),
         ({"polarity": "within_band"}, r"within_band needs a target band"),
         ({"polarity": "information"}, r"information items have no target"),
-        ({"measure": "Assessments 45"}, r"\(K1\).measure: String should match pattern"),
-        ({"decimals": 9}, r"\(K1\).decimals: Input should be less than or equal to 6"),
+        (
+            {"measure": "Assessments 45"},
+            r"\(K1\).measure: does not have the form \^\[a-z\]\[a-z0-9_\]\*\$, got 'Assessments 45'",
+        ),
+        ({"decimals": 9}, r"\(K1\).decimals: Input should be less than or equal to 6, got 9$"),
     ],
 )
 def test_bad_items_are_refused_with_their_place(item, message):
