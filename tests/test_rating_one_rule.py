@@ -83,10 +83,14 @@ def test_a_misspelt_measure_id_a_wrong_unit_and_another_authority_are_refused(tm
     result = _measures("--framework", str(_write(tmp_path, data)))
     assert result.exit_code == 2
     assert result.output.splitlines()[1:] == [
-        "  la_code: the framework is for authority 372 (Doncaster Children's Services Trust) "
-        "but the store's authority is 371",
-        "  C01.measure: 'asessments_within_45_working_days' is not in the measure catalogue; "
-        "did you mean 'assessments_within_45_working_days'?",
+        (
+            "  la_code: the framework is for authority 372 (Doncaster Children's Services Trust) "
+            "but the store's authority is 371"
+        ),
+        (
+            "  C01.measure: 'asessments_within_45_working_days' is not in the measure catalogue; "
+            "did you mean 'assessments_within_45_working_days'?"
+        ),
         "  P01.unit: 'days', but measure rereferrals_within_12_months is counted in 'percent'",
     ]
     assert "Traceback" not in result.output
@@ -143,12 +147,18 @@ def test_framework_errors_echo_the_bad_value_not_validation_internals(tmp_path):
     )
     assert result.exit_code == 2
     assert result.output.splitlines()[1:] == [
-        "  groups[0] (contract).items[0] (C01).unit: must be one of percent, count, days, "
-        "weeks, rate_per_10000, rate_per_100000, ratio or gbp, got 'percnt'",
-        "  groups[0] (contract).items[0] (C01).target: expected a number or a band "
-        "{low, high}, got '90%'",
-        "  groups[0] (contract).items[0] (C01).colour: unknown field (check its spelling in "
-        "docs/frameworks.md)",
+        (
+            "  groups[0] (contract).items[0] (C01).unit: must be one of percent, count, days, "
+            "weeks, rate_per_10000, rate_per_100000, ratio or gbp, got 'percnt'"
+        ),
+        (
+            "  groups[0] (contract).items[0] (C01).target: expected a number or a band "
+            "{low, high}, got '90%'"
+        ),
+        (
+            "  groups[0] (contract).items[0] (C01).colour: unknown field (check its spelling in "
+            "docs/frameworks.md)"
+        ),
     ]
 
 
