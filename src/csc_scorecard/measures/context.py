@@ -35,6 +35,9 @@ class Context:
     la_codes: list[str]
     quarters: list[Quarter]
     settings: Settings = field(default_factory=Settings)
+    # True: counting functions return their member rows (measures/functions/common.py, Members)
+    # instead of aggregates; set only by measures/members.py, the drill-down's driver.
+    members: bool = False
     _calendar: ir.Table | None = field(default=None, repr=False)
 
     def table(self, name: str) -> ir.Table:

@@ -14,9 +14,11 @@ import ibis.expr.types as ir
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.functions.common import (
+    Counted,
     count_children,
     count_rows,
     in_window,
+    mean,
     months_ago,
     setting,
     share,
@@ -106,37 +108,37 @@ def moved_in(ctx: Context, m: Measure, periods: ir.Table) -> ir.Table:
     return t.drop("placed", "carer_from")
 
 
-def adoptions(ctx: Context, m: Measure) -> ir.Table:
+def adoptions(ctx: Context, m: Measure) -> Counted:
     """Children adopted in the window (episodes ending with REC E11/E12; DfE A4)."""
-    return count_children(adopted(ctx, m, _periods(ctx, m)))
+    return count_children(ctx, adopted(ctx, m, _periods(ctx, m)))
 
 
-def adoption_decisions(ctx: Context, m: Measure) -> ir.Table:
+def adoption_decisions(ctx: Context, m: Measure) -> Counted:
     """Agency decision maker decisions that a child should be placed for adoption, dated in the
     window (903 PlacedAdoption DATE_PLACED / Annex A list 10; scorecard A15)."""
-    return count_rows(in_window(ctx.table("adoptions"), "adm_decision_date", _periods(ctx, m)))
+    return count_rows(ctx, in_window(ctx.table("adoptions"), "adm_decision_date", _periods(ctx, m)))
 
 
-def adoption_within_months(ctx: Context, m: Measure) -> ir.Table:
+def adoption_within_months(ctx: Context, m: Measure) -> Counted:
     """Children adopted in the window who moved in with their adoptive family less than
     `months` after entering care, as a share of those adopted with a known move-in (A3)."""
     t = moved_in(ctx, m, _periods(ctx, m))
     t = t.filter(t.placed_date.notnull())
     return share(
-        t, t.placed_date < t.period_start + ibis.interval(months=setting(ctx, m, "months"))
+        ctx, t, t.placed_date < t.period_start + ibis.interval(months=setting(ctx, m, "months"))
     )
 
 
-def adoption_days_care_to_placed(ctx: Context, m: Measure) -> ir.Table:
+def adoption_days_care_to_placed(ctx: Context, m: Measure) -> Counted:
     """Average days from entering care (start of the final period of care) to moving in with
     the adoptive family, for children adopted in the window (A1/A10)."""
     t = moved_in(ctx, m, _periods(ctx, m))
     t = t.filter(t.placed_date.notnull())
     t = t.mutate(days=t.placed_date.delta(t.period_start, unit="day"))
-    return t.group_by(["la_code", "period"]).agg(numerator=t.days.sum(), denominator=t.count())
+    return mean(ctx, t, "days")
 
 
-def adoption_days_authority_to_match(ctx: Context, m: Measure) -> ir.Table:
+def adoption_days_authority_to_match(ctx: Context, m: Measure) -> Counted:
     """Average days from court authority to place to the match decision, for children adopted
     in the window (A2; standards.md 5.5).
 
@@ -173,4 +175,4 @@ def adoption_days_authority_to_match(ctx: Context, m: Measure) -> ir.Table:
     t = t.mutate(authority=ibis.coalesce(t.order_from_903, t.order_from_annex_a))
     t = t.filter(t.authority.notnull() & t.matched.notnull())
     t = t.mutate(days=ibis.greatest(t.matched.delta(t.authority, unit="day"), 0))
-    return t.group_by(["la_code", "period"]).agg(numerator=t.days.sum(), denominator=t.count())
+    return mean(ctx, t, "days")

@@ -15,6 +15,7 @@ import ibis.expr.types as ir
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.functions.common import (
+    Counted,
     count_children,
     in_window,
     months_ago,
@@ -57,7 +58,7 @@ def cohort(ctx: Context, m: Measure, *, exclusions: bool = True) -> ir.Table:
     return t
 
 
-def care_leavers_cohort(ctx: Context, m: Measure) -> ir.Table:
+def care_leavers_cohort(ctx: Context, m: Measure) -> Counted:
     """Young people in the OC3 cohort of the quarter's collection year, in the age group: those
     already recorded (birthdays so far) and, with the `include_birthdays_to_come` setting, those
     whose birthday in the year is still to come and whose care history at the quarter end puts
@@ -65,7 +66,7 @@ def care_leavers_cohort(ctx: Context, m: Measure) -> ir.Table:
     recorded = cohort(ctx, m, exclusions=False).select(*_CHILD)
     if setting(ctx, m, "include_birthdays_to_come"):
         recorded = recorded.union(cohort_to_come(ctx, m))
-    return count_children(recorded)
+    return count_children(ctx, recorded)
 
 
 def cohort_to_come(ctx: Context, m: Measure) -> ir.Table:
@@ -141,14 +142,14 @@ def cohort_to_come(ctx: Context, m: Measure) -> ir.Table:
     return per.filter(qualifies).select(*_CHILD)
 
 
-def care_leavers_in_touch(ctx: Context, m: Measure) -> ir.Table:
+def care_leavers_in_touch(ctx: Context, m: Measure) -> Counted:
     """Of the cohort after exclusions, those the authority was in touch with (IN_TOUCH in
     `in_touch_codes`, i.e. YES); the denominator keeps NO, REFU and NREQ (standards.md 5.6)."""
     t = cohort(ctx, m)
-    return share(t, t.in_touch.isin(setting(ctx, m, "in_touch_codes")))
+    return share(ctx, t, t.in_touch.isin(setting(ctx, m, "in_touch_codes")))
 
 
-def care_leavers_suitable_accommodation(ctx: Context, m: Measure) -> ir.Table:
+def care_leavers_suitable_accommodation(ctx: Context, m: Measure) -> Counted:
     """Of the cohort after exclusions, those in suitable accommodation: an ACCOM code whose
     digit is 1 (the `accommodation` code list; 2 = unsuitable, 0 = no information, which stay in
     the denominator as DfE's total does; standards.md 1.3, 5.6)."""
@@ -156,17 +157,17 @@ def care_leavers_suitable_accommodation(ctx: Context, m: Measure) -> ir.Table:
         code for code in codes("accommodation") if code.endswith(setting(ctx, m, "suitable_digit"))
     ]
     t = cohort(ctx, m)
-    return share(t, t.accommodation.isin(suitable))
+    return share(ctx, t, t.accommodation.isin(suitable))
 
 
-def care_leavers_eet(ctx: Context, m: Measure) -> ir.Table:
+def care_leavers_eet(ctx: Context, m: Measure) -> Counted:
     """Of the cohort after exclusions, those in education, employment or training (ACTIV in the
     `eet_activities` setting; standards.md 5.6)."""
     t = cohort(ctx, m)
-    return share(t, t.activity.isin(setting(ctx, m, "eet_activities")))
+    return share(ctx, t, t.activity.isin(setting(ctx, m, "eet_activities")))
 
 
-def staying_put(ctx: Context, m: Measure) -> ir.Table:
+def staying_put(ctx: Context, m: Measure) -> Counted:
     """Care leavers in the age group who ceased care in a foster placement on their 18th
     birthday, and of them those still living with their former foster carers (ACCOM in
     `staying_put_accommodation`, Z1/Z2; standards.md 5.6 [U] 903 mapping).
@@ -187,11 +188,13 @@ def staying_put(ctx: Context, m: Measure) -> ir.Table:
     left_foster = t.join(e, [t.la_code == e.e_la, t.child_id == e.e_child, e.e_dec == eighteenth])
     left_foster = left_foster.select(*_CHILD, "accommodation").distinct()
     return share(
-        left_foster, left_foster.accommodation.isin(setting(ctx, m, "staying_put_accommodation"))
+        ctx,
+        left_foster,
+        left_foster.accommodation.isin(setting(ctx, m, "staying_put_accommodation")),
     )
 
 
-def pathway_plans_reviewed(ctx: Context, m: Measure) -> ir.Table:
+def pathway_plans_reviewed(ctx: Context, m: Measure) -> Counted:
     """Care leavers in the latest Annex A list 9 extract dated in the window, and of them those
     whose latest pathway plan (review) is no more than `review_months` before the extract date
     and, with `require_sign_off`, authorised by the team manager.
@@ -214,4 +217,4 @@ def pathway_plans_reviewed(ctx: Context, m: Measure) -> ir.Table:
         # Ofsted's list 9 has no sign-off column: where the source does not record it (NULL),
         # the review stands; only a recorded "not signed off" holds it back.
         reviewed = reviewed & t.pathway_plan_signed_off.fill_null(True)
-    return share(t, reviewed)
+    return share(ctx, t, reviewed)

@@ -8,6 +8,7 @@ import ibis.expr.types as ir
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.functions.common import (
+    Counted,
     count_children,
     count_rows,
     in_window,
@@ -20,17 +21,17 @@ from csc_scorecard.measures.functions.common import (
 )
 
 
-def referrals(ctx: Context, m: Measure) -> ir.Table:
+def referrals(ctx: Context, m: Measure) -> Counted:
     r = ctx.table("referrals")
-    return count_rows(in_window(r, "referral_date", ctx.periods(m.period_type)))
+    return count_rows(ctx, in_window(r, "referral_date", ctx.periods(m.period_type)))
 
 
-def referral_sources(ctx: Context, m: Measure) -> ir.Table:
+def referral_sources(ctx: Context, m: Measure) -> Counted:
     r = in_window(ctx.table("referrals"), "referral_date", ctx.periods(m.period_type))
-    return share_of_total(r, r.referral_source.fill_null("not recorded"))
+    return share_of_total(ctx, r, r.referral_source.fill_null("not recorded"))
 
 
-def rereferrals_within_12_months(ctx: Context, m: Measure) -> ir.Table:
+def rereferrals_within_12_months(ctx: Context, m: Measure) -> Counted:
     """Referrals in the window whose child had an earlier referral within the 12 months before.
 
     Earlier = a strictly earlier referral date (same-day duplicates are not re-referrals), on or
@@ -57,30 +58,37 @@ def rereferrals_within_12_months(ctx: Context, m: Measure) -> ir.Table:
         hits.mutate(_re=ibis.literal(True)),
         ["la_code", "period", "child_id", "referral_date"],
     )
-    return share(flagged, flagged._re)
+    return share(
+        ctx, flagged, flagged._re, why=f"referred before within {months} months (earlier date)"
+    )
 
 
-def assessments_started(ctx: Context, m: Measure) -> ir.Table:
+def assessments_started(ctx: Context, m: Measure) -> Counted:
     a = ctx.table("assessments")
-    return count_rows(in_window(a, "start_date", ctx.periods(m.period_type)))
+    return count_rows(ctx, in_window(a, "start_date", ctx.periods(m.period_type)))
 
 
-def assessments_completed(ctx: Context, m: Measure) -> ir.Table:
+def assessments_completed(ctx: Context, m: Measure) -> Counted:
     a = ctx.table("assessments")
-    return count_rows(in_window(a, "authorised_date", ctx.periods(m.period_type)))
+    return count_rows(ctx, in_window(a, "authorised_date", ctx.periods(m.period_type)))
 
 
-def assessments_within_working_days(ctx: Context, m: Measure) -> ir.Table:
+def assessments_within_working_days(ctx: Context, m: Measure) -> Counted:
     """Assessments authorised in the window, and how many took at most N working days from
     AssessmentActualStartDate to AssessmentAuthorisationDate (DfE C2; standards.md 5.1)."""
     limit = setting(ctx, m, "working_days")
     a = ctx.table("assessments")
-    a = ctx.with_working_days(a, "start_date", "authorised_date", "duration")
+    a = ctx.with_working_days(a, "start_date", "authorised_date", "working_days")
     done = in_window(a, "authorised_date", ctx.periods(m.period_type))
-    return share(done, (done.duration >= 0) & (done.duration <= limit))
+    return share(
+        ctx,
+        done,
+        (done.working_days >= 0) & (done.working_days <= limit),
+        why=f"authorised within {limit} working days of the start",
+    )
 
 
-def assessments_no_further_support(ctx: Context, m: Measure) -> ir.Table:
+def assessments_no_further_support(ctx: Context, m: Measure) -> Counted:
     """Completed assessments that found no need for further children's social care support.
 
     Annex A records the outcome directly (CSCSupportRequired); where it is blank we use the CIN
@@ -95,7 +103,7 @@ def assessments_no_further_support(ctx: Context, m: Measure) -> ir.Table:
     a = a.left_join(r, [a.la_code == r.r_la, a.child_id == r.r_child, a.referral_date == r.r_date])
     done = in_window(a, "authorised_date", ctx.periods(m.period_type))
     no_support = ibis.coalesce(~done.further_support_needed, done.closure_reason.isin(closing))
-    return share(done, no_support)
+    return share(ctx, done, no_support, why="no further support needed")
 
 
 def _cin_episodes(ctx: Context) -> ir.Table:
@@ -104,22 +112,26 @@ def _cin_episodes(ctx: Context) -> ir.Table:
     return r.filter(~r.referral_nfa.fill_null(False))
 
 
-def children_in_need_during(ctx: Context, m: Measure) -> ir.Table:
+def children_in_need_during(ctx: Context, m: Measure) -> Counted:
     """Distinct children with an episode of need open at any time in the window (the ChAT /
     Annex A list 6 cohort the seed reports: includes CLA, CP, open assessments, closed episodes)."""
     return count_children(
-        open_during(_cin_episodes(ctx), "referral_date", "closure_date", ctx.periods(m.period_type))
+        ctx,
+        open_during(
+            _cin_episodes(ctx), "referral_date", "closure_date", ctx.periods(m.period_type)
+        ),
     )
 
 
-def children_in_need_at_end(ctx: Context, m: Measure) -> ir.Table:
+def children_in_need_at_end(ctx: Context, m: Measure) -> Counted:
     """Children with an open episode of need at the period end (DfE CIN at 31 March, 5.3)."""
     return count_children(
-        open_at(_cin_episodes(ctx), "referral_date", "closure_date", ctx.periods(m.period_type))
+        ctx,
+        open_at(_cin_episodes(ctx), "referral_date", "closure_date", ctx.periods(m.period_type)),
     )
 
 
-def children_in_need_with_cin_plan(ctx: Context, m: Measure) -> ir.Table:
+def children_in_need_with_cin_plan(ctx: Context, m: Measure) -> Counted:
     """Of children in need during the window, those with a CIN plan open during it."""
     p = ctx.periods(m.period_type)
     cin = (
@@ -132,10 +144,10 @@ def children_in_need_with_cin_plan(ctx: Context, m: Measure) -> ir.Table:
         plans.select("la_code", "period", "child_id").distinct().mutate(_plan=ibis.literal(True))
     )
     joined = cin.left_join(plans, ["la_code", "period", "child_id"])
-    return share(joined, joined._plan)
+    return share(ctx, joined, joined._plan, why="a CIN plan open during the window")
 
 
-def cin_open_duration(ctx: Context, m: Measure) -> ir.Table:
+def cin_open_duration(ctx: Context, m: Measure) -> Counted:
     """Episodes of need open at the period end whose length so far falls in a band, as a share
     of all open episodes (DfE episode-duration bands, standards.md 5.3; months as calendar months)."""
     low, high = m.settings["from_months"], m.settings.get("to_months")
@@ -147,15 +159,15 @@ def cin_open_duration(ctx: Context, m: Measure) -> ir.Table:
         if high is None
         else started_by & (open_.referral_date > months_ago(open_.end, high))
     )
-    return share(open_, cond)
+    return share(ctx, open_, cond)
 
 
-def single_assessments_within_working_days(ctx: Context, m: Measure) -> ir.Table:
+def single_assessments_within_working_days(ctx: Context, m: Measure) -> Counted:
     """Same as assessments_within_working_days with a local, shorter limit (e.g. 20 days)."""
     return assessments_within_working_days(ctx, m)
 
 
-def cin_with_current_plan(ctx: Context, m: Measure) -> ir.Table:
+def cin_with_current_plan(ctx: Context, m: Measure) -> Counted:
     """Children in need at the period end whose assessment is complete, and how many of them
     have a current plan: a CIN plan, a child protection plan, or a looked-after episode open at
     the end. Children still being assessed are left out: no plan is due before the assessment
@@ -185,4 +197,4 @@ def cin_with_current_plan(ctx: Context, m: Measure) -> ir.Table:
     joined = cohort.left_join(
         planned.mutate(_plan=ibis.literal(True)), ["la_code", "period", "child_id"]
     )
-    return share(joined, joined._plan)
+    return share(ctx, joined, joined._plan, why="a CIN, CP or looked-after plan open at the end")

@@ -21,6 +21,7 @@ import ibis.expr.types as ir
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.functions.common import (
+    Counted,
     count_children,
     in_window,
     months_ago,
@@ -138,35 +139,35 @@ def _join_children(ctx: Context, t: ir.Table, *columns: str) -> ir.Table:
 # --- counts at the end and flows ---------------------------------------------------------------
 
 
-def cla_at_period_end(ctx: Context, m: Measure) -> ir.Table:
+def cla_at_period_end(ctx: Context, m: Measure) -> Counted:
     """Children with an open episode, other than a short break, at the period end (DfE CLA at
     31 March, standards.md 5.4)."""
-    return count_children(looked_after_at_end(ctx, m, ctx.periods(m.period_type)))
+    return count_children(ctx, looked_after_at_end(ctx, m, ctx.periods(m.period_type)))
 
 
-def cla_starts(ctx: Context, m: Measure) -> ir.Table:
+def cla_starts(ctx: Context, m: Measure) -> Counted:
     """Children starting to be looked after in the window: an RNE = S episode with DECOM in it,
     each child once however many times they started (DfE's first start per child)."""
     e = episodes(ctx, m)
     return count_children(
-        in_window(e.filter(e.rne == STARTED), "decom", ctx.periods(m.period_type))
+        ctx, in_window(e.filter(e.rne == STARTED), "decom", ctx.periods(m.period_type))
     )
 
 
-def cla_ceases(ctx: Context, m: Measure) -> ir.Table:
+def cla_ceases(ctx: Context, m: Measure) -> Counted:
     """Children ceasing to be looked after in the window, each child once (last cease)."""
-    return count_children(ceased_in_window(ctx, m, ctx.periods(m.period_type)))
+    return count_children(ctx, ceased_in_window(ctx, m, ctx.periods(m.period_type)))
 
 
-def cla_looked_after_for_months(ctx: Context, m: Measure) -> ir.Table:
+def cla_looked_after_for_months(ctx: Context, m: Measure) -> Counted:
     """Children looked after at the end whose current period of care began at least N calendar
     months before it (a child who left and came back counts from the return)."""
     months = setting(ctx, m, "months")
     cla = looked_after_at_end(ctx, m, ctx.periods(m.period_type))
-    return count_children(cla.filter(cla.period_start <= months_ago(cla.end, months)))
+    return count_children(ctx, cla.filter(cla.period_start <= months_ago(cla.end, months)))
 
 
-def cla_by_placement(ctx: Context, m: Measure) -> ir.Table:
+def cla_by_placement(ctx: Context, m: Measure) -> Counted:
     """Children looked after at the end by placement group, from PLACE and PLACE_PROVIDER of the
     episode open at the end. Groups are the `placement_groups` setting, tried in order (a group
     without `provider` takes any provider); anything unmatched is `other_group`."""
@@ -178,31 +179,31 @@ def cla_by_placement(ctx: Context, m: Measure) -> ir.Table:
             matches = matches & cla.place_provider.isin(g["provider"])
         branches.append((matches.fill_null(False), g["group"]))
     group = ibis.cases(*branches, else_=setting(ctx, m, "other_group"))
-    return count_children(cla.mutate(dimension=group), by=("dimension",))
+    return count_children(ctx, cla.mutate(dimension=group), by=("dimension",))
 
 
-def cla_uasc_at_period_end(ctx: Context, m: Measure) -> ir.Table:
+def cla_uasc_at_period_end(ctx: Context, m: Measure) -> Counted:
     """Children looked after at the end who were unaccompanied asylum-seeking children then: the
     UASC flag set and no date ceased to be UASC (903 DUC) on or before the end."""
     cla = _join_children(
         ctx, looked_after_at_end(ctx, m, ctx.periods(m.period_type)), "uasc", "uasc_ceased_date"
     )
     still = cla.uasc_ceased_date.isnull() | (cla.uasc_ceased_date > cla.end)
-    return count_children(cla.filter(cla.uasc.fill_null(False) & still))
+    return count_children(ctx, cla.filter(cla.uasc.fill_null(False) & still))
 
 
-def cla_missing_children(ctx: Context, m: Measure) -> ir.Table:
+def cla_missing_children(ctx: Context, m: Measure) -> Counted:
     """Children with a 903 Missing episode of the chosen types starting in the window."""
     t = ctx.table("missing_episodes")
     t = t.filter(t.missing_type.isin(setting(ctx, m, "missing_types")))
-    return count_children(in_window(t, "start_date", ctx.periods(m.period_type)))
+    return count_children(ctx, in_window(t, "start_date", ctx.periods(m.period_type)))
 
 
-def cla_ceased_by_reason(ctx: Context, m: Measure) -> ir.Table:
+def cla_ceased_by_reason(ctx: Context, m: Measure) -> Counted:
     """Children ceasing in the window whose last cease had REC in the `reasons` setting, as a
     share of all children ceasing in the window (short breaks excluded; standards.md 5.4)."""
     last = last_cease(ceased_in_window(ctx, m, ctx.periods(m.period_type)))
-    return share(last, last.rec.isin(setting(ctx, m, "reasons")))
+    return share(ctx, last, last.rec.isin(setting(ctx, m, "reasons")))
 
 
 # --- reviews -----------------------------------------------------------------------------------
@@ -223,7 +224,7 @@ def _first_review_due(ctx: Context, t: ir.Table, working_days: int) -> ir.Table:
     return t.mutate(first_due=ibis.coalesce(t._due, fallback)).drop("_d", "_i", "_n", "_due")
 
 
-def cla_reviews_in_timescale(ctx: Context, m: Measure) -> ir.Table:
+def cla_reviews_in_timescale(ctx: Context, m: Measure) -> Counted:
     """Children looked after at the end, in care long enough for a first review to be due, whose
     reviews were all on time during the window (local KPI; standards.md 5.4; Care Planning,
     Placement and Case Review (England) Regulations 2010 timescales).
@@ -289,13 +290,13 @@ def cla_reviews_in_timescale(ctx: Context, m: Measure) -> ir.Table:
     next_due = ibis.ifelse(
         t._known | (n_held > 0), due_after(t, n_held, t.last_held), t.horizon + later
     )
-    return share(t, ~t.any_late.fill_null(False) & (next_due >= t.end))
+    return share(ctx, t, ~t.any_late.fill_null(False) & (next_due >= t.end))
 
 
 # --- placement stability -------------------------------------------------------------------------
 
 
-def cla_three_plus_placements(ctx: Context, m: Measure) -> ir.Table:
+def cla_three_plus_placements(ctx: Context, m: Measure) -> Counted:
     """Children looked after at the end with at least `min_placements` placements in the window
     (DfE short-term stability, formerly NI 62; standards.md 5.4 [U] counting rule).
 
@@ -318,10 +319,10 @@ def cla_three_plus_placements(ctx: Context, m: Measure) -> ir.Table:
     j = j.filter(held_at_start | begun_in_window.fill_null(False))
     counts = j.group_by(_CHILD).agg(placements=j.count())
     t = cla.left_join(counts, _CHILD)
-    return share(t, t.placements >= setting(ctx, m, "min_placements"))
+    return share(ctx, t, t.placements >= setting(ctx, m, "min_placements"))
 
 
-def cla_long_term_stability(ctx: Context, m: Measure) -> ir.Table:
+def cla_long_term_stability(ctx: Context, m: Measure) -> Counted:
     """Children under 16 at the end, looked after continuously for `care_months`, and of them
     those living with the same carer(s) for `placement_months`, or placed for adoption where the
     adoptive placement and the placement before it together last that long (DfE long-term
@@ -345,13 +346,13 @@ def cla_long_term_stability(ctx: Context, m: Measure) -> ir.Table:
     since = months_ago(cohort.end, setting(ctx, m, "placement_months"))
     adoptive = cohort.place.isin(setting(ctx, m, "adoption_placements"))
     stable = (cohort.span_start <= since) | (adoptive & (cohort.previous_span_start <= since))
-    return share(cohort, stable)
+    return share(ctx, cohort, stable)
 
 
 # --- care proceedings ------------------------------------------------------------------------------
 
 
-def care_proceedings_within_weeks(ctx: Context, m: Measure) -> ir.Table:
+def care_proceedings_within_weeks(ctx: Context, m: Measure) -> Counted:
     """Care (s31) proceedings concluded in the window, and how many concluded within `max_days`
     of issue (the 26-week limit, Children and Families Act 2014; standards.md 5.7).
 
@@ -366,5 +367,13 @@ def care_proceedings_within_weeks(ctx: Context, m: Measure) -> ir.Table:
             issue_date=t.issue_date.min(), conclusion_date=t.conclusion_date.max()
         )
     done = in_window(t, "conclusion_date", ctx.periods(m.period_type))
-    days = done.conclusion_date.delta(done.issue_date, unit="day")
-    return share(done, (days >= 0) & (days <= setting(ctx, m, "max_days")))
+    done = done.mutate(days=done.conclusion_date.delta(done.issue_date, unit="day"))
+    limit = setting(ctx, m, "max_days")
+    subject = "proceedings_id" if setting(ctx, m, "count_by") == "application" else "child_id"
+    return share(
+        ctx,
+        done,
+        (done.days >= 0) & (done.days <= limit),
+        subject=subject,
+        why=f"concluded within {limit} days of issue",
+    )

@@ -9,6 +9,7 @@ import ibis.expr.types as ir
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.functions.common import (
+    Counted,
     count_children,
     count_rows,
     in_window,
@@ -26,16 +27,18 @@ _CHILD = ("la_code", "period", "child_id")
 # --- Section 47 enquiries and initial child protection conferences ---------------------------
 
 
-def section47_enquiries(ctx: Context, m: Measure) -> ir.Table:
+def section47_enquiries(ctx: Context, m: Measure) -> Counted:
     """S47 enquiries with S47ActualStartDate in the window; a child with several counts for each
     (DfE C4)."""
-    return count_rows(in_window(ctx.table("section47s"), "start_date", ctx.periods(m.period_type)))
+    return count_rows(
+        ctx, in_window(ctx.table("section47s"), "start_date", ctx.periods(m.period_type))
+    )
 
 
-def section47_children(ctx: Context, m: Measure) -> ir.Table:
+def section47_children(ctx: Context, m: Measure) -> Counted:
     """Distinct children with an S47 enquiry starting in the window (DfE's Section47_child)."""
     return count_children(
-        in_window(ctx.table("section47s"), "start_date", ctx.periods(m.period_type))
+        ctx, in_window(ctx.table("section47s"), "start_date", ctx.periods(m.period_type))
     )
 
 
@@ -57,19 +60,19 @@ def _icpcs(ctx: Context, m: Measure) -> ir.Table:
     return held.distinct()
 
 
-def icpcs_held(ctx: Context, m: Measure) -> ir.Table:
+def icpcs_held(ctx: Context, m: Measure) -> Counted:
     """Initial child protection conferences held in the window (DfE C4 ICPC count)."""
-    return count_rows(in_window(_icpcs(ctx, m), "icpc_date", ctx.periods(m.period_type)))
+    return count_rows(ctx, in_window(_icpcs(ctx, m), "icpc_date", ctx.periods(m.period_type)))
 
 
-def icpcs_following_s47(ctx: Context, m: Measure) -> ir.Table:
+def icpcs_following_s47(ctx: Context, m: Measure) -> Counted:
     """S47 enquiries starting in the window that led to a conference (DateOfInitialCPC recorded,
     whenever it was held, so an enquiry late in the quarter counts once its conference is in)."""
     s = in_window(ctx.table("section47s"), "start_date", ctx.periods(m.period_type))
-    return count_rows(s.filter(s.icpc_date.notnull()))
+    return count_rows(ctx, s.filter(s.icpc_date.notnull()))
 
 
-def icpc_within_working_days(ctx: Context, m: Measure) -> ir.Table:
+def icpc_within_working_days(ctx: Context, m: Measure) -> Counted:
     """Conferences held in the window (Section47 DateOfInitialCPC) and how many were held within
     N working days of S47ActualStartDate (DfE C4 bands 0-10 and 11-15; standards.md 5.2).
 
@@ -81,10 +84,15 @@ def icpc_within_working_days(ctx: Context, m: Measure) -> ir.Table:
     limit = setting(ctx, m, "working_days")
     s = ctx.table("section47s")
     s = ctx.with_working_days(
-        s.filter(s.icpc_date.notnull()), "start_date", "icpc_date", "duration"
+        s.filter(s.icpc_date.notnull()), "start_date", "icpc_date", "working_days"
     )
     held = in_window(s, "icpc_date", ctx.periods(m.period_type))
-    return share(held, (held.icpc_date >= held.start_date) & (held.duration <= limit))
+    return share(
+        ctx,
+        held,
+        (held.icpc_date >= held.start_date) & (held.working_days <= limit),
+        why=f"conference within {limit} working days of the S47 start",
+    )
 
 
 # --- Child protection plans -------------------------------------------------------------------
@@ -100,12 +108,12 @@ def _plans_at_end(ctx: Context, m: Measure) -> ir.Table:
     return o.filter(o.start_date == o._latest).drop("_latest")
 
 
-def children_on_plan_at_end(ctx: Context, m: Measure) -> ir.Table:
+def children_on_plan_at_end(ctx: Context, m: Measure) -> Counted:
     """Distinct children on a plan at the period end (DfE CPP at 31 March)."""
-    return count_children(_plans_at_end(ctx, m))
+    return count_children(ctx, _plans_at_end(ctx, m))
 
 
-def plans_at_end_by_sex(ctx: Context, m: Measure) -> ir.Table:
+def plans_at_end_by_sex(ctx: Context, m: Measure) -> Counted:
     """Children on a plan at the end by sex (M/F/U) as a share of all of them. Unborn children
     (CIN GenderCurrent 0), a blank or unlisted sex and a child with no characteristics row all
     count as U, so the shares always add up to 100%."""
@@ -113,10 +121,10 @@ def plans_at_end_by_sex(ctx: Context, m: Measure) -> ir.Table:
     c = ctx.table("children").select(c_la="la_code", c_child="child_id", sex="sex")
     j = o.left_join(c, [o.la_code == c.c_la, o.child_id == c.c_child])
     listed = j.sex.isin(list(codes("sex"))).fill_null(False)
-    return share_of_total(j, listed.ifelse(j.sex, ibis.literal("U")))
+    return share_of_total(ctx, j, listed.ifelse(j.sex, ibis.literal("U")))
 
 
-def plans_at_end_by_category(ctx: Context, m: Measure) -> ir.Table:
+def plans_at_end_by_category(ctx: Context, m: Measure) -> Counted:
     """Plans open at the end by category of abuse, as a share of all of them. The `category`
     setting picks LatestCategoryOfAbuse (default, standards.md 5.2 suggestion for open plans)
     or InitialCategoryOfAbuse; a blank category appears as "not recorded"."""
@@ -124,15 +132,17 @@ def plans_at_end_by_category(ctx: Context, m: Measure) -> ir.Table:
     if column not in ("latest", "initial"):
         raise ValueError(f"{m.id}: setting category must be 'latest' or 'initial', not {column!r}")
     o = _plans_at_end(ctx, m)
-    return share_of_total(o, o[f"{column}_category"].fill_null("not recorded"))
+    return share_of_total(ctx, o, o[f"{column}_category"].fill_null("not recorded"))
 
 
-def plans_started(ctx: Context, m: Measure) -> ir.Table:
-    return count_rows(in_window(ctx.table("cp_plans"), "start_date", ctx.periods(m.period_type)))
+def plans_started(ctx: Context, m: Measure) -> Counted:
+    return count_rows(
+        ctx, in_window(ctx.table("cp_plans"), "start_date", ctx.periods(m.period_type))
+    )
 
 
-def plans_ended(ctx: Context, m: Measure) -> ir.Table:
-    return count_rows(in_window(ctx.table("cp_plans"), "end_date", ctx.periods(m.period_type)))
+def plans_ended(ctx: Context, m: Measure) -> Counted:
+    return count_rows(ctx, in_window(ctx.table("cp_plans"), "end_date", ctx.periods(m.period_type)))
 
 
 def _with_earlier_plan(ctx: Context, m: Measure, condition) -> ir.Table:
@@ -159,15 +169,15 @@ def _with_earlier_plan(ctx: Context, m: Measure, condition) -> ir.Table:
     )
 
 
-def second_plan_ever(ctx: Context, m: Measure) -> ir.Table:
+def second_plan_ever(ctx: Context, m: Measure) -> Counted:
     """Plans starting in the window where the child had been on a plan before, however long
     ago: NumberOfPreviousCPP > 0 (covers plans elsewhere or before the store's history) or an
     earlier plan in the store (covers a blank or wrong count; standards.md 5.2, S10 100)."""
     t = _with_earlier_plan(ctx, m, lambda new, prior: ibis.literal(True))
-    return share(t, (t.previous_plans > 0).fill_null(False) | t._earlier.fill_null(False))
+    return share(ctx, t, (t.previous_plans > 0).fill_null(False) | t._earlier.fill_null(False))
 
 
-def second_plan_within(ctx: Context, m: Measure) -> ir.Table:
+def second_plan_within(ctx: Context, m: Measure) -> Counted:
     """Plans starting in the window where an earlier plan of the child's ended no more than
     `within_days` days before the new start (local, standards.md 5.2: new start - previous end
     <= 730). An earlier plan not yet ended, or ended after the new start (overlap), counts.
@@ -179,26 +189,26 @@ def second_plan_within(ctx: Context, m: Measure) -> ir.Table:
         return ended >= new.start_date - ibis.interval(days=days)
 
     t = _with_earlier_plan(ctx, m, recent)
-    return share(t, t._earlier)
+    return share(ctx, t, t._earlier)
 
 
-def plans_ended_lasting(ctx: Context, m: Measure) -> ir.Table:
+def plans_ended_lasting(ctx: Context, m: Measure) -> Counted:
     """Plans ending in the window that lasted `years` years or more by the calendar (end on or
     after the start's anniversary; DfE D7 "2 years or more" band), as a share of plans ended."""
     years = setting(ctx, m, "years")
     ended = in_window(ctx.table("cp_plans"), "end_date", ctx.periods(m.period_type))
-    return share(ended, ended.end_date >= ended.start_date + ibis.interval(years=years))
+    return share(ctx, ended, ended.end_date >= ended.start_date + ibis.interval(years=years))
 
 
-def plans_open_lasting(ctx: Context, m: Measure) -> ir.Table:
+def plans_open_lasting(ctx: Context, m: Measure) -> Counted:
     """Children on a plan at the end whose plan had lasted `years` years or more by then (the
     local open-plan variant of D7, standards.md 5.2)."""
     years = setting(ctx, m, "years")
     o = _plans_at_end(ctx, m)
-    return count_children(o.filter(o.start_date + ibis.interval(years=years) <= o.end))
+    return count_children(ctx, o.filter(o.start_date + ibis.interval(years=years) <= o.end))
 
 
-def visits_in_timescale(ctx: Context, m: Measure) -> ir.Table:
+def visits_in_timescale(ctx: Context, m: Measure) -> Counted:
     """Children on a plan at the end whose latest statutory visit on or before the end was at
     most `working_days` working days before it (standards.md 5.2: no national definition; local
     standard, commonly every 10 working days). A child with no visit recorded is not in
@@ -208,11 +218,16 @@ def visits_in_timescale(ctx: Context, m: Measure) -> ir.Table:
     v = ctx.table("cp_visits").select(v_la="la_code", v_child="child_id", visit_date="visit_date")
     j = o.left_join(v, [o.la_code == v.v_la, o.child_id == v.v_child, v.visit_date <= o.end])
     last = j.group_by([*_CHILD, "end"]).agg(last_visit=j.visit_date.max())
-    last = ctx.with_working_days(last, "last_visit", "end", "since")
-    return share(last, last.since <= limit)
+    last = ctx.with_working_days(last, "last_visit", "end", "working_days")
+    return share(
+        ctx,
+        last,
+        last.working_days <= limit,
+        why=f"last visit within {limit} working days of the end",
+    )
 
 
-def reviews_in_timescale(ctx: Context, m: Measure) -> ir.Table:
+def reviews_in_timescale(ctx: Context, m: Measure) -> Counted:
     """Children on a plan at the end that had lasted at least `first_review_months` (so a review
     has fallen due), whose plan has had every review on time up to the end.
 
@@ -254,4 +269,4 @@ def reviews_in_timescale(ctx: Context, m: Measure) -> ir.Table:
         plan.last_review + ibis.interval(months=every),
         plan.start_date + ibis.interval(months=first),
     )
-    return share(plan, (plan.late == 0) & (next_due >= plan.end))
+    return share(ctx, plan, (plan.late == 0) & (next_due >= plan.end))

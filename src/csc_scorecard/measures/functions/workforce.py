@@ -16,7 +16,16 @@ import ibis.expr.types as ir
 
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context
-from csc_scorecard.measures.functions.common import in_window, share
+from csc_scorecard.measures.functions.common import (
+    Counted,
+    aggregate_only,
+    count_rows,
+    in_window,
+    over,
+    ratio,
+    share,
+    top,
+)
 from csc_scorecard.workforce.caseloads import case_holders
 from csc_scorecard.workforce.rates import census_counts
 from csc_scorecard.workforce.settings import WorkforceSettings, load_settings
@@ -51,15 +60,17 @@ def _snapshot(ctx: Context, m: Measure) -> tuple[ir.Table, WorkforceSettings]:
     return worker_snapshot(ctx.table, period_ends(ctx, m.period_type), s), s
 
 
-def supervision_in_timescale(ctx: Context, m: Measure) -> ir.Table:
+def supervision_in_timescale(ctx: Context, m: Measure) -> Counted:
     """Front-line staff in post at the period end whose last supervision (or start, or return
     from long-term absence) is within the standard interval (workforce/supervision.py)."""
     snap, s = _snapshot(ctx, m)
     status = supervision_status(ctx.table, snap, s)
-    return share(status, status.in_timescale)
+    return share(
+        ctx, status, status.in_timescale, subject="worker_id", why="supervised within the standard"
+    )
 
 
-def audits_graded_at_least(ctx: Context, m: Measure) -> ir.Table:
+def audits_graded_at_least(ctx: Context, m: Measure) -> Counted:
     """Case-file audits completed in the window with a grade recorded, and how many were
     graded one of the entry's `grades` (social care and family support audits together, as the
     seed's 58% = (53 + 16) of (92 + 26) audits)."""
@@ -67,7 +78,7 @@ def audits_graded_at_least(ctx: Context, m: Measure) -> ir.Table:
     a = ctx.table("case_audits")
     a = a.filter(a.grade.notnull())
     done = in_window(a, "audit_date", ctx.periods(m.period_type))
-    return share(done, done.grade.isin(grades))
+    return share(ctx, done, done.grade.isin(grades), why=f"graded {' or '.join(grades)}")
 
 
 def _fte_in_post(ctx: Context, dates: ir.Table, qualified_only: bool) -> ir.Table:
@@ -79,14 +90,12 @@ def _fte_in_post(ctx: Context, dates: ir.Table, qualified_only: bool) -> ir.Tabl
     return p.mutate(agency=p.agency.fill_null(False))
 
 
-def agency_fte_rate(ctx: Context, m: Measure) -> ir.Table:
+def agency_fte_rate(ctx: Context, m: Measure) -> Counted:
     """Agency FTE as a share of all FTE in post at the period end (standards.md 4: agency ÷
     (agency + employed)), for qualified social workers by default, as DfE counts."""
     s = settings_for(ctx, m)
     p = _fte_in_post(ctx, period_ends(ctx, m.period_type), s.rates.qualified_only)
-    return p.group_by(["la_code", "period"]).agg(
-        numerator=ibis.ifelse(p.agency, p.fte, 0.0).sum(), denominator=p.fte.sum()
-    )
+    return share(ctx, p, p.agency, subject="worker_id", weight="fte", why="agency worker")
 
 
 def _month_ends(ctx: Context, period_type: str) -> ir.Table:
@@ -98,7 +107,7 @@ def _month_ends(ctx: Context, period_type: str) -> ir.Table:
     )
 
 
-def staff_turnover_rate(ctx: Context, m: Measure) -> ir.Table:
+def staff_turnover_rate(ctx: Context, m: Measure) -> Counted:
     """Employed workers leaving the authority in the 12 months (their FTE when they left), as a
     share of the average employed FTE in post at the month ends of those 12 months.
 
@@ -130,19 +139,23 @@ def staff_turnover_rate(ctx: Context, m: Measure) -> ir.Table:
     )
     j = j.filter(j._rank == 0)
     # A leaver with no post recorded counts as one FTE rather than vanishing from the count.
-    leavers = j.group_by(["la_code", "period"]).agg(leavers_fte=ibis.coalesce(j.p_fte, 1.0).sum())
+    leavers = j.mutate(fte=ibis.coalesce(j.p_fte, 1.0))
 
     p = _fte_in_post(ctx, _month_ends(ctx, m.period_type), s.rates.qualified_only)
     p = p.filter(~p.agency)
     monthly = p.group_by(["la_code", "period", "at"]).agg(fte=p.fte.sum())
     average = monthly.group_by(["la_code", "period"]).agg(denominator=monthly.fte.mean())
-    out = attach(average, leavers, ["la_code", "period"])
-    return out.select(
-        "la_code", "period", numerator=out.leavers_fte.fill_null(0.0), denominator=out.denominator
+    return over(
+        ctx,
+        leavers,
+        average,
+        weight="fte",
+        subject="worker_id",
+        note="average employed FTE in post at the month ends of the window",
     )
 
 
-def vacancy_rate(ctx: Context, m: Measure) -> ir.Table:
+def vacancy_rate(ctx: Context, m: Measure) -> Counted:
     """Vacancies ÷ (vacancies + employed FTE in post) from the latest workforce census (30
     September) on or before the period end (standards.md 4)."""
     la = ctx.table("workforce_census_la")
@@ -156,55 +169,50 @@ def vacancy_rate(ctx: Context, m: Measure) -> ir.Table:
     latest = j.filter(j._rank == 0).select("la_code", "period", "collection_year", "vacancies_fte")
     counts = census_counts(ctx.table).select("la_code", "collection_year", "inpost_fte")
     out = attach(latest, counts, ["la_code", "collection_year"])
-    return out.select(
+    out = out.select(
         "la_code",
         "period",
         numerator=out.vacancies_fte,
         denominator=out.vacancies_fte + out.inpost_fte,
     )
+    return aggregate_only(
+        ctx, out, "the vacancy rate comes from the workforce census return's own totals"
+    )
 
 
-def caseload_average(ctx: Context, m: Measure) -> ir.Table:
+def caseload_average(ctx: Context, m: Measure) -> Counted:
     """Cases held at the period end ÷ FTE of the workers holding them (DfE's average caseload,
     standards.md 4): registered social workers, employed and agency, in every team."""
     snap, s = _snapshot(ctx, m)
     holders = snap.filter(snap.in_post & snap.case_holder & (snap.fte.fill_null(0) > 0))
     if s.rates.qualified_only:
         holders = holders.filter(holders.qualified)
-    return holders.group_by(["la_code", "period"]).agg(
-        numerator=holders.cases.sum(), denominator=holders.fte.sum()
-    )
+    return ratio(ctx, holders, "cases", "fte", subject="worker_id")
 
 
-def workers_at_or_above(ctx: Context, m: Measure) -> ir.Table:
+def workers_at_or_above(ctx: Context, m: Measure) -> Counted:
     """Case holders (workforce caseload settings) holding at least `threshold` cases at the
     period end, the seed's "65 workers had a caseload of 20 or higher"."""
     threshold = ctx.setting(m.id, "threshold", m.settings["threshold"])
     snap, s = _snapshot(ctx, m)
     holders = case_holders(snap, "cases", s)
-    return holders.group_by(["la_code", "period"]).agg(
-        numerator=(holders.cases >= threshold).cast("int64").sum()
-    )
+    return count_rows(ctx, holders.filter(holders.cases >= threshold), subject="worker_id")
 
 
-def caseload_max(ctx: Context, m: Measure) -> ir.Table:
+def caseload_max(ctx: Context, m: Measure) -> Counted:
     """The highest caseload of any case holder at the period end."""
     snap, s = _snapshot(ctx, m)
     holders = case_holders(snap, "cases", s)
-    return holders.group_by(["la_code", "period"]).agg(numerator=holders.cases.max())
+    return top(
+        ctx, holders, [ibis.desc(holders.cases), holders.worker_id], "cases", subject="worker_id"
+    )
 
 
-def team_manager_span_max(ctx: Context, m: Measure) -> ir.Table:
+def team_manager_span_max(ctx: Context, m: Measure) -> Counted:
     """The front-line team with the most cases per team manager at the period end: its cases
     (numerator) and managers (denominator)."""
     snap, s = _snapshot(ctx, m)
     t = team_spans(ctx.table, snap, s)
     t = t.filter(t.cases_per_manager.notnull())
-    t = t.mutate(
-        _rank=ibis.row_number().over(
-            group_by=["la_code", "period"],
-            order_by=[ibis.desc(t.cases_per_manager), ibis.desc(t.cases), t.team_id],
-        )
-    )
-    top = t.filter(t._rank == 0)
-    return top.select("la_code", "period", numerator=top.cases, denominator=top.managers)
+    order = [ibis.desc(t.cases_per_manager), ibis.desc(t.cases), t.team_id]
+    return top(ctx, t, order, "cases", "managers", subject="team_id")
