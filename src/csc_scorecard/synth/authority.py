@@ -1,7 +1,8 @@
 """The synthetic local authority: configuration and the generated canonical tables.
 
 `generate(config)` simulates children's journeys (`synth.children`) and then the workforce,
-finance and sufficiency data that hang off them (`synth.workforce`, `synth.finance`). The
+finance and sufficiency data that hang off them (`synth.workforce`, `synth.finance`), then the casework records the daily lists need (visits,
+review due dates, the worker and team on each event: `synth.casework`). The
 result is plain canonical tables (tables.yaml data columns, no lineage), which the writers in
 `synth.writers` turn into each statutory format and the round-trip tests compare against.
 """
@@ -74,11 +75,12 @@ class SyntheticAuthority:
 
 def generate(config: SynthConfig | None = None) -> SyntheticAuthority:
     """Simulate the authority; deterministic for a given config."""
-    from csc_scorecard.synth import children, finance, workforce
+    from csc_scorecard.synth import casework, children, finance, workforce
 
     config = config or SynthConfig()
     authority = SyntheticAuthority(config=config)
     authority.tables.update(children.simulate(config))
     authority.tables.update(workforce.simulate(config, authority.tables))
     authority.tables.update(finance.simulate(config, authority.tables))
+    authority.tables.update(casework.simulate(config, authority.tables))
     return authority

@@ -102,6 +102,8 @@ def allocations_table(allocations: list[Allocation]) -> pa.Table:
             "worker_id": a.worker.worker_id,
             "start_date": to_date(a.start),
             "end_date": to_date(a.end),
+            "team_id": a.team.team_id,
+            "reason": a.reason,
         }
         for a in allocations
     ]
