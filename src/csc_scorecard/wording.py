@@ -64,7 +64,11 @@ class Paragraph(BaseModel):
     reading order, by the report)."""
 
     number: int | None = None
-    kind: Literal["narrative", "summary", "commentary", "note"] = "narrative"
+    # typed: officers' words from the paper or narrative file, printed as written (cites none);
+    # placeholder: a marked gap where a mandatory narrative slot is empty (internal reports).
+    kind: Literal["narrative", "summary", "commentary", "note", "typed", "placeholder"] = (
+        "narrative"
+    )
     sentences: list[Sentence] = []
     bullets: list[Sentence] = []
     text: str = Field("", description="the sentences joined (derived; bullets not included)")

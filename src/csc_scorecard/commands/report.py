@@ -61,6 +61,19 @@ def report(
         str,
         typer.Option(help="Finance scenario for the forecast sections (see `scorecard forecast`)."),
     ] = "base",
+    paper: Annotated[
+        Path | None,
+        typer.Option(
+            help="The council's paper file (YAML): committee, recommendations, implications, "
+            "contact officers (docs/committee-paper.md)."
+        ),
+    ] = None,
+    narrative: Annotated[
+        Path | None,
+        typer.Option(
+            help="This quarter's narrative (Markdown): officers' words in slots named by headings."
+        ),
+    ] = None,
     synthetic: Annotated[
         bool | None,
         typer.Option(
@@ -74,6 +87,7 @@ def report(
     from csc_scorecard.report import SUFFIXES, UnknownFormat, render, renderer
     from csc_scorecard.report.commentary import CommentaryFileError
     from csc_scorecard.report.context import build_context
+    from csc_scorecard.report.paper import PaperError
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     try:
@@ -94,8 +108,10 @@ def report(
                 publication=publication,
                 synthetic=synthetic,
                 scenario=scenario,
+                paper=paper,
+                narrative=narrative,
             )
-        except (FrameworkError, CommentaryFileError) as error:
+        except (FrameworkError, CommentaryFileError, PaperError) as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(code=2) from None
     typer.echo(

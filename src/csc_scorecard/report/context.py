@@ -38,6 +38,7 @@ from csc_scorecard.rating.checks import check_framework
 from csc_scorecard.report import appendix as appendix_
 from csc_scorecard.report import charts, executive, narrative, provenance
 from csc_scorecard.report import finance as finance_
+from csc_scorecard.report import paper as paper_
 from csc_scorecard.report import staffing as staffing_
 from csc_scorecard.report.commentary import Commentary, read_commentary
 from csc_scorecard.report.facts import Facts, figure_id
@@ -63,6 +64,7 @@ from csc_scorecard.report.model import (
     ReportContext,
     Section,
 )
+from csc_scorecard.report.paper import PaperFile
 from csc_scorecard.report.publication import PublicationRules, suppress
 from csc_scorecard.report.publication import settings as publication_settings
 from csc_scorecard.store import Store
@@ -85,6 +87,8 @@ def build_context(
     trend_quarters: int = TREND_QUARTERS,
     run: MeasureRun | None = None,
     scenario: str = "base",
+    paper: PaperFile | str | Path | None = None,
+    narrative: str | Path | None = None,
 ) -> ReportContext:
     """The report context for ``la_code`` and the quarter ``period`` (e.g. ``"2022-Q1"``).
 
@@ -95,7 +99,9 @@ def build_context(
     marker file beside the loaded extracts). ``run`` reuses a measure run of this authority
     over ``measure_quarters(period)`` (building several variants of one report, e.g. internal
     and publication, measures once). ``scenario`` names the forecast scenario the finance and
-    placements-strategy sections are computed under (forecast/scenarios.yaml).
+    placements-strategy sections are computed under (forecast/scenarios.yaml). ``paper`` (a
+    council's paper file) and ``narrative`` (this quarter's narrative markdown) make it a
+    committee paper (report/paper.py).
     """
     quarter = period if isinstance(period, Quarter) else Quarter.parse(str(period))
     lay = layout()
@@ -225,6 +231,10 @@ def build_context(
         facts, performance, appendix, loads, quality, omitted, la_code
     )
     sections = [summary, *sections, executive.quality_section(facts, quality)]
+    if paper is not None and not isinstance(paper, paper_.PaperFile):
+        paper = paper_.read_paper(paper)
+    slots = paper_.read_narrative(narrative, sections) if narrative is not None else None
+    sections = paper_.arrange(sections, paper, slots, publication=rules is not None)
     _number(sections)
 
     trends = _trend_charts(framework, facts, figures, trend, published, coverage)
@@ -254,6 +264,7 @@ def build_context(
         acronyms=[Acronym(term=k, meaning=v) for k, v in lay.acronyms.items()],
         staffing=staffing,
         finance=finance,
+        paper=paper_.cover(paper) if paper is not None else None,
         provenance=Provenance(
             generated_at=(generated_at or datetime.now(UTC)).replace(microsecond=0),
             software_version=_version(),

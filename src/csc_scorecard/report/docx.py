@@ -295,15 +295,29 @@ class _Paper:
 
     def _title_block(self) -> None:
         ctx = self.ctx
-        self.doc.add_paragraph(long_date(ctx.provenance.generated_at.date()))
-        self.doc.add_paragraph(f"To the Members of the {self.committee}")
+        if ctx.paper is not None:
+            self.doc.add_paragraph(ctx.paper.meeting_date_text)
+            self.doc.add_paragraph(ctx.paper.addressed_to)
+        else:
+            self.doc.add_paragraph(long_date(ctx.provenance.generated_at.date()))
+            self.doc.add_paragraph(f"To the Members of the {self.committee}")
         authority = self.doc.add_paragraph()
         authority.paragraph_format.space_before = Pt(12)
         authority.paragraph_format.space_after = Pt(2)
         run = authority.add_run(ctx.authority.name)
         _font(run.font, size=12, bold=True, colour=ACCENT)
         run.font.all_caps = True
-        self._add(ctx.title, "Title")
+        self._add(ctx.paper.title if ctx.paper and ctx.paper.title else ctx.title, "Title")
+        if ctx.paper is not None:
+            self._grid(
+                [
+                    ("Relevant cabinet member(s)", 8.6, "left"),
+                    ("Wards affected", 4.0, "left"),
+                    ("Key decision", 4.0, "left"),
+                ],
+                [["; ".join(ctx.paper.cabinet_members), ctx.paper.wards, ctx.paper.key_decision]],
+                description=f"{ctx.paper.committee}: cabinet member, wards and key decision",
+            )
         period = self.doc.add_paragraph(
             f"{ctx.period.label}: {ctx.period.start_text} to {ctx.period.end_text}"
         )
@@ -421,16 +435,25 @@ class _Paper:
     # -- the body: sections, paragraphs, tables, charts -----------------------------------------
 
     def _body(self) -> None:
-        sections = list(self.ctx.sections)
-        summary = next((s for s in sections if s.id == "summary"), None)
-        rest = [s for s in sections if s is not summary]
-        if summary is not None:
+        """Committee-paper order: executive summary, the paper's front matter (exemption,
+        recommendations, citizens), the body under "Background and current position", then the
+        paper's back matter (objectives, implications, consultation, contact officers)."""
+        parts: dict[str, list[Section]] = {"summary": [], "front": [], "body": [], "back": []}
+        for section in self.ctx.sections:
+            parts[self.ctx.part_of(section)].append(section)
+        front, rest, back = parts["front"], parts["body"], parts["back"]
+        for summary in parts["summary"]:
             self._section(summary, level=1)
-        self._recommendations()
+        for section in front:
+            self._section(section, level=1)
+        if self.ctx.paper is None:
+            self._recommendations()
         if rest:
             self.doc.add_heading("Background and current position", level=1)
             for section in rest:
                 self._section(section, level=2)
+        for section in back:
+            self._section(section, level=1)
 
     def _recommendations(self) -> None:
         """The decision asked of members. A performance report asks them to note it; the context
@@ -470,6 +493,9 @@ class _Paper:
 
     def _paragraph(self, paragraph: ReportParagraph) -> None:
         p = self._add(" ".join(s.text for s in paragraph.sentences), "Report Paragraph")
+        if paragraph.kind == "placeholder":  # an empty mandatory slot: impossible to miss
+            for run in p.runs:
+                _font(run.font, bold=True, colour=RAG_FILLS["red"][0])
         if paragraph.number is not None:
             self.numbering.number(p, paragraph.number)
         else:

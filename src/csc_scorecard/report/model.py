@@ -34,7 +34,10 @@ from csc_scorecard.rating.summary import Summary
 from csc_scorecard.wording import Cite, Paragraph, Sentence  # noqa: F401 (Cite: re-exported)
 from csc_scorecard.workforce.section import StaffingSection
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
+
+# The committee paper's front matter (report/paper.py), printed before the body.
+PAPER_FRONT = ("paper_exempt", "paper_recommendations", "paper_citizens")
 
 FigureStatus = Literal["ok", "not_available", "not_reportable", "suppressed"]
 RagValue = Literal["green", "amber", "red"]
@@ -400,6 +403,32 @@ class Acronym(_Model):
     meaning: str
 
 
+class Officer(_Model):
+    """A named officer: the report's author or a contact."""
+
+    name: str
+    title: str
+    email: str | None = None
+    phone: str | None = None
+
+
+class Cover(_Model):
+    """The committee paper's cover details, printed before the executive summary."""
+
+    committee: str
+    addressed_to: str
+    meeting_date: date
+    meeting_date_text: str
+    title: str | None
+    cabinet_members: list[str]
+    wards: str
+    key_decision: str
+    exempt: bool
+    exemption: str = Field(description="'Not exempt.', or the paragraph of the Act")
+    author: Officer
+    contact_officers: list[Officer]
+
+
 class ReportContext(_Model):
     """Everything a renderer needs to print the quarterly report."""
 
@@ -433,12 +462,27 @@ class ReportContext(_Model):
         description="the staffing section's data (workforce.section); the staffing paragraphs "
         "cite into it (/staffing/...). None when the store holds no workforce data",
     )
+    paper: Cover | None = Field(
+        None,
+        description="the committee paper's cover details (report/paper.py), when a paper file "
+        "was given; its front and back matter are sections",
+    )
     finance: FinanceSection | None = Field(
         None,
         description="the finance and placements-strategy sections' data (forecast.section), "
         "under one scenario; their paragraphs cite into it (/finance/...). None when the store "
         "holds no budget lines, placement costs or homes register",
     )
+
+    def part_of(self, section: Section) -> Literal["summary", "front", "body", "back"]:
+        """Where a top-level section sits in the committee paper: the executive summary, the
+        paper's front matter (exemption, recommendations, citizens), the body ("Background and
+        current position"), or the back matter (objectives, implications, contacts)."""
+        if section.id == "summary":
+            return "summary"
+        if section.id in PAPER_FRONT:
+            return "front"
+        return "back" if section.id.startswith("paper_") else "body"
 
     def paragraphs(self) -> list[Paragraph]:
         """Every paragraph in reading order (sections, then subsections)."""
@@ -454,8 +498,14 @@ class ReportContext(_Model):
         return out
 
     def sentences(self) -> list[Sentence]:
-        """Every generated sentence: paragraphs, bullets and draft commentary."""
-        found = [s for p in self.paragraphs() for s in (*p.sentences, *p.bullets)]
+        """Every generated sentence: paragraphs, bullets and draft commentary (not officers'
+        typed words from the paper and narrative files, which cite nothing)."""
+        found = [
+            s
+            for p in self.paragraphs()
+            if p.kind not in ("typed", "placeholder")
+            for s in (*p.sentences, *p.bullets)
+        ]
         for group in self.appendix:
             for row in group.rows:
                 found.extend(row.commentary_sentences)
