@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PUBLIC ?= ../shared/data/public
 DEMO := demo
 
-.PHONY: demo test test-fast lint docs bench clean reference-bundle
+.PHONY: demo serve test test-fast lint docs bench clean reference-bundle
 
 $(STAMP): pyproject.toml scripts/setup-system.sh
 	bash scripts/setup-system.sh
@@ -24,6 +24,12 @@ demo: $(STAMP)
 ## Rebuild the shipped reference data from a folder of DfE/ONS releases (after a new release).
 reference-bundle: $(STAMP)
 	$(BIN)/python -m csc_scorecard.reference.bundle $(PUBLIC) src/csc_scorecard/reference/data
+
+## The dashboard on the demo store, with a demo admin whose password is printed once.
+serve: $(STAMP)
+	test -f $(DEMO)/scorecard.duckdb || $(MAKE) demo
+	-$(BIN)/scorecard users add demo-admin --role admin --generate-password --store $(DEMO)/scorecard.duckdb
+	$(BIN)/scorecard serve --store $(DEMO)/scorecard.duckdb --framework examples/doncaster-2022/framework.yaml
 
 ## Every test CI runs: the fast suite, the DfE-validator oracle and the Spark parity suite.
 test: $(STAMP)

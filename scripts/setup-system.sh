@@ -7,6 +7,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
@@ -19,4 +20,16 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# axe-core for the dashboard's accessibility tests (tests/test_web_browser.py), from the npm
+# registry into the user's cache; the tests read it from there. Never a browser download.
+axe_dir="${XDG_CACHE_HOME:-$HOME/.cache}/csc-scorecard"
+if [ ! -f "$axe_dir/axe.min.js" ]; then
+  tmp=$(mktemp -d)
+  if (cd "$tmp" && npm pack --silent axe-core@4 >/dev/null && tar xzf axe-core-*.tgz package/axe.min.js); then
+    mkdir -p "$axe_dir" && cp "$tmp/package/axe.min.js" "$axe_dir/axe.min.js"
+  else
+    echo "warning: could not fetch axe-core from the npm registry; the accessibility tests will skip" >&2
+  fi
+  rm -rf "$tmp"
 fi

@@ -1,0 +1,299 @@
+"""The dashboard application: FastAPI, Jinja2 templates and htmx, every asset from the package.
+
+Cross-cutting rules live here, once, so no route can forget them:
+* every path also answers as JSON with ``.json`` appended (datasette's convention): the
+  suffix is stripped before routing and the page returns its data instead of HTML;
+* ``need(role)`` signs the request in from its session cookie: anonymous HTML requests are
+  sent to /login, anonymous JSON gets 401, a role too low gets 403; state-changing requests
+  must carry the session's CSRF token;
+* every response carries the security headers (a CSP with no inline script, nosniff, frame
+  denial, no caching of pages that may hold personal data);
+* errors are pages (404, 403, 503 while an ingest holds the store), never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from csc_scorecard.web.auth import SESSION_COOKIE, Limits, same_token
+from csc_scorecard.web.data import Config, Data, Preparing, StoreBusy
+from csc_scorecard.web.state import Session
+
+log = logging.getLogger("csc_scorecard.web")
+
+PACKAGE = resources.files("csc_scorecard.web")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+NAV = (  # (path, label, lowest role)
+    ("/", "Overview", "viewer"),
+    ("/teams", "Teams", "manager"),
+    ("/quality", "Data quality", "manager"),
+    ("/loads", "Loads", "analyst"),
+    ("/reports", "Reports", "viewer"),
+    ("/audit", "Audit log", "admin"),
+    ("/admin/users", "Users", "admin"),
+)
+
+
+class NotSignedIn(Exception):
+    pass
+
+
+class Refused(Exception):
+    """Signed in, but the role (or team) does not allow this."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+class BadRequest(Exception):
+    """A form or parameter that cannot be used; the message says what to correct."""
+
+    def __init__(self, why: str, status: int = 400) -> None:
+        super().__init__(why)
+        self.why, self.status = why, status
+
+
+class Web:
+    """What every route needs: data, state, templates, limits."""
+
+    def __init__(self, config: Config, limits: Limits, secure_cookies: bool | None) -> None:
+        self.data = Data(config)
+        self.state = self.data.state
+        self.limits = limits
+        self.secure_cookies = secure_cookies  # None: Secure when the request came over HTTPS
+        self.templates = Jinja2Templates(directory=str(PACKAGE / "templates"))
+        self.templates.env.globals["nav"] = NAV
+
+    def session(self, request: Request) -> Session | None:
+        token = request.cookies.get(SESSION_COOKIE)
+        if not token:
+            return None
+        return self.state.session(token, self.limits.idle_seconds, self.limits.lifetime_seconds)
+
+    def secure(self, request: Request) -> bool:
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return request.url.scheme == "https"
+
+    def audit(
+        self,
+        request: Request,
+        session: Session | None,
+        action: str,
+        target: str | None = None,
+        rows: int | None = None,
+        detail: str | None = None,
+    ) -> None:
+        self.state.audit(
+            session.user.name if session else None, action, target, rows, detail, address(request)
+        )
+
+    def page(
+        self,
+        request: Request,
+        template: str,
+        data: dict[str, Any],
+        session: Session | None = None,
+        status: int = 200,
+        extra: dict[str, Any] | None = None,
+    ) -> Response:
+        """The page as HTML, or its data as JSON when the path ended in ``.json``."""
+        if wants_json(request):
+            return JSONResponse(jsonable_encoder(data), status_code=status)
+        return self.templates.TemplateResponse(
+            request,
+            template,
+            {"data": data, "session": session, "path": request.url.path, **(extra or {})},
+            status_code=status,
+        )
+
+
+def address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def wants_json(request: Request) -> bool:
+    return bool(request.scope.get("csc_json"))
+
+
+def need(role: str) -> Callable[[Request], Session]:
+    """A dependency: the signed-in session with at least ``role``; POSTs must carry CSRF."""
+
+    async def dependency(request: Request) -> Session:
+        web: Web = request.app.state.web
+        session = web.session(request)
+        if session is None:
+            raise NotSignedIn()
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            given = request.headers.get("x-csrf-token")
+            if not given:
+                form = await request.form()
+                given = str(form.get("csrf_token") or "")
+            if not same_token(session.csrf, given):
+                web.audit(request, session, "csrf_refused", request.url.path)
+                raise BadRequest(
+                    "The form had expired or did not come from this site: reload the page and try again.",
+                    403,
+                )
+        if not session.user.at_least(role):
+            raise Refused(
+                f"This page needs the {role} role; you are signed in as {session.user.role}."
+            )
+        return session
+
+    return dependency
+
+
+def create_app(
+    config: Config, limits: Limits | None = None, *, secure_cookies: bool | None = None
+) -> FastAPI:
+    """The dashboard over ``config.store``; its users, sessions and audit in ``config.state``."""
+    from csc_scorecard.web import routes
+
+    web = Web(config, limits or Limits(), secure_cookies)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        web.data.close()
+
+    app = FastAPI(
+        title="csc-scorecard dashboard",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+    )
+    app.state.web = web
+    app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")
+    routes.register(app)
+
+    @app.middleware("http")
+    async def json_suffix_and_headers(request: Request, call_next):
+        path = request.scope["path"]
+        if path.endswith(".json") and not path.startswith("/static/"):
+            request.scope["path"] = path[: -len(".json")] or "/"
+            request.scope["raw_path"] = request.scope["path"].encode()
+            request.scope["csc_json"] = True
+            if request.scope["path"] == "/index":
+                request.scope["path"] = "/"
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if not request.scope["path"].startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        if web.secure(request):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    def error(request: Request, status: int, title: str, message: str) -> Response:
+        if wants_json(request):
+            return JSONResponse({"error": title, "detail": message}, status_code=status)
+        return web.templates.TemplateResponse(
+            request,
+            "error.html",
+            {
+                "title": title,
+                "message": message,
+                "session": web.session(request) if status != 401 else None,
+                "path": request.url.path,
+                "data": {},
+            },
+            status_code=status,
+        )
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if wants_json(request):
+            return JSONResponse({"error": "not signed in"}, status_code=401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, exc: Refused) -> Response:
+        return error(request, 403, "Not allowed", exc.why)
+
+    @app.exception_handler(BadRequest)
+    async def bad_request(request: Request, exc: BadRequest) -> Response:
+        return error(request, exc.status, "Cannot do that", exc.why)
+
+    @app.exception_handler(LookupError)
+    async def not_found(request: Request, exc: LookupError) -> Response:
+        return error(request, 404, "Not found", str(exc).strip("'\""))
+
+    @app.exception_handler(StoreBusy)
+    async def busy(request: Request, exc: StoreBusy) -> Response:
+        response = error(
+            request,
+            503,
+            "The store is being updated",
+            "Data is being loaded into the store. Try again in a minute.",
+        )
+        response.headers["Retry-After"] = "30"
+        return response
+
+    @app.exception_handler(Preparing)
+    async def preparing(request: Request, exc: Preparing) -> Response:
+        if wants_json(request):
+            return JSONResponse({"status": "preparing", "detail": str(exc)}, status_code=202)
+        return web.templates.TemplateResponse(
+            request,
+            "preparing.html",
+            {
+                "message": str(exc),
+                "session": web.session(request),
+                "path": request.url.path,
+                "data": {},
+                "again": str(request.url),
+            },
+            status_code=202,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        words = {404: "Not found", 405: "Not allowed", 422: "Cannot do that"}
+        return error(request, exc.status_code, words.get(exc.status_code, "Error"), str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def failure(request: Request, exc: Exception) -> Response:
+        # The log names the error type and route only: never request data or child-level values.
+        log.error("error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        return error(
+            request,
+            500,
+            "Something went wrong",
+            "The page could not be produced. The error has been logged; please tell the performance team.",
+        )
+
+    return app
+
+
+def static_path() -> Path:
+    return Path(str(PACKAGE / "static"))

@@ -1,0 +1,446 @@
+"""The dashboard's routes: each a few lines over `data` (store reads) and `views` (page data).
+
+Roles (docs/dashboard.md): viewer < manager < analyst < admin, each with everything below it.
+A viewer sees aggregate pages as published (small counts suppressed) and publication reports;
+a manager also the teams and the children and workers of their own team; an analyst every
+drill-down, commentary, uploads and internal reports; an admin also users and the audit log.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from csc_scorecard.measures.catalogue import catalogue
+from csc_scorecard.web import views
+from csc_scorecard.web.app import BadRequest, Refused, Web, address, need, wants_json
+from csc_scorecard.web.auth import LOGIN_COOKIE, SESSION_COOKIE, SignIn, same_token, sign_in
+from csc_scorecard.web.state import Session, audit_csv
+
+router = APIRouter()
+Viewer = Annotated[Session, Depends(need("viewer"))]
+Manager = Annotated[Session, Depends(need("manager"))]
+Analyst = Annotated[Session, Depends(need("analyst"))]
+Admin = Annotated[Session, Depends(need("admin"))]
+
+
+def register(app: FastAPI) -> None:
+    app.include_router(router)
+
+
+def web_of(request: Request) -> Web:
+    return request.app.state.web
+
+
+def publication_for(session: Session) -> bool:
+    """Viewers see what is published: small counts suppressed, no worker-level figures."""
+    return not session.user.at_least("manager")
+
+
+# -- signing in and out ------------------------------------------------------------------------
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:
+    web = web_of(request)
+    token = secrets.token_urlsafe(32)
+    response = web.page(
+        request,
+        "login.html",
+        {"next": _safe_next(next)},
+        extra={"login_token": token, "error": None},
+    )
+    _set_cookie(web, request, response, LOGIN_COOKIE, token, max_age=3600)
+    return response
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    web = web_of(request)
+    if not same_token(request.cookies.get(LOGIN_COOKIE), csrf_token):
+        raise BadRequest(
+            "The sign-in form had expired or did not come from this site: reload it and try again.",
+            403,
+        )
+    outcome, user = sign_in(web.state, username, password, address(request), web.limits)
+    if outcome != SignIn.OK or user is None:
+        message = (
+            "Too many failed sign-ins. Wait 15 minutes and try again, or ask an administrator."
+            if outcome == SignIn.LIMITED
+            else "The user name or password is not right, or the account is disabled."
+        )
+        token = secrets.token_urlsafe(32)
+        response = web.page(
+            request,
+            "login.html",
+            {"next": _safe_next(next), "error": message},
+            status=429 if outcome == SignIn.LIMITED else 401,
+            extra={"login_token": token, "error": message},
+        )
+        _set_cookie(web, request, response, LOGIN_COOKIE, token, max_age=3600)
+        return response
+    token, _ = web.state.start_session(user.name)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    _set_cookie(web, request, response, SESSION_COOKIE, token)
+    response.delete_cookie(LOGIN_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: Viewer) -> Response:
+    web = web_of(request)
+    web.state.end_session(request.cookies.get(SESSION_COOKIE, ""))
+    web.audit(request, session, "logout")
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (never //host or a scheme): no open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _set_cookie(
+    web: Web,
+    request: Request,
+    response: Response,
+    name: str,
+    value: str,
+    max_age: int | None = None,
+) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=web.secure(request),
+    )
+
+
+# -- overview and measures ---------------------------------------------------------------------
+
+
+@router.get("/")
+def overview(request: Request, session: Viewer, period: str | None = None) -> Response:
+    web = web_of(request)
+    quarter = web.data.quarter(period)
+    context = web.data.context(quarter, publication_for(session))
+    data = views.overview(context)
+    data["quarters"] = [str(q) for q in web.data.quarters()]
+    return web.page(request, "overview.html", data, session)
+
+
+@router.get("/measures/{measure_id}")
+def measure_page(
+    request: Request, measure_id: str, session: Viewer, period: str | None = None
+) -> Response:
+    web = web_of(request)
+    if measure_id not in catalogue():
+        raise LookupError(f"There is no measure {measure_id!r} in the catalogue.")
+    quarter = web.data.quarter(period)
+    context = web.data.context(quarter, publication_for(session))
+    data = views.measure(context, measure_id)
+    data["quarters"] = [str(q) for q in web.data.quarters()]
+    if not publication_for(session):
+        history = web.state.commentary_history(web.data.la_code(), measure_id, str(quarter))
+        data["commentary"] = {
+            "current": _edit(history[0]) if history else None,
+            "history": [_edit(h) for h in history],
+        }
+    chart = web.data.cached(
+        "chart",
+        (str(quarter), measure_id, publication_for(session)),
+        lambda: views.trend_chart(context, measure_id),
+    )
+    extra = {"chart": chart, "can_edit": session.user.at_least("analyst")}
+    data["chart"] = {"alt_text": chart.alt_text} if chart else None
+    return web.page(request, "measure.html", data, session, extra=extra)
+
+
+def _edit(e: Any) -> dict[str, Any]:
+    return {"text": e.text, "author": e.author, "at": e.at}
+
+
+@router.post("/measures/{measure_id}/commentary")
+def edit_commentary(
+    request: Request,
+    measure_id: str,
+    session: Analyst,
+    period: Annotated[str, Form()],
+    commentary: Annotated[str, Form()] = "",
+) -> Response:
+    web = web_of(request)
+    if measure_id not in catalogue():
+        raise LookupError(f"There is no measure {measure_id!r} in the catalogue.")
+    quarter = web.data.quarter(period)
+    text = " ".join(commentary.split())
+    if not text:
+        raise BadRequest("Commentary cannot be blank: write what the figure means and why.")
+    if len(text) > 4000:
+        raise BadRequest("Commentary is limited to 4,000 characters.")
+    web.state.add_commentary(web.data.la_code(), measure_id, str(quarter), text, session.user.name)
+    web.audit(
+        request,
+        session,
+        "commentary_edit",
+        f"{measure_id} {quarter}",
+        detail=f"{len(text)} characters",
+    )
+    if wants_json(request):
+        return web.page(request, "measure.html", {"saved": True}, session)
+    return RedirectResponse(f"/measures/{measure_id}?period={quarter}#commentary", status_code=303)
+
+
+# -- teams ----------------------------------------------------------------------------------------
+
+
+@router.get("/teams")
+def teams(request: Request, session: Manager, period: str | None = None) -> Response:
+    web = web_of(request)
+    quarter = web.data.quarter(period)
+    data = web.data.teams(quarter)
+    data["quarters"] = [str(q) for q in web.data.quarters()]
+    data["own_team"] = session.user.team if session.user.role == "manager" else None
+    return web.page(request, "teams.html", data, session)
+
+
+@router.get("/teams/{team_id}")
+def team(request: Request, team_id: str, session: Manager, period: str | None = None) -> Response:
+    web = web_of(request)
+    quarter = web.data.quarter(period)
+    if session.user.role == "manager" and session.user.team != team_id:
+        raise Refused("Managers see the workers of their own team only.")
+    data = web.data.team(quarter, team_id)
+    web.audit(
+        request, session, "view_team_workers", f"{team_id} {quarter}", rows=len(data["workers"])
+    )
+    return web.page(request, "team.html", data, session)
+
+
+# -- data quality and loads -----------------------------------------------------------------------
+
+
+@router.get("/quality")
+def quality(
+    request: Request,
+    session: Manager,
+    rule: str | None = None,
+    table: str | None = None,
+) -> Response:
+    web = web_of(request)
+    data: dict[str, Any] = {"summary": web.data.issue_summary(), "rule": rule, "table": table}
+    data["not_reportable"] = web.data.not_reportable()
+    if session.user.at_least("analyst"):
+        rows, total = web.data.issue_rows(rule=rule, table=table)
+        data["fix_list"] = rows
+        data["fix_list_total"] = total
+        web.audit(
+            request,
+            session,
+            "view_fix_list",
+            f"rule={rule or '*'} table={table or '*'}",
+            rows=len(rows),
+        )
+    return web.page(request, "quality.html", data, session)
+
+
+@router.get("/loads")
+def loads(request: Request, session: Analyst) -> Response:
+    web = web_of(request)
+    return web.page(request, "loads.html", {"loads": web.data.loads()}, session)
+
+
+@router.post("/loads")
+async def upload(request: Request, session: Analyst) -> Response:
+    web = web_of(request)
+    form = await request.form()
+    files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    if not files:
+        raise BadRequest("Choose at least one extract file to upload.")
+    folder = Path(tempfile.mkdtemp(prefix="scorecard-upload-"))
+    try:
+        names = []
+        for f in files:
+            name = _safe_filename(f.filename or "")
+            names.append(name)
+            with (folder / name).open("wb") as out:
+                shutil.copyfileobj(f.file, out)
+        outcome = web.data.upload(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if outcome["refused"]:
+        web.audit(
+            request,
+            session,
+            "upload_refused",
+            "; ".join(names),
+            rows=0,
+            detail="; ".join(outcome["errors"])[:2000],
+        )
+        status = 422
+    else:
+        rows = sum(b["rows"] for b in outcome["loads"])
+        ids = ", ".join(str(b["load_id"]) for b in outcome["loads"])
+        web.audit(request, session, "upload", "; ".join(names), rows=rows, detail=f"loads {ids}")
+        status = 200
+    data = {"loads": web.data.loads(), "outcome": outcome}
+    template = "upload_result.html" if request.headers.get("hx-request") else "loads.html"
+    return web.page(request, template, data, session, status=status)
+
+
+def _safe_filename(name: str) -> str:
+    name = Path(name.replace("\\", "/")).name
+    name = re.sub(r"[^A-Za-z0-9._ -]", "_", name).strip(" .") or "upload"
+    return name[:150]
+
+
+# -- reports ------------------------------------------------------------------------------------
+
+
+@router.get("/reports")
+def reports_latest(request: Request, session: Viewer) -> Response:
+    quarter = web_of(request).data.quarter(None)
+    suffix = ".json" if wants_json(request) else ""
+    return RedirectResponse(f"/reports/{quarter}{suffix}", status_code=303)
+
+
+@router.get("/reports/{period}")
+def reports(request: Request, period: str, session: Viewer) -> Response:
+    web = web_of(request)
+    quarter = web.data.quarter(period)
+    data = web.data.reports(quarter, internal=session.user.at_least("analyst"))
+    data["quarters"] = [str(q) for q in web.data.quarters()]
+    data["formats"] = ["html", "pdf", "docx", "xlsx"]
+    data["variants"] = (
+        ["publication", "internal"] if session.user.at_least("analyst") else ["publication"]
+    )
+    return web.page(request, "reports.html", data, session)
+
+
+@router.post("/reports/{period}")
+def build_report(
+    request: Request,
+    period: str,
+    session: Viewer,
+    format: Annotated[str, Form()] = "html",
+    variant: Annotated[str, Form()] = "publication",
+) -> Response:
+    web = web_of(request)
+    quarter = web.data.quarter(period)
+    if format not in ("html", "pdf", "docx", "xlsx"):
+        raise BadRequest(f"{format!r} is not a report format: choose html, pdf, docx or xlsx.")
+    if variant not in ("publication", "internal"):
+        raise BadRequest("Choose the publication or the internal report.")
+    if variant == "internal" and not session.user.at_least("analyst"):
+        raise Refused("Only analysts and administrators can build the internal report.")
+    web.data.build_report(quarter, format, variant == "publication")
+    web.audit(request, session, "report_build", f"{quarter} {variant} {format}")
+    if wants_json(request):
+        return web.page(request, "reports.html", {"queued": True}, session, status=202)
+    return RedirectResponse(f"/reports/{quarter}", status_code=303)
+
+
+@router.get("/reports/{period}/files/{name}")
+def report_file(request: Request, period: str, name: str, session: Viewer) -> Response:
+    web = web_of(request)
+    quarter = web.data.quarter(period)
+    path = web.data.report_file(quarter, name)
+    if path is None:
+        raise LookupError(f"No report file {name!r} has been built for {quarter}.")
+    if "_publication" not in path.name and not session.user.at_least("analyst"):
+        raise Refused("Only analysts and administrators can download the internal report.")
+    web.audit(request, session, "report_download", f"{quarter} {path.name}")
+    return FileResponse(path, filename=path.name)
+
+
+# -- audit and users ----------------------------------------------------------------------------
+
+
+@router.get("/audit")
+def audit(
+    request: Request,
+    session: Admin,
+    user: str | None = None,
+    action: str | None = None,
+    since: str | None = None,
+    format: str | None = None,
+) -> Response:
+    web = web_of(request)
+    if since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+        raise BadRequest("'since' is a date like 2026-01-31.")
+    if format == "csv":
+        rows = web.state.audit_rows(user=user or None, action=action or None, since=since or None)
+        web.audit(request, session, "audit_export", rows=len(rows))
+        return Response(
+            audit_csv(rows),
+            media_type="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
+        )
+    rows = web.state.audit_rows(
+        user=user or None, action=action or None, since=since or None, limit=500
+    )
+    data = {"rows": rows, "user": user, "action": action, "since": since}
+    return web.page(request, "audit.html", data, session)
+
+
+@router.get("/admin/users")
+def users(request: Request, session: Admin) -> Response:
+    web = web_of(request)
+    data = {"users": [u.__dict__ for u in web.state.users()]}
+    return web.page(request, "users.html", data, session)
+
+
+@router.post("/admin/users")
+def change_user(
+    request: Request,
+    session: Admin,
+    name: Annotated[str, Form()],
+    action: Annotated[str, Form()],
+    role: Annotated[str, Form()] = "",
+    team: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    from csc_scorecard.web.auth import PasswordRefused, hash_password
+    from csc_scorecard.web.state import UserError
+
+    web = web_of(request)
+    try:
+        if action == "add":
+            user = web.state.add_user(name, role, hash_password(password), team or None)
+        elif action == "set-role":
+            user = web.state.set_role(name, role, team)
+        elif action in ("disable", "enable"):
+            if name == session.user.name:
+                raise UserError("you cannot disable your own account")
+            user = web.state.set_disabled(name, action == "disable")
+        else:
+            raise UserError(f"unknown action {action!r}")
+    except (UserError, PasswordRefused) as error:
+        raise BadRequest(str(error).capitalize() + ".") from None
+    web.audit(
+        request,
+        session,
+        f"user_{action.replace('-', '_')}",
+        user.name,
+        detail=f"role={user.role} team={user.team or ''}",
+    )
+    return RedirectResponse("/admin/users", status_code=303)

@@ -1,0 +1,174 @@
+"""Page data from the report context: plain dicts, the same for the HTML page and its `.json`.
+
+Every figure a page shows comes from the report context (the same figures, ratings and
+suppression as the quarterly report), so the dashboard and the paper cannot disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from csc_scorecard.measures.catalogue import catalogue
+from csc_scorecard.report import charts
+from csc_scorecard.report.facts import figure_id
+from csc_scorecard.report.layout import layout
+from csc_scorecard.report.model import Chart, Figure, ReportContext
+
+
+def dump(model: Any) -> Any:
+    return model.model_dump(mode="json") if model is not None else None
+
+
+def overview(context: ReportContext) -> dict[str, Any]:
+    """The framework groups with RAG counts and direction, and the demand figures."""
+    period = context.period.id
+    demand = []
+    for section in layout().sections:
+        for measure, label in (section.demand_measures or {}).items():
+            demand.append(
+                {
+                    "measure": measure,
+                    "label": label,
+                    "current": _display(context, measure, period),
+                    "previous": _display(context, measure, context.previous.id),
+                    "year_earlier": _display(context, measure, context.year_earlier.id),
+                }
+            )
+    return {
+        "authority": dump(context.authority),
+        "period": dump(context.period),
+        "previous": dump(context.previous),
+        "synthetic": context.synthetic,
+        "publication": context.publication.enabled,
+        "framework": context.performance.framework,
+        "summary": dump(context.performance.summary),
+        "previous_summary": dump(context.performance.previous_summary),
+        "groups": [
+            {
+                "id": g.id,
+                "title": g.title,
+                "summary": dump(g.summary),
+                "summary_lines": g.summary_lines,
+                "rows": [
+                    {
+                        k: getattr(r, k)
+                        for k in (
+                            "item",
+                            "title",
+                            "measure",
+                            "unit",
+                            "target",
+                            "previous",
+                            "current",
+                            "status",
+                            "status_label",
+                            "rag",
+                            "direction",
+                            "direction_year",
+                            "numerator",
+                            "denominator",
+                            "reason",
+                        )
+                    }
+                    for r in g.rows
+                ],
+            }
+            for g in context.appendix
+        ],
+        "demand": demand,
+        "data_quality": {
+            "not_reportable": context.data_quality.not_reportable_count,
+            "not_available": context.data_quality.not_available_count,
+            "issues": context.data_quality.issue_total,
+        },
+    }
+
+
+def _display(context: ReportContext, measure: str, period: str) -> str:
+    f = context.figures.get(figure_id(measure, period))
+    return f.display if f else ""
+
+
+def measure(context: ReportContext, measure_id: str) -> dict[str, Any]:
+    """One measure for the context's quarter: value, rating, trend, comparators, definition."""
+    period = context.period.id
+    definition = context.definitions[measure_id]
+    current = context.figures.get(figure_id(measure_id, period))
+    item = next(
+        (r for g in context.appendix for r in g.rows if r.measure == measure_id),
+        None,
+    )
+    trend = []
+    for p in context.trend_periods:
+        f = context.figures.get(figure_id(measure_id, p))
+        trend.append(
+            {
+                "period": p,
+                "value": f.value if f else None,
+                "display": f.display if f else "",
+                "numerator": f.numerator_display if f else "",
+                "denominator": f.denominator_display if f else "",
+                "status": f.status if f else "not_available",
+                "reason": f.reason if f else "no figure",
+            }
+        )
+    breakdown = sorted(
+        (
+            f
+            for f in context.figures.values()
+            if f.measure == measure_id and f.period == period and f.dimension is not None
+        ),
+        key=lambda f: (-(f.value or 0), f.dimension_label or ""),
+    )
+    fields = set(catalogue()[measure_id].fields) if measure_id in catalogue() else set()
+    notes = [
+        dump(n)
+        for n in [*context.data_quality.not_reportable, *context.data_quality.not_available]
+        if n.measure == measure_id
+    ]
+    issues = [dump(i) for i in context.data_quality.issues if f"{i.table}.{i.column}" in fields]
+    comparator = context.comparators.get(measure_id)
+    return {
+        "measure": dump(definition),
+        "period": dump(context.period),
+        "publication": context.publication.enabled,
+        "figure": dump(current),
+        "rating": dump(item),
+        "trend": trend,
+        "breakdown": [dump(f) for f in breakdown],
+        "comparator": dump(comparator),
+        "quality_notes": notes,
+        "quality_issues": issues,
+    }
+
+
+def trend_chart(context: ReportContext, measure_id: str) -> Chart | None:
+    """The report's trend chart for the measure, or one drawn the same way from its figures."""
+    for chart in context.trends:
+        if measure_id in chart.measures and chart.kind == "trend":
+            return chart
+    definition = context.definitions.get(measure_id)
+    if definition is None:
+        return None
+    points: list[tuple[str, float | None]] = []
+    for p in context.trend_periods:
+        f: Figure | None = context.figures.get(figure_id(measure_id, p))
+        points.append((p, f.value if f else None))
+    if not any(v is not None for _, v in points):
+        return None
+    comparator = context.comparators.get(measure_id)
+    sn = comparator.statistical_neighbours if comparator else None
+    england = comparator.england if comparator else None
+    return charts.trend(
+        f"trend-{measure_id}",
+        definition.title,
+        definition.unit,
+        points,
+        measure=measure_id,
+        comparator=sn if sn is not None else england,
+        comparator_label=(
+            "Statistical neighbours" if sn is not None else "England" if england else None
+        ),
+        width=520,
+        height=180,
+    )
