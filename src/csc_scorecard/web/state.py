@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from csc_scorecard.csv_safety import safe_cell
+
 ROLES = ("viewer", "manager", "analyst", "admin")
 
 SCHEMA = """
@@ -376,5 +378,5 @@ def audit_csv(rows: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=AUDIT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: safe_cell(v) for k, v in r.items()} for r in rows)
     return out.getvalue()
