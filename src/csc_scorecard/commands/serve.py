@@ -36,6 +36,18 @@ def serve(
     lifetime_hours: Annotated[
         float, typer.Option(help="Sign every session out after this long.")
     ] = 10,
+    oidc_issuer: Annotated[
+        str | None,
+        typer.Option(
+            help="Single sign-on: the OpenID Connect issuer URL (secret in $SCORECARD_OIDC_CLIENT_SECRET)."
+        ),
+    ] = None,
+    oidc_client_id: Annotated[
+        str | None, typer.Option(help="Single sign-on: the client id.")
+    ] = None,
+    oidc_claim: Annotated[
+        str, typer.Option(help="Single sign-on: the claim equal to the user name at first sign-in.")
+    ] = "email",
     secure_cookies: Annotated[
         bool | None,
         typer.Option(
@@ -58,11 +70,18 @@ def serve(
         )
     if framework is not None and not framework.exists():
         raise typer.BadParameter(f"no framework file {framework}", param_hint="--framework")
+    from csc_scorecard.web.sso import OidcConfig
+
+    try:
+        oidc = OidcConfig.from_options(oidc_issuer, oidc_client_id, oidc_claim)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--oidc-issuer") from None
     config = Config(store=store, state=state_path(store), la_code=la_code, framework=framework)
     application = create_app(
         config,
         Limits(idle_minutes=idle_minutes, lifetime_hours=lifetime_hours),
         secure_cookies=secure_cookies,
+        oidc=oidc,
     )
     web = application.state.web
     if not web.state.users():

@@ -28,8 +28,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from csc_scorecard.web import sso
 from csc_scorecard.web.auth import SESSION_COOKIE, Limits, same_token
 from csc_scorecard.web.data import Config, Data, Preparing, StoreBusy
+from csc_scorecard.web.sso import OidcConfig
 from csc_scorecard.web.state import Session
 
 log = logging.getLogger("csc_scorecard.web")
@@ -83,8 +85,17 @@ class BadRequest(Exception):
 class Web:
     """What every route needs: data, state, templates, limits."""
 
-    def __init__(self, config: Config, limits: Limits, secure_cookies: bool | None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        limits: Limits,
+        secure_cookies: bool | None,
+        oidc: OidcConfig | None = None,
+        oidc_endpoints: dict[str, Any] | None = None,
+    ) -> None:
         self.data = Data(config)
+        self.oidc = oidc
+        self.oidc_client = sso.client(oidc, **(oidc_endpoints or {})) if oidc else None
         self.state = self.data.state
         self.limits = limits
         self.secure_cookies = secure_cookies  # None: Secure when the request came over HTTPS
@@ -172,12 +183,18 @@ def need(role: str) -> Callable[[Request], Session]:
 
 
 def create_app(
-    config: Config, limits: Limits | None = None, *, secure_cookies: bool | None = None
+    config: Config,
+    limits: Limits | None = None,
+    *,
+    secure_cookies: bool | None = None,
+    oidc: OidcConfig | None = None,
+    oidc_endpoints: dict[str, Any] | None = None,
 ) -> FastAPI:
-    """The dashboard over ``config.store``; its users, sessions and audit in ``config.state``."""
+    """The dashboard over ``config.store``; its users, sessions and audit in ``config.state``;
+    with ``oidc``, single sign-on through the council's identity provider (web/sso.py)."""
     from csc_scorecard.web import routes
 
-    web = Web(config, limits or Limits(), secure_cookies)
+    web = Web(config, limits or Limits(), secure_cookies, oidc, oidc_endpoints)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -192,6 +209,18 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.web = web
+    if oidc:
+        from starlette.middleware.sessions import SessionMiddleware
+
+        # Only Authlib's state, nonce and PKCE verifier, between redirect and callback.
+        app.add_middleware(
+            SessionMiddleware,
+            secret_key=sso.session_secret(),
+            session_cookie="csc_oidc_flow",
+            max_age=600,
+            same_site="lax",
+            https_only=bool(secure_cookies),
+        )
     app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")
     routes.register(app)
 

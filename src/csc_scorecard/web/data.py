@@ -359,6 +359,32 @@ class Data:
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
+    # -- drill-down (csc_scorecard.measures.members) -------------------------------------------
+
+    def members(
+        self,
+        quarter: Quarter,
+        measure_id: str,
+        *,
+        team: str | None = None,
+        worker: str | None = None,
+    ):
+        """The rows a measure counted for the quarter (child- or worker-level), optionally one
+        team's or worker's. The whole table is kept per load history; filters are applied here."""
+        import pyarrow.compute as pc
+
+        from csc_scorecard.measures.members import members
+
+        def build():
+            with self.store() as db:
+                return members(db, self.la_code(), measure_id, str(quarter))
+
+        table = self.cached("members", (str(quarter), measure_id), build)
+        for column, value in (("team", team), ("worker", worker)):
+            if value:
+                table = table.filter(pc.equal(table[column], value))
+        return table
+
     # -- teams (csc_scorecard.workforce) -----------------------------------------------------------
 
     def _workforce(self, quarter: Quarter) -> dict[str, Any]:

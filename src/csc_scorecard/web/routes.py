@@ -8,6 +8,7 @@ drill-down, commentary, uploads and internal reports; an admin also users and th
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
 import shutil
@@ -56,7 +57,7 @@ def login_form(request: Request, next: str = "/") -> Response:
         request,
         "login.html",
         {"next": _safe_next(next)},
-        extra={"login_token": token, "error": None},
+        extra={"login_token": token, "error": None, "sso": web.oidc is not None},
     )
     _set_cookie(web, request, response, LOGIN_COOKIE, token, max_age=3600)
     return response
@@ -89,7 +90,7 @@ def login(
             "login.html",
             {"next": _safe_next(next), "error": message},
             status=429 if outcome == SignIn.LIMITED else 401,
-            extra={"login_token": token, "error": message},
+            extra={"login_token": token, "error": message, "sso": web.oidc is not None},
         )
         _set_cookie(web, request, response, LOGIN_COOKIE, token, max_age=3600)
         return response
@@ -97,6 +98,54 @@ def login(
     response = RedirectResponse(_safe_next(next), status_code=303)
     _set_cookie(web, request, response, SESSION_COOKIE, token)
     response.delete_cookie(LOGIN_COOKIE, path="/")
+    return response
+
+
+@router.get("/login/sso")
+async def sso_start(request: Request, next: str = "/") -> Response:
+    web = web_of(request)
+    if web.oidc_client is None:
+        raise LookupError("Single sign-on is not configured on this server.")
+    request.session["next"] = _safe_next(next)
+    callback = str(request.url_for("sso_callback"))
+    return await web.oidc_client.authorize_redirect(request, callback)
+
+
+@router.get("/login/sso/callback", name="sso_callback")
+async def sso_callback(request: Request) -> Response:
+    from authlib.integrations.base_client import OAuthError
+
+    from csc_scorecard.web.sso import local_user
+
+    web = web_of(request)
+    if web.oidc_client is None or web.oidc is None:
+        raise LookupError("Single sign-on is not configured on this server.")
+    try:
+        token = await web.oidc_client.authorize_access_token(request)
+    except OAuthError as error:
+        web.state.audit(
+            None, "login_failed", detail=f"sso: {error.error}", address=address(request)
+        )
+        raise BadRequest(
+            "Single sign-on did not complete. Try again from the sign-in page.", 401
+        ) from None
+    claims = dict(token.get("userinfo") or {})
+    user = local_user(web.state, claims, web.oidc)
+    if user is None:
+        web.state.audit(
+            None,
+            "login_failed",
+            detail="sso: no enabled local user for this identity",
+            address=address(request),
+        )
+        raise BadRequest(
+            "You signed in with your council account, but you have no access to this dashboard: ask its administrator.",
+            403,
+        )
+    web.state.audit(user.name, "login", detail="sso", address=address(request))
+    session_token, _ = web.state.start_session(user.name)
+    response = RedirectResponse(_safe_next(request.session.pop("next", "/")), status_code=303)
+    _set_cookie(web, request, response, SESSION_COOKIE, session_token)
     return response
 
 
@@ -208,6 +257,89 @@ def edit_commentary(
     if wants_json(request):
         return web.page(request, "measure.html", {"saved": True}, session)
     return RedirectResponse(f"/measures/{measure_id}?period={quarter}#commentary", status_code=303)
+
+
+@router.get("/measures/{measure_id}/children")
+def children(
+    request: Request,
+    measure_id: str,
+    session: Manager,
+    period: str | None = None,
+    team: str | None = None,
+    worker: str | None = None,
+    format: str | None = None,
+) -> Response:
+    """The drill-down: the rows behind the numerator and denominator, filterable, exportable."""
+    try:
+        from csc_scorecard.measures.members import NoMembers, about, totals
+    except ImportError:  # the measures layer of this build has no member rows yet
+        raise LookupError("The drill-down is not available in this version.") from None
+
+    web = web_of(request)
+    if measure_id not in catalogue():
+        raise LookupError(f"There is no measure {measure_id!r} in the catalogue.")
+    quarter = web.data.quarter(period)
+    if format not in (None, "", "csv", "xlsx"):
+        raise BadRequest("Export as csv or xlsx.")
+    if session.user.role == "manager":
+        if not session.user.team:
+            raise Refused("Your account has no team: ask an administrator to set it.")
+        if team and team != session.user.team:
+            raise Refused("Managers see the children and workers of their own team only.")
+        team = session.user.team
+    try:
+        table = web.data.members(quarter, measure_id, team=team or None, worker=worker or None)
+    except NoMembers as why:
+        raise LookupError(f"No drill-down for this measure: {why}.") from None
+    meta = about(table)
+    target = f"{measure_id} {quarter} team={team or '*'} worker={worker or '*'}"
+    if format:
+        web.audit(request, session, f"export_children_{format}", target, rows=table.num_rows)
+        return _export(table, f"{measure_id}_{quarter}", format)
+    web.audit(request, session, "view_children", target, rows=table.num_rows)
+    numerator, denominator = totals(table)
+    everything = web.data.members(quarter, measure_id)
+    teams = sorted({t for t in everything["team"].to_pylist() if t})
+    shown = table.slice(0, 1000).to_pylist()
+    data = {
+        "measure": measure_id,
+        "title": meta.get("title"),
+        "period": str(quarter),
+        "label": quarter.label,
+        "about": meta,
+        "team": team,
+        "worker": worker,
+        "teams": teams if session.user.at_least("analyst") else [team],
+        "rows": table.num_rows,
+        "numerator": numerator,
+        "denominator": denominator,
+        # the child (or worker) first, as each row's header; the authority and quarter are above
+        "columns": [
+            "subject_id",
+            *(c for c in table.column_names if c not in ("la_code", "period", "subject_id")),
+        ],
+        "members": shown,
+    }
+    return web.page(request, "children.html", data, session)
+
+
+def _export(table: Any, stem: str, fmt: str) -> Response:
+    from csc_scorecard.csv_safety import write_arrow_csv
+    from csc_scorecard.measures.members import write_xlsx
+
+    if fmt == "csv":
+        body = (write_arrow_csv(table) or "").encode("utf-8")
+        media = "text/csv"
+    else:
+        buffer = io.BytesIO()
+        write_xlsx(table, buffer)
+        body = buffer.getvalue()
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'},
+    )
 
 
 # -- teams ----------------------------------------------------------------------------------------

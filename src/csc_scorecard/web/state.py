@@ -216,6 +216,11 @@ class State:
             row = con.execute("SELECT name FROM users WHERE oidc_subject = ?", [subject]).fetchone()
         return self.user(row[0]) if row else None
 
+    def subject_of(self, name: str) -> str | None:
+        with self.connect() as con:
+            row = con.execute("SELECT oidc_subject FROM users WHERE name = ?", [name]).fetchone()
+        return row[0] if row else None
+
     def link_subject(self, name: str, subject: str) -> None:
         with self.connect() as con:
             con.execute("UPDATE users SET oidc_subject = ? WHERE name = ?", [subject, name])

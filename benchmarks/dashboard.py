@@ -1,0 +1,163 @@
+"""Dashboard under load: 50 signed-in users for 60 seconds on loopback, on the demo store.
+
+    python benchmarks/dashboard.py [--store demo/scorecard.duckdb] [--users 50] [--seconds 60]
+
+The server runs in its own process (`scorecard serve`, one uvicorn worker) over a copy of the
+store. Each simulated user signs in once, then walks the overview, a measure page and - when
+the measures layer returns member rows - a drill-down, in a loop with no think time, so this is
+the worst case of 50 people clicking continuously. The quarter's figures are built before the
+clock starts (a page never recomputes the catalogue). Prints request count, throughput, errors
+and latency percentiles per page kind; docs/benchmarks.md records the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "benchmark password, long enough"
+MEASURES = [
+    "assessments_within_45_working_days",
+    "icpc_within_15_working_days",
+    "cla_reviews_in_timescale",
+    "referrals",
+    "cla_three_plus_placements",
+    "rereferrals_within_12_months",
+]
+DRILL = ["assessments_within_45_working_days", "cla_reviews_in_timescale"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else 0.0
+
+
+async def wait_ready(client: httpx.AsyncClient, path: str) -> None:
+    """GET until the page is built (202 'preparing' until the background build finishes)."""
+    for _ in range(600):
+        r = await client.get(path)
+        if r.status_code == 200:
+            return
+        await asyncio.sleep(1)
+    raise SystemExit(f"{path} never became ready")
+
+
+async def sign_in(base: str, user: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False)
+    page = await client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    r = await client.post(
+        "/login", data={"username": user, "password": PASSWORD, "csrf_token": token, "next": "/"}
+    )
+    if r.status_code != 303:
+        raise SystemExit(f"sign-in failed: {r.status_code}")
+    return client
+
+
+async def walk(client, period, drill, stop, timings, errors) -> None:  # noqa: ANN001
+    i = 0
+    while time.perf_counter() < stop:
+        m = MEASURES[i % len(MEASURES)]
+        steps = [("overview", f"/?period={period}"), ("measure", f"/measures/{m}?period={period}")]
+        if drill:
+            d = DRILL[i % len(DRILL)]
+            steps.append(("drill-down", f"/measures/{d}/children?period={period}"))
+        for kind, path in steps:
+            began = time.perf_counter()
+            try:
+                r = await client.get(path)
+                ok = r.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            timings.setdefault(kind, []).append((time.perf_counter() - began) * 1000)
+            if not ok:
+                errors.append(kind)
+        i += 1
+
+
+async def run(base: str, users: int, seconds: float, period: str) -> None:
+    admin = await sign_in(base, "bench")
+    for path in ["/", f"/?period={period}"] + [f"/measures/{m}?period={period}" for m in MEASURES]:
+        await wait_ready(admin, path)
+    drill = (await admin.get(f"/measures/{DRILL[0]}/children?period={period}")).status_code == 200
+    for d in DRILL if drill else []:
+        await wait_ready(admin, f"/measures/{d}/children?period={period}")
+    clients = [await sign_in(base, "bench") for _ in range(users)]
+    timings: dict[str, list[float]] = {}
+    errors: list[str] = []
+    began = time.perf_counter()
+    stop = began + seconds
+    await asyncio.gather(*(walk(c, period, drill, stop, timings, errors) for c in clients))
+    elapsed = time.perf_counter() - began
+    every = [t for ts in timings.values() for t in ts]
+    print(f"{users} users for {elapsed:.0f} s: {len(every):,} requests, {len(every) / elapsed:,.0f}/s, "
+          f"{len(errors)} errors; drill-down {'included' if drill else 'not available'}")
+    print(f"{'page':<12}{'requests':>10}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}")
+    for kind, ts in [*timings.items(), ("all", every)]:
+        print(f"{kind:<12}{len(ts):>10,}{percentile(ts, 50):>10.0f}{percentile(ts, 95):>10.0f}"
+              f"{percentile(ts, 99):>10.0f}{max(ts):>10.0f}")
+    for c in [admin, *clients]:
+        await c.aclose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--store", type=Path, default=ROOT / "demo" / "scorecard.duckdb")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--period", default="2022-Q1")
+    args = parser.parse_args()
+    if not args.store.exists():
+        raise SystemExit(f"no store at {args.store}: run `make demo` first")
+    folder = Path(tempfile.mkdtemp(prefix="dashboard-bench-"))
+    try:
+        store = folder / "scorecard.duckdb"
+        shutil.copy(args.store, store)
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        cli = [sys.executable, "-c", "from csc_scorecard.cli import app; app()"]
+        subprocess.run(
+            [*cli, "users", "add", "bench", "--role", "analyst", "--password-stdin", "--store", str(store)],
+            input=PASSWORD + "\n", text=True, check=True, env=env, capture_output=True,
+        )
+        port = free_port()
+        server = subprocess.Popen(
+            [*cli, "serve", "--store", str(store), "--port", str(port),
+             "--framework", str(ROOT / "examples" / "doncaster-2022" / "framework.yaml")],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(300):
+                try:
+                    httpx.get(f"{base}/login", timeout=1)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            asyncio.run(run(base, args.users, args.seconds, args.period))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

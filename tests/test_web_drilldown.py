@@ -1,0 +1,83 @@
+"""The drill-down page: the rows behind a figure add up to it, filters by team and worker,
+CSV and Excel exports, a manager's own team only, and every view and export audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+import report_fixtures as rf
+from web_fixtures import client_for, dashboard
+
+pytest.importorskip("csc_scorecard.measures.members", reason="the measures layer's member rows")
+
+P = rf.PERIOD
+MEASURES = ["assessments_within_45_working_days", "cla_reviews_in_timescale", "referrals"]
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_rows_add_up_to_the_figure(measure):
+    app = dashboard()[0]
+    analyst = client_for(app, "analyst")
+    page = analyst.get(f"/measures/{measure}/children.json?period={P}").json()
+    figure = rf.measure_run().value(measure, P)
+    assert page["numerator"] == pytest.approx(figure["numerator"])
+    if page["denominator"] is not None:
+        assert page["denominator"] == pytest.approx(figure["denominator"])
+    assert page["rows"] == len(page["members"]) or len(page["members"]) == 1000
+    html = analyst.get(f"/measures/{measure}/children?period={P}")
+    assert html.status_code == 200 and "internal use only" in html.text
+
+
+def test_team_filter_keeps_that_teams_rows_and_audits():
+    app = dashboard()[0]
+    analyst = client_for(app, "analyst")
+    measure = "assessments_within_45_working_days"
+    everything = analyst.get(f"/measures/{measure}/children.json?period={P}").json()
+    team = everything["teams"][0]
+    one = analyst.get(f"/measures/{measure}/children.json?period={P}&team={team}").json()
+    assert 0 < one["rows"] < everything["rows"]
+    assert {r["team"] for r in one["members"]} == {team}
+    row = app.state.web.state.audit_rows(action="view_children")[0]
+    assert row["user_name"] == "analyst" and row["rows"] == one["rows"]
+    assert row["target"] == f"{measure} {P} team={team} worker=*"
+    worker = one["members"][0]["worker"]
+    mine = analyst.get(
+        f"/measures/{measure}/children.json?period={P}&team={team}&worker={worker}"
+    ).json()
+    assert mine["rows"] >= 1 and {r["worker"] for r in mine["members"]} == {worker}
+
+
+def test_manager_sees_only_their_own_team():
+    app, _, own, other = dashboard()
+    manager = client_for(app, "manager")
+    measure = "assessments_within_45_working_days"
+    mine = manager.get(f"/measures/{measure}/children.json?period={P}").json()
+    assert mine["team"] == own
+    assert all(r["team"] == own for r in mine["members"])
+    refused = manager.get(f"/measures/{measure}/children?period={P}&team={other}")
+    assert refused.status_code == 403
+    viewer = client_for(app, "viewer")
+    assert viewer.get(f"/measures/{measure}/children?period={P}").status_code == 403
+    assert viewer.get(f"/measures/{measure}/children.json?period={P}").status_code == 403
+
+
+def test_csv_and_xlsx_exports_hold_every_row_and_are_audited():
+    from openpyxl import load_workbook
+
+    app = dashboard()[0]
+    analyst = client_for(app, "analyst")
+    measure = "cla_reviews_in_timescale"
+    page = analyst.get(f"/measures/{measure}/children.json?period={P}").json()
+    exported = analyst.get(f"/measures/{measure}/children?period={P}&format=csv")
+    assert exported.status_code == 200
+    assert exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert len(rows) == page["rows"]
+    assert app.state.web.state.audit_rows(action="export_children_csv")[0]["rows"] == len(rows)
+    workbook = analyst.get(f"/measures/{measure}/children?period={P}&format=xlsx")
+    sheet = load_workbook(io.BytesIO(workbook.content))["rows"]
+    assert sheet.max_row - 1 == page["rows"]
+    assert app.state.web.state.audit_rows(action="export_children_xlsx")[0]["rows"] == page["rows"]
+    assert analyst.get(f"/measures/{measure}/children?period={P}&format=pdf").status_code == 400
