@@ -26,6 +26,13 @@ ROUTES = {
     "/admin/users": "admin",
 }
 
+try:  # the drill-down needs the measures layer's member rows
+    import csc_scorecard.measures.members  # noqa: F401
+
+    ROUTES[f"/measures/assessments_within_45_working_days/children?period={P}"] = "manager"
+except ImportError:
+    pass
+
 
 def _path(template: str) -> str:
     _, _, own, other = dashboard()
