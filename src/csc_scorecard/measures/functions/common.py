@@ -242,6 +242,7 @@ def top(
     denominator: str | None = None,
     *,
     subject: str = "child_id",
+    why: str | None = None,
 ) -> Counted:
     """The first row in `order_by` order per period gives the figure (its `numerator` column,
     and `denominator` if named): the highest caseload, the team with the widest span.
@@ -256,6 +257,7 @@ def top(
             first if denominator else False,
             numerator_weight=numerator,
             denominator_weight=denominator,
+            why=why,
         )
     chosen = t.filter(t._rank == 0)
     columns = {"numerator": chosen[numerator]}

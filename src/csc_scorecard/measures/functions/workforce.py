@@ -203,9 +203,8 @@ def caseload_max(ctx: Context, m: Measure) -> Counted:
     """The highest caseload of any case holder at the period end."""
     snap, s = _snapshot(ctx, m)
     holders = case_holders(snap, "cases", s)
-    return top(
-        ctx, holders, [ibis.desc(holders.cases), holders.worker_id], "cases", subject="worker_id"
-    )
+    order = [ibis.desc(holders.cases), holders.worker_id]
+    return top(ctx, holders, order, "cases", subject="worker_id", why="the highest caseload")
 
 
 def team_manager_span_max(ctx: Context, m: Measure) -> Counted:
@@ -215,4 +214,6 @@ def team_manager_span_max(ctx: Context, m: Measure) -> Counted:
     t = team_spans(ctx.table, snap, s)
     t = t.filter(t.cases_per_manager.notnull())
     order = [ibis.desc(t.cases_per_manager), ibis.desc(t.cases), t.team_id]
-    return top(ctx, t, order, "cases", "managers", subject="team_id")
+    return top(
+        ctx, t, order, "cases", "managers", subject="team_id", why="the most cases per manager"
+    )
