@@ -20,7 +20,7 @@ A8 126, averaged over 4 (sum 793); A6 has no placement and is not a member.
 
 Workforce (workforce_fixture.py): at 30 June A4 (25 cases) and A6 (20) hold 20 or more; the
 highest caseload is A4's 25; the widest span T2, 47 cases for 1 manager; agency FTE A4 1.0 of
-10.5 FTE in post. Children's team and worker: A6-01 is allocated to A6, who moved from T2 to
+10.5 FTE in post; turnover: the one leaver L1, 0.8 FTE, over an average 105.8 / 12 FTE. Children's team and worker: A6-01 is allocated to A6, who moved from T2 to
 T3 on 16 May, so at 30 June T3; L1-OPEN is still allocated to L1, who left on 31 May (last post
 T3); a child with no allocation has neither.
 """
@@ -113,6 +113,7 @@ def test_a_rate_has_the_population_as_denominator(demand):  # noqa: F811
     m = meta(demand, "cin_rate_per_10000")
     assert m["denominator_from"] == "population"
     assert m["denominator_is"] == "the 0-17 population (not member rows)"
+    assert m["denominator"] == "10000.0"  # mid-2021, the latest published
     assert (m["window_start"], m["window_end"]) == ("2022-06-30", "2022-06-30")
 
 
@@ -204,6 +205,19 @@ def test_an_fte_rate_sums_fte(workforce):
     t = members(workforce, LA, "agency_fte_rate", Q)
     assert t.filter(t["in_numerator"])["subject_id"].to_pylist() == ["A4"]
     assert totals(t) == pytest.approx((1.0, 10.5))
+
+
+def test_turnover_members_are_the_leavers(workforce):
+    """L1 left on 31 May 2022 from a 0.8 FTE post; the denominator, the average employed FTE
+    at the 12 month ends (105.8 / 12), has no member rows."""
+    t = members(workforce, LA, "staff_turnover_rate", Q)
+    assert [(r["subject_id"], r["fte"], r["leave_date"]) for r in t.to_pylist()] == [
+        ("L1", 0.8, d(2022, 5, 31))
+    ]
+    assert totals(t) == (pytest.approx(0.8), None)
+    m = meta(workforce, "staff_turnover_rate")
+    assert m["denominator_from"] == "note"
+    assert float(m["denominator"]) == pytest.approx(105.8 / 12)
 
 
 def test_team_and_worker_of_a_child_and_the_filters(workforce):

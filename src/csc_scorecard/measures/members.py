@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from csc_scorecard.measures.catalogue import Measure, measure
 from csc_scorecard.measures.context import Context, Settings
+from csc_scorecard.measures.engine import counted
 from csc_scorecard.measures.functions.common import SUBJECT_KINDS, Members, NoMembers
 from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.store import Store
@@ -145,7 +146,11 @@ def members(
         out = out.filter(pc.equal(out["team"], team))
     if worker is not None:
         out = out.filter(pc.equal(out["worker"], worker))
-    return out.replace_schema_metadata(_metadata(m, got, q, start, end, dimension, team, worker))
+    meta = _metadata(m, got, q, start, end, dimension, team, worker)
+    if meta["denominator_from"] in ("population", "note"):
+        aggregate = Context(backend, [la_code], [q], settings or Settings())
+        meta["denominator"] = _denominator(m, aggregate)
+    return out.replace_schema_metadata(meta)
 
 
 def totals(t: pa.Table) -> tuple[float, float | None]:
@@ -288,6 +293,14 @@ FROM w LEFT JOIN post ON post._row = w._row AND post.n = 1
 """
 
 
+def _denominator(m: Measure, ctx: Context) -> str:
+    """The measure's own denominator when it has no member rows (the population, an average
+    FTE), as text for the metadata ('' when there is none)."""
+    rows = ctx.backend.to_pyarrow(counted(m, ctx))
+    values = {v for v in rows["denominator"].to_pylist() if v is not None}
+    return repr(values.pop()) if len(values) == 1 else ""
+
+
 def _metadata(
     m: Measure,
     got: Members,
@@ -341,9 +354,12 @@ def summary(table: pa.Table) -> str:
     num, den = totals(table)
     line = f"{meta['measure']} {meta['period']}: {table.num_rows} rows; numerator {num:g}"
     line += f" ({meta['numerator_is']})"
-    line += (
-        f", denominator {den:g}" if den is not None else f", denominator: {meta['denominator_is']}"
-    )
+    if den is not None:
+        line += f", denominator {den:g}"
+    elif meta.get("denominator"):
+        line += f", denominator {float(meta['denominator']):g}: {meta['denominator_is']}"
+    else:
+        line += f", denominator: {meta['denominator_is']}"
     return line
 
 
