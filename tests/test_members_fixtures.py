@@ -18,6 +18,10 @@ C2 C16 C21; rows of other groups are in neither part. 3+ placements: C3 and C20 
 Adoption (test_measures_adoption.py): days from care to placed (A10): A1 456, A2 28, A5 183,
 A8 126, averaged over 4 (sum 793); A6 has no placement and is not a member.
 
+Care leavers (test_measures_care_leavers.py), collection year 2023: in touch Y1 Y2 Y10 Y11 Y12
+Y13 Y17 of those aged 19-21 without DIED/RHOM (adding Y3 NO, Y9 REFU, Y14 NREQ); staying put:
+Y2 and Y11 of Y1 Y2 Y10 Y11; the cohort count: 14 recorded and Z1, Z5 still to come.
+
 Workforce (workforce_fixture.py): at 30 June A4 (25 cases) and A6 (20) hold 20 or more; the
 highest caseload is A4's 25; the widest span T2, 47 cases for 1 manager; agency FTE A4 1.0 of
 10.5 FTE in post; turnover: the one leaver L1, 0.8 FTE, over an average 105.8 / 12 FTE. Children's team and worker: A6-01 is allocated to A6, who moved from T2 to
@@ -33,6 +37,7 @@ import pytest
 from conftest import canonical
 from measure_fixtures import LA
 from test_measures_adoption import adoption  # noqa: F401  (fixtures)
+from test_measures_care_leavers import care_leavers  # noqa: F401
 from test_measures_demand import demand  # noqa: F401
 from test_measures_looked_after import looked_after  # noqa: F401
 from test_measures_protection import protection  # noqa: F401
@@ -169,6 +174,32 @@ def test_an_average_sums_the_days(adoption):  # noqa: F811
     m = meta(adoption, "adoption_days_care_to_placed")
     assert m["numerator_is"] == "sum of days over rows with in_numerator"
     assert m["denominator_is"] == "rows with in_denominator"
+
+
+# --- care leavers ---------------------------------------------------------------------------
+
+
+def test_care_leavers_in_touch(care_leavers):  # noqa: F811
+    got = {
+        r["subject_id"]: (r["in_numerator"], r["in_touch"])
+        for r in rows(care_leavers, "care_leavers_in_touch")
+    }
+    assert got == {
+        **{y: (True, "YES") for y in ("Y1", "Y2", "Y10", "Y11", "Y12", "Y13", "Y17")},
+        "Y3": (False, "NO"),
+        "Y9": (False, "REFU"),
+        "Y14": (False, "NREQ"),
+    }
+
+
+def test_staying_put_and_the_cohort(care_leavers):  # noqa: F811
+    got = {r["subject_id"]: r["in_numerator"] for r in rows(care_leavers, "staying_put_19_20")}
+    assert got == {"Y1": False, "Y2": True, "Y10": False, "Y11": True}
+    cohort = sorted(r["subject_id"] for r in rows(care_leavers, "care_leavers_cohort"))
+    assert cohort == sorted(
+        ["Y1", "Y2", "Y3", "Y4", "Y5", "Y6", "Y7", "Y9", "Y10", "Y11", "Y12", "Y13", "Y14", "Y17"]
+        + ["Z1", "Z5"]
+    )
 
 
 # --- workforce and people -------------------------------------------------------------------
