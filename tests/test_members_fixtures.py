@@ -26,7 +26,8 @@ Workforce (workforce_fixture.py): at 30 June A4 (25 cases) and A6 (20) hold 20 o
 highest caseload is A4's 25; the widest span T2, 47 cases for 1 manager; agency FTE A4 1.0 of
 10.5 FTE in post; turnover: the one leaver L1, 0.8 FTE, over an average 105.8 / 12 FTE. Children's team and worker: A6-01 is allocated to A6, who moved from T2 to
 T3 on 16 May, so at 30 June T3; L1-OPEN is still allocated to L1, who left on 31 May (last post
-T3); a child with no allocation has neither.
+T3); a child with no allocation has neither. A worker or team recorded on the event itself
+(EV1's referral by A7, in T2; EV2's by A6 for team T9) comes first.
 """
 
 from __future__ import annotations
@@ -254,16 +255,30 @@ def test_turnover_members_are_the_leavers(workforce):
 def test_team_and_worker_of_a_child_and_the_filters(workforce):
     referrals = canonical(
         "referrals",
-        child_id=["A6-01", "L1-OPEN", "NOBODY"],
-        referral_date=[d(2022, 4, 10), d(2022, 4, 11), d(2022, 4, 12)],
+        child_id=["A6-01", "L1-OPEN", "NOBODY", "EV1", "EV2"],
+        referral_date=[
+            d(2022, 4, 10),
+            d(2022, 4, 11),
+            d(2022, 4, 12),
+            d(2022, 5, 1),
+            d(2022, 5, 2),
+        ],
+        worker_id=[None, None, None, "A7", "A6"],
+        team_id=[None, None, None, None, "T9"],
     )
     # A load of another source, so the workforce fixture's load stays.
     workforce.load(
         [LoadBatch("fixture-cin", LA, None, None, ["f"], tables={"referrals": referrals})]
     )
     got = {r["subject_id"]: (r["team"], r["worker"]) for r in rows(workforce, "referrals")}
-    assert got == {"A6-01": ("T3", "A6"), "L1-OPEN": ("T3", "L1"), "NOBODY": (None, None)}
-    assert [r["subject_id"] for r in rows(workforce, "referrals", worker="A6")] == ["A6-01"]
+    assert got == {
+        "A6-01": ("T3", "A6"),
+        "L1-OPEN": ("T3", "L1"),
+        "NOBODY": (None, None),
+        "EV1": ("T2", "A7"),  # the worker recorded on the referral, in post in T2
+        "EV2": ("T9", "A6"),  # the team recorded on the referral wins over A6's post
+    }
+    assert [r["subject_id"] for r in rows(workforce, "referrals", worker="A6")] == ["A6-01", "EV2"]
     assert [r["subject_id"] for r in rows(workforce, "referrals", team="T3")] == [
         "A6-01",
         "L1-OPEN",

@@ -196,14 +196,13 @@ def _shape(rows: pa.Table, m: Measure, got: Members, dimension: str | None) -> p
             columns.append(w)
     dates = [c for c in columns if pa.types.is_date(rows.schema.field(c).type)]
     others = [c for c in columns if c not in dates]
-    keep = [*LEADING_COLUMNS, *dates, *others, "_team_on_row"]
+    keep = [*LEADING_COLUMNS, *dates, *others, "_team_on_row", "_worker_on_row"]
     for r in data:
         r["_team_on_row"] = r.get("team_id")
+        r["_worker_on_row"] = r.get("worker_id")
     fields = [
-        pa.field("reason", pa.string())
-        if c == "reason"
-        else pa.field(c, pa.string())
-        if c == "_team_on_row"
+        pa.field(c, pa.string())
+        if c in ("reason", "_team_on_row", "_worker_on_row")
         else rows.schema.field(c)
         for c in keep
     ]
@@ -215,7 +214,7 @@ def _shape(rows: pa.Table, m: Measure, got: Members, dimension: str | None) -> p
 def _shown(column: str, dtype: pa.DataType, subject_col: str | None) -> bool:
     if column in LEADING_COLUMNS or column in _HIDDEN or column == subject_col:
         return False
-    if column.startswith("_") or _JOIN_RESIDUE.match(column) or column == "team_id":
+    if column.startswith("_") or _JOIN_RESIDUE.match(column) or column in ("team_id", "worker_id"):
         return False
     return pa.types.is_date(dtype) or column in _EVIDENCE
 
@@ -231,13 +230,15 @@ def _reason(m: Measure, got: Members, r: dict, dimension: str | None) -> str:
 
 
 def _attach_people(store: Store, t: pa.Table, as_at: date) -> pa.Table:
-    """Add `team` and `worker`: the worker allocated to a child at `as_at` (else the child's
-    latest allocation begun by then; case_allocations) and the worker's post then (else their
-    latest post begun by then; worker_posts). A worker row is its own worker; a team row or a
-    row recording its team (case audits) keeps that team."""
+    """Add `team` and `worker`. The worker: a worker row's own; else the worker recorded on the
+    event (an assessment's, an enquiry's); else the one allocated to the child at `as_at`, or
+    the child's latest allocation begun by then (case_allocations). The team: a team row's own;
+    else the team recorded on the row (an event's, a case audit's); else the worker's post at
+    `as_at`, or their latest post begun by then (worker_posts)."""
     kind = t["subject_kind"].to_pylist()
     sid = t["subject_id"].to_pylist()
     on_row = t["_team_on_row"].to_pylist()
+    worker_on_row = t["_worker_on_row"].to_pylist()
     keys = pa.table(
         {
             "_row": pa.array(range(t.num_rows), pa.int64()),
@@ -246,7 +247,8 @@ def _attach_people(store: Store, t: pa.Table, as_at: date) -> pa.Table:
                 [s if k == "child" else None for k, s in zip(kind, sid)], pa.string()
             ),
             "_worker": pa.array(
-                [s if k == "worker" else None for k, s in zip(kind, sid)], pa.string()
+                [s if k == "worker" else w for k, s, w in zip(kind, sid, worker_on_row)],
+                pa.string(),
             ),
             "_team": pa.array(
                 [s if k == "team" else r for k, s, r in zip(kind, sid, on_row)], pa.string()
@@ -260,7 +262,7 @@ def _attach_people(store: Store, t: pa.Table, as_at: date) -> pa.Table:
     finally:
         con.close()
     found = found.sort_by("_row")
-    t = t.drop(["_team_on_row"])
+    t = t.drop(["_team_on_row", "_worker_on_row"])
     return t.append_column("team", found["team"].cast(pa.string())).append_column(
         "worker", found["worker"].cast(pa.string())
     )
@@ -337,8 +339,8 @@ def _metadata(
         "denominator_weight": got.denominator_weight or "",
         "team": team or "",
         "worker": worker or "",
-        "people": "worker allocated at the window end (else the latest allocation begun by "
-        "then) and their post then",
+        "people": "worker and team recorded on the row, else the worker allocated at the window end "
+        "(or the latest allocation begun by then) and their post then",
         "child_level": "true: internal use only, never for publication",
     }
     return meta

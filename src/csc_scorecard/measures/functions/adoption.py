@@ -124,9 +124,9 @@ def adoption_within_months(ctx: Context, m: Measure) -> Counted:
     `months` after entering care, as a share of those adopted with a known move-in (A3)."""
     t = moved_in(ctx, m, _periods(ctx, m))
     t = t.filter(t.placed_date.notnull())
-    return share(
-        ctx, t, t.placed_date < t.period_start + ibis.interval(months=setting(ctx, m, "months"))
-    )
+    months = setting(ctx, m, "months")
+    within = t.placed_date < t.period_start + ibis.interval(months=months)
+    return share(ctx, t, within, why=f"moved in within {months} months of entering care")
 
 
 def adoption_days_care_to_placed(ctx: Context, m: Measure) -> Counted:

@@ -146,7 +146,7 @@ def care_leavers_in_touch(ctx: Context, m: Measure) -> Counted:
     """Of the cohort after exclusions, those the authority was in touch with (IN_TOUCH in
     `in_touch_codes`, i.e. YES); the denominator keeps NO, REFU and NREQ (standards.md 5.6)."""
     t = cohort(ctx, m)
-    return share(ctx, t, t.in_touch.isin(setting(ctx, m, "in_touch_codes")))
+    return share(ctx, t, t.in_touch.isin(setting(ctx, m, "in_touch_codes")), why="in touch")
 
 
 def care_leavers_suitable_accommodation(ctx: Context, m: Measure) -> Counted:
@@ -157,14 +157,15 @@ def care_leavers_suitable_accommodation(ctx: Context, m: Measure) -> Counted:
         code for code in codes("accommodation") if code.endswith(setting(ctx, m, "suitable_digit"))
     ]
     t = cohort(ctx, m)
-    return share(ctx, t, t.accommodation.isin(suitable))
+    return share(ctx, t, t.accommodation.isin(suitable), why="in suitable accommodation")
 
 
 def care_leavers_eet(ctx: Context, m: Measure) -> Counted:
     """Of the cohort after exclusions, those in education, employment or training (ACTIV in the
     `eet_activities` setting; standards.md 5.6)."""
     t = cohort(ctx, m)
-    return share(ctx, t, t.activity.isin(setting(ctx, m, "eet_activities")))
+    eet = t.activity.isin(setting(ctx, m, "eet_activities"))
+    return share(ctx, t, eet, why="in education, employment or training")
 
 
 def staying_put(ctx: Context, m: Measure) -> Counted:
@@ -191,6 +192,7 @@ def staying_put(ctx: Context, m: Measure) -> Counted:
         ctx,
         left_foster,
         left_foster.accommodation.isin(setting(ctx, m, "staying_put_accommodation")),
+        why="still living with the former foster carers",
     )
 
 
@@ -217,4 +219,4 @@ def pathway_plans_reviewed(ctx: Context, m: Measure) -> Counted:
         # Ofsted's list 9 has no sign-off column: where the source does not record it (NULL),
         # the review stands; only a recorded "not signed off" holds it back.
         reviewed = reviewed & t.pathway_plan_signed_off.fill_null(True)
-    return share(ctx, t, reviewed)
+    return share(ctx, t, reviewed, why="pathway plan reviewed in time")

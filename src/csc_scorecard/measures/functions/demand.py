@@ -159,7 +159,8 @@ def cin_open_duration(ctx: Context, m: Measure) -> Counted:
         if high is None
         else started_by & (open_.referral_date > months_ago(open_.end, high))
     )
-    return share(ctx, open_, cond)
+    band = f"{low}+ months" if high is None else f"{low} to {high} months"
+    return share(ctx, open_, cond, why=f"open {band} at the end")
 
 
 def single_assessments_within_working_days(ctx: Context, m: Measure) -> Counted:

@@ -203,7 +203,8 @@ def cla_ceased_by_reason(ctx: Context, m: Measure) -> Counted:
     """Children ceasing in the window whose last cease had REC in the `reasons` setting, as a
     share of all children ceasing in the window (short breaks excluded; standards.md 5.4)."""
     last = last_cease(ceased_in_window(ctx, m, ctx.periods(m.period_type)))
-    return share(ctx, last, last.rec.isin(setting(ctx, m, "reasons")))
+    reasons = setting(ctx, m, "reasons")
+    return share(ctx, last, last.rec.isin(reasons), why=f"ceased with REC {' or '.join(reasons)}")
 
 
 # --- reviews -----------------------------------------------------------------------------------
@@ -290,7 +291,8 @@ def cla_reviews_in_timescale(ctx: Context, m: Measure) -> Counted:
     next_due = ibis.ifelse(
         t._known | (n_held > 0), due_after(t, n_held, t.last_held), t.horizon + later
     )
-    return share(ctx, t, ~t.any_late.fill_null(False) & (next_due >= t.end))
+    on_time = ~t.any_late.fill_null(False) & (next_due >= t.end)
+    return share(ctx, t, on_time, why="every review on time and none overdue")
 
 
 # --- placement stability -------------------------------------------------------------------------
@@ -319,7 +321,8 @@ def cla_three_plus_placements(ctx: Context, m: Measure) -> Counted:
     j = j.filter(held_at_start | begun_in_window.fill_null(False))
     counts = j.group_by(_CHILD).agg(placements=j.count())
     t = cla.left_join(counts, _CHILD)
-    return share(ctx, t, t.placements >= setting(ctx, m, "min_placements"))
+    least = setting(ctx, m, "min_placements")
+    return share(ctx, t, t.placements >= least, why=f"{least} or more placements")
 
 
 def cla_long_term_stability(ctx: Context, m: Measure) -> Counted:
@@ -346,7 +349,7 @@ def cla_long_term_stability(ctx: Context, m: Measure) -> Counted:
     since = months_ago(cohort.end, setting(ctx, m, "placement_months"))
     adoptive = cohort.place.isin(setting(ctx, m, "adoption_placements"))
     stable = (cohort.span_start <= since) | (adoptive & (cohort.previous_span_start <= since))
-    return share(ctx, cohort, stable)
+    return share(ctx, cohort, stable, why="with the same carer(s) long enough")
 
 
 # --- care proceedings ------------------------------------------------------------------------------

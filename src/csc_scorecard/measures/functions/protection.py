@@ -174,7 +174,8 @@ def second_plan_ever(ctx: Context, m: Measure) -> Counted:
     ago: NumberOfPreviousCPP > 0 (covers plans elsewhere or before the store's history) or an
     earlier plan in the store (covers a blank or wrong count; standards.md 5.2, S10 100)."""
     t = _with_earlier_plan(ctx, m, lambda new, prior: ibis.literal(True))
-    return share(ctx, t, (t.previous_plans > 0).fill_null(False) | t._earlier.fill_null(False))
+    before = (t.previous_plans > 0).fill_null(False) | t._earlier.fill_null(False)
+    return share(ctx, t, before, why="on a plan before")
 
 
 def second_plan_within(ctx: Context, m: Measure) -> Counted:
@@ -189,7 +190,7 @@ def second_plan_within(ctx: Context, m: Measure) -> Counted:
         return ended >= new.start_date - ibis.interval(days=days)
 
     t = _with_earlier_plan(ctx, m, recent)
-    return share(ctx, t, t._earlier)
+    return share(ctx, t, t._earlier, why=f"a plan ended within {days} days before")
 
 
 def plans_ended_lasting(ctx: Context, m: Measure) -> Counted:
@@ -197,7 +198,8 @@ def plans_ended_lasting(ctx: Context, m: Measure) -> Counted:
     after the start's anniversary; DfE D7 "2 years or more" band), as a share of plans ended."""
     years = setting(ctx, m, "years")
     ended = in_window(ctx.table("cp_plans"), "end_date", ctx.periods(m.period_type))
-    return share(ctx, ended, ended.end_date >= ended.start_date + ibis.interval(years=years))
+    lasted = ended.end_date >= ended.start_date + ibis.interval(years=years)
+    return share(ctx, ended, lasted, why=f"lasted {years} years or more")
 
 
 def plans_open_lasting(ctx: Context, m: Measure) -> Counted:
@@ -269,4 +271,5 @@ def reviews_in_timescale(ctx: Context, m: Measure) -> Counted:
         plan.last_review + ibis.interval(months=every),
         plan.start_date + ibis.interval(months=first),
     )
-    return share(ctx, plan, (plan.late == 0) & (next_due >= plan.end))
+    on_time = (plan.late == 0) & (next_due >= plan.end)
+    return share(ctx, plan, on_time, why="every review on time and none overdue")
