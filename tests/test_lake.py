@@ -230,3 +230,97 @@ def test_a_spark_engine_that_cannot_start_says_why_in_one_line(monkeypatch):
     monkeypatch.delenv("JAVA_HOME", raising=False)
     with pytest.raises(EngineError, match="Spark needs Java 17"):
         spark_session("local[1]")
+
+
+def test_measures_command_reads_a_lake_for_every_authority(two_authorities, tmp_path):
+    with Store(two_authorities, read_only=True) as store:
+        export_lake(store, tmp_path / "lake")
+    out = tmp_path / "results.parquet"
+    runner = CliRunner()
+    done = runner.invoke(
+        app,
+        [
+            "measures",
+            "--data",
+            str(tmp_path / "lake"),
+            "--la",
+            "all",
+            "--period",
+            "2021-Q4",
+            "--measure",
+            "referrals",
+            "--format",
+            "parquet",
+            "--out",
+            str(out),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    rows = pq.read_table(out).to_pylist()
+    assert {(r["la_code"], r["value"]) for r in rows if r["la_code"] == "372"} == {("372", 2.0)}
+    assert {r["la_code"] for r in rows} == {"371", "372"}
+    # The spark engine needs a lake, and a master that does not answer is one line.
+    refused = runner.invoke(app, ["measures", "--engine", "spark", "--period", "2021-Q4"])
+    assert refused.exit_code == 2 and "--data" in refused.output
+    pytest.importorskip("pyspark", reason="the optional spark extra is not installed")
+    down = runner.invoke(
+        app,
+        [
+            "measures",
+            "--engine",
+            "spark",
+            "--data",
+            str(tmp_path / "lake"),
+            "--spark-master",
+            "spark://127.0.0.1:1",
+            "--period",
+            "2021-Q4",
+            "--la",
+            "all",
+        ],
+    )
+    assert down.exit_code == 2
+    assert (
+        down.output.strip()
+        .splitlines()[-1]
+        .startswith("error: the Spark master spark://127.0.0.1:1 does not answer")
+    )
+    assert "Traceback" not in down.output
+
+
+def test_a_report_can_be_built_from_results_computed_elsewhere(two_authorities, tmp_path):
+    """The committee paper from a cluster run's results: the same figures as from the store."""
+    with Store(two_authorities, read_only=True) as store:
+        export_lake(store, tmp_path / "lake")
+    runner = CliRunner()
+    results = tmp_path / "results.parquet"
+
+    def measures(period: str) -> None:
+        done = runner.invoke(
+            app,
+            ["measures", "--data", str(tmp_path / "lake"), "--la", "371", "--period", period]
+            + ["--format", "parquet", "--out", str(results)],
+        )
+        assert done.exit_code == 0, done.output
+
+    def report(out: Path, *extra: str):
+        return runner.invoke(
+            app,
+            ["report", "--period", "2022-Q1", "--la", "371", "--store", str(two_authorities)]
+            + ["--formats", "json", "--out", str(out), *extra],
+        )
+
+    measures("2021-Q1:2022-Q1")  # too short for a report's eight-quarter trend
+    short = report(tmp_path / "short", "--results", str(results))
+    assert short.exit_code == 2
+    assert "no results for 371 in 2019-Q2" in short.output
+    assert "--period 2019-Q2:2022-Q1" in short.output
+
+    measures("2019-Q2:2022-Q1")
+    assert report(tmp_path / "cluster", "--results", str(results)).exit_code == 0
+    assert report(tmp_path / "local").exit_code == 0
+    (cluster,) = (tmp_path / "cluster").glob("*.json")
+    (local,) = (tmp_path / "local").glob("*.json")
+    a, b = json.loads(cluster.read_text()), json.loads(local.read_text())
+    assert a["figures"] == b["figures"]
+    assert a["figures"]["referrals:2022-Q1"]["value"] > 0

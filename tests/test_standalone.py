@@ -16,9 +16,14 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 
 
-def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
+# Nothing of this checkout may leak in: no PYTHONPATH (pip would take the source tree for an
+# installed package) and no SCORECARD_* settings pointing at shared data.
+CLEAN = {k: v for k, v in os.environ.items() if not k.startswith(("SCORECARD_", "PYTHON"))}
+
+
+def run(*args: str | Path, cwd: Path) -> str:
     done = subprocess.run(
-        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, check=False
+        [str(a) for a in args], cwd=cwd, env=CLEAN, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, f"{args[:3]} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
     return done.stdout
@@ -39,7 +44,6 @@ def test_the_wheel_runs_the_demo_with_nothing_else(tmp_path):
 
     alone = tmp_path / "elsewhere"  # no repository, no ../shared beside it
     alone.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCORECARD_", "PYTHON"))}
     out = run(
         venv / "bin" / "scorecard",
         "demo",
@@ -50,7 +54,6 @@ def test_the_wheel_runs_the_demo_with_nothing_else(tmp_path):
         "--formats",
         "html,xlsx",
         cwd=alone,
-        env=env,
     )
     assert "the reference data shipped with the product" in out
     assert "Open Government Licence v3.0" in out

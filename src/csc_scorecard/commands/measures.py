@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Annotated
 
+import pyarrow as pa
 import typer
 
 from csc_scorecard.cli import app
@@ -14,6 +15,8 @@ from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.measures.periods import parse_periods
 from csc_scorecard.measures.rated import framework_manual_rows, tidy
 from csc_scorecard.measures.run import run_measures
+from csc_scorecard.measures.spark import EngineError
+from csc_scorecard.model.lake import LakeError
 from csc_scorecard.rating import FrameworkError, ValuesFileError, load_framework
 from csc_scorecard.rating.checks import check_framework
 from csc_scorecard.store import Store
@@ -41,6 +44,19 @@ def measures(
     measure: Annotated[
         list[str] | None, typer.Option(help="Only these measure ids (repeatable).")
     ] = None,
+    engine: Annotated[
+        str, typer.Option(help="duckdb (one machine) or spark (a cluster; needs --data).")
+    ] = "duckdb",
+    data: Annotated[
+        Path | None,
+        typer.Option(help="A Parquet lake (`scorecard export`) to read instead of the store."),
+    ] = None,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            help="Spark master: local[N], spark://host:port, yarn (default: spark-submit's)."
+        ),
+    ] = None,
 ) -> None:
     """Compute measures from the store: value, numerator, denominator, status, RAG, direction, comparators."""
     if fmt not in ("table", "json", "csv", "parquet"):
@@ -59,9 +75,17 @@ def measures(
             f"not in the measure catalogue: {', '.join(unknown)} (see docs/measures.md)",
             param_hint="--measure",
         )
+    if engine not in ("duckdb", "spark"):
+        raise typer.BadParameter("engine must be duckdb or spark", param_hint="--engine")
+    if engine == "spark" and data is None:
+        raise typer.BadParameter(
+            "the spark engine reads a lake: pass --data DIR", param_hint="--data"
+        )
     try:
-        with Store(store, read_only=True) as db:
-            la = la_code or only_authority(db)
+        with _source(store, data) as db:
+            backend = _spark_backend(data, spark_master) if engine == "spark" else None
+            authorities = _authorities(db, la_code)
+            la = authorities[0]
             rules = None
             extra: list = []
             if framework:
@@ -70,14 +94,19 @@ def measures(
                 check.raise_errors(str(framework))
                 for warning in check.warnings:
                     typer.echo(f"warning: {warning}", err=True)
-            run = run_measures(db, la, periods, measures=measure or None)
-            if rules:
-                needed = {
-                    str(q) for p in periods for q in (p, p.previous(), p.same_quarter_last_year())
-                }
-                extra = framework_manual_rows(db, la, rules, catalogue(), needed)
-            table = tidy(db, run, rules, extra, only=measure or None)
-    except (FrameworkError, ValuesFileError, FileNotFoundError) as error:
+            tables = []
+            for la in authorities:
+                run = run_measures(db, la, periods, measures=measure or None, backend=backend)
+                if rules:
+                    needed = {
+                        str(q)
+                        for p in periods
+                        for q in (p, p.previous(), p.same_quarter_last_year())
+                    }
+                    extra = framework_manual_rows(db, la, rules, catalogue(), needed)
+                tables.append(tidy(db, run, rules, extra, only=measure or None))
+            table = pa.concat_tables(tables, promote_options="default")
+    except (FrameworkError, ValuesFileError, FileNotFoundError, LakeError, EngineError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(code=2) from None
     if fmt == "parquet":
@@ -93,6 +122,35 @@ def measures(
         out.write_text(text) if out else typer.echo(text)
     else:
         _print_table(table)
+
+
+def _source(store: Path, data: Path | None) -> Store:
+    """The store, or a lake read in place (Store.over_lake: no DuckDB file involved)."""
+    return Store.over_lake(data) if data is not None else Store(store, read_only=True)
+
+
+def _spark_backend(data: Path, master: str | None):
+    from csc_scorecard.measures.lake import lake_backend
+    from csc_scorecard.measures.spark import spark_session
+
+    return lake_backend(data, "spark", spark=spark_session(master))
+
+
+def _authorities(db: Store, la_code: str | None) -> list[str]:
+    """`--la 371`, `--la 371,372` or `--la all` (every authority the data holds)."""
+    if la_code is None:
+        return [only_authority(db)]
+    held = db.authorities()
+    if la_code == "all":
+        return held
+    chosen = [la.strip() for la in la_code.split(",") if la.strip()]
+    unknown = [la for la in chosen if la not in held]
+    if unknown:
+        raise typer.BadParameter(
+            f"no data for authority {', '.join(unknown)} (held: {', '.join(held) or 'none'})",
+            param_hint="--la",
+        )
+    return chosen
 
 
 def _print_table(table) -> None:

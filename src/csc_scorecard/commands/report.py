@@ -74,6 +74,13 @@ def report(
             help="This quarter's narrative (Markdown): officers' words in slots named by headings."
         ),
     ] = None,
+    results: Annotated[
+        Path | None,
+        typer.Option(
+            help="Measure results computed elsewhere (`scorecard measures --format parquet`, "
+            "e.g. on a cluster), instead of computing them from the store."
+        ),
+    ] = None,
     synthetic: Annotated[
         bool | None,
         typer.Option(
@@ -83,6 +90,7 @@ def report(
     ] = None,
 ) -> None:
     """Build the report context for a quarter and write it as HTML, PDF and the other formats."""
+    from csc_scorecard.model.lake import LakeError
     from csc_scorecard.rating import FrameworkError
     from csc_scorecard.report import SUFFIXES, UnknownFormat, render, renderer
     from csc_scorecard.report.commentary import CommentaryFileError
@@ -99,6 +107,13 @@ def report(
     with Store(store, read_only=True) as db:
         la = la_code or only_authority(db)
         try:
+            run = None
+            if results is not None:
+                from csc_scorecard.measures.lake import run_from_results
+                from csc_scorecard.measures.periods import Quarter
+                from csc_scorecard.report.context import measure_quarters
+
+                run = run_from_results(results, la, measure_quarters(Quarter.parse(period)))
             context = build_context(
                 db,
                 la,
@@ -110,8 +125,9 @@ def report(
                 scenario=scenario,
                 paper=paper,
                 narrative=narrative,
+                run=run,
             )
-        except (FrameworkError, CommentaryFileError, PaperError) as error:
+        except (FrameworkError, CommentaryFileError, PaperError, LakeError) as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(code=2) from None
     typer.echo(

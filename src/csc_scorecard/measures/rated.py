@@ -220,7 +220,11 @@ def _row(
         "value": r.get("value"),
         "numerator": r.get("numerator"),
         "denominator": r.get("denominator"),
+        # The window the figure counts over (a quarter, six months, a year to date...).
+        "window_start": r.get("window_start"),
+        "window_end": r.get("window_end"),
         "status": r.get("status") or "not_available",
+        "source": r.get("source"),
         "reason": r.get("reason") if r else (item.reason if item else None),
         "framework_item": item.id if item else None,
         "target": item.target_display if item else None,

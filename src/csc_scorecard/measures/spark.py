@@ -24,8 +24,9 @@ class EngineError(Exception):
     """The Spark engine cannot start: one line saying why (no JVM stack trace)."""
 
 
-def spark_session(master: str = "local[2]", *, driver_memory: str = "2g") -> Any:
-    """A Spark session for `master` (`local[N]`, `spark://host:port`, `yarn`, ...).
+def spark_session(master: str | None = "local[2]", *, driver_memory: str = "2g") -> Any:
+    """A Spark session for `master` (`local[N]`, `spark://host:port`, `yarn`, ...); with None,
+    the session `spark-submit` or a Databricks job configured.
 
     Checks what can be checked before the JVM starts — the extra installed, Java present, a
     standalone master answering — so a failure is one clear line rather than a stack trace.
@@ -39,15 +40,17 @@ def spark_session(master: str = "local[2]", *, driver_memory: str = "2g") -> Any
     java_home = os.environ.get("JAVA_HOME")
     if shutil.which("java") is None and not (java_home and Path(java_home, "bin", "java").exists()):
         raise EngineError("Spark needs Java 17: none found on PATH or in JAVA_HOME")
-    if master.startswith("local"):
+    if master is None:
+        pass
+    elif master.startswith("local"):
         # One machine: keep the driver on loopback (no network needed, none exposed).
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     elif master.startswith("spark://"):
         _check_answers(master)
+    builder = SparkSession.builder if master is None else SparkSession.builder.master(master)
     try:
         return (
-            SparkSession.builder.master(master)
-            .appName("csc-scorecard")
+            builder.appName("csc-scorecard")
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "8")
@@ -57,7 +60,9 @@ def spark_session(master: str = "local[2]", *, driver_memory: str = "2g") -> Any
         )
     except Exception as err:  # noqa: BLE001 - py4j and pyspark raise many types: all mean "did not start"
         first = next((line for line in str(err).splitlines() if line.strip()), type(err).__name__)
-        raise EngineError(f"Spark did not start with master {master}: {first}") from None
+        raise EngineError(
+            f"Spark did not start with master {master or '(default)'}: {first}"
+        ) from None
 
 
 def _check_answers(master: str, timeout: float = 5.0) -> None:
