@@ -140,9 +140,11 @@ COMPARATOR_COLUMNS = (
 
 
 def comparator_columns(store: Any, run: MeasureRun) -> dict[tuple[str, str], dict[str, Any]]:
-    """England, region and statistical-neighbour values per (measure, period), where published."""
+    """England, region and statistical-neighbour values per (measure, period), where published:
+    the same comparators the report prints (`reference.comparators.latest_comparators`), none
+    for counts."""
     try:
-        from csc_scorecard.reference.comparators import comparator_values
+        from csc_scorecard.reference.comparators import latest_comparators
     except ImportError:  # reference data not installed in this build
         return {}
     out: dict[tuple[str, str], dict[str, Any]] = {}
@@ -150,11 +152,7 @@ def comparator_columns(store: Any, run: MeasureRun) -> dict[tuple[str, str], dic
         key = (r["measure"], r["period"])
         if key in out or r["dimension"] is not None:
             continue
-        year = Quarter.parse(r["period"]).year  # latest published year ending 31 March before it
-        try:
-            found = comparator_values(store, r["measure"], run.la_code, year) or {}
-        except KeyError:  # DfE publishes no comparable figure for this measure
-            found = {}
+        found = latest_comparators(store, r["measure"], run.la_code, Quarter.parse(r["period"]).end)
         out[key] = {
             "comparator_england": found.get("england"),
             "comparator_region": found.get("region"),

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -598,3 +599,51 @@ def _neighbour_values(
         [measure, year, source, basis, model, la_code],
     ).fetchall()
     return {code: value for code, value in rows}
+
+
+def comparator_year(measure: str, as_at: date) -> int:
+    """The latest published year on or before `as_at`: the year ending 31 March, or for the
+    workforce census the 30 September census, on or before the date.
+
+    >>> comparator_year("referrals_rate_per_10000", date(2022, 6, 30))
+    2022
+    >>> comparator_year("referrals_rate_per_10000", date(2022, 3, 30))
+    2021
+    """
+    census = any(s.file == "csww" for s in comparator_map().measures[measure].series)
+    month, day = (9, 30) if census else (3, 31)
+    return as_at.year if (as_at.month, as_at.day) >= (month, day) else as_at.year - 1
+
+
+def year_label(measure: str, year: int) -> str:
+    """How a comparator's year is printed: "2020/21" (year ending 31 March), or "30 Sep 2021"
+    for the workforce census.
+
+    >>> year_label("referrals_rate_per_10000", 2021)
+    '2020/21'
+    """
+    if any(s.file == "csww" for s in comparator_map().measures[measure].series):
+        return f"30 Sep {year}"
+    return f"{year - 1}/{year % 100:02d}"
+
+
+def latest_comparators(
+    store: Store, measure: str, la_code: str, as_at: date, *, years_back: int = 3
+) -> dict:
+    """The comparators printed beside a figure for a period ending `as_at`: the most recent
+    published year on or before it (`comparator_year`), or the latest of the `years_back` years
+    before with a value (DfE publishes a year's figures the following autumn). `{}` when there
+    are none, and always for counts: England's annual total or a neighbour average of raw
+    counts beside one authority's quarter misleads (standards 5.6) — the per-10,000 rate
+    measures carry the comparison. Every output (the measures feed, the report) reads this.
+    """
+    mapping = comparator_map()
+    m = mapping.measures.get(measure)
+    if m is None or m.unit == "count":
+        return {}
+    latest = comparator_year(measure, as_at)
+    for year in range(latest, latest - years_back - 1, -1):
+        found = comparator_values(store, measure, la_code, year) or {}
+        if any(found.get(k) is not None for k in ("england", "region", "statistical_neighbours")):
+            return found
+    return {}

@@ -114,36 +114,28 @@ def population(
 def comparators(
     store: Store, la_code: str, measures: Iterable[Measure], quarter: Quarter, years_back: int = 3
 ) -> dict[str, Comparator]:
-    """The most recent published comparators for each measure: the year ending on the last
-    31 March on or before the quarter's end, or the latest of the ``years_back`` years before it
-    with a value (DfE publishes a year's figures the following autumn).
-
-    Tolerates a build without the reference package (another helper writes it) and measures DfE
-    does not publish (KeyError).
-    """
+    """The published comparators for each measure (``latest_comparators``: the latest year on
+    or before the quarter's end with a value; none for counts)."""
     try:
-        from csc_scorecard.reference.comparators import comparator_values
+        from csc_scorecard.reference.comparators import latest_comparators, year_label
     except ImportError:
         return {}
     out: dict[str, Comparator] = {}
-    end = quarter.end
-    latest = end.year if (end.month, end.day) >= (3, 31) else end.year - 1
     for m in measures:
         if m.dimension:
             continue
-        for year in range(latest, latest - years_back - 1, -1):
-            try:
-                found: dict[str, Any] = comparator_values(store, m.id, la_code, year) or {}
-            except KeyError:
-                break
-            except duckdb.Error:  # a reference table missing from an older store
-                return out
-            if all(found.get(k) is None for k in ("england", "region", "statistical_neighbours")):
-                continue
+        try:
+            found: dict[str, Any] = latest_comparators(
+                store, m.id, la_code, quarter.end, years_back=years_back
+            )
+        except duckdb.Error:  # a reference table missing from an older store
+            return out
+        if found:
+            year = found["year"]
             out[m.id] = Comparator(
                 measure=m.id,
                 year=year,
-                year_label=f"{year - 1}/{year % 100:02d}",
+                year_label=year_label(m.id, year),
                 england=found.get("england"),
                 region=found.get("region"),
                 statistical_neighbours=found.get("statistical_neighbours"),
@@ -155,7 +147,6 @@ def comparators(
                 basis=found.get("basis"),
                 sn_model=found.get("sn_model"),
             )
-            break
     return out
 
 
