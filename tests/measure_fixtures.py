@@ -56,11 +56,13 @@ def results(store: Store, measures: list[str], periods: str, la_code: str = LA) 
     }
 
 
-def with_settings(store: Store, measure: str, period: str = "2022-Q1", **overrides) -> tuple:
+def with_settings(
+    store: Store, measure: str, period: str = "2022-Q1", *, la_code: str = LA, **overrides
+) -> tuple:
     """(value, numerator, denominator) of one measure in one quarter with settings overridden."""
     ctx = Context(
         ibis.duckdb.from_connection(store.con),
-        [LA],
+        [la_code],
         parse_periods(period),
         Settings(overrides={measure: overrides}),
     )

@@ -23,7 +23,7 @@ Y11 born 2002-10-10, 20  YES  F4 Z2  left U6 on 2020-10-10 (18th birthday)      
                                       (with former carers, accommodation unsuitable)
 Y12 born 2003-09-09, 19  YES  F5 B1  left K2 (a children's home) on the 18th birthday: not foster
 Y13 born 2002-12-12, 20  YES  G4 Z1  left U4 on 2020-12-11, the day before the 18th birthday
-Y14 born 2003-06-06, 19  NREQ 0  0
+Y14 born 2003-06-06, 19  NREQ 0  G2  gone abroad: out of the accommodation percentage
 Y15 no child record (no date of birth)  YES: cannot be aged, left out
 Y17 born 2003-04-20, 19  YES  G6 Z1  last episode a short break (V3, U6) ending on the birthday
 Y1 also has a 2022 row (IN_TOUCH NO), which belongs to the previous collection year.
@@ -43,7 +43,9 @@ Cohort (17-21): recorded Y1 Y2 Y3 Y4 Y5 Y6 Y7 Y9 Y10 Y11 Y12 Y13 Y14 Y17 = 14, p
   still to come = 16 (14 counting the recorded rows only).
 19-21 without DIED/RHOM: Y1 Y2 Y3 Y9 Y10 Y11 Y12 Y13 Y14 Y17 = 10.
   In touch (YES): Y1 Y2 Y10 Y11 Y12 Y13 Y17 = 7/10 = 70%.
-  Suitable (digit 1): Y1 U1, Y2 Z1, Y12 B1, Y13 Z1, Y17 Z1 = 5/10 = 50%.
+  Suitable (digit 1): Y1 U1, Y2 Z1, Y12 B1, Y13 Z1, Y17 Z1 = 5; DfE leaves young people gone
+    abroad (G), deported (H) or whose residence is not known (R) out of both numerator and
+    denominator: Y14 G2 is out, so 5/9 = 55.6% (5/10 = 50% if they were kept).
   EET: Y1 F2, Y10 P5, Y11 F4, Y12 F5 = 4/10 = 40%.
   17-21 (setting): adds Y6, Y7 (both YES, F1/F2, D1): in touch 9/12.
 Staying put (19-20, left foster care on the 18th birthday): Y1 Y2 Y10 Y11 (Y4 died; Y12 K2;
@@ -92,7 +94,7 @@ OC3 = [
     ("Y11", d(2002, 10, 10), "YES", "F4", "Z2"),
     ("Y12", d(2003, 9, 9), "YES", "F5", "B1"),
     ("Y13", d(2002, 12, 12), "YES", "G4", "Z1"),
-    ("Y14", d(2003, 6, 6), "NREQ", "0", "0"),
+    ("Y14", d(2003, 6, 6), "NREQ", "0", "G2"),
     ("Y15", None, "YES", "F1", "U1"),
     ("Y17", d(2003, 4, 20), "YES", "G6", "Z1"),
 ]
@@ -194,7 +196,13 @@ def test_cohort_and_oc3_percentages(care_leavers):
         with_settings(care_leavers, "care_leavers_cohort", include_birthdays_to_come=False)[0] == 14
     )
     assert r[("care_leavers_in_touch", Q, None)] == (70.0, 7, 10)
-    assert r[("care_leavers_suitable_accommodation", Q, None)] == (50.0, 5, 10)
+    assert r[("care_leavers_suitable_accommodation", Q, None)] == pytest.approx(
+        (55.556, 5, 9), rel=1e-4
+    )
+    kept = with_settings(
+        care_leavers, "care_leavers_suitable_accommodation", excluded_accommodation_types=[]
+    )
+    assert kept == (50.0, 5, 10)
     assert r[("care_leavers_eet", Q, None)] == (40.0, 4, 10)
     # The age group is a setting: 17-21 adds Y6 and Y7, both in touch.
     assert with_settings(care_leavers, "care_leavers_in_touch", ages=[17, 18, 19, 20, 21])[1:] == (

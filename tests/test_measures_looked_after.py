@@ -377,3 +377,56 @@ def test_catalogue_codes_are_dfe_codes():
                     assert set(g["place"]) <= set(codes("placement")), (m.id, g)
                     assert set(g.get("provider", [])) <= set(codes("placement_provider")), (m.id, g)
     assert STARTED in codes("rne") and CONTINUES in codes("reason_ceased")
+
+
+def test_three_plus_placements_counts_as_dfe_does(store):
+    """Placements of 24 hours or more; adoption with the existing foster carers is no change.
+
+    A second authority (998), 12 months to 30 June 2022 (1 July 2021 - 30 June 2022):
+    P1 2021-08-02 S U4 PR1 -> 2021-12-01 X1; 2021-12-01 P U4 PR4 -> 2022-03-01 X1;
+       2022-03-01 P A5 PR4 -> open   placed for adoption with the current foster carer (A5
+       straight after fostering U4): not a change -> S, P = 2 (3 if it were one)
+    P2 2021-09-06 S U4 PR1 -> 2021-09-06 E8 (home the same day); 2021-11-01 S U6 PR1 ->
+       2022-01-10 X1; 2022-01-10 P U4 PR4 -> open   the first placement ended the day it began:
+       under 24 hours -> S, P = 2 (3 if it counted)
+    P3 2021-07-05 S U4 PR1 -> 2021-10-01 X1; 2021-10-01 P U6 PR2 -> 2022-02-01 X1;
+       2022-02-01 P U4 PR4 -> open   3 placements of a day or more -> counted
+    P4 2020-01-06 S U4 PR1 -> open   1 placement (held on the first day)
+    -> 1 of 4 = 25%. Without both rules P1, P2, P3 = 3/4 = 75%; without the 24-hour rule
+    P2, P3 = 50%; without the adoption rule P1, P3 = 50%.
+    """
+    rows = [
+        ("P1", d(2021, 8, 2), "S", "U4", "PR1", d(2021, 12, 1), "X1"),
+        ("P1", d(2021, 12, 1), "P", "U4", "PR4", d(2022, 3, 1), "X1"),
+        ("P1", d(2022, 3, 1), "P", "A5", "PR4", O, None),
+        ("P2", d(2021, 9, 6), "S", "U4", "PR1", d(2021, 9, 6), "E8"),
+        ("P2", d(2021, 11, 1), "S", "U6", "PR1", d(2022, 1, 10), "X1"),
+        ("P2", d(2022, 1, 10), "P", "U4", "PR4", O, None),
+        ("P3", d(2021, 7, 5), "S", "U4", "PR1", d(2021, 10, 1), "X1"),
+        ("P3", d(2021, 10, 1), "P", "U6", "PR2", d(2022, 2, 1), "X1"),
+        ("P3", d(2022, 2, 1), "P", "U4", "PR4", O, None),
+        ("P4", d(2020, 1, 6), "S", "U4", "PR1", O, None),
+    ]
+    child, decom, rne, place, provider, dec, rec = (list(c) for c in zip(*rows, strict=True))
+    episodes = canonical(
+        "cla_episodes",
+        child_id=child,
+        decom=decom,
+        rne=rne,
+        ls=["C2"] * len(rows),
+        place=place,
+        place_provider=provider,
+        dec=dec,
+        rec=rec,
+    )
+    load(store, {"cla_episodes": episodes}, la_code="998")
+    measure = "cla_three_plus_placements"
+    got = results(store, [measure], Q, la_code="998")[(measure, Q, None)]
+    assert got == (25.0, 1, 4)
+
+    def without(**overrides) -> tuple:
+        return with_settings(store, measure, la_code="998", **overrides)
+
+    assert without(same_carer_adoption_places=[]) == (50.0, 2, 4)
+    assert without(min_placement_days=0) == (50.0, 2, 4)
+    assert without(same_carer_adoption_places=[], min_placement_days=0) == (75.0, 3, 4)

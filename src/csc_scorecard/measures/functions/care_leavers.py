@@ -152,11 +152,15 @@ def care_leavers_in_touch(ctx: Context, m: Measure) -> Counted:
 def care_leavers_suitable_accommodation(ctx: Context, m: Measure) -> Counted:
     """Of the cohort after exclusions, those in suitable accommodation: an ACCOM code whose
     digit is 1 (the `accommodation` code list; 2 = unsuitable, 0 = no information, which stay in
-    the denominator as DfE's total does; standards.md 1.3, 5.6)."""
+    the denominator as DfE's total does; standards.md 1.3, 5.6). Young people gone abroad (G),
+    deported (H) or whose residence is not known (R) leave both numerator and denominator, as in
+    DfE's suitability total (LAIT 112; standards.md 5.6): the `excluded_accommodation_types`."""
     suitable = [
         code for code in codes("accommodation") if code.endswith(setting(ctx, m, "suitable_digit"))
     ]
     t = cohort(ctx, m)
+    away = t.accommodation.substr(0, 1).isin(setting(ctx, m, "excluded_accommodation_types"))
+    t = t.filter(~away.fill_null(False))
     return share(ctx, t, t.accommodation.isin(suitable), why="in suitable accommodation")
 
 

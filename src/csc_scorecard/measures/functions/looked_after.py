@@ -300,24 +300,54 @@ def cla_reviews_in_timescale(ctx: Context, m: Measure) -> Counted:
 
 def cla_three_plus_placements(ctx: Context, m: Measure) -> Counted:
     """Children looked after at the end with at least `min_placements` placements in the window
-    (DfE short-term stability, formerly NI 62; standards.md 5.4 [U] counting rule).
+    (DfE short-term stability, formerly NI 62; standards.md 5.4 and "settled since").
 
     Placements = the one held on the window's first day (an episode begun before it and not
     ended before it) plus each episode begun in the window whose RNE starts a placement (the
     `new_placement_rne` setting: S for a start or return to care, and P, B, T, U). RNE L
-    changes only the legal status and X1 continuations are not placements.
+    changes only the legal status and X1 continuations are not placements. As DfE counts them:
+    only placements of 24 hours or more (`min_placement_days`: one followed by another placement,
+    or by leaving care, on the day it began is not counted), and a placement for adoption with the existing foster
+    carers (PLACE in `same_carer_adoption_places`, A3/A5, straight after a foster placement,
+    `foster_placements`) is not a change of placement.
     """
     p = ctx.periods(m.period_type)
     e = episodes(ctx, m)
+    starts = e.rne.isin(setting(ctx, m, "new_placement_rne")).fill_null(False)
+    by_child = ibis.window(group_by=[e.la_code, e.child_id], order_by=[e.decom])
+    e = e.mutate(
+        _starts=starts,
+        _prev_place=e.place.lag().over(by_child),
+        _row=ibis.row_number().over(by_child),
+    )
+    # The next placement's start, over the episodes that start one (ordered by DECOM).
+    placed = e.filter(e._starts)
+    placed = placed.mutate(
+        _next_start=placed.decom.lead().over(
+            ibis.window(group_by=[placed.la_code, placed.child_id], order_by=[placed.decom])
+        )
+    ).select(n_la="la_code", n_child="child_id", n_row="_row", _next_start="_next_start")
+    e = e.left_join(
+        placed, [e.la_code == placed.n_la, e.child_id == placed.n_child, e._row == placed.n_row]
+    )
+    # A placement ends when the child leaves care (an episode ending other than X1), else when
+    # the next placement starts.
+    left = (e.rec.notnull() & (e.rec != CONTINUES)).fill_null(False)
+    ended = ibis.ifelse(left, e.dec, e._next_start)
+    lasted = ended.delta(e.decom, unit="day")
+    under_a_day = (lasted < setting(ctx, m, "min_placement_days")).fill_null(False)
+    same_carer_adoption = e.place.isin(setting(ctx, m, "same_carer_adoption_places")).fill_null(
+        False
+    ) & e._prev_place.isin(setting(ctx, m, "foster_placements")).fill_null(False)
+    e = e.mutate(_counts=e._starts & ~under_a_day & ~same_carer_adoption)
+
     cla = looked_after_at_end(ctx, m, p, e).select(*_CHILD, "start", "end").distinct()
-    ep = e.select(e_la=e.la_code, e_child=e.child_id, e_decom=e.decom, e_dec=e.dec, e_rne=e.rne)
+    ep = e.select(
+        e_la=e.la_code, e_child=e.child_id, e_decom=e.decom, e_dec=e.dec, e_counts=e._counts
+    )
     j = cla.join(ep, [cla.la_code == ep.e_la, cla.child_id == ep.e_child])
     held_at_start = (j.e_decom < j.start) & (j.e_dec.isnull() | (j.e_dec >= j.start))
-    begun_in_window = (
-        (j.e_decom >= j.start)
-        & (j.e_decom <= j.end)
-        & j.e_rne.isin(setting(ctx, m, "new_placement_rne"))
-    )
+    begun_in_window = (j.e_decom >= j.start) & (j.e_decom <= j.end) & j.e_counts
     j = j.filter(held_at_start | begun_in_window.fill_null(False))
     counts = j.group_by(_CHILD).agg(placements=j.count())
     t = cla.left_join(counts, _CHILD)
