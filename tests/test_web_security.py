@@ -177,6 +177,10 @@ def test_worker_and_child_level_views_are_audited_with_row_counts():
     row = audit_rows(app, "view_team_workers")[0]
     assert row["user_name"] == "manager" and row["rows"] == len(data["workers"])
     assert row["target"] == f"{own} {P}"
+    # each framework indicator links to the team's records behind it
+    assert MEASURE in {m["measure"] for m in data["measures"]}
+    page = manager.get(f"/teams/{own}?period={P}").text
+    assert f"/measures/{MEASURE}/children?period={P}&amp;team={own}" in page
     analyst = client_for(app, "analyst")
     fixes = analyst.get("/quality.json").json()
     assert fixes["fix_list"] and fixes["fix_list_total"] >= len(fixes["fix_list"])

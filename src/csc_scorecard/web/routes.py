@@ -24,6 +24,7 @@ from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.web import views
 from csc_scorecard.web.app import BadRequest, Refused, Web, address, need, wants_json
 from csc_scorecard.web.auth import LOGIN_COOKIE, SESSION_COOKIE, SignIn, same_token, sign_in
+from csc_scorecard.web.data import Preparing
 from csc_scorecard.web.state import Session, audit_csv
 
 router = APIRouter()
@@ -362,6 +363,16 @@ def team(request: Request, team_id: str, session: Manager, period: str | None = 
     if session.user.role == "manager" and session.user.team != team_id:
         raise Refused("Managers see the workers of their own team only.")
     data = web.data.team(quarter, team_id)
+    try:  # the framework's measures, each with a link to this team's records behind it
+        context = web.data.context(quarter, False)
+        data["measures"] = [
+            {"measure": r.measure, "title": r.title, "item": r.item}
+            for g in context.appendix
+            for r in g.rows
+            if r.measure
+        ]
+    except Preparing:
+        data["measures"] = []
     web.audit(
         request, session, "view_team_workers", f"{team_id} {quarter}", rows=len(data["workers"])
     )
