@@ -32,6 +32,13 @@ try:  # the drill-down needs the measures layer's member rows
     ROUTES[f"/measures/assessments_within_45_working_days/children?period={P}"] = "manager"
 except ImportError:
     pass
+try:  # the operational lists
+    import csc_scorecard.lists  # noqa: F401
+
+    ROUTES["/lists"] = "manager"
+    ROUTES["/lists/open-assessments"] = "manager"
+except ImportError:
+    pass
 
 
 def _path(template: str) -> str:

@@ -54,6 +54,7 @@ SECURITY_HEADERS = {
 NAV = (  # (path, label, lowest role)
     ("/", "Overview", "viewer"),
     ("/teams", "Teams", "manager"),
+    ("/lists", "Lists", "manager"),
     ("/quality", "Data quality", "manager"),
     ("/loads", "Loads", "analyst"),
     ("/reports", "Reports", "viewer"),

@@ -343,6 +343,105 @@ def _export(table: Any, stem: str, fmt: str) -> Response:
     )
 
 
+# -- operational lists (csc_scorecard.lists) ------------------------------------------------------
+
+
+def _lists():
+    try:
+        from csc_scorecard import lists
+    except ImportError:  # this build has no operational lists yet
+        raise LookupError("The operational lists are not available in this version.") from None
+    return lists
+
+
+@router.get("/lists")
+def lists_index(request: Request, session: Manager) -> Response:
+    lists = _lists()
+    data = {
+        "lists": [
+            {"name": s.name, "title": s.title, "description": s.description, "sort": s.sort}
+            for s in lists.LISTS.values()
+        ]
+    }
+    return web_of(request).page(request, "lists.html", data, session)
+
+
+@router.get("/lists/{name}")
+def list_page(
+    request: Request,
+    name: str,
+    session: Manager,
+    date: str | None = None,
+    team: str | None = None,
+    worker: str | None = None,
+    format: str | None = None,
+) -> Response:
+    """One operational list on a date (default: the last day the data reaches), by urgency."""
+    from datetime import date as Date
+
+    lists = _lists()
+    web = web_of(request)
+    if name not in lists.LISTS:
+        raise LookupError(f"There is no list {name!r}.")
+    if format not in (None, "", "csv", "xlsx"):
+        raise BadRequest("Export as csv or xlsx.")
+    try:
+        on = Date.fromisoformat(date) if date else web.data.quarter(None).end
+    except ValueError:
+        raise BadRequest(f"{date!r} is not a date like 2022-06-30.") from None
+    if session.user.role == "manager":
+        if not session.user.team:
+            raise Refused("Your account has no team: ask an administrator to set it.")
+        if team and team != session.user.team:
+            raise Refused("Managers see the lists of their own team only.")
+        team = session.user.team
+    with web.data.store() as db:
+        result = lists.build(
+            name, db, web.data.la_code(), on, team=team or None, worker=worker or None
+        )
+    target = f"{name} {on} team={team or '*'} worker={worker or '*'}"
+    if format:
+        web.audit(request, session, f"export_list_{format}", target, rows=result.count)
+        return _list_export(lists, result, format)
+    web.audit(request, session, "view_list", target, rows=result.count)
+    data = {
+        "name": name,
+        "title": result.title,
+        "heading": result.heading(),
+        "date": on.isoformat(),
+        "team": team,
+        "worker": worker,
+        "count": result.count,
+        "sort": result.sort,
+        "notice": result.notice,
+        "notes": list(result.notes),
+        "columns": dict(result.columns),
+        "rows": result.rows.slice(0, 1000).to_pylist(),
+    }
+    return web.page(request, "list.html", data, session)
+
+
+def _list_export(lists: Any, result: Any, fmt: str) -> Response:
+    from csc_scorecard.lists.output import to_csv, to_xlsx
+
+    stem = f"{result.name}_{result.on.isoformat()}"
+    if fmt == "csv":
+        return Response(
+            to_csv(result),
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'},
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{stem}.xlsx"
+        to_xlsx(result, path)
+        body = path.read_bytes()
+    return Response(
+        body,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
+    )
+
+
 # -- teams ----------------------------------------------------------------------------------------
 
 

@@ -1,0 +1,46 @@
+"""Operational list pages: a manager's own team only, an analyst's any, exports and audit."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+import report_fixtures as rf
+from web_fixtures import client_for, dashboard
+
+pytest.importorskip("csc_scorecard.lists", reason="the operational lists")
+
+ON = "2022-06-30"
+
+
+def test_list_page_matches_the_library_and_is_audited():
+    from csc_scorecard import lists
+    from csc_scorecard.store import Store
+
+    app = dashboard()[0]
+    analyst = client_for(app, "analyst")
+    page = analyst.get(f"/lists/open-assessments.json?date={ON}").json()
+    with Store(rf.store_path(), read_only=True) as db:
+        expected = lists.build("open-assessments", db, rf.LA, date(2022, 6, 30))
+    assert page["count"] == expected.count
+    assert [r[expected.rows.column_names[0]] for r in page["rows"]] == expected.rows.column(
+        0
+    ).to_pylist()[:1000]
+    row = app.state.web.state.audit_rows(action="view_list")[0]
+    assert row["user_name"] == "analyst" and row["rows"] == expected.count
+    exported = analyst.get(f"/lists/open-assessments?date={ON}&format=csv")
+    assert len(list(csv.DictReader(io.StringIO(exported.text)))) == expected.count
+    assert app.state.web.state.audit_rows(action="export_list_csv")[0]["rows"] == expected.count
+    assert analyst.get("/lists/no-such-list").status_code == 404
+    assert analyst.get("/lists/open-assessments?date=30/06/2022").status_code == 400
+
+
+def test_manager_sees_their_own_team_only():
+    app, _, own, other = dashboard()
+    manager = client_for(app, "manager")
+    mine = manager.get(f"/lists/open-assessments.json?date={ON}").json()
+    assert mine["team"] == own
+    assert manager.get(f"/lists/open-assessments?date={ON}&team={other}").status_code == 403
+    assert client_for(app, "viewer").get("/lists").status_code == 403
