@@ -186,8 +186,10 @@ def test_worker_and_child_level_views_are_audited_with_row_counts():
     assert fixes["fix_list"] and fixes["fix_list_total"] >= len(fixes["fix_list"])
     row = audit_rows(app, "view_fix_list")[0]
     assert row["user_name"] == "analyst" and row["rows"] == len(fixes["fix_list"])
-    # the manager sees the summary but no fix list (child ids)
-    assert "fix_list" not in manager.get("/quality.json").json()
+    # the manager sees the summary but no fix list and no example messages (child ids)
+    summary = manager.get("/quality.json").json()
+    assert "fix_list" not in summary and summary["summary"]
+    assert all("example" not in s for s in summary["summary"])
 
 
 def test_session_idle_timeout_lifetime_and_server_side_logout():

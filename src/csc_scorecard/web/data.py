@@ -34,6 +34,7 @@ from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.quality.availability import activity_date
 from csc_scorecard.report.commentary import Commentary
+from csc_scorecard.report.formatting import long_date
 from csc_scorecard.report.model import ReportContext
 from csc_scorecard.store import Store
 from csc_scorecard.web.state import State
@@ -452,6 +453,7 @@ class Data:
             "period": str(quarter),
             "label": quarter.label,
             "at": w["at"],
+            "at_text": long_date(w["at"]),
             "teams": rows,
             "total": total.model_dump(mode="json"),
             "span_standard": w["spans"].standard_cases,
@@ -472,6 +474,7 @@ class Data:
             "period": str(quarter),
             "label": quarter.label,
             "at": w["at"],
+            "at_text": long_date(w["at"]),
             "team": found,
             "workers": [x.model_dump(mode="json") for x in w["workers"] if x.team_id == team_id],
             "overdue_supervision": [

@@ -195,7 +195,7 @@ def overview(request: Request, session: Viewer, period: str | None = None) -> Re
     quarter = web.data.quarter(period)
     context = web.data.context(quarter, publication_for(session))
     data = views.overview(context)
-    data["quarters"] = [str(q) for q in web.data.quarters()]
+    data["quarters"] = quarter_options(web)
     return web.page(request, "overview.html", data, session)
 
 
@@ -209,7 +209,7 @@ def measure_page(
     quarter = web.data.quarter(period)
     context = web.data.context(quarter, publication_for(session))
     data = views.measure(context, measure_id)
-    data["quarters"] = [str(q) for q in web.data.quarters()]
+    data["quarters"] = quarter_options(web)
     if not publication_for(session):
         history = web.state.commentary_history(web.data.la_code(), measure_id, str(quarter))
         data["commentary"] = {
@@ -222,8 +222,12 @@ def measure_page(
         lambda: views.trend_chart(context, measure_id),
     )
     extra = {"chart": chart, "can_edit": session.user.at_least("analyst")}
-    data["chart"] = {"alt_text": chart.alt_text} if chart else None
+    data["chart"] = {"alt_text": chart.alt_text, "key": views.chart_key(chart)} if chart else None
     return web.page(request, "measure.html", data, session, extra=extra)
+
+
+def quarter_options(web: Web) -> list[dict[str, str]]:
+    return [{"id": str(q), "label": q.label} for q in web.data.quarters()]
 
 
 def _edit(e: Any) -> dict[str, Any]:
@@ -450,7 +454,7 @@ def teams(request: Request, session: Manager, period: str | None = None) -> Resp
     web = web_of(request)
     quarter = web.data.quarter(period)
     data = web.data.teams(quarter)
-    data["quarters"] = [str(q) for q in web.data.quarters()]
+    data["quarters"] = quarter_options(web)
     data["own_team"] = session.user.team if session.user.role == "manager" else None
     return web.page(request, "teams.html", data, session)
 
@@ -489,7 +493,10 @@ def quality(
     table: str | None = None,
 ) -> Response:
     web = web_of(request)
-    data: dict[str, Any] = {"summary": web.data.issue_summary(), "rule": rule, "table": table}
+    summary = web.data.issue_summary()
+    if not session.user.at_least("analyst"):  # an example message can name a child's record
+        summary = [{k: v for k, v in s.items() if k != "example"} for s in summary]
+    data: dict[str, Any] = {"summary": summary, "rule": rule, "table": table}
     data["not_reportable"] = web.data.not_reportable()
     if session.user.at_least("analyst"):
         rows, total = web.data.issue_rows(rule=rule, table=table)
@@ -570,7 +577,7 @@ def reports(request: Request, period: str, session: Viewer) -> Response:
     web = web_of(request)
     quarter = web.data.quarter(period)
     data = web.data.reports(quarter, internal=session.user.at_least("analyst"))
-    data["quarters"] = [str(q) for q in web.data.quarters()]
+    data["quarters"] = quarter_options(web)
     data["formats"] = ["html", "pdf", "docx", "xlsx"]
     data["variants"] = (
         ["publication", "internal"] if session.user.at_least("analyst") else ["publication"]

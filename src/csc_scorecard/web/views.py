@@ -11,8 +11,12 @@ from typing import Any
 from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.report import charts
 from csc_scorecard.report.facts import figure_id
+from csc_scorecard.report.formatting import display
 from csc_scorecard.report.layout import layout
 from csc_scorecard.report.model import Chart, Figure, ReportContext
+
+
+CHART_WIDTH, CHART_HEIGHT = 620, 220
 
 
 def dump(model: Any) -> Any:
@@ -143,18 +147,31 @@ def measure(context: ReportContext, measure_id: str) -> dict[str, Any]:
 
 
 def trend_chart(context: ReportContext, measure_id: str) -> Chart | None:
-    """The report's trend chart for the measure, or one drawn the same way from its figures."""
+    """The report's trend chart for the measure drawn at screen size (same points, target,
+    tolerance and comparator), or one drawn the same way from the measure's figures."""
     for chart in context.trends:
         if measure_id in chart.measures and chart.kind == "trend":
-            return chart
+            return charts.trend(
+                chart.id,
+                chart.title,
+                chart.unit,
+                [(p.x, p.y) for p in chart.data],
+                measure=measure_id,
+                target=chart.target,
+                tolerance=chart.tolerance,
+                comparator=chart.comparator,
+                comparator_label=chart.comparator_label,
+                width=CHART_WIDTH,
+                height=CHART_HEIGHT,
+            )
     definition = context.definitions.get(measure_id)
     if definition is None:
         return None
     points: list[tuple[str, float | None]] = []
     for p in context.trend_periods:
         f: Figure | None = context.figures.get(figure_id(measure_id, p))
-        points.append((p, f.value if f else None))
-    if not any(v is not None for _, v in points):
+        points.append((p, f.value if f and f.status == "ok" else None))
+    if sum(v is not None for _, v in points) < 2:
         return None
     comparator = context.comparators.get(measure_id)
     sn = comparator.statistical_neighbours if comparator else None
@@ -169,6 +186,22 @@ def trend_chart(context: ReportContext, measure_id: str) -> Chart | None:
         comparator_label=(
             "Statistical neighbours" if sn is not None else "England" if england else None
         ),
-        width=520,
-        height=180,
+        width=CHART_WIDTH,
+        height=CHART_HEIGHT,
     )
+
+
+def chart_key(chart: Chart) -> list[str]:
+    """The reference lines in words (the chart itself has no legend)."""
+    unit = chart.unit
+    lines = ["Blue line with points: the value each quarter"]
+    if chart.target is not None:
+        lines.append(f"solid green line: target {display(chart.target, unit)}")
+    if chart.tolerance is not None:
+        lines.append(f"dashed orange line: tolerance {display(chart.tolerance, unit)}")
+    if chart.comparator is not None:
+        lines.append(
+            f"dotted grey line: {chart.comparator_label or 'comparator'} "
+            f"{display(chart.comparator, unit)}"
+        )
+    return lines
