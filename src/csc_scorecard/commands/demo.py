@@ -26,11 +26,10 @@ DEMO_QUARTER = "2022-Q1"  # the last quarter the default simulation covers (Apri
 DEMO_EXTRACTS = ("ssda903", "cin_census", "annex_a", "csww", "templates")
 
 
-def demo_framework() -> Path:
-    """The seed report's framework (examples/doncaster-2022), shipped inside the package."""
-    return Path(
-        str(resources.files("csc_scorecard").joinpath("examples/doncaster-2022/framework.yaml"))
-    )
+def demo_example(name: str) -> Path:
+    """A file of the demo's example (examples/doncaster-2022: the seed report's framework, the
+    council's paper file and a quarter's narrative), shipped inside the package."""
+    return Path(str(resources.files("csc_scorecard").joinpath(f"examples/doncaster-2022/{name}")))
 
 
 @app.command()
@@ -48,7 +47,7 @@ def demo(
     formats: Annotated[str, typer.Option(help="Report formats.")] = "html,pdf,docx,xlsx",
     size: Annotated[float, typer.Option(help="Scale of the synthetic authority.")] = 1.0,
 ) -> None:
-    """Synthetic authority -> every statutory format -> store -> the Q1 2022/23 report."""
+    """Synthetic authority -> every statutory format -> store -> the Q1 2022/23 committee paper."""
     if out.exists() and any(out.iterdir()):
         typer.echo(f"Refused: {out} is not empty; choose a new folder for the demo.", err=True)
         raise typer.Exit(code=2)
@@ -62,7 +61,9 @@ def demo(
         out=out / "report",
         store=store,
         la_code=DEMO_LA,
-        framework=demo_framework(),
+        framework=demo_example("framework.yaml"),
         formats=formats,
+        paper=demo_example("paper.yaml"),
+        narrative=demo_example("narrative.md"),
     )
     typer.echo(f"The demo report is in {out / 'report'}")
