@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -28,3 +29,11 @@ def only_authority(db: Store) -> str:
             f"the store holds {len(las)} authorities ({', '.join(las) or 'none'}): pass --la"
         )
     return las[0]
+
+
+def parse_day(text: str) -> date:
+    """A --date option's value (YYYY-MM-DD), or a clean refusal naming it."""
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date like 2022-06-30") from None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -11,19 +10,17 @@ import ibis
 import typer
 
 from csc_scorecard.cli import app
-from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, only_authority
+from csc_scorecard.commands._options import (
+    DEFAULT_STORE_PATH,
+    StoreOption,
+    only_authority,
+    parse_day,
+)
 from csc_scorecard.report.formatting import long_date
 from csc_scorecard.store import Store
 from csc_scorecard.workforce.caseloads import CaseloadFigures, CaseloadPosition, positions
 from csc_scorecard.workforce.settings import load_settings
 from csc_scorecard.workforce.snapshot import context_for
-
-
-def _day(text: str) -> date:
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date like 2022-06-30") from None
 
 
 @app.command()
@@ -63,7 +60,7 @@ def caseloads(
     if by not in (None, "team", "service_area"):
         raise typer.BadParameter("--by takes team or service_area")
     basis = "weighted" if weighted else "fte" if fte else "cases"
-    dates = {"now": _day(on), **({"compare": _day(compare)} if compare else {})}
+    dates = {"now": parse_day(on), **({"compare": parse_day(compare)} if compare else {})}
     with Store(store, read_only=True) as db:
         la = la_code or only_authority(db)
         ctx = context_for(ibis.duckdb.from_connection(db.con), la)

@@ -1,0 +1,186 @@
+"""What every operational list shares: its declaration, the question asked, the answer, and the
+few building blocks (who holds a child's case on the date, working days since a date).
+
+A list is declared once (`ListSpec`: name, title, columns with their meaning, sort order in
+words and as columns) beside one function that turns a `Query` into an Ibis table with a row
+per child (per worker for caseloads). Every list's rows carry `worker_id`, `team_id` and
+`team_name`, so filtering by team or worker is done once, in `lists.build`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+from ibis.common.exceptions import TableNotFound
+
+from csc_scorecard.measures.context import Context
+from csc_scorecard.workforce.snapshot import dates_table, posts_at
+
+NOTICE = "child-level, not for publication"
+
+# Columns every list carries, for the team and worker filters.
+WORKER_COLUMNS = {
+    "worker_id": "allocated worker on the date (blank: none)",
+    "team_id": "the worker's team on the date (their main post)",
+    "team_name": "team name",
+}
+
+
+@dataclass(frozen=True)
+class Query:
+    """One list asked for one authority on one date, with the list's options."""
+
+    ctx: Context
+    la_code: str
+    on: date
+    options: Mapping[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the list could not cover, and why
+
+    @property
+    def day(self) -> ir.DateScalar:
+        return ibis.literal(self.on, type="date")
+
+    def option(self, spec: ListSpec, name: str) -> Any:
+        return self.options.get(name, spec.options[name])
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """A list's declaration. `order` is the urgency sort as (column, descending) pairs; the
+    child (or worker) id always breaks ties so the order is stable."""
+
+    name: str
+    title: str
+    description: str
+    columns: Mapping[str, str]  # column -> what it holds, in output order
+    sort: str  # the sort order in words
+    order: tuple[tuple[str, bool], ...]
+    rows: Callable[[Query], ir.Table]
+    options: Mapping[str, Any] = field(default_factory=dict)  # option -> default
+    key: str = "child_id"
+
+
+@dataclass(frozen=True)
+class ListResult:
+    """A built list: rows as Arrow (columns as `columns` documents them), already sorted."""
+
+    name: str
+    title: str
+    la_code: str
+    on: date
+    rows: pa.Table
+    columns: Mapping[str, str]
+    sort: str
+    team: str | None = None
+    worker: str | None = None
+    notes: tuple[str, ...] = ()
+    notice: str = NOTICE
+
+    @property
+    def count(self) -> int:
+        return self.rows.num_rows
+
+    def heading(self) -> str:
+        """One line: title, authority, date, filters and row count.
+
+        >>> r = ListResult("x", "Open assessments", "999", date(2022, 6, 30), pa.table({"a": [1]}), {}, "")
+        >>> r.heading()
+        'Open assessments, authority 999, 30 June 2022: 1 row'
+        """
+        scope = "".join(
+            f", {label} {value}"
+            for label, value in (("team", self.team), ("worker", self.worker))
+            if value
+        )
+        n = self.count
+        return (
+            f"{self.title}, authority {self.la_code}, {self.on.day} {self.on:%B %Y}{scope}: "
+            f"{n:,} {'row' if n == 1 else 'rows'}"
+        )
+
+
+def has_rows(q: Query, name: str) -> bool:
+    """Whether the store holds rows of the canonical table for the authority (a table added by a
+    later release is missing from an older store, or empty when its source was never loaded)."""
+    try:
+        t = q.ctx.table(name)
+    except TableNotFound:
+        return False
+    return bool(q.ctx.backend.execute(t.limit(1).count()))
+
+
+def on_date(q: Query) -> ir.Table:
+    """The list date as a one-row table (`at`), to join as the workforce snapshots do."""
+    return dates_table([("list", q.on)])
+
+
+def open_allocations(q: Query) -> ir.Table:
+    """Every case allocation held on the date: from its start up to, not including, its end
+    (the handover date), the convention of `workforce.snapshot.cases_at` (docs/workforce.md)."""
+    a = q.ctx.table("case_allocations")
+    return a.filter((a.start_date <= q.day) & (a.end_date.isnull() | (a.end_date > q.day)))
+
+
+def allocations_at(q: Query) -> ir.Table:
+    """One row per child allocated on the date: la_code, child_id, worker_id, allocated_since.
+
+    A child allocated to two workers at once (`open_allocations`) is shown with the most recent
+    allocation.
+    """
+    a = open_allocations(q)
+    w = ibis.window(
+        group_by=[a.la_code, a.child_id], order_by=[ibis.desc(a.start_date), a.worker_id]
+    )
+    a = a.mutate(_n=ibis.row_number().over(w))
+    a = a.filter(a._n == 0)
+    return a.select("la_code", "child_id", "worker_id", allocated_since=a.start_date)
+
+
+def worker_teams(q: Query) -> ir.Table:
+    """la_code, worker_id, team_id, team_name, role, fte: each worker's main post on the date
+    (`workforce.snapshot.posts_at`: the post with the larger FTE when several are held)."""
+    p = posts_at(q.ctx.table, on_date(q))
+    t = q.ctx.table("teams").select(t_la="la_code", t_team="team_id", t_name="team_name")
+    j = p.left_join(t, [p.la_code == t.t_la, p.team_id == t.t_team])
+    return j.select(
+        "la_code",
+        "worker_id",
+        "team_id",
+        "role",
+        "fte",
+        team_name=ibis.coalesce(j.t_name, j.team_id),
+    )
+
+
+def with_team(q: Query, t: ir.Table) -> ir.Table:
+    """`t` (with a `worker_id` column) with the worker's `team_id` and `team_name` on the date."""
+    teams = worker_teams(q).select(
+        w_la="la_code", w_worker="worker_id", team_id="team_id", team_name="team_name"
+    )
+    j = t.left_join(teams, [t.la_code == teams.w_la, t.worker_id == teams.w_worker])
+    return j.drop("w_la", "w_worker")
+
+
+def with_allocation(q: Query, t: ir.Table) -> ir.Table:
+    """`t` (a row per child) with the child's allocated worker and team on the date."""
+    a = allocations_at(q).select(a_la="la_code", a_child="child_id", worker_id="worker_id")
+    j = t.left_join(a, [t.la_code == a.a_la, t.child_id == a.a_child]).drop("a_la", "a_child")
+    return with_team(q, j)
+
+
+def working_days_to(q: Query, t: ir.Table, start: str, name: str) -> ir.Table:
+    """Add `name`: working days after `start` up to and including the list date (same day = 0;
+    the rule the measures use, `reference.calendar`)."""
+    t = t.mutate(_list_day=q.day)
+    return q.ctx.with_working_days(t, start, "_list_day", name).drop("_list_day")
+
+
+def days_to(q: Query, t: ir.Table, start: str) -> ir.IntegerValue:
+    """Calendar days from `start` to the list date."""
+    return q.day.delta(t[start], unit="day")
