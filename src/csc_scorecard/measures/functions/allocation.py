@@ -12,7 +12,14 @@ import ibis.expr.types as ir
 
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context
-from csc_scorecard.measures.functions.common import months_ago, open_at, setting, share
+from csc_scorecard.measures.functions.common import (
+    Counted,
+    mean,
+    months_ago,
+    open_at,
+    setting,
+    share,
+)
 from csc_scorecard.measures.functions.looked_after import looked_after_at_end
 
 _CHILD = ["la_code", "period", "child_id", "end"]
@@ -37,7 +44,7 @@ def _cohort(ctx: Context, m: Measure) -> ir.Table:
     return t.select(*_CHILD).distinct()
 
 
-def children_allocated(ctx: Context, m: Measure) -> ir.Table:
+def children_allocated(ctx: Context, m: Measure) -> Counted:
     """Children in the cohort at the period end with a worker allocated on that day; with
     `qualified_only`, the worker must be a registered social worker (`workers.qualified`; a
     worker with no record or qualification not recorded does not count)."""
@@ -59,10 +66,10 @@ def children_allocated(ctx: Context, m: Measure) -> ir.Table:
     )
     held = held.select(*_CHILD).distinct().mutate(_allocated=ibis.literal(True))
     t = t.left_join(held, _CHILD)
-    return share(t, t._allocated)
+    return share(ctx, t, t._allocated, why="a registered social worker allocated on the day")
 
 
-def worker_changes_per_child(ctx: Context, m: Measure) -> ir.Table:
+def worker_changes_per_child(ctx: Context, m: Measure) -> Counted:
     """Children allocated to a worker at the period end (denominator) and the worker changes
     they had in the `months` months to it (numerator): allocations starting in that window
     (after its first day, up to the end) that were not the child's first allocation ever."""
@@ -84,7 +91,5 @@ def worker_changes_per_child(ctx: Context, m: Measure) -> ir.Table:
             changes.c_start <= children.end,
         ],
     )
-    per_child = j.group_by(_CHILD).agg(changes=j.c_start.count())
-    return per_child.group_by(["la_code", "period"]).agg(
-        numerator=per_child.changes.sum(), denominator=per_child.count()
-    )
+    per_child = j.group_by(_CHILD).agg(worker_changes=j.c_start.count())
+    return mean(ctx, per_child, "worker_changes")

@@ -4,11 +4,11 @@ a date (Annex A lists 1 and 2; the early-help template)."""
 from __future__ import annotations
 
 import ibis
-import ibis.expr.types as ir
 
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.functions.common import (
+    Counted,
     count_children,
     in_window,
     open_at,
@@ -17,7 +17,7 @@ from csc_scorecard.measures.functions.common import (
 )
 
 
-def contacts_to_referral_within(ctx: Context, m: Measure) -> ir.Table:
+def contacts_to_referral_within(ctx: Context, m: Measure) -> Counted:
     """Contacts in the window that became a referral, and how many became one within
     `working_days` working days (same day = 0).
 
@@ -40,12 +40,13 @@ def contacts_to_referral_within(ctx: Context, m: Measure) -> ir.Table:
     t = j.group_by(["la_code", "child_id", "contact_date", "contact_source"]).agg(
         referral_date=j.r_date.min()
     )
-    t = ctx.with_working_days(t, "contact_date", "referral_date", "decision_days")
+    t = ctx.with_working_days(t, "contact_date", "referral_date", "working_days")
     t = in_window(t, "contact_date", ctx.periods(m.period_type))
-    return share(t, t.decision_days <= setting(ctx, m, "working_days"))
+    limit = setting(ctx, m, "working_days")
+    return share(ctx, t, t.working_days <= limit, why=f"a referral within {limit} working days")
 
 
-def early_help_open_at_end(ctx: Context, m: Measure) -> ir.Table:
+def early_help_open_at_end(ctx: Context, m: Measure) -> Counted:
     """Children with an early help episode open at the period end: assessment started on or
     before it and no closure date on or before it (the early-help template's closure_date)."""
     t = open_at(
@@ -54,4 +55,4 @@ def early_help_open_at_end(ctx: Context, m: Measure) -> ir.Table:
         "closure_date",
         ctx.periods(m.period_type),
     )
-    return count_children(t)
+    return count_children(ctx, t)

@@ -5,15 +5,13 @@ conferences and looked-after reviews, each judged against its own due date
 
 from __future__ import annotations
 
-import ibis.expr.types as ir
-
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context
-from csc_scorecard.measures.functions.common import in_window, setting, share
+from csc_scorecard.measures.functions.common import Counted, in_window, setting, share
 from csc_scorecard.measures.functions.timescales import cla_reviews_due, cp_reviews_due
 
 
-def cp_reviews_held_in_timescale(ctx: Context, m: Measure) -> ir.Table:
+def cp_reviews_held_in_timescale(ctx: Context, m: Measure) -> Counted:
     """Review conferences held in the window (matched to their plan) and how many were held on
     or before their due date: `first_review_months` after the plan start for the first, then
     `review_interval_months` after the review before."""
@@ -25,10 +23,10 @@ def cp_reviews_held_in_timescale(ctx: Context, m: Measure) -> ir.Table:
         setting(ctx, m, "review_interval_months"),
     )
     held = in_window(held, "review_date", ctx.periods(m.period_type))
-    return share(held, held.review_date <= held.due_date)
+    return share(ctx, held, held.review_date <= held.due_date, why="held on or before its due date")
 
 
-def cla_reviews_held_in_timescale(ctx: Context, m: Measure) -> ir.Table:
+def cla_reviews_held_in_timescale(ctx: Context, m: Measure) -> Counted:
     """Looked-after reviews held in the window and how many were held on or before their due
     date (first by the 20th working day of the period of care, second 3 months after the first,
     then 6-monthly). A review whose due date cannot be known (the first one held in a period of
@@ -36,4 +34,4 @@ def cla_reviews_held_in_timescale(ctx: Context, m: Measure) -> ir.Table:
     held = cla_reviews_due(ctx, m)
     held = held.filter(held.due_date.notnull())
     held = in_window(held, "review_date", ctx.periods(m.period_type))
-    return share(held, held.review_date <= held.due_date)
+    return share(ctx, held, held.review_date <= held.due_date, why="held on or before its due date")
