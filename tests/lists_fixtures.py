@@ -49,8 +49,8 @@ def columns(rows: list[tuple], names: list[str]) -> dict[str, list]:
 
 
 def allocations(rows: list[tuple]) -> dict:
-    """case_allocations from (child, worker, start, end) rows."""
-    names = ["child_id", "worker_id", "start_date", "end_date"]
+    """case_allocations from (child, worker, start, end[, team holding the case]) rows."""
+    names = ["child_id", "worker_id", "start_date", "end_date", "team_id"][: len(rows[0])]
     return {"case_allocations": canonical("case_allocations", **columns(rows, names))}
 
 

@@ -14,11 +14,16 @@ Assessments (child: episode start, assessment start, authorised):
      assessment began (six months before 10 June is 10 December): a re-assessment, left out.
   C7 10 Dec 2021, 10 Jun 2022: exactly six months, not more: kept. 20 days; 14 working days.
   C8 1 Jul, 1 Jul: starts after the date, not open.
-Allocations on D: C1 W1; C2 W2 until 30 June (handover on D, so not W2's) then W1 from 30 June;
-C5 W2; C3 and C7 none.
+Worker and team: the assessment's own where recorded (the SSD's assessment worker and team),
+else the allocation on D and the team holding the case, else the worker's post team.
+  C1 the assessment records W2 of team Beta: that wins over the allocation to W1.
+  C2 W2 until 30 June (handover on D, so not W2's) then W1 from 30 June: W1, post team Alpha.
+  C5 allocated to W2 (post team Beta) with the case held by team Alpha: W2, Alpha.
+  C7 the assessment records W1 and no team: W1's post team, Alpha.
+  C3 no worker anywhere.
 
-Expected (longest open first): C2 82 W1 Alpha, C1 40 W1 Alpha, C5 19 W2 Beta, C7 14, C3 0.
-Team Alpha: C2, C1. Worker W2: C5.
+Expected (longest open first): C2 82 W1 Alpha, C1 40 W2 Beta, C5 19 W2 Alpha, C7 14 W1 Alpha,
+C3 0. Team Alpha: C2, C5, C7. Worker W2: C1, C5.
 """
 
 from __future__ import annotations
@@ -30,14 +35,15 @@ from conftest import canonical
 from lists_fixtures import allocations, build, column, columns, load_all
 
 ASSESSMENTS = [
-    ("C1", d(2022, 5, 3), d(2022, 5, 3), None),
-    ("C2", d(2022, 3, 1), d(2022, 3, 1), None),
-    ("C3", d(2022, 6, 29), d(2022, 6, 30), None),
-    ("C4", d(2022, 5, 1), d(2022, 5, 1), d(2022, 6, 30)),
-    ("C5", d(2022, 6, 1), d(2022, 6, 1), d(2022, 7, 1)),
-    ("C6", d(2021, 11, 1), d(2022, 6, 10), None),
-    ("C7", d(2021, 12, 10), d(2022, 6, 10), None),
-    ("C8", d(2022, 7, 1), d(2022, 7, 1), None),
+    # child, episode start, start, authorised, worker and team recorded on the assessment
+    ("C1", d(2022, 5, 3), d(2022, 5, 3), None, "W2", "T2"),
+    ("C2", d(2022, 3, 1), d(2022, 3, 1), None, None, None),
+    ("C3", d(2022, 6, 29), d(2022, 6, 30), None, None, None),
+    ("C4", d(2022, 5, 1), d(2022, 5, 1), d(2022, 6, 30), None, None),
+    ("C5", d(2022, 6, 1), d(2022, 6, 1), d(2022, 7, 1), None, None),
+    ("C6", d(2021, 11, 1), d(2022, 6, 10), None, None, None),
+    ("C7", d(2021, 12, 10), d(2022, 6, 10), None, "W1", None),
+    ("C8", d(2022, 7, 1), d(2022, 7, 1), None, None, None),
 ]
 
 
@@ -49,15 +55,23 @@ def store(store):
             "assessments": canonical(
                 "assessments",
                 **columns(
-                    ASSESSMENTS, ["child_id", "referral_date", "start_date", "authorised_date"]
+                    ASSESSMENTS,
+                    [
+                        "child_id",
+                        "referral_date",
+                        "start_date",
+                        "authorised_date",
+                        "worker_id",
+                        "team_id",
+                    ],
                 ),
             ),
             **allocations(
                 [
-                    ("C1", "W1", d(2022, 5, 3), None),
-                    ("C2", "W2", d(2022, 3, 1), d(2022, 6, 30)),
-                    ("C2", "W1", d(2022, 6, 30), None),
-                    ("C5", "W2", d(2022, 6, 1), None),
+                    ("C1", "W1", d(2022, 5, 3), None, None),
+                    ("C2", "W2", d(2022, 3, 1), d(2022, 6, 30), None),
+                    ("C2", "W1", d(2022, 6, 30), None, None),
+                    ("C5", "W2", d(2022, 6, 1), None, "T1"),
                 ]
             ),
         },
@@ -72,16 +86,16 @@ def test_open_assessments_longest_first(store):
     assert column(r, "working_days_open") == [82, 40, 19, 14, 0]
     assert column(r, "days_open") == [121, 58, 29, 20, 0]
     assert column(r, "beyond_timescale") == [True, False, False, False, False]
-    assert column(r, "worker_id") == ["W1", "W1", "W2", None, None]
-    assert column(r, "team_name") == ["Alpha", "Alpha", "Beta", None, None]
+    assert column(r, "worker_id") == ["W1", "W2", "W2", "W1", None]
+    assert column(r, "team_name") == ["Alpha", "Beta", "Alpha", "Alpha", None]
     assert r.notice == "child-level, not for publication"
     assert r.heading() == "Open single assessments, authority 999, 30 June 2022: 5 rows"
 
 
 def test_open_assessments_by_team_and_worker(store):
-    assert column(build(store, "open-assessments", team="Alpha"), "child_id") == ["C2", "C1"]
-    assert column(build(store, "open-assessments", team="T1"), "child_id") == ["C2", "C1"]
-    assert column(build(store, "open-assessments", worker="W2"), "child_id") == ["C5"]
+    assert column(build(store, "open-assessments", team="Alpha"), "child_id") == ["C2", "C5", "C7"]
+    assert column(build(store, "open-assessments", team="T1"), "child_id") == ["C2", "C5", "C7"]
+    assert column(build(store, "open-assessments", worker="W2"), "child_id") == ["C1", "C5"]
 
 
 def test_reassessment_window_is_a_setting(store):

@@ -14,23 +14,26 @@ start, then 6 months after the review before):
   K5 plan from 1 Nov 2021: review 20 Apr 2022 with no plan start recorded, matched by date;
      it is the first, due 1 Feb: late.
   K6 plan from 15 Dec 2021: reviews 10 Mar (due 15 Mar) and 30 Jun (due 10 Sep): on time.
-  cp_reviews_held_in_timescale Q1: K1 on, K2 late, K3 15 May on, K5 late, K6 30 Jun on = 3/5
-    = 60%. Q4: K4 late, K3 1 Mar on, K6 on = 2/3.
+  K7 plan 25 Jan - 31 May 2022: review 21 Apr; worked out it was due 25 Apr, but the source records
+     it as due 19 Apr (the SSD's review due date), and the recorded date wins: late.
+  cp_reviews_held_in_timescale Q1: K1 on, K2 late, K3 15 May on, K5 late, K6 30 Jun on, K7 late
+    = 3/6 = 50%. Q4: K4 late, K3 1 Mar on, K6 on = 2/3.
 
 Looked-after reviews, held in timescale (first by the 20th working day of the period of care,
 second 3 months after the first, then 6-monthly). The store's earliest review (the history
 horizon) is J3's on 1 Dec 2021.
   J1 in care from Tue 1 Mar 2022: first due 29 Mar (Mar 2-4 = 3, 7-11 = 8, 14-18 = 13,
      21-25 = 18, 28-29 = 20), held 29 Mar: on time (Q4); second due 29 Jun, held 30 Jun: late.
-  J2 in care from Mon 4 Apr: first due 5 May (Apr 5-8 = 4, 11-14 = 8, 19-22 = 12, 25-29 =
-     17, May 3-5 = 20), held 6 May: late.
+  J2 in care from Mon 4 Apr: first due 5 May by the rule (Apr 5-8 = 4, 11-14 = 8, 19-22 = 12,
+     25-29 = 17, May 3-5 = 20), held 6 May; the source records it as due 6 May (the SSD's due
+     date), which wins: on time.
   J3 in care from 1 Jun 2019, before the history: its first review in the store (1 Dec 2021)
      cannot be judged; the next, 25 May 2022, is taken as due 6 months on, 1 Jun: on time.
   J4 in care from Mon 6 Dec 2021 (episode ended 1 Feb with X1, new placement RNE P: one period
      of care): first due 6 Jan (Dec 7-10 = 4, 13-17 = 9, 20-24 = 14, 29-31 = 17, Jan 4-6 = 20),
      held 5 Jan: on time (Q4); second due 5 Apr, held 5 Apr: on time.
   J5 a short break (LS V3) from 1 Apr with a review on 20 Apr: not counted.
-  cla_reviews_held_in_timescale Q1: J1 late, J2 late, J3 on, J4 on = 2/4 = 50%. Q4: J4 5 Jan
+  cla_reviews_held_in_timescale Q1: J1 late, J2 on, J3 on, J4 on = 3/4 = 75%. Q4: J4 5 Jan
     and J1 29 Mar, both on time = 2/2 = 100%.
 
 Allocated social workers at 30 June 2022 (W1, W2 qualified; F1 a family support worker, not
@@ -84,18 +87,21 @@ PLANS = [
     ("K4", d(2021, 10, 1), d(2022, 4, 30)),
     ("K5", d(2021, 11, 1), OPEN),
     ("K6", d(2021, 12, 15), OPEN),
+    ("K7", d(2022, 1, 25), d(2022, 5, 31)),
 ]
 CP_REVIEWS = [
-    ("K1", d(2022, 1, 10), d(2022, 4, 8)),
-    ("K2", d(2022, 1, 5), d(2022, 4, 6)),
-    ("K3", d(2021, 6, 1), d(2021, 9, 1)),
-    ("K3", d(2021, 6, 1), d(2022, 3, 1)),
-    ("K3", d(2021, 6, 1), d(2022, 5, 15)),
-    ("K4", d(2021, 10, 1), d(2022, 1, 4)),
-    ("K4", d(2021, 10, 1), d(2022, 5, 10)),
-    ("K5", None, d(2022, 4, 20)),
-    ("K6", d(2021, 12, 15), d(2022, 3, 10)),
-    ("K6", d(2021, 12, 15), d(2022, 6, 30)),
+    # child, plan start, review, due date recorded by the source
+    ("K1", d(2022, 1, 10), d(2022, 4, 8), None),
+    ("K2", d(2022, 1, 5), d(2022, 4, 6), None),
+    ("K3", d(2021, 6, 1), d(2021, 9, 1), None),
+    ("K3", d(2021, 6, 1), d(2022, 3, 1), None),
+    ("K3", d(2021, 6, 1), d(2022, 5, 15), None),
+    ("K4", d(2021, 10, 1), d(2022, 1, 4), None),
+    ("K4", d(2021, 10, 1), d(2022, 5, 10), None),
+    ("K5", None, d(2022, 4, 20), None),
+    ("K6", d(2021, 12, 15), d(2022, 3, 10), None),
+    ("K6", d(2021, 12, 15), d(2022, 6, 30), None),
+    ("K7", d(2022, 1, 25), d(2022, 4, 21), d(2022, 4, 19)),
 ]
 EPISODES = [
     # child, decom, rne, ls, dec, rec
@@ -107,14 +113,15 @@ EPISODES = [
     ("J5", d(2022, 4, 1), "S", "V3", OPEN, None),
 ]
 CLA_REVIEWS = [
-    ("J1", d(2022, 3, 29)),
-    ("J1", d(2022, 6, 30)),
-    ("J2", d(2022, 5, 6)),
-    ("J3", d(2021, 12, 1)),
-    ("J3", d(2022, 5, 25)),
-    ("J4", d(2022, 1, 5)),
-    ("J4", d(2022, 4, 5)),
-    ("J5", d(2022, 4, 20)),
+    # child, review, due date recorded by the source
+    ("J1", d(2022, 3, 29), None),
+    ("J1", d(2022, 6, 30), None),
+    ("J2", d(2022, 5, 6), d(2022, 5, 6)),
+    ("J3", d(2021, 12, 1), None),
+    ("J3", d(2022, 5, 25), None),
+    ("J4", d(2022, 1, 5), None),
+    ("J4", d(2022, 4, 5), None),
+    ("J5", d(2022, 4, 20), None),
 ]
 ALLOCATIONS = [
     ("K1", "W1", d(2022, 1, 10), OPEN),
@@ -185,14 +192,15 @@ def operational(store):
                 "cp_plans", **columns(PLANS, ["child_id", "start_date", "end_date"])
             ),
             "cp_reviews": canonical(
-                "cp_reviews", **columns(CP_REVIEWS, ["child_id", "plan_start_date", "review_date"])
+                "cp_reviews",
+                **columns(CP_REVIEWS, ["child_id", "plan_start_date", "review_date", "due_date"]),
             ),
             "cla_episodes": canonical(
                 "cla_episodes",
                 **columns(EPISODES, ["child_id", "decom", "rne", "ls", "dec", "rec"]),
             ),
             "cla_reviews": canonical(
-                "cla_reviews", **columns(CLA_REVIEWS, ["child_id", "review_date"])
+                "cla_reviews", **columns(CLA_REVIEWS, ["child_id", "review_date", "due_date"])
             ),
             "case_allocations": canonical(
                 "case_allocations",
@@ -222,9 +230,9 @@ def operational(store):
 def test_reviews_held_in_timescale(operational):
     ids = ["cp_reviews_held_in_timescale", "cla_reviews_held_in_timescale"]
     r = results(operational, ids, f"{Q4},{Q}")
-    assert r[("cp_reviews_held_in_timescale", Q, None)] == (60.0, 3, 5)
+    assert r[("cp_reviews_held_in_timescale", Q, None)] == (50.0, 3, 6)
     assert r[("cp_reviews_held_in_timescale", Q4, None)][1:] == (2, 3)
-    assert r[("cla_reviews_held_in_timescale", Q, None)] == (50.0, 2, 4)
+    assert r[("cla_reviews_held_in_timescale", Q, None)] == (75.0, 3, 4)
     assert r[("cla_reviews_held_in_timescale", Q4, None)] == (100.0, 2, 2)
 
 

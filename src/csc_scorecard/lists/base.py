@@ -128,7 +128,8 @@ def open_allocations(q: Query) -> ir.Table:
 
 
 def allocations_at(q: Query) -> ir.Table:
-    """One row per child allocated on the date: la_code, child_id, worker_id, allocated_since.
+    """One row per child allocated on the date: la_code, child_id, worker_id, allocated_since
+    and `case_team` (the team holding the case, where the allocation records one).
 
     A child allocated to two workers at once (`open_allocations`) is shown with the most recent
     allocation.
@@ -139,39 +140,57 @@ def allocations_at(q: Query) -> ir.Table:
     )
     a = a.mutate(_n=ibis.row_number().over(w))
     a = a.filter(a._n == 0)
-    return a.select("la_code", "child_id", "worker_id", allocated_since=a.start_date)
-
-
-def worker_teams(q: Query) -> ir.Table:
-    """la_code, worker_id, team_id, team_name, role, fte: each worker's main post on the date
-    (`workforce.snapshot.posts_at`: the post with the larger FTE when several are held)."""
-    p = posts_at(q.ctx.table, on_date(q))
-    t = q.ctx.table("teams").select(t_la="la_code", t_team="team_id", t_name="team_name")
-    j = p.left_join(t, [p.la_code == t.t_la, p.team_id == t.t_team])
-    return j.select(
-        "la_code",
-        "worker_id",
-        "team_id",
-        "role",
-        "fte",
-        team_name=ibis.coalesce(j.t_name, j.team_id),
+    team = a.team_id if "team_id" in a.columns else ibis.null("string")
+    return a.select(
+        "la_code", "child_id", "worker_id", allocated_since=a.start_date, case_team=team
     )
 
 
-def with_team(q: Query, t: ir.Table) -> ir.Table:
-    """`t` (with a `worker_id` column) with the worker's `team_id` and `team_name` on the date."""
-    teams = worker_teams(q).select(
-        w_la="la_code", w_worker="worker_id", team_id="team_id", team_name="team_name"
+def with_team(q: Query, t: ir.Table, preferred: str | None = None) -> ir.Table:
+    """`t` (with a `worker_id` column) with `team_id` and `team_name`: the `preferred` column's
+    team where it has one (the team recorded on the event or the allocation), else the team of
+    the worker's main post on the date (`workforce.snapshot.posts_at`: the post with the larger
+    FTE when several are held)."""
+    p = posts_at(q.ctx.table, on_date(q)).select(
+        w_la="la_code", w_worker="worker_id", w_team="team_id"
     )
-    j = t.left_join(teams, [t.la_code == teams.w_la, t.worker_id == teams.w_worker])
-    return j.drop("w_la", "w_worker")
+    j = t.left_join(p, [t.la_code == p.w_la, t.worker_id == p.w_worker])
+    team = ibis.coalesce(j[preferred], j.w_team) if preferred else j.w_team
+    j = j.mutate(team_id=team).drop("w_la", "w_worker", "w_team")
+    names = q.ctx.table("teams").select(n_la="la_code", n_team="team_id", n_name="team_name")
+    j = j.left_join(names, [j.la_code == names.n_la, j.team_id == names.n_team])
+    return j.mutate(team_name=ibis.coalesce(j.n_name, j.team_id)).drop("n_la", "n_team", "n_name")
 
 
 def with_allocation(q: Query, t: ir.Table) -> ir.Table:
-    """`t` (a row per child) with the child's allocated worker and team on the date."""
-    a = allocations_at(q).select(a_la="la_code", a_child="child_id", worker_id="worker_id")
-    j = t.left_join(a, [t.la_code == a.a_la, t.child_id == a.a_child]).drop("a_la", "a_child")
-    return with_team(q, j)
+    """`t` (a row per child) with a worker and team on the date: the worker and team recorded on
+    the event itself where `t` carries them (`event_worker`, `event_team`: the SSD records who
+    holds an assessment or plan), else the child's allocated worker and the team holding the
+    case, else that worker's team."""
+    a = allocations_at(q).select(
+        a_la="la_code", a_child="child_id", a_worker="worker_id", a_team="case_team"
+    )
+    j = t.left_join(a, [t.la_code == a.a_la, t.child_id == a.a_child])
+    worker, team = j.a_worker, j.a_team
+    if "event_worker" in j.columns:
+        worker = ibis.coalesce(j.event_worker, worker)
+        # An event worker with no team recorded: their own post's team, not the case's.
+        team = ibis.coalesce(
+            j.event_team, ibis.ifelse(j.event_worker.isnull(), team, ibis.null("string"))
+        )
+    j = j.mutate(worker_id=worker, _team=team)
+    scratch = ("a_la", "a_child", "a_worker", "a_team", "event_worker", "event_team")
+    j = j.drop(*[c for c in scratch if c in j.columns])
+    return with_team(q, j, "_team").drop("_team")
+
+
+def event_worker(t: ir.Table) -> dict[str, ir.Value]:
+    """The worker and team recorded on an event row (`worker_id`, `team_id`, from the SSD), as
+    `event_worker` and `event_team` for `with_allocation`; NULL where the table has no such
+    columns (a store loaded before they existed)."""
+    worker = t.worker_id if "worker_id" in t.columns else ibis.null("string")
+    team = t.team_id if "team_id" in t.columns else ibis.null("string")
+    return {"event_worker": worker.cast("string"), "event_team": team.cast("string")}
 
 
 def working_days_to(q: Query, t: ir.Table, start: str, name: str) -> ir.Table:

@@ -10,7 +10,9 @@ is left out; the episode is the assessment's own (`assessments.referral_date`), 
 assessment with no episode recorded is kept. Working days open follow the measures' rule
 (`reference.calendar`: days after the start up to and including the date, weekends and bank
 holidays out), and `beyond_timescale` compares them with the 45 working days of Working
-Together (the `assessments_within_45_working_days` measure's setting).
+Together (the `assessments_within_45_working_days` measure's setting). The worker and team are
+those recorded on the assessment (the SSD's assessment worker and team) where the source gives
+them, else the child's allocated worker on the date and the team holding the case.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from csc_scorecard.lists.base import (
     ListSpec,
     Query,
     days_to,
+    event_worker,
     with_allocation,
     working_days_to,
 )
@@ -37,7 +40,7 @@ def rows(q: Query) -> ir.Table:
     months = q.option(SPEC, "reassessment_months")
     long_open = a.referral_date < a.start_date - ibis.interval(months=months)
     a = a.filter(~long_open.fill_null(False))
-    a = a.select("la_code", "child_id", "start_date", "referral_date")
+    a = a.select("la_code", "child_id", "start_date", "referral_date", **event_worker(a))
     a = a.mutate(days_open=days_to(q, a, "start_date"))
     a = working_days_to(q, a, "start_date", "working_days_open")
     limit = q.option(SPEC, "timescale_working_days")

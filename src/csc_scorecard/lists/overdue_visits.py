@@ -5,17 +5,18 @@ after, and on child in need plans.
   standard the `cp_visits_in_timescale` measure uses (no national rule; standards.md 5.2). The
   clock runs from the latest visit on or after the plan start, else from the plan start.
 * Looked after: the Care Planning, Placement and Case Review (England) Regulations 2010, reg 28
-  (2): a visit within one week of the start of a placement, then at intervals of not more than
-  six weeks in the first year of the placement, thereafter not more than three months where
-  the placement is intended to last until the child is 18 (otherwise six weeks). The plan
-  for the placement is not in the 903 data, so the rule used is: the interval after a visit is
-  six weeks when the visit fell in the placement's first year and three months after it
-  (settings `cla_first_year_weeks` 6 and `cla_later_months` 3). A placement starts with the 903 episode that began the
+  (2), as the `cla_visits_in_timescale` measure applies it (`timescales.cla_visits_due`): within
+  one week of the start of a placement, then at intervals of not more than six weeks in the
+  placement's first year, then not more than three months. The regulation keeps six weeks after
+  the first year for placements not intended to last until 18, which the 903 data cannot tell
+  apart, so the interval after a visit is six weeks when the visit fell in the placement's
+  first year and three months after it. A placement starts with the 903 episode that began the
   period of care or changed placement (RNE other than L, a change of legal status only).
 * Child in need: no statutory interval; a local setting, `cin_visit_working_days` (20, about
   every four weeks), from the latest visit on or after the CIN plan start, else the start.
 
-A child is on the list when the due date is before the list date. The looked-after and CIN
+Only visits at which the child was seen count (`timescales.seen_visits`). A child is on the
+list when the due date is before the list date. The looked-after and CIN
 parts need rows in the `cla_visits` and `cin_visits` tables: without any for the authority
 (an older store, or no visit source loaded) the part is left out and the list says so, rather
 than calling every child overdue.
@@ -32,11 +33,15 @@ from csc_scorecard.lists.base import (
     Query,
     days_to,
     has_rows,
+    on_date,
     with_allocation,
 )
 from csc_scorecard.measures.catalogue import measure
-from csc_scorecard.measures.functions.looked_after import episodes
-from csc_scorecard.measures.functions.timescales import with_working_days_after
+from csc_scorecard.measures.functions.timescales import (
+    cla_visits_due,
+    seen_visits,
+    with_working_days_after,
+)
 
 _OUT = ["la_code", "child_id", "kind", "since", "last_visit", "due_date"]
 
@@ -50,14 +55,14 @@ def _latest_open(q: Query, table: str, start: str, end: str) -> ir.Table:
 
 def _last_visit(q: Query, t: ir.Table, visits: str) -> ir.Table:
     """`t` (la_code, child_id, since) with last_visit: the latest visit on or after `since`
-    and on or before the list date."""
-    v = q.ctx.table(visits)
+    and on or before the list date at which the child was seen (`timescales.seen_visits`)."""
+    v = seen_visits(q.ctx, visits)
     v = v.select(v_la="la_code", v_child="child_id", v_date="visit_date")
     j = t.left_join(
         v,
         [t.la_code == v.v_la, t.child_id == v.v_child, v.v_date >= t.since, v.v_date <= q.day],
     )
-    return j.group_by([c for c in t.columns]).agg(last_visit=j.v_date.max())
+    return j.group_by(list(t.columns)).agg(last_visit=j.v_date.max())
 
 
 def _by_working_days(q: Query, kind: str, t: ir.Table, days: int) -> ir.Table:
@@ -75,38 +80,12 @@ def cin_overdue(q: Query) -> ir.Table:
     return _by_working_days(q, "CIN", plans, q.option(SPEC, "cin_visit_working_days"))
 
 
-def placements_at(q: Query) -> ir.Table:
-    """Children looked after on the date (short breaks excluded) with `since`, the start of
-    their current placement: the latest episode of the period of care, up to the date, that
-    began it or changed placement (RNE not L)."""
-    e = episodes(q.ctx, measure("cla_reviews_held_in_timescale"))
-    current = e.filter((e.decom <= q.day) & (e.dec.isnull() | (e.dec > q.day)))
-    current = current.select(c_la="la_code", c_child="child_id", c_period="period_of_care")
-    e = e.filter(e.decom <= q.day)
-    moves = e.filter(e.starts_period | (e.rne != "L").fill_null(True))
-    j = moves.join(
-        current,
-        [
-            moves.la_code == current.c_la,
-            moves.child_id == current.c_child,
-            moves.period_of_care == current.c_period,
-        ],
-    )
-    return j.group_by(["la_code", "child_id"]).agg(since=j.decom.max())
-
-
 def cla_overdue(q: Query) -> ir.Table:
-    t = _last_visit(q, placements_at(q), "cla_visits")
-    first = ibis.interval(days=q.option(SPEC, "cla_first_visit_days"))
-    in_year = ibis.interval(weeks=q.option(SPEC, "cla_first_year_weeks"))
-    later = ibis.interval(months=q.option(SPEC, "cla_later_months"))
-    first_year = t.last_visit < t.since + ibis.interval(years=1)
-    due = ibis.cases(
-        (t.last_visit.isnull(), t.since + first),
-        (first_year, t.last_visit + in_year),
-        else_=t.last_visit + later,
-    )
-    return t.mutate(kind=ibis.literal("CLA"), due_date=due).select(*_OUT)
+    ends = on_date(q).select("period", end="at")
+    t = cla_visits_due(q.ctx, measure("cla_visits_in_timescale"), ends)
+    return t.mutate(
+        kind=ibis.literal("CLA"), since=t.placement_start, due_date=t.next_visit_due
+    ).select(*_OUT)
 
 
 def rows(q: Query) -> ir.Table:
@@ -149,9 +128,6 @@ SPEC = ListSpec(
     rows=rows,
     options={
         "cp_visit_working_days": measure("cp_visits_in_timescale").settings["working_days"],
-        "cla_first_visit_days": 7,
-        "cla_first_year_weeks": 6,
-        "cla_later_months": 3,
         "cin_visit_working_days": 20,
     },
 )

@@ -34,11 +34,17 @@ def cp_reviews_due(ctx: Context, plans: ir.Table, first_months: int, every_month
     Working Together (standards.md 5.2, S13): the first review is due `first_months` after the
     plan start (the initial conference), each later one `every_months` after the review before.
     A review belongs to a plan by CPPstartDate or, where that is blank, by falling within the
-    plan. Adds review_date, review_number (1 = first) and due_date; a plan with no review
-    held has none of these rows.
+    plan. Adds review_date, review_number (1 = first) and due_date: the due date the source
+    records (the SSD's cppr_cp_review_due) where it gives one, else the one worked out here. A
+    plan with no review held has none of these rows.
     """
-    r = ctx.table("cp_reviews").select(
-        r_la="la_code", r_child="child_id", r_plan="plan_start_date", review_date="review_date"
+    r = ctx.table("cp_reviews")
+    r = r.select(
+        r_la="la_code",
+        r_child="child_id",
+        r_plan="plan_start_date",
+        review_date="review_date",
+        r_due=_recorded_due(r),
     )
     j = plans.join(
         r,
@@ -53,10 +59,16 @@ def cp_reviews_due(ctx: Context, plans: ir.Table, first_months: int, every_month
     w = ibis.window(group_by=[j.la_code, j.child_id, j.start_date], order_by=[j.review_date])
     j = j.mutate(_previous=j.review_date.lag().over(w), review_number=ibis.row_number().over(w) + 1)
     due = ibis.coalesce(
+        j.r_due,
         j._previous + ibis.interval(months=every_months),
         j.start_date + ibis.interval(months=first_months),
     )
-    return j.mutate(due_date=due).drop("_previous")
+    return j.mutate(due_date=due).drop("_previous", "r_due")
+
+
+def _recorded_due(r: ir.Table) -> ir.DateValue:
+    """The due date a review table records (SSD review due dates), NULL where it has none."""
+    return r.due_date if "due_date" in r.columns else ibis.null("date")
 
 
 def next_cp_review_due(
@@ -139,14 +151,15 @@ def _cla_due(t: ir.Table, s: dict, n_before: ir.IntegerValue, last: ir.DateValue
 
 def cla_reviews_due(ctx: Context, m) -> ir.Table:
     """Every looked-after review held, placed in the child's period of care, with the date it
-    was due (`_cla_due`; NULL when it cannot be judged). Columns: la_code, child_id,
+    was due: the source's (the SSD's clar_cla_review_due_date) where it records one, else
+    `_cla_due` (NULL when it cannot be judged). Columns: la_code, child_id,
     period_start, review_date, review_number (1 = first of the period), due_date."""
     s = _cla_schedule(ctx, m)
     p = _with_history(ctx, cla_periods_of_care(ctx, m))
     p = with_working_days_after(ctx, p, "period_start", s["first"], "first_due")
     r = ctx.table("cla_reviews")
     r = r.filter(r.review_date.notnull()).select(
-        r_la="la_code", r_child="child_id", review_date="review_date"
+        r_la="la_code", r_child="child_id", review_date="review_date", r_due=_recorded_due(r)
     )
     j = p.join(
         r,
@@ -159,7 +172,9 @@ def cla_reviews_due(ctx: Context, m) -> ir.Table:
     )
     w = ibis.window(group_by=[j.la_code, j.child_id, j.period_start], order_by=[j.review_date])
     j = j.mutate(_n=ibis.row_number().over(w), _previous=j.review_date.lag().over(w))
-    j = j.mutate(review_number=j._n + 1, due_date=_cla_due(j, s, j._n, j._previous))
+    j = j.mutate(
+        review_number=j._n + 1, due_date=ibis.coalesce(j.r_due, _cla_due(j, s, j._n, j._previous))
+    )
     return j.select(
         "la_code", "child_id", "period_start", "review_date", "review_number", "due_date"
     )
@@ -192,3 +207,78 @@ def next_cla_review_due(ctx: Context, m, on: ir.DateValue) -> ir.Table:
     return per.mutate(next_review_due=due).select(
         "la_code", "child_id", "period_start", "reviews_held", "last_review", "next_review_due"
     )
+
+
+def seen_visits(ctx: Context, table: str) -> ir.Table:
+    """la_code, child_id, visit_date of the visits in `table` at which the child was seen: a
+    visit recorded as not seeing the child is not a statutory visit; where the source does not
+    say (no `seen` column, or NULL), the visit counts."""
+    v = ctx.table(table)
+    if "seen" in v.columns:
+        v = v.filter(v.seen.fill_null(True))
+    return v.select("la_code", "child_id", "visit_date")
+
+
+def placements_at(ctx: Context, m, ends: ir.Table) -> ir.Table:
+    """Children looked after at each `end` of `ends` (a table with period and end; short breaks
+    excluded), with `placement_start`: the latest episode of the current period of care, up to
+    the end, that began the period or changed placement (903 RNE other than L, which changes
+    the legal status only)."""
+    from csc_scorecard.measures.functions.looked_after import episodes
+
+    e = episodes(ctx, m)
+    current = e.join(ends, [e.decom <= ends.end, e.dec.isnull() | (e.dec > ends.end)])
+    current = current.select(
+        "la_code", "child_id", "period", "end", c_period="period_of_care"
+    ).distinct()
+    moves = e.filter(e.starts_period | (e.rne != "L").fill_null(True)).select(
+        m_la="la_code", m_child="child_id", m_period="period_of_care", m_decom="decom"
+    )
+    j = current.join(
+        moves,
+        [
+            current.la_code == moves.m_la,
+            current.child_id == moves.m_child,
+            current.c_period == moves.m_period,
+            moves.m_decom <= current.end,
+        ],
+    )
+    return j.group_by(["la_code", "period", "child_id", "end"]).agg(placement_start=j.m_decom.max())
+
+
+def cla_visits_due(ctx: Context, m, ends: ir.Table) -> ir.Table:
+    """Children looked after at each end with last_visit (the latest seen visit from the
+    placement start up to the end) and next_visit_due, by the Care Planning, Placement and Case
+    Review (England) Regulations 2010, reg 28(2): within `first_visit_days` (7) of the placement
+    start, then at intervals of not more than `first_year_weeks` (6) weeks in the placement's
+    first year, then not more than `later_months` (3) months. The regulation keeps six weeks
+    after the first year for placements not intended to last until 18, which the 903 data
+    cannot tell apart: the interval after a visit is six weeks when it fell in the first year
+    of the placement and three months after it."""
+    from csc_scorecard.measures.functions.common import setting
+
+    t = placements_at(ctx, m, ends)
+    v = seen_visits(ctx, "cla_visits").select(
+        v_la="la_code", v_child="child_id", v_date="visit_date"
+    )
+    j = t.left_join(
+        v,
+        [
+            t.la_code == v.v_la,
+            t.child_id == v.v_child,
+            v.v_date >= t.placement_start,
+            v.v_date <= t.end,
+        ],
+    )
+    t = j.group_by(["la_code", "period", "child_id", "end", "placement_start"]).agg(
+        last_visit=j.v_date.max()
+    )
+    first = ibis.interval(days=setting(ctx, m, "first_visit_days"))
+    in_year = ibis.interval(weeks=setting(ctx, m, "first_year_weeks"))
+    later = ibis.interval(months=setting(ctx, m, "later_months"))
+    due = ibis.cases(
+        (t.last_visit.isnull(), t.placement_start + first),
+        (t.last_visit < t.placement_start + ibis.interval(years=1), t.last_visit + in_year),
+        else_=t.last_visit + later,
+    )
+    return t.mutate(next_visit_due=due)
