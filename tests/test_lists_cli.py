@@ -1,5 +1,6 @@
 """`scorecard lists` end to end on a tiny store: the notice and row count, each format, CSV
-cells that would run as spreadsheet formulas neutralised, and clean refusals.
+cells that would run as spreadsheet formulas neutralised (the workbook keeps them as text), and
+clean refusals.
 
 One open assessment on D (30 June 2022): child "=HYPERLINK(1)" (an identifier a hostile or
 careless source could carry) started 1 June, allocated to W1 of team Alpha: 29 days, 19
@@ -80,7 +81,8 @@ def test_json_and_xlsx(path, tmp_path):
     assert r.exit_code == 0, r.output
     sheet = openpyxl.load_workbook(out).active
     assert "child-level, not for publication" in sheet["A1"].value
-    assert sheet["A4"].value == "'=HYPERLINK(1)" and sheet["E4"].value == 19
+    assert sheet["A4"].value == CHILD and sheet["A4"].data_type == "s"  # text, never a formula
+    assert sheet["E4"].value == 19
 
 
 def test_refusals(path):

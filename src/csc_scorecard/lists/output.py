@@ -1,9 +1,10 @@
 """A built list as a terminal table, CSV, Excel workbook or JSON.
 
-CSV and Excel cells that start with `=`, `+`, `-` or `@` (or a tab or carriage return) are
-neutralised with a leading apostrophe, so a spreadsheet never runs a value from a case record
-as a formula (OWASP "CSV injection"). Numbers and dates are written as values, not text, so a
-negative number of days is not touched.
+CSV cells go through the product's one CSV-safety rule (`csc_scorecard.csv_safety.safe_cell`:
+text starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe, so
+a spreadsheet never runs a value from a case record as a formula). The workbook keeps strings
+as strings (xlsxwriter's `strings_to_formulas` off), and numbers and dates are written as
+values.
 """
 
 from __future__ import annotations
@@ -15,21 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from csc_scorecard.csv_safety import safe_row
 from csc_scorecard.lists.base import ListResult
 
 FORMATS = ("table", "csv", "xlsx", "json")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """A text value made safe for a spreadsheet; other values unchanged.
-
-    >>> safe_cell("=HYPERLINK(1)"), safe_cell("-3"), safe_cell(-3), safe_cell("Team A")
-    ("'=HYPERLINK(1)", "'-3", -3, 'Team A')
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _text(value: Any) -> str:
@@ -47,7 +37,7 @@ def to_csv(result: ListResult) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(list(result.columns))
     for row in result.rows.to_pylist():
-        writer.writerow([safe_cell(row[c]) if row[c] is not None else "" for c in result.columns])
+        writer.writerow(safe_row("" if row[c] is None else row[c] for c in result.columns))
     return buffer.getvalue()
 
 
@@ -95,8 +85,10 @@ def to_xlsx(result: ListResult, path: Path) -> None:
                 value = row[name]
                 if isinstance(value, date):
                     sheet.write_datetime(r, c, value, day)
+                elif isinstance(value, str):
+                    sheet.write_string(r, c, value)
                 elif value is not None:
-                    sheet.write(r, c, safe_cell(value))
+                    sheet.write(r, c, value)
     finally:
         book.close()
 
