@@ -280,11 +280,12 @@ def test_year_from_the_folder_name(tmp_path, folder, year):
     assert not [i for i in batch.issues if i.rule == "collection_year"]
 
 
-def test_year_argument_wins_and_warns_when_the_data_disagrees(tmp_path):
-    batch = read(basic(tmp_path / "2020"), year=2019)
-    assert batch.period_end == date(2019, 3, 31)
-    (warn,) = [i for i in batch.issues if i.rule == "collection_year"]
-    assert warn.severity == "warning" and "2019-20" in warn.message and "--year" in warn.message
+def test_year_argument_contradicted_by_the_dates_is_refused_naming_both_years(tmp_path):
+    # The episode ends in September 2019, after 31 March 2019: it cannot be the 2018-19 return.
+    with pytest.raises(IngestRefused) as err:
+        read(basic(tmp_path / "2020"), year=2019)
+    assert "--year 2019 says 2018-19" in str(err.value)
+    assert "place this return in 2019-20: nothing was loaded" in str(err.value)
 
 
 def test_year_inferred_from_episode_dates_when_nothing_names_it(tmp_path):

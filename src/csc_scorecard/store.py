@@ -9,13 +9,22 @@ leaves the file exactly as it was. Within a load, rows replace what they cover:
    describe one adoption). A blank never erases a value; a reload of the same return (rule 1)
    is how a value recorded in error is removed.
 Duplicate keys *within* one load are all kept: they are data-quality issues, not format errors.
+
+A reload that replaces an earlier load (rule 1) is reported (`Store.replaced`: rows before and
+after) and refused when it would drop more than half the rows, unless `replace=True`: a folder
+given the wrong year or a half-exported return should not silently erase a good one.
+
+The file carries its schema version (`store_meta`); a store written by another version is
+refused with a message saying how to rebuild it, never read half-understood. A store that
+cannot be opened (missing, locked by another command, read-only, not a DuckDB file) or written
+(disk full) raises `StoreError` with one line saying so.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Self
@@ -23,11 +32,21 @@ from typing import Self
 import duckdb
 import pyarrow as pa
 
+from csc_scorecard.errors import StoreError
 from csc_scorecard.ingest.batch import Issue, LoadBatch
 from csc_scorecard.model.lake import create_views, read_manifest
 from csc_scorecard.model.schema import ARROW_TYPES, Table, table, tables
 
 DEFAULT_STORE = "scorecard.duckdb"
+# Bump when a change to tables.yaml or the system tables needs existing stores rebuilt, and add
+# the step to MIGRATIONS when it can be done in place.
+SCHEMA_VERSION = 1
+MIGRATIONS: dict[int, tuple[str, ...]] = {}  # from version N to N+1: statements
+REBUILD = (
+    "rebuild it: `scorecard export --store OLD --out LAKE` with the version that wrote it, then "
+    "`scorecard ingest LAKE --store NEW` (or ingest the original extracts into a new store)"
+)
+MAX_DROP = 0.5  # a reload may drop at most this share of the rows it replaces without --replace
 
 SYSTEM_DDL = (
     """CREATE TABLE IF NOT EXISTS loads (
@@ -41,6 +60,7 @@ SYSTEM_DDL = (
   row_count BIGINT,
   issue_count BIGINT
 )""",
+    """CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS dq_issues (
   load_id INTEGER,
   la_code VARCHAR,
@@ -82,17 +102,67 @@ def default_store_path() -> Path:
     return Path(os.environ.get("SCORECARD_STORE", DEFAULT_STORE))
 
 
+class ReloadRefused(StoreError):
+    """A reload would drop more than half of the return it replaces; nothing was loaded."""
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """One earlier load a new load replaced: what it was and how many rows before and after."""
+
+    source_format: str
+    la_code: str | None
+    period_start: object
+    period_end: object
+    rows_before: int
+    rows_after: int
+
+    def describe(self) -> str:
+        period = (
+            f"{self.period_start:%d/%m/%Y}-{self.period_end:%d/%m/%Y}" if self.period_start else "-"
+        )
+        return (
+            f"replaces {self.source_format} LA {self.la_code or '-'} {period}: "
+            f"{self.rows_before:,} rows -> {self.rows_after:,}"
+        )
+
+
+def _reason(error: Exception) -> str:
+    """DuckDB's message without its class prefix and documentation links, on one line."""
+    text = " ".join(str(error).split())
+    text = text.split(": ", 1)[1] if text.startswith(("IO Error", "IOException")) else text
+    return text.split(" See also ")[0]
+
+
 class Store:
     """A DuckDB file with the canonical schema. Use as a context manager or call `close()`."""
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else default_store_path()
-        if read_only and not self.path.exists():
-            raise FileNotFoundError(f"no store at {self.path}; run `scorecard ingest` first")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
-        if not read_only:
-            self._create_schema()
+        self.replaced: list[Replacement] = []
+        memory = str(self.path) == ":memory:"
+        if not memory:
+            if self.path.is_dir():
+                raise StoreError(f"--store {self.path} is a folder, not a store file")
+            if read_only and not self.path.exists():
+                raise StoreError(f"no store at {self.path}: run `scorecard ingest` first")
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise StoreError(
+                    f"cannot create the store's folder {self.path.parent}: {err.strerror}"
+                ) from None
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as err:
+            raise StoreError(_open_failure(self.path, err, read_only)) from None
+        try:
+            self._check_version(read_only)
+            if not read_only:
+                self._create_schema()
+        except BaseException:
+            self.con.close()
+            raise
 
     @classmethod
     def over_lake(cls, folder: str | Path) -> Self:
@@ -121,26 +191,85 @@ class Store:
         self.con.execute(sql, params or []).fetchall()
 
     def _create_schema(self) -> None:
-        for ddl in SYSTEM_DDL:
-            self._run(ddl)
-        for t in tables().values():
-            self._run(t.ddl())
+        try:
+            for ddl in SYSTEM_DDL:
+                self._run(ddl)
+            for t in tables().values():
+                self._run(t.ddl())
+            self._run(
+                "INSERT OR REPLACE INTO store_meta VALUES ('schema_version', ?)",
+                [str(SCHEMA_VERSION)],
+            )
+        except duckdb.Error as err:
+            raise StoreError(f"cannot write to the store {self.path}: {_reason(err)}") from None
+
+    def schema_version(self) -> int | None:
+        """The version the file records; None for a new file or one made before versions."""
+        names = {
+            r[0] for r in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        }
+        if "store_meta" not in names:
+            return None if "loads" not in names else 1  # version 1 predates store_meta
+        row = self.con.execute(
+            "SELECT value FROM store_meta WHERE key = 'schema_version'"
+        ).fetchall()
+        return int(row[0][0]) if row else None
+
+    def _check_version(self, read_only: bool) -> None:
+        version = self.schema_version()
+        if version is None or version == SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the store {self.path} was written by a newer csc-scorecard (store schema "
+                f"{version}; this version reads {SCHEMA_VERSION}): upgrade csc-scorecard, or {REBUILD}"
+            )
+        steps = [MIGRATIONS.get(v) for v in range(version, SCHEMA_VERSION)]
+        if any(step is None for step in steps):
+            raise StoreError(
+                f"the store {self.path} has store schema {version}, older than this version's "
+                f"{SCHEMA_VERSION}, and cannot be upgraded in place: {REBUILD}"
+            )
+        if read_only:
+            raise StoreError(
+                f"the store {self.path} has store schema {version} and needs upgrading to "
+                f"{SCHEMA_VERSION}: run `scorecard status --store {self.path}` once with write access"
+            )
+        self._run("BEGIN TRANSACTION")
+        for step in steps:
+            for sql in step:
+                self._run(sql)
+        self._run("COMMIT")
 
     # -- loading ---------------------------------------------------------------------------
 
-    def load(self, batches: Sequence[LoadBatch]) -> list[int]:
-        """Write the batches in one transaction; return their load ids."""
+    def load(self, batches: Sequence[LoadBatch], *, replace: bool = False) -> list[int]:
+        """Write the batches in one transaction; return their load ids.
+
+        `self.replaced` then lists the earlier loads they replaced. A reload dropping more than
+        half the rows it replaces raises `ReloadRefused` (nothing written) unless `replace`.
+        """
+        self.replaced = []
         self._run("BEGIN TRANSACTION")
         try:
-            ids = [self._load_one(b) for b in batches]
+            ids = [self._load_one(b, replace) for b in batches]
             self._run("COMMIT")
-        except BaseException:
-            self._run("ROLLBACK")
+        except BaseException as err:
+            self.replaced = []
+            try:
+                self._run("ROLLBACK")
+            except duckdb.Error:
+                pass  # a failed write may already have aborted the transaction
+            if isinstance(err, duckdb.IOException):
+                raise StoreError(
+                    f"writing to the store {self.path} failed and nothing was loaded: {_reason(err)}"
+                ) from None
             raise
         return ids
 
-    def _load_one(self, batch: LoadBatch) -> int:
+    def _load_one(self, batch: LoadBatch, replace: bool = False) -> int:
         load_id = self.con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
+        self._check_replacement(batch, replace)
         self._forget_earlier_load(batch)
         for name, rows in batch.tables.items():
             self._merge(table(name), rows, batch, load_id)
@@ -160,6 +289,33 @@ class Store:
             ],
         )
         return load_id
+
+    def _check_replacement(self, batch: LoadBatch, replace: bool) -> None:
+        """Record what the batch replaces; refuse a drop of more than MAX_DROP without `replace`."""
+        before = self.con.execute(
+            """SELECT count(*), coalesce(sum(row_count), 0) FROM loads WHERE source_format = ?
+               AND la_code IS NOT DISTINCT FROM ? AND period_start IS NOT DISTINCT FROM ?
+               AND period_end IS NOT DISTINCT FROM ?""",
+            [batch.source_format, batch.la_code, batch.period_start, batch.period_end],
+        ).fetchall()[0]
+        if not before[0]:
+            return
+        change = Replacement(
+            batch.source_format,
+            batch.la_code,
+            batch.period_start,
+            batch.period_end,
+            int(before[1]),
+            batch.row_count,
+        )
+        if not replace and change.rows_after < change.rows_before * (1 - MAX_DROP):
+            raise ReloadRefused(
+                f"nothing was loaded: this load {change.describe()}, dropping more than half of "
+                f"the stored return ({'; '.join(batch.files[:2])}"
+                f"{'; ...' if len(batch.files) > 2 else ''}); check the folder, --la and --year, "
+                "or pass --replace to replace it anyway"
+            )
+        self.replaced.append(change)
 
     def _forget_earlier_load(self, batch: LoadBatch) -> None:
         earlier = [
@@ -253,6 +409,22 @@ class Store:
             "SELECT DISTINCT la_code FROM loads WHERE la_code IS NOT NULL ORDER BY 1"
         ).fetchall()
         return [r[0] for r in rows]
+
+
+def _open_failure(path: Path, error: Exception, read_only: bool) -> str:
+    """One line for a store file DuckDB cannot open."""
+    reason = _reason(error)
+    if "Could not set lock" in reason or "Conflicting lock" in reason:
+        return (
+            f"the store {path} is in use by another scorecard command (an ingest writing to it, "
+            "or a command holding it open): try again when it has finished"
+        )
+    if "not a valid DuckDB database" in reason:
+        return f"{path} is not a scorecard store (not a DuckDB database file)"
+    if "newer" in reason.lower() and "version" in reason.lower():
+        return f"{path} was written by a newer DuckDB than this installation's: {REBUILD}"
+    mode = "read" if read_only else "write to"
+    return f"cannot {mode} the store {path}: {reason}"
 
 
 def _conform(t: Table, rows: pa.Table, la_code: str | None) -> pa.Table:

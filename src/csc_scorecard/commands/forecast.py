@@ -11,6 +11,7 @@ import typer
 
 from csc_scorecard.cli import app
 from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, only_authority
+from csc_scorecard.errors import BadInput
 from csc_scorecard.store import Store
 
 LaOption = Annotated[
@@ -107,7 +108,7 @@ def project(
             result = run(
                 db,
                 la,
-                date.fromisoformat(start),
+                _date(start, "--from"),
                 months,
                 scenario=scenario,
                 simulations=simulations,
@@ -124,6 +125,13 @@ def project(
         _print_backtest(result) if backtest else _print_projection(result)
     else:
         raise typer.BadParameter("format must be table, json or csv")
+
+
+def _date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _emit(text: str, out: Path | None) -> None:

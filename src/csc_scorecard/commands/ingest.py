@@ -9,8 +9,7 @@ import typer
 
 from csc_scorecard.cli import app
 from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
-from csc_scorecard.ingest.run import IngestRefused
-from csc_scorecard.ingest.run import ingest as run_ingest
+from csc_scorecard.ingest.run import IngestRefused, read_all
 from csc_scorecard.store import Store
 
 
@@ -30,17 +29,27 @@ def ingest(
         int | None,
         typer.Option(help="Collection year (ending 31 March) when it cannot be inferred."),
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Allow a reload to replace a stored return with less than half its rows.",
+        ),
+    ] = False,
 ) -> None:
     """Recognise each file's format and load it; a file that cannot be read stops the whole load."""
+    try:  # read and validate everything before taking the store's write lock
+        batches = read_all(paths, la_code=la_code, year=year)
+    except IngestRefused as refused:
+        typer.echo(f"Refused: nothing was loaded into {store}.", err=True)
+        for error in refused.errors:
+            typer.echo(f"  {error}", err=True)
+        raise typer.Exit(code=2) from None
     with Store(store) as db:
-        try:
-            result = run_ingest(db, paths, la_code=la_code, year=year)
-        except IngestRefused as refused:
-            typer.echo(f"Refused: nothing was loaded into {store}.", err=True)
-            for error in refused.errors:
-                typer.echo(f"  {error}", err=True)
-            raise typer.Exit(code=2) from None
-    for batch, load_id in zip(result.batches, result.load_ids, strict=True):
+        load_ids = db.load(batches, replace=replace)
+        for change in db.replaced:
+            typer.echo(change.describe())
+    for batch, load_id in zip(batches, load_ids, strict=True):
         period = (
             f"{batch.period_start:%d/%m/%Y}-{batch.period_end:%d/%m/%Y}"
             if batch.period_start

@@ -21,6 +21,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
+from csc_scorecard.errors import NotFound
+
 Budget = Literal["budget"]
 
 
@@ -155,5 +157,5 @@ def scenario(name: str | Scenario = "base", path: str | Path | None = None) -> S
         return name
     known = load_scenarios(path)
     if name not in known:
-        raise KeyError(f"no scenario {name!r}; known: {', '.join(sorted(known))}")
+        raise NotFound(f"no scenario {name!r}; known: {', '.join(sorted(known))}")
     return known[name]

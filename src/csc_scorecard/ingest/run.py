@@ -9,8 +9,9 @@ from pathlib import Path
 from csc_scorecard.ingest.adapter import Adapter, adapters
 from csc_scorecard.ingest.batch import FormatError, LoadBatch
 from csc_scorecard.ingest.lake import read_lake
+from csc_scorecard.ingest.limits import check_file
 from csc_scorecard.model.lake import is_lake
-from csc_scorecard.store import Store
+from csc_scorecard.store import Replacement, Store
 
 IGNORED = {".ds_store", "thumbs.db", "readme.md", "readme.txt", "synthetic.txt"}
 IGNORED_SUFFIXES = {".duckdb", ".wal", ".tmp"}  # a store kept beside its extracts is not an extract
@@ -28,25 +29,45 @@ class IngestRefused(Exception):
 class IngestResult:
     batches: list[LoadBatch] = field(default_factory=list)
     load_ids: list[int] = field(default_factory=list)
+    replaced: list[Replacement] = field(default_factory=list)
 
 
 def expand(paths: list[Path]) -> list[Path]:
-    """Files named directly, plus every file below named folders (sorted, hidden files skipped)."""
+    """Files named directly, plus every file below named folders (sorted, hidden files skipped).
+
+    Every path must be a regular file within the size limits (`limits.check_file`): a device, a
+    pipe or a socket, named or inside a folder, is refused rather than skipped or read. A folder
+    holding no extract at all is refused too: an empty load is a mistake, not a success.
+    """
     files: list[Path] = []
+    errors: list[FormatError] = []
     for p in paths:
         if p.is_dir():
-            files.extend(
+            found = [
                 f
                 for f in sorted(p.rglob("*"))
-                if f.is_file()
+                if not f.is_dir()
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
                 and f.name.lower() not in IGNORED
                 and f.suffix.lower() not in IGNORED_SUFFIXES
-            )
-        elif p.exists():
-            files.append(p)
+            ]
+            if not found:
+                errors.append(FormatError(p, "the folder holds no extract files"))
+            candidates = found
+        elif p.exists() or p.is_symlink():
+            candidates = [p]
         else:
-            raise IngestRefused([FormatError(p, "no such file or folder")])
+            errors.append(FormatError(p, "no such file or folder"))
+            continue
+        for f in candidates:
+            try:
+                check_file(f)
+            except FormatError as err:
+                errors.append(err)
+                continue
+            files.append(f)
+    if errors:
+        raise IngestRefused(errors)
     return files
 
 
@@ -54,6 +75,8 @@ def recognise(path: Path) -> Adapter:
     for adapter in adapters():
         if adapter.sniff(path):
             return adapter
+    if path.stat().st_size == 0:
+        raise FormatError(path, "is empty (0 bytes): there is nothing to load from it")
     raise FormatError(
         path,
         "not a format this product reads (SSDA903 CSV/XML, CIN census XML, Annex A workbook, "
@@ -93,14 +116,60 @@ def read_all(
             batches.extend(by_name[name].read(files, la_code=la_code, year=year))
         except FormatError as err:
             errors.append(err)
+    errors.extend(_same_return_twice(batches))
     if errors:
         raise IngestRefused(errors)
     return batches
 
 
+def _same_return_twice(batches: list[LoadBatch]) -> list[FormatError]:
+    """Two batches of one run that would replace each other (the same 903 as CSV and as XML,
+    `teams.csv` beside `teams.xlsx`): the later would silently supersede the earlier."""
+    first: dict[tuple, LoadBatch] = {}
+    errors = []
+    for batch in batches:
+        key = (batch.source_format, batch.la_code, batch.period_start, batch.period_end)
+        if key in first:
+            earlier = first[key]
+            errors.append(
+                FormatError(
+                    _where(batch),
+                    f"holds the same {batch.source_format} return (LA {batch.la_code or '-'}, "
+                    f"{_span(batch)}) as {_where(earlier)}: load one of them, not both",
+                )
+            )
+        else:
+            first[key] = batch
+    return errors
+
+
+def _where(batch: LoadBatch) -> str:
+    """A batch's file, or its folder and file names."""
+    if len(batch.files) == 1:
+        return batch.files[0]
+    names = ", ".join(Path(f).name for f in batch.files)
+    return f"{Path(batch.files[0]).parent} ({names})"
+
+
+def _span(batch: LoadBatch) -> str:
+    if batch.period_start is None:
+        return "no period"
+    return f"{batch.period_start:%d/%m/%Y}-{batch.period_end:%d/%m/%Y}"
+
+
 def ingest(
-    store: Store, paths: list[Path], *, la_code: str | None = None, year: int | None = None
+    store: Store,
+    paths: list[Path],
+    *,
+    la_code: str | None = None,
+    year: int | None = None,
+    replace: bool = False,
 ) -> IngestResult:
-    """Read and load; if any file is refused, nothing is stored."""
+    """Read and validate every file, then load; if any file is refused, nothing is stored.
+
+    Reading needs no store, so a caller can read first and open the store for writing only to
+    load (`read_all`, then `Store.load`): other commands are blocked only while it writes.
+    """
     batches = read_all(paths, la_code=la_code, year=year)
-    return IngestResult(batches=batches, load_ids=store.load(batches))
+    ids = store.load(batches, replace=replace)
+    return IngestResult(batches=batches, load_ids=ids, replaced=list(store.replaced))

@@ -8,14 +8,15 @@ share a canonical table (Header + UASC -> children; AD1 + PlacedAdoption -> adop
 collection year on OC2/OC3, and works out which year the return is for.
 
 Collection year (the year ending 31 March; 2020 = 2019-20), in order of precedence:
-1. `year=` (the CLI's `--year`): taken as given; a warning is recorded if the episodes run past
-   its 31 March.
+1. `year=` (the CLI's `--year`): must agree with the year the dates give (3 below) when they
+   give one; a mismatch is refused naming both years, so a folder given the wrong year can
+   never replace another year's return.
 2. A year in the folder name (or, for XML, the file name; for CSV, one year shared by every file
    name): `2019` is the year ending 31 March 2019; spans `2018-19`, `2018_19`, `2018-2019`,
    `201819` name 2019 too. A 903 carries no dates after its 31 March, so when at least 1% of the
    episode dates fall after the named year's 31 March, the name cannot be the year ending (some
-   tools name folders by the year the collection *starts*): the year from the data is used and
-   a warning says so.
+   tools name folders by the year the collection *starts*): when the dates give the next year,
+   it is used and a warning says so; any other disagreement is refused naming both years.
 3. Inferred from the data: the latest collection year holding at least 1% of the episode start
    and end dates (DECOM, DEC), so a handful of mistyped dates cannot move it; reviews, missing
    and social-worker dates are used the same way when there are no episodes.
@@ -84,6 +85,7 @@ OTHER_DATES = {
     "cla_social_worker_episodes": ("sw_decom", "sw_dec"),
 }
 MIN_SHARE = 0.01  # share of dates a year must hold to count as the return's year
+MIN_EVIDENCE = 20  # dated events needed before their absence from a year contradicts it
 
 _YEAR = re.compile(
     r"(?<!\d)(?P<start>(?:19|20)\d\d)(?:[-_ /]?(?P<end2>\d\d)(?!\d)|[-_ ](?P<end4>(?:19|20)\d\d))?(?!\d)"
@@ -141,19 +143,33 @@ def year_from_name(name: str) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _event_dates(tables: dict[str, pa.Table], groups=None) -> list[date]:
+    groups = groups or [("cla_episodes", EPISODE_DATES), *OTHER_DATES.items()]
+    return [
+        d
+        for name, cols in groups
+        if name in tables
+        for col in cols
+        if col in tables[name].column_names
+        for d in tables[name].column(col).to_pylist()
+        if d is not None
+    ]
+
+
+def _contradicts(claimed: int, inferred: int | None, evidence: int) -> bool:
+    """Whether the dates rule out the claimed year: some run past its 31 March, or there are
+    enough of them (MIN_EVIDENCE) and under MIN_SHARE fall in it. A return of a few children
+    whose episodes all began in earlier years is not evidence against its year."""
+    if inferred is None or inferred == claimed:
+        return False
+    return inferred > claimed or evidence >= MIN_EVIDENCE
+
+
 def infer_year(tables: dict[str, pa.Table]) -> int | None:
     """The latest collection year holding at least MIN_SHARE of the return's dated events."""
     groups = [("cla_episodes", EPISODE_DATES)] + [(t, cols) for t, cols in OTHER_DATES.items()]
     for names in ([groups[0]], groups[1:]):
-        dates = [
-            d
-            for name, cols in names
-            if name in tables
-            for col in cols
-            if col in tables[name].column_names
-            for d in tables[name].column(col).to_pylist()
-            if d is not None
-        ]
+        dates = _event_dates(tables, names)
         if dates:
             counts = Counter(collection_year_of(d) for d in dates)
             floor = max(1.0, MIN_SHARE * len(dates))
@@ -230,6 +246,7 @@ def _resolve_year(
     raw: RawReturn, year: int | None, tables: dict[str, pa.Table]
 ) -> tuple[int, list[Issue]]:
     inferred = infer_year(tables)
+    evidence = len(_event_dates(tables))
     where = str(raw.where)
 
     def note(message: str, severity: str) -> Issue:
@@ -240,25 +257,39 @@ def _resolve_year(
             raise FormatError(
                 raw.where, f"--year {year} is not a collection year (e.g. 2023 for 2022-23)"
             )
-        if inferred and inferred > year:
+        if _contradicts(year, inferred, evidence):
+            raise FormatError(
+                raw.where,
+                f"--year {year} says {label(year)}, but the dates in the files (episodes, reviews, "
+                f"missing episodes) place this return in {label(inferred)}: nothing was loaded; "
+                "check the folder and --year",
+            )
+        if inferred is not None and inferred != year:
             return year, [
                 note(
-                    f"loaded as {label(year)} (--year {year}), but its episode dates run into "
-                    f"{label(inferred)}: a 903 carries no dates after its 31 March; check --year",
+                    f"loaded as {label(year)} (--year {year}); the few dates in the files point to "
+                    f"{label(inferred)}: check --year",
                     "warning",
                 )
             ]
         return year, []
     if raw.name_year is not None:
-        if inferred and inferred > raw.name_year:
+        if inferred and inferred == raw.name_year + 1:
             return inferred, [
                 note(
                     f"{raw.name_source!r} names {label(raw.name_year)}, but the episode dates run "
                     f"into {label(inferred)} and a 903 carries no dates after its 31 March: loaded "
-                    f"as {label(inferred)} (pass --year to override)",
+                    f"as {label(inferred)} (the name gives the year the collection starts)",
                     "warning",
                 )
             ]
+        if _contradicts(raw.name_year, inferred, evidence):
+            raise FormatError(
+                raw.where,
+                f"{raw.name_source!r} names {label(raw.name_year)}, but the dates in the files "
+                f"place this return in {label(inferred)}: nothing was loaded; rename the folder "
+                f"or pass --year {inferred}",
+            )
         return raw.name_year, []
     if inferred is None:
         raise FormatError(

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from csc_scorecard.errors import NotFound
 from csc_scorecard.measures.periods import PeriodType
 
 Unit = Literal["count", "percent", "rate_per_10000", "rate_per_100000", "days", "weeks", "ratio"]
@@ -100,4 +101,6 @@ def measure(measure_id: str) -> Measure:
     try:
         return catalogue()[measure_id]
     except KeyError:
-        raise KeyError(f"no measure {measure_id!r} in the catalogue") from None
+        raise NotFound(
+            f"no measure {measure_id!r} in the catalogue (see docs/measures.md)"
+        ) from None

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from csc_scorecard.errors import BadInput
+
 PeriodType = Literal[
     "in_quarter",
     "rolling_6_months",
@@ -62,7 +64,7 @@ class Quarter:
     def parse(cls, name: str) -> Quarter:
         m = _NAME.match(name)
         if not m:
-            raise ValueError(
+            raise BadInput(
                 f"period {name!r} is not a financial-year quarter like 2022-Q1 "
                 "(2022-Q1 = April-June 2022, 2021-Q4 = January-March 2022)"
             )

@@ -14,6 +14,7 @@ import ibis
 import pyarrow as pa
 
 from csc_scorecard.measures.catalogue import Measure, catalogue
+from csc_scorecard.measures.catalogue import measure as catalogue_measure
 from csc_scorecard.measures.context import Context, Settings
 from csc_scorecard.measures.engine import compute
 from csc_scorecard.measures.periods import Quarter
@@ -56,7 +57,7 @@ def run_measures(
     backend: Any = None,
 ) -> MeasureRun:
     """Compute the measures for the periods and the quarters before and a year before them."""
-    chosen = [catalogue()[m] for m in measures] if measures else list(catalogue().values())
+    chosen = [catalogue_measure(m) for m in measures] if measures else list(catalogue().values())
     needed = sorted({q for p in periods for q in (p, p.previous(), p.same_quarter_last_year())})
     ctx = Context(
         backend or ibis.duckdb.from_connection(store.con), [la_code], needed, settings or Settings()

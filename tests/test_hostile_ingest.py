@@ -1,0 +1,327 @@
+"""Issue 13, the ingest and store items: nothing lost. Every hostile file is generated here at test
+time (nothing hostile is committed); each test asserts the exact refusal or issue and, for a
+refusal, that the store's content is exactly what it was before."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from csc_scorecard.cli import app
+from csc_scorecard.ingest.run import IngestRefused, read_all
+from csc_scorecard.store import SCHEMA_VERSION, Store
+from csc_scorecard.synth.authority import SynthConfig, generate
+from csc_scorecard.synth.writers import ssda903
+
+LA = "371"
+RUN = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def extracts(tmp_path_factory) -> Path:
+    """Synthetic 903 returns for 2021-22, 2022-23 and 2023-24 as CSV folders and XML files."""
+    root = tmp_path_factory.mktemp("hostile")
+    ssda903.write(generate(SynthConfig(size=0.05, first_year=2021, last_year=2023)), root)
+    return root
+
+
+def content(path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows, sorted (load timestamps left out): the store's content."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        out = {}
+        for name in sorted(names):
+            cols = [
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [name]
+                ).fetchall()
+                if r[0] != "loaded_at"
+            ]
+            select = ", ".join(f'"{c}"' for c in cols)
+            rows = con.execute(f'SELECT {select} FROM "{name}"').fetchall()
+            out[name] = sorted(rows, key=repr)
+        return out
+
+
+def cli(*args: str):
+    return RUN.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def loaded(extracts, tmp_path) -> Path:
+    """A store holding the 2021-22 and 2022-23 returns."""
+    store = tmp_path / "store.duckdb"
+    res = cli("ingest", extracts / "ssda903" / "2022", extracts / "ssda903" / "2023",
+              "--la", LA, "--store", store)  # fmt: skip
+    assert res.exit_code == 0, res.output
+    return store
+
+
+# -- item 1: the year is checked; a reload says what it replaces and refuses a large drop ---------
+
+
+def test_a_folder_given_the_wrong_year_is_refused_and_the_stored_return_kept(extracts, loaded):
+    before = content(loaded)
+    res = cli(
+        "ingest", extracts / "ssda903" / "2022", "--la", LA, "--year", "2023", "--store", loaded
+    )
+    assert res.exit_code == 2
+    assert "--year 2023 says 2022-23, but the dates in the files" in res.output
+    assert "place this return in 2021-22: nothing was loaded" in res.output
+    res = cli(
+        "ingest", extracts / "ssda903" / "2022", "--la", LA, "--year", "2050", "--store", loaded
+    )
+    assert res.exit_code == 2 and "--year 2050 says 2049-50" in res.output
+    assert content(loaded) == before
+
+
+def test_a_folder_named_for_another_year_is_refused(extracts, tmp_path, loaded):
+    misnamed = tmp_path / "2024"
+    shutil.copytree(extracts / "ssda903" / "2022", misnamed)
+    before = content(loaded)
+    res = cli("ingest", misnamed, "--la", LA, "--store", loaded)
+    assert res.exit_code == 2
+    assert (
+        "'2024' names 2023-24, but the dates in the files place this return in 2021-22"
+        in res.output
+    )
+    assert content(loaded) == before
+
+
+def test_a_reload_prints_rows_before_and_after(extracts, loaded):
+    with Store(loaded, read_only=True) as db:
+        (rows,) = db.con.execute(
+            "SELECT row_count FROM loads WHERE period_end = DATE '2023-03-31'"
+        ).fetchone()
+    res = cli("ingest", extracts / "ssda903" / "2023", "--la", LA, "--store", loaded)
+    assert res.exit_code == 0, res.output
+    assert f"replaces ssda903 LA 371 01/04/2022-31/03/2023: {rows:,} rows -> {rows:,}" in res.output
+
+
+def test_a_reload_dropping_more_than_half_is_refused_unless_replace(extracts, tmp_path, loaded):
+    part = tmp_path / "2023"
+    shutil.copytree(extracts / "ssda903" / "2023", part)
+    for f in part.iterdir():  # a half-finished export: a third of the rows of each table
+        lines = f.read_text().splitlines(keepends=True)
+        f.write_text("".join(lines[: 1 + (len(lines) - 1) // 3]))
+    before = content(loaded)
+    res = cli("ingest", part, "--la", LA, "--store", loaded, "--year", "2023")
+    assert res.exit_code == 2, res.output
+    assert (
+        "nothing was loaded: this load replaces ssda903 LA 371 01/04/2022-31/03/2023" in res.output
+    )
+    assert "pass --replace to replace it anyway" in res.output
+    assert content(loaded) == before
+    res = cli("ingest", part, "--la", LA, "--store", loaded, "--year", "2023", "--replace")
+    assert res.exit_code == 0, res.output
+    assert "replaces ssda903 LA 371 01/04/2022-31/03/2023" in res.output
+    with Store(loaded, read_only=True) as db:
+        assert db.con.execute("SELECT count(*) FROM loads").fetchone()[0] == 2
+
+
+# -- item 2: one return twice in a run ------------------------------------------------------------
+
+
+def test_the_same_return_as_csv_and_xml_in_one_folder_is_refused_naming_both(extracts, tmp_path):
+    both = tmp_path / "2023"
+    shutil.copytree(extracts / "ssda903" / "2023", both)
+    shutil.copy(extracts / "ssda903_xml" / "2023.xml", both / "2023.xml")
+    with pytest.raises(IngestRefused) as err:
+        read_all([both], la_code=LA)
+    (error,) = err.value.errors
+    assert "holds the same ssda903 return (LA 371, 01/04/2022-31/03/2023) as" in str(error)
+    assert "2023.xml" in str(error) and "episodes.csv" in str(error)
+
+
+# -- item 10: files that are not files, and bombs -------------------------------------------------
+
+
+def _refusals(paths, **kwargs) -> list[str]:
+    """read_all's refusals, failing (not hanging) if it takes more than 20 seconds."""
+    found: list = []
+
+    def run():
+        try:
+            read_all(paths, la_code=LA, **kwargs)
+        except IngestRefused as err:
+            found.extend(str(e) for e in err.errors)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(20)
+    assert not worker.is_alive(), "ingest hung"
+    return found
+
+
+def test_a_named_pipe_is_refused_not_read(tmp_path):
+    pipe = tmp_path / "episodes.csv"
+    os.mkfifo(pipe)
+    assert _refusals([pipe]) == [f"{pipe}: is a named pipe, not a regular file: refused"]
+    assert _refusals([tmp_path]) == [f"{pipe}: is a named pipe, not a regular file: refused"]
+
+
+def test_a_symlink_to_a_device_is_refused(tmp_path):
+    link = tmp_path / "header.csv"
+    link.symlink_to("/dev/zero")
+    assert _refusals([tmp_path]) == [f"{link}: is a device, not a regular file: refused"]
+
+
+def _bomb(path: Path, megabytes: int) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (megabytes * 1024 * 1024))
+    return path
+
+
+def test_a_workbook_that_inflates_past_the_limit_is_refused_before_it_is_opened(
+    tmp_path, monkeypatch
+):
+    bomb = _bomb(tmp_path / "teams.xlsx", 40)
+    assert bomb.stat().st_size < 100_000
+    (ratio,) = _refusals([bomb])
+    assert "inflates" in ratio and "SCORECARD_MAX_COMPRESSION_RATIO" in ratio
+    monkeypatch.setenv("SCORECARD_MAX_UNCOMPRESSED_MB", "20")
+    assert _refusals([bomb]) == [
+        f"{bomb}: inflates to 40 MB when opened, over the 20 MB limit (SCORECARD_MAX_UNCOMPRESSED_MB)"
+    ]
+
+
+def test_a_file_past_the_size_limit_is_refused(tmp_path, monkeypatch):
+    big = tmp_path / "teams.csv"
+    big.write_text("team_id,team_name\n" + "T1,Assessment\n" * 200_000)
+    monkeypatch.setenv("SCORECARD_MAX_FILE_MB", "1")
+    (error,) = _refusals([big])
+    assert error.startswith(f"{big}: is 3 MB, over the 1 MB limit (SCORECARD_MAX_FILE_MB)")
+
+
+# -- item 15: empty input --------------------------------------------------------------------------
+
+
+def test_an_empty_folder_is_refused(tmp_path):
+    empty = tmp_path / "2023"
+    empty.mkdir()
+    assert _refusals([empty]) == [f"{empty}: the folder holds no extract files"]
+
+
+def test_an_empty_file_is_refused_naming_the_file(tmp_path):
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "teams.csv").write_text("")
+    (folder / "episodes.csv").write_text("")
+    assert _refusals([folder]) == [
+        f"{folder / 'episodes.csv'}: is empty (0 bytes): there is nothing to load from it",
+        f"{folder / 'teams.csv'}, line 1: is empty (no header row)",
+    ]
+
+
+# -- item 14: operational failures are one line and a non-zero exit -------------------------------
+
+
+def _one_line(res, text: str) -> None:
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    assert res.output.strip().splitlines()[-1].startswith("Error: ")
+    assert text in res.output
+
+
+def test_a_missing_store_is_one_line(tmp_path):
+    res = cli("measures", "--period", "2022-Q1", "--store", tmp_path / "none.duckdb", "--la", LA)
+    _one_line(res, f"no store at {tmp_path / 'none.duckdb'}: run `scorecard ingest` first")
+
+
+def test_a_file_that_is_not_a_store_is_one_line(tmp_path):
+    junk = tmp_path / "scorecard.duckdb"
+    junk.write_bytes(os.urandom(8192))
+    before = junk.read_bytes()
+    for args in (["measures", "--period", "2022-Q1", "--la", LA], ["status"]):
+        _one_line(
+            cli(*args, "--store", junk),
+            f"{junk} is not a scorecard store (not a DuckDB database file)",
+        )
+    assert junk.read_bytes() == before
+
+
+def test_a_folder_as_store_is_one_line(tmp_path):
+    _one_line(
+        cli("status", "--store", tmp_path), f"--store {tmp_path} is a folder, not a store file"
+    )
+
+
+def test_a_store_that_cannot_be_written_is_one_line(extracts):
+    res = cli(
+        "ingest", extracts / "ssda903" / "2023", "--la", LA, "--store", "/proc/scorecard.duckdb"
+    )
+    _one_line(res, "cannot write to the store /proc/scorecard.duckdb")
+
+
+@pytest.mark.parametrize(("version", "text"), [
+    (SCHEMA_VERSION + 1, f"was written by a newer csc-scorecard (store schema {SCHEMA_VERSION + 1}"),
+    (0, "cannot be upgraded in place: rebuild it"),
+])  # fmt: skip
+def test_a_store_of_another_schema_version_is_refused_saying_how_to_rebuild(loaded, version, text):
+    with duckdb.connect(str(loaded)) as con:
+        con.execute("UPDATE store_meta SET value = ? WHERE key = 'schema_version'", [str(version)])
+    before = content(loaded)
+    _one_line(cli("status", "--store", loaded), text)
+    assert content(loaded) == before
+
+
+def test_a_store_from_before_versions_is_read_as_version_1(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with Store(path):
+        pass
+    with duckdb.connect(str(path)) as con:
+        con.execute("DROP TABLE store_meta")
+    with Store(path, read_only=True) as db:
+        assert db.schema_version() == 1
+    with Store(path) as db:
+        assert db.con.execute("SELECT value FROM store_meta").fetchone() == (str(SCHEMA_VERSION),)
+
+
+@pytest.mark.parametrize(("args", "text"), [
+    (["measures", "--period", "1900-QX"], "period '1900-QX' is not a financial-year quarter"),
+    (["measures", "--period", "2022-Q1", "--measure", "nope"], "no measure 'nope' in the catalogue"),
+    (["forecast", "--period", "bad"], "period 'bad' is not a financial-year quarter"),
+    (["forecast", "--period", "2022-Q1", "--scenario", "nope"], "no scenario 'nope'; known: base"),
+    (["project", "--from", "bad"], "--from 'bad' is not a date (YYYY-MM-DD)"),
+])  # fmt: skip
+def test_bad_names_and_periods_are_one_line(loaded, args, text):
+    _one_line(cli(*args, "--store", loaded, "--la", LA), text)
+
+
+@pytest.fixture
+def held(loaded):
+    """The store held open for writing by another process, as a running ingest holds it."""
+    code = f"import duckdb, time\ncon = duckdb.connect({str(loaded)!r})\nprint('held', flush=True)\ntime.sleep(60)\n"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "held"
+    yield loaded
+    proc.kill()
+    proc.wait()
+
+
+def test_a_locked_store_is_one_line_for_readers_and_writers(extracts, held):
+    busy = f"the store {held} is in use by another scorecard command"
+    _one_line(cli("measures", "--period", "2022-Q1", "--la", LA, "--store", held), busy)
+    _one_line(cli("ingest", extracts / "ssda903" / "2023", "--la", LA, "--store", held), busy)
+
+
+def test_ingest_validates_files_before_taking_the_write_lock(tmp_path, held):
+    bad = tmp_path / "teams.csv"
+    bad.write_text("team_id,team_name\nT1,Assessment,extra,cells\n")
+    start = time.monotonic()
+    res = cli("ingest", bad, "--la", LA, "--store", held)
+    assert res.exit_code == 2 and "Refused: nothing was loaded" in res.output
+    assert "has 4 cells but the header has 2" in res.output and "in use" not in res.output
+    assert time.monotonic() - start < 30
