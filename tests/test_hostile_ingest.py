@@ -325,3 +325,147 @@ def test_ingest_validates_files_before_taking_the_write_lock(tmp_path, held):
     assert res.exit_code == 2 and "Refused: nothing was loaded" in res.output
     assert "has 4 cells but the header has 2" in res.output and "in use" not in res.output
     assert time.monotonic() - start < 30
+
+
+# -- item 3: repeated and unknown columns ---------------------------------------------------------
+
+
+def _workbook(path: Path, rows: list[list], formulas: dict[str, tuple[str, str]] | None = None):
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
+    sheet = book.add_worksheet("Data")
+    for r, row in enumerate(rows):
+        sheet.write_row(r, 0, row)
+    for cell, (formula, cached) in (formulas or {}).items():
+        sheet.write_formula(cell, formula, None, cached)
+    book.close()
+    return path
+
+
+WORKERS = "worker_id,swe_no,agency,qualified,asye_start_date,start_date,start_date\n"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_template_naming_a_column_twice_is_refused(tmp_path, suffix):
+    path = tmp_path / f"workers{suffix}"
+    row = ["W1", "SW1", "0", "1", "", "01/09/2015", "01/01/1900"]
+    if suffix == ".csv":
+        path.write_text(WORKERS + ",".join(row) + "\n")
+    else:
+        _workbook(path, [WORKERS.strip().split(","), row])
+    sheet = ", sheet 'Data'" if suffix == ".xlsx" else ""
+    assert _refusals([path]) == [
+        f"{path}{sheet}, line 1, field 'start_date': names column start_date more than once"
+        + " (one copy would silently replace the other)"
+    ]
+
+
+def test_a_misspelt_903_column_is_an_issue_naming_the_nearest(extracts, tmp_path):
+    folder = tmp_path / "2023"
+    shutil.copytree(extracts / "ssda903" / "2023", folder)
+    episodes = folder / "episodes.csv"
+    episodes.write_text(episodes.read_text().replace(",URN\n", ",URNN\n", 1))
+    (batch,) = read_all([folder], la_code=LA)
+    (issue,) = [i for i in batch.issues if i.rule == "unknown_column"]
+    assert issue.message == (
+        "column 'URNN' is not a SSDA903 Episodes column and was not loaded; did you mean 'URN'?"
+    )
+    assert (issue.file, issue.row, issue.field) == (str(episodes), 1, "URNN")
+
+
+def test_an_unknown_template_column_is_an_issue(tmp_path):
+    path = tmp_path / "teams.csv"
+    path.write_text("team_id,team_nmae\nT1,Assessment\n")
+    (batch,) = read_all([path], la_code=LA)
+    (issue,) = [i for i in batch.issues if i.rule == "unknown_column"]
+    assert issue.message.endswith("was not loaded; did you mean 'team_name'?")
+
+
+# -- item 4: Excel errors and formulas without a saved value --------------------------------------
+
+
+def test_excel_errors_and_formulas_without_values_are_issues(tmp_path):
+    path = _workbook(
+        tmp_path / "placement_costs.xlsx",
+        [["placement_id", "start_date", "weekly_cost"], ["P1", "2022-04-01"], ["P2", "2022-04-01"]],
+        {"C2": ("=1/0", "#DIV/0!"), "C3": ("=A1*2", "")},
+    )
+    (batch,) = read_all([path], la_code=LA)
+    found = {(i.rule, i.row, i.field, i.value) for i in batch.issues}
+    assert ("excel_error", 2, "weekly_cost", "#DIV/0!") in found
+    assert ("formula_without_value", 3, "weekly_cost", "=A1*2") in found
+    message = next(i.message for i in batch.issues if i.rule == "excel_error")
+    assert message == "weekly_cost: cell C2 holds the Excel error #DIV/0!; read as blank"
+
+
+# -- item 5: NUL bytes and escape codes -----------------------------------------------------------
+
+
+def test_control_characters_in_cells_are_removed_with_an_issue(tmp_path, loaded):
+    path = tmp_path / "teams.csv"
+    path.write_text("team_id,team_name\nT1,Assess\x1b[2J\x1b[31mment\x00\n")
+    (batch,) = read_all([path], la_code=LA)
+    assert batch.tables["teams"].column("team_name").to_pylist() == ["Assessment"]
+    (issue,) = [i for i in batch.issues if i.rule == "control_characters"]
+    assert issue.value == "Assess\\x1b[2J\\x1b[31mment\\x00"
+    assert "\x1b" not in issue.message and "\x00" not in repr(batch.issues)
+
+
+def test_escape_codes_in_file_names_are_escaped_in_messages_and_storage(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = folder / "teams\x1b[2J.csv"
+    path.write_text("team_id,team_name\nT1,Assessment\n")
+    store = tmp_path / "s.duckdb"
+    res = cli("ingest", folder, "--la", LA, "--store", store)
+    assert res.exit_code == 0, res.output
+    with Store(store, read_only=True) as db:
+        (files,) = db.con.execute("SELECT files FROM loads").fetchone()
+    assert files.endswith("teams\\x1b[2J.csv") and "\x1b" not in files
+    bad = folder / "workers\x1b]0;owned\x07.csv"
+    bad.write_text("worker_id,worker_id\nW1,W2\n")
+    res = cli("ingest", bad, "--la", LA, "--store", store)
+    assert res.exit_code == 2 and "\x1b" not in res.output and "\x07" not in res.output
+    assert "workers\\x1b]0;owned\\x07.csv" in res.output
+
+
+# -- item 9: numbers out of range, infinities, integers past 32 bits ------------------------------
+
+
+def test_impossible_numbers_become_issues_and_are_not_loaded(tmp_path):
+    path = tmp_path / "placement_costs.csv"
+    path.write_text(
+        "placement_id,start_date,weekly_cost\n"
+        "P1,01/04/2022,1e309\nP2,01/04/2022,-inf\nP3,01/04/2022,-250\n"
+        "P4,01/04/2022,9000000\nP5,01/04/2022,1250.50\n"
+    )
+    (batch,) = read_all([path], la_code=LA)
+    assert batch.tables["placement_costs"].column("weekly_cost").to_pylist() == [
+        None, None, None, None, 1250.5,
+    ]  # fmt: skip
+    assert [(i.rule, i.row, i.message) for i in batch.issues] == [
+        ("invalid_number", 2, "weekly_cost: '1e309' is not a finite number"),
+        ("invalid_number", 3, "weekly_cost: '-inf' is not a finite number"),
+        ("out_of_range", 4, "weekly_cost: -250 is outside the plausible range 0 to 100000: not loaded"),
+        ("out_of_range", 5, "weekly_cost: 9e+06 is outside the plausible range 0 to 100000: not loaded"),
+    ]  # fmt: skip
+
+
+def test_sdq_out_of_range_and_integers_past_32_bits_are_issues(extracts, tmp_path):
+    folder = tmp_path / "2023"
+    shutil.copytree(extracts / "ssda903" / "2023", folder)
+    header = (folder / "header.csv").read_text().splitlines()
+    child = header[1].split(",")
+    (folder / "oc2.csv").write_text(
+        "CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED,HEALTH_CHECK,IMMUNISATIONS,TEETH_CHECK,"
+        "HEALTH_ASSESSMENT,SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED\n"
+        f"{child[0]},{child[2]},41,,0,1,1,1,1,0,,\n{child[0]},{child[2]},99999999999,,0,1,1,1,1,0,,\n"
+    )
+    (batch,) = read_all([folder], la_code=LA)
+    assert batch.tables["cla_health"].column("sdq_score").to_pylist() == [None, None]
+    found = [(i.rule, i.message) for i in batch.issues if i.field == "SDQ_SCORE"]
+    assert found == [
+        ("out_of_range", "SDQ_SCORE: 41 is outside the plausible range 0 to 40: not loaded"),
+        ("out_of_range", "SDQ_SCORE: '99999999999' is too large for a whole-number field"),
+    ]

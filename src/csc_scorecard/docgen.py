@@ -73,7 +73,9 @@ def templates_md() -> str:
             "headers as below in any order and case. Dates as DD/MM/YYYY, YYYY-MM-DD or Excel dates; "
             "yes/no as 1/0, Y/N, true/false. `scorecard ingest FILES --la CODE`. Blank mandatory "
             "values, unknown codes and unreadable dates are loaded and reported as data-quality "
-            "issues; a missing mandatory column refuses the file. A reload of a file covering the "
+            "issues; a missing mandatory column or a column named twice refuses the file; a column "
+            "the template does not have is reported. A number outside its plausible range (below) "
+            "is reported and not loaded. A reload of a file covering the "
             "same dates (or, for undated tables, the same file name) replaces the earlier load.\n"
         ),
     ]
@@ -82,13 +84,16 @@ def templates_md() -> str:
         out.append(f"\n## `{name}`\n\n{t.description}\n\n")
         out.append(f"Columns the file must have: `{', '.join(spec.must_have())}`\n\n")
         out.append(
-            "| column | type | mandatory | code list | description |\n|---|---|---|---|---|\n"
+            "| column | type | mandatory | code list | range | description |\n"
+            "|---|---|---|---|---|---|\n"
         )
         for c in t.data_columns:
             f = spec.columns[c.name]
+            span = f"{f.min:,g} to {f.max:,g}" if f.min is not None and f.max is not None else ""
+            span = span or ("not in the future" if f.not_future else "")
             out.append(
                 f"| `{c.name}` | {f.type} | {'yes' if f.required else ''} | "
-                f"{f.codes or ''} | {c.description} |\n"
+                f"{f.codes or ''} | {span} | {c.description} |\n"
             )
     return "".join(out)
 

@@ -33,7 +33,7 @@ import duckdb
 import pyarrow as pa
 
 from csc_scorecard.errors import StoreError
-from csc_scorecard.ingest.batch import Issue, LoadBatch
+from csc_scorecard.ingest.batch import Issue, LoadBatch, safe_text
 from csc_scorecard.model.lake import create_views, read_manifest
 from csc_scorecard.model.schema import ARROW_TYPES, Table, table, tables
 
@@ -282,7 +282,7 @@ class Store:
                 batch.source_format,
                 batch.period_start,
                 batch.period_end,
-                "; ".join(batch.files),
+                "; ".join(safe_text(f) for f in batch.files),
                 datetime.now(),
                 batch.row_count,
                 len(batch.issues),
@@ -311,7 +311,7 @@ class Store:
         if not replace and change.rows_after < change.rows_before * (1 - MAX_DROP):
             raise ReloadRefused(
                 f"nothing was loaded: this load {change.describe()}, dropping more than half of "
-                f"the stored return ({'; '.join(batch.files[:2])}"
+                f"the stored return ({'; '.join(safe_text(f) for f in batch.files[:2])}"
                 f"{'; ...' if len(batch.files) > 2 else ''}); check the folder, --la and --year, "
                 "or pass --replace to replace it anyway"
             )

@@ -7,11 +7,49 @@ and an `Issue` records the raw value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
+
+# ANSI/VT escape sequences (colour, cursor moves, terminal titles) and other control characters:
+# in a file name or a cell they could rewrite a terminal or a log line when printed.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]|\x9b[0-?]*[ -/]*[@-~]"
+)
+_CONTROLS_IN_CELLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab, CR, LF kept
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def has_controls(text: str) -> bool:
+    """Whether a cell holds control characters or escape sequences (tab and line ends aside).
+
+    >>> has_controls("a\\tb\\n"), has_controls("red\\x1b[31m"), has_controls("a\\x00b")
+    (False, True, True)
+    """
+    return bool(_CONTROLS_IN_CELLS.search(text))
+
+
+def strip_controls(text: str) -> str:
+    """A cell's text with escape sequences and control characters removed (tab, CR, LF kept).
+
+    >>> strip_controls("Smith\\x1b[31m\\x00 Jones\\tx")
+    'Smith Jones\\tx'
+    """
+    return _CONTROLS_IN_CELLS.sub("", _ESCAPES.sub("", text))
+
+
+def safe_text(text: str | None) -> str | None:
+    """Text for a message, a log line or a stored file name: every control character escaped.
+
+    >>> safe_text("2023\\x1b[2J.csv\\nforged line")
+    '2023\\\\x1b[2J.csv\\\\x0aforged line'
+    """
+    if text is None:
+        return None
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
 class FormatError(Exception):
@@ -26,7 +64,10 @@ class FormatError(Exception):
         line: int | None = None,
         field: str | None = None,
     ) -> None:
-        self.file = str(file)
+        self.file = safe_text(str(file))
+        sheet = safe_text(sheet)
+        field = safe_text(field)
+        message = safe_text(message)
         self.sheet = sheet
         self.line = line
         self.field = field
@@ -56,6 +97,14 @@ class Issue:
     value: str | None = None
     severity: str = "error"  # error | warning | info
     column: str | None = None  # the canonical column the field feeds (for measure availability)
+
+    def __post_init__(self) -> None:
+        # Issues are printed and stored: a control character in a file name or a cell never
+        # reaches a terminal or a log unescaped.
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, str) and _CONTROLS.search(value):
+                object.__setattr__(self, f.name, safe_text(value))
 
 
 @dataclass

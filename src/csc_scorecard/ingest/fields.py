@@ -19,9 +19,11 @@ Spec layout:
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -30,7 +32,8 @@ import pyarrow as pa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from csc_scorecard.ingest.batch import Issue
+from csc_scorecard.ingest.batch import Issue, has_controls, safe_text, strip_controls
+from csc_scorecard.ingest.limits import limit
 from csc_scorecard.ingest.values import PARSERS, BadValue
 from csc_scorecard.model.codes import codes
 from csc_scorecard.model.schema import ARROW_TYPES, table
@@ -46,6 +49,11 @@ class FieldSpec(BaseModel):
     codes: str | None = None  # name of a code list in model/codes/
     map: dict[str, str] = Field(default_factory=dict)  # older or alternative codes -> canonical
     upper: bool = False  # compare codes case-insensitively by upper-casing first
+    # Plausible range of a number (inclusive); a value outside it is an issue and is not loaded
+    # (NULL), so no calculation ever sees it. Dates: `not_future` refuses dates after today.
+    min: float | None = None
+    max: float | None = None
+    not_future: bool = False
 
 
 class TableSpec(BaseModel):
@@ -122,6 +130,24 @@ def convert(
             values[src] = raw
         for src, f in spec.columns.items():
             raw = values.get(src)
+            if isinstance(raw, str):
+                original = raw
+                raw, found = _clean_cell(raw, src, f)
+                for rule, message in found:
+                    issues.append(
+                        Issue(
+                            rule=rule,
+                            message=f"{src}: {message}",
+                            table=spec.canonical,
+                            file=file,
+                            sheet=sheet,
+                            row=row_no,
+                            field=src,
+                            value=original if len(original) <= 200 else original[:200] + "...",
+                            severity="warning" if raw is not None else "error",
+                            column=f.to,
+                        )
+                    )
             value, issue = _convert_one(raw, f)
             if f.to == "child_id":
                 child = value
@@ -155,8 +181,29 @@ def convert(
     return Converted(rows=rows, issues=issues)
 
 
+def _range(f: FieldSpec) -> str:
+    lo = "" if f.min is None else f"{f.min:g}"
+    hi = "" if f.max is None else f"{f.max:g}"
+    return f"{lo} to {hi}" if lo and hi else (f"at least {lo}" if lo else f"at most {hi}")
+
+
 def _with_child(issue: Issue, child: str) -> Issue:
     return Issue(**{**issue.__dict__, "child_id": child})
+
+
+def _clean_cell(raw: str, src: str, f: FieldSpec) -> tuple[str | None, list[tuple[str, str]]]:
+    """A text cell without control characters, and not past the cell-size limit."""
+    found = []
+    if has_controls(raw):
+        raw = strip_controls(raw)
+        found.append(("control_characters", "control characters or escape codes removed"))
+    cap = limit("SCORECARD_MAX_CELL_CHARS")
+    if len(raw) > cap:
+        found.append(
+            ("value_too_long", f"{len(raw):,} characters, over the {cap:,} limit: not loaded")
+        )
+        return None, found
+    return raw, found
 
 
 def _convert_one(raw: Any, f: FieldSpec) -> tuple[Any, tuple[str, str] | None]:
@@ -166,6 +213,15 @@ def _convert_one(raw: Any, f: FieldSpec) -> tuple[Any, tuple[str, str] | None]:
         return None, (bad.rule, str(bad))
     if value is None:
         return None, (("missing_value", "mandatory value is blank") if f.required else None)
+    if f.type in ("int", "float") and (
+        (f.min is not None and value < f.min) or (f.max is not None and value > f.max)
+    ):
+        return None, (
+            "out_of_range",
+            f"{value:g} is outside the plausible range {_range(f)}: not loaded",
+        )
+    if f.type == "date" and f.not_future and value > date.today():
+        return None, ("future_date", f"{value.isoformat()} is in the future: not loaded")
     if f.type == "text" and (f.codes or f.map):
         key = value.upper() if f.upper else value
         value = f.map.get(key, key)
@@ -201,6 +257,51 @@ def _duplicates(
                     severity="warning",
                 )
             )
+    return issues
+
+
+def duplicated_column(header: Iterable[str]) -> str | None:
+    """The first column a header names twice (case- and space-insensitive), if any: with two
+    copies, one would silently win, so the file is refused."""
+    seen: set[str] = set()
+    for h in header:
+        key = str(h).strip().lstrip("\ufeff").lower()
+        if key and key in seen:
+            return str(h).strip()
+        seen.add(key)
+    return None
+
+
+def unknown_columns(
+    header: Iterable[str],
+    known: Iterable[str],
+    *,
+    table: str,
+    file: str,
+    sheet: str | None = None,
+) -> list[Issue]:
+    """An issue for each header column the format does not read: its values are not loaded,
+    so a misspelt optional column (903 `URNN`) must not vanish silently."""
+    names = {str(k).strip().lower(): str(k) for k in known}
+    issues = []
+    for h in header:
+        name = str(h).strip().lstrip("\ufeff")
+        if not name or name.lower() in names:
+            continue
+        near = difflib.get_close_matches(name.lower(), list(names), n=1, cutoff=0.6)
+        hint = f"; did you mean {names[near[0]]!r}?" if near else ""
+        issues.append(
+            Issue(
+                rule="unknown_column",
+                message=f"column {safe_text(name)!r} is not a {table} column and was not loaded{hint}",
+                table=None,
+                file=file,
+                sheet=sheet,
+                row=1,
+                field=safe_text(name),
+                severity="warning",
+            )
+        )
     return issues
 
 

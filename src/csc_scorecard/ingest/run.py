@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from csc_scorecard.ingest.adapter import Adapter, adapters
-from csc_scorecard.ingest.batch import FormatError, LoadBatch
+from csc_scorecard.ingest.batch import FormatError, Issue, LoadBatch
 from csc_scorecard.ingest.lake import read_lake
 from csc_scorecard.ingest.limits import check_file
 from csc_scorecard.model.lake import is_lake
@@ -124,23 +124,37 @@ def read_all(
 
 def _same_return_twice(batches: list[LoadBatch]) -> list[FormatError]:
     """Two batches of one run that would replace each other (the same 903 as CSV and as XML,
-    `teams.csv` beside `teams.xlsx`): the later would silently supersede the earlier."""
+    `teams.csv` beside `teams.xlsx`). In one folder that is a mistake and is refused, naming
+    both; from two folders (`extracts/ssda903/2023` and `extracts/ssda903_xml/2023.xml`, as the
+    synthetic writer lays them out) the later replaces the earlier and an issue says so."""
     first: dict[tuple, LoadBatch] = {}
     errors = []
     for batch in batches:
         key = (batch.source_format, batch.la_code, batch.period_start, batch.period_end)
-        if key in first:
-            earlier = first[key]
-            errors.append(
-                FormatError(
-                    _where(batch),
-                    f"holds the same {batch.source_format} return (LA {batch.la_code or '-'}, "
-                    f"{_span(batch)}) as {_where(earlier)}: load one of them, not both",
+        earlier = first.get(key)
+        first[key] = batch
+        if earlier is None:
+            continue
+        what = (
+            f"the same {batch.source_format} return (LA {batch.la_code or '-'}, {_span(batch)}) "
+            f"as {_where(earlier)}"
+        )
+        if _folders(batch) & _folders(earlier):
+            errors.append(FormatError(_where(batch), f"holds {what}: load one of them, not both"))
+        else:
+            batch.issues.append(
+                Issue(
+                    rule="same_return_twice",
+                    message=f"{_where(batch)} holds {what}, read earlier in this load: it replaces it",
+                    file=batch.files[0],
+                    severity="warning",
                 )
             )
-        else:
-            first[key] = batch
     return errors
+
+
+def _folders(batch: LoadBatch) -> set[Path]:
+    return {Path(f).parent for f in batch.files}
 
 
 def _where(batch: LoadBatch) -> str:

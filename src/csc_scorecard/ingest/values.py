@@ -99,27 +99,50 @@ def parse_bool(raw: object) -> bool | None:
     raise BadValue("invalid_boolean", f"{text!r} is not a yes/no value")
 
 
+INT_RANGE = (-(2**31), 2**31 - 1)  # the store's INTEGER
+
+
 def parse_int(raw: object) -> int | None:
+    """A whole number within the store's 32-bit INTEGER.
+
+    >>> parse_int("1,182"), parse_int("12.0")
+    (1182, 12)
+    >>> parse_int("1e400")
+    Traceback (most recent call last):
+    csc_scorecard.ingest.values.BadValue: '1e400' is not a finite number
+    """
     text = clean(raw)
     if text is None:
         return None
-    try:
-        number = float(text.replace(",", ""))
-    except ValueError:
-        raise BadValue("invalid_number", f"{text!r} is not a whole number") from None
+    number = parse_float(text)
     if number != int(number):
         raise BadValue("invalid_number", f"{text!r} is not a whole number")
+    if not INT_RANGE[0] <= number <= INT_RANGE[1]:
+        raise BadValue("out_of_range", f"{text!r} is too large for a whole-number field")
     return int(number)
 
 
 def parse_float(raw: object) -> float | None:
+    """A finite number ("£1,250.50" reads as 1250.5); infinity and NaN are refused, not loaded.
+
+    >>> parse_float("£1,250.50")
+    1250.5
+    >>> parse_float("-inf")
+    Traceback (most recent call last):
+    csc_scorecard.ingest.values.BadValue: '-inf' is not a finite number
+    """
+    if isinstance(raw, float) and not math.isnan(raw) and not math.isfinite(raw):
+        raise BadValue("invalid_number", f"{raw!r} is not a finite number")
     text = clean(raw)
     if text is None:
         return None
     try:
-        return float(text.replace(",", "").replace("£", ""))
+        number = float(text.replace(",", "").replace("£", ""))
     except ValueError:
         raise BadValue("invalid_number", f"{text!r} is not a number") from None
+    if not math.isfinite(number):
+        raise BadValue("invalid_number", f"{text!r} is not a finite number")
+    return number
 
 
 def parse_text(raw: object) -> str | None:

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import calendar
 import re
-import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -32,6 +31,7 @@ from csc_scorecard.ingest.adapter import head
 from csc_scorecard.ingest.batch import FormatError, Issue, LoadBatch
 from csc_scorecard.ingest.fields import FieldSpec, TableSpec, convert, load_spec, missing_fields
 from csc_scorecard.ingest.values import clean
+from csc_scorecard.ingest.workbook import cell_issues, sheet_xml
 from csc_scorecard.model.codes import codes
 
 SOURCE_FORMAT = "annex_a"
@@ -51,8 +51,6 @@ _FILE_DATE = re.compile(r"(?<!\d)(\d{4})[-_]?(0[1-9]|1[0-2])[-_]?(0[1-9]|[12]\d|
 _OPTION = re.compile(r"^[a-z]{1,2}\d?\)\s*", re.IGNORECASE)  # "a) ", "p1) ", "zz) "
 _CODE_LABEL = re.compile(r"^(\S+?)\s*(?::|\s[-\u2013]\s)\s*\S")  # "6: Police", "N1 - Abuse"
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 def squash(text: object) -> str:
@@ -166,29 +164,12 @@ def _first_value_row(path: Path, sheet: str) -> int:
     """Worksheet row (1-based) of the first cell with a value: the spreadsheet reader drops the
     empty rows above it, and issues must name the row an analyst sees in Excel."""
     try:
-        with zipfile.ZipFile(path) as z:
-            book = SafeET.fromstring(z.read("xl/workbook.xml"))
-            rels = SafeET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-            rid = next(
-                s.get(f"{{{_REL}}}id")
-                for s in book.iter(f"{{{_MAIN}}}sheet")
-                if s.get("name") == sheet
-            )
-            target = next(
-                r.get("Target")
-                for r in rels.iter(f"{{{_PKG_REL}}}Relationship")
-                if r.get("Id") == rid
-            )
-            member = (
-                target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-            )
-            with z.open(member) as fh:
-                for _event, el in SafeET.iterparse(fh, events=("end",)):
-                    if el.tag == f"{{{_MAIN}}}c" and (
-                        el.find(f"{{{_MAIN}}}v") is not None
-                        or el.find(f"{{{_MAIN}}}is") is not None
-                    ):
-                        return int(re.sub(r"^[A-Z]+", "", el.get("r", "A1")) or 1)
+        with sheet_xml(path, sheet) as fh:
+            for _event, el in SafeET.iterparse(fh, events=("end",)):
+                if el.tag == f"{{{_MAIN}}}c" and (
+                    el.find(f"{{{_MAIN}}}v") is not None or el.find(f"{{{_MAIN}}}is") is not None
+                ):
+                    return int(re.sub(r"^[A-Z]+", "", el.get("r", "A1")) or 1)
     except Exception:  # noqa: BLE001 - any oddity just means we cannot correct the offset
         return 1
     return 1
@@ -227,6 +208,8 @@ class ListData:
     number: int
     sheet: str
     records: list[tuple[int, dict]]
+    header_row: int = 1  # worksheet row of the headings
+    columns: dict[int, str] = field(default_factory=dict)  # reader column -> field read from it
 
 
 def _read_list(reader, path: Path, sheet: str, layout: ListLayout) -> ListData | None:
@@ -269,7 +252,7 @@ def _read_list(reader, path: Path, sheet: str, layout: ListLayout) -> ListData |
                 seen[raw] = option_value(raw, f)
             record[name] = seen[raw]
         records.append((first_row + offset, record))
-    return ListData(layout.number, sheet, records)
+    return ListData(layout.number, sheet, records, first_row + h, columns)
 
 
 # -- joining lists ---------------------------------------------------------------------------
@@ -469,6 +452,16 @@ def read_workbook(path: Path, *, la_code: str | None, today: date | None = None)
                 )
             )
             continue
+        if path.suffix.lower() != ".xls":
+            issues.extend(
+                cell_issues(
+                    path,
+                    data.sheet,
+                    sheet_name=data.sheet,
+                    field_of=data.columns.get,
+                    after_row=data.header_row,
+                )
+            )
         for name, spec in layout.tables.items():
             records = data.records
             if name == "children":

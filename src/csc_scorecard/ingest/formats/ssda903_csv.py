@@ -19,8 +19,9 @@ from pathlib import Path
 from csc_scorecard.ingest import ssda903
 from csc_scorecard.ingest.adapter import head
 from csc_scorecard.ingest.batch import FormatError, Issue, LoadBatch
-from csc_scorecard.ingest.fields import load_spec, missing_fields
+from csc_scorecard.ingest.fields import TableSpec, load_spec, missing_fields, unknown_columns
 
+_NO_SPEC = TableSpec(canonical="children", columns={})  # a DfE table with no canonical table
 MAX_SIBLINGS = 64  # how many neighbours an empty file may look at to decide it is a 903 table
 
 
@@ -84,7 +85,18 @@ class Ssda903CsvAdapter:
                     )
                 )
                 continue
-            name, records = found
+            name, records, header = found
+            raw.issues.extend(
+                unknown_columns(
+                    header,
+                    (
+                        *ssda903.COLUMNS[name],
+                        *load_spec(ssda903.SOURCE_FORMAT).tables.get(name, _NO_SPEC).columns,
+                    ),
+                    table=f"SSDA903 {name}",
+                    file=str(path),
+                )
+            )
             if name in seen:
                 raise FormatError(
                     path,
@@ -140,8 +152,8 @@ def decode(path: Path, data: bytes) -> str:
         ) from None
 
 
-def read_table(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]] | None:
-    """(DfE table name, [(line, {FIELD: cell})]) of one 903 CSV; None when the file is empty."""
+def read_table(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]], list[str]] | None:
+    """(DfE table name, [(line, {FIELD: cell})], header) of one 903 CSV; None when it is empty."""
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -178,7 +190,7 @@ def read_table(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]] | Non
         # 1.2); the XML says so with a UASC leaf, and the spec reads both the same way.
         for _, record in records:
             record["UASC"] = "1"
-    return name, records
+    return name, records, header
 
 
 def _table_of(path: Path, header: list[str], line: int) -> str:

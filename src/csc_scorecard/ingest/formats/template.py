@@ -22,8 +22,16 @@ import yaml
 
 from csc_scorecard.ingest.adapter import head
 from csc_scorecard.ingest.batch import FormatError, LoadBatch
-from csc_scorecard.ingest.fields import FieldSpec, TableSpec, convert, missing_fields
+from csc_scorecard.ingest.fields import (
+    FieldSpec,
+    TableSpec,
+    convert,
+    duplicated_column,
+    missing_fields,
+    unknown_columns,
+)
 from csc_scorecard.ingest.values import clean
+from csc_scorecard.ingest.workbook import cell_issues
 from csc_scorecard.model.schema import table
 
 TYPES = {"VARCHAR": "text", "DATE": "date", "INTEGER": "int", "DOUBLE": "float", "BOOLEAN": "bool"}
@@ -46,6 +54,9 @@ def template_specs() -> dict[str, TableSpec]:
                 type=TYPES[c.type],
                 required=c.name in required,
                 codes=extra.get("codes", {}).get(c.name),
+                min=extra.get("ranges", {}).get(c.name, (None, None))[0],
+                max=extra.get("ranges", {}).get(c.name, (None, None))[1],
+                not_future=c.name == "date_of_birth",
             )
             for c in t.data_columns
         }
@@ -78,11 +89,20 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]], str | Non
         try:
             reader = fastexcel.read_excel(str(path))
             sheet = reader.sheet_names[0]
-            data = reader.load_sheet(0, dtypes="string").to_arrow()
+            # No header row: the reader would rename a repeated column ("start_date_1").
+            data = reader.load_sheet(0, header_row=None, dtypes="string").to_arrow()
         except Exception as err:  # noqa: BLE001 - fastexcel raises several error types for corrupt files
             raise FormatError(path, f"cannot be read as an Excel workbook ({err})") from None
-        header = [str(c) for c in data.column_names]
-        rows = [(i + 2, rec) for i, rec in enumerate(data.to_pylist()) if any(rec.values())]
+        table_rows = list(zip(*(c.to_pylist() for c in data.columns), strict=True))
+        if not table_rows:
+            raise FormatError(path, "is empty (no header row)", sheet=sheet, line=1)
+        header = ["" if c is None else str(c) for c in table_rows[0]]
+        _refuse_repeated_column(path, header, sheet)
+        rows = [
+            (i + 2, dict(zip(header, cells, strict=True)))
+            for i, cells in enumerate(table_rows[1:])
+            if any(cells)
+        ]
         return header, rows, sheet
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "cp1252"):
@@ -98,6 +118,7 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]], str | Non
         header = next(reader)
     except StopIteration:
         raise FormatError(path, "is empty (no header row)", line=1) from None
+    _refuse_repeated_column(path, header, None)
     rows = []
     for line_no, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
@@ -108,6 +129,17 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]], str | Non
             )
         rows.append((line_no, dict(zip(header, cells, strict=False))))
     return header, rows, None
+
+
+def _refuse_repeated_column(path: Path, header: list[str], sheet: str | None) -> None:
+    if dup := duplicated_column(header):
+        raise FormatError(
+            path,
+            f"names column {dup} more than once (one copy would silently replace the other)",
+            sheet=sheet,
+            line=1,
+            field=dup,
+        )
 
 
 class TemplateAdapter:
@@ -148,6 +180,24 @@ class TemplateAdapter:
         if name == "manual_values":
             rows = [(n, _manual_value(rec)) for n, rec in rows]
         converted = convert(rows, spec, file=str(path), sheet=sheet)
+        converted.issues.extend(
+            unknown_columns(header, spec.columns, table=name, file=str(path), sheet=sheet)
+        )
+        if sheet is not None:
+            known = {k.lower() for k in spec.columns}
+            converted.issues.extend(
+                cell_issues(
+                    path,
+                    0,
+                    sheet_name=sheet,
+                    table=name,
+                    field_of=lambda i: (
+                        header[i]
+                        if i < len(header) and header[i].strip().lower() in known
+                        else None
+                    ),
+                )
+            )
         start, end = _date_range(converted.rows, table(name).key)
         # A reload replaces the earlier load of the same span; with no dates in the key (teams,
         # manual values) it replaces the earlier load of the same file name.
