@@ -469,3 +469,27 @@ def test_sdq_out_of_range_and_integers_past_32_bits_are_issues(extracts, tmp_pat
         ("out_of_range", "SDQ_SCORE: 41 is outside the plausible range 0 to 40: not loaded"),
         ("out_of_range", "SDQ_SCORE: '99999999999' is too large for a whole-number field"),
     ]
+
+
+# -- item 11: authority codes are validated everywhere --------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "text"), [
+    (["report", "--period", "2022-Q1", "--la", "../../X"], "--la '../../X' is not a 3-digit DfE LA number"),
+    (["measures", "--period", "2022-Q1", "--la", "../x"], "--la '../x' is not a 3-digit DfE LA number"),
+    (["measures", "--period", "2022-Q1", "--la", "999"], "LA 999 is neither in the store (371) nor in its"),
+    (["forecast", "--period", "2022-Q1", "--la", "9999"], "--la '9999' is not a 3-digit DfE LA number"),
+])  # fmt: skip
+def test_la_codes_are_validated_before_any_output_is_named(loaded, tmp_path, args, text):
+    out = tmp_path / "out"
+    _one_line(cli(*args, "--store", loaded, "--out", out) if args[0] == "report"
+              else cli(*args, "--store", loaded), text)  # fmt: skip
+    assert not list(tmp_path.parent.rglob("*_performance_report*"))
+
+
+def test_ingest_refuses_an_la_code_that_is_not_three_digits(tmp_path):
+    path = tmp_path / "teams.csv"
+    path.write_text("team_id,team_name\nT1,Assessment\n")
+    with pytest.raises(IngestRefused) as err:
+        read_all([path], la_code="../X")
+    assert str(err.value) == "--la: '../X' is not a 3-digit DfE LA number (e.g. --la 371)"

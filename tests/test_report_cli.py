@@ -42,6 +42,7 @@ def test_report_writes_every_requested_format(tmp_path):
             "--formats",
             "html,json",
             "--publication",
+            "--allow-commentary-numbers",  # the synthetic homes commentary states "2 of ..."
             "--synthetic",
         ),
     )

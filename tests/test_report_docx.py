@@ -63,7 +63,9 @@ def synthetic_reports() -> dict[str, ReportContext]:
         }
         return {
             "internal": build_context(store, LA, PERIOD, **common),
-            "publication": build_context(store, LA, PERIOD, publication=True, **common),
+            "publication": build_context(
+                store, LA, PERIOD, publication=True, allow_commentary_numbers=True, **common
+            ),
         }
 
 

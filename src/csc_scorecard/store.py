@@ -23,6 +23,7 @@ cannot be opened (missing, locked by another command, read-only, not a DuckDB fi
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -32,12 +33,13 @@ from typing import Self
 import duckdb
 import pyarrow as pa
 
-from csc_scorecard.errors import StoreError
+from csc_scorecard.errors import BadInput, NotFound, StoreError
 from csc_scorecard.ingest.batch import Issue, LoadBatch, safe_text
 from csc_scorecard.model.lake import create_views, read_manifest
 from csc_scorecard.model.schema import ARROW_TYPES, Table, table, tables
 
 DEFAULT_STORE = "scorecard.duckdb"
+LA_CODE = re.compile(r"\d{3}")  # a DfE LA number
 # Bump when a change to tables.yaml or the system tables needs existing stores rebuilt, and add
 # the step to MIGRATIONS when it can be done in place.
 SCHEMA_VERSION = 1
@@ -403,6 +405,25 @@ class Store:
             return cur.sql(
                 f'SELECT * FROM "{name}"{where} ORDER BY {order}', params=params
             ).to_arrow_table()
+
+    def check_la_code(self, code: str) -> str:
+        """`code` when it is a DfE LA number (3 digits) the store holds data for or its reference
+        LA list knows; otherwise a one-line refusal. Output file names are built from it."""
+        if not LA_CODE.fullmatch(code or ""):
+            raise BadInput(f"--la {code!r} is not a 3-digit DfE LA number (e.g. 371)")
+        held = self.authorities()
+        if code in held:
+            return code
+        with self.con.cursor() as cur:
+            listed = cur.execute(
+                "SELECT 1 FROM la_codes WHERE la_code = ? LIMIT 1", [code]
+            ).fetchall()
+        if not listed:
+            raise NotFound(
+                f"LA {code} is neither in the store ({', '.join(held) or 'no authorities'}) nor in "
+                "its reference list of authorities"
+            )
+        return code
 
     def authorities(self) -> list[str]:
         rows = self.con.execute(

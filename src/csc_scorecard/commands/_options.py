@@ -37,3 +37,8 @@ def parse_day(text: str) -> date:
         return datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a date like 2022-06-30") from None
+
+
+def authority(db: Store, la_code: str | None) -> str:
+    """The validated --la (`Store.check_la_code`), or the store's only authority."""
+    return db.check_la_code(la_code) if la_code else only_authority(db)

@@ -13,7 +13,7 @@ from csc_scorecard.cli import app
 from csc_scorecard.commands._options import (
     DEFAULT_STORE_PATH,
     StoreOption,
-    only_authority,
+    authority,
     parse_day,
 )
 from csc_scorecard.report.formatting import long_date
@@ -62,7 +62,7 @@ def caseloads(
     basis = "weighted" if weighted else "fte" if fte else "cases"
     dates = {"now": parse_day(on), **({"compare": parse_day(compare)} if compare else {})}
     with Store(store, read_only=True) as db:
-        la = la_code or only_authority(db)
+        la = authority(db, la_code)
         ctx = context_for(ibis.duckdb.from_connection(db.con), la)
         found = positions(ctx, dates, bases=(basis,), settings=load_settings(settings))
     shown = [found[(label, basis)] for label in dates]

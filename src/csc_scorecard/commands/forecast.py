@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from csc_scorecard.cli import app
-from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, only_authority
+from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, authority
 from csc_scorecard.errors import BadInput
 from csc_scorecard.store import Store
 
@@ -53,7 +53,7 @@ def forecast(
     with Store(store, read_only=True) as db:
         section = finance_section(
             db,
-            la_code or only_authority(db),
+            authority(db, la_code),
             period,
             scenario=scenario,
             publication=publication,
@@ -101,7 +101,7 @@ def project(
     from csc_scorecard.forecast.projection import project as run
 
     with Store(store, read_only=True) as db:
-        la = la_code or only_authority(db)
+        la = authority(db, la_code)
         if backtest:
             result = bt.backtest(db, la, months=months, simulations=simulations or 100, seed=seed)
         else:

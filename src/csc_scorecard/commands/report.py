@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from csc_scorecard.cli import app
-from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, only_authority
+from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, authority
 from csc_scorecard.store import Store
 
 
@@ -81,6 +81,14 @@ def report(
             "e.g. on a cluster), instead of computing them from the store."
         ),
     ] = None,
+    allow_commentary_numbers: Annotated[
+        bool,
+        typer.Option(
+            "--allow-commentary-numbers",
+            help="With --publication: publish commentary that states numbers from 1 to 5 "
+            "(checked by you; otherwise refused, naming the items).",
+        ),
+    ] = False,
     synthetic: Annotated[
         bool | None,
         typer.Option(
@@ -105,7 +113,7 @@ def report(
         raise typer.BadParameter(str(error), param_hint="--formats") from None
     started = time.perf_counter()
     with Store(store, read_only=True) as db:
-        la = la_code or only_authority(db)
+        la = authority(db, la_code)
         try:
             run = None
             if results is not None:
@@ -126,6 +134,7 @@ def report(
                 paper=paper,
                 narrative=narrative,
                 run=run,
+                allow_commentary_numbers=allow_commentary_numbers,
             )
         except (FrameworkError, CommentaryFileError, PaperError, LakeError) as error:
             typer.echo(f"error: {error}", err=True)

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Literal
 
 from csc_scorecard.forecast import wording as w
-from csc_scorecard.forecast.section_model import SMALL, FinanceFigure, Unit
+from csc_scorecard.forecast.section_model import FinanceFigure, Unit
 from csc_scorecard.wording import Cited
 
 
@@ -35,12 +35,9 @@ class Figures:
     ) -> Cited:
         display = "" if value is None else _display(value, unit)
         status: Literal["ok", "suppressed"] = "ok"
-        if (
-            self.publication
-            and unit == "count"
-            and value is not None
-            and SMALL[0] <= round(value) <= SMALL[1]
-        ):
+        from csc_scorecard.report.publication import PublicationRules, is_small
+
+        if self.publication and unit == "count" and is_small(value, PublicationRules()):
             value, display, status = None, "c", "suppressed"
         self.items[fid] = FinanceFigure(
             id=fid,

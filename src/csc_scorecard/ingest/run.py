@@ -11,7 +11,7 @@ from csc_scorecard.ingest.batch import FormatError, Issue, LoadBatch
 from csc_scorecard.ingest.lake import read_lake
 from csc_scorecard.ingest.limits import check_file
 from csc_scorecard.model.lake import is_lake
-from csc_scorecard.store import Replacement, Store
+from csc_scorecard.store import LA_CODE, Replacement, Store
 
 IGNORED = {".ds_store", "thumbs.db", "readme.md", "readme.txt", "synthetic.txt"}
 IGNORED_SUFFIXES = {".duckdb", ".wal", ".tmp"}  # a store kept beside its extracts is not an extract
@@ -90,6 +90,10 @@ def read_all(
     """Read every file into batches; raise IngestRefused listing every unreadable file.
 
     A folder holding a lake (`scorecard export`) is read as the loads it records."""
+    if la_code is not None and not LA_CODE.fullmatch(la_code):
+        raise IngestRefused(
+            [FormatError("--la", f"{la_code!r} is not a 3-digit DfE LA number (e.g. --la 371)")]
+        )
     lakes = [p for p in paths if p.is_dir() and is_lake(p)]
     paths = [p for p in paths if p not in lakes]
     groups: dict[tuple[str, Path], list[Path]] = defaultdict(list)

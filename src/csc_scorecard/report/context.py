@@ -65,7 +65,12 @@ from csc_scorecard.report.model import (
     Section,
 )
 from csc_scorecard.report.paper import PaperFile
-from csc_scorecard.report.publication import PublicationRules, suppress
+from csc_scorecard.report.publication import (
+    PublicationRules,
+    check_commentary,
+    publish,
+    suppress,
+)
 from csc_scorecard.report.publication import settings as publication_settings
 from csc_scorecard.store import Store
 from csc_scorecard.workforce.section import StaffingSection
@@ -89,13 +94,15 @@ def build_context(
     scenario: str = "base",
     paper: PaperFile | str | Path | None = None,
     narrative: str | Path | None = None,
+    allow_commentary_numbers: bool = False,
 ) -> ReportContext:
     """The report context for ``la_code`` and the quarter ``period`` (e.g. ``"2022-Q1"``).
 
     ``framework`` is a Framework or a framework YAML path (targets, tolerances, comparators);
     without one every measure is reported for information. ``commentary`` is a commentary CSV
     (see ``commentary.py``) or its parsed form. ``publication`` (True or rules) suppresses small
-    numbers. ``synthetic`` forces the synthetic-data banner on or off (default: detected from a
+    numbers; commentary stating a number in the suppressed range is then refused
+    (`publication.CommentaryNumbers`) unless ``allow_commentary_numbers``. ``synthetic`` forces the synthetic-data banner on or off (default: detected from a
     marker file beside the loaded extracts). ``run`` reuses a measure run of this authority
     over ``measure_quarters(period)`` (building several variants of one report, e.g. internal
     and publication, measures once). ``scenario`` names the forecast scenario the finance and
@@ -139,6 +146,12 @@ def build_context(
     raw = _figures(run, measures, lay, _loaded_tables(store, la_code))
     raw.update(_framework_manual_figures(store, la_code, framework, measures, run.periods))
     manual_notes = _manual_commentary(store, la_code)
+    if rules:
+        typed = {f"{c.key} {c.period}": c.text for c in (commentary or {}).values()}
+        typed.update(
+            {f"{m} {p} (manual values)": text for (m, p), (text, _) in manual_notes.items()}
+        )
+        check_commentary(typed, rules, allowed=allow_commentary_numbers)
 
     supplied = framework is not None
     if framework is None:
@@ -287,7 +300,7 @@ def build_context(
             comparators=provenance.comparator_sources(published),
         ),
     )
-    return context
+    return publish(context, rules) if rules else context
 
 
 # -- measures and figures ---------------------------------------------------------------------

@@ -168,8 +168,11 @@ def quality_issues(
     store: Store, la_code: str, *, examples: int = 3, with_rows: bool = True
 ) -> tuple[list[QualityIssue], int]:
     """Data-quality issues recorded when the authority's files were loaded, grouped by table,
-    column and rule, most frequent first; with ``with_rows`` the first few file:row pointers
-    (file name only: the folder it was loaded from is the analyst's, not the report's)."""
+    column and rule, most frequent first; with ``with_rows`` (internal reports) the first few
+    file:row pointers (file name only: the folder it was loaded from is the analyst's, not the
+    report's) and the first recorded message. Without (publication) only rule, field and count:
+    a recorded message can quote the raw cell (a mistyped date of birth, a name typed into a
+    code field), which is child-level data."""
     rows = store.con.execute(
         """SELECT table_name, column_name, rule, max(severity), count(*),
                   min(message),
@@ -185,7 +188,7 @@ def quality_issues(
             rule=rule,
             severity=severity or "error",
             count=n,
-            message=message or rule_words(rule, n),
+            message=(message if with_rows else None) or rule_words(rule, n),
             rows=list(where[:examples]) if with_rows else [],
         )
         for table, column, rule, severity, n, message, where in rows

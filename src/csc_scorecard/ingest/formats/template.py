@@ -113,21 +113,24 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]], str | Non
             continue
     else:  # pragma: no cover - cp1252 decodes nearly everything
         raise FormatError(path, "is not UTF-8 or Windows-1252 text")
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = next(reader)
-    except StopIteration:
-        raise FormatError(path, "is empty (no header row)", line=1) from None
-    _refuse_repeated_column(path, header, None)
-    rows = []
-    for line_no, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(header):
-            raise FormatError(
-                path, f"has {len(cells)} cells but the header has {len(header)}", line=line_no
-            )
-        rows.append((line_no, dict(zip(header, cells, strict=False))))
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise FormatError(path, "is empty (no header row)", line=1) from None
+        _refuse_repeated_column(path, header, None)
+        rows = []
+        for line_no, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(header):
+                raise FormatError(
+                    path, f"has {len(cells)} cells but the header has {len(header)}", line=line_no
+                )
+            rows.append((line_no, dict(zip(header, cells, strict=False))))
+    except csv.Error as err:
+        raise FormatError(path, f"is not readable as CSV ({err})", line=reader.line_num) from None
     return header, rows, None
 
 
@@ -153,7 +156,10 @@ class TemplateAdapter:
             return True
         if path.suffix.lower() == ".csv":
             first = head(path).decode("utf-8-sig", errors="replace").splitlines()[:1]
-            return bool(first) and table_for(path, next(csv.reader(first))) is not None
+            try:
+                return bool(first) and table_for(path, next(csv.reader(first))) is not None
+            except csv.Error:  # sniffing never raises: the file is simply not a template
+                return False
         return False
 
     def read(self, paths: list[Path], *, la_code: str | None, year: int | None) -> list[LoadBatch]:
