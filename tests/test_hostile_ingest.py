@@ -4,6 +4,7 @@ refusal, that the store's content is exactly what it was before."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -290,14 +291,22 @@ def test_a_store_from_before_versions_is_read_as_version_1(tmp_path):
 
 
 @pytest.mark.parametrize(("args", "text"), [
-    (["measures", "--period", "1900-QX"], "period '1900-QX' is not a financial-year quarter"),
-    (["measures", "--period", "2022-Q1", "--measure", "nope"], "no measure 'nope' in the catalogue"),
     (["forecast", "--period", "bad"], "period 'bad' is not a financial-year quarter"),
     (["forecast", "--period", "2022-Q1", "--scenario", "nope"], "no scenario 'nope'; known: base"),
     (["project", "--from", "bad"], "--from 'bad' is not a date (YYYY-MM-DD)"),
 ])  # fmt: skip
 def test_bad_names_and_periods_are_one_line(loaded, args, text):
     _one_line(cli(*args, "--store", loaded, "--la", LA), text)
+
+
+@pytest.mark.parametrize(("args", "text"), [
+    (["--period", "1900-QX"], "period '1900-QX' is not a financial-year quarter"),
+    (["--period", "2022-Q1", "--measure", "nope"], "not in the measure catalogue: nope"),
+])  # fmt: skip
+def test_measures_refuses_bad_options_as_usage_errors(loaded, args, text):
+    res = cli("measures", *args, "--store", loaded, "--la", LA)
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert text in " ".join(res.output.replace("│", " ").split())
 
 
 @pytest.fixture
@@ -493,3 +502,31 @@ def test_ingest_refuses_an_la_code_that_is_not_three_digits(tmp_path):
     with pytest.raises(IngestRefused) as err:
         read_all([path], la_code="../X")
     assert str(err.value) == "--la: '../X' is not a 3-digit DfE LA number (e.g. --la 371)"
+
+
+# -- item 13: periods and authorities with no data are not presented as real ----------------------
+
+
+def test_a_measure_outside_the_loaded_data_is_not_available_with_the_reason(loaded):
+    res = cli("measures", "--period", "1900-Q1", "--store", loaded, "--la", LA,
+              "--measure", "cla_at_period_end", "--format", "json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    (row,) = [r for r in json.loads(res.output) if r["period"] == "1900-Q1"]
+    assert (row["value"], row["status"]) == (None, "not_available")
+    assert row["reason"] == "outside the loaded data, which cover 01/04/2021 to 31/03/2023"
+
+
+def test_a_report_for_a_quarter_the_store_does_not_cover_is_refused(loaded, tmp_path):
+    res = cli("report", "--period", "2030-Q1", "--store", loaded, "--out", tmp_path / "out")
+    _one_line(res, "the store has no data for 2030-Q1")
+    assert "its loaded data cover 01/04/2021 to 31/03/2023" in res.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_report_from_a_store_without_the_authority_s_extracts_is_refused(tmp_path):
+    store = tmp_path / "ref.duckdb"
+    path = tmp_path / "teams.csv"
+    path.write_text("team_id,team_name\nT1,Assessment\n")
+    assert cli("ingest", path, "--la", LA, "--store", store).exit_code == 0
+    res = cli("report", "--period", "2022-Q1", "--store", store, "--out", tmp_path / "out")
+    _one_line(res, "the store holds no dated extracts for LA 371")

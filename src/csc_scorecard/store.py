@@ -26,7 +26,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Self
 
@@ -424,6 +424,17 @@ class Store:
                 "its reference list of authorities"
             )
         return code
+
+    def coverage(self, la_code: str) -> tuple[date, date] | None:
+        """The span the authority's dated loads cover (first start, last end); None when it has
+        none (only reference data, or loads without periods)."""
+        with self.con.cursor() as cur:
+            row = cur.execute(
+                """SELECT min(period_start), max(period_end) FROM loads WHERE la_code = ?
+                   AND period_start IS NOT NULL AND source_format NOT LIKE 'reference%'""",
+                [la_code],
+            ).fetchall()[0]
+        return None if row[0] is None else (row[0], row[1])
 
     def authorities(self) -> list[str]:
         rows = self.con.execute(

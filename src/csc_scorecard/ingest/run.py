@@ -139,17 +139,19 @@ def _same_return_twice(batches: list[LoadBatch]) -> list[FormatError]:
         first[key] = batch
         if earlier is None:
             continue
-        what = (
-            f"the same {batch.source_format} return (LA {batch.la_code or '-'}, {_span(batch)}) "
-            f"as {_where(earlier)}"
-        )
+        what = f"the same {batch.source_format} return (LA {batch.la_code or '-'}, {_span(batch)})"
         if _folders(batch) & _folders(earlier):
-            errors.append(FormatError(_where(batch), f"holds {what}: load one of them, not both"))
+            errors.append(
+                FormatError(
+                    _where(batch), f"holds {what} as {_where(earlier)}: load one of them, not both"
+                )
+            )
         else:
             batch.issues.append(
                 Issue(
                     rule="same_return_twice",
-                    message=f"{_where(batch)} holds {what}, read earlier in this load: it replaces it",
+                    message=f"{_where(batch, short=True)} holds {what} as "
+                    f"{_where(earlier, short=True)}, read earlier in this load: it replaces it",
                     file=batch.files[0],
                     severity="warning",
                 )
@@ -161,12 +163,14 @@ def _folders(batch: LoadBatch) -> set[Path]:
     return {Path(f).parent for f in batch.files}
 
 
-def _where(batch: LoadBatch) -> str:
-    """A batch's file, or its folder and file names."""
+def _where(batch: LoadBatch, *, short: bool = False) -> str:
+    """A batch's file, or its folder and file names (`short`: the last folder's name only, for
+    a stored message that must not depend on where the files were)."""
+    first = Path(batch.files[0])
     if len(batch.files) == 1:
-        return batch.files[0]
+        return f"{first.parent.name}/{first.name}" if short else str(first)
     names = ", ".join(Path(f).name for f in batch.files)
-    return f"{Path(batch.files[0]).parent} ({names})"
+    return f"{first.parent.name if short else first.parent} ({names})"
 
 
 def _span(batch: LoadBatch) -> str:

@@ -70,10 +70,15 @@ def run_measures(
             for (la, period), reason in not_reportable(ctx, m).items():
                 blocked[(m.id, la, period)] = reason
     by_id = catalogue()
+    span = store.coverage(la_code)
     for r in rows:
         m = by_id[r["measure"]]
         reason = blocked.get((m.id, r["la_code"], r["period"]))
-        if reason:
+        outside = span is not None and not _overlaps(Quarter.parse(r["period"]), span)
+        if outside:  # no loaded data covers the quarter: a 0 here would be presented as real
+            r.update({k: None for k in ("value", "numerator", "denominator") if k in r})
+            r["status"], r["reason"] = "not_available", _outside_reason(span)
+        elif reason:
             r["status"], r["reason"] = "not_reportable", reason
         elif r["value"] is None:
             r["status"], r["reason"] = "not_available", _no_data_reason(m)
@@ -82,6 +87,14 @@ def run_measures(
         r["title"], r["unit"], r["source"] = m.title, m.unit, "case data"
     rows.extend(_manual_rows(store, la_code, needed, [m for m in chosen if m.manual]))
     return MeasureRun(la_code=la_code, periods=list(periods), rows=rows)
+
+
+def _overlaps(q: Quarter, span: tuple) -> bool:
+    return q.start <= span[1] and q.end >= span[0]
+
+
+def _outside_reason(span: tuple) -> str:
+    return f"outside the loaded data, which cover {span[0]:%d/%m/%Y} to {span[1]:%d/%m/%Y}"
 
 
 def _no_data_reason(m: Measure) -> str:

@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from csc_scorecard.errors import NotFound
 from csc_scorecard.forecast.section import FinanceSection
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.context import Settings
@@ -122,6 +123,7 @@ def build_context(
         commentary_file = str(commentary)
         commentary = read_commentary(commentary)
     rules = PublicationRules() if publication is True else (publication or None)
+    _check_coverage(store, la_code, quarter)
 
     measures = catalogue()
     trend = measure_quarters(quarter, trend_quarters)
@@ -301,6 +303,21 @@ def build_context(
         ),
     )
     return publish(context, rules) if rules else context
+
+
+def _check_coverage(store: Store, la_code: str, quarter: Quarter) -> None:
+    """Refuse a quarter no loaded data covers: the report would present nothing as real."""
+    span = store.coverage(la_code)
+    if span is None:
+        raise NotFound(
+            f"the store holds no dated extracts for LA {la_code} (only reference data or "
+            "undated templates): ingest the authority's extracts first"
+        )
+    if quarter.start > span[1] or quarter.end < span[0]:
+        raise NotFound(
+            f"the store has no data for {quarter} ({quarter.label}) for LA {la_code}: its "
+            f"loaded data cover {span[0]:%d/%m/%Y} to {span[1]:%d/%m/%Y}"
+        )
 
 
 # -- measures and figures ---------------------------------------------------------------------
