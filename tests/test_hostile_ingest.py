@@ -530,3 +530,24 @@ def test_a_report_from_a_store_without_the_authority_s_extracts_is_refused(tmp_p
     assert cli("ingest", path, "--la", LA, "--store", store).exit_code == 0
     res = cli("report", "--period", "2022-Q1", "--store", store, "--out", tmp_path / "out")
     _one_line(res, "the store holds no dated extracts for LA 371")
+
+
+def test_a_cell_past_the_size_limit_is_an_issue_and_not_loaded(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCORECARD_MAX_CELL_CHARS", "20")
+    path = tmp_path / "teams.csv"
+    path.write_text("team_id,team_name\nT1," + "x" * 25 + "\n")
+    (batch,) = read_all([path], la_code=LA)
+    assert batch.tables["teams"].column("team_name").to_pylist() == [None]
+    (issue,) = [i for i in batch.issues if i.rule == "value_too_long"]
+    assert issue.message == "team_name: 25 characters, over the 20 limit: not loaded"
+
+
+def test_operating_system_failures_are_one_line_and_bugs_keep_their_traceback():
+    import errno
+
+    from csc_scorecard.cli import one_line
+
+    full = OSError(errno.ENOSPC, "No space left on device", "/data/scorecard.duckdb")
+    assert one_line(full) == "/data/scorecard.duckdb: the disk is full"
+    assert one_line(PermissionError(errno.EACCES, "denied", "/x")) == "/x: permission denied"
+    assert one_line(KeyError("a bug")) is None and one_line(ValueError("a bug")) is None

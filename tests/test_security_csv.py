@@ -66,3 +66,15 @@ def test_every_csv_writer_in_the_product_goes_through_csv_safety():
             writers.append(path)
             assert "csv_safety" in path.read_text(), f"{path} writes CSV without csv_safety"
     assert writers, "the scan found no CSV writer at all: it is not looking in the right place"
+
+
+def test_every_xlsx_writer_keeps_strings_as_strings():
+    """An XLSX cell written from text must never become a formula (xlsxwriter turns text starting
+    with '=' into one unless `strings_to_formulas` is off)."""
+    writers = [p for p in SRC.rglob("*.py") if "xlsxwriter.Workbook(" in p.read_text()]
+    assert writers, "the scan found no workbook writer"
+    for path in writers:
+        text = path.read_text()
+        assert text.count('"strings_to_formulas": False') >= text.count("xlsxwriter.Workbook("), (
+            path
+        )
