@@ -551,3 +551,23 @@ def test_operating_system_failures_are_one_line_and_bugs_keep_their_traceback():
     assert one_line(full) == "/data/scorecard.duckdb: the disk is full"
     assert one_line(PermissionError(errno.EACCES, "denied", "/x")) == "/x: permission denied"
     assert one_line(KeyError("a bug")) is None and one_line(ValueError("a bug")) is None
+
+
+def test_a_store_missing_new_columns_is_upgraded_in_place_or_refused_read_only(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with Store(path):
+        pass
+    with duckdb.connect(str(path)) as con:  # as written before tables.yaml gained the column
+        con.execute("ALTER TABLE teams DROP COLUMN front_line")
+    _one_line(
+        cli("status", "--store", path),
+        f"the store {path} was written by an older csc-scorecard (teams lacks front_line): "
+        "open it once for writing to upgrade it in place",
+    )
+    with Store(path) as db:
+        columns = db.con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'teams'"
+        ).fetchall()
+    assert ("front_line",) in columns
+    with Store(path, read_only=True):
+        pass

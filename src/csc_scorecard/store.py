@@ -198,6 +198,10 @@ class Store:
                 self._run(ddl)
             for t in tables().values():
                 self._run(t.ddl())
+            # A store written before a column was added to tables.yaml gains it (NULL) in place.
+            for name, columns in self._missing_columns().items():
+                for c in columns:
+                    self._run(f'ALTER TABLE "{name}" ADD COLUMN "{c.name}" {c.type}')
             self._run(
                 "INSERT OR REPLACE INTO store_meta VALUES ('schema_version', ?)",
                 [str(SCHEMA_VERSION)],
@@ -217,7 +221,30 @@ class Store:
         ).fetchall()
         return int(row[0][0]) if row else None
 
+    def _missing_columns(self) -> dict[str, list]:
+        """Canonical columns the file's existing tables lack (it was written by an older version)."""
+        with self.con.cursor() as cur:
+            rows = cur.execute(
+                "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main'"
+            ).fetchall()
+        present: dict[str, set[str]] = {}
+        for name, column in rows:
+            present.setdefault(name, set()).add(column)
+        return {
+            t.name: missing
+            for t in tables().values()
+            if t.name in present
+            and (missing := [c for c in t.columns if c.name not in present[t.name]])
+        }
+
     def _check_version(self, read_only: bool) -> None:
+        if read_only and (missing := self._missing_columns()):
+            name, columns = next(iter(missing.items()))
+            raise StoreError(
+                f"the store {self.path} was written by an older csc-scorecard ({name} lacks "
+                f"{', '.join(c.name for c in columns)}): open it once for writing to upgrade it "
+                f"in place (e.g. `scorecard ingest` of the next extract), or {REBUILD}"
+            )
         version = self.schema_version()
         if version is None or version == SCHEMA_VERSION:
             return
@@ -370,7 +397,10 @@ class Store:
             self._run(f'INSERT INTO "{t.name}" BY NAME SELECT * FROM _merged')
         finally:
             self.con.unregister("_incoming")
-            self._run("DROP TABLE IF EXISTS _merged")
+            try:
+                self._run("DROP TABLE IF EXISTS _merged")
+            except duckdb.TransactionException:
+                pass  # the statement above failed and aborted the transaction: keep its error
 
     def _insert_issues(self, issues: Iterable[Issue], la_code: str | None, load_id: int) -> None:
         records = [
