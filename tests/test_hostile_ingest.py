@@ -571,3 +571,17 @@ def test_a_store_missing_new_columns_is_upgraded_in_place_or_refused_read_only(t
     assert ("front_line",) in columns
     with Store(path, read_only=True):
         pass
+
+
+def test_episode_dates_after_the_return_s_year_are_issues(extracts, tmp_path):
+    folder = tmp_path / "2023"
+    shutil.copytree(extracts / "ssda903" / "2023", folder)
+    episodes = folder / "episodes.csv"
+    lines = episodes.read_text().splitlines()
+    cells = lines[1].split(",")
+    cells[1] = "01/05/2030"  # DECOM typed with the wrong year
+    episodes.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n")
+    (batch,) = read_all([folder], la_code=LA)
+    (issue,) = [i for i in batch.issues if i.rule == "date_after_return_year"]
+    assert issue.message == "DECOM: 01/05/2030 is after the return's year ends (31/03/2023)"
+    assert (issue.row, issue.child_id) == (2, cells[0])

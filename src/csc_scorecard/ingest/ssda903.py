@@ -172,7 +172,7 @@ def infer_year(tables: dict[str, pa.Table]) -> int | None:
         dates = _event_dates(tables, names)
         if dates:
             counts = Counter(collection_year_of(d) for d in dates)
-            floor = max(1.0, MIN_SHARE * len(dates))
+            floor = max(min(2.0, len(dates)), MIN_SHARE * len(dates))  # one typo never decides
             return max((y for y, n in counts.items() if n >= floor), default=None)
     return None
 
@@ -231,6 +231,7 @@ def build_batch(raw: RawReturn, *, la_code: str | None, year: int | None) -> Loa
     if "Header" in converted:
         issues.extend(_not_in_header(converted, spec.tables, raw))
     start, end = period(the_year)
+    issues.extend(_after_the_year(tables, end, raw))
     return LoadBatch(
         source_format=SOURCE_FORMAT,
         la_code=la_code,
@@ -301,6 +302,41 @@ def _resolve_year(
     return inferred, [
         note(f"collection year {label(inferred)} inferred from the episode dates", "info")
     ]
+
+
+def _after_the_year(tables: dict[str, pa.Table], end: date, raw: RawReturn) -> list[Issue]:
+    """Episode dates after the return's 31 March: a 903 reports nothing later (a mistyped year).
+    Recorded, not dropped: the rest of the episode is real."""
+    rows = tables.get("cla_episodes")
+    if rows is None:
+        return []
+    issues = []
+    for column, name in (("decom", "DECOM"), ("dec", "DEC")):
+        if column not in rows.column_names:
+            continue
+        for child, when, line in zip(
+            rows.column("child_id").to_pylist(),
+            rows.column(column).to_pylist(),
+            rows.column("source_row").to_pylist(),
+            strict=True,
+        ):
+            if when is not None and when > end:
+                issues.append(
+                    Issue(
+                        rule="date_after_return_year",
+                        message=f"{name}: {when:%d/%m/%Y} is after the return's year ends "
+                        f"({end:%d/%m/%Y})",
+                        table="cla_episodes",
+                        file=raw.table_files.get("Episodes", str(raw.where)),
+                        row=line,
+                        child_id=child,
+                        field=name,
+                        value=when.isoformat(),
+                        severity="warning",
+                        column=column,
+                    )
+                )
+    return issues
 
 
 def _children(header: pa.Table | None, uasc: pa.Table | None, looked_after: set) -> pa.Table:
