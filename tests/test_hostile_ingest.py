@@ -237,8 +237,8 @@ def _one_line(res, text: str) -> None:
 
 
 def test_a_missing_store_is_one_line(tmp_path):
-    res = cli("measures", "--period", "2022-Q1", "--store", tmp_path / "none.duckdb", "--la", LA)
-    _one_line(res, f"no store at {tmp_path / 'none.duckdb'}: run `scorecard ingest` first")
+    res = cli("status", "--store", tmp_path / "none.duckdb")
+    _one_line(res, f"no store at {tmp_path / 'none.duckdb'}; run `scorecard ingest` first")
 
 
 def test_a_file_that_is_not_a_store_is_one_line(tmp_path):
@@ -485,15 +485,23 @@ def test_sdq_out_of_range_and_integers_past_32_bits_are_issues(extracts, tmp_pat
 
 @pytest.mark.parametrize(("args", "text"), [
     (["report", "--period", "2022-Q1", "--la", "../../X"], "--la '../../X' is not a 3-digit DfE LA number"),
-    (["measures", "--period", "2022-Q1", "--la", "../x"], "--la '../x' is not a 3-digit DfE LA number"),
-    (["measures", "--period", "2022-Q1", "--la", "999"], "LA 999 is neither in the store (371) nor in its"),
+    (["report", "--period", "2022-Q1", "--la", "999"], "LA 999 is neither in the store (371) nor in its"),
     (["forecast", "--period", "2022-Q1", "--la", "9999"], "--la '9999' is not a 3-digit DfE LA number"),
 ])  # fmt: skip
 def test_la_codes_are_validated_before_any_output_is_named(loaded, tmp_path, args, text):
     out = tmp_path / "out"
     _one_line(cli(*args, "--store", loaded, "--out", out) if args[0] == "report"
               else cli(*args, "--store", loaded), text)  # fmt: skip
-    assert not list(tmp_path.parent.rglob("*_performance_report*"))
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("la", ["../x", "999"])
+def test_measures_refuses_an_authority_the_store_does_not_hold(loaded, la):
+    res = cli("measures", "--period", "2022-Q1", "--store", loaded, "--la", la)
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert f"no data for authority {la} (held: 371)" in " ".join(
+        res.output.replace("│", " ").split()
+    )
 
 
 def test_ingest_refuses_an_la_code_that_is_not_three_digits(tmp_path):
@@ -529,7 +537,7 @@ def test_a_report_from_a_store_without_the_authority_s_extracts_is_refused(tmp_p
     path.write_text("team_id,team_name\nT1,Assessment\n")
     assert cli("ingest", path, "--la", LA, "--store", store).exit_code == 0
     res = cli("report", "--period", "2022-Q1", "--store", store, "--out", tmp_path / "out")
-    _one_line(res, "the store holds no dated extracts for LA 371")
+    _one_line(res, "the store holds no case data for LA 371 (only reference data or templates)")
 
 
 def test_a_cell_past_the_size_limit_is_an_issue_and_not_loaded(tmp_path, monkeypatch):

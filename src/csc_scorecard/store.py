@@ -104,6 +104,10 @@ def default_store_path() -> Path:
     return Path(os.environ.get("SCORECARD_STORE", DEFAULT_STORE))
 
 
+class MissingStore(StoreError, FileNotFoundError):
+    """No store file where one was expected (a FileNotFoundError too, as callers catch it)."""
+
+
 class ReloadRefused(StoreError):
     """A reload would drop more than half of the return it replaces; nothing was loaded."""
 
@@ -147,7 +151,7 @@ class Store:
             if self.path.is_dir():
                 raise StoreError(f"--store {self.path} is a folder, not a store file")
             if read_only and not self.path.exists():
-                raise StoreError(f"no store at {self.path}: run `scorecard ingest` first")
+                raise MissingStore(f"no store at {self.path}; run `scorecard ingest` first")
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as err:

@@ -306,14 +306,21 @@ def build_context(
 
 
 def _check_coverage(store: Store, la_code: str, quarter: Quarter) -> None:
-    """Refuse a quarter no loaded data covers: the report would present nothing as real."""
-    span = store.coverage(la_code)
-    if span is None:
+    """Refuse a quarter no loaded data covers, or an authority with no case data loaded (only
+    reference data or templates): the report would present nothing as real."""
+    with store.con.cursor() as cur:
+        case_loads = cur.execute(
+            """SELECT count(*) FROM loads WHERE la_code = ?
+               AND source_format NOT LIKE 'reference%' AND source_format NOT LIKE 'template:%'""",
+            [la_code],
+        ).fetchall()[0][0]
+    if not case_loads:
         raise NotFound(
-            f"the store holds no dated extracts for LA {la_code} (only reference data or "
-            "undated templates): ingest the authority's extracts first"
+            f"the store holds no case data for LA {la_code} (only reference data or templates): "
+            "ingest the authority's statutory extracts first"
         )
-    if quarter.start > span[1] or quarter.end < span[0]:
+    span = store.coverage(la_code)
+    if span is not None and (quarter.start > span[1] or quarter.end < span[0]):
         raise NotFound(
             f"the store has no data for {quarter} ({quarter.label}) for LA {la_code}: its "
             f"loaded data cover {span[0]:%d/%m/%Y} to {span[1]:%d/%m/%Y}"
