@@ -269,12 +269,18 @@ class Data:
             else:
                 with self._lock:
                     job = self._pending.get(key)
-                    if job is None or job.done():
+                    if job is not None and job.done() and job.exception() is not None:
+                        # a failed build is reported once, then the next request tries again
+                        del self._pending[key]
+                        raise job.exception()  # type: ignore[misc]
+                    if job is None:
                         job = self._pool.submit(self._build_context, key, quarter, publication)
                         self._pending[key] = job
                 if not job.done():
                     raise Preparing(f"the figures for {quarter.label} are being prepared")
-                found = job.result()  # re-raises a failed build
+                found = job.result()
+                with self._lock:
+                    self._pending.pop(key, None)
         with self._lock:
             self._memo[key] = found
         return found
