@@ -57,3 +57,35 @@ def test_background_build_says_preparing_then_answers_and_reports_a_failure_once
     data._pending[next(k for k in data._pending if k[3] is True)].exception(timeout=30)
     assert calls == [False, True, True]
     data.close()
+
+
+def test_a_store_locked_by_an_ingest_is_a_503_page_not_a_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    from web_fixtures import add_users, client_for, copy_store, make_app
+
+    store = copy_store()
+    app = make_app(store)
+    add_users(app, None)
+    client = client_for(app, "analyst")
+    holder = subprocess.Popen(  # another process holding the store for writing, as an ingest does
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(store)!r}); print('ok', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        response = client.get("/loads")
+        assert response.status_code == 503
+        assert "try again in a minute" in response.text and "Traceback" not in response.text
+        assert response.headers["retry-after"] == "30"
+        assert client.get("/loads.json").status_code == 503
+    finally:
+        holder.kill()
+        holder.wait()
+    assert client.get("/loads").status_code == 200

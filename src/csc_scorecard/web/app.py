@@ -283,8 +283,8 @@ def create_app(
         response = error(
             request,
             503,
-            "The store is being updated",
-            "Data is being loaded into the store. Try again in a minute.",
+            "The data cannot be read just now",
+            f"The store is probably being updated by a load: try again in a minute. ({exc})",
         )
         response.headers["Retry-After"] = "30"
         return response

@@ -36,7 +36,7 @@ from csc_scorecard.quality.availability import activity_date
 from csc_scorecard.report.commentary import Commentary
 from csc_scorecard.report.formatting import long_date
 from csc_scorecard.report.model import ReportContext
-from csc_scorecard.store import Store
+from csc_scorecard.store import Store, StoreError
 from csc_scorecard.web.state import State
 
 
@@ -116,7 +116,7 @@ class Data:
         with self.gate.shared():
             try:
                 db = Store(self.config.store, read_only=True)
-            except duckdb.IOException as error:
+            except (StoreError, duckdb.Error) as error:
                 raise StoreBusy(str(error).splitlines()[0]) from None
             try:
                 yield db
@@ -129,7 +129,7 @@ class Data:
         with self.gate.exclusive():
             try:
                 db = Store(self.config.store)
-            except duckdb.IOException as error:
+            except (StoreError, duckdb.Error) as error:
                 raise StoreBusy(str(error).splitlines()[0]) from None
             try:
                 yield db

@@ -15,7 +15,6 @@ from csc_scorecard.report.formatting import display
 from csc_scorecard.report.layout import layout
 from csc_scorecard.report.model import Chart, Figure, ReportContext
 
-
 CHART_WIDTH, CHART_HEIGHT = 620, 220
 
 
