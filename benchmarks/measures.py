@@ -1,14 +1,23 @@
-"""All measures for every quarter of six years: together (one query per measure) and naively
-(one query per measure per period), for the default authority and one five times its size.
+"""Every catalogue measure for 25 quarters (2016-Q1 to 2022-Q1) on one authority: computed in a
+fresh process, computed again in the same process, read from the stored results, and the
+bare-DuckDB baseline.
 
-    .venv/bin/python benchmarks/measures.py [--sizes 1,5] [--naive-quarters 8]
+    .venv/bin/python benchmarks/measures.py [--sizes 1] [--store FILE --la 371]
 
-The naive run is timed over its first N quarters and scaled to all of them (it is the slow way).
+With `--store`, an existing store is measured (copied first: the stored-results step writes);
+otherwise the synthetic authority (seed 0 of `SynthConfig`, the given size, April 2016 to
+30 June 2022) is generated and ingested. Steps run in fresh processes (`_measure.step`).
+
+The baseline is the same counting done by bare DuckDB: every query the engine sends (each
+measure's SQL and each data-quality field check, as compiled once) executed in one process
+with nothing around it — no Ibis, no status, no completion of empty periods. It is the floor for
+computing these counts in DuckDB; the ratio to it is what the engine adds.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import tempfile
 import time
 
@@ -18,66 +27,87 @@ from foundation import generate_and_write, ingest_all  # noqa: F401 (run in chil
 PERIODS = "2016-Q1:2022-Q1"
 
 
-def all_together(store: str) -> str:
-    import ibis
-
-    from csc_scorecard.measures.catalogue import catalogue
-    from csc_scorecard.measures.context import Context
-    from csc_scorecard.measures.engine import compute
+def _run(store: str, la: str):
     from csc_scorecard.measures.periods import parse_periods
+    from csc_scorecard.measures.run import run_measures
     from csc_scorecard.store import Store
 
     with Store(store, read_only=True) as db:
-        ids = [m.id for m in catalogue().values() if not m.manual]
-        out = compute(
-            Context(ibis.duckdb.from_connection(db.con), ["371"], parse_periods(PERIODS)), ids
-        )
-    return f"{len(ids)} measures x {len(parse_periods(PERIODS))} quarters = {out.num_rows:,} values"
+        return run_measures(db, la, parse_periods(PERIODS))
 
 
-def naive(store: str, quarters: int) -> str:
-    import ibis
-
-    from csc_scorecard.measures.catalogue import catalogue
-    from csc_scorecard.measures.context import Context
-    from csc_scorecard.measures.engine import compute
-    from csc_scorecard.measures.periods import parse_periods
-    from csc_scorecard.store import Store
-
-    every = parse_periods(PERIODS)
-    ids = [m.id for m in catalogue().values() if not m.manual]
+def compute_cold_and_warm(store: str, la: str) -> str:
+    """A fresh process: the first run builds and compiles every query, the second reuses them."""
     started = time.perf_counter()
-    with Store(store, read_only=True) as db:
-        backend = ibis.duckdb.from_connection(db.con)
-        for q in every[:quarters]:
-            for i in ids:
-                compute(Context(backend, ["371"], [q]), [i])
+    first = _run(store, la)
+    cold = time.perf_counter() - started
+    started = time.perf_counter()
+    second = _run(store, la)
+    warm = time.perf_counter() - started
+    assert len(first.rows) == len(second.rows)
+    return f"{len(first.rows):,} values; first run {cold:.2f} s, second run {warm:.2f} s"
+
+
+def stored_read(store: str, la: str) -> str:
+    """Refresh the stored results (as ingest does), then time reading them."""
+    from csc_scorecard.measures.periods import parse_periods
+    from csc_scorecard.measures.results import measure_run, refresh_results
+    from csc_scorecard.store import Store
+
+    with Store(store) as db:
+        started = time.perf_counter()
+        refresh_results(db, [la])
+        refresh = time.perf_counter() - started
+        started = time.perf_counter()
+        run = measure_run(db, la, parse_periods(PERIODS))
+        read = time.perf_counter() - started
+    return f"{len(run.rows):,} values; refresh {refresh:.2f} s, read {read:.2f} s"
+
+
+def bare_duckdb(store: str, la: str) -> str:
+    """Every query the engine runs, executed by bare DuckDB (compiled first, not timed)."""
+    import duckdb
+
+    from csc_scorecard.measures import context
+    from csc_scorecard.measures.periods import parse_periods
+
+    _run(store, la)  # compiles and caches the SQL of every query
+    queries = list(context._SQL.values())
+    probe = context.Context(None, [la], parse_periods(PERIODS))
+    con = duckdb.connect(store, read_only=True)
+    for sql, inputs, _ in queries:  # register once: the inputs are shared
+        for name in inputs:
+            con.register(name, probe.input_rows(name.removeprefix(context.INPUT_PREFIX)))
+    started = time.perf_counter()
+    rows = sum(con.sql(sql).to_arrow_table().num_rows for sql, _, _ in queries)
     spent = time.perf_counter() - started
-    return f"{len(ids) * quarters} queries in {spent:.1f}s; all {len(every)} quarters ~{spent * len(every) / quarters:.0f}s"
+    return f"{len(queries)} queries, {rows:,} rows in {spent:.2f} s"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="1,5")
-    parser.add_argument("--naive-quarters", type=int, default=8)
+    parser.add_argument("--sizes", default="1")
+    parser.add_argument("--store", help="measure this store (copied) instead of a synthetic one")
+    parser.add_argument("--la", default="371")
     args = parser.parse_args()
     print(f"{'step':<58} {'wall':>10} {'peak':>11}")
-    for size in [float(s) for s in args.sizes.split(",")]:
+    sizes = [None] if args.store else [float(s) for s in args.sizes.split(",")]
+    for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            step("foundation:generate_and_write", size=size, out=f"{tmp}/x")
-            step("foundation:ingest_all", folder=f"{tmp}/x", store=f"{tmp}/s.duckdb")
-            print(
-                row(
-                    f"all measures, all quarters together, size {size:g}",
-                    step("measures:all_together", store=f"{tmp}/s.duckdb"),
-                )
-            )
-            print(
-                row(
-                    f"naive: one query per measure per quarter, size {size:g}",
-                    step("measures:naive", store=f"{tmp}/s.duckdb", quarters=args.naive_quarters),
-                )
-            )
+            store = f"{tmp}/s.duckdb"
+            if args.store:
+                shutil.copy(args.store, store)
+                label = args.store
+            else:
+                step("foundation:generate_and_write", size=size, out=f"{tmp}/x")
+                step("foundation:ingest_all", folder=f"{tmp}/x", store=store)
+                label = f"size {size:g}"
+            for name, target in (
+                ("compute (fresh process, then again)", "measures:compute_cold_and_warm"),
+                ("bare DuckDB: the same queries", "measures:bare_duckdb"),
+                ("stored results: refresh, then read", "measures:stored_read"),
+            ):
+                print(row(f"{name}, {label}", step(target, store=store, la=args.la)))
 
 
 if __name__ == "__main__":

@@ -36,7 +36,24 @@ def schema_md() -> str:
             out.append("\n| column | type | description |\n|---|---|---|\n")
             for c in t.columns:
                 out.append(f"| `{c.name}` | {c.type} | {c.description} |\n")
+    out.append(_results_md())
     return "".join(out)
+
+
+def _results_md() -> str:
+    """The store's own table of measure results (measures/results.py)."""
+    from csc_scorecard.measures import results
+
+    intro = results.__doc__.split("\n\n", 1)[1].strip()
+    rows = "".join(f"| `{c}` | {t} | {d} |\n" for c, (t, d) in results.RESULT_COLUMNS.items())
+    return (
+        f"\n## Measure results\n\n### `{results.RESULTS_TABLE}`\n\n"
+        "Every counted catalogue measure for every authority and quarter, as "
+        "`scorecard measures` prints it. Read it through `measures.results.measure_run`, which "
+        f"recomputes what is out of date.\n\n{intro}\n\n"
+        "Key: `settings_key, la_code, measure, period, dimension`\n\n"
+        f"| column | type | description |\n|---|---|---|\n{rows}"
+    )
 
 
 def _lake_md() -> str:

@@ -20,6 +20,23 @@ StoreOption = Annotated[
 ]
 DEFAULT_STORE_PATH = Path(DEFAULT_STORE)
 
+AuthoritiesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--la",
+        envvar="SCORECARD_LA",
+        help="Authorities: a DfE LA code, a list (371,372) or all (default: the only one in the store).",
+    ),
+]
+RegionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--region",
+        help="Every authority in the store from this region (name or ONS code; London takes "
+        "Inner and Outer London).",
+    ),
+]
+
 
 def only_authority(db: Store) -> str:
     """The store's authority when it holds just one; otherwise ask for --la."""
@@ -42,3 +59,54 @@ def parse_day(text: str) -> date:
 def authority(db: Store, la_code: str | None) -> str:
     """The validated --la (`Store.check_la_code`), or the store's only authority."""
     return db.check_la_code(la_code) if la_code else only_authority(db)
+
+
+def chosen_authorities(db: Store, la: str | None, region: str | None = None) -> list[str]:
+    """The authorities `--la` and `--region` name, each one the store holds data for.
+
+    `--la` is a code, a comma list or `all`; `--region` keeps those of the region (alone, every
+    authority of the region in the store). Neither: the store's only authority.
+    """
+    held = db.authorities()
+    if la is None or not la.strip():
+        picked = held if region else [only_authority(db)]
+    elif la.strip().lower() == "all":
+        picked = held
+    else:
+        picked = list(dict.fromkeys(c.strip() for c in la.split(",") if c.strip()))
+        absent = [c for c in picked if c not in held]
+        if absent:
+            raise typer.BadParameter(
+                f"the store holds no data for {', '.join(absent)} "
+                f"(it holds {', '.join(held) or 'none'})"
+            )
+    if region:
+        members = region_members(db, region)
+        picked = [c for c in picked if c in members]
+        if not picked:
+            raise typer.BadParameter(
+                f"no authority of region {region!r} in the store (it holds {', '.join(held) or 'none'})"
+            )
+    if not picked:
+        raise typer.BadParameter(
+            "the store holds no authority's data: run `scorecard ingest` first"
+        )
+    return picked
+
+
+def region_members(db: Store, region: str) -> set[str]:
+    """LA codes of a region by ONS code or name, from the reference `la_codes` table."""
+    wanted = region.strip().lower()
+    rows = db.con.execute("SELECT la_code, region_code, region_name FROM la_codes").fetchall()
+    if not rows:
+        raise typer.BadParameter("--region needs the reference data: run `scorecard reference`")
+    found = {
+        la
+        for la, code, name in rows
+        if wanted in ((code or "").lower(), (name or "").lower())
+        or (wanted == "london" and (name or "").lower() in ("inner london", "outer london"))
+    }
+    if not found:
+        names = sorted({name for _, _, name in rows if name})
+        raise typer.BadParameter(f"no region {region!r}: one of {', '.join(names)}")
+    return found

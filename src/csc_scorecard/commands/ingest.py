@@ -10,6 +10,7 @@ import typer
 from csc_scorecard.cli import app
 from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
 from csc_scorecard.ingest.run import IngestRefused, read_all
+from csc_scorecard.measures.results import refresh_after_load
 from csc_scorecard.store import Store
 
 
@@ -49,6 +50,8 @@ def ingest(
         load_ids = db.load(batches, replace=replace)
         for change in db.replaced:
             typer.echo(change.describe())
+        # Measure results are kept in the store: bring them up to date with what was loaded.
+        refreshed = refresh_after_load(db, sorted({b.la_code for b in batches if b.la_code}))
     for batch, load_id in zip(batches, load_ids, strict=True):
         period = (
             f"{batch.period_start:%d/%m/%Y}-{batch.period_end:%d/%m/%Y}"
@@ -60,3 +63,4 @@ def ingest(
             f"{batch.row_count:,} rows, {len(batch.issues):,} data-quality issues "
             f"({len(batch.files)} files)"
         )
+    typer.echo(refreshed, err=refreshed.startswith("warning"))

@@ -10,10 +10,17 @@ import pyarrow as pa
 import typer
 
 from csc_scorecard.cli import app
-from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, only_authority
+from csc_scorecard.commands._options import (
+    DEFAULT_STORE_PATH,
+    AuthoritiesOption,
+    RegionOption,
+    StoreOption,
+    chosen_authorities,
+)
 from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.measures.periods import parse_periods
 from csc_scorecard.measures.rated import framework_manual_rows, tidy
+from csc_scorecard.measures.results import measure_run
 from csc_scorecard.measures.run import run_measures
 from csc_scorecard.measures.spark import EngineError
 from csc_scorecard.model.lake import LakeError
@@ -28,12 +35,8 @@ def measures(
         str, typer.Option(help="Quarter(s): 2022-Q1, a range 2021-Q1:2022-Q1, or a list.")
     ],
     store: StoreOption = DEFAULT_STORE_PATH,
-    la_code: Annotated[
-        str | None,
-        typer.Option(
-            "--la", envvar="SCORECARD_LA", help="Authority (default: the only one in the store)."
-        ),
-    ] = None,
+    la_code: AuthoritiesOption = None,
+    region: RegionOption = None,
     framework: Annotated[
         Path | None, typer.Option(help="Framework YAML: adds target, RAG and direction.")
     ] = None,
@@ -84,7 +87,7 @@ def measures(
     try:
         with _source(store, data) as db:
             backend = _spark_backend(data, spark_master) if engine == "spark" else None
-            authorities = _authorities(db, la_code)
+            authorities = chosen_authorities(db, la_code, region)
             la = authorities[0]
             rules = None
             extra: list = []
@@ -96,7 +99,12 @@ def measures(
                     typer.echo(f"warning: {warning}", err=True)
             tables = []
             for la in authorities:
-                run = run_measures(db, la, periods, measures=measure or None, backend=backend)
+                # DuckDB reads the results stored after ingest; Spark computes on the cluster.
+                run = (
+                    measure_run(db, la, periods, measures=measure or None)
+                    if backend is None
+                    else run_measures(db, la, periods, measures=measure or None, backend=backend)
+                )
                 if rules:
                     needed = {
                         str(q)
@@ -134,23 +142,6 @@ def _spark_backend(data: Path, master: str | None):
     from csc_scorecard.measures.spark import spark_session
 
     return lake_backend(data, "spark", spark=spark_session(master))
-
-
-def _authorities(db: Store, la_code: str | None) -> list[str]:
-    """`--la 371`, `--la 371,372` or `--la all` (every authority the data holds)."""
-    if la_code is None:
-        return [only_authority(db)]
-    held = db.authorities()
-    if la_code == "all":
-        return held
-    chosen = [la.strip() for la in la_code.split(",") if la.strip()]
-    unknown = [la for la in chosen if la not in held]
-    if unknown:
-        raise typer.BadParameter(
-            f"no data for authority {', '.join(unknown)} (held: {', '.join(held) or 'none'})",
-            param_hint="--la",
-        )
-    return chosen
 
 
 def _print_table(table) -> None:

@@ -9,6 +9,7 @@ import typer
 
 from csc_scorecard.cli import app
 from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
+from csc_scorecard.measures.results import refresh_after_load
 from csc_scorecard.reference.load import import_reference
 from csc_scorecard.store import Store
 
@@ -31,5 +32,7 @@ def reference(
     a re-import replaces the previous one."""
     with Store(store) as db:
         summary = import_reference(db, from_dir)
+        refreshed = refresh_after_load(db)  # populations feed the rates
     for line in summary.lines():
         typer.echo(line)
+    typer.echo(refreshed, err=refreshed.startswith("warning"))

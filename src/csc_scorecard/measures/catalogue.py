@@ -89,7 +89,11 @@ def catalogue() -> dict[str, Measure]:
     for path in sorted(root.iterdir(), key=lambda p: p.name):
         if not path.name.endswith(".yaml"):
             continue
-        body = _File.model_validate(yaml.safe_load(path.read_text()))
+        # libyaml's loader: the same result as safe_load, a tenth of the time at every start.
+        text = path.read_text()
+        body = _File.model_validate(
+            yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        )
         for m in body.measures:
             if m.id in out:
                 raise ValueError(f"measure {m.id} is defined twice")

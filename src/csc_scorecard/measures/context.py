@@ -4,18 +4,47 @@ Counting functions are Ibis expressions over these, so the same definition runs 
 default) and PySpark. Everything period-shaped is a table joined in the expression — the
 periods themselves, the working-day calendar, the population paired with each period — so one
 query computes every period at once and no engine-specific date logic is needed.
+
+On DuckDB those tables (and the list of authorities) are *named inputs*: the expression refers
+to them by name (``csc_periods__in_quarter__0``, ``csc_authorities``, ...) and their rows are
+registered beside the query when it runs. The SQL of a measure then depends only on its
+definition and the settings, not on which authorities and quarters are measured, so
+`Context.execute` compiles it once per process and reuses it (compiling, not running, was most
+of the time a measure took). Other backends get the same rows as in-memory tables.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+import json
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, timedelta
 from typing import Any
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from csc_scorecard.measures.periods import PeriodType, Quarter
+
+INPUT_PREFIX = "csc_"
+_PERIODS_SCHEMA = {
+    "period": "string",
+    "start": "date",
+    "end": "date",
+    "quarter_end": "date",
+    "look_back": "date",
+}
+_INPUT_SCHEMAS: dict[str, dict[str, str]] = {
+    "authorities": {"la_code": "string"},
+    "quarters": {"period": "string", "fy": "int32"},
+    "calendar": {"date": "date", "working_day_index": "int32"},
+}
+# Compiled SQL by (what, settings): {key: (sql, named inputs, other tables read)}.
+_SQL: dict[tuple[Hashable, str], tuple[str, tuple[str, ...], frozenset[str]]] = {}
+_SQL_LOCK = threading.Lock()
 
 
 @dataclass
@@ -28,6 +57,9 @@ class Settings:
     not_reportable_threshold: float = 0.10
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)  # measure id -> settings
 
+    def key(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True, default=str)
+
 
 @dataclass
 class Context:
@@ -39,38 +71,29 @@ class Context:
     # instead of aggregates; set only by measures/members.py, the drill-down's driver.
     members: bool = False
     _calendar: ir.Table | None = field(default=None, repr=False)
+    # Names of the store tables read since `reads` was last reset: the inputs of the measures
+    # built with this context (stored results are invalidated when one of them changes).
+    reads: set[str] = field(default_factory=set, repr=False)
+    # Refer to periods, authorities and the calendar by name (set by `execute` on DuckDB).
+    named: bool = field(default=False, repr=False)
+    # Results of `execute` by key: measures sharing a query (a field's quality) run it once.
+    _done: dict[Hashable, pa.Table] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> ir.Table:
         """A canonical table restricted to the authorities being measured."""
+        self.reads.add(name)
         t = self.backend.table(name)
-        return t.filter(t.la_code.isin(self.la_codes)) if "la_code" in t.columns else t
+        if "la_code" not in t.columns:
+            return t
+        if self.named:
+            return t.filter(t.la_code.isin(self._input("authorities").la_code))
+        return t.filter(t.la_code.isin(self.la_codes))
 
     def periods(self, period_type: PeriodType, *, look_back_days: int = 0) -> ir.Table:
         """One row per quarter: `period` (e.g. 2022-Q1), `start` and `end` of its window for the
         period type, `quarter_end` (the as-at date) and `look_back` (start minus a look-back, for
         measures such as re-referrals that need earlier history)."""
-        from datetime import timedelta
-
-        rows = []
-        for q in self.quarters:
-            start, end = q.window(period_type)
-            rows.append(
-                {
-                    "period": str(q),
-                    "start": start,
-                    "end": end,
-                    "quarter_end": q.end,
-                    "look_back": start - timedelta(days=look_back_days),
-                }
-            )
-        schema = {
-            "period": "string",
-            "start": "date",
-            "end": "date",
-            "quarter_end": "date",
-            "look_back": "date",
-        }
-        return ibis.memtable(rows, schema=schema)
+        return self._input(f"periods__{period_type}__{int(look_back_days)}")
 
     def calendar(self) -> ir.Table:
         """date -> working_day_index (working days in (a, b] = index[b] - index[a]).
@@ -78,11 +101,10 @@ class Context:
         Built from the versioned bank-holiday data shipped with the package, so every engine and
         every store uses the same calendar (the store's `calendar` table is a copy for SQL users).
         """
+        if self.named:
+            return self._input("calendar")
         if self._calendar is None:
-            from csc_scorecard.reference.calendar import calendar_table
-
-            cal = calendar_table().select(["date", "working_day_index"])
-            self._calendar = ibis.memtable(cal)
+            self._calendar = self._input("calendar")
         return self._calendar
 
     def with_working_days(self, t: ir.Table, start: str, end: str, name: str) -> ir.Table:
@@ -110,10 +132,7 @@ class Context:
         pop = self.table("population")
         pop = pop.filter((pop.age_band == age_band) & (pop.basis == self.settings.population_basis))
         latest = pop.group_by("la_code").agg(latest=pop.mid_year.max())
-        wanted = ibis.memtable(
-            [{"period": str(q), "fy": q.year} for q in self.quarters],
-            schema={"period": "string", "fy": "int32"},
-        )
+        wanted = self._input("quarters")
         pairs = latest.cross_join(wanted)
         pairs = pairs.mutate(mid_year=ibis.least(pairs.fy, pairs.latest))
         joined = pairs.join(pop, [pairs.la_code == pop.la_code, pairs.mid_year == pop.mid_year])
@@ -121,6 +140,138 @@ class Context:
 
     def setting(self, measure_id: str, name: str, default: Any) -> Any:
         return self.settings.overrides.get(measure_id, {}).get(name, default)
+
+    # -- inputs and execution ------------------------------------------------------------------
+
+    def _input(self, what: str) -> ir.Table:
+        kind = what.split("__", 1)[0]
+        schema = _INPUT_SCHEMAS.get(kind, _PERIODS_SCHEMA)
+        if self.named:
+            return ibis.table(schema, name=INPUT_PREFIX + what)
+        return ibis.memtable(self.input_rows(what), schema=schema)
+
+    def input_rows(self, what: str) -> pa.Table:
+        """The rows of a named input (``periods__<type>__<look-back days>``, ``authorities``,
+        ``quarters``, ``calendar``) for this context's authorities and quarters."""
+        kind, _, rest = what.partition("__")
+        if kind == "authorities":
+            return pa.table({"la_code": pa.array(self.la_codes, pa.string())})
+        if kind == "quarters":
+            return pa.table(
+                {
+                    "period": pa.array([str(q) for q in self.quarters], pa.string()),
+                    "fy": pa.array([q.year for q in self.quarters], pa.int32()),
+                }
+            )
+        if kind == "calendar":
+            return _calendar_rows()
+        period_type, _, look_back = rest.partition("__")
+        rows: dict[str, list] = {c: [] for c in _PERIODS_SCHEMA}
+        for q in self.quarters:
+            start, end = q.window(period_type)  # type: ignore[arg-type]
+            rows["period"].append(str(q))
+            rows["start"].append(start)
+            rows["end"].append(end)
+            rows["quarter_end"].append(q.end)
+            rows["look_back"].append(start - timedelta(days=int(look_back)))
+        return pa.table(
+            {
+                "period": pa.array(rows["period"], pa.string()),
+                **{c: pa.array(rows[c], pa.date32()) for c in _PERIODS_SCHEMA if c != "period"},
+            }
+        )
+
+    def execute(self, key: Hashable, build: Callable[[Context], ir.Table]) -> pa.Table:
+        """Run ``build(ctx)`` and return its rows. On DuckDB the expression is built with named
+        inputs and its SQL kept under ``key`` (with the settings), so the next context with the
+        same settings runs it without building or compiling; an expression holding in-memory
+        tables of its own (not named inputs) is run as it is, every time."""
+        if key not in self._done:
+            self._done[key] = self._execute(key, build)
+        return self._done[key]
+
+    def _execute(self, key: Hashable, build: Callable[[Context], ir.Table]) -> pa.Table:
+        if not _is_duckdb(self.backend):
+            return self.backend.to_pyarrow(build(self))
+        cache_key = (key, self.members, self.settings.key())
+        found = _SQL.get(cache_key)
+        if found is None:
+            named = replace(self, named=True, reads=set(), _done={}, _calendar=None)
+            expr = build(named)
+            self.reads |= named.reads
+            if expr.op().find(ops.InMemoryTable):
+                return self.backend.to_pyarrow(build(self))
+            sql = self.backend.compile(expr)
+            inputs = tuple(
+                sorted({n.name for n in expr.op().find(ops.UnboundTable)} & _input_names(sql))
+            )
+            found = (sql, inputs, frozenset(named.reads))
+            with _SQL_LOCK:
+                _SQL[cache_key] = found
+        sql, inputs, reads = found
+        self.reads |= reads
+        with self.backend.con.cursor() as cur:
+            for name in inputs:
+                cur.register(name, self.input_rows(name.removeprefix(INPUT_PREFIX)))
+            return cur.sql(sql).to_arrow_table()
+
+
+def compiled_reads(key: Hashable, ctx: Context) -> frozenset[str] | None:
+    """The tables a query compiled under ``key`` for the context's settings reads, if compiled."""
+    found = _SQL.get((key, ctx.members, ctx.settings.key()))
+    return found[2] if found else None
+
+
+def compiled_sql() -> list[tuple[str, str, str, str]]:
+    """Every query compiled in this process, serialised: (key, sql, inputs, reads) as text,
+    for keeping them beside the data (``measures.results``) so a new process need not compile."""
+    return [
+        (json.dumps(k), sql, json.dumps(inputs), json.dumps(sorted(reads)))
+        for k, (sql, inputs, reads) in list(_SQL.items())
+    ]
+
+
+def reuse_sql(rows: list[tuple[str, str, str, str]]) -> None:
+    """Take queries serialised by ``compiled_sql`` (from a store) into this process's cache."""
+
+    def tuples(v: Any) -> Any:
+        return tuple(tuples(x) for x in v) if isinstance(v, list) else v
+
+    with _SQL_LOCK:
+        for key, sql, inputs, reads in rows:
+            _SQL.setdefault(
+                tuples(json.loads(key)),
+                (sql, tuple(json.loads(inputs)), frozenset(json.loads(reads))),
+            )
+
+
+def _input_names(sql: str) -> set[str]:
+    import re
+
+    return set(re.findall(rf'"({INPUT_PREFIX}[a-z0-9_]+)"', sql))
+
+
+def _is_duckdb(backend: Any) -> bool:
+    return getattr(backend, "name", None) == "duckdb"
+
+
+_CALENDAR: list[pa.Table] = []
+
+
+def _calendar_rows() -> pa.Table:
+    if not _CALENDAR:
+        from csc_scorecard.reference.calendar import calendar_table
+
+        cal = calendar_table().select(["date", "working_day_index"])
+        _CALENDAR.append(
+            pa.table(
+                {
+                    "date": cal.column("date").cast(pa.date32()),
+                    "working_day_index": cal.column("working_day_index").cast(pa.int32()),
+                }
+            )
+        )
+    return _CALENDAR[0]
 
 
 def as_of(d: date) -> ir.Scalar:

@@ -15,7 +15,7 @@ import ibis
 import pyarrow as pa
 
 from csc_scorecard.measures.catalogue import SCALE, Measure, catalogue
-from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.context import Context, compiled_reads
 from csc_scorecard.measures.periods import Quarter
 
 RESULT_SCHEMA = pa.schema(
@@ -33,8 +33,31 @@ RESULT_SCHEMA = pa.schema(
 )
 
 
+_TABLES_READ: dict[str, frozenset[str]] = {}
+
+
+def tables_read(m: Measure, ctx: Context) -> frozenset[str]:
+    """The store tables the measure's expression reads (recorded when it is built, or when
+    its query was compiled)."""
+    if m.id not in _TABLES_READ:
+        compiled = compiled_reads(("measure", m.id), ctx)
+        if compiled is not None:
+            return compiled
+        counted(m, ctx)
+    return _TABLES_READ[m.id]
+
+
 def counted(m: Measure, ctx: Context) -> ibis.Table:
     """The measure's expression with the population joined for rates, before value is derived."""
+    outer, ctx.reads = ctx.reads, set()
+    try:
+        return _counted(m, ctx)
+    finally:
+        _TABLES_READ[m.id] = frozenset(ctx.reads)
+        ctx.reads = outer | ctx.reads
+
+
+def _counted(m: Measure, ctx: Context) -> ibis.Table:
     t = m.counter()(ctx, m)
     if "dimension" not in t.columns:
         t = t.mutate(dimension=ibis.null("string"))
@@ -61,7 +84,10 @@ def compute(ctx: Context, measures: Iterable[str] | None = None) -> pa.Table:
         if measures
         else [m for m in catalogue().values() if not m.manual]
     )
-    parts = [_complete(m, ctx, ctx.backend.to_pyarrow(counted(m, ctx))) for m in chosen]
+    parts = [
+        _complete(m, ctx, ctx.execute(("measure", m.id), lambda c, m=m: counted(m, c)))
+        for m in chosen
+    ]
     if not parts:
         return RESULT_SCHEMA.empty_table()
     return pa.concat_tables(parts).sort_by(

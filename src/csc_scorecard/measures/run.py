@@ -7,6 +7,7 @@ all read its output, so they cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,24 +57,68 @@ def run_measures(
     settings: Settings | None = None,
     backend: Any = None,
 ) -> MeasureRun:
-    """Compute the measures for the periods and the quarters before and a year before them."""
+    """Compute the measures for the periods and the quarters before and a year before them.
+
+    This always computes; readers of the store use ``results.measure_run``, which keeps the
+    results in the store and computes only what is missing or out of date.
+    """
+
+    def count(ids: list[str], quarters: list[Quarter]) -> list[dict[str, Any]]:
+        return counted_rows(
+            store, [la_code], quarters, ids, settings or Settings(), backend=backend
+        )
+
+    return assemble_run(store, la_code, periods, measures, count)
+
+
+def assemble_run(
+    store: Store,
+    la_code: str,
+    periods: list[Quarter],
+    measures: list[str] | None,
+    count: Callable[[list[str], list[Quarter]], list[dict[str, Any]]],
+) -> MeasureRun:
+    """A run of the measures (default: the catalogue) over the periods and the quarters
+    before and a year before them: counted measures from ``count(ids, quarters)``, manual
+    measures from the store's manual values."""
     chosen = [catalogue_measure(m) for m in measures] if measures else list(catalogue().values())
-    needed = sorted({q for p in periods for q in (p, p.previous(), p.same_quarter_last_year())})
-    ctx = Context(
-        backend or ibis.duckdb.from_connection(store.con), [la_code], needed, settings or Settings()
-    )
+    needed = needed_quarters(periods)
     counted = [m.id for m in chosen if not m.manual]
-    rows = compute(ctx, counted).to_pylist() if counted else []
+    rows = count(counted, needed) if counted else []
+    rows.extend(manual_rows(store, la_code, needed, [m for m in chosen if m.manual]))
+    return MeasureRun(la_code=la_code, periods=list(periods), rows=rows)
+
+
+def needed_quarters(periods: list[Quarter]) -> list[Quarter]:
+    """The periods with the quarter before and the same quarter a year before each."""
+    return sorted({q for p in periods for q in (p, p.previous(), p.same_quarter_last_year())})
+
+
+def counted_rows(
+    store: Store,
+    la_codes: list[str],
+    quarters: list[Quarter],
+    measures: list[str],
+    settings: Settings,
+    *,
+    backend: Any = None,
+) -> list[dict[str, Any]]:
+    """Counted (not manual) measures for the authorities and quarters, with status and reason."""
+    ctx = Context(
+        backend or ibis.duckdb.from_connection(store.con), list(la_codes), quarters, settings
+    )
+    by_id = catalogue()
+    rows = compute(ctx, measures).to_pylist()
     blocked: dict[tuple[str, str, str], str] = {}
-    for m in chosen:
-        if not m.manual and m.fields:
+    for m in (by_id[i] for i in measures):
+        if m.fields:
             for (la, period), reason in not_reportable(ctx, m).items():
                 blocked[(m.id, la, period)] = reason
-    by_id = catalogue()
-    span = store.coverage(la_code)
+    spans = {la: store.coverage(la) for la in la_codes}
     for r in rows:
         m = by_id[r["measure"]]
         reason = blocked.get((m.id, r["la_code"], r["period"]))
+        span = spans.get(r["la_code"])
         outside = span is not None and not _overlaps(Quarter.parse(r["period"]), span)
         if outside:  # no loaded data covers the quarter: a 0 here would be presented as real
             r.update({k: None for k in ("value", "numerator", "denominator") if k in r})
@@ -85,8 +130,7 @@ def run_measures(
         else:
             r["status"], r["reason"] = "ok", None
         r["title"], r["unit"], r["source"] = m.title, m.unit, "case data"
-    rows.extend(_manual_rows(store, la_code, needed, [m for m in chosen if m.manual]))
-    return MeasureRun(la_code=la_code, periods=list(periods), rows=rows)
+    return rows
 
 
 def _overlaps(q: Quarter, span: tuple) -> bool:
@@ -101,7 +145,7 @@ def _no_data_reason(m: Measure) -> str:
     return "no records in the period to count" if m.unit != "count" else "no data"
 
 
-def _manual_rows(
+def manual_rows(
     store: Store, la_code: str, quarters: list[Quarter], manual: list[Measure]
 ) -> list[dict]:
     """Manual measures from the manual_values table (youth justice, Ofsted grades, ...)."""

@@ -60,8 +60,12 @@ def field_quality(ctx: Context, m: Measure) -> list[FieldQuality]:
         date_col = activity_date(table_name)
         if date_col is None:
             continue
-        expr = _flagged(ctx, m, table_name, column, date_col)
-        for r in ctx.backend.to_pyarrow(expr).to_pylist():
+        # Measures of one period type share a field's query: run once per context.
+        found = ctx.execute(
+            ("flagged", m.period_type, table_name, column),
+            lambda c, t=table_name, col=column, d=date_col: _flagged(c, m, t, col, d),
+        )
+        for r in found.to_pylist():
             out.append(
                 FieldQuality(table_name, column, r["la_code"], r["period"], r["rows"], r["flagged"])
             )

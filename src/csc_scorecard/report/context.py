@@ -3,7 +3,8 @@
 The pipeline, top to bottom:
 
 1. measure every catalogue measure for the last eight quarters (plus the previous and
-   year-earlier quarters the engine adds) - one ``run_measures`` call;
+   year-earlier quarters the engine adds) - one ``measure_run`` call, which reads the results
+   stored after ingest and computes only what is missing or out of date;
 2. turn each value into a ``Figure`` printed by the unit's rule (``formatting.py``); framework
    items with no catalogue measure take manual values named by item id;
 3. rate the framework on the printed values (``appendix.py``), for this quarter and the last;
@@ -30,7 +31,8 @@ from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.context import Settings
 from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.measures.rated import framework_manual_rows
-from csc_scorecard.measures.run import MeasureRun, run_measures
+from csc_scorecard.measures.results import measure_run
+from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.codes import codes
 from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.quality.availability import activity_date
@@ -332,7 +334,7 @@ def _check_coverage(store: Store, la_code: str, quarter: Quarter) -> None:
 
 def measure_quarters(quarter: Quarter, n: int = TREND_QUARTERS) -> list[Quarter]:
     """The quarters a report measures: the ``n`` quarters to ``quarter`` (the trend charts);
-    ``run_measures`` adds the previous and year-earlier quarters of each."""
+    ``measure_run`` adds the previous and year-earlier quarters of each."""
     out = [quarter]
     while len(out) < n:
         out.insert(0, out[0].previous())
@@ -352,7 +354,7 @@ def _run(
     """All measures in one run; if that fails, measure by measure, so one broken measure is
     reported (and shown as not available) instead of stopping the report."""
     try:
-        return run_measures(store, la_code, quarters, settings=settings), []
+        return measure_run(store, la_code, quarters, settings=settings), []
     except Exception as error:  # noqa: BLE001 - isolate the failing measure below
         print(
             f"warning: measuring all at once failed ({error}); measuring one by one",
@@ -363,7 +365,7 @@ def _run(
     for m in catalogue().values():
         try:
             rows.extend(
-                run_measures(store, la_code, quarters, measures=[m.id], settings=settings).rows
+                measure_run(store, la_code, quarters, measures=[m.id], settings=settings).rows
             )
         except Exception as error:  # noqa: BLE001
             errors.append(f"{m.id}: {type(error).__name__}: {error}".splitlines()[0][:300])

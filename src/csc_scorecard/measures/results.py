@@ -1,0 +1,495 @@
+"""Measure results kept in the store: computed once after each ingest, read by every consumer.
+
+`measure_run` is the one read function: the report, `scorecard measures` and the dashboard call
+it, and it returns the same `MeasureRun` that `run.run_measures` computes. It reads the table
+`measure_results` and computes (and, when the store is writable, stores) only what is missing
+or out of date, so a reader never sees a stale value and never recomputes a fresh one.
+
+When a stored result is out of date: each row carries `inputs`, a fingerprint of
+- the content of every store table the measure reads for its authority (recorded while its
+  expression is built: the canonical tables, `population`, and for measures with `fields` the
+  tables those fields belong to and their data-quality issues), without load ids, so a reload
+  of unchanged data keeps the results while any changed, added or removed row changes them;
+- the measure definitions themselves (the source of the measures and quality packages and the
+  bank-holiday calendar), so a new version of a definition is recomputed;
+- the settings (`Settings`) it was computed under.
+`refresh_results` (run after `scorecard ingest` and `scorecard reference`) computes the results
+under the default settings for every authority and every quarter of the last seven years its
+loads cover (and the year before, for direction of travel); any other quarter is computed and
+stored when first read. Results under other settings are computed on first read and
+stored beside them, keyed by `settings_key`. Manual measures are not stored: their values are
+already stored in `manual_values` and are read from there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow as pa
+
+from csc_scorecard.measures.catalogue import Measure, catalogue
+from csc_scorecard.measures.context import Context, Settings, compiled_sql, reuse_sql
+from csc_scorecard.measures.engine import tables_read
+from csc_scorecard.measures.periods import Quarter, quarters_between
+from csc_scorecard.measures.run import MeasureRun, assemble_run, counted_rows
+from csc_scorecard.model.schema import tables
+from csc_scorecard.store import Store
+
+RESULTS_TABLE = "measure_results"
+
+# name -> (type, description); the DDL and docs/schema.md both come from this.
+RESULT_COLUMNS: dict[str, tuple[str, str]] = {
+    "settings_key": ("VARCHAR", "fingerprint of the measure settings the row was computed under"),
+    "la_code": ("VARCHAR", "3-digit DfE LA number"),
+    "measure": ("VARCHAR", "catalogue measure id"),
+    "period": ("VARCHAR", "financial-year quarter such as 2022-Q1"),
+    "dimension": ("VARCHAR", "breakdown value (NULL for the headline figure)"),
+    "value": ("DOUBLE", "the measure's value in its unit (NULL when not available)"),
+    "numerator": ("DOUBLE", "numerator, or the count"),
+    "denominator": ("DOUBLE", "denominator or population, where the unit has one"),
+    "window_start": ("DATE", "first day counted"),
+    "window_end": ("DATE", "last day counted"),
+    "status": ("VARCHAR", "ok, not_available or not_reportable"),
+    "reason": ("VARCHAR", "why the value is not available or not reportable"),
+    "inputs": ("VARCHAR", "fingerprint of the tables, definitions and settings it came from"),
+    "load_ids": ("VARCHAR", "the loads whose rows it was computed from (comma-separated)"),
+    "computed_at": ("TIMESTAMP", "when it was computed"),
+}
+RESULTS_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {RESULTS_TABLE} (\n  "
+    + ",\n  ".join(f'"{c}" {t}' for c, (t, _) in RESULT_COLUMNS.items())
+    + "\n)"
+)
+STORED = [c for c in RESULT_COLUMNS if c not in ("settings_key", "inputs", "load_ids")]
+ROW_FIELDS = [c for c in STORED if c != "computed_at"]  # what a MeasureRun row carries
+_ARROW = {"VARCHAR": pa.string(), "DOUBLE": pa.float64(), "DATE": pa.date32()}
+_ARROW["TIMESTAMP"] = pa.timestamp("us")
+RESULT_SCHEMA = pa.schema([(c, _ARROW[t]) for c, (t, _) in RESULT_COLUMNS.items()])
+
+# Quarters before an authority's first loaded quarter that refresh also stores: the previous
+# and year-earlier quarters a request for that first quarter needs for direction of travel.
+LEAD_QUARTERS = 4
+REFRESH_YEARS = 7  # the report's trend and the measures' longest look-back fit well inside
+
+
+def measure_run(
+    store: Store,
+    la_code: str,
+    periods: list[Quarter],
+    *,
+    measures: list[str] | None = None,
+    settings: Settings | None = None,
+) -> MeasureRun:
+    """The measures for ``la_code`` over ``periods`` (plus the previous and year-earlier
+    quarters of each), read from the store's results; anything missing or out of date is
+    computed, and stored when the store is writable. Same shape as ``run.run_measures``."""
+    chosen = settings or Settings()
+    return assemble_run(
+        store,
+        la_code,
+        periods,
+        measures,
+        lambda ids, quarters: stored_results(store, [la_code], quarters, ids, chosen),
+    )
+
+
+def stored_results(
+    store: Store,
+    la_codes: list[str],
+    quarters: list[Quarter],
+    measures: list[str],
+    settings: Settings,
+) -> list[dict[str, Any]]:
+    """Counted measures' rows (as ``run.counted_rows`` gives them) for the authorities and
+    quarters: stored where up to date, otherwise computed (and stored if writable)."""
+    return _resolve(store, la_codes, quarters, measures, settings)[0]
+
+
+def _resolve(
+    store: Store,
+    la_codes: list[str],
+    quarters: list[Quarter],
+    measures: list[str],
+    settings: Settings,
+) -> tuple[list[dict[str, Any]], int]:
+    """The rows, and how many (authority, measure) pairs had to be computed."""
+    if not measures or not la_codes or not quarters:
+        return [], 0
+    key = settings_key(settings)
+    _reuse_compiled(store)
+    fresh = Fingerprints(store, settings)
+    wanted = {str(q) for q in quarters}
+    summary, stored = _read(store, key, la_codes, measures, wanted)
+    have: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+    stored_ids: dict[tuple[str, str], set[str]] = {}
+    for la, mid, periods, inputs, ids in summary:
+        have[(la, mid)] = (set(periods), set(inputs))
+        stored_ids[(la, mid)] = set(ids)
+    stale: set[tuple[str, str]] = set()  # (la, measure) whose inputs changed: recompute all
+    missing: set[tuple[str, str]] = set()  # up to date, but some wanted quarters not stored
+    for la in la_codes:
+        for mid in measures:
+            periods, inputs = have.get((la, mid), (set(), set()))
+            if inputs and inputs != {fresh.inputs(la, mid)}:
+                stale.add((la, mid))
+            elif not wanted <= periods:
+                missing.add((la, mid))
+    computed: list[dict[str, Any]] = []
+    if stale:
+        every = set(quarters) | {
+            Quarter.parse(p) for pair in stale for p in have.get(pair, (set(), set()))[0]
+        }
+        computed += _compute(store, stale, sorted(every), settings)
+    if missing:
+        gaps = {q for q in quarters for p in missing if str(q) not in have.get(p, (set(),))[0]}
+        computed += _compute(store, missing, sorted(gaps), settings)
+    relabel = {  # same content, reloaded: keep the results, record the loads they now come from
+        pair: fresh.load_ids(*pair)
+        for pair, ids in stored_ids.items()
+        if pair not in stale and ids != {fresh.load_ids(*pair)}
+    }
+    if (computed or relabel) and writable(store):
+        _write(store, key, fresh, computed, replace=stale, relabel=relabel)
+        _keep_compiled(store)
+    keep = [r for r in stored if (r["la_code"], r["measure"]) not in stale]
+    done = {(r["la_code"], r["measure"], r["period"]) for r in computed}
+    rows = [r for r in keep if (r["la_code"], r["measure"], r["period"]) not in done] + computed
+    by_id = catalogue()
+    out = []
+    for r in rows:
+        if r["period"] not in wanted:
+            continue
+        m = by_id[r["measure"]]
+        row = {c: r[c] for c in ROW_FIELDS}
+        row["title"], row["unit"], row["source"] = m.title, m.unit, "case data"
+        out.append(row)
+    out.sort(key=_order)
+    return out, len(stale | missing)
+
+
+def refresh_results(store: Store, la_codes: Iterable[str] | None = None) -> int:
+    """Bring the stored default-settings results up to date for the authorities (default: every
+    authority loaded) over the quarters their loads cover; return how many (authority, measure)
+    pairs were computed. Run after every load (`scorecard ingest`, `scorecard reference`, an
+    upload); a reader would otherwise compute what is out of date on first read."""
+    measures = [m.id for m in catalogue().values() if not m.manual]
+    computed = 0
+    for la in la_codes if la_codes is not None else store.authorities():
+        quarters = loaded_quarters(store, la)
+        if quarters:
+            computed += _resolve(store, [la], quarters, measures, Settings())[1]
+    return computed
+
+
+def refresh_after_load(store: Store, la_codes: Iterable[str] | None = None) -> str:
+    """`refresh_results` for a command that has just loaded data: one line to print. The load
+    is committed already, so a measure that fails to compute is reported, not raised; readers
+    compute what is missing when they read."""
+    try:
+        computed = refresh_results(store, la_codes)
+    except Exception as error:  # noqa: BLE001 - the load stands; say why results were not kept
+        first = f"{type(error).__name__}: {error}".splitlines()[0][:300]
+        return f"warning: measure results not brought up to date ({first}); computed when read"
+    return f"measure results: {computed:,} measures recomputed"
+
+
+def loaded_quarters(store: Store, la_code: str) -> list[Quarter]:
+    """The quarters of the last ``REFRESH_YEARS`` years the authority's loads cover, and the
+    year before the first (some templates reach back decades: a worker's post from 1989)."""
+    first, last = store.con.execute(
+        "SELECT min(period_start), max(period_end) FROM loads WHERE la_code = ?", [la_code]
+    ).fetchone()
+    if first is None:
+        return []
+    end = Quarter.containing(last)
+    start = max(Quarter.containing(first), Quarter(end.year - REFRESH_YEARS, end.quarter).next())
+    for _ in range(LEAD_QUARTERS):
+        start = start.previous()
+    return quarters_between(start, Quarter.containing(last))
+
+
+def settings_key(settings: Settings) -> str:
+    """A short fingerprint of the settings (the default settings' is stable across runs)."""
+    text = json.dumps(asdict(settings), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def writable(store: Store) -> bool:
+    mode = store.con.execute("SELECT current_setting('access_mode')").fetchone()[0]
+    return str(mode).lower() != "read_only"
+
+
+class Fingerprints:
+    """The current content fingerprint of every store table, per authority, taken once."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self.by_table = _table_fingerprints(store)
+        self._ctx: Context | None = None  # built only if a measure's reads are not known yet
+        self._coverage: dict[str, str] = {}
+
+    @property
+    def ctx(self) -> Context:
+        if self._ctx is None:
+            self._ctx = Context(ibis.duckdb.from_connection(self.store.con), [], [], self.settings)
+        return self._ctx
+
+    def sources(self, mid: str) -> list[str]:
+        """The measure's inputs: the tables it reads, its fields' tables and their issues."""
+        m: Measure = catalogue()[mid]
+        names = set(tables_read(m, self.ctx)) | {f.partition(".")[0] for f in m.fields}
+        if m.fields:
+            names |= {f"dq_issues:{f.partition('.')[0]}" for f in m.fields}
+        return sorted(names)
+
+    def inputs(self, la: str, mid: str) -> str:
+        # The span the loads cover decides which quarters are "outside the loaded data".
+        if la not in self._coverage:
+            self._coverage[la] = str(self.store.coverage(la))
+        parts = [_code_fingerprint(), settings_key(self.settings), mid, self._coverage[la]]
+        parts += [f"{n}={self.by_table.get((n, la), ('-', ''))[0]}" for n in self.sources(mid)]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+    def load_ids(self, la: str, mid: str) -> str:
+        ids: set[int] = set()
+        for n in self.sources(mid):
+            ids.update(self.by_table.get((n, la), ("", []))[1])
+        return ",".join(str(i) for i in sorted(ids))
+
+
+def _table_fingerprints(store: Store) -> dict[tuple[str, str], tuple[str, list[int]]]:
+    """(table, la_code) -> (content hash without load ids, load ids) for every table.
+
+    Data-quality issues are fingerprinted per table they concern (``dq_issues:<table>``), without
+    the load id and file name, so that reloading the same return from elsewhere keeps results."""
+    present: dict[str, list[str]] = {}
+    with store.con.cursor() as cur:
+        for name, column in cur.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+        ).fetchall():
+            present.setdefault(name, []).append(column)
+    parts = []
+    for t in tables().values():
+        if t.name not in present:  # a read-only store from before the table existed
+            continue
+        columns = present[t.name]  # as stored (a store from an older schema has fewer)
+        cols = ", ".join(f'"{c}"' for c in columns if c not in ("load_id", "la_code"))
+        la = "la_code" if "la_code" in columns else "NULL::VARCHAR"
+        parts.append(
+            f"SELECT '{t.name}' AS name, {la} AS la, count(*)::VARCHAR || ':' || "
+            f"coalesce(sum(hash({cols})), 0)::VARCHAR AS h, "
+            f'list(DISTINCT load_id ORDER BY load_id) AS ids FROM "{t.name}" GROUP BY ALL'
+        )
+    issue_cols = 'rule, severity, "row", child_id, field, value, message, column_name'
+    parts.append(
+        "SELECT 'dq_issues:' || table_name AS name, la_code AS la, count(*)::VARCHAR || ':' || "
+        f"sum(hash({issue_cols}))::VARCHAR AS h, list(DISTINCT load_id ORDER BY load_id) AS ids "
+        "FROM dq_issues GROUP BY ALL"
+    )
+    with store.con.cursor() as cur:
+        found = cur.execute(" UNION ALL ".join(parts)).fetchall()
+    out: dict[tuple[str, str], tuple[str, list[int]]] = {}
+    for name, la, h, ids in found:
+        out[(name, la)] = (h, ids)
+    # Tables without an la_code (the calendar) concern every authority.
+    for (name, la), v in list(out.items()):
+        if la is None:
+            for other in {k[1] for k in out if k[1] is not None}:
+                out.setdefault((name, other), v)
+    return out
+
+
+@cache
+def _code_fingerprint() -> str:
+    """The measure definitions' version: a hash of the source that decides every value."""
+    root = Path(__file__).resolve().parents[1]
+    files = sorted(
+        [*(root / "measures").rglob("*.py"), *(root / "measures").rglob("*.yaml")]
+        + [*(root / "quality").rglob("*.py"), root / "reference" / "bank_holidays.yaml"]
+    )
+    digest = hashlib.sha256()
+    for f in files:
+        if f.name == "results.py" or "__pycache__" in f.parts:
+            continue
+        digest.update(str(f.relative_to(root)).encode())
+        digest.update(f.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _compute(
+    store: Store, pairs: set[tuple[str, str]], quarters: list[Quarter], settings: Settings
+) -> list[dict[str, Any]]:
+    """Compute the (la, measure) pairs over the quarters, grouped by authority."""
+    by_la: dict[str, set[str]] = {}
+    for la, mid in pairs:
+        by_la.setdefault(la, set()).add(mid)
+    out = []
+    order = list(catalogue())
+    for la, mids in sorted(by_la.items()):
+        chosen = sorted(mids, key=order.index)
+        out += counted_rows(store, [la], quarters, chosen, settings)
+    return out
+
+
+def _read(
+    store: Store, key: str, la_codes: list[str], measures: list[str], periods: set[str]
+) -> tuple[list[tuple], list[dict]]:
+    """What is stored for the authorities and measures — (la, measure, periods, inputs,
+    load ids) per pair — and the stored rows of the wanted periods."""
+    if not _exists(store):
+        return [], []
+    chosen = (
+        f"FROM {RESULTS_TABLE} r SEMI JOIN _wanted_la USING (la_code) "
+        "SEMI JOIN _wanted_m USING (measure) WHERE settings_key = ?"
+    )
+    with store.con.cursor() as cur:
+        cur.register("_wanted_la", pa.table({"la_code": la_codes}))
+        cur.register("_wanted_m", pa.table({"measure": measures}))
+        cur.register("_wanted_p", pa.table({"period": sorted(periods)}))
+        summary = cur.execute(
+            "SELECT la_code, measure, list(DISTINCT period), list(DISTINCT inputs), "
+            f"list(DISTINCT load_ids) {chosen} GROUP BY ALL",
+            [key],
+        ).fetchall()
+        rows = (
+            cur.sql(
+                f"SELECT r.* {chosen} AND period IN (SELECT period FROM _wanted_p)", params=[key]
+            )
+            .to_arrow_table()
+            .to_pylist()
+        )
+    return summary, rows
+
+
+def _write(
+    store: Store,
+    key: str,
+    fresh: Fingerprints,
+    rows: list[dict[str, Any]],
+    *,
+    replace: set[tuple[str, str]],
+    relabel: dict[tuple[str, str], str],
+) -> None:
+    """Store computed rows in one transaction: rows for the same (la, measure, period) are
+    replaced, every earlier row of a pair in ``replace`` (its inputs changed) removed, and the
+    load ids of the pairs in ``relabel`` updated."""
+    now = datetime.now()
+    stamp: dict[tuple[str, str], tuple[str, str]] = {}
+    records = []
+    for r in rows:
+        pair = (r["la_code"], r["measure"])
+        if pair not in stamp:
+            stamp[pair] = (fresh.inputs(*pair), fresh.load_ids(*pair))
+        inputs, ids = stamp[pair]
+        records.append(
+            {
+                **{c: r[c] for c in ROW_FIELDS},
+                "settings_key": key,
+                "inputs": inputs,
+                "load_ids": ids,
+                "computed_at": now,
+            }
+        )
+    arrow = pa.Table.from_pylist(records, schema=RESULT_SCHEMA)
+    gone = pa.table(
+        {"la_code": [p[0] for p in replace], "measure": [p[1] for p in replace]},
+        schema=pa.schema([("la_code", pa.string()), ("measure", pa.string())]),
+    )
+    with store.con.cursor() as cur:
+        cur.execute(RESULTS_DDL)
+        cur.register("_new_results", arrow)
+        cur.register("_stale_results", gone)
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            cur.execute(
+                f"DELETE FROM {RESULTS_TABLE} r USING _stale_results s WHERE r.settings_key = ? "
+                "AND r.la_code = s.la_code AND r.measure = s.measure",
+                [key],
+            )
+            cur.execute(
+                f"DELETE FROM {RESULTS_TABLE} r USING (SELECT DISTINCT settings_key, la_code, "
+                "measure, period FROM _new_results) n WHERE r.settings_key = n.settings_key "
+                "AND r.la_code = n.la_code AND r.measure = n.measure AND r.period = n.period"
+            )
+            cur.execute(f"INSERT INTO {RESULTS_TABLE} BY NAME SELECT * FROM _new_results")
+            for (la, mid), ids in relabel.items():
+                cur.execute(
+                    f"UPDATE {RESULTS_TABLE} SET load_ids = ? "
+                    "WHERE settings_key = ? AND la_code = ? AND measure = ?",
+                    [ids, key, la, mid],
+                )
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+
+def _exists(store: Store, name: str = RESULTS_TABLE) -> bool:
+    with store.con.cursor() as cur:
+        return bool(
+            cur.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+            ).fetchone()[0]
+        )
+
+
+# The compiled SQL of the measures, kept beside the results so that a new process (the next
+# command) need not build and compile every expression again. Keyed by the definitions'
+# fingerprint and the Ibis and DuckDB versions: any change to either compiles afresh.
+SQL_TABLE = "measure_sql"
+SQL_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {SQL_TABLE} (version VARCHAR, key VARCHAR, sql VARCHAR, "
+    "inputs VARCHAR, reads VARCHAR)"
+)
+_REUSED: set[tuple[str, str]] = set()
+
+
+def _sql_version() -> str:
+    import duckdb
+
+    return f"{_code_fingerprint()}/ibis {ibis.__version__}/duckdb {duckdb.__version__}"
+
+
+def _reuse_compiled(store: Store) -> None:
+    mark = (str(store.path), _sql_version())
+    if mark in _REUSED or not _exists(store, SQL_TABLE):
+        return
+    _REUSED.add(mark)
+    with store.con.cursor() as cur:
+        rows = cur.execute(
+            f"SELECT key, sql, inputs, reads FROM {SQL_TABLE} WHERE version = ?", [_sql_version()]
+        ).fetchall()
+    reuse_sql(rows)
+
+
+def _keep_compiled(store: Store) -> None:
+    rows = compiled_sql()
+    version = _sql_version()
+    with store.con.cursor() as cur:
+        cur.execute(SQL_DDL)
+        kept = {
+            k
+            for (k,) in cur.execute(
+                f"SELECT key FROM {SQL_TABLE} WHERE version = ?", [version]
+            ).fetchall()
+        }
+        new = [(version, *r) for r in rows if r[0] not in kept]
+        if new:
+            cur.execute(f"DELETE FROM {SQL_TABLE} WHERE version <> ?", [version])
+            cur.executemany(f"INSERT INTO {SQL_TABLE} VALUES (?, ?, ?, ?, ?)", new)
+
+
+def _order(r: dict[str, Any]) -> tuple:
+    """The engine's order: authority, measure, period, breakdown (the headline last)."""
+    d = r["dimension"]
+    return (r["la_code"], r["measure"], r["period"], d is None, d or "")
