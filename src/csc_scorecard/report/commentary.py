@@ -203,21 +203,37 @@ def draft(
         if sn is not None and year is not None:
             out.append(say("The most recent " + area + " is {c} ({y}).", c=sn, y=year))
     if item.small_number_warning and current is not None and current.status == "ok":
-        if current.numerator is not None and current.denominator is not None:
-            out.append(
-                say(
-                    "The figure is based on {n} of {d}, so a change of one or two moves it a long way.",
-                    n=facts.numerator(current),
-                    d=facts.denominator(current),
-                )
-            )
-        else:
-            out.append(
-                say(
-                    "The figure is based on small numbers, so a change of one or two moves it a long way."
-                )
-            )
+        out.append(_small_numbers(item, facts, current))
     return out
+
+
+def _small_numbers(item: ItemResult, facts: Facts, current: Figure) -> Sentence:
+    """Why a small figure moves a long way, worded for what the numerator and denominator are:
+    a percentage is "n of d" children; an average (days, weeks, a ratio) is a total over d, so
+    only d is quoted ("2,209 of 8" would be days of children); a rate counts n children in a
+    population, so only n is quoted."""
+    n, d = current.numerator, current.denominator
+    tail = "so a change of one or two moves it a long way."
+    match item.unit.value:
+        case "percent" if n is not None and d is not None:
+            return say(
+                "The figure is based on {n} of {d}, " + tail,
+                n=facts.numerator(current),
+                d=facts.denominator(current),
+            )
+        case "days" | "weeks" if d is not None:
+            return say(
+                "The figure is an average over only {d} children, so one child more or fewer "
+                "moves it a long way.",
+                d=facts.denominator(current),
+            )
+        case "ratio" if d is not None:
+            return say(
+                "The figure is an average over only {d}, " + tail, d=facts.denominator(current)
+            )
+        case "rate_per_10000" | "rate_per_100000" if n is not None:
+            return say("The figure counts only {n} children, " + tail, n=facts.numerator(current))
+    return say("The figure is based on small numbers, " + tail)
 
 
 def _target_text(item: ItemResult) -> str:

@@ -1,0 +1,47 @@
+"""Issue 12, defect 4: the small-number sentence of draft commentary follows the item's unit.
+
+An average of days is a total of days over a number of children: "based on 2,209 of 8" (days
+of children) is wrong; it is "an average over only 8 children". A rate counts children in a
+population of thousands: only the children are quoted. Fixture authority: tests/report_fixtures.py.
+"""
+
+from __future__ import annotations
+
+import report_fixtures as rf
+
+
+def _drafted():
+    rows = [r for g in rf.report_context().appendix for r in g.rows]
+    return {r.item: r for r in rows if r.small_numbers and r.commentary_kind == "draft"}
+
+
+def test_each_unit_has_its_own_small_number_sentence():
+    rows = _drafted()
+    by_unit = {
+        unit: [r for r in rows.values() if r.unit == unit]
+        for unit in ("percent", "days", "rate_per_100000")
+    }
+    assert all(by_unit.values()), {u: len(r) for u, r in by_unit.items()}
+    for r in by_unit["percent"]:
+        assert r.commentary.endswith(
+            f"The figure is based on {r.numerator} of {r.denominator}, so a change of one or two "
+            "moves it a long way."
+        ), r.commentary
+    for r in by_unit["days"]:
+        assert r.commentary.endswith(
+            f"The figure is an average over only {r.denominator} children, so one child more or "
+            "fewer moves it a long way."
+        ), r.commentary
+        assert f"based on {r.numerator} of" not in r.commentary
+    for r in by_unit["rate_per_100000"]:
+        assert r.commentary.endswith(
+            f"The figure counts only {r.numerator} children, so a change of one or two moves it "
+            "a long way."
+        ), r.commentary
+        assert r.denominator not in r.commentary.rpartition("The figure")[2]
+
+
+def test_the_averaged_figure_cites_the_denominator():
+    p03 = _drafted()["P03"]  # average days, 6 children in the fixture
+    last = p03.commentary_sentences[-1]
+    assert [c.ref.rsplit("/", 1)[-1] for c in last.cites] == ["denominator"]
