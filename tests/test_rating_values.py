@@ -75,7 +75,7 @@ def test_bounds_are_kept_as_bounds_not_invented_values(text, qualifier, bound, u
         (None, "no value"),
         ("4 children", "'4 children' is not a number"),  # P13 in Q4
         ("1 child", "'1 child' is not a number"),  # P13 in Q1
-        ("n/a", "'n/a' is not a number"),
+        ("n/a", "not applicable (n/a)"),
         ("90% (75%)", "'90% (75%)' is not a number"),
         ("£5 per week", "'£5 per week' is not a number"),
         ("c", "suppressed (c)"),

@@ -83,6 +83,8 @@ def rate(
             + ", ".join(result.unmatched_measures),
             err=True,
         )
+    for item in (i for g in result.groups for i in g.items if i.warning):
+        typer.echo(f"warning: {item.warning}", err=True)
     if output is OutputFormat.JSON:
         typer.echo(result.model_dump_json(indent=2))
     else:

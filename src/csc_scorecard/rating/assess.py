@@ -24,7 +24,7 @@ from csc_scorecard.rating.results import (
 )
 from csc_scorecard.rating.summary import summarise
 from csc_scorecard.rating.values import Reading, ValuesFileError
-from csc_scorecard.rating.vocabulary import Band, Polarity, Rag, Status
+from csc_scorecard.rating.vocabulary import Band, Polarity, Rag, Status, Unit
 
 Index = dict[tuple[str, str], Reading]
 
@@ -110,6 +110,21 @@ def rate_item(item: Item, reading: Reading | None, period: str | Quarter) -> Rat
         reason=reason,
         value=value,
         display=format_value(value, item.unit) if readable else reading.raw,
+        warning=_fraction_warning(item, reading),
+    )
+
+
+def _fraction_warning(item: Item, reading: Reading) -> str | None:
+    """A bare 0.9 for a percentage item is probably the fraction 90%: read as 0.9%, but said."""
+    value = reading.value
+    if item.unit is not Unit.PERCENT or reading.unit_hint is not None or value is None:
+        return None
+    if not (0 < value < 1 or (value == 1 and "." in reading.raw)):
+        return None
+    return (
+        f"{item.id} {reading.period}: {reading.raw!r} is read as "
+        f"{format_value(value, item.unit)}; if it is a fraction, write "
+        f"{format_value(value * 100, item.unit)}"
     )
 
 
@@ -133,6 +148,7 @@ def _rate_item(item: Item, index: Index, quarter: Quarter, threshold: float) -> 
             "numerator": reading.numerator,
             "denominator": reading.denominator,
             "commentary": reading.commentary,
+            "warning": rating.warning,
             "small_number_warning": is_small_number(
                 reading.numerator, reading.denominator, threshold=threshold
             ),

@@ -48,6 +48,7 @@ class ItemResult(BaseModel):
     qualifier: Literal["<", ">"] | None = None  # value known only as a bound ("<1%")
     bound: float | None = None
     display: str  # the value in its unit, or the raw text when it is not a number
+    warning: str | None = None  # e.g. a bare 0.9 for a percentage item (read as 0.9%)
     numerator: float | None = None
     denominator: float | None = None
     small_number_warning: bool = False
@@ -104,3 +105,4 @@ class Rating(BaseModel):
     reason: str | None  # why there is no RAG (not available, not reportable, a bound)
     value: float | None  # the published value rated: rounded to the item's precision
     display: str  # the value in its unit, or the raw text when it is not a number
+    warning: str | None = None  # e.g. a bare 0.9 for a percentage item (read as 0.9%)

@@ -18,9 +18,13 @@ How a value is read (``parse_value``):
   (above) the bound. It is kept as a bound, never as a made-up number: the item is rated only
   when every value the bound allows gets the same rating (``rag.rate_range``), otherwise it
   is not available with that reason;
-* DfE's published symbols (standards.md §6.4): ``c``, ``x``, ``z``, ``:`` and ``~`` are not
-  available with their meaning as the reason; ``k`` ("rounds to 0% but is not zero") is read
-  as ``<0.5%``;
+* DfE's and the GSS's published symbols (standards.md §6.4), bare or in brackets (``[c]``):
+  ``c``, ``x``, ``z``, ``u``, ``:``, ``~``, ``-``, ``..`` and ``n/a`` are not available with
+  their meaning as the reason; ``k`` ("rounds to 0% but is not zero") is read as ``<0.5%`` and
+  ``low`` (the same, in any unit) as ``<0.5``;
+* ``per cent`` and ``percent`` name the percentage unit as ``%`` does. A bare fraction such as
+  ``0.9`` for a percentage item is read as 0.9% and the rating carries a warning (did you mean
+  90%?);
 * blank, or text that is not a number in a unit (``1 child``, ``4 children``), is not
   available; the raw text is kept for the report.
 
@@ -54,19 +58,29 @@ _VALUE = re.compile(
 _RATE = re.compile(r"^per\s+(?P<base>100,?000|10,?000)\b")
 _WORD_UNITS = {
     "%": Unit.PERCENT,
+    "per cent": Unit.PERCENT,
+    "percent": Unit.PERCENT,
     "day": Unit.DAYS,
     "days": Unit.DAYS,
     "working days": Unit.DAYS,
     "week": Unit.WEEKS,
     "weeks": Unit.WEEKS,
 }
-_SYMBOLS = {  # DfE suppression and availability symbols, standards.md §6.4
+_SYMBOLS = {  # DfE and GSS suppression and availability symbols, standards.md §6.4
     "c": "suppressed (c)",
     "x": "not available (x)",
     "z": "not applicable (z)",
     ":": "not available (:)",
     "~": "not available (~)",
+    "-": "not available (-)",
+    "..": "not available (..)",
+    "n/a": "not applicable (n/a)",
+    "na": "not applicable (na)",
+    "u": "low reliability (u)",
 }
+# "Rounds to zero but is not zero": DfE's older k, the GSS's current [low]. Read as the bound
+# "< 0.5", never as a made-up number.
+_BELOW_HALF = {"k", "low"}
 
 
 class ValuesFileError(ValueError):
@@ -103,10 +117,13 @@ def parse_value(text: str | float | None) -> ParsedValue:
     raw = str(text).strip()
     if not raw:
         return ParsedValue(problem="no value")
-    if raw.lower() in _SYMBOLS:
-        return ParsedValue(problem=_SYMBOLS[raw.lower()])
-    if raw.lower() == "k":  # "rounds to 0% but is not zero"
-        return ParsedValue(qualifier="<", bound=0.5, unit_hint=Unit.PERCENT)
+    symbol = raw.lower().removeprefix("[").removesuffix("]")  # GSS brackets: [c], [low]
+    if symbol in _SYMBOLS:
+        return ParsedValue(problem=_SYMBOLS[symbol])
+    if symbol in _BELOW_HALF:
+        return ParsedValue(
+            qualifier="<", bound=0.5, unit_hint=Unit.PERCENT if symbol == "k" else None
+        )
     match = _VALUE.match(raw)
     unit = _unit_named(match.group("rest"), bool(match.group("pound"))) if match else None
     if match is None or unit is False:
