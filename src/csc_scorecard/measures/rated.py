@@ -94,15 +94,17 @@ def readings(run: MeasureRun, framework: Framework, extra: Iterable[dict[str, An
     rows = _headline([*run.rows, *extra])
     periods = sorted({p for _, p in rows})
     out = []
-    for item in framework.all_items():
+    operands = sorted({k for item in framework.all_items() for k in item.operands})
+    named = [(item, None) for item in framework.all_items()] + [(None, k) for k in operands]
+    for item, operand in named:
         for period in periods:
-            r = rows.get((_source(item, rows, period), period))
+            r = rows.get((operand or _source(item, rows, period), period))  # type: ignore[arg-type]
             if r is None:
                 continue
             status = r["status"] if r["status"] != "ok" else None
             out.append(
                 make_reading(
-                    item.id,
+                    operand or item.id,  # type: ignore[union-attr]
                     period,
                     r["value"],
                     numerator=r["numerator"],
@@ -127,8 +129,13 @@ def rate_run(
     framework: Framework,
     period: Quarter,
     extra: Iterable[dict[str, Any]] = (),
+    published: dict[str, dict[str, Any]] | None = None,
 ) -> FrameworkResult:
-    return rate_framework(framework, readings(run, framework, extra), str(period))
+    """The framework rated for one period; ``published`` comparators by measure id fill the
+    framework's comparators given no value (``rating.rate_framework``)."""
+    return rate_framework(
+        framework, readings(run, framework, extra), str(period), published=published
+    )
 
 
 COMPARATOR_COLUMNS = (
@@ -181,7 +188,12 @@ def tidy(
     if framework:
         headline = _headline([*run.rows, *extra])
         for q in run.periods:
-            for group in rate_run(run, framework, q, extra).groups:
+            published = {
+                m: {c.removeprefix("comparator_"): v for c, v in found.items()}
+                for (m, p), found in comparators.items()
+                if p == str(q)
+            }
+            for group in rate_run(run, framework, q, extra, published).groups:
                 for item in group.items:
                     spec = framework.item(item.id)
                     key = _source(spec, headline, str(q))

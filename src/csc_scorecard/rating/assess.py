@@ -7,15 +7,23 @@ item's unit, a bound that straddles a threshold, a value marked not reportable.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.rating.direction import direction, is_small_number
-from csc_scorecard.rating.display import format_target, format_value
-from csc_scorecard.rating.framework import Framework, Item
-from csc_scorecard.rating.precision import published
+from csc_scorecard.rating.display import format_number, format_target, format_value
+from csc_scorecard.rating.framework import (
+    OWN_YEAR_EARLIER,
+    Framework,
+    IncrementalTarget,
+    Item,
+    RelativeTarget,
+)
+from csc_scorecard.rating.precision import published as published_value
 from csc_scorecard.rating.rag import rate, rate_range
 from csc_scorecard.rating.results import (
+    ComparatorValue,
     Comparison,
     FrameworkResult,
     GroupResult,
@@ -23,7 +31,7 @@ from csc_scorecard.rating.results import (
     Rating,
 )
 from csc_scorecard.rating.summary import summarise
-from csc_scorecard.rating.values import Reading, ValuesFileError
+from csc_scorecard.rating.values import Reading, ValuesFileError, make_reading
 from csc_scorecard.rating.vocabulary import Band, Polarity, Rag, Status, Unit
 
 Index = dict[tuple[str, str], Reading]
@@ -35,11 +43,15 @@ def rate_framework(
     period: str | Quarter,
     *,
     small_number_threshold: float | None = None,
+    published: Mapping[str, Mapping[str, float | None]] | None = None,
 ) -> FrameworkResult:
     """Rate every item of ``framework`` for ``period`` from ``readings``.
 
     A reading names its item either by the item id (``C01``) or by the item's catalogue
-    measure id. ``small_number_threshold`` overrides the framework's own.
+    measure id; a derived item's operands are readings named by their ids.
+    ``small_number_threshold`` overrides the framework's own. ``published`` gives comparator
+    values from published data by measure (or item) id, e.g. ``{"cla_rate_per_10000":
+    {"england": 70.0, "statistical_neighbours": 82.1}}``, for comparators given no value.
     """
     quarter = Quarter.parse(str(period))
     threshold = framework.small_number_threshold
@@ -53,9 +65,13 @@ def rate_framework(
         if key in index:
             raise ValuesFileError(f"two values for {reading.measure} in {reading.period}")
         index[key] = reading
+    _add_operands(framework, index)
     groups = []
     for group in framework.groups:
-        items = [_rate_item(item, index, quarter, threshold) for item in group.items]
+        items = [
+            _rate_item(item, index, quarter, threshold, _published(item, published))
+            for item in group.items
+        ]
         groups.append(
             GroupResult(
                 id=group.id,
@@ -64,7 +80,9 @@ def rate_framework(
                 summary=summarise(i.status for i in items),
             )
         )
-    keys = {k for item in framework.all_items() for k in (item.id, item.measure) if k}
+    keys = {
+        k for item in framework.all_items() for k in (item.id, item.measure, *item.operands) if k
+    }
     return FrameworkResult(
         framework=framework.name,
         authority=framework.authority,
@@ -76,11 +94,38 @@ def rate_framework(
         small_number_threshold=threshold,
         summary=summarise(i.status for g in groups for i in g.items),
         groups=groups,
-        unmatched_measures=sorted({measure for measure, _ in index} - keys),
+        unmatched_measures=sorted(
+            {measure for measure, _ in index if not measure.startswith("operand:")} - keys
+        ),
     )
 
 
+def _published(
+    item: Item, published: Mapping[str, Mapping[str, float | None]] | None
+) -> Mapping[str, float | None]:
+    if not published:
+        return {}
+    return published.get(item.id) or published.get(item.measure or "") or {}
+
+
+def _add_operands(framework: Framework, index: Index) -> None:
+    """Index each derived item's operands under ``("operand:<id>", period)``: the reading named
+    by the id itself, else the reading of the item with that id or that measure (so an operand
+    that is also an item's measure is not read as a second value for that item)."""
+    items = list(framework.all_items())
+    for operand in {k for item in items for k in item.operands}:
+        names = [operand]
+        names += [i.id for i in items if i.measure == operand]
+        names += [i.measure for i in items if i.id == operand and i.measure]
+        for period in {p for _, p in index}:
+            found = next((index[(n, period)] for n in names if (n, period) in index), None)
+            if found is not None:
+                index[(f"operand:{operand}", period)] = found
+
+
 def _find(item: Item, index: Index, quarter: Quarter) -> Reading | None:
+    if item.derived is not None:
+        return _derive(item, index, str(quarter))
     found = [r for key in (item.id, item.measure) if key and (r := index.get((key, str(quarter))))]
     if len(found) == 2:
         rows = " and ".join(f"{r.measure} (row {r.row})" for r in found)
@@ -88,7 +133,64 @@ def _find(item: Item, index: Index, quarter: Quarter) -> Reading | None:
     return found[0] if found else None
 
 
-def rate_item(item: Item, reading: Reading | None, period: str | Quarter) -> Rating:
+def _derive(item: Item, index: Index, period: str) -> Reading | None:
+    """A derived item's reading for the period, from its operands' readings (by their ids)."""
+    assert item.derived is not None
+    values = []
+    for key in item.derived.of:
+        operand = index.get((f"operand:{key}", period))
+        why = _unusable(item, operand, period, unit_check=False)
+        if why is None and operand is not None and operand.value is None:
+            why = (Status.NOT_AVAILABLE, f"{operand.raw!r} is a bound, not a number")
+        if why is not None:
+            status, reason = why
+            return Reading(
+                measure=item.id,
+                period=period,
+                raw="",
+                status=status if status is Status.NOT_REPORTABLE else None,
+                problem=f"derived from {key}: {reason}",
+                commentary=f"derived from {key}: {reason}"
+                if status is Status.NOT_REPORTABLE
+                else None,
+            )
+        assert operand is not None and operand.value is not None
+        values.append(operand.value)
+    first, second = values[0], values[-1]
+    match item.derived.operation:
+        case "sum":
+            value = sum(values)
+        case "difference":
+            value = first - second
+        case _ if second == 0:
+            return Reading(
+                measure=item.id,
+                period=period,
+                raw="",
+                problem=f"cannot divide by {item.derived.of[1]}, which is 0",
+            )
+        case "ratio":
+            value = first / second
+        case _:  # percentage
+            value = 100 * first / second
+    ratio = item.derived.operation in ("ratio", "percentage")
+    return make_reading(
+        item.id,
+        period,
+        value,
+        numerator=first if ratio else None,
+        denominator=second if ratio else None,
+    )
+
+
+def rate_item(
+    item: Item,
+    reading: Reading | None,
+    period: str | Quarter,
+    *,
+    published: Mapping[str, float | None] | None = None,
+    earlier: Mapping[str, Reading | None] | None = None,
+) -> Rating:
     """THE rating of one framework item's value for one period; every output calls this.
 
     The value is rated as published: rounded half up to the item's precision
@@ -96,12 +198,28 @@ def rate_item(item: Item, reading: Reading | None, period: str | Quarter) -> Rat
     against "8% (12%)" (lower is better) is rated as the printed 12.0%, amber, and 89.96%
     against "90% (75%)" as the printed 90%, green. ``reading`` is ``None`` when there is no
     value; a reading that gives no usable figure has a status and a reason, never an error.
+
+    A target relative to a comparator takes the comparator's value from the framework, else
+    from ``published`` (comparator id -> value: england, region, statistical_neighbours), else
+    (``own_year_earlier``) from ``earlier["year_earlier"]``; an incremental target takes its
+    base from ``earlier`` (``year_earlier`` or ``previous_period``). The target is rounded to
+    the item's precision too, as it is printed.
     """
     period = str(period)
-    status, rag, reason = _status(item, reading, period)
+    earlier = earlier or {}
+    comparators = _comparators(item, published or {}, earlier.get("year_earlier"))
+    goal = _goal(item, comparators, earlier)
+    status, rag, reason = _status(item, reading, period, goal)
     value = _value(item, reading)
+    common = {
+        "target": goal.target,
+        "tolerance": goal.tolerance,
+        "target_display": goal.display,
+        "target_rule": goal.rule,
+        "comparators": comparators,
+    }
     if reading is None:
-        return Rating(status=status, rag=rag, reason=reason, value=None, display="")
+        return Rating(status=status, rag=rag, reason=reason, value=None, display="", **common)
     # A usable exact value is shown in its unit; a bound or unreadable text as written.
     readable = reading.problem is None and reading.qualifier is None
     return Rating(
@@ -111,7 +229,108 @@ def rate_item(item: Item, reading: Reading | None, period: str | Quarter) -> Rat
         value=value,
         display=format_value(value, item.unit) if readable else reading.raw,
         warning=_fraction_warning(item, reading),
+        **common,
     )
+
+
+@dataclass(frozen=True)
+class _Goal:
+    """An item's target for one period, resolved to numbers (or why it cannot be)."""
+
+    target: float | Band | None
+    tolerance: float | Band | None
+    display: str
+    rule: str | None = None  # how a relative or incremental target was set
+    problem: str | None = None
+
+
+def _comparators(
+    item: Item, published: Mapping[str, float | None], year_earlier: Reading | None
+) -> list[ComparatorValue]:
+    out = []
+    for spec in item.comparators:
+        value = spec.value
+        if value is None and spec.id == OWN_YEAR_EARLIER:
+            if year_earlier is not None and _unusable(item, year_earlier, "") is None:
+                value = _value(item, year_earlier)
+        elif value is None:
+            value = published.get(spec.id)
+        if value is not None:  # shown, and used by a relative target, as printed
+            value = published_value(value, item.unit, item.decimals)
+        out.append(
+            ComparatorValue(
+                id=spec.id,
+                label=spec.label,
+                year=spec.year,
+                basis=spec.basis,
+                value=value,
+                display=format_value(value, item.unit),
+            )
+        )
+    return out
+
+
+def _goal(
+    item: Item, comparators: list[ComparatorValue], earlier: Mapping[str, Reading | None]
+) -> _Goal:
+    target = item.target
+    if isinstance(target, RelativeTarget):
+        found = next(c for c in comparators if c.id == target.relative_to)
+        if found.value is None:
+            why = f"no {found.label} value ({found.year}) to set the target from"
+            return _Goal(None, None, f"relative to {found.label}", problem=why)
+        base = published_value(found.value, item.unit, item.decimals)
+        shown = f"{found.label} {found.year}, {format_value(base, item.unit)}"
+        if target.within is not None:
+            band = Band(low=base - target.within, high=base + target.within)
+            wide = target.tolerance
+            tolerance = (
+                Band(low=band.low - wide, high=band.high + wide) if wide is not None else None
+            )
+            rule = f"within {format_number(target.within)} of {shown}"
+            return _Goal(band, tolerance, format_target(band, tolerance, item.unit), rule)
+        return _moving(item, base + target.by, target.tolerance, f"{_offset(target.by)}{shown}")
+    if isinstance(target, IncrementalTarget):
+        then = earlier.get(target.increase_on)
+        name = "a year earlier" if target.increase_on == "year_earlier" else "the period before"
+        if then is None or _unusable(item, then, "") is not None or then.value is None:
+            why = f"no figure for {name} to add {format_number(target.by)} to"
+            return _Goal(None, None, f"{_signed(target.by)} on {name}", problem=why)
+        base = _value(item, then)
+        assert base is not None
+        rule = f"{_signed(target.by)} on {name} ({format_value(base, item.unit)})"
+        return _moving(item, base + target.by, target.tolerance, rule)
+    return _Goal(
+        target, item.tolerance, _strict(item, format_target(target, item.tolerance, item.unit))
+    )
+
+
+def _moving(item: Item, target: float, slack: float | None, rule: str) -> _Goal:
+    """A target worked out for the period; the tolerance is ``slack`` worse than it."""
+    target = published_value(target, item.unit, item.decimals)
+    tolerance = None
+    if slack is not None:
+        worse = -slack if item.polarity is Polarity.HIGHER_BETTER else slack
+        tolerance = published_value(target + worse, item.unit, item.decimals)
+    display = _strict(item, format_target(target, tolerance, item.unit))
+    return _Goal(target, tolerance, display, rule)
+
+
+def _strict(item: Item, display: str) -> str:
+    """ "> 85%" / "< 22%" for a strict target: equal does not meet it."""
+    if not item.strict or not display:
+        return display
+    return ("> " if item.polarity is Polarity.HIGHER_BETTER else "< ") + display
+
+
+def _offset(by: float) -> str:
+    if by == 0:
+        return ""
+    return f"{format_number(abs(by))} {'above' if by > 0 else 'below'} "
+
+
+def _signed(by: float) -> str:
+    return f"{'+' if by >= 0 else '-'}{format_number(abs(by))}"
 
 
 def _fraction_warning(item: Item, reading: Reading) -> str | None:
@@ -132,12 +351,26 @@ def _value(item: Item, reading: Reading | None) -> float | None:
     """The published value of a reading: rounded to the item's precision (the one rule)."""
     if reading is None or reading.value is None:
         return None
-    return published(reading.value, item.unit, item.decimals)
+    return published_value(reading.value, item.unit, item.decimals)
 
 
-def _rate_item(item: Item, index: Index, quarter: Quarter, threshold: float) -> ItemResult:
+def _rate_item(
+    item: Item,
+    index: Index,
+    quarter: Quarter,
+    threshold: float,
+    published_values: Mapping[str, float | None],
+) -> ItemResult:
     reading = _find(item, index, quarter)
-    rating = rate_item(item, reading, quarter)
+    previous, year_earlier = quarter.previous(), quarter.same_quarter_last_year()
+    before, year_before = _find(item, index, previous), _find(item, index, year_earlier)
+    rating = rate_item(
+        item,
+        reading,
+        quarter,
+        published=published_values,
+        earlier={"previous_period": before, "year_earlier": year_before},
+    )
     from_reading: dict[str, object] = {"raw": "", "display": ""}
     if reading is not None:
         from_reading = {
@@ -153,16 +386,19 @@ def _rate_item(item: Item, index: Index, quarter: Quarter, threshold: float) -> 
                 reading.numerator, reading.denominator, threshold=threshold
             ),
         }
-    previous, year_earlier = quarter.previous(), quarter.same_quarter_last_year()
+    band = rating.target if isinstance(rating.target, Band) else None
     return ItemResult(
         id=item.id,
         title=item.title,
         measure=item.measure,
         unit=item.unit,
         polarity=item.polarity,
-        target=item.target,
-        tolerance=item.tolerance,
-        target_display=format_target(item.target, item.tolerance, item.unit),
+        target=rating.target,
+        tolerance=rating.tolerance,
+        target_display=rating.target_display,
+        target_rule=rating.target_rule,
+        strict=item.strict,
+        comparators=rating.comparators,
         comparator=item.comparator,
         comparator_label=item.comparator_label,
         period=str(quarter),
@@ -170,16 +406,14 @@ def _rate_item(item: Item, index: Index, quarter: Quarter, threshold: float) -> 
         rag=rating.rag,
         reason=rating.reason,
         value=rating.value,
-        vs_previous=_compare(item, reading, _find(item, index, previous), previous, threshold),
-        vs_year_earlier=_compare(
-            item, reading, _find(item, index, year_earlier), year_earlier, threshold
-        ),
+        vs_previous=_compare(item, reading, before, previous, threshold, band),
+        vs_year_earlier=_compare(item, reading, year_before, year_earlier, threshold, band),
         **from_reading,
     )
 
 
 def _unusable(
-    item: Item, reading: Reading | None, quarter: str | Quarter
+    item: Item, reading: Reading | None, quarter: str | Quarter, *, unit_check: bool = True
 ) -> tuple[Status, str] | None:
     """Why a reading gives no figure to rate or compare, or None when it does."""
     if reading is None:
@@ -191,7 +425,7 @@ def _unusable(
     if reading.problem:
         blank = reading.problem == "no value"
         return Status.NOT_AVAILABLE, f"no value for {quarter}" if blank else reading.problem
-    if reading.unit_hint is not None and reading.unit_hint is not item.unit:
+    if unit_check and reading.unit_hint is not None and reading.unit_hint is not item.unit:
         return (
             Status.NOT_AVAILABLE,
             f"{reading.raw!r} is in {reading.unit_hint} but {item.id} is measured in {item.unit}",
@@ -200,20 +434,22 @@ def _unusable(
 
 
 def _status(
-    item: Item, reading: Reading | None, quarter: str
+    item: Item, reading: Reading | None, quarter: str, goal: _Goal
 ) -> tuple[Status, Rag | None, str | None]:
     if unusable := _unusable(item, reading, quarter):
         return unusable[0], None, unusable[1]
     assert reading is not None
     if item.polarity is Polarity.INFORMATION:
         return Status.INFORMATION, None, None
+    if goal.problem:
+        return Status.NOT_AVAILABLE, None, goal.problem
     low, high = _range(item, reading)
     if low == high:
-        rag = rate(low, item.target, item.tolerance, item.polarity)
+        rag = rate(low, goal.target, goal.tolerance, item.polarity, strict=item.strict)
     else:
-        rag = rate_range(low, high, item.target, item.tolerance, item.polarity)
+        rag = rate_range(low, high, goal.target, goal.tolerance, item.polarity, strict=item.strict)
         if rag is None:
-            target = format_target(item.target, item.tolerance, item.unit)
+            target = goal.display
             why = f"{reading.raw!r} is a bound; values it allows rate differently against {target}"
             return Status.NOT_AVAILABLE, None, why
     assert rag is not None
@@ -230,7 +466,12 @@ def _range(item: Item, reading: Reading) -> tuple[float, float]:
 
 
 def _compare(
-    item: Item, current: Reading | None, earlier: Reading | None, quarter: Quarter, threshold: float
+    item: Item,
+    current: Reading | None,
+    earlier: Reading | None,
+    quarter: Quarter,
+    threshold: float,
+    band: Band | None,
 ) -> Comparison:
     base = {
         "period": str(quarter),
@@ -255,7 +496,6 @@ def _compare(
         threshold=threshold,
     )
     (now_low, now_high), (then_low, then_high) = _range(item, current), _range(item, earlier)
-    band = item.target if isinstance(item.target, Band) else None
     if now_low == now_high and then_low == then_high:
         moved = direction(now_low, then_low, item.polarity, band=band)
         # Rounded to drop binary noise (19.4 - 16 = 3.3999999999999986).

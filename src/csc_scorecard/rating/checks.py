@@ -51,7 +51,19 @@ def check_framework(
             f"la_code: the framework is for authority {framework.la_code} "
             f"({framework.authority}) but the store's authority is {la_code}"
         )
+    ids = {item.id for item in framework.all_items()}
     for item in framework.all_items():
+        for operand in item.operands:
+            if operand not in units and operand not in ids:
+                close = difflib.get_close_matches(operand, units, n=1, cutoff=0.9)
+                (errors if close else warnings).append(
+                    f"{item.id}.derived.of: {operand!r} is neither a catalogue measure nor an "
+                    + (
+                        f"item id; did you mean {close[0]!r}?"
+                        if close
+                        else "item id; it can only come from manual values supplied under that id"
+                    )
+                )
         if item.measure is None:
             continue
         if item.measure not in units:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -38,6 +38,81 @@ class FrameworkError(ValueError):
     """A framework file that cannot be used; the message names the file and the item."""
 
 
+# Comparator ids whose value the store's published DfE data can supply (no fixed value needed);
+# ``own_year_earlier`` is the item's own figure for the same period a year earlier.
+PUBLISHED_COMPARATORS = ("england", "region", "statistical_neighbours")
+OWN_YEAR_EARLIER = "own_year_earlier"
+
+
+class ComparatorSpec(BaseModel):
+    """One benchmark an item is compared with, labelled with its year and basis:
+    ``{id: england, label: England, year: 2021/22, basis: DfE CIN census, value: 21.5}``."""
+
+    model_config = _STRICT
+
+    id: ItemId  # england, region, statistical_neighbours, own_year_earlier, or a name (barnsley)
+    label: Text  # as printed: "England", "Statistical neighbours", "Barnsley"
+    year: Text  # the year the figure is for: "2021/22", "March 2021"
+    basis: Text  # what it is: "DfE Children in need census 2022", "average of 10 neighbours"
+    value: float | None = None  # as published; None: from published data or the item itself
+
+    @model_validator(mode="after")
+    def _has_a_value(self) -> ComparatorSpec:
+        if self.value is None and self.id not in (*PUBLISHED_COMPARATORS, OWN_YEAR_EARLIER):
+            raise ValueError(
+                f"comparator {self.id} needs a value (only {', '.join(PUBLISHED_COMPARATORS)} "
+                f"and {OWN_YEAR_EARLIER} can be filled in from the data)"
+            )
+        return self
+
+
+class RelativeTarget(BaseModel):
+    """A target set by a comparator: ``{relative_to: statistical_neighbours}`` ("at or above the
+    statistical-neighbour average"), ``{relative_to: england, by: -2}`` ("no more than 2 points
+    below England"), ``{relative_to: england, within: 2}`` (within_band: "within 2 points of
+    England"). ``tolerance``: how far worse than the target is still amber, in the item's unit."""
+
+    model_config = _STRICT
+
+    relative_to: ItemId  # the id of one of the item's comparators
+    by: float = 0.0  # target = comparator + by
+    within: Annotated[float, Field(gt=0)] | None = None  # band [comparator - within, + within]
+    tolerance: Annotated[float, Field(ge=0)] | None = None
+
+
+class IncrementalTarget(BaseModel):
+    """ "An additional 800": the item's own figure for an earlier period plus ``by``
+    (``{increase_on: year_earlier, by: 800}``); ``tolerance``: how far short is still amber."""
+
+    model_config = _STRICT
+
+    increase_on: Literal["year_earlier", "previous_period"]
+    by: float
+    tolerance: Annotated[float, Field(ge=0)] | None = None
+
+
+class Derived(BaseModel):
+    """An item computed from measures (or values supplied under these ids) by one named
+    operation, no expression: ``{operation: difference, of: [cla_count, cla_uasc_count]}``.
+
+    * ``sum`` - of two or more;
+    * ``difference`` - the first minus the second;
+    * ``ratio`` - the first divided by the second;
+    * ``percentage`` - the first as a percentage of the second (x 100).
+    """
+
+    model_config = _STRICT
+
+    operation: Literal["sum", "difference", "ratio", "percentage"]
+    of: Annotated[list[ItemId], Field(min_length=2)]
+
+    @model_validator(mode="after")
+    def _arity(self) -> Derived:
+        if self.operation != "sum" and len(self.of) != 2:
+            raise ValueError(f"{self.operation} takes exactly two ids, got {len(self.of)}")
+        return self
+
+
 class Item(BaseModel):
     """One line of the appendix, e.g. C01 "Assessment's completed within 45 days or less"."""
 
@@ -46,23 +121,61 @@ class Item(BaseModel):
     id: ItemId
     title: Text  # as printed in the report
     measure: MeasureId | None = None  # the measure catalogue id that computes it
+    derived: Derived | None = None  # or: computed from measures by a named operation
     unit: Annotated[Unit, Field(strict=False)]
     polarity: Annotated[Polarity, Field(strict=False)]
-    target: float | Band | None = None
+    target: float | Band | RelativeTarget | IncrementalTarget | None = None
     tolerance: float | Band | None = None
+    # "< 85", "less than 22%": a value equal to the target does not meet it.
+    strict: bool = False
     # Round the value to this many decimal places (half up) before rating and display, so the
-    # printed figure and its colour never disagree. None: rate the value as given.
+    # printed figure and its colour never disagree. None: the unit's default (precision.py).
     decimals: Annotated[int, Field(ge=0, le=6)] | None = None
     comparator: float | None = None  # a fixed benchmark as printed, e.g. the "Comp" column
     comparator_label: Text | None = None
+    comparators: list[ComparatorSpec] = []  # several benchmarks, each with year and basis
     notes: Text | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Item:
-        check_thresholds(self.target, self.tolerance, self.polarity)
         if (self.comparator is None) != (self.comparator_label is None):
             raise ValueError("comparator and comparator_label go together: give both or neither")
+        if self.measure is not None and self.derived is not None:
+            raise ValueError("give measure or derived, not both")
+        ids = [c.id for c in self.comparators]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"comparator ids must be unique; got {', '.join(ids)}")
+        if isinstance(self.target, RelativeTarget | IncrementalTarget):
+            self._check_moving_target(ids)
+        else:
+            check_thresholds(self.target, self.tolerance, self.polarity)
+        if self.strict and self.polarity not in (Polarity.HIGHER_BETTER, Polarity.LOWER_BETTER):
+            raise ValueError("strict applies to higher_better and lower_better targets only")
         return self
+
+    def _check_moving_target(self, ids: list[str]) -> None:
+        target = self.target
+        if self.tolerance is not None:
+            raise ValueError(
+                "a relative or incremental target gives its tolerance inside target "
+                "(target: {..., tolerance: 2})"
+            )
+        band = isinstance(target, RelativeTarget) and target.within is not None
+        if band != (self.polarity is Polarity.WITHIN_BAND) or self.polarity is Polarity.INFORMATION:
+            raise ValueError(
+                "a target with 'within' needs polarity within_band; any other relative or "
+                "incremental target needs higher_better or lower_better"
+            )
+        if isinstance(target, RelativeTarget) and target.relative_to not in ids:
+            raise ValueError(
+                f"relative_to {target.relative_to!r} is not one of the item's comparators "
+                f"({', '.join(ids) or 'none given'})"
+            )
+
+    @property
+    def operands(self) -> list[str]:
+        """The ids a derived item is computed from (none for other items)."""
+        return list(self.derived.of) if self.derived else []
 
 
 class Group(BaseModel):
@@ -162,7 +275,7 @@ def _problems(data: Any, error: ValidationError) -> list[str]:
         wanted = [_EXPECTED.get(e["type"]) for e in errors]
         if all(wanted):
             message = "expected " + " or ".join(dict.fromkeys(w for w in wanted if w))
-        elif first["type"] == "enum":
+        elif first["type"] in ("enum", "literal_error"):
             message = f"must be one of {first['ctx']['expected']}".replace("'", "")
         elif first["type"] == "string_pattern_mismatch":
             message = f"does not have the form {first['ctx']['pattern']}"

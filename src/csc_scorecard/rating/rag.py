@@ -65,9 +65,22 @@ def check_thresholds(
 
 
 def rate(
-    value: float, target: Threshold | None, tolerance: Threshold | None, polarity: Polarity
+    value: float,
+    target: Threshold | None,
+    tolerance: Threshold | None,
+    polarity: Polarity,
+    *,
+    strict: bool = False,
 ) -> Rag | None:
     """Rate one value; ``None`` for information items.
+
+    ``strict``: the target is "more than" / "less than" ("< 85", "less than 22%"), so a value
+    equal to it does not meet it (amber or red); the tolerance itself stays amber.
+
+    >>> rate(22, 22, 28, Polarity.LOWER_BETTER, strict=True).value
+    'amber'
+    >>> rate(85, 85, None, Polarity.HIGHER_BETTER, strict=True).value
+    'red'
 
     The seed's "90% (75%)" (assessments within 45 days):
 
@@ -103,7 +116,12 @@ def rate(
     def at_least_as_good(limit: float) -> bool:
         return value >= limit if higher else value <= limit
 
-    if at_least_as_good(target):
+    def meets(limit: float) -> bool:
+        if strict:
+            return value > limit if higher else value < limit
+        return at_least_as_good(limit)
+
+    if meets(target):
         return Rag.GREEN
     if tolerance is not None and at_least_as_good(tolerance):
         return Rag.AMBER
@@ -116,6 +134,8 @@ def rate_range(
     target: Threshold | None,
     tolerance: Threshold | None,
     polarity: Polarity,
+    *,
+    strict: bool = False,
 ) -> Rag | None:
     """Rate a value known only to lie in [low, high], such as a printed "<1%".
 
@@ -140,7 +160,7 @@ def rate_range(
         assert isinstance(target, Band) and not isinstance(tolerance, float)
         return _rate_band_range(Band(low=low, high=high), target, tolerance)
     # Ratings are monotone in the value, so the two ends bound every value between them.
-    at_low, at_high = (rate(v, target, tolerance, polarity) for v in (low, high))
+    at_low, at_high = (rate(v, target, tolerance, polarity, strict=strict) for v in (low, high))
     return at_low if at_low == at_high else None
 
 

@@ -26,6 +26,19 @@ class Comparison(BaseModel):
     small_number_warning: bool = False  # a numerator or denominator in either period is small
 
 
+class ComparatorValue(BaseModel):
+    """One benchmark as the item shows it: label, year, basis and value (None: not published)."""
+
+    model_config = _FROZEN
+
+    id: str
+    label: str
+    year: str
+    basis: str
+    value: float | None
+    display: str
+
+
 class ItemResult(BaseModel):
     model_config = _FROZEN
 
@@ -36,7 +49,10 @@ class ItemResult(BaseModel):
     polarity: Polarity
     target: float | Band | None
     tolerance: float | Band | None
-    target_display: str  # "90% (75%)"
+    target_display: str  # "90% (75%)"; "> 85%" when strict
+    target_rule: str | None = None  # how a relative or incremental target was set this period
+    strict: bool = False  # equal to the target does not meet it
+    comparators: list[ComparatorValue] = []  # the framework's benchmarks, with year and basis
     comparator: float | None
     comparator_label: str | None
     period: str
@@ -106,3 +122,8 @@ class Rating(BaseModel):
     value: float | None  # the published value rated: rounded to the item's precision
     display: str  # the value in its unit, or the raw text when it is not a number
     warning: str | None = None  # e.g. a bare 0.9 for a percentage item (read as 0.9%)
+    target: float | Band | None = None  # the target for the period (relative ones resolved)
+    tolerance: float | Band | None = None
+    target_display: str = ""
+    target_rule: str | None = None
+    comparators: list[ComparatorValue] = []

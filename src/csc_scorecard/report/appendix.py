@@ -77,15 +77,18 @@ def readings(
     """One reading per framework item and quarter, from the (unsuppressed) figures; the rating
     layer rounds each to its published precision (rounding here too would round twice)."""
     out = []
-    for item in framework.all_items():
+    operands = sorted({k for item in framework.all_items() for k in item.operands})
+    named = [(item, None) for item in framework.all_items()] + [(None, k) for k in operands]
+    for item, operand in named:
         for q in quarters:
-            f = figures.get(figure_id(figure_key(item, figures, str(q)), str(q)))
+            key = operand or figure_key(item, figures, str(q))  # type: ignore[arg-type]
+            f = figures.get(figure_id(key, str(q)))
             if f is None:
                 continue
             status = None if f.status == "ok" else f.status
             out.append(
                 make_reading(
-                    item.id,
+                    operand or item.id,  # type: ignore[union-attr]
                     q,
                     f.value,
                     numerator=f.numerator,
@@ -102,8 +105,11 @@ def rate(
     figures: dict[str, Figure],
     quarter: Quarter,
     threshold: float | None = None,
+    *,
+    published: dict[str, Comparator] | None = None,
 ) -> tuple[FrameworkResult, FrameworkResult]:
-    """The framework rated for the quarter and for the previous quarter."""
+    """The framework rated for the quarter and for the previous quarter; ``published``
+    comparators fill framework comparators given no value (relative targets use them)."""
     quarters = [
         quarter,
         quarter.previous(),
@@ -112,9 +118,17 @@ def rate(
         quarter.previous().same_quarter_last_year(),
     ]
     found = readings(framework, figures, sorted(set(quarters)))
-    return (
-        rate_framework(framework, found, str(quarter), small_number_threshold=threshold),
-        rate_framework(framework, found, str(quarter.previous()), small_number_threshold=threshold),
+    values = {
+        m: {
+            "england": c.england,
+            "region": c.region,
+            "statistical_neighbours": c.statistical_neighbours,
+        }
+        for m, c in (published or {}).items()
+    }
+    return tuple(  # type: ignore[return-value]
+        rate_framework(framework, found, str(q), small_number_threshold=threshold, published=values)
+        for q in (quarter, quarter.previous())
     )
 
 

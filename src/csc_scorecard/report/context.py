@@ -36,7 +36,7 @@ from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.codes import codes
 from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.quality.availability import activity_date
-from csc_scorecard.rating import Band, Framework, load_framework
+from csc_scorecard.rating import Framework, load_framework
 from csc_scorecard.rating.checks import check_framework
 from csc_scorecard.report import appendix as appendix_
 from csc_scorecard.report import charts, executive, narrative, provenance
@@ -161,7 +161,8 @@ def build_context(
     if framework is None:
         framework = appendix_.catalogue_framework(measures.values(), names.name)
     threshold = framework.small_number_threshold
-    rated, rated_before = appendix_.rate(framework, raw, quarter)
+    published = provenance.comparators(store, la_code, measures.values(), quarter)
+    rated, rated_before = appendix_.rate(framework, raw, quarter, published=published)
 
     key_periods = {p.id for p in periods.values()}
     charted = _charted_measures(framework, lay)
@@ -173,7 +174,6 @@ def build_context(
     figures = {fid: suppress(f, rules) for fid, f in wanted.items()} if rules else wanted
     if rules:
         figures = {fid: f for fid, f in figures.items() if not _worker_level(f, lay)}
-    published = provenance.comparators(store, la_code, measures.values(), quarter)
     definitions = {
         m.id: Definition(
             measure=m.id,
@@ -851,8 +851,9 @@ def _trend_charts(
                 item.unit.value,
                 points,
                 measure=key,
-                target=item.target if not isinstance(item.target, Band) else None,
-                tolerance=item.tolerance if not isinstance(item.tolerance, Band) else None,
+                # A relative or incremental target has no one line across the quarters.
+                target=item.target if isinstance(item.target, float | int) else None,
+                tolerance=item.tolerance if isinstance(item.tolerance, float | int) else None,
                 comparator=comparator,
                 comparator_label=label,
             )
