@@ -32,7 +32,11 @@ from csc_scorecard.store import Store
 @app.command()
 def measures(
     period: Annotated[
-        str, typer.Option(help="Quarter(s): 2022-Q1, a range 2021-Q1:2022-Q1, or a list.")
+        str,
+        typer.Option(
+            help="Period(s): a quarter 2022-Q1, a month 2022-06, 2022-06-YTD, 2022-06-R12, "
+            "2022/23, AY2022/23; a range 2021-Q1:2022-Q1 or a comma list."
+        ),
     ],
     store: StoreOption = DEFAULT_STORE_PATH,
     la_code: AuthoritiesOption = None,

@@ -12,10 +12,10 @@ from rich.table import Table
 from rich.text import Text
 
 from csc_scorecard.cli import app
+from csc_scorecard.measures.periods import parse_period
 from csc_scorecard.rating import (
     FrameworkError,
     FrameworkResult,
-    Quarter,
     ValuesFileError,
     describe,
     format_value,
@@ -36,7 +36,7 @@ class OutputFormat(StrEnum):
 
 def _quarter(text: str) -> str:
     try:
-        return str(Quarter.parse(text))
+        return str(parse_period(text))
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
 
@@ -47,7 +47,10 @@ def rate(
     values: Annotated[Path, typer.Option(help="Values CSV: measure, period, value[, ...].")],
     period: Annotated[
         str,
-        typer.Option(help="Quarter to rate, e.g. 2022-Q1 (April-June 2022).", callback=_quarter),
+        typer.Option(
+            help="Period to rate: a quarter 2022-Q1 (April-June 2022), a month 2022-06, 2022-06-YTD, 2022-06-R12, 2022/23 or AY2022/23.",
+            callback=_quarter,
+        ),
     ],
     output: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = (
         OutputFormat.TABLE

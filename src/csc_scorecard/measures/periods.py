@@ -152,15 +152,246 @@ def quarters_between(first: Quarter, last: Quarter) -> list[Quarter]:
     return out
 
 
-def parse_periods(text: str) -> list[Quarter]:
-    """'2022-Q1', '2021-Q1:2022-Q1' (a range) or a comma list of either.
+def parse_periods(text: str) -> list:
+    """'2022-Q1', '2021-Q1:2022-Q1' (a range) or a comma list of either; months and the other
+    kinds of ``parse_period`` likewise ('2022-04:2022-06').
 
     >>> [str(q) for q in parse_periods("2021-Q4:2022-Q1,2020-Q2")]
     ['2020-Q2', '2021-Q4', '2022-Q1']
+    >>> [str(m) for m in parse_periods("2022-04:2022-06")]
+    ['2022-04', '2022-05', '2022-06']
     """
-    out: set[Quarter] = set()
+    out: set = set()
     for part in text.split(","):
         first, _, last = part.strip().partition(":")
-        a = Quarter.parse(first)
-        out.update(quarters_between(a, Quarter.parse(last)) if last else [a])
+        a = parse_period(first)
+        if not last:
+            out.add(a)
+            continue
+        b = parse_period(last)
+        if type(a) is not type(b) or getattr(a, "kind", None) != getattr(b, "kind", None):
+            raise ValueError(f"range {part.strip()!r} mixes two kinds of period")
+        if b < a:
+            raise ValueError(f"range {part.strip()!r} ends before it starts")
+        while a <= b:
+            out.add(a)
+            a = a.next()
     return sorted(out)
+
+
+# -- Other period kinds (issue 12): months, year to date, rolling 12 months, whole years --------
+#
+# Beside the quarter, a period may be a calendar month, the financial year to the end of a month,
+# the 12 months to the end of a month, a financial year or an academic year. Each is written
+# where a period is accepted (``scorecard measures --period 2022-06``):
+#
+# ==================  ===============================  ==========================================
+# written             kind                             covers
+# ==================  ===============================  ==========================================
+# ``2022-Q1``         financial-year quarter           April-June 2022 (``Quarter``, unchanged)
+# ``2022-06``         month                            June 2022
+# ``2022-06-YTD``     financial year to date           April-June 2022
+# ``2022-06-R12``     rolling 12 months                July 2021-June 2022
+# ``2022/23``         financial year                   April 2022-March 2023
+# ``AY2022/23``       academic year                    September 2022-August 2023
+# ==================  ===============================  ==========================================
+#
+# A ``Span`` behaves as a ``Quarter`` does for the engine and the rating layer: ``start``,
+# ``end``, ``label``, ``year`` (the financial year it ends in), ``previous()`` (the month
+# before, for a month, YTD or R12; the year before, for a year), ``same_quarter_last_year()``
+# (twelve months earlier; also ``same_period_last_year``) and ``window(period_type)``: a
+# measure counted "in the period" (``in_quarter``) counts the span itself; rolling and as-at
+# windows end on the span's last day; ``year_to_date`` and ``annual`` use the financial year
+# the span ends in.
+
+SpanKind = Literal["month", "year_to_date", "rolling_12_months", "financial_year", "academic_year"]
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{2})(?:-(YTD|R12))?\s*$", re.IGNORECASE)
+_YEAR = re.compile(r"^\s*(AY)?\s*(\d{4})\s*/\s*(\d{2})\s*$", re.IGNORECASE)
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A month, year to date, rolling 12 months or whole year, named by its last month.
+
+    >>> m = Span.parse("2022-06"); (str(m), m.start, m.end, m.label, m.year)
+    ('2022-06', datetime.date(2022, 6, 1), datetime.date(2022, 6, 30), 'June 2022', 2022)
+    >>> str(m.previous()), str(m.same_quarter_last_year()), m.window("rolling_12_months")[0]
+    ('2022-05', '2021-06', datetime.date(2021, 7, 1))
+    >>> y = Span.parse("2022-06-YTD"); (y.start, y.label, str(Span.parse("2022-04-ytd").previous()))
+    (datetime.date(2022, 4, 1), 'April-June 2022 (year to date)', '2022-03-YTD')
+    >>> r = Span.parse("2022-06-R12"); (r.start, r.end, r.label)
+    (datetime.date(2021, 7, 1), datetime.date(2022, 6, 30), '12 months to June 2022')
+    >>> f = Span.parse("2022/23"); (f.start, f.end, f.label, str(f.previous()))
+    (datetime.date(2022, 4, 1), datetime.date(2023, 3, 31), '2022/23', '2021/22')
+    >>> a = Span.parse("AY2022/23"); (a.start, a.end, a.label, a.year)
+    (datetime.date(2022, 9, 1), datetime.date(2023, 8, 31), 'academic year 2022/23', 2023)
+    """
+
+    kind: SpanKind
+    last_year: int  # calendar year of the last month
+    last_month: int  # 1-12
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.last_month <= 12:
+            raise ValueError(f"month must be 1-12, got {self.last_month}")
+
+    @classmethod
+    def parse(cls, name: str) -> Span:
+        if m := _MONTH.match(name):
+            suffix = (m[3] or "").upper()
+            kind: SpanKind = {"": "month", "YTD": "year_to_date", "R12": "rolling_12_months"}[
+                suffix
+            ]
+            if not 1 <= int(m[2]) <= 12:
+                raise ValueError(f"period {name!r}: month {m[2]} is not 01-12")
+            return cls(kind, int(m[1]), int(m[2]))
+        if m := _YEAR.match(name):
+            first = int(m[2])
+            if (first + 1) % 100 != int(m[3]):
+                raise ValueError(f"period {name!r}: {m[3]} does not follow {first}")
+            if m[1]:
+                return cls("academic_year", first + 1, 8)
+            return cls("financial_year", first + 1, 3)
+        raise ValueError(f"period {name!r} is not a month, year to date, rolling 12 months or year")
+
+    @property
+    def end(self) -> date:
+        return _add_months(date(self.last_year, self.last_month, 1), 1) - timedelta(days=1)
+
+    @property
+    def start(self) -> date:
+        first_of_last = date(self.last_year, self.last_month, 1)
+        match self.kind:
+            case "month":
+                return first_of_last
+            case "year_to_date":
+                return date(self.year, 4, 1)
+            case _:  # rolling 12 months, financial year, academic year
+                return _add_months(first_of_last, -11)
+
+    @property
+    def year(self) -> int:
+        """The financial year (by its first calendar year) the span ends in."""
+        return self.last_year if self.last_month >= 4 else self.last_year - 1
+
+    @property
+    def collection_year(self) -> int:
+        return self.year + 1
+
+    def __str__(self) -> str:
+        match self.kind:
+            case "financial_year":
+                return f"{self.last_year - 1}/{self.last_year % 100:02d}"
+            case "academic_year":
+                return f"AY{self.last_year - 1}/{self.last_year % 100:02d}"
+        suffix = {"month": "", "year_to_date": "-YTD", "rolling_12_months": "-R12"}[self.kind]
+        return f"{self.last_year}-{self.last_month:02d}{suffix}"
+
+    @property
+    def label(self) -> str:
+        month = f"{_MONTHS[self.last_month - 1]} {self.last_year}"
+        match self.kind:
+            case "month":
+                return month
+            case "year_to_date":
+                first = _MONTHS[self.start.month - 1]
+                return (
+                    f"{first}-{month} (year to date)"
+                    if self.last_month != 4
+                    else (f"{month} (year to date)")
+                )
+            case "rolling_12_months":
+                return f"12 months to {month}"
+            case "financial_year":
+                return str(self)
+        return f"academic year {str(self)[2:]}"
+
+    def _shifted(self, months: int) -> Span:
+        d = _add_months(date(self.last_year, self.last_month, 1), months)
+        return Span(self.kind, d.year, d.month)
+
+    def previous(self) -> Span:
+        return self._shifted(-12 if self.kind.endswith("_year") else -1)
+
+    def next(self) -> Span:
+        return self._shifted(12 if self.kind.endswith("_year") else 1)
+
+    def same_quarter_last_year(self) -> Span:
+        """Twelve months earlier (the name a ``Quarter`` uses, so either can be passed)."""
+        return self._shifted(-12)
+
+    same_period_last_year = same_quarter_last_year
+
+    def window(self, period_type: PeriodType) -> tuple[date, date]:
+        """First and last day counted for a measure of this period type.
+
+        >>> Span.parse("2022-06").window("in_quarter"), Span.parse("2022-06").window("year_to_date")[0]
+        ((datetime.date(2022, 6, 1), datetime.date(2022, 6, 30)), datetime.date(2022, 4, 1))
+        """
+        end = self.end
+        match period_type:
+            case "in_quarter":  # "in the period": the span itself
+                return self.start, end
+            case "rolling_6_months" | "rolling_12_months" | "rolling_36_months":
+                months = int(period_type.split("_")[1])
+                return _add_months(end + timedelta(days=1), -months), end
+            case "year_to_date":
+                return date(self.year, 4, 1), end
+            case "as_at_period_end":
+                return end, end
+            case "annual":
+                return date(self.year, 4, 1), date(self.year + 1, 3, 31)
+        raise ValueError(f"unknown period type {period_type!r}")
+
+    def _key(self) -> tuple[date, date]:
+        return (self.end, self.start)
+
+    def __lt__(self, other: object) -> bool:
+        return self._key() < (other.end, other.start)  # type: ignore[attr-defined]
+
+    def __gt__(self, other: object) -> bool:
+        return self._key() > (other.end, other.start)  # type: ignore[attr-defined]
+
+    def __le__(self, other: object) -> bool:
+        return self == other or self < other
+
+    def __ge__(self, other: object) -> bool:
+        return self == other or self > other
+
+
+Period = Quarter | Span
+
+
+def parse_period(name: str) -> Period:
+    """Any period as written: a quarter (``2022-Q1``) or a span (``2022-06``, ``2022-06-YTD``,
+    ``2022-06-R12``, ``2022/23``, ``AY2022/23``).
+
+    >>> str(parse_period("2022-Q1")), str(parse_period("2022-06")), str(parse_period(" ay2021/22"))
+    ('2022-Q1', '2022-06', 'AY2021/22')
+    """
+    if _NAME.match(name):
+        return Quarter.parse(name)
+    try:
+        return Span.parse(name)
+    except ValueError as error:
+        if "is not a month" not in str(error):
+            raise
+    raise ValueError(
+        f"period {name!r} is not a quarter (2022-Q1 = April-June 2022), a month (2022-06), a "
+        "year to date (2022-06-YTD), 12 months to a month (2022-06-R12), a financial year "
+        "(2022/23) or an academic year (AY2022/23)"
+    )

@@ -16,7 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.measures.periods import Period, parse_period
 from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.rating import Framework, FrameworkResult, make_reading, rate_framework
 from csc_scorecard.rating.framework import Item
@@ -127,7 +127,7 @@ def _source(item: Item, rows: dict[tuple[str, str], dict[str, Any]], period: str
 def rate_run(
     run: MeasureRun,
     framework: Framework,
-    period: Quarter,
+    period: Period,
     extra: Iterable[dict[str, Any]] = (),
     published: dict[str, dict[str, Any]] | None = None,
 ) -> FrameworkResult:
@@ -159,7 +159,7 @@ def comparator_columns(store: Any, run: MeasureRun) -> dict[tuple[str, str], dic
         key = (r["measure"], r["period"])
         if key in out or r["dimension"] is not None:
             continue
-        found = latest_comparators(store, r["measure"], run.la_code, Quarter.parse(r["period"]).end)
+        found = latest_comparators(store, r["measure"], run.la_code, parse_period(r["period"]).end)
         out[key] = {
             "comparator_england": found.get("england"),
             "comparator_region": found.get("region"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.measures.periods import Period, parse_period
 from csc_scorecard.rating.direction import direction, is_small_number
 from csc_scorecard.rating.display import format_number, format_target, format_value
 from csc_scorecard.rating.framework import (
@@ -40,7 +40,7 @@ Index = dict[tuple[str, str], Reading]
 def rate_framework(
     framework: Framework,
     readings: Iterable[Reading],
-    period: str | Quarter,
+    period: str | Period,
     *,
     small_number_threshold: float | None = None,
     published: Mapping[str, Mapping[str, float | None]] | None = None,
@@ -53,7 +53,7 @@ def rate_framework(
     values from published data by measure (or item) id, e.g. ``{"cla_rate_per_10000":
     {"england": 70.0, "statistical_neighbours": 82.1}}``, for comparators given no value.
     """
-    quarter = Quarter.parse(str(period))
+    quarter = parse_period(str(period))
     threshold = framework.small_number_threshold
     if small_number_threshold is not None:
         if not small_number_threshold > 0:
@@ -123,7 +123,7 @@ def _add_operands(framework: Framework, index: Index) -> None:
                 index[(f"operand:{operand}", period)] = found
 
 
-def _find(item: Item, index: Index, quarter: Quarter) -> Reading | None:
+def _find(item: Item, index: Index, quarter: Period) -> Reading | None:
     if item.derived is not None:
         return _derive(item, index, str(quarter))
     found = [r for key in (item.id, item.measure) if key and (r := index.get((key, str(quarter))))]
@@ -186,7 +186,7 @@ def _derive(item: Item, index: Index, period: str) -> Reading | None:
 def rate_item(
     item: Item,
     reading: Reading | None,
-    period: str | Quarter,
+    period: str | Period,
     *,
     published: Mapping[str, float | None] | None = None,
     earlier: Mapping[str, Reading | None] | None = None,
@@ -357,7 +357,7 @@ def _value(item: Item, reading: Reading | None) -> float | None:
 def _rate_item(
     item: Item,
     index: Index,
-    quarter: Quarter,
+    quarter: Period,
     threshold: float,
     published_values: Mapping[str, float | None],
 ) -> ItemResult:
@@ -413,7 +413,7 @@ def _rate_item(
 
 
 def _unusable(
-    item: Item, reading: Reading | None, quarter: str | Quarter, *, unit_check: bool = True
+    item: Item, reading: Reading | None, quarter: str | Period, *, unit_check: bool = True
 ) -> tuple[Status, str] | None:
     """Why a reading gives no figure to rate or compare, or None when it does."""
     if reading is None:
@@ -469,7 +469,7 @@ def _compare(
     item: Item,
     current: Reading | None,
     earlier: Reading | None,
-    quarter: Quarter,
+    quarter: Period,
     threshold: float,
     band: Band | None,
 ) -> Comparison:

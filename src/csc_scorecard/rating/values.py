@@ -3,7 +3,8 @@
 Columns (header names are case-insensitive; order is free):
 
 * ``measure`` (required) - a framework item id (``C01``) or a measure catalogue id;
-* ``period`` (required) - a financial-year quarter, ``2022-Q1`` (see ``measures/periods.py``);
+* ``period`` (required) - a quarter ``2022-Q1``, a month ``2022-06`` or another kind of
+  ``measures.periods.parse_period``;
 * ``value`` (required, may be blank) - the figure as printed: ``90%``, ``16.27%``, ``1,182``,
   ``124 per 100,000 of 10-17 year olds``, ``<1%``;
 * ``commentary``, ``numerator``, ``denominator`` (optional);
@@ -43,7 +44,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.measures.periods import Period, parse_period
 from csc_scorecard.rating.vocabulary import Status, Unit
 
 REQUIRED_COLUMNS = ("measure", "period", "value")
@@ -184,7 +185,7 @@ class Reading(BaseModel):
 
 def make_reading(
     measure: str,
-    period: str | Quarter,
+    period: str | Period,
     value: str | float | None,
     *,
     numerator: float | None = None,
@@ -203,7 +204,7 @@ def make_reading(
     status = _parse_status(status)
     return Reading(
         measure=measure.strip(),
-        period=str(Quarter.parse(str(period))),
+        period=str(parse_period(str(period))),
         raw="" if value is None else str(value).strip(),
         value=parsed.value,
         qualifier=parsed.qualifier,
@@ -292,7 +293,7 @@ def _reading(path: Path, number: int, record: dict[str, str]) -> Reading:
         except ValueError as error:
             raise fail(field, str(error)) from None
     try:
-        period = Quarter.parse(record["period"])
+        period = parse_period(record["period"])
     except ValueError as error:
         raise fail("period", str(error)) from None
     try:
