@@ -94,7 +94,10 @@ def readings(run: MeasureRun, framework: Framework, extra: Iterable[dict[str, An
     rows = _headline([*run.rows, *extra])
     periods = sorted({p for _, p in rows})
     out = []
-    operands = sorted({k for item in framework.all_items() for k in item.operands})
+    # A derived item's operands, except those an item already reads (its measure or id): the
+    # rating layer finds those through the item (a second reading would be a second value).
+    read = {k for item in framework.all_items() for k in (item.id, item.measure) if k}
+    operands = sorted({k for item in framework.all_items() for k in item.operands} - read)
     named = [(item, None) for item in framework.all_items()] + [(None, k) for k in operands]
     for item, operand in named:
         for period in periods:

@@ -77,7 +77,10 @@ def readings(
     """One reading per framework item and quarter, from the (unsuppressed) figures; the rating
     layer rounds each to its published precision (rounding here too would round twice)."""
     out = []
-    operands = sorted({k for item in framework.all_items() for k in item.operands})
+    # A derived item's operands, except those an item already reads (its measure or id): the
+    # rating layer finds those through the item (a second reading would be a second value).
+    read = {k for item in framework.all_items() for k in (item.id, item.measure) if k}
+    operands = sorted({k for item in framework.all_items() for k in item.operands} - read)
     named = [(item, None) for item in framework.all_items()] + [(None, k) for k in operands]
     for item, operand in named:
         for q in quarters:
