@@ -9,6 +9,9 @@ leaves the file exactly as it was. Within a load, rows replace what they cover:
    describe one adoption). A blank never erases a value; a reload of the same return (rule 1)
    is how a value recorded in error is removed.
 Duplicate keys *within* one load are all kept: they are data-quality issues, not format errors.
+A batch marked `merge_by_key` (manual values: each row is one fact) skips rule 1 and replaces
+each stored row with its key whole, blanks included; `batch.replaced` lists the keys replaced.
+With `replace=True` it is reloaded as any other (rule 1: the earlier load of that file goes).
 
 A reload that replaces an earlier load (rule 1) is reported (`Store.replaced`: rows before and
 after) and refused when it would drop more than half the rows, unless `replace=True`: a folder
@@ -302,6 +305,8 @@ class Store:
 
     def _load_one(self, batch: LoadBatch, replace: bool = False) -> int:
         load_id = self.con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
+        if replace and batch.merge_by_key:  # asked to replace: the earlier file goes (rule 1)
+            batch.merge_by_key = False
         self._check_replacement(batch, replace)
         self._forget_earlier_load(batch)
         for name, rows in batch.tables.items():
@@ -325,6 +330,8 @@ class Store:
 
     def _check_replacement(self, batch: LoadBatch, replace: bool) -> None:
         """Record what the batch replaces; refuse a drop of more than MAX_DROP without `replace`."""
+        if batch.merge_by_key:  # merged row by row: nothing stored is dropped
+            return
         before = self.con.execute(
             """SELECT count(*), coalesce(sum(row_count), 0) FROM loads WHERE source_format = ?
                AND la_code IS NOT DISTINCT FROM ? AND period_start IS NOT DISTINCT FROM ?
@@ -360,7 +367,7 @@ class Store:
                 [batch.source_format, batch.la_code, batch.period_start, batch.period_end],
             ).fetchall()
         ]
-        if not earlier:
+        if not earlier or batch.merge_by_key:  # merge_by_key: row by row in _merge instead
             return
         marks = ",".join("?" * len(earlier))
         for t in tables().values():
@@ -379,6 +386,8 @@ class Store:
             def column(c: str) -> str:
                 if c == "load_id":
                     return f'CAST({load_id} AS INTEGER) AS "load_id"'
+                if batch.merge_by_key:  # one fact per row: replaced whole, never mixed
+                    return f'n."{c}"' if c in supplied else f'NULL AS "{c}"'
                 if c not in supplied:
                     return f'o."{c}"'
                 if c in t.full_key or c == "source_row":
@@ -395,6 +404,15 @@ class Store:
                     QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY load_id DESC) = 1
                 ) o ON {key_match}"""
             )
+            if batch.merge_by_key:
+                keys = ", ".join(f'o."{k}"' for k in t.key)
+                batch.replaced.extend(
+                    " ".join(str(v) for v in row)
+                    for row in self.con.execute(
+                        f'SELECT {keys} FROM "{t.name}" o WHERE EXISTS '
+                        f"(SELECT 1 FROM _incoming n WHERE {key_match}) ORDER BY ALL"
+                    ).fetchall()
+                )
             self._run(
                 f'DELETE FROM "{t.name}" o WHERE EXISTS (SELECT 1 FROM _incoming n WHERE {key_match})'
             )

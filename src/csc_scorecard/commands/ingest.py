@@ -63,4 +63,11 @@ def ingest(
             f"{batch.row_count:,} rows, {len(batch.issues):,} data-quality issues "
             f"({len(batch.files)} files)"
         )
+        if batch.merge_by_key:
+            shown = ", ".join(batch.replaced[:10]) + (", ..." if len(batch.replaced) > 10 else "")
+            typer.echo(
+                f"  merged by key: {len(batch.replaced):,} stored values replaced"
+                + (f" ({shown})" if batch.replaced else "")
+                + f", {batch.row_count - len(batch.replaced):,} added; other stored values kept"
+            )
     typer.echo(refreshed, err=refreshed.startswith("warning"))

@@ -124,6 +124,11 @@ class LoadBatch:
     files: list[str]
     tables: dict[str, pa.Table] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    # Rows that are each one fact, merged by natural key (manual values): a reload replaces the
+    # stored row with the same key whole (a blank clears that field) and keeps every other
+    # stored row; no earlier load is forgotten. The store lists the keys it replaced.
+    merge_by_key: bool = False
+    replaced: list[str] = field(default_factory=list)
 
     @property
     def row_count(self) -> int:

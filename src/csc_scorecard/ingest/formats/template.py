@@ -216,6 +216,9 @@ class TemplateAdapter:
             files=[str(path)],
             tables={name: converted.rows},
             issues=converted.issues,
+            # A manual value is one fact: a new file merges by (measure, period), replacing
+            # each value it gives whole and keeping the rest (issue 12, items 13-14).
+            merge_by_key=name == "manual_values",
         )
 
 
