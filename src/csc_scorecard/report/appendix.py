@@ -269,6 +269,10 @@ def _comparator(
     statistical-neighbour average, else England."""
     if item.comparator is not None:
         return format_value(item.comparator, item.unit), item.comparator_label, "framework"
+    # The framework's list of comparators: the first with a value, labelled with its year.
+    for c in item.comparators:
+        if c.value is not None:
+            return c.display, f"{c.label} {c.year}", "framework"
     found = comparators.get(item.measure or "")
     if found is not None and found.statistical_neighbours is not None:
         return (
