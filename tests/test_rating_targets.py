@@ -289,6 +289,8 @@ def test_derived_operands_are_checked_against_the_catalogue():
     }
     check = check_framework(_framework(item), {"cla_count": "count", "cla_uasc_count": "count"})
     assert check.errors == [
-        "L2.derived.of: 'cla_uasc_cout' is neither a catalogue measure nor an item id; "
-        "did you mean 'cla_uasc_count'?"
+        (
+            "L2.derived.of: 'cla_uasc_cout' is neither a catalogue measure nor an item id; "
+            "did you mean 'cla_uasc_count'?"
+        )
     ]
