@@ -180,3 +180,28 @@ def test_rate_rates_the_published_figure_as_the_report_does(tmp_path):
         12.0,
         "12%",
     )
+
+
+def test_a_derived_item_is_listed_with_its_figure(tmp_path):
+    data = yaml.safe_load(rf.FRAMEWORK.read_text())
+    data["groups"][0]["items"].append(
+        {
+            "id": "X1",
+            "title": "Children looked after excluding UASC",
+            "derived": {
+                "operation": "difference",
+                "of": ["cla_at_period_end", "cla_uasc_at_period_end"],
+            },
+            "unit": "count",
+            "polarity": "information",
+        }
+    )
+    items = {r["framework_item"]: r for r in _tidy_items(load_framework(_write(tmp_path, data)))}
+    run = rf.measure_run()
+    cla = run.value("cla_at_period_end", rf.PERIOD)["value"]
+    uasc = run.value("cla_uasc_at_period_end", rf.PERIOD)["value"]
+    assert (items["X1"]["measure"], items["X1"]["value"], items["X1"]["status"]) == (
+        "X1",
+        cla - uasc,
+        "ok",
+    )

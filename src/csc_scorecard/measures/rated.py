@@ -222,6 +222,15 @@ def _row(
     la_code: str,
     comparators: dict[tuple[str, str], dict[str, Any]],
 ) -> dict[str, Any]:
+    if r is None and item is not None and item.value is not None:
+        # No stored row: a derived item, whose figure the rating layer worked out.
+        r = {
+            "value": item.value,
+            "numerator": item.numerator,
+            "denominator": item.denominator,
+            "status": "ok",
+            "reason": None,
+        }
     r = r or {}
     return {
         "la_code": la_code,
