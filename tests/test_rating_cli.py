@@ -142,7 +142,9 @@ def test_errors_name_the_problem_and_exit_2(tmp_path):
     bad_period = invoke(*FILES, "--period", "Q1 2022")
     words = " ".join(bad_period.output.replace("│", " ").split())  # unwrap the error panel
     assert bad_period.exit_code == 2
-    assert "period 'Q1 2022' is not a financial-year quarter like 2022-Q1" in words
+    assert (
+        "period 'Q1 2022' is not a quarter (2022-Q1 = April-June 2022), a month (2022-06)" in words
+    )
     framework = tmp_path / "framework.yaml"
     framework.write_text("name: F\nauthority: A\ngroups: []\n")
     result = invoke(
