@@ -300,7 +300,7 @@ def test_bad_names_and_periods_are_one_line(loaded, args, text):
 
 
 @pytest.mark.parametrize(("args", "text"), [
-    (["--period", "1900-QX"], "period '1900-QX' is not a financial-year quarter"),
+    (["--period", "1900-QX"], "period '1900-QX' is not a quarter (2022-Q1"),
     (["--period", "2022-Q1", "--measure", "nope"], "not in the measure catalogue: nope"),
 ])  # fmt: skip
 def test_measures_refuses_bad_options_as_usage_errors(loaded, args, text):
