@@ -18,7 +18,7 @@ from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.catalogue import measure as catalogue_measure
 from csc_scorecard.measures.context import Context, Settings
 from csc_scorecard.measures.engine import compute
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.measures.periods import Quarter, parse_period
 from csc_scorecard.quality.availability import not_reportable
 from csc_scorecard.store import Store
 
@@ -119,7 +119,7 @@ def counted_rows(
         m = by_id[r["measure"]]
         reason = blocked.get((m.id, r["la_code"], r["period"]))
         span = spans.get(r["la_code"])
-        outside = span is not None and not _overlaps(Quarter.parse(r["period"]), span)
+        outside = span is not None and not _overlaps(parse_period(r["period"]), span)
         if outside:  # no loaded data covers the quarter: a 0 here would be presented as real
             r.update({k: None for k in ("value", "numerator", "denominator") if k in r})
             r["status"], r["reason"] = "not_available", _outside_reason(span)
