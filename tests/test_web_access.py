@@ -9,6 +9,7 @@ from markupsafe import escape
 from web_fixtures import ROLES, client_for, dashboard
 
 P = rf.PERIOD
+MEASURE_C = "assessments_within_45_working_days"
 
 # path -> the lowest role that may open it ("own" = a manager's own team only).
 ROUTES = {
@@ -27,7 +28,7 @@ ROUTES = {
 }
 
 try:  # the drill-down needs the measures layer's member rows
-    import csc_scorecard.measures.members  # noqa: F401
+    import csc_scorecard.measures.members
 
     ROUTES[f"/measures/assessments_within_45_working_days/children?period={P}"] = "manager"
 except ImportError:
@@ -138,6 +139,10 @@ def test_viewer_sees_published_figures_only(clients):
     assert small, "the fixture has small numerators"
     for v, _ in small:
         assert v["numerator"] in ("c", "")
+    # commentary (which may quote small numbers) is for staff: a viewer's page leaves it out
+    rating = clients["viewer"].get(f"/measures/{MEASURE_C}.json?period={P}").json()["rating"]
+    assert rating and not any(k.startswith("commentary") for k in rating)
+    assert "commentary" not in clients["viewer"].get(f"/measures/{MEASURE_C}.json").json()
 
 
 @pytest.mark.parametrize(

@@ -313,6 +313,9 @@ class Data:
                 framework=self.config.framework,
                 publication=publication,
                 run=run,
+                # pages never show a viewer the commentary (views.measure leaves it out), so a
+                # typed number in it does not stop the published figures being shown
+                allow_commentary_numbers=True,
             )
         self._to_disk(key, context)
         return context

@@ -131,12 +131,15 @@ def measure(context: ReportContext, measure_id: str) -> dict[str, Any]:
     ]
     issues = [dump(i) for i in context.data_quality.issues if f"{i.table}.{i.column}" in fields]
     comparator = context.comparators.get(measure_id)
+    rating = dump(item)
+    if rating and context.publication.enabled:  # commentary is for signed-in staff, not viewers
+        rating = {k: v for k, v in rating.items() if not k.startswith("commentary")}
     return {
         "measure": dump(definition),
         "period": dump(context.period),
         "publication": context.publication.enabled,
         "figure": dump(current),
-        "rating": dump(item),
+        "rating": rating,
         "trend": trend,
         "breakdown": [dump(f) for f in breakdown],
         "comparator": dump(comparator),
