@@ -42,6 +42,7 @@ def _context(
             run=rf.measure_run(),
             paper=PAPER,
             narrative=narrative,
+            allow_commentary_numbers=True,  # the synthetic homes commentary states "2 of ..."
         )
 
 

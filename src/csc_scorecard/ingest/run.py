@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from csc_scorecard.ingest.adapter import Adapter, adapters
-from csc_scorecard.ingest.batch import FormatError, Issue, LoadBatch
+from csc_scorecard.ingest.batch import FormatError, LoadBatch
 from csc_scorecard.ingest.lake import read_lake
 from csc_scorecard.ingest.limits import check_file
 from csc_scorecard.model.lake import is_lake
@@ -130,7 +130,7 @@ def _same_return_twice(batches: list[LoadBatch]) -> list[FormatError]:
     """Two batches of one run that would replace each other (the same 903 as CSV and as XML,
     `teams.csv` beside `teams.xlsx`). In one folder that is a mistake and is refused, naming
     both; from two folders (`extracts/ssda903/2023` and `extracts/ssda903_xml/2023.xml`, as the
-    synthetic writer lays them out) the later replaces the earlier and an issue says so."""
+    synthetic writer lays them out) the later replaces the earlier, reported as a reload."""
     first: dict[tuple, LoadBatch] = {}
     errors = []
     for batch in batches:
@@ -146,16 +146,8 @@ def _same_return_twice(batches: list[LoadBatch]) -> list[FormatError]:
                     _where(batch), f"holds {what} as {_where(earlier)}: load one of them, not both"
                 )
             )
-        else:
-            batch.issues.append(
-                Issue(
-                    rule="same_return_twice",
-                    message=f"{_where(batch, short=True)} holds {what} as "
-                    f"{_where(earlier, short=True)}, read earlier in this load: it replaces it",
-                    file=batch.files[0],
-                    severity="warning",
-                )
-            )
+        # From two folders the later replaces the earlier in the same transaction, which the
+        # store reports like any reload (`Store.replaced`: rows before -> after).
     return errors
 
 

@@ -150,10 +150,17 @@ def build_context(
     raw = _figures(run, measures, lay, _loaded_tables(store, la_code))
     raw.update(_framework_manual_figures(store, la_code, framework, measures, run.periods))
     manual_notes = _manual_commentary(store, la_code)
-    if rules:
-        typed = {f"{c.key} {c.period}": c.text for c in (commentary or {}).values()}
+    if rules:  # typed commentary printed for this quarter
+        now = str(quarter)
+        typed = {
+            f"{c.key} {c.period}": c.text for c in (commentary or {}).values() if c.period == now
+        }
         typed.update(
-            {f"{m} {p} (manual values)": text for (m, p), (text, _) in manual_notes.items()}
+            {
+                f"{m} {p} (manual values)": text
+                for (m, p), (text, _) in manual_notes.items()
+                if p == now
+            }
         )
         check_commentary(typed, rules, allowed=allow_commentary_numbers)
 
