@@ -139,7 +139,7 @@ def _counts(doc) -> list[tuple[str, float]]:
         (f"/finance/projection/start_counts/{g}", n)
         for g, n in projection.get("start_counts", {}).items()
     ]
-    for key in ("points", "history", "flows"):
+    for key in ("history", "flows"):  # points stay (cited dates): docs/security.md known limits
         for i, p in enumerate(projection.get(key, [])):
             for k in ("mean", "median", "low", "high", "count", "children_now"):
                 if isinstance(p.get(k), int | float):

@@ -11,7 +11,7 @@ releases (standards.md §6.4, symbol ``c``; design.md, "Privacy and security"):
 * breakdowns by individual workers or children, measures about single workers (the
   ``worker_level_*`` lists in ``layout.yaml``) and the file-and-row pointers to data-quality
   issues (which identify a child's record) are left out;
-* the nested finance section's per-group projection of children (start counts, history,
+* the nested finance section's per-group projection of children (start counts, history
   simulated points, flows and the projection chart's data) is left out: it holds counts of
   children by placement group, and its sentences cite only figures that went through `suppress`;
 * data-quality issues carry rule, field and count only, never a recorded message (which can
@@ -158,7 +158,7 @@ def publish(context: ReportContext, rules: PublicationRules) -> ReportContext:
     finance = context.finance
     if finance is not None and finance.projection is not None:
         projection = finance.projection.model_copy(
-            update={"start_counts": {}, "points": [], "history": [], "flows": []}
+            update={"start_counts": {}, "history": [], "flows": []}  # points: sentences cite dates
         )
         charts = finance.charts.model_copy(update={"projection": []})
         finance = finance.model_copy(update={"projection": projection, "charts": charts})
