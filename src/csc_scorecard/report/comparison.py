@@ -186,7 +186,7 @@ def write_xlsx(table: pa.Table, path: str | Path) -> Path:
     import xlsxwriter
 
     path = Path(path)
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})  # text stays text
     sheet = book.add_worksheet("comparison")
     bold = book.add_format({"bold": True})
     for col, name in enumerate(table.column_names):
