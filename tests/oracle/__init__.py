@@ -181,6 +181,8 @@ def report_903(
     previous_year: Sequence[Path] = (),
     local_authority: str = DEFAULT_LA,
     timeout: float = RUN_TIMEOUT,
+    all_children: bool = False,
+    isolated: bool = False,
 ) -> dict:
     """Run every SSDA903 rule of the year on `files`; return the whole result.
 
@@ -197,17 +199,26 @@ def report_903(
     args = ["--ruleset", lac_ruleset(collection_year), "--la", local_authority, *paths]
     if previous_year:
         args += ["--previous", *(str(Path(f).resolve()) for f in previous_year)]
+    if all_children:  # every flagged child in `examples` (agreement tests), not five
+        args.append("--all-children")
+    if isolated:  # each rule on its own deep copy (the package shares columns between rules)
+        args.append("--isolated")
     return _run("903", args, timeout)
 
 
-def report_cin(xml: Path, collection_year: str, *, timeout: float = RUN_TIMEOUT) -> dict:
+def report_cin(
+    xml: Path, collection_year: str, *, timeout: float = RUN_TIMEOUT, all_children: bool = False
+) -> dict:
     """Run every CIN census rule of the year on one XML return; return the whole result.
 
     Keys: package, version, ruleset, reference_date, census_year (the header's), tables,
     rules_run, skipped (always empty), crashed, failures, seconds.
     """
+    extra = ["--all-children"] if all_children else []
     return _run(
-        "cin", ["--ruleset", cin_ruleset(collection_year), str(Path(xml).resolve())], timeout
+        "cin",
+        ["--ruleset", cin_ruleset(collection_year), str(Path(xml).resolve()), *extra],
+        timeout,
     )
 
 

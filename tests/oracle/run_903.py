@@ -42,7 +42,10 @@ class OracleInputError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
+    global EXAMPLES
     args = parse_args(argv)
+    if args.all_children:
+        EXAMPLES = None
     out = Path(args.out)
     started = time.perf_counter()
     try:
@@ -69,6 +72,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "placement postcodes with it (the package's own CLI uses E09000027)",
     )
     parser.add_argument("--previous", nargs="*", default=[], help="last year's files")
+    parser.add_argument(
+        "--all-children",
+        action="store_true",
+        help="list every flagged child in `examples`, not the first five (agreement tests)",
+    )
+    parser.add_argument(
+        "--isolated",
+        action="store_true",
+        help="give each rule its own deep copy of the tables: the package passes shallow copies, "
+        "so a rule that fills blanks in place (e.g. 361 fills DEC) changes what later rules see",
+    )
     return parser.parse_args(argv)
 
 
@@ -82,6 +96,8 @@ def validate(args: argparse.Namespace) -> dict:
     logging.getLogger().setLevel(logging.WARNING)
 
     registry = load_registry(args.ruleset)
+    if args.isolated:
+        lac_validator.copy_datastore = _deep_copy
 
     # A blank file has no header row to name its table (some exporters write one for an empty
     # AD1 or placed-for-adoption table); it holds no rows, so leaving it out is the same.
@@ -133,6 +149,10 @@ def validate(args: argparse.Namespace) -> dict:
         "crashed": crashed,
         "failures": failures(validator.ds_results, registry),
     }
+
+
+def _deep_copy(data_store: dict) -> dict:
+    return {k: v if k == "metadata" else v.copy(deep=True) for k, v in data_store.items()}
 
 
 def load_registry(ruleset: str) -> dict:

@@ -43,7 +43,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("xml", help="a CIN census XML return")
     parser.add_argument("--ruleset", required=True, help="e.g. cin2023_24")
     parser.add_argument("--out", required=True, help="where to write the JSON result")
+    parser.add_argument(
+        "--all-children",
+        action="store_true",
+        help="list every flagged child in `examples`, not the first five (agreement tests)",
+    )
     args = parser.parse_args(argv)
+    if args.all_children:
+        global EXAMPLES
+        EXAMPLES = None
 
     out = Path(args.out)
     started = time.perf_counter()

@@ -1,0 +1,164 @@
+"""Writing DfE-rule faults for `scorecard validate` and `scorecard quality`.
+
+CSV: one row per fault, columns exactly FAULT_COLUMNS (rule, return, table, row, child, field,
+value, message); a cell starting with = + - or @ is written with a leading apostrophe so a
+spreadsheet never reads it as a formula. XLSX: a Summary sheet, then one sheet per team (or
+worker, or one "Faults" sheet when the data knows no owners). JSON: every column. Child-level:
+for the authority's own use, never for publication.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import typer
+
+from csc_scorecard.quality.fixlists import UNALLOCATED, groups
+from csc_scorecard.quality.runner import FAULT_COLUMNS, RuleResult
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+XLSX_COLUMNS = [*FAULT_COLUMNS, "la_code", "year", "worker", "measures_affected", "measures"]
+
+
+def neutral(value: Any) -> Any:
+    """A cell value safe to open in a spreadsheet (no formula)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_csv(faults: pa.Table) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FAULT_COLUMNS)
+    columns = [faults.column(c).to_pylist() for c in FAULT_COLUMNS]
+    for row in zip(*columns, strict=True):
+        writer.writerow(["" if v is None else neutral(v) for v in row])
+    return buffer.getvalue()
+
+
+def to_json(faults: pa.Table, result: RuleResult, notes: list[str]) -> str:
+    payload = {
+        "rules_run": len(result.rules_run),
+        "returns": result.returns,
+        "not_run": [
+            {"return": n.ret, "reason": n.reason, "rules": n.codes} for n in result.not_run
+        ],
+        "notes": notes,
+        "faults": faults.to_pylist(),
+    }
+    return json.dumps(payload, indent=1, default=str)
+
+
+def to_xlsx(faults: pa.Table, path: Path, *, by: str | None) -> None:
+    import xlsxwriter
+
+    from csc_scorecard.report.xlsx import sheet_name
+
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+    bold = wb.add_format({"bold": True})
+    taken: set[str] = set()
+
+    def sheet(title: str):
+        name = sheet_name(title, taken)
+        taken.add(name.casefold())
+        return wb.add_worksheet(name)
+
+    summary = sheet("Summary")
+    summary.write_row(
+        0, 0, ["Child-level data quality faults: internal use only, not for publication."], bold
+    )
+    key = by or "team"
+    summary.write_row(2, 0, [key, "name", "faults", "children", "measures affected", "rules"], bold)
+    listed = groups(faults, key) if faults.num_rows else []
+    for i, g in enumerate(listed, start=3):
+        rules = ", ".join(
+            f"{c} ({n})" for c, n in sorted(g["rules"].items(), key=lambda kv: -kv[1])
+        )
+        summary.write_row(
+            i, 0, [g[key], g["name"], g["faults"], g["children"], g["measures_affected"], rules]
+        )
+    summary.set_column(0, 1, 22)
+    summary.set_column(5, 5, 60)
+    rows = faults.to_pylist()
+    for g in listed or [{key: "Faults", "name": "Faults"}]:
+        mine = [r for r in rows if (r.get(key) or UNALLOCATED) == g[key]] if listed else rows
+        ws = sheet(str(g["name"]))
+        ws.write_row(0, 0, XLSX_COLUMNS, bold)
+        for i, r in enumerate(mine, start=1):
+            ws.write_row(
+                i, 0, ["" if r.get(c) is None else neutral(r.get(c)) for c in XLSX_COLUMNS]
+            )
+        ws.autofilter(0, 0, max(len(mine), 1), len(XLSX_COLUMNS) - 1)
+        ws.freeze_panes(1, 0)
+        ws.set_column(7, 7, 70)
+    wb.close()
+
+
+def print_table(faults: pa.Table, result: RuleResult, notes: list[str], *, by: str | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for note in notes:
+        console.print(note)
+    console.print(
+        f"{len(result.rules_run)} rules run ({', '.join(result.returns) or 'no return found'}); "
+        f"{faults.num_rows:,} faults"
+    )
+    for n in result.not_run:
+        console.print(str(n))
+    if by and faults.num_rows and "team" in faults.column_names:
+        t = Table(by, "faults", "children", "measures affected", title=f"Fix list by {by}")
+        for g in groups(faults, by):
+            t.add_row(
+                str(g["name"]),
+                f"{g['faults']:,}",
+                f"{g['children']:,}",
+                str(g["measures_affected"]),
+            )
+        console.print(t)
+    counts: dict[tuple[str, str], dict] = {}
+    for r in faults.select(["rule", "return", "child", "message"]).to_pylist():
+        c = counts.setdefault(
+            (r["return"], r["rule"]), {"n": 0, "children": set(), "message": r["message"]}
+        )
+        c["n"] += 1
+        c["children"].add(r["child"])
+    t = Table("rule", "return", "faults", "children", "message", title="Faults by rule")
+    for (ret, code), c in sorted(counts.items(), key=lambda kv: -kv[1]["n"]):
+        t.add_row(code, ret, f"{c['n']:,}", f"{len(c['children']):,}", c["message"])
+    console.print(t)
+
+
+def write(
+    faults: pa.Table,
+    result: RuleResult,
+    *,
+    fmt: str,
+    out: Path | None,
+    notes: list[str],
+    by: str | None = None,
+) -> None:
+    if fmt == "table":
+        print_table(faults, result, notes, by=by)
+        return
+    if fmt == "xlsx":
+        if out is None:
+            raise typer.BadParameter("--format xlsx needs --out FILE.xlsx")
+        to_xlsx(faults, out, by=by)
+        typer.echo(f"wrote {faults.num_rows:,} faults to {out}", err=True)
+        return
+    text = to_csv(faults) if fmt == "csv" else to_json(faults, result, notes)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {faults.num_rows:,} faults to {out}", err=True)
+    for note in [*notes, *map(str, result.not_run)]:
+        typer.echo(note, err=True)

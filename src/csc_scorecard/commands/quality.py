@@ -1,0 +1,63 @@
+"""`scorecard quality`: the DfE-rule faults in the store, as fix lists by team or worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from csc_scorecard.cli import app
+from csc_scorecard.commands import _faults
+from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, only_authority
+
+
+@app.command()
+def quality(
+    period: Annotated[str, typer.Option("--period", help="Quarter, e.g. 2024-Q4.")],
+    store: StoreOption = DEFAULT_STORE_PATH,
+    la_code: Annotated[str | None, typer.Option("--la", help="3-digit DfE LA number.")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Group the fix list by team or worker.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, xlsx or json.")] = "table",
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record/--no-record",
+            help="Keep the faults in the store (table dq_rule_faults) for later comparison.",
+        ),
+    ] = False,
+) -> None:
+    """DfE validation faults in the data as at the end of the quarter, with their owners."""
+    from csc_scorecard.measures.periods import Quarter
+    from csc_scorecard.quality.fixlists import with_owners
+    from csc_scorecard.quality.history import changes, loads_by
+    from csc_scorecard.quality.history import record as keep
+    from csc_scorecard.quality.runner import run_rules
+    from csc_scorecard.store import Store
+
+    fmt = fmt.lower()
+    if fmt not in ("table", "csv", "xlsx", "json"):
+        raise typer.BadParameter(f"--format {fmt!r}: use table, csv, xlsx or json")
+    if by not in (None, "team", "worker"):
+        raise typer.BadParameter("--by: team or worker")
+    try:
+        quarter = Quarter.parse(period)
+    except ValueError as err:
+        raise typer.BadParameter(str(err)) from None
+    with Store(store, read_only=not record) as db:
+        la = la_code or only_authority(db)
+        result = run_rules(db.con, la_codes=[la], load_ids=loads_by(db.con, la, quarter.end))
+        faults = with_owners(db.con, result.faults)
+        moved = changes(db.con, la, quarter.end, quarter.previous().end)
+        summary = (
+            f"LA {la}, data as at {quarter.end}: {faults.num_rows:,} faults; since "
+            f"{quarter.previous()}: {moved.opened.num_rows:,} opened, "
+            f"{moved.closed.num_rows:,} closed"
+        )
+        notes = [summary]
+        if record:
+            notes.append(f"recorded {keep(db.con, [la]):,} faults in dq_rule_faults")
+    _faults.write(faults, result, fmt=fmt, out=out, notes=notes, by=by)

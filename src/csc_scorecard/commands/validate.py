@@ -1,0 +1,56 @@
+"""`scorecard validate`: check statutory returns against DfE's validation rules, without loading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from csc_scorecard.cli import app
+from csc_scorecard.commands import _faults
+
+Format = Annotated[
+    str,
+    typer.Option("--format", help="table, csv, xlsx or json.", case_sensitive=False),
+]
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to check.")] = None,
+    la_code: Annotated[
+        str | None, typer.Option("--la", help="3-digit DfE LA number (903 files need it).")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Collection year, by its ending 31 March.")
+    ] = None,
+    fmt: Format = "table",
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+    list_rules: Annotated[
+        bool, typer.Option("--list-rules", help="List every rule implemented, one code a line.")
+    ] = False,
+) -> None:
+    """Check SSDA903 and CIN census files against the DfE validation rules; nothing is stored."""
+    from csc_scorecard.quality.rules import rules
+
+    if list_rules:
+        for r in rules():
+            typer.echo(r.code)
+        return
+    if not paths:
+        raise typer.BadParameter("give the files or folders to check (or --list-rules)")
+    fmt = fmt.lower()
+    if fmt not in ("table", "csv", "xlsx", "json"):
+        raise typer.BadParameter(f"--format {fmt!r}: use table, csv, xlsx or json")
+    from csc_scorecard.quality.validate import validate_files
+
+    checked = validate_files(
+        list(paths), la_code=la_code, year=year, owners=fmt in ("xlsx", "json")
+    )
+    notes = [f"not checked: {line}" for line in checked.unreadable]
+    if not checked.result.returns:
+        notes.append("no SSDA903 or CIN census rows found in the files: no rule could run")
+    _faults.write(checked.result.faults, checked.result, fmt=fmt, out=out, notes=notes)
+    if checked.unreadable and not checked.result.returns:
+        raise typer.Exit(1)

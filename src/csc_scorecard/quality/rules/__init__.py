@@ -1,0 +1,198 @@
+"""DfE validation rules for the SSDA903 and CIN census returns, vectorised over the store.
+
+One rule is one small function returning a SQL query, registered with its metadata by the
+`rule` decorator: the DfE code exactly as DfE and the data-to-insight validators write it
+(`103`, `8500`, `392c`), the message, the return (`ssda903` or `cin`), the collection years it
+applies to, and the DfE fields it checks. The query runs over the *scoped tables* that
+`quality.scope` builds from the canonical store (one schema per return, DfE-shaped names:
+`episodes`, `header`, `reviews`, ... for the 903; `child`, `referrals`, `assessments`, ... for
+the CIN census) and returns the flagged rows of one of them, keeping its identifying columns
+(`_table, la_code, load_id, row, child_id, cy_end`) and optionally a `value` column. Code lists
+come from `model/codes` by name (`codes_in("rne")`), never pasted into a rule.
+
+Rule texts, codes and messages are DfE's (public specification facts) as the data-to-insight
+validators `csc-validator-be-903` and `csc-validator-be-cin` publish them; the logic here is
+written for the canonical tables and documented in docs/quality.md.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
+
+from csc_scorecard.model.codes import codes
+
+Return = Literal["ssda903", "cin"]
+RETURNS: tuple[Return, ...] = ("ssda903", "cin")
+
+# Scoped tables of each return (quality.scope builds them) and the canonical table behind each.
+SCOPED: dict[Return, dict[str, str]] = {
+    "ssda903": {
+        "header": "children",
+        "episodes": "cla_episodes",
+        "reviews": "cla_reviews",
+        "missing": "missing_episodes",
+        "oc2": "cla_health",
+        "oc3": "care_leavers",
+        "adoptions": "adoptions",
+        "prevperm": "previous_permanence",
+        "sw": "cla_social_worker_episodes",
+    },
+    "cin": {
+        "child": "children",
+        "referrals": "referrals",
+        "assessments": "assessments",
+        "s47": "section47s",
+        "plans": "cin_plans",
+        "cpp": "cp_plans",
+        "cpreviews": "cp_reviews",
+    },
+}
+
+# The identifying columns every scoped table has and every rule query must return.
+KEY = "_table, la_code, load_id, row, child_id, cy_end"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    ret: Return
+    message: str
+    fields: tuple[str, ...]  # DfE field names, as DfE writes them
+    column: str  # canonical column whose value is reported (`value` when the query gives one)
+    query: Callable[[], str]
+    years: tuple[int | None, int | None] = (None, None)  # collection years (ending 31 March)
+    severity: Literal["error", "query"] = "error"
+    columns: tuple[str, ...] = ()  # canonical table.column the rule checks (for measures)
+    needs: tuple[str, ...] = field(default=())  # scoped tables the query reads
+
+    @property
+    def sql(self) -> str:
+        return self.query()
+
+    def applies_to(self, year: int) -> bool:
+        first, last = self.years
+        return (first is None or year >= first) and (last is None or year <= last)
+
+    @property
+    def doc(self) -> str:
+        return (self.query.__doc__ or "").strip()
+
+
+_REGISTRY: dict[tuple[Return, str], Rule] = {}
+
+
+def rule(
+    code: str,
+    ret: Return,
+    message: str,
+    *,
+    fields: list[str],
+    column: str,
+    years: tuple[int | None, int | None] = (None, None),
+    columns: list[str] | None = None,
+) -> Callable[[Callable[[], str]], Callable[[], str]]:
+    """Register a rule function (it returns the rule's SQL). `column` is the scoped table's
+    column whose value the fault reports; `columns` the canonical `table.column`s the rule
+    checks, derived from the DfE `fields` through the ingest specs when not given."""
+
+    def register(fn: Callable[[], str]) -> Callable[[], str]:
+        key = (ret, code)
+        if key in _REGISTRY:
+            raise ValueError(f"rule {code} ({ret}) is registered twice")
+        sql = fn()
+        needs = _tables_read(ret, sql)
+        if not needs:
+            raise ValueError(f"rule {code}: its query reads no {ret} table")
+        _REGISTRY[key] = Rule(
+            code=code,
+            ret=ret,
+            message=message,
+            fields=tuple(fields),
+            column=column,
+            query=fn,
+            years=years,
+            severity="query" if code.endswith("Q") else "error",
+            columns=tuple(columns) if columns is not None else canonical_columns(ret, fields),
+            needs=needs,
+        )
+        return fn
+
+    return register
+
+
+def _tables_read(ret: Return, sql: str) -> tuple[str, ...]:
+    names = re.findall(r"\b(?:FROM|JOIN)\s+([a-z_0-9]+)", sql, flags=re.IGNORECASE)
+    return tuple(sorted({n.lower() for n in names} & set(SCOPED[ret])))
+
+
+@cache
+def _field_map(ret: Return) -> dict[str, tuple[str, ...]]:
+    """DfE field name -> canonical table.column, from the ingest spec of the return."""
+    from csc_scorecard.ingest.fields import load_spec
+
+    spec = load_spec("ssda903" if ret == "ssda903" else "cin_census")
+    out: dict[str, list[str]] = {}
+    for table_spec in spec.tables.values():
+        for src, f in table_spec.columns.items():
+            target = f"{table_spec.canonical}.{f.to}"
+            if target not in out.setdefault(src, []):
+                out[src].append(target)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def canonical_columns(ret: Return, fields: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    mapping = _field_map(ret)
+    found: list[str] = []
+    for f in fields:
+        for target in mapping.get(f, ()):
+            if target not in found and not target.endswith(".child_id"):
+                found.append(target)
+    return tuple(found)
+
+
+def codes_in(name: str) -> str:
+    """A DfE code list from model/codes as a SQL list literal: ('S', 'L', ...)."""
+    return "(" + ", ".join(sql_text(c) for c in codes(name)) + ")"
+
+
+def sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def in_list(*values: str) -> str:
+    """A rule's own list of codes (one the DfE rule text names) as a SQL list literal."""
+    return "(" + ", ".join(sql_text(v) for v in values) + ")"
+
+
+@cache
+def registry() -> dict[tuple[Return, str], Rule]:
+    """Every rule, keyed by (return, code), in return then code order."""
+    from csc_scorecard.quality.rules import cin as _cin_pkg
+    from csc_scorecard.quality.rules import ssda903 as _903_pkg
+
+    for pkg in (_903_pkg, _cin_pkg):
+        for info in pkgutil.iter_modules(pkg.__path__):
+            importlib.import_module(f"{pkg.__name__}.{info.name}")
+    return dict(sorted(_REGISTRY.items(), key=lambda kv: (kv[0][0] != "ssda903", _order(kv[0][1]))))
+
+
+def _order(code: str) -> tuple[int, str]:
+    digits = re.match(r"\d+", code)
+    return (int(digits[0]) if digits else 10**9, code)
+
+
+def rules(ret: Return | None = None) -> list[Rule]:
+    return [r for (rt, _), r in registry().items() if ret is None or rt == ret]
+
+
+def get(ret: Return, code: str) -> Rule:
+    try:
+        return registry()[(ret, code)]
+    except KeyError:
+        raise KeyError(f"no {ret} rule {code!r}") from None

@@ -1,0 +1,91 @@
+"""SQL pieces the rules share, so each rule states only its own condition.
+
+Sets of codes a DfE rule text names by meaning (temporary placements, short breaks) are named
+here once; whole code lists come from model/codes through `codes_in`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from csc_scorecard.model.codes import codes
+from csc_scorecard.quality.rules import in_list, sql_text
+
+# Placement types DfE calls temporary (T0-T4): rules 380-383, 178.
+TEMPORARY = in_list("T0", "T1", "T2", "T3", "T4")
+# Placements that need no placement provider (rule 178): the temporary ones and Z1 (and the
+# Z11-Z14 that replace Z1 from 2025-26).
+NO_PROVIDER = in_list("T0", "T1", "T2", "T3", "T4", "Z1", "Z11", "Z12", "Z13", "Z14")
+# Legal statuses of a short break (respite): V3, V4.
+RESPITE = in_list("V3", "V4")
+
+
+def ceased_care() -> str:
+    """Every REC code that ends a period of care: the REC list without X1 (new episode)."""
+    return "(" + ", ".join(sql_text(c) for c in codes("reason_ceased") if c != "X1") + ")"
+
+
+def not_valid_date(view: str, column: str) -> str:
+    """Rows of `view` whose `column` was given but is not a date (ingest kept the raw text)."""
+    return f"""SELECT t.*, b.value FROM {view} t JOIN bad b
+        ON b.load_id = t.load_id AND b."row" = t."row" AND b.column_name = '{column}'
+        WHERE t.{column} IS NULL"""
+
+
+def not_in_list(view: str, column: str, name: str, *, blank_too: bool = False) -> str:
+    """Rows of `view` whose `column` is not a code of list `name` valid in the row's year
+    (given and invalid; or, with `blank_too`, also blank)."""
+    given = "" if blank_too else f"{column} IS NOT NULL AND "
+    return f"SELECT * FROM {view} WHERE {given}NOT coalesce({valid_code(column, name)}, false)"
+
+
+def ordered(view: str, order: str = "decom") -> str:
+    """`view` with each child's rows numbered in `order` (nulls last, then file order), and the
+    previous and next row's values of the columns rules compare (`prev_*`, `next_*`)."""
+    w = f'PARTITION BY la_code, child_id ORDER BY {order} NULLS LAST, load_id, "row"'
+    return f"""SELECT t.*, row_number() OVER ({w}) AS n, count(*) OVER (PARTITION BY la_code, child_id) AS n_child
+        FROM {view} t"""
+
+
+def episodes_with_neighbours() -> str:
+    """Episodes with the previous and next episode of the same child (by DECOM)."""
+    w = 'PARTITION BY la_code, child_id ORDER BY decom NULLS LAST, load_id, "row"'
+    return f"""SELECT e.*,
+        lag(decom) OVER ({w}) AS prev_decom, lag(dec) OVER ({w}) AS prev_dec,
+        lag(rec) OVER ({w}) AS prev_rec, lag(place) OVER ({w}) AS prev_place,
+        lag(ls) OVER ({w}) AS prev_ls, lag(rne) OVER ({w}) AS prev_rne,
+        lead(decom) OVER ({w}) AS next_decom, lead(place) OVER ({w}) AS next_place,
+        lead(rne) OVER ({w}) AS next_rne,
+        row_number() OVER ({w}) AS n, count(*) OVER (PARTITION BY la_code, child_id) AS n_child
+        FROM episodes e"""
+
+
+def age(dob: str, at: str) -> str:
+    """Whole years between `dob` and `at` (SQL date expressions), as DfE counts age."""
+    return f"date_diff('year', {dob}, {at}) - CASE WHEN strftime({at}, '%m%d') < strftime({dob}, '%m%d') THEN 1 ELSE 0 END"
+
+
+_SPAN = re.compile(r"\((from|to) (\d{4})-\d{2}")
+
+
+def valid_code(column: str, name: str) -> str:
+    """SQL: `column` is a code of list `name` valid in the row's collection year.
+
+    The code lists keep every code ever used so that older returns load; a label marks the
+    codes that are not current: "(legacy code)" / "(historic code)" are never valid for a
+    return, "(from 2024-25)" only from that year, "(to 2024-25)" only up to it.
+    """
+    always: list[str] = []
+    dated: list[str] = []
+    for code, label in codes(name).items():
+        if "(legacy code)" in label or "(historic code)" in label:
+            continue
+        span = _SPAN.search(label)
+        if span is None:
+            always.append(code)
+            continue
+        year_end = int(span[2]) + 1
+        op = ">=" if span[1] == "from" else "<="
+        dated.append(f"({column} = {sql_text(code)} AND year(cy_end) {op} {year_end})")
+    parts = [f"{column} IN ({', '.join(sql_text(c) for c in always)})", *dated]
+    return "(" + " OR ".join(parts) + ")"

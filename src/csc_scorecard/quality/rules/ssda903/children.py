@@ -1,0 +1,114 @@
+"""SSDA903 Header and UASC rules: the child's own details."""
+
+from __future__ import annotations
+
+from csc_scorecard.quality.rules import rule
+from csc_scorecard.quality.rules.sql import not_in_list, not_valid_date
+
+R = "ssda903"
+
+
+@rule("101", R, "Gender code is not valid.", fields=["SEX"], column="sex")
+def r101() -> str:
+    """SEX blank or not a sex code (1/2 to 2023-24 are loaded as M/F)."""
+    return not_in_list("header", "sex", "sex", blank_too=True)
+
+
+@rule("102", R, "Date of birth is not a valid date.", fields=["DOB"], column="date_of_birth")
+def r102() -> str:
+    """DOB blank or not a date."""
+    return "SELECT * FROM header WHERE date_of_birth IS NULL"
+
+
+@rule(
+    "103",
+    R,
+    "The ethnicity code is either not valid or has not been entered.",
+    fields=["ETHNIC"],
+    column="ethnicity",
+)
+def r103() -> str:
+    """ETHNIC blank or not an ethnicity code."""
+    return not_in_list("header", "ethnicity", "ethnicity", blank_too=True)
+
+
+@rule(
+    "104",
+    R,
+    "Date for Unaccompanied Asylum-Seeking Children (UASC) status ceased is not a valid date.",
+    fields=["DUC"],
+    column="uasc_ceased_date",
+)
+def r104() -> str:
+    """DUC given but not a date, or before the start of the collection year."""
+    return f"""{not_valid_date("header", "uasc_ceased_date")}
+        UNION ALL SELECT h.*, CAST(h.uasc_ceased_date AS VARCHAR) AS value FROM header h
+        WHERE h.uasc_ceased_date < h.cy_start"""
+
+
+@rule(
+    "174",
+    R,
+    "Mother's child date of birth is recorded but gender shows that the child is a male.",
+    fields=["SEX", "MC_DOB"],
+    column="mc_dob",
+)
+def r174() -> str:
+    """MC_DOB given for a male child."""
+    return "SELECT * FROM header WHERE sex = 'M' AND mc_dob IS NOT NULL"
+
+
+@rule("301", R, "Date of birth falls after the year ended.", fields=["DOB"], column="date_of_birth")
+def r301() -> str:
+    """DOB after 31 March of the collection year."""
+    return "SELECT * FROM header WHERE date_of_birth > cy_end"
+
+
+@rule(
+    "351",
+    R,
+    "Child was over 25 at the start of the current collection year.",
+    fields=["DOB"],
+    column="date_of_birth",
+)
+def r351() -> str:
+    """25th birthday before 1 April of the collection year."""
+    return "SELECT * FROM header WHERE date_of_birth + INTERVAL 25 YEAR < cy_start"
+
+
+@rule(
+    "302",
+    R,
+    "First episode starts before child was born.",
+    fields=["DECOM", "DOB"],
+    column="decom",
+)
+def r302() -> str:
+    """The child's earliest DECOM before DOB (flags the episode and the Header row)."""
+    return """WITH first AS (
+            SELECT * FROM episodes WHERE decom IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY la_code, child_id
+                                       ORDER BY decom, load_id, "row") = 1)
+        SELECT f._table, f.la_code, f.load_id, f."row", f.child_id, f.cy_end,
+               CAST(f.decom AS VARCHAR) AS value
+        FROM first f JOIN header h ON h.la_code = f.la_code AND h.child_id = f.child_id
+        WHERE h.date_of_birth > f.decom
+        UNION ALL
+        SELECT h._table, h.la_code, h.load_id, h."row", h.child_id, h.cy_end,
+               CAST(h.date_of_birth AS VARCHAR) AS value
+        FROM first f JOIN header h ON h.la_code = f.la_code AND h.child_id = f.child_id
+        WHERE h.date_of_birth > f.decom"""
+
+
+@rule(
+    "352",
+    R,
+    "Child who started to be looked after was aged 18 or over.",
+    fields=["DECOM", "RNE"],
+    column="decom",
+)
+def r352() -> str:
+    """RNE S on or after the child's 18th birthday."""
+    return """SELECT e.* FROM episodes e JOIN header h
+        ON h.la_code = e.la_code AND h.child_id = e.child_id
+        WHERE e.rne = 'S' AND h.date_of_birth + INTERVAL 18 YEAR <= e.decom"""

@@ -1,0 +1,126 @@
+"""SSDA903 Missing rules: episodes of being missing or away without authorisation."""
+
+from __future__ import annotations
+
+from csc_scorecard.quality.rules import codes_in, rule
+from csc_scorecard.quality.rules.sql import not_in_list
+
+R = "ssda903"
+
+
+@rule(
+    "1004",
+    R,
+    "The start date of the missing episode or episode that the child was away from placement "
+    "without authorisation is not a valid date.",
+    fields=["MIS_START"],
+    column="start_date",
+)
+def r1004() -> str:
+    """MIS_START blank or not a date."""
+    return "SELECT * FROM missing WHERE start_date IS NULL"
+
+
+@rule("1006", R, "Missing type invalid.", fields=["MISSING"], column="missing_type")
+def r1006() -> str:
+    """MISSING given and not M or A."""
+    return not_in_list("missing", "missing_type", "missing_type")
+
+
+@rule(
+    "564",
+    R,
+    "Child was missing or away from placement without authorisation and the date started is blank.",
+    fields=["MISSING", "MIS_START"],
+    column="start_date",
+)
+def r564() -> str:
+    """MISSING M or A with MIS_START blank (an unreadable date is not blank)."""
+    return f"""SELECT m.* FROM missing m WHERE m.missing_type IN {codes_in("missing_type")}
+        AND m.start_date IS NULL AND NOT EXISTS (SELECT 1 FROM bad b WHERE b.load_id = m.load_id
+            AND b."row" = m."row" AND b.column_name = 'start_date')"""
+
+
+@rule(
+    "565",
+    R,
+    "The date that the child started to be missing or away from placement without "
+    "authorisation has been completed but whether the child was missing or away from placement "
+    "without authorisation has not been completed.",
+    fields=["MISSING", "MIS_START"],
+    column="missing_type",
+)
+def r565() -> str:
+    """MIS_START given, MISSING blank."""
+    return "SELECT * FROM missing WHERE start_date IS NOT NULL AND missing_type IS NULL"
+
+
+@rule(
+    "566",
+    R,
+    "The date that the child's episode of being missing or away from placement without "
+    "authorisation ended has been completed but whether the child was missing or away without "
+    "authorisation has not been completed.",
+    fields=["MISSING", "MIS_END"],
+    column="missing_type",
+)
+def r566() -> str:
+    """MIS_END given, MISSING blank."""
+    return "SELECT * FROM missing WHERE end_date IS NOT NULL AND missing_type IS NULL"
+
+
+@rule(
+    "567",
+    R,
+    "The date that the missing episode or episode that the child was away from placement "
+    "without authorisation ended is before the date that it started.",
+    fields=["MIS_START", "MIS_END"],
+    column="end_date",
+)
+def r567() -> str:
+    """MIS_END before MIS_START."""
+    return "SELECT * FROM missing WHERE start_date > end_date"
+
+
+@rule(
+    "570",
+    R,
+    "The date that the child started to be missing or away from placement without "
+    "authorisation is after the end of the collection year.",
+    fields=["MIS_START"],
+    column="start_date",
+)
+def r570() -> str:
+    """MIS_START after 31 March of the collection year."""
+    return "SELECT * FROM missing WHERE start_date > cy_end"
+
+
+@rule(
+    "581",
+    R,
+    "Child is missing but has not yet started to be looked after.",
+    fields=["MIS_START"],
+    column="start_date",
+)
+def r581() -> str:
+    """A missing episode of a child with episodes, starting in none of them (DECOM to DEC, or
+    open)."""
+    return """SELECT m.* FROM missing m
+        WHERE EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = m.la_code AND e.child_id = m.child_id)
+        AND NOT EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = m.la_code
+            AND e.child_id = m.child_id AND m.start_date >= e.decom
+            AND (m.start_date <= e.dec OR e.dec IS NULL))"""
+
+
+@rule(
+    "586",
+    R,
+    "Dates of missing periods are before child’s date of birth.",
+    fields=["MIS_START"],
+    column="start_date",
+)
+def r586() -> str:
+    """MIS_START on or before the child's DOB."""
+    return """SELECT m.* FROM missing m JOIN header h
+        ON h.la_code = m.la_code AND h.child_id = m.child_id
+        WHERE m.start_date <= h.date_of_birth"""

@@ -1,0 +1,134 @@
+"""Run the DfE rules over a store's rows: one tidy table of faults.
+
+Columns of the fault table (FAULT_COLUMNS): rule, return, table, row, child, field, value,
+message, then la_code, year (collection year ending 31 March), load_id and severity. Every rule
+runs as one SQL query over the scoped tables (quality.scope); a rule whose tables hold no rows
+for the return cannot run and is reported once, in `not_run`, never once per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from csc_scorecard.quality import scope as scoping
+from csc_scorecard.quality.rules import KEY, RETURNS, SCOPED, Return, Rule, rules
+
+FAULT_COLUMNS = ["rule", "return", "table", "row", "child", "field", "value", "message"]
+FAULT_SCHEMA = pa.schema(
+    [
+        ("rule", pa.string()),
+        ("return", pa.string()),
+        ("table", pa.string()),
+        ("row", pa.int32()),
+        ("child", pa.string()),
+        ("field", pa.string()),
+        ("value", pa.string()),
+        ("message", pa.string()),
+        ("la_code", pa.string()),
+        ("year", pa.int32()),
+        ("load_id", pa.int32()),
+        ("severity", pa.string()),
+    ]
+)
+
+
+@dataclass
+class NotRun:
+    ret: Return
+    reason: str
+    codes: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        shown = ", ".join(self.codes)
+        return f"{len(self.codes)} {self.ret} rule(s) not run: {self.reason} ({shown})"
+
+
+@dataclass
+class RuleResult:
+    faults: pa.Table
+    rules_run: list[Rule] = field(default_factory=list)
+    not_run: list[NotRun] = field(default_factory=list)
+    returns: list[Return] = field(default_factory=list)  # returns the store held rows for
+
+
+def run_rules(
+    source: duckdb.DuckDBPyConnection,
+    *,
+    la_codes: Sequence[str] | None = None,
+    load_ids: Sequence[int] | None = None,
+    only: Iterable[Rule] | None = None,
+) -> RuleResult:
+    """Every rule (or `only` these) over the rows of `source` (a store connection)."""
+    chosen = list(only) if only is not None else rules()
+    scope = scoping.build(source, la_codes=la_codes, load_ids=load_ids)
+    try:
+        return _run(scope, chosen)
+    finally:
+        scope.close()
+
+
+def _run(scope: scoping.Scope, chosen: list[Rule]) -> RuleResult:
+    parts: list[pa.Table] = []
+    result = RuleResult(faults=FAULT_SCHEMA.empty_table())
+    for ret in RETURNS:
+        mine = [r for r in chosen if r.ret == ret]
+        if not mine or not scope.has(ret):
+            continue
+        result.returns.append(ret)
+        scope.use(ret)
+        missing: dict[str, NotRun] = {}
+        for r in mine:
+            empty = [t for t in r.needs if not scope.rows.get((ret, t))]
+            if empty:
+                reason = "no " + " or ".join(f"{SCOPED[ret][t]} ({t})" for t in empty) + " rows"
+                missing.setdefault(reason, NotRun(ret, reason)).codes.append(r.code)
+                continue
+            parts.append(_faults(scope.con, r))
+            result.rules_run.append(r)
+        result.not_run.extend(missing.values())
+    if parts:
+        result.faults = pa.concat_tables(parts).sort_by(
+            [
+                ("return", "descending"),
+                ("la_code", "ascending"),
+                ("table", "ascending"),
+                ("row", "ascending"),
+                ("rule", "ascending"),
+            ]
+        )
+    return result
+
+
+def fault_query(r: Rule, columns: Sequence[str]) -> str:
+    """The rule's query wrapped to give the fault columns (and filtered to its years)."""
+    value = "value" if "value" in columns else r.column
+    field_expr = "field" if "field" in columns else _lit(r.fields[0] if r.fields else "")
+    first, last = r.years
+    years = []
+    if first is not None:
+        years.append(f"year(cy_end) >= {int(first)}")
+    if last is not None:
+        years.append(f"year(cy_end) <= {int(last)}")
+    where = f"WHERE {' AND '.join(years)}" if years else ""
+    return f"""SELECT DISTINCT {_lit(r.code)} AS rule, {_lit(r.ret)} AS "return",
+        _table AS "table", CAST("row" AS INTEGER) AS "row", child_id AS child,
+        {field_expr} AS field, CAST({value} AS VARCHAR) AS value, {_lit(r.message)} AS message,
+        la_code, CAST(year(cy_end) AS INTEGER) AS year, CAST(load_id AS INTEGER) AS load_id,
+        {_lit(r.severity)} AS severity
+    FROM ({r.sql}) q {where}"""
+
+
+def _faults(con: duckdb.DuckDBPyConnection, r: Rule) -> pa.Table:
+    columns = con.sql(f"SELECT * FROM ({r.sql}) q LIMIT 0").columns
+    missing = [c for c in KEY.replace(" ", "").split(",") if c not in columns]
+    if missing:
+        raise ValueError(f"rule {r.code}: its query does not return {missing}")
+    return con.sql(fault_query(r, columns)).to_arrow_table().cast(FAULT_SCHEMA)
+
+
+def _lit(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"

@@ -1,0 +1,166 @@
+"""The tables the DfE rules read: each return's rows of the canonical store, in DfE shape.
+
+The store merges returns across years (a row with the same natural key in a later load replaces
+the earlier one, and a blank never erases a value), so "the current return" is not a file any
+more. A rule is evaluated on each row against the collection year of the load that last wrote
+it (`loads.period_start`/`period_end` -> `cy_start`/`cy_end`): an episode open across 31 March
+that two annual returns both carry is checked once, as the later return has it. Rules that look
+across a child's rows (previous episode, first episode, overlaps) see every row of that return
+in the store, which for a store of several years is more history than one return holds
+(docs/quality.md, "Scope").
+
+Which rows belong to a return: rows whose load is of that return's format (`ssda903`,
+`cin_census`); children (shared by both returns and by Annex A) belong to a return when their
+row was loaded from it or the child has any row of that return, and take the collection year of
+the authority's latest load of the return when their own load is of another format.
+
+Every scoped table has `_table` (the DfE table name, used in fault rows), `la_code`, `load_id`,
+`row` (the row or element number in the source file), `child_id`, `cy_start`, `cy_end`, then
+the canonical data columns. `bad` holds the raw text of values ingest could not read (invalid
+dates, implausible dates): a date rule tells "blank" from "not a valid date" with it.
+
+The scoped tables are copied (as Arrow) into a private in-memory DuckDB connection, so the rules
+never write to, or lock, the user's store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+
+from csc_scorecard.quality.rules import RETURNS, SCOPED, Return
+
+SOURCE_FORMAT: dict[Return, str] = {"ssda903": "ssda903", "cin": "cin_census"}
+
+# DfE table name of each scoped table's rows (adoptions: AD1 or PlacedAdoption, decided per row).
+DFE_TABLE: dict[str, str] = {
+    "header": "'Header'",
+    "episodes": "'Episodes'",
+    "reviews": "'Reviews'",
+    "missing": "'Missing'",
+    "oc2": "'OC2'",
+    "oc3": "'OC3'",
+    "adoptions": "CASE WHEN t.matched_date IS NOT NULL OR t.number_adopters IS NOT NULL "
+    "OR t.sex_adopters IS NOT NULL THEN 'AD1' ELSE 'PlacedAdoption' END",
+    "prevperm": "'PrevPerm'",
+    "sw": "'SWEpisodes'",
+    "child": "'ChildIdentifiers'",
+    "referrals": "'CINdetails'",
+    "assessments": "'Assessments'",
+    "s47": "'Section47'",
+    "plans": "'CINPlanDates'",
+    "cpp": "'ChildProtectionPlans'",
+    "cpreviews": "'Reviews'",
+}
+
+CHILDREN_VIEW = {"ssda903": "header", "cin": "child"}
+
+
+def canonical_table(ret: Return, dfe_table: str) -> str:
+    """The canonical table behind a fault's DfE table name (AD1 -> adoptions, ...)."""
+    for name, canonical in SCOPED[ret].items():
+        if dfe_table in DFE_TABLE[name]:
+            return canonical
+    raise KeyError(f"no {ret} table {dfe_table!r}")
+
+
+@dataclass
+class Scope:
+    """A private connection holding the scoped tables, one schema per return."""
+
+    con: duckdb.DuckDBPyConnection
+    rows: dict[tuple[Return, str], int] = field(default_factory=dict)
+
+    def has(self, ret: Return) -> bool:
+        return any(n for (r, _), n in self.rows.items() if r == ret)
+
+    def use(self, ret: Return) -> None:
+        self.con.execute(f"SET search_path = '{schema(ret)}'")
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def schema(ret: Return) -> str:
+    return "s903" if ret == "ssda903" else "scin"
+
+
+def build(
+    source: duckdb.DuckDBPyConnection,
+    *,
+    la_codes: Sequence[str] | None = None,
+    load_ids: Sequence[int] | None = None,
+) -> Scope:
+    """Copy each return's rows out of `source` (a store connection) into a private connection."""
+    private = duckdb.connect(":memory:")
+    scope = Scope(private)
+    for ret in RETURNS:
+        private.execute(f"CREATE SCHEMA {schema(ret)}")
+        loads = _loads_sql(ret, la_codes, load_ids)
+        for name, canonical in SCOPED[ret].items():
+            sql = _children_sql(ret, canonical, loads) if name == CHILDREN_VIEW[ret] else None
+            sql = sql or _table_sql(name, canonical, loads)
+            with source.cursor() as cur:
+                arrow = cur.sql(sql).to_arrow_table()
+            private.register("_scoped", arrow)
+            private.execute(f"CREATE TABLE {schema(ret)}.{name} AS SELECT * FROM _scoped")
+            private.unregister("_scoped")
+            scope.rows[(ret, name)] = arrow.num_rows
+        with source.cursor() as cur:
+            bad = cur.sql(
+                f"""WITH l AS ({loads})
+                SELECT i.load_id, i.table_name, i."row", i.column_name, i.rule, i.value
+                FROM dq_issues i JOIN l ON i.load_id = l.load_id
+                WHERE i.rule IN ('invalid_date', 'implausible_date', 'invalid_number',
+                                 'invalid_boolean')"""
+            ).to_arrow_table()
+        private.register("_bad", bad)
+        private.execute(f"CREATE TABLE {schema(ret)}.bad AS SELECT * FROM _bad")
+        private.unregister("_bad")
+    return scope
+
+
+def _loads_sql(ret: Return, la_codes: Sequence[str] | None, load_ids: Sequence[int] | None) -> str:
+    where = [f"source_format = '{SOURCE_FORMAT[ret]}'"]
+    if la_codes:
+        where.append("la_code IN (" + ", ".join(_lit(c) for c in la_codes) + ")")
+    if load_ids is not None:
+        where.append("load_id IN (" + (", ".join(str(int(i)) for i in load_ids) or "NULL") + ")")
+    return (
+        "SELECT load_id, la_code, period_start AS cy_start, period_end AS cy_end FROM loads WHERE "
+        + " AND ".join(where)
+    )
+
+
+def _table_sql(name: str, canonical: str, loads: str) -> str:
+    return f"""WITH l AS ({loads})
+    SELECT {DFE_TABLE[name]} AS _table, t.* EXCLUDE (source_row), t.source_row AS "row",
+           l.cy_start, l.cy_end
+    FROM "{canonical}" t JOIN l ON t.load_id = l.load_id"""
+
+
+def _children_sql(ret: Return, canonical: str, loads: str) -> str:
+    ids = " UNION ".join(
+        f'SELECT t.la_code, t.child_id FROM "{c}" t JOIN l ON t.load_id = l.load_id'
+        for n, c in SCOPED[ret].items()
+        if n != CHILDREN_VIEW[ret]
+    )
+    name = CHILDREN_VIEW[ret]
+    return f"""WITH l AS ({loads}),
+    latest AS (SELECT la_code, max(cy_start) AS cy_start, max(cy_end) AS cy_end
+               FROM l GROUP BY la_code),
+    ids AS ({ids})
+    SELECT {DFE_TABLE[name]} AS _table, t.* EXCLUDE (source_row), t.source_row AS "row",
+           coalesce(own.cy_start, latest.cy_start) AS cy_start,
+           coalesce(own.cy_end, latest.cy_end) AS cy_end
+    FROM "{canonical}" t
+    JOIN latest ON t.la_code = latest.la_code
+    LEFT JOIN l own ON t.load_id = own.load_id
+    WHERE own.load_id IS NOT NULL
+       OR EXISTS (SELECT 1 FROM ids WHERE ids.la_code = t.la_code AND ids.child_id = t.child_id)"""
+
+
+def _lit(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"

@@ -1,0 +1,75 @@
+"""`scorecard validate`: check statutory files against the DfE rules without loading them.
+
+The files are read with the same adapters as `scorecard ingest` into a temporary in-memory
+store (so the user's store is never touched), and every rule runs over it. A file that cannot be
+read at all stops nothing else: its error is reported and the other files are still checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from csc_scorecard.ingest.batch import FormatError, LoadBatch
+from csc_scorecard.ingest.run import IngestRefused, expand, read_all
+from csc_scorecard.quality.fixlists import with_owners
+from csc_scorecard.quality.runner import RuleResult, run_rules
+from csc_scorecard.store import Store
+
+
+@dataclass
+class Validation:
+    result: RuleResult
+    unreadable: list[str] = field(default_factory=list)  # one line per file that could not be read
+    loads: list[LoadBatch] = field(default_factory=list)
+
+
+def read_files(
+    paths: list[Path], *, la_code: str | None = None, year: int | None = None
+) -> tuple[list[LoadBatch], list[str]]:
+    """Batches from every readable file; one error line per unreadable file."""
+    try:
+        return read_all(paths, la_code=la_code, year=year), []
+    except IngestRefused as refused:
+        # Read the rest: leave out the refused files and try again, so one bad file does not
+        # stop the others being checked.
+        bad = {Path(e.file).resolve() for e in refused.errors}
+        rest = [p for p in expand(paths) if p.resolve() not in bad]
+        errors = [str(e) for e in refused.errors]
+        if not rest:
+            return [], errors
+        try:
+            return read_all(rest, la_code=la_code, year=year), errors
+        except IngestRefused as again:  # a group refused as a whole (e.g. a 903 folder)
+            return [], errors + [str(e) for e in again.errors if str(e) not in errors]
+    except FormatError as err:
+        return [], [str(err)]
+
+
+def validate_files(
+    paths: list[Path],
+    *,
+    la_code: str | None = None,
+    year: int | None = None,
+    owners: bool = False,
+) -> Validation:
+    """Read the files into a temporary in-memory store and run every rule over it; with
+    `owners`, the faults also get team, worker and the measures they affect (fix lists)."""
+    batches, errors = read_files(paths, la_code=la_code, year=year)
+    seen: dict[tuple, LoadBatch] = {}
+    for b in batches:
+        key = (b.source_format, b.la_code, b.period_start, b.period_end)
+        if key in seen:
+            errors.append(
+                f"{'; '.join(seen[key].files)}: the same return ({b.source_format}, LA "
+                f"{b.la_code}, year ending {b.period_end}) as {'; '.join(b.files)}, which "
+                "replaces it; validate them separately"
+            )
+        seen[key] = b
+    with Store(":memory:") as temp:
+        if batches:
+            temp.load(batches)
+        result = run_rules(temp.con)
+        if owners:
+            result.faults = with_owners(temp.con, result.faults)
+    return Validation(result=result, unreadable=errors, loads=batches)

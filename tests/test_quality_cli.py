@@ -1,0 +1,121 @@
+"""`scorecard validate` and `scorecard quality` on hand-written returns (synthetic children).
+
+The 903 files below hold three children in 2023-24 (1 April 2023 to 31 March 2024):
+* C1: one episode, DEC 15/01/2024 but REC blank -> rule 148 (line 2 of episodes.csv: `row` is
+  the line in the file, the header being line 1);
+* C2: RNE "=1+1" -> rule 143 (not an RNE code), a value a spreadsheet would run as a formula,
+  and rule 357 (a first episode starting in the year must have RNE S), both on line 3;
+* C3: a correct open episode.
+There is no Missing file, so the Missing rules cannot run: said once, not per row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from csc_scorecard.cli import app
+from csc_scorecard.quality.rules import rules
+
+runner = CliRunner()
+
+HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,1,01/06/2010,WBRI,UN1,,\nC2,2,01/06/2012,WBRI,UN1,,\nC3,1,01/06/2014,WBRI,UN1,,\n"
+EPISODES = (
+    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+    "C1,01/05/2023,S,C2,N1,U1,PR1,15/01/2024,,,,,\n"
+    "C2,01/05/2023,=1+1,C2,N1,U1,PR1,,,,,,\n"
+    "C3,01/05/2023,S,C2,N1,U1,PR1,,,,,,\n"
+)
+
+
+@pytest.fixture
+def return_903(tmp_path: Path) -> Path:
+    folder = tmp_path / "903_2024"
+    folder.mkdir()
+    (folder / "header.csv").write_text(HEADER)
+    (folder / "episodes.csv").write_text(EPISODES)
+    return folder
+
+
+def test_csv_has_exactly_the_columns_and_one_row_per_fault(return_903, tmp_path, monkeypatch):
+    store = tmp_path / "never.duckdb"
+    monkeypatch.setenv("SCORECARD_STORE", str(store))
+    done = runner.invoke(app, ["validate", str(return_903), "--la", "371", "--format", "csv"])
+    assert done.exit_code == 0, done.output
+    rows = list(csv.reader(io.StringIO(done.stdout)))
+    assert rows[0] == ["rule", "return", "table", "row", "child", "field", "value", "message"]
+    faults = {(r[0], r[2], r[3], r[4], r[6]) for r in rows[1:]}
+    # the formula-looking value is neutralised with a leading apostrophe
+    assert faults == {
+        ("148", "Episodes", "2", "C1", ""),
+        ("143", "Episodes", "3", "C2", "'=1+1"),
+        ("357", "Episodes", "3", "C2", "'=1+1"),
+    }
+    assert not store.exists()  # validate never creates or writes a store
+
+
+def test_rules_that_cannot_run_are_reported_once(return_903):
+    done = runner.invoke(app, ["validate", str(return_903), "--la", "371", "--format", "json"])
+    payload = json.loads(done.stdout)
+    missing = [n for n in payload["not_run"] if "missing_episodes" in n["reason"]]
+    assert len(missing) == 1
+    assert {"1004", "564", "570"} <= set(missing[0]["rules"])
+
+
+def test_an_unreadable_file_does_not_stop_the_others(return_903, tmp_path):
+    broken = tmp_path / "cin.xml"
+    broken.write_text("<Message><Header>")  # not well-formed
+    done = runner.invoke(
+        app, ["validate", str(return_903), str(broken), "--la", "371", "--format", "csv"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "148,ssda903,Episodes,2,C1" in done.stdout
+    assert done.stderr.count("cin.xml") == 1
+
+
+def test_list_rules_prints_every_code_once():
+    done = runner.invoke(app, ["validate", "--list-rules"])
+    printed = done.stdout.split()
+    assert printed == [r.code for r in rules()]
+    assert {"148", "388", "1004"} <= set(printed)
+
+
+def test_xlsx_has_a_summary_and_a_sheet_of_faults(return_903, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "faults.xlsx"
+    done = runner.invoke(
+        app, ["validate", str(return_903), "--la", "371", "--format", "xlsx", "--out", str(out)]
+    )
+    assert done.exit_code == 0, done.output
+    wb = load_workbook(out)
+    assert wb.sheetnames[0] == "Summary"
+    # no allocations in these files: one group of unallocated faults
+    sheet = wb[wb.sheetnames[1]]
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert cells[0][:8] == ["rule", "return", "table", "row", "child", "field", "value", "message"]
+    c2 = sorted((row[0], row[6]) for row in cells[1:] if row[4] == "C2")
+    assert c2 == [("143", "'=1+1"), ("357", "'=1+1")]
+
+
+def test_quality_reports_the_store_faults_and_records_them(return_903, tmp_path):
+    import duckdb
+
+    store = tmp_path / "s.duckdb"
+    done = runner.invoke(app, ["ingest", str(return_903), "--la", "371", "--store", str(store)])
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(
+        app,
+        ["quality", "--store", str(store), "--period", "2023-Q4", "--format", "csv", "--record"],
+    )
+    assert done.exit_code == 0, done.output
+    assert "148,ssda903,Episodes,2,C1" in done.stdout
+    assert "since 2023-Q3: 3 opened, 0 closed" in done.stderr
+    with duckdb.connect(str(store), read_only=True) as con:
+        kept = con.execute("SELECT rule, child FROM dq_rule_faults ORDER BY rule").fetchall()
+    assert kept == [("143", "C2"), ("148", "C1"), ("357", "C2")]

@@ -1,0 +1,69 @@
+"""DfE-rule faults decide whether a measure is reportable (quality.availability, quality.impact).
+
+Hand-worked: three children start care in January 2024 (quarter 2023-Q4) and leave in February.
+A and B have a DEC but no REC: rule 148 flags 2 of the quarter's 3 episodes, 67%, above the 10%
+threshold, so `cla_ceases_quarter` (which reads cla_episodes.dec/rec/ls) is not reportable and
+names 148 with its count. `cla_ceases_quarter` with a 70% threshold is reportable. A measure
+that reads no field 148 checks (`referrals_quarter`) is not affected.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ibis
+
+from csc_scorecard.measures.catalogue import measure
+from csc_scorecard.measures.context import Context, Settings
+from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.quality.availability import not_reportable, rule_quality
+from csc_scorecard.quality.fixtures import batch
+from csc_scorecard.quality.impact import measures_by_rule, rules_for
+from csc_scorecard.store import Store
+
+
+def ep(child, rec):
+    return {
+        "child_id": child, "decom": date(2024, 1, 10), "dec": date(2024, 2, 10), "rec": rec,
+        "rne": "S", "ls": "C2", "place": "U1", "place_provider": "PR1",
+    }  # fmt: skip
+
+
+def context(store: Store, **settings) -> Context:
+    return Context(
+        ibis.duckdb.from_connection(store.con),
+        ["371"],
+        [Quarter.parse("2023-Q4")],
+        Settings(**settings),
+    )
+
+
+def test_rule_faults_make_a_measure_not_reportable_with_codes_and_counts():
+    with Store(":memory:") as store:
+        store.load([batch({"cla_episodes": [ep("A", None), ep("B", None), ep("C", "E11")]})])
+        m = measure("cla_ceases_quarter")
+        assert "148" in {r.code for r in rules_for(m)}
+        [q] = [q for q in rule_quality(context(store), m) if q.period == "2023-Q4"]
+        assert (q.rows, q.flagged, q.rules) == (3, 2, (("148", 2),))
+        reasons = not_reportable(context(store), m)
+        assert reasons == {
+            ("371", "2023-Q4"): "DfE rule faults on 67% of cla episodes in the period "
+            "(2 of 3 rows): 148 x 2"
+        }
+        relaxed = context(store, overrides={m.id: {"not_reportable_threshold": 0.7}})
+        assert not_reportable(relaxed, m) == {}
+
+
+def test_a_rule_affects_only_measures_reading_its_fields():
+    affected = measures_by_rule()[("ssda903", "148")]
+    assert "cla_ceases_quarter" in affected
+    assert all("referral" not in m for m in affected)
+    assert ("ssda903", "1006") in measures_by_rule()  # missing_type: the missing measures
+
+
+def test_the_catalogue_can_override_the_derived_rules():
+    m = measure("cla_ceases_quarter")
+    only = m.model_copy(update={"settings": {**m.settings, "quality_rules": ["388"]}})
+    assert [r.code for r in rules_for(only)] == ["388"]
+    without = m.model_copy(update={"settings": {**m.settings, "quality_rules_exclude": ["148"]}})
+    assert "148" not in {r.code for r in rules_for(without)}
