@@ -30,10 +30,12 @@ def generated() -> str:
         "",
         "### Rules implemented",
         "",
-        f"{sum(r.ret == 'ssda903' for r in all_rules)} SSDA903 and "
-        f"{sum(r.ret == 'cin' for r in all_rules)} CIN census rules; {len(relevant)} of them "
-        "check a field a measure reads (marked *m*, with the number of measures their faults "
-        "affect).",
+        (
+            f"{sum(r.ret == 'ssda903' for r in all_rules)} SSDA903 and "
+            f"{sum(r.ret == 'cin' for r in all_rules)} CIN census rules; {len(relevant)} of them "
+            "check a field a measure reads (marked *m*, with the number of measures their "
+            "faults affect)."
+        ),
         "",
         "| rule | return | fields | measures | message |",
         "|---|---|---|---|---|",
