@@ -183,6 +183,7 @@ def report_903(
     timeout: float = RUN_TIMEOUT,
     all_children: bool = False,
     isolated: bool = False,
+    rules: Sequence[str] | None = None,
 ) -> dict:
     """Run every SSDA903 rule of the year on `files`; return the whole result.
 
@@ -203,6 +204,8 @@ def report_903(
         args.append("--all-children")
     if isolated:  # each rule on its own deep copy (the package shares columns between rules)
         args.append("--isolated")
+    if rules is not None:  # only these rules (benchmarks)
+        args += ["--rules", *rules]
     return _run("903", args, timeout)
 
 

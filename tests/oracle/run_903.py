@@ -27,6 +27,7 @@ import csv
 import importlib
 import json
 import logging
+import resource
 import sys
 import time
 import traceback
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         write(out, {"package": PACKAGE, "input_error": str(exc)})
         return 2
     result["seconds"] = round(time.perf_counter() - started, 2)
+    result["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     write(out, result)
     return 0
 
@@ -76,6 +78,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--all-children",
         action="store_true",
         help="list every flagged child in `examples`, not the first five (agreement tests)",
+    )
+    parser.add_argument(
+        "--rules",
+        nargs="*",
+        default=None,
+        help="run only these rule codes (benchmarks; an unknown code alone runs no rule)",
     )
     parser.add_argument(
         "--isolated",
@@ -127,7 +135,7 @@ def validate(args: argparse.Namespace) -> dict:
     logging.getLogger("lac_validator.lac_validator").addHandler(handler)
     try:
         validator = lac_validator.LacValidator(
-            metadata=metadata, files=uploads, registry=registry, selected_rules=None
+            metadata=metadata, files=uploads, registry=registry, selected_rules=args.rules
         )
     except UploadError as exc:
         raise OracleInputError(str(exc)) from exc

@@ -31,7 +31,7 @@ def record(con: duckdb.DuckDBPyConnection, la_codes: Sequence[str]) -> int:
     """Run every rule over the authorities' rows and store the faults; returns how many."""
     faults = run_rules(con, la_codes=la_codes).faults
     stamp = pa.array([datetime.now()] * faults.num_rows, pa.timestamp("us"))
-    con.execute(DDL)
+    con.execute(DDL).fetchall()
     marks = ", ".join("?" * len(la_codes))
     con.execute(f"DELETE FROM {TABLE} WHERE la_code IN ({marks})", list(la_codes)).fetchall()
     con.register("_faults", faults.append_column("checked_at", stamp))

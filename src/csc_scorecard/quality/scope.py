@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from csc_scorecard.quality.rules import RETURNS, SCOPED, Return
+from csc_scorecard.quality.rules import DERIVED, RETURNS, SCOPED, Return
+from csc_scorecard.quality.rules.sql import EPISODES_N, episodes_with_neighbours
 
 SOURCE_FORMAT: dict[Return, str] = {"ssda903": "ssda903", "cin": "cin_census"}
 
@@ -56,6 +57,8 @@ DFE_TABLE: dict[str, str] = {
 }
 
 CHILDREN_VIEW = {"ssda903": "header", "cin": "child"}
+# How each derived table (rules.DERIVED) is built from the scoped tables, once per run.
+DERIVED_SQL = {EPISODES_N: episodes_with_neighbours}
 
 
 def canonical_table(ret: Return, dfe_table: str) -> str:
@@ -68,23 +71,38 @@ def canonical_table(ret: Return, dfe_table: str) -> str:
 
 @dataclass
 class Scope:
-    """A private connection holding the scoped tables, one schema per return."""
+    """The connection holding the scoped tables, one schema per return: a private in-memory
+    connection, or the source itself when that is an in-memory store (`scorecard validate`),
+    where the tables are built in place without copying rows out and back."""
 
     con: duckdb.DuckDBPyConnection
+    in_place: bool = False
     rows: dict[tuple[Return, str], int] = field(default_factory=dict)
 
     def has(self, ret: Return) -> bool:
         return any(n for (r, _), n in self.rows.items() if r == ret)
 
     def use(self, ret: Return) -> None:
-        self.con.execute(f"SET search_path = '{schema(ret)}'")
+        self.con.execute(f"SET search_path = '{schema(ret)}'").fetchall()
 
     def close(self) -> None:
+        if self.in_place:
+            self.con.execute("RESET search_path").fetchall()
+            for ret in RETURNS:
+                self.con.execute(f"DROP SCHEMA IF EXISTS {schema(ret)} CASCADE").fetchall()
         self.con.close()
 
 
 def schema(ret: Return) -> str:
     return "s903" if ret == "ssda903" else "scin"
+
+
+def _in_memory(con: duckdb.DuckDBPyConnection) -> bool:
+    with con.cursor() as cur:
+        path = cur.execute(
+            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchall()
+    return bool(path) and path[0][0] is None
 
 
 def build(
@@ -93,32 +111,47 @@ def build(
     la_codes: Sequence[str] | None = None,
     load_ids: Sequence[int] | None = None,
 ) -> Scope:
-    """Copy each return's rows out of `source` (a store connection) into a private connection."""
-    private = duckdb.connect(":memory:")
-    scope = Scope(private)
+    """Each return's rows of `source` (a store connection) as the scoped tables."""
+    in_place = _in_memory(source)
+    # in place: a cursor of its own (same database), so the caller's connection is untouched
+    scope = Scope(source.cursor() if in_place else duckdb.connect(":memory:"), in_place=in_place)
+
+    def create(ret: Return, name: str, sql: str) -> int:
+        target = f"{schema(ret)}.{name}"
+        if in_place:  # built inside the in-memory store: no copy out and back
+            scope.con.execute(f"CREATE TABLE {target} AS {sql}").fetchall()
+            return scope.con.execute(f"SELECT count(*) FROM {target}").fetchall()[0][0]
+        with source.cursor() as cur:
+            arrow = cur.sql(sql).to_arrow_table()
+        scope.con.register("_scoped", arrow)
+        scope.con.execute(f"CREATE TABLE {target} AS SELECT * FROM _scoped").fetchall()
+        scope.con.unregister("_scoped")
+        return arrow.num_rows
+
     for ret in RETURNS:
-        private.execute(f"CREATE SCHEMA {schema(ret)}")
+        scope.con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema(ret)}").fetchall()
         loads = _loads_sql(ret, la_codes, load_ids)
+        with source.cursor() as cur:
+            if not cur.execute(f"SELECT count(*) FROM ({loads})").fetchall()[0][0]:
+                continue  # no load of this return: its rules are not listed as not run
         for name, canonical in SCOPED[ret].items():
             sql = _children_sql(ret, canonical, loads) if name == CHILDREN_VIEW[ret] else None
-            sql = sql or _table_sql(name, canonical, loads)
-            with source.cursor() as cur:
-                arrow = cur.sql(sql).to_arrow_table()
-            private.register("_scoped", arrow)
-            private.execute(f"CREATE TABLE {schema(ret)}.{name} AS SELECT * FROM _scoped")
-            private.unregister("_scoped")
-            scope.rows[(ret, name)] = arrow.num_rows
-        with source.cursor() as cur:
-            bad = cur.sql(
-                f"""WITH l AS ({loads})
-                SELECT i.load_id, i.table_name, i."row", i.column_name, i.rule, i.value
-                FROM dq_issues i JOIN l ON i.load_id = l.load_id
-                WHERE i.rule IN ('invalid_date', 'implausible_date', 'invalid_number',
-                                 'invalid_boolean')"""
-            ).to_arrow_table()
-        private.register("_bad", bad)
-        private.execute(f"CREATE TABLE {schema(ret)}.bad AS SELECT * FROM _bad")
-        private.unregister("_bad")
+            scope.rows[(ret, name)] = create(ret, name, sql or _table_sql(name, canonical, loads))
+        create(
+            ret,
+            "bad",
+            f"""WITH l AS ({loads})
+            SELECT i.load_id, i.table_name, i."row", i.column_name, i.rule, i.value
+            FROM main.dq_issues i JOIN l ON i.load_id = l.load_id
+            WHERE i.rule IN ('invalid_date', 'implausible_date', 'invalid_number',
+                             'invalid_boolean')""",
+        )
+        scope.use(ret)
+        for name in DERIVED[ret]:
+            scope.con.execute(
+                f"CREATE TABLE {schema(ret)}.{name} AS {DERIVED_SQL[name]()}"
+            ).fetchall()
+        scope.con.execute("RESET search_path").fetchall()
     return scope
 
 
@@ -129,7 +162,7 @@ def _loads_sql(ret: Return, la_codes: Sequence[str] | None, load_ids: Sequence[i
     if load_ids is not None:
         where.append("load_id IN (" + (", ".join(str(int(i)) for i in load_ids) or "NULL") + ")")
     return (
-        "SELECT load_id, la_code, period_start AS cy_start, period_end AS cy_end FROM loads WHERE "
+        "SELECT load_id, la_code, period_start AS cy_start, period_end AS cy_end FROM main.loads WHERE "
         + " AND ".join(where)
     )
 
@@ -138,12 +171,12 @@ def _table_sql(name: str, canonical: str, loads: str) -> str:
     return f"""WITH l AS ({loads})
     SELECT {DFE_TABLE[name]} AS _table, t.* EXCLUDE (source_row), t.source_row AS "row",
            l.cy_start, l.cy_end
-    FROM "{canonical}" t JOIN l ON t.load_id = l.load_id"""
+    FROM main."{canonical}" t JOIN l ON t.load_id = l.load_id"""
 
 
 def _children_sql(ret: Return, canonical: str, loads: str) -> str:
     ids = " UNION ".join(
-        f'SELECT t.la_code, t.child_id FROM "{c}" t JOIN l ON t.load_id = l.load_id'
+        f'SELECT t.la_code, t.child_id FROM main."{c}" t JOIN l ON t.load_id = l.load_id'
         for n, c in SCOPED[ret].items()
         if n != CHILDREN_VIEW[ret]
     )
@@ -155,7 +188,7 @@ def _children_sql(ret: Return, canonical: str, loads: str) -> str:
     SELECT {DFE_TABLE[name]} AS _table, t.* EXCLUDE (source_row), t.source_row AS "row",
            coalesce(own.cy_start, latest.cy_start) AS cy_start,
            coalesce(own.cy_end, latest.cy_end) AS cy_end
-    FROM "{canonical}" t
+    FROM main."{canonical}" t
     JOIN latest ON t.la_code = latest.la_code
     LEFT JOIN l own ON t.load_id = own.load_id
     WHERE own.load_id IS NOT NULL

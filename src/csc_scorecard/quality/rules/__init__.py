@@ -54,6 +54,9 @@ SCOPED: dict[Return, dict[str, str]] = {
     },
 }
 
+# Tables the scope derives from a scoped table once per run (quality.scope), by return.
+DERIVED: dict[Return, dict[str, str]] = {"ssda903": {"episodes_n": "episodes"}, "cin": {}}
+
 # The identifying columns every scoped table has and every rule query must return.
 KEY = "_table, la_code, load_id, row, child_id, cy_end"
 
@@ -128,7 +131,8 @@ def rule(
 
 def _tables_read(ret: Return, sql: str) -> tuple[str, ...]:
     names = re.findall(r"\b(?:FROM|JOIN)\s+([a-z_0-9]+)", sql, flags=re.IGNORECASE)
-    return tuple(sorted({n.lower() for n in names} & set(SCOPED[ret])))
+    read = {DERIVED[ret].get(n.lower(), n.lower()) for n in names}
+    return tuple(sorted(read & set(SCOPED[ret])))
 
 
 @cache

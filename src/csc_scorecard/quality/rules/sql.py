@@ -39,16 +39,13 @@ def not_in_list(view: str, column: str, name: str, *, blank_too: bool = False) -
     return f"SELECT * FROM {view} WHERE {given}NOT coalesce({valid_code(column, name)}, false)"
 
 
-def ordered(view: str, order: str = "decom") -> str:
-    """`view` with each child's rows numbered in `order` (nulls last, then file order), and the
-    previous and next row's values of the columns rules compare (`prev_*`, `next_*`)."""
-    w = f'PARTITION BY la_code, child_id ORDER BY {order} NULLS LAST, load_id, "row"'
-    return f"""SELECT t.*, row_number() OVER ({w}) AS n, count(*) OVER (PARTITION BY la_code, child_id) AS n_child
-        FROM {view} t"""
+EPISODES_N = "episodes_n"
 
 
 def episodes_with_neighbours() -> str:
-    """Episodes with the previous and next episode of the same child (by DECOM)."""
+    """Episodes with the previous and next episode of the same child (by DECOM, nulls last,
+    then file order): `prev_*`, `next_*`, `n` (position) and `n_child` (episodes of the child).
+    Built once per run as the scoped table `episodes_n` (quality.scope), which rules read."""
     w = 'PARTITION BY la_code, child_id ORDER BY decom NULLS LAST, load_id, "row"'
     return f"""SELECT e.*,
         lag(decom) OVER ({w}) AS prev_decom, lag(dec) OVER ({w}) AS prev_dec,

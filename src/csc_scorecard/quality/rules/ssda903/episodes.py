@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import codes_in, rule
 from csc_scorecard.quality.rules.sql import (
+    EPISODES_N,
     NO_PROVIDER,
     RESPITE,
     TEMPORARY,
     ceased_care,
-    episodes_with_neighbours,
     not_in_list,
     not_valid_date,
 )
@@ -90,7 +90,7 @@ def r178() -> str:
 )
 def r142() -> str:
     """Any episode but the child's latest (by DECOM) with DEC or REC blank."""
-    return f"""SELECT * FROM ({episodes_with_neighbours()})
+    return f"""SELECT * FROM {EPISODES_N}
         WHERE n < n_child AND decom IS NOT NULL AND (dec IS NULL OR rec IS NULL)"""
 
 
@@ -153,7 +153,7 @@ def r356() -> str:
 )
 def r357() -> str:
     """The child's first episode (by DECOM) started in the year with RNE other than S."""
-    return f"""SELECT * FROM ({episodes_with_neighbours()})
+    return f"""SELECT * FROM {EPISODES_N}
         WHERE n = 1 AND decom IS NOT NULL AND decom >= cy_start AND rne IS DISTINCT FROM 'S'"""
 
 
@@ -167,7 +167,7 @@ def r357() -> str:
 def r388() -> str:
     """X1 without a next episode starting on DEC; a next episode starting on DEC after a
     reason other than X1; the child's last episode ended X1."""
-    return f"""SELECT * FROM ({episodes_with_neighbours()}) WHERE dec IS NOT NULL AND (
+    return f"""SELECT * FROM {EPISODES_N} WHERE dec IS NOT NULL AND (
         (n < n_child AND next_decom IS NOT NULL AND rec = 'X1' AND dec <> next_decom)
         OR (n < n_child AND next_decom IS NOT NULL AND rec <> 'X1' AND dec = next_decom)
         OR (n = n_child AND rec = 'X1'))"""
@@ -182,7 +182,7 @@ def r388() -> str:
 )
 def r501() -> str:
     """DECOM before the previous episode's DEC."""
-    return f"SELECT * FROM ({episodes_with_neighbours()}) WHERE decom < prev_dec"
+    return f"SELECT * FROM {EPISODES_N} WHERE decom < prev_dec"
 
 
 @rule(
@@ -195,7 +195,7 @@ def r501() -> str:
 )
 def r431() -> str:
     """RNE S on or before the previous episode's DEC."""
-    return f"SELECT * FROM ({episodes_with_neighbours()}) WHERE rne = 'S' AND decom <= prev_dec"
+    return f"SELECT * FROM {EPISODES_N} WHERE rne = 'S' AND decom <= prev_dec"
 
 
 @rule(
@@ -208,7 +208,7 @@ def r431() -> str:
 )
 def r432() -> str:
     """The previous episode ended care (REC other than X1) and this one's RNE is not S."""
-    return f"""SELECT * FROM ({episodes_with_neighbours()})
+    return f"""SELECT * FROM {EPISODES_N}
         WHERE n > 1 AND prev_rec IN {ceased_care()} AND rne IS DISTINCT FROM 'S'"""
 
 
@@ -222,7 +222,7 @@ def r432() -> str:
 )
 def r433() -> str:
     """RNE P, L, T, U or B and DECOM not the previous episode's DEC (or either blank)."""
-    return f"""SELECT * FROM ({episodes_with_neighbours()}) WHERE n > 1
+    return f"""SELECT * FROM {EPISODES_N} WHERE n > 1
         AND rne IN ('P', 'L', 'T', 'U', 'B')
         AND (prev_dec IS NULL OR decom IS NULL OR prev_dec <> decom)"""
 
