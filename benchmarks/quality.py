@@ -55,10 +55,12 @@ def ours(files: list[str], year: int) -> dict:
     with Store(":memory:") as store:
         store.load(batches)
         read = time.perf_counter() - started
-        started = time.perf_counter()
-        result = run_rules(store.con, only=rules("ssda903"))
-        ruled = time.perf_counter() - started
-    return {"read_s": read, "rules_s": ruled, "faults": result.faults.num_rows, "errors": errors}
+        runs = [run_rules(store.con, only=rules("ssda903")) for _ in range(3)]
+    # the median of three runs (the machine is shared): preparing the scoped tables, then rules
+    prepare = sorted(r.seconds["prepare"] for r in runs)[1]
+    ruled = sorted(r.seconds["rules"] for r in runs)[1]
+    return {"read_s": read, "prepare_s": prepare, "rules_s": ruled,
+            "faults": runs[0].faults.num_rows, "errors": errors}  # fmt: skip
 
 
 def main() -> None:
@@ -83,20 +85,23 @@ def main() -> None:
         theirs = report_903(files, "2024", rules=codes, timeout=7200)
         none = report_903(files, "2024", rules=["NO-RULE"], timeout=7200)
     their_rules = theirs["seconds"] - none["seconds"]
-    print(f"{'':<34}{'rules only':>14}{'end to end':>14}{'peak MB':>10}")
+    ours_all = r["prepare_s"] + r["rules_s"]
+    ours_end = r["read_s"] + ours_all
+    lines = [
+        ("D2I csc-validator-be-903 0.1.17: the rules (run minus no-rule run)", their_rules),
+        ("D2I: end to end (read, postcodes, rules)", theirs["seconds"]),
+        ("ours: the rules (one SQL query, median of 3)", r["rules_s"]),
+        ("ours: preparing the scoped tables + the rules", ours_all),
+        ("ours: end to end (ingest adapters, store, rules)", ours_end),
+    ]
+    for label, seconds in lines:
+        print(f"{label:<66}{seconds:>9.2f} s {episodes / seconds:>12,.0f} episodes/s")
     print(
-        f"{'D2I csc-validator-be-903 0.1.17':<34}{their_rules:>13.1f}s{theirs['seconds']:>13.1f}s{theirs['peak_mb']:>10}"
+        f"peak MB: theirs {theirs['peak_mb']}, ours {mine['peak_mb']:.0f}; faults {r['faults']:,}"
     )
     print(
-        f"{'ours (DuckDB SQL)':<34}{r['rules_s']:>13.2f}s{r['read_s'] + r['rules_s']:>13.1f}s{mine['peak_mb']:>10.0f}"
-    )
-    print(
-        f"throughput, episodes/s: theirs {episodes / their_rules:,.0f} (rules) {episodes / theirs['seconds']:,.0f} (end to end); "
-        f"ours {episodes / r['rules_s']:,.0f} (rules) {episodes / (r['read_s'] + r['rules_s']):,.0f} (end to end)"
-    )
-    print(
-        f"ratio: {their_rules / r['rules_s']:.0f}x on rule time, "
-        f"{theirs['seconds'] / (r['read_s'] + r['rules_s']):.1f}x end to end; faults ours {r['faults']:,}"
+        f"ratio on the rules: {their_rules / r['rules_s']:.0f}x; with our preparation: "
+        f"{their_rules / ours_all:.0f}x; end to end: {theirs['seconds'] / ours_end:.1f}x"
     )
 
 

@@ -8,6 +8,7 @@ for the return cannot run and is reported once, in `not_run`, never once per row
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -53,6 +54,7 @@ class RuleResult:
     rules_run: list[Rule] = field(default_factory=list)
     not_run: list[NotRun] = field(default_factory=list)
     returns: list[Return] = field(default_factory=list)  # returns the store held rows for
+    seconds: dict[str, float] = field(default_factory=dict)  # "prepare" (scope), "rules"
 
 
 def run_rules(
@@ -64,11 +66,15 @@ def run_rules(
 ) -> RuleResult:
     """Every rule (or `only` these) over the rows of `source` (a store connection)."""
     chosen = list(only) if only is not None else rules()
+    started = time.perf_counter()
     scope = scoping.build(source, la_codes=la_codes, load_ids=load_ids)
+    prepared = time.perf_counter()
     try:
-        return _run(scope, chosen)
+        result = _run(scope, chosen)
     finally:
         scope.close()
+    result.seconds = {"prepare": prepared - started, "rules": time.perf_counter() - prepared}
+    return result
 
 
 def _run(scope: scoping.Scope, chosen: list[Rule]) -> RuleResult:
@@ -105,8 +111,10 @@ def _run(scope: scoping.Scope, chosen: list[Rule]) -> RuleResult:
     return result
 
 
-def fault_query(r: Rule, columns: Sequence[str]) -> str:
-    """The rule's query wrapped to give the fault columns (and filtered to its years)."""
+def fault_query(r: Rule, columns: Sequence[str], index: int = 0) -> str:
+    """The rule's query wrapped to give the row-level fault columns (filtered to its years);
+    `i` numbers the rule within one run, and the rule's code, return, message and severity are
+    added from it afterwards, so the query never carries them per row."""
     value = "value" if "value" in columns else r.column
     field_expr = "field" if "field" in columns else _lit(r.fields[0] if r.fields else "")
     first, last = r.years
@@ -116,28 +124,38 @@ def fault_query(r: Rule, columns: Sequence[str]) -> str:
     if last is not None:
         years.append(f"year(cy_end) <= {int(last)}")
     where = f"WHERE {' AND '.join(years)}" if years else ""
-    return f"""SELECT DISTINCT {_lit(r.code)} AS rule, {_lit(r.ret)} AS "return",
-        _table AS "table", CAST("row" AS INTEGER) AS "row", child_id AS child,
-        {field_expr} AS field, CAST({value} AS VARCHAR) AS value, {_lit(r.message)} AS message,
-        la_code, CAST(year(cy_end) AS INTEGER) AS year, CAST(load_id AS INTEGER) AS load_id,
-        {_lit(r.severity)} AS severity
+    return f"""SELECT DISTINCT {int(index)} AS i, _table AS "table", CAST("row" AS INTEGER) AS "row",
+        child_id AS child, {field_expr} AS field, CAST({value} AS VARCHAR) AS value, la_code,
+        CAST(year(cy_end) AS INTEGER) AS year, CAST(load_id AS INTEGER) AS load_id
     FROM ({r.sql}) q {where}"""
 
 
-def _wrapped(con: duckdb.DuckDBPyConnection, r: Rule) -> str:
+def _wrapped(con: duckdb.DuckDBPyConnection, r: Rule, index: int) -> str:
     columns = con.sql(r.sql).columns  # binds the query, does not run it
     missing = [c for c in KEY.replace(" ", "").split(",") if c not in columns]
     if missing:
         raise ValueError(f"rule {r.code}: its query does not return {missing}")
-    return fault_query(r, columns)
+    return fault_query(r, columns, index)
 
 
 def _all_faults(con: duckdb.DuckDBPyConnection, chosen: list[Rule]) -> pa.Table:
-    """Every rule's faults in one query (one plan, run in parallel by DuckDB)."""
+    """Every rule's faults from one query (one plan, run in parallel by DuckDB)."""
     if not chosen:
         return FAULT_SCHEMA.empty_table()
-    union = "\nUNION ALL\n".join(_wrapped(con, r) for r in chosen)
-    return con.sql(union).to_arrow_table().cast(FAULT_SCHEMA)
+    union = "\nUNION ALL\n".join(_wrapped(con, r, i) for i, r in enumerate(chosen))
+    rows = con.sql(union).to_arrow_table()
+    which = rows.column("i")
+    meta = {
+        "rule": [r.code for r in chosen],
+        "return": [r.ret for r in chosen],
+        "message": [r.message for r in chosen],
+        "severity": [r.severity for r in chosen],
+    }
+    columns = {
+        name: pa.array(values, pa.string()).take(which) if name in meta else rows.column(name)
+        for name, values in ((n, meta.get(n)) for n in FAULT_SCHEMA.names)
+    }
+    return pa.table(columns).cast(FAULT_SCHEMA)
 
 
 def _lit(value: str) -> str:

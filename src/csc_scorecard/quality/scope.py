@@ -174,25 +174,32 @@ def _table_sql(name: str, canonical: str, loads: str) -> str:
     FROM main."{canonical}" t JOIN l ON t.load_id = l.load_id"""
 
 
+# A child loaded last from another return belongs to this one when it has a row of these tables
+# (a looked-after child has episodes, a care leaver OC3; a child in need an episode of need).
+MEMBERSHIP: dict[Return, tuple[str, ...]] = {
+    "ssda903": ("cla_episodes", "care_leavers"),
+    "cin": ("referrals",),
+}
+
+
 def _children_sql(ret: Return, canonical: str, loads: str) -> str:
     ids = " UNION ".join(
         f'SELECT t.la_code, t.child_id FROM main."{c}" t JOIN l ON t.load_id = l.load_id'
-        for n, c in SCOPED[ret].items()
-        if n != CHILDREN_VIEW[ret]
+        for c in MEMBERSHIP[ret]
     )
     name = CHILDREN_VIEW[ret]
+    head = f"""SELECT {DFE_TABLE[name]} AS _table, t.* EXCLUDE (source_row), t.source_row AS "row","""
     return f"""WITH l AS ({loads}),
     latest AS (SELECT la_code, max(cy_start) AS cy_start, max(cy_end) AS cy_end
                FROM l GROUP BY la_code),
     ids AS ({ids})
-    SELECT {DFE_TABLE[name]} AS _table, t.* EXCLUDE (source_row), t.source_row AS "row",
-           coalesce(own.cy_start, latest.cy_start) AS cy_start,
-           coalesce(own.cy_end, latest.cy_end) AS cy_end
-    FROM main."{canonical}" t
-    JOIN latest ON t.la_code = latest.la_code
-    LEFT JOIN l own ON t.load_id = own.load_id
-    WHERE own.load_id IS NOT NULL
-       OR EXISTS (SELECT 1 FROM ids WHERE ids.la_code = t.la_code AND ids.child_id = t.child_id)"""
+    {head} own.cy_start, own.cy_end
+    FROM main."{canonical}" t JOIN l own ON t.load_id = own.load_id
+    UNION ALL
+    {head} latest.cy_start, latest.cy_end
+    FROM main."{canonical}" t JOIN latest ON t.la_code = latest.la_code
+    WHERE t.load_id NOT IN (SELECT load_id FROM l)
+      AND (t.la_code, t.child_id) IN (SELECT la_code, child_id FROM ids)"""
 
 
 def _lit(value: str) -> str:
