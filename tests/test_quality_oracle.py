@@ -40,11 +40,13 @@ EXPLAINED = {
 }
 
 
+# Left out of the fake 903: a second PlacedAdoption table; DoLo (2026-27 on); SWEpisodes, on
+# which the package's SW01STG1 stops the whole 2023-24 run (docs/oracle.md).
+LEFT_OUT = ("placed_for_adoption_errors.csv", "DoLo.csv", "sw_episodes.csv")
+
+
 def _903(folder: Path, year: int) -> tuple[list[Path], int]:
-    files = [
-        p for p in sorted(folder.glob("*.csv")) if p.name not in ("placed_for_adoption_errors.csv",)
-    ]
-    return files, year
+    return [p for p in sorted(folder.glob("*.csv")) if p.name not in LEFT_OUT], year
 
 
 @pytest.fixture(scope="module")
