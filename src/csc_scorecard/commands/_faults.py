@@ -18,18 +18,16 @@ from typing import Any
 import pyarrow as pa
 import typer
 
+from csc_scorecard.csv_safety import safe_cell
 from csc_scorecard.quality.fixlists import UNALLOCATED, groups
 from csc_scorecard.quality.runner import FAULT_COLUMNS, RuleResult
 
-FORMULA_STARTS = ("=", "+", "-", "@")
 XLSX_COLUMNS = [*FAULT_COLUMNS, "la_code", "year", "worker", "measures_affected", "measures"]
 
 
 def neutral(value: Any) -> Any:
-    """A cell value safe to open in a spreadsheet (no formula)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A cell value safe to open in a spreadsheet (no formula): the product's one rule."""
+    return safe_cell(value)
 
 
 def to_csv(faults: pa.Table) -> str:
