@@ -227,6 +227,7 @@ def not_reportable(ctx: Context, m: Measure) -> dict[tuple[str, str], str]:
     worst: dict[tuple[str, str], FieldQuality | RuleQuality] = {}
     for q in [*field_quality(ctx, m), *rule_quality(ctx, m)]:
         key = (q.la_code, q.period)
-        if q.rows and q.share > threshold and (key not in worst or q.share > worst[key].share):
+        better = key not in worst or float(q.share) > float(worst[key].share) + 1e-9
+        if q.rows and float(q.share) > threshold and better:
             worst[key] = q
     return {k: v.reason() for k, v in worst.items()}

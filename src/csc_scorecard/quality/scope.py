@@ -188,7 +188,9 @@ def _children_sql(ret: Return, canonical: str, loads: str) -> str:
         for c in MEMBERSHIP[ret]
     )
     name = CHILDREN_VIEW[ret]
-    head = f"""SELECT {DFE_TABLE[name]} AS _table, t.* EXCLUDE (source_row), t.source_row AS "row","""
+    head = (
+        f"""SELECT {DFE_TABLE[name]} AS _table, t.* EXCLUDE (source_row), t.source_row AS "row","""
+    )
     return f"""WITH l AS ({loads}),
     latest AS (SELECT la_code, max(cy_start) AS cy_start, max(cy_end) AS cy_end
                FROM l GROUP BY la_code),
