@@ -54,6 +54,7 @@ class FieldSpec(BaseModel):
     min: float | None = None
     max: float | None = None
     not_future: bool = False
+    separated: bool = False  # a space-separated list of codes, each mapped and checked
 
 
 class TableSpec(BaseModel):
@@ -225,6 +226,13 @@ def _convert_one(raw: Any, f: FieldSpec) -> tuple[Any, tuple[str, str] | None]:
     if f.type == "text" and (f.codes or f.map):
         key = value.upper() if f.upper else value
         value = f.map.get(key, key)
+        if f.separated:
+            items = [f.map.get(i, i) for i in value.split()]
+            value = " ".join(items)
+            unknown = [i for i in items if f.codes and i not in codes(f.codes)]
+            if unknown:
+                return value, ("unknown_code", f"{unknown} not in code list {f.codes}")
+            return value, None
         if f.codes and value not in codes(f.codes):
             return value, ("unknown_code", f"{value!r} is not in code list {f.codes}")
     return value, None

@@ -80,7 +80,8 @@ def recognise(path: Path) -> Adapter:
     raise FormatError(
         path,
         "not a format this product reads (SSDA903 CSV/XML, CIN census XML, Annex A workbook, "
-        "workforce census XML, or a csc-scorecard template)",
+        "workforce census XML, a Standard Safeguarding Dataset ssd_<object> dump, or a "
+        "csc-scorecard template)",
     )
 
 
@@ -115,11 +116,15 @@ def read_all(
             batches.extend(read_lake(lake, la_code=la_code))
         except FormatError as err:
             errors.append(err)
+    last: list[LoadBatch] = []  # sources that win over the others read alongside (the SSD)
     for (name, _folder), files in groups.items():
         try:
-            batches.extend(by_name[name].read(files, la_code=la_code, year=year))
+            read = by_name[name].read(files, la_code=la_code, year=year)
         except FormatError as err:
             errors.append(err)
+            continue
+        (last if getattr(by_name[name], "loads_last", False) else batches).extend(read)
+    batches += last
     errors.extend(_same_return_twice(batches))
     if errors:
         raise IngestRefused(errors)
