@@ -64,9 +64,12 @@ def test_round_trip_through_the_store(dump, tmp_path):
         loads = store.con.execute("SELECT source_format, count(*) FROM loads GROUP BY 1").fetchall()
         assert loads == [("ssd", 1)]
         visits = store.read("cla_visits", LA)
-        assert visits.num_rows == len(
-            list(csv.DictReader(open(dump / "ssd_cla_visits.csv", encoding="utf-8")))
-        )
+        assert visits.num_rows == len(read_csv(dump / "ssd_cla_visits.csv"))
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
 
 
 def write_object(folder: Path, name: str, rows: list[dict]) -> Path:
@@ -190,7 +193,7 @@ def test_parquet_dumps_read_as_csv_ones(dump, tmp_path):
     folder = tmp_path / "pq"
     folder.mkdir()
     for name in ("ssd_cla_episodes", "ssd_cla_placement", "ssd_legal_status", "ssd_cla_visits"):
-        rows = list(csv.DictReader(open(dump / f"{name}.csv", encoding="utf-8")))
+        rows = read_csv(dump / f"{name}.csv")
         pq.write_table(pa.Table.from_pylist(rows), folder / f"{name}.parquet")
     [from_parquet] = read_all([folder], la_code=LA)
     [from_csv] = read_all([dump], la_code=LA)
