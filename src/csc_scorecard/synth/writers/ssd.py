@@ -91,7 +91,7 @@ def _yn(v: bool | None) -> str:
     return "" if v is None else ("Y" if v else "N")
 
 
-def _outcome(keys: list[str], **flags: bool | None) -> str:
+def _outcome(keys: tuple[str, ...], **flags: bool | None) -> str:
     """An outcome object in the specification's shape: every key present, blank when unknown."""
     body: dict[str, Any] = {k: _yn(flags.get(k)) for k in keys}
     body["TOTAL_NO_OF_OUTCOMES"] = sum(1 for v in flags.values() if v)
