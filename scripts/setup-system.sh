@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Debian packages the project needs: Chromium (browser tests), poppler (PDF checks), Java 17
-# (the optional Spark engine) and WeasyPrint's libraries and fonts. Installs only what is
-# missing, so it is quick on a machine that has them. Needs root (CI and developer machines are).
+# (the optional Spark engine), PostgreSQL (the SSD database tests) and WeasyPrint's libraries and
+# fonts. Installs only what is missing, so it is quick on a machine that has them. Needs root (CI
+# and developer machines are).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# PostgreSQL: tests/test_ssd_database.py starts a server of its own (SSD ingest --from-db).
+{ command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || need+=(postgresql)
 for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done

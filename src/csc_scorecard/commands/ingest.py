@@ -9,14 +9,16 @@ import typer
 
 from csc_scorecard.cli import app
 from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
-from csc_scorecard.ingest.run import IngestRefused, read_all
+from csc_scorecard.ingest.run import IngestRefused, read_sources
 from csc_scorecard.measures.results import refresh_after_load
 from csc_scorecard.store import Store
 
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders of extracts.")],
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders of extracts.")
+    ] = None,
     store: StoreOption = DEFAULT_STORE_PATH,
     la_code: Annotated[
         str | None,
@@ -37,10 +39,25 @@ def ingest(
             help="Allow a reload to replace a stored return with less than half its rows.",
         ),
     ] = False,
+    from_db: Annotated[
+        str | None,
+        typer.Option(
+            "--from-db",
+            help="Also read a Standard Safeguarding Dataset from this database URL, read-only "
+            "(postgresql://... or mssql://...; docs/ssd.md).",
+        ),
+    ] = None,
+    schema: Annotated[
+        str, typer.Option(help="Database schema holding the ssd_ tables (with --from-db).")
+    ] = "ssd_development",
 ) -> None:
     """Recognise each file's format and load it; a file that cannot be read stops the whole load."""
+    if not paths and not from_db:
+        typer.echo("Give files or folders of extracts, or --from-db URL.", err=True)
+        raise typer.Exit(code=2)
+    database = (from_db, schema) if from_db else None
     try:  # read and validate everything before taking the store's write lock
-        batches = read_all(paths, la_code=la_code, year=year)
+        batches = read_sources(paths or [], la_code=la_code, year=year, database=database)
     except IngestRefused as refused:
         typer.echo(f"Refused: nothing was loaded into {store}.", err=True)
         for error in refused.errors:

@@ -183,12 +183,33 @@ def ingest(
     la_code: str | None = None,
     year: int | None = None,
     replace: bool = False,
+    database: tuple[str, str] | None = None,
 ) -> IngestResult:
     """Read and validate every file, then load; if any file is refused, nothing is stored.
 
     Reading needs no store, so a caller can read first and open the store for writing only to
-    load (`read_all`, then `Store.load`): other commands are blocked only while it writes.
+    load (`read_sources`, then `Store.load`): other commands are blocked only while it writes.
     """
-    batches = read_all(paths, la_code=la_code, year=year)
+    batches = read_sources(paths, la_code=la_code, year=year, database=database)
     ids = store.load(batches, replace=replace)
     return IngestResult(batches=batches, load_ids=ids, replaced=list(store.replaced))
+
+
+def read_sources(
+    paths: list[Path],
+    *,
+    la_code: str | None = None,
+    year: int | None = None,
+    database: tuple[str, str] | None = None,
+) -> list[LoadBatch]:
+    """`read_all` of the files, then the Standard Safeguarding Dataset in `database` (URL,
+    schema; read-only, `ingest/ssd_db.py`), which loads after them as an SSD folder would."""
+    batches = read_all(paths, la_code=la_code, year=year) if paths else []
+    if database is not None:
+        from csc_scorecard.ingest.ssd_db import read_database
+
+        try:
+            batches += read_database(*database, la_code)
+        except FormatError as err:
+            raise IngestRefused([err]) from None
+    return batches

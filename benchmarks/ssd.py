@@ -1,0 +1,62 @@
+"""SSD ingest of the default synthetic authority: write its SSD, read it, load it.
+
+    .venv/bin/python benchmarks/ssd.py [--sizes 1]
+
+Prints seconds and peak memory per step (each step in its own process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from _measure import row, step
+
+
+def write_ssd(size: float, out: str) -> str:
+    from csc_scorecard.synth.authority import SynthConfig, generate
+    from csc_scorecard.synth.writers import ssd
+
+    files = ssd.write(generate(SynthConfig(size=size)), Path(out))
+    rows = 0
+    for f in files:
+        with open(f, encoding="utf-8") as fh:
+            rows += sum(1 for _ in fh) - 1
+    return f"{len(files)} ssd_ files, {rows:,} rows"
+
+
+def ingest_ssd(folder: str, store: str) -> str:
+    from csc_scorecard.ingest.run import ingest
+    from csc_scorecard.store import Store
+
+    with Store(store) as db:
+        result = ingest(db, [Path(folder) / "ssd"], la_code="371")
+    [batch] = result.batches
+    return f"{len(batch.tables)} canonical tables, {batch.row_count:,} rows, {len(batch.issues)} issues"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1")
+    args = parser.parse_args()
+    print(f"{'step':<58} {'wall':>10} {'peak':>11}")
+    for size in [float(s) for s in args.sizes.split(",")]:
+        with tempfile.TemporaryDirectory() as tmp:
+            extracts, store = f"{tmp}/extracts", f"{tmp}/store.duckdb"
+            print(
+                row(
+                    f"generate + write SSD, size {size:g}",
+                    step("ssd:write_ssd", size=size, out=extracts),
+                )
+            )
+            print(
+                row(
+                    f"ingest SSD folder into a new store, size {size:g}",
+                    step("ssd:ingest_ssd", folder=extracts, store=store),
+                )
+            )
+
+
+if __name__ == "__main__":
+    main()
