@@ -68,9 +68,10 @@ def server() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(home, "postgres", "postgres")
     port = _free_port()
-    run = lambda *a: subprocess.run(
-        _as_server_user([str(x) for x in a]), check=True, capture_output=True
-    )  # noqa: E731
+
+    def run(*a: object) -> None:
+        subprocess.run(_as_server_user([str(x) for x in a]), check=True, capture_output=True)
+
     run(bin_dir / "initdb", "-D", data, "-U", "scorecard", "--auth=trust", "-E", "UTF8")
     options = f"-p {port} -k {home} -c listen_addresses=127.0.0.1"
     run(bin_dir / "pg_ctl", "-D", data, "-o", options, "-l", home / "log", "-w", "start")
@@ -153,9 +154,11 @@ def test_cli_from_db(database, tmp_path):
 
 
 def test_the_session_cannot_write(database):
-    with pytest.raises(FormatError, match="read-only transaction"):
-        with _connect(database, "test") as (cursor, _quote, _mark):
-            cursor.execute("CREATE TABLE written (a int)")
+    with (
+        pytest.raises(FormatError, match="read-only transaction"),
+        _connect(database, "test") as (cursor, _quote, _mark),
+    ):
+        cursor.execute("CREATE TABLE written (a int)")
 
 
 def test_missing_field_refused_naming_table_and_field(server, dump, tmp_path):
