@@ -240,3 +240,13 @@ def test_names_are_never_read(tmp_path):
     text = json.dumps(batch.tables["children"].to_pylist(), default=str)
     assert "Ada" not in text and "Lovelace" not in text
     assert batch.tables["children"].column("sex").to_pylist() == ["F"]
+
+
+def test_field_names_match_whatever_their_case(tmp_path):
+    """SQL Server exports may keep upper-case column names; links still resolve."""
+    folder = tmp_path / "d"
+    write_object(folder, "ssd_cin_episodes", [{k.upper(): v for k, v in REFERRAL.items()}])
+    write_object(folder, "ssd_cin_assessments", [{k.upper(): v for k, v in ASSESSMENT.items()}])
+    [batch] = read_all([folder], la_code=LA)
+    [row] = batch.tables["assessments"].to_pylist()
+    assert (row["child_id"], row["referral_date"]) == ("P1", date(2022, 1, 3))

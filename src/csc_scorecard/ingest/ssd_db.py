@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from csc_scorecard.ingest.batch import FormatError, LoadBatch
-from csc_scorecard.ingest.formats.ssd import Dump, SsdObject, batch, known_objects, lowered
+from csc_scorecard.ingest.formats.ssd import Dump, SsdObject, batch, known_objects, lowered_rows
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -62,10 +62,13 @@ def read_database(url: str, schema: str, la_code: str | None) -> list[LoadBatch]
         for name in wanted:
             cursor.execute(f"SELECT * FROM {quote(schema)}.{quote(present[name])}")
             header = [d[0] for d in cursor.description]
-            rows = [
-                (i, lowered(dict(zip(header, values, strict=True))))
-                for i, values in enumerate(cursor.fetchall(), start=1)
-            ]
+            rows = lowered_rows(
+                header,
+                (
+                    (i, dict(zip(header, values, strict=True)))
+                    for i, values in enumerate(cursor.fetchall(), start=1)
+                ),
+            )
             dump.objects[name] = SsdObject(
                 name=name, source=f"{where} table {present[name]}", header=header, rows=rows
             )

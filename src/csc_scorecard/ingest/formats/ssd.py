@@ -98,6 +98,13 @@ def lowered(record: Row) -> Row:
     return {str(k).strip().lower().lstrip("\ufeff"): v for k, v in record.items()}
 
 
+def lowered_rows(header: list[str], rows: Iterable[tuple[int, Row]]) -> list[tuple[int, Row]]:
+    """Rows keyed by lower-case field names (copied only when the header is not already so)."""
+    if all(h == h.strip().lower().lstrip("\ufeff") for h in header):
+        return list(rows)
+    return [(n, lowered(r)) for n, r in rows]
+
+
 def read_file(path: Path) -> SsdObject:
     name = object_name(path)
     assert name is not None
@@ -109,10 +116,10 @@ def read_file(path: Path) -> SsdObject:
         except Exception as err:  # noqa: BLE001 - pyarrow raises several error types for bad files
             raise FormatError(path, f"cannot be read as Parquet ({err})") from None
         header = list(data.column_names)
-        rows = [(i, lowered(r)) for i, r in enumerate(data.to_pylist(), start=1)]
+        rows = lowered_rows(header, enumerate(data.to_pylist(), start=1))
     else:
         header, records, _ = read_csv_rows(path)
-        rows = [(n, lowered(r)) for n, r in records]
+        rows = lowered_rows(header, records)
     return SsdObject(name=name, source=str(path), header=header, rows=rows)
 
 
