@@ -1,10 +1,11 @@
 """The synthetic local authority: configuration and the generated canonical tables.
 
 `generate(config)` simulates children's journeys (`synth.children`) and then the workforce,
-finance and sufficiency data that hang off them (`synth.workforce`, `synth.finance`), then the casework records the daily lists need (visits,
-review due dates, the worker and team on each event: `synth.casework`). The
-result is plain canonical tables (tables.yaml data columns, no lineage), which the writers in
-`synth.writers` turn into each statutory format and the round-trip tests compare against.
+finance and sufficiency data that hang off them (`synth.workforce`, `synth.finance`), then the
+casework records the daily lists need: visits, review due dates, the worker and team on each
+event (`synth.casework`). The result is plain canonical tables (tables.yaml data columns, no
+lineage), which the writers in `synth.writers` turn into each statutory format (the SSD
+included) and the round-trip tests compare against.
 """
 
 from __future__ import annotations
