@@ -202,7 +202,9 @@ def build(store: Store, extracts: Path) -> Store:
     write_all(authority, extracts)
     # The report's figures come from the statutory returns and templates, as the demo's do; the
     # SSD the writers also produce is tested against them in tests/test_ssd_measures.py.
-    ingest(store, [p for p in sorted(extracts.iterdir()) if p.name != "ssd"], la_code=LA)
+    ingest(
+        store, [p for p in sorted(extracts.iterdir()) if p.is_dir() and p.name != "ssd"], la_code=LA
+    )
     store.load(reference_batches())
     store.load([correction_batch(store), manual_batch()])
     return store
