@@ -23,6 +23,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from csc_scorecard.csv_safety import safe_row
 from csc_scorecard.ingest.fields import load_spec
 from csc_scorecard.model.schema import table
 from csc_scorecard.synth.authority import SyntheticAuthority
@@ -609,8 +610,8 @@ def write(authority: SyntheticAuthority, out_dir: Path) -> list[Path]:
         header = list(rows[0]) if rows else _header(name)
         with open(path, "w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
-            w.writerow(header)
-            w.writerows([_cell(r[h]) for h in header] for r in rows)
+            w.writerow(safe_row(header))
+            w.writerows(safe_row(_cell(r[h]) for h in header) for r in rows)
         files.append(path)
     return files
 
