@@ -612,7 +612,7 @@ class Data:
                 if k[0] == "report" and k[1] == str(quarter) and not job.done()
             ]
             failed = [
-                f"{k[2]} ({'publication' if k[3] else 'internal'}): {type(job.exception()).__name__}"
+                f"{k[2]} ({'publication' if k[3] else 'internal'}): {job.exception()}"
                 for k, job in self._pending.items()
                 if k[0] == "report" and k[1] == str(quarter) and job.done() and job.exception()
             ]

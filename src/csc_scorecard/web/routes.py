@@ -601,7 +601,12 @@ def build_report(
         raise BadRequest("Choose the publication or the internal report.")
     if variant == "internal" and not session.user.at_least("analyst"):
         raise Refused("Only analysts and administrators can build the internal report.")
-    web.data.build_report(quarter, format, variant == "publication")
+    from csc_scorecard.report.publication import CommentaryNumbers
+
+    try:
+        web.data.build_report(quarter, format, variant == "publication")
+    except CommentaryNumbers as refused:  # the publication check: nothing was written
+        raise BadRequest(str(refused), 422) from None
     web.audit(request, session, "report_build", f"{quarter} {variant} {format}")
     if wants_json(request):
         return web.page(request, "reports.html", {"queued": True}, session, status=202)
