@@ -499,7 +499,7 @@ def test_la_codes_are_validated_before_any_output_is_named(loaded, tmp_path, arg
 def test_measures_refuses_an_authority_the_store_does_not_hold(loaded, la):
     res = cli("measures", "--period", "2022-Q1", "--store", loaded, "--la", la)
     assert res.exit_code == 2 and "Traceback" not in res.output
-    assert f"no data for authority {la} (held: 371)" in " ".join(
+    assert f"the store holds no data for {la} (it holds 371)" in " ".join(
         res.output.replace("│", " ").split()
     )
 
