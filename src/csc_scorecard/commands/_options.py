@@ -20,6 +20,12 @@ StoreOption = Annotated[
 ]
 DEFAULT_STORE_PATH = Path(DEFAULT_STORE)
 
+AuthorityOption = Annotated[
+    str | None,
+    typer.Option(
+        "--la", envvar="SCORECARD_LA", help="Authority (default: the only one in the store)."
+    ),
+]
 AuthoritiesOption = Annotated[
     str | None,
     typer.Option(

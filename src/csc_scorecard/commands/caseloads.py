@@ -12,6 +12,7 @@ import typer
 from csc_scorecard.cli import app
 from csc_scorecard.commands._options import (
     DEFAULT_STORE_PATH,
+    AuthorityOption,
     StoreOption,
     authority,
     parse_day,
@@ -46,12 +47,7 @@ def caseloads(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the positions as JSON.")] = False,
     store: StoreOption = DEFAULT_STORE_PATH,
-    la_code: Annotated[
-        str | None,
-        typer.Option(
-            "--la", envvar="SCORECARD_LA", help="Authority (default: the only one in the store)."
-        ),
-    ] = None,
+    la_code: AuthorityOption = None,
 ) -> None:
     """Caseloads at or above the key levels (default 16, 20, 25) and the highest, for the
     service and each team or service area; per FTE or weighted by role on request."""

@@ -14,7 +14,12 @@ import pyarrow as pa
 import typer
 
 from csc_scorecard.cli import app
-from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, only_authority
+from csc_scorecard.commands._options import (
+    DEFAULT_STORE_PATH,
+    AuthorityOption,
+    StoreOption,
+    only_authority,
+)
 from csc_scorecard.measures.members import (
     CHILD_LEVEL_WARNING,
     NoMembers,
@@ -35,12 +40,7 @@ def drill(
     ],
     period: Annotated[str, typer.Option(help="Quarter, e.g. 2022-Q1.")],
     store: StoreOption = DEFAULT_STORE_PATH,
-    la_code: Annotated[
-        str | None,
-        typer.Option(
-            "--la", envvar="SCORECARD_LA", help="Authority (default: the only one in the store)."
-        ),
-    ] = None,
+    la_code: AuthorityOption = None,
     dimension: Annotated[
         str | None, typer.Option(help="One breakdown value (e.g. a referral source).")
     ] = None,

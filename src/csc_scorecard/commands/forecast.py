@@ -10,16 +10,15 @@ from typing import Annotated
 import typer
 
 from csc_scorecard.cli import app
-from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, authority
+from csc_scorecard.commands._options import (
+    DEFAULT_STORE_PATH,
+    AuthorityOption,
+    StoreOption,
+    authority,
+)
 from csc_scorecard.errors import BadInput
 from csc_scorecard.store import Store
 
-LaOption = Annotated[
-    str | None,
-    typer.Option(
-        "--la", envvar="SCORECARD_LA", help="Authority (default: the only one in the store)."
-    ),
-]
 FormatOption = Annotated[
     str, typer.Option("--format", help="table, json or csv (csv: tidy rows for Power BI).")
 ]
@@ -43,7 +42,7 @@ def forecast(
         bool, typer.Option(help="Leave out package lists; print counts 1-5 as c.")
     ] = False,
     store: StoreOption = DEFAULT_STORE_PATH,
-    la_code: LaOption = None,
+    la_code: AuthorityOption = None,
     fmt: FormatOption = "table",
     out: OutOption = None,
 ) -> None:
@@ -92,7 +91,7 @@ def project(
         ),
     ] = False,
     store: StoreOption = DEFAULT_STORE_PATH,
-    la_code: LaOption = None,
+    la_code: AuthorityOption = None,
     fmt: FormatOption = "table",
     out: OutOption = None,
 ) -> None:

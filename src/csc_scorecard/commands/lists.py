@@ -11,6 +11,7 @@ from csc_scorecard import lists as operational
 from csc_scorecard.cli import app
 from csc_scorecard.commands._options import (
     DEFAULT_STORE_PATH,
+    AuthorityOption,
     StoreOption,
     only_authority,
     parse_day,
@@ -31,12 +32,7 @@ def lists_command(
     fmt: Annotated[str, typer.Option("--format", help="table, csv, xlsx or json.")] = "table",
     out: Annotated[Path | None, typer.Option(help="Write to this file (xlsx needs it).")] = None,
     store: StoreOption = DEFAULT_STORE_PATH,
-    la_code: Annotated[
-        str | None,
-        typer.Option(
-            "--la", envvar="SCORECARD_LA", help="Authority (default: the only one in the store)."
-        ),
-    ] = None,
+    la_code: AuthorityOption = None,
 ) -> None:
     """A daily list (open-assessments, overdue-visits, reviews-due, unallocated, care-leavers,
     caseloads) on a date, sorted by urgency, with its row count. Child-level: internal only,

@@ -9,7 +9,12 @@ from typing import Annotated
 import typer
 
 from csc_scorecard.cli import app
-from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, authority
+from csc_scorecard.commands._options import (
+    DEFAULT_STORE_PATH,
+    AuthorityOption,
+    StoreOption,
+    authority,
+)
 from csc_scorecard.store import Store
 
 
@@ -29,12 +34,7 @@ def report(
     ],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the report files into.")],
     store: StoreOption = DEFAULT_STORE_PATH,
-    la_code: Annotated[
-        str | None,
-        typer.Option(
-            "--la", envvar="SCORECARD_LA", help="Authority (default: the only one in the store)."
-        ),
-    ] = None,
+    la_code: AuthorityOption = None,
     framework: Annotated[
         Path | None,
         typer.Option(

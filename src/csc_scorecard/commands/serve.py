@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from csc_scorecard.cli import app
-from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
+from csc_scorecard.commands._options import DEFAULT_STORE_PATH, AuthorityOption, StoreOption
 
 
 @app.command()
@@ -18,12 +18,7 @@ def serve(
         str, typer.Option(help="Address to listen on (behind a proxy: 127.0.0.1).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    la_code: Annotated[
-        str | None,
-        typer.Option(
-            "--la", envvar="SCORECARD_LA", help="Authority (default: the only one in the store)."
-        ),
-    ] = None,
+    la_code: AuthorityOption = None,
     framework: Annotated[
         Path | None,
         typer.Option(
