@@ -61,7 +61,9 @@ def test_cli_prints_what_was_loaded(loaded):
         for line in lines
     )
     assert "note: population 10-17: not available (no ONS 10-17 file in the folder)" in lines
-    assert lines[-1].startswith("loaded in ")
+    assert any(line.startswith("loaded in ") for line in lines)
+    # The command then brings the stored measure results up to date (measures/results.py).
+    assert lines[-1].startswith("measure results: ")
 
 
 def test_suppressed_cells_are_kept_as_notes(loaded):
