@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -243,6 +244,12 @@ def build_batch(raw: RawReturn, *, la_code: str | None, year: int | None) -> Loa
     )
 
 
+# `scorecard validate` checks files as the council declares them and stores nothing, so there a
+# --year the dates contradict is reported as a warning, not refused: the refusal exists to
+# protect a stored return from being replaced by another year's data.
+declared_year_trusted: ContextVar[bool] = ContextVar("declared_year_trusted", default=False)
+
+
 def _resolve_year(
     raw: RawReturn, year: int | None, tables: dict[str, pa.Table]
 ) -> tuple[int, list[Issue]]:
@@ -258,7 +265,7 @@ def _resolve_year(
             raise FormatError(
                 raw.where, f"--year {year} is not a collection year (e.g. 2023 for 2022-23)"
             )
-        if _contradicts(year, inferred, evidence):
+        if _contradicts(year, inferred, evidence) and not declared_year_trusted.get():
             raise FormatError(
                 raw.where,
                 f"--year {year} says {label(year)}, but the dates in the files (episodes, reviews, "

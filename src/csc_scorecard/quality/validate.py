@@ -12,6 +12,7 @@ from pathlib import Path
 
 from csc_scorecard.ingest.batch import FormatError, LoadBatch
 from csc_scorecard.ingest.run import IngestRefused, expand, read_all
+from csc_scorecard.ingest.ssda903 import declared_year_trusted
 from csc_scorecard.quality.fixlists import with_owners
 from csc_scorecard.quality.runner import RuleResult, run_rules
 from csc_scorecard.store import Store
@@ -27,7 +28,18 @@ class Validation:
 def read_files(
     paths: list[Path], *, la_code: str | None = None, year: int | None = None
 ) -> tuple[list[LoadBatch], list[str]]:
-    """Batches from every readable file; one error line per unreadable file."""
+    """Batches from every readable file; one error line per unreadable file. A --year the
+    903 dates contradict is a warning here (nothing is stored), not a refusal."""
+    trusted = declared_year_trusted.set(True)
+    try:
+        return _read_files(paths, la_code=la_code, year=year)
+    finally:
+        declared_year_trusted.reset(trusted)
+
+
+def _read_files(
+    paths: list[Path], *, la_code: str | None, year: int | None
+) -> tuple[list[LoadBatch], list[str]]:
     try:
         return read_all(paths, la_code=la_code, year=year), []
     except IngestRefused as refused:
