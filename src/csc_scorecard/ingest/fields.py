@@ -131,22 +131,34 @@ def convert(
             values[src] = raw
         for src, f in spec.columns.items():
             raw = values.get(src)
+
+            def _issue(
+                rule: str, message: str, value: str | None, severity: str, src=src, f=f, row=row_no
+            ) -> Issue:
+                """One finding about this cell (the field, row and canonical column it feeds)."""
+                return Issue(
+                    rule=rule,
+                    message=message,
+                    table=spec.canonical,
+                    file=file,
+                    sheet=sheet,
+                    row=row,
+                    field=src,
+                    value=value,
+                    severity=severity,
+                    column=f.to,
+                )
+
             if isinstance(raw, str):
                 original = raw
                 raw, found = _clean_cell(raw, src, f)
                 for rule, message in found:
                     issues.append(
-                        Issue(
-                            rule=rule,
-                            message=f"{src}: {message}",
-                            table=spec.canonical,
-                            file=file,
-                            sheet=sheet,
-                            row=row_no,
-                            field=src,
-                            value=original if len(original) <= 200 else original[:200] + "...",
-                            severity="warning" if raw is not None else "error",
-                            column=f.to,
+                        _issue(
+                            rule,
+                            f"{src}: {message}",
+                            original if len(original) <= 200 else original[:200] + "...",
+                            "warning" if raw is not None else "error",
                         )
                     )
             value, issue = _convert_one(raw, f)
@@ -155,17 +167,7 @@ def convert(
             if issue is not None:
                 rule, message = issue
                 issues.append(
-                    Issue(
-                        rule=rule,
-                        message=f"{src}: {message}",
-                        table=spec.canonical,
-                        file=file,
-                        sheet=sheet,
-                        row=row_no,
-                        field=src,
-                        value=None if raw is None else str(raw),
-                        column=f.to,
-                    )
+                    _issue(rule, f"{src}: {message}", None if raw is None else str(raw), "error")
                 )
             out[f.to].append(value)
         out["source_row"].append(row_no)
