@@ -394,7 +394,7 @@ def build_comparators(
                     table="comparators",
                     file=source.file,
                     severity="info",
-                    message=f"{', '.join(sorted({m for m, _ in uses}))}: {source.file} not in {public_dir}",
+                    message=f"{', '.join(sorted({m for m, _ in uses}))}: {source.file} not in the folder {public_dir.name}",
                 )
             )
             continue

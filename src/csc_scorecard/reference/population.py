@@ -217,8 +217,8 @@ def read_population(public_dir: Path) -> PopulationRows:
             Issue(
                 rule="not_available",
                 message=(
-                    f"no ONS 10-17 population file ({ONS_PATTERN} with age group 10 to 17) in "
-                    f"{public_dir}: 10-17 populations not available; rates per 100,000 aged "
+                    f"no ONS 10-17 population file ({ONS_PATTERN} with age group 10 to 17) in the "
+                    "public statistics folder: 10-17 populations not available; rates per 100,000 aged "
                     "10-17 cannot be computed"
                 ),
                 table="population",
