@@ -11,6 +11,7 @@ from csc_scorecard.cli import app
 from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
 from csc_scorecard.ingest.run import IngestRefused, read_sources
 from csc_scorecard.measures.results import refresh_after_load
+from csc_scorecard.quality.history import record_after_load
 from csc_scorecard.store import Store
 
 
@@ -69,6 +70,8 @@ def ingest(
             typer.echo(change.describe())
         # Measure results are kept in the store: bring them up to date with what was loaded.
         refreshed = refresh_after_load(db, sorted({b.la_code for b in batches if b.la_code}))
+        # So are the DfE validation rules' faults, one snapshot per date the data describes.
+        checked = record_after_load(db.con, (b.la_code for b in batches))
     for batch, load_id in zip(batches, load_ids, strict=True):
         period = (
             f"{batch.period_start:%d/%m/%Y}-{batch.period_end:%d/%m/%Y}"
@@ -88,3 +91,4 @@ def ingest(
                 + f", {batch.row_count - len(batch.replaced):,} added; other stored values kept"
             )
     typer.echo(refreshed, err=refreshed.startswith("warning"))
+    typer.echo(checked, err=checked.startswith("warning"))

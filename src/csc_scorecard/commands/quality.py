@@ -11,6 +11,11 @@ from csc_scorecard.cli import app
 from csc_scorecard.commands import _faults
 from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, only_authority
 
+BASIS = {
+    "recorded": "from the faults recorded at each load",
+    "reconstructed": "reconstructed from the loads held: no faults recorded as at both dates",
+}
+
 
 @app.command()
 def quality(
@@ -55,7 +60,7 @@ def quality(
         summary = (
             f"LA {la}, data as at {quarter.end}: {faults.num_rows:,} faults; since "
             f"{quarter.previous()}: {moved.opened.num_rows:,} opened, "
-            f"{moved.closed.num_rows:,} closed"
+            f"{moved.closed.num_rows:,} closed ({BASIS[moved.basis]})"
         )
         notes = [summary]
         if record:
