@@ -24,9 +24,14 @@ Episode-level conferences (referrals.icpc_date): K9 2022-03-15 (transfer in, no 
 
   section47_enquiries (Jan-Jun): S1-S6, S8 = 7; section47_enquiries_quarter: S2-S6, S8 = 6.
   section47_children (Q1): K2, K3, K4, K5 (twice), K7 = 5.
-  section47_rate_per_10000 = 7 / 1,000 x 10,000 = 70, annualised x 12 / 6 months = 140.
-  ICPCs held Jan-Jun: S1, S2, S3, S4, S7 and K9 (K2's episode copy is S2) = 6 -> rate 60 x
-    12 / 6 = 120; without episode-level conferences (setting off) 5.
+  section47_rate_per_10000_annualised (the seed's method) = 7 / 1,000 x 10,000 = 70,
+    annualised x 12 / 6 months = 140.
+  section47_rate_per_10000 (12 months, Jul 2021-Jun 2022, DfE's full-year basis): S1-S9 = 9
+    -> 9 / 1,000 x 10,000 = 90, not annualised (S9, 1 Nov 2021, and S7 are in; S8 too).
+  ICPCs held Jan-Jun: S1, S2, S3, S4, S7 and K9 (K2's episode copy is S2) = 6 -> annualised
+    rate 60 x 12 / 6 = 120; without episode-level conferences (setting off) 5.
+  ICPCs held Jul 2021-Jun 2022: those 6 plus S9 (1 Dec 2021) = 7 -> icpc_rate_per_10000 70
+    (S8's conference, 5 Jul 2022, is after the quarter); without episode-level conferences 6.
   icpcs_following_s47 (Q1 enquiries with a conference): S2, S3, S4, S8 = 4.
   icpc_within_15_working_days (conferences held Jan-Jun from S47s): S1, S2, S7 of S1, S2, S3, S4,
     S7 = 3/5 = 60%.
@@ -233,7 +238,9 @@ def test_section47_enquiries_and_conferences(protection):
         "section47_enquiries_quarter",
         "section47_children",
         "section47_rate_per_10000",
+        "section47_rate_per_10000_annualised",
         "icpc_rate_per_10000",
+        "icpc_rate_per_10000_annualised",
         "icpcs_following_s47",
         "icpc_within_15_working_days",
     ]
@@ -241,9 +248,15 @@ def test_section47_enquiries_and_conferences(protection):
     assert r[("section47_enquiries", Q, None)] == (7, 7, None)
     assert r[("section47_enquiries_quarter", Q, None)][0] == 6
     assert r[("section47_children", Q, None)][0] == 5
-    assert r[("section47_rate_per_10000", Q, None)] == pytest.approx((70 * SIX_MONTHS, 7, 1_000))
-    assert r[("section47_rate_per_10000", Q, None)][0] == pytest.approx(140.0)
-    assert r[("icpc_rate_per_10000", Q, None)] == pytest.approx((60 * SIX_MONTHS, 6, 1_000))
+    annualised = r[("section47_rate_per_10000_annualised", Q, None)]
+    assert annualised == pytest.approx((70 * SIX_MONTHS, 7, 1_000))
+    assert annualised[0] == pytest.approx(140.0)
+    # The figure DfE's rate is compared with: a 12-month count, never annualised.
+    assert r[("section47_rate_per_10000", Q, None)] == pytest.approx((90.0, 9, 1_000))
+    assert r[("icpc_rate_per_10000_annualised", Q, None)] == pytest.approx(
+        (60 * SIX_MONTHS, 6, 1_000)
+    )
+    assert r[("icpc_rate_per_10000", Q, None)] == pytest.approx((70.0, 7, 1_000))
     assert r[("icpcs_following_s47", Q, None)][0] == 4
     assert r[("icpc_within_15_working_days", Q, None)] == (60.0, 3, 5)
 
@@ -302,6 +315,7 @@ def test_settings_change_the_definition(protection):
     overrides = {
         "cp_plans_by_category": {"category": "initial"},
         "icpc_rate_per_10000": {"include_episode_icpcs": False},
+        "icpc_rate_per_10000_annualised": {"include_episode_icpcs": False},
         "cp_visits_in_timescale": {"working_days": 2},
         "cp_second_plan_within_2_years": {"within_days": 365},
     }
@@ -318,7 +332,8 @@ def test_settings_change_the_definition(protection):
     }
     assert r[("cp_plans_by_category", "NEG")] == (50.0, 4, 8)
     assert r[("cp_plans_by_category", "EMO")] == (12.5, 1, 8)
-    assert r[("icpc_rate_per_10000", None)] == pytest.approx((50 * SIX_MONTHS, 5, 1_000))
+    assert r[("icpc_rate_per_10000_annualised", None)] == pytest.approx((50 * SIX_MONTHS, 5, 1_000))
+    assert r[("icpc_rate_per_10000", None)] == pytest.approx((60.0, 6, 1_000))
     assert r[("cp_visits_in_timescale", None)] == (25.0, 2, 8)  # K10 (0) and K16 (1)
     assert r[("cp_second_plan_within_2_years", None)] == (12.5, 1, 8)  # P11 only
 

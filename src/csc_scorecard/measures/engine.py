@@ -146,7 +146,7 @@ def value_of(
     per 67,362 children is a rate of 223); any other window by 365.25 / days.
 
     >>> from csc_scorecard.measures.catalogue import measure
-    >>> round(value_of(measure("section47_rate_per_10000"), 751, 67_362, date(2022, 1, 1), date(2022, 6, 30)))
+    >>> round(value_of(measure("section47_rate_per_10000_annualised"), 751, 67_362, date(2022, 1, 1), date(2022, 6, 30)))
     223
     """
     if num is None:

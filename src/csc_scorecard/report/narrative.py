@@ -269,8 +269,12 @@ def children_in_need(f: Facts) -> list[Paragraph | None]:
 
 def child_protection(f: Facts) -> list[Paragraph | None]:
     out: list[Paragraph | None] = []
-    s47, rate = f.shown("section47_enquiries"), f.shown("section47_rate_per_10000")
-    first = second = None
+    # The annualised six-month rate is the seed's own figure; the comparison with the
+    # neighbours is made on the 12-month rate, DfE's full-year basis (issue 18 item 3).
+    s47 = f.shown("section47_enquiries")
+    rate = f.shown("section47_rate_per_10000_annualised")
+    year_rate = f.shown("section47_rate_per_10000")
+    first = second = compared = None
     if s47 is not None:
         first = say(
             "In the six months to the end of {q}, {n} Section 47 enquiries were started.",
@@ -278,31 +282,36 @@ def child_protection(f: Facts) -> list[Paragraph | None]:
             n=f.value(s47),
         )
     if rate is not None and rate.status == "ok":
+        second = say(
+            "Annualised from these six months (a local method), the rate per 10,000 children is {r}.",
+            r=f.value(rate),
+        )
+    if year_rate is not None and year_rate.status == "ok":
         sn, year = (
             f.comparator("section47_rate_per_10000"),
             f.comparator_year("section47_rate_per_10000"),
         )
         if sn is not None and year is not None:
             sn_value = f.comparators["section47_rate_per_10000"].statistical_neighbours
+            unit = year_rate.unit
             side = (
                 "lower than"
-                if rounded(rate.value, rate.unit) < rounded(sn_value, rate.unit)
+                if rounded(year_rate.value, unit) < rounded(sn_value, unit)
                 else (
                     "higher than"
-                    if rounded(rate.value, rate.unit) > rounded(sn_value, rate.unit)
+                    if rounded(year_rate.value, unit) > rounded(sn_value, unit)
                     else "the same as"
                 )
             )
-            second = say(
-                "The annualised rate per 10,000 children ({r}) is {side} the most recent statistical neighbour average ({sn}, {year}).",
-                r=f.value(rate),
+            compared = say(
+                "Over the twelve months to the end of {q}, the rate was {r} per 10,000 children, {side} the most recent statistical neighbour average ({sn}, {year}).",
+                q=f.period(),
+                r=f.value(year_rate),
                 side=side,
                 sn=sn,
                 year=year,
             )
-        else:
-            second = say("The annualised rate per 10,000 children is {r}.", r=f.value(rate))
-    out.append(paragraph(first, second))
+    out.append(paragraph(first, second, compared))
     children, icpcs = f.shown("section47_children"), f.shown("icpcs_following_s47")
     third = fourth = None
     if children is not None:
