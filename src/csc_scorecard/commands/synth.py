@@ -1,4 +1,5 @@
-"""`scorecard synth`: write the synthetic authority in every real format."""
+"""`scorecard synth`: write the synthetic authority in every real format, or a synthetic England
+straight into a store."""
 
 from __future__ import annotations
 
@@ -20,7 +21,19 @@ def parse_years(text: str) -> tuple[int, int]:
     ((2016, 2022), (2021, 2021))
     """
     first, _, last = text.partition("-")
-    return int(first), int(last or first)
+    try:
+        return int(first), int(last or first)
+    except ValueError:
+        raise typer.BadParameter(f"--years {text!r} is not like 2016-2022") from None
+
+
+def parse_codes(text: str) -> list[str]:
+    """'372, 373' -> ['372', '373'] (3-digit DfE LA numbers, in order, once each)."""
+    codes = list(dict.fromkeys(c.strip() for c in text.split(",") if c.strip()))
+    bad = [c for c in codes if not (len(c) == 3 and c.isdigit())]
+    if bad or not codes:
+        raise typer.BadParameter(f"--la {text!r}: give 3-digit DfE LA numbers such as 372,373")
+    return codes
 
 
 @app.command()
@@ -36,10 +49,75 @@ def synth(
     imperfections: Annotated[
         float, typer.Option(help="Share of records given realistic data-quality faults (0-1).")
     ] = 0.0,
-    la_code: Annotated[str, typer.Option("--la", help="3-digit DfE LA code to use.")] = "371",
+    la_code: Annotated[
+        str | None,
+        typer.Option(
+            "--la",
+            help="3-digit DfE LA code to use; a list (372,373) simulates each authority like "
+            "itself into OUT/<code>/, or with --england only those authorities (default 371).",
+        ),
+    ] = None,
+    like: Annotated[
+        str | None,
+        typer.Option(
+            "--like",
+            help="Shape the authority like this one: its ONS 0-17 population and its "
+            "published DfE referral, re-referral, S47, CIN, CP and CLA rates.",
+        ),
+    ] = None,
+    england: Annotated[
+        bool,
+        typer.Option(
+            "--england",
+            help="Every English authority, each sized and calibrated from its published "
+            "figures, generated straight into a store (no statutory files).",
+        ),
+    ] = False,
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store", help="With --england: the new store (default OUT/scorecard.duckdb)."
+        ),
+    ] = None,
 ) -> None:
-    """Simulate a local authority and write every statutory format and template into OUT."""
+    """Simulate a local authority and write every statutory format and template into OUT;
+    or, with --england, every English authority into a store for work at scale."""
     first, last = parse_years(years)
+    if england:
+        _england(out, store, first, last, seed, la_code)
+        return
+    codes = [like] if like else parse_codes(la_code or "371")
+    if like or len(codes) > 1:
+        for code in codes:
+            folder = out if like else out / code
+            _one(folder, seed, first, last, imperfections, code, like=code, size=None)
+        return
+    _one(out, seed, first, last, imperfections, codes[0], like=None, size=size)
+
+
+def _one(
+    out: Path,
+    seed: int,
+    first: int,
+    last: int,
+    imperfections: float,
+    la_code: str,
+    *,
+    like: str | None,
+    size: float | None,
+) -> None:
+    """One authority through the per-child simulator and every statutory writer."""
+    name = SynthConfig.model_fields["la_name"].default
+    if like:
+        from csc_scorecard.synth import calibration
+        from csc_scorecard.synth.like import like as shaped
+        from csc_scorecard.synth.like import name as like_name
+
+        try:
+            size = shaped(calibration.load(), like, first, last)[1]
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
+        name = like_name(like, first, last)
     config = SynthConfig(
         seed=seed,
         size=size,
@@ -47,13 +125,48 @@ def synth(
         last_year=last,
         imperfections=imperfections,
         la_code=la_code,
+        la_name=name,
+        like=like,
     )
     started = time.perf_counter()
     authority = generate(config)
     files = write_all(authority, out)
     rows = sum(t.num_rows for t in authority.tables.values())
     typer.echo(
-        f"Synthetic authority {config.la_code} ({config.start:%d/%m/%Y}-{config.end:%d/%m/%Y}): "
+        f"Synthetic authority {config.la_code} ({config.start:%d/%m/%Y}-{config.end:%d/%m/%Y}"
+        f"{f', shaped like {like}, size {config.size:.2f}' if like else ''}): "
         f"{rows:,} canonical rows, {len(files)} files written to {out} "
         f"in {time.perf_counter() - started:.1f}s"
+    )
+
+
+def _england(out: Path, store: Path | None, first: int, last: int, seed: int, la_code: str) -> None:
+    """Every English authority (or the --la list) vectorised into a new store, with the
+    shipped reference data, so the measures and comparisons run at once."""
+    from csc_scorecard.reference.load import import_reference
+    from csc_scorecard.store import Store
+    from csc_scorecard.synth import england as synthetic
+
+    span = synthetic.Span(first, last)
+    codes = parse_codes(la_code) if la_code else None
+    path = store or out / "scorecard.duckdb"
+    started = time.perf_counter()
+    total = 0
+
+    def progress(la: str, rows: int, seconds: float) -> None:
+        nonlocal total
+        total += rows
+        typer.echo(f"  LA {la}: {rows:,} rows in {seconds:.1f}s", err=True)
+
+    with Store(path) as db:
+        if not db.con.execute("SELECT count(*) FROM la_codes").fetchall()[0][0]:
+            import_reference(db)
+        try:
+            written = synthetic.write_store(db, codes, span, seed, progress)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
+    typer.echo(
+        f"Synthetic England: {len(written)} authorities, {total:,} canonical rows, "
+        f"{span.start:%d/%m/%Y}-{span.end:%d/%m/%Y}, written to {path} in "
+        f"{time.perf_counter() - started:.1f}s (measures are computed when first read)"
     )

@@ -35,6 +35,9 @@ class SynthConfig(BaseModel):
     imperfections: float = Field(
         0.0, ge=0, le=1, description="share of records given realistic data-quality faults"
     )
+    like: str | None = Field(
+        None, description="DfE LA code whose published rates re-shape the calibration (synth.like)"
+    )
 
     @model_validator(mode="after")
     def _years(self) -> SynthConfig:

@@ -9,9 +9,13 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+if TYPE_CHECKING:
+    from csc_scorecard.synth.authority import SynthConfig
 
 Shares = dict[str, float]
 
@@ -364,3 +368,13 @@ def load() -> Calibration:
     """The calibration shipped with the package (`synth/children.yaml`)."""
     text = resources.files(__package__).joinpath("children.yaml").read_text()
     return Calibration.model_validate(yaml.safe_load(text))
+
+
+def for_config(config: SynthConfig) -> Calibration:
+    """The calibration a simulation uses: the shipped one, or re-shaped like the authority
+    `config.like` names (`synth.like`)."""
+    if config.like is None:
+        return load()
+    from csc_scorecard.synth.like import like
+
+    return like(load(), config.like, config.first_year, config.last_year)[0]

@@ -72,7 +72,7 @@ def simulate(config: SynthConfig) -> dict[str, pa.Table]:
 
 def simulate_frames(config: SynthConfig) -> dict[str, Frame]:
     """As `simulate`, as column dicts of numpy arrays (child_id already assigned)."""
-    ctx = Context.create(config, calibration.load())
+    ctx = Context.create(config, calibration.for_config(config))
     where = addresses(config.la_code)
     reg = population.build(ctx, where)
     providers = Providers.create(ctx, where)
