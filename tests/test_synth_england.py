@@ -5,10 +5,10 @@ catalogue's Ibis functions over the store, `measures.run.counted_rows`) at Q4 of
 compares each with the DfE figure for that year ending 31 March (`synth.published`), which is
 what the generator aimed at. Tolerances, and why:
 
-- referrals per 10,000 (12 months) and Section 47 enquiries per 10,000 (six months, doubled):
-  within 10%. Counts are Poisson draws around the published count; for these authorities
-  (1,000-4,000 referrals a year, 200-1,000 enquiries in six months) two standard deviations are
-  2-6%, plus a little for enquiries dated a few days after their referral.
+- referrals and Section 47 enquiries per 10,000 (both over the 12 months to the quarter's end,
+  DfE's full-year basis): within 10%. Counts are Poisson draws around the published count; for
+  these authorities (1,000-4,000 referrals, 400-2,000 enquiries a year) two standard deviations
+  are 2-6%, plus a little for enquiries dated a few days after their referral.
 - children in need, on a CP plan and looked after at 31 March per 10,000: within 10%. Lengths
   are fitted year by year so the stock of episodes is the published one; what is left is a
   stock that earlier entrants alone exceed (a fall faster than exits allow) and the difference

@@ -63,8 +63,24 @@ def parse_day(text: str) -> date:
 
 
 def authority(db: Store, la_code: str | None) -> str:
-    """The validated --la (`Store.check_la_code`), or the store's only authority."""
+    """The validated --la (`Store.check_la_code`), or the store's only authority. A command
+    calling this works on one authority at a time (child- and worker-level lists, drill-down,
+    the dashboard, a projection): `all` or a list is refused in one line."""
+    if la_code and (la_code.strip().lower() == "all" or "," in la_code):
+        raise typer.BadParameter(
+            f"--la {la_code!r}: this command works on one authority at a time (its output is "
+            f"about that authority's own children, workers or cases); give one of "
+            f"{', '.join(db.authorities()) or 'the store authorities'}"
+        )
     return db.check_la_code(la_code) if la_code else only_authority(db)
+
+
+def each_authority(db: Store, la: str | None, region: str | None = None) -> list[str]:
+    """The authorities a per-authority command (report, caseloads, forecast) runs for: one
+    --la code checked as `authority` does (so a code only the reference list knows is named as
+    such), or `all`, a list or --region as `chosen_authorities`."""
+    several = region or (la and (la.strip().lower() == "all" or "," in la))
+    return chosen_authorities(db, la, region) if several else [authority(db, la)]
 
 
 def chosen_authorities(db: Store, la: str | None, region: str | None = None) -> list[str]:

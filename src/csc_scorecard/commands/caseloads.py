@@ -12,9 +12,10 @@ import typer
 from csc_scorecard.cli import app
 from csc_scorecard.commands._options import (
     DEFAULT_STORE_PATH,
-    AuthorityOption,
+    AuthoritiesOption,
+    RegionOption,
     StoreOption,
-    authority,
+    each_authority,
     parse_day,
 )
 from csc_scorecard.report.formatting import long_date
@@ -47,7 +48,8 @@ def caseloads(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the positions as JSON.")] = False,
     store: StoreOption = DEFAULT_STORE_PATH,
-    la_code: AuthorityOption = None,
+    la_code: AuthoritiesOption = None,
+    region: RegionOption = None,
 ) -> None:
     """Caseloads at or above the key levels (default 16, 20, 25) and the highest, for the
     service and each team or service area; per FTE or weighted by role on request."""
@@ -57,15 +59,21 @@ def caseloads(
         raise typer.BadParameter("--by takes team or service_area")
     basis = "weighted" if weighted else "fte" if fte else "cases"
     dates = {"now": parse_day(on), **({"compare": parse_day(compare)} if compare else {})}
+    shown: dict[str, list[CaseloadPosition]] = {}
     with Store(store, read_only=True) as db:
-        la = authority(db, la_code)
-        ctx = context_for(ibis.duckdb.from_connection(db.con), la)
-        found = positions(ctx, dates, bases=(basis,), settings=load_settings(settings))
-    shown = [found[(label, basis)] for label in dates]
-    if as_json:
-        typer.echo(json.dumps([p.model_dump(mode="json") for p in shown], indent=1))
+        backend = ibis.duckdb.from_connection(db.con)
+        for la in each_authority(db, la_code, region):  # each authority's own workers
+            ctx = context_for(backend, la)
+            found = positions(ctx, dates, bases=(basis,), settings=load_settings(settings))
+            shown[la] = [found[(label, basis)] for label in dates]
+    if as_json:  # one authority: its positions; several: positions by LA code
+        dumped = {la: [p.model_dump(mode="json") for p in ps] for la, ps in shown.items()}
+        typer.echo(
+            json.dumps(next(iter(dumped.values())) if len(dumped) == 1 else dumped, indent=1)
+        )
     else:
-        _print(shown, by)
+        for la, positions_ in shown.items():
+            _print(positions_, by, la if len(shown) > 1 else None)
 
 
 def _rows(p: CaseloadPosition, by: str | None) -> list[CaseloadFigures]:
@@ -75,13 +83,15 @@ def _rows(p: CaseloadPosition, by: str | None) -> list[CaseloadFigures]:
     ]
 
 
-def _print(shown: list[CaseloadPosition], by: str | None) -> None:
+def _print(shown: list[CaseloadPosition], by: str | None, la: str | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
     console = Console(width=200)
     for p in shown:
-        view = Table(title=f"Caseloads on {long_date(p.date)}: {p.basis_words}")
+        view = Table(
+            title=f"{f'LA {la}: ' if la else ''}Caseloads on {long_date(p.date)}: {p.basis_words}"
+        )
         for heading in (
             "",
             "case holders",

@@ -18,7 +18,7 @@ from csc_scorecard.commands._options import (
     DEFAULT_STORE_PATH,
     AuthorityOption,
     StoreOption,
-    only_authority,
+    authority,
 )
 from csc_scorecard.measures.members import (
     CHILD_LEVEL_WARNING,
@@ -56,7 +56,7 @@ def drill(
         raise typer.BadParameter("xlsx needs --out FILE")
     typer.echo(f"WARNING: {CHILD_LEVEL_WARNING}", err=True)
     with Store(store, read_only=True) as db:
-        la = la_code or only_authority(db)
+        la = authority(db, la_code)  # one authority: child-level rows
         try:
             table = members(db, la, measure, period, dimension=dimension, team=team, worker=worker)
         except (NoMembers, KeyError, ValueError) as e:

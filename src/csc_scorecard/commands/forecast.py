@@ -12,9 +12,12 @@ import typer
 from csc_scorecard.cli import app
 from csc_scorecard.commands._options import (
     DEFAULT_STORE_PATH,
+    AuthoritiesOption,
     AuthorityOption,
+    RegionOption,
     StoreOption,
     authority,
+    each_authority,
 )
 from csc_scorecard.errors import BadInput
 from csc_scorecard.store import Store
@@ -42,30 +45,53 @@ def forecast(
         bool, typer.Option(help="Leave out package lists; print counts 1-5 as c.")
     ] = False,
     store: StoreOption = DEFAULT_STORE_PATH,
-    la_code: AuthorityOption = None,
+    la_code: AuthoritiesOption = None,
+    region: RegionOption = None,
     fmt: FormatOption = "table",
     out: OutOption = None,
 ) -> None:
-    """Forecast outturn by care-ladder line, drivers, placement projection and homes pipeline."""
+    """Forecast outturn by care-ladder line, drivers, placement projection and homes pipeline;
+    for several authorities (--la all, a list, --region) each one's forecast in turn."""
     from csc_scorecard.forecast.section import finance_section, tidy
 
-    with Store(store, read_only=True) as db:
-        section = finance_section(
-            db,
-            authority(db, la_code),
-            period,
-            scenario=scenario,
-            publication=publication,
-            scenarios_file=str(scenarios) if scenarios else None,
-        )
-    if fmt == "json":
-        _emit(section.model_dump_json(indent=1), out)
-    elif fmt == "csv":
-        _csv(tidy(section), out)
-    elif fmt == "table":
-        _print_section(section)
-    else:
+    if fmt not in ("json", "csv", "table"):
         raise typer.BadParameter("format must be table, json or csv")
+    with Store(store, read_only=True) as db:
+        sections = {
+            la: finance_section(
+                db,
+                la,
+                period,
+                scenario=scenario,
+                publication=publication,
+                scenarios_file=str(scenarios) if scenarios else None,
+            )
+            for la in each_authority(db, la_code, region)
+        }
+    one = next(iter(sections.values())) if len(sections) == 1 else None
+    if fmt == "json":  # several: {la_code: section}
+        text = (
+            one.model_dump_json(indent=1)
+            if one
+            else "{\n"
+            + ",\n".join(f'"{la}": {s.model_dump_json(indent=1)}' for la, s in sections.items())
+            + "\n}"
+        )
+        _emit(text, out)
+    elif fmt == "csv":  # several: the tidy rows of each, with an la_code column first
+        _csv(tidy(one) if one else _stacked({la: tidy(s) for la, s in sections.items()}), out)
+    else:
+        for la, section in sections.items():
+            if not one:
+                typer.echo(f"LA {la}")
+            _print_section(section)
+
+
+def _stacked(tables: dict) -> object:
+    """Tidy tables of several authorities as one (each row carries its la_code already)."""
+    import pyarrow as pa
+
+    return pa.concat_tables(list(tables.values()), promote_options="default")
 
 
 @app.command()

@@ -13,7 +13,7 @@ from csc_scorecard.commands._options import (
     DEFAULT_STORE_PATH,
     AuthorityOption,
     StoreOption,
-    only_authority,
+    authority,
     parse_day,
 )
 from csc_scorecard.lists.output import FORMATS, print_table, to_csv, to_json, to_xlsx
@@ -49,7 +49,7 @@ def lists_command(
             raise typer.BadParameter(f"--days applies to reviews-due, not {name}")
         options["days_ahead"] = days
     with Store(store, read_only=True) as db:
-        la = la_code or only_authority(db)
+        la = authority(db, la_code)  # one authority: child-level rows
         result = operational.build(name, db, la, parse_day(on), team=team, worker=worker, **options)
     typer.echo(f"{operational.NOTICE}: {result.heading()}", err=fmt != "table" and out is None)
     for note in result.notes:

@@ -11,9 +11,10 @@ import typer
 from csc_scorecard.cli import app
 from csc_scorecard.commands._options import (
     DEFAULT_STORE_PATH,
-    AuthorityOption,
+    AuthoritiesOption,
+    RegionOption,
     StoreOption,
-    authority,
+    each_authority,
 )
 from csc_scorecard.store import Store
 
@@ -34,7 +35,8 @@ def report(
     ],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the report files into.")],
     store: StoreOption = DEFAULT_STORE_PATH,
-    la_code: AuthorityOption = None,
+    la_code: AuthoritiesOption = None,
+    region: RegionOption = None,
     framework: Annotated[
         Path | None,
         typer.Option(
@@ -100,7 +102,7 @@ def report(
     """Build the report context for a quarter and write it as HTML, PDF and the other formats."""
     from csc_scorecard.model.lake import LakeError
     from csc_scorecard.rating import FrameworkError
-    from csc_scorecard.report import SUFFIXES, UnknownFormat, render, renderer
+    from csc_scorecard.report import UnknownFormat, renderer
     from csc_scorecard.report.commentary import CommentaryFileError
     from csc_scorecard.report.context import build_context
     from csc_scorecard.report.paper import PaperError
@@ -111,34 +113,44 @@ def report(
             renderer(fmt)
     except UnknownFormat as error:
         raise typer.BadParameter(str(error), param_hint="--formats") from None
-    started = time.perf_counter()
     with Store(store, read_only=True) as db:
-        la = authority(db, la_code)
-        try:
-            run = None
-            if results is not None:
-                from csc_scorecard.measures.lake import run_from_results
-                from csc_scorecard.measures.periods import Quarter
-                from csc_scorecard.report.context import measure_quarters
+        # Several authorities: one report each, side by side in OUT (named by LA code).
+        for la in each_authority(db, la_code, region):
+            started = time.perf_counter()
+            try:
+                run = None
+                if results is not None:
+                    from csc_scorecard.measures.lake import run_from_results
+                    from csc_scorecard.measures.periods import Quarter
+                    from csc_scorecard.report.context import measure_quarters
 
-                run = run_from_results(results, la, measure_quarters(Quarter.parse(period)))
-            context = build_context(
-                db,
-                la,
-                period,
-                framework=framework,
-                commentary=commentary,
-                publication=publication,
-                synthetic=synthetic,
-                scenario=scenario,
-                paper=paper,
-                narrative=narrative,
-                run=run,
-                allow_commentary_numbers=allow_commentary_numbers,
-            )
-        except (FrameworkError, CommentaryFileError, PaperError, LakeError) as error:
-            typer.echo(f"error: {error}", err=True)
-            raise typer.Exit(code=2) from None
+                    run = run_from_results(results, la, measure_quarters(Quarter.parse(period)))
+                context = build_context(
+                    db,
+                    la,
+                    period,
+                    framework=framework,
+                    commentary=commentary,
+                    publication=publication,
+                    synthetic=synthetic,
+                    scenario=scenario,
+                    paper=paper,
+                    narrative=narrative,
+                    run=run,
+                    allow_commentary_numbers=allow_commentary_numbers,
+                )
+            except (FrameworkError, CommentaryFileError, PaperError, LakeError) as error:
+                typer.echo(f"error: {error}", err=True)
+                raise typer.Exit(code=2) from None
+            _write(context, la, wanted, out, publication, started)
+
+
+def _write(
+    context, la: str, wanted: list[str], out: Path, publication: bool, started: float
+) -> None:
+    """Every requested format of one authority's report into OUT."""
+    from csc_scorecard.report import SUFFIXES, render
+
     typer.echo(
         f"Report context for {context.authority.name} ({la}), {context.period.label}: {time.perf_counter() - started:.1f}s"
     )

@@ -42,6 +42,7 @@ from csc_scorecard.report import appendix as appendix_
 from csc_scorecard.report import charts, executive, narrative, provenance
 from csc_scorecard.report import finance as finance_
 from csc_scorecard.report import paper as paper_
+from csc_scorecard.report import regional as regional_
 from csc_scorecard.report import staffing as staffing_
 from csc_scorecard.report.commentary import Commentary, read_commentary
 from csc_scorecard.report.facts import Facts, figure_id
@@ -247,6 +248,8 @@ def build_context(
             staffing,
             finance,
         )
+        if built is None:
+            continue
         if isinstance(built, OmittedSection):
             omitted.append(built)
         else:
@@ -597,8 +600,10 @@ def _section(
     rules: PublicationRules | None,
     staffing: StaffingSection | None = None,
     finance: FinanceSection | None = None,
-) -> Section | OmittedSection:
+) -> Section | OmittedSection | None:
     spec = placed.section
+    if spec.builder == "regional_comparison":  # left out (None) for a one-authority store
+        return regional_.section(store, la_code, quarter, spec.title, publication=bool(rules))
     if spec.builder in ("finance", "placements_strategy"):
         maker = finance_.summary_section if spec.builder == "finance" else finance_.strategy_section
         found = maker(finance, spec.title) if finance is not None else None

@@ -36,8 +36,8 @@ class SectionLayout(BaseModel):
     title: str
     claims: list[str] = []  # catalogue group names whose measures belong here
     needs: list[str] = []  # canonical tables the section is built from (named when it is empty)
-    builder: Literal["staffing", "finance", "placements_strategy"] | None = (
-        None  # report/staffing.py, finance.py
+    builder: Literal["staffing", "finance", "placements_strategy", "regional_comparison"] | None = (
+        None  # report/staffing.py, finance.py, regional.py
     )
     chart: str | None = None
     demand_measures: dict[str, str] = {}  # measure id -> short label for the demand chart
