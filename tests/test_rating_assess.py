@@ -20,7 +20,7 @@ def parse_framework_item(item):
     return _framework(item).groups[0].items[0]
 
 
-def _framework(*items, threshold=None):
+def _framework(*items, threshold=None, direction_of_travel=None):
     data = {
         "name": "Test framework",
         "authority": "Test LA",
@@ -28,6 +28,8 @@ def _framework(*items, threshold=None):
     }
     if threshold is not None:
         data["small_number_threshold"] = threshold
+    if direction_of_travel is not None:
+        data["direction_of_travel"] = direction_of_travel
     return parse_framework(data)
 
 
@@ -182,7 +184,15 @@ def test_small_numbers_are_flagged_on_the_item_and_its_comparisons():
     ]
     item = rate_framework(framework, readings, "2022-Q1").item("K1")
     assert item.small_number_warning and item.vs_previous.small_number_warning
-    assert item.vs_previous.direction is Direction.WORSENING
+    # 95 of 100 -> 8 of 9 (88.9%) is within what chance moves a percentage of 9: similar.
+    assert item.vs_previous.direction is Direction.UNCHANGED
+    assert item.vs_previous.similar_reason == (
+        "within what chance alone moves a percentage of 9 and 100 (95% confidence)"
+    )
+    no_chance = _framework(ASSESS, direction_of_travel={"chance": None})
+    assert rate_framework(no_chance, readings, "2022-Q1").item("K1").vs_previous.direction is (
+        Direction.WORSENING
+    )
     relaxed = rate_framework(framework, readings, "2022-Q1", small_number_threshold=5).item("K1")
     assert not relaxed.small_number_warning and not relaxed.vs_previous.small_number_warning
     strict = rate_framework(_framework(ASSESS, threshold=100), readings[1:], "2021-Q4")
@@ -228,3 +238,57 @@ def test_period_metadata_and_bad_threshold():
     ) == ("2022-Q1", "Q1 2022/23", "2021-Q4", "2021-Q1")
     with pytest.raises(ValueError, match="above 0"):
         _rate(_framework(ASSESS), period="2022-Q1", small_number_threshold=0)
+
+
+def _k1(now, then, **rule):
+    framework = _framework(ASSESS, direction_of_travel=rule or None)
+    if not isinstance(now, tuple):
+        readings = [make_reading("K1", "2022-Q1", now), make_reading("K1", "2021-Q4", then)]
+    else:
+        readings = [
+            make_reading("K1", "2022-Q1", f"{now[0]}%", numerator=now[1], denominator=now[2]),
+            make_reading("K1", "2021-Q4", f"{then[0]}%", numerator=then[1], denominator=then[2]),
+        ]
+    return rate_framework(framework, readings, "2022-Q1").item("K1").vs_previous
+
+
+def test_a_change_under_one_percentage_point_is_similar_not_a_deterioration():
+    # Issue 16: 86.9% -> 86.7% read as worsening. Under the materiality rule it is similar.
+    moved = _k1("86.7%", "86.9%")
+    assert (moved.change, moved.direction, moved.similar_within, moved.similar_reason) == (
+        -0.2,
+        Direction.UNCHANGED,
+        1.0,
+        "a change of less than 1 percentage point",
+    )
+    # 1 point exactly is still similar ("no bigger than"); 1.1 points is a change.
+    assert _k1("85.9%", "86.9%").direction is Direction.UNCHANGED
+    assert _k1("85.8%", "86.9%").direction is Direction.WORSENING
+    # An unchanged figure is unchanged, with no "similar" reason to give.
+    assert (_k1("86.9%", "86.9%").direction, _k1("86.9%", "86.9%").similar_reason) == (
+        Direction.UNCHANGED,
+        None,
+    )
+
+
+def test_the_materiality_rule_is_configurable_per_framework_and_item():
+    assert _k1("86.7%", "86.9%", similar_within={"percent": 0}).direction is Direction.WORSENING
+    assert _k1("84%", "86.9%", similar_within={"percent": 3}).direction is Direction.UNCHANGED
+    item = {**ASSESS, "similar_within": 0.1}
+    framework = _framework(item)
+    readings = [make_reading("K1", "2022-Q1", "86.7%"), make_reading("K1", "2021-Q4", "86.9%")]
+    assert rate_framework(framework, readings, "2022-Q1").item("K1").vs_previous.direction is (
+        Direction.WORSENING
+    )
+
+
+def test_within_what_chance_moves_the_figure_is_similar():
+    # 812 of 1,000 -> 790 of 1,000: 2.2 points, but chance alone moves a percentage of 1,000
+    # by 1.96 * sqrt(p(1-p)(1/1000 + 1/1000)) = 3.5 points (p = 0.801 pooled): similar.
+    moved = _k1((79, 790, 1000), (81.2, 812, 1000))
+    assert moved.direction is Direction.UNCHANGED
+    assert round(moved.similar_within, 2) == 3.5
+    # On 10,000 each the same fall is outside chance (1.1 points): a deterioration.
+    assert _k1((79, 7900, 10000), (81.2, 8120, 10000)).direction is Direction.WORSENING
+    # With the chance test off only the 1-point allowance applies.
+    assert _k1((79, 790, 1000), (81.2, 812, 1000), chance=None).direction is Direction.WORSENING

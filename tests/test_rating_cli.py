@@ -106,11 +106,13 @@ def test_json_items_carry_value_target_rag_and_direction(q1):
         "Statistical neighbours, March 2021",
     )
     p22 = items["P22"]
+    # 10% -> 9.1% is a change of less than one percentage point: similar, not improving.
     assert (p22["value"], p22["status"], p22["vs_previous"]["direction"]) == (
         9.1,
         "amber",
-        "improving",
+        "unchanged",
     )
+    assert p22["vs_previous"]["similar_reason"] == "a change of less than 1 percentage point"
     assert (items["C05"]["status"], items["C05"]["rag"]) == ("not_reportable", None)
     assert items["P13"]["raw"] == "1 child" and items["P13"]["status"] == "not_available"
     assert [i["id"] for i in q1["groups"][1]["items"]][:3] == ["P01", "P02", "P03"]

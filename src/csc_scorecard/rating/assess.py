@@ -11,10 +11,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from csc_scorecard.measures.periods import Period, parse_period
-from csc_scorecard.rating.direction import direction, is_small_number
+from csc_scorecard.rating.direction import direction, is_small_number, materiality
 from csc_scorecard.rating.display import format_number, format_target, format_value
 from csc_scorecard.rating.framework import (
     OWN_YEAR_EARLIER,
+    DirectionRule,
     Framework,
     IncrementalTarget,
     Item,
@@ -32,7 +33,7 @@ from csc_scorecard.rating.results import (
 )
 from csc_scorecard.rating.summary import summarise
 from csc_scorecard.rating.values import Reading, ValuesFileError, make_reading
-from csc_scorecard.rating.vocabulary import Band, Polarity, Rag, Status, Unit
+from csc_scorecard.rating.vocabulary import Band, Direction, Polarity, Rag, Status, Unit
 
 Index = dict[tuple[str, str], Reading]
 
@@ -69,7 +70,14 @@ def rate_framework(
     groups = []
     for group in framework.groups:
         items = [
-            _rate_item(item, index, quarter, threshold, _published(item, published))
+            _rate_item(
+                item,
+                index,
+                quarter,
+                threshold,
+                _published(item, published),
+                framework.direction_of_travel,
+            )
             for item in group.items
         ]
         groups.append(
@@ -360,6 +368,7 @@ def _rate_item(
     quarter: Period,
     threshold: float,
     published_values: Mapping[str, float | None],
+    rule: DirectionRule | None = None,
 ) -> ItemResult:
     reading = _find(item, index, quarter)
     previous, year_earlier = quarter.previous(), quarter.same_quarter_last_year()
@@ -406,8 +415,8 @@ def _rate_item(
         rag=rating.rag,
         reason=rating.reason,
         value=rating.value,
-        vs_previous=_compare(item, reading, before, previous, threshold, band),
-        vs_year_earlier=_compare(item, reading, year_before, year_earlier, threshold, band),
+        vs_previous=_compare(item, reading, before, previous, threshold, band, rule),
+        vs_year_earlier=_compare(item, reading, year_before, year_earlier, threshold, band, rule),
         **from_reading,
     )
 
@@ -472,6 +481,7 @@ def _compare(
     quarter: Period,
     threshold: float,
     band: Band | None,
+    rule: DirectionRule | None = None,
 ) -> Comparison:
     base = {
         "period": str(quarter),
@@ -497,14 +507,28 @@ def _compare(
     )
     (now_low, now_high), (then_low, then_high) = _range(item, current), _range(item, earlier)
     if now_low == now_high and then_low == then_high:
-        moved = direction(now_low, then_low, item.polarity, band=band)
+        rule = rule or DirectionRule()
+        similar = materiality(
+            item.unit,
+            now=(current.numerator, current.denominator),
+            then=(earlier.numerator, earlier.denominator),
+            similar_within=rule.allowance(item),
+            chance=rule.chance,
+        )
+        moved = direction(
+            now_low, then_low, item.polarity, band=band, unchanged_within=similar.within
+        )
         # Rounded to drop binary noise (19.4 - 16 = 3.3999999999999986).
+        change = round(now_low - then_low, 9)
         return Comparison(
             **base,
-            change=round(now_low - then_low, 9),
+            change=change,
             small_number_warning=small,
             direction=moved,
             reason=None if moved else "information item",
+            similar_within=round(similar.within, 9) if moved else None,
+            similar_reason=similar.reason if moved is Direction.UNCHANGED and change else None,
+            similar_basis=similar.basis if moved else None,
         )
     # A bound ("<1%") moves only when the two ranges do not overlap.
     if item.polarity is not Polarity.WITHIN_BAND and (now_low > then_high or now_high < then_low):

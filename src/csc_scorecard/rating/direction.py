@@ -8,8 +8,13 @@ re-referrals is improving and a fall in assessments on time is worsening.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Literal
 
-from csc_scorecard.rating.vocabulary import Band, Direction, Polarity
+from csc_scorecard.rating.display import format_number
+from csc_scorecard.rating.vocabulary import Band, Direction, Polarity, Unit
 
 # A percentage built on fewer than 10 children moves by more than 10 points for each child,
 # more than the whole target-to-tolerance gap of most items (the seed's "90% (75%)" is 15
@@ -17,6 +22,88 @@ from csc_scorecard.rating.vocabulary import Band, Direction, Polarity
 # during Q1 ... reporting against this measure is not helpful". Override per framework
 # (``small_number_threshold``) or per run (``scorecard rate --small-number-threshold``).
 DEFAULT_SMALL_NUMBER_THRESHOLD = 10
+
+# The materiality rule (docs/rating.md, "Direction of travel"): a change no bigger than this, in
+# the item's unit, is "similar" - 86.9% -> 86.7% is not a deterioration. Units not named here
+# count any change of the printed figure. Override per framework (``direction_of_travel``) or
+# per item (``similar_within``).
+DEFAULT_SIMILAR_WITHIN: dict[Unit, float] = {Unit.PERCENT: 1.0}
+# ... and a change of a percentage within what chance alone moves it, at this confidence, given
+# the two periods' denominators (a two-proportion test), is "similar" too. None: no chance test.
+DEFAULT_CHANCE_CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class Materiality:
+    """How big a change must be to be called better or worse: the allowance and why."""
+
+    within: float  # a change no bigger than this (item's unit) is similar
+    reason: str  # "less than 1 percentage point", "within what chance moves ... (95%)"
+    basis: Literal["fixed", "chance"] = "fixed"  # which part of the rule set the allowance
+
+
+def materiality(
+    unit: Unit,
+    *,
+    now: tuple[float | None, float | None] = (None, None),
+    then: tuple[float | None, float | None] = (None, None),
+    similar_within: Mapping[Unit, float] | float | None = None,
+    chance: float | None = DEFAULT_CHANCE_CONFIDENCE,
+) -> Materiality:
+    """THE materiality rule: the largest change between two periods still called "similar".
+
+    ``now`` and ``then`` are (numerator, denominator) of the two periods. The allowance is the
+    larger of the unit's fixed allowance (``similar_within``: a number for this item, or by unit;
+    default 1 percentage point for percentages) and, for a percentage with both denominators
+    known, the change chance alone produces at ``chance`` confidence: ``z * sqrt(p(1-p)(1/d1 +
+    1/d2))`` with ``p`` the two periods' pooled proportion (a two-proportion test).
+
+    >>> materiality(Unit.PERCENT).within, materiality(Unit.PERCENT).reason
+    (1.0, 'a change of less than 1 percentage point')
+    >>> m = materiality(Unit.PERCENT, now=(8, 42), then=(9, 47))  # re-referrals 19.0% -> 19.1%
+    >>> round(m.within, 1), m.reason
+    (16.4, 'within what chance alone moves a percentage of 42 and 47 (95% confidence)')
+    >>> materiality(Unit.DAYS).within
+    0.0
+    """
+    if isinstance(similar_within, int | float):
+        fixed = float(similar_within)
+    else:
+        fixed = (DEFAULT_SIMILAR_WITHIN if similar_within is None else similar_within).get(
+            unit, 0.0
+        )
+    if fixed < 0:
+        raise ValueError("similar_within must not be negative")
+    found = Materiality(fixed, _fixed_words(fixed, unit))
+    (n1, d1), (n2, d2) = now, then
+    if unit is not Unit.PERCENT or chance is None or None in (n1, d1, n2, d2):
+        return found
+    assert n1 is not None and d1 is not None and n2 is not None and d2 is not None
+    if d1 <= 0 or d2 <= 0 or not 0 < chance < 1:
+        return found
+    p = (n1 + n2) / (d1 + d2)
+    z = NormalDist().inv_cdf(0.5 + chance / 2)
+    by_chance = 100 * z * math.sqrt(max(p * (1 - p), 0.0) * (1 / d1 + 1 / d2))
+    if by_chance <= fixed:
+        return found
+    return Materiality(
+        by_chance,
+        f"within what chance alone moves a percentage of {format_number(d1)} and "
+        f"{format_number(d2)} ({format_number(100 * chance)}% confidence)",
+        "chance",
+    )
+
+
+def _fixed_words(allowance: float, unit: Unit) -> str:
+    if allowance == 0:
+        return "no change"
+    what = {
+        Unit.PERCENT: ("percentage point", "percentage points"),
+        Unit.DAYS: ("day", "days"),
+        Unit.WEEKS: ("week", "weeks"),
+    }.get(unit)
+    words = (what[0] if allowance == 1 else what[1]) if what else "in the figure"
+    return f"a change of less than {format_number(allowance)} {words}"
 
 
 def direction(

@@ -23,7 +23,11 @@ from pydantic import (
     model_validator,
 )
 
-from csc_scorecard.rating.direction import DEFAULT_SMALL_NUMBER_THRESHOLD
+from csc_scorecard.rating.direction import (
+    DEFAULT_CHANCE_CONFIDENCE,
+    DEFAULT_SIMILAR_WITHIN,
+    DEFAULT_SMALL_NUMBER_THRESHOLD,
+)
 from csc_scorecard.rating.rag import check_thresholds
 from csc_scorecard.rating.vocabulary import Band, Polarity, Unit
 
@@ -134,6 +138,9 @@ class Item(BaseModel):
     comparator: float | None = None  # a fixed benchmark as printed, e.g. the "Comp" column
     comparator_label: Text | None = None
     comparators: list[ComparatorSpec] = []  # several benchmarks, each with year and basis
+    # A change no bigger than this (item's unit) is "similar", not better or worse; None: the
+    # framework's ``direction_of_travel.similar_within`` for the item's unit.
+    similar_within: Annotated[float, Field(ge=0)] | None = None
     notes: Text | None = None
 
     @model_validator(mode="after")
@@ -178,6 +185,26 @@ class Item(BaseModel):
         return list(self.derived.of) if self.derived else []
 
 
+class DirectionRule(BaseModel):
+    """The materiality rule for direction of travel (``rating.direction.materiality``):
+    ``{similar_within: {percent: 1}, chance: 0.95}``. A change no bigger than the unit's
+    ``similar_within`` (percentage points for percentages), or for a percentage within what
+    chance alone moves it at ``chance`` confidence given both denominators, is "similar"."""
+
+    model_config = _STRICT
+
+    similar_within: dict[
+        Annotated[Unit, Field(strict=False)], Annotated[float, Field(ge=0, strict=False)]
+    ] = Field(default_factory=lambda: dict(DEFAULT_SIMILAR_WITHIN))
+    chance: Annotated[float, Field(gt=0, lt=1)] | None = DEFAULT_CHANCE_CONFIDENCE
+
+    def allowance(self, item: Item) -> float:
+        """The fixed part of the rule for an item: its own ``similar_within``, else its unit's."""
+        if item.similar_within is not None:
+            return item.similar_within
+        return self.similar_within.get(item.unit, 0.0)
+
+
 class Group(BaseModel):
     """A titled list of items, e.g. "Contract Key Performance Indicators"."""
 
@@ -197,6 +224,7 @@ class Framework(BaseModel):
     source: Text | None = None
     notes: list[Text] = []
     small_number_threshold: Annotated[float, Field(gt=0)] = DEFAULT_SMALL_NUMBER_THRESHOLD
+    direction_of_travel: DirectionRule = Field(default_factory=DirectionRule)
     groups: Annotated[list[Group], Field(min_length=1)]
 
     @model_validator(mode="after")

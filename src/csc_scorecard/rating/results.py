@@ -23,6 +23,11 @@ class Comparison(BaseModel):
     change: float | None = None  # current minus earlier, in the item's unit (exact values only)
     direction: Direction | None = None
     reason: str | None = None  # why there is no direction
+    # The materiality rule's allowance (item's unit) and its words: a change no bigger than
+    # ``similar_within`` is "unchanged" ("similar" when the figures differ).
+    similar_within: float | None = None
+    similar_reason: str | None = None
+    similar_basis: Literal["fixed", "chance"] | None = None  # the part of the rule that applied
     small_number_warning: bool = False  # a numerator or denominator in either period is small
 
 

@@ -21,8 +21,9 @@ from pathlib import Path
 from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.rating import ItemResult, format_value
 from csc_scorecard.report.facts import Facts
+from csc_scorecard.report.formatting import rounded
 from csc_scorecard.report.model import Comparator, Figure, Sentence
-from csc_scorecard.wording import Cited, say
+from csc_scorecard.wording import Cited, listing, say
 
 COLUMNS = ("measure", "period", "commentary", "author")
 REQUIRED = ("measure", "period", "commentary")
@@ -99,16 +100,40 @@ def find(
     return None
 
 
-_DIRECTION = {
-    "improving": "This is an improvement on {p_q} ({p}).",
-    "worsening": "This is a deterioration from {p_q} ({p}).",
-    "unchanged": "This is unchanged from {p_q} ({p}).",
+# How a value reads in a sentence, after its printed figure: "147 days", "123 per 100,000".
+_UNIT_AFTER = {
+    "days": " days",
+    "weeks": " weeks",
+    "rate_per_10000": " per 10,000",
+    "rate_per_100000": " per 100,000",
 }
-_YEAR = {
-    "improving": "It is better than in {ye} ({y}).",
-    "worsening": "It is worse than in {ye} ({y}).",
-    "unchanged": "It is the same as in {ye} ({y}).",
+
+# What a measure's numerator and denominator count, where it is not children or records: the
+# small-number sentence names it ("4 of 31.6 full-time equivalent posts").
+COUNTED_IN: dict[str, str] = {
+    "agency_fte_rate": "full-time equivalent posts",
+    "staff_turnover_rate": "full-time equivalent staff",
+    "vacancy_rate": "full-time equivalent posts",
+    "supervision_in_timescale": "staff",
+    "case_audits_good_or_better": "audits",
+    "case_audits_requires_improvement_or_better": "audits",
 }
+# What an average of days or weeks is taken over (default: cases).
+AVERAGED_OVER: dict[str, tuple[str, str]] = {
+    "adoption_days_care_to_placed": ("child", "children"),
+    "adoption_days_court_to_match": ("child", "children"),
+}
+
+
+def in_unit(text: str, unit: str) -> str:
+    """The words that follow a printed value so that it reads in its unit ('' when the printed
+    value already says it: '90%', '194 per 100,000').
+
+    >>> in_unit("147", "days"), in_unit("194 per 100,000", "rate_per_100000"), in_unit("90%", "percent")
+    (' days', '', '')
+    """
+    after = _UNIT_AFTER.get(unit, "")
+    return "" if not after or text.endswith(after.strip()) else after
 
 
 def draft(
@@ -121,110 +146,255 @@ def draft(
     comparator: Comparator | None,
     comparator_source: str | None,
 ) -> list[Sentence]:
-    """Generated commentary for one appendix row (``row`` is its JSON pointer)."""
+    """Generated commentary for one appendix row (``row`` is its JSON pointer), written from
+    what matters for this item: whether the target is met and by what margin of tolerance, the
+    direction of travel against the last quarter and a year earlier under the materiality rule
+    (a change too small to call is "similar"), every comparator, small numbers, and a figure
+    that cannot be reported (the analyst's or the quality check's reason)."""
 
     def field(name: str, value: object) -> Cited:
         return Cited(str(value), f"{row}/{name}", value)
 
-    out: list[Sentence] = []
     value = (
         facts.value(current)
         if current is not None and current.status in ("ok", "suppressed")
         else None
     )
     if item.status.value == "not_reportable":
-        out.append(
+        return [
             say(
                 "Not reportable for {q}: {why}.", q=facts.period(), why=field("reason", item.reason)
             )
-        )
-        return out
+        ]
     if item.status.value == "not_available" or value is None:
         why = item.reason or "no figure"
-        out.append(say("No figure for {q}: {why}.", q=facts.period(), why=field("reason", why)))
-        return out
+        return [say("No figure for {q}: {why}.", q=facts.period(), why=field("reason", why))]
+    unit = item.unit.value
+    small = item.small_number_warning and current is not None and current.status == "ok"
+    out: list[Sentence] = [_against_target(item, facts, value, field, unit)]
+    if small and current is not None:
+        out.append(_small_numbers(item, facts, current))
+    out.extend(_travel(item, facts, previous, year_earlier, small))
+    out.extend(_comparators(item, facts, value, field, comparator, comparator_source))
+    return [s for s in out if s is not None]
+
+
+def _against_target(item: ItemResult, facts: Facts, value: Cited, field, unit: str) -> Sentence:
+    v_unit = in_unit(value.text, unit)
     target = field("target_text", _target_text(item))
+    t_unit = in_unit(target.text, unit)
     tolerance = (
         field("tolerance_text", _tolerance_text(item)) if item.tolerance is not None else None
     )
+    tol_unit = in_unit(tolerance.text, unit) if tolerance is not None else ""
+    at = "At {v}" + v_unit + ", "
     match item.status.value:
         case "green":
-            out.append(say("At {v}, performance meets the target of {t}.", v=value, t=target))
+            return say(at + "performance meets the target of {t}" + t_unit + ".", v=value, t=target)
         case "amber":
-            out.append(
-                say(
-                    "At {v}, performance is short of the target of {t} but within the tolerance of {tol}.",
-                    v=value,
-                    t=target,
-                    tol=tolerance,
-                )
+            return say(
+                at + "performance is short of the target of {t}" + t_unit + " but within the "
+                "tolerance of {tol}" + tol_unit + ".",
+                v=value,
+                t=target,
+                tol=tolerance,
             )
         case "red" if tolerance is not None:
-            out.append(
-                say(
-                    "At {v}, performance is outside the tolerance of {tol} (target {t}).",
-                    v=value,
-                    t=target,
-                    tol=tolerance,
-                )
+            return say(
+                at
+                + "performance is outside the tolerance of {tol}"
+                + tol_unit
+                + " (target {t}"
+                + t_unit
+                + ").",
+                v=value,
+                t=target,
+                tol=tolerance,
             )
         case "red":
-            out.append(say("At {v}, performance is short of the target of {t}.", v=value, t=target))
-        case _:
-            out.append(say("Reported for information: {v}.", v=value))
-    direction = item.vs_previous.direction
-    if direction is not None and previous is not None and previous.status == "ok":
-        out.append(
-            say(_DIRECTION[direction.value], p_q=facts.period("previous"), p=facts.value(previous))
-        )
-    direction = item.vs_year_earlier.direction
-    if direction is not None and year_earlier is not None and year_earlier.status == "ok":
-        out.append(
-            say(
-                _YEAR[direction.value],
-                ye=facts.period("year_earlier", "label"),
-                y=facts.value(year_earlier),
+            return say(
+                at + "performance is short of the target of {t}" + t_unit + ".", v=value, t=target
             )
-        )
-    if comparator_source == "framework" and item.comparator is not None:
-        out.append(
-            say(
-                "The comparator ({label}) is {c}.",
-                label=field("comparator_label", item.comparator_label),
-                c=field("comparator", _comparator_text(item)),
-            )
-        )
-    elif comparator_source == "published" and comparator is not None and item.measure:
-        sn = facts.comparator(item.measure)
-        area = "statistical neighbour average"
-        if sn is None:
-            sn, area = facts.comparator(item.measure, "england"), "England figure"
-        year = facts.comparator_year(item.measure)
-        if sn is not None and year is not None:
-            out.append(say("The most recent " + area + " is {c} ({y}).", c=sn, y=year))
-    if item.small_number_warning and current is not None and current.status == "ok":
-        out.append(_small_numbers(item, facts, current))
+    return say("Reported for information: {v}" + v_unit + ".", v=value)
+
+
+def _moved(comparison, figure: Figure | None) -> str | None:
+    """improving, worsening, unchanged or similar (unchanged under the materiality rule though
+    the printed figures differ); None when there is no direction to give."""
+    if comparison.direction is None or figure is None or figure.status != "ok":
+        return None
+    if comparison.direction.value == "unchanged" and comparison.similar_reason:
+        return "similar"
+    return comparison.direction.value
+
+
+_WORDS = {
+    "improving": "better than",
+    "worsening": "worse than",
+    "unchanged": "the same as in",
+    "similar": "similar to",
+}
+
+
+def _travel(
+    item: ItemResult,
+    facts: Facts,
+    previous: Figure | None,
+    year_earlier: Figure | None,
+    small: bool,
+) -> list[Sentence | None]:
+    """Direction of travel against the last quarter and a year earlier, in one sentence when
+    both say the same, with why a changed figure counts as similar."""
+    before, year = _moved(item.vs_previous, previous), _moved(item.vs_year_earlier, year_earlier)
+    slots: dict[str, Cited | str] = {}
+    if before is not None:
+        assert previous is not None
+        slots |= {"p_q": facts.period("previous"), "p": facts.value(previous)}
+    if year is not None:
+        assert year_earlier is not None
+        slots |= {"ye": facts.period("year_earlier", "label"), "y": facts.value(year_earlier)}
+    out: list[Sentence | None] = []
+    if before is not None and year is not None and before == year:
+        lead = {
+            "improving": "This is better than both {p_q} ({p}) and {ye} ({y}).",
+            "worsening": "This is worse than both {p_q} ({p}) and {ye} ({y}).",
+            "unchanged": "This is the same as in {p_q} ({p}) and {ye} ({y}).",
+            "similar": "This is similar to {p_q} ({p}) and {ye} ({y}).",
+        }[before]
+        out.append(say(lead, **slots))
+    elif before is not None:
+        lead = {
+            "improving": "This is an improvement on {p_q} ({p})",
+            "worsening": "This is a deterioration from {p_q} ({p})",
+            "unchanged": "This is unchanged from {p_q} ({p})",
+            "similar": "This is similar to {p_q} ({p})",
+        }[before]
+        if year is not None:
+            joint = " but " if {before, year} == {"improving", "worsening"} else "; "
+            tail = ("it is " if joint == "; " else "") + _WORDS[year] + " {ye} ({y})."
+            out.append(say(lead + joint + tail, **slots))
+        else:
+            out.append(say(lead + ".", **slots))
+    elif year is not None:
+        out.append(say("It is " + _WORDS[year] + " {ye} ({y}).", **slots))
+    if "similar" in (before, year):
+        if before == "similar":
+            out.append(_why_similar(item, facts, item.vs_previous, previous))
+        else:
+            out.append(_why_similar(item, facts, item.vs_year_earlier, year_earlier))
+    if small and ({before, year} & {"improving", "worsening"}):
+        out.append(say("With numbers this small, the change should be read with caution."))
     return out
+
+
+def _why_similar(
+    item: ItemResult, facts: Facts, comparison, earlier: Figure | None
+) -> Sentence | None:
+    """Why a changed figure is called similar: the materiality rule's allowance, or what chance
+    alone moves a percentage of these denominators (docs/rating.md, "Direction of travel")."""
+    confidence = facts.chance_confidence()
+    if comparison.similar_basis == "chance" and confidence is not None:
+        now = facts.ok(earlier.measure) if earlier is not None else None
+        if now is not None and earlier is not None and now.denominator and earlier.denominator:
+            return say(
+                "The change is within what chance alone can produce on {d} and {e} ({c} "
+                "confidence), so it is not counted as a change.",
+                d=facts.denominator(now),
+                e=facts.denominator(earlier),
+                c=confidence,
+            )
+        return None
+    allowance = facts.allowance(item.id)
+    if allowance is None:
+        return None
+    words = {"percent": " percentage point", "days": " day", "weeks": " week"}.get(
+        item.unit.value, ""
+    )
+    plural = "" if allowance.value == 1 or not words else "s"
+    return say("Changes of up to {a}" + words + plural + " are treated as no change.", a=allowance)
+
+
+def _comparators(
+    item: ItemResult,
+    facts: Facts,
+    value: Cited,
+    field,
+    comparator: Comparator | None,
+    source: str | None,
+) -> list[Sentence]:
+    """Every comparator the item shows, each placed above, below or level with the figure."""
+    unit = item.unit.value
+    parts: list[tuple[str, dict[str, Cited | str]]] = []
+    if source == "framework" and item.comparator is not None and item.value is not None:
+        parts.append(
+            (
+                "{side} the comparator, {c}" + in_unit(_comparator_text(item), unit) + " ({label})",
+                {
+                    "side": _side(item.value, item.comparator, unit),
+                    "label": field("comparator_label", item.comparator_label),
+                    "c": field("comparator", _comparator_text(item)),
+                },
+            )
+        )
+    elif (
+        source == "published" and comparator is not None and item.measure and item.value is not None
+    ):
+        for area, name in (
+            ("statistical_neighbours", "statistical neighbour average"),
+            ("england", "England figure"),
+            ("region", "regional figure"),
+        ):
+            c = facts.comparator(item.measure, area)
+            number = getattr(comparator, area)
+            if c is None or number is None:
+                continue
+            parts.append(
+                (
+                    "{side} the " + name + " ({c}" + in_unit(c.text, unit) + ")",
+                    {"side": _side(item.value, number, unit), "c": c},
+                )
+            )
+        year = facts.comparator_year(item.measure)
+        if parts and year is not None:
+            body, slots = listing(parts)
+            return [say("It is " + body + " for {year}.", year=year, **slots)]
+    if not parts:
+        return []
+    body, slots = listing(parts)
+    return [say("It is " + body + ".", **slots)]
+
+
+def _side(value: float, other: float, unit: str) -> str:
+    """above, below or level with, on the printed (rounded) values."""
+    a, b = rounded(value, unit), rounded(other, unit)
+    if a is None or b is None or a == b:
+        return "level with"
+    return "above" if a > b else "below"
 
 
 def _small_numbers(item: ItemResult, facts: Facts, current: Figure) -> Sentence:
     """Why a small figure moves a long way, worded for what the numerator and denominator are:
-    a percentage is "n of d" children; an average (days, weeks, a ratio) is a total over d, so
-    only d is quoted ("2,209 of 8" would be days of children); a rate counts n children in a
-    population, so only n is quoted."""
+    a percentage is "n of d" (of what, where it is not records: "full-time equivalent posts");
+    an average (days, weeks, a ratio) is a total over d, so only d is quoted ("2,209 of 8"
+    would be days of children); a rate counts n children in a population, so only n is quoted."""
     n, d = current.numerator, current.denominator
     tail = "so a change of one or two moves it a long way."
     match item.unit.value:
         case "percent" if n is not None and d is not None:
+            what = COUNTED_IN.get(item.measure or "", "")
             return say(
-                "The figure is based on {n} of {d}, " + tail,
+                "The figure is based on {n} of {d}" + (" " + what if what else "") + ", " + tail,
                 n=facts.numerator(current),
                 d=facts.denominator(current),
             )
         case "days" | "weeks" if d is not None:
+            one, many = AVERAGED_OVER.get(item.measure or "", ("case", "cases"))
             return say(
-                "The figure is an average over only {d} children, so one child more or fewer "
-                "moves it a long way.",
+                "The figure is an average over only {d} "
+                + (one if d == 1 else many)
+                + ", so one "
+                + one
+                + " more or fewer moves it a long way.",
                 d=facts.denominator(current),
             )
         case "ratio" if d is not None:

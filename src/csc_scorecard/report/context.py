@@ -195,14 +195,21 @@ def build_context(
         )
         for m in measures.values()
     }
-    facts = Facts(figures, periods, published, definitions, names.name, threshold)
+    allowances, chance = executive.materiality(framework)
+    facts = Facts(
+        figures, periods, published, definitions, names.name, threshold, allowances, chance
+    )
 
     appendix = appendix_.build(rated, framework, facts, published, commentary or {}, manual_notes)
+    facts.appendix = appendix
     performance = Performance(
         framework=framework.name if supplied else None,
         summary=Counts.of(rated.summary),
         previous_summary=Counts.of(rated_before.summary),
         small_number_threshold=threshold,
+        similar_within=allowances,
+        chance_confidence=chance[0] if chance else None,
+        chance_confidence_display=chance[1] if chance else "",
     )
 
     issues, issue_total = provenance.quality_issues(store, la_code, with_rows=rules is None)

@@ -8,9 +8,11 @@ appendix summary counts, the provenance records and the data-quality notes.
 
 from __future__ import annotations
 
+from csc_scorecard.rating import Framework, format_number
 from csc_scorecard.report.facts import Facts
 from csc_scorecard.report.formatting import count
 from csc_scorecard.report.model import (
+    Allowance,
     AppendixGroup,
     DataQuality,
     LoadRecord,
@@ -31,6 +33,21 @@ def _n(ref: str, value: float) -> Cited:
 
 def _s(ref: str, value: str) -> Cited:
     return Cited(value, ref, value)
+
+
+def materiality(framework: Framework) -> tuple[dict[str, Allowance], tuple[float, str] | None]:
+    """The framework's materiality rule as the report records it (``Performance``): each
+    item's fixed allowance, and the chance test's confidence in percent, as printed."""
+    rule = framework.direction_of_travel
+    allowances = {
+        item.id: Allowance(value=a, value_display=format_number(a))
+        for item in framework.all_items()
+        if (a := rule.allowance(item))
+    }
+    if rule.chance is None:
+        return allowances, None
+    confidence = round(100 * rule.chance, 6)
+    return allowances, (confidence, f"{format_number(confidence)}%")
 
 
 def summary_section(

@@ -6,11 +6,18 @@ print comes with the JSON pointer of the context field it came from (``csc_score
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from csc_scorecard.report.formatting import count
-from csc_scorecard.report.model import Comparator, Definition, Figure, PeriodInfo
+from csc_scorecard.report.model import (
+    Allowance,
+    AppendixGroup,
+    Comparator,
+    Definition,
+    Figure,
+    PeriodInfo,
+)
 from csc_scorecard.wording import Cited
 
 When = Literal["current", "previous", "year_earlier"]
@@ -35,6 +42,12 @@ class Facts:
     definitions: dict[str, Definition]
     authority_name: str
     small_number_threshold: float = 10
+    # The materiality rule as the context records it (/performance/similar_within, ...).
+    similar_within: dict[str, Allowance] = field(default_factory=dict)
+    chance: tuple[float, str] | None = None  # (confidence in percent, as printed)
+    # The appendix, once built: the narrative quotes a measure's comparators from it, so the
+    # text and the appendix give one number for one thing (docs/committee-paper.md).
+    appendix: list[AppendixGroup] = field(default_factory=list)
 
     # -- figures ---------------------------------------------------------------------------
 
@@ -142,6 +155,22 @@ class Facts:
         if c is None or c.year_label is None:
             return None
         return Cited(c.year_label, f"/comparators/{pointer_part(measure)}/year_label", c.year_label)
+
+    def allowance(self, item: str) -> Cited | None:
+        """The change below which an item's direction of travel is 'similar'."""
+        found = self.similar_within.get(item)
+        if found is None or not found.value:
+            return None
+        return Cited(
+            found.value_display,
+            f"/performance/similar_within/{pointer_part(item)}/value",
+            found.value,
+        )
+
+    def chance_confidence(self) -> Cited | None:
+        if self.chance is None:
+            return None
+        return Cited(self.chance[1], "/performance/chance_confidence", self.chance[0])
 
     def small(self, f: Figure) -> bool:
         """Is the figure built on fewer than the small-number threshold (children, events)?

@@ -62,12 +62,15 @@ def display(value: float | None, unit: str) -> str:
 
 
 def count(value: float | None) -> str:
-    """A numerator or denominator: a whole number with separators.
+    """A numerator or denominator: a whole number with separators; a count of full-time
+    equivalents that is not whole keeps one place (31.6 FTE is not "32").
 
-    >>> count(4581.0), count(None)
-    ('4,581', '')
+    >>> count(4581.0), count(31.6), count(None)
+    ('4,581', '31.6', '')
     """
-    return "" if value is None else number(value, 0)
+    if value is None:
+        return ""
+    return number(value, 0 if float(value).is_integer() else 1)
 
 
 def long_date(d: date) -> str:

@@ -34,7 +34,7 @@ from csc_scorecard.rating.summary import Summary
 from csc_scorecard.wording import Cite, Paragraph, Sentence  # noqa: F401 (Cite: re-exported)
 from csc_scorecard.workforce.section import StaffingSection
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 # The committee paper's front matter (report/paper.py), printed before the body.
 PAPER_FRONT = ("paper_exempt", "paper_recommendations", "paper_citizens")
@@ -274,6 +274,13 @@ class AppendixGroup(_Model):
     rows: list[AppendixRow]
 
 
+class Allowance(_Model):
+    """A change no bigger than this is "similar" (the materiality rule, rating.direction)."""
+
+    value: float = Field(description="in the item's unit (percentage points for percentages)")
+    value_display: str
+
+
 class Performance(_Model):
     """Summary counts across the framework for this quarter and the previous one."""
 
@@ -281,6 +288,15 @@ class Performance(_Model):
     summary: Counts | None
     previous_summary: Counts | None
     small_number_threshold: float | None = None
+    similar_within: dict[str, Allowance] = Field(
+        {}, description="by item id: the change below which direction of travel is 'similar'"
+    )
+    chance_confidence: float | None = Field(
+        None,
+        description="percent: a percentage's change within what chance alone moves it at this "
+        "confidence is 'similar' too (None: no chance test)",
+    )
+    chance_confidence_display: str = ""
 
 
 class QualityIssue(_Model):
