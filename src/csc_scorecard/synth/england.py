@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from csc_scorecard.model.schema import table as table_spec
@@ -312,7 +313,7 @@ class _Generator:
         route = np.concatenate(routes)
         mean = np.concatenate(means)
         n = len(route)
-        entry = self.t0 - _exp_days(rng, mean)
+        entry = self.t0 - np.minimum(_exp_days(rng, mean), 6 * 365)  # ages: at most 6 years
         gap = np.where(route == CIN, 0, rng.integers(14, 40, n))
         return {
             "referral_date": entry - gap,
@@ -398,14 +399,14 @@ class _Generator:
         ages = rng.choice(len(AGES), size=n_kids, p=AGES / AGES.sum())
         dob = first - np.rint((ages + rng.random(n_kids)) * 365.25).astype(np.int64)
         children = {
-            "child_id": ids,
+            "child_id": np.arange(n_kids),
             "sex": _pick(rng, n_kids, {"M": 0.51, "F": 0.48, "U": 0.01}),
             "date_of_birth": self._dates(dob),
             "ethnicity": _pick(rng, n_kids, ETHNICITY),
             "disabilities": np.where(rng.random(n_kids) < 0.1, "LD", "NONE").astype(object),
             "uasc": np.zeros(n_kids, bool),
         }
-        child = ids[kid]
+        child = kid  # child numbers until the end (`_dated` writes the identifiers)
         route, d = r["route"], r["referral_date"]
         n = len(d)
         closure = r["closure"]
@@ -470,7 +471,7 @@ class _Generator:
         cp_plans, cp_reviews = self._plans(child[plan], d[plan], r["entry"][plan], r["exit"][plan])
         cla = self._care(child[route == CARE], r["entry"][route == CARE], r["exit"][route == CARE])
         return {
-            name: _dated(name, frame)
+            name: _dated(name, frame, ids)
             for name, frame in {
                 "children": children,
                 "referrals": referrals,
@@ -566,7 +567,7 @@ class _Generator:
         return out
 
 
-def _dated(name: str, frame: Frame) -> Frame:
+def _dated(name: str, frame: Frame, ids: np.ndarray) -> Frame:
     """Rows whose key dates have happened by the extract date (the rest are not yet known),
     one per key (two re-referrals of a child can put two assessments on one day: the first
     is kept)."""
@@ -576,14 +577,19 @@ def _dated(name: str, frame: Frame) -> Frame:
         if frame[k].dtype.kind == "M":
             keep &= ~np.isnat(frame[k])
     frame = {c: v[keep] for c, v in frame.items()}
-    codes = [np.unique(frame[k], return_inverse=True)[1] for k in key]
+    codes = [  # integers standing for the key values (hashing: sorting strings is slow)
+        pd.factorize(frame[k])[0] if frame[k].dtype == object else frame[k].view(np.int64)
+        for k in key
+    ]
     order = np.lexsort(codes[::-1])
     ranked = np.stack([c[order] for c in codes])
     repeat = np.zeros(len(order), bool)
     repeat[1:] = (ranked[:, 1:] == ranked[:, :-1]).all(axis=0)
     first = np.ones(len(order), bool)
     first[order[repeat]] = False
-    return {c: v[first] for c, v in frame.items()}
+    frame = {c: v[first] for c, v in frame.items()}
+    frame["child_id"] = ids[frame["child_id"]]  # child numbers -> identifiers
+    return frame
 
 
 # -- writing a store ------------------------------------------------------------------------
