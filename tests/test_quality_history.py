@@ -84,17 +84,51 @@ def test_every_ingest_keeps_a_snapshot_of_its_faults(two_years):
 def test_changes_between_quarters_come_from_the_recorded_snapshots(two_years):
     with Store(two_years, read_only=True) as db:
         moved = history.changes(db.con, "371", date(2025, 3, 31), date(2024, 12, 31))
-        # no snapshot as at 31/12/2023: both sides reconstructed from the loads ended by each
-        # date, none by then; C2's row now belongs to the 2024-25 load, so the reconstruction
-        # of the data as at 31/03/2024 misses its two faults (the module docstring of history)
+        # no snapshot as at 31/12/2023 or before: the change is not known, not guessed
         early = history.changes(db.con, "371", date(2024, 3, 31), date(2023, 12, 31))
-    assert moved.basis == "recorded"
+        # a quarter before any data: the faults of the data held now, nothing said of change
+        before = history.changes(db.con, "371", date(2023, 6, 30), date(2023, 3, 31))
+    assert (moved.known, moved.current_as_at, moved.then_as_at) == (
+        True,
+        date(2025, 3, 31),
+        date(2024, 3, 31),
+    )
     assert _faults(moved.opened) == {("148", "C4")}
     assert _faults(moved.closed) == {("143", "C2"), ("357", "C2")}
     assert _faults(moved.current) == {("148", "C1"), ("148", "C4")}
-    assert early.basis == "reconstructed"
-    assert _faults(early.opened) == {("148", "C1")}
-    assert early.closed.num_rows == 0
+    assert (early.known, early.current_as_at, early.opened) == (False, date(2024, 3, 31), None)
+    assert _faults(early.current) == {("143", "C2"), ("148", "C1"), ("357", "C2")}
+    assert (before.known, before.current_as_at) == (False, date(2025, 3, 31))
+    assert _faults(before.current) == {("148", "C1"), ("148", "C4")}
+
+
+def test_the_report_counts_faults_by_rule_and_suppresses_small_ones_for_publication(two_years):
+    """Quarter 2024-Q4 (January to March 2025) against 2024-Q3: the change above, by rule and
+    field: 148 (DEC) 2 open, 1 opened (C4); 143 and 357 (RNE) 1 closed each (C2)."""
+    from csc_scorecard.measures.periods import Quarter
+    from csc_scorecard.report.faults import rule_faults
+    from csc_scorecard.report.publication import PublicationRules
+
+    with Store(two_years, read_only=True) as db:
+        internal = rule_faults(db, "371", Quarter.parse("2024-Q4"), None)
+        published = rule_faults(db, "371", Quarter.parse("2024-Q4"), PublicationRules())
+    assert internal is not None and published is not None
+    assert (internal.as_at_text, internal.then_as_at_text, internal.known) == (
+        "31 March 2025",
+        "31 March 2024",
+        True,
+    )
+    assert (internal.open, internal.opened, internal.closed) == (2, 1, 2)
+    counts = [(r.rule, r.field, r.open, r.opened, r.closed) for r in internal.rules]
+    assert counts == [("148", "DEC", 2, 1, 0), ("143", "RNE", 0, 0, 1), ("357", "RNE", 0, 0, 1)]
+    assert internal.rules[0].message.startswith("Date episode ceased and reason")  # DfE text
+    # for publication a count of 1 to 5 is the symbol and its value is gone; 0 stays
+    shown = [(r.open_display, r.opened_display, r.closed_display) for r in published.rules]
+    assert shown == [("c", "c", "0"), ("0", "0", "c"), ("0", "0", "c")]
+    assert (published.open, published.opened, published.closed) == (None, None, None)
+    # counts only: no child, row or value anywhere in what the report holds
+    dumped = published.model_dump_json() + internal.model_dump_json()
+    assert not any(child in dumped for child in ("C1", "C2", "C4", "=1+1"))
 
 
 def test_a_reload_of_data_as_at_the_same_date_replaces_its_snapshot(two_years, tmp_path):
@@ -122,3 +156,27 @@ def test_a_rule_failure_after_a_load_is_one_warning_line(monkeypatch):
     monkeypatch.setattr(history, "record", broken)
     line = history.record_after_load(duckdb.connect(), ["371"])
     assert line.startswith("warning: DfE validation faults not recorded (RuntimeError: boom)")
+
+
+def test_the_data_quality_section_says_what_the_rules_found_with_every_number_cited():
+    """The report fixture authority (tests/report_fixtures.py) is ingested without the command,
+    so no faults were kept: the section gives the faults of the data held (the rules run when
+    the report is built) and says that the change since the previous quarter is not known."""
+    import report_fixtures as rf
+
+    context = rf.report_context()
+    faults = context.data_quality.rule_faults
+    assert faults is not None and not faults.known
+    assert faults.open == sum(r.open for r in faults.rules)
+    section = next(s for s in context.sections if s.id == "data_quality")
+    note = next(p for p in section.paragraphs if "DfE validation rules" in p.sentences[0].text)
+    assert note.sentences[0].text == (
+        f"The DfE validation rules found {faults.open_display} "
+        f"fault{'' if faults.open == 1 else 's'} in the data as at {faults.as_at_text}."
+    )
+    assert note.sentences[1].text.startswith("Faults opened and closed since Q4 2021/22 are not")
+    assert len(note.bullets) == len(faults.rules)
+    document = context.model_dump(mode="json")
+    for sentence in [*note.sentences, *note.bullets]:
+        for cite in sentence.cites:
+            assert rf.resolve(document, cite.ref) == cite.value, cite.ref

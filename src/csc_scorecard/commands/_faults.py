@@ -22,7 +22,9 @@ from csc_scorecard.csv_safety import safe_cell
 from csc_scorecard.quality.fixlists import UNALLOCATED, groups
 from csc_scorecard.quality.runner import FAULT_COLUMNS, RuleResult
 
-XLSX_COLUMNS = [*FAULT_COLUMNS, "la_code", "year", "worker", "measures_affected", "measures"]
+XLSX_COLUMNS = [
+    *FAULT_COLUMNS, "la_code", "year", "worker", "owner_from", "measures_affected", "measures"
+]  # fmt: skip
 
 
 def neutral(value: Any) -> Any:

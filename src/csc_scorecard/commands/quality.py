@@ -11,11 +11,6 @@ from csc_scorecard.cli import app
 from csc_scorecard.commands import _faults
 from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, only_authority
 
-BASIS = {
-    "recorded": "from the faults recorded at each load",
-    "reconstructed": "reconstructed from the loads held: no faults recorded as at both dates",
-}
-
 
 @app.command()
 def quality(
@@ -57,11 +52,18 @@ def quality(
         result = run_rules(db.con, la_codes=[la], load_ids=loads_by(db.con, la, quarter.end))
         faults = with_owners(db.con, result.faults)
         moved = changes(db.con, la, quarter.end, quarter.previous().end)
-        summary = (
-            f"LA {la}, data as at {quarter.end}: {faults.num_rows:,} faults; since "
-            f"{quarter.previous()}: {moved.opened.num_rows:,} opened, "
-            f"{moved.closed.num_rows:,} closed ({BASIS[moved.basis]})"
-        )
+        since = f"since {quarter.previous()}: "
+        if moved.known:
+            since += (
+                f"{moved.opened.num_rows:,} opened, {moved.closed.num_rows:,} closed (faults "
+                f"kept for the data as at {moved.then_as_at} and {moved.current_as_at})"
+            )
+        else:
+            since += (
+                "opened and closed not known (no faults kept for the data as at "
+                f"{quarter.previous().end} or before)"
+            )
+        summary = f"LA {la}, data as at {quarter.end}: {faults.num_rows:,} faults; {since}"
         notes = [summary]
         if record:
             notes.append(f"recorded {keep(db.con, [la]):,} faults in dq_rule_faults")

@@ -9,13 +9,13 @@ A later check of data as at the same date (a corrected file reloaded) replaces t
 data as at a later date adds one. So the table is the history of the authority's faults, one
 snapshot per period its returns covered.
 
-`changes` compares the faults in the data as it stood at the end of two quarters, *opened* being
-faults present now and not then, *closed* the reverse, matched on (return, rule, child, table,
-field). It reads the stored snapshots (the latest as at each quarter's end) when the store holds
-one for both; otherwise it reconstructs both from the loads whose period had ended by each
-quarter's end (the 2023-24 903 counts from the quarter ending 31 March 2024), which is close but
-not exact: a row that a later return carried again (an episode open across 31 March) now
-belongs to the later load, so the earlier data looks to have had fewer faults than it had.
+`changes` compares the faults of the latest snapshots of data as at the end of two quarters,
+*opened* being faults present now and not then, *closed* the reverse, matched on (return, rule,
+child, table, field). Without a snapshot as at the earlier date the change is not known and is
+not guessed: rebuilding past data from the loads held is wrong in a way that matters (a row a
+later return sent again, an episode open across 31 March or its continuation, now belongs to
+the later load, so the earlier data would lose it: rule 388 alone then finds hundreds of
+"new episode but no continuation" faults that never were).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
 
 import duckdb
 import pyarrow as pa
@@ -105,26 +104,49 @@ def loads_by(con: duckdb.DuckDBPyConnection, la_code: str, end: date) -> list[in
 
 @dataclass
 class Changes:
-    opened: pa.Table
-    closed: pa.Table
-    current: pa.Table  # the faults in the data as at `now`
-    basis: Literal["recorded", "reconstructed"] = "reconstructed"
+    """The faults in the data as at `now` (`current`, from the snapshot of data as at
+    `current_as_at`) and those opened and closed since the data as at `then` (None when the
+    store keeps no snapshot of data as at `then` or earlier: not known)."""
+
+    current: pa.Table
+    current_as_at: date | None
+    opened: pa.Table | None = None
+    closed: pa.Table | None = None
+    then_as_at: date | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.opened is not None
 
 
 def changes(con: duckdb.DuckDBPyConnection, la_code: str, now: date, then: date) -> Changes:
-    """Faults opened and closed between the data as at `then` and as at `now`: from the stored
-    snapshots when there is one for each date, else reconstructed from the loads."""
-    current, before = _snapshot(con, la_code, now), _snapshot(con, la_code, then)
-    basis: Literal["recorded", "reconstructed"] = "recorded"
-    if current is None or before is None:
-        basis = "reconstructed"
-        current = run_rules(con, la_codes=[la_code], load_ids=loads_by(con, la_code, now)).faults
-        before = run_rules(con, la_codes=[la_code], load_ids=loads_by(con, la_code, then)).faults
-    return Changes(_minus(current, before), _minus(before, current), current, basis)
+    """Faults in the latest snapshot of data as at `now` or before, and those opened and closed
+    since the latest snapshot of data as at `then` or before. With no snapshot as at `now`, the
+    faults are those of the data the store holds (its latest snapshot, or the rules run now when
+    none was kept) and nothing is said of change."""
+    found = _snapshot(con, la_code, now)
+    if found is None:
+        latest = _snapshot(con, la_code, date.max)
+        if latest is None:
+            latest = (as_at(con, la_code), run_rules(con, la_codes=[la_code]).faults)
+        return Changes(current=latest[1], current_as_at=latest[0])
+    current_as_at, current = found
+    before = _snapshot(con, la_code, then)
+    if before is None:
+        return Changes(current=current, current_as_at=current_as_at)
+    return Changes(
+        current=current,
+        current_as_at=current_as_at,
+        opened=_minus(current, before[1]),
+        closed=_minus(before[1], current),
+        then_as_at=before[0],
+    )
 
 
-def _snapshot(con: duckdb.DuckDBPyConnection, la_code: str, end: date) -> pa.Table | None:
-    """The stored faults of the latest snapshot of data as at `end` or before (None if none)."""
+def _snapshot(
+    con: duckdb.DuckDBPyConnection, la_code: str, end: date
+) -> tuple[date, pa.Table] | None:
+    """The date and faults of the latest snapshot of data as at `end` or before (None: none)."""
     with con.cursor() as cur:
         have = cur.execute(
             "SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = 'as_at'",
@@ -142,7 +164,7 @@ def _snapshot(con: duckdb.DuckDBPyConnection, la_code: str, end: date) -> pa.Tab
             f"SELECT {names} FROM {TABLE} WHERE la_code = $la AND as_at = $day",
             params={"la": la_code, "day": day},
         ).to_arrow_table()
-    return rows.cast(FAULT_SCHEMA)
+    return day, rows.cast(FAULT_SCHEMA)
 
 
 def _minus(a: pa.Table, b: pa.Table) -> pa.Table:
@@ -151,3 +173,31 @@ def _minus(a: pa.Table, b: pa.Table) -> pa.Table:
         con.register("b", b)
         on = " AND ".join(f'a."{c}" IS NOT DISTINCT FROM b."{c}"' for c in MATCH)
         return con.sql(f"SELECT a.* FROM a ANTI JOIN b ON {on}").to_arrow_table().cast(FAULT_SCHEMA)
+
+
+def counts_by_rule(moved: Changes) -> list[dict]:
+    """Counts only, per (return, rule, field): faults open in the data now, and opened and closed
+    since then (None when not known); with the rule's DfE message from the registry (never a
+    recorded value). Most open first, then most opened, most closed."""
+    from csc_scorecard.quality.rules import registry
+
+    key = ("return", "rule", "field")
+    zero = 0 if moved.known else None
+    out: dict[tuple, dict] = {}
+    parts = (("open", moved.current), ("opened", moved.opened), ("closed", moved.closed))
+    for name, table in parts:
+        if table is None or not table.num_rows:
+            continue
+        for g in table.group_by(list(key)).aggregate([("rule", "count")]).to_pylist():
+            k = tuple(g[c] for c in key)
+            row = out.setdefault(k, {"return": k[0], "rule": k[1], "field": k[2] or None,
+                                     "open": 0, "opened": zero, "closed": zero})  # fmt: skip
+            row[name] = g["rule_count"]
+    for row in out.values():
+        known = registry().get((row["return"], row["rule"]))  # a rule since withdrawn: no text
+        row["message"] = known.message if known else ""
+    return sorted(
+        out.values(),
+        key=lambda r: (-r["open"], -(r["opened"] or 0), -(r["closed"] or 0), r["return"],
+                       r["rule"], r["field"] or ""),
+    )  # fmt: skip

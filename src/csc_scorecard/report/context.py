@@ -40,6 +40,7 @@ from csc_scorecard.rating import Framework, load_framework
 from csc_scorecard.rating.checks import check_framework
 from csc_scorecard.report import appendix as appendix_
 from csc_scorecard.report import charts, executive, narrative, provenance
+from csc_scorecard.report import faults as faults_
 from csc_scorecard.report import finance as finance_
 from csc_scorecard.report import paper as paper_
 from csc_scorecard.report import regional as regional_
@@ -219,6 +220,7 @@ def build_context(
         issues=issues,
         issue_total=issue_total,
         errors=errors,
+        rule_faults=faults_.rule_faults(store, la_code, quarter, rules),
     )
     loads = provenance.loads(store, la_code, lay)
 

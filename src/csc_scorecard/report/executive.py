@@ -19,6 +19,8 @@ from csc_scorecard.report.model import (
     OmittedSection,
     Paragraph,
     Performance,
+    RuleFaultCount,
+    RuleFaults,
     Section,
     Sentence,
 )
@@ -225,6 +227,73 @@ def _quality_paragraph(facts: Facts, quality: DataQuality) -> Paragraph | None:
     return paragraph(first, second, kind="summary")
 
 
+RETURN_WORDS = {"ssda903": "SSDA903", "cin": "CIN census"}
+
+
+def _shown(ref: str, counts: RuleFaults | RuleFaultCount, name: str) -> Cited:
+    """A fault count as printed: the number, or the suppression symbol (cited to its display)."""
+    value = getattr(counts, name)
+    if value is None:
+        return _s(f"{ref}/{name}_display", getattr(counts, f"{name}_display"))
+    return _n(f"{ref}/{name}", value)
+
+
+def _rule_faults_paragraph(facts: Facts, faults: RuleFaults | None) -> Paragraph | None:
+    """The DfE validation rules' faults in the data checked as at the quarter end, and those
+    opened and closed since the check of the data as at the previous quarter end: the cleansing
+    of the data told from the faults kept at each load."""
+    if faults is None:
+        return None
+    ref = "/data_quality/rule_faults"
+    sentences = [
+        say(
+            "The DfE validation rules found {open} {faults} in the data as at {as_at}.",
+            open=_shown(ref, faults, "open"),
+            faults="fault" if faults.open == 1 else "faults",
+            as_at=_s(f"{ref}/as_at_text", faults.as_at_text),
+        )
+    ]
+    if faults.known:
+        sentences.append(
+            say(
+                "Since the data as at {then}, {opened} opened and {closed} closed.",
+                then=_s(f"{ref}/then_as_at_text", faults.then_as_at_text),
+                opened=_shown(ref, faults, "opened"),
+                closed=_shown(ref, faults, "closed"),
+            )
+        )
+    else:
+        sentences.append(
+            say(
+                "Faults opened and closed since {q} are not known: no check of the data as at its end or before was kept when the files were loaded.",
+                q=facts.period("previous", "label"),
+            )
+        )
+    bullets = []
+    for i, r in enumerate(faults.rules):
+        at = f"{ref}/rules/{i}"
+        template = "Rule {rule} ({ret}" + (", {field}" if r.field else "") + "): {open} open"
+        if faults.known:
+            template += ", {opened} opened, {closed} closed"
+        template += "; {message}" if r.message else "."
+        bullets.append(
+            say(
+                template,
+                rule=_s(f"{at}/rule", r.rule),
+                ret=RETURN_WORDS.get(r.dfe_return, r.dfe_return),
+                **({"field": _s(f"{at}/field", r.field)} if r.field else {}),
+                open=_shown(at, r, "open"),
+                **(
+                    {"opened": _shown(at, r, "opened"), "closed": _shown(at, r, "closed")}
+                    if faults.known
+                    else {}
+                ),
+                **({"message": _s(f"{at}/message", r.message)} if r.message else {}),
+            )
+        )
+    return paragraph(*sentences, bullets=bullets or None, kind="note")
+
+
 def quality_section(facts: Facts, quality: DataQuality) -> Section:
     out: list[Paragraph | None] = []
     if quality.not_reportable:
@@ -245,6 +314,7 @@ def quality_section(facts: Facts, quality: DataQuality) -> Section:
                 kind="note",
             )
         )
+    out.append(_rule_faults_paragraph(facts, quality.rule_faults))
     if quality.issues:
         out.append(
             paragraph(

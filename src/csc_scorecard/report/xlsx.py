@@ -488,6 +488,20 @@ class _Appendix:
                     "description": issue.message,
                 }
             )
+        faults = dq.rule_faults
+        for fault in faults.rules if faults else []:
+            rows.append(
+                {
+                    "type": "DfE rule",
+                    "table": fault.dfe_return,
+                    "column": fault.field,
+                    "rule": fault.rule,
+                    "open": fault.open if fault.open is not None else fault.open_display,
+                    "opened": fault.opened if fault.opened is not None else fault.opened_display,
+                    "closed": fault.closed if fault.closed is not None else fault.closed_display,
+                    "description": fault.message,
+                }
+            )
         for error in dq.errors:
             measure, _, message = error.partition(": ")
             rows.append(
@@ -502,6 +516,9 @@ class _Appendix:
             Column("Rule", 20, lambda r: r.get("rule")),
             Column("Severity", 10, lambda r: r.get("severity")),
             Column("Records", 10, lambda r: r.get("count"), "count"),
+            Column("Faults open", 11, lambda r: r.get("open"), "count"),
+            Column("Opened since last quarter", 13, lambda r: r.get("opened"), "count"),
+            Column("Closed since last quarter", 13, lambda r: r.get("closed"), "count"),
             Column("Why / what was found", 70, lambda r: r["description"], "wrap"),
         ]
         self._table(ws, columns, rows, freeze_columns=1)
