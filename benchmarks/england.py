@@ -36,6 +36,15 @@ import time
 from _measure import row, step
 
 
+def _cpu() -> str:
+    """This process's CPU time so far (user + system, every thread): on a shared machine the
+    wall time is many times it."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return f"CPU {used.ru_utime + used.ru_stime:.0f} s"
+
+
 def _span(years: str):
     from csc_scorecard.synth import england
 
@@ -56,7 +65,9 @@ def build(store: str, years: str, seed: int, la: str | None) -> str:
         import_reference(db)
         written = england.write_store(db, _codes(la), _span(years), seed)
     size = os.path.getsize(store) / 2**20
-    return f"{len(written)} authorities, {sum(written.values()):,} rows, {size:,.0f} MB file"
+    return (
+        f"{len(written)} authorities, {sum(written.values()):,} rows, {size:,.0f} MB file; {_cpu()}"
+    )
 
 
 def _quarters(years: str):
@@ -115,7 +126,8 @@ def compute(store: str, years: str) -> str:
     return (
         f"{len(measures)} measures x {len(las)} authorities x {len(quarters)} quarters = "
         f"{len(rows):,} values ({ok:,} ok): compile {compiled:.1f} s, engine {engine:.1f} s "
-        f"(cProfile on), bare DuckDB {bare:.1f} s ({len(queries)} queries, {bare_rows:,} rows)"
+        f"(cProfile on), bare DuckDB {bare:.1f} s ({len(queries)} queries, {bare_rows:,} rows); "
+        f"{_cpu()}"
     )
 
 
@@ -132,7 +144,7 @@ def refresh_some(store: str, las: str) -> str:
     n = len(_codes(las) or [])
     return (
         f"{n} authorities: {computed:,} (authority, measure) pairs computed, {stored:,} rows "
-        f"stored, {spent:.1f} s ({spent / max(n, 1):.1f} s an authority)"
+        f"stored, {spent:.1f} s ({spent / max(n, 1):.1f} s an authority); {_cpu()}"
     )
 
 
@@ -188,7 +200,7 @@ def incremental(store: str, years: str, seed: int, la: str) -> str:
     return (
         f"loaded {batch.row_count:,} rows for {la} in {loaded:.1f} s; refresh recomputed "
         f"{computed} (authority, measure) pairs in {spent:.1f} s; authorities recomputed: "
-        f"{', '.join(changed) or 'none'}"
+        f"{', '.join(changed) or 'none'}; {_cpu()}"
     )
 
 
