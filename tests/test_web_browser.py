@@ -176,7 +176,7 @@ def test_keyboard_reaches_the_skip_link_first(chromium, server):
 
 
 def test_upload_a_file_and_see_the_load(chromium, tmp_path):
-    app = make_app(copy_store())
+    app = make_app(copy_store(results=True))
     add_users(app, None)
     server = Server(app)
     try:

@@ -186,10 +186,12 @@ def test_worker_and_child_level_views_are_audited_with_row_counts():
     assert fixes["fix_list"] and fixes["fix_list_total"] >= len(fixes["fix_list"])
     row = audit_rows(app, "view_fix_list")[0]
     assert row["user_name"] == "analyst" and row["rows"] == len(fixes["fix_list"])
-    # the manager sees the summary but no fix list and no example messages (child ids)
+    # the manager sees their own team's fix list (audited), no example messages
     summary = manager.get("/quality.json").json()
-    assert "fix_list" not in summary and summary["summary"]
-    assert all("example" not in s for s in summary["summary"])
+    assert {r["team"] for r in summary["fix_list"]} <= {own}
+    assert all(s["example"] is None for s in summary["by_rule"])
+    row = audit_rows(app, "view_fix_list")[0]
+    assert row["user_name"] == "manager" and row["rows"] == len(summary["fix_list"])
 
 
 def test_session_idle_timeout_lifetime_and_server_side_logout():
@@ -236,7 +238,7 @@ def test_disabled_user_is_signed_out_and_cannot_sign_in():
 
 
 def test_upload_is_all_or_nothing_and_audited():
-    store = copy_store()
+    store = copy_store(results=True)
     app = make_app(store)
     add_users(app, None)
     client = client_for(app, "analyst")
@@ -275,6 +277,10 @@ def test_upload_is_all_or_nothing_and_audited():
         headers={"HX-Request": "true"},
     )
     assert good.status_code == 200, good.text
+    # every stage done, the stored measure results brought up to date as the CLI does
+    for stage in ("Received", "Read and checked", "Stored", "Results refreshed"):
+        assert f"Done:</span> {stage}" in good.text
+    assert "Measure results: " in good.text and "measures recomputed" in good.text
     after = client.get("/loads.json").json()["loads"]
     newest = after[0]
     assert newest["load_id"] > before[0]["load_id"]

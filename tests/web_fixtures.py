@@ -29,11 +29,24 @@ PASSWORD = "a long enough test password"
 ROLES = ("viewer", "manager", "analyst", "admin")
 
 
-def copy_store() -> Path:
+def copy_store(results: bool = False) -> Path:
+    """A copy of the fixture store; with ``results``, one whose measure results are stored
+    (as after `scorecard ingest`), so an upload's refresh recomputes only what it changed."""
     folder = Path(tempfile.mkdtemp(prefix="web-fixture-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     target = folder / "store.duckdb"
-    shutil.copy(rf.store_path(), target)
+    shutil.copy(_with_results() if results else rf.store_path(), target)
+    return target
+
+
+@cache
+def _with_results() -> Path:
+    from csc_scorecard.measures.results import refresh_results
+    from csc_scorecard.store import Store
+
+    target = copy_store()
+    with Store(target) as db:
+        refresh_results(db)
     return target
 
 

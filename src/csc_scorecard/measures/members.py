@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from csc_scorecard.measures.catalogue import Measure, measure
 from csc_scorecard.measures.context import Context, Settings
-from csc_scorecard.measures.engine import counted
+from csc_scorecard.measures.engine import counted, value_of
 from csc_scorecard.measures.functions.common import SUBJECT_KINDS, Members, NoMembers
 from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.store import Store
@@ -33,6 +33,7 @@ __all__ = [
     "CHILD_LEVEL_WARNING",
     "NoMembers",
     "about",
+    "by_team",
     "members",
     "summary",
     "totals",
@@ -164,6 +165,38 @@ def totals(t: pa.Table) -> tuple[float, float | None]:
         else None
     )
     return num, den
+
+
+def by_team(t: pa.Table) -> list[dict]:
+    """Each team's part of the figure, from the measure's member rows (as `members` gives them,
+    unfiltered): team, rows, numerator, denominator and value, the value by the measure's own
+    rule (`engine.value_of`) over the same window, so the teams' numerators add up to the
+    authority's. Rows with no team are under team None ("no team recorded"), last.
+
+    Only where the rows hold the whole figure: a count, or a denominator of member rows. A rate
+    over a population (per 10,000 children) or over a denominator that is not member rows has
+    no team-level denominator, so gives []."""
+    meta = about(t)
+    if meta.get("denominator_from") not in ("rows", "none"):
+        return []
+    m = measure(meta["measure"])
+    start = date.fromisoformat(meta["window_start"])
+    end = date.fromisoformat(meta["window_end"])
+    teams = t["team"].to_pylist()
+    out = []
+    for team in sorted(set(teams), key=lambda x: (x is None, x or "")):
+        part = t.filter(pc.is_null(t["team"]) if team is None else pc.equal(t["team"], team))
+        num, den = totals(part)
+        out.append(
+            {
+                "team": team,
+                "rows": part.num_rows,
+                "numerator": num,
+                "denominator": den,
+                "value": value_of(m, num, den, start, end),
+            }
+        )
+    return out
 
 
 def _sum(t: pa.Table, flag: str, weight: str | None) -> float:

@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
+import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -83,6 +86,35 @@ class _Gate:
                 self._cond.notify_all()
 
 
+STAGES = ("received", "read and checked", "stored", "results refreshed")
+
+
+@dataclass
+class Upload:
+    """An upload's progress: each stage with what it did, then the outcome."""
+
+    user: str
+    files: list[str]
+    id: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    started: float = field(default_factory=time.monotonic)
+    stages: list[dict[str, Any]] = field(
+        default_factory=lambda: [{"stage": s, "done": False, "detail": ""} for s in STAGES]
+    )
+    outcome: dict[str, Any] | None = None
+
+    def done(self, stage: str, detail: str) -> None:
+        for s in self.stages:
+            if s["stage"] == stage:
+                s["done"], s["detail"] = True, detail
+
+    def age(self) -> float:
+        return time.monotonic() - self.started
+
+    def view(self) -> dict[str, Any]:
+        return {"id": self.id, "files": self.files, "stages": self.stages,
+                "finished": self.outcome is not None}  # fmt: skip
+
+
 @dataclass
 class Config:
     store: Path
@@ -107,6 +139,7 @@ class Data:
         self._pending: dict[tuple, Future] = {}
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scorecard-build")
         self._la: str | None = config.la_code
+        self._uploads: dict[str, Upload] = {}
 
     # -- the store ----------------------------------------------------------------------------
 
@@ -264,26 +297,56 @@ class Data:
                 return self._memo[key]
         found = self._from_disk(key)
         if found is None:
-            if not self.config.background:
-                found = self._build_context(key, quarter, publication)
-            else:
-                with self._lock:
-                    job = self._pending.get(key)
-                    if job is not None and job.done() and job.exception() is not None:
-                        # a failed build is reported once, then the next request tries again
-                        del self._pending[key]
-                        raise job.exception()  # type: ignore[misc]
-                    if job is None:
-                        job = self._pool.submit(self._build_context, key, quarter, publication)
-                        self._pending[key] = job
-                if not job.done():
-                    raise Preparing(f"the figures for {quarter.label} are being prepared")
-                found = job.result()
-                with self._lock:
-                    self._pending.pop(key, None)
+            found = self._job(
+                key,
+                lambda: self._build_context(key, quarter, publication),
+                f"the figures for {quarter.label}",
+            )
         with self._lock:
             self._memo[key] = found
         return found
+
+    def context_now(self, quarter: Quarter, publication: bool) -> ReportContext:
+        """The context, built here if it is not ready (for work already on the build thread)."""
+        key = ("context", self.fingerprint(), str(quarter), publication, self._framework_key())
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]
+        found = self._from_disk(key) or self._build_context(key, quarter, publication)
+        with self._lock:
+            self._memo[key] = found
+        return found
+
+    def prepared(self, name: str, key: tuple, build: Callable[[], Any], what: str) -> Any:
+        """Like `cached`, but built on the build thread: Preparing until it is ready."""
+        full = (name, self.fingerprint(), *key)
+        with self._lock:
+            if full in self._memo:
+                return self._memo[full]
+        value = self._job(full, build, what)
+        with self._lock:
+            self._memo[full] = value
+        return value
+
+    def _job(self, key: tuple, build: Callable[[], Any], what: str) -> Any:
+        """``build()`` on the build thread (in the request when not in the background): its
+        value once done; Preparing while it runs; a failure raised once, then tried again."""
+        if not self.config.background:
+            return build()
+        with self._lock:
+            job = self._pending.get(key)
+            if job is not None and job.done() and job.exception() is not None:
+                del self._pending[key]
+                raise job.exception()  # type: ignore[misc]
+            if job is None:
+                job = self._pool.submit(build)
+                self._pending[key] = job
+        if not job.done():
+            raise Preparing(f"{what} are being prepared")
+        value = job.result()
+        with self._lock:
+            self._pending.pop(key, None)
+        return value
 
     def report_context(self, quarter: Quarter, publication: bool) -> ReportContext:
         """A fresh context for a report, with the analysts' current commentary."""
@@ -493,54 +556,171 @@ class Data:
             ],
         }
 
+    def team_measures(self, quarter: Quarter, team_id: str) -> dict[str, Any]:
+        """The framework's measures for one team: each team's part of the authority's figure
+        from the measure's member rows (`members.by_team`), rated by the framework's target
+        (`rating.rate_item`, the one rating). Built for every team at once on the build thread
+        (Preparing until then) and kept for this state of the load history."""
+        built = self.prepared(
+            "team_measures",
+            (str(quarter),),
+            lambda: self._team_measures(quarter),
+            f"the teams' measures for {quarter.label}",
+        )
+        return {"measures": built["teams"].get(team_id, []), "without": built["without"]}
+
+    def framework(self, authority: str):
+        """The performance framework pages rate against (the catalogue's when none is given)."""
+        from csc_scorecard.rating import load_framework
+        from csc_scorecard.report.appendix import catalogue_framework
+
+        return self.cached(
+            "framework",
+            (self._framework_key(),),
+            lambda: (
+                load_framework(self.config.framework)
+                if self.config.framework
+                else catalogue_framework(catalogue().values(), authority)
+            ),
+        )
+
+    def _team_measures(self, quarter: Quarter) -> dict[str, Any]:
+        from csc_scorecard.measures.members import NoMembers, by_team
+        from csc_scorecard.rating import make_reading, rate_item
+        from csc_scorecard.report.appendix import STATUS_LABELS
+        from csc_scorecard.report.facts import figure_id
+        from csc_scorecard.report.formatting import display
+
+        context = self.context_now(quarter, False)
+        framework = self.framework(context.authority.name)
+        teams: dict[str, list[dict[str, Any]]] = {}
+        without = []
+        for group in context.appendix:
+            for row in group.rows:
+                m = catalogue().get(row.measure or "")
+                if m is None or m.manual or m.dimension:
+                    continue
+                try:
+                    rows = self.members(quarter, m.id)
+                except NoMembers as why:
+                    rows, reason = None, str(why)
+                else:
+                    reason = (
+                        "no records counted in the quarter"
+                        if rows.num_rows == 0
+                        else "counted over a population or a denominator that has no team"
+                    )
+                parts = by_team(rows) if rows is not None else []
+                if not parts:
+                    without.append({"item": row.item, "measure": m.id, "title": row.title,
+                                    "reason": reason})  # fmt: skip
+                    continue
+                c = context.comparators.get(m.id)
+                published = {"england": c.england, "region": c.region,
+                             "statistical_neighbours": c.statistical_neighbours} if c else {}  # fmt: skip
+                whole = context.figures.get(figure_id(m.id, str(quarter)))
+                for part in parts:
+                    if part["team"] is None:
+                        continue
+                    reading = make_reading(
+                        row.item,
+                        str(quarter),
+                        part["value"],
+                        numerator=part["numerator"],
+                        denominator=part["denominator"],
+                    )
+                    rating = rate_item(
+                        framework.item(row.item), reading, str(quarter), published=published
+                    )
+                    teams.setdefault(part["team"], []).append(
+                        {
+                            "item": row.item,
+                            "measure": m.id,
+                            "title": row.title,
+                            "unit": m.unit,
+                            "rows": part["rows"],
+                            "numerator": part["numerator"],
+                            "denominator": part["denominator"],
+                            "value": part["value"],
+                            "display": display(part["value"], m.unit),
+                            "status": rating.status.value,
+                            "status_label": STATUS_LABELS[rating.status.value],
+                            "rag": rating.rag.value if rating.rag else None,
+                            "reason": rating.reason,
+                            "target": row.target,
+                            "authority": whole.display if whole else "",
+                        }
+                    )
+        return {"teams": teams, "without": without}
+
     # -- data quality --------------------------------------------------------------------------
 
-    def issue_summary(self) -> list[dict[str, Any]]:
-        """Data-quality issues by rule, table and field, most frequent first."""
+    def quality(self, quarter: Quarter) -> dict[str, Any]:
+        """Every fault in the data as at the quarter's end, each with its owner: the DfE
+        validation rules' faults (`quality.runner`) and the issues recorded at load
+        (`dq_issues`), both given the team and worker who can fix them by the quality layer's
+        one rule (`quality.fixlists.with_owners`), the measures each touches, and those of them
+        that the quarter's figures call not reportable. Built on the build thread."""
+        return self.prepared(
+            "quality", (str(quarter),), lambda: self._quality(quarter), "the data-quality lists"
+        )
 
-        def build() -> list[dict[str, Any]]:
-            with self.store() as db:
-                rows = db.con.execute(
-                    "SELECT rule, table_name, column_name, max(severity), count(*), min(message) "
-                    "FROM dq_issues WHERE la_code = ? GROUP BY ALL "
-                    "ORDER BY count(*) DESC, rule, table_name, column_name",
-                    [self.la_code()],
-                ).fetchall()
-            keys = ("rule", "table", "field", "severity", "count", "example")
-            return [dict(zip(keys, r, strict=True)) for r in rows]
+    def _quality(self, quarter: Quarter) -> dict[str, Any]:
+        from csc_scorecard.quality.fixlists import with_owners
+        from csc_scorecard.quality.history import loads_by
+        from csc_scorecard.quality.runner import run_rules
 
-        return self.cached("issue_summary", (), build)
-
-    def issue_rows(
-        self, *, rule: str | None, table: str | None, limit: int = 500
-    ) -> tuple[list[dict[str, Any]], int]:
-        """The fix list: each issue's child, field, raw value and what to correct."""
-        where, params = ["la_code = ?"], [self.la_code()]
-        for column, value in (("rule", rule), ("table_name", table)):
-            if value:
-                where.append(f"{column} = ?")
-                params.append(value)
-        sql = " AND ".join(where)
+        la = self.la_code()
+        context = self.context_now(quarter, False)
+        stopped = {n.measure: n.reason for n in context.data_quality.not_reportable}
+        reading = _measures_by_field()
         with self.store() as db:
-            total = db.con.execute(
-                f"SELECT count(*) FROM dq_issues WHERE {sql}", params
-            ).fetchone()[0]
-            rows = db.con.execute(
-                "SELECT rule, table_name, regexp_extract(file, '[^/\\\\]+$'), \"row\", child_id, "
-                f"field, value, message FROM dq_issues WHERE {sql} "
-                'ORDER BY table_name, rule, file, "row" LIMIT ?',
-                [*params, limit],
-            ).fetchall()
-        keys = ("rule", "table", "file", "row", "child_id", "field", "value", "message")
-        return [dict(zip(keys, r, strict=True)) for r in rows], total
-
-    def not_reportable(self) -> list[dict[str, Any]] | None:
-        """Measures the issues make not reportable in the latest quarter (None while building)."""
-        try:
-            context = self.context(self.quarter(None), False)
-        except (Preparing, LookupError):
-            return None
-        return [n.model_dump(mode="json") for n in context.data_quality.not_reportable]
+            result = run_rules(db.con, la_codes=[la], load_ids=loads_by(db.con, la, quarter.end))
+            faults = with_owners(db.con, result.faults)
+            issues = db.con.sql(
+                'SELECT rule, \'\' AS "return", table_name AS "table", "row", '
+                "child_id AS child, coalesce(field, column_name) AS field, value, message, "
+                "la_code, ?::INTEGER AS year, severity, column_name, "
+                "regexp_extract(file, '[^/\\\\]+$') AS file "
+                "FROM dq_issues WHERE la_code = ? AND load_id IN (SELECT unnest(?::INTEGER[]))",
+                # owners as at 31 March of the quarter's year, the latest collection year end
+                params=[quarter.end.year, la, loads_by(db.con, la, quarter.end)],
+            ).to_arrow_table()
+            issues = with_owners(db.con, issues)
+        rows: list[dict[str, Any]] = []
+        for kind, table in (("DfE rule", faults), ("load check", issues)):
+            for r in table.to_pylist():
+                if kind == "load check":  # a field's issue touches the measures reading it
+                    touched = reading.get(f"{r['table']}.{r['column_name']}", [])
+                else:
+                    touched = [m for m in (r["measures"] or "").split(";") if m]
+                rows.append(
+                    {
+                        "kind": kind,
+                        "rule": r["rule"],
+                        "return": r["return"] or None,
+                        "table": r["table"],
+                        "field": r["field"],
+                        "row": r["row"],
+                        "file": r.get("file"),
+                        "child": r["child"],
+                        "value": r["value"],
+                        "message": r["message"],
+                        "severity": r["severity"],
+                        "team": r["team"],
+                        "team_name": r["team_name"],
+                        "worker": r["worker"],
+                        "measures": touched,
+                        "not_reportable": [m for m in touched if m in stopped],
+                    }
+                )
+        return {
+            "rows": rows,
+            "not_reportable": [
+                n.model_dump(mode="json") for n in context.data_quality.not_reportable
+            ],
+            "not_run": [{"return": n.ret, "reason": n.reason} for n in result.not_run],
+        }
 
     # -- loads and uploads ---------------------------------------------------------------------
 
@@ -550,16 +730,33 @@ class Data:
         with self.store() as db:
             return store_status(db, latest_loads=500)["loads"]
 
-    def upload(self, folder: Path) -> dict[str, Any]:
-        """Ingest a folder of uploaded extracts, all or nothing, as `scorecard ingest` does."""
-        from csc_scorecard.ingest.run import IngestRefused, ingest
+    def upload(self, folder: Path, progress: Upload | None = None) -> dict[str, Any]:
+        """Ingest a folder of uploaded extracts as `scorecard ingest` does: every file read and
+        checked before the store is touched, then loaded in one transaction (all or nothing),
+        then the stored measure results brought up to date (`refresh_after_load`, the same
+        function the command runs), so no page recomputes the catalogue. ``progress`` is told
+        each stage as it completes."""
+        from csc_scorecard.ingest.run import IngestRefused, read_sources
+        from csc_scorecard.measures.results import refresh_after_load
 
+        step = progress.done if progress else (lambda stage, detail: None)
         la = self.la_code()
         try:
+            batches = read_sources([folder], la_code=la)
+            step(
+                "read and checked",
+                f"{len(batches)} returns, {sum(b.row_count for b in batches):,} rows, "
+                f"{sum(len(b.issues) for b in batches):,} data-quality issues",
+            )
             with self.writable_store() as db:
-                result = ingest(db, [folder], la_code=la)
+                ids = db.load(batches)
+                step("stored", "loads " + ", ".join(str(i) for i in ids))
+                refreshed = refresh_after_load(db, [la])
         except IngestRefused as refused:
             return {"refused": True, "errors": [str(e) for e in refused.errors], "loads": []}
+        except StoreError as refused:  # a reload that would drop most rows: nothing written
+            return {"refused": True, "errors": [str(refused)], "loads": []}
+        step("results refreshed", refreshed)
         loads = [
             {
                 "load_id": load_id,
@@ -568,11 +765,46 @@ class Data:
                 "issues": len(b.issues),
                 "files": [Path(f).name for f in b.files],
             }
-            for b, load_id in zip(result.batches, result.load_ids, strict=True)
+            for b, load_id in zip(batches, ids, strict=True)
         ]
         if self.config.background:
             self.warm()
-        return {"refused": False, "errors": [], "loads": loads}
+        return {"refused": False, "errors": [], "loads": loads, "results": refreshed}
+
+    def start_upload(self, job: Upload, folder: Path, finish: Callable[[Upload], None]) -> None:
+        """Run an upload on its own thread (in the request when not in the background):
+        ``finish(job)`` when done (audit), the folder removed after."""
+
+        def run() -> None:
+            try:
+                job.outcome = self.upload(folder, job)
+            except Exception as error:  # noqa: BLE001 - shown on the progress page, not raised
+                job.outcome = {
+                    "refused": True,
+                    "errors": [f"the load failed: {type(error).__name__}"],
+                    "loads": [],
+                }
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            finish(job)
+
+        with self._lock:
+            self._uploads[job.id] = job
+            for old in [k for k, j in self._uploads.items() if j.outcome and j.age() > 3600]:
+                del self._uploads[old]
+        if self.config.background:
+            threading.Thread(target=run, name=f"upload-{job.id[:6]}", daemon=True).start()
+        else:
+            run()
+
+    def upload_job(self, job_id: str) -> Upload:
+        with self._lock:
+            found = self._uploads.get(job_id)
+        if found is None:
+            raise LookupError(
+                "There is no upload with that id (finished uploads are kept an hour)."
+            )
+        return found
 
     # -- reports -------------------------------------------------------------------------------
 
@@ -633,6 +865,16 @@ class Data:
         if not folder.exists():
             return None
         return next((f for f in folder.iterdir() if f.is_file() and f.name == name), None)
+
+
+def _measures_by_field() -> dict[str, list[str]]:
+    """{table.column: the counted measures that read it} (the catalogue's `fields`)."""
+    out: dict[str, list[str]] = {}
+    for m in catalogue().values():
+        if not m.manual:
+            for f in m.fields:
+                out.setdefault(f, []).append(m.id)
+    return out
 
 
 def _counted_tables() -> list[str]:

@@ -15,16 +15,18 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.web import views
 from csc_scorecard.web.app import BadRequest, Refused, Web, address, need, wants_json
 from csc_scorecard.web.auth import LOGIN_COOKIE, SESSION_COOKIE, SignIn, same_token, sign_in
-from csc_scorecard.web.data import Preparing
+from csc_scorecard.web.data import Preparing, Upload
 from csc_scorecard.web.state import Session, audit_csv
 
 router = APIRouter()
@@ -463,23 +465,41 @@ def teams(request: Request, session: Manager, period: str | None = None) -> Resp
 def team(request: Request, team_id: str, session: Manager, period: str | None = None) -> Response:
     web = web_of(request)
     quarter = web.data.quarter(period)
-    if session.user.role == "manager" and session.user.team != team_id:
-        raise Refused("Managers see the workers of their own team only.")
+    _own_team(session, team_id)
     data = web.data.team(quarter, team_id)
-    try:  # the framework's measures, each with a link to this team's records behind it
-        context = web.data.context(quarter, False)
-        data["measures"] = [
-            {"measure": r.measure, "title": r.title, "item": r.item}
-            for g in context.appendix
-            for r in g.rows
-            if r.measure
-        ]
+    data["quarters"] = quarter_options(web)
+    data["measures_url"] = f"/teams/{quote(team_id, safe='')}/measures?period={quarter}"
+    try:  # the team's part of each measure, when built (else the page fetches it: htmx)
+        data.update(web.data.team_measures(quarter, team_id))
     except Preparing:
-        data["measures"] = []
+        data["measures"] = None
     web.audit(
         request, session, "view_team_workers", f"{team_id} {quarter}", rows=len(data["workers"])
     )
     return web.page(request, "team.html", data, session)
+
+
+@router.get("/teams/{team_id}/measures")
+def team_measures(
+    request: Request, team_id: str, session: Manager, period: str | None = None
+) -> Response:
+    """The team's measures alone (aggregates: no audit entry); 202 while being built."""
+    web = web_of(request)
+    quarter = web.data.quarter(period)
+    _own_team(session, team_id)
+    data = web.data.team(quarter, team_id)
+    data["measures_url"] = str(request.url.path) + f"?period={quarter}"
+    status = 200
+    try:
+        data.update(web.data.team_measures(quarter, team_id))
+    except Preparing:
+        data["measures"], status = None, 202
+    return web.page(request, "team_measures.html", data, session, status=status)
+
+
+def _own_team(session: Session, team_id: str) -> None:
+    if session.user.role == "manager" and session.user.team != team_id:
+        raise Refused("Managers see the workers of their own team only.")
 
 
 # -- data quality and loads -----------------------------------------------------------------------
@@ -489,26 +509,39 @@ def team(request: Request, team_id: str, session: Manager, period: str | None = 
 def quality(
     request: Request,
     session: Manager,
+    period: str | None = None,
     rule: str | None = None,
     table: str | None = None,
+    team: str | None = None,
 ) -> Response:
+    """Faults by rule, table and team, and the fix list: a manager's own team's faults only
+    (child-level, as the drill-down), an analyst's any team's."""
     web = web_of(request)
-    summary = web.data.issue_summary()
-    if not session.user.at_least("analyst"):  # an example message can name a child's record
-        summary = [{k: v for k, v in s.items() if k != "example"} for s in summary]
-    data: dict[str, Any] = {"summary": summary, "rule": rule, "table": table}
-    data["not_reportable"] = web.data.not_reportable()
-    if session.user.at_least("analyst"):
-        rows, total = web.data.issue_rows(rule=rule, table=table)
-        data["fix_list"] = rows
-        data["fix_list_total"] = total
-        web.audit(
-            request,
-            session,
-            "view_fix_list",
-            f"rule={rule or '*'} table={table or '*'}",
-            rows=len(rows),
-        )
+    quarter = web.data.quarter(period)
+    if session.user.role == "manager":
+        if not session.user.team:
+            raise Refused("Your account has no team: ask an administrator to set it.")
+        if team and team != session.user.team:
+            raise Refused("Managers see the fix lists of their own team only.")
+        team = session.user.team
+    data = views.quality(
+        web.data.quality(quarter),
+        rule=rule or None,
+        table=table or None,
+        team=team or None,
+        examples=session.user.at_least("analyst"),
+    )
+    data.update(
+        period=str(quarter), label=quarter.label, rule=rule, table=table, team=team,
+        quarters=quarter_options(web),
+    )  # fmt: skip
+    web.audit(
+        request,
+        session,
+        "view_fix_list",
+        f"{quarter} rule={rule or '*'} table={table or '*'} team={team or '*'}",
+        rows=len(data["fix_list"]),
+    )
     return web.page(request, "quality.html", data, session)
 
 
@@ -520,6 +553,9 @@ def loads(request: Request, session: Analyst) -> Response:
 
 @router.post("/loads")
 async def upload(request: Request, session: Analyst) -> Response:
+    """Save the files, then load them on their own thread: the answer is the progress
+    (received, read and checked, stored, results refreshed), which htmx polls; with the
+    build in the request (tests) the load has finished by the time it answers."""
     web = web_of(request)
     form = await request.form()
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
@@ -533,26 +569,46 @@ async def upload(request: Request, session: Analyst) -> Response:
             names.append(name)
             with (folder / name).open("wb") as out:
                 shutil.copyfileobj(f.file, out)
-        outcome = web.data.upload(folder)
-    finally:
+    except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
-    if outcome["refused"]:
-        web.audit(
-            request,
-            session,
-            "upload_refused",
-            "; ".join(names),
-            rows=0,
-            detail="; ".join(outcome["errors"])[:2000],
-        )
-        status = 422
-    else:
-        rows = sum(b["rows"] for b in outcome["loads"])
-        ids = ", ".join(str(b["load_id"]) for b in outcome["loads"])
-        web.audit(request, session, "upload", "; ".join(names), rows=rows, detail=f"loads {ids}")
-        status = 200
-    data = {"loads": web.data.loads(), "outcome": outcome}
-    template = "upload_result.html" if request.headers.get("hx-request") else "loads.html"
+        raise
+    job = Upload(user=session.user.name, files=names)
+    job.done("received", f"{len(names)} files")
+    where = address(request)
+
+    def finish(done: Upload) -> None:
+        outcome = done.outcome or {}
+        if outcome.get("refused"):
+            detail = "; ".join(outcome["errors"])[:2000]
+            web.state.audit(done.user, "upload_refused", "; ".join(done.files), 0, detail, where)
+        else:
+            rows = sum(b["rows"] for b in outcome["loads"])
+            ids = ", ".join(str(b["load_id"]) for b in outcome["loads"])
+            web.state.audit(done.user, "upload", "; ".join(done.files), rows, f"loads {ids}", where)
+
+    await run_in_threadpool(web.data.start_upload, job, folder, finish)
+    return _upload_page(request, session, job)
+
+
+@router.get("/loads/progress/{job_id}")
+def upload_progress(request: Request, job_id: str, session: Analyst) -> Response:
+    job = web_of(request).data.upload_job(job_id)
+    if job.user != session.user.name and not session.user.at_least("admin"):
+        raise Refused("This upload was started by another user.")
+    return _upload_page(request, session, job)
+
+
+def _upload_page(request: Request, session: Session, job: Any) -> Response:
+    """The upload's progress (202 while it runs), then its outcome (422 when refused)."""
+    web = web_of(request)
+    data: dict[str, Any] = {"upload": job.view()}
+    status = 202
+    if job.outcome is not None:  # (while it runs the store is being written: not read here)
+        data["outcome"], data["loads"] = job.outcome, web.data.loads()
+        status = 422 if job.outcome["refused"] else 200
+    template = "loads.html"
+    if request.headers.get("hx-request"):  # htmx swaps 2xx answers only: a refusal is shown
+        template, status = "upload_result.html", 200 if status == 422 else status
     return web.page(request, template, data, session, status=status)
 
 

@@ -207,3 +207,95 @@ def chart_key(chart: Chart) -> list[str]:
             f"{display(chart.comparator, unit)}"
         )
     return lines
+
+
+def quality(
+    built: dict[str, Any],
+    *,
+    rule: str | None,
+    table: str | None,
+    team: str | None,
+    examples: bool,
+    limit: int = 500,
+) -> dict[str, Any]:
+    """The data-quality page: faults by rule, by table and by team, and the fix list (the
+    faults of the chosen rule, table and team, at most ``limit``). ``examples``: the rule
+    summary shows a message (a load check's can quote a child's raw value)."""
+    import pyarrow as pa
+
+    from csc_scorecard.quality.fixlists import UNALLOCATED, groups
+
+    rows = built["rows"]
+    by_rule: dict[tuple, dict[str, Any]] = {}
+    by_table: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        key = (r["kind"], r["return"], r["rule"], r["table"], r["field"])
+        g = by_rule.setdefault(key, {"kind": r["kind"], "return": r["return"], "rule": r["rule"],
+                                     "table": r["table"], "field": r["field"],
+                                     "severity": r["severity"], "count": 0, "children": set(),
+                                     "measures": set(), "not_reportable": set(),
+                                     "example": r["message"] if examples else None})  # fmt: skip
+        t = by_table.setdefault(r["table"], {"table": r["table"], "count": 0, "rules": set(),
+                                             "children": set()})  # fmt: skip
+        for each in (g, t):
+            each["count"] += 1
+            if r["child"]:
+                each["children"].add(r["child"])
+        t["rules"].add(r["rule"])
+        g["measures"].update(r["measures"])
+        g["not_reportable"].update(r["not_reportable"])
+    rules = sorted(
+        ({**g, "children": len(g["children"]), "measures": sorted(g["measures"]),
+          "not_reportable": sorted(g["not_reportable"])} for g in by_rule.values()),
+        key=lambda g: (-len(g["not_reportable"]), -g["count"], g["rule"]),
+    )  # fmt: skip
+    tables = sorted(
+        (
+            {**t, "rules": len(t["rules"]), "children": len(t["children"])}
+            for t in by_table.values()
+        ),
+        key=lambda t: (-t["count"], t["table"] or ""),
+    )
+    childs = [r for r in rows if r["child"]]
+    teams = groups(
+        pa.Table.from_pylist(
+            [
+                {
+                    "team": r["team"],
+                    "team_name": r["team_name"],
+                    "worker": r["worker"],
+                    "child": r["child"],
+                    "rule": r["rule"],
+                    "measures": ";".join(r["measures"]),
+                }
+                for r in childs
+            ],
+            schema=pa.schema(
+                [
+                    (c, pa.string())
+                    for c in ("team", "team_name", "worker", "child", "rule", "measures")
+                ]
+            ),
+        ),
+        "team",
+    )
+    for g in teams:
+        g["team"] = None if g["team"] == UNALLOCATED else g["team"]
+        g.pop("rules", None)
+    chosen = [
+        r
+        for r in rows
+        if (not rule or r["rule"] == rule)
+        and (not table or r["table"] == table)
+        and (not team or r["team"] == team)
+    ]
+    return {
+        "by_rule": rules,
+        "by_table": tables,
+        "by_team": teams,
+        "not_reportable": built["not_reportable"],
+        "not_run": built["not_run"],
+        "total": len(rows),
+        "fix_list": chosen[:limit],
+        "fix_list_total": len(chosen),
+    }

@@ -1,0 +1,79 @@
+"""A team's page: its caseloads, span of control and supervision, and its part of each measure
+(from the measures layer's member rows, `members.by_team`), rated by the one rating function."""
+
+from __future__ import annotations
+
+import pytest
+import report_fixtures as rf
+from markupsafe import escape
+from web_fixtures import client_for, dashboard
+
+from csc_scorecard.measures.members import by_team
+from csc_scorecard.measures.periods import Quarter
+
+P = rf.PERIOD
+
+
+@pytest.mark.parametrize(
+    "measure", ["assessments_within_45_working_days", "cla_reviews_in_timescale", "referrals"]
+)
+def test_the_teams_parts_add_up_to_the_authoritys_figure(measure):
+    app = dashboard()[0]
+    rows = app.state.web.data.members(Quarter.parse(P), measure)
+    parts = by_team(rows)
+    figure = rf.measure_run().value(measure, P)
+    assert sum(p["numerator"] for p in parts) == pytest.approx(figure["numerator"])
+    if figure["denominator"] is not None and parts[0]["denominator"] is not None:
+        assert sum(p["denominator"] for p in parts) == pytest.approx(figure["denominator"])
+    for p in parts:  # each team's value by the measure's own rule over the same window
+        if p["denominator"]:
+            assert p["value"] == pytest.approx(100 * p["numerator"] / p["denominator"])
+        elif figure["denominator"] is None:  # a count
+            assert p["value"] == p["numerator"]
+
+
+def test_a_rate_over_the_population_has_no_team_figure():
+    app = dashboard()[0]
+    rows = app.state.web.data.members(Quarter.parse(P), "referrals_rate_per_10000")
+    assert rows.num_rows > 0 and by_team(rows) == []
+
+
+def test_team_page_has_caseloads_and_the_teams_measures_rated_against_the_target():
+    app, _, own, _ = dashboard()
+    analyst = client_for(app, "analyst")
+    page = analyst.get(f"/teams/{own}.json?period={P}").json()
+    assert page["team"]["team_id"] == own
+    for key in ("case_holders", "fte", "average_cases", "average_per_fte", "average_weighted"):
+        assert key in page["team"]
+    measures = {m["measure"]: m for m in page["measures"]}
+    c01 = measures["assessments_within_45_working_days"]
+    # the drill-down kept to the team holds exactly the rows the team's figure counts
+    drill = analyst.get(
+        f"/measures/assessments_within_45_working_days/children.json?period={P}&team={own}"
+    ).json()
+    assert (c01["numerator"], c01["denominator"]) == (drill["numerator"], drill["denominator"])
+    # C01's target is 90% with 75% tolerance, higher is better (tests/report_fixtures framework)
+    assert c01["target"] == "90% (75%)"
+    rounded = round(c01["value"], 1)
+    expected = "green" if rounded >= 90 else "amber" if rounded >= 75 else "red"
+    assert c01["status"] == expected and c01["rag"] == expected
+    assert c01["display"] == f"{rounded:.1f}%".replace(".0%", "%")
+    html = analyst.get(f"/teams/{own}?period={P}").text
+    assert "Role-weighted average caseload" in html and "Span of control" in html
+    assert 'id="team-measures"' in html and str(escape(c01["title"])) in html
+    fragment = analyst.get(f"/teams/{own}/measures?period={P}")
+    assert fragment.status_code == 200 and 'id="team-measures"' in fragment.text
+
+
+def test_team_measures_follow_the_team_rules_and_unknowns_are_404():
+    app, _, own, other = dashboard()
+    manager = client_for(app, "manager")
+    assert manager.get(f"/teams/{own}/measures?period={P}").status_code == 200
+    assert manager.get(f"/teams/{other}/measures?period={P}").status_code == 403
+    assert manager.get(f"/teams/{other}/measures.json?period={P}").status_code == 403
+    assert client_for(app, "viewer").get(f"/teams/{own}/measures").status_code == 403
+    analyst = client_for(app, "analyst")
+    assert analyst.get("/teams/NO-SUCH-TEAM/measures").status_code == 404
+    assert analyst.get("/teams/NO-SUCH-TEAM").status_code == 404
+    assert analyst.get(f"/teams/{own}?period=1999-Q1").status_code == 404
+    assert analyst.get(f"/teams/{own}.json?period=not-a-quarter").status_code == 404
