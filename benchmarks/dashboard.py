@@ -71,7 +71,56 @@ async def sign_in(base: str, user: str) -> httpx.AsyncClient:
     return client
 
 
-async def walk(client, period, drill, stop, timings, errors) -> None:
+def server_ms(response: httpx.Response) -> float | None:
+    """The server's own time for the request (its Server-Timing header)."""
+    found = re.search(r"dur=([0-9.]+)", response.headers.get("server-timing", ""))
+    return float(found.group(1)) if found else None
+
+
+async def one_by_one(client: httpx.AsyncClient, period: str, drill: bool, n: int = 30) -> None:
+    """Each page kind requested n times by one user alone: what a request costs unqueued."""
+    print(f"one user, one request at a time ({n} of each):")
+    print(f"{'page':<12}{'wall p50':>10}{'server p50':>12}{'server p95':>12}")
+    kinds = [
+        ("overview", f"/?period={period}"),
+        ("measure", f"/measures/{MEASURES[0]}?period={period}"),
+    ]
+    if drill:
+        kinds.append(("drill-down", f"/measures/{DRILL[0]}/children?period={period}"))
+    kinds.append(("login page", "/login"))
+    for kind, path in kinds:
+        walls, servers = [], []
+        for _ in range(n):
+            began = time.perf_counter()
+            r = await client.get(path)
+            walls.append((time.perf_counter() - began) * 1000)
+            servers.append(server_ms(r) or 0.0)
+        print(
+            f"{kind:<12}{percentile(walls, 50):>10.1f}{percentile(servers, 50):>12.1f}"
+            f"{percentile(servers, 95):>12.1f}"
+        )
+
+
+def bare_duckdb(store: Path, period: str, n: int = 20) -> None:
+    """Baseline: open the store read-only and read the quarter's stored results, nothing else
+    (what a page would cost if it read the store on every request)."""
+    import duckdb
+
+    times = []
+    for _ in range(n):
+        began = time.perf_counter()
+        with duckdb.connect(str(store), read_only=True) as con:
+            rows = con.execute(
+                "SELECT * FROM measure_results WHERE period = ?", [period]
+            ).fetchall()
+        times.append((time.perf_counter() - began) * 1000)
+    print(
+        f"bare DuckDB: open read-only and read {len(rows)} stored results of {period}: "
+        f"p50 {percentile(times, 50):.1f} ms, p95 {percentile(times, 95):.1f} ms"
+    )
+
+
+async def walk(client, period, drill, stop, timings, errors, servers) -> None:
     i = 0
     while time.perf_counter() < stop:
         m = MEASURES[i % len(MEASURES)]
@@ -84,6 +133,7 @@ async def walk(client, period, drill, stop, timings, errors) -> None:
             try:
                 r = await client.get(path)
                 ok = r.status_code == 200
+                servers.setdefault(kind, []).append(server_ms(r) or 0.0)
             except httpx.HTTPError:
                 ok = False
             timings.setdefault(kind, []).append((time.perf_counter() - began) * 1000)
@@ -99,26 +149,50 @@ async def run(base: str, users: int, seconds: float, period: str) -> None:
     drill = (await admin.get(f"/measures/{DRILL[0]}/children?period={period}")).status_code == 200
     for d in DRILL if drill else []:
         await wait_ready(admin, f"/measures/{d}/children?period={period}")
+    await one_by_one(admin, period, drill)
     clients = [await sign_in(base, "bench") for _ in range(users)]
+    servers: dict[str, list[float]] = {}
     timings: dict[str, list[float]] = {}
     errors: list[str] = []
     began = time.perf_counter()
     stop = began + seconds
-    await asyncio.gather(*(walk(c, period, drill, stop, timings, errors) for c in clients))
+    await asyncio.gather(*(walk(c, period, drill, stop, timings, errors, servers) for c in clients))
     elapsed = time.perf_counter() - began
     every = [t for ts in timings.values() for t in ts]
     print(
         f"{users} users for {elapsed:.0f} s: {len(every):,} requests, {len(every) / elapsed:,.0f}/s, "
         f"{len(errors)} errors; drill-down {'included' if drill else 'not available'}"
     )
-    print(f"{'page':<12}{'requests':>10}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}")
+    print(
+        f"{'page':<12}{'requests':>10}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}"
+        f"{'server p50':>12}{'server p95':>12}"
+    )
+    all_servers = [t for ts in servers.values() for t in ts]
     for kind, ts in [*timings.items(), ("all", every)]:
+        own = all_servers if kind == "all" else servers.get(kind, [])
         print(
             f"{kind:<12}{len(ts):>10,}{percentile(ts, 50):>10.0f}{percentile(ts, 95):>10.0f}"
             f"{percentile(ts, 99):>10.0f}{max(ts):>10.0f}"
+            f"{percentile(own, 50):>12.1f}{percentile(own, 95):>12.1f}"
         )
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     for c in [admin, *clients]:
         await c.aclose()
+
+
+def prepare(store: Path) -> None:
+    """Leave the copy as `scorecard ingest` of this version would: the schema up to date, the
+    measure results stored and the DfE rules' faults recorded (nothing to do when it is)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from csc_scorecard.measures.results import refresh_after_load
+    from csc_scorecard.quality.history import record_after_load
+    from csc_scorecard.store import Store
+
+    began = time.perf_counter()
+    with Store(store) as db:
+        print(refresh_after_load(db), f"({time.perf_counter() - began:.1f} s)")
+        print(record_after_load(db.con, db.authorities()))
+    print(f"load average before the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 def main() -> None:
@@ -137,6 +211,8 @@ def main() -> None:
     store = folder / "scorecard.duckdb"
     if not store.exists() or store.stat().st_mtime < args.store.stat().st_mtime:
         shutil.copy(args.store, store)
+    prepare(store)
+    bare_duckdb(store, args.period)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     cli = [sys.executable, "-c", "from csc_scorecard.cli import app; app()"]
     add = ["users", "add", "bench", "--role", "analyst", "--password-stdin", "--store", str(store)]

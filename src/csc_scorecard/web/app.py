@@ -14,6 +14,7 @@ Cross-cutting rules live here, once, so no route can forget them:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -234,7 +235,10 @@ def create_app(
             request.scope["csc_json"] = True
             if request.scope["path"] == "/index":
                 request.scope["path"] = "/"
+        began = time.perf_counter()
         response = await call_next(request)
+        # the time this process spent on the request (benchmarks/dashboard.py reads it)
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - began) * 1000:.1f}"
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if not request.scope["path"].startswith("/static/"):

@@ -667,16 +667,17 @@ class Data:
 
     def _quality(self, quarter: Quarter) -> dict[str, Any]:
         from csc_scorecard.quality.fixlists import with_owners
-        from csc_scorecard.quality.history import loads_by
-        from csc_scorecard.quality.runner import run_rules
+        from csc_scorecard.quality.history import changes, loads_by
 
         la = self.la_code()
         context = self.context_now(quarter, False)
         stopped = {n.measure: n.reason for n in context.data_quality.not_reportable}
         reading = _measures_by_field()
         with self.store() as db:
-            result = run_rules(db.con, la_codes=[la], load_ids=loads_by(db.con, la, quarter.end))
-            faults = with_owners(db.con, result.faults)
+            # the faults as at the quarter's end (the snapshot recorded at load, else worked out
+            # from the loads), and those opened and closed since the quarter before
+            moved = changes(db.con, la, quarter.end, quarter.previous().end)
+            faults = with_owners(db.con, moved.current)
             issues = db.con.sql(
                 'SELECT rule, \'\' AS "return", table_name AS "table", "row", '
                 "child_id AS child, coalesce(field, column_name) AS field, value, message, "
@@ -719,7 +720,9 @@ class Data:
             "not_reportable": [
                 n.model_dump(mode="json") for n in context.data_quality.not_reportable
             ],
-            "not_run": [{"return": n.ret, "reason": n.reason} for n in result.not_run],
+            "opened": moved.opened.num_rows,
+            "closed": moved.closed.num_rows,
+            "basis": moved.basis,
         }
 
     # -- loads and uploads ---------------------------------------------------------------------
@@ -734,10 +737,12 @@ class Data:
         """Ingest a folder of uploaded extracts as `scorecard ingest` does: every file read and
         checked before the store is touched, then loaded in one transaction (all or nothing),
         then the stored measure results brought up to date (`refresh_after_load`, the same
-        function the command runs), so no page recomputes the catalogue. ``progress`` is told
+        function the command runs), so no page recomputes the catalogue, and the DfE rules' faults
+        recorded (`record_after_load`, likewise). ``progress`` is told
         each stage as it completes."""
         from csc_scorecard.ingest.run import IngestRefused, read_sources
         from csc_scorecard.measures.results import refresh_after_load
+        from csc_scorecard.quality.history import record_after_load
 
         step = progress.done if progress else (lambda stage, detail: None)
         la = self.la_code()
@@ -752,11 +757,12 @@ class Data:
                 ids = db.load(batches)
                 step("stored", "loads " + ", ".join(str(i) for i in ids))
                 refreshed = refresh_after_load(db, [la])
+                checked = record_after_load(db.con, [la])  # the DfE rules' faults, as ingest
         except IngestRefused as refused:
             return {"refused": True, "errors": [str(e) for e in refused.errors], "loads": []}
         except StoreError as refused:  # a reload that would drop most rows: nothing written
             return {"refused": True, "errors": [str(refused)], "loads": []}
-        step("results refreshed", refreshed)
+        step("results refreshed", f"{refreshed}; {checked}")
         loads = [
             {
                 "load_id": load_id,
@@ -769,7 +775,13 @@ class Data:
         ]
         if self.config.background:
             self.warm()
-        return {"refused": False, "errors": [], "loads": loads, "results": refreshed}
+        return {
+            "refused": False,
+            "errors": [],
+            "loads": loads,
+            "results": refreshed,
+            "faults": checked,
+        }
 
     def start_upload(self, job: Upload, folder: Path, finish: Callable[[Upload], None]) -> None:
         """Run an upload on its own thread (in the request when not in the background):

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -196,7 +197,11 @@ def overview(request: Request, session: Viewer, period: str | None = None) -> Re
     web = web_of(request)
     quarter = web.data.quarter(period)
     context = web.data.context(quarter, publication_for(session))
-    data = views.overview(context)
+    data = dict(  # page data kept per load history: a request only renders it
+        web.data.cached(
+            "overview", (str(quarter), publication_for(session)), lambda: views.overview(context)
+        )
+    )
     data["quarters"] = quarter_options(web)
     return web.page(request, "overview.html", data, session)
 
@@ -210,7 +215,13 @@ def measure_page(
         raise LookupError(f"There is no measure {measure_id!r} in the catalogue.")
     quarter = web.data.quarter(period)
     context = web.data.context(quarter, publication_for(session))
-    data = views.measure(context, measure_id)
+    data = dict(
+        web.data.cached(
+            "measure_page",
+            (str(quarter), publication_for(session), measure_id),
+            lambda: views.measure(context, measure_id),
+        )
+    )
     data["quarters"] = quarter_options(web)
     if not publication_for(session):
         history = web.state.commentary_history(web.data.la_code(), measure_id, str(quarter))
@@ -305,9 +316,27 @@ def children(
         return _export(table, f"{measure_id}_{quarter}", format)
     web.audit(request, session, "view_children", target, rows=table.num_rows)
     numerator, denominator = totals(table)
-    everything = web.data.members(quarter, measure_id)
-    teams = sorted({t for t in everything["team"].to_pylist() if t})
-    shown = table.slice(0, 1000).to_pylist()
+    teams = web.data.cached(
+        "member_teams",
+        (str(quarter), measure_id),
+        lambda: sorted({t for t in web.data.members(quarter, measure_id)["team"].to_pylist() if t}),
+    )
+    columns = [
+        "subject_id",
+        *(c for c in table.column_names if c not in ("la_code", "period", "subject_id")),
+    ]
+
+    def first_rows() -> tuple[list[dict[str, Any]], Markup]:
+        """The first 1,000 rows, and their table rows rendered once (per load history)."""
+        rows = table.slice(0, 1000).to_pylist()
+        html = web.templates.env.get_template("_member_rows.html").render(
+            columns=columns, members=rows
+        )
+        return rows, Markup(html)
+
+    shown, rows_html = web.data.cached(
+        "member_rows", (str(quarter), measure_id, team or None, worker or None), first_rows
+    )
     data = {
         "measure": measure_id,
         "title": meta.get("title"),
@@ -321,13 +350,10 @@ def children(
         "numerator": numerator,
         "denominator": denominator,
         # the child (or worker) first, as each row's header; the authority and quarter are above
-        "columns": [
-            "subject_id",
-            *(c for c in table.column_names if c not in ("la_code", "period", "subject_id")),
-        ],
+        "columns": columns,
         "members": shown,
     }
-    return web.page(request, "children.html", data, session)
+    return web.page(request, "children.html", data, session, extra={"rows_html": rows_html})
 
 
 def _export(table: Any, stem: str, fmt: str) -> Response:
