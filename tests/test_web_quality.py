@@ -10,8 +10,7 @@ from web_fixtures import client_for, dashboard
 
 from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.quality.fixlists import with_owners
-from csc_scorecard.quality.history import loads_by
-from csc_scorecard.quality.runner import run_rules
+from csc_scorecard.quality.history import changes
 
 P = rf.PERIOD
 
@@ -21,10 +20,9 @@ def test_fix_list_holds_every_dfe_fault_with_its_owner():
     analyst = client_for(app, "analyst")
     page = analyst.get(f"/quality.json?period={P}").json()
     with duckdb.connect(str(store), read_only=True) as con:
-        end = Quarter.parse(P).end
-        faults = with_owners(
-            con, run_rules(con, la_codes=[rf.LA], load_ids=loads_by(con, rf.LA, end)).faults
-        )
+        quarter = Quarter.parse(P)
+        current = changes(con, rf.LA, quarter.end, quarter.previous().end).current
+        faults = with_owners(con, current)
     expected = sorted(
         (f["rule"], f["child"], f["field"], f["team"], f["worker"]) for f in faults.to_pylist()
     )

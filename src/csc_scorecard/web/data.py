@@ -674,14 +674,14 @@ class Data:
         stopped = {n.measure: n.reason for n in context.data_quality.not_reportable}
         reading = _measures_by_field()
         with self.store() as db:
-            # the faults as at the quarter's end (the snapshot recorded at load, else worked out
-            # from the loads), and those opened and closed since the quarter before
+            # the DfE rules' faults as at the quarter's end (the latest snapshot recorded at load
+            # by then), and those opened and closed since the quarter before when both are known
             moved = changes(db.con, la, quarter.end, quarter.previous().end)
             faults = with_owners(db.con, moved.current)
             issues = db.con.sql(
                 'SELECT rule, \'\' AS "return", table_name AS "table", "row", '
                 "child_id AS child, coalesce(field, column_name) AS field, value, message, "
-                "la_code, ?::INTEGER AS year, severity, column_name, "
+                "la_code, ?::INTEGER AS year, load_id, severity, column_name, "
                 "regexp_extract(file, '[^/\\\\]+$') AS file "
                 "FROM dq_issues WHERE la_code = ? AND load_id IN (SELECT unnest(?::INTEGER[]))",
                 # owners as at 31 March of the quarter's year, the latest collection year end
@@ -720,9 +720,10 @@ class Data:
             "not_reportable": [
                 n.model_dump(mode="json") for n in context.data_quality.not_reportable
             ],
-            "opened": moved.opened.num_rows,
-            "closed": moved.closed.num_rows,
-            "basis": moved.basis,
+            "faults_as_at": moved.current_as_at,
+            "opened": moved.opened.num_rows if moved.known else None,
+            "closed": moved.closed.num_rows if moved.known else None,
+            "then_as_at": moved.then_as_at,
         }
 
     # -- loads and uploads ---------------------------------------------------------------------
