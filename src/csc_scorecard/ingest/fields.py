@@ -119,6 +119,32 @@ def convert(
     out: dict[str, list[Any]] = {f.to: [] for f in spec.columns.values()}
     out["source_row"] = []
     issues: list[Issue] = []
+    cap = limit("SCORECARD_MAX_CELL_CHARS")  # once per table: an environment look-up per cell
+    # was a fifth of the reading time of a 903 return (cProfile, docs/benchmarks.md)
+
+    def _issue(
+        rule: str,
+        message: str,
+        value: str | None,
+        severity: str,
+        *,
+        src: str,
+        f: FieldSpec,
+        row: int,
+    ) -> Issue:
+        """One finding about a cell (the field, row and canonical column it feeds)."""
+        return Issue(
+            rule=rule,
+            message=message,
+            table=spec.canonical,
+            file=file,
+            sheet=sheet,
+            row=row,
+            field=src,
+            value=value,
+            severity=severity,
+            column=f.to,
+        )
 
     for row_no, record in records:
         child = None
@@ -131,27 +157,9 @@ def convert(
             values[src] = raw
         for src, f in spec.columns.items():
             raw = values.get(src)
-
-            def _issue(
-                rule: str, message: str, value: str | None, severity: str, src=src, f=f, row=row_no
-            ) -> Issue:
-                """One finding about this cell (the field, row and canonical column it feeds)."""
-                return Issue(
-                    rule=rule,
-                    message=message,
-                    table=spec.canonical,
-                    file=file,
-                    sheet=sheet,
-                    row=row,
-                    field=src,
-                    value=value,
-                    severity=severity,
-                    column=f.to,
-                )
-
             if isinstance(raw, str):
                 original = raw
-                raw, found = _clean_cell(raw, src, f)
+                raw, found = _clean_cell(raw, cap)
                 for rule, message in found:
                     issues.append(
                         _issue(
@@ -159,6 +167,9 @@ def convert(
                             f"{src}: {message}",
                             original if len(original) <= 200 else original[:200] + "...",
                             "warning" if raw is not None else "error",
+                            src=src,
+                            f=f,
+                            row=row_no,
                         )
                     )
             value, issue = _convert_one(raw, f)
@@ -167,7 +178,15 @@ def convert(
             if issue is not None:
                 rule, message = issue
                 issues.append(
-                    _issue(rule, f"{src}: {message}", None if raw is None else str(raw), "error")
+                    _issue(
+                        rule,
+                        f"{src}: {message}",
+                        None if raw is None else str(raw),
+                        "error",
+                        src=src,
+                        f=f,
+                        row=row_no,
+                    )
                 )
             out[f.to].append(value)
         out["source_row"].append(row_no)
@@ -194,13 +213,12 @@ def _with_child(issue: Issue, child: str) -> Issue:
     return Issue(**{**issue.__dict__, "child_id": child})
 
 
-def _clean_cell(raw: str, src: str, f: FieldSpec) -> tuple[str | None, list[tuple[str, str]]]:
-    """A text cell without control characters, and not past the cell-size limit."""
+def _clean_cell(raw: str, cap: int) -> tuple[str | None, list[tuple[str, str]]]:
+    """A text cell without control characters, and not past the cell-size limit `cap`."""
     found = []
     if has_controls(raw):
         raw = strip_controls(raw)
         found.append(("control_characters", "control characters or escape codes removed"))
-    cap = limit("SCORECARD_MAX_CELL_CHARS")
     if len(raw) > cap:
         found.append(
             ("value_too_long", f"{len(raw):,} characters, over the {cap:,} limit: not loaded")

@@ -67,7 +67,8 @@ def run_rules(
     """Every rule (or `only` these) over the rows of `source` (a store connection)."""
     chosen = list(only) if only is not None else rules()
     started = time.perf_counter()
-    scope = scoping.build(source, la_codes=la_codes, load_ids=load_ids)
+    needs = {(r.ret, t) for r in chosen for t in r.needs}  # only the tables the rules read
+    scope = scoping.build(source, la_codes=la_codes, load_ids=load_ids, needs=needs)
     prepared = time.perf_counter()
     try:
         result = _run(scope, chosen)

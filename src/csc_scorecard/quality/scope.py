@@ -25,7 +25,7 @@ never write to, or lock, the user's store.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -110,8 +110,10 @@ def build(
     *,
     la_codes: Sequence[str] | None = None,
     load_ids: Sequence[int] | None = None,
+    needs: Collection[tuple[Return, str]] | None = None,
 ) -> Scope:
-    """Each return's rows of `source` (a store connection) as the scoped tables."""
+    """Each return's rows of `source` (a store connection) as the scoped tables; with `needs`
+    ((return, scoped table) pairs: what the rules to run read), only those."""
     in_place = _in_memory(source)
     # in place: a cursor of its own (same database), so the caller's connection is untouched
     scope = Scope(source.cursor() if in_place else duckdb.connect(":memory:"), in_place=in_place)
@@ -135,6 +137,8 @@ def build(
             if not cur.execute(f"SELECT count(*) FROM ({loads})").fetchall()[0][0]:
                 continue  # no load of this return: its rules are not listed as not run
         for name, canonical in SCOPED[ret].items():
+            if needs is not None and (ret, name) not in needs:
+                continue
             sql = _children_sql(ret, canonical, loads) if name == CHILDREN_VIEW[ret] else None
             scope.rows[(ret, name)] = create(ret, name, sql or _table_sql(name, canonical, loads))
         create(
@@ -147,7 +151,9 @@ def build(
                              'invalid_boolean')""",
         )
         scope.use(ret)
-        for name in DERIVED[ret]:
+        for name, base in DERIVED[ret].items():
+            if needs is not None and (ret, base) not in needs:
+                continue
             scope.con.execute(
                 f"CREATE TABLE {schema(ret)}.{name} AS {DERIVED_SQL[name]()}"
             ).fetchall()

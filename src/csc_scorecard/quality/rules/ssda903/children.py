@@ -84,11 +84,9 @@ def r351() -> str:
     column="decom",
 )
 def r302() -> str:
-    """The child's earliest DECOM before DOB (flags the episode and the Header row)."""
-    return """WITH first AS (
-            SELECT * FROM episodes WHERE decom IS NOT NULL
-            QUALIFY row_number() OVER (PARTITION BY la_code, child_id
-                                       ORDER BY decom, load_id, "row") = 1)
+    """The child's earliest DECOM before DOB (flags the episode and the Header row). The first
+    episode is the first by DECOM (`episodes_n`, blank DECOMs last)."""
+    return """WITH first AS (SELECT * FROM episodes_n WHERE n = 1 AND decom IS NOT NULL)
         SELECT f._table, f.la_code, f.load_id, f."row", f.child_id, f.cy_end,
                CAST(f.decom AS VARCHAR) AS value
         FROM first f JOIN header h ON h.la_code = f.la_code AND h.child_id = f.child_id
