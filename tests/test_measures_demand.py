@@ -188,3 +188,39 @@ def test_periods_are_computed_together_and_empty_ones_filled(demand):
     # 2021-Q2 and 2021-Q4 had no referrals: a count of 0, and a percentage with no data.
     assert r[("referrals", "2021-Q2", None)][0] == 0
     assert r[("rereferrals_within_12_months", "2021-Q2", None)] == (None, None, None)
+
+
+def test_a_same_day_duplicate_is_one_referral_in_every_referral_measure(store):
+    """Issue 18: `referrals` and the re-referral denominator count a child's referrals on one
+    date the same way, once.
+
+    Q1 2022/23 (1 April - 30 June 2022); population 0-17 for mid-2021: 10,000.
+      D1 C1 2021-09-01  6   (the twelve months before C1's referrals below)
+      D2 C1 2022-05-09  6   \\ one referral recorded twice (the load reports duplicate_key):
+      D3 C1 2022-05-09  2A  /  counted once, the row kept the first by source ("2A" < "6")
+      D4 C2 2022-06-01  6
+    referrals (Q1) = C1 9 May, C2 1 Jun = 2 (not 3); sources 2A 1/2, 6 1/2.
+    rereferrals_within_12_months: C1 9 May (D1 within 12 months) = 1 of 2 = 50%; the
+      denominator equals the referral count.
+    referrals_rate_per_10000 (12 months, Jul 2021 - Jun 2022): D1, C1 9 May, D4 = 3 -> 3 /
+      10,000 x 10,000 = 3.0.
+    """
+    load(
+        store,
+        {
+            "referrals": canonical(
+                "referrals",
+                child_id=["C1", "C1", "C1", "C2"],
+                referral_date=[d(2021, 9, 1), d(2022, 5, 9), d(2022, 5, 9), d(2022, 6, 1)],
+                referral_source=["6", "6", "2A", "6"],
+            )
+        },
+    )
+    load_population(store, [("999", 2021, 10_000.0)])
+    ids = ["referrals", "referral_sources", "rereferrals_within_12_months"]
+    r = results(store, [*ids, "referrals_rate_per_10000"], Q)
+    assert r[("referrals", Q, None)] == (2, 2, None)
+    assert r[("referral_sources", Q, "2A")] == (50.0, 1, 2)
+    assert r[("referral_sources", Q, "6")] == (50.0, 1, 2)
+    assert r[("rereferrals_within_12_months", Q, None)] == (50.0, 1, 2)
+    assert r[("referrals_rate_per_10000", Q, None)] == pytest.approx((3.0, 3, 10_000))

@@ -42,7 +42,7 @@ CP plans (child, start, end, initial, latest, NumberOfPreviousCPP); children's s
   P3  K10 (M) 2020-06-30 open       NEG NEG 0   exactly 2 years old on 30 June 2022
   P4  K11 (F) 2020-07-01 open       NEG EMO 0   a day short of 2 years
   P5  K12 (M) 2020-07-01 2022-06-30 EMO EMO 0   ends on the quarter end: not open at it; lasted
-                                                 a day short of 2 years
+                                                 729 days + the day it ended = 730
   P6  K13 (F) 2020-05-10 2022-05-10 NEG NEG 0   ended after exactly 2 years
   P7  K14 (U) 2022-04-20 open       NEG NEG 0   unborn child (expected 2022-08-01), sex U
   P8  K15 (M) 2019-01-01 2020-06-01 PHY PHY 0
@@ -61,11 +61,15 @@ CP plans (child, start, end, initial, latest, NumberOfPreviousCPP); children's s
     each. Initial category (setting): NEG P3, P4, P7, P11 = 50%; EMO, PHY, SAB, MUL 12.5% each.
   cp_plans_started (Q1): P1, P7, P9, P2 = 4; cp_plans_ended (Q1): P6, P5 = 2.
   cp_second_plan_ever (starts Jul 2021-Jun 2022: P1, P2, P7, P9, P10, P11, P12, P14 = 8): P9
-    (count 1), P11 (P10 in the store, although its count says 0), P12 (count 2), P14 = 4/8 = 50%.
-    P10, K16's first plan, is not a second plan.
+    (count 1), P12 (count 2), P14 (count 1) = 3/8 = 37.5%. P10, K16's first plan, is not a
+    second plan; P11's recorded count is 0 although P10 is in the store: the recorded count
+    stands (as DfE counts it) and the load reports one previous_plans_contradicted issue (K16,
+    value 0). P14's count 1 agrees with P13; P9's 1 with P8.
   cp_second_plan_within_2_years: P11 (62 days) and P14 (730 days) = 2/8 = 25%; P9 (731 days)
     and P12 (no dated earlier plan) are not.
-  cp_plans_ended_2_years_plus (ends Jul 2021-Jun 2022: P5, P6, P10, P14): P6 = 1/4 = 25%.
+  cp_plans_ended_2_years_plus (ends Jul 2021-Jun 2022: P5, P6, P10, P14), DfE's rule "more
+    than 729 days including the day of cessation" (end - start + 1 > 729): P5 730 (a day
+    short of its second anniversary, but counted), P6 731 = 2/4 = 50%; P10 123, P14 76.
   cp_plans_open_2_years_plus (30 June): P3 = 1 (P4 is a day short).
 
 Visits (latest on or before 30 June; 10 working days before 30 June is 16 June):
@@ -98,6 +102,7 @@ from __future__ import annotations
 from datetime import date as d
 
 import ibis
+import pyarrow as pa
 import pytest
 from conftest import canonical
 from measure_fixtures import LA, load, load_population, results
@@ -298,9 +303,27 @@ def test_plans_started_ended_and_repeated(protection):
     r = results(protection, ids, Q)
     assert r[("cp_plans_started", Q, None)][0] == 4
     assert r[("cp_plans_ended", Q, None)][0] == 2  # P5 ending on the quarter end is an end in it
-    assert r[("cp_second_plan_ever", Q, None)] == (50.0, 4, 8)
+    assert r[("cp_second_plan_ever", Q, None)] == (37.5, 3, 8)  # P11's recorded 0 stands
+    issues = protection.con.execute(
+        """SELECT rule, child_id, field, value, severity, table_name, message FROM dq_issues
+           WHERE rule = 'previous_plans_contradicted'"""
+    ).fetchall()
+    assert issues == [
+        (
+            "previous_plans_contradicted",
+            "K16",
+            "NumberOfPreviousCPP",
+            "0",
+            "warning",
+            "cp_plans",
+            (
+                "NumberOfPreviousCPP is 0 but the store holds 1 earlier plan for this child; "
+                "the measures use the recorded count: correct it at source"
+            ),
+        )
+    ]
     assert r[("cp_second_plan_within_2_years", Q, None)] == (25.0, 2, 8)  # 730 days in, 731 out
-    assert r[("cp_plans_ended_2_years_plus", Q, None)] == (25.0, 1, 4)  # exactly 2 years counts
+    assert r[("cp_plans_ended_2_years_plus", Q, None)] == (50.0, 2, 4)  # P5 (730 days), P6
 
 
 def test_visits_and_reviews_in_timescale(protection):
@@ -368,3 +391,83 @@ def test_several_quarters_at_once(protection):
     assert r[("cp_visits_in_timescale", "2021-Q4", None)][1:] == (1, 6)
     assert r[("cp_reviews_in_timescale", "2021-Q4", None)] == (25.0, 1, 4)
     assert r[("cp_reviews_in_timescale", Q, None)] == (50.0, 2, 4)
+
+
+def test_plans_lasting_two_years_on_dfe_day_count(store):
+    """DfE D7 "2 years or more": more than 729 days including the day of cessation
+    (end - start + 1 > 729; LAIT CPPlans2yrs, standards.md 7). Plans ending Jul 2021-Jun 2022:
+      Z1 2020-07-01 to 2022-06-30  729 days apart + 1 = 730 > 729: counts
+      Z2 2020-07-01 to 2022-06-29  728 + 1 = 729, not more than 729: does not
+      Z3 2020-05-10 to 2022-05-10  730 + 1 = 731: counts
+      Z4 2022-04-01 to 2022-04-01  a one-day plan: 1
+    -> 2 of 4 = 50%.
+    """
+    load(
+        store,
+        {
+            "cp_plans": canonical(
+                "cp_plans",
+                child_id=["Z1", "Z2", "Z3", "Z4"],
+                start_date=[d(2020, 7, 1), d(2020, 7, 1), d(2020, 5, 10), d(2022, 4, 1)],
+                end_date=[d(2022, 6, 30), d(2022, 6, 29), d(2022, 5, 10), d(2022, 4, 1)],
+            )
+        },
+    )
+    r = results(store, ["cp_plans_ended_2_years_plus"], Q)
+    assert r[("cp_plans_ended_2_years_plus", Q, None)] == (50.0, 2, 4)
+
+
+def test_a_blank_previous_plan_count_falls_back_on_the_store(store):
+    """NumberOfPreviousCPP blank: an earlier plan in the store decides; a blank is not a
+    contradiction, so no previous_plans_contradicted issue. Plans starting Jul 2021-Jun 2022:
+      B2 X1 2022-05-01 count blank, X1's B1 (2020-01-01 to 2020-06-01) stored: a second plan
+      B3 X2 2022-05-02 count blank, nothing earlier: not
+      B4 X3 2022-05-03 count 0, nothing earlier: not
+    -> 1 of 3 = 33.3%.
+    """
+    load(
+        store,
+        {
+            "cp_plans": canonical(
+                "cp_plans",
+                child_id=["X1", "X1", "X2", "X3"],
+                start_date=[d(2020, 1, 1), d(2022, 5, 1), d(2022, 5, 2), d(2022, 5, 3)],
+                end_date=[d(2020, 6, 1), None, None, None],
+                previous_plans=[0, None, None, 0],
+            )
+        },
+    )
+    r = results(store, ["cp_second_plan_ever"], Q)
+    assert r[("cp_second_plan_ever", Q, None)] == pytest.approx((100 / 3, 1, 3))
+    count = "SELECT count(*) FROM dq_issues WHERE rule = 'previous_plans_contradicted'"
+    assert store.con.execute(count).fetchone() == (0,)
+
+
+def test_a_count_contradicted_by_an_earlier_load_is_an_issue_of_the_new_load(store):
+    """Last year's return holds Y1's plan of 2019; this year's records Y1's new plan with
+    NumberOfPreviousCPP 0: one issue, on this year's load and its file, and the count stands."""
+    from csc_scorecard.ingest.batch import LoadBatch
+
+    load(
+        store,
+        {
+            "cp_plans": canonical(
+                "cp_plans",
+                child_id=["Y1"],
+                start_date=[d(2019, 4, 1)],
+                end_date=[d(2019, 12, 1)],
+                previous_plans=[0],
+            )
+        },
+    )
+    new = canonical("cp_plans", child_id=["Y1"], start_date=[d(2022, 4, 4)], previous_plans=[0])
+    new = new.append_column("source_row", pa.array([7], pa.int32()))
+    batch = LoadBatch("fixture-2023", LA, None, None, ["cin_2023.xml"], {"cp_plans": new})
+    (second,) = store.load([batch])
+    issues = store.con.execute(
+        """SELECT load_id, file, "row", child_id, value FROM dq_issues
+           WHERE rule = 'previous_plans_contradicted'"""
+    ).fetchall()
+    assert issues == [(second, "cin_2023.xml", 7, "Y1", "0")]
+    r = results(store, ["cp_second_plan_ever"], Q)
+    assert r[("cp_second_plan_ever", Q, None)] == (0.0, 0, 1)

@@ -242,12 +242,12 @@ def test_an_fte_rate_sums_fte(workforce):
 def test_turnover_members_are_the_leavers(workforce):
     """L1 left on 31 May 2022 from a 0.8 FTE post; the denominator, the average employed FTE
     at the 12 month ends (105.8 / 12), has no member rows."""
-    t = members(workforce, LA, "staff_turnover_rate", Q)
+    t = members(workforce, LA, "staff_turnover_rate_local", Q)
     assert [(r["subject_id"], r["fte"], r["leave_date"]) for r in t.to_pylist()] == [
         ("L1", 0.8, d(2022, 5, 31))
     ]
     assert totals(t) == (pytest.approx(0.8), None)
-    m = meta(workforce, "staff_turnover_rate")
+    m = meta(workforce, "staff_turnover_rate_local")
     assert m["denominator_from"] == "note"
     assert float(m["denominator"]) == pytest.approx(105.8 / 12)
 

@@ -19,7 +19,8 @@ At C: M1 2, A1 12, A3 10, A4 25, A5 3, A6 20 (then in T2), A7 19 (18 + A7-END; A
   L1 8 (7 ended 31 May + L1-OPEN); A2's cases start 1 April, N1 not yet joined.
   8 workers, 99 cases; 20 or more: A4, A6 = 2; 25 or more: 1; highest 25.
 
-caseload_average at D (DfE: qualified, any team, cases ÷ FTE of case holders): the nine above
+children_per_case_holder_fte at D (DfE's caseload rule from allocations: qualified, any team,
+cases ÷ FTE of case holders, children only): the nine above
 (8.5 FTE: A1 is 0.5) plus S1 (1 case, 1.0 FTE); F1 is not qualified.
   (109 + 1) / (8.5 + 1) = 110 / 9.5 = 11.578...
 
@@ -45,7 +46,8 @@ agency_fte_rate at D (qualified workers in post): M1 1, M2 1, A1 0.5, A2 1, A3 1
   A5 1, A6 1, A7 1, N1 1, S1 1 = 10.5 FTE; agency A4 = 1 -> 1 / 10.5 = 9.524%.
   At C: M1, M2, A1 0.5, A2, A3, A4, A5, A6, A7, L1 0.8, S1 = 10.3 FTE (G2 left 31 Jan) -> 9.709%.
 
-staff_turnover_rate, 12 months to D (1 Jul 2021 - 30 Jun 2022): employed, qualified leavers:
+staff_turnover_rate_local (the seed's), 12 months to D (1 Jul 2021 - 30 Jun 2022): employed,
+qualified leavers:
   L1 (31 May 2022, post 0.8 FTE) = 0.8 (L2 left 30 Jun 2021, before the window; G2 is agency).
   Average employed FTE at the 12 month ends Jul 2021 - Jun 2022: M1, M2, A1 0.5, A3, A5, A6,
   A7, S1 = 7.5 at every month end (90); L1 0.8 at 11 (Jul-May: 8.8); A2 1.0 from 10 Jan at
@@ -57,6 +59,13 @@ staff_turnover_rate, 12 months to D (1 Jul 2021 - 30 Jun 2022): employed, qualif
 vacancy_rate at D: the latest census on or before D is 30 Sep 2021: 2.0 vacant FTE; employed in
 post (FTE30): CW1 1.0, CW2 0.5, CW3 1.0 = 2.5 (CWA is agency, CWL left) -> 2 / 4.5 = 44.44%.
 The 2022 census (30 Sep 2022) is after D.
+
+DfE's census figures, from the same 30 Sep 2021 census at D and at C (31 March 2022):
+  staff_turnover_rate = leavers in the year to 30 Sep 2021 (employed, role ended 1 Oct 2020 -
+    30 Sep 2021: CWL 1.0 FTE, ended 1 Aug 2021) ÷ employed FTE in post at 30 Sep (2.5)
+    = 1 / 2.5 = 40%.
+  caseload_average = cases at 30 Sep held by workers with an FTE: CW1 10 (1.0), CW2 6 (0.5),
+    CWA 12 (1.0, agency; counted as DfE does) = 28 ÷ 2.5 FTE = 11.2; CW3 holds none.
 """
 
 from __future__ import annotations
@@ -77,8 +86,10 @@ IDS = [
     "case_audits_requires_improvement_or_better",
     "agency_fte_rate",
     "staff_turnover_rate",
+    "staff_turnover_rate_local",
     "vacancy_rate",
     "caseload_average",
+    "children_per_case_holder_fte",
     "workers_caseload_20_plus",
     "workers_caseload_25_plus",
     "caseload_max",
@@ -103,10 +114,15 @@ def test_caseload_counts(r):
     assert r[("caseload_max", P, None)][0] == 25
 
 
-def test_caseload_average_is_cases_per_case_holding_fte(r):
-    value, num, den = r[("caseload_average", Q, None)]
+def test_children_per_case_holding_fte(r):
+    value, num, den = r[("children_per_case_holder_fte", Q, None)]
     assert (num, den) == (110, pytest.approx(9.5))
     assert value == pytest.approx(110 / 9.5)
+
+
+def test_caseload_average_is_the_census_figure_dfe_publishes(r):
+    assert r[("caseload_average", Q, None)] == pytest.approx((11.2, 28, 2.5))
+    assert r[("caseload_average", P, None)] == pytest.approx((11.2, 28, 2.5))
 
 
 def test_span_of_control(r):
@@ -128,10 +144,15 @@ def test_agency_rate(r):
 
 
 def test_turnover(r):
-    assert r[("staff_turnover_rate", Q, None)] == pytest.approx(
+    assert r[("staff_turnover_rate_local", Q, None)] == pytest.approx(
         (0.8 / (105.8 / 12) * 100, 0.8, 105.8 / 12)
     )
-    assert r[("staff_turnover_rate", P, None)] == pytest.approx((1 / 8.8 * 100, 1.0, 8.8))
+    assert r[("staff_turnover_rate_local", P, None)] == pytest.approx((1 / 8.8 * 100, 1.0, 8.8))
+
+
+def test_turnover_as_dfe_computes_it_from_the_census(r):
+    assert r[("staff_turnover_rate", Q, None)] == pytest.approx((40.0, 1.0, 2.5))
+    assert r[("staff_turnover_rate", P, None)] == pytest.approx((40.0, 1.0, 2.5))
 
 
 def test_vacancy_rate_uses_latest_census_before_the_period_end(r):

@@ -43,8 +43,10 @@ EXPECTED = [
         "held 25 or more. Weighting each caseload by the worker's role (advanced practitioners and newly "
         "qualified social workers carry fewer cases, managers none) and leaving out 2 workers who were "
         "new, leaving or on long-term absence, the average was 17.9 cases per weighted full-time "
-        "equivalent and 5 workers were at 20 or more. On the Department for Education's definition the "
-        "average caseload was 11.6 cases per case-holding full-time equivalent social worker."
+        "equivalent and 5 workers were at 20 or more. At the end of the quarter there were 11.6 "
+        "children per case-holding full-time equivalent social worker. The workforce census at 30 "
+        "September 2021 recorded an average caseload of 11.2 on the Department for Education's "
+        "definition, which also counts carers allocated for fostering or adoption assessment."
     ),
     (
         "On 30 June 2022 none of the 3 front-line teams was above the team manager span of control of "
@@ -58,8 +60,10 @@ EXPECTED = [
     (
         "At the end of the quarter agency workers held 1 of the 10.5 full-time equivalent social worker "
         "posts filled (9.5%). In the year to 30 June 2022, employed social workers amounting to 0.8 "
-        "full-time equivalents left the authority: a turnover rate of 9.1%. The workforce census at 30 "
-        "September 2021 recorded a vacancy rate of 44.4%."
+        "full-time equivalents left the authority: a turnover rate of 9.1% of the average in post (a "
+        "local measure). The workforce census at 30 September 2021 recorded a vacancy rate of 44.4%. "
+        "On the Department for Education's definition (leavers in the year to 30 September 2021 as a "
+        "share of those in post on that day) turnover was 40%."
     ),
 ]
 
@@ -180,7 +184,7 @@ def test_publication_leaves_out_workers_and_small_numbers(published):
     assert published.kpis["workers_caseload_20_plus"].display == "c"
     assert published.kpis["workers_caseload_20_plus"].value is None
     # cases per FTE is a ratio: its denominator (FTE) is not a count that could be worked back
-    assert published.kpis["caseload_average"].display == "11.6"
+    assert published.kpis["children_per_case_holder_fte"].display == "11.6"
     assert published.paragraphs[1].text == (
         "On 30 June 2022, c workers had a caseload of 20 or higher. Of those c had a caseload of 25 "
         "or higher. c workers had a caseload of 16 or higher. In all 9 workers held 109 cases."
@@ -216,17 +220,17 @@ def test_measures_the_report_already_ran_are_reused(store, internal):
                     "reason": None,
                 }
             )
-    rows[[r["measure"] for r in rows].index("caseload_average")].update(
+    rows[[r["measure"] for r in rows].index("children_per_case_holder_fte")].update(
         status="not_reportable", reason="case_allocations.start_date missing for 40% of rows"
     )
     run = MeasureRun(LA, [Quarter.parse("2022-Q1")], rows)
     s = staffing_section(store, LA, "2022-Q1", measures=run)
     assert (
-        s.kpis["caseload_average"].status == "not_reportable"
-        and s.kpis["caseload_average"].display == ""
+        s.kpis["children_per_case_holder_fte"].status == "not_reportable"
+        and s.kpis["children_per_case_holder_fte"].display == ""
     )
     assert s.kpis["agency_fte_rate"] == internal.kpis["agency_fte_rate"]
-    assert "Department for Education" not in " ".join(p.text for p in s.paragraphs)
+    assert "children per case-holding" not in " ".join(p.text for p in s.paragraphs)
 
 
 def test_json_round_trip(internal):

@@ -38,6 +38,7 @@ import pyarrow as pa
 
 from csc_scorecard.errors import BadInput, NotFound, StoreError
 from csc_scorecard.ingest.batch import Issue, LoadBatch, safe_text
+from csc_scorecard.ingest.consistency import issues_against_store
 from csc_scorecard.model.lake import create_views, read_manifest
 from csc_scorecard.model.schema import ARROW_TYPES, Table, table, tables
 
@@ -311,6 +312,8 @@ class Store:
         self._forget_earlier_load(batch)
         for name, rows in batch.tables.items():
             self._merge(table(name), rows, batch, load_id)
+        # Values the store's other rows contradict (ingest/consistency.py): issues of this load.
+        batch.issues.extend(issues_against_store(self.con, batch, load_id))
         self._insert_issues(batch.issues, batch.la_code, load_id)
         self._run(
             "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

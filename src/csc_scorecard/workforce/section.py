@@ -51,8 +51,10 @@ MEASURES = (
     "case_audits_requires_improvement_or_better",
     "agency_fte_rate",
     "staff_turnover_rate",
+    "staff_turnover_rate_local",
     "vacancy_rate",
     "caseload_average",
+    "children_per_case_holder_fte",
     "workers_caseload_20_plus",
     "workers_caseload_25_plus",
     "caseload_max",
@@ -676,12 +678,23 @@ def _adjusted_paragraph(section: StaffingSection, c: _Cites) -> Paragraph | None
                 t=c.num(f"/caseloads_weighted/total/at_or_above/{k}/threshold"),
             )
         )
-    if section.kpis["caseload_average"].status == "ok":
+    if section.kpis["children_per_case_holder_fte"].status == "ok":
         sentences.append(
             say(
-                "On the Department for Education's definition the average caseload was {avg} cases "
-                "per case-holding full-time equivalent social worker.",
-                avg=c.text("/kpis/caseload_average/display"),
+                "At the end of the quarter there were {avg} children per case-holding full-time "
+                "equivalent social worker.",
+                avg=c.text("/kpis/children_per_case_holder_fte/display"),
+            )
+        )
+    census = section.census
+    if census is not None and census.rates.get("caseload_fte") is not None:
+        sentences.append(
+            say(
+                "The workforce census at {d} recorded an average caseload of {v} on the "
+                "Department for Education's definition, which also counts carers allocated for "
+                "fostering or adoption assessment.",
+                d=c.text("/census/date_text"),
+                v=c.num("/census/rates/caseload_fte", "ratio"),
             )
         )
     return Paragraph(sentences=sentences)
@@ -796,15 +809,16 @@ def _agency_paragraph(section: StaffingSection, c: _Cites) -> Paragraph | None:
                 pct=c.text("/kpis/agency_fte_rate/display"),
             )
         )
-    turnover = k["staff_turnover_rate"]
+    turnover = k["staff_turnover_rate_local"]
     if turnover.status == "ok":
         sentences.append(
             say(
                 "In the year to {d}, employed social workers amounting to {n} full-time equivalents "
-                "left the authority: a turnover rate of {pct}.",
+                "left the authority: a turnover rate of {pct} of the average in post (a local "
+                "measure).",
                 d=c.text("/date_text"),
-                n=c.num("/kpis/staff_turnover_rate/numerator", "ratio"),
-                pct=c.text("/kpis/staff_turnover_rate/display"),
+                n=c.num("/kpis/staff_turnover_rate_local/numerator", "ratio"),
+                pct=c.text("/kpis/staff_turnover_rate_local/display"),
             )
         )
     census = section.census
@@ -814,6 +828,15 @@ def _agency_paragraph(section: StaffingSection, c: _Cites) -> Paragraph | None:
                 "The workforce census at {d} recorded a vacancy rate of {v}.",
                 d=c.text("/census/date_text"),
                 v=c.num("/census/rates/vacancy_rate_fte", "percent"),
+            )
+        )
+    if census is not None and census.rates.get("turnover_rate_fte") is not None:
+        sentences.append(
+            say(
+                "On the Department for Education's definition (leavers in the year to {d} as a "
+                "share of those in post on that day) turnover was {v}.",
+                d=c.text("/census/date_text"),
+                v=c.num("/census/rates/turnover_rate_fte", "percent"),
             )
         )
     return Paragraph(sentences=sentences) if sentences else None

@@ -21,13 +21,34 @@ from csc_scorecard.measures.functions.common import (
 )
 
 
-def referrals(ctx: Context, m: Measure) -> Counted:
+def referral_rows(ctx: Context) -> ir.Table:
+    """The referrals every referral measure counts: one per child and referral date.
+
+    A child's two rows with the same referral date are one referral recorded twice (the load
+    reports them as a duplicate_key issue): `referrals`, the rate per 10,000, the sources and
+    the re-referral denominator all count it once, so the re-referral rate's denominator is the
+    referral count printed beside it (issue 18). The row kept is the first by source and
+    closure date, so a re-run keeps the same one.
+    """
     r = ctx.table("referrals")
-    return count_rows(ctx, in_window(r, "referral_date", ctx.periods(m.period_type)))
+    first = ibis.row_number().over(
+        group_by=[r.la_code, r.child_id, r.referral_date],
+        order_by=[r.referral_source.asc(nulls_first=False), r.closure_date.asc(nulls_first=False)],
+    )
+    r = r.mutate(_first=first)
+    return r.filter(r._first == 0).drop("_first")
+
+
+def referrals(ctx: Context, m: Measure) -> Counted:
+    """Referrals dated in the window, each counted (a child referred twice counts twice; the
+    same child and date once, referral_rows)."""
+    return count_rows(
+        ctx, in_window(referral_rows(ctx), "referral_date", ctx.periods(m.period_type))
+    )
 
 
 def referral_sources(ctx: Context, m: Measure) -> Counted:
-    r = in_window(ctx.table("referrals"), "referral_date", ctx.periods(m.period_type))
+    r = in_window(referral_rows(ctx), "referral_date", ctx.periods(m.period_type))
     return share_of_total(ctx, r, r.referral_source.fill_null("not recorded"))
 
 
@@ -36,9 +57,10 @@ def rereferrals_within_12_months(ctx: Context, m: Measure) -> Counted:
 
     Earlier = a strictly earlier referral date (same-day duplicates are not re-referrals), on or
     after the referral date minus 12 calendar months (standards.md 5.1 [U]; stack.md gotcha 7).
+    The denominator is `referrals` (referral_rows: a same-day duplicate counted once in both).
     """
     months = setting(ctx, m, "look_back_months")
-    r = ctx.table("referrals").select("la_code", "child_id", "referral_date").distinct()
+    r = referral_rows(ctx).select("la_code", "child_id", "referral_date")
     current = in_window(r, "referral_date", ctx.periods(m.period_type))
     prior = r.select(p_la=r.la_code, p_child=r.child_id, p_date=r.referral_date)
     hits = (

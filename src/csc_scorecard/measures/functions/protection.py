@@ -171,10 +171,13 @@ def _with_earlier_plan(ctx: Context, m: Measure, condition) -> ir.Table:
 
 def second_plan_ever(ctx: Context, m: Measure) -> Counted:
     """Plans starting in the window where the child had been on a plan before, however long
-    ago: NumberOfPreviousCPP > 0 (covers plans elsewhere or before the store's history) or an
-    earlier plan in the store (covers a blank or wrong count; standards.md 5.2, S10 100)."""
+    ago: the recorded NumberOfPreviousCPP > 0, as DfE counts it (covers plans elsewhere or
+    before the store's history; standards.md 5.2, S10 100); where the count is blank, an
+    earlier plan in the store. A recorded count the store contradicts (0 with an earlier plan
+    stored) is used as recorded: the load reported it as a data-quality issue
+    (ingest/consistency.py), for correction at source, rather than it being overridden here."""
     t = _with_earlier_plan(ctx, m, lambda new, prior: ibis.literal(True))
-    before = (t.previous_plans > 0).fill_null(False) | t._earlier.fill_null(False)
+    before = ibis.coalesce(t.previous_plans > 0, t._earlier.fill_null(False))
     return share(ctx, t, before, why="on a plan before")
 
 
@@ -194,12 +197,16 @@ def second_plan_within(ctx: Context, m: Measure) -> Counted:
 
 
 def plans_ended_lasting(ctx: Context, m: Measure) -> Counted:
-    """Plans ending in the window that lasted `years` years or more by the calendar (end on or
-    after the start's anniversary; DfE D7 "2 years or more" band), as a share of plans ended."""
-    years = setting(ctx, m, "years")
+    """Plans ending in the window that lasted more than `more_than_days` days counting the day
+    of cessation, as a share of plans ended: DfE's "2 years or more" band of D7 is "more than
+    729 calendar days including the day of cessation" (LAIT CPPlans2yrs; standards.md 7), so
+    days = end - start + 1 > 729, i.e. the end is at least 729 days after the start."""
+    limit = setting(ctx, m, "more_than_days")
     ended = in_window(ctx.table("cp_plans"), "end_date", ctx.periods(m.period_type))
-    lasted = ended.end_date >= ended.start_date + ibis.interval(years=years)
-    return share(ctx, ended, lasted, why=f"lasted {years} years or more")
+    ended = ended.mutate(days=ended.end_date.delta(ended.start_date, unit="day") + 1)
+    return share(
+        ctx, ended, ended.days > limit, why=f"lasted more than {limit} days, the end day included"
+    )
 
 
 def plans_open_lasting(ctx: Context, m: Measure) -> Counted:

@@ -27,7 +27,7 @@ from csc_scorecard.measures.functions.common import (
     top,
 )
 from csc_scorecard.workforce.caseloads import case_holders
-from csc_scorecard.workforce.rates import census_counts
+from csc_scorecard.workforce.rates import RATES, census_counts
 from csc_scorecard.workforce.settings import WorkforceSettings, load_settings
 from csc_scorecard.workforce.snapshot import (
     attach,
@@ -107,12 +107,13 @@ def _month_ends(ctx: Context, period_type: str) -> ir.Table:
     )
 
 
-def staff_turnover_rate(ctx: Context, m: Measure) -> Counted:
+def staff_turnover_rate_local(ctx: Context, m: Measure) -> Counted:
     """Employed workers leaving the authority in the 12 months (their FTE when they left), as a
     share of the average employed FTE in post at the month ends of those 12 months.
 
-    The seed's definition ("leavers in a rolling 12 month as % of full time equivalents");
-    DfE's census rate divides by the FTE in post on 30 September instead (standards.md 4).
+    The seed's definition ("leavers in a rolling 12 month as % of full time equivalents"), a
+    local one: DfE's census rate (census_turnover_rate) divides by the FTE in post on 30
+    September instead (standards.md 4).
     Agency workers are not leavers. Moving post within the authority is not leaving.
     """
     s = settings_for(ctx, m)
@@ -155,18 +156,26 @@ def staff_turnover_rate(ctx: Context, m: Measure) -> Counted:
     )
 
 
-def vacancy_rate(ctx: Context, m: Measure) -> Counted:
-    """Vacancies ÷ (vacancies + employed FTE in post) from the latest workforce census (30
-    September) on or before the period end (standards.md 4)."""
-    la = ctx.table("workforce_census_la")
+def _latest_census(ctx: Context, m: Measure, t: ir.Table) -> ir.Table:
+    """Rows of `t` (per la_code and collection_year) from each period's latest workforce census:
+    30 September of the census year on or before the period end (standards.md 4)."""
     periods = ctx.periods(m.period_type)
-    j = la.join(periods, ibis.date(la.collection_year, 9, 30) <= periods.end)
+    j = t.join(periods, ibis.date(t.collection_year, 9, 30) <= periods.end)
     j = j.mutate(
         _rank=ibis.row_number().over(
             group_by=["la_code", "period"], order_by=[ibis.desc(j.collection_year)]
         )
     )
-    latest = j.filter(j._rank == 0).select("la_code", "period", "collection_year", "vacancies_fte")
+    return j.filter(j._rank == 0).drop("_rank")
+
+
+def vacancy_rate(ctx: Context, m: Measure) -> Counted:
+    """Vacancies ÷ (vacancies + employed FTE in post) from the latest workforce census (30
+    September) on or before the period end (standards.md 4)."""
+    la = ctx.table("workforce_census_la")
+    latest = _latest_census(ctx, m, la).select(
+        "la_code", "period", "collection_year", "vacancies_fte"
+    )
     counts = census_counts(ctx.table).select("la_code", "collection_year", "inpost_fte")
     out = attach(latest, counts, ["la_code", "collection_year"])
     out = out.select(
@@ -180,9 +189,39 @@ def vacancy_rate(ctx: Context, m: Measure) -> Counted:
     )
 
 
-def caseload_average(ctx: Context, m: Measure) -> Counted:
-    """Cases held at the period end ÷ FTE of the workers holding them (DfE's average caseload,
-    standards.md 4): registered social workers, employed and agency, in every team."""
+def _census_ratio(ctx: Context, m: Measure, rate: str) -> Counted:
+    """A census rate that is one count over another (workforce/rates.py RATES: turnover, average
+    caseload), from the latest census on or before the period end, as DfE publishes it."""
+    numerator, denominator = RATES[rate].counts
+    counts = census_counts(ctx.table)
+    latest = _latest_census(ctx, m, counts)
+    out = latest.select(
+        "la_code", "period", numerator=latest[numerator], denominator=latest[denominator]
+    )
+    return aggregate_only(
+        ctx, out, f"the figure comes from the workforce census return's totals ({rate})"
+    )
+
+
+def census_turnover_rate(ctx: Context, m: Measure) -> Counted:
+    """DfE's turnover rate: FTE of employed social workers whose role ended in the year to 30
+    September ÷ employed FTE in post at 30 September (turnover_rate_fte; standards.md 4, 7),
+    from the authority's latest census on or before the period end."""
+    return _census_ratio(ctx, m, "turnover_rate_fte")
+
+
+def census_caseload(ctx: Context, m: Measure) -> Counted:
+    """DfE's average caseload: cases held at 30 September ÷ FTE of the workers (employed and
+    agency) holding them (caseload_fte; a census "case" includes carers allocated for
+    fostering or adoption assessment), from the latest census on or before the period end."""
+    return _census_ratio(ctx, m, "caseload_fte")
+
+
+def children_per_case_holder_fte(ctx: Context, m: Measure) -> Counted:
+    """Children allocated at the period end ÷ FTE of the workers holding them: registered
+    social workers, employed and agency, in every team. DfE's census caseload counted from
+    the case allocations, except that only children are allocated here (the census also counts
+    carers allocated for fostering or adoption assessment)."""
     snap, s = _snapshot(ctx, m)
     holders = snap.filter(snap.in_post & snap.case_holder & (snap.fte.fill_null(0) > 0))
     if s.rates.qualified_only:
