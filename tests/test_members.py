@@ -5,8 +5,9 @@ authority at 5% scale, 2019/20 to Q1 2022/23). For every non-manual catalogue me
 quarters (2021-Q3 only in the slow suite), the member rows' numerator and denominator (`members.totals`: rows flagged in the
 numerator or denominator, or the sum of the weight column the table's metadata names) must
 equal the measure's own numerator and denominator from the engine - for each breakdown value
-of a measure with a breakdown. The one measure with no member rows (the vacancy rate, the
-workforce census return's own totals) and the manual measures must refuse with NoMembers.
+of a measure with a breakdown. The measures with no member rows (the vacancy rate, turnover
+and average caseload as DfE computes them: the workforce census return's own totals) and the
+manual measures must refuse with NoMembers.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from csc_scorecard.measures.periods import parse_periods
 from csc_scorecard.store import Store
 
 PERIODS = ("2021-Q3", "2022-Q1")  # a Q3 (year-to-date, rolling windows across a year end) and Q1
-NO_MEMBERS = {"vacancy_rate"}  # from the workforce census return's own totals
+# From the workforce census return's own totals.
+NO_MEMBERS = {"vacancy_rate", "staff_turnover_rate", "caseload_average"}
 COUNTED = [m.id for m in catalogue().values() if not m.manual and m.id not in NO_MEMBERS]
 
 
