@@ -337,6 +337,55 @@ CASES = {
         },
         {("Reviews", 1)},
     ),
+    # A V3 break with RNE P (a change of placement inside it: 1) or blank (2); a V3 with RNE S
+    # (3) and a V4 with RNE P (4, a series of short breaks may change placement) are fine.
+    "366": (
+        {E: [ep("A", "2023-05-01", "2023-05-03", ls="V3", rne="P"),
+             ep("B", "2023-05-01", "2023-05-03", ls="V3", rne=None),
+             ep("C", "2023-05-01", "2023-05-03", ls="V3", rne="S"),
+             ep("D", "2023-05-01", "2023-05-03", ls="V4", rne="P")]},
+        {("Episodes", 1), ("Episodes", 2)},
+    ),  # fmt: skip
+    # A has V3 (1) and V4 (2) breaks in 2023-24: both flagged, not A's C2 episode (3); B two V3s.
+    "426": (
+        {E: [ep("A", "2023-05-01", "2023-05-03", ls="V3"),
+             ep("A", "2023-06-01", "2023-06-03", ls="V4"),
+             ep("A", "2023-07-01", ls="C2"),
+             ep("B", "2023-05-01", "2023-05-03", ls="V3"),
+             ep("B", "2023-06-01", "2023-06-03", ls="V3")]},
+        {("Episodes", 1), ("Episodes", 2)},
+    ),  # fmt: skip
+    # A has three T3 placements in the year (1, 2, 4: all flagged, not the U1 between); B two.
+    "377": (
+        {E: [ep("A", "2023-05-01", "2023-05-08", place="T3", rec="X1"),
+             ep("A", "2023-05-08", "2023-07-01", place="T3", rec="X1"),
+             ep("A", "2023-07-01", "2023-08-01", place="U1", rec="X1"),
+             ep("A", "2023-08-01", "2023-08-08", place="T3", rec="X1"),
+             ep("B", "2023-05-01", "2023-05-08", place="T3", rec="X1"),
+             ep("B", "2023-06-01", "2023-06-08", place="T3", rec="X1")]},
+        {("Episodes", 1), ("Episodes", 2), ("Episodes", 4)},
+    ),  # fmt: skip
+    # Born 1 June 2005: 18 on 1 June 2023. Adopted (E11) ceasing that day (1) is flagged, the
+    # day before (2) is not; E12 after 18 (3) flagged; E4A after 18 (4) is another rule's.
+    "386": (
+        {H: [child("A", dob="2005-06-01")],
+         E: [ep("A", "2023-04-01", "2023-06-01", rec="E11"),
+             ep("A", "2023-04-01", "2023-05-31", rec="E11"),
+             ep("A", "2023-04-01", "2023-07-01", rec="E12"),
+             ep("A", "2023-04-01", "2023-07-01", rec="E4A")]},
+        {("Episodes", 1), ("Episodes", 3)},
+    ),  # fmt: skip
+    # Born 1 June 2009: 14 on 1 June 2023. Independent living (E5) ceasing the day before (1) is
+    # flagged; on the birthday (2) not; E6 at 13 (3) flagged; open (4) not; B has no DOB (5) not.
+    "387": (
+        {H: [child("A", dob="2009-06-01"), child("B", dob=None)],
+         E: [ep("A", "2023-04-01", "2023-05-31", rec="E5"),
+             ep("A", "2023-04-01", "2023-06-01", rec="E5"),
+             ep("A", "2023-04-01", "2023-05-01", rec="E6"),
+             ep("A", "2023-04-01", None, rec=None),
+             ep("B", "2023-04-01", "2023-05-01", rec="E5")]},
+        {("Episodes", 1), ("Episodes", 3)},
+    ),  # fmt: skip
 }
 
 
