@@ -161,6 +161,12 @@ def test_word_and_pdf_carry_every_part_in_order(paper_context, tmp_path):
         "Overview and Scrutiny Management Committee",
         "Executive summary",
         "As part of the governance arrangements",
+        # The generated summary leads with what matters (issue 16 item 2), before the front
+        # matter, in Word and PDF alike.
+        "indicators are below target:",
+        "The largest movements since Q4",
+        "The forecast outturn for 2022/23",
+        "could not be reported for Q1",
         "Exempt information",
         "Not exempt.",
         "Recommendations",

@@ -264,7 +264,14 @@ def build_context(
         else:
             sections.append(built)
     summary = executive.summary_section(
-        facts, performance, appendix, loads, quality, omitted, la_code
+        facts,
+        performance,
+        appendix,
+        loads,
+        quality,
+        omitted,
+        la_code,
+        finance if any(s.id == "finance" for s in sections) else None,
     )
     sections = [summary, *sections, executive.quality_section(facts, quality)]
     if paper is not None and not isinstance(paper, paper_.PaperFile):

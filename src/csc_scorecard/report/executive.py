@@ -1,6 +1,12 @@
 """The sections that are about the report rather than one service area: the executive summary
-(performance against the framework with its denominators, data availability against the
-previous quarter, where the figures come from) and the data-quality section.
+and the data-quality section.
+
+The executive summary leads with what a committee needs first (docs/committee-paper.md): the
+performance counts per group; the indicators below target, named with value and target; the
+largest movements since last quarter and since a year earlier (only changes the materiality
+rule counts, rating.direction); the forecast outturn and its biggest driver; the indicators
+that could not be reported and why; then data availability, where the figures come from and
+data quality.
 
 Like ``narrative.py``, every number is cited (``csc_scorecard.wording.say``); the pointers name the
 appendix summary counts, the provenance records and the data-quality notes.
@@ -8,12 +14,15 @@ appendix summary counts, the provenance records and the data-quality notes.
 
 from __future__ import annotations
 
+from csc_scorecard.forecast.section import FinanceSection
 from csc_scorecard.rating import Framework, format_number
-from csc_scorecard.report.facts import Facts
+from csc_scorecard.report.commentary import in_unit
+from csc_scorecard.report.facts import Facts, figure_id, pointer_part
 from csc_scorecard.report.formatting import count
 from csc_scorecard.report.model import (
     Allowance,
     AppendixGroup,
+    AppendixRow,
     DataQuality,
     LoadRecord,
     OmittedSection,
@@ -26,7 +35,7 @@ from csc_scorecard.report.model import (
 )
 from csc_scorecard.report.narrative import paragraph
 from csc_scorecard.report.provenance import rule_words
-from csc_scorecard.wording import Cited, listing, say
+from csc_scorecard.wording import Cited, join, listing, say
 
 
 def _n(ref: str, value: float) -> Cited:
@@ -60,6 +69,7 @@ def summary_section(
     quality: DataQuality,
     omitted: list[OmittedSection],
     la_code: str,
+    finance: FinanceSection | None = None,
 ) -> Section:
     out: list[Paragraph | None] = [
         paragraph(
@@ -88,6 +98,21 @@ def summary_section(
         )
         for g, group in enumerate(appendix):
             out.append(_group_paragraph(g, group))
+        out.append(below_target(appendix))
+        out.append(movements(facts, appendix, "previous"))
+        out.append(movements(facts, appendix, "year_earlier"))
+    else:
+        out.append(
+            paragraph(
+                say(
+                    "No performance framework was supplied, so measures are reported without targets or ratings; the appendix lists every measure for information."
+                ),
+                kind="summary",
+            )
+        )
+    out.append(forecast(finance))
+    if performance.framework and performance.summary is not None:
+        out.append(not_reported(facts, appendix))
         if performance.previous_summary is not None:
             out.append(
                 paragraph(
@@ -107,15 +132,6 @@ def summary_section(
                     kind="summary",
                 )
             )
-    else:
-        out.append(
-            paragraph(
-                say(
-                    "No performance framework was supplied, so measures are reported without targets or ratings; the appendix lists every measure for information."
-                ),
-                kind="summary",
-            )
-        )
     out.append(_sources_paragraph(loads, la_code))
     out.append(_quality_paragraph(facts, quality))
     for i, gone in enumerate(omitted):
@@ -131,6 +147,188 @@ def summary_section(
         )
     return Section(
         id="summary", title="Executive summary", paragraphs=[p for p in out if p is not None]
+    )
+
+
+def _row_ref(g: int, r: int, row: AppendixRow, name: str) -> Cited:
+    return Cited(str(getattr(row, name)), f"/appendix/{g}/rows/{r}/{name}", getattr(row, name))
+
+
+def _named(g: int, r: int, row: AppendixRow, rest: str) -> tuple[str, dict[str, Cited | str]]:
+    """'C10 % of cases audited graded good or better: ' + rest (the reference and title, both
+    cited: both may hold digits); a title printed with its own full stop is followed by the
+    rest as a sentence."""
+    slots: dict[str, Cited | str] = {
+        "ref": _row_ref(g, r, row, "item"),
+        "title": _row_ref(g, r, row, "title"),
+    }
+    if row.title.rstrip().endswith("."):
+        return "{ref} {title} " + rest[:1].upper() + rest[1:], slots
+    return "{ref} {title}: " + rest, slots
+
+
+def _rows(appendix: list[AppendixGroup]):
+    for g, group in enumerate(appendix):
+        for r, row in enumerate(group.rows):
+            yield g, r, row
+
+
+def below_target(appendix: list[AppendixGroup]) -> Paragraph | None:
+    """The indicators below target (red), each named with its value and target."""
+    red = [(g, r, row) for g, r, row in _rows(appendix) if row.status == "red"]
+    if not red:
+        return paragraph(say("No indicator is below target this quarter."), kind="summary")
+    bullets = []
+    for g, r, row in red:
+        rest = "{v}" + in_unit(row.current, row.unit) + " against a target of {t}"
+        name, slots = _named(g, r, row, rest + in_unit(row.target_text, row.unit))
+        bullets.append(
+            say(
+                name,
+                v=_row_ref(g, r, row, "current"),
+                t=_row_ref(g, r, row, "target_text"),
+                **slots,
+            )
+        )
+    return paragraph(
+        say(
+            "{n} {indicators} below target:",
+            n=Cited(count(len(red)), "/performance/summary/below_target", len(red)),
+            indicators="indicator is" if len(red) == 1 else "indicators are",
+        ),
+        bullets=bullets,
+        kind="summary",
+    )
+
+
+MOVEMENTS = 3  # the largest movements the summary names, each way
+
+
+def movements(facts: Facts, appendix: list[AppendixGroup], when: str) -> Paragraph | None:
+    """The largest movements since the previous quarter (``when="previous"``) or the same
+    quarter a year earlier: only changes the materiality rule counts (improving or worsening,
+    never "similar"), the largest first - in percentage points for percentages, else as a
+    share of the earlier figure - at most ``MOVEMENTS`` of each."""
+    moved = []
+    for g, r, row in _rows(appendix):
+        direction = row.direction if when == "previous" else row.direction_year
+        if direction not in ("improving", "worsening") or row.figure is None:
+            continue
+        now = facts.figures.get(row.figure)
+        key = row.figure.rsplit(":", 1)[0]
+        then = facts.figures.get(figure_id(key, facts.periods[when].id))  # type: ignore[index]
+        if now is None or then is None or now.value is None or then.value is None:
+            continue
+        change = now.value - then.value
+        size = abs(change) if row.unit == "percent" else 100 * abs(change) / max(abs(then.value), 1)
+        moved.append((size, direction, change, g, r, row, then))
+    if not moved:
+        return None
+    chosen = []
+    for way in ("improving", "worsening"):
+        chosen += sorted((m for m in moved if m[1] == way), key=lambda m: -m[0])[:MOVEMENTS]
+    bullets = []
+    for _, direction, change, g, r, row, then in chosen:
+        rest = (
+            ("up" if change > 0 else "down")
+            + " from {then} to {now}"
+            + in_unit(row.current, row.unit)
+            + (" (an improvement)" if direction == "improving" else " (a deterioration)")
+        )
+        name, slots = _named(g, r, row, rest)
+        bullets.append(
+            say(
+                name,
+                then=facts.value(then),
+                now=_row_ref(g, r, row, "current"),
+                **slots,
+            )
+        )
+    since = "{p}" if when == "previous" else "{p}, a year earlier"
+    return paragraph(
+        say(
+            "The largest movements since " + since + " (changes too small to count under the "
+            "materiality rule are left out):",
+            p=facts.period(when, "short" if when == "previous" else "label"),  # type: ignore[arg-type]
+        ),
+        bullets=bullets,
+        kind="summary",
+    )
+
+
+def forecast(finance: FinanceSection | None) -> Paragraph | None:
+    """The forecast outturn and its biggest driver: the care-ladder group or agency staffing
+    with the largest variance the same way as the total."""
+    if finance is None:
+        return None
+    total = finance.figures.get("total:variance")
+    if total is None or total.value is None or not finance.outturn.groups:
+        return None
+
+    def cite(fid: str) -> Cited:
+        f = finance.figures[fid]
+        return Cited(f.display, f"/finance/figures/{pointer_part(fid)}/value", f.value)
+
+    over = total.value >= 0
+    drivers: list[tuple[float, str, str, dict[str, Cited | str]]] = []
+    for i, group in enumerate(finance.outturn.groups):
+        fid = f"group:{group.id}:variance"
+        f = finance.figures.get(fid)
+        if f is None or f.value is None:
+            continue
+        name = Cited(group.name, f"/finance/outturn/groups/{i}/name", group.name)
+        drivers.append((f.value, fid, "{name}", {"name": name}))
+    f = finance.figures.get("agency:variance")
+    if f is not None and f.value is not None:
+        drivers.append((f.value, "agency:variance", "agency worker costs", {}))
+    drivers = [d for d in drivers if (d[0] > 0) == over and d[0] != 0]
+    first = say(
+        "The forecast outturn for {fy} at month {m} is an {kind} of {v} against the budget",
+        fy=Cited(finance.financial_year, "/finance/financial_year", finance.financial_year),
+        m=Cited(str(finance.month), "/finance/month", finance.month),
+        kind="overspend" if over else "underspend",
+        v=cite("total:variance"),
+    )
+    if not drivers:
+        return paragraph(join(first, say("."), separator=""), kind="summary")
+    _, fid, words, slots = max(drivers, key=lambda d: abs(d[0]))
+    tail = say(
+        "; the biggest driver is " + words + " ({d} " + ("over" if over else "under") + " budget).",
+        d=cite(fid),
+        **slots,
+    )
+    return paragraph(join(first, tail, separator=""), kind="summary")
+
+
+def not_reported(facts: Facts, appendix: list[AppendixGroup]) -> Paragraph | None:
+    """The indicators that could not be reported this quarter, each with its reason."""
+    missing = [
+        (g, r, row)
+        for g, r, row in _rows(appendix)
+        if row.status in ("not_available", "not_reportable")
+    ]
+    if not missing:
+        return paragraph(
+            say("Every indicator could be reported for {q}.", q=facts.period()), kind="summary"
+        )
+    bullets = []
+    for g, r, row in missing:
+        kind = "not reportable" if row.status == "not_reportable" else "not available"
+        if row.reason:
+            name, slots = _named(g, r, row, kind + ": {why}")
+            bullets.append(say(name, why=_row_ref(g, r, row, "reason"), **slots))
+        else:
+            name, slots = _named(g, r, row, kind)
+            bullets.append(say(name, **slots))
+    return paragraph(
+        say(
+            "{n} {indicators} could not be reported for {q}:",
+            n=Cited(count(len(missing)), "/performance/summary/without_data", len(missing)),
+            indicators="indicator" if len(missing) == 1 else "indicators",
+            q=facts.period(),
+        ),
+        bullets=bullets,
+        kind="summary",
     )
 
 
