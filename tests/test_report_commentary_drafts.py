@@ -250,3 +250,84 @@ def test_every_published_comparator_is_placed():
 def test_in_unit(text, unit, after):
     assert in_unit(text, unit) == after
     assert in_unit(text + after, unit) == ""
+
+
+def test_an_analyst_can_mark_a_figure_under_validation(tmp_path):
+    from csc_scorecard.report.commentary import (
+        CommentaryFileError,
+        apply_status,
+        read_commentary,
+    )
+
+    path = tmp_path / "commentary.csv"
+    path.write_text(
+        "measure,period,commentary,author,status\n"
+        "C01,2022-Q1,Further data validation underway.,J Smith,under_validation\n"
+        "C02,2022-Q1,Above comparator authorities.,J Smith,\n"
+        "P08,2022-Q1,The system does not yet record it.,,not_reportable\n",
+        encoding="utf-8",
+    )
+    notes = read_commentary(path)
+    assert [c.status for c in notes.values()] == ["under_validation", None, "not_reportable"]
+    figures = {
+        figure_id(m, p): _figure(m, p, 86.7, "percent", 130, 150)
+        for m in ("assessments_within_45_working_days", "C02")
+        for p in (Q1, Q4)
+    }
+    marked = apply_status(figures, notes, {"C01": ["assessments_within_45_working_days"]})
+    now = marked["assessments_within_45_working_days:2022-Q1"]
+    assert (now.status, now.value, now.display, now.reason) == (
+        "not_reportable",
+        None,
+        "",
+        "Data is currently being validated: Further data validation underway.",
+    )
+    # Only the quarter marked, only the item marked.
+    assert marked["assessments_within_45_working_days:2021-Q4"].status == "ok"
+    assert marked["C02:2022-Q1"].status == "ok"
+    # Rated, the item is not reportable with that reason, and the draft says so.
+    text = _draft(ASSESS, {Q1: (86.7, None, None), Q4: (86.9, None, None)})
+    assert text.startswith("At 86.7%")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("measure,period,commentary,status\nC01,2022-Q1,x,checking\n", encoding="utf-8")
+    with pytest.raises(CommentaryFileError, match=r"row 2, field status: 'checking' is not one"):
+        read_commentary(bad)
+
+
+def test_a_figure_under_validation_is_reported_as_the_seed_reports_it(tmp_path):
+    import report_fixtures as rf
+
+    from csc_scorecard.report.context import build_context
+    from csc_scorecard.store import Store
+
+    path = tmp_path / "commentary.csv"
+    path.write_text(
+        "measure,period,commentary,author,status\n"
+        "C03,2022-Q1,Further data validation underway.,J Smith,under_validation\n",
+        encoding="utf-8",
+    )
+    with Store(rf.store_path(), read_only=True) as store:
+        ctx = build_context(
+            store,
+            rf.LA,
+            rf.PERIOD,
+            framework=rf.FRAMEWORK,
+            commentary=path,
+            synthetic=True,
+            generated_at=rf.GENERATED_AT,
+            run=rf.measure_run(),
+            allow_commentary_numbers=True,
+        )
+    row = next(r for g in ctx.appendix for r in g.rows if r.item == "C03")
+    why = "Data is currently being validated: Further data validation underway."
+    assert (row.status, row.status_label, row.current, row.reason) == (
+        "not_reportable",
+        "Not reportable",
+        "",
+        why,
+    )
+    assert (row.commentary, row.commentary_kind) == ("Further data validation underway.", "analyst")
+    summary = next(p for p in ctx.sections[0].paragraphs if "could not be reported" in p.text)
+    assert f"C03 {row.title}: not reportable: {why}" in [b.text for b in summary.bullets]
+    # Nor does the narrative or the data-quality section quote the figure.
+    assert row.measure in {n.measure for n in ctx.data_quality.not_reportable}

@@ -2,9 +2,14 @@
 
 Analysts write commentary in a plain CSV (UTF-8; an Excel byte-order mark is fine):
 
-    measure,period,commentary,author
-    C01,2022-Q1,This is above national and local comparator data.,J Smith
-    rereferrals_within_12_months,2022-Q1,"Initial Q4 data indicated ...",
+    measure,period,commentary,author,status
+    C01,2022-Q1,This is above national and local comparator data.,J Smith,
+    rereferrals_within_12_months,2022-Q1,"Initial Q4 data indicated ...",,
+    C03,2022-Q1,Further data validation underway.,J Smith,under_validation
+
+``status`` (optional) is blank, ``not_reportable`` or ``under_validation``: the figure is then
+not reported for that quarter anywhere in the report, and the reason reads as the seed's
+("Data is currently being validated: Further data validation underway.").
 
 ``measure`` is a framework item id (``C01``) or a catalogue measure id; ``author`` may be blank.
 Where no commentary is given, ``draft`` writes one from the figures - target, trend, comparator,
@@ -25,7 +30,13 @@ from csc_scorecard.report.formatting import rounded
 from csc_scorecard.report.model import Comparator, Figure, Sentence
 from csc_scorecard.wording import Cited, listing, say
 
-COLUMNS = ("measure", "period", "commentary", "author")
+COLUMNS = ("measure", "period", "commentary", "author", "status")
+# What an analyst may set for a figure in the commentary file (optional ``status`` column): the
+# figure is then not reported for the quarter, with the reason shown as the seed shows it.
+STATUSES = {
+    "not_reportable": "This data is not reportable",
+    "under_validation": "Data is currently being validated",
+}
 REQUIRED = ("measure", "period", "commentary")
 
 
@@ -40,6 +51,7 @@ class Commentary:
     text: str
     author: str | None
     row: int
+    status: str | None = None  # not_reportable or under_validation (STATUSES)
 
 
 def read_commentary(path: str | Path) -> dict[tuple[str, str], Commentary]:
@@ -80,13 +92,58 @@ def read_commentary(path: str | Path) -> dict[tuple[str, str], Commentary]:
         text = " ".join(record["commentary"].split())
         if not text:
             raise CommentaryFileError(f"{path}: row {number}, field commentary: blank")
+        status = (record.get("status") or "").strip().lower().replace(" ", "_") or None
+        if status is not None and status not in STATUSES:
+            raise CommentaryFileError(
+                f"{path}: row {number}, field status: {record['status']!r} is not one of "
+                f"{', '.join(STATUSES)} (or blank)"
+            )
         if (key, period) in out:
             raise CommentaryFileError(
                 f"{path}: rows {out[(key, period)].row} and {number} both give commentary for {key} in {period}"
             )
         out[(key, period)] = Commentary(
-            key, period, text, (record.get("author") or "").strip() or None, number
+            key, period, text, (record.get("author") or "").strip() or None, number, status
         )
+    return out
+
+
+def status_reason(c: Commentary) -> str:
+    """The reason a figure an analyst marked is not reported: the seed's words, then theirs.
+
+    >>> status_reason(Commentary("C03", "2022-Q1", "Being checked with the teams.", None, 2, "under_validation"))
+    'Data is currently being validated: Being checked with the teams.'
+    """
+    assert c.status is not None
+    return f"{STATUSES[c.status]}: {c.text}"
+
+
+def apply_status(
+    figures: dict[str, Figure],
+    commentary: dict[tuple[str, str], Commentary],
+    keys: dict[str, list[str]],
+) -> dict[str, Figure]:
+    """The figures with every one an analyst marked (``status``) for its period made not
+    reportable, with the reason: before anything is rated or written, so the appendix, the
+    drafts, the narrative and the summary all leave it out and say why. ``keys`` maps a
+    framework item id to the measure ids whose figures it shows."""
+    out = dict(figures)
+    for (key, period), c in commentary.items():
+        if c.status is None:
+            continue
+        for name in {key, *keys.get(key, [])}:
+            fid = f"{name}:{period}"
+            if fid in out:
+                out[fid] = out[fid].model_copy(
+                    update={
+                        "status": "not_reportable",
+                        "reason": status_reason(c),
+                        "value": None,
+                        "display": "",
+                        "numerator_display": "",
+                        "denominator_display": "",
+                    }
+                )
     return out
 
 

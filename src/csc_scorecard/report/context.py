@@ -40,6 +40,7 @@ from csc_scorecard.rating import Framework, load_framework
 from csc_scorecard.rating.checks import check_framework
 from csc_scorecard.report import appendix as appendix_
 from csc_scorecard.report import charts, executive, narrative, provenance
+from csc_scorecard.report import commentary as commentary_
 from csc_scorecard.report import faults as faults_
 from csc_scorecard.report import finance as finance_
 from csc_scorecard.report import paper as paper_
@@ -151,6 +152,9 @@ def build_context(
     names = _authority(store, la_code, framework)
     raw = _figures(run, measures, lay, _loaded_tables(store, la_code))
     raw.update(_framework_manual_figures(store, la_code, framework, measures, run.periods))
+    if commentary:  # figures an analyst marked not reportable or under validation
+        items = {i.id: [i.measure] for i in framework.all_items() if i.measure} if framework else {}
+        raw = commentary_.apply_status(raw, commentary, items)
     manual_notes = _manual_commentary(store, la_code)
     if rules:  # typed commentary printed for this quarter
         now = str(quarter)

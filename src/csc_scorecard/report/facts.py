@@ -150,6 +150,23 @@ class Facts:
             getattr(c, area),
         )
 
+    def framework_comparator(self, measure: str) -> tuple[Cited, Cited] | None:
+        """The comparator the framework gives a measure's appendix row, with its label: when
+        there is one it is THE comparator for the measure, in the text as in the appendix (one
+        number for one thing; DfE's published figures are then not quoted for it)."""
+        for g, group in enumerate(self.appendix):
+            for r, row in enumerate(group.rows):
+                if row.measure != measure or row.comparator_source != "framework":
+                    continue
+                if not row.comparator or not row.comparator_label:
+                    continue
+                at = f"/appendix/{g}/rows/{r}"
+                return (
+                    Cited(row.comparator, f"{at}/comparator", row.comparator),
+                    Cited(row.comparator_label, f"{at}/comparator_label", row.comparator_label),
+                )
+        return None
+
     def comparator_year(self, measure: str) -> Cited | None:
         c = self.comparators.get(measure)
         if c is None or c.year_label is None:

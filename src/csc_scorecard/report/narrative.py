@@ -75,7 +75,21 @@ def previous_bracket(f: Facts, measure: str, dimension: str | None = None) -> tu
 
 
 def comparison(f: Facts, measure: str, subject: str = "This compares with") -> Sentence | None:
-    """'This compares with 86.1% for statistical neighbours and 84.5% for England (2021/22).'"""
+    """'This compares with 86.1% for statistical neighbours and 84.5% for England (2021/22).'
+
+    When the framework gives the measure's appendix row a comparator, that one is quoted, with
+    its label, and DfE's published figures are not: the text and the appendix give one number
+    for one thing (docs/committee-paper.md, "One number for one thing")."""
+    own = f.framework_comparator(measure)
+    if own is not None:
+        value, label = own
+        if subject == "This compares with":
+            return say(
+                "This compares with {c} for {label}, the framework's comparator.",
+                c=value,
+                label=label,
+            )
+        return say("The framework's comparator is {c} ({label}).", c=value, label=label)
     sn, eng, year = (
         f.comparator(measure),
         f.comparator(measure, "england"),

@@ -1,0 +1,93 @@
+"""Issue 16, item 4: one number for one thing.
+
+The narrative and the appendix use the same comparator for a measure. The framework's
+comparator wins where it gives one (the committee agreed it; it is the appendix's "Comp"
+column); DfE's published figures are quoted only for measures the framework does not benchmark.
+Before this, the re-referral statistical-neighbour figure was 20.1% in the text (DfE's file) and
+21.8% in the appendix (the framework). Fixture authority: tests/report_fixtures.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+import report_fixtures as rf
+
+
+def _rows_by_measure(ctx):
+    return {r.measure: r for g in ctx.appendix for r in g.rows if r.measure}
+
+
+def _comparator_displays(row) -> set[str]:
+    shown = {row.comparator} if row.comparator else set()
+    for c in getattr(row, "comparators", []) or []:  # every comparator the appendix prints
+        if c.display:
+            shown.add(c.display)
+    return shown
+
+
+def _measure_of(ctx, ref: str) -> str | None:
+    """The measure a comparator cite is about: /comparators/<m>/... or an appendix row's."""
+    found = re.match(r"^/comparators/([^/]+)/(england|region|statistical_neighbours)$", ref)
+    if found:
+        return found.group(1)
+    found = re.match(r"^/appendix/(\d+)/rows/(\d+)/comparator$", ref)
+    if found:
+        return ctx.appendix[int(found.group(1))].rows[int(found.group(2))].measure
+    return None
+
+
+def test_every_comparator_the_text_gives_for_a_measure_is_the_appendix_one():
+    ctx = rf.report_context()
+    rows = _rows_by_measure(ctx)
+    checked = 0
+    for sentence in ctx.sentences():
+        for cite in sentence.cites:
+            measure = _measure_of(ctx, cite.ref)
+            if measure is None or measure not in rows:
+                continue
+            assert cite.text in _comparator_displays(rows[measure]), (
+                f"{sentence.text!r} gives {cite.text} for {measure}; the appendix gives "
+                f"{sorted(_comparator_displays(rows[measure]))}"
+            )
+            checked += 1
+    assert checked >= 10  # the narrative's comparisons and the appendix drafts
+
+
+def test_the_rereferral_comparator_is_the_frameworks_in_text_and_appendix():
+    ctx = rf.report_context()
+    row = _rows_by_measure(ctx)["rereferrals_within_12_months"]
+    assert (row.comparator, row.comparator_label, row.comparator_source) == (
+        "21.8%",
+        "Statistical neighbours, March 2021",
+        "framework",
+    )
+    rr = ctx.figures["rereferrals_within_12_months:2022-Q1"]
+    before = ctx.figures["rereferrals_within_12_months:2021-Q4"]
+    text = next(p.text for p in ctx.paragraphs() if "were re-referrals within" in p.text)
+    assert text == (
+        f"{rr.display} of referrals in Q1 were re-referrals within 12 months of a previous "
+        f"referral (Q4: {before.display}). This compares with 21.8% for Statistical "
+        "neighbours, March 2021, the framework's comparator."
+    )
+    # DfE's published statistical-neighbour figure is not quoted for it anywhere in the text.
+    published = ctx.comparators["rereferrals_within_12_months"].statistical_neighbours_display
+    assert published != "21.8%"
+    quoted = [
+        c.text
+        for s in ctx.sentences()
+        for c in s.cites
+        if c.ref.startswith("/comparators/rereferrals_within_12_months/")
+    ]
+    assert quoted == []
+
+
+def test_a_measure_the_framework_does_not_benchmark_quotes_dfe():
+    ctx = rf.report_context()
+    assert "cp_rate_per_10000" not in _rows_by_measure(ctx)
+    c = ctx.comparators["cp_rate_per_10000"]
+    text = next(p.text for p in ctx.paragraphs() if "child protection plan at the end" in p.text)
+    assert (
+        f"The most recent comparators are {c.statistical_neighbours_display} for statistical "
+        f"neighbours and {c.england_display} for England ({c.year_label})."
+    ) in text
