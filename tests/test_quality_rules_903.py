@@ -386,6 +386,56 @@ CASES = {
              ep("B", "2023-04-01", "2023-05-01", rec="E5")]},
         {("Episodes", 1), ("Episodes", 3)},
     ),  # fmt: skip
+    "353": ({E: [ep("A", "1991-10-13"), ep("B", "1991-10-14")]}, {("Episodes", 1)}),
+    # Born 1 June 2013: 10 on 1 June 2023. J2 from the day before (1) is flagged with A's Header
+    # row; J1 from the birthday (2) is not; C2 before it (3) is not.
+    "358": (
+        {H: [child("A", dob="2013-06-01")],
+         E: [ep("A", "2023-05-31", "2023-06-01", ls="J2"),
+             ep("A", "2023-06-01", "2023-07-01", ls="J1"),
+             ep("A", "2023-04-01", "2023-05-31", ls="C2")]},
+        {("Episodes", 1), ("Header", 1)},
+    ),  # fmt: skip
+    # Born 1 June 2007: 16 on 1 June 2023. E7 the day before (1) flagged; on the birthday (2)
+    # not; E7 with no DEC (3) and B's E7 without a DOB (4) fail "DOB + 16 <= DEC": flagged.
+    "389": (
+        {H: [child("A", dob="2007-06-01"), child("B", dob=None)],
+         E: [ep("A", "2023-04-01", "2023-05-31", rec="E7"),
+             ep("A", "2023-04-01", "2023-06-01", rec="E7"),
+             ep("A", "2023-04-01", None, rec="E7"),
+             ep("B", "2023-04-01", "2023-05-01", rec="E7")]},
+        {("Episodes", 1), ("Episodes", 3), ("Episodes", 4)},
+    ),  # fmt: skip
+    # Adopted from foster care (1) or a blank placement (2): flagged; from A4 (3) not.
+    "390": (
+        {E: [ep("A", "2023-04-01", "2023-06-01", rec="E11", place="U1"),
+             ep("B", "2023-04-01", "2023-06-01", rec="E12", place=None),
+             ep("C", "2023-04-01", "2023-06-01", rec="E11", place="A4")]},
+        {("Episodes", 1), ("Episodes", 2)},
+    ),  # fmt: skip
+    # A5 under a care order (1) or a blank LS (2): flagged; A6 under E1 (3) and A3 (4) not.
+    "408": (
+        {E: [ep("A", "2023-04-01", place="A5", ls="C2"),
+             ep("B", "2023-04-01", place="A5", ls=None),
+             ep("C", "2023-04-01", place="A6", ls="E1"),
+             ep("D", "2023-04-01", place="A3", ls="C2")]},
+        {("Episodes", 1), ("Episodes", 2)},
+    ),  # fmt: skip
+    # A ceased at 18 (E15, 1) but has a later episode (2): 1 flagged; B's E2 is the last (3).
+    "437": (
+        {E: [ep("A", "2023-04-01", "2023-05-01", rec="E15"),
+             ep("A", "2023-06-01", None),
+             ep("B", "2023-04-01", "2023-05-01", rec="E2")]},
+        {("Episodes", 1)},
+    ),  # fmt: skip
+    "445": (
+        {E: [ep("A", "2006-01-01", ls="D1"), ep("B", "2005-12-31", ls="D1")]},
+        {("Episodes", 1)},
+    ),
+    "446": (
+        {E: [ep("A", "2005-11-30", ls="E1"), ep("B", "2005-12-01", ls="E1")]},
+        {("Episodes", 1)},
+    ),
 }
 
 
