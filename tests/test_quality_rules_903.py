@@ -340,94 +340,134 @@ CASES = {
     # A V3 break with RNE P (a change of placement inside it: 1) or blank (2); a V3 with RNE S
     # (3) and a V4 with RNE P (4, a series of short breaks may change placement) are fine.
     "366": (
-        {E: [ep("A", "2023-05-01", "2023-05-03", ls="V3", rne="P"),
-             ep("B", "2023-05-01", "2023-05-03", ls="V3", rne=None),
-             ep("C", "2023-05-01", "2023-05-03", ls="V3", rne="S"),
-             ep("D", "2023-05-01", "2023-05-03", ls="V4", rne="P")]},
+        {
+            E: [
+                ep("A", "2023-05-01", "2023-05-03", ls="V3", rne="P"),
+                ep("B", "2023-05-01", "2023-05-03", ls="V3", rne=None),
+                ep("C", "2023-05-01", "2023-05-03", ls="V3", rne="S"),
+                ep("D", "2023-05-01", "2023-05-03", ls="V4", rne="P"),
+            ]
+        },
         {("Episodes", 1), ("Episodes", 2)},
-    ),  # fmt: skip
+    ),
     # A has V3 (1) and V4 (2) breaks in 2023-24: both flagged, not A's C2 episode (3); B two V3s.
     "426": (
-        {E: [ep("A", "2023-05-01", "2023-05-03", ls="V3"),
-             ep("A", "2023-06-01", "2023-06-03", ls="V4"),
-             ep("A", "2023-07-01", ls="C2"),
-             ep("B", "2023-05-01", "2023-05-03", ls="V3"),
-             ep("B", "2023-06-01", "2023-06-03", ls="V3")]},
+        {
+            E: [
+                ep("A", "2023-05-01", "2023-05-03", ls="V3"),
+                ep("A", "2023-06-01", "2023-06-03", ls="V4"),
+                ep("A", "2023-07-01", ls="C2"),
+                ep("B", "2023-05-01", "2023-05-03", ls="V3"),
+                ep("B", "2023-06-01", "2023-06-03", ls="V3"),
+            ]
+        },
         {("Episodes", 1), ("Episodes", 2)},
-    ),  # fmt: skip
+    ),
     # A has three T3 placements in the year (1, 2, 4: all flagged, not the U1 between); B two.
     "377": (
-        {E: [ep("A", "2023-05-01", "2023-05-08", place="T3", rec="X1"),
-             ep("A", "2023-05-08", "2023-07-01", place="T3", rec="X1"),
-             ep("A", "2023-07-01", "2023-08-01", place="U1", rec="X1"),
-             ep("A", "2023-08-01", "2023-08-08", place="T3", rec="X1"),
-             ep("B", "2023-05-01", "2023-05-08", place="T3", rec="X1"),
-             ep("B", "2023-06-01", "2023-06-08", place="T3", rec="X1")]},
+        {
+            E: [
+                ep("A", "2023-05-01", "2023-05-08", place="T3", rec="X1"),
+                ep("A", "2023-05-08", "2023-07-01", place="T3", rec="X1"),
+                ep("A", "2023-07-01", "2023-08-01", place="U1", rec="X1"),
+                ep("A", "2023-08-01", "2023-08-08", place="T3", rec="X1"),
+                ep("B", "2023-05-01", "2023-05-08", place="T3", rec="X1"),
+                ep("B", "2023-06-01", "2023-06-08", place="T3", rec="X1"),
+            ]
+        },
         {("Episodes", 1), ("Episodes", 2), ("Episodes", 4)},
-    ),  # fmt: skip
+    ),
     # Born 1 June 2005: 18 on 1 June 2023. Adopted (E11) ceasing that day (1) is flagged, the
     # day before (2) is not; E12 after 18 (3) flagged; E4A after 18 (4) is another rule's.
     "386": (
-        {H: [child("A", dob="2005-06-01")],
-         E: [ep("A", "2023-04-01", "2023-06-01", rec="E11"),
-             ep("A", "2023-04-01", "2023-05-31", rec="E11"),
-             ep("A", "2023-04-01", "2023-07-01", rec="E12"),
-             ep("A", "2023-04-01", "2023-07-01", rec="E4A")]},
+        {
+            H: [child("A", dob="2005-06-01")],
+            E: [
+                ep("A", "2023-04-01", "2023-06-01", rec="E11"),
+                ep("A", "2023-04-01", "2023-05-31", rec="E11"),
+                ep("A", "2023-04-01", "2023-07-01", rec="E12"),
+                ep("A", "2023-04-01", "2023-07-01", rec="E4A"),
+            ],
+        },
         {("Episodes", 1), ("Episodes", 3)},
-    ),  # fmt: skip
+    ),
     # Born 1 June 2009: 14 on 1 June 2023. Independent living (E5) ceasing the day before (1) is
     # flagged; on the birthday (2) not; E6 at 13 (3) flagged; open (4) not; B has no DOB (5) not.
     "387": (
-        {H: [child("A", dob="2009-06-01"), child("B", dob=None)],
-         E: [ep("A", "2023-04-01", "2023-05-31", rec="E5"),
-             ep("A", "2023-04-01", "2023-06-01", rec="E5"),
-             ep("A", "2023-04-01", "2023-05-01", rec="E6"),
-             ep("A", "2023-04-01", None, rec=None),
-             ep("B", "2023-04-01", "2023-05-01", rec="E5")]},
+        {
+            H: [child("A", dob="2009-06-01"), child("B", dob=None)],
+            E: [
+                ep("A", "2023-04-01", "2023-05-31", rec="E5"),
+                ep("A", "2023-04-01", "2023-06-01", rec="E5"),
+                ep("A", "2023-04-01", "2023-05-01", rec="E6"),
+                ep("A", "2023-04-01", None, rec=None),
+                ep("B", "2023-04-01", "2023-05-01", rec="E5"),
+            ],
+        },
         {("Episodes", 1), ("Episodes", 3)},
-    ),  # fmt: skip
+    ),
     "353": ({E: [ep("A", "1991-10-13"), ep("B", "1991-10-14")]}, {("Episodes", 1)}),
     # Born 1 June 2013: 10 on 1 June 2023. J2 from the day before (1) is flagged with A's Header
     # row; J1 from the birthday (2) is not; C2 before it (3) is not.
     "358": (
-        {H: [child("A", dob="2013-06-01")],
-         E: [ep("A", "2023-05-31", "2023-06-01", ls="J2"),
-             ep("A", "2023-06-01", "2023-07-01", ls="J1"),
-             ep("A", "2023-04-01", "2023-05-31", ls="C2")]},
+        {
+            H: [child("A", dob="2013-06-01")],
+            E: [
+                ep("A", "2023-05-31", "2023-06-01", ls="J2"),
+                ep("A", "2023-06-01", "2023-07-01", ls="J1"),
+                ep("A", "2023-04-01", "2023-05-31", ls="C2"),
+            ],
+        },
         {("Episodes", 1), ("Header", 1)},
-    ),  # fmt: skip
+    ),
     # Born 1 June 2007: 16 on 1 June 2023. E7 the day before (1) flagged; on the birthday (2)
     # not; E7 with no DEC (3) and B's E7 without a DOB (4) fail "DOB + 16 <= DEC": flagged.
     "389": (
-        {H: [child("A", dob="2007-06-01"), child("B", dob=None)],
-         E: [ep("A", "2023-04-01", "2023-05-31", rec="E7"),
-             ep("A", "2023-04-01", "2023-06-01", rec="E7"),
-             ep("A", "2023-04-01", None, rec="E7"),
-             ep("B", "2023-04-01", "2023-05-01", rec="E7")]},
+        {
+            H: [child("A", dob="2007-06-01"), child("B", dob=None)],
+            E: [
+                ep("A", "2023-04-01", "2023-05-31", rec="E7"),
+                ep("A", "2023-04-01", "2023-06-01", rec="E7"),
+                ep("A", "2023-04-01", None, rec="E7"),
+                ep("B", "2023-04-01", "2023-05-01", rec="E7"),
+            ],
+        },
         {("Episodes", 1), ("Episodes", 3), ("Episodes", 4)},
-    ),  # fmt: skip
+    ),
     # Adopted from foster care (1) or a blank placement (2): flagged; from A4 (3) not.
     "390": (
-        {E: [ep("A", "2023-04-01", "2023-06-01", rec="E11", place="U1"),
-             ep("B", "2023-04-01", "2023-06-01", rec="E12", place=None),
-             ep("C", "2023-04-01", "2023-06-01", rec="E11", place="A4")]},
+        {
+            E: [
+                ep("A", "2023-04-01", "2023-06-01", rec="E11", place="U1"),
+                ep("B", "2023-04-01", "2023-06-01", rec="E12", place=None),
+                ep("C", "2023-04-01", "2023-06-01", rec="E11", place="A4"),
+            ]
+        },
         {("Episodes", 1), ("Episodes", 2)},
-    ),  # fmt: skip
+    ),
     # A5 under a care order (1) or a blank LS (2): flagged; A6 under E1 (3) and A3 (4) not.
     "408": (
-        {E: [ep("A", "2023-04-01", place="A5", ls="C2"),
-             ep("B", "2023-04-01", place="A5", ls=None),
-             ep("C", "2023-04-01", place="A6", ls="E1"),
-             ep("D", "2023-04-01", place="A3", ls="C2")]},
+        {
+            E: [
+                ep("A", "2023-04-01", place="A5", ls="C2"),
+                ep("B", "2023-04-01", place="A5", ls=None),
+                ep("C", "2023-04-01", place="A6", ls="E1"),
+                ep("D", "2023-04-01", place="A3", ls="C2"),
+            ]
+        },
         {("Episodes", 1), ("Episodes", 2)},
-    ),  # fmt: skip
+    ),
     # A ceased at 18 (E15, 1) but has a later episode (2): 1 flagged; B's E2 is the last (3).
     "437": (
-        {E: [ep("A", "2023-04-01", "2023-05-01", rec="E15"),
-             ep("A", "2023-06-01", None),
-             ep("B", "2023-04-01", "2023-05-01", rec="E2")]},
+        {
+            E: [
+                ep("A", "2023-04-01", "2023-05-01", rec="E15"),
+                ep("A", "2023-06-01", None),
+                ep("B", "2023-04-01", "2023-05-01", rec="E2"),
+            ]
+        },
         {("Episodes", 1)},
-    ),  # fmt: skip
+    ),
     "445": (
         {E: [ep("A", "2006-01-01", ls="D1"), ep("B", "2005-12-31", ls="D1")]},
         {("Episodes", 1)},
