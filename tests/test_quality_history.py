@@ -137,7 +137,7 @@ def test_a_reload_of_data_as_at_the_same_date_replaces_its_snapshot(two_years, t
     fixed = tmp_path / "fixed"
     fixed.mkdir()
     (fixed / "header.csv").write_text(HEADER + "C4,1,01/06/2015,WBRI,UN1,,\n")
-    (fixed / "episodes.csv").write_text(EPISODES_2025.replace("01/09/2024,,", "01/09/2024,E11,"))
+    (fixed / "episodes.csv").write_text(EPISODES_2025.replace("01/09/2024,,", "01/09/2024,E4A,"))
     done = runner.invoke(
         app, ["ingest", str(fixed), "--la", "371", "--year", "2025", "--store", str(store)]
     )
