@@ -91,3 +91,22 @@ def test_a_measure_the_framework_does_not_benchmark_quotes_dfe():
         f"The most recent comparators are {c.statistical_neighbours_display} for statistical "
         f"neighbours and {c.england_display} for England ({c.year_label})."
     ) in text
+
+
+def test_the_data_quality_paragraph_agrees_with_the_provenance_appendix():
+    ctx = rf.report_context()
+    loaded = sum(load.issues for load in ctx.provenance.loads)
+    listed = sum(issue.count for issue in ctx.data_quality.issues)
+    assert ctx.data_quality.issue_total == loaded == listed
+    text = next(p.text for p in ctx.sections[0].paragraphs if "data-quality issue" in p.text)
+    assert text.startswith(f"{loaded:,} data-quality issues were recorded when the files were")
+
+
+def test_case_holders_say_their_basis():
+    ctx = rf.report_context()
+    total = ctx.staffing.caseloads.total
+    text = next(p.text for p in ctx.paragraphs() if "on the case system held" in p.text)
+    assert (
+        f"In all {total.case_holders:,} front-line case holders of every role on the case system "
+        f"held {total.cases:,} cases."
+    ) in text

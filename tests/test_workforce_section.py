@@ -31,7 +31,7 @@ EXPECTED = [
     (
         "On 30 June 2022, 2 workers had a caseload of 20 or higher. Of those 1 had a caseload of 25 or "
         "higher, with the highest caseload being 25. 4 workers had a caseload of 16 or higher. In all 9 "
-        "workers held 109 cases."
+        "front-line case holders of every role on the case system held 109 cases."
     ),
     (
         "The position on 31 March 2022 was: 2 workers had a caseload of 20 or higher. Of those 1 had a "
@@ -187,7 +187,8 @@ def test_publication_leaves_out_workers_and_small_numbers(published):
     assert published.kpis["children_per_case_holder_fte"].display == "11.6"
     assert published.paragraphs[1].text == (
         "On 30 June 2022, c workers had a caseload of 20 or higher. Of those c had a caseload of 25 "
-        "or higher. c workers had a caseload of 16 or higher. In all 9 workers held 109 cases."
+        "or higher. c workers had a caseload of 16 or higher. In all 9 front-line case holders of "
+        "every role on the case system held 109 cases."
     )
     assert published.paragraphs[0].text.startswith("On 30 June 2022, c of c front-line staff (c)")
     check_cites(published, "/staffing")

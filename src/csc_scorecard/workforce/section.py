@@ -633,11 +633,20 @@ def _caseload_paragraph(
             )
         )
     if first:
+        # Say the basis: the caseload figures count case holders on the case system in scope
+        # (settings), of every role unless only qualified staff are counted - not the workforce
+        # census's social workers, whose count differs (issue 16: one number for one thing).
+        scope = section.settings.caseloads
+        kind = ("front-line " if scope.front_line_only else "") + (
+            "qualified " if scope.qualified_only else ""
+        )
+        roles = "" if scope.qualified_only else " of every role"
         sentences.append(
             say(
-                "In all {n} {workers} held {cases} {word}.",
+                "In all {n} " + kind + "{holders}" + roles + " on the case system held {cases} "
+                "{word}.",
                 n=c.num(f"{base}/case_holders"),
-                workers=_plural(pos.total.case_holders, "worker", "workers"),
+                holders=_plural(pos.total.case_holders, "case holder", "case holders"),
                 cases=c.num(f"{base}/cases"),
                 word=_plural(pos.total.cases, "case", "cases"),
             )
