@@ -68,7 +68,7 @@ def test_a_target_relative_to_a_fixed_comparator():
         21.2,
         19.2,
         "21.2% (19.2%)",
-        "Statistical neighbours 2020/21, 21.2%",
+        "at or above Statistical neighbours 2020/21 (21.2%)",
     )
     assert [(c.label, c.year, c.basis, c.display) for c in rated.comparators] == [
         ("Statistical neighbours", "2020/21", SN["basis"], "21.2%")
@@ -85,14 +85,27 @@ def test_within_points_of_a_published_comparator():
     )
     published = {"K1": {"england": 32.3}}
     inside = _rate([item], [("K1", "2022-Q1", "34.3")], published=published).item("K1")
+    # A framework's "latest published" is labelled with the year of the figure it is given.
+    latest = _item(
+        polarity="within_band",
+        target={"relative_to": "england", "within": 2},
+        comparators=[ENGLAND | {"year": "latest published"}],
+    )
+    dated = {"K1": {"england": 32.3, "year_label": "2021/22"}}
+    labelled = _rate([latest], [("K1", "2022-Q1", "34.3")], published=dated).item("K1")
+    assert (labelled.comparators[0].year, labelled.target_rule) == (
+        "2021/22",
+        "within 2 percentage points of England 2021/22 (32.3%)",
+    )
     outside = _rate([item], [("K1", "2022-Q1", "34.4")], published=published).item("K1")
     assert (inside.status, inside.target_display) == (Status.GREEN, "30.3-34.3%")
-    assert inside.target_rule == "within 2 of England 2021/22, 32.3%"
+    assert inside.target_rule == "within 2 percentage points of England 2021/22 (32.3%)"
     assert outside.status is Status.RED
     missing = _rate([item], [("K1", "2022-Q1", "34.3")]).item("K1")
-    assert (missing.status, missing.reason) == (
+    assert (missing.status, missing.reason, missing.target_rule) == (
         Status.NOT_AVAILABLE,
         "no England value (2021/22) to set the target from",
+        "within 2 percentage points of England 2021/22",
     )
 
 
@@ -115,13 +128,43 @@ def test_an_incremental_target_adds_to_the_year_earlier_figure():
     ]
     assert (got["5800"].target_display, got["5800"].target_rule) == (
         "5,800 (5,700)",
-        "+800 on a year earlier (5,000)",
+        "an additional 800 on a year earlier (5,000)",
     )
     alone = _rate([item], [("K1", "2022-Q1", "5800")]).item("K1")
-    assert (alone.status, alone.reason) == (
+    assert (alone.status, alone.reason, alone.target_rule) == (
         Status.NOT_AVAILABLE,
         "no figure for a year earlier to add 800 to",
+        "an additional 800 on a year earlier",
     )
+
+
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        (  # "no more than 2 points below England": 32.3 - 2 = 30.3
+            {"polarity": "higher_better", "target": {"relative_to": "england", "by": -2}},
+            "2 percentage points below England 2021/22 (32.3%)",
+        ),
+        (  # "below the England average" (strict, lower is better)
+            {"polarity": "lower_better", "strict": True, "target": {"relative_to": "england"}},
+            "below England 2021/22 (32.3%)",
+        ),
+        (  # a fall of 1.5 points on the previous quarter's 40%
+            {
+                "polarity": "lower_better",
+                "target": {"increase_on": "previous_period", "by": -1.5},
+            },
+            "1.5 percentage points less than the period before (40%)",
+        ),
+    ],
+)
+def test_a_moving_target_is_said_in_words(fields, words):
+    """The words name the comparator or earlier figure the target is set from, with its value;
+    a difference in a percentage is in percentage points."""
+    item = _item(comparators=[ENGLAND], **fields)
+    readings = [("K1", "2021-Q4", "40"), ("K1", "2022-Q1", "31")]
+    rated = _rate([item], readings, published={"K1": {"england": 32.3}}).item("K1")
+    assert rated.target_rule == words
 
 
 def test_own_year_earlier_comparator_is_the_items_own_figure():

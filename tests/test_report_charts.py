@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from csc_scorecard.report import charts
+from csc_scorecard.report.model import ChartPoint
 
 QUARTERS = ["Q2 2020/21", "Q3 2020/21", "Q4 2020/21", "Q1 2021/22"]
 
@@ -33,6 +34,42 @@ def test_trend_chart_with_reference_lines():
     # Three reference lines in their colours.
     for colour in (charts.TARGET, charts.TOLERANCE, charts.COMPARATOR):
         assert colour in chart.svg
+
+
+def test_a_moving_target_is_a_stepped_line_and_said_in_words():
+    """ "An additional 20 on a year earlier": the target each quarter had (none in the first,
+    whose year-earlier figure is not known) is drawn in the target's and tolerance's colours,
+    and listed in the alt text; drawn again at another size it keeps them."""
+    moving = [
+        ChartPoint(x=QUARTERS[1], y=320.0, series="target"),
+        ChartPoint(x=QUARTERS[2], y=330.0, series="target"),
+        ChartPoint(x=QUARTERS[2], y=325.0, series="tolerance"),
+    ]
+    chart = charts.trend(
+        "trend-K1",
+        "K1 Foster carers",
+        "count",
+        list(zip(QUARTERS, [300.0, 318.0, 331.0, None], strict=True)),
+        measure="K1",
+        moving_target=moving,
+        target_words="an additional 20 on a year earlier",
+    )
+    assert chart.target is None and chart.moving_target == moving
+    assert chart.alt_text.endswith(
+        "Target line (an additional 20 on a year earlier): 320 in Q3 2020/21, 330 in Q4 2020/21."
+    )
+    assert charts.TARGET in chart.svg and charts.TOLERANCE in chart.svg
+    plain = charts.trend(
+        "trend-K1",
+        "K1 Foster carers",
+        "count",
+        list(zip(QUARTERS, [300.0, 318.0, 331.0, None], strict=True)),
+        measure="K1",
+    )
+    assert charts.TARGET not in plain.svg
+    again = charts.redraw_trend(chart, measure="K1", width=500, height=200)
+    assert (again.moving_target, again.alt_text) == (chart.moving_target, chart.alt_text)
+    assert 'width="5' in again.svg and again.svg != chart.svg
 
 
 def test_breakdown_largest_first_and_negative_in_contrast():

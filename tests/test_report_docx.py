@@ -363,12 +363,21 @@ def test_appendix_cells_equal_the_context(paper):
             cells = row.cells
             assert cells[0].text == item.item
             assert cells[1].text == item.title
-            assert cells[2].text == item.target
-            assert cells[3].paragraphs[0].text == item.comparator
+            assert [p.text for p in cells[2].paragraphs] == [
+                item.target,
+                *([item.target_words] if item.target_words else []),
+            ]
+            # Every comparator: its figure, heading (label and year), basis and window.
+            shown = [(c.display or "not published", c.heading, c.note) for c in item.comparators]
+            assert [p.text for p in cells[3].paragraphs] == (
+                [t for trio in shown for t in trio if t] or [""]
+            )
             assert cells[4].text == item.previous
-            assert cells[5].paragraphs[0].text == item.current
+            current = [p.text for p in cells[5].paragraphs]
+            assert current[0] == item.current
             if item.numerator and item.denominator:
-                assert cells[5].paragraphs[1].text == f"{item.numerator} / {item.denominator}"
+                assert current[1] == f"{item.numerator} / {item.denominator}"
+            assert current[-1] == (item.window or current[-1])
             assert cells[6].text == item.status_label
             assert cells[7].paragraphs[0].text == word.DIRECTIONS.get(item.direction or "", "")
             assert item.commentary in cells[8].text

@@ -22,10 +22,12 @@ GROUP_HEADERS = [
     "Ref",
     "Measure",
     "Target (tolerance)",
+    "Target in words",
     "Comparator",
     "Comparator basis",
     None,
     None,
+    "Window",
     "Numerator",
     "Denominator",
     "RAG",
@@ -96,7 +98,7 @@ def test_appendix_sheets_hold_the_context_values(book):
     for name, group in zip(_group_sheets(context), context.appendix, strict=True):
         rows = _rows(wb[name])
         headers = GROUP_HEADERS.copy()
-        headers[5:7] = [context.previous.label, context.period.label]
+        headers[6:8] = [context.previous.label, context.period.label]
         assert rows[0] == headers
         assert len(rows) == len(group.rows) + 1
         for printed, item in zip(rows[1:], group.rows):
@@ -104,10 +106,14 @@ def test_appendix_sheets_hold_the_context_values(book):
                 item.item,
                 item.title,
                 item.target,
-                item.comparator,
-                item.comparator_label,
+                item.target_words,
+                "\n".join(c.display or "not published" for c in item.comparators),
+                "\n".join(
+                    f"{c.heading} ({c.note})" if c.note else c.heading for c in item.comparators
+                ),
                 item.previous,
                 item.current,
+                item.window,
                 xlsx._number(item.numerator),
                 xlsx._number(item.denominator),
                 item.status_label,
@@ -122,7 +128,7 @@ def test_appendix_sheets_hold_the_context_values(book):
             ]
             assert printed == [_blank(v) for v in expected]
             if item.numerator and item.numerator != context.publication.symbol:
-                assert isinstance(printed[7], int)  # a printed count is a number in the workbook
+                assert isinstance(printed[9], int)  # a printed count is a number in the workbook
 
 
 def test_rag_is_text_with_conditional_fills_never_a_formula(book):
@@ -166,9 +172,9 @@ def test_frozen_header_filter_and_widths(book):
         )
         assert ws.column_dimensions["B"].width > 40 and ws.column_dimensions["A"].width < 10
         assert ws.print_title_rows == "$1:$1"  # the header repeats on every printed page
-        assert ws.print_area.endswith(
-            f"!$A$1:$M${len(group.rows) + 1}"
-        )  # printed up to the commentary
+        commentary = get_column_letter(GROUP_HEADERS.index("Commentary") + 1)
+        # printed up to the commentary
+        assert ws.print_area.endswith(f"!$A$1:${commentary}${len(group.rows) + 1}")
     for name in ("Measures", "Definitions", "Data quality"):
         assert wb[name].freeze_panes in ("B2", "C2") and wb[name].auto_filter.ref.startswith("A1:")
 
@@ -286,7 +292,8 @@ def test_publication_workbook_shows_suppressed_figures_as_c(workbooks):
     for f in suppressed:
         row = measures[f.id]
         assert row[6] is None and row[7] is None and row[11] == symbol
-    printed = [row[6] for name in _group_sheets(context) for row in _rows(wb[name], 2)]
+    current = GROUP_HEADERS.index(None) + 1  # the second unnamed column: this quarter
+    printed = [row[current] for name in _group_sheets(context) for row in _rows(wb[name], 2)]
     assert (
         printed.count(symbol)
         == sum(r.current == symbol for g in context.appendix for r in g.rows)

@@ -395,3 +395,55 @@ def parse_period(name: str) -> Period:
         "year to date (2022-06-YTD), 12 months to a month (2022-06-R12), a financial year "
         "(2022/23) or an academic year (AY2022/23)"
     )
+
+
+# -- A figure's window in words (issue 18) --------------------------------------------------------
+
+
+def window_phrase(start: date | None, end: date | None) -> str:
+    """The days a figure counts, as the report prints them under it: the ONE wording of a
+    window, used for figures and comparators alike (the appendix, the measure page, Excel).
+
+    A snapshot is "at" its day; whole calendar months ending on a month's last day are counted
+    in months ("3 months", "6 months"), twelve of them are a "year", whole years beyond it are
+    years; any other window names both days. ``""`` when the window is not known.
+
+    >>> window_phrase(date(2022, 1, 1), date(2022, 6, 30))
+    '6 months to 30 June 2022'
+    >>> window_phrase(date(2020, 4, 1), date(2021, 3, 31)), window_phrase(date(2022, 6, 30), date(2022, 6, 30))
+    ('year to 31 March 2021', 'at 30 June 2022')
+    >>> window_phrase(date(2022, 6, 1), date(2022, 6, 30)), window_phrase(date(2019, 4, 1), date(2022, 3, 31))
+    ('1 month to 30 June 2022', '3 years to 31 March 2022')
+    >>> window_phrase(date(2022, 4, 3), date(2022, 6, 30)), window_phrase(None, None)
+    ('3 April 2022 to 30 June 2022', '')
+    """
+    if start is None or end is None:
+        return ""
+    if start == end:
+        return f"at {_day(end)}"
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    whole = start.day == 1 and (end + timedelta(days=1)).day == 1 and months > 0
+    if not whole:
+        return f"{_day(start)} to {_day(end)}"
+    if months == 12:
+        return f"year to {_day(end)}"
+    if months % 12 == 0:
+        return f"{months // 12} years to {_day(end)}"
+    return f"{months} month{'s' if months != 1 else ''} to {_day(end)}"
+
+
+def published_window(year_end: date, as_at: bool) -> tuple[date, date]:
+    """The window of a published annual figure for the year ending ``year_end`` (31 March for
+    DfE's returns, 30 September for the workforce census): that day for a snapshot (``as_at``,
+    e.g. children looked after at 31 March), else the twelve months to it.
+
+    >>> published_window(date(2021, 3, 31), False), published_window(date(2021, 3, 31), True)[0]
+    ((datetime.date(2020, 4, 1), datetime.date(2021, 3, 31)), datetime.date(2021, 3, 31))
+    """
+    if as_at:
+        return year_end, year_end
+    return _add_months(year_end + timedelta(days=1), -12), year_end
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"

@@ -44,7 +44,7 @@ def rate_framework(
     period: str | Period,
     *,
     small_number_threshold: float | None = None,
-    published: Mapping[str, Mapping[str, float | None]] | None = None,
+    published: Mapping[str, Mapping[str, float | str | None]] | None = None,
 ) -> FrameworkResult:
     """Rate every item of ``framework`` for ``period`` from ``readings``.
 
@@ -52,7 +52,9 @@ def rate_framework(
     measure id; a derived item's operands are readings named by their ids.
     ``small_number_threshold`` overrides the framework's own. ``published`` gives comparator
     values from published data by measure (or item) id, e.g. ``{"cla_rate_per_10000":
-    {"england": 70.0, "statistical_neighbours": 82.1}}``, for comparators given no value.
+    {"england": 70.0, "statistical_neighbours": 82.1, "year_label": "2021/22"}}``, for
+    comparators given no value (``year_label``: the year those figures are for, which then
+    labels them in place of the framework's ``year``).
     """
     quarter = parse_period(str(period))
     threshold = framework.small_number_threshold
@@ -109,8 +111,8 @@ def rate_framework(
 
 
 def _published(
-    item: Item, published: Mapping[str, Mapping[str, float | None]] | None
-) -> Mapping[str, float | None]:
+    item: Item, published: Mapping[str, Mapping[str, float | str | None]] | None
+) -> Mapping[str, float | str | None]:
     if not published:
         return {}
     return published.get(item.id) or published.get(item.measure or "") or {}
@@ -196,7 +198,7 @@ def rate_item(
     reading: Reading | None,
     period: str | Period,
     *,
-    published: Mapping[str, float | None] | None = None,
+    published: Mapping[str, float | str | None] | None = None,
     earlier: Mapping[str, Reading | None] | None = None,
 ) -> Rating:
     """THE rating of one framework item's value for one period; every output calls this.
@@ -253,23 +255,28 @@ class _Goal:
 
 
 def _comparators(
-    item: Item, published: Mapping[str, float | None], year_earlier: Reading | None
+    item: Item, published: Mapping[str, float | str | None], year_earlier: Reading | None
 ) -> list[ComparatorValue]:
     out = []
     for spec in item.comparators:
-        value = spec.value
+        value, year = spec.value, spec.year
         if value is None and spec.id == OWN_YEAR_EARLIER:
             if year_earlier is not None and _unusable(item, year_earlier, "") is None:
                 value = _value(item, year_earlier)
         elif value is None:
-            value = published.get(spec.id)
+            found = published.get(spec.id)
+            value = found if isinstance(found, float | int) else None
+            # A figure filled from the published data is labelled with the year it is for
+            # (a framework may write "latest published").
+            if value is not None and isinstance(published.get("year_label"), str):
+                year = str(published["year_label"])
         if value is not None:  # shown, and used by a relative target, as printed
             value = published_value(value, item.unit, item.decimals)
         out.append(
             ComparatorValue(
                 id=spec.id,
                 label=spec.label,
-                year=spec.year,
+                year=year,
                 basis=spec.basis,
                 value=value,
                 display=format_value(value, item.unit),
@@ -284,33 +291,68 @@ def _goal(
     target = item.target
     if isinstance(target, RelativeTarget):
         found = next(c for c in comparators if c.id == target.relative_to)
+        named = f"{found.label} {found.year}"
         if found.value is None:
             why = f"no {found.label} value ({found.year}) to set the target from"
-            return _Goal(None, None, f"relative to {found.label}", problem=why)
+            rule = target_words(item, target, named)
+            return _Goal(None, None, f"relative to {found.label}", rule=rule, problem=why)
         base = published_value(found.value, item.unit, item.decimals)
-        shown = f"{found.label} {found.year}, {format_value(base, item.unit)}"
+        rule = target_words(item, target, f"{named} ({format_value(base, item.unit)})")
         if target.within is not None:
             band = Band(low=base - target.within, high=base + target.within)
             wide = target.tolerance
             tolerance = (
                 Band(low=band.low - wide, high=band.high + wide) if wide is not None else None
             )
-            rule = f"within {format_number(target.within)} of {shown}"
             return _Goal(band, tolerance, format_target(band, tolerance, item.unit), rule)
-        return _moving(item, base + target.by, target.tolerance, f"{_offset(target.by)}{shown}")
+        return _moving(item, base + target.by, target.tolerance, rule)
     if isinstance(target, IncrementalTarget):
         then = earlier.get(target.increase_on)
         name = "a year earlier" if target.increase_on == "year_earlier" else "the period before"
         if then is None or _unusable(item, then, "") is not None or then.value is None:
             why = f"no figure for {name} to add {format_number(target.by)} to"
-            return _Goal(None, None, f"{_signed(target.by)} on {name}", problem=why)
+            rule = target_words(item, target, name)
+            return _Goal(None, None, f"{_signed(target.by)} on {name}", rule=rule, problem=why)
         base = _value(item, then)
         assert base is not None
-        rule = f"{_signed(target.by)} on {name} ({format_value(base, item.unit)})"
+        rule = target_words(item, target, f"{name} ({format_value(base, item.unit)})")
         return _moving(item, base + target.by, target.tolerance, rule)
     return _Goal(
         target, item.tolerance, _strict(item, format_target(target, item.tolerance, item.unit))
     )
+
+
+def target_words(item: Item, target: RelativeTarget | IncrementalTarget, base: str) -> str:
+    """A relative or incremental target in words, as the appendix and the charts print it
+    beside the figures it resolves to: ``base`` names what it is set from (with its value).
+
+    "at or above Statistical neighbours 2021/22 (21.2%)", "within 2 percentage points of
+    England 2021/22 (32.3%)", "2 percentage points below England 2021/22 (21.5%)", "an
+    additional 800 on a year earlier (5,000)", "100 fewer than the period before (900)".
+    """
+    if isinstance(target, IncrementalTarget):
+        if target.by >= 0:
+            return f"an additional {_amount(target.by, item.unit)} on {base}"
+        fewer = "fewer" if item.unit is Unit.COUNT else "less"
+        return f"{_amount(-target.by, item.unit)} {fewer} than {base}"
+    if target.within is not None:
+        return f"within {_amount(target.within, item.unit)} of {base}"
+    if target.by:
+        side = "above" if target.by > 0 else "below"
+        return f"{_amount(abs(target.by), item.unit)} {side} {base}"
+    higher = item.polarity is Polarity.HIGHER_BETTER
+    if item.strict:
+        return f"{'above' if higher else 'below'} {base}"
+    return f"at or {'above' if higher else 'below'} {base}"
+
+
+def _amount(size: float, unit: Unit) -> str:
+    """A difference in the item's unit: "2 percentage points", "5 per 10,000", "10 days"."""
+    if unit is Unit.PERCENT:
+        return f"{format_number(size)} percentage point{'s' if size != 1 else ''}"
+    if unit in (Unit.DAYS, Unit.WEEKS):
+        return f"{format_number(size)} {unit.value if size != 1 else unit.value[:-1]}"
+    return format_value(size, unit)
 
 
 def _moving(item: Item, target: float, slack: float | None, rule: str) -> _Goal:
@@ -329,12 +371,6 @@ def _strict(item: Item, display: str) -> str:
     if not item.strict or not display:
         return display
     return ("> " if item.polarity is Polarity.HIGHER_BETTER else "< ") + display
-
-
-def _offset(by: float) -> str:
-    if by == 0:
-        return ""
-    return f"{format_number(abs(by))} {'above' if by > 0 else 'below'} "
 
 
 def _signed(by: float) -> str:
@@ -367,7 +403,7 @@ def _rate_item(
     index: Index,
     quarter: Period,
     threshold: float,
-    published_values: Mapping[str, float | None],
+    published_values: Mapping[str, float | str | None],
     rule: DirectionRule | None = None,
 ) -> ItemResult:
     reading = _find(item, index, quarter)

@@ -627,6 +627,18 @@ def year_label(measure: str, year: int) -> str:
     return f"{year - 1}/{year % 100:02d}"
 
 
+def year_end(measure: str, year: int) -> date:
+    """The last day of a published year: 31 March, or 30 September for the workforce census
+    (the day ``year_label`` names).
+
+    >>> year_end("referrals_rate_per_10000", 2021)
+    datetime.date(2021, 3, 31)
+    """
+    if any(s.file == "csww" for s in comparator_map().measures[measure].series):
+        return date(year, 9, 30)
+    return date(year, 3, 31)
+
+
 def latest_comparators(
     store: Store, measure: str, la_code: str, as_at: date, *, years_back: int = 3
 ) -> dict:

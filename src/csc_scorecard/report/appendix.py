@@ -12,9 +12,10 @@ by the item id or its measure id.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 from csc_scorecard.measures.catalogue import Measure
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.measures.periods import Quarter, window_phrase
 from csc_scorecard.measures.rated import item_source
 from csc_scorecard.rating import (
     Framework,
@@ -25,12 +26,28 @@ from csc_scorecard.rating import (
     make_reading,
     rate_framework,
 )
-from csc_scorecard.rating.framework import Group, Item
+from csc_scorecard.rating.framework import (
+    OWN_YEAR_EARLIER,
+    Group,
+    IncrementalTarget,
+    Item,
+    RelativeTarget,
+)
 from csc_scorecard.rating.summary import describe
 from csc_scorecard.report import commentary as notes
 from csc_scorecard.report.facts import Facts, figure_id
-from csc_scorecard.report.model import AppendixGroup, AppendixRow, Comparator, Counts, Figure
+from csc_scorecard.report.model import (
+    AppendixComparator,
+    AppendixGroup,
+    AppendixRow,
+    ChartPoint,
+    Comparator,
+    Counts,
+    Figure,
+)
 from csc_scorecard.wording import join
+
+MOVING = (RelativeTarget, IncrementalTarget)  # targets set afresh for each period
 
 STATUS_LABELS = {
     "green": "Green",
@@ -121,18 +138,54 @@ def rate(
         quarter.previous().same_quarter_last_year(),
     ]
     found = readings(framework, figures, sorted(set(quarters)))
-    values = {
-        m: {
-            "england": c.england,
-            "region": c.region,
-            "statistical_neighbours": c.statistical_neighbours,
-        }
-        for m, c in (published or {}).items()
-    }
+    values = _published_values(published)
     return tuple(  # type: ignore[return-value]
         rate_framework(framework, found, str(q), small_number_threshold=threshold, published=values)
         for q in (quarter, quarter.previous())
     )
+
+
+def _published_values(
+    published: dict[str, Comparator] | None,
+) -> dict[str, dict[str, float | str | None]]:
+    """The published comparators as the rating layer takes them, with the year they are for."""
+    return {
+        m: {
+            "england": c.england,
+            "region": c.region,
+            "statistical_neighbours": c.statistical_neighbours,
+            "year_label": c.year_label,
+        }
+        for m, c in (published or {}).items()
+    }
+
+
+def moving_targets(
+    framework: Framework,
+    figures: dict[str, Figure],
+    quarters: list[Quarter],
+    published: dict[str, Comparator] | None = None,
+) -> dict[str, list[ChartPoint]]:
+    """For each item whose target is relative to a comparator or to an earlier figure, the
+    target and tolerance the rating layer sets in each of ``quarters`` (the trend chart's),
+    as chart points of series ``target`` and ``tolerance`` (a quarter with no target set is
+    left out). Rated from ``figures`` as given: in a publication report, the suppressed ones,
+    so no target is worked out from a suppressed count."""
+    moving = [i.id for i in framework.all_items() if isinstance(i.target, MOVING)]
+    if not moving:
+        return {}
+    wanted = {w for q in quarters for w in (q, q.previous(), q.same_quarter_last_year())}
+    found = readings(framework, figures, sorted(wanted))
+    values = _published_values(published)
+    out: dict[str, list[ChartPoint]] = {key: [] for key in moving}
+    for q in quarters:
+        result = rate_framework(framework, found, str(q), published=values)
+        for key in moving:
+            item = result.item(key)
+            for series, value in (("target", item.target), ("tolerance", item.tolerance)):
+                if isinstance(value, float | int):
+                    out[key].append(ChartPoint(x=q.label, y=value, series=series))
+    return out
 
 
 def build(
@@ -187,7 +240,8 @@ def _row(
         facts.figure(keys[w], w) for w in ("current", "previous", "year_earlier")
     )
     key = keys["current"]
-    comparator, label, source = _comparator(item, comparators)
+    listed = comparators_of(item, spec, comparators.get(item.measure or ""), year)
+    headline = next((c for c in listed if c.value is not None), None)
     period = facts.periods["current"].id
     written = notes.find(commentary, period, item.id, item.measure)
     supplied = manual_commentary.get((key, period))
@@ -200,9 +254,12 @@ def _row(
         target=item.target_display,
         target_text=format_value(item.target, item.unit),
         tolerance_text=format_value(item.tolerance, item.unit),
-        comparator=comparator,
-        comparator_label=label,
-        comparator_source=source,
+        target_words=item.target_rule or "",
+        comparator=headline.display if headline else "",
+        comparator_label=headline.heading if headline else None,
+        comparator_source=headline.source if headline else None,
+        comparators=listed,
+        window=figure_window(current, facts.periods["current"].label),
         previous=_shown(previous, spec, item.vs_previous.value, item.vs_previous.raw),
         current=_shown(current, spec, item.value, item.display),
         status=item.status.value,
@@ -238,7 +295,14 @@ def _row(
             }
         )
     sentences = notes.draft(
-        pointer, item, facts, current, previous, year, comparators.get(item.measure or ""), source
+        pointer,
+        item,
+        facts,
+        current,
+        previous,
+        year,
+        comparators.get(item.measure or ""),
+        headline.source if headline else None,
     )
     text = join(*sentences).text if sentences else ""
     return row.model_copy(
@@ -262,27 +326,105 @@ def _shown(f: Figure | None, spec: Item, value: float | None, raw: str | None) -
     return raw or ""
 
 
-def _comparator(
-    item: ItemResult, comparators: dict[str, Comparator]
-) -> tuple[str, str | None, str | None]:
-    """(display, label, source): the framework's fixed comparator, else the published
-    statistical-neighbour average, else England."""
+# Published comparators an item without its own shows, in this order (the first with a value
+# is the headline "Comparator" column): the statistical-neighbour average, England, the region.
+_PUBLISHED = (
+    ("statistical_neighbours", "Statistical neighbours"),
+    ("england", "England"),
+    ("region", "Region"),
+)
+
+
+def comparators_of(
+    item: ItemResult, spec: Item, found: Comparator | None, year_earlier: Figure | None
+) -> list[AppendixComparator]:
+    """Every comparator an item shows, each labelled with its year, basis and window: the
+    framework's fixed "Comp" figure, then its list of comparators (their values resolved by the
+    rating layer; one not published shows blank), or, when the framework gives none, the
+    published statistical-neighbour, England and regional figures (``found``)."""
+    out = []
     if item.comparator is not None:
-        return format_value(item.comparator, item.unit), item.comparator_label, "framework"
-    # The framework's list of comparators: the first with a value, labelled with its year.
-    for c in item.comparators:
-        if c.value is not None:
-            return c.display, f"{c.label} {c.year}", "framework"
-    found = comparators.get(item.measure or "")
-    if found is not None and found.statistical_neighbours is not None:
-        return (
-            found.statistical_neighbours_display,
-            f"Statistical neighbours {found.year_label}",
-            "published",
+        out.append(
+            _labelled(
+                "comparator",
+                item.comparator_label or "Comparator",
+                "",
+                "",
+                "",
+                item.comparator,
+                format_value(item.comparator, item.unit),
+                "framework",
+            )
         )
-    if found is not None and found.england is not None:
-        return found.england_display, f"England {found.year_label}", "published"
-    return "", None, None
+    given = {c.id: c.value for c in spec.comparators}
+    for c in item.comparators:
+        window = ""
+        if c.id == OWN_YEAR_EARLIER and year_earlier is not None:
+            window = window_phrase(year_earlier.window_start, year_earlier.window_end)
+        elif given.get(c.id) is None and c.value is not None and found is not None:
+            # filled from the published data
+            window = found.window
+        out.append(
+            _labelled(c.id, c.label, c.year, c.basis, window, c.value, c.display, "framework")
+        )
+    if out or found is None:
+        return out
+    for key, label in _PUBLISHED:
+        value = getattr(found, key)
+        if value is not None:
+            basis = "DfE published figure"
+            if key == "statistical_neighbours":
+                model = f", neighbours model {found.sn_model}" if found.sn_model else ""
+                basis = f"average of the statistical neighbours' published figures (DfE{model})"
+            out.append(
+                _labelled(
+                    key,
+                    label,
+                    found.year_label or "",
+                    basis,
+                    found.window,
+                    value,
+                    getattr(found, f"{key}_display"),
+                    "published",
+                )
+            )
+    return out
+
+
+def _labelled(
+    key: str,
+    label: str,
+    year: str,
+    basis: str,
+    window: str,
+    value: float | None,
+    shown: str,
+    source: Literal["framework", "published"],
+) -> AppendixComparator:
+    """A comparator with its printed heading and note: the one place its label, year, basis and
+    window are put into words."""
+    return AppendixComparator(
+        id=key,
+        label=label,
+        year=year,
+        heading=f"{label} {year}".strip(),
+        basis=basis,
+        window=window,
+        note=", ".join(t for t in (basis, window) if t),
+        value=value,
+        display=shown,
+        source=source,
+    )
+
+
+def figure_window(figure: Figure | None, period_label: str) -> str:
+    """The window of an appendix row's figure in words ('6 months to 30 June 2022'); a manual
+    value counts what its supplier counted, so it says only the period it was supplied for."""
+    if figure is None or figure.status == "not_available":
+        return ""
+    if figure.window_start is None or figure.window_end is None:
+        return f"{period_label}, as supplied"
+    return window_phrase(figure.window_start, figure.window_end)
 
 
 def _slug(text: str) -> str:

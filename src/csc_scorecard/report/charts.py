@@ -98,10 +98,17 @@ def trend(
     tolerance: float | None = None,
     comparator: float | None = None,
     comparator_label: str | None = None,
+    moving_target: Sequence[ChartPoint] = (),
+    target_words: str | None = None,
     width: int = 250,
     height: int = 110,
 ) -> Chart:
-    """A KPI over the quarters ``points`` (label, value), with reference lines."""
+    """A KPI over the quarters ``points`` (label, value), with reference lines.
+
+    A target relative to a comparator or to an earlier figure (``moving_target``: the target
+    and tolerance set for each quarter, series ``target`` and ``tolerance``) is drawn as a
+    stepped line in the target's and tolerance's colours, and said in words in the alt text
+    (``target_words``, as the appendix prints it)."""
     data = [{"x": x, "y": y, "series": "value"} for x, y in points]
     order = [x for x, _ in points]
     base = alt.Chart(alt.Data(values=[d for d in data if d["y"] is not None]))
@@ -131,22 +138,66 @@ def trend(
             .mark_rule(color=colour, strokeDash=dash, strokeWidth=1.3)
             .encode(y="y:Q")
         )
+    for series, colour, dash in (("target", TARGET, [1, 0]), ("tolerance", TOLERANCE, [4, 3])):
+        steps = [
+            {"x": p.x, "y": p.y} for p in moving_target if p.series == series and p.y is not None
+        ]
+        if steps:
+            layers.append(
+                alt.Chart(alt.Data(values=steps))
+                .mark_line(color=colour, strokeDash=dash, strokeWidth=1.3, interpolate="step")
+                .encode(x=alt.X("x:O", sort=order), y="y:Q")
+            )
     chart = alt.layer(*layers).properties(title=title, width=width, height=height)
     known = [(x, y) for x, y in points if y is not None]
+    alt_text = _trend_alt(title, unit, known, target, tolerance, comparator, comparator_label)
+    if moving_target and known:
+        alt_text += " " + _moving_alt(moving_target, unit, target_words)
     return Chart(
         id=chart_id,
         title=title,
         kind="trend",
         unit=unit,
         svg=render_svg(chart, chart_id),
-        alt_text=_trend_alt(title, unit, known, target, tolerance, comparator, comparator_label),
+        alt_text=alt_text,
         data=[ChartPoint(**d) for d in data],
         measures=[measure],
         target=target,
         tolerance=tolerance,
         comparator=comparator,
         comparator_label=comparator_label,
+        moving_target=list(moving_target),
+        target_words=target_words,
     )
+
+
+def redraw_trend(chart: Chart, *, measure: str, width: int, height: int) -> Chart:
+    """A report's trend chart drawn again at another size (the dashboard's), with the same
+    points, target (fixed or moving), tolerance and comparator."""
+    return trend(
+        chart.id,
+        chart.title,
+        chart.unit,
+        [(p.x, p.y) for p in chart.data],
+        measure=measure,
+        target=chart.target,
+        tolerance=chart.tolerance,
+        comparator=chart.comparator,
+        comparator_label=chart.comparator_label,
+        moving_target=chart.moving_target,
+        target_words=chart.target_words,
+        width=width,
+        height=height,
+    )
+
+
+def _moving_alt(moving: Sequence[ChartPoint], unit: str, words: str | None) -> str:
+    """ "Target line (an additional 800 on a year earlier): 5,800 in Q1 2022/23, ..." """
+    targets = [(p.x, p.y) for p in moving if p.series == "target" and p.y is not None]
+    if not targets:
+        return f"Target ({words}): not set for any quarter shown." if words else ""
+    steps = ", ".join(f"{display(y, unit)} in {x}" for x, y in targets)
+    return f"Target line{f' ({words})' if words else ''}: {steps}."
 
 
 def _trend_alt(title, unit, known, target, tolerance, comparator, comparator_label) -> str:

@@ -36,7 +36,7 @@ from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.codes import codes
 from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.quality.availability import activity_date
-from csc_scorecard.rating import Framework, load_framework
+from csc_scorecard.rating import Framework, FrameworkResult, load_framework
 from csc_scorecard.rating.checks import check_framework
 from csc_scorecard.report import appendix as appendix_
 from csc_scorecard.report import charts, executive, narrative, provenance
@@ -284,7 +284,7 @@ def build_context(
     sections = paper_.arrange(sections, paper, slots, publication=rules is not None)
     _number(sections)
 
-    trends = _trend_charts(framework, facts, figures, trend, published, coverage)
+    trends = _trend_charts(framework, facts, figures, trend, published, coverage, rated)
     context = ReportContext(
         title=lay.title.format(
             period_long=periods["current"].long, financial_year=periods["current"].financial_year
@@ -856,9 +856,12 @@ def _trend_charts(
     trend: list[Quarter],
     published: dict[str, Any],
     coverage: dict[str, date],
+    rated: FrameworkResult,
 ) -> list[Chart]:
     known = catalogue()
     out = []
+    # A relative or incremental target is set afresh each quarter: drawn as it was set.
+    moving = appendix_.moving_targets(framework, figures, trend, published)
     for item in framework.all_items():
         points = []
         for q in trend:
@@ -883,11 +886,12 @@ def _trend_charts(
                 item.unit.value,
                 points,
                 measure=key,
-                # A relative or incremental target has no one line across the quarters.
                 target=item.target if isinstance(item.target, float | int) else None,
                 tolerance=item.tolerance if isinstance(item.tolerance, float | int) else None,
                 comparator=comparator,
                 comparator_label=label,
+                moving_target=moving.get(item.id, []),
+                target_words=rated.item(item.id).target_rule,
             )
         )
     return out

@@ -758,9 +758,17 @@ class _Paper:
         current: list[tuple[str, str]] = [("Table Text", r.current)]
         if r.numerator and r.denominator:
             current.append(("Table Small", f"{r.numerator} / {r.denominator}"))
-        comparator: list[tuple[str, str]] = [("Table Text", r.comparator)]
-        if r.comparator and r.comparator_label:
-            comparator.append(("Table Small", r.comparator_label))
+        if r.window:
+            current.append(("Table Small", r.window))
+        target: list[tuple[str, str]] = [("Table Text", r.target)]
+        if r.target_words:
+            target.append(("Table Small", r.target_words))
+        comparator: list[tuple[str, str]] = [("Table Text", "")] if not r.comparators else []
+        for c in r.comparators:  # every comparator: figure, heading, then basis and window
+            comparator.append(("Table Text", c.display or "not published"))
+            comparator.append(("Table Small", c.heading))
+            if c.note:
+                comparator.append(("Table Small", c.note))
         direction: list[tuple[str, str]] = [("Table Text", DIRECTIONS.get(r.direction or "", ""))]
         if r.small_numbers:
             direction.append(("Table Small", "small numbers"))
@@ -786,7 +794,7 @@ class _Paper:
         return [
             r.item,
             r.title,
-            r.target,
+            target,
             comparator,
             r.previous,
             current,

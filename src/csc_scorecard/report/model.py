@@ -175,6 +175,14 @@ class Chart(_Model):
     tolerance: float | None = None
     comparator: float | None = None
     comparator_label: str | None = None
+    moving_target: list[ChartPoint] = Field(
+        [],
+        description="a relative or incremental target set quarter by quarter: points of "
+        "series 'target' and 'tolerance' (x as in data), drawn as stepped lines",
+    )
+    target_words: str | None = Field(
+        None, description="that target in words, as the appendix prints it"
+    )
 
 
 class Table(_Model):
@@ -218,6 +226,9 @@ class Comparator(_Model):
     measure: str
     year: int | None = None
     year_label: str | None = Field(None, description="2021/22: the year ending 31 March")
+    window: str = Field(
+        "", description="the days the published figures count: 'year to 31 March 2022'"
+    )
     england: float | None = None
     region: float | None = None
     statistical_neighbours: float | None = None
@@ -230,6 +241,27 @@ class Comparator(_Model):
     sn_model: str | None = None
 
 
+class AppendixComparator(_Model):
+    """One benchmark beside an appendix row, labelled with its year and basis."""
+
+    id: str = Field(
+        description="england, region, statistical_neighbours, own_year_earlier, a named "
+        "authority, or 'comparator' (a framework's single fixed 'Comp' figure)"
+    )
+    label: str = Field(description="'England', 'Statistical neighbours', 'Barnsley'")
+    year: str = Field(description="the year the figure is for, '2021/22' ('' when not given)")
+    heading: str = Field(description="label and year as printed: 'England 2021/22'")
+    basis: str = Field(description="what the figure is: 'DfE Children in need census'")
+    window: str = Field(description="the days it counts, 'year to 31 March 2022' ('' unknown)")
+    note: str = Field(
+        description="basis and window as printed under the heading: 'DfE published figure, "
+        "year to 31 March 2022'"
+    )
+    value: float | None = None
+    display: str = Field(description="as printed ('' when not published)")
+    source: Literal["framework", "published"]
+
+
 class AppendixRow(_Model):
     """One framework item as the appendix prints it."""
 
@@ -240,9 +272,20 @@ class AppendixRow(_Model):
     target: str = Field(description="'90% (75%)': target with the tolerance in brackets")
     target_text: str = Field("", description="the target alone, '90%'")
     tolerance_text: str = Field("", description="the tolerance alone, '75%' ('' when none)")
-    comparator: str
+    target_words: str = Field(
+        "",
+        description="a relative or incremental target in words, 'at or above Statistical "
+        "neighbours 2021/22 (18.2%)', 'an additional 800 on a year earlier (5,000)'",
+    )
+    comparator: str = Field(description="the first comparator with a value, as printed")
     comparator_label: str | None
     comparator_source: Literal["framework", "published"] | None
+    comparators: list[AppendixComparator] = Field(
+        [], description="every comparator of the item, in the framework's order"
+    )
+    window: str = Field(
+        "", description="the days this period's figure counts: '6 months to 30 June 2022'"
+    )
     previous: str
     current: str
     status: str = Field(description="green, amber, red, information, not_available, not_reportable")

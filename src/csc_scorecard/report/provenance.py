@@ -14,7 +14,7 @@ import duckdb
 
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Settings
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.measures.periods import Quarter, published_window, window_phrase
 from csc_scorecard.report.formatting import display
 from csc_scorecard.report.layout import Layout
 from csc_scorecard.report.model import (
@@ -117,7 +117,7 @@ def comparators(
     """The published comparators for each measure (``latest_comparators``: the latest year on
     or before the quarter's end with a value; none for counts)."""
     try:
-        from csc_scorecard.reference.comparators import latest_comparators, year_label
+        from csc_scorecard.reference.comparators import latest_comparators, year_end, year_label
     except ImportError:
         return {}
     out: dict[str, Comparator] = {}
@@ -136,6 +136,9 @@ def comparators(
                 measure=m.id,
                 year=year,
                 year_label=year_label(m.id, year),
+                window=window_phrase(
+                    *published_window(year_end(m.id, year), m.period_type == "as_at_period_end")
+                ),
                 england=found.get("england"),
                 region=found.get("region"),
                 statistical_neighbours=found.get("statistical_neighbours"),

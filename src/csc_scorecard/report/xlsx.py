@@ -6,7 +6,9 @@ Sheets, in order:
   (and for the whole framework this quarter and last), with both denominators: all indicators
   and those with a rating (rating.summary);
 * one sheet **per framework group** - Appendix 1 as a filterable table: measure, target
-  (tolerance), comparator, previous and this quarter as printed, RAG, direction, commentary;
+  (tolerance) and a moving target in words, every comparator (one a line, each with its year,
+  basis and window), previous and this quarter as printed, this quarter's window in words, RAG,
+  direction, commentary;
 * **Measures** - every figure in the context as tidy data: value, numerator, denominator,
   status and why a figure is missing;
 * **Definitions** - every catalogue measure's definition and source;
@@ -37,7 +39,13 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from csc_scorecard.report.formatting import long_date
-from csc_scorecard.report.model import AppendixGroup, AppendixRow, Counts, ReportContext
+from csc_scorecard.report.model import (
+    AppendixComparator,
+    AppendixGroup,
+    AppendixRow,
+    Counts,
+    ReportContext,
+)
 
 NAVY = "#1F2A44"
 GREY = "#6B7280"
@@ -350,10 +358,20 @@ class _Appendix:
             Column("Ref", 6, lambda r: r.item),
             Column("Measure", 46, lambda r: r.title, "wrap"),
             Column("Target (tolerance)", 14, lambda r: r.target, "right"),
-            Column("Comparator", 12, lambda r: r.comparator, "right"),
-            Column("Comparator basis", 24, lambda r: r.comparator_label, "wrap"),
+            Column("Target in words", 30, lambda r: r.target_words, "wrap"),
+            # Every comparator, one a line: its figure, and beside it its heading and note.
+            Column(
+                "Comparator",
+                12,
+                lambda r: _one_a_line(c.display or "not published" for c in r.comparators),
+                "wrap",
+            ),
+            Column(
+                "Comparator basis", 40, lambda r: _one_a_line(_basis(c) for c in r.comparators), "wrap"
+            ),
             Column(ctx.previous.label, 12, lambda r: r.previous, "right"),
             Column(ctx.period.label, 12, lambda r: r.current, "right"),
+            Column("Window", 22, lambda r: r.window, "wrap"),
             Column("Numerator", 11, lambda r: _number(r.numerator), "count"),
             Column("Denominator", 12, lambda r: _number(r.denominator), "count"),
             Column("RAG", 13, lambda r: r.status_label, "center"),
@@ -583,6 +601,15 @@ def _commentary(r: AppendixRow) -> str:
     if r.commentary_author:
         text = f"{text} ({r.commentary_author})"
     return text
+
+
+def _one_a_line(texts: Iterable[str]) -> str:
+    return "\n".join(texts)
+
+
+def _basis(c: AppendixComparator) -> str:
+    """ "England 2021/22 (DfE published figure, year to 31 March 2022)" """
+    return f"{c.heading} ({c.note})" if c.note else c.heading
 
 
 def _number(text: str) -> float | int | str | None:
