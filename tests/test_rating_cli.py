@@ -178,3 +178,57 @@ def test_unknown_measures_are_warned_about(tmp_path):
     assert result.exit_code == 0
     assert "warning: values for measures not in the framework: C99" in result.stderr
     assert json.loads(result.stdout)["summary"]["green"] == 1
+
+
+def test_table_prints_every_comparator_and_a_moving_target_in_words(tmp_path):
+    """A target "within 2 points of England" (England given as 32.3): the band 30.3-34.3% and
+    the words; both comparators, each with its year; 33% is green."""
+    framework = tmp_path / "f.yaml"
+    framework.write_text(
+        """
+name: F
+authority: A
+groups:
+  - id: g
+    title: G
+    items:
+      - id: K1
+        title: Re-referrals
+        unit: percent
+        polarity: within_band
+        target: {relative_to: england, within: 2}
+        comparators:
+          - {id: england, label: England, year: 2021/22, basis: DfE, value: 32.3}
+          - {id: barnsley, label: Barnsley, year: 2020/21, basis: outturn, value: 18.2}
+""",
+        encoding="utf-8",
+    )
+    values = tmp_path / "v.csv"
+    values.write_text("measure,period,value\nK1,2022-Q1,33%\n", encoding="utf-8")
+    result = invoke("--framework", str(framework), "--values", str(values), "--period", "2022-Q1")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.replace("│", " ").split())
+    # The table wraps a cell over lines at 44 characters: the words start the target's
+    # second line; the rest follows on the table's next lines.
+    for shown in (
+        "30.3-34.3%",
+        "within 2 percentage",
+        "England 2021/22: 32.3%",
+        "Barnsley 2020/21: 18.2%",
+        "green",
+    ):
+        assert shown in text, shown
+    data = json.loads(
+        invoke(
+            "--framework",
+            str(framework),
+            "--values",
+            str(values),
+            "--period",
+            "2022-Q1",
+            "--format",
+            "json",
+        ).stdout
+    )
+    k1 = data["groups"][0]["items"][0]
+    assert k1["target_rule"] == "within 2 percentage points of England 2021/22 (32.3%)"

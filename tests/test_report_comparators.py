@@ -219,3 +219,76 @@ def test_publication_report_keeps_comparators(fmt, tmp_path):
     ]
     page = render(_context(publication=True), fmt, tmp_path / "p.html").read_text("utf-8")
     assert "Barnsley 2020/21" in page and "year to 31 March 2022" in page
+
+
+def test_a_target_set_from_a_suppressed_figure_is_not_given_away():
+    """A publication report suppresses a year-earlier count of 3: the target "an additional 5
+    on a year earlier (3)" = 8 would give it away, so target and words show the symbol; so does
+    an own-year-earlier comparator. The rating (8 against 8: green) is unchanged."""
+    from csc_scorecard.rating import make_reading, rate_framework
+    from csc_scorecard.rating.framework import parse_framework
+    from csc_scorecard.report.appendix import _without_suppressed
+    from csc_scorecard.report.model import Figure
+
+    framework = parse_framework(
+        {
+            "name": "F",
+            "authority": "A",
+            "groups": [
+                {
+                    "id": "g",
+                    "title": "G",
+                    "items": [
+                        {
+                            "id": "K1",
+                            "title": "Foster carers approved",
+                            "unit": "count",
+                            "polarity": "higher_better",
+                            "target": {"increase_on": "year_earlier", "by": 5},
+                            "comparators": [
+                                {
+                                    "id": "own_year_earlier",
+                                    "label": "A year earlier",
+                                    "year": "Q1 2021/22",
+                                    "basis": "own figure",
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    readings = [make_reading("K1", "2021-Q1", 3), make_reading("K1", "2022-Q1", 8)]
+    item = rate_framework(framework, readings, "2022-Q1").item("K1")
+    assert (item.target_display, item.target_rule, item.status.value) == (
+        "8",
+        "an additional 5 on a year earlier (3)",
+        "green",
+    )
+    suppressed = Figure(
+        id="K1:2021-Q1",
+        measure="K1",
+        title="Foster carers approved",
+        unit="count",
+        period="2021-Q1",
+        status="suppressed",
+        display="c",
+        source="case data",
+    )
+    shown = _without_suppressed(
+        item, framework.item("K1"), {"previous": None, "year_earlier": suppressed}
+    )
+    assert (shown.target, shown.target_display, shown.target_rule, shown.status.value) == (
+        None,
+        "c",
+        "an additional 5 on a year earlier (c)",
+        "green",
+    )
+    assert [(c.value, c.display) for c in shown.comparators] == [(None, "c")]
+    # Not suppressed: unchanged.
+    plain = suppressed.model_copy(update={"status": "ok", "display": "3", "value": 3.0})
+    assert (
+        _without_suppressed(item, framework.item("K1"), {"previous": None, "year_earlier": plain})
+        == item
+    )

@@ -16,6 +16,7 @@ from csc_scorecard.measures.periods import parse_period
 from csc_scorecard.rating import (
     FrameworkError,
     FrameworkResult,
+    ItemResult,
     ValuesFileError,
     describe,
     format_value,
@@ -121,8 +122,8 @@ def _print_table(result: FrameworkResult) -> None:
             table.add_row(
                 item.id,
                 _shorten(item.title),
-                item.target_display,
-                format_value(item.comparator, item.unit),
+                "\n".join(t for t in (item.target_display, item.target_rule) if t),
+                _comparators(item),
                 format_value(before.value, item.unit) if before.value is not None else before.raw,
                 item.display,
                 Text(
@@ -134,6 +135,13 @@ def _print_table(result: FrameworkResult) -> None:
         console.print(table)
         for line in describe(group.summary):
             console.print(Text(f"  {line}"))
+
+
+def _comparators(item: ItemResult) -> str:
+    """Every comparator, one a line: the fixed "Comp" figure, then each labelled one."""
+    lines = [format_value(item.comparator, item.unit)] if item.comparator is not None else []
+    lines += [f"{c.label} {c.year}: {c.display or 'not published'}" for c in item.comparators]
+    return "\n".join(lines)
 
 
 def _shorten(text: str, width: int = 60) -> str:

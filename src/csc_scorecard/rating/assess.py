@@ -308,7 +308,7 @@ def _goal(
         return _moving(item, base + target.by, target.tolerance, rule)
     if isinstance(target, IncrementalTarget):
         then = earlier.get(target.increase_on)
-        name = "a year earlier" if target.increase_on == "year_earlier" else "the period before"
+        name = target_base(target)
         if then is None or _unusable(item, then, "") is not None or then.value is None:
             why = f"no figure for {name} to add {format_number(target.by)} to"
             rule = target_words(item, target, name)
@@ -320,6 +320,11 @@ def _goal(
     return _Goal(
         target, item.tolerance, _strict(item, format_target(target, item.tolerance, item.unit))
     )
+
+
+def target_base(target: IncrementalTarget) -> str:
+    """What an incremental target adds to, in words: "a year earlier", "the period before"."""
+    return "a year earlier" if target.increase_on == "year_earlier" else "the period before"
 
 
 def target_words(item: Item, target: RelativeTarget | IncrementalTarget, base: str) -> str:

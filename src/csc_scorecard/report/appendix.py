@@ -26,6 +26,7 @@ from csc_scorecard.rating import (
     make_reading,
     rate_framework,
 )
+from csc_scorecard.rating.assess import target_base, target_words
 from csc_scorecard.rating.framework import (
     OWN_YEAR_EARLIER,
     Group,
@@ -240,6 +241,7 @@ def _row(
         facts.figure(keys[w], w) for w in ("current", "previous", "year_earlier")
     )
     key = keys["current"]
+    item = _without_suppressed(item, spec, {"previous": previous, "year_earlier": year})
     listed = comparators_of(item, spec, comparators.get(item.measure or ""), year)
     headline = next((c for c in listed if c.value is not None), None)
     period = facts.periods["current"].id
@@ -312,6 +314,45 @@ def _row(
             "commentary_sentences": sentences,
         }
     )
+
+
+def _without_suppressed(
+    item: ItemResult, spec: Item, earlier: dict[str, Figure | None]
+) -> ItemResult:
+    """The item as a publication prints it: a target or comparator worked out from the item's
+    own earlier figure shows the suppression symbol when that figure is suppressed (the target
+    "an additional 800 on a year earlier (3)" would give the suppressed 3 away). The rating
+    itself is unchanged."""
+    goal = spec.target
+    base: str | None = None  # which earlier figure the target is set from
+    if isinstance(goal, IncrementalTarget):
+        base = "year_earlier" if goal.increase_on == "year_earlier" else "previous"
+    elif isinstance(goal, RelativeTarget) and goal.relative_to == OWN_YEAR_EARLIER:
+        base = "year_earlier"
+    hidden = earlier["year_earlier"]
+    update: dict[str, object] = {}
+    if hidden is not None and hidden.status == "suppressed":
+        update["comparators"] = [
+            c.model_copy(update={"value": None, "display": hidden.display})
+            if c.id == OWN_YEAR_EARLIER
+            else c
+            for c in item.comparators
+        ]
+    found = earlier[base] if base else None
+    if found is not None and found.status == "suppressed":
+        assert isinstance(goal, RelativeTarget | IncrementalTarget)
+        if isinstance(goal, IncrementalTarget):
+            name = f"{target_base(goal)} ({found.display})"
+        else:
+            named = next(c for c in spec.comparators if c.id == OWN_YEAR_EARLIER)
+            name = f"{named.label} {named.year} ({found.display})"
+        update |= {
+            "target": None,
+            "tolerance": None,
+            "target_display": found.display,
+            "target_rule": target_words(spec, goal, name),
+        }
+    return item.model_copy(update=update) if update else item
 
 
 def _shown(f: Figure | None, spec: Item, value: float | None, raw: str | None) -> str:

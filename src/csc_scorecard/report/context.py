@@ -36,7 +36,7 @@ from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.codes import codes
 from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.quality.availability import activity_date
-from csc_scorecard.rating import Framework, FrameworkResult, load_framework
+from csc_scorecard.rating import Framework, load_framework
 from csc_scorecard.rating.checks import check_framework
 from csc_scorecard.report import appendix as appendix_
 from csc_scorecard.report import charts, executive, narrative, provenance
@@ -284,7 +284,9 @@ def build_context(
     sections = paper_.arrange(sections, paper, slots, publication=rules is not None)
     _number(sections)
 
-    trends = _trend_charts(framework, facts, figures, trend, published, coverage, rated)
+    # A moving target in the words the appendix prints (safe for publication).
+    words = {r.item: r.target_words for g in appendix for r in g.rows}
+    trends = _trend_charts(framework, facts, figures, trend, published, coverage, words)
     context = ReportContext(
         title=lay.title.format(
             period_long=periods["current"].long, financial_year=periods["current"].financial_year
@@ -856,7 +858,7 @@ def _trend_charts(
     trend: list[Quarter],
     published: dict[str, Any],
     coverage: dict[str, date],
-    rated: FrameworkResult,
+    words: dict[str, str],
 ) -> list[Chart]:
     known = catalogue()
     out = []
@@ -891,7 +893,7 @@ def _trend_charts(
                 comparator=comparator,
                 comparator_label=label,
                 moving_target=moving.get(item.id, []),
-                target_words=rated.item(item.id).target_rule,
+                target_words=words.get(item.id) or None,
             )
         )
     return out
