@@ -23,7 +23,9 @@ Q1 2022/23 (April-June): M2, M4, M6, M7, M8, M9, M10 = 7 referrals, 3 re-referra
 printed 42.9%.
 
 The framework rates the month against "20% (25%)", lower is better: June's 60% is red, worse
-than May (0%) and than June 2021 (0%); May's 0% is green.
+than May (0%) and than June 2021 (0%); May's 0% is green. Its second item counts the month's
+referrals against "one more than a year before": June 2021's 3 plus 1 = 4; June 2022's 5 is
+green.
 """
 
 from __future__ import annotations
@@ -60,7 +62,15 @@ FRAMEWORK = {
                     "polarity": "lower_better",
                     "target": 20,
                     "tolerance": 25,
-                }
+                },
+                {
+                    "id": "M02",
+                    "title": "Referrals (month), one more than a year before",
+                    "measure": "referrals",
+                    "unit": "count",
+                    "polarity": "higher_better",
+                    "target": {"increase_on": "year_earlier", "by": 1},
+                },
             ],
         }
     ],
@@ -146,3 +156,17 @@ def test_scorecard_measures_for_a_month_with_a_framework(referrals, tmp_path):
         "red",
     )
     assert (row["window_start"], row["window_end"]) == ("2022-06-01", "2022-06-30")
+    # June 2022's 5 referrals against June 2021's 3 plus 1: the target 4, said in words.
+    result = CliRunner().invoke(
+        app,
+        ["measures", "--period", "2022-06", "--framework", str(path), "--store", str(store_file)]
+        + ["--la", LA, "--format", "json", "--measure", "referrals"],
+    )
+    assert result.exit_code == 0, result.output
+    m02 = next(r for r in json.loads(result.stdout) if r.get("framework_item") == "M02")
+    assert (m02["value"], m02["target"], m02["target_rule"], m02["rag"]) == (
+        5,
+        "4",
+        "an additional 1 on a year earlier (3)",
+        "green",
+    )

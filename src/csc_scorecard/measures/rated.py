@@ -250,6 +250,8 @@ def _row(
         "reason": r.get("reason") if r else (item.reason if item else None),
         "framework_item": item.id if item else None,
         "target": item.target_display if item else None,
+        # A relative or incremental target in words ("an additional 800 on a year earlier").
+        "target_rule": item.target_rule if item else None,
         "rated_value": item.value if item else None,
         "rag": (item.rag.value if item and item.rag else None),
         "direction": _direction(item.vs_previous) if item else None,
