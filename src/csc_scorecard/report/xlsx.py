@@ -367,7 +367,10 @@ class _Appendix:
                 "wrap",
             ),
             Column(
-                "Comparator basis", 40, lambda r: _one_a_line(_basis(c) for c in r.comparators), "wrap"
+                "Comparator basis",
+                40,
+                lambda r: _one_a_line(_basis(c) for c in r.comparators),
+                "wrap",
             ),
             Column(ctx.previous.label, 12, lambda r: r.previous, "right"),
             Column(ctx.period.label, 12, lambda r: r.current, "right"),
