@@ -286,6 +286,38 @@ def test_a_target_set_from_a_suppressed_figure_is_not_given_away():
         "green",
     )
     assert [(c.value, c.display) for c in shown.comparators] == [(None, "c")]
+    # In the appendix: the symbol for the target, and no draft sentence quoting a target.
+    from csc_scorecard.report.appendix import build
+    from csc_scorecard.report.context import _period
+    from csc_scorecard.report.facts import Facts
+
+    now = suppressed.model_copy(
+        update={
+            "id": "K1:2022-Q1",
+            "period": "2022-Q1",
+            "status": "ok",
+            "display": "8",
+            "value": 8.0,
+        }
+    )
+    q = Quarter.parse("2022-Q1")
+    periods = {
+        "current": _period(q),
+        "previous": _period(q.previous()),
+        "year_earlier": _period(q.same_quarter_last_year()),
+    }
+    facts = Facts({f.id: f for f in (now, suppressed)}, periods, {}, {}, "A")
+    row = build(rate_framework(framework, readings, "2022-Q1"), framework, facts, {}, {}, {})[
+        0
+    ].rows[0]
+    assert (row.target, row.target_text, row.target_words, row.rag) == (
+        "c",
+        "",
+        "an additional 5 on a year earlier (c)",
+        "green",
+    )
+    assert [(c.heading, c.display) for c in row.comparators] == [("A year earlier Q1 2021/22", "c")]
+    assert "target" not in row.commentary and "3" not in row.commentary, row.commentary
     # Not suppressed: unchanged.
     plain = suppressed.model_copy(update={"status": "ok", "display": "3", "value": 3.0})
     assert (

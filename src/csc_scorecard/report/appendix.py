@@ -241,6 +241,7 @@ def _row(
         facts.figure(keys[w], w) for w in ("current", "previous", "year_earlier")
     )
     key = keys["current"]
+    rated = item
     item = _without_suppressed(item, spec, {"previous": previous, "year_earlier": year})
     listed = comparators_of(item, spec, comparators.get(item.measure or ""), year)
     headline = next((c for c in listed if c.value is not None), None)
@@ -306,6 +307,10 @@ def _row(
         comparators.get(item.measure or ""),
         headline.source if headline else None,
     )
+    if item.target is None and rated.target is not None:
+        # The target was hidden (set from a suppressed figure): no sentence quotes it.
+        hidden = (f"{pointer}/target_text", f"{pointer}/tolerance_text")
+        sentences = [s for s in sentences if not any(c.ref in hidden for c in s.cites)]
     text = join(*sentences).text if sentences else ""
     return row.model_copy(
         update={
