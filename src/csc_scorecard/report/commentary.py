@@ -170,6 +170,7 @@ _UNIT_AFTER = {
 COUNTED_IN: dict[str, str] = {
     "agency_fte_rate": "full-time equivalent posts",
     "staff_turnover_rate": "full-time equivalent staff",
+    "staff_turnover_rate_local": "full-time equivalent staff",
     "vacancy_rate": "full-time equivalent posts",
     "supervision_in_timescale": "staff",
     "case_audits_good_or_better": "audits",
