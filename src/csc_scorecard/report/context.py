@@ -469,8 +469,8 @@ def _figure(
         reason=r.get("reason"),
         display=display(value, unit),
         # A figure that failed its quality check or has no value shows no counts either.
-        numerator_display=count(r.get("numerator")) if status == "ok" else "",
-        denominator_display=count(r.get("denominator")) if status == "ok" else "",
+        numerator_display=count(_stable(r.get("numerator"))) if status == "ok" else "",
+        denominator_display=count(_stable(r.get("denominator"))) if status == "ok" else "",
         window_start=r.get("window_start"),
         window_end=r.get("window_end"),
         source=r.get("source") or "case data",
