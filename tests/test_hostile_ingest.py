@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -448,16 +449,23 @@ def test_impossible_numbers_become_issues_and_are_not_loaded(tmp_path):
         "placement_id,start_date,weekly_cost\n"
         "P1,01/04/2022,1e309\nP2,01/04/2022,-inf\nP3,01/04/2022,-250\n"
         "P4,01/04/2022,9000000\nP5,01/04/2022,1250.50\n"
+        "P6,01/04/2022,NaN\nP7,01/04/2022,nan\nP8,01/04/2022,inf\nP9,01/04/2022,1e400\n"
+        "P10,01/04/2022,n/a\n"
     )
     (batch,) = read_all([path], la_code=LA)
     assert batch.tables["placement_costs"].column("weekly_cost").to_pylist() == [
-        None, None, None, None, 1250.5,
+        None, None, None, None, 1250.5, None, None, None, None, None,
     ]  # fmt: skip
-    assert [(i.rule, i.row, i.message) for i in batch.issues] == [
-        ("invalid_number", 2, "weekly_cost: '1e309' is not a finite number"),
-        ("invalid_number", 3, "weekly_cost: '-inf' is not a finite number"),
-        ("out_of_range", 4, "weekly_cost: -250 is outside the plausible range 0 to 100000: not loaded"),
-        ("out_of_range", 5, "weekly_cost: 9e+06 is outside the plausible range 0 to 100000: not loaded"),
+    # each bad value is an issue keeping the raw text; "n/a" is a blank, as exports write it
+    assert [(i.rule, i.row, i.value, i.message) for i in batch.issues] == [
+        ("invalid_number", 2, "1e309", "weekly_cost: '1e309' is not a finite number"),
+        ("invalid_number", 3, "-inf", "weekly_cost: '-inf' is not a finite number"),
+        ("out_of_range", 4, "-250", "weekly_cost: -250 is outside the plausible range 0 to 100000: not loaded"),
+        ("out_of_range", 5, "9000000", "weekly_cost: 9e+06 is outside the plausible range 0 to 100000: not loaded"),
+        ("invalid_number", 7, "NaN", "weekly_cost: 'NaN' is not a number"),
+        ("invalid_number", 8, "nan", "weekly_cost: 'nan' is not a number"),
+        ("invalid_number", 9, "inf", "weekly_cost: 'inf' is not a finite number"),
+        ("invalid_number", 10, "1e400", "weekly_cost: '1e400' is not a finite number"),
     ]  # fmt: skip
 
 
@@ -470,13 +478,42 @@ def test_sdq_out_of_range_and_integers_past_32_bits_are_issues(extracts, tmp_pat
         "CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED,HEALTH_CHECK,IMMUNISATIONS,TEETH_CHECK,"
         "HEALTH_ASSESSMENT,SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED\n"
         f"{child[0]},{child[2]},41,,0,1,1,1,1,0,,\n{child[0]},{child[2]},99999999999,,0,1,1,1,1,0,,\n"
+        f"{child[0]},{child[2]},NaN,,0,1,1,1,1,0,,\n{child[0]},{child[2]},1e400,,0,1,1,1,1,0,,\n"
+        f"{child[0]},{child[2]},2147483648,,0,1,1,1,1,0,,\n{child[0]},{child[2]},12,,0,1,1,1,1,0,,\n"
     )
     (batch,) = read_all([folder], la_code=LA)
-    assert batch.tables["cla_health"].column("sdq_score").to_pylist() == [None, None]
-    found = [(i.rule, i.message) for i in batch.issues if i.field == "SDQ_SCORE"]
+    assert batch.tables["cla_health"].column("sdq_score").to_pylist() == [None] * 5 + [12]
+    found = [(i.rule, i.value, i.message) for i in batch.issues if i.field == "SDQ_SCORE"]
     assert found == [
-        ("out_of_range", "SDQ_SCORE: 41 is outside the plausible range 0 to 40: not loaded"),
-        ("out_of_range", "SDQ_SCORE: '99999999999' is too large for a whole-number field"),
+        ("out_of_range", "41", "SDQ_SCORE: 41 is outside the plausible range 0 to 40: not loaded"),
+        ("out_of_range", "99999999999", "SDQ_SCORE: '99999999999' is too large for a whole-number field"),
+        ("invalid_number", "NaN", "SDQ_SCORE: 'NaN' is not a number"),
+        ("invalid_number", "1e400", "SDQ_SCORE: '1e400' is not a finite number"),
+        ("out_of_range", "2147483648", "SDQ_SCORE: '2147483648' is too large for a whole-number field"),
+    ]  # fmt: skip
+
+
+def test_dates_of_birth_in_the_future_or_before_1900_are_issues(extracts, tmp_path):
+    folder = tmp_path / "2023"
+    shutil.copytree(extracts / "ssda903" / "2023", folder)
+    lines = (folder / "header.csv").read_text().splitlines()
+    head = lines[0].split(",")
+    dob = head.index("DOB")
+    rows = [line.split(",") for line in lines[1:3]]
+    rows[0][dob], rows[1][dob] = "01/01/2099", "31/12/1899"
+    (folder / "header.csv").write_text(
+        "\n".join([lines[0], *(",".join(r) for r in rows), *lines[3:]]) + "\n"
+    )
+    (batch,) = read_all([folder], la_code=LA)
+    found = [(i.rule, i.row, i.value, i.message) for i in batch.issues if i.field == "DOB"]
+    assert found == [
+        ("future_date", 2, "01/01/2099", "DOB: 2099-01-01 is in the future: not loaded"),
+        ("implausible_date", 3, "31/12/1899", "DOB: 1899-12-31 is outside (1900, 2100)"),
+    ]
+    children = batch.tables["children"].to_pylist()
+    assert [c["date_of_birth"] for c in children if c["child_id"] in (rows[0][0], rows[1][0])] == [
+        None,
+        None,
     ]
 
 
@@ -538,6 +575,104 @@ def test_a_report_from_a_store_without_the_authority_s_extracts_is_refused(tmp_p
     assert cli("ingest", path, "--la", LA, "--store", store).exit_code == 0
     res = cli("report", "--period", "2022-Q1", "--store", store, "--out", tmp_path / "out")
     _one_line(res, "the store holds no case data for LA 371 (only reference data or templates)")
+
+
+def _measure(store: Path, period: str, measure: str = "referrals") -> dict:
+    res = cli("measures", "--period", period, "--store", store, "--la", LA,
+              "--measure", measure, "--format", "json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    (row,) = [r for r in json.loads(res.output) if r["period"] == period]
+    return row
+
+
+def _load_undated_referrals(store: Path) -> None:
+    """A load with no period whose rows carry dates, as an SSD extract is: three referrals
+    between 2 May and 20 June 2022."""
+    import pyarrow as pa
+
+    from csc_scorecard.ingest.batch import LoadBatch
+
+    rows = pa.table(
+        {
+            "child_id": ["C1", "C2", "C3"],
+            "referral_date": [date(2022, 5, 2), date(2022, 6, 1), date(2022, 6, 20)],
+            "source_row": pa.array([2, 3, 4], pa.int32()),
+        }
+    )
+    with Store(store) as db:
+        db.load([LoadBatch("ssd", LA, None, None, ["ssd.json"], tables={"referrals": rows})])
+
+
+def test_a_store_of_undated_loads_is_covered_by_the_dates_of_its_rows(tmp_path):
+    """An SSD extract has no period: its coverage is the span of its rows' dates, so a quarter
+    outside it is not available and a report for it is refused."""
+    store = tmp_path / "ssd.duckdb"
+    _load_undated_referrals(store)
+    with Store(store, read_only=True) as db:
+        assert db.coverage(LA) == (date(2022, 5, 2), date(2022, 6, 20))
+    covered = _measure(store, "2022-Q1")
+    assert (covered["value"], covered["status"]) == (3, "ok")
+    outside = _measure(store, "2030-Q1")
+    assert (outside["value"], outside["status"]) == (None, "not_available")
+    assert outside["reason"] == "outside the loaded data, which cover 02/05/2022 to 20/06/2022"
+    res = cli("report", "--period", "2030-Q1", "--store", store, "--out", tmp_path / "out")
+    _one_line(
+        res,
+        "the store has no data for 2030-Q1 (Q1 2030/31) for LA 371: its loaded data cover "
+        "02/05/2022 to 20/06/2022",
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_store_of_only_undated_templates_or_reference_data_covers_no_quarter(tmp_path):
+    """Teams (a template without dates) and reference data describe no period: a measure is
+    not available with the reason, never a count of nothing presented as real."""
+    store = tmp_path / "teams.duckdb"
+    path = tmp_path / "teams.csv"
+    path.write_text("team_id,team_name\nT1,Assessment\n")
+    assert cli("ingest", path, "--la", LA, "--store", store).exit_code == 0
+    with Store(store, read_only=True) as db:
+        assert db.coverage(LA) is None
+    reason = (
+        "no dated data is loaded for LA 371 (only reference data, or loads whose rows carry no "
+        "date), so nothing covers the period"
+    )
+    for measure in ("referrals", "cla_at_period_end"):
+        row = _measure(store, "2022-Q1", measure)
+        assert (row["value"], row["status"], row["reason"]) == (None, "not_available", reason)
+
+    import pyarrow as pa
+
+    from csc_scorecard.ingest.batch import LoadBatch
+
+    reference = tmp_path / "reference.duckdb"
+    la_codes = pa.table(
+        {"la_code": [LA], "gss_code": ["E08000017"], "source_row": pa.array([2], pa.int32())}
+    )
+    with Store(reference) as db:
+        db.load(
+            [
+                LoadBatch(
+                    "reference:la_codes",
+                    None,
+                    None,
+                    None,
+                    ["la.csv"],
+                    tables={"la_codes": la_codes},
+                )
+            ]
+        )
+        assert db.coverage(LA) is None
+    # measures and report refuse an authority the store holds nothing for
+    for command, refusal in (
+        ("measures", "the store holds no data for 371 (it holds none)"),
+        ("report", "the store holds no case data for LA 371 (only reference data or templates)"),
+    ):
+        res = cli(command, "--period", "2022-Q1", "--store", reference, "--la", LA,
+                  "--out", tmp_path / "out")  # fmt: skip
+        assert res.exit_code == 2 and "Traceback" not in res.output
+        assert refusal in " ".join(res.output.replace("│", " ").split())
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_cell_past_the_size_limit_is_an_issue_and_not_loaded(tmp_path, monkeypatch):

@@ -36,14 +36,15 @@ def published():
 
 
 @pytest.fixture(scope="module")
-def outputs(published, tmp_path_factory) -> dict[str, str]:
-    """Each publication output as the text a reader (or a script) can get out of it."""
+def published_paths(published, tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("publication")
-    text = {}
-    for fmt in FORMATS:
-        path = render(published, fmt, folder / f"report.{fmt}")
-        text[fmt] = _text(fmt, path)
-    return text
+    return {fmt: render(published, fmt, folder / f"report.{fmt}") for fmt in FORMATS}
+
+
+@pytest.fixture(scope="module")
+def outputs(published_paths) -> dict[str, str]:
+    """Each publication output as the text a reader (or a script) can get out of it."""
+    return {fmt: _text(fmt, path) for fmt, path in published_paths.items()}
 
 
 def _text(fmt: str, path: Path) -> str:
@@ -117,16 +118,55 @@ def test_publication_issues_carry_rule_field_and_count_only(published):
     assert any(i.message != rule_words(i.rule, i.count) for i in internal.data_quality.issues)
 
 
+# -- item 7: no small count in any format -------------------------------------------------------
+
+# The finance section's counts of children's placements (forecast/care_ladder.py) and what is
+# worked out from them; the projection's points and chart series.
+_PLACEMENT_COUNTS = (
+    "placements_year_start",
+    "placements_now",
+    "placements_year_end",
+    "average_placements",
+    "budget_placements_start",
+    "budget_placements_end",
+    "budget_average_placements",
+    "starts_in_history",
+    "ends_in_history",
+    "starts_last_month",
+    "above_budget",
+    "placements_over_budget_start",
+    "placements_over_budget_end",
+)
+
+
+def _small(v: object) -> bool:
+    rules = PublicationRules()
+    return (
+        isinstance(v, int | float)
+        and not isinstance(v, bool)
+        and v > 0
+        and rules.min_count <= round(v) <= rules.max_count
+    )
+
+
 def _counts(doc) -> list[tuple[str, float]]:
-    """Every count (a figure whose unit is count, or a number of children in the finance and
-    staffing sections' data) with its JSON path."""
+    """Every count in the report's JSON with its path: a figure's value (unit count), numerator
+    and denominator (whatever its status: a figure not printed still carries them), a staffing
+    KPI's previous value, the finance section's placements by line and group, the projection's
+    starting counts, history, flows, points and chart series."""
     found = []
+
+    def add(path, node, keys):
+        found.extend((f"{path}/{k}", node[k]) for k in keys if isinstance(node.get(k), int | float))
 
     def walk(node, path):
         if isinstance(node, dict):
             unit = node.get("unit")
-            if unit == "count" and isinstance(node.get("value"), int | float):
-                found.append((path, node["value"]))
+            if isinstance(unit, str):
+                add(path, node, ("value", "previous_value") if unit == "count" else ())
+                add(path, node, ("numerator",) if unit == "count" or "status" in node else ())
+                # a ratio's denominator is FTE or managers, not a count of children
+                add(path, node, ("denominator",) if unit != "ratio" and "status" in node else ())
             for k, v in node.items():
                 walk(v, f"{path}/{k}")
         elif isinstance(node, list):
@@ -134,38 +174,179 @@ def _counts(doc) -> list[tuple[str, float]]:
                 walk(v, f"{path}/{i}")
 
     walk(doc, "")
-    projection = (doc.get("finance") or {}).get("projection") or {}
-    found += [
-        (f"/finance/projection/start_counts/{g}", n)
-        for g, n in projection.get("start_counts", {}).items()
-    ]
-    for key in ("history", "flows"):  # points stay (cited dates): docs/security.md known limits
+    finance = doc.get("finance") or {}
+    outturn = finance.get("outturn") or {}
+    for key in ("lines", "groups"):
+        for i, row in enumerate(outturn.get(key, [])):
+            add(f"/finance/outturn/{key}/{i}", row, _PLACEMENT_COUNTS)
+    add("/finance/outturn/fostering", outturn.get("fostering") or {}, _PLACEMENT_COUNTS)
+    projection = finance.get("projection") or {}
+    add(
+        "/finance/projection/start_counts",
+        projection.get("start_counts", {}),
+        projection.get("start_counts", {}),
+    )
+    for key, fields in (
+        ("points", ("mean", "median", "low", "high")),
+        ("history", ("count",)),
+        ("flows", ("children_now", "entries_a_year", "exits_a_year")),
+    ):
         for i, p in enumerate(projection.get(key, [])):
-            for k in ("mean", "median", "low", "high", "count", "children_now"):
-                if isinstance(p.get(k), int | float):
-                    found.append((f"/finance/projection/{key}/{i}/{k}", p[k]))
-    for i, p in enumerate(((doc.get("finance") or {}).get("charts") or {}).get("projection", [])):
-        for k in ("value", "low", "high"):
-            if isinstance(p.get(k), int | float):
-                found.append((f"/finance/charts/projection/{i}/{k}", p[k]))
+            add(f"/finance/projection/{key}/{i}", p, fields)
+    for i, p in enumerate((finance.get("charts") or {}).get("projection", [])):
+        add(f"/finance/charts/projection/{i}", p, ("value", "low", "high"))
     return found
 
 
 def test_no_small_count_in_the_publication_json(outputs):
-    rules = PublicationRules()
     doc = json.loads(outputs["json"])
     assert doc["publication"]["enabled"]
-    small = [
-        (p, v) for p, v in _counts(doc) if 0 < v and rules.min_count <= round(v) <= rules.max_count
-    ]
-    assert small == []
+    assert [(p, v) for p, v in _counts(doc) if _small(v)] == []
 
 
 def test_the_internal_json_has_the_counts_the_publication_leaves_out():
-    """The scan finds small counts where they exist: the internal context has them."""
-    rules = PublicationRules()
+    """The scan finds small counts where they exist: the internal context has them, in the
+    figures (also those not reportable), the finance outturn and the projection's points."""
     doc = json.loads(rf.report_context().model_dump_json())
-    assert any(0 < v and rules.min_count <= round(v) <= rules.max_count for _, v in _counts(doc))
+    found = {
+        re.sub(r"/\d+(?=/|$)", "/N", p).rsplit("/", 1)[0] for p, v in _counts(doc) if _small(v)
+    }
+    assert {
+        "/finance/outturn/lines/N",
+        "/finance/outturn/groups/N",
+        "/finance/projection/points/N",
+    } <= found
+    not_reportable = [
+        fid
+        for fid, f in doc["figures"].items()
+        if f["status"] == "not_reportable" and (_small(f["numerator"]) or _small(f["denominator"]))
+    ]
+    assert not_reportable  # and the publication JSON (above) has none of them
+
+
+def test_the_forecast_command_s_publication_output_has_no_small_count(tmp_path):
+    """`scorecard forecast --publication` (JSON and CSV) publishes what the report does."""
+    from csc_scorecard.forecast.section import finance_section, tidy
+
+    with Store(rf.store_path(), read_only=True) as store:
+        section = finance_section(store, rf.LA, rf.PERIOD, publication=True, simulations=60)
+        internal = finance_section(store, rf.LA, rf.PERIOD, simulations=60)
+    doc = {"finance": json.loads(section.model_dump_json())}
+    assert [(p, v) for p, v in _counts(doc) if _small(v)] == []
+    assert [
+        (p, v) for p, v in _counts({"finance": json.loads(internal.model_dump_json())}) if _small(v)
+    ]
+    rows = tidy(section).to_pylist()
+    assert rows and not [
+        r for r in rows if r["unit"] == "count" and (_small(r["value"]) or _small(r["low"]))
+    ]
+
+
+# Table columns that hold small numbers that are not counts of children: beds in a planned home,
+# load ids and their issue and row counts, data-quality issue counts, category codes, how many
+# indicators have each rating.
+_NOT_COUNTS_OF_CHILDREN = {
+    "Beds",
+    "Load",
+    "Issues",
+    "Rows",
+    "Records",
+    "Category code",
+    "Green",
+    "Amber",
+    "Red",
+    "Below target",
+    "Not available",
+    "Without data",
+}
+_SMALL_CELL = re.compile(r"\s*([1-5]|[1-5] / [\d,]+|[\d,]+ / [1-5])\s*")
+
+
+def _tables(fmt: str, path: Path) -> list[list[list[str]]]:
+    """Each table of an output as rows of cell texts, its header row first."""
+    if fmt == "html":
+        from lxml import html
+
+        tree = html.fromstring(path.read_bytes())
+        return [
+            [[c.text_content().strip() for c in tr.xpath("./th|./td")] for tr in t.xpath(".//tr")]
+            for t in tree.xpath("//table")
+        ]
+    if fmt == "docx":
+        import docx
+
+        return [
+            [[c.text.strip() for c in r.cells] for r in t.rows] for t in docx.Document(path).tables
+        ]
+    book = openpyxl.load_workbook(path)
+    tables = []
+    for sheet in book.worksheets:
+        rows = [[("" if c is None else c) for c in r] for r in sheet.iter_rows(values_only=True)]
+        # the header is the first row of three or more labels and nothing else
+        head = next(
+            (
+                i
+                for i, r in enumerate(rows)
+                if sum(isinstance(c, str) and c != "" for c in r) >= 3
+                and all(isinstance(c, str) for c in r)
+            ),
+            None,
+        )
+        if head is not None:
+            tables.append(
+                [[str(c) if not isinstance(c, str) else c for c in r] for r in rows[head:]]
+            )
+    return tables
+
+
+def _small_cells(fmt: str, path: Path) -> list[tuple[str, str]]:
+    """(column, cell) for each table cell that shows a count from 1 to 5 (or a fraction with one),
+    outside the columns that hold no counts of children. In the spreadsheet's measures sheet a
+    value counts only where the unit is a count."""
+    found = []
+    for table in _tables(fmt, path):
+        head, *rows = table
+        for row in rows:
+            unit = dict(zip(head, row, strict=False)).get("Unit")
+            for column, cell in zip(head, row, strict=False):
+                if column in _NOT_COUNTS_OF_CHILDREN or (
+                    column == "Value" and unit not in (None, "count")
+                ):
+                    continue
+                if re.fullmatch(r"\s*[1-5](\.0)?\s*", cell) or _SMALL_CELL.fullmatch(cell):
+                    found.append((column, cell))
+    return found
+
+
+@pytest.fixture(scope="module")
+def internal_paths(tmp_path_factory) -> dict[str, Path]:
+    """The internal report's HTML, Word and Excel files (the PDF is the HTML laid out)."""
+    folder = tmp_path_factory.mktemp("internal")
+    context = rf.report_context()
+    return {fmt: render(context, fmt, folder / f"report.{fmt}") for fmt in ("html", "docx", "xlsx")}
+
+
+@pytest.mark.parametrize("fmt", ("html", "docx", "xlsx"))
+def test_no_table_cell_shows_a_small_count(published_paths, internal_paths, fmt):
+    assert _small_cells(fmt, published_paths[fmt]) == []
+    assert len(_small_cells(fmt, internal_paths[fmt])) > 5  # the scan finds them where they are
+
+
+# A count from 1 to 5 in running text: "3 children", "4 care leavers", "2 / 17".
+_SMALL_IN_TEXT = re.compile(
+    r"(?<![\w.,£/-])[1-5]\s+(?:children|child|young people|care leavers|placements|plans|referrals|"
+    r"assessments|enquiries|adoptions)\b|(?<![\w.,£/-])(?:[1-5]\s+/\s+[\d,]+|[\d,]+\s+/\s+[1-5])(?![\w.,%])"
+)
+
+
+@pytest.mark.parametrize("fmt", ("html", "pdf", "docx", "xlsx"))
+def test_no_text_states_a_small_count(outputs, internal_paths, fmt):
+    def words(text: str) -> str:
+        return re.sub(r"<[^>]+>", " ", text)  # markup apart
+
+    assert _SMALL_IN_TEXT.findall(words(outputs[fmt])) == []
+    if fmt in internal_paths:
+        assert _SMALL_IN_TEXT.findall(words(_text(fmt, internal_paths[fmt])))
 
 
 # -- item 8: commentary stating a small number ----------------------------------------------------
@@ -193,4 +374,19 @@ def test_publication_commentary_with_a_small_number_is_refused_naming_the_item()
     # The synthetic authority's own manual-values commentary is named too.
     assert "residential_homes_good_or_better 2022-Q1 (manual values) (2)" in str(err.value)
     assert "--allow-commentary-numbers" in str(err.value)
+    # "One of the two children placed for adoption ...": numbers written as words are named too
+    assert "C09 2022-Q1 (manual values) (1, 2)" in str(err.value)
     check_commentary({"C09 2022-Q1": "2 of the homes"}, PublicationRules(), allowed=True)
+
+
+def test_numbers_written_as_words_are_found_and_refused_unless_confirmed():
+    rules = PublicationRules()
+    assert small_numbers_in("Two of the homes closed; five children moved in.", rules) == [2, 5]
+    assert small_numbers_in("Only one child, and one of the authority's homes.", rules) == [1, 1]
+    not_counts = "one of our priorities; no one; a four-week review; two-thirds; twelve children"
+    assert small_numbers_in(not_counts, rules) == []
+    assert small_numbers_in("six children", PublicationRules(max_count=9)) == [6]
+    with pytest.raises(CommentaryNumbers) as err:
+        check_commentary({"C09 2022-Q1": "two of the homes", "C10 2022-Q1": "no change"}, rules)
+    assert "C09 2022-Q1 (2)" in str(err.value) and "C10" not in str(err.value)
+    check_commentary({"C09 2022-Q1": "two of the homes"}, rules, allowed=True)

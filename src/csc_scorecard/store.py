@@ -481,21 +481,50 @@ class Store:
         return code
 
     def coverage(self, la_code: str) -> tuple[date, date] | None:
-        """The span the authority's dated loads cover (first start, last end); None when it has
-        none (only reference data, or loads without periods)."""
+        """The span the authority's loaded data cover (first day, last day); None when nothing
+        loaded for it carries a date (only reference data, or loads whose rows have no date).
+
+        A dated load (a statutory return, a template whose key holds a date) covers its period.
+        A load without one (an SSD extract, a template of teams or audits) covers the span of
+        the dates in its rows' keys (a referral's date, an episode's start): what it describes.
+        """
         with self.con.cursor() as cur:
-            row = cur.execute(
-                """SELECT min(period_start), max(period_end) FROM loads WHERE la_code = ?
-                   AND period_start IS NOT NULL AND source_format NOT LIKE 'reference%'""",
+            loads = cur.execute(
+                """SELECT load_id, period_start, period_end FROM loads WHERE la_code = ?
+                   AND source_format NOT LIKE 'reference%'""",
                 [la_code],
-            ).fetchall()[0]
-        return None if row[0] is None else (row[0], row[1])
+            ).fetchall()
+            spans = [(s, e) for _, s, e in loads if s is not None]
+            undated = [i for i, s, _ in loads if s is None]
+            if undated:
+                spans += _key_date_spans(cur, undated)
+        if not spans:
+            return None
+        return min(s for s, _ in spans), max(e for _, e in spans)
 
     def authorities(self) -> list[str]:
         rows = self.con.execute(
             "SELECT DISTINCT la_code FROM loads WHERE la_code IS NOT NULL ORDER BY 1"
         ).fetchall()
         return [r[0] for r in rows]
+
+
+def _key_date_spans(cur: duckdb.DuckDBPyConnection, load_ids: list[int]) -> list[tuple[date, date]]:
+    """(first, last) of each table's key date column over the rows of these loads."""
+    marks = ", ".join("?" * len(load_ids))
+    spans = []
+    for t in tables().values():
+        types = {c.name: c.type for c in t.columns}
+        column = next((k for k in t.key if types.get(k, "").upper() == "DATE"), None)
+        if column is None:
+            continue
+        lo, hi = cur.execute(
+            f'SELECT min("{column}"), max("{column}") FROM "{t.name}" WHERE load_id IN ({marks})',
+            load_ids,
+        ).fetchall()[0]
+        if lo is not None:
+            spans.append((lo, hi))
+    return spans
 
 
 def _open_failure(path: Path, error: Exception, read_only: bool) -> str:

@@ -132,16 +132,18 @@ class LineForecast(_Result):
     variance: float | None = Field(
         description="(forecast - grant) - (budget - budgeted grant); + is an overspend"
     )
-    placements_year_start: int
-    placements_now: int
-    placements_year_end: float
-    average_placements: float
-    nights_to_date: int
-    nights_remaining: float
-    starts_in_history: int
-    ends_in_history: int
-    start_rate_per_month: float
-    end_rate_per_month: float = Field(description="share of placements ending in a month")
+    # Counts of children's placements and what is built on them: None only where a publication
+    # left a count of 1 to 5 out (report/publication.py `publish_finance`).
+    placements_year_start: int | None
+    placements_now: int | None
+    placements_year_end: float | None
+    average_placements: float | None
+    nights_to_date: int | None
+    nights_remaining: float | None
+    starts_in_history: int | None
+    ends_in_history: int | None
+    start_rate_per_month: float | None
+    end_rate_per_month: float | None = Field(description="share of placements ending in a month")
     average_weekly_now: float | None
     new_weekly: float | None = Field(description="weekly cost used for new placements")
     year_end_target: float | None = None
@@ -168,10 +170,11 @@ class GroupForecast(_Result):
     forecast: float
     grant_income: float
     variance: float | None
-    placements_year_start: int
-    placements_now: int
-    placements_year_end: float
-    average_placements: float
+    # Counts: None only where a publication left a count of 1 to 5 out (as LineForecast).
+    placements_year_start: int | None
+    placements_now: int | None
+    placements_year_end: float | None
+    average_placements: float | None
     budget_placements_start: float | None
     budget_placements_end: float | None
     budget_average_placements: float | None
@@ -184,7 +187,7 @@ class GroupForecast(_Result):
     )
     top_tenth_high: float | None = None
     budget_weekly: float | None = Field(None, description="budgeted unit cost as a weekly cost")
-    above_budget: int = Field(
+    above_budget: int | None = Field(
         0, description="open packages above the budgeted weekly cost, outlier apart"
     )
     above_budget_low: float | None = None
@@ -192,8 +195,8 @@ class GroupForecast(_Result):
     outlier_weekly: float | None = Field(
         None, description="a package over 1.25 times the next dearest"
     )
-    starts_in_history: int
-    starts_last_month: int
+    starts_in_history: int | None
+    starts_last_month: int | None
     top_packages: list[Package] = []
 
 

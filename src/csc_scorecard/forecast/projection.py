@@ -550,10 +550,11 @@ class GroupInfo(_Result):
 class ProjectionPoint(_Result):
     date: date
     group: str = Field(description="a group id, or 'total'")
-    mean: float
-    low: float
-    median: float
-    high: float
+    # None only where a publication left the point out (a value from 1 to 5: publish_finance)
+    mean: float | None
+    low: float | None
+    median: float | None
+    high: float | None
 
 
 class HistoryPoint(_Result):

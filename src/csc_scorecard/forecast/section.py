@@ -13,8 +13,10 @@ scenario, and returns a `FinanceSection`: JSON-serialisable, with
 * `outturn`, `projection`, `pipeline`: the full results behind them;
 * `high_cost_packages`: open packages by weekly cost (child-level, so None when publishing).
 
-Publication mode (design.md, "Privacy and security") leaves out child-level package lists and
-prints counts of children from 1 to 5 as "c" (the report's default suppression rule).
+Publication mode (design.md, "Privacy and security") leaves out child-level package lists,
+prints counts of children from 1 to 5 as "c" (the report's default suppression rule) and, as
+its last step, removes such counts from the results behind the sentences
+(`report.publication.publish_finance`), so every publication format holds the same.
 `tidy(section)` flattens it for Power BI.
 
 This module assembles the section; the parts live beside it: `section_model` (the pydantic
@@ -139,7 +141,7 @@ def finance_section(
         )
         if p is not None
     ]
-    return FinanceSection(
+    section = FinanceSection(
         la_code=la_code,
         period=str(q),
         as_at=out.as_at,
@@ -161,3 +163,9 @@ def finance_section(
         high_cost_packages=packages,
         notes=notes,
     )
+    if not publication:
+        return section
+    # Imported here: the report imports this module (it nests the section).
+    from csc_scorecard.report.publication import PublicationRules, publish_finance
+
+    return publish_finance(section, PublicationRules())

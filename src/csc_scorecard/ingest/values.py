@@ -1,7 +1,8 @@
 """Parsing single raw values the way real extracts write them.
 
 Each parser returns the typed value, or raises `BadValue` with a rule name; the caller keeps the
-row and records the raw text as a data-quality issue. `None` means the cell was blank.
+row and records the raw text as a data-quality issue. `None` means the cell was blank ("",
+"null", "none", "n/a", "na", and "nan" except in a numeric field, where it is a bad value).
 """
 
 from __future__ import annotations
@@ -25,6 +26,22 @@ class BadValue(ValueError):
     def __init__(self, rule: str, message: str) -> None:
         self.rule = rule
         super().__init__(message)
+
+
+def _number_text(raw: object) -> str | None:
+    """`clean` for a numeric field, where a typed 'NaN' is a bad value, not a blank: a text
+    field keeps reading it as blank, as spreadsheet exports write it; a number that says it is
+    not a number is recorded (issue 13, item 9).
+
+    >>> _number_text(" 12 "), _number_text("n/a")
+    ('12', None)
+    >>> _number_text("NaN")
+    Traceback (most recent call last):
+    csc_scorecard.ingest.values.BadValue: 'NaN' is not a number
+    """
+    if isinstance(raw, str) and raw.strip().lower() == "nan":
+        raise BadValue("invalid_number", f"{raw.strip()!r} is not a number")
+    return clean(raw)
 
 
 def clean(raw: object) -> str | None:
@@ -111,7 +128,7 @@ def parse_int(raw: object) -> int | None:
     Traceback (most recent call last):
     csc_scorecard.ingest.values.BadValue: '1e400' is not a finite number
     """
-    text = clean(raw)
+    text = _number_text(raw)
     if text is None:
         return None
     number = parse_float(text)
@@ -133,7 +150,7 @@ def parse_float(raw: object) -> float | None:
     """
     if isinstance(raw, float) and not math.isnan(raw) and not math.isfinite(raw):
         raise BadValue("invalid_number", f"{raw!r} is not a finite number")
-    text = clean(raw)
+    text = _number_text(raw)
     if text is None:
         return None
     try:

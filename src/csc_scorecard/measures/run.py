@@ -119,10 +119,10 @@ def counted_rows(
         m = by_id[r["measure"]]
         reason = blocked.get((m.id, r["la_code"], r["period"]))
         span = spans.get(r["la_code"])
-        outside = span is not None and not _overlaps(parse_period(r["period"]), span)
+        outside = span is None or not _overlaps(parse_period(r["period"]), span)
         if outside:  # no loaded data covers the quarter: a 0 here would be presented as real
             r.update({k: None for k in ("value", "numerator", "denominator") if k in r})
-            r["status"], r["reason"] = "not_available", _outside_reason(span)
+            r["status"], r["reason"] = "not_available", _outside_reason(span, r["la_code"])
         elif reason:
             r["status"], r["reason"] = "not_reportable", reason
         elif r["value"] is None:
@@ -137,7 +137,12 @@ def _overlaps(q: Quarter, span: tuple) -> bool:
     return q.start <= span[1] and q.end >= span[0]
 
 
-def _outside_reason(span: tuple) -> str:
+def _outside_reason(span: tuple | None, la_code: str) -> str:
+    if span is None:
+        return (
+            f"no dated data is loaded for LA {la_code} (only reference data, or loads whose "
+            "rows carry no date), so nothing covers the period"
+        )
     return f"outside the loaded data, which cover {span[0]:%d/%m/%Y} to {span[1]:%d/%m/%Y}"
 
 

@@ -74,7 +74,6 @@ from csc_scorecard.report.paper import PaperFile
 from csc_scorecard.report.publication import (
     PublicationRules,
     check_commentary,
-    publish,
     suppress,
 )
 from csc_scorecard.report.publication import settings as publication_settings
@@ -336,7 +335,7 @@ def build_context(
             comparators=provenance.comparator_sources(published),
         ),
     )
-    return publish(context, rules) if rules else context
+    return context
 
 
 def _check_coverage(store: Store, la_code: str, quarter: Quarter) -> None:
@@ -354,7 +353,12 @@ def _check_coverage(store: Store, la_code: str, quarter: Quarter) -> None:
             "ingest the authority's statutory extracts first"
         )
     span = store.coverage(la_code)
-    if span is not None and (quarter.start > span[1] or quarter.end < span[0]):
+    if span is None:
+        raise NotFound(
+            f"no data loaded for LA {la_code} carries a date, so the store covers no quarter: "
+            "ingest the authority's statutory extracts first"
+        )
+    if quarter.start > span[1] or quarter.end < span[0]:
         raise NotFound(
             f"the store has no data for {quarter} ({quarter.label}) for LA {la_code}: its "
             f"loaded data cover {span[0]:%d/%m/%Y} to {span[1]:%d/%m/%Y}"

@@ -7,23 +7,26 @@ releases (standards.md §6.4, symbol ``c``; design.md, "Privacy and security"):
 * so is a percentage, rate or average built on such a count (its numerator or its
   denominator), because the count can be worked back from it;
 * suppressed figures lose their value, numerator and denominator from the context itself, so
-  the JSON, charts and every renderer are safe, not just the printed page;
+  the JSON, charts and every renderer are safe, not just the printed page; a figure that is not
+  printed anyway (not reportable, not available) loses its small numbers too;
 * breakdowns by individual workers or children, measures about single workers (the
   ``worker_level_*`` lists in ``layout.yaml``) and the file-and-row pointers to data-quality
   issues (which identify a child's record) are left out;
-* the nested finance section's per-group projection of children (start counts, history
-  simulated points, flows and the projection chart's data) is left out: it holds counts of
-  children by placement group, and its sentences cite only figures that went through `suppress`;
+* the nested finance section (`publish_finance`) loses its small counts of placements by line
+  and group, and the rates and nights worked out from them, and projected points from 1 to 5;
+  the projection's starting counts, history and flows (counts of children by placement group
+  that no published sentence cites) are left out whole;
 * data-quality issues carry rule, field and count only, never a recorded message (which can
   quote a raw cell) or a file and row (``provenance.quality_issues``);
-* commentary typed by people that holds a number in the suppressed range ("2 of the
-  authority's homes...") stops the report with the items named, unless the user confirms it
-  (`check_commentary`, ``--allow-commentary-numbers``);
+* commentary typed by people that states a number in the suppressed range, in digits or in
+  words ("2 of the authority's homes", "two of the homes") stops the report with the items
+  named, unless the user confirms it (`check_commentary`, ``--allow-commentary-numbers``);
 * the cover says so.
 
-`publish` applies all of this to the whole report context once, before any renderer sees it,
-so no output format can differ from another; `is_small` is the one test of a small count, used
-by the workforce and forecast sections too.
+All of this happens while the report context is built, before any renderer sees it (figures as
+they are made, by `suppress`, so no sentence or chart is written from a small count; the finance
+section by `publish_finance` as its last step), so no output format can differ from another;
+`is_small` is the one test of a small count, used by the workforce and forecast sections too.
 
 Zero is not suppressed (it discloses nothing about a child). Only primary suppression is
 applied: where a total and all but one category of a breakdown are shown, the analyst should
@@ -33,12 +36,18 @@ check the breakdown before publishing; the cover note says this.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from csc_scorecard.errors import ScorecardError
-from csc_scorecard.report.model import Figure, Publication, ReportContext
+from csc_scorecard.report.model import Figure, Publication
+
+if TYPE_CHECKING:
+    from csc_scorecard.forecast.section_model import FinanceSection
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class PublicationRules(BaseModel):
@@ -65,22 +74,36 @@ def should_suppress(figure: Figure, rules: PublicationRules) -> bool:
     """
     if figure.status != "ok":
         return False
+    return _holds_small(figure, rules)
+
+
+def _holds_small(figure: Figure, rules: PublicationRules) -> bool:
     if figure.unit == "count":
-        return is_small(figure.value, rules)
+        return is_small(figure.value, rules) or is_small(figure.numerator, rules)
     return is_small(figure.numerator, rules) or is_small(figure.denominator, rules)
 
 
 def suppress(figure: Figure, rules: PublicationRules) -> Figure:
-    """The figure as published: unchanged, or with its numbers removed and shown as the symbol."""
-    if not should_suppress(figure, rules):
+    """The figure as published: unchanged, or with its numbers removed and shown as the symbol.
+
+    A figure that is not printed anyway (not reportable, not available) keeps its status and
+    reason, but loses its small numbers too: the JSON and the spreadsheet carry numerators.
+    """
+    if not _holds_small(figure, rules):
         return figure
     # A large denominator (all referrals, the population) discloses nothing and stays.
     keep_denominator = figure.unit != "count" and not is_small(figure.denominator, rules)
-    return figure.model_copy(
-        update={
-            "value": None,
-            "numerator": None,
-            "denominator": figure.denominator if keep_denominator else None,
+    update: dict[str, object] = {
+        "value": None,
+        "numerator": None,
+        "denominator": figure.denominator if keep_denominator else None,
+        "numerator_display": rules.symbol if figure.numerator_display else "",
+        "denominator_display": figure.denominator_display
+        if keep_denominator
+        else (rules.symbol if figure.denominator_display else ""),
+    }
+    if figure.status == "ok":
+        update |= {
             "status": "suppressed",
             "reason": f"suppressed for publication: based on a count of {rules.min_count} to {rules.max_count}",
             "display": rules.symbol,
@@ -88,6 +111,96 @@ def suppress(figure: Figure, rules: PublicationRules) -> Figure:
             "denominator_display": figure.denominator_display
             if keep_denominator
             else (rules.symbol if figure.denominator is not None else ""),
+        }
+    return figure.model_copy(update=update)
+
+
+def without_small(
+    model: M, counts: Iterable[str], built_on: Mapping[str, Iterable[str]], rules: PublicationRules
+) -> M:
+    """`model` with each of its ``counts`` from 1 to 5 set to None, and each field ``built_on``
+    such a count (a rate, a number of nights) with it: `suppress` for the finance section's
+    nested results, which are not figures."""
+    small = {f for f in counts if is_small(getattr(model, f), rules)}
+    gone = small | {f for f, bases in built_on.items() if small.intersection(bases)}
+    return model.model_copy(update=dict.fromkeys(gone)) if gone else model
+
+
+# The finance section's counts of children's placements by line and group, and the fields worked
+# out from them (forecast/care_ladder.py `LineForecast`, `GroupForecast`).
+_PLACEMENTS = (
+    "placements_year_start",
+    "placements_now",
+    "placements_year_end",
+    "average_placements",
+)
+_LINE_COUNTS = (
+    *_PLACEMENTS,
+    "starts_in_history",
+    "ends_in_history",
+    "budget_placements_start",
+    "budget_placements_end",
+)
+_LINE_BUILT_ON = {
+    "start_rate_per_month": ("starts_in_history",),
+    "end_rate_per_month": ("ends_in_history",),
+    "nights_to_date": _PLACEMENTS,
+    "nights_remaining": _PLACEMENTS,
+}
+_GROUP_COUNTS = (
+    *_PLACEMENTS,
+    "budget_placements_start",
+    "budget_placements_end",
+    "budget_average_placements",
+    "above_budget",
+    "starts_in_history",
+    "starts_last_month",
+)
+_FOSTERING_COUNTS = ("placements_over_budget_start", "placements_over_budget_end")
+_POINT = ("mean", "low", "median", "high")
+
+
+def publish_finance(section: FinanceSection, rules: PublicationRules) -> FinanceSection:
+    """The finance section as published: applied by `forecast.section.finance_section` as the last
+    step of building it with ``publication=True``, so the report (every format) and `scorecard
+    forecast --publication` (JSON, CSV) publish the same thing.
+
+    Its sentences were written from figures that went through `is_small` (`forecast/figures.py`);
+    this removes the small counts from the results behind them: placements by line and group
+    (and the rates and nights worked out from them), the fostering split's placements over
+    budget, and projected points from 1 to 5 (the whole point: its band shows its centre; the
+    date stays, sentences cite it). The projection's starting counts, history and flows, which
+    no published sentence needs, are left out whole, and so is every projection chart series but
+    the total's.
+    """
+    out = section.outturn
+    fostering = out.fostering and without_small(out.fostering, _FOSTERING_COUNTS, {}, rules)
+    out = out.model_copy(
+        update={
+            "lines": [without_small(ln, _LINE_COUNTS, _LINE_BUILT_ON, rules) for ln in out.lines],
+            "groups": [without_small(g, _GROUP_COUNTS, {}, rules) for g in out.groups],
+            "fostering": fostering,
+        }
+    )
+    projection = section.projection
+    if projection is not None:
+        points = [
+            without_small(p, _POINT, {k: _POINT for k in _POINT}, rules) for p in projection.points
+        ]
+        projection = projection.model_copy(
+            update={"start_counts": {}, "history": [], "flows": [], "points": points}
+        )
+    chart = [
+        p
+        for p in section.charts.projection
+        if p.group == "total" and not any(is_small(v, rules) for v in (p.value, p.low, p.high))
+    ]
+    return section.model_copy(
+        update={
+            "publication": True,
+            "outturn": out,
+            "projection": projection,
+            "charts": section.charts.model_copy(update={"projection": chart}),
         }
     )
 
@@ -118,15 +231,38 @@ class CommentaryNumbers(ScorecardError):
 # A whole number standing alone ("2 of", "(3)"), not part of a date, code, money, a percentage
 # or a decimal ("Q1", "2022-23", "£2m", "5%", "1.5").
 _BARE_NUMBER = re.compile(r"(?<![\w.,£$/:-])(\d+)(?![\w%,:]|\.\d)")
+# A number written as a word ("two of the homes", "five children"), not part of a compound
+# ("two-thirds", "a four-week review"). "One" is a pronoun as often as a number ("one of our
+# priorities" is no count), so it counts only before a word for what is counted: "one child",
+# "one of the authority's homes".
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
+_COUNTED = (
+    r"(?:child|children|young|family|families|home|homes|carer|carers|case|cases|sibling|"
+    r"siblings|girl|girls|boy|boys|baby|babies|person|people|placement|placements|adopt\w*|"
+    r"foster\w*|care\s+leavers?|referrals?|plans?|unaccompanied|worker|workers)\b"
+)
+_NUMBER_WORD = re.compile(
+    r"(?<![\w-])(two|three|four|five|six|seven|eight|nine|ten|"
+    rf"one(?=\s+(?:of\s+(?:the|our|these|those)\s+(?:[\w']+\s+){{0,2}})?{_COUNTED}))"
+    r"(?![\w-])",
+    re.IGNORECASE,
+)
 
 
 def small_numbers_in(text: str, rules: PublicationRules) -> list[int]:
-    """Numbers in the suppressed range that a piece of free text states.
+    """Numbers in the suppressed range that a piece of free text states, in digits or words.
 
     >>> small_numbers_in("2 of the authority's homes; Q1 2022-23 rose 5% to 1.5 (3)", PublicationRules())
     [2, 3]
+    >>> small_numbers_in("Two of the homes; one child; five children; one of our priorities; "
+    ...                  "one of the authority's homes; a four-week review; two-thirds; ten carers",
+    ...                  PublicationRules())
+    [2, 1, 5, 1]
     """
-    return [int(n) for n in _BARE_NUMBER.findall(text) if is_small(int(n), rules)]
+    digits = [(m.start(), int(m[1])) for m in _BARE_NUMBER.finditer(text)]
+    words = [(m.start(), _WORDS[m[1].lower()]) for m in _NUMBER_WORD.finditer(text)]
+    return [n for _, n in sorted(digits + words) if is_small(n, rules)]
 
 
 def check_commentary(
@@ -146,20 +282,3 @@ def check_commentary(
             f"{rules.max_count}, which could reveal a suppressed count: {listed}. Reword or redact "
             "it, or pass --allow-commentary-numbers once you have checked each"
         )
-
-
-def publish(context: ReportContext, rules: PublicationRules) -> ReportContext:
-    """The context as published: the last step of building it, before any renderer.
-
-    Figures were suppressed as they were built (`suppress`, so that no sentence or chart was
-    written from a small count); this removes the nested sections' child-level data that no
-    published sentence needs (see the module docstring).
-    """
-    finance = context.finance
-    if finance is not None and finance.projection is not None:
-        projection = finance.projection.model_copy(
-            update={"start_counts": {}, "history": [], "flows": []}  # points: sentences cite dates
-        )
-        charts = finance.charts.model_copy(update={"projection": []})
-        finance = finance.model_copy(update={"projection": projection, "charts": charts})
-    return context.model_copy(update={"finance": finance})

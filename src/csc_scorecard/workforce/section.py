@@ -383,6 +383,11 @@ def _publish(section: StaffingSection) -> None:
                     "reason": "small number (1 to 5) suppressed for publication",
                 }
             )
+        if k.unit == "count" and is_small(k.previous_value, rules):  # the quarter before too
+            k = section.kpis[mid]
+            section.kpis[mid] = k.model_copy(
+                update={"previous_value": None, "previous_display": rules.symbol}
+            )
 
 
 def _small(k: Kpi, rules: PublicationRules) -> bool:
