@@ -242,6 +242,28 @@ def test_the_forecast_command_s_publication_output_has_no_small_count(tmp_path):
     ]
 
 
+def test_a_figure_not_printed_keeps_its_status_and_reason_but_not_its_small_numbers():
+    from csc_scorecard.report.model import Figure
+    from csc_scorecard.report.publication import suppress
+
+    held = Figure(
+        id="cp_plans_by_category:NEG:2022-Q1", measure="cp_plans_by_category", title="t",
+        unit="percent", period="2022-Q1", value=None, numerator=4, denominator=18,
+        status="not_reportable", reason="latest_category missing for 38% of plans", display="",
+        source="case data",
+    )  # fmt: skip
+    out = suppress(held, PublicationRules())
+    assert (out.status, out.reason, out.display) == ("not_reportable", held.reason, "")
+    assert (out.value, out.numerator, out.denominator, out.numerator_display) == (
+        None,
+        None,
+        18,
+        "",
+    )
+    large = held.model_copy(update={"numerator": 9})
+    assert suppress(large, PublicationRules()) == large
+
+
 # Table columns that hold small numbers that are not counts of children: beds in a planned home,
 # load ids and their issue and row counts, data-quality issue counts, category codes, how many
 # indicators have each rating.

@@ -32,7 +32,7 @@ from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.measures.rated import comparator_columns
 from csc_scorecard.measures.results import stored_results
 from csc_scorecard.measures.run import MeasureRun
-from csc_scorecard.report.publication import PublicationRules, is_small
+from csc_scorecard.report.publication import PublicationRules, holds_small
 from csc_scorecard.store import Store
 
 QUARTILES = "ABCD"
@@ -80,8 +80,11 @@ def comparison(
     ]
     rules = PublicationRules() if publication else None
     for r in rows:
-        if rules and r["status"] == "ok" and _small(r, rules):
-            r.update(value=None, numerator=None, denominator=None, status="suppressed")
+        if rules and holds_small(r["unit"], r["value"], r["numerator"], r["denominator"], rules):
+            # a value not printed anyway (not reportable) keeps its status, not its numbers
+            r.update(value=None, numerator=None, denominator=None)
+            if r["status"] == "ok":
+                r["status"] = "suppressed"
     comparators: dict[tuple[str, str], dict[str, Any]] = {}
     by_la: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
@@ -127,12 +130,6 @@ def comparison(
                 }
             )
     return pa.Table.from_pylist(out, schema=_SCHEMA)
-
-
-def _small(r: dict, rules: PublicationRules) -> bool:
-    if r["unit"] == "count":
-        return is_small(r["value"], rules)
-    return is_small(r["numerator"], rules) or is_small(r["denominator"], rules)
 
 
 def _ranks(group: list[dict], polarity: str) -> dict[str, int]:

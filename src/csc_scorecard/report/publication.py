@@ -77,10 +77,23 @@ def should_suppress(figure: Figure, rules: PublicationRules) -> bool:
     return _holds_small(figure, rules)
 
 
+def holds_small(
+    unit: str,
+    value: float | None,
+    numerator: float | None,
+    denominator: float | None,
+    rules: PublicationRules,
+) -> bool:
+    """Whether a measure value holds a small count: a count that is small, or a derived value
+    whose numerator or denominator is (the one rule; `suppress` and the regional comparison
+    apply it)."""
+    if unit == "count":
+        return is_small(value, rules) or is_small(numerator, rules)
+    return is_small(numerator, rules) or is_small(denominator, rules)
+
+
 def _holds_small(figure: Figure, rules: PublicationRules) -> bool:
-    if figure.unit == "count":
-        return is_small(figure.value, rules) or is_small(figure.numerator, rules)
-    return is_small(figure.numerator, rules) or is_small(figure.denominator, rules)
+    return holds_small(figure.unit, figure.value, figure.numerator, figure.denominator, rules)
 
 
 def suppress(figure: Figure, rules: PublicationRules) -> Figure:
