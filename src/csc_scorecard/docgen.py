@@ -145,6 +145,8 @@ def measures_md() -> str:
             facts.append("manual value")
         out.append(f"\n### `{m.id}` — {m.title}\n\n{'; '.join(facts)}.\n\n{m.definition}\n\n")
         out.append(f"Source: {m.source}\n")
+        if m.summary:  # what the report's definitions appendix prints
+            out.append(f"\nFor members: {' '.join(m.summary.split())} ({m.guidance})\n")
         if m.settings:
             settings = ", ".join(f"`{k}`" for k in m.settings)
             out.append(f"\nSettings: {settings}\n")

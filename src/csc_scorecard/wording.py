@@ -25,6 +25,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from csc_scorecard.terms import words
+
 FIXED_TERMS = (
     "Section 47",
     "SSDA903",
@@ -117,6 +119,7 @@ def say(template: str, **slots: Cited | str) -> Sentence:
     for literal, name, spec, conversion in string.Formatter().parse(template):
         if _DIGIT.search(without_fixed_terms(literal)):
             raise ValueError(f"uncited digits in the words of {template!r}")
+        literal = words(literal)  # the council's vocabulary (terms.py)
         text.append(literal)
         position += len(literal)
         if name is None:
@@ -140,7 +143,7 @@ def say(template: str, **slots: Cited | str) -> Sentence:
         else:
             if _DIGIT.search(without_fixed_terms(slot)):
                 raise ValueError(f"{template!r}: slot {name!r} has uncited digits: {slot!r}")
-            piece = slot
+            piece = words(slot)
         text.append(piece)
         position += len(piece)
     return Sentence(text="".join(text), cites=cites)

@@ -42,8 +42,14 @@ class Measure(BaseModel):
     polarity: Polarity
     period_type: PeriodType
     function: str | None = None  # "area.function" in csc_scorecard.measures.functions
-    definition: str
-    source: str
+    definition: str  # the exact counting rule, for analysts (docs/measures.md, `explain`)
+    source: str  # the developer's citation: return fields, tables, documented choices
+    # What committee members read in a report's definitions appendix: plain words, no codes or
+    # internal references, and the public title of the DfE (or other) guidance it follows.
+    # Every catalogue measure has both (tests/test_catalogue.py); reports never print the two
+    # fields above.
+    summary: str | None = None
+    guidance: str | None = None
     fields: list[str] = Field(default_factory=list)  # "table.column" the measure depends on
     dimension: str | None = None  # name of the breakdown, e.g. "referral_source"
     dimension_values: list[str] = Field(default_factory=list)  # always reported, 0 when absent

@@ -476,7 +476,7 @@ class Provenance(_Model):
     generated_at: datetime
     software_version: str
     store: str = Field(description="store file name")
-    framework_file: str | None = None
+    framework_file: str | None = Field(None, description="the framework's name")
     commentary_file: str | None = None
     settings: dict[str, Any] = {}
     loads: list[LoadRecord]

@@ -25,6 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from csc_scorecard.report.model import Cover, Officer, Section, Table
+from csc_scorecard.terms import Terms
 from csc_scorecard.wording import Paragraph, Sentence
 
 
@@ -96,6 +97,10 @@ class PaperFile(_Strict):
     implications: Implications
     consultation: list[str]
     contact_officers: list[Officer] = Field(min_length=1)
+    terminology: Terms = Field(
+        default_factory=Terms,
+        description="the council's words: children in care or looked after; the council or the Trust",
+    )
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def loads(store: Store, la_code: str, lay: Layout) -> list[LoadRecord]:
             load_id=load_id,
             source_format=fmt,
             name=lay.source_name(fmt),
-            files=[f for f in (files or "").split("; ") if f],
+            files=[_public_name(f) for f in (files or "").split("; ") if f],
             period_start=start,
             period_end=end,
             loaded_at=at,
@@ -62,6 +62,18 @@ def loads(store: Store, la_code: str, lay: Layout) -> list[LoadRecord]:
         )
         for load_id, fmt, files, start, end, at, n, k in rows
     ]
+
+
+# The product's own reference files named by what they are published as (a report names no file
+# of the product's source).
+_PUBLIC_NAMES = {"bank_holidays.yaml": "England and Wales bank holidays (GOV.UK)"}
+
+
+def _public_name(name: str) -> str:
+    for internal, public in _PUBLIC_NAMES.items():
+        if name.startswith(internal):
+            return public + name[len(internal) :]
+    return name
 
 
 def is_synthetic(records: Iterable[LoadRecord]) -> bool:
