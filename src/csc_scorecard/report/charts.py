@@ -39,10 +39,88 @@ PALETTE = [ACCENT, "#c77700", "#2e7d32", "#7b3f8c", "#b4442f", "#4a4a4a"]
 
 _ID = re.compile(r'\bid="([^"]+)"')
 
+# Text that fits: every title, axis label and value label is laid out here, in Python, to fit
+# the chart, wrapped at spaces onto more lines and never cut (Vega's own label limit would end
+# it mid-word with an ellipsis). Widths are estimated for the widest font a renderer may fall
+# back to (DejaVu Sans, whose letters are wider than Liberation Sans's), in em per character.
+TITLE_SIZE = 11
+LABEL_SIZE = 9
+SMALL_SIZE = 8
+_NARROW = set("ijlI.,:;'!|()[]{}/ ")
+_WIDE = set("mwMW@%")
+
+
+def text_px(text: str, size: float, bold: bool = False) -> float:
+    """The printed width of ``text`` at ``size`` px, generously estimated."""
+    em = 0.0
+    for ch in text:
+        if ch in _NARROW:
+            em += 0.36
+        elif ch in _WIDE:
+            em += 0.95
+        elif ch.isupper():
+            em += 0.72
+        else:
+            em += 0.63
+    return em * size * (1.08 if bold else 1.0)
+
+
+def wrap(text: str, max_px: float, size: float, bold: bool = False) -> list[str]:
+    """``text`` on as few lines as fit ``max_px``, broken only at spaces (a single word wider
+    than the line keeps a line of its own, whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_px(f"{lines[-1]} {word}", size, bold) <= max_px:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _title(text: str, width_px: float) -> alt.TitleParams:
+    """The chart's title wrapped to the chart's width."""
+    return alt.TitleParams(
+        text=wrap(text, width_px, TITLE_SIZE, bold=True), fontSize=TITLE_SIZE, limit=0
+    )
+
+
+def _lines_expr(lines: dict[str, list[str]]) -> str:
+    """A Vega label expression printing each axis value as the lines given for it."""
+    expr = "datum.value"
+    for value, parts in reversed(list(lines.items())):
+        shown = "[" + ", ".join(_js(p) for p in parts) + "]"
+        expr = f"datum.value === {_js(value)} ? {shown} : ({expr})"
+    return expr
+
+
+def _js(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def quarter_labels(order: Sequence[str], band_px: float) -> dict[str, list[str]]:
+    """Quarter labels ('Q2 2021/22') that fit a band of ``band_px`` each: whole when they fit,
+    else the quarter alone with the year under the first and under each Q1."""
+    if all(text_px(x, SMALL_SIZE) + 6 <= band_px for x in order):
+        return {x: [x] for x in order}
+    out: dict[str, list[str]] = {}
+    for i, x in enumerate(order):
+        quarter, _, year = x.partition(" ")
+        out[x] = [quarter, year] if year and (i == 0 or quarter == "Q1") else [quarter]
+    return out
+
+
+def _padding(left: float = 8) -> dict[str, float]:
+    """Room round the chart, more on the side of long labels: a renderer drawing the text in a
+    wider font than Vega measured (DejaVu Sans for Liberation Sans) still has room at the edge."""
+    return {"left": round(left), "right": 12, "top": 4, "bottom": 4}
+
 
 def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return (
-        chart.configure(font=FONT, background="white")
+        # Padding round the chart: a renderer drawing the text in a wider font than Vega measured
+        # (DejaVu Sans for Liberation Sans) still has room at the edges.
+        (chart if chart.padding is not alt.Undefined else chart.properties(padding=_padding()))
+        .configure(font=FONT, background="white")
         .configure_view(stroke=None)
         .configure_axis(
             labelColor=INK,
@@ -50,11 +128,20 @@ def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
             gridColor="#e4e7ec",
             domainColor="#9aa3b2",
             tickColor="#9aa3b2",
-            labelFontSize=9,
-            titleFontSize=9,
+            labelFontSize=LABEL_SIZE,
+            titleFontSize=LABEL_SIZE,
+            labelLimit=0,  # never cut a label: they are wrapped to fit instead
+            labelPadding=3,
+            titlePadding=8,
         )
-        .configure_title(color=INK, fontSize=11, anchor="start", fontWeight="bold")
-        .configure_legend(labelFontSize=9, titleFontSize=9, orient="bottom", labelColor=INK)
+        .configure_title(color=INK, fontSize=TITLE_SIZE, anchor="start", fontWeight="bold", limit=0)
+        .configure_legend(
+            labelFontSize=LABEL_SIZE,
+            titleFontSize=LABEL_SIZE,
+            orient="bottom",
+            labelColor=INK,
+            labelLimit=0,
+        )
     )
 
 
@@ -113,10 +200,16 @@ def trend(
     order = [x for x, _ in points]
     base = alt.Chart(alt.Data(values=[d for d in data if d["y"] is not None]))
     y_scale = alt.Scale(zero=unit == "count", nice=True)
+    labels = quarter_labels(order, width / max(len(order), 1))
     line = base.mark_line(
         color=ACCENT, strokeWidth=2, point=alt.OverlayMarkDef(color=ACCENT, size=28)
     ).encode(
-        x=alt.X("x:O", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelFontSize=8)),
+        x=alt.X(
+            "x:O",
+            sort=order,
+            title=None,
+            axis=alt.Axis(labelAngle=0, labelFontSize=SMALL_SIZE, labelExpr=_lines_expr(labels)),
+        ),
         y=alt.Y(
             "y:Q",
             title=_unit_title(unit),
@@ -148,7 +241,9 @@ def trend(
                 .mark_line(color=colour, strokeDash=dash, strokeWidth=1.3, interpolate="step")
                 .encode(x=alt.X("x:O", sort=order), y="y:Q")
             )
-    chart = alt.layer(*layers).properties(title=title, width=width, height=height)
+    chart = alt.layer(*layers).properties(
+        title=_title(title, width + 30), width=width, height=height
+    )
     known = [(x, y) for x, y in points if y is not None]
     alt_text = _trend_alt(title, unit, known, target, tolerance, comparator, comparator_label)
     if moving_target and known:
@@ -246,10 +341,23 @@ def breakdown(
     for d in shown:
         d["sign"] = "negative" if d["y"] < 0 else "positive"
     order = [d["x"] for d in shown]
+    # Category names wrapped onto lines of at most CATEGORY_PX (a row is as tall as its lines);
+    # the value scale runs far enough past the longest bar for its label to fit inside the chart.
+    lines = {x: wrap(x, CATEGORY_PX, LABEL_SIZE) for x in order}
+    row_px = max([17] + [11 * len(lines[x]) + 6 for x in order])
     base = alt.Chart(alt.Data(values=shown)).encode(
-        y=alt.Y("x:N", sort=order, title=None, axis=alt.Axis(labelLimit=150, labelFontSize=9)),
+        y=alt.Y(
+            "x:N",
+            sort=order,
+            title=None,
+            axis=alt.Axis(labelFontSize=LABEL_SIZE, labelExpr=_lines_expr(lines)),
+            scale=alt.Scale(paddingInner=0.2),
+        ),
         x=alt.X(
-            "y:Q", title=_unit_title(unit), axis=alt.Axis(format=_axis_format(unit), tickCount=5)
+            "y:Q",
+            title=_unit_title(unit),
+            axis=alt.Axis(format=_axis_format(unit), tickCount=5),
+            scale=alt.Scale(domain=_room_for_labels(shown, width, reference)),
         ),
     )
     bars = base.mark_bar(height=11).encode(
@@ -277,7 +385,13 @@ def breakdown(
             .mark_rule(color=COMPARATOR, strokeDash=[2, 2], strokeWidth=1.3)
             .encode(x="y:Q")
         )
-    chart = alt.layer(*layers).properties(title=title, width=width, height=max(len(shown), 1) * 17)
+    widest = max((text_px(line, LABEL_SIZE) for x in order for line in lines[x]), default=0)
+    chart = alt.layer(*layers).properties(
+        title=_title(title, width + widest),
+        width=width,
+        height=row_px * max(len(shown), 1),
+        padding=_padding(8 + 0.2 * widest),
+    )
     parts = "; ".join(f"{d['x']} {d['label']}" for d in shown)
     line = (
         f" Reference line: {reference_label or 'reference'} {display(reference, unit)}."
@@ -303,6 +417,37 @@ def breakdown(
     )
 
 
+CATEGORY_PX = 160  # the widest a bar chart's category name is printed before it wraps
+
+
+def _room_for_labels(shown: Sequence[dict], width: float, reference: float | None) -> list[float]:
+    """The value axis's domain: from the smallest to the largest value (0 included), stretched
+    so that the printed label beside each bar's end fits inside the chart's width."""
+    values = [d["y"] for d in shown] + ([reference] if reference is not None else [])
+    low, high = min([0.0, *values]), max([0.0, *values])
+    span = (high - low) or 1.0
+    for _ in range(3):  # the stretch changes the scale, so settle it in a few passes
+        px_per_unit = width / span
+        need_high = max(
+            [high]
+            + [
+                d["y"] + (text_px(d["label"], SMALL_SIZE) + 6) / px_per_unit
+                for d in shown
+                if d["y"] >= 0
+            ]
+        )
+        need_low = min(
+            [low]
+            + [
+                d["y"] - (text_px(d["label"], SMALL_SIZE) + 6) / px_per_unit
+                for d in shown
+                if d["y"] < 0
+            ]
+        )
+        span = need_high - need_low
+    return [need_low, need_high]
+
+
 def grouped_bars(
     chart_id: str,
     title: str,
@@ -319,11 +464,18 @@ def grouped_bars(
     order = list(dict.fromkeys(d["x"] for d in data))
     names = list(dict.fromkeys(d["series"] for d in data))
     shown = [d for d in data if d["y"] is not None]
+    band = width / max(len(order), 1)
+    lines = {x: wrap(x, band - 6, SMALL_SIZE) for x in order}
     chart = (
         alt.Chart(alt.Data(values=shown))
         .mark_bar()
         .encode(
-            x=alt.X("x:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelFontSize=8)),
+            x=alt.X(
+                "x:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelAngle=0, labelFontSize=SMALL_SIZE, labelExpr=_lines_expr(lines)),
+            ),
             xOffset=alt.XOffset("series:N", sort=names),
             y=alt.Y(
                 "y:Q",
@@ -337,7 +489,7 @@ def grouped_bars(
                 scale=alt.Scale(domain=names, range=PALETTE[: len(names)]),
             ),
         )
-        .properties(title=title, width=width, height=height)
+        .properties(title=_title(title, width + 30), width=width, height=height)
     )
     parts = [
         f"{name}: "
@@ -418,7 +570,9 @@ def projection(
             ),
         )
     )
-    chart = alt.layer(*layers).properties(title=title, width=width, height=height)
+    chart = alt.layer(*layers).properties(
+        title=_title(title, width + 30), width=width, height=height
+    )
     parts = []
     if actual:
         parts.append(
@@ -450,6 +604,12 @@ def projection(
     )
 
 
+def _legend_columns(names: Sequence[str], width: float) -> int:
+    """As many legend columns as the longest name lets fit across the chart (at most 3)."""
+    widest = max((text_px(n, LABEL_SIZE) for n in names), default=0) + 30  # symbol and gap
+    return max(1, min(3, int(width // widest)))
+
+
 def _month(iso: str) -> str:
     """'2022-06-30' as 'June 2022'."""
     d = date.fromisoformat(iso)
@@ -469,21 +629,29 @@ def demand(
     data = [{"x": x, "y": y, "series": name} for name, points in series.items() for x, y in points]
     order = list(dict.fromkeys(d["x"] for d in data))
     names = list(series)
+    labels = quarter_labels(order, width / max(len(order), 1))
     chart = (
         alt.Chart(alt.Data(values=[d for d in data if d["y"] is not None]))
         .mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=20))
         .encode(
-            x=alt.X("x:O", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelFontSize=8)),
+            x=alt.X(
+                "x:O",
+                sort=order,
+                title=None,
+                axis=alt.Axis(
+                    labelAngle=0, labelFontSize=SMALL_SIZE, labelExpr=_lines_expr(labels)
+                ),
+            ),
             y=alt.Y("y:Q", title="count", axis=alt.Axis(format=",.0f", tickCount=5)),
             color=alt.Color(
                 "series:N",
                 sort=names,
                 title=None,
                 scale=alt.Scale(domain=names, range=PALETTE[: len(names)]),
-                legend=alt.Legend(columns=3, labelLimit=220),
+                legend=alt.Legend(columns=_legend_columns(names, width), labelLimit=0),
             ),
         )
-        .properties(title=title, width=width, height=height)
+        .properties(title=_title(title, width + 30), width=width, height=height)
     )
     lines = []
     for name, points in series.items():

@@ -18,6 +18,7 @@ The pipeline, top to bottom:
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
@@ -38,6 +39,7 @@ from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.quality.availability import activity_date
 from csc_scorecard.rating import Framework, load_framework
 from csc_scorecard.rating.checks import check_framework
+from csc_scorecard.report import acronyms as acronyms_
 from csc_scorecard.report import appendix as appendix_
 from csc_scorecard.report import charts, executive, narrative, provenance
 from csc_scorecard.report import commentary as commentary_
@@ -51,7 +53,6 @@ from csc_scorecard.report.facts import Facts, figure_id
 from csc_scorecard.report.formatting import count, display, long_date
 from csc_scorecard.report.layout import Layout, Placed, layout, placement
 from csc_scorecard.report.model import (
-    Acronym,
     Authority,
     Breakdown,
     BreakdownRow,
@@ -78,11 +79,28 @@ from csc_scorecard.report.publication import (
 )
 from csc_scorecard.report.publication import settings as publication_settings
 from csc_scorecard.store import Store
+from csc_scorecard.terms import using, words
 from csc_scorecard.workforce.section import StaffingSection
 
 TREND_QUARTERS = 8
 
 
+def _in_councils_words(build):  # type: ignore[no-untyped-def]
+    """Build with the paper file's vocabulary in force (terms.py): every generated sentence,
+    definition and title then uses the council's words."""
+
+    @functools.wraps(build)
+    def wrapper(store: Store, la_code: str, period: str | Quarter, **options: Any) -> ReportContext:
+        paper = options.get("paper")
+        if paper is not None and not isinstance(paper, PaperFile):
+            paper = options["paper"] = paper_.read_paper(paper)
+        with using(paper.terminology if paper is not None else None):
+            return build(store, la_code, period, **options)
+
+    return wrapper
+
+
+@_in_councils_words
 def build_context(
     store: Store,
     la_code: str,
@@ -189,12 +207,13 @@ def build_context(
     definitions = {
         m.id: Definition(
             measure=m.id,
-            title=m.title,
+            title=words(m.title),
             unit=m.unit,
             polarity=m.polarity,
             period_type=m.period_type,
-            definition=" ".join(m.definition.split()),
-            source=m.source,
+            # the members' definition and the public guidance, in the council's vocabulary
+            definition=words(" ".join((m.summary or "").split())),
+            source=words(m.guidance or ""),
             settings=m.settings,
         )
         for m in measures.values()
@@ -309,7 +328,7 @@ def build_context(
         comparators=published,
         definitions=definitions,
         figures=figures,
-        acronyms=[Acronym(term=k, meaning=v) for k, v in lay.acronyms.items()],
+        acronyms=[],  # filled below from what the paper says
         staffing=staffing,
         finance=finance,
         paper=paper_.cover(paper) if paper is not None else None,
@@ -317,7 +336,7 @@ def build_context(
             generated_at=(generated_at or datetime.now(UTC)).replace(microsecond=0),
             software_version=_version(),
             store=store.path.name,
-            framework_file=Path(framework_file).name if framework_file else None,
+            framework_file=framework.name if supplied else None,  # its name, not its file
             commentary_file=Path(commentary_file).name if commentary_file else None,
             settings={
                 "population_basis": settings.population_basis,
@@ -335,7 +354,7 @@ def build_context(
             comparators=provenance.comparator_sources(published),
         ),
     )
-    return context
+    return context.model_copy(update={"acronyms": acronyms_.used(context, lay.acronyms)})
 
 
 def _check_coverage(store: Store, la_code: str, quarter: Quarter) -> None:
@@ -888,7 +907,7 @@ def _trend_charts(
         out.append(
             charts.trend(
                 f"trend-{item.id}",
-                f"{item.id} {_short(item.title)}",
+                f"{item.id} {item.title}",  # whole: the chart wraps it
                 item.unit.value,
                 points,
                 measure=key,
@@ -901,10 +920,6 @@ def _trend_charts(
             )
         )
     return out
-
-
-def _short(title: str, width: int = 60) -> str:
-    return title if len(title) <= width else title[: width - 1].rsplit(" ", 1)[0] + "…"
 
 
 # -- the rest -------------------------------------------------------------------------------------
