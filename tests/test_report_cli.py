@@ -44,6 +44,7 @@ def test_report_writes_every_requested_format(tmp_path):
             "--publication",
             "--allow-commentary-numbers",  # the synthetic homes commentary states "2 of ..."
             "--synthetic",
+            "--no-record",  # the shared fixture store stays as it is
         ),
     )
     assert result.exit_code == 0, result.output
@@ -79,3 +80,40 @@ def test_unreadable_commentary_is_refused_before_writing(tmp_path):
     result = runner.invoke(app, _args(tmp_path, "--commentary", str(bad), "--formats", "json"))
     assert result.exit_code == 2 and "unknown column(s) when" in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow  # measures the store twice
+def test_report_records_what_it_published_and_rebuilds_as_at_a_date(tmp_path):
+    import shutil
+    from datetime import date
+
+    from csc_scorecard.store import Store
+
+    store = tmp_path / "la.duckdb"
+    shutil.copy(rf.store_path(), store)
+    args = ["report", "--period", rf.PERIOD, "--store", str(store), "--formats", "json"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "now")])
+    assert result.exit_code == 0, result.output
+    recorded = result.output.splitlines()[-1]
+    assert (
+        recorded.startswith("  recorded ")
+        and f"as report {rf.LA}-{rf.PERIOD}-internal-" in recorded
+    )
+    n = int(recorded.split()[1])
+    with Store(store, read_only=True) as db:
+        assert db.con.execute("SELECT count(*) FROM published_figures").fetchall() == [(n,)]
+    # As at today: the same loads, so the same figures; nothing recorded for a reproduction.
+    today = date.today().isoformat()
+    again = runner.invoke(app, [*args, "--out", str(tmp_path / "then"), "--as-at", today])
+    assert again.exit_code == 0, again.output
+    assert "recorded" not in again.output
+    first, second = (
+        ReportContext.model_validate_json(
+            (tmp_path / d / f"{rf.LA}_{rf.PERIOD}_performance_report.json").read_text()
+        )
+        for d in ("now", "then")
+    )
+    assert first.figures == second.figures
+    assert second.provenance.generated_at.date().isoformat() == today
+    bad = runner.invoke(app, [*args, "--out", str(tmp_path / "x"), "--as-at", "8/9/2022"])
+    assert bad.exit_code == 2 and "is not a date (YYYY-MM-DD)" in bad.output

@@ -37,7 +37,23 @@ def schema_md() -> str:
             for c in t.columns:
                 out.append(f"| `{c.name}` | {c.type} | {c.description} |\n")
     out.append(_results_md())
+    out.append(_published_md())
     return "".join(out)
+
+
+def _published_md() -> str:
+    """The store's table of what each report published (report/history.py)."""
+    from csc_scorecard.report import history
+
+    rows = "".join(f"| `{c}` | {t} | {d} |\n" for c, (t, d) in history.COLUMNS.items())
+    return (
+        f"\n## Published figures\n\n### `{history.TABLE}`\n\n"
+        "Every headline figure each report printed, recorded by `scorecard report` (not with "
+        "`--as-at` or `--no-record`): a later report compares its figures for past quarters with "
+        "these and says which have been revised (docs/committee-paper.md).\n\n"
+        "Key: `report_id, measure, period`\n\n"
+        f"| column | type | description |\n|---|---|---|\n{rows}"
+    )
 
 
 def _results_md() -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
+from contextlib import ExitStack
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,7 +19,20 @@ from csc_scorecard.commands._options import (
     StoreOption,
     each_authority,
 )
+from csc_scorecard.errors import StoreError
 from csc_scorecard.store import Store
+
+if TYPE_CHECKING:
+    from csc_scorecard.report.model import ReportContext
+
+
+def _date(text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _quarter(text: str) -> str:
@@ -98,11 +114,29 @@ def report(
             help="Force the SYNTHETIC DATA banner on or off (default: detected).",
         ),
     ] = None,
+    as_at: Annotated[
+        str | None,
+        typer.Option(
+            "--as-at",
+            help="Build the report from what the store held at the end of this date "
+            "(YYYY-MM-DD): the loads made by then and the DfE comparator years published by "
+            "then, to reproduce a past report.",
+            callback=_date,
+        ),
+    ] = None,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record/--no-record",
+            help="Keep the figures the report publishes in the store, so that later reports "
+            "say which have been revised (never with --as-at).",
+        ),
+    ] = True,
 ) -> None:
     """Build the report context for a quarter and write it as HTML, PDF and the other formats."""
     from csc_scorecard.model.lake import LakeError
     from csc_scorecard.rating import FrameworkError
-    from csc_scorecard.report import UnknownFormat, renderer
+    from csc_scorecard.report import UnknownFormat, history, renderer
     from csc_scorecard.report.commentary import CommentaryFileError
     from csc_scorecard.report.context import build_context
     from csc_scorecard.report.paper import PaperError
@@ -113,7 +147,15 @@ def report(
             renderer(fmt)
     except UnknownFormat as error:
         raise typer.BadParameter(str(error), param_hint="--formats") from None
-    with Store(store, read_only=True) as db:
+    published: list[tuple[str, ReportContext]] = []
+    with Store(store, read_only=True) as held, ExitStack() as cleanup:
+        db, generated_at = held, None
+        if as_at is not None:  # a copy holding only what the store held that day
+            folder = Path(cleanup.enter_context(tempfile.TemporaryDirectory()))
+            generated_at = history.end_of(date.fromisoformat(as_at))
+            db = cleanup.enter_context(
+                history.as_at_store(held, generated_at, folder / Path(store).name)
+            )
         # Several authorities: one report each, side by side in OUT (named by LA code).
         for la in each_authority(db, la_code, region):
             started = time.perf_counter()
@@ -138,11 +180,40 @@ def report(
                     narrative=narrative,
                     run=run,
                     allow_commentary_numbers=allow_commentary_numbers,
+                    generated_at=generated_at,
                 )
             except (FrameworkError, CommentaryFileError, PaperError, LakeError) as error:
                 typer.echo(f"error: {error}", err=True)
                 raise typer.Exit(code=2) from None
             _write(context, la, wanted, out, publication, started)
+            published.append((la, context))
+    if record and as_at is None:
+        for la, context in published:
+            _record(store, context, la, publication)
+
+
+def _record(path: Path, context: ReportContext, la: str, publication: bool) -> None:
+    """Keep what the report publishes (report/history.py). A store that cannot be written
+    (another process has it open, a read-only file) is said in one line; the report stands."""
+    from csc_scorecard.report import history
+
+    built = context.provenance.generated_at
+    report = history.report_id(la, context.period.id, built, publication)
+    try:
+        with Store(path) as db:
+            n = history.record(
+                db,
+                report,
+                la,
+                context.period.id,
+                built,
+                context.figures.values(),
+                publication=publication,
+            )
+    except StoreError as error:
+        typer.echo(f"warning: the published figures were not recorded: {error}", err=True)
+        return
+    typer.echo(f"  recorded {n} published figures as report {report}")
 
 
 def _write(

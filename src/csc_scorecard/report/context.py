@@ -41,7 +41,7 @@ from csc_scorecard.rating import Framework, load_framework
 from csc_scorecard.rating.checks import check_framework
 from csc_scorecard.report import acronyms as acronyms_
 from csc_scorecard.report import appendix as appendix_
-from csc_scorecard.report import charts, executive, narrative, provenance
+from csc_scorecard.report import charts, executive, history, narrative, provenance
 from csc_scorecard.report import commentary as commentary_
 from csc_scorecard.report import faults as faults_
 from csc_scorecard.report import finance as finance_
@@ -69,12 +69,14 @@ from csc_scorecard.report.model import (
     PeriodInfo,
     Provenance,
     ReportContext,
+    Revision,
     Section,
 )
 from csc_scorecard.report.paper import PaperFile
 from csc_scorecard.report.publication import (
     PublicationRules,
     check_commentary,
+    is_small,
     suppress,
 )
 from csc_scorecard.report.publication import settings as publication_settings
@@ -211,9 +213,9 @@ def build_context(
             unit=m.unit,
             polarity=m.polarity,
             period_type=m.period_type,
-            # the members' definition and the public guidance, in the council's vocabulary
+            # the members' definition in the council's vocabulary; the guidance's title as published
             definition=words(" ".join((m.summary or "").split())),
-            source=words(m.guidance or ""),
+            source=m.guidance or "",  # a publication's title, as published
             settings=m.settings,
         )
         for m in measures.values()
@@ -299,6 +301,10 @@ def build_context(
     if paper is not None and not isinstance(paper, paper_.PaperFile):
         paper = paper_.read_paper(paper)
     slots = paper_.read_narrative(narrative, sections) if narrative is not None else None
+    revised = _revisions(store, la_code, quarter, figures, rules)
+    for section in sections:  # said in the data quality section, after what it says already
+        if section.id == "data_quality":
+            section.paragraphs.extend(history.paragraphs(revised))
     sections = paper_.arrange(sections, paper, slots, publication=rules is not None)
     _number(sections)
 
@@ -329,6 +335,7 @@ def build_context(
         definitions=definitions,
         figures=figures,
         acronyms=[],  # filled below from what the paper says
+        revisions=revised,
         staffing=staffing,
         finance=finance,
         paper=paper_.cover(paper) if paper is not None else None,
@@ -355,6 +362,29 @@ def build_context(
         ),
     )
     return context.model_copy(update={"acronyms": acronyms_.used(context, lay.acronyms)})
+
+
+def _revisions(
+    store: Store,
+    la_code: str,
+    quarter: Quarter,
+    figures: dict[str, Figure],
+    rules: PublicationRules | None,
+) -> list[Revision]:
+    """Past quarters' figures revised since an earlier report published them (history.py); for
+    publication, none that would print a small count the earlier report showed unsuppressed."""
+    periods = {f.period for f in figures.values()}
+    labels = {p: Quarter.parse(p).label for p in periods}
+    found = history.revisions(store, la_code, str(quarter), figures, labels)
+    if rules is None:
+        return found
+    units = {f.measure: f.unit for f in figures.values()}
+    return [
+        r
+        for r in found
+        if units.get(r.measure) != "count"
+        or not (is_small(r.published_value, rules) or is_small(r.value, rules))
+    ]
 
 
 def _check_coverage(store: Store, la_code: str, quarter: Quarter) -> None:

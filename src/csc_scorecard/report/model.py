@@ -239,6 +239,26 @@ class Comparator(_Model):
     edition: str | None = None
     basis: str | None = None
     sn_model: str | None = None
+    outturn: float | None = Field(
+        None, description="the authority's own published figure for the year (DfE's files)"
+    )
+    outturn_display: str = ""
+
+
+class Revision(_Model):
+    """A figure for a past quarter that differs from what an earlier report published for it
+    (report/history.py)."""
+
+    measure: str
+    title: str = Field(description="the measure's title as the sentence prints it")
+    period: str
+    period_label: str = Field(description="e.g. Q4 2021/22")
+    report_id: str = Field(description="the earlier report that published it")
+    report_period_label: str = Field(description="the quarter that report was for")
+    published_value: float | None
+    published_display: str
+    value: float | None
+    display: str
 
 
 class AppendixComparator(_Model):
@@ -555,6 +575,9 @@ class ReportContext(_Model):
     definitions: dict[str, Definition] = Field(description="every catalogue measure, by id")
     figures: dict[str, Figure] = Field(description="every printed figure, by figure id")
     acronyms: list[Acronym]
+    revisions: list[Revision] = Field(
+        [], description="past quarters' figures changed since an earlier report published them"
+    )
     provenance: Provenance
     staffing: StaffingSection | None = Field(
         None,

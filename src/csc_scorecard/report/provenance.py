@@ -161,6 +161,8 @@ def comparators(
                 edition=found.get("edition"),
                 basis=found.get("basis"),
                 sn_model=found.get("sn_model"),
+                outturn=found.get("la"),
+                outturn_display=display(found.get("la"), m.unit),
             )
     return out
 
