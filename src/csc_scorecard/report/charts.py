@@ -239,7 +239,7 @@ def trend(
             layers.append(
                 alt.Chart(alt.Data(values=steps))
                 .mark_line(color=colour, strokeDash=dash, strokeWidth=1.3, interpolate="step")
-                .encode(x=alt.X("x:O", sort=order), y="y:Q")
+                .encode(x=alt.X("x:O", sort=order, axis=None), y="y:Q")
             )
     chart = alt.layer(*layers).properties(
         title=_title(title, width + 30), width=width, height=height

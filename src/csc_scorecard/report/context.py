@@ -81,7 +81,8 @@ from csc_scorecard.report.publication import (
 )
 from csc_scorecard.report.publication import settings as publication_settings
 from csc_scorecard.store import Store
-from csc_scorecard.terms import using, words
+from csc_scorecard.terms import using
+from csc_scorecard.terms import words as council_words
 from csc_scorecard.workforce.section import StaffingSection
 
 TREND_QUARTERS = 8
@@ -209,12 +210,12 @@ def build_context(
     definitions = {
         m.id: Definition(
             measure=m.id,
-            title=words(m.title),
+            title=council_words(m.title),
             unit=m.unit,
             polarity=m.polarity,
             period_type=m.period_type,
             # the members' definition in the council's vocabulary; the guidance's title as published
-            definition=words(" ".join((m.summary or "").split())),
+            definition=council_words(" ".join((m.summary or "").split())),
             source=m.guidance or "",  # a publication's title, as published
             settings=m.settings,
         )
