@@ -412,3 +412,60 @@ def test_numbers_written_as_words_are_found_and_refused_unless_confirmed():
         check_commentary({"C09 2022-Q1": "two of the homes", "C10 2022-Q1": "no change"}, rules)
     assert "C09 2022-Q1 (2)" in str(err.value) and "C10" not in str(err.value)
     check_commentary({"C09 2022-Q1": "two of the homes"}, rules, allowed=True)
+
+
+DERIVED = """
+name: Derived from a small count
+authority: Test authority
+groups:
+  - id: g
+    title: Looked after
+    items:
+      - id: D1
+        title: Children looked after, not unaccompanied asylum-seeking
+        unit: count
+        polarity: information
+        derived: {operation: difference, of: [cla_at_period_end, cla_uasc_at_period_end]}
+      - id: D2
+        title: Children looked after
+        measure: cla_at_period_end
+        unit: count
+        polarity: information
+"""
+
+
+def test_a_derived_item_built_on_a_suppressed_count_is_suppressed_too(tmp_path):
+    """Children looked after (published) less D1 would give the suppressed number of
+    unaccompanied children away: D1 prints the symbol, while the internal report prints it."""
+    path = tmp_path / "derived.yaml"
+    path.write_text(DERIVED, encoding="utf-8")
+
+    def rows(publication: bool) -> dict[str, object]:
+        with Store(rf.store_path(), read_only=True) as store:
+            context = build_context(
+                store, rf.LA, rf.PERIOD, framework=path, synthetic=True,
+                generated_at=rf.GENERATED_AT, run=rf.measure_run(), publication=publication,
+                allow_commentary_numbers=True,
+            )  # fmt: skip
+        return {r.item: r for g in context.appendix for r in g.rows}
+
+    internal, published = rows(False), rows(True)
+    uasc = rf.report_context().figures[f"cla_uasc_at_period_end:{rf.PERIOD}"]
+    assert PublicationRules().min_count <= uasc.value <= PublicationRules().max_count
+    total = int(internal["D2"].current.replace(",", ""))
+    assert internal["D1"].current == f"{total - int(uasc.value):,}"
+    assert published["D2"].current == internal["D2"].current
+    assert published["D1"].current == "c"
+    assert internal["D1"].current not in published["D1"].commentary
+
+
+def test_small_counts_of_faulty_rows_are_redacted_from_published_reasons(published):
+    """A not-reportable figure's reason counts the faulty rows: 1 to 5 of them is a small count
+    (rows of a small table are children); the internal report keeps the counts."""
+    reasons = [f.reason for f in published.figures.values() if f.status == "not_reportable"]
+    assert any("c of " in r for r in reasons)
+    assert not any(re.search(r"\(([1-5]) of [\d,]+ rows\)| x [1-5]\b", r) for r in reasons)
+    internal = rf.report_context()
+    assert any(
+        re.search(r"\([1-5] of [\d,]+ rows\)", f.reason or "") for f in internal.figures.values()
+    )

@@ -36,7 +36,7 @@ from csc_scorecard.rating.framework import (
 )
 from csc_scorecard.rating.summary import describe
 from csc_scorecard.report import commentary as notes
-from csc_scorecard.report.facts import Facts, figure_id
+from csc_scorecard.report.facts import Facts, When, figure_id
 from csc_scorecard.report.model import (
     AppendixComparator,
     AppendixGroup,
@@ -240,6 +240,11 @@ def _row(
     current, previous, year = (
         facts.figure(keys[w], w) for w in ("current", "previous", "year_earlier")
     )
+    if spec.derived is not None:
+        current, previous, year = (
+            f or _suppressed_operand(spec, facts, w)
+            for f, w in ((current, "current"), (previous, "previous"), (year, "year_earlier"))
+        )
     key = keys["current"]
     rated = item
     item = _without_suppressed(item, spec, {"previous": previous, "year_earlier": year})
@@ -319,6 +324,17 @@ def _row(
             "commentary_sentences": sentences,
         }
     )
+
+
+def _suppressed_operand(spec: Item, facts: Facts, when: When) -> Figure | None:
+    """A derived item's operand suppressed for publication, if any: the item then prints the
+    operand's symbol, since its value (a total less a known part, a share) would give the
+    suppressed count away. Rated as ever, from the unsuppressed figures."""
+    for key in spec.operands:
+        found = facts.figure(key, when)
+        if found is not None and found.status == "suppressed":
+            return found
+    return None
 
 
 def _without_suppressed(

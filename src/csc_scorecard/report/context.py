@@ -78,6 +78,7 @@ from csc_scorecard.report.publication import (
     check_commentary,
     is_small,
     suppress,
+    without_small_in_reason,
 )
 from csc_scorecard.report.publication import settings as publication_settings
 from csc_scorecard.store import Store
@@ -175,6 +176,8 @@ def build_context(
     if commentary:  # figures an analyst marked not reportable or under validation
         items = {i.id: [i.measure] for i in framework.all_items() if i.measure} if framework else {}
         raw = commentary_.apply_status(raw, commentary, items)
+    if rules:  # a not-reportable reason's small counts of faulty rows are redacted
+        raw = {fid: without_small_in_reason(f, rules) for fid, f in raw.items()}
     manual_notes = _manual_commentary(store, la_code)
     if rules:  # typed commentary printed for this quarter
         now = str(quarter)

@@ -16,6 +16,9 @@ releases (standards.md §6.4, symbol ``c``; design.md, "Privacy and security"):
   and group, and the rates and nights worked out from them, and projected points from 1 to 5;
   the projection's starting counts, history and flows (counts of children by placement group
   that no published sentence cites) are left out whole;
+* a not-reportable figure's reason shows its counts of faulty rows from 1 to 5 as the symbol
+  (`redact_row_counts`), and a framework's derived item built on a suppressed operand prints
+  the symbol (a total less a known part would give the part away);
 * data-quality issues carry rule, field and count only, never a recorded message (which can
   quote a raw cell) or a file and row (``provenance.quality_issues``);
 * commentary typed by people that states a number in the suppressed range, in digits or in
@@ -126,6 +129,41 @@ def suppress(figure: Figure, rules: PublicationRules) -> Figure:
             else (rules.symbol if figure.denominator is not None else ""),
         }
     return figure.model_copy(update=update)
+
+
+# A data-quality reason's counts of rows ("(2 of 19 rows)", "rule 103 x 2"): the faulty rows
+# of a small table can be children (quality/availability.py writes these reasons).
+_N = r"\d+(?:,\d{3})*"  # 1,234 (a comma after it separates the next item)
+_ROW_COUNTS = re.compile(rf"\((?P<n>{_N}) of (?P<m>{_N}) rows\)|(?<= x )(?P<k>{_N})")
+
+
+def redact_row_counts(text: str, rules: PublicationRules) -> str:
+    """The reason as published: its counts of rows from 1 to 5 shown as the symbol.
+
+    >>> rules = PublicationRules()
+    >>> redact_row_counts("DfE rule faults on 11% (2 of 1,019 rows): 103 x 2, 8500 x 1,012", rules)
+    'DfE rule faults on 11% (c of 1,019 rows): 103 x c, 8500 x 1,012'
+    >>> redact_row_counts("DOB missing for 60% of children in the period (3 of 5 rows)", rules)
+    'DOB missing for 60% of children in the period (c of c rows)'
+    """
+
+    def shown(number: str) -> str:
+        return rules.symbol if is_small(int(number.replace(",", "")), rules) else number
+
+    def one(m: re.Match[str]) -> str:
+        if m["k"] is not None:
+            return shown(m["k"])
+        return f"({shown(m['n'])} of {shown(m['m'])} rows)"
+
+    return _ROW_COUNTS.sub(one, text)
+
+
+def without_small_in_reason(figure: Figure, rules: PublicationRules) -> Figure:
+    """The figure with its reason's small row counts redacted (`redact_row_counts`); applied to
+    every figure before rating, so no row, note or sentence quotes the unredacted reason."""
+    if not figure.reason:
+        return figure
+    return figure.model_copy(update={"reason": redact_row_counts(figure.reason, rules)})
 
 
 def without_small(

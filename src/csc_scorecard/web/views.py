@@ -153,18 +153,8 @@ def trend_chart(context: ReportContext, measure_id: str) -> Chart | None:
     tolerance and comparator), or one drawn the same way from the measure's figures."""
     for chart in context.trends:
         if measure_id in chart.measures and chart.kind == "trend":
-            return charts.trend(
-                chart.id,
-                chart.title,
-                chart.unit,
-                [(p.x, p.y) for p in chart.data],
-                measure=measure_id,
-                target=chart.target,
-                tolerance=chart.tolerance,
-                comparator=chart.comparator,
-                comparator_label=chart.comparator_label,
-                width=CHART_WIDTH,
-                height=CHART_HEIGHT,
+            return charts.redraw_trend(
+                chart, measure=measure_id, width=CHART_WIDTH, height=CHART_HEIGHT
             )
     definition = context.definitions.get(measure_id)
     if definition is None:
