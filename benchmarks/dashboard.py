@@ -1,11 +1,14 @@
 """Dashboard under load: 50 signed-in users for 60 seconds on loopback, on the demo store.
 
     python benchmarks/dashboard.py [--store demo/scorecard.duckdb] [--users 50] [--seconds 60]
+                                   [--think 0]
 
 The server runs in its own process (`scorecard serve`, one uvicorn worker) over a copy of the
 store. Each simulated user signs in once, then walks the overview, a measure page and - when
-the measures layer returns member rows - a drill-down, in a loop with no think time, so this is
-the worst case of 50 people clicking continuously. The quarter's figures are built before the
+the measures layer returns member rows - a drill-down, in a loop. With no think time (the
+default) this is the worst case of 50 people clicking continuously; ``--think T`` has each user
+read a page for a random 0.5T to 1.5T seconds before the next click (locust's ``between``), as
+people do. The quarter's figures are built before the
 clock starts (a page never recomputes the catalogue). Prints request count, throughput, errors
 and latency percentiles per page kind; docs/benchmarks.md records the figures.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import shutil
 import socket
@@ -120,7 +124,8 @@ def bare_duckdb(store: Path, period: str, n: int = 20) -> None:
     )
 
 
-async def walk(client, period, drill, stop, timings, errors, servers) -> None:
+async def walk(client, period, drill, stop, timings, errors, servers, think=0.0) -> None:
+    pace = random.Random(id(client))
     i = 0
     while time.perf_counter() < stop:
         m = MEASURES[i % len(MEASURES)]
@@ -139,10 +144,12 @@ async def walk(client, period, drill, stop, timings, errors, servers) -> None:
             timings.setdefault(kind, []).append((time.perf_counter() - began) * 1000)
             if not ok:
                 errors.append(kind)
+            if think:
+                await asyncio.sleep(pace.uniform(0.5 * think, 1.5 * think))
         i += 1
 
 
-async def run(base: str, users: int, seconds: float, period: str) -> None:
+async def run(base: str, users: int, seconds: float, period: str, think: float) -> None:
     admin = await sign_in(base, "bench")
     for path in ["/", f"/?period={period}"] + [f"/measures/{m}?period={period}" for m in MEASURES]:
         await wait_ready(admin, path)
@@ -156,12 +163,15 @@ async def run(base: str, users: int, seconds: float, period: str) -> None:
     errors: list[str] = []
     began = time.perf_counter()
     stop = began + seconds
-    await asyncio.gather(*(walk(c, period, drill, stop, timings, errors, servers) for c in clients))
+    await asyncio.gather(
+        *(walk(c, period, drill, stop, timings, errors, servers, think) for c in clients)
+    )
     elapsed = time.perf_counter() - began
     every = [t for ts in timings.values() for t in ts]
     print(
         f"{users} users for {elapsed:.0f} s: {len(every):,} requests, {len(every) / elapsed:,.0f}/s, "
-        f"{len(errors)} errors; drill-down {'included' if drill else 'not available'}"
+        f"{len(errors)} errors; drill-down {'included' if drill else 'not available'}; "
+        f"think time {f'{0.5 * think:g}-{1.5 * think:g} s' if think else 'none'}"
     )
     print(
         f"{'page':<12}{'requests':>10}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}"
@@ -201,6 +211,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--period", default="2022-Q1")
+    parser.add_argument("--think", type=float, default=0.0, help="mean seconds between clicks")
     args = parser.parse_args()
     if not args.store.exists():
         raise SystemExit(f"no store at {args.store}: run `make demo` first")
@@ -233,7 +244,7 @@ def main() -> None:
                     break
                 except httpx.HTTPError:
                     time.sleep(0.2)
-            asyncio.run(run(base, args.users, args.seconds, args.period))
+            asyncio.run(run(base, args.users, args.seconds, args.period, args.think))
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -1,7 +1,7 @@
 """DfE-rule faults decide whether a measure is reportable (quality.availability, quality.impact).
 
 Hand-worked: three children start care in January 2024 (quarter 2023-Q4) and leave in February.
-A and B have a DEC but no REC: rule 148 flags 2 of the quarter's 3 episodes, 67%, above the 10%
+A and B have a DEC but no REC (C returned home, E4A): rule 148 flags 2 of the quarter's 3 episodes, 67%, above the 10%
 threshold, so `cla_ceases_quarter` (which reads cla_episodes.dec/rec/ls) is not reportable and
 names 148 with its count. `cla_ceases_quarter` with a 70% threshold is reportable. A measure
 that reads no field 148 checks (`referrals_quarter`) is not affected.
@@ -40,7 +40,7 @@ def context(store: Store, **settings) -> Context:
 
 def test_rule_faults_make_a_measure_not_reportable_with_codes_and_counts():
     with Store(":memory:") as store:
-        store.load([batch({"cla_episodes": [ep("A", None), ep("B", None), ep("C", "E11")]})])
+        store.load([batch({"cla_episodes": [ep("A", None), ep("B", None), ep("C", "E4A")]})])
         m = measure("cla_ceases_quarter")
         assert "148" in {r.code for r in rules_for(m)}
         [q] = [q for q in rule_quality(context(store), m) if q.period == "2023-Q4"]
