@@ -40,7 +40,7 @@ from csc_scorecard.measures.context import Context, Settings, compiled_sql, reus
 from csc_scorecard.measures.engine import tables_read
 from csc_scorecard.measures.periods import Quarter, quarters_between
 from csc_scorecard.measures.run import MeasureRun, assemble_run, counted_rows
-from csc_scorecard.model.schema import tables
+from csc_scorecard.model.schema import create_table, tables
 from csc_scorecard.store import Store
 
 RESULTS_TABLE = "measure_results"
@@ -63,11 +63,7 @@ RESULT_COLUMNS: dict[str, tuple[str, str]] = {
     "load_ids": ("VARCHAR", "the loads whose rows it was computed from (comma-separated)"),
     "computed_at": ("TIMESTAMP", "when it was computed"),
 }
-RESULTS_DDL = (
-    f"CREATE TABLE IF NOT EXISTS {RESULTS_TABLE} (\n  "
-    + ",\n  ".join(f'"{c}" {t}' for c, (t, _) in RESULT_COLUMNS.items())
-    + "\n)"
-)
+RESULTS_DDL = create_table(RESULTS_TABLE, RESULT_COLUMNS)
 STORED = [c for c in RESULT_COLUMNS if c not in ("settings_key", "inputs", "load_ids")]
 ROW_FIELDS = [c for c in STORED if c != "computed_at"]  # what a MeasureRun row carries
 _ARROW = {"VARCHAR": pa.string(), "DOUBLE": pa.float64(), "DATE": pa.date32()}

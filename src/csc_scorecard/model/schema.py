@@ -7,6 +7,7 @@ no adapter or measure has to remember them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Literal
@@ -94,6 +95,13 @@ class Table(BaseModel):
     def ddl(self) -> str:
         cols = ",\n  ".join(f'"{c.name}" {c.type}' for c in self.columns)
         return f'CREATE TABLE IF NOT EXISTS "{self.name}" (\n  {cols}\n)'
+
+
+def create_table(name: str, columns: Mapping[str, tuple[str, str]]) -> str:
+    """DDL for a table the product keeps beside the canonical ones, declared as
+    ``{column: (type, description)}`` (the descriptions feed docs/schema.md)."""
+    cols = ",\n  ".join(f'"{c}" {t}' for c, (t, _) in columns.items())
+    return f'CREATE TABLE IF NOT EXISTS "{name}" (\n  {cols}\n)'
 
 
 @cache

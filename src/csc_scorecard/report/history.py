@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from csc_scorecard.model.schema import create_table
 from csc_scorecard.report.model import Figure, Revision
 from csc_scorecard.store import Store
 from csc_scorecard.wording import Cited, Paragraph, say
@@ -45,11 +46,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "display": ("VARCHAR", "the figure as printed"),
     "status": ("VARCHAR", "ok, not_available, not_reportable or suppressed"),
 }
-DDL = (
-    f"CREATE TABLE IF NOT EXISTS {TABLE} (\n  "
-    + ",\n  ".join(f'"{c}" {t}' for c, (t, _) in COLUMNS.items())
-    + "\n)"
-)
+DDL = create_table(TABLE, COLUMNS)
 # Tables an as-at copy leaves out: results are recomputed from the rows as they stood; the
 # dashboard's accounts and sessions are not report data.
 _NOT_COPIED = {"measure_results", "users", "sessions", "login_failures", "audit"}
