@@ -3,9 +3,11 @@ authority at 5% scale): a golden snapshot, fidelity to the measure run, determin
 round trip, sections left out with their reasons, and an appendix whose colours match the
 printed figures.
 
-The golden snapshot (`tests/golden/report_context.json`) is the whole context with the SVG text
-and the machine-specific fields (load times, temporary paths, version) blanked. It changes when
-a measure, the synthetic authority or the report changes on purpose; regenerate it with
+The golden snapshot (`tests/golden/report_context/`) is the whole context with the SVG text
+and the machine-specific fields (load times, temporary paths, version) blanked, cut into small
+JSON files by section, appendix row, chart and measure (`golden_files.py`) so a change reads as
+a short diff. It changes when a measure, the synthetic authority or the report changes on
+purpose; regenerate it with
 
     SCORECARD_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_report_context.py
 
@@ -19,6 +21,7 @@ import math
 import os
 from pathlib import Path, PurePath
 
+import golden_files
 import pytest
 import report_fixtures as rf
 
@@ -31,7 +34,7 @@ from csc_scorecard.report.model import Figure, LoadRecord, ReportContext
 from csc_scorecard.report.provenance import is_synthetic
 from csc_scorecard.store import Store
 
-GOLDEN = Path(__file__).parent / "golden" / "report_context.json"
+GOLDEN = Path(__file__).parent / "golden" / "report_context"
 
 
 def snapshot(context: ReportContext) -> dict:
@@ -73,17 +76,48 @@ def _differences(a, b, path="") -> list[str]:
 
 
 def test_golden_snapshot():
-    current = snapshot(rf.report_context())
+    current = golden_files.parts(snapshot(rf.report_context()))
     if os.environ.get("SCORECARD_UPDATE_GOLDEN"):
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(json.dumps(current, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    assert GOLDEN.exists(), "no golden snapshot: run with SCORECARD_UPDATE_GOLDEN=1"
-    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
-    differences = _differences(current, golden)
+        golden_files.write(GOLDEN, current)
+    assert GOLDEN.is_dir(), "no golden snapshot: run with SCORECARD_UPDATE_GOLDEN=1"
+    golden = golden_files.read(GOLDEN)
+    differences = [f"{name}: file added" for name in sorted(set(current) - set(golden))]
+    differences += [f"{name}: file removed" for name in sorted(set(golden) - set(current))]
+    for name in sorted(set(current) & set(golden)):
+        differences += _differences(current[name], golden[name], name)
     assert not differences, (
-        f"{len(differences)} differences from {GOLDEN.name} (SCORECARD_UPDATE_GOLDEN=1 to accept):\n"
+        f"{len(differences)} differences from {GOLDEN.name}/ (SCORECARD_UPDATE_GOLDEN=1 to accept):\n"
         + "\n".join(differences[:25])
     )
+
+
+def test_golden_files_are_small_enough_to_review():
+    """No file of the snapshot is one a reviewer would scroll past: the cut keeps them small."""
+    sizes = {p.name: p.stat().st_size for p in GOLDEN.rglob("*.json")}
+    assert len(sizes) > 100
+    assert max(sizes.values()) < 40_000, max(sizes, key=sizes.get)
+
+
+def test_the_cut_is_lossless_and_keyed_by_what_it_holds():
+    value = {
+        "figures": {
+            f"m{i % 3}:2022-Q{i % 4 + 1}:{i}": {"value": i, "text": "x" * 400} for i in range(60)
+        },
+        "sections": [{"id": "summary", "text": "y" * 15_000}, {"id": "demand", "text": "z" * 15_000}],
+        "title": "t",
+    }
+    files = golden_files.parts(value)
+    assert sorted(files) == [
+        "_",
+        "figures/m0",
+        "figures/m1",
+        "figures/m2",
+        "sections/000-summary",
+        "sections/001-demand",
+    ]
+    assert files["_"] == {"title": "t"}
+    assert files["sections/001-demand"] == {"id": "demand", "text": "z" * 15_000}
+    assert sum(len(v) for k, v in files.items() if k.startswith("figures/")) == 60
 
 
 def test_figures_equal_the_measure_run():
