@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from csc_scorecard.ingest.batch import Issue, LoadBatch
+from csc_scorecard.model.batch import Issue, LoadBatch
 from csc_scorecard.model.schema import table
 from csc_scorecard.store import Store
 

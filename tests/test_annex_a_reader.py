@@ -12,9 +12,9 @@ import pytest
 import xlsxwriter
 from conftest import PEER_FIXTURES, needs_peer_fixtures, peer_fixture
 
-from csc_scorecard.ingest.batch import FormatError
 from csc_scorecard.ingest.formats import annex_a
 from csc_scorecard.ingest.run import IngestRefused, ingest
+from csc_scorecard.model.batch import FormatError
 
 SAMPLE = PEER_FIXTURES / "liiatools-samples" / "Annex_A.xlsx"
 TODAY = d(2024, 1, 1)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from csc_scorecard.ingest.batch import FormatError
 from csc_scorecard.ingest.formats.cin_census import ADAPTER, read_return
 from csc_scorecard.ingest.run import IngestRefused, ingest
+from csc_scorecard.model.batch import FormatError
 
 HEADER = """<Header>
     <CollectionDetails><Collection>CIN</Collection><Year>2022</Year><ReferenceDate>2022-03-31</ReferenceDate></CollectionDetails>

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import PEER_FIXTURES, needs_peer_fixtures
 
-from csc_scorecard.ingest.batch import FormatError
 from csc_scorecard.ingest.formats import csww
 from csc_scorecard.ingest.run import IngestRefused, ingest
+from csc_scorecard.model.batch import FormatError
 
 SAMPLE = PEER_FIXTURES / "liiatools-samples" / "social_work_workforce_2022.xml"
 

@@ -51,7 +51,7 @@ from csc_scorecard.forecast.care_ladder import (
 from csc_scorecard.forecast.care_ladder import settings as ladder_settings
 from csc_scorecard.forecast.ledger import ledger_from_rows
 from csc_scorecard.forecast.scenarios import Scenario
-from csc_scorecard.ingest.batch import LoadBatch
+from csc_scorecard.model.batch import LoadBatch
 from tests.conftest import canonical
 
 LA = "999"

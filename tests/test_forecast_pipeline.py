@@ -25,7 +25,7 @@ from datetime import date
 import pytest
 
 from csc_scorecard.forecast.pipeline import homes_pipeline, pipeline_paragraphs
-from csc_scorecard.ingest.batch import LoadBatch
+from csc_scorecard.model.batch import LoadBatch
 from tests.conftest import canonical
 
 LA = "999"

@@ -39,7 +39,7 @@ from csc_scorecard.forecast.projection import (
     projection_settings,
     simulate,
 )
-from csc_scorecard.ingest.batch import LoadBatch
+from csc_scorecard.model.batch import LoadBatch
 from tests.conftest import PEER_FIXTURES, canonical
 
 LA = "999"

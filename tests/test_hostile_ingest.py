@@ -590,7 +590,7 @@ def _load_undated_referrals(store: Path) -> None:
     between 2 May and 20 June 2022."""
     import pyarrow as pa
 
-    from csc_scorecard.ingest.batch import LoadBatch
+    from csc_scorecard.model.batch import LoadBatch
 
     rows = pa.table(
         {
@@ -643,7 +643,7 @@ def test_a_store_of_only_undated_templates_or_reference_data_covers_no_quarter(t
 
     import pyarrow as pa
 
-    from csc_scorecard.ingest.batch import LoadBatch
+    from csc_scorecard.model.batch import LoadBatch
 
     reference = tmp_path / "reference.duckdb"
     la_codes = pa.table(

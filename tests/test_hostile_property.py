@@ -10,8 +10,8 @@ import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csc_scorecard.ingest.batch import LoadBatch
 from csc_scorecard.ingest.run import IngestRefused, ingest
+from csc_scorecard.model.batch import LoadBatch
 from csc_scorecard.store import ReloadRefused, Store
 
 LA = "371"

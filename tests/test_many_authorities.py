@@ -22,7 +22,7 @@ from conftest import canonical
 from typer.testing import CliRunner
 
 from csc_scorecard.cli import app
-from csc_scorecard.ingest.batch import LoadBatch
+from csc_scorecard.model.batch import LoadBatch
 from csc_scorecard.report.comparison import _ranks
 
 runner = CliRunner()

@@ -446,7 +446,7 @@ def test_a_blank_previous_plan_count_falls_back_on_the_store(store):
 def test_a_count_contradicted_by_an_earlier_load_is_an_issue_of_the_new_load(store):
     """Last year's return holds Y1's plan of 2019; this year's records Y1's new plan with
     NumberOfPreviousCPP 0: one issue, on this year's load and its file, and the count stands."""
-    from csc_scorecard.ingest.batch import LoadBatch
+    from csc_scorecard.model.batch import LoadBatch
 
     load(
         store,

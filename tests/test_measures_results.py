@@ -21,7 +21,6 @@ from datetime import date
 import pytest
 from conftest import canonical
 
-from csc_scorecard.ingest.batch import LoadBatch
 from csc_scorecard.measures.context import Settings
 from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.measures.results import (
@@ -31,6 +30,7 @@ from csc_scorecard.measures.results import (
     stored_results,
 )
 from csc_scorecard.measures.run import run_measures
+from csc_scorecard.model.batch import LoadBatch
 from csc_scorecard.store import Store
 
 Q1 = Quarter.parse("2022-Q1")

@@ -44,8 +44,8 @@ from test_measures_looked_after import looked_after  # noqa: F401
 from test_measures_protection import protection  # noqa: F401
 from workforce_fixture import load_fixture
 
-from csc_scorecard.ingest.batch import LoadBatch
 from csc_scorecard.measures.members import NoMembers, members, totals
+from csc_scorecard.model.batch import LoadBatch
 
 Q = "2022-Q1"
 

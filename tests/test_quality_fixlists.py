@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from csc_scorecard.cli import app
-from csc_scorecard.ingest.batch import LoadBatch
+from csc_scorecard.model.batch import LoadBatch
 from csc_scorecard.quality.fixlists import with_owners
 from csc_scorecard.quality.fixtures import batch
 from csc_scorecard.quality.rules import get

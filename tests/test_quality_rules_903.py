@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from csc_scorecard.ingest.batch import Issue
+from csc_scorecard.model.batch import Issue
 from csc_scorecard.quality.fixtures import flagged
 from csc_scorecard.quality.rules import rules
 

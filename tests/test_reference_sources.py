@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from csc_scorecard.ingest.batch import FormatError
 from csc_scorecard.ingest.values import BadValue
+from csc_scorecard.model.batch import FormatError
 from csc_scorecard.reference.ees import Record, areas, parse_number, read_ees, read_text_csv
 from csc_scorecard.reference.la_codes import read_la_codes
 from csc_scorecard.reference.neighbours import MODELS, closeness, read_model, read_neighbours

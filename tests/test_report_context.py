@@ -262,7 +262,7 @@ def test_omitted_section_names_the_empty_tables(tmp_path):
         store.load(rf.reference_batches())
         with Store(rf.store_path(), read_only=True) as source:
             referrals = source.read("referrals", rf.LA).drop_columns(["la_code", "load_id"])
-        from csc_scorecard.ingest.batch import LoadBatch
+        from csc_scorecard.model.batch import LoadBatch
 
         store.load(
             [

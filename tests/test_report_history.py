@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 import report_fixtures as rf
 
-from csc_scorecard.ingest.batch import LoadBatch
+from csc_scorecard.model.batch import LoadBatch
 from csc_scorecard.report import history
 from csc_scorecard.report.context import build_context
 from csc_scorecard.store import Store

@@ -23,9 +23,9 @@ import pytest
 from typer.testing import CliRunner
 
 from csc_scorecard.cli import app
-from csc_scorecard.ingest.batch import FormatError
 from csc_scorecard.ingest.run import read_all
 from csc_scorecard.ingest.ssd_db import _connect, read_database, redacted
+from csc_scorecard.model.batch import FormatError
 from csc_scorecard.store import Store
 from csc_scorecard.synth.authority import SynthConfig, generate
 from csc_scorecard.synth.writers import ssd as ssd_writer

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from csc_scorecard.ingest import ssda903
-from csc_scorecard.ingest.batch import FormatError
 from csc_scorecard.ingest.fields import load_spec
 from csc_scorecard.ingest.formats.ssda903_csv import ADAPTER
 from csc_scorecard.ingest.run import IngestRefused, ingest, read_all
+from csc_scorecard.model.batch import FormatError
 from csc_scorecard.model.codes import codes
 
 HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"

@@ -7,7 +7,7 @@ from datetime import date
 import pyarrow as pa
 import pytest
 
-from csc_scorecard.ingest.batch import Issue, LoadBatch
+from csc_scorecard.model.batch import Issue, LoadBatch
 
 YEAR_2022 = (date(2021, 4, 1), date(2022, 3, 31))
 

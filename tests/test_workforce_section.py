@@ -242,7 +242,7 @@ def test_json_round_trip(internal):
 @pytest.mark.slow
 def test_synthetic_authority(tmp_path):
     """The synthetic authority (small): the section builds, its figures hang together."""
-    from csc_scorecard.ingest.batch import LoadBatch
+    from csc_scorecard.model.batch import LoadBatch
     from csc_scorecard.synth.authority import SynthConfig, generate
 
     a = generate(SynthConfig(size=0.1, first_year=2020))

@@ -26,9 +26,8 @@ cannot be opened (missing, locked by another command, read-only, not a DuckDB fi
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Self
@@ -37,13 +36,12 @@ import duckdb
 import pyarrow as pa
 
 from csc_scorecard.errors import BadInput, NotFound, StoreError
-from csc_scorecard.ingest.batch import Issue, LoadBatch, safe_text
 from csc_scorecard.ingest.consistency import issues_against_store
+from csc_scorecard.model.batch import LA_CODE, Issue, LoadBatch, Replacement, safe_text
 from csc_scorecard.model.lake import create_views, read_manifest
 from csc_scorecard.model.schema import ARROW_TYPES, Table, table, tables
 
 DEFAULT_STORE = "scorecard.duckdb"
-LA_CODE = re.compile(r"\d{3}")  # a DfE LA number
 # Bump when a change to tables.yaml or the system tables needs existing stores rebuilt, and add
 # the step to MIGRATIONS when it can be done in place.
 SCHEMA_VERSION = 1
@@ -114,27 +112,6 @@ class MissingStore(StoreError, FileNotFoundError):
 
 class ReloadRefused(StoreError):
     """A reload would drop more than half of the return it replaces; nothing was loaded."""
-
-
-@dataclass(frozen=True)
-class Replacement:
-    """One earlier load a new load replaced: what it was and how many rows before and after."""
-
-    source_format: str
-    la_code: str | None
-    period_start: object
-    period_end: object
-    rows_before: int
-    rows_after: int
-
-    def describe(self) -> str:
-        period = (
-            f"{self.period_start:%d/%m/%Y}-{self.period_end:%d/%m/%Y}" if self.period_start else "-"
-        )
-        return (
-            f"replaces {self.source_format} LA {self.la_code or '-'} {period}: "
-            f"{self.rows_before:,} rows -> {self.rows_after:,}"
-        )
 
 
 def _reason(error: Exception) -> str:

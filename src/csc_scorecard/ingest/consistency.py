@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import duckdb
 
-from csc_scorecard.ingest.batch import Issue, LoadBatch
+from csc_scorecard.model.batch import Issue, LoadBatch
 
 PREVIOUS_PLANS_RULE = "previous_plans_contradicted"
 

@@ -32,9 +32,9 @@ import pyarrow as pa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from csc_scorecard.ingest.batch import Issue, has_controls, safe_text, strip_controls
 from csc_scorecard.ingest.limits import limit
 from csc_scorecard.ingest.values import PARSERS, BadValue
+from csc_scorecard.model.batch import Issue, has_controls, safe_text, strip_controls
 from csc_scorecard.model.codes import codes
 from csc_scorecard.model.schema import ARROW_TYPES, table
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from csc_scorecard.ingest.batch import FormatError, Issue, LoadBatch
+from csc_scorecard.model.batch import FormatError, Issue, LoadBatch
 from csc_scorecard.model.lake import SYSTEM_TABLES, LakeError, read_manifest
 from csc_scorecard.model.schema import tables
 

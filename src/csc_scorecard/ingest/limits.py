@@ -20,7 +20,7 @@ import stat
 import zipfile
 from pathlib import Path
 
-from csc_scorecard.ingest.batch import FormatError
+from csc_scorecard.model.batch import FormatError
 
 MB = 1024 * 1024
 DEFAULTS = {

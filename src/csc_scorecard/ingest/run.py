@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from csc_scorecard.ingest.adapter import Adapter, adapters
-from csc_scorecard.ingest.batch import FormatError, LoadBatch
 from csc_scorecard.ingest.lake import read_lake
 from csc_scorecard.ingest.limits import check_file
+from csc_scorecard.model.batch import LA_CODE, FormatError, LoadBatch, Replacement
 from csc_scorecard.model.lake import is_lake
-from csc_scorecard.store import LA_CODE, Replacement, Store
 
 IGNORED = {".ds_store", "thumbs.db", "readme.md", "readme.txt", "synthetic.txt"}
 IGNORED_SUFFIXES = {".duckdb", ".wal", ".tmp"}  # a store kept beside its extracts is not an extract
@@ -23,6 +23,15 @@ class IngestRefused(Exception):
     def __init__(self, errors: list[FormatError]) -> None:
         self.errors = errors
         super().__init__("; ".join(str(e) for e in errors))
+
+
+class Loader(Protocol):
+    """What `ingest` loads the batches into: `Store` (store.py). Named here by what it does, so
+    reading files needs nothing from the layers above ingest (tests/test_layers.py)."""
+
+    replaced: list[Replacement]
+
+    def load(self, batches: list[LoadBatch], *, replace: bool = False) -> list[int]: ...
 
 
 @dataclass
@@ -177,7 +186,7 @@ def _span(batch: LoadBatch) -> str:
 
 
 def ingest(
-    store: Store,
+    store: Loader,
     paths: list[Path],
     *,
     la_code: str | None = None,

@@ -23,8 +23,8 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from csc_scorecard.ingest.batch import FormatError, LoadBatch
 from csc_scorecard.ingest.formats.ssd import Dump, SsdObject, batch, known_objects, lowered_rows
+from csc_scorecard.model.batch import FormatError, LoadBatch
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 

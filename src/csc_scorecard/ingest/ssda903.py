@@ -36,8 +36,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from csc_scorecard.ingest.batch import FormatError, Issue, LoadBatch
 from csc_scorecard.ingest.fields import TableSpec, convert, load_spec
+from csc_scorecard.model.batch import FormatError, Issue, LoadBatch
 from csc_scorecard.model.schema import ARROW_TYPES, table
 
 SOURCE_FORMAT = "ssda903"

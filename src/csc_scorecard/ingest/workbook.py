@@ -15,7 +15,7 @@ from typing import IO
 
 from defusedxml import ElementTree as SafeET
 
-from csc_scorecard.ingest.batch import Issue
+from csc_scorecard.model.batch import Issue
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from csc_scorecard.ingest.batch import Issue, LoadBatch
+from csc_scorecard.model.batch import Issue, LoadBatch
 from csc_scorecard.model.schema import ARROW_TYPES, table
 from csc_scorecard.quality.rules import Return, get
 from csc_scorecard.quality.runner import RuleResult, run_rules

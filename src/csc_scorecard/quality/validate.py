@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from csc_scorecard.ingest.batch import FormatError, LoadBatch
 from csc_scorecard.ingest.run import IngestRefused, expand, read_all
 from csc_scorecard.ingest.ssda903 import declared_year_trusted
+from csc_scorecard.model.batch import FormatError, LoadBatch
 from csc_scorecard.quality.fixlists import with_owners
 from csc_scorecard.quality.runner import RuleResult, run_rules
 from csc_scorecard.store import Store

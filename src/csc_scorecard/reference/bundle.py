@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from csc_scorecard.ingest.batch import Issue, LoadBatch
+from csc_scorecard.model.batch import Issue, LoadBatch
 from csc_scorecard.reference.calendar import bank_holidays, calendar_table
 from csc_scorecard.reference.load import ImportSummary, reference_batches
 

@@ -35,8 +35,8 @@ import pyarrow as pa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from csc_scorecard.ingest.batch import Issue
 from csc_scorecard.ingest.values import BadValue, parse_int
+from csc_scorecard.model.batch import Issue
 from csc_scorecard.model.schema import table
 from csc_scorecard.reference.ees import (
     ENGLAND,

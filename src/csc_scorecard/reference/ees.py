@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from csc_scorecard.ingest.batch import FormatError
 from csc_scorecard.ingest.values import BadValue, parse_float
+from csc_scorecard.model.batch import FormatError
 
 # EES symbols (standards.md 6.4, EES "symbols" guidance) and the LAIT extract's "-" and "..".
 SYMBOLS: dict[str, str] = {

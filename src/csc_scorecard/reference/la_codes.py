@@ -14,8 +14,8 @@ from pathlib import Path
 import fastexcel
 import pyarrow as pa
 
-from csc_scorecard.ingest.batch import FormatError, Issue
 from csc_scorecard.ingest.values import parse_int
+from csc_scorecard.model.batch import FormatError, Issue
 from csc_scorecard.model.schema import table
 from csc_scorecard.reference.ees import read_text_csv
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from csc_scorecard.ingest.batch import LoadBatch
+from csc_scorecard.model.batch import LoadBatch
 from csc_scorecard.reference.calendar import bank_holidays, calendar_table
 from csc_scorecard.reference.comparators import build_comparators, comparator_map
 from csc_scorecard.reference.la_codes import LA_CODES_FILE, LAIT_LIST_FILE, read_la_codes

@@ -16,7 +16,7 @@ from pathlib import Path
 import fastexcel
 import pyarrow as pa
 
-from csc_scorecard.ingest.batch import FormatError, Issue
+from csc_scorecard.model.batch import FormatError, Issue
 from csc_scorecard.model.schema import table
 from csc_scorecard.reference.ees import read_rows
 

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from csc_scorecard.ingest.batch import Issue
 from csc_scorecard.ingest.values import BadValue
+from csc_scorecard.model.batch import Issue
 from csc_scorecard.model.schema import table
 from csc_scorecard.reference.ees import (
     SYMBOLS,

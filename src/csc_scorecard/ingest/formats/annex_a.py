@@ -28,10 +28,10 @@ import yaml
 from defusedxml import ElementTree as SafeET
 
 from csc_scorecard.ingest.adapter import head
-from csc_scorecard.ingest.batch import FormatError, Issue, LoadBatch
 from csc_scorecard.ingest.fields import FieldSpec, TableSpec, convert, load_spec, missing_fields
 from csc_scorecard.ingest.values import clean
 from csc_scorecard.ingest.workbook import cell_issues, sheet_xml
+from csc_scorecard.model.batch import FormatError, Issue, LoadBatch
 from csc_scorecard.model.codes import codes
 
 SOURCE_FORMAT = "annex_a"

@@ -49,9 +49,9 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from csc_scorecard.ingest.adapter import head
-from csc_scorecard.ingest.batch import FormatError, Issue, LoadBatch
 from csc_scorecard.ingest.fields import convert, load_spec, missing_fields
 from csc_scorecard.ingest.values import BadValue, clean, parse_date, parse_int
+from csc_scorecard.model.batch import FormatError, Issue, LoadBatch
 from csc_scorecard.model.codes import codes
 
 FORMAT = "cin_census"

@@ -32,9 +32,9 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from csc_scorecard.ingest.adapter import head
-from csc_scorecard.ingest.batch import FormatError, Issue, LoadBatch
 from csc_scorecard.ingest.fields import convert, load_spec, missing_fields
 from csc_scorecard.ingest.values import clean
+from csc_scorecard.model.batch import FormatError, Issue, LoadBatch
 
 SOURCE_FORMAT = "csww"
 LINE = "_line"  # census elements have no attributes, so one carries the element's line

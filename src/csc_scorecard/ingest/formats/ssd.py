@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from csc_scorecard.ingest import ssd_json
-from csc_scorecard.ingest.batch import FormatError, Issue, LoadBatch
 from csc_scorecard.ingest.fields import convert, load_spec, missing_fields
 from csc_scorecard.ingest.formats.template import _read_rows as read_csv_rows
 from csc_scorecard.ingest.values import BadValue, clean, parse_date
+from csc_scorecard.model.batch import FormatError, Issue, LoadBatch
 
 SUFFIXES = {".csv", ".parquet"}
 # Objects read only to resolve or complete another object, with the fields they must have.

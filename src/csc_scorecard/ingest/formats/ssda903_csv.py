@@ -18,8 +18,8 @@ from pathlib import Path
 
 from csc_scorecard.ingest import ssda903
 from csc_scorecard.ingest.adapter import head
-from csc_scorecard.ingest.batch import FormatError, Issue, LoadBatch
 from csc_scorecard.ingest.fields import TableSpec, load_spec, missing_fields, unknown_columns
+from csc_scorecard.model.batch import FormatError, Issue, LoadBatch
 
 _NO_SPEC = TableSpec(canonical="children", columns={})  # a DfE table with no canonical table
 MAX_SIBLINGS = 64  # how many neighbours an empty file may look at to decide it is a 903 table

@@ -34,7 +34,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from csc_scorecard.ingest import ssda903
 from csc_scorecard.ingest.adapter import head
-from csc_scorecard.ingest.batch import FormatError, LoadBatch
+from csc_scorecard.model.batch import FormatError, LoadBatch
 
 _SNIFF = re.compile(
     rb"<(?:[\w.-]+:)?(?:CHILDID|EPISODE|AREVIEW)[\s>/]|<!DOCTYPE\s+\w*903|<[\w.:-]*903[\w.-]*[\s>]",

@@ -21,7 +21,6 @@ import pyarrow.compute as pc
 import yaml
 
 from csc_scorecard.ingest.adapter import head
-from csc_scorecard.ingest.batch import FormatError, LoadBatch
 from csc_scorecard.ingest.fields import (
     FieldSpec,
     TableSpec,
@@ -32,6 +31,7 @@ from csc_scorecard.ingest.fields import (
 )
 from csc_scorecard.ingest.values import clean
 from csc_scorecard.ingest.workbook import cell_issues
+from csc_scorecard.model.batch import FormatError, LoadBatch
 from csc_scorecard.model.schema import table
 
 TYPES = {"VARCHAR": "text", "DATE": "date", "INTEGER": "int", "DOUBLE": "float", "BOOLEAN": "bool"}

@@ -1,5 +1,8 @@
 """What an adapter hands to the store: one load's canonical rows and data-quality issues.
 
+These types sit in `model/`, below ingest, the store and reference, which all use them: the files
+are read with no store in sight, and ingest never imports the store (tests/test_layers.py).
+
 A file that cannot be read as its format raises `FormatError` (naming file, sheet or line, and
 field) before anything is stored. Bad values inside a readable file never raise: the row is kept
 and an `Issue` records the raw value.
@@ -13,6 +16,8 @@ from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
+
+LA_CODE = re.compile(r"\d{3}")  # a DfE LA number
 
 # ANSI/VT escape sequences (colour, cursor moves, terminal titles) and other control characters:
 # in a file name or a cell they could rewrite a terminal or a log line when printed.
@@ -133,3 +138,24 @@ class LoadBatch:
     @property
     def row_count(self) -> int:
         return sum(t.num_rows for t in self.tables.values())
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """One earlier load a new load replaced: what it was and how many rows before and after."""
+
+    source_format: str
+    la_code: str | None
+    period_start: object
+    period_end: object
+    rows_before: int
+    rows_after: int
+
+    def describe(self) -> str:
+        period = (
+            f"{self.period_start:%d/%m/%Y}-{self.period_end:%d/%m/%Y}" if self.period_start else "-"
+        )
+        return (
+            f"replaces {self.source_format} LA {self.la_code or '-'} {period}: "
+            f"{self.rows_before:,} rows -> {self.rows_after:,}"
+        )
