@@ -7,8 +7,8 @@ import pyarrow as pa
 
 from csc_scorecard.measures.context import Context, Settings
 from csc_scorecard.measures.engine import compute
-from csc_scorecard.measures.periods import parse_periods
 from csc_scorecard.model.batch import LoadBatch
+from csc_scorecard.model.periods import parse_periods
 from csc_scorecard.store import Store
 
 LA = "999"

@@ -225,7 +225,7 @@ def store_path() -> Path:
 
 @cache
 def measure_run():
-    from csc_scorecard.measures.periods import Quarter
+    from csc_scorecard.model.periods import Quarter
     from csc_scorecard.report.context import measure
 
     with Store(store_path(), read_only=True) as store:

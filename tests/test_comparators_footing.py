@@ -9,9 +9,9 @@ from datetime import date
 
 import pytest
 
-from csc_scorecard.measures.periods import Quarter
-from csc_scorecard.measures.rated import comparator_columns
 from csc_scorecard.measures.run import MeasureRun
+from csc_scorecard.model.periods import Quarter
+from csc_scorecard.rating.rated import comparator_columns
 from csc_scorecard.reference.comparators import comparator_year, latest_comparators, year_label
 from csc_scorecard.reference.load import import_reference
 

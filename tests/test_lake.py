@@ -17,9 +17,9 @@ from csc_scorecard.ingest.run import IngestRefused, ingest
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.engine import compute
 from csc_scorecard.measures.lake import lake_backend
-from csc_scorecard.measures.periods import parse_periods
 from csc_scorecard.model.batch import Issue, LoadBatch
 from csc_scorecard.model.lake import LakeError, read_manifest, schema_version
+from csc_scorecard.model.periods import parse_periods
 from csc_scorecard.model.schema import tables
 from csc_scorecard.store import Store
 from csc_scorecard.synth.authority import SynthConfig, generate

@@ -109,7 +109,7 @@ from measure_fixtures import LA, load, load_population, results
 
 from csc_scorecard.measures.context import Context, Settings
 from csc_scorecard.measures.engine import compute
-from csc_scorecard.measures.periods import parse_periods
+from csc_scorecard.model.periods import parse_periods
 
 Q = "2022-Q1"
 SIX_MONTHS = 2.0  # the engine's annualising factor for 1 Jan - 30 Jun 2022 (12 / 6 months)

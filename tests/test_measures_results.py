@@ -22,7 +22,6 @@ import pytest
 from conftest import canonical
 
 from csc_scorecard.measures.context import Settings
-from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.measures.results import (
     RESULTS_TABLE,
     measure_run,
@@ -31,6 +30,7 @@ from csc_scorecard.measures.results import (
 )
 from csc_scorecard.measures.run import run_measures
 from csc_scorecard.model.batch import LoadBatch
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.store import Store
 
 Q1 = Quarter.parse("2022-Q1")

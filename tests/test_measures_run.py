@@ -19,9 +19,9 @@ from conftest import canonical
 from typer.testing import CliRunner
 
 from csc_scorecard.cli import app
-from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.measures.run import run_measures
 from csc_scorecard.model.batch import Issue, LoadBatch
+from csc_scorecard.model.periods import Quarter
 
 Q1 = Quarter.parse("2022-Q1")
 

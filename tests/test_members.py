@@ -23,7 +23,7 @@ from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.engine import compute
 from csc_scorecard.measures.members import NoMembers, members, totals
-from csc_scorecard.measures.periods import parse_periods
+from csc_scorecard.model.periods import parse_periods
 from csc_scorecard.store import Store
 
 PERIODS = ("2021-Q3", "2022-Q1")  # a Q3 (year-to-date, rolling windows across a year end) and Q1

@@ -105,7 +105,7 @@ def test_changes_between_quarters_come_from_the_recorded_snapshots(two_years):
 def test_the_report_counts_faults_by_rule_and_suppresses_small_ones_for_publication(two_years):
     """Quarter 2024-Q4 (January to March 2025) against 2024-Q3: the change above, by rule and
     field: 148 (DEC) 2 open, 1 opened (C4); 143 and 357 (RNE) 1 closed each (C2)."""
-    from csc_scorecard.measures.periods import Quarter
+    from csc_scorecard.model.periods import Quarter
     from csc_scorecard.report.faults import rule_faults
     from csc_scorecard.report.publication import PublicationRules
 

@@ -15,7 +15,7 @@ import ibis
 
 from csc_scorecard.measures.catalogue import measure
 from csc_scorecard.measures.context import Context, Settings
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.quality.availability import not_reportable, rule_quality
 from csc_scorecard.quality.fixtures import batch
 from csc_scorecard.quality.impact import measures_by_rule, rules_for

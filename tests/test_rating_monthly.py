@@ -40,11 +40,11 @@ from measure_fixtures import LA, load, results
 from typer.testing import CliRunner
 
 from csc_scorecard.cli import app
-from csc_scorecard.measures.periods import parse_periods
-from csc_scorecard.measures.rated import rate_run
 from csc_scorecard.measures.run import run_measures
+from csc_scorecard.model.periods import parse_periods
 from csc_scorecard.rating import Status
 from csc_scorecard.rating.framework import parse_framework
+from csc_scorecard.rating.rated import rate_run
 
 MEASURE = "rereferrals_within_12_months"
 FRAMEWORK = {

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from csc_scorecard.cli import app
 from csc_scorecard.measures.catalogue import catalogue
-from csc_scorecard.measures.rated import framework_manual_rows, tidy
 from csc_scorecard.rating import load_framework
+from csc_scorecard.rating.rated import framework_manual_rows, tidy
 from csc_scorecard.store import Store
 
 runner = CliRunner()

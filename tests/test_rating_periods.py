@@ -1,5 +1,5 @@
 """Issue 12, item 7: monthly, year-to-date, rolling-12-month and whole-year periods, beside the
-quarter (measures/periods.py ``Span``, ``parse_period``)."""
+quarter (model/periods.py ``Span``, ``parse_period``)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import report_fixtures as rf
 from typer.testing import CliRunner
 
 from csc_scorecard.cli import app
-from csc_scorecard.measures.periods import Quarter, Span, parse_period, parse_periods
 from csc_scorecard.measures.run import run_measures
+from csc_scorecard.model.periods import Quarter, Span, parse_period, parse_periods
 from csc_scorecard.store import Store
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.rating import make_reading, rate_framework
 from csc_scorecard.rating.framework import parse_framework
 from csc_scorecard.report.commentary import draft, in_unit

@@ -33,7 +33,7 @@ import report_fixtures as rf
 from docx import Document
 from pypdf import PdfReader
 
-from csc_scorecard.measures.periods import Quarter, window_phrase
+from csc_scorecard.model.periods import Quarter, window_phrase
 from csc_scorecard.report import render
 from csc_scorecard.report.context import build_context
 from csc_scorecard.report.pdf import to_pdf

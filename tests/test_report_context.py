@@ -25,7 +25,7 @@ import golden_files
 import pytest
 import report_fixtures as rf
 
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.rating import Polarity, load_framework, parse_value, rate
 from csc_scorecard.report.appendix import figure_key
 from csc_scorecard.report.commentary import CommentaryFileError, read_commentary
@@ -103,7 +103,10 @@ def test_the_cut_is_lossless_and_keyed_by_what_it_holds():
         "figures": {
             f"m{i % 3}:2022-Q{i % 4 + 1}:{i}": {"value": i, "text": "x" * 400} for i in range(60)
         },
-        "sections": [{"id": "summary", "text": "y" * 15_000}, {"id": "demand", "text": "z" * 15_000}],
+        "sections": [
+            {"id": "summary", "text": "y" * 15_000},
+            {"id": "demand", "text": "z" * 15_000},
+        ],
         "title": "t",
     }
     files = golden_files.parts(value)

@@ -41,7 +41,7 @@ def synthetic_reports() -> dict[str, ReportContext]:
     """Internal and publication report contexts of a tenth-size synthetic authority (2020/21 to
     2022/23, with some data-quality faults), built once per process. Shared with the Excel tests."""
     from csc_scorecard.ingest.run import ingest
-    from csc_scorecard.measures.periods import Quarter
+    from csc_scorecard.model.periods import Quarter
     from csc_scorecard.report.context import build_context, measure
     from csc_scorecard.store import Store
     from csc_scorecard.synth import writers

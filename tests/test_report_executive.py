@@ -12,7 +12,7 @@ import re
 
 import report_fixtures as rf
 
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report import render
 from csc_scorecard.report.context import _period
 from csc_scorecard.report.executive import below_target, movements, not_reported

@@ -17,8 +17,8 @@ from csc_scorecard.ingest.run import ingest
 from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.engine import compute
-from csc_scorecard.measures.periods import parse_periods
 from csc_scorecard.measures.spark import spark_backend, spark_session
+from csc_scorecard.model.periods import parse_periods
 from csc_scorecard.store import Store
 from csc_scorecard.synth.authority import SynthConfig, generate
 from csc_scorecard.synth.writers import write_all

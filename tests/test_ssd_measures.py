@@ -20,8 +20,8 @@ import pytest
 
 from csc_scorecard.ingest.run import ingest
 from csc_scorecard.measures.catalogue import catalogue
-from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.measures.run import run_measures
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.store import Store
 from csc_scorecard.synth.authority import SynthConfig, generate
 from csc_scorecard.synth.writers import write_all

@@ -27,8 +27,8 @@ import numpy as np
 import pytest
 
 from csc_scorecard.measures.context import Settings
-from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.measures.run import counted_rows
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.model.schema import table
 from csc_scorecard.reference.load import import_reference
 from csc_scorecard.store import Store

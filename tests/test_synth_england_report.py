@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from csc_scorecard.cli import app
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.reference.load import import_reference
 from csc_scorecard.report import regional
 from csc_scorecard.report.comparison import comparison

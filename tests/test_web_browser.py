@@ -20,7 +20,7 @@ import pytest
 import report_fixtures as rf
 from web_fixtures import PASSWORD, add_users, copy_store, dashboard, make_app
 
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 
 pytestmark = pytest.mark.browser
 

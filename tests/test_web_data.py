@@ -9,7 +9,7 @@ import pytest
 import report_fixtures as rf
 from web_fixtures import dashboard
 
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.web.data import Config, Data, Preparing
 
 

@@ -8,7 +8,7 @@ import duckdb
 import report_fixtures as rf
 from web_fixtures import client_for, dashboard
 
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.quality.fixlists import with_owners
 from csc_scorecard.quality.history import changes
 

@@ -24,7 +24,7 @@ from web_fixtures import (
 )
 
 from csc_scorecard.cli import app as cli
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.web.auth import SESSION_COOKIE, Limits
 from csc_scorecard.web.state import state_path
 

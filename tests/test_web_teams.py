@@ -9,7 +9,7 @@ from markupsafe import escape
 from web_fixtures import client_for, dashboard
 
 from csc_scorecard.measures.members import by_team
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 
 P = rf.PERIOD
 

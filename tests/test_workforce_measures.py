@@ -166,7 +166,7 @@ def test_a_setting_override_changes_the_count(tmp_path):
 
     from csc_scorecard.measures.context import Context
     from csc_scorecard.measures.engine import compute
-    from csc_scorecard.measures.periods import parse_periods
+    from csc_scorecard.model.periods import parse_periods
     from csc_scorecard.store import Store
 
     with Store(tmp_path / "s.duckdb") as store:

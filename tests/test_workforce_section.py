@@ -203,8 +203,8 @@ def test_publishing_a_built_section_gives_the_same(internal, published):
 
 def test_measures_the_report_already_ran_are_reused(store, internal):
     """Given the report's MeasureRun, the section takes the figures (and their status) from it."""
-    from csc_scorecard.measures.periods import Quarter
     from csc_scorecard.measures.run import MeasureRun
+    from csc_scorecard.model.periods import Quarter
 
     rows = []
     for k in internal.kpis.values():

@@ -19,7 +19,7 @@ from pathlib import Path
 import report_fixtures as rf
 from fastapi.testclient import TestClient
 
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.web.app import create_app
 from csc_scorecard.web.auth import Limits, hash_password
 from csc_scorecard.web.data import Config

@@ -15,7 +15,7 @@ from csc_scorecard.commands._options import (
     StoreOption,
     chosen_authorities,
 )
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.store import Store
 
 

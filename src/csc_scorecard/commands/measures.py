@@ -18,14 +18,14 @@ from csc_scorecard.commands._options import (
     chosen_authorities,
 )
 from csc_scorecard.measures.catalogue import catalogue
-from csc_scorecard.measures.periods import parse_periods
-from csc_scorecard.measures.rated import framework_manual_rows, tidy
 from csc_scorecard.measures.results import measure_run
 from csc_scorecard.measures.run import run_measures
 from csc_scorecard.measures.spark import EngineError
 from csc_scorecard.model.lake import LakeError
+from csc_scorecard.model.periods import parse_periods
 from csc_scorecard.rating import FrameworkError, ValuesFileError, load_framework
 from csc_scorecard.rating.checks import check_framework
+from csc_scorecard.rating.rated import framework_manual_rows, tidy
 from csc_scorecard.store import Store
 
 

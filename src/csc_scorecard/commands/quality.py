@@ -31,7 +31,7 @@ def quality(
     ] = False,
 ) -> None:
     """DfE validation faults in the data as at the end of the quarter, with their owners."""
-    from csc_scorecard.measures.periods import Quarter
+    from csc_scorecard.model.periods import Quarter
     from csc_scorecard.quality.fixlists import with_owners
     from csc_scorecard.quality.history import changes, loads_by
     from csc_scorecard.quality.history import record as keep

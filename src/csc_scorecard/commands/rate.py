@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from csc_scorecard.cli import app
-from csc_scorecard.measures.periods import parse_period
+from csc_scorecard.model.periods import parse_period
 from csc_scorecard.rating import (
     FrameworkError,
     FrameworkResult,

@@ -36,7 +36,7 @@ def _date(text: str | None) -> str | None:
 
 
 def _quarter(text: str) -> str:
-    from csc_scorecard.measures.periods import Quarter
+    from csc_scorecard.model.periods import Quarter
 
     try:
         return str(Quarter.parse(text))
@@ -163,7 +163,7 @@ def report(
                 run = None
                 if results is not None:
                     from csc_scorecard.measures.lake import run_from_results
-                    from csc_scorecard.measures.periods import Quarter
+                    from csc_scorecard.model.periods import Quarter
                     from csc_scorecard.report.context import measure_quarters
 
                     run = run_from_results(results, la, measure_quarters(Quarter.parse(period)))

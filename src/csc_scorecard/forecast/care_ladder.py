@@ -57,7 +57,7 @@ from csc_scorecard.forecast.staffing import (
     agency_forecast,
     establishment_forecast,
 )
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.store import Store
 
 WEEKS_A_YEAR = DAYS_A_YEAR / 7

@@ -60,7 +60,7 @@ from csc_scorecard.forecast.section_tables import (
     variance_table,
 )
 from csc_scorecard.forecast.wording import Paragraph
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.store import Store
 
 # The names other modules import from here (the section was one module before it was split).

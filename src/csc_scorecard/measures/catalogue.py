@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from csc_scorecard.errors import NotFound
-from csc_scorecard.measures.periods import PeriodType
+from csc_scorecard.model.periods import PeriodType
 
 Unit = Literal["count", "percent", "rate_per_10000", "rate_per_100000", "days", "weeks", "ratio"]
 Polarity = Literal["higher_better", "lower_better", "within_band", "information"]

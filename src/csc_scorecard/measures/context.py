@@ -27,7 +27,7 @@ import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from csc_scorecard.measures.periods import PeriodType, Quarter
+from csc_scorecard.model.periods import PeriodType, Quarter
 
 INPUT_PREFIX = "csc_"
 _PERIODS_SCHEMA = {

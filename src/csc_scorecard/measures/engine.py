@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from csc_scorecard.measures.catalogue import SCALE, Measure, catalogue
 from csc_scorecard.measures.context import Context, compiled_reads
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 
 RESULT_SCHEMA = pa.schema(
     [

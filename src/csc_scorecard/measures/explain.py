@@ -7,7 +7,7 @@ import ibis
 from csc_scorecard.measures.catalogue import measure
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.engine import counted
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.store import Store
 
 DIALECTS = {"duckdb": "duckdb", "spark": "pyspark", "postgres": "postgres", "tsql": "mssql"}

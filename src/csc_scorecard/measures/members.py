@@ -26,7 +26,7 @@ from csc_scorecard.measures.catalogue import Measure, measure
 from csc_scorecard.measures.context import Context, Settings
 from csc_scorecard.measures.engine import counted, value_of
 from csc_scorecard.measures.functions.common import SUBJECT_KINDS, Members, NoMembers
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.store import Store
 
 __all__ = [

@@ -38,8 +38,8 @@ import pyarrow as pa
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.context import Context, Settings, compiled_sql, reuse_sql
 from csc_scorecard.measures.engine import tables_read
-from csc_scorecard.measures.periods import Quarter, quarters_between
 from csc_scorecard.measures.run import MeasureRun, assemble_run, counted_rows
+from csc_scorecard.model.periods import Quarter, quarters_between
 from csc_scorecard.model.schema import create_table, tables
 from csc_scorecard.store import Store
 

@@ -14,7 +14,7 @@ user guide. The public API:
 * ``rate_framework(framework, readings, period) -> FrameworkResult`` - all of the above.
 """
 
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.rating.assess import rate_framework, rate_item
 from csc_scorecard.rating.direction import (
     DEFAULT_SMALL_NUMBER_THRESHOLD,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from csc_scorecard.measures.periods import Period, parse_period
+from csc_scorecard.model.periods import Period, parse_period
 from csc_scorecard.rating.direction import direction, is_small_number, materiality
 from csc_scorecard.rating.display import format_number, format_target, format_value
 from csc_scorecard.rating.framework import (

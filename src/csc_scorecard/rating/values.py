@@ -4,7 +4,7 @@ Columns (header names are case-insensitive; order is free):
 
 * ``measure`` (required) - a framework item id (``C01``) or a measure catalogue id;
 * ``period`` (required) - a quarter ``2022-Q1``, a month ``2022-06`` or another kind of
-  ``measures.periods.parse_period``;
+  ``model.periods.parse_period``;
 * ``value`` (required, may be blank) - the figure as printed: ``90%``, ``16.27%``, ``1,182``,
   ``124 per 100,000 of 10-17 year olds``, ``<1%``;
 * ``commentary``, ``numerator``, ``denominator`` (optional);
@@ -44,7 +44,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from csc_scorecard.measures.periods import Period, parse_period
+from csc_scorecard.model.periods import Period, parse_period
 from csc_scorecard.rating.vocabulary import Status, Unit
 
 REQUIRED_COLUMNS = ("measure", "period", "value")

@@ -15,8 +15,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from csc_scorecard.measures.catalogue import Measure
-from csc_scorecard.measures.periods import Quarter, window_phrase
-from csc_scorecard.measures.rated import item_source
+from csc_scorecard.model.periods import Quarter, window_phrase
 from csc_scorecard.rating import (
     Framework,
     FrameworkResult,
@@ -34,6 +33,7 @@ from csc_scorecard.rating.framework import (
     Item,
     RelativeTarget,
 )
+from csc_scorecard.rating.rated import item_source
 from csc_scorecard.rating.summary import describe
 from csc_scorecard.report import commentary as notes
 from csc_scorecard.report.facts import Facts, When, figure_id
@@ -79,7 +79,7 @@ def catalogue_framework(measures: Iterable[Measure], authority: str) -> Framewor
 
 
 def figure_key(item: Item, figures: dict[str, Figure], period: str) -> str:
-    """Whose figures an item shows (``measures.rated.item_source``, shared with
+    """Whose figures an item shows (``rating.rated.item_source``, shared with
     ``scorecard measures``)."""
 
     def status_of(key: str) -> str | None:

@@ -23,7 +23,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.rating import ItemResult, format_value
 from csc_scorecard.report.facts import Facts
 from csc_scorecard.report.formatting import rounded

@@ -28,10 +28,10 @@ import pyarrow as pa
 
 from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.measures.context import Settings
-from csc_scorecard.measures.periods import Quarter
-from csc_scorecard.measures.rated import comparator_columns
 from csc_scorecard.measures.results import stored_results
 from csc_scorecard.measures.run import MeasureRun
+from csc_scorecard.model.periods import Quarter
+from csc_scorecard.rating.rated import comparator_columns
 from csc_scorecard.report.publication import PublicationRules, holds_small
 from csc_scorecard.store import Store
 

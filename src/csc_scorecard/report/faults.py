@@ -10,7 +10,7 @@ count from 1 to 5 is printed as the suppression symbol, as every other count is
 
 from __future__ import annotations
 
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.quality import history
 from csc_scorecard.report.formatting import count, long_date
 from csc_scorecard.report.model import RuleFaultCount, RuleFaults

@@ -17,7 +17,7 @@ from __future__ import annotations
 from csc_scorecard.forecast.section import FinanceSection, finance_section
 from csc_scorecard.forecast.wording import Paragraph as FinanceParagraph
 from csc_scorecard.forecast.wording import long_date
-from csc_scorecard.measures.periods import Quarter
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report import charts
 from csc_scorecard.report.model import Chart, Paragraph, Section, Table
 from csc_scorecard.store import Store

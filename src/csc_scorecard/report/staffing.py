@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.measures.run import MeasureRun
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report import charts
 from csc_scorecard.report.model import Chart, Paragraph
 from csc_scorecard.store import Store

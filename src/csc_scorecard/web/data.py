@@ -32,8 +32,8 @@ from typing import Any
 import duckdb
 
 from csc_scorecard.measures.catalogue import catalogue
-from csc_scorecard.measures.periods import Quarter, quarters_between
 from csc_scorecard.measures.run import MeasureRun
+from csc_scorecard.model.periods import Quarter, quarters_between
 from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.quality.availability import activity_date
 from csc_scorecard.report.commentary import Commentary

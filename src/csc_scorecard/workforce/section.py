@@ -26,9 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from csc_scorecard.measures.catalogue import measure
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.engine import compute
-from csc_scorecard.measures.periods import Quarter
 from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.codes import codes
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report.formatting import display, long_date, number
 from csc_scorecard.report.layout import layout
 from csc_scorecard.store import Store

@@ -16,8 +16,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from csc_scorecard.measures.periods import Period, parse_period
 from csc_scorecard.measures.run import MeasureRun
+from csc_scorecard.model.periods import Period, parse_period
 from csc_scorecard.rating import Framework, FrameworkResult, make_reading, rate_framework
 from csc_scorecard.rating.framework import Item
 
