@@ -1,4 +1,4 @@
-"""DfE-rule faults decide whether a measure is reportable (quality.availability, quality.impact).
+"""DfE-rule faults decide whether a measure is reportable (measures.availability, measures.rule_impact).
 
 Hand-worked: three children start care in January 2024 (quarter 2023-Q4) and leave in February.
 A and B have a DEC but no REC (C returned home, E4A): rule 148 flags 2 of the quarter's 3 episodes, 67%, above the 10%
@@ -13,12 +13,12 @@ from datetime import date
 
 import ibis
 
+from csc_scorecard.measures.availability import not_reportable, rule_quality
 from csc_scorecard.measures.catalogue import measure
 from csc_scorecard.measures.context import Context, Settings
+from csc_scorecard.measures.rule_impact import measures_by_rule, rules_for
 from csc_scorecard.model.periods import Quarter
-from csc_scorecard.quality.availability import not_reportable, rule_quality
 from csc_scorecard.quality.fixtures import batch
-from csc_scorecard.quality.impact import measures_by_rule, rules_for
 from csc_scorecard.store import Store
 
 

@@ -14,12 +14,12 @@ from typing import Any
 import ibis
 import pyarrow as pa
 
+from csc_scorecard.measures.availability import not_reportable
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.catalogue import measure as catalogue_measure
 from csc_scorecard.measures.context import Context, Settings
 from csc_scorecard.measures.engine import compute
 from csc_scorecard.model.periods import Quarter, parse_period
-from csc_scorecard.quality.availability import not_reportable
 from csc_scorecard.store import Store
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from csc_scorecard.quality.impact import measure_fields, measure_relevant, measures_by_rule
+from csc_scorecard.measures.rule_impact import measure_fields, measure_relevant, measures_by_rule
 from csc_scorecard.quality.rules import rules
 
 BEGIN = "<!-- BEGIN GENERATED: python -m csc_scorecard.quality.docs docs/quality.md -->"

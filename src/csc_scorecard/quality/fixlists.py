@@ -21,7 +21,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from csc_scorecard.quality.impact import measures_by_rule
+from csc_scorecard.measures.rule_impact import measures_by_rule
 from csc_scorecard.quality.rules import SCOPED
 from csc_scorecard.quality.scope import DFE_TABLE
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from csc_scorecard.errors import NotFound
 from csc_scorecard.forecast.section import FinanceSection
+from csc_scorecard.measures.availability import activity_date
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.context import Settings
 from csc_scorecard.measures.results import measure_run
@@ -35,7 +36,6 @@ from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.codes import codes
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.model.schema import table as table_spec
-from csc_scorecard.quality.availability import activity_date
 from csc_scorecard.rating import Framework, load_framework
 from csc_scorecard.rating.checks import check_framework
 from csc_scorecard.rating.rated import framework_manual_rows

@@ -132,7 +132,7 @@ def suppress(figure: Figure, rules: PublicationRules) -> Figure:
 
 
 # A data-quality reason's counts of rows ("(2 of 19 rows)", "rule 103 x 2"): the faulty rows
-# of a small table can be children (quality/availability.py writes these reasons).
+# of a small table can be children (measures/availability.py writes these reasons).
 _N = r"\d+(?:,\d{3})*"  # 1,234 (a comma after it separates the next item)
 _ROW_COUNTS = re.compile(rf"\((?P<n>{_N}) of (?P<m>{_N}) rows\)|(?<= x )(?P<k>{_N})")
 

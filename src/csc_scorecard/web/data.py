@@ -31,11 +31,11 @@ from typing import Any
 
 import duckdb
 
+from csc_scorecard.measures.availability import activity_date
 from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.periods import Quarter, quarters_between
 from csc_scorecard.model.schema import table as table_spec
-from csc_scorecard.quality.availability import activity_date
 from csc_scorecard.report.commentary import Commentary
 from csc_scorecard.report.formatting import long_date
 from csc_scorecard.report.model import ReportContext

@@ -10,7 +10,7 @@ reason in words ("start_date missing or invalid for 38% of assessments in the pe
 replaces the seed's typed "data subject to further validation".
 
 The DfE validation rules (quality.rules) decide too: each measure has the rules whose faults make
-a record unsafe for it (quality.impact: the rules checking a field the measure reads, or the
+a record unsafe for it (measures.rule_impact: the rules checking a field the measure reads, or the
 list in its catalogue settings). For each table the measure reads, the share of the period's
 rows with a fault from one of those rules is compared with the same threshold; the reason names
 the rule codes and their counts ("DfE rule faults on 14% of cla episodes in the period (1,203
@@ -28,8 +28,8 @@ import pyarrow as pa
 
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.rule_impact import rules_for
 from csc_scorecard.model.schema import table as table_spec
-from csc_scorecard.quality.impact import rules_for
 from csc_scorecard.quality.runner import run_rules
 from csc_scorecard.quality.scope import canonical_table
 
