@@ -86,3 +86,11 @@ def valid_code(column: str, name: str) -> str:
         dated.append(f"({column} = {sql_text(code)} AND year(cy_end) {op} {year_end})")
     parts = [f"{column} IN ({', '.join(sql_text(c) for c in always)})", *dated]
     return "(" + " OR ".join(parts) + ")"
+
+
+def birthday_in_year(dob: str, end: str = "cy_end") -> str:
+    """SQL: the child's birthday that falls in the collection year ending `end` (1 April to
+    31 March), from `dob` (a 29 February birthday falls on 28 February in other years)."""
+    years = f"CAST(year({end}) - year({dob}) AS INTEGER)"
+    return f"""(CASE WHEN {dob} + to_years({years}) > {end}
+        THEN {dob} + to_years({years} - 1) ELSE {dob} + to_years({years}) END)"""

@@ -1,0 +1,195 @@
+"""SSDA903 rules on who belongs in the OC3 (care leavers) cohort and what their OC3 row may say
+(DfE codes and messages; logic per docs/quality.md). Each checks IN_TOUCH, ACTIV or ACCOM,
+which the care-leaver measures read. Ages come from the child's Header DOB (the OC3 table's own
+DOB column is not kept by the store)."""
+
+from __future__ import annotations
+
+from csc_scorecard.quality.rules import in_list, rule
+from csc_scorecard.quality.rules.sql import birthday_in_year
+
+R = "ssda903"
+OC3_FIELDS = ["IN_TOUCH", "ACTIV", "ACCOM"]
+# The OC3 row says something about the young person after care.
+GIVEN = "(o.in_touch IS NOT NULL OR o.activity IS NOT NULL OR o.accommodation IS NOT NULL)"
+WITH_HEADER = "FROM oc3 o JOIN header h ON h.la_code = o.la_code AND h.child_id = o.child_id"
+
+
+@rule(
+    "1000",
+    R,
+    "This child is recorded as having died in care and therefore should not have the care "
+    "leaver information completed.",
+    fields=OC3_FIELDS,
+    column="in_touch",
+)
+def r1000() -> str:
+    """An OC3 row for a child with an episode that ceased E2 (died). Every episode of the
+    return in the store counts, so last year's too when the store holds it."""
+    return """SELECT o.* FROM oc3 o WHERE EXISTS (SELECT 1 FROM episodes e
+        WHERE e.la_code = o.la_code AND e.child_id = o.child_id AND e.rec = 'E2')"""
+
+
+@rule(
+    "1007",
+    R,
+    "Care leaver information is not required for 17- or 18-year olds who are still looked "
+    "after [on their 17th or 18th birthday.]",
+    fields=OC3_FIELDS,
+    column="in_touch",
+)
+def r1007() -> str:
+    """A child aged 17 or 18 at 31 March with IN_TOUCH, ACTIV or ACCOM given, who was looked
+    after on their birthday in the year: an episode began on or before it and ceased after it.
+    An episode still open (no DEC) is not counted (as csc-validator-be-903 reads it; the DfE
+    text's "current episode not ended" is 1016's and 142's business)."""
+    bday = birthday_in_year("h.date_of_birth", "o.cy_end")
+    return f"""SELECT o.* {WITH_HEADER}
+        WHERE {GIVEN} AND h.date_of_birth + INTERVAL 17 YEAR <= o.cy_end
+          AND h.date_of_birth + INTERVAL 19 YEAR > o.cy_end
+          AND EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = o.la_code
+              AND e.child_id = o.child_id AND e.decom <= {bday} AND e.dec > {bday})"""
+
+
+@rule(
+    "1011",
+    R,
+    "This child is recorded as having his/her care transferred to another local authority for "
+    "the final episode and therefore should not have the care leaver information completed.",
+    fields=OC3_FIELDS,
+    column="in_touch",
+)
+def r1011() -> str:
+    """IN_TOUCH, ACTIV or ACCOM given for a child whose last episode (latest DECOM) ceased E3
+    (care transferred to another authority)."""
+    return f"""SELECT o.* FROM oc3 o JOIN episodes_n e
+        ON e.la_code = o.la_code AND e.child_id = o.child_id AND e.n = e.n_child
+        WHERE {GIVEN} AND e.decom IS NOT NULL AND e.rec = 'E3'"""
+
+
+@rule(
+    "1014",
+    R,
+    "UASC information is not required for care leavers",
+    fields=["ACTIV", "ACCOM", "IN_TOUCH", "DUC"],
+    column="in_touch",
+)
+def r1014() -> str:
+    """A child recorded as UASC (or with a date UASC ceased) whose OC3 row is completed, who has
+    episodes but none open during the collection year: a care leaver, not looked after this
+    year. Flags the OC3 row and the child's Header row (where the UASC status is kept)."""
+    where = f"""{WITH_HEADER}
+        WHERE {GIVEN} AND (h.uasc OR h.uasc_ceased_date IS NOT NULL)
+          AND EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = o.la_code
+              AND e.child_id = o.child_id)
+          AND NOT EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = o.la_code
+              AND e.child_id = o.child_id AND e.decom <= o.cy_end
+              AND (e.dec IS NULL OR e.dec >= o.cy_start))"""
+    return f"""SELECT o._table, o.la_code, o.load_id, o."row", o.child_id, o.cy_end,
+               o.in_touch AS value, 'IN_TOUCH' AS field {where}
+        UNION ALL
+        SELECT h._table, h.la_code, h.load_id, h."row", h.child_id, h.cy_end,
+               CAST(h.uasc_ceased_date AS VARCHAR) AS value, 'DUC' AS field {where}"""
+
+
+@rule(
+    "1016",
+    R,
+    "Care leaver information is not required for 17- or 18-year olds who cease to be looked "
+    "after, after their birthday.",
+    fields=OC3_FIELDS,
+    column="in_touch",
+    years=(2024, None),
+)
+def r1016() -> str:
+    """IN_TOUCH, ACTIV or ACCOM given for a child aged 17 at 31 March with an episode ceasing on
+    or after their 17th birthday, or aged 18 with one ceasing on or after their 18th."""
+    return f"""SELECT o.* {WITH_HEADER}
+        WHERE {GIVEN} AND EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = o.la_code
+            AND e.child_id = o.child_id AND (
+              (h.date_of_birth + INTERVAL 17 YEAR <= o.cy_end
+                AND h.date_of_birth + INTERVAL 18 YEAR > o.cy_end
+                AND e.dec >= h.date_of_birth + INTERVAL 17 YEAR)
+              OR (h.date_of_birth + INTERVAL 18 YEAR <= o.cy_end
+                AND h.date_of_birth + INTERVAL 19 YEAR > o.cy_end
+                AND e.dec >= h.date_of_birth + INTERVAL 18 YEAR)))"""
+
+
+@rule(
+    "344",
+    R,
+    "The record shows the young person has died or returned home to live with parent(s) or "
+    "someone with parental responsibility for a continuous period of 6 months or more, but "
+    "activity and/or accommodation on leaving care have been completed.",
+    fields=OC3_FIELDS,
+    column="in_touch",
+)
+def r344() -> str:
+    """IN_TOUCH DIED or RHOM with ACTIV or ACCOM other than 0 (blank included: DfE wants 0)."""
+    return f"""SELECT * FROM oc3 WHERE in_touch IN {in_list("DIED", "RHOM")}
+        AND (activity IS DISTINCT FROM '0' OR accommodation IS DISTINCT FROM '0')"""
+
+
+@rule(
+    "345",
+    R,
+    "The data collection record shows the local authority is in touch with this young person, "
+    "but activity and/or accommodation data items are zero.",
+    fields=OC3_FIELDS,
+    column="in_touch",
+)
+def r345() -> str:
+    """IN_TOUCH YES with ACTIV or ACCOM 0."""
+    return "SELECT * FROM oc3 WHERE in_touch = 'YES' AND (activity = '0' OR accommodation = '0')"
+
+
+@rule(
+    "3001",
+    R,
+    "Where care leavers information is being returned for a young person around their 17th "
+    "birthday, the accommodation cannot be with their former foster carer(s).",
+    fields=["ACCOM", "DOB"],
+    column="accommodation",
+)
+def r3001() -> str:
+    """ACCOM Z1 or Z2 (with former foster carers) for a young person whose 17th birthday falls
+    in the collection year (staying put begins at 18)."""
+    return f"""SELECT o.* {WITH_HEADER} WHERE o.accommodation IN {in_list("Z1", "Z2")}
+        AND h.date_of_birth + INTERVAL 17 YEAR BETWEEN o.cy_start AND o.cy_end"""
+
+
+@rule(
+    "391",
+    R,
+    "Young person was not 17, 18, 19, 20 or 21 during the current collection year. ",
+    fields=["DOB", "IN_TOUCH", "ACTIV", "ACCOM"],
+    column="in_touch",
+)
+def r391() -> str:
+    """IN_TOUCH, ACTIV or ACCOM given for a young person not yet 17 on 31 March."""
+    return f"""SELECT o.* {WITH_HEADER}
+        WHERE {GIVEN} AND h.date_of_birth + INTERVAL 17 YEAR > o.cy_end"""
+
+
+@rule(
+    "134",
+    R,
+    "Data on adoption should not be entered for the OC3 cohort.",
+    fields=[
+        "IN_TOUCH",
+        "ACTIV",
+        "ACCOM",
+        "DATE_INT",
+        "DATE_MATCH",
+        "FOSTER_CARE",
+        "NB_ADOPTR",
+        "SEX_ADOPTR",
+        "LS_ADOPTR",
+    ],
+    column="matched_date",
+)
+def r134() -> str:
+    """An AD1 row (adoption during the year) for a child whose OC3 row is completed."""
+    return f"""SELECT a.* FROM adoptions a WHERE a._table = 'AD1' AND EXISTS (
+        SELECT 1 FROM oc3 o WHERE o.la_code = a.la_code AND o.child_id = a.child_id
+        AND {GIVEN})"""
