@@ -4,7 +4,8 @@ prints), publication mode, and a run over the synthetic authority.
 On the hand-made workforce (tests/workforce_fixture.py; working in test_workforce_measures.py
 and test_workforce_caseloads.py) the section for 2022-Q1 reads, paragraph by paragraph:
 supervision 5 of 7 (71.4%), lowest ACPS South 1 (1 of 2; tied at 50% with Children in Care 1,
-first by name), 2 overdue; caseloads at 30 June 2 / 1 / 4 at 20 / 25 / 16, highest 25, 9
+first by name), 2 overdue; supervised in the quarter 5 of 7, all 3 teams with data
+(test_supervision_returns.py works it out); caseloads at 30 June 2 / 1 / 4 at 20 / 25 / 16, highest 25, 9
 workers holding 109 cases; at 31 March 2 / 1 / 3; per FTE 3 at 20+ (A1 24, A4, A6) and 1 at
 25+; weighted: 2 workers left out (A5 absent, N1 new), 104 cases ÷ 5.8 = 17.9, 5 at 20+;
 DfE average 110 ÷ 9.5 = 11.6; no team over 100 cases per manager; audits 3 social care (1 good
@@ -27,6 +28,10 @@ EXPECTED = [
         "On 30 June 2022, 5 of 7 front-line staff (71.4%) had had supervision within the last 30 days. "
         "The lowest share was in ACPS South 1 (50%, 1 of 2). 2 staff were overdue a supervision; they "
         "are listed for their managers, longest overdue first."
+    ),
+    (
+        "In Q1, 5 of 7 front-line staff (71.4%) had at least one supervision recorded. All 3 teams "
+        "have added supervision data for the quarter."
     ),
     (
         "On 30 June 2022, 2 workers had a caseload of 20 or higher. Of those 1 had a caseload of 25 or "
@@ -185,7 +190,7 @@ def test_publication_leaves_out_workers_and_small_numbers(published):
     assert published.kpis["workers_caseload_20_plus"].value is None
     # cases per FTE is a ratio: its denominator (FTE) is not a count that could be worked back
     assert published.kpis["children_per_case_holder_fte"].display == "11.6"
-    assert published.paragraphs[1].text == (
+    assert published.paragraphs[2].text == (
         "On 30 June 2022, c workers had a caseload of 20 or higher. Of those c had a caseload of 25 "
         "or higher. c workers had a caseload of 16 or higher. In all 9 front-line case holders of "
         "every role on the case system held 109 cases."

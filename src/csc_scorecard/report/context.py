@@ -41,7 +41,7 @@ from csc_scorecard.rating.checks import check_framework
 from csc_scorecard.rating.rated import framework_manual_rows
 from csc_scorecard.report import acronyms as acronyms_
 from csc_scorecard.report import appendix as appendix_
-from csc_scorecard.report import charts, executive, history, narrative, provenance
+from csc_scorecard.report import charts, executive, history, narrative, provenance, staffing_tables
 from csc_scorecard.report import commentary as commentary_
 from csc_scorecard.report import faults as faults_
 from csc_scorecard.report import finance as finance_
@@ -723,6 +723,9 @@ def _section(
         sub_charts = [c for c in (_breakdown_chart(t, facts) for t in tables) if c is not None]
         if spec.builder == "staffing" and sub.id == "caseloads" and staffing is not None:
             sub_charts += staffing_.section_charts(staffing)
+        sub_tables = []
+        if spec.builder == "staffing" and staffing is not None:
+            sub_tables = staffing_tables.tables(staffing, sub.id)
         subsections.append(
             Section(
                 id=sub.id,
@@ -730,6 +733,7 @@ def _section(
                 paragraphs=[p for p in paragraphs if p is not None],
                 figures=[_figure_row(m, facts) for m in measures],
                 breakdowns=tables,
+                tables=sub_tables,
                 charts=sub_charts,
             )
         )

@@ -40,6 +40,11 @@ from csc_scorecard.workforce.settings import WorkforceSettings, default_settings
 from csc_scorecard.workforce.snapshot import month_ends
 from csc_scorecard.workforce.spans import Spans, spans
 from csc_scorecard.workforce.supervision import Supervision, supervision
+from csc_scorecard.workforce.supervision_returns import (
+    SupervisionReturns,
+    returns_paragraph,
+    supervision_returns,
+)
 
 if TYPE_CHECKING:
     from csc_scorecard.report.publication import PublicationRules
@@ -145,6 +150,9 @@ class StaffingSection(_Model):
     trend: list[cl.TrendPoint]
     spans: Spans
     supervision: Supervision
+    supervision_returns: SupervisionReturns | None = Field(
+        None, description="supervision recorded in the quarter by team (supervision_returns.py)"
+    )
     audits: Audits
     census: CensusFigures | None
     workers: list[cl.WorkerCaseload] | None = Field(
@@ -203,6 +211,7 @@ def staffing_section(
         trend=cl.trend(ctx, year, settings=s),
         spans=spans(ctx, at, s),
         supervision=supervision(ctx, at, s, workers=not publication),
+        supervision_returns=supervision_returns(ctx, q.start, at, s),
         audits=audits(ctx, q.start, q.end),
         census=_census(ctx, at),
         workers=None if publication else cl.workers(ctx, at, s),
@@ -346,6 +355,11 @@ def _publish(section: StaffingSection) -> None:
         or is_small(sv.overdue_count, rules)
     ):
         sv.total.staff = sv.total.in_timescale = sv.total.percent = sv.overdue_count = None
+    ret = section.supervision_returns
+    if ret is not None:  # team by team it is worker-level, as `supervision.by_team`
+        ret.teams = []
+        if is_small(ret.total.staff, rules) or is_small(ret.total.supervised, rules):
+            ret.total.staff = ret.total.supervised = ret.total.percent = None
     for f in (section.audits.total, *section.audits.by_type):
         if any(
             is_small(n, rules)
@@ -494,6 +508,7 @@ def paragraphs(section: StaffingSection, ref_prefix: str = "") -> list[Paragraph
     c = _Cites(section, ref_prefix)
     out = [
         _supervision_paragraph(section, c),
+        returns_paragraph(section.supervision_returns, c, "/supervision_returns"),
         _caseload_paragraph(section, c, "caseloads", first=True),
         _caseload_paragraph(section, c, "caseloads_compare", first=False),
         _adjusted_paragraph(section, c),
@@ -511,7 +526,11 @@ def paragraph_groups(section: StaffingSection, ref_prefix: str = "") -> dict[str
     say are left out."""
     c = _Cites(section, ref_prefix)
     groups = {
-        "supervision": [_supervision_paragraph(section, c), _audit_paragraph(section, c)],
+        "supervision": [
+            _supervision_paragraph(section, c),
+            returns_paragraph(section.supervision_returns, c, "/supervision_returns"),
+            _audit_paragraph(section, c),
+        ],
         "caseloads": [
             _caseload_paragraph(section, c, "caseloads", first=True),
             _caseload_paragraph(section, c, "caseloads_compare", first=False),
