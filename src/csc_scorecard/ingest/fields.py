@@ -20,7 +20,6 @@ Spec layout:
 from __future__ import annotations
 
 import difflib
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +31,7 @@ import pyarrow as pa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from csc_scorecard.ingest.duck import connection
 from csc_scorecard.ingest.limits import limit
 from csc_scorecard.ingest.values import PARSERS, BadValue
 from csc_scorecard.model.batch import Issue, has_controls, safe_text, strip_controls
@@ -122,30 +122,6 @@ def convert(
     cap = limit("SCORECARD_MAX_CELL_CHARS")  # once per table: an environment look-up per cell
     # was a fifth of the reading time of a 903 return (cProfile, docs/benchmarks.md)
 
-    def _issue(
-        rule: str,
-        message: str,
-        value: str | None,
-        severity: str,
-        *,
-        src: str,
-        f: FieldSpec,
-        row: int,
-    ) -> Issue:
-        """One finding about a cell (the field, row and canonical column it feeds)."""
-        return Issue(
-            rule=rule,
-            message=message,
-            table=spec.canonical,
-            file=file,
-            sheet=sheet,
-            row=row,
-            field=src,
-            value=value,
-            severity=severity,
-            column=f.to,
-        )
-
     for row_no, record in records:
         child = None
         values: dict[str, Any] = {}
@@ -156,37 +132,12 @@ def convert(
             src, f = match
             values[src] = raw
         for src, f in spec.columns.items():
-            raw = values.get(src)
-            if isinstance(raw, str):
-                original = raw
-                raw, found = _clean_cell(raw, cap)
-                for rule, message in found:
-                    issues.append(
-                        _issue(
-                            rule,
-                            f"{src}: {message}",
-                            original if len(original) <= 200 else original[:200] + "...",
-                            "warning" if raw is not None else "error",
-                            src=src,
-                            f=f,
-                            row=row_no,
-                        )
-                    )
-            value, issue = _convert_one(raw, f)
+            value, found = convert_cell(values.get(src), src, f, cap)
             if f.to == "child_id":
                 child = value
-            if issue is not None:
-                rule, message = issue
+            for rule, message, raw_value, severity in found:
                 issues.append(
-                    _issue(
-                        rule,
-                        f"{src}: {message}",
-                        None if raw is None else str(raw),
-                        "error",
-                        src=src,
-                        f=f,
-                        row=row_no,
-                    )
+                    cell_issue(spec, file, sheet, src, row_no, (rule, message, raw_value, severity))
                 )
             out[f.to].append(value)
         out["source_row"].append(row_no)
@@ -201,6 +152,52 @@ def convert(
     if check_duplicates:
         issues.extend(_duplicates(rows, canonical.key, spec.canonical, file, sheet))
     return Converted(rows=rows, issues=issues)
+
+
+def cell_issue(
+    spec: TableSpec,
+    file: str,
+    sheet: str | None,
+    src: str,
+    row: int,
+    finding: tuple[str, str, str | None, str],
+    child: str | None = None,
+) -> Issue:
+    """One finding about a cell (the field, row and canonical column it feeds) as an Issue."""
+    rule, message, value, severity = finding
+    return Issue(
+        rule=rule,
+        message=message,
+        table=spec.canonical,
+        file=file,
+        sheet=sheet,
+        row=row,
+        child_id=child,
+        field=src,
+        value=value,
+        severity=severity,
+        column=spec.columns[src].to,
+    )
+
+
+def convert_cell(
+    raw: Any, src: str, f: FieldSpec, cap: int
+) -> tuple[Any, list[tuple[str, str, str | None, str]]]:
+    """One cell's typed value and its findings as (rule, message, raw value, severity): the one
+    place a raw cell is decided, used by `convert` and by the columnar reader
+    (`ingest/columns.py`) for every cell its SQL does not settle."""
+    found: list[tuple[str, str, str | None, str]] = []
+    if isinstance(raw, str):
+        original = raw
+        raw, cleaned = _clean_cell(raw, cap)
+        shown = original if len(original) <= 200 else original[:200] + "..."
+        severity = "warning" if raw is not None else "error"
+        found.extend((rule, f"{src}: {message}", shown, severity) for rule, message in cleaned)
+    value, issue = _convert_one(raw, f)
+    if issue is not None:
+        rule, message = issue
+        found.append((rule, f"{src}: {message}", None if raw is None else str(raw), "error"))
+    return value, found
 
 
 def _range(f: FieldSpec) -> str:
@@ -261,30 +258,42 @@ def _convert_one(raw: Any, f: FieldSpec) -> tuple[Any, tuple[str, str] | None]:
 def _duplicates(
     rows: pa.Table, key: Iterable[str], name: str, file: str, sheet: str | None
 ) -> list[Issue]:
+    """A warning for every row whose key another row shares (blank keys equal each other), in
+    row order; the rows sharing a key are found in one query, only those are read back."""
     key = [k for k in key if k in rows.column_names]
     if not key or rows.num_rows == 0:
         return []
-    cols = [rows.column(k).to_pylist() for k in key]
-    seen = Counter(zip(*cols, strict=True))
+    con = connection()
+    cols = ", ".join(f'"{k}"' for k in key)
+    extra = ["child_id"] if "child_id" in rows.column_names and "child_id" not in key else []
+    keyed = rows.select([*key, *extra, "source_row"])
+    con.register("keyed", keyed.append_column("i", pa.array(range(rows.num_rows), pa.int64())))
+    try:
+        shared = con.sql(
+            f"SELECT * FROM (SELECT *, count(*) OVER (PARTITION BY {cols}) AS n FROM keyed) "
+            "WHERE n > 1 ORDER BY i"
+        ).to_arrow_table()
+    finally:
+        con.unregister("keyed")
     issues = []
-    source_rows = rows.column("source_row").to_pylist()
-    child_ids = rows.column("child_id").to_pylist() if "child_id" in rows.column_names else None
-    for i, k in enumerate(zip(*cols, strict=True)):
-        if seen[k] > 1:
-            issues.append(
-                Issue(
-                    rule="duplicate_key",
-                    message=f"{seen[k]} rows share the key {dict(zip(key, map(str, k), strict=True))}",
-                    table=name,
-                    file=file,
-                    sheet=sheet,
-                    row=source_rows[i],
-                    child_id=child_ids[i] if child_ids else None,
-                    field=",".join(key),
-                    value="|".join(map(str, k)),
-                    severity="warning",
-                )
+    child_ids = shared.column("child_id").to_pylist() if "child_id" in shared.column_names else None
+    counts = shared.column("n").to_pylist()
+    source_rows = shared.column("source_row").to_pylist()
+    for i, k in enumerate(zip(*(shared.column(k).to_pylist() for k in key), strict=True)):
+        issues.append(
+            Issue(
+                rule="duplicate_key",
+                message=f"{counts[i]} rows share the key {dict(zip(key, map(str, k), strict=True))}",
+                table=name,
+                file=file,
+                sheet=sheet,
+                row=source_rows[i],
+                child_id=child_ids[i] if child_ids else None,
+                field=",".join(key),
+                value="|".join(map(str, k)),
+                severity="warning",
             )
+        )
     return issues
 
 

@@ -35,7 +35,9 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from csc_scorecard.ingest.columns import convert_columns
 from csc_scorecard.ingest.fields import TableSpec, convert, load_spec
 from csc_scorecard.model.batch import FormatError, Issue, LoadBatch
 from csc_scorecard.model.schema import ARROW_TYPES, table
@@ -144,17 +146,18 @@ def year_from_name(name: str) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _event_dates(tables: dict[str, pa.Table], groups=None) -> list[date]:
+def _event_years(tables: dict[str, pa.Table], groups=None) -> pa.Array:
+    """The collection year (`collection_year_of`) of every dated event, computed column-wise."""
     groups = groups or [("cla_episodes", EPISODE_DATES), *OTHER_DATES.items()]
-    return [
-        d
+    years = [
+        pc.add(pc.year(dates), pc.cast(pc.greater_equal(pc.month(dates), 4), pa.int64()))
         for name, cols in groups
         if name in tables
         for col in cols
         if col in tables[name].column_names
-        for d in tables[name].column(col).to_pylist()
-        if d is not None
+        for dates in [pc.drop_null(tables[name].column(col)).combine_chunks()]
     ]
+    return pa.concat_arrays(years) if years else pa.array([], pa.int64())
 
 
 def _contradicts(claimed: int, inferred: int | None, evidence: int) -> bool:
@@ -170,11 +173,11 @@ def infer_year(tables: dict[str, pa.Table]) -> int | None:
     """The latest collection year holding at least MIN_SHARE of the return's dated events."""
     groups = [("cla_episodes", EPISODE_DATES)] + [(t, cols) for t, cols in OTHER_DATES.items()]
     for names in ([groups[0]], groups[1:]):
-        dates = _event_dates(tables, names)
-        if dates:
-            counts = Counter(collection_year_of(d) for d in dates)
-            floor = max(min(2.0, len(dates)), MIN_SHARE * len(dates))  # one typo never decides
-            return max((y for y, n in counts.items() if n >= floor), default=None)
+        years = _event_years(tables, names)
+        if len(years):
+            counts = pc.value_counts(years).to_pylist()
+            floor = max(min(2.0, len(years)), MIN_SHARE * len(years))  # one typo never decides
+            return max((c["values"] for c in counts if c["counts"] >= floor), default=None)
     return None
 
 
@@ -185,6 +188,8 @@ class RawReturn:
     where: Path  # the folder (CSV) or file (XML), for messages
     files: list[str] = field(default_factory=list)
     records: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+    # or, from a columnar reader, each table's text cells by column (`ingest/columns.py`)
+    columns: dict[str, pa.Table] = field(default_factory=dict)
     table_files: dict[str, str] = field(default_factory=dict)
     name_year: int | None = None  # year stated by the folder or file name
     name_source: str | None = None  # that folder or file name
@@ -204,10 +209,14 @@ def build_batch(raw: RawReturn, *, la_code: str | None, year: int | None) -> Loa
     spec = load_spec(SOURCE_FORMAT)
     issues = list(raw.issues)
     converted: dict[str, pa.Table] = {}
-    for name, records in raw.records.items():
+    for name, records in [*raw.records.items(), *raw.columns.items()]:
         if name in NOT_LOADED:
             continue
-        result = convert(records, spec.tables[name], file=raw.table_files.get(name, str(raw.where)))
+        file = raw.table_files.get(name, str(raw.where))
+        if isinstance(records, pa.Table):
+            result = convert_columns(records, spec.tables[name], file=file)
+        else:
+            result = convert(records, spec.tables[name], file=file)
         converted[name] = result.rows
         issues.extend(result.issues)
 
@@ -254,7 +263,7 @@ def _resolve_year(
     raw: RawReturn, year: int | None, tables: dict[str, pa.Table]
 ) -> tuple[int, list[Issue]]:
     inferred = infer_year(tables)
-    evidence = len(_event_dates(tables))
+    evidence = len(_event_years(tables))
     where = str(raw.where)
 
     def note(message: str, severity: str) -> Issue:

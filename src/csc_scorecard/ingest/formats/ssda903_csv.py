@@ -14,10 +14,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from pathlib import Path
+
+import pyarrow as pa
 
 from csc_scorecard.ingest import ssda903
 from csc_scorecard.ingest.adapter import head
+from csc_scorecard.ingest.duck import connection
 from csc_scorecard.ingest.fields import TableSpec, load_spec, missing_fields, unknown_columns
 from csc_scorecard.model.batch import FormatError, Issue, LoadBatch
 
@@ -74,7 +78,7 @@ class Ssda903CsvAdapter:
         raw = ssda903.RawReturn(where=folder, files=[str(p) for p in paths])
         seen: dict[str, Path] = {}
         for path in sorted(paths):
-            found = read_table(path)
+            found = read_columns(path)
             if found is None:
                 raw.issues.append(
                     Issue(
@@ -85,7 +89,7 @@ class Ssda903CsvAdapter:
                     )
                 )
                 continue
-            name, records, header = found
+            name, cells, header = found
             raw.issues.extend(
                 unknown_columns(
                     header,
@@ -105,13 +109,13 @@ class Ssda903CsvAdapter:
                     line=1,
                 )
             seen[name] = path
-            raw.records[name] = records
+            raw.columns[name] = cells
             raw.table_files[name] = str(path)
             if name in ssda903.NOT_LOADED:
                 raw.issues.append(
                     Issue(
                         rule="table_not_loaded",
-                        message=f"{name}: {len(records)} rows not loaded: {ssda903.NOT_LOADED[name]}",
+                        message=f"{name}: {cells.num_rows} rows not loaded: {ssda903.NOT_LOADED[name]}",
                         file=str(path),
                         severity="info",
                     )
@@ -154,11 +158,21 @@ def decode(path: Path, data: bytes) -> str:
 
 def read_table(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]], list[str]] | None:
     """(DfE table name, [(line, {FIELD: cell})], header) of one 903 CSV; None when it is empty."""
+    return _read_rows(path, _text(path))
+
+
+def _text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as err:
         raise FormatError(path, f"cannot be read ({err.strerror or err})") from None
-    text = decode(path, data)
+    return decode(path, data)
+
+
+def _read_rows(
+    path: Path, text: str
+) -> tuple[str, list[tuple[int, dict[str, str]]], list[str]] | None:
+    """`read_table` of the decoded text, row by row with Python's csv module."""
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     records: list[tuple[int, dict[str, str]]] = []
@@ -224,3 +238,80 @@ def _table_of(path: Path, header: list[str], line: int) -> str:
 
 
 ADAPTER = Ssda903CsvAdapter()
+
+
+# A file the SQL below splits exactly as Python's csv module does: no quote character, no line
+# break but \n and \r\n, no whitespace outside ASCII (str.strip would see it) and no line past
+# the csv module's field limit (it refuses such a field). Anything else is read row by row.
+_NOT_PLAIN = re.compile(r'["]|\r(?!\n)|[^\S\t\n\x0b\x0c\r\x1c-\x1f ]')
+_BLANK_ROW = r"^[ \t\n\x0b\x0c\r\x1c-\x1f,]*$"  # csv rows whose every cell .strip()s to ""
+
+
+def read_columns(path: Path) -> tuple[str, pa.Table, list[str]] | None:
+    """(DfE table name, cells, header) of one 903 CSV; None when it is empty. `cells` has a text
+    column per named header column, cells missing from a short row NULL, and `source_row`, the
+    file's line: what `read_table` gives, column-wise, for `ingest/columns.py`. Split in DuckDB
+    when the file is plain (no quoting, `_NOT_PLAIN`), else row by row by `read_table`'s parser;
+    both refuse the same files with the same message."""
+    text = _text(path)
+    if (
+        _NOT_PLAIN.search(text)
+        or max(map(len, text.split("\n")), default=0) > csv.field_size_limit()
+    ):
+        found = _read_rows(path, text)
+        if found is None:
+            return None
+        name, records, header = found
+        named = [h for h in dict.fromkeys(header) if h]
+        cells = pa.table(
+            {
+                **{h: pa.array([r.get(h) for _, r in records], pa.string()) for h in named},
+                "source_row": pa.array([n for n, _ in records], pa.int64()),
+            }
+        )
+        return name, cells, header
+    con = connection()
+    try:
+        con.execute(
+            "CREATE TEMP TABLE line AS SELECT n, string_split(rtrim(line, chr(13)), ',') AS cells "
+            "FROM (SELECT unnest(s) AS line, generate_subscripts(s, 1) AS n "
+            "      FROM (SELECT string_split($1, chr(10)) AS s)) "
+            f"WHERE NOT regexp_matches(line, '{_BLANK_ROW}')",
+            [text],
+        ).fetchall()
+        first = con.execute("SELECT n, cells FROM line ORDER BY n LIMIT 1").fetchall()
+        if not first:
+            return None
+        header_line, raw_header = first[0]
+        header = [ssda903.normalise(c) for c in raw_header]
+        name = _table_of(path, header, header_line)
+        wide = con.execute(
+            f"SELECT min(n), max(len(cells)) FROM line WHERE n > {header_line} "
+            f"AND len(cells) > {len(header)} AND NOT regexp_matches("
+            f"array_to_string(cells[{len(header) + 1}:], ','), '{_BLANK_ROW}')"
+        ).fetchall()[0]
+        if wide[0] is not None:
+            values = con.execute(f"SELECT len(cells) FROM line WHERE n = {wide[0]}").fetchall()[0][
+                0
+            ]
+            raise FormatError(
+                path,
+                f"has {values} values but the header has {len(header)} columns (an "
+                "unquoted comma in a value?)",
+                line=wide[0],
+            )
+        selects = [
+            f'cells[{i + 1}] AS "{h.replace(chr(34), chr(34) * 2)}"'
+            for i, h in enumerate(header)
+            if h
+        ]
+        cells = con.sql(
+            f"SELECT {', '.join(selects)}, n AS source_row FROM line "
+            f"WHERE n > {header_line} ORDER BY n"
+        ).to_arrow_table()
+    finally:
+        con.execute("DROP TABLE IF EXISTS line").fetchall()
+    if name == "UASC":  # as read_table: every row of the UASC file is a UASC child
+        cells = cells.drop_columns([c for c in cells.column_names if c == "UASC"])
+        cells = cells.append_column("UASC", pa.array(["1"] * cells.num_rows, pa.string()))
+    return name, cells, header

@@ -1,0 +1,179 @@
+"""The value engine over whole columns: `fields.convert`'s result from a table of raw text cells,
+typed in one DuckDB query instead of a Python call per cell.
+
+A reader that has its cells column by column (the 903 CSV reader, `formats/ssda903_csv.py`)
+hands over an Arrow table of text columns named by source field, plus `source_row`; a cell that
+was not in the row at all (a short row, a column the file lacks) is NULL, an empty cell "".
+The SQL settles the cells written the ordinary way: printable ASCII, a blank, a known code, a
+DD/MM/YYYY or YYYY-MM-DD date that exists, a plain whole number, yes/no. Every other cell (an
+unknown code, a bad date, a blank mandatory value, control characters, non-ASCII text, an Excel
+serial, "1,182", "NaN"...) is decided by `fields.convert_cell`, the same function `convert` runs
+for every cell, so rows and issues are those `convert` gives, in the same order
+(`tests/test_ingest_columns.py` compares both on the peer fixtures and on synthetic returns
+with imperfections).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from csc_scorecard.ingest.duck import connection
+from csc_scorecard.ingest.fields import (
+    Converted,
+    FieldSpec,
+    TableSpec,
+    _duplicates,
+    cell_issue,
+    convert_cell,
+)
+from csc_scorecard.ingest.limits import limit
+from csc_scorecard.ingest.values import BLANKS, FALSE, TRUE
+from csc_scorecard.model.batch import Issue
+from csc_scorecard.model.codes import codes
+from csc_scorecard.model.schema import ARROW_TYPES, table
+
+# Cells the SQL may decide are printable ASCII: Python's str.strip() and SQL's trim() then
+# remove the same characters (spaces), and `\d` means the same digits.
+_UNPLAIN = r"[^\x20-\x7e]"
+# values._DMY, then values._ISO, without a time of day
+_DATE = r"^(?:(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2}))$"
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _in(values: set[str] | list[str]) -> str:
+    return "(" + ", ".join(_lit(v) for v in sorted(values)) + ")" if values else "(NULL)"
+
+
+def _cell_sql(i: int, f: FieldSpec, cap: int, today: date) -> tuple[str, str, str]:
+    """SQL for field `i`, over r{i} (the raw cell) and t{i} (it trimmed): (parsed, typed value,
+    settled). `parsed` (column x{i}) is computed once, before the other two, which read it;
+    `settled` is true only where the value is what `convert_cell` gives and it finds nothing to
+    report."""
+    r, t, x = f"r{i}", f"t{i}", f"x{i}"
+    plain = f"({r} IS NULL OR (length({r}) <= {cap} AND NOT regexp_matches({r}, '{_UNPLAIN}')))"
+    blanks = BLANKS - {"nan"} if f.type in ("int", "float") else BLANKS  # values._number_text
+    blank = f"({r} IS NULL OR lower({t}) IN {_in(blanks)})"
+    if_blank = "false" if f.required else "true"
+    parsed = "NULL"
+    if f.type == "text" and not (f.codes or f.map):
+        value, good = t, "true"
+    elif f.type == "text" and f.separated:
+        value, good = "NULL", "false"
+    elif f.type == "text":
+        key = f"upper({t})" if f.upper else t
+        parsed = (
+            f"CASE {key} "
+            + " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in f.map.items())
+            + f" ELSE {key} END"
+            if f.map
+            else key
+        )
+        value = x
+        good = f"{x} IN {_in(set(codes(f.codes)))}" if f.codes else "true"
+    elif f.type == "date":
+        parsed = (
+            f"CASE WHEN regexp_matches({t}, '{_DATE}') THEN "
+            f"try_cast(regexp_replace({t}, '{_DATE}', '\\3\\4-\\2\\5-\\1\\6') AS DATE) END"
+        )
+        value = x
+        good = f"coalesce(year({x}) BETWEEN 1900 AND 2100, false)"
+        if f.not_future:
+            good += f" AND {x} <= DATE '{today.isoformat()}'"
+    elif f.type == "bool":
+        value = f"lower({t}) IN {_in(TRUE)}"
+        good = f"lower({t}) IN {_in(TRUE | FALSE)}"
+    else:  # int, float
+        pattern = r"^-?\d{1,9}$" if f.type == "int" else r"^-?\d{1,15}(\.\d{1,15})?$"
+        parsed = f"try_cast({t} AS {'INTEGER' if f.type == 'int' else 'DOUBLE'})"
+        value = x
+        good = f"regexp_matches({t}, '{pattern}')"
+        if f.min is not None:
+            good += f" AND {x} >= {f.min!r}"
+        if f.max is not None:
+            good += f" AND {x} <= {f.max!r}"
+    typed = f"CASE WHEN {blank} THEN NULL ELSE {value} END"
+    settled = f"coalesce({plain} AND CASE WHEN {blank} THEN {if_blank} ELSE {good} END, false)"
+    return parsed, typed, settled
+
+
+def convert_columns(
+    cells: pa.Table,
+    spec: TableSpec,
+    *,
+    file: str,
+    sheet: str | None = None,
+    check_duplicates: bool = True,
+) -> Converted:
+    """`fields.convert` of the same cells, given as columns: `cells` holds text columns named
+    by source field (matched case-insensitively, ignoring surrounding space) and `source_row`."""
+    canonical = table(spec.canonical)
+    cap = limit("SCORECARD_MAX_CELL_CHARS")
+    given = {str(c).strip().lower(): c for c in cells.column_names if c != "source_row"}
+    names = {src: given.get(src.strip().lower()) for src in spec.columns}
+    raw, parsed, final = ["source_row"], ["*"], ["source_row"]
+    for i, (src, f) in enumerate(spec.columns.items()):
+        r = f'"{names[src]}"' if names[src] is not None else "CAST(NULL AS VARCHAR)"
+        raw += [f"{r} AS r{i}", f"trim({r}) AS t{i}"]
+        x, typed, settled = _cell_sql(i, f, cap, date.today())
+        parsed.append(f"{x} AS x{i}")
+        final += [f"{typed} AS v{i}", f"{settled} AS s{i}"]
+    con = connection()
+    con.register("cells", cells)
+    try:
+        out = con.sql(
+            f"SELECT {', '.join(final)} FROM (SELECT {', '.join(parsed)} FROM "
+            f"(SELECT {', '.join(raw)} FROM cells))"
+        ).to_arrow_table()
+    finally:
+        con.unregister("cells")
+
+    types = {c.name: ARROW_TYPES[c.type] for c in canonical.columns}
+    source_rows = cells.column("source_row")
+    columns: dict[str, pa.ChunkedArray] = {}
+    found: list[tuple[int, int, int, str, int, tuple]] = []  # (row index, field, n, src, row, ..)
+    for i, (src, f) in enumerate(spec.columns.items()):
+        values = out.column(f"v{i}").cast(types[f.to])
+        unsettled = pc.invert(out.column(f"s{i}"))
+        at = pc.indices_nonzero(unsettled).to_pylist()
+        if at:
+            raw = (
+                cells.column(names[src]).take(at).to_pylist()
+                if names[src] is not None
+                else [None] * len(at)
+            )
+            rows = source_rows.take(at).to_pylist()
+            decided = []
+            for k, cell, row in zip(at, raw, rows, strict=True):
+                value, findings = convert_cell(cell, src, f, cap)
+                decided.append(value)
+                found.extend((k, i, n, src, row, x) for n, x in enumerate(findings))
+            values = pc.replace_with_mask(
+                values.combine_chunks(),
+                unsettled.combine_chunks(),
+                pa.array(decided, type=types[f.to]),
+            )
+        columns[f.to] = values
+    columns["source_row"] = source_rows.cast(types["source_row"])
+    rows = pa.table(columns)
+
+    issues: list[Issue] = []
+    if found:
+        found.sort(key=lambda x: x[:3])
+        child_col = next((src for src, f in spec.columns.items() if f.to == "child_id"), None)
+        children: list[Any] = (
+            rows.column("child_id").take([x[0] for x in found]).to_pylist()
+            if child_col is not None
+            else [None] * len(found)
+        )
+        for (_, _, _, src, row, finding), child in zip(found, children, strict=True):
+            issues.append(cell_issue(spec, file, sheet, src, row, finding, child))
+    if check_duplicates:
+        issues.extend(_duplicates(rows, canonical.key, spec.canonical, file, sheet))
+    return Converted(rows=rows, issues=issues)

@@ -1,0 +1,19 @@
+"""The in-memory DuckDB that reading uses for work over whole columns (splitting CSV lines,
+typing cells, finding duplicate keys); never the store."""
+
+from __future__ import annotations
+
+import threading
+
+import duckdb
+
+_local = threading.local()
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """This thread's in-memory DuckDB for reading (opening one costs more than typing a small
+    table, and a return has a dozen): a caller registers what it needs and removes it after."""
+    con = getattr(_local, "con", None)
+    if con is None:
+        con = _local.con = duckdb.connect()
+    return con
