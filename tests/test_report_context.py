@@ -174,12 +174,13 @@ def test_sections_follow_the_seed_and_leave_out_what_has_no_data():
     assert ids[0] == "summary" and ids[-1] == "data_quality"
     assert ids.index("demand") < ids.index("staffing") < ids.index("placements_strategy")
     demand = next(s for s in context.sections if s.id == "demand")
-    assert [s.id for s in demand.subsections][:7] == [
+    assert [s.id for s in demand.subsections][:8] == [
         "referrals",
         "assessments",
         "children_in_need",
         "child_protection",
         "children_in_care",
+        "care_proceedings",
         "adoption",
         "care_leavers",
     ]

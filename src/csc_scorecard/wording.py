@@ -32,6 +32,7 @@ FIXED_TERMS = (
     "SSDA903",
     "per 10,000",
     "per 100,000",
+    "26 weeks",  # the statutory limit for care proceedings (Children and Families Act 2014, s14)
 )
 
 _DIGIT = re.compile(r"\d")

@@ -113,7 +113,7 @@ def members(
 ) -> pa.Table:
     """The member rows of one measure for one authority and quarter (e.g. "2022-Q1").
 
-    Columns: la_code, period, subject_kind ('child', 'worker', 'team' or 'proceedings'),
+    Columns: la_code, period, subject_kind ('child', 'worker', 'team', 'proceedings' or 'family'),
     subject_id, dimension, in_numerator, in_denominator, reason, then the dates and values that
     decided the row (named as in the canonical tables; `working_days` where the measure counts
     working days), and team and worker (for a child: the allocation open at the window's end,

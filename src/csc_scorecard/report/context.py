@@ -46,6 +46,7 @@ from csc_scorecard.report import commentary as commentary_
 from csc_scorecard.report import faults as faults_
 from csc_scorecard.report import finance as finance_
 from csc_scorecard.report import paper as paper_
+from csc_scorecard.report import permanence as permanence_
 from csc_scorecard.report import regional as regional_
 from csc_scorecard.report import staffing as staffing_
 from csc_scorecard.report.commentary import Commentary, read_commentary
@@ -85,6 +86,10 @@ from csc_scorecard.store import Store
 from csc_scorecard.terms import using
 from csc_scorecard.terms import words as council_words
 from csc_scorecard.workforce.section import StaffingSection
+
+# The layout's narrative names -> the functions writing them (narrative.py, and the care
+# proceedings and permanence paragraph in permanence.py).
+_NARRATIVES = {**narrative.NARRATIVES, **permanence_.NARRATIVES}
 
 TREND_QUARTERS = 8
 
@@ -716,7 +721,7 @@ def _section(
         if spec.builder == "staffing":
             paragraphs: list[Paragraph | None] = list(written.get(sub.id, []))
         else:
-            maker = narrative.NARRATIVES.get(sub.narrative or "")
+            maker = _NARRATIVES.get(sub.narrative or "")
             paragraphs = maker(facts) if maker else narrative.generic(facts, measures)
         tables = [_breakdown(b, facts) for b in breakdowns]
         tables = [t for t in tables if t is not None]

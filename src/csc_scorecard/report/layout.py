@@ -25,7 +25,7 @@ class SubsectionLayout(BaseModel):
     model_config = _STRICT
     id: str
     title: str
-    narrative: str | None = None  # a function in narrative.NARRATIVES; None = generic sentences
+    narrative: str | None = None  # narrative.NARRATIVES or permanence.NARRATIVES; None = generic
     measures: list[str] = []
     breakdowns: list[str] = []
 

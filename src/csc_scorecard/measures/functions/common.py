@@ -51,6 +51,7 @@ SUBJECT_KINDS = {
     "worker_id": "worker",
     "team_id": "team",
     "proceedings_id": "proceedings",
+    "family_id": "family",
 }
 
 

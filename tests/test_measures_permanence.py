@@ -1,0 +1,101 @@
+"""Hand-worked fixture for care proceedings open at the quarter's end (children, families, on
+track to conclude within 26 weeks).
+
+Quarter 2022-Q1 ends 30 June 2022; 2021-Q4 ends 31 March 2022. Days are counted from the issue
+to the last day of the quarter.
+
+Care proceedings (application, child, family, issued -> concluded):
+  A1  K1, K2 (siblings)  F1     2022-01-01 -> open
+  A2  K3                 F2     2021-12-30 -> open
+  A3  K4 (K3's sister)   F2     2022-03-01 -> open        a second application, the same family
+  A4  K5, K6 (siblings)  blank  2022-04-10 -> open        no family id: the application is the family
+  A5  K7                 F3     2021-06-01 -> 2022-06-30  concluded on the last day of Q1
+  A6  K8                 F4     2022-02-01 -> 2022-01-15  concluded before issue: an error, never open
+  A7  K9                 F5     2022-07-01 -> open        issued after the end of Q1
+  A8  K3 (again)         F2     2022-05-01 -> open        K3 in two open applications
+  A9  K10                F6     2021-10-01 -> 2022-04-20
+  A10 K11                F7     2022-02-01 -> 2022-05-05
+
+At 30 June 2022 (2022-Q1), open: A1 (K1 K2), A2 (K3), A3 (K4), A4 (K5 K6), A8 (K3).
+  Children: K1 K2 K3 K4 K5 K6 = 6 (K3 once).
+  Families: F1, F2 (K3 and K4 on two applications), application A4 = 3.
+  Days since issue: K1 K2 2022-01-01 -> 180 (Jan 30 + Feb 28 + Mar 31 + Apr 30 + May 31 + Jun 30);
+  K3 judged on A2, 2021-12-30 -> 182 (exactly 26 weeks: can no longer conclude within);
+  K4 2022-03-01 -> 121; K5 K6 2022-04-10 -> 81.
+  On track (fewer than 182 days): K1 K2 K4 K5 K6 = 5 of 6 = 83.333%.
+At 31 March 2022 (2021-Q4), open: A1 (K1 K2), A2 (K3), A3 (K4), A5 (K7), A9 (K10), A10 (K11).
+  Children: K1 K2 K3 K4 K7 K10 K11 = 7. Families: F1 F2 F3 F6 F7 = 5.
+  Days: K1 K2 89; K3 91; K4 30; K7 2021-06-01 -> 303; K10 2021-10-01 -> 181; K11 58.
+  On track: all but K7 = 6 of 7 = 85.714%.
+"""
+
+from __future__ import annotations
+
+from datetime import date as d
+
+import pytest
+from conftest import canonical
+from measure_fixtures import load, results, with_settings
+
+Q, Q4 = "2022-Q1", "2021-Q4"
+
+PROCEEDINGS = [
+    # application, child, family, issued, concluded
+    ("A1", "K1", "F1", d(2022, 1, 1), None),
+    ("A1", "K2", "F1", d(2022, 1, 1), None),
+    ("A2", "K3", "F2", d(2021, 12, 30), None),
+    ("A3", "K4", "F2", d(2022, 3, 1), None),
+    ("A4", "K5", None, d(2022, 4, 10), None),
+    ("A4", "K6", None, d(2022, 4, 10), None),
+    ("A5", "K7", "F3", d(2021, 6, 1), d(2022, 6, 30)),
+    ("A6", "K8", "F4", d(2022, 2, 1), d(2022, 1, 15)),
+    ("A7", "K9", "F5", d(2022, 7, 1), None),
+    ("A8", "K3", "F2", d(2022, 5, 1), None),
+    ("A9", "K10", "F6", d(2021, 10, 1), d(2022, 4, 20)),
+    ("A10", "K11", "F7", d(2022, 2, 1), d(2022, 5, 5)),
+]
+IDS = ["care_proceedings_children", "care_proceedings_families", "care_proceedings_on_track_pct"]
+
+
+def _columns(rows, names):
+    return {name: [r[i] for r in rows] for i, name in enumerate(names)}
+
+
+@pytest.fixture
+def proceedings(store):
+    load(
+        store,
+        {
+            "court_proceedings": canonical(
+                "court_proceedings",
+                **_columns(
+                    PROCEEDINGS,
+                    ["proceedings_id", "child_id", "family_id", "issue_date", "conclusion_date"],
+                ),
+            )
+        },
+    )
+    return store
+
+
+def test_children_and_families_in_proceedings(proceedings):
+    r = results(proceedings, IDS, f"{Q4}:{Q}")
+    assert r[("care_proceedings_children", Q, None)][0] == 6
+    assert r[("care_proceedings_families", Q, None)][0] == 3
+    assert r[("care_proceedings_children", Q4, None)][0] == 7
+    assert r[("care_proceedings_families", Q4, None)][0] == 5
+
+
+def test_on_track_to_conclude_within_26_weeks(proceedings):
+    r = results(proceedings, IDS, f"{Q4}:{Q}")
+    assert r[("care_proceedings_on_track_pct", Q, None)] == pytest.approx((83.333, 5, 6), rel=1e-4)
+    assert r[("care_proceedings_on_track_pct", Q4, None)] == pytest.approx((85.714, 6, 7), rel=1e-4)
+
+
+def test_the_limit_is_a_setting(proceedings):
+    # A 30-week (210-day) limit puts K3 (182 days) back on track: 6 of 6.
+    assert with_settings(proceedings, "care_proceedings_on_track_pct", max_days=210) == (
+        100.0,
+        6,
+        6,
+    )
