@@ -16,7 +16,7 @@ from conftest import canonical
 from measure_fixtures import LA
 from test_measures_permanence import PROCEEDINGS, _columns
 
-from csc_scorecard.ingest.batch import LoadBatch
+from csc_scorecard.model.batch import LoadBatch
 from csc_scorecard.report.context import build_context
 
 WHEN = datetime(2022, 7, 20, tzinfo=UTC)
