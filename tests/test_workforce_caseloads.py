@@ -38,14 +38,14 @@ import ibis
 import pytest
 from workforce_fixture import LA, C, D, load_fixture
 
+from csc_scorecard.measures.workforce import caseloads as cl
+from csc_scorecard.measures.workforce.audits import audits
+from csc_scorecard.measures.workforce.rates import own_census
+from csc_scorecard.measures.workforce.settings import load_settings
+from csc_scorecard.measures.workforce.snapshot import context_for
+from csc_scorecard.measures.workforce.spans import spans
+from csc_scorecard.measures.workforce.supervision import supervision
 from csc_scorecard.store import Store
-from csc_scorecard.workforce import caseloads as cl
-from csc_scorecard.workforce.audits import audits
-from csc_scorecard.workforce.rates import own_census
-from csc_scorecard.workforce.settings import load_settings
-from csc_scorecard.workforce.snapshot import context_for
-from csc_scorecard.workforce.spans import spans
-from csc_scorecard.workforce.supervision import supervision
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Hand-worked fixture for the workforce measures (tests/workforce_fixture.py has the data).
 
 Quarter 2022-Q1: 1 April to 30 June 2022; D = 30 June 2022. Previous quarter 2021-Q4 ends on
-C = 31 March 2022. Defaults from workforce/settings.yaml: thresholds 16/20/25, front-line
+C = 31 March 2022. Defaults from measures/workforce/settings.yaml: thresholds 16/20/25, front-line
 teams only for caseloads, supervision within 30 days, span standard 100.
 
 Cases held at D, worker by worker (a post's end date is its last day; an allocation ending on
@@ -76,8 +76,8 @@ from workforce_fixture import LA, load_fixture
 
 from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.measures.context import Settings
+from csc_scorecard.measures.workforce.settings import default_settings
 from csc_scorecard.model.codes import codes
-from csc_scorecard.workforce.settings import default_settings
 
 Q, P = "2022-Q1", "2021-Q4"
 IDS = [
@@ -195,7 +195,7 @@ def test_a_setting_override_changes_the_count(tmp_path):
 
 
 def test_entries_use_the_workforce_settings():
-    """Each workforce entry's settings equal workforce/settings.yaml, so the appendix and the
+    """Each workforce entry's settings equal measures/workforce/settings.yaml, so the appendix and the
     staffing section count alike; thresholds are among the section's levels; grades are codes."""
     defaults = default_settings().model_dump()
     entries = [m for m in catalogue().values() if (m.function or "").startswith("workforce.")]

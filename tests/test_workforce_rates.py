@@ -21,7 +21,7 @@ from dataclasses import replace
 import pytest
 from conftest import PUBLIC_DATA
 
-from csc_scorecard.workforce.rates import (
+from csc_scorecard.measures.workforce.rates import (
     RATES,
     ZERO_SYMBOLS,
     CensusCounts,

@@ -20,7 +20,7 @@ import pyarrow as pa
 from ibis.common.exceptions import TableNotFound
 
 from csc_scorecard.measures.context import Context
-from csc_scorecard.workforce.snapshot import dates_table, posts_at
+from csc_scorecard.measures.workforce.snapshot import dates_table, posts_at
 
 NOTICE = "child-level, not for publication"
 
@@ -122,7 +122,7 @@ def on_date(q: Query) -> ir.Table:
 
 def open_allocations(q: Query) -> ir.Table:
     """Every case allocation held on the date: from its start up to, not including, its end
-    (the handover date), the convention of `workforce.snapshot.cases_at` (docs/workforce.md)."""
+    (the handover date), the convention of `measures.workforce.snapshot.cases_at` (docs/workforce.md)."""
     a = q.ctx.table("case_allocations")
     return a.filter((a.start_date <= q.day) & (a.end_date.isnull() | (a.end_date > q.day)))
 
@@ -149,7 +149,7 @@ def allocations_at(q: Query) -> ir.Table:
 def with_team(q: Query, t: ir.Table, preferred: str | None = None) -> ir.Table:
     """`t` (with a `worker_id` column) with `team_id` and `team_name`: the `preferred` column's
     team where it has one (the team recorded on the event or the allocation), else the team of
-    the worker's main post on the date (`workforce.snapshot.posts_at`: the post with the larger
+    the worker's main post on the date (`measures.workforce.snapshot.posts_at`: the post with the larger
     FTE when several are held)."""
     p = posts_at(q.ctx.table, on_date(q)).select(
         w_la="la_code", w_worker="worker_id", w_team="team_id"

@@ -1,7 +1,7 @@
 """Each case-holding worker's caseload on the date, with the children on it.
 
-The figures are the workforce module's (`workforce.snapshot.worker_snapshot` and
-`workforce.caseloads.caseload_value`), so a worker's cases here are the cases the `caseloads`
+The figures are the workforce module's (`measures.workforce.snapshot.worker_snapshot` and
+`measures.workforce.caseloads.caseload_value`), so a worker's cases here are the cases the `caseloads`
 command and the report's staffing section count: children allocated on the date, a child once
 per worker. Workers holding cases with no post on the date are listed too (team blank), since
 their children belong to no team's caseload.
@@ -13,9 +13,9 @@ import ibis
 import ibis.expr.types as ir
 
 from csc_scorecard.lists.base import ListSpec, Query, on_date, open_allocations
-from csc_scorecard.workforce.caseloads import caseload_value
-from csc_scorecard.workforce.settings import default_settings
-from csc_scorecard.workforce.snapshot import worker_snapshot
+from csc_scorecard.measures.workforce.caseloads import caseload_value
+from csc_scorecard.measures.workforce.settings import default_settings
+from csc_scorecard.measures.workforce.snapshot import worker_snapshot
 
 
 def rows(q: Query) -> ir.Table:

@@ -464,10 +464,10 @@ class Data:
         """Caseloads (cases, per FTE, role-weighted), spans and supervision at the quarter end."""
         import ibis
 
-        from csc_scorecard.workforce.caseloads import positions, workers
-        from csc_scorecard.workforce.snapshot import context_for
-        from csc_scorecard.workforce.spans import spans
-        from csc_scorecard.workforce.supervision import supervision
+        from csc_scorecard.measures.workforce.caseloads import positions, workers
+        from csc_scorecard.measures.workforce.snapshot import context_for
+        from csc_scorecard.measures.workforce.spans import spans
+        from csc_scorecard.measures.workforce.supervision import supervision
 
         def build() -> dict[str, Any]:
             at = quarter.end

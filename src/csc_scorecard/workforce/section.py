@@ -27,19 +27,19 @@ from csc_scorecard.measures.catalogue import measure
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.engine import compute
 from csc_scorecard.measures.run import MeasureRun
+from csc_scorecard.measures.workforce import caseloads as cl
+from csc_scorecard.measures.workforce.audits import Audits, audits
+from csc_scorecard.measures.workforce.rates import RATES, own_census
+from csc_scorecard.measures.workforce.settings import WorkforceSettings, default_settings
+from csc_scorecard.measures.workforce.snapshot import month_ends
+from csc_scorecard.measures.workforce.spans import Spans, spans
+from csc_scorecard.measures.workforce.supervision import Supervision, supervision
 from csc_scorecard.model.codes import codes
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report.formatting import display, long_date, number
 from csc_scorecard.report.layout import layout
 from csc_scorecard.store import Store
 from csc_scorecard.wording import Cited, Paragraph, Sentence, say
-from csc_scorecard.workforce import caseloads as cl
-from csc_scorecard.workforce.audits import Audits, audits
-from csc_scorecard.workforce.rates import RATES, own_census
-from csc_scorecard.workforce.settings import WorkforceSettings, default_settings
-from csc_scorecard.workforce.snapshot import month_ends
-from csc_scorecard.workforce.spans import Spans, spans
-from csc_scorecard.workforce.supervision import Supervision, supervision
 from csc_scorecard.workforce.supervision_returns import (
     SupervisionReturns,
     returns_paragraph,

@@ -10,7 +10,7 @@ not add the dates - shows in the data as a team with no sessions at all for the 
 Definitions (for the quarter from its first day to its last, `start` to `end`):
 
 * staff: the staff the supervision measure counts at the quarter end (`supervision_status` in
-  workforce/supervision.py - one rule for who is supervised: front-line staff in the supervised
+  measures/workforce/supervision.py - one rule for who is supervised: front-line staff in the supervised
   roles, in post, not on long-term absence), each in the team of their post on that day;
 * supervised in the quarter: staff with at least one session recorded in `supervisions` dated
   from `start` to `end`;
@@ -34,16 +34,16 @@ import ibis.expr.types as ir
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.context import Context
-from csc_scorecard.wording import Cited, Paragraph, say
-from csc_scorecard.workforce.settings import WorkforceSettings, default_settings
-from csc_scorecard.workforce.snapshot import (
+from csc_scorecard.measures.workforce.settings import WorkforceSettings, default_settings
+from csc_scorecard.measures.workforce.snapshot import (
     KEY,
     TableSource,
     attach,
     dates_table,
     worker_snapshot,
 )
-from csc_scorecard.workforce.supervision import supervision_status
+from csc_scorecard.measures.workforce.supervision import supervision_status
+from csc_scorecard.wording import Cited, Paragraph, say
 
 ALL_STAFF = "All front-line staff"
 

@@ -2,7 +2,7 @@
 child's worker changes (case_allocations; worker qualification from `workers`).
 
 An allocation is held from its start up to, not including, its end (the handover date), the
-convention of the workforce figures (`workforce.snapshot`, docs/workforce.md).
+convention of the workforce figures (`measures.workforce.snapshot`, docs/workforce.md).
 """
 
 from __future__ import annotations

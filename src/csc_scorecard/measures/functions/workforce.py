@@ -2,7 +2,7 @@
 
 The counting lives in `csc_scorecard.workforce` (one definition for the measures and for the
 report's staffing section); these functions pick each measure's figure out of it. An entry's
-`settings` use the layout of `workforce/settings.yaml` (e.g. `{supervision: {standard_days:
+`settings` use the layout of `measures/workforce/settings.yaml` (e.g. `{supervision: {standard_days:
 30}}`), are merged over those defaults and validated by the same strict model, so a measure
 and the staffing section count the same way unless a setting says otherwise.
 """
@@ -26,10 +26,10 @@ from csc_scorecard.measures.functions.common import (
     share,
     top,
 )
-from csc_scorecard.workforce.caseloads import case_holders
-from csc_scorecard.workforce.rates import RATES, census_counts
-from csc_scorecard.workforce.settings import WorkforceSettings, load_settings
-from csc_scorecard.workforce.snapshot import (
+from csc_scorecard.measures.workforce.caseloads import case_holders
+from csc_scorecard.measures.workforce.rates import RATES, census_counts
+from csc_scorecard.measures.workforce.settings import WorkforceSettings, load_settings
+from csc_scorecard.measures.workforce.snapshot import (
     attach,
     dates_table,
     month_ends,
@@ -37,10 +37,10 @@ from csc_scorecard.workforce.snapshot import (
     posts_at,
     worker_snapshot,
 )
-from csc_scorecard.workforce.spans import team_spans
-from csc_scorecard.workforce.supervision import supervision_status
+from csc_scorecard.measures.workforce.spans import team_spans
+from csc_scorecard.measures.workforce.supervision import supervision_status
 
-# Entry settings that are not part of workforce/settings.yaml.
+# Entry settings that are not part of measures/workforce/settings.yaml.
 MEASURE_KEYS = {"threshold", "grades"}
 
 
@@ -62,7 +62,7 @@ def _snapshot(ctx: Context, m: Measure) -> tuple[ir.Table, WorkforceSettings]:
 
 def supervision_in_timescale(ctx: Context, m: Measure) -> Counted:
     """Front-line staff in post at the period end whose last supervision (or start, or return
-    from long-term absence) is within the standard interval (workforce/supervision.py)."""
+    from long-term absence) is within the standard interval (measures/workforce/supervision.py)."""
     snap, s = _snapshot(ctx, m)
     status = supervision_status(ctx.table, snap, s)
     return share(
@@ -190,7 +190,7 @@ def vacancy_rate(ctx: Context, m: Measure) -> Counted:
 
 
 def _census_ratio(ctx: Context, m: Measure, rate: str) -> Counted:
-    """A census rate that is one count over another (workforce/rates.py RATES: turnover, average
+    """A census rate that is one count over another (measures/workforce/rates.py RATES: turnover, average
     caseload), from the latest census on or before the period end, as DfE publishes it."""
     numerator, denominator = RATES[rate].counts
     counts = census_counts(ctx.table)

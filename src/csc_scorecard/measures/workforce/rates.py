@@ -27,8 +27,8 @@ from pathlib import Path
 import ibis
 import ibis.expr.types as ir
 
+from csc_scorecard.measures.workforce.snapshot import TableSource
 from csc_scorecard.reference.ees import areas, parse_number, read_ees, record_year
-from csc_scorecard.workforce.snapshot import TableSource
 
 
 def _ratio(num: float | None, den: float | None, scale: float) -> float | None:

@@ -23,8 +23,8 @@ import ibis.expr.types as ir
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.context import Context
-from csc_scorecard.workforce.settings import WorkforceSettings, default_settings
-from csc_scorecard.workforce.snapshot import (
+from csc_scorecard.measures.workforce.settings import WorkforceSettings, default_settings
+from csc_scorecard.measures.workforce.snapshot import (
     KEY,
     LONG_AGO,
     TableSource,

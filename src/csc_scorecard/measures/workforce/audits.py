@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.catalogue import measure
 from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.workforce.snapshot import TableSource
 from csc_scorecard.model.codes import codes
-from csc_scorecard.workforce.snapshot import TableSource
 
 GOOD = "case_audits_good_or_better"
 ADEQUATE = "case_audits_requires_improvement_or_better"

@@ -27,8 +27,8 @@ import ibis.expr.types as ir
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.context import Context
-from csc_scorecard.workforce.settings import WorkforceSettings, default_settings
-from csc_scorecard.workforce.snapshot import dates_table, in_scope, worker_snapshot
+from csc_scorecard.measures.workforce.settings import WorkforceSettings, default_settings
+from csc_scorecard.measures.workforce.snapshot import dates_table, in_scope, worker_snapshot
 
 Basis = Literal["cases", "fte", "weighted"]
 Grouping = Literal["service", "service_area", "team"]

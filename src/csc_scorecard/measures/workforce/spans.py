@@ -18,8 +18,13 @@ import ibis.expr.types as ir
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.context import Context
-from csc_scorecard.workforce.settings import WorkforceSettings, default_settings
-from csc_scorecard.workforce.snapshot import TableSource, attach, dates_table, worker_snapshot
+from csc_scorecard.measures.workforce.settings import WorkforceSettings, default_settings
+from csc_scorecard.measures.workforce.snapshot import (
+    TableSource,
+    attach,
+    dates_table,
+    worker_snapshot,
+)
 
 
 def team_spans(table: TableSource, snap: ir.Table, settings: WorkforceSettings) -> ir.Table:

@@ -27,7 +27,7 @@ import ibis
 import ibis.expr.types as ir
 
 from csc_scorecard.measures.context import Context
-from csc_scorecard.workforce.settings import WorkforceSettings
+from csc_scorecard.measures.workforce.settings import WorkforceSettings
 
 TableSource = Callable[[str], ir.Table]
 # A period label may name several dates (the month ends of a rolling window), so `at` is keyed too.
