@@ -48,12 +48,15 @@ def test_darlington_report(tmp_path):
     rows = {r.item: r for g in context.appendix for r in g.rows}
     assert list(rows) == [i.id for i in framework.all_items()]
     # Manual-only items with no manual value say so; they are not rated.
-    for key in ("D02", "D12"):
-        assert (rows[key].status, rows[key].rag) == ("not_available", None)
-    # D01 is the catalogue's contacts becoming referrals within one working day (item 11).
-    d01 = context.figures[f"contacts_to_referral_within_1_working_day:{rf.PERIOD}"]
+    assert (rows["D12"].status, rows["D12"].rag) == ("not_available", None)
+    # D01 and D02 are the catalogue's referrals decided within one working day and not within
+    # three (issue 12 item 11; a local definition of the decision date).
+    d01 = context.figures[f"referrals_decided_within_1_working_day:{rf.PERIOD}"]
     assert (rows["D01"].figure, rows["D01"].window) == (d01.id, "3 months to 30 June 2022")
     assert rows["D01"].rag == ("green" if round(d01.value, 1) >= 90 else "red")
+    d02 = context.figures[f"referrals_not_decided_within_3_working_days:{rf.PERIOD}"]
+    assert rows["D02"].figure == d02.id
+    assert rows["D02"].rag == ("green" if round(d02.value, 1) <= 5 else "red")
     # The derived item is children looked after minus UASC, from the same figures the report
     # prints for the two measures.
     cla = context.figures[f"cla_at_period_end:{rf.PERIOD}"].value

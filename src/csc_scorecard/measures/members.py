@@ -65,6 +65,7 @@ _EVIDENCE = {
     "previous_plans",
     "referral_source",
     "referral_nfa",
+    "decided_by",
     "closure_reason",
     "further_support_needed",
     "initial_category",
