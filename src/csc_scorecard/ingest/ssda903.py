@@ -330,10 +330,11 @@ def _after_the_year(tables: dict[str, pa.Table], end: date, raw: RawReturn) -> l
     for column, name in (("decom", "DECOM"), ("dec", "DEC")):
         if column not in rows.column_names:
             continue
+        late = rows.filter(pc.fill_null(pc.greater(rows.column(column), pa.scalar(end)), False))
         for child, when, line in zip(
-            rows.column("child_id").to_pylist(),
-            rows.column(column).to_pylist(),
-            rows.column("source_row").to_pylist(),
+            late.column("child_id").to_pylist(),
+            late.column(column).to_pylist(),
+            late.column("source_row").to_pylist(),
             strict=True,
         ):
             if when is not None and when > end:
@@ -429,15 +430,19 @@ def _not_in_header(
     converted: dict[str, pa.Table], specs: dict[str, TableSpec], raw: RawReturn
 ) -> list[Issue]:
     """Rows of other tables for children the Header does not list (DfE checks INT01-INT09)."""
-    known = _ids(converted["Header"])
+    known = pc.unique(converted["Header"].column("child_id"))
     issues = []
     for name, rows in converted.items():
         if name == "Header":
             continue
+        ids = rows.column("child_id")
+        unknown = rows.filter(pc.and_(pc.is_valid(ids), pc.invert(pc.is_in(ids, value_set=known))))
         for child, row in zip(
-            rows.column("child_id").to_pylist(), rows.column("source_row").to_pylist(), strict=True
+            unknown.column("child_id").to_pylist(),
+            unknown.column("source_row").to_pylist(),
+            strict=True,
         ):
-            if child is not None and child not in known:
+            if child is not None:
                 issues.append(
                     Issue(
                         rule="child_not_in_header",

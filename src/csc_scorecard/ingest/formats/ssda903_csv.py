@@ -243,7 +243,22 @@ ADAPTER = Ssda903CsvAdapter()
 # A file the SQL below splits exactly as Python's csv module does: no quote character, no line
 # break but \n and \r\n, no whitespace outside ASCII (str.strip would see it) and no line past
 # the csv module's field limit (it refuses such a field). Anything else is read row by row.
-_NOT_PLAIN = re.compile(r'["]|\r(?!\n)|[^\S\t\n\x0b\x0c\r\x1c-\x1f ]')
+_UNICODE_SPACE = re.compile(r"[^\S\t\n\x0b\x0c\r\x1c-\x1f ]")
+
+
+def _plain(text: str) -> bool:
+    """Whether DuckDB's split of `text` into lines and cells is the csv module's (above)."""
+    return (
+        '"' not in text
+        and text.count("\r") == text.count("\r\n")
+        and (text.isascii() or not _UNICODE_SPACE.search(text))
+        and (
+            len(text) <= csv.field_size_limit()
+            or max(map(len, text.split("\n"))) <= csv.field_size_limit()
+        )
+    )
+
+
 _BLANK_ROW = r"^[ \t\n\x0b\x0c\r\x1c-\x1f,]*$"  # csv rows whose every cell .strip()s to ""
 
 
@@ -251,13 +266,10 @@ def read_columns(path: Path) -> tuple[str, pa.Table, list[str]] | None:
     """(DfE table name, cells, header) of one 903 CSV; None when it is empty. `cells` has a text
     column per named header column, cells missing from a short row NULL, and `source_row`, the
     file's line: what `read_table` gives, column-wise, for `ingest/columns.py`. Split in DuckDB
-    when the file is plain (no quoting, `_NOT_PLAIN`), else row by row by `read_table`'s parser;
+    when the file is plain (no quoting, `_plain`), else row by row by `read_table`'s parser;
     both refuse the same files with the same message."""
     text = _text(path)
-    if (
-        _NOT_PLAIN.search(text)
-        or max(map(len, text.split("\n")), default=0) > csv.field_size_limit()
-    ):
+    if not _plain(text):
         found = _read_rows(path, text)
         if found is None:
             return None
