@@ -102,6 +102,37 @@ def test_changes_between_quarters_come_from_the_recorded_snapshots(two_years):
     assert _faults(before.current) == {("148", "C1"), ("148", "C4")}
 
 
+def _quality(store: Path, period: str):
+    return runner.invoke(
+        app, ["quality", "--store", str(store), "--period", period, "--format", "csv"]
+    )
+
+
+def _csv_faults(stdout: str) -> set[tuple[str, str]]:
+    return {(line.split(",")[0], line.split(",")[4]) for line in stdout.splitlines()[1:]}
+
+
+def test_quality_for_a_past_quarter_reads_the_snapshot_kept_then(two_years):
+    """2024-Q3 ends 31/12/2024, before the data the store holds (as at 31/03/2025): the faults
+    are the snapshot kept for the data as at 31/03/2024, C2's RNE faults included, although the
+    2024-25 return has since replaced C2's row (run on the loads of that date, the rules would
+    see C1's row alone and find 148 only). 2024-Q4 ends 31/03/2025: the rules run on the data
+    held. 2022-Q4 ends 31/03/2023: past, and no snapshot is that old: not known."""
+    past = _quality(two_years, "2024-Q3")
+    assert past.exit_code == 0, past.output
+    assert _csv_faults(past.stdout) == {("143", "C2"), ("148", "C1"), ("357", "C2")}
+    assert "as kept for the data as at 2024-03-31 (2024-Q3 is past" in past.stderr
+    now = _quality(two_years, "2024-Q4")
+    assert now.exit_code == 0, now.output
+    assert _csv_faults(now.stdout) == {("148", "C1"), ("148", "C4")}
+    assert "the rules run now on the data held" in now.stderr
+    assert "since 2024-Q3: 1 opened, 2 closed" in now.stderr
+    unknown = _quality(two_years, "2022-Q4")
+    assert unknown.exit_code == 1 and unknown.stdout == ""
+    assert unknown.stderr.startswith("LA 371, data as at 2023-03-31: faults not known.")
+    assert "Traceback" not in unknown.output and len(unknown.stderr.splitlines()) == 1
+
+
 def test_the_report_counts_faults_by_rule_and_suppresses_small_ones_for_publication(two_years):
     """Quarter 2024-Q4 (January to March 2025) against 2024-Q3: the change above, by rule and
     field: 148 (DEC) 2 open, 1 opened (C4); 143 and 357 (RNE) 1 closed each (C2)."""

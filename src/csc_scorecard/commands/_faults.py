@@ -107,10 +107,11 @@ def print_table(faults: pa.Table, result: RuleResult, notes: list[str], *, by: s
     console = Console()
     for note in notes:
         console.print(note)
-    console.print(
-        f"{len(result.rules_run)} rules run ({', '.join(result.returns) or 'no return found'}); "
-        f"{faults.num_rows:,} faults"
-    )
+    if result.rules_run:  # none: faults kept from an earlier check (`scorecard quality`)
+        console.print(
+            f"{len(result.rules_run)} rules run ({', '.join(result.returns) or 'no return found'}); "
+            f"{faults.num_rows:,} faults"
+        )
     for n in result.not_run:
         console.print(str(n))
     if by and faults.num_rows and "team" in faults.column_names:

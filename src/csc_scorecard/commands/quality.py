@@ -33,9 +33,7 @@ def quality(
     """DfE validation faults in the data as at the end of the quarter, with their owners."""
     from csc_scorecard.model.periods import Quarter
     from csc_scorecard.quality.fixlists import with_owners
-    from csc_scorecard.quality.history import changes, loads_by
-    from csc_scorecard.quality.history import record as keep
-    from csc_scorecard.quality.runner import run_rules
+    from csc_scorecard.quality.history import changes, faults_as_at
     from csc_scorecard.store import Store
 
     fmt = fmt.lower()
@@ -49,7 +47,24 @@ def quality(
         raise typer.BadParameter(str(err)) from None
     with Store(store, read_only=not record) as db:
         la = la_code or only_authority(db)
-        result = run_rules(db.con, la_codes=[la], load_ids=loads_by(db.con, la, quarter.end))
+        found = faults_as_at(db.con, la, quarter.end)
+        if found.result is None:
+            kept = f" ({_record(db, la)})" if record else ""
+            typer.echo(
+                f"LA {la}, data as at {quarter.end}: faults not known. {quarter} is past (the "
+                f"store holds data as at {found.held}) and no faults were kept for the data as "
+                f"at {quarter.end} or before: faults are kept at each ingest, so load the "
+                f"returns in the order they came, or ask for a later quarter.{kept}",
+                err=True,
+            )
+            raise typer.Exit(1)
+        result = found.result
+        source = (
+            "the rules run now on the data held"
+            if found.live
+            else f"as kept for the data as at {found.as_at} ({quarter} is past: the store "
+            f"holds data as at {found.held})"
+        )
         faults = with_owners(db.con, result.faults)
         moved = changes(db.con, la, quarter.end, quarter.previous().end)
         since = f"since {quarter.previous()}: "
@@ -63,8 +78,15 @@ def quality(
                 "opened and closed not known (no faults kept for the data as at "
                 f"{quarter.previous().end} or before)"
             )
-        summary = f"LA {la}, data as at {quarter.end}: {faults.num_rows:,} faults; {since}"
-        notes = [summary]
+        notes = [
+            f"LA {la}, data as at {quarter.end}: {faults.num_rows:,} faults, {source}; {since}"
+        ]
         if record:
-            notes.append(f"recorded {keep(db.con, [la]):,} faults in dq_rule_faults")
+            notes.append(_record(db, la))
     _faults.write(faults, result, fmt=fmt, out=out, notes=notes, by=by)
+
+
+def _record(db, la: str) -> str:
+    from csc_scorecard.quality.history import record
+
+    return f"recorded {record(db.con, [la]):,} faults in dq_rule_faults"

@@ -27,7 +27,7 @@ from datetime import date, datetime
 import duckdb
 import pyarrow as pa
 
-from csc_scorecard.quality.runner import FAULT_SCHEMA, run_rules
+from csc_scorecard.quality.runner import FAULT_SCHEMA, RuleResult, run_rules
 from csc_scorecard.quality.scope import SOURCE_FORMAT
 
 TABLE = "dq_rule_faults"
@@ -103,6 +103,35 @@ def loads_by(con: duckdb.DuckDBPyConnection, la_code: str, end: date) -> list[in
 
 
 @dataclass
+class AsAt:
+    """The faults in an authority's data as at a date, and where they come from."""
+
+    result: RuleResult | None  # None: not known (data as at that date was never checked)
+    as_at: date | None  # the date the faults' data describes
+    held: date | None  # the latest date the authority's data in the store describes
+    live: bool  # True: the rules ran now, on the data held (it is the data as at that date)
+
+
+def faults_as_at(con: duckdb.DuckDBPyConnection, la_code: str, end: date) -> AsAt:
+    """The faults in the authority's data as at `end`. When the store holds nothing describing a
+    later date, the data held is that data, and the rules run on it now (over the loads whose
+    period had ended by `end`). Otherwise `end` is past: its faults are the snapshot kept for
+    the latest data as at `end` or before (`record`), never rebuilt from the loads (a row a later
+    return sent again now belongs to that load: see the module docstring); with no snapshot
+    kept, they are not known."""
+    held = as_at(con, la_code)
+    if held is None or held <= end:
+        result = run_rules(con, la_codes=[la_code], load_ids=loads_by(con, la_code, end))
+        return AsAt(result=result, as_at=held, held=held, live=True)
+    kept = snapshot(con, la_code, end)
+    if kept is None:
+        return AsAt(result=None, as_at=None, held=held, live=False)
+    day, faults = kept
+    returns = sorted(set(faults.column("return").to_pylist()))
+    return AsAt(result=RuleResult(faults=faults, returns=returns), as_at=day, held=held, live=False)
+
+
+@dataclass
 class Changes:
     """The faults in the data as at `now` (`current`, from the snapshot of data as at
     `current_as_at`) and those opened and closed since the data as at `then` (None when the
@@ -124,14 +153,14 @@ def changes(con: duckdb.DuckDBPyConnection, la_code: str, now: date, then: date)
     since the latest snapshot of data as at `then` or before. With no snapshot as at `now`, the
     faults are those of the data the store holds (its latest snapshot, or the rules run now when
     none was kept) and nothing is said of change."""
-    found = _snapshot(con, la_code, now)
+    found = snapshot(con, la_code, now)
     if found is None:
-        latest = _snapshot(con, la_code, date.max)
+        latest = snapshot(con, la_code, date.max)
         if latest is None:
             latest = (as_at(con, la_code), run_rules(con, la_codes=[la_code]).faults)
         return Changes(current=latest[1], current_as_at=latest[0])
     current_as_at, current = found
-    before = _snapshot(con, la_code, then)
+    before = snapshot(con, la_code, then)
     if before is None:
         return Changes(current=current, current_as_at=current_as_at)
     return Changes(
@@ -143,7 +172,7 @@ def changes(con: duckdb.DuckDBPyConnection, la_code: str, now: date, then: date)
     )
 
 
-def _snapshot(
+def snapshot(
     con: duckdb.DuckDBPyConnection, la_code: str, end: date
 ) -> tuple[date, pa.Table] | None:
     """The date and faults of the latest snapshot of data as at `end` or before (None: none)."""
