@@ -24,9 +24,6 @@ ARCHITECTURE = ROOT / "docs" / "architecture.md"
 # 15; docs/architecture.md "Imports still running upwards").
 KNOWN: set[tuple[str, str]] = {
     # Section prose, display strings and suppression belong in report/sections/.
-    ("workforce.section", "report.formatting"),
-    ("workforce.section", "report.layout"),
-    ("workforce.section", "report.publication"),
     ("forecast.figures", "report.publication"),
     ("forecast.section", "report.publication"),
 }
@@ -188,7 +185,7 @@ def test_the_order_is_the_one_the_design_declares() -> None:
         "reference.load",
         "quality.rules.sql",
         "measures.run",
-        "workforce.section",
+        "forecast.pipeline",
         "rating.assess",
         "report.context",
         "commands.report",

@@ -43,7 +43,7 @@ def _printed(document, cite) -> set[str]:
             return {value}
         return {value, long_date(day), f"{day:%B %Y}", f"{day:%B}"}
     if cite.ref.startswith(("/staffing/", "/finance/")):
-        # The nested sections print a number by its measure's unit (workforce.section uses
+        # The nested sections print a number by its measure's unit (report.sections.staffing uses
         # report.formatting.display) and a suppressed count as "c".
         if value is None:
             return {"c"}

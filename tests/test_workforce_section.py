@@ -20,8 +20,8 @@ import json
 import pytest
 from workforce_fixture import LA, load_fixture
 
+from csc_scorecard.report.sections.staffing import StaffingSection, publish, staffing_section
 from csc_scorecard.store import Store
-from csc_scorecard.workforce.section import StaffingSection, publish, staffing_section
 
 EXPECTED = [
     (

@@ -53,9 +53,9 @@ def render(context: ReportContext, fmt: str, path: str | Path) -> Path:
 
 
 def __getattr__(name: str) -> Any:
-    """``build_context`` is imported lazily: the renderers need only the models, not Ibis. The
-    models too: the context nests the staffing section, whose module uses the report's
-    formatting, so importing them here would make ``import csc_scorecard.workforce`` a cycle."""
+    """``build_context`` and the models are imported lazily: the renderers need only the models,
+    and the models nest the staffing section (``report.sections.staffing``), which imports the
+    measures and Ibis."""
     if name == "build_context":
         from csc_scorecard.report.context import build_context
 

@@ -82,10 +82,10 @@ from csc_scorecard.report.publication import (
     without_small_in_reason,
 )
 from csc_scorecard.report.publication import settings as publication_settings
+from csc_scorecard.report.sections.staffing import StaffingSection
 from csc_scorecard.store import Store
 from csc_scorecard.terms import using
 from csc_scorecard.terms import words as council_words
-from csc_scorecard.workforce.section import StaffingSection
 
 # The layout's narrative names -> the functions writing them (narrative.py, and the care
 # proceedings and permanence paragraph in permanence.py).

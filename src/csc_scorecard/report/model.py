@@ -29,10 +29,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from csc_scorecard.forecast.section import FinanceSection
 from csc_scorecard.rating.summary import Summary
+from csc_scorecard.report.sections.staffing import StaffingSection
 
 # Generated text is built below the report (csc_scorecard.wording) and is part of its schema.
 from csc_scorecard.wording import Cite, Paragraph, Sentence  # noqa: F401 (Cite: re-exported)
-from csc_scorecard.workforce.section import StaffingSection
 
 SCHEMA_VERSION = "1.3.0"
 
@@ -581,7 +581,7 @@ class ReportContext(_Model):
     provenance: Provenance
     staffing: StaffingSection | None = Field(
         None,
-        description="the staffing section's data (workforce.section); the staffing paragraphs "
+        description="the staffing section's data (report.sections.staffing); the staffing paragraphs "
         "cite into it (/staffing/...). None when the store holds no workforce data",
     )
     paper: Cover | None = Field(

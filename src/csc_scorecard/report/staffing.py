@@ -20,8 +20,12 @@ from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report import charts
 from csc_scorecard.report.model import Chart, Paragraph
+from csc_scorecard.report.sections.staffing import (
+    StaffingSection,
+    paragraph_groups,
+    staffing_section,
+)
 from csc_scorecard.store import Store
-from csc_scorecard.workforce.section import StaffingSection, paragraph_groups, staffing_section
 
 PREFIX = "/staffing"  # where ReportContext holds the section
 

@@ -1,7 +1,7 @@
-"""Tables of the report's staffing section, beside the sentences workforce/section.py writes.
+"""Tables of the report's staffing section, beside the sentences report/sections/staffing.py writes.
 
 `tables(section, subsection)` gives the plain tables a staffing subsection shows: under
-`supervision`, the supervision recorded by team in the quarter (workforce/supervision_returns.py):
+`supervision`, the supervision recorded by team in the quarter (measures/workforce/supervision_returns.py):
 each team's front-line staff, those with a supervision recorded, the completeness and whether the
 team has added its data - the seed's "seven Teams that need to add additional data" (para 28),
 team by team. Team figures count workers, so a published report has no such table (the section
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from csc_scorecard.report.formatting import count, display
 from csc_scorecard.report.model import Table
-from csc_scorecard.workforce.section import StaffingSection
+from csc_scorecard.report.sections.staffing import StaffingSection
 
 
 def tables(section: StaffingSection, subsection: str) -> list[Table]:

@@ -1,10 +1,10 @@
 """Workforce measures: supervision, case audits, agency, turnover, vacancies, caseloads, spans.
 
-The counting lives in `csc_scorecard.workforce` (one definition for the measures and for the
-report's staffing section); these functions pick each measure's figure out of it. An entry's
-`settings` use the layout of `measures/workforce/settings.yaml` (e.g. `{supervision: {standard_days:
-30}}`), are merged over those defaults and validated by the same strict model, so a measure
-and the staffing section count the same way unless a setting says otherwise.
+The counting lives in `csc_scorecard.measures.workforce` (one definition for the measures and
+the report's staffing section); these functions pick each measure's figure out of it. An entry's
+`settings` use the layout of `measures/workforce/settings.yaml` (e.g. `{supervision:
+{standard_days: 30}}`), are merged over those defaults and validated by the same strict model,
+so a measure and the staffing section count the same way unless a setting says otherwise.
 """
 
 from __future__ import annotations

@@ -22,13 +22,12 @@ Definitions (for the quarter from its first day to its last, `start` to `end`):
 
 A team's figures are counts of workers, so a published report leaves the per-team table out (as
 it does every team breakdown of supervision) and shows small totals as the report's
-suppression rule does (workforce/section.py `_publish`).
+suppression rule does (report/sections/staffing.py `_publish`), which also writes the sentence.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Protocol
 
 import ibis.expr.types as ir
 from pydantic import BaseModel, ConfigDict
@@ -43,7 +42,6 @@ from csc_scorecard.measures.workforce.snapshot import (
     worker_snapshot,
 )
 from csc_scorecard.measures.workforce.supervision import supervision_status
-from csc_scorecard.wording import Cited, Paragraph, say
 
 ALL_STAFF = "All front-line staff"
 
@@ -139,49 +137,3 @@ def supervision_returns(
         teams_without_data=len(rows) - with_data,
         teams=rows,
     )
-
-
-# --------------------------------------------------------------------------- the sentences
-
-
-class Cites(Protocol):
-    """Cited values from the section's JSON (workforce/section.py `_Cites`)."""
-
-    def num(self, path: str, unit: str = "count") -> Cited: ...
-
-    def text(self, path: str) -> Cited: ...
-
-
-def returns_paragraph(r: SupervisionReturns | None, c: Cites, base: str) -> Paragraph | None:
-    """The share of staff with a supervision recorded in the quarter and the teams that have
-    yet to add their data (seed para 28), every number cited under `base` (where the section
-    holds `r`); None when no staff are counted."""
-    if r is None or not r.team_count:
-        return None
-    sentences = [
-        say(
-            "In {q}, {n} of {staff} front-line staff ({pct}) had at least one supervision recorded.",
-            q=c.text("/quarter_short"),
-            n=c.num(f"{base}/total/supervised"),
-            staff=c.num(f"{base}/total/staff"),
-            pct=c.num(f"{base}/total/percent", "percent"),
-        )
-    ]
-    if r.teams_without_data:
-        one = r.teams_without_data == 1
-        sentences.append(
-            say(
-                "{n} " + ("team has" if one else "teams have") + " yet to add supervision data "
-                "for the quarter, so this figure is expected to increase.",
-                n=c.num(f"{base}/teams_without_data"),
-            )
-        )
-    else:
-        sentences.append(
-            say(
-                "All {n} " + ("team has" if r.team_count == 1 else "teams have") + " added "
-                "supervision data for the quarter.",
-                n=c.num(f"{base}/team_count"),
-            )
-        )
-    return Paragraph(sentences=sentences)

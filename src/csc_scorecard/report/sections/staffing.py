@@ -34,17 +34,16 @@ from csc_scorecard.measures.workforce.settings import WorkforceSettings, default
 from csc_scorecard.measures.workforce.snapshot import month_ends
 from csc_scorecard.measures.workforce.spans import Spans, spans
 from csc_scorecard.measures.workforce.supervision import Supervision, supervision
+from csc_scorecard.measures.workforce.supervision_returns import (
+    SupervisionReturns,
+    supervision_returns,
+)
 from csc_scorecard.model.codes import codes
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report.formatting import display, long_date, number
 from csc_scorecard.report.layout import layout
 from csc_scorecard.store import Store
 from csc_scorecard.wording import Cited, Paragraph, Sentence, say
-from csc_scorecard.workforce.supervision_returns import (
-    SupervisionReturns,
-    returns_paragraph,
-    supervision_returns,
-)
 
 if TYPE_CHECKING:
     from csc_scorecard.report.publication import PublicationRules
@@ -590,6 +589,41 @@ def _supervision_paragraph(section: StaffingSection, c: _Cites) -> Paragraph | N
                 listed="; they are listed for their managers, longest overdue first"
                 if sv.overdue
                 else "",
+            )
+        )
+    return Paragraph(sentences=sentences)
+
+
+def returns_paragraph(r: SupervisionReturns | None, c: _Cites, base: str) -> Paragraph | None:
+    """The share of staff with a supervision recorded in the quarter and the teams that have
+    yet to add their data (seed para 28), every number cited under `base` (where the section
+    holds `r`); None when no staff are counted."""
+    if r is None or not r.team_count:
+        return None
+    sentences = [
+        say(
+            "In {q}, {n} of {staff} front-line staff ({pct}) had at least one supervision recorded.",
+            q=c.text("/quarter_short"),
+            n=c.num(f"{base}/total/supervised"),
+            staff=c.num(f"{base}/total/staff"),
+            pct=c.num(f"{base}/total/percent", "percent"),
+        )
+    ]
+    if r.teams_without_data:
+        one = r.teams_without_data == 1
+        sentences.append(
+            say(
+                "{n} " + ("team has" if one else "teams have") + " yet to add supervision data "
+                "for the quarter, so this figure is expected to increase.",
+                n=c.num(f"{base}/teams_without_data"),
+            )
+        )
+    else:
+        sentences.append(
+            say(
+                "All {n} " + ("team has" if r.team_count == 1 else "teams have") + " added "
+                "supervision data for the quarter.",
+                n=c.num(f"{base}/team_count"),
             )
         )
     return Paragraph(sentences=sentences)
