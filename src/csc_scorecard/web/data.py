@@ -458,7 +458,7 @@ class Data:
                 table = table.filter(pc.equal(table[column], value))
         return table
 
-    # -- teams (csc_scorecard.workforce) -----------------------------------------------------------
+    # -- teams (csc_scorecard.measures.workforce) --------------------------------------------------
 
     def _workforce(self, quarter: Quarter) -> dict[str, Any]:
         """Caseloads (cases, per FTE, role-weighted), spans and supervision at the quarter end."""
