@@ -64,7 +64,7 @@ def test_section_paragraphs_follow_the_seed(section):
     assert ids == [
         ("summary", 36), ("care_ladder", 37), ("group:ooa", 38), ("group:fostering", 39),
         ("group:sixteen_plus", 40), ("group:uasc", 41), ("staffing", 42), ("projection", None),
-        ("homes", 43), ("homes_total", 44),
+        ("homes", 43), ("homes_total", 44), ("inspections", None),
     ]  # fmt: skip
     total = section.outturn.total_variance
     words = "overspend" if total >= 0 else "underspend"

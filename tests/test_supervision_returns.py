@@ -30,6 +30,7 @@ from datetime import date
 
 import pytest
 from measure_fixtures import load
+from own_homes_fixture import table as own_homes_table
 from test_workforce_section import check_cites
 from workforce_fixture import LA, load_fixture, tables
 
@@ -63,6 +64,7 @@ def missing_t3(tmp_path_factory):
     import pyarrow as pa
 
     t["supervisions"] = pa.Table.from_pylist(keep, schema=t["supervisions"].schema)
+    t["own_homes"] = own_homes_table()  # for the report's homes table (test_home_inspections.py)
     with Store(tmp_path_factory.mktemp("sr3") / "s.duckdb") as s:
         load(s, t, la_code=LA)
         yield s
@@ -142,3 +144,26 @@ def test_the_report_shows_the_sentence_and_the_team_table(report):
     assert table.totals == {"teams": 3, "teams_with_data": 2, "teams_without_data": 1}
     data = json.loads(report.model_dump_json())
     assert data["staffing"]["supervision_returns"]["teams_without_data"] == 1
+
+
+def test_the_report_shows_the_homes_inspections(report):
+    """The homes of tests/own_homes_fixture.py, worked in test_home_inspections.py, in the
+    Future placements strategy section: the sentence and the table, cited from /finance."""
+    strategy = next(s for s in report.sections if s.id == "placements_strategy")
+    (p,) = [p for p in strategy.paragraphs if "Ofsted" in p.text]
+    assert p.text == (
+        "At 30 June 2022, 2 of the authority's 5 children's homes had been judged good or "
+        "outstanding at their latest full Ofsted inspection, and 3 were judged requires "
+        "improvement to be good or inadequate. 1 home is overdue an inspection. 4 homes are next "
+        "due an inspection, by 31 March 2023."
+    )
+    assert all(c.ref.startswith("/finance/inspections/") for s in p.sentences for c in s.cites)
+    (table,) = [t for t in strategy.tables if t.id == "own_homes_inspections"]
+    assert [r[0] for r in table.rows] == [
+        "Birch House",
+        "Ash House",
+        "Cedar House",
+        "Damson House",
+        "Fir House",
+    ]
+    assert table.rows[0][-2:] == ["31 March 2022", "overdue"]

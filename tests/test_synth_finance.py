@@ -18,6 +18,7 @@ import pyarrow as pa
 import pytest
 
 from csc_scorecard.model.codes import codes
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.model.schema import table
 from csc_scorecard.synth import finance
 from csc_scorecard.synth.authority import SynthConfig
@@ -383,3 +384,31 @@ def test_manual_values_each_quarter(out):
     assert 40 <= by[("family_support_outcomes_improved", "2022-Q1")]["value"] <= 85
     assert 100 <= by[("family_support_intervention_days", "2022-Q1")]["value"] <= 200
     assert all(r["source"] and r["as_at_date"] > date(2019, 6, 30) for r in rows)
+
+
+def test_own_homes_inspections_agree_with_the_homes_grade_figure(out):
+    """The own_homes template holds the same yearly full inspections whose grades make the
+    manual residential_homes_good_or_better figure: at each quarter end, the homes judged good or
+    outstanding at their latest full inspection and the homes inspected are its numerator and
+    denominator. Homes below good have an interim inspection before their next full one."""
+    rows = out["own_homes"].to_pylist()
+    assert {r["inspection_type"] for r in rows} == {"full", "interim"}
+    assert {r["judgement"] for r in rows if r["inspection_type"] == "full"} <= set(
+        codes("home_judgement")
+    )
+    assert all(r["ofsted_urn"].startswith("SC") and len(r["ofsted_urn"]) == 8 for r in rows)
+    figures = {
+        r["period"]: r
+        for r in out["manual_values"].to_pylist()
+        if r["measure"] == "residential_homes_good_or_better"
+    }
+    for period, r in figures.items():
+        end = Quarter.parse(period).end
+        latest: dict[str, str] = {}
+        for row in sorted(rows, key=lambda x: x["inspection_date"]):
+            if row["inspection_type"] == "full" and row["inspection_date"] <= end:
+                latest[row["home_id"]] = row["judgement"]
+        good = sum(j in ("good", "outstanding") for j in latest.values())
+        assert (good, len(latest)) == (r["numerator"], r["denominator"]), period
+    below = [r for r in rows if r["inspection_type"] == "interim"]
+    assert below, "a home below good has an interim inspection"

@@ -30,6 +30,7 @@ from csc_scorecard.forecast import wording as w
 from csc_scorecard.forecast.care_ladder import GroupForecast, Outturn, Package, forecast_outturn
 from csc_scorecard.forecast.figures import Figures
 from csc_scorecard.forecast.group_paragraphs import group_paragraph
+from csc_scorecard.forecast.inspections import inspections_paragraph, own_homes
 from csc_scorecard.forecast.ledger import year_bounds
 from csc_scorecard.forecast.outturn_paragraphs import (
     ladder_paragraph,
@@ -116,6 +117,7 @@ def finance_section(
     else:
         notes.append("no SSDA903 episodes are loaded, so there is no placement projection")
     pipe = homes_pipeline(store, la_code, q.end)
+    homes = own_homes(store, la_code, q.end)
     if not out.lines:
         notes.append(f"no care-ladder budget lines or costed placements for {q.label[3:]}")
     packages = None
@@ -138,6 +140,7 @@ def finance_section(
             staffing_paragraph(out, figs),
             projection_paragraph(proj, figs),
             *pipeline_paragraphs(pipe),
+            inspections_paragraph(homes),
         )
         if p is not None
     ]
@@ -160,6 +163,7 @@ def finance_section(
         outturn=out,
         projection=proj,
         pipeline=pipe,
+        inspections=homes,
         high_cost_packages=packages,
         notes=notes,
     )

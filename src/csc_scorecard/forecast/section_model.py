@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from csc_scorecard.forecast.care_ladder import Outturn, Package
+from csc_scorecard.forecast.inspections import OwnHomes
 from csc_scorecard.forecast.pipeline import Pipeline
 from csc_scorecard.forecast.projection import Projection
 from csc_scorecard.forecast.wording import Paragraph
@@ -95,6 +96,10 @@ class FinanceSection(_Model):
     outturn: Outturn
     projection: Projection | None
     pipeline: Pipeline | None
+    inspections: OwnHomes | None = Field(
+        None,
+        description="Ofsted inspections of the authority's own homes (forecast/inspections.py)",
+    )
     high_cost_packages: list[Package] | None
     notes: list[str] = []
 

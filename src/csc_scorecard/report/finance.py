@@ -14,6 +14,7 @@ Publication mode uses the section's own publication argument: the high-cost pack
 
 from __future__ import annotations
 
+from csc_scorecard.forecast.inspections import OwnHomes
 from csc_scorecard.forecast.section import FinanceSection, finance_section
 from csc_scorecard.forecast.wording import Paragraph as FinanceParagraph
 from csc_scorecard.forecast.wording import long_date
@@ -25,7 +26,7 @@ from csc_scorecard.wording import Cited, prefixed, say
 
 PREFIX = "/finance"  # where ReportContext holds the section
 # Paragraphs of the finance section that belong to the Future placements strategy.
-STRATEGY = ("projection", "homes", "homes_total")
+STRATEGY = ("projection", "homes", "homes_total", "inspections")
 
 _STATUS_WORDS = {
     "proposed": "proposed",
@@ -44,7 +45,12 @@ def build(
     """The finance section under ``scenario``, or None when it would say nothing (no budget
     lines or costed placements, no projection and no homes register)."""
     section = finance_section(store, la_code, quarter, scenario=scenario, publication=publication)
-    if not section.outturn.lines and section.projection is None and section.pipeline is None:
+    if (
+        not section.outturn.lines
+        and section.projection is None
+        and section.pipeline is None
+        and section.inspections is None
+    ):
         return None
     return section
 
@@ -96,6 +102,8 @@ def strategy_section(section: FinanceSection, title: str) -> Section | None:
     register (43-44). None when there is neither."""
     paragraphs = [_paragraph(p) for p in section.paragraphs if p.id in STRATEGY]
     tables = [_homes_table(section)] if section.pipeline is not None else []
+    if section.inspections is not None:
+        tables.append(inspections_table(section.inspections))
     chart = _projection_chart(section)
     if not paragraphs and not tables and chart is None:
         return None
@@ -215,4 +223,49 @@ def _homes_table(section: FinanceSection) -> Table:
             "withdrawn": len(pipe.homes) - len(active),
         },
         as_at_text=long_date(pipe.as_at),
+    )
+
+
+def inspections_table(homes: OwnHomes) -> Table:
+    """The authority's own homes: the latest inspection, the judgement at the latest full one,
+    the next inspection due and whether it is overdue (forecast/inspections.py has the rule)."""
+    return Table(
+        id="own_homes_inspections",
+        title=f"Ofsted inspections of the authority's children's homes at {homes.as_at_text}",
+        columns=[
+            "Home",
+            "URN",
+            "Registered places",
+            "Last inspection",
+            "Judgement at the latest full inspection",
+            "Next inspection due",
+            "Overdue",
+        ],
+        rows=[
+            [
+                h.name,
+                h.urn or "",
+                "" if h.registered_places is None else f"{h.registered_places:,}",
+                f"{h.last_inspection_text} ({h.last_inspection_type})",
+                f"{h.judgement_text} ({h.last_full_inspection_text})" if h.judgement else "",
+                h.next_due_text
+                + (" (second inspection in the year)" if h.next_due_kind == "second" else ""),
+                "overdue" if h.overdue else "",
+            ]
+            for h in homes.homes
+        ],
+        totals={
+            "homes": homes.home_count,
+            "good_or_better": homes.good_or_better,
+            "below_good": homes.below_good,
+            "overdue": homes.overdue,
+        },
+        as_at_text=homes.as_at_text,
+        note=(
+            "Ofsted inspects every children's home at least once in each inspection year (1 April "
+            "to 31 March), and a home judged requires improvement to be good or inadequate at its "
+            "latest full inspection at least twice (Social care common inspection framework: "
+            "children's homes, section 10.1). Next inspection due: the end of the inspection year "
+            "by which the next inspection is required."
+        ),
     )

@@ -153,6 +153,9 @@ class ManualSpec(_Strict):
     homes_in_operation: int
     home_grade_change: float
     home_good_share: float
+    home_outstanding_share: float
+    home_inadequate_share: float
+    own_homes: list[tuple[str, int]]
     family_support_closures: float
     family_support_improved: dict[int, float]
     family_support_days: dict[int, float]
@@ -189,7 +192,7 @@ def simulate(config: SynthConfig, tables: dict[str, pa.Table]) -> dict[str, pa.T
     cal = calibration()
     streams = [
         np.random.default_rng(s)
-        for s in np.random.SeedSequence([config.seed, SEED_OFFSET]).spawn(4)
+        for s in np.random.SeedSequence([config.seed, SEED_OFFSET]).spawn(5)
     ]
     t0, end = config.start.toordinal(), config.end.toordinal()
     rows = {
@@ -206,8 +209,10 @@ def simulate(config: SynthConfig, tables: dict[str, pa.Table]) -> dict[str, pa.T
         "grants": _grants(placements, years, cal),
         "agency_costs": _agency_costs(agency, t0, end, cal),
         "homes_pipeline": _pipeline(config.end, cal, streams[1]),
-        "manual_values": _manual_values(config, _opened_homes(cal, config.end), cal, streams[2]),
     }
+    opened = _opened(cal, config.end)
+    out["manual_values"], grades = _manual_values(config, [d for d, _ in opened], cal, streams[2])
+    out["own_homes"] = _own_homes(config, grades, [h for _, h in opened], cal, streams[4])
     return spoil(out, config.imperfections, FAULTS, streams[3], config.end)
 
 
@@ -612,13 +617,16 @@ def _pipeline(end: date, cal: Calibration, rng: np.random.Generator) -> pa.Table
     return _arrow("homes_pipeline", out)
 
 
-def _opened_homes(cal: Calibration, end: date) -> list[date]:
-    """Opening dates of the pipeline's homes that have opened by the extract date."""
+def _opened(cal: Calibration, end: date) -> list[tuple[date, HomeSpec]]:
+    """The pipeline's homes that have opened by the extract date, with their opening dates."""
     return sorted(
-        _month(end, m)
-        for h in cal.homes
-        for m, s in h.status
-        if s == "open" and _month(end, m) <= end
+        (
+            (_month(end, m), h)
+            for h in cal.homes
+            for m, s in h.status
+            if s == "open" and _month(end, m) <= end
+        ),
+        key=lambda o: (o[0], o[1].id),
     )
 
 
@@ -640,10 +648,11 @@ def _quarters(config: SynthConfig) -> list[tuple[str, int, date]]:
 
 def _manual_values(
     config: SynthConfig, new_homes: list[date], cal: Calibration, rng: np.random.Generator
-) -> pa.Table:
+) -> tuple[pa.Table, list[list[tuple[int, bool]]]]:
     """Quarterly figures the authority gets from outside the case system: youth justice
     (standards.md 5.7), Ofsted grades of its children's homes, and Family Star outcomes and
-    intervention length from the family support service (seed appendix)."""
+    intervention length from the family support service (seed appendix); with the homes'
+    inspection histories the grades come from (for `own_homes`)."""
     m = cal.manual
     quarters = _quarters(config)
     population = round(m.population_10_17 * config.size)
@@ -655,7 +664,7 @@ def _manual_values(
     ]
     cohort = [int(rng.poisson(m.reoffending_cohort * config.size)) for _ in range(lead)]
     reoffended = [int(rng.binomial(c, by_year(m.reoffending_share, fy0))) for c in cohort]
-    homes = _home_grades(config, new_homes, m, rng)
+    grades = _home_grades(config, new_homes, m, rng)
     out = []
     for period, fy, q_end in quarters:
         taken = date.fromordinal(q_end.toordinal() + 21)
@@ -689,7 +698,7 @@ def _manual_values(
                 taken,
             )
         )
-        good, total = homes(q_end)
+        good, total = _grades_at(grades, q_end)
         note = (
             f"{total - good} of the authority's homes graded requires improvement"
             if total - good
@@ -734,7 +743,7 @@ def _manual_values(
                 taken,
             )
         )
-    return _arrow("manual_values", out)
+    return _arrow("manual_values", out), grades
 
 
 def _manual(
@@ -778,13 +787,71 @@ def _home_grades(
             history.append((day, good))
             day += 300 + int(rng.integers(0, 160))
         homes.append(history)
+    return homes
 
-    def at(q_end: date) -> tuple[int, int]:
-        grades = [next((g for d, g in reversed(h) if d <= q_end.toordinal()), None) for h in homes]
-        known = [g for g in grades if g is not None]
-        return sum(known), len(known)
 
-    return at
+def _grades_at(homes: list[list[tuple[int, bool]]], q_end: date) -> tuple[int, int]:
+    """(homes good or better, homes inspected) at the latest inspection on or before `q_end`."""
+    grades = [next((g for d, g in reversed(h) if d <= q_end.toordinal()), None) for h in homes]
+    known = [g for g in grades if g is not None]
+    return sum(known), len(known)
+
+
+def _own_homes(
+    config: SynthConfig,
+    grades: list[list[tuple[int, bool]]],
+    opened: list[HomeSpec],
+    cal: Calibration,
+    rng: np.random.Generator,
+) -> pa.Table:
+    """Ofsted inspections of the authority's own homes (template `own_homes`): the yearly full
+    inspections whose grades make `residential_homes_good_or_better` (so the two agree), good or
+    better told apart as outstanding or good and below good as requires improvement or
+    inadequate, and for a home judged below good an interim inspection some months later when it
+    falls before the next full one and the extract date (SCCIF: such homes are inspected twice a
+    year). The homes in operation at the start take the calibration's names and places; the
+    pipeline's homes that have opened keep their pipeline id, name and beds."""
+    m = cal.manual
+    names = [(f"OH{i + 1:02d}", n, p) for i, (n, p) in enumerate(m.own_homes)]
+    names = names[: m.homes_in_operation] + [(h.id, h.name, h.beds) for h in opened]
+    end = config.end.toordinal()
+    out = []
+    for (home_id, name, places), history in zip(names, grades, strict=True):
+        urn = f"SC{int(rng.integers(400000, 999999)):06d}"
+        for k, (day, good) in enumerate(history):
+            if good:
+                judgement = "outstanding" if rng.random() < m.home_outstanding_share else "good"
+            else:
+                judgement = (
+                    "inadequate"
+                    if rng.random() < m.home_inadequate_share
+                    else ("requires_improvement")
+                )
+            out.append(_inspection(home_id, name, urn, places, day, "full", judgement))
+            if good:
+                continue
+            interim = day + 120 + int(rng.integers(0, 90))
+            following = history[k + 1][0] if k + 1 < len(history) else end + 1
+            if interim < following and interim <= end:
+                outcome = ("improved_effectiveness", "sustained_effectiveness")[
+                    int(rng.random() < 0.3)
+                ]
+                out.append(_inspection(home_id, name, urn, places, interim, "interim", outcome))
+    return _arrow("own_homes", out)
+
+
+def _inspection(
+    home_id: str, name: str, urn: str, places: int, day: int, kind: str, judgement: str
+) -> dict:
+    return {
+        "home_id": home_id,
+        "home_name": name,
+        "ofsted_urn": urn,
+        "registered_places": places,
+        "inspection_date": date.fromordinal(day),
+        "inspection_type": kind,
+        "judgement": judgement,
+    }
 
 
 # --------------------------------------------------------------------------- tables
