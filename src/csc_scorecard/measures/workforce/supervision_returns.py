@@ -4,7 +4,7 @@ how complete each team's records are.
 The seed (para 28) takes supervision from a sheet each team's managers fill in with supervision
 dates, collated to service area and authority level, and warns that the figure is incomplete:
 "66.5% of supervisions had taken place. There are however seven Teams that need to add
-additional data so this figure is expected to increase." The weakness it names - a manager off work does
+additional data so this figure will increase." The weakness it names - a manager off work does
 not add the dates - shows in the data as a team with no sessions at all for the quarter.
 
 Definitions (for the quarter from its first day to its last, `start` to `end`):
