@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import codes_in, rule
-from csc_scorecard.quality.rules.sql import not_in_list
+from csc_scorecard.quality.rules.sql import EPISODES_N, not_in_list
 
 R = "ssda903"
 
@@ -124,3 +124,65 @@ def r586() -> str:
     return """SELECT m.* FROM missing m JOIN header h
         ON h.la_code = m.la_code AND h.child_id = m.child_id
         WHERE m.start_date <= h.date_of_birth"""
+
+
+@rule(
+    "574",
+    R,
+    "A new missing/away from placement without authorisation period cannot start when the "
+    "previous missing/away from placement without authorisation period is still open. "
+    "Missing/away from placement without authorisation periods should also not overlap.",
+    fields=["MIS_START", "MIS_END"],
+    column="start_date",
+)
+def r574() -> str:
+    """A missing period starting while the child's previous one (ordered by end, an open one
+    by its start, then start) is open or has not yet ended."""
+    w = """PARTITION BY la_code, child_id
+        ORDER BY coalesce(end_date, start_date) NULLS LAST, start_date NULLS LAST, load_id, "row" """
+    return f"""SELECT * FROM (SELECT *, lag(true) OVER ({w}) AS has_prev,
+            lag(end_date) OVER ({w}) AS prev_end FROM missing) m
+        WHERE has_prev AND (prev_end IS NULL OR start_date < prev_end)"""
+
+
+@rule(
+    "578",
+    R,
+    "The date that the child started to be missing is after the child ceased to be looked after.",
+    fields=["MIS_START"],
+    column="start_date",
+)
+def r578() -> str:
+    """A missing period starting outside every period of care of a child who has one: before
+    it began or after it ended. A period of care is the child's episodes (DECOM order) each
+    starting on or before the previous one's DEC (or after an open one), from its first DECOM
+    to its last episode's DEC (open: no end)."""
+    w = "PARTITION BY la_code, child_id ORDER BY n"
+    return f"""WITH p AS (SELECT *, sum(CASE WHEN n = 1 OR decom > prev_dec THEN 1 ELSE 0 END)
+                OVER ({w}) AS period
+            FROM {EPISODES_N} WHERE decom IS NOT NULL),
+        poc AS (SELECT la_code, child_id, min(decom) AS poc_start,
+                nullif(arg_max(coalesce(dec, DATE '9999-12-31'), n), DATE '9999-12-31') AS poc_end
+            FROM p GROUP BY la_code, child_id, period)
+        SELECT m.* FROM missing m WHERE m.start_date IS NOT NULL
+        AND EXISTS (SELECT 1 FROM poc WHERE poc.la_code = m.la_code AND poc.child_id = m.child_id)
+        AND NOT EXISTS (SELECT 1 FROM poc WHERE poc.la_code = m.la_code
+            AND poc.child_id = m.child_id AND m.start_date >= poc.poc_start
+            AND (poc.poc_end IS NULL OR m.start_date <= poc.poc_end))"""
+
+
+@rule(
+    "580",
+    R,
+    "Child is missing when cease being looked after but reason episode ceased not ‘E8’.",
+    fields=["REC"],
+    column="rec",
+)
+def r580() -> str:
+    """An episode ceasing on the child's 18th birthday, the day a missing period of theirs
+    ended, with REC other than E8 (or blank)."""
+    return """SELECT e.* FROM episodes e JOIN header h
+        ON h.la_code = e.la_code AND h.child_id = e.child_id
+        WHERE e.dec = h.date_of_birth + INTERVAL 18 YEAR AND e.rec IS DISTINCT FROM 'E8'
+        AND EXISTS (SELECT 1 FROM missing m WHERE m.la_code = e.la_code
+            AND m.child_id = e.child_id AND m.end_date = e.dec)"""
