@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Self
@@ -484,6 +484,60 @@ class Store:
             "SELECT DISTINCT la_code FROM loads WHERE la_code IS NOT NULL ORDER BY 1"
         ).fetchall()
         return [r[0] for r in rows]
+
+    def manual_values(self, la_code: str) -> list[ManualValue]:
+        """The values supplied for an authority through the manual-values template (a local
+        spreadsheet's figures, Ofsted grades, youth justice), each with its commentary: the one
+        reader of the `manual_values` table, for the measure run, a framework's own items and
+        the report's commentary."""
+        rows = self.con.execute(
+            "SELECT measure, period, value, value_text, numerator, denominator, source, commentary "
+            "FROM manual_values WHERE la_code = ?",
+            [la_code],
+        ).fetchall()
+        return [ManualValue(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ManualValue:
+    """One stored manual value: a measure (or framework item) id, a period and what was supplied.
+
+    >>> ManualValue("ofsted", "2022-Q1", None, "Good", None, None, None, None).reason
+    "supplied as 'Good', not a number"
+    >>> ManualValue.absent("ofsted", "2022-Q1").reason, ManualValue.absent("x", "y").source_text
+    ('no manual value supplied', 'manual value')
+    """
+
+    measure: str
+    period: str
+    value: float | None
+    value_text: str | None
+    numerator: float | None
+    denominator: float | None
+    source: str | None
+    commentary: str | None
+
+    @classmethod
+    def absent(cls, measure: str, period: str) -> ManualValue:
+        """No value supplied for the measure and period."""
+        return cls(measure, period, None, None, None, None, None, None)
+
+    @property
+    def status(self) -> str:
+        return "ok" if self.value is not None else "not_available"
+
+    @property
+    def reason(self) -> str | None:
+        """Why there is no figure (None when there is one)."""
+        if self.value is not None:
+            return None
+        if self.value_text:
+            return f"supplied as {self.value_text!r}, not a number"
+        return "no manual value supplied"
+
+    @property
+    def source_text(self) -> str:
+        return self.source or "manual value"
 
 
 def _key_date_spans(cur: duckdb.DuckDBPyConnection, load_ids: list[int]) -> list[tuple[date, date]]:

@@ -20,7 +20,7 @@ from csc_scorecard.measures.catalogue import measure as catalogue_measure
 from csc_scorecard.measures.context import Context, Settings
 from csc_scorecard.measures.engine import compute
 from csc_scorecard.model.periods import Quarter, parse_period
-from csc_scorecard.store import Store
+from csc_scorecard.store import ManualValue, Store
 
 
 @dataclass
@@ -156,42 +156,29 @@ def manual_rows(
     """Manual measures from the manual_values table (youth justice, Ofsted grades, ...)."""
     if not manual:
         return []
-    found = {
-        (m, p): (v, t, n, d, s, c)
-        for m, p, v, t, n, d, s, c in store.con.execute(
-            "SELECT measure, period, value, value_text, numerator, denominator, source, commentary "
-            "FROM manual_values WHERE la_code = ?",
-            [la_code],
-        ).fetchall()
-    }
+    found = {(v.measure, v.period): v for v in store.manual_values(la_code)}
     rows = []
     for m in manual:
         for q in quarters:
             start, end = q.window(m.period_type)
-            value, text, num, den, source, commentary = found.get((m.id, str(q)), (None,) * 6)
-            status = "ok" if value is not None else "not_available"
-            reason = (
-                None
-                if value is not None
-                else (f"supplied as {text!r}, not a number" if text else "no manual value supplied")
-            )
+            v = found.get((m.id, str(q))) or ManualValue.absent(m.id, str(q))
             rows.append(
                 {
                     "la_code": la_code,
                     "measure": m.id,
                     "period": str(q),
                     "dimension": None,
-                    "value": value,
-                    "numerator": num,
-                    "denominator": den,
+                    "value": v.value,
+                    "numerator": v.numerator,
+                    "denominator": v.denominator,
                     "window_start": start,
                     "window_end": end,
-                    "status": status,
-                    "reason": reason,
+                    "status": v.status,
+                    "reason": v.reason,
                     "title": m.title,
                     "unit": m.unit,
-                    "source": source or "manual value",
-                    "commentary": commentary,
+                    "source": v.source_text,
+                    "commentary": v.commentary,
                 }
             )
     return rows

@@ -20,6 +20,7 @@ from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.periods import Period, parse_period
 from csc_scorecard.rating import Framework, FrameworkResult, make_reading, rate_framework
 from csc_scorecard.rating.framework import Item
+from csc_scorecard.store import Store
 
 
 def item_source(item: Item, status_of: Callable[[str], str | None]) -> str:
@@ -39,7 +40,7 @@ def item_source(item: Item, status_of: Callable[[str], str | None]) -> str:
 
 
 def framework_manual_rows(
-    store: Any, la_code: str, framework: Framework, known: Iterable[str], periods: Iterable[str]
+    store: Store, la_code: str, framework: Framework, known: Iterable[str], periods: Iterable[str]
 ) -> list[dict[str, Any]]:
     """Rows (in a measure run's shape) for manual values named by a framework item id, or by an
     item's measure id that is not a catalogue measure (``known``)."""
@@ -51,33 +52,25 @@ def framework_manual_rows(
             wanted[item.measure] = item
     periods = set(periods)
     out = []
-    for key, period, value, num, den, source, text, commentary in store.con.execute(
-        "SELECT measure, period, value, numerator, denominator, source, value_text, commentary "
-        "FROM manual_values WHERE la_code = ?",
-        [la_code],
-    ).fetchall():
-        item = wanted.get(key)
-        if item is None or period not in periods:
+    for v in store.manual_values(la_code):
+        item = wanted.get(v.measure)
+        if item is None or v.period not in periods:
             continue
         out.append(
             {
                 "la_code": la_code,
-                "measure": key,
+                "measure": v.measure,
                 "title": item.title,
                 "unit": item.unit.value,
-                "period": period,
+                "period": v.period,
                 "dimension": None,
-                "value": value,
-                "numerator": num,
-                "denominator": den,
-                "status": "ok" if value is not None else "not_available",
-                "reason": None
-                if value is not None
-                else (
-                    f"supplied as {text!r}, not a number" if text else "no manual value supplied"
-                ),
-                "source": source or "manual value",
-                "commentary": commentary,
+                "value": v.value,
+                "numerator": v.numerator,
+                "denominator": v.denominator,
+                "status": v.status,
+                "reason": v.reason,
+                "source": v.source_text,
+                "commentary": v.commentary,
             }
         )
     return out

@@ -599,11 +599,11 @@ def _framework_manual_figures(
 
 def _manual_commentary(store: Store, la_code: str) -> dict[tuple[str, str], tuple[str, str | None]]:
     """Commentary supplied with manual values: (measure, period) -> (text, source)."""
-    rows = store.con.execute(
-        "SELECT measure, period, commentary, source FROM manual_values WHERE la_code = ? AND commentary IS NOT NULL",
-        [la_code],
-    ).fetchall()
-    return {(m, p): (" ".join(c.split()), s) for m, p, c, s in rows if c and c.strip()}
+    return {
+        (v.measure, v.period): (" ".join(v.commentary.split()), v.source)
+        for v in store.manual_values(la_code)
+        if v.commentary and v.commentary.strip()
+    }
 
 
 def _worker_level(f: Figure, lay: Layout) -> bool:
