@@ -77,3 +77,26 @@ def test_team_measures_follow_the_team_rules_and_unknowns_are_404():
     assert analyst.get("/teams/NO-SUCH-TEAM").status_code == 404
     assert analyst.get(f"/teams/{own}?period=1999-Q1").status_code == 404
     assert analyst.get(f"/teams/{own}.json?period=not-a-quarter").status_code == 404
+
+
+def test_team_page_shows_the_supervision_recorded_in_the_quarter():
+    """The team's supervision recorded in the quarter is the report's figure for the team
+    (measures/workforce/supervision_returns.py; hand-worked in test_supervision_returns.py)."""
+    app, _, own, _ = dashboard()
+    analyst = client_for(app, "analyst")
+    team = analyst.get(f"/teams/{own}.json?period={P}").json()["team"]
+    (expected,) = [
+        t for t in rf.report_context().staffing.supervision_returns.teams if t.team_id == own
+    ]
+    assert (
+        team["supervision_recorded"],
+        team["supervision_staff"],
+        team["supervision_data_added"],
+    ) == (expected.supervised, expected.staff, expected.added)
+    assert team["supervision_recorded_percent"] == pytest.approx(expected.percent)
+    html = analyst.get(f"/teams/{own}?period={P}").text
+    assert (
+        f"Supervision recorded in {Quarter.parse(P).label}</dt><dd>"
+        f"{expected.percent:.0f}%: {expected.supervised} of {expected.staff} staff with a "
+        "supervision recorded</dd>"
+    ) in html

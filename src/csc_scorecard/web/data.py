@@ -468,6 +468,7 @@ class Data:
         from csc_scorecard.measures.workforce.snapshot import context_for
         from csc_scorecard.measures.workforce.spans import spans
         from csc_scorecard.measures.workforce.supervision import supervision
+        from csc_scorecard.measures.workforce.supervision_returns import supervision_returns
 
         def build() -> dict[str, Any]:
             at = quarter.end
@@ -478,6 +479,7 @@ class Data:
                     "positions": positions(ctx, {"at": at}),
                     "spans": spans(ctx, at),
                     "supervision": supervision(ctx, at),
+                    "returns": supervision_returns(ctx, quarter.start, at),
                     "workers": workers(ctx, at),
                 }
 
@@ -492,6 +494,7 @@ class Data:
         }
         spans = {t.team_id: t for t in w["spans"].teams}
         sup = {f.team_id: f for f in w["supervision"].by_team}
+        recorded = {t.team_id: t for t in w["returns"].teams}
         rows = []
         for team_id, f in sorted(
             by_basis["cases"].items(), key=lambda kv: (str(kv[1].service_area), kv[1].name)
@@ -500,6 +503,7 @@ class Data:
                 continue
             span = spans.get(team_id)
             s = sup.get(team_id)
+            r = recorded.get(team_id)
             fte = by_basis["fte"].get(team_id)
             weighted = by_basis["weighted"].get(team_id)
             rows.append(
@@ -518,6 +522,10 @@ class Data:
                     "over_standard": span.over_standard if span else None,
                     "supervision_percent": s.percent if s else None,
                     "supervision_staff": s.staff if s else None,
+                    # supervision recorded in the quarter (measures/workforce/supervision_returns.py)
+                    "supervision_recorded": r.supervised if r else None,
+                    "supervision_recorded_percent": r.percent if r else None,
+                    "supervision_data_added": r.added if r else None,
                 }
             )
         total = w["positions"][("at", "cases")].total
