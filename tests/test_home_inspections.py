@@ -162,3 +162,35 @@ def test_the_report_table(homes):
         ],
     ]
     assert t.totals == {"homes": 5, "good_or_better": 2, "below_good": 3, "overdue": 1}
+
+
+def test_the_template_loads_and_bad_values_are_kept_with_an_issue(store, tmp_path):
+    """own_homes.csv as an analyst writes it (DD/MM/YYYY dates): its URN column is ofsted_urn, so
+    the file is a template and not taken for an SSDA903 episodes file; an unknown judgement loads
+    as supplied with a data-quality issue, and the home is still reported (the judgement shown as
+    supplied, neither good nor below good)."""
+    from csc_scorecard.ingest.run import ingest
+
+    (tmp_path / "own_homes.csv").write_text(
+        "home_id,home_name,ofsted_urn,registered_places,inspection_date,inspection_type,judgement\n"
+        "A,Ash House,SC100001,4,10/05/2022,full,requires_improvement\n"
+        "G,Gorse House,SC100007,2,01/04/2021,full,excellent\n"
+    )
+    ingest(store, [tmp_path], la_code=LA)
+    assert store.con.execute(
+        "SELECT home_id, inspection_date, judgement FROM own_homes ORDER BY home_id"
+    ).fetchall() == [
+        ("A", date(2022, 5, 10), "requires_improvement"),
+        ("G", date(2021, 4, 1), "excellent"),
+    ]
+    assert store.con.execute('SELECT rule, "row", field, value FROM dq_issues').fetchall() == [
+        ("unknown_code", 3, "judgement", "excellent")
+    ]
+    h = own_homes(store, LA, AT)
+    gorse = next(x for x in h.homes if x.home_id == "G")
+    assert (gorse.judgement_text, gorse.next_due, gorse.overdue) == (
+        "excellent",
+        date(2023, 3, 31),
+        False,
+    )
+    assert (h.home_count, h.good_or_better, h.below_good) == (2, 0, 1)
