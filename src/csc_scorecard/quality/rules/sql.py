@@ -94,3 +94,18 @@ def birthday_in_year(dob: str, end: str = "cy_end") -> str:
     years = f"CAST(year({end}) - year({dob}) AS INTEGER)"
     return f"""(CASE WHEN {dob} + to_years({years}) > {end}
         THEN {dob} + to_years({years} - 1) ELSE {dob} + to_years({years}) END)"""
+
+
+def continuously_looked_after(row: str) -> str:
+    """SQL: the child of row `row` (alias of a scoped table with la_code, child_id, cy_start,
+    cy_end) was looked after continuously through its collection year, as DfE's 903 guidance
+    defines it for OC2: looked after at some time in the year, and no episode that starts a
+    period of care in the year (RNE S after 1 April), ends one (REC other than X1 before
+    31 March) or is a short break (V3, V4) during the year."""
+    same = f"e.la_code = {row}.la_code AND e.child_id = {row}.child_id"
+    during = f"e.decom <= {row}.cy_end AND (e.dec >= {row}.cy_start OR e.dec IS NULL)"
+    return f"""(EXISTS (SELECT 1 FROM episodes e WHERE {same} AND {during})
+        AND NOT EXISTS (SELECT 1 FROM episodes e WHERE {same} AND (
+            (e.rne = 'S' AND e.decom > {row}.cy_start AND e.decom <= {row}.cy_end)
+            OR (e.rec IS DISTINCT FROM 'X1' AND e.dec >= {row}.cy_start AND e.dec < {row}.cy_end)
+            OR (e.ls IN ('V3', 'V4') AND {during}))))"""

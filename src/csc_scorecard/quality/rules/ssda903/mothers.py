@@ -36,8 +36,8 @@ def _header_and_episode(where: str, value: str) -> str:
 def r165() -> str:
     """For a child with episodes other than short breaks (V3, V4): MOTHER not 0 or 1; MOTHER
     given for a male; MOTHER blank for a female looked after during the year; or MOTHER given
-    for a female not looked after during the year but with OC3 data. Flags the Header row and
-    the child's OC3 rows."""
+    for a female not looked after during the year but with OC3 data (of the same return).
+    Flags the Header row and the child's OC3 row of that return."""
     return f"""WITH eps AS (
             SELECT la_code, child_id, bool_or(decom <= cy_end
                 AND coalesce(dec, cy_end) >= cy_start) AS in_year
@@ -45,7 +45,7 @@ def r165() -> str:
             GROUP BY la_code, child_id),
         f AS (SELECT h.*, {_unreadable("h", "mother")} AS mother_bad, eps.in_year,
                 EXISTS (SELECT 1 FROM oc3 o WHERE o.la_code = h.la_code
-                    AND o.child_id = h.child_id AND (o.in_touch IS NOT NULL
+                    AND o.child_id = h.child_id AND o.cy_end = h.cy_end AND (o.in_touch IS NOT NULL
                     OR o.activity IS NOT NULL OR o.accommodation IS NOT NULL)) AS has_oc3
             FROM header h JOIN eps ON eps.la_code = h.la_code AND eps.child_id = h.child_id),
         flagged AS (SELECT * FROM f WHERE mother_bad
@@ -57,7 +57,8 @@ def r165() -> str:
         UNION ALL
         SELECT o._table, o.la_code, o.load_id, o."row", o.child_id, o.cy_end,
                o.in_touch AS value, 'IN_TOUCH' AS field
-        FROM oc3 o JOIN flagged x ON x.la_code = o.la_code AND x.child_id = o.child_id"""
+        FROM oc3 o JOIN flagged x ON x.la_code = o.la_code AND x.child_id = o.child_id
+            AND x.cy_end = o.cy_end"""
 
 
 @rule(

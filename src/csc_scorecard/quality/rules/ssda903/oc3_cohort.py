@@ -189,7 +189,9 @@ def r391() -> str:
     column="matched_date",
 )
 def r134() -> str:
-    """An AD1 row (adoption during the year) for a child whose OC3 row is completed."""
+    """An AD1 row (adoption during the year) for a child whose OC3 row of the same return
+    (collection year) is completed."""
     return f"""SELECT a.* FROM adoptions a WHERE a._table = 'AD1' AND EXISTS (
         SELECT 1 FROM oc3 o WHERE o.la_code = a.la_code AND o.child_id = a.child_id
+        AND o.cy_end = a.cy_end
         AND {GIVEN})"""

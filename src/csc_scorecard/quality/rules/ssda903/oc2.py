@@ -1,0 +1,185 @@
+"""SSDA903 OC2 rules (children looked after continuously for 12 months: SDQ, convictions,
+health) and the OC2 cohort against the OC3 and AD1 tables (DfE codes and messages; logic per
+docs/quality.md). Ages come from the child's Header DOB (the OC2 table's own DOB column is not
+kept by the store); each rule reads DOB or the OC3 fields, which measures read."""
+
+from __future__ import annotations
+
+from csc_scorecard.quality.rules import rule
+from csc_scorecard.quality.rules.sql import continuously_looked_after
+
+R = "ssda903"
+WITH_HEADER = "FROM oc2 o JOIN header h ON h.la_code = o.la_code AND h.child_id = o.child_id"
+OC3_GIVEN = "(x.in_touch IS NOT NULL OR x.activity IS NOT NULL OR x.accommodation IS NOT NULL)"
+HEALTH = (
+    "convicted",
+    "health_check",
+    "immunisations",
+    "teeth_check",
+    "health_assessment",
+    "substance_misuse",
+    "intervention_received",
+    "intervention_offered",
+)
+
+
+def _given(alias: str, column: str) -> str:
+    """SQL: the OC2 row's `column` was given (read, or unreadable with its raw text in `bad`)."""
+    return f"""({alias}.{column} IS NOT NULL OR EXISTS (SELECT 1 FROM bad b
+        WHERE b.load_id = {alias}.load_id AND b."row" = {alias}."row"
+        AND b.column_name = '{column}'))"""
+
+
+@rule(
+    "157",
+    R,
+    "Child is aged 4 years or over at the beginning of the year or 16 years or under at the end "
+    "of the year and Strengths and Difficulties Questionnaire (SDQ) 1 has been recorded as the "
+    "reason for no Strengths and Difficulties Questionnaire (SDQ) score.",
+    fields=["SDQ_REASON", "DOB"],
+    column="sdq_reason",
+)
+def r157() -> str:
+    """SDQ_REASON SDQ1 (no score: child under 4 or over 16) without a score, for a child looked
+    after continuously for 12 months who was 4 by 1 April and not yet past 16 at 31 March."""
+    return f"""SELECT o.* {WITH_HEADER} WHERE o.sdq_reason = 'SDQ1' AND NOT {_given("o", "sdq_score")}
+        AND h.date_of_birth + INTERVAL 4 YEAR <= o.cy_start
+        AND h.date_of_birth + INTERVAL 16 YEAR >= o.cy_end AND {continuously_looked_after("o")}"""
+
+
+@rule(
+    "189",
+    R,
+    "Child is aged 17 years or over at the beginning of the year, but an Strengths and "
+    "Difficulties (SDQ) score or a reason for no Strengths and Difficulties (SDQ) score has "
+    "been completed.",
+    fields=["DOB", "SDQ_SCORE", "SDQ_REASON"],
+    column="sdq_score",
+)
+def r189() -> str:
+    """SDQ_SCORE or SDQ_REASON given for a child 17 before 1 April."""
+    return f"""SELECT o.* {WITH_HEADER} WHERE h.date_of_birth + INTERVAL 17 YEAR < o.cy_start
+        AND (o.sdq_reason IS NOT NULL OR {_given("o", "sdq_score")})"""
+
+
+@rule(
+    "197B",
+    R,
+    "SDQ score or reason for no SDQ should be reported for 4- or 17-year-olds.",
+    fields=["SDQ_REASON", "DOB"],
+    column="sdq_reason",
+)
+def r197b() -> str:
+    """Neither SDQ_SCORE nor SDQ_REASON for a child looked after continuously for 12 months
+    whose 4th or 17th birthday falls in the collection year."""
+    return f"""SELECT o.* {WITH_HEADER} WHERE o.sdq_reason IS NULL AND NOT {_given("o", "sdq_score")}
+        AND (h.date_of_birth + INTERVAL 4 YEAR BETWEEN o.cy_start AND o.cy_end
+             OR h.date_of_birth + INTERVAL 17 YEAR BETWEEN o.cy_start AND o.cy_end)
+        AND {continuously_looked_after("o")}"""
+
+
+@rule(
+    "543",
+    R,
+    "Child is aged 10 or over at 31 March and has been looked after continuously for 12 months "
+    "yet conviction information has not been completed.",
+    fields=["DOB", "CONVICTED"],
+    column="convicted",
+)
+def r543() -> str:
+    """CONVICTED blank for a child past their 10th birthday at 31 March, looked after
+    continuously for 12 months."""
+    return f"""SELECT o.* {WITH_HEADER} WHERE NOT {_given("o", "convicted")}
+        AND h.date_of_birth + INTERVAL 10 YEAR < o.cy_end AND {continuously_looked_after("o")}"""
+
+
+@rule(
+    "545",
+    R,
+    "Child is aged under 5 at 31 March and has been looked after continuously for 12 months "
+    "yet health promotion information has not been completed.",
+    fields=["DOB", "HEALTH_CHECK"],
+    column="health_check",
+)
+def r545() -> str:
+    """HEALTH_CHECK blank for a child under 5 at 31 March, looked after continuously for 12
+    months."""
+    return f"""SELECT o.* {WITH_HEADER} WHERE NOT {_given("o", "health_check")}
+        AND h.date_of_birth + INTERVAL 5 YEAR > o.cy_end AND {continuously_looked_after("o")}"""
+
+
+@rule(
+    "546",
+    R,
+    "Children aged 5 or over at 31 March should not have health promotion information completed.",
+    fields=["DOB", "HEALTH_CHECK"],
+    column="health_check",
+)
+def r546() -> str:
+    """HEALTH_CHECK given for a child 5 or over at 31 March, looked after continuously for 12
+    months."""
+    return f"""SELECT o.* {WITH_HEADER} WHERE {_given("o", "health_check")}
+        AND h.date_of_birth + INTERVAL 5 YEAR <= o.cy_end AND {continuously_looked_after("o")}"""
+
+
+@rule(
+    "215",
+    R,
+    "Child has care leaver information but one or more data items relating to children looked "
+    "after for 12 months have been completed.",
+    fields=[
+        "IN_TOUCH",
+        "ACTIV",
+        "ACCOM",
+        "CONVICTED",
+        "HEALTH_CHECK",
+        "IMMUNISATIONS",
+        "TEETH_CHECK",
+        "HEALTH_ASSESSMENT",
+        "SUBSTANCE_MISUSE",
+        "INTERVENTION_RECEIVED",
+        "INTERVENTION_OFFERED",
+    ],
+    column="in_touch",
+)
+def r215() -> str:
+    """A child with a completed OC3 row and an OC2 row of the same return (collection year)
+    with any of the convictions and health items given: both rows."""
+    health = " OR ".join(_given("o", c) for c in HEALTH)
+    pairs = f"""FROM oc3 x JOIN oc2 o ON o.la_code = x.la_code AND o.child_id = x.child_id
+        AND o.cy_end = x.cy_end
+        WHERE {OC3_GIVEN} AND ({health})"""
+    return f"""SELECT DISTINCT x._table, x.la_code, x.load_id, x."row", x.child_id, x.cy_end,
+               x.in_touch AS value, 'IN_TOUCH' AS field {pairs}
+        UNION ALL
+        SELECT DISTINCT o._table, o.la_code, o.load_id, o."row", o.child_id, o.cy_end,
+               CAST(o.convicted AS VARCHAR) AS value, 'CONVICTED' AS field {pairs}"""
+
+
+@rule(
+    "187",
+    R,
+    "Child cannot be looked after continuously for 12 months at 31 March (OC2) and have any of "
+    "adoption or care leavers returns completed.",
+    fields=[
+        "DATE_INT",
+        "DATE_MATCH",
+        "FOSTER_CARE",
+        "NB_ADOPTR",
+        "SEX_ADOPTR",
+        "LS_ADOPTR",
+        "IN_TOUCH",
+        "ACTIV",
+        "ACCOM",
+    ],
+    column="in_touch",
+)
+def r187() -> str:
+    """A completed OC3 row or an AD1 row of a child looked after continuously for 12 months."""
+    return f"""SELECT x._table, x.la_code, x.load_id, x."row", x.child_id, x.cy_end,
+               x.in_touch AS value, 'IN_TOUCH' AS field
+        FROM oc3 x WHERE {OC3_GIVEN} AND {continuously_looked_after("x")}
+        UNION ALL
+        SELECT a._table, a.la_code, a.load_id, a."row", a.child_id, a.cy_end,
+               CAST(a.matched_date AS VARCHAR) AS value, 'DATE_MATCH' AS field
+        FROM adoptions a WHERE a._table = 'AD1' AND {continuously_looked_after("a")}"""

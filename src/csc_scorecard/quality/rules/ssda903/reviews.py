@@ -1,0 +1,72 @@
+"""SSDA903 Reviews rules: participation codes against the child's age, and reviews of children
+on short breaks only (DfE codes and messages; logic per docs/quality.md). Each reads DOB, LS or
+the review date, which measures read; ages come from the Header DOB."""
+
+from __future__ import annotations
+
+from csc_scorecard.quality.rules import in_list, rule
+
+R = "ssda903"
+WITH_HEADER = "FROM reviews r JOIN header h ON h.la_code = r.la_code AND h.child_id = r.child_id"
+REVIEW_FIELDS = ["DOB", "REVIEW", "REVIEW_CODE"]
+
+
+@rule(
+    "440",
+    R,
+    "Participation method indicates child was under 4 years old at the time of the review, but "
+    "date of birth and review date indicates the child was 4 years old or over.",
+    fields=REVIEW_FIELDS,
+    column="review_code",
+)
+def r440() -> str:
+    """REVIEW_CODE PN0 (child under 4) for a review after the child's 4th birthday."""
+    return f"""SELECT r.* {WITH_HEADER}
+        WHERE r.review_code = 'PN0' AND r.review_date > h.date_of_birth + INTERVAL 4 YEAR"""
+
+
+@rule(
+    "441",
+    R,
+    "Participation method indicates child was 4 years old or over at the time of the review, "
+    "but the date of birth and review date indicates the child was under 4 years old.",
+    fields=REVIEW_FIELDS,
+    column="review_code",
+)
+def r441() -> str:
+    """REVIEW_CODE PN1-PN7 (ways a child of 4 or over took part) for a review before the
+    child's 4th birthday."""
+    codes = in_list("PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")
+    return f"""SELECT r.* {WITH_HEADER}
+        WHERE r.review_code IN {codes} AND r.review_date < h.date_of_birth + INTERVAL 4 YEAR"""
+
+
+@rule(
+    "399",
+    R,
+    "Mother field, review field or participation field are completed but child is looked after "
+    "under legal status V3 or V4.",
+    fields=["MOTHER", "LS", "REVIEW", "REVIEW_CODE"],
+    column="ls",
+)
+def r399() -> str:
+    """A child all of whose episodes are short breaks (V3, V4) with MOTHER given or a review:
+    the episodes, the Header row and the reviews."""
+    return f"""WITH breaks AS (SELECT la_code, child_id FROM episodes GROUP BY la_code, child_id
+            HAVING bool_and(coalesce(ls IN {in_list("V3", "V4")}, false))),
+        kids AS (SELECT b.* FROM breaks b WHERE
+            EXISTS (SELECT 1 FROM header h WHERE h.la_code = b.la_code
+                AND h.child_id = b.child_id AND h.mother IS NOT NULL)
+            OR EXISTS (SELECT 1 FROM reviews r WHERE r.la_code = b.la_code
+                AND r.child_id = b.child_id
+                AND (r.review_date IS NOT NULL OR r.review_code IS NOT NULL)))
+        SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end, e.ls AS value,
+               'LS' AS field FROM episodes e JOIN kids USING (la_code, child_id)
+        UNION ALL
+        SELECT h._table, h.la_code, h.load_id, h."row", h.child_id, h.cy_end,
+               CAST(h.mother AS VARCHAR) AS value, 'MOTHER' AS field
+        FROM header h JOIN kids USING (la_code, child_id)
+        UNION ALL
+        SELECT r._table, r.la_code, r.load_id, r."row", r.child_id, r.cy_end,
+               r.review_code AS value, 'REVIEW_CODE' AS field
+        FROM reviews r JOIN kids USING (la_code, child_id)"""
