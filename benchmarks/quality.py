@@ -102,6 +102,7 @@ def bare_read(files: list[str]) -> dict:
 
 def validate_command(files: list[str], year: int, out: str) -> dict:
     """`scorecard validate` as a user runs it: a fresh interpreter, the CSV of faults written."""
+    import resource
     import subprocess
     import sys
 
@@ -112,8 +113,9 @@ def validate_command(files: list[str], year: int, out: str) -> dict:
     )  # fmt: skip
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the command's
     with open(out, encoding="utf-8") as fh:
-        return {"faults": sum(1 for _ in fh) - 1}
+        return {"faults": sum(1 for _ in fh) - 1, "peak_mb": peak}
 
 
 def profile(files: list[str], year: int) -> str:
@@ -188,7 +190,7 @@ def main() -> None:
         print(f"{label:<66}{seconds:>9.2f} s {episodes / seconds:>12,.0f} episodes/s")
     print(
         f"peak MB: theirs {theirs['peak_mb']}, ours {mine['peak_mb']:.0f} (the command "
-        f"{command['peak_mb']:.0f}); faults {r['faults']:,} (the command's CSV "
+        f"{command['result']['peak_mb']:.0f}); faults {r['faults']:,} (the command's CSV "
         f"{command['result']['faults']:,}); theirs ran {theirs.get('version', '?')}"
     )
     print(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")

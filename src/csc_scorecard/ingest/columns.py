@@ -103,6 +103,19 @@ def _cell_sql(i: int, f: FieldSpec, cap: int, today: date) -> tuple[str, str, st
     return parsed, typed, settled
 
 
+def cells_of(records: list[tuple[int, dict[str, Any]]]) -> pa.Table:
+    """Row-wise raw records `(source_row, {field: text or None})` as the text columns
+    `convert_columns` takes: a column per field any record has (first seen first), NULL where a
+    record lacks the field, and `source_row`."""
+    names = list(dict.fromkeys(k for _, record in records for k in record))
+    return pa.table(
+        {
+            **{n: pa.array([r.get(n) for _, r in records], pa.string()) for n in names},
+            "source_row": pa.array([row for row, _ in records], pa.int64()),
+        }
+    )
+
+
 def convert_columns(
     cells: pa.Table,
     spec: TableSpec,

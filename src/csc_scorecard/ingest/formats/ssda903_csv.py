@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from csc_scorecard.ingest import ssda903
 from csc_scorecard.ingest.adapter import head
+from csc_scorecard.ingest.columns import cells_of
 from csc_scorecard.ingest.duck import connection
 from csc_scorecard.ingest.fields import TableSpec, load_spec, missing_fields, unknown_columns
 from csc_scorecard.model.batch import FormatError, Issue, LoadBatch
@@ -274,14 +275,7 @@ def read_columns(path: Path) -> tuple[str, pa.Table, list[str]] | None:
         if found is None:
             return None
         name, records, header = found
-        named = [h for h in dict.fromkeys(header) if h]
-        cells = pa.table(
-            {
-                **{h: pa.array([r.get(h) for _, r in records], pa.string()) for h in named},
-                "source_row": pa.array([n for n, _ in records], pa.int64()),
-            }
-        )
-        return name, cells, header
+        return name, cells_of(records), header
     con = connection()
     try:
         con.execute(

@@ -34,6 +34,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from csc_scorecard.ingest import ssda903
 from csc_scorecard.ingest.adapter import head
+from csc_scorecard.ingest.columns import cells_of
 from csc_scorecard.model.batch import FormatError, LoadBatch
 
 _SNIFF = re.compile(
@@ -156,7 +157,8 @@ def read_return(path: Path) -> ssda903.RawReturn:
                 if name is not None:
                     record = {"CHILD": child_id, **_leaves(element)}
                     records[name].append((lines.get(id(element), 0), record))
-    raw.records = records
+    # typed column-wise (ingest/columns.py), as the CSV tables are
+    raw.columns = {name: cells_of(rows) for name, rows in records.items()}
     raw.table_files = {name: str(path) for name in records}
     raw.name_year = ssda903.year_from_name(path.stem)
     raw.name_source = path.name
