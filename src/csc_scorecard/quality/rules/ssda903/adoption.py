@@ -1,0 +1,258 @@
+"""SSDA903 AD1 and PlacedAdoption rules: the dates of an adoption against each other and the
+episodes (DfE codes and messages; logic per docs/quality.md). Each reads the adoption dates
+or PLACE, which the adoption measures read.
+
+The store keeps AD1 and PlacedAdoption rows in one table, `adoptions` (DATE_INT and
+DATE_PLACED are both the decision that the child should be placed for adoption, and one row
+per child and decision date); a row holding AD1's match or adopter details is an AD1 row
+(`quality.scope`), any row has the decision date.
+"""
+
+from __future__ import annotations
+
+from csc_scorecard.quality.rules import in_list, rule
+from csc_scorecard.quality.rules.sql import EPISODES_N
+
+R = "ssda903"
+AD1_FIELDS = ["DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"]
+AD1_COLUMNS = (
+    "adm_decision_date",
+    "matched_date",
+    "foster_carer_adoption",
+    "number_adopters",
+    "sex_adopters",
+    "ls_adopters",
+)
+
+
+def _episode_and_ad1(episodes: str, where: str, value: str, *, ad1_only: bool = True) -> str:
+    """Episodes (`episodes`, alias `e`) paired with the child's AD1 rows (alias `a`; with
+    `ad1_only` false, any adoption row: the decisions of PlacedAdoption too) where `where`
+    holds: the episode and the adoption row, each once."""
+    ad1 = " AND a._table = 'AD1'" if ad1_only else ""
+    pairs = f"""FROM {episodes} e JOIN adoptions a ON a.la_code = e.la_code
+        AND a.child_id = e.child_id{ad1} WHERE {where}"""
+    return f"""SELECT DISTINCT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
+               CAST(e.decom AS VARCHAR) AS value, 'DECOM' AS field {pairs}
+        UNION ALL
+        SELECT DISTINCT a._table, a.la_code, a.load_id, a."row", a.child_id, a.cy_end,
+               CAST({value} AS VARCHAR) AS value, 'DATE_INT' AS field {pairs}"""
+
+
+@rule(
+    "151",
+    R,
+    "All data items relating to a childs adoption must be coded or left blank.",
+    fields=AD1_FIELDS,
+    column="matched_date",
+)
+def r151() -> str:
+    """An AD1 row with some but not all of DATE_INT, DATE_MATCH, FOSTER_CARE, NB_ADOPTR,
+    SEX_ADOPTR and LS_ADOPTR."""
+    given = " + ".join(f"CAST({c} IS NOT NULL AS INTEGER)" for c in AD1_COLUMNS)
+    return f"SELECT * FROM adoptions WHERE _table = 'AD1' AND ({given}) < {len(AD1_COLUMNS)}"
+
+
+@rule(
+    "184",
+    R,
+    "Date of decision that a child should be placed for adoption is before the child was born.",
+    fields=["DATE_PLACED", "DOB"],
+    column="adm_decision_date",
+)
+def r184() -> str:
+    """A decision that the child should be placed for adoption dated before the child's DOB."""
+    return """SELECT a.* FROM adoptions a JOIN header h
+        ON h.la_code = a.la_code AND h.child_id = a.child_id
+        WHERE a.adm_decision_date < h.date_of_birth"""
+
+
+@rule(
+    "333",
+    R,
+    "Date should be placed for adoption must be on or prior to the date of matching child with "
+    "adopter(s).",
+    fields=["DATE_INT"],
+    column="adm_decision_date",
+)
+def r333() -> str:
+    """An AD1 row with DATE_MATCH and either no DATE_INT or a DATE_INT after it."""
+    return """SELECT * FROM adoptions WHERE _table = 'AD1' AND matched_date IS NOT NULL
+        AND (adm_decision_date IS NULL OR adm_decision_date > matched_date)"""
+
+
+@rule(
+    "331",
+    R,
+    "Date of matching child and adopter(s) should be the same as, or prior to, the date of "
+    "placement of adoption.",
+    fields=["DATE_MATCH", "DECOM", "REC"],
+    column="matched_date",
+)
+def r331() -> str:
+    """DATE_MATCH after the start of an episode that ended in adoption (REC E11, E12): the
+    episode and the AD1 row."""
+    return _episode_and_ad1(
+        "episodes",
+        f"e.rec IN {in_list('E11', 'E12')} AND a.matched_date > e.decom",
+        "a.matched_date",
+    )
+
+
+@rule(
+    "334",
+    R,
+    "Date child started to be looked after in latest period of care must be on or prior to the "
+    "date should be placed for adoption. ",
+    fields=["DATE_INT", "DECOM", "RNE"],
+    column="adm_decision_date",
+)
+def r334() -> str:
+    """DATE_INT before the start of the child's latest period of care (the latest DECOM of an
+    episode with RNE S): that episode and the AD1 row."""
+    latest = """(SELECT * FROM episodes WHERE rne = 'S' AND decom IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY la_code, child_id
+            ORDER BY decom DESC, load_id, "row") = 1)"""
+    return _episode_and_ad1(latest, "a.adm_decision_date < e.decom", "a.adm_decision_date")
+
+
+@rule(
+    "335",
+    R,
+    "The current foster value (0) suggests that child is not adopted by current foster carer, "
+    "but last placement is A2, A3, or A5. Or the current foster value (1) suggests that child "
+    "is adopted by current foster carer, but last placement is A1, A4 or A6.",
+    fields=["PLACE", "FOSTER_CARE"],
+    column="foster_carer_adoption",
+)
+def r335() -> str:
+    """An episode ended by adoption (REC E1, E11, E12) from a placement with the child's foster
+    carer (A2, A3, A5) where FOSTER_CARE is 0, or from another (A1, A4, A6) where it is 1: the
+    episode and the AD1 row."""
+    return _episode_and_ad1(
+        "episodes",
+        f"""e.rec IN {in_list("E1", "E11", "E12")}
+            AND ((e.place IN {in_list("A2", "A3", "A5")} AND NOT a.foster_carer_adoption)
+              OR (e.place IN {in_list("A1", "A4", "A6")} AND a.foster_carer_adoption))""",
+        "a.foster_carer_adoption",
+    )
+
+
+@rule(
+    "336",
+    R,
+    "Child does not have a foster placement immediately prior to being placed for adoption.",
+    fields=["PLACE"],
+    column="place",
+)
+def r336() -> str:
+    """A placement for adoption with the child's foster carer (A3) or another carer (A4) that
+    follows an episode (DECOM order) not in foster care or placed for adoption (U1-U6,
+    A3-A6), or with a blank placement; a child's first episode is not judged."""
+    before = in_list("A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6")
+    return f"""SELECT * FROM {EPISODES_N} WHERE n > 1 AND place IN {in_list("A3", "A4")}
+        AND NOT coalesce(prev_place IN {before}, false)"""
+
+
+@rule(
+    "521",
+    R,
+    "Date of local authority's decision (LA) that adoption is in the best interests of the "
+    "child (date should be placed) must be on or prior to the date the child is placed for "
+    "adoption.",
+    fields=["PLACE", "DECOM", "DATE_INT"],
+    column="adm_decision_date",
+)
+def r521() -> str:
+    """DATE_INT after the start of an episode placed for adoption (A3-A6): the episode and the
+    AD1 row."""
+    return _episode_and_ad1(
+        "episodes",
+        f"e.place IN {in_list('A3', 'A4', 'A5', 'A6')} AND a.adm_decision_date > e.decom",
+        "a.adm_decision_date",
+    )
+
+
+def _first(where: str, order: str = "decom") -> str:
+    """Each child's first episode (by `order`) among those `where` selects."""
+    return f"""(SELECT * FROM episodes WHERE {where} AND {order} IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY la_code, child_id
+            ORDER BY {order}, load_id, "row") = 1)"""
+
+
+@rule(
+    "551",
+    R,
+    "Child has been placed for adoption but there is no date of the decision that the child "
+    "should be placed for adoption.",
+    fields=["DATE_PLACED", "PLACE"],
+    column="place",
+)
+def r551() -> str:
+    """An episode placed for adoption (A3-A6) of a child with no decision that they should
+    be placed for adoption (DATE_PLACED, or AD1's DATE_INT)."""
+    return f"""SELECT e.* FROM episodes e WHERE e.place IN {in_list("A3", "A4", "A5", "A6")}
+        AND NOT EXISTS (SELECT 1 FROM adoptions a WHERE a.la_code = e.la_code
+            AND a.child_id = e.child_id AND a.adm_decision_date IS NOT NULL)"""
+
+
+@rule(
+    "552",
+    R,
+    "Date of Decision to place a child for adoption should be on or prior to the date that the "
+    "child was placed for adoption.",
+    fields=["DATE_PLACED", "DECOM"],
+    column="adm_decision_date",
+)
+def r552() -> str:
+    """The child's latest decision that they should be placed for adoption after the start of
+    their first episode placed for adoption (A3-A6): both rows."""
+    latest = """(SELECT * FROM adoptions WHERE adm_decision_date IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY la_code, child_id
+            ORDER BY adm_decision_date DESC, load_id, "row") = 1)"""
+    pairs = f"""FROM {_first(f"place IN {in_list('A3', 'A4', 'A5', 'A6')}")} e
+        JOIN {latest} a ON a.la_code = e.la_code AND a.child_id = e.child_id
+        WHERE e.decom < a.adm_decision_date"""
+    return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
+               CAST(e.decom AS VARCHAR) AS value, 'DECOM' AS field {pairs}
+        UNION ALL
+        SELECT a._table, a.la_code, a.load_id, a."row", a.child_id, a.cy_end,
+               CAST(a.adm_decision_date AS VARCHAR) AS value, 'DATE_PLACED' AS field {pairs}"""
+
+
+@rule(
+    "554",
+    R,
+    "Date of decision that the child should be placed for adoption should be on or prior to "
+    "the date that the placement order was granted.",
+    fields=["DATE_PLACED", "DECOM", "LS"],
+    column="adm_decision_date",
+)
+def r554() -> str:
+    """A decision that the child should be placed for adoption after the start of the child's
+    first episode under a placement order (LS E1): the episode and the decision."""
+    return _episode_and_ad1(
+        _first("ls = 'E1'"),
+        "a.adm_decision_date > e.decom",
+        "a.adm_decision_date",
+        ad1_only=False,
+    )
+
+
+@rule(
+    "1003",
+    R,
+    "Date of LA's decision that a child should be placed for adoption is before the child "
+    "started to be looked after.",
+    fields=["DATE_PLACED", "DECOM", "RNE"],
+    column="adm_decision_date",
+)
+def r1003() -> str:
+    """A decision that the child should be placed for adoption before the start of the child's
+    first period of care (the earliest DECOM with RNE S): the episode and the decision."""
+    return _episode_and_ad1(
+        _first("rne = 'S'"),
+        "a.adm_decision_date < e.decom",
+        "a.adm_decision_date",
+        ad1_only=False,
+    )
