@@ -13,9 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from csc_scorecard.cli import app
-from csc_scorecard.forecast import backtest, finance_section, forecast_outturn, tidy
+from csc_scorecard.forecast import backtest, forecast_outturn
 from csc_scorecard.ingest.run import ingest
 from csc_scorecard.model.batch import LoadBatch
+from csc_scorecard.report.sections.finance.section import finance_section, tidy
 from csc_scorecard.store import Store
 from csc_scorecard.synth.authority import SynthConfig, generate
 from csc_scorecard.synth.writers import ssda903, templates

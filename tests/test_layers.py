@@ -3,8 +3,7 @@
 The layer table is declared once, in docs/architecture.md (the ```layers block); this test
 reads it, parses every module under src/csc_scorecard with `ast` (imports inside functions and
 under `if TYPE_CHECKING:` included: a lazy import is still a dependency) and names each import
-that runs upwards. `KNOWN` holds the ones still to be moved (issue 15): the test fails when one
-of them is fixed, so the list only shrinks.
+that runs upwards.
 """
 
 from __future__ import annotations
@@ -19,14 +18,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "csc_scorecard"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
-
-# (importing module, imported module): imports that still run upwards, each to be moved (issue
-# 15; docs/architecture.md "Imports still running upwards").
-KNOWN: set[tuple[str, str]] = {
-    # Section prose, display strings and suppression belong in report/sections/.
-    ("forecast.figures", "report.publication"),
-    ("forecast.section", "report.publication"),
-}
 
 
 def declared_layers(text: str) -> tuple[dict[str, int], list[str]]:
@@ -145,15 +136,8 @@ def test_every_module_has_a_layer() -> None:
 
 
 def test_no_import_runs_against_the_declared_order() -> None:
-    wrong = [why for a, b in product_imports() if (a, b) not in KNOWN and (why := upward(a, b))]
+    wrong = [why for a, b in product_imports() if (why := upward(a, b))]
     assert not wrong, "imports against docs/architecture.md:\n" + "\n".join(wrong)
-
-
-def test_known_exceptions_are_still_needed() -> None:
-    """A fixed exception leaves KNOWN, so it cannot come back unnoticed."""
-    still = {(a, b) for a, b in product_imports() if upward(a, b)}
-    gone = sorted(KNOWN - still)
-    assert not gone, f"no longer imported upwards, remove from KNOWN: {gone}"
 
 
 @pytest.mark.parametrize(
@@ -162,7 +146,7 @@ def test_known_exceptions_are_still_needed() -> None:
         ("from csc_scorecard.report import layout\n", {"report.layout"}),
         ("def f():\n    from csc_scorecard.report.layout import x\n", {"report.layout"}),
         ("from ..report import publication\n", {"report.publication"}),
-        ("from . import pipeline\n", {"forecast.pipeline"}),
+        ("from . import ledger\n", {"forecast.ledger"}),
         ("import csc_scorecard.store\n", {"store"}),
         ("from csc_scorecard import __version__\n", {"csc_scorecard"}),
         ("if TYPE_CHECKING:\n    from ..store import Store\n", {"store"}),
@@ -171,8 +155,8 @@ def test_known_exceptions_are_still_needed() -> None:
 )
 def test_imports_are_found_wherever_they_are(source: str, expected: set[str]) -> None:
     """Function-level, relative and type-checking imports all count (read as if the source
-    were forecast/section.py)."""
-    assert imports(source, "forecast.section") == expected
+    were report/sections/finance/section.py)."""
+    assert imports(source, "forecast.pipeline") == expected
 
 
 def test_the_order_is_the_one_the_design_declares() -> None:

@@ -192,8 +192,8 @@ def test_sections_follow_the_seed_and_leave_out_what_has_no_data():
 
 
 def test_staffing_and_finance_sections_come_from_their_layers():
-    """One source per sentence: the staffing paragraphs are workforce.staffing_section's, the
-    finance and placements-strategy ones forecast.finance_section's, nested and cited in the
+    """One source per sentence: the staffing paragraphs are report.sections.staffing's, the
+    finance and placements-strategy ones report.sections.finance's, nested and cited in the
     context; the variance table, the homes register and the four charts come with them."""
     context = rf.report_context()
     sections = {s.id: s for s in context.sections}

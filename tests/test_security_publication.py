@@ -226,7 +226,7 @@ def test_the_internal_json_has_the_counts_the_publication_leaves_out():
 
 def test_the_forecast_command_s_publication_output_has_no_small_count(tmp_path):
     """`scorecard forecast --publication` (JSON and CSV) publishes what the report does."""
-    from csc_scorecard.forecast.section import finance_section, tidy
+    from csc_scorecard.report.sections.finance.section import finance_section, tidy
 
     with Store(rf.store_path(), read_only=True) as store:
         section = finance_section(store, rf.LA, rf.PERIOD, publication=True, simulations=60)

@@ -52,7 +52,7 @@ def forecast(
 ) -> None:
     """Forecast outturn by care-ladder line, drivers, placement projection and homes pipeline;
     for several authorities (--la all, a list, --region) each one's forecast in turn."""
-    from csc_scorecard.forecast.section import finance_section, tidy
+    from csc_scorecard.report.sections.finance.section import finance_section, tidy
 
     if fmt not in ("json", "csv", "table"):
         raise typer.BadParameter("format must be table, json or csv")

@@ -1,14 +1,13 @@
 """Finance and sufficiency: the care-ladder forecast, placement projections and the homes pipeline.
 
-Public API (see docs/finance.md):
+Public API (see docs/finance.md); the report's finance section is written from these figures by
+`report.sections.finance` (`finance_section`, `tidy`):
 
-- `finance_section(store, la_code, quarter, *, scenario="base", publication=False)` -> `FinanceSection`
 - `forecast_outturn(store, la_code, quarter, *, scenario="base")` -> `Outturn`
 - `project(store, la_code, start, months=24, *, scenario="base")` -> `Projection`
 - `backtest(store, la_code, origins=None, months=12)` -> `Backtest`
 - `homes_pipeline(store, la_code, as_at)` -> `Pipeline | None`
 - `scenario(name)`, `load_scenarios(path)` -> `Scenario`
-- `tidy(section)` -> a long Arrow table for Power BI
 """
 
 from csc_scorecard.forecast.backtest import Backtest, backtest
@@ -16,22 +15,18 @@ from csc_scorecard.forecast.care_ladder import Outturn, forecast_outturn
 from csc_scorecard.forecast.pipeline import Pipeline, homes_pipeline, pipeline_paragraphs
 from csc_scorecard.forecast.projection import Projection, project
 from csc_scorecard.forecast.scenarios import Scenario, load_scenarios, scenario
-from csc_scorecard.forecast.section import FinanceSection, finance_section, tidy
 
 __all__ = [
     "Backtest",
-    "FinanceSection",
     "Outturn",
     "Pipeline",
     "Projection",
     "Scenario",
     "backtest",
-    "finance_section",
     "forecast_outturn",
     "homes_pipeline",
     "load_scenarios",
     "pipeline_paragraphs",
     "project",
     "scenario",
-    "tidy",
 ]

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from csc_scorecard.errors import NotFound
-from csc_scorecard.forecast.section import FinanceSection
 from csc_scorecard.measures.availability import activity_date
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.context import Settings
@@ -82,6 +81,7 @@ from csc_scorecard.report.publication import (
     without_small_in_reason,
 )
 from csc_scorecard.report.publication import settings as publication_settings
+from csc_scorecard.report.sections.finance.section import FinanceSection
 from csc_scorecard.report.sections.staffing import StaffingSection
 from csc_scorecard.store import Store
 from csc_scorecard.terms import using

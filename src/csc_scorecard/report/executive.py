@@ -14,7 +14,6 @@ appendix summary counts, the provenance records and the data-quality notes.
 
 from __future__ import annotations
 
-from csc_scorecard.forecast.section import FinanceSection
 from csc_scorecard.rating import Framework, format_number
 from csc_scorecard.report.commentary import in_unit
 from csc_scorecard.report.facts import Facts, figure_id, pointer_part
@@ -35,6 +34,7 @@ from csc_scorecard.report.model import (
 )
 from csc_scorecard.report.narrative import paragraph
 from csc_scorecard.report.provenance import rule_words
+from csc_scorecard.report.sections.finance.section import FinanceSection
 from csc_scorecard.wording import Cited, join, listing, say
 
 

@@ -1,5 +1,5 @@
 """The report's Financial summary and Future placements strategy (seed paragraphs 36-44) from
-`forecast.finance_section`.
+`report.sections.finance.section.finance_section`.
 
 The forecast layer computes the care-ladder outturn, the placement projection and the homes
 register under one scenario and writes the paragraphs with cites into its own object; the report
@@ -15,12 +15,12 @@ Publication mode uses the section's own publication argument: the high-cost pack
 from __future__ import annotations
 
 from csc_scorecard.forecast.inspections import OwnHomes
-from csc_scorecard.forecast.section import FinanceSection, finance_section
 from csc_scorecard.forecast.wording import Paragraph as FinanceParagraph
 from csc_scorecard.forecast.wording import long_date
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report import charts
 from csc_scorecard.report.model import Chart, Paragraph, Section, Table
+from csc_scorecard.report.sections.finance.section import FinanceSection, finance_section
 from csc_scorecard.store import Store
 from csc_scorecard.wording import Cited, prefixed, say
 

@@ -27,8 +27,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from csc_scorecard.forecast.section import FinanceSection
 from csc_scorecard.rating.summary import Summary
+from csc_scorecard.report.sections.finance.section import FinanceSection
 from csc_scorecard.report.sections.staffing import StaffingSection
 
 # Generated text is built below the report (csc_scorecard.wording) and is part of its schema.
@@ -591,7 +591,7 @@ class ReportContext(_Model):
     )
     finance: FinanceSection | None = Field(
         None,
-        description="the finance and placements-strategy sections' data (forecast.section), "
+        description="the finance and placements-strategy sections' data (report.sections.finance.section), "
         "under one scenario; their paragraphs cite into it (/finance/...). None when the store "
         "holds no budget lines, placement costs or homes register",
     )

@@ -48,7 +48,7 @@ from csc_scorecard.errors import ScorecardError
 from csc_scorecard.report.model import Figure, Publication
 
 if TYPE_CHECKING:
-    from csc_scorecard.forecast.section_model import FinanceSection
+    from csc_scorecard.report.sections.finance.section_model import FinanceSection
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -212,11 +212,11 @@ _POINT = ("mean", "low", "median", "high")
 
 
 def publish_finance(section: FinanceSection, rules: PublicationRules) -> FinanceSection:
-    """The finance section as published: applied by `forecast.section.finance_section` as the last
+    """The finance section as published: applied by `report.sections.finance.section.finance_section` as the last
     step of building it with ``publication=True``, so the report (every format) and `scorecard
     forecast --publication` (JSON, CSV) publish the same thing.
 
-    Its sentences were written from figures that went through `is_small` (`forecast/figures.py`);
+    Its sentences were written from figures that went through `is_small` (`report/sections/finance/figures.py`);
     this removes the small counts from the results behind them: placements by line and group
     (and the rates and nights worked out from them), the fostering split's placements over
     budget, and projected points from 1 to 5 (the whole point: its band shows its centre; the

@@ -28,21 +28,23 @@ from __future__ import annotations
 
 from csc_scorecard.forecast import wording as w
 from csc_scorecard.forecast.care_ladder import GroupForecast, Outturn, Package, forecast_outturn
-from csc_scorecard.forecast.figures import Figures
-from csc_scorecard.forecast.group_paragraphs import group_paragraph
 from csc_scorecard.forecast.inspections import inspections_paragraph, own_homes
 from csc_scorecard.forecast.ledger import year_bounds
-from csc_scorecard.forecast.outturn_paragraphs import (
+from csc_scorecard.forecast.pipeline import Pipeline, homes_pipeline, pipeline_paragraphs
+from csc_scorecard.forecast.projection import Projection, project
+from csc_scorecard.forecast.scenarios import Scenario
+from csc_scorecard.forecast.scenarios import scenario as get_scenario
+from csc_scorecard.forecast.wording import Paragraph
+from csc_scorecard.model.periods import Quarter
+from csc_scorecard.report.sections.finance.figures import Figures
+from csc_scorecard.report.sections.finance.group_paragraphs import group_paragraph
+from csc_scorecard.report.sections.finance.outturn_paragraphs import (
     ladder_paragraph,
     projection_paragraph,
     staffing_paragraph,
     summary_paragraph,
 )
-from csc_scorecard.forecast.pipeline import Pipeline, homes_pipeline, pipeline_paragraphs
-from csc_scorecard.forecast.projection import Projection, project
-from csc_scorecard.forecast.scenarios import Scenario
-from csc_scorecard.forecast.scenarios import scenario as get_scenario
-from csc_scorecard.forecast.section_model import (
+from csc_scorecard.report.sections.finance.section_model import (
     SCHEMA_VERSION,
     SMALL,
     Charts,
@@ -53,15 +55,13 @@ from csc_scorecard.forecast.section_model import (
     VariancePoint,
     VarianceRow,
 )
-from csc_scorecard.forecast.section_tables import (
+from csc_scorecard.report.sections.finance.section_tables import (
     TIDY_SCHEMA,
     projection_chart,
     tidy,
     variance_chart,
     variance_table,
 )
-from csc_scorecard.forecast.wording import Paragraph
-from csc_scorecard.model.periods import Quarter
 from csc_scorecard.store import Store
 
 # The names other modules import from here (the section was one module before it was split).

@@ -9,7 +9,7 @@ import pyarrow as pa
 from csc_scorecard.forecast import wording as w
 from csc_scorecard.forecast.care_ladder import Outturn
 from csc_scorecard.forecast.projection import Projection
-from csc_scorecard.forecast.section_model import (
+from csc_scorecard.report.sections.finance.section_model import (
     FinanceSection,
     ProjectionChartPoint,
     VariancePoint,

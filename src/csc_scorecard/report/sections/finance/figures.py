@@ -11,7 +11,7 @@ from datetime import date
 from typing import Literal
 
 from csc_scorecard.forecast import wording as w
-from csc_scorecard.forecast.section_model import FinanceFigure, Unit
+from csc_scorecard.report.sections.finance.section_model import FinanceFigure, Unit
 from csc_scorecard.wording import Cited
 
 
