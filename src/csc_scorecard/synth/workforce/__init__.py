@@ -20,6 +20,7 @@ The steps, one module each:
 5. Records derived from those: `supervision`, `audits`, `census` (30 September) and
    `sw_episodes` (903); `tables` turns the objects into canonical tables and `imperfections`
    spoils a share of records when `SynthConfig.imperfections` asks for it.
+6. `returns`: the supervision sheets some teams have not yet returned for the extract's quarter.
 
 Dates are ordinal day numbers inside the simulation (`days`). Every step draws from its own
 random stream, so the whole run is deterministic for `SynthConfig.seed`.
@@ -39,6 +40,7 @@ from csc_scorecard.synth.workforce.cases import Case, derive_cases, per_year
 from csc_scorecard.synth.workforce.census import census_la, census_workers
 from csc_scorecard.synth.workforce.establishment import establish
 from csc_scorecard.synth.workforce.imperfections import WORKFORCE, spoil
+from csc_scorecard.synth.workforce.returns import without_unreturned
 from csc_scorecard.synth.workforce.staffing import Staffing
 from csc_scorecard.synth.workforce.supervision import supervisions
 from csc_scorecard.synth.workforce.sw_episodes import sw_episodes
@@ -77,7 +79,7 @@ def simulate(config: SynthConfig, tables: dict[str, pa.Table]) -> dict[str, pa.T
     cal = calibration()
     streams = [
         np.random.default_rng(s)
-        for s in np.random.SeedSequence([config.seed, SEED_OFFSET]).spawn(7)
+        for s in np.random.SeedSequence([config.seed, SEED_OFFSET]).spawn(8)
     ]
     t0, end = config.start.toordinal(), config.end.toordinal()
     rows = {
@@ -107,4 +109,8 @@ def simulate(config: SynthConfig, tables: dict[str, pa.Table]) -> dict[str, pa.T
     }
     if "care_leaver_plans" in tables:
         out["care_leaver_plans"] = with_personal_advisers(tables["care_leaver_plans"], allocations)
-    return spoil(out, config.imperfections, WORKFORCE, streams[6], config.end)
+    out = spoil(out, config.imperfections, WORKFORCE, streams[6], config.end)
+    out["supervisions"] = without_unreturned(
+        out["supervisions"], staff.workers, teams, config.end, cal, streams[7]
+    )
+    return out

@@ -73,6 +73,7 @@ class SupervisionSpec(_Strict):
     on_time_share: dict[int, float]
     on_time_days: tuple[int, int]
     late_extra_mean_days: float
+    unreturned_team_share: float = 0.0
 
 
 class AuditSpec(_Strict):
