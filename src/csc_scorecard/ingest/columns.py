@@ -130,48 +130,73 @@ def convert_columns(
     cap = limit("SCORECARD_MAX_CELL_CHARS")
     given = {str(c).strip().lower(): c for c in cells.column_names if c != "source_row"}
     names = {src: given.get(src.strip().lower()) for src in spec.columns}
-    raw, parsed, final = ["source_row"], ["*"], ["source_row"]
-    for i, (src, f) in enumerate(spec.columns.items()):
-        r = f'"{names[src]}"' if names[src] is not None else "CAST(NULL AS VARCHAR)"
-        raw += [f"{r} AS r{i}", f"trim({r}) AS t{i}"]
+    # A cell's value and findings depend on its text alone, so each column's distinct texts are
+    # typed once: the query runs over the columns' dictionaries side by side (padded with NULL
+    # to the longest), and the results are spread back over the rows by the dictionary indices.
+    encoded = {
+        src: pc.dictionary_encode(cells.column(name).combine_chunks())
+        for src, name in names.items()
+        if name is not None
+    }
+    depth = max((len(e.dictionary) for e in encoded.values()), default=0)
+    distinct = pa.table(
+        {
+            f"c{i}": pa.concat_arrays(
+                [e.dictionary, pa.nulls(depth - len(e.dictionary), pa.string())]
+            )
+            if (e := encoded.get(src)) is not None
+            else pa.nulls(depth, pa.string())
+            for i, src in enumerate(spec.columns)
+        }
+    )
+    raw, parsed, final = [], ["*"], []
+    for i, f in enumerate(spec.columns.values()):
+        raw += [f"c{i} AS r{i}", f"trim(c{i}) AS t{i}"]
         x, typed, settled = _cell_sql(i, f, cap, date.today())
         parsed.append(f"{x} AS x{i}")
         final += [f"{typed} AS v{i}", f"{settled} AS s{i}"]
     con = connection()
-    con.register("cells", cells)
+    con.register("distinct_cells", distinct)
     try:
         out = con.sql(
             f"SELECT {', '.join(final)} FROM (SELECT {', '.join(parsed)} FROM "
-            f"(SELECT {', '.join(raw)} FROM cells))"
+            f"(SELECT {', '.join(raw)} FROM distinct_cells))"
         ).to_arrow_table()
     finally:
-        con.unregister("cells")
+        con.unregister("distinct_cells")
 
     types = {c.name: ARROW_TYPES[c.type] for c in canonical.columns}
     source_rows = cells.column("source_row")
-    columns: dict[str, pa.ChunkedArray] = {}
+    n = cells.num_rows
+    columns: dict[str, pa.Array] = {}
     found: list[tuple[int, int, int, str, int, tuple]] = []  # (row index, field, n, src, row, ..)
     for i, (src, f) in enumerate(spec.columns.items()):
-        values = out.column(f"v{i}").cast(types[f.to])
-        unsettled = pc.invert(out.column(f"s{i}"))
+        e = encoded.get(src)
+        if e is None:  # the file has no such column: every cell is blank
+            values = pa.nulls(n, types[f.to])
+            settled = pa.array([not f.required] * n, pa.bool_())
+        else:
+            size = len(e.dictionary)
+            values = out.column(f"v{i}").slice(0, size).combine_chunks().take(e.indices)
+            values = values.cast(types[f.to])
+            settled = out.column(f"s{i}").slice(0, size).combine_chunks().take(e.indices)
+            settled = pc.fill_null(settled, not f.required)  # a NULL cell is a blank one
+        unsettled = pc.invert(settled)
         at = pc.indices_nonzero(unsettled).to_pylist()
         if at:
-            raw = (
-                cells.column(names[src]).take(at).to_pylist()
-                if names[src] is not None
-                else [None] * len(at)
+            texts = (
+                cells.column(names[src]).take(at).to_pylist() if e is not None else [None] * len(at)
             )
             rows = source_rows.take(at).to_pylist()
             decided = []
-            for k, cell, row in zip(at, raw, rows, strict=True):
-                value, findings = convert_cell(cell, src, f, cap)
+            seen: dict[Any, tuple] = {}
+            for k, cell, row in zip(at, texts, rows, strict=True):
+                if cell not in seen:
+                    seen[cell] = convert_cell(cell, src, f, cap)
+                value, findings = seen[cell]
                 decided.append(value)
-                found.extend((k, i, n, src, row, x) for n, x in enumerate(findings))
-            values = pc.replace_with_mask(
-                values.combine_chunks(),
-                unsettled.combine_chunks(),
-                pa.array(decided, type=types[f.to]),
-            )
+                found.extend((k, i, j, src, row, x) for j, x in enumerate(findings))
+            values = pc.replace_with_mask(values, unsettled, pa.array(decided, type=types[f.to]))
         columns[f.to] = values
     columns["source_row"] = source_rows.cast(types["source_row"])
     rows = pa.table(columns)

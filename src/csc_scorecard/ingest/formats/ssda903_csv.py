@@ -17,6 +17,7 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 from csc_scorecard.ingest import ssda903
@@ -276,14 +277,18 @@ def read_columns(path: Path) -> tuple[str, pa.Table, list[str]] | None:
             return None
         name, records, header = found
         return name, cells_of(records), header
+    lines = text.split("\n")  # numbered here, split into cells in DuckDB
     con = connection()
+    con.register(
+        "raw_lines",
+        pa.table(
+            {"line": pa.array(lines, pa.string()), "n": pa.array(np.arange(1, len(lines) + 1))}
+        ),
+    )
     try:
         con.execute(
             "CREATE TEMP TABLE line AS SELECT n, string_split(rtrim(line, chr(13)), ',') AS cells "
-            "FROM (SELECT unnest(s) AS line, generate_subscripts(s, 1) AS n "
-            "      FROM (SELECT string_split($1, chr(10)) AS s)) "
-            f"WHERE NOT regexp_matches(line, '{_BLANK_ROW}')",
-            [text],
+            f"FROM raw_lines WHERE NOT regexp_matches(line, '{_BLANK_ROW}')"
         ).fetchall()
         first = con.execute("SELECT n, cells FROM line ORDER BY n LIMIT 1").fetchall()
         if not first:
@@ -316,6 +321,7 @@ def read_columns(path: Path) -> tuple[str, pa.Table, list[str]] | None:
             f"WHERE n > {header_line} ORDER BY n"
         ).to_arrow_table()
     finally:
+        con.unregister("raw_lines")
         con.execute("DROP TABLE IF EXISTS line").fetchall()
     if name == "UASC":  # as read_table: every row of the UASC file is a UASC child
         cells = cells.drop_columns([c for c in cells.column_names if c == "UASC"])
