@@ -19,9 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from csc_scorecard.errors import NotFound
 from csc_scorecard.model.periods import PeriodType
-
-Unit = Literal["count", "percent", "rate_per_10000", "rate_per_100000", "days", "weeks", "ratio"]
-Polarity = Literal["higher_better", "lower_better", "within_band", "information"]
+from csc_scorecard.model.units import Polarity, Unit
 
 # value = numerator / denominator x scale (count: value = numerator)
 SCALE: dict[str, float] = {
@@ -35,7 +33,8 @@ SCALE: dict[str, float] = {
 
 
 class Measure(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Units and polarities are kept as their plain string values (use_enum_values).
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
     id: str
     title: str
     unit: Unit
@@ -64,6 +63,13 @@ class Measure(BaseModel):
     def _snake(cls, v: str) -> str:
         if not v.replace("_", "").isalnum() or not v.islower():
             raise ValueError(f"measure id {v!r} must be snake_case")
+        return v
+
+    @field_validator("unit")
+    @classmethod
+    def _counted_unit(cls, v: str) -> str:
+        if v != Unit.COUNT and v not in SCALE:
+            raise ValueError(f"a catalogue measure's unit is count or one of {', '.join(SCALE)}")
         return v
 
     @model_validator(mode="after")

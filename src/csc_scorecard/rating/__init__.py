@@ -15,6 +15,7 @@ user guide. The public API:
 """
 
 from csc_scorecard.model.periods import Quarter
+from csc_scorecard.model.units import Polarity, Unit
 from csc_scorecard.rating.assess import rate_framework, rate_item
 from csc_scorecard.rating.direction import (
     DEFAULT_SMALL_NUMBER_THRESHOLD,
@@ -40,7 +41,7 @@ from csc_scorecard.rating.values import (
     parse_value,
     read_values,
 )
-from csc_scorecard.rating.vocabulary import Band, Direction, Polarity, Rag, Status, Unit
+from csc_scorecard.rating.vocabulary import Band, Direction, Rag, Status
 
 __all__ = [
     "DEFAULT_SMALL_NUMBER_THRESHOLD",

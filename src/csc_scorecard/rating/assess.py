@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from csc_scorecard.model.periods import Period, parse_period
+from csc_scorecard.model.units import Polarity, Unit
 from csc_scorecard.rating.direction import direction, is_small_number, materiality
 from csc_scorecard.rating.display import format_number, format_target, format_value
 from csc_scorecard.rating.framework import (
@@ -33,7 +34,7 @@ from csc_scorecard.rating.results import (
 )
 from csc_scorecard.rating.summary import summarise
 from csc_scorecard.rating.values import Reading, ValuesFileError, make_reading
-from csc_scorecard.rating.vocabulary import Band, Direction, Polarity, Rag, Status, Unit
+from csc_scorecard.rating.vocabulary import Band, Direction, Rag, Status
 
 Index = dict[tuple[str, str], Reading]
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Literal
 
+from csc_scorecard.model.units import Polarity, Unit
 from csc_scorecard.rating.display import format_number
-from csc_scorecard.rating.vocabulary import Band, Direction, Polarity, Unit
+from csc_scorecard.rating.vocabulary import Band, Direction
 
 # A percentage built on fewer than 10 children moves by more than 10 points for each child,
 # more than the whole target-to-tolerance gap of most items (the seed's "90% (75%)" is 15

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from csc_scorecard.rating.vocabulary import Band, Unit
+from csc_scorecard.model.units import Unit
+from csc_scorecard.rating.vocabulary import Band
 
 _SUFFIX = {
     Unit.PERCENT: "%",

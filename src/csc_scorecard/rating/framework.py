@@ -23,13 +23,14 @@ from pydantic import (
     model_validator,
 )
 
+from csc_scorecard.model.units import Polarity, Unit
 from csc_scorecard.rating.direction import (
     DEFAULT_CHANCE_CONFIDENCE,
     DEFAULT_SIMILAR_WITHIN,
     DEFAULT_SMALL_NUMBER_THRESHOLD,
 )
 from csc_scorecard.rating.rag import check_thresholds
-from csc_scorecard.rating.vocabulary import Band, Polarity, Unit
+from csc_scorecard.rating.vocabulary import Band
 
 ItemId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")]
 MeasureId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]  # catalogue id

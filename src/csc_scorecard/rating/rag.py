@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import math
 
-from csc_scorecard.rating.vocabulary import Band, Polarity, Rag
+from csc_scorecard.model.units import Polarity
+from csc_scorecard.rating.vocabulary import Band, Rag
 
 Threshold = float | Band
 

@@ -6,8 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from csc_scorecard.model.units import Polarity, Unit
 from csc_scorecard.rating.summary import Summary
-from csc_scorecard.rating.vocabulary import Band, Direction, Polarity, Rag, Status, Unit
+from csc_scorecard.rating.vocabulary import Band, Direction, Rag, Status
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
 

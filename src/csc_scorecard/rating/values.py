@@ -45,7 +45,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.model.periods import Period, parse_period
-from csc_scorecard.rating.vocabulary import Status, Unit
+from csc_scorecard.model.units import Unit
+from csc_scorecard.rating.vocabulary import Status
 
 REQUIRED_COLUMNS = ("measure", "period", "value")
 OPTIONAL_COLUMNS = ("commentary", "numerator", "denominator", "status")

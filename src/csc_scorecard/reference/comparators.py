@@ -28,7 +28,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from csc_scorecard.ingest.values import BadValue, parse_int
 from csc_scorecard.model.batch import Issue
 from csc_scorecard.model.schema import table
+from csc_scorecard.model.units import Unit
 from csc_scorecard.reference.ees import (
     ENGLAND,
     SYMBOLS,
@@ -56,7 +57,6 @@ if TYPE_CHECKING:
 
 DEFAULT_SN_MODEL = "2021-04"  # the model the LAIT app loads; reproduces the 2020/21 SN figures
 BASES = (REBASED, PRE_CENSUS)
-Unit = Literal["rate_per_10000", "percent", "count", "ratio"]  # the catalogue's unit names
 
 
 def _columns(value: str | list[str] | None) -> list[str]:
@@ -134,7 +134,7 @@ class Series(BaseModel):
 
 
 class MeasureMap(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
     unit: Unit
     polarity: str
     series: list[Series]
