@@ -94,6 +94,11 @@ def test_team_page_shows_the_supervision_recorded_in_the_quarter():
         team["supervision_data_added"],
     ) == (expected.supervised, expected.staff, expected.added)
     assert team["supervision_recorded_percent"] == pytest.approx(expected.percent)
+    listing = analyst.get(f"/teams?period={P}").text
+    missing = rf.report_context().staffing.supervision_returns.teams_without_data
+    assert missing == 1  # the synthetic authority: one team's sheet is not in (seed para 28)
+    assert f"1 team has yet to add supervision data for {Quarter.parse(P).label}." in listing
+    assert listing.count('<td class="num">yet to add</td>') == 1
     html = analyst.get(f"/teams/{own}?period={P}").text
     assert (
         f"Supervision recorded in {Quarter.parse(P).label}</dt><dd>"

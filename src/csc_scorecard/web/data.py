@@ -539,6 +539,7 @@ class Data:
             "span_standard": w["spans"].standard_cases,
             "supervision_standard_days": w["supervision"].standard_days,
             "supervision_total": w["supervision"].total.model_dump(mode="json"),
+            "teams_without_supervision_data": w["returns"].teams_without_data,
         }
 
     def team(self, quarter: Quarter, team_id: str) -> dict[str, Any]:
