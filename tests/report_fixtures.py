@@ -78,8 +78,8 @@ def reference_batches() -> list[LoadBatch]:
         "la_code", pa.array([LA] * population.num_rows)
     )  # reference: not added by the store
     published = {  # measure -> (England, statistical neighbours), year ending 31 March 2022
-        "rereferrals_within_12_months": (21.5, 22.4),
-        "assessments_within_45_working_days": (84.5, 86.1),
+        "rereferrals_within_12_months_rolling_12_months": (21.5, 22.4),
+        "assessments_within_45_working_days_rolling_12_months": (84.5, 86.1),
         "section47_rate_per_10000": (175.0, 229.0),
         "cp_rate_per_10000": (42.1, 59.4),
         "care_leavers_eet": (55.0, 52.1),

@@ -235,14 +235,14 @@ CHECKS: dict[str, Check] = {
     "referrals_rate_per_10000": Check(
         against_lait(C1, ["referral_count"], "CPP_Total_Rateper10,000"), as_at=False
     ),
-    "rereferrals_within_12_months": Check(
+    "rereferrals_within_12_months_rolling_12_months": Check(
         ees_percent(C1, "rereferral_percent", ["rereferral_count"], ["referral_count"]),
         as_at=False,
     ),
     "section47_rate_per_10000": Check(against_lait(C4, ["Section47"], "Section_47"), as_at=False),
     "icpc_rate_per_10000": Check(against_lait(C4, ["ICPC"], "ISCP_Conf"), as_at=False),
     # C4: ICPCs 0-10 and 11-15 working days after the S47 start over all ICPCs (standards.md 5.2)
-    "icpc_within_15_working_days": Check(
+    "icpc_within_15_working_days_rolling_12_months": Check(
         against_lait(C4, ["Duration_0-10_days", "Duration_11-15_days"], "CP_conf_15days", ["ICPC"]),
         as_at=False,
     ),
@@ -304,10 +304,10 @@ CHECKS: dict[str, Check] = {
         ),
         as_at=True,
     ),
-    "cla_ceased_adopted_pct": Check(
+    "cla_ceased_adopted_pct_rolling_12_months": Check(
         lait_percent("%_of LAC Adopted", "No_of LAC Adopted", "LACceased"), as_at=False
     ),
-    "cla_ceased_sgo_pct": Check(
+    "cla_ceased_sgo_pct_rolling_12_months": Check(
         lait_percent("LAC_ceased_SGO%", "LAC_ceased_SGO", "LACceased"), as_at=False
     ),
     "care_leavers_eet": Check(
@@ -368,7 +368,7 @@ CHECKS: dict[str, Check] = {
 # Comparator-bearing measures whose counts DfE does not publish in the public set: DfE's
 # figure cannot be worked out from counts here, so the value check is skipped with the reason.
 NO_PUBLIC_COUNTS = {
-    "assessments_within_45_working_days": (
+    "assessments_within_45_working_days_rolling_12_months": (
         "the assessment durations (CIN table C2) are not in the public set; LAIT publishes only "
         "the percentage (Continue_Assess_Comp)"
     ),
@@ -376,7 +376,7 @@ NO_PUBLIC_COUNTS = {
         "plans ended by duration (CIN table D7) are not in the public set; LAIT publishes only "
         "the percentage (CPPlans2yrs)"
     ),
-    "cla_ceased_cao_pct": (
+    "cla_ceased_cao_pct_rolling_12_months": (
         "LAIT publishes the percentage ceasing on a child arrangements order (LAC_ceased_CAO%) "
         "but not the count"
     ),
@@ -401,7 +401,7 @@ NO_PUBLIC_COUNTS = {
 # days) / ICPCs in the 2013-2025 C4 file (LAIT keeps a year's figure as first published; the
 # C4 time series may carry later revisions). Every year from 2018 reproduces.
 KNOWN_DIFFERENCES = {
-    "icpc_within_15_working_days": {
+    "icpc_within_15_working_days_rolling_12_months": {
         (2017, "876"),
         (2017, "353"),
         (2017, "835"),
@@ -414,16 +414,10 @@ KNOWN_DIFFERENCES = {
 }
 
 # Comparator-bearing measures whose window, for the quarter ending 31 March, is shorter than
-# DfE's year: issue 18 item 2 (a rolling 12-month variant to carry the comparator) is not done
-# for them yet. Remove a measure from here when its window becomes DfE's.
-WINDOW_NOT_YET_DFE = {
-    "rereferrals_within_12_months",  # the quarter
-    "assessments_within_45_working_days",  # six months
-    "icpc_within_15_working_days",  # six months
-    "cla_ceased_adopted_pct",  # six months
-    "cla_ceased_sgo_pct",  # six months
-    "cla_ceased_cao_pct",  # six months
-}
+# DfE's year (issue 18 item 2). Empty: the quarter and six-month figures the seed prints
+# (re-referrals, assessment and ICPC timeliness, children ceasing by reason) carry no
+# comparator; their rolling 12-month variants do. A measure added here xfails its window test.
+WINDOW_NOT_YET_DFE: set[str] = set()
 
 
 def comparator_bearing() -> list[str]:
@@ -488,3 +482,38 @@ def test_dfe_figures_recompute_from_dfe_counts(measure):
             wrong.append((case.year, case.la, values[:1], case.text))
     assert compared, f"{measure}: no authority-year with both the counts and the figure"
     assert not wrong, f"{measure}: {len(wrong)} of {compared} differ, e.g. {wrong[:5]}"
+
+
+# The figures the seed prints over a shorter window than DfE's year, and the rolling 12-month
+# variant of each that carries the comparator instead (issue 18 item 2).
+SHORT_WINDOW = {
+    "rereferrals_within_12_months": "in_quarter",
+    "assessments_within_45_working_days": "rolling_6_months",
+    "icpc_within_15_working_days": "rolling_6_months",
+    "cla_ceased_adopted_pct": "rolling_6_months",
+    "cla_ceased_sgo_pct": "rolling_6_months",
+    "cla_ceased_cao_pct": "rolling_6_months",
+}
+
+
+@pytest.mark.parametrize("measure", sorted(SHORT_WINDOW))
+def test_a_short_window_figure_has_no_comparator_and_its_12_month_variant_has(measure):
+    """The short-window figure stays (the seed reports it), titled with its window, with no DfE
+    comparator; its rolling 12-month variant counts the same thing the same way (one function,
+    the same settings) over DfE's year, and carries the comparator."""
+    mapping, known = comparator_map(), catalogue()
+    short, year = known[measure], known[f"{measure}_rolling_12_months"]
+    assert short.period_type == SHORT_WINDOW[measure]
+    assert measure not in mapping.measures
+    assert f"{measure}_rolling_12_months" in mapping.unmapped[measure]
+    assert f"{measure}_rolling_12_months" in mapping.measures
+    assert year.period_type == "rolling_12_months"
+    assert (year.function, year.settings, year.unit, year.polarity) == (
+        short.function,
+        short.settings,
+        short.unit,
+        short.polarity,
+    )
+    window = {"in_quarter": "(quarter)", "rolling_6_months": "(six months)"}
+    assert short.title.endswith(window[short.period_type])
+    assert year.title == short.title.replace(window[short.period_type], "(rolling 12 months)")

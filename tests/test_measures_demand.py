@@ -16,6 +16,10 @@ Referrals (child, date, source, NFA, closed, reason):
 
 Referrals in Q1: R2, R4, R5, R6 = 4; police (6) 2 = 50%, schools (2A) 1 = 25%, GP (3A) 1 = 25%.
 Re-referrals: R2 only = 1/4 = 25%.
+Re-referrals over the 12 months to 30 June 2022 (1 July 2021 - 30 June 2022; DfE's year when the
+  quarter ends on 31 March): referrals R8 (C6, 1 Oct 2021), R2, R4, R5, R6 = 5 (R1 10 May 2021
+  and R3 19 April 2021 are before the window, but still count as earlier referrals); re-referral
+  R2 only (R4's R3 is a day too early, as above) = 1/5 = 20%.
 Children in need at 30 June (episodes open, NFA excluded): C1, C4, C5, C6, C7 = 5.
   Population 0-17 for mid-2021 is 10,000 (mid-2022 not yet published, so the latest is used):
   CIN rate = 5 / 10,000 x 10,000 = 5.0.
@@ -129,12 +133,14 @@ def demand(store):
 
 
 def test_referrals_and_sources(demand):
-    r = results(demand, ["referrals", "referral_sources", "rereferrals_within_12_months"], Q)
+    ids = ["referrals", "referral_sources", "rereferrals_within_12_months"]
+    r = results(demand, [*ids, "rereferrals_within_12_months_rolling_12_months"], Q)
     assert r[("referrals", Q, None)] == (4, 4, None)
     assert r[("referral_sources", Q, "6")] == (50.0, 2, 4)
     assert r[("referral_sources", Q, "2A")] == (25.0, 1, 4)
     assert r[("referral_sources", Q, "3A")] == (25.0, 1, 4)
     assert r[("rereferrals_within_12_months", Q, None)] == (25.0, 1, 4)
+    assert r[("rereferrals_within_12_months_rolling_12_months", Q, None)] == (20.0, 1, 5)
 
 
 def test_assessments(demand):
@@ -224,3 +230,42 @@ def test_a_same_day_duplicate_is_one_referral_in_every_referral_measure(store):
     assert r[("referral_sources", Q, "6")] == (50.0, 1, 2)
     assert r[("rereferrals_within_12_months", Q, None)] == (50.0, 1, 2)
     assert r[("referrals_rate_per_10000", Q, None)] == pytest.approx((3.0, 3, 10_000))
+
+
+def test_assessment_timeliness_over_dfes_year(store):
+    """assessments_within_45_working_days_rolling_12_months: the assessments authorised in the
+    12 months to the end of the quarter (DfE's year when the quarter ends on 31 March), beside
+    the six-month and quarter figures the seed prints.
+
+    Q1 2022/23: quarter 1 April - 30 June 2022; six months from 1 January 2022; 12 months from
+    1 July 2021. Working days after the start up to and including the authorisation.
+      B1 C1 start 2021-09-01 authorised 2021-09-01    0 working days: within; 12 months only
+      B2 C2 start 2021-06-01 authorised 2021-10-29  107 (June 2-30 = 21, July 22, August 21
+                                                     without the 30 August bank holiday,
+                                                     September 22, October 1-29 = 21): not
+                                                     within; 12 months only
+      B3 C3 start 2022-02-01 authorised 2022-02-01    0: within; six months and 12 months
+      B4 C4 start 2021-05-04 authorised 2021-06-30  authorised the day before the 12 months
+    12 months: B1, B3 within of B1, B2, B3 = 2/3 = 66.7%. Six months: B3 = 1/1 = 100%.
+    Quarter: none authorised, no figure.
+    """
+    load(
+        store,
+        {
+            "assessments": canonical(
+                "assessments",
+                child_id=["C1", "C2", "C3", "C4"],
+                start_date=[d(2021, 9, 1), d(2021, 6, 1), d(2022, 2, 1), d(2021, 5, 4)],
+                authorised_date=[d(2021, 9, 1), d(2021, 10, 29), d(2022, 2, 1), d(2021, 6, 30)],
+            )
+        },
+    )
+    ids = [
+        "assessments_within_45_working_days_rolling_12_months",
+        "assessments_within_45_working_days",
+        "assessments_within_45_working_days_quarter",
+    ]
+    r = results(store, ids, Q)
+    assert r[(ids[0], Q, None)] == pytest.approx((66.667, 2, 3), rel=1e-4)
+    assert r[(ids[1], Q, None)] == (100.0, 1, 1)
+    assert r[(ids[2], Q, None)] == (None, None, None)

@@ -64,6 +64,10 @@ Starts, six months: C4 C10 C13 C14 C19 C21 = 6; quarter: C13 C19 C21 = 3.
 Ceases, six months: C9 C11 C12 C13 C14 = 5; quarter: C9 C11 C13 C14 = 4.
   Last cease: C9 E45, C11 E11, C12 E41, C13 E4A, C14 E47 -> adopted 1/5 = 20%,
   SGO 2/5 = 40%, child arrangements 1/5 = 20%.
+Ceases, 12 months (1 July 2021 - 30 June 2022, DfE's year when the quarter ends on 31 March):
+  those five and C4 (2021-09-30 E4A, before the six months) = 6 -> adopted C11 1/6 = 16.67%,
+  SGO C9 and C14 2/6 = 33.33%, child arrangements C12 1/6 = 16.67%. C7's short break (E8) is
+  left out; X1 ends (C1, C2, C3, C10, C11, C17, C20) are changes within care, not ceases.
 3+ placements in 12 months: C3, C20 of 13 = 15.38%.
 Long-term stability: under 16 and in care since 30 Dec 2019 or earlier: C1, C16, C17 (C18 turns 16
   on the last day) -> stable C1 (same carer since 2019: L and T continue) and C17 (adoption rule)
@@ -306,6 +310,17 @@ def test_ceased_by_route(looked_after):
     assert r[("cla_ceased_adopted_pct", Q, None)] == (20.0, 1, 5)
     assert r[("cla_ceased_sgo_pct", Q, None)] == (40.0, 2, 5)
     assert r[("cla_ceased_cao_pct", Q, None)] == (20.0, 1, 5)
+    year = [f"{m}_rolling_12_months" for m in ("cla_ceased_adopted_pct", "cla_ceased_sgo_pct")]
+    r = results(looked_after, [*year, "cla_ceased_cao_pct_rolling_12_months"], Q)
+    assert r[("cla_ceased_adopted_pct_rolling_12_months", Q, None)] == pytest.approx(
+        (16.667, 1, 6), rel=1e-4
+    )
+    assert r[("cla_ceased_sgo_pct_rolling_12_months", Q, None)] == pytest.approx(
+        (33.333, 2, 6), rel=1e-4
+    )
+    assert r[("cla_ceased_cao_pct_rolling_12_months", Q, None)] == pytest.approx(
+        (16.667, 1, 6), rel=1e-4
+    )
 
 
 def test_stability(looked_after):
@@ -367,7 +382,7 @@ def test_catalogue_codes_are_dfe_codes():
         "missing_types": "missing_type",
     }
     entries = [m for m in catalogue().values() if (m.function or "").startswith("looked_after.")]
-    assert len(entries) == 17
+    assert len(entries) == 20  # 17, and the three ceased-by-reason 12-month variants
     for m in entries:
         for name, values in m.settings.items():
             if name in lists:

@@ -35,6 +35,9 @@ Episode-level conferences (referrals.icpc_date): K9 2022-03-15 (transfer in, no 
   icpcs_following_s47 (Q1 enquiries with a conference): S2, S3, S4, S8 = 4.
   icpc_within_15_working_days (conferences held Jan-Jun from S47s): S1, S2, S7 of S1, S2, S3, S4,
     S7 = 3/5 = 60%.
+  icpc_within_15_working_days_rolling_12_months (held Jul 2021-Jun 2022, DfE's year when the
+    quarter ends on 31 March): those five plus S9 (1 Dec 2021, 22 working days, not within) =
+    3/6 = 50%; S8's conference (5 Jul 2022) is after the quarter.
 
 CP plans (child, start, end, initial, latest, NumberOfPreviousCPP); children's sex in brackets:
   P1  K2  (M) 2022-05-05 open       PHY PHY 0
@@ -248,6 +251,7 @@ def test_section47_enquiries_and_conferences(protection):
         "icpc_rate_per_10000_annualised",
         "icpcs_following_s47",
         "icpc_within_15_working_days",
+        "icpc_within_15_working_days_rolling_12_months",
     ]
     r = results(protection, ids, Q)
     assert r[("section47_enquiries", Q, None)] == (7, 7, None)
@@ -264,6 +268,7 @@ def test_section47_enquiries_and_conferences(protection):
     assert r[("icpc_rate_per_10000", Q, None)] == pytest.approx((70.0, 7, 1_000))
     assert r[("icpcs_following_s47", Q, None)][0] == 4
     assert r[("icpc_within_15_working_days", Q, None)] == (60.0, 3, 5)
+    assert r[("icpc_within_15_working_days_rolling_12_months", Q, None)] == (50.0, 3, 6)
 
 
 def test_plans_at_the_quarter_end(protection):

@@ -65,6 +65,14 @@ def test_darlington_report(tmp_path):
     assert rows["D10"].status == "information"
     # Threshold items with a catalogue measure are rated.
     assert rows["D03"].target == "18%" and rows["D03"].rag in ("green", "red")
+    # D03 is benchmarked against DfE's year, so it counts the 12 months to the quarter end
+    # (issue 18): the figure and its comparators are on the same footing, each window said.
+    d03 = context.figures[f"rereferrals_within_12_months_rolling_12_months:{rf.PERIOD}"]
+    assert (rows["D03"].figure, rows["D03"].window) == (d03.id, "year to 30 June 2022")
+    assert [(c.id, c.value, c.window) for c in rows["D03"].comparators] == [
+        ("england", 21.5, "year to 31 March 2022"),
+        ("statistical_neighbours", 22.4, "year to 31 March 2022"),
+    ]
     assert context.performance.summary.total == 16
     page = render(context, "html", tmp_path / "darlington.html").read_text(encoding="utf-8")
     assert "Children in care, excluding unaccompanied asylum-seeking children" in page

@@ -337,3 +337,45 @@ def test_derived_operands_are_checked_against_the_catalogue():
             "did you mean 'cla_uasc_count'?"
         )
     ]
+
+
+def test_a_published_comparator_beside_a_short_window_measure_is_warned_about():
+    """Issue 18: DfE's published figures are for a year; a quarter's re-referral rate carries
+    none, so an item asking for them is told to name the rolling 12-month variant. A fixed
+    comparator the council printed, and the 12-month variant itself, are not warned about."""
+    from csc_scorecard.rating.checks import check_framework
+
+    england = {"id": "england", "label": "England", "year": "2021/22", "basis": "DfE"}
+    units = {
+        "rereferrals_within_12_months": "percent",
+        "rereferrals_within_12_months_rolling_12_months": "percent",
+    }
+    quarter = _item(
+        id="D03",
+        measure="rereferrals_within_12_months",
+        polarity="information",
+        comparators=[england, {**england, "id": "barnsley", "label": "Barnsley", "value": 18.2}],
+    )
+    year = _item(
+        id="D04",
+        measure="rereferrals_within_12_months_rolling_12_months",
+        polarity="information",
+        comparators=[england],
+    )
+    printed = _item(
+        id="P01",
+        measure="rereferrals_within_12_months",
+        polarity="information",
+        comparator=21.8,
+        comparator_label="Statistical neighbours, March 2021",
+    )
+    check = check_framework(_framework(quarter, year, printed), units)
+    assert check.errors == []
+    assert check.warnings == [
+        (
+            "D03.comparators: england is DfE's published figure for a year, but "
+            "rereferrals_within_12_months is counted over a shorter window and carries none; "
+            "name rereferrals_within_12_months_rolling_12_months (the 12 months to the "
+            "period's end) to compare on DfE's footing"
+        )
+    ]

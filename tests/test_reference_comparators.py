@@ -29,6 +29,17 @@ pytestmark = pytest.mark.skipif(
 LAIT = "dfe_lait_csc_indicators_long.csv"
 DERIVED = "derived_cin_rates_publication_vs_revised_basis_2018_to_2021.csv"
 
+# The figures counted over a shorter window than DfE's year: unmapped, their rolling 12-month
+# variants mapped (issue 18 item 2).
+SHORT_WINDOW = [
+    "rereferrals_within_12_months",
+    "assessments_within_45_working_days",
+    "icpc_within_15_working_days",
+    "cla_ceased_adopted_pct",
+    "cla_ceased_sgo_pct",
+    "cla_ceased_cao_pct",
+]
+
 # The catalogue ids the measures catalogue uses (brief): each is mapped or listed as unmapped.
 CATALOGUE_IDS = [
     "referrals_rate_per_10000",
@@ -60,6 +71,8 @@ CATALOGUE_IDS = [
     "cp_plans_at_period_end",
     "cla_at_period_end",
     "children_in_need",
+    # the 12-month variants that carry the comparators of the six-month and quarter figures
+    *(f"{m}_rolling_12_months" for m in SHORT_WINDOW),
 ]
 
 
@@ -100,7 +113,7 @@ def label(measure: str, index: int, basis: str | None = None) -> str:
 def test_every_catalogue_id_is_mapped_or_explained():
     m = comparator_map()
     assert set(CATALOGUE_IDS) <= set(m.measures) | set(m.unmapped)
-    assert set(CATALOGUE_IDS) & set(m.unmapped) == {"care_leavers_in_touch"}
+    assert set(CATALOGUE_IDS) & set(m.unmapped) == {"care_leavers_in_touch", *SHORT_WINDOW}
     assert all(len(why) > 40 for why in m.unmapped.values())
 
 
@@ -277,7 +290,7 @@ def test_published_percentages_agree_with_their_counts(rows):
         assert abs(r["numerator"] / r["denominator"] * 100 - r["value"]) <= tolerance + 1e-9, r
         checked[r["measure"]] += 1
     assert set(checked) == {
-        "rereferrals_within_12_months",
+        "rereferrals_within_12_months_rolling_12_months",
         "cp_second_plan_ever",
         "cla_three_plus_placements",
         "cla_long_term_stability",
@@ -307,7 +320,11 @@ def test_workforce_rates_agree_with_fte_counts_within_their_rounding(rows):
 
 
 def test_lait_and_ees_agree_where_both_publish(rows):
-    for measure in ("rereferrals_within_12_months", "cp_second_plan_ever", "care_leavers_eet"):
+    for measure in (
+        "rereferrals_within_12_months_rolling_12_months",
+        "cp_second_plan_ever",
+        "care_leavers_eet",
+    ):
         lait = series(rows, measure, label(measure, 0))
         ees = series(rows, measure, label(measure, 1))
         both = [k for k in lait if k in ees and None not in (lait[k]["value"], ees[k]["value"])]
@@ -317,12 +334,20 @@ def test_lait_and_ees_agree_where_both_publish(rows):
 
 def test_icpc_within_15_days_from_c4_bands_matches_lait(rows):
     """(0-10 + 11-15 working days) / all ICPCs (standards.md 5.2) = LAIT CP_conf_15days."""
-    lait = series(rows, "icpc_within_15_working_days", label("icpc_within_15_working_days", 0))
-    c4 = series(rows, "icpc_within_15_working_days", label("icpc_within_15_working_days", 1))
+    lait = series(
+        rows,
+        "icpc_within_15_working_days_rolling_12_months",
+        label("icpc_within_15_working_days_rolling_12_months", 0),
+    )
+    c4 = series(
+        rows,
+        "icpc_within_15_working_days_rolling_12_months",
+        label("icpc_within_15_working_days_rolling_12_months", 1),
+    )
     england = series(
         rows,
-        "icpc_within_15_working_days",
-        label("icpc_within_15_working_days", 1),
+        "icpc_within_15_working_days_rolling_12_months",
+        label("icpc_within_15_working_days_rolling_12_months", 1),
         area_type="england",
     )
     assert round(england[(2025, "E92000001")]["value"], 1) == 81.4
@@ -340,7 +365,11 @@ def test_joint_workforce_returns_describe_both_authorities(rows):
 
 
 def test_suppressed_values_are_empty_rows_not_zeros(rows):
-    s = series(rows, "cla_ceased_cao_pct", label("cla_ceased_cao_pct", 0))
+    s = series(
+        rows,
+        "cla_ceased_cao_pct_rolling_12_months",
+        label("cla_ceased_cao_pct_rolling_12_months", 0),
+    )
     assert s[(2021, "371")]["value"] is None  # LAIT "-"
     assert s[(2022, "371")]["value"] == 12
 
@@ -351,9 +380,9 @@ def test_suppressed_values_are_empty_rows_not_zeros(rows):
 # the LAIT measure each comes from: the SN mean of the 2020/21 (workforce: Sept 2021) values.
 REPORT_SN = {
     "cp_second_plan_ever": 21.19,
-    "rereferrals_within_12_months": 21.8,
-    "icpc_within_15_working_days": 83.3,
-    "assessments_within_45_working_days": 84.8,
+    "rereferrals_within_12_months_rolling_12_months": 21.8,
+    "icpc_within_15_working_days_rolling_12_months": 83.3,
+    "assessments_within_45_working_days_rolling_12_months": 84.8,
     "cla_three_plus_placements": 8,
     "agency_fte_rate": 14.2,
     "staff_turnover_rate": 15.9,
@@ -377,8 +406,10 @@ def test_sn_averages_reproduce_the_seed_report(rows, measure, quoted):
 
 def test_sn_average_is_the_mean_of_the_neighbours_with_data(rows):
     """LAIT's rule (mean with na.rm): Doncaster's 2022 report quotes SGO 18% from 9 of 10."""
-    source = sn_label(label("cla_ceased_sgo_pct", 0), "2021-04")
-    sn = series(rows, "cla_ceased_sgo_pct", source, area_type="statistical_neighbours")
+    source = sn_label(label("cla_ceased_sgo_pct_rolling_12_months", 0), "2021-04")
+    sn = series(
+        rows, "cla_ceased_sgo_pct_rolling_12_months", source, area_type="statistical_neighbours"
+    )
     assert sn[(2021, "371")]["value"] == pytest.approx(
         (12 + 16 + 22 + 20 + 19 + 24 + 19 + 26 + 5) / 9
     )

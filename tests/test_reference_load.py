@@ -114,12 +114,14 @@ def test_comparators_for_doncaster_section47_as_published_in_2021(loaded):
 
 def test_comparators_report_partial_neighbours_and_other_models(loaded):
     store, _ = loaded
-    sgo = comparator_values(store, "cla_ceased_sgo_pct", "371", 2021)
+    sgo = comparator_values(store, "cla_ceased_sgo_pct_rolling_12_months", "371", 2021)
     assert round(sgo["statistical_neighbours"]) == 18 and sgo["sn_with_data"] == 9
     assert (
         sgo["sn_neighbours"]["894"] is None and "9 of 10" in sgo["notes"]["statistical_neighbours"]
     )
-    strict = comparator_values(store, "cla_ceased_sgo_pct", "371", 2021, complete_only=True)
+    strict = comparator_values(
+        store, "cla_ceased_sgo_pct_rolling_12_months", "371", 2021, complete_only=True
+    )
     assert strict["statistical_neighbours"] is None
 
     newer = comparator_values(store, "section47_rate_per_10000", "371", 2025, model="2025-05")
@@ -138,7 +140,7 @@ def test_workforce_comparators_use_the_september_year(loaded):
 
 def test_suppressed_value_comes_back_with_its_note(loaded):
     store, _ = loaded
-    cao = comparator_values(store, "cla_ceased_cao_pct", "371", 2021)
+    cao = comparator_values(store, "cla_ceased_cao_pct_rolling_12_months", "371", 2021)
     assert cao["la"] is None and cao["england"] == 4
     assert cao["notes"]["la"].startswith("-: value: not available")
 

@@ -12,11 +12,12 @@ neighbours 86.1%. The framework below is written here so every expected value is
   Four comparators, in the framework's order: neighbours 22.4% and England 21.5% (from the
   published data, so labelled 2021/22 in place of "latest published", and their window is the
   year to 31 March 2022), Barnsley 18.2% (a fixed value, 2020/21, no window known) and the
-  region (not published: shown as such). The figure counts the referrals of the 3 months to 30
-  June 2022 (DfE's, those of the year).
-* T2 assessments within 45 working days, fixed target, no comparators in the framework: the
-  published neighbours (86.1%) then England (84.5%) are shown, the region (none) is not. The
-  figure is the six months to 30 June 2022 (DfE's is the year).
+  region (not published: shown as such). The figure is on DfE's footing: the referrals of the
+  12 months to 30 June 2022 (rereferrals_within_12_months_rolling_12_months; the quarter's
+  rate carries no published comparator).
+* T2 assessments within 45 working days over 12 months, fixed target, no comparators in the
+  framework: the published neighbours (86.1%) then England (84.5%) are shown, the region (none)
+  is not. The figure is the year to 30 June 2022, as DfE's is a year.
 * T3 children looked after at the quarter end, "an additional 5 on a year earlier": the target
   is the Q1 2021/22 figure plus 5, a snapshot "at 30 June 2022".
 """
@@ -48,7 +49,7 @@ groups:
     items:
       - id: T1
         title: Re-referrals within 12 months
-        measure: rereferrals_within_12_months
+        measure: rereferrals_within_12_months_rolling_12_months
         unit: percent
         polarity: lower_better
         target: {relative_to: statistical_neighbours, tolerance: 2}
@@ -61,7 +62,7 @@ groups:
              basis: DfE regional average}
       - id: T2
         title: Assessments within 45 working days
-        measure: assessments_within_45_working_days
+        measure: assessments_within_45_working_days_rolling_12_months
         unit: percent
         polarity: higher_better
         target: 90
@@ -126,8 +127,8 @@ def test_every_comparator_with_its_year_basis_and_window():
 
 def test_figure_windows_in_words():
     rows = _rows(_context())
-    assert rows["T1"].window == "3 months to 30 June 2022"
-    assert rows["T2"].window == "6 months to 30 June 2022"
+    assert rows["T1"].window == "year to 30 June 2022"
+    assert rows["T2"].window == "year to 30 June 2022"
     assert rows["T3"].window == "at 30 June 2022"
     figure = _context().figures[rows["T2"].figure]
     assert rows["T2"].window == window_phrase(figure.window_start, figure.window_end)

@@ -92,9 +92,9 @@ def test_a_revised_figure_is_said_in_the_next_report(store):
     quality = next(s for s in revised.sections if s.id == "data_quality")
     said = quality.paragraphs[-1].text
     assert said == (
-        f"Q4 2021/22's figure for re-referrals within 12 months has been revised from 5%, as "
-        f"published in the Q4 2021/22 report, to {previous.display} with the data loaded and "
-        "checked since."
+        "Q4 2021/22's figure for re-referrals within 12 months (quarter) has been revised from "
+        f"5%, as published in the Q4 2021/22 report, to {previous.display} with the data loaded "
+        "and checked since."
     )
     # Every number in the sentence is cited from the context's revisions.
     assert {c.ref for c in quality.paragraphs[-1].sentences[0].cites} >= {

@@ -27,6 +27,7 @@ def test_listed_measures_stay_where_the_layout_puts_them():
     assert referrals.measures == [
         "referrals",
         "rereferrals_within_12_months",
+        "rereferrals_within_12_months_rolling_12_months",
     ] and referrals.breakdowns == ["referral_sources"]
 
 

@@ -15,7 +15,7 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from csc_scorecard.rating.framework import Framework, FrameworkError
+from csc_scorecard.rating.framework import PUBLISHED_COMPARATORS, Framework, FrameworkError, Item
 
 
 @dataclass(frozen=True)
@@ -84,4 +84,23 @@ def check_framework(
                 f"{item.id}.unit: {item.unit.value!r}, but measure {item.measure} is counted "
                 f"in {units[item.measure]!r}"
             )
+        else:
+            warnings.extend(_off_footing(item, units))
     return FrameworkCheck(errors=errors, warnings=warnings)
+
+
+def _off_footing(item: Item, units: Mapping[str, str]) -> list[str]:
+    """An item that asks for DfE's published figures beside a measure counted over a shorter
+    window than DfE's year: the measure carries none (issue 18), so the comparator would be
+    blank and a target relative to it unset. Its rolling 12-month variant (``ID_rolling_12_
+    months``, where the catalogue has one) is the figure on DfE's footing."""
+    year = f"{item.measure}_rolling_12_months"
+    if year not in units:
+        return []
+    return [
+        f"{item.id}.comparators: {c.id} is DfE's published figure for a year, but "
+        f"{item.measure} is counted over a shorter window and carries none; name {year} "
+        f"(the 12 months to the period's end) to compare on DfE's footing"
+        for c in item.comparators
+        if c.id in PUBLISHED_COMPARATORS and c.value is None
+    ]

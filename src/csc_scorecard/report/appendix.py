@@ -431,6 +431,14 @@ def comparators_of(
         )
     if out or found is None:
         return out
+    return published_comparators(found)
+
+
+def published_comparators(found: Comparator) -> list[AppendixComparator]:
+    """A measure's published DfE comparators as the appendix prints them (statistical
+    neighbours, England, the region; each with its year, basis and window): beside an item
+    that gives none of its own, and on the dashboard's page for a measure."""
+    out = []
     for key, label in _PUBLISHED:
         value = getattr(found, key)
         if value is not None:

@@ -7,7 +7,7 @@ product's own importer from DfE's and ONS's files in `../shared/data/public`): t
 | target | catalogue measure (bundle `comparators`) | DfE table |
 |---|---|---|
 | referrals per 10,000 in the year | `referrals_rate_per_10000` | CIN census C1 |
-| re-referrals within 12 months (%) | `rereferrals_within_12_months` | CIN census C1 |
+| re-referrals within 12 months (%) | `rereferrals_within_12_months_rolling_12_months` | CIN census C1 |
 | Section 47 enquiries per 10,000 in the year | `section47_rate_per_10000` | CIN census C4 |
 | children in need at 31 March per 10,000 | `cin_rate_per_10000` | CIN census B1 |
 | child protection plans at 31 March per 10,000 | `cp_rate_per_10000` | CIN census D5 |
@@ -32,7 +32,7 @@ from csc_scorecard.reference.bundle import bundled_folder
 BASIS = "census2021_rebased"
 RATES = {  # what the generator aims at -> catalogue measure in the comparators table
     "referrals": "referrals_rate_per_10000",
-    "rereferrals": "rereferrals_within_12_months",
+    "rereferrals": "rereferrals_within_12_months_rolling_12_months",
     "s47": "section47_rate_per_10000",
     "cin": "cin_rate_per_10000",
     "cp": "cp_rate_per_10000",

@@ -10,6 +10,7 @@ from typing import Any
 
 from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.report import charts
+from csc_scorecard.report.appendix import figure_window, published_comparators
 from csc_scorecard.report.facts import figure_id
 from csc_scorecard.report.formatting import display
 from csc_scorecard.report.layout import layout
@@ -131,6 +132,13 @@ def measure(context: ReportContext, measure_id: str) -> dict[str, Any]:
     ]
     issues = [dump(i) for i in context.data_quality.issues if f"{i.table}.{i.column}" in fields]
     comparator = context.comparators.get(measure_id)
+    # Windows and comparators in the appendix's words (issue 18): the item's own row when the
+    # framework has one, else the figure's window and the measure's published comparators.
+    if item is not None:
+        window, listed = item.window, item.comparators
+    else:
+        window = figure_window(current, context.period.label)
+        listed = published_comparators(comparator) if comparator is not None else []
     rating = dump(item)
     if rating and context.publication.enabled:  # commentary is for signed-in staff, not viewers
         rating = {k: v for k, v in rating.items() if not k.startswith("commentary")}
@@ -139,6 +147,8 @@ def measure(context: ReportContext, measure_id: str) -> dict[str, Any]:
         "period": dump(context.period),
         "publication": context.publication.enabled,
         "figure": dump(current),
+        "window": window,
+        "comparators": [dump(c) for c in listed],
         "rating": rating,
         "trend": trend,
         "breakdown": [dump(f) for f in breakdown],
