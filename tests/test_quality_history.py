@@ -52,7 +52,7 @@ def two_years(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp_path = tmp_path_factory.mktemp("two_years")
     store = tmp_path / "s.duckdb"
     first = _return(tmp_path, 2024, HEADER, EPISODES)
-    second = _return(tmp_path, 2025, HEADER + "C4,1,01/06/2015,WBRI,UN1,,\n", EPISODES_2025)
+    second = _return(tmp_path, 2025, HEADER + "C4,1,01/06/2015,WBRI,UN2,,\n", EPISODES_2025)
     for folder, kept in ((first, 3), (second, 2)):
         done = runner.invoke(app, ["ingest", str(folder), "--la", "371", "--store", str(store)])
         assert done.exit_code == 0, done.output
@@ -167,7 +167,7 @@ def test_a_reload_of_data_as_at_the_same_date_replaces_its_snapshot(two_years, t
     shutil.copy(two_years, store)
     fixed = tmp_path / "fixed"
     fixed.mkdir()
-    (fixed / "header.csv").write_text(HEADER + "C4,1,01/06/2015,WBRI,UN1,,\n")
+    (fixed / "header.csv").write_text(HEADER + "C4,1,01/06/2015,WBRI,UN2,,\n")
     (fixed / "episodes.csv").write_text(EPISODES_2025.replace("01/09/2024,,", "01/09/2024,E4A,"))
     done = runner.invoke(
         app, ["ingest", str(fixed), "--la", "371", "--year", "2025", "--store", str(store)]

@@ -125,6 +125,34 @@ CASES = {
         placed("B", "2023-06-01"),
         "PlacedAdoption",
     ),
+    # Both adopted (E11) on 1 June 2023; A was matched that day (flagged), B on 1 May.
+    "582": (
+        {
+            E: [
+                ep("A", "2023-04-01", "2023-06-01", place="A4", rec="E11"),
+                ep("B", "2023-04-01", "2023-06-01", place="A4", rec="E11"),
+            ],
+            AD: [ad1("A", matched="2023-06-01"), ad1("B", matched="2023-05-01")],
+        },
+        {("Episodes", 1)},
+    ),
+    # Both adopted in the year; A's AD1 row lacks the adopters' sex: the episode and the row.
+    "601": both(
+        ep("A", "2023-04-01", "2023-06-01", place="A4", rec="E11"),
+        ep("B", "2023-04-01", "2023-06-01", place="A4", rec="E11"),
+        ad1("A", sex_adopters=None),
+        ad1("B"),
+    ),
+    # Both left a placement for adoption (A4) returning home (E4A), not adopted. A's decision
+    # was never reversed (flagged, with the decision); B's was, with a date and reason.
+    "557": both(
+        ep("A", "2023-05-01", "2023-07-01", place="A4", rec="E4A"),
+        ep("B", "2023-05-01", "2023-07-01", place="A4", rec="E4A"),
+        placed("A", "2023-04-01"),
+        placed("B", "2023-04-01")
+        | {"decision_reversed_date": d("2023-06-01"), "decision_reversed_reason": "RD1"},
+        "PlacedAdoption",
+    ),
 }
 
 

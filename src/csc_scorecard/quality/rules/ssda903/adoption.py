@@ -256,3 +256,71 @@ def r1003() -> str:
         "a.adm_decision_date",
         ad1_only=False,
     )
+
+
+@rule(
+    "582",
+    R,
+    "Child is showing as ceasing to be looked after due to adoption, but the date of adoption "
+    "is the same as the date reported for being matched with adopters. In most circumstances we "
+    "expect the date the child is matched with adopters to be before the date of adoption.",
+    fields=["DEC", "DATE_MATCH"],
+    column="dec",
+)
+def r582() -> str:
+    """An episode ended by adoption (REC E11, E12) on the day of the child's match (AD1
+    DATE_MATCH)."""
+    return f"""SELECT e.* FROM episodes e WHERE e.rec IN {in_list("E11", "E12")}
+        AND EXISTS (SELECT 1 FROM adoptions a WHERE a.la_code = e.la_code
+            AND a.child_id = e.child_id AND a._table = 'AD1' AND a.matched_date = e.dec)"""
+
+
+@rule(
+    "601",
+    R,
+    "The additional fields relating to adoption have not been completed although the episode "
+    "data shows that the child was adopted during the year.",
+    fields=["REC", *AD1_FIELDS],
+    column="rec",
+)
+def r601() -> str:
+    """An episode ended by adoption (REC E11, E12) in the year of a child whose AD1 row lacks
+    any of its six items: the episode and the AD1 row."""
+    missing = " OR ".join(f"a.{c} IS NULL" for c in AD1_COLUMNS)
+    return _episode_and_ad1(
+        "episodes",
+        f"""e.rec IN {in_list("E11", "E12")} AND e.dec BETWEEN e.cy_start AND e.cy_end
+            AND ({missing})""",
+        "a.matched_date",
+    )
+
+
+@rule(
+    "557",
+    R,
+    "Child for whom the decision was made that they should be placed for adoption has left care "
+    "but was not adopted and information on the decision that they should no longer be placed "
+    "for adoption items has not been completed.",
+    fields=["DATE_PLACED_CEASED", "REASON_PLACED_CEASED", "PLACE", "LS", "REC"],
+    column="rec",
+)
+def r557() -> str:
+    """An episode placed for adoption (A3-A6) or under a placement order (LS E1; D1 too up to
+    2023-24) that ended care other than by adoption (REC other than E11, E12, X1), of a child
+    without a decision that they should be placed for adoption, or with one whose reversal
+    (DATE_PLACED_CEASED, REASON_PLACED_CEASED) is incomplete: the episode and that decision."""
+    episode = f"""(e.place IN {in_list("A3", "A4", "A5", "A6")} OR e.ls = 'E1'
+            OR (e.ls = 'D1' AND year(e.cy_end) <= 2024))
+        AND e.rec IS NOT NULL AND e.rec NOT IN {in_list("E11", "E12", "X1")}"""
+    incomplete = "(a.decision_reversed_date IS NULL OR a.decision_reversed_reason IS NULL)"
+    return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
+               e.rec AS value, 'REC' AS field FROM episodes e WHERE {episode}
+            AND (NOT EXISTS (SELECT 1 FROM adoptions a WHERE a.la_code = e.la_code
+                    AND a.child_id = e.child_id)
+                OR EXISTS (SELECT 1 FROM adoptions a WHERE a.la_code = e.la_code
+                    AND a.child_id = e.child_id AND {incomplete}))
+        UNION ALL
+        SELECT DISTINCT a._table, a.la_code, a.load_id, a."row", a.child_id, a.cy_end,
+               CAST(a.decision_reversed_date AS VARCHAR) AS value, 'DATE_PLACED_CEASED' AS field
+        FROM adoptions a JOIN episodes e ON e.la_code = a.la_code AND e.child_id = a.child_id
+        WHERE {episode} AND {incomplete}"""
