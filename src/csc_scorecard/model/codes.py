@@ -21,6 +21,25 @@ def codes(name: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in data["codes"].items()}
 
 
+@cache
+def code_group(name: str, group: str) -> tuple[str, ...]:
+    """The codes of list `name` that DfE names by meaning (`groups:` in its YAML file), e.g. the
+    short-break legal statuses.
+
+    >>> code_group("legal_status", "short_breaks")
+    ('V3', 'V4')
+    """
+    path = resources.files(__package__).joinpath("codes", f"{name}.yaml")
+    groups = yaml.safe_load(path.read_text()).get("groups", {}) if path.is_file() else {}
+    if group not in groups:
+        raise KeyError(f"no code group {group!r} in model/codes/{name}.yaml")
+    members = tuple(str(c) for c in groups[group])
+    unknown = [c for c in members if c not in codes(name)]
+    if unknown:
+        raise KeyError(f"code group {name}.{group} names codes the list lacks: {unknown}")
+    return members
+
+
 def code_list_names() -> list[str]:
     root = resources.files(__package__).joinpath("codes")
     return sorted(p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from csc_scorecard.model.codes import code_group
 from csc_scorecard.synth import draws, placements
 from csc_scorecard.synth.context import Context
 from csc_scorecard.synth.dates import DAY, NAT, add_months, add_years, to_day, years_between
 from csc_scorecard.synth.population import Registry
 from csc_scorecard.synth.records import Frame, concat
 
-SHORT_BREAKS = ("V3", "V4")
+SHORT_BREAKS = code_group("legal_status", "short_breaks")
 
 
 def reviews(ctx: Context, reg: Registry, periods: Frame) -> Frame:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from csc_scorecard.model.codes import codes
+from csc_scorecard.model.codes import code_group, codes
 from csc_scorecard.quality.rules import in_list, sql_text
 
 # Placement types DfE calls temporary (T0-T4): rules 380-383, 178.
@@ -17,7 +17,7 @@ TEMPORARY = in_list("T0", "T1", "T2", "T3", "T4")
 # Z11-Z14 that replace Z1 from 2025-26).
 NO_PROVIDER = in_list("T0", "T1", "T2", "T3", "T4", "Z1", "Z11", "Z12", "Z13", "Z14")
 # Legal statuses of a short break (respite): V3, V4.
-RESPITE = in_list("V3", "V4")
+RESPITE = in_list(*code_group("legal_status", "short_breaks"))
 
 
 def ceased_care() -> str:
