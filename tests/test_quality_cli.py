@@ -120,3 +120,43 @@ def test_quality_reports_the_store_faults_and_records_them(return_903, tmp_path)
     with duckdb.connect(str(store), read_only=True) as con:
         kept = con.execute("SELECT rule, child FROM dq_rule_faults ORDER BY rule").fetchall()
     assert kept == [("143", "C2"), ("148", "C1"), ("357", "C2")]
+
+
+def test_the_csv_of_faults_is_written_cell_by_cell_rule_column_wise():
+    """`to_csv` (column-wise) writes what the per-cell rule gives: every row through
+    `safe_row`, a blank cell empty; formula-like text quoted, plain numbers and blanks not."""
+    import csv
+    import io
+
+    import pyarrow as pa
+
+    from csc_scorecard.commands._faults import to_csv
+    from csc_scorecard.csv_safety import safe_row
+    from csc_scorecard.quality.runner import FAULT_COLUMNS
+
+    values = ["=1+1", "-5", None, "@SUM(A1)", "\t=1", "plain, with a comma", '"quoted"', "+44 20"]
+    faults = pa.table(
+        {
+            **{c: pa.array([f"{c}{i}" for i in range(len(values))]) for c in FAULT_COLUMNS},
+            "row": pa.array(range(2, 2 + len(values)), pa.int32()),
+            "value": pa.array(values),
+        }
+    )
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerow(FAULT_COLUMNS)
+    for row in faults.select(FAULT_COLUMNS).to_pylist():
+        writer.writerow(safe_row("" if v is None else v for v in row.values()))
+    text = to_csv(faults.select(FAULT_COLUMNS))
+    assert text == expected.getvalue()
+    cells = [r[FAULT_COLUMNS.index("value")] for r in csv.reader(io.StringIO(text))][1:]
+    assert cells == [
+        "'=1+1",
+        "-5",
+        "",
+        "'@SUM(A1)",
+        "'\t=1",
+        "plain, with a comma",
+        '"quoted"',
+        "'+44 20",
+    ]
