@@ -7,6 +7,11 @@ header nor rows (some tools write an empty AD1 when no child was adopted). Refus
 `FormatError` naming file, line and field: a missing mandatory column, text that is neither UTF-8
 nor Windows-1252 (UTF-16 included), a row with more values than the header, a column named twice,
 a header that mixes two tables, two files for one table, an unreadable file.
+
+Read column-wise (`read_columns`): a file without quoting is split into numbered lines and cells
+in DuckDB, any other by Python's csv module row by row (`read_table`); the cells are then typed
+by `ingest/columns.py`. Both routes give the same rows, issues and refusals
+(`tests/test_ingest_columns.py`).
 """
 
 from __future__ import annotations
