@@ -73,3 +73,19 @@ def test_the_measures_feed_puts_no_comparator_beside_a_count(reference_store):
     assert rate["comparator_england"] == pytest.approx(
         latest_comparators(reference_store, "referrals_rate_per_10000", "371", q.end)["england"]
     )
+
+
+def test_the_measures_feed_puts_dfes_year_beside_the_12_month_figure_only(reference_store):
+    """Issue 18 item 2: the quarter's re-referral rate gets no comparator; its rolling 12-month
+    variant gets DfE's year to 31 March 2022, the latest on or before 30 June 2022. DfE's C1
+    table for 2021/22: England 139,500 re-referrals of 650,270 referrals = 21.5%; Doncaster
+    (371) 245 of 3,521 = 7.0%."""
+    q = Quarter.parse("2022-Q1")
+    measures = ("rereferrals_within_12_months", "rereferrals_within_12_months_rolling_12_months")
+    rows = [{"measure": m, "period": str(q), "dimension": None, "la_code": "371"} for m in measures]
+    columns = comparator_columns(reference_store, MeasureRun(la_code="371", periods=[q], rows=rows))
+    assert set(columns[(measures[0], "2022-Q1")].values()) == {None}
+    year = columns[(measures[1], "2022-Q1")]
+    assert (year["comparator_year"], year["comparator_england"]) == (2022, 21.5)
+    found = latest_comparators(reference_store, measures[1], "371", q.end)
+    assert (found["la"], found["england"]) == (7.0, 21.5)
