@@ -31,9 +31,10 @@ serve: $(STAMP)
 	-$(BIN)/scorecard users add demo-admin --role admin --generate-password --store $(DEMO)/scorecard.duckdb
 	$(BIN)/scorecard serve --store $(DEMO)/scorecard.duckdb --framework examples/doncaster-2022/framework.yaml
 
-## Every test CI runs: the fast suite, the DfE-validator oracle and the Spark parity suite.
+## Every test CI runs: the fast suite, the DfE-validator oracle and the Spark parity suite,
+## one test module per worker process on every core (pytest-xdist; module fixtures stay in one process).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 ## The quick loop while developing (no oracle venvs, no JVM).
 test-fast: $(STAMP)
