@@ -11,7 +11,7 @@ from datetime import date
 from typing import Literal
 
 from csc_scorecard.forecast import wording as w
-from csc_scorecard.report.sections.finance.section_model import FinanceFigure, Unit
+from csc_scorecard.report.sections.finance.section_model import FinanceFigure, FinanceUnit
 from csc_scorecard.wording import Cited
 
 
@@ -28,7 +28,7 @@ class Figures:
         fid: str,
         label: str,
         value: float | None,
-        unit: Unit,
+        unit: FinanceUnit,
         *,
         line: str | None = None,
         group: str | None = None,
@@ -57,7 +57,7 @@ def _pointer(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
 
 
-def _display(value: float, unit: Unit) -> str:
+def _display(value: float, unit: FinanceUnit) -> str:
     match unit:
         case "gbp":
             return w.millions(value)

@@ -46,12 +46,11 @@ from csc_scorecard.report.sections.finance.outturn_paragraphs import (
 )
 from csc_scorecard.report.sections.finance.section_model import (
     SCHEMA_VERSION,
-    SMALL,
     Charts,
     FinanceFigure,
     FinanceSection,
+    FinanceUnit,
     ProjectionChartPoint,
-    Unit,
     VariancePoint,
     VarianceRow,
 )
@@ -67,11 +66,11 @@ from csc_scorecard.store import Store
 # The names other modules import from here (the section was one module before it was split).
 __all__ = [
     "SCHEMA_VERSION",
-    "SMALL",
     "TIDY_SCHEMA",
     "Charts",
     "FinanceFigure",
     "FinanceSection",
+    "FinanceUnit",
     "GroupForecast",
     "Outturn",
     "Package",
@@ -79,7 +78,6 @@ __all__ = [
     "Pipeline",
     "Projection",
     "ProjectionChartPoint",
-    "Unit",
     "VariancePoint",
     "VarianceRow",
     "finance_section",

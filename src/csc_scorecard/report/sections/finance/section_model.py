@@ -19,9 +19,9 @@ from csc_scorecard.forecast.projection import Projection
 from csc_scorecard.forecast.wording import Paragraph
 
 SCHEMA_VERSION = "1.0.0"
-SMALL = (1, 5)  # counts of children printed as "c" in publication mode (report default)
 
-Unit = Literal[
+# How a finance figure is printed (money, staff, nights); a measure's unit is model.units.Unit.
+FinanceUnit = Literal[
     "gbp", "gbp_per_year", "gbp_per_week", "gbp_per_night", "count", "fte", "share", "nights"
 ]
 
@@ -34,7 +34,7 @@ class FinanceFigure(_Model):
     id: str
     label: str
     value: float | None
-    unit: Unit
+    unit: FinanceUnit
     display: str
     scenario: str
     status: Literal["ok", "suppressed"] = "ok"
