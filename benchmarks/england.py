@@ -71,7 +71,7 @@ def build(store: str, years: str, seed: int, la: str | None) -> str:
 
 
 def _quarters(years: str):
-    from csc_scorecard.measures.periods import Quarter
+    from csc_scorecard.model.periods import Quarter
 
     span = _span(years)
     return [Quarter(y, q) for y in range(span.first_year, span.last_year + 1) for q in range(1, 5)]
@@ -157,8 +157,8 @@ def incremental(store: str, years: str, seed: int, la: str) -> str:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from csc_scorecard.ingest.batch import LoadBatch
     from csc_scorecard.measures.results import refresh_results
+    from csc_scorecard.model.batch import LoadBatch
     from csc_scorecard.model.schema import table
     from csc_scorecard.store import Store
     from csc_scorecard.synth import england

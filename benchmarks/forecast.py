@@ -21,7 +21,7 @@ LA = "371"
 
 
 def build_store(size: float, store: str) -> str:
-    from csc_scorecard.ingest.batch import LoadBatch
+    from csc_scorecard.model.batch import LoadBatch
     from csc_scorecard.store import Store
     from csc_scorecard.synth.authority import SynthConfig, generate
 
@@ -55,7 +55,7 @@ def care_ladder(store: str) -> str:
 
 
 def section(store: str, simulations: int) -> str:
-    from csc_scorecard.forecast.section import finance_section
+    from csc_scorecard.report.sections.finance.section import finance_section
     from csc_scorecard.store import Store
 
     with Store(store, read_only=True) as db:

@@ -28,8 +28,8 @@ PERIODS = "2016-Q1:2022-Q1"
 
 
 def _run(store: str, la: str):
-    from csc_scorecard.measures.periods import parse_periods
     from csc_scorecard.measures.run import run_measures
+    from csc_scorecard.model.periods import parse_periods
     from csc_scorecard.store import Store
 
     with Store(store, read_only=True) as db:
@@ -50,8 +50,8 @@ def compute_cold_and_warm(store: str, la: str) -> str:
 
 def stored_read(store: str, la: str) -> str:
     """Refresh the stored results (as ingest does), then time reading them."""
-    from csc_scorecard.measures.periods import parse_periods
     from csc_scorecard.measures.results import measure_run, refresh_results
+    from csc_scorecard.model.periods import parse_periods
     from csc_scorecard.store import Store
 
     with Store(store) as db:
@@ -69,7 +69,7 @@ def bare_duckdb(store: str, la: str) -> str:
     import duckdb
 
     from csc_scorecard.measures import context
-    from csc_scorecard.measures.periods import parse_periods
+    from csc_scorecard.model.periods import parse_periods
 
     _run(store, la)  # compiles and caches the SQL of every query
     queries = list(context._SQL.values())

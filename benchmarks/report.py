@@ -40,7 +40,7 @@ def report(store: str, period: str, formats: str, out: str) -> dict:
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    from csc_scorecard.measures.periods import Quarter
+    from csc_scorecard.model.periods import Quarter
     from csc_scorecard.report import UnknownFormat, render, renderer
     from csc_scorecard.report.context import build_context, measure
     from csc_scorecard.store import Store

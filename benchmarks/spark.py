@@ -38,7 +38,7 @@ def measure(lake: str, engine: str, periods: str, master: str, out: str) -> str:
     from csc_scorecard.measures.context import Context
     from csc_scorecard.measures.engine import compute
     from csc_scorecard.measures.lake import lake_backend
-    from csc_scorecard.measures.periods import parse_periods
+    from csc_scorecard.model.periods import parse_periods
 
     spark = None
     if engine == "spark":
