@@ -1,0 +1,91 @@
+"""SSDA903 PrevPerm rules: the permanence order a child had before entering care (DfE codes and
+messages; logic per docs/quality.md). They read RNE and DECOM, which the measures of periods
+of care read. DATE_PERM is kept as written (partial dates such as ZZ/05/2021 are allowed)."""
+
+from __future__ import annotations
+
+from csc_scorecard.quality.rules import rule
+
+R = "ssda903"
+
+
+@rule(
+    "630",
+    R,
+    "Information on previous permanence option should be returned.",
+    fields=["RNE"],
+    column="rne",
+)
+def r630() -> str:
+    """An episode starting a period of care (RNE S) in the year, of a child with no PrevPerm
+    row, a blank PREV_PERM, or a PREV_PERM other than Z1 (none) without LA_PERM or
+    DATE_PERM."""
+    return """SELECT e.* FROM episodes e WHERE e.rne = 'S' AND e.decom >= e.cy_start
+        AND (NOT EXISTS (SELECT 1 FROM prevperm p WHERE p.la_code = e.la_code
+                AND p.child_id = e.child_id)
+            OR EXISTS (SELECT 1 FROM prevperm p WHERE p.la_code = e.la_code
+                AND p.child_id = e.child_id AND (p.prev_perm IS NULL
+                OR (p.prev_perm <> 'Z1' AND (p.la_perm IS NULL OR p.date_perm IS NULL)))))"""
+
+
+@rule(
+    "634",
+    R,
+    "There are entries for previous permanence options, but child has not started to be looked "
+    "after from 1 April 2016 onwards.",
+    fields=["LA_PERM", "PREV_PERM", "DATE_PERM", "DECOM"],
+    column="prev_perm",
+)
+def r634() -> str:
+    """A PrevPerm row with anything given, of a child whose latest episode began before the
+    collection year: the row and the child's episodes."""
+    where = """FROM prevperm p JOIN (SELECT la_code, child_id, max(decom) AS last_decom
+            FROM episodes GROUP BY la_code, child_id) x
+            ON x.la_code = p.la_code AND x.child_id = p.child_id
+        WHERE (p.prev_perm IS NOT NULL OR p.la_perm IS NOT NULL OR p.date_perm IS NOT NULL)
+          AND x.last_decom < p.cy_start"""
+    return f"""SELECT p._table, p.la_code, p.load_id, p."row", p.child_id, p.cy_end,
+               p.prev_perm AS value, 'PREV_PERM' AS field {where}
+        UNION ALL
+        SELECT DISTINCT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
+               CAST(e.decom AS VARCHAR) AS value, 'DECOM' AS field
+        FROM episodes e JOIN (SELECT p.la_code, p.child_id {where}) f
+            ON f.la_code = e.la_code AND f.child_id = e.child_id"""
+
+
+def _date_perm() -> str:
+    """SQL: DATE_PERM (DD/MM/YYYY, where DD or MM may be ZZ and YYYY ZZZZ when not known) as
+    the latest date it can mean: an unknown day is the month's last, an unknown month the
+    year's last day; NULL when it is not such a date."""
+    parts = "string_split(p.date_perm, '/')"
+    day, month, year = (f"{parts}[{i}]" for i in (1, 2, 3))
+    base = f"""try_strptime(replace({day}, 'ZZ', '01') || '/' || replace({month}, 'ZZ', '01')
+        || '/' || replace({year}, 'ZZZZ', '2000'), '%d/%m/%Y')::DATE"""
+    return f"""(CASE WHEN len({parts}) <> 3 THEN NULL
+        WHEN {month} = 'ZZ' THEN {base} + INTERVAL 1 YEAR - INTERVAL 1 DAY
+        WHEN {day} = 'ZZ' THEN {base} + INTERVAL 1 MONTH - INTERVAL 1 DAY
+        ELSE {base} END)::DATE"""
+
+
+@rule(
+    "632",
+    R,
+    "Date of previous permanence order not a valid value.",
+    fields=["DATE_PERM", "DECOM"],
+    column="date_perm",
+)
+def r632() -> str:
+    """DATE_PERM given but not a date (DD/MM/YYYY, parts ZZ when unknown), or, read as the
+    latest date it can mean, on or after the start of the child's first episode: the PrevPerm
+    row and that episode."""
+    where = f"""FROM (SELECT * FROM episodes WHERE decom IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY la_code, child_id
+                ORDER BY decom, load_id, "row") = 1) e
+        JOIN (SELECT p.*, {_date_perm()} AS perm_date FROM prevperm p) p
+            ON p.la_code = e.la_code AND p.child_id = e.child_id
+        WHERE p.date_perm IS NOT NULL AND (p.perm_date IS NULL OR p.perm_date >= e.decom)"""
+    return f"""SELECT DISTINCT p._table, p.la_code, p.load_id, p."row", p.child_id, p.cy_end,
+               p.date_perm AS value, 'DATE_PERM' AS field {where}
+        UNION ALL
+        SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
+               CAST(e.decom AS VARCHAR) AS value, 'DECOM' AS field {where}"""
