@@ -5,7 +5,8 @@
 ingests them (`ingest.run.ingest`), and adds what the synthetic authority does not carry:
 
 * reference data: the 0-17 and 10-17 populations at the same scale and a few published
-  comparators (England and statistical-neighbour values for two years);
+  comparators (England and statistical-neighbour values for two years, and the authority's own
+  published figure for two of the measures);
 * a later correction extract re-supplying a third of the child protection plans open in
   2022/23 with an unknown category of abuse ('XX'), recorded as data-quality issues - more than
   the 10% threshold, so the category breakdown is *not reportable*;
@@ -84,6 +85,9 @@ def reference_batches() -> list[LoadBatch]:
         "cp_rate_per_10000": (42.1, 59.4),
         "care_leavers_eet": (55.0, 52.1),
     }
+    # The authority's own published figure (DfE's files: its "outturn") for two measures, as
+    # the seed quotes them ("the 2020/21 outturn position for Doncaster (249)").
+    outturns = {"section47_rate_per_10000": 248.8, "cp_rate_per_10000": 64.0}
     rows = []
     for measure, (england, sn) in published.items():
         label, basis, _ = comparator_map().labels(measure)[0]
@@ -111,6 +115,18 @@ def reference_batches() -> list[LoadBatch]:
                     "source": sn_label(label, "2021-04"),
                 }
             )
+            if measure in outturns:
+                rows.append(
+                    {
+                        "measure": measure,
+                        "year": year,
+                        "area_type": "la",
+                        "area_code": LA,
+                        "value": outturns[measure] + shift,
+                        "basis": basis,
+                        "source": label,
+                    }
+                )
     return [
         LoadBatch(
             "reference:population",

@@ -14,6 +14,7 @@ import pytest
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.rating import make_reading, rate_framework
 from csc_scorecard.rating.framework import parse_framework
+from csc_scorecard.report.appendix import comparators_of
 from csc_scorecard.report.commentary import draft, in_unit
 from csc_scorecard.report.context import _period
 from csc_scorecard.report.executive import materiality
@@ -81,18 +82,16 @@ def _draft(item, values, *, rule=None, published=None):
         allowances,
         chance,
     )
-    source = "framework" if item.get("comparator") is not None else None
-    if published is not None and source is None:
-        source = "published"
+    year_earlier = figures.get(figure_id(key, Y))
+    listed = comparators_of(rated, framework.item(item["id"]), published, year_earlier)
     sentences = draft(
         "/appendix/0/rows/0",
         rated,
         facts,
         figures.get(figure_id(key, Q1)),
         figures.get(figure_id(key, Q4)),
-        figures.get(figure_id(key, Y)),
-        published,
-        source,
+        year_earlier,
+        listed,
     )
     return join(*sentences).text
 
@@ -118,7 +117,7 @@ def test_a_fall_of_a_fifth_of_a_point_is_similar_not_a_deterioration():
         "At 86.7%, performance is short of the target of 90% but within the tolerance of 75%. "
         "This is similar to Q4 (86.9%) and Q1 2021/22 (86.9%). "
         "Changes of up to 1 percentage point are treated as no change. "
-        "It is above the comparator, 84.8% (Statistical neighbours, March 2021)."
+        "It is above the comparator (84.8%, Statistical neighbours, March 2021)."
     )
 
 
@@ -127,7 +126,7 @@ def test_a_real_fall_is_a_deterioration_and_a_rise_on_the_year_says_so():
     assert text == (
         "At 86.7%, performance is short of the target of 90% but within the tolerance of 75%. "
         "This is a deterioration from Q4 (91.2%) but better than Q1 2021/22 (80%). "
-        "It is above the comparator, 84.8% (Statistical neighbours, March 2021)."
+        "It is above the comparator (84.8%, Statistical neighbours, March 2021)."
     )
 
 
@@ -140,7 +139,7 @@ def test_within_what_chance_moves_a_percentage_of_its_denominators_is_similar():
         "This is similar to Q4 (85%); it is the same as in Q1 2021/22 (92.1%). "
         "The change is within what chance alone can produce on 101 and 120 (95% confidence), "
         "so it is not counted as a change. "
-        "It is above the comparator, 84.8% (Statistical neighbours, March 2021)."
+        "It is above the comparator (84.8%, Statistical neighbours, March 2021)."
     )
     # Without the chance test the same change is an improvement.
     strict = _draft(
@@ -205,7 +204,7 @@ def test_the_unit_decides_the_wording():
     assert text == (
         "At 138 per 100,000, performance meets the target of 194 per 100,000. "
         "This is a deterioration from Q4 (124); it is the same as in Q1 2021/22 (138). "
-        "It is below the comparator, 162 per 100,000 (YJS comparator authority group)."
+        "It is below the comparator (162 per 100,000, YJS comparator authority group)."
     )
 
 
@@ -238,8 +237,8 @@ def test_every_published_comparator_is_placed():
     assert text == (
         "At 20.9%, performance meets the target of 22%. "
         "This is unchanged from Q4 (20.9%); it is better than Q1 2021/22 (24.9%). "
-        "It is above the statistical neighbour average (20.1%), below the England figure "
-        "(21.5%) and above the regional figure (19.4%) for 2021/22."
+        "It is above statistical neighbours (20.1%) and the region (19.4%), and below England "
+        "(21.5%) for 2021/22."
     )
 
 
@@ -331,3 +330,89 @@ def test_a_figure_under_validation_is_reported_as_the_seed_reports_it(tmp_path):
     assert f"C03 {row.title}: not reportable: {why}" in [b.text for b in summary.bullets]
     # Nor does the narrative or the data-quality section quote the figure.
     assert row.measure in {n.measure for n in ctx.data_quality.not_reportable}
+
+
+def test_every_framework_comparator_and_the_councils_own_outturn_are_placed():
+    # Re-referrals 23.1% (lower is better, target 22%, no tolerance: red). The framework lists
+    # England 25% (2021/22), statistical neighbours 23.1% (2020/21), Barnsley 18.2% (2020/21)
+    # and the council's own figure a year earlier (24.9%, which the travel sentence already
+    # places: not said twice). DfE's files give the council's own 2021/22 outturn, 20.3%.
+    # Placed on the printed values: below England, in line with the neighbours, above
+    # Barnsley and above the outturn; each comparator keeps its own year, as they differ.
+    item = {
+        "id": "D03",
+        "title": "Re-referrals within 12 months",
+        "measure": "rereferrals_within_12_months",
+        "unit": "percent",
+        "polarity": "lower_better",
+        "target": 22,
+        "comparators": [
+            {"id": "england", "label": "England", "year": "2021/22", "basis": "DfE", "value": 25},
+            {
+                "id": "statistical_neighbours",
+                "label": "Statistical neighbours",
+                "year": "2020/21",
+                "basis": "DfE",
+                "value": 23.1,
+            },
+            {
+                "id": "barnsley",
+                "label": "Barnsley",
+                "year": "2020/21",
+                "basis": "DfE",
+                "value": 18.2,
+            },
+            {"id": "own_year_earlier", "label": "A year earlier", "year": "Q1", "basis": "own"},
+        ],
+    }
+    published = Comparator(
+        measure="rereferrals_within_12_months",
+        year=2022,
+        year_label="2021/22",
+        outturn=20.3,
+        outturn_display="20.3%",
+    )
+    values = {Q1: (23.1, None, None), Q4: (23.1, None, None), Y: (24.9, None, None)}
+    text = _draft(item, values, published=published, rule={"chance": None})
+    assert text == (
+        "At 23.1%, performance is short of the target of 22%. "
+        "This is unchanged from Q4 (23.1%); it is better than Q1 2021/22 (24.9%). "
+        "It is below England (25%, 2021/22), in line with statistical neighbours (23.1%, "
+        "2020/21), above Barnsley (18.2%, 2020/21), and above the 2021/22 outturn of 20.3%."
+    )
+    # With one year for all, it is said once; the year-earlier comparator is placed when no
+    # travel sentence has placed it (no figure a year earlier to compare with).
+    same_year = {**item, "comparators": [{**c, "year": "2021/22"} for c in item["comparators"][:2]]}
+    text = _draft(same_year, {Q1: (23.1, None, None)})
+    assert text.endswith(
+        "It is below England (25%) and in line with statistical neighbours (23.1%) for 2021/22."
+    )
+
+
+def test_a_derived_item_is_drafted_from_its_printed_value():
+    # A derived item has no figure of its own; the draft quotes the value the row prints.
+    item = {
+        "id": "D10",
+        "title": "Children in care, excluding UASC",
+        "derived": {
+            "operation": "difference",
+            "of": ["cla_at_period_end", "cla_uasc_at_period_end"],
+        },
+        "unit": "count",
+        "polarity": "information",
+    }
+    data = {"name": "F", "authority": "A", "groups": [{"id": "g", "title": "G", "items": [item]}]}
+    framework = parse_framework(data)
+    readings = [
+        make_reading("cla_at_period_end", Q1, 34.0),
+        make_reading("cla_uasc_at_period_end", Q1, 4.0),
+    ]
+    rated = rate_framework(framework, readings, Q1).item("D10")
+    periods = {
+        w: _period(Quarter.parse(p))
+        for w, p in (("current", Q1), ("previous", Q4), ("year_earlier", Y))
+    }
+    facts = Facts({}, periods, {}, {}, "A")
+    sentences = draft("/appendix/0/rows/0", rated, facts, None, None, None, [])
+    assert join(*sentences).text == "The figure is 30, reported for information."
+    assert [(c.text, c.ref) for c in sentences[0].cites] == [("30", "/appendix/0/rows/0/current")]

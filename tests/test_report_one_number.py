@@ -13,6 +13,8 @@ import re
 
 import report_fixtures as rf
 
+from csc_scorecard.report.formatting import rounded
+
 
 def _rows_by_measure(ctx):
     return {r.measure: r for g in ctx.appendix for r in g.rows if r.measure}
@@ -27,11 +29,12 @@ def _comparator_displays(row) -> set[str]:
 
 
 def _measure_of(ctx, ref: str) -> str | None:
-    """The measure a comparator cite is about: /comparators/<m>/... or an appendix row's."""
+    """The measure a comparator cite is about: /comparators/<m>/..., or an appendix row's (its
+    headline comparator or one of its list)."""
     found = re.match(r"^/comparators/([^/]+)/(england|region|statistical_neighbours)$", ref)
     if found:
         return found.group(1)
-    found = re.match(r"^/appendix/(\d+)/rows/(\d+)/comparator$", ref)
+    found = re.match(r"^/appendix/(\d+)/rows/(\d+)/(comparator|comparators/\d+/display)$", ref)
     if found:
         return ctx.appendix[int(found.group(1))].rows[int(found.group(2))].measure
     return None
@@ -113,3 +116,25 @@ def test_case_holders_say_their_basis():
         f"In all {total.case_holders:,} front-line case holders of every role on the case system "
         f"held {total.cases:,} cases."
     ) in text
+
+
+def test_the_councils_own_outturn_is_quoted_as_published():
+    """The fixture publishes the authority's own 2021/22 figures: Section 47 enquiries 248.8 per
+    10,000 and child protection plans 64 per 10,000 (tests/report_fixtures.py). Each sentence
+    that quotes an outturn quotes that figure and year, and places the quarter's figure on the
+    printed values."""
+    ctx = rf.report_context()
+    quoted = {}
+    for sentence in ctx.sentences():
+        for cite in sentence.cites:
+            found = re.match(r"^/comparators/([^/]+)/outturn$", cite.ref)
+            if found:
+                c = ctx.comparators[found.group(1)]
+                assert (cite.text, cite.value) == (c.outturn_display, c.outturn)
+                assert f"the {c.year_label} outturn of {c.outturn_display}" in sentence.text
+                quoted[found.group(1)] = sentence.text
+    assert set(quoted) >= {"section47_rate_per_10000", "cp_rate_per_10000"}
+    s47 = ctx.figures["section47_rate_per_10000:2022-Q1"]
+    printed = rounded(s47.value, "rate_per_10000")  # as the report prints it
+    side = "below" if printed < 248.8 else "above" if printed > 248.8 else "in line with"
+    assert quoted["section47_rate_per_10000"] == f"This is {side} the 2021/22 outturn of 248.8 per 10,000."

@@ -309,8 +309,7 @@ def _row(
         current,
         previous,
         year,
-        comparators.get(item.measure or ""),
-        headline.source if headline else None,
+        listed,
     )
     if item.target is None and rated.target is not None:
         # The target was hidden (set from a suppressed figure): no sentence quotes it.

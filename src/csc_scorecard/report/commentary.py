@@ -25,10 +25,10 @@ from pathlib import Path
 
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.rating import ItemResult, format_value
-from csc_scorecard.report.facts import Facts
-from csc_scorecard.report.formatting import rounded
-from csc_scorecard.report.model import Comparator, Figure, Sentence
-from csc_scorecard.wording import Cited, listing, say
+from csc_scorecard.report.benchmarks import from_row, in_unit, placed
+from csc_scorecard.report.facts import Facts, pointer_part
+from csc_scorecard.report.model import AppendixComparator, Figure, Sentence
+from csc_scorecard.wording import Cited, say
 
 COLUMNS = ("measure", "period", "commentary", "author", "status")
 # What an analyst may set for a figure in the commentary file (optional ``status`` column): the
@@ -157,14 +157,6 @@ def find(
     return None
 
 
-# How a value reads in a sentence, after its printed figure: "147 days", "123 per 100,000".
-_UNIT_AFTER = {
-    "days": " days",
-    "weeks": " weeks",
-    "rate_per_10000": " per 10,000",
-    "rate_per_100000": " per 100,000",
-}
-
 # What a measure's numerator and denominator count, where it is not children or records: the
 # small-number sentence names it ("4 of 31.6 full-time equivalent posts").
 COUNTED_IN: dict[str, str] = {
@@ -183,17 +175,6 @@ AVERAGED_OVER: dict[str, tuple[str, str]] = {
 }
 
 
-def in_unit(text: str, unit: str) -> str:
-    """The words that follow a printed value so that it reads in its unit ('' when the printed
-    value already says it: '90%', '194 per 100,000').
-
-    >>> in_unit("147", "days"), in_unit("194 per 100,000", "rate_per_100000"), in_unit("90%", "percent")
-    (' days', '', '')
-    """
-    after = _UNIT_AFTER.get(unit, "")
-    return "" if not after or text.endswith(after.strip()) else after
-
-
 def draft(
     row: str,
     item: ItemResult,
@@ -201,14 +182,15 @@ def draft(
     current: Figure | None,
     previous: Figure | None,
     year_earlier: Figure | None,
-    comparator: Comparator | None,
-    comparator_source: str | None,
+    comparators: list[AppendixComparator],
 ) -> list[Sentence]:
     """Generated commentary for one appendix row (``row`` is its JSON pointer), written from
     what matters for this item: whether the target is met and by what margin of tolerance, the
     direction of travel against the last quarter and a year earlier under the materiality rule
-    (a change too small to call is "similar"), every comparator, small numbers, and a figure
-    that cannot be reported (the analyst's or the quality check's reason)."""
+    (a change too small to call is "similar"), every comparator the row lists and the council's
+    own published outturn (``report.benchmarks``), small numbers, and a figure that cannot be
+    reported (the analyst's or the quality check's reason). A derived item has no figure of its
+    own: its value is the row's printed one."""
 
     def field(name: str, value: object) -> Cited:
         return Cited(str(value), f"{row}/{name}", value)
@@ -216,6 +198,8 @@ def draft(
     value = (
         facts.value(current)
         if current is not None and current.status in ("ok", "suppressed")
+        else field("current", item.display)
+        if current is None and item.value is not None and item.display
         else None
     )
     if item.status.value == "not_reportable":
@@ -232,8 +216,23 @@ def draft(
     out: list[Sentence] = [_against_target(item, facts, value, field, unit)]
     if small and current is not None:
         out.append(_small_numbers(item, facts, current))
-    out.extend(_travel(item, facts, previous, year_earlier, small))
-    out.extend(_comparators(item, facts, value, field, comparator, comparator_source))
+    travel = _travel(item, facts, previous, year_earlier, small)
+    out.extend(travel)
+    if item.value is not None and (current is None or current.status == "ok"):
+        # (a suppressed figure is not placed against its benchmarks: that would narrow it down)
+        said_year = year_earlier is not None and any(
+            c.ref == f"/figures/{pointer_part(year_earlier.id)}/value"
+            for s in travel
+            if s is not None
+            for c in s.cites
+        )
+        marks = [
+            m
+            for m in from_row(row, comparators)
+            # the travel sentence has placed the figure against a year earlier already
+            if not (said_year and m.name == "the figure a year earlier")
+        ]
+        out.append(placed(item.value, unit, marks, facts.outturn(item.measure)))
     return [s for s in out if s is not None]
 
 
@@ -273,7 +272,7 @@ def _against_target(item: ItemResult, facts: Facts, value: Cited, field, unit: s
             return say(
                 at + "performance is short of the target of {t}" + t_unit + ".", v=value, t=target
             )
-    return say("Reported for information: {v}" + v_unit + ".", v=value)
+    return say("The figure is {v}" + v_unit + ", reported for information.", v=value)
 
 
 def _moved(comparison, figure: Figure | None) -> str | None:
@@ -372,64 +371,6 @@ def _why_similar(
     return say("Changes of up to {a}" + words + plural + " are treated as no change.", a=allowance)
 
 
-def _comparators(
-    item: ItemResult,
-    facts: Facts,
-    value: Cited,
-    field,
-    comparator: Comparator | None,
-    source: str | None,
-) -> list[Sentence]:
-    """Every comparator the item shows, each placed above, below or level with the figure."""
-    unit = item.unit.value
-    parts: list[tuple[str, dict[str, Cited | str]]] = []
-    if source == "framework" and item.comparator is not None and item.value is not None:
-        parts.append(
-            (
-                "{side} the comparator, {c}" + in_unit(_comparator_text(item), unit) + " ({label})",
-                {
-                    "side": _side(item.value, item.comparator, unit),
-                    "label": field("comparator_label", item.comparator_label),
-                    "c": field("comparator", _comparator_text(item)),
-                },
-            )
-        )
-    elif (
-        source == "published" and comparator is not None and item.measure and item.value is not None
-    ):
-        for area, name in (
-            ("statistical_neighbours", "statistical neighbour average"),
-            ("england", "England figure"),
-            ("region", "regional figure"),
-        ):
-            c = facts.comparator(item.measure, area)
-            number = getattr(comparator, area)
-            if c is None or number is None:
-                continue
-            parts.append(
-                (
-                    "{side} the " + name + " ({c}" + in_unit(c.text, unit) + ")",
-                    {"side": _side(item.value, number, unit), "c": c},
-                )
-            )
-        year = facts.comparator_year(item.measure)
-        if parts and year is not None:
-            body, slots = listing(parts)
-            return [say("It is " + body + " for {year}.", year=year, **slots)]
-    if not parts:
-        return []
-    body, slots = listing(parts)
-    return [say("It is " + body + ".", **slots)]
-
-
-def _side(value: float, other: float, unit: str) -> str:
-    """above, below or level with, on the printed (rounded) values."""
-    a, b = rounded(value, unit), rounded(other, unit)
-    if a is None or b is None or a == b:
-        return "level with"
-    return "above" if a > b else "below"
-
-
 def _small_numbers(item: ItemResult, facts: Facts, current: Figure) -> Sentence:
     """Why a small figure moves a long way, worded for what the numerator and denominator are:
     a percentage is "n of d" (of what, where it is not records: "full-time equivalent posts");
@@ -470,7 +411,3 @@ def _target_text(item: ItemResult) -> str:
 
 def _tolerance_text(item: ItemResult) -> str:
     return format_value(item.tolerance, item.unit)
-
-
-def _comparator_text(item: ItemResult) -> str:
-    return format_value(item.comparator, item.unit)

@@ -15,7 +15,7 @@ appendix summary counts, the provenance records and the data-quality notes.
 from __future__ import annotations
 
 from csc_scorecard.rating import Framework, format_number
-from csc_scorecard.report.commentary import in_unit
+from csc_scorecard.report.benchmarks import in_unit
 from csc_scorecard.report.facts import Facts, figure_id, pointer_part
 from csc_scorecard.report.formatting import count
 from csc_scorecard.report.model import (

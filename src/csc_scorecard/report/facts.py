@@ -12,6 +12,7 @@ from typing import Literal
 from csc_scorecard.report.formatting import count
 from csc_scorecard.report.model import (
     Allowance,
+    AppendixComparator,
     AppendixGroup,
     Comparator,
     Definition,
@@ -150,21 +151,13 @@ class Facts:
             getattr(c, area),
         )
 
-    def framework_comparator(self, measure: str) -> tuple[Cited, Cited] | None:
-        """The comparator the framework gives a measure's appendix row, with its label: when
-        there is one it is THE comparator for the measure, in the text as in the appendix (one
-        number for one thing; DfE's published figures are then not quoted for it)."""
+    def benchmarked_row(self, measure: str) -> tuple[str, list[AppendixComparator]] | None:
+        """The appendix row (its pointer) that benchmarks a measure with the framework's own
+        comparators, and those comparators: they are THE comparators for the measure."""
         for g, group in enumerate(self.appendix):
             for r, row in enumerate(group.rows):
-                if row.measure != measure or row.comparator_source != "framework":
-                    continue
-                if not row.comparator or not row.comparator_label:
-                    continue
-                at = f"/appendix/{g}/rows/{r}"
-                return (
-                    Cited(row.comparator, f"{at}/comparator", row.comparator),
-                    Cited(row.comparator_label, f"{at}/comparator_label", row.comparator_label),
-                )
+                if row.measure == measure and row.comparator_source == "framework":
+                    return f"/appendix/{g}/rows/{r}", row.comparators
         return None
 
     def comparator_year(self, measure: str) -> Cited | None:
@@ -172,6 +165,17 @@ class Facts:
         if c is None or c.year_label is None:
             return None
         return Cited(c.year_label, f"/comparators/{pointer_part(measure)}/year_label", c.year_label)
+
+    def outturn(self, measure: str | None) -> tuple[Cited, float, Cited | None] | None:
+        """The council's own published figure for the comparators' year (DfE's files), as the
+        seed quotes it ("the 2020/21 outturn of 248.8"): printed, number, year."""
+        c = self.comparators.get(measure or "")
+        if c is None or c.outturn is None or not c.outturn_display:
+            return None
+        shown = Cited(
+            c.outturn_display, f"/comparators/{pointer_part(c.measure)}/outturn", c.outturn
+        )
+        return shown, c.outturn, self.comparator_year(c.measure)
 
     def allowance(self, item: str) -> Cited | None:
         """The change below which an item's direction of travel is 'similar'."""

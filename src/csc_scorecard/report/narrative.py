@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from csc_scorecard.report.benchmarks import from_row, in_unit, placed
 from csc_scorecard.report.facts import Facts, When
 from csc_scorecard.report.formatting import rounded
 from csc_scorecard.report.model import Figure, Paragraph, Sentence
@@ -77,19 +78,49 @@ def previous_bracket(f: Facts, measure: str, dimension: str | None = None) -> tu
 def comparison(f: Facts, measure: str, subject: str = "This compares with") -> Sentence | None:
     """'This compares with 86.1% for statistical neighbours and 84.5% for England (2021/22).'
 
-    When the framework gives the measure's appendix row a comparator, that one is quoted, with
-    its label, and DfE's published figures are not: the text and the appendix give one number
-    for one thing (docs/committee-paper.md, "One number for one thing")."""
-    own = f.framework_comparator(measure)
+    When the framework gives the measure's appendix row comparators, those are quoted (every
+    one, with its label and year), and DfE's published figures are not: the text and the
+    appendix give one number for one thing (docs/committee-paper.md, "One number for one
+    thing"). The council's own published outturn for the year follows where DfE's files give
+    one ("This is below the 2021/22 outturn of 248.8.")."""
+    found = [s for s in (_compared(f, measure, subject), outturn(f, measure)) if s is not None]
+    return join(*found) if found else None
+
+
+def _compared(f: Facts, measure: str, subject: str) -> Sentence | None:
+    own = f.benchmarked_row(measure)
     if own is not None:
-        value, label = own
-        if subject == "This compares with":
-            return say(
-                "This compares with {c} for {label}, the framework's comparator.",
-                c=value,
-                label=label,
-            )
-        return say("The framework's comparator is {c} ({label}).", c=value, label=label)
+        marks = from_row(*own)
+        if not marks:
+            return None
+        if len(marks) == 1 and marks[0].note is not None:  # a single fixed "Comp" figure
+            value, label = marks[0].value, marks[0].note
+            if subject == "This compares with":
+                return say(
+                    "This compares with {c} for {label}, the framework's comparator.",
+                    c=value,
+                    label=label,
+                )
+            return say("The framework's comparator is {c} ({label}).", c=value, label=label)
+        years = {m.year.text if m.year else None for m in marks}
+        shared = marks[0].year if len(years) == 1 else None
+        items = []
+        for m in marks:
+            named = m.note if m.note is not None else None
+            template = "{v} for " + ("{note}" if named else m.name)
+            slots: Slots = {**m.slots, "v": m.value}
+            if named is not None:
+                slots["note"] = named
+            if m.year is not None and shared is None:
+                template += " ({y})"
+                slots["y"] = m.year
+            items.append((template, slots))
+        body, slots = listing(items)
+        tail = " ({year})" if shared is not None else ""
+        if shared is not None:
+            slots["year"] = shared
+        lead = "This compares with " if subject == "This compares with" else subject + " "
+        return say(lead + body + tail + ", the framework's comparators.", **slots)
     sn, eng, year = (
         f.comparator(measure),
         f.comparator(measure, "england"),
@@ -104,6 +135,15 @@ def comparison(f: Facts, measure: str, subject: str = "This compares with") -> S
         parts.append(("{v} for England", {"v": eng}))
     body, slots = listing(parts)
     return say(f"{subject} {body} ({{year}}).", year=year, **slots)
+
+
+def outturn(f: Facts, measure: str, lead: str = "This is") -> Sentence | None:
+    """'This is below the 2021/22 outturn of 248.8.': the quarter's figure against the
+    council's own published figure for the latest published year (DfE's files)."""
+    now, found = f.ok(measure), f.outturn(measure)
+    if now is None or now.value is None or found is None:
+        return None
+    return placed(now.value, now.unit, [], found, lead=lead)
 
 
 # -- topics ---------------------------------------------------------------------------------
@@ -325,7 +365,7 @@ def child_protection(f: Facts) -> list[Paragraph | None]:
                 sn=sn,
                 year=year,
             )
-    out.append(paragraph(first, second, compared))
+    out.append(paragraph(first, second, compared, outturn(f, "section47_rate_per_10000")))
     children, icpcs = f.shown("section47_children"), f.shown("icpcs_following_s47")
     third = fourth = None
     if children is not None:
@@ -635,23 +675,32 @@ def _last_age(f: Facts) -> Cited | None:
 
 
 def generic(f: Facts, measures: list[str]) -> list[Paragraph | None]:
-    """One sentence per measure: '{title}: {value} {window} ({previous}: {value}).'"""
+    """One sentence per measure, for sections with no bespoke template: 'Contacts becoming
+    referrals within 1 working day stood at 95.2% in Q1, compared with 88.1% in Q4.' ("stood
+    at" reads with any title, singular or plural); the council's own outturn follows where DfE
+    publishes one."""
     sentences = []
     for m in measures:
         now = f.shown(m)
         if now is None:
             continue
         where, slots = window(f, m)
-        bracket, before = previous_bracket(f, m)
+        before = f.ok(m, "previous") if now.status == "ok" else None
+        then = ""
+        if before is not None:
+            earlier, earlier_slots = window(f, m, "previous", prefix="p")
+            then = ", compared with {p}" + in_unit(before.display, before.unit) + " " + earlier
+            slots |= {"p": f.value(before), **earlier_slots}
         sentences.append(
             say(
-                "{title}: {v} " + where + bracket + ".",
+                "{title} stood at {v}" + in_unit(now.display, now.unit) + " " + where + then + ".",
                 title=f.title(m),
                 v=f.value(now),
                 **slots,
-                **before,
             )
         )
+        if now.status == "ok":
+            sentences.append(outturn(f, m))
     return [paragraph(*sentences)] if sentences else []
 
 

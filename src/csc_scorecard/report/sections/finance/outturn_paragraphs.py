@@ -284,7 +284,9 @@ def projection_paragraph(proj: Projection | None, figs: Figures) -> Paragraph | 
         k = f"projection:{g.id}:{last.isoformat()}"
         bullets.append(
             say(
-                "{g}: {a} now, projected {b} ({lo} to {hi}).",
+                "{g} stands at {a} "
+                + ("child" if proj.start_counts[g.id] == 1 else "children")
+                + " now and is projected at {b} ({lo} to {hi}).",
                 g=cited_text(g.name, f"/projection/groups/{gi}/name"),
                 a=figs.add(
                     f"projection:{g.id}:start", f"{g.name} now", proj.start_counts[g.id], "count"
