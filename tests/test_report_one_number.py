@@ -137,4 +137,7 @@ def test_the_councils_own_outturn_is_quoted_as_published():
     s47 = ctx.figures["section47_rate_per_10000:2022-Q1"]
     printed = rounded(s47.value, "rate_per_10000")  # as the report prints it
     side = "below" if printed < 248.8 else "above" if printed > 248.8 else "in line with"
-    assert quoted["section47_rate_per_10000"] == f"This is {side} the 2021/22 outturn of 248.8 per 10,000."
+    assert (
+        quoted["section47_rate_per_10000"]
+        == f"This is {side} the 2021/22 outturn of 248.8 per 10,000."
+    )
