@@ -716,6 +716,23 @@ def test_a_store_missing_new_columns_is_upgraded_in_place_or_refused_read_only(t
         pass
 
 
+def test_a_store_missing_a_new_table_is_upgraded_in_place_or_refused_read_only(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with Store(path):
+        pass
+    with duckdb.connect(str(path)) as con:  # as written before tables.yaml gained the table
+        con.execute("DROP TABLE permanence_plans")
+    _one_line(
+        cli("status", "--store", path),
+        f"the store {path} was written by an older csc-scorecard (it has no permanence_plans "
+        "table): open it once for writing to upgrade it in place",
+    )
+    with Store(path) as db:
+        assert db._missing_tables() == []
+    with Store(path, read_only=True):
+        pass
+
+
 def test_episode_dates_after_the_return_s_year_are_issues(extracts, tmp_path):
     folder = tmp_path / "2023"
     shutil.copytree(extracts / "ssda903" / "2023", folder)

@@ -27,6 +27,35 @@ At 31 March 2022 (2021-Q4), open: A1 (K1 K2), A2 (K3), A3 (K4), A5 (K7), A9 (K10
   Children: K1 K2 K3 K4 K7 K10 K11 = 7. Families: F1 F2 F3 F6 F7 = 5.
   Days: K1 K2 89; K3 91; K4 30; K7 2021-06-01 -> 303; K10 2021-10-01 -> 181; K11 58.
   On track: all but K7 = 6 of 7 = 85.714%.
+
+Permanence (903 episodes: child, DECOM RNE LS PLACE -> DEC REC; adoption record; tracker plan).
+Matched with adopters or placed for adoption, looked after at the end:
+  P1  2020-01-01 S C2 U4 -> 2022-02-01 X1; 2022-02-01 P E1 A4 -> open   placed for adoption;
+      record matched 2022-01-20                                   Q1 yes   Q4 yes
+  P2  2021-01-01 S C2 U4 -> open; record matched 2022-05-10       Q1 yes   Q4 no (later)
+  P3  2021-01-01 S C2 U4 -> open; record matched 2022-01-10, decision reversed 2022-04-15
+                                                                  Q1 no    Q4 yes
+  P4  2020-06-01 S C2 U4 -> 2022-05-20 E11 (adopted); record matched 2021-12-01
+                                                                  Q1 no    Q4 yes
+  P5  2021-03-01 S C2 U4 -> open; no record; tracker adoption matched 2022-06-01
+                                                                  Q1 yes   Q4 no
+  P6  2021-03-01 S C2 U4 -> open; record with no match; tracker matched 2022-04-01: the record
+      covers the child, so the tracker is not read               Q1 no    Q4 no
+  P7  no episodes; tracker adoption matched 2022-02-01 (not in care)        never
+  P9  2021-03-01 S C2 U4 -> open; tracker matched 2022-01-15, plan ended 2022-05-01
+                                                                  Q1 no    Q4 yes
+  Q1: P1 P2 P5 = 3. Q4: P1 P3 P4 P9 = 4.
+Special guardianship order expected (tracker plan special_guardianship), looked after at the end:
+  S1  2021-06-01 S C2 U4 -> open; plan 2022-02-01, expected 2022-08-01   Q1 yes   Q4 yes
+  S2  2021-06-01 S C2 U4 -> open; plan 2022-05-01                         Q1 yes   Q4 no
+  S3  2021-01-01 S C2 U4 -> 2022-06-10 E45; plan 2021-11-01, order 2022-06-10
+                                                                          Q1 no    Q4 yes
+  S4  2021-01-01 S C2 U4 -> open; plan 2021-12-01, order 2022-06-30 (the last day: made)
+                                                                          Q1 no    Q4 yes
+  S5  no episodes; plan 2022-01-01                                        never (not in care)
+  S6  2021-06-01 S C2 U4 -> open; child arrangements plan                 never (not SGO)
+  S7  2021-06-01 S C2 U4 -> open; plan with no plan date                  Q1 yes   Q4 yes
+  Q1: S1 S2 S7 = 3. Q4: S1 S3 S4 S7 = 4.
 """
 
 from __future__ import annotations
@@ -54,6 +83,47 @@ PROCEEDINGS = [
     ("A9", "K10", "F6", d(2021, 10, 1), d(2022, 4, 20)),
     ("A10", "K11", "F7", d(2022, 2, 1), d(2022, 5, 5)),
 ]
+O = None
+EPISODES = [
+    # child, decom, rne, ls, place, dec, rec
+    ("P1", d(2020, 1, 1), "S", "C2", "U4", d(2022, 2, 1), "X1"),
+    ("P1", d(2022, 2, 1), "P", "E1", "A4", O, O),
+    ("P2", d(2021, 1, 1), "S", "C2", "U4", O, O),
+    ("P3", d(2021, 1, 1), "S", "C2", "U4", O, O),
+    ("P4", d(2020, 6, 1), "S", "C2", "U4", d(2022, 5, 20), "E11"),
+    ("P5", d(2021, 3, 1), "S", "C2", "U4", O, O),
+    ("P6", d(2021, 3, 1), "S", "C2", "U4", O, O),
+    ("P9", d(2021, 3, 1), "S", "C2", "U4", O, O),
+    ("S1", d(2021, 6, 1), "S", "C2", "U4", O, O),
+    ("S2", d(2021, 6, 1), "S", "C2", "U4", O, O),
+    ("S3", d(2021, 1, 1), "S", "C2", "U4", d(2022, 6, 10), "E45"),
+    ("S4", d(2021, 1, 1), "S", "C2", "U4", O, O),
+    ("S6", d(2021, 6, 1), "S", "C2", "U4", O, O),
+    ("S7", d(2021, 6, 1), "S", "C2", "U4", O, O),
+]
+ADOPTIONS = [
+    # child, ADM decision, matched, decision reversed
+    ("P1", d(2021, 9, 1), d(2022, 1, 20), O),
+    ("P2", d(2021, 9, 1), d(2022, 5, 10), O),
+    ("P3", d(2021, 9, 1), d(2022, 1, 10), d(2022, 4, 15)),
+    ("P4", d(2021, 6, 1), d(2021, 12, 1), O),
+    ("P6", d(2021, 12, 1), O, O),
+]
+PLANS = [
+    # child, plan, plan date, matched, order expected, order, plan ended
+    ("P5", "adoption", d(2021, 10, 1), d(2022, 6, 1), O, O, O),
+    ("P6", "adoption", d(2021, 12, 1), d(2022, 4, 1), O, O, O),
+    ("P7", "adoption", d(2021, 10, 1), d(2022, 2, 1), O, O, O),
+    ("P9", "adoption", d(2021, 10, 1), d(2022, 1, 15), O, O, d(2022, 5, 1)),
+    ("S1", "special_guardianship", d(2022, 2, 1), O, d(2022, 8, 1), O, O),
+    ("S2", "special_guardianship", d(2022, 5, 1), O, O, O, O),
+    ("S3", "special_guardianship", d(2021, 11, 1), O, O, d(2022, 6, 10), O),
+    ("S4", "special_guardianship", d(2021, 12, 1), O, O, d(2022, 6, 30), O),
+    ("S5", "special_guardianship", d(2022, 1, 1), O, O, O, O),
+    ("S6", "child_arrangements", d(2022, 1, 1), O, O, O, O),
+    ("S7", "special_guardianship", O, O, O, O, O),
+]
+PERMANENCE = ["adoption_matched_or_placed", "sgo_expected"]
 IDS = ["care_proceedings_children", "care_proceedings_families", "care_proceedings_on_track_pct"]
 
 
@@ -98,4 +168,63 @@ def test_the_limit_is_a_setting(proceedings):
         100.0,
         6,
         6,
+    )
+
+
+def permanence_tables() -> dict:
+    return {
+        "cla_episodes": canonical(
+            "cla_episodes",
+            **_columns(EPISODES, ["child_id", "decom", "rne", "ls", "place", "dec", "rec"]),
+        ),
+        "adoptions": canonical(
+            "adoptions",
+            **_columns(
+                ADOPTIONS,
+                ["child_id", "adm_decision_date", "matched_date", "decision_reversed_date"],
+            ),
+        ),
+        "permanence_plans": canonical(
+            "permanence_plans",
+            **_columns(
+                PLANS,
+                [
+                    "child_id",
+                    "plan",
+                    "plan_date",
+                    "matched_date",
+                    "order_expected_date",
+                    "order_date",
+                    "plan_end_date",
+                ],
+            ),
+        ),
+    }
+
+
+@pytest.fixture
+def permanence(store):
+    load(store, permanence_tables())
+    return store
+
+
+def test_matched_with_adopters_or_placed_for_adoption(permanence):
+    r = results(permanence, PERMANENCE, f"{Q4}:{Q}")
+    assert r[("adoption_matched_or_placed", Q, None)][0] == 3
+    assert r[("adoption_matched_or_placed", Q4, None)][0] == 4
+
+
+def test_special_guardianship_orders_expected(permanence):
+    r = results(permanence, PERMANENCE, f"{Q4}:{Q}")
+    assert r[("sgo_expected", Q, None)][0] == 3
+    assert r[("sgo_expected", Q4, None)][0] == 4
+
+
+def test_the_plans_counted_are_a_setting(permanence):
+    # Counting child arrangements plans too adds S6 (in care, plan held): 4.
+    assert (
+        with_settings(
+            permanence, "sgo_expected", plans=["special_guardianship", "child_arrangements"]
+        )[0]
+        == 4
     )

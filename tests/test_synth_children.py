@@ -81,7 +81,12 @@ def test_nothing_is_recorded_after_the_extract_date(default):
         for column in schema.table(name).data_columns:
             # Planned dates may lie ahead: an expected birth, the 18th birthday a UASC stops
             # being UASC (903 rule 205B), the ICPC target.
-            future_ok = ("expected_date_of_birth", "uasc_ceased_date", "icpc_target_date")
+            future_ok = (
+                "expected_date_of_birth",
+                "uasc_ceased_date",
+                "icpc_target_date",
+                "order_expected_date",  # an order still to be made
+            )
             if column.type == "DATE" and column.name not in future_ok:
                 assert not (frame[column.name].dropna() > end).any(), f"{name}.{column.name}"
 
@@ -145,6 +150,29 @@ def test_flows_in_and_out_of_care(default):
     adopted = episodes[episodes.rec.isin(["E11", "E12"])]
     assert between(adopted.dec, Q1_START, Q1_END).sum() <= 5  # para 25: one in Q1
     assert 1 <= between(adopted.dec, date(2021, 7, 1), Q1_END).sum() <= 20
+
+
+def test_permanence_tracker_leads_to_the_orders_made(default):
+    plans, episodes = default["permanence_plans"], looked_after(default["cla_episodes"])
+    assert not plans.duplicated(["child_id", "plan"]).any()  # the template's key
+    # Every order the tracker records is the child's leaving care on that day by that order.
+    made = plans[plans.order_date.notna()].merge(
+        episodes, left_on=["child_id", "order_date"], right_on=["child_id", "dec"]
+    )
+    rec = {"special_guardianship": {"E43", "E44", "E45", "E46", "E47", "E48"}}
+    rec["child_arrangements"] = {"E41"}
+    assert len(made) == plans.order_date.notna().sum() > 0
+    assert all(r in rec[p] for p, r in zip(made.plan, made.rec, strict=True))
+    assert (plans.plan_date <= plans.order_expected_date).all()
+    # Seed appendix: 29 children in care expected to leave through an SGO at the end of Q1.
+    now = open_on(episodes, "decom", "dec", Q1_END).child_id.unique()
+    expected = plans[
+        (plans.plan == "special_guardianship")
+        & plans.child_id.isin(now)
+        & (plans.plan_date <= Q1_END)
+        & (plans.order_date.isna() | (plans.order_date > Q1_END))
+    ]
+    assert 10 <= len(expected) <= 45
 
 
 def test_care_leavers_and_population(default):

@@ -222,7 +222,21 @@ class Store:
             and (missing := [c for c in t.columns if c.name not in present[t.name]])
         }
 
+    def _missing_tables(self) -> list[str]:
+        """Canonical tables the file lacks (it was written before tables.yaml gained them)."""
+        with self.con.cursor() as cur:
+            present = {
+                r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+            }
+        return [name for name in tables() if name not in present]
+
     def _check_version(self, read_only: bool) -> None:
+        if read_only and self.schema_version() is not None and (absent := self._missing_tables()):
+            raise StoreError(
+                f"the store {self.path} was written by an older csc-scorecard (it has no "
+                f"{absent[0]} table): open it once for writing to upgrade it in place (e.g. "
+                f"`scorecard ingest` of the next extract), or {REBUILD}"
+            )
         if read_only and (missing := self._missing_columns()):
             name, columns = next(iter(missing.items()))
             raise StoreError(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from csc_scorecard.report.facts import Facts, When
 from csc_scorecard.report.model import Paragraph, Sentence
-from csc_scorecard.report.narrative import paragraph, plural
+from csc_scorecard.report.narrative import paragraph, plural, previous_bracket
 from csc_scorecard.wording import Cited, say
 
 # The statutory limit (Children and Families Act 2014) as the catalogue counts it, in days: the
@@ -77,8 +77,36 @@ def _on_track(f: Facts) -> Sentence | None:
     return say(template + ".", **slots)
 
 
+def _children_who(f: Facts, measure: str, template: str) -> Sentence | None:
+    """'{n} children in care {were} ...' with the last report's figure in brackets."""
+    now = f.shown(measure)
+    if now is None:
+        return None
+    bracket, slots = previous_bracket(f, measure)
+    return say(
+        template + bracket + ".",
+        q=f.period(),
+        n=f.value(now),
+        children=plural(now, "child", "children"),
+        were=plural(now, "was", "were"),
+        **slots,
+    )
+
+
 def care_proceedings_and_permanence(f: Facts) -> list[Paragraph | None]:
-    return [paragraph(_proceedings(f), _on_track(f))]
+    matched = _children_who(
+        f,
+        "adoption_matched_or_placed",
+        "At the end of {q}, {n} {children} in care {were} matched with adopters or placed for "
+        "adoption",
+    )
+    sgo = _children_who(
+        f,
+        "sgo_expected",
+        "At the end of {q}, {n} {children} in care {were} expected to leave care through a "
+        "special guardianship order",
+    )
+    return [paragraph(_proceedings(f), _on_track(f)), paragraph(matched, sgo)]
 
 
 NARRATIVES = {"care_proceedings_and_permanence": care_proceedings_and_permanence}

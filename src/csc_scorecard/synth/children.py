@@ -9,7 +9,8 @@ canonical tables (`model/tables.yaml`):
 
 children, contacts, early_help_episodes, referrals, assessments, section47s, cin_plans,
 cp_plans, cp_reviews, cp_visits, cla_episodes, cla_reviews, missing_episodes, cla_health,
-previous_permanence, care_leavers, care_leaver_plans, adoptions, court_proceedings.
+previous_permanence, care_leavers, care_leaver_plans, adoptions, court_proceedings,
+permanence_plans (the authority's permanence tracker, a template).
 
 Steps: `population` (families and children) -> `referrals` (episodes of need, plans and
 `care` periods with `placements` and `adoption`) -> `contacts`, `protection.visits`,
@@ -30,6 +31,7 @@ from csc_scorecard.synth import (
     imperfections,
     leaving_care,
     looked_after,
+    permanence,
     population,
     protection,
     referrals,
@@ -61,6 +63,7 @@ TABLES = (
     "care_leaver_plans",
     "adoptions",
     "court_proceedings",
+    "permanence_plans",
 )
 
 
@@ -115,6 +118,7 @@ def simulate_frames(config: SynthConfig) -> dict[str, Frame]:
     frames["court_proceedings"] = courts.proceedings(
         _kept_proceedings(ctx, journeys["proceedings"]), reg
     )
+    frames["permanence_plans"] = permanence.plans(ctx, periods)
     mother, mc_dob = looked_after.mothers(ctx, reg, periods)
     frames = _censor_episodes(ctx, frames)
 
