@@ -45,11 +45,12 @@ def _in_proceedings(f: Facts, when: When) -> tuple[str, dict[str, Cited | str]] 
 
 
 def _proceedings(f: Facts) -> Sentence | None:
-    now = _in_proceedings(f, "current")
-    if now is None:
+    children, now = f.shown("care_proceedings_children"), _in_proceedings(f, "current")
+    if children is None or now is None:
         return None
     text, slots = now
-    template = "At the end of {q} there were " + text + " subject to care proceedings"
+    slots["were"] = plural(children, "was", "were")
+    template = "At the end of {q} there {were} " + text + " subject to care proceedings"
     before = _in_proceedings(f, "previous")
     if before is not None:
         template += ", compared with " + before[0] + " at the end of {p_q}"
@@ -62,8 +63,12 @@ def _on_track(f: Facts) -> Sentence | None:
     days = f.setting("care_proceedings_on_track_pct", "max_days")
     if share is None or days is None or not share.denominator:
         return None
-    slots: dict[str, Cited | str] = {"pct": f.value(share), "n": f.numerator(share)}
-    template = "Of these, {pct} ({n}) were on track to conclude within "
+    slots: dict[str, Cited | str] = {
+        "pct": f.value(share),
+        "n": f.numerator(share),
+        "were": "was" if share.numerator == 1 else "were",
+    }
+    template = "Of these, {pct} ({n}) {were} on track to conclude within "
     if days.value == _TWENTY_SIX_WEEKS:
         template += "26 weeks"
     else:  # an authority's own limit: printed in days, cited from the setting
