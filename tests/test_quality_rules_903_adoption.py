@@ -41,6 +41,16 @@ def both(a_episode, b_episode, a_adoption, b_adoption, adoption_table="AD1"):
     )
 
 
+def reversed_(cid, decided, ceased, reason="RD1"):
+    """A PlacedAdoption decision that was reversed on `ceased`."""
+    return {
+        "child_id": cid,
+        "adm_decision_date": d(decided),
+        "decision_reversed_date": d(ceased),
+        "decision_reversed_reason": reason,
+    }
+
+
 CASES = {
     # A's AD1 row lacks LS_ADOPTR (1); B's is complete.
     "151": ({AD: [ad1("A", ls_adopters=None), ad1("B")]}, {("AD1", 1)}),
@@ -152,6 +162,34 @@ CASES = {
         placed("B", "2023-04-01")
         | {"decision_reversed_date": d("2023-06-01"), "decision_reversed_reason": "RD1"},
         "PlacedAdoption",
+    ),
+    # A's decision (1 May 2023) was reversed on 1 April, before it was made (flagged); B's
+    # was reversed after.
+    "522": (
+        {
+            AD: [
+                reversed_("A", "2023-05-01", "2023-04-01"),
+                reversed_("B", "2023-04-01", "2023-05-01"),
+            ]
+        },
+        {("PlacedAdoption", 1)},
+    ),
+    # A's reversed decision has no date of the decision itself (flagged); B's has.
+    "563": (
+        {AD: [reversed_("A", None, "2023-05-01"), reversed_("B", "2023-04-01", "2023-05-01")]},
+        {("PlacedAdoption", 1)},
+    ),
+    # A started care on 1 May 2023 and its decision was reversed on 15 April, before that: the
+    # decision and the episode. B's care began in 2022; reversed in June 2023.
+    "118": (
+        {
+            E: [ep("A", "2023-05-01"), ep("B", "2022-05-01")],
+            AD: [
+                reversed_("A", "2023-04-01", "2023-04-15"),
+                reversed_("B", "2022-06-01", "2023-06-01"),
+            ],
+        },
+        {("PlacedAdoption", 1), ("Episodes", 1)},
     ),
 }
 

@@ -324,3 +324,54 @@ def r557() -> str:
                CAST(a.decision_reversed_date AS VARCHAR) AS value, 'DATE_PLACED_CEASED' AS field
         FROM adoptions a JOIN episodes e ON e.la_code = a.la_code AND e.child_id = a.child_id
         WHERE {episode} AND {incomplete}"""
+
+
+@rule(
+    "522",
+    R,
+    "Date of decision that the child should be placed for adoption must be on or before the "
+    "date that a child should no longer be placed for adoption.",
+    fields=["DATE_PLACED", "DATE_PLACED_CEASED"],
+    column="decision_reversed_date",
+)
+def r522() -> str:
+    """DATE_PLACED_CEASED before DATE_PLACED on the same decision."""
+    return "SELECT * FROM adoptions WHERE decision_reversed_date < adm_decision_date"
+
+
+@rule(
+    "563",
+    R,
+    "The child should no longer be placed for adoption but the date of the decision that the "
+    "child should be placed for adoption is blank",
+    fields=["DATE_PLACED", "REASON_PLACED_CEASED", "DATE_PLACED_CEASED"],
+    column="decision_reversed_date",
+)
+def r563() -> str:
+    """DATE_PLACED_CEASED and REASON_PLACED_CEASED given on a decision whose DATE_PLACED is
+    blank."""
+    return """SELECT * FROM adoptions WHERE decision_reversed_date IS NOT NULL
+        AND decision_reversed_reason IS NOT NULL AND adm_decision_date IS NULL"""
+
+
+@rule(
+    "118",
+    R,
+    "Date of decision that a child should no longer be placed for adoption is before the "
+    "current collection year or before the date the child started to be looked after.",
+    fields=["DATE_PLACED_CEASED", "DECOM", "LS"],
+    column="decision_reversed_date",
+)
+def r118() -> str:
+    """DATE_PLACED_CEASED before 1 April of the collection year, or before the start of the
+    child's first episode other than a short break (V3, V4): the decision and that episode."""
+    first = _first(f"NOT coalesce(ls IN {in_list('V3', 'V4')}, false)")
+    pairs = f"""FROM {first} e JOIN adoptions a ON a.la_code = e.la_code
+        AND a.child_id = e.child_id WHERE a.decision_reversed_date < e.decom
+        OR a.decision_reversed_date < a.cy_start"""
+    return f"""SELECT DISTINCT a._table, a.la_code, a.load_id, a."row", a.child_id, a.cy_end,
+               CAST(a.decision_reversed_date AS VARCHAR) AS value, 'DATE_PLACED_CEASED' AS field
+        {pairs}
+        UNION ALL
+        SELECT DISTINCT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
+               CAST(e.decom AS VARCHAR) AS value, 'DECOM' AS field {pairs}"""
