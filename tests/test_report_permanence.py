@@ -75,6 +75,6 @@ def test_publication_suppresses_the_small_counts(small_store):
     assert paragraph.text == (
         "At the end of Q1 there were 6 children from c families subject to care proceedings, "
         "compared with 7 children from c families at the end of Q4. "
-        "Of these, c (c) were on track to conclude within 26 weeks of the application to "
+        "Of these, c were on track to conclude within 26 weeks of the application to "
         "court (Q4: 85.7%)."
     )

@@ -65,10 +65,12 @@ def _on_track(f: Facts) -> Sentence | None:
         return None
     slots: dict[str, Cited | str] = {
         "pct": f.value(share),
-        "n": f.numerator(share),
         "were": "was" if share.numerator == 1 else "were",
     }
-    template = "Of these, {pct} ({n}) {were} on track to conclude within "
+    template = "Of these, {pct} {were} on track to conclude within "
+    if share.status == "ok":  # suppressed, the count is the symbol twice: said once
+        template = "Of these, {pct} ({n}) {were} on track to conclude within "
+        slots["n"] = f.numerator(share)
     if days.value == _TWENTY_SIX_WEEKS:
         template += "26 weeks"
     else:  # an authority's own limit: printed in days, cited from the setting
