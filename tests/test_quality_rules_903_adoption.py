@@ -191,6 +191,12 @@ CASES = {
         },
         {("PlacedAdoption", 1), ("Episodes", 1)},
     ),
+    # A's AD1 decision (1 January 2023) and PlacedAdoption decision (1 December 2022) differ:
+    # both rows. B has only an AD1 row, C only a PlacedAdoption row.
+    "523": (
+        {AD: [ad1("A"), placed("A", "2022-12-01"), ad1("B"), placed("C", "2022-12-01")]},
+        {("AD1", 1), ("PlacedAdoption", 2)},
+    ),
 }
 
 

@@ -375,3 +375,25 @@ def r118() -> str:
         UNION ALL
         SELECT DISTINCT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
                CAST(e.decom AS VARCHAR) AS value, 'DECOM' AS field {pairs}"""
+
+
+@rule(
+    "523",
+    R,
+    "Date of decision that the child should be placed for adoption should be the same date as "
+    "the decision that adoption is in the best interest (date should be placed).",
+    fields=["DATE_PLACED", "DATE_INT"],
+    column="adm_decision_date",
+)
+def r523() -> str:
+    """A child's AD1 DATE_INT and a PlacedAdoption DATE_PLACED that differ: both rows. (The
+    store keeps an AD1 row and a PlacedAdoption row of the same date as one row, so two rows
+    of one child mean two dates.)"""
+    pairs = """FROM adoptions a JOIN adoptions p ON p.la_code = a.la_code
+        AND p.child_id = a.child_id AND p._table = 'PlacedAdoption'
+        WHERE a._table = 'AD1' AND a.adm_decision_date <> p.adm_decision_date"""
+    return f"""SELECT DISTINCT a._table, a.la_code, a.load_id, a."row", a.child_id, a.cy_end,
+               CAST(a.adm_decision_date AS VARCHAR) AS value, 'DATE_INT' AS field {pairs}
+        UNION ALL
+        SELECT DISTINCT p._table, p.la_code, p.load_id, p."row", p.child_id, p.cy_end,
+               CAST(p.adm_decision_date AS VARCHAR) AS value, 'DATE_PLACED' AS field {pairs}"""
