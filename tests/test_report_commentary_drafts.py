@@ -327,7 +327,7 @@ def test_a_figure_under_validation_is_reported_as_the_seed_reports_it(tmp_path):
     )
     assert (row.commentary, row.commentary_kind) == ("Further data validation underway.", "analyst")
     summary = next(p for p in ctx.sections[0].paragraphs if "could not be reported" in p.text)
-    assert f"C03 {row.title}: not reportable: {why}" in [b.text for b in summary.bullets]
+    assert f"C03 {row.title} could not be reported: {why}" in [b.text for b in summary.bullets]
     # Nor does the narrative or the data-quality section quote the figure.
     assert row.measure in {n.measure for n in ctx.data_quality.not_reportable}
 

@@ -85,9 +85,12 @@ def test_below_target_names_each_indicator_with_value_and_target():
     p = below_target([_group(*rows)])
     assert p.text == "2 indicators are below target:"
     assert [b.text for b in p.bullets] == [
-        "C10 % of cases audited graded as 'good' or better: 54% against a target of 80%",
-        # A title with its own full stop is followed by a sentence; days are said.
-        "P14 Average days from care to adoptive family. 463 days against a target of 426 days",
+        "C10 % of cases audited graded as 'good' or better stood at 54% against a target of 80%",
+        # A title with its own full stop is followed by "This indicator"; days are said.
+        (
+            "P14 Average days from care to adoptive family. This indicator stood at 463 days "
+            "against a target of 426 days"
+        ),
     ]
     assert [c.ref for c in p.bullets[0].cites] == [
         "/appendix/0/rows/1/item",
@@ -133,10 +136,10 @@ def test_largest_movements_count_only_material_changes_largest_first():
     # Improvements first, largest first: C12 by 20 points, C06 by 2.2; then the deteriorations:
     # P14 by 63% of 169 days (days are compared as a share of the earlier figure), C11 by 2.6.
     assert [b.text for b in p.bullets] == [
-        "C12 Audits good or better: up from 40% to 60% (an improvement)",
-        "C06 Three or more moves: down from 10.6% to 8.4% (an improvement)",
-        "P14 Days to adoptive family: up from 169 to 276 days (a deterioration)",
-        "C11 Supervision in timescale: down from 65.8% to 63.2% (a deterioration)",
+        "C12 Audits good or better went up from 40% to 60% (an improvement)",
+        "C06 Three or more moves went down from 10.6% to 8.4% (an improvement)",
+        "P14 Days to adoptive family went up from 169 to 276 days (a deterioration)",
+        "C11 Supervision in timescale went down from 65.8% to 63.2% (a deterioration)",
     ]
     assert p.bullets[0].cites[2].ref == "/figures/m_c12:2021-Q4/value"
     assert p.bullets[0].cites[3].ref == "/appendix/0/rows/3/current"
@@ -144,7 +147,7 @@ def test_largest_movements_count_only_material_changes_largest_first():
     assert year.text.startswith("The largest movements since Q1 2021/22, a year earlier")
     # Only C01 moved materially on the year (88.9% -> 86.7%, 2.2 points).
     assert [b.text for b in year.bullets] == [
-        "C01 Assessments: down from 88.9% to 86.7% (a deterioration)"
+        "C01 Assessments went down from 88.9% to 86.7% (a deterioration)"
     ]
 
 
@@ -174,8 +177,11 @@ def test_indicators_not_reported_say_why():
     p = not_reported(facts, [_group(*rows)])
     assert p.text == "2 indicators could not be reported for Q1:"
     assert [b.text for b in p.bullets] == [
-        "C05 Reviews in timescale: not reportable: Data is currently being validated",
-        "P15 Days from court authority to match. Not available: no records in the period to count",
+        "C05 Reviews in timescale could not be reported: Data is currently being validated",
+        (
+            "P15 Days from court authority to match. This indicator had no figure to report: no "
+            "records in the period to count"
+        ),
     ]
     assert (
         not_reported(facts, [_group(rows[2])]).text == "Every indicator could be reported for Q1."
@@ -191,8 +197,8 @@ def test_the_fixture_summary_leads_with_what_matters_and_cites_every_number():
     below = next(p for p in summary.paragraphs if p.text.endswith("below target:"))
     assert below.text == f"{len(red)} indicators are below target:"
     assert [b.text for b in below.bullets] == [
-        f"{r.item} {r.title}{' ' if r.title.endswith('.') else ': '}"
-        f"{r.current} against a target of {r.target_text}"
+        f"{r.item} {r.title}{' This indicator' if r.title.endswith('.') else ''} "
+        f"stood at {r.current} against a target of {r.target_text}"
         for r in red
     ]
     # The forecast: the total variance and the largest care-ladder group (or agency) variance.

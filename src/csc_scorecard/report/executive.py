@@ -155,16 +155,17 @@ def _row_ref(g: int, r: int, row: AppendixRow, name: str) -> Cited:
 
 
 def _named(g: int, r: int, row: AppendixRow, rest: str) -> tuple[str, dict[str, Cited | str]]:
-    """'C10 % of cases audited graded good or better: ' + rest (the reference and title, both
-    cited: both may hold digits); a title printed with its own full stop is followed by the
-    rest as a sentence."""
+    """'C10 % of cases audited graded good or better ' + rest: the reference and title (both
+    cited: both may hold digits) as the subject of a sentence whose verb starts ``rest``
+    ("stood at 54% against a target of 80%"), never "Title: value"; a title printed with its
+    own full stop is followed by "This indicator" and the rest."""
     slots: dict[str, Cited | str] = {
         "ref": _row_ref(g, r, row, "item"),
         "title": _row_ref(g, r, row, "title"),
     }
     if row.title.rstrip().endswith("."):
-        return "{ref} {title} " + rest[:1].upper() + rest[1:], slots
-    return "{ref} {title}: " + rest, slots
+        return "{ref} {title} This indicator " + rest, slots
+    return "{ref} {title} " + rest, slots
 
 
 def _rows(appendix: list[AppendixGroup]):
@@ -180,7 +181,7 @@ def below_target(appendix: list[AppendixGroup]) -> Paragraph | None:
         return paragraph(say("No indicator is below target this quarter."), kind="summary")
     bullets = []
     for g, r, row in red:
-        rest = "{v}" + in_unit(row.current, row.unit) + " against a target of {t}"
+        rest = "stood at {v}" + in_unit(row.current, row.unit) + " against a target of {t}"
         name, slots = _named(g, r, row, rest + in_unit(row.target_text, row.unit))
         bullets.append(
             say(
@@ -230,7 +231,7 @@ def movements(facts: Facts, appendix: list[AppendixGroup], when: str) -> Paragra
     bullets = []
     for _, direction, change, g, r, row, then in chosen:
         rest = (
-            ("up" if change > 0 else "down")
+            ("went up" if change > 0 else "went down")
             + " from {then} to {now}"
             + in_unit(row.current, row.unit)
             + (" (an improvement)" if direction == "improving" else " (a deterioration)")
@@ -313,7 +314,10 @@ def not_reported(facts: Facts, appendix: list[AppendixGroup]) -> Paragraph | Non
         )
     bullets = []
     for g, r, row in missing:
-        kind = "not reportable" if row.status == "not_reportable" else "not available"
+        # verbs that read with any title, singular or plural
+        kind = (
+            "could not be reported" if row.status == "not_reportable" else "had no figure to report"
+        )
         if row.reason:
             name, slots = _named(g, r, row, kind + ": {why}")
             bullets.append(say(name, why=_row_ref(g, r, row, "reason"), **slots))
