@@ -64,7 +64,7 @@ from datetime import date as d
 
 import pytest
 from conftest import canonical
-from measure_fixtures import load, results, with_settings
+from measure_fixtures import LA, load, results, with_settings
 
 Q, Q4 = "2022-Q1", "2021-Q4"
 
@@ -228,3 +228,28 @@ def test_the_plans_counted_are_a_setting(permanence):
         )[0]
         == 4
     )
+
+
+def test_the_drill_down_lists_families(proceedings):
+    from csc_scorecard.measures.members import members
+
+    families = members(proceedings, LA, "care_proceedings_families", Q).to_pylist()
+    got = {(r["subject_kind"], r["subject_id"], r["children"]) for r in families}
+    assert got == {("family", "F1", 2), ("family", "F2", 2), ("family", "application A4", 2)}
+
+
+def test_the_drill_down_lists_the_plans(permanence):
+    from csc_scorecard.measures.members import members
+
+    expected = members(permanence, LA, "sgo_expected", Q).to_pylist()
+    assert sorted((r["subject_id"], r["plan"]) for r in expected) == [
+        ("S1", "special_guardianship"),
+        ("S2", "special_guardianship"),
+        ("S7", "special_guardianship"),
+    ]
+    matched = members(permanence, LA, "adoption_matched_or_placed", Q).to_pylist()
+    assert sorted((r["subject_id"], r["placed_for_adoption"]) for r in matched) == [
+        ("P1", True),
+        ("P2", False),
+        ("P5", False),
+    ]

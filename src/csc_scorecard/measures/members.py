@@ -86,6 +86,9 @@ _EVIDENCE = {
     "audit_id",
     "grade",
     "proceedings_id",
+    "children",  # a family's children in care proceedings
+    "plan",  # a permanence plan (adoption, special guardianship ...)
+    "placed_for_adoption",
     "in_timescale",
     "agency",
     "qualified",
