@@ -282,15 +282,17 @@ def projection_paragraph(proj: Projection | None, figs: Figures) -> Paragraph | 
         if proj.start_counts.get(g.id, 0) == 0 and p.mean < 0.5:
             continue
         k = f"projection:{g.id}:{last.isoformat()}"
+        now = figs.add(
+            f"projection:{g.id}:start", f"{g.name} now", proj.start_counts[g.id], "count"
+        )
         bullets.append(
             say(
+                # the noun follows the printed figure: a suppressed 1 is "c children"
                 "{g} stands at {a} "
-                + ("child" if proj.start_counts[g.id] == 1 else "children")
+                + ("child" if now.text == "1" else "children")
                 + " now and is projected at {b} ({lo} to {hi}).",
                 g=cited_text(g.name, f"/projection/groups/{gi}/name"),
-                a=figs.add(
-                    f"projection:{g.id}:start", f"{g.name} now", proj.start_counts[g.id], "count"
-                ),
+                a=now,
                 b=figs.add(k, f"{g.name} projected at {last}", p.mean, "count"),
                 lo=figs.add(f"{k}:low", "low end of the band", p.low, "count"),
                 hi=figs.add(f"{k}:high", "high end of the band", p.high, "count"),
