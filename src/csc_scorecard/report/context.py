@@ -40,31 +40,25 @@ from csc_scorecard.rating.checks import check_framework
 from csc_scorecard.rating.rated import framework_manual_rows
 from csc_scorecard.report import acronyms as acronyms_
 from csc_scorecard.report import appendix as appendix_
-from csc_scorecard.report import charts, executive, history, narrative, provenance, staffing_tables
+from csc_scorecard.report import charts, executive, history, provenance
 from csc_scorecard.report import commentary as commentary_
 from csc_scorecard.report import faults as faults_
 from csc_scorecard.report import finance as finance_
 from csc_scorecard.report import paper as paper_
-from csc_scorecard.report import permanence as permanence_
-from csc_scorecard.report import regional as regional_
 from csc_scorecard.report import staffing as staffing_
 from csc_scorecard.report.commentary import Commentary, read_commentary
 from csc_scorecard.report.facts import Facts, figure_id
 from csc_scorecard.report.formatting import count, display, long_date
-from csc_scorecard.report.layout import Layout, Placed, layout, placement
+from csc_scorecard.report.layout import Layout, layout, placement
 from csc_scorecard.report.model import (
     Authority,
-    Breakdown,
-    BreakdownRow,
     Chart,
     Counts,
     DataQuality,
     Definition,
     Figure,
-    FigureRow,
     MeasureNote,
     OmittedSection,
-    Paragraph,
     Performance,
     PeriodInfo,
     Provenance,
@@ -81,15 +75,12 @@ from csc_scorecard.report.publication import (
     without_small_in_reason,
 )
 from csc_scorecard.report.publication import settings as publication_settings
-from csc_scorecard.report.sections.finance.section import FinanceSection
-from csc_scorecard.report.sections.staffing import StaffingSection
+from csc_scorecard.report.sections.inputs import SectionInputs
+from csc_scorecard.report.sections.measured import covered
+from csc_scorecard.report.sections.registry import build_section
 from csc_scorecard.store import Store
 from csc_scorecard.terms import using
 from csc_scorecard.terms import words as council_words
-
-# The layout's narrative names -> the functions writing them (narrative.py, and the care
-# proceedings and permanence paragraph in permanence.py).
-_NARRATIVES = {**narrative.NARRATIVES, **permanence_.NARRATIVES}
 
 TREND_QUARTERS = 8
 
@@ -275,21 +266,10 @@ def build_context(
     omitted: list[OmittedSection] = []
     coverage = _coverage(store, la_code, measures.values())
     for placed in placement(lay, measures):
-        index = len(sections) + 1  # the executive summary goes first
-        built = _section(
-            placed,
-            facts,
-            lay,
-            store,
-            la_code,
-            quarter,
-            index,
-            trend,
-            coverage,
-            rules,
-            staffing,
-            finance,
+        inputs = SectionInputs(
+            placed, facts, lay, store, la_code, quarter, trend, coverage, rules, staffing, finance
         )
+        built = build_section(inputs)
         if built is None:
             continue
         if isinstance(built, OmittedSection):
@@ -658,256 +638,6 @@ def _coverage(store: Store, la_code: str, measures: Iterable[Measure]) -> dict[s
     return out
 
 
-def _covered(measure: Measure | None, quarter: Quarter, coverage: dict[str, date]) -> bool:
-    if measure is None or measure.id not in coverage:
-        return True
-    start, end = quarter.window(measure.period_type)
-    first = coverage[measure.id]
-    if measure.period_type == "as_at_period_end":
-        return end >= first
-    return start >= Quarter.containing(first).start
-
-
-# -- sections -----------------------------------------------------------------------------------
-
-
-def _section(
-    placed: Placed,
-    facts: Facts,
-    lay: Layout,
-    store: Store,
-    la_code: str,
-    quarter: Quarter,
-    index: int,
-    trend: list[Quarter],
-    coverage: dict[str, date],
-    rules: PublicationRules | None,
-    staffing: StaffingSection | None = None,
-    finance: FinanceSection | None = None,
-) -> Section | OmittedSection | None:
-    spec = placed.section
-    if spec.builder == "regional_comparison":  # left out (None) for a one-authority store
-        return regional_.section(store, la_code, quarter, spec.title, publication=bool(rules))
-    if spec.builder in ("finance", "placements_strategy"):
-        maker = finance_.summary_section if spec.builder == "finance" else finance_.strategy_section
-        found = maker(finance, spec.title) if finance is not None else None
-        return found or OmittedSection(
-            id=spec.id,
-            title=spec.title,
-            reason=_why_empty(spec.needs, store, la_code, quarter, measures=True),
-        )
-    written = staffing_.paragraphs(staffing) if staffing is not None else {}
-    subsections: list[Section] = []
-    notes: list[str] = []
-    for sub in placed.subsections:
-        # A published report leaves out measures about single workers or children.
-        measures = [m for m in sub.measures if not (rules and _worker_level_measure(m, lay))]
-        breakdowns = [b for b in sub.breakdowns if not (rules and _worker_level_measure(b, lay))]
-        has_data = (
-            any(facts.shown(m) for m in measures)
-            or any(facts.categories(b) for b in breakdowns)
-            or bool(written.get(sub.id))
-        )
-        if not has_data:
-            if measures or breakdowns:
-                reasons = [
-                    f.reason
-                    for m in (*measures, *breakdowns)
-                    if (f := facts.figure(m)) is not None and f.reason
-                ]
-                why = reasons[0] if reasons else f"no figures for {facts.periods['current'].label}"
-                notes.append(f"{sub.title}: {why}.")
-            continue
-        if spec.builder == "staffing":
-            paragraphs: list[Paragraph | None] = list(written.get(sub.id, []))
-        else:
-            maker = _NARRATIVES.get(sub.narrative or "")
-            paragraphs = maker(facts) if maker else narrative.generic(facts, measures)
-        tables = [_breakdown(b, facts) for b in breakdowns]
-        tables = [t for t in tables if t is not None]
-        sub_charts = [c for c in (_breakdown_chart(t, facts) for t in tables) if c is not None]
-        if spec.builder == "staffing" and sub.id == "caseloads" and staffing is not None:
-            sub_charts += staffing_.section_charts(staffing)
-        sub_tables = []
-        if spec.builder == "staffing" and staffing is not None:
-            sub_tables = staffing_tables.tables(staffing, sub.id)
-        subsections.append(
-            Section(
-                id=sub.id,
-                title=sub.title,
-                paragraphs=[p for p in paragraphs if p is not None],
-                figures=[_figure_row(m, facts) for m in measures],
-                breakdowns=tables,
-                tables=sub_tables,
-                charts=sub_charts,
-            )
-        )
-    if not subsections:
-        has_measures = any(sub.measures or sub.breakdowns for sub in placed.subsections)
-        return OmittedSection(
-            id=spec.id,
-            title=spec.title,
-            reason=_why_empty(spec.needs, store, la_code, quarter, measures=has_measures),
-        )
-    section_charts = []
-    if spec.chart == "demand":
-        demand = _demand_chart(spec.demand_measures, facts, trend, coverage)
-        if demand is not None:
-            section_charts.append(demand)
-    return Section(
-        id=spec.id, title=spec.title, subsections=subsections, charts=section_charts, notes=notes
-    )
-
-
-def _worker_level_measure(measure: str, lay: Layout) -> bool:
-    m = catalogue().get(measure)
-    return measure in lay.worker_level_measures or bool(
-        m and m.dimension in lay.worker_level_dimensions
-    )
-
-
-def _why_empty(
-    needs: list[str], store: Store, la_code: str, quarter: Quarter, *, measures: bool
-) -> str:
-    """Why a section is left out, in words: no measures yet, and which tables are empty."""
-    empty = [
-        name.replace("_", " ")
-        for name in needs
-        if not store.con.execute(
-            f'SELECT count(*) FROM "{name}" WHERE la_code = ?', [la_code]
-        ).fetchone()[0]
-    ]
-    parts = []
-    if not measures:
-        parts.append("no measures for it are in the measure catalogue yet")
-    if empty:
-        listed = ", ".join(empty[:-1]) + (" or " if len(empty) > 1 else "") + empty[-1]
-        parts.append(f"the store holds no {listed} for this authority")
-    return " and ".join(parts) or f"there are no figures for {quarter.label}"
-
-
-def _figure_row(measure: str, facts: Facts) -> FigureRow:
-    now, before, year = (facts.figure(measure, w) for w in ("current", "previous", "year_earlier"))
-    d = facts.definitions[measure]
-    note = None
-    if now is not None and now.status not in ("ok", "suppressed"):  # the cover explains 'c'
-        note = now.reason
-    return FigureRow(
-        measure=measure,
-        title=d.title,
-        unit=d.unit,
-        current=now.id if now else None,
-        previous=before.id if before else None,
-        year_earlier=year.id if year else None,
-        current_display=now.display if now else "",
-        previous_display=before.display if before else "",
-        year_earlier_display=year.display if year else "",
-        numerator_display=now.numerator_display if now and d.unit != "count" else "",
-        denominator_display=now.denominator_display if now and d.unit != "count" else "",
-        note=note,
-    )
-
-
-def _breakdown(measure: str, facts: Facts) -> Breakdown | None:
-    d = facts.definitions[measure]
-    period = facts.periods["current"].id
-    rows = [
-        f
-        for f in facts.figures.values()
-        if f.measure == measure and f.period == period and f.dimension is not None
-    ]
-    if not rows:
-        return None
-    previous = {
-        f.dimension: f
-        for f in facts.figures.values()
-        if f.measure == measure and f.period == facts.periods["previous"].id
-    }
-
-    def empty(f: Figure | None) -> bool:
-        return f is None or (f.status == "ok" and not f.value)
-
-    # Categories with none this quarter or last (every declared code is returned) are left out;
-    # their count is given in the note.
-    kept = [f for f in rows if not (empty(f) and empty(previous.get(f.dimension)))]
-    dropped = len(rows) - len(kept)
-    rows = kept or rows
-    rows.sort(
-        key=lambda f: (
-            f.status not in ("ok", "suppressed"),
-            -(f.numerator if f.numerator is not None else (f.value or 0)),
-            f.dimension,
-        )
-    )
-    notes = sorted({f.reason for f in rows if f.status not in ("ok", "suppressed") and f.reason})
-    if dropped and kept:
-        notes.append(f"{dropped} categories with none in either quarter are not shown")
-    denominator = next((f.denominator_display for f in rows if f.denominator_display), "")
-    return Breakdown(
-        measure=measure,
-        title=d.title,
-        unit=d.unit,
-        dimension=catalogue()[measure].dimension or "",
-        period=period,
-        denominator_display=denominator if d.unit != "count" else "",
-        rows=[
-            BreakdownRow(
-                dimension=f.dimension or "",
-                label=f.dimension_label or f.dimension or "",
-                figure=f.id,
-                display=f.display,
-                numerator_display=f.numerator_display if d.unit != "count" else "",
-                previous_display=previous[f.dimension].display if f.dimension in previous else "",
-            )
-            for f in rows
-        ],
-        note="; ".join(notes) or None,
-    )
-
-
-def _breakdown_chart(table: Breakdown, facts: Facts) -> Chart | None:
-    points = [(row.label, facts.figures[row.figure].value) for row in table.rows]
-    points = [(label, value) for label, value in points if value is not None]
-    if not points:
-        return None
-    return charts.breakdown(
-        f"chart-{table.measure}",
-        f"{table.title}, {facts.periods['current'].label}",
-        table.unit,
-        points,
-        measure=table.measure,
-    )
-
-
-def _demand_chart(
-    measures: dict[str, str], facts: Facts, trend: list[Quarter], coverage: dict[str, date]
-) -> Chart | None:
-    known = catalogue()
-    series: dict[str, list[tuple[str, float | None]]] = {}
-    used = []
-    for m, label in measures.items():
-        if m not in known:
-            continue
-        points = [
-            (
-                q.label,
-                f.value
-                if (f := facts.figures.get(figure_id(m, str(q)))) is not None
-                and _covered(known[m], q, coverage)
-                else None,
-            )
-            for q in trend
-        ]
-        if sum(v is not None for _, v in points) >= 2:
-            series[label] = points
-            used.append(m)
-    if not series:
-        return None
-    return charts.demand(
-        "chart-demand", f"Demand over the last {len(trend)} quarters", series, measures=used
-    )
-
-
 def _charted_measures(framework: Framework, lay: Layout) -> set[str]:
     wanted = {i.measure for i in framework.all_items() if i.measure} | {
         i.id for i in framework.all_items()
@@ -935,7 +665,7 @@ def _trend_charts(
         for q in trend:
             key = appendix_.figure_key(item, figures, str(q))
             f = figures.get(figure_id(key, str(q)))
-            ok = f is not None and f.status == "ok" and _covered(known.get(key), q, coverage)
+            ok = f is not None and f.status == "ok" and covered(known.get(key), q, coverage)
             points.append((q.label, f.value if ok else None))
         key = item.measure or item.id
         if sum(v is not None for _, v in points) < 2:

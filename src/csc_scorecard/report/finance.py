@@ -19,8 +19,9 @@ from csc_scorecard.forecast.wording import Paragraph as FinanceParagraph
 from csc_scorecard.forecast.wording import long_date
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report import charts
-from csc_scorecard.report.model import Chart, Paragraph, Section, Table
+from csc_scorecard.report.model import Chart, OmittedSection, Paragraph, Section, Table
 from csc_scorecard.report.sections.finance.section import FinanceSection, finance_section
+from csc_scorecard.report.sections.inputs import SectionInputs
 from csc_scorecard.store import Store
 from csc_scorecard.wording import Cited, prefixed, say
 
@@ -79,6 +80,23 @@ def _scenario(section: FinanceSection) -> Paragraph:
             )
         ],
     )
+
+
+def summary(inputs: SectionInputs) -> Section | OmittedSection:
+    """The registry's ``finance`` builder: the Financial summary, else why it is left out."""
+    found = None
+    if inputs.finance is not None:
+        found = summary_section(inputs.finance, inputs.spec.title)
+    return found or inputs.left_out(measures=True)
+
+
+def strategy(inputs: SectionInputs) -> Section | OmittedSection:
+    """The registry's ``placements_strategy`` builder: the Future placements strategy, else why
+    it is left out."""
+    found = None
+    if inputs.finance is not None:
+        found = strategy_section(inputs.finance, inputs.spec.title)
+    return found or inputs.left_out(measures=True)
 
 
 def summary_section(section: FinanceSection, title: str) -> Section | None:

@@ -16,6 +16,7 @@ from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report.comparison import comparison
 from csc_scorecard.report.formatting import display
 from csc_scorecard.report.model import Section, Table
+from csc_scorecard.report.sections.inputs import SectionInputs
 from csc_scorecard.store import Store
 
 COLUMNS = [
@@ -42,6 +43,17 @@ def comparison_group(store: Store, la_code: str) -> tuple[list[str], str]:
     if len(group) >= 2:
         return group, f"the {len(group)} authorities of {name} in the store"
     return held, f"the {len(held)} authorities in the store"
+
+
+def from_inputs(inputs: SectionInputs) -> Section | None:
+    """The registry's ``regional_comparison`` builder (None: left out without a note)."""
+    return section(
+        inputs.store,
+        inputs.la_code,
+        inputs.quarter,
+        inputs.spec.title,
+        publication=bool(inputs.rules),
+    )
 
 
 def section(

@@ -18,8 +18,10 @@ from typing import Any
 
 from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.periods import Quarter
-from csc_scorecard.report import charts
-from csc_scorecard.report.model import Chart, Paragraph
+from csc_scorecard.report import charts, staffing_tables
+from csc_scorecard.report.model import Chart, OmittedSection, Paragraph, Section
+from csc_scorecard.report.sections import measured
+from csc_scorecard.report.sections.inputs import SectionInputs
 from csc_scorecard.report.sections.staffing import (
     StaffingSection,
     paragraph_groups,
@@ -59,6 +61,21 @@ def build(
         ref_prefix=PREFIX,
         measures=run,
         backend=backend,
+    )
+
+
+def section(inputs: SectionInputs) -> Section | OmittedSection:
+    """The registry's ``staffing`` builder: the layout's staffing subsections with the key-figures
+    tables of their measures, and the paragraphs, charts and team tables of the staffing section
+    (``inputs.staffing``; none of them when no workforce table is loaded)."""
+    staffing = inputs.staffing
+    if staffing is None:
+        return measured.section(inputs, written={})
+    return measured.section(
+        inputs,
+        written=paragraphs(staffing),
+        charts_of=lambda sub: section_charts(staffing) if sub == "caseloads" else [],
+        tables_of=lambda sub: staffing_tables.tables(staffing, sub),
     )
 
 
