@@ -141,3 +141,17 @@ def test_the_councils_own_outturn_is_quoted_as_published():
         quoted["section47_rate_per_10000"]
         == f"This is {side} the 2021/22 outturn of 248.8 per 10,000."
     )
+
+
+def test_without_the_frameworks_comparator_the_years_rereferrals_carry_dfes():
+    """No framework comparator for the quarter's re-referrals: the narrative quotes DfE's
+    published figures beside the twelve months' rate, the footing DfE publishes (issue 18)."""
+    ctx = rf.report_context(framework=False)
+    year = ctx.figures["rereferrals_within_12_months_rolling_12_months:2022-Q1"]
+    c = ctx.comparators["rereferrals_within_12_months_rolling_12_months"]
+    text = next(p.text for p in ctx.paragraphs() if "were re-referrals within" in p.text)
+    assert text.endswith(
+        f"Over the twelve months to the end of Q1, {year.display} of referrals were "
+        f"re-referrals. This compares with {c.statistical_neighbours_display} for statistical "
+        f"neighbours and {c.england_display} for England ({c.year_label})."
+    )

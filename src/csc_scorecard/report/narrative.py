@@ -224,10 +224,27 @@ def referrals(f: Facts) -> list[Paragraph | None]:
                     m=months,
                     **slots,
                 ),
-                comparison(f, "rereferrals_within_12_months"),
+                comparison(f, "rereferrals_within_12_months") or rereferrals_over_a_year(f),
             )
         )
     return out
+
+
+def rereferrals_over_a_year(f: Facts) -> Sentence | None:
+    """DfE publishes re-referrals for a whole year, so when the framework gives the quarter's
+    figure no comparator of its own, the year's figure carries DfE's (issue 18 item 2)."""
+    year = f.ok("rereferrals_within_12_months_rolling_12_months")
+    compared = comparison(f, "rereferrals_within_12_months_rolling_12_months")
+    if year is None or compared is None:
+        return None
+    return join(
+        say(
+            "Over the twelve months to the end of {q}, {pct} of referrals were re-referrals.",
+            q=f.period(),
+            pct=f.value(year),
+        ),
+        compared,
+    )
 
 
 def assessments(f: Facts) -> list[Paragraph | None]:
