@@ -28,9 +28,9 @@ def ass(cid, start, authorised=None, referred="2023-05-01"):
             "referral_date": d(referred)}  # fmt: skip
 
 
-def s47(cid, start, icpc=None, referred="2023-05-01"):
+def s47(cid, start, icpc=None, referred="2023-05-01", *, not_required=False):
     return {"child_id": cid, "start_date": d(start), "icpc_date": d(icpc),
-            "referral_date": d(referred), "icpc_not_required": False}  # fmt: skip
+            "referral_date": d(referred), "icpc_not_required": not_required}  # fmt: skip
 
 
 def plan(cid, start, end=None, referred="2023-05-01"):
@@ -279,6 +279,136 @@ CASES = {
     "8525Q": (
         {CH: [kid("A", expected="2015-01-01"), kid("B", None), kid("C")]},
         {("ChildIdentifiers", 1), ("ChildIdentifiers", 2)},
+    ),
+    # Two open plans in A's episode (both); B's second open plan is in another episode (2023-08-01).
+    "4004": (
+        {
+            PL: [
+                plan("A", "2023-06-01"),
+                plan("A", "2023-07-01"),
+                plan("A", "2023-05-02", "2023-05-20"),
+                plan("B", "2023-06-01"),
+                plan("B", "2023-09-01", referred="2023-08-01"),
+            ]
+        },
+        {(PT, 1), (PT, 2)},
+    ),
+    "4012Q": (
+        {PL: [plan("A", "2023-06-01", "2023-06-01"), plan("B", "2023-06-01", "2023-06-02")]},
+        {(PT, 1)},
+    ),
+    # A: two open assessments in one episode (both); B: one open, one completed.
+    "8896": (
+        {
+            AS: [
+                ass("A", "2023-05-02"),
+                ass("A", "2023-06-01"),
+                ass("B", "2023-05-02"),
+                ass("B", "2023-06-01", "2023-06-20"),
+            ]
+        },
+        {(AT, 1), (AT, 2)},
+    ),
+    # A: two enquiries with no conference (both); B: the second needs none; C: one held.
+    "8839": (
+        {
+            S4: [
+                s47("A", "2023-05-02"),
+                s47("A", "2023-06-01"),
+                s47("B", "2023-05-02"),
+                s47("B", "2023-06-01", not_required=True),
+                s47("C", "2023-05-02"),
+                s47("C", "2023-06-01", "2023-06-10"),
+            ]
+        },
+        {(ST, 1), (ST, 2)},
+    ),
+    # No conference, one due, started before 1 April 2023 (1); the same but none needed (2);
+    # conference held (3); started in the year (4).
+    "8740": (
+        {
+            S4: [
+                s47("A", "2023-03-20", referred="2023-03-01"),
+                s47("B", "2023-03-20", referred="2023-03-01", not_required=True),
+                s47("C", "2023-03-20", "2023-04-05", referred="2023-03-01"),
+                s47("D", "2023-05-02"),
+            ]
+        },
+        {(ST, 1)},
+    ),
+    # A's episode closed with an assessment not authorised (2); B's episode is still open (4);
+    # C's closed episode has its assessment authorised (6).
+    "8867": (
+        {
+            RF: [
+                ref("A", closed="2023-07-01", reason="RC1"),
+                ref("B"),
+                ref("C", closed="2023-07-01", reason="RC1"),
+            ],
+            AS: [
+                ass("A", "2023-05-02", "2023-05-20"),
+                ass("A", "2023-06-01"),
+                ass("B", "2023-05-02"),
+                ass("C", "2023-05-02", "2023-06-01"),
+            ],
+        },
+        {(AT, 2)},
+    ),
+    # Closed episodes: A neither conference nor flag (1), B both (2), C conference (3), D flag
+    # (4); E's open episode is not judged (5).
+    "8868": (
+        {
+            RF: [ref(c, closed="2023-07-01", reason="RC1") for c in "ABCD"] + [ref("E")],
+            S4: [
+                s47("A", "2023-05-02"),
+                s47("B", "2023-05-02", "2023-05-10", not_required=True),
+                s47("C", "2023-05-02", "2023-05-10"),
+                s47("D", "2023-05-02", not_required=True),
+                s47("E", "2023-05-02"),
+            ],
+        },
+        {(ST, 1), (ST, 2)},
+    ),
+    # Referred 281 days before birth (A, 2023-05-01 + 281 = 2024-02-06); 280 days before
+    # (B, born 2024-02-05) is not flagged; unborn C expected 2024-03-01 (305 days after).
+    "8606": (
+        {
+            CH: [
+                kid("A", "2024-02-06"),
+                kid("B", "2024-02-05"),
+                kid("C", None, expected="2024-03-01"),
+            ],
+            RF: [ref("A"), ref("B"), ref("C")],
+        },
+        {(CD, 1), (CD, 3)},
+    ),
+    # Born 1999-03-30 (A: over 25 at 31 March 2024, episode open); B the same age but closed
+    # before the 25th birthday; C born 1999-03-31 (exactly 25 years: not over).
+    "8775Q": (
+        {
+            CH: [kid("A", "1999-03-30"), kid("B", "1999-03-30"), kid("C", "1999-03-31")],
+            RF: [
+                ref("A", "2023-05-01"),
+                ref("B", "2023-05-01", "2023-06-01", reason="RC1"),
+                ref("C", "2023-05-01"),
+            ],
+        },
+        {("ChildIdentifiers", 1)},
+    ),
+    # A's open episode of 1 May is not the latest (1 August): flagged; B's older open episode is
+    # an NFA referral; C's older one is closed.
+    "8816": (
+        {
+            RF: [
+                ref("A", "2023-05-01"),
+                ref("A", "2023-08-01"),
+                ref("B", "2023-05-01", nfa=True),
+                ref("B", "2023-08-01"),
+                ref("C", "2023-05-01", "2023-07-01", reason="RC1"),
+                ref("C", "2023-08-01"),
+            ]
+        },
+        {(CD, 1)},
     ),
 }
 

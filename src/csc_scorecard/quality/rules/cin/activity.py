@@ -1,0 +1,174 @@
+"""CIN census rules on the activity within an episode of need, and across a child's episodes.
+
+An episode of need's groups (assessments, section 47 enquiries, plans) carry its CINreferralDate
+(`referral_date`), so "within one CINDetails group" is one (authority, child, referral date): two
+CINdetails of one child with the same referral date are one episode here (the D2I validator
+numbers each CINdetails afresh). Census year: `cy_start` (1 April) to `cy_end` (31 March).
+"""
+
+from __future__ import annotations
+
+from csc_scorecard.quality.rules import rule
+
+R = "cin"
+
+EPISODE = "la_code, child_id, referral_date"
+
+
+def _episode_of(row: str, closed: bool = True) -> str:
+    """SQL: row `row` belongs to an episode of need of the child (its referral date) that has a
+    CINclosureDate (`closed`)."""
+    return f"""EXISTS (SELECT 1 FROM referrals r WHERE r.la_code = {row}.la_code
+        AND r.child_id = {row}.child_id AND r.referral_date = {row}.referral_date
+        AND r.closure_date IS {"NOT " if closed else ""}NULL)"""
+
+
+@rule(
+    "4004",
+    R,
+    "This child is showing more than one open CIN Plan, i.e. with no End Date",
+    fields=["CINPlanEndDate"],
+    column="end_date",
+)
+def r4004() -> str:
+    """Two or more CIN plans without CINPlanEndDate in one episode of need: each of them."""
+    return f"""SELECT * FROM plans WHERE end_date IS NULL
+        QUALIFY count(*) OVER (PARTITION BY {EPISODE}) > 1"""
+
+
+@rule(
+    "4012Q",
+    R,
+    "Please check and either amend or provide a reason: CIN Plan shown as starting and ending on "
+    "the same day",
+    fields=["CINPlanEndDate", "CINPlanStartDate"],
+    column="end_date",
+)
+def r4012q() -> str:
+    """CINPlanEndDate the same day as CINPlanStartDate."""
+    return "SELECT * FROM plans WHERE end_date = start_date"
+
+
+@rule(
+    "8896",
+    R,
+    "Within one CINDetails group there are 2 or more open Assessments groups",
+    fields=["AssessmentAuthorisationDate"],
+    column="authorised_date",
+)
+def r8896() -> str:
+    """Two or more assessments without AssessmentAuthorisationDate in one episode of need: each
+    of them."""
+    return f"""SELECT * FROM assessments WHERE authorised_date IS NULL
+        QUALIFY count(*) OVER (PARTITION BY {EPISODE}) > 1"""
+
+
+@rule(
+    "8839",
+    R,
+    "Within one CINDetails group there are 2 or more open S47 Assessments",
+    fields=["DateOfInitialCPC"],
+    column="icpc_date",
+    columns=["section47s.icpc_date"],
+)
+def r8839() -> str:
+    """Two or more section 47 enquiries in one episode of need with no DateOfInitialCPC and not
+    marked ICPCnotRequired (open): each of them."""
+    return f"""SELECT * FROM s47 WHERE icpc_date IS NULL AND icpc_not_required IS NOT TRUE
+        QUALIFY count(*) OVER (PARTITION BY {EPISODE}) > 1"""
+
+
+@rule(
+    "8740",
+    R,
+    "For a Section 47 Enquiry that has not held the Initial Child Protection Conference by the "
+    "end of the census year, the start date must fall within the census year",
+    fields=["S47ActualStartDate", "DateOfInitialCPC", "ICPCnotRequired"],
+    column="start_date",
+    columns=["section47s.start_date", "section47s.icpc_date", "section47s.icpc_not_required"],
+)
+def r8740() -> str:
+    """No DateOfInitialCPC, ICPCnotRequired false (a conference is still due), and
+    S47ActualStartDate outside 1 April to the reference date."""
+    return """SELECT * FROM s47 WHERE icpc_date IS NULL AND icpc_not_required IS FALSE
+        AND (start_date < cy_start OR start_date > cy_end)"""
+
+
+@rule(
+    "8867",
+    R,
+    "CIN episode is shown as closed, however Assessment is not shown as completed",
+    fields=["AssessmentAuthorisationDate", "CINclosureDate"],
+    column="authorised_date",
+)
+def r8867() -> str:
+    """An assessment without AssessmentAuthorisationDate in an episode of need that has a
+    CINclosureDate."""
+    return f"SELECT * FROM assessments a WHERE authorised_date IS NULL AND {_episode_of('a')}"
+
+
+@rule(
+    "8868",
+    R,
+    "CIN episode is shown as closed, however Section 47 enquiry is not shown as completed by "
+    "ICPC date or ICPC not required flag",
+    fields=["DateOfInitialCPC", "ICPCnotRequired", "CINclosureDate"],
+    column="icpc_date",
+    columns=["section47s.icpc_date", "section47s.icpc_not_required", "referrals.closure_date"],
+)
+def r8868() -> str:
+    """A section 47 enquiry in an episode of need that has a CINclosureDate, with neither its
+    DateOfInitialCPC nor ICPCnotRequired, or with both."""
+    return f"""SELECT * FROM s47 s WHERE {_episode_of("s")}
+        AND (icpc_date IS NULL) = (icpc_not_required IS NOT TRUE)"""
+
+
+@rule(
+    "8606",
+    R,
+    "Child referral date is more than 40 weeks before DOB or expected DOB",
+    fields=["CINreferralDate", "PersonBirthDate", "ExpectedPersonBirthDate"],
+    column="referral_date",
+    columns=["referrals.referral_date", "children.date_of_birth"],
+)
+def r8606() -> str:
+    """CINreferralDate more than 280 days before the child's PersonBirthDate or
+    ExpectedPersonBirthDate."""
+    return """SELECT r.* FROM referrals r WHERE EXISTS (SELECT 1 FROM child c
+        WHERE c.la_code = r.la_code AND c.child_id = r.child_id
+          AND (r.referral_date < c.date_of_birth - INTERVAL 280 DAY
+               OR r.referral_date < c.expected_date_of_birth - INTERVAL 280 DAY))"""
+
+
+@rule(
+    "8775Q",
+    R,
+    "Please check and either amend data or provide a reason: Child is over 25 years old",
+    fields=["PersonBirthDate", "CINclosureDate"],
+    column="date_of_birth",
+)
+def r8775q() -> str:
+    """A child born more than 25 years before the reference date with an episode of need open
+    (no CINclosureDate) or closed after their 25th birthday."""
+    return """SELECT * FROM child c WHERE c.date_of_birth < c.cy_end - INTERVAL 25 YEAR
+        AND EXISTS (SELECT 1 FROM referrals r WHERE r.la_code = c.la_code
+            AND r.child_id = c.child_id
+            AND (r.closure_date IS NULL OR r.closure_date > c.date_of_birth + INTERVAL 25 YEAR))"""
+
+
+@rule(
+    "8816",
+    R,
+    "An open CIN episode is shown and case is not a referral with no further action, but it is "
+    "not the latest episode.",
+    fields=["CINreferralDate", "ReferralNFA"],
+    column="referral_date",
+    columns=["referrals.referral_date", "referrals.referral_nfa", "referrals.closure_date"],
+)
+def r8816() -> str:
+    """An open episode of need (no CINclosureDate) that is not an NFA referral and is not the
+    child's latest (the latest CINreferralDate; of two on that date, the first in the file)."""
+    return """SELECT * EXCLUDE (latest) FROM (SELECT *, row_number() OVER (
+            PARTITION BY la_code, child_id ORDER BY referral_date DESC, load_id, "row") AS latest
+        FROM referrals WHERE referral_date IS NOT NULL)
+        WHERE latest > 1 AND closure_date IS NULL AND referral_nfa IS FALSE"""
