@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
@@ -75,9 +76,11 @@ from csc_scorecard.report.publication import (
     without_small_in_reason,
 )
 from csc_scorecard.report.publication import settings as publication_settings
+from csc_scorecard.report.sections.finance.section import FinanceSection
 from csc_scorecard.report.sections.inputs import SectionInputs
 from csc_scorecard.report.sections.measured import covered
 from csc_scorecard.report.sections.registry import build_section
+from csc_scorecard.report.sections.staffing import StaffingSection
 from csc_scorecard.store import Store
 from csc_scorecard.terms import using
 from csc_scorecard.terms import words as council_words
@@ -132,26 +135,127 @@ def build_context(
     placements-strategy sections are computed under (forecast/scenarios.yaml). ``paper`` (a
     council's paper file) and ``narrative`` (this quarter's narrative markdown) make it a
     committee paper (report/paper.py).
+
+    The steps, each a function below: gather the inputs (``_gather``), the figures
+    (``_all_figures``), rate them and write the appendix (``_rate``), the data quality
+    (``_data_quality``), the sections from the registry (``_sections``, through
+    ``report/sections/registry.py``), then the context with its provenance (``_context``).
     """
+    report = _gather(
+        store,
+        la_code,
+        period,
+        ReportOptions(
+            framework=framework,
+            commentary=commentary,
+            publication=publication,
+            synthetic=synthetic,
+            generated_at=generated_at,
+            settings=settings or Settings(),
+            trend_quarters=trend_quarters,
+            run=run,
+            scenario=scenario,
+            paper=paper,
+            narrative=narrative,
+            allow_commentary_numbers=allow_commentary_numbers,
+        ),
+    )
+    raw = _all_figures(report)
+    rated = _rate(report, raw)
+    quality = _data_quality(report, rated)
+    built = _sections(report, rated, quality)
+    return _context(report, rated, quality, built)
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """``build_context``'s keyword arguments (see its docstring), as given."""
+
+    framework: Framework | str | Path | None = None
+    commentary: dict[tuple[str, str], Commentary] | str | Path | None = None
+    publication: PublicationRules | bool | None = None
+    synthetic: bool | None = None
+    generated_at: datetime | None = None
+    settings: Settings = field(default_factory=Settings)
+    trend_quarters: int = TREND_QUARTERS
+    run: MeasureRun | None = None
+    scenario: str = "base"
+    paper: PaperFile | str | Path | None = None
+    narrative: str | Path | None = None
+    allow_commentary_numbers: bool = False
+
+
+@dataclass
+class _Report:
+    """What every step reads: the options resolved (files read, the measure run made)."""
+
+    store: Store
+    la_code: str
+    quarter: Quarter
+    options: ReportOptions
+    lay: Layout
+    framework: Framework | None  # as supplied (None: every measure for information)
+    framework_file: str | None
+    commentary: dict[tuple[str, str], Commentary]
+    commentary_file: str | None
+    rules: PublicationRules | None
+    measures: dict[str, Measure]
+    trend: list[Quarter]
+    run: MeasureRun
+    errors: list[str]
+    periods: dict[str, PeriodInfo]
+    names: Authority
+    manual_notes: dict[tuple[str, str], tuple[str, str | None]]
+
+
+@dataclass
+class _Rated:
+    """The figures printed, rated under the framework, with the appendix they fill."""
+
+    framework: Framework  # the supplied one, else the catalogue's
+    supplied: bool
+    threshold: int | None
+    published: dict[str, Any]
+    figures: dict[str, Figure]
+    definitions: dict[str, Definition]
+    facts: Facts
+    appendix: list[Any]
+    performance: Performance
+
+
+@dataclass
+class _Built:
+    sections: list[Section]
+    omitted: list[OmittedSection]
+    revised: list[Revision]
+    loads: list[Any]
+    staffing: StaffingSection | None
+    finance: FinanceSection | None
+    paper: PaperFile | None
+    coverage: dict[str, date]
+
+
+def _gather(store: Store, la_code: str, period: str | Quarter, options: ReportOptions) -> _Report:
+    """Read the framework and commentary files, check the store covers the quarter, and measure
+    (or check the measure run given)."""
     quarter = period if isinstance(period, Quarter) else Quarter.parse(str(period))
-    lay = layout()
-    settings = settings or Settings()
-    framework_file = None
+    framework, framework_file = options.framework, None
     if framework is not None and not isinstance(framework, Framework):
         framework_file = str(framework)
         framework = load_framework(framework)
-    commentary_file = None
+    commentary, commentary_file = options.commentary, None
     if commentary is not None and not isinstance(commentary, dict):
         commentary_file = str(commentary)
         commentary = read_commentary(commentary)
+    publication = options.publication
     rules = PublicationRules() if publication is True else (publication or None)
     _check_coverage(store, la_code, quarter)
 
-    measures = catalogue()
-    trend = measure_quarters(quarter, trend_quarters)
+    trend = measure_quarters(quarter, options.trend_quarters)
     errors: list[str] = []
+    run = options.run
     if run is None:
-        run, errors = _run(store, la_code, trend, settings)
+        run, errors = _run(store, la_code, trend, options.settings)
     elif run.la_code != la_code or str(run.periods[-1]) != str(quarter):
         raise ValueError(
             f"the measure run is for {run.la_code} to {run.periods[-1]}, not {la_code} {quarter}"
@@ -166,20 +270,43 @@ def build_context(
         check = check_framework(framework, la_code=la_code)
         check.raise_errors(framework_file or framework.name)
         errors = [*errors, *(f"framework: {w}" for w in check.warnings)]
-    names = _authority(store, la_code, framework)
-    raw = _figures(run, measures, lay, _loaded_tables(store, la_code))
-    raw.update(_framework_manual_figures(store, la_code, framework, measures, run.periods))
+    return _Report(
+        store=store,
+        la_code=la_code,
+        quarter=quarter,
+        options=options,
+        lay=layout(),
+        framework=framework,
+        framework_file=framework_file,
+        commentary=commentary or {},
+        commentary_file=commentary_file,
+        rules=rules,
+        measures=catalogue(),
+        trend=trend,
+        run=run,
+        errors=errors,
+        periods=periods,
+        names=_authority(store, la_code, framework),
+        manual_notes={},
+    )
+
+
+def _all_figures(report: _Report) -> dict[str, Figure]:
+    """Every figure of the run and the framework's manual values, with analysts' statuses; for
+    publication, small counts of faulty rows redacted and typed commentary checked."""
+    store, la_code, framework, rules = report.store, report.la_code, report.framework, report.rules
+    commentary, measures = report.commentary, report.measures
+    raw = _figures(report.run, measures, report.lay, _loaded_tables(store, la_code))
+    raw.update(_framework_manual_figures(store, la_code, framework, measures, report.run.periods))
     if commentary:  # figures an analyst marked not reportable or under validation
         items = {i.id: [i.measure] for i in framework.all_items() if i.measure} if framework else {}
         raw = commentary_.apply_status(raw, commentary, items)
     if rules:  # a not-reportable reason's small counts of faulty rows are redacted
         raw = {fid: without_small_in_reason(f, rules) for fid, f in raw.items()}
-    manual_notes = _manual_commentary(store, la_code)
+    report.manual_notes = manual_notes = _manual_commentary(store, la_code)
     if rules:  # typed commentary printed for this quarter
-        now = str(quarter)
-        typed = {
-            f"{c.key} {c.period}": c.text for c in (commentary or {}).values() if c.period == now
-        }
+        now = str(report.quarter)
+        typed = {f"{c.key} {c.period}": c.text for c in commentary.values() if c.period == now}
         typed.update(
             {
                 f"{m} {p} (manual values)": text
@@ -187,11 +314,25 @@ def build_context(
                 if p == now
             }
         )
-        check_commentary(typed, rules, allowed=allow_commentary_numbers)
+        check_commentary(typed, rules, allowed=report.options.allow_commentary_numbers)
+    return raw
 
-    supplied = framework is not None
-    if framework is None:
-        framework = appendix_.catalogue_framework(measures.values(), names.name)
+
+def _rate(report: _Report, raw: dict[str, Figure]) -> _Rated:
+    """Rate the framework on the printed values; keep the figures the report prints (suppressed
+    for publication); the definitions, the facts the sentences read and the appendix."""
+    store, la_code, quarter, lay, rules = (
+        report.store,
+        report.la_code,
+        report.quarter,
+        report.lay,
+        report.rules,
+    )
+    measures, periods = report.measures, report.periods
+    supplied = report.framework is not None
+    framework = report.framework or appendix_.catalogue_framework(
+        measures.values(), report.names.name
+    )
     threshold = framework.small_number_threshold
     published = provenance.comparators(store, la_code, measures.values(), quarter)
     rated, rated_before = appendix_.rate(framework, raw, quarter, published=published)
@@ -222,10 +363,12 @@ def build_context(
     }
     allowances, chance = executive.materiality(framework)
     facts = Facts(
-        figures, periods, published, definitions, names.name, threshold, allowances, chance
+        figures, periods, published, definitions, report.names.name, threshold, allowances, chance
     )
 
-    appendix = appendix_.build(rated, framework, facts, published, commentary or {}, manual_notes)
+    appendix = appendix_.build(
+        rated, framework, facts, published, report.commentary, report.manual_notes
+    )
     facts.appendix = appendix
     performance = Performance(
         framework=framework.name if supplied else None,
@@ -236,16 +379,46 @@ def build_context(
         chance_confidence=chance[0] if chance else None,
         chance_confidence_display=chance[1] if chance else "",
     )
+    return _Rated(
+        framework=framework,
+        supplied=supplied,
+        threshold=threshold,
+        published=published,
+        figures=figures,
+        definitions=definitions,
+        facts=facts,
+        appendix=appendix,
+        performance=performance,
+    )
 
+
+def _data_quality(report: _Report, rated: _Rated) -> DataQuality:
+    """Measures not reportable or not available, the load issues and the rule faults."""
+    store, la_code, quarter, rules = report.store, report.la_code, report.quarter, report.rules
+    figures, measures = rated.figures, report.measures
     issues, issue_total = provenance.quality_issues(store, la_code, with_rows=rules is None)
-    quality = DataQuality(
+    return DataQuality(
         not_reportable=_notes(figures, measures, quarter, "not_reportable"),
         not_available=_notes(figures, measures, quarter, "not_available"),
         issues=issues,
         issue_total=issue_total,
-        errors=errors,
+        errors=report.errors,
         rule_faults=faults_.rule_faults(store, la_code, quarter, rules),
     )
+
+
+def _sections(report: _Report, rated: _Rated, quality: DataQuality) -> _Built:
+    """The layout's sections, each from its builder in the registry, between the executive
+    summary and the data quality section; arranged as a committee paper when asked, and every
+    paragraph numbered."""
+    store, la_code, quarter, lay, rules = (
+        report.store,
+        report.la_code,
+        report.quarter,
+        report.lay,
+        report.rules,
+    )
+    measures, facts, options = report.measures, rated.facts, report.options
     loads = provenance.loads(store, la_code, lay)
 
     # The staffing and finance sections are written by their own layers and nested in the
@@ -255,11 +428,11 @@ def build_context(
     if "staffing" in built_by:
         needs = next(sp.needs for sp in lay.sections if sp.builder == "staffing")
         staffing = staffing_.build(
-            store, la_code, quarter, publication=rules is not None, run=run, needs=needs
+            store, la_code, quarter, publication=rules is not None, run=report.run, needs=needs
         )
     if built_by & {"finance", "placements_strategy"}:
         finance = finance_.build(
-            store, la_code, quarter, scenario=scenario, publication=rules is not None
+            store, la_code, quarter, scenario=options.scenario, publication=rules is not None
         )
 
     sections: list[Section] = []
@@ -267,7 +440,17 @@ def build_context(
     coverage = _coverage(store, la_code, measures.values())
     for placed in placement(lay, measures):
         inputs = SectionInputs(
-            placed, facts, lay, store, la_code, quarter, trend, coverage, rules, staffing, finance
+            placed,
+            facts,
+            lay,
+            store,
+            la_code,
+            quarter,
+            report.trend,
+            coverage,
+            rules,
+            staffing,
+            finance,
         )
         built = build_section(inputs)
         if built is None:
@@ -278,8 +461,8 @@ def build_context(
             sections.append(built)
     summary = executive.summary_section(
         facts,
-        performance,
-        appendix,
+        rated.performance,
+        rated.appendix,
         loads,
         quality,
         omitted,
@@ -287,58 +470,85 @@ def build_context(
         finance if any(s.id == "finance" for s in sections) else None,
     )
     sections = [summary, *sections, executive.quality_section(facts, quality)]
+    paper = options.paper
     if paper is not None and not isinstance(paper, paper_.PaperFile):
         paper = paper_.read_paper(paper)
+    narrative = options.narrative
     slots = paper_.read_narrative(narrative, sections) if narrative is not None else None
-    revised = _revisions(store, la_code, quarter, figures, rules)
+    revised = _revisions(store, la_code, quarter, rated.figures, rules)
     for section in sections:  # said in the data quality section, after what it says already
         if section.id == "data_quality":
             section.paragraphs.extend(history.paragraphs(revised))
     sections = paper_.arrange(sections, paper, slots, publication=rules is not None)
     _number(sections)
+    return _Built(
+        sections=sections,
+        omitted=omitted,
+        revised=revised,
+        loads=loads,
+        staffing=staffing,
+        finance=finance,
+        paper=paper,
+        coverage=coverage,
+    )
 
+
+def _context(report: _Report, rated: _Rated, quality: DataQuality, built: _Built) -> ReportContext:
+    """The context: the trend charts, the appendix notes, the provenance and the acronyms used."""
+    store, la_code, quarter, lay, rules = (
+        report.store,
+        report.la_code,
+        report.quarter,
+        report.lay,
+        report.rules,
+    )
+    options, periods, trend, figures = report.options, report.periods, report.trend, rated.figures
+    framework, supplied, published = rated.framework, rated.supplied, rated.published
+    settings, loads = options.settings, built.loads
     # A moving target in the words the appendix prints (safe for publication).
-    words = {r.item: r.target_words for g in appendix for r in g.rows}
-    trends = _trend_charts(framework, facts, figures, trend, published, coverage, words)
+    words = {r.item: r.target_words for g in rated.appendix for r in g.rows}
+    trends = _trend_charts(framework, rated.facts, figures, trend, published, built.coverage, words)
     context = ReportContext(
         title=lay.title.format(
             period_long=periods["current"].long, financial_year=periods["current"].financial_year
         ),
-        authority=names,
+        authority=report.names,
         period=periods["current"],
         previous=periods["previous"],
         year_earlier=periods["year_earlier"],
         trend_periods=[str(q) for q in trend],
-        synthetic=provenance.is_synthetic(loads) if synthetic is None else synthetic,
+        synthetic=provenance.is_synthetic(loads)
+        if options.synthetic is None
+        else options.synthetic,
         publication=publication_settings(
             rules, sum(f.status == "suppressed" for f in figures.values())
         ),
-        performance=performance,
-        sections=sections,
-        omitted=omitted,
-        appendix=appendix,
+        performance=rated.performance,
+        sections=built.sections,
+        omitted=built.omitted,
+        appendix=rated.appendix,
         appendix_notes=_appendix_notes(framework, supplied),
         trends=trends,
         data_quality=quality,
         comparators=published,
-        definitions=definitions,
+        definitions=rated.definitions,
         figures=figures,
         acronyms=[],  # filled below from what the paper says
-        revisions=revised,
-        staffing=staffing,
-        finance=finance,
-        paper=paper_.cover(paper) if paper is not None else None,
+        revisions=built.revised,
+        staffing=built.staffing,
+        finance=built.finance,
+        paper=paper_.cover(built.paper) if built.paper is not None else None,
         provenance=Provenance(
-            generated_at=(generated_at or datetime.now(UTC)).replace(microsecond=0),
+            generated_at=(options.generated_at or datetime.now(UTC)).replace(microsecond=0),
             software_version=_version(),
             store=store.path.name,
             framework_file=framework.name if supplied else None,  # its name, not its file
-            commentary_file=Path(commentary_file).name if commentary_file else None,
+            commentary_file=Path(report.commentary_file).name if report.commentary_file else None,
             settings={
                 "population_basis": settings.population_basis,
                 "not_reportable_threshold": settings.not_reportable_threshold,
-                "small_number_threshold": threshold,
-                "trend_quarters": trend_quarters,
+                "small_number_threshold": rated.threshold,
+                "trend_quarters": options.trend_quarters,
             },
             loads=loads,
             population=provenance.population(
