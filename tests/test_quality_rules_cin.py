@@ -47,9 +47,9 @@ def cpp(cid, start, end=None, *, referred="2023-05-01", initial="NEG", latest="N
             "initial_category": initial, "latest_category": latest, "previous_plans": previous}  # fmt: skip
 
 
-def kid(cid, dob="2015-01-01", *, sex="M", ethnicity="WBRI", expected=None):
+def kid(cid, dob="2015-01-01", *, sex="M", ethnicity="WBRI", expected=None, died=None):
     return {"child_id": cid, "date_of_birth": d(dob), "sex": sex, "ethnicity": ethnicity,
-            "expected_date_of_birth": d(expected)}  # fmt: skip
+            "expected_date_of_birth": d(expected), "date_of_death": d(died)}  # fmt: skip
 
 
 RF, AS, S4, PL, CP, CH = (
@@ -409,6 +409,80 @@ CASES = {
             ]
         },
         {(CD, 1)},
+    ),
+    # A's ReferralNFA blank (or unreadable); B's false.
+    "8568": ({RF: [ref("A", nfa=None), ref("B")]}, {(CD, 1)}),
+    # A plan in A's NFA episode (1); B's episode is not NFA (2); C's NFA episode is another one.
+    "4000": (
+        {
+            RF: [
+                ref("A", nfa=True),
+                ref("B"),
+                ref("C", "2023-05-01", nfa=True),
+                ref("C", "2023-08-01"),
+            ],
+            PL: [
+                plan("A", "2023-06-01"),
+                plan("B", "2023-06-01"),
+                plan("C", "2023-09-01", referred="2023-08-01"),
+            ],
+        },
+        {(PT, 1)},
+    ),
+    "8832": (
+        {
+            RF: [ref("A", nfa=True), ref("B")],
+            CP: [cpp("A", "2023-06-01"), cpp("B", "2023-06-01")],
+        },
+        {(CT, 1)},
+    ),
+    # died before birth (A), died with no birth date (B), died after birth (C), alive (D).
+    "8535Q": (
+        {
+            CH: [
+                kid("A", "2015-01-01", died="2014-12-31"),
+                kid("B", None, died="2023-06-01"),
+                kid("C", "2015-01-01", died="2023-06-01"),
+                kid("D"),
+            ]
+        },
+        {("ChildIdentifiers", 1), ("ChildIdentifiers", 2)},
+    ),
+    # A died 30 April, referred 1 May; B died on the day of referral; C alive.
+    "8555Q": (
+        {
+            CH: [kid("A", died="2023-04-30"), kid("B", died="2023-05-01"), kid("C")],
+            RF: [ref("A"), ref("B"), ref("C")],
+        },
+        {(CD, 1)},
+    ),
+    "4008": (
+        {
+            CH: [kid("A", died="2023-06-01"), kid("B", died="2023-06-01")],
+            PL: [plan("A", "2023-06-02"), plan("B", "2023-06-01")],
+        },
+        {(PT, 1)},
+    ),
+    "4009Q": (
+        {
+            CH: [kid("A", died="2023-06-01"), kid("B", died="2023-06-01")],
+            PL: [plan("A", "2023-05-02", "2023-06-02"), plan("B", "2023-05-02", "2023-06-01")],
+        },
+        {(PT, 1)},
+    ),
+    "8915": (
+        {
+            CH: [kid("A", died="2023-06-01"), kid("B", died="2023-06-01")],
+            CP: [cpp("A", "2023-06-02"), cpp("B", "2023-06-01")],
+        },
+        {(CT, 1)},
+    ),
+    "8920": (
+        {
+            CH: [kid("A", died="2023-06-01"), kid("B", died="2023-06-01")],
+            CP: [cpp("A", "2023-05-02", "2023-06-02"), cpp("B", "2023-05-02", "2023-06-01")],
+        },
+        {(CT, 1)},
     ),
 }
 

@@ -1,0 +1,138 @@
+"""CIN census rules on referrals with no further action, and on dates after a child's death.
+
+A group belongs to the episode of need whose CINreferralDate it carries (`referral_date`): an
+NFA episode is one (authority, child, referral date) whose ReferralNFA is true. PersonDeathDate
+is the child's `date_of_death`.
+"""
+
+from __future__ import annotations
+
+from csc_scorecard.quality.rules import rule
+
+R = "cin"
+
+
+def _nfa_episode(row: str) -> str:
+    """SQL: row `row` belongs to an episode of need that is a referral with no further action."""
+    return f"""EXISTS (SELECT 1 FROM referrals r WHERE r.la_code = {row}.la_code
+        AND r.child_id = {row}.child_id AND r.referral_date = {row}.referral_date
+        AND r.referral_nfa IS TRUE)"""
+
+
+def _died_before(row: str, date: str) -> str:
+    """SQL: the child of row `row` has a PersonDeathDate before the row's `date`."""
+    return f"""EXISTS (SELECT 1 FROM child c WHERE c.la_code = {row}.la_code
+        AND c.child_id = {row}.child_id AND c.date_of_death < {row}.{date})"""
+
+
+@rule(
+    "8568",
+    R,
+    "RNFA flag is missing or invalid",
+    fields=["ReferralNFA"],
+    column="referral_nfa",
+)
+def r8568() -> str:
+    """ReferralNFA blank or not true/false (ingest could not read it: the raw text is kept)."""
+    return "SELECT * FROM referrals WHERE referral_nfa IS NULL"
+
+
+@rule(
+    "4000",
+    R,
+    "CIN Plan details provided for a referral with no further action",
+    fields=["ReferralNFA", "CINPlanStartDate"],
+    column="start_date",
+    columns=["referrals.referral_nfa", "cin_plans.start_date"],
+)
+def r4000() -> str:
+    """A CIN plan in an episode of need that is a referral with no further action."""
+    return f"SELECT * FROM plans p WHERE {_nfa_episode('p')}"
+
+
+@rule(
+    "8832",
+    R,
+    "Child Protection details provided for a referral with no further action.",
+    fields=["ReferralNFA", "CPPstartDate"],
+    column="start_date",
+    columns=["referrals.referral_nfa", "cp_plans.start_date"],
+)
+def r8832() -> str:
+    """A child protection plan in an episode of need that is a referral with no further
+    action."""
+    return f"SELECT * FROM cpp p WHERE {_nfa_episode('p')}"
+
+
+@rule(
+    "8535Q",
+    R,
+    "Please check and either amend data or provide a reason: Child’s date of death should not be "
+    "prior to the date of birth",
+    fields=["PersonDeathDate", "PersonBirthDate"],
+    column="date_of_death",
+)
+def r8535q() -> str:
+    """PersonDeathDate given, and before PersonBirthDate or with no PersonBirthDate."""
+    return """SELECT * FROM child WHERE date_of_death IS NOT NULL
+        AND (date_of_birth > date_of_death OR date_of_birth IS NULL)"""
+
+
+@rule(
+    "8555Q",
+    R,
+    "Child cannot be referred after its recorded date of death",
+    fields=["CINreferralDate", "PersonDeathDate"],
+    column="referral_date",
+)
+def r8555q() -> str:
+    """CINreferralDate after the child's PersonDeathDate."""
+    return f"SELECT * FROM referrals r WHERE {_died_before('r', 'referral_date')}"
+
+
+@rule(
+    "4008",
+    R,
+    "CIN Plan shown as starting after the child’s Date of Death.",
+    fields=["CINPlanStartDate", "PersonDeathDate"],
+    column="start_date",
+)
+def r4008() -> str:
+    """CINPlanStartDate after the child's PersonDeathDate."""
+    return f"SELECT * FROM plans p WHERE {_died_before('p', 'start_date')}"
+
+
+@rule(
+    "4009Q",
+    R,
+    "CIN Plan cannot end after the child’s Date of Death",
+    fields=["CINPlanEndDate", "PersonDeathDate"],
+    column="end_date",
+)
+def r4009q() -> str:
+    """CINPlanEndDate after the child's PersonDeathDate."""
+    return f"SELECT * FROM plans p WHERE {_died_before('p', 'end_date')}"
+
+
+@rule(
+    "8915",
+    R,
+    "Child Protection Plan shown as starting after the child’s Date of Death",
+    fields=["CPPstartDate", "PersonDeathDate"],
+    column="start_date",
+)
+def r8915() -> str:
+    """CPPstartDate after the child's PersonDeathDate."""
+    return f"SELECT * FROM cpp p WHERE {_died_before('p', 'start_date')}"
+
+
+@rule(
+    "8920",
+    R,
+    "Child Protection Plan cannot end after the child’s Date of Death",
+    fields=["CPPendDate", "PersonDeathDate"],
+    column="end_date",
+)
+def r8920() -> str:
+    """CPPendDate after the child's PersonDeathDate."""
+    return f"SELECT * FROM cpp p WHERE {_died_before('p', 'end_date')}"
