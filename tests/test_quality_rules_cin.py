@@ -484,6 +484,39 @@ CASES = {
         },
         {(CT, 1)},
     ),
+    # A's second assessment starts (1 June) before the first is authorised (10 June); B's
+    # starts after; C's first is open, so the second (1 June) starts while it is ongoing; D's
+    # two rows are one assessment given twice.
+    "8863Q": (
+        {
+            AS: [
+                ass("A", "2023-05-02", "2023-06-10"),
+                ass("A", "2023-06-01", "2023-06-20"),
+                ass("B", "2023-05-02", "2023-05-20"),
+                ass("B", "2023-06-01"),
+                ass("C", "2023-05-02"),
+                ass("C", "2023-06-01", "2023-06-20"),
+                ass("D", "2023-05-02"),
+                ass("D", "2023-05-02"),
+            ]
+        },
+        {(AT, 2), (AT, 6)},
+    ),
+    # A's second enquiry starts before the first's conference; B's first needed no conference;
+    # C's first is open (no conference, one due), so the second starts while it is ongoing.
+    "8890": (
+        {
+            S4: [
+                s47("A", "2023-05-02", "2023-06-10"),
+                s47("A", "2023-06-01", "2023-06-20"),
+                s47("B", "2023-05-02", not_required=True),
+                s47("B", "2023-06-01", "2023-06-20"),
+                s47("C", "2023-05-02"),
+                s47("C", "2023-06-01", "2023-06-20"),
+            ]
+        },
+        {(ST, 2), (ST, 6)},
+    ),
 }
 
 

@@ -172,3 +172,48 @@ def r8816() -> str:
             PARTITION BY la_code, child_id ORDER BY referral_date DESC, load_id, "row") AS latest
         FROM referrals WHERE referral_date IS NOT NULL)
         WHERE latest > 1 AND closure_date IS NULL AND referral_nfa IS FALSE"""
+
+
+def _started_during(view: str, end: str, *, open_if: str = "") -> str:
+    """Rows `a` of `view` starting on or after another row `b` of the same episode of need
+    started and on or before `b`'s `end`, or while `b` is open (`end` blank; `open_if` narrows
+    which count as open) and on or before the reference date. A row with the same start and
+    `end` as `a` (a repeat of it) is not another one."""
+    still_open = f"b.{end} IS NULL AND a.start_date <= a.cy_end" + (
+        f" AND {open_if}" if open_if else ""
+    )
+    return f"""SELECT DISTINCT a.* FROM {view} a JOIN {view} b
+        ON a.la_code = b.la_code AND a.child_id = b.child_id
+           AND a.referral_date = b.referral_date
+           AND NOT (a.start_date = b.start_date AND a.{end} IS NOT DISTINCT FROM b.{end})
+        WHERE a.start_date >= b.start_date
+          AND (a.start_date <= b.{end} OR ({still_open}))"""
+
+
+@rule(
+    "8863Q",
+    R,
+    "An Assessment is shown as starting when there is another Assessment ongoing.",
+    fields=["AssessmentActualStartDate", "AssessmentAuthorisationDate"],
+    column="start_date",
+)
+def r8863q() -> str:
+    """An assessment starting on or after another of its episode of need started, and on or
+    before that one's AssessmentAuthorisationDate (or, that one not authorised, on or before the
+    reference date)."""
+    return _started_during("assessments", "authorised_date")
+
+
+@rule(
+    "8890",
+    R,
+    "A Section 47 enquiry is shown as starting when there is another Section 47 Enquiry ongoing",
+    fields=["S47ActualStartDate", "DateOfInitialCPC", "ICPCnotRequired"],
+    column="start_date",
+    columns=["section47s.start_date", "section47s.icpc_date"],
+)
+def r8890() -> str:
+    """A section 47 enquiry starting on or after another of its episode of need started, and on
+    or before that one's DateOfInitialCPC (or, that one with no conference held and
+    ICPCnotRequired not true, on or before the reference date)."""
+    return _started_during("s47", "icpc_date", open_if="b.icpc_not_required IS NOT TRUE")
