@@ -152,6 +152,17 @@ def test_flows_in_and_out_of_care(default):
     assert 1 <= between(adopted.dec, date(2021, 7, 1), Q1_END).sum() <= 20
 
 
+def test_every_child_known_has_the_family_the_legal_tracker_names(small):
+    families = small["child_families"].to_pandas()
+    kids = small["children"].to_pandas()
+    assert sorted(families.child_id) == sorted(kids.child_id)  # one row each, nobody else
+    courts = small["court_proceedings"].to_pandas()
+    both = courts.merge(families, on="child_id", suffixes=("", "_record"))
+    assert len(both) == len(courts) > 0
+    assert (both.family_id == both.family_id_record).all()
+    assert families.family_id.nunique() < len(families)  # siblings share a family
+
+
 def test_permanence_tracker_leads_to_the_orders_made(default):
     plans, episodes = default["permanence_plans"], looked_after(default["cla_episodes"])
     assert not plans.duplicated(["child_id", "plan"]).any()  # the template's key

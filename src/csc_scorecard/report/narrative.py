@@ -457,6 +457,7 @@ def child_protection(f: Facts) -> list[Paragraph | None]:
     out.append(
         paragraph(
             sixth,
+            _cp_two_years(f) if plans is not None else None,
             seventh,
             comparison(f, "cp_rate_per_10000", "The most recent comparators are")
             if cp_rate
@@ -465,6 +466,31 @@ def child_protection(f: Facts) -> list[Paragraph | None]:
     )
     out.append(paragraph(_cp_sex(f), _cp_category(f)))
     return out
+
+
+def _noun(figure: Figure, one: str, many: str) -> str:
+    """The noun for a count as printed: a suppressed count is the symbol, always plural, so the
+    noun never gives away that it was 1."""
+    return one if figure.status == "ok" and figure.value == 1 else many
+
+
+def _cp_two_years(f: Facts) -> Sentence | None:
+    """'Of these, 5 children from 4 families had been subject to a plan for two years or longer.'
+    (the seed's sentence; the families figure counts a child with no family recorded as their
+    own family). Omitted without both figures; with none, says so."""
+    children = f.shown("cp_plans_open_2_years_plus")
+    families = f.shown("cp_plans_open_2_years_plus_families")
+    if children is None or families is None:
+        return None
+    if children.status == "ok" and children.value == 0:
+        return say("None of these children had been subject to a plan for two years or longer.")
+    return say(
+        "Of these, {n} {children} from {m} {families} had been subject to a plan for two years or longer.",
+        n=f.value(children),
+        children=_noun(children, "child", "children"),
+        m=f.value(families),
+        families=_noun(families, "family", "families"),
+    )
 
 
 def _cp_sex(f: Facts) -> Sentence | None:

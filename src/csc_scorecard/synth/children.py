@@ -10,7 +10,8 @@ canonical tables (`model/tables.yaml`):
 children, contacts, early_help_episodes, referrals, assessments, section47s, cin_plans,
 cp_plans, cp_reviews, cp_visits, cla_episodes, cla_reviews, missing_episodes, cla_health,
 previous_permanence, care_leavers, care_leaver_plans, adoptions, court_proceedings,
-permanence_plans (the authority's permanence tracker, a template).
+permanence_plans (the authority's permanence tracker, a template), child_families (the family of
+every child the authority knows, a template).
 
 Steps: `population` (families and children) -> `referrals` (episodes of need, plans and
 `care` periods with `placements` and `adoption`) -> `contacts`, `protection.visits`,
@@ -64,6 +65,7 @@ TABLES = (
     "adoptions",
     "court_proceedings",
     "permanence_plans",
+    "child_families",
 )
 
 
@@ -131,6 +133,9 @@ def simulate_frames(config: SynthConfig) -> dict[str, Frame]:
     for name, frame in frames.items():
         if name != "children" and frame and "kid" in frame:
             frame["child_id"] = lookup[frame.pop("kid")]
+    # The case system's family record for every child it knows (no random draw, so every
+    # other table stays exactly as it was).
+    frames["child_families"] = {"child_id": lookup[kids], "family_id": courts.family_ids(reg, kids)}
     # Two contacts about a child from one source on one day are one contact (the table's key);
     # every other table's key is unique by construction (tests/test_synth_children.py).
     frames["contacts"] = _dedupe("contacts", frames["contacts"])

@@ -21,7 +21,11 @@ def proceedings(frame: Frame, reg: Registry) -> Frame:
     key = key[order]
     number = np.cumsum(np.r_[True, key[1:] != key[:-1]])
     frame["proceedings_id"] = np.array([f"CP{n:06d}" for n in number], dtype=object)
-    frame["family_id"] = np.array(
-        [f"F{f:06d}" for f in reg.kid_family[frame["kid"]] + 1], dtype=object
-    )
+    frame["family_id"] = family_ids(reg, frame["kid"])
     return frame
+
+
+def family_ids(reg: Registry, kids: np.ndarray) -> np.ndarray:
+    """The family identifier of each child (F000001 ...), as the legal tracker and the case
+    system's family record (template `child_families`) both hold it."""
+    return np.array([f"F{f:06d}" for f in reg.kid_family[kids] + 1], dtype=object)

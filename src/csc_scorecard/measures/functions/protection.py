@@ -209,12 +209,34 @@ def plans_ended_lasting(ctx: Context, m: Measure) -> Counted:
     )
 
 
+def _plans_open_lasting(ctx: Context, m: Measure) -> ir.Table:
+    """Plans open at the end (one per child) that had lasted `years` years or more by then: the
+    period end on or after the anniversary of the start."""
+    years = setting(ctx, m, "years")
+    o = _plans_at_end(ctx, m)
+    return o.filter(o.start_date + ibis.interval(years=years) <= o.end)
+
+
 def plans_open_lasting(ctx: Context, m: Measure) -> Counted:
     """Children on a plan at the end whose plan had lasted `years` years or more by then (the
     local open-plan variant of D7, standards.md 5.2)."""
-    years = setting(ctx, m, "years")
-    o = _plans_at_end(ctx, m)
-    return count_children(ctx, o.filter(o.start_date + ibis.interval(years=years) <= o.end))
+    return count_children(ctx, _plans_open_lasting(ctx, m))
+
+
+def plans_open_lasting_families(ctx: Context, m: Measure) -> Counted:
+    """Distinct families of the children `plans_open_lasting` counts (the seed's "five children
+    from four families"). The family is the child's family_id in `child_families`; a child with
+    no family row is a family of their own, so siblings are joined only where the case system
+    says so and no two families are ever merged. One member row per family, with its number of
+    children."""
+    t = _plans_open_lasting(ctx, m)
+    fam = ctx.table("child_families").select(f_la="la_code", f_child="child_id", family="family_id")
+    j = t.left_join(fam, [t.la_code == fam.f_la, t.child_id == fam.f_child])
+    j = j.mutate(family_id=j.family.fill_null("child " + j.child_id))
+    families = j.group_by(["la_code", "period", "family_id"]).agg(
+        children=j.child_id.nunique(), start_date=j.start_date.min()
+    )
+    return count_rows(ctx, families, subject="family_id")
 
 
 def visits_in_timescale(ctx: Context, m: Measure) -> Counted:
