@@ -44,9 +44,7 @@ from csc_scorecard.report import appendix as appendix_
 from csc_scorecard.report import charts, executive, history, provenance
 from csc_scorecard.report import commentary as commentary_
 from csc_scorecard.report import faults as faults_
-from csc_scorecard.report import finance as finance_
 from csc_scorecard.report import paper as paper_
-from csc_scorecard.report import staffing as staffing_
 from csc_scorecard.report.commentary import Commentary, read_commentary
 from csc_scorecard.report.facts import Facts, figure_id
 from csc_scorecard.report.formatting import count, display, long_date
@@ -79,7 +77,7 @@ from csc_scorecard.report.publication import settings as publication_settings
 from csc_scorecard.report.sections.finance.section import FinanceSection
 from csc_scorecard.report.sections.inputs import SectionInputs
 from csc_scorecard.report.sections.measured import covered
-from csc_scorecard.report.sections.registry import build_section
+from csc_scorecard.report.sections.registry import build_section, nested_sections
 from csc_scorecard.report.sections.staffing import StaffingSection
 from csc_scorecard.store import Store
 from csc_scorecard.terms import using
@@ -421,24 +419,22 @@ def _sections(report: _Report, rated: _Rated, quality: DataQuality) -> _Built:
     measures, facts, options = report.measures, rated.facts, report.options
     loads = provenance.loads(store, la_code, lay)
 
-    # The staffing and finance sections are written by their own layers and nested in the
-    # context, their cites prefixed to resolve from its root (report/staffing.py, finance.py).
-    built_by = {p.section.builder for p in placement(lay, measures)}
-    staffing = finance = None
-    if "staffing" in built_by:
-        needs = next(sp.needs for sp in lay.sections if sp.builder == "staffing")
-        staffing = staffing_.build(
-            store, la_code, quarter, publication=rules is not None, run=report.run, needs=needs
-        )
-    if built_by & {"finance", "placements_strategy"}:
-        finance = finance_.build(
-            store, la_code, quarter, scenario=options.scenario, publication=rules is not None
-        )
+    placed_sections = placement(lay, measures)
+    staffing, finance = nested_sections(
+        placed_sections,
+        lay,
+        store,
+        la_code,
+        quarter,
+        publication=rules is not None,
+        run=report.run,
+        scenario=options.scenario,
+    )
 
     sections: list[Section] = []
     omitted: list[OmittedSection] = []
     coverage = _coverage(store, la_code, measures.values())
-    for placed in placement(lay, measures):
+    for placed in placed_sections:
         inputs = SectionInputs(
             placed,
             facts,

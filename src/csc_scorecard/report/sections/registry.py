@@ -12,10 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from csc_scorecard.measures.run import MeasureRun
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report import finance, regional, staffing
+from csc_scorecard.report.layout import Layout, Placed
 from csc_scorecard.report.model import OmittedSection, Section
 from csc_scorecard.report.sections import measured
+from csc_scorecard.report.sections.finance.section import FinanceSection
 from csc_scorecard.report.sections.inputs import SectionInputs
+from csc_scorecard.report.sections.staffing import StaffingSection
+from csc_scorecard.store import Store
 
 Builder = Callable[[SectionInputs], Section | OmittedSection | None]
 
@@ -31,3 +37,32 @@ SECTION_BUILDERS: dict[str, Builder] = {
 def build_section(inputs: SectionInputs) -> Section | OmittedSection | None:
     """The section ``inputs.placed``, by its layout builder (``measures`` when it names none)."""
     return SECTION_BUILDERS[inputs.spec.builder or "measures"](inputs)
+
+
+def nested_sections(
+    placed: list[Placed],
+    lay: Layout,
+    store: Store,
+    la_code: str,
+    quarter: Quarter,
+    *,
+    publication: bool,
+    run: MeasureRun,
+    scenario: str,
+) -> tuple[StaffingSection | None, FinanceSection | None]:
+    """The staffing and finance sections, computed by their own modules before any section is
+    written (the executive summary reads the finance section too) when the layout has a section
+    built from them. The context nests them at ``/staffing`` and ``/finance``, their cites
+    prefixed to resolve from its root (report/staffing.py, report/finance.py)."""
+    built_by = {p.section.builder for p in placed}
+    found_staffing = found_finance = None
+    if "staffing" in built_by:
+        needs = next(sp.needs for sp in lay.sections if sp.builder == "staffing")
+        found_staffing = staffing.build(
+            store, la_code, quarter, publication=publication, run=run, needs=needs
+        )
+    if built_by & {"finance", "placements_strategy"}:
+        found_finance = finance.build(
+            store, la_code, quarter, scenario=scenario, publication=publication
+        )
+    return found_staffing, found_finance
