@@ -517,6 +517,19 @@ CASES = {
         },
         {(ST, 2), (ST, 6)},
     ),
+    # A: open CIN plan and open protection plan in one episode (1); B's protection plan ended;
+    # C's open protection plan is in another episode (referred 1 August).
+    "4001": (
+        {
+            PL: [plan("A", "2023-06-01"), plan("B", "2023-06-01"), plan("C", "2023-06-01")],
+            CP: [
+                cpp("A", "2023-06-01"),
+                cpp("B", "2023-05-02", "2023-05-30"),
+                cpp("C", "2023-09-01", referred="2023-08-01"),
+            ],
+        },
+        {(PT, 1)},
+    ),
 }
 
 

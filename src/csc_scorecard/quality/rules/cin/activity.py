@@ -217,3 +217,18 @@ def r8890() -> str:
     or before that one's DateOfInitialCPC (or, that one with no conference held and
     ICPCnotRequired not true, on or before the reference date)."""
     return _started_during("s47", "icpc_date", open_if="b.icpc_not_required IS NOT TRUE")
+
+
+@rule(
+    "4001",
+    R,
+    "A CIN Plan cannot run concurrently with a Child Protection Plan",
+    fields=["CINPlanEndDate", "CPPendDate"],
+    column="end_date",
+)
+def r4001() -> str:
+    """A CIN plan without CINPlanEndDate in an episode of need that also has a child protection
+    plan without CPPendDate."""
+    return """SELECT * FROM plans p WHERE p.start_date IS NOT NULL AND p.end_date IS NULL
+        AND EXISTS (SELECT 1 FROM cpp c WHERE c.la_code = p.la_code AND c.child_id = p.child_id
+            AND c.referral_date = p.referral_date AND c.end_date IS NULL)"""
