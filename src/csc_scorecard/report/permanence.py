@@ -84,34 +84,29 @@ def _on_track(f: Facts) -> Sentence | None:
     return say(template + ".", **slots)
 
 
-def _children_who(f: Facts, measure: str, template: str) -> Sentence | None:
-    """'{n} children in care {were} ...' with the last report's figure in brackets."""
+def _children_who(f: Facts, measure: str, what: str) -> Sentence | None:
+    """'At the end of Q1, {n} children in care were {what}' with the last report's figure in
+    brackets. "children in care" stays in the template's words, where the council's terminology
+    (terms.py) finds it."""
     now = f.shown(measure)
     if now is None:
         return None
     bracket, slots = previous_bracket(f, measure)
+    who = plural(now, "child in care was", "children in care were")
     return say(
-        template + bracket + ".",
+        "At the end of {q}, {n} " + who + " " + what + bracket + ".",
         q=f.period(),
         n=f.value(now),
-        children=plural(now, "child", "children"),
-        were=plural(now, "was", "were"),
         **slots,
     )
 
 
 def care_proceedings_and_permanence(f: Facts) -> list[Paragraph | None]:
     matched = _children_who(
-        f,
-        "adoption_matched_or_placed",
-        "At the end of {q}, {n} {children} in care {were} matched with adopters or placed for "
-        "adoption",
+        f, "adoption_matched_or_placed", "matched with adopters or placed for adoption"
     )
     sgo = _children_who(
-        f,
-        "sgo_expected",
-        "At the end of {q}, {n} {children} in care {were} expected to leave care through a "
-        "special guardianship order",
+        f, "sgo_expected", "expected to leave care through a special guardianship order"
     )
     return [paragraph(_proceedings(f), _on_track(f)), paragraph(matched, sgo)]
 
