@@ -269,6 +269,31 @@ def report_context(publication: bool = False, framework: bool = True, synthetic:
         )
 
 
+EXAMPLE_PAPER = Path(__file__).resolve().parents[1] / "examples" / "doncaster-2022" / "paper.yaml"
+EXAMPLE_NARRATIVE = EXAMPLE_PAPER.with_name("narrative.md")
+
+
+def paper_context(paper=EXAMPLE_PAPER, narrative=EXAMPLE_NARRATIVE, publication: bool = False):
+    """The report context as a committee paper: the example paper file (a path or a read
+    `Paper`) and narrative around the fixture authority's figures (not cached)."""
+    from csc_scorecard.report.context import build_context
+
+    with Store(store_path(), read_only=True) as store:
+        return build_context(
+            store,
+            LA,
+            PERIOD,
+            framework=FRAMEWORK,
+            publication=publication,
+            synthetic=True,
+            generated_at=GENERATED_AT,
+            run=measure_run(),
+            paper=paper,
+            narrative=narrative,
+            allow_commentary_numbers=True,  # the synthetic homes commentary states "2 of ..."
+        )
+
+
 def resolve(document: object, pointer: str) -> object:
     """The value at a JSON pointer (RFC 6901) in a JSON-like document."""
     node = document

@@ -13,14 +13,12 @@ import report_fixtures as rf
 from pypdf import PdfReader
 
 from csc_scorecard.report import render
-from csc_scorecard.report.context import build_context
 from csc_scorecard.report.paper import (
     IMPLICATION_TITLES,
     PaperError,
     read_narrative,
     read_paper,
 )
-from csc_scorecard.store import Store
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "doncaster-2022"
 PAPER = EXAMPLES / "paper.yaml"
@@ -30,20 +28,7 @@ NARRATIVE = EXAMPLES / "narrative.md"
 def _context(
     tmp_path: Path | None = None, *, narrative: Path | None = NARRATIVE, publication=False
 ):
-    with Store(rf.store_path(), read_only=True) as store:
-        return build_context(
-            store,
-            rf.LA,
-            rf.PERIOD,
-            framework=rf.FRAMEWORK,
-            publication=publication,
-            synthetic=True,
-            generated_at=rf.GENERATED_AT,
-            run=rf.measure_run(),
-            paper=PAPER,
-            narrative=narrative,
-            allow_commentary_numbers=True,  # the synthetic homes commentary states "2 of ..."
-        )
+    return rf.paper_context(PAPER, narrative, publication)
 
 
 @pytest.fixture(scope="module")

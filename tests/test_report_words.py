@@ -17,9 +17,7 @@ from pypdf import PdfReader
 
 from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.report import render
-from csc_scorecard.report.context import build_context
 from csc_scorecard.report.paper import read_paper
-from csc_scorecard.store import Store
 from csc_scorecard.terms import Terms, using, words
 from csc_scorecard.wording import say
 
@@ -40,20 +38,7 @@ def internal_references(text: str) -> list[str]:
 
 
 def _context(paper=PAPER, publication=False):
-    with Store(rf.store_path(), read_only=True) as store:
-        return build_context(
-            store,
-            rf.LA,
-            rf.PERIOD,
-            framework=rf.FRAMEWORK,
-            publication=publication,
-            synthetic=True,
-            generated_at=rf.GENERATED_AT,
-            run=rf.measure_run(),
-            paper=paper,
-            narrative=NARRATIVE,
-            allow_commentary_numbers=True,
-        )
+    return rf.paper_context(paper, NARRATIVE, publication)
 
 
 def _text(path: Path) -> str:
