@@ -60,12 +60,24 @@ class Sentence(BaseModel):
     cites: list[Cite] = []
 
 
+def _unset(value: object) -> bool:
+    return value is None
+
+
 class Paragraph(BaseModel):
+    """A numbered paragraph: generated sentences, then optional bullet points (numbered once, in
+    reading order, by the report).
+
+    A section that looks its paragraphs up by name (the finance section) gives each an ``id``,
+    and the seed report paragraph it mirrors (``seed_paragraph``, seed paragraphs 36-44); both
+    are left out of the JSON when unset, so the report's own paragraphs read as before."""
+
     model_config = ConfigDict(extra="forbid")
 
-    """A numbered paragraph: generated sentences, then optional bullet points (numbered once, in
-    reading order, by the report)."""
-
+    id: str | None = Field(None, exclude_if=_unset, description="the section's name for it")
+    seed_paragraph: int | None = Field(
+        None, exclude_if=_unset, description="the seed report paragraph it mirrors"
+    )
     number: int | None = None
     # typed: officers' words from the paper or narrative file, printed as written (cites none);
     # placeholder: a marked gap where a mandatory narrative slot is empty (internal reports).

@@ -34,9 +34,8 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from csc_scorecard.forecast import wording as w
-from csc_scorecard.forecast.wording import Paragraph
 from csc_scorecard.store import Store
-from csc_scorecard.wording import Cited, say
+from csc_scorecard.wording import Cited, Paragraph, say
 
 INSPECTIONS = ("full", "interim")  # what counts towards the frequency (not monitoring visits)
 BELOW_GOOD = ("requires_improvement", "inadequate")

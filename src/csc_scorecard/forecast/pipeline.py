@@ -18,9 +18,8 @@ from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from csc_scorecard.forecast import wording as w
-from csc_scorecard.forecast.wording import Paragraph
 from csc_scorecard.store import Store
-from csc_scorecard.wording import Cited, Sentence, join, listing, say
+from csc_scorecard.wording import Cited, Paragraph, Sentence, join, listing, say
 
 ACTIVE = ("proposed", "approved", "purchased", "works", "registering")
 

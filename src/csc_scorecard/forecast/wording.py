@@ -1,4 +1,4 @@
-"""The finance section's paragraphs, and the way it prints money.
+"""The way the finance section prints money (its paragraphs are `csc_scorecard.wording.Paragraph`).
 
 Sentences are built with the shared builder (`csc_scorecard.wording.say`): a number can only
 enter the text through a `Cited` slot whose JSON pointer points into the finance section, so the
@@ -14,30 +14,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from csc_scorecard.wording import Sentence
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Paragraph(_Model):
-    """A paragraph of generated sentences, with optional bullets (seed paragraphs 36-44)."""
-
-    id: str
-    seed_paragraph: int | None = Field(None, description="the seed report paragraph it mirrors")
-    sentences: list[Sentence] = []
-    bullets: list[Sentence] = []
-    text: str = ""
-
-    @model_validator(mode="after")
-    def _text(self) -> Paragraph:
-        self.text = " ".join(s.text for s in self.sentences)
-        return self
-
 
 # --------------------------------------------------------------------------- numbers
 

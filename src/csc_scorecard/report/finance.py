@@ -15,7 +15,6 @@ Publication mode uses the section's own publication argument: the high-cost pack
 from __future__ import annotations
 
 from csc_scorecard.forecast.inspections import OwnHomes
-from csc_scorecard.forecast.wording import Paragraph as FinanceParagraph
 from csc_scorecard.forecast.wording import long_date
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report import charts
@@ -56,7 +55,7 @@ def build(
     return section
 
 
-def _paragraph(p: FinanceParagraph, kind: str = "narrative") -> Paragraph:
+def _paragraph(p: Paragraph, kind: str = "narrative") -> Paragraph:
     return Paragraph(
         kind=kind,
         sentences=[prefixed(s, PREFIX) for s in p.sentences],

@@ -9,14 +9,13 @@ from __future__ import annotations
 from csc_scorecard.forecast import wording as w
 from csc_scorecard.forecast.care_ladder import GroupForecast, Outturn
 from csc_scorecard.forecast.ledger import year_bounds
-from csc_scorecard.forecast.wording import Paragraph
 from csc_scorecard.report.sections.finance.figures import (
     Figures,
     cited_date,
     cited_text,
     over_or_under,
 )
-from csc_scorecard.wording import Cited, Sentence, join, say
+from csc_scorecard.wording import Cited, Paragraph, Sentence, join, say
 
 
 def group_paragraph(out: Outturn, i: int, g: GroupForecast, figs: Figures) -> Paragraph | None:

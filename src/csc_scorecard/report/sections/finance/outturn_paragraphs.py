@@ -12,14 +12,13 @@ from datetime import date
 from csc_scorecard.forecast import wording as w
 from csc_scorecard.forecast.care_ladder import Outturn
 from csc_scorecard.forecast.projection import Projection
-from csc_scorecard.forecast.wording import Paragraph
 from csc_scorecard.report.sections.finance.figures import (
     Figures,
     cited_date,
     cited_text,
     over_or_under,
 )
-from csc_scorecard.wording import Cited, Sentence, listing, say
+from csc_scorecard.wording import Cited, Paragraph, Sentence, listing, say
 
 
 def summary_paragraph(out: Outturn, figs: Figures) -> Paragraph | None:

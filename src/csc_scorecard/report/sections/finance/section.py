@@ -34,7 +34,6 @@ from csc_scorecard.forecast.pipeline import Pipeline, homes_pipeline, pipeline_p
 from csc_scorecard.forecast.projection import Projection, project
 from csc_scorecard.forecast.scenarios import Scenario
 from csc_scorecard.forecast.scenarios import scenario as get_scenario
-from csc_scorecard.forecast.wording import Paragraph
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report.sections.finance.figures import Figures
 from csc_scorecard.report.sections.finance.group_paragraphs import group_paragraph
@@ -62,6 +61,7 @@ from csc_scorecard.report.sections.finance.section_tables import (
     variance_table,
 )
 from csc_scorecard.store import Store
+from csc_scorecard.wording import Paragraph
 
 # The names other modules import from here (the section was one module before it was split).
 __all__ = [

@@ -16,7 +16,7 @@ from csc_scorecard.forecast.care_ladder import Outturn, Package
 from csc_scorecard.forecast.inspections import OwnHomes
 from csc_scorecard.forecast.pipeline import Pipeline
 from csc_scorecard.forecast.projection import Projection
-from csc_scorecard.forecast.wording import Paragraph
+from csc_scorecard.wording import Paragraph
 
 SCHEMA_VERSION = "1.0.0"
 
