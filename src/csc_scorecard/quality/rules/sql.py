@@ -108,4 +108,4 @@ def continuously_looked_after(row: str) -> str:
         AND NOT EXISTS (SELECT 1 FROM episodes e WHERE {same} AND (
             (e.rne = 'S' AND e.decom > {row}.cy_start AND e.decom <= {row}.cy_end)
             OR (e.rec IS DISTINCT FROM 'X1' AND e.dec >= {row}.cy_start AND e.dec < {row}.cy_end)
-            OR (e.ls IN ('V3', 'V4') AND {during}))))"""
+            OR (e.ls IN {RESPITE} AND {during}))))"""

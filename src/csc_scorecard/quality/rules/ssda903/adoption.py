@@ -11,7 +11,7 @@ per child and decision date); a row holding AD1's match or adopter details is an
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import EPISODES_N
+from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE
 
 R = "ssda903"
 AD1_FIELDS = ["DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"]
@@ -365,7 +365,7 @@ def r563() -> str:
 def r118() -> str:
     """DATE_PLACED_CEASED before 1 April of the collection year, or before the start of the
     child's first episode other than a short break (V3, V4): the decision and that episode."""
-    first = _first(f"NOT coalesce(ls IN {in_list('V3', 'V4')}, false)")
+    first = _first(f"NOT coalesce(ls IN {RESPITE}, false)")
     pairs = f"""FROM {first} e JOIN adoptions a ON a.la_code = e.la_code
         AND a.child_id = e.child_id WHERE a.decision_reversed_date < e.decom
         OR a.decision_reversed_date < a.cy_start"""

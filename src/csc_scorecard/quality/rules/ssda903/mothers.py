@@ -4,7 +4,8 @@ measures read. MOTHER is kept as a yes/no; a value ingest could not read as one 
 
 from __future__ import annotations
 
-from csc_scorecard.quality.rules import in_list, rule
+from csc_scorecard.quality.rules import rule
+from csc_scorecard.quality.rules.sql import RESPITE
 
 R = "ssda903"
 WITH_HEADER = "FROM episodes e JOIN header h ON h.la_code = e.la_code AND h.child_id = e.child_id"
@@ -41,7 +42,7 @@ def r165() -> str:
     return f"""WITH eps AS (
             SELECT la_code, child_id, bool_or(decom <= cy_end
                 AND coalesce(dec, cy_end) >= cy_start) AS in_year
-            FROM episodes WHERE NOT coalesce(ls IN {in_list("V3", "V4")}, false)
+            FROM episodes WHERE NOT coalesce(ls IN {RESPITE}, false)
             GROUP BY la_code, child_id),
         f AS (SELECT h.*, {_unreadable("h", "mother")} AS mother_bad, eps.in_year,
                 EXISTS (SELECT 1 FROM oc3 o WHERE o.la_code = h.la_code
@@ -72,7 +73,7 @@ def r607() -> str:
     """An episode ceasing in the year other than by X1 and not a short break (V3, V4), of a
     female whose MOTHER is blank: the episode and the Header row."""
     where = f"""e.dec BETWEEN e.cy_start AND e.cy_end AND e.rec IS NOT NULL AND e.rec <> 'X1'
-        AND NOT coalesce(e.ls IN {in_list("V3", "V4")}, false) AND h.sex = 'F'
+        AND NOT coalesce(e.ls IN {RESPITE}, false) AND h.sex = 'F'
         AND h.mother IS NULL AND NOT {_unreadable("h", "mother")}"""
     return _header_and_episode(where, "e.dec")
 

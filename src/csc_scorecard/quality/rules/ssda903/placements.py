@@ -5,7 +5,7 @@ Each reads PLACE, which the placement measures read, with DECOM, DEC, LS or RNE.
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import EPISODES_N, TEMPORARY
+from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE, TEMPORARY
 
 R = "ssda903"
 
@@ -160,7 +160,7 @@ def r378() -> str:
 )
 def r384() -> str:
     """Legal status V3 or V4 (short breaks) with PLACE U1 or U4 (long-term fostering)."""
-    return f"""SELECT * FROM episodes WHERE ls IN {in_list("V3", "V4")}
+    return f"""SELECT * FROM episodes WHERE ls IN {RESPITE}
         AND place IN {in_list("U1", "U4")}"""
 
 

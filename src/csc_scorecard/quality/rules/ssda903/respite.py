@@ -5,6 +5,7 @@ fields the catalogue's measures read (LS, RNE, PLACE, REC)."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
+from csc_scorecard.quality.rules.sql import RESPITE
 
 R = "ssda903"
 
@@ -32,9 +33,9 @@ def r366() -> str:
 )
 def r426() -> str:
     """Every V3 and V4 episode of a child who has both in the same return (collection year)."""
-    return """SELECT * FROM episodes e WHERE e.ls IN ('V3', 'V4')
+    return f"""SELECT * FROM episodes e WHERE e.ls IN {RESPITE}
         AND (SELECT count(DISTINCT x.ls) FROM episodes x WHERE x.la_code = e.la_code
-             AND x.child_id = e.child_id AND x.cy_end = e.cy_end AND x.ls IN ('V3', 'V4')) = 2"""
+             AND x.child_id = e.child_id AND x.cy_end = e.cy_end AND x.ls IN {RESPITE}) = 2"""
 
 
 @rule(

@@ -5,6 +5,7 @@ the review date, which measures read; ages come from the Header DOB."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
+from csc_scorecard.quality.rules.sql import RESPITE
 
 R = "ssda903"
 WITH_HEADER = "FROM reviews r JOIN header h ON h.la_code = r.la_code AND h.child_id = r.child_id"
@@ -53,7 +54,7 @@ def r399() -> str:
     """A child all of whose episodes are short breaks (V3, V4) with MOTHER given or a review:
     the episodes, the Header row and the reviews."""
     return f"""WITH breaks AS (SELECT la_code, child_id FROM episodes GROUP BY la_code, child_id
-            HAVING bool_and(coalesce(ls IN {in_list("V3", "V4")}, false))),
+            HAVING bool_and(coalesce(ls IN {RESPITE}, false))),
         kids AS (SELECT b.* FROM breaks b WHERE
             EXISTS (SELECT 1 FROM header h WHERE h.la_code = b.la_code
                 AND h.child_id = b.child_id AND h.mother IS NOT NULL)

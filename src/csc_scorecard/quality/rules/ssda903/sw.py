@@ -3,7 +3,8 @@ per docs/quality.md). They read DEC, which the measures of periods of care read.
 
 from __future__ import annotations
 
-from csc_scorecard.quality.rules import in_list, rule
+from csc_scorecard.quality.rules import rule
+from csc_scorecard.quality.rules.sql import RESPITE
 
 R = "ssda903"
 
@@ -21,7 +22,7 @@ def rsw01stg1() -> str:
     no social-worker episode, or with one lacking SW_ID, SW_DECOM or SW_REASON. Runs only where
     the return has SWEpisodes rows."""
     return f"""SELECT e.* FROM episodes e WHERE e.dec IS NULL
-        AND NOT coalesce(e.ls IN {in_list("V3", "V4")}, false)
+        AND NOT coalesce(e.ls IN {RESPITE}, false)
         AND (NOT EXISTS (SELECT 1 FROM sw s WHERE s.la_code = e.la_code
                 AND s.child_id = e.child_id)
             OR EXISTS (SELECT 1 FROM sw s WHERE s.la_code = e.la_code
