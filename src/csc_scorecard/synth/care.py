@@ -18,13 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from csc_scorecard.synth import adoption, draws, placements
+from csc_scorecard.synth import adoption, draws, legal_path, placements
 from csc_scorecard.synth.addresses import Addresses
 from csc_scorecard.synth.context import Context
-from csc_scorecard.synth.dates import DAY, NAT, add_years, earliest, years_between
+from csc_scorecard.synth.dates import DAY, NAT, add_years
 from csc_scorecard.synth.placements import ADOPTIVE, FOSTER, KINSHIP, TEMPORARY, Providers
 from csc_scorecard.synth.population import Registry
-from csc_scorecard.synth.records import Frame, concat, filled, strings
+from csc_scorecard.synth.records import Frame, filled, strings
 
 # Closure of the child's CIN episode when care ends (CIN ReasonForClosure, standards.md 2.2).
 CIN_CLOSURE = {"E11": "RC1", "E12": "RC1", "E2": "RC2", "E41": "RC3", "E45": "RC4", "E46": "RC4",
@@ -47,253 +47,67 @@ class CareBatch:
 def simulate(
     ctx: Context, reg: Registry, addresses: Addresses, providers: Providers, entries: Frame
 ) -> CareBatch:
-    """Periods of care for `entries` (kid, entry, via, need, family_episode)."""
-    rng, cal = ctx.rng, ctx.cal.care
-    n = len(entries["kid"])
-    kid, entry, via = entries["kid"], entries["entry"], entries["via"]
-    dob = reg.dob[kid]
-    b18 = add_years(dob, 18)
-    age = years_between(dob, entry)
-
-    # Route out of care.
-    route = np.empty(n, dtype=object)
-    normal = np.isin(via, ("emergency", "cp", "cin"))
-    route[normal] = draws.choice_by_group(
-        rng, draws.band(age[normal], draws.band_keys(cal.exit_route)), cal.exit_route
-    )
-    route[via == "uasc"] = "to18"
-    disputed = (via == "uasc") & draws.bernoulli(rng, n, ctx.cal.uasc.age_disputed_share)
-    route[disputed] = "disputed"
-    route[via == "remand"] = "remand"
-
-    exit_ = np.full(n, NAT, dtype=DAY)
-    for name in ("home", "sgo", "cao", "other", "remand"):
-        where = route == name
-        exit_[where] = entry[where] + draws.days(rng, int(where.sum()), cal.duration_days[name])
-    lo, hi = ctx.cal.uasc.age_disputed_days
-    exit_[disputed] = entry[disputed] + rng.integers(lo, hi, int(disputed.sum())).astype(
-        "timedelta64[D]"
-    )
-
-    # Legal status at entry; adoption needs court authority (or parental consent for babies).
-    ls0 = draws.choice_by_group(rng, via, cal.initial_legal_status)
-    adopt = route == "adoption"
-    consent = adopt & (age < 1) & draws.bernoulli(rng, n, ctx.cal.adoption.consent_share)
-    ls0[consent] = "V2"
-
-    events: list[Frame] = [{"i": np.arange(n), "date": entry, "ls": ls0}]
-    # Police protection (72 hours, rule 361) and EPOs (rule 362) give way to s20 or an ICO.
-    emergency_end = np.full(n, NAT, dtype=DAY)
-    for code, spec in (("L1", cal.police_protection_days), ("L2", cal.epo_days)):
-        where = ls0 == code
-        emergency_end[where] = entry[where] + draws.days(rng, int(where.sum()), spec)
-    after = draws.choice(rng, n, cal.after_emergency_order)
-    after[np.isin(route, ("adoption", "sgo", "cao")) | (ls0 == "L2")] = "C1"
-    has_em = ~np.isnat(emergency_end)
-    events.append({"i": np.flatnonzero(has_em), "date": emergency_end[has_em], "ls": after[has_em]})
-    status_after_entry = np.where(has_em, after, ls0)
-
-    # Section 20 converted to care proceedings (ICO) later in the period.
-    conv_p = np.array([cal.s20_to_proceedings.get(r, 0.0) for r in route])
-    conv_date = np.where(has_em, emergency_end, entry) + draws.days(
-        rng, n, cal.s20_to_proceedings_days
-    )
-    conv_date = np.where(adopt, earliest(conv_date, entry + 45), conv_date)
-    converts = (status_after_entry == "V2") & ~consent & (rng.random(n) < conv_p)
-    converts &= np.isnat(exit_) | (conv_date < exit_ - 14)
-    events.append(
-        {
-            "i": np.flatnonzero(converts),
-            "date": conv_date[converts],
-            "ls": strings(int(converts.sum()), "C1"),
-        }
-    )
-
-    ico = np.full(n, NAT, dtype=DAY)
-    ico[ls0 == "C1"] = entry[ls0 == "C1"]
-    em_ico = has_em & (after == "C1")
-    ico[em_ico] = emergency_end[em_ico]
-    ico[converts] = conv_date[converts]
-    in_proceedings = ~np.isnat(ico)
-    issue = ico - draws.days(rng, n, cal.proceedings_issued_days_before_ico)
-    final = issue + (draws.lognormal(rng, n, cal.proceedings_weeks) * 7).round().astype(
-        "timedelta64[D]"
-    )
-    final = np.where(in_proceedings, np.maximum(final, ico + 14), NAT)
-
-    # What the final hearing decides, by route.
-    final_ls = strings(n)
-    outcome = strings(n)
-    p1_start = np.full(n, NAT, dtype=DAY)
-    for name, order in (("sgo", "special_guardianship_order"), ("cao", "child_arrangements_order")):
-        at_final = in_proceedings & (route == name) & (np.isnat(exit_) | (exit_ < final + 60))
-        exit_[at_final] = final[at_final]
-        outcome[at_final] = order
-        later = in_proceedings & (route == name) & ~at_final
-        final_ls[later] = "C2"
-        outcome[later] = "care_order"
-    home = in_proceedings & (route == "home")
-    discharged = home & ((exit_ <= final) | draws.bernoulli(rng, n, cal.home_at_final_hearing))
-    exit_[discharged] = final[discharged]
-    outcome[discharged] = draws.choice(rng, int(discharged.sum()), cal.home_at_final_hearing_order)
-    with_parents = home & ~discharged
-    final_ls[with_parents] = "C2"
-    outcome[with_parents] = "care_order"
-    p1_start[with_parents] = final[with_parents] + rng.integers(
-        *cal.placed_with_parents_after_hearing_days, int(with_parents.sum())
-    ).astype("timedelta64[D]")
-    exit_[with_parents] = p1_start[with_parents] + draws.days(
-        rng, int(with_parents.sum()), cal.placed_with_parents_days
-    )
-    rest = in_proceedings & np.isin(route, ("to18", "other", "remand"))
-    final_ls[rest] = "C2"
-    outcome[rest] = "care_order"
-
-    # Adoption milestones (placement order at the final hearing, or consent for babies).
-    adopt_plan = adoption.milestones(ctx, entry, final, adopt, consent, b18)
-    final_ls[adopt & in_proceedings] = np.where(
-        adopt_plan.no_placement_order[adopt & in_proceedings], "C2", "E1"
-    )
-    outcome[adopt & in_proceedings] = np.where(
-        adopt_plan.no_placement_order[adopt & in_proceedings], "care_order", "placement_order"
-    )
-    adopted = adopt & ~adopt_plan.reversed
-    exit_[adopted] = adopt_plan.order[adopted]
-    reversed_ = adopt & adopt_plan.reversed
-    # After a reversed decision: long-term care, or special guardianship with the carers.
-    to_sgo = reversed_ & draws.bernoulli(rng, n, cal.reversed_to_sgo_share)
-    exit_[to_sgo] = adopt_plan.reversed_date[to_sgo] + draws.days(
-        rng, int(to_sgo.sum()), cal.duration_days["sgo"]
-    )
-    route[to_sgo] = "sgo"
-    route[reversed_ & ~to_sgo] = "to18"
-    # The placement order ends with the decision (recorded as a care order from that day), so no
-    # E1 episode outlives the decision into a year whose return no longer lists it (903 rules
-    # 118 and 553).
-    revoke = reversed_ & ~adopt_plan.no_placement_order
-    revoked_on = adopt_plan.reversed_date
-    events.append(
-        {
-            "i": np.flatnonzero(revoke),
-            "date": revoked_on[revoke],
-            "ls": strings(int(revoke.sum()), "C2"),
-        }
-    )
-
-    has_final = in_proceedings & filled(final_ls)
-    events.append(
-        {"i": np.flatnonzero(has_final), "date": final[has_final], "ls": final_ls[has_final]}
-    )
-
-    # Care ends at 18 at the latest (DEC on the 18th birthday, rules 352/359).
-    exit_[route == "to18"] = b18[route == "to18"]
-    aged_out = ~np.isnat(exit_) & (exit_ >= b18)
-    exit_[aged_out] = b18[aged_out]
-    route[aged_out & (route != "adoption")] = "to18"
-    exit_ = np.maximum(exit_, entry + 1)  # an episode lasts at least a day (rule 355)
-
-    # Proceedings that cannot reach their final hearing: the child left care first.
-    ends_first = in_proceedings & (exit_ < final)
-    outcome[ends_first & (route != "adoption")] = "withdrawn"
-    concluded = np.where(ends_first, exit_, final)
-
-    # Legal-status timeline inside the period (changes on or after the exit do not happen),
-    # ordered by period and date.
-    ls_events = concat(events)
-    inside = (ls_events["date"] >= entry[ls_events["i"]]) & (
-        ls_events["date"] < exit_[ls_events["i"]]
-    )
-    ls_events = {k: v[inside] for k, v in ls_events.items()}
-    order = np.lexsort((ls_events["date"], ls_events["i"]))
-    ls_events = {k: v[order] for k, v in ls_events.items()}
-
-    # Placements.
-    stop = np.where(exit_ > ctx.end, ctx.end + 1, exit_)
-    plan = _placement_plan(
-        ctx,
-        entries["via"],
-        route,
-        entry,
-        stop,
-        exit_,
-        dob,
-        b18,
-        age,
-        adopt_plan,
-        adopted,
-        consent,
-        p1_start,
-        ls_events,
-    )
-    seg = placements.segments(ctx, plan)
+    """Periods of care for `entries` (kid, entry, via, need, family_episode, home_post)."""
+    kid = entries["kid"]
+    p = legal_path.Period(entry=entries["entry"], via=entries["via"], dob=reg.dob[kid])
+    ls_events = legal_path.plan(ctx, p)
+    seg = placements.segments(ctx, _placement_plan(ctx, p, ls_events))
     home_post = entries["home_post"]
     seg.update(placements.attributes(ctx, seg, providers, addresses, home_post[seg["period"]]))
-
     # REC from the route and the last placement.
-    last_place = _last_of(seg, "place", n)
-    rec = _reasons(ctx, route, last_place, age, exit_, adopt_plan)
-
-    episodes = _episodes(ctx, entries, ls_events, seg, exit_, rec, addresses)
-
-    # The child's CIN episode closes when care ends (after a while at home for routes home).
-    cin_closure = exit_.copy()
-    home_route = np.isin(rec, HOME_ROUTE_REC)
-    cin_closure[home_route] = exit_[home_route] + draws.days(
-        rng, int(home_route.sum()), cal.cin_after_home_days
-    )
-    cin_closure = np.minimum(cin_closure, b18)
-    cin_reason = np.array(
-        [CIN_CLOSURE.get(r, "RC7") if r is not None else None for r in rec], dtype=object
-    )
+    last_place = _last_of(seg, "place", p.n)
+    rec = _reasons(ctx, p.route, last_place, p.age, p.exit, p.adopt_plan)
+    episodes = _episodes(ctx, entries, ls_events, seg, p.exit, rec, addresses)
+    cin_closure, cin_reason = _cin_closure(ctx, p, rec)
+    inside = p.in_proceedings
     periods = {
         "kid": kid,
-        "entry": entry,
-        "exit": exit_,
+        "entry": p.entry,
+        "exit": p.exit,
         "rec": rec,
-        "route": route,
-        "via": via,
+        "route": p.route,
+        "via": p.via,
         "cin_closure": cin_closure,
         "cin_reason": cin_reason,
         "leaves_family": np.isin(rec, LEAVES_FAMILY),
         "family_episode": entries["family_episode"],
     }
     proceedings = {
-        "kid": kid[in_proceedings],
-        "family_episode": entries["family_episode"][in_proceedings],
-        "issue_date": issue[in_proceedings],
-        "conclusion_date": concluded[in_proceedings],
-        "outcome": outcome[in_proceedings],
+        "kid": kid[inside],
+        "family_episode": entries["family_episode"][inside],
+        "issue_date": p.issue[inside],
+        "conclusion_date": p.concluded[inside],
+        "outcome": p.outcome[inside],
     }
-    adoptions = adoption.rows(ctx, kid, entry, adopt, adopt_plan, rec)
+    adoptions = adoption.rows(ctx, kid, p.entry, p.adopt, p.adopt_plan, rec)
     return CareBatch(
         periods=periods, episodes=episodes, adoptions=adoptions, proceedings=proceedings
     )
 
 
-def _placement_plan(
-    ctx,
-    via,
-    route,
-    entry,
-    stop,
-    exit_,
-    dob,
-    b18,
-    age,
-    adopt_plan,
-    adopted,
-    consent,
-    p1_start,
-    ls_events,
-) -> placements.Plan:
+def _cin_closure(ctx: Context, p: legal_path.Period, rec: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The child's CIN episode closes when care ends (after a while at home for routes home)."""
+    cin_closure = p.exit.copy()
+    home_route = np.isin(rec, HOME_ROUTE_REC)
+    cin_closure[home_route] = p.exit[home_route] + draws.days(
+        ctx.rng, int(home_route.sum()), ctx.cal.care.cin_after_home_days
+    )
+    cin_closure = np.minimum(cin_closure, p.b18)
+    cin_reason = np.array(
+        [CIN_CLOSURE.get(r, "RC7") if r is not None else None for r in rec], dtype=object
+    )
+    return cin_closure, cin_reason
+
+
+def _placement_plan(ctx: Context, p: legal_path.Period, ls_events: Frame) -> placements.Plan:
     """What each period needs from its placements: the first placement where the way in
     decides it, and the final placement the route out needs."""
     rng, pc = ctx.rng, ctx.cal.placement
-    n = len(entry)
+    n, via, route, exit_, entry = p.n, p.via, p.route, p.exit, p.entry
     first = strings(n)
     uasc = via == "uasc"
     first[uasc] = draws.choice_by_group(
-        rng, draws.band(age[uasc], draws.band_keys(pc.uasc_first)), pc.uasc_first
+        rng, draws.band(p.age[uasc], draws.band_keys(pc.uasc_first)), pc.uasc_first
     )
     remand = via == "remand"
     first[remand] = draws.choice(rng, int(remand.sum()), pc.remand_first)
@@ -303,15 +117,17 @@ def _placement_plan(
     single = remand.copy()
 
     # Adoption: foster to adopt (U5 then A5/A3 with the same carers) or foster then A6/A4.
-    ffa = adopted & adopt_plan.foster_to_adopt
+    adopted, plan_ = p.adopted, p.adopt_plan
+    ffa = adopted & plan_.foster_to_adopt
     first[ffa] = "U5"
     single |= ffa
-    final_start[adopted] = adopt_plan.placed[adopted]
+    final_start[adopted] = plan_.placed[adopted]
     final_type[adopted] = np.where(
-        consent[adopted], np.where(ffa[adopted], "A3", "A4"), np.where(ffa[adopted], "A5", "A6")
+        p.consent[adopted], np.where(ffa[adopted], "A3", "A4"), np.where(ffa[adopted], "A5", "A6")
     )
     same[ffa] = True
     # Placed with parents under a care order before discharge (PLACE P1, never under s20).
+    p1_start = p.placed_with_parents
     p1 = ~np.isnat(p1_start) & (p1_start < exit_)
     final_start[p1] = p1_start[p1]
     final_type[p1] = "P1"
@@ -325,15 +141,28 @@ def _placement_plan(
         final_start[part] = start_kin[part]
         final_type[part] = "U3"
     # Young people stepping down to semi-independent living before 18.
-    b16 = add_years(dob, 16)
+    b16, b18 = add_years(p.dob, 16), p.b18
     step = (route == "to18") & ~uasc & ~remand & draws.bernoulli(rng, n, pc.to18_step_down_share)
     step_at = b18 - draws.days(rng, n, pc.to18_step_down_days_before_18)
     step_at = np.maximum(step_at, np.maximum(b16, entry + 30))
     step &= step_at < b18 - 14
     final_start[step] = step_at[step]
     final_type[step] = draws.choice(rng, int(step.sum()), pc.to18_step_down_to)
+    return placements.Plan(
+        entry=entry,
+        stop=np.where(exit_ > ctx.end, ctx.end + 1, exit_),
+        dob=p.dob,
+        first_type=first,
+        final_start=final_start,
+        final_type=final_type,
+        final_same_carer=same,
+        single=single,
+        no_temporary_near=_status_changes(ls_events, n),
+    )
 
-    # Dates a temporary move must not span: every legal status change.
+
+def _status_changes(ls_events: Frame, n: int) -> list[np.ndarray]:
+    """Dates a temporary move must not span: every legal status change, per period."""
     per_period = [np.array([], dtype=DAY)] * n
     if len(ls_events["i"]):
         splits = np.flatnonzero(np.diff(ls_events["i"])) + 1
@@ -341,17 +170,7 @@ def _placement_plan(
             np.split(ls_events["i"], splits), np.split(ls_events["date"], splits)
         ):
             per_period[idx[0]] = dates
-    return placements.Plan(
-        entry=entry,
-        stop=stop,
-        dob=dob,
-        first_type=first,
-        final_start=final_start,
-        final_type=final_type,
-        final_same_carer=same,
-        single=single,
-        no_temporary_near=per_period,
-    )
+    return per_period
 
 
 def _last_of(seg: Frame, column: str, n: int) -> np.ndarray:
@@ -401,31 +220,7 @@ def _reasons(ctx, route, last_place, age, exit_, adopt_plan) -> np.ndarray:
 
 def _episodes(ctx, entries, ls_events, seg, exit_, rec, addresses) -> Frame:
     """Merge legal-status and placement changes into 903 episodes (one per change date)."""
-    # Events: legal status (kind 0) and placement (kind 1); placements within [entry, exit).
-    seg_ok = seg["start"] < exit_[seg["period"]]
-    s_idx = np.flatnonzero(seg_ok)
-    period = np.concatenate([ls_events["i"], seg["period"][s_idx]])
-    date = np.concatenate([ls_events["date"], seg["start"][s_idx]])
-    kind = np.concatenate([np.zeros(len(ls_events["i"]), np.int64), np.ones(len(s_idx), np.int64)])
-    ref = np.concatenate([np.arange(len(ls_events["i"])), s_idx])
-    order = np.lexsort((kind, date, period))
-    period, date, kind, ref = period[order], date[order], kind[order], ref[order]
-    # Forward-fill the legal status and placement in force at each event.
-    pos = np.arange(len(period))
-    new_period = np.r_[True, period[1:] != period[:-1]]
-    ls_pos = np.where(kind == 0, pos, -1)
-    pl_pos = np.where(kind == 1, pos, -1)
-    group_start = np.maximum.accumulate(np.where(new_period, pos, 0))
-    ls_last = np.maximum.accumulate(ls_pos)
-    pl_last = np.maximum.accumulate(pl_pos)
-    ls_last = np.where(ls_last >= group_start, ls_last, -1)
-    pl_last = np.where(pl_last >= group_start, pl_last, -1)
-    # One episode per (period, date): keep the last event of each date.
-    last_of_date = np.r_[(period[1:] != period[:-1]) | (date[1:] != date[:-1]), True]
-    keep = last_of_date & (ls_last >= 0) & (pl_last >= 0)
-    e_period, e_date = period[keep], date[keep]
-    e_ls = ls_events["ls"][ref[ls_last[keep]]]
-    e_seg = ref[pl_last[keep]]
+    e_period, e_date, e_ls, e_seg = _change_dates(ls_events, seg, exit_)
     m = len(e_period)
 
     first = np.r_[True, e_period[1:] != e_period[:-1]]
@@ -496,6 +291,39 @@ def _episodes(ctx, entries, ls_events, seg, exit_, rec, addresses) -> Frame:
         "pl_location": addresses.location(pl_post),
         "carer": seg["carer"][e_seg],
     }
+
+
+def _change_dates(
+    ls_events: Frame, seg: Frame, exit_: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every date a period's legal status or placement changes, with the status and placement
+    segment in force from it (period, date, legal status, segment index)."""
+    # Events: legal status (kind 0) and placement (kind 1); placements within [entry, exit).
+    seg_ok = seg["start"] < exit_[seg["period"]]
+    s_idx = np.flatnonzero(seg_ok)
+    period = np.concatenate([ls_events["i"], seg["period"][s_idx]])
+    date = np.concatenate([ls_events["date"], seg["start"][s_idx]])
+    kind = np.concatenate([np.zeros(len(ls_events["i"]), np.int64), np.ones(len(s_idx), np.int64)])
+    ref = np.concatenate([np.arange(len(ls_events["i"])), s_idx])
+    order = np.lexsort((kind, date, period))
+    period, date, kind, ref = period[order], date[order], kind[order], ref[order]
+    # Forward-fill the legal status and placement in force at each event.
+    pos = np.arange(len(period))
+    new_period = np.r_[True, period[1:] != period[:-1]]
+    ls_pos = np.where(kind == 0, pos, -1)
+    pl_pos = np.where(kind == 1, pos, -1)
+    group_start = np.maximum.accumulate(np.where(new_period, pos, 0))
+    ls_last = np.maximum.accumulate(ls_pos)
+    pl_last = np.maximum.accumulate(pl_pos)
+    ls_last = np.where(ls_last >= group_start, ls_last, -1)
+    pl_last = np.where(pl_last >= group_start, pl_last, -1)
+    # One episode per (period, date): keep the last event of each date.
+    last_of_date = np.r_[(period[1:] != period[:-1]) | (date[1:] != date[:-1]), True]
+    keep = last_of_date & (ls_last >= 0) & (pl_last >= 0)
+    e_period, e_date = period[keep], date[keep]
+    e_ls = ls_events["ls"][ref[ls_last[keep]]]
+    e_seg = ref[pl_last[keep]]
+    return e_period, e_date, e_ls, e_seg
 
 
 def _category_of_need(need: np.ndarray) -> np.ndarray:
