@@ -24,6 +24,7 @@ from csc_scorecard.model.lake import (
 )
 from csc_scorecard.model.schema import tables
 from csc_scorecard.store import Store
+from csc_scorecard.store.bookkeeping import authority_filter
 
 # Tables with more rows than this are also partitioned by year (a setting: `--year-partition-rows`).
 YEAR_PARTITION_ROWS = 1_000_000
@@ -58,12 +59,7 @@ def export_lake(
             name: _write_table(store, work, name, chosen, year_partition_rows)
             for name in (*tables(), *SYSTEM_TABLES)
         }
-        loads = [
-            r[0]
-            for r in store.con.execute(
-                f"SELECT load_id FROM loads WHERE {_authority_filter(chosen)} ORDER BY 1", chosen
-            ).fetchall()
-        ]
+        loads = [load.load_id for load in store.loads(chosen)]
         manifest = Manifest(
             schema_version=schema_version(),
             created_at=datetime.now().replace(microsecond=0),
@@ -80,12 +76,6 @@ def export_lake(
     return manifest
 
 
-def _authority_filter(chosen: Sequence[str]) -> str:
-    """Rows of the chosen authorities; system rows with no authority (reference loads) too."""
-    marks = ", ".join("?" * len(chosen))
-    return f"(la_code IN ({marks}) OR la_code IS NULL)"
-
-
 def _write_table(
     store: Store, folder: Path, name: str, chosen: Sequence[str], year_rows: int
 ) -> TableEntry:
@@ -93,7 +83,7 @@ def _write_table(
     canonical = spec is not None and spec.kind == "canonical"
     where, params = "", []
     if canonical or name in SYSTEM_TABLES:
-        where, params = f" WHERE {_authority_filter(chosen)}", list(chosen)
+        where, params = f" WHERE {authority_filter(chosen)}", list(chosen)
     source = f'SELECT * FROM "{name}"{where}'
     with store.con.cursor() as cur:
         rows = cur.execute(f"SELECT count(*) FROM ({source})", params).fetchone()[0]

@@ -11,11 +11,7 @@ from csc_scorecard.store import Store
 def store_status(store: Store, latest_loads: int = 20) -> dict[str, Any]:
     con = store.con
     out: dict[str, Any] = {"authorities": store.authorities(), "tables": [], "loads": []}
-    issues = dict(
-        con.execute(
-            "SELECT coalesce(la_code, '') || '|' || table_name, count(*) FROM dq_issues GROUP BY ALL"
-        ).fetchall()
-    )
+    issues = store.issue_counts()
     for t in tables().values():
         dates = [c.name for c in t.data_columns if c.type == "DATE"]
         lo = f"least({', '.join(f'min({d})' for d in dates)})" if dates else "NULL"
@@ -32,24 +28,21 @@ def store_status(store: Store, latest_loads: int = 20) -> dict[str, Any]:
                     "rows": count,
                     "first_date": first,
                     "last_date": last,
-                    "issues": issues.get(f"{la_code or ''}|{t.name}", 0),
+                    "issues": issues.get((la_code or "", t.name), 0),
                 }
             )
-    for load_id, fmt, la, start, end, files, at, n, k in con.execute(
-        "SELECT load_id, source_format, la_code, period_start, period_end, files, loaded_at, "
-        "row_count, issue_count FROM loads ORDER BY load_id DESC LIMIT ?",
-        [latest_loads],
-    ).fetchall():
+    for load in store.latest_loads(latest_loads):
+        start, end = load.period_start, load.period_end
         out["loads"].append(
             {
-                "load_id": load_id,
-                "source_format": fmt,
-                "la_code": la,
+                "load_id": load.load_id,
+                "source_format": load.source_format,
+                "la_code": load.la_code,
                 "period": f"{start:%d/%m/%Y}-{end:%d/%m/%Y}" if start else "-",
-                "files": files,
-                "loaded_at": at,
-                "row_count": n,
-                "issue_count": k,
+                "files": load.files,
+                "loaded_at": load.loaded_at,
+                "row_count": load.row_count,
+                "issue_count": load.issue_count,
             }
         )
     return out

@@ -26,7 +26,7 @@ class IngestRefused(Exception):
 
 
 class Loader(Protocol):
-    """What `ingest` loads the batches into: `Store` (store.py). Named here by what it does, so
+    """What `ingest` loads the batches into: `Store` (store/). Named here by what it does, so
     reading files needs nothing from the layers above ingest (tests/test_layers.py)."""
 
     replaced: list[Replacement]

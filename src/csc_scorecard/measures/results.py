@@ -152,7 +152,7 @@ def _resolve(
         for pair, ids in stored_ids.items()
         if pair not in stale and ids != {fresh.load_ids(*pair)}
     }
-    if (computed or relabel) and writable(store):
+    if (computed or relabel) and store.writable():
         _write(store, key, fresh, computed, replace=stale, relabel=relabel)
         _keep_compiled(store)
     keep = [r for r in stored if (r["la_code"], r["measure"]) not in stale]
@@ -200,9 +200,7 @@ def refresh_after_load(store: Store, la_codes: Iterable[str] | None = None) -> s
 def loaded_quarters(store: Store, la_code: str) -> list[Quarter]:
     """The quarters of the last ``REFRESH_YEARS`` years the authority's loads cover, and the
     year before the first (some templates reach back decades: a worker's post from 1989)."""
-    first, last = store.con.execute(
-        "SELECT min(period_start), max(period_end) FROM loads WHERE la_code = ?", [la_code]
-    ).fetchone()
+    first, last = store.period_span(la_code)
     if first is None:
         return []
     end = Quarter.containing(last)
@@ -216,11 +214,6 @@ def settings_key(settings: Settings) -> str:
     """A short fingerprint of the settings (the default settings' is stable across runs)."""
     text = json.dumps(asdict(settings), sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def writable(store: Store) -> bool:
-    mode = store.con.execute("SELECT current_setting('access_mode')").fetchone()[0]
-    return str(mode).lower() != "read_only"
 
 
 class Fingerprints:
@@ -342,7 +335,7 @@ def _read(
 ) -> tuple[list[tuple], list[dict]]:
     """What is stored for the authorities and measures — (la, measure, periods, inputs,
     load ids) per pair — and the stored rows of the wanted periods."""
-    if not _exists(store):
+    if not store.has_table(RESULTS_TABLE):
         return [], []
     chosen = (
         f"FROM {RESULTS_TABLE} r SEMI JOIN _wanted_la USING (la_code) "
@@ -430,15 +423,6 @@ def _write(
             raise
 
 
-def _exists(store: Store, name: str = RESULTS_TABLE) -> bool:
-    with store.con.cursor() as cur:
-        return bool(
-            cur.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-            ).fetchone()[0]
-        )
-
-
 # The compiled SQL of the measures, kept beside the results so that a new process (the next
 # command) need not build and compile every expression again. Keyed by the definitions'
 # fingerprint and the Ibis and DuckDB versions: any change to either compiles afresh.
@@ -458,7 +442,7 @@ def _sql_version() -> str:
 
 def _reuse_compiled(store: Store) -> None:
     mark = (str(store.path), _sql_version())
-    if mark in _REUSED or not _exists(store, SQL_TABLE):
+    if mark in _REUSED or not store.has_table(SQL_TABLE):
         return
     _REUSED.add(mark)
     with store.con.cursor() as cur:

@@ -33,7 +33,7 @@ MANIFEST = "manifest.json"
 SYSTEM_TABLES = ("loads", "dq_issues")
 
 
-# The columns of the store's own tables, in the store's order (store.py SYSTEM_DDL).
+# The columns of the store's own tables, in the store's order (store/opening.py SYSTEM_DDL).
 _SYSTEM_COLUMNS = {
     "loads": [
         "load_id",

@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from csc_scorecard.quality.runner import FAULT_SCHEMA, RuleResult, run_rules
 from csc_scorecard.quality.scope import SOURCE_FORMAT
+from csc_scorecard.store import Store
 
 TABLE = "dq_rule_faults"
 DDL = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -37,18 +38,13 @@ DDL = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
   severity VARCHAR, checked_at TIMESTAMP, as_at DATE
 )"""
 MATCH = ("return", "rule", "child", "table", "field")
-_FORMATS = ", ".join(f"'{f}'" for f in SOURCE_FORMAT.values())
+_FORMATS = tuple(SOURCE_FORMAT.values())
 
 
 def as_at(con: duckdb.DuckDBPyConnection, la_code: str) -> date | None:
     """The date the authority's returns describe: the latest period end of its 903 and CIN
     census loads (None when it has none: no rule can run)."""
-    with con.cursor() as cur:
-        found = cur.execute(
-            f"SELECT max(period_end) FROM loads WHERE la_code = ? AND source_format IN ({_FORMATS})",
-            [la_code],
-        ).fetchall()
-    return found[0][0] if found else None
+    return Store.on(con).period_span(la_code, formats=_FORMATS)[1]
 
 
 def record(con: duckdb.DuckDBPyConnection, la_codes: Sequence[str]) -> int:
@@ -95,11 +91,7 @@ def record_after_load(con: duckdb.DuckDBPyConnection, la_codes: Iterable[str]) -
 
 def loads_by(con: duckdb.DuckDBPyConnection, la_code: str, end: date) -> list[int]:
     """The authority's loads whose period ended on or before `end` (the data as at that date)."""
-    rows = con.execute(
-        "SELECT load_id FROM loads WHERE la_code = ? AND (period_end IS NULL OR period_end <= ?)",
-        [la_code, end],
-    ).fetchall()
-    return [r[0] for r in rows]
+    return Store.on(con).load_ids(la_code, ending_by=end)
 
 
 @dataclass

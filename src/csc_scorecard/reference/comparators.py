@@ -578,12 +578,7 @@ def _region_of(store: Store, la_code: str) -> str | None:
 
 def _note(store: Store, load_id: int, file: str, line: int, columns: list[str]) -> str | None:
     """The suppression (or unreadable-value) note of the cell behind an empty value."""
-    marks = ", ".join("?" * len(columns))
-    row = store.con.execute(
-        f"""SELECT value, message FROM dq_issues WHERE load_id = ? AND file = ? AND "row" = ?
-            AND field IN ({marks}) ORDER BY field LIMIT 1""",
-        [load_id, file, line, *columns],
-    ).fetchone()
+    row = store.issue_note(load_id, file, line, columns)
     return f"{row[0]}: {row[1]}" if row else None
 
 

@@ -208,12 +208,7 @@ def as_at_store(store: Store, when: datetime, path: Path | None = None) -> Store
     path.parent.mkdir(parents=True, exist_ok=True)
     copy = Store(path)
     src = store.con
-    loads = [
-        r[0]
-        for r in src.execute(
-            "SELECT load_id FROM loads WHERE loaded_at <= ? ORDER BY load_id", [cutoff]
-        ).fetchall()
-    ]
+    loads = store.loaded_by(cutoff)
     census = {
         m
         for m, spec in comparator_map().measures.items()

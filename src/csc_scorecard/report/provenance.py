@@ -43,24 +43,19 @@ _RULE_WORDS = {  # rule -> (one, many)
 
 def loads(store: Store, la_code: str, lay: Layout) -> list[LoadRecord]:
     """The authority's loads and the reference loads (la_code NULL), oldest first."""
-    rows = store.con.execute(
-        "SELECT load_id, source_format, files, period_start, period_end, loaded_at, row_count, issue_count "
-        "FROM loads WHERE la_code = ? OR la_code IS NULL ORDER BY load_id",
-        [la_code],
-    ).fetchall()
     return [
         LoadRecord(
-            load_id=load_id,
-            source_format=fmt,
-            name=lay.source_name(fmt),
-            files=[_public_name(f) for f in (files or "").split("; ") if f],
-            period_start=start,
-            period_end=end,
-            loaded_at=at,
-            rows=n or 0,
-            issues=k or 0,
+            load_id=load.load_id,
+            source_format=load.source_format,
+            name=lay.source_name(load.source_format),
+            files=[_public_name(f) for f in (load.files or "").split("; ") if f],
+            period_start=load.period_start,
+            period_end=load.period_end,
+            loaded_at=load.loaded_at,
+            rows=load.row_count or 0,
+            issues=load.issue_count or 0,
         )
-        for load_id, fmt, files, start, end, at, n, k in rows
+        for load in store.loads([la_code])
     ]
 
 
@@ -190,14 +185,7 @@ def quality_issues(
     report's) and the first recorded message. Without (publication) only rule, field and count:
     a recorded message can quote the raw cell (a mistyped date of birth, a name typed into a
     code field), which is child-level data."""
-    rows = store.con.execute(
-        """SELECT table_name, column_name, rule, max(severity), count(*),
-                  min(message),
-                  list(coalesce(regexp_extract(file, '[^/\\\\]+$'), '?') || ':' || coalesce(CAST("row" AS VARCHAR), '?') ORDER BY file, "row")
-           FROM dq_issues WHERE la_code = ?
-           GROUP BY ALL ORDER BY count(*) DESC, table_name, column_name, rule""",
-        [la_code],
-    ).fetchall()
+    rows = store.issue_groups(la_code)
     issues = [
         QualityIssue(
             table=table,

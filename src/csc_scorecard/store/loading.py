@@ -1,0 +1,230 @@
+"""Writing loads: every batch of a `Store.load` in one transaction, rows replacing what they
+cover (the rules are in the package's docstring), issues and the load recorded beside them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+from csc_scorecard.errors import StoreError
+from csc_scorecard.ingest.consistency import issues_against_store
+from csc_scorecard.model.batch import Issue, LoadBatch, Replacement, safe_text
+from csc_scorecard.model.schema import ARROW_TYPES, Table, table, tables
+from csc_scorecard.store.opening import Opened, reason
+
+MAX_DROP = 0.5  # a reload may drop at most this share of the rows it replaces without --replace
+
+ISSUE_SCHEMA = pa.schema(
+    [
+        ("load_id", pa.int32()),
+        ("la_code", pa.string()),
+        ("rule", pa.string()),
+        ("severity", pa.string()),
+        ("table_name", pa.string()),
+        ("file", pa.string()),
+        ("sheet", pa.string()),
+        ("row", pa.int32()),
+        ("child_id", pa.string()),
+        ("field", pa.string()),
+        ("value", pa.string()),
+        ("message", pa.string()),
+        ("column_name", pa.string()),
+    ]
+)
+
+
+class ReloadRefused(StoreError):
+    """A reload would drop more than half of the return it replaces; nothing was loaded."""
+
+
+class Loading(Opened):
+    """`load`: the one writer of canonical rows, `loads` and `dq_issues`."""
+
+    def load(self, batches: Sequence[LoadBatch], *, replace: bool = False) -> list[int]:
+        """Write the batches in one transaction; return their load ids.
+
+        `self.replaced` then lists the earlier loads they replaced. A reload dropping more than
+        half the rows it replaces raises `ReloadRefused` (nothing written) unless `replace`.
+        """
+        self.replaced = []
+        self._run("BEGIN TRANSACTION")
+        try:
+            ids = [self._load_one(b, replace) for b in batches]
+            self._run("COMMIT")
+        except BaseException as err:
+            self.replaced = []
+            try:
+                self._run("ROLLBACK")
+            except duckdb.Error:
+                pass  # a failed write may already have aborted the transaction
+            if isinstance(err, duckdb.IOException):
+                raise StoreError(
+                    f"writing to the store {self.path} failed and nothing was loaded: {reason(err)}"
+                ) from None
+            raise
+        return ids
+
+    def _load_one(self, batch: LoadBatch, replace: bool = False) -> int:
+        load_id = self.con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
+        if replace and batch.merge_by_key:  # asked to replace: the earlier file goes (rule 1)
+            batch.merge_by_key = False
+        self._check_replacement(batch, replace)
+        self._forget_earlier_load(batch)
+        for name, rows in batch.tables.items():
+            self._merge(table(name), rows, batch, load_id)
+        # Values the store's other rows contradict (ingest/consistency.py): issues of this load.
+        batch.issues.extend(issues_against_store(self.con, batch, load_id))
+        self._insert_issues(batch.issues, batch.la_code, load_id)
+        self._run(
+            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                load_id,
+                batch.la_code,
+                batch.source_format,
+                batch.period_start,
+                batch.period_end,
+                "; ".join(safe_text(f) for f in batch.files),
+                datetime.now(),
+                batch.row_count,
+                len(batch.issues),
+            ],
+        )
+        return load_id
+
+    def _check_replacement(self, batch: LoadBatch, replace: bool) -> None:
+        """Record what the batch replaces; refuse a drop of more than MAX_DROP without `replace`."""
+        if batch.merge_by_key:  # merged row by row: nothing stored is dropped
+            return
+        before = self.con.execute(
+            """SELECT count(*), coalesce(sum(row_count), 0) FROM loads WHERE source_format = ?
+               AND la_code IS NOT DISTINCT FROM ? AND period_start IS NOT DISTINCT FROM ?
+               AND period_end IS NOT DISTINCT FROM ?""",
+            [batch.source_format, batch.la_code, batch.period_start, batch.period_end],
+        ).fetchall()[0]
+        if not before[0]:
+            return
+        change = Replacement(
+            batch.source_format,
+            batch.la_code,
+            batch.period_start,
+            batch.period_end,
+            int(before[1]),
+            batch.row_count,
+        )
+        if not replace and change.rows_after < change.rows_before * (1 - MAX_DROP):
+            raise ReloadRefused(
+                f"nothing was loaded: this load {change.describe()}, dropping more than half of "
+                f"the stored return ({'; '.join(safe_text(f) for f in batch.files[:2])}"
+                f"{'; ...' if len(batch.files) > 2 else ''}); check the folder, --la and --year, "
+                "or pass --replace to replace it anyway"
+            )
+        self.replaced.append(change)
+
+    def _forget_earlier_load(self, batch: LoadBatch) -> None:
+        earlier = [
+            r[0]
+            for r in self.con.execute(
+                """SELECT load_id FROM loads WHERE source_format = ?
+                   AND la_code IS NOT DISTINCT FROM ? AND period_start IS NOT DISTINCT FROM ?
+                   AND period_end IS NOT DISTINCT FROM ?""",
+                [batch.source_format, batch.la_code, batch.period_start, batch.period_end],
+            ).fetchall()
+        ]
+        if not earlier or batch.merge_by_key:  # merge_by_key: row by row in _merge instead
+            return
+        marks = ",".join("?" * len(earlier))
+        for t in tables().values():
+            self._run(f'DELETE FROM "{t.name}" WHERE load_id IN ({marks})', earlier)
+        self._run(f"DELETE FROM dq_issues WHERE load_id IN ({marks})", earlier)
+        self._run(f"DELETE FROM loads WHERE load_id IN ({marks})", earlier)
+
+    def _merge(self, t: Table, rows: pa.Table, batch: LoadBatch, load_id: int) -> None:
+        rows = _conform(t, rows, batch.la_code)
+        supplied = set(rows.column_names)
+        self.con.register("_incoming", rows)
+        try:
+            key_match = " AND ".join(f'n."{k}" IS NOT DISTINCT FROM o."{k}"' for k in t.full_key)
+            partition = ", ".join(f'"{k}"' for k in t.full_key)
+
+            def column(c: str) -> str:
+                if c == "load_id":
+                    return f'CAST({load_id} AS INTEGER) AS "load_id"'
+                if batch.merge_by_key:  # one fact per row: replaced whole, never mixed
+                    return f'n."{c}"' if c in supplied else f'NULL AS "{c}"'
+                if c not in supplied:
+                    return f'o."{c}"'
+                if c in t.full_key or c == "source_row":
+                    return f'n."{c}"'
+                # A blank in a later load means "not carried here" (a care leaver is not in a
+                # later year's UASC file; Annex A list 3 has no closure), never "cleared".
+                return f'coalesce(n."{c}", o."{c}") AS "{c}"'
+
+            select = ", ".join(column(c) for c in t.column_names)
+            self._run(
+                f"""CREATE OR REPLACE TEMP TABLE _merged AS
+                SELECT {select} FROM _incoming n LEFT JOIN (
+                    SELECT * FROM "{t.name}"
+                    QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY load_id DESC) = 1
+                ) o ON {key_match}"""
+            )
+            if batch.merge_by_key:
+                keys = ", ".join(f'o."{k}"' for k in t.key)
+                batch.replaced.extend(
+                    " ".join(str(v) for v in row)
+                    for row in self.con.execute(
+                        f'SELECT {keys} FROM "{t.name}" o WHERE EXISTS '
+                        f"(SELECT 1 FROM _incoming n WHERE {key_match}) ORDER BY ALL"
+                    ).fetchall()
+                )
+            self._run(
+                f'DELETE FROM "{t.name}" o WHERE EXISTS (SELECT 1 FROM _incoming n WHERE {key_match})'
+            )
+            self._run(f'INSERT INTO "{t.name}" BY NAME SELECT * FROM _merged')
+        finally:
+            self.con.unregister("_incoming")
+            try:
+                self._run("DROP TABLE IF EXISTS _merged")
+            except duckdb.TransactionException:
+                pass  # the statement above failed and aborted the transaction: keep its error
+
+    def _insert_issues(self, issues: Iterable[Issue], la_code: str | None, load_id: int) -> None:
+        records = [
+            {
+                "load_id": load_id,
+                "la_code": la_code,
+                "table_name": i.table,
+                "column_name": i.column,
+                **{k: v for k, v in asdict(i).items() if k not in ("table", "column")},
+            }
+            for i in issues
+        ]
+        if not records:
+            return
+        arrow = pa.Table.from_pylist(records, schema=ISSUE_SCHEMA)
+        self.con.register("_issues", arrow)
+        try:
+            self._run("INSERT INTO dq_issues BY NAME SELECT * FROM _issues")
+        finally:
+            self.con.unregister("_issues")
+
+
+def _conform(t: Table, rows: pa.Table, la_code: str | None) -> pa.Table:
+    """Check the adapter's columns against the canonical table and cast them to its types."""
+    known = {c.name: c for c in t.columns}
+    extra = [c for c in rows.column_names if c not in known or c == "load_id"]
+    if extra:
+        raise ValueError(f"{t.name}: columns {extra} are not canonical columns")
+    if t.la_scoped and "la_code" not in rows.column_names:
+        if la_code is None:
+            raise ValueError(f"{t.name}: no la_code for an authority-scoped table")
+        rows = rows.append_column("la_code", pa.array([la_code] * rows.num_rows, pa.string()))
+    if "source_row" not in rows.column_names:
+        rows = rows.append_column("source_row", pa.nulls(rows.num_rows, pa.int32()))
+    missing_key = [k for k in t.full_key if k not in rows.column_names]
+    if missing_key:
+        raise ValueError(f"{t.name}: key columns {missing_key} missing")
+    return pa.table({c: rows.column(c).cast(ARROW_TYPES[known[c].type]) for c in rows.column_names})
