@@ -37,7 +37,7 @@ from workforce_fixture import LA, load_fixture, tables
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.workforce.supervision_returns import supervision_returns
 from csc_scorecard.report.context import build_context
-from csc_scorecard.report.sections.staffing import publish, staffing_section
+from csc_scorecard.report.sections.staffing.section import publish, staffing_section
 from csc_scorecard.store import Store
 
 Q1 = (date(2022, 4, 1), date(2022, 6, 30))

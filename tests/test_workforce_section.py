@@ -20,7 +20,8 @@ import json
 import pytest
 from workforce_fixture import LA, load_fixture
 
-from csc_scorecard.report.sections.staffing import StaffingSection, publish, staffing_section
+from csc_scorecard.report.sections.staffing.model import StaffingSection
+from csc_scorecard.report.sections.staffing.section import publish, staffing_section
 from csc_scorecard.store import Store
 
 EXPECTED = [

@@ -78,7 +78,7 @@ from csc_scorecard.report.sections.finance.section import FinanceSection
 from csc_scorecard.report.sections.inputs import SectionInputs
 from csc_scorecard.report.sections.measured import covered
 from csc_scorecard.report.sections.registry import build_section, nested_sections
-from csc_scorecard.report.sections.staffing import StaffingSection
+from csc_scorecard.report.sections.staffing.model import StaffingSection
 from csc_scorecard.store import Store
 from csc_scorecard.terms import using
 from csc_scorecard.terms import words as council_words

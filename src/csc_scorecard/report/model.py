@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from csc_scorecard.rating.summary import Summary
 from csc_scorecard.report.sections.finance.section import FinanceSection
-from csc_scorecard.report.sections.staffing import StaffingSection
+from csc_scorecard.report.sections.staffing.model import StaffingSection
 
 # Generated text is built below the report (csc_scorecard.wording) and is part of its schema.
 from csc_scorecard.wording import Cite, Paragraph, Sentence  # noqa: F401 (Cite: re-exported)

@@ -22,11 +22,9 @@ from csc_scorecard.report import charts, staffing_tables
 from csc_scorecard.report.model import Chart, OmittedSection, Paragraph, Section
 from csc_scorecard.report.sections import measured
 from csc_scorecard.report.sections.inputs import SectionInputs
-from csc_scorecard.report.sections.staffing import (
-    StaffingSection,
-    paragraph_groups,
-    staffing_section,
-)
+from csc_scorecard.report.sections.staffing.model import StaffingSection
+from csc_scorecard.report.sections.staffing.paragraphs import paragraph_groups
+from csc_scorecard.report.sections.staffing.section import staffing_section
 from csc_scorecard.store import Store
 
 PREFIX = "/staffing"  # where ReportContext holds the section

@@ -1,4 +1,4 @@
-"""Tables of the report's staffing section, beside the sentences report/sections/staffing.py writes.
+"""Tables of the report's staffing section, beside the sentences report/sections/staffing/ writes.
 
 `tables(section, subsection)` gives the plain tables a staffing subsection shows: under
 `supervision`, the supervision recorded by team in the quarter (measures/workforce/supervision_returns.py):
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from csc_scorecard.report.formatting import count, display
 from csc_scorecard.report.model import Table
-from csc_scorecard.report.sections.staffing import StaffingSection
+from csc_scorecard.report.sections.staffing.model import StaffingSection
 
 
 def tables(section: StaffingSection, subsection: str) -> list[Table]:

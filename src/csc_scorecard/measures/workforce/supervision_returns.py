@@ -22,7 +22,8 @@ Definitions (for the quarter from its first day to its last, `start` to `end`):
 
 A team's figures are counts of workers, so a published report leaves the per-team table out (as
 it does every team breakdown of supervision) and shows small totals as the report's
-suppression rule does (report/sections/staffing.py `_publish`), which also writes the sentence.
+suppression rule does (report/sections/staffing/publication.py `leave_out`), which also writes
+the sentence.
 """
 
 from __future__ import annotations

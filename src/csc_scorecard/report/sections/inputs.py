@@ -24,7 +24,7 @@ from csc_scorecard.store import Store
 
 if TYPE_CHECKING:
     from csc_scorecard.report.sections.finance.section import FinanceSection
-    from csc_scorecard.report.sections.staffing import StaffingSection
+    from csc_scorecard.report.sections.staffing.model import StaffingSection
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from csc_scorecard.report.model import OmittedSection, Section
 from csc_scorecard.report.sections import measured
 from csc_scorecard.report.sections.finance.section import FinanceSection
 from csc_scorecard.report.sections.inputs import SectionInputs
-from csc_scorecard.report.sections.staffing import StaffingSection
+from csc_scorecard.report.sections.staffing.model import StaffingSection
 from csc_scorecard.store import Store
 
 Builder = Callable[[SectionInputs], Section | OmittedSection | None]
