@@ -4,11 +4,24 @@ derive placement authority, in/out of area and distance from them (standards.md 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 import numpy as np
-import yaml
+
+from csc_scorecard.model import packaged
+from csc_scorecard.model.packaged import Strict
+
+
+class Area(Strict):
+    gss: str  # ONS code of the lower-tier authority the sample was drawn from
+    postcodes: list[str]
+
+
+class Postcodes(Strict):
+    """`postcodes.yaml`: a sample of real postcodes by upper-tier authority (DfE LA code)."""
+
+    description: str
+    source: str
+    areas: dict[str, Area]
 
 
 @dataclass(frozen=True)
@@ -53,15 +66,10 @@ class Addresses:
         )
 
 
-@cache
-def _load() -> dict:
-    return yaml.safe_load(resources.files(__package__).joinpath("postcodes.yaml").read_text())
-
-
 def addresses(own_la: str) -> Addresses:
-    data = _load()["areas"]
+    areas = packaged.load(__package__, "postcodes.yaml", Postcodes).areas
     postcodes, codes = [], []
-    for la_code, area in data.items():
-        postcodes += area["postcodes"]
-        codes += [str(la_code)] * len(area["postcodes"])
+    for la_code, area in areas.items():
+        postcodes += area.postcodes
+        codes += [la_code] * len(area.postcodes)
     return Addresses(own_la, np.array(postcodes, dtype=object), np.array(codes, dtype=object))

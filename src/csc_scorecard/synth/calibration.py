@@ -7,12 +7,12 @@ authority without touching code. `load()` validates the file once and caches it.
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from csc_scorecard.model import packaged
+from csc_scorecard.model.packaged import Strict
 
 if TYPE_CHECKING:
     from csc_scorecard.synth.authority import SynthConfig
@@ -20,11 +20,7 @@ if TYPE_CHECKING:
 Shares = dict[str, float]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class LogNormal(_Strict):
+class LogNormal(Strict):
     """A positive duration or score: lognormal with this median and log-sd, clipped to [min, max]."""
 
     median: float = Field(gt=0)
@@ -45,7 +41,7 @@ def _positive_shares(value: Shares) -> Shares:
     return value
 
 
-class Population(_Strict):
+class Population(Strict):
     children_0_17: int = Field(gt=0)
     burn_in_years: int = Field(ge=2)
     history_years: int = Field(ge=0)
@@ -65,7 +61,7 @@ class Population(_Strict):
     _shares = field_validator("ethnicity", "disability", "disability_count")(_positive_shares)
 
 
-class Families(_Strict):
+class Families(Strict):
     size: Shares
     eldest_age: list[float] = Field(min_length=18, max_length=18)
     sibling_gap_years: LogNormal
@@ -76,7 +72,7 @@ class Families(_Strict):
     new_families_per_referral: float = Field(gt=0)
 
 
-class FrontDoor(_Strict):
+class FrontDoor(Strict):
     referrals_per_year: float = Field(gt=0)
     seasonality: list[float] = Field(min_length=12, max_length=12)
     weekend_referral_share: float = Field(ge=0, le=1)
@@ -91,7 +87,7 @@ class FrontDoor(_Strict):
     contact_only_repeat_days: tuple[int, int]
 
 
-class Pathway(_Strict):
+class Pathway(Strict):
     first: Shares
     repeat_cp_multiplier: float = Field(gt=0)
     baby_multiplier: dict[str, float]
@@ -110,7 +106,7 @@ class Pathway(_Strict):
         return _positive_shares(value)
 
 
-class Assessment(_Strict):
+class Assessment(Strict):
     start_working_days_after_referral: Shares
     duration_working_days: LogNormal
     same_day_share: float = Field(ge=0, le=1)
@@ -129,7 +125,7 @@ class Assessment(_Strict):
     not_in_need_n9_share: float = Field(ge=0, le=1)
 
 
-class Protection(_Strict):
+class Protection(Strict):
     s47_start_working_days_after_referral: Shares
     icpc_working_days: LogNormal
     icpc_target_working_days: int
@@ -151,7 +147,7 @@ class Protection(_Strict):
     protection_last_six_months: float = Field(ge=0, le=1)
 
 
-class CinPlan(_Strict):
+class CinPlan(Strict):
     start_working_days_after_assessment: LogNormal
     duration_days: LogNormal
     after_plan: Shares
@@ -159,7 +155,7 @@ class CinPlan(_Strict):
     close_working_days_after_plan: LogNormal
 
 
-class EarlyHelp(_Strict):
+class EarlyHelp(Strict):
     start_days_after_closure: LogNormal
     completion_days: LogNormal
     duration_days: LogNormal
@@ -168,7 +164,7 @@ class EarlyHelp(_Strict):
     outcome_improved_share: float = Field(ge=0, le=1)
 
 
-class Uasc(_Strict):
+class Uasc(Strict):
     arrivals_per_year: dict[str, float]
     age_at_arrival: Shares
     male_share: float = Field(ge=0, le=1)
@@ -181,7 +177,7 @@ class Uasc(_Strict):
         return self.arrivals_per_year.get(str(financial_year), self.arrivals_per_year["default"])
 
 
-class Care(_Strict):
+class Care(Strict):
     exit_route: dict[str, Shares]
     duration_days: dict[str, LogNormal]
     home_rec: Shares
@@ -214,12 +210,12 @@ class Care(_Strict):
     short_break_age: tuple[float, float]
 
 
-class Temporary(_Strict):
+class Temporary(Strict):
     share: float = Field(ge=0, le=1)
     days: LogNormal
 
 
-class Registers(_Strict):
+class Registers(Strict):
     fostering_agencies: int = Field(gt=0)
     private_homes: int = Field(gt=0)
     own_homes: int = Field(gt=0)
@@ -231,7 +227,7 @@ class Registers(_Strict):
     adoption_agency_provider: list[str]
 
 
-class Placement(_Strict):
+class Placement(Strict):
     first: dict[str, Shares]
     uasc_first: dict[str, Shares]
     remand_first: Shares
@@ -256,7 +252,7 @@ class Placement(_Strict):
     in_area_share: dict[str, float]
 
 
-class Adoption(_Strict):
+class Adoption(Strict):
     adm_days_after_entry: LogNormal
     match_days_after_order: LogNormal
     placed_days_after_match: LogNormal
@@ -275,14 +271,14 @@ class Adoption(_Strict):
     couple_status_same: Shares
 
 
-class Missing(_Strict):
+class Missing(Strict):
     prone_share: dict[str, float]
     rate_per_year: dict[str, float]
     missing_type: Shares
     duration_days: Shares
 
 
-class Reviews(_Strict):
+class Reviews(Strict):
     first_working_days: int
     second_months: int
     then_months: int
@@ -292,7 +288,7 @@ class Reviews(_Strict):
     participation: Shares
 
 
-class Health(_Strict):
+class Health(Strict):
     sdq_recorded: float = Field(ge=0, le=1)
     sdq_score: LogNormal
     sdq_reason: Shares
@@ -306,7 +302,7 @@ class Health(_Strict):
     intervention_offered_if_not_received: float = Field(ge=0, le=1)
 
 
-class PreviousPermanence(_Strict):
+class PreviousPermanence(Strict):
     collected_from: date
     prev_perm: Shares
     years_before_entry: LogNormal
@@ -314,7 +310,7 @@ class PreviousPermanence(_Strict):
     la_perm_own_share: float = Field(ge=0, le=1)
 
 
-class LeavingCare(_Strict):
+class LeavingCare(Strict):
     in_touch: Shares
     activity_eet: Shares
     eet_share: dict[str, float]
@@ -331,17 +327,17 @@ class LeavingCare(_Strict):
     former_relevant_until_age: int
 
 
-class Courts(_Strict):
+class Courts(Strict):
     outcome_labels: dict[str, str]
 
 
-class Imperfections(_Strict):
+class Imperfections(Strict):
     faults: Shares
     late_recording_days: LogNormal
     unknown_codes: dict[str, list[str]]
 
 
-class Calibration(_Strict):
+class Calibration(Strict):
     population: Population
     families: Families
     front_door: FrontDoor
@@ -363,11 +359,9 @@ class Calibration(_Strict):
     imperfections: Imperfections
 
 
-@cache
 def load() -> Calibration:
     """The calibration shipped with the package (`synth/children.yaml`)."""
-    text = resources.files(__package__).joinpath("children.yaml").read_text()
-    return Calibration.model_validate(yaml.safe_load(text))
+    return packaged.load(__package__, "children.yaml", Calibration)
 
 
 def for_config(config: SynthConfig) -> Calibration:

@@ -6,22 +6,18 @@ have, so a typo in the file fails loudly instead of silently using a default.
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import Field
+
+from csc_scorecard.model import packaged
+from csc_scorecard.model.packaged import Strict
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class AreaSpec(_Strict):
+class AreaSpec(Strict):
     name: str
     team_name: str
-    localities: list[str] = []
+    localities: list[str] = Field(default_factory=list)
     holds_cases: bool = True
     caseload_target: float | None = None
     referrals_per_post: float | None = None
@@ -36,19 +32,19 @@ class AreaSpec(_Strict):
     front_line: bool = True
 
 
-class ProjectTeam(_Strict):
+class ProjectTeam(Strict):
     name: str
     service_area: str
     agency_workers: int
     months_before_end: int
 
 
-class CapacityBand(_Strict):
+class CapacityBand(Strict):
     months: int
     factor: float
 
 
-class AbsenceKind(_Strict):
+class AbsenceKind(Strict):
     rate: float
     min_days: int
     max_days: int
@@ -56,7 +52,7 @@ class AbsenceKind(_Strict):
     max_age: int | None = None
 
 
-class AbsenceSpec(_Strict):
+class AbsenceSpec(Strict):
     short_sickness: AbsenceKind
     long_sickness: AbsenceKind
     maternity: AbsenceKind
@@ -69,31 +65,31 @@ class AbsenceSpec(_Strict):
     part_time_after_maternity: float
 
 
-class SupervisionSpec(_Strict):
+class SupervisionSpec(Strict):
     on_time_share: dict[int, float]
     on_time_days: tuple[int, int]
     late_extra_mean_days: float
     unreturned_team_share: float = 0.0
 
 
-class AuditSpec(_Strict):
+class AuditSpec(Strict):
     monthly_rate: float
     grades: dict[int, tuple[float, float, float, float]]
 
 
-class AgeSpec(_Strict):
+class AgeSpec(Strict):
     mean: float
     sd: float
     min: float
     max: float
 
 
-class LognormalDays(_Strict):
+class LognormalDays(Strict):
     median: float
     sigma: float
 
 
-class FaultSpec(_Strict):
+class FaultSpec(Strict):
     """Data-quality faults given to `SynthConfig.imperfections` of the workforce and finance
     records (see `imperfections.py`)."""
 
@@ -102,7 +98,7 @@ class FaultSpec(_Strict):
     unknown_codes: dict[str, list[str]]
 
 
-class Calibration(_Strict):
+class Calibration(Strict):
     service_areas: dict[str, AreaSpec]
     project_team: ProjectTeam
     role_capacity: dict[str, float]
@@ -142,10 +138,9 @@ class Calibration(_Strict):
     imperfections: FaultSpec
 
 
-@cache
 def calibration() -> Calibration:
-    text = resources.files(__package__).joinpath("workforce.yaml").read_text()
-    return Calibration.model_validate(yaml.safe_load(text))
+    """The workforce calibration shipped with the package (`synth/workforce/workforce.yaml`)."""
+    return packaged.load(__package__, "workforce.yaml", Calibration)
 
 
 def by_year(values: dict[int, Any], year: int) -> Any:

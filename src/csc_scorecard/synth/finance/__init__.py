@@ -25,20 +25,24 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import yaml
-from pydantic import BaseModel, ConfigDict
 
-from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.synth.authority import SynthConfig
+from csc_scorecard.synth.finance.calibration import (
+    Calibration,
+    HomeSpec,
+    LineSpec,
+    ManualSpec,
+    calibration,
+)
 from csc_scorecard.synth.workforce.calibration import by_year
 from csc_scorecard.synth.workforce.days import financial_year
 from csc_scorecard.synth.workforce.imperfections import Faults, spoil
+from csc_scorecard.synth.workforce.roles import MANAGER_ROLES
+from csc_scorecard.synth.workforce.tables import arrow
 
 # Mixed with config.seed (a SeedSequence) so these draws are independent of children and workforce.
 SEED_OFFSET = 1_002
@@ -48,7 +52,6 @@ FOSTERING = {"U1", "U2", "U3", "U4", "U5", "U6"}
 RESIDENTIAL = {"K1", "K2", "S1", "R1"}
 SUPPORTED = {"H5", "P2", "K3"}
 EXTERNAL = {"PR2", "PR3", "PR4", "PR5"}
-MANAGER_ROLES = {"team_manager", "service_manager"}
 # Faults given to SynthConfig.imperfections of the finance records (workforce/imperfections.py):
 # a cost line typed without its weekly cost or provider, or charged to a line that does not
 # exist; a month's agency spend missing; a row entered twice. Budgets, grants, the homes pipeline
@@ -95,93 +98,6 @@ def care_ladder_line(place: str | None, provider: str | None, uasc: bool) -> str
     if place in SUPPORTED:
         return "sixteen_plus"
     return None
-
-
-# --------------------------------------------------------------------------- calibration
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class CostComponent(_Strict):
-    share: float
-    median: float
-    sigma: float
-    min: float
-    max: float
-
-
-class Renegotiation(_Strict):
-    rate: float
-    median: float
-    sigma: float
-
-
-class LineSpec(_Strict):
-    name: str
-    weekly_cost: list[CostComponent]
-    renegotiation: Renegotiation
-    budget_start_ratio: float | None = None
-    budget_end_ratio: float | None = None
-    budget_unit_cost_ratio: float
-
-
-class FosteringSpec(_Strict):
-    start_ratio: float
-    end_ratio: float
-    planned_ifa_shift: float
-
-
-class HomeSpec(_Strict):
-    id: str
-    name: str
-    beds: int
-    capital_cost: float
-    status: list[tuple[int, str]]
-    planned_opening: list[tuple[int, int]]
-    works_cost: list[tuple[int, float]]
-    manager_recruited_at: int | None = None
-    risks: list[tuple[int, str]]
-
-
-class ManualSpec(_Strict):
-    population_10_17: float
-    first_time_entrants_rate: dict[int, float]
-    reoffending_cohort: float
-    reoffending_share: dict[int, float]
-    homes_in_operation: int
-    home_grade_change: float
-    home_good_share: float
-    home_outstanding_share: float
-    home_inadequate_share: float
-    own_homes: list[tuple[str, int]]
-    family_support_closures: float
-    family_support_improved: dict[int, float]
-    family_support_days: dict[int, float]
-
-
-class Calibration(_Strict):
-    lines: dict[str, LineSpec]
-    fostering: FosteringSpec
-    age_bands: dict[int, float]
-    price_index: dict[int, float]
-    staff_cost_per_fte: dict[int, float]
-    agency_cost_per_fte_month: dict[int, float]
-    manager_cost_factor: float
-    agency_budget_start_ratio: float
-    agency_budget_end_ratio: float
-    uasc_rate_per_night: dict[int, float]
-    dsg_high_needs_share: dict[int, float]
-    providers: dict[str, list[str]]
-    homes: list[HomeSpec]
-    manual: ManualSpec
-
-
-@cache
-def calibration() -> Calibration:
-    text = resources.files(__package__).joinpath("finance.yaml").read_text()
-    return Calibration.model_validate(yaml.safe_load(text))
 
 
 # --------------------------------------------------------------------------- public entry
@@ -439,7 +355,7 @@ def _budgets(
             out.append(
                 _budget_row(fy, "staffing", "Staffing (establishment)", staffing, staffing, unit)
             )
-    return _arrow("budget_lines", out)
+    return arrow("budget_lines", out)
 
 
 def _typical_annual_cost(spec: LineSpec) -> float:
@@ -506,7 +422,7 @@ def _grants(placements: list[Placement], years: list[int], cal: Calibration) -> 
                 "rate_per_night": None,
             }
         )
-    return _arrow("grants", out)
+    return arrow("grants", out)
 
 
 # --------------------------------------------------------------------------- agency spend
@@ -553,7 +469,7 @@ def _agency_costs(posts: list[dict], t0: int, end: int, cal: Calibration) -> pa.
                 }
             )
         month = nxt
-    return _arrow("agency_costs", out)
+    return arrow("agency_costs", out)
 
 
 # --------------------------------------------------------------------------- homes pipeline
@@ -614,7 +530,7 @@ def _pipeline(end: date, cal: Calibration, rng: np.random.Generator) -> pa.Table
                     "risks": _at(h.risks, end, day),
                 }
             )
-    return _arrow("homes_pipeline", out)
+    return arrow("homes_pipeline", out)
 
 
 def _opened(cal: Calibration, end: date) -> list[tuple[date, HomeSpec]]:
@@ -743,7 +659,7 @@ def _manual_values(
                 taken,
             )
         )
-    return _arrow("manual_values", out), grades
+    return arrow("manual_values", out), grades
 
 
 def _manual(
@@ -837,7 +753,7 @@ def _own_homes(
                     int(rng.random() < 0.3)
                 ]
                 out.append(_inspection(home_id, name, urn, places, interim, "interim", outcome))
-    return _arrow("own_homes", out)
+    return arrow("own_homes", out)
 
 
 def _inspection(
@@ -857,16 +773,6 @@ def _inspection(
 # --------------------------------------------------------------------------- tables
 
 
-def _arrow(name: str, rows: list[dict]) -> pa.Table:
-    """A canonical table (data columns only, typed per tables.yaml) from row dicts."""
-    spec = table_spec(name)
-    schema = pa.schema([f for f in spec.arrow_schema() if f.name in spec.data_column_names])
-    return pa.table(
-        {f.name: pa.array([r.get(f.name) for r in rows], type=f.type) for f in schema},
-        schema=schema,
-    )
-
-
 def _placement_table(placements: list[Placement]) -> pa.Table:
     rows = [
         {
@@ -881,4 +787,4 @@ def _placement_table(placements: list[Placement]) -> pa.Table:
         for p in placements
         for s, e, cost in p.periods
     ]
-    return _arrow("placement_costs", rows)
+    return arrow("placement_costs", rows)

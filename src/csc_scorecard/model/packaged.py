@@ -1,0 +1,30 @@
+"""Data files shipped inside the package (calibrations, heading tables), read one way: YAML
+through `importlib.resources`, validated by a strict Pydantic model, once per process.
+
+A typo in a shipped file fails loudly on first use (an unknown key is refused, a missing one is
+named), instead of silently falling back to a default.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Strict(BaseModel):
+    """A shipped file's shape: no unknown keys, and frozen (it is shared by every caller)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@cache
+def load(package: str, name: str, model: type[M]) -> M:
+    """The YAML file `name` (a path relative to `package`'s folder) as a validated `model`."""
+    path = resources.files(package).joinpath(*name.split("/"))
+    return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
