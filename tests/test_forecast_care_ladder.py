@@ -42,14 +42,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csc_scorecard.forecast.care_ladder import (
-    expected_path,
-    forecast_lines,
-    forecast_outturn,
-    rate_for_target,
-)
-from csc_scorecard.forecast.care_ladder import settings as ladder_settings
+from csc_scorecard.forecast.care_ladder import forecast_outturn
+from csc_scorecard.forecast.ladder_lines import forecast_lines
+from csc_scorecard.forecast.ladder_settings import settings as ladder_settings
 from csc_scorecard.forecast.ledger import ledger_from_rows
+from csc_scorecard.forecast.line_path import expected_path, rate_for_target
 from csc_scorecard.forecast.scenarios import Scenario
 from csc_scorecard.model.batch import LoadBatch
 from tests.conftest import canonical

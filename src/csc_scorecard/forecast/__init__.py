@@ -11,7 +11,8 @@ Public API (see docs/finance.md); the report's finance section is written from t
 """
 
 from csc_scorecard.forecast.backtest import Backtest, backtest
-from csc_scorecard.forecast.care_ladder import Outturn, forecast_outturn
+from csc_scorecard.forecast.care_ladder import forecast_outturn
+from csc_scorecard.forecast.outturn_model import Outturn
 from csc_scorecard.forecast.pipeline import Pipeline, homes_pipeline, pipeline_paragraphs
 from csc_scorecard.forecast.projection import Projection, project
 from csc_scorecard.forecast.scenarios import Scenario, load_scenarios, scenario

@@ -21,6 +21,7 @@ from csc_scorecard.store import Store
 
 OPEN = np.iinfo(np.int32).max  # end ordinal of an open period
 DAYS_A_YEAR = 365.25
+WEEKS_A_YEAR = DAYS_A_YEAR / 7
 
 
 @dataclass(frozen=True)

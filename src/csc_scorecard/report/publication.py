@@ -178,7 +178,7 @@ def without_small(
 
 
 # The finance section's counts of children's placements by line and group, and the fields worked
-# out from them (forecast/care_ladder.py `LineForecast`, `GroupForecast`).
+# out from them (forecast/outturn_model.py `LineForecast`, `GroupForecast`).
 _PLACEMENTS = (
     "placements_year_start",
     "placements_now",

@@ -7,8 +7,8 @@ The paragraph shape follows each group's `narrative` setting (care_ladder settin
 from __future__ import annotations
 
 from csc_scorecard.forecast import wording as w
-from csc_scorecard.forecast.care_ladder import GroupForecast, Outturn
 from csc_scorecard.forecast.ledger import year_bounds
+from csc_scorecard.forecast.outturn_model import GroupForecast, Outturn
 from csc_scorecard.report.sections.finance.figures import (
     Figures,
     cited_date,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from csc_scorecard.forecast import wording as w
-from csc_scorecard.forecast.care_ladder import Outturn
+from csc_scorecard.forecast.outturn_model import Outturn
 from csc_scorecard.forecast.projection import Projection
 from csc_scorecard.report.sections.finance.figures import (
     Figures,

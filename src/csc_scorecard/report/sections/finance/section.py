@@ -27,9 +27,10 @@ sentences) and `section_tables` (variance table, chart data and `tidy`).
 from __future__ import annotations
 
 from csc_scorecard.forecast import wording as w
-from csc_scorecard.forecast.care_ladder import GroupForecast, Outturn, Package, forecast_outturn
+from csc_scorecard.forecast.care_ladder import forecast_outturn
 from csc_scorecard.forecast.inspections import inspections_paragraph, own_homes
 from csc_scorecard.forecast.ledger import year_bounds
+from csc_scorecard.forecast.outturn_model import GroupForecast, Outturn, Package
 from csc_scorecard.forecast.pipeline import Pipeline, homes_pipeline, pipeline_paragraphs
 from csc_scorecard.forecast.projection import Projection, project
 from csc_scorecard.forecast.scenarios import Scenario

@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from csc_scorecard.forecast.care_ladder import Outturn, Package
 from csc_scorecard.forecast.inspections import OwnHomes
+from csc_scorecard.forecast.outturn_model import Outturn, Package
 from csc_scorecard.forecast.pipeline import Pipeline
 from csc_scorecard.forecast.projection import Projection
 from csc_scorecard.wording import Paragraph

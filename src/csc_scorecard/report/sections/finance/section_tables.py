@@ -7,7 +7,7 @@ from datetime import date
 import pyarrow as pa
 
 from csc_scorecard.forecast import wording as w
-from csc_scorecard.forecast.care_ladder import Outturn
+from csc_scorecard.forecast.outturn_model import Outturn
 from csc_scorecard.forecast.projection import Projection
 from csc_scorecard.report.sections.finance.section_model import (
     FinanceSection,
