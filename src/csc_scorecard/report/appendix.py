@@ -46,6 +46,7 @@ from csc_scorecard.report.model import (
     Counts,
     Figure,
 )
+from csc_scorecard.report.provenance_text import counts_line
 from csc_scorecard.wording import join
 
 MOVING = (RelativeTarget, IncrementalTarget)  # targets set afresh for each period
@@ -212,11 +213,13 @@ def build(
                     manual_commentary,
                 )
             )
+        counts = Counts.of(group.summary)
         groups.append(
             AppendixGroup(
                 id=group.id,
                 title=group.title,
-                summary=Counts.of(group.summary),
+                summary=counts,
+                summary_text=counts_line(counts),
                 summary_lines=describe(group.summary),
                 rows=rows,
             )

@@ -41,7 +41,7 @@ from csc_scorecard.rating.checks import check_framework
 from csc_scorecard.rating.rated import framework_manual_rows
 from csc_scorecard.report import acronyms as acronyms_
 from csc_scorecard.report import appendix as appendix_
-from csc_scorecard.report import charts, executive, history, provenance
+from csc_scorecard.report import charts, executive, history, provenance, provenance_text
 from csc_scorecard.report import commentary as commentary_
 from csc_scorecard.report import faults as faults_
 from csc_scorecard.report import paper as paper_
@@ -556,7 +556,18 @@ def _context(report: _Report, rated: _Rated, quality: DataQuality, built: _Built
             comparators=provenance.comparator_sources(published),
         ),
     )
-    return context.model_copy(update={"acronyms": acronyms_.used(context, lay.acronyms)})
+    return context.model_copy(
+        update={
+            "acronyms": acronyms_.used(context, lay.acronyms),
+            "provenance": provenance_text.written(
+                context.provenance,
+                schema_version=context.schema_version,
+                publication=context.publication,
+                definitions=context.definitions,
+                comparators=context.comparators,
+            ),
+        }
+    )
 
 
 def _revisions(

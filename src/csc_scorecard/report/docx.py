@@ -50,7 +50,6 @@ from csc_scorecard.report.model import (
     AppendixRow,
     Breakdown,
     Chart,
-    Counts,
     ReportContext,
     Section,
 )
@@ -711,7 +710,7 @@ class _Paper:
     def _appendix_group(self, group: AppendixGroup, target_note: str, comparator_note: str) -> None:
         ctx = self.ctx
         self.doc.add_heading(group.title, level=2)
-        summary = self._add(_counts_line(group.summary), "Note")
+        summary = self._add(group.summary_text, "Note")
         summary.paragraph_format.keep_with_next = True
         columns = [
             ("Ref", 1.2, "left"),
@@ -749,7 +748,7 @@ class _Paper:
         self._grid(
             columns,
             rows,
-            description=f"{group.title}: {_counts_line(group.summary)}",
+            description=f"{group.title}: {group.summary_text}",
             size=8.5,
             header_cells=header,
         )
@@ -854,123 +853,21 @@ class _Paper:
             row.cells[0].paragraphs[0].runs[0].bold = True
 
     def _appendix_provenance(self) -> None:
-        ctx = self.ctx
-        prov = ctx.provenance
+        prov = self.ctx.provenance
         self.doc.add_heading("Appendix 4: Data provenance", level=1)
-        used = [f"the store {prov.store}"]
-        if prov.framework_file:
-            used.append(f"framework {prov.framework_file}")
-        if prov.commentary_file:
-            used.append(f"commentary {prov.commentary_file}")
-        self.doc.add_paragraph(
-            f"Produced {long_date(prov.generated_at.date())} at {prov.generated_at:%H:%M} UTC by csc-scorecard "
-            f"{prov.software_version} (report context schema {ctx.schema_version}) from {', '.join(used)}.",
-            style="Report Paragraph",
-        )
-        self.doc.add_heading("Files loaded", level=2)
-        rows = [
-            [
-                str(load.load_id),
-                load.name,
-                ", ".join(Path(f).name for f in load.files),
-                f"{load.period_start:%d/%m/%Y} to {load.period_end:%d/%m/%Y}"
-                if load.period_start and load.period_end
-                else "",
-                f"{load.loaded_at:%d/%m/%Y %H:%M}",
-                f"{load.rows:,}",
-                f"{load.issues:,}",
-            ]
-            for load in prov.loads
-        ]
-        self._grid(
-            [
-                ("Load", 1.1, "left"),
-                ("Source", 3.0, "left"),
-                ("Files", 4.4, "left"),
-                ("Covers", 2.9, "left"),
-                ("Loaded", 2.3, "left"),
-                ("Rows", 1.4, "right"),
-                ("Issues", 1.5, "right"),
-            ],
-            rows,
-            description="Files loaded into the store",
-            size=8,
-        )
-        if prov.population:
-            self.doc.add_heading("Population estimates used for rates", level=2)
-            rows = [
-                [
-                    str(p.mid_year),
-                    p.age_band,
-                    p.basis.replace("_", " "),
-                    f"{p.population:,.0f}",
-                    p.source or "",
-                    ", ".join(p.periods),
-                ]
-                for p in prov.population
-            ]
+        self.doc.add_paragraph(prov.statement, style="Report Paragraph")
+        for table in prov.tables:
+            self.doc.add_heading(table.title, level=2)
+            widths = _PROVENANCE_WIDTHS[table.id]
             self._grid(
                 [
-                    ("Mid-year", 1.6, "left"),
-                    ("Ages", 1.4, "left"),
-                    ("Basis", 2.8, "left"),
-                    ("Population", 2.0, "right"),
-                    ("Source", 4.4, "left"),
-                    ("Quarters", 4.4, "left"),
+                    (heading, width, "right" if numeric else "left")
+                    for heading, width, numeric in zip(
+                        table.columns, widths, table.numeric, strict=True
+                    )
                 ],
-                rows,
-                description="Population estimates used for rates",
-                size=8,
-            )
-        if prov.comparators:
-            self.doc.add_heading("Published comparators", level=2)
-            rows = [
-                [
-                    ctx.definitions[c.measure].title if c.measure in ctx.definitions else c.measure,
-                    ctx.comparators[c.measure].year_label or str(c.year)
-                    if c.measure in ctx.comparators
-                    else str(c.year),
-                    c.source or "",
-                    c.edition or "",
-                    c.sn_model or "",
-                ]
-                for c in prov.comparators
-            ]
-            self._grid(
-                [
-                    ("Measure", 4.6, "left"),
-                    ("Year", 1.6, "left"),
-                    ("Source", 5.4, "left"),
-                    ("Edition", 2.4, "left"),
-                    ("Neighbour model", 2.6, "left"),
-                ],
-                rows,
-                description="Published comparators and their editions",
-                size=8,
-            )
-        settings = prov.settings
-        lines = []
-        if "population_basis" in settings:
-            lines.append(("Population basis", str(settings["population_basis"]).replace("_", " ")))
-        if settings.get("not_reportable_threshold") is not None:
-            lines.append(
-                (
-                    "Not reportable when a field is missing or invalid in more than",
-                    f"{settings['not_reportable_threshold']:.0%} of records",
-                )
-            )
-        if settings.get("small_number_threshold") is not None:
-            lines.append(("Small-number warning below", f"{settings['small_number_threshold']:g}"))
-        if ctx.publication.enabled:
-            pub = ctx.publication
-            shown = f"counts {pub.min_count} to {pub.max_count} shown as '{pub.symbol}'"
-            lines.append(("Suppressed for publication", f"{pub.suppressed} figures ({shown})"))
-        if lines:
-            self.doc.add_heading("Settings", level=2)
-            self._grid(
-                [("Setting", 9.0, "left"), ("Value", 7.6, "left")],
-                [list(x) for x in lines],
-                description="Settings the figures were computed with",
+                table.rows,
+                description=table.description,
                 size=8,
             )
 
@@ -988,6 +885,13 @@ _TOLERANCE_NOTE = re.compile(r"\btolerance\b", re.IGNORECASE)
 # not one that merely lists the comparator among other things.
 _COMPARATOR_NOTE = re.compile(r"^\s*comparator|\bthe comparator is\b", re.IGNORECASE)
 _NUMERIC = re.compile(r"^[£$]?-?[\d,]+(\.\d+)?%?$")
+# Column widths (cm) of the provenance appendix's tables (report/provenance_text.py), by table.
+_PROVENANCE_WIDTHS = {
+    "loads": (1.1, 3.0, 4.4, 2.9, 2.3, 1.4, 1.5),
+    "population": (1.6, 1.4, 2.8, 2.0, 4.4, 4.4),
+    "comparators": (4.6, 1.6, 5.4, 2.4, 2.6),
+    "settings": (9.0, 7.6),
+}
 
 
 def chart_png(chart: Chart, scale: float = PNG_SCALE) -> tuple[bytes, float]:
@@ -1055,18 +959,6 @@ def _language(style, tag: str) -> None:
         lang = OxmlElement("w:lang")
         r_pr.append(lang)
     lang.set(qn("w:val"), tag)
-
-
-def _counts_line(c: Counts) -> str:
-    parts = [
-        f"{c.green} green",
-        f"{c.amber} amber",
-        f"{c.red} red",
-        f"{c.without_data} without data",
-    ]
-    if c.information:
-        parts.append(f"{c.information} for information")
-    return ", ".join(parts) + f" ({c.total} indicators, {c.rated} rated)"
 
 
 def _split_notes(notes: list[str]) -> tuple[str, str, list[str]]:

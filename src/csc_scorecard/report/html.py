@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -41,7 +41,6 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["sentence"] = sentence_html
-    env.filters["basename"] = lambda path: PurePath(str(path)).name
     return env
 
 

@@ -333,6 +333,11 @@ class AppendixGroup(_Model):
     id: str
     title: str
     summary: Counts
+    summary_text: str = Field(
+        "",
+        description="the counts line under the group's title: '2 green, 1 amber, 3 red, "
+        "5 without data (11 indicators, 6 rated)'",
+    )
     summary_lines: list[str]
     rows: list[AppendixRow]
 
@@ -490,6 +495,17 @@ class ComparatorSource(_Model):
     sn_model: str | None
 
 
+class ProvenanceTable(_Model):
+    """One table of the provenance appendix, as every renderer prints it."""
+
+    id: str = Field(description="loads, population, comparators or settings")
+    title: str
+    description: str = Field(description="the table's description for screen readers")
+    columns: list[str]
+    numeric: list[bool] = Field(description="per column: right-aligned figures")
+    rows: list[list[str]]
+
+
 class Provenance(_Model):
     """Where the figures came from and the settings they were computed with."""
 
@@ -502,6 +518,13 @@ class Provenance(_Model):
     loads: list[LoadRecord]
     population: list[PopulationRecord]
     comparators: list[ComparatorSource]
+    statement: str = Field(
+        "",
+        description="the provenance appendix's opening sentence: what produced the report from what",
+    )
+    tables: list[ProvenanceTable] = Field(
+        [], description="the provenance appendix's tables (report/provenance_text.py)"
+    )
 
 
 class Publication(_Model):

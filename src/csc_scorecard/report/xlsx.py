@@ -38,7 +38,6 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from csc_scorecard.report.formatting import long_date
 from csc_scorecard.report.model import (
     AppendixComparator,
     AppendixGroup,
@@ -287,13 +286,7 @@ class _Appendix:
             f"{ctx.period.start_text} to {ctx.period.end_text}",
             self.formats["subtitle"],
         )
-        ws.write_string(
-            2,
-            0,
-            f"Produced {long_date(ctx.provenance.generated_at.date())} by csc-scorecard "
-            f"{ctx.provenance.software_version} (report context schema {ctx.schema_version})",
-            self.formats["subtitle"],
-        )
+        ws.write_string(2, 0, ctx.provenance.statement, self.formats["subtitle"])
         if ctx.publication.enabled:
             status = f"Publication version. {ctx.publication.note or ''}".strip()
         else:
