@@ -27,6 +27,7 @@ import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from csc_scorecard.measures import sql_cache
 from csc_scorecard.model.periods import PeriodType, Quarter
 
 INPUT_PREFIX = "csc_"
@@ -78,6 +79,8 @@ class Context:
     named: bool = field(default=False, repr=False)
     # Results of `execute` by key: measures sharing a query (a field's quality) run it once.
     _done: dict[Hashable, pa.Table] = field(default_factory=dict, repr=False)
+    # The store's tables and their columns, read once when the SQL cache on disk is consulted.
+    _columns: sql_cache.Columns | None = field(default=None, repr=False)
 
     def table(self, name: str) -> ir.Table:
         """A canonical table restricted to the authorities being measured."""
@@ -194,7 +197,7 @@ class Context:
         if not _is_duckdb(self.backend):
             return self.backend.to_pyarrow(build(self))
         cache_key = (key, self.members, self.settings.key())
-        found = _SQL.get(cache_key)
+        found = self.compiled(key)
         if found is None:
             named = replace(self, named=True, reads=set(), _done={}, _calendar=None)
             expr = build(named)
@@ -208,6 +211,9 @@ class Context:
             found = (sql, inputs, frozenset(named.reads))
             with _SQL_LOCK:
                 _SQL[cache_key] = found
+            stored = self._store_columns()
+            tables = {t.name for t in expr.op().find(ops.DatabaseTable)}
+            sql_cache.save(cache_key, found, {t: stored.get(t, []) for t in sorted(tables)})
         sql, inputs, reads = found
         self.reads |= reads
         with self.backend.con.cursor() as cur:
@@ -215,10 +221,28 @@ class Context:
                 cur.register(name, self.input_rows(name.removeprefix(INPUT_PREFIX)))
             return cur.sql(sql).to_arrow_table()
 
+    def compiled(self, key: Hashable) -> tuple[str, tuple[str, ...], frozenset[str]] | None:
+        """The query compiled under ``key`` for this context's settings: compiled in this
+        process, or kept on disk for this version and a store with the same columns
+        (`sql_cache`); None when it must be compiled."""
+        cache_key = (key, self.members, self.settings.key())
+        found = _SQL.get(cache_key)
+        if found is None and _is_duckdb(self.backend):
+            found = sql_cache.load(cache_key, self._store_columns())
+            if found is not None:
+                with _SQL_LOCK:
+                    _SQL.setdefault(cache_key, found)
+        return found
+
+    def _store_columns(self) -> sql_cache.Columns:
+        if self._columns is None:
+            self._columns = sql_cache.store_columns(self.backend.con)
+        return self._columns
+
 
 def compiled_reads(key: Hashable, ctx: Context) -> frozenset[str] | None:
     """The tables a query compiled under ``key`` for the context's settings reads, if compiled."""
-    found = _SQL.get((key, ctx.members, ctx.settings.key()))
+    found = ctx.compiled(key)
     return found[2] if found else None
 
 

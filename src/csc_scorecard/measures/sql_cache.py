@@ -1,0 +1,184 @@
+"""Compiled measure SQL kept on disk, so a new process with a new store need not compile again.
+
+Building a measure's Ibis expression and compiling it to SQL takes about 0.2 s; running the SQL
+takes a few milliseconds. `Context.execute` keeps what it compiled for the rest of the process
+(and `measures.results` keeps it in the store), but every new store (the demo, each test store)
+and every new process started empty and compiled all ~300 queries again. This cache keeps each
+compiled query in a small file in the user's cache directory
+(``$SCORECARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/csc-scorecard``, else ``~/.cache/csc-scorecard``;
+``SCORECARD_CACHE_DIR=off`` turns it off).
+
+A compiled query is trusted only when everything its text depends on is what it was:
+- the folder is named by `version()`: a hash of the package version, the Python, Ibis, sqlglot
+  and DuckDB versions and the source and data of every package a measure expression is built
+  from (`DEFINITION_PACKAGES`: the measure functions and catalogue, the code lists and schema,
+  the DfE rules, the reference data and the value readers they import), so any change of
+  definition or compiler compiles afresh;
+- the file is named by a hash of the query's key (the measure or shared query, whether member
+  rows were asked for, and the settings) and holds that key and the version, which must match;
+- it records the columns and types of every store table the query reads, and the store being
+  measured must have the same (a store from another version of the schema compiles afresh).
+A file that cannot be read, does not parse or does not match is ignored and the query compiled
+(and the file rewritten); nothing in a cache file is ever trusted without those checks.
+Files are written whole (a temporary file renamed into place), so processes running at the
+same time (tests, the dashboard and a command) never see half a file. When a new version's
+folder is made, all but the newest few folders are removed.
+
+Shipping precompiled SQL in the package would serve only the default settings and the
+canonical schema and needs a build step to keep it current; a cache keyed by what the SQL
+depends on serves every settings override and store and cannot go stale by construction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Hashable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+# Packages (below csc_scorecard) whose code or data a measure expression can depend on; a test
+# checks that building every measure imports nothing else from csc_scorecard.
+DEFINITION_PACKAGES = ("measures", "model", "quality", "reference", "ingest")
+DEFINITION_MODULES = ("__init__.py", "errors.py")
+KEEP_VERSIONS = 6
+_SUFFIXES = {".py", ".yaml", ".yml", ".json", ".csv", ".parquet", ".txt"}
+
+# One compiled query: (sql, named inputs, store tables read).
+Compiled = tuple[str, tuple[str, ...], frozenset[str]]
+Columns = dict[str, list[list[str]]]  # table -> [[column, type], ...]
+
+
+def cache_root() -> Path | None:
+    """The cache folder, or None when caching is turned off."""
+    own = os.environ.get("SCORECARD_CACHE_DIR")
+    if own is not None:
+        return None if own.strip().lower() in ("", "off", "0", "none") else Path(own)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "csc-scorecard"
+
+
+@cache
+def version() -> str:
+    """A hash of everything a compiled query's text depends on, apart from its key and the store
+    schema (checked per entry)."""
+    import duckdb
+    import ibis
+    import sqlglot
+
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for part in (
+        f"python {sys.version_info[:3]}",
+        f"ibis {ibis.__version__}",
+        f"sqlglot {sqlglot.__version__}",
+        f"duckdb {duckdb.__version__}",
+    ):
+        digest.update(part.encode() + b"\0")
+    files = [root / m for m in DEFINITION_MODULES]
+    for package in DEFINITION_PACKAGES:
+        files += [
+            f
+            for f in (root / package).rglob("*")
+            if f.suffix in _SUFFIXES and "__pycache__" not in f.parts and f.is_file()
+        ]
+    for f in sorted(files):
+        digest.update(str(f.relative_to(root)).encode() + b"\0")
+        digest.update(f.read_bytes() + b"\0")
+    return digest.hexdigest()[:24]
+
+
+def _key_text(key: Hashable) -> str:
+    return json.dumps(key, default=str)
+
+
+def _path(root: Path, key: Hashable) -> Path:
+    name = hashlib.sha256(_key_text(key).encode()).hexdigest()[:32]
+    return root / "measure-sql" / version() / f"{name}.json"
+
+
+def load(key: Hashable, columns: Columns) -> Compiled | None:
+    """The compiled query kept under ``key``, if its file is readable, is for this version and
+    key, and the store tables it reads have the columns and types they had (``columns``: the
+    store's tables now); else None."""
+    root = cache_root()
+    if root is None:
+        return None
+    try:
+        entry = json.loads(_path(root, key).read_text(encoding="utf-8"))
+        if entry["version"] != version() or entry["key"] != _key_text(key):
+            return None
+        tables = entry["tables"]
+        if any(columns.get(name) != cols for name, cols in tables.items()):
+            return None
+        sql, inputs, reads = entry["sql"], entry["inputs"], entry["reads"]
+        if not (
+            isinstance(sql, str)
+            and all(isinstance(x, str) for x in [*inputs, *reads])
+            and isinstance(tables, dict)
+        ):
+            return None
+        return sql, tuple(inputs), frozenset(reads)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def save(key: Hashable, compiled: Compiled, tables: Columns) -> None:
+    """Keep a compiled query with the columns of the store tables it reads. A cache that cannot
+    be written is no fault: the query is compiled again next time."""
+    root = cache_root()
+    if root is None:
+        return
+    sql, inputs, reads = compiled
+    entry = {
+        "version": version(),
+        "key": _key_text(key),
+        "sql": sql,
+        "inputs": list(inputs),
+        "reads": sorted(reads),
+        "tables": tables,
+    }
+    path = _path(root, key)
+    try:
+        if not path.parent.is_dir():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _prune(path.parent.parent)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(entry, f)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the newest KEEP_VERSIONS version folders."""
+    found = sorted(
+        (p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    for old in found[KEEP_VERSIONS:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def store_columns(con: Any) -> Columns:
+    """Every table of the store's main schema: its columns and types in order."""
+    with con.cursor() as cur:
+        rows = cur.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND schema_name = current_schema() "
+            "ORDER BY table_name, column_index"
+        ).fetchall()
+    out: Columns = {}
+    for table, column, kind in rows:
+        out.setdefault(table, []).append([column, kind])
+    return out
