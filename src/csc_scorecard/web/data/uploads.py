@@ -1,0 +1,151 @@
+"""Loads and uploads: the store's load history, and extracts uploaded through the dashboard
+ingested as `scorecard ingest` does, on their own thread, each stage reported as it completes."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from csc_scorecard.store import StoreError
+from csc_scorecard.web.data.contexts import Contexts
+from csc_scorecard.web.data.reader import Config
+
+if TYPE_CHECKING:
+    from csc_scorecard.model.batch import LoadBatch
+
+STAGES = ("received", "read and checked", "stored", "results refreshed")
+
+
+@dataclass
+class Upload:
+    """An upload's progress: each stage with what it did, then the outcome."""
+
+    user: str
+    files: list[str]
+    id: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    started: float = field(default_factory=time.monotonic)
+    stages: list[dict[str, Any]] = field(
+        default_factory=lambda: [{"stage": s, "done": False, "detail": ""} for s in STAGES]
+    )
+    outcome: dict[str, Any] | None = None
+
+    def done(self, stage: str, detail: str) -> None:
+        for s in self.stages:
+            if s["stage"] == stage:
+                s["done"], s["detail"] = True, detail
+
+    def age(self) -> float:
+        return time.monotonic() - self.started
+
+    def view(self) -> dict[str, Any]:
+        return {"id": self.id, "files": self.files, "stages": self.stages,
+                "finished": self.outcome is not None}  # fmt: skip
+
+
+class Uploads(Contexts):
+    """The load history, and uploads with their progress (kept an hour once finished)."""
+
+    def __init__(self, config: Config) -> None:
+        super().__init__(config)
+        self._uploads: dict[str, Upload] = {}
+
+    def loads(self) -> list[dict[str, Any]]:
+        from csc_scorecard.status import store_status
+
+        with self.store() as db:
+            return store_status(db, latest_loads=500)["loads"]
+
+    def upload(self, folder: Path, progress: Upload | None = None) -> dict[str, Any]:
+        """Ingest a folder of uploaded extracts as `scorecard ingest` does: every file read and
+        checked before the store is touched, then loaded in one transaction (all or nothing),
+        then the stored measure results brought up to date (`refresh_after_load`, the same
+        function the command runs), so no page recomputes the catalogue, and the DfE rules' faults
+        recorded (`record_after_load`, likewise). ``progress`` is told
+        each stage as it completes."""
+        from csc_scorecard.ingest.run import IngestRefused, read_sources
+        from csc_scorecard.measures.results import refresh_after_load
+        from csc_scorecard.quality.history import record_after_load
+
+        step = progress.done if progress else (lambda stage, detail: None)
+        la = self.la_code()
+        try:
+            batches = read_sources([folder], la_code=la)
+            step(
+                "read and checked",
+                f"{len(batches)} returns, {sum(b.row_count for b in batches):,} rows, "
+                f"{sum(len(b.issues) for b in batches):,} data-quality issues",
+            )
+            with self.writable_store() as db:
+                ids = db.load(batches)
+                step("stored", "loads " + ", ".join(str(i) for i in ids))
+                refreshed = refresh_after_load(db, [la])
+                checked = record_after_load(db.con, [la])  # the DfE rules' faults, as ingest
+        except IngestRefused as refused:
+            return {"refused": True, "errors": [str(e) for e in refused.errors], "loads": []}
+        except StoreError as refused:  # a reload that would drop most rows: nothing written
+            return {"refused": True, "errors": [str(refused)], "loads": []}
+        step("results refreshed", f"{refreshed}; {checked}")
+        if self.config.background:
+            self.warm()
+        return {
+            "refused": False,
+            "errors": [],
+            "loads": _loaded(batches, ids),
+            "results": refreshed,
+            "faults": checked,
+        }
+
+    def start_upload(self, job: Upload, folder: Path, finish: Callable[[Upload], None]) -> None:
+        """Run an upload on its own thread (in the request when not in the background):
+        ``finish(job)`` when done (audit), the folder removed after."""
+
+        def run() -> None:
+            try:
+                job.outcome = self.upload(folder, job)
+            except Exception as error:  # noqa: BLE001 - shown on the progress page, not raised
+                job.outcome = {
+                    "refused": True,
+                    "errors": [f"the load failed: {type(error).__name__}"],
+                    "loads": [],
+                }
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+            finish(job)
+
+        with self._lock:
+            self._uploads[job.id] = job
+            for old in [k for k, j in self._uploads.items() if j.outcome and j.age() > 3600]:
+                del self._uploads[old]
+        if self.config.background:
+            threading.Thread(target=run, name=f"upload-{job.id[:6]}", daemon=True).start()
+        else:
+            run()
+
+    def upload_job(self, job_id: str) -> Upload:
+        with self._lock:
+            found = self._uploads.get(job_id)
+        if found is None:
+            raise LookupError(
+                "There is no upload with that id (finished uploads are kept an hour)."
+            )
+        return found
+
+
+def _loaded(batches: list[LoadBatch], ids: list[int]) -> list[dict[str, Any]]:
+    """Each load the upload made: its id, format, rows, issues and files."""
+    return [
+        {
+            "load_id": load_id,
+            "source_format": b.source_format,
+            "rows": b.row_count,
+            "issues": len(b.issues),
+            "files": [Path(f).name for f in b.files],
+        }
+        for b, load_id in zip(batches, ids, strict=True)
+    ]

@@ -1,0 +1,82 @@
+"""For administrators: the audit log (filtered, exportable as CSV) and the users."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from csc_scorecard.web.app import BadRequest
+from csc_scorecard.web.routes.common import Admin, attachment, web_of
+from csc_scorecard.web.state import audit_csv
+
+router = APIRouter()
+
+
+@router.get("/audit")
+def audit(
+    request: Request,
+    session: Admin,
+    user: str | None = None,
+    action: str | None = None,
+    since: str | None = None,
+    format: str | None = None,
+) -> Response:
+    web = web_of(request)
+    if since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+        raise BadRequest("'since' is a date like 2026-01-31.")
+    if format == "csv":
+        rows = web.state.audit_rows(user=user or None, action=action or None, since=since or None)
+        web.audit(request, session, "audit_export", rows=len(rows))
+        return attachment(audit_csv(rows), "text/csv", "audit.csv")
+    rows = web.state.audit_rows(
+        user=user or None, action=action or None, since=since or None, limit=500
+    )
+    data = {"rows": rows, "user": user, "action": action, "since": since}
+    return web.page(request, "audit.html", data, session)
+
+
+@router.get("/admin/users")
+def users(request: Request, session: Admin) -> Response:
+    web = web_of(request)
+    data = {"users": [u.__dict__ for u in web.state.users()]}
+    return web.page(request, "users.html", data, session)
+
+
+@router.post("/admin/users")
+def change_user(
+    request: Request,
+    session: Admin,
+    name: Annotated[str, Form()],
+    action: Annotated[str, Form()],
+    role: Annotated[str, Form()] = "",
+    team: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    from csc_scorecard.web.auth import PasswordRefused, hash_password
+    from csc_scorecard.web.state import UserError
+
+    web = web_of(request)
+    try:
+        if action == "add":
+            user = web.state.add_user(name, role, hash_password(password), team or None)
+        elif action == "set-role":
+            user = web.state.set_role(name, role, team)
+        elif action in ("disable", "enable"):
+            if name == session.user.name:
+                raise UserError("you cannot disable your own account")
+            user = web.state.set_disabled(name, action == "disable")
+        else:
+            raise UserError(f"unknown action {action!r}")
+    except (UserError, PasswordRefused) as error:
+        raise BadRequest(str(error).capitalize() + ".") from None
+    web.audit(
+        request,
+        session,
+        f"user_{action.replace('-', '_')}",
+        user.name,
+        detail=f"role={user.role} team={user.team or ''}",
+    )
+    return RedirectResponse("/admin/users", status_code=303)

@@ -1,0 +1,66 @@
+"""What the dashboard's routes share: the roles as dependencies, the team a manager is held
+to, the quarter menu, the export formats and the attachment answer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+
+from csc_scorecard.measures.catalogue import catalogue
+from csc_scorecard.web.app import BadRequest, Refused, Web, need
+from csc_scorecard.web.state import Session
+
+Viewer = Annotated[Session, Depends(need("viewer"))]
+Manager = Annotated[Session, Depends(need("manager"))]
+Analyst = Annotated[Session, Depends(need("analyst"))]
+Admin = Annotated[Session, Depends(need("admin"))]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def web_of(request: Request) -> Web:
+    return request.app.state.web
+
+
+def publication_for(session: Session) -> bool:
+    """Viewers see what is published: small counts suppressed, no worker-level figures."""
+    return not session.user.at_least("manager")
+
+
+def quarter_options(web: Web) -> list[dict[str, str]]:
+    return [{"id": str(q), "label": q.label} for q in web.data.quarters()]
+
+
+def known_measure(measure_id: str) -> None:
+    """LookupError (a 404 page) unless the catalogue has the measure."""
+    if measure_id not in catalogue():
+        raise LookupError(f"There is no measure {measure_id!r} in the catalogue.")
+
+
+def team_for(session: Session, team: str | None, what: str) -> str | None:
+    """The team a page is for: a manager is held to their own (Refused for another), so
+    ``what`` names what managers see of it; other roles get the team asked for."""
+    if session.user.role != "manager":
+        return team
+    if not session.user.team:
+        raise Refused("Your account has no team: ask an administrator to set it.")
+    if team and team != session.user.team:
+        raise Refused(f"Managers see {what} of their own team only.")
+    return session.user.team
+
+
+def export_format(format: str | None) -> None:
+    """BadRequest unless ``format`` is empty (the page) or an export (csv, xlsx)."""
+    if format not in (None, "", "csv", "xlsx"):
+        raise BadRequest("Export as csv or xlsx.")
+
+
+def attachment(body: bytes | str, media_type: str, filename: str) -> Response:
+    """A download: the body with the file name the browser saves it under."""
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,101 @@
+"""The operational lists (`csc_scorecard.lists`): the index, and one list on a date by urgency,
+exportable as CSV or Excel; every view and export audited."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date as Date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from csc_scorecard.web.app import BadRequest
+from csc_scorecard.web.routes.common import (
+    XLSX,
+    Manager,
+    attachment,
+    export_format,
+    team_for,
+    web_of,
+)
+
+if TYPE_CHECKING:
+    from csc_scorecard.lists import ListResult
+
+router = APIRouter()
+
+
+@router.get("/lists")
+def lists_index(request: Request, session: Manager) -> Response:
+    from csc_scorecard.lists import LISTS
+
+    data = {
+        "lists": [
+            {"name": s.name, "title": s.title, "description": s.description, "sort": s.sort}
+            for s in LISTS.values()
+        ]
+    }
+    return web_of(request).page(request, "lists.html", data, session)
+
+
+@router.get("/lists/{name}")
+def list_page(
+    request: Request,
+    name: str,
+    session: Manager,
+    date: str | None = None,
+    team: str | None = None,
+    worker: str | None = None,
+    format: str | None = None,
+) -> Response:
+    """One operational list on a date (default: the last day the data reaches), by urgency."""
+    from csc_scorecard import lists
+
+    web = web_of(request)
+    if name not in lists.LISTS:
+        raise LookupError(f"There is no list {name!r}.")
+    export_format(format)
+    try:
+        on = Date.fromisoformat(date) if date else web.data.quarter(None).end
+    except ValueError:
+        raise BadRequest(f"{date!r} is not a date like 2022-06-30.") from None
+    team = team_for(session, team, "the lists")
+    with web.data.store() as db:
+        result = lists.build(
+            name, db, web.data.la_code(), on, team=team or None, worker=worker or None
+        )
+    target = f"{name} {on} team={team or '*'} worker={worker or '*'}"
+    if format:
+        web.audit(request, session, f"export_list_{format}", target, rows=result.count)
+        return _list_export(result, format)
+    web.audit(request, session, "view_list", target, rows=result.count)
+    data = {
+        "name": name,
+        "title": result.title,
+        "heading": result.heading(),
+        "date": on.isoformat(),
+        "team": team,
+        "worker": worker,
+        "count": result.count,
+        "sort": result.sort,
+        "notice": result.notice,
+        "notes": list(result.notes),
+        "columns": dict(result.columns),
+        "rows": result.rows.slice(0, 1000).to_pylist(),
+    }
+    return web.page(request, "list.html", data, session)
+
+
+def _list_export(result: ListResult, fmt: str) -> Response:
+    from csc_scorecard.lists.output import to_csv, to_xlsx
+
+    stem = f"{result.name}_{result.on.isoformat()}"
+    if fmt == "csv":
+        return attachment(to_csv(result), "text/csv", f"{stem}.csv")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{stem}.xlsx"
+        to_xlsx(result, path)
+        body = path.read_bytes()
+    return attachment(body, XLSX, f"{stem}.xlsx")
