@@ -31,14 +31,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from csc_scorecard.forecast.projection import (
-    ProjectionSettings,
-    fit,
-    project,
-    projection_dates,
-    projection_settings,
-    simulate,
-)
+from csc_scorecard.forecast.placement_model import fit
+from csc_scorecard.forecast.projection import project
+from csc_scorecard.forecast.projection_settings import ProjectionSettings, projection_settings
+from csc_scorecard.forecast.simulation import projection_dates, simulate
 from csc_scorecard.model.batch import LoadBatch
 from tests.conftest import PEER_FIXTURES, canonical
 

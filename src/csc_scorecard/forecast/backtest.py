@@ -1,7 +1,7 @@
 """Back-testing the placement projection: fit at past dates, project, compare with what happened.
 
 For each origin (a past quarter end with a full horizon of known outcomes after it) the model is
-fitted on what the store knew at the origin (`projection.read_spells` drops later episodes and
+fitted on what the store knew at the origin (`spells.read_spells` drops later episodes and
 re-opens later ends) and projected; the projection's mean is compared with the children
 actually looked after at each later month end (counted from everything the store knows now).
 
@@ -22,14 +22,10 @@ import numpy as np
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field
 
-from csc_scorecard.forecast.projection import (
-    ProjectionSettings,
-    fit_spells,
-    projection_dates,
-    projection_settings,
-    read_spells,
-    simulate,
-)
+from csc_scorecard.forecast.placement_model import fit_spells
+from csc_scorecard.forecast.projection_settings import ProjectionSettings, projection_settings
+from csc_scorecard.forecast.simulation import projection_dates, simulate
+from csc_scorecard.forecast.spells import read_spells
 from csc_scorecard.store import Store
 
 

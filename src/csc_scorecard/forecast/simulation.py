@@ -1,0 +1,142 @@
+"""The placement projection's simulation: every child looked after at the start date stepped
+month by month (leaves, moves or stays), new children entering by Poisson draws, each
+simulation with its own rates drawn from their posteriors."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+from dateutil.relativedelta import relativedelta
+
+from csc_scorecard.forecast.placement_model import PlacementModel
+
+
+def projection_dates(at: date, months: int) -> list[date]:
+    """The dates the projection reports: month ends after a month-end start, else the same day.
+
+    >>> projection_dates(date(2022, 6, 30), 3)
+    [datetime.date(2022, 7, 31), datetime.date(2022, 8, 31), datetime.date(2022, 9, 30)]
+    >>> projection_dates(date(2022, 3, 27), 2)
+    [datetime.date(2022, 4, 27), datetime.date(2022, 5, 27)]
+    """
+    if (at + timedelta(days=1)).day == 1:
+        return [
+            at + timedelta(days=1) + relativedelta(months=k) - timedelta(days=1)
+            for k in range(1, months + 1)
+        ]
+    return [at + relativedelta(months=k) for k in range(1, months + 1)]
+
+
+def simulate(
+    model: PlacementModel,
+    dates: list[date],
+    *,
+    simulations: int,
+    seed: int = 0,
+    entries_factor: float = 1.0,
+    exits_factor: float = 1.0,
+) -> np.ndarray:
+    """Counts looked after at each date by group in each simulation: shape (S, len(dates), G)."""
+    rng = np.random.default_rng(seed)
+    n_bands, n_groups = model.exposure.shape
+    shape, rate = model.shape_and_rate()
+    draws = np.where(
+        shape > 0, rng.gamma(np.maximum(shape, 1e-12), 1.0, size=(simulations, *shape.shape)), 0.0
+    )
+    hazards = draws / np.maximum(rate, 1e-9)[None, :, :, None]
+    lam = np.where(
+        model.entries > 0,
+        rng.gamma(np.maximum(model.entries, 1e-12), 1.0, size=(simulations, *model.entries.shape)),
+        0.0,
+    )
+    lam = lam / model.fit_days * entries_factor  # (S, B, G) entries a day
+    # Each simulation's rates drift together by a lognormal factor (mean one) fitted on how much
+    # they moved from quarter to quarter (`rate_variability`).
+    lam *= _drift(rng, model.entry_sigma, simulations)[:, None, None]
+    hazards[..., n_groups] *= (
+        exits_factor * _drift(rng, model.exit_sigma, simulations)[:, None, None]
+    )
+    flat = hazards.reshape(simulations * n_bands * n_groups, n_groups + 1)
+    cum = np.cumsum(flat, axis=1)
+    total = cum[:, -1]
+    edges = np.r_[model.band_days, model.leave_days]
+
+    group = np.tile(model.stock_group.astype(np.int16), (simulations, 1))
+    dob = np.tile(model.stock_dob.astype(np.int64), (simulations, 1))
+    sim_index = np.arange(simulations)[:, None]
+    out = np.zeros((simulations, len(dates), n_groups), dtype=np.int32)
+    prev = model.at.toordinal()
+    for k, when in enumerate(dates):
+        day = when.toordinal()
+        step = day - prev
+        active = group >= 0
+        band = np.clip(np.searchsorted(edges, prev - dob, side="right") - 1, 0, n_bands - 1)
+        row = ((sim_index * n_bands + band) * n_groups + np.maximum(group, 0))[active]
+        h = total[row]
+        leaves = rng.random(len(row)) < 1 - np.exp(-h * step)
+        pick = rng.random(int(leaves.sum())) * h[leaves]
+        dest = (cum[row[leaves]] < pick[:, None]).sum(axis=1)
+        moved = np.where(dest >= n_groups, -1, dest).astype(np.int16)
+        g_active = group[active]
+        g_active[leaves] = moved
+        group[active] = g_active
+        group[(day - dob) >= model.leave_days] = -1
+        group, dob = _enter(rng, group, dob, lam * step, model, day, step)
+        keep = (group >= 0).any(axis=0)
+        group, dob = group[:, keep], dob[:, keep]
+        flat_idx = (sim_index * n_groups + group.astype(np.int64))[group >= 0]
+        out[:, k, :] = np.bincount(flat_idx, minlength=simulations * n_groups).reshape(
+            simulations, n_groups
+        )
+        prev = day
+    return out
+
+
+def _drift(rng: np.random.Generator, sigma: float, n: int) -> np.ndarray:
+    """Lognormal factors with mean one (ones when sigma is nought)."""
+    if sigma <= 0:
+        return np.ones(n)
+    return np.exp(rng.normal(-(sigma**2) / 2, sigma, n))
+
+
+def _enter(
+    rng: np.random.Generator,
+    group: np.ndarray,
+    dob: np.ndarray,
+    expected: np.ndarray,
+    model: PlacementModel,
+    day: int,
+    step: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Add this step's entrants (Poisson by band and group) as new columns."""
+    counts = rng.poisson(expected)  # (S, B, G)
+    per_sim = counts.reshape(len(counts), -1).sum(axis=1)
+    width = int(per_sim.max()) if len(per_sim) else 0
+    if width == 0:
+        return group, dob
+    n_bands, n_groups = counts.shape[1:]
+    new_group = np.full((len(counts), width), -1, dtype=np.int16)
+    new_dob = np.zeros((len(counts), width), dtype=np.int64)
+    cells = np.arange(n_bands * n_groups)
+    for s in np.flatnonzero(per_sim):
+        which = np.repeat(cells, counts[s].ravel())
+        bands, groups = which // n_groups, which % n_groups
+        ages = np.empty(len(which), dtype=np.int64)
+        for b in np.unique(bands):
+            pool = model.entry_ages[b]
+            pick = bands == b
+            ages[pick] = (
+                pool[rng.integers(0, len(pool), int(pick.sum()))]
+                if len(pool)
+                else rng.integers(
+                    model.band_days[b],
+                    np.r_[model.band_days, model.leave_days][b + 1],
+                    int(pick.sum()),
+                )
+            )
+        # Entered at a random point in the step: their age today is the entry age plus the days since.
+        since = rng.integers(0, max(step, 1), len(which))
+        new_group[s, : len(which)] = groups
+        new_dob[s, : len(which)] = day - since - ages
+    return np.concatenate([group, new_group], axis=1), np.concatenate([dob, new_dob], axis=1)
