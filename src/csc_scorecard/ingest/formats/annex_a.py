@@ -19,16 +19,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 from defusedxml import ElementTree as SafeET
 
 from csc_scorecard.ingest.adapter import head
 from csc_scorecard.ingest.fields import FieldSpec, TableSpec, convert, load_spec, missing_fields
+from csc_scorecard.ingest.formats.annex_a_template import heading_aliases
 from csc_scorecard.ingest.values import clean
 from csc_scorecard.ingest.workbook import cell_issues, sheet_xml
 from csc_scorecard.model.batch import FormatError, Issue, LoadBatch
@@ -78,9 +77,7 @@ class ListLayout:
 @cache
 def layouts() -> dict[int, ListLayout]:
     spec = load_spec(SOURCE_FORMAT)
-    aliases = yaml.safe_load(
-        resources.files(__package__).joinpath("annex_a_headings.yaml").read_text()
-    )
+    aliases = heading_aliases()
     out = {}
     for n in CHILD_LISTS:
         tables = {"children": spec.tables["children"]}

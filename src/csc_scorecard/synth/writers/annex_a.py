@@ -6,8 +6,9 @@ is unconfirmed [U]), coded cells the Ofsted way ("a) WBRI", "q) 6: Police") and 
 
 Each list keeps Ofsted's scope (paraphrased in S4): events in the six months before the extract
 date, twelve months for adoption, plus what is open at the extract date. Dates after the extract
-date are left out, as a real extract run that day could not know them. Columns that no canonical
-table holds (permanence plan, IRO visits, return interviews) are written blank. List 11
+date are left out, as a real extract run that day could not know them. The lists' titles and
+columns are the template as data (`ingest/formats/annex_a_template.yaml`); columns that no
+canonical table holds (permanence plan, IRO visits, return interviews) are written blank. List 11
 (adopters) has no canonical table, so it is written with its headings only.
 
 `lists(authority)` is the selection; `write` formats it and `expected` says which canonical rows
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -26,271 +26,13 @@ import pyarrow as pa
 import xlsxwriter
 
 from csc_scorecard.ingest.formats.annex_a import months_before
+from csc_scorecard.ingest.formats.annex_a_template import template
 from csc_scorecard.model.codes import codes
 from csc_scorecard.model.schema import table
 from csc_scorecard.synth.authority import SyntheticAuthority
 
 SHORT_BREAKS = {"V3", "V4"}  # not "in care" for list 8 (S4 excludes them)
 PROTECTION = {"L1", "L2"}  # police protection, emergency protection order (list 7, S4)
-
-
-@dataclass(frozen=True)
-class Col:
-    heading: str
-    key: str | None = None  # the list row's field; None = no canonical source, written blank
-    kind: str = "text"  # text | date | int | yes_no | an annex_a_* option list
-
-
-def _common(age: str = "Age of Child (Years)") -> tuple[Col, ...]:
-    return (
-        Col("Child Unique ID", "child_id"),
-        Col("Gender", "sex", "annex_a_gender"),
-        Col("Ethnicity", "ethnicity", "annex_a_ethnicity"),
-        Col("Date of Birth", "date_of_birth", "date"),
-        Col(age, "age", "int"),
-    )
-
-
-DISABILITY = Col("Does the Child have a Disability", "disabled", "yes_no")
-ALLOCATED = (Col("Allocated Team", "team"), Col("Allocated Worker", "worker"))
-
-LISTS: dict[int, tuple[str, tuple[Col, ...]]] = {
-    1: (
-        "Contacts",
-        _common()
-        + (
-            Col("Date of Contact", "contact_date", "date"),
-            Col("Contact Source", "contact_source", "annex_a_source"),
-        ),
-    ),
-    2: (
-        "Early help",
-        _common()
-        + (
-            Col("Assessment start date", "assessment_start_date", "date"),
-            Col("Assessment completion date", "assessment_completion_date", "date"),
-            Col("Organisation completing assessment", "organisation"),
-        ),
-    ),
-    3: (
-        "Referrals",
-        _common()
-        + (
-            Col("Date of Referral", "referral_date", "date"),
-            Col("Referral Source", "referral_source", "annex_a_source"),
-            Col("Referral NFA?", "referral_nfa", "yes_no"),
-            Col("Number of Referrals in Last 12 Months", "referrals_12m", "int"),
-        )
-        + ALLOCATED,
-    ),
-    4: (
-        "Assessments",
-        _common()
-        + (
-            DISABILITY,
-            Col("Continuous Assessment Start Date", "start_date", "date"),
-            Col("Child Seen During Continuous Assessment", "child_seen", "yes_no"),
-            Col("Continuous Assessment Date of Authorisation", "authorised_date", "date"),
-            Col(
-                "Was the child assessed as requiring LA children's social care support?",
-                "further_support_needed",
-                "yes_no",
-            ),
-        )
-        + ALLOCATED,
-    ),
-    5: (
-        "Section 47 enquiries",
-        _common()
-        + (
-            DISABILITY,
-            Col(
-                "Strategy discussion initiating Section 47 Enquiry Start Date", "start_date", "date"
-            ),
-            Col(
-                "Was an Initial Child Protection Conference deemed unnecessary?",
-                "icpc_not_required",
-                "yes_no",
-            ),
-            Col("Date of Initial Child Protection Conference", "icpc_date", "date"),
-            Col(
-                "Did the Initial Child Protection Conference Result in a Child Protection Plan",
-                "icpc_resulted_in_plan",
-                "yes_no",
-            ),
-            Col("Number of Section 47 Enquiries in the last 12 months", "s47s_12m", "int"),
-            Col("Number of ICPCs in the last 12 months", "icpcs_12m", "int"),
-        )
-        + ALLOCATED,
-    ),
-    6: (
-        "Children in need",
-        _common()
-        + (
-            DISABILITY,
-            Col("CIN Start Date", "referral_date", "date"),
-            Col("Primary Need Code", "primary_need_code", "annex_a_primary_need"),
-            Col("Date Child Was Last Seen", "last_seen", "date"),
-            Col("CIN Closure Date", "closure_date", "date"),
-            Col("Reason for Closure", "closure_reason", "annex_a_closure_reason"),
-            Col("Case Status", "case_status", "annex_a_case_status"),
-        )
-        + ALLOCATED,
-    ),
-    7: (
-        "Child protection",
-        _common()
-        + (
-            DISABILITY,
-            Col("Child Protection Plan Start Date", "start_date", "date"),
-            Col("Initial Category of Abuse", "initial_category", "annex_a_category_of_abuse"),
-            Col("Latest Category of Abuse", "latest_category", "annex_a_category_of_abuse"),
-            Col("Date of the Last Statutory Visit", "visit_date", "date"),
-            Col("Was the Child Seen Alone?", "seen_alone", "yes_no"),
-            Col("Date of latest review conference", "review_date", "date"),
-            Col("Child Protection Plan End Date", "end_date", "date"),
-            Col(
-                "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six Months (Y/N)",
-                "protection_last_six_months",
-                "yes_no",
-            ),
-            Col("Number of Previous Child Protection Plans", "previous_plans", "int"),
-        )
-        + ALLOCATED,
-    ),
-    8: (
-        "Children in care",
-        _common()
-        + (
-            Col(
-                "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)",
-                "uasc",
-                "yes_no",
-            ),
-            DISABILITY,
-            Col("Date Started to be Looked After", "period_start", "date"),
-            Col("Child's Category of Need", "cin", "annex_a_primary_need"),
-            Col(
-                "Is this a second or subsequent period of being a Looked After Child within the last 12 months (Y/N)",
-                "subsequent_period",
-                "yes_no",
-            ),
-            Col("Start date of current legal status", "ls_start", "date"),
-            Col("Child's Legal Status", "ls", "annex_a_legal_status"),
-            Col("Date of Latest Statutory Review", "review_date", "date"),
-            Col("Date of Last Social Work Visit", kind="date"),
-            Col("What is the permanence plan for this child?"),
-            Col("Date of Last IRO Visit / Contact to the Child", kind="date"),
-            Col("Date of Last Health Assessment", kind="date"),
-            Col("Date of Last Dental Check", kind="date"),
-            Col("Number of Placements in the Last 12 months", "placements_12m", "int"),
-            Col("Date Ceased to be Looked After", "ceased", "date"),
-            Col("Reason Ceased to be Looked After", "rec", "annex_a_reason_ceased"),
-            Col("Start Date of Most Recent Placement", "placement_start", "date"),
-            Col("Placement Type", "place", "annex_a_placement_type"),
-            Col("Placement Provider", "place_provider", "annex_a_placement_provider"),
-            Col("Placement postcode", "pl_post"),
-            Col("URN of Placement", "urn"),
-            Col("Placement Location", "pl_location"),
-            Col("LA of Placement"),
-            Col(
-                "Number of Episodes the Child has been 'Missing' from their Placement in the last 12 months",
-                "missing_12m",
-                "int",
-            ),
-            Col(
-                "Number of Episodes the Child has been 'Absent' from their Placement in the last 12 months",
-                "absent_12m",
-                "int",
-            ),
-            Col("Was the child offered a Return Interview after their last missing episode (Y/N)?"),
-            Col("Did the child accept a Return Interview after their last missing episode (Y/N)?"),
-        )
-        + ALLOCATED,
-    ),
-    9: (
-        "Care leavers",
-        _common()
-        + (
-            Col(
-                "Unaccompanied Asylum Seeking Child (UASC), or formerly UASC if 18 or over (Y/N)",
-                "uasc",
-                "yes_no",
-            ),
-            DISABILITY,
-        )
-        + ALLOCATED
-        + (
-            Col("Allocated Personal Advisor", "personal_adviser"),
-            Col("Eligibility Category", "eligibility_category", "annex_a_eligibility"),
-            Col("Latest Pathway Plan Review Date", "latest_pathway_plan_date", "date"),
-            Col("LA in Touch", "in_touch", "annex_a_in_touch"),
-            Col("Latest Date of Contact", "latest_contact_date", "date"),
-            Col("Type of Accommodation", "accommodation_type", "annex_a_accommodation"),
-            Col("Suitability of Accommodation", "accommodation_suitability", "annex_a_suitability"),
-            Col("Activity Status", "activity", "annex_a_activity"),
-        ),
-    ),
-    10: (
-        "Adoption",
-        (Col("Child Unique ID", "child_id"), Col("Family identifier"))
-        + _common()[1:]
-        + (
-            DISABILITY,
-            Col("Date the Child Entered Care", "entered_care_date", "date"),
-            Col(
-                "Date of Decision that Child Should be Placed for Adoption",
-                "adm_decision_date",
-                "date",
-            ),
-            Col("Date of Placement Order", "placement_order_date", "date"),
-            Col("Date of Matching Child and Prospective Adopters", "matched_date", "date"),
-            Col("Date Placed for Adoption", "placed_date", "date"),
-            Col("Date of Adoption Order", "adoption_order_date", "date"),
-            Col(
-                "Date of Decision that Child Should No Longer be Placed for Adoption",
-                "decision_reversed_date",
-                "date",
-            ),
-            Col(
-                "Reason Why Child No Longer Placed for Adoption",
-                "decision_reversed_reason",
-                "annex_a_decision_reversed_reason",
-            ),
-            Col(
-                "Date the child was placed for fostering in FFA or concurrent planning placement",
-                kind="date",
-            ),
-        ),
-    ),
-    11: (
-        "Adopters",
-        tuple(
-            Col(h)
-            for h in (
-                "Individual adopter identifier",
-                "Family identifier",
-                "Gender",
-                "Ethnicity",
-                "Disability",
-                "Is the (prospective) adopter fostering for adoption?",
-                "Date enquiry received",
-                "Date Stage 1 started",
-                "Date Stage 1 ended",
-                "Date Stage 2 started",
-                "Date Stage 2 ended",
-                "Date application submitted",
-                "Date application approved",
-                "Date adopter matched with child(ren)",
-                "Date child/children placed with adopter(s)",
-                "No. of children placed",
-                "Date of Adoption Order",
-                "Date of leaving adoption process",
-                "Reason for leaving adoption process",
-            )
-        ),
-    ),
-}
 
 
 def _same(*columns: str) -> dict[str, str]:
@@ -905,7 +647,8 @@ def write(authority: SyntheticAuthority, out_dir: Path) -> list[Path]:
             {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7"}
         )
         day = book.add_format({"num_format": "dd/mm/yyyy"})
-        for n, (_title, cols) in LISTS.items():
+        for n, sheet_spec in template().lists.items():
+            cols = sheet_spec.columns
             sheet = book.add_worksheet(f"List {n}")
             sheet.freeze_panes(1, 0)
             for j, col in enumerate(cols):
