@@ -8,34 +8,30 @@ Cross-cutting rules live here, once, so no route can forget them:
   must carry the session's CSRF token;
 * every response carries the security headers (a CSP with no inline script, nosniff, frame
   denial, no caching of pages that may hold personal data);
-* errors are pages (404, 403, 503 while an ingest holds the store), never a traceback.
+* errors are pages (404, 403, 503 while an ingest holds the store), never a traceback
+  (`web/errors.py`).
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from csc_scorecard.web import sso
 from csc_scorecard.web.auth import SESSION_COOKIE, Limits, same_token
-from csc_scorecard.web.data import Config, Data, Preparing, StoreBusy
+from csc_scorecard.web.data import Config, Data
 from csc_scorecard.web.sso import OidcConfig
 from csc_scorecard.web.state import Session
-
-log = logging.getLogger("csc_scorecard.web")
 
 PACKAGE = resources.files("csc_scorecard.web")
 CSP = (
@@ -194,7 +190,7 @@ def create_app(
 ) -> FastAPI:
     """The dashboard over ``config.store``; its users, sessions and audit in ``config.state``;
     with ``oidc``, single sign-on through the council's identity provider (web/sso.py)."""
-    from csc_scorecard.web import routes
+    from csc_scorecard.web import errors, routes
 
     web = Web(config, limits or Limits(), secure_cookies, oidc, oidc_endpoints)
 
@@ -225,6 +221,14 @@ def create_app(
         )
     app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")
     routes.register(app)
+    _add_json_suffix_and_headers(app, web)
+    errors.add_error_pages(app, web)
+    return app
+
+
+def _add_json_suffix_and_headers(app: FastAPI, web: Web) -> None:
+    """Every path also answers as JSON with ``.json`` appended; every answer carries the
+    security headers and the time this process spent on it."""
 
     @app.middleware("http")
     async def json_suffix_and_headers(request: Request, call_next):
@@ -246,87 +250,6 @@ def create_app(
         if web.secure(request):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
-
-    def error(request: Request, status: int, title: str, message: str) -> Response:
-        if wants_json(request):
-            return JSONResponse({"error": title, "detail": message}, status_code=status)
-        return web.templates.TemplateResponse(
-            request,
-            "error.html",
-            {
-                "title": title,
-                "message": message,
-                "session": web.session(request) if status != 401 else None,
-                "path": request.url.path,
-                "data": {},
-            },
-            status_code=status,
-        )
-
-    @app.exception_handler(NotSignedIn)
-    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
-        if wants_json(request):
-            return JSONResponse({"error": "not signed in"}, status_code=401)
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-
-    @app.exception_handler(Refused)
-    async def refused(request: Request, exc: Refused) -> Response:
-        return error(request, 403, "Not allowed", exc.why)
-
-    @app.exception_handler(BadRequest)
-    async def bad_request(request: Request, exc: BadRequest) -> Response:
-        return error(request, exc.status, "Cannot do that", exc.why)
-
-    @app.exception_handler(LookupError)
-    async def not_found(request: Request, exc: LookupError) -> Response:
-        return error(request, 404, "Not found", str(exc).strip("'\""))
-
-    @app.exception_handler(StoreBusy)
-    async def busy(request: Request, exc: StoreBusy) -> Response:
-        response = error(
-            request,
-            503,
-            "The data cannot be read just now",
-            f"The store is probably being updated by a load: try again in a minute. ({exc})",
-        )
-        response.headers["Retry-After"] = "30"
-        return response
-
-    @app.exception_handler(Preparing)
-    async def preparing(request: Request, exc: Preparing) -> Response:
-        if wants_json(request):
-            return JSONResponse({"status": "preparing", "detail": str(exc)}, status_code=202)
-        return web.templates.TemplateResponse(
-            request,
-            "preparing.html",
-            {
-                "message": str(exc),
-                "session": web.session(request),
-                "path": request.url.path,
-                "data": {},
-                "again": str(request.url),
-            },
-            status_code=202,
-        )
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        words = {404: "Not found", 405: "Not allowed", 422: "Cannot do that"}
-        return error(request, exc.status_code, words.get(exc.status_code, "Error"), str(exc.detail))
-
-    @app.exception_handler(Exception)
-    async def failure(request: Request, exc: Exception) -> Response:
-        # The log names the error type and route only: never request data or child-level values.
-        log.error("error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
-        return error(
-            request,
-            500,
-            "Something went wrong",
-            "The page could not be produced. The error has been logged; please tell the performance team.",
-        )
-
-    return app
 
 
 def static_path() -> Path:

@@ -221,11 +221,32 @@ def quality(
     """The data-quality page: faults by rule, by table and by team, and the fix list (the
     faults of the chosen rule, table and team, at most ``limit``). ``examples``: the rule
     summary shows a message (a load check's can quote a child's raw value)."""
-    import pyarrow as pa
-
-    from csc_scorecard.quality.fixlists import UNALLOCATED, groups
-
     rows = built["rows"]
+    rules, tables = _by_rule_and_table(rows, examples)
+    chosen = [
+        r
+        for r in rows
+        if (not rule or r["rule"] == rule)
+        and (not table or r["table"] == table)
+        and (not team or r["team"] == team)
+    ]
+    return {
+        "by_rule": rules,
+        "by_table": tables,
+        "by_team": _by_team(rows),
+        "not_reportable": built["not_reportable"],
+        **{k: built[k] for k in ("faults_as_at", "opened", "closed", "then_as_at")},
+        "total": len(rows),
+        "fix_list": chosen[:limit],
+        "fix_list_total": len(chosen),
+    }
+
+
+def _by_rule_and_table(
+    rows: list[dict[str, Any]], examples: bool
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The faults by rule (those stopping most measures first, then the commonest) and by
+    table (the commonest first), each with its count of faults and of children."""
     by_rule: dict[tuple, dict[str, Any]] = {}
     by_table: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -256,6 +277,15 @@ def quality(
         ),
         key=lambda t: (-t["count"], t["table"] or ""),
     )
+    return rules, tables
+
+
+def _by_team(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The faults about children by team (`quality.fixlists.groups`); no team is None."""
+    import pyarrow as pa
+
+    from csc_scorecard.quality.fixlists import UNALLOCATED, groups
+
     childs = [r for r in rows if r["child"]]
     teams = groups(
         pa.Table.from_pylist(
@@ -282,20 +312,4 @@ def quality(
     for g in teams:
         g["team"] = None if g["team"] == UNALLOCATED else g["team"]
         g.pop("rules", None)
-    chosen = [
-        r
-        for r in rows
-        if (not rule or r["rule"] == rule)
-        and (not table or r["table"] == table)
-        and (not team or r["team"] == team)
-    ]
-    return {
-        "by_rule": rules,
-        "by_table": tables,
-        "by_team": teams,
-        "not_reportable": built["not_reportable"],
-        **{k: built[k] for k in ("faults_as_at", "opened", "closed", "then_as_at")},
-        "total": len(rows),
-        "fix_list": chosen[:limit],
-        "fix_list_total": len(chosen),
-    }
+    return teams

@@ -1,0 +1,100 @@
+"""The dashboard's error pages: a refusal, a bad request, an unknown page, the store busy (503
+while an ingest holds it), a page still being prepared (202, polled) and any failure (500),
+as HTML or as JSON for a `.json` path; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from csc_scorecard.web.app import BadRequest, NotSignedIn, Refused, Web, wants_json
+from csc_scorecard.web.data import Preparing, StoreBusy
+
+log = logging.getLogger("csc_scorecard.web")
+
+
+def add_error_pages(app: FastAPI, web: Web) -> None:
+    """Each error the routes raise answered as its page (or JSON)."""
+
+    def error(request: Request, status: int, title: str, message: str) -> Response:
+        if wants_json(request):
+            return JSONResponse({"error": title, "detail": message}, status_code=status)
+        return web.templates.TemplateResponse(
+            request,
+            "error.html",
+            {
+                "title": title,
+                "message": message,
+                "session": web.session(request) if status != 401 else None,
+                "path": request.url.path,
+                "data": {},
+            },
+            status_code=status,
+        )
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if wants_json(request):
+            return JSONResponse({"error": "not signed in"}, status_code=401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, exc: Refused) -> Response:
+        return error(request, 403, "Not allowed", exc.why)
+
+    @app.exception_handler(BadRequest)
+    async def bad_request(request: Request, exc: BadRequest) -> Response:
+        return error(request, exc.status, "Cannot do that", exc.why)
+
+    @app.exception_handler(LookupError)
+    async def not_found(request: Request, exc: LookupError) -> Response:
+        return error(request, 404, "Not found", str(exc).strip("'\""))
+
+    @app.exception_handler(StoreBusy)
+    async def busy(request: Request, exc: StoreBusy) -> Response:
+        response = error(
+            request,
+            503,
+            "The data cannot be read just now",
+            f"The store is probably being updated by a load: try again in a minute. ({exc})",
+        )
+        response.headers["Retry-After"] = "30"
+        return response
+
+    @app.exception_handler(Preparing)
+    async def preparing(request: Request, exc: Preparing) -> Response:
+        if wants_json(request):
+            return JSONResponse({"status": "preparing", "detail": str(exc)}, status_code=202)
+        return web.templates.TemplateResponse(
+            request,
+            "preparing.html",
+            {
+                "message": str(exc),
+                "session": web.session(request),
+                "path": request.url.path,
+                "data": {},
+                "again": str(request.url),
+            },
+            status_code=202,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        words = {404: "Not found", 405: "Not allowed", 422: "Cannot do that"}
+        return error(request, exc.status_code, words.get(exc.status_code, "Error"), str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def failure(request: Request, exc: Exception) -> Response:
+        # The log names the error type and route only: never request data or child-level values.
+        log.error("error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        return error(
+            request,
+            500,
+            "Something went wrong",
+            "The page could not be produced. The error has been logged; please tell the performance team.",
+        )
