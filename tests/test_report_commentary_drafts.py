@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from csc_scorecard.model.periods import Quarter
+from csc_scorecard.numbers import count, display
 from csc_scorecard.rating import make_reading, rate_framework
 from csc_scorecard.rating.framework import parse_framework
 from csc_scorecard.report.appendix import comparators_of
@@ -19,7 +20,6 @@ from csc_scorecard.report.commentary import draft, in_unit
 from csc_scorecard.report.context import _period
 from csc_scorecard.report.executive import materiality
 from csc_scorecard.report.facts import Facts, figure_id
-from csc_scorecard.report.formatting import count, display
 from csc_scorecard.report.model import Comparator, Figure
 from csc_scorecard.wording import join
 

@@ -15,10 +15,10 @@ from datetime import date
 import pytest
 import report_fixtures as rf
 
-from csc_scorecard.forecast import wording as fw
-from csc_scorecard.report.formatting import DECIMALS, count, display, long_date
+from csc_scorecard import numbers as fw
+from csc_scorecard.numbers import DECIMALS, count, display
 from csc_scorecard.report.model import Sentence
-from csc_scorecard.wording import Cited, listing, say, uncited_digits
+from csc_scorecard.wording import Cited, listing, long_date, say, uncited_digits
 
 
 @pytest.fixture(scope="module", params=[False, True], ids=["internal", "publication"])
@@ -44,11 +44,13 @@ def _printed(document, cite) -> set[str]:
         return {value, long_date(day), f"{day:%B %Y}", f"{day:%B}"}
     if cite.ref.startswith(("/staffing/", "/finance/")):
         # The nested sections print a number by its measure's unit (report.sections.staffing uses
-        # report.formatting.display) and a suppressed count as "c".
+        # csc_scorecard.numbers.display) and a suppressed count as "c".
         if value is None:
             return {"c"}
         forms = {display(value, unit) for unit in DECIMALS}
-        if cite.ref.startswith("/finance/"):  # money and shares as forecast.wording prints them
+        if cite.ref.startswith(
+            "/finance/"
+        ):  # money and shares as csc_scorecard.numbers prints them
             forms |= {fw.number(value), fw.number(value, 1), fw.percent(value)}
             forms |= {fw.millions(value), fw.thousands(value), fw.weekly(value), fw.pounds(value)}
         return forms

@@ -13,7 +13,7 @@ import re
 
 import report_fixtures as rf
 
-from csc_scorecard.report.formatting import rounded
+from csc_scorecard.numbers import rounded
 
 
 def _rows_by_measure(ctx):

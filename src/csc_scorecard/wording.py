@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -232,3 +233,29 @@ def uncited_digits(sentence: Sentence) -> str:
     outside.append(sentence.text[position:])
     rest = without_fixed_terms(" ".join(outside))
     return rest if _DIGIT.search(rest) else ""
+
+
+def long_date(d: date) -> str:
+    """A date as committee papers write it, no leading zero.
+
+    >>> long_date(date(2022, 6, 3))
+    '3 June 2022'
+    """
+    return f"{d.day} {d:%B %Y}"
+
+
+def month_year(d: date) -> str:
+    """
+    >>> month_year(date(2022, 4, 1))
+    'April 2022'
+    """
+    return f"{d:%B %Y}"
+
+
+def plural(n: float, one: str, many: str) -> str:
+    """The word for ``n`` things, ``n`` as printed (rounded to a whole number).
+
+    >>> plural(1, "home", "homes"), plural(2, "home", "homes"), plural(1.2, "home", "homes")
+    ('home', 'homes', 'home')
+    """
+    return one if round(n) == 1 else many

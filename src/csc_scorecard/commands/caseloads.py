@@ -21,8 +21,8 @@ from csc_scorecard.commands._options import (
 from csc_scorecard.measures.workforce.caseloads import CaseloadFigures, CaseloadPosition, positions
 from csc_scorecard.measures.workforce.settings import load_settings
 from csc_scorecard.measures.workforce.snapshot import context_for
-from csc_scorecard.report.formatting import long_date
 from csc_scorecard.store import Store
+from csc_scorecard.wording import long_date
 
 
 @app.command()

@@ -20,6 +20,7 @@ from csc_scorecard.commands._options import (
     each_authority,
 )
 from csc_scorecard.errors import BadInput
+from csc_scorecard.numbers import fixed
 from csc_scorecard.store import Store
 
 FormatOption = Annotated[
@@ -247,4 +248,4 @@ def _print_backtest(b) -> None:
 
 
 def _fmt(v: float | None) -> str:
-    return "" if v is None else f"{v:.1f}"
+    return "" if v is None else fixed(v, 1)

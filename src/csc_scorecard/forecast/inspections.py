@@ -33,9 +33,9 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from csc_scorecard.forecast import wording as w
+from csc_scorecard import numbers
 from csc_scorecard.store import Store
-from csc_scorecard.wording import Cited, Paragraph, say
+from csc_scorecard.wording import Cited, Paragraph, long_date, plural, say
 
 INSPECTIONS = ("full", "interim")  # what counts towards the frequency (not monitoring visits)
 BELOW_GOOD = ("requires_improvement", "inadequate")
@@ -167,14 +167,14 @@ def own_homes(store: Store, la_code: str, at: date) -> OwnHomes | None:
                 urn=latest[2],
                 registered_places=latest[3],
                 last_inspection=last[4],
-                last_inspection_text=w.long_date(last[4]),
+                last_inspection_text=long_date(last[4]),
                 last_inspection_type=last[5],
                 last_full_inspection=full[-1][4] if full else None,
-                last_full_inspection_text=w.long_date(full[-1][4]) if full else "",
+                last_full_inspection_text=long_date(full[-1][4]) if full else "",
                 judgement=judgement,
                 judgement_text=JUDGEMENT_WORDS.get(judgement or "", judgement or ""),
                 next_due=due[0] if due else None,
-                next_due_text=w.long_date(due[0]) if due else "",
+                next_due_text=long_date(due[0]) if due else "",
                 next_due_kind=due[1] if due else None,
                 overdue=due is not None and at > due[0],
             )
@@ -187,14 +187,14 @@ def own_homes(store: Store, la_code: str, at: date) -> OwnHomes | None:
     return OwnHomes(
         la_code=la_code,
         as_at=at,
-        as_at_text=w.long_date(at),
+        as_at_text=long_date(at),
         homes=homes,
         home_count=len(homes),
         good_or_better=sum(h.judgement in GOOD_OR_BETTER for h in homes),
         below_good=sum(h.judgement in BELOW_GOOD for h in homes),
         overdue=sum(h.overdue for h in homes),
         next_due=first,
-        next_due_text=w.long_date(first) if first else "",
+        next_due_text=long_date(first) if first else "",
         due_next=upcoming.count(first) if first else 0,
     )
 
@@ -207,14 +207,14 @@ def inspections_paragraph(h: OwnHomes | None, base: str = "/inspections") -> Par
 
     def n(field: str) -> Cited:
         value = getattr(h, field)
-        return Cited(w.number(value), f"{base}/{field}", value)
+        return Cited(numbers.number(value), f"{base}/{field}", value)
 
-    homes = w.plural(h.home_count, "home", "homes")
+    homes = plural(h.home_count, "home", "homes")
     sentences = [
         say(
             "At {d}, {g} of the authority's {all} children's " + homes + " had been judged good "
             "or outstanding at their latest full Ofsted inspection, and {b} "
-            + w.plural(h.below_good, "was", "were")
+            + plural(h.below_good, "was", "were")
             + " judged requires improvement to be good or inadequate.",
             d=Cited(h.as_at_text, f"{base}/as_at_text", h.as_at_text),
             g=n("good_or_better"),
@@ -225,7 +225,7 @@ def inspections_paragraph(h: OwnHomes | None, base: str = "/inspections") -> Par
     if h.overdue:
         sentences.append(
             say(
-                "{k} " + w.plural(h.overdue, "home is", "homes are") + " overdue an inspection.",
+                "{k} " + plural(h.overdue, "home is", "homes are") + " overdue an inspection.",
                 k=n("overdue"),
             )
         )

@@ -17,9 +17,19 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field
 
-from csc_scorecard.forecast import wording as w
+from csc_scorecard import numbers
 from csc_scorecard.store import Store
-from csc_scorecard.wording import Cited, Paragraph, Sentence, join, listing, say
+from csc_scorecard.wording import (
+    Cited,
+    Paragraph,
+    Sentence,
+    join,
+    listing,
+    long_date,
+    month_year,
+    plural,
+    say,
+)
 
 ACTIVE = ("proposed", "approved", "purchased", "works", "registering")
 
@@ -298,11 +308,11 @@ def pipeline_paragraphs(pipe: Pipeline | None, base: str = "/pipeline") -> list[
     for i, h in enumerate(pipe.homes):
         ref = f"{base}/homes/{i}"
         name = _text(h.name, f"{ref}/name")
-        beds = Cited(w.number(h.beds or 0), f"{ref}/beds", h.beds)
+        beds = Cited(numbers.number(h.beds or 0), f"{ref}/beds", h.beds)
         if h.status == "withdrawn":
             s = join(
                 say(
-                    "{n} ({b} " + w.plural(h.beds or 0, "bed", "beds") + ") has been withdrawn.",
+                    "{n} ({b} " + plural(h.beds or 0, "bed", "beds") + ") has been withdrawn.",
                     n=name,
                     b=beds,
                 ),
@@ -316,16 +326,16 @@ def pipeline_paragraphs(pipe: Pipeline | None, base: str = "/pipeline") -> list[
             ):
                 continue
             s = say(
-                "{n} opened in {d}, providing {b} " + w.plural(h.beds or 0, "bed", "beds") + ".",
+                "{n} opened in {d}, providing {b} " + plural(h.beds or 0, "bed", "beds") + ".",
                 n=name,
                 b=beds,
-                d=_date(h.actual_opening, w.month_year(h.actual_opening), f"{ref}/actual_opening"),
+                d=_date(h.actual_opening, month_year(h.actual_opening), f"{ref}/actual_opening"),
             )
         else:
             parts = [
                 say(
                     "{n} ({b} "
-                    + w.plural(h.beds or 0, "bed", "beds")
+                    + plural(h.beds or 0, "bed", "beds")
                     + "): "
                     + STATUS_WORDS.get(h.status or "", h.status or "")
                     + ".",
@@ -335,18 +345,18 @@ def pipeline_paragraphs(pipe: Pipeline | None, base: str = "/pipeline") -> list[
             ]
             if h.planned_opening:
                 when = _date(
-                    h.planned_opening, w.month_year(h.planned_opening), f"{ref}/planned_opening"
+                    h.planned_opening, month_year(h.planned_opening), f"{ref}/planned_opening"
                 )
                 if h.slippage_months:
                     parts.append(
                         say(
                             "Expected to open in {d}, {m} "
-                            + w.plural(abs(h.slippage_months), "month", "months")
+                            + plural(abs(h.slippage_months), "month", "months")
                             + (" later" if h.slippage_months > 0 else " earlier")
                             + " than first planned.",
                             d=when,
                             m=Cited(
-                                w.number(abs(h.slippage_months)),
+                                numbers.number(abs(h.slippage_months)),
                                 f"{ref}/slippage_months",
                                 h.slippage_months,
                             ),
@@ -358,7 +368,7 @@ def pipeline_paragraphs(pipe: Pipeline | None, base: str = "/pipeline") -> list[
                 parts.append(
                     say(
                         "Works of c.{c} are required.",
-                        c=Cited(w.pounds(h.works_cost), f"{ref}/works_cost", h.works_cost),
+                        c=Cited(numbers.pounds(h.works_cost), f"{ref}/works_cost", h.works_cost),
                     )
                 )
             if h.manager_recruited is not None:
@@ -374,25 +384,25 @@ def pipeline_paragraphs(pipe: Pipeline | None, base: str = "/pipeline") -> list[
         bullets.append(s)
     intro = say(
         "The children's homes register at {d} lists these properties in development.",
-        d=_date(pipe.as_at, w.long_date(pipe.as_at), f"{base}/as_at"),
+        d=_date(pipe.as_at, long_date(pipe.as_at), f"{base}/as_at"),
     )
     total = [
         say(
             "In total the homes in development provide {n} new "
-            + w.plural(pipe.new_places, "place", "places")
+            + plural(pipe.new_places, "place", "places")
             + " for children"
             + (
                 ", plus an alternative to be found for {w} "
-                + w.plural(pipe.withdrawn_places, "place", "places")
+                + plural(pipe.withdrawn_places, "place", "places")
                 + " from withdrawn proposals."
                 if pipe.withdrawn_places
                 else "."
             ),
-            n=Cited(w.number(pipe.new_places), f"{base}/new_places", pipe.new_places),
+            n=Cited(numbers.number(pipe.new_places), f"{base}/new_places", pipe.new_places),
             **(
                 {
                     "w": Cited(
-                        w.number(pipe.withdrawn_places),
+                        numbers.number(pipe.withdrawn_places),
                         f"{base}/withdrawn_places",
                         pipe.withdrawn_places,
                     )
@@ -404,12 +414,12 @@ def pipeline_paragraphs(pipe: Pipeline | None, base: str = "/pipeline") -> list[
     ]
     if pipe.managers_to_recruit:
         k = Cited(
-            w.number(pipe.managers_to_recruit),
+            numbers.number(pipe.managers_to_recruit),
             f"{base}/managers_to_recruit",
             pipe.managers_to_recruit,
         )
         n = Cited(
-            w.number(pipe.homes_in_development),
+            numbers.number(pipe.homes_in_development),
             f"{base}/homes_in_development",
             pipe.homes_in_development,
         )
@@ -466,8 +476,8 @@ def _change_sentences(pipe: Pipeline, base: str) -> Sentence | None:
                     "{n}'s planned opening moved from {b} to {a}",
                     {
                         "n": n,
-                        "b": _date(b, w.month_year(b), f"{ref}/before"),
-                        "a": _date(a, w.month_year(a), f"{ref}/after"),
+                        "b": _date(b, month_year(b), f"{ref}/before"),
+                        "a": _date(a, month_year(a), f"{ref}/after"),
                     },
                 )
             )
@@ -475,7 +485,7 @@ def _change_sentences(pipe: Pipeline, base: str) -> Sentence | None:
             items.append(
                 (
                     "the works at {n} are now estimated at {a}",
-                    {"n": n, "a": Cited(w.pounds(float(c.after)), f"{ref}/after", c.after)},
+                    {"n": n, "a": Cited(numbers.pounds(float(c.after)), f"{ref}/after", c.after)},
                 )
             )
         elif c.kind == "manager_recruited":
@@ -489,6 +499,6 @@ def _change_sentences(pipe: Pipeline, base: str) -> Sentence | None:
     t, s = listing(items, last="; and ", sep="; ")
     return say(
         "Since {d}: " + t + ".",
-        d=_date(pipe.previous_as_at, w.long_date(pipe.previous_as_at), f"{base}/previous_as_at"),
+        d=_date(pipe.previous_as_at, long_date(pipe.previous_as_at), f"{base}/previous_as_at"),
         **s,
     )

@@ -16,15 +16,15 @@ user guide. The public API:
 
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.model.units import Polarity, Unit
+from csc_scorecard.numbers import published
 from csc_scorecard.rating.assess import rate_framework, rate_item
 from csc_scorecard.rating.direction import (
     DEFAULT_SMALL_NUMBER_THRESHOLD,
     direction,
     is_small_number,
 )
-from csc_scorecard.rating.display import format_number, format_target, format_value
+from csc_scorecard.rating.display import format_target, format_value
 from csc_scorecard.rating.framework import Framework, FrameworkError, Group, Item, load_framework
-from csc_scorecard.rating.precision import published
 from csc_scorecard.rating.rag import check_thresholds, rate, rate_range
 from csc_scorecard.rating.results import (
     Comparison,
@@ -67,7 +67,6 @@ __all__ = [
     "check_thresholds",
     "describe",
     "direction",
-    "format_number",
     "format_target",
     "format_value",
     "is_small_number",

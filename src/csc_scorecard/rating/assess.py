@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from csc_scorecard.model.periods import Period, parse_period
 from csc_scorecard.model.units import Polarity, Unit
+from csc_scorecard.numbers import number
+from csc_scorecard.numbers import published as published_value
 from csc_scorecard.rating.direction import direction, is_small_number, materiality
-from csc_scorecard.rating.display import format_number, format_target, format_value
+from csc_scorecard.rating.display import format_target, format_value
 from csc_scorecard.rating.framework import (
     OWN_YEAR_EARLIER,
     DirectionRule,
@@ -22,7 +24,6 @@ from csc_scorecard.rating.framework import (
     Item,
     RelativeTarget,
 )
-from csc_scorecard.rating.precision import published as published_value
 from csc_scorecard.rating.rag import rate, rate_range
 from csc_scorecard.rating.results import (
     ComparatorValue,
@@ -311,7 +312,7 @@ def _goal(
         then = earlier.get(target.increase_on)
         name = target_base(target)
         if then is None or _unusable(item, then, "") is not None or then.value is None:
-            why = f"no figure for {name} to add {format_number(target.by)} to"
+            why = f"no figure for {name} to add {number(target.by, 2)} to"
             rule = target_words(item, target, name)
             return _Goal(None, None, f"{_signed(target.by)} on {name}", rule=rule, problem=why)
         base = _value(item, then)
@@ -355,9 +356,9 @@ def target_words(item: Item, target: RelativeTarget | IncrementalTarget, base: s
 def _amount(size: float, unit: Unit) -> str:
     """A difference in the item's unit: "2 percentage points", "5 per 10,000", "10 days"."""
     if unit is Unit.PERCENT:
-        return f"{format_number(size)} percentage point{'s' if size != 1 else ''}"
+        return f"{number(size, 2)} percentage point{'s' if size != 1 else ''}"
     if unit in (Unit.DAYS, Unit.WEEKS):
-        return f"{format_number(size)} {unit.value if size != 1 else unit.value[:-1]}"
+        return f"{number(size, 2)} {unit.value if size != 1 else unit.value[:-1]}"
     return format_value(size, unit)
 
 
@@ -380,7 +381,7 @@ def _strict(item: Item, display: str) -> str:
 
 
 def _signed(by: float) -> str:
-    return f"{'+' if by >= 0 else '-'}{format_number(abs(by))}"
+    return f"{'+' if by >= 0 else '-'}{number(abs(by), 2)}"
 
 
 def _fraction_warning(item: Item, reading: Reading) -> str | None:

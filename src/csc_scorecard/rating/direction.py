@@ -14,7 +14,7 @@ from statistics import NormalDist
 from typing import Literal
 
 from csc_scorecard.model.units import Polarity, Unit
-from csc_scorecard.rating.display import format_number
+from csc_scorecard.numbers import number
 from csc_scorecard.rating.vocabulary import Band, Direction
 
 # A percentage built on fewer than 10 children moves by more than 10 points for each child,
@@ -89,8 +89,8 @@ def materiality(
         return found
     return Materiality(
         by_chance,
-        f"within what chance alone moves a percentage of {format_number(d1)} and "
-        f"{format_number(d2)} ({format_number(100 * chance)}% confidence)",
+        f"within what chance alone moves a percentage of {number(d1, 2)} and "
+        f"{number(d2, 2)} ({number(100 * chance, 2)}% confidence)",
         "chance",
     )
 
@@ -104,7 +104,7 @@ def _fixed_words(allowance: float, unit: Unit) -> str:
         Unit.WEEKS: ("week", "weeks"),
     }.get(unit)
     words = (what[0] if allowance == 1 else what[1]) if what else "in the figure"
-    return f"a change of less than {format_number(allowance)} {words}"
+    return f"a change of less than {number(allowance, 2)} {words}"
 
 
 def direction(

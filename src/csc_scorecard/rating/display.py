@@ -1,8 +1,10 @@
-"""Figures written the way the seed report prints them: "90% (75%)", "426 (460)", "124 per 100,000"."""
+"""Rating values and targets written the way the seed report prints them: "90% (75%)", "426 (460)",
+"124 per 100,000" (numbers to at most two places, ``csc_scorecard.numbers.number``)."""
 
 from __future__ import annotations
 
 from csc_scorecard.model.units import Unit
+from csc_scorecard.numbers import number
 from csc_scorecard.rating.vocabulary import Band
 
 _SUFFIX = {
@@ -10,16 +12,6 @@ _SUFFIX = {
     Unit.RATE_PER_10000: " per 10,000",
     Unit.RATE_PER_100000: " per 100,000",
 }
-
-
-def format_number(number: float) -> str:
-    """Thousands separators, at most two decimals, no trailing zeros.
-
-    >>> format_number(1182), format_number(19.4), format_number(90.0), format_number(62.666)
-    ('1,182', '19.4', '90', '62.67')
-    """
-    text = f"{number:,.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
 
 
 def format_value(value: float | Band | None, unit: Unit) -> str:
@@ -35,8 +27,8 @@ def format_value(value: float | Band | None, unit: Unit) -> str:
     prefix = "£" if unit is Unit.GBP else ""
     suffix = _SUFFIX.get(unit, "")
     if isinstance(value, Band):
-        return f"{prefix}{format_number(value.low)}-{format_number(value.high)}{suffix}"
-    return f"{prefix}{format_number(value)}{suffix}"
+        return f"{prefix}{number(value.low, 2)}-{number(value.high, 2)}{suffix}"
+    return f"{prefix}{number(value, 2)}{suffix}"
 
 
 def format_target(target: float | Band | None, tolerance: float | Band | None, unit: Unit) -> str:

@@ -134,7 +134,7 @@ class Item(BaseModel):
     # "< 85", "less than 22%": a value equal to the target does not meet it.
     strict: bool = False
     # Round the value to this many decimal places (half up) before rating and display, so the
-    # printed figure and its colour never disagree. None: the unit's default (precision.py).
+    # printed figure and its colour never disagree. None: the unit's default (csc_scorecard.numbers.DECIMALS).
     decimals: Annotated[int, Field(ge=0, le=6)] | None = None
     comparator: float | None = None  # a fixed benchmark as printed, e.g. the "Comp" column
     comparator_label: Text | None = None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from csc_scorecard.report.formatting import rounded
+from csc_scorecard.numbers import rounded
 from csc_scorecard.report.model import AppendixComparator
 from csc_scorecard.wording import Cited, Sentence, listing, say
 

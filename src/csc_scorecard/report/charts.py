@@ -23,7 +23,7 @@ from datetime import date
 import altair as alt
 import vl_convert as vlc
 
-from csc_scorecard.report.formatting import display
+from csc_scorecard.numbers import display
 from csc_scorecard.report.model import Chart, ChartPoint
 
 FONT = (
@@ -330,7 +330,7 @@ def breakdown(
     reference_label: str | None = None,
 ) -> Chart:
     """Horizontal bars in the order given (largest first), labelled with their printed values
-    (``printed``, one per row, when the unit is not one ``formatting.display`` knows, e.g. the
+    (``printed``, one per row, when the unit is not one ``numbers.display`` knows, e.g. the
     finance section's money), with an optional reference line (a standard, e.g. 100 cases per
     team manager)."""
     data = [{"x": label, "y": value, "series": title} for label, value in rows]

@@ -5,7 +5,7 @@ The pipeline, top to bottom:
 1. measure every catalogue measure for the last eight quarters (plus the previous and
    year-earlier quarters the engine adds) - one ``measure_run`` call, which reads the results
    stored after ingest and computes only what is missing or out of date;
-2. turn each value into a ``Figure`` printed by the unit's rule (``formatting.py``); framework
+2. turn each value into a ``Figure`` printed by the unit's rule (``csc_scorecard.numbers``); framework
    items with no catalogue measure take manual values named by item id;
 3. rate the framework on the printed values (``appendix.py``), for this quarter and the last;
 4. in publication mode, suppress small figures (``publication.py``) - before anything is
@@ -36,6 +36,7 @@ from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.codes import codes
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.model.schema import table as table_spec
+from csc_scorecard.numbers import count, display
 from csc_scorecard.rating import Framework, load_framework
 from csc_scorecard.rating.checks import check_framework
 from csc_scorecard.rating.rated import framework_manual_rows
@@ -47,7 +48,6 @@ from csc_scorecard.report import faults as faults_
 from csc_scorecard.report import paper as paper_
 from csc_scorecard.report.commentary import Commentary, read_commentary
 from csc_scorecard.report.facts import Facts, figure_id
-from csc_scorecard.report.formatting import count, display, long_date
 from csc_scorecard.report.layout import Layout, layout, placement
 from csc_scorecard.report.model import (
     Authority,
@@ -82,6 +82,7 @@ from csc_scorecard.report.sections.staffing.model import StaffingSection
 from csc_scorecard.store import Store
 from csc_scorecard.terms import using
 from csc_scorecard.terms import words as council_words
+from csc_scorecard.wording import long_date
 
 TREND_QUARTERS = 8
 

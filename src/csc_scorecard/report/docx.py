@@ -44,7 +44,6 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from csc_scorecard.report import docx_ooxml as ooxml
-from csc_scorecard.report.formatting import long_date
 from csc_scorecard.report.model import (
     AppendixGroup,
     AppendixRow,
@@ -55,6 +54,7 @@ from csc_scorecard.report.model import (
 )
 from csc_scorecard.report.model import Paragraph as ReportParagraph
 from csc_scorecard.report.model import Table as ReportTable
+from csc_scorecard.wording import long_date
 
 FONT = "Arial"  # council papers are set in Arial; Liberation Sans stands in where it is missing
 INK = "1B1F2A"

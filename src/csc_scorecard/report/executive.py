@@ -14,10 +14,10 @@ appendix summary counts, the provenance records and the data-quality notes.
 
 from __future__ import annotations
 
-from csc_scorecard.rating import Framework, format_number
+from csc_scorecard.numbers import count, number
+from csc_scorecard.rating import Framework
 from csc_scorecard.report.benchmarks import in_unit
 from csc_scorecard.report.facts import Facts, figure_id, pointer_part
-from csc_scorecard.report.formatting import count
 from csc_scorecard.report.model import (
     Allowance,
     AppendixGroup,
@@ -51,14 +51,14 @@ def materiality(framework: Framework) -> tuple[dict[str, Allowance], tuple[float
     item's fixed allowance, and the chance test's confidence in percent, as printed."""
     rule = framework.direction_of_travel
     allowances = {
-        item.id: Allowance(value=a, value_display=format_number(a))
+        item.id: Allowance(value=a, value_display=number(a, 2))
         for item in framework.all_items()
         if (a := rule.allowance(item))
     }
     if rule.chance is None:
         return allowances, None
     confidence = round(100 * rule.chance, 6)
-    return allowances, (confidence, f"{format_number(confidence)}%")
+    return allowances, (confidence, f"{number(confidence, 2)}%")
 
 
 def summary_section(

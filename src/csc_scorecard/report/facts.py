@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from csc_scorecard.report.formatting import count
+from csc_scorecard.numbers import count
 from csc_scorecard.report.model import (
     Allowance,
     AppendixComparator,

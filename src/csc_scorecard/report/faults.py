@@ -11,11 +11,12 @@ count from 1 to 5 is printed as the suppression symbol, as every other count is
 from __future__ import annotations
 
 from csc_scorecard.model.periods import Quarter
+from csc_scorecard.numbers import count
 from csc_scorecard.quality import history
-from csc_scorecard.report.formatting import count, long_date
 from csc_scorecard.report.model import RuleFaultCount, RuleFaults
 from csc_scorecard.report.publication import PublicationRules, is_small
 from csc_scorecard.store import Store
+from csc_scorecard.wording import long_date
 
 COUNTS = ("open", "opened", "closed")
 

@@ -15,14 +15,13 @@ Publication mode uses the section's own publication argument: the high-cost pack
 from __future__ import annotations
 
 from csc_scorecard.forecast.inspections import OwnHomes
-from csc_scorecard.forecast.wording import long_date
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report import charts
 from csc_scorecard.report.model import Chart, OmittedSection, Paragraph, Section, Table
 from csc_scorecard.report.sections.finance.section import FinanceSection, finance_section
 from csc_scorecard.report.sections.inputs import SectionInputs
 from csc_scorecard.store import Store
-from csc_scorecard.wording import Cited, prefixed, say
+from csc_scorecard.wording import Cited, long_date, prefixed, say
 
 PREFIX = "/finance"  # where ReportContext holds the section
 # Paragraphs of the finance section that belong to the Future placements strategy.

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from csc_scorecard.numbers import rounded
 from csc_scorecard.report.benchmarks import from_row, in_unit, placed
 from csc_scorecard.report.facts import Facts, When
-from csc_scorecard.report.formatting import rounded
 from csc_scorecard.report.model import Figure, Paragraph, Sentence
 from csc_scorecard.wording import Cited, join, listing, say
 

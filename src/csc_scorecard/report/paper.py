@@ -281,7 +281,7 @@ def arrange(
 
 
 def cover(paper: PaperFile) -> Cover:
-    from csc_scorecard.report.formatting import long_date
+    from csc_scorecard.wording import long_date
 
     return Cover(
         committee=paper.committee,

@@ -15,7 +15,7 @@ import duckdb
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Settings
 from csc_scorecard.model.periods import Quarter, published_window, window_phrase
-from csc_scorecard.report.formatting import display
+from csc_scorecard.numbers import display
 from csc_scorecard.report.layout import Layout
 from csc_scorecard.report.model import (
     Comparator,

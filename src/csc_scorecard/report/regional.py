@@ -13,8 +13,8 @@ authorities in the store, or every authority in the store when none other is of 
 from __future__ import annotations
 
 from csc_scorecard.model.periods import Quarter
+from csc_scorecard.numbers import display
 from csc_scorecard.report.comparison import comparison
-from csc_scorecard.report.formatting import display
 from csc_scorecard.report.model import Section, Table
 from csc_scorecard.report.sections.inputs import SectionInputs
 from csc_scorecard.store import Store

@@ -10,7 +10,7 @@ leaves the teams out when published).
 
 from __future__ import annotations
 
-from csc_scorecard.report.formatting import count, display
+from csc_scorecard.numbers import count, display
 from csc_scorecard.report.model import Table
 from csc_scorecard.report.sections.staffing.model import StaffingSection
 

@@ -45,6 +45,7 @@ from csc_scorecard.report.model import (
     Counts,
     ReportContext,
 )
+from csc_scorecard.wording import long_date
 
 NAVY = "#1F2A44"
 GREY = "#6B7280"
@@ -57,7 +58,7 @@ RAG_FILLS: dict[str, tuple[str, str]] = {
 NO_RAG = ("#D5D9E0", "#1B1F2A")  # Information, Not available, Not reportable
 DIRECTIONS = {"improving": "Improving", "worsening": "Worsening", "unchanged": "Unchanged"}
 # Number formats of a figure's value by unit. Values are written at full precision; the format
-# shows the report's decimals (formatting.DECIMALS). Percentages are percentage points.
+# shows the report's decimals (numbers.DECIMALS). Percentages are percentage points.
 VALUE_FORMATS = {
     "count": "#,##0",
     "days": "#,##0",

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from csc_scorecard.measures.catalogue import catalogue
+from csc_scorecard.numbers import display
 from csc_scorecard.report import charts
 from csc_scorecard.report.appendix import figure_window, published_comparators
 from csc_scorecard.report.facts import figure_id
-from csc_scorecard.report.formatting import display
 from csc_scorecard.report.layout import layout
 from csc_scorecard.report.model import Chart, Figure, ReportContext
 

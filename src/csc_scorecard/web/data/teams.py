@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.model.periods import Quarter
-from csc_scorecard.report.formatting import long_date
 from csc_scorecard.report.model import AppendixRow, ReportContext
 from csc_scorecard.web.data.drilldown import DrillDown
+from csc_scorecard.wording import long_date
 
 if TYPE_CHECKING:
     from csc_scorecard.rating.framework import Framework
@@ -190,10 +190,10 @@ def _rated_parts(
     parts: list[dict[str, Any]],
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """(team, its part of the measure rated against the framework item) for each team's part."""
+    from csc_scorecard.numbers import display
     from csc_scorecard.rating import make_reading, rate_item
     from csc_scorecard.report.appendix import STATUS_LABELS
     from csc_scorecard.report.facts import figure_id
-    from csc_scorecard.report.formatting import display
 
     c = context.comparators.get(m.id)
     published = {"england": c.england, "region": c.region,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from csc_scorecard.forecast import wording as w
+from csc_scorecard import numbers
 from csc_scorecard.report.sections.finance.section_model import FinanceFigure, FinanceUnit
 from csc_scorecard.wording import Cited
 
@@ -60,19 +60,19 @@ def _pointer(key: str) -> str:
 def _display(value: float, unit: FinanceUnit) -> str:
     match unit:
         case "gbp":
-            return w.millions(value)
+            return numbers.millions(value)
         case "gbp_per_year":
-            return w.thousands(value)
+            return numbers.thousands(value)
         case "gbp_per_week":
-            return w.weekly(value)
+            return numbers.weekly(value)
         case "gbp_per_night":
-            return w.pounds(value)
+            return numbers.pounds(value)
         case "share":
-            return w.percent(value)
+            return numbers.percent(value)
         case "fte":
-            return w.number(value, 1)
+            return numbers.number(value, 1)
         case _:
-            return w.number(value)
+            return numbers.number(value)
 
 
 def cited_date(d: date, shown: str, ref: str) -> Cited:

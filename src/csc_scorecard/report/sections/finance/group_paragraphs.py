@@ -6,7 +6,6 @@ The paragraph shape follows each group's `narrative` setting (care_ladder settin
 
 from __future__ import annotations
 
-from csc_scorecard.forecast import wording as w
 from csc_scorecard.forecast.ledger import year_bounds
 from csc_scorecard.forecast.outturn_model import GroupForecast, Outturn
 from csc_scorecard.report.sections.finance.figures import (
@@ -15,7 +14,7 @@ from csc_scorecard.report.sections.finance.figures import (
     cited_text,
     over_or_under,
 )
-from csc_scorecard.wording import Cited, Paragraph, Sentence, join, say
+from csc_scorecard.wording import Cited, Paragraph, Sentence, join, long_date, say
 
 
 def group_paragraph(out: Outturn, i: int, g: GroupForecast, figs: Figures) -> Paragraph | None:
@@ -24,9 +23,9 @@ def group_paragraph(out: Outturn, i: int, g: GroupForecast, figs: Figures) -> Pa
     if g.variance is None:
         return None
     fy_start, fy_end = year_bounds(out.financial_year)
-    d0 = cited_date(fy_start, w.long_date(fy_start), "/year_start")
-    d1 = cited_date(fy_end, w.long_date(fy_end), "/year_end")
-    now = cited_text(w.long_date(out.as_at), "/as_at_text")
+    d0 = cited_date(fy_start, long_date(fy_start), "/year_start")
+    d1 = cited_date(fy_end, long_date(fy_end), "/year_end")
+    now = cited_text(long_date(out.as_at), "/as_at_text")
     variance = figs.add(f"{base}:variance", f"{g.name}: variance", g.variance, "gbp", group=g.id)
     n_start = figs.add(
         f"{base}:placements_year_start",
@@ -273,7 +272,7 @@ def group_paragraph(out: Outturn, i: int, g: GroupForecast, figs: Figures) -> Pa
             say(
                 "Since {since} there have been {s} new {n} placements, including {m} in {month}.",
                 since=cited_date(
-                    out.history_from, w.long_date(out.history_from), "/outturn/history_from"
+                    out.history_from, long_date(out.history_from), "/outturn/history_from"
                 ),
                 s=starts,
                 n=name,

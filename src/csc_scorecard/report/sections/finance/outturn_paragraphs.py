@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from csc_scorecard.forecast import wording as w
+from csc_scorecard import numbers
 from csc_scorecard.forecast.outturn_model import Outturn
 from csc_scorecard.forecast.projection import Projection
 from csc_scorecard.report.sections.finance.figures import (
@@ -18,7 +18,7 @@ from csc_scorecard.report.sections.finance.figures import (
     cited_text,
     over_or_under,
 )
-from csc_scorecard.wording import Cited, Paragraph, Sentence, listing, say
+from csc_scorecard.wording import Cited, Paragraph, Sentence, listing, long_date, say
 
 
 def summary_paragraph(out: Outturn, figs: Figures) -> Paragraph | None:
@@ -255,22 +255,20 @@ def projection_paragraph(proj: Projection | None, figs: Figures) -> Paragraph | 
                 "{n} at {d} (a range of {lo} to {hi})",
                 {
                     "n": figs.add(k, f"Children looked after projected at {d}", p.mean, "count"),
-                    "d": cited_date(
-                        d, w.long_date(d), f"/projection/points/{_point(proj, d)}/date"
-                    ),
+                    "d": cited_date(d, long_date(d), f"/projection/points/{_point(proj, d)}/date"),
                     "lo": figs.add(f"{k}:low", "low end of the band", p.low, "count"),
                     "hi": figs.add(f"{k}:high", "high end of the band", p.high, "count"),
                 },
             )
         )
     t, s = listing(parts)
-    band = Cited(w.number(proj.interval * 100) + "%", "/projection/interval", proj.interval)
+    band = Cited(numbers.number(proj.interval * 100) + "%", "/projection/interval", proj.interval)
     first = say(
         "On current flows into, within and out of care, the number of children looked after is projected to be "
         + t
         + ", from {n0} at {d0}; the ranges hold {band} of simulated outcomes.",
         n0=n0,
-        d0=cited_date(proj.start, w.long_date(proj.start), "/projection/start"),
+        d0=cited_date(proj.start, long_date(proj.start), "/projection/start"),
         band=band,
         **s,
     )

@@ -26,7 +26,6 @@ sentences) and `section_tables` (variance table, chart data and `tidy`).
 
 from __future__ import annotations
 
-from csc_scorecard.forecast import wording as w
 from csc_scorecard.forecast.care_ladder import forecast_outturn
 from csc_scorecard.forecast.inspections import inspections_paragraph, own_homes
 from csc_scorecard.forecast.ledger import year_bounds
@@ -62,7 +61,7 @@ from csc_scorecard.report.sections.finance.section_tables import (
     variance_table,
 )
 from csc_scorecard.store import Store
-from csc_scorecard.wording import Paragraph
+from csc_scorecard.wording import Paragraph, long_date
 
 # The names other modules import from here (the section was one module before it was split).
 __all__ = [
@@ -147,7 +146,7 @@ def finance_section(
         la_code=la_code,
         period=str(q),
         as_at=out.as_at,
-        as_at_text=w.long_date(out.as_at),
+        as_at_text=long_date(out.as_at),
         financial_year=f"{out.financial_year}/{(out.financial_year + 1) % 100:02d}",
         year_start=year_bounds(out.financial_year)[0],
         year_end=year_bounds(out.financial_year)[1],

@@ -6,7 +6,7 @@ from datetime import date
 
 import pyarrow as pa
 
-from csc_scorecard.forecast import wording as w
+from csc_scorecard import numbers
 from csc_scorecard.forecast.outturn_model import Outturn
 from csc_scorecard.forecast.projection import Projection
 from csc_scorecard.report.sections.finance.section_model import (
@@ -29,13 +29,13 @@ def variance_table(out: Outturn) -> list[VarianceRow]:
             variance=variance,
             budget_display=""
             if budget is None
-            else ("-" if budget < 0 else "") + w.millions(budget),
+            else ("-" if budget < 0 else "") + numbers.millions(budget),
             forecast_display=""
             if forecast is None
-            else ("-" if forecast < 0 else "") + w.millions(forecast),
+            else ("-" if forecast < 0 else "") + numbers.millions(forecast),
             variance_display=""
             if variance is None
-            else ("+" if variance >= 0 else "-") + w.millions(variance),
+            else ("+" if variance >= 0 else "-") + numbers.millions(variance),
         )
 
     rows = []
@@ -203,7 +203,7 @@ def tidy(section: FinanceSection) -> pa.Table:
                 "value": p.value,
                 "low": p.low,
                 "high": p.high,
-                "display": w.number(p.value),
+                "display": numbers.number(p.value),
             }
         )
     return pa.Table.from_pylist(rows, schema=TIDY_SCHEMA)

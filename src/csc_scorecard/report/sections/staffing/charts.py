@@ -4,8 +4,8 @@ manager against the standard, and the twelve-month trend at each caseload level.
 from __future__ import annotations
 
 from csc_scorecard.measures.workforce import caseloads as cl
-from csc_scorecard.report.formatting import long_date
 from csc_scorecard.report.sections.staffing.model import ChartPoint, SectionChart, StaffingSection
+from csc_scorecard.wording import long_date
 
 
 def charts(section: StaffingSection) -> list[SectionChart]:

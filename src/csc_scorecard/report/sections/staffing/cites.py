@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from csc_scorecard.report.formatting import display
+from csc_scorecard.numbers import display
 from csc_scorecard.report.sections.staffing.model import StaffingSection
 from csc_scorecard.wording import Cited
 

@@ -13,13 +13,14 @@ from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.measures.workforce import caseloads as cl
 from csc_scorecard.measures.workforce.rates import RATES, own_census
 from csc_scorecard.model.periods import Quarter
-from csc_scorecard.report.formatting import display, long_date, number
+from csc_scorecard.numbers import display, number
 from csc_scorecard.report.sections.staffing.model import (
     MEASURES,
     CensusFigures,
     Kpi,
     StaffingSection,
 )
+from csc_scorecard.wording import long_date
 
 
 def kpis(ctx: Context, q: Quarter, run: MeasureRun | None = None) -> dict[str, Kpi]:

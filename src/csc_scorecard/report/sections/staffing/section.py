@@ -19,13 +19,13 @@ from csc_scorecard.measures.workforce.spans import spans
 from csc_scorecard.measures.workforce.supervision import supervision
 from csc_scorecard.measures.workforce.supervision_returns import supervision_returns
 from csc_scorecard.model.periods import Quarter
-from csc_scorecard.report.formatting import long_date
 from csc_scorecard.report.sections.staffing.charts import charts
 from csc_scorecard.report.sections.staffing.figures import census, kpis, notes
 from csc_scorecard.report.sections.staffing.model import StaffingSection
 from csc_scorecard.report.sections.staffing.paragraphs import paragraphs
 from csc_scorecard.report.sections.staffing.publication import leave_out
 from csc_scorecard.store import Store
+from csc_scorecard.wording import long_date
 
 
 def staffing_section(
