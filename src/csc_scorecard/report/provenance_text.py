@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from csc_scorecard.report.formatting import long_date
 from csc_scorecard.report.model import (
     Comparator,
     Counts,
@@ -20,6 +19,7 @@ from csc_scorecard.report.model import (
     ProvenanceTable,
     Publication,
 )
+from csc_scorecard.wording import long_date
 
 
 def counts_line(c: Counts) -> str:
