@@ -17,7 +17,9 @@ Conventions a renderer can rely on:
   there is no value (``status`` and ``reason`` say why).
 
 Bump ``SCHEMA_VERSION`` (semantic versioning) whenever a field is added (minor), or renamed or
-removed (major); renderers check the major version.
+removed (major); renderers check the major version. It is one version for the whole context,
+the sections nested in it included (report/schema_version.py); the finance section also
+carries its own, as `scorecard forecast` publishes it alone.
 """
 
 from __future__ import annotations
@@ -28,13 +30,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from csc_scorecard.rating.summary import Summary
+from csc_scorecard.report.schema_version import SCHEMA_VERSION
 from csc_scorecard.report.sections.finance.section import FinanceSection
 from csc_scorecard.report.sections.staffing.model import StaffingSection
 
 # Generated text is built below the report (csc_scorecard.wording) and is part of its schema.
 from csc_scorecard.wording import Cite, Paragraph, Sentence  # noqa: F401 (Cite: re-exported)
-
-SCHEMA_VERSION = "1.3.0"
 
 # The committee paper's front matter (report/paper.py), printed before the body.
 PAPER_FRONT = ("paper_exempt", "paper_recommendations", "paper_citizens")

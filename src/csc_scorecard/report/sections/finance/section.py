@@ -44,7 +44,6 @@ from csc_scorecard.report.sections.finance.outturn_paragraphs import (
     summary_paragraph,
 )
 from csc_scorecard.report.sections.finance.section_model import (
-    SCHEMA_VERSION,
     Charts,
     FinanceFigure,
     FinanceSection,
@@ -65,7 +64,6 @@ from csc_scorecard.wording import Paragraph, long_date
 
 # The names other modules import from here (the section was one module before it was split).
 __all__ = [
-    "SCHEMA_VERSION",
     "TIDY_SCHEMA",
     "Charts",
     "FinanceFigure",

@@ -2,7 +2,7 @@
 
 `FinanceSection` is what `finance_section` (section.py) returns and what the report and the
 `scorecard forecast` command serialise; the field layout is the JSON contract, so it is versioned
-by `SCHEMA_VERSION`.
+by `FINANCE_SECTION_SCHEMA`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ from csc_scorecard.forecast.pipeline import Pipeline
 from csc_scorecard.forecast.projection import Projection
 from csc_scorecard.wording import Paragraph
 
-SCHEMA_VERSION = "1.0.0"
+# The section's own schema version: `scorecard forecast --format json` publishes the section as a
+# document of its own (docs/finance.md), so it carries its own version beside the report
+# context's (report/schema_version.py), which governs the section where the context nests it.
+FINANCE_SECTION_SCHEMA = "1.0.0"
 
 # How a finance figure is printed (money, staff, nights); a measure's unit is model.units.Unit.
 FinanceUnit = Literal[
@@ -77,7 +80,7 @@ class Charts(_Model):
 
 
 class FinanceSection(_Model):
-    schema_version: str = SCHEMA_VERSION
+    schema_version: str = FINANCE_SECTION_SCHEMA
     la_code: str
     period: str
     as_at: date

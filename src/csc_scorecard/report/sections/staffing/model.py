@@ -15,9 +15,9 @@ from csc_scorecard.measures.workforce.settings import WorkforceSettings
 from csc_scorecard.measures.workforce.spans import Spans
 from csc_scorecard.measures.workforce.supervision import Supervision
 from csc_scorecard.measures.workforce.supervision_returns import SupervisionReturns
+from csc_scorecard.report.schema_version import SCHEMA_VERSION
 from csc_scorecard.wording import Paragraph
 
-SCHEMA_VERSION = "1.0.0"
 MEASURES = (
     "supervision_in_timescale",
     "case_audits_good_or_better",
@@ -90,6 +90,8 @@ class SectionChart(_Model):
 
 
 class StaffingSection(_Model):
+    # The section is published only inside the report context (at /staffing), so the context's
+    # one schema version is its version too.
     schema_version: str = SCHEMA_VERSION
     la_code: str
     quarter: str
