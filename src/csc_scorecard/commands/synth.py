@@ -159,7 +159,7 @@ def _england(out: Path, store: Path | None, first: int, last: int, seed: int, la
         typer.echo(f"  LA {la}: {rows:,} rows in {seconds:.1f}s", err=True)
 
     with Store(path) as db:
-        if not db.con.execute("SELECT count(*) FROM la_codes").fetchall()[0][0]:
+        if not db.holds("la_codes"):
             import_reference(db)
         try:
             written = synthetic.write_store(db, codes, span, seed, progress)

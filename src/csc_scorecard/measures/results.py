@@ -40,35 +40,13 @@ from csc_scorecard.measures.context import Context, Settings, compiled_sql, reus
 from csc_scorecard.measures.engine import tables_read
 from csc_scorecard.measures.run import MeasureRun, assemble_run, counted_rows
 from csc_scorecard.model.periods import Quarter, quarters_between
-from csc_scorecard.model.schema import create_table, tables
 from csc_scorecard.store import Store
+from csc_scorecard.store.results import RESULT_COLUMNS, RESULT_SCHEMA, RESULTS_TABLE, SQL_TABLE
 
-RESULTS_TABLE = "measure_results"
+__all__ = ["RESULTS_TABLE", "RESULT_COLUMNS", "SQL_TABLE", "measure_run", "refresh_results"]
 
-# name -> (type, description); the DDL and docs/schema.md both come from this.
-RESULT_COLUMNS: dict[str, tuple[str, str]] = {
-    "settings_key": ("VARCHAR", "fingerprint of the measure settings the row was computed under"),
-    "la_code": ("VARCHAR", "3-digit DfE LA number"),
-    "measure": ("VARCHAR", "catalogue measure id"),
-    "period": ("VARCHAR", "financial-year quarter such as 2022-Q1"),
-    "dimension": ("VARCHAR", "breakdown value (NULL for the headline figure)"),
-    "value": ("DOUBLE", "the measure's value in its unit (NULL when not available)"),
-    "numerator": ("DOUBLE", "numerator, or the count"),
-    "denominator": ("DOUBLE", "denominator or population, where the unit has one"),
-    "window_start": ("DATE", "first day counted"),
-    "window_end": ("DATE", "last day counted"),
-    "status": ("VARCHAR", "ok, not_available or not_reportable"),
-    "reason": ("VARCHAR", "why the value is not available or not reportable"),
-    "inputs": ("VARCHAR", "fingerprint of the tables, definitions and settings it came from"),
-    "load_ids": ("VARCHAR", "the loads whose rows it was computed from (comma-separated)"),
-    "computed_at": ("TIMESTAMP", "when it was computed"),
-}
-RESULTS_DDL = create_table(RESULTS_TABLE, RESULT_COLUMNS)
 STORED = [c for c in RESULT_COLUMNS if c not in ("settings_key", "inputs", "load_ids")]
 ROW_FIELDS = [c for c in STORED if c != "computed_at"]  # what a MeasureRun row carries
-_ARROW = {"VARCHAR": pa.string(), "DOUBLE": pa.float64(), "DATE": pa.date32()}
-_ARROW["TIMESTAMP"] = pa.timestamp("us")
-RESULT_SCHEMA = pa.schema([(c, _ARROW[t]) for c, (t, _) in RESULT_COLUMNS.items()])
 
 # Quarters before an authority's first loaded quarter that refresh also stores: the previous
 # and year-earlier quarters a request for that first quarter needs for direction of travel.
@@ -123,7 +101,7 @@ def _resolve(
     _reuse_compiled(store)
     fresh = Fingerprints(store, settings)
     wanted = {str(q) for q in quarters}
-    summary, stored = _read(store, key, la_codes, measures, wanted)
+    summary, stored = store.stored_results(key, la_codes, measures, wanted)
     have: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
     stored_ids: dict[tuple[str, str], set[str]] = {}
     for la, mid, periods, inputs, ids in summary:
@@ -222,7 +200,7 @@ class Fingerprints:
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
         self.settings = settings
-        self.by_table = _table_fingerprints(store)
+        self.by_table = store.table_fingerprints()
         self._ctx: Context | None = None  # built only if a measure's reads are not known yet
         self._coverage: dict[str, str] = {}
 
@@ -253,49 +231,6 @@ class Fingerprints:
         for n in self.sources(mid):
             ids.update(self.by_table.get((n, la), ("", []))[1])
         return ",".join(str(i) for i in sorted(ids))
-
-
-def _table_fingerprints(store: Store) -> dict[tuple[str, str], tuple[str, list[int]]]:
-    """(table, la_code) -> (content hash without load ids, load ids) for every table.
-
-    Data-quality issues are fingerprinted per table they concern (``dq_issues:<table>``), without
-    the load id and file name, so that reloading the same return from elsewhere keeps results."""
-    present: dict[str, list[str]] = {}
-    with store.con.cursor() as cur:
-        for name, column in cur.execute(
-            "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
-        ).fetchall():
-            present.setdefault(name, []).append(column)
-    parts = []
-    for t in tables().values():
-        if t.name not in present:  # a read-only store from before the table existed
-            continue
-        columns = present[t.name]  # as stored (a store from an older schema has fewer)
-        cols = ", ".join(f'"{c}"' for c in columns if c not in ("load_id", "la_code"))
-        la = "la_code" if "la_code" in columns else "NULL::VARCHAR"
-        parts.append(
-            f"SELECT '{t.name}' AS name, {la} AS la, count(*)::VARCHAR || ':' || "
-            f"coalesce(sum(hash({cols})), 0)::VARCHAR AS h, "
-            f'list(DISTINCT load_id ORDER BY load_id) AS ids FROM "{t.name}" GROUP BY ALL'
-        )
-    issue_cols = 'rule, severity, "row", child_id, field, value, message, column_name'
-    parts.append(
-        "SELECT 'dq_issues:' || table_name AS name, la_code AS la, count(*)::VARCHAR || ':' || "
-        f"sum(hash({issue_cols}))::VARCHAR AS h, list(DISTINCT load_id ORDER BY load_id) AS ids "
-        "FROM dq_issues GROUP BY ALL"
-    )
-    with store.con.cursor() as cur:
-        found = cur.execute(" UNION ALL ".join(parts)).fetchall()
-    out: dict[tuple[str, str], tuple[str, list[int]]] = {}
-    for name, la, h, ids in found:
-        out[(name, la)] = (h, ids)
-    # Tables without an la_code (the calendar) concern every authority.
-    for (name, la), v in list(out.items()):
-        if la is None:
-            for other in {k[1] for k in out if k[1] is not None}:
-                out.setdefault((name, other), v)
-    return out
 
 
 @cache
@@ -330,36 +265,6 @@ def _compute(
     return out
 
 
-def _read(
-    store: Store, key: str, la_codes: list[str], measures: list[str], periods: set[str]
-) -> tuple[list[tuple], list[dict]]:
-    """What is stored for the authorities and measures — (la, measure, periods, inputs,
-    load ids) per pair — and the stored rows of the wanted periods."""
-    if not store.has_table(RESULTS_TABLE):
-        return [], []
-    chosen = (
-        f"FROM {RESULTS_TABLE} r SEMI JOIN _wanted_la USING (la_code) "
-        "SEMI JOIN _wanted_m USING (measure) WHERE settings_key = ?"
-    )
-    with store.con.cursor() as cur:
-        cur.register("_wanted_la", pa.table({"la_code": la_codes}))
-        cur.register("_wanted_m", pa.table({"measure": measures}))
-        cur.register("_wanted_p", pa.table({"period": sorted(periods)}))
-        summary = cur.execute(
-            "SELECT la_code, measure, list(DISTINCT period), list(DISTINCT inputs), "
-            f"list(DISTINCT load_ids) {chosen} GROUP BY ALL",
-            [key],
-        ).fetchall()
-        rows = (
-            cur.sql(
-                f"SELECT r.* {chosen} AND period IN (SELECT period FROM _wanted_p)", params=[key]
-            )
-            .to_arrow_table()
-            .to_pylist()
-        )
-    return summary, rows
-
-
 def _write(
     store: Store,
     key: str,
@@ -390,47 +295,12 @@ def _write(
             }
         )
     arrow = pa.Table.from_pylist(records, schema=RESULT_SCHEMA)
-    gone = pa.table(
-        {"la_code": [p[0] for p in replace], "measure": [p[1] for p in replace]},
-        schema=pa.schema([("la_code", pa.string()), ("measure", pa.string())]),
-    )
-    with store.con.cursor() as cur:
-        cur.execute(RESULTS_DDL)
-        cur.register("_new_results", arrow)
-        cur.register("_stale_results", gone)
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            cur.execute(
-                f"DELETE FROM {RESULTS_TABLE} r USING _stale_results s WHERE r.settings_key = ? "
-                "AND r.la_code = s.la_code AND r.measure = s.measure",
-                [key],
-            )
-            cur.execute(
-                f"DELETE FROM {RESULTS_TABLE} r USING (SELECT DISTINCT settings_key, la_code, "
-                "measure, period FROM _new_results) n WHERE r.settings_key = n.settings_key "
-                "AND r.la_code = n.la_code AND r.measure = n.measure AND r.period = n.period"
-            )
-            cur.execute(f"INSERT INTO {RESULTS_TABLE} BY NAME SELECT * FROM _new_results")
-            for (la, mid), ids in relabel.items():
-                cur.execute(
-                    f"UPDATE {RESULTS_TABLE} SET load_ids = ? "
-                    "WHERE settings_key = ? AND la_code = ? AND measure = ?",
-                    [ids, key, la, mid],
-                )
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+    store.write_results(key, arrow, replace=replace, relabel=relabel)
 
 
 # The compiled SQL of the measures, kept beside the results so that a new process (the next
 # command) need not build and compile every expression again. Keyed by the definitions'
 # fingerprint and the Ibis and DuckDB versions: any change to either compiles afresh.
-SQL_TABLE = "measure_sql"
-SQL_DDL = (
-    f"CREATE TABLE IF NOT EXISTS {SQL_TABLE} (version VARCHAR, key VARCHAR, sql VARCHAR, "
-    "inputs VARCHAR, reads VARCHAR)"
-)
 _REUSED: set[tuple[str, str]] = set()
 
 
@@ -445,28 +315,11 @@ def _reuse_compiled(store: Store) -> None:
     if mark in _REUSED or not store.has_table(SQL_TABLE):
         return
     _REUSED.add(mark)
-    with store.con.cursor() as cur:
-        rows = cur.execute(
-            f"SELECT key, sql, inputs, reads FROM {SQL_TABLE} WHERE version = ?", [_sql_version()]
-        ).fetchall()
-    reuse_sql(rows)
+    reuse_sql(store.compiled_sql(_sql_version()))
 
 
 def _keep_compiled(store: Store) -> None:
-    rows = compiled_sql()
-    version = _sql_version()
-    with store.con.cursor() as cur:
-        cur.execute(SQL_DDL)
-        kept = {
-            k
-            for (k,) in cur.execute(
-                f"SELECT key FROM {SQL_TABLE} WHERE version = ?", [version]
-            ).fetchall()
-        }
-        new = [(version, *r) for r in rows if r[0] not in kept]
-        if new:
-            cur.execute(f"DELETE FROM {SQL_TABLE} WHERE version <> ?", [version])
-            cur.executemany(f"INSERT INTO {SQL_TABLE} VALUES (?, ?, ?, ?, ?)", new)
+    store.keep_compiled_sql(_sql_version(), compiled_sql())
 
 
 def _order(r: dict[str, Any]) -> tuple:

@@ -31,12 +31,6 @@ from csc_scorecard.quality.runner import FAULT_SCHEMA, RuleResult, run_rules
 from csc_scorecard.quality.scope import SOURCE_FORMAT
 from csc_scorecard.store import Store
 
-TABLE = "dq_rule_faults"
-DDL = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-  rule VARCHAR, "return" VARCHAR, "table" VARCHAR, "row" INTEGER, child VARCHAR, field VARCHAR,
-  value VARCHAR, message VARCHAR, la_code VARCHAR, year INTEGER, load_id INTEGER,
-  severity VARCHAR, checked_at TIMESTAMP, as_at DATE
-)"""
 MATCH = ("return", "rule", "child", "table", "field")
 _FORMATS = tuple(SOURCE_FORMAT.values())
 
@@ -61,19 +55,7 @@ def record(con: duckdb.DuckDBPyConnection, la_codes: Sequence[str]) -> int:
     ).append_column(
         "as_at", pa.array([dates[la] for la in faults.column("la_code").to_pylist()], pa.date32())
     )
-    with con.cursor() as cur:
-        cur.execute(DDL).fetchall()
-        cur.execute(f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS as_at DATE").fetchall()
-        for la, day in dates.items():
-            cur.execute(
-                f"DELETE FROM {TABLE} WHERE la_code = ? AND (as_at = ? OR as_at IS NULL)",
-                [la, day],
-            ).fetchall()
-        cur.register("_faults", kept)
-        try:
-            cur.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM _faults").fetchall()
-        finally:
-            cur.unregister("_faults")
+    Store.on(con).keep_rule_faults(kept, dates)
     return n
 
 
@@ -168,23 +150,10 @@ def snapshot(
     con: duckdb.DuckDBPyConnection, la_code: str, end: date
 ) -> tuple[date, pa.Table] | None:
     """The date and faults of the latest snapshot of data as at `end` or before (None: none)."""
-    with con.cursor() as cur:
-        have = cur.execute(
-            "SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = 'as_at'",
-            [TABLE],
-        ).fetchall()[0][0]
-        if not have:
-            return None
-        day = cur.execute(
-            f"SELECT max(as_at) FROM {TABLE} WHERE la_code = ? AND as_at <= ?", [la_code, end]
-        ).fetchall()[0][0]
-        if day is None:
-            return None
-        names = ", ".join(f'"{c}"' for c in FAULT_SCHEMA.names)
-        rows = cur.sql(
-            f"SELECT {names} FROM {TABLE} WHERE la_code = $la AND as_at = $day",
-            params={"la": la_code, "day": day},
-        ).to_arrow_table()
+    found = Store.on(con).rule_fault_snapshot(la_code, end, FAULT_SCHEMA.names)
+    if found is None:
+        return None
+    day, rows = found
     return day, rows.cast(FAULT_SCHEMA)
 
 

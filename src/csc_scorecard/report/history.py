@@ -24,32 +24,15 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
-from csc_scorecard.model.schema import create_table
 from csc_scorecard.report.model import Figure, Revision
 from csc_scorecard.store import Store
+from csc_scorecard.store.snapshots import PUBLISHED_COLUMNS, PUBLISHED_TABLE
 from csc_scorecard.wording import Cited, Paragraph, say
 
-TABLE = "published_figures"
-# name -> (type, description); the DDL and docs/schema.md both come from this.
-COLUMNS: dict[str, tuple[str, str]] = {
-    "report_id": ("VARCHAR", "the report: LA, quarter, version and when it was built"),
-    "la_code": ("VARCHAR", "3-digit DfE LA number"),
-    "report_period": ("VARCHAR", "the quarter the report is for, e.g. 2022-Q1"),
-    "as_at": ("TIMESTAMP", "the data as it stood at this time (the build time, or --as-at)"),
-    "publication": ("BOOLEAN", "the version prepared for publication (suppressed)"),
-    "measure": ("VARCHAR", "catalogue measure id"),
-    "period": ("VARCHAR", "the quarter the figure is for"),
-    "value": ("DOUBLE", "the value published (NULL when not available or suppressed)"),
-    "display": ("VARCHAR", "the figure as printed"),
-    "status": ("VARCHAR", "ok, not_available, not_reportable or suppressed"),
-}
-DDL = create_table(TABLE, COLUMNS)
-# Tables an as-at copy leaves out: results are recomputed from the rows as they stood; the
-# dashboard's accounts and sessions are not report data.
-_NOT_COPIED = {"measure_results", "users", "sessions", "login_failures", "audit"}
+TABLE = PUBLISHED_TABLE
+COLUMNS = PUBLISHED_COLUMNS
 
 
 def report_id(la_code: str, period: str, built: datetime, publication: bool) -> str:
@@ -76,17 +59,7 @@ def record(
         for f in figures
         if f.dimension is None
     ]
-    store.con.execute(DDL).fetchall()
-    store.con.execute("BEGIN TRANSACTION").fetchall()
-    try:
-        store.con.execute(f"DELETE FROM {TABLE} WHERE report_id = ?", [report]).fetchall()
-        if rows:
-            marks = ", ".join("?" * len(COLUMNS))
-            store.con.executemany(f"INSERT INTO {TABLE} VALUES ({marks})", rows)
-        store.con.execute("COMMIT").fetchall()
-    except duckdb.Error:
-        store.con.execute("ROLLBACK").fetchall()
-        raise
+    store.keep_published(report, rows)
     return len(rows)
 
 
@@ -102,16 +75,7 @@ def published(
     (report id, its quarter, value, display). Internal reports only (the publication version
     suppresses small numbers)."""
     wanted = set(measure_periods)
-    try:
-        rows = store.con.execute(
-            f"""SELECT measure, period, report_id, report_period, value, display
-                FROM {TABLE} WHERE la_code = ? AND report_period < ? AND NOT publication
-                  AND status = 'ok'
-                ORDER BY report_period, as_at, report_id""",
-            [la_code, before_period],
-        ).fetchall()
-    except duckdb.CatalogException:  # no report recorded in this store yet
-        return {}
+    rows = store.published_before(la_code, before_period)
     out: dict[tuple[str, str], tuple[str, str, float | None, str]] = {}
     for measure, period, report, report_period, value, display in rows:
         if (measure, period) in wanted:
@@ -207,54 +171,14 @@ def as_at_store(store: Store, when: datetime, path: Path | None = None) -> Store
     path = path or Path(tempfile.mkdtemp(prefix="scorecard-as-at-")) / store.path.name
     path.parent.mkdir(parents=True, exist_ok=True)
     copy = Store(path)
-    src = store.con
-    loads = store.loaded_by(cutoff)
     census = {
         m
         for m, spec in comparator_map().measures.items()
         if any(s.file == "csww" for s in spec.series)
     }
-    names = [
-        r[0]
-        for r in src.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name"
-        ).fetchall()
-    ]
-    for name in names:
-        if name in _NOT_COPIED or name == "store_meta":
-            continue
-        columns = {
-            r[0]
-            for r in src.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [name]
-            ).fetchall()
-        }
-        where, params = "", []
-        if name == "loads":
-            where, params = "WHERE loaded_at <= $1", [cutoff]
-        elif name == TABLE:
-            where, params = "WHERE as_at <= $1", [cutoff]
-        elif "load_id" in columns:
-            where = f"WHERE load_id IN ({', '.join(str(i) for i in loads) or 'NULL'})"
-            if "checked_at" in columns:  # rule-fault snapshots taken by then
-                where, params = where + " AND checked_at <= $1", [cutoff]
-        rows = src.sql(f'SELECT * FROM "{name}" {where}', params=params or None).to_arrow_table()
-        if name == "comparators":
-            rows = _published_years(rows, cutoff.date(), census)
-        copy.con.execute(_ddl(src, name)).fetchall()
-        copy.con.register("_rows", rows)
-        try:
-            copy.con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _rows').fetchall()
-        finally:
-            copy.con.unregister("_rows")
+    adjust = {"comparators": lambda rows: _published_years(rows, cutoff.date(), census)}
+    store.copy_as_at(copy, cutoff, adjust)
     return copy
-
-
-def _ddl(src: duckdb.DuckDBPyConnection, name: str) -> str:
-    sql = src.execute(
-        "SELECT sql FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?", [name]
-    ).fetchall()[0][0]
-    return sql.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1)
 
 
 def _published_years(rows: pa.Table, cutoff: date, census: set[str]) -> pa.Table:

@@ -32,10 +32,7 @@ PREFIX = "/staffing"  # where ReportContext holds the section
 
 def has_data(store: Store, la_code: str, needs: list[str]) -> bool:
     """Whether any table the section is built from holds rows for the authority."""
-    return any(
-        store.con.execute(f'SELECT count(*) FROM "{t}" WHERE la_code = ?', [la_code]).fetchone()[0]
-        for t in needs
-    )
+    return any(store.holds(t, la_code) for t in needs)
 
 
 def build(

@@ -24,14 +24,16 @@ cannot be opened (missing, locked by another command, read-only, not a DuckDB fi
 
 The package: `opening.py` (opening, schema and version checks), `loading.py` (writing loads),
 `bookkeeping.py` (reading canonical rows and the store's own tables: loads, issues, coverage,
-manual values), `manual.py` (`ManualValue`). Only this package writes SQL against the store's
+manual values), `manual.py` (`ManualValue`), `results.py` (the stored measure results, their
+compiled SQL and the content fingerprints), `snapshots.py` (the published figures, the DfE
+rules' fault snapshots and the copy of a store as at a date). Only this package writes SQL against the store's
 own tables (docs/architecture.md, "Who may write SQL"; tests/test_store_sql.py).
 """
 
 from __future__ import annotations
 
 from csc_scorecard.errors import StoreError
-from csc_scorecard.store.bookkeeping import Bookkeeping, LoadRecord
+from csc_scorecard.store.bookkeeping import LoadRecord
 from csc_scorecard.store.loading import ISSUE_SCHEMA, MAX_DROP, Loading, ReloadRefused
 from csc_scorecard.store.manual import ManualValue
 from csc_scorecard.store.opening import (
@@ -43,6 +45,8 @@ from csc_scorecard.store.opening import (
     MissingStore,
     default_store_path,
 )
+from csc_scorecard.store.results import Results
+from csc_scorecard.store.snapshots import Snapshots
 
 __all__ = [
     "DEFAULT_STORE",
@@ -62,5 +66,5 @@ __all__ = [
 ]
 
 
-class Store(Loading, Bookkeeping):
+class Store(Loading, Results, Snapshots):
     """A DuckDB file with the canonical schema. Use as a context manager or call `close()`."""

@@ -66,6 +66,11 @@ class Bookkeeping(Opened):
                 f'SELECT * FROM "{name}"{where} ORDER BY {order}', params=params
             ).to_arrow_table()
 
+    def holds(self, name: str, la_code: str | None = None) -> bool:
+        """Whether the table holds any row (of the authority, when `la_code` is given)."""
+        where, params = (" WHERE la_code = ?", [la_code]) if la_code is not None else ("", [])
+        return bool(self._rows(f'SELECT 1 FROM "{name}"{where} LIMIT 1', params))
+
     def check_la_code(self, code: str) -> str:
         """`code` when it is a DfE LA number (3 digits) the store holds data for or its reference
         LA list knows; otherwise a one-line refusal. Output file names are built from it."""
@@ -183,6 +188,27 @@ class Bookkeeping(Opened):
                AND source_format NOT LIKE 'reference%' AND source_format NOT LIKE 'template:%'""",
             [la_code],
         )[0][0]
+
+    def case_span(self, la_code: str) -> tuple[date | None, date | None]:
+        """(first, last) day the authority's dated loads cover, templates left out: the first
+        is the annual case returns' (CIN census, 903) earliest period start when there is one,
+        since the workforce census and templates reach back to staff start dates."""
+        first, last = self._rows(
+            "SELECT coalesce(min(period_start) FILTER (source_format IN "
+            "('cin_census', 'ssda903')), min(period_start)), max(period_end) "
+            "FROM loads WHERE la_code = ? AND period_start IS NOT NULL "
+            "AND source_format NOT LIKE 'template:%'",
+            [la_code],
+        )[0]
+        return first, last
+
+    def load_history_mark(self) -> str:
+        """The load history in one string ('loads-last id-last time'): it changes with every
+        load, so a cache keyed by it is never stale."""
+        n, last, at = self._rows(
+            "SELECT count(*), coalesce(max(load_id), 0), max(loaded_at) FROM loads"
+        )[0]
+        return f"{n}-{last}-{at}"
 
     # -- data-quality issues ---------------------------------------------------------------
 

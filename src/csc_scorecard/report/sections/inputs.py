@@ -62,13 +62,7 @@ def why_empty(
     needs: list[str], store: Store, la_code: str, quarter: Quarter, *, measures: bool
 ) -> str:
     """Why a section is left out, in words: no measures yet, and which tables are empty."""
-    empty = [
-        name.replace("_", " ")
-        for name in needs
-        if not store.con.execute(
-            f'SELECT count(*) FROM "{name}" WHERE la_code = ?', [la_code]
-        ).fetchone()[0]
-    ]
+    empty = [name.replace("_", " ") for name in needs if not store.holds(name, la_code)]
     parts = []
     if not measures:
         parts.append("no measures for it are in the measure catalogue yet")

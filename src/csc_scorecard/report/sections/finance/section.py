@@ -103,9 +103,7 @@ def finance_section(
     out = forecast_outturn(store, la_code, q, scenario=sc)
     notes: list[str] = []
     proj = None
-    if store.con.execute(
-        "SELECT count(*) FROM cla_episodes WHERE la_code = ?", [la_code]
-    ).fetchone()[0]:
+    if store.holds("cla_episodes", la_code):
         proj = project(
             store, la_code, q.end, months, scenario=sc, simulations=simulations, seed=seed
         )

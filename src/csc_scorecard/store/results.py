@@ -1,0 +1,189 @@
+"""The measure results the store keeps (`measure_results`), the compiled SQL of the measures kept
+beside them (`measure_sql`), and the content fingerprints that say when a result is out of date.
+What is stored, when and why is `measures/results.py`'s business; the tables' layout and the SQL
+over them are here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pyarrow as pa
+
+from csc_scorecard.model.schema import create_table, tables
+from csc_scorecard.store.opening import Opened
+
+RESULTS_TABLE = "measure_results"
+
+# name -> (type, description); the DDL and docs/schema.md both come from this.
+RESULT_COLUMNS: dict[str, tuple[str, str]] = {
+    "settings_key": ("VARCHAR", "fingerprint of the measure settings the row was computed under"),
+    "la_code": ("VARCHAR", "3-digit DfE LA number"),
+    "measure": ("VARCHAR", "catalogue measure id"),
+    "period": ("VARCHAR", "financial-year quarter such as 2022-Q1"),
+    "dimension": ("VARCHAR", "breakdown value (NULL for the headline figure)"),
+    "value": ("DOUBLE", "the measure's value in its unit (NULL when not available)"),
+    "numerator": ("DOUBLE", "numerator, or the count"),
+    "denominator": ("DOUBLE", "denominator or population, where the unit has one"),
+    "window_start": ("DATE", "first day counted"),
+    "window_end": ("DATE", "last day counted"),
+    "status": ("VARCHAR", "ok, not_available or not_reportable"),
+    "reason": ("VARCHAR", "why the value is not available or not reportable"),
+    "inputs": ("VARCHAR", "fingerprint of the tables, definitions and settings it came from"),
+    "load_ids": ("VARCHAR", "the loads whose rows it was computed from (comma-separated)"),
+    "computed_at": ("TIMESTAMP", "when it was computed"),
+}
+RESULTS_DDL = create_table(RESULTS_TABLE, RESULT_COLUMNS)
+_ARROW = {"VARCHAR": pa.string(), "DOUBLE": pa.float64(), "DATE": pa.date32()}
+_ARROW["TIMESTAMP"] = pa.timestamp("us")
+RESULT_SCHEMA = pa.schema([(c, _ARROW[t]) for c, (t, _) in RESULT_COLUMNS.items()])
+
+# The compiled SQL of the measures, kept beside the results so that a new process (the next
+# command) need not build and compile every expression again, keyed by a version string.
+SQL_TABLE = "measure_sql"
+SQL_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {SQL_TABLE} (version VARCHAR, key VARCHAR, sql VARCHAR, "
+    "inputs VARCHAR, reads VARCHAR)"
+)
+
+Fingerprint = tuple[str, list[int]]
+
+
+class Results(Opened):
+    """Reading and writing the stored measure results and compiled SQL."""
+
+    def stored_results(
+        self, key: str, la_codes: Sequence[str], measures: Sequence[str], periods: Iterable[str]
+    ) -> tuple[list[tuple], list[dict]]:
+        """What is stored under the settings `key` for the authorities and measures — (la,
+        measure, periods, inputs, load ids) per pair — and the stored rows of the wanted
+        periods (every column of `measure_results`)."""
+        if not self.has_table(RESULTS_TABLE):
+            return [], []
+        chosen = (
+            f"FROM {RESULTS_TABLE} r SEMI JOIN _wanted_la USING (la_code) "
+            "SEMI JOIN _wanted_m USING (measure) WHERE settings_key = ?"
+        )
+        with self.con.cursor() as cur:
+            cur.register("_wanted_la", pa.table({"la_code": list(la_codes)}))
+            cur.register("_wanted_m", pa.table({"measure": list(measures)}))
+            cur.register("_wanted_p", pa.table({"period": sorted(periods)}))
+            summary = cur.execute(
+                "SELECT la_code, measure, list(DISTINCT period), list(DISTINCT inputs), "
+                f"list(DISTINCT load_ids) {chosen} GROUP BY ALL",
+                [key],
+            ).fetchall()
+            rows = (
+                cur.sql(
+                    f"SELECT r.* {chosen} AND period IN (SELECT period FROM _wanted_p)",
+                    params=[key],
+                )
+                .to_arrow_table()
+                .to_pylist()
+            )
+        return summary, rows
+
+    def write_results(
+        self,
+        key: str,
+        rows: pa.Table,
+        *,
+        replace: Iterable[tuple[str, str]],
+        relabel: dict[tuple[str, str], str],
+    ) -> None:
+        """Store result rows (`RESULT_SCHEMA`) in one transaction: rows for the same (settings,
+        la, measure, period) are replaced, every earlier row under `key` of an (la, measure)
+        pair in `replace` removed, and the load ids of the pairs in `relabel` set."""
+        pairs = list(replace)
+        gone = pa.table(
+            {"la_code": [p[0] for p in pairs], "measure": [p[1] for p in pairs]},
+            schema=pa.schema([("la_code", pa.string()), ("measure", pa.string())]),
+        )
+        with self.con.cursor() as cur:
+            cur.execute(RESULTS_DDL)
+            cur.register("_new_results", rows)
+            cur.register("_stale_results", gone)
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                cur.execute(
+                    f"DELETE FROM {RESULTS_TABLE} r USING _stale_results s WHERE r.settings_key = ? "
+                    "AND r.la_code = s.la_code AND r.measure = s.measure",
+                    [key],
+                )
+                cur.execute(
+                    f"DELETE FROM {RESULTS_TABLE} r USING (SELECT DISTINCT settings_key, la_code, "
+                    "measure, period FROM _new_results) n WHERE r.settings_key = n.settings_key "
+                    "AND r.la_code = n.la_code AND r.measure = n.measure AND r.period = n.period"
+                )
+                cur.execute(f"INSERT INTO {RESULTS_TABLE} BY NAME SELECT * FROM _new_results")
+                for (la, mid), ids in relabel.items():
+                    cur.execute(
+                        f"UPDATE {RESULTS_TABLE} SET load_ids = ? "
+                        "WHERE settings_key = ? AND la_code = ? AND measure = ?",
+                        [ids, key, la, mid],
+                    )
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+
+    def compiled_sql(self, version: str) -> list[tuple]:
+        """The kept (key, sql, inputs, reads) rows compiled under `version` (none when the
+        table is absent)."""
+        if not self.has_table(SQL_TABLE):
+            return []
+        with self.con.cursor() as cur:
+            return cur.execute(
+                f"SELECT key, sql, inputs, reads FROM {SQL_TABLE} WHERE version = ?", [version]
+            ).fetchall()
+
+    def keep_compiled_sql(self, version: str, rows: Iterable[tuple]) -> None:
+        """Keep the (key, sql, inputs, reads) rows not yet kept under `version`; rows of any
+        other version go when a new one is kept."""
+        with self.con.cursor() as cur:
+            cur.execute(SQL_DDL)
+            kept = {
+                k
+                for (k,) in cur.execute(
+                    f"SELECT key FROM {SQL_TABLE} WHERE version = ?", [version]
+                ).fetchall()
+            }
+            new = [(version, *r) for r in rows if r[0] not in kept]
+            if new:
+                cur.execute(f"DELETE FROM {SQL_TABLE} WHERE version <> ?", [version])
+                cur.executemany(f"INSERT INTO {SQL_TABLE} VALUES (?, ?, ?, ?, ?)", new)
+
+    def table_fingerprints(self) -> dict[tuple[str, str], Fingerprint]:
+        """(table, la_code) -> (content hash without load ids, load ids) for every canonical
+        and reference table the file holds, and for the data-quality issues per table they
+        concern (``dq_issues:<table>``, without load id and file name, so reloading the same
+        return from elsewhere changes nothing). A table without an la_code (the calendar) is
+        listed under every authority."""
+        present = self.columns()
+        parts = []
+        for t in tables().values():
+            if t.name not in present:  # a read-only store from before the table existed
+                continue
+            columns = present[t.name]  # as stored (a store from an older schema has fewer)
+            cols = ", ".join(f'"{c}"' for c in columns if c not in ("load_id", "la_code"))
+            la = "la_code" if "la_code" in columns else "NULL::VARCHAR"
+            parts.append(
+                f"SELECT '{t.name}' AS name, {la} AS la, count(*)::VARCHAR || ':' || "
+                f"coalesce(sum(hash({cols})), 0)::VARCHAR AS h, "
+                f'list(DISTINCT load_id ORDER BY load_id) AS ids FROM "{t.name}" GROUP BY ALL'
+            )
+        issue_cols = 'rule, severity, "row", child_id, field, value, message, column_name'
+        parts.append(
+            "SELECT 'dq_issues:' || table_name AS name, la_code AS la, count(*)::VARCHAR || ':' || "
+            f"sum(hash({issue_cols}))::VARCHAR AS h, list(DISTINCT load_id ORDER BY load_id) AS ids "
+            "FROM dq_issues GROUP BY ALL"
+        )
+        with self.con.cursor() as cur:
+            found = cur.execute(" UNION ALL ".join(parts)).fetchall()
+        out: dict[tuple[str, str], Fingerprint] = {}
+        for name, la, h, ids in found:
+            out[(name, la)] = (h, ids)
+        for (name, la), v in list(out.items()):
+            if la is None:
+                for other in {k[1] for k in out if k[1] is not None}:
+                    out.setdefault((name, other), v)
+        return out

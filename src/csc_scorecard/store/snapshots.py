@@ -1,0 +1,185 @@
+"""Snapshots the store keeps of what was said about it: the headline figures each report
+published (`published_figures`, written by `report/history.py`) and the DfE rules' faults of
+each date the data describes (`dq_rule_faults`, written by `quality/history.py`), and the copy
+of a store as it stood at a date that both make reproducible. What is kept, and when, is those
+modules' business; the tables' layout and the SQL over them are here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+
+import duckdb
+import pyarrow as pa
+
+from csc_scorecard.model.schema import create_table
+from csc_scorecard.store.bookkeeping import Bookkeeping
+from csc_scorecard.store.opening import Opened
+
+PUBLISHED_TABLE = "published_figures"
+# name -> (type, description); the DDL and docs/schema.md both come from this.
+PUBLISHED_COLUMNS: dict[str, tuple[str, str]] = {
+    "report_id": ("VARCHAR", "the report: LA, quarter, version and when it was built"),
+    "la_code": ("VARCHAR", "3-digit DfE LA number"),
+    "report_period": ("VARCHAR", "the quarter the report is for, e.g. 2022-Q1"),
+    "as_at": ("TIMESTAMP", "the data as it stood at this time (the build time, or --as-at)"),
+    "publication": ("BOOLEAN", "the version prepared for publication (suppressed)"),
+    "measure": ("VARCHAR", "catalogue measure id"),
+    "period": ("VARCHAR", "the quarter the figure is for"),
+    "value": ("DOUBLE", "the value published (NULL when not available or suppressed)"),
+    "display": ("VARCHAR", "the figure as printed"),
+    "status": ("VARCHAR", "ok, not_available, not_reportable or suppressed"),
+}
+PUBLISHED_DDL = create_table(PUBLISHED_TABLE, PUBLISHED_COLUMNS)
+
+FAULTS_TABLE = "dq_rule_faults"
+FAULTS_DDL = f"""CREATE TABLE IF NOT EXISTS {FAULTS_TABLE} (
+  rule VARCHAR, "return" VARCHAR, "table" VARCHAR, "row" INTEGER, child VARCHAR, field VARCHAR,
+  value VARCHAR, message VARCHAR, la_code VARCHAR, year INTEGER, load_id INTEGER,
+  severity VARCHAR, checked_at TIMESTAMP, as_at DATE
+)"""
+
+# Tables an as-at copy leaves out: results are recomputed from the rows as they stood; the
+# dashboard's accounts and sessions are not report data; the copy writes its own version.
+NOT_COPIED = {"measure_results", "users", "sessions", "login_failures", "audit", "store_meta"}
+
+
+class Snapshots(Bookkeeping):
+    """Reading and writing the published-figure and rule-fault snapshots; the as-at copy."""
+
+    # -- published figures -----------------------------------------------------------------
+
+    def keep_published(self, report: str, rows: Sequence[tuple]) -> None:
+        """Keep a report's rows (`PUBLISHED_COLUMNS` in order), replacing any kept under its id,
+        in one transaction."""
+        self._run(PUBLISHED_DDL)
+        self._run("BEGIN TRANSACTION")
+        try:
+            self._run(f"DELETE FROM {PUBLISHED_TABLE} WHERE report_id = ?", [report])
+            if rows:
+                marks = ", ".join("?" * len(PUBLISHED_COLUMNS))
+                self.con.executemany(f"INSERT INTO {PUBLISHED_TABLE} VALUES ({marks})", rows)
+            self._run("COMMIT")
+        except duckdb.Error:
+            self._run("ROLLBACK")
+            raise
+
+    def published_before(self, la_code: str, before_period: str) -> list[tuple]:
+        """(measure, period, report id, report period, value, display) of every figure the
+        authority's internal reports for quarters before `before_period` published with a
+        value, oldest report first; none when no report was ever recorded."""
+        try:
+            return self.con.execute(
+                f"""SELECT measure, period, report_id, report_period, value, display
+                    FROM {PUBLISHED_TABLE} WHERE la_code = ? AND report_period < ?
+                      AND NOT publication AND status = 'ok'
+                    ORDER BY report_period, as_at, report_id""",
+                [la_code, before_period],
+            ).fetchall()
+        except duckdb.CatalogException:  # no report recorded in this store yet
+            return []
+
+    # -- rule faults -----------------------------------------------------------------------
+
+    def keep_rule_faults(self, faults: pa.Table, dates: dict[str, date]) -> None:
+        """Keep the faults (with `checked_at` and `as_at`) as each authority's snapshot of data
+        as at its date in `dates`, replacing an earlier snapshot of that date."""
+        with self.con.cursor() as cur:
+            cur.execute(FAULTS_DDL).fetchall()
+            cur.execute(
+                f"ALTER TABLE {FAULTS_TABLE} ADD COLUMN IF NOT EXISTS as_at DATE"
+            ).fetchall()
+            for la, day in dates.items():
+                cur.execute(
+                    f"DELETE FROM {FAULTS_TABLE} WHERE la_code = ? AND (as_at = ? OR as_at IS NULL)",
+                    [la, day],
+                ).fetchall()
+            cur.register("_faults", faults)
+            try:
+                cur.execute(f"INSERT INTO {FAULTS_TABLE} BY NAME SELECT * FROM _faults").fetchall()
+            finally:
+                cur.unregister("_faults")
+
+    def rule_fault_snapshot(
+        self, la_code: str, end: date, columns: Sequence[str]
+    ) -> tuple[date, pa.Table] | None:
+        """The date and faults (these columns) of the authority's latest snapshot of data as at
+        `end` or before; None when there is none."""
+        with self.con.cursor() as cur:
+            have = cur.execute(
+                "SELECT count(*) FROM duckdb_columns() WHERE table_name = ? "
+                "AND column_name = 'as_at'",
+                [FAULTS_TABLE],
+            ).fetchall()[0][0]
+            if not have:
+                return None
+            day = cur.execute(
+                f"SELECT max(as_at) FROM {FAULTS_TABLE} WHERE la_code = ? AND as_at <= ?",
+                [la_code, end],
+            ).fetchall()[0][0]
+            if day is None:
+                return None
+            names = ", ".join(f'"{c}"' for c in columns)
+            rows = cur.sql(
+                f"SELECT {names} FROM {FAULTS_TABLE} WHERE la_code = $la AND as_at = $day",
+                params={"la": la_code, "day": day},
+            ).to_arrow_table()
+        return day, rows
+
+    # -- as at a date ----------------------------------------------------------------------
+
+    def copy_as_at(
+        self,
+        copy: Opened,
+        cutoff: datetime,
+        adjust: dict[str, Callable[[pa.Table], pa.Table]] | None = None,
+    ) -> None:
+        """Write into `copy` (a new store) what this store held at `cutoff`: the loads made by
+        then and their rows and issues, the reports published and the faults checked by then,
+        every other table whole (reference tables), each table's rows passed through its
+        `adjust` function if it has one."""
+        src = self.con
+        loads = self.loaded_by(cutoff)
+        names = [
+            r[0]
+            for r in src.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
+                "ORDER BY table_name"
+            ).fetchall()
+        ]
+        for name in names:
+            if name in NOT_COPIED:
+                continue
+            columns = {
+                r[0]
+                for r in src.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [name]
+                ).fetchall()
+            }
+            where, params = "", []
+            if name == "loads":
+                where, params = "WHERE loaded_at <= $1", [cutoff]
+            elif name == PUBLISHED_TABLE:
+                where, params = "WHERE as_at <= $1", [cutoff]
+            elif "load_id" in columns:
+                where = f"WHERE load_id IN ({', '.join(str(i) for i in loads) or 'NULL'})"
+                if "checked_at" in columns:  # rule-fault snapshots taken by then
+                    where, params = where + " AND checked_at <= $1", [cutoff]
+            rows = src.sql(
+                f'SELECT * FROM "{name}" {where}', params=params or None
+            ).to_arrow_table()
+            if adjust and name in adjust:
+                rows = adjust[name](rows)
+            copy.con.execute(_ddl(src, name)).fetchall()
+            copy.con.register("_rows", rows)
+            try:
+                copy.con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _rows').fetchall()
+            finally:
+                copy.con.unregister("_rows")
+
+
+def _ddl(src: duckdb.DuckDBPyConnection, name: str) -> str:
+    sql = src.execute(
+        "SELECT sql FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ?", [name]
+    ).fetchall()[0][0]
+    return sql.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1)
