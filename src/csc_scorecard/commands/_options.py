@@ -1,4 +1,13 @@
-"""Options shared by every command that touches the store (kept stable: tools script against them)."""
+"""Options shared by the commands, each defined once (kept stable: tools script against them).
+
+`--la` has five meanings, each its own option: one authority the command works on
+(`AuthorityOption`), one or more (`AuthoritiesOption`), the authority of extracts that carry
+no LA code (`FileAuthorityOption`, ingest and validate), the authorities a lake export holds
+(`ExportAuthoritiesOption`) and the authority a synthetic extract is made for
+(`SyntheticAuthorityOption`). `--period` as one quarter is `QuarterOption`; commands whose
+period means more (a range, a month, the forecast year) say so in their own help. `--format`
+for a table-shaped output is `TableFormatOption`.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +43,28 @@ AuthoritiesOption = Annotated[
         help="Authorities: a DfE LA code, a list (371,372) or all (default: the only one in the store).",
     ),
 ]
+FileAuthorityOption = Annotated[
+    str | None,
+    typer.Option(
+        "--la",
+        envvar="SCORECARD_LA",
+        help="DfE LA code for formats that carry none (903, Annex A, templates).",
+    ),
+]
+ExportAuthoritiesOption = Annotated[
+    str | None,
+    typer.Option("--la", help="Authorities to export, comma-separated (default: all)."),
+]
+SyntheticAuthorityOption = Annotated[
+    str | None,
+    typer.Option(
+        "--la",
+        help="3-digit DfE LA code to use; a list (372,373) simulates each authority like "
+        "itself into OUT/<code>/, or with --england only those authorities (default 371).",
+    ),
+]
+QuarterOption = Annotated[str, typer.Option("--period", help="Quarter, e.g. 2022-Q1.")]
+TableFormatOption = Annotated[str, typer.Option("--format", help="table, csv, xlsx or json.")]
 RegionOption = Annotated[
     str | None,
     typer.Option(

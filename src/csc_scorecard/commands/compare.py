@@ -11,6 +11,7 @@ from csc_scorecard.cli import app
 from csc_scorecard.commands._options import (
     DEFAULT_STORE_PATH,
     AuthoritiesOption,
+    QuarterOption,
     RegionOption,
     StoreOption,
     chosen_authorities,
@@ -21,7 +22,7 @@ from csc_scorecard.store import Store
 
 @app.command()
 def compare(
-    period: Annotated[str, typer.Option(help="The quarter, e.g. 2022-Q1.")],
+    period: QuarterOption,
     store: StoreOption = DEFAULT_STORE_PATH,
     la_code: AuthoritiesOption = "all",
     region: RegionOption = None,

@@ -17,7 +17,9 @@ from csc_scorecard.cli import app
 from csc_scorecard.commands._options import (
     DEFAULT_STORE_PATH,
     AuthorityOption,
+    QuarterOption,
     StoreOption,
+    TableFormatOption,
     authority,
 )
 from csc_scorecard.measures.members import (
@@ -38,7 +40,7 @@ def drill(
     measure: Annotated[
         str, typer.Argument(help="Measure id, e.g. assessments_within_45_working_days.")
     ],
-    period: Annotated[str, typer.Option(help="Quarter, e.g. 2022-Q1.")],
+    period: QuarterOption,
     store: StoreOption = DEFAULT_STORE_PATH,
     la_code: AuthorityOption = None,
     dimension: Annotated[
@@ -46,7 +48,7 @@ def drill(
     ] = None,
     team: Annotated[str | None, typer.Option(help="Only rows of this team id.")] = None,
     worker: Annotated[str | None, typer.Option(help="Only rows of this worker id.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv, xlsx or json.")] = "table",
+    fmt: TableFormatOption = "table",
     out: Annotated[Path | None, typer.Option(help="Write to this file (needed for xlsx).")] = None,
 ) -> None:
     """The rows behind a measure's numerator and denominator (child-level: internal use only)."""

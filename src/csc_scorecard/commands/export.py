@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from csc_scorecard.cli import app
-from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
+from csc_scorecard.commands._options import DEFAULT_STORE_PATH, ExportAuthoritiesOption, StoreOption
 from csc_scorecard.export import YEAR_PARTITION_ROWS, export_lake
 from csc_scorecard.model.lake import LakeError
 from csc_scorecard.store import Store
@@ -21,10 +21,7 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="parquet (the only lake format).")] = (
         "parquet"
     ),
-    la_code: Annotated[
-        str | None,
-        typer.Option("--la", help="Authorities to export, comma-separated (default: all)."),
-    ] = None,
+    la_code: ExportAuthoritiesOption = None,
     year_partition_rows: Annotated[
         int, typer.Option(help="Also partition a table by year above this many rows.")
     ] = YEAR_PARTITION_ROWS,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from csc_scorecard.cli import app
-from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption
+from csc_scorecard.commands._options import DEFAULT_STORE_PATH, FileAuthorityOption, StoreOption
 from csc_scorecard.ingest.run import IngestRefused, read_sources
 from csc_scorecard.measures.results import refresh_after_load
 from csc_scorecard.quality.history import record_after_load
@@ -21,14 +21,7 @@ def ingest(
         list[Path] | None, typer.Argument(help="Files or folders of extracts.")
     ] = None,
     store: StoreOption = DEFAULT_STORE_PATH,
-    la_code: Annotated[
-        str | None,
-        typer.Option(
-            "--la",
-            envvar="SCORECARD_LA",
-            help="DfE LA code for formats that carry none (903, Annex A, templates).",
-        ),
-    ] = None,
+    la_code: FileAuthorityOption = None,
     year: Annotated[
         int | None,
         typer.Option(help="Collection year (ending 31 March) when it cannot be inferred."),

@@ -13,6 +13,7 @@ from csc_scorecard.commands._options import (
     DEFAULT_STORE_PATH,
     AuthorityOption,
     StoreOption,
+    TableFormatOption,
     authority,
     parse_day,
 )
@@ -29,7 +30,7 @@ def lists_command(
     days: Annotated[
         int | None, typer.Option(help="reviews-due: look this many days ahead (default 14).")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv, xlsx or json.")] = "table",
+    fmt: TableFormatOption = "table",
     out: Annotated[Path | None, typer.Option(help="Write to this file (xlsx needs it).")] = None,
     store: StoreOption = DEFAULT_STORE_PATH,
     la_code: AuthorityOption = None,

@@ -9,18 +9,25 @@ import typer
 
 from csc_scorecard.cli import app
 from csc_scorecard.commands import _faults
-from csc_scorecard.commands._options import DEFAULT_STORE_PATH, StoreOption, only_authority
+from csc_scorecard.commands._options import (
+    DEFAULT_STORE_PATH,
+    AuthorityOption,
+    QuarterOption,
+    StoreOption,
+    TableFormatOption,
+    only_authority,
+)
 
 
 @app.command()
 def quality(
-    period: Annotated[str, typer.Option("--period", help="Quarter, e.g. 2024-Q4.")],
+    period: QuarterOption,
     store: StoreOption = DEFAULT_STORE_PATH,
-    la_code: Annotated[str | None, typer.Option("--la", help="3-digit DfE LA number.")] = None,
+    la_code: AuthorityOption = None,
     by: Annotated[
         str | None, typer.Option("--by", help="Group the fix list by team or worker.")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv, xlsx or json.")] = "table",
+    fmt: TableFormatOption = "table",
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
     record: Annotated[
         bool,

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from csc_scorecard.cli import app
+from csc_scorecard.commands._options import SyntheticAuthorityOption
 from csc_scorecard.synth.authority import SynthConfig, generate
 from csc_scorecard.synth.writers import write_all
 
@@ -49,14 +50,7 @@ def synth(
     imperfections: Annotated[
         float, typer.Option(help="Share of records given realistic data-quality faults (0-1).")
     ] = 0.0,
-    la_code: Annotated[
-        str | None,
-        typer.Option(
-            "--la",
-            help="3-digit DfE LA code to use; a list (372,373) simulates each authority like "
-            "itself into OUT/<code>/, or with --england only those authorities (default 371).",
-        ),
-    ] = None,
+    la_code: SyntheticAuthorityOption = None,
     like: Annotated[
         str | None,
         typer.Option(

@@ -9,23 +9,17 @@ import typer
 
 from csc_scorecard.cli import app
 from csc_scorecard.commands import _faults
-
-Format = Annotated[
-    str,
-    typer.Option("--format", help="table, csv, xlsx or json.", case_sensitive=False),
-]
+from csc_scorecard.commands._options import FileAuthorityOption, TableFormatOption
 
 
 @app.command()
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to check.")] = None,
-    la_code: Annotated[
-        str | None, typer.Option("--la", help="3-digit DfE LA number (903 files need it).")
-    ] = None,
+    la_code: FileAuthorityOption = None,
     year: Annotated[
         int | None, typer.Option("--year", help="Collection year, by its ending 31 March.")
     ] = None,
-    fmt: Format = "table",
+    fmt: TableFormatOption = "table",
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List every rule implemented, one code a line.")
