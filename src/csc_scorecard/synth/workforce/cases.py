@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from csc_scorecard.model.codes import code_group
 from csc_scorecard.synth.workforce.calibration import Calibration
 from csc_scorecard.synth.workforce.days import FAR, birthday
 
@@ -32,7 +33,7 @@ NOT_CARE_LEAVER_REC = {
     "E47",
     "E48",
 }
-SHORT_BREAKS = {"V3", "V4"}
+SHORT_BREAKS = code_group("legal_status", "short_breaks")
 # Priority of the services a child can be open to at once (lower wins the allocation).
 PRIORITY = {"cla": 1, "cp": 2, "cin": 3, "assessment": 4, "care_leaver": 5, "family_support": 6}
 

@@ -49,13 +49,14 @@ from xml.etree.ElementTree import Element, ElementTree, SubElement, indent
 import pyarrow as pa
 
 from csc_scorecard.csv_safety import safe_row
+from csc_scorecard.model.codes import code_group
 from csc_scorecard.model.schema import table
 from csc_scorecard.synth.authority import SyntheticAuthority
 
 FORMAT = "ssda903"
 SW_FROM_YEAR = 2024  # SWEpisodes collected from 2023-24 (standards.md 1.4)
 SEX_LETTERS_FROM_YEAR = 2025  # SEX M/F/U from 2024-25; 1/2 before (standards.md 1.3)
-SHORT_BREAKS = {"V3", "V4"}
+SHORT_BREAKS = code_group("legal_status", "short_breaks")
 ADOPTED = {"E11", "E12"}
 NOT_CARE_LEAVER_ENDS = {"E2", "E3"}  # died in care; care taken over by another LA (1000/1011)
 
