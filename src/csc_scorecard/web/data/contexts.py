@@ -37,15 +37,9 @@ class Contexts(Reader):
     def _quarters(self) -> list[Quarter]:
         la = self.la_code()
         with self.store() as db:
-            first, reach = db.con.execute(
-                # The annual case returns set the start (the workforce census and the
-                # templates reach back to staff start dates, long before any case data).
-                "SELECT coalesce(min(period_start) FILTER (source_format IN "
-                "('cin_census', 'ssda903')), min(period_start)), max(period_end) "
-                "FROM loads WHERE la_code = ? AND period_start IS NOT NULL "
-                "AND source_format NOT LIKE 'template:%'",
-                [la],
-            ).fetchone()
+            # The annual case returns set the start (the workforce census and the
+            # templates reach back to staff start dates, long before any case data).
+            first, reach = db.case_span(la)
             if first is None:
                 return []
             last = None

@@ -48,7 +48,7 @@ class DataQuality(Contexts):
         """The rules' faults moved since the quarter before, and the rules' faults and the load
         checks' issues as at the quarter's end, each with its owner (arrow tables)."""
         from csc_scorecard.quality.fixlists import with_owners
-        from csc_scorecard.quality.history import changes, loads_by
+        from csc_scorecard.quality.history import changes
 
         la = self.la_code()
         with self.store() as db:
@@ -56,15 +56,9 @@ class DataQuality(Contexts):
             # by then), and those opened and closed since the quarter before when both are known
             moved = changes(db.con, la, quarter.end, quarter.previous().end)
             faults = with_owners(db.con, moved.current)
-            issues = db.con.sql(
-                'SELECT rule, \'\' AS "return", table_name AS "table", "row", '
-                "child_id AS child, coalesce(field, column_name) AS field, value, message, "
-                "la_code, ?::INTEGER AS year, load_id, severity, column_name, "
-                "regexp_extract(file, '[^/\\\\]+$') AS file "
-                "FROM dq_issues WHERE la_code = ? AND load_id IN (SELECT unnest(?::INTEGER[]))",
-                # owners as at 31 March of the quarter's year, the latest collection year end
-                params=[quarter.end.year, la, loads_by(db.con, la, quarter.end)],
-            ).to_arrow_table()
+            # owners as at 31 March of the quarter's year, the latest collection year end
+            loads = db.load_ids(la, ending_by=quarter.end)
+            issues = db.issue_rows(la, loads, quarter.end.year)
             issues = with_owners(db.con, issues)
         return moved, faults, issues
 

@@ -135,10 +135,7 @@ class Reader:
             if stat == self._stat:
                 return self._fingerprint
         with self.store() as db:
-            n, last, at = db.con.execute(
-                "SELECT count(*), coalesce(max(load_id), 0), max(loaded_at) FROM loads"
-            ).fetchone()
-        fingerprint = f"{n}-{last}-{at}"
+            fingerprint = db.load_history_mark()
         with self._lock:
             if fingerprint != self._fingerprint:  # a new load: what was kept is out of date
                 self._memo.clear()
