@@ -2,7 +2,7 @@
 has its titles, category labels, axis labels and value labels whole (wrapped at spaces, never
 cut or ended with an ellipsis), inside the chart, and not overlapping one another.
 
-Text widths are estimated generously (``charts.text_px``, for the widest font a renderer may fall
+Text widths are estimated generously (``chart_style.text_px``, for the widest font a renderer may fall
 back to), so a chart that passes here still fits when printed in a wider font than Vega measured.
 """
 
@@ -15,8 +15,8 @@ import pytest
 import report_fixtures as rf
 import vl_convert as vlc
 
-from csc_scorecard.report import charts
-from csc_scorecard.report.charts import text_px, wrap
+from csc_scorecard.report import chart_style, charts, series_charts
+from csc_scorecard.report.chart_style import text_px, wrap
 
 
 @dataclass(frozen=True)
@@ -80,17 +80,20 @@ def text_boxes(spec: dict) -> tuple[list[Box], float, float]:
 def demo_specs():
     """The Vega-Lite specification of every chart the demo report draws, by chart id."""
     specs: dict[str, dict] = {}
-    original = charts.render_svg
+    original = chart_style.render_svg
+    drawers = (charts, series_charts)  # the modules whose charts are rendered by render_svg
 
     def recording(chart, chart_id):
-        specs[chart_id] = charts._config(chart).to_dict()
+        specs[chart_id] = chart_style.config(chart).to_dict()
         return original(chart, chart_id)
 
-    charts.render_svg = recording
+    for m in drawers:
+        m.render_svg = recording
     try:
         rf.report_context.__wrapped__()  # built afresh (the cached one drew its charts already)
     finally:
-        charts.render_svg = original
+        for m in drawers:
+            m.render_svg = original
     return specs
 
 
@@ -144,7 +147,7 @@ def test_titles_are_whole_and_no_wider_than_the_chart(demo_specs):
         lines = title.get("text") if isinstance(title, dict) else title
         assert isinstance(lines, list) and lines, cid
         _, width, _ = text_boxes(spec)
-        assert all(text_px(line, charts.TITLE_SIZE, bold=True) <= width for line in lines), cid
+        assert all(text_px(line, chart_style.TITLE_SIZE, bold=True) <= width for line in lines), cid
 
 
 def test_wrap_breaks_only_at_spaces():
@@ -164,8 +167,8 @@ def test_wrap_breaks_only_at_spaces():
 
 def test_quarter_labels_shorten_only_when_they_would_collide():
     order = [f"Q{q} {y}" for y in ("2020/21", "2021/22") for q in (2, 3, 4, 1)]
-    assert charts.quarter_labels(order, 80) == {x: [x] for x in order}
-    narrow = charts.quarter_labels(order, 31)
+    assert chart_style.quarter_labels(order, 80) == {x: [x] for x in order}
+    narrow = chart_style.quarter_labels(order, 31)
     assert narrow["Q2 2020/21"] == ["Q2", "2020/21"]  # the first carries its year
     assert narrow["Q3 2020/21"] == ["Q3"]
     assert narrow["Q1 2020/21"] == ["Q1", "2020/21"]  # and each Q1

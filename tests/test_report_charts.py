@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from csc_scorecard.report import charts
+from csc_scorecard.report import chart_style, charts, series_charts
 from csc_scorecard.report.model import ChartPoint
 
 QUARTERS = ["Q2 2020/21", "Q3 2020/21", "Q4 2020/21", "Q1 2021/22"]
@@ -32,7 +32,7 @@ def test_trend_chart_with_reference_lines():
         "Statistical neighbours, March 2021 84.8%."
     )
     # Three reference lines in their colours.
-    for colour in (charts.TARGET, charts.TOLERANCE, charts.COMPARATOR):
+    for colour in (chart_style.TARGET, chart_style.TOLERANCE, chart_style.COMPARATOR):
         assert colour in chart.svg
 
 
@@ -58,7 +58,7 @@ def test_a_moving_target_is_a_stepped_line_and_said_in_words():
     assert chart.alt_text.endswith(
         "Target line (an additional 20 on a year earlier): 320 in Q3 2020/21, 330 in Q4 2020/21."
     )
-    assert charts.TARGET in chart.svg and charts.TOLERANCE in chart.svg
+    assert chart_style.TARGET in chart.svg and chart_style.TOLERANCE in chart.svg
     plain = charts.trend(
         "trend-K1",
         "K1 Foster carers",
@@ -66,7 +66,7 @@ def test_a_moving_target_is_a_stepped_line_and_said_in_words():
         list(zip(QUARTERS, [300.0, 318.0, 331.0, None], strict=True)),
         measure="K1",
     )
-    assert charts.TARGET not in plain.svg
+    assert chart_style.TARGET not in plain.svg
     again = charts.redraw_trend(chart, measure="K1", width=500, height=200)
     assert (again.moving_target, again.alt_text) == (chart.moving_target, chart.alt_text)
     assert 'width="5' in again.svg and again.svg != chart.svg
@@ -84,12 +84,12 @@ def test_breakdown_largest_first_and_negative_in_contrast():
         chart.alt_text
         == "Care-ladder variance: bar chart, largest first. Fostering 620; UASC -340; 16+ 760."
     )
-    assert charts.NEGATIVE in chart.svg and charts.ACCENT in chart.svg
+    assert chart_style.NEGATIVE in chart.svg and chart_style.ACCENT in chart.svg
     assert "UASC" in chart.svg
 
 
 def test_demand_chart_describes_each_series():
-    chart = charts.demand(
+    chart = series_charts.demand(
         "chart-demand",
         "Demand",
         {
@@ -114,7 +114,7 @@ def test_ids_are_unique_across_charts():
         .mark_line(clip=True)
         .encode(x="x:Q", y=alt.Y("y:Q", scale=alt.Scale(domain=[0, 10])))
     )
-    a, b = charts.render_svg(clipped, "a"), charts.render_svg(clipped, "b")
+    a, b = chart_style.render_svg(clipped, "a"), chart_style.render_svg(clipped, "b")
     ids_a, ids_b = set(re.findall(r'id="([^"]+)"', a)), set(re.findall(r'id="([^"]+)"', b))
     assert ids_a and ids_b and not ids_a & ids_b
     for svg, prefix in ((a, "a-"), (b, "b-")):

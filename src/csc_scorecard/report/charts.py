@@ -10,168 +10,40 @@ Kinds:
 * ``breakdown`` - a measure by category for the quarter (referral sources, categories of abuse,
   placements; caseload bands, team spans of control or care-ladder variance when those
   measures exist), negative values drawn in a contrasting colour;
-* ``demand`` - several counts over the last eight quarters on one chart;
-* ``projection`` - a monthly count, actual then projected, with the projection's band.
+* ``demand`` - several counts over the last eight quarters on one chart, and ``projection`` - a
+  monthly count, actual then projected, with the projection's band (both in series_charts.py).
+
+The colours, fonts, text measures and the SVG rendering they share are in chart_style.py.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from datetime import date
 
 import altair as alt
-import vl_convert as vlc
 
 from csc_scorecard.numbers import display
-from csc_scorecard.report.model import Chart, ChartPoint
-
-FONT = (
-    "Liberation Sans"  # Arial-metric, as council papers; installed with the PDF fonts (stack.md §5)
+from csc_scorecard.report.chart_style import (
+    ACCENT,
+    COMPARATOR,
+    INK,
+    LABEL_SIZE,
+    NEGATIVE,
+    PALETTE,
+    SMALL_SIZE,
+    TARGET,
+    TOLERANCE,
+    axis_format,
+    chart_title,
+    lines_expr,
+    padding,
+    quarter_labels,
+    render_svg,
+    text_px,
+    unit_title,
+    wrap,
 )
-INK = "#1f2a44"
-ACCENT = "#1f5f8b"
-NEGATIVE = "#b4442f"
-TARGET = "#2e7d32"
-TOLERANCE = "#c77700"
-COMPARATOR = "#6b6b6b"
-PALETTE = [ACCENT, "#c77700", "#2e7d32", "#7b3f8c", "#b4442f", "#4a4a4a"]
-
-_ID = re.compile(r'\bid="([^"]+)"')
-
-# Text that fits: every title, axis label and value label is laid out here, in Python, to fit
-# the chart, wrapped at spaces onto more lines and never cut (Vega's own label limit would end
-# it mid-word with an ellipsis). Widths are estimated for the widest font a renderer may fall
-# back to (DejaVu Sans, whose letters are wider than Liberation Sans's), in em per character.
-TITLE_SIZE = 11
-LABEL_SIZE = 9
-SMALL_SIZE = 8
-_NARROW = set("ijlI.,:;'!|()[]{}/ ")
-_WIDE = set("mwMW@%")
-
-
-def text_px(text: str, size: float, bold: bool = False) -> float:
-    """The printed width of ``text`` at ``size`` px, generously estimated."""
-    em = 0.0
-    for ch in text:
-        if ch in _NARROW:
-            em += 0.36
-        elif ch in _WIDE:
-            em += 0.95
-        elif ch.isupper():
-            em += 0.72
-        else:
-            em += 0.63
-    return em * size * (1.08 if bold else 1.0)
-
-
-def wrap(text: str, max_px: float, size: float, bold: bool = False) -> list[str]:
-    """``text`` on as few lines as fit ``max_px``, broken only at spaces (a single word wider
-    than the line keeps a line of its own, whole)."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and text_px(f"{lines[-1]} {word}", size, bold) <= max_px:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
-    return lines or [""]
-
-
-def _title(text: str, width_px: float) -> alt.TitleParams:
-    """The chart's title wrapped to the chart's width."""
-    return alt.TitleParams(
-        text=wrap(text, width_px, TITLE_SIZE, bold=True), fontSize=TITLE_SIZE, limit=0
-    )
-
-
-def _lines_expr(lines: dict[str, list[str]]) -> str:
-    """A Vega label expression printing each axis value as the lines given for it."""
-    expr = "datum.value"
-    for value, parts in reversed(list(lines.items())):
-        shown = "[" + ", ".join(_js(p) for p in parts) + "]"
-        expr = f"datum.value === {_js(value)} ? {shown} : ({expr})"
-    return expr
-
-
-def _js(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def quarter_labels(order: Sequence[str], band_px: float) -> dict[str, list[str]]:
-    """Quarter labels ('Q2 2021/22') that fit a band of ``band_px`` each: whole when they fit,
-    else the quarter alone with the year under the first and under each Q1."""
-    if all(text_px(x, SMALL_SIZE) + 6 <= band_px for x in order):
-        return {x: [x] for x in order}
-    out: dict[str, list[str]] = {}
-    for i, x in enumerate(order):
-        quarter, _, year = x.partition(" ")
-        out[x] = [quarter, year] if year and (i == 0 or quarter == "Q1") else [quarter]
-    return out
-
-
-def _padding(left: float = 8) -> dict[str, float]:
-    """Room round the chart, more on the side of long labels: a renderer drawing the text in a
-    wider font than Vega measured (DejaVu Sans for Liberation Sans) still has room at the edge."""
-    return {"left": round(left), "right": 12, "top": 4, "bottom": 4}
-
-
-def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return (
-        # Padding round the chart: a renderer drawing the text in a wider font than Vega measured
-        # (DejaVu Sans for Liberation Sans) still has room at the edges.
-        (chart if chart.padding is not alt.Undefined else chart.properties(padding=_padding()))
-        .configure(font=FONT, background="white")
-        .configure_view(stroke=None)
-        .configure_axis(
-            labelColor=INK,
-            titleColor=INK,
-            gridColor="#e4e7ec",
-            domainColor="#9aa3b2",
-            tickColor="#9aa3b2",
-            labelFontSize=LABEL_SIZE,
-            titleFontSize=LABEL_SIZE,
-            labelLimit=0,  # never cut a label: they are wrapped to fit instead
-            labelPadding=3,
-            titlePadding=8,
-        )
-        .configure_title(color=INK, fontSize=TITLE_SIZE, anchor="start", fontWeight="bold", limit=0)
-        .configure_legend(
-            labelFontSize=LABEL_SIZE,
-            titleFontSize=LABEL_SIZE,
-            orient="bottom",
-            labelColor=INK,
-            labelLimit=0,
-        )
-    )
-
-
-def render_svg(chart: alt.TopLevelMixin, chart_id: str) -> str:
-    """SVG text with element ids made unique to the chart (several SVGs share one HTML page)."""
-    svg = vlc.vegalite_to_svg(_config(chart).to_dict())
-    ids = set(_ID.findall(svg))
-    for old in sorted(ids, key=len, reverse=True):
-        new = f"{chart_id}-{old}"
-        svg = svg.replace(f'id="{old}"', f'id="{new}"').replace(f"url(#{old})", f"url(#{new})")
-        svg = svg.replace(f'href="#{old}"', f'href="#{new}"')
-    # Accessible when inlined: the alt text goes in <title> by the template; mark as an image.
-    return svg.replace("<svg ", '<svg role="img" focusable="false" ', 1)
-
-
-def _axis_format(unit: str) -> str:
-    if unit == "gbp":
-        return "~s"  # 200k, 1.2M: money axes in the finance section
-    return ",.0f" if unit in ("count", "days") else ",.1~f"
-
-
-def _unit_title(unit: str) -> str:
-    return {
-        "percent": "%",
-        "rate_per_10000": "per 10,000",
-        "rate_per_100000": "per 100,000",
-        "days": "days",
-        "weeks": "weeks",
-        "gbp": "£",
-    }.get(unit, "")
+from csc_scorecard.report.model import Chart, ChartPoint
 
 
 def trend(
@@ -208,13 +80,13 @@ def trend(
             "x:O",
             sort=order,
             title=None,
-            axis=alt.Axis(labelAngle=0, labelFontSize=SMALL_SIZE, labelExpr=_lines_expr(labels)),
+            axis=alt.Axis(labelAngle=0, labelFontSize=SMALL_SIZE, labelExpr=lines_expr(labels)),
         ),
         y=alt.Y(
             "y:Q",
-            title=_unit_title(unit),
+            title=unit_title(unit),
             scale=y_scale,
-            axis=alt.Axis(format=_axis_format(unit), tickCount=4),
+            axis=alt.Axis(format=axis_format(unit), tickCount=4),
         ),
     )
     layers: list[alt.Chart] = [line]
@@ -242,7 +114,7 @@ def trend(
                 .encode(x=alt.X("x:O", sort=order, axis=None), y="y:Q")
             )
     chart = alt.layer(*layers).properties(
-        title=_title(title, width + 30), width=width, height=height
+        title=chart_title(title, width + 30), width=width, height=height
     )
     known = [(x, y) for x, y in points if y is not None]
     alt_text = _trend_alt(title, unit, known, target, tolerance, comparator, comparator_label)
@@ -350,13 +222,13 @@ def breakdown(
             "x:N",
             sort=order,
             title=None,
-            axis=alt.Axis(labelFontSize=LABEL_SIZE, labelExpr=_lines_expr(lines)),
+            axis=alt.Axis(labelFontSize=LABEL_SIZE, labelExpr=lines_expr(lines)),
             scale=alt.Scale(paddingInner=0.2),
         ),
         x=alt.X(
             "y:Q",
-            title=_unit_title(unit),
-            axis=alt.Axis(format=_axis_format(unit), tickCount=5),
+            title=unit_title(unit),
+            axis=alt.Axis(format=axis_format(unit), tickCount=5),
             scale=alt.Scale(domain=_room_for_labels(shown, width, reference)),
         ),
     )
@@ -387,10 +259,10 @@ def breakdown(
         )
     widest = max((text_px(line, LABEL_SIZE) for x in order for line in lines[x]), default=0)
     chart = alt.layer(*layers).properties(
-        title=_title(title, width + widest),
+        title=chart_title(title, width + widest),
         width=width,
         height=row_px * max(len(shown), 1),
-        padding=_padding(8 + 0.2 * widest),
+        padding=padding(8 + 0.2 * widest),
     )
     parts = "; ".join(f"{d['x']} {d['label']}" for d in shown)
     line = (
@@ -474,13 +346,13 @@ def grouped_bars(
                 "x:N",
                 sort=order,
                 title=None,
-                axis=alt.Axis(labelAngle=0, labelFontSize=SMALL_SIZE, labelExpr=_lines_expr(lines)),
+                axis=alt.Axis(labelAngle=0, labelFontSize=SMALL_SIZE, labelExpr=lines_expr(lines)),
             ),
             xOffset=alt.XOffset("series:N", sort=names),
             y=alt.Y(
                 "y:Q",
-                title=_unit_title(unit),
-                axis=alt.Axis(format=_axis_format(unit), tickCount=4),
+                title=unit_title(unit),
+                axis=alt.Axis(format=axis_format(unit), tickCount=4),
             ),
             color=alt.Color(
                 "series:N",
@@ -489,7 +361,7 @@ def grouped_bars(
                 scale=alt.Scale(domain=names, range=PALETTE[: len(names)]),
             ),
         )
-        .properties(title=_title(title, width + 30), width=width, height=height)
+        .properties(title=chart_title(title, width + 30), width=width, height=height)
     )
     parts = [
         f"{name}: "
@@ -505,169 +377,6 @@ def grouped_bars(
         svg=render_svg(chart, chart_id),
         alt_text=f"{title}: grouped bar chart. " + "; ".join(parts) + "."
         if parts
-        else f"{title}: no values to chart.",
-        data=[ChartPoint(**d) for d in data],
-        measures=measures,
-    )
-
-
-def projection(
-    chart_id: str,
-    title: str,
-    actual: Sequence[tuple[str, float]],
-    projected: Sequence[tuple[str, float, float | None, float | None]],
-    *,
-    measures: list[str],
-    band_label: str = "likely range",
-    width: int = 520,
-    height: int = 150,
-) -> Chart:
-    """A count by month: the actual line, the projection continuing it (dashed) and the
-    projection's band (shaded, from its low to its high)."""
-    line_data = [{"x": x, "y": y, "series": "Actual"} for x, y in actual] + [
-        {"x": x, "y": y, "series": "Projected"} for x, y, _, _ in projected
-    ]
-    band = [
-        {"x": x, "low": lo, "high": hi}
-        for x, _, lo, hi in projected
-        if lo is not None and hi is not None
-    ]
-    x = alt.X(
-        "x:T",
-        title=None,
-        axis=alt.Axis(
-            format="%b %Y",
-            labelFontSize=8,
-            tickCount={"interval": "month", "step": 6},
-            labelOverlap=True,
-            labelAngle=0,
-        ),
-    )
-    layers = []
-    if band:
-        layers.append(
-            alt.Chart(alt.Data(values=band))
-            .mark_area(color=ACCENT, opacity=0.18)
-            .encode(x=x, y=alt.Y("low:Q", title="children"), y2="high:Q")
-        )
-    layers.append(
-        alt.Chart(alt.Data(values=line_data))
-        .mark_line(strokeWidth=2)
-        .encode(
-            x=x,
-            y=alt.Y(
-                "y:Q", title="children", scale=alt.Scale(zero=False), axis=alt.Axis(format=",.0f")
-            ),
-            color=alt.Color(
-                "series:N",
-                title=None,
-                scale=alt.Scale(domain=["Actual", "Projected"], range=[ACCENT, TOLERANCE]),
-            ),
-            strokeDash=alt.StrokeDash(
-                "series:N",
-                legend=None,
-                scale=alt.Scale(domain=["Actual", "Projected"], range=[[1, 0], [5, 3]]),
-            ),
-        )
-    )
-    chart = alt.layer(*layers).properties(
-        title=_title(title, width + 30), width=width, height=height
-    )
-    parts = []
-    if actual:
-        parts.append(
-            f"actual from {display(actual[0][1], 'count')} in {_month(actual[0][0])} to "
-            f"{display(actual[-1][1], 'count')} in {_month(actual[-1][0])}"
-        )
-    if projected:
-        x_last, y_last, lo, hi = projected[-1]
-        between = (
-            f" (likely between {display(lo, 'count')} and {display(hi, 'count')})"
-            if lo is not None and hi is not None
-            else ""
-        )
-        parts.append(f"projected {display(y_last, 'count')} in {_month(x_last)}{between}")
-    points = [ChartPoint(**d) for d in line_data]
-    points += [ChartPoint(x=b["x"], y=b["low"], series=f"{band_label} (low)") for b in band]
-    points += [ChartPoint(x=b["x"], y=b["high"], series=f"{band_label} (high)") for b in band]
-    return Chart(
-        id=chart_id,
-        title=title,
-        kind="projection",
-        unit="count",
-        svg=render_svg(chart, chart_id),
-        alt_text=f"{title}: line chart; " + "; ".join(parts) + "."
-        if parts
-        else f"{title}: no values to chart.",
-        data=points,
-        measures=measures,
-    )
-
-
-def _legend_columns(names: Sequence[str], width: float) -> int:
-    """As many legend columns as the longest name lets fit across the chart (at most 3)."""
-    widest = max((text_px(n, LABEL_SIZE) for n in names), default=0) + 30  # symbol and gap
-    return max(1, min(3, int(width // widest)))
-
-
-def _month(iso: str) -> str:
-    """'2022-06-30' as 'June 2022'."""
-    d = date.fromisoformat(iso)
-    return f"{d:%B %Y}"
-
-
-def demand(
-    chart_id: str,
-    title: str,
-    series: dict[str, Sequence[tuple[str, float | None]]],
-    *,
-    measures: list[str],
-    width: int = 520,
-    height: int = 170,
-) -> Chart:
-    """Several counts over the same quarters, one line each."""
-    data = [{"x": x, "y": y, "series": name} for name, points in series.items() for x, y in points]
-    order = list(dict.fromkeys(d["x"] for d in data))
-    names = list(series)
-    labels = quarter_labels(order, width / max(len(order), 1))
-    chart = (
-        alt.Chart(alt.Data(values=[d for d in data if d["y"] is not None]))
-        .mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=20))
-        .encode(
-            x=alt.X(
-                "x:O",
-                sort=order,
-                title=None,
-                axis=alt.Axis(
-                    labelAngle=0, labelFontSize=SMALL_SIZE, labelExpr=_lines_expr(labels)
-                ),
-            ),
-            y=alt.Y("y:Q", title="count", axis=alt.Axis(format=",.0f", tickCount=5)),
-            color=alt.Color(
-                "series:N",
-                sort=names,
-                title=None,
-                scale=alt.Scale(domain=names, range=PALETTE[: len(names)]),
-                legend=alt.Legend(columns=_legend_columns(names, width), labelLimit=0),
-            ),
-        )
-        .properties(title=_title(title, width + 30), width=width, height=height)
-    )
-    lines = []
-    for name, points in series.items():
-        known = [(x, y) for x, y in points if y is not None]
-        if known:
-            lines.append(
-                f"{name} from {display(known[0][1], 'count')} in {known[0][0]} to {display(known[-1][1], 'count')} in {known[-1][0]}"
-            )
-    return Chart(
-        id=chart_id,
-        title=title,
-        kind="demand",
-        unit="count",
-        svg=render_svg(chart, chart_id),
-        alt_text=f"{title}: line chart. " + "; ".join(lines) + "."
-        if lines
         else f"{title}: no values to chart.",
         data=[ChartPoint(**d) for d in data],
         measures=measures,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from csc_scorecard.forecast.inspections import OwnHomes
 from csc_scorecard.model.periods import Quarter
-from csc_scorecard.report import charts
+from csc_scorecard.report import charts, series_charts
 from csc_scorecard.report.model import Chart, OmittedSection, Paragraph, Section, Table
 from csc_scorecard.report.sections.finance.section import FinanceSection, finance_section
 from csc_scorecard.report.sections.inputs import SectionInputs
@@ -192,7 +192,7 @@ def _projection_chart(section: FinanceSection) -> Chart | None:
     projected = [
         (p.date.isoformat(), p.value, p.low, p.high) for p in total if p.series == "projected"
     ]
-    return charts.projection(
+    return series_charts.projection(
         "finance-placement-projection",
         f"Children in care: actual and projected ({section.scenario} scenario)",
         actual,

@@ -45,7 +45,6 @@ from csc_scorecard.report.model import (
     Counts,
     ReportContext,
 )
-from csc_scorecard.wording import long_date
 
 NAVY = "#1F2A44"
 GREY = "#6B7280"

@@ -17,7 +17,7 @@ from datetime import date
 
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.model.periods import Quarter
-from csc_scorecard.report import charts, narrative
+from csc_scorecard.report import charts, narrative, series_charts
 from csc_scorecard.report import permanence as permanence_
 from csc_scorecard.report.facts import Facts, figure_id
 from csc_scorecard.report.layout import Layout
@@ -245,6 +245,6 @@ def _demand_chart(
             used.append(m)
     if not series:
         return None
-    return charts.demand(
+    return series_charts.demand(
         "chart-demand", f"Demand over the last {len(trend)} quarters", series, measures=used
     )

@@ -1,0 +1,158 @@
+"""The report's chart style: colours, fonts and sizes, text measured and wrapped to fit, the
+Vega-Lite configuration every chart shares, axis formats by unit, and the SVG rendering
+(vl-convert, offline, with element ids made unique to the chart)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import altair as alt
+import vl_convert as vlc
+
+FONT = (
+    "Liberation Sans"  # Arial-metric, as council papers; installed with the PDF fonts (stack.md §5)
+)
+INK = "#1f2a44"
+ACCENT = "#1f5f8b"
+NEGATIVE = "#b4442f"
+TARGET = "#2e7d32"
+TOLERANCE = "#c77700"
+COMPARATOR = "#6b6b6b"
+PALETTE = [ACCENT, "#c77700", "#2e7d32", "#7b3f8c", "#b4442f", "#4a4a4a"]
+
+_ID = re.compile(r'\bid="([^"]+)"')
+
+# Text that fits: every title, axis label and value label is laid out here, in Python, to fit
+# the chart, wrapped at spaces onto more lines and never cut (Vega's own label limit would end
+# it mid-word with an ellipsis). Widths are estimated for the widest font a renderer may fall
+# back to (DejaVu Sans, whose letters are wider than Liberation Sans's), in em per character.
+TITLE_SIZE = 11
+LABEL_SIZE = 9
+SMALL_SIZE = 8
+_NARROW = set("ijlI.,:;'!|()[]{}/ ")
+_WIDE = set("mwMW@%")
+
+
+def text_px(text: str, size: float, bold: bool = False) -> float:
+    """The printed width of ``text`` at ``size`` px, generously estimated."""
+    em = 0.0
+    for ch in text:
+        if ch in _NARROW:
+            em += 0.36
+        elif ch in _WIDE:
+            em += 0.95
+        elif ch.isupper():
+            em += 0.72
+        else:
+            em += 0.63
+    return em * size * (1.08 if bold else 1.0)
+
+
+def wrap(text: str, max_px: float, size: float, bold: bool = False) -> list[str]:
+    """``text`` on as few lines as fit ``max_px``, broken only at spaces (a single word wider
+    than the line keeps a line of its own, whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_px(f"{lines[-1]} {word}", size, bold) <= max_px:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def chart_title(text: str, width_px: float) -> alt.TitleParams:
+    """The chart's title wrapped to the chart's width."""
+    return alt.TitleParams(
+        text=wrap(text, width_px, TITLE_SIZE, bold=True), fontSize=TITLE_SIZE, limit=0
+    )
+
+
+def lines_expr(lines: dict[str, list[str]]) -> str:
+    """A Vega label expression printing each axis value as the lines given for it."""
+    expr = "datum.value"
+    for value, parts in reversed(list(lines.items())):
+        shown = "[" + ", ".join(js(p) for p in parts) + "]"
+        expr = f"datum.value === {js(value)} ? {shown} : ({expr})"
+    return expr
+
+
+def js(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def quarter_labels(order: Sequence[str], band_px: float) -> dict[str, list[str]]:
+    """Quarter labels ('Q2 2021/22') that fit a band of ``band_px`` each: whole when they fit,
+    else the quarter alone with the year under the first and under each Q1."""
+    if all(text_px(x, SMALL_SIZE) + 6 <= band_px for x in order):
+        return {x: [x] for x in order}
+    out: dict[str, list[str]] = {}
+    for i, x in enumerate(order):
+        quarter, _, year = x.partition(" ")
+        out[x] = [quarter, year] if year and (i == 0 or quarter == "Q1") else [quarter]
+    return out
+
+
+def padding(left: float = 8) -> dict[str, float]:
+    """Room round the chart, more on the side of long labels: a renderer drawing the text in a
+    wider font than Vega measured (DejaVu Sans for Liberation Sans) still has room at the edge."""
+    return {"left": round(left), "right": 12, "top": 4, "bottom": 4}
+
+
+def config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return (
+        # Padding round the chart: a renderer drawing the text in a wider font than Vega measured
+        # (DejaVu Sans for Liberation Sans) still has room at the edges.
+        (chart if chart.padding is not alt.Undefined else chart.properties(padding=padding()))
+        .configure(font=FONT, background="white")
+        .configure_view(stroke=None)
+        .configure_axis(
+            labelColor=INK,
+            titleColor=INK,
+            gridColor="#e4e7ec",
+            domainColor="#9aa3b2",
+            tickColor="#9aa3b2",
+            labelFontSize=LABEL_SIZE,
+            titleFontSize=LABEL_SIZE,
+            labelLimit=0,  # never cut a label: they are wrapped to fit instead
+            labelPadding=3,
+            titlePadding=8,
+        )
+        .configure_title(color=INK, fontSize=TITLE_SIZE, anchor="start", fontWeight="bold", limit=0)
+        .configure_legend(
+            labelFontSize=LABEL_SIZE,
+            titleFontSize=LABEL_SIZE,
+            orient="bottom",
+            labelColor=INK,
+            labelLimit=0,
+        )
+    )
+
+
+def render_svg(chart: alt.TopLevelMixin, chart_id: str) -> str:
+    """SVG text with element ids made unique to the chart (several SVGs share one HTML page)."""
+    svg = vlc.vegalite_to_svg(config(chart).to_dict())
+    ids = set(_ID.findall(svg))
+    for old in sorted(ids, key=len, reverse=True):
+        new = f"{chart_id}-{old}"
+        svg = svg.replace(f'id="{old}"', f'id="{new}"').replace(f"url(#{old})", f"url(#{new})")
+        svg = svg.replace(f'href="#{old}"', f'href="#{new}"')
+    # Accessible when inlined: the alt text goes in <title> by the template; mark as an image.
+    return svg.replace("<svg ", '<svg role="img" focusable="false" ', 1)
+
+
+def axis_format(unit: str) -> str:
+    if unit == "gbp":
+        return "~s"  # 200k, 1.2M: money axes in the finance section
+    return ",.0f" if unit in ("count", "days") else ",.1~f"
+
+
+def unit_title(unit: str) -> str:
+    return {
+        "percent": "%",
+        "rate_per_10000": "per 10,000",
+        "rate_per_100000": "per 100,000",
+        "days": "days",
+        "weeks": "weeks",
+        "gbp": "£",
+    }.get(unit, "")

@@ -1,0 +1,185 @@
+"""Charts of several counts over time: ``projection`` (a monthly count, actual then projected,
+with the projection's band) and ``demand`` (several counts over the last eight quarters)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import altair as alt
+
+from csc_scorecard.numbers import display
+from csc_scorecard.report.chart_style import (
+    ACCENT,
+    LABEL_SIZE,
+    PALETTE,
+    SMALL_SIZE,
+    TOLERANCE,
+    chart_title,
+    lines_expr,
+    quarter_labels,
+    render_svg,
+    text_px,
+)
+from csc_scorecard.report.model import Chart, ChartPoint
+
+
+def projection(
+    chart_id: str,
+    title: str,
+    actual: Sequence[tuple[str, float]],
+    projected: Sequence[tuple[str, float, float | None, float | None]],
+    *,
+    measures: list[str],
+    band_label: str = "likely range",
+    width: int = 520,
+    height: int = 150,
+) -> Chart:
+    """A count by month: the actual line, the projection continuing it (dashed) and the
+    projection's band (shaded, from its low to its high)."""
+    line_data = [{"x": x, "y": y, "series": "Actual"} for x, y in actual] + [
+        {"x": x, "y": y, "series": "Projected"} for x, y, _, _ in projected
+    ]
+    band = [
+        {"x": x, "low": lo, "high": hi}
+        for x, _, lo, hi in projected
+        if lo is not None and hi is not None
+    ]
+    x = alt.X(
+        "x:T",
+        title=None,
+        axis=alt.Axis(
+            format="%b %Y",
+            labelFontSize=8,
+            tickCount={"interval": "month", "step": 6},
+            labelOverlap=True,
+            labelAngle=0,
+        ),
+    )
+    layers = []
+    if band:
+        layers.append(
+            alt.Chart(alt.Data(values=band))
+            .mark_area(color=ACCENT, opacity=0.18)
+            .encode(x=x, y=alt.Y("low:Q", title="children"), y2="high:Q")
+        )
+    layers.append(
+        alt.Chart(alt.Data(values=line_data))
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "y:Q", title="children", scale=alt.Scale(zero=False), axis=alt.Axis(format=",.0f")
+            ),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=["Actual", "Projected"], range=[ACCENT, TOLERANCE]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                legend=None,
+                scale=alt.Scale(domain=["Actual", "Projected"], range=[[1, 0], [5, 3]]),
+            ),
+        )
+    )
+    chart = alt.layer(*layers).properties(
+        title=chart_title(title, width + 30), width=width, height=height
+    )
+    parts = []
+    if actual:
+        parts.append(
+            f"actual from {display(actual[0][1], 'count')} in {_month(actual[0][0])} to "
+            f"{display(actual[-1][1], 'count')} in {_month(actual[-1][0])}"
+        )
+    if projected:
+        x_last, y_last, lo, hi = projected[-1]
+        between = (
+            f" (likely between {display(lo, 'count')} and {display(hi, 'count')})"
+            if lo is not None and hi is not None
+            else ""
+        )
+        parts.append(f"projected {display(y_last, 'count')} in {_month(x_last)}{between}")
+    points = [ChartPoint(**d) for d in line_data]
+    points += [ChartPoint(x=b["x"], y=b["low"], series=f"{band_label} (low)") for b in band]
+    points += [ChartPoint(x=b["x"], y=b["high"], series=f"{band_label} (high)") for b in band]
+    return Chart(
+        id=chart_id,
+        title=title,
+        kind="projection",
+        unit="count",
+        svg=render_svg(chart, chart_id),
+        alt_text=f"{title}: line chart; " + "; ".join(parts) + "."
+        if parts
+        else f"{title}: no values to chart.",
+        data=points,
+        measures=measures,
+    )
+
+
+def _legend_columns(names: Sequence[str], width: float) -> int:
+    """As many legend columns as the longest name lets fit across the chart (at most 3)."""
+    widest = max((text_px(n, LABEL_SIZE) for n in names), default=0) + 30  # symbol and gap
+    return max(1, min(3, int(width // widest)))
+
+
+def _month(iso: str) -> str:
+    """'2022-06-30' as 'June 2022'."""
+    d = date.fromisoformat(iso)
+    return f"{d:%B %Y}"
+
+
+def demand(
+    chart_id: str,
+    title: str,
+    series: dict[str, Sequence[tuple[str, float | None]]],
+    *,
+    measures: list[str],
+    width: int = 520,
+    height: int = 170,
+) -> Chart:
+    """Several counts over the same quarters, one line each."""
+    data = [{"x": x, "y": y, "series": name} for name, points in series.items() for x, y in points]
+    order = list(dict.fromkeys(d["x"] for d in data))
+    names = list(series)
+    labels = quarter_labels(order, width / max(len(order), 1))
+    chart = (
+        alt.Chart(alt.Data(values=[d for d in data if d["y"] is not None]))
+        .mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=20))
+        .encode(
+            x=alt.X(
+                "x:O",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelAngle=0, labelFontSize=SMALL_SIZE, labelExpr=lines_expr(labels)),
+            ),
+            y=alt.Y("y:Q", title="count", axis=alt.Axis(format=",.0f", tickCount=5)),
+            color=alt.Color(
+                "series:N",
+                sort=names,
+                title=None,
+                scale=alt.Scale(domain=names, range=PALETTE[: len(names)]),
+                legend=alt.Legend(columns=_legend_columns(names, width), labelLimit=0),
+            ),
+        )
+        .properties(title=chart_title(title, width + 30), width=width, height=height)
+    )
+    lines = []
+    for name, points in series.items():
+        known = [(x, y) for x, y in points if y is not None]
+        if known:
+            lines.append(
+                f"{name} from {display(known[0][1], 'count')} in {known[0][0]} to {display(known[-1][1], 'count')} in {known[-1][0]}"
+            )
+    return Chart(
+        id=chart_id,
+        title=title,
+        kind="demand",
+        unit="count",
+        svg=render_svg(chart, chart_id),
+        alt_text=f"{title}: line chart. " + "; ".join(lines) + "."
+        if lines
+        else f"{title}: no values to chart.",
+        data=[ChartPoint(**d) for d in data],
+        measures=measures,
+    )
