@@ -110,7 +110,6 @@ def manual_values(
     intervention length from the family support service (seed appendix); with the homes'
     inspection histories the grades come from (for `own_homes`)."""
     m = cal.manual
-    quarters = _quarters(config)
     population = round(m.population_10_17 * config.size)
     lead = 3  # quarters before the first, so rolling twelve-month figures are complete
     fy0 = config.first_year
@@ -122,84 +121,96 @@ def manual_values(
     reoffended = [int(rng.binomial(c, by_year(m.reoffending_share, fy0))) for c in cohort]
     grades = _home_grades(config, new_homes, m, rng)
     out = []
-    for period, fy, q_end in quarters:
+    for period, fy, q_end in _quarters(config):
         taken = date.fromordinal(q_end.toordinal() + 21)
         fte.append(int(rng.poisson(by_year(m.first_time_entrants_rate, fy) / 4 * population / 1e5)))
-        n = sum(fte[-4:])
-        out.append(
-            _manual(
-                "first_time_entrants_rate",
-                period,
-                round(n / population * 1e5),
-                n,
-                population,
-                "Youth Justice Service: first-time entrants (PNC), "
-                "rolling 12 months per 100,000 aged 10-17",
-                taken,
-            )
-        )
         c = int(rng.poisson(m.reoffending_cohort * config.size))
         cohort.append(c)
         reoffended.append(int(rng.binomial(c, by_year(m.reoffending_share, fy))))
-        n, d = sum(reoffended[-4:]), sum(cohort[-4:])
-        out.append(
-            _manual(
-                "reoffending_rate",
-                period,
-                round(100 * n / d, 2) if d else None,
-                n,
-                d,
-                "Youth Justice Board reoffending tracker: binary rate, four "
-                "quarterly cohorts, 12 months' follow-up",
-                taken,
-            )
-        )
-        good, total = _grades_at(grades, q_end)
-        note = (
-            f"{total - good} of the authority's homes graded requires improvement"
-            if total - good
-            else None
-        )
-        out.append(
-            _manual(
-                "residential_homes_good_or_better",
-                period,
-                round(100 * good / total, 1) if total else None,
-                good,
-                total,
-                "Ofsted inspection reports of the authority's children's homes",
-                taken,
-                note,
-            )
-        )
+        out += _youth_justice(period, taken, population, fte, cohort, reoffended)
+        out.append(_homes_graded(period, taken, *_grades_at(grades, q_end)))
         closures = int(rng.poisson(m.family_support_closures * config.size))
         improved = int(rng.binomial(closures, by_year(m.family_support_improved, fy)))
-        out.append(
-            _manual(
-                "family_support_outcomes_improved",
-                period,
-                round(100 * improved / closures, 1) if closures else None,
-                improved,
-                closures,
-                "Family Star Plus: families whose outcomes improved on "
-                "closure (family support service)",
-                taken,
-            )
-        )
         mean_days = max(60.0, rng.normal(by_year(m.family_support_days, fy), 8.0))
-        out.append(
-            _manual(
-                "family_support_intervention_days",
-                period,
-                round(mean_days),
-                round(mean_days * closures),
-                closures,
-                "Family support service closures: average days from start of "
-                "intervention to closure",
-                taken,
-            )
-        )
+        out += _family_support(period, taken, closures, improved, mean_days)
     return arrow("manual_values", out), grades
+
+
+def _youth_justice(
+    period: str,
+    taken: date,
+    population: int,
+    fte: list[int],
+    cohort: list[int],
+    reoffended: list[int],
+) -> list[dict]:
+    """First-time entrants and reoffending, each over the four quarters to this one."""
+    n = sum(fte[-4:])
+    entrants = _manual(
+        "first_time_entrants_rate",
+        period,
+        round(n / population * 1e5),
+        n,
+        population,
+        "Youth Justice Service: first-time entrants (PNC), rolling 12 months per 100,000 aged 10-17",
+        taken,
+    )
+    n, d = sum(reoffended[-4:]), sum(cohort[-4:])
+    reoffending = _manual(
+        "reoffending_rate",
+        period,
+        round(100 * n / d, 2) if d else None,
+        n,
+        d,
+        "Youth Justice Board reoffending tracker: binary rate, four "
+        "quarterly cohorts, 12 months' follow-up",
+        taken,
+    )
+    return [entrants, reoffending]
+
+
+def _homes_graded(period: str, taken: date, good: int, total: int) -> dict:
+    """The share of the authority's homes graded good or outstanding."""
+    note = (
+        f"{total - good} of the authority's homes graded requires improvement"
+        if total - good
+        else None
+    )
+    return _manual(
+        "residential_homes_good_or_better",
+        period,
+        round(100 * good / total, 1) if total else None,
+        good,
+        total,
+        "Ofsted inspection reports of the authority's children's homes",
+        taken,
+        note,
+    )
+
+
+def _family_support(
+    period: str, taken: date, closures: int, improved: int, mean_days: float
+) -> list[dict]:
+    """Family Star outcomes improved and the average length of the quarter's interventions."""
+    outcomes = _manual(
+        "family_support_outcomes_improved",
+        period,
+        round(100 * improved / closures, 1) if closures else None,
+        improved,
+        closures,
+        "Family Star Plus: families whose outcomes improved on closure (family support service)",
+        taken,
+    )
+    days = _manual(
+        "family_support_intervention_days",
+        period,
+        round(mean_days),
+        round(mean_days * closures),
+        closures,
+        "Family support service closures: average days from start of intervention to closure",
+        taken,
+    )
+    return [outcomes, days]
 
 
 def _manual(

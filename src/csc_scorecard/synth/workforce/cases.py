@@ -49,6 +49,20 @@ class Case:
     kind: str
 
 
+class _Spans(defaultdict):
+    """Each child's open periods: child -> [(start, stop, kind, area)] as ordinals."""
+
+    def __init__(self) -> None:
+        super().__init__(list)
+
+    def add(self, child: str, start: date | None, stop: date | None, kind: str, area: str) -> None:
+        if start is None:
+            return
+        s, e = start.toordinal(), (stop.toordinal() if stop else FAR)
+        if e > s:
+            self[child].append((s, e, kind, area))
+
+
 def derive_cases(
     rows: dict[str, list[dict]], t0: int, end: int, cal: Calibration, rng: np.random.Generator
 ) -> list[Case]:
@@ -61,29 +75,49 @@ def derive_cases(
     (PAFSS). Referrals with no further action are dealt with in the front door and not allocated.
     """
     children = {c["child_id"]: c for c in rows["children"]}
-    spans: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
+    spans = _Spans()
+    episodes = _care_and_protection(spans, rows)
+    _referrals(spans, rows, children, cal, rng)
+    _early_help(spans, rows, end, cal, rng)
+    _care_leavers(spans, rows, children, episodes, cal)
+    cases = []
+    for child in sorted(spans):
+        for s, e, kind, area in _resolve(spans[child]):
+            if e <= t0 or s > end:
+                continue
+            cases.append(Case(child, area, s, None if e > end else e, kind))
+    return cases
 
-    def add(child: str, start: date | None, stop: date | None, kind: str, area: str) -> None:
-        if start is None:
-            return
-        s, e = start.toordinal(), (stop.toordinal() if stop else FAR)
-        if e > s:
-            spans[child].append((s, e, kind, area))
 
-    def disabled(child: str) -> bool:
-        d = (children.get(child) or {}).get("disabilities")
-        return bool(d) and d.strip().upper() != "NONE"
-
+def _care_and_protection(spans: _Spans, rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """Periods looked after (short breaks: child in need) and on a CP plan; returns each
+    child's episodes of care."""
     episodes: dict[str, list[dict]] = defaultdict(list)
     for ep in rows["cla_episodes"]:
         episodes[ep["child_id"]].append(ep)
         if ep["ls"] in SHORT_BREAKS:
-            add(ep["child_id"], ep["decom"], ep["dec"], "cin", "disabled_children")
+            spans.add(ep["child_id"], ep["decom"], ep["dec"], "cin", "disabled_children")
         else:
             area = "disabled_children" if ep["cin"] == "N2" else "children_in_care"
-            add(ep["child_id"], ep["decom"], ep["dec"], "cla", area)
+            spans.add(ep["child_id"], ep["decom"], ep["dec"], "cla", area)
     for plan in rows["cp_plans"]:
-        add(plan["child_id"], plan["start_date"], plan["end_date"], "cp", "acps")
+        spans.add(plan["child_id"], plan["start_date"], plan["end_date"], "cp", "acps")
+    return episodes
+
+
+def _referrals(
+    spans: _Spans,
+    rows: dict[str, list[dict]],
+    children: dict[str, dict],
+    cal: Calibration,
+    rng: np.random.Generator,
+) -> None:
+    """Each referral not closed with no further action: assessment, then child in need until
+    closure, then (where no early help is recorded) family support for some."""
+
+    def disabled(child: str) -> bool:
+        d = (children.get(child) or {}).get("disabilities")
+        return bool(d) and d.strip().upper() != "NONE"
 
     authorised: dict[tuple[str, date], list[date]] = defaultdict(list)
     for a in rows["assessments"]:
@@ -104,16 +138,17 @@ def derive_cases(
             assessed = date.fromordinal(start.toordinal() + int(rng.integers(10, 46)))
         if stop is not None and assessed > stop:
             assessed = stop
-        add(child, start, assessed, "assessment", "assessment")
+        spans.add(child, start, assessed, "assessment", "assessment")
         if stop is None or assessed < stop:
-            add(child, assessed, stop, "cin", "disabled_children" if disabled(child) else "acps")
+            area = "disabled_children" if disabled(child) else "acps"
+            spans.add(child, assessed, stop, "cin", area)
         if (
             not rows["early_help_episodes"]
             and stop is not None
             and rng.random() < cal.step_down_share
         ):
             days = int(fs.median * math.exp(fs.sigma * rng.standard_normal()))
-            add(
+            spans.add(
                 child,
                 stop,
                 date.fromordinal(stop.toordinal() + max(days, 14)),
@@ -121,8 +156,13 @@ def derive_cases(
                 "family_support",
             )
 
-    # Early help closures come from local templates; where none are recorded (Annex A list 2
-    # has only start and completion), each episode is given a typical length.
+
+def _early_help(
+    spans: _Spans, rows: dict[str, list[dict]], end: int, cal: Calibration, rng: np.random.Generator
+) -> None:
+    """Early help closures come from local templates; where none are recorded (Annex A list 2
+    has only start and completion), each episode is given a typical length."""
+    fs = cal.family_support_days
     closures_recorded = any(eh["closure_date"] for eh in rows["early_help_episodes"])
     for eh in rows["early_help_episodes"]:
         start = eh["assessment_start_date"]
@@ -134,8 +174,19 @@ def derive_cases(
             days = int(fs.median * math.exp(fs.sigma * rng.standard_normal()))
             stop = date.fromordinal(base.toordinal() + max(days, 14))
             stop = None if stop.toordinal() > end else stop
-        add(eh["child_id"], start, stop, "family_support", "family_support")
+        spans.add(eh["child_id"], start, stop, "family_support", "family_support")
 
+
+def _care_leavers(
+    spans: _Spans,
+    rows: dict[str, list[dict]],
+    children: dict[str, dict],
+    episodes: dict[str, list[dict]],
+    cal: Calibration,
+) -> None:
+    """Care leavers: from leaving care while entitled, and on the care leaver list at a date
+    they are not looked after (e.g. relevant children who went home, or whose time in care
+    predates the extract): a personal adviser then."""
     plans: dict[str, list[date]] = defaultdict(list)
     for p in rows["care_leaver_plans"]:
         plans[p["child_id"]].append(p["as_at_date"])
@@ -144,8 +195,6 @@ def derive_cases(
         span = _care_leaver_span(children.get(child), eps, plans.get(child, []), cal)
         if span:
             spans[child].append((*span, "care_leaver", "care_leavers"))
-        # On the care leaver list at a date they are not looked after (e.g. relevant children
-        # who went home, or whose time in care predates the extract): a personal adviser then.
         for d in sorted(x for x in plans.get(child, []) if x is not None):
             day = d.toordinal()
             if span and span[0] <= day < span[1]:
@@ -156,14 +205,6 @@ def derive_cases(
             spans[child].append(
                 (max(left) if left else day - 182, day + 1, "care_leaver", "care_leavers")
             )
-
-    cases = []
-    for child in sorted(spans):
-        for s, e, kind, area in _resolve(spans[child]):
-            if e <= t0 or s > end:
-                continue
-            cases.append(Case(child, area, s, None if e > end else e, kind))
-    return cases
 
 
 def _care_leaver_span(
