@@ -16,7 +16,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 from test_report_docx import synthetic_reports
 
-from csc_scorecard.report import xlsx
+from csc_scorecard.report import xlsx, xlsx_book
 
 GROUP_HEADERS = [
     "Ref",
@@ -74,7 +74,7 @@ def _group_sheets(context) -> list[str]:
     taken: set[str] = {"summary"}
     names = []
     for group in context.appendix:
-        name = xlsx.sheet_name(group.title, taken)
+        name = xlsx_book.sheet_name(group.title, taken)
         taken.add(name.casefold())
         names.append(name)
     return names
@@ -153,7 +153,7 @@ def test_rag_is_text_with_conditional_fills_never_a_formula(book):
             "Not available",
             "Not reportable",
         }
-        for label, (fill, ink) in xlsx.RAG_FILLS.items():
+        for label, (fill, ink) in xlsx_book.RAG_FILLS.items():
             assert rules[label].fill.bgColor.rgb.endswith(fill.lstrip("#"))
             assert rules[label].font.color.rgb.endswith(ink.lstrip("#"))
     formulas = [

@@ -77,7 +77,7 @@ def to_json(faults: pa.Table, result: RuleResult, notes: list[str]) -> str:
 def to_xlsx(faults: pa.Table, path: Path, *, by: str | None) -> None:
     import xlsxwriter
 
-    from csc_scorecard.report.xlsx import sheet_name
+    from csc_scorecard.report.xlsx_book import sheet_name
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
     bold = wb.add_format({"bold": True})
