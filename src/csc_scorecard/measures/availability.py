@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context
@@ -72,31 +72,47 @@ def field_quality(ctx: Context, m: Measure) -> list[FieldQuality]:
         date_col = activity_date(table_name)
         if date_col is None:
             continue
-        # Measures of one period type share a field's query: run once per context.
+        # One query per period type and table gives every column's flagged rows; measures of
+        # one period type share it (run once per context).
         found = ctx.execute(
-            ("flagged", m.period_type, table_name, column),
-            lambda c, t=table_name, col=column, d=date_col: _flagged(c, m, t, col, d),
+            ("flagged", m.period_type, table_name),
+            lambda c, t=table_name, d=date_col: _flagged(c, m.period_type, t, d),
         )
+        flagged: dict[tuple[str, str], int] = {}
+        totals: dict[tuple[str, str], int] = {}
         for r in found.to_pylist():
+            totals[(r["la_code"], r["period"])] = r["rows"]
+            if r["column_name"] == column:
+                flagged[(r["la_code"], r["period"])] = r["flagged"]
+        for (la, period), rows in totals.items():
             out.append(
-                FieldQuality(table_name, column, r["la_code"], r["period"], r["rows"], r["flagged"])
+                FieldQuality(table_name, column, la, period, rows, flagged.get((la, period), 0))
             )
     return out
 
 
-def _flagged(ctx: Context, m: Measure, table_name: str, column: str, date_col: str) -> ir.Table:
-    look_back = AS_AT_LOOK_BACK_DAYS if m.period_type == "as_at_period_end" else 0
-    periods = ctx.periods(m.period_type, look_back_days=look_back)
+def _window(ctx: Context, period_type: str, table_name: str, date_col: str) -> ir.Table:
+    """The table's rows (la_code, load_id, source_row) with each period whose window (for
+    measures at the period end, the 12 months before it) holds their activity date."""
+    look_back = AS_AT_LOOK_BACK_DAYS if period_type == "as_at_period_end" else 0
+    periods = ctx.periods(period_type, look_back_days=look_back)  # type: ignore[arg-type]
     t = ctx.table(table_name).select("la_code", "load_id", "source_row", d=date_col)
     rows = t.join(periods, [t.d >= periods.look_back, t.d <= periods.end])
+    return rows.select("la_code", "period", "load_id", "source_row")
+
+
+def _flagged(ctx: Context, period_type: str, table_name: str, date_col: str) -> ir.Table:
+    """la_code, period, rows (in the window), column_name, flagged (rows with an issue on that
+    column; one row with column_name NULL and flagged 0 where no column has one)."""
+    rows = _window(ctx, period_type, table_name, date_col)
+    totals = rows.group_by(["la_code", "period"]).agg(rows=rows.count())
     issues = ctx.backend.table("dq_issues")
     issues = (
-        issues.filter((issues.table_name == table_name) & (issues.column_name == column))
-        .select(i_la="la_code", i_load="load_id", i_row="row")
+        issues.filter(issues.table_name == table_name)
+        .select(i_la="la_code", i_load="load_id", i_row="row", column_name="column_name")
         .distinct()
-        .mutate(_flag=ibis.literal(1))
     )
-    joined = rows.left_join(
+    hit = rows.join(
         issues,
         [
             rows.la_code == issues.i_la,
@@ -104,8 +120,16 @@ def _flagged(ctx: Context, m: Measure, table_name: str, column: str, date_col: s
             rows.source_row == issues.i_row,
         ],
     )
-    return joined.group_by(["la_code", "period"]).agg(
-        rows=joined.count(), flagged=joined._flag.fill_null(0).sum()
+    flagged = hit.group_by(["la_code", "period", "column_name"]).agg(flagged=hit.count())
+    joined = totals.left_join(
+        flagged, [totals.la_code == flagged.la_code, totals.period == flagged.period]
+    )
+    return joined.select(
+        totals.la_code,
+        totals.period,
+        totals.rows,
+        flagged.column_name,
+        flagged=flagged.flagged.fill_null(0),
     )
 
 
@@ -164,60 +188,58 @@ def rule_quality(ctx: Context, m: Measure) -> list[RuleQuality]:
         date_col = activity_date(table_name)
         if date_col is None:
             continue
-        mine = [
-            f
-            for f in faults.select(
-                ["return", "rule", "la_code", "load_id", "row", "canonical"]
-            ).to_pylist()
-            if f["canonical"] == table_name and (f["return"], f["rule"]) in codes
-        ]
-        if not mine:
-            continue
-        look_back = AS_AT_LOOK_BACK_DAYS if m.period_type == "as_at_period_end" else 0
-        periods = ctx.periods(m.period_type, look_back_days=look_back)
-        t = ctx.table(table_name).select("la_code", "load_id", "source_row", d=date_col)
-        rows = t.join(periods, [t.d >= periods.look_back, t.d <= periods.end])
-        hits = ibis.memtable(
-            [
-                {"f_la": f["la_code"], "f_load": f["load_id"], "f_row": f["row"], "rule": f["rule"]}
-                for f in mine
-            ],
-            schema={"f_la": "string", "f_load": "int32", "f_row": "int32", "rule": "string"},
-        )
-        joined = rows.left_join(
-            hits,
-            [rows.la_code == hits.f_la, rows.load_id == hits.f_load, rows.source_row == hits.f_row],
-        )
-        per_row = joined.group_by(["la_code", "period", "load_id", "source_row"]).agg(
-            hit=joined.rule.notnull().any()
-        )
-        totals = per_row.group_by(["la_code", "period"]).agg(
-            rows=per_row.count(), flagged=per_row.hit.cast("int64").sum()
-        )
-        hit_rows = (
-            joined.filter(joined.rule.notnull())
-            .select("la_code", "period", "rule", "load_id", "source_row")
-            .distinct()
-        )
-        by_rule = hit_rows.group_by(["la_code", "period", "rule"]).agg(n=hit_rows.count())
-        counts: dict[tuple[str, str], list[tuple[str, int]]] = {}
-        for r in ctx.backend.to_pyarrow(by_rule).to_pylist():
-            counts.setdefault((r["la_code"], r["period"]), []).append((r["rule"], r["n"]))
-        for r in ctx.backend.to_pyarrow(totals).to_pylist():
+        totals, hits = _rule_rows(ctx, faults, m.period_type, table_name, date_col)
+        if not codes & hits.keys():
+            continue  # no fault from the measure's rules on the table at all
+        flagged: dict[tuple[str, str], set[tuple]] = {}
+        by_rule: dict[tuple[str, str], dict[str, set[tuple]]] = {}
+        for ret_code in codes & hits.keys():
+            for la, period, row in hits[ret_code]:
+                flagged.setdefault((la, period), set()).add(row)
+                by_rule.setdefault((la, period), {}).setdefault(ret_code[1], set()).add(row)
+        for (la, period), rows in totals.items():
             listed = sorted(
-                counts.get((r["la_code"], r["period"]), []), key=lambda kv: (-kv[1], kv[0])
+                ((rule, len(found)) for rule, found in by_rule.get((la, period), {}).items()),
+                key=lambda kv: (-kv[1], kv[0]),
             )
-            out.append(
-                RuleQuality(
-                    table_name,
-                    r["la_code"],
-                    r["period"],
-                    r["rows"],
-                    r["flagged"] or 0,
-                    tuple(listed),
-                )
-            )
+            found = len(flagged.get((la, period), ()))
+            out.append(RuleQuality(table_name, la, period, rows, found, tuple(listed)))
     return out
+
+
+def _rule_rows(
+    ctx: Context, faults: pa.Table, period_type: str, table_name: str, date_col: str
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], list[tuple]]]:
+    """For a table and period type, once per context: the distinct rows in each authority's
+    period window, and the rows in the window with a fault, by (return, rule):
+    ({(la_code, period): rows}, {(return, rule): [(la_code, period, (load_id, row))]})."""
+    done = ctx.__dict__.setdefault("_dq_rule_rows", {})
+    if (period_type, table_name) in done:
+        return done[(period_type, table_name)]
+    window = ctx.execute(
+        ("window", period_type, table_name),
+        lambda c: _window(c, period_type, table_name, date_col),
+    )
+    mine = faults.filter(pc.equal(faults.column("canonical"), table_name)).select(
+        ["return", "rule", "la_code", "load_id", "row"]
+    )
+    with ctx.backend.con.cursor() as cur:
+        cur.register("csc_window", window)
+        cur.register("csc_rule_faults", mine)
+        totals = cur.execute(
+            "SELECT la_code, period, count(*) FROM (SELECT DISTINCT * FROM csc_window) "
+            "GROUP BY la_code, period"
+        ).fetchall()
+        hits = cur.execute(
+            'SELECT DISTINCT f."return", f.rule, w.la_code, w.period, w.load_id, w.source_row '
+            "FROM csc_window w JOIN csc_rule_faults f ON w.la_code = f.la_code "
+            "AND w.load_id = f.load_id AND w.source_row = f.row"
+        ).fetchall()
+    by_code: dict[tuple[str, str], list[tuple]] = {}
+    for ret, rule, la, period, load_id, row in hits:
+        by_code.setdefault((ret, rule), []).append((la, period, (load_id, row)))
+    done[(period_type, table_name)] = ({(la, p): n for la, p, n in totals}, by_code)
+    return done[(period_type, table_name)]
 
 
 def not_reportable(ctx: Context, m: Measure) -> dict[tuple[str, str], str]:
