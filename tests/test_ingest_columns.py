@@ -1,7 +1,7 @@
 """The columnar 903 CSV reader gives exactly what the row-by-row reader gave.
 
 `read_columns` + `convert_columns` (DuckDB splits the lines and types the cells) against
-`read_table` + `convert` (Python's csv module, then one Python call per cell): for every file,
+`read_table` + `convert_rows` (Python's csv module, then one Python call per cell): for every file,
 the canonical rows (values and Arrow types) and the data-quality issues (rule, message, raw
 value, row, child, severity, in order) must be identical, and an unreadable file must be refused
 with the same one-line message. Files: the peer fixtures (D2I's fake 903, cscsynth, liiatools),
@@ -20,7 +20,7 @@ import pytest
 
 from csc_scorecard.ingest import ssda903
 from csc_scorecard.ingest.columns import convert_columns
-from csc_scorecard.ingest.fields import convert, load_spec
+from csc_scorecard.ingest.fields import convert_rows, load_spec
 from csc_scorecard.ingest.formats import ssda903_csv, ssda903_xml
 from csc_scorecard.ingest.run import read_all
 from csc_scorecard.model.batch import FormatError
@@ -42,7 +42,7 @@ def _read(path: Path, columnar: bool):
     read, typed = (
         (ssda903_csv.read_columns, convert_columns)
         if columnar
-        else (ssda903_csv.read_table, convert)
+        else (ssda903_csv.read_table, convert_rows)
     )
     found = read(path)
     if found is None or found[0] in ssda903.NOT_LOADED:
@@ -239,7 +239,7 @@ def test_a_return_reads_the_same_through_the_adapter(imperfect):
 )
 def test_xml_returns_read_the_same(xml, imperfect, monkeypatch):
     """The 903 XML reader's records typed column-wise against the same records typed cell by
-    cell (`convert`, what `build_batch` does with row-wise records): whole batches equal."""
+    cell (`convert_rows`, what `build_batch` did with row-wise records): whole batches equal."""
     path = imperfect.parent / "ssda903_xml" / f"{xml[6:]}.xml" if isinstance(xml, str) else xml
     year = 2018 if path.name == "fake_903.xml" else None  # its dates place it in 2017-18
 
@@ -248,6 +248,7 @@ def test_xml_returns_read_the_same(xml, imperfect, monkeypatch):
 
     new = batch()
     monkeypatch.setattr(ssda903_xml, "cells_of", lambda records: records)  # rows, as before
+    monkeypatch.setattr(ssda903, "convert", convert_rows)  # typed cell by cell
     old = batch()
     assert (new.period_start, new.period_end) == (old.period_start, old.period_end)
     assert new.tables.keys() == old.tables.keys()
@@ -256,3 +257,28 @@ def test_xml_returns_read_the_same(xml, imperfect, monkeypatch):
         assert new.tables[name].to_pylist() == rows.to_pylist(), name
     assert new.issues == old.issues
     assert sum(t.num_rows for t in new.tables.values()) > 100
+
+
+@pytest.mark.parametrize("folder", ["cin_census", "templates", "csww", "annex_a"])
+def test_other_readers_give_the_same_batches_typed_by_column(folder, imperfect, monkeypatch):
+    """`fields.convert` types records of text cells column-wise (`convert_columns`); with that
+    turned off (every record typed by `convert_rows`) the CIN census, template, CSWW and Annex A
+    readers give the same batches from the synthetic imperfect returns: rows and issues."""
+    from csc_scorecard.ingest import fields
+
+    typed: list[int] = []
+    real = fields.convert_rows
+    monkeypatch.setattr(fields, "convert_rows", lambda *a, **k: typed.append(1) or real(*a, **k))
+    new = read_all([imperfect.parent / folder], la_code="371")
+    by_rows = len(typed)
+    monkeypatch.setattr(fields, "COLUMNAR_FROM_ROWS", 10**9)
+    old = read_all([imperfect.parent / folder], la_code="371")
+    if folder in ("cin_census", "templates"):
+        assert len(typed) - by_rows > by_rows  # most of their tables were typed by column
+    assert len(new) == len(old) and sum(len(b.tables) for b in old) > 0
+    for a, b in zip(old, new, strict=True):
+        assert b.tables.keys() == a.tables.keys()
+        for name, rows in a.tables.items():
+            assert b.tables[name].schema == rows.schema, name
+            assert b.tables[name].to_pylist() == rows.to_pylist(), name
+        assert b.issues == a.issues

@@ -100,6 +100,10 @@ class Converted:
     issues: list[Issue]
 
 
+# Below this many records the per-cell engine is quicker than a DuckDB query.
+COLUMNAR_FROM_ROWS = 64
+
+
 def convert(
     records: Iterable[tuple[int, Mapping[str, Any]]],
     spec: TableSpec,
@@ -113,7 +117,43 @@ def convert(
     Source field names are matched case-insensitively and ignoring surrounding space.
     Values are never dropped: a bad value becomes NULL (or stays as text for codes) and the raw
     text goes into an Issue.
+
+    Records whose cells are all text (or absent) are typed column by column in one DuckDB query
+    (`columns.convert_columns`, which gives what `convert_rows` gives, in the same order:
+    tests/test_ingest_columns.py); others (cells typed by a workbook reader, a field named twice
+    in different case) cell by cell (`convert_rows`).
     """
+    records = list(records)
+    if len(records) >= COLUMNAR_FROM_ROWS and _all_text(records):
+        from csc_scorecard.ingest.columns import cells_of, convert_columns
+
+        return convert_columns(
+            cells_of(records), spec, file=file, sheet=sheet, check_duplicates=check_duplicates
+        )
+    return convert_rows(records, spec, file=file, sheet=sheet, check_duplicates=check_duplicates)
+
+
+def _all_text(records: list[tuple[int, Mapping[str, Any]]]) -> bool:
+    """Every cell text or None, and no two field names equal ignoring case and surrounding space
+    (in `convert_rows` the later one wins in each record; as columns, one would for all)."""
+    names = {k for _, record in records for k in record}
+    if not all(isinstance(k, str) for k in names):
+        return False
+    folded = {k.strip().lower() for k in names}
+    if len(folded) != len(names) or "source_row" in folded:
+        return False
+    return all(v is None or type(v) is str for _, record in records for v in record.values())
+
+
+def convert_rows(
+    records: Iterable[tuple[int, Mapping[str, Any]]],
+    spec: TableSpec,
+    *,
+    file: str,
+    sheet: str | None = None,
+    check_duplicates: bool = True,
+) -> Converted:
+    """`convert` one record and one cell at a time (`convert_cell` for every cell)."""
     canonical = table(spec.canonical)
     by_name = {src.strip().lower(): (src, f) for src, f in spec.columns.items()}
     out: dict[str, list[Any]] = {f.to: [] for f in spec.columns.values()}
