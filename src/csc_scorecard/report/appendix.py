@@ -25,7 +25,7 @@ from csc_scorecard.rating import (
     make_reading,
     rate_framework,
 )
-from csc_scorecard.rating.assess import target_base, target_words
+from csc_scorecard.rating.targets import target_base, target_words
 from csc_scorecard.rating.framework import (
     OWN_YEAR_EARLIER,
     Group,
