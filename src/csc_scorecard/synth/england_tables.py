@@ -46,10 +46,36 @@ class Tables:
         self.la_code = la_code
 
     def build(self, r: dict[str, np.ndarray], kid: np.ndarray) -> dict[str, Frame]:
+        """The canonical frames of the referrals `r` (`kid`: the child of each)."""
+        ids, children = self._children(r, kid)
+        referrals = self._referrals(r, kid)
+        assessments, a_start, a_done = self._assessments(r, kid)
+        section47s = self._section47s(r, kid, a_start)
+        cin_plans = self._cin_plans(r, kid, a_done)
+        plan, care = r["route"] == CP, r["route"] == CARE
+        cp_plans, cp_reviews = self._plans(
+            kid[plan], r["referral_date"][plan], r["entry"][plan], r["exit"][plan]
+        )
+        cla = self._care(kid[care], r["entry"][care], r["exit"][care])
+        return {
+            name: _dated(name, frame, ids)
+            for name, frame in {
+                "children": children,
+                "referrals": referrals,
+                "assessments": assessments,
+                "section47s": section47s,
+                "cin_plans": cin_plans,
+                "cp_plans": cp_plans,
+                "cp_reviews": cp_reviews,
+                "cla_episodes": cla,
+            }.items()
+        }
+
+    def _children(self, r: dict[str, np.ndarray], kid: np.ndarray) -> tuple[np.ndarray, Frame]:
+        """Each child's identifier and demographics (aged at their first referral)."""
         rng = self.rng
-        la = self.la_code
         n_kids = int(kid.max()) + 1 if len(kid) else 0
-        ids = np.array([f"{la}E{k:07d}" for k in range(n_kids)], dtype=object)
+        ids = np.array([f"{self.la_code}E{k:07d}" for k in range(n_kids)], dtype=object)
         first = np.full(n_kids, np.iinfo(np.int64).max)
         np.minimum.at(first, kid, r["referral_date"])
         ages = rng.choice(len(AGES), size=n_kids, p=AGES / AGES.sum())
@@ -62,11 +88,14 @@ class Tables:
             "disabilities": np.where(rng.random(n_kids) < 0.1, "LD", "NONE").astype(object),
             "uasc": np.zeros(n_kids, bool),
         }
-        child = kid  # child numbers until the end (`_dated` writes the identifiers)
-        route, d = r["route"], r["referral_date"]
+        return ids, children
+
+    def _referrals(self, r: dict[str, np.ndarray], child: np.ndarray) -> Frame:
+        """Referrals (child numbers until the end: `_dated` writes the identifiers)."""
+        rng = self.rng
+        route, d, closure = r["route"], r["referral_date"], r["closure"]
         n = len(d)
-        closure = r["closure"]
-        referrals = {
+        return {
             "child_id": child,
             "referral_date": self._dates(d),
             "referral_source": _pick(rng, n, SOURCES),
@@ -84,6 +113,15 @@ class Tables:
                 ).astype(object),
             ),
         }
+
+    def _assessments(
+        self, r: dict[str, np.ndarray], child: np.ndarray
+    ) -> tuple[Frame, np.ndarray, np.ndarray]:
+        """An assessment for every referral not closed with no further action; returns the
+        start and authorisation days of every referral's assessment too."""
+        rng = self.rng
+        route, d, closure = r["route"], r["referral_date"], r["closure"]
+        n = len(d)
         live = route != NFA
         a_start = d + rng.integers(0, 6, n)
         a_done = a_start + np.maximum(1, np.rint(rng.lognormal(np.log(24), 0.55, n))).astype(int)
@@ -100,12 +138,21 @@ class Tables:
             "child_seen_date": self._dates(a_start[live] + rng.integers(0, 8, int(live.sum()))),
             "further_support_needed": self._known(a_done[live], route[live] != SHORT),
         }
-        s = r["s47"]
+        return assessments, a_start, a_done
+
+    def _section47s(
+        self, r: dict[str, np.ndarray], child: np.ndarray, a_start: np.ndarray
+    ) -> Frame:
+        """S47 enquiries: before the conference for CP-route referrals, with the assessment
+        otherwise (some of those have a conference too)."""
+        rng = self.rng
+        route, d, s = r["route"], r["referral_date"], r["s47"]
+        n = len(d)
         s_start = np.where(route == CP, r["entry"] - rng.integers(10, 25, n), a_start)
         plan = route == CP
         icpc = np.where(plan, r["entry"], s_start + rng.integers(8, 25, n))
         conference = plan | (rng.random(n) < 0.12)
-        section47s = {
+        return {
             "child_id": child[s],
             "referral_date": self._dates(d[s]),
             "start_date": self._dates(s_start[s]),
@@ -115,29 +162,17 @@ class Tables:
             "icpc_resulted_in_plan": self._known(np.where(conference, icpc, -1)[s], plan[s]),
             "end_date": self._dates((s_start + rng.integers(5, 20, n))[s]),
         }
-        cin_route = route == CIN
-        cin_plans = {
-            "child_id": child[cin_route],
-            "referral_date": self._dates(d[cin_route]),
-            "start_date": self._dates(
-                a_done[cin_route] + rng.integers(3, 15, int(cin_route.sum()))
-            ),
-            "end_date": self._dates(np.maximum(closure, a_done + 16)[cin_route]),
-        }
-        cp_plans, cp_reviews = self._plans(child[plan], d[plan], r["entry"][plan], r["exit"][plan])
-        cla = self._care(child[route == CARE], r["entry"][route == CARE], r["exit"][route == CARE])
+
+    def _cin_plans(self, r: dict[str, np.ndarray], child: np.ndarray, a_done: np.ndarray) -> Frame:
+        """A CIN plan after the assessment for CIN-route referrals, to the closure."""
+        cin_route = r["route"] == CIN
         return {
-            name: _dated(name, frame, ids)
-            for name, frame in {
-                "children": children,
-                "referrals": referrals,
-                "assessments": assessments,
-                "section47s": section47s,
-                "cin_plans": cin_plans,
-                "cp_plans": cp_plans,
-                "cp_reviews": cp_reviews,
-                "cla_episodes": cla,
-            }.items()
+            "child_id": child[cin_route],
+            "referral_date": self._dates(r["referral_date"][cin_route]),
+            "start_date": self._dates(
+                a_done[cin_route] + self.rng.integers(3, 15, int(cin_route.sum()))
+            ),
+            "end_date": self._dates(np.maximum(r["closure"], a_done + 16)[cin_route]),
         }
 
     def _plans(

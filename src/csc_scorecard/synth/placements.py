@@ -128,7 +128,24 @@ def segments(ctx: Context, plan: Plan) -> Frame:
     first_type[none] = draws.choice_by_group(
         rng, draws.band(age0[none], draws.band_keys(cal.first)), cal.first
     )
+    regular, carer_counter = _regular(ctx, plan, limit, first_type)
+    final, carer_counter = _final(plan, regular, n, carer_counter)
+    out = concat([regular, final])
+    order = np.lexsort((out["start"], out["period"]))
+    out = {k: v[order] for k, v in out.items()}
+    out = _foster_before_adoption(out)
+    out, carer_counter = _temporary(ctx, out, plan, carer_counter)
+    out["place"] = _valid_for_date(ctx, out["place"], out["start"])
+    return out
 
+
+def _regular(
+    ctx: Context, plan: Plan, limit: np.ndarray, first_type: np.ndarray
+) -> tuple[Frame, int]:
+    """Placements one after another until `limit` (the final placement or the period's end):
+    spells of the calibrated length, short-term ones that last becoming long-term with the same
+    carers. Returns the segments and the next carer number."""
+    rng, cal = ctx.rng, ctx.cal.placement
     rows: list[Frame] = []
     carer_counter = 0
     active = np.flatnonzero(limit > plan.entry)
@@ -178,9 +195,11 @@ def segments(ctx: Context, plan: Plan) -> Frame:
         carer_counter += int(keep.sum())
         carer = np.where(conv_keep, carer[keep], new_carer)
         active, current, seg_start = active[keep], nxt_type, seg_end[keep]
-    regular = concat(rows)
+    return concat(rows), carer_counter
 
-    # The placement the route out of care needs.
+
+def _final(plan: Plan, regular: Frame, n: int, carer_counter: int) -> tuple[Frame, int]:
+    """The placement the route out of care needs (with the last carers where it says so)."""
     has_final = ~np.isnat(plan.final_start) & (plan.final_start < plan.stop)
     fin = np.flatnonzero(has_final)
     last_carer = _last_carer(regular, n)
@@ -196,13 +215,7 @@ def segments(ctx: Context, plan: Plan) -> Frame:
         ),
     }
     carer_counter += len(fin)
-    out = concat([regular, final])
-    order = np.lexsort((out["start"], out["period"]))
-    out = {k: v[order] for k, v in out.items()}
-    out = _foster_before_adoption(out)
-    out, carer_counter = _temporary(ctx, out, plan, carer_counter)
-    out["place"] = _valid_for_date(ctx, out["place"], out["start"])
-    return out
+    return final, carer_counter
 
 
 def _last_carer(regular: Frame, n: int) -> np.ndarray:
@@ -300,9 +313,38 @@ def attributes(
     placement with the same carers (RNE T/U) changes only the placement type."""
     rng, cal = ctx.rng, ctx.cal.placement
     place, carer = seg["place"], seg["carer"]
-    share = cal.in_area_share
+    provider, urn, post = _providers(ctx, place, carer, providers)
+    post = np.where(filled(post), post, _carer_addresses(ctx, place, carer, provider, addresses))
 
-    # Provider, URN and (for homes) postcode per carer and kind of placement.
+    # Placed with parents: the home address (PR0, no URN).
+    p1 = place == "P1"
+    post[p1] = home[p1]
+    # Temporary moves have no provider (rule 213) and no URN.
+    temp = np.isin(place, TEMPORARY)
+    provider[temp] = None
+    # URNs only where the placement type needs one (218/222); H5 placements still running on
+    # 29 October 2023 need one from then (rule 230), so the record holds the provider's URN.
+    exempt = np.isin(place, cal.urn_exempt)
+    for code, from_date in cal.urn_required_from.items():
+        exempt &= ~((place == code) & (seg["end"] > to_day(from_date)))
+    urn[exempt] = None
+    # Own provision that is not fostering or adoption is in the area (rule 1015).
+    own_other = (provider == "PR1") & ~np.isin(place, FOSTER + ADOPTIVE) & ~temp
+    bad = np.flatnonzero(own_other & (addresses.location(post) != "IN"))
+    post[bad] = addresses.in_area(rng, len(bad))
+    # Home and placement postcodes differ unless placed with parents (rule 392d).
+    clash = np.flatnonzero((post == home) & ~p1 & filled(home))
+    post[clash] = addresses.in_area(rng, len(clash))
+    _distinguish_moves(rng, seg, provider, urn, post, providers, addresses)
+    return {"place_provider": provider, "urn": urn, "pl_post": post}
+
+
+def _providers(
+    ctx: Context, place: np.ndarray, carer: np.ndarray, providers: Providers
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Provider, URN and (for homes) postcode per carer and kind of placement, for each
+    segment."""
+    rng, cal = ctx.rng, ctx.cal.placement
     kind = np.where(
         np.isin(place, FOSTER), "foster", np.where(np.isin(place, ADOPTIVE), "adoption", place)
     )
@@ -336,10 +378,15 @@ def attributes(
             k_post[idx] = register["postcode"][row]
         if by_provider and "provider" in register:
             k_provider[idx] = register["provider"][row]
-    provider, urn, post = k_provider[inverse], k_urn[inverse], k_post[inverse]
+    return k_provider[inverse], k_urn[inverse], k_post[inverse]
 
-    # Carers' own addresses (foster carers, kinship carers, adopters, respite carers): one per
-    # carer, in or near the area as the calibration says for the kind of carer.
+
+def _carer_addresses(
+    ctx: Context, place: np.ndarray, carer: np.ndarray, provider: np.ndarray, addresses: Addresses
+) -> np.ndarray:
+    """Carers' own addresses (foster carers, kinship carers, adopters, respite carers): one per
+    carer, in or near the area as the calibration says for the kind of carer; per segment."""
+    rng, share = ctx.rng, ctx.cal.placement.in_area_share
     carers, first_seen, which = np.unique(carer, return_index=True, return_inverse=True)
     c_place, c_provider = place[first_seen], provider[first_seen]
     in_area = np.where(
@@ -354,29 +401,7 @@ def attributes(
     inside = rng.random(len(carers)) < in_area
     carer_post = addresses.elsewhere(rng, len(carers))
     carer_post[inside] = addresses.in_area(rng, int(inside.sum()))
-    post = np.where(filled(post), post, carer_post[which])
-
-    # Placed with parents: the home address (PR0, no URN).
-    p1 = place == "P1"
-    post[p1] = home[p1]
-    # Temporary moves have no provider (rule 213) and no URN.
-    temp = np.isin(place, TEMPORARY)
-    provider[temp] = None
-    # URNs only where the placement type needs one (218/222); H5 placements still running on
-    # 29 October 2023 need one from then (rule 230), so the record holds the provider's URN.
-    exempt = np.isin(place, cal.urn_exempt)
-    for code, from_date in cal.urn_required_from.items():
-        exempt &= ~((place == code) & (seg["end"] > to_day(from_date)))
-    urn[exempt] = None
-    # Own provision that is not fostering or adoption is in the area (rule 1015).
-    own_other = (provider == "PR1") & ~np.isin(place, FOSTER + ADOPTIVE) & ~temp
-    bad = np.flatnonzero(own_other & (addresses.location(post) != "IN"))
-    post[bad] = addresses.in_area(rng, len(bad))
-    # Home and placement postcodes differ unless placed with parents (rule 392d).
-    clash = np.flatnonzero((post == home) & ~p1 & filled(home))
-    post[clash] = addresses.in_area(rng, len(clash))
-    _distinguish_moves(rng, seg, provider, urn, post, providers, addresses)
-    return {"place_provider": provider, "urn": urn, "pl_post": post}
+    return carer_post[which]
 
 
 def _pick(
