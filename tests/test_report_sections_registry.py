@@ -75,8 +75,9 @@ def test_the_fixture_report_is_exactly_what_the_builders_returned(monkeypatch):
     ]
     built = {section: b for section, _, b in calls}
     assert built["regional_comparison"] is None  # a one-authority store: left out, no note
-    # Between the executive summary and the data quality section (report/executive.py), the
-    # report's sections are the builders' own objects, in the layout's order; none is omitted.
+    # Between the executive summary and the data quality section (report/executive.py,
+    # report/quality_section.py), the report's sections are the builders' own objects, in the
+    # layout's order; none is omitted.
     assert [s.id for s in context.sections] == [
         "summary",
         "demand",

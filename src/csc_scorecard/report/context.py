@@ -42,7 +42,14 @@ from csc_scorecard.rating.checks import check_framework
 from csc_scorecard.rating.rated import framework_manual_rows
 from csc_scorecard.report import acronyms as acronyms_
 from csc_scorecard.report import appendix as appendix_
-from csc_scorecard.report import charts, executive, history, provenance, provenance_text
+from csc_scorecard.report import (
+    charts,
+    executive,
+    history,
+    provenance,
+    provenance_text,
+    quality_section,
+)
 from csc_scorecard.report import commentary as commentary_
 from csc_scorecard.report import faults as faults_
 from csc_scorecard.report import paper as paper_
@@ -466,7 +473,7 @@ def _sections(report: _Report, rated: _Rated, quality: DataQuality) -> _Built:
         la_code,
         finance if any(s.id == "finance" for s in sections) else None,
     )
-    sections = [summary, *sections, executive.quality_section(facts, quality)]
+    sections = [summary, *sections, quality_section.quality_section(facts, quality)]
     paper = options.paper
     if paper is not None and not isinstance(paper, paper_.PaperFile):
         paper = paper_.read_paper(paper)

@@ -1,5 +1,5 @@
-"""The sections that are about the report rather than one service area: the executive summary
-and the data-quality section.
+"""The executive summary: the section about the report as a whole rather than one service area
+(the data-quality section, the other such section, is report/quality_section.py).
 
 The executive summary leads with what a committee needs first (docs/committee-paper.md): the
 performance counts per group; the indicators below target, named with value and target; the
@@ -17,6 +17,7 @@ from __future__ import annotations
 from csc_scorecard.numbers import count, number
 from csc_scorecard.rating import Framework
 from csc_scorecard.report.benchmarks import in_unit
+from csc_scorecard.report.cited import cited_count, cited_text
 from csc_scorecard.report.facts import Facts, figure_id, pointer_part
 from csc_scorecard.report.model import (
     Allowance,
@@ -27,23 +28,12 @@ from csc_scorecard.report.model import (
     OmittedSection,
     Paragraph,
     Performance,
-    RuleFaultCount,
-    RuleFaults,
     Section,
     Sentence,
 )
 from csc_scorecard.report.narrative import paragraph
-from csc_scorecard.report.provenance import rule_words
 from csc_scorecard.report.sections.finance.section import FinanceSection
 from csc_scorecard.wording import Cited, join, listing, say
-
-
-def _n(ref: str, value: float) -> Cited:
-    return Cited(count(value), ref, value)
-
-
-def _s(ref: str, value: str) -> Cited:
-    return Cited(value, ref, value)
 
 
 def materiality(framework: Framework) -> tuple[dict[str, Allowance], tuple[float, str] | None]:
@@ -90,8 +80,8 @@ def summary_section(
                     "Performance is monitored against the {name}, which has {n} indicators. The appendix gives each "
                     "indicator's target and tolerance, a comparator where one is published, the last two quarters, its "
                     "rating, direction of travel and commentary.",
-                    name=_s("/performance/framework", performance.framework),
-                    n=_n("/performance/summary/total", performance.summary.total),
+                    name=cited_text("/performance/framework", performance.framework),
+                    n=cited_count("/performance/summary/total", performance.summary.total),
                 ),
                 kind="summary",
             )
@@ -118,12 +108,12 @@ def summary_section(
                 paragraph(
                     say(
                         "Data is not available or not reportable for {now} of {total} indicators at the end of {q}, compared with {before} at the end of {p_q}.",
-                        now=_n(
+                        now=cited_count(
                             "/performance/summary/without_data", performance.summary.without_data
                         ),
-                        total=_n("/performance/summary/total", performance.summary.total),
+                        total=cited_count("/performance/summary/total", performance.summary.total),
                         q=facts.period(),
-                        before=_n(
+                        before=cited_count(
                             "/performance/previous_summary/without_data",
                             performance.previous_summary.without_data,
                         ),
@@ -139,8 +129,8 @@ def summary_section(
             paragraph(
                 say(
                     "The {title} section is not included: {reason}.",
-                    title=_s(f"/omitted/{i}/title", gone.title),
-                    reason=_s(f"/omitted/{i}/reason", gone.reason),
+                    title=cited_text(f"/omitted/{i}/title", gone.title),
+                    reason=cited_text(f"/omitted/{i}/reason", gone.reason),
                 ),
                 kind="note",
             )
@@ -339,36 +329,40 @@ def not_reported(facts: Facts, appendix: list[AppendixGroup]) -> Paragraph | Non
 def _group_paragraph(g: int, group: AppendixGroup) -> Paragraph | None:
     base = f"/appendix/{g}/summary"
     c = group.summary
-    total = _n(f"{base}/total", c.total)
+    total = cited_count(f"{base}/total", c.total)
     bullets: list[Sentence] = [
         say(
             "{n} of {t} indicators are performing better than or within tolerance against target ({n2} of {r} with a rating)",
-            n=_n(f"{base}/better_or_within_tolerance", c.better_or_within_tolerance),
+            n=cited_count(f"{base}/better_or_within_tolerance", c.better_or_within_tolerance),
             t=total,
-            n2=_n(f"{base}/better_or_within_tolerance", c.better_or_within_tolerance),
-            r=_n(f"{base}/rated", c.rated),
+            n2=cited_count(f"{base}/better_or_within_tolerance", c.better_or_within_tolerance),
+            r=cited_count(f"{base}/rated", c.rated),
         ),
-        say("{n} of {t} are below target", n=_n(f"{base}/below_target", c.below_target), t=total),
+        say(
+            "{n} of {t} are below target",
+            n=cited_count(f"{base}/below_target", c.below_target),
+            t=total,
+        ),
         say(
             "data is not available for {n} of {t} ({na} not available, {nr} not reportable)",
-            n=_n(f"{base}/without_data", c.without_data),
+            n=cited_count(f"{base}/without_data", c.without_data),
             t=total,
-            na=_n(f"{base}/not_available", c.not_available),
-            nr=_n(f"{base}/not_reportable", c.not_reportable),
+            na=cited_count(f"{base}/not_available", c.not_available),
+            nr=cited_count(f"{base}/not_reportable", c.not_reportable),
         ),
     ]
     if c.information:
         bullets.append(
             say(
                 "{n} of {t} are reported for information only",
-                n=_n(f"{base}/information", c.information),
+                n=cited_count(f"{base}/information", c.information),
                 t=total,
             )
         )
     return paragraph(
         say(
             "Performance against the {title} is as follows:",
-            title=_s(f"/appendix/{g}/title", group.title),
+            title=cited_text(f"/appendix/{g}/title", group.title),
         ),
         bullets=bullets,
         kind="summary",
@@ -386,7 +380,7 @@ def _sources_paragraph(loads: list[LoadRecord], la_code: str) -> Paragraph | Non
         if family == "template":
             manual = True
             continue
-        named.setdefault(load.name, _s(f"/provenance/loads/{i}/name", load.name))
+        named.setdefault(load.name, cited_text(f"/provenance/loads/{i}/name", load.name))
     sentences = []
     if named:
         body, slots = listing([("the {s}", {"s": c}) for c in named.values()])
@@ -413,164 +407,17 @@ def _sources_paragraph(loads: list[LoadRecord], la_code: str) -> Paragraph | Non
 def _quality_paragraph(facts: Facts, quality: DataQuality) -> Paragraph | None:
     first = say(
         "{n} data-quality {issues} recorded when the files were loaded.",
-        n=_n("/data_quality/issue_total", quality.issue_total),
+        n=cited_count("/data_quality/issue_total", quality.issue_total),
         issues="issue was" if quality.issue_total == 1 else "issues were",
     )
     second = None
     if quality.not_reportable:
         second = say(
             "{k} {measures} not reportable for {q} because too many of the records {it} on have missing or invalid values; the data quality section lists {them}.",
-            k=_n("/data_quality/not_reportable_count", quality.not_reportable_count),
+            k=cited_count("/data_quality/not_reportable_count", quality.not_reportable_count),
             measures="measure is" if quality.not_reportable_count == 1 else "measures are",
             it="it depends" if quality.not_reportable_count == 1 else "they depend",
             them="it" if quality.not_reportable_count == 1 else "them",
             q=facts.period(),
         )
     return paragraph(first, second, kind="summary")
-
-
-RETURN_WORDS = {"ssda903": "SSDA903", "cin": "CIN census"}
-
-
-def _shown(ref: str, counts: RuleFaults | RuleFaultCount, name: str) -> Cited:
-    """A fault count as printed: the number, or the suppression symbol (cited to its display)."""
-    value = getattr(counts, name)
-    if value is None:
-        return _s(f"{ref}/{name}_display", getattr(counts, f"{name}_display"))
-    return _n(f"{ref}/{name}", value)
-
-
-def _rule_faults_paragraph(facts: Facts, faults: RuleFaults | None) -> Paragraph | None:
-    """The DfE validation rules' faults in the data checked as at the quarter end, and those
-    opened and closed since the check of the data as at the previous quarter end: the cleansing
-    of the data told from the faults kept at each load."""
-    if faults is None:
-        return None
-    ref = "/data_quality/rule_faults"
-    sentences = [
-        say(
-            "The DfE validation rules found {open} {faults} in the data as at {as_at}.",
-            open=_shown(ref, faults, "open"),
-            faults="fault" if faults.open == 1 else "faults",
-            as_at=_s(f"{ref}/as_at_text", faults.as_at_text),
-        )
-    ]
-    if faults.known:
-        sentences.append(
-            say(
-                "Since the data as at {then}, {opened} opened and {closed} closed.",
-                then=_s(f"{ref}/then_as_at_text", faults.then_as_at_text),
-                opened=_shown(ref, faults, "opened"),
-                closed=_shown(ref, faults, "closed"),
-            )
-        )
-    else:
-        sentences.append(
-            say(
-                "Faults opened and closed since {q} are not known: no check of the data as at its end or before was kept when the files were loaded.",
-                q=facts.period("previous", "label"),
-            )
-        )
-    bullets = []
-    for i, r in enumerate(faults.rules):
-        at = f"{ref}/rules/{i}"
-        template = "Rule {rule} ({ret}" + (", {field}" if r.field else "") + "): {open} open"
-        if faults.known:
-            template += ", {opened} opened, {closed} closed"
-        template += "; {message}" if r.message else "."
-        bullets.append(
-            say(
-                template,
-                rule=_s(f"{at}/rule", r.rule),
-                ret=RETURN_WORDS.get(r.dfe_return, r.dfe_return),
-                **({"field": _s(f"{at}/field", r.field)} if r.field else {}),
-                open=_shown(at, r, "open"),
-                **(
-                    {"opened": _shown(at, r, "opened"), "closed": _shown(at, r, "closed")}
-                    if faults.known
-                    else {}
-                ),
-                **({"message": _s(f"{at}/message", r.message)} if r.message else {}),
-            )
-        )
-    return paragraph(*sentences, bullets=bullets or None, kind="note")
-
-
-def quality_section(facts: Facts, quality: DataQuality) -> Section:
-    out: list[Paragraph | None] = []
-    if quality.not_reportable:
-        out.append(
-            paragraph(
-                say(
-                    "These measures are not reportable for {q}: a field they depend on is missing or invalid in more of the records than the quality threshold allows.",
-                    q=facts.period(),
-                ),
-                bullets=[
-                    say(
-                        "{title}: {reason}",
-                        title=_s(f"/data_quality/not_reportable/{i}/title", n.title),
-                        reason=_s(f"/data_quality/not_reportable/{i}/reason", n.reason),
-                    )
-                    for i, n in enumerate(quality.not_reportable)
-                ],
-                kind="note",
-            )
-        )
-    out.append(_rule_faults_paragraph(facts, quality.rule_faults))
-    if quality.issues:
-        out.append(
-            paragraph(
-                say("Data-quality issues recorded when the files were loaded, by table and field:"),
-                bullets=[
-                    say(
-                        "{n} {rule} in {table}" + (" ({column})" if issue.column else ""),
-                        n=_n(f"/data_quality/issues/{i}/count", issue.count),
-                        rule=rule_words(issue.rule, issue.count),
-                        # Canonical table and column names as stored (some hold digits: section47s).
-                        table=_s(f"/data_quality/issues/{i}/table", issue.table or "?"),
-                        **(
-                            {"column": _s(f"/data_quality/issues/{i}/column", issue.column)}
-                            if issue.column
-                            else {}
-                        ),
-                    )
-                    for i, issue in enumerate(quality.issues)
-                ],
-                kind="note",
-            )
-        )
-    else:
-        out.append(
-            paragraph(
-                say("No data-quality issues were recorded when the files were loaded."), kind="note"
-            )
-        )
-    if quality.not_available:
-        out.append(
-            paragraph(
-                say("These measures have no figure for {q}:", q=facts.period()),
-                bullets=[
-                    say(
-                        "{title}: {reason}",
-                        title=_s(f"/data_quality/not_available/{i}/title", n.title),
-                        reason=_s(f"/data_quality/not_available/{i}/reason", n.reason),
-                    )
-                    for i, n in enumerate(quality.not_available)
-                ],
-                kind="note",
-            )
-        )
-    if quality.errors:
-        out.append(
-            paragraph(
-                say("These measures could not be computed and are shown as not available:"),
-                bullets=[
-                    say("{e}", e=_s(f"/data_quality/errors/{i}", e))
-                    for i, e in enumerate(quality.errors)
-                ],
-                kind="note",
-            )
-        )
-    return Section(
-        id="data_quality", title="Data quality", paragraphs=[p for p in out if p is not None]
-    )
