@@ -3,8 +3,11 @@ context and render each format.
 
     .venv/bin/python benchmarks/report.py [--size 1] [--period 2022-Q1] [--formats html,pdf,json,docx,xlsx]
 
-Steps run in fresh processes (`_measure.step`); the report step times its own phases. The
-public reference data (populations, comparators) is loaded from ../shared/data/public when
+Steps run in fresh processes (`_measure.step`); the report step times its own phases. The PDF
+is timed beside its baseline in the same process: WeasyPrint printing the HTML report as it is
+(inline SVG charts, the screen layout), which is how `report/pdf.py` made the PDF before issue
+14; each PDF figure gives wall and CPU seconds and the load average when it started, because
+this machine is shared. The public reference data (populations, comparators) is loaded from ../shared/data/public when
 present, as `make demo` does. Formats whose renderer is not installed are skipped.
 """
 
@@ -35,6 +38,33 @@ def load_reference(store: str) -> str:
     return f"{len(batches)} reference loads"
 
 
+def pdf_beside_baseline(context: object, repeats: int = 2) -> dict[str, float]:
+    """Seconds for `report.pdf.to_pdf` and for the baseline (WeasyPrint on the HTML report as
+    it is), alternating so both see the same load; the best of ``repeats`` of each."""
+    import time
+
+    from weasyprint import HTML
+
+    from csc_scorecard.report.html import to_html
+    from csc_scorecard.report.pdf import to_pdf
+
+    def baseline(ctx: object) -> bytes:
+        return HTML(string=to_html(ctx)).write_pdf()
+
+    best: dict[str, tuple[float, float, float]] = {}
+    for _ in range(repeats):
+        for name, make in (("pdf", to_pdf), ("pdf baseline (HTML printed as is)", baseline)):
+            load = os.getloadavg()[0]
+            wall, cpu = time.perf_counter(), time.process_time()
+            make(context)
+            figures = (time.perf_counter() - wall, time.process_time() - cpu, load)
+            best[name] = min(best.get(name, figures), figures)
+    return {
+        f"{name} [cpu {cpu:.2f} s, load {load:.1f}]": wall
+        for name, (wall, cpu, load) in best.items()
+    }
+
+
 def report(store: str, period: str, formats: str, out: str) -> dict:
     import time
 
@@ -63,6 +93,8 @@ def report(store: str, period: str, formats: str, out: str) -> dict:
         path = render(context, fmt, Path(out) / f"report.{fmt}")
         timings[f"render {fmt}"] = time.perf_counter() - began
         sizes[fmt] = path.stat().st_size
+    if "pdf" in sizes:
+        timings.update(pdf_beside_baseline(context))
     charts = len(context.trends) + sum(
         len(sub.charts) for s in context.sections for sub in (s, *s.subsections)
     )

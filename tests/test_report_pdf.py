@@ -2,7 +2,8 @@
 
 Checks what a committee member sees: the cover, page numbers, the landscape appendix and the
 figures themselves in the extracted text. One PDF is rendered for the module (about five
-seconds).
+seconds), and once more straight from the HTML report to show that the PDF's faster layout
+(``pdf.css``, charts as images) prints the same text on the same pages.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import pytest
 import report_fixtures as rf
 from pypdf import PdfReader
 
-from csc_scorecard.report.pdf import render, to_pdf
+from csc_scorecard.report.html import to_html
+from csc_scorecard.report.pdf import pdf_html, render, to_pdf
+from csc_scorecard.report.pdf_charts import lean_svg
 
 A4 = (595.28, 841.89)  # points
 
@@ -94,3 +97,37 @@ def test_render_writes_a_pdf_that_renders(tmp_path, context, pdf):
             check=True,
         )
         assert (tmp_path / "page-01.png").stat().st_size > 2_000
+
+
+def test_the_faster_print_layout_prints_the_same_text_on_the_same_pages(context, pages):
+    """The PDF printed from the HTML report itself (inline SVG charts, report.css's flex rows)
+    is the reference: every page's text, chart labels included, and every page's size are the
+    same in the PDF ``to_pdf`` writes."""
+    from weasyprint import HTML
+
+    html = to_html(context)
+    printed = pdf_html(context)
+    assert html.count("<svg ") > 10 and "<svg " not in printed
+    assert printed.count('class="chart-image"') == html.count("<svg ")
+    reference = PdfReader(io.BytesIO(HTML(string=html).write_pdf())).pages
+    assert len(pages) == len(reference)
+    for number, (ours, theirs) in enumerate(zip(pages, reference, strict=True), start=1):
+        assert (number, _text(ours)) == (number, _text(theirs))
+        assert ours.mediabox == theirs.mediabox
+
+
+def test_lean_chart_keeps_what_is_drawn_and_drops_what_is_not():
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20" class="marks">'
+        '<g class="mark-group" role="graphics-object" aria-roledescription="group mark">'
+        '<path class="background" aria-hidden="true" d="M0,0h0v0h0Z"/>'
+        '<g transform="translate(1,2)"><line x2="5" stroke="#e4e7ec" opacity="1"/>'
+        '<text fill="#1f2a44" opacity="0.5">Q1 2022/23</text></g>'
+        '<path class="foreground" d="" display="none"/><g class="empty"></g>'
+        "</g></svg>"
+    )
+    assert lean_svg(svg) == (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+        '<g transform="translate(1,2)"><line x2="5" stroke="#e4e7ec" />'
+        '<text fill="#1f2a44" opacity="0.5">Q1 2022/23</text></g></svg>'
+    )
