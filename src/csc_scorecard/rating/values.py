@@ -29,14 +29,14 @@ How a value is read (``parse_value``):
 * blank, or text that is not a number in a unit (``1 child``, ``4 children``), is not
   available; the raw text is kept for the report.
 
-A file that cannot be read as this format (missing or unknown columns, an unreadable period,
+The file is read as the local templates are (`ingest.formats.csv_rows`, UTF-8 only). A file
+that cannot be read as this format (missing or unknown columns, an unreadable period,
 a numerator that is not a number, the same measure twice in one period) is refused with a
 ``ValuesFileError`` naming the file, row and field.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +44,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from csc_scorecard.ingest.formats.csv_rows import csv_rows
+from csc_scorecard.model.batch import FormatError
 from csc_scorecard.model.periods import Period, parse_period
 from csc_scorecard.model.units import Unit
 from csc_scorecard.rating.vocabulary import Status
@@ -233,21 +235,20 @@ def read_values(path: str | Path) -> list[Reading]:
     """Read a values CSV (UTF-8, an Excel byte-order mark is fine) into readings."""
     path = Path(path)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        first, rows = csv_rows(path, ("utf-8-sig",))
+    except OSError as error:
         raise ValuesFileError(f"{path}: cannot read values file: {error}") from error
-    if not rows:
+    except FormatError as error:
+        raise ValuesFileError(f"{path}: cannot read values file: {error.reason}") from None
+    if first is None:
         raise ValuesFileError(
             f"{path}: empty file; expected a header {', '.join(REQUIRED_COLUMNS)}"
         )
-    header = [name.strip().lower() for name in rows[0]]
+    header = [name.strip().lower() for name in first]
     _check_header(path, header)
     readings: list[Reading] = []
     first_row: dict[tuple[str, str], int] = {}
-    for number, cells in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
+    for number, cells in rows:
         if len(cells) > len(header):
             raise ValuesFileError(
                 f"{path}: row {number}: {len(cells)} cells, header has {len(header)}"

@@ -1,6 +1,7 @@
 """Commentary for each appendix row: the analysts' words, or a generated draft clearly marked.
 
-Analysts write commentary in a plain CSV (UTF-8; an Excel byte-order mark is fine):
+Analysts write commentary in a plain CSV (UTF-8; an Excel byte-order mark is fine), read as the
+local templates are read (`ingest.formats.csv_rows`):
 
     measure,period,commentary,author,status
     C01,2022-Q1,This is above national and local comparator data.,J Smith,
@@ -19,10 +20,11 @@ generated sentence is never mistaken for an analyst's judgement.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from csc_scorecard.ingest.formats.csv_rows import csv_rows
+from csc_scorecard.model.batch import FormatError
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.rating import ItemResult, format_value
 from csc_scorecard.report.benchmarks import from_row, in_unit, placed
@@ -58,13 +60,14 @@ def read_commentary(path: str | Path) -> dict[tuple[str, str], Commentary]:
     """(item or measure id, period) -> commentary; refuses unknown columns and repeats."""
     path = Path(path)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        first, rows = csv_rows(path, ("utf-8-sig",))
+    except OSError as error:
         raise CommentaryFileError(f"{path}: cannot read commentary file: {error}") from error
-    if not rows:
+    except FormatError as error:
+        raise CommentaryFileError(f"{path}: cannot read commentary file: {error.reason}") from None
+    if first is None:
         raise CommentaryFileError(f"{path}: empty file; expected a header {','.join(COLUMNS)}")
-    header = [h.strip().lower() for h in rows[0]]
+    header = [h.strip().lower() for h in first]
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     if missing or unknown:
@@ -78,9 +81,7 @@ def read_commentary(path: str | Path) -> dict[tuple[str, str], Commentary]:
         )
         raise CommentaryFileError(f"{path}: row 1: {problems} (columns: {', '.join(COLUMNS)})")
     out: dict[tuple[str, str], Commentary] = {}
-    for number, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
+    for number, cells in rows:
         record = dict(zip(header, [*cells, *[""] * (len(header) - len(cells))], strict=False))
         key = record["measure"].strip()
         if not key:

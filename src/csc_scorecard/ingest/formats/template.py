@@ -9,7 +9,6 @@ template table.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from datetime import date
 from functools import cache
@@ -29,6 +28,7 @@ from csc_scorecard.ingest.fields import (
     missing_fields,
     unknown_columns,
 )
+from csc_scorecard.ingest.formats.csv_rows import csv_rows
 from csc_scorecard.ingest.values import clean
 from csc_scorecard.ingest.workbook import cell_issues
 from csc_scorecard.model.batch import FormatError, LoadBatch
@@ -104,33 +104,17 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]], str | Non
             if any(cells)
         ]
         return header, rows, sheet
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly everything
-        raise FormatError(path, "is not UTF-8 or Windows-1252 text")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise FormatError(path, "is empty (no header row)", line=1) from None
-        _refuse_repeated_column(path, header, None)
-        rows = []
-        for line_no, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) > len(header):
-                raise FormatError(
-                    path, f"has {len(cells)} cells but the header has {len(header)}", line=line_no
-                )
-            rows.append((line_no, dict(zip(header, cells, strict=False))))
-    except csv.Error as err:
-        raise FormatError(path, f"is not readable as CSV ({err})", line=reader.line_num) from None
+    header, cells = csv_rows(path)
+    if header is None:
+        raise FormatError(path, "is empty (no header row)", line=1)
+    _refuse_repeated_column(path, header, None)
+    rows = []
+    for line_no, row in cells:
+        if len(row) > len(header):
+            raise FormatError(
+                path, f"has {len(row)} cells but the header has {len(header)}", line=line_no
+            )
+        rows.append((line_no, dict(zip(header, row, strict=False))))
     return header, rows, None
 
 
