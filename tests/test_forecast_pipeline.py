@@ -24,8 +24,9 @@ from datetime import date
 
 import pytest
 
-from csc_scorecard.forecast.pipeline import homes_pipeline, pipeline_paragraphs
+from csc_scorecard.forecast.pipeline import homes_pipeline
 from csc_scorecard.model.batch import LoadBatch
+from csc_scorecard.report.sections.finance.pipeline_paragraphs import pipeline_paragraphs
 from tests.conftest import canonical
 
 LA = "999"

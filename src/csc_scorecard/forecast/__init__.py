@@ -13,7 +13,7 @@ Public API (see docs/finance.md); the report's finance section is written from t
 from csc_scorecard.forecast.backtest import Backtest, backtest
 from csc_scorecard.forecast.care_ladder import forecast_outturn
 from csc_scorecard.forecast.outturn_model import Outturn
-from csc_scorecard.forecast.pipeline import Pipeline, homes_pipeline, pipeline_paragraphs
+from csc_scorecard.forecast.pipeline import Pipeline, homes_pipeline
 from csc_scorecard.forecast.projection import Projection, project
 from csc_scorecard.forecast.scenarios import Scenario, load_scenarios, scenario
 
@@ -27,7 +27,6 @@ __all__ = [
     "forecast_outturn",
     "homes_pipeline",
     "load_scenarios",
-    "pipeline_paragraphs",
     "project",
     "scenario",
 ]

@@ -25,7 +25,6 @@ from csc_scorecard.rating import (
     make_reading,
     rate_framework,
 )
-from csc_scorecard.rating.targets import target_base, target_words
 from csc_scorecard.rating.framework import (
     OWN_YEAR_EARLIER,
     Group,
@@ -35,6 +34,7 @@ from csc_scorecard.rating.framework import (
 )
 from csc_scorecard.rating.rated import item_source
 from csc_scorecard.rating.summary import describe
+from csc_scorecard.rating.targets import target_base, target_words
 from csc_scorecard.report import commentary as notes
 from csc_scorecard.report.facts import Facts, When, figure_id
 from csc_scorecard.report.model import (

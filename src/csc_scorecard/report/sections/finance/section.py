@@ -30,7 +30,7 @@ from csc_scorecard.forecast.care_ladder import forecast_outturn
 from csc_scorecard.forecast.inspections import inspections_paragraph, own_homes
 from csc_scorecard.forecast.ledger import year_bounds
 from csc_scorecard.forecast.outturn_model import GroupForecast, Outturn, Package
-from csc_scorecard.forecast.pipeline import Pipeline, homes_pipeline, pipeline_paragraphs
+from csc_scorecard.forecast.pipeline import Pipeline, homes_pipeline
 from csc_scorecard.forecast.projection import Projection, project
 from csc_scorecard.forecast.scenarios import Scenario
 from csc_scorecard.forecast.scenarios import scenario as get_scenario
@@ -43,6 +43,7 @@ from csc_scorecard.report.sections.finance.outturn_paragraphs import (
     staffing_paragraph,
     summary_paragraph,
 )
+from csc_scorecard.report.sections.finance.pipeline_paragraphs import pipeline_paragraphs
 from csc_scorecard.report.sections.finance.section_model import (
     Charts,
     FinanceFigure,
