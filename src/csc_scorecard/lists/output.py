@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from csc_scorecard import numbers
 from csc_scorecard.csv_safety import safe_row
 from csc_scorecard.lists.base import ListResult
 
@@ -28,7 +29,7 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return numbers.fixed(value, 1)
     return str(value)
 
 

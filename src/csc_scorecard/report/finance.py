@@ -14,6 +14,7 @@ Publication mode uses the section's own publication argument: the high-cost pack
 
 from __future__ import annotations
 
+from csc_scorecard import numbers
 from csc_scorecard.forecast.inspections import OwnHomes
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report import charts, series_charts
@@ -224,8 +225,8 @@ def _homes_table(section: FinanceSection) -> Table:
                 "" if h.beds is None else f"{h.beds:,}",
                 _STATUS_WORDS.get(h.status or "", h.status or ""),
                 long_date(d) if (d := h.actual_opening or h.planned_opening) else "",
-                f"£{h.capital_cost:,.0f}" if h.capital_cost else "",
-                f"£{h.works_cost:,.0f}" if h.works_cost else "",
+                numbers.pounds(h.capital_cost) if h.capital_cost else "",
+                numbers.pounds(h.works_cost) if h.works_cost else "",
                 ""
                 if h.manager_recruited is None
                 else ("in post" if h.manager_recruited else "to be recruited"),

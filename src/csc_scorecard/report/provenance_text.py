@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
+from csc_scorecard import numbers
 from csc_scorecard.report.model import (
     Comparator,
     Counts,
@@ -119,7 +120,7 @@ def _population(prov: Provenance) -> ProvenanceTable:
                 str(p.mid_year),
                 p.age_band,
                 p.basis.replace("_", " "),
-                f"{p.population:,.0f}",
+                numbers.number(p.population),
                 p.source or "",
                 ", ".join(p.periods),
             ]
