@@ -59,7 +59,7 @@ def _canonical(name: str, rows: list[dict]) -> pa.Table:
 
 def reference_batches() -> list[LoadBatch]:
     """Populations and a few published comparators (hand-made, in the store's layout)."""
-    from csc_scorecard.reference.comparators import comparator_map, sn_label
+    from csc_scorecard.reference.comparator_series import comparator_map, sn_label
 
     population = _canonical(
         "population",

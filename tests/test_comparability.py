@@ -40,7 +40,7 @@ import pytest
 from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.measures.engine import value_of
 from csc_scorecard.model.periods import Quarter
-from csc_scorecard.reference.comparators import comparator_map
+from csc_scorecard.reference.comparator_series import comparator_map
 from csc_scorecard.reference.ees import areas, parse_number, read_ees, read_text_csv, record_year
 from csc_scorecard.reference.population import population_index, read_population
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from csc_scorecard.reference.comparators import ComparatorMap, comparator_map, sn_label
+from csc_scorecard.reference.comparator_series import ComparatorMap, comparator_map, sn_label
 from csc_scorecard.reference.load import reference_batches
 
 PUBLIC = Path(
@@ -420,7 +420,7 @@ def test_sn_average_is_the_mean_of_the_neighbours_with_data(rows):
 def test_sn_average_can_require_every_neighbour():
     import pyarrow as pa
 
-    from csc_scorecard.reference.comparators import neighbour_averages
+    from csc_scorecard.reference.comparator_build import neighbour_averages
 
     base = pa.table(
         {

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from csc_scorecard.model.batch import LoadBatch
 from csc_scorecard.reference.calendar import bank_holidays, calendar_table
-from csc_scorecard.reference.comparators import build_comparators, comparator_map
+from csc_scorecard.reference.comparator_build import build_comparators
+from csc_scorecard.reference.comparator_series import comparator_map
 from csc_scorecard.reference.la_codes import LA_CODES_FILE, LAIT_LIST_FILE, read_la_codes
 from csc_scorecard.reference.neighbours import read_neighbours
 from csc_scorecard.reference.population import population_index, read_population

@@ -165,7 +165,7 @@ def as_at_store(store: Store, when: datetime, path: Path | None = None) -> Store
     """A writable copy of ``store`` as it stood at ``when`` (see the module's docstring), at
     ``path`` (a new file; default: one named as the store in a new temporary folder, so the
     report names the store as it would have)."""
-    from csc_scorecard.reference.comparators import comparator_map
+    from csc_scorecard.reference.comparator_series import comparator_map
 
     cutoff = _naive(when)
     path = path or Path(tempfile.mkdtemp(prefix="scorecard-as-at-")) / store.path.name
