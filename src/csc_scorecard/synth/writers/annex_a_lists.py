@@ -7,12 +7,12 @@ the writer codes them the Ofsted way."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 
-from csc_scorecard.ingest.formats.annex_a import months_before
 from csc_scorecard.model.codes import code_group
 from csc_scorecard.synth.authority import SyntheticAuthority
+from csc_scorecard.synth.writers.annex_a_data import ListData, count_before, latest_per_child
 
 SHORT_BREAKS = code_group("legal_status", "short_breaks")  # not "in care" for list 8 (S4)
 PROTECTION = {"L1", "L2"}  # police protection, emergency protection order (list 7, S4)
@@ -33,108 +33,9 @@ ORDER = {
 }
 
 
-class _Data:
-    """The authority's canonical rows as dicts, and the lookups the lists share."""
-
-    def __init__(self, authority: SyntheticAuthority) -> None:
-        self.as_at = authority.end
-        self.cut6 = months_before(self.as_at, 6)
-        self.cut12 = months_before(self.as_at, 12)
-        self.tables = authority.tables
-        self._rows: dict[str, list[dict]] = {}
-        self.children = {c["child_id"]: c for c in self.rows("children")}
-        self._allocated = self._allocations()
-
-    def rows(self, name: str) -> list[dict]:
-        if name not in self._rows:
-            t = self.tables.get(name)
-            self._rows[name] = t.to_pylist() if t is not None else []
-        return self._rows[name]
-
-    def known(self, d: date | None) -> date | None:
-        """A date the extract could know on its run date."""
-        return d if d is not None and d <= self.as_at else None
-
-    def in_window(self, d: date | None, months: int = 6) -> bool:
-        start = self.cut6 if months == 6 else self.cut12
-        return d is not None and start <= d <= self.as_at
-
-    def child_row(self, child_id: str, **fields: object) -> dict:
-        """The common columns of every list, then the list's own fields."""
-        c = self.children.get(child_id, {})
-        dob = c.get("date_of_birth")
-        team, worker = self._allocated.get(child_id, (None, None))
-        disabilities = c.get("disabilities")
-        row = {
-            "child_id": child_id,
-            "sex": c.get("sex"),
-            "ethnicity": c.get("ethnicity"),
-            "date_of_birth": dob,
-            "age": _age(dob, self.as_at),
-            "disabled": None
-            if disabilities is None
-            else disabilities.strip().upper() not in ("", "NONE"),
-            "team": team,
-            "worker": worker,
-        }
-        row.update(fields)
-        return {
-            k: (self.known(v) if isinstance(v, date) and k != "date_of_birth" else v)
-            for k, v in row.items()
-        }
-
-    def _allocations(self) -> dict[str, tuple[str | None, str | None]]:
-        """Each child's allocated worker at the extract date (else the latest), and their team."""
-        best: dict[str, dict] = {}
-        for a in self.rows("case_allocations"):
-            if a["start_date"] is None or a["start_date"] > self.as_at:
-                continue
-            old = best.get(a["child_id"])
-            if old is None or (a["end_date"] is None, a["start_date"]) > (
-                old["end_date"] is None,
-                old["start_date"],
-            ):
-                best[a["child_id"]] = a
-        names = {t["team_id"]: t["team_name"] for t in self.rows("teams")}
-        posts: dict[str, list[dict]] = defaultdict(list)
-        for p in self.rows("worker_posts"):
-            posts[p["worker_id"]].append(p)
-        out = {}
-        for child, a in best.items():
-            on = min(a["end_date"] or self.as_at, self.as_at)
-            held = [
-                p
-                for p in posts.get(a["worker_id"], [])
-                if p["start_date"] and p["start_date"] <= on
-            ]
-            team = max(held, key=lambda p: p["start_date"])["team_id"] if held else None
-            out[child] = (names.get(team, team), a["worker_id"])
-        return out
-
-
-def _age(dob: date | None, on: date) -> int | None:
-    if dob is None or dob > on:
-        return None
-    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
-
-
-def _latest_per_child(rows: Iterable[dict], key: Callable[[dict], tuple]) -> list[dict]:
-    best: dict[str, dict] = {}
-    for r in rows:
-        if r["child_id"] not in best or key(r) > key(best[r["child_id"]]):
-            best[r["child_id"]] = r
-    return list(best.values())
-
-
-def _count_before(dates: list[date], on: date, months: int = 12) -> int:
-    """Events in the `months` before `on`, not counting `on` itself (S4's 'NOT INCL. CURRENT')."""
-    start = months_before(on, months)
-    return sum(1 for d in dates if d is not None and start <= d < on)
-
-
 def lists(authority: SyntheticAuthority) -> dict[int, list[dict]]:
     """Every list's rows (canonical values), in the order they are written."""
-    d = _Data(authority)
+    d = ListData(authority)
     out = {
         1: _contacts(d),
         2: _early_help(d),
@@ -154,7 +55,7 @@ def lists(authority: SyntheticAuthority) -> dict[int, list[dict]]:
     return out
 
 
-def _contacts(d: _Data) -> list[dict]:
+def _contacts(d: ListData) -> list[dict]:
     return [
         d.child_row(
             c["child_id"], contact_date=c["contact_date"], contact_source=c["contact_source"]
@@ -164,7 +65,7 @@ def _contacts(d: _Data) -> list[dict]:
     ]
 
 
-def _early_help(d: _Data) -> list[dict]:
+def _early_help(d: ListData) -> list[dict]:
     out = []
     for e in d.rows("early_help_episodes"):
         start = e["assessment_start_date"]
@@ -187,7 +88,7 @@ def _early_help(d: _Data) -> list[dict]:
     return out
 
 
-def _referrals(d: _Data) -> list[dict]:
+def _referrals(d: ListData) -> list[dict]:
     all_rows = d.rows("referrals")
     by_child: dict[str, list[date]] = defaultdict(list)
     for r in all_rows:
@@ -198,14 +99,14 @@ def _referrals(d: _Data) -> list[dict]:
             referral_date=r["referral_date"],
             referral_source=r["referral_source"],
             referral_nfa=r["referral_nfa"],
-            referrals_12m=_count_before(by_child[r["child_id"]], r["referral_date"]),
+            referrals_12m=count_before(by_child[r["child_id"]], r["referral_date"]),
         )
         for r in all_rows
         if d.in_window(r["referral_date"])
     ]
 
 
-def _assessments(d: _Data) -> list[dict]:
+def _assessments(d: ListData) -> list[dict]:
     out = []
     for a in d.rows("assessments"):
         start, done = a["start_date"], d.known(a["authorised_date"])
@@ -224,7 +125,7 @@ def _assessments(d: _Data) -> list[dict]:
     return out
 
 
-def _section47s(d: _Data) -> list[dict]:
+def _section47s(d: ListData) -> list[dict]:
     all_rows = d.rows("section47s")
     starts: dict[str, list[date]] = defaultdict(list)
     icpcs: dict[str, list[date]] = defaultdict(list)
@@ -245,14 +146,14 @@ def _section47s(d: _Data) -> list[dict]:
                     icpc_resulted_in_plan=s["icpc_resulted_in_plan"]
                     if d.known(s["icpc_date"])
                     else None,
-                    s47s_12m=_count_before(starts[s["child_id"]], s["start_date"]),
-                    icpcs_12m=_count_before(icpcs[s["child_id"]], s["start_date"]),
+                    s47s_12m=count_before(starts[s["child_id"]], s["start_date"]),
+                    icpcs_12m=count_before(icpcs[s["child_id"]], s["start_date"]),
                 )
             )
     return out
 
 
-def _children_in_need(d: _Data) -> list[dict]:
+def _children_in_need(d: ListData) -> list[dict]:
     open_on = {}
     for kind, name, start, end in (
         ("cp_plan", "cp_plans", "start_date", "end_date"),
@@ -279,7 +180,7 @@ def _children_in_need(d: _Data) -> list[dict]:
         and (d.known(r["closure_date"]) is None or r["closure_date"] >= d.cut6)
     ]
     out = []
-    for r in _latest_per_child(episodes, lambda r: (r["referral_date"], r["closure_date"] is None)):
+    for r in latest_per_child(episodes, lambda r: (r["referral_date"], r["closure_date"] is None)):
         closed = d.known(r["closure_date"])
         status = (
             "closed"
@@ -310,7 +211,7 @@ def _children_in_need(d: _Data) -> list[dict]:
     return out
 
 
-def _child_protection(d: _Data) -> list[dict]:
+def _child_protection(d: ListData) -> list[dict]:
     plans = d.rows("cp_plans")
     starts: dict[str, list[date]] = defaultdict(list)
     for p in plans:
@@ -337,7 +238,7 @@ def _child_protection(d: _Data) -> list[dict]:
         and (d.known(p["end_date"]) is None or p["end_date"] >= d.cut6)
     ]
     out = []
-    for p in _latest_per_child(current, lambda p: (p["start_date"],)):
+    for p in latest_per_child(current, lambda p: (p["start_date"],)):
         child, start, end = p["child_id"], p["start_date"], d.known(p["end_date"])
         during = [
             v
@@ -392,7 +293,7 @@ def _same_place(a: dict, b: dict) -> bool:
     return (a["place"], a["urn"], a["pl_post"]) == (b["place"], b["urn"], b["pl_post"])
 
 
-def _children_in_care(d: _Data) -> list[dict]:
+def _children_in_care(d: ListData) -> list[dict]:
     by_child: dict[str, list[dict]] = defaultdict(list)
     for e in d.rows("cla_episodes"):
         if e["decom"] is not None and e["decom"] <= d.as_at and e["ls"] not in SHORT_BREAKS:
@@ -457,7 +358,7 @@ def _children_in_care(d: _Data) -> list[dict]:
     return out
 
 
-def _care_leavers(d: _Data) -> list[dict]:
+def _care_leavers(d: ListData) -> list[dict]:
     plans = [
         p
         for p in d.rows("care_leaver_plans")
@@ -493,7 +394,7 @@ def _care_leavers(d: _Data) -> list[dict]:
     return out
 
 
-def _adoption(d: _Data) -> list[dict]:
+def _adoption(d: ListData) -> list[dict]:
     episodes: dict[str, list[dict]] = defaultdict(list)
     for e in d.rows("cla_episodes"):
         if e["decom"] is not None:
