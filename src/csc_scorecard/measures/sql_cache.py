@@ -46,7 +46,7 @@ from typing import Any
 # checks that building every measure imports nothing else from csc_scorecard.
 DEFINITION_PACKAGES = ("measures", "model", "quality", "reference", "ingest")
 DEFINITION_MODULES = ("__init__.py", "errors.py")
-KEEP_VERSIONS = 6
+KEEP_VERSIONS = 16  # about 1.3 MB each; several checkouts of different code may share the cache
 _SUFFIXES = {".py", ".yaml", ".yml", ".json", ".csv", ".parquet", ".txt"}
 
 # One compiled query: (sql, named inputs, store tables read).
