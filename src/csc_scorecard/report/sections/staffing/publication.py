@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from csc_scorecard.measures.workforce import caseloads as cl
 from csc_scorecard.report.layout import layout
-from csc_scorecard.report.publication import PublicationRules, is_small
+from csc_scorecard.report.publication import PublicationRules, holds_small, is_small
 from csc_scorecard.report.sections.staffing.model import Kpi, StaffingSection
 
 
@@ -92,13 +92,11 @@ def leave_out(section: StaffingSection) -> None:
 
 
 def _small(k: Kpi, rules: PublicationRules) -> bool:
-    """As report/publication.py, except that a ratio's denominator (team managers, FTE) is not
-    a count of children or workers that could be worked back, so only its numerator counts."""
-    if k.unit == "count":
-        return is_small(k.value, rules)
-    if k.unit == "ratio":
-        return is_small(k.numerator, rules)
-    return is_small(k.numerator, rules) or is_small(k.denominator, rules)
+    """The report's rule (report/publication.py `holds_small`), except that a ratio's
+    denominator (team managers, FTE) is not a count of children or workers that could be
+    worked back, so only its numerator counts."""
+    denominator = None if k.unit == "ratio" else k.denominator
+    return holds_small(k.unit, k.value, k.numerator, denominator, rules)
 
 
 def _publish_figures(f: cl.CaseloadFigures, rules: PublicationRules) -> None:
