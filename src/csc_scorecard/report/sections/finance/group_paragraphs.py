@@ -6,6 +6,9 @@ The paragraph shape follows each group's `narrative` setting (care_ladder settin
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from csc_scorecard.forecast.ledger import year_bounds
 from csc_scorecard.forecast.outturn_model import GroupForecast, Outturn
 from csc_scorecard.report.sections.finance.figures import (
@@ -15,6 +18,24 @@ from csc_scorecard.report.sections.finance.figures import (
     over_or_under,
 )
 from csc_scorecard.wording import Cited, Paragraph, Sentence, join, long_date, say
+
+
+@dataclass(frozen=True)
+class _Group:
+    """A group's paragraph in the writing: its outturn, figures and the cites every shape uses."""
+
+    out: Outturn
+    g: GroupForecast
+    figs: Figures
+    base: str
+    name: Cited
+    d0: Cited
+    d1: Cited
+    now: Cited
+    variance: Cited
+    n_start: Cited
+    n_now: Cited
+    n_end: Cited
 
 
 def group_paragraph(out: Outturn, i: int, g: GroupForecast, figs: Figures) -> Paragraph | None:
@@ -44,20 +65,341 @@ def group_paragraph(out: Outturn, i: int, g: GroupForecast, figs: Figures) -> Pa
         "count",
         group=g.id,
     )
-    sentences: list[Sentence] = []
     seed_no = {
         "numbers_and_costs": 38,
         "fostering_split": 39,
         "average_placements": 40,
         "grant": 41,
     }[g.narrative]
+    c = _Group(out, g, figs, base, name, d0, d1, now, variance, n_start, n_now, n_end)
+    sentences = _NARRATIVES[g.narrative](c)
+    return Paragraph(
+        id=f"group:{g.id}", seed_paragraph=seed_no, sentences=[s for s in sentences if s]
+    )
 
-    if g.narrative == "numbers_and_costs":
-        direction = (
-            "reduce"
-            if round(g.placements_year_end) < g.placements_year_start
-            else ("increase" if round(g.placements_year_end) > g.placements_year_start else "stay")
+
+def _numbers_and_costs(c: _Group) -> list[Sentence | None]:
+    """Para 38: the variance, the numbers at the year's ends against the budget's, and unit costs."""
+    g, figs, base, name, d0, d1, now, variance, n_start, n_end = (
+        c.g,
+        c.figs,
+        c.base,
+        c.name,
+        c.d0,
+        c.d1,
+        c.now,
+        c.variance,
+        c.n_start,
+        c.n_end,
+    )
+    sentences: list[Sentence | None] = []
+    direction = (
+        "reduce"
+        if round(g.placements_year_end) < g.placements_year_start
+        else ("increase" if round(g.placements_year_end) > g.placements_year_start else "stay")
+    )
+    sentences.append(
+        say(
+            "The {kind} on {n} placements is {v}.",
+            kind=over_or_under(g.variance),
+            n=name,
+            v=variance,
         )
+    )
+    sentences.append(
+        say(
+            "The number of {n} placements at {d0} was {a}; the projection assumes that numbers "
+            + direction
+            + (" at" if direction == "stay" else " to")
+            + " {b} at {d1}.",
+            n=name,
+            d0=d0,
+            a=n_start,
+            b=n_end,
+            d1=d1,
+        )
+    )
+    if g.budget_placements_start is not None and g.budget_placements_end is not None:
+        bs = figs.add(
+            f"{base}:budget_placements_start",
+            f"{g.name}: budgeted at 1 April",
+            g.budget_placements_start,
+            "count",
+            group=g.id,
+        )
+        be = figs.add(
+            f"{base}:budget_placements_end",
+            f"{g.name}: budgeted at 31 March",
+            g.budget_placements_end,
+            "count",
+            group=g.id,
+        )
+        ds = g.placements_year_start - g.budget_placements_start
+        de = g.placements_year_end - g.budget_placements_end
+        cs = figs.add(
+            f"{base}:over_budget_start",
+            f"{g.name}: above budget at 1 April",
+            abs(ds),
+            "count",
+            group=g.id,
+        )
+        ce = figs.add(
+            f"{base}:over_budget_end",
+            f"{g.name}: above budget at 31 March",
+            abs(de),
+            "count",
+            group=g.id,
+        )
+        sentences.append(
+            say(
+                "The budget assumed placement numbers would be {bs} at {d0} and {be} at {d1}: {cs} "
+                + ("more" if ds >= 0 else "fewer")
+                + " placements than budgeted at the beginning of the year, projected to be {ce} "
+                + ("more" if de >= 0 else "fewer")
+                + " at the end.",
+                bs=bs,
+                be=be,
+                d0=d0,
+                d1=d1,
+                cs=cs,
+                ce=ce,
+            )
+        )
+    sentences.append(_unit_cost_sentence(g, base, now, figs))
+    return sentences
+
+
+def _fostering_split(c: _Group) -> list[Sentence | None]:
+    """Para 39: the variance, placements against budget, and the planned and forecast split."""
+    out, g, figs, base, name, d0, variance = c.out, c.g, c.figs, c.base, c.name, c.d0, c.variance
+    sentences: list[Sentence | None] = []
+    f = out.fostering
+    sentences.append(
+        say(
+            "The {n} {kind} projection is {v}.",
+            n=name,
+            kind=over_or_under(g.variance),
+            v=variance,
+        )
+    )
+    if (
+        f
+        and f.placements_over_budget_start is not None
+        and f.placements_over_budget_end is not None
+    ):
+        cs = figs.add(
+            f"{base}:over_budget_start",
+            "Fostering: placements above budget at 1 April",
+            abs(f.placements_over_budget_start),
+            "count",
+            group=g.id,
+        )
+        ce = figs.add(
+            f"{base}:over_budget_end",
+            "Fostering: placements above budget at 31 March",
+            abs(f.placements_over_budget_end),
+            "count",
+            group=g.id,
+        )
+        sentences.append(
+            say(
+                "There were {cs} "
+                + ("more" if f.placements_over_budget_start >= 0 else "fewer")
+                + " placements than budgeted at {d0}, ending the year at {ce} "
+                + ("above" if f.placements_over_budget_end >= 0 else "below")
+                + " budget.",
+                cs=cs,
+                d0=d0,
+                ce=ce,
+            )
+        )
+    if (
+        f
+        and f.planned_independent_share_year_end is not None
+        and f.independent_share_year_end is not None
+    ):
+        p_ind = figs.add(
+            "fostering:planned_independent_share",
+            "Planned independent fostering share at 31 March",
+            f.planned_independent_share_year_end,
+            "share",
+            group=g.id,
+        )
+        p_inh = figs.add(
+            "fostering:planned_in_house_share",
+            "Planned in-house fostering share at 31 March",
+            1 - f.planned_independent_share_year_end,
+            "share",
+            group=g.id,
+        )
+        f_ind = figs.add(
+            "fostering:independent_share_year_end",
+            "Forecast independent fostering share at 31 March",
+            f.independent_share_year_end,
+            "share",
+            group=g.id,
+        )
+        f_inh = figs.add(
+            "fostering:in_house_share_year_end",
+            "Forecast in-house fostering share at 31 March",
+            1 - f.independent_share_year_end,
+            "share",
+            group=g.id,
+        )
+        achieved = f.independent_share_year_end <= f.planned_independent_share_year_end + 0.0005
+        sentences.append(
+            say(
+                "The budget is based on a split between independent fostering agency and in-house placements of "
+                "{a}/{b} at year end; based on current information a split of {c}/{d} is forecast"
+                + (
+                    ", so the planned shift is on track."
+                    if achieved
+                    else ", so the planned shift is not expected to be achieved."
+                ),
+                a=p_ind,
+                b=p_inh,
+                c=f_ind,
+                d=f_inh,
+            )
+        )
+    return sentences
+
+
+def _average_placements(c: _Group) -> list[Sentence | None]:
+    """Para 40: the variance, average placements against the budget's, and packages above it."""
+    g, figs, base, name, now, variance, n_now = (
+        c.g,
+        c.figs,
+        c.base,
+        c.name,
+        c.now,
+        c.variance,
+        c.n_now,
+    )
+    sentences: list[Sentence | None] = []
+    sentences.append(
+        say(
+            "The {kind} on the {n} placement budget is {v}.",
+            kind=over_or_under(g.variance),
+            n=name,
+            v=variance,
+        )
+    )
+    if g.budget_average_placements is not None:
+        ba = figs.add(
+            f"{base}:budget_average_placements",
+            f"{g.name}: budgeted average placements",
+            g.budget_average_placements,
+            "count",
+            group=g.id,
+        )
+        fa = figs.add(
+            f"{base}:average_placements",
+            f"{g.name}: forecast average placements",
+            g.average_placements,
+            "count",
+            group=g.id,
+        )
+        sentences.append(
+            say(
+                "The budget was based on an average of {ba} placements; at {now} there are {n_now}, with an average of {fa} "
+                "forecast for the year.",
+                ba=ba,
+                now=now,
+                n_now=n_now,
+                fa=fa,
+            )
+        )
+    s = _packages_sentence(g, base, name, figs)
+    if s:
+        sentences.append(s)
+    return sentences
+
+
+def _grant(c: _Group) -> list[Sentence | None]:
+    """Para 41: new placements, then the grant's funding against the spend (or the variance)."""
+    out, g, figs, base, name, variance = c.out, c.g, c.figs, c.base, c.name, c.variance
+    sentences: list[Sentence | None] = []
+    starts = figs.add(
+        f"{base}:starts_in_history",
+        f"{g.name}: new placements in the history window",
+        g.starts_in_history,
+        "count",
+        group=g.id,
+    )
+    last = figs.add(
+        f"{base}:starts_last_month",
+        f"{g.name}: new placements in the last month",
+        g.starts_last_month,
+        "count",
+        group=g.id,
+    )
+    sentences.append(
+        say(
+            "Since {since} there have been {s} new {n} placements, including {m} in {month}.",
+            since=cited_date(
+                out.history_from, long_date(out.history_from), "/outturn/history_from"
+            ),
+            s=starts,
+            n=name,
+            m=last,
+            month=cited_date(out.as_at, f"{out.as_at:%B}", "/as_at"),
+        )
+    )
+    grant = next((x for x in out.grants if x.line in g.lines), None)
+    if grant:
+        cost = figs.add(
+            f"grant:{grant.line}:cost",
+            f"{g.name}: projected spend",
+            grant.cost,
+            "gbp",
+            group=g.id,
+        )
+        income = figs.add(
+            f"grant:{grant.line}:income",
+            f"{grant.grant}: projected income",
+            grant.income,
+            "gbp",
+            group=g.id,
+        )
+        nights = figs.add(
+            f"grant:{grant.line}:nights",
+            f"{g.name}: nights funded",
+            grant.nights,
+            "nights",
+            group=g.id,
+        )
+        rate = figs.add(
+            f"grant:{grant.line}:rate_per_night",
+            f"{grant.grant}: rate a night",
+            grant.rate_per_night,
+            "gbp_per_night",
+            group=g.id,
+        )
+        pressure = figs.add(
+            f"grant:{grant.line}:pressure",
+            f"{g.name}: cost above grant",
+            grant.pressure,
+            "gbp",
+            group=g.id,
+        )
+        sentences.append(
+            say(
+                "The projected spend on {n} placements is {c} offset by grant funding of {i} ({nights} nights at {r} a night), "
+                + (
+                    "a funding gap of {p}."
+                    if grant.pressure >= 0
+                    else "leaving {p} of grant unspent."
+                ),
+                n=name,
+                c=cost,
+                i=income,
+                nights=nights,
+                r=rate,
+                p=pressure,
+            )
+        )
+    else:
         sentences.append(
             say(
                 "The {kind} on {n} placements is {v}.",
@@ -66,285 +408,15 @@ def group_paragraph(out: Outturn, i: int, g: GroupForecast, figs: Figures) -> Pa
                 v=variance,
             )
         )
-        sentences.append(
-            say(
-                "The number of {n} placements at {d0} was {a}; the projection assumes that numbers "
-                + direction
-                + (" at" if direction == "stay" else " to")
-                + " {b} at {d1}.",
-                n=name,
-                d0=d0,
-                a=n_start,
-                b=n_end,
-                d1=d1,
-            )
-        )
-        if g.budget_placements_start is not None and g.budget_placements_end is not None:
-            bs = figs.add(
-                f"{base}:budget_placements_start",
-                f"{g.name}: budgeted at 1 April",
-                g.budget_placements_start,
-                "count",
-                group=g.id,
-            )
-            be = figs.add(
-                f"{base}:budget_placements_end",
-                f"{g.name}: budgeted at 31 March",
-                g.budget_placements_end,
-                "count",
-                group=g.id,
-            )
-            ds = g.placements_year_start - g.budget_placements_start
-            de = g.placements_year_end - g.budget_placements_end
-            cs = figs.add(
-                f"{base}:over_budget_start",
-                f"{g.name}: above budget at 1 April",
-                abs(ds),
-                "count",
-                group=g.id,
-            )
-            ce = figs.add(
-                f"{base}:over_budget_end",
-                f"{g.name}: above budget at 31 March",
-                abs(de),
-                "count",
-                group=g.id,
-            )
-            sentences.append(
-                say(
-                    "The budget assumed placement numbers would be {bs} at {d0} and {be} at {d1}: {cs} "
-                    + ("more" if ds >= 0 else "fewer")
-                    + " placements than budgeted at the beginning of the year, projected to be {ce} "
-                    + ("more" if de >= 0 else "fewer")
-                    + " at the end.",
-                    bs=bs,
-                    be=be,
-                    d0=d0,
-                    d1=d1,
-                    cs=cs,
-                    ce=ce,
-                )
-            )
-        sentences.append(_unit_cost_sentence(g, base, now, figs))
-    elif g.narrative == "fostering_split":
-        f = out.fostering
-        sentences.append(
-            say(
-                "The {n} {kind} projection is {v}.",
-                n=name,
-                kind=over_or_under(g.variance),
-                v=variance,
-            )
-        )
-        if (
-            f
-            and f.placements_over_budget_start is not None
-            and f.placements_over_budget_end is not None
-        ):
-            cs = figs.add(
-                f"{base}:over_budget_start",
-                "Fostering: placements above budget at 1 April",
-                abs(f.placements_over_budget_start),
-                "count",
-                group=g.id,
-            )
-            ce = figs.add(
-                f"{base}:over_budget_end",
-                "Fostering: placements above budget at 31 March",
-                abs(f.placements_over_budget_end),
-                "count",
-                group=g.id,
-            )
-            sentences.append(
-                say(
-                    "There were {cs} "
-                    + ("more" if f.placements_over_budget_start >= 0 else "fewer")
-                    + " placements than budgeted at {d0}, ending the year at {ce} "
-                    + ("above" if f.placements_over_budget_end >= 0 else "below")
-                    + " budget.",
-                    cs=cs,
-                    d0=d0,
-                    ce=ce,
-                )
-            )
-        if (
-            f
-            and f.planned_independent_share_year_end is not None
-            and f.independent_share_year_end is not None
-        ):
-            p_ind = figs.add(
-                "fostering:planned_independent_share",
-                "Planned independent fostering share at 31 March",
-                f.planned_independent_share_year_end,
-                "share",
-                group=g.id,
-            )
-            p_inh = figs.add(
-                "fostering:planned_in_house_share",
-                "Planned in-house fostering share at 31 March",
-                1 - f.planned_independent_share_year_end,
-                "share",
-                group=g.id,
-            )
-            f_ind = figs.add(
-                "fostering:independent_share_year_end",
-                "Forecast independent fostering share at 31 March",
-                f.independent_share_year_end,
-                "share",
-                group=g.id,
-            )
-            f_inh = figs.add(
-                "fostering:in_house_share_year_end",
-                "Forecast in-house fostering share at 31 March",
-                1 - f.independent_share_year_end,
-                "share",
-                group=g.id,
-            )
-            achieved = f.independent_share_year_end <= f.planned_independent_share_year_end + 0.0005
-            sentences.append(
-                say(
-                    "The budget is based on a split between independent fostering agency and in-house placements of "
-                    "{a}/{b} at year end; based on current information a split of {c}/{d} is forecast"
-                    + (
-                        ", so the planned shift is on track."
-                        if achieved
-                        else ", so the planned shift is not expected to be achieved."
-                    ),
-                    a=p_ind,
-                    b=p_inh,
-                    c=f_ind,
-                    d=f_inh,
-                )
-            )
-    elif g.narrative == "average_placements":
-        sentences.append(
-            say(
-                "The {kind} on the {n} placement budget is {v}.",
-                kind=over_or_under(g.variance),
-                n=name,
-                v=variance,
-            )
-        )
-        if g.budget_average_placements is not None:
-            ba = figs.add(
-                f"{base}:budget_average_placements",
-                f"{g.name}: budgeted average placements",
-                g.budget_average_placements,
-                "count",
-                group=g.id,
-            )
-            fa = figs.add(
-                f"{base}:average_placements",
-                f"{g.name}: forecast average placements",
-                g.average_placements,
-                "count",
-                group=g.id,
-            )
-            sentences.append(
-                say(
-                    "The budget was based on an average of {ba} placements; at {now} there are {n_now}, with an average of {fa} "
-                    "forecast for the year.",
-                    ba=ba,
-                    now=now,
-                    n_now=n_now,
-                    fa=fa,
-                )
-            )
-        s = _packages_sentence(g, base, name, figs)
-        if s:
-            sentences.append(s)
-    elif g.narrative == "grant":
-        starts = figs.add(
-            f"{base}:starts_in_history",
-            f"{g.name}: new placements in the history window",
-            g.starts_in_history,
-            "count",
-            group=g.id,
-        )
-        last = figs.add(
-            f"{base}:starts_last_month",
-            f"{g.name}: new placements in the last month",
-            g.starts_last_month,
-            "count",
-            group=g.id,
-        )
-        sentences.append(
-            say(
-                "Since {since} there have been {s} new {n} placements, including {m} in {month}.",
-                since=cited_date(
-                    out.history_from, long_date(out.history_from), "/outturn/history_from"
-                ),
-                s=starts,
-                n=name,
-                m=last,
-                month=cited_date(out.as_at, f"{out.as_at:%B}", "/as_at"),
-            )
-        )
-        grant = next((x for x in out.grants if x.line in g.lines), None)
-        if grant:
-            cost = figs.add(
-                f"grant:{grant.line}:cost",
-                f"{g.name}: projected spend",
-                grant.cost,
-                "gbp",
-                group=g.id,
-            )
-            income = figs.add(
-                f"grant:{grant.line}:income",
-                f"{grant.grant}: projected income",
-                grant.income,
-                "gbp",
-                group=g.id,
-            )
-            nights = figs.add(
-                f"grant:{grant.line}:nights",
-                f"{g.name}: nights funded",
-                grant.nights,
-                "nights",
-                group=g.id,
-            )
-            rate = figs.add(
-                f"grant:{grant.line}:rate_per_night",
-                f"{grant.grant}: rate a night",
-                grant.rate_per_night,
-                "gbp_per_night",
-                group=g.id,
-            )
-            pressure = figs.add(
-                f"grant:{grant.line}:pressure",
-                f"{g.name}: cost above grant",
-                grant.pressure,
-                "gbp",
-                group=g.id,
-            )
-            sentences.append(
-                say(
-                    "The projected spend on {n} placements is {c} offset by grant funding of {i} ({nights} nights at {r} a night), "
-                    + (
-                        "a funding gap of {p}."
-                        if grant.pressure >= 0
-                        else "leaving {p} of grant unspent."
-                    ),
-                    n=name,
-                    c=cost,
-                    i=income,
-                    nights=nights,
-                    r=rate,
-                    p=pressure,
-                )
-            )
-        else:
-            sentences.append(
-                say(
-                    "The {kind} on {n} placements is {v}.",
-                    kind=over_or_under(g.variance),
-                    n=name,
-                    v=variance,
-                )
-            )
-    return Paragraph(
-        id=f"group:{g.id}", seed_paragraph=seed_no, sentences=[s for s in sentences if s]
-    )
+    return sentences
+
+
+_NARRATIVES: dict[str, Callable[[_Group], list[Sentence | None]]] = {
+    "numbers_and_costs": _numbers_and_costs,
+    "fostering_split": _fostering_split,
+    "average_placements": _average_placements,
+    "grant": _grant,
+}
 
 
 def _unit_cost_sentence(g: GroupForecast, base: str, now: Cited, figs: Figures) -> Sentence | None:
