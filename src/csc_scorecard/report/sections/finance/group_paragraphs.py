@@ -10,7 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from csc_scorecard.forecast.ledger import year_bounds
-from csc_scorecard.forecast.outturn_model import GroupForecast, Outturn
+from csc_scorecard.forecast.outturn_model import (
+    FosteringSplitForecast,
+    GroupForecast,
+    Outturn,
+    UascGrant,
+)
 from csc_scorecard.report.sections.finance.figures import (
     Figures,
     cited_date,
@@ -119,52 +124,7 @@ def _numbers_and_costs(c: _Group) -> list[Sentence | None]:
             d1=d1,
         )
     )
-    if g.budget_placements_start is not None and g.budget_placements_end is not None:
-        bs = figs.add(
-            f"{base}:budget_placements_start",
-            f"{g.name}: budgeted at 1 April",
-            g.budget_placements_start,
-            "count",
-            group=g.id,
-        )
-        be = figs.add(
-            f"{base}:budget_placements_end",
-            f"{g.name}: budgeted at 31 March",
-            g.budget_placements_end,
-            "count",
-            group=g.id,
-        )
-        ds = g.placements_year_start - g.budget_placements_start
-        de = g.placements_year_end - g.budget_placements_end
-        cs = figs.add(
-            f"{base}:over_budget_start",
-            f"{g.name}: above budget at 1 April",
-            abs(ds),
-            "count",
-            group=g.id,
-        )
-        ce = figs.add(
-            f"{base}:over_budget_end",
-            f"{g.name}: above budget at 31 March",
-            abs(de),
-            "count",
-            group=g.id,
-        )
-        sentences.append(
-            say(
-                "The budget assumed placement numbers would be {bs} at {d0} and {be} at {d1}: {cs} "
-                + ("more" if ds >= 0 else "fewer")
-                + " placements than budgeted at the beginning of the year, projected to be {ce} "
-                + ("more" if de >= 0 else "fewer")
-                + " at the end.",
-                bs=bs,
-                be=be,
-                d0=d0,
-                d1=d1,
-                cs=cs,
-                ce=ce,
-            )
-        )
+    sentences.append(_against_budget(c))
     sentences.append(_unit_cost_sentence(g, base, now, figs))
     return sentences
 
@@ -213,55 +173,7 @@ def _fostering_split(c: _Group) -> list[Sentence | None]:
                 ce=ce,
             )
         )
-    if (
-        f
-        and f.planned_independent_share_year_end is not None
-        and f.independent_share_year_end is not None
-    ):
-        p_ind = figs.add(
-            "fostering:planned_independent_share",
-            "Planned independent fostering share at 31 March",
-            f.planned_independent_share_year_end,
-            "share",
-            group=g.id,
-        )
-        p_inh = figs.add(
-            "fostering:planned_in_house_share",
-            "Planned in-house fostering share at 31 March",
-            1 - f.planned_independent_share_year_end,
-            "share",
-            group=g.id,
-        )
-        f_ind = figs.add(
-            "fostering:independent_share_year_end",
-            "Forecast independent fostering share at 31 March",
-            f.independent_share_year_end,
-            "share",
-            group=g.id,
-        )
-        f_inh = figs.add(
-            "fostering:in_house_share_year_end",
-            "Forecast in-house fostering share at 31 March",
-            1 - f.independent_share_year_end,
-            "share",
-            group=g.id,
-        )
-        achieved = f.independent_share_year_end <= f.planned_independent_share_year_end + 0.0005
-        sentences.append(
-            say(
-                "The budget is based on a split between independent fostering agency and in-house placements of "
-                "{a}/{b} at year end; based on current information a split of {c}/{d} is forecast"
-                + (
-                    ", so the planned shift is on track."
-                    if achieved
-                    else ", so the planned shift is not expected to be achieved."
-                ),
-                a=p_ind,
-                b=p_inh,
-                c=f_ind,
-                d=f_inh,
-            )
-        )
+    sentences.append(_fostering_shares(c, f))
     return sentences
 
 
@@ -348,57 +260,7 @@ def _grant(c: _Group) -> list[Sentence | None]:
     )
     grant = next((x for x in out.grants if x.line in g.lines), None)
     if grant:
-        cost = figs.add(
-            f"grant:{grant.line}:cost",
-            f"{g.name}: projected spend",
-            grant.cost,
-            "gbp",
-            group=g.id,
-        )
-        income = figs.add(
-            f"grant:{grant.line}:income",
-            f"{grant.grant}: projected income",
-            grant.income,
-            "gbp",
-            group=g.id,
-        )
-        nights = figs.add(
-            f"grant:{grant.line}:nights",
-            f"{g.name}: nights funded",
-            grant.nights,
-            "nights",
-            group=g.id,
-        )
-        rate = figs.add(
-            f"grant:{grant.line}:rate_per_night",
-            f"{grant.grant}: rate a night",
-            grant.rate_per_night,
-            "gbp_per_night",
-            group=g.id,
-        )
-        pressure = figs.add(
-            f"grant:{grant.line}:pressure",
-            f"{g.name}: cost above grant",
-            grant.pressure,
-            "gbp",
-            group=g.id,
-        )
-        sentences.append(
-            say(
-                "The projected spend on {n} placements is {c} offset by grant funding of {i} ({nights} nights at {r} a night), "
-                + (
-                    "a funding gap of {p}."
-                    if grant.pressure >= 0
-                    else "leaving {p} of grant unspent."
-                ),
-                n=name,
-                c=cost,
-                i=income,
-                nights=nights,
-                r=rate,
-                p=pressure,
-            )
-        )
+        sentences.append(_grant_funding(c, grant))
     else:
         sentences.append(
             say(
@@ -409,6 +271,159 @@ def _grant(c: _Group) -> list[Sentence | None]:
             )
         )
     return sentences
+
+
+def _against_budget(c: _Group) -> Sentence | None:
+    """The placements the budget assumed at the year's ends, and the numbers against them."""
+    g, figs, base, d0, d1 = c.g, c.figs, c.base, c.d0, c.d1
+    if not (g.budget_placements_start is not None and g.budget_placements_end is not None):
+        return None
+    bs = figs.add(
+        f"{base}:budget_placements_start",
+        f"{g.name}: budgeted at 1 April",
+        g.budget_placements_start,
+        "count",
+        group=g.id,
+    )
+    be = figs.add(
+        f"{base}:budget_placements_end",
+        f"{g.name}: budgeted at 31 March",
+        g.budget_placements_end,
+        "count",
+        group=g.id,
+    )
+    ds = g.placements_year_start - g.budget_placements_start
+    de = g.placements_year_end - g.budget_placements_end
+    cs = figs.add(
+        f"{base}:over_budget_start",
+        f"{g.name}: above budget at 1 April",
+        abs(ds),
+        "count",
+        group=g.id,
+    )
+    ce = figs.add(
+        f"{base}:over_budget_end",
+        f"{g.name}: above budget at 31 March",
+        abs(de),
+        "count",
+        group=g.id,
+    )
+    return say(
+        "The budget assumed placement numbers would be {bs} at {d0} and {be} at {d1}: {cs} "
+        + ("more" if ds >= 0 else "fewer")
+        + " placements than budgeted at the beginning of the year, projected to be {ce} "
+        + ("more" if de >= 0 else "fewer")
+        + " at the end.",
+        bs=bs,
+        be=be,
+        d0=d0,
+        d1=d1,
+        cs=cs,
+        ce=ce,
+    )
+
+
+def _fostering_shares(c: _Group, f: FosteringSplitForecast | None) -> Sentence | None:
+    """The split between agency and in-house fostering the budget planned and the one forecast."""
+    g, figs = c.g, c.figs
+    if not (
+        f
+        and f.planned_independent_share_year_end is not None
+        and f.independent_share_year_end is not None
+    ):
+        return None
+    p_ind = figs.add(
+        "fostering:planned_independent_share",
+        "Planned independent fostering share at 31 March",
+        f.planned_independent_share_year_end,
+        "share",
+        group=g.id,
+    )
+    p_inh = figs.add(
+        "fostering:planned_in_house_share",
+        "Planned in-house fostering share at 31 March",
+        1 - f.planned_independent_share_year_end,
+        "share",
+        group=g.id,
+    )
+    f_ind = figs.add(
+        "fostering:independent_share_year_end",
+        "Forecast independent fostering share at 31 March",
+        f.independent_share_year_end,
+        "share",
+        group=g.id,
+    )
+    f_inh = figs.add(
+        "fostering:in_house_share_year_end",
+        "Forecast in-house fostering share at 31 March",
+        1 - f.independent_share_year_end,
+        "share",
+        group=g.id,
+    )
+    achieved = f.independent_share_year_end <= f.planned_independent_share_year_end + 0.0005
+    return say(
+        "The budget is based on a split between independent fostering agency and in-house placements of "
+        "{a}/{b} at year end; based on current information a split of {c}/{d} is forecast"
+        + (
+            ", so the planned shift is on track."
+            if achieved
+            else ", so the planned shift is not expected to be achieved."
+        ),
+        a=p_ind,
+        b=p_inh,
+        c=f_ind,
+        d=f_inh,
+    )
+
+
+def _grant_funding(c: _Group, grant: UascGrant) -> Sentence:
+    """The spend on the grant's line against the grant's income: the gap, or the grant unspent."""
+    g, figs, name = c.g, c.figs, c.name
+    cost = figs.add(
+        f"grant:{grant.line}:cost",
+        f"{g.name}: projected spend",
+        grant.cost,
+        "gbp",
+        group=g.id,
+    )
+    income = figs.add(
+        f"grant:{grant.line}:income",
+        f"{grant.grant}: projected income",
+        grant.income,
+        "gbp",
+        group=g.id,
+    )
+    nights = figs.add(
+        f"grant:{grant.line}:nights",
+        f"{g.name}: nights funded",
+        grant.nights,
+        "nights",
+        group=g.id,
+    )
+    rate = figs.add(
+        f"grant:{grant.line}:rate_per_night",
+        f"{grant.grant}: rate a night",
+        grant.rate_per_night,
+        "gbp_per_night",
+        group=g.id,
+    )
+    pressure = figs.add(
+        f"grant:{grant.line}:pressure",
+        f"{g.name}: cost above grant",
+        grant.pressure,
+        "gbp",
+        group=g.id,
+    )
+    return say(
+        "The projected spend on {n} placements is {c} offset by grant funding of {i} ({nights} nights at {r} a night), "
+        + ("a funding gap of {p}." if grant.pressure >= 0 else "leaving {p} of grant unspent."),
+        n=name,
+        c=cost,
+        i=income,
+        nights=nights,
+        r=rate,
+        p=pressure,
+    )
 
 
 _NARRATIVES: dict[str, Callable[[_Group], list[Sentence | None]]] = {
