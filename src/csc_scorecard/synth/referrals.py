@@ -18,6 +18,8 @@ concluded (ICPC held or not required).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from csc_scorecard.synth import care, draws, plans, protection
@@ -33,11 +35,24 @@ from csc_scorecard.synth.records import Frame, concat, strings
 FAR = np.datetime64("9999-12-31", "D")
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What every pass shares: the context, the population, addresses, providers and the
+    records accumulated so far."""
+
+    ctx: Context
+    reg: Registry
+    addresses: Addresses
+    providers: Providers
+    journeys: Journeys
+
+
 def simulate(
     ctx: Context, reg: Registry, addresses: Addresses, providers: Providers
 ) -> dict[str, Frame]:
     """Every episode of need from the start of the burn-in to the extract date."""
     journeys = Journeys()
+    run = _Run(ctx, reg, addresses, providers, journeys)
     next_referral = reg.fam_arrival.copy()
     next_referral[reg.fam_kind == "contact"] = NAT
     had_cp = np.zeros(len(reg.fam_kind), dtype=bool)
@@ -65,7 +80,7 @@ def simulate(
         ids = family_episode + np.arange(len(families))
         family_episode += len(families)
         p = Pass(families, referral, pos, kid, ids, reg.fam_kind[families], reg.dob[kid])
-        ended = _episode(ctx, reg, addresses, providers, journeys, p, had_cp)
+        ended = _episode(run, p, had_cp)
         # Families referred again after this episode (not UASC or short-break children).
         again = (reg.fam_kind[families] == "family") & draws.bernoulli(
             ctx.rng, len(families), ctx.cal.families.rereferral_probability
@@ -115,17 +130,10 @@ def _source(ctx: Context, kind: np.ndarray, referral: np.ndarray) -> np.ndarray:
     return source
 
 
-def _episode(
-    ctx: Context,
-    reg: Registry,
-    addresses: Addresses,
-    providers: Providers,
-    journeys: Journeys,
-    p: Pass,
-    had_cp: np.ndarray,
-) -> np.ndarray:
+def _episode(run: _Run, p: Pass, had_cp: np.ndarray) -> np.ndarray:
     """One episode of need for each family of the pass. Returns the date each family's episode
     ended (for the next referral)."""
+    ctx, reg, journeys = run.ctx, run.reg, run.journeys
     baby = np.bincount(p.pos, weights=p.dob > p.referral[p.pos] - 365, minlength=p.e) > 0
     route = _route(ctx, reg, p.families, had_cp, baby)
     source = _source(ctx, p.kind, p.referral)
@@ -138,7 +146,7 @@ def _episode(
     closure, reason = _close(ctx, p, a, w, route, nfa, has_s47)
     entry, enters = _care_entry(ctx, p, w, closure, reason)
     need = _primary_need(ctx, route[p.pos], p.n)
-    _into_care(ctx, reg, addresses, providers, journeys, p, w, entry, enters, need, closure, reason)
+    _into_care(run, p, w, entry, enters, need, closure, reason)
     _close_behind(ctx, reg, p, a, w, nfa, closure, reason)
     outcome = Outcome(source, route, nfa, has_s47, need, closure, reason)
     record(ctx, journeys, p, a, w, outcome)
@@ -258,11 +266,7 @@ def _care_entry(
 
 
 def _into_care(
-    ctx: Context,
-    reg: Registry,
-    addresses: Addresses,
-    providers: Providers,
-    journeys: Journeys,
+    run: _Run,
     p: Pass,
     w: Walk,
     entry: np.ndarray,
@@ -273,6 +277,7 @@ def _into_care(
 ) -> None:
     """The periods of care of the children who come in (some teenagers on remand); their CIN
     episode closes with their care."""
+    ctx, reg, journeys = run.ctx, run.reg, run.journeys
     child_via = w.via[p.pos].copy()
     age = years_between(p.dob, entry)
     teen = enters & (child_via == "emergency") & (age >= 12)
@@ -285,8 +290,8 @@ def _into_care(
     batch = care.simulate(
         ctx,
         reg,
-        addresses,
-        providers,
+        run.addresses,
+        run.providers,
         {
             "kid": kid[c],
             "entry": entry[c],
