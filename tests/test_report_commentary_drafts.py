@@ -15,7 +15,7 @@ from csc_scorecard.model.periods import Quarter
 from csc_scorecard.numbers import count, display
 from csc_scorecard.rating import make_reading, rate_framework
 from csc_scorecard.rating.framework import parse_framework
-from csc_scorecard.report.appendix import comparators_of
+from csc_scorecard.report.appendix_comparators import comparators_of
 from csc_scorecard.report.commentary import draft, in_unit
 from csc_scorecard.report.context import _period
 from csc_scorecard.report.executive import materiality

@@ -27,9 +27,9 @@ import report_fixtures as rf
 
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.rating import Polarity, load_framework, parse_value, rate
-from csc_scorecard.report.appendix import figure_key
 from csc_scorecard.report.commentary import CommentaryFileError, read_commentary
 from csc_scorecard.report.context import build_context
+from csc_scorecard.report.framework_rating import figure_key
 from csc_scorecard.report.model import Figure, LoadRecord, ReportContext
 from csc_scorecard.report.provenance import is_synthetic
 from csc_scorecard.store import Store

@@ -29,7 +29,7 @@ def item_source(item: Item, status_of: Callable[[str], str | None]) -> str:
     data leaves), else the measure's (with its reason for having none), else the item id.
 
     ``status_of(key)`` is the status of the period's headline row for ``key``, or None when
-    there is no row. The report (``report/appendix.py``) and this table both use this.
+    there is no row. The report (``report/framework_rating.py``) and this table both use this.
     """
     measured = status_of(item.measure) if item.measure else None
     if measured == "ok":

@@ -7,7 +7,7 @@ The pipeline, top to bottom:
    stored after ingest and computes only what is missing or out of date;
 2. turn each value into a ``Figure`` printed by the unit's rule (``csc_scorecard.numbers``); framework
    items with no catalogue measure take manual values named by item id;
-3. rate the framework on the printed values (``appendix.py``), for this quarter and the last;
+3. rate the framework on the printed values (``framework_rating.py``), for this quarter and the last;
 4. in publication mode, suppress small figures (``publication.py``) - before anything is
    written about them, so no sentence, chart or table can leak a suppressed count;
 5. write the sections from ``layout.yaml``: narrative (``narrative.py``), key-figure tables,
@@ -45,6 +45,7 @@ from csc_scorecard.report import appendix as appendix_
 from csc_scorecard.report import (
     charts,
     executive,
+    framework_rating,
     history,
     provenance,
     provenance_text,
@@ -336,12 +337,12 @@ def _rate(report: _Report, raw: dict[str, Figure]) -> _Rated:
     )
     measures, periods = report.measures, report.periods
     supplied = report.framework is not None
-    framework = report.framework or appendix_.catalogue_framework(
+    framework = report.framework or framework_rating.catalogue_framework(
         measures.values(), report.names.name
     )
     threshold = framework.small_number_threshold
     published = provenance.comparators(store, la_code, measures.values(), quarter)
-    rated, rated_before = appendix_.rate(framework, raw, quarter, published=published)
+    rated, rated_before = framework_rating.rate(framework, raw, quarter, published=published)
 
     key_periods = {p.id for p in periods.values()}
     charted = _charted_measures(framework, lay)
@@ -884,11 +885,11 @@ def _trend_charts(
     known = catalogue()
     out = []
     # A relative or incremental target is set afresh each quarter: drawn as it was set.
-    moving = appendix_.moving_targets(framework, figures, trend, published)
+    moving = framework_rating.moving_targets(framework, figures, trend, published)
     for item in framework.all_items():
         points = []
         for q in trend:
-            key = appendix_.figure_key(item, figures, str(q))
+            key = framework_rating.figure_key(item, figures, str(q))
             f = figures.get(figure_id(key, str(q)))
             ok = f is not None and f.status == "ok" and covered(known.get(key), q, coverage)
             points.append((q.label, f.value if ok else None))

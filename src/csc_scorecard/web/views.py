@@ -11,7 +11,8 @@ from typing import Any
 from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.numbers import display
 from csc_scorecard.report import charts
-from csc_scorecard.report.appendix import figure_window, published_comparators
+from csc_scorecard.report.appendix import figure_window
+from csc_scorecard.report.appendix_comparators import published_comparators
 from csc_scorecard.report.facts import figure_id
 from csc_scorecard.report.layout import layout
 from csc_scorecard.report.model import Chart, Figure, ReportContext

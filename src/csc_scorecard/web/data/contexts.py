@@ -196,7 +196,7 @@ class Contexts(Reader):
     def framework(self, authority: str):
         """The performance framework pages rate against (the catalogue's when none is given)."""
         from csc_scorecard.rating import load_framework
-        from csc_scorecard.report.appendix import catalogue_framework
+        from csc_scorecard.report.framework_rating import catalogue_framework
 
         return self.cached(
             "framework",
