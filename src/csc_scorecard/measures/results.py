@@ -28,13 +28,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import ibis
 import pyarrow as pa
 
+from csc_scorecard.measures import sql_cache
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.context import Context, Settings, compiled_sql, reuse_sql
 from csc_scorecard.measures.engine import tables_read
@@ -233,21 +232,11 @@ class Fingerprints:
         return ",".join(str(i) for i in sorted(ids))
 
 
-@cache
 def _code_fingerprint() -> str:
-    """The measure definitions' version: a hash of the source that decides every value."""
-    root = Path(__file__).resolve().parents[1]
-    files = sorted(
-        [*(root / "measures").rglob("*.py"), *(root / "measures").rglob("*.yaml")]
-        + [*(root / "quality").rglob("*.py"), root / "reference" / "bank_holidays.yaml"]
-    )
-    digest = hashlib.sha256()
-    for f in files:
-        if f.name == "results.py" or "__pycache__" in f.parts:
-            continue
-        digest.update(str(f.relative_to(root)).encode())
-        digest.update(f.read_bytes())
-    return digest.hexdigest()[:16]
+    """The measure definitions' version: the one hash of every source and data file a value can
+    depend on (measures, model, quality, reference, ingest) and the compiler versions, shared
+    with the compiled-SQL cache so that both go stale together."""
+    return sql_cache.version()
 
 
 def _compute(
@@ -305,9 +294,7 @@ _REUSED: set[tuple[str, str]] = set()
 
 
 def _sql_version() -> str:
-    import duckdb
-
-    return f"{_code_fingerprint()}/ibis {ibis.__version__}/duckdb {duckdb.__version__}"
+    return _code_fingerprint()
 
 
 def _reuse_compiled(store: Store) -> None:
