@@ -17,10 +17,10 @@ from csc_scorecard.rating import make_reading, rate_framework
 from csc_scorecard.rating.framework import parse_framework
 from csc_scorecard.report.appendix_comparators import comparators_of
 from csc_scorecard.report.commentary import draft, in_unit
-from csc_scorecard.report.context import _period
 from csc_scorecard.report.executive import materiality
 from csc_scorecard.report.facts import Facts, figure_id
 from csc_scorecard.report.model import Comparator, Figure
+from csc_scorecard.report.subject import period_info
 from csc_scorecard.wording import join
 
 Q1, Q4, Y = "2022-Q1", "2021-Q4", "2021-Q1"
@@ -69,7 +69,7 @@ def _draft(item, values, *, rule=None, published=None):
     rated = result.item(item["id"])
     allowances, chance = materiality(framework)
     periods = {
-        w: _period(Quarter.parse(p))
+        w: period_info(Quarter.parse(p))
         for w, p in (("current", Q1), ("previous", Q4), ("year_earlier", Y))
     }
     facts = Facts(
@@ -409,7 +409,7 @@ def test_a_derived_item_is_drafted_from_its_printed_value():
     ]
     rated = rate_framework(framework, readings, Q1).item("D10")
     periods = {
-        w: _period(Quarter.parse(p))
+        w: period_info(Quarter.parse(p))
         for w, p in (("current", Q1), ("previous", Q4), ("year_earlier", Y))
     }
     facts = Facts({}, periods, {}, {}, "A")

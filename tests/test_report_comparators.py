@@ -289,8 +289,8 @@ def test_a_target_set_from_a_suppressed_figure_is_not_given_away():
     assert [(c.value, c.display) for c in shown.comparators] == [(None, "c")]
     # In the appendix: the symbol for the target, and no draft sentence quoting a target.
     from csc_scorecard.report.appendix import build
-    from csc_scorecard.report.context import _period
     from csc_scorecard.report.facts import Facts
+    from csc_scorecard.report.subject import period_info
 
     now = suppressed.model_copy(
         update={
@@ -303,9 +303,9 @@ def test_a_target_set_from_a_suppressed_figure_is_not_given_away():
     )
     q = Quarter.parse("2022-Q1")
     periods = {
-        "current": _period(q),
-        "previous": _period(q.previous()),
-        "year_earlier": _period(q.same_quarter_last_year()),
+        "current": period_info(q),
+        "previous": period_info(q.previous()),
+        "year_earlier": period_info(q.same_quarter_last_year()),
     }
     facts = Facts({f.id: f for f in (now, suppressed)}, periods, {}, {}, "A")
     row = build(rate_framework(framework, readings, "2022-Q1"), framework, facts, {}, {}, {})[

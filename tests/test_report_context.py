@@ -149,7 +149,7 @@ def test_figures_equal_the_measure_run():
             continue
         assert figure.status == row["status"], fid
         if row["status"] == "ok":
-            # The context keeps 12 significant digits (context._stable).
+            # The context keeps 12 significant digits (run_figures._stable).
             assert math.isclose(figure.value, row["value"], rel_tol=1e-11), fid
             assert figure.numerator == pytest.approx(row["numerator"], rel=1e-11), fid
             checked += 1

@@ -27,6 +27,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from csc_scorecard.report import docx as word
+from csc_scorecard.report import docx_style as style
 from csc_scorecard.report.model import ReportContext
 
 LA = "371"
@@ -265,7 +266,7 @@ def test_recommendation_is_unnumbered_so_the_numbers_stay_the_contexts(internal)
 def test_every_table_repeats_its_header_row_and_keeps_rows_whole(paper):
     _, doc = paper
     data_tables = [
-        t for t in doc.tables if len(t.rows) > 1 and _fill(t.rows[0].cells[0]) == word.NAVY
+        t for t in doc.tables if len(t.rows) > 1 and _fill(t.rows[0].cells[0]) == style.NAVY
     ]
     assert len(data_tables) > 20
     for table in data_tables:
@@ -379,7 +380,7 @@ def test_appendix_cells_equal_the_context(paper):
                 assert current[1] == f"{item.numerator} / {item.denominator}"
             assert current[-1] == (item.window or current[-1])
             assert cells[6].text == item.status_label
-            assert cells[7].paragraphs[0].text == word.DIRECTIONS.get(item.direction or "", "")
+            assert cells[7].paragraphs[0].text == style.DIRECTIONS.get(item.direction or "", "")
             assert item.commentary in cells[8].text
             assert cells[8].text.startswith("Draft: ") == (item.commentary_kind == "draft")
 
@@ -390,7 +391,7 @@ def test_rag_cells_are_filled_and_worded(internal):
     for table, group in zip(_appendix_tables(doc), context.appendix):
         for row, item in zip(table.rows[1:], group.rows):
             cell = row.cells[6]
-            fill, ink = word.RAG_FILLS.get(item.rag or "", word.NO_RAG_FILL)
+            fill, ink = style.RAG_FILLS.get(item.rag or "", style.NO_RAG_FILL)
             assert _fill(cell) == fill
             run = cell.paragraphs[0].runs[0]
             assert run.text == item.status_label  # the word as well as the colour
@@ -518,7 +519,7 @@ def test_document_properties(internal):
     assert props.author == context.authority.name
     assert props.created.replace(tzinfo=None) == GENERATED_AT.replace(tzinfo=None)
     assert "SYNTHETIC DATA" in props.keywords
-    assert doc.styles["Normal"].font.name == word.FONT
+    assert doc.styles["Normal"].font.name == style.FONT
 
 
 def test_a_committee_can_be_named(tmp_path):

@@ -14,14 +14,14 @@ import report_fixtures as rf
 
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report import render
-from csc_scorecard.report.context import _period
 from csc_scorecard.report.executive import below_target, movements, not_reported
 from csc_scorecard.report.facts import Facts, figure_id
 from csc_scorecard.report.model import AppendixGroup, AppendixRow, Counts, Figure
+from csc_scorecard.report.subject import period_info
 
 Q1, Q4, Y = "2022-Q1", "2021-Q4", "2021-Q1"
 PERIODS = {
-    w: _period(Quarter.parse(p))
+    w: period_info(Quarter.parse(p))
     for w, p in (("current", Q1), ("previous", Q4), ("year_earlier", Y))
 }
 

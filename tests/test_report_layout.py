@@ -7,8 +7,8 @@ import pytest
 from pydantic import ValidationError
 
 from csc_scorecard.measures.catalogue import Measure, catalogue
-from csc_scorecard.report.context import dimension_label
 from csc_scorecard.report.layout import Layout, layout, placement
+from csc_scorecard.report.run_figures import dimension_label
 
 
 def _placed_measures(placed) -> list[str]:

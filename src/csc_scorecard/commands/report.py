@@ -164,7 +164,7 @@ def report(
                 if results is not None:
                     from csc_scorecard.measures.lake import run_from_results
                     from csc_scorecard.model.periods import Quarter
-                    from csc_scorecard.report.context import measure_quarters
+                    from csc_scorecard.report.run_figures import measure_quarters
 
                     run = run_from_results(results, la, measure_quarters(Quarter.parse(period)))
                 context = build_context(
