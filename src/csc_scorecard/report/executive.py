@@ -31,7 +31,7 @@ from csc_scorecard.report.model import (
     Section,
     Sentence,
 )
-from csc_scorecard.report.narrative import paragraph
+from csc_scorecard.report.phrases import paragraph
 from csc_scorecard.report.sections.finance.section import FinanceSection
 from csc_scorecard.wording import Cited, join, listing, say
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from csc_scorecard.report.facts import Facts, When
 from csc_scorecard.report.model import Paragraph, Sentence
-from csc_scorecard.report.narrative import paragraph, plural, previous_bracket
+from csc_scorecard.report.phrases import paragraph, plural, previous_bracket
 from csc_scorecard.wording import Cited, say
 
 # The statutory limit (Children and Families Act 2014) as the catalogue counts it, in days: the

@@ -16,7 +16,7 @@ from csc_scorecard.report.model import (
     RuleFaults,
     Section,
 )
-from csc_scorecard.report.narrative import paragraph
+from csc_scorecard.report.phrases import paragraph
 from csc_scorecard.report.provenance import rule_words
 from csc_scorecard.wording import Cited, say
 
