@@ -33,6 +33,9 @@ disagreement is an issue, and the file's LEA wins). The census period is Referen
 
 `source_row` is the line of the element a row comes from (<Child>, <CINdetails>, <Assessments>,
 ..., <CPPreviewDate>), so an issue or a measure's drill-down points into the file.
+
+The header's period and authority are worked out in `cin_census_header`, and the raw records
+typed into the canonical tables in `cin_census_tables`.
 """
 
 from __future__ import annotations
@@ -44,21 +47,19 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
-import pyarrow as pa
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from csc_scorecard.ingest.adapter import head
-from csc_scorecard.ingest.fields import convert, load_spec, missing_fields
-from csc_scorecard.ingest.values import BadValue, clean, parse_date, parse_int
+from csc_scorecard.ingest.fields import load_spec, missing_fields
+from csc_scorecard.ingest.formats.cin_census_header import CensusHeader
+from csc_scorecard.ingest.formats.cin_census_tables import Record, typed_tables
+from csc_scorecard.ingest.values import clean
 from csc_scorecard.model.batch import FormatError, Issue, LoadBatch
 from csc_scorecard.model.codes import codes
 
 FORMAT = "cin_census"
 CHUNK = 1 << 16
-# Census 2024-25 replaced GenderCurrent (1/2/0/9) with Sex (M/F/U) (standards.md 2.3).
-SEX_FROM_YEAR = 2025
-LEA_CODE = re.compile(r"\d{3}")
 
 # Leaf elements read into a spec field of another name: the reader keeps whichever is given.
 ALTERNATIVES = {"GenderCurrent": "Sex", "UPNunknown": "UPN"}
@@ -83,8 +84,6 @@ CODE_LISTS = {
 
 _COLLECTION = re.compile(rb"<(?:\w+:)?Collection>\s*([^<]*?)\s*</")
 _CIN_MARKER = re.compile(rb"<(?:\w+:)?(?:CINdetails|ChildIdentifiers|LAchildID)\b")
-
-Record = tuple[int, dict[str, Any], int | None]  # (line, {field: raw}, index of the parent record)
 
 
 class CinCensusAdapter:
@@ -185,7 +184,7 @@ class _Target:
         return self.builder.close()
 
 
-class _Return:
+class _Return(CensusHeader):
     """One CIN census file: its header and raw records per spec table, then its LoadBatch."""
 
     def __init__(self, path: Path) -> None:
@@ -398,11 +397,6 @@ class _Return:
         seen = self.unknowns.setdefault((parent.tag, elem.tag), [0, _line(elem)])
         seen[0] += 1
 
-    def issue(self, rule: str, message: str, *, severity: str = "warning", **where: Any) -> None:
-        self.issues.append(
-            Issue(rule=rule, message=message, file=self.file, severity=severity, **where)
-        )
-
     # -- building the batch ----------------------------------------------------------------
 
     def batch(self, *, la_code: str | None, year: int | None) -> LoadBatch:
@@ -410,7 +404,7 @@ class _Return:
         start = _year_before(end) + timedelta(days=1)
         authority = self.authority(la_code)
         self.check_sex_element(end)
-        tables, value_issues = self.typed_tables()
+        tables, value_issues = typed_tables(self.spec, self.records, self.file)
         for (parent, name), (count, line) in sorted(self.unknowns.items(), key=lambda u: u[1][1]):
             self.issue(
                 "unknown_element",
@@ -430,163 +424,6 @@ class _Return:
             issues=self.issues + value_issues,
         )
 
-    def header_value(self, name: str, parse) -> Any:
-        raw, line = self.header.get(name, (None, 0))
-        try:
-            return parse(raw)
-        except BadValue as bad:
-            self.issue(
-                bad.rule, f"{name}: {bad}", row=line, field=name, value=raw, severity="error"
-            )
-            return None
-
-    def census_end(self, year: int | None) -> date:
-        """The census period's last day: ReferenceDate, else 31 March of Year or of `year`."""
-        end = self.header_value("ReferenceDate", parse_date)
-        stated = self.header_value("Year", parse_int)
-        line = self.header.get("ReferenceDate", self.header.get("Year", (None, None)))[1]
-        if end is None:
-            fallback, source = (
-                (stated, "<Year>") if stated is not None else (year, "the year given")
-            )
-            if fallback is None:
-                raise FormatError(
-                    self.path,
-                    "has no readable Header/CollectionDetails/ReferenceDate or Year, so its "
-                    "census year is unknown: pass the collection year",
-                    field="ReferenceDate",
-                )
-            end = date(fallback, 3, 31)
-            self.issue(
-                "reference_date",
-                f"no readable ReferenceDate; the census is taken to end on {end} from {source}",
-                row=line,
-                field="ReferenceDate",
-            )
-        elif (end.month, end.day) != (3, 31):
-            # DfE rule 100: ReferenceDate must be 31 March of the collection year.
-            self.issue(
-                "reference_date",
-                f"ReferenceDate {end} is not 31 March; the census period is taken to end on it",
-                row=line,
-                field="ReferenceDate",
-                value=str(end),
-            )
-        if stated is not None and stated != end.year:
-            self.issue(
-                "reference_date",
-                f"Year {stated} disagrees with ReferenceDate {end}; ReferenceDate is used",
-                row=self.header["Year"][1],
-                field="Year",
-                value=str(stated),
-            )
-        return end
-
-    def authority(self, la_code: str | None) -> str:
-        """Header/Source/LEA; `la_code` is used only when the file has no usable LEA."""
-        raw, line = self.header.get("LEA", (None, None))
-        lea = clean(raw)
-        if lea is not None and not LEA_CODE.fullmatch(lea):
-            self.issue(
-                "invalid_la_code",
-                f"LEA {lea!r} is not a 3-digit DfE LA number",
-                row=line,
-                field="LEA",
-                value=lea,
-                severity="error",
-            )
-            lea = None
-        if lea is None:
-            if la_code is None:
-                raise FormatError(
-                    self.path,
-                    "has no usable Header/Source/LEA: pass the authority's 3-digit LA code",
-                    field="LEA",
-                )
-            return la_code
-        if la_code is not None and la_code != lea:
-            self.issue(
-                "la_code_mismatch",
-                f"the file's LEA {lea} differs from the LA code given ({la_code}); LEA {lea} is used",
-                row=line,
-                field="LEA",
-                value=lea,
-            )
-        return lea
-
-    def check_sex_element(self, end: date) -> None:
-        census_year = end.year if end.month <= 3 else end.year + 1
-        expected = "Sex" if census_year >= SEX_FROM_YEAR else "GenderCurrent"
-        other = "GenderCurrent" if expected == "Sex" else "Sex"
-        if self.sex_elements[other]:
-            self.issue(
-                "schema_year",
-                f"{self.sex_elements[other]} children use <{other}>, but the census year ending "
-                f"March {census_year} uses <{expected}> (Sex replaced GenderCurrent in 2024-25)",
-                table="children",
-                field=other,
-                column="sex",
-            )
-
-    def typed_tables(self) -> tuple[dict[str, pa.Table], list[Issue]]:
-        """Convert parents before children, so nested rows inherit typed keys."""
-        specs, records = self.spec.tables, self.records
-        issues: list[Issue] = []
-
-        def typed(name: str, inherit=None, *, duplicates: bool = True) -> pa.Table:
-            rows = [
-                (line, {**fields, **(inherit(parent) if inherit else {})})
-                for line, fields, parent in records[name]
-            ]
-            converted = convert(rows, specs[name], file=self.file, check_duplicates=duplicates)
-            issues.extend(converted.issues)
-            return converted.rows
-
-        def parents(name: str) -> list[int]:
-            return [parent for _, _, parent in records[name]]
-
-        children = typed("Child")
-        child_ids = children.column("child_id").to_pylist()
-        disabilities = typed("Disability", lambda p: {"LAchildID": child_ids[p]}, duplicates=False)
-        children = children.append_column(
-            "disabilities",
-            _joined(disabilities.column("disabilities"), parents("Disability"), len(child_ids)),
-        )
-
-        episodes = typed("CINdetails", lambda p: {"LAchildID": child_ids[p]})
-        episode_child = [child_ids[p] for p in parents("CINdetails")]
-        referral_dates = episodes.column("referral_date").to_pylist()
-
-        def episode(p: int) -> dict[str, Any]:
-            return {"LAchildID": episode_child[p], "CINreferralDate": referral_dates[p]}
-
-        assessments = typed("Assessments", episode)
-        assessment_child = assessments.column("child_id").to_pylist()
-        factors = typed(
-            "AssessmentFactors", lambda p: {"LAchildID": assessment_child[p]}, duplicates=False
-        )
-        assessments = assessments.append_column(
-            "factors",
-            _joined(factors.column("factors"), parents("AssessmentFactors"), assessments.num_rows),
-        )
-
-        plans = typed("ChildProtectionPlans", episode)
-        plan_child = plans.column("child_id").to_pylist()
-        plan_start = plans.column("start_date").to_pylist()
-        reviews = typed(
-            "CPPreviewDate", lambda p: {"LAchildID": plan_child[p], "CPPstartDate": plan_start[p]}
-        )
-        tables = {
-            "children": children,
-            "referrals": episodes,
-            "assessments": assessments,
-            "cin_plans": typed("CINPlanDates", episode),
-            "section47s": typed("Section47", episode),
-            "cp_plans": plans,
-            "cp_reviews": reviews,
-        }
-        return tables, issues
-
 
 def _unblanked(text: str | None) -> str | None:
     """The Disability code NONE, handed over by its label.
@@ -598,15 +435,6 @@ def _unblanked(text: str | None) -> str | None:
     if text is not None and text.strip().upper() == "NONE":
         return codes("disability")["NONE"]
     return text
-
-
-def _joined(values: pa.ChunkedArray, parents: list[int], count: int) -> pa.Array:
-    """Codes of each parent row, space-separated in file order; NULL when it has none."""
-    groups: list[list[str]] = [[] for _ in range(count)]
-    for value, parent in zip(values.to_pylist(), parents, strict=True):
-        if value is not None:
-            groups[parent].append(value)
-    return pa.array([" ".join(g) if g else None for g in groups], pa.string())
 
 
 def _year_before(day: date) -> date:
