@@ -93,12 +93,7 @@ def loaded_tables(store: Store, la_code: str) -> set[str]:
 
     found = set()
     for t in tables().values():
-        if (
-            t.la_scoped
-            and store.con.execute(
-                f'SELECT 1 FROM "{t.name}" WHERE la_code = ? LIMIT 1', [la_code]
-            ).fetchone()
-        ):
+        if t.la_scoped and store.holds(t.name, la_code):
             found.add(t.name)
     return found
 

@@ -49,13 +49,7 @@ def authority(store: Store, la_code: str, framework: Framework | None) -> Author
 def check_coverage(store: Store, la_code: str, quarter: Quarter) -> None:
     """Refuse a quarter no loaded data covers, or an authority with no case data loaded (only
     reference data or templates): the report would present nothing as real."""
-    with store.con.cursor() as cur:
-        case_loads = cur.execute(
-            """SELECT count(*) FROM loads WHERE la_code = ?
-               AND source_format NOT LIKE 'reference%' AND source_format NOT LIKE 'template:%'""",
-            [la_code],
-        ).fetchall()[0][0]
-    if not case_loads:
+    if not store.case_load_count(la_code):
         raise NotFound(
             f"the store holds no case data for LA {la_code} (only reference data or templates): "
             "ingest the authority's statutory extracts first"
