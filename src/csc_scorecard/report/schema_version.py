@@ -6,4 +6,4 @@ Bump ``SCHEMA_VERSION`` (semantic versioning) whenever a field is added (minor),
 removed (major); renderers check the major version.
 """
 
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
