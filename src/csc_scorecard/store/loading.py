@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 
 import duckdb
 import pyarrow as pa
@@ -67,6 +67,49 @@ class Loading(Opened):
                 ) from None
             raise
         return ids
+
+    def append_load(
+        self,
+        la_code: str,
+        source_format: str,
+        span: tuple[date, date],
+        note: str,
+        rows: dict[str, pa.Table],
+    ) -> int:
+        """Append rows that are already canonical (generated, not read from a file) as one load,
+        in one transaction; return the number of rows. No replacing, merging or consistency
+        checks: the caller (the synthetic England) writes each authority once into a new store."""
+        with self.con.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION").fetchall()
+            try:
+                load_id = cur.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()[
+                    0
+                ][0]
+                count = 0
+                for name, part in rows.items():
+                    n = part.num_rows
+                    count += n
+                    lineage = part.append_column("la_code", pa.array([la_code] * n, pa.string()))
+                    lineage = lineage.append_column("load_id", pa.array([load_id] * n, pa.int32()))
+                    lineage = lineage.append_column(
+                        "source_row", pa.array(range(1, n + 1), pa.int32())
+                    )
+                    cur.register("_appended", lineage)
+                    try:
+                        cur.execute(
+                            f'INSERT INTO "{table(name).name}" BY NAME SELECT * FROM _appended'
+                        )
+                    finally:
+                        cur.unregister("_appended")
+                cur.execute(
+                    "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [load_id, la_code, source_format, *span, note, datetime.now(), count, 0],
+                ).fetchall()
+                cur.execute("COMMIT").fetchall()
+            except BaseException:
+                cur.execute("ROLLBACK").fetchall()
+                raise
+        return count
 
     def _load_one(self, batch: LoadBatch, replace: bool = False) -> int:
         load_id = self.con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]

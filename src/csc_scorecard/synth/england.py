@@ -37,12 +37,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime
 
-import numpy as np
 import pyarrow as pa
 
-from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.store import Store
 from csc_scorecard.synth.england_generator import Generator, Span
 from csc_scorecard.synth.england_tables import Tables
@@ -114,46 +111,10 @@ def write_store(
 
 
 def _insert(store: Store, la: str, tables: dict[str, pa.Table], span: Span, seed: int) -> int:
-    with store.con.cursor() as con:
-        return _insert_rows(con, la, tables, span, seed)
-
-
-def _insert_rows(con, la: str, tables: dict[str, pa.Table], span: Span, seed: int) -> int:
-    con.execute("BEGIN TRANSACTION").fetchall()
-    try:
-        load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()[0][0]
-        rows = 0
-        for name, rows_table in tables.items():
-            n = rows_table.num_rows
-            rows += n
-            lineage = rows_table.append_column("la_code", pa.array([la] * n, pa.string()))
-            lineage = lineage.append_column("load_id", pa.array([load_id] * n, pa.int32()))
-            lineage = lineage.append_column(
-                "source_row", pa.array(np.arange(1, n + 1, dtype=np.int32))
-            )
-            con.register("_synthetic", lineage)
-            try:
-                con.execute(
-                    f'INSERT INTO "{table_spec(name).name}" BY NAME SELECT * FROM _synthetic'
-                )
-            finally:
-                con.unregister("_synthetic")
-        con.execute(
-            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                load_id,
-                la,
-                SOURCE_FORMAT,
-                span.start,
-                span.end,
-                f"synthetic England, seed {seed}, years {span.first_year}-{span.last_year}",
-                datetime.now(),
-                rows,
-                0,
-            ],
-        ).fetchall()
-        con.execute("COMMIT").fetchall()
-    except BaseException:
-        con.execute("ROLLBACK").fetchall()
-        raise
-    return rows
+    return store.append_load(
+        la,
+        SOURCE_FORMAT,
+        (span.start, span.end),
+        f"synthetic England, seed {seed}, years {span.first_year}-{span.last_year}",
+        tables,
+    )
