@@ -12,6 +12,7 @@ from datetime import date
 from csc_scorecard import numbers
 from csc_scorecard.forecast.outturn_model import Outturn
 from csc_scorecard.forecast.projection import Projection
+from csc_scorecard.forecast.staffing import AgencyForecast, EstablishmentForecast
 from csc_scorecard.report.sections.finance.figures import (
     Figures,
     cited_date,
@@ -144,94 +145,102 @@ def staffing_paragraph(out: Outturn, figs: Figures) -> Paragraph | None:
     a, e = out.agency, out.establishment
     sentences: list[Sentence] = []
     if a and a.fte_latest is not None:
-        fte = figs.add("agency:fte_latest", "Agency FTE in the latest month", a.fte_latest, "fte")
-        month = cited_date(a.latest_month, f"{a.latest_month:%B}", "/outturn/agency/latest_month")
-        if a.fte_over_target is not None:
-            over = figs.add(
-                "agency:fte_over_target",
-                "Agency FTE against the target for this stage of the year",
-                abs(a.fte_over_target),
-                "fte",
-            )
-            figs.add(
-                "agency:target_fte_now",
-                "Agency FTE target for this stage of the year",
-                a.target_fte_now,
-                "fte",
-            )
-            sentences.append(
-                say(
-                    "The number of agency workers for {m} was {f} FTE, {o} FTE "
-                    + ("more" if a.fte_over_target >= 0 else "fewer")
-                    + " than the target for this stage of the year.",
-                    m=month,
-                    f=fte,
-                    o=over,
-                )
-            )
-        else:
-            sentences.append(
-                say("The number of agency workers for {m} was {f} FTE.", m=month, f=fte)
-            )
-        if a.forecast is not None and a.budget is not None and a.variance is not None:
-            fc = figs.add("agency:forecast", "Agency staff forecast", a.forecast, "gbp")
-            bd = figs.add("agency:budget", "Agency staff budget", a.budget, "gbp")
-            v = figs.add("agency:variance", "Agency staff variance", a.variance, "gbp")
-            sentences.append(
-                say(
-                    "Agency spend is forecast at {f} against a budget of {b}, an {k} of {v}.",
-                    f=fc,
-                    b=bd,
-                    k=over_or_under(a.variance),
-                    v=v,
-                )
-            )
-        if len(a.by_area) >= 2:
-            items = [
-                (
-                    "{a} ({f} FTE)",
-                    {
-                        "a": cited_text(
-                            x.service_area, f"/outturn/agency/by_area/{i}/service_area"
-                        ),
-                        "f": figs.add(
-                            f"agency:area:{x.service_area}",
-                            f"Agency FTE: {x.service_area}",
-                            x.fte,
-                            "fte",
-                        ),
-                    },
-                )
-                for i, x in enumerate(a.by_area[:2])
-            ]
-            t, s = listing(items)
-            sentences.append(say("Agency cover is greatest in " + t + ".", **s))
+        sentences += _agency_sentences(a, figs)
     if e and e.forecast is not None and e.variance is not None:
-        v = figs.add(
-            "establishment:variance", "Staffing (establishment) variance", e.variance, "gbp"
-        )
-        figs.add("establishment:forecast", "Staffing (establishment) forecast", e.forecast, "gbp")
-        if e.vacancies_fte is not None and e.establishment_fte is not None:
-            vac = figs.add("establishment:vacancies_fte", "Vacant FTE", e.vacancies_fte, "fte")
-            est = figs.add(
-                "establishment:establishment_fte",
-                "Funded establishment FTE",
-                e.establishment_fte,
-                "fte",
-            )
-            sentences.append(
-                say(
-                    "Employed staffing is forecast to be {v} "
-                    + ("over" if e.variance >= 0 else "under")
-                    + " budget, with {x} FTE of the {y} FTE establishment vacant.",
-                    v=v,
-                    x=vac,
-                    y=est,
-                )
-            )
+        establishment = _establishment_sentence(e, figs)
+        if establishment is not None:
+            sentences.append(establishment)
     if not sentences:
         return None
     return Paragraph(id="staffing", seed_paragraph=42, sentences=sentences)
+
+
+def _agency_sentences(a: AgencyForecast, figs: Figures) -> list[Sentence]:
+    """Agency workers in the latest month against the target, spend against budget, and the
+    service areas with most agency cover."""
+    sentences: list[Sentence] = []
+    fte = figs.add("agency:fte_latest", "Agency FTE in the latest month", a.fte_latest, "fte")
+    month = cited_date(a.latest_month, f"{a.latest_month:%B}", "/outturn/agency/latest_month")
+    if a.fte_over_target is not None:
+        over = figs.add(
+            "agency:fte_over_target",
+            "Agency FTE against the target for this stage of the year",
+            abs(a.fte_over_target),
+            "fte",
+        )
+        figs.add(
+            "agency:target_fte_now",
+            "Agency FTE target for this stage of the year",
+            a.target_fte_now,
+            "fte",
+        )
+        sentences.append(
+            say(
+                "The number of agency workers for {m} was {f} FTE, {o} FTE "
+                + ("more" if a.fte_over_target >= 0 else "fewer")
+                + " than the target for this stage of the year.",
+                m=month,
+                f=fte,
+                o=over,
+            )
+        )
+    else:
+        sentences.append(say("The number of agency workers for {m} was {f} FTE.", m=month, f=fte))
+    if a.forecast is not None and a.budget is not None and a.variance is not None:
+        fc = figs.add("agency:forecast", "Agency staff forecast", a.forecast, "gbp")
+        bd = figs.add("agency:budget", "Agency staff budget", a.budget, "gbp")
+        v = figs.add("agency:variance", "Agency staff variance", a.variance, "gbp")
+        sentences.append(
+            say(
+                "Agency spend is forecast at {f} against a budget of {b}, an {k} of {v}.",
+                f=fc,
+                b=bd,
+                k=over_or_under(a.variance),
+                v=v,
+            )
+        )
+    if len(a.by_area) >= 2:
+        items = [
+            (
+                "{a} ({f} FTE)",
+                {
+                    "a": cited_text(x.service_area, f"/outturn/agency/by_area/{i}/service_area"),
+                    "f": figs.add(
+                        f"agency:area:{x.service_area}",
+                        f"Agency FTE: {x.service_area}",
+                        x.fte,
+                        "fte",
+                    ),
+                },
+            )
+            for i, x in enumerate(a.by_area[:2])
+        ]
+        t, s = listing(items)
+        sentences.append(say("Agency cover is greatest in " + t + ".", **s))
+    return sentences
+
+
+def _establishment_sentence(e: EstablishmentForecast, figs: Figures) -> Sentence | None:
+    """Employed staffing against budget, with the vacancies in the funded establishment."""
+    v = figs.add("establishment:variance", "Staffing (establishment) variance", e.variance, "gbp")
+    figs.add("establishment:forecast", "Staffing (establishment) forecast", e.forecast, "gbp")
+    if e.vacancies_fte is not None and e.establishment_fte is not None:
+        vac = figs.add("establishment:vacancies_fte", "Vacant FTE", e.vacancies_fte, "fte")
+        est = figs.add(
+            "establishment:establishment_fte",
+            "Funded establishment FTE",
+            e.establishment_fte,
+            "fte",
+        )
+        return say(
+            "Employed staffing is forecast to be {v} "
+            + ("over" if e.variance >= 0 else "under")
+            + " budget, with {x} FTE of the {y} FTE establishment vacant.",
+            v=v,
+            x=vac,
+            y=est,
+        )
+    return None
 
 
 def _point(proj: Projection, d: date, group: str = "total") -> int:
