@@ -103,25 +103,7 @@ def summary_section(
     out.append(forecast(finance))
     if performance.framework and performance.summary is not None:
         out.append(not_reported(facts, appendix))
-        if performance.previous_summary is not None:
-            out.append(
-                paragraph(
-                    say(
-                        "Data is not available or not reportable for {now} of {total} indicators at the end of {q}, compared with {before} at the end of {p_q}.",
-                        now=cited_count(
-                            "/performance/summary/without_data", performance.summary.without_data
-                        ),
-                        total=cited_count("/performance/summary/total", performance.summary.total),
-                        q=facts.period(),
-                        before=cited_count(
-                            "/performance/previous_summary/without_data",
-                            performance.previous_summary.without_data,
-                        ),
-                        p_q=facts.period("previous"),
-                    ),
-                    kind="summary",
-                )
-            )
+        out.append(without_data(facts, performance))
     out.append(_sources_paragraph(loads, la_code))
     out.append(_quality_paragraph(facts, quality))
     for i, gone in enumerate(omitted):
@@ -137,6 +119,27 @@ def summary_section(
         )
     return Section(
         id="summary", title="Executive summary", paragraphs=[p for p in out if p is not None]
+    )
+
+
+def without_data(facts: Facts, performance: Performance) -> Paragraph | None:
+    """The indicators without data (not available or not reportable) this quarter against the
+    quarter before; None without the previous quarter's counts."""
+    if performance.summary is None or performance.previous_summary is None:
+        return None
+    return paragraph(
+        say(
+            "Data is not available or not reportable for {now} of {total} indicators at the end of {q}, compared with {before} at the end of {p_q}.",
+            now=cited_count("/performance/summary/without_data", performance.summary.without_data),
+            total=cited_count("/performance/summary/total", performance.summary.total),
+            q=facts.period(),
+            before=cited_count(
+                "/performance/previous_summary/without_data",
+                performance.previous_summary.without_data,
+            ),
+            p_q=facts.period("previous"),
+        ),
+        kind="summary",
     )
 
 
