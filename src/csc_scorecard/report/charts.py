@@ -217,6 +217,49 @@ def breakdown(
     # the value scale runs far enough past the longest bar for its label to fit inside the chart.
     lines = {x: wrap(x, CATEGORY_PX, LABEL_SIZE) for x in order}
     row_px = max([17] + [11 * len(lines[x]) + 6 for x in order])
+    layers = _bar_layers(shown, order, lines, unit, width, reference)
+    widest = max((text_px(line, LABEL_SIZE) for x in order for line in lines[x]), default=0)
+    chart = alt.layer(*layers).properties(
+        title=chart_title(title, width + widest),
+        width=width,
+        height=row_px * max(len(shown), 1),
+        padding=padding(8 + 0.2 * widest),
+    )
+    parts = "; ".join(f"{d['x']} {d['label']}" for d in shown)
+    line = (
+        f" Reference line: {reference_label or 'reference'} {display(reference, unit)}."
+        if reference is not None
+        else ""
+    )
+    return Chart(
+        id=chart_id,
+        title=title,
+        kind="breakdown",
+        unit=unit,
+        svg=render_svg(chart, chart_id),
+        alt_text=(
+            f"{title}: bar chart, largest first. {parts}."
+            if shown
+            else f"{title}: no values to chart."
+        )
+        + line,
+        data=[ChartPoint(x=d["x"], y=d["y"], series=d["series"]) for d in data],
+        measures=[measure],
+        comparator=reference,
+        comparator_label=reference_label if reference is not None else None,
+    )
+
+
+def _bar_layers(
+    shown: list[dict],
+    order: list[str],
+    lines: dict[str, list[str]],
+    unit: str,
+    width: int,
+    reference: float | None,
+) -> list:
+    """The breakdown's layers: the bars (negative ones in a contrasting colour), their value
+    labels outside each bar's end, and the reference line when there is one."""
     base = alt.Chart(alt.Data(values=shown)).encode(
         y=alt.Y(
             "x:N",
@@ -257,36 +300,7 @@ def breakdown(
             .mark_rule(color=COMPARATOR, strokeDash=[2, 2], strokeWidth=1.3)
             .encode(x="y:Q")
         )
-    widest = max((text_px(line, LABEL_SIZE) for x in order for line in lines[x]), default=0)
-    chart = alt.layer(*layers).properties(
-        title=chart_title(title, width + widest),
-        width=width,
-        height=row_px * max(len(shown), 1),
-        padding=padding(8 + 0.2 * widest),
-    )
-    parts = "; ".join(f"{d['x']} {d['label']}" for d in shown)
-    line = (
-        f" Reference line: {reference_label or 'reference'} {display(reference, unit)}."
-        if reference is not None
-        else ""
-    )
-    return Chart(
-        id=chart_id,
-        title=title,
-        kind="breakdown",
-        unit=unit,
-        svg=render_svg(chart, chart_id),
-        alt_text=(
-            f"{title}: bar chart, largest first. {parts}."
-            if shown
-            else f"{title}: no values to chart."
-        )
-        + line,
-        data=[ChartPoint(x=d["x"], y=d["y"], series=d["series"]) for d in data],
-        measures=[measure],
-        comparator=reference,
-        comparator_label=reference_label if reference is not None else None,
-    )
+    return layers
 
 
 CATEGORY_PX = 160  # the widest a bar chart's category name is printed before it wraps
