@@ -89,30 +89,10 @@ def trend(
             axis=alt.Axis(format=axis_format(unit), tickCount=4),
         ),
     )
-    layers: list[alt.Chart] = [line]
-    refs = [
-        ("Target", target, TARGET, [1, 0]),
-        ("Tolerance", tolerance, TOLERANCE, [4, 3]),
-        (comparator_label or "Comparator", comparator, COMPARATOR, [2, 2]),
+    layers: list[alt.Chart] = [
+        line,
+        *_reference_layers(order, target, tolerance, comparator, comparator_label, moving_target),
     ]
-    for name, value, colour, dash in refs:
-        if value is None:
-            continue
-        layers.append(
-            alt.Chart(alt.Data(values=[{"y": value, "name": name}]))
-            .mark_rule(color=colour, strokeDash=dash, strokeWidth=1.3)
-            .encode(y="y:Q")
-        )
-    for series, colour, dash in (("target", TARGET, [1, 0]), ("tolerance", TOLERANCE, [4, 3])):
-        steps = [
-            {"x": p.x, "y": p.y} for p in moving_target if p.series == series and p.y is not None
-        ]
-        if steps:
-            layers.append(
-                alt.Chart(alt.Data(values=steps))
-                .mark_line(color=colour, strokeDash=dash, strokeWidth=1.3, interpolate="step")
-                .encode(x=alt.X("x:O", sort=order, axis=None), y="y:Q")
-            )
     chart = alt.layer(*layers).properties(
         title=chart_title(title, width + 30), width=width, height=height
     )
@@ -136,6 +116,43 @@ def trend(
         moving_target=list(moving_target),
         target_words=target_words,
     )
+
+
+def _reference_layers(
+    order: list[str],
+    target: float | None,
+    tolerance: float | None,
+    comparator: float | None,
+    comparator_label: str | None,
+    moving_target: Sequence[ChartPoint],
+) -> list[alt.Chart]:
+    """A trend's reference lines: target, tolerance and comparator as rules, and a moving
+    target and tolerance as stepped lines in the same colours."""
+    layers: list[alt.Chart] = []
+    refs = [
+        ("Target", target, TARGET, [1, 0]),
+        ("Tolerance", tolerance, TOLERANCE, [4, 3]),
+        (comparator_label or "Comparator", comparator, COMPARATOR, [2, 2]),
+    ]
+    for name, value, colour, dash in refs:
+        if value is None:
+            continue
+        layers.append(
+            alt.Chart(alt.Data(values=[{"y": value, "name": name}]))
+            .mark_rule(color=colour, strokeDash=dash, strokeWidth=1.3)
+            .encode(y="y:Q")
+        )
+    for series, colour, dash in (("target", TARGET, [1, 0]), ("tolerance", TOLERANCE, [4, 3])):
+        steps = [
+            {"x": p.x, "y": p.y} for p in moving_target if p.series == series and p.y is not None
+        ]
+        if steps:
+            layers.append(
+                alt.Chart(alt.Data(values=steps))
+                .mark_line(color=colour, strokeDash=dash, strokeWidth=1.3, interpolate="step")
+                .encode(x=alt.X("x:O", sort=order, axis=None), y="y:Q")
+            )
+    return layers
 
 
 def redraw_trend(chart: Chart, *, measure: str, width: int, height: int) -> Chart:
