@@ -86,6 +86,28 @@ def projection(
     chart = alt.layer(*layers).properties(
         title=chart_title(title, width + 30), width=width, height=height
     )
+    points = [ChartPoint(**d) for d in line_data]
+    points += [ChartPoint(x=b["x"], y=b["low"], series=f"{band_label} (low)") for b in band]
+    points += [ChartPoint(x=b["x"], y=b["high"], series=f"{band_label} (high)") for b in band]
+    return Chart(
+        id=chart_id,
+        title=title,
+        kind="projection",
+        unit="count",
+        svg=render_svg(chart, chart_id),
+        alt_text=_projection_alt(title, actual, projected),
+        data=points,
+        measures=measures,
+    )
+
+
+def _projection_alt(
+    title: str,
+    actual: Sequence[tuple[str, float]],
+    projected: Sequence[tuple[str, float, float | None, float | None]],
+) -> str:
+    """The projection chart's text alternative: the actual line's first and last months, and
+    the projection's last month with its likely range."""
     parts = []
     if actual:
         parts.append(
@@ -100,20 +122,10 @@ def projection(
             else ""
         )
         parts.append(f"projected {display(y_last, 'count')} in {_month(x_last)}{between}")
-    points = [ChartPoint(**d) for d in line_data]
-    points += [ChartPoint(x=b["x"], y=b["low"], series=f"{band_label} (low)") for b in band]
-    points += [ChartPoint(x=b["x"], y=b["high"], series=f"{band_label} (high)") for b in band]
-    return Chart(
-        id=chart_id,
-        title=title,
-        kind="projection",
-        unit="count",
-        svg=render_svg(chart, chart_id),
-        alt_text=f"{title}: line chart; " + "; ".join(parts) + "."
+    return (
+        f"{title}: line chart; " + "; ".join(parts) + "."
         if parts
-        else f"{title}: no values to chart.",
-        data=points,
-        measures=measures,
+        else f"{title}: no values to chart."
     )
 
 
