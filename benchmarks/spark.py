@@ -1,11 +1,16 @@
 """The catalogue over a Parquet lake: DuckDB (the baseline) and Spark local mode, same run.
 
     .venv/bin/python benchmarks/spark.py [--size 1] [--periods 2021-Q1:2022-Q1] [--master local[2]]
+    .venv/bin/python benchmarks/spark.py --england 372,805,... [--years 2013-2022] [--seed 2022]
 
 Steps, each in its own process: simulate and write the synthetic authority (seed 1), ingest it,
 export the lake, then compute every counted measure for the periods on DuckDB over the lake and
 on Spark over the lake, and check that both give the same values. Peak memory for Spark is the
 Python process plus the JVM's own peak (VmHWM), since the JVM is a child process.
+
+`--england LIST` measures a sample of the synthetic England instead (benchmarks/england.py's
+build: `scorecard synth --england` for those authorities and years), every counted measure for
+every listed authority and every quarter of the years, on both engines over the same lake.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ def export(store: str, lake: str) -> str:
     return f"{sum(e.rows for e in manifest.tables.values()):,} rows"
 
 
-def measure(lake: str, engine: str, periods: str, master: str, out: str) -> str:
+def measure(lake: str, engine: str, periods: str, master: str, out: str, las: str = "371") -> str:
     import glob
     from pathlib import Path
 
@@ -47,7 +52,8 @@ def measure(lake: str, engine: str, periods: str, master: str, out: str) -> str:
         spark = spark_session(master)
     ids = [m.id for m in catalogue().values() if not m.manual]
     quarters = parse_periods(periods)
-    table = compute(Context(lake_backend(lake, engine, spark=spark), ["371"], quarters), ids)
+    codes = las.split(",")
+    table = compute(Context(lake_backend(lake, engine, spark=spark), codes, quarters), ids)
     pq.write_table(table, out)
     jvm = ""
     if spark is not None:
@@ -61,13 +67,23 @@ def measure(lake: str, engine: str, periods: str, master: str, out: str) -> str:
                 hwm = next(x for x in text.splitlines() if x.startswith("VmHWM"))
                 jvm = f"; JVM peak {int(hwm.split()[1]) / 1024:,.0f} MB"
         spark.stop()
-    return f"{len(ids)} measures x {len(quarters)} quarters = {table.num_rows:,} values{jvm}"
+    return (
+        f"{len(ids)} measures x {len(codes)} authorities x {len(quarters)} quarters = "
+        f"{table.num_rows:,} values{jvm}"
+    )
+
+
+def authorities(store: str) -> str:
+    from csc_scorecard.store import Store
+
+    with Store(store, read_only=True) as db:
+        return ",".join(db.authorities())
 
 
 def same(a: str, b: str) -> str:
     import pyarrow.parquet as pq
 
-    key = ("measure", "period", "dimension")
+    key = ("la_code", "measure", "period", "dimension")
 
     def rows(path):
         return sorted(pq.read_table(path).to_pylist(), key=lambda r: tuple(str(r[k]) for k in key))
@@ -88,11 +104,34 @@ def main() -> None:
     parser.add_argument("--size", type=float, default=1.0)
     parser.add_argument("--periods", default="2021-Q1:2022-Q1")
     parser.add_argument("--master", default="local[2]")
+    parser.add_argument(
+        "--england", help="the synthetic England: LA codes, comma-separated, or all"
+    )
+    parser.add_argument("--years", default="2013-2022", help="with --england")
+    parser.add_argument("--seed", type=int, default=2022, help="with --england")
     args = parser.parse_args()
+    las, label = "371", f"size {args.size:g}"
     print(f"{'step':<58} {'wall':>10} {'peak':>11}")
     with tempfile.TemporaryDirectory() as tmp:
-        step("foundation:generate_and_write", size=args.size, out=f"{tmp}/x")
-        step("foundation:ingest_all", folder=f"{tmp}/x", store=f"{tmp}/s.duckdb")
+        if args.england:
+            las = args.england
+            first, _, last = args.years.partition("-")
+            args.periods = f"{first}-Q1:{last or first}-Q4"
+            every = las == "all"
+            built = step(
+                "england:build",
+                store=f"{tmp}/s.duckdb",
+                years=args.years,
+                seed=args.seed,
+                la=None if every else las,
+            )
+            print(row("build the synthetic England" + ("" if every else " sample"), built))
+            if every:
+                las = step("spark:authorities", store=f"{tmp}/s.duckdb")["result"]
+            label = f"{len(las.split(','))} authorities, {args.periods}"
+        else:
+            step("foundation:generate_and_write", size=args.size, out=f"{tmp}/x")
+            step("foundation:ingest_all", folder=f"{tmp}/x", store=f"{tmp}/s.duckdb")
         print(
             row(
                 "export the lake", step("spark:export", store=f"{tmp}/s.duckdb", lake=f"{tmp}/lake")
@@ -106,8 +145,9 @@ def main() -> None:
                 periods=args.periods,
                 master=args.master,
                 out=f"{tmp}/{engine}.parquet",
+                las=las,
             )
-            print(row(f"catalogue over the lake on {engine}, size {args.size:g}", figures))
+            print(row(f"catalogue over the lake on {engine}, {label}", figures))
         print(
             row("parity", step("spark:same", a=f"{tmp}/duckdb.parquet", b=f"{tmp}/spark.parquet"))
         )
