@@ -3,7 +3,9 @@
 Columns of the fault table (FAULT_COLUMNS): rule, return, table, row, child, field, value,
 message, then la_code, year (collection year ending 31 March), load_id and severity. Every rule
 runs as one SQL query over the scoped tables (quality.scope); a rule whose tables hold no rows
-for the return cannot run and is reported once, in `not_run`, never once per row.
+for the return cannot run and is reported once, in `not_run`, never once per row. A rule marked
+`any_rows` runs when any of its tables has rows, reading the empty ones as empty (the scope
+creates every table it reads, rows or none).
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ def _run(scope: scoping.Scope, chosen: list[Rule]) -> RuleResult:
         runnable: list[Rule] = []
         for r in mine:
             empty = [t for t in r.needs if not scope.rows.get((ret, t))]
-            if empty:
+            if empty and (not r.any_rows or len(empty) == len(r.needs)):
                 reason = "no " + " or ".join(f"{SCOPED[ret][t]} ({t})" for t in empty) + " rows"
                 missing.setdefault(reason, NotRun(ret, reason)).codes.append(r.code)
                 continue

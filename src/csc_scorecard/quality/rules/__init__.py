@@ -73,6 +73,9 @@ class Rule:
     severity: Literal["error", "query"] = "error"
     columns: tuple[str, ...] = ()  # canonical table.column the rule checks (for measures)
     needs: tuple[str, ...] = field(default=())  # scoped tables the query reads
+    # True: the rule runs when any table it reads has rows (an empty one reads as empty), not
+    # only when every one has (a rule over an episode OR its assessments OR its enquiries)
+    any_rows: bool = False
 
     @property
     def sql(self) -> str:
@@ -99,10 +102,12 @@ def rule(
     column: str,
     years: tuple[int | None, int | None] = (None, None),
     columns: list[str] | None = None,
+    any_rows: bool = False,
 ) -> Callable[[Callable[[], str]], Callable[[], str]]:
     """Register a rule function (it returns the rule's SQL). `column` is the scoped table's
     column whose value the fault reports; `columns` the canonical `table.column`s the rule
-    checks, derived from the DfE `fields` through the ingest specs when not given."""
+    checks, derived from the DfE `fields` through the ingest specs when not given. A rule runs
+    where every table it reads has rows, or with `any_rows` where any of them has."""
 
     def register(fn: Callable[[], str]) -> Callable[[], str]:
         key = (ret, code)
@@ -123,6 +128,7 @@ def rule(
             severity="query" if code.endswith("Q") else "error",
             columns=tuple(columns) if columns is not None else canonical_columns(ret, fields),
             needs=needs,
+            any_rows=any_rows,
         )
         return fn
 

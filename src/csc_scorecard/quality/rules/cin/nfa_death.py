@@ -19,6 +19,12 @@ def _nfa_episode(row: str) -> str:
         AND r.referral_nfa IS TRUE)"""
 
 
+def _same_episode(row: str, episode: str) -> str:
+    """SQL: row `row` belongs to the episode of need `episode` (a referrals row)."""
+    return f"""{row}.la_code = {episode}.la_code AND {row}.child_id = {episode}.child_id
+        AND {row}.referral_date = {episode}.referral_date"""
+
+
 def _died_before(row: str, date: str) -> str:
     """SQL: the child of row `row` has a PersonDeathDate before the row's `date`."""
     return f"""EXISTS (SELECT 1 FROM child c WHERE c.la_code = {row}.la_code
@@ -136,3 +142,48 @@ def r8915() -> str:
 def r8920() -> str:
     """CPPendDate after the child's PersonDeathDate."""
     return f"SELECT * FROM cpp p WHERE {_died_before('p', 'end_date')}"
+
+
+def _keyed(row: str, dfe_field: str, value: str) -> str:
+    """SQL select list: row `row`'s identifying columns, the DfE field reported and its value."""
+    return f"""{row}._table, {row}.la_code, {row}.load_id, {row}."row", {row}.child_id,
+        {row}.cy_end, '{dfe_field}' AS field, CAST({row}.{value} AS VARCHAR) AS value"""
+
+
+@rule(
+    "8831",
+    R,
+    "Activity is recorded against a case marked as a referral with no further action",
+    fields=[
+        "AssessmentActualStartDate",
+        "AssessmentAuthorisationDate",
+        "S47ActualStartDate",
+        "DateOfInitialCPC",
+    ],
+    column="icpc_date",
+    columns=[
+        "referrals.referral_nfa",
+        "referrals.icpc_date",
+        "assessments.start_date",
+        "assessments.authorised_date",
+        "section47s.start_date",
+    ],
+    any_rows=True,
+)
+def r8831() -> str:
+    """An episode of need with ReferralNFA true that has a DateOfInitialCPC, a section 47
+    enquiry or an assessment with a start or authorisation date: the episode, and each such
+    enquiry and assessment. Runs on whichever of the three tables have rows (a return may have
+    no Section47 or Assessments at all)."""
+    assessed = "(a.start_date IS NOT NULL OR a.authorised_date IS NOT NULL)"
+    enquired = "s.start_date IS NOT NULL"
+    return f"""SELECT {_keyed("a", "AssessmentActualStartDate", "start_date")}
+    FROM assessments a WHERE {assessed} AND {_nfa_episode("a")}
+    UNION ALL
+    SELECT {_keyed("s", "S47ActualStartDate", "start_date")}
+    FROM s47 s WHERE {enquired} AND {_nfa_episode("s")}
+    UNION ALL
+    SELECT {_keyed("r", "DateOfInitialCPC", "icpc_date")} FROM referrals r
+    WHERE r.referral_nfa IS TRUE AND (r.icpc_date IS NOT NULL
+        OR EXISTS (SELECT 1 FROM assessments a WHERE {_same_episode("a", "r")} AND {assessed})
+        OR EXISTS (SELECT 1 FROM s47 s WHERE {_same_episode("s", "r")} AND {enquired}))"""
