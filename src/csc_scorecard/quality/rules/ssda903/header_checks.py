@@ -1,0 +1,82 @@
+"""SSDA903 Header rules: UPN given and unique, a mother's first child's DOB, and Header rows
+with no episodes (DfE codes and messages; logic per docs/quality.md)."""
+
+from __future__ import annotations
+
+from csc_scorecard.quality.rules import in_list, rule
+from csc_scorecard.quality.rules.sql import RESPITE
+
+R = "ssda903"
+OC3_GIVEN = "(x.in_touch IS NOT NULL OR x.activity IS NOT NULL OR x.accommodation IS NOT NULL)"
+
+
+def _has(table: str, alias: str, where: str = "true") -> str:
+    """SQL: the Header row `h` has a row of `table` (alias `alias`) where `where` holds."""
+    return f"""EXISTS (SELECT 1 FROM {table} {alias} WHERE {alias}.la_code = h.la_code
+        AND {alias}.child_id = h.child_id AND {where})"""
+
+
+@rule(
+    "442",
+    R,
+    "Unique Pupil Number (UPN) field is not completed.",
+    fields=["UPN", "LS"],
+    column="upn",
+)
+def r442() -> str:
+    """UPN blank for a child with an episode whose LS is not a short break (V3, V4)."""
+    short = f"coalesce(e.ls IN {RESPITE}, false)"
+    return (
+        f"SELECT h.* FROM header h WHERE h.upn IS NULL AND {_has('episodes', 'e', f'NOT {short}')}"
+    )
+
+
+@rule("444", R, "Duplicate UPN has been reported", fields=["UPN"], column="upn", years=(2026, None))
+def r444() -> str:
+    """A UPN other than UN1-UN5 that two or more Header rows of the authority's return give."""
+    unknown = in_list("UN1", "UN2", "UN3", "UN4", "UN5")
+    return f"""SELECT * FROM header WHERE upn IS NOT NULL AND upn NOT IN {unknown}
+        QUALIFY count(*) OVER (PARTITION BY la_code, cy_end, upn) > 1"""
+
+
+@rule(
+    "611",
+    R,
+    "Date of birth field is blank, but child is a mother.",
+    fields=["MOTHER", "MC_DOB"],
+    column="mc_dob",
+)
+def r611() -> str:
+    """MOTHER 1 with MC_DOB blank (an unreadable date is not blank)."""
+    return """SELECT h.* FROM header h WHERE h.mother AND h.mc_dob IS NULL
+        AND NOT EXISTS (SELECT 1 FROM bad b WHERE b.load_id = h.load_id AND b."row" = h."row"
+            AND b.column_name = 'mc_dob')"""
+
+
+@rule(
+    "628",
+    R,
+    "Motherhood details are not required for care leavers who have not been looked after "
+    "during the year.",
+    fields=["MOTHER"],
+    column="mother",
+)
+def r628() -> str:
+    """MOTHER given for a child with no episodes and an OC3 row with anything given."""
+    return f"""SELECT h.* FROM header h WHERE h.mother IS NOT NULL
+        AND NOT {_has("episodes", "e")} AND {_has("oc3", "x", OC3_GIVEN)}"""
+
+
+@rule(
+    "EPI",
+    R,
+    "WARNING: Episodes need to be loaded for this child before further validation is possible "
+    "[NOTE: This refers to the DfE portal - here, all checks that can be performed with only "
+    "the available data will be.]",
+    fields=["CHILD"],
+    column="child_id",
+)
+def repi() -> str:
+    """A Header row of a child with no episodes and no OC3 row."""
+    return f"""SELECT h.* FROM header h WHERE NOT {_has("episodes", "e")}
+        AND NOT {_has("oc3", "x")}"""

@@ -1,0 +1,77 @@
+"""SSDA903 Missing rules on when a missing or away period ended: in the year, and closed when
+the placement or the period of care it happened in ended (DfE codes and messages; logic per
+docs/quality.md)."""
+
+from __future__ import annotations
+
+from csc_scorecard.quality.rules import rule
+
+R = "ssda903"
+
+
+@rule(
+    "571",
+    R,
+    "The date that the child ceased to be missing or away from placement without authorisation "
+    "is before the start or after the end of the collection year.",
+    fields=["MIS_END"],
+    column="end_date",
+)
+def r571() -> str:
+    """MIS_END before 1 April or after 31 March of the collection year."""
+    return "SELECT * FROM missing WHERE end_date < cy_start OR end_date > cy_end"
+
+
+@rule(
+    "575",
+    R,
+    "If the placement from which the child goes missing/away from placement without "
+    "authorisation ends, the missing/away from placement without authorisation period in the "
+    "missing module must also have an end date.",
+    fields=["MIS_END"],
+    column="end_date",
+)
+def r575() -> str:
+    """A missing period with no MIS_END that started within an episode that has ended (MIS_START
+    from DECOM to DEC)."""
+    return """SELECT m.* FROM missing m WHERE m.end_date IS NULL AND EXISTS (
+        SELECT 1 FROM episodes e WHERE e.la_code = m.la_code AND e.child_id = m.child_id
+            AND m.start_date BETWEEN e.decom AND e.dec)"""
+
+
+def periods_of_care() -> str:
+    """Each child's periods of care from the episodes with a DECOM, in DECOM order: a period
+    starts at a child's first episode and at each episode starting after the previous one
+    ended; `poc_start` is its first DECOM, `poc_end` the DEC of its last episode (blank while
+    open)."""
+    order = 'PARTITION BY la_code, child_id ORDER BY decom, load_id, "row"'
+    return f"""WITH o AS (SELECT la_code, child_id, load_id, "row", decom, dec,
+            CASE WHEN lag(decom) OVER ({order}) IS NULL OR decom > lag(dec) OVER ({order})
+                 THEN 1 ELSE 0 END AS starts,
+            row_number() OVER ({order}) AS n
+            FROM episodes WHERE decom IS NOT NULL),
+        p AS (SELECT *, sum(starts) OVER ({order} ROWS UNBOUNDED PRECEDING) AS period FROM o)
+        SELECT la_code, child_id, period, min(decom) AS poc_start, arg_max_null(dec, n) AS poc_end
+        FROM p GROUP BY la_code, child_id, period"""
+
+
+@rule(
+    "577",
+    R,
+    "Child ceased to be looked after but there is a missing/away from placement without "
+    "authorisation period without an end date.",
+    fields=["MIS_END"],
+    column="end_date",
+)
+def r577() -> str:
+    """A missing period (with MIS_START) that fits none of the child's periods of care: for every
+    period, it has no MIS_END and the period has ended or began after MIS_START, or its MIS_END
+    is after the period's end or before its start. A child with no episodes is not checked."""
+    outside = """(coalesce(m.end_date IS NULL AND p.poc_end IS NOT NULL, false)
+        OR coalesce(m.end_date IS NULL AND m.start_date < p.poc_start, false)
+        OR coalesce(m.end_date > p.poc_end, false) OR coalesce(m.end_date < p.poc_start, false))"""
+    return f"""WITH p AS ({periods_of_care()})
+        SELECT m.* FROM missing m WHERE m.start_date IS NOT NULL
+        AND EXISTS (SELECT 1 FROM p WHERE p.la_code = m.la_code AND p.child_id = m.child_id)
+        AND NOT EXISTS (SELECT 1 FROM p WHERE p.la_code = m.la_code AND p.child_id = m.child_id
+            AND NOT {outside})"""
