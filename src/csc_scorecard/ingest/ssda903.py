@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 
 from csc_scorecard.ingest.columns import convert_columns
 from csc_scorecard.ingest.fields import TableSpec, convert, load_spec
+from csc_scorecard.ingest.ssda903_repeated import differs_from_header
 from csc_scorecard.model.batch import FormatError, Issue, LoadBatch
 from csc_scorecard.model.schema import ARROW_TYPES, table
 
@@ -240,6 +241,8 @@ def build_batch(raw: RawReturn, *, la_code: str | None, year: int | None) -> Loa
             )
     if "Header" in converted:
         issues.extend(_not_in_header(converted, spec.tables, raw))
+        tables_read = {**raw.records, **raw.columns}
+        issues.extend(differs_from_header(tables_read, raw.table_files, str(raw.where)))
     start, end = period(the_year)
     issues.extend(_after_the_year(tables, end, raw))
     return LoadBatch(

@@ -17,7 +17,10 @@ the authority's latest load of the return when their own load is of another form
 Every scoped table has `_table` (the DfE table name, used in fault rows), `la_code`, `load_id`,
 `row` (the row or element number in the source file), `child_id`, `cy_start`, `cy_end`, then
 the canonical data columns. `bad` holds the raw text of values ingest could not read (invalid
-dates, implausible dates): a date rule tells "blank" from "not a valid date" with it.
+dates, implausible dates): a date rule tells "blank" from "not a valid date" with it; and the
+903 rows ingest found for a child the Header lacks, or with a DOB or SEX unlike the Header's
+(`child_not_in_header`, `differs_from_header`, the DfE table first in `message`), which the
+canonical tables cannot show (DfE checks INT01-INT21).
 
 The scoped tables are copied (as Arrow) into a private in-memory DuckDB connection, so the rules
 never write to, or lock, the user's store.
@@ -145,10 +148,12 @@ def build(
             ret,
             "bad",
             f"""WITH l AS ({loads})
-            SELECT i.load_id, i.table_name, i."row", i.column_name, i.rule, i.value
+            SELECT i.load_id, i.table_name, i."row", i.column_name, i.rule, i.value,
+                   i.child_id, i.field, i.message
             FROM main.dq_issues i JOIN l ON i.load_id = l.load_id
             WHERE i.rule IN ('invalid_date', 'implausible_date', 'invalid_number',
-                             'invalid_boolean')""",
+                             'invalid_boolean', 'child_not_in_header', 'differs_from_header',
+                             'duplicate_key')""",
         )
         scope.use(ret)
         for name, base in DERIVED[ret].items():
