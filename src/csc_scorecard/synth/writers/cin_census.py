@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import Element, ElementTree, SubElement, indent
 
 import pyarrow as pa
 
@@ -39,6 +38,7 @@ from csc_scorecard.ingest.fields import load_spec
 from csc_scorecard.model.codes import codes
 from csc_scorecard.model.schema import table
 from csc_scorecard.synth.authority import SyntheticAuthority
+from csc_scorecard.synth.writers.xml_out import XmlText
 
 FORMAT = "cin_census"
 SEX_FROM_YEAR = 2025  # Sex replaced GenderCurrent in the 2024-25 census (standards.md 2.3)
@@ -299,9 +299,7 @@ def write(authority: SyntheticAuthority, out_dir: Path) -> list[Path]:
     files = []
     for made in returns(authority):
         path = folder / f"cin_{made.year}.xml"
-        tree = ElementTree(_message(made, authority.la_code))
-        indent(tree, space="  ")
-        tree.write(path, encoding="utf-8", xml_declaration=True)
+        _message(made, authority.la_code).write(path)
         files.append(path)
     return files
 
@@ -316,10 +314,10 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def _leaf(parent: Element, name: str, value: Any, *, mandatory: bool = False) -> None:
+def _leaf(x: XmlText, name: str, value: Any, *, mandatory: bool = False) -> None:
     """An element for a value; a mandatory one is written empty when the value is missing."""
     if value is not None or mandatory:
-        SubElement(parent, name).text = _text(value)
+        x.leaf(name, _text(value))
 
 
 def _gender_current() -> Callable[[str | None], str | None]:
@@ -330,90 +328,107 @@ def _gender_current() -> Callable[[str | None], str | None]:
     return lambda sex: None if sex is None else mapping.get(sex, sex)
 
 
-def _message(made: Return, la_code: str) -> Element:
-    message = Element("Message")
-    header = SubElement(message, "Header")
-    details = SubElement(header, "CollectionDetails")
-    _leaf(details, "Collection", "CIN")
-    _leaf(details, "Year", made.year)
-    _leaf(details, "ReferenceDate", made.end)
-    source = SubElement(header, "Source")
-    _leaf(source, "SourceLevel", "L")
-    _leaf(source, "LEA", la_code)
-    _leaf(source, "SoftwareCode", "csc-scorecard synthetic authority")
-    _leaf(source, "Release", __version__)
-    _leaf(source, "SerialNo", "001")
-    _leaf(source, "DateTime", datetime.combine(made.known_until, time(18, 0)).isoformat())
-    children = SubElement(message, "Children")
+def _message(made: Return, la_code: str) -> XmlText:
+    x = XmlText("Message")
+    x.open("Header")
+    x.open("CollectionDetails")
+    _leaf(x, "Collection", "CIN")
+    _leaf(x, "Year", made.year)
+    _leaf(x, "ReferenceDate", made.end)
+    x.close()
+    x.open("Source")
+    _leaf(x, "SourceLevel", "L")
+    _leaf(x, "LEA", la_code)
+    _leaf(x, "SoftwareCode", "csc-scorecard synthetic authority")
+    _leaf(x, "Release", __version__)
+    _leaf(x, "SerialNo", "001")
+    _leaf(x, "DateTime", datetime.combine(made.known_until, time(18, 0)).isoformat())
+    x.close()
+    x.close()
+    x.open("Children")
     gender = _gender_current()
     unknown_upn = codes("upn_unknown")
     for child in made.children:
-        _child(SubElement(children, "Child"), child, made.year, gender, unknown_upn)
-    return message
+        x.open("Child")
+        _child(x, child, made.year, gender, unknown_upn)
+        x.close()
+    x.close()
+    return x
 
 
-def _child(elem: Element, child: Child, year: int, gender, unknown_upn: dict) -> None:
+def _child(x: XmlText, child: Child, year: int, gender, unknown_upn: dict) -> None:
     row = child.row
-    ids = SubElement(elem, "ChildIdentifiers")
-    _leaf(ids, "LAchildID", row["child_id"], mandatory=True)
+    x.open("ChildIdentifiers")
+    _leaf(x, "LAchildID", row["child_id"], mandatory=True)
     upn = row["upn"]
-    _leaf(ids, "UPN", None if upn in unknown_upn else upn)
-    _leaf(ids, "FormerUPN", row["former_upn"])
-    _leaf(ids, "UPNunknown", upn if upn in unknown_upn else None)
-    _leaf(ids, "PersonBirthDate", row["date_of_birth"])
-    _leaf(ids, "ExpectedPersonBirthDate", row["expected_date_of_birth"])
+    _leaf(x, "UPN", None if upn in unknown_upn else upn)
+    _leaf(x, "FormerUPN", row["former_upn"])
+    _leaf(x, "UPNunknown", upn if upn in unknown_upn else None)
+    _leaf(x, "PersonBirthDate", row["date_of_birth"])
+    _leaf(x, "ExpectedPersonBirthDate", row["expected_date_of_birth"])
     if year >= SEX_FROM_YEAR:
-        _leaf(ids, "Sex", row["sex"], mandatory=True)
+        _leaf(x, "Sex", row["sex"], mandatory=True)
     else:
-        _leaf(ids, "GenderCurrent", gender(row["sex"]), mandatory=True)
-    _leaf(ids, "PersonDeathDate", row["date_of_death"])
-    chars = SubElement(elem, "ChildCharacteristics")
-    _leaf(chars, "Ethnicity", row["ethnicity"], mandatory=True)
+        _leaf(x, "GenderCurrent", gender(row["sex"]), mandatory=True)
+    _leaf(x, "PersonDeathDate", row["date_of_death"])
+    x.close()
+    x.open("ChildCharacteristics")
+    _leaf(x, "Ethnicity", row["ethnicity"], mandatory=True)
     if row["disabilities"]:
-        group = SubElement(chars, "Disabilities")
+        x.open("Disabilities")
         for code in row["disabilities"].split():
-            _leaf(group, "Disability", code)
+            _leaf(x, "Disability", code)
+        x.close()
+    x.close()
     for ep in child.episodes:
-        _episode(SubElement(elem, "CINdetails"), ep)
+        x.open("CINdetails")
+        _episode(x, ep)
+        x.close()
 
 
-def _episode(elem: Element, ep: Episode) -> None:
+def _episode(x: XmlText, ep: Episode) -> None:
     row = ep.row
-    _leaf(elem, "CINreferralDate", row["referral_date"], mandatory=True)
-    _leaf(elem, "ReferralSource", row["referral_source"], mandatory=True)
-    _leaf(elem, "PrimaryNeedCode", row["primary_need_code"])
-    _leaf(elem, "CINclosureDate", row["closure_date"])
-    _leaf(elem, "ReasonForClosure", row["closure_reason"])
-    _leaf(elem, "DateOfInitialCPC", row["icpc_date"])
+    _leaf(x, "CINreferralDate", row["referral_date"], mandatory=True)
+    _leaf(x, "ReferralSource", row["referral_source"], mandatory=True)
+    _leaf(x, "PrimaryNeedCode", row["primary_need_code"])
+    _leaf(x, "CINclosureDate", row["closure_date"])
+    _leaf(x, "ReasonForClosure", row["closure_reason"])
+    _leaf(x, "DateOfInitialCPC", row["icpc_date"])
     for a in ep.assessments:
-        group = SubElement(elem, "Assessments")
-        _leaf(group, "AssessmentActualStartDate", a["start_date"], mandatory=True)
-        _leaf(group, "AssessmentInternalReviewDate", a["internal_review_date"])
-        _leaf(group, "AssessmentAuthorisationDate", a["authorised_date"])
+        x.open("Assessments")
+        _leaf(x, "AssessmentActualStartDate", a["start_date"], mandatory=True)
+        _leaf(x, "AssessmentInternalReviewDate", a["internal_review_date"])
+        _leaf(x, "AssessmentAuthorisationDate", a["authorised_date"])
         if a["factors"]:
-            factors = SubElement(group, "FactorsIdentifiedAtAssessment")
+            x.open("FactorsIdentifiedAtAssessment")
             for code in a["factors"].split():
-                _leaf(factors, "AssessmentFactors", code)
+                _leaf(x, "AssessmentFactors", code)
+            x.close()
+        x.close()
     for p in ep.cin_plans:
-        group = SubElement(elem, "CINPlanDates")
-        _leaf(group, "CINPlanStartDate", p["start_date"], mandatory=True)
-        _leaf(group, "CINPlanEndDate", p["end_date"])
+        x.open("CINPlanDates")
+        _leaf(x, "CINPlanStartDate", p["start_date"], mandatory=True)
+        _leaf(x, "CINPlanEndDate", p["end_date"])
+        x.close()
     for s in ep.section47s:
-        group = SubElement(elem, "Section47")
-        _leaf(group, "S47ActualStartDate", s["start_date"], mandatory=True)
-        _leaf(group, "InitialCPCtarget", s["icpc_target_date"])
-        _leaf(group, "DateOfInitialCPC", s["icpc_date"])
-        _leaf(group, "ICPCnotRequired", s["icpc_not_required"], mandatory=True)
-    _leaf(elem, "ReferralNFA", row["referral_nfa"], mandatory=True)
+        x.open("Section47")
+        _leaf(x, "S47ActualStartDate", s["start_date"], mandatory=True)
+        _leaf(x, "InitialCPCtarget", s["icpc_target_date"])
+        _leaf(x, "DateOfInitialCPC", s["icpc_date"])
+        _leaf(x, "ICPCnotRequired", s["icpc_not_required"], mandatory=True)
+        x.close()
+    _leaf(x, "ReferralNFA", row["referral_nfa"], mandatory=True)
     for plan in ep.cp_plans:
         p = plan.row
-        group = SubElement(elem, "ChildProtectionPlans")
-        _leaf(group, "CPPstartDate", p["start_date"], mandatory=True)
-        _leaf(group, "CPPendDate", p["end_date"])
-        _leaf(group, "InitialCategoryOfAbuse", p["initial_category"], mandatory=True)
-        _leaf(group, "LatestCategoryOfAbuse", p["latest_category"], mandatory=True)
-        _leaf(group, "NumberOfPreviousCPP", p["previous_plans"], mandatory=True)
+        x.open("ChildProtectionPlans")
+        _leaf(x, "CPPstartDate", p["start_date"], mandatory=True)
+        _leaf(x, "CPPendDate", p["end_date"])
+        _leaf(x, "InitialCategoryOfAbuse", p["initial_category"], mandatory=True)
+        _leaf(x, "LatestCategoryOfAbuse", p["latest_category"], mandatory=True)
+        _leaf(x, "NumberOfPreviousCPP", p["previous_plans"], mandatory=True)
         if plan.reviews:
-            reviews = SubElement(group, "Reviews")
+            x.open("Reviews")
             for r in plan.reviews:
-                _leaf(reviews, "CPPreviewDate", r["review_date"])
+                _leaf(x, "CPPreviewDate", r["review_date"])
+            x.close()
+        x.close()

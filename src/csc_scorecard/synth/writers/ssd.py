@@ -14,17 +14,16 @@ into spans. Care leavers are the latest snapshot, as an SSD holds them.
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from csc_scorecard.csv_safety import safe_row
 from csc_scorecard.ingest.fields import load_spec
 from csc_scorecard.model.schema import table
 from csc_scorecard.synth.authority import SyntheticAuthority
+from csc_scorecard.synth.writers.csv_out import dict_columns, write_csv
 from csc_scorecard.synth.writers.ssd_care import latest_care_leavers, table_rows
 from csc_scorecard.synth.writers.ssd_objects import objects
 
@@ -44,13 +43,9 @@ def write(authority: SyntheticAuthority, out_dir: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     files = []
     for name, rows in objects(authority).items():
-        path = folder / f"{name}.csv"
         header = list(rows[0]) if rows else _header(name)
-        with open(path, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(safe_row(header))
-            w.writerows(safe_row(_cell(r[h]) for h in header) for r in rows)
-        files.append(path)
+        path = folder / f"{name}.csv"
+        files.append(write_csv(path, header, dict_columns(rows, header), _cell))
     return files
 
 

@@ -37,18 +37,17 @@ the version in the latest return that carries it.
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import Element, ElementTree, SubElement, indent
 
 import pyarrow as pa
 
-from csc_scorecard.csv_safety import safe_row
 from csc_scorecard.model.schema import table
 from csc_scorecard.synth.authority import SyntheticAuthority
+from csc_scorecard.synth.writers.csv_out import converted, write_csv
 from csc_scorecard.synth.writers.ssda903_returns import (
     FIELDS,
     FILES,
@@ -57,6 +56,7 @@ from csc_scorecard.synth.writers.ssda903_returns import (
     Row,
     returns,
 )
+from csc_scorecard.synth.writers.xml_out import XmlText
 
 FORMAT = "ssda903"
 SEX_LETTERS_FROM_YEAR = 2025  # SEX M/F/U from 2024-25; 1/2 before (standards.md 1.3)
@@ -93,23 +93,24 @@ def write(authority: SyntheticAuthority, out_dir: Path) -> list[Path]:
         for name, file_name in FILES.items():
             if name == "SWEpisodes" and ret.year < SW_FROM_YEAR:
                 continue
-            path = folder / file_name
-            with path.open("w", newline="", encoding="utf-8") as fh:
-                out = csv.writer(fh)
-                out.writerow([f for f, _ in FIELDS[name]])
-                for row in ret.tables[name]:
-                    out.writerow(
-                        safe_row(_text(row.get(col), f, ret.year) for f, col in FIELDS[name])
-                    )
-            paths.append(path)
+            rows = ret.tables[name]
+            header = [f for f, _ in FIELDS[name]]
+            columns = [_column(rows, f, col, ret.year) for f, col in FIELDS[name]]
+            paths.append(write_csv(folder / file_name, header, columns))
         xml_dir = out_dir / f"{FORMAT}_xml"
         xml_dir.mkdir(parents=True, exist_ok=True)
         path = xml_dir / f"{ret.year}.xml"
-        tree = ElementTree(_xml(ret))
-        indent(tree, space="  ")
-        tree.write(path, encoding="utf-8", xml_declaration=True)
+        _xml(ret).write(path)
         paths.append(path)
     return paths
+
+
+def _column(rows: list[Row], field_name: str, col: str, year: int) -> Sequence[Any]:
+    """One CSV column: each row's value as `_text` writes it."""
+    values = [row.get(col) for row in rows]
+    if field_name == "SEX" and year < SEX_LETTERS_FROM_YEAR:
+        return [_text(v, field_name, year) for v in values]
+    return converted(values, lambda v: _text(v, field_name, year))
 
 
 def _text(value: Any, field_name: str, year: int) -> str:
@@ -125,49 +126,51 @@ def _text(value: Any, field_name: str, year: int) -> str:
     return str(value)
 
 
-def _xml(ret: Return) -> Element:
+def _xml(ret: Return) -> XmlText:
     by_child: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for name, rows in ret.tables.items():
         for row in rows:
             by_child[row["child_id"]][name].append(row)
-    root = Element("EXPSSDA903")
+    x = XmlText("EXPSSDA903")
     for head in ret.tables["Header"]:
         child = head["child_id"]
         tables = by_child[child]
-        el = SubElement(root, "CHILD")
-        header = SubElement(el, "HEADER")
+        x.open("CHILD")
+        x.open("HEADER")
         for f, col in FIELDS["Header"]:
-            _leaf(header, f, head.get(col), ret.year)
+            _leaf(x, f, head.get(col), ret.year)
         # UASC is 0/1 for every child in XML (rule 105), care leavers included (0), although
         # for them it means nothing (1014) and is read back as unknown.
-        _leaf(header, "UASC", bool(head["uasc"]), ret.year)
+        _leaf(x, "UASC", bool(head["uasc"]), ret.year)
         if head["uasc"]:
-            _leaf(header, "DUC", head["uasc_ceased_date"], ret.year)
+            _leaf(x, "DUC", head["uasc_ceased_date"], ret.year)
         for name in ("OC3", "AD1"):  # flat: their fields are leaves of <HEADER>
             for row in tables.get(name, [])[:1]:
                 for f, col in FIELDS[name][2:]:
-                    _leaf(header, f, row.get(col), ret.year)
+                    _leaf(x, f, row.get(col), ret.year)
         for tag, name in XML_UNDER_HEADER:
             for row in tables.get(name, []):
-                _group(header, tag, name, row, ret.year)
+                _group(x, tag, name, row, ret.year)
+        x.close()
         for tag, name in XML_UNDER_CHILD:
             if name == "SWEpisodes" and ret.year < SW_FROM_YEAR:
                 continue
             for row in tables.get(name, []):
-                _group(el, tag, name, row, ret.year)
-    return root
+                _group(x, tag, name, row, ret.year)
+        x.close()
+    return x
 
 
-def _group(parent: Element, tag: str, name: str, row: Row, year: int) -> None:
-    el = SubElement(parent, tag)
+def _group(x: XmlText, tag: str, name: str, row: Row, year: int) -> None:
+    x.open(tag)
     for f, col in FIELDS[name]:
         if f not in ("CHILD", "DOB"):
-            _leaf(el, XML_RENAME.get(f, f), row.get(col), year)
+            _leaf(x, XML_RENAME.get(f, f), row.get(col), year)
+    x.close()
 
 
-def _leaf(parent: Element, tag: str, value: Any, year: int) -> None:
-    text = _text(value, tag, year)
-    SubElement(parent, XML_RENAME.get(tag, tag)).text = text or None
+def _leaf(x: XmlText, tag: str, value: Any, year: int) -> None:
+    x.leaf(XML_RENAME.get(tag, tag), _text(value, tag, year))
 
 
 # -- what loading the returns gives back --------------------------------------------------------

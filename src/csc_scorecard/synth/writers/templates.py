@@ -6,16 +6,15 @@ so both template readers are exercised end to end.
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
 import xlsxwriter
 
-from csc_scorecard.csv_safety import safe_row
 from csc_scorecard.ingest.formats.template import template_specs
 from csc_scorecard.synth.authority import SyntheticAuthority
+from csc_scorecard.synth.writers.csv_out import dict_columns, write_csv
 
 XLSX_TABLES = {"budget_lines", "placement_costs", "grants", "agency_costs", "homes_pipeline"}
 
@@ -74,12 +73,7 @@ def _cell(value: object) -> object:
 
 
 def _write_csv(path: Path, header: list[str], records: list[dict]) -> Path:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        for r in records:
-            w.writerow(safe_row(_cell(r[h]) for h in header))
-    return path
+    return write_csv(path, header, dict_columns(records, header), _cell)
 
 
 def _write_xlsx(path: Path, header: list[str], records: list[dict]) -> Path:
