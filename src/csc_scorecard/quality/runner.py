@@ -2,7 +2,9 @@
 
 Columns of the fault table (FAULT_COLUMNS): rule, return, table, row, child, field, value,
 message, then la_code, year (collection year ending 31 March), load_id and severity. Every rule
-runs as one SQL query over the scoped tables (quality.scope); a rule whose tables hold no rows
+runs as SQL over the scoped tables (quality.scope), all of a return's rules in one query: the
+rules that are plain row filters of one table share one scan of it (`row_filter`,
+`fused_query`), every other rule is its own part of the query; a rule whose tables hold no rows
 for the return cannot run and is reported once, in `not_run`, never once per row. A rule marked
 `any_rows` runs when any of its tables has rows, reading the empty ones as empty (the scope
 creates every table it reads, rows or none).
@@ -10,9 +12,11 @@ creates every table it reads, rows or none).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import duckdb
 import pyarrow as pa
@@ -65,22 +69,24 @@ def run_rules(
     la_codes: Sequence[str] | None = None,
     load_ids: Sequence[int] | None = None,
     only: Iterable[Rule] | None = None,
+    fuse: bool = True,
 ) -> RuleResult:
-    """Every rule (or `only` these) over the rows of `source` (a store connection)."""
+    """Every rule (or `only` these) over the rows of `source` (a store connection); `fuse`
+    False runs every rule as its own query (the same faults: `rule_queries`)."""
     chosen = list(only) if only is not None else rules()
     started = time.perf_counter()
     needs = {(r.ret, t) for r in chosen for t in r.needs}  # only the tables the rules read
     scope = scoping.build(source, la_codes=la_codes, load_ids=load_ids, needs=needs)
     prepared = time.perf_counter()
     try:
-        result = _run(scope, chosen)
+        result = _run(scope, chosen, fuse=fuse)
     finally:
         scope.close()
     result.seconds = {"prepare": prepared - started, "rules": time.perf_counter() - prepared}
     return result
 
 
-def _run(scope: scoping.Scope, chosen: list[Rule]) -> RuleResult:
+def _run(scope: scoping.Scope, chosen: list[Rule], *, fuse: bool = True) -> RuleResult:
     parts: list[pa.Table] = []
     result = RuleResult(faults=FAULT_SCHEMA.empty_table())
     for ret in RETURNS:
@@ -98,7 +104,7 @@ def _run(scope: scoping.Scope, chosen: list[Rule]) -> RuleResult:
                 missing.setdefault(reason, NotRun(ret, reason)).codes.append(r.code)
                 continue
             runnable.append(r)
-        parts.append(_all_faults(scope.con, runnable))
+        parts.append(_all_faults(scope.con, runnable, fuse=fuse))
         result.rules_run.extend(runnable)
         result.not_run.extend(missing.values())
     if parts:
@@ -109,9 +115,28 @@ def _run(scope: scoping.Scope, chosen: list[Rule]) -> RuleResult:
                 ("table", "ascending"),
                 ("row", "ascending"),
                 ("rule", "ascending"),
+                ("field", "ascending"),
+                ("value", "ascending"),
+                ("child", "ascending"),
+                ("load_id", "ascending"),
             ]
         )
     return result
+
+
+def _years(r: Rule) -> list[str]:
+    """SQL conditions keeping the rows of the collection years the rule applies to."""
+    first, last = r.years
+    years = []
+    if first is not None:
+        years.append(f"year(cy_end) >= {int(first)}")
+    if last is not None:
+        years.append(f"year(cy_end) <= {int(last)}")
+    return years
+
+
+def _field(r: Rule) -> str:
+    return _lit(r.fields[0] if r.fields else "")
 
 
 def fault_query(r: Rule, columns: Sequence[str], index: int = 0) -> str:
@@ -119,13 +144,8 @@ def fault_query(r: Rule, columns: Sequence[str], index: int = 0) -> str:
     `i` numbers the rule within one run, and the rule's code, return, message and severity are
     added from it afterwards, so the query never carries them per row."""
     value = "value" if "value" in columns else r.column
-    field_expr = "field" if "field" in columns else _lit(r.fields[0] if r.fields else "")
-    first, last = r.years
-    years = []
-    if first is not None:
-        years.append(f"year(cy_end) >= {int(first)}")
-    if last is not None:
-        years.append(f"year(cy_end) <= {int(last)}")
+    field_expr = "field" if "field" in columns else _field(r)
+    years = _years(r)
     where = f"WHERE {' AND '.join(years)}" if years else ""
     return f"""SELECT DISTINCT {int(index)} AS i, _table AS "table", CAST("row" AS INTEGER) AS "row",
         child_id AS child, {field_expr} AS field, CAST({value} AS VARCHAR) AS value, la_code,
@@ -141,13 +161,109 @@ def _wrapped(con: duckdb.DuckDBPyConnection, r: Rule, index: int) -> str:
     return fault_query(r, columns, index)
 
 
-def _all_faults(con: duckdb.DuckDBPyConnection, chosen: list[Rule]) -> pa.Table:
+# Words whose presence rules a query out of fusing before it is parsed (parsing every rule's
+# SQL costs more than it saves); what is left is decided by parsing (`row_filter`).
+_NOT_A_FILTER = re.compile(
+    r"\b(JOIN|UNION|WITH|OVER|QUALIFY|GROUP|DISTINCT|EXISTS|LIMIT)\b|\(\s*SELECT", re.IGNORECASE
+)
+
+
+@cache
+def row_filter(sql: str) -> tuple[str, str] | None:
+    """(table, condition) when `sql` is a plain row filter of one table, `SELECT * FROM t
+    [alias] WHERE condition` (or `alias.*`) with no subquery, window, join, grouping or
+    DISTINCT: the rules that can share one scan of `t` (`fused_query`). None for anything else,
+    which then runs as its own query. The condition comes back with its column references
+    unqualified (only `t` is in scope) and rendered by sqlglot for DuckDB."""
+    if _NOT_A_FILTER.search(sql):
+        return None
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(sql, read="duckdb")
+    except sqlglot.errors.ParseError:
+        return None
+    if not isinstance(tree, exp.Select) or {k for k, v in tree.args.items() if v} - _FILTER_ARGS:
+        return None
+    source = tree.args.get("from") or tree.args.get("from_")
+    where = tree.args.get("where")
+    if source is None or where is None or not isinstance(source.this, exp.Table):
+        return None
+    table = source.this
+    if table.args.get("db") or table.args.get("catalog"):
+        return None
+    alias = table.alias_or_name
+    star = tree.expressions
+    if len(star) != 1 or not (
+        isinstance(star[0], exp.Star)
+        or (
+            isinstance(star[0], exp.Column)
+            and isinstance(star[0].this, exp.Star)
+            and star[0].table in ("", alias)
+        )
+    ):
+        return None
+    condition = where.this.copy()
+    if any(condition.find_all(exp.Subquery, exp.Exists, exp.Window, exp.AggFunc, exp.Select)):
+        return None
+    for column in condition.find_all(exp.Column):
+        if column.table not in ("", alias):
+            return None
+        column.set("table", None)
+    return table.name, condition.sql(dialect="duckdb")
+
+
+_FILTER_ARGS = {"expressions", "from", "from_", "where", "kind", "hint"}
+
+
+def fused_query(table: str, chosen: Sequence[tuple[int, Rule, str]]) -> str:
+    """The fault rows of several row-filter rules over `table` from one scan of it: each row
+    gets the numbers `i` of the rules whose condition (and years) it meets, one fault row per
+    rule, with the same columns and values as each rule's `fault_query`."""
+    hits, values, fields = [], [], []
+    for i, r, condition in chosen:
+        met = " AND ".join([f"coalesce(({condition}), false)", *_years(r)])
+        hits.append(f"CASE WHEN {met} THEN {int(i)} END")
+        values.append(f"WHEN {int(i)} THEN CAST({r.column} AS VARCHAR)")
+        fields.append(f"WHEN {int(i)} THEN {_field(r)}")
+    return f"""SELECT DISTINCT i, _table AS "table", CAST("row" AS INTEGER) AS "row",
+        child_id AS child, CASE i {" ".join(fields)} END AS field,
+        CASE i {" ".join(values)} END AS value, la_code,
+        CAST(year(cy_end) AS INTEGER) AS year, CAST(load_id AS INTEGER) AS load_id
+    FROM (SELECT *, unnest(list_filter([{", ".join(hits)}], lambda x: x IS NOT NULL)) AS i
+          FROM {table})"""
+
+
+def rule_queries(
+    con: duckdb.DuckDBPyConnection, chosen: Sequence[Rule], *, fuse: bool = True
+) -> list[str]:
+    """The queries giving every chosen rule's fault rows (`i` = its index in `chosen`): the
+    row-filter rules over one table fused into one scan of it (`fused_query`), every other rule
+    its own `fault_query`. The order of the rows is not the point: `_all_faults` sorts them."""
+    filters: dict[str, list[tuple[int, Rule, str]]] = {}
+    alone: list[str] = []
+    plain: dict[str, bool] = {}  # table -> has no `value` or `field` column of its own
+    for i, r in enumerate(chosen):
+        shape = row_filter(r.sql) if fuse else None
+        if shape is not None and shape[0] not in plain:
+            plain[shape[0]] = not {"value", "field"} & set(con.sql(f"FROM {shape[0]}").columns)
+        if shape is None or not plain[shape[0]]:
+            alone.append(_wrapped(con, r, i))
+            continue
+        filters.setdefault(shape[0], []).append((i, r, shape[1]))
+    return [fused_query(t, rs) for t, rs in filters.items()] + alone
+
+
+def _all_faults(
+    con: duckdb.DuckDBPyConnection, chosen: list[Rule], *, fuse: bool = True
+) -> pa.Table:
     """Every rule's faults from one query (one plan, run in parallel by DuckDB)."""
     if not chosen:
         return FAULT_SCHEMA.empty_table()
-    union = "\nUNION ALL\n".join(_wrapped(con, r, i) for i, r in enumerate(chosen))
+    union = "\nUNION ALL\n".join(rule_queries(con, chosen, fuse=fuse))
     rows = con.sql(union).to_arrow_table()
-    which = rows.column("i")
+    which = rows.column("i").combine_chunks()
     meta = {
         "rule": [r.code for r in chosen],
         "return": [r.ret for r in chosen],
