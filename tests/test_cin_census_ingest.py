@@ -192,6 +192,46 @@ def test_namespaced_and_utf16_files_load(tmp_path):
     assert read_return(path).tables["referrals"].column("referral_source").to_pylist() == ["2A"]
 
 
+def _same_batch(a, b) -> None:
+    assert a.tables.keys() == b.tables.keys()
+    for name in a.tables:
+        assert a.tables[name].equals(b.tables[name]), name
+    assert a.issues == b.issues
+    assert (a.la_code, a.period_start, a.period_end) == (b.la_code, b.period_start, b.period_end)
+
+
+@pytest.mark.parametrize("namespace", ["", ' xmlns="http://www.example.org/cin"'])
+def test_the_plain_reader_gives_what_the_defused_reader_gives(tmp_path, monkeypatch, namespace):
+    """A plain file is read by expat's own callbacks (`_parse_plain`); a comment sends the same
+    file to the defused reference reader. Rows (with their source lines), issues and the header
+    are identical, quirks included; and a file the plain reader stops on gets the reference
+    reader's refusal, word for word."""
+    from csc_scorecard.ingest.formats import cin_census
+
+    extra = "<Mystery>1</Mystery><CINclosureDate>2022-13-01</CINclosureDate>"
+    body = "\n    ".join(
+        CHILD.format(cid=f"K{i}", extra=extra if i % 2 else "") for i in range(1, 40)
+    ).replace("<ReferralSource>2A</ReferralSource>", "<ReferralSource>ZZ</ReferralSource>", 3)
+    text = cin(body).replace("<Message>", f"<Message{namespace}>")
+    plain = read_return(save(tmp_path, text))
+    commented = save(tmp_path, text.replace("<Children>", "<Children><!-- x -->"))  # same name
+    taken = []
+    real = cin_census._Return._parse_expat
+    monkeypatch.setattr(
+        cin_census._Return, "_parse_expat", lambda self: taken.append(1) or real(self)
+    )
+    reference = read_return(commented)
+    assert taken == [1]  # the comment sent it to the reference reader
+    _same_batch(plain, reference)
+    assert plain.tables["children"].num_rows == 39
+    assert {i.rule for i in plain.issues} >= {"unknown_element", "invalid_date", "unknown_code"}
+    taken.clear()
+    assert read_return(save(tmp_path, text, "again.xml")).issues is not None and taken == []
+    broken = save(tmp_path, text.replace("</Children>", "</Childre>"), "broken.xml")
+    message = str(refused(broken))
+    assert taken == [1] and "is not well-formed XML (mismatched tag" in message
+
+
 # -- header: authority and period --------------------------------------------------------------
 
 

@@ -67,3 +67,30 @@ def test_the_catalogue_can_override_the_derived_rules():
     assert [r.code for r in rules_for(only)] == ["388"]
     without = m.model_copy(update={"settings": {**m.settings, "quality_rules_exclude": ["148"]}})
     assert "148" not in {r.code for r in rules_for(without)}
+
+
+def test_reportability_after_a_load_reads_the_faults_the_load_kept(monkeypatch):
+    """`scorecard ingest` keeps the DfE rules' faults (`quality.history.record`) and then works
+    out reportability: inside `sharing_kept_faults` the second step reads the faults the first
+    kept instead of running every rule again, with the same reasons; for other authorities, or
+    outside the block, the rules run."""
+    from csc_scorecard.measures import availability
+    from csc_scorecard.quality.history import kept_faults, record, sharing_kept_faults
+
+    with Store(":memory:") as store:
+        store.load([batch({"cla_episodes": [ep("A", None), ep("B", None), ep("C", "E4A")]})])
+        m = measure("cla_ceases_quarter")
+        expected = not_reportable(context(store), m)
+        runs = []
+        real = availability.run_rules
+        monkeypatch.setattr(
+            availability, "run_rules", lambda *a, **k: runs.append(k) or real(*a, **k)
+        )
+        with sharing_kept_faults():
+            assert record(store.con, ["371"]) == 2
+            assert kept_faults(["372"]) is None and kept_faults(["371", "372"]) is None
+            assert not_reportable(context(store), m) == expected
+            assert runs == []  # read what record kept
+        assert kept_faults(["371"]) is None
+        assert not_reportable(context(store), m) == expected
+        assert len(runs) == 1  # outside the block the rules run

@@ -11,7 +11,7 @@ from csc_scorecard.cli import app
 from csc_scorecard.commands._options import DEFAULT_STORE_PATH, FileAuthorityOption, StoreOption
 from csc_scorecard.ingest.run import IngestRefused, read_sources
 from csc_scorecard.measures.results import refresh_after_load
-from csc_scorecard.quality.history import record_after_load
+from csc_scorecard.quality.history import record_after_load, sharing_kept_faults
 from csc_scorecard.store import Store
 
 
@@ -61,10 +61,13 @@ def ingest(
         load_ids = db.load(batches, replace=replace)
         for change in db.replaced:
             typer.echo(change.describe())
-        # Measure results are kept in the store: bring them up to date with what was loaded.
-        refreshed = refresh_after_load(db, sorted({b.la_code for b in batches if b.la_code}))
-        # So are the DfE validation rules' faults, one snapshot per date the data describes.
-        checked = record_after_load(db.con, (b.la_code for b in batches))
+        codes = sorted({b.la_code for b in batches if b.la_code})
+        with sharing_kept_faults():
+            # The DfE validation rules' faults are kept in the store, one snapshot per date the
+            # data describes; the measures' reportability reads them rather than run the rules again.
+            checked = record_after_load(db.con, codes)
+            # So are measure results: bring them up to date with what was loaded.
+            refreshed = refresh_after_load(db, codes)
     for batch, load_id in zip(batches, load_ids, strict=True):
         period = (
             f"{batch.period_start:%d/%m/%Y}-{batch.period_end:%d/%m/%Y}"

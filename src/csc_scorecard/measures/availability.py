@@ -30,6 +30,7 @@ from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.rule_impact import rules_for
 from csc_scorecard.model.schema import table as table_spec
+from csc_scorecard.quality.history import kept_faults
 from csc_scorecard.quality.runner import run_rules
 from csc_scorecard.quality.scope import canonical_table
 
@@ -155,15 +156,18 @@ class RuleQuality:
 
 
 def rule_faults(ctx: Context) -> pa.Table | None:
-    """Every DfE-rule fault on the context's authorities, run once per context; None when the
-    backend is not DuckDB."""
+    """Every DfE-rule fault on the context's authorities, run once per context (or read from
+    what the load just kept: `quality.history.kept_faults`); None when the backend is not
+    DuckDB."""
     cached = ctx.__dict__.get("_dq_rule_faults")
     if cached is not None:
         return cached
     con = getattr(ctx.backend, "con", None)
     if ctx.backend.name != "duckdb" or con is None:
         return None
-    faults = run_rules(con, la_codes=ctx.la_codes).faults
+    faults = kept_faults(ctx.la_codes)
+    if faults is None:
+        faults = run_rules(con, la_codes=ctx.la_codes).faults
     canonical = [
         canonical_table(ret, t)
         for ret, t in zip(

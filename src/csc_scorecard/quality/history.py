@@ -20,7 +20,9 @@ the later load, so the earlier data would lose it: rule 388 alone then finds hun
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -33,6 +35,31 @@ from csc_scorecard.store import Store
 
 MATCH = ("return", "rule", "child", "table", "field")
 _FORMATS = tuple(SOURCE_FORMAT.values())
+# The faults `record` kept inside a `sharing_kept_faults` block: {"la_codes": ..., "faults": ...}.
+_SHARED: ContextVar[dict | None] = ContextVar("csc_scorecard_kept_faults", default=None)
+
+
+@contextmanager
+def sharing_kept_faults() -> Iterator[None]:
+    """Within the block, the faults `record` keeps are handed to `kept_faults`, so the next step
+    after a load that needs every rule over the same authorities' rows (a measure's
+    reportability, `measures.availability`) reads them instead of running every rule again.
+    The block must not write the tables the rules read (a load comes before it)."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def kept_faults(la_codes: Sequence[str]) -> pa.Table | None:
+    """The faults `record` kept in the enclosing `sharing_kept_faults` block when it ran every
+    rule over exactly these authorities' rows (the same scope: all their loads); None
+    otherwise, and the caller runs the rules."""
+    shared = _SHARED.get()
+    if not shared or shared["la_codes"] != tuple(sorted(set(la_codes))):
+        return None
+    return shared["faults"]
 
 
 def as_at(con: duckdb.DuckDBPyConnection, la_code: str) -> date | None:
@@ -49,6 +76,8 @@ def record(con: duckdb.DuckDBPyConnection, la_codes: Sequence[str]) -> int:
     if not dates:
         return 0
     faults = run_rules(con, la_codes=sorted(dates)).faults
+    if (shared := _SHARED.get()) is not None:
+        shared.update(la_codes=tuple(sorted(dates)), faults=faults)
     n = faults.num_rows
     kept = faults.append_column(
         "checked_at", pa.array([datetime.now()] * n, pa.timestamp("us"))

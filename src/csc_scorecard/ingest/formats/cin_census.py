@@ -1,9 +1,13 @@
 """CIN census XML returns (standards.md 2.1) -> children, referrals, assessments, section47s,
 cin_plans, cp_plans and cp_reviews; one LoadBatch per file.
 
-The file is streamed: expat, through defusedxml with DTDs, entity declarations and external
-references all forbidden (a file carrying any of them is refused, never expanded), builds one
-<Child> subtree at a time, which is turned into raw records and dropped. Values are typed by the
+The file is streamed, one <Child> subtree at a time, which is turned into raw records and dropped.
+A plain file (UTF-8 or ASCII, no DOCTYPE, comment, CDATA section or processing instruction:
+what census software writes) is read by expat with only element starts and ends in Python. Any
+other file, and any file the plain reader stops on, is read by the reference reader: expat
+through defusedxml with DTDs, entity declarations and external references all forbidden (a file
+carrying any of them is refused, never expanded), whose refusals are the ones reported. Both
+build the same elements for the same code, so rows and issues are identical. Values are typed by the
 shared engine from `specs/cin_census.yaml`; this module only knows where things sit.
 
 Refused (FormatError naming the file, line and element), because nothing sensible can be loaded:
@@ -46,6 +50,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -82,6 +87,9 @@ CODE_LISTS = {
     "ChildProtectionPlans": ("Reviews", "CPPreviewDate"),
 }
 
+# What the plain reader takes: an XML declaration naming no encoding, or UTF-8 or ASCII.
+_DECLARATION = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_PLAIN_ENCODINGS = {b"utf-8", b"utf8", b"us-ascii", b"ascii"}
 _COLLECTION = re.compile(rb"<(?:\w+:)?Collection>\s*([^<]*?)\s*</")
 _CIN_MARKER = re.compile(rb"<(?:\w+:)?(?:CINdetails|ChildIdentifiers|LAchildID)\b")
 
@@ -132,6 +140,40 @@ def _line(elem: Element) -> int:
     return int(elem.get("line", "0"))
 
 
+def _plain(path: Path) -> bool:
+    """Whether the plain reader may read the file: UTF-8 or ASCII, and no markup beginning "<!"
+    (DOCTYPE, comment, CDATA) or "<?" other than the XML declaration."""
+    try:
+        with open(path, "rb") as fh:
+            first = fh.read(CHUNK)
+            if first[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in first[:4]:
+                return False
+            start = 3 if first.startswith(b"\xef\xbb\xbf") else 0
+            if first.startswith(b"<?xml", start):
+                end = first.find(b"?>", start)
+                if end < 0:
+                    return False
+                declaration = first[start : end + 2]
+                encoding = _DECLARATION.match(declaration)
+                if encoding and encoding[1].lower() not in _PLAIN_ENCODINGS:
+                    return False
+                start += len(declaration)
+            chunk, tail = first[start:], b""
+            while chunk:
+                window = tail + chunk
+                if b"<!" in window or b"<?" in window:
+                    return False
+                tail = window[-1:]
+                chunk = fh.read(CHUNK)
+    except OSError:
+        return False
+    return True
+
+
+class _NotPlain(Exception):
+    """The plain reader met something only the defused reader reports."""
+
+
 class _Target:
     """expat target: builds the tree one <Child> at a time, stamping each element with its line.
 
@@ -162,20 +204,9 @@ class _Target:
         elem = self.builder.end(_local(tag))
         self.stack.pop()
         if len(self.stack) == 1:  # a child of <Message>
-            if elem.tag == "Header":
-                self.census.read_header(elem)
-            elif elem.tag == "Children":
-                self.census.children_seen = True
-            else:
-                self.census.unknown(self.stack[0], elem)
-            if elem.tag != "Children":
-                self.stack[0].remove(elem)
+            self.census.top_level(self.stack[0], elem)
         elif len(self.stack) == 2 and self.stack[1].tag == "Children":
-            if elem.tag == "Child":
-                self.census.read_child(elem)
-            else:
-                self.census.unknown(self.stack[1], elem)
-            self.stack[1].remove(elem)
+            self.census.in_children(self.stack[1], elem)
 
     def data(self, text: str) -> None:
         self.builder.data(text)
@@ -208,6 +239,84 @@ class _Return(CensusHeader):
     # -- reading the XML -------------------------------------------------------------------
 
     def parse(self) -> None:
+        if not self._parse_plain():
+            self._reset()
+            self._parse_expat()
+        if not self.children_seen:
+            raise FormatError(self.path, "has no <Children> element: not a CIN census return")
+        if not self.records["Child"]:
+            raise FormatError(
+                self.path, "<Children> holds no <Child>: nothing to load", field="Child"
+            )
+
+    def _reset(self) -> None:
+        self.header.clear()
+        self.records.clear()
+        self.issues.clear()
+        self.unknowns.clear()
+        self.sex_elements.clear()
+        self.children_seen = False
+
+    def _parse_plain(self) -> bool:
+        """Read a plain file with expat's own callbacks: text goes straight to the C tree
+        builder, and only element starts and ends run Python. False (nothing kept) when the
+        defused reader must read the file instead.
+
+        A file `_plain` accepts has no DOCTYPE, so it can declare no entity and refer to no
+        external one: there is nothing for defusedxml to forbid."""
+        if not _plain(self.path):
+            return False
+        builder = TreeBuilder()
+        stack: list[Element] = []
+        parser = expat.ParserCreate(None, "}")
+        parser.buffer_text = True
+        parser.buffer_size = CHUNK
+
+        def start(tag: str, _attrib: dict) -> None:
+            name = tag.rsplit("}", 1)[-1]
+            if not stack and name != "Message":
+                raise _NotPlain
+            # CIN census elements carry no attributes, so the attribute map is free for the line.
+            stack.append(builder.start(name, {"line": str(parser.CurrentLineNumber)}))
+
+        def end(_tag: str) -> None:
+            elem = builder.end(None)
+            stack.pop()
+            if len(stack) == 1:  # a child of <Message>
+                self.top_level(stack[0], elem)
+            elif len(stack) == 2 and stack[1].tag == "Children":
+                self.in_children(stack[1], elem)
+
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = builder.data
+        try:
+            with open(self.path, "rb") as fh:
+                parser.ParseFile(fh)
+        except (expat.ExpatError, FormatError, _NotPlain, OSError):
+            return False
+        return True
+
+    def top_level(self, message, elem) -> None:
+        """A child of <Message>, finished: read it and drop it (<Children> is kept)."""
+        if elem.tag == "Header":
+            self.read_header(elem)
+        elif elem.tag == "Children":
+            self.children_seen = True
+        else:
+            self.unknown(message, elem)
+        if elem.tag != "Children":
+            message.remove(elem)
+
+    def in_children(self, children, elem) -> None:
+        """A child of <Children>, finished: read it and drop it."""
+        if elem.tag == "Child":
+            self.read_child(elem)
+        else:
+            self.unknown(children, elem)
+        children.remove(elem)
+
+    def _parse_expat(self) -> None:
         target = _Target(self)
         parser = DefusedXMLParser(
             target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True
@@ -230,12 +339,6 @@ class _Return(CensusHeader):
             ) from None
         except OSError as err:
             raise FormatError(self.path, f"cannot be read ({err.strerror or err})") from None
-        if not self.children_seen:
-            raise FormatError(self.path, "has no <Children> element: not a CIN census return")
-        if not self.records["Child"]:
-            raise FormatError(
-                self.path, "<Children> holds no <Child>: nothing to load", field="Child"
-            )
 
     def read_header(self, header: Element) -> None:
         for group in header:

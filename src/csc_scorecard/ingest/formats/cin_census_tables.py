@@ -1,7 +1,9 @@
 """A CIN census return's raw records typed into its canonical tables: children, referrals,
 assessments, section47s, cin_plans, cp_plans and cp_reviews (the engine types every value from
-`specs/cin_census.yaml`). Nested records inherit their parents' typed keys; a child's
-disabilities and an assessment's factors are joined into one space-separated column.
+`specs/cin_census.yaml`). Nested records inherit their parents' typed keys (as text, ISO dates
+for dates, which the engine reads back to the same values: all-text records are typed a column
+at a time, `ingest/columns.py`, where a date object would send every cell through Python); a
+child's disabilities and an assessment's factors are joined into one space-separated column.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from csc_scorecard.ingest.fields import FormatSpec, convert
 from csc_scorecard.model.batch import Issue
@@ -46,7 +49,7 @@ def typed_tables(
 
     episodes = typed("CINdetails", lambda p: {"LAchildID": child_ids[p]})
     episode_child = [child_ids[p] for p in parents("CINdetails")]
-    referral_dates = episodes.column("referral_date").to_pylist()
+    referral_dates = _texts(episodes.column("referral_date"))
 
     def episode(p: int) -> dict[str, Any]:
         return {"LAchildID": episode_child[p], "CINreferralDate": referral_dates[p]}
@@ -63,7 +66,7 @@ def typed_tables(
 
     plans = typed("ChildProtectionPlans", episode)
     plan_child = plans.column("child_id").to_pylist()
-    plan_start = plans.column("start_date").to_pylist()
+    plan_start = _texts(plans.column("start_date"))
     reviews = typed(
         "CPPreviewDate", lambda p: {"LAchildID": plan_child[p], "CPPstartDate": plan_start[p]}
     )
@@ -77,6 +80,11 @@ def typed_tables(
         "cp_reviews": reviews,
     }
     return tables, issues
+
+
+def _texts(values: pa.ChunkedArray) -> list[str | None]:
+    """A typed key column as the text the engine reads back to the same values."""
+    return pc.cast(values, pa.string()).to_pylist()
 
 
 def _joined(values: pa.ChunkedArray, parents: list[int], count: int) -> pa.Array:

@@ -70,7 +70,7 @@ class Uploads(Contexts):
         each stage as it completes."""
         from csc_scorecard.ingest.run import IngestRefused, read_sources
         from csc_scorecard.measures.results import refresh_after_load
-        from csc_scorecard.quality.history import record_after_load
+        from csc_scorecard.quality.history import record_after_load, sharing_kept_faults
 
         step = progress.done if progress else (lambda stage, detail: None)
         la = self.la_code()
@@ -84,8 +84,9 @@ class Uploads(Contexts):
             with self.writable_store() as db:
                 ids = db.load(batches)
                 step("stored", "loads " + ", ".join(str(i) for i in ids))
-                refreshed = refresh_after_load(db, [la])
-                checked = record_after_load(db.con, [la])  # the DfE rules' faults, as ingest
+                with sharing_kept_faults():  # the rules run once, as ingest
+                    checked = record_after_load(db.con, [la])  # the DfE rules' faults
+                    refreshed = refresh_after_load(db, [la])
         except IngestRefused as refused:
             return {"refused": True, "errors": [str(e) for e in refused.errors], "loads": []}
         except StoreError as refused:  # a reload that would drop most rows: nothing written
