@@ -160,3 +160,28 @@ def test_the_csv_of_faults_is_written_cell_by_cell_rule_column_wise():
         '"quoted"',
         "'+44 20",
     ]
+
+
+def test_previous_gives_last_years_return_to_the_rules_comparing_years(return_903, tmp_path):
+    """Last year's return (2022-23) says C1 was SEX 2 (this year 1: rule 202 on C1's Header
+    line 2) and that C3's open episode began 01/05/2022 (this year's first 01/05/2023: rule
+    502 on episodes line 4). Without --previous neither rule runs, and each says so."""
+    last = tmp_path / "903_2023"
+    last.mkdir()
+    (last / "header.csv").write_text(HEADER.replace("C1,1,", "C1,2,"))
+    (last / "episodes.csv").write_text(
+        EPISODES.splitlines()[0] + "\nC3,01/05/2022,S,C2,N1,U1,PR1,,,,,,\n"
+    )
+    args = ["validate", str(return_903), "--la", "371", "--format", "json"]
+    done = runner.invoke(app, [*args, "--previous", str(last)])
+    assert done.exit_code == 0, done.output
+    payload = json.loads(done.stdout)
+    faults = {(f["rule"], f["table"], f["row"], f["child"]) for f in payload["faults"]}
+    assert {f for f in faults if f[0] in ("202", "502")} == {
+        ("202", "Header", 2, "C1"),
+        ("502", "Episodes", 4, "C3"),
+    }
+    without = json.loads(runner.invoke(app, args).stdout)
+    assert not {f["rule"] for f in without["faults"]} & {"202", "502"}
+    reasons = {r for n in without["not_run"] for r in n["rules"]}
+    assert {"202", "502"} <= reasons

@@ -58,8 +58,11 @@ EXPLAINED = {
 LEFT_OUT = ("placed_for_adoption_errors.csv", "DoLo.csv", "sw_episodes.csv")
 
 
-def _903(folder: Path, year: int) -> tuple[list[Path], int]:
-    return [p for p in sorted(folder.glob("*.csv")) if p.name not in LEFT_OUT], year
+def _903(folder: Path, year: int, previous: Path | None = None) -> tuple[list[Path], int, list]:
+    """The case's files, its collection year and last year's files (none: the rules comparing
+    the two years do not run, on either side)."""
+    files = [p for p in sorted(folder.glob("*.csv")) if p.name not in LEFT_OUT]
+    return files, year, _903(previous, year - 1)[0] if previous else []
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +78,11 @@ def cases(synth: Path) -> dict[str, tuple]:
     return {
         "d2i-903-fake": ("903", _903(PEERS / "d2i-903-fake", 2024)),
         "synth-903-2023": ("903", _903(synth / "ssda903" / "2023", 2023)),
+        # the same with 2021-22 as last year's return: the previous-year rules run
+        "synth-903-2023-last": (
+            "903",
+            _903(synth / "ssda903" / "2023", 2023, synth / "ssda903" / "2022"),
+        ),
         "d2i-cin-2021": ("cin", (PEERS / "d2i-cin-fake" / "CIN_Census_2021.xml", 2023)),
         "d2i-cin-fake": ("cin", (PEERS / "d2i-cin-fake" / "fake_CIN_data.xml", 2023)),
         "liiatools-cin-2026": ("cin", (PEERS / "liiatools-cin-generator-2000-children.xml", 2026)),
@@ -82,7 +90,7 @@ def cases(synth: Path) -> dict[str, tuple]:
     }
 
 
-CASE_NAMES = ["d2i-903-fake", "synth-903-2023", "d2i-cin-2021", "d2i-cin-fake",
+CASE_NAMES = ["d2i-903-fake", "synth-903-2023", "synth-903-2023-last", "d2i-cin-2021", "d2i-cin-fake",
               "liiatools-cin-2026", "synth-cin-2023"]  # fmt: skip
 
 
@@ -92,9 +100,11 @@ def test_flagged_children_agree_per_rule(case, synth):
     if not oracle_available(kind):
         pytest.skip(f"{kind} oracle venv cannot be built here")
     if kind == "903":
-        files, year = spec
-        theirs = report_903(files, str(year), all_children=True, isolated=True)
-        ours = validate_files(files, la_code="371", year=year)
+        files, year, previous = spec
+        theirs = report_903(
+            files, str(year), all_children=True, isolated=True, previous_year=previous
+        )
+        ours = validate_files(files, la_code="371", year=year, previous=previous)
         codes = [r.code for r in rules("ssda903")]
     else:
         xml, year = spec

@@ -21,6 +21,14 @@ def validate(
     ] = None,
     fmt: TableFormatOption = "table",
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+    previous: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--previous",
+            help="Last year's return (files or a folder; repeat the option for more): the rules "
+            "comparing the two years run only with it.",
+        ),
+    ] = None,
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List every rule implemented, one code a line.")
     ] = False,
@@ -40,7 +48,11 @@ def validate(
     from csc_scorecard.quality.validate import validate_files
 
     checked = validate_files(
-        list(paths), la_code=la_code, year=year, owners=fmt in ("xlsx", "json")
+        list(paths),
+        la_code=la_code,
+        year=year,
+        owners=fmt in ("xlsx", "json"),
+        previous=list(previous or []),
     )
     notes = [f"not checked: {line}" for line in checked.unreadable]
     if not checked.result.returns:

@@ -4,7 +4,8 @@
 
 Rows are canonical rows (tables.yaml columns); each table's rows get `source_row` 1, 2, ... in
 the order given, and the whole input is one load of the return for the collection year
-`year` (ending 31 March), authority `la_code`.
+`year` (ending 31 March), authority `la_code`. `previous` (tables in the same shape) is last
+year's return, for the rules comparing the two.
 """
 
 from __future__ import annotations
@@ -56,10 +57,14 @@ def run_on(
     ret: Return = "ssda903",
     year: int = 2024,
     issues: list[Issue] | None = None,
+    previous: dict[str, list[dict[str, Any]]] | None = None,
 ) -> RuleResult:
-    with Store(":memory:") as store:
+    with Store(":memory:") as store, Store(":memory:") as last:
         store.load([batch(tables, ret=ret, year=year, issues=issues)])
-        return run_rules(store.con, only=[get(ret, c) for c in codes])
+        if previous is not None:
+            last.load([batch(previous, ret=ret, year=year - 1)])
+        only = [get(ret, c) for c in codes]
+        return run_rules(store.con, only=only, previous=last.con if previous else None)
 
 
 def flagged(

@@ -22,7 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from csc_scorecard.quality import scope as scoping
-from csc_scorecard.quality.rules import KEY, RETURNS, SCOPED, Return, Rule, rules
+from csc_scorecard.quality.rules import KEY, LAST, RETURNS, Return, Rule, rules, table_label
 
 FAULT_COLUMNS = ["rule", "return", "table", "row", "child", "field", "value", "message"]
 FAULT_SCHEMA = pa.schema(
@@ -70,13 +70,17 @@ def run_rules(
     load_ids: Sequence[int] | None = None,
     only: Iterable[Rule] | None = None,
     fuse: bool = True,
+    previous: duckdb.DuckDBPyConnection | None = None,
 ) -> RuleResult:
     """Every rule (or `only` these) over the rows of `source` (a store connection); `fuse`
-    False runs every rule as its own query (the same faults: `rule_queries`)."""
+    False runs every rule as its own query (the same faults: `rule_queries`); with `previous`
+    (a store holding last year's return), the rules reading it too."""
     chosen = list(only) if only is not None else rules()
     started = time.perf_counter()
     needs = {(r.ret, t) for r in chosen for t in r.needs}  # only the tables the rules read
-    scope = scoping.build(source, la_codes=la_codes, load_ids=load_ids, needs=needs)
+    scope = scoping.build(
+        source, la_codes=la_codes, load_ids=load_ids, needs=needs, previous=previous
+    )
     prepared = time.perf_counter()
     try:
         result = _run(scope, chosen, fuse=fuse)
@@ -100,7 +104,9 @@ def _run(scope: scoping.Scope, chosen: list[Rule], *, fuse: bool = True) -> Rule
         for r in mine:
             empty = [t for t in r.needs if not scope.rows.get((ret, t))]
             if empty and (not r.any_rows or len(empty) == len(r.needs)):
-                reason = "no " + " or ".join(f"{SCOPED[ret][t]} ({t})" for t in empty) + " rows"
+                # this year's empty tables are the reason; last year's only when they are all
+                shown = [t for t in empty if not t.endswith(LAST)] or empty
+                reason = "no " + " or ".join(table_label(ret, t) for t in shown) + " rows"
                 missing.setdefault(reason, NotRun(ret, reason)).codes.append(r.code)
                 continue
             runnable.append(r)

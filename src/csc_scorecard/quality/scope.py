@@ -22,18 +22,24 @@ dates, implausible dates): a date rule tells "blank" from "not a valid date" wit
 (`child_not_in_header`, `differs_from_header`, the DfE table first in `message`), which the
 canonical tables cannot show (DfE checks INT01-INT21).
 
+Last year's return, when given (`scorecard validate --previous`: a second store holding it), is
+scoped the same way into `<table>_last` tables (`episodes_last`, `header_last`, ...: every row
+of that store's loads of the return) for the rules that compare the two years. It is never
+taken from the store itself: the store merges returns (an episode open across 31 March is one
+row, last written by the later return), so last year's return as sent is not kept there.
+
 The scoped tables are copied (as Arrow) into a private in-memory DuckDB connection, so the rules
 never write to, or lock, the user's store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
 
-from csc_scorecard.quality.rules import DERIVED, RETURNS, SCOPED, Return
+from csc_scorecard.quality.rules import DERIVED, LAST, RETURNS, SCOPED, Return
 from csc_scorecard.quality.rules.sql import EPISODES_N, episodes_with_neighbours
 
 SOURCE_FORMAT: dict[Return, str] = {"ssda903": "ssda903", "cin": "cin_census"}
@@ -114,19 +120,21 @@ def build(
     la_codes: Sequence[str] | None = None,
     load_ids: Sequence[int] | None = None,
     needs: Collection[tuple[Return, str]] | None = None,
+    previous: duckdb.DuckDBPyConnection | None = None,
 ) -> Scope:
     """Each return's rows of `source` (a store connection) as the scoped tables; with `needs`
-    ((return, scoped table) pairs: what the rules to run read), only those."""
+    ((return, scoped table) pairs: what the rules to run read), only those; with `previous` (a
+    store holding last year's return), its rows as the `*_last` tables."""
     in_place = _in_memory(source)
     # in place: a cursor of its own (same database), so the caller's connection is untouched
     scope = Scope(source.cursor() if in_place else duckdb.connect(":memory:"), in_place=in_place)
 
-    def create(ret: Return, name: str, sql: str) -> int:
+    def create(ret: Return, name: str, sql: str, origin: duckdb.DuckDBPyConnection = source) -> int:
         target = f"{schema(ret)}.{name}"
-        if in_place:  # built inside the in-memory store: no copy out and back
+        if in_place and origin is source:  # built inside the in-memory store: no copy
             scope.con.execute(f"CREATE TABLE {target} AS {sql}").fetchall()
             return scope.con.execute(f"SELECT count(*) FROM {target}").fetchall()[0][0]
-        with source.cursor() as cur:
+        with origin.cursor() as cur:
             arrow = cur.sql(sql).to_arrow_table()
         scope.con.register("_scoped", arrow)
         scope.con.execute(f"CREATE TABLE {target} AS SELECT * FROM _scoped").fetchall()
@@ -144,6 +152,8 @@ def build(
                 continue
             sql = _children_sql(ret, canonical, loads) if name == CHILDREN_VIEW[ret] else None
             scope.rows[(ret, name)] = create(ret, name, sql or _table_sql(name, canonical, loads))
+        if previous is not None:
+            _build_last(ret, previous, needs, scope, create)
         create(
             ret,
             "bad",
@@ -164,6 +174,27 @@ def build(
             ).fetchall()
         scope.con.execute("RESET search_path").fetchall()
     return scope
+
+
+def _build_last(
+    ret: Return,
+    previous: duckdb.DuckDBPyConnection,
+    needs: Collection[tuple[Return, str]] | None,
+    scope: Scope,
+    create: Callable[..., int],
+) -> None:
+    """Last year's return (every load of the return in `previous`) as the `*_last` tables the
+    rules to run read."""
+    loads = _loads_sql(ret, None, None)
+    with previous.cursor() as cur:
+        if not cur.execute(f"SELECT count(*) FROM ({loads})").fetchall()[0][0]:
+            return
+    for name, canonical in SCOPED[ret].items():
+        if needs is not None and (ret, name + LAST) not in needs:
+            continue
+        sql = _children_sql(ret, canonical, loads) if name == CHILDREN_VIEW[ret] else None
+        sql = sql or _table_sql(name, canonical, loads)
+        scope.rows[(ret, name + LAST)] = create(ret, name + LAST, sql, previous)
 
 
 def _loads_sql(ret: Return, la_codes: Sequence[str] | None, load_ids: Sequence[int] | None) -> str:

@@ -64,9 +64,11 @@ def validate_files(
     la_code: str | None = None,
     year: int | None = None,
     owners: bool = False,
+    previous: list[Path] | None = None,
 ) -> Validation:
     """Read the files into a temporary in-memory store and run every rule over it; with
-    `owners`, the faults also get team, worker and the measures they affect (fix lists)."""
+    `owners`, the faults also get team, worker and the measures they affect (fix lists); with
+    `previous` (last year's files), the rules comparing the return with last year's too."""
     batches, errors = read_files(paths, la_code=la_code, year=year)
     seen: dict[tuple, LoadBatch] = {}
     for b in batches:
@@ -78,10 +80,18 @@ def validate_files(
                 "replaces it; validate them separately"
             )
         seen[key] = b
-    with Store(":memory:") as temp:
+    last: list[LoadBatch] = []
+    if previous:
+        last, last_errors = read_files(
+            previous, la_code=la_code, year=year - 1 if year is not None else None
+        )
+        errors += [f"last year's return: {line}" for line in last_errors]
+    with Store(":memory:") as temp, Store(":memory:") as before:
         if batches:
             temp.load(batches)
-        result = run_rules(temp.con)
+        if last:
+            before.load(last)
+        result = run_rules(temp.con, previous=before.con if last else None)
         if owners:
             result.faults = with_owners(temp.con, result.faults)
     return Validation(result=result, unreadable=errors, loads=batches)

@@ -57,6 +57,21 @@ SCOPED: dict[Return, dict[str, str]] = {
 # Tables the scope derives from a scoped table once per run (quality.scope), by return.
 DERIVED: dict[Return, dict[str, str]] = {"ssda903": {"episodes_n": "episodes"}, "cin": {}}
 
+# Last year's return: each scoped table with this suffix (`episodes_last`, `header_last`, ...) holds
+# the rows of the previous collection year's return, built only when that return is given
+# (`scorecard validate --previous`); a rule reading one runs only then (quality.scope).
+LAST = "_last"
+
+
+def table_label(ret: Return, name: str) -> str:
+    """A scoped table as a "not run" reason names it: `cla_episodes (episodes)`, or for last
+    year's, `last year's cla_episodes (episodes_last: validate --previous)`."""
+    if name.endswith(LAST) and name.removesuffix(LAST) in SCOPED[ret]:
+        canonical = SCOPED[ret][name.removesuffix(LAST)]
+        return f"last year's {canonical} ({name}: validate --previous)"
+    return f"{SCOPED[ret][name]} ({name})"
+
+
 # The identifying columns every scoped table has and every rule query must return.
 KEY = "_table, la_code, load_id, row, child_id, cy_end"
 
@@ -138,7 +153,8 @@ def rule(
 def _tables_read(ret: Return, sql: str) -> tuple[str, ...]:
     names = re.findall(r"\b(?:FROM|JOIN)\s+([a-z_0-9]+)", sql, flags=re.IGNORECASE)
     read = {DERIVED[ret].get(n.lower(), n.lower()) for n in names}
-    return tuple(sorted(read & set(SCOPED[ret])))
+    known = set(SCOPED[ret]) | {n + LAST for n in SCOPED[ret]}
+    return tuple(sorted(read & known))
 
 
 @cache

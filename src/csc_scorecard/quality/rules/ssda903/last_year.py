@@ -1,0 +1,263 @@
+"""SSDA903 rules comparing the return with last year's (DfE codes and messages; logic per
+docs/quality.md). They read the `*_last` scoped tables (`episodes_last`, `header_last`, ...),
+which hold last year's return when it is given (`scorecard validate --previous`); without it
+they do not run, and say so once. Last year's rows are matched to this year's by CHILD, as
+the two returns are of the same authority."""
+
+from __future__ import annotations
+
+from csc_scorecard.quality.rules import in_list, rule
+
+R = "ssda903"
+FIRST = """(SELECT * FROM episodes WHERE decom IS NOT NULL QUALIFY row_number() OVER (
+    PARTITION BY la_code, child_id ORDER BY decom, load_id, "row") = 1)"""
+LATEST_LAST = """(SELECT * FROM episodes_last WHERE decom IS NOT NULL QUALIFY row_number() OVER (
+    PARTITION BY child_id ORDER BY decom DESC, load_id, "row") = 1)"""
+
+
+def _first_against_open_last(where: str) -> str:
+    """Each child's first episode this year (earliest DECOM, alias `f`) where last year's latest
+    episode (alias `l`) was still open at 31 March and `where` holds."""
+    return f"""SELECT f.* FROM {FIRST} f JOIN {LATEST_LAST} l ON l.child_id = f.child_id
+        WHERE l.dec IS NULL AND {where}"""
+
+
+def _changed_from_last(column: str) -> str:
+    """The first episode's `column` differs from (or is blank beside) that of last year's open
+    episode."""
+    return _first_against_open_last(f"f.{column} IS DISTINCT FROM l.{column}")
+
+
+def _previous(code: str, message: str, field: str, column: str) -> None:
+    """Register rule `code`: the first episode's `field` does not match last year's open
+    episode."""
+
+    def query() -> str:
+        return _changed_from_last(column)
+
+    query.__doc__ = (
+        f"The child's first episode this year has a {field} other than that of last year's "
+        "latest episode, which was open at 31 March."
+    )
+    rule(code, R, message, fields=[field], column=column)(query)
+
+
+_previous(
+    "503A",
+    "The reason for new episode in the first episode does not match open episode at end of "
+    "last year.",
+    "RNE",
+    "rne",
+)
+_previous(
+    "503B",
+    "The legal status in the first episode does not match open episode at end of last year.",
+    "LS",
+    "ls",
+)
+_previous(
+    "503C",
+    "The category of need in the first episode does not match open episode at end of last year.",
+    "CIN",
+    "cin",
+)
+_previous(
+    "503E",
+    "The placement provider in the first episode does not match open episode at end of last year.",
+    "PLACE_PROVIDER",
+    "place_provider",
+)
+_previous(
+    "503F",
+    "The Ofsted URN in the  first episode does not match open episode at end of last year.",
+    "URN",
+    "urn",
+)
+
+
+@rule(
+    "503D",
+    R,
+    "The placement type in the first episode does not match open episode at end of last year",
+    fields=["PLACE"],
+    column="place",
+)
+def r503d() -> str:
+    """The first episode's PLACE other than that of last year's open latest episode, except
+    where the code was replaced: H5 last year and K3 this year (2023-24, 2024-25), Z1 last
+    year and one of Z11-Z14 this year (2025-26)."""
+    renamed = f"""((year(f.cy_end) IN (2024, 2025) AND l.place = 'H5' AND f.place = 'K3')
+        OR (year(f.cy_end) = 2026 AND l.place = 'Z1'
+            AND f.place IN {in_list("Z11", "Z12", "Z13", "Z14")}))"""
+    return _first_against_open_last(f"f.place IS DISTINCT FROM l.place AND NOT {renamed}")
+
+
+@rule(
+    "502",
+    R,
+    "Last year's record ended with an open episode. The date on which that episode started does "
+    "not match the start date of the first episode on this year’s record.",
+    fields=["DECOM"],
+    column="decom",
+)
+def r502() -> str:
+    """The child's first episode this year starts on a date other than an episode last year
+    that has no DEC."""
+    return f"""SELECT DISTINCT f.* FROM {FIRST} f JOIN episodes_last l ON l.child_id = f.child_id
+        WHERE l.dec IS NULL AND f.decom IS DISTINCT FROM l.decom"""
+
+
+@rule(
+    "562",
+    R,
+    "Episode commenced before the start of the current collection year but there is a missing "
+    "continuous episode in the previous year.",
+    fields=["DECOM"],
+    column="decom",
+)
+def r562() -> str:
+    """The child's first episode of those starting before 1 April, when last year's latest
+    episode of the child (if any) starts on another date."""
+    return f"""SELECT f.* FROM (SELECT * FROM episodes WHERE decom < cy_start
+            QUALIFY row_number() OVER (PARTITION BY la_code, child_id
+                ORDER BY decom, load_id, "row") = 1) f
+        WHERE NOT EXISTS (SELECT 1 FROM {LATEST_LAST} l WHERE l.child_id = f.child_id
+            AND l.decom = f.decom)"""
+
+
+@rule(
+    "NoE",
+    R,
+    "This child has no episodes loaded for previous year even though child started to be looked "
+    "after before this current year.",
+    fields=["DECOM"],
+    column="decom",
+)
+def rnoe() -> str:
+    """An episode starting before 1 April of a child with no episode in last year's return."""
+    return """SELECT e.* FROM episodes e WHERE e.decom < e.cy_start
+        AND NOT EXISTS (SELECT 1 FROM episodes_last l WHERE l.child_id = e.child_id)"""
+
+
+@rule(
+    "1002",
+    R,
+    "This child has no previous episodes of care, therefore should not have care leaver "
+    "information recorded. [NOTE: This tool can only test the current and previous year data "
+    "loaded into the tool - this check may generate false positives if a child had episodes "
+    "prior to last year's collection.]",
+    fields=["IN_TOUCH", "ACTIV", "ACCOM"],
+    column="in_touch",
+)
+def r1002() -> str:
+    """An OC3 row of a child with no episode this year or last year."""
+    return """SELECT x.* FROM oc3 x
+        WHERE NOT EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = x.la_code
+            AND e.child_id = x.child_id)
+        AND NOT EXISTS (SELECT 1 FROM episodes_last l WHERE l.child_id = x.child_id)"""
+
+
+@rule(
+    "1010",
+    R,
+    "This child has no episodes loaded for current year even though there was an open episode "
+    "of care at the end of the previous year, and care leaver data has been entered.",
+    fields=["IN_TOUCH", "ACTIV", "ACCOM"],
+    column="in_touch",
+)
+def r1010() -> str:
+    """An OC3 row of a child with no episode this year whose latest episode last year has no
+    DEC."""
+    return f"""SELECT x.* FROM oc3 x
+        WHERE NOT EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = x.la_code
+            AND e.child_id = x.child_id)
+        AND EXISTS (SELECT 1 FROM {LATEST_LAST} l WHERE l.child_id = x.child_id
+            AND l.dec IS NULL)"""
+
+
+def _header_against_last(where: str) -> str:
+    """Header rows (alias `h`) of children on last year's Header (alias `l`) where `where`."""
+    return f"""SELECT DISTINCT h.* FROM header h JOIN header_last l ON l.child_id = h.child_id
+        WHERE {where}"""
+
+
+@rule(
+    "202",
+    R,
+    "The gender code conflicts with the gender already recorded for this child.",
+    fields=["SEX"],
+    column="sex",
+)
+def r202() -> str:
+    """SEX other than (or blank beside) last year's."""
+    return _header_against_last("h.sex IS DISTINCT FROM l.sex")
+
+
+@rule(
+    "203",
+    R,
+    "Date of birth disagrees with the date of birth already recorded for this child.",
+    fields=["DOB"],
+    column="date_of_birth",
+)
+def r203() -> str:
+    """DOB other than (or blank beside) last year's."""
+    return _header_against_last("h.date_of_birth IS DISTINCT FROM l.date_of_birth")
+
+
+@rule(
+    "624",
+    R,
+    "Date of birth of the first child contradicts the date of birth of the first child "
+    "previously recorded.",
+    fields=["MC_DOB"],
+    column="mc_dob",
+)
+def r624() -> str:
+    """MC_DOB other than (or blank beside) the one given last year."""
+    return _header_against_last("l.mc_dob IS NOT NULL AND h.mc_dob IS DISTINCT FROM l.mc_dob")
+
+
+@rule(
+    "626",
+    R,
+    "Child was reported as a mother but the date of birth of the first child is before the "
+    "current year which contradicts with the mother status recorded last year.",
+    fields=["MOTHER", "MC_DOB"],
+    column="mc_dob",
+)
+def r626() -> str:
+    """MOTHER 1 with MC_DOB before 1 April, where last year's MOTHER was 0."""
+    return _header_against_last("h.mother AND NOT l.mother AND h.mc_dob < h.cy_start")
+
+
+@rule(
+    "348",
+    R,
+    "Care leaver has previously been reported as having died. ",
+    fields=["IN_TOUCH"],
+    column="in_touch",
+    years=(2026, None),
+)
+def r348() -> str:
+    """IN_TOUCH other than (or blank beside) DIED, where last year's OC3 had DIED."""
+    return """SELECT DISTINCT x.* FROM oc3 x JOIN oc3_last l ON l.child_id = x.child_id
+        WHERE l.in_touch = 'DIED' AND x.in_touch IS DISTINCT FROM 'DIED'"""
+
+
+@rule(
+    "576",
+    R,
+    "There is an open missing/away from placement without authorisation period in last year’s "
+    "return and there is no corresponding period recorded at the start of this year.",
+    fields=["CHILD"],
+    column="start_date",
+)
+def r576() -> str:
+    """The child's first missing period this year (earliest MIS_START, a blank one last) starts
+    on a date other than a period still open (no MIS_END) in last year's return."""
+    return """SELECT DISTINCT m.* FROM (SELECT * FROM missing QUALIFY row_number() OVER (
+            PARTITION BY la_code, child_id ORDER BY start_date NULLS LAST, load_id, "row") = 1) m
+        JOIN missing_last l ON l.child_id = m.child_id
+        WHERE l.end_date IS NULL AND l.start_date IS NOT NULL
+        AND m.start_date IS DISTINCT FROM l.start_date"""
