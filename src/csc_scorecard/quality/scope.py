@@ -154,6 +154,7 @@ def build(
             scope.rows[(ret, name)] = create(ret, name, sql or _table_sql(name, canonical, loads))
         if previous is not None:
             _build_last(ret, previous, needs, scope, create)
+        _empty_last(ret, needs, scope)
         create(
             ret,
             "bad",
@@ -195,6 +196,21 @@ def _build_last(
         sql = _children_sql(ret, canonical, loads) if name == CHILDREN_VIEW[ret] else None
         sql = sql or _table_sql(name, canonical, loads)
         scope.rows[(ret, name + LAST)] = create(ret, name + LAST, sql, previous)
+
+
+def _empty_last(ret: Return, needs: Collection[tuple[Return, str]] | None, scope: Scope) -> None:
+    """Without last year's return, each `*_last` table the rules read, empty (in the shape of
+    this year's), so every rule's query binds; the runner does not run a rule on it."""
+    for name in SCOPED[ret]:
+        last = name + LAST
+        if (ret, name) not in scope.rows or (ret, last) in scope.rows:
+            continue
+        if needs is not None and (ret, last) not in needs:
+            continue
+        scope.con.execute(
+            f"CREATE TABLE {schema(ret)}.{last} AS SELECT * FROM {schema(ret)}.{name} LIMIT 0"
+        ).fetchall()
+        scope.rows[(ret, last)] = 0
 
 
 def _loads_sql(ret: Return, la_codes: Sequence[str] | None, load_ids: Sequence[int] | None) -> str:
