@@ -136,3 +136,42 @@ def test_templates_need_an_authority_code(store, tmp_path: Path):
     (tmp_path / "teams.csv").write_text("team_id,team_name\nT1,ACPS\n")
     with pytest.raises(IngestRefused, match="--la"):
         ingest(store, [tmp_path])
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "worker_id,supervision_date,supervisor_id,notes",
+        "Worker_ID , supervision_date,supervisor_id,,",  # two blank names: typed as records
+    ],
+)
+def test_a_csv_typed_by_column_gives_what_its_records_give(tmp_path, monkeypatch, header):
+    """A CSV template of 64 lines or more is handed to the column engine straight from its
+    lines (`template.CsvLines.columns`), without a dict per line; with that turned off (every
+    line a record, as `_read_rows` gives) rows and issues are the same: short lines, bad dates,
+    blanks, unknown columns and a repeated key included."""
+    from csc_scorecard.ingest import fields
+    from csc_scorecard.ingest.formats.template import ADAPTER, CsvLines
+
+    lines = [header]
+    for i in range(80):
+        date_text = ["01/02/2022", "2022-02-30", "", "31/13/2021", " 03/03/2022 "][i % 5]
+        line = f"W{i % 7},{date_text},W9"
+        lines.append(line if i % 9 else f"W{i % 7}")  # a short line: the date absent
+    lines.append("W1,01/02/2022,W9")
+    lines.append("W1,01/02/2022,W9")  # the same key twice
+    lines.append(",".join(["W2", "01/03/2022", "W9"] + ["x"] * (header.count(",") - 2)))
+    path = tmp_path / "supervisions.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    by_column = []
+    real = CsvLines.columns
+    monkeypatch.setattr(CsvLines, "columns", lambda self: by_column.append(r := real(self)) or r)
+    (new,) = ADAPTER.read([path], la_code="371", year=None)
+    assert (by_column[0] is None) == header.endswith(",,")
+    monkeypatch.setattr(fields, "COLUMNAR_FROM_ROWS", 10**9)
+    (old,) = ADAPTER.read([path], la_code="371", year=None)
+    assert new.tables["supervisions"].to_pylist() == old.tables["supervisions"].to_pylist()
+    assert new.tables["supervisions"].schema == old.tables["supervisions"].schema
+    assert new.issues == old.issues
+    assert {i.rule for i in new.issues} >= {"invalid_date", "duplicate_key", "missing_value"}
+    assert new.tables["supervisions"].num_rows == 83

@@ -19,7 +19,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from csc_scorecard.ingest import fields
 from csc_scorecard.ingest.adapter import head
+from csc_scorecard.ingest.columns import convert_columns
 from csc_scorecard.ingest.fields import (
     FieldSpec,
     TableSpec,
@@ -83,6 +85,12 @@ def table_for(path: Path, header: list[str] | None = None) -> str | None:
 
 def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]], str | None]:
     """Header, (line number, record) pairs and sheet name of a CSV or the first XLSX sheet."""
+    header, rows, sheet = _read_lines(path)
+    return header, rows.records() if isinstance(rows, CsvLines) else rows, sheet
+
+
+def _read_lines(path: Path) -> tuple[list[str], list[tuple[int, dict]] | CsvLines, str | None]:
+    """`_read_rows`, but a CSV's rows as the cells of each line (`CsvLines`)."""
     if path.suffix.lower() == ".xlsx":
         import fastexcel
 
@@ -108,14 +116,46 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]], str | Non
     if header is None:
         raise FormatError(path, "is empty (no header row)", line=1)
     _refuse_repeated_column(path, header, None)
-    rows = []
     for line_no, row in cells:
         if len(row) > len(header):
             raise FormatError(
                 path, f"has {len(row)} cells but the header has {len(header)}", line=line_no
             )
-        rows.append((line_no, dict(zip(header, row, strict=False))))
-    return header, rows, None
+    return header, CsvLines(header, cells), None
+
+
+class CsvLines:
+    """A CSV template's rows as read: (line number, cells), none longer than the header."""
+
+    def __init__(self, header: list[str], lines: list[tuple[int, list[str]]]) -> None:
+        self.header = header
+        self.lines = lines
+
+    def records(self) -> list[tuple[int, dict]]:
+        """(line number, {column: cell}) pairs, a short line holding its first columns."""
+        return [(n, dict(zip(self.header, row, strict=False))) for n, row in self.lines]
+
+    def columns(self) -> pa.Table | None:
+        """The cells as the text columns `columns.convert_columns` takes (`columns.cells_of`
+        of `records()`, without a dict per line), when `fields.convert` would type them by
+        column: enough lines, and column names distinct however written (else None: convert
+        the records)."""
+        if len(self.lines) < fields.COLUMNAR_FROM_ROWS:
+            return None
+        width = max(len(row) for _, row in self.lines)
+        names = self.header[:width]  # the columns some line holds, in the header's order
+        folded = {str(n).strip().lower() for n in names}
+        if len(set(names)) != len(names) or len(folded) != len(names) or "source_row" in folded:
+            return None
+        pad = [None] * width
+        rows = [row if len(row) == width else row + pad[len(row) :] for _, row in self.lines]
+        columns = zip(*rows, strict=True) if rows else ()
+        return pa.table(
+            {
+                **{n: pa.array(c, pa.string()) for n, c in zip(names, columns, strict=True)},
+                "source_row": pa.array([n for n, _ in self.lines], pa.int64()),
+            }
+        )
 
 
 def _refuse_repeated_column(path: Path, header: list[str], sheet: str | None) -> None:
@@ -150,7 +190,7 @@ class TemplateAdapter:
         return [self._read_one(p, la_code) for p in paths]
 
     def _read_one(self, path: Path, la_code: str | None) -> LoadBatch:
-        header, rows, sheet = _read_rows(path)
+        header, rows, sheet = _read_lines(path)
         name = table_for(path, header)
         if name is None:
             raise FormatError(path, "does not match any csc-scorecard template", sheet=sheet)
@@ -167,9 +207,15 @@ class TemplateAdapter:
             raise FormatError(
                 path, "templates carry no authority code: pass --la CODE", sheet=sheet
             )
-        if name == "manual_values":
-            rows = [(n, _manual_value(rec)) for n, rec in rows]
-        converted = convert(rows, spec, file=str(path), sheet=sheet)
+        cells = rows.columns() if isinstance(rows, CsvLines) and name != "manual_values" else None
+        if cells is not None:
+            converted = convert_columns(cells, spec, file=str(path), sheet=sheet)
+        else:
+            if isinstance(rows, CsvLines):
+                rows = rows.records()
+            if name == "manual_values":
+                rows = [(n, _manual_value(rec)) for n, rec in rows]
+            converted = convert(rows, spec, file=str(path), sheet=sheet)
         converted.issues.extend(
             unknown_columns(header, spec.columns, table=name, file=str(path), sheet=sheet)
         )
