@@ -370,6 +370,12 @@ def _children(header: pa.Table | None, uasc: pa.Table | None, looked_after: set)
     """
     t = table("children")
     types = {c.name: ARROW_TYPES[c.type] for c in t.columns}
+    if (
+        header is not None
+        and uasc is not None
+        and {"uasc", "uasc_ceased_date"} <= set(uasc.column_names)
+    ):
+        return _children_columns(header, uasc, looked_after, types)
     uasc_rows = uasc.to_pylist() if uasc is not None else []
     status: dict[str, dict] = {}
     for row in uasc_rows:
@@ -391,6 +397,44 @@ def _children(header: pa.Table | None, uasc: pa.Table | None, looked_after: set)
             if c not in columns:
                 columns.append(c)
     return _table(out, columns, types)
+
+
+def _children_columns(
+    header: pa.Table, uasc: pa.Table, looked_after: set, types: dict[str, pa.DataType]
+) -> pa.Table:
+    """`_children` column-wise, for a return with both tables (a Header row per child, tens of
+    thousands in a large return): the same rows and values as its row-by-row reading."""
+    ids = header.column("child_id").to_pylist()
+    first: dict = {}
+    for i, child in enumerate(uasc.column("child_id").to_pylist()):
+        first.setdefault(child, i)
+    at = pa.array([first.get(c) for c in ids], pa.int64())
+    found = pc.is_valid(at)
+    status = uasc.column("uasc").take(at)
+    looked = pa.array([c in looked_after for c in ids], pa.bool_())
+    said = pc.fill_null(pc.and_kleene(found, status), False)  # a UASC row saying uasc
+    none = pa.nulls(len(ids), pa.bool_())
+    columns = {c: header.column(c) for c in header.column_names}
+    columns["uasc"] = pc.if_else(
+        looked, pc.if_else(found, status, False), pc.if_else(said, True, none)
+    )
+    columns["uasc_ceased_date"] = uasc.column("uasc_ceased_date").take(at)
+    names = list(header.column_names)
+    names += [c for c in uasc.column_names if c not in names]
+    rows = len(ids)
+    listed = pa.array(ids, header.column("child_id").type)
+    rest = uasc.filter(pc.invert(pc.fill_null(pc.is_in(uasc.column("child_id"), listed), False)))
+    parts = {}
+    for c in names:
+        head = columns.get(c, pa.nulls(rows, types[c]))
+        tail = rest.column(c) if c in rest.column_names else pa.nulls(rest.num_rows, types[c])
+        parts[c] = pa.chunked_array([*_chunks(head, types[c]), *_chunks(tail, types[c])], types[c])
+    return pa.table(parts)
+
+
+def _chunks(column: pa.Array | pa.ChunkedArray, type_: pa.DataType) -> list[pa.Array]:
+    column = column.cast(type_)
+    return column.chunks if isinstance(column, pa.ChunkedArray) else [column]
 
 
 def _adoptions(ad1: pa.Table | None, placed: pa.Table | None) -> pa.Table:

@@ -113,20 +113,8 @@ def _run(scope: scoping.Scope, chosen: list[Rule], *, fuse: bool = True) -> Rule
         parts.append(_all_faults(scope.con, runnable, fuse=fuse))
         result.rules_run.extend(runnable)
         result.not_run.extend(missing.values())
-    if parts:
-        result.faults = pa.concat_tables(parts).sort_by(
-            [
-                ("return", "descending"),
-                ("la_code", "ascending"),
-                ("table", "ascending"),
-                ("row", "ascending"),
-                ("rule", "ascending"),
-                ("field", "ascending"),
-                ("value", "ascending"),
-                ("child", "ascending"),
-                ("load_id", "ascending"),
-            ]
-        )
+    if parts:  # each return's faults sorted by ORDER; returns in RETURNS order
+        result.faults = pa.concat_tables(parts)
     return result
 
 
@@ -261,24 +249,38 @@ def rule_queries(
     return [fused_query(t, rs) for t, rs in filters.items()] + alone
 
 
+# The order of the fault table (within a return): by authority, DfE table, row, rule, then the
+# rest of the row so that it never depends on the order DuckDB's threads give rows in.
+ORDER = ("la_code", "table", "row", "rule", "field", "value", "child", "load_id")
+
+
 def _all_faults(
     con: duckdb.DuckDBPyConnection, chosen: list[Rule], *, fuse: bool = True
 ) -> pa.Table:
-    """Every rule's faults from one query (one plan, run in parallel by DuckDB)."""
+    """Every rule's faults from one query (one plan, run in parallel by DuckDB), sorted by
+    ORDER in it. The rules are numbered (`i`) in code order, so ordering by `i` is ordering by
+    the rule's code; the code, return, message and severity are added from `i` afterwards as
+    dictionary columns (a few distinct texts, not hundreds of thousands of copies)."""
     if not chosen:
         return FAULT_SCHEMA.empty_table()
-    union = "\nUNION ALL\n".join(rule_queries(con, chosen, fuse=fuse))
-    rows = con.sql(union).to_arrow_table()
+    ranked = sorted(chosen, key=lambda r: r.code)
+    union = "\nUNION ALL\n".join(rule_queries(con, ranked, fuse=fuse))
+    order = ", ".join(
+        f"{'i' if c == 'rule' else chr(34) + c + chr(34)} ASC NULLS LAST" for c in ORDER
+    )
+    rows = con.sql(f"SELECT * FROM ({union}) ORDER BY {order}").to_arrow_table()
     which = rows.column("i").combine_chunks()
     meta = {
-        "rule": [r.code for r in chosen],
-        "return": [r.ret for r in chosen],
-        "message": [r.message for r in chosen],
-        "severity": [r.severity for r in chosen],
+        "rule": [r.code for r in ranked],
+        "return": [r.ret for r in ranked],
+        "message": [r.message for r in ranked],
+        "severity": [r.severity for r in ranked],
     }
     columns = {
-        name: pa.array(values, pa.string()).take(which) if name in meta else rows.column(name)
-        for name, values in ((n, meta.get(n)) for n in FAULT_SCHEMA.names)
+        name: pa.DictionaryArray.from_arrays(which, pa.array(meta[name], pa.string()))
+        if name in meta
+        else rows.column(name)
+        for name in FAULT_SCHEMA.names
     }
     return pa.table(columns).cast(FAULT_SCHEMA)
 
