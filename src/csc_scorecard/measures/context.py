@@ -28,6 +28,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from csc_scorecard.measures import sql_cache
+from csc_scorecard.measures.sql_share import share_subqueries
 from csc_scorecard.model.periods import PeriodType, Quarter
 
 INPUT_PREFIX = "csc_"
@@ -204,7 +205,7 @@ class Context:
             self.reads |= named.reads
             if expr.op().find(ops.InMemoryTable):
                 return self.backend.to_pyarrow(build(self))
-            sql = self.backend.compile(expr)
+            sql = share_subqueries(self.backend.compile(expr))
             inputs = tuple(
                 sorted({n.name for n in expr.op().find(ops.UnboundTable)} & _input_names(sql))
             )
