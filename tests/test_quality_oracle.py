@@ -156,7 +156,7 @@ def test_sw_and_int_rules_agree_on_returns_with_social_worker_episodes(case, syn
     if not oracle_available("903"):
         pytest.skip("903 oracle venv cannot be built here")
     year = SW_YEARS[case]
-    files, _ = _903(synth_sw / "ssda903" / str(year), year)
+    files, _, _ = _903(synth_sw / "ssda903" / str(year), year)
     assert any(p.name == "social_worker.csv" for p in files)
     codes = [
         r.code

@@ -13,6 +13,11 @@ from test_quality_rules_903 import E, H, M, O, child, d, ep, mis, oc3
 from csc_scorecard.quality.fixtures import flagged, run_on
 
 
+def uasc(cid, ceased):
+    """A UASC child born 1 June 2006 whose UASC status ceases on `ceased` (DUC)."""
+    return child(cid, "2006-06-01", uasc=True, uasc_ceased_date=d(ceased))
+
+
 def carried(column, a_now, a_last, b_both, c_now, c_last):
     """A's first episode this year has `a_now` where last year's open episode had `a_last`
     (flagged: row 1); B's has `b_both` both years; C's differs, but C's latest episode last
@@ -184,6 +189,37 @@ CASES = {
             ]
         },
         {("Missing", 1)},
+        {},
+    ),
+    # UASC both years, all born 1 June 2006 (18 on 1 June 2024). A's DUC last year, 1 May 2024,
+    # is not the 18th birthday (flagged). B's is, both years. C's this year, 1 January 2025,
+    # is after the year and not last year's (flagged). D's this year, 1 October 2023, is in
+    # the year.
+    "205B": (
+        {
+            H: [
+                uasc("A", "2024-06-01"),
+                uasc("B", "2024-06-01"),
+                uasc("C", "2025-01-01"),
+                uasc("D", "2023-10-01"),
+            ]
+        },
+        {
+            H: [
+                uasc("A", "2024-05-01"),
+                uasc("B", "2024-06-01"),
+                uasc("C", "2024-06-01"),
+                uasc("D", "2024-06-01"),
+            ]
+        },
+        {("Header", 1), ("Header", 3)},
+        {},
+    ),
+    # A is UASC now but was not last year (flagged); B was both years; C is not UASC now.
+    "205D": (
+        {H: [uasc("A", "2024-06-01"), uasc("B", "2024-06-01"), child("C", uasc=False)]},
+        {H: [child("A", uasc=False), uasc("B", "2024-06-01"), child("C", uasc=True)]},
+        {("Header", 1)},
         {},
     ),
 }

@@ -261,3 +261,37 @@ def r576() -> str:
         JOIN missing_last l ON l.child_id = m.child_id
         WHERE l.end_date IS NULL AND l.start_date IS NOT NULL
         AND m.start_date IS DISTINCT FROM l.start_date"""
+
+
+@rule(
+    "205B",
+    R,
+    "Child previously identified as UASC is also UASC this year, but date UASC ceased in both "
+    "years does not support this.",
+    fields=["DUC", "UASC"],
+    column="uasc_ceased_date",
+)
+def r205b() -> str:
+    """UASC both years, where last year's DUC is not the child's 18th birthday, or this year's
+    DUC is outside the year and not last year's DUC."""
+    return """SELECT DISTINCT h.* FROM header h JOIN header_last l ON l.child_id = h.child_id
+        WHERE h.uasc AND l.uasc AND (
+            NOT coalesce(l.uasc_ceased_date = l.date_of_birth + INTERVAL 18 YEAR, false)
+            OR (NOT coalesce(h.uasc_ceased_date BETWEEN h.cy_start AND h.cy_end, false)
+                AND NOT coalesce(h.uasc_ceased_date = l.uasc_ceased_date, false)))"""
+
+
+@rule(
+    "205D",
+    R,
+    "Child identified as UASC this year but not identified as UASC status provided for the "
+    "child last year.",
+    fields=["UASC"],
+    column="uasc",
+)
+def r205d() -> str:
+    """UASC this year, for a child on last year's Header who was not UASC there (last year's
+    return having UASC information at all)."""
+    return """SELECT DISTINCT h.* FROM header h JOIN header_last l ON l.child_id = h.child_id
+        WHERE h.uasc AND l.uasc IS NOT TRUE
+        AND EXISTS (SELECT 1 FROM header_last u WHERE u.uasc IS NOT NULL)"""
