@@ -6,6 +6,8 @@ The 903 files below hold three children in 2023-24 (1 April 2023 to 31 March 202
 * C2: RNE "=1+1" -> rule 143 (not an RNE code), a value a spreadsheet would run as a formula,
   and rule 357 (a first episode starting in the year must have RNE S), both on line 3;
 * C3: a correct open episode.
+Every episode has its home and placement postcodes (rule 392b) and C2, a girl, her MOTHER
+status (rule 393).
 There is no Missing file, so the Missing rules cannot run: said once, not per row.
 """
 
@@ -24,12 +26,12 @@ from csc_scorecard.quality.rules import rules
 
 runner = CliRunner()
 
-HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,1,01/06/2010,WBRI,UN2,,\nC2,2,01/06/2012,WBRI,UN2,,\nC3,1,01/06/2014,WBRI,UN2,,\n"
+HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,1,01/06/2010,WBRI,UN2,,\nC2,2,01/06/2012,WBRI,UN2,0,\nC3,1,01/06/2014,WBRI,UN2,,\n"
 EPISODES = (
     "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
-    "C1,01/05/2023,S,C2,N1,U1,PR1,15/01/2024,,,,,\n"
-    "C2,01/05/2023,=1+1,C2,N1,U1,PR1,,,,,,\n"
-    "C3,01/05/2023,S,C2,N1,U1,PR1,,,,,,\n"
+    "C1,01/05/2023,S,C2,N1,U1,PR1,15/01/2024,,,LS1 1AA,LS2 2BB,\n"
+    "C2,01/05/2023,=1+1,C2,N1,U1,PR1,,,,LS1 1AA,LS2 2BB,\n"
+    "C3,01/05/2023,S,C2,N1,U1,PR1,,,,LS1 1AA,LS2 2BB,\n"
 )
 
 

@@ -164,7 +164,7 @@ def build(
             FROM main.dq_issues i JOIN l ON i.load_id = l.load_id
             WHERE i.rule IN ('invalid_date', 'implausible_date', 'invalid_number',
                              'invalid_boolean', 'child_not_in_header', 'differs_from_header',
-                             'duplicate_key')""",
+                             'duplicate_key', 'out_of_range')""",
         )
         scope.use(ret)
         for name, base in DERIVED[ret].items():

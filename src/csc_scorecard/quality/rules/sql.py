@@ -32,6 +32,14 @@ def not_valid_date(view: str, column: str) -> str:
         WHERE t.{column} IS NULL"""
 
 
+def given(alias: str, column: str) -> str:
+    """SQL: row `alias`'s `column` was given: read, or unreadable with its raw text in `bad`
+    (a DfE rule that asks whether a field is blank sees the unreadable text as given)."""
+    return f"""({alias}.{column} IS NOT NULL OR EXISTS (SELECT 1 FROM bad b
+        WHERE b.load_id = {alias}.load_id AND b."row" = {alias}."row"
+        AND b.column_name = '{column}'))"""
+
+
 def not_in_list(view: str, column: str, name: str, *, blank_too: bool = False) -> str:
     """Rows of `view` whose `column` is not a code of list `name` valid in the row's year
     (given and invalid; or, with `blank_too`, also blank)."""

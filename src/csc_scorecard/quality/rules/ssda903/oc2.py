@@ -6,9 +6,11 @@ kept by the store); each rule reads DOB or the OC3 fields, which measures read."
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
-from csc_scorecard.quality.rules.sql import continuously_looked_after
+from csc_scorecard.quality.rules.sql import continuously_looked_after, given
 
 R = "ssda903"
+# The name other modules import it by (health_checks.py): `given` lives in rules/sql.py now.
+_given = given
 WITH_HEADER = "FROM oc2 o JOIN header h ON h.la_code = o.la_code AND h.child_id = o.child_id"
 OC3_GIVEN = "(x.in_touch IS NOT NULL OR x.activity IS NOT NULL OR x.accommodation IS NOT NULL)"
 HEALTH = (
@@ -23,13 +25,6 @@ HEALTH = (
 )
 
 
-def _given(alias: str, column: str) -> str:
-    """SQL: the OC2 row's `column` was given (read, or unreadable with its raw text in `bad`)."""
-    return f"""({alias}.{column} IS NOT NULL OR EXISTS (SELECT 1 FROM bad b
-        WHERE b.load_id = {alias}.load_id AND b."row" = {alias}."row"
-        AND b.column_name = '{column}'))"""
-
-
 @rule(
     "157",
     R,
@@ -42,7 +37,7 @@ def _given(alias: str, column: str) -> str:
 def r157() -> str:
     """SDQ_REASON SDQ1 (no score: child under 4 or over 16) without a score, for a child looked
     after continuously for 12 months who was 4 by 1 April and not yet past 16 at 31 March."""
-    return f"""SELECT o.* {WITH_HEADER} WHERE o.sdq_reason = 'SDQ1' AND NOT {_given("o", "sdq_score")}
+    return f"""SELECT o.* {WITH_HEADER} WHERE o.sdq_reason = 'SDQ1' AND NOT {given("o", "sdq_score")}
         AND h.date_of_birth + INTERVAL 4 YEAR <= o.cy_start
         AND h.date_of_birth + INTERVAL 16 YEAR >= o.cy_end AND {continuously_looked_after("o")}"""
 
@@ -59,7 +54,7 @@ def r157() -> str:
 def r189() -> str:
     """SDQ_SCORE or SDQ_REASON given for a child 17 before 1 April."""
     return f"""SELECT o.* {WITH_HEADER} WHERE h.date_of_birth + INTERVAL 17 YEAR < o.cy_start
-        AND (o.sdq_reason IS NOT NULL OR {_given("o", "sdq_score")})"""
+        AND (o.sdq_reason IS NOT NULL OR {given("o", "sdq_score")})"""
 
 
 @rule(
@@ -72,7 +67,7 @@ def r189() -> str:
 def r197b() -> str:
     """Neither SDQ_SCORE nor SDQ_REASON for a child looked after continuously for 12 months
     whose 4th or 17th birthday falls in the collection year."""
-    return f"""SELECT o.* {WITH_HEADER} WHERE o.sdq_reason IS NULL AND NOT {_given("o", "sdq_score")}
+    return f"""SELECT o.* {WITH_HEADER} WHERE o.sdq_reason IS NULL AND NOT {given("o", "sdq_score")}
         AND (h.date_of_birth + INTERVAL 4 YEAR BETWEEN o.cy_start AND o.cy_end
              OR h.date_of_birth + INTERVAL 17 YEAR BETWEEN o.cy_start AND o.cy_end)
         AND {continuously_looked_after("o")}"""
@@ -89,7 +84,7 @@ def r197b() -> str:
 def r543() -> str:
     """CONVICTED blank for a child past their 10th birthday at 31 March, looked after
     continuously for 12 months."""
-    return f"""SELECT o.* {WITH_HEADER} WHERE NOT {_given("o", "convicted")}
+    return f"""SELECT o.* {WITH_HEADER} WHERE NOT {given("o", "convicted")}
         AND h.date_of_birth + INTERVAL 10 YEAR < o.cy_end AND {continuously_looked_after("o")}"""
 
 
@@ -104,7 +99,7 @@ def r543() -> str:
 def r545() -> str:
     """HEALTH_CHECK blank for a child under 5 at 31 March, looked after continuously for 12
     months."""
-    return f"""SELECT o.* {WITH_HEADER} WHERE NOT {_given("o", "health_check")}
+    return f"""SELECT o.* {WITH_HEADER} WHERE NOT {given("o", "health_check")}
         AND h.date_of_birth + INTERVAL 5 YEAR > o.cy_end AND {continuously_looked_after("o")}"""
 
 
@@ -118,7 +113,7 @@ def r545() -> str:
 def r546() -> str:
     """HEALTH_CHECK given for a child 5 or over at 31 March, looked after continuously for 12
     months."""
-    return f"""SELECT o.* {WITH_HEADER} WHERE {_given("o", "health_check")}
+    return f"""SELECT o.* {WITH_HEADER} WHERE {given("o", "health_check")}
         AND h.date_of_birth + INTERVAL 5 YEAR <= o.cy_end AND {continuously_looked_after("o")}"""
 
 
@@ -145,7 +140,7 @@ def r546() -> str:
 def r215() -> str:
     """A child with a completed OC3 row and an OC2 row of the same return (collection year)
     with any of the convictions and health items given: both rows."""
-    health = " OR ".join(_given("o", c) for c in HEALTH)
+    health = " OR ".join(given("o", c) for c in HEALTH)
     pairs = f"""FROM oc3 x JOIN oc2 o ON o.la_code = x.la_code AND o.child_id = x.child_id
         AND o.cy_end = x.cy_end
         WHERE {OC3_GIVEN} AND ({health})"""

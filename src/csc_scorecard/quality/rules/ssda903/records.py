@@ -1,0 +1,70 @@
+"""SSDA903 rules on which records a child should or should not have: rows for a child with no
+episode, a child adopted from care before, a looked-after girl with no mother status (DfE codes
+and messages; logic per docs/quality.md)."""
+
+from __future__ import annotations
+
+from csc_scorecard.quality.rules import rule
+from csc_scorecard.quality.rules.sql import RESPITE, given
+
+R = "ssda903"
+# Tables that need an episode of the child in the return (rule 1012; the adoptions table holds
+# both AD1 and PlacedAdoption rows).
+NEED_EPISODE = ("adoptions", "missing", "reviews", "prevperm", "oc2")
+# Reasons an episode ends in adoption (rule 199).
+ADOPTED = "('E11', 'E12')"
+
+
+@rule(
+    "1012",
+    R,
+    "No other data should be returned for OC3 children who had no episodes in the current year",
+    fields=["CHILD"],
+    column="child_id",
+    any_rows=True,
+)
+def r1012() -> str:
+    """A PlacedAdoption, Missing, Reviews, AD1, PrevPerm or OC2 row of a child with no episode,
+    in a return that has episodes (it runs on whichever of those tables have rows)."""
+    return "\n        UNION ALL\n        ".join(
+        f"""SELECT t._table, t.la_code, t.load_id, t."row", t.child_id, t.cy_end,
+            t.child_id AS value FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM episodes e
+            WHERE e.la_code = t.la_code AND e.child_id = t.child_id)
+            AND EXISTS (SELECT 1 FROM episodes)"""
+        for table in NEED_EPISODE
+    )
+
+
+@rule(
+    "199",
+    R,
+    "Episode information shows child has been previously adopted from care. [NOTE: This only "
+    "tests the current and previous year data loaded into the tool]",
+    fields=["REC"],
+    column="rec",
+)
+def r199() -> str:
+    """In DECOM order, every episode after the child's first that ended in adoption (REC E11,
+    E12): a later episode, or a second adoption (episodes without a DECOM are not ordered and
+    not checked)."""
+    w = 'PARTITION BY la_code, child_id ORDER BY decom, load_id, "row"'
+    return f"""SELECT * FROM (SELECT e.*, sum(CASE WHEN rec IN {ADOPTED} THEN 1 ELSE 0 END)
+            OVER ({w} ROWS UNBOUNDED PRECEDING) AS adopted_so_far
+        FROM episodes e WHERE decom IS NOT NULL)
+        WHERE adopted_so_far > 1
+           OR (adopted_so_far = 1 AND NOT coalesce(rec IN {ADOPTED}, false))"""
+
+
+@rule(
+    "393",
+    R,
+    "Child is looked after but mother field is not completed.",
+    fields=["MOTHER", "SEX", "LS"],
+    column="mother",
+)
+def r393() -> str:
+    """A girl (SEX female) with MOTHER blank who has an episode other than a short break
+    (LS V3, V4)."""
+    return f"""SELECT h.* FROM header h WHERE h.sex = 'F' AND NOT {given("h", "mother")}
+        AND EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = h.la_code
+                    AND e.child_id = h.child_id AND NOT coalesce(e.ls IN {RESPITE}, false))"""
