@@ -1,0 +1,131 @@
+"""The demo's `scorecard ingest`, step by step: where its CPU and wall seconds go.
+
+    .venv/bin/python benchmarks/ingest.py [--extracts DIR] [--runs 2]
+
+The extracts are the demo's (`scorecard demo`: 903 CSV, CIN census XML, Annex A, CSWW and the
+templates of the synthetic authority 371, size 1, `scorecard synth`'s default seed 2022, April
+2016 to 30 June 2022): those in `--extracts` (the folder `scorecard demo --out` writes as
+`extracts`), or written afresh by `scorecard synth` into a temporary folder. Each run copies a store holding
+only the reference data (`scorecard reference`) and runs the `ingest` command in this process,
+exactly as the demo does (read every file, load, keep the DfE rules' faults, compute and store
+every measure). Each step is timed around the function that does it, in CPU seconds (this
+process, every thread) and wall seconds, with the load average, because CPU seconds are far
+less sensitive to other work on a shared machine. No profiler: cProfile's cost per Python call
+inflates callback-heavy code (the XML readers) several times over and misleads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import importlib
+import io
+import os
+import shutil
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+# (module, function or Class.method, label): the steps of an ingest, outermost first.
+STEPS = [
+    ("csc_scorecard.commands.ingest", "read_sources", "read every file"),
+    ("csc_scorecard.ingest.formats.cin_census", "CinCensusAdapter.read", "  CIN census XML"),
+    ("csc_scorecard.ingest.formats.template", "TemplateAdapter.read", "  templates"),
+    ("csc_scorecard.ingest.formats.annex_a", "AnnexAAdapter.read", "  Annex A workbook"),
+    ("csc_scorecard.ingest.formats.ssda903_csv", "Ssda903CsvAdapter.read", "  903 CSV"),
+    ("csc_scorecard.ingest.formats.csww", "CswwAdapter.read", "  CSWW XML"),
+    ("csc_scorecard.ingest.workbook", "cell_problems", "  workbook error/formula scan"),
+    ("csc_scorecard.store", "Store.load", "load into the store"),
+    ("csc_scorecard.commands.ingest", "record_after_load", "keep the DfE rules' faults"),
+    ("csc_scorecard.commands.ingest", "refresh_after_load", "compute and store every measure"),
+    ("csc_scorecard.quality.runner", "run_rules", "DfE rules run (every call)"),
+]
+
+
+def instrument(spent: dict) -> None:
+    """Wrap each step's function so that it adds its CPU and wall seconds to `spent`."""
+    import csc_scorecard.cli  # noqa: F401 - registers the commands (their imports)
+
+    for module, name, label in STEPS:
+        owner = importlib.import_module(module)
+        attr = name
+        if "." in name:
+            cls, attr = name.split(".")
+            owner = getattr(owner, cls, None)
+        if owner is None or not hasattr(owner, attr):
+            continue
+        real = getattr(owner, attr)
+
+        @functools.wraps(real)
+        def timed(*args, _real=real, _label=label, **kwargs):
+            cpu, wall = time.process_time(), time.perf_counter()
+            try:
+                return _real(*args, **kwargs)
+            finally:
+                got = spent[_label]
+                got[0] += time.process_time() - cpu
+                got[1] += time.perf_counter() - wall
+                got[2] += 1
+
+        setattr(owner, attr, timed)
+    # run_rules is imported by name where it is called
+    runner = importlib.import_module("csc_scorecard.quality.runner")
+    for module in ("csc_scorecard.measures.availability", "csc_scorecard.quality.history"):
+        importlib.import_module(module).run_rules = runner.run_rules
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--extracts", type=Path, help="the demo's extracts folder")
+    parser.add_argument("--runs", type=int, default=2)
+    args = parser.parse_args()
+    from csc_scorecard.commands.demo import DEMO_EXTRACTS, DEMO_LA
+
+    spent: dict = defaultdict(lambda: [0.0, 0.0, 0])
+    instrument(spent)
+    from csc_scorecard.commands.ingest import ingest
+    from csc_scorecard.commands.reference import reference
+    from csc_scorecard.commands.synth import synth
+
+    with tempfile.TemporaryDirectory() as tmp:
+        extracts = args.extracts
+        quiet = contextlib.redirect_stdout(io.StringIO())
+        if extracts is None:
+            extracts = Path(tmp) / "extracts"
+            with quiet:
+                synth(out=extracts, size=1.0)
+        base = Path(tmp) / "reference.duckdb"
+        with contextlib.redirect_stdout(io.StringIO()):
+            reference(store=base, from_dir=None)
+        print(f"extracts {extracts}; {os.cpu_count()} cores")
+        for run in range(1, args.runs + 1):
+            store = Path(tmp) / f"run{run}.duckdb"
+            shutil.copy(base, store)
+            spent.clear()
+            load = os.getloadavg()[0]
+            cpu, wall = time.process_time(), time.perf_counter()
+            with contextlib.redirect_stdout(io.StringIO()):
+                ingest(
+                    paths=[extracts / name for name in DEMO_EXTRACTS],
+                    store=store,
+                    la_code=DEMO_LA,
+                    year=None,
+                    replace=False,
+                    from_db=None,
+                    schema="ssd_development",
+                )
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            print(
+                f"run {run}: ingest {cpu:.1f} s CPU, {wall:.1f} s wall "
+                f"(load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end)"
+            )
+            for _module, _name, label in STEPS:
+                if label in spent:
+                    c, w, n = spent[label]
+                    print(f"  {label:36s} {c:6.2f} s CPU {w:7.2f} s wall  ({n} calls)")
+
+
+if __name__ == "__main__":
+    main()
