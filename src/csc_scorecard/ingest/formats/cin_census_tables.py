@@ -13,6 +13,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from csc_scorecard.ingest import fields
+from csc_scorecard.ingest.columns import cells_of, convert_columns
 from csc_scorecard.ingest.fields import FormatSpec, convert
 from csc_scorecard.model.batch import Issue
 
@@ -27,12 +29,28 @@ def typed_tables(
     specs = spec.tables
     issues: list[Issue] = []
 
-    def typed(name: str, inherit=None, *, duplicates: bool = True) -> pa.Table:
-        rows = [
-            (line, {**fields, **(inherit(parent) if inherit else {})})
-            for line, fields, parent in records[name]
-        ]
-        converted = convert(rows, specs[name], file=file, check_duplicates=duplicates)
+    def typed(
+        name: str, inherit: dict[str, list] | None = None, *, duplicates: bool = True
+    ) -> pa.Table:
+        """`convert` of the records, each with its parent's values of `inherit`'s fields
+        (field -> value per parent record). Enough records go to the column engine as
+        `convert` would send them (every cell text), the inherited fields added as columns
+        rather than merged into a dict per record."""
+        own = records[name]
+        if inherit and len(own) >= fields.COLUMNAR_FROM_ROWS:
+            cells = cells_of([(line, values) for line, values, _ in own])
+            at = [parent for _, _, parent in own]
+            for field, by_parent in inherit.items():
+                cells = cells.append_column(
+                    field, pa.array([by_parent[p] for p in at], pa.string())
+                )
+            converted = convert_columns(cells, specs[name], file=file, check_duplicates=duplicates)
+        else:
+            rows = [
+                (line, {**values, **{k: v[parent] for k, v in (inherit or {}).items()}})
+                for line, values, parent in own
+            ]
+            converted = convert(rows, specs[name], file=file, check_duplicates=duplicates)
         issues.extend(converted.issues)
         return converted.rows
 
@@ -41,24 +59,21 @@ def typed_tables(
 
     children = typed("Child")
     child_ids = children.column("child_id").to_pylist()
-    disabilities = typed("Disability", lambda p: {"LAchildID": child_ids[p]}, duplicates=False)
+    disabilities = typed("Disability", {"LAchildID": child_ids}, duplicates=False)
     children = children.append_column(
         "disabilities",
         _joined(disabilities.column("disabilities"), parents("Disability"), len(child_ids)),
     )
 
-    episodes = typed("CINdetails", lambda p: {"LAchildID": child_ids[p]})
+    episodes = typed("CINdetails", {"LAchildID": child_ids})
     episode_child = [child_ids[p] for p in parents("CINdetails")]
     referral_dates = _texts(episodes.column("referral_date"))
 
-    def episode(p: int) -> dict[str, Any]:
-        return {"LAchildID": episode_child[p], "CINreferralDate": referral_dates[p]}
+    episode = {"LAchildID": episode_child, "CINreferralDate": referral_dates}
 
     assessments = typed("Assessments", episode)
     assessment_child = assessments.column("child_id").to_pylist()
-    factors = typed(
-        "AssessmentFactors", lambda p: {"LAchildID": assessment_child[p]}, duplicates=False
-    )
+    factors = typed("AssessmentFactors", {"LAchildID": assessment_child}, duplicates=False)
     assessments = assessments.append_column(
         "factors",
         _joined(factors.column("factors"), parents("AssessmentFactors"), assessments.num_rows),
@@ -67,9 +82,7 @@ def typed_tables(
     plans = typed("ChildProtectionPlans", episode)
     plan_child = plans.column("child_id").to_pylist()
     plan_start = _texts(plans.column("start_date"))
-    reviews = typed(
-        "CPPreviewDate", lambda p: {"LAchildID": plan_child[p], "CPPstartDate": plan_start[p]}
-    )
+    reviews = typed("CPPreviewDate", {"LAchildID": plan_child, "CPPstartDate": plan_start})
     tables = {
         "children": children,
         "referrals": episodes,
