@@ -146,9 +146,14 @@ def spec(chart: alt.TopLevelMixin) -> dict:
     took most of the report's chart time. The result is the same dictionary, key for key and
     in order: a chart with a configuration of its own goes the long way."""
     theme, configured = _configs()
-    if chart.padding is alt.Undefined:
-        chart = chart.properties(padding=padding())
-    out = chart.to_dict(validate=False)
+    if chart.padding is not alt.Undefined:
+        out = chart.to_dict(validate=False)
+    else:  # set in place for the moment (as `properties` would on a copy), then taken off
+        chart.padding = padding()
+        try:
+            out = chart.to_dict(validate=False)
+        finally:
+            chart.padding = alt.Undefined
     if out.get("config") != theme:
         return config(chart).to_dict()
     out["config"] = copy.deepcopy(configured)
