@@ -164,6 +164,8 @@ def test_without_a_uasc_file_uasc_status_is_not_supplied(tmp_path):
 
 
 def test_ad1_and_placed_for_adoption_describe_one_decision(tmp_path):
+    """A1's AD1 (line 2) and PlacedAdoption (line 2) rows are one decision, which keeps both
+    lines; A2's decision is on PlacedAdoption line 3 only."""
     folder = basic(
         tmp_path / "2020",
         **{
@@ -179,13 +181,13 @@ def test_ad1_and_placed_for_adoption_describe_one_decision(tmp_path):
             "child_id": "A1", "adm_decision_date": date(2019, 1, 1), "matched_date": date(2019, 6, 1),
             "foster_carer_adoption": True, "number_adopters": 2, "sex_adopters": "MF",
             "ls_adopters": "L11", "source_row": 2, "decision_reversed_date": None,
-            "decision_reversed_reason": None,
+            "decision_reversed_reason": None, "ad1_row": 2, "placed_adoption_row": 2,
         },
         {
             "child_id": "A2", "adm_decision_date": date(2018, 2, 1), "matched_date": None,
             "foster_carer_adoption": None, "number_adopters": None, "sex_adopters": None,
             "ls_adopters": None, "source_row": 3, "decision_reversed_date": date(2019, 12, 1),
-            "decision_reversed_reason": "RD3",
+            "decision_reversed_reason": "RD3", "ad1_row": None, "placed_adoption_row": 3,
         },
     ]  # fmt: skip
 

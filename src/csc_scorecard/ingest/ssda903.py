@@ -450,12 +450,18 @@ def _adoptions(ad1: pa.Table | None, placed: pa.Table | None) -> pa.Table:
         for c in part.column_names if part is not None else []:
             if c not in columns:
                 columns.append(c)
-    out = [dict(r) for r in (ad1.to_pylist() if ad1 is not None else [])]
+    # which table (and line) each decision came from: the rules tell AD1 from PlacedAdoption
+    for part, line in ((ad1, "ad1_row"), (placed, "placed_adoption_row")):
+        if part is not None:
+            columns.append(line)
+    rows = ad1.to_pylist() if ad1 is not None else []
+    out = [r | {"ad1_row": r["source_row"]} for r in rows]
     open_keys: dict[tuple, list[dict]] = {}
     for row in out:
         if row["adm_decision_date"] is not None:
             open_keys.setdefault((row["child_id"], row["adm_decision_date"]), []).append(row)
     for row in placed.to_pylist() if placed is not None else []:
+        row["placed_adoption_row"] = row["source_row"]
         partners = open_keys.get((row["child_id"], row["adm_decision_date"]))
         if partners:
             partner = partners.pop(0)

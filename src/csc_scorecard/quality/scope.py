@@ -52,8 +52,11 @@ DFE_TABLE: dict[str, str] = {
     "missing": "'Missing'",
     "oc2": "'OC2'",
     "oc3": "'OC3'",
-    "adoptions": "CASE WHEN t.matched_date IS NOT NULL OR t.number_adopters IS NOT NULL "
+    "adoptions": "CASE WHEN t.ad1_row IS NOT NULL THEN 'AD1' "
+    "WHEN t.placed_adoption_row IS NOT NULL THEN 'PlacedAdoption' "
+    "WHEN t.matched_date IS NOT NULL OR t.number_adopters IS NOT NULL "
     "OR t.sex_adopters IS NOT NULL THEN 'AD1' ELSE 'PlacedAdoption' END",
+    "placed": "'PlacedAdoption'",
     "prevperm": "'PrevPerm'",
     "sw": "'SWEpisodes'",
     "child": "'ChildIdentifiers'",
@@ -226,10 +229,24 @@ def _loads_sql(ret: Return, la_codes: Sequence[str] | None, load_ids: Sequence[i
 
 
 def _table_sql(name: str, canonical: str, loads: str) -> str:
+    if name == "placed":
+        return _placed_sql(loads)
     return f"""WITH l AS ({loads})
     SELECT {DFE_TABLE[name]} AS _table, t.* EXCLUDE (source_row), t.source_row AS "row",
            l.cy_start, l.cy_end
     FROM main."{canonical}" t JOIN l ON t.load_id = l.load_id"""
+
+
+def _placed_sql(loads: str) -> str:
+    """The PlacedAdoption rows: each decision of `adoptions` that came from a PlacedAdoption row,
+    at that row's line (also when an AD1 row of the same decision was paired with it); rows
+    loaded before the store kept the source lines are told apart as `adoptions` tells them."""
+    return f"""WITH l AS ({loads})
+    SELECT 'PlacedAdoption' AS _table, t.* EXCLUDE (source_row),
+           coalesce(t.placed_adoption_row, t.source_row) AS "row", l.cy_start, l.cy_end
+    FROM main.adoptions t JOIN l ON t.load_id = l.load_id
+    WHERE t.placed_adoption_row IS NOT NULL OR (t.ad1_row IS NULL
+        AND ({DFE_TABLE["adoptions"]}) = 'PlacedAdoption')"""
 
 
 # A child loaded last from another return belongs to this one when it has a row of these tables

@@ -40,6 +40,7 @@ SCOPED: dict[Return, dict[str, str]] = {
         "oc2": "cla_health",
         "oc3": "care_leavers",
         "adoptions": "adoptions",
+        "placed": "adoptions",  # the PlacedAdoption rows of adoptions (quality.scope)
         "prevperm": "previous_permanence",
         "sw": "cla_social_worker_episodes",
     },

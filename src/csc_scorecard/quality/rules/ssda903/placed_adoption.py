@@ -1,0 +1,215 @@
+"""SSDA903 PlacedAdoption rules: the decisions that a child should be placed for adoption
+against each other, the episodes, AD1 and last year's return (DfE codes and messages; logic per
+docs/quality.md). They read `placed`: the decisions of `adoptions` that came from a
+PlacedAdoption row, at its line (ingest keeps which table each decision came from)."""
+
+from __future__ import annotations
+
+from csc_scorecard.quality.rules import in_list, rule
+
+R = "ssda903"
+REVERSED = "(p.decision_reversed_date IS NOT NULL OR p.decision_reversed_reason IS NOT NULL)"
+AD1_GIVEN = """(a.adm_decision_date IS NOT NULL OR a.matched_date IS NOT NULL
+    OR a.foster_carer_adoption IS NOT NULL OR a.number_adopters IS NOT NULL
+    OR a.sex_adopters IS NOT NULL OR a.ls_adopters IS NOT NULL)"""
+
+
+def _order_without_decision(ls: str) -> str:
+    """Episodes with LS `ls` (an order) of a child with no PlacedAdoption row, and the
+    PlacedAdoption rows reversed (DATE_PLACED_CEASED or REASON_PLACED_CEASED) of a child whose
+    `ls` episode is open."""
+    return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
+            CAST(e.ls AS VARCHAR) AS value, 'LS' AS field FROM episodes e WHERE e.ls = '{ls}'
+            AND NOT EXISTS (SELECT 1 FROM placed p WHERE p.la_code = e.la_code
+                AND p.child_id = e.child_id)
+        UNION ALL
+        SELECT DISTINCT p._table, p.la_code, p.load_id, p."row", p.child_id, p.cy_end,
+            CAST(p.decision_reversed_date AS VARCHAR) AS value, 'DATE_PLACED_CEASED' AS field
+        FROM placed p WHERE {REVERSED} AND EXISTS (SELECT 1 FROM episodes e
+            WHERE e.la_code = p.la_code AND e.child_id = p.child_id AND e.ls = '{ls}'
+            AND e.dec IS NULL)"""
+
+
+@rule(
+    "553",
+    R,
+    "Placement order has been granted but there is no date of decision that the child should be "
+    "placed for adoption.",
+    fields=["CHILD", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"],
+    column="value",
+)
+def r553() -> str:
+    """A placement order episode (LS E1) of a child with no PlacedAdoption row; a reversed
+    decision of a child whose E1 episode is open."""
+    return _order_without_decision("E1")
+
+
+@rule(
+    "555",
+    R,
+    "Freeing order has been granted but there is no date of decision that the child should be "
+    "placed for adoption.",
+    fields=["CHILD", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"],
+    column="value",
+    years=(None, 2024),
+)
+def r555() -> str:
+    """A freeing order episode (LS D1) of a child with no PlacedAdoption row; a reversed
+    decision of a child whose D1 episode is open (to 2023-24)."""
+    return _order_without_decision("D1")
+
+
+@rule(
+    "556",
+    R,
+    "Date of decision that the child should be placed for adoption should be on or prior to the "
+    "date that the freeing order was granted.",
+    fields=["DATE_PLACED", "DECOM"],
+    column="decom",
+    years=(None, 2024),
+)
+def r556() -> str:
+    """A freeing order episode (LS D1) starting before a DATE_PLACED of the child (to
+    2023-24)."""
+    return """SELECT e.* FROM episodes e WHERE e.ls = 'D1' AND EXISTS (SELECT 1 FROM placed p
+        WHERE p.la_code = e.la_code AND p.child_id = e.child_id AND p.adm_decision_date > e.decom)"""
+
+
+@rule(
+    "558",
+    R,
+    "If a child has been adopted, then the decision to place them for adoption has not been "
+    "disrupted and the date of the decision that a child should no longer be placed for "
+    "adoption should be left blank.",
+    fields=["DATE_PLACED_CEASED", "REC"],
+    column="rec",
+)
+def r558() -> str:
+    """An episode ending in adoption (REC E11, E12) of a child every one of whose
+    PlacedAdoption rows has DATE_PLACED_CEASED, when the child's adoption episodes times those
+    rows number more than one (the package's count: one such episode and one such row are not
+    flagged)."""
+    adopted = f"e.rec IN {in_list('E11', 'E12')}"
+    return f"""SELECT e.* FROM episodes e WHERE {adopted}
+        AND (SELECT count(*) FROM placed p WHERE p.la_code = e.la_code
+            AND p.child_id = e.child_id) > 0
+        AND NOT EXISTS (SELECT 1 FROM placed p WHERE p.la_code = e.la_code
+            AND p.child_id = e.child_id AND p.decision_reversed_date IS NULL)
+        AND (SELECT count(*) FROM placed p WHERE p.la_code = e.la_code
+            AND p.child_id = e.child_id)
+          * (SELECT count(*) FROM episodes x WHERE x.la_code = e.la_code
+            AND x.child_id = e.child_id AND x.rec IN {in_list("E11", "E12")}) > 1"""
+
+
+@rule(
+    "579",
+    R,
+    "A new decision that the child should be placed for adoption this year cannot start when "
+    "the previous decision is still open. Decisions to place the child for adoption should also "
+    "not overlap. The date of any new decision to place the child for adoption must not be "
+    "before the date placed ceased of previous decisions.",
+    fields=["DATE_PLACED", "DATE_PLACED_CEASED"],
+    column="adm_decision_date",
+)
+def r579() -> str:
+    """A decision (in DATE_PLACED order) whose previous decision of the child has no
+    DATE_PLACED_CEASED, or ceased after this one's DATE_PLACED."""
+    w = 'PARTITION BY la_code, child_id ORDER BY adm_decision_date NULLS LAST, load_id, "row"'
+    return f"""SELECT * FROM (SELECT *, row_number() OVER ({w}) AS n,
+            lag(decision_reversed_date) OVER ({w}) AS prev_ceased FROM placed)
+        WHERE n > 1 AND (prev_ceased IS NULL OR adm_decision_date < prev_ceased)"""
+
+
+@rule(
+    "583",
+    R,
+    "More than one date the child should be placed for adoption has been reported, but an "
+    "earlier decision has not been revoked. Check that both dates are required and add in the "
+    "date the earlier decision was revoked. Note this may be in a previous year.",
+    fields=["DATE_PLACED", "DATE_PLACED_CEASED"],
+    column="adm_decision_date",
+)
+def r583() -> str:
+    """A decision other than the child's latest (by DATE_PLACED) without DATE_PLACED_CEASED."""
+    w = 'PARTITION BY la_code, child_id ORDER BY adm_decision_date DESC NULLS LAST, load_id, "row"'
+    return f"""SELECT * FROM placed WHERE decision_reversed_date IS NULL
+        QUALIFY row_number() OVER ({w}) > 1"""
+
+
+@rule(
+    "525",
+    R,
+    "A child for whom the decision to be placed for adoption has been reversed cannot be "
+    "adopted during the year.",
+    fields=[
+        "DATE_PLACED_CEASED",
+        "DATE_INT",
+        "DATE_MATCH",
+        "FOSTER_CARE",
+        "NB_ADOPTR",
+        "SEX_ADOPTR",
+        "LS_ADOPTR",
+    ],
+    column="value",
+)
+def r525() -> str:
+    """A decision with DATE_PLACED_CEASED of a child with an AD1 row giving any adoption
+    detail: both rows."""
+    pairs = f"""FROM placed p JOIN adoptions a ON a.la_code = p.la_code
+        AND a.child_id = p.child_id AND a._table = 'AD1'
+        WHERE p.decision_reversed_date IS NOT NULL AND {AD1_GIVEN}"""
+    return f"""SELECT DISTINCT p._table, p.la_code, p.load_id, p."row", p.child_id, p.cy_end,
+            CAST(p.decision_reversed_date AS VARCHAR) AS value, 'DATE_PLACED_CEASED' AS field
+            {pairs}
+        UNION ALL
+        SELECT DISTINCT a._table, a.la_code, a.load_id, a."row", a.child_id, a.cy_end,
+            CAST(a.adm_decision_date AS VARCHAR) AS value, 'DATE_INT' AS field {pairs}"""
+
+
+@rule(
+    "559",
+    R,
+    "Date of decision that a child should be placed for adoption was not in the current year "
+    "but the date of the decision that the child should be placed for adoption was not "
+    "completed in a previous return.",
+    fields=["DATE_PLACED"],
+    column="adm_decision_date",
+)
+def r559() -> str:
+    """A DATE_PLACED before 1 April of a child with no PlacedAdoption row last year, or one
+    without DATE_PLACED."""
+    return """SELECT p.* FROM placed p WHERE p.adm_decision_date < p.cy_start
+        AND (NOT EXISTS (SELECT 1 FROM placed_last l WHERE l.child_id = p.child_id)
+            OR EXISTS (SELECT 1 FROM placed_last l WHERE l.child_id = p.child_id
+                AND l.adm_decision_date IS NULL))"""
+
+
+@rule(
+    "560",
+    R,
+    "Date of decision that the child should be placed for adoption this year is different from "
+    "that recorded last year but the decision to place the child for adoption did not change.",
+    fields=["DATE_PLACED", "DATE_PLACED_CEASED"],
+    column="adm_decision_date",
+)
+def r560() -> str:
+    """A DATE_PLACED other than (or blank beside) a decision last year that had not ceased."""
+    return """SELECT DISTINCT p.* FROM placed p JOIN placed_last l ON l.child_id = p.child_id
+        WHERE l.adm_decision_date IS NOT NULL AND l.decision_reversed_date IS NULL
+        AND p.adm_decision_date IS DISTINCT FROM l.adm_decision_date"""
+
+
+@rule(
+    "561",
+    R,
+    "Date of the decision that the child should be placed for adoption this year is the same as "
+    "that recorded last year but records show that the decision changed, and the child should "
+    "no longer be placed for adoption last year.",
+    fields=["DATE_PLACED"],
+    column="adm_decision_date",
+)
+def r561() -> str:
+    """A DATE_PLACED equal to that of a decision last year that had ceased (a date or reason)."""
+    return """SELECT DISTINCT p.* FROM placed p JOIN placed_last l ON l.child_id = p.child_id
+        WHERE p.adm_decision_date = l.adm_decision_date
+        AND (l.decision_reversed_date IS NOT NULL OR l.decision_reversed_reason IS NOT NULL)"""
