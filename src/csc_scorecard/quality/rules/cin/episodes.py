@@ -459,3 +459,16 @@ def r8910() -> str:
 def r8841() -> str:
     """A CPPreviewDate on or before its plan's CPPstartDate."""
     return "SELECT * FROM cpreviews WHERE review_date <= plan_start_date"
+
+
+@rule(
+    "8650",
+    R,
+    "Primary Need Code invalid (see Primary Need table in CIN census code set)",
+    fields=["PrimaryNeedCode"],
+    column="primary_need_code",
+)
+def r8650() -> str:
+    """PrimaryNeedCode given and not a primary need code."""
+    return f"""SELECT * FROM referrals WHERE primary_need_code IS NOT NULL
+        AND NOT {valid_code("primary_need_code", "primary_need")}"""

@@ -8,6 +8,7 @@ is the child's `date_of_death`.
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
+from csc_scorecard.quality.rules.cin.common import keyed, same_episode
 
 R = "cin"
 
@@ -17,12 +18,6 @@ def _nfa_episode(row: str) -> str:
     return f"""EXISTS (SELECT 1 FROM referrals r WHERE r.la_code = {row}.la_code
         AND r.child_id = {row}.child_id AND r.referral_date = {row}.referral_date
         AND r.referral_nfa IS TRUE)"""
-
-
-def _same_episode(row: str, episode: str) -> str:
-    """SQL: row `row` belongs to the episode of need `episode` (a referrals row)."""
-    return f"""{row}.la_code = {episode}.la_code AND {row}.child_id = {episode}.child_id
-        AND {row}.referral_date = {episode}.referral_date"""
 
 
 def _died_before(row: str, date: str) -> str:
@@ -144,12 +139,6 @@ def r8920() -> str:
     return f"SELECT * FROM cpp p WHERE {_died_before('p', 'end_date')}"
 
 
-def _keyed(row: str, dfe_field: str, value: str) -> str:
-    """SQL select list: row `row`'s identifying columns, the DfE field reported and its value."""
-    return f"""{row}._table, {row}.la_code, {row}.load_id, {row}."row", {row}.child_id,
-        {row}.cy_end, '{dfe_field}' AS field, CAST({row}.{value} AS VARCHAR) AS value"""
-
-
 @rule(
     "8831",
     R,
@@ -177,13 +166,25 @@ def r8831() -> str:
     no Section47 or Assessments at all)."""
     assessed = "(a.start_date IS NOT NULL OR a.authorised_date IS NOT NULL)"
     enquired = "s.start_date IS NOT NULL"
-    return f"""SELECT {_keyed("a", "AssessmentActualStartDate", "start_date")}
+    return f"""SELECT {keyed("a", "AssessmentActualStartDate", "start_date")}
     FROM assessments a WHERE {assessed} AND {_nfa_episode("a")}
     UNION ALL
-    SELECT {_keyed("s", "S47ActualStartDate", "start_date")}
+    SELECT {keyed("s", "S47ActualStartDate", "start_date")}
     FROM s47 s WHERE {enquired} AND {_nfa_episode("s")}
     UNION ALL
-    SELECT {_keyed("r", "DateOfInitialCPC", "icpc_date")} FROM referrals r
+    SELECT {keyed("r", "DateOfInitialCPC", "icpc_date")} FROM referrals r
     WHERE r.referral_nfa IS TRUE AND (r.icpc_date IS NOT NULL
-        OR EXISTS (SELECT 1 FROM assessments a WHERE {_same_episode("a", "r")} AND {assessed})
-        OR EXISTS (SELECT 1 FROM s47 s WHERE {_same_episode("s", "r")} AND {enquired}))"""
+        OR EXISTS (SELECT 1 FROM assessments a WHERE {same_episode("a", "r")} AND {assessed})
+        OR EXISTS (SELECT 1 FROM s47 s WHERE {same_episode("s", "r")} AND {enquired}))"""
+
+
+@rule(
+    "8610",
+    R,
+    "Primary Need code is missing for a referral which led to further action.",
+    fields=["ReferralNFA", "PrimaryNeedCode"],
+    column="primary_need_code",
+)
+def r8610() -> str:
+    """ReferralNFA false and no PrimaryNeedCode."""
+    return "SELECT * FROM referrals WHERE referral_nfa IS FALSE AND primary_need_code IS NULL"

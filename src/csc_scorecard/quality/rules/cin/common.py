@@ -1,0 +1,33 @@
+"""SQL pieces the CIN census rules share (no rules here).
+
+A nested group (assessment, section 47 enquiry, plan) belongs to the episode of need whose
+CINreferralDate it carries (`referral_date`): one episode is one (authority, child, referral
+date).
+"""
+
+from __future__ import annotations
+
+
+def keyed(row: str, dfe_field: str, value: str) -> str:
+    """SQL select list: row `row`'s identifying columns, the DfE field reported and its value
+    (for a rule that flags rows of more than one table)."""
+    return f"""{row}._table, {row}.la_code, {row}.load_id, {row}."row", {row}.child_id,
+        {row}.cy_end, '{dfe_field}' AS field, CAST({row}.{value} AS VARCHAR) AS value"""
+
+
+def same_episode(row: str, episode: str) -> str:
+    """SQL: row `row` belongs to the episode of need `episode` (a referrals row, or any row of
+    the same episode)."""
+    return f"""{row}.la_code = {episode}.la_code AND {row}.child_id = {episode}.child_id
+        AND {row}.referral_date = {episode}.referral_date"""
+
+
+def same_child(row: str, other: str) -> str:
+    """SQL: rows `row` and `other` are of the same child."""
+    return f"{row}.la_code = {other}.la_code AND {row}.child_id = {other}.child_id"
+
+
+def further_action(row: str) -> str:
+    """SQL: the child of row `row` has an episode of need whose ReferralNFA is false."""
+    return f"""EXISTS (SELECT 1 FROM referrals r WHERE r.la_code = {row}.la_code
+        AND r.child_id = {row}.child_id AND r.referral_nfa IS FALSE)"""

@@ -1,0 +1,180 @@
+"""CIN census rules on a child's disabilities and on the factors identified at assessment.
+
+The store keeps a child's <Disability> codes in `children.disabilities` and an assessment's
+<AssessmentFactors> codes in `assessments.factors`, each joined with single spaces in file order
+(ingest/specs/cin_census.yaml), so a rule splits them back into a list.
+"""
+
+from __future__ import annotations
+
+from csc_scorecard.quality.rules import codes_in, rule
+from csc_scorecard.quality.rules.cin.common import further_action, same_episode
+from csc_scorecard.quality.rules.cin.plans import CLOSED_AFTER_ASSESSMENT
+
+R = "cin"
+
+DISABILITIES = "string_split(disabilities, ' ')"
+# All the Disability codes of the child's records in one return (a child written twice, as
+# LAchildID identifies it, has the codes of both records).
+CHILD_DISABILITIES = (
+    "string_split(string_agg(disabilities, ' ') OVER (PARTITION BY load_id, child_id), ' ')"
+)
+FACTORS = "string_split(factors, ' ')"
+NO_DISABILITY = "'NONE'"
+NO_FACTORS = "'21'"  # AssessmentFactors 21: no factors identified
+
+
+def _any_not_in(codes: str, listed: str) -> str:
+    """SQL: list `codes` holds a code outside `listed` (a SQL list literal)."""
+    return f"len(list_filter({codes}, lambda x: x NOT IN {listed})) > 0"
+
+
+def _repeats(codes: str) -> str:
+    """SQL: list `codes` holds a code more than once."""
+    return f"len({codes}) > len(list_distinct({codes}))"
+
+
+@rule(
+    "8540",
+    R,
+    "Child’s disability is missing or invalid (see Disability table)",
+    fields=["Disability", "PersonBirthDate", "ReferralNFA"],
+    column="disabilities",
+)
+def r8540() -> str:
+    """A born child (PersonBirthDate given) with an episode of need whose ReferralNFA is false,
+    and with no Disability or one that is not a code of the list."""
+    return f"""SELECT * FROM child c WHERE c.date_of_birth IS NOT NULL
+        AND (c.disabilities IS NULL OR {_any_not_in(DISABILITIES, codes_in("disability"))})
+        AND {further_action("c")}"""
+
+
+@rule(
+    "8790",
+    R,
+    "Disability information includes both None and other values",
+    fields=["Disability"],
+    column="disabilities",
+)
+def r8790() -> str:
+    """Disability NONE and another Disability code for the same child (its records in the
+    return together)."""
+    return f"""SELECT * FROM child QUALIFY list_contains({CHILD_DISABILITIES}, {NO_DISABILITY})
+        AND len(list_filter({CHILD_DISABILITIES}, lambda x: x <> {NO_DISABILITY})) > 0"""
+
+
+@rule(
+    "8794",
+    R,
+    "Child has two or more disabilities with the same code",
+    fields=["Disability"],
+    column="disabilities",
+)
+def r8794() -> str:
+    """The same Disability code twice for one child (its records in the return together: a
+    child written twice with the same code is flagged, as the package reads it)."""
+    return f"SELECT * FROM child QUALIFY {_repeats(CHILD_DISABILITIES)}"
+
+
+@rule(
+    "8614",
+    R,
+    "Parental or child factors at assessment should only be present for a completed assessment.",
+    fields=["AssessmentAuthorisationDate", "AssessmentFactors"],
+    column="factors",
+)
+def r8614() -> str:
+    """AssessmentFactors given for an assessment with no AssessmentAuthorisationDate."""
+    return "SELECT * FROM assessments WHERE authorised_date IS NULL AND factors IS NOT NULL"
+
+
+@rule(
+    "8869",
+    R,
+    "The assessment factors code “21” cannot be used in conjunction with any other assessment "
+    "factors.",
+    fields=["AssessmentFactors"],
+    column="factors",
+)
+def r8869() -> str:
+    """AssessmentFactors 21 (no factors identified) and another factor on one assessment."""
+    return f"""SELECT * FROM assessments WHERE list_contains({FACTORS}, {NO_FACTORS})
+        AND len(list_filter({FACTORS}, lambda x: x <> {NO_FACTORS})) > 0"""
+
+
+@rule(
+    "8898",
+    R,
+    " The assessment has more than one parental or child factors with the same code",
+    fields=["AssessmentFactors"],
+    column="factors",
+)
+def r8898() -> str:
+    """The same AssessmentFactors code twice on one assessment."""
+    return f"SELECT * FROM assessments WHERE {_repeats(FACTORS)}"
+
+
+@rule(
+    "8897Q",
+    R,
+    "Parental or child factors at assessment information is missing from a completed assessment",
+    fields=["AssessmentAuthorisationDate", "AssessmentFactors"],
+    column="factors",
+)
+def r8897q() -> str:
+    """An assessment authorised on or after 1 April of the census year with no
+    AssessmentFactors, or with one that is not a code of the list."""
+    return f"""SELECT * FROM assessments WHERE authorised_date >= cy_start
+        AND (factors IS NULL OR {_any_not_in(FACTORS, codes_in("assessment_factor"))})"""
+
+
+@rule(
+    "8873Q",
+    R,
+    "Please check and either amend data or provide a reason: When there is only one assessment "
+    "on the episode and the factors code “21 No factors identified” has been used for the "
+    "completed assessment, the reason for closure ‘RC8’ or 'RC9' should be used.",
+    fields=["ReasonForClosure", "AssessmentFactors"],
+    column="factors",
+    columns=["referrals.closure_reason", "assessments.factors"],
+)
+def r8873q() -> str:
+    """The only assessment of an episode of need has AssessmentFactors 21, and the episode's
+    ReasonForClosure is not RC8 or RC9 (blank included)."""
+    return f"""SELECT * FROM assessments a WHERE list_contains({FACTORS}, {NO_FACTORS})
+        AND NOT EXISTS (SELECT 1 FROM assessments b WHERE {same_episode("b", "a")}
+            AND (b.load_id, b."row") <> (a.load_id, a."row"))
+        AND EXISTS (SELECT 1 FROM referrals r WHERE {same_episode("r", "a")}
+            AND (r.closure_reason IS NULL OR r.closure_reason NOT IN {CLOSED_AFTER_ASSESSMENT}))"""
+
+
+def _factor_replaced(code: str) -> str:
+    return f"SELECT * FROM assessments WHERE list_contains({FACTORS}, '{code}')"
+
+
+@rule(
+    "8945Q",
+    R,
+    "Please check and either amend data or provide a reason: the assessment factors code '18A' "
+    "should not be used ('18B' or '18C' should be used instead)",
+    fields=["AssessmentFactors"],
+    column="factors",
+    years=(2025, None),
+)
+def r8945q() -> str:
+    """AssessmentFactors 18A (replaced by 18B and 18C), census 2024-25 on."""
+    return _factor_replaced("18A")
+
+
+@rule(
+    "8950Q",
+    R,
+    "Please check and either amend data or provide a reason: the assessment factors code '19A' "
+    "should not be used ('19B' or '19C' should be used instead)",
+    fields=["AssessmentFactors"],
+    column="factors",
+    years=(2025, None),
+)
+def r8950q() -> str:
+    """AssessmentFactors 19A (replaced by 19B and 19C), census 2024-25 on."""
+    return _factor_replaced("19A")

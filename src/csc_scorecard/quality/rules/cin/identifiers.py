@@ -1,0 +1,229 @@
+"""CIN census rules on the child's identifiers and characteristics: LAchildID, UPN, FormerUPN,
+expected and actual birth, death and sex.
+
+The store keeps <UPN> and, when no UPN is given, <UPNunknown> (UN1-UN7) in one column,
+`children.upn` (ingest/specs/cin_census.yaml): a UPN "is present" when `upn` holds a value that
+is not one of the `upn_unknown` codes. Character positions follow DfE's text (1 is the first).
+"""
+
+from __future__ import annotations
+
+from csc_scorecard.quality.rules import codes_in, in_list, rule
+from csc_scorecard.quality.rules.cin.common import further_action, keyed
+from csc_scorecard.quality.rules.sql import valid_code
+
+R = "cin"
+
+UPN_GIVEN = f"upn IS NOT NULL AND upper(upn) NOT IN {codes_in('upn_unknown')}"
+UPN_13 = f"{UPN_GIVEN} AND length(upn) = 13"
+# DfE's check-letter alphabet (UPN guide 1.2): remainder 0 = A ... 22 = Z, without I, O and S.
+CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+
+@rule("8500", R, "LA Child ID missing", fields=["LAchildID"], column="child_id")
+def r8500() -> str:
+    """LAchildID blank."""
+    return "SELECT * FROM child WHERE child_id IS NULL OR trim(child_id) = ''"
+
+
+@rule(
+    "1570",
+    R,
+    "LA Child ID must not be longer than 20 characters",
+    fields=["LAchildID"],
+    column="child_id",
+    years=(2025, None),
+)
+def r1570() -> str:
+    """LAchildID longer than 20 characters (census 2024-25 on)."""
+    return "SELECT * FROM child WHERE length(child_id) > 20"
+
+
+@rule(
+    "1580",
+    R,
+    "LA Child ID must not contain any non-alphanumeric characters",
+    fields=["LAchildID"],
+    column="child_id",
+    years=(2025, None),
+)
+def r1580() -> str:
+    """LAchildID holding a character other than a letter or a digit (census 2024-25 on)."""
+    return "SELECT * FROM child WHERE NOT regexp_full_match(child_id, '[[:alnum:]]+')"
+
+
+@rule(
+    "8590",
+    R,
+    "Child does not have a recorded CIN episode.",
+    fields=["LAchildID"],
+    column="child_id",
+)
+def r8590() -> str:
+    """A child of the return with no CINdetails group."""
+    return """SELECT * FROM child c WHERE NOT EXISTS (SELECT 1 FROM referrals r
+        WHERE r.la_code = c.la_code AND r.child_id = c.child_id)"""
+
+
+@rule("1510", R, "UPN invalid (wrong check letter at character 1)", fields=["UPN"], column="upn")
+def r1510() -> str:
+    """A 13-character UPN whose characters 2-13 are digits and whose first character is not
+    the check letter: the digits weighted 2 to 13 by position, summed, the remainder after
+    dividing by 23 read as A-Z without I, O and S (DfE's UPN guide)."""
+    weighted = " + ".join(f"{i} * CAST(substr(upn, {i}, 1) AS INTEGER)" for i in range(2, 14))
+    return f"""SELECT * FROM child WHERE {UPN_13} AND regexp_full_match(substr(upn, 2), '[0-9]{{12}}')
+        AND substr(upn, 1, 1) IS DISTINCT FROM substr('{CHECK_LETTERS}', ({weighted}) % 23 + 1, 1)"""
+
+
+@rule("1520", R, "More than one record with the same UPN.", fields=["UPN"], column="upn")
+def r1520() -> str:
+    """A UPN (not a UPNunknown code) that more than one child of the same return carries: each
+    of those children."""
+    return f"""SELECT * FROM child WHERE {UPN_GIVEN}
+        QUALIFY count(*) OVER (PARTITION BY load_id, upn) > 1"""
+
+
+@rule(
+    "1530",
+    R,
+    "UPN invalid (characters 2-4 not a recognised LA code)",
+    fields=["UPN"],
+    column="upn",
+)
+def r1530() -> str:
+    """A 13-character UPN whose characters 2-4 are not a post-April 1998 LA code or a
+    recognised pseudo-LA code (list `upn_la`; 942 and 943 from 2023-24)."""
+    return f"SELECT * FROM child WHERE {UPN_13} AND NOT {valid_code('substr(upn, 2, 3)', 'upn_la')}"
+
+
+@rule("1540", R, "UPN invalid (characters 5-12 not all numeric)", fields=["UPN"], column="upn")
+def r1540() -> str:
+    """A UPN whose characters 5-12 (those there are) are not all digits, or that has no
+    character 5."""
+    return f"""SELECT * FROM child WHERE {UPN_GIVEN}
+        AND NOT regexp_full_match(substr(upn, 5, 8), '[0-9]+')"""
+
+
+@rule(
+    "1550",
+    R,
+    "UPN invalid (character 13 not a recognised value)",
+    fields=["UPN"],
+    column="upn",
+)
+def r1550() -> str:
+    """A 13-character UPN whose character 13 is not a digit or a capital letter other than
+    I, O and S."""
+    return f"""SELECT * FROM child WHERE {UPN_13}
+        AND NOT regexp_full_match(substr(upn, 13, 1), '[0-9A-HJ-NP-RT-Z]')"""
+
+
+@rule(
+    "1560Q",
+    R,
+    "Please check and either amend or provide a reason: Former UPN wrongly formatted",
+    fields=["FormerUPN"],
+    column="former_upn",
+)
+def r1560q() -> str:
+    """FormerUPN given and not a letter followed by 12 digits."""
+    return """SELECT * FROM child WHERE former_upn IS NOT NULL
+        AND NOT regexp_full_match(former_upn, '[[:alpha:]][0-9]{12}')"""
+
+
+@rule(
+    "8770Q",
+    R,
+    "Please check and either amend data or provide a reason: UPN is missing or reason UPN is "
+    "missing or is UN1 for a child who is of school age.",
+    fields=["UPN", "UPNunknown", "PersonBirthDate", "ReferralNFA"],
+    column="upn",
+)
+def r8770q() -> str:
+    """A child with an episode of need going on to further action (ReferralNFA false), of
+    school age, and with neither a UPN nor a UPNunknown reason other than UN1 (not of school
+    age). School age: born on or before 31 March six years before the reference date (to
+    2023-24); from 2024-25, on or before 31 August six years before (the reference date plus
+    4 months and 31 days, less 6 years). DfE's 2024-25 message."""
+    born_by = """CASE WHEN year(cy_end) >= 2025
+        THEN cy_end + INTERVAL 4 MONTH + INTERVAL 31 DAY - INTERVAL 6 YEAR
+        ELSE cy_end - INTERVAL 6 YEAR END"""
+    return f"""SELECT * FROM child c WHERE c.date_of_birth <= {born_by}
+        AND (c.upn IS NULL OR upper(c.upn) = 'UN1') AND {further_action("c")}"""
+
+
+@rule(
+    "8772",
+    R,
+    "UPN unknown reason is UN7 (Referral with no further action) but at least one CIN details is "
+    "a referral going on to further action",
+    fields=["UPNunknown", "ReferralNFA"],
+    column="upn",
+)
+def r8772() -> str:
+    """UPNunknown UN7 for a child with an episode of need whose ReferralNFA is false."""
+    return f"SELECT * FROM child c WHERE upper(c.upn) = 'UN7' AND {further_action('c')}"
+
+
+@rule(
+    "8750",
+    R,
+    "Sex must equal U for an unborn child",
+    fields=["Sex", "PersonBirthDate", "ExpectedPersonBirthDate"],
+    column="sex",
+)
+def r8750() -> str:
+    """ExpectedPersonBirthDate given, PersonBirthDate blank, and Sex not U (to 2023-24
+    GenderCurrent not 0, which the store reads as U with 9)."""
+    return """SELECT * FROM child WHERE expected_date_of_birth IS NOT NULL
+        AND date_of_birth IS NULL AND sex IS DISTINCT FROM 'U'"""
+
+
+@rule(
+    "8530Q",
+    R,
+    "Please check and either amend data or provide a reason: Expected Date of Birth is outside "
+    "the expected range for this census (March to December of the Census Year end)",
+    fields=["ExpectedPersonBirthDate"],
+    column="expected_date_of_birth",
+)
+def r8530q() -> str:
+    """ExpectedPersonBirthDate on or before the reference date less 30 days, or on or after
+    the reference date plus 9 months."""
+    return """SELECT * FROM child WHERE expected_date_of_birth <= cy_end - INTERVAL 30 DAY
+        OR expected_date_of_birth >= cy_end + INTERVAL 9 MONTH"""
+
+
+@rule(
+    "8545Q",
+    R,
+    "Please check and either amend data or provide a reason: Child's date of death should be "
+    "within the census year",
+    fields=["PersonDeathDate"],
+    column="date_of_death",
+)
+def r8545q() -> str:
+    """PersonDeathDate outside 1 April to the reference date."""
+    return "SELECT * FROM child WHERE date_of_death < cy_start OR date_of_death > cy_end"
+
+
+@rule(
+    "8585Q",
+    R,
+    "Please check and either amend or provide a reason: CIN episode shows Died as the Closure "
+    "Reason, however child has no recorded Date of Death",
+    fields=["ReasonForClosure", "PersonDeathDate"],
+    column="closure_reason",
+    columns=["referrals.closure_reason", "children.date_of_death"],
+)
+def r8585q() -> str:
+    """An episode of need closed with reason RC2 (died) for a child with no PersonDeathDate:
+    the episode and the child."""
+    died = in_list("RC2")
+    return f"""SELECT {keyed("r", "ReasonForClosure", "closure_reason")}
+    FROM referrals r JOIN child c ON c.la_code = r.la_code AND c.child_id = r.child_id
+    WHERE r.closure_reason IN {died} AND c.date_of_death IS NULL
+    UNION ALL
+    SELECT {keyed("c", "PersonDeathDate", "date_of_death")} FROM child c
+    WHERE c.date_of_death IS NULL AND EXISTS (SELECT 1 FROM referrals r
+        WHERE r.la_code = c.la_code AND r.child_id = c.child_id AND r.closure_reason IN {died})"""
