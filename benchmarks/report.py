@@ -2,19 +2,23 @@
 context and render each format.
 
     .venv/bin/python benchmarks/report.py [--size 1] [--period 2022-Q1] [--formats html,pdf,json,docx,xlsx]
+        [--store STORE]   # report from a copy of STORE (e.g. the demo's) instead of a new one
 
 Steps run in fresh processes (`_measure.step`); the report step times its own phases. The PDF
 is timed beside its baseline in the same process: WeasyPrint printing the HTML report as it is
 (inline SVG charts, the screen layout), which is how `report/pdf.py` made the PDF before issue
 14; each PDF figure gives wall and CPU seconds and the load average when it started, because
-this machine is shared. The public reference data (populations, comparators) is loaded from ../shared/data/public when
-present, as `make demo` does. Formats whose renderer is not installed are skipped.
+this machine is shared. The context is also built beside the way its charts' specs were made
+before issue 14 (`context_beside_before`), with CPU seconds and load average. The public
+reference data (populations, comparators) is loaded from ../shared/data/public when present,
+as `make demo` does. Formats whose renderer is not installed are skipped.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -65,6 +69,40 @@ def pdf_beside_baseline(context: object, repeats: int = 2) -> dict[str, float]:
     }
 
 
+def context_beside_before(db: object, period: str, run: object, repeats: int = 2) -> dict:
+    """CPU and wall seconds of building the context (the given measure run, so no measure is
+    computed) with the charts' specs made as before issue 14 (``config(chart).to_dict()``:
+    Altair copying the chart for each configure call and validating the spec against the
+    Vega-Lite schema) and as now (``chart_style.spec``), alternating so both see the same
+    load; the best of ``repeats`` of each, with the load average when it started."""
+    import time
+
+    from csc_scorecard.report import chart_style
+    from csc_scorecard.report.context import build_context
+
+    now = chart_style.spec
+
+    def before(chart: object) -> dict:
+        return chart_style.config(chart).to_dict()
+
+    best: dict[str, tuple[float, float, float]] = {}
+    try:
+        for _ in range(repeats):
+            for name, spec in (("context, charts as before", before), ("context, now", now)):
+                chart_style.spec = spec
+                load = os.getloadavg()[0]
+                wall, cpu = time.perf_counter(), time.process_time()
+                build_context(db, "371", period, framework=FRAMEWORK, run=run)
+                figures = (time.perf_counter() - wall, time.process_time() - cpu, load)
+                best[name] = min(best.get(name, figures), figures)
+    finally:
+        chart_style.spec = now
+    return {
+        f"{name} [cpu {cpu:.2f} s, load {load:.1f}]": wall
+        for name, (wall, cpu, load) in best.items()
+    }
+
+
 def report(store: str, period: str, formats: str, out: str) -> dict:
     import time
 
@@ -83,15 +121,19 @@ def report(store: str, period: str, formats: str, out: str) -> dict:
         began = time.perf_counter()
         context = build_context(db, "371", period, framework=FRAMEWORK, run=run)
         timings["context (figures, rating, narrative, charts)"] = time.perf_counter() - began
+        timings.update(context_beside_before(db, period, run))
     sizes = {}
     for fmt in formats.split(","):
         try:
             renderer(fmt)
         except UnknownFormat:
             continue
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         path = render(context, fmt, Path(out) / f"report.{fmt}")
-        timings[f"render {fmt}"] = time.perf_counter() - began
+        label = (
+            f"render {fmt} [cpu {time.process_time() - cpu:.2f} s, load {os.getloadavg()[0]:.1f}]"
+        )
+        timings[label] = time.perf_counter() - began
         sizes[fmt] = path.stat().st_size
     if "pdf" in sizes:
         timings.update(pdf_beside_baseline(context))
@@ -112,24 +154,33 @@ def main() -> None:
     parser.add_argument("--size", type=float, default=1.0)
     parser.add_argument("--period", default="2022-Q1")
     parser.add_argument("--formats", default="html,pdf,json,docx,xlsx")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        help="Report from a copy of this store (e.g. the demo's) instead of generating one",
+    )
     args = parser.parse_args()
     print(f"{'step':<58} {'wall':>10} {'peak':>11}")
     with tempfile.TemporaryDirectory() as tmp:
         extracts, store, out = f"{tmp}/extracts", f"{tmp}/store.duckdb", f"{tmp}/out"
         Path(out).mkdir()
-        print(
-            row(
-                f"generate + write all formats, size {args.size:g}",
-                step("foundation:generate_and_write", size=args.size, out=extracts),
+        if args.store:
+            shutil.copyfile(args.store, store)
+            print(f"report from a copy of {args.store}")
+        else:
+            print(
+                row(
+                    f"generate + write all formats, size {args.size:g}",
+                    step("foundation:generate_and_write", size=args.size, out=extracts),
+                )
             )
-        )
-        print(
-            row(
-                f"ingest every file, size {args.size:g}",
-                step("foundation:ingest_all", folder=extracts, store=store),
+            print(
+                row(
+                    f"ingest every file, size {args.size:g}",
+                    step("foundation:ingest_all", folder=extracts, store=store),
+                )
             )
-        )
-        print(row("load public reference data", step("report:load_reference", store=store)))
+            print(row("load public reference data", step("report:load_reference", store=store)))
         figures = step(
             "report:report", store=store, period=args.period, formats=args.formats, out=out
         )
@@ -146,7 +197,9 @@ def main() -> None:
             )
         )
         for phase, seconds in result["timings"].items():
-            size = next((s for f, s in result["sizes"].items() if phase == f"render {f}"), None)
+            size = next(
+                (s for f, s in result["sizes"].items() if phase.startswith(f"render {f} ")), None
+            )
             note = f"{size / 1024:,.0f} KB" if size else ""
             print(f"  {phase:<56} {seconds:>8.2f} s  {note}")
 
