@@ -64,6 +64,19 @@ CASES = {
     ),
     # P5 is no PREV_PERM code (flagged); P2 is; blank is not checked here.
     "631": ({PP: [perm("A", "P5"), perm("B", "P2"), perm("C", None)]}, {("PrevPerm", 1)}),
+    # LA_PERM 371 (Doncaster) and WAL are valid, 123 is no LA number (flagged), blank is not
+    # checked.
+    "633": (
+        {
+            PP: [
+                perm("A", "P2", la_perm="371"),
+                perm("B", "P2", la_perm="123"),
+                perm("C", "P2", la_perm="WAL"),
+                perm("D", "P2"),
+            ]
+        },
+        {("PrevPerm", 2)},
+    ),
     # A gives LA_PERM with PREV_PERM blank (flagged); B gives DATE_PERM with P2; C nothing.
     "635": (
         {

@@ -33,3 +33,15 @@ def r635() -> str:
     """LA_PERM or DATE_PERM given with PREV_PERM blank."""
     return """SELECT * FROM prevperm WHERE (la_perm IS NOT NULL OR date_perm IS NOT NULL)
         AND prev_perm IS NULL"""
+
+
+@rule(
+    "633",
+    R,
+    "Local authority code where previous permanence option was arranged is not a valid value.",
+    fields=["LA_PERM"],
+    column="la_perm",
+)
+def r633() -> str:
+    """LA_PERM given and not a DfE LA number (old ones too), 999, WAL, SCO, NIR or NUK."""
+    return not_in_list("prevperm", "la_perm", "la_perm")
