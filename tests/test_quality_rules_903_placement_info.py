@@ -49,6 +49,19 @@ CASES = {
         {("Episodes", 1), ("Episodes", 2)},
         {},
     ),
+    # A short break (V4) with a home postcode only (1); one with neither postcode (2); a care
+    # order with both (3).
+    "398": (
+        {
+            E: [
+                ep("A", "2023-05-01", ls="V4") | {"home_post": "LS1 1AA"},
+                ep("B", "2023-05-01", ls="V4"),
+                at("C", ls="C2"),
+            ]
+        },
+        {("Episodes", 1)},
+        {},
+    ),
     # 2025-26: XXXXXXX on a children's home (1); on foster care (2) it is fine.
     "242": (
         {E: [at("A", place="K2", urn="XXXXXXX"), at("B", place="U4", urn="XXXXXXX")]},

@@ -1,6 +1,7 @@
 """SSDA903 rules on single values (dates, codes, UPN, date and reason together), each on a tiny
 hand-made input with the rows it must flag worked out by hand
-(`quality/rules/ssda903/validity.py`).
+(`quality/rules/ssda903/validity.py`; 117, adoption decisions against the latest episode, in
+`records.py`).
 
 Collection year 2023-24 (1 April 2023 to 31 March 2024). A case is (tables, expected
 {(DfE table, row)}, issues); rows are numbered from 1 in the order given. An unreadable value is
@@ -35,6 +36,12 @@ def ad1(cid, *, number=2, sex="MF", ls="L11"):
         "foster_carer_adoption": False, "number_adopters": number, "sex_adopters": sex,
         "ls_adopters": ls,
     }  # fmt: skip
+
+
+def adoption_date(row, field):
+    """The issue ingest records for an unreadable decision date given as DfE `field`."""
+    return Issue("invalid_date", "bad", table=AD, row=row, column="adm_decision_date",
+                 field=field, value="31/04/2023")  # fmt: skip
 
 
 def review(cid, on, code):
@@ -126,6 +133,49 @@ CASES = {
             ]
         },
         {("Header", 1), ("Header", 2), ("Header", 3)},
+    ),
+    # The store keeps AD1's DATE_INT and PlacedAdoption's DATE_PLACED in one column: an
+    # unreadable one is told apart by the DfE field ingest read it from. A's AD1 DATE_INT and
+    # B's DATE_PLACED were "31/04/2023".
+    "112": (
+        {AD: [ad1("A") | {"adm_decision_date": None}, placed("B") | {"adm_decision_date": None}]},
+        {("AD1", 1)},
+        [adoption_date(1, "DATE_INT"), adoption_date(2, "DATE_PLACED")],
+    ),
+    "115": (
+        {AD: [ad1("A") | {"adm_decision_date": None}, placed("B") | {"adm_decision_date": None}]},
+        {("PlacedAdoption", 2)},
+        [adoption_date(1, "DATE_INT"), adoption_date(2, "DATE_PLACED")],
+    ),
+    # A's DATE_MATCH was "2023-08-32"; B's is a date.
+    "113": (
+        {AD: [ad1("A") | {"matched_date": None}, ad1("B")]},
+        {("AD1", 1)},
+        [bad(AD, 1, "matched_date", "2023-08-32")],
+    ),
+    # A's FOSTER_CARE was "2" (no yes/no value); B's is 0.
+    "114": (
+        {AD: [ad1("A") | {"foster_carer_adoption": None}, ad1("B")]},
+        {("AD1", 1)},
+        [
+            Issue(
+                "invalid_boolean", "bad", table=AD, row=1, column="foster_carer_adoption", value="2"
+            )
+        ],
+    ),
+    # Decisions of 1 May 2023. A's latest episode ended (E13) on 1 March 2023, before it:
+    # the episode and the decision are flagged. B is still looked after. C's decision was
+    # reversed on 1 May 2024, after 31 March 2024.
+    "117": (
+        {
+            E: [
+                ep("A", "2022-01-01", "2023-03-01", rec="E13"),
+                ep("B", "2022-01-01"),
+                ep("C", "2022-01-01"),
+            ],
+            AD: [placed("A"), placed("B"), placed("C", "2024-05-01", "RD1")],
+        },
+        {("Episodes", 1), ("PlacedAdoption", 1), ("Episodes", 3), ("PlacedAdoption", 3)},
     ),
 }
 

@@ -25,19 +25,34 @@ def ceased_care() -> str:
     return "(" + ", ".join(sql_text(c) for c in codes("reason_ceased") if c != "X1") + ")"
 
 
-def not_valid_date(view: str, column: str) -> str:
-    """Rows of `view` whose `column` was given but is not a date (ingest kept the raw text)."""
-    return f"""SELECT t.*, b.value FROM {view} t JOIN bad b
-        ON b.load_id = t.load_id AND b."row" = t."row" AND b.column_name = '{column}'
+def bad_value(b: str, t: str, column: str, field: str | None = None) -> str:
+    """SQL: `bad` row `b` holds the raw text of row `t`'s `column` (from DfE field `field`, when
+    two DfE tables feed the column). Rows of two DfE tables merged into one canonical table
+    (AD1 and PlacedAdoption into adoptions, Header and UASC into children) can share a line
+    number, so the child must match too (a `bad` row without a child matches on the line)."""
+    which = f" AND {b}.field = '{field}'" if field else ""
+    return f"""{b}.load_id = {t}.load_id AND {b}."row" = {t}."row"
+        AND {b}.column_name = '{column}'{which}
+        AND ({b}.child_id IS NULL OR {b}.child_id = {t}.child_id)"""
+
+
+def unreadable(view: str, column: str, field: str | None = None) -> str:
+    """Rows of `view` whose `column` was given but could not be read (not a date, a number in
+    range, a yes/no value: ingest kept the raw text); with `field`, only the text given as that
+    DfE field."""
+    return f"""SELECT t.*, b.value FROM {view} t JOIN bad b ON {bad_value("b", "t", column, field)}
         WHERE t.{column} IS NULL"""
+
+
+# The name the date rules use ("... is not a valid date").
+not_valid_date = unreadable
 
 
 def given(alias: str, column: str) -> str:
     """SQL: row `alias`'s `column` was given: read, or unreadable with its raw text in `bad`
     (a DfE rule that asks whether a field is blank sees the unreadable text as given)."""
     return f"""({alias}.{column} IS NOT NULL OR EXISTS (SELECT 1 FROM bad b
-        WHERE b.load_id = {alias}.load_id AND b."row" = {alias}."row"
-        AND b.column_name = '{column}'))"""
+        WHERE {bad_value("b", alias, column)}))"""
 
 
 def not_in_list(view: str, column: str, name: str, *, blank_too: bool = False) -> str:

@@ -12,6 +12,7 @@ from csc_scorecard.quality.rules.sql import (
     continuously_looked_after,
     given,
     not_in_list,
+    unreadable,
 )
 from csc_scorecard.quality.rules.ssda903.oc2 import HEALTH, WITH_HEADER
 
@@ -39,8 +40,7 @@ def _any_given(columns: tuple[str, ...]) -> str:
 def r180() -> str:
     """SDQ_SCORE given but not a whole number from 0 to 40 (ingest keeps it out of the column,
     its raw text in `bad`)."""
-    return """SELECT o.* FROM oc2 o WHERE o.sdq_score IS NULL AND EXISTS (SELECT 1 FROM bad b
-        WHERE b.load_id = o.load_id AND b."row" = o."row" AND b.column_name = 'sdq_score')"""
+    return unreadable("oc2", "sdq_score")
 
 
 @rule(

@@ -112,3 +112,17 @@ def r233() -> str:
     given)."""
     return f"""SELECT e.* FROM episodes e
         WHERE e.reason_place_change IS NOT NULL AND NOT {given("e", "dec")}"""
+
+
+@rule(
+    "398",
+    R,
+    "Distance field completed but child looked after under legal status V3 or V4.",
+    fields=["HOME_POST", "PL_POST", "LS"],
+    column="home_post",
+)
+def r398() -> str:
+    """A short break (LS V3, V4) with a home or placement postcode (from which the distance is
+    worked out)."""
+    return f"""SELECT * FROM episodes WHERE ls IN {RESPITE}
+        AND (home_post IS NOT NULL OR pl_post IS NOT NULL)"""

@@ -68,3 +68,29 @@ def r393() -> str:
     return f"""SELECT h.* FROM header h WHERE h.sex = 'F' AND NOT {given("h", "mother")}
         AND EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = h.la_code
                     AND e.child_id = h.child_id AND NOT coalesce(e.ls IN {RESPITE}, false))"""
+
+
+@rule(
+    "117",
+    R,
+    "Date of decision that a child should/should no longer be placed for adoption is beyond the "
+    "current collection year or after the child ceased to be looked after.",
+    fields=["DATE_PLACED_CEASED", "DATE_PLACED", "DEC", "REC", "DECOM"],
+    column="adm_decision_date",
+)
+def r117() -> str:
+    """A PlacedAdoption decision that the child should be placed for adoption (DATE_PLACED) or
+    its reversal (DATE_PLACED_CEASED) after 31 March, or after the DEC of the child's latest
+    episode (by DECOM) not ending X1: the PlacedAdoption row and that episode."""
+    latest = """SELECT * FROM (SELECT e.*, row_number() OVER (PARTITION BY la_code, child_id
+            ORDER BY decom DESC, load_id, "row") AS k
+        FROM episodes e WHERE decom IS NOT NULL AND rec IS DISTINCT FROM 'X1') WHERE k = 1"""
+    late = "(a.{c} > a.cy_end OR a.{c} > e.dec)"
+    pairs = f"""FROM ({latest}) e JOIN placed a ON a.la_code = e.la_code
+        AND a.child_id = e.child_id WHERE {late.format(c="adm_decision_date")}
+        OR {late.format(c="decision_reversed_date")}"""
+    return f"""SELECT DISTINCT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
+            CAST(e.dec AS VARCHAR) AS value, 'DEC' AS field {pairs}
+        UNION ALL
+        SELECT DISTINCT a._table, a.la_code, a.load_id, a."row", a.child_id, a.cy_end,
+            CAST(a.adm_decision_date AS VARCHAR) AS value, 'DATE_PLACED' AS field {pairs}"""

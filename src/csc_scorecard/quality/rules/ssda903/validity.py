@@ -5,7 +5,14 @@ docs/quality.md). An unreadable value is NULL in its column with its raw text in
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
-from csc_scorecard.quality.rules.sql import given, not_in_list, not_valid_date, valid_code
+from csc_scorecard.quality.rules.sql import (
+    bad_value,
+    given,
+    not_in_list,
+    not_valid_date,
+    unreadable,
+    valid_code,
+)
 
 R = "ssda903"
 
@@ -33,7 +40,7 @@ def r1005() -> str:
 )
 def r116() -> str:
     """DATE_PLACED_CEASED given but not a date."""
-    return not_valid_date("adoptions", "decision_reversed_date")
+    return not_valid_date("placed", "decision_reversed_date")
 
 
 @rule(
@@ -70,7 +77,7 @@ def r1009() -> str:
 )
 def r120() -> str:
     """REASON_PLACED_CEASED given and not RD1-RD4."""
-    return not_in_list("adoptions", "decision_reversed_reason", "reason_placed_ceased")
+    return not_in_list("placed", "decision_reversed_reason", "reason_placed_ceased")
 
 
 @rule("145", R, "Category of need code is not a valid code.", fields=["CIN"], column="cin")
@@ -112,9 +119,9 @@ def r177() -> str:
 )
 def r175() -> str:
     """NB_ADOPTR given and not 1 or 2 (a number other than 1 or 2, or not a number)."""
-    return """SELECT a.* FROM adoptions a WHERE a.number_adopters NOT IN (1, 2)
-        OR (a.number_adopters IS NULL AND EXISTS (SELECT 1 FROM bad b WHERE
-            b.load_id = a.load_id AND b."row" = a."row" AND b.column_name = 'number_adopters'))"""
+    return f"""SELECT a.* FROM adoptions a WHERE a.number_adopters NOT IN (1, 2)
+        OR (a.number_adopters IS NULL AND EXISTS (SELECT 1 FROM bad b
+            WHERE {bad_value("b", "a", "number_adopters")}))"""
 
 
 @rule(
@@ -128,7 +135,7 @@ def r175() -> str:
 def r119() -> str:
     """Exactly one of DATE_PLACED_CEASED and REASON_PLACED_CEASED given (an unreadable date
     counts as given)."""
-    return f"""SELECT a.* FROM adoptions a
+    return f"""SELECT a.* FROM placed a
         WHERE {given("a", "decision_reversed_date")} <> (a.decision_reversed_reason IS NOT NULL)"""
 
 
@@ -160,3 +167,55 @@ def r168() -> str:
     11 digits and a capital letter) nor UN1-UN5."""
     return r"""SELECT * FROM header WHERE upn IS NOT NULL AND NOT regexp_full_match(upn,
         '[A-HJ-NP-RT-Z](\d{12}|\d{11}[A-Z])|UN[1-5]')"""
+
+
+# AD1 and PlacedAdoption rows share the canonical `adoptions` table (DATE_INT and DATE_PLACED
+# both feed adm_decision_date; `placed` is its PlacedAdoption rows, at their own lines): an
+# unreadable date is told apart by the DfE field it came in.
+@rule(
+    "112",
+    R,
+    "Date should be placed for adoption is not a valid date.",
+    fields=["DATE_INT"],
+    column="adm_decision_date",
+)
+def r112() -> str:
+    """AD1 DATE_INT given but not a date."""
+    return not_valid_date("adoptions", "adm_decision_date", "DATE_INT")
+
+
+@rule(
+    "115",
+    R,
+    "Date of Local Authority's (LA) decision that a child should be placed for adoption is not "
+    "a valid date.",
+    fields=["DATE_PLACED"],
+    column="adm_decision_date",
+)
+def r115() -> str:
+    """PlacedAdoption DATE_PLACED given but not a date."""
+    return not_valid_date("placed", "adm_decision_date", "DATE_PLACED")
+
+
+@rule(
+    "113",
+    R,
+    "Date matching child and adopter(s) is not a valid date.",
+    fields=["DATE_MATCH"],
+    column="matched_date",
+)
+def r113() -> str:
+    """AD1 DATE_MATCH given but not a date."""
+    return not_valid_date("adoptions", "matched_date")
+
+
+@rule(
+    "114",
+    R,
+    "Data entry to record the status of former carer(s) of an adopted child is invalid.",
+    fields=["FOSTER_CARE"],
+    column="foster_carer_adoption",
+)
+def r114() -> str:
+    """AD1 FOSTER_CARE given but not a 0/1 value."""
+    return unreadable("adoptions", "foster_carer_adoption")
