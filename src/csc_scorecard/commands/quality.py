@@ -66,6 +66,9 @@ def quality(
             )
             raise typer.Exit(1)
         result = found.result
+        if found.live and not result.returns:
+            typer.echo(_no_return(db, la, quarter.end), err=True)
+            raise typer.Exit(1)
         source = (
             "the rules run now on the data held"
             if found.live
@@ -97,3 +100,25 @@ def _record(db, la: str) -> str:
     from csc_scorecard.quality.history import record
 
     return f"recorded {record(db.con, [la]):,} faults in dq_rule_faults"
+
+
+def _no_return(db, la: str, end) -> str:
+    """One line: no rule ran, which returns and years were looked for, and what the store holds
+    for the authority instead."""
+    from csc_scorecard.quality.scope import MULTI_YEAR, SOURCE_FORMAT
+
+    looked = ", ".join([*SOURCE_FORMAT.values(), MULTI_YEAR])
+    held = db.con.execute(
+        "SELECT source_format, min(period_start), max(period_end), count(*) FROM loads "
+        "WHERE la_code = ? GROUP BY ALL ORDER BY 1",
+        [la],
+    ).fetchall()
+    holds = "; ".join(
+        f"{fmt} x {n}" + (f" ({start} to {stop})" if start and stop else "")
+        for fmt, start, stop, n in held
+    )
+    return (
+        f"LA {la}, data as at {end}: no rule ran: the DfE rules read the SSDA903 and CIN census "
+        f"returns (loads of source format {looked}) of collection years ending by {end}, and "
+        f"the store holds none for LA {la} (it holds: {holds or 'no load'})"
+    )

@@ -30,11 +30,11 @@ import duckdb
 import pyarrow as pa
 
 from csc_scorecard.quality.runner import FAULT_SCHEMA, RuleResult, run_rules
-from csc_scorecard.quality.scope import SOURCE_FORMAT
+from csc_scorecard.quality.scope import MULTI_YEAR, SOURCE_FORMAT
 from csc_scorecard.store import Store
 
 MATCH = ("return", "rule", "child", "table", "field")
-_FORMATS = tuple(SOURCE_FORMAT.values())
+_FORMATS = (*SOURCE_FORMAT.values(), MULTI_YEAR)
 # The faults `record` kept inside a `sharing_kept_faults` block: {"la_codes": ..., "faults": ...}.
 _SHARED: ContextVar[dict | None] = ContextVar("csc_scorecard_kept_faults", default=None)
 
@@ -75,7 +75,7 @@ def record(con: duckdb.DuckDBPyConnection, la_codes: Sequence[str]) -> int:
     dates = {la: d for la in la_codes if (d := as_at(con, la)) is not None}
     if not dates:
         return 0
-    faults = run_rules(con, la_codes=sorted(dates)).faults
+    faults = run_rules(con, la_codes=sorted(dates), multi_year=True).faults
     if (shared := _SHARED.get()) is not None:
         shared.update(la_codes=tuple(sorted(dates)), faults=faults)
     n = faults.num_rows
@@ -124,7 +124,9 @@ def faults_as_at(con: duckdb.DuckDBPyConnection, la_code: str, end: date) -> AsA
     kept, they are not known."""
     held = as_at(con, la_code)
     if held is None or held <= end:
-        result = run_rules(con, la_codes=[la_code], load_ids=loads_by(con, la_code, end))
+        result = run_rules(
+            con, la_codes=[la_code], load_ids=loads_by(con, la_code, end), multi_year=True
+        )
         return AsAt(result=result, as_at=held, held=held, live=True)
     kept = snapshot(con, la_code, end)
     if kept is None:
@@ -160,7 +162,10 @@ def changes(con: duckdb.DuckDBPyConnection, la_code: str, now: date, then: date)
     if found is None:
         latest = snapshot(con, la_code, date.max)
         if latest is None:
-            latest = (as_at(con, la_code), run_rules(con, la_codes=[la_code]).faults)
+            latest = (
+                as_at(con, la_code),
+                run_rules(con, la_codes=[la_code], multi_year=True).faults,
+            )
         return Changes(current=latest[1], current_as_at=latest[0])
     current_as_at, current = found
     before = snapshot(con, la_code, then)

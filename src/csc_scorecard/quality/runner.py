@@ -71,15 +71,22 @@ def run_rules(
     only: Iterable[Rule] | None = None,
     fuse: bool = True,
     previous: duckdb.DuckDBPyConnection | None = None,
+    multi_year: bool = False,
 ) -> RuleResult:
     """Every rule (or `only` these) over the rows of `source` (a store connection); `fuse`
     False runs every rule as its own query (the same faults: `rule_queries`); with `previous`
-    (a store holding last year's return), the rules reading it too."""
+    (a store holding last year's return), the rules reading it too; with `multi_year`, over the
+    rows of a synthetic England's loads too (`quality.scope.MULTI_YEAR`)."""
     chosen = list(only) if only is not None else rules()
     started = time.perf_counter()
     needs = {(r.ret, t) for r in chosen for t in r.needs}  # only the tables the rules read
     scope = scoping.build(
-        source, la_codes=la_codes, load_ids=load_ids, needs=needs, previous=previous
+        source,
+        la_codes=la_codes,
+        load_ids=load_ids,
+        needs=needs,
+        previous=previous,
+        multi_year=multi_year,
     )
     prepared = time.perf_counter()
     try:

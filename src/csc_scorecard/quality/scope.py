@@ -14,6 +14,15 @@ Which rows belong to a return: rows whose load is of that return's format (`ssda
 row was loaded from it or the child has any row of that return, and take the collection year of
 the authority's latest load of the return when their own load is of another format.
 
+A synthetic England (`scorecard synth --england`) holds one load per authority covering many
+years of both returns (source format MULTI_YEAR), written from canonical rows, not from
+returns. With `multi_year` (`scorecard quality`), its rows are scoped by the same rule: each
+row takes the collection year (1 April-31 March) of the last return that would carry it,
+worked out from the row's own dates (CARRIED_UNTIL: an episode, plan or episode of need is
+carried while open, so its end date's year, or the load's last year when still open; an
+assessment, enquiry or review in the year of its latest event), and a row that ended before
+the load's first year is in no return. A child takes the latest year of its rows of the return.
+
 Every scoped table has `_table` (the DfE table name, used in fault rows), `la_code`, `load_id`,
 `row` (the row or element number in the source file), `child_id`, `cy_start`, `cy_end`, then
 the canonical data columns. `bad` holds the raw text of values ingest could not read (invalid
@@ -43,6 +52,34 @@ from csc_scorecard.quality.rules import DERIVED, LAST, RETURNS, SCOPED, Return
 from csc_scorecard.quality.rules.sql import EPISODES_N, episodes_with_neighbours
 
 SOURCE_FORMAT: dict[Return, str] = {"ssda903": "ssda903", "cin": "cin_census"}
+# A load holding many collection years of both returns (`scorecard synth --england`): each row
+# takes the collection year of the last return that would carry it (`carried_until`).
+MULTI_YEAR = "synthetic_england"
+
+# The date whose collection year is the last one a return carries a row in (the row's end, or
+# its latest event; NULL: still open, so carried until the load's last year), for rows of a
+# MULTI_YEAR load. CIN census: an episode, plan or CP plan is carried while open; an assessment
+# in the year it is authorised (or started, while not authorised), a Section 47 enquiry in the
+# year it starts or its ICPC is held, a CP review in the year it is held. SSDA903: an episode
+# while open (DEC), a review or missing episode in its year, OC2 and OC3 in their collection
+# year. A child (Header, ChildIdentifiers): the latest of its rows of that return.
+CARRIED_UNTIL: dict[str, str] = {
+    "cla_episodes": "t.dec",
+    "cla_reviews": "t.review_date",
+    "missing_episodes": "coalesce(t.end_date, t.start_date)",
+    "cla_health": "make_date(t.collection_year, 3, 31)",
+    "care_leavers": "make_date(t.collection_year, 3, 31)",
+    "adoptions": "greatest(t.adm_decision_date, t.placement_order_date, t.matched_date, "
+    "t.placed_date, t.adoption_order_date, t.decision_reversed_date)",
+    "previous_permanence": "NULL",
+    "cla_social_worker_episodes": "t.sw_dec",
+    "referrals": "t.closure_date",
+    "assessments": "greatest(t.start_date, t.authorised_date)",
+    "section47s": "greatest(t.start_date, t.icpc_date)",
+    "cin_plans": "t.end_date",
+    "cp_plans": "t.end_date",
+    "cp_reviews": "t.review_date",
+}
 
 # DfE table name of each scoped table's rows (adoptions: AD1 or PlacedAdoption, decided per row).
 DFE_TABLE: dict[str, str] = {
@@ -124,10 +161,12 @@ def build(
     load_ids: Sequence[int] | None = None,
     needs: Collection[tuple[Return, str]] | None = None,
     previous: duckdb.DuckDBPyConnection | None = None,
+    multi_year: bool = False,
 ) -> Scope:
     """Each return's rows of `source` (a store connection) as the scoped tables; with `needs`
     ((return, scoped table) pairs: what the rules to run read), only those; with `previous` (a
-    store holding last year's return), its rows as the `*_last` tables."""
+    store holding last year's return), its rows as the `*_last` tables; with `multi_year`, the
+    rows of MULTI_YEAR loads too, each in the year of the last return carrying it."""
     in_place = _in_memory(source)
     # in place: a cursor of its own (same database), so the caller's connection is untouched
     scope = Scope(source.cursor() if in_place else duckdb.connect(":memory:"), in_place=in_place)
@@ -146,7 +185,7 @@ def build(
 
     for ret in RETURNS:
         scope.con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema(ret)}").fetchall()
-        loads = _loads_sql(ret, la_codes, load_ids)
+        loads = _loads_sql(ret, la_codes, load_ids, multi_year=multi_year)
         with source.cursor() as cur:
             if not cur.execute(f"SELECT count(*) FROM ({loads})").fetchall()[0][0]:
                 continue  # no load of this return: its rules are not listed as not run
@@ -216,37 +255,69 @@ def _empty_last(ret: Return, needs: Collection[tuple[Return, str]] | None, scope
         scope.rows[(ret, last)] = 0
 
 
-def _loads_sql(ret: Return, la_codes: Sequence[str] | None, load_ids: Sequence[int] | None) -> str:
-    where = [f"source_format = '{SOURCE_FORMAT[ret]}'"]
+def _loads_sql(
+    ret: Return,
+    la_codes: Sequence[str] | None,
+    load_ids: Sequence[int] | None,
+    *,
+    multi_year: bool = False,
+) -> str:
+    formats = [SOURCE_FORMAT[ret], *([MULTI_YEAR] if multi_year else [])]
+    where = ["source_format IN (" + ", ".join(_lit(f) for f in formats) + ")"]
     if la_codes:
         where.append("la_code IN (" + ", ".join(_lit(c) for c in la_codes) + ")")
     if load_ids is not None:
         where.append("load_id IN (" + (", ".join(str(int(i)) for i in load_ids) or "NULL") + ")")
     return (
-        "SELECT load_id, la_code, period_start AS cy_start, period_end AS cy_end FROM main.loads WHERE "
-        + " AND ".join(where)
+        "SELECT load_id, la_code, period_start AS cy_start, period_end AS cy_end, "
+        f"source_format = '{MULTI_YEAR}' AS multi FROM main.loads WHERE " + " AND ".join(where)
     )
 
 
 def _table_sql(name: str, canonical: str, loads: str) -> str:
     if name == "placed":
         return _placed_sql(loads)
+    end = carried_until(canonical)
     return f"""WITH l AS ({loads})
     SELECT {DFE_TABLE[name]} AS _table, t.* EXCLUDE (source_row), t.source_row AS "row",
-           l.cy_start, l.cy_end
-    FROM main."{canonical}" t JOIN l ON t.load_id = l.load_id"""
+           CASE WHEN l.multi THEN {cy_start(end)} ELSE l.cy_start END AS cy_start,
+           CASE WHEN l.multi THEN {end} ELSE l.cy_end END AS cy_end
+    FROM main."{canonical}" t JOIN l ON t.load_id = l.load_id
+    WHERE NOT l.multi OR {in_a_return(canonical)}"""
+
+
+def carried_until(canonical: str) -> str:
+    """SQL (over `t`, a row of `canonical`, and `l`, its load) for the end (31 March) of the
+    last collection year a return carries the row in, within the load's years: the year of
+    CARRIED_UNTIL's date, the load's last year when that is NULL (still open)."""
+    day = f"least(coalesce({CARRIED_UNTIL[canonical]}, l.cy_end), l.cy_end)"
+    return f"make_date(year({day}) + CASE WHEN month({day}) >= 4 THEN 1 ELSE 0 END, 3, 31)"
+
+
+def in_a_return(canonical: str) -> str:
+    """SQL: the row of a multi-year load is carried by one of its years' returns (a row that
+    ended before the load's first collection year is history no return holds)."""
+    return f"coalesce({CARRIED_UNTIL[canonical]}, l.cy_end) >= l.cy_start"
+
+
+def cy_start(cy_end: str) -> str:
+    return f"CAST(({cy_end}) - INTERVAL 1 YEAR + INTERVAL 1 DAY AS DATE)"
 
 
 def _placed_sql(loads: str) -> str:
     """The PlacedAdoption rows: each decision of `adoptions` that came from a PlacedAdoption row,
     at that row's line (also when an AD1 row of the same decision was paired with it); rows
     loaded before the store kept the source lines are told apart as `adoptions` tells them."""
+    end = carried_until("adoptions")
     return f"""WITH l AS ({loads})
     SELECT 'PlacedAdoption' AS _table, t.* EXCLUDE (source_row),
-           coalesce(t.placed_adoption_row, t.source_row) AS "row", l.cy_start, l.cy_end
+           coalesce(t.placed_adoption_row, t.source_row) AS "row",
+           CASE WHEN l.multi THEN {cy_start(end)} ELSE l.cy_start END AS cy_start,
+           CASE WHEN l.multi THEN {end} ELSE l.cy_end END AS cy_end
     FROM main.adoptions t JOIN l ON t.load_id = l.load_id
-    WHERE t.placed_adoption_row IS NOT NULL OR (t.ad1_row IS NULL
-        AND ({DFE_TABLE["adoptions"]}) = 'PlacedAdoption')"""
+    WHERE (t.placed_adoption_row IS NOT NULL OR (t.ad1_row IS NULL
+        AND ({DFE_TABLE["adoptions"]}) = 'PlacedAdoption'))
+      AND (NOT l.multi OR {in_a_return("adoptions")})"""
 
 
 # A child loaded last from another return belongs to this one when it has a row of these tables
@@ -262,16 +333,29 @@ def _children_sql(ret: Return, canonical: str, loads: str) -> str:
         f'SELECT t.la_code, t.child_id FROM main."{c}" t JOIN l ON t.load_id = l.load_id'
         for c in MEMBERSHIP[ret]
     )
+    # a child of a multi-year load: the last year a return carries any of its rows
+    carried = " UNION ALL ".join(
+        f"SELECT t.la_code, t.child_id, {carried_until(c)} AS cy_end "
+        f'FROM main."{c}" t JOIN l ON t.load_id = l.load_id WHERE l.multi AND {in_a_return(c)}'
+        for c in MEMBERSHIP[ret]
+    )
     name = CHILDREN_VIEW[ret]
     head = (
         f"""SELECT {DFE_TABLE[name]} AS _table, t.* EXCLUDE (source_row), t.source_row AS "row","""
     )
     return f"""WITH l AS ({loads}),
     latest AS (SELECT la_code, max(cy_start) AS cy_start, max(cy_end) AS cy_end
-               FROM l GROUP BY la_code),
-    ids AS ({ids})
+               FROM l WHERE NOT multi GROUP BY la_code),
+    ids AS ({ids}),
+    carried AS (SELECT la_code, child_id, max(cy_end) AS cy_end FROM ({carried})
+                GROUP BY la_code, child_id)
     {head} own.cy_start, own.cy_end
     FROM main."{canonical}" t JOIN l own ON t.load_id = own.load_id
+    WHERE NOT own.multi
+    UNION ALL
+    {head} {cy_start("c.cy_end")}, c.cy_end
+    FROM main."{canonical}" t JOIN l own ON t.load_id = own.load_id AND own.multi
+    JOIN carried c ON t.la_code = c.la_code AND t.child_id = c.child_id
     UNION ALL
     {head} latest.cy_start, latest.cy_end
     FROM main."{canonical}" t JOIN latest ON t.la_code = latest.la_code
