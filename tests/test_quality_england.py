@@ -141,8 +141,10 @@ def test_faults_agree_with_the_same_authority_sent_as_yearly_returns(tmp_path):
     B's children are the canonical rows, which can hold both the date of birth and the expected
     date of birth of a child born during the year; the CIN census carries one of them (the
     writer drops the expected date once the child is born), so 8525Q ("Either Date of Birth or
-    Expected Date of Birth must be provided (but not both)") flags such children in B only.
-    With the rules of this change: 10 faults of 8525Q in B only, no other difference.
+    Expected Date of Birth must be provided (but not both)") and 8530Q (the expected date
+    outside March-December of the census year: it is the birth date, long past) flag such
+    children in B only. With the rules of this change: 10 faults of 8525Q and 10 of 8530Q in B
+    only, no other difference.
     """
     from csc_scorecard.ingest.run import ingest
     from csc_scorecard.synth.authority import SynthConfig, generate
@@ -179,5 +181,7 @@ def test_faults_agree_with_the_same_authority_sent_as_yearly_returns(tmp_path):
         }
     assert sum(both.values()) > 0
     assert not only_a
-    assert {rule for rule, *_ in only_b} <= {"8525Q"}
-    assert {child for _, child, *_ in only_b} <= both_dates
+    assert {rule for rule, *_ in only_b} <= {"8525Q", "8530Q"}
+    assert {(table, child in both_dates) for _, child, table, *_ in only_b} <= {
+        ("ChildIdentifiers", True)
+    }
