@@ -42,7 +42,7 @@ class Appendices(Writer):
     def _acronyms(self) -> None:
         if not self.ctx.acronyms:
             return
-        self.doc.add_heading("Acronyms", level=1)
+        self._heading("Acronyms", 1)
         table = self.doc.add_table(rows=0, cols=2)
         ooxml.no_borders(table)
         ooxml.fixed_layout(table)
@@ -62,9 +62,7 @@ class Appendices(Writer):
     def _appendix_performance(self) -> None:
         ctx = self.ctx
         self._new_section(landscape=True)
-        self.doc.add_heading(
-            f"Appendix 1: Performance against targets, {ctx.period.label}", level=1
-        )
+        self._heading(f"Appendix 1: Performance against targets, {ctx.period.label}", 1)
         target_note, comparator_note, other_notes = _split_notes(ctx.appendix_notes)
         for group in ctx.appendix:
             self._appendix_group(group, target_note, comparator_note)
@@ -78,7 +76,7 @@ class Appendices(Writer):
 
     def _appendix_group(self, group: AppendixGroup, target_note: str, comparator_note: str) -> None:
         ctx = self.ctx
-        self.doc.add_heading(group.title, level=2)
+        self._heading(group.title, 2)
         summary = self._add(group.summary_text, "Note")
         summary.paragraph_format.keep_with_next = True
         columns = [
@@ -178,7 +176,7 @@ class Appendices(Writer):
             return
         self._new_section(landscape=False)
         n = len(ctx.trend_periods)
-        self.doc.add_heading(f"Appendix 2: Trends over {n} quarters", level=1)
+        self._heading(f"Appendix 2: Trends over {n} quarters", 1)
         self.doc.add_paragraph(
             f"Each chart shows the indicator for the {n} quarters to {ctx.period.label}, with its target "
             "(solid green), tolerance (dashed amber) and comparator (dotted grey) where it has them. Quarters "
@@ -206,7 +204,7 @@ class Appendices(Writer):
     def _appendix_definitions(self) -> None:
         from csc_scorecard.report.html import used_definitions
 
-        self.doc.add_heading("Appendix 3: Definitions and sources", level=1)
+        self._heading("Appendix 3: Definitions and sources", 1)
         rows = []
         for d in used_definitions(self.ctx):
             rows.append(
@@ -223,10 +221,10 @@ class Appendices(Writer):
 
     def _appendix_provenance(self) -> None:
         prov = self.ctx.provenance
-        self.doc.add_heading("Appendix 4: Data provenance", level=1)
+        self._heading("Appendix 4: Data provenance", 1)
         self.doc.add_paragraph(prov.statement, style="Report Paragraph")
         for table in prov.tables:
-            self.doc.add_heading(table.title, level=2)
+            self._heading(table.title, 2)
             widths = _PROVENANCE_WIDTHS[table.id]
             self._grid(
                 [

@@ -40,7 +40,7 @@ class Body(Writer):
         if self.ctx.paper is None:
             self._recommendations()
         if rest:
-            self.doc.add_heading("Background and current position", level=1)
+            self._heading("Background and current position", 1)
             for section in rest:
                 self._section(section, level=2)
         for section in back:
@@ -51,7 +51,7 @@ class Body(Writer):
         has no recommendation of its own, and this paragraph is left unnumbered so that the
         numbers stay those of the report context."""
         ctx = self.ctx
-        self.doc.add_heading("Recommendations", level=1)
+        self._heading("Recommendations", 1)
         p = self.doc.add_paragraph(
             f"Members are asked to note the performance of children's social care in {ctx.authority.name} "
             f"for {ctx.period.label}, set out in this report and in Appendix 1.",
@@ -60,7 +60,7 @@ class Body(Writer):
         p.paragraph_format.left_indent = Cm(1.0)
 
     def _section(self, section: Section, level: int) -> None:
-        self.doc.add_heading(section.title, level=min(level, 3))
+        self._heading(section.title, min(level, 3))
         tied = {b.measure for b in section.breakdowns}
         for chart in section.charts:
             if chart.measures[:1] and chart.measures[0] in tied:

@@ -83,6 +83,10 @@ class Writer:
         paragraph = (container if container is not None else self.doc).add_paragraph(text)
         return self._use(paragraph, style) if style else paragraph
 
+    def _heading(self, text: str, level: int) -> Paragraph:
+        """A heading, as ``Document.add_heading`` writes it, its style given by id."""
+        return self._add(text, f"Heading {level}")
+
     def _spacer(self) -> None:
         p = self.doc.add_paragraph()
         p.paragraph_format.space_after = Pt(0)
