@@ -38,6 +38,7 @@ EXPLAINED = {
     ("liiatools-cin-2026", "4180"): "GenderCurrent read as Sex",
     ("synth-cin-2023", "8940"): "CPPID numbered within each CINdetails",
     ("synth-cin-2023", "8565"): "the package's rule crashes on this file",
+    ("synth-cin-2023", "8670Q"): "the package counts 44 working days back, not 45",
     # The package drops open episodes from its youngest-age-for-a-placement rules.
     ("d2i-903-fake", "370"): "open episodes dropped",
     ("d2i-903-fake", "371"): "open episodes dropped",

@@ -94,3 +94,34 @@ def test_reportability_after_a_load_reads_the_faults_the_load_kept(monkeypatch):
         assert kept_faults(["371"]) is None
         assert not_reportable(context(store), m) == expected
         assert len(runs) == 1  # outside the block the rules run
+
+
+def test_a_dfe_query_does_not_make_a_measure_not_reportable():
+    """Hand-worked: two assessments started 10 January 2024 (quarter 2023-Q4), neither
+    authorised. 45 working days before the reference date 31 March 2024 is 25 January, so the
+    query 8670Q flags both (100% of the quarter's assessments). `assessments_started` told to
+    count exactly that query stays reportable: a query asks the authority to check a value and
+    does not block the return, so only errors count. The same measure told to count the error
+    8896 instead (two open assessments in one episode of need: both) is not reportable."""
+    from csc_scorecard.quality.fixtures import run_on
+
+    def ass(child):
+        return {"child_id": child, "referral_date": date(2024, 1, 2),
+                "start_date": date(2024, 1, 10), "authorised_date": None}  # fmt: skip
+
+    tables = {"assessments": [ass("A"), ass("A")]}
+    faults = run_on(tables, ["8670Q"], ret="cin").faults
+    assert faults.column("rule").to_pylist() == ["8670Q", "8670Q"]
+    assert set(faults.column("severity").to_pylist()) == {"query"}
+    with Store(":memory:") as store:
+        store.load([batch(tables, ret="cin")])
+        m = measure("assessments_started")
+        queries = m.model_copy(update={"settings": {**m.settings, "quality_rules": ["8670Q"]}})
+        assert {r.severity for r in rules_for(queries)} == {"query"}
+        assert rule_quality(context(store), queries) == []
+        assert not_reportable(context(store), queries) == {}
+        errors = m.model_copy(update={"settings": {**m.settings, "quality_rules": ["8896"]}})
+        assert not_reportable(context(store), errors) == {
+            ("371", "2023-Q4"): "DfE rule faults on 100% of assessments in the period "
+            "(2 of 2 rows): 8896 x 2"
+        }

@@ -427,6 +427,31 @@ CASES = {
         },
         {(CD, 1)},
     ),
+    # working_days.py: 31 March 2024 is a Sunday and 29 March Good Friday, so 45 working days
+    # before the reference date is Thursday 25 January 2024 (45 working days after it, up to
+    # 31 March) and 15 before it is Thursday 7 March.
+    # open assessment started 24 January (1); 25 January (2); authorised (3).
+    "8670Q": (
+        {
+            AS: [
+                ass("A", "2024-01-24"),
+                ass("B", "2024-01-25"),
+                ass("C", "2024-01-24", "2024-02-01"),
+            ]
+        },
+        {(AT, 1)},
+    ),
+    # no ICPC, ICPC required, started 6 March (1); 7 March (2); ICPC not required (3).
+    "8675Q": (
+        {
+            S4: [
+                s47("A", "2024-03-06"),
+                s47("B", "2024-03-07"),
+                s47("C", "2024-03-06", not_required=True),
+            ]
+        },
+        {(ST, 1)},
+    ),
 }
 
 

@@ -181,8 +181,10 @@ def rule_faults(ctx: Context) -> pa.Table | None:
 
 def rule_quality(ctx: Context, m: Measure) -> list[RuleQuality]:
     """Share of each of the measure's tables' rows in the period with a fault from one of the
-    measure's rules, per authority and period."""
-    chosen = rules_for(m)
+    measure's rules, per authority and period. Only errors count: a DfE query (a code ending
+    `Q`, severity "query") asks the authority to check or explain a value and does not block
+    the return, so it does not make a record unsafe (docs/quality.md, "Reportability")."""
+    chosen = [r for r in rules_for(m) if r.severity == "error"]
     faults = rule_faults(ctx) if chosen else None
     if faults is None or faults.num_rows == 0:
         return []

@@ -50,3 +50,40 @@ def r8569q() -> str:
     return f"""WITH {calendar_cte()}
     SELECT * FROM referrals r WHERE r.referral_nfa IS NOT FALSE
         AND r.referral_date < {working_days_before("r.cy_start", 1)}"""
+
+
+# 8670Q and 8675Q count back from the census's own reference date (`cy_end`, the ReferenceDate
+# of the return: 31 March), as DfE's text says, also for an in-year census whose data end before
+# it (an open assessment is then flagged because it is still open at the reference date as the
+# return states it; queries do not make a measure not reportable: docs/quality.md).
+@rule(
+    "8670Q",
+    R,
+    "Please check and either amend data or provide a reason: Assessment started more than 45 "
+    "working days before the end of the census year. However, there is no Assessment end date.",
+    fields=["AssessmentActualStartDate", "AssessmentAuthorisationDate"],
+    column="start_date",
+)
+def r8670q() -> str:
+    """An assessment with no AssessmentAuthorisationDate that started before the reference date
+    minus 45 working days."""
+    return f"""WITH {calendar_cte()}
+    SELECT * FROM assessments a WHERE a.authorised_date IS NULL
+        AND a.start_date < {working_days_before("a.cy_end", 45)}"""
+
+
+@rule(
+    "8675Q",
+    R,
+    "Please check and either amend data or provide a reason: S47 Enquiry started more than 15 "
+    "working days before the end of the census year. However, there is no date of Initial Child "
+    "Protection Conference.",
+    fields=["DateOfInitialCPC", "S47ActualStartDate", "ICPCnotRequired"],
+    column="start_date",
+)
+def r8675q() -> str:
+    """A section 47 enquiry with no DateOfInitialCPC and ICPCnotRequired false that started
+    before the reference date minus 15 working days."""
+    return f"""WITH {calendar_cte()}
+    SELECT * FROM s47 s WHERE s.icpc_date IS NULL AND s.icpc_not_required IS FALSE
+        AND s.start_date < {working_days_before("s.cy_end", 15)}"""
