@@ -17,6 +17,7 @@ computing these counts in DuckDB; the ratio to it is what the engine adds.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import tempfile
 import time
@@ -38,14 +39,17 @@ def _run(store: str, la: str):
 
 def compute_cold_and_warm(store: str, la: str) -> str:
     """A fresh process: the first run builds and compiles every query, the second reuses them."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     first = _run(store, la)
-    cold = time.perf_counter() - started
-    started = time.perf_counter()
+    cold, cold_cpu = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu = time.perf_counter(), time.process_time()
     second = _run(store, la)
-    warm = time.perf_counter() - started
+    warm, warm_cpu = time.perf_counter() - started, time.process_time() - cpu
     assert len(first.rows) == len(second.rows)
-    return f"{len(first.rows):,} values; first run {cold:.2f} s, second run {warm:.2f} s"
+    return (
+        f"{len(first.rows):,} values; first run {cold:.2f} s ({cold_cpu:.2f} s CPU), "
+        f"second run {warm:.2f} s ({warm_cpu:.2f} s CPU); load {_load()}"
+    )
 
 
 def stored_read(store: str, la: str) -> str:
@@ -78,10 +82,18 @@ def bare_duckdb(store: str, la: str) -> str:
     for sql, inputs, _ in queries:  # register once: the inputs are shared
         for name in inputs:
             con.register(name, probe.input_rows(name.removeprefix(context.INPUT_PREFIX)))
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     rows = sum(con.sql(sql).to_arrow_table().num_rows for sql, _, _ in queries)
-    spent = time.perf_counter() - started
-    return f"{len(queries)} queries, {rows:,} rows in {spent:.2f} s"
+    spent, spent_cpu = time.perf_counter() - started, time.process_time() - cpu
+    return (
+        f"{len(queries)} queries, {rows:,} rows in {spent:.2f} s ({spent_cpu:.2f} s CPU); "
+        f"load {_load()}"
+    )
+
+
+def _load() -> str:
+    """The 1-minute load average: CPU seconds mean little without it on a shared machine."""
+    return f"{os.getloadavg()[0]:.1f}"
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from csc_scorecard.measures.catalogue import Measure
-from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.context import Context, in_periods
 from csc_scorecard.measures.rule_impact import rules_for
 from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.quality.history import kept_faults
@@ -98,7 +98,7 @@ def _window(ctx: Context, period_type: str, table_name: str, date_col: str) -> i
     look_back = AS_AT_LOOK_BACK_DAYS if period_type == "as_at_period_end" else 0
     periods = ctx.periods(period_type, look_back_days=look_back)  # type: ignore[arg-type]
     t = ctx.table(table_name).select("la_code", "load_id", "source_row", d=date_col)
-    rows = t.join(periods, [t.d >= periods.look_back, t.d <= periods.end])
+    rows = in_periods(t, "d", periods, since="look_back")
     return rows.select("la_code", "period", "load_id", "source_row")
 
 

@@ -41,7 +41,7 @@ import ibis
 import ibis.expr.types as ir
 
 from csc_scorecard.measures.catalogue import Measure
-from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.context import Context, in_periods
 
 _REQUIRED = object()
 
@@ -97,7 +97,7 @@ def setting(ctx: Context, m: Measure, name: str, default: Any = _REQUIRED) -> An
 
 def in_window(t: ir.Table, date_col: str, periods: ir.Table) -> ir.Table:
     """Rows of `t` whose `date_col` falls in each period's window (a row per row and period)."""
-    return t.join(periods, [t[date_col] >= periods.start, t[date_col] <= periods.end])
+    return in_periods(t, date_col, periods)
 
 
 def open_at(
