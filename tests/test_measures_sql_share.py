@@ -101,7 +101,6 @@ def test_a_measure_query_runs_its_repeated_steps_once_with_the_same_rows(store):
     compiled = ctx.backend.compile(counted(m, named))
     ctx.execute(("measure", m.id), lambda c: counted(m, c))
     sql, inputs, _ = ctx.compiled(("measure", m.id))
-    assert sql == share_subqueries(compiled)
     assert sql.count("ROW_NUMBER()") < compiled.count("ROW_NUMBER()")
     ran = []
     for text in (compiled, sql):
