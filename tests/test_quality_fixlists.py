@@ -105,13 +105,18 @@ def test_the_fix_list_workbook_has_one_sheet_per_team(store, tmp_path):
     )  # fmt: skip
     assert done.exit_code == 0, done.output
     wb = load_workbook(out)
-    # most faults first (then by team id: "(unallocated)" sorts before T2)
+    # most faults first (then by team id: "(unallocated)" sorts before T2); the return's
+    # whole-return faults (few Disability codes used: 2887Q) are no team's, "(authority-wide)"
     assert wb.sheetnames == [
         "Summary",
         "Assessment East",
         "(unallocated)",
         "Children in Need North",
+        "(authority-wide)",
     ]
+    wide = list(wb["(authority-wide)"].iter_rows(values_only=True))
+    child = wide[0].index("child")
+    assert len(wide) > 1 and all(r[child] is None for r in wide[1:])
     header = [c.value for c in next(wb["Assessment East"].iter_rows())]
     at = {name: header.index(name) for name in ("child", "rule", "worker", "owner_from")}
 
@@ -130,3 +135,26 @@ def test_the_fix_list_workbook_has_one_sheet_per_team(store, tmp_path):
     }
     assert listed("Children in Need North") == {("B", "8630", "W2", "allocation")}
     assert listed("(unallocated)") == {("D", "8630", None, None)}
+
+
+def test_a_fault_with_no_child_is_authority_wide_not_a_teams():
+    """2887Q judges the whole return (no child, no row): its fault goes to the group
+    "(authority-wide)" whatever team column it has, counts no child, and never joins a
+    team's group; a child's fault with no owner is "(unallocated)"."""
+    import pyarrow as pa
+
+    from csc_scorecard.quality.fixlists import AUTHORITY_WIDE, UNALLOCATED, groups
+
+    faults = pa.Table.from_pylist(
+        [
+            {"team": "T1", "worker": None, "child": None, "rule": "2887Q", "measures": ""},
+            {"team": "T1", "worker": "W", "child": "A", "rule": "8540", "measures": "m1"},
+            {"team": None, "worker": None, "child": "B", "rule": "8540", "measures": "m1"},
+        ]
+    )
+    by_team = {g["team"]: (g["faults"], g["children"], g["rules"]) for g in groups(faults, "team")}
+    assert by_team == {
+        AUTHORITY_WIDE: (1, 0, {"2887Q": 1}),
+        "T1": (1, 1, {"8540": 1}),
+        UNALLOCATED: (1, 1, {"8540": 1}),
+    }

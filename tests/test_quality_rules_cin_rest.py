@@ -427,6 +427,31 @@ CASES = {
         },
         {(CD, 1)},
     ),
+    # return_level.py: one fault per authority and census year, no child and no row.
+    # Codes other than NONE: AUT, HAND (2, not more than 7: flagged); 8 codes: not flagged.
+    "2887Q": (
+        {CH: [child("A", disabilities="AUT HAND"), child("B", disabilities="NONE")]},
+        {(CI, None)},
+    ),
+    # A and C one code each, B NONE (flagged); with A two codes, not flagged (below).
+    "2888Q": (
+        {
+            CH: [
+                child("A", disabilities="AUT"),
+                child("B", disabilities="NONE"),
+                child("C", disabilities="HAND"),
+            ]
+        },
+        {(CI, None)},
+    ),
+    # Two plans start in the census year, one initial conference (on the episode): flagged.
+    "2883": (
+        {
+            CP: [cpp("A", "2023-06-01"), cpp("B", "2023-07-01")],
+            RF: [{**ref("A"), "icpc_date": d("2023-05-30")}],
+        },
+        {(CT, None)},
+    ),
     # working_days.py: 31 March 2024 is a Sunday and 29 March Good Friday, so 45 working days
     # before the reference date is Thursday 25 January 2024 (45 working days after it, up to
     # 31 March) and 15 before it is Thursday 7 March.
@@ -495,3 +520,18 @@ def test_a_rule_over_any_of_its_tables_runs_where_the_others_are_empty():
     assert [(n.codes, n.reason) for n in result.not_run] == [
         (["4000"], "no cin_plans (plans) rows")
     ]
+
+
+def test_whole_return_rules_pass_a_return_that_meets_them():
+    """2887Q: 8 different codes (not 7 or fewer); 2888Q: a child with two codes; 2883: as many
+    initial conferences (one on the episode, one on an enquiry) as plans starting."""
+    eight = "AUT BEH COMM CON DDA HAND HEAR INC"
+    assert flagged({CH: [child("A", disabilities=eight)]}, "2887Q", ret="cin") == set()
+    two = {CH: [child("A", disabilities="AUT VIS"), child("C", disabilities="HAND")]}
+    assert flagged(two, "2888Q", ret="cin") == set()
+    tables = {
+        CP: [cpp("A", "2023-06-01"), cpp("B", "2023-07-01")],
+        RF: [{**ref("A"), "icpc_date": d("2023-05-30")}],
+        S4: [s47("B", "2023-06-10", "2023-06-25")],
+    }
+    assert flagged(tables, "2883", ret="cin") == set()

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 import typer
 
 from csc_scorecard.csv_safety import FORMULA_STARTS, safe_cell
-from csc_scorecard.quality.fixlists import UNALLOCATED, groups
+from csc_scorecard.quality.fixlists import group_of, groups
 from csc_scorecard.quality.runner import FAULT_COLUMNS, RuleResult
 
 XLSX_COLUMNS = [
@@ -138,7 +138,7 @@ def to_xlsx(faults: pa.Table, path: Path, *, by: str | None) -> None:
     summary.set_column(5, 5, 60)
     rows = faults.to_pylist()
     for g in listed or [{key: "Faults", "name": "Faults"}]:
-        mine = [r for r in rows if (r.get(key) or UNALLOCATED) == g[key]] if listed else rows
+        mine = [r for r in rows if group_of(r, key) == g[key]] if listed else rows
         ws = sheet(str(g["name"]))
         ws.write_row(0, 0, XLSX_COLUMNS, bold)
         for i, r in enumerate(mine, start=1):

@@ -26,6 +26,9 @@ from csc_scorecard.quality.rules import SCOPED
 from csc_scorecard.quality.scope import DFE_TABLE
 
 UNALLOCATED = "(unallocated)"
+# The group of the faults judged on the whole return (no child: quality.rules.cin.return_level),
+# which no team or worker owns: the authority's return as a whole needs fixing.
+AUTHORITY_WIDE = "(authority-wide)"
 OWNER_COLUMNS = ("team", "team_name", "worker", "owner_from")
 
 
@@ -172,18 +175,26 @@ def _sorted(faults: pa.Table) -> pa.Table:
     )
 
 
+def group_of(row: dict, key: str) -> str:
+    """The fix-list group of a fault row by "team" or "worker": AUTHORITY_WIDE for a fault with
+    no child, else its owner, or UNALLOCATED."""
+    return AUTHORITY_WIDE if row.get("child") is None else (row.get(key) or UNALLOCATED)
+
+
 def groups(faults: pa.Table, by: str) -> list[dict]:
     """Fix-list groups (by "team" or "worker"): faults, children and measures affected per group,
-    the groups that touch the most measures first."""
+    the groups that touch the most measures first; faults with no child (judged on the whole
+    return) in the group AUTHORITY_WIDE, never a team's or worker's."""
     key = "team" if by == "team" else "worker"
     out: dict[str, dict] = {}
     for row in faults.to_pylist():
-        name = row[key] or UNALLOCATED
+        name = group_of(row, key)
         label = (row.get("team_name") or name) if key == "team" else name
         g = out.setdefault(name, {by: name, "name": label, "faults": 0, "children": set(),
                                   "measures": set(), "rules": {}})  # fmt: skip
         g["faults"] += 1
-        g["children"].add(row["child"])
+        if row["child"] is not None:
+            g["children"].add(row["child"])
         g["measures"].update(m for m in (row["measures"] or "").split(";") if m)
         g["rules"][row["rule"]] = g["rules"].get(row["rule"], 0) + 1
     rows = [

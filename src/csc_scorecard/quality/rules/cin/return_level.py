@@ -1,0 +1,85 @@
+"""CIN census rules judged on the whole return, not on a child (DfE: "validation should be
+triggered at LA level"; the D2I validator's `push_la_level`).
+
+Each gives at most one fault per authority and census year: `child_id` and `row` are NULL,
+`_table` the DfE table judged and `value` the count the rule compared. The fault table holds
+them like any other (CSV `child` blank); fix lists put them under "authority-wide"
+(quality.fixlists) and reportability ignores them, as no record is made unsafe by them
+(docs/quality.md, "Reportability"). The authority's return is its rows of one census year:
+(la_code, cy_end), the latest load of the two keeping the fault.
+"""
+
+from __future__ import annotations
+
+from csc_scorecard.quality.rules import rule
+
+R = "cin"
+
+# The Disability codes of a child's rows other than NONE (blank text none).
+CODES = "list_filter(string_split(disabilities, ' '), lambda x: x NOT IN ('NONE', ''))"
+
+
+def _whole_return(table: str, source: str, value: str, having: str) -> str:
+    """SQL: one fault row per authority and census year of `source` (grouped rows) meeting
+    `having`, reporting `value`."""
+    return f"""SELECT '{table}' AS _table, la_code, max(load_id) AS load_id,
+        NULL::INTEGER AS "row", NULL::VARCHAR AS child_id, cy_end, {value} AS value
+    FROM {source} GROUP BY la_code, cy_end HAVING {having}"""
+
+
+@rule(
+    "2887Q",
+    R,
+    "Please check and either amend or provide a reason: Less than 8 disability codes have been "
+    "used in your return",
+    fields=["Disability"],
+    column="disabilities",
+)
+def r2887q() -> str:
+    """Excluding NONE, 7 or fewer different Disability codes used in the authority's return
+    (value: how many)."""
+    return _whole_return(
+        "ChildIdentifiers",
+        "child",
+        f"len(list_distinct(flatten(list({CODES}))))",
+        f"len(list_distinct(flatten(list({CODES})))) <= 7",
+    )
+
+
+@rule(
+    "2888Q",
+    R,
+    "Please check and either amend or provide a reason: Only one disability code is recorded per "
+    "child and multiple disabilities should be recorded where possible.",
+    fields=["Disability"],
+    column="disabilities",
+)
+def r2888q() -> str:
+    """Excluding NONE, children are recorded with a disability and none with more than one
+    (a child's codes over its rows in one load; value: the children with one)."""
+    per_child = f"""(SELECT la_code, load_id, cy_end, child_id,
+        len(list_distinct(flatten(list({CODES})))) AS n FROM child
+        GROUP BY la_code, load_id, cy_end, child_id)"""
+    return _whole_return("ChildIdentifiers", per_child, "count(*) FILTER (n = 1)", "max(n) = 1")
+
+
+@rule(
+    "2883",
+    R,
+    "There are more child protection plans starting than initial conferences taking place",
+    fields=["CPPstartDate", "DateOfInitialCPC"],
+    column="start_date",
+    any_rows=True,
+)
+def r2883() -> str:
+    """More CPPstartDates within the census year than DateOfInitialCPCs within it, counted on
+    CINdetails and Section47 together (value: the plans starting)."""
+    return """WITH icpc AS (SELECT la_code, cy_end, count(*) AS n FROM (
+            SELECT la_code, cy_start, cy_end, icpc_date FROM referrals
+            UNION ALL SELECT la_code, cy_start, cy_end, icpc_date FROM s47)
+        WHERE icpc_date BETWEEN cy_start AND cy_end GROUP BY la_code, cy_end)
+    SELECT 'ChildProtectionPlans' AS _table, p.la_code, max(p.load_id) AS load_id,
+        NULL::INTEGER AS "row", NULL::VARCHAR AS child_id, p.cy_end, count(*) AS value
+    FROM cpp p LEFT JOIN icpc i ON i.la_code = p.la_code AND i.cy_end = p.cy_end
+    WHERE p.start_date BETWEEN p.cy_start AND p.cy_end
+    GROUP BY p.la_code, p.cy_end HAVING count(*) > coalesce(any_value(i.n), 0)"""
