@@ -54,7 +54,8 @@ EXPLAINED = {
 }
 
 
-# Left out of the fake 903: a second PlacedAdoption table; DoLo (2026-27 on); SWEpisodes, on
+# Left out of the fake 903: a second PlacedAdoption table; DoLo (2026-27 on: compared on its own,
+# test_dolo_rules_agree_on_the_fake_dolo_orders); SWEpisodes, on
 # which the package's SW01STG1 stops the whole 2023-24 run (docs/oracle.md): the SW rules are
 # compared on synthetic returns instead (test_sw_and_int_rules_agree_...).
 LEFT_OUT = ("placed_for_adoption_errors.csv", "DoLo.csv", "sw_episodes.csv")
@@ -169,3 +170,23 @@ def test_sw_and_int_rules_agree_on_returns_with_social_worker_episodes(case, syn
     ours = validate_files(files, la_code="371", year=year)
     assert not ours.unreadable
     _check(case, agreement(our_pairs(ours.result.faults.to_pylist()), their_pairs(theirs), codes))
+
+
+# DoLo (2026-27 on) with the package's 2026-27 ruleset, its DoLo rules only (706, which needs
+# last year's return, does not run on either side): the fake's DoLo.csv, on its own as the
+# whole-return files are of 2023-24. Its one order (CHILD10, 1-2 January 2025) ended before the
+# 2026-27 year began: 704 on both sides.
+DOLO_CODES = [f"{n}" for n in range(700, 711) if n != 706]
+
+
+def test_dolo_rules_agree_on_the_fake_dolo_orders():
+    if not oracle_available("903"):
+        pytest.skip("903 oracle venv cannot be built here")
+    files = [PEERS / "d2i-903-fake" / "DoLo.csv"]
+    theirs = report_903(files, "2027", all_children=True, isolated=True, rules=DOLO_CODES)
+    ours = validate_files(files, la_code="371", year=2027)
+    assert not ours.unreadable
+    results = agreement(our_pairs(ours.result.faults.to_pylist()), their_pairs(theirs), DOLO_CODES)
+    assert {a.rule for a in results if a.only_ours or a.only_theirs} == set()
+    assert sorted({f["rule"] for f in ours.result.faults.to_pylist()}) == ["704"]
+    _check("d2i-903-dolo", results)

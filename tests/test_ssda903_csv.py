@@ -219,19 +219,32 @@ def test_oc2_and_oc3_rows_carry_the_collection_year(tmp_path):
     assert rows(batch, "previous_permanence")[0]["date_perm"] == "ZZ/05/2015"
 
 
-def test_dolo_file_is_accepted_but_not_loaded(tmp_path):
+def test_dolo_file_loads_into_dolo_orders_keeping_a_bad_date_raw(tmp_path):
+    """DoLo (2026-27 on) -> dolo_orders: A1's order of 1 June 2019 is open; the end date of its second row (line 3)
+    31/02/2020 is no date, so it loads blank with an invalid_date issue holding the text."""
     folder = basic(
         tmp_path / "2020",
-        **{"DoLo.csv": "CHILD,DOB,DOLO_START,DOLO_END\nA1,01/02/2010,01/06/2019,\n"},
+        **{
+            "DoLo.csv": "CHILD,DOB,DOLO_START,DOLO_END\n"
+            "A1,01/02/2010,01/06/2019,\nA1,01/02/2010,01/07/2019,31/02/2020\n"
+        },
     )
     batch = read(folder)
-    assert sorted(batch.tables) == ["children", "cla_episodes"]
-    (note,) = [i for i in batch.issues if i.rule == "table_not_loaded"]
-    assert (
-        note.severity == "info"
-        and "1 rows not loaded" in note.message
-        and note.file.endswith("DoLo.csv")
+    assert sorted(batch.tables) == ["children", "cla_episodes", "dolo_orders"]
+    assert [
+        (r["child_id"], r["start_date"], r["end_date"]) for r in rows(batch, "dolo_orders")
+    ] == [
+        ("A1", date(2019, 6, 1), None),
+        ("A1", date(2019, 7, 1), None),
+    ]
+    (bad,) = [i for i in batch.issues if i.table == "dolo_orders"]
+    assert (bad.rule, bad.row, bad.column, bad.value) == (
+        "invalid_date",
+        3,
+        "end_date",
+        "31/02/2020",
     )
+    assert not [i for i in batch.issues if i.rule == "table_not_loaded"]
 
 
 def test_an_empty_file_beside_903_tables_is_part_of_the_return(tmp_path):

@@ -45,17 +45,18 @@ def test_d2i_csvs_without_the_duplicate_table_load_with_their_faults_recorded():
     assert counts == {
         "children": 2675, "cla_episodes": 5050, "cla_reviews": 12582, "cla_health": 2675,
         "care_leavers": 53, "adoptions": 29, "previous_permanence": 2675, "missing_episodes": 43,
-        "cla_social_worker_episodes": 1,
+        "cla_social_worker_episodes": 1, "dolo_orders": 1,
     }  # fmt: skip
     found = issues(batch)
     assert found[("unknown_code", "REASON_PLACED_CEASED")] == 29  # "XXX" throughout
     assert found[("unknown_code", "ACCOM")] == 2  # "01" and "02"
     assert found[("duplicate_key", "child_id,review_date")] == 28
     # The one social-worker episode belongs to a child the Header does not list, with a reason
-    # that is no DfE code; the DoLo file is accepted and not loaded.
+    # that is no DfE code; so does the one DoLo order.
     sw = {(i.rule, i.value, i.row) for i in batch.issues if i.table == "cla_social_worker_episodes"}
     assert sw == {("unknown_code", "SWLAZY", 2), ("child_not_in_header", "CHILD10", 2)}
-    assert [Path(i.file).name for i in batch.issues if i.rule == "table_not_loaded"] == ["DoLo.csv"]
+    dolo = {(i.rule, i.value, i.row) for i in batch.issues if i.table == "dolo_orders"}
+    assert dolo == {("child_not_in_header", "CHILD10", 2)}
     assert sum(r["uasc"] is True for r in batch.tables["children"].to_pylist()) == 132
 
 

@@ -47,7 +47,7 @@ SOURCE_FORMAT = "ssda903"
 
 # The DfE file layouts, column order as DfE writes them (S1 `lac_validator/config.py`;
 # standards.md 1.2). The CSV adapter recognises a file by these column sets; the writer writes
-# exactly these columns. DoLo is new for 2026-27 and has no canonical table yet.
+# exactly these columns. DoLo (deprivation of liberty orders) is new for 2026-27.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "Header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
     "Episodes": (
@@ -72,9 +72,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "SWEpisodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
     "DoLo": ("CHILD", "DOB", "DOLO_START", "DOLO_END"),
 }  # fmt: skip
-NOT_LOADED = {
-    "DoLo": "deprivation of liberty orders (903 from 2026-27) have no canonical table yet"
-}
+# Tables a return may hold that no canonical table keeps (accepted, counted, not loaded): none now.
+NOT_LOADED: dict[str, str] = {}
 
 # A column that belongs to one table only identifies that table (CHILD, DOB, SEX are shared).
 _OWNERS = Counter(c for cols in COLUMNS.values() for c in cols)

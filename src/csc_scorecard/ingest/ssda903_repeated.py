@@ -22,6 +22,7 @@ RULE = "differs_from_header"
 # The tables DfE compares with the Header, and the repeated fields it compares (INT11-INT21).
 REPEATED: dict[str, tuple[str, ...]] = {
     "AD1": ("DOB",),
+    "DoLo": ("DOB",),
     "PlacedAdoption": ("DOB",),
     "Missing": ("DOB",),
     "OC2": ("DOB",),

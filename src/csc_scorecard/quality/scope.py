@@ -96,6 +96,7 @@ DFE_TABLE: dict[str, str] = {
     "placed": "'PlacedAdoption'",
     "prevperm": "'PrevPerm'",
     "sw": "'SWEpisodes'",
+    "dolo": "'DoLo'",
     "child": "'ChildIdentifiers'",
     "referrals": "'CINdetails'",
     "assessments": "'Assessments'",

@@ -43,6 +43,7 @@ SCOPED: dict[Return, dict[str, str]] = {
         "placed": "adoptions",  # the PlacedAdoption rows of adoptions (quality.scope)
         "prevperm": "previous_permanence",
         "sw": "cla_social_worker_episodes",
+        "dolo": "dolo_orders",
     },
     "cin": {
         "child": "children",
