@@ -73,6 +73,7 @@ CARRIED_UNTIL: dict[str, str] = {
     "t.placed_date, t.adoption_order_date, t.decision_reversed_date)",
     "previous_permanence": "NULL",
     "cla_social_worker_episodes": "t.sw_dec",
+    "dolo_orders": "t.end_date",
     "referrals": "t.closure_date",
     "assessments": "greatest(t.start_date, t.authorised_date)",
     "section47s": "greatest(t.start_date, t.icpc_date)",

@@ -5,6 +5,7 @@ messages; logic per docs/quality.md). An order is a row of `dolo` (canonical `do
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
+from csc_scorecard.quality.rules.sql import not_valid_date
 from csc_scorecard.quality.rules.ssda903.missing_ends import periods_of_care
 
 R = "ssda903"
@@ -34,8 +35,7 @@ def r700() -> str:
 )
 def r701() -> str:
     """DOLO_END given but not a date: blank in the store with an unreadable-value issue."""
-    return """SELECT o.* FROM dolo o WHERE o.end_date IS NULL AND EXISTS (SELECT 1 FROM bad b
-        WHERE b.load_id = o.load_id AND b."row" = o."row" AND b.column_name = 'end_date')"""
+    return not_valid_date("dolo", "end_date")
 
 
 @rule(
