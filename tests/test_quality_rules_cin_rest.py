@@ -444,6 +444,9 @@ CASES = {
         },
         {(CI, None)},
     ),
+    # 1 of 2 children (50%, over 2%) with sex U and no expected birth date: flagged; an unborn
+    # child with sex U (expected date given) is not counted (below).
+    "2886Q": ({CH: [kid("A", sex="U"), kid("B")]}, {(CI, None)}),
     # Two plans start in the census year, one initial conference (on the episode): flagged.
     "2883": (
         {
@@ -535,3 +538,5 @@ def test_whole_return_rules_pass_a_return_that_meets_them():
         S4: [s47("B", "2023-06-10", "2023-06-25")],
     }
     assert flagged(tables, "2883", ret="cin") == set()
+    unborn = {CH: [kid("A", None, sex="U", expected="2024-05-01"), kid("B")]}
+    assert flagged(unborn, "2886Q", ret="cin") == set()

@@ -83,3 +83,23 @@ def r2883() -> str:
     FROM cpp p LEFT JOIN icpc i ON i.la_code = p.la_code AND i.cy_end = p.cy_end
     WHERE p.start_date BETWEEN p.cy_start AND p.cy_end
     GROUP BY p.la_code, p.cy_end HAVING count(*) > coalesce(any_value(i.n), 0)"""
+
+
+@rule(
+    "2886Q",
+    R,
+    "Please check and either amend or provide a reason: Percentage of children with no sex "
+    "recorded is more than 2% (excluding unborns)",
+    fields=["Sex", "ExpectedPersonBirthDate"],
+    column="sex",
+)
+def r2886q() -> str:
+    """Children with no Sex (blank, or U / GenderCurrent 0: not known) and no
+    ExpectedPersonBirthDate are more than 2% of the authority's children (value: how many)."""
+    unknown = "(sex IS NULL OR sex IN ('U', '0')) AND expected_date_of_birth IS NULL"
+    return _whole_return(
+        "ChildIdentifiers",
+        "child",
+        f"count(*) FILTER ({unknown})",
+        f"count(*) FILTER ({unknown}) > 0.02 * count(*)",
+    )
