@@ -12,8 +12,8 @@ A compiled query is trusted only when everything its text depends on is what it 
 - the folder is named by `version()`: a hash of the package version, the Python, Ibis, sqlglot
   and DuckDB versions and the source and data of every package a measure expression is built
   from (`DEFINITION_PACKAGES`: the measure functions and catalogue, the code lists and schema,
-  the DfE rules, the reference data and the value readers they import), so any change of
-  definition or compiler compiles afresh;
+  the DfE rules, the reference data, the value readers, and the store whose kept faults the
+  availability checks read), so any change of definition or compiler compiles afresh;
 - the file is named by a hash of the query's key (the measure or shared query, whether member
   rows were asked for, and the settings) and holds that key and the version, which must match;
 - it records the columns and types of every store table the query reads, and the store being
@@ -44,7 +44,7 @@ from typing import Any
 
 # Packages (below csc_scorecard) whose code or data a measure expression can depend on; a test
 # checks that building every measure imports nothing else from csc_scorecard.
-DEFINITION_PACKAGES = ("measures", "model", "quality", "reference", "ingest")
+DEFINITION_PACKAGES = ("measures", "model", "quality", "reference", "ingest", "store")
 DEFINITION_MODULES = ("__init__.py", "errors.py")
 KEEP_VERSIONS = 16  # about 1.3 MB each; several checkouts of different code may share the cache
 _SUFFIXES = {".py", ".yaml", ".yml", ".json", ".csv", ".parquet", ".txt"}
