@@ -25,6 +25,16 @@ def ceased_care() -> str:
     return "(" + ", ".join(sql_text(c) for c in codes("reason_ceased") if c != "X1") + ")"
 
 
+# The columns that name a scoped row in a rule's result.
+ROW_KEYS = ("_table", "la_code", "load_id", '"row"', "child_id", "cy_end")
+
+
+def row_keys(alias: str) -> str:
+    """SQL: the columns that name a reported row (its DfE table, authority, load, line, child and
+    collection year), for a rule that reports rows of more than one table."""
+    return ", ".join(f"{alias}.{c}" for c in ROW_KEYS)
+
+
 def bad_value(b: str, t: str, column: str, field: str | None = None) -> str:
     """SQL: `bad` row `b` holds the raw text of row `t`'s `column` (from DfE field `field`, when
     two DfE tables feed the column). Rows of two DfE tables merged into one canonical table

@@ -11,7 +11,7 @@ per child and decision date); a row holding AD1's match or adopter details is an
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE
+from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE, row_keys
 
 R = "ssda903"
 AD1_FIELDS = ["DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"]
@@ -32,10 +32,10 @@ def _episode_and_ad1(episodes: str, where: str, value: str, *, ad1_only: bool = 
     ad1 = " AND a._table = 'AD1'" if ad1_only else ""
     pairs = f"""FROM {episodes} e JOIN adoptions a ON a.la_code = e.la_code
         AND a.child_id = e.child_id{ad1} WHERE {where}"""
-    return f"""SELECT DISTINCT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
+    return f"""SELECT DISTINCT {row_keys("e")},
                CAST(e.decom AS VARCHAR) AS value, 'DECOM' AS field {pairs}
         UNION ALL
-        SELECT DISTINCT a._table, a.la_code, a.load_id, a."row", a.child_id, a.cy_end,
+        SELECT DISTINCT {row_keys("a")},
                CAST({value} AS VARCHAR) AS value, 'DATE_INT' AS field {pairs}"""
 
 
@@ -320,7 +320,7 @@ def r557() -> str:
                 OR EXISTS (SELECT 1 FROM adoptions a WHERE a.la_code = e.la_code
                     AND a.child_id = e.child_id AND {incomplete}))
         UNION ALL
-        SELECT DISTINCT a._table, a.la_code, a.load_id, a."row", a.child_id, a.cy_end,
+        SELECT DISTINCT {row_keys("a")},
                CAST(a.decision_reversed_date AS VARCHAR) AS value, 'DATE_PLACED_CEASED' AS field
         FROM adoptions a JOIN episodes e ON e.la_code = a.la_code AND e.child_id = a.child_id
         WHERE {episode} AND {incomplete}"""
@@ -369,11 +369,11 @@ def r118() -> str:
     pairs = f"""FROM {first} e JOIN adoptions a ON a.la_code = e.la_code
         AND a.child_id = e.child_id WHERE a.decision_reversed_date < e.decom
         OR a.decision_reversed_date < a.cy_start"""
-    return f"""SELECT DISTINCT a._table, a.la_code, a.load_id, a."row", a.child_id, a.cy_end,
+    return f"""SELECT DISTINCT {row_keys("a")},
                CAST(a.decision_reversed_date AS VARCHAR) AS value, 'DATE_PLACED_CEASED' AS field
         {pairs}
         UNION ALL
-        SELECT DISTINCT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
+        SELECT DISTINCT {row_keys("e")},
                CAST(e.decom AS VARCHAR) AS value, 'DECOM' AS field {pairs}"""
 
 
@@ -392,8 +392,8 @@ def r523() -> str:
     pairs = """FROM adoptions a JOIN adoptions p ON p.la_code = a.la_code
         AND p.child_id = a.child_id AND p._table = 'PlacedAdoption'
         WHERE a._table = 'AD1' AND a.adm_decision_date <> p.adm_decision_date"""
-    return f"""SELECT DISTINCT a._table, a.la_code, a.load_id, a."row", a.child_id, a.cy_end,
+    return f"""SELECT DISTINCT {row_keys("a")},
                CAST(a.adm_decision_date AS VARCHAR) AS value, 'DATE_INT' AS field {pairs}
         UNION ALL
-        SELECT DISTINCT p._table, p.la_code, p.load_id, p."row", p.child_id, p.cy_end,
+        SELECT DISTINCT {row_keys("p")},
                CAST(p.adm_decision_date AS VARCHAR) AS value, 'DATE_PLACED' AS field {pairs}"""

@@ -6,6 +6,7 @@ from the Header DOB."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
+from csc_scorecard.quality.rules.sql import row_keys
 
 R = "ssda903"
 
@@ -41,7 +42,7 @@ def r234() -> str:
     return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
                e.reason_place_change AS value, 'REASON_PLACE_CHANGE' AS field {where}
         UNION ALL
-        SELECT DISTINCT h._table, h.la_code, h.load_id, h."row", h.child_id, h.cy_end,
+        SELECT DISTINCT {row_keys("h")},
                CAST(h.date_of_birth AS VARCHAR) AS value, 'DOB' AS field {where}"""
 
 

@@ -5,7 +5,7 @@ measures read. MOTHER is kept as a yes/no; a value ingest could not read as one 
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
-from csc_scorecard.quality.rules.sql import RESPITE
+from csc_scorecard.quality.rules.sql import RESPITE, row_keys
 
 R = "ssda903"
 WITH_HEADER = "FROM episodes e JOIN header h ON h.la_code = e.la_code AND h.child_id = e.child_id"
@@ -23,7 +23,7 @@ def _header_and_episode(where: str, value: str) -> str:
     return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
                CAST({value} AS VARCHAR) AS value {WITH_HEADER} WHERE {where}
         UNION ALL
-        SELECT DISTINCT h._table, h.la_code, h.load_id, h."row", h.child_id, h.cy_end,
+        SELECT DISTINCT {row_keys("h")},
                CAST(h.mother AS VARCHAR) AS value {WITH_HEADER} WHERE {where}"""
 
 

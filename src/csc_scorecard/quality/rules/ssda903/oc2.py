@@ -6,7 +6,7 @@ kept by the store); each rule reads DOB or the OC3 fields, which measures read."
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
-from csc_scorecard.quality.rules.sql import continuously_looked_after, given
+from csc_scorecard.quality.rules.sql import continuously_looked_after, given, row_keys
 
 R = "ssda903"
 # The name other modules import it by (health_checks.py): `given` lives in rules/sql.py now.
@@ -144,10 +144,10 @@ def r215() -> str:
     pairs = f"""FROM oc3 x JOIN oc2 o ON o.la_code = x.la_code AND o.child_id = x.child_id
         AND o.cy_end = x.cy_end
         WHERE {OC3_GIVEN} AND ({health})"""
-    return f"""SELECT DISTINCT x._table, x.la_code, x.load_id, x."row", x.child_id, x.cy_end,
+    return f"""SELECT DISTINCT {row_keys("x")},
                x.in_touch AS value, 'IN_TOUCH' AS field {pairs}
         UNION ALL
-        SELECT DISTINCT o._table, o.la_code, o.load_id, o."row", o.child_id, o.cy_end,
+        SELECT DISTINCT {row_keys("o")},
                CAST(o.convicted AS VARCHAR) AS value, 'CONVICTED' AS field {pairs}"""
 
 

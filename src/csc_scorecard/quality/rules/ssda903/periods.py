@@ -5,7 +5,7 @@ periods of care read. An episode still open counts as lasting to 31 March, as Df
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import EPISODES_N
+from csc_scorecard.quality.rules.sql import EPISODES_N, row_keys
 
 R = "ssda903"
 WITH_HEADER = "FROM episodes e JOIN header h ON h.la_code = e.la_code AND h.child_id = e.child_id"
@@ -154,7 +154,7 @@ def r407() -> str:
     return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
                e.rec AS value, 'REC' AS field {where}
         UNION ALL
-        SELECT DISTINCT h._table, h.la_code, h.load_id, h."row", h.child_id, h.cy_end,
+        SELECT DISTINCT {row_keys("h")},
                CAST(h.date_of_birth AS VARCHAR) AS value, 'DOB' AS field {where}"""
 
 

@@ -6,6 +6,7 @@ PlacedAdoption row, at its line (ingest keeps which table each decision came fro
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
+from csc_scorecard.quality.rules.sql import row_keys
 
 R = "ssda903"
 REVERSED = "(p.decision_reversed_date IS NOT NULL OR p.decision_reversed_reason IS NOT NULL)"
@@ -23,7 +24,7 @@ def _order_without_decision(ls: str) -> str:
             AND NOT EXISTS (SELECT 1 FROM placed p WHERE p.la_code = e.la_code
                 AND p.child_id = e.child_id)
         UNION ALL
-        SELECT DISTINCT p._table, p.la_code, p.load_id, p."row", p.child_id, p.cy_end,
+        SELECT DISTINCT {row_keys("p")},
             CAST(p.decision_reversed_date AS VARCHAR) AS value, 'DATE_PLACED_CEASED' AS field
         FROM placed p WHERE {REVERSED} AND EXISTS (SELECT 1 FROM episodes e
             WHERE e.la_code = p.la_code AND e.child_id = p.child_id AND e.ls = '{ls}'
@@ -158,11 +159,11 @@ def r525() -> str:
     pairs = f"""FROM placed p JOIN adoptions a ON a.la_code = p.la_code
         AND a.child_id = p.child_id AND a._table = 'AD1'
         WHERE p.decision_reversed_date IS NOT NULL AND {AD1_GIVEN}"""
-    return f"""SELECT DISTINCT p._table, p.la_code, p.load_id, p."row", p.child_id, p.cy_end,
+    return f"""SELECT DISTINCT {row_keys("p")},
             CAST(p.decision_reversed_date AS VARCHAR) AS value, 'DATE_PLACED_CEASED' AS field
             {pairs}
         UNION ALL
-        SELECT DISTINCT a._table, a.la_code, a.load_id, a."row", a.child_id, a.cy_end,
+        SELECT DISTINCT {row_keys("a")},
             CAST(a.adm_decision_date AS VARCHAR) AS value, 'DATE_INT' AS field {pairs}"""
 
 

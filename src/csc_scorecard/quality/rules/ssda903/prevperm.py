@@ -5,6 +5,7 @@ of care read. DATE_PERM is kept as written (partial dates such as ZZ/05/2021 are
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
+from csc_scorecard.quality.rules.sql import row_keys
 
 R = "ssda903"
 
@@ -47,7 +48,7 @@ def r634() -> str:
     return f"""SELECT p._table, p.la_code, p.load_id, p."row", p.child_id, p.cy_end,
                p.prev_perm AS value, 'PREV_PERM' AS field {where}
         UNION ALL
-        SELECT DISTINCT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
+        SELECT DISTINCT {row_keys("e")},
                CAST(e.decom AS VARCHAR) AS value, 'DECOM' AS field
         FROM episodes e JOIN (SELECT p.la_code, p.child_id {where}) f
             ON f.la_code = e.la_code AND f.child_id = e.child_id"""
@@ -84,7 +85,7 @@ def r632() -> str:
         JOIN (SELECT p.*, {_date_perm()} AS perm_date FROM prevperm p) p
             ON p.la_code = e.la_code AND p.child_id = e.child_id
         WHERE p.date_perm IS NOT NULL AND (p.perm_date IS NULL OR p.perm_date >= e.decom)"""
-    return f"""SELECT DISTINCT p._table, p.la_code, p.load_id, p."row", p.child_id, p.cy_end,
+    return f"""SELECT DISTINCT {row_keys("p")},
                p.date_perm AS value, 'DATE_PERM' AS field {where}
         UNION ALL
         SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,

@@ -5,7 +5,7 @@ and messages; logic per docs/quality.md)."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
-from csc_scorecard.quality.rules.sql import RESPITE, given
+from csc_scorecard.quality.rules.sql import RESPITE, given, row_keys
 
 R = "ssda903"
 # Tables that need an episode of the child in the return (rule 1012; the adoptions table holds
@@ -89,8 +89,8 @@ def r117() -> str:
     pairs = f"""FROM ({latest}) e JOIN placed a ON a.la_code = e.la_code
         AND a.child_id = e.child_id WHERE {late.format(c="adm_decision_date")}
         OR {late.format(c="decision_reversed_date")}"""
-    return f"""SELECT DISTINCT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
+    return f"""SELECT DISTINCT {row_keys("e")},
             CAST(e.dec AS VARCHAR) AS value, 'DEC' AS field {pairs}
         UNION ALL
-        SELECT DISTINCT a._table, a.la_code, a.load_id, a."row", a.child_id, a.cy_end,
+        SELECT DISTINCT {row_keys("a")},
             CAST(a.adm_decision_date AS VARCHAR) AS value, 'DATE_PLACED' AS field {pairs}"""

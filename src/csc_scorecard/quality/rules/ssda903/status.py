@@ -5,7 +5,7 @@ codes and messages; logic per docs/quality.md). Each reads fields the catalogue'
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import EPISODES_N
+from csc_scorecard.quality.rules.sql import EPISODES_N, row_keys
 
 R = "ssda903"
 
@@ -39,7 +39,7 @@ def r358() -> str:
     return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
                e.ls AS value, 'LS' AS field {where}
         UNION ALL
-        SELECT DISTINCT h._table, h.la_code, h.load_id, h."row", h.child_id, h.cy_end,
+        SELECT DISTINCT {row_keys("h")},
                CAST(h.date_of_birth AS VARCHAR) AS value, 'DOB' AS field {where}"""
 
 
