@@ -10,6 +10,7 @@ document names it, and that the difference is still there (so a fixed one is rem
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,49 @@ def test_dolo_rules_agree_on_the_fake_dolo_orders():
     assert {a.rule for a in results if a.only_ours or a.only_theirs} == set()
     assert sorted({f["rule"] for f in ours.result.faults.to_pylist()}) == ["704"]
     _check("d2i-903-dolo", results)
+
+
+# Last year's Header as the fake's own with some values changed (every 10th child from the
+# first: a new ETHNIC; from the second: UPN UN1, third: UN2, fourth: another UPN, sixth: blank;
+# fifth: MOTHER 1), so the rules comparing the two Headers have children to flag.
+HEADER_LAST_CODES = ["202", "203", "204", "207", "208"]
+
+
+def _header_changed(row: dict[str, str], i: int) -> dict[str, str]:
+    change = {
+        0: {"ETHNIC": "AINS" if row["ETHNIC"] != "AINS" else "WBRI"},
+        1: {"UPN": "UN1"},
+        2: {"UPN": "UN2"},
+        3: {"UPN": f"Z{i:012d}"},
+        4: {"MOTHER": "1"},
+        5: {"UPN": ""},
+    }
+    return row | change.get(i % 10, {})
+
+
+def test_rules_comparing_last_years_header_agree_on_a_changed_header(tmp_path):
+    if not oracle_available("903"):
+        pytest.skip("903 oracle venv cannot be built here")
+    files, year, _ = _903(PEERS / "d2i-903-fake", 2023)
+    last = tmp_path / "last"
+    last.mkdir()
+    for f in files:
+        (last / f.name).write_bytes(f.read_bytes())
+    with (PEERS / "d2i-903-fake" / "header.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    with (last / "header.csv").open("w", newline="") as f:
+        out = csv.DictWriter(f, fieldnames=list(rows[0]))
+        out.writeheader()
+        out.writerows(_header_changed(r, i) for i, r in enumerate(rows))
+    previous = sorted(last.glob("*.csv"))
+    theirs = report_903(
+        files, str(year), all_children=True, isolated=True, previous_year=previous,
+        rules=HEADER_LAST_CODES,
+    )  # fmt: skip
+    ours = validate_files(files, la_code="371", year=year, previous=previous)
+    results = agreement(
+        our_pairs(ours.result.faults.to_pylist()), their_pairs(theirs), HEADER_LAST_CODES
+    )
+    flagged = {a.rule: len(a.ours) for a in results}
+    assert all(flagged[c] > 0 for c in ("204", "207", "208")), flagged
+    _check("d2i-903-fake-last", results)

@@ -118,6 +118,48 @@ CASES = {
         {("Header", 1)},
         {},
     ),
+    # A's ethnicity changed (flagged); B's is the same in other letters' case; C is new.
+    "204": (
+        {H: [child("A", ethnicity="WBRI"), child("B", ethnicity="wirt"), child("C")]},
+        {H: [child("A", ethnicity="AINS"), child("B", ethnicity="WIRT")]},
+        {("Header", 1)},
+        {},
+    ),
+    # Last year A and B were mothers and C was not. A is not this year and has an episode
+    # (flagged); B is not and has no episode this year; C now is (only a change from 1 counts).
+    "207": (
+        {
+            H: [child("A", mother=False), child("B", mother=None), child("C", mother=True)],
+            E: [ep("A", "2023-05-01"), ep("C", "2023-05-01")],
+        },
+        {H: [child("A", mother=True), child("B", mother=True), child("C", mother=False)]},
+        {("Header", 1)},
+        {},
+    ),
+    # A's UPN changed (flagged); B went from UN1 to UN3 and C from UN2 to a real UPN (both
+    # allowed); D from a real UPN to UN1 (flagged); E blank both years (left to 442).
+    "208": (
+        {
+            H: [
+                child("A", upn="A123456789012"),
+                child("B", upn="UN3"),
+                child("C", upn="B123456789012"),
+                child("D", upn="UN1"),
+                child("E", upn=None),
+            ]
+        },
+        {
+            H: [
+                child("A", upn="Z123456789012"),
+                child("B", upn="UN1"),
+                child("C", upn="UN2"),
+                child("D", upn="C123456789012"),
+                child("E", upn=None),
+            ]
+        },
+        {("Header", 1), ("Header", 4)},
+        {},
+    ),
     "203": (
         {H: [child("A", "2010-06-02"), child("B", "2010-06-01"), child("C", "2011-01-01")]},
         {H: [child("A", "2010-06-01"), child("B", "2010-06-01")]},

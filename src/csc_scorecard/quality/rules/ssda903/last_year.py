@@ -9,6 +9,9 @@ from __future__ import annotations
 from csc_scorecard.quality.rules import in_list, rule
 
 R = "ssda903"
+# The UPN-unknown reasons (UN1-UN5) and those a child's record may improve to from UN1 (208).
+UN2_5 = in_list("UN2", "UN3", "UN4", "UN5")
+UN_ALL = in_list("UN1", "UN2", "UN3", "UN4", "UN5")
 FIRST = """(SELECT * FROM episodes WHERE decom IS NOT NULL QUALIFY row_number() OVER (
     PARTITION BY la_code, child_id ORDER BY decom, load_id, "row") = 1)"""
 LATEST_LAST = """(SELECT * FROM episodes_last WHERE decom IS NOT NULL QUALIFY row_number() OVER (
@@ -203,6 +206,57 @@ def r202() -> str:
 def r203() -> str:
     """DOB other than (or blank beside) last year's."""
     return _header_against_last("h.date_of_birth IS DISTINCT FROM l.date_of_birth")
+
+
+@rule(
+    "204",
+    R,
+    "Ethnic origin code disagrees with the ethnic origin already recorded for this child.",
+    fields=["ETHNIC"],
+    column="ethnicity",
+)
+def r204() -> str:
+    """ETHNIC other than (or blank beside) last year's, in any case of letters."""
+    return _header_against_last("upper(h.ethnicity) IS DISTINCT FROM upper(l.ethnicity)")
+
+
+@rule(
+    "207",
+    R,
+    "Mother status for the current year disagrees with the mother status already recorded for "
+    "this child.",
+    fields=["MOTHER"],
+    column="mother",
+)
+def r207() -> str:
+    """Last year's MOTHER was 1 and this year's is not (0 or blank), for a child with an
+    episode this year."""
+    return _header_against_last(
+        """l.mother AND h.mother IS DISTINCT FROM l.mother
+        AND EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = h.la_code
+            AND e.child_id = h.child_id)"""
+    )
+
+
+@rule(
+    "208",
+    R,
+    "Unique Pupil Number (UPN) for the current year disagrees with the Unique Pupil Number (UPN) "
+    "already recorded for this child.",
+    fields=["UPN"],
+    column="upn",
+)
+def r208() -> str:
+    """UPN other than last year's (a blank both years is left to 442), except the changes DfE
+    allows as a child's record improves: from UN1 or blank to one of UN2-UN5, and from blank or
+    any UN code to a real UPN."""
+    now, last = "upper(h.upn)", "upper(l.upn)"
+    return _header_against_last(
+        f"""{now} IS DISTINCT FROM {last}
+        AND NOT coalesce(({last} = 'UN1' OR l.upn IS NULL) AND {now} IN {UN2_5}, false)
+        AND NOT coalesce(({last} IN {UN_ALL} OR l.upn IS NULL)
+            AND h.upn IS NOT NULL AND {now} NOT IN {UN_ALL}, false)"""
+    )
 
 
 @rule(
