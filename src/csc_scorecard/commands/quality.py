@@ -108,15 +108,17 @@ def _no_return(db, la: str, end) -> str:
     from csc_scorecard.quality.scope import MULTI_YEAR, SOURCE_FORMAT
 
     looked = ", ".join([*SOURCE_FORMAT.values(), MULTI_YEAR])
-    held = db.con.execute(
-        "SELECT source_format, min(period_start), max(period_end), count(*) FROM loads "
-        "WHERE la_code = ? GROUP BY ALL ORDER BY 1",
-        [la],
-    ).fetchall()
-    holds = "; ".join(
-        f"{fmt} x {n}" + (f" ({start} to {stop})" if start and stop else "")
-        for fmt, start, stop, n in held
-    )
+    by_format: dict[str, list] = {}
+    for load in db.loads([la]):
+        if load.la_code == la:  # not the reference loads, which have no authority
+            by_format.setdefault(load.source_format, []).append(load)
+    parts = []
+    for fmt, loads in sorted(by_format.items()):
+        starts = [x.period_start for x in loads if x.period_start]
+        stops = [x.period_end for x in loads if x.period_end]
+        span = f" ({min(starts)} to {max(stops)})" if starts and stops else ""
+        parts.append(f"{fmt} x {len(loads)}{span}")
+    holds = "; ".join(parts)
     return (
         f"LA {la}, data as at {end}: no rule ran: the DfE rules read the SSDA903 and CIN census "
         f"returns (loads of source format {looked}) of collection years ending by {end}, and "
