@@ -29,6 +29,12 @@ def _any_not_in(codes: str, listed: str) -> str:
     return f"len(list_filter({codes}, lambda x: x NOT IN {listed})) > 0"
 
 
+def _with_others(codes: str, alone: str) -> str:
+    """SQL: the list `codes` holds `alone` (a code that must stand alone) and another code."""
+    return f"""list_contains({codes}, {alone})
+        AND len(list_filter({codes}, lambda x: x <> {alone})) > 0"""
+
+
 def _repeats(codes: str) -> str:
     """SQL: list `codes` holds a code more than once."""
     return f"len({codes}) > len(list_distinct({codes}))"
@@ -59,8 +65,7 @@ def r8540() -> str:
 def r8790() -> str:
     """Disability NONE and another Disability code for the same child (its records in the
     return together)."""
-    return f"""SELECT * FROM child QUALIFY list_contains({CHILD_DISABILITIES}, {NO_DISABILITY})
-        AND len(list_filter({CHILD_DISABILITIES}, lambda x: x <> {NO_DISABILITY})) > 0"""
+    return f"SELECT * FROM child QUALIFY {_with_others(CHILD_DISABILITIES, NO_DISABILITY)}"
 
 
 @rule(
@@ -98,8 +103,7 @@ def r8614() -> str:
 )
 def r8869() -> str:
     """AssessmentFactors 21 (no factors identified) and another factor on one assessment."""
-    return f"""SELECT * FROM assessments WHERE list_contains({FACTORS}, {NO_FACTORS})
-        AND len(list_filter({FACTORS}, lambda x: x <> {NO_FACTORS})) > 0"""
+    return f"SELECT * FROM assessments WHERE {_with_others(FACTORS, NO_FACTORS)}"
 
 
 @rule(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
 from csc_scorecard.quality.rules.sql import not_valid_date
-from csc_scorecard.quality.rules.ssda903.missing_ends import periods_of_care
+from csc_scorecard.quality.rules.ssda903.missing_ends import outside_every_period_of_care
 
 R = "ssda903"
 YEARS = (2027, None)
@@ -129,14 +129,7 @@ def r707() -> str:
     period, it has no DOLO_END and the period has ended or began after DOLO_START, or its
     DOLO_END is after the period's end or before its start (as rule 577 for missing periods).
     A child with no episodes is not checked."""
-    outside = """(coalesce(o.end_date IS NULL AND p.poc_end IS NOT NULL, false)
-        OR coalesce(o.end_date IS NULL AND o.start_date < p.poc_start, false)
-        OR coalesce(o.end_date > p.poc_end, false) OR coalesce(o.end_date < p.poc_start, false))"""
-    return f"""WITH p AS ({periods_of_care()})
-        SELECT o.* FROM dolo o WHERE o.start_date IS NOT NULL
-        AND EXISTS (SELECT 1 FROM p WHERE p.la_code = o.la_code AND p.child_id = o.child_id)
-        AND NOT EXISTS (SELECT 1 FROM p WHERE p.la_code = o.la_code AND p.child_id = o.child_id
-            AND NOT {outside})"""
+    return outside_every_period_of_care("dolo", "o")
 
 
 @rule(

@@ -55,6 +55,21 @@ def periods_of_care() -> str:
         FROM p GROUP BY la_code, child_id, period"""
 
 
+def outside_every_period_of_care(table: str, a: str) -> str:
+    """Rows of `table` (alias `a`, with start_date and end_date) that start and fit none of the
+    child's periods of care: for every period, the row has no end and the period has ended or
+    began after the row's start, or the row ends after the period's end or before its start. A
+    child with no episodes is not checked. Rules 577 (missing periods) and 707 (DoLO orders)."""
+    outside = f"""(coalesce({a}.end_date IS NULL AND p.poc_end IS NOT NULL, false)
+        OR coalesce({a}.end_date IS NULL AND {a}.start_date < p.poc_start, false)
+        OR coalesce({a}.end_date > p.poc_end, false) OR coalesce({a}.end_date < p.poc_start, false))"""
+    return f"""WITH p AS ({periods_of_care()})
+        SELECT {a}.* FROM {table} {a} WHERE {a}.start_date IS NOT NULL
+        AND EXISTS (SELECT 1 FROM p WHERE p.la_code = {a}.la_code AND p.child_id = {a}.child_id)
+        AND NOT EXISTS (SELECT 1 FROM p WHERE p.la_code = {a}.la_code AND p.child_id = {a}.child_id
+            AND NOT {outside})"""
+
+
 @rule(
     "577",
     R,
@@ -67,11 +82,4 @@ def r577() -> str:
     """A missing period (with MIS_START) that fits none of the child's periods of care: for every
     period, it has no MIS_END and the period has ended or began after MIS_START, or its MIS_END
     is after the period's end or before its start. A child with no episodes is not checked."""
-    outside = """(coalesce(m.end_date IS NULL AND p.poc_end IS NOT NULL, false)
-        OR coalesce(m.end_date IS NULL AND m.start_date < p.poc_start, false)
-        OR coalesce(m.end_date > p.poc_end, false) OR coalesce(m.end_date < p.poc_start, false))"""
-    return f"""WITH p AS ({periods_of_care()})
-        SELECT m.* FROM missing m WHERE m.start_date IS NOT NULL
-        AND EXISTS (SELECT 1 FROM p WHERE p.la_code = m.la_code AND p.child_id = m.child_id)
-        AND NOT EXISTS (SELECT 1 FROM p WHERE p.la_code = m.la_code AND p.child_id = m.child_id
-            AND NOT {outside})"""
+    return outside_every_period_of_care("missing", "m")
