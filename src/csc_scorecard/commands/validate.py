@@ -29,6 +29,15 @@ def validate(
             "comparing the two years run only with it.",
         ),
     ] = None,
+    providers: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--providers",
+            help="Ofsted's provider list (CSV or XLSX: the children's homes and social care "
+            "providers lists, or the combined one; repeat the option for more): the rules "
+            "checking episodes' URNs against it run only with it.",
+        ),
+    ] = None,
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List every rule implemented, one code a line.")
     ] = False,
@@ -53,6 +62,7 @@ def validate(
         year=year,
         owners=fmt in ("xlsx", "json"),
         previous=list(previous or []),
+        providers=list(providers or []),
     )
     notes = [f"not checked: {line}" for line in checked.unreadable]
     if not checked.result.returns:

@@ -5,7 +5,8 @@
 Rows are canonical rows (tables.yaml columns); each table's rows get `source_row` 1, 2, ... in
 the order given, and the whole input is one load of the return for the collection year
 `year` (ending 31 March), authority `la_code`. `previous` (tables in the same shape) is last
-year's return, for the rules comparing the two.
+year's return, for the rules comparing the two; `inputs` the other inputs some rules read
+(rules.INPUTS: the Ofsted provider list, as quality.providers reads it).
 """
 
 from __future__ import annotations
@@ -58,13 +59,16 @@ def run_on(
     year: int = 2024,
     issues: list[Issue] | None = None,
     previous: dict[str, list[dict[str, Any]]] | None = None,
+    inputs: dict[str, pa.Table] | None = None,
 ) -> RuleResult:
     with Store(":memory:") as store, Store(":memory:") as last:
         store.load([batch(tables, ret=ret, year=year, issues=issues)])
         if previous is not None:
             last.load([batch(previous, ret=ret, year=year - 1)])
         only = [get(ret, c) for c in codes]
-        return run_rules(store.con, only=only, previous=last.con if previous else None)
+        return run_rules(
+            store.con, only=only, previous=last.con if previous else None, inputs=inputs
+        )
 
 
 def flagged(

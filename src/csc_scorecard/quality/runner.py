@@ -72,11 +72,13 @@ def run_rules(
     fuse: bool = True,
     previous: duckdb.DuckDBPyConnection | None = None,
     multi_year: bool = False,
+    inputs: dict[str, pa.Table] | None = None,
 ) -> RuleResult:
     """Every rule (or `only` these) over the rows of `source` (a store connection); `fuse`
     False runs every rule as its own query (the same faults: `rule_queries`); with `previous`
     (a store holding last year's return), the rules reading it too; with `multi_year`, over the
-    rows of a synthetic England's loads too (`quality.scope.MULTI_YEAR`)."""
+    rows of a synthetic England's loads too (`quality.scope.MULTI_YEAR`); with `inputs`
+    (`rules.INPUTS`: the Ofsted provider list), the rules reading them too."""
     chosen = list(only) if only is not None else rules()
     started = time.perf_counter()
     needs = {(r.ret, t) for r in chosen for t in r.needs}  # only the tables the rules read
@@ -87,6 +89,7 @@ def run_rules(
         needs=needs,
         previous=previous,
         multi_year=multi_year,
+        inputs=inputs,
     )
     prepared = time.perf_counter()
     try:

@@ -43,12 +43,13 @@ never write to, or lock, the user's store.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
+import pyarrow as pa
 
-from csc_scorecard.quality.rules import DERIVED, LAST, RETURNS, SCOPED, Return
+from csc_scorecard.quality.rules import DERIVED, INPUTS, LAST, RETURNS, SCOPED, Return
 from csc_scorecard.quality.rules.sql import EPISODES_N, episodes_with_neighbours
 
 SOURCE_FORMAT: dict[Return, str] = {"ssda903": "ssda903", "cin": "cin_census"}
@@ -164,11 +165,13 @@ def build(
     needs: Collection[tuple[Return, str]] | None = None,
     previous: duckdb.DuckDBPyConnection | None = None,
     multi_year: bool = False,
+    inputs: Mapping[str, pa.Table] | None = None,
 ) -> Scope:
     """Each return's rows of `source` (a store connection) as the scoped tables; with `needs`
     ((return, scoped table) pairs: what the rules to run read), only those; with `previous` (a
     store holding last year's return), its rows as the `*_last` tables; with `multi_year`, the
-    rows of MULTI_YEAR loads too, each in the year of the last return carrying it."""
+    rows of MULTI_YEAR loads too, each in the year of the last return carrying it; `inputs`
+    (rules.INPUTS given: the Ofsted provider list) as tables of their return."""
     in_place = _in_memory(source)
     # in place: a cursor of its own (same database), so the caller's connection is untouched
     scope = Scope(source.cursor() if in_place else duckdb.connect(":memory:"), in_place=in_place)
@@ -199,6 +202,7 @@ def build(
         if previous is not None:
             _build_last(ret, previous, needs, scope, create)
         _empty_last(ret, needs, scope)
+        _inputs(ret, inputs or {}, needs, scope)
         create(
             ret,
             "bad",
@@ -255,6 +259,27 @@ def _empty_last(ret: Return, needs: Collection[tuple[Return, str]] | None, scope
             f"CREATE TABLE {schema(ret)}.{last} AS SELECT * FROM {schema(ret)}.{name} LIMIT 0"
         ).fetchall()
         scope.rows[(ret, last)] = 0
+
+
+def _inputs(
+    ret: Return,
+    given: Mapping[str, pa.Table],
+    needs: Collection[tuple[Return, str]] | None,
+    scope: Scope,
+) -> None:
+    """Each input the rules to run read (rules.INPUTS) as a table of the return: as given, or
+    empty when not given (then the runner does not run a rule on it)."""
+    from csc_scorecard.quality import providers
+
+    empty = {"providers": providers.empty()}
+    for name in INPUTS[ret]:
+        if needs is not None and (ret, name) not in needs:
+            continue
+        table = given.get(name)
+        scope.con.register("_input", table if table is not None else empty[name])
+        scope.con.execute(f"CREATE TABLE {schema(ret)}.{name} AS SELECT * FROM _input").fetchall()
+        scope.con.unregister("_input")
+        scope.rows[(ret, name)] = table.num_rows if table is not None else 0
 
 
 def _loads_sql(

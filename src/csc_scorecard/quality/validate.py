@@ -14,6 +14,7 @@ from csc_scorecard.ingest.run import IngestRefused, expand, read_all
 from csc_scorecard.ingest.ssda903 import declared_year_trusted
 from csc_scorecard.model.batch import FormatError, LoadBatch
 from csc_scorecard.quality.fixlists import with_owners
+from csc_scorecard.quality.providers import read_providers
 from csc_scorecard.quality.runner import RuleResult, run_rules
 from csc_scorecard.store import Store
 
@@ -65,10 +66,13 @@ def validate_files(
     year: int | None = None,
     owners: bool = False,
     previous: list[Path] | None = None,
+    providers: list[Path] | None = None,
 ) -> Validation:
     """Read the files into a temporary in-memory store and run every rule over it; with
     `owners`, the faults also get team, worker and the measures they affect (fix lists); with
-    `previous` (last year's files), the rules comparing the return with last year's too."""
+    `previous` (last year's files), the rules comparing the return with last year's too; with
+    `providers` (Ofsted provider lists, quality.providers), the rules checking URNs against
+    them too (an unreadable list is reported like an unreadable file, and they do not run)."""
     batches, errors = read_files(paths, la_code=la_code, year=year)
     seen: dict[tuple, LoadBatch] = {}
     for b in batches:
@@ -86,12 +90,18 @@ def validate_files(
             previous, la_code=la_code, year=year - 1 if year is not None else None
         )
         errors += [f"last year's return: {line}" for line in last_errors]
+    inputs = {}
+    if providers:
+        try:
+            inputs["providers"] = read_providers(providers)
+        except FormatError as err:
+            errors.append(f"provider list: {err}")
     with Store(":memory:") as temp, Store(":memory:") as before:
         if batches:
             temp.load(batches)
         if last:
             before.load(last)
-        result = run_rules(temp.con, previous=before.con if last else None)
+        result = run_rules(temp.con, previous=before.con if last else None, inputs=inputs)
         if owners:
             result.faults = with_owners(temp.con, result.faults)
     return Validation(result=result, unreadable=errors, loads=batches)

@@ -64,10 +64,20 @@ DERIVED: dict[Return, dict[str, str]] = {"ssda903": {"episodes_n": "episodes"}, 
 # (`scorecard validate --previous`); a rule reading one runs only then (quality.scope).
 LAST = "_last"
 
+# Inputs other than the returns, scoped as tables of a return when given (quality.scope): the
+# Ofsted provider list (`scorecard validate --providers`), read by the URN rules. A rule reading
+# one runs only when it is given, and otherwise is listed once as not run, with this reason.
+INPUTS: dict[Return, dict[str, str]] = {
+    "ssda903": {"providers": "Ofsted provider list (validate --providers)"},
+    "cin": {},
+}
+
 
 def table_label(ret: Return, name: str) -> str:
     """A scoped table as a "not run" reason names it: `cla_episodes (episodes)`, or for last
     year's, `last year's cla_episodes (episodes_last: validate --previous)`."""
+    if name in INPUTS[ret]:
+        return INPUTS[ret][name]
     if name.endswith(LAST) and name.removesuffix(LAST) in SCOPED[ret]:
         canonical = SCOPED[ret][name.removesuffix(LAST)]
         return f"last year's {canonical} ({name}: validate --previous)"
@@ -155,7 +165,7 @@ def rule(
 def _tables_read(ret: Return, sql: str) -> tuple[str, ...]:
     names = re.findall(r"\b(?:FROM|JOIN)\s+([a-z_0-9]+)", sql, flags=re.IGNORECASE)
     read = {DERIVED[ret].get(n.lower(), n.lower()) for n in names}
-    known = set(SCOPED[ret]) | {n + LAST for n in SCOPED[ret]}
+    known = set(SCOPED[ret]) | {n + LAST for n in SCOPED[ret]} | set(INPUTS[ret])
     return tuple(sorted(read & known))
 
 
