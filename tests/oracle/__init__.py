@@ -184,6 +184,7 @@ def report_903(
     all_children: bool = False,
     isolated: bool = False,
     rules: Sequence[str] | None = None,
+    providers: Path | None = None,
 ) -> dict:
     """Run every SSDA903 rule of the year on `files`; return the whole result.
 
@@ -191,7 +192,8 @@ def report_903(
     or one XML return. `previous_year`: last year's files, which rules such as NoE, 1001, 1002
     and 202-208 need (they are `skipped` without them). `local_authority`: ONS code (E06/E08/
     E09/E10) of the authority, compared with the placement postcode's authority by the
-    in/out-of-area rules. Keys: package, version, ruleset, collection_year, local_authority,
+    in/out-of-area rules. `providers`: Ofsted's combined provider list (XLSX), which the URN
+    rules (219-229, 1008) read. Keys: package, version, ruleset, collection_year, local_authority,
     file_format, tables (rows read per table), rules_run, skipped, crashed, failures, seconds.
     """
     paths = [str(Path(f).resolve()) for f in files]
@@ -206,6 +208,8 @@ def report_903(
         args.append("--isolated")
     if rules is not None:  # only these rules (benchmarks)
         args += ["--rules", *rules]
+    if providers is not None:
+        args += ["--providers", str(Path(providers).resolve())]
     return _run("903", args, timeout)
 
 

@@ -5,7 +5,7 @@ numpy 1.24, which clash with the project's pins), so it imports only the standar
 `lac_validator`; never `csc_scorecard`.
 
     python run_903.py --ruleset lac2023_24 --out result.json [--la E09000027]
-                      [--previous FILE ...] FILE [FILE ...]
+                      [--previous FILE ...] [--providers XLSX] FILE [FILE ...]
 
 FILEs are either one CSV per 903 table (the package recognises a table by its exact column set,
 `lac_validator/config.py`) or a single XML return. The result JSON has one entry per failing rule
@@ -75,6 +75,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--previous", nargs="*", default=[], help="last year's files")
     parser.add_argument(
+        "--providers",
+        default=None,
+        help="Ofsted's combined provider list (XLSX), given to the package as its 'CH lookup' "
+        "upload (one combined children's homes and social care providers list)",
+    )
+    parser.add_argument(
         "--all-children",
         action="store_true",
         help="list every flagged child in `examples`, not the first five (agreement tests)",
@@ -125,6 +131,11 @@ def validate(args: argparse.Namespace) -> dict:
         for desc, paths in (("This year", this_year), ("Prev year", previous))
         for p in paths
     ]
+    if args.providers:  # the package's URN rules (219-229, 1008) read it as `provider_info`
+        path = Path(args.providers)
+        uploads.append(
+            UploadedFile(name=str(path), description="CH lookup", file_content=path.read_bytes())
+        )
     # collectionYear is the year the collection ends: "2024" means 1 April 2023 to 31 March
     # 2024 (datastore._process_metadata; rules/ruleset_utils.get_year_ruleset maps "2023" to
     # lac2022_23).
