@@ -17,3 +17,14 @@ def connection() -> duckdb.DuckDBPyConnection:
     if con is None:
         con = _local.con = duckdb.connect()
     return con
+
+
+_left_behind: list[threading.local] = []
+
+
+def reset() -> None:
+    """Forget this thread's connection without closing it: in a forked worker it is the
+    parent's, whose DuckDB threads did not come across (closing it would wait for them)."""
+    global _local
+    _left_behind.append(_local)
+    _local = threading.local()

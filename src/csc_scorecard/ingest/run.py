@@ -10,6 +10,7 @@ from typing import Protocol
 from csc_scorecard.ingest.adapter import Adapter, adapters
 from csc_scorecard.ingest.lake import read_lake
 from csc_scorecard.ingest.limits import check_file
+from csc_scorecard.ingest.parallel import read_groups
 from csc_scorecard.model.batch import LA_CODE, FormatError, LoadBatch, Replacement
 from csc_scorecard.model.lake import is_lake
 
@@ -126,13 +127,16 @@ def read_all(
         except FormatError as err:
             errors.append(err)
     last: list[LoadBatch] = []  # sources that win over the others read alongside (the SSD)
-    for (name, _folder), files in groups.items():
-        try:
-            read = by_name[name].read(files, la_code=la_code, year=year)
-        except FormatError as err:
-            errors.append(err)
+    read_in_order = [(by_name[name], files) for (name, _folder), files in groups.items()]
+    try:  # in worker processes when there is enough to read (`ingest/parallel.py`)
+        outcomes = read_groups(read_in_order, la_code=la_code, year=year)
+    except FormatError as err:  # SCORECARD_READ_WORKERS is not a number
+        outcomes, errors = [], [*errors, err]
+    for (adapter, _files), read in zip(read_in_order, outcomes, strict=False):
+        if isinstance(read, FormatError):
+            errors.append(read)
             continue
-        (last if getattr(by_name[name], "loads_last", False) else batches).extend(read)
+        (last if getattr(adapter, "loads_last", False) else batches).extend(read)
     batches += last
     errors.extend(_same_return_twice(batches))
     if errors:

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -108,10 +109,18 @@ class CinCensusAdapter:
         return _CIN_MARKER.search(text) is not None
 
     def read(self, paths: list[Path], *, la_code: str | None, year: int | None) -> list[LoadBatch]:
+        return self.gather(paths, (read_return(p, la_code=la_code, year=year) for p in paths))
+
+    def read_each(self, path: Path, *, la_code: str | None, year: int | None) -> LoadBatch:
+        """One return of a folder (`ingest/parallel.py` reads a folder's returns in parallel)."""
+        return read_return(path, la_code=la_code, year=year)
+
+    def gather(self, paths: list[Path], read: Iterable[LoadBatch]) -> list[LoadBatch]:
+        """A folder's returns, read in file order (a refusal raised where its file comes): a
+        second return for the same authority and census year is refused."""
         batches: list[LoadBatch] = []
         seen: dict[tuple, str] = {}
-        for path in paths:
-            batch = read_return(path, la_code=la_code, year=year)
+        for path, batch in zip(paths, read, strict=True):
             key = (batch.la_code, batch.period_start, batch.period_end)
             if key in seen:
                 raise FormatError(

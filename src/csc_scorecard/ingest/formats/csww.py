@@ -22,6 +22,7 @@ or Year that disagrees with `la_code=` / `year=` (the file wins); two workers wi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
@@ -304,7 +305,16 @@ class CswwAdapter:
         return _MARKERS.search(head(path, 16384).replace(b"\x00", b"")) is not None
 
     def read(self, paths: list[Path], *, la_code: str | None, year: int | None) -> list[LoadBatch]:
-        batches = [read_census(p, la_code=la_code, year=year) for p in paths]
+        return self.gather(paths, (read_census(p, la_code=la_code, year=year) for p in paths))
+
+    def read_each(self, path: Path, *, la_code: str | None, year: int | None) -> LoadBatch:
+        """One census of a folder (`ingest/parallel.py` reads a folder's files in parallel)."""
+        return read_census(path, la_code=la_code, year=year)
+
+    def gather(self, paths: list[Path], read: Iterable[LoadBatch]) -> list[LoadBatch]:
+        """A folder's censuses, every file read first (a refusal raised where its file comes),
+        then a second census for the same authority and year refused."""
+        batches = list(read)
         seen: dict[tuple, str] = {}
         for b in batches:
             key = (b.la_code, b.period_end)

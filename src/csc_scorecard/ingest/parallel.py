@@ -1,0 +1,219 @@
+"""Reading one ingest's files in worker processes: the files are independent, so two cores read
+them in about half the wall time of one.
+
+`read_groups` is what `run.read_all` calls with the files it recognised, grouped as each
+adapter reads them (a folder of one statutory return, or a file). It returns, for each group in
+the order given, the batches its adapter read or the `FormatError` that refused it: the same
+outcomes, in the same order, whether the groups were read here or in workers, so load order,
+issue order and every refusal message are identical either way.
+
+The work is split finer than a group where an adapter allows: one with `read_each(path, *,
+la_code, year)` and `gather(paths, batches)` (the CIN census and the workforce census: several
+yearly returns in one folder) has each file read on its own and the folder's checks across
+files (a second return for the same year) made here over the batches in file order, raising
+the refusal the adapter's own `read` would raise first. Units are handed out largest first, so
+one big file read last does not leave a core idle.
+
+Workers are forked (the parent's imports are reused, nothing is re-imported), or started from a
+fresh server process when this process runs Python threads of its own (the web application),
+whose locks a fork could copy mid-use. A worker opens its own in-memory DuckDB for reading
+(`ingest.duck`); a refusal comes back as its fields and is raised again here as the same
+`FormatError`; any other exception is raised here as it was in the worker (an `OSError` keeps
+its number and file name, so the command prints the same one line). If a worker dies (killed,
+out of memory), what it was reading is read again in this process.
+
+`SCORECARD_READ_WORKERS` sets the number of worker processes (1: read everything in this
+process). Unset, an ingest of several files holding at least `PARALLEL_BYTES` is read by
+`min(2, cores)` workers, anything smaller in this process (starting workers costs more than
+reading a few small files).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import threading
+import traceback
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from csc_scorecard.ingest.adapter import Adapter, adapters
+from csc_scorecard.model.batch import FormatError, LoadBatch
+
+PARALLEL_BYTES = 4_000_000  # below this an ingest is read in this process
+WORKERS_VARIABLE = "SCORECARD_READ_WORKERS"
+
+Outcome = list[LoadBatch] | FormatError
+
+
+def workers(sizes: list[int]) -> int:
+    """How many worker processes read units of these sizes (bytes); 1 means this process."""
+    setting = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if setting:
+        try:
+            wanted = int(setting)
+        except ValueError:
+            raise FormatError(
+                WORKERS_VARIABLE, f"{setting!r} is not a whole number of worker processes"
+            ) from None
+        return max(1, min(wanted, len(sizes)))
+    if len(sizes) < 2 or sum(sizes) < PARALLEL_BYTES:
+        return 1
+    return max(1, min(2, os.cpu_count() or 1, len(sizes)))
+
+
+def read_groups(
+    groups: list[tuple[Adapter, list[Path]]], *, la_code: str | None, year: int | None
+) -> list[Outcome]:
+    """Each group's batches, or the FormatError that refused it, in the order of `groups`."""
+    units = _units(groups)
+    count = workers([_size(unit[2]) for unit in units])
+    if count <= 1:
+        return [_read_here(adapter, files, la_code, year) for adapter, files in groups]
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=_context(), initializer=_fresh_worker)
+    with pool:  # leaves once every worker has ended (their CPU then counts as this process's)
+        futures = _submit(pool, units, la_code, year)
+        return [
+            _outcome(adapter, files, futures[i], la_code, year)
+            for i, (adapter, files) in enumerate(groups)
+        ]
+
+
+def _outcome(
+    adapter: Adapter,
+    files: list[Path],
+    futures: list[Future],
+    la_code: str | None,
+    year: int | None,
+) -> Outcome:
+    """One group's batches from its workers, or its refusal."""
+    try:
+        if not _splits(adapter, files):
+            return _result(futures[0], adapter, files, la_code, year)
+        return adapter.gather(files, _each(futures, adapter, files, la_code, year))  # type: ignore[attr-defined]
+    except FormatError as err:
+        return err
+
+
+def _splits(adapter: Adapter, files: list[Path]) -> bool:
+    return len(files) > 1 and hasattr(adapter, "read_each") and hasattr(adapter, "gather")
+
+
+def _units(
+    groups: list[tuple[Adapter, list[Path]]],
+) -> list[tuple[int, Adapter, list[Path], bool]]:
+    """(group index, adapter, files read together, whether it is one file of a split group)."""
+    units = []
+    for index, (adapter, files) in enumerate(groups):
+        if _splits(adapter, files):
+            units.extend((index, adapter, [f], True) for f in files)
+        else:
+            units.append((index, adapter, files, False))
+    return units
+
+
+def _size(files: list[Path]) -> int:
+    return sum(f.stat().st_size for f in files)
+
+
+def _submit(
+    pool: ProcessPoolExecutor,
+    units: list[tuple[int, Adapter, list[Path], bool]],
+    la_code: str | None,
+    year: int | None,
+) -> dict[int, list[Future]]:
+    """Start the units, largest first; each group's futures in file order."""
+    by_group: dict[int, list[tuple[int, Future]]] = {}
+    for i in sorted(range(len(units)), key=lambda i: -_size(units[i][2])):
+        index, adapter, files, each = units[i]
+        future = pool.submit(_work, adapter.name, files, each, la_code, year)
+        by_group.setdefault(index, []).append((i, future))
+    return {index: [f for _, f in sorted(pairs)] for index, pairs in by_group.items()}
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if threading.active_count() > 1:
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("fork")
+
+
+def _fresh_worker() -> None:
+    """A forked worker must not use the parent's in-memory DuckDB: its threads stayed behind."""
+    from csc_scorecard.ingest import duck
+
+    duck.reset()
+
+
+def _work(
+    name: str, files: list[Path], each: bool, la_code: str | None, year: int | None
+) -> tuple[str, object]:
+    """In a worker: read one unit. ("read", batches or batch), ("refused", FormatError fields)
+    or ("failed", the exception, or its traceback's text when it cannot travel back)."""
+    adapter = _adapter(name)
+    try:
+        if each:
+            return "read", adapter.read_each(files[0], la_code=la_code, year=year)  # type: ignore[attr-defined]
+        return "read", adapter.read(files, la_code=la_code, year=year)
+    except FormatError as err:
+        return "refused", (err.file, err.reason, err.sheet, err.line, err.field)
+    except Exception as err:  # noqa: BLE001 - raised again in the parent, as it was
+        try:
+            pickle.loads(pickle.dumps(err))
+        except Exception:  # noqa: BLE001
+            return "failed", "".join(traceback.format_exception(err))
+        return "failed", err
+
+
+def _adapter(name: str) -> Adapter:
+    return next(a for a in adapters() if a.name == name)
+
+
+def _unwrap(outcome: tuple[str, object]):
+    kind, value = outcome
+    if kind == "read":
+        return value
+    if kind == "refused":
+        file, reason, sheet, line, field = value  # type: ignore[misc]
+        raise FormatError(file, reason, sheet=sheet, line=line, field=field)
+    if isinstance(value, BaseException):
+        raise value
+    raise RuntimeError(f"a worker reading the extracts failed:\n{value}")
+
+
+def _result(
+    future: Future, adapter: Adapter, files: list[Path], la_code: str | None, year: int | None
+) -> list[LoadBatch]:
+    try:
+        outcome = future.result()
+    except BrokenProcessPool:  # the worker died: read the group here instead
+        return adapter.read(files, la_code=la_code, year=year)
+    return _unwrap(outcome)
+
+
+def _each(
+    futures: list[Future],
+    adapter: Adapter,
+    files: list[Path],
+    la_code: str | None,
+    year: int | None,
+) -> Iterator[LoadBatch]:
+    """A split group's batches in file order, raising a file's refusal where it comes."""
+    for future, path in zip(futures, files, strict=True):
+        try:
+            outcome = future.result()
+        except BrokenProcessPool:
+            yield adapter.read_each(path, la_code=la_code, year=year)  # type: ignore[attr-defined]
+            continue
+        yield _unwrap(outcome)
+
+
+def _read_here(
+    adapter: Adapter, files: list[Path], la_code: str | None, year: int | None
+) -> Outcome:
+    try:
+        return adapter.read(files, la_code=la_code, year=year)
+    except FormatError as err:
+        return err
