@@ -1,0 +1,89 @@
+"""Independent work run in a forked process, so that two steps use the machine's two cores.
+
+`Forked(label, fn, *args)` starts `fn(*args)` in a child made by `fork`: the child sees this
+process's memory as it was (tables already simulated, a report context already built) without
+copying or pickling it, and sends back only `fn`'s return value. `result()` waits for it. A
+failure in the child comes back as a `ForkedError`, one line naming the step, which the command
+line prints as such (never a traceback from another process). Where `fork` does not exist
+(Windows) the work runs in this process when `result()` is called, so the outcome is the same.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from csc_scorecard.errors import ScorecardError
+
+
+class ForkedError(ScorecardError):
+    """Work in a forked process failed; the message names the step and the failure."""
+
+    def __init__(self, message: str, exit_code: int = 2):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _describe(error: BaseException) -> str:
+    """The failure in one line: the product's own errors as they read, anything else with
+    its type (a bug, but reported without another process's traceback)."""
+    text = " ".join(str(error).split())
+    if isinstance(error, ScorecardError):
+        return text
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        value = fn(*args)
+    except BaseException as error:  # noqa: BLE001 - every failure goes back as one line
+        conn.send(("error", _describe(error), getattr(error, "exit_code", 2)))
+    else:
+        conn.send(("ok", value, 0))
+    finally:
+        conn.close()
+
+
+class Forked:
+    """`fn(*args)` running in a forked child; `result()` is its return value."""
+
+    def __init__(self, label: str, fn: Callable[..., Any], *args: Any):
+        self.label, self._fn, self._args = label, fn, args
+        self._process: Any = None
+        if not can_fork():
+            return
+        sys.stdout.flush()  # the child would otherwise write this process's pending output again
+        sys.stderr.flush()
+        context = multiprocessing.get_context("fork")
+        self._conn, sending = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_child, args=(sending, fn, args), name=f"scorecard {label}", daemon=True
+        )
+        self._process.start()
+        sending.close()
+
+    def result(self) -> Any:
+        """Wait for the work; its return value, or ForkedError naming the step."""
+        if self._process is None:
+            return self._fn(*self._args)
+        try:
+            status, value, code = self._conn.recv()
+        except EOFError:  # the child died without a word (killed, out of memory)
+            self._process.join()
+            raise ForkedError(
+                f"{self.label}: its process ended without finishing "
+                f"(exit code {self._process.exitcode})"
+            ) from None
+        finally:
+            self._conn.close()
+        self._process.join()
+        if status == "error":
+            raise ForkedError(f"{self.label}: {value}", code)
+        return value
