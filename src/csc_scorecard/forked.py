@@ -5,13 +5,16 @@ process's memory as it was (tables already simulated, a report context already b
 copying or pickling it, and sends back only `fn`'s return value. `result()` waits for it. A
 failure in the child comes back as a `ForkedError`, one line naming the step, which the command
 line prints as such (never a traceback from another process). Where `fork` does not exist
-(Windows) the work runs in this process when `result()` is called, so the outcome is the same.
+(Windows), or this process runs Python threads of its own (the web application: a fork could
+copy their locks mid-use), the work runs in this process when `result()` is called, so the
+outcome is the same.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import sys
+import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -28,7 +31,7 @@ class ForkedError(ScorecardError):
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _describe(error: BaseException) -> str:
