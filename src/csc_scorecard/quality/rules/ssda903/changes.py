@@ -11,17 +11,11 @@ R = "ssda903"
 CHANGE_FIELDS = ["RNE", "LS", "PLACE", "PL_POST", "URN", "PLACE_PROVIDER"]
 
 
-def _with_previous() -> str:
-    """Episodes after the child's first (DECOM order) with the previous episode's postcode,
-    URN, provider and reason for placement change, and `same_place`: the placement (type,
-    postcode, URN, provider; blank equal to blank) is the previous episode's."""
-    w = "PARTITION BY la_code, child_id ORDER BY n"
-    return f"""(SELECT *, place IS NOT DISTINCT FROM prev_place
-            AND pl_post IS NOT DISTINCT FROM lag(pl_post) OVER ({w})
-            AND urn IS NOT DISTINCT FROM lag(urn) OVER ({w})
-            AND place_provider IS NOT DISTINCT FROM lag(place_provider) OVER ({w}) AS same_place,
-            lag(reason_place_change) OVER ({w}) AS prev_reason_place_change
-        FROM {EPISODES_N})"""
+# The placement (type, postcode, URN, provider; blank equal to blank) is the previous episode's
+# (episodes in DECOM order: `episodes_n`).
+SAME_PLACE = """(place IS NOT DISTINCT FROM prev_place AND pl_post IS NOT DISTINCT FROM prev_pl_post
+    AND urn IS NOT DISTINCT FROM prev_urn
+    AND place_provider IS NOT DISTINCT FROM prev_place_provider)"""
 
 
 @rule(
@@ -35,8 +29,8 @@ def _with_previous() -> str:
 def r434() -> str:
     """RNE L (legal status changed, placement not) where the legal status is the previous
     episode's or the placement is not."""
-    return f"""SELECT * FROM {_with_previous()} e
-        WHERE n > 1 AND rne = 'L' AND (ls = prev_ls OR NOT same_place)"""
+    return f"""SELECT * FROM {EPISODES_N}
+        WHERE n > 1 AND rne = 'L' AND (ls = prev_ls OR NOT {SAME_PLACE})"""
 
 
 @rule(
@@ -50,9 +44,9 @@ def r434() -> str:
 def r435() -> str:
     """RNE P or T (placement changed, legal status not) where the legal status is not the
     previous episode's (or either is blank) or the placement is the previous episode's."""
-    return f"""SELECT * FROM {_with_previous()} e
+    return f"""SELECT * FROM {EPISODES_N}
         WHERE n > 1 AND rne IN {in_list("P", "T")}
-          AND (NOT coalesce(ls = prev_ls, false) OR same_place)"""
+          AND (NOT coalesce(ls = prev_ls, false) OR {SAME_PLACE})"""
 
 
 @rule(
@@ -66,9 +60,9 @@ def r435() -> str:
 def r436() -> str:
     """RNE U or B (both changed) where the legal status or the placement is the previous
     episode's (blank equal to blank)."""
-    return f"""SELECT * FROM {_with_previous()} e
+    return f"""SELECT * FROM {EPISODES_N}
         WHERE n > 1 AND rne IN {in_list("U", "B")}
-          AND (ls IS NOT DISTINCT FROM prev_ls OR same_place)"""
+          AND (ls IS NOT DISTINCT FROM prev_ls OR {SAME_PLACE})"""
 
 
 @rule(
@@ -81,7 +75,7 @@ def r436() -> str:
 def r226() -> str:
     """A temporary placement (T0-T4) with a reason for placement change, or after an episode
     with one."""
-    return f"""SELECT * FROM {_with_previous()} e WHERE place IN {TEMPORARY}
+    return f"""SELECT * FROM {EPISODES_N} WHERE place IN {TEMPORARY}
         AND (reason_place_change IS NOT NULL OR prev_reason_place_change IS NOT NULL)"""
 
 

@@ -157,13 +157,9 @@ def r578() -> str:
     it began or after it ended. A period of care is the child's episodes (DECOM order) each
     starting on or before the previous one's DEC (or after an open one), from its first DECOM
     to its last episode's DEC (open: no end)."""
-    w = "PARTITION BY la_code, child_id ORDER BY n"
-    return f"""WITH p AS (SELECT *, sum(CASE WHEN n = 1 OR decom > prev_dec THEN 1 ELSE 0 END)
-                OVER ({w}) AS period
-            FROM {EPISODES_N} WHERE decom IS NOT NULL),
-        poc AS (SELECT la_code, child_id, min(decom) AS poc_start,
+    return f"""WITH poc AS (SELECT la_code, child_id, min(decom) AS poc_start,
                 nullif(arg_max(coalesce(dec, DATE '9999-12-31'), n), DATE '9999-12-31') AS poc_end
-            FROM p GROUP BY la_code, child_id, period)
+            FROM {EPISODES_N} WHERE decom IS NOT NULL GROUP BY la_code, child_id, poc)
         SELECT m.* FROM missing m WHERE m.start_date IS NOT NULL
         AND EXISTS (SELECT 1 FROM poc WHERE poc.la_code = m.la_code AND poc.child_id = m.child_id)
         AND NOT EXISTS (SELECT 1 FROM poc WHERE poc.la_code = m.la_code

@@ -5,6 +5,7 @@ docs/quality.md)."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
+from csc_scorecard.quality.rules.sql import EPISODES_N
 
 R = "ssda903"
 
@@ -44,15 +45,9 @@ def periods_of_care() -> str:
     starts at a child's first episode and at each episode starting after the previous one
     ended; `poc_start` is its first DECOM, `poc_end` the DEC of its last episode (blank while
     open)."""
-    order = 'PARTITION BY la_code, child_id ORDER BY decom, load_id, "row"'
-    return f"""WITH o AS (SELECT la_code, child_id, load_id, "row", decom, dec,
-            CASE WHEN lag(decom) OVER ({order}) IS NULL OR decom > lag(dec) OVER ({order})
-                 THEN 1 ELSE 0 END AS starts,
-            row_number() OVER ({order}) AS n
-            FROM episodes WHERE decom IS NOT NULL),
-        p AS (SELECT *, sum(starts) OVER ({order} ROWS UNBOUNDED PRECEDING) AS period FROM o)
-        SELECT la_code, child_id, period, min(decom) AS poc_start, arg_max_null(dec, n) AS poc_end
-        FROM p GROUP BY la_code, child_id, period"""
+    return f"""SELECT la_code, child_id, poc AS period, min(decom) AS poc_start,
+            arg_max_null(dec, n) AS poc_end
+        FROM {EPISODES_N} WHERE decom IS NOT NULL GROUP BY la_code, child_id, poc"""
 
 
 def outside_every_period_of_care(table: str, a: str) -> str:

@@ -176,9 +176,7 @@ def r383() -> str:
     only) or whose placement type is not the one before the temporary placement (and, from
     2025-26, whose placement postcode is not). Episodes in DECOM order; a blank RNE or PLACE
     is flagged."""
-    w = "PARTITION BY la_code, child_id ORDER BY n"
-    return f"""SELECT * FROM (SELECT *, lag(place, 2) OVER ({w}) AS place_before,
-            lag(pl_post, 2) OVER ({w}) AS pl_post_before FROM {EPISODES_N}) e
+    return f"""SELECT * FROM {EPISODES_N}
         WHERE n > 2 AND prev_place IN {TEMPORARY} AND (rne IS DISTINCT FROM 'P'
             OR place IS NULL OR place IS DISTINCT FROM place_before
             OR (year(cy_end) >= 2026 AND pl_post IS DISTINCT FROM pl_post_before))"""
