@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 
 from csc_scorecard.synth.authority import SynthConfig
-from csc_scorecard.synth.dates import Workdays, add_months
+from csc_scorecard.synth.dates import Workdays, add_months_one
 from csc_scorecard.synth.records import to_arrow
 
 SEED_OFFSET = 2_003  # mixed with config.seed: independent of the children and workforce streams
@@ -152,7 +152,7 @@ def _cin_visits(
 
 
 def _add_working(workdays: Workdays, day: date, n: int) -> date:
-    return workdays.add(np.array([day], "datetime64[D]"), n)[0].astype(date)
+    return workdays.add_one(day, n)
 
 
 def _visits(
@@ -180,7 +180,7 @@ def _with_column(t: pa.Table, name: str, values: list) -> pa.Table:
 
 
 def _add_months(day: date, months: int) -> date:
-    return add_months(np.array([day], "datetime64[D]"), months)[0].astype(date)
+    return add_months_one(day, months)
 
 
 def cp_review_due_dates(reviews: pa.Table) -> list[date | None]:
