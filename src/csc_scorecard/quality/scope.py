@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
-from csc_scorecard.quality.rules import DERIVED, INPUTS, LAST, RETURNS, SCOPED, Return
+from csc_scorecard.quality.rules import DERIVED, HEADERS, INPUTS, LAST, RETURNS, SCOPED, Return
 from csc_scorecard.quality.rules.sql import EPISODES_N, episodes_with_neighbours
 
 SOURCE_FORMAT: dict[Return, str] = {"ssda903": "ssda903", "cin": "cin_census"}
@@ -199,6 +199,9 @@ def build(
                 continue
             sql = _children_sql(ret, canonical, loads) if name == CHILDREN_VIEW[ret] else None
             scope.rows[(ret, name)] = create(ret, name, sql or _table_sql(name, canonical, loads))
+        for name in HEADERS[ret]:
+            if needs is None or (ret, name) in needs:
+                scope.rows[(ret, name)] = create(ret, name, census_header_sql(loads))
         if previous is not None:
             _build_last(ret, previous, needs, scope, create)
         _empty_last(ret, needs, scope)
@@ -259,6 +262,34 @@ def _empty_last(ret: Return, needs: Collection[tuple[Return, str]] | None, scope
             f"CREATE TABLE {schema(ret)}.{last} AS SELECT * FROM {schema(ret)}.{name} LIMIT 0"
         ).fetchall()
         scope.rows[(ret, last)] = 0
+
+
+def census_header_sql(loads: str) -> str:
+    """The CIN census Header of each load of the return (a synthetic England's loads have none),
+    from what the store keeps of it: the census period ends on its ReferenceDate, and ingest
+    records a ReferenceDate that is not 31 March, one it cannot read (the period then ends on 31
+    March of Year) and a Year that disagrees with it or cannot be read (`cin_census_header`).
+    `reference_date` NULL: not readable; `reference_date_text` its text as the file gives it
+    when ingest recorded it; `year` the Year (NULL: not readable; the ReferenceDate's year when
+    ingest recorded nothing, for then Year agreed with it or was not given); `row` the line of
+    the ReferenceDate (or Year) ingest recorded."""
+    return f"""WITH l AS ({loads}),
+    i AS (SELECT load_id, field, rule, value, "row" FROM main.dq_issues
+          WHERE field IN ('ReferenceDate', 'Year') AND load_id IN (SELECT load_id FROM l)),
+    d AS (SELECT load_id, min("row") AS "row", max(value) AS text,
+                 bool_or(rule <> 'reference_date' OR value IS NULL) AS unreadable
+          FROM i WHERE field = 'ReferenceDate' GROUP BY load_id),
+    y AS (SELECT load_id, min("row") AS "row", max(TRY_CAST(value AS INTEGER)) AS year,
+                 bool_or(rule <> 'reference_date') AS unreadable
+          FROM i WHERE field = 'Year' GROUP BY load_id)
+    SELECT 'Header' AS _table, l.la_code, l.load_id, coalesce(d."row", y."row") AS "row",
+           CAST(NULL AS VARCHAR) AS child_id,
+           l.cy_start, l.cy_end,
+           CASE WHEN d.unreadable THEN NULL ELSE l.cy_end END AS reference_date,
+           d.text AS reference_date_text,
+           CASE WHEN y.unreadable THEN NULL ELSE coalesce(y.year, year(l.cy_end)) END AS year
+    FROM l LEFT JOIN d ON d.load_id = l.load_id LEFT JOIN y ON y.load_id = l.load_id
+    WHERE NOT l.multi"""
 
 
 def _inputs(

@@ -73,11 +73,22 @@ INPUTS: dict[Return, dict[str, str]] = {
 }
 
 
+# A return's header, one row per load: quality.scope builds it from the store's loads and the
+# issues ingest recorded about the header's own values (the CIN census Header's ReferenceDate
+# and Year: rule 100).
+HEADERS: dict[Return, dict[str, str]] = {
+    "ssda903": {},
+    "cin": {"header": "the census Header (header)"},
+}
+
+
 def table_label(ret: Return, name: str) -> str:
     """A scoped table as a "not run" reason names it: `cla_episodes (episodes)`, or for last
     year's, `last year's cla_episodes (episodes_last: validate --previous)`."""
     if name in INPUTS[ret]:
         return INPUTS[ret][name]
+    if name in HEADERS[ret]:
+        return HEADERS[ret][name]
     if name.endswith(LAST) and name.removesuffix(LAST) in SCOPED[ret]:
         canonical = SCOPED[ret][name.removesuffix(LAST)]
         return f"last year's {canonical} ({name}: validate --previous)"
@@ -165,7 +176,9 @@ def rule(
 def _tables_read(ret: Return, sql: str) -> tuple[str, ...]:
     names = re.findall(r"\b(?:FROM|JOIN)\s+([a-z_0-9]+)", sql, flags=re.IGNORECASE)
     read = {DERIVED[ret].get(n.lower(), n.lower()) for n in names}
-    known = set(SCOPED[ret]) | {n + LAST for n in SCOPED[ret]} | set(INPUTS[ret])
+    known = (
+        set(SCOPED[ret]) | {n + LAST for n in SCOPED[ret]} | set(INPUTS[ret]) | set(HEADERS[ret])
+    )
     return tuple(sorted(read & known))
 
 
