@@ -33,6 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PEERS = ROOT.parent / "shared" / "data" / "peer-fixtures"
 DOC = ROOT / "docs" / "quality.md"
 THRESHOLD = 0.99
+# The authority the 903 files are validated as (DfE number, and its ONS code for the package),
+# which the in/out-of-area rules (411, 1015, PL_LOCATION) compare placements with.
+LA, LA_ONS = "371", "E08000017"
 
 # (case, rule): the reason, in a word; docs/quality.md explains each.
 EXPLAINED = {
@@ -52,6 +55,8 @@ EXPLAINED = {
     ("synth-903-2025-sw", "SW12STG2"): "episode x SW episode pairing",
     ("synth-903-2026-sw", "SW12STG2"): "episode x SW episode pairing",
     ("synth-903-2026-sw", "SW11bSTG2"): "a handover on 27-31 March flagged",
+    # The package's 503G flags a distance given only this year, not one given only last year.
+    ("d2i-903-fake-self", "503G"): "a blank distance this year not compared",
 }
 
 
@@ -106,9 +111,10 @@ def test_flagged_children_agree_per_rule(case, synth):
     if kind == "903":
         files, year, previous = spec
         theirs = report_903(
-            files, str(year), all_children=True, isolated=True, previous_year=previous
-        )
-        ours = validate_files(files, la_code="371", year=year, previous=previous)
+            files, str(year), all_children=True, isolated=True, previous_year=previous,
+            local_authority=LA_ONS,
+        )  # fmt: skip
+        ours = validate_files(files, la_code=LA, year=year, previous=previous)
         codes = [r.code for r in rules("ssda903")]
     else:
         xml, year = spec
@@ -334,3 +340,27 @@ def test_urn_rules_agree_with_a_provider_list(year, tmp_path):
     flagged = {a.rule: len(a.ours) for a in results}
     assert all(flagged[c] > 0 for c in OFSTED_CODES), flagged
     _check(f"d2i-903-fake-ofsted-{year}", results)
+
+
+# The rules on what DfE derives from the postcodes through the ONS Postcode Directory (PL_LA,
+# PL_LOCATION, PL_DISTANCE), on d2i-903-fake with itself as last year's return, so the rules
+# comparing a child's first episode with last year's open one have children to flag.
+POSTCODE_CODES = ["164", "169", "179", "218", "392a", "392c", "406", "411", "420", "452", "453",
+                  "503G", "503H", "503J", "1015"]  # fmt: skip
+
+
+def test_postcode_rules_agree_with_last_year_as_the_same_return():
+    if not oracle_available("903"):
+        pytest.skip("903 oracle venv cannot be built here")
+    files, year, _ = _903(PEERS / "d2i-903-fake", 2024)
+    theirs = report_903(
+        files, str(year), all_children=True, isolated=True, previous_year=files,
+        local_authority=LA_ONS, rules=POSTCODE_CODES,
+    )  # fmt: skip
+    ours = validate_files(files, la_code=LA, year=year, previous=files)
+    results = agreement(
+        our_pairs(ours.result.faults.to_pylist()), their_pairs(theirs), POSTCODE_CODES
+    )
+    flagged = {a.rule: len(a.ours) for a in results}
+    assert all(flagged[c] > 0 for c in ("392c", "1015", "452", "503H", "503J")), flagged
+    _check("d2i-903-fake-self", results)

@@ -51,6 +51,12 @@ import pyarrow as pa
 
 from csc_scorecard.quality.rules import DERIVED, HEADERS, INPUTS, LAST, RETURNS, SCOPED, Return
 from csc_scorecard.quality.rules.sql import EPISODES_N, episodes_with_neighbours
+from csc_scorecard.quality.rules.ssda903.postcodes import (
+    EPISODES_PC,
+    EPISODES_PC_LAST,
+    located,
+    located_last,
+)
 
 SOURCE_FORMAT: dict[Return, str] = {"ssda903": "ssda903", "cin": "cin_census"}
 # A load holding many collection years of both returns (`scorecard synth --england`): each row
@@ -110,7 +116,11 @@ DFE_TABLE: dict[str, str] = {
 
 CHILDREN_VIEW = {"ssda903": "header", "cin": "child"}
 # How each derived table (rules.DERIVED) is built from the scoped tables, once per run.
-DERIVED_SQL = {EPISODES_N: episodes_with_neighbours}
+DERIVED_SQL = {
+    EPISODES_N: episodes_with_neighbours,
+    EPISODES_PC: located,
+    EPISODES_PC_LAST: located_last,
+}
 
 
 def canonical_table(ret: Return, dfe_table: str) -> str:

@@ -57,7 +57,16 @@ SCOPED: dict[Return, dict[str, str]] = {
 }
 
 # Tables the scope derives from a scoped table once per run (quality.scope), by return.
-DERIVED: dict[Return, dict[str, str]] = {"ssda903": {"episodes_n": "episodes"}, "cin": {}}
+DERIVED: dict[Return, dict[str, str]] = {
+    "ssda903": {
+        "episodes_n": "episodes",
+        # episodes with PL_LA, PL_LOCATION and PL_DISTANCE derived from their postcodes
+        # through the ONS postcode directory (rules/ssda903/postcodes.py)
+        "episodes_pc": "episodes",
+        "episodes_pc_last": "episodes_last",
+    },
+    "cin": {},
+}
 
 # Last year's return: each scoped table with this suffix (`episodes_last`, `header_last`, ...) holds
 # the rows of the previous collection year's return, built only when that return is given
