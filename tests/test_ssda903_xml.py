@@ -171,3 +171,58 @@ def test_other_xml_is_not_claimed(tmp_path):
     cin.write_text("<Message><Children><Child><ChildIdentifiers><LAchildID>1</LAchildID>"
                    "</ChildIdentifiers></Child></Children></Message>")  # fmt: skip
     assert not ADAPTER.sniff(cin)
+
+
+# Two deprivation of liberty orders of K1 in 2026-27: one under <CHILD>, one (ended, in lower
+# case) under <HEADER>, as the reader takes repeating groups from either.
+DOLO_RETURN = """<?xml version="1.0" encoding="UTF-8"?>
+<EXPSSDA903>
+  <CHILD>
+    <HEADER>
+      <CHILDID>K1</CHILDID>
+      <SEX>F</SEX>
+      <DOB>01/05/2012</DOB>
+      <ETHNIC>WBRI</ETHNIC>
+      <UPN>UN2</UPN>
+      <dolo>
+        <dolo_start>02/01/2026</dolo_start>
+        <dolo_end>01/03/2026</dolo_end>
+      </dolo>
+    </HEADER>
+    <EPISODE>
+      <DECOM>01/01/2026</DECOM>
+      <RNE>S</RNE>
+      <LS>C2</LS>
+      <CIN>N1</CIN>
+      <PL>K2</PL>
+      <PLACE_PROVIDER>PR1</PLACE_PROVIDER>
+    </EPISODE>
+    <DOLO>
+      <DOLO_START>01/05/2026</DOLO_START>
+      <DOLO_END />
+    </DOLO>
+  </CHILD>
+</EXPSSDA903>
+"""
+
+
+def test_deprivation_of_liberty_orders_are_read_from_dolo_elements(tmp_path):
+    """Each <DOLO> is a `dolo_orders` row at its element's line (23 under <CHILD>, read first,
+    and 10 under <HEADER>); the order that ended on 1 March 2026, before 2026-27 began, is what
+    DfE rule 704 flags; a return with no <DOLO> has no DoLo table."""
+    (batch,) = read(tmp_path, DOLO_RETURN, name="ssda903_2027.xml")
+    assert batch.tables["dolo_orders"].to_pylist() == [
+        {"child_id": "K1", "start_date": date(2026, 5, 1), "end_date": None, "source_row": 23},
+        {"child_id": "K1", "start_date": date(2026, 1, 2), "end_date": date(2026, 3, 1),
+         "source_row": 10},
+    ]  # fmt: skip
+    assert not [i for i in batch.issues if i.severity == "error"]
+    (earlier,) = read(tmp_path, RETURN, name="ssda903_2021.xml")
+    assert "dolo_orders" not in earlier.tables
+
+    from csc_scorecard.quality.validate import validate_files
+
+    path = tmp_path / "ssda903_2027.xml"
+    checked = validate_files([path], la_code="371", year=2027)
+    dolo = [f for f in checked.result.faults.to_pylist() if f["table"] == "DoLo"]
+    assert [(f["rule"], f["row"], f["child"]) for f in dolo] == [("704", 10, "K1")]

@@ -15,6 +15,14 @@ Layout (S1 `ingress.py`, checked against data-to-insight's `fake_903.xml`):
         <EPISODE>*    -> Episodes (PL is CSV's PLACE)
         <SWEPISODE>*  -> SWEpisodes (SW_ID SW_DECOM SW_DEC SW_REASON). DfE's tag name for
                          social-worker episodes in XML is unconfirmed; this is ours.
+        <DOLO>*       -> DoLo (DOLO_START DOLO_END; 2026-27 on), one element per deprivation
+                         of liberty order. Unconfirmed as well: the D2I validator's XML reader
+                         (`ingress.read_xml_from_text`, 0.1.17) reads neither SWEpisodes nor
+                         DoLo, and DfE's 2026-27 XML specification is not among our sources;
+                         the element follows the return's pattern (a repeating group named for
+                         its table, holding the CSV's field names, as <EPISODE> and <AREVIEW>).
+                         A return without <DOLO> elements has no DoLo table, as a CSV return
+                         without a DoLo file.
       </CHILD>
 
 Leaf fields are accepted under <CHILD> or <HEADER>, and tag names in any case. `source_row` is
@@ -51,6 +59,7 @@ FLAT = {  # tables carried as leaves of <HEADER>, present when any of their fiel
 REPEATING = {
     "EPISODE": "Episodes",
     "SWEPISODE": "SWEpisodes",
+    "DOLO": "DoLo",
     "AREVIEW": "Reviews",
     "AMISSING": "Missing",
     "OC2": "OC2",
@@ -137,7 +146,7 @@ def read_return(path: Path) -> ssda903.RawReturn:
             path, f"has no <CHILD> elements under <{root.tag}>: not an SSDA903 XML return", line=1
         )
     raw = ssda903.RawReturn(where=path, files=[str(path)])
-    records: dict[str, list] = {name: [] for name in ssda903.COLUMNS if name != "DoLo"}
+    records: dict[str, list] = {name: [] for name in ssda903.COLUMNS}
     for child in children:
         header = next((c for c in child if _tag(c) == "HEADER"), None)
         fields = _leaves(child)
@@ -157,6 +166,8 @@ def read_return(path: Path) -> ssda903.RawReturn:
                 if name is not None:
                     record = {"CHILD": child_id, **_leaves(element)}
                     records[name].append((lines.get(id(element), 0), record))
+    if not records["DoLo"]:
+        del records["DoLo"]  # no order given: no DoLo table (before 2026-27, or none made)
     # typed column-wise (ingest/columns.py), as the CSV tables are
     raw.columns = {name: cells_of(rows) for name, rows in records.items()}
     raw.table_files = {name: str(path) for name in records}
