@@ -56,16 +56,16 @@ def demo(
 
     store = out / "scorecard.duckdb"
     # The formats the demo does not ingest (the SSD) are written in a second process while the
-    # rest of the demo runs: the same files, on the machine's other core.
-    writing = simulate_and_write(
+    # report is built, which uses one core (the ingest before it reads files on both): the
+    # same files, on the machine's idle core.
+    write_the_rest = simulate_and_write(
         SynthConfig(size=size, la_code=DEMO_LA), out / "extracts", later=DEMO_WRITTEN_ALONGSIDE
     )
+    reference(store=store, from_dir=reference_from)
+    ingest(paths=[out / "extracts" / name for name in DEMO_EXTRACTS], store=store, la_code=DEMO_LA)
+    status(store=store)
+    writing = write_the_rest() if write_the_rest is not None else None
     try:
-        reference(store=store, from_dir=reference_from)
-        ingest(
-            paths=[out / "extracts" / name for name in DEMO_EXTRACTS], store=store, la_code=DEMO_LA
-        )
-        status(store=store)
         report(
             period=DEMO_QUARTER,
             out=out / "report",

@@ -16,6 +16,8 @@ from csc_scorecard.synth.authority import SynthConfig, generate
 from csc_scorecard.synth.writers import mark, name, write_formats, write_later, writers
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from csc_scorecard.forked import Forked
 
 # The writers run in two processes (forked: the simulated tables are shared, not copied), in
@@ -136,25 +138,26 @@ def _one(
 
 def simulate_and_write(
     config: SynthConfig, out: Path, like: str | None = None, later: tuple[str, ...] = ()
-) -> Forked | None:
-    """Simulate the authority and write its formats into OUT, two processes side by side;
-    the formats in `later` are left writing in a process of their own, to be waited for with
-    the returned handle's `.result()` (the demo ingests meanwhile)."""
+) -> Callable[[], Forked] | None:
+    """Simulate the authority and write its formats into OUT, two processes side by side.
+
+    The formats in `later` are not written yet: the returned function starts writing them in
+    a process of their own (`.result()` then waits for their files), so that the demo can
+    write them while it does work that leaves a core idle."""
     started = time.perf_counter()
     authority = generate(config)
     mark(authority, out)
     now = [name(m) for m in writers() if name(m) not in later]
     files = write_formats(authority, out, now, processes=WRITING_PROCESSES)
     rows = sum(t.num_rows for t in authority.tables.values())
-    pending = write_later(authority, out, list(later)) if later else None
     typer.echo(
         f"Synthetic authority {config.la_code} ({config.start:%d/%m/%Y}-{config.end:%d/%m/%Y}"
         f"{f', shaped like {like}, size {config.size:.2f}' if like else ''}): "
         f"{rows:,} canonical rows, {len(files)} files written to {out} "
         f"in {time.perf_counter() - started:.1f}s"
-        + (f" ({', '.join(later)} still being written)" if later else "")
+        + (f" ({', '.join(later)} to follow)" if later else "")
     )
-    return pending
+    return (lambda: write_later(authority, out, list(later))) if later else None
 
 
 def _england(out: Path, store: Path | None, first: int, last: int, seed: int, la_code: str) -> None:
