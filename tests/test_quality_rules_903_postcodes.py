@@ -29,9 +29,11 @@ row)}, options); rows are numbered from 1 in the order given.
 from __future__ import annotations
 
 import duckdb
+import pyarrow as pa
 import pytest
 from test_quality_rules_903 import E, H, child, d, ep
 
+from csc_scorecard.quality import providers
 from csc_scorecard.quality.fixtures import flagged, run_on
 from csc_scorecard.reference import postcodes
 
@@ -240,6 +242,40 @@ CASES |= {
         },
         {("Episodes", 1)},
         {"year": 2026},
+    ),
+}
+
+# Ofsted's provider list for 241 (invented URNs): SC900001 has premises in Doncaster (371) and
+# Sheffield (373), SC900002 in Leeds (383) only.
+PROVIDERS = pa.Table.from_pylist(
+    [
+        {"urn": "SC900001", "la_name": "Doncaster", "la_code": "371"},
+        {"urn": "SC900001", "la_name": "Sheffield", "la_code": "373"},
+        {"urn": "SC900002", "la_name": "Leeds", "la_code": "383"},
+    ],
+    schema=providers.SCHEMA,
+)
+
+CASES |= {
+    # 2025-26, supported accommodation (K3): SC900002 (Leeds only) placed in Sheffield (1);
+    # a URN not on the list (2); SC900001 placed in Sheffield (3: one of its authorities, by
+    # Sheffield's 2025 code E08000039 for DfE 373) and in Doncaster (4) fine; a children's
+    # home (K2, 5) and XXXXXXX (6) are not checked; a PL_POST not in the directory (7) matches
+    # no authority.
+    "241": (
+        {
+            E: [
+                at("A", DONCASTER, SHEFFIELD, place="K3", urn="SC900002"),
+                at("B", DONCASTER, SHEFFIELD, place="K3", urn="SC900009"),
+                at("C", DONCASTER, SHEFFIELD, place="K3", urn="SC900001"),
+                at("D", DONCASTER, DONCASTER_2, place="K3", urn="SC900001"),
+                at("E", DONCASTER, SHEFFIELD, place="K2", urn="SC900002"),
+                at("F", DONCASTER, SHEFFIELD, place="K3", urn="XXXXXXX"),
+                at("G", DONCASTER, NOWHERE, place="K3", urn="SC900001"),
+            ]
+        },
+        {("Episodes", 1), ("Episodes", 2), ("Episodes", 7)},
+        {"year": 2026, "inputs": {"providers": PROVIDERS}},
     ),
 }
 

@@ -294,6 +294,26 @@ def r243() -> str:
     return f"""SELECT * FROM {EPISODES_PC} WHERE pl_la IN {NOT_ENGLAND} AND urn IS NOT NULL"""
 
 
+@rule(
+    "241",
+    R,
+    "LA of placement is not an LA the provider has premises.",
+    fields=["URN", "PLACE", "PL_POST"],
+    column="urn",
+    years=(2026, None),
+)
+def r241() -> str:
+    """Supported accommodation (K3) with a URN other than XXXXXXX whose PL_LA is none of the
+    authorities Ofsted's provider list gives that URN (each authority by every ONS code its DfE
+    number has had); a URN the list does not hold, or a PL_LA that cannot be derived, matches
+    none."""
+    return f"""SELECT e.* FROM {EPISODES_PC} e WHERE e.place = 'K3'
+        AND e.urn IS NOT NULL AND upper(e.urn) <> 'XXXXXXX'
+        AND NOT EXISTS (SELECT 1 FROM providers p
+            JOIN ({postcodes.own_codes_sql()}) o ON o.la_code = p.la_code
+            WHERE p.urn = e.urn AND o.gss_code = e.pl_la)"""
+
+
 # Each child's first episode this year and last year's latest, over the located episodes.
 FIRST_PC = FIRST.replace("FROM episodes ", f"FROM {EPISODES_PC} ")
 LATEST_LAST_PC = LATEST_LAST.replace("FROM episodes_last ", f"FROM {EPISODES_PC_LAST} ")
