@@ -173,8 +173,9 @@ def cli_md() -> str:
     import typer.main
     from typer.testing import CliRunner
 
-    from csc_scorecard.cli import app
+    from csc_scorecard.cli import app, register_all
 
+    register_all()  # commands are imported when used; the reference renders every one
     runner = CliRunner()
     command = typer.main.get_command(app)
     out = [HEADER.format(source="the CLI's --help"), "# `scorecard` command reference\n"]
