@@ -171,7 +171,7 @@ def test_audits_by_type(ctx):
 
 
 def test_own_census_counts_and_rates(ctx):
-    c = own_census(ctx.backend, ctx.table)[(LA, 2021)]
+    c = own_census(ctx)[(LA, 2021)]
     assert (
         c.inpost_fte,
         c.leavers_fte,

@@ -16,6 +16,7 @@ vacancy 2 ÷ 4.5 = 44.4% at the 30 September 2021 census.
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from workforce_fixture import LA, load_fixture
@@ -238,6 +239,43 @@ def test_measures_the_report_already_ran_are_reused(store, internal):
     )
     assert s.kpis["agency_fte_rate"] == internal.kpis["agency_fte_rate"]
     assert "children per case-holding" not in " ".join(p.text for p in s.paragraphs)
+
+
+def test_the_queries_are_compiled_once(store, internal, monkeypatch):
+    """Every workforce query takes its dates as named inputs (`snapshot.run`), so its SQL does
+    not depend on the quarter: once one section is built, another quarter's section compiles
+    no query at all, and the first quarter's again gives the same section. (The key figures
+    come from the report's measure run, as in a report.)"""
+    import ibis
+
+    from csc_scorecard.model.periods import Quarter
+    from csc_scorecard.report.context import measure
+
+    runs = {q: measure(store, LA, Quarter.parse(q)) for q in ("2021-Q4", "2022-Q1")}
+
+    backend = type(ibis.duckdb.from_connection(store.con))
+    compile_ = backend.compile
+    compiled: list[str] = []
+
+    def counted(self, expr, *args, **kwargs):  # type: ignore[no-untyped-def]
+        compiled.append(repr(expr)[-600:])
+        return compile_(self, expr, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "compile", counted)
+    earlier = staffing_section(
+        store, LA, "2021-Q4", ref_prefix="/staffing", measures=runs["2021-Q4"]
+    )
+    again = staffing_section(store, LA, "2022-Q1", ref_prefix="/staffing", measures=runs["2022-Q1"])
+    assert compiled == []
+    assert again == internal
+    assert (earlier.date, earlier.caseloads.date, earlier.caseloads_compare.date) == (
+        date(2022, 3, 31),
+        date(2022, 3, 31),
+        date(2021, 12, 31),
+    )
+    # The position on 31 March 2022 is the same whether it is the quarter's or the comparison.
+    assert earlier.caseloads == internal.caseloads_compare
+    assert [p.date for p in earlier.trend][-1] == date(2022, 3, 31)
 
 
 def test_json_round_trip(internal):

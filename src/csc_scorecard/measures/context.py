@@ -88,6 +88,9 @@ class Context:
     _done: dict[Hashable, pa.Table] = field(default_factory=dict, repr=False)
     # The store's tables and their columns, read once when the SQL cache on disk is consulted.
     _columns: sql_cache.Columns | None = field(default=None, repr=False)
+    # Rows the caller gives as named inputs ({name: rows}), beside the periods, authorities and
+    # calendar (e.g. the dates a workforce snapshot is taken at): `given_input` refers to one.
+    given: dict[str, pa.Table] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> ir.Table:
         """A canonical table restricted to the authorities being measured."""
@@ -153,6 +156,16 @@ class Context:
 
     # -- inputs and execution ------------------------------------------------------------------
 
+    def given_input(self, name: str) -> ir.Table:
+        """The caller's rows ``given[name]`` as a table: on DuckDB a named input, so a query's
+        SQL does not depend on them and is compiled once (`execute`); elsewhere in memory."""
+        rows = self.given[name]
+        if self.named:
+            return ibis.table(
+                ibis.Schema.from_pyarrow(rows.schema), name=f"{INPUT_PREFIX}given__{name}"
+            )
+        return ibis.memtable(rows)
+
     def _input(self, what: str) -> ir.Table:
         kind = what.split("__", 1)[0]
         schema = _INPUT_SCHEMAS.get(kind, _PERIODS_SCHEMA)
@@ -164,6 +177,8 @@ class Context:
         """The rows of a named input (``periods__<type>__<look-back days>``, ``authorities``,
         ``quarters``, ``calendar``) for this context's authorities and quarters."""
         kind, _, rest = what.partition("__")
+        if kind == "given":
+            return self.given[rest]
         if kind == "authorities":
             return pa.table({"la_code": pa.array(self.la_codes, pa.string())})
         if kind == "quarters":

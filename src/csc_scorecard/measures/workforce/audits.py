@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
-import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.catalogue import measure
 from csc_scorecard.measures.context import Context
-from csc_scorecard.measures.workforce.snapshot import TableSource
+from csc_scorecard.measures.workforce.snapshot import TableSource, run
 from csc_scorecard.model.codes import codes
 
 GOOD = "case_audits_good_or_better"
@@ -76,11 +76,15 @@ def _figures(audit_type: str | None, label: str, n: int, good: int, adequate: in
 
 def audits(ctx: Context, start: date, end: date) -> Audits:
     """Audits completed from `start` to `end` (inclusive) for one authority, by type."""
-    windows = ibis.memtable(
-        [{"period": "window", "start": start, "end": end}],
-        schema={"period": "string", "start": "date", "end": "date"},
+    windows = pa.table(
+        {
+            "period": pa.array(["window"], pa.string()),
+            "start": pa.array([start], pa.date32()),
+            "end": pa.array([end], pa.date32()),
+        }
     )
-    rows = ctx.backend.to_pyarrow(audit_counts(ctx.table, windows)).to_pylist()
+    build = lambda c: audit_counts(c.table, c.given_input("windows"))
+    rows = run(ctx, "audits", build, None, windows=windows).to_pylist()
     labels = codes("audit_type")
     by_type = [
         _figures(

@@ -18,6 +18,7 @@ The average is DfE's: cases held ÷ FTE of the workers holding them (standards.m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from itertools import pairwise
 from typing import Literal
@@ -28,7 +29,7 @@ from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.workforce.settings import WorkforceSettings, default_settings
-from csc_scorecard.measures.workforce.snapshot import dates_table, in_scope, worker_snapshot
+from csc_scorecard.measures.workforce.snapshot import dates_rows, in_scope, run, worker_snapshot
 
 Basis = Literal["cases", "fte", "weighted"]
 Grouping = Literal["service", "service_area", "team"]
@@ -259,25 +260,38 @@ def positions(
     if len(ctx.la_codes) != 1:
         raise ValueError("caseload positions are for one authority at a time")
     # Worked out once and held in memory: every figure below is a small aggregate over it.
-    snap = ibis.memtable(
-        ctx.backend.to_pyarrow(worker_snapshot(ctx.table, dates_table(dates.items()), s))
+    snap = run(
+        ctx,
+        "snapshot",
+        lambda c: worker_snapshot(c.table, c.given_input("dates"), s),
+        s,
+        dates=dates_rows(dates.items()),
     )
     return _positions(ctx, snap, dates, bases, s)
 
 
 def _positions(ctx, snap, dates, bases, s) -> dict[tuple[str, Basis], CaseloadPosition]:
-    run = ctx.backend.to_pyarrow
+    def over_snapshot(name: str, figure: Callable[[ir.Table], ir.Table]) -> list[dict]:
+        build = lambda c: figure(c.given_input("snapshot"))
+        return run(ctx, name, build, s, snapshot=snap).to_pylist()
+
     thresholds = s.caseloads.thresholds
-    without_post = {r["period"]: r for r in run(cases_without_post(snap)).to_pylist()}
+    without_post = {r["period"]: r for r in over_snapshot("without_post", cases_without_post)}
     excluded: dict[str, list[Exclusion]] = {}
     if "weighted" in bases:
-        for r in run(weighted_exclusions(snap, s)).to_pylist():
+        for r in over_snapshot("exclusions", lambda t: weighted_exclusions(t, s)):
             excluded.setdefault(r["period"], []).append(
                 Exclusion(reason=r["reason"], workers=int(r["workers"]), cases=int(r["cases"]))
             )
     out: dict[tuple[str, Basis], CaseloadPosition] = {}
     for basis in bases:
-        rows = {g: run(caseload_counts(snap, basis, s, by=g)).to_pylist() for g in GROUP_COLUMNS}  # type: ignore[arg-type]
+        rows = {
+            g: over_snapshot(
+                f"caseloads/{basis}/{g}",
+                lambda t, basis=basis, g=g: caseload_counts(t, basis, s, by=g),  # type: ignore[misc]
+            )
+            for g in GROUP_COLUMNS
+        }
         for label, when in dates.items():
             total = [r for r in rows["service"] if r["period"] == label]
             areas = sorted(
@@ -332,10 +346,14 @@ def trend(
     """The service's caseload figures at each date (e.g. month ends), in one query."""
     s = settings or default_settings()
     labels = {d.isoformat(): d for d in dates}
-    snap = worker_snapshot(ctx.table, dates_table(labels.items()), s)
-    rows = {
-        r["period"]: r for r in ctx.backend.to_pyarrow(caseload_counts(snap, basis, s)).to_pylist()
-    }
+    counts = run(
+        ctx,
+        f"trend/{basis}",
+        lambda c: caseload_counts(worker_snapshot(c.table, c.given_input("dates"), s), basis, s),
+        s,
+        dates=dates_rows(labels.items()),
+    )
+    rows = {r["period"]: r for r in counts.to_pylist()}
     name = "All case holders"
     return [
         TrendPoint(
@@ -372,15 +390,18 @@ def workers(
 ) -> list[WorkerCaseload]:
     """Every case holder in scope on the date, highest caseload first."""
     s = settings or default_settings()
-    snap = worker_snapshot(ctx.table, dates_table([("at", at)]), s)
-    holders = case_holders(snap, "cases", s)
-    holders = holders.mutate(
-        cases_per_fte=caseload_value(holders, "fte"),
-        weighted_caseload=ibis.ifelse(
-            holders.counted, caseload_value(holders, "weighted"), ibis.null("float64")
-        ),
-    )
-    rows = ctx.backend.to_pyarrow(holders).to_pylist()
+
+    def build(c: Context) -> ir.Table:
+        snap = worker_snapshot(c.table, c.given_input("dates"), s)
+        holders = case_holders(snap, "cases", s)
+        return holders.mutate(
+            cases_per_fte=caseload_value(holders, "fte"),
+            weighted_caseload=ibis.ifelse(
+                holders.counted, caseload_value(holders, "weighted"), ibis.null("float64")
+            ),
+        )
+
+    rows = run(ctx, "workers", build, s, dates=dates_rows([("at", at)])).to_pylist()
     out = [
         WorkerCaseload.model_validate({k: r[k] for k in WorkerCaseload.model_fields}) for r in rows
     ]

@@ -27,7 +27,8 @@ from pathlib import Path
 import ibis
 import ibis.expr.types as ir
 
-from csc_scorecard.measures.workforce.snapshot import TableSource
+from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.workforce.snapshot import TableSource, run
 from csc_scorecard.reference.ees import areas, parse_number, read_ees, record_year
 
 
@@ -269,9 +270,10 @@ def census_counts(table: TableSource) -> ir.Table:
     )
 
 
-def own_census(backend: object, table: TableSource) -> dict[tuple[str, int], CensusCounts]:
-    """{(la_code, census year): counts} from the canonical census tables."""
-    rows = backend.to_pyarrow(census_counts(table)).to_pylist()  # type: ignore[attr-defined]
+def own_census(ctx: Context) -> dict[tuple[str, int], CensusCounts]:
+    """{(la_code, census year): counts} from the canonical census tables, for the context's
+    authorities."""
+    rows = run(ctx, "census", lambda c: census_counts(c.table), None).to_pylist()
     return {
         (r["la_code"], r["collection_year"]): CensusCounts(
             **{c: (None if r.get(c) is None else float(r[c])) for c in COUNT_COLUMNS}

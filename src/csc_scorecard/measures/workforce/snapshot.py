@@ -21,10 +21,12 @@ the team of the post with the larger FTE (then the later start), with the FTE of
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.workforce.settings import WorkforceSettings
@@ -40,6 +42,40 @@ DATES_SCHEMA = {"period": "string", "at": "date"}
 def dates_table(dates: Iterable[tuple[str, date]]) -> ir.Table:
     """An Ibis table of (period label, date) pairs: the dates a snapshot is taken at."""
     return ibis.memtable([{"period": p, "at": d} for p, d in dates], schema=DATES_SCHEMA)
+
+
+def dates_rows(dates: Iterable[tuple[str, date]]) -> pa.Table:
+    """(period label, date) pairs as rows, e.g. for `run`'s named input ``dates``."""
+    pairs = list(dates)
+    return pa.table(
+        {
+            "period": pa.array([p for p, _ in pairs], pa.string()),
+            "at": pa.array([d for _, d in pairs], pa.date32()),
+        }
+    )
+
+
+def run(
+    ctx: Context,
+    name: str,
+    build: Callable[[Context], ir.Table],
+    settings: WorkforceSettings | None,
+    **given: pa.Table,
+) -> pa.Table:
+    """The rows of one workforce query, ``build(c)``, where ``c`` is ``ctx`` given the rows
+    ``given`` as named inputs (``c.given_input("dates")``). On DuckDB its SQL then depends on
+    the definition and the settings only, not on the dates or authority: it is compiled once
+    and kept by the compiled-SQL cache (`Context.execute`) under ``name`` and the settings."""
+    with_rows = replace(ctx, given=given, _done={})
+    chosen = settings.model_dump_json() if settings is not None else None
+    rows = with_rows.execute(("workforce", name, chosen), build)
+    # DuckDB gives a date plus an interval (`days_after`, a supervision clock) as a timestamp;
+    # every workforce date is a day, as the expression declares (Ibis's own run casts it so).
+    return rows.cast(
+        pa.schema(
+            f.with_type(pa.date32()) if pa.types.is_timestamp(f.type) else f for f in rows.schema
+        )
+    )
 
 
 def month_ends(first: date, last: date) -> list[date]:

@@ -22,7 +22,8 @@ from csc_scorecard.measures.workforce.settings import WorkforceSettings, default
 from csc_scorecard.measures.workforce.snapshot import (
     TableSource,
     attach,
-    dates_table,
+    dates_rows,
+    run,
     worker_snapshot,
 )
 
@@ -152,8 +153,13 @@ def rank(teams: list[TeamSpan]) -> list[TeamSpan]:
 def spans(ctx: Context, at: date, settings: WorkforceSettings | None = None) -> Spans:
     """Spans of control for one authority on one date."""
     s = settings or default_settings()
-    snap = worker_snapshot(ctx.table, dates_table([("at", at)]), s)
-    rows = ctx.backend.to_pyarrow(team_spans(ctx.table, snap, s)).to_pylist()
+    rows = run(
+        ctx,
+        "spans",
+        lambda c: team_spans(c.table, worker_snapshot(c.table, c.given_input("dates"), s), s),
+        s,
+        dates=dates_rows([("at", at)]),
+    ).to_pylist()
     teams = rank(
         [
             TeamSpan.model_validate({k: v for k, v in r.items() if k in TeamSpan.model_fields})

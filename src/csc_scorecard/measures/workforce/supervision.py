@@ -16,6 +16,7 @@ The overdue workers are listed for managers (worker level: never in a published 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import ibis
@@ -29,9 +30,10 @@ from csc_scorecard.measures.workforce.snapshot import (
     LONG_AGO,
     TableSource,
     attach,
-    dates_table,
+    dates_rows,
     days_after,
     days_before,
+    run,
     worker_snapshot,
 )
 
@@ -144,14 +146,22 @@ def supervision(
     """Supervision in timescale on one date for one authority, by team, with the overdue workers
     (`workers=False` leaves the worker list out)."""
     s = settings or default_settings()
-    snap = worker_snapshot(ctx.table, dates_table([("at", at)]), s)
-    status = supervision_status(ctx.table, snap, s)
-    run = ctx.backend.to_pyarrow
-    total = run(supervision_counts(status)).to_pylist()
-    teams = run(supervision_counts(status, ("service_area", "team_id", "team_name"))).to_pylist()
+
+    def query(name: str, figure: Callable[[ir.Table], ir.Table]) -> list[dict]:
+        def build(c: Context) -> ir.Table:
+            snap = worker_snapshot(c.table, c.given_input("dates"), s)
+            return figure(supervision_status(c.table, snap, s))
+
+        return run(ctx, name, build, s, dates=dates_rows([("at", at)])).to_pylist()
+
+    total = query("supervision", supervision_counts)
+    teams = query(
+        "supervision/teams",
+        lambda status: supervision_counts(status, ("service_area", "team_id", "team_name")),
+    )
     overdue = None
     if workers:
-        late = run(status.filter(~status.in_timescale)).to_pylist()
+        late = query("supervision/overdue", lambda status: status.filter(~status.in_timescale))
         overdue = sorted(
             (
                 OverdueWorker(

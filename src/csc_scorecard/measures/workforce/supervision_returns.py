@@ -31,6 +31,7 @@ from __future__ import annotations
 from datetime import date
 
 import ibis.expr.types as ir
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.context import Context
@@ -39,7 +40,8 @@ from csc_scorecard.measures.workforce.snapshot import (
     KEY,
     TableSource,
     attach,
-    dates_table,
+    dates_rows,
+    run,
     worker_snapshot,
 )
 from csc_scorecard.measures.workforce.supervision import supervision_status
@@ -73,16 +75,16 @@ class SupervisionReturns(_Model):
     teams: list[TeamReturn]  # by service area and team name; left out when published
 
 
-def returns_status(
-    table: TableSource, start: date, end: date, settings: WorkforceSettings
-) -> ir.Table:
-    """A row per counted worker at `end` with the sessions recorded for them from `start` to
-    `end` (`sessions`, 0 when none)."""
-    snap = worker_snapshot(table, dates_table([("at", end)]), settings)
+def returns_status(table: TableSource, quarters: ir.Table, settings: WorkforceSettings) -> ir.Table:
+    """A row per counted worker at each quarter's end with the sessions recorded for them in the
+    quarter (`sessions`, 0 when none); `quarters` has `period`, `start` and `at` (the end)."""
+    snap = worker_snapshot(table, quarters.select("period", "at"), settings)
     status = supervision_status(table, snap, settings)
     s = table("supervisions")
-    held = s.filter((s.supervision_date >= start) & (s.supervision_date <= end))
-    held = held.join(status.select(KEY).distinct(), ["la_code", "worker_id"])
+    held = s.join(
+        quarters, [s.supervision_date >= quarters.start, s.supervision_date <= quarters.at]
+    )
+    held = held.join(status.select(KEY).distinct(), ["la_code", "period", "at", "worker_id"])
     per = held.group_by(KEY).agg(sessions=held.count())
     out = attach(status, per, KEY)
     return out.mutate(sessions=out.sessions.fill_null(0))
@@ -106,15 +108,16 @@ def supervision_returns(
 ) -> SupervisionReturns:
     """Each team's supervision records for the quarter `start`-`end`, for one authority."""
     s = settings or default_settings()
-    status = returns_status(ctx.table, start, end, s)
-    status = status.mutate(hit=(status.sessions > 0).cast("int64"))
-    by = ["service_area", "team_id", "team_name"]
-    run = ctx.backend.to_pyarrow
-    teams = run(
-        status.group_by(by).agg(
+    quarter = dates_rows([("at", end)]).append_column("start", pa.array([start], pa.date32()))
+
+    def build(c: Context) -> ir.Table:
+        status = returns_status(c.table, c.given_input("quarter"), s)
+        status = status.mutate(hit=(status.sessions > 0).cast("int64"))
+        return status.group_by(["service_area", "team_id", "team_name"]).agg(
             staff=status.count(), supervised=status.hit.sum(), sessions=status.sessions.sum()
         )
-    ).to_pylist()
+
+    teams = run(ctx, "supervision_returns", build, s, quarter=quarter).to_pylist()
     rows = [
         _team(r["team_name"] or r["team_id"] or "No team recorded", r)
         for r in sorted(teams, key=lambda r: (str(r["service_area"]), str(r["team_name"])))
