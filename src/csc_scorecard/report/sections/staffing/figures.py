@@ -58,11 +58,7 @@ def kpis(ctx: Context, q: Quarter, run: MeasureRun | None = None) -> dict[str, K
 
 
 def census(ctx: Context, at: date) -> CensusFigures | None:
-    counts = {
-        year: c
-        for (la, year), c in own_census(ctx).items()
-        if la == ctx.la_codes[0]
-    }
+    counts = {year: c for (la, year), c in own_census(ctx).items() if la == ctx.la_codes[0]}
     held = [y for y in counts if date(y, 9, 30) <= at]
     if not held:
         return None
