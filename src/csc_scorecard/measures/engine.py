@@ -86,10 +86,11 @@ def compute(ctx: Context, measures: Iterable[str] | None = None) -> pa.Table:
         if measures
         else [m for m in catalogue().values() if not m.manual]
     )
-    parts = [
-        _complete(m, ctx, ctx.execute(("measure", m.id), lambda c, m=m: counted(m, c)))
-        for m in chosen
-    ]
+    with ctx.session():
+        parts = [
+            _complete(m, ctx, ctx.execute(("measure", m.id), lambda c, m=m: counted(m, c)))
+            for m in chosen
+        ]
     if not parts:
         return RESULT_SCHEMA.empty_table()
     return pa.concat_tables(parts).sort_by(

@@ -108,12 +108,13 @@ def counted_rows(
         backend or ibis.duckdb.from_connection(store.con), list(la_codes), quarters, settings
     )
     by_id = catalogue()
-    rows = compute(ctx, measures).to_pylist()
     blocked: dict[tuple[str, str, str], str] = {}
-    for m in (by_id[i] for i in measures):
-        if m.fields:
-            for (la, period), reason in not_reportable(ctx, m).items():
-                blocked[(m.id, la, period)] = reason
+    with ctx.session():  # the measures and their quality checks on one cursor
+        rows = compute(ctx, measures).to_pylist()
+        for m in (by_id[i] for i in measures):
+            if m.fields:
+                for (la, period), reason in not_reportable(ctx, m).items():
+                    blocked[(m.id, la, period)] = reason
     spans = {la: store.coverage(la) for la in la_codes}
     for r in rows:
         m = by_id[r["measure"]]
