@@ -72,17 +72,8 @@ class Allocator:
         self.current: dict[int, Allocation] = {}
         self.team_of: dict[str, str] = {}
         self.allocations: list[Allocation] = []
-        self._fixed: dict[tuple[int, int], float] = {}  # capacity of a one-post, non-ASYE worker
 
     def _capacity(self, w: Worker, post: Post, day: int) -> float:
-        if len(w.posts) == 1 and w.asye_start is None:  # the same every day: worked out once
-            key = (id(w), id(post))
-            cap = self._fixed.get(key)
-            if cap is None:
-                cap = self._fixed[key] = (
-                    self.cal.role_capacity.get(post.role, 0.0) * post.fte * w.pace
-                )
-            return cap
         fte = post.fte if len(w.posts) == 1 else (w.post_on(day) or post).fte
         cap = self.cal.role_capacity.get(post.role, 0.0) * fte * w.pace
         if w.asye_start is not None:
