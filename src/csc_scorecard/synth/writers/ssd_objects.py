@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import date
+from functools import cache
 from typing import Any
 
 from csc_scorecard.synth.authority import SyntheticAuthority
@@ -71,8 +72,14 @@ ICPC_OUTCOME = (
 
 def _outcome(keys: tuple[str, ...], **flags: bool | None) -> str:
     """An outcome object in the specification's shape: every key present, blank when unknown."""
-    body: dict[str, Any] = {k: yn(flags.get(k)) for k in keys}
-    body["TOTAL_NO_OF_OUTCOMES"] = sum(1 for v in flags.values() if v)
+    return _outcome_text(keys, tuple(flags.items()))
+
+
+@cache  # a few distinct objects, written for every contact, referral and assessment
+def _outcome_text(keys: tuple[str, ...], flags: tuple[tuple[str, bool | None], ...]) -> str:
+    given = dict(flags)
+    body: dict[str, Any] = {k: yn(given.get(k)) for k in keys}
+    body["TOTAL_NO_OF_OUTCOMES"] = sum(1 for _, v in flags if v)
     return json.dumps(body)
 
 
