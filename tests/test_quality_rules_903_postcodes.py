@@ -387,3 +387,47 @@ def test_the_rules_run_without_last_years_return_only_where_they_can():
     result = run_on(tables, ["503H", "392c"])
     assert result.faults.num_rows == 0
     assert [sorted(n.codes) for n in result.not_run] == [["503H"]]
+
+
+def test_the_directory_is_read_by_its_structure_not_its_file_names(tmp_path):
+    """A release that names or nests its files differently reads the same: two of the installed
+    package's data files renamed and moved, beside files that are not postcode data (text, and
+    brotli-compressed msgpack of another shape), give exactly those two files' postcodes."""
+    import brotli
+    import msgpack
+
+    folder = postcodes._package_folder()
+    z, y = folder / "postcodes_Z.msgpack.br", folder / "postcodes_Y.msgpack.br"
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "part-0001.bin").write_bytes(z.read_bytes())
+    (tmp_path / "nested" / "data").write_bytes(y.read_bytes())
+    (tmp_path / "README.md").write_text("not data")
+    other = msgpack.packb({"columns": ["pcd"], "data": {"pcd": ["ZE1 0AA"]}})
+    (tmp_path / "other.msgpack.br").write_bytes(brotli.compress(other))
+    table = postcodes.directory_table(tmp_path)
+    counts = [
+        len(msgpack.unpackb(brotli.decompress(f.read_bytes()))["data"]["pcd"]) for f in (z, y)
+    ]
+    assert table.num_rows == sum(counts) and min(counts) > 0
+    assert {p[:1] for p in table.column("postcode").to_pylist()} == {"Z", "Y"}
+    assert ("ZE10AA", "SCO") in zip(
+        table.column("postcode").to_pylist(), table.column("pl_la").to_pylist(), strict=True
+    )
+
+
+def test_a_folder_without_postcode_data_is_refused_in_one_line(tmp_path):
+    (tmp_path / "README.md").write_text("not data")
+    with pytest.raises(postcodes.PostcodesUnavailable, match="no postcode data found in"):
+        postcodes.directory_table(tmp_path)
+
+
+def test_the_integer_key_is_one_to_one_and_blank_for_what_is_not_a_postcode():
+    """S1 1AA and S11 1AA (two postcodes) get different keys; a value with other characters or
+    longer than 7 has none (so it is not found: 392c)."""
+    values = ["S11AA", "S111AA", "DN11BE", "DN1-1BE", "ABCDEFGH", ""]
+    sql = ", ".join(postcodes.key_sql(f"'{v}'") for v in values)
+    keys = duckdb.sql(f"SELECT {sql}").fetchall()[0]
+    assert len(set(keys[:3])) == 3 and all(k is not None for k in keys[:3])
+    assert keys[3:] == (None, None, None)
+    # S11AA: S=29, 1=2, 1=2, A=11, A=11, then two blanks (0): base 37
+    assert keys[0] == (((((29 * 37 + 2) * 37 + 2) * 37 + 11) * 37 + 11) * 37) * 37

@@ -16,9 +16,9 @@ brotli-compressed msgpack map with `columns` and `data` (column name -> list of 
 those four columns is part of the directory; the package's own reader is not used. The first
 read writes the directory as one Parquet file (about 2.7 million postcodes; some 6 CPU seconds
 to decode) into the user's cache folder, named by the installed release and the data files'
-names and sizes, so every later run reads Parquet (DuckDB reads only the postcodes a return
-names). `SCORECARD_POSTCODES` names another Parquet file of the same columns instead (a newer
-ONSPD prepared elsewhere).
+names and sizes, so every later run reads Parquet: each postcode with an integer key
+(`key_sql`), sorted by it, so a run reads only the postcodes its episodes name, comparing
+integers.
 
 Each district's upper-tier authority (the children's services authority, which PL_LA names)
 comes from the ONS lookup "Lower Tier Local Authority to Upper Tier Local Authority (April 2023)
@@ -39,8 +39,8 @@ from functools import cache
 from importlib import metadata, resources, util
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from csc_scorecard.errors import ScorecardError
 
@@ -190,16 +190,15 @@ def _cache_root() -> Path:
 
 @cache
 def directory_parquet() -> Path:
-    """The directory as a Parquet file (SCHEMA), written on first use into the cache folder and
+    """The directory as a Parquet file (`key`, then SCHEMA), written on first use into the cache folder and
     named by the installed release and its data files, so a newer release writes a new file."""
-    own = os.environ.get("SCORECARD_POSTCODES")
-    if own:
-        return Path(own)
     folder = _package_folder()
     digest = hashlib.sha256(f"{release()}".encode())
     for p in _data_files(folder):
         digest.update(f"{p.relative_to(folder)}:{p.stat().st_size}".encode())
     digest.update(upper_tier().__repr__().encode())
+    digest.update(key_sql("postcode").encode())  # the file's layout (FILE_SQL, key_sql)
+    digest.update(FILE_SQL.encode())
     target = _cache_root() / f"onspd-{release()}-{digest.hexdigest()[:16]}.parquet"
     if target.is_file():
         return target
@@ -207,13 +206,38 @@ def directory_parquet() -> Path:
     table = directory_table(folder)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".parquet.tmp")
     os.close(fd)
-    pq.write_table(table, tmp, compression="zstd")
+    con = duckdb.connect(config={"enable_progress_bar": False})
+    con.register("directory", table)
+    path = tmp.replace("'", "''")
+    con.execute(FILE_SQL.format(key=key_sql("postcode"), path=path)).fetchall()
+    con.close()
+    os.chmod(tmp, 0o644)  # public data
     os.replace(tmp, target)  # whole or not at all: processes running at once never see half
     return target
 
 
+# The Parquet file: every postcode with its `key` (key_sql), sorted by key, in row groups of
+# 65,536 postcodes, so a lookup reads integers (about 0.05 s CPU for one authority's postcodes
+# against 0.12 s comparing text) and a few postcodes prune most row groups.
+FILE_SQL = """COPY (SELECT {key} AS key, * FROM directory ORDER BY key)
+    TO '{path}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)"""
+
+
+def key_sql(postcode: str) -> str:
+    """SQL: a postcode (SQL expression, already upper case without spaces) as a BIGINT key, or
+    NULL when it is not 1-7 letters and digits (so not a postcode): each character as a digit in
+    base 37 (blank 0, 0-9 1-10, A-Z 11-36), padded to 7 characters, which is one-to-one."""
+    digits = (
+        "lambda c: CASE WHEN c = ' ' THEN 0 WHEN c BETWEEN '0' AND '9' THEN ord(c) - 47 "
+        "ELSE ord(c) - 54 END"
+    )
+    return f"""CASE WHEN regexp_full_match({postcode}, '[A-Z0-9]{{1,7}}') THEN list_reduce(
+        list_transform(string_split(rpad({postcode}, 7, ' '), ''), {digits})::BIGINT[],
+        lambda a, b: a * 37 + b) END"""
+
+
 def directory_sql() -> str:
-    """SQL reading the directory (postcode, district, pl_la, easting, northing)."""
+    """SQL reading the directory (key, postcode, district, pl_la, easting, northing)."""
     path = str(directory_parquet()).replace("'", "''")
     return f"read_parquet('{path}')"
 

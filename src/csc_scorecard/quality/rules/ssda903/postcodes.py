@@ -42,10 +42,12 @@ def located(episodes: str = "episodes") -> str:
     """SQL: `episodes` (a scoped table) with the fields DfE derives from the postcodes (module
     docstring). The directory is read once, for the postcodes the episodes name."""
     own = postcodes.own_codes_sql()
+    home, pl = postcodes.key_sql(_key("e.home_post")), postcodes.key_sql(_key("e.pl_post"))
     return f"""WITH keys AS (
-            SELECT {_key("home_post")} AS k FROM {episodes}
-            UNION SELECT {_key("pl_post")} FROM {episodes}),
-        pc AS (SELECT * FROM {postcodes.directory_sql()} WHERE postcode IN (SELECT k FROM keys)),
+            SELECT {postcodes.key_sql(_key("home_post"))} AS k FROM {episodes}
+            UNION SELECT {postcodes.key_sql(_key("pl_post"))} FROM {episodes}),
+        pc AS MATERIALIZED (
+            SELECT d.* FROM keys JOIN {postcodes.directory_sql()} d ON d.key = keys.k),
         own AS (SELECT DISTINCT la_code, gss_code FROM ({own}))
         SELECT e.* EXCLUDE (pl_location), e.pl_location AS pl_location_given,
             h.postcode IS NOT NULL AS home_found, p.postcode IS NOT NULL AS pl_found,
@@ -56,8 +58,8 @@ def located(episodes: str = "episodes") -> str:
             round(sqrt((h.easting - p.easting) ** 2 + (h.northing - p.northing) ** 2)
                   / {METRES_PER_MILE}, 1) AS pl_distance
         FROM {episodes} e
-        LEFT JOIN pc h ON h.postcode = {_key("e.home_post")}
-        LEFT JOIN pc p ON p.postcode = {_key("e.pl_post")}
+        LEFT JOIN pc h ON h.key = {home}
+        LEFT JOIN pc p ON p.key = {pl}
         LEFT JOIN own o ON o.la_code = e.la_code AND o.gss_code = p.pl_la"""
 
 
