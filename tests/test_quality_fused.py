@@ -113,3 +113,36 @@ def test_only_a_plain_filter_of_one_table_is_fused():
     ]
     for sql in refused:
         assert row_filter(sql) is None, sql
+
+
+def test_every_rule_binds_with_its_key_and_the_value_and_field_it_is_read_with():
+    """The runner binds a rule's query only when its text names `value`, `field` or `bad`
+    (`output_columns`); every other query must return neither. Here every rule of both returns
+    is bound over the scoped tables of the peer fixtures: each returns the KEY columns, and
+    `output_columns` says exactly which of `value` and `field` it returns."""
+    from csc_scorecard.quality import scope as scoping
+    from csc_scorecard.quality.rules import KEY
+    from csc_scorecard.quality.runner import output_columns
+
+    batches, errors = read_files(_903(PEERS / "d2i-903-fake"), la_code="371", year=2024)
+    cin, cin_errors = read_files([PEERS / "d2i-cin-fake" / "fake_CIN_data.xml"])
+    assert not errors and not cin_errors
+    key = KEY.replace(" ", "").split(",")
+    checked = 0
+    with Store(":memory:") as store:
+        store.load(batches + cin)
+        scope = scoping.build(store.con)
+        try:
+            for ret in ("ssda903", "cin"):
+                scope.use(ret)
+                for r in rules(ret):
+                    if any(not scope.rows.get((ret, t)) for t in r.needs) and not r.any_rows:
+                        continue
+                    columns = scope.con.sql(r.sql).columns
+                    assert not set(key) - set(columns), r.code
+                    given = tuple(c for c in columns if c in ("value", "field"))
+                    assert output_columns(scope.con, r) == given, r.code
+                    checked += 1
+        finally:
+            scope.close()
+    assert checked > 280  # the rest read tables these files do not give (SW, DoLo, ...)
