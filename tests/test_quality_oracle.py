@@ -55,6 +55,9 @@ EXPLAINED = {
     ("synth-903-2025-sw", "SW12STG2"): "episode x SW episode pairing",
     ("synth-903-2026-sw", "SW12STG2"): "episode x SW episode pairing",
     ("synth-903-2026-sw", "SW11bSTG2"): "a handover on 27-31 March flagged",
+    # DfE's 241 compares PL_LA with the URN's provider's authorities; the package with the
+    # return's own authority.
+    ("d2i-903-fake-ofsted-k3", "241"): "PL_LA against the return's authority",
     # The package's 503G flags a distance given only this year, not one given only last year.
     ("d2i-903-fake-self", "503G"): "a blank distance this year not compared",
 }
@@ -327,16 +330,15 @@ def test_urn_rules_agree_with_a_provider_list(year, tmp_path):
         pytest.skip("903 oracle venv cannot be built here")
     files = _sc_urns(tmp_path)
     providers = _provider_list(tmp_path / "providers.xlsx", tmp_path / "episodes.csv")
+    codes = OFSTED_CODES + (["241"] if year >= 2026 else [])
     theirs = report_903(
-        files, str(year), all_children=True, isolated=True, rules=OFSTED_CODES,
+        files, str(year), all_children=True, isolated=True, rules=codes,
         local_authority="E08000017", providers=providers,
     )  # fmt: skip
     assert not theirs["crashed"], theirs["crashed"]
     ours = validate_files(files, la_code="371", year=year, providers=[providers])
     assert not ours.unreadable
-    results = agreement(
-        our_pairs(ours.result.faults.to_pylist()), their_pairs(theirs), OFSTED_CODES
-    )
+    results = agreement(our_pairs(ours.result.faults.to_pylist()), their_pairs(theirs), codes)
     flagged = {a.rule: len(a.ours) for a in results}
     assert all(flagged[c] > 0 for c in OFSTED_CODES), flagged
     _check(f"d2i-903-fake-ofsted-{year}", results)
@@ -364,3 +366,33 @@ def test_postcode_rules_agree_with_last_year_as_the_same_return():
     flagged = {a.rule: len(a.ours) for a in results}
     assert all(flagged[c] > 0 for c in ("392c", "1015", "452", "503H", "503J")), flagged
     _check("d2i-903-fake-self", results)
+
+
+def test_241_reads_the_providers_authorities_where_the_package_reads_the_returns(tmp_path):
+    """241 (2025-26 on) on the same files with every 4th episode made K3, its placement
+    postcode DN1 1AA (Doncaster, the return's authority), LS1 1AA (Leeds) or left invented in
+    turn: DfE's text compares PL_LA with the authorities of the URN's provider; the package
+    compares it with the return's own authority (EXPLAINED, docs/quality.md)."""
+    if not oracle_available("903"):
+        pytest.skip("903 oracle venv cannot be built here")
+    files = _sc_urns(tmp_path)
+    providers = _provider_list(tmp_path / "providers.xlsx", tmp_path / "episodes.csv")
+    episodes = tmp_path / "episodes.csv"
+    with episodes.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    for i, row in enumerate(rows):
+        if i % 4 == 0 and row["URN"]:
+            post = ["DN1 1AA", "LS1 1AA", row["PL_POST"]][(i // 4) % 3]
+            row.update({"PLACE": "K3", "PL_POST": post})
+    with episodes.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    theirs = report_903(
+        files, "2026", all_children=True, isolated=True, rules=["241"],
+        local_authority="E08000017", providers=providers,
+    )  # fmt: skip
+    ours = validate_files(files, la_code="371", year=2026, providers=[providers])
+    (result,) = agreement(our_pairs(ours.result.faults.to_pylist()), their_pairs(theirs), ["241"])
+    assert result.ours and result.theirs
+    _check("d2i-903-fake-ofsted-k3", [result])

@@ -1,6 +1,7 @@
 """SSDA903 rules checking an episode's Ofsted URN against Ofsted's provider list (DfE codes and
-messages; logic per docs/quality.md). They read the `providers` table, which holds rows only
-when the list is given (`scorecard validate --providers`, quality.providers); without it they
+messages; logic per docs/quality.md): 219, 221, 224, 227, 228, 229 and 1008 (241, which reads
+the list too, is with the rules on what DfE derives from postcodes, `postcodes.py`). They read
+the `providers` table, which holds rows only when the list is given (`scorecard validate --providers`, quality.providers); without it they
 do not run and are listed once as not run.
 
 Every rule looks at an episode with a URN other than XXXXXXX (the code for a placement with no
