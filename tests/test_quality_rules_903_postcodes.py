@@ -431,3 +431,33 @@ def test_the_integer_key_is_one_to_one_and_blank_for_what_is_not_a_postcode():
     assert keys[3:] == (None, None, None)
     # S11AA: S=29, 1=2, 1=2, A=11, A=11, then two blanks (0): base 37
     assert keys[0] == (((((29 * 37 + 2) * 37 + 2) * 37 + 11) * 37 + 11) * 37) * 37
+
+
+def test_the_cached_parquet_is_written_whole_and_named_by_the_release(tmp_path, monkeypatch):
+    """The first use writes the directory (here two of the package's files) into the cache
+    folder as one Parquet file, sorted by key, readable as the rules read it; no temporary file
+    is left; a second call finds it."""
+    package = tmp_path / "package"
+    package.mkdir()
+    for letter in ("Z", "Y"):
+        data = (postcodes._package_folder() / f"postcodes_{letter}.msgpack.br").read_bytes()
+        (package / f"postcodes_{letter}.msgpack.br").write_bytes(data)
+    monkeypatch.setattr(postcodes, "_package_folder", lambda: package)
+    monkeypatch.setenv("SCORECARD_CACHE_DIR", str(tmp_path / "cache"))
+    postcodes.directory_parquet.cache_clear()
+    try:
+        path = postcodes.directory_parquet()
+        assert path.parent == tmp_path / "cache" and path.name.startswith("onspd-")
+        assert [p.name for p in (tmp_path / "cache").iterdir()] == [path.name]
+        rows = duckdb.sql(
+            f"SELECT key, postcode, pl_la FROM {postcodes.directory_sql()} "
+            "WHERE postcode = 'ZE10AA'"
+        ).fetchall()
+        ze10aa = postcodes.key_sql("'ZE10AA'")
+        expected_key = duckdb.sql(f"SELECT {ze10aa}").fetchall()[0][0]
+        assert rows == [(expected_key, "ZE10AA", "SCO")]
+        keys = [k for (k,) in duckdb.sql(f"SELECT key FROM {postcodes.directory_sql()}").fetchall()]
+        assert keys == sorted(keys)
+        assert postcodes.directory_parquet() == path
+    finally:
+        postcodes.directory_parquet.cache_clear()

@@ -206,13 +206,16 @@ def directory_parquet() -> Path:
     table = directory_table(folder)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".parquet.tmp")
     os.close(fd)
-    con = duckdb.connect(config={"enable_progress_bar": False})
-    con.register("directory", table)
-    path = tmp.replace("'", "''")
-    con.execute(FILE_SQL.format(key=key_sql("postcode"), path=path)).fetchall()
-    con.close()
-    os.chmod(tmp, 0o644)  # public data
-    os.replace(tmp, target)  # whole or not at all: processes running at once never see half
+    try:
+        with duckdb.connect() as con:
+            con.execute("SET enable_progress_bar = false").fetchall()
+            con.register("directory", table)
+            path = tmp.replace("'", "''")
+            con.execute(FILE_SQL.format(key=key_sql("postcode"), path=path)).fetchall()
+        os.chmod(tmp, 0o644)  # public data
+        os.replace(tmp, target)  # whole or not at all: processes at once never see half
+    finally:
+        Path(tmp).unlink(missing_ok=True)
     return target
 
 
