@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Sequence
+from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from csc_scorecard.csv_safety import safe_column, safe_row
 
 PLAIN = frozenset({str, int, type(None)})
+
+
+@cache  # a few thousand distinct days among hundreds of thousands of cells
+def day_month_year(day: date) -> str:
+    """A date as the 903 and the templates write it in CSV: DD/MM/YYYY."""
+    return day.strftime("%d/%m/%Y")
 
 
 def dict_columns(rows: Sequence[dict], header: Sequence[str]) -> list[Sequence[Any]]:

@@ -47,7 +47,7 @@ import pyarrow as pa
 
 from csc_scorecard.model.schema import table
 from csc_scorecard.synth.authority import SyntheticAuthority
-from csc_scorecard.synth.writers.csv_out import converted, write_csv
+from csc_scorecard.synth.writers.csv_out import converted, day_month_year, write_csv
 from csc_scorecard.synth.writers.ssda903_returns import (
     FIELDS,
     FILES,
@@ -122,7 +122,7 @@ def _text(value: Any, field_name: str, year: int) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return day_month_year(value)
     return str(value)
 
 

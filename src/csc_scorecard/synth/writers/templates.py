@@ -14,7 +14,7 @@ import xlsxwriter
 
 from csc_scorecard.ingest.formats.template import template_specs
 from csc_scorecard.synth.authority import SyntheticAuthority
-from csc_scorecard.synth.writers.csv_out import dict_columns, write_csv
+from csc_scorecard.synth.writers.csv_out import day_month_year, dict_columns, write_csv
 
 XLSX_TABLES = {"budget_lines", "placement_costs", "grants", "agency_costs", "homes_pipeline"}
 
@@ -64,7 +64,7 @@ def write(authority: SyntheticAuthority, out_dir: Path) -> list[Path]:
 
 def _cell(value: object) -> object:
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return day_month_year(value)
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
