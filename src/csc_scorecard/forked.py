@@ -12,6 +12,7 @@ outcome is the same.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import sys
 import threading
@@ -44,6 +45,9 @@ def _describe(error: BaseException) -> str:
 
 
 def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    # The parent's objects are left alone: never collected here, so no finaliser of theirs (a
+    # database connection's) runs in the child, and their memory stays shared, not copied.
+    gc.freeze()
     try:
         value = fn(*args)
     except BaseException as error:  # noqa: BLE001 - every failure goes back as one line
