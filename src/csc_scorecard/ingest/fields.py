@@ -303,6 +303,8 @@ def _duplicates(
     key = [k for k in key if k in rows.column_names]
     if not key or rows.num_rows == 0:
         return []
+    if rows.select(key).group_by(key).aggregate([]).num_rows == rows.num_rows:
+        return []  # every key distinct (Arrow groups blank keys together too): nothing to say
     con = connection()
     cols = ", ".join(f'"{k}"' for k in key)
     extra = ["child_id"] if "child_id" in rows.column_names and "child_id" not in key else []

@@ -8,6 +8,7 @@ child's disabilities and an assessment's factors are joined into one space-separ
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 import pyarrow as pa
@@ -30,35 +31,40 @@ def typed_tables(
     issues: list[Issue] = []
 
     def typed(
-        name: str, inherit: dict[str, list] | None = None, *, duplicates: bool = True
+        name: str, inherit: dict[str, pa.ChunkedArray] | None = None, *, duplicates: bool = True
     ) -> pa.Table:
         """`convert` of the records, each with its parent's values of `inherit`'s fields
-        (field -> value per parent record). Enough records go to the column engine as
-        `convert` would send them (every cell text), the inherited fields added as columns
-        rather than merged into a dict per record."""
+        (field -> text per parent record). Enough records go to the column engine as
+        `convert` would send them (every cell text), the inherited fields taken from the
+        parents' columns by index rather than merged into a dict per record."""
         own = records[name]
+        inherited = {}
+        if inherit:
+            at = pa.array(list(map(itemgetter(2), own)), pa.int64())
+            inherited = {field: by_parent.take(at) for field, by_parent in inherit.items()}
         if inherit and len(own) >= fields.COLUMNAR_FROM_ROWS:
-            cells = cells_of([(line, values) for line, values, _ in own])
-            at = [parent for _, _, parent in own]
-            for field, by_parent in inherit.items():
-                cells = cells.append_column(
-                    field, pa.array([by_parent[p] for p in at], pa.string())
-                )
+            cells = cells_of(own)
+            for field, column in inherited.items():
+                cells = cells.append_column(field, column)
             converted = convert_columns(cells, specs[name], file=file, check_duplicates=duplicates)
         else:
+            lists = {field: column.to_pylist() for field, column in inherited.items()}
             rows = [
-                (line, {**values, **{k: v[parent] for k, v in (inherit or {}).items()}})
-                for line, values, parent in own
+                (line, {**values, **{k: v[i] for k, v in lists.items()}} if lists else values)
+                for i, (line, values, _) in enumerate(own)
             ]
             converted = convert(rows, specs[name], file=file, check_duplicates=duplicates)
         issues.extend(converted.issues)
         return converted.rows
 
     def parents(name: str) -> list[int]:
-        return [parent for _, _, parent in records[name]]
+        return list(map(itemgetter(2), records[name]))
+
+    def of_parents(name: str, values: pa.ChunkedArray) -> pa.ChunkedArray:
+        return values.take(pa.array(parents(name), pa.int64()))
 
     children = typed("Child")
-    child_ids = children.column("child_id").to_pylist()
+    child_ids = _texts(children.column("child_id"))
     disabilities = typed("Disability", {"LAchildID": child_ids}, duplicates=False)
     children = children.append_column(
         "disabilities",
@@ -66,23 +72,28 @@ def typed_tables(
     )
 
     episodes = typed("CINdetails", {"LAchildID": child_ids})
-    episode_child = [child_ids[p] for p in parents("CINdetails")]
-    referral_dates = _texts(episodes.column("referral_date"))
-
-    episode = {"LAchildID": episode_child, "CINreferralDate": referral_dates}
+    episode = {
+        "LAchildID": of_parents("CINdetails", child_ids),
+        "CINreferralDate": _texts(episodes.column("referral_date")),
+    }
 
     assessments = typed("Assessments", episode)
-    assessment_child = assessments.column("child_id").to_pylist()
-    factors = typed("AssessmentFactors", {"LAchildID": assessment_child}, duplicates=False)
+    factors = typed(
+        "AssessmentFactors", {"LAchildID": _texts(assessments.column("child_id"))}, duplicates=False
+    )
     assessments = assessments.append_column(
         "factors",
         _joined(factors.column("factors"), parents("AssessmentFactors"), assessments.num_rows),
     )
 
     plans = typed("ChildProtectionPlans", episode)
-    plan_child = plans.column("child_id").to_pylist()
-    plan_start = _texts(plans.column("start_date"))
-    reviews = typed("CPPreviewDate", {"LAchildID": plan_child, "CPPstartDate": plan_start})
+    reviews = typed(
+        "CPPreviewDate",
+        {
+            "LAchildID": _texts(plans.column("child_id")),
+            "CPPstartDate": _texts(plans.column("start_date")),
+        },
+    )
     tables = {
         "children": children,
         "referrals": episodes,
@@ -95,9 +106,9 @@ def typed_tables(
     return tables, issues
 
 
-def _texts(values: pa.ChunkedArray) -> list[str | None]:
+def _texts(values: pa.ChunkedArray) -> pa.ChunkedArray:
     """A typed key column as the text the engine reads back to the same values."""
-    return pc.cast(values, pa.string()).to_pylist()
+    return pc.cast(values, pa.string())
 
 
 def _joined(values: pa.ChunkedArray, parents: list[int], count: int) -> pa.Array:

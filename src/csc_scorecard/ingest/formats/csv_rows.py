@@ -54,10 +54,12 @@ def csv_rows(
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
+        # A row is blank when every cell is whitespace, that is when the cells joined are:
+        # one join and strip a row instead of a Python call per cell.
         rows = [
             (number, cells)
             for number, cells in enumerate(reader, start=2)
-            if any(c.strip() for c in cells)
+            if "".join(cells).strip()
         ]
     except csv.Error as err:
         raise FormatError(path, f"is not readable as CSV ({err})", line=reader.line_num) from None

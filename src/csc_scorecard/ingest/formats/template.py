@@ -13,6 +13,7 @@ import re
 from datetime import date
 from functools import cache
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 
 import pyarrow as pa
@@ -142,7 +143,7 @@ class CsvLines:
         the records)."""
         if len(self.lines) < fields.COLUMNAR_FROM_ROWS:
             return None
-        width = max(len(row) for _, row in self.lines)
+        width = max(map(len, map(itemgetter(1), self.lines)))
         names = self.header[:width]  # the columns some line holds, in the header's order
         folded = {str(n).strip().lower() for n in names}
         if len(set(names)) != len(names) or len(folded) != len(names) or "source_row" in folded:
@@ -153,7 +154,7 @@ class CsvLines:
         return pa.table(
             {
                 **{n: pa.array(c, pa.string()) for n, c in zip(names, columns, strict=True)},
-                "source_row": pa.array([n for n, _ in self.lines], pa.int64()),
+                "source_row": pa.array(list(map(itemgetter(0), self.lines)), pa.int64()),
             }
         )
 
