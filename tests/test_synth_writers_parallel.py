@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from csc_scorecard.cli import app
 from csc_scorecard.forked import Forked, ForkedError, can_fork
 from csc_scorecard.synth.authority import SynthConfig, generate
-from csc_scorecard.synth.writers import name, write_all, writers
+from csc_scorecard.synth.writers import generate_and_write, name, write_all, writers
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork")
 
@@ -28,6 +28,18 @@ def members(path: Path) -> dict[str, bytes]:
         return {m: book.read(m) for m in book.namelist() if m != "docProps/core.xml"}
 
 
+def assert_same_files(one: Path, two: Path) -> None:
+    everything = sorted(p.relative_to(one) for p in one.rglob("*.*"))
+    assert everything == sorted(p.relative_to(two) for p in two.rglob("*.*"))
+    assert {p.parts[0] for p in everything} >= {"ssd", "annex_a", "cin_census", "templates"}
+    for relative in everything:
+        a, b = one / relative, two / relative
+        if relative.suffix == ".xlsx":
+            assert members(a) == members(b), relative
+        else:
+            assert a.read_bytes() == b.read_bytes(), relative
+
+
 def test_two_processes_write_the_same_files_as_one(authority, tmp_path):
     one = write_all(authority, tmp_path / "one", processes=1)
     two = write_all(authority, tmp_path / "two", processes=2)
@@ -35,17 +47,21 @@ def test_two_processes_write_the_same_files_as_one(authority, tmp_path):
     assert [p.relative_to(tmp_path / "one") for p in one] == [
         p.relative_to(tmp_path / "two") for p in two
     ]
-    everything = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.*"))
-    assert everything == sorted(
-        p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*.*")
+    assert_same_files(tmp_path / "one", tmp_path / "two")
+
+
+def test_formats_written_while_the_casework_is_simulated_are_the_same(authority, tmp_path):
+    """The EARLY formats are written from the tables as they stand after the workforce stage:
+    the same bytes as from the finished authority."""
+    one = write_all(authority, tmp_path / "one", processes=1)
+    made, early = generate_and_write(
+        authority.config, tmp_path / "early", [name(m) for m in writers()], processes=2
     )
-    assert {p.parts[0] for p in everything} >= {"ssd", "annex_a", "cin_census", "templates"}
-    for relative in everything:
-        a, b = tmp_path / "one" / relative, tmp_path / "two" / relative
-        if relative.suffix == ".xlsx":
-            assert members(a) == members(b), relative
-        else:
-            assert a.read_bytes() == b.read_bytes(), relative
+    assert sorted(made.tables) == sorted(authority.tables)
+    assert [p.relative_to(tmp_path / "one") for p in one] == [
+        p.relative_to(tmp_path / "early") for p in early
+    ]
+    assert_same_files(tmp_path / "one", tmp_path / "early")
 
 
 def test_every_writer_has_a_measured_cost():

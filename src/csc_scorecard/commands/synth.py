@@ -12,8 +12,8 @@ import typer
 
 from csc_scorecard.cli import app
 from csc_scorecard.commands._options import SyntheticAuthorityOption
-from csc_scorecard.synth.authority import SynthConfig, generate
-from csc_scorecard.synth.writers import mark, name, write_formats, write_later, writers
+from csc_scorecard.synth.authority import SynthConfig
+from csc_scorecard.synth.writers import generate_and_write, name, write_later, writers
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -145,10 +145,8 @@ def simulate_and_write(
     a process of their own (`.result()` then waits for their files), so that the demo can
     write them while it does work that leaves a core idle."""
     started = time.perf_counter()
-    authority = generate(config)
-    mark(authority, out)
     now = [name(m) for m in writers() if name(m) not in later]
-    files = write_formats(authority, out, now, processes=WRITING_PROCESSES)
+    authority, files = generate_and_write(config, out, now, processes=WRITING_PROCESSES)
     rows = sum(t.num_rows for t in authority.tables.values())
     typer.echo(
         f"Synthetic authority {config.la_code} ({config.start:%d/%m/%Y}-{config.end:%d/%m/%Y}"

@@ -10,6 +10,7 @@ included) and the round-trip tests compare against.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -77,14 +78,24 @@ class SyntheticAuthority:
         return list(range(self.start.year + 1, last + 1))
 
 
-def generate(config: SynthConfig | None = None) -> SyntheticAuthority:
-    """Simulate the authority; deterministic for a given config."""
+def generate(
+    config: SynthConfig | None = None,
+    on_stage: Callable[[str, SyntheticAuthority], None] | None = None,
+) -> SyntheticAuthority:
+    """Simulate the authority; deterministic for a given config. `on_stage(name, authority)` is
+    called after each stage ("children", "workforce", "finance", "casework"), with the tables
+    made so far (a writer that needs no more can start)."""
     from csc_scorecard.synth import casework, children, finance, workforce
 
     config = config or SynthConfig()
     authority = SyntheticAuthority(config=config)
-    authority.tables.update(children.simulate(config))
-    authority.tables.update(workforce.simulate(config, authority.tables))
-    authority.tables.update(finance.simulate(config, authority.tables))
-    authority.tables.update(casework.simulate(config, authority.tables))
+    for stage, simulate in (
+        ("children", lambda: children.simulate(config)),
+        ("workforce", lambda: workforce.simulate(config, authority.tables)),
+        ("finance", lambda: finance.simulate(config, authority.tables)),
+        ("casework", lambda: casework.simulate(config, authority.tables)),
+    ):
+        authority.tables.update(simulate())
+        if on_stage is not None:
+            on_stage(stage, authority)
     return authority

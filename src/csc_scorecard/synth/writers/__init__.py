@@ -18,7 +18,7 @@ from types import ModuleType
 
 from csc_scorecard.errors import ScorecardError
 from csc_scorecard.forked import Forked, can_fork
-from csc_scorecard.synth.authority import SyntheticAuthority
+from csc_scorecard.synth.authority import SynthConfig, SyntheticAuthority, generate
 
 
 def writers() -> list[ModuleType]:
@@ -105,6 +105,12 @@ def write_formats(
 ) -> list[Path]:
     """These formats' files, written in up to `processes` processes; listed in the writers'
     order whichever process wrote them."""
+    return _in_order(_write_groups(authority, out_dir, names, processes))
+
+
+def _write_groups(
+    authority: SyntheticAuthority, out_dir: Path, names: list[str], processes: int
+) -> dict[str, list[Path]]:
     chosen = groups(names, processes if can_fork() else 1)
     others = [write_later(authority, out_dir, g) for g in chosen[1:]]
     written: dict[str, list[Path]] = {}
@@ -113,7 +119,44 @@ def write_formats(
     finally:  # a failure here still waits for the others, so no process outlives the command
         for other in others:
             written.update(other.result())
+    return written
+
+
+def _in_order(written: dict[str, list[Path]]) -> list[Path]:
     return [path for m in writers() for path in written.get(name(m), [])]
+
+
+# Formats whose files need only the children's and workforce tables, as they stand before the
+# finance and casework stages (which add no column these writers read): written while those
+# stages are simulated (`tests/test_synth_writers_parallel.py` checks the bytes are the same).
+EARLY = frozenset({"cin_census", "ssda903", "csww"})
+EARLY_AFTER = "workforce"
+
+
+def generate_and_write(
+    config: SynthConfig, out_dir: Path, names: list[str], processes: int = 1
+) -> tuple[SyntheticAuthority, list[Path]]:
+    """Simulate the authority and write these formats (with the marker), in up to `processes`
+    processes: the EARLY formats start in a forked process as soon as the workforce is
+    simulated, the others when the simulation ends."""
+    early: list[Forked] = []
+    soon = [n for n in names if n in EARLY] if processes > 1 and can_fork() else []
+
+    def start_early(stage: str, authority: SyntheticAuthority) -> None:
+        if stage == EARLY_AFTER and soon:
+            early.append(write_later(authority, out_dir, soon))
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        authority = generate(config, on_stage=start_early)
+        mark(authority, out_dir)
+        rest = [n for n in names if not early or n not in soon]
+        written = _write_groups(authority, out_dir, rest, processes)
+    finally:  # never leave the early process behind
+        done = [each.result() for each in early]
+    for each in done:
+        written.update(each)
+    return authority, _in_order(written)
 
 
 def write_all(authority: SyntheticAuthority, out_dir: Path, processes: int = 1) -> list[Path]:
