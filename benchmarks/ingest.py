@@ -1,6 +1,6 @@
 """The demo's `scorecard ingest`, step by step: where its CPU and wall seconds go.
 
-    .venv/bin/python benchmarks/ingest.py [--extracts DIR] [--runs 2]
+    .venv/bin/python benchmarks/ingest.py [--extracts DIR] [--runs 2] [--workers N]
 
 The extracts are the demo's (`scorecard demo`: 903 CSV, CIN census XML, Annex A, CSWW and the
 templates of the synthetic authority 371, size 1, `scorecard synth`'s default seed 2022, April
@@ -9,8 +9,10 @@ templates of the synthetic authority 371, size 1, `scorecard synth`'s default se
 only the reference data (`scorecard reference`) and runs the `ingest` command in this process,
 exactly as the demo does (read every file, load, keep the DfE rules' faults, compute and store
 every measure). Each step is timed around the function that does it, in CPU seconds (this
-process, every thread) and wall seconds, with the load average, because CPU seconds are far
-less sensitive to other work on a shared machine. No profiler: cProfile's cost per Python call
+process, every thread, and the worker processes that read the files: `ingest/parallel.py`) and
+wall seconds, with the load average, because CPU seconds are far less sensitive to other work
+on a shared machine. The readers of each format run in the workers, so their own lines appear
+only with `--workers 1` (everything read in this process, as before the workers). No profiler: cProfile's cost per Python call
 inflates callback-heavy code (the XML readers) several times over and misleads.
 """
 
@@ -44,6 +46,12 @@ STEPS = [
 ]
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its ended child processes (the readers' workers)."""
+    times = os.times()
+    return time.process_time() + times.children_user + times.children_system
+
+
 def instrument(spent: dict) -> None:
     """Wrap each step's function so that it adds its CPU and wall seconds to `spent`."""
     from csc_scorecard.cli import register_all
@@ -61,12 +69,12 @@ def instrument(spent: dict) -> None:
 
         @functools.wraps(real)
         def timed(*args, _real=real, _label=label, **kwargs):
-            cpu, wall = time.process_time(), time.perf_counter()
+            cpu, wall = cpu_seconds(), time.perf_counter()
             try:
                 return _real(*args, **kwargs)
             finally:
                 got = spent[_label]
-                got[0] += time.process_time() - cpu
+                got[0] += cpu_seconds() - cpu
                 got[1] += time.perf_counter() - wall
                 got[2] += 1
 
@@ -81,7 +89,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--extracts", type=Path, help="the demo's extracts folder")
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument(
+        "--workers", type=int, help="worker processes reading the files (default: as ingest does)"
+    )
     args = parser.parse_args()
+    if args.workers is not None:
+        os.environ["SCORECARD_READ_WORKERS"] = str(args.workers)
     from csc_scorecard.commands.demo import DEMO_EXTRACTS, DEMO_LA
 
     spent: dict = defaultdict(lambda: [0.0, 0.0, 0])
@@ -106,7 +119,7 @@ def main() -> None:
             shutil.copy(base, store)
             spent.clear()
             load = os.getloadavg()[0]
-            cpu, wall = time.process_time(), time.perf_counter()
+            cpu, wall = cpu_seconds(), time.perf_counter()
             with contextlib.redirect_stdout(io.StringIO()):
                 ingest(
                     paths=[extracts / name for name in DEMO_EXTRACTS],
@@ -117,7 +130,7 @@ def main() -> None:
                     from_db=None,
                     schema="ssd_development",
                 )
-            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            cpu, wall = cpu_seconds() - cpu, time.perf_counter() - wall
             print(
                 f"run {run}: ingest {cpu:.1f} s CPU, {wall:.1f} s wall "
                 f"(load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end)"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,17 @@ def test_how_many_workers(monkeypatch):
     assert parallel.workers([parallel.PARALLEL_BYTES]) == 1  # one unit: nothing to share
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "3")
     assert parallel.workers(small) == 2 and parallel.workers(big) == 3
+    # A process running Python threads of its own (the web application) is never forked.
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert parallel.workers(big) == 1
+        monkeypatch.delenv(parallel.WORKERS_VARIABLE)
+        assert parallel.workers(big) == 1
+    finally:
+        stop.set()
+        thread.join()
 
 
 def test_a_bad_worker_setting_is_refused(tmp_path, monkeypatch):

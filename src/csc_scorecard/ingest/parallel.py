@@ -14,10 +14,11 @@ files (a second return for the same year) made here over the batches in file ord
 the refusal the adapter's own `read` would raise first. Units are handed out largest first, so
 one big file read last does not leave a core idle.
 
-Workers are forked (the parent's imports are reused, nothing is re-imported), or started from a
-fresh server process when this process runs Python threads of its own (the web application),
-whose locks a fork could copy mid-use. A worker opens its own in-memory DuckDB for reading
-(`ingest.duck`); a refusal comes back as its fields and is raised again here as the same
+Workers are forked (the parent's imports are reused, nothing is re-imported). Where `fork` does
+not exist, or this process runs Python threads of its own (the web application: a fork could
+copy their locks mid-use), everything is read in this process. A worker never collects the
+parent's objects (`gc.freeze`: no finaliser of theirs, a DuckDB connection's, runs there) and
+opens its own in-memory DuckDB for reading (`ingest.duck`); a refusal comes back as its fields and is raised again here as the same
 `FormatError`; any other exception is raised here as it was in the worker (an `OSError` keeps
 its number and file name, so the command prints the same one line). If a worker dies (killed,
 out of memory), what it was reading is read again in this process.
@@ -31,9 +32,11 @@ reading a few small files).
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import pickle
+import sys
 import threading
 import traceback
 from collections.abc import Iterator
@@ -60,8 +63,8 @@ def workers(sizes: list[int]) -> int:
             raise FormatError(
                 WORKERS_VARIABLE, f"{setting!r} is not a whole number of worker processes"
             ) from None
-        return max(1, min(wanted, len(sizes)))
-    if len(sizes) < 2 or sum(sizes) < PARALLEL_BYTES:
+        return max(1, min(wanted, len(sizes))) if _can_fork() else 1
+    if len(sizes) < 2 or sum(sizes) < PARALLEL_BYTES or not _can_fork():
         return 1
     return max(1, min(2, os.cpu_count() or 1, len(sizes)))
 
@@ -75,7 +78,10 @@ def read_groups(
     if count <= 1:
         return [_read_here(adapter, files, la_code, year) for adapter, files in groups]
     _share_imports()
-    pool = ProcessPoolExecutor(max_workers=count, mp_context=_context(), initializer=_fresh_worker)
+    sys.stdout.flush()  # a worker would otherwise write this process's pending output again
+    sys.stderr.flush()
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_fresh_worker)
     with pool:  # leaves once every worker has ended (their CPU then counts as this process's)
         futures = _submit(pool, units, la_code, year)
         return [
@@ -136,10 +142,8 @@ def _submit(
     return {index: [f for _, f in sorted(pairs)] for index, pairs in by_group.items()}
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    if threading.active_count() > 1:
-        return multiprocessing.get_context("forkserver")
-    return multiprocessing.get_context("fork")
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _share_imports() -> None:
@@ -151,7 +155,10 @@ def _share_imports() -> None:
 
 
 def _fresh_worker() -> None:
-    """A forked worker must not use the parent's in-memory DuckDB: its threads stayed behind."""
+    """A forked worker leaves the parent's objects alone (never collected here, so no finaliser
+    of theirs runs, and their pages stay shared) and does not use the parent's in-memory
+    DuckDB, whose threads stayed behind."""
+    gc.freeze()
     from csc_scorecard.ingest import duck
 
     duck.reset()
