@@ -355,10 +355,14 @@ def test_derived_fields_are_worked_out_as_by_hand():
         "(1, '371', 'DN1 1BE', 'S1 1AA', NULL), (2, '371', 'dn11be', 'dn1 3bu', NULL), "
         "(3, '371', 'ZE1 0AA', 'TR18 2AA', NULL), (4, '371', 'DN1 1BE', 'CB2 1TN', 'in'), "
         "(5, '815', 'DN1 1BE', 'HG1 1AA', NULL), (6, '371', 'DN1 1BE', 'JE1 1AA', NULL)) "
-        "t(n, la_code, home_post, pl_post, pl_location)"
+        "t(row, la_code, home_post, pl_post, pl_location)"
     )
+    for column in ("_table", "load_id", "child_id", "cy_start", "cy_end", "decom", "dec", "rne",
+                   "ls", "place", "place_provider", "urn"):  # fmt: skip
+        con.execute(f"ALTER TABLE episodes ADD COLUMN {column} VARCHAR")
     rows = con.execute(
-        f"SELECT pl_la, pl_location_derived, pl_location, pl_distance FROM ({located()}) ORDER BY n"
+        "SELECT pl_la, pl_location_derived, pl_location, pl_distance "
+        f'FROM ({located()}) ORDER BY "row"'
     ).fetchall()
     assert rows == [
         ("E08000039", "OUT", "OUT", 16.8),

@@ -34,6 +34,12 @@ NOT_ENGLAND = in_list("CON", "NIR", "SCO", "WAL", "NUK")
 METRES_PER_MILE = 1609.3  # DfE: kilometres / 1.6093
 
 
+# The episode columns the located table carries (the identifying ones and those the rules
+# read), not every column: the table sits beside `episodes` for the whole run.
+CARRIED = ("_table", "la_code", "load_id", '"row"', "child_id", "cy_start", "cy_end", "decom",
+           "dec", "rne", "ls", "place", "place_provider", "urn", "home_post", "pl_post")  # fmt: skip
+
+
 def _key(column: str) -> str:
     return f"nullif(upper(replace({column}, ' ', '')), '')"
 
@@ -49,7 +55,7 @@ def located(episodes: str = "episodes") -> str:
         pc AS MATERIALIZED (
             SELECT d.* FROM keys JOIN {postcodes.directory_sql()} d ON d.key = keys.k),
         own AS (SELECT DISTINCT la_code, gss_code FROM ({own}))
-        SELECT e.* EXCLUDE (pl_location), e.pl_location AS pl_location_given,
+        SELECT {", ".join(f"e.{c}" for c in CARRIED)}, e.pl_location AS pl_location_given,
             h.postcode IS NOT NULL AS home_found, p.postcode IS NOT NULL AS pl_found,
             p.pl_la,
             CASE WHEN p.district IS NULL THEN NULL
