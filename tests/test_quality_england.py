@@ -96,7 +96,7 @@ def test_each_row_takes_the_year_of_the_last_return_carrying_it(tiny):
         try:
             got = {
                 (ret, table): scope.con.execute(
-                    f"SELECT child_id, \"row\", cy_start, cy_end FROM {scoping.schema(ret)}.{table}"
+                    f"SELECT child_id, \"row\", cy_start, cy_end FROM {scope.schema(ret)}.{table}"
                 ).fetchall()
                 for ret, table in [("ssda903", "episodes"), ("cin", "referrals"),
                                    ("ssda903", "header"), ("cin", "child")]

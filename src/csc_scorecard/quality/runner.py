@@ -298,8 +298,9 @@ def rule_queries(
 
 
 # The order of the fault table (within a return): by authority, DfE table, row, rule, then the
-# rest of the row so that it never depends on the order DuckDB's threads give rows in.
-ORDER = ("la_code", "table", "row", "rule", "field", "value", "child", "load_id")
+# rest of the row (a rule over all years, such as 2887Q, can flag the same row in two) so that
+# it never depends on the order DuckDB's threads give rows in.
+ORDER = ("la_code", "table", "row", "rule", "field", "value", "child", "load_id", "year")
 
 
 def _all_faults(

@@ -37,13 +37,17 @@ of that store's loads of the return) for the rules that compare the two years. I
 taken from the store itself: the store merges returns (an episode open across 31 March is one
 row, last written by the later return), so last year's return as sent is not kept there.
 
-The scoped tables are copied (as Arrow) into a private in-memory DuckDB connection, so the rules
-never write to, or lock, the user's store.
+The scoped tables are views over the store's own tables in a private catalog (`Scope`), read in
+place: nothing is copied out of the store, written to it or locked in it. A run over many
+authorities can go a group of them at a time (`Scope.restrict`, `quality.batches`), so memory is
+bounded by the largest group, not by the store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+import itertools
+import os
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -133,25 +137,65 @@ def canonical_table(ret: Return, dfe_table: str) -> str:
 
 @dataclass
 class Scope:
-    """The connection holding the scoped tables, one schema per return: a private in-memory
-    connection, or the source itself when that is an in-memory store (`scorecard validate`),
-    where the tables are built in place without copying rows out and back."""
+    """The connection holding the scoped tables, one schema per return (`schema`) in a catalog
+    of their own (`catalog`): views over the store's own tables, read in place (never copied
+    out), and the few tables built once per run (`built`: below; last year's return).
+
+    Built as tables, inside DuckDB from the views (no rows leave the engine): each return's
+    children (`header`, `child`: a union of three joins over the children, episodes and
+    referrals, which every rule reading it would otherwise compute again; as views the rules
+    took twice the CPU: docs/benchmarks.md), `bad` (the few ingest issues rules look up per
+    row) and the DERIVED tables (window functions over a child's episodes).
+
+    Where the views live: a private in-memory database attached to the store's own instance,
+    through a cursor of the caller's connection (a file store opened for writing, or an
+    in-memory store: `scorecard validate`); or, when the store is a file opened read-only (DuckDB
+    cannot attach a new database to a read-only instance), a private in-memory connection that
+    attaches the same file read-only. Either way nothing is written to, or locked in, the store.
+    `rows`: whether each scoped table has any row (1) or none (0)."""
 
     con: duckdb.DuckDBPyConnection
-    in_place: bool = False
+    catalog: str
+    store: str  # the store's catalog as the scope's connection names it
+    attached: bool = False  # `catalog` is attached to the store's instance: detached on close
     rows: dict[tuple[Return, str], int] = field(default_factory=dict)
+    loads: dict[Return, str] = field(default_factory=dict)  # the loads each return's views read
+    built: dict[Return, dict[str, str]] = field(default_factory=dict)  # table -> its SQL
 
     def has(self, ret: Return) -> bool:
         return any(n for (r, _), n in self.rows.items() if r == ret)
 
+    def schema(self, ret: Return) -> str:
+        return f"{self.catalog}.{schema(ret)}"
+
     def use(self, ret: Return) -> None:
-        self.con.execute(f"SET search_path = '{schema(ret)}'").fetchall()
+        self.con.execute(f"SET search_path = '{self.schema(ret)}'").fetchall()
+
+    def authorities(self, ret: Return) -> list[str]:
+        """The authorities with a load of the return in scope (as `build` chose), in order."""
+        if ret not in self.loads:
+            return []
+        found = self.con.execute(
+            f"SELECT DISTINCT la_code FROM {self.loads[ret]}_all ORDER BY la_code"
+        ).fetchall()
+        return [la for (la,) in found]
+
+    def restrict(self, ret: Return, la_codes: Collection[str]) -> None:
+        """Narrow the return's scoped tables to these authorities' rows (of the loads `build`
+        chose), building its `built` tables again; `rows` stays as `build` found it over all
+        of them, so a rule runs, or not, as it would over all at once (`quality.batches`)."""
+        loads = self.loads[ret]
+        among = ", ".join(_lit(c) for c in la_codes) or "NULL"
+        self.con.execute(f"DELETE FROM {loads}").fetchall()
+        self.con.execute(
+            f"INSERT INTO {loads} SELECT * FROM {loads}_all WHERE la_code IN ({among})"
+        ).fetchall()
+        _materialize(self, ret)
 
     def close(self) -> None:
-        if self.in_place:
-            self.con.execute("RESET search_path").fetchall()
-            for ret in RETURNS:
-                self.con.execute(f"DROP SCHEMA IF EXISTS {schema(ret)} CASCADE").fetchall()
+        self.con.execute("RESET search_path").fetchall()
+        if self.attached:
+            self.con.execute(f"DETACH {self.catalog}").fetchall()
         self.con.close()
 
 
@@ -159,12 +203,24 @@ def schema(ret: Return) -> str:
     return "s903" if ret == "ssda903" else "scin"
 
 
-def _in_memory(con: duckdb.DuckDBPyConnection) -> bool:
-    with con.cursor() as cur:
-        path = cur.execute(
-            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-        ).fetchall()
-    return bool(path) and path[0][0] is None
+_SCOPES = itertools.count()
+
+
+def _open(source: duckdb.DuckDBPyConnection) -> Scope:
+    """A connection for the scoped views that reads `source`'s tables in place (`Scope`)."""
+    with source.cursor() as cur:
+        name, path, readonly = cur.execute(
+            "SELECT database_name, path, readonly FROM duckdb_databases() "
+            "WHERE database_name = current_database()"
+        ).fetchall()[0]
+    catalog = f"scope_{os.getpid()}_{next(_SCOPES)}"
+    if readonly and path:
+        con = duckdb.connect(":memory:")
+        con.execute(f"ATTACH {_lit(path)} AS {catalog}_store (READ_ONLY)").fetchall()
+        return Scope(con, catalog="memory", store=f"{catalog}_store")
+    con = source.cursor()
+    con.execute(f"ATTACH ':memory:' AS {catalog}").fetchall()
+    return Scope(con, catalog=catalog, store=_ident(name), attached=True)
 
 
 def build(
@@ -181,61 +237,99 @@ def build(
     ((return, scoped table) pairs: what the rules to run read), only those; with `previous` (a
     store holding last year's return), its rows as the `*_last` tables; with `multi_year`, the
     rows of MULTI_YEAR loads too, each in the year of the last return carrying it; `inputs`
-    (rules.INPUTS given: the Ofsted provider list) as tables of their return."""
-    in_place = _in_memory(source)
-    # in place: a cursor of its own (same database), so the caller's connection is untouched
-    scope = Scope(source.cursor() if in_place else duckdb.connect(":memory:"), in_place=in_place)
+    (rules.INPUTS given: the Ofsted provider list) as tables of their return.
 
-    def create(ret: Return, name: str, sql: str, origin: duckdb.DuckDBPyConnection = source) -> int:
-        target = f"{schema(ret)}.{name}"
-        if in_place and origin is source:  # built inside the in-memory store: no copy
-            scope.con.execute(f"CREATE TABLE {target} AS {sql}").fetchall()
-            return scope.con.execute(f"SELECT count(*) FROM {target}").fetchall()[0][0]
-        with origin.cursor() as cur:
-            arrow = cur.sql(sql).to_arrow_table()
-        scope.con.register("_scoped", arrow)
-        scope.con.execute(f"CREATE TABLE {target} AS SELECT * FROM _scoped").fetchall()
-        scope.con.unregister("_scoped")
-        return arrow.num_rows
+    The scoped tables are views over the store's tables joined to a small table of the loads
+    in scope (`<schema>_loads`), so `Scope.restrict` narrows them to some authorities by
+    changing that table; the few `Scope.built` tables are built from them. Last year's return
+    is copied (Arrow), the one copy left: it is another database (`scorecard validate` holds it
+    in an in-memory store of its own), which this connection cannot attach."""
+    scope = _open(source)
+    try:
+        _build(scope, la_codes, load_ids, needs, previous, multi_year, inputs or {})
+    except BaseException:
+        scope.close()
+        raise
+    return scope
 
+
+def _build(
+    scope: Scope,
+    la_codes: Sequence[str] | None,
+    load_ids: Sequence[int] | None,
+    needs: Collection[tuple[Return, str]] | None,
+    previous: duckdb.DuckDBPyConnection | None,
+    multi_year: bool,
+    inputs: Mapping[str, pa.Table],
+) -> None:
+    store = f"{scope.store}.main"
+    con = scope.con
     for ret in RETURNS:
-        scope.con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema(ret)}").fetchall()
-        loads = _loads_sql(ret, la_codes, load_ids, multi_year=multi_year)
-        with source.cursor() as cur:
-            if not cur.execute(f"SELECT count(*) FROM ({loads})").fetchall()[0][0]:
-                continue  # no load of this return: its rules are not listed as not run
+        loads = f"{scope.catalog}.main.{schema(ret)}_loads"
+        sql = _loads_sql(ret, la_codes, load_ids, multi_year=multi_year, store=store)
+        con.execute(f"CREATE TABLE {loads}_all AS {sql}").fetchall()
+        if not con.execute(f"SELECT count(*) FROM {loads}_all").fetchall()[0][0]:
+            continue  # no load of this return: its rules are not listed as not run
+        con.execute(f"CREATE TABLE {loads} AS FROM {loads}_all").fetchall()
+        scope.loads[ret] = loads
+        at = scope.schema(ret)
+        con.execute(f"CREATE SCHEMA {at}").fetchall()
+        l_sql = f"SELECT * FROM {loads}"
+        built = scope.built.setdefault(ret, {})
         for name, canonical in SCOPED[ret].items():
             if needs is not None and (ret, name) not in needs:
                 continue
-            sql = _children_sql(ret, canonical, loads) if name == CHILDREN_VIEW[ret] else None
-            scope.rows[(ret, name)] = create(ret, name, sql or _table_sql(name, canonical, loads))
-        for name in HEADERS[ret]:
-            if needs is None or (ret, name) in needs:
-                scope.rows[(ret, name)] = create(ret, name, census_header_sql(loads))
-        if previous is not None:
-            _build_last(ret, previous, needs, scope, create)
-        _empty_last(ret, needs, scope)
-        _inputs(ret, inputs or {}, needs, scope)
-        create(
-            ret,
-            "bad",
-            f"""WITH l AS ({loads})
+            if name == CHILDREN_VIEW[ret]:
+                built[name] = _children_sql(ret, canonical, l_sql, store)
+            else:
+                view = _table_sql(name, canonical, l_sql, store)
+                con.execute(f"CREATE VIEW {at}.{name} AS {view}").fetchall()
+        built["bad"] = f"""WITH l AS ({l_sql})
             SELECT i.load_id, i.table_name, i."row", i.column_name, i.rule, i.value,
                    i.child_id, i.field, i.message
-            FROM main.dq_issues i JOIN l ON i.load_id = l.load_id
+            FROM {store}.dq_issues i JOIN l ON i.load_id = l.load_id
             WHERE i.rule IN ('invalid_date', 'implausible_date', 'invalid_number',
                              'invalid_boolean', 'child_not_in_header', 'differs_from_header',
-                             'duplicate_key', 'out_of_range')""",
-        )
-        scope.use(ret)
-        for name, base in DERIVED[ret].items():
-            if needs is not None and (ret, base) not in needs:
-                continue
-            scope.con.execute(
-                f"CREATE TABLE {schema(ret)}.{name} AS {DERIVED_SQL[name]()}"
-            ).fetchall()
-        scope.con.execute("RESET search_path").fetchall()
-    return scope
+                             'duplicate_key', 'out_of_range')"""
+        for name in HEADERS[ret]:
+            if needs is None or (ret, name) in needs:
+                con.execute(
+                    f"CREATE VIEW {at}.{name} AS {census_header_sql(l_sql, store)}"
+                ).fetchall()
+        _materialize(scope, ret)
+        _count(scope, ret, needs)
+        if previous is not None:
+            _build_last(ret, previous, needs, scope)
+        _empty_last(ret, needs, scope)
+        _inputs(ret, inputs, needs, scope)
+        derived = [
+            name for name, base in DERIVED[ret].items() if needs is None or (ret, base) in needs
+        ]
+        for name in derived:  # after the tables they read, `*_last` ones too
+            built[name] = DERIVED_SQL[name]()
+        _materialize(scope, ret, derived)
+
+
+def _materialize(scope: Scope, ret: Return, names: Collection[str] | None = None) -> None:
+    """Build (again) the return's tables in `Scope.built` (or these of them), in order (a
+    DERIVED table reads the others), from its views, inside DuckDB."""
+    scope.use(ret)
+    for name, sql in scope.built.get(ret, {}).items():
+        if names is not None and name not in names:
+            continue
+        scope.con.execute(f"CREATE OR REPLACE TABLE {scope.schema(ret)}.{name} AS {sql}").fetchall()
+    scope.con.execute("RESET search_path").fetchall()
+
+
+def _count(scope: Scope, ret: Return, needs: Collection[tuple[Return, str]] | None) -> None:
+    """Whether each of the return's scoped views has a row (`Scope.rows`), one query for all."""
+    names = [n for n in [*SCOPED[ret], *HEADERS[ret]] if needs is None or (ret, n) in needs]
+    if not names:
+        return
+    found = scope.con.execute(
+        "SELECT " + ", ".join(f"EXISTS (SELECT 1 FROM {scope.schema(ret)}.{n})" for n in names)
+    ).fetchall()[0]
+    scope.rows.update({(ret, n): int(f) for n, f in zip(names, found, strict=True)})
 
 
 def _build_last(
@@ -243,10 +337,9 @@ def _build_last(
     previous: duckdb.DuckDBPyConnection,
     needs: Collection[tuple[Return, str]] | None,
     scope: Scope,
-    create: Callable[..., int],
 ) -> None:
     """Last year's return (every load of the return in `previous`) as the `*_last` tables the
-    rules to run read."""
+    rules to run read: copied through Arrow, as `previous` is another database (`build`)."""
     loads = _loads_sql(ret, None, None)
     with previous.cursor() as cur:
         if not cur.execute(f"SELECT count(*) FROM ({loads})").fetchall()[0][0]:
@@ -256,7 +349,14 @@ def _build_last(
             continue
         sql = _children_sql(ret, canonical, loads) if name == CHILDREN_VIEW[ret] else None
         sql = sql or _table_sql(name, canonical, loads)
-        scope.rows[(ret, name + LAST)] = create(ret, name + LAST, sql, previous)
+        with previous.cursor() as cur:
+            arrow = cur.sql(sql).to_arrow_table()
+        scope.con.register("_scoped", arrow)
+        scope.con.execute(
+            f"CREATE TABLE {scope.schema(ret)}.{name + LAST} AS SELECT * FROM _scoped"
+        ).fetchall()
+        scope.con.unregister("_scoped")
+        scope.rows[(ret, name + LAST)] = int(arrow.num_rows > 0)
 
 
 def _empty_last(ret: Return, needs: Collection[tuple[Return, str]] | None, scope: Scope) -> None:
@@ -268,13 +368,14 @@ def _empty_last(ret: Return, needs: Collection[tuple[Return, str]] | None, scope
             continue
         if needs is not None and (ret, last) not in needs:
             continue
+        at = scope.schema(ret)
         scope.con.execute(
-            f"CREATE TABLE {schema(ret)}.{last} AS SELECT * FROM {schema(ret)}.{name} LIMIT 0"
+            f"CREATE TABLE {at}.{last} AS SELECT * FROM {at}.{name} LIMIT 0"
         ).fetchall()
         scope.rows[(ret, last)] = 0
 
 
-def census_header_sql(loads: str) -> str:
+def census_header_sql(loads: str, store: str = "main") -> str:
     """The CIN census Header of each load of the return (a synthetic England's loads have none),
     from what the store keeps of it: the census period ends on its ReferenceDate, and ingest
     records a ReferenceDate that is not 31 March, one it cannot read (the period then ends on 31
@@ -284,7 +385,7 @@ def census_header_sql(loads: str) -> str:
     ingest recorded nothing, for then Year agreed with it or was not given); `row` the line of
     the ReferenceDate (or Year) ingest recorded."""
     return f"""WITH l AS ({loads}),
-    i AS (SELECT load_id, field, rule, value, "row" FROM main.dq_issues
+    i AS (SELECT load_id, field, rule, value, "row" FROM {store}.dq_issues
           WHERE field IN ('ReferenceDate', 'Year') AND load_id IN (SELECT load_id FROM l)),
     d AS (SELECT load_id, min("row") AS "row", max(value) AS text,
                  bool_or(rule <> 'reference_date' OR value IS NULL) AS unreadable
@@ -318,7 +419,8 @@ def _inputs(
             continue
         table = given.get(name)
         scope.con.register("_input", table if table is not None else empty[name])
-        scope.con.execute(f"CREATE TABLE {schema(ret)}.{name} AS SELECT * FROM _input").fetchall()
+        at = scope.schema(ret)
+        scope.con.execute(f"CREATE TABLE {at}.{name} AS SELECT * FROM _input").fetchall()
         scope.con.unregister("_input")
         scope.rows[(ret, name)] = table.num_rows if table is not None else 0
 
@@ -329,6 +431,7 @@ def _loads_sql(
     load_ids: Sequence[int] | None,
     *,
     multi_year: bool = False,
+    store: str = "main",
 ) -> str:
     formats = [SOURCE_FORMAT[ret], *([MULTI_YEAR] if multi_year else [])]
     where = ["source_format IN (" + ", ".join(_lit(f) for f in formats) + ")"]
@@ -338,19 +441,19 @@ def _loads_sql(
         where.append("load_id IN (" + (", ".join(str(int(i)) for i in load_ids) or "NULL") + ")")
     return (
         "SELECT load_id, la_code, period_start AS cy_start, period_end AS cy_end, "
-        f"source_format = '{MULTI_YEAR}' AS multi FROM main.loads WHERE " + " AND ".join(where)
+        f"source_format = '{MULTI_YEAR}' AS multi FROM {store}.loads WHERE " + " AND ".join(where)
     )
 
 
-def _table_sql(name: str, canonical: str, loads: str) -> str:
+def _table_sql(name: str, canonical: str, loads: str, store: str = "main") -> str:
     if name == "placed":
-        return _placed_sql(loads)
+        return _placed_sql(loads, store)
     end = carried_until(canonical)
     return f"""WITH l AS ({loads})
     SELECT {DFE_TABLE[name]} AS _table, t.* EXCLUDE (source_row), t.source_row AS "row",
            CASE WHEN l.multi THEN {cy_start(end)} ELSE l.cy_start END AS cy_start,
            CASE WHEN l.multi THEN {end} ELSE l.cy_end END AS cy_end
-    FROM main."{canonical}" t JOIN l ON t.load_id = l.load_id
+    FROM {store}."{canonical}" t JOIN l ON t.load_id = l.load_id
     WHERE NOT l.multi OR {in_a_return(canonical)}"""
 
 
@@ -372,7 +475,7 @@ def cy_start(cy_end: str) -> str:
     return f"CAST(({cy_end}) - INTERVAL 1 YEAR + INTERVAL 1 DAY AS DATE)"
 
 
-def _placed_sql(loads: str) -> str:
+def _placed_sql(loads: str, store: str = "main") -> str:
     """The PlacedAdoption rows: each decision of `adoptions` that came from a PlacedAdoption row,
     at that row's line (also when an AD1 row of the same decision was paired with it); rows
     loaded before the store kept the source lines are told apart as `adoptions` tells them."""
@@ -382,7 +485,7 @@ def _placed_sql(loads: str) -> str:
            coalesce(t.placed_adoption_row, t.source_row) AS "row",
            CASE WHEN l.multi THEN {cy_start(end)} ELSE l.cy_start END AS cy_start,
            CASE WHEN l.multi THEN {end} ELSE l.cy_end END AS cy_end
-    FROM main.adoptions t JOIN l ON t.load_id = l.load_id
+    FROM {store}.adoptions t JOIN l ON t.load_id = l.load_id
     WHERE (t.placed_adoption_row IS NOT NULL OR (t.ad1_row IS NULL
         AND ({DFE_TABLE["adoptions"]}) = 'PlacedAdoption'))
       AND (NOT l.multi OR {in_a_return("adoptions")})"""
@@ -396,15 +499,15 @@ MEMBERSHIP: dict[Return, tuple[str, ...]] = {
 }
 
 
-def _children_sql(ret: Return, canonical: str, loads: str) -> str:
+def _children_sql(ret: Return, canonical: str, loads: str, store: str = "main") -> str:
     ids = " UNION ".join(
-        f'SELECT t.la_code, t.child_id FROM main."{c}" t JOIN l ON t.load_id = l.load_id'
+        f'SELECT t.la_code, t.child_id FROM {store}."{c}" t JOIN l ON t.load_id = l.load_id'
         for c in MEMBERSHIP[ret]
     )
     # a child of a multi-year load: the last year a return carries any of its rows
     carried = " UNION ALL ".join(
         f"SELECT t.la_code, t.child_id, {carried_until(c)} AS cy_end "
-        f'FROM main."{c}" t JOIN l ON t.load_id = l.load_id WHERE l.multi AND {in_a_return(c)}'
+        f'FROM {store}."{c}" t JOIN l ON t.load_id = l.load_id WHERE l.multi AND {in_a_return(c)}'
         for c in MEMBERSHIP[ret]
     )
     name = CHILDREN_VIEW[ret]
@@ -418,18 +521,22 @@ def _children_sql(ret: Return, canonical: str, loads: str) -> str:
     carried AS (SELECT la_code, child_id, max(cy_end) AS cy_end FROM ({carried})
                 GROUP BY la_code, child_id)
     {head} own.cy_start, own.cy_end
-    FROM main."{canonical}" t JOIN l own ON t.load_id = own.load_id
+    FROM {store}."{canonical}" t JOIN l own ON t.load_id = own.load_id
     WHERE NOT own.multi
     UNION ALL
     {head} {cy_start("c.cy_end")}, c.cy_end
-    FROM main."{canonical}" t JOIN l own ON t.load_id = own.load_id AND own.multi
+    FROM {store}."{canonical}" t JOIN l own ON t.load_id = own.load_id AND own.multi
     JOIN carried c ON t.la_code = c.la_code AND t.child_id = c.child_id
     UNION ALL
     {head} latest.cy_start, latest.cy_end
-    FROM main."{canonical}" t JOIN latest ON t.la_code = latest.la_code
+    FROM {store}."{canonical}" t JOIN latest ON t.la_code = latest.la_code
     WHERE t.load_id NOT IN (SELECT load_id FROM l)
       AND (t.la_code, t.child_id) IN (SELECT la_code, child_id FROM ids)"""
 
 
 def _lit(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

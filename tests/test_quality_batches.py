@@ -1,0 +1,90 @@
+"""The DfE rules a group of authorities at a time (`quality.batches.in_groups`) give exactly the
+faults of one run over all of them (`run_rules`): same rows, same values, same order, the same
+rules run and not run; and the scope reads the store in place (views over its tables, nothing
+written to the store).
+
+On a small synthetic England of three authorities (Rotherham 372, Barnsley 370, Sheffield 373;
+history from 1 April 2021, 2022/23 complete), in groups of one and of two (a group holding
+authorities of both sizes), so every boundary between groups is crossed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from csc_scorecard.quality import scope as scoping
+from csc_scorecard.quality.batches import gathered, in_groups
+from csc_scorecard.quality.runner import run_rules
+from csc_scorecard.store import Store
+from csc_scorecard.synth import england
+
+SPAN = england.Span(2022, 2022)
+
+
+@pytest.fixture(scope="module")
+def three(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("england") / "three.duckdb"
+    with Store(path) as db:
+        england.write_store(db, ["372", "370", "373"], SPAN, seed=5)
+    return path
+
+
+@pytest.mark.parametrize("per_group", [1, 2])
+def test_groups_give_the_faults_of_one_run_in_the_same_order(three, per_group):
+    con = duckdb.connect(str(three), read_only=True)
+    try:
+        whole = run_rules(con, multi_year=True)
+        parts = list(in_groups(con, multi_year=True, per_group=per_group))
+    finally:
+        con.close()
+    # one part per return and group: three authorities in groups of one or two, two returns
+    assert len(parts) == 2 * (3 if per_group == 1 else 2)
+    # each part holds its own group's authorities, in order: [370], [372], [373] or [370, 372],
+    # [373], for the 903 then the CIN census
+    groups = [["370"], ["372"], ["373"]] if per_group == 1 else [["370", "372"], ["373"]]
+    held = [sorted(set(p.faults.column("la_code").to_pylist())) for p in parts]
+    assert held == groups + groups
+    got = gathered(parts)
+    assert whole.faults.num_rows > 1000
+    assert got.faults.equals(whole.faults)  # same rows, same values, same order
+    assert [r.code for r in got.rules_run] == [r.code for r in whole.rules_run]
+    assert [str(n) for n in got.not_run] == [str(n) for n in whole.not_run]
+    assert got.returns == whole.returns == ["ssda903", "cin"]
+
+
+def test_the_scope_reads_the_store_in_place_and_leaves_it_untouched(three):
+    """Read-only file store: a private connection attaching it read-only; a store open for
+    writing: a private catalog attached to its own instance, detached at the end. Either way
+    the scoped row tables are views (no copy of their rows), and the store's own catalog gains
+    nothing."""
+    for read_only in (True, False):
+        con = duckdb.connect(str(three), read_only=read_only)
+        try:
+            before = con.execute("SELECT database_name FROM duckdb_databases()").fetchall()
+            tables = con.execute("SELECT count(*) FROM duckdb_tables()").fetchall()
+            scope = scoping.build(con, multi_year=True)
+            kinds = dict(
+                scope.con.execute(
+                    "SELECT table_name, table_type FROM information_schema.tables "
+                    f"WHERE table_catalog = '{scope.catalog}' AND table_schema = 's903'"
+                ).fetchall()
+            )
+            scope.close()
+            assert con.execute("SELECT database_name FROM duckdb_databases()").fetchall() == before
+            assert con.execute("SELECT count(*) FROM duckdb_tables()").fetchall() == tables
+        finally:
+            con.close()
+        assert kinds["episodes"] == kinds["reviews"] == "VIEW"
+        assert kinds["header"] == kinds["episodes_n"] == kinds["bad"] == "BASE TABLE"
+
+
+def test_a_group_size_below_one_is_refused(three):
+    con = duckdb.connect(str(three), read_only=True)
+    try:
+        with pytest.raises(ValueError, match="at least 1"):
+            next(in_groups(con, per_group=0))
+    finally:
+        con.close()
