@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/quality.py [--copies 20] [--profile]
     .venv/bin/python benchmarks/quality.py --england STORE   # every rule over a synthetic England
                                                               # (`scorecard quality`'s scope)
+    .venv/bin/python benchmarks/quality.py --england STORE --per-group 16 [--out faults.csv]
+                                                              # the same, 16 authorities at a time
 
 The input is the D2I fake 903 return (peer-fixtures/d2i-903-fake: 2,675 children, 5,050
 episodes) tiled `copies` times with the child ids made unique (20 copies: 101,000 episodes, the
@@ -101,25 +103,49 @@ def ours(files: list[str], year: int) -> dict:
             "unfused_cpu": unfused, "bare_cpu": sorted(bare_cpu)[1]}  # fmt: skip
 
 
-def england(store: str) -> dict:
+def england(store: str, per_group: int = 0, out: str | None = None) -> dict:
     """Every rule over a synthetic England store (`scorecard synth --england`), as `scorecard
     quality` runs them: its loads hold many years of both returns, and the scope
     (`quality.scope`, `multi_year`) puts each row in the collection year of the last return
-    that would carry it. One run (the machine is shared and a run of 148 authorities takes a
-    minute of CPU): the scoped tables copied out of the store, then the rules."""
+    that would carry it; the scoped tables are views over the store's (read in place). One run
+    (the machine is shared). `per_group` 0: one run over every authority (`run_rules`), every
+    fault held; otherwise a group of that many authorities at a time (`quality.batches`), each
+    group's faults written to `out` as CSV (the rows `scorecard quality --format csv` writes)
+    and counted by rule, then dropped."""
+    import collections
+
     import duckdb
 
+    from csc_scorecard.commands._faults import to_csv
+    from csc_scorecard.quality.batches import in_groups
     from csc_scorecard.quality.runner import run_rules
 
     con = duckdb.connect(store, read_only=True)
     t, c = time.perf_counter(), time.process_time()
-    result = run_rules(con, multi_year=True)
+    by_rule: collections.Counter = collections.Counter()
+    if per_group:
+        faults, rules_run, not_run, first = 0, {}, {}, True
+        with open(out or os.devnull, "w", encoding="utf-8") as fh:
+            for part in in_groups(con, multi_year=True, per_group=per_group):
+                text = to_csv(part.faults)
+                fh.write(text if first else text.split("\n", 1)[1])
+                first = False
+                faults += part.faults.num_rows
+                by_rule.update(part.faults.column("rule").to_pylist())
+                rules_run.update((r.ret, r.code) for r in part.rules_run)
+                not_run.update((str(n), None) for n in part.not_run)
+        rules_run, not_run, prepare = len(rules_run), list(not_run), float("nan")
+    else:
+        result = run_rules(con, multi_year=True)
+        faults, rules_run = result.faults.num_rows, len(result.rules_run)
+        not_run, prepare = [str(n) for n in result.not_run], result.seconds["prepare"]
+        by_rule.update(result.faults.column("rule").to_pylist())
     wall, cpu_s = time.perf_counter() - t, time.process_time() - c
     count = lambda sql: con.execute(sql).fetchall()[0][0]
     return {
-        "rules_s": wall, "rules_cpu": cpu_s, "prepare_s": result.seconds["prepare"],
-        "rules_run": len(result.rules_run), "not_run": [str(n) for n in result.not_run],
-        "faults": result.faults.num_rows,
+        "rules_s": wall, "rules_cpu": cpu_s, "prepare_s": prepare, "per_group": per_group,
+        "rules_run": rules_run, "not_run": not_run, "faults": faults,
+        "top": by_rule.most_common(4),
         "authorities": count("SELECT count(DISTINCT la_code) FROM loads "
                              "WHERE source_format = 'synthetic_england'"),
         "episodes": count("SELECT count(*) FROM cla_episodes"),
@@ -188,19 +214,37 @@ def main() -> None:
         metavar="STORE",
         help="only time every rule over this synthetic England store (`england`)",
     )
+    parser.add_argument(
+        "--per-group",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --england: N authorities at a time, faults streamed out (0: one run)",
+    )
+    parser.add_argument("--out", help="with --per-group: write the faults' CSV here")
     args = parser.parse_args()
     if args.england:
         print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         sys.path.insert(0, str(ROOT / "benchmarks"))
         from _measure import step
 
-        done = step("quality:england", store=str(Path(args.england).resolve()))
+        done = step(
+            "quality:england",
+            store=str(Path(args.england).resolve()),
+            per_group=args.per_group,
+            out=args.out,
+        )
         e = done["result"]
+        how = (
+            f"{e['per_group']} authorities a group, faults written as CSV to {args.out or os.devnull}"
+            if e["per_group"]
+            else f"one run, every fault held; the scoped tables {e['prepare_s']:.1f} s wall of it"
+        )
         print(
             f"synthetic England, {e['authorities']} authorities ({e['episodes']:,} episodes, "
             f"{e['referrals']:,} referrals): {e['rules_run']} rules, {e['faults']:,} faults in "
-            f"{e['rules_s']:.1f} s wall, {e['rules_cpu']:.1f} s CPU (one run; the scoped tables "
-            f"{e['prepare_s']:.1f} s wall of it); peak {done['peak_mb']:.0f} MB"
+            f"{e['rules_s']:.1f} s wall, {e['rules_cpu']:.1f} s CPU ({how}); peak "
+            f"{done['peak_mb']:.0f} MB; most faults: {e['top']}"
         )
         for line in e["not_run"]:
             print(f"  {line}")
