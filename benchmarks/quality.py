@@ -124,7 +124,7 @@ def england(store: str, per_group: int = 0, out: str | None = None) -> dict:
     t, c = time.perf_counter(), time.process_time()
     by_rule: collections.Counter = collections.Counter()
     if per_group:
-        faults, rules_run, not_run, first = 0, {}, {}, True
+        faults, rules_run, not_run, first = 0, set(), {}, True
         with open(out or os.devnull, "w", encoding="utf-8") as fh:
             for part in in_groups(con, multi_year=True, per_group=per_group):
                 text = to_csv(part.faults)
