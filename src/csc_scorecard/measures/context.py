@@ -55,6 +55,8 @@ _INPUT_SCHEMAS: dict[str, dict[str, str]] = {
 # Compiled SQL by (what, settings): {key: (sql, named inputs, other tables read)}.
 _SQL: dict[tuple[Hashable, str], tuple[str, tuple[str, ...], frozenset[str]]] = {}
 _SQL_LOCK = threading.Lock()
+# Keys whose expression holds in-memory tables: run as built, never compiled and kept.
+_UNKEPT: set[tuple[Hashable, bool, str]] = set()
 
 
 @dataclass
@@ -244,9 +246,34 @@ class Context:
         return self._done[key]
 
     def _execute(self, key: Hashable, build: Callable[[Context], ir.Table]) -> pa.Table:
-        if not _is_duckdb(self.backend):
+        found = self.prepare(key, build)
+        if found is None:
             return self.backend.to_pyarrow(build(self))
+        sql, inputs, reads = found
+        self.reads |= reads
+        if self._cursor is not None:
+            for name in inputs:
+                # The caller's rows (`given`) may change between queries: registered each time.
+                if name not in self._registered or name.startswith(_GIVEN):
+                    self._cursor.register(name, self._input_rows_once(name))
+                    self._registered.add(name)
+            return self._cursor.sql(sql).to_arrow_table()
+        with self.backend.con.cursor() as cur:
+            for name in inputs:
+                cur.register(name, self.input_rows(name.removeprefix(INPUT_PREFIX)))
+            return cur.sql(sql).to_arrow_table()
+
+    def prepare(
+        self, key: Hashable, build: Callable[[Context], ir.Table]
+    ) -> tuple[str, tuple[str, ...], frozenset[str]] | None:
+        """The SQL of ``build(ctx)`` kept under ``key`` (compiled now if it was not): its text,
+        named inputs and the store tables it reads. None when it cannot be kept: not DuckDB,
+        or the expression holds in-memory tables of its own (then it is run as it is)."""
+        if not _is_duckdb(self.backend):
+            return None
         cache_key = (key, self.members, self.settings.key())
+        if cache_key in _UNKEPT:
+            return None
         found = self.compiled(key)
         if found is None:
             named = replace(
@@ -262,7 +289,9 @@ class Context:
             expr = build(named)
             self.reads |= named.reads
             if expr.op().find(ops.InMemoryTable):
-                return self.backend.to_pyarrow(build(self))
+                with _SQL_LOCK:
+                    _UNKEPT.add(cache_key)
+                return None
             sql = share_subqueries(self.backend.compile(expr))
             inputs = tuple(
                 sorted({n.name for n in expr.op().find(ops.UnboundTable)} & _input_names(sql))
@@ -273,19 +302,7 @@ class Context:
             stored = self._store_columns()
             tables = {t.name for t in expr.op().find(ops.DatabaseTable)}
             sql_cache.save(cache_key, found, {t: stored.get(t, []) for t in sorted(tables)})
-        sql, inputs, reads = found
-        self.reads |= reads
-        if self._cursor is not None:
-            for name in inputs:
-                # The caller's rows (`given`) may change between queries: registered each time.
-                if name not in self._registered or name.startswith(_GIVEN):
-                    self._cursor.register(name, self._input_rows_once(name))
-                    self._registered.add(name)
-            return self._cursor.sql(sql).to_arrow_table()
-        with self.backend.con.cursor() as cur:
-            for name in inputs:
-                cur.register(name, self.input_rows(name.removeprefix(INPUT_PREFIX)))
-            return cur.sql(sql).to_arrow_table()
+        return found
 
     def _input_rows_once(self, name: str) -> pa.Table:
         if name.startswith(_GIVEN):
