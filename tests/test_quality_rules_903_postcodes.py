@@ -303,6 +303,31 @@ MORE = {
 }
 
 
+# UASC last year only (last year's Header, `validate --previous`): B was UASC in 2022-23 and is
+# not in 2023-24's Header; A never was.
+UASC_LAST = {"previous": {H: [child("A"), uasc("B")]}}
+MORE |= {
+    # A has no distance (flagged); B, formerly UASC by last year's Header, is not checked.
+    "392a/last": (
+        {
+            H: [child("A"), child("B")],
+            E: [at("A", NOWHERE, SHEFFIELD), at("B", NOWHERE, SHEFFIELD)],
+        },
+        {("Episodes", 1)},
+        UASC_LAST,
+    ),
+    # B has a distance and was UASC last year: flagged; A was never UASC.
+    "406/last": (
+        {
+            H: [child("A"), child("B")],
+            E: [at("A", DONCASTER, SHEFFIELD), at("B", DONCASTER, SHEFFIELD)],
+        },
+        {("Episodes", 2)},
+        UASC_LAST,
+    ),
+}
+
+
 def carried(now, last, expected, same_rne=True):
     """A case of a rule comparing last year's return (collection year 2022-23): A's first
     episode this year placed per `now` (home, pl), last year's open episode per `last`

@@ -74,10 +74,14 @@ def located_last() -> str:
 
 
 def _uasc(alias: str = "e") -> str:
-    """SQL: the episode's child is UASC this year or was formerly (the Header's UASC, or a date
-    UASC status ceased, DUC)."""
-    return f"""EXISTS (SELECT 1 FROM header h WHERE h.la_code = {alias}.la_code
-        AND h.child_id = {alias}.child_id AND (h.uasc OR h.uasc_ceased_date IS NOT NULL))"""
+    """SQL: the episode's child is UASC this year or was formerly: the Header's UASC or a date
+    UASC status ceased (DUC), this year or in last year's Header when it is given (`validate
+    --previous`; matched by CHILD, as the rules comparing the two years match). The rules using
+    it run with `any_rows`, so without last year's return they read it as empty."""
+    return f"""(EXISTS (SELECT 1 FROM header h WHERE h.la_code = {alias}.la_code
+            AND h.child_id = {alias}.child_id AND (h.uasc OR h.uasc_ceased_date IS NOT NULL))
+        OR EXISTS (SELECT 1 FROM header_last l WHERE l.child_id = {alias}.child_id
+            AND (l.uasc OR l.uasc_ceased_date IS NOT NULL)))"""
 
 
 def _not_respite(alias: str = "e") -> str:
@@ -166,6 +170,7 @@ def r420() -> str:
     "positives for children formerly UASC]",
     fields=["HOME_POST", "PL_POST", "LS"],
     column="home_post",
+    any_rows=True,
 )
 def r392a() -> str:
     """An episode other than a short break with no PL_DISTANCE (a postcode blank or not in the
@@ -182,6 +187,7 @@ def r392a() -> str:
     "loaded data]",
     fields=["HOME_POST", "PL_POST", "LS"],
     column="home_post",
+    any_rows=True,
 )
 def r164() -> str:
     """An episode other than a short break, of a child neither UASC nor formerly UASC, whose
@@ -199,6 +205,7 @@ def r164() -> str:
     "identified as such in loaded data]",
     fields=["HOME_POST", "PL_POST"],
     column="home_post",
+    any_rows=True,
 )
 def r406() -> str:
     """A PL_DISTANCE (both postcodes in the directory) for a child UASC or formerly UASC."""
