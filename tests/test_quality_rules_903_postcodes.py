@@ -95,7 +95,9 @@ CASES = {
         {},
     ),
     # A supplied PL_LOCATION IN for a placement in Sheffield (1); IN for one in Doncaster (2),
-    # OUT for Sheffield (3) and none supplied (4: derived, agrees by construction) are fine.
+    # OUT for Sheffield (3) and none supplied (4: derived, agrees by construction) are fine;
+    # IN where PL_LA cannot be derived (5: PL_POST not a postcode, 6: blank) has nothing to
+    # disagree with.
     "411": (
         {
             E: [
@@ -103,6 +105,8 @@ CASES = {
                 at("B", DONCASTER, DONCASTER_2, pl_location="IN"),
                 at("C", DONCASTER, SHEFFIELD, pl_location="OUT"),
                 at("D", DONCASTER, SHEFFIELD),
+                at("E", DONCASTER, NOWHERE, pl_location="IN"),
+                at("F", None, None, pl_location="IN"),
             ]
         },
         {("Episodes", 1)},
