@@ -144,3 +144,20 @@ def test_a_bad_worker_setting_is_refused(tmp_path, monkeypatch):
     assert _refusal([root], "two", monkeypatch) == [
         f"{parallel.WORKERS_VARIABLE}: 'two' is not a whole number of worker processes"
     ]
+
+
+def test_an_interrupted_worker_stops_the_read(tmp_path, monkeypatch):
+    """Ctrl-C reaches the workers too: the one interrupted sends it back, the parent raises it
+    and the files not yet started are not read (nothing hangs waiting for them)."""
+    root = _extracts(tmp_path)
+    parent, real = os.getpid(), ADAPTER.read_each
+
+    def interrupted(path, **kw):
+        if os.getpid() != parent:
+            raise KeyboardInterrupt
+        return real(path, **kw)
+
+    monkeypatch.setattr(ADAPTER, "read_each", interrupted)
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    with pytest.raises(KeyboardInterrupt):
+        read_all([root], la_code="371")

@@ -82,12 +82,16 @@ def read_groups(
     sys.stderr.flush()
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_fresh_worker)
-    with pool:  # leaves once every worker has ended (their CPU then counts as this process's)
+    try:
         futures = _submit(pool, units, la_code, year)
         return [
             _outcome(adapter, files, futures[i], la_code, year)
             for i, (adapter, files) in enumerate(groups)
         ]
+    finally:
+        # Returns once every worker has ended (their CPU then counts as this process's). On an
+        # interruption (Ctrl-C) or a failure, files not yet started are not read at all.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _outcome(
