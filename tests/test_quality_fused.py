@@ -133,6 +133,12 @@ def test_every_rule_binds_with_its_key_and_the_value_and_field_it_is_read_with()
         store.load(batches + cin)
         scope = scoping.build(store.con)
         try:
+            own = scope.con.sql(
+                """SELECT schema_name, table_name FROM duckdb_columns()
+                WHERE column_name IN ('value', 'field') AND table_name <> 'bad'
+                AND schema_name IN ('s903', 'scin')"""
+            ).fetchall()
+            assert own == []  # what lets a query naming neither word go unbound
             for ret in ("ssda903", "cin"):
                 scope.use(ret)
                 for r in rules(ret):
