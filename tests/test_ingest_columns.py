@@ -123,6 +123,10 @@ ODD_HEADER_ROWS = [
     "A16,F,2010-2-30,WBRI,UPN16,,",  # ISO, not a real date
     "A17,F,0,WBRI,UPN17,,",  # 0 is no Excel date
     "A18,F,01/02/2010,WBRI,\tUPN18\t,,",  # tabs around a value
+    "A19,F,2010-02-01 00:00:00,WBRI,UPN19,,",  # a workbook's date and time: the time ignored
+    "A20,F,2010-02-01T10:30:00.5Z,WBRI,UPN20,,2010-02-01 10:30+01:00",  # ISO times, zones
+    "A21,F,2010-02-01 noon,WBRI,UPN21,,01/02/2010T10:30",  # not a time; T only after ISO
+    "A22,F,2010-02-30 00:00:00,WBRI,UPN22,,1/2/1850 00:00",  # no such day; implausible year
 ]
 OC2 = "CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED,HEALTH_CHECK,IMMUNISATIONS,TEETH_CHECK,HEALTH_ASSESSMENT,SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED"
 ODD_OC2_ROWS = [
@@ -185,6 +189,12 @@ def test_the_odd_cells_come_out_as_the_value_engine_decides(tmp_path):
     assert issues[(17, "UPN")] == ("missing_value", None, "A13")  # a cell the row lacks
     assert (18, "UPN") not in issues  # cells past the header are ignored
     assert issues[(4, "child_id")] == issues[(19, "child_id")] == ("duplicate_key", "A1", "A1")
+    assert str(rows[24]["date_of_birth"]) == str(rows[25]["date_of_birth"]) == "2010-02-01"
+    assert not {(24, "DOB"), (25, "DOB"), (25, "MC_DOB")} & set(issues)
+    assert issues[(26, "MC_DOB")][:2] == ("invalid_date", "01/02/2010T10:30")
+    assert issues[(27, "MC_DOB")][0] == "implausible_date"
+    assert issues[(26, "DOB")][:2] == ("invalid_date", "2010-02-01 noon")
+    assert issues[(27, "DOB")][0] == "invalid_date"
 
 
 @pytest.mark.parametrize(

@@ -42,8 +42,12 @@ from csc_scorecard.model.schema import ARROW_TYPES, table
 # Cells the SQL may decide are printable ASCII: Python's str.strip() and SQL's trim() then
 # remove the same characters (spaces), and `\d` means the same digits.
 _UNPLAIN = r"[^\x20-\x7e]"
-# values._DMY, then values._ISO, without a time of day
-_DATE = r"^(?:(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2}))$"
+# values._DMY, then values._ISO, each with the time of day they accept (and ignore): a workbook's
+# dates come as "2021-05-04 00:00:00", which Python typed one cell at a time
+_DATE = (
+    r"^(?:(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: [\d:.]+)?"
+    r"|(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?)$"
+)
 
 
 def _lit(text: str) -> str:
