@@ -23,9 +23,12 @@ from csc_scorecard.store import Store
 
 
 def ep(child, rec):
+    """An episode of January-February 2024 in foster care, placed in Doncaster from a home
+    there (real postcodes) with an Ofsted URN, so no rule but 148 has anything to flag."""
     return {
         "child_id": child, "decom": date(2024, 1, 10), "dec": date(2024, 2, 10), "rec": rec,
         "rne": "S", "ls": "C2", "place": "U1", "place_provider": "PR1",
+        "home_post": "DN1 1BE", "pl_post": "DN1 3BU", "urn": "SC123456",
     }  # fmt: skip
 
 
