@@ -23,7 +23,7 @@ from csc_scorecard.quality import scope as scoping
 from csc_scorecard.quality.rules import RETURNS, Rule, rules
 from csc_scorecard.quality.runner import FAULT_SCHEMA, RuleResult, _run
 
-PER_GROUP = 16  # authorities a group: about 1 GB at the peak for the synthetic England
+PER_GROUP = 16  # authorities a group (the synthetic England: docs/benchmarks.md)
 
 
 def in_groups(
