@@ -36,9 +36,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
+from itertools import accumulate
 from typing import Any
 
 import ibis
@@ -120,7 +122,7 @@ def _resolve(
         have.setdefault((la, mid), {})[period] = inputs
         stored_ids.setdefault((la, mid), set()).add(ids)
     stale: set[tuple[str, str, str]] = set()  # (la, measure, period) whose inputs changed
-    todo: dict[tuple[str, frozenset[Quarter]], set[str]] = {}  # (la, quarters) -> measures
+    todo: dict[tuple[str, str], set[Quarter]] = {}  # (la, measure) -> quarters to compute
     for la in la_codes:
         for mid in measures:
             kept = have.get((la, mid), {})
@@ -131,11 +133,18 @@ def _resolve(
                     stale.add((la, mid, period))
                     due.add(q)
             if due:
-                todo.setdefault((la, frozenset(due)), set()).add(mid)
+                todo[(la, mid)] = due
     computed: list[dict[str, Any]] = []
-    for (la, due), mids in todo.items():
-        computed += _compute(store, {(la, m) for m in mids}, sorted(due), settings)
-    redone = {(la, m) for (la, _), mids in todo.items() for m in mids}
+    for la in la_codes:  # one run for the authority over every quarter any measure needs
+        pairs = {p for p in todo if p[0] == la}
+        if pairs:
+            every = sorted(set().union(*(todo[p] for p in pairs)))
+            computed += [
+                r
+                for r in _compute(store, pairs, every, settings)
+                if Quarter.parse(r["period"]) in todo[(la, r["measure"])]
+            ]
+    redone = set(todo)
     relabel = {  # same content, reloaded: keep the results, record the loads they now come from
         pair: fresh.load_ids(*pair)
         for pair, ids in stored_ids.items()
@@ -214,6 +223,9 @@ class Fingerprints:
         self._ctx: Context | None = None  # built only if a measure's reads are not known yet
         self._coverage: dict[str, Any] = {}
         self._reached: dict[tuple[str, bool], dict[str, list]] = {}
+        self._sums: dict[tuple[str, bool, str], tuple[list, list, list]] = {}
+        self._sources: dict[str, list[str]] = {}
+        self._inputs: dict[tuple[str, str, Quarter], str] = {}
 
     @property
     def ctx(self) -> Context:
@@ -224,6 +236,11 @@ class Fingerprints:
     def sources(self, mid: str) -> list[str]:
         """The measure's inputs: the tables it reads, its fields' tables and their issues, and
         (for a measure whose reportability DfE rule errors decide) the faults on those tables."""
+        if mid not in self._sources:
+            self._sources[mid] = self._find_sources(mid)
+        return self._sources[mid]
+
+    def _find_sources(self, mid: str) -> list[str]:
         m: Measure = catalogue()[mid]
         names = set(tables_read(m, self.ctx)) | {f.partition(".")[0] for f in m.fields}
         if m.fields:
@@ -237,21 +254,35 @@ class Fingerprints:
         whose reach (`Results.reach_fingerprints`) is on or before its window's last day, the
         definitions, the settings, and whether the loads cover the quarter (with the span they
         cover when not: the reason names it)."""
+        if (la, mid, quarter) not in self._inputs:
+            self._inputs[(la, mid, quarter)] = self._fingerprint(la, mid, quarter)
+        return self._inputs[(la, mid, quarter)]
+
+    def _fingerprint(self, la: str, mid: str, quarter: Quarter) -> str:
         if la not in self._coverage:
             self._coverage[la] = self.store.coverage(la)
         span = self._coverage[la]
         covered = "in" if span is not None and _overlaps(quarter, span) else str(span)
         names = self.sources(mid)
-        reached = self._reach(la, any(n.startswith("faults:") for n in names))
+        faults = any(n.startswith("faults:") for n in names)
         end = quarter.window(catalogue()[mid].period_type)[1]
         parts = [_code_fingerprint(), settings_key(self.settings), mid, covered]
-        for n in names:
-            n_rows = h = 0
-            for reach, rows, hashed in reached.get(n, ()):
-                if reach is None or reach <= end:
-                    n_rows, h = n_rows + rows, h + hashed
-            parts.append(f"{n}={n_rows}:{h}")
+        parts += [f"{n}={self._upto(la, faults, n, end)}" for n in names]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+    def _upto(self, la: str, faults: bool, name: str, end: date) -> str:
+        """Rows and summed hashes of the table's rows reaching a window ending on ``end``."""
+        key = (la, faults, name)
+        if key not in self._sums:
+            buckets = self._reach(la, faults).get(name, [])
+            base = [sum(b[i] for b in buckets if b[0] is None) for i in (1, 2)]
+            dated = sorted(b for b in buckets if b[0] is not None)
+            rows = list(accumulate([base[0]] + [b[1] for b in dated]))
+            hashes = list(accumulate([base[1]] + [b[2] for b in dated]))
+            self._sums[key] = ([b[0] for b in dated], rows, hashes)
+        days, rows, hashes = self._sums[key]
+        at = bisect_right(days, end)
+        return f"{rows[at]}:{hashes[at]}"
 
     def _reach(self, la: str, faults: bool) -> dict[str, list]:
         if (la, faults) not in self._reached:
