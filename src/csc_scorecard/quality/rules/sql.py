@@ -77,26 +77,32 @@ EPISODES_N = "episodes_n"
 
 def episodes_with_neighbours() -> str:
     """Episodes with the previous and next episode of the same child (by DECOM, nulls last,
-    then file order): `prev_*`, `next_*`, `n` (position) and `n_child` (episodes of the child);
-    the episode before the previous one's `place_before` and `pl_post_before`; `poc`, the
-    number of the child's period of care the episode is in (for episodes with a DECOM: a
-    period starts at the first episode and at each one starting after the previous one
-    ended). Built once per run as the scoped table `episodes_n` (quality.scope), which rules
-    read: the windows the rules need over a child's episodes in this order are computed here
-    once per run, not once per rule (rules 226, 383, 434-436, 504, 577, 578 and 707 are then
-    row filters or one grouping of this table)."""
+    then file order): `prev_*`, `next_*`, `n` (position) and `n_child` (episodes of the child),
+    and the episode before the previous one's `place_before` and `pl_post_before`. Built once
+    per run as the scoped table `episodes_n` (quality.scope), which rules read: the windows the
+    rules need over a child's episodes in this order are computed here once per run, not once
+    per rule (rules 226, 383, 434-436 and 504 are row filters of this table)."""
     w = 'PARTITION BY la_code, child_id ORDER BY decom NULLS LAST, load_id, "row"'
     lags = ["decom", "dec", "rec", "place", "ls", "rne", "cin", "pl_post", "urn"]
     lags += ["place_provider", "reason_place_change"]
     previous = ", ".join(f"lag({c}) OVER ({w}) AS prev_{c}" for c in lags)
-    return f"""SELECT *, sum(CASE WHEN n = 1 OR decom > prev_dec THEN 1 ELSE 0 END)
-            OVER (PARTITION BY la_code, child_id ORDER BY n ROWS UNBOUNDED PRECEDING) AS poc
-        FROM (SELECT e.*, {previous},
-            lead(decom) OVER ({w}) AS next_decom, lead(place) OVER ({w}) AS next_place,
-            lead(rne) OVER ({w}) AS next_rne, lag(place, 2) OVER ({w}) AS place_before,
-            lag(pl_post, 2) OVER ({w}) AS pl_post_before, row_number() OVER ({w}) AS n,
-            count(*) OVER (PARTITION BY la_code, child_id) AS n_child
-            FROM episodes e)"""
+    return f"""SELECT e.*, {previous},
+        lead(decom) OVER ({w}) AS next_decom, lead(place) OVER ({w}) AS next_place,
+        lead(rne) OVER ({w}) AS next_rne, lag(place, 2) OVER ({w}) AS place_before,
+        lag(pl_post, 2) OVER ({w}) AS pl_post_before, row_number() OVER ({w}) AS n,
+        count(*) OVER (PARTITION BY la_code, child_id) AS n_child
+        FROM episodes e"""
+
+
+def periods_numbered() -> str:
+    """The episodes with a DECOM (from `episodes_n`, in DECOM order) with `period`, the number
+    of the child's period of care each is in: a period starts at the child's first episode
+    and at each one starting after the previous one ended. Rules 577, 578 and 707 read it
+    with the same text, so DuckDB computes it once in a run's query (a common subplan)."""
+    return f"""SELECT la_code, child_id, decom, dec, n,
+            sum(CASE WHEN n = 1 OR decom > prev_dec THEN 1 ELSE 0 END)
+            OVER (PARTITION BY la_code, child_id ORDER BY n ROWS UNBOUNDED PRECEDING) AS period
+        FROM {EPISODES_N} WHERE decom IS NOT NULL"""
 
 
 def age(dob: str, at: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import codes_in, rule
-from csc_scorecard.quality.rules.sql import EPISODES_N, not_in_list
+from csc_scorecard.quality.rules.sql import not_in_list, periods_numbered
 
 R = "ssda903"
 
@@ -159,7 +159,7 @@ def r578() -> str:
     to its last episode's DEC (open: no end)."""
     return f"""WITH poc AS (SELECT la_code, child_id, min(decom) AS poc_start,
                 nullif(arg_max(coalesce(dec, DATE '9999-12-31'), n), DATE '9999-12-31') AS poc_end
-            FROM {EPISODES_N} WHERE decom IS NOT NULL GROUP BY la_code, child_id, poc)
+            FROM ({periods_numbered()}) GROUP BY la_code, child_id, period)
         SELECT m.* FROM missing m WHERE m.start_date IS NOT NULL
         AND EXISTS (SELECT 1 FROM poc WHERE poc.la_code = m.la_code AND poc.child_id = m.child_id)
         AND NOT EXISTS (SELECT 1 FROM poc WHERE poc.la_code = m.la_code

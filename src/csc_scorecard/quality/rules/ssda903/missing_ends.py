@@ -5,7 +5,7 @@ docs/quality.md)."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
-from csc_scorecard.quality.rules.sql import EPISODES_N
+from csc_scorecard.quality.rules.sql import periods_numbered
 
 R = "ssda903"
 
@@ -45,9 +45,9 @@ def periods_of_care() -> str:
     starts at a child's first episode and at each episode starting after the previous one
     ended; `poc_start` is its first DECOM, `poc_end` the DEC of its last episode (blank while
     open)."""
-    return f"""SELECT la_code, child_id, poc AS period, min(decom) AS poc_start,
+    return f"""SELECT la_code, child_id, period, min(decom) AS poc_start,
             arg_max_null(dec, n) AS poc_end
-        FROM {EPISODES_N} WHERE decom IS NOT NULL GROUP BY la_code, child_id, poc"""
+        FROM ({periods_numbered()}) GROUP BY la_code, child_id, period"""
 
 
 def outside_every_period_of_care(table: str, a: str) -> str:
