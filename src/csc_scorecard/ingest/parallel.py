@@ -37,13 +37,13 @@ import multiprocessing
 import os
 import pickle
 import sys
-import threading
 import traceback
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from csc_scorecard.forked import can_fork
 from csc_scorecard.ingest.adapter import Adapter, adapters
 from csc_scorecard.model.batch import FormatError, LoadBatch
 
@@ -63,8 +63,8 @@ def workers(sizes: list[int]) -> int:
             raise FormatError(
                 WORKERS_VARIABLE, f"{setting!r} is not a whole number of worker processes"
             ) from None
-        return max(1, min(wanted, len(sizes))) if _can_fork() else 1
-    if len(sizes) < 2 or sum(sizes) < PARALLEL_BYTES or not _can_fork():
+        return max(1, min(wanted, len(sizes))) if can_fork() else 1
+    if len(sizes) < 2 or sum(sizes) < PARALLEL_BYTES or not can_fork():
         return 1
     return max(1, min(2, os.cpu_count() or 1, len(sizes)))
 
@@ -144,10 +144,6 @@ def _submit(
         future = pool.submit(_work, adapter.name, files, each, la_code, year)
         by_group.setdefault(index, []).append((i, future))
     return {index: [f for _, f in sorted(pairs)] for index, pairs in by_group.items()}
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _share_imports() -> None:
