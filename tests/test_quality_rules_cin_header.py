@@ -18,11 +18,17 @@ The good Header: Year 2022, ReferenceDate 2022-03-31. Worked by hand, each chang
 
 from __future__ import annotations
 
+import ibis
 import pytest
 from test_cin_census_ingest import HEADER, cin, line_of, save
 
+from csc_scorecard.ingest.run import ingest
+from csc_scorecard.measures.availability import rule_faults
+from csc_scorecard.measures.context import Context, Settings
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.quality.rules import get
 from csc_scorecard.quality.validate import validate_files
+from csc_scorecard.store import Store
 
 GOOD_DATE = "<ReferenceDate>2022-03-31</ReferenceDate>"
 CASES = {
@@ -58,3 +64,20 @@ def test_100_flags_the_headers_worked_out_by_hand(case, tmp_path):
 
 def test_100_reads_the_census_header():
     assert get("cin", "100").needs == ("header",)
+
+
+def test_a_header_fault_in_the_store_concerns_the_load(tmp_path):
+    """A census ingested with ReferenceDate 21 July 2022: rule 100 flags its Header. The
+    measures' reportability gives every kept fault the canonical table it concerns; the
+    Header's is the load itself (`loads`), which no measure counts (before, it had none, and
+    reading the faults failed)."""
+    text = cin(header=HEADER.replace("2022-03-31", "2022-07-21"))
+    with Store(tmp_path / "store.duckdb") as store:
+        ingest(store, [save(tmp_path, text)])
+        ctx = Context(
+            ibis.duckdb.from_connection(store.con), ["371"], [Quarter.parse("2022-Q1")], Settings()
+        )
+        faults = rule_faults(ctx).to_pylist()
+    assert [(f["table"], f["canonical"]) for f in faults if f["rule"] == "100"] == [
+        ("Header", "loads")
+    ]

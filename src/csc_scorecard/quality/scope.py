@@ -128,10 +128,13 @@ DERIVED_SQL = {
 
 
 def canonical_table(ret: Return, dfe_table: str) -> str:
-    """The canonical table behind a fault's DfE table name (AD1 -> adoptions, ...)."""
+    """The canonical table behind a fault's DfE table name (AD1 -> adoptions, ...); a return
+    header's fault (CIN rule 100) concerns the load itself, kept in `loads`."""
     for name, canonical in SCOPED[ret].items():
         if dfe_table in DFE_TABLE[name]:
             return canonical
+    if dfe_table.lower() in HEADERS[ret]:  # the return's header: the store keeps it as the load
+        return "loads"
     raise KeyError(f"no {ret} table {dfe_table!r}")
 
 
