@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from csc_scorecard.quality import scope as scoping
 from csc_scorecard.quality.rules import RETURNS, Rule, rules
-from csc_scorecard.quality.runner import FAULT_SCHEMA, RuleResult, _run
+from csc_scorecard.quality.runner import FAULT_SCHEMA, RuleResult, run_in_scope
 
 PER_GROUP = 16  # authorities a group (the synthetic England: docs/benchmarks.md)
 
@@ -52,7 +52,7 @@ def in_groups(
                 continue
             for first in range(0, len(authorities), per_group):
                 scope.restrict(ret, authorities[first : first + per_group])
-                yield _run(scope, mine, fuse=fuse)
+                yield run_in_scope(scope, mine, fuse=fuse)
     finally:
         scope.close()
 

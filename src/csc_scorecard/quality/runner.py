@@ -93,14 +93,16 @@ def run_rules(
     )
     prepared = time.perf_counter()
     try:
-        result = _run(scope, chosen, fuse=fuse)
+        result = run_in_scope(scope, chosen, fuse=fuse)
     finally:
         scope.close()
     result.seconds = {"prepare": prepared - started, "rules": time.perf_counter() - prepared}
     return result
 
 
-def _run(scope: scoping.Scope, chosen: list[Rule], *, fuse: bool = True) -> RuleResult:
+def run_in_scope(scope: scoping.Scope, chosen: list[Rule], *, fuse: bool = True) -> RuleResult:
+    """The chosen rules over a scope already built (`run_rules` builds one; `quality.batches`
+    narrows one to each group of authorities in turn)."""
     parts: list[pa.Table] = []
     result = RuleResult(faults=FAULT_SCHEMA.empty_table())
     for ret in RETURNS:
