@@ -30,6 +30,7 @@ from csc_scorecard.quality.rules import get
 from csc_scorecard.quality.validate import validate_files
 from csc_scorecard.store import Store
 
+RULES = {"100"}  # the CIN rules this module works cases for (test_every_cin_rule_has_a_case)
 GOOD_DATE = "<ReferenceDate>2022-03-31</ReferenceDate>"
 CASES = {
     "good": (HEADER, None),

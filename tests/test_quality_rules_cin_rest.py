@@ -30,6 +30,7 @@ try:  # tests/ is not a package: pytest puts it on sys.path
         s47,
     )
     from test_quality_rules_cin import CASES as FIRST
+    from test_quality_rules_cin_header import RULES as HEADER_RULES
 except ImportError:  # tests/ made a package later
     from tests.test_quality_rules_cin import (
         AS,
@@ -52,6 +53,7 @@ except ImportError:  # tests/ made a package later
         s47,
     )
     from tests.test_quality_rules_cin import CASES as FIRST
+    from tests.test_quality_rules_cin_header import RULES as HEADER_RULES
 
 from csc_scorecard.quality.fixtures import flagged, run_on
 from csc_scorecard.quality.rules import rules
@@ -509,7 +511,7 @@ def test_working_days_in_sql_are_the_calendars():
 
 
 def test_every_cin_rule_has_a_case():
-    assert sorted(r.code for r in rules("cin")) == sorted({*FIRST, *CASES})
+    assert sorted(r.code for r in rules("cin")) == sorted({*FIRST, *CASES, *HEADER_RULES})
 
 
 def test_a_rule_over_any_of_its_tables_runs_where_the_others_are_empty():
