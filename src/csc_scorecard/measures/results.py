@@ -53,7 +53,7 @@ from csc_scorecard.measures.context import Context, Settings, compiled_sql, reus
 from csc_scorecard.measures.engine import tables_read
 from csc_scorecard.measures.rule_impact import rules_for
 from csc_scorecard.measures.run import MeasureRun, _overlaps, assemble_run, counted_rows
-from csc_scorecard.model.periods import Quarter, quarters_between
+from csc_scorecard.model.periods import Quarter, parse_period, quarters_between
 from csc_scorecard.store import Store
 from csc_scorecard.store.results import RESULT_COLUMNS, RESULT_SCHEMA, RESULTS_TABLE, SQL_TABLE
 
@@ -128,7 +128,7 @@ def _resolve(
             kept = have.get((la, mid), {})
             due = {q for q in quarters if str(q) not in kept}
             for period, inputs in kept.items():  # every stored quarter is kept up to date
-                q = Quarter.parse(period)
+                q = parse_period(period)  # a quarter, or a month of a monthly framework
                 if inputs != fresh.inputs(la, mid, q):
                     stale.add((la, mid, period))
                     due.add(q)
@@ -142,7 +142,7 @@ def _resolve(
             computed += [
                 r
                 for r in _compute(store, pairs, every, settings)
-                if Quarter.parse(r["period"]) in todo[(la, r["measure"])]
+                if parse_period(r["period"]) in todo[(la, r["measure"])]
             ]
     redone = set(todo)
     relabel = {  # same content, reloaded: keep the results, record the loads they now come from
@@ -341,7 +341,7 @@ def _write(
         if pair not in stamp:
             stamp[pair] = fresh.load_ids(*pair)
         ids = stamp[pair]
-        inputs = fresh.inputs(*pair, Quarter.parse(r["period"]))
+        inputs = fresh.inputs(*pair, parse_period(r["period"]))
         records.append(
             {
                 **{c: r[c] for c in ROW_FIELDS},
