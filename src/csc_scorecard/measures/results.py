@@ -5,25 +5,14 @@ it, and it returns the same `MeasureRun` that `run.run_measures` computes. It re
 `measure_results` and computes (and, when the store is writable, stores) only what is missing
 or out of date, so a reader never sees a stale value and never recomputes a fresh one.
 
-When a stored result is out of date: each row carries `inputs`, a fingerprint, for its own
-quarter, of
+When a stored result is out of date: each row carries `inputs`, a fingerprint of
 - the content of every store table the measure reads for its authority (recorded while its
   expression is built: the canonical tables, `population`, and for measures with `fields` the
-  tables those fields belong to, their data-quality issues and, where DfE rule errors decide
-  reportability, the rule faults on them), without load ids, so a reload of unchanged data keeps
-  the results — but only the rows that can *reach* the quarter (`Store.reach_fingerprints`): a
-  row about a child reaches every window ending on or after the child's first dated record
-  (whatever the measure looks back or forward to, it counts children with a record by the
-  window's end, and reads only their rows); rows without a child (workforce), children with an
-  undated record (a care leaver's collection year) and reference data reach every quarter;
-- whether the loads cover the quarter (and, when they do not, the span they cover: the reason
-  names it);
+  tables those fields belong to and their data-quality issues), without load ids, so a reload
+  of unchanged data keeps the results while any changed, added or removed row changes them;
 - the measure definitions themselves (the source of the measures and quality packages and the
   bank-holiday calendar), so a new version of a definition is recomputed;
 - the settings (`Settings`) it was computed under.
-So a load adding a quarter recomputes the new quarter and the quarters from the first record of
-each child it brings rows for; a load replacing old data recomputes the quarters from the first
-record of each child whose rows changed; a change of reference data every quarter it feeds.
 `refresh_results` (run after `scorecard ingest` and `scorecard reference`) computes the results
 under the default settings for every authority and every quarter of the last seven years its
 loads cover (and the year before, for direction of travel); any other quarter is computed and
@@ -36,24 +25,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import date, datetime
-from itertools import accumulate
+from datetime import datetime
 from typing import Any
 
 import ibis
 import pyarrow as pa
 
 from csc_scorecard.measures import sql_cache
-from csc_scorecard.measures.availability import rule_faults
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.context import Context, Settings, compiled_sql, reuse_sql
 from csc_scorecard.measures.engine import tables_read
-from csc_scorecard.measures.rule_impact import rules_for
-from csc_scorecard.measures.run import MeasureRun, _overlaps, assemble_run, counted_rows
-from csc_scorecard.model.periods import Quarter, parse_period, quarters_between
+from csc_scorecard.measures.run import MeasureRun, assemble_run, counted_rows
+from csc_scorecard.model.periods import Quarter, quarters_between
 from csc_scorecard.store import Store
 from csc_scorecard.store.results import RESULT_COLUMNS, RESULT_SCHEMA, RESULTS_TABLE, SQL_TABLE
 
@@ -116,45 +101,40 @@ def _resolve(
     fresh = Fingerprints(store, settings)
     wanted = {str(q) for q in quarters}
     summary, stored = store.stored_results(key, la_codes, measures, wanted)
-    have: dict[tuple[str, str], dict[str, str]] = {}
+    have: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
     stored_ids: dict[tuple[str, str], set[str]] = {}
-    for la, mid, period, inputs, ids in summary:
-        have.setdefault((la, mid), {})[period] = inputs
-        stored_ids.setdefault((la, mid), set()).add(ids)
-    stale: set[tuple[str, str, str]] = set()  # (la, measure, period) whose inputs changed
-    todo: dict[tuple[str, str], set[Quarter]] = {}  # (la, measure) -> quarters to compute
+    for la, mid, periods, inputs, ids in summary:
+        have[(la, mid)] = (set(periods), set(inputs))
+        stored_ids[(la, mid)] = set(ids)
+    stale: set[tuple[str, str]] = set()  # (la, measure) whose inputs changed: recompute all
+    missing: set[tuple[str, str]] = set()  # up to date, but some wanted quarters not stored
     for la in la_codes:
         for mid in measures:
-            kept = have.get((la, mid), {})
-            due = {q for q in quarters if str(q) not in kept}
-            for period, inputs in kept.items():  # every stored quarter is kept up to date
-                q = parse_period(period)  # a quarter, or a month of a monthly framework
-                if inputs != fresh.inputs(la, mid, q):
-                    stale.add((la, mid, period))
-                    due.add(q)
-            if due:
-                todo[(la, mid)] = due
+            periods, inputs = have.get((la, mid), (set(), set()))
+            if inputs and inputs != {fresh.inputs(la, mid)}:
+                stale.add((la, mid))
+            elif not wanted <= periods:
+                missing.add((la, mid))
     computed: list[dict[str, Any]] = []
-    for la in la_codes:  # one run for the authority over every quarter any measure needs
-        pairs = {p for p in todo if p[0] == la}
-        if pairs:
-            every = sorted(set().union(*(todo[p] for p in pairs)))
-            computed += [
-                r
-                for r in _compute(store, pairs, every, settings)
-                if parse_period(r["period"]) in todo[(la, r["measure"])]
-            ]
-    redone = set(todo)
+    if stale:
+        every = set(quarters) | {
+            Quarter.parse(p) for pair in stale for p in have.get(pair, (set(), set()))[0]
+        }
+        computed += _compute(store, stale, sorted(every), settings)
+    if missing:
+        gaps = {q for q in quarters for p in missing if str(q) not in have.get(p, (set(),))[0]}
+        computed += _compute(store, missing, sorted(gaps), settings)
     relabel = {  # same content, reloaded: keep the results, record the loads they now come from
         pair: fresh.load_ids(*pair)
         for pair, ids in stored_ids.items()
-        if ids != {fresh.load_ids(*pair)}
+        if pair not in stale and ids != {fresh.load_ids(*pair)}
     }
     if (computed or relabel) and store.writable():
         _write(store, key, fresh, computed, replace=stale, relabel=relabel)
         _keep_compiled(store)
+    keep = [r for r in stored if (r["la_code"], r["measure"]) not in stale]
     done = {(r["la_code"], r["measure"], r["period"]) for r in computed}
-    rows = [r for r in stored if (r["la_code"], r["measure"], r["period"]) not in done] + computed
+    rows = [r for r in keep if (r["la_code"], r["measure"], r["period"]) not in done] + computed
     by_id = catalogue()
     out = []
     for r in rows:
@@ -165,7 +145,7 @@ def _resolve(
         row["title"], row["unit"], row["source"] = m.title, m.unit, "case data"
         out.append(row)
     out.sort(key=_order)
-    return out, len(redone)
+    return out, len(stale | missing)
 
 
 def refresh_results(store: Store, la_codes: Iterable[str] | None = None) -> int:
@@ -214,18 +194,14 @@ def settings_key(settings: Settings) -> str:
 
 
 class Fingerprints:
-    """The current content fingerprints of the store, per authority and quarter, taken once."""
+    """The current content fingerprint of every store table, per authority, taken once."""
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
         self.settings = settings
         self.by_table = store.table_fingerprints()
         self._ctx: Context | None = None  # built only if a measure's reads are not known yet
-        self._coverage: dict[str, Any] = {}
-        self._reached: dict[tuple[str, bool], dict[str, list]] = {}
-        self._sums: dict[tuple[str, bool, str], tuple[list, list, list]] = {}
-        self._sources: dict[str, list[str]] = {}
-        self._inputs: dict[tuple[str, str, Quarter], str] = {}
+        self._coverage: dict[str, str] = {}
 
     @property
     def ctx(self) -> Context:
@@ -234,63 +210,20 @@ class Fingerprints:
         return self._ctx
 
     def sources(self, mid: str) -> list[str]:
-        """The measure's inputs: the tables it reads, its fields' tables and their issues, and
-        (for a measure whose reportability DfE rule errors decide) the faults on those tables."""
-        if mid not in self._sources:
-            self._sources[mid] = self._find_sources(mid)
-        return self._sources[mid]
-
-    def _find_sources(self, mid: str) -> list[str]:
+        """The measure's inputs: the tables it reads, its fields' tables and their issues."""
         m: Measure = catalogue()[mid]
         names = set(tables_read(m, self.ctx)) | {f.partition(".")[0] for f in m.fields}
         if m.fields:
             names |= {f"dq_issues:{f.partition('.')[0]}" for f in m.fields}
-        if m.fields and any(r.severity == "error" for r in rules_for(m)):
-            names |= {f"faults:{f.partition('.')[0]}" for f in m.fields}
         return sorted(names)
 
-    def inputs(self, la: str, mid: str, quarter: Quarter) -> str:
-        """The fingerprint of what can reach the measure's value for the quarter: the rows
-        whose reach (`Results.reach_fingerprints`) is on or before its window's last day, the
-        definitions, the settings, and whether the loads cover the quarter (with the span they
-        cover when not: the reason names it)."""
-        if (la, mid, quarter) not in self._inputs:
-            self._inputs[(la, mid, quarter)] = self._fingerprint(la, mid, quarter)
-        return self._inputs[(la, mid, quarter)]
-
-    def _fingerprint(self, la: str, mid: str, quarter: Quarter) -> str:
+    def inputs(self, la: str, mid: str) -> str:
+        # The span the loads cover decides which quarters are "outside the loaded data".
         if la not in self._coverage:
-            self._coverage[la] = self.store.coverage(la)
-        span = self._coverage[la]
-        covered = "in" if span is not None and _overlaps(quarter, span) else str(span)
-        names = self.sources(mid)
-        faults = any(n.startswith("faults:") for n in names)
-        end = quarter.window(catalogue()[mid].period_type)[1]
-        parts = [_code_fingerprint(), settings_key(self.settings), mid, covered]
-        parts += [f"{n}={self._upto(la, faults, n, end)}" for n in names]
+            self._coverage[la] = str(self.store.coverage(la))
+        parts = [_code_fingerprint(), settings_key(self.settings), mid, self._coverage[la]]
+        parts += [f"{n}={self.by_table.get((n, la), ('-', ''))[0]}" for n in self.sources(mid)]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
-
-    def _upto(self, la: str, faults: bool, name: str, end: date) -> str:
-        """Rows and summed hashes of the table's rows reaching a window ending on ``end``."""
-        key = (la, faults, name)
-        if key not in self._sums:
-            buckets = self._reach(la, faults).get(name, [])
-            base = [sum(b[i] for b in buckets if b[0] is None) for i in (1, 2)]
-            dated = sorted(b for b in buckets if b[0] is not None)
-            rows = list(accumulate([base[0]] + [b[1] for b in dated]))
-            hashes = list(accumulate([base[1]] + [b[2] for b in dated]))
-            self._sums[key] = ([b[0] for b in dated], rows, hashes)
-        days, rows, hashes = self._sums[key]
-        at = bisect_right(days, end)
-        return f"{rows[at]}:{hashes[at]}"
-
-    def _reach(self, la: str, faults: bool) -> dict[str, list]:
-        if (la, faults) not in self._reached:
-            found = None
-            if faults:  # the faults a measure run over this authority would use
-                found = rule_faults(Context(self.ctx.backend, [la], [], self.settings))
-            self._reached[(la, faults)] = self.store.reach_fingerprints(la, found)
-        return self._reached[(la, faults)]
 
     def load_ids(self, la: str, mid: str) -> str:
         ids: set[int] = set()
@@ -327,21 +260,20 @@ def _write(
     fresh: Fingerprints,
     rows: list[dict[str, Any]],
     *,
-    replace: set[tuple[str, str, str]],
+    replace: set[tuple[str, str]],
     relabel: dict[tuple[str, str], str],
 ) -> None:
     """Store computed rows in one transaction: rows for the same (la, measure, period) are
-    replaced, every earlier row of an (la, measure, period) in ``replace`` (its inputs changed)
-    removed, and the load ids of the pairs in ``relabel`` updated."""
+    replaced, every earlier row of a pair in ``replace`` (its inputs changed) removed, and the
+    load ids of the pairs in ``relabel`` updated."""
     now = datetime.now()
-    stamp: dict[tuple[str, str], str] = {}
+    stamp: dict[tuple[str, str], tuple[str, str]] = {}
     records = []
     for r in rows:
         pair = (r["la_code"], r["measure"])
         if pair not in stamp:
-            stamp[pair] = fresh.load_ids(*pair)
-        ids = stamp[pair]
-        inputs = fresh.inputs(*pair, parse_period(r["period"]))
+            stamp[pair] = (fresh.inputs(*pair), fresh.load_ids(*pair))
+        inputs, ids = stamp[pair]
         records.append(
             {
                 **{c: r[c] for c in ROW_FIELDS},

@@ -6,7 +6,6 @@ over them are here."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
 
 import pyarrow as pa
 
@@ -47,8 +46,6 @@ SQL_DDL = (
 )
 
 Fingerprint = tuple[str, list[int]]
-# (table name, reach) -> (rows, sum of row hashes): `Results.reach_fingerprints`.
-Reached = dict[str, list[tuple[date | None, int, int]]]
 
 
 class Results(Opened):
@@ -58,7 +55,7 @@ class Results(Opened):
         self, key: str, la_codes: Sequence[str], measures: Sequence[str], periods: Iterable[str]
     ) -> tuple[list[tuple], list[dict]]:
         """What is stored under the settings `key` for the authorities and measures — (la,
-        measure, period, inputs, load ids) per stored quarter — and the stored rows of the wanted
+        measure, periods, inputs, load ids) per pair — and the stored rows of the wanted
         periods (every column of `measure_results`)."""
         if not self.has_table(RESULTS_TABLE):
             return [], []
@@ -71,8 +68,8 @@ class Results(Opened):
             cur.register("_wanted_m", pa.table({"measure": list(measures)}))
             cur.register("_wanted_p", pa.table({"period": sorted(periods)}))
             summary = cur.execute(
-                "SELECT la_code, measure, period, any_value(inputs), any_value(load_ids) "
-                f"{chosen} GROUP BY ALL",
+                "SELECT la_code, measure, list(DISTINCT period), list(DISTINCT inputs), "
+                f"list(DISTINCT load_ids) {chosen} GROUP BY ALL",
                 [key],
             ).fetchall()
             rows = (
@@ -90,15 +87,16 @@ class Results(Opened):
         key: str,
         rows: pa.Table,
         *,
-        replace: Iterable[tuple[str, str, str]],
+        replace: Iterable[tuple[str, str]],
         relabel: dict[tuple[str, str], str],
     ) -> None:
         """Store result rows (`RESULT_SCHEMA`) in one transaction: rows for the same (settings,
-        la, measure, period) are replaced, every earlier row under `key` of an (la, measure,
-        period) in `replace` removed, and the load ids of the pairs in `relabel` set."""
-        gone = pa.Table.from_pylist(
-            [{"la_code": la, "measure": m, "period": p} for la, m, p in replace],
-            schema=pa.schema([(c, pa.string()) for c in ("la_code", "measure", "period")]),
+        la, measure, period) are replaced, every earlier row under `key` of an (la, measure)
+        pair in `replace` removed, and the load ids of the pairs in `relabel` set."""
+        pairs = list(replace)
+        gone = pa.table(
+            {"la_code": [p[0] for p in pairs], "measure": [p[1] for p in pairs]},
+            schema=pa.schema([("la_code", pa.string()), ("measure", pa.string())]),
         )
         with self.con.cursor() as cur:
             cur.execute(RESULTS_DDL)
@@ -108,7 +106,7 @@ class Results(Opened):
             try:
                 cur.execute(
                     f"DELETE FROM {RESULTS_TABLE} r USING _stale_results s WHERE r.settings_key = ? "
-                    "AND r.la_code = s.la_code AND r.measure = s.measure AND r.period = s.period",
+                    "AND r.la_code = s.la_code AND r.measure = s.measure",
                     [key],
                 )
                 cur.execute(
@@ -188,75 +186,4 @@ class Results(Opened):
             if la is None:
                 for other in {k[1] for k in out if k[1] is not None}:
                     out.setdefault((name, other), v)
-        return out
-
-    def reach_fingerprints(self, la_code: str, faults: pa.Table | None = None) -> Reached:
-        """For the authority, the content of every canonical and reference table, of the
-        data-quality issues per table (``dq_issues:<table>``) and of the DfE-rule ``faults``
-        given (``faults:<table>``, `measures.availability.rule_faults`' table), bucketed by *reach*: the last day of a window a row can be counted in
-        must be on or after its reach for the row to matter (`measures/results.py`).
-
-        A row about a child reaches from the child's first dated record: the earliest date
-        in any of the child's rows of every child table but ``children`` (a child record's
-        dates of birth are not activity). A child with a row carrying no date at all (a care
-        leaver's collection year, a health record) or no dated row, a row without a child
-        and every row of a table without children (workforce, reference data) reach every
-        window (reach NULL). An issue or fault reaches as the child it concerns does (NULL
-        when it names none). Content hashes leave out load ids as `table_fingerprints` does."""
-        present = self.columns()
-        specs = [t for t in tables().values() if t.name in present]
-        child = [t for t in specs if "child_id" in present[t.name] and "la_code" in present[t.name]]
-        firsts = []
-        for t in child:
-            if t.name == "children":
-                continue
-            dates = [
-                c.name for c in t.data_columns if c.type == "DATE" and c.name in present[t.name]
-            ]
-            day = f"least({', '.join(dates)})" if dates else "NULL::DATE"
-            firsts.append(f'SELECT child_id, {day} AS d FROM "{t.name}" WHERE la_code = $la')
-        first_sql = (
-            "SELECT child_id, CASE WHEN bool_or(d IS NULL) THEN NULL ELSE min(d) END AS first "
-            f"FROM ({' UNION ALL '.join(firsts)}) GROUP BY child_id"
-            if firsts
-            else "SELECT NULL::VARCHAR AS child_id, NULL::DATE AS first WHERE false"
-        )
-        parts = []
-        for t in specs:
-            columns = present[t.name]
-            cols = ", ".join(f'"{c}"' for c in columns if c not in ("load_id", "la_code"))
-            if t in child:
-                parts.append(
-                    f"SELECT '{t.name}' AS name, f.first AS reach, count(*) AS n, "
-                    f'sum(hash({cols}))::VARCHAR AS h FROM "{t.name}" t '
-                    "LEFT JOIN _first f USING (child_id) WHERE t.la_code = $la GROUP BY ALL"
-                )
-            else:
-                mine = "WHERE la_code = $la" if "la_code" in columns else ""
-                parts.append(
-                    f"SELECT '{t.name}' AS name, NULL::DATE AS reach, count(*) AS n, "
-                    f'coalesce(sum(hash({cols})), 0)::VARCHAR AS h FROM "{t.name}" {mine}'
-                )
-        issue_cols = 'i.rule, i.severity, i."row", i.child_id, i.field, i.value, i.message'
-        parts.append(
-            "SELECT 'dq_issues:' || i.table_name AS name, f.first AS reach, count(*) AS n, "
-            f"sum(hash({issue_cols}, i.column_name))::VARCHAR AS h FROM dq_issues i "
-            "LEFT JOIN _first f USING (child_id) WHERE i.la_code = $la GROUP BY ALL"
-        )
-        with self.con.cursor() as cur:
-            if faults is not None:
-                chosen = ["canonical", "return", "table", "rule", "row", "child", "field", "value"]
-                cur.register("_faults", faults.select(chosen))
-                parts.append(
-                    "SELECT 'faults:' || x.canonical AS name, f.first AS reach, count(*) AS n, "
-                    'sum(hash(x."return", x."table", x.rule, x."row", x.child, x.field, x.value))'
-                    "::VARCHAR AS h FROM _faults x LEFT JOIN _first f ON f.child_id = x.child "
-                    "GROUP BY ALL"
-                )
-            found = cur.execute(
-                f"WITH _first AS ({first_sql}) " + " UNION ALL ".join(parts), {"la": la_code}
-            ).fetchall()
-        out: Reached = {}
-        for name, reach, n, h in found:
-            out.setdefault(name, []).append((reach, n, int(h or 0)))
         return out
