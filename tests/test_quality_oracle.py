@@ -60,6 +60,9 @@ EXPLAINED = {
     ("d2i-903-fake-ofsted-k3", "241"): "PL_LA against the return's authority",
     # The package's 503G flags a distance given only this year, not one given only last year.
     ("d2i-903-fake-self", "503G"): "a blank distance this year not compared",
+    # The package's 1001 flags every young person aged 20 or more (its comment says it leaves
+    # them out); ours does not judge them.
+    ("synth-903-2023-last", "1001"): "aged 20 or more flagged",
 }
 
 

@@ -264,6 +264,95 @@ CASES = {
         {("Header", 1)},
         {},
     ),
+    # UASC last year, not this year (all born 1 June 2006). A's DUC last year, 1 June 2023, is
+    # after last year (1 April 2022-31 March 2023): flagged. B's, 1 October 2022, is in it. C's
+    # is too, but C has a DUC this year as well (flagged). D is UASC both years (205B's). E had
+    # no DUC last year and has no UASC entry now (flagged).
+    "205A": (
+        {
+            H: [
+                child("A", "2006-06-01", uasc=False),
+                child("B", "2006-06-01", uasc=False),
+                child("C", "2006-06-01", uasc=False, uasc_ceased_date=d("2022-10-01")),
+                uasc("D", "2024-06-01"),
+                child("E", "2006-06-01", uasc=None),
+            ]
+        },
+        {
+            H: [
+                uasc("A", "2023-06-01"),
+                uasc("B", "2022-10-01"),
+                uasc("C", "2022-10-01"),
+                uasc("D", "2024-06-01"),
+                uasc("E", None),
+            ]
+        },
+        {("Header", 1), ("Header", 3), ("Header", 5)},
+        {},
+    ),
+    # Not UASC either year, yet a DUC: A's this year (flagged), B's last year (flagged). C was
+    # UASC last year (205A's). D has no DUC. E is new this year, not UASC, with a DUC
+    # (flagged).
+    "205C": (
+        {
+            H: [
+                child("A", uasc=False, uasc_ceased_date=d("2023-06-01")),
+                child("B", uasc=False),
+                child("C", "2006-06-01", uasc=False),
+                child("D", uasc=False),
+                child("E", uasc=False, uasc_ceased_date=d("2023-06-01")),
+            ]
+        },
+        {
+            H: [
+                child("A", uasc=False),
+                child("B", uasc=False, uasc_ceased_date=d("2022-06-01")),
+                uasc("C", "2022-10-01"),
+                child("D", uasc=None),
+            ]
+        },
+        {("Header", 1), ("Header", 2), ("Header", 5)},
+        {},
+    ),
+    # Care leavers, all born 1 January 2006 (14 on 1 January 2020, 16 on 1 January 2022) but
+    # I (1 December 2006: 16 on 1 December 2022); days looked after after 14 over both years:
+    # A 123 (1 May-1 September 2022): fine. B 61 (1 May-1 July 2022): flagged. C 45 + 45 = 90
+    # (1 May-15 June 2022 and 2023), its 153-day short break (V3) left out: flagged. D 45 + 46
+    # = 91 (to 16 June 2023): fine. E's episode from 1 February 2023, open last year, ended 20
+    # April 2023 this year: 78 days, counted once (flagged). F's open episode from 31
+    # December 2023 counts to 31 March 2024: 91 days, fine. G's 365 days ended in adoption
+    # (E11): flagged. H has no Header row, so no DOB (flagged). I's 184 days (1 May-1 November
+    # 2022) all ended before 16 (flagged). J and K have no episodes: J is 20 on 31 March 2024,
+    # so 18 before last year began, and is not judged; K, born a day later, is (flagged).
+    "1001": (
+        {
+            O: [oc3(c) for c in "ABCDEFGHIJK"],
+            H: [child(c, "2006-01-01") for c in "ABCDEFG"]
+            + [child("I", "2006-12-01"), child("J", "2004-03-31"), child("K", "2004-04-01")],
+            E: [
+                ep("C", "2023-05-01", "2023-06-15", rec="E13"),
+                ep("D", "2023-05-01", "2023-06-16", rec="E13"),
+                ep("E", "2023-02-01", "2023-04-20", rec="E13"),
+                ep("F", "2023-12-31"),
+                ep("G", "2022-05-01", "2023-05-01", rec="E11"),
+                ep("H", "2022-05-01", "2023-05-01", rec="E13"),
+            ],
+        },
+        {
+            E: [
+                ep("A", "2022-05-01", "2022-09-01", rec="E13"),
+                ep("B", "2022-05-01", "2022-07-01", rec="E13"),
+                ep("C", "2022-05-01", "2022-06-15", rec="E13"),
+                ep("C", "2022-07-01", "2022-12-01", ls="V3", rec="E13"),
+                ep("D", "2022-05-01", "2022-06-15", rec="E13"),
+                ep("E", "2023-02-01"),
+                ep("G", "2022-05-01"),
+                ep("I", "2022-05-01", "2022-11-01", rec="E13"),
+            ]
+        },
+        {("OC3", 2), ("OC3", 3), ("OC3", 5), ("OC3", 7), ("OC3", 8), ("OC3", 9), ("OC3", 11)},
+        {},
+    ),
 }
 
 

@@ -149,6 +149,30 @@ CASES = {
             }
         },
     ),
+    # Last year A's and C's decisions of 1 June 2022 had ceased (a date), B's had a reason.
+    # A's this year is the same date (not after: flagged), B's a later one, C's blank
+    # (flagged). D's decision last year had not ceased (560's).
+    "584": (
+        {
+            AD: [
+                placed("A", "2022-06-01", 1),
+                placed("B", "2023-01-01", 2),
+                placed("C", None, 3),
+                placed("D", "2022-05-01", 4),
+            ]
+        },
+        {("PlacedAdoption", 1), ("PlacedAdoption", 3)},
+        {
+            "previous": {
+                AD: [
+                    placed("A", "2022-06-01", 1, ceased="2022-09-01"),
+                    placed("B", "2022-06-01", 2, reason="RD1"),
+                    placed("C", "2022-06-01", 3, ceased="2022-09-01"),
+                    placed("D", "2022-06-01", 4),
+                ]
+            }
+        },
+    ),
 }
 
 

@@ -7,6 +7,7 @@ the two returns are of the same authority."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
+from csc_scorecard.quality.rules.sql import RESPITE
 
 R = "ssda903"
 # The UPN-unknown reasons (UN1-UN5) and those a child's record may improve to from UN1 (208).
@@ -349,3 +350,90 @@ def r205d() -> str:
     return """SELECT DISTINCT h.* FROM header h JOIN header_last l ON l.child_id = h.child_id
         WHERE h.uasc AND l.uasc IS NOT TRUE
         AND EXISTS (SELECT 1 FROM header_last u WHERE u.uasc IS NOT NULL)"""
+
+
+@rule(
+    "205A",
+    R,
+    "Child identified as UASC last year is no longer UASC this year, but date UASC ceased in both "
+    "years does not support this.",
+    fields=["CHILD", "UASC"],
+    column="uasc_ceased_date",
+)
+def r205a() -> str:
+    """UASC last year and not this year (0, blank, or no UASC row), where this year's DUC is
+    given, or last year's DUC is not within last year's collection year (a child who stopped
+    being UASC stopped during last year)."""
+    return """SELECT DISTINCT h.* FROM header h JOIN header_last l ON l.child_id = h.child_id
+        WHERE l.uasc AND h.uasc IS NOT TRUE AND (h.uasc_ceased_date IS NOT NULL
+            OR NOT coalesce(l.uasc_ceased_date BETWEEN l.cy_start AND l.cy_end, false))"""
+
+
+@rule(
+    "205C",
+    R,
+    "Child not identified as UASC either this year or last year but date UASC ceased has been "
+    "provided.",
+    fields=["DUC", "UASC"],
+    column="uasc_ceased_date",
+)
+def r205c() -> str:
+    """Not UASC this year nor last year (0, blank, no UASC row, or not on last year's Header),
+    with a DUC given this year or last year."""
+    return """SELECT DISTINCT h.* FROM header h LEFT JOIN header_last l ON l.child_id = h.child_id
+        WHERE h.uasc IS NOT TRUE AND l.uasc IS NOT TRUE
+        AND (h.uasc_ceased_date IS NOT NULL OR l.uasc_ceased_date IS NOT NULL)
+        AND EXISTS (SELECT 1 FROM header_last)"""
+
+
+# Both years' episodes of a child, an episode both returns carry once (this year's, where its
+# DEC is given), short breaks (V3, V4) left out; `until`: the DEC, or for the child's latest
+# episode when open, 31 March of this year (`cy_end` of this year's rows).
+_BOTH_YEARS = """(SELECT child_id, decom, dec, rec, ls, row_number() OVER (
+        PARTITION BY child_id ORDER BY decom DESC) = 1 AS latest
+    FROM (SELECT child_id, decom, dec, rec, ls FROM episodes WHERE decom IS NOT NULL
+        UNION ALL SELECT child_id, decom, dec, rec, ls FROM episodes_last WHERE decom IS NOT NULL)
+    QUALIFY row_number() OVER (PARTITION BY child_id, decom ORDER BY dec NULLS LAST) = 1)"""
+
+
+def _days_since(age: int) -> str:
+    """SQL: days an episode `e` of the child `h` (with `x.cy_end`) lasted after the child's
+    `age`th birthday (0 when it ended before)."""
+    start = f"greatest(e.decom, CAST(h.date_of_birth + INTERVAL {age} YEAR AS DATE))"
+    until = "CASE WHEN e.dec IS NULL AND e.latest THEN x.cy_end ELSE e.dec END"
+    return f"greatest(date_diff('day', {start}, {until}), 0)"
+
+
+@rule(
+    "1001",
+    R,
+    "The episodes recorded for this young person suggest they are not a relevant or a former "
+    "relevant child and therefore should not have care leaver information completed. [NOTE: "
+    "This tool can only test the current and previous year data loaded into the tool - this "
+    "check may generate false positives if a child had episodes prior to last year's "
+    "collection.]",
+    fields=["IN_TOUCH", "ACTIV", "ACCOM"],
+    column="in_touch",
+)
+def r1001() -> str:
+    """An OC3 row of a young person whose episodes this year and last (short breaks left out)
+    do not add up to 13 weeks (91 days) looked after since their 14th birthday with some of it
+    after their 16th, or whose latest episode ended in adoption (REC E11, E12). An eligible
+    child (Children Act 1989, Schedule 2 paragraph 19B; the 13 weeks from 14 and the short
+    breaks left out: Care Planning, Placement and Case Review (England) Regulations 2010,
+    regulation 40) is the relevant (section 23A) or former relevant (section 23C) child OC3 is
+    for. A young person with no DOB, no Header row or no episode in either year does not show
+    it, and is flagged. One aged 20 or more at 31 March is not judged: they were 18 before
+    last year began, so their care after 14 is in neither year (the package's comment says
+    so)."""
+    both = _BOTH_YEARS
+    looked_after = f"""coalesce((SELECT sum({_days_since(14)}) >= 91
+            AND sum({_days_since(16)}) >= 1
+        FROM {both} e WHERE e.child_id = x.child_id AND coalesce(e.ls NOT IN {RESPITE}, true)
+    ), false)"""
+    adopted = f"""EXISTS (SELECT 1 FROM {both} e WHERE e.child_id = x.child_id AND e.latest
+        AND upper(e.rec) IN {in_list("E11", "E12")})"""
+    return f"""SELECT x.* FROM oc3 x LEFT JOIN header h ON h.la_code = x.la_code
+            AND h.child_id = x.child_id
+        WHERE coalesce(h.date_of_birth + INTERVAL 20 YEAR > x.cy_end, true)
+            AND ({adopted} OR h.date_of_birth IS NULL OR NOT {looked_after})"""

@@ -214,3 +214,22 @@ def r561() -> str:
     return """SELECT DISTINCT p.* FROM placed p JOIN placed_last l ON l.child_id = p.child_id
         WHERE p.adm_decision_date = l.adm_decision_date
         AND (l.decision_reversed_date IS NOT NULL OR l.decision_reversed_reason IS NOT NULL)"""
+
+
+@rule(
+    "584",
+    R,
+    "Date of decision that the child should be placed for adoption this year is different from "
+    "that recorded last year, but the decision to placed the child for adoption changed and the "
+    "child should no longer be placed for adoption.",
+    fields=["DATE_PLACED"],
+    column="adm_decision_date",
+)
+def r584() -> str:
+    """DATE_PLACED blank, or not after that of a decision last year that had ceased (a
+    DATE_PLACED_CEASED or REASON_PLACED_CEASED given): a decision made again after one was
+    reversed is a new decision, with a later date."""
+    return """SELECT DISTINCT p.* FROM placed p JOIN placed_last l ON l.child_id = p.child_id
+        WHERE l.adm_decision_date IS NOT NULL
+        AND (l.decision_reversed_date IS NOT NULL OR l.decision_reversed_reason IS NOT NULL)
+        AND (p.adm_decision_date IS NULL OR p.adm_decision_date <= l.adm_decision_date)"""
