@@ -14,8 +14,10 @@ a record unsafe for it (measures.rule_impact: the rules checking a field the mea
 list in its catalogue settings). For each table the measure reads, the share of the period's
 rows with a fault from one of those rules is compared with the same threshold; the reason names
 the rule codes and their counts ("DfE rule faults on 14% of cla episodes in the period (1,203
-of 8,511 rows): 148 x 980, 388 x 223"). The rules run once per measure run, over the
-authorities' rows in the store (DuckDB stores; a Spark run keeps the field checks only).
+of 8,511 rows): 148 x 980, 388 x 223"). The faults are read once per measure run from the
+snapshot `scorecard ingest` kept while it is current (made from the authority's present loads
+by the present rules); otherwise the rules run over the authorities' rows in the store (DuckDB
+stores; a Spark run keeps the field checks only).
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context, in_periods
 from csc_scorecard.measures.rule_impact import rules_for
 from csc_scorecard.model.schema import table as table_spec
-from csc_scorecard.quality.history import kept_faults
-from csc_scorecard.quality.runner import run_rules
+from csc_scorecard.quality.history import current_faults, kept_faults
 from csc_scorecard.quality.scope import canonical_table
+from csc_scorecard.store import Store
 
 AS_AT_LOOK_BACK_DAYS = 365
 
@@ -156,9 +158,10 @@ class RuleQuality:
 
 
 def rule_faults(ctx: Context) -> pa.Table | None:
-    """Every DfE-rule fault on the context's authorities, run once per context (or read from
-    what the load just kept: `quality.history.kept_faults`); None when the backend is not
-    DuckDB."""
+    """Every DfE-rule fault on the context's authorities, once per context: what the load just
+    kept (`quality.history.kept_faults`), else each authority's kept snapshot while it is
+    current, the rules run for the rest (and kept when the store may be written:
+    `quality.history.current_faults`); None when the backend is not DuckDB."""
     cached = ctx.__dict__.get("_dq_rule_faults")
     if cached is not None:
         return cached
@@ -167,7 +170,7 @@ def rule_faults(ctx: Context) -> pa.Table | None:
         return None
     faults = kept_faults(ctx.la_codes)
     if faults is None:
-        faults = run_rules(con, la_codes=ctx.la_codes).faults
+        faults = current_faults(con, ctx.la_codes, keep=Store.on(con).writable())
     canonical = [
         canonical_table(ret, t)
         for ret, t in zip(

@@ -16,10 +16,19 @@ not guessed: rebuilding past data from the loads held is wrong in a way that mat
 later return sent again, an episode open across 31 March or its continuation, now belongs to
 the later load, so the earlier data would lose it: rule 388 alone then finds hundreds of
 "new episode but no continuation" faults that never were).
+
+Each snapshot also keeps its *basis* (`dq_rule_fault_basis`, `basis`): the version of the rules
+(the one code version the compiled measure SQL is kept under, `measures.sql_cache.version`, and
+the postcode directory's release) and the authority's loads it was made from. While the basis
+is the authority's present one, the snapshot *is* what every rule over its rows finds now, so a
+measure's reportability (`current_faults`) reads it instead of running every rule again; a new
+load, or new rules, make it stale, and the rules run (and their faults are kept, where the
+store may be written). A snapshot without faults keeps its basis too: "none" is not "not run".
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -28,9 +37,12 @@ from datetime import date, datetime
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from csc_scorecard.measures import sql_cache
 from csc_scorecard.quality.runner import FAULT_SCHEMA, RuleResult, run_rules
 from csc_scorecard.quality.scope import MULTI_YEAR, SOURCE_FORMAT
+from csc_scorecard.reference import postcodes
 from csc_scorecard.store import Store
 
 MATCH = ("return", "rule", "child", "table", "field")
@@ -68,24 +80,109 @@ def as_at(con: duckdb.DuckDBPyConnection, la_code: str) -> date | None:
     return Store.on(con).period_span(la_code, formats=_FORMATS)[1]
 
 
+def basis(
+    con: duckdb.DuckDBPyConnection, la_codes: Sequence[str], *, multi_year: bool = False
+) -> dict[str, str]:
+    """{la_code: what every rule over the authority's rows now depends on}: the rules' version
+    (`measures.sql_cache.version`, the hash of every source and data file of the product's
+    definitions, the rules among them, and the postcode directory's release) and the
+    authority's loads (every one: a rule reads children from any of them), and whether its
+    synthetic-England loads are in scope (`multi_year`; an authority without any gets the same
+    basis either way). One query; an authority without loads is left out."""
+    return {la: b for la, (b, _) in _bases(con, la_codes, multi_year=multi_year).items()}
+
+
+def _bases(
+    con: duckdb.DuckDBPyConnection, la_codes: Sequence[str], *, multi_year: bool = False
+) -> dict[str, tuple[str, bool]]:
+    """{la_code: (basis, whether it has a load of either return)}."""
+    if not la_codes:
+        return {}
+    version = f"{sql_cache.version()}|onspd {postcodes.release()}"
+    with con.cursor() as cur:
+        found = cur.execute(
+            "SELECT la_code, list(load_id ORDER BY load_id), bool_or(source_format = ?), "
+            "bool_or(source_format IN (SELECT unnest(?))) "
+            "FROM loads WHERE la_code IN (SELECT unnest(?)) GROUP BY la_code",
+            [MULTI_YEAR, list(SOURCE_FORMAT.values()), sorted(set(la_codes))],
+        ).fetchall()
+    out = {}
+    for la, ids, multi, returns in found:
+        scope = "multi-year" if multi and multi_year else "returns"
+        text = f"{version}|{scope}|{','.join(str(i) for i in ids)}"
+        out[la] = (hashlib.sha256(text.encode()).hexdigest()[:24], bool(returns))
+    return out
+
+
 def record(con: duckdb.DuckDBPyConnection, la_codes: Sequence[str]) -> int:
     """Run every rule over the authorities' rows and keep the faults as the snapshot of the data
-    as at its latest period end (replacing an earlier check of data as at that date); returns
-    how many faults were kept."""
+    as at its latest period end (replacing an earlier check of data as at that date), with its
+    basis; returns how many faults were kept."""
     dates = {la: d for la in la_codes if (d := as_at(con, la)) is not None}
     if not dates:
         return 0
+    made_from = basis(con, sorted(dates), multi_year=True)
     faults = run_rules(con, la_codes=sorted(dates), multi_year=True).faults
     if (shared := _SHARED.get()) is not None:
         shared.update(la_codes=tuple(sorted(dates)), faults=faults)
+    _keep(con, faults, dates, made_from)
+    return faults.num_rows
+
+
+def _keep(
+    con: duckdb.DuckDBPyConnection,
+    faults: pa.Table,
+    dates: dict[str, date],
+    made_from: dict[str, str],
+) -> None:
     n = faults.num_rows
     kept = faults.append_column(
         "checked_at", pa.array([datetime.now()] * n, pa.timestamp("us"))
     ).append_column(
         "as_at", pa.array([dates[la] for la in faults.column("la_code").to_pylist()], pa.date32())
     )
-    Store.on(con).keep_rule_faults(kept, dates)
-    return n
+    Store.on(con).keep_rule_faults(kept, dates, made_from)
+
+
+def current_faults(
+    con: duckdb.DuckDBPyConnection, la_codes: Sequence[str], *, keep: bool = False
+) -> pa.Table:
+    """Every rule's faults over the authorities' rows now (what `run_rules(con,
+    la_codes=...)` finds): an authority's current snapshot where it has one (made from its
+    present basis), nothing for an authority with no load of either return (no rule has a row
+    to read), the rules run over the rest; with `keep` (the store may be written), their faults
+    kept as those authorities' snapshots, so the next reader finds them current."""
+    codes = sorted(set(la_codes))
+    now = _bases(con, codes)
+    found, have = Store.on(con).current_rule_faults(
+        {la: b for la, (b, _) in now.items()}, FAULT_SCHEMA.names
+    )
+    parts = [found.cast(FAULT_SCHEMA)] if found is not None else []
+    stale = [la for la in codes if la not in have and now.get(la, ("", False))[1]]
+    if stale:
+        faults = run_rules(con, la_codes=stale).faults
+        parts.append(faults)
+        if keep:
+            try:
+                _keep_run(con, faults, {la: now[la][0] for la in stale})
+            except duckdb.Error:
+                pass  # not kept (a lake's views, a store locked elsewhere): run again next time
+    return pa.concat_tables(parts) if parts else FAULT_SCHEMA.empty_table()
+
+
+def _keep_run(con: duckdb.DuckDBPyConnection, faults: pa.Table, made_from: dict[str, str]) -> None:
+    """Keep faults `current_faults` found by running the rules as the authorities' snapshots,
+    as `record` would: only for an authority whose basis is the same with its synthetic-England
+    loads in scope (it has none), since `record` keeps those loads' faults too."""
+    whole = basis(con, sorted(made_from), multi_year=True)
+    dates = {
+        la: d
+        for la, b in made_from.items()
+        if whole.get(la) == b and (d := as_at(con, la)) is not None
+    }
+    if dates:
+        mine = faults.filter(pc.is_in(faults.column("la_code"), pa.array(sorted(dates))))
+        _keep(con, mine, dates, {la: made_from[la] for la in dates})
 
 
 def record_after_load(con: duckdb.DuckDBPyConnection, la_codes: Iterable[str]) -> str:

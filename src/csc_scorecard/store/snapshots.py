@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from csc_scorecard.model.schema import create_table
 from csc_scorecard.store.bookkeeping import Bookkeeping
@@ -38,10 +39,28 @@ FAULTS_DDL = f"""CREATE TABLE IF NOT EXISTS {FAULTS_TABLE} (
   value VARCHAR, message VARCHAR, la_code VARCHAR, year INTEGER, load_id INTEGER,
   severity VARCHAR, checked_at TIMESTAMP, as_at DATE
 )"""
+# What each authority's snapshot was made from (`quality.history.basis`: the rules' version and
+# the authority's loads), one row per snapshot, so a snapshot with no faults is told from none.
+BASIS_TABLE = "dq_rule_fault_basis"
+BASIS_DDL = f"""CREATE TABLE IF NOT EXISTS {BASIS_TABLE} (
+  la_code VARCHAR, as_at DATE, basis VARCHAR, faults INTEGER, checked_at TIMESTAMP
+)"""
+BASIS_SCHEMA = pa.schema(
+    [
+        ("la_code", pa.string()),
+        ("as_at", pa.date32()),
+        ("basis", pa.string()),
+        ("faults", pa.int32()),
+        ("checked_at", pa.timestamp("us")),
+    ]
+)
 
 # Tables an as-at copy leaves out: results are recomputed from the rows as they stood; the
 # dashboard's accounts and sessions are not report data; the copy writes its own version.
-NOT_COPIED = {"measure_results", "users", "sessions", "login_failures", "audit", "store_meta"}
+# The snapshots' bases go too: a copy's loads differ, and its faults are checked afresh.
+NOT_COPIED = {
+    "measure_results", "users", "sessions", "login_failures", "audit", "store_meta", BASIS_TABLE
+}  # fmt: skip
 
 
 class Snapshots(Bookkeeping):
@@ -81,24 +100,87 @@ class Snapshots(Bookkeeping):
 
     # -- rule faults -----------------------------------------------------------------------
 
-    def keep_rule_faults(self, faults: pa.Table, dates: dict[str, date]) -> None:
+    def keep_rule_faults(
+        self, faults: pa.Table, dates: dict[str, date], basis: dict[str, str] | None = None
+    ) -> None:
         """Keep the faults (with `checked_at` and `as_at`) as each authority's snapshot of data
-        as at its date in `dates`, replacing an earlier snapshot of that date."""
+        as at its date in `dates`, replacing an earlier snapshot of that date, in one
+        transaction; with `basis` ({la_code: what the snapshot was made from}), that too, so
+        `current_rule_faults` can tell the snapshot is current (an authority without faults
+        included)."""
+        made_from = basis or {}
+        checked = pc.max(faults.column("checked_at")).as_py() if faults.num_rows else None
+        las = faults.column("la_code")
+        marks = pa.table(
+            {
+                "la_code": list(made_from),
+                "as_at": [dates[la] for la in made_from],
+                "basis": list(made_from.values()),
+                "faults": [pc.sum(pc.equal(las, la)).as_py() or 0 for la in made_from],
+                "checked_at": [checked or datetime.now()] * len(made_from),
+            },
+            schema=BASIS_SCHEMA,
+        )
         with self.con.cursor() as cur:
             cur.execute(FAULTS_DDL).fetchall()
             cur.execute(
                 f"ALTER TABLE {FAULTS_TABLE} ADD COLUMN IF NOT EXISTS as_at DATE"
             ).fetchall()
-            for la, day in dates.items():
-                cur.execute(
-                    f"DELETE FROM {FAULTS_TABLE} WHERE la_code = ? AND (as_at = ? OR as_at IS NULL)",
-                    [la, day],
-                ).fetchall()
+            cur.execute(BASIS_DDL).fetchall()
             cur.register("_faults", faults)
+            cur.register("_basis", marks)
+            cur.execute("BEGIN TRANSACTION").fetchall()
             try:
+                for la, day in dates.items():
+                    cur.execute(
+                        f"DELETE FROM {FAULTS_TABLE} WHERE la_code = ? "
+                        "AND (as_at = ? OR as_at IS NULL)",
+                        [la, day],
+                    ).fetchall()
+                    cur.execute(
+                        f"DELETE FROM {BASIS_TABLE} WHERE la_code = ? AND as_at = ?", [la, day]
+                    ).fetchall()
                 cur.execute(f"INSERT INTO {FAULTS_TABLE} BY NAME SELECT * FROM _faults").fetchall()
+                cur.execute(f"INSERT INTO {BASIS_TABLE} BY NAME SELECT * FROM _basis").fetchall()
+                cur.execute("COMMIT").fetchall()
+            except BaseException:
+                cur.execute("ROLLBACK").fetchall()
+                raise
             finally:
                 cur.unregister("_faults")
+                cur.unregister("_basis")
+
+    def current_rule_faults(
+        self, basis: dict[str, str], columns: Sequence[str]
+    ) -> tuple[pa.Table | None, set[str]]:
+        """The faults (these columns) of each authority's snapshot made from exactly `basis`
+        ({la_code: basis}), and the authorities that have one (with no faults or some); (None,
+        set()) when none has."""
+        if not basis or not self.has_table(BASIS_TABLE):
+            return None, set()
+        wanted = pa.table({"la_code": list(basis), "basis": list(basis.values())})
+        names = ", ".join(f'f."{c}"' for c in columns)
+        with self.con.cursor() as cur:
+            cur.register("_wanted_basis", wanted)
+            try:
+                found = cur.execute(
+                    f"""SELECT b.la_code, max(b.as_at) FROM {BASIS_TABLE} b
+                        JOIN _wanted_basis w ON b.la_code = w.la_code AND b.basis = w.basis
+                        GROUP BY b.la_code"""
+                ).fetchall()
+                if not found:
+                    return None, set()
+                cur.register("_current", pa.table({
+                    "la_code": [r[0] for r in found],
+                    "as_at": pa.array([r[1] for r in found], pa.date32()),
+                }))  # fmt: skip
+                rows = cur.sql(
+                    f"SELECT {names} FROM {FAULTS_TABLE} f JOIN _current c "
+                    "ON f.la_code = c.la_code AND f.as_at = c.as_at"
+                ).to_arrow_table()
+            finally:
+                cur.unregister("_wanted_basis")
+        return rows, {r[0] for r in found}
 
     def rule_fault_snapshot(
         self, la_code: str, end: date, columns: Sequence[str]
