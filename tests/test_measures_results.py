@@ -11,7 +11,8 @@ Worked by hand:
   stored rows for both authorities, as does every measure of 998, while `cla_starts_quarter`
   of 999 (reads `cla_episodes`) is recomputed;
 - reloading the identical CIN census return replaces its rows under a new load id but changes no
-  content: every stored result is kept (same `computed_at`), its `load_ids` now name the new load.
+  content: every stored result is kept (same `computed_at`, same fingerprint of what reaches its
+  quarter), its `load_ids` now name the new load.
 """
 
 from __future__ import annotations
@@ -123,7 +124,12 @@ def test_a_load_of_one_table_recomputes_only_the_measures_reading_it(loaded: Sto
     loaded.load([cla_load()])
     recomputed = refresh_results(loaded)
     after_ref, after_cla = stamps(loaded, "referrals"), stamps(loaded, "cla_starts_quarter")
-    assert after_ref == before_ref  # referrals of both authorities untouched
+    # referrals of both authorities untouched (999's rows restamped: a new load changes the
+    # basis of its DfE faults, which decide the reportability of referrals; not their reach)
+    assert {la: (at, i.split("/")[1], ids) for la, (at, i, ids) in after_ref.items()} == {
+        la: (at, i.split("/")[1], ids) for la, (at, i, ids) in before_ref.items()
+    }
+    assert after_ref["998"] == before_ref["998"]
     assert after_cla["998"] == before_cla["998"]  # the other authority untouched
     assert after_cla["999"][0] > before_cla["999"][0]  # recomputed ...
     assert after_cla["999"][1] != before_cla["999"][1]  # ... from different inputs
@@ -145,7 +151,8 @@ def test_a_reload_of_unchanged_data_keeps_the_results(loaded: Store) -> None:
     assert loaded.load([cin_load("999", [4, 5, 6])]) == [3]  # replaces load 1
     assert refresh_results(loaded) == 0
     after = stamps(loaded, "referrals")
-    assert after["999"][:2] == before["999"][:2]  # same computation, same inputs
+    assert after["999"][0] == before["999"][0]  # same computation ...
+    assert after["999"][1].split("/")[1] == before["999"][1].split("/")[1]  # ... same content
     assert after["999"][2] == "3"  # now from the reload
     assert after["998"] == before["998"]
 

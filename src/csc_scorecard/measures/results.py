@@ -5,14 +5,30 @@ it, and it returns the same `MeasureRun` that `run.run_measures` computes. It re
 `measure_results` and computes (and, when the store is writable, stores) only what is missing
 or out of date, so a reader never sees a stale value and never recomputes a fresh one.
 
-When a stored result is out of date: each row carries `inputs`, a fingerprint of
-- the content of every store table the measure reads for its authority (recorded while its
-  expression is built: the canonical tables, `population`, and for measures with `fields` the
-  tables those fields belong to and their data-quality issues), without load ids, so a reload
-  of unchanged data keeps the results while any changed, added or removed row changes them;
-- the measure definitions themselves (the source of the measures and quality packages and the
-  bank-holiday calendar), so a new version of a definition is recomputed;
-- the settings (`Settings`) it was computed under.
+When a stored result is out of date: each row carries `inputs`, two fingerprints.
+- First, the authority's: the content of every store table the measure reads for its authority
+  (recorded while its expression is built: the canonical tables, `population`, and for measures
+  with `fields` the tables those fields belong to and their data-quality issues), without load
+  ids, so a reload of unchanged data keeps the results; the span the loads cover; for a measure
+  whose reportability DfE rule errors decide, the basis of the authority's faults (the rules'
+  version and its loads, `quality.history.basis`: a fault can come from a table the measure
+  does not read); the measure definitions themselves (the one code version,
+  `measures.sql_cache.version`); the settings (`Settings`). While it is unchanged every stored
+  period is current: a read is two queries (`Store.table_fingerprints` and the loads).
+- Then, after "/", its period's: the same, but only the rows that can *reach* the period
+  (`Store.reach_fingerprints`): a row about a child reaches every window ending on or after
+  the child's first dated record (whatever the measure looks back or forward to, it counts
+  children with a record by the window's end, and any change to a child's rows is bucketed at
+  that first record); rows without a child (workforce), children with an undated record (a
+  care leaver's collection year) and reference data reach every period; data-quality issues
+  and DfE rule faults (read from the kept snapshot while it is current,
+  `measures.availability.rule_faults`) reach as their child does; and whether the loads cover
+  the period (the reason names the span when not). It is taken only when the authority's
+  fingerprint changed, and only the periods whose own fingerprint changed are computed again;
+  the rows kept are given the new authority fingerprint and load ids.
+So a load adding a quarter computes the new quarter and the quarters from the first record of
+each child it brings rows for; a load replacing old data the quarters from the first record of
+each child whose rows (or faults) changed; a change of reference data every quarter it feeds.
 `refresh_results` (run after `scorecard ingest` and `scorecard reference`) computes the results
 under the default settings for every authority and every quarter of the last seven years its
 loads cover (and the year before, for direction of travel); any other quarter is computed and
@@ -25,22 +41,33 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
+from itertools import accumulate
 from typing import Any
 
 import ibis
 import pyarrow as pa
 
 from csc_scorecard.measures import sql_cache
+from csc_scorecard.measures.availability import rule_faults
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.context import Context, Settings, compiled_sql, reuse_sql
 from csc_scorecard.measures.engine import tables_read
-from csc_scorecard.measures.run import MeasureRun, assemble_run, counted_rows
-from csc_scorecard.model.periods import Quarter, quarters_between
+from csc_scorecard.measures.rule_impact import rules_for
+from csc_scorecard.measures.run import MeasureRun, _overlaps, assemble_run, counted_rows
+from csc_scorecard.model.periods import Quarter, parse_period, quarters_between
+from csc_scorecard.quality.history import basis
 from csc_scorecard.store import Store
-from csc_scorecard.store.results import RESULT_COLUMNS, RESULT_SCHEMA, RESULTS_TABLE, SQL_TABLE
+from csc_scorecard.store.results import (
+    RESULT_COLUMNS,
+    RESULT_SCHEMA,
+    RESULTS_TABLE,
+    SQL_TABLE,
+    Reached,
+)
 
 __all__ = ["RESULTS_TABLE", "RESULT_COLUMNS", "SQL_TABLE", "measure_run", "refresh_results"]
 
@@ -93,7 +120,7 @@ def _resolve(
     measures: list[str],
     settings: Settings,
 ) -> tuple[list[dict[str, Any]], int]:
-    """The rows, and how many (authority, measure) pairs had to be computed."""
+    """The rows, and how many (authority, measure) pairs had anything computed."""
     if not measures or not la_codes or not quarters:
         return [], 0
     key = settings_key(settings)
@@ -106,35 +133,45 @@ def _resolve(
     for la, mid, periods, inputs, ids in summary:
         have[(la, mid)] = (set(periods), set(inputs))
         stored_ids[(la, mid)] = set(ids)
-    stale: set[tuple[str, str]] = set()  # (la, measure) whose inputs changed: recompute all
-    missing: set[tuple[str, str]] = set()  # up to date, but some wanted quarters not stored
+    todo: dict[tuple[str, str], set] = {}  # (la, measure) -> periods to compute
+    changed: set[tuple[str, str]] = set()  # the authority's inputs changed: check each period
     for la in la_codes:
         for mid in measures:
             periods, inputs = have.get((la, mid), (set(), set()))
             if inputs and inputs != {fresh.inputs(la, mid)}:
-                stale.add((la, mid))
-            elif not wanted <= periods:
-                missing.add((la, mid))
+                changed.add((la, mid))
+            elif due := {q for q in quarters if str(q) not in periods}:
+                todo[(la, mid)] = due
+    stale: set[tuple[str, str, str]] = set()  # (la, measure, period) whose inputs changed
+    for pair, kept in store.stored_inputs(key, changed).items():
+        due = {q for q in quarters if str(q) not in kept}
+        for period, inputs in kept.items():  # every stored period is kept up to date
+            q = parse_period(period)  # a quarter, or a month of a monthly framework
+            if inputs != fresh.reach(*pair, q):
+                stale.add((*pair, period))
+                due.add(q)
+        if due:
+            todo[pair] = due
     computed: list[dict[str, Any]] = []
-    if stale:
-        every = set(quarters) | {
-            Quarter.parse(p) for pair in stale for p in have.get(pair, (set(), set()))[0]
-        }
-        computed += _compute(store, stale, sorted(every), settings)
-    if missing:
-        gaps = {q for q in quarters for p in missing if str(q) not in have.get(p, (set(),))[0]}
-        computed += _compute(store, missing, sorted(gaps), settings)
-    relabel = {  # same content, reloaded: keep the results, record the loads they now come from
-        pair: fresh.load_ids(*pair)
+    for la in la_codes:  # one run for the authority over every period any measure needs
+        pairs = {p for p in todo if p[0] == la}
+        if pairs:
+            every = sorted(set().union(*(todo[p] for p in pairs)), key=_period_order)
+            computed += [
+                r
+                for r in _compute(store, pairs, every, settings)
+                if parse_period(r["period"]) in todo[(la, r["measure"])]
+            ]
+    restamp = {  # the rows kept get the authority's inputs and loads as they are now
+        pair: (fresh.inputs(*pair), fresh.load_ids(*pair))
         for pair, ids in stored_ids.items()
-        if pair not in stale and ids != {fresh.load_ids(*pair)}
+        if pair in changed or ids != {fresh.load_ids(*pair)}
     }
-    if (computed or relabel) and store.writable():
-        _write(store, key, fresh, computed, replace=stale, relabel=relabel)
+    if (computed or restamp) and store.writable():
+        _write(store, key, fresh, computed, replace=stale, restamp=restamp)
         _keep_compiled(store)
-    keep = [r for r in stored if (r["la_code"], r["measure"]) not in stale]
     done = {(r["la_code"], r["measure"], r["period"]) for r in computed}
-    rows = [r for r in keep if (r["la_code"], r["measure"], r["period"]) not in done] + computed
+    rows = [r for r in stored if (r["la_code"], r["measure"], r["period"]) not in done] + computed
     by_id = catalogue()
     out = []
     for r in rows:
@@ -145,7 +182,11 @@ def _resolve(
         row["title"], row["unit"], row["source"] = m.title, m.unit, "case data"
         out.append(row)
     out.sort(key=_order)
-    return out, len(stale | missing)
+    return out, len(todo)
+
+
+def _period_order(p: Any) -> tuple:
+    return (p.start, p.end, str(p))
 
 
 def refresh_results(store: Store, la_codes: Iterable[str] | None = None) -> int:
@@ -194,14 +235,19 @@ def settings_key(settings: Settings) -> str:
 
 
 class Fingerprints:
-    """The current content fingerprint of every store table, per authority, taken once."""
+    """The current content fingerprints of the store, per authority (`inputs`) and per period
+    (`reach`), each taken once and only when asked for."""
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
         self.settings = settings
         self.by_table = store.table_fingerprints()
         self._ctx: Context | None = None  # built only if a measure's reads are not known yet
-        self._coverage: dict[str, str] = {}
+        self._coverage: dict[str, Any] = {}
+        self._fault_basis: dict[str, str] = {}
+        self._reached: dict[tuple[str, bool], Reached] = {}
+        self._sums: dict[tuple[str, bool, str], tuple[list, list, list]] = {}
+        self._sources: dict[str, list[str]] = {}
 
     @property
     def ctx(self) -> Context:
@@ -210,20 +256,73 @@ class Fingerprints:
         return self._ctx
 
     def sources(self, mid: str) -> list[str]:
-        """The measure's inputs: the tables it reads, its fields' tables and their issues."""
-        m: Measure = catalogue()[mid]
-        names = set(tables_read(m, self.ctx)) | {f.partition(".")[0] for f in m.fields}
-        if m.fields:
-            names |= {f"dq_issues:{f.partition('.')[0]}" for f in m.fields}
-        return sorted(names)
+        """The measure's inputs: the tables it reads, its fields' tables and their issues, and
+        (for a measure whose reportability DfE rule errors decide) the faults on those tables."""
+        if mid not in self._sources:
+            m: Measure = catalogue()[mid]
+            names = set(tables_read(m, self.ctx)) | {f.partition(".")[0] for f in m.fields}
+            if m.fields:
+                names |= {f"dq_issues:{f.partition('.')[0]}" for f in m.fields}
+            if m.fields and any(r.severity == "error" for r in rules_for(m)):
+                names |= {f"faults:{f.partition('.')[0]}" for f in m.fields}
+            self._sources[mid] = sorted(names)
+        return self._sources[mid]
 
     def inputs(self, la: str, mid: str) -> str:
-        # The span the loads cover decides which quarters are "outside the loaded data".
+        """What the measure's values for the authority can depend on, in any period: the
+        content of the tables it reads, the span the loads cover, the definitions, the settings
+        and, where DfE rule errors decide reportability, the faults' basis (the rules' version
+        and the authority's loads: `quality.history.basis`; a fault can come from a table the
+        measure does not read). Cheap: one query over the store, one over its loads."""
         if la not in self._coverage:
-            self._coverage[la] = str(self.store.coverage(la))
-        parts = [_code_fingerprint(), settings_key(self.settings), mid, self._coverage[la]]
-        parts += [f"{n}={self.by_table.get((n, la), ('-', ''))[0]}" for n in self.sources(mid)]
+            self._coverage[la] = self.store.coverage(la)
+        parts = [_code_fingerprint(), settings_key(self.settings), mid, str(self._coverage[la])]
+        for n in self.sources(mid):
+            if n.startswith("faults:"):
+                if la not in self._fault_basis:
+                    self._fault_basis[la] = basis(self.store.con, [la]).get(la, "-")
+                parts.append(f"faults={self._fault_basis[la]}")
+            else:
+                parts.append(f"{n}={self.by_table.get((n, la), ('-', ''))[0]}")
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+    def reach(self, la: str, mid: str, period: Any) -> str:
+        """What can reach the measure's value for the period (taken when the authority's
+        `inputs` changed): the rows whose reach (`Results.reach_fingerprints`) is on or before
+        the last day of its window, the definitions, the settings, and whether the loads cover
+        the period (with the span they cover when not: the reason names it)."""
+        if la not in self._coverage:
+            self._coverage[la] = self.store.coverage(la)
+        span = self._coverage[la]
+        covered = "in" if span is not None and _overlaps(period, span) else str(span)
+        names = self.sources(mid)
+        faults = any(n.startswith("faults:") for n in names)
+        end = period.window(catalogue()[mid].period_type)[1]
+        parts = [_code_fingerprint(), settings_key(self.settings), mid, covered]
+        parts += [f"{n}={self._upto(la, faults, n, end)}" for n in names]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+    def _upto(self, la: str, faults: bool, name: str, end: date) -> str:
+        """Rows and summed hashes of the table's rows reaching a window ending on ``end``."""
+        key = (la, faults, name)
+        if key not in self._sums:
+            buckets = self._reach(la, faults).get(name, [])
+            base = [sum(b[i] for b in buckets if b[0] is None) for i in (1, 2)]
+            dated = sorted(b for b in buckets if b[0] is not None)
+            rows = list(accumulate([base[0]] + [b[1] for b in dated]))
+            hashes = list(accumulate([base[1]] + [b[2] for b in dated]))
+            self._sums[key] = ([b[0] for b in dated], rows, hashes)
+        days, rows, hashes = self._sums[key]
+        at = bisect_right(days, end)
+        return f"{rows[at]}:{hashes[at]}"
+
+    def _reach(self, la: str, faults: bool) -> Reached:
+        if (la, faults) not in self._reached:
+            found = None
+            if faults:  # the faults a measure run over this authority reads (its snapshot)
+                found = rule_faults(Context(self.ctx.backend, [la], [], self.settings))
+            self._reached[(la, faults)] = self.store.reach_fingerprints(la, found)
+        return self._reached[(la, faults)]
 
     def load_ids(self, la: str, mid: str) -> str:
         ids: set[int] = set()
@@ -260,12 +359,13 @@ def _write(
     fresh: Fingerprints,
     rows: list[dict[str, Any]],
     *,
-    replace: set[tuple[str, str]],
-    relabel: dict[tuple[str, str], str],
+    replace: set[tuple[str, str, str]],
+    restamp: dict[tuple[str, str], tuple[str, str]],
 ) -> None:
     """Store computed rows in one transaction: rows for the same (la, measure, period) are
-    replaced, every earlier row of a pair in ``replace`` (its inputs changed) removed, and the
-    load ids of the pairs in ``relabel`` updated."""
+    replaced, every earlier row of an (la, measure, period) in ``replace`` (what reaches it
+    changed) removed, and the rows kept of the pairs in ``restamp`` given the authority's
+    inputs and loads as they are now."""
     now = datetime.now()
     stamp: dict[tuple[str, str], tuple[str, str]] = {}
     records = []
@@ -274,17 +374,18 @@ def _write(
         if pair not in stamp:
             stamp[pair] = (fresh.inputs(*pair), fresh.load_ids(*pair))
         inputs, ids = stamp[pair]
+        reach = fresh.reach(*pair, parse_period(r["period"]))
         records.append(
             {
                 **{c: r[c] for c in ROW_FIELDS},
                 "settings_key": key,
-                "inputs": inputs,
+                "inputs": f"{inputs}/{reach}",
                 "load_ids": ids,
                 "computed_at": now,
             }
         )
     arrow = pa.Table.from_pylist(records, schema=RESULT_SCHEMA)
-    store.write_results(key, arrow, replace=replace, relabel=relabel)
+    store.write_results(key, arrow, replace=replace, restamp=restamp)
 
 
 # The compiled SQL of the measures, kept beside the results so that a new process (the next

@@ -6,6 +6,7 @@ over them are here."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 import pyarrow as pa
 
@@ -28,7 +29,7 @@ RESULT_COLUMNS: dict[str, tuple[str, str]] = {
     "window_end": ("DATE", "last day counted"),
     "status": ("VARCHAR", "ok, not_available or not_reportable"),
     "reason": ("VARCHAR", "why the value is not available or not reportable"),
-    "inputs": ("VARCHAR", "fingerprint of the tables, definitions and settings it came from"),
+    "inputs": ("VARCHAR", "fingerprints of its inputs: the authority's, '/', its period's"),
     "load_ids": ("VARCHAR", "the loads whose rows it was computed from (comma-separated)"),
     "computed_at": ("TIMESTAMP", "when it was computed"),
 }
@@ -46,6 +47,8 @@ SQL_DDL = (
 )
 
 Fingerprint = tuple[str, list[int]]
+# (table name, reach) -> (rows, sum of row hashes): `Results.reach_fingerprints`.
+Reached = dict[str, list[tuple[date | None, int, int]]]
 
 
 class Results(Opened):
@@ -55,8 +58,9 @@ class Results(Opened):
         self, key: str, la_codes: Sequence[str], measures: Sequence[str], periods: Iterable[str]
     ) -> tuple[list[tuple], list[dict]]:
         """What is stored under the settings `key` for the authorities and measures — (la,
-        measure, periods, inputs, load ids) per pair — and the stored rows of the wanted
-        periods (every column of `measure_results`)."""
+        measure, periods, authority-wide inputs, load ids) per pair: the part of each row's
+        `inputs` before its "/" — and the stored rows of the wanted periods (every column of
+        `measure_results`)."""
         if not self.has_table(RESULTS_TABLE):
             return [], []
         chosen = (
@@ -68,7 +72,8 @@ class Results(Opened):
             cur.register("_wanted_m", pa.table({"measure": list(measures)}))
             cur.register("_wanted_p", pa.table({"period": sorted(periods)}))
             summary = cur.execute(
-                "SELECT la_code, measure, list(DISTINCT period), list(DISTINCT inputs), "
+                "SELECT la_code, measure, list(DISTINCT period), "
+                "list(DISTINCT split_part(inputs, '/', 1)), "
                 f"list(DISTINCT load_ids) {chosen} GROUP BY ALL",
                 [key],
             ).fetchall()
@@ -82,31 +87,65 @@ class Results(Opened):
             )
         return summary, rows
 
+    def stored_inputs(
+        self, key: str, pairs: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], dict[str, str]]:
+        """{(la, measure): {period: the part of `inputs` after its "/" (what can reach that
+        period; "" for a row stored before it was kept)}} under the settings `key`."""
+        wanted = pa.Table.from_pylist(
+            [{"la_code": la, "measure": m} for la, m in pairs],
+            schema=pa.schema([("la_code", pa.string()), ("measure", pa.string())]),
+        )
+        out: dict[tuple[str, str], dict[str, str]] = {}
+        if not wanted.num_rows or not self.has_table(RESULTS_TABLE):
+            return out
+        with self.con.cursor() as cur:
+            cur.register("_wanted_pairs", wanted)
+            found = cur.execute(
+                "SELECT DISTINCT la_code, measure, period, split_part(inputs, '/', 2) "
+                f"FROM {RESULTS_TABLE} SEMI JOIN _wanted_pairs USING (la_code, measure) "
+                "WHERE settings_key = ?",
+                [key],
+            ).fetchall()
+        for la, m, period, inputs in found:
+            out.setdefault((la, m), {})[period] = inputs
+        return out
+
     def write_results(
         self,
         key: str,
         rows: pa.Table,
         *,
-        replace: Iterable[tuple[str, str]],
-        relabel: dict[tuple[str, str], str],
+        replace: Iterable[tuple[str, str, str]],
+        restamp: dict[tuple[str, str], tuple[str, str]],
     ) -> None:
         """Store result rows (`RESULT_SCHEMA`) in one transaction: rows for the same (settings,
-        la, measure, period) are replaced, every earlier row under `key` of an (la, measure)
-        pair in `replace` removed, and the load ids of the pairs in `relabel` set."""
-        pairs = list(replace)
-        gone = pa.table(
-            {"la_code": [p[0] for p in pairs], "measure": [p[1] for p in pairs]},
-            schema=pa.schema([("la_code", pa.string()), ("measure", pa.string())]),
+        la, measure, period) are replaced, every earlier row under `key` of an (la, measure,
+        period) in `replace` removed, and the rows kept of each (la, measure) pair in `restamp`
+        given its new authority-wide inputs (the part of `inputs` before "/") and load ids."""
+        gone = pa.Table.from_pylist(
+            [{"la_code": la, "measure": m, "period": p} for la, m, p in replace],
+            schema=pa.schema([(c, pa.string()) for c in ("la_code", "measure", "period")]),
+        )
+        stamps = pa.Table.from_pylist(
+            [
+                {"la_code": la, "measure": m, "pair": pair, "load_ids": ids}
+                for (la, m), (pair, ids) in restamp.items()
+            ],
+            schema=pa.schema(
+                [(c, pa.string()) for c in ("la_code", "measure", "pair", "load_ids")]
+            ),
         )
         with self.con.cursor() as cur:
             cur.execute(RESULTS_DDL)
             cur.register("_new_results", rows)
             cur.register("_stale_results", gone)
+            cur.register("_restamp", stamps)
             cur.execute("BEGIN TRANSACTION")
             try:
                 cur.execute(
                     f"DELETE FROM {RESULTS_TABLE} r USING _stale_results s WHERE r.settings_key = ? "
-                    "AND r.la_code = s.la_code AND r.measure = s.measure",
+                    "AND r.la_code = s.la_code AND r.measure = s.measure AND r.period = s.period",
                     [key],
                 )
                 cur.execute(
@@ -114,13 +153,13 @@ class Results(Opened):
                     "measure, period FROM _new_results) n WHERE r.settings_key = n.settings_key "
                     "AND r.la_code = n.la_code AND r.measure = n.measure AND r.period = n.period"
                 )
+                cur.execute(
+                    f"UPDATE {RESULTS_TABLE} r SET inputs = s.pair || '/' || "
+                    "split_part(r.inputs, '/', 2), load_ids = s.load_ids FROM _restamp s "
+                    "WHERE r.settings_key = ? AND r.la_code = s.la_code AND r.measure = s.measure",
+                    [key],
+                )
                 cur.execute(f"INSERT INTO {RESULTS_TABLE} BY NAME SELECT * FROM _new_results")
-                for (la, mid), ids in relabel.items():
-                    cur.execute(
-                        f"UPDATE {RESULTS_TABLE} SET load_ids = ? "
-                        "WHERE settings_key = ? AND la_code = ? AND measure = ?",
-                        [ids, key, la, mid],
-                    )
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
@@ -186,4 +225,76 @@ class Results(Opened):
             if la is None:
                 for other in {k[1] for k in out if k[1] is not None}:
                     out.setdefault((name, other), v)
+        return out
+
+    def reach_fingerprints(self, la_code: str, faults: pa.Table | None = None) -> Reached:
+        """For the authority, the content of every canonical and reference table, of the
+        data-quality issues per table (``dq_issues:<table>``) and of the DfE-rule ``faults``
+        given (``faults:<table>``, `measures.availability.rule_faults`' table), bucketed by
+        *reach*: the last day of a window a row can be counted in must be on or after its
+        reach for the row to matter (`measures/results.py`).
+
+        A row about a child reaches from the child's first dated record: the earliest date
+        in any of the child's rows of every child table but ``children`` (a child record's
+        dates of birth are not activity). A child with a row carrying no date at all (a care
+        leaver's collection year, a health record) or no dated row, a row without a child
+        and every row of a table without children (workforce, reference data) reach every
+        window (reach NULL). An issue or fault reaches as the child it concerns does (NULL
+        when it names none). Content hashes leave out load ids as `table_fingerprints` does."""
+        present = self.columns()
+        specs = [t for t in tables().values() if t.name in present]
+        child = [t for t in specs if "child_id" in present[t.name] and "la_code" in present[t.name]]
+        firsts = []
+        for t in child:
+            if t.name == "children":
+                continue
+            dates = [
+                c.name for c in t.data_columns if c.type == "DATE" and c.name in present[t.name]
+            ]
+            day = f"least({', '.join(dates)})" if dates else "NULL::DATE"
+            firsts.append(f'SELECT child_id, {day} AS d FROM "{t.name}" WHERE la_code = $la')
+        first_sql = (
+            "SELECT child_id, CASE WHEN bool_or(d IS NULL) THEN NULL ELSE min(d) END AS first "
+            f"FROM ({' UNION ALL '.join(firsts)}) GROUP BY child_id"
+            if firsts
+            else "SELECT NULL::VARCHAR AS child_id, NULL::DATE AS first WHERE false"
+        )
+        parts = []
+        for t in specs:
+            columns = present[t.name]
+            cols = ", ".join(f'"{c}"' for c in columns if c not in ("load_id", "la_code"))
+            if t in child:
+                parts.append(
+                    f"SELECT '{t.name}' AS name, f.first AS reach, count(*) AS n, "
+                    f'sum(hash({cols}))::VARCHAR AS h FROM "{t.name}" t '
+                    "LEFT JOIN _first f USING (child_id) WHERE t.la_code = $la GROUP BY ALL"
+                )
+            else:
+                mine = "WHERE la_code = $la" if "la_code" in columns else ""
+                parts.append(
+                    f"SELECT '{t.name}' AS name, NULL::DATE AS reach, count(*) AS n, "
+                    f'coalesce(sum(hash({cols})), 0)::VARCHAR AS h FROM "{t.name}" {mine}'
+                )
+        issue_cols = 'i.rule, i.severity, i."row", i.child_id, i.field, i.value, i.message'
+        parts.append(
+            "SELECT 'dq_issues:' || i.table_name AS name, f.first AS reach, count(*) AS n, "
+            f"sum(hash({issue_cols}, i.column_name))::VARCHAR AS h FROM dq_issues i "
+            "LEFT JOIN _first f USING (child_id) WHERE i.la_code = $la GROUP BY ALL"
+        )
+        with self.con.cursor() as cur:
+            if faults is not None:
+                chosen = ["canonical", "return", "table", "rule", "row", "child", "field", "value"]
+                cur.register("_faults", faults.select(chosen))
+                parts.append(
+                    "SELECT 'faults:' || x.canonical AS name, f.first AS reach, count(*) AS n, "
+                    'sum(hash(x."return", x."table", x.rule, x."row", x.child, x.field, x.value))'
+                    "::VARCHAR AS h FROM _faults x LEFT JOIN _first f ON f.child_id = x.child "
+                    "GROUP BY ALL"
+                )
+            found = cur.execute(
+                f"WITH _first AS ({first_sql}) " + " UNION ALL ".join(parts), {"la": la_code}
+            ).fetchall()
+        out: Reached = {}
+        for name, reach, n, h in found:
+            out.setdefault(name, []).append((reach, n, int(h or 0)))
         return out
