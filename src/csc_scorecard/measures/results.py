@@ -14,7 +14,8 @@ When a stored result is out of date: each row carries `inputs`, two fingerprints
   version and its loads, `quality.history.basis`: a fault can come from a table the measure
   does not read); the measure definitions themselves (the one code version,
   `measures.sql_cache.version`); the settings (`Settings`). While it is unchanged every stored
-  period is current: a read is two queries (`Store.table_fingerprints` and the loads).
+  period is current: a read is three small queries (`Store.table_fingerprints`, the loads and
+  the span they cover).
 - Then, after "/", its period's: the same, but only the rows that can *reach* the period
   (`Store.reach_fingerprints`): a row about a child reaches every window ending on or after
   the child's first dated record (whatever the measure looks back or forward to, it counts
