@@ -260,11 +260,24 @@ def directory_sql() -> str:
     return f"read_parquet('{path}')"
 
 
+# Authorities since split whose area the directory's districts now give under their successors'
+# codes: Cumbria (909) became Cumberland (942, E06000063) and Westmorland and Furness (943,
+# E06000064) on 1 April 2023 (The Cumbria (Structural Changes) Order 2022), so a postcode in
+# Cumbria's old area is in one of the two and is in Cumbria's own area for its returns.
+SPLIT = {"909": ("942", "943")}
+
+
 def own_codes_sql() -> str:
     """SQL: (la_code, gss_code) for every ONS code each authority's DfE number has had (the
-    bundled la_codes reference: North Yorkshire 815 is E10000023 and E06000065), so a placement
-    is in the authority's own area whatever code its postcode's district maps to."""
+    bundled la_codes reference: North Yorkshire 815 is E10000023 and E06000065), and for an
+    authority since split (SPLIT) its successors' codes too, so a placement is in the
+    authority's own area whatever code its postcode's district maps to."""
     from csc_scorecard.reference.bundle import bundled_folder
 
     path = str(bundled_folder() / "la_codes.parquet").replace("'", "''")
-    return f"SELECT la_code, gss_code FROM read_parquet('{path}')"
+    split = " UNION ALL ".join(
+        f"SELECT '{old}' AS la_code, gss_code FROM read_parquet('{path}') "
+        f"WHERE la_code IN ({', '.join(repr(n) for n in new)})"
+        for old, new in SPLIT.items()
+    )
+    return f"SELECT la_code, gss_code FROM read_parquet('{path}') UNION ALL {split}"

@@ -29,6 +29,11 @@ Records run from 1 April of the year before the first (history for re-referrals 
 of travel) to 31 March after the last: `--years 2013-2022` gives the 40 quarters 2013-Q1 to
 2022-Q4 complete. Dates after that are not yet known (NULL), as in a real extract.
 
+Looked-after episodes carry real postcodes of the ONS Postcode Directory (HOME_POST inside the
+authority, PL_POST inside it or in a neighbouring one as the episode's PL_LOCATION says) and an
+Ofsted-style URN where the placement type has one (`synth.england_places`), drawn from draws of
+their own, so every other value is what it was without them.
+
 Not simulated (empty in the store): contacts, early help, visits, CLA reviews, health, care
 leavers, adoption, workforce, finance. The measures on those report "not available".
 """
@@ -41,7 +46,8 @@ from collections.abc import Callable, Iterable
 import pyarrow as pa
 
 from csc_scorecard.store import Store
-from csc_scorecard.synth.england_generator import Generator, Span
+from csc_scorecard.synth.england_generator import EPOCH, Generator, Span
+from csc_scorecard.synth.england_places import Places, assign
 from csc_scorecard.synth.england_tables import Tables
 from csc_scorecard.synth.published import Authority, authorities
 from csc_scorecard.synth.records import to_arrow
@@ -62,11 +68,18 @@ TABLES = (
 )
 
 
-def simulate(authority: Authority, span: Span, seed: int = 2022) -> dict[str, pa.Table]:
-    """The canonical tables (data columns, no lineage) of one synthetic authority."""
+def simulate(
+    authority: Authority, span: Span, seed: int = 2022, places: Places | None = None
+) -> dict[str, pa.Table]:
+    """The canonical tables (data columns, no lineage) of one synthetic authority (`places`:
+    the postcodes of it and its neighbours, read from the directory when not given)."""
     generator = Generator(authority, span, seed)
     referrals, kid = generator.run()
     frames = Tables(generator.rng, generator.end, authority.la_code).build(referrals, kid)
+    places = places or Places([authority.la_code])
+    episodes = frames["cla_episodes"]
+    placed = assign(places, authority.la_code, seed, episodes, EPOCH + generator.end)
+    episodes |= {"home_post": placed.home_post, "pl_post": placed.pl_post, "urn": placed.urn}
     return {name: to_arrow(name, frames[name]) for name in TABLES}
 
 
@@ -101,9 +114,10 @@ def write_store(
             "write a synthetic England into a new store"
         )
     written = {}
+    places = Places(codes)
     for la in codes:
         started = time.perf_counter()
-        tables = simulate(known[la], span, seed)
+        tables = simulate(known[la], span, seed, places)
         written[la] = _insert(store, la, tables, span, seed)
         if progress:
             progress(la, written[la], time.perf_counter() - started)
