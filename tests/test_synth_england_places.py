@@ -125,3 +125,11 @@ def test_cumbria_is_placed_in_its_successors_area_and_they_are_not_its_neighbour
     assert set(places.pool("909")) == set(places.pool("942")) | set(places.pool("943"))
     assert not {"942", "943"} & set(england_places.neighbours("909"))
     assert "909" not in england_places.neighbours("942")
+
+
+def test_an_authority_with_no_child_looked_after_is_written():
+    """The Isles of Scilly (420) has no looked-after episode in 2022-23 here: nothing to place."""
+    a = authorities(SPAN.first_year, SPAN.last_year)["420"]
+    episodes = england.simulate(a, SPAN, seed=5)["cla_episodes"]
+    assert episodes.num_rows == 0
+    assert {"home_post", "pl_post", "urn"} <= set(episodes.column_names)

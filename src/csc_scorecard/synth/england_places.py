@@ -157,6 +157,9 @@ def assign(
     episode is known to be open until), per the module docstring."""
     rng = np.random.default_rng([seed, int(la_code), SALT])
     n = len(episodes["child_id"])
+    if not n:  # the Isles of Scilly in some years: no child looked after
+        none = np.full(0, None, dtype=object)
+        return Placed(home_post=none, pl_post=none, urn=none)
     own = places.pool(la_code)
     near = neighbours(la_code)
     children, child = np.unique(episodes["child_id"].astype(str), return_inverse=True)
