@@ -399,3 +399,17 @@ def test_241_reads_the_providers_authorities_where_the_package_reads_the_returns
     (result,) = agreement(our_pairs(ours.result.faults.to_pylist()), their_pairs(theirs), ["241"])
     assert result.ours and result.theirs
     _check("d2i-903-fake-ofsted-k3", [result])
+
+
+# 105 (the UASC an XML return gives for every child) on the fake's XML return (dates of
+# 2017-18, run with the package's earliest ruleset): 241 of its 253 children have <UASC />.
+def test_105_agrees_on_the_fake_xml_return():
+    if not oracle_available("903"):
+        pytest.skip("903 oracle venv cannot be built here")
+    xml = PEERS / "d2i-903-fake" / "fake_903.xml"
+    theirs = report_903([xml], "2023", all_children=True, isolated=True, rules=["105"])
+    ours = validate_files([xml], la_code=LA)
+    assert not ours.unreadable
+    results = agreement(our_pairs(ours.result.faults.to_pylist()), their_pairs(theirs), ["105"])
+    assert [len(a.ours) for a in results] == [241]
+    _check("d2i-903-xml", results)

@@ -29,7 +29,8 @@ the canonical data columns. `bad` holds the raw text of values ingest could not 
 dates, implausible dates): a date rule tells "blank" from "not a valid date" with it; and the
 903 rows ingest found for a child the Header lacks, or with a DOB or SEX unlike the Header's
 (`child_not_in_header`, `differs_from_header`, the DfE table first in `message`), which the
-canonical tables cannot show (DfE checks INT01-INT21).
+canonical tables cannot show (DfE checks INT01-INT21); and the children of an XML 903 return
+with a blank UASC (`missing_value` on `uasc`), whom the store reads as not UASC (rule 105).
 
 Last year's return, when given (`scorecard validate --previous`: a second store holding it), is
 scoped the same way into `<table>_last` tables (`episodes_last`, `header_last`, ...: every row
@@ -293,7 +294,8 @@ def _build(
             FROM {store}.dq_issues i JOIN l ON i.load_id = l.load_id
             WHERE i.rule IN ('invalid_date', 'implausible_date', 'invalid_number',
                              'invalid_boolean', 'child_not_in_header', 'differs_from_header',
-                             'duplicate_key', 'out_of_range')"""
+                             'duplicate_key', 'out_of_range')
+               OR (i.rule = 'missing_value' AND i.column_name = 'uasc')"""
         for name in HEADERS[ret]:
             if needs is None or (ret, name) in needs:
                 con.execute(

@@ -26,7 +26,9 @@ Layout (S1 `ingress.py`, checked against data-to-insight's `fake_903.xml`):
       </CHILD>
 
 Leaf fields are accepted under <CHILD> or <HEADER>, and tag names in any case. `source_row` is
-the line of the element a record comes from. An absent element is a blank value. Refused: a file
+the line of the element a record comes from. An absent element is a blank value; a blank UASC is
+recorded as a `missing_value` warning at the Header's line (read as not UASC otherwise, the
+blank would be lost: DfE rule 105 reports it). Refused: a file
 that is not well-formed XML, one with a DTD or entity declarations (never expanded: defusedxml,
 forbid_dtd), one without <CHILD> elements, an unreadable file.
 """
@@ -43,7 +45,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 from csc_scorecard.ingest import ssda903
 from csc_scorecard.ingest.adapter import head
 from csc_scorecard.ingest.columns import cells_of
-from csc_scorecard.model.batch import FormatError, LoadBatch
+from csc_scorecard.model.batch import FormatError, Issue, LoadBatch
 
 _SNIFF = re.compile(
     rb"<(?:[\w.-]+:)?(?:CHILDID|EPISODE|AREVIEW)[\s>/]|<!DOCTYPE\s+\w*903|<[\w.:-]*903[\w.-]*[\s>]",
@@ -155,6 +157,8 @@ def read_return(path: Path) -> ssda903.RawReturn:
         line = lines.get(id(header if header is not None else child), 0)
         child_id = fields.get("CHILD")
         records["Header"].append((line, {k: fields.get(k) for k in HEADER_FIELDS}))
+        if not _given(fields.get("UASC")):
+            raw.issues.append(_uasc_blank(path, line, child_id))
         for name, keys in FLAT.items():
             if any(_given(fields.get(k)) for k in keys):
                 records[name].append(
@@ -176,6 +180,24 @@ def read_return(path: Path) -> ssda903.RawReturn:
     if raw.name_year is None and (y := ssda903.year_from_name(path.parent.name)) is not None:
         raw.name_year, raw.name_source = y, path.parent.name
     return raw
+
+
+def _uasc_blank(path: Path, line: int, child_id: str | None) -> Issue:
+    """A <CHILD> whose UASC leaf is blank or absent. The XML return gives UASC (0 or 1) for
+    every child (DfE rule 105); the store reads a child with no UASC entry as not UASC, as a
+    CSV return's UASC file says, so without this issue the blank would be lost. A warning: the
+    child's other values load as given, and rule 105 reports the fault."""
+    return Issue(
+        rule="missing_value",
+        message="UASC: mandatory value is blank (an XML return gives 0 or 1 for every child)",
+        table="children",
+        file=str(path),
+        row=line,
+        child_id=child_id,
+        field="UASC",
+        column="uasc",
+        severity="warning",
+    )
 
 
 ADAPTER = Ssda903XmlAdapter()
