@@ -2,13 +2,16 @@
 
 Checks what a committee member sees: the cover, page numbers, the landscape appendix and the
 figures themselves in the extracted text. One PDF is rendered for the module (about five
-seconds), and once more straight from the HTML report to show that the PDF's faster layout
-(``pdf.css``, charts as images) prints the same text on the same pages.
+seconds, in two processes: ``pdf_parallel.py``), once more straight from the HTML report to show
+that the PDF's faster layout (``pdf.css``, charts as images) prints the same text on the same
+pages, and once more from the same HTML in one process to show that the two parts joined are
+the one-process PDF: text, page sizes, pixels, links, named destinations and bookmarks.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -18,9 +21,12 @@ import pytest
 import report_fixtures as rf
 from pypdf import PdfReader
 
+from csc_scorecard.forked import can_fork
+from csc_scorecard.report import pdf_parallel
 from csc_scorecard.report.html import to_html
-from csc_scorecard.report.pdf import pdf_html, render, to_pdf
+from csc_scorecard.report.pdf import pdf_html, print_in_one, render, to_pdf
 from csc_scorecard.report.pdf_charts import lean_svg
+from csc_scorecard.report.pdf_parallel import CROSS, PrintFailed, print_in_two, split
 
 A4 = (595.28, 841.89)  # points
 
@@ -163,3 +169,125 @@ def test_lean_chart_keeps_what_is_drawn_and_drops_what_is_not():
         '<g transform="translate(1,2)"><line x2="5" stroke="#e4e7ec" />'
         '<text fill="#1f2a44" opacity="0.5">Q1 2022/23</text></g></svg>'
     )
+
+
+def test_two_processes_print_the_one_process_pdf(context, pdf, tmp_path):
+    """The body and the appendices printed side by side and joined: every page's text and size,
+    every pixel (30 dpi), every link's place and target, every named destination and every
+    bookmark (title, depth, page, position) as WeasyPrint prints the same HTML in one process."""
+    assert can_fork() and print_in_two(pdf_html(context)) is not None  # the path under test
+    one = print_in_one(pdf_html(context))
+    joined, single = PdfReader(io.BytesIO(pdf)), PdfReader(io.BytesIO(one))
+    assert len(joined.pages) == len(single.pages) > 12
+    for number, (ours, theirs) in enumerate(zip(joined.pages, single.pages), start=1):
+        assert (number, ours.extract_text()) == (number, theirs.extract_text())
+        assert ours.mediabox == theirs.mediabox
+    assert _links(joined) == _links(single) and len(_links(single)) > 20
+    assert any(page > 1 and target.startswith("appendix-") for page, _, target in _links(single))
+    assert _destinations(joined) == _destinations(single)
+    assert _outline(joined) == _outline(single)
+    # the appendices, printed by the child, stay under the paper's title as in one document
+    assert {depth for depth, title, *_ in _outline(single) if title.startswith("Appendix")} == {1}
+    if shutil.which("pdftoppm"):
+        for name, data in (("joined", pdf), ("single", one)):
+            (tmp_path / f"{name}.pdf").write_bytes(data)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "30",
+                    str(tmp_path / f"{name}.pdf"),
+                    str(tmp_path / name),
+                ],
+                check=True,
+            )
+        images = sorted(tmp_path.glob("joined-*.png"))
+        assert len(images) == len(single.pages)
+        for image in images:
+            twin = tmp_path / image.name.replace("joined-", "single-")
+            assert image.read_bytes() == twin.read_bytes(), image.name
+
+
+def _links(reader) -> list[tuple[int, tuple[float, ...], str]]:
+    """(page, rectangle, internal target or URI) of every link annotation."""
+    found = []
+    for number, page in enumerate(reader.pages, start=1):
+        for annotation in page.get("/Annots", []):
+            link = annotation.get_object()
+            target = link.get("/Dest") or link["/A"].get_object()["/URI"]
+            found.append((number, tuple(round(float(v), 2) for v in link["/Rect"]), str(target)))
+    return found
+
+
+def _destinations(reader) -> dict[str, tuple[int, float, float]]:
+    return {
+        name: (reader.get_destination_page_number(d), float(d.left), float(d.top))
+        for name, d in reader.named_destinations.items()
+    }
+
+
+def _outline(reader, items=None, depth=0) -> list[tuple]:
+    found = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            found += _outline(reader, item, depth + 1)
+        else:
+            page = reader.get_destination_page_number(item)
+            found.append((depth, item.title, page, float(item.left), float(item.top)))
+    return found
+
+
+def test_the_split_keeps_head_and_running_margins_and_crosses_links():
+    html = (
+        "<html><head><title>T</title></head><body>"
+        '<div class="running-header">H</div>'
+        '<section class="cover" id="cover"><a href="#appendix-performance">A1</a>'
+        '<a href="#cover">top</a></section>'
+        '<section class="appendix appendix-performance" id="appendix-performance">'
+        '<a href="#cover">back</a><a href="#appendix-performance">self</a></section>'
+        "</body></html>"
+    )
+    first, second = split(html)
+    assert first == (
+        "<html><head><title>T</title></head><body>"
+        '<div class="running-header">H</div>'
+        f'<section class="cover" id="cover"><a href="{CROSS}appendix-performance">A1</a>'
+        '<a href="#cover">top</a></section>'
+        "</body>\n</html>\n"
+    )
+    assert second == (
+        "<html><head><title>T</title></head><body>"
+        '<div class="running-header">H</div>'
+        '<section class="appendix appendix-performance" id="appendix-performance">'
+        f'<a href="{CROSS}cover">back</a><a href="#appendix-performance">self</a></section>'
+        "</body></html>"
+    )
+    assert split(html.replace("appendix-performance", "appendix-other")) is None
+
+
+def test_a_failure_in_the_appendices_process_is_one_line(context, monkeypatch):
+    """The child's failure comes back as one line naming the part; the child is waited for."""
+    printing = pdf_parallel._print
+
+    def failing(html, agree):
+        if html.count('id="cover"') == 0:  # the appendices' part, in the child
+            raise RuntimeError("no fonts\nfound")
+        return printing(html, agree)
+
+    forked, fork = [], os.fork
+
+    def recording_fork() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(pdf_parallel, "_print", failing)
+    monkeypatch.setattr(os, "fork", recording_fork)
+    with pytest.raises(PrintFailed) as caught:
+        to_pdf(context)
+    assert str(caught.value) == "the PDF's appendices: RuntimeError: no fonts found"
+    assert len(forked) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forked[0], os.WNOHANG)  # the child was waited for: none left behind

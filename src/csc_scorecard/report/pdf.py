@@ -15,6 +15,7 @@ from pathlib import Path
 from csc_scorecard.report.html import environment, to_html
 from csc_scorecard.report.model import ReportContext
 from csc_scorecard.report.pdf_charts import charts_as_images
+from csc_scorecard.report.pdf_parallel import print_in_two
 
 
 @cache
@@ -31,11 +32,22 @@ def pdf_html(context: ReportContext) -> str:
     return html.replace("</head>", f"<style>\n{print_stylesheet()}</style>\n</head>", 1)
 
 
-def to_pdf(context: ReportContext) -> bytes:
+def to_pdf(context: ReportContext, *, processes: int = 2) -> bytes:
+    """The report as PDF bytes. With ``processes=2`` (and where this process may fork) the
+    paper's body and its appendices are printed side by side and joined (``pdf_parallel.py``):
+    the same pages, in about the time of the longer part."""
+    html = pdf_html(context)
+    if processes > 1 and (joined := print_in_two(html)) is not None:
+        return joined
+    return print_in_one(html)
+
+
+def print_in_one(html: str) -> bytes:
+    """``html`` printed by WeasyPrint in this process."""
     from weasyprint import HTML  # imported here: loading Pango costs about a second
 
     # Title and author come from the page's <title> and <meta name="author">.
-    return HTML(string=pdf_html(context)).write_pdf() or b""
+    return HTML(string=html).write_pdf() or b""
 
 
 def render(context: ReportContext, path: str | Path) -> Path:
