@@ -63,6 +63,12 @@ EXPLAINED = {
     # The package's 1001 flags every young person aged 20 or more (its comment says it leaves
     # them out); ours does not judge them.
     ("synth-903-2023-last", "1001"): "aged 20 or more flagged",
+    # The package reads no last year's XML return (only the first XML file given), so its
+    # 205A and 205C never run on XML; ours do.
+    ("uasc-xml-last", "205A"): "last year's XML not read",
+    ("uasc-xml-last", "205C"): "last year's XML not read",
+    # DfE's 210 (UN4 only for the newly looked after) read the other way round by the package.
+    ("d2i-903-fake-un4", "210"): "UN4 condition reversed",
 }
 
 
@@ -413,3 +419,80 @@ def test_105_agrees_on_the_fake_xml_return():
     results = agreement(our_pairs(ours.result.faults.to_pylist()), their_pairs(theirs), ["105"])
     assert [len(a.ours) for a in results] == [241]
     _check("d2i-903-xml", results)
+
+
+# 205A and 205C (UASC status against last year's) on two hand-written XML returns, 2022-23 and
+# 2023-24: children U1-U10, born 1 June 2006, looked after from 1 May 2022, with these UASC
+# leaves and DUCs (last year -> this year; "-" no UASC element):
+UASC_YEARS = {
+    "U1": (("1", "01/10/2022"), ("0", None)),  # ceased during last year: fine
+    "U2": (("1", "01/06/2023"), ("0", None)),  # last year's DUC after last year: 205A
+    "U3": (("1", "01/10/2022"), ("0", "01/10/2022")),  # a DUC this year too: 205A
+    "U4": (("1", None), ("0", None)),  # no DUC last year: 205A
+    "U5": (("1", "01/06/2024"), ("1", "01/06/2024")),  # UASC both years (205B's)
+    "U6": (("0", "01/06/2022"), ("0", None)),  # never UASC, a DUC last year: 205C
+    "U7": (("0", None), ("0", "01/06/2023")),  # never UASC, a DUC this year: 205C
+    "U8": (("0", None), ("0", None)),  # never UASC, no DUC
+    "U9": (("1", "01/10/2022"), (None, None)),  # ceased last year, no UASC now: fine
+    "U10": (("1", "01/06/2023"), (None, None)),  # as U2, no UASC element now: 205A (ours)
+}
+
+
+def _uasc_return(path: Path, which: int) -> Path:
+    children = []
+    for cid, years in UASC_YEARS.items():
+        uasc, duc = years[which]
+        leaves = "" if uasc is None else f"<UASC>{uasc}</UASC>"
+        leaves += "" if duc is None else f"<DUC>{duc}</DUC>"
+        children.append(
+            f"<CHILD><HEADER><CHILDID>{cid}</CHILDID><SEX>1</SEX><DOB>01/06/2006</DOB>"
+            f"<ETHNIC>WBRI</ETHNIC><UPN>UN2</UPN>{leaves}</HEADER><EPISODE><DECOM>01/05/2022"
+            "</DECOM><RNE>S</RNE><LS>C2</LS><CIN>N1</CIN><PL>U1</PL><PLACE_PROVIDER>PR1"
+            "</PLACE_PROVIDER></EPISODE></CHILD>"
+        )
+    path.write_text(f"<?xml version='1.0'?>\n<EXPSSDA903>{''.join(children)}</EXPSSDA903>\n")
+    return path
+
+
+def test_uasc_rules_comparing_last_year_agree_on_xml_returns(tmp_path):
+    if not oracle_available("903"):
+        pytest.skip("903 oracle venv cannot be built here")
+    last = _uasc_return(tmp_path / "ssda903_2023.xml", 0)
+    now = _uasc_return(tmp_path / "ssda903_2024.xml", 1)
+    codes = ["205A", "205C"]
+    theirs = report_903([now], "2024", all_children=True, isolated=True, previous_year=[last],
+                        rules=codes)  # fmt: skip
+    ours = validate_files([now], la_code=LA, year=2024, previous=[last])
+    assert not ours.unreadable
+    results = agreement(our_pairs(ours.result.faults.to_pylist()), their_pairs(theirs), codes)
+    flagged = {a.rule: sorted(a.ours) for a in results}
+    assert flagged == {"205A": ["U10", "U2", "U3", "U4"], "205C": ["U6", "U7"]}
+    # the package reads only the first XML file it is given, so never last year's
+    assert {"205A", "205C"} <= set(theirs["skipped"])
+    assert "Header" in theirs["tables"] and "Header_last" not in theirs["tables"]
+    _check("uasc-xml-last", results)
+
+
+# 210 (UN4 for a child looked after for more than a week at 31 March) on d2i-903-fake with
+# every 10th child's UPN made UN4: the package reads the rule the other way round
+# (docs/quality.md), so the two flag different children.
+def test_210_on_the_fake_with_un4_upns(tmp_path):
+    if not oracle_available("903"):
+        pytest.skip("903 oracle venv cannot be built here")
+    files, year, _ = _903(PEERS / "d2i-903-fake", 2024)
+    copied = []
+    for f in files:
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+        copied.append(tmp_path / f.name)
+    with (PEERS / "d2i-903-fake" / "header.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    with (tmp_path / "header.csv").open("w", newline="") as f:
+        out = csv.DictWriter(f, fieldnames=list(rows[0]))
+        out.writeheader()
+        out.writerows(r | {"UPN": "UN4"} if i % 10 == 0 else r for i, r in enumerate(rows))
+    theirs = report_903(copied, str(year), all_children=True, isolated=True, rules=["210"])
+    ours = validate_files(copied, la_code=LA, year=year)
+    assert not ours.unreadable
+    results = agreement(our_pairs(ours.result.faults.to_pylist()), their_pairs(theirs), ["210"])
+    assert [(len(a.ours), len(a.theirs)) for a in results] == [(137, 0)]
+    _check("d2i-903-fake-un4", results)
