@@ -46,14 +46,17 @@ def _key(column: str) -> str:
 
 def located(episodes: str = "episodes") -> str:
     """SQL: `episodes` (a scoped table) with the fields DfE derives from the postcodes (module
-    docstring). The directory is read once, for the postcodes the episodes name."""
+    docstring). The directory is read once, for the postcodes the episodes name; each distinct
+    postcode's directory key is worked out once (`key_sql`, a lambda per character: worked out
+    per episode it was most of this table's cost) and the episodes matched on the postcode."""
     own = postcodes.own_codes_sql()
-    home, pl = postcodes.key_sql(_key("e.home_post")), postcodes.key_sql(_key("e.pl_post"))
-    return f"""WITH keys AS (
-            SELECT {postcodes.key_sql(_key("home_post"))} AS k FROM {episodes}
-            UNION SELECT {postcodes.key_sql(_key("pl_post"))} FROM {episodes}),
+    return f"""WITH given AS (
+            SELECT {_key("home_post")} AS given_pc FROM {episodes}
+            UNION SELECT {_key("pl_post")} FROM {episodes}),
+        keys AS (SELECT given_pc, {postcodes.key_sql("given_pc")} AS k FROM given),
         pc AS MATERIALIZED (
-            SELECT d.* FROM keys JOIN {postcodes.directory_sql()} d ON d.key = keys.k),
+            SELECT keys.given_pc, d.* FROM keys JOIN {postcodes.directory_sql()} d
+            ON d.key = keys.k),
         own AS (SELECT DISTINCT la_code, gss_code FROM ({own}))
         SELECT {", ".join(f"e.{c}" for c in CARRIED)}, e.pl_location AS pl_location_given,
             h.postcode IS NOT NULL AS home_found, p.postcode IS NOT NULL AS pl_found,
@@ -64,8 +67,8 @@ def located(episodes: str = "episodes") -> str:
             round(sqrt((h.easting - p.easting) ** 2 + (h.northing - p.northing) ** 2)
                   / {METRES_PER_MILE}, 1) AS pl_distance
         FROM {episodes} e
-        LEFT JOIN pc h ON h.key = {home}
-        LEFT JOIN pc p ON p.key = {pl}
+        LEFT JOIN pc h ON h.given_pc = {_key("e.home_post")}
+        LEFT JOIN pc p ON p.given_pc = {_key("e.pl_post")}
         LEFT JOIN own o ON o.la_code = e.la_code AND o.gss_code = p.pl_la"""
 
 
