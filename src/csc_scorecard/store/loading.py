@@ -207,13 +207,6 @@ class Loading(Opened):
                 return f'coalesce(n."{c}", o."{c}") AS "{c}"'
 
             select = ", ".join(column(c) for c in t.column_names)
-            self._run(
-                f"""CREATE OR REPLACE TEMP TABLE _merged AS
-                SELECT {select} FROM _incoming n LEFT JOIN (
-                    SELECT * FROM "{t.name}"
-                    QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY load_id DESC) = 1
-                ) o ON {key_match}"""
-            )
             if batch.merge_by_key:
                 keys = ", ".join(f'o."{k}"' for k in t.key)
                 batch.replaced.extend(
@@ -223,16 +216,21 @@ class Loading(Opened):
                         f"(SELECT 1 FROM _incoming n WHERE {key_match}) ORDER BY ALL"
                     ).fetchall()
                 )
+            # The merged rows go in first, read against the stored rows as they stand (a
+            # statement sees the table as it was before it), then the stored rows they replace
+            # go: two statements, no temporary table. No stored row has this load's id yet.
             self._run(
-                f'DELETE FROM "{t.name}" o WHERE EXISTS (SELECT 1 FROM _incoming n WHERE {key_match})'
+                f"""INSERT INTO "{t.name}" BY NAME SELECT {select} FROM _incoming n LEFT JOIN (
+                    SELECT * FROM "{t.name}"
+                    QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY load_id DESC) = 1
+                ) o ON {key_match}"""
             )
-            self._run(f'INSERT INTO "{t.name}" BY NAME SELECT * FROM _merged')
+            self._run(
+                f'DELETE FROM "{t.name}" o WHERE o.load_id IS DISTINCT FROM {load_id} '
+                f"AND EXISTS (SELECT 1 FROM _incoming n WHERE {key_match})"
+            )
         finally:
             self.con.unregister("_incoming")
-            try:
-                self._run("DROP TABLE IF EXISTS _merged")
-            except duckdb.TransactionException:
-                pass  # the statement above failed and aborted the transaction: keep its error
 
     def _insert_issues(self, issues: Iterable[Issue], la_code: str | None, load_id: int) -> None:
         records = [
