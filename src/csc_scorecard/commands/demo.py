@@ -7,6 +7,8 @@ ingest the extracts, show what the store holds, and build the quarterly report.
 
 from __future__ import annotations
 
+import contextlib
+import io
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +20,7 @@ from csc_scorecard.commands.ingest import ingest
 from csc_scorecard.commands.reference import reference
 from csc_scorecard.commands.report import report
 from csc_scorecard.commands.status import status
+from csc_scorecard.forked import Forked
 
 DEMO_LA = "371"  # real populations, neighbours and comparators apply to the synthetic authority
 DEMO_QUARTER = "2022-Q1"  # the last quarter the default simulation covers (April-June 2022)
@@ -30,6 +33,15 @@ def demo_example(name: str) -> Path:
     """A file of the demo's example (examples/doncaster-2022: the seed report's framework, the
     council's paper file and a quarter's narrative), shipped inside the package."""
     return Path(str(resources.files("csc_scorecard").joinpath(f"examples/doncaster-2022/{name}")))
+
+
+def _reference_told(store: Path, from_dir: Path | None) -> tuple[str, str]:
+    """`scorecard reference` into the store; what it printed (output, errors) as text, for the
+    demo to print in its place."""
+    told, warned = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(told), contextlib.redirect_stderr(warned):
+        reference(store=store, from_dir=from_dir)
+    return told.getvalue(), warned.getvalue()
 
 
 @app.command()
@@ -55,13 +67,25 @@ def demo(
     from csc_scorecard.synth.authority import SynthConfig
 
     store = out / "scorecard.duckdb"
-    # The formats the demo does not ingest (the SSD) are written in a second process while the
-    # report is built, which uses one core (the ingest before it reads files on both): the
-    # same files, on the machine's idle core.
-    write_the_rest = simulate_and_write(
-        SynthConfig(size=size, la_code=DEMO_LA), out / "extracts", later=DEMO_WRITTEN_ALONGSIDE
-    )
-    reference(store=store, from_dir=reference_from)
+    out.mkdir(parents=True, exist_ok=True)
+    # The reference data go into the store in a second process while the authority's children
+    # and workforce are simulated (one core, the other idle until the first writers start);
+    # what that step prints comes after the synth step's line, as when run one after the other.
+    referencing = Forked("loading the reference data", _reference_told, store, reference_from)
+    try:
+        # The formats the demo does not ingest (the SSD) are written in a second process while
+        # the report is built, which uses one core (the ingest before it reads files on both):
+        # the same files, on the machine's idle core.
+        write_the_rest = simulate_and_write(
+            SynthConfig(size=size, la_code=DEMO_LA), out / "extracts", later=DEMO_WRITTEN_ALONGSIDE
+        )
+    except BaseException:  # never leave the reference process behind; the first failure stands
+        with contextlib.suppress(Exception):
+            referencing.result()
+        raise
+    told, warned = referencing.result()
+    typer.echo(told, nl=False)
+    typer.echo(warned, nl=False, err=True)
     ingest(paths=[out / "extracts" / name for name in DEMO_EXTRACTS], store=store, la_code=DEMO_LA)
     status(store=store)
     writing = write_the_rest() if write_the_rest is not None else None
