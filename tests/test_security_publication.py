@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from functools import cache
 from pathlib import Path
 
 import openpyxl
@@ -78,8 +79,10 @@ def test_the_fixture_has_what_could_leak():
     assert _quoting_messages()
 
 
-def _identifiers() -> set[str]:
-    """Child and worker identifiers in the store (long enough not to be mistaken for numbers)."""
+@cache
+def _identifiers() -> frozenset[str]:
+    """Child and worker identifiers in the store (long enough not to be mistaken for numbers;
+    the fixture store is built once and read only, so they are read once)."""
     found = set()
     for sql in (
         "SELECT DISTINCT child_id FROM children",
@@ -89,7 +92,7 @@ def _identifiers() -> set[str]:
         "SELECT DISTINCT swe_no FROM workers",
     ):
         found |= {v for v in _store_values(sql) if len(v) >= 5 and not v.startswith("UN")}
-    return found
+    return frozenset(found)
 
 
 def _quoting_messages() -> set[str]:
@@ -97,11 +100,40 @@ def _quoting_messages() -> set[str]:
     return _store_values("SELECT DISTINCT message FROM dq_issues WHERE message LIKE '%''%''%'")
 
 
+def _standing_alone(identifiers: frozenset[str] | set[str], text: str) -> list[str]:
+    """The identifiers found in `text` with no word character or hyphen either side.
+
+    An identifier made only of word characters and hyphens stands alone exactly when it is one
+    of the text's maximal runs of those characters, so it is looked up among them (one pass
+    over the text); any other identifier is searched for with the same boundaries. This gives
+    the same answer as one search per identifier, which took half a minute a format for the
+    fixture's few thousand identifiers."""
+    runs = set(_RUN.findall(text))
+    return sorted(
+        i
+        for i in identifiers
+        if (
+            i in runs
+            if _RUN.fullmatch(i)
+            else re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)
+        )
+    )
+
+
+_RUN = re.compile(r"[\w-]+")
+
+
+def test_standing_alone_is_the_search_with_boundaries():
+    """`_standing_alone` finds what the search does: a whole run, not part of a longer one."""
+    text = "child AB12345 and AB123456, x-CD999 'EF777'\nGH/1 GH/1x UN1 é88888é 99999"
+    ids = {"AB12345", "AB1234", "CD999", "EF777", "GH/1", "é88888", "88888", "99999", "ZZ000"}
+    slow = sorted(i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text))
+    assert _standing_alone(ids, text) == slow == ["99999", "AB12345", "EF777", "GH/1"]
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_no_child_or_worker_identifier_in_any_output(outputs, fmt):
-    text = outputs[fmt]
-    leaked = [i for i in _identifiers() if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)]
-    assert leaked == []
+    assert _standing_alone(_identifiers(), outputs[fmt]) == []
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
