@@ -51,7 +51,7 @@ def test_two_processes_write_the_same_files_as_one(authority, tmp_path):
 
 
 def test_formats_written_while_the_casework_is_simulated_are_the_same(authority, tmp_path):
-    """The EARLY formats are written from the tables as they stand after the workforce stage:
+    """The EARLY formats are written from the tables as they stand after the stage each needs:
     the same bytes as from the finished authority."""
     one = write_all(authority, tmp_path / "one", processes=1)
     made, early = generate_and_write(

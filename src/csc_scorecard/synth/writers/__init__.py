@@ -126,33 +126,42 @@ def _in_order(written: dict[str, list[Path]]) -> list[Path]:
     return [path for m in writers() for path in written.get(name(m), [])]
 
 
-# Formats whose files need only the children's and workforce tables, as they stand before the
-# finance and casework stages (which add no column these writers read): written while those
-# stages are simulated (`tests/test_synth_writers_parallel.py` checks the bytes are the same).
-EARLY = frozenset({"cin_census", "ssda903", "csww"})
-EARLY_AFTER = "workforce"
+# Formats whose files need only the tables of the stages up to the one named here, as they
+# stand then (the later stages add no column these writers read, and replace no table they read
+# with other values): written while the later stages are simulated, each group in a forked
+# process (`tests/test_synth_writers_parallel.py` checks the bytes are the same). The CIN census
+# reads only the children's tables; the 903 its social workers' episodes, the CSWW the workforce.
+EARLY = {
+    "children": frozenset({"cin_census"}),
+    "workforce": frozenset({"ssda903", "csww"}),
+}
 
 
 def generate_and_write(
     config: SynthConfig, out_dir: Path, names: list[str], processes: int = 1
 ) -> tuple[SyntheticAuthority, list[Path]]:
     """Simulate the authority and write these formats (with the marker), in up to `processes`
-    processes: the EARLY formats start in a forked process as soon as the workforce is
+    processes: the EARLY formats start in a forked process as soon as the stage they need is
     simulated, the others when the simulation ends."""
     early: list[Forked] = []
-    soon = [n for n in names if n in EARLY] if processes > 1 and can_fork() else []
+    forking = processes > 1 and can_fork()
+    soon = {
+        stage: [n for n in names if n in formats] if forking else []
+        for stage, formats in EARLY.items()
+    }
 
     def start_early(stage: str, authority: SyntheticAuthority) -> None:
-        if stage == EARLY_AFTER and soon:
-            early.append(write_later(authority, out_dir, soon))
+        if soon.get(stage):
+            early.append(write_later(authority, out_dir, soon[stage]))
 
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         authority = generate(config, on_stage=start_early)
         mark(authority, out_dir)
-        rest = [n for n in names if not early or n not in soon]
+        started = {n for formats in soon.values() for n in formats}
+        rest = [n for n in names if n not in started]
         written = _write_groups(authority, out_dir, rest, processes)
-    finally:  # never leave the early process behind
+    finally:  # never leave the early processes behind
         done = [each.result() for each in early]
     for each in done:
         written.update(each)
