@@ -5,6 +5,8 @@
                                                               # (`scorecard quality`'s scope)
     .venv/bin/python benchmarks/quality.py --england STORE --per-group 16 [--out faults.csv]
                                                               # the same, 16 authorities at a time
+    .venv/bin/python benchmarks/quality.py --england STORE --max-rows 4000000
+                                                              # groups of at most 4 million rows
 
 The input is the D2I fake 903 return (peer-fixtures/d2i-903-fake: 2,675 children, 5,050
 episodes) tiled `copies` times with the child ids made unique (20 copies: 101,000 episodes, the
@@ -112,7 +114,9 @@ def ours(files: list[str], year: int) -> dict:
             "unfused_cpu": unfused, "bare_cpu": sorted(bare_cpu)[1]}  # fmt: skip
 
 
-def england(store: str, per_group: int = 0, out: str | None = None) -> dict:
+def england(
+    store: str, per_group: int = 0, out: str | None = None, max_rows: int | None = None
+) -> dict:
     """Every rule over a synthetic England store (`scorecard synth --england`), as `scorecard
     quality` runs them: its loads hold many years of both returns, and the scope
     (`quality.scope`, `multi_year`) puts each row in the collection year of the last return
@@ -120,7 +124,8 @@ def england(store: str, per_group: int = 0, out: str | None = None) -> dict:
     (the machine is shared). `per_group` 0: one run over every authority (`run_rules`), every
     fault held; otherwise a group of that many authorities at a time (`quality.batches`), each
     group's faults written to `out` as CSV (the rows `scorecard quality --format csv` writes)
-    and counted by rule, then dropped."""
+    and counted by rule, then dropped; `max_rows`: groups of at most that many rows
+    (`quality.batches.sized`) instead."""
     import collections
 
     import duckdb
@@ -132,10 +137,14 @@ def england(store: str, per_group: int = 0, out: str | None = None) -> dict:
     con = duckdb.connect(store, read_only=True)
     t, c = time.perf_counter(), time.process_time()
     by_rule: collections.Counter = collections.Counter()
-    if per_group:
+    groups = 0
+    if per_group or max_rows:
         faults, rules_run, not_run, first = 0, set(), {}, True
         with open(out or os.devnull, "w", encoding="utf-8") as fh:
-            for part in in_groups(con, multi_year=True, per_group=per_group):
+            for part in in_groups(
+                con, multi_year=True, per_group=per_group or 1, max_rows=max_rows
+            ):
+                groups += 1
                 text = to_csv(part.faults)
                 fh.write(text if first else text.split("\n", 1)[1])
                 first = False
@@ -153,6 +162,7 @@ def england(store: str, per_group: int = 0, out: str | None = None) -> dict:
     count = lambda sql: con.execute(sql).fetchall()[0][0]
     return {
         "rules_s": wall, "rules_cpu": cpu_s, "prepare_s": prepare, "per_group": per_group,
+        "max_rows": max_rows, "parts": groups,
         "rules_run": rules_run, "not_run": not_run, "faults": faults,
         "top": by_rule.most_common(4),
         "authorities": count("SELECT count(DISTINCT la_code) FROM loads "
@@ -230,7 +240,13 @@ def main() -> None:
         metavar="N",
         help="with --england: N authorities at a time, faults streamed out (0: one run)",
     )
-    parser.add_argument("--out", help="with --per-group: write the faults' CSV here")
+    parser.add_argument(
+        "--max-rows",
+        type=int,
+        metavar="N",
+        help="with --england: groups of authorities holding at most N rows, faults streamed out",
+    )
+    parser.add_argument("--out", help="with --per-group or --max-rows: write the faults' CSV here")
     args = parser.parse_args()
     if args.england:
         print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
@@ -242,11 +258,17 @@ def main() -> None:
             store=str(Path(args.england).resolve()),
             per_group=args.per_group,
             out=args.out,
+            max_rows=args.max_rows,
         )
         e = done["result"]
+        size = (
+            f"groups of at most {e['max_rows']:,} rows"
+            if e["max_rows"]
+            else f"{e['per_group']} authorities a group"
+        )
         how = (
-            f"{e['per_group']} authorities a group, faults written as CSV to {args.out or os.devnull}"
-            if e["per_group"]
+            f"{size} ({e['parts']} parts), faults written as CSV to {args.out or os.devnull}"
+            if e["parts"]
             else f"one run, every fault held; the scoped tables {e['prepare_s']:.1f} s wall of it"
         )
         print(

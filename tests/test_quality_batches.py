@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from csc_scorecard.quality import scope as scoping
-from csc_scorecard.quality.batches import gathered, in_groups
+from csc_scorecard.quality.batches import gathered, in_groups, sized
 from csc_scorecard.quality.runner import run_rules
 from csc_scorecard.store import Store
 from csc_scorecard.synth import england
@@ -86,5 +86,47 @@ def test_a_group_size_below_one_is_refused(three):
     try:
         with pytest.raises(ValueError, match="at least 1"):
             next(in_groups(con, per_group=0))
+    finally:
+        con.close()
+
+
+def test_groups_sized_by_rows_give_the_faults_of_one_run(three):
+    """Each authority's rows are its load's `row_count`; a limit of Barnsley's and Rotherham's
+    rows together makes the groups [370, 372] and [373] (Sheffield alone: adding it would pass
+    the limit), and the faults are those of one run, in order."""
+    con = duckdb.connect(str(three), read_only=True)
+    try:
+        rows = dict(
+            con.execute(
+                "SELECT la_code, row_count FROM loads WHERE source_format = 'synthetic_england'"
+            ).fetchall()
+        )
+        scope = scoping.build(con, multi_year=True)
+        assert scope.sizes("ssda903") == scope.sizes("cin") == dict(sorted(rows.items()))
+        scope.close()
+        limit = rows["370"] + rows["372"]
+        assert rows["372"] + rows["373"] > limit  # so Sheffield cannot join Rotherham either
+        whole = run_rules(con, multi_year=True)
+        parts = list(in_groups(con, multi_year=True, max_rows=limit))
+    finally:
+        con.close()
+    held = [sorted(set(p.faults.column("la_code").to_pylist())) for p in parts]
+    assert held == [["370", "372"], ["373"]] * 2
+    assert gathered(parts).faults.equals(whole.faults)
+
+
+def test_rows_make_groups_in_order_each_as_large_as_the_limit_allows():
+    sizes = {"201": 10, "202": 50, "203": 30, "204": 200, "205": 5, "206": 5}
+    assert sized(sizes, 80) == [["201", "202"], ["203"], ["204"], ["205", "206"]]
+    assert sized(sizes, 1000) == [list(sizes)]
+    assert sized(sizes, 1) == [[la] for la in sizes]  # each alone, the largest too
+    assert sized({}, 10) == []
+
+
+def test_a_row_limit_below_one_is_refused(three):
+    con = duckdb.connect(str(three), read_only=True)
+    try:
+        with pytest.raises(ValueError, match="max_rows must be at least 1"):
+            next(in_groups(con, max_rows=0))
     finally:
         con.close()

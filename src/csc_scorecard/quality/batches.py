@@ -32,29 +32,58 @@ def in_groups(
     la_codes: Sequence[str] | None = None,
     only: Iterable[Rule] | None = None,
     per_group: int = PER_GROUP,
+    max_rows: int | None = None,
     multi_year: bool = False,
     fuse: bool = True,
 ) -> Iterator[RuleResult]:
     """`run_rules(source, la_codes=..., only=..., multi_year=..., fuse=...)` a group of
     authorities at a time: one RuleResult per return and group, in order, each with the rules
     run and not run over the whole scope (the same in every part of a return) and that group's
-    faults."""
+    faults. Groups of `per_group` authorities; or, with `max_rows`, sized by rows (`sized`)."""
     if per_group < 1:
         raise ValueError(f"per_group must be at least 1, not {per_group}")
+    if max_rows is not None and max_rows < 1:
+        raise ValueError(f"max_rows must be at least 1, not {max_rows}")
     chosen = list(only) if only is not None else rules()
     needs = {(r.ret, t) for r in chosen for t in r.needs}
     scope = scoping.build(source, la_codes=la_codes, needs=needs, multi_year=multi_year)
     try:
         for ret in RETURNS:
             mine = [r for r in chosen if r.ret == ret]
-            authorities = scope.authorities(ret)
+            sizes = scope.sizes(ret)
             if not mine or not scope.has(ret):
                 continue
-            for first in range(0, len(authorities), per_group):
-                scope.restrict(ret, authorities[first : first + per_group])
+            if max_rows is None:
+                authorities = list(sizes)
+                groups = [authorities[i : i + per_group] for i in range(0, len(sizes), per_group)]
+            else:
+                groups = sized(sizes, max_rows)
+            for group in groups:
+                scope.restrict(ret, group)
                 yield run_in_scope(scope, mine, fuse=fuse)
     finally:
         scope.close()
+
+
+def sized(sizes: dict[str, int], max_rows: int) -> list[list[str]]:
+    """The authorities (in their order) in consecutive groups each holding at most `max_rows`
+    rows, as few as that allows (an authority larger than that is a group alone): memory is
+    bounded by the rows a group holds, not by how many authorities it has (a county is a
+    hundred times the Isles of Scilly), and small authorities share a group, which saves the
+    work each group repeats (building its tables, planning every rule's query).
+
+    >>> sized({"201": 10, "202": 50, "203": 30, "204": 200, "205": 5}, 80)
+    [['201', '202'], ['203'], ['204'], ['205']]
+    """
+    groups: list[list[str]] = []
+    held = 0
+    for la, rows in sizes.items():
+        if not groups or held + rows > max_rows:
+            groups.append([])
+            held = 0
+        groups[-1].append(la)
+        held += rows
+    return groups
 
 
 def gathered(parts: Iterable[RuleResult]) -> RuleResult:

@@ -177,12 +177,19 @@ class Scope:
 
     def authorities(self, ret: Return) -> list[str]:
         """The authorities with a load of the return in scope (as `build` chose), in order."""
+        return list(self.sizes(ret))
+
+    def sizes(self, ret: Return) -> dict[str, int]:
+        """The authorities with a load of the return in scope, in order, each with the rows
+        its loads wrote (`loads.row_count`, every table of the load: a synthetic England's
+        load holds both returns)."""
         if ret not in self.loads:
-            return []
+            return {}
         found = self.con.execute(
-            f"SELECT DISTINCT la_code FROM {self.loads[ret]}_all ORDER BY la_code"
+            f"""SELECT la_code, sum(coalesce(row_count, 0))::BIGINT FROM {self.loads[ret]}_all
+            GROUP BY la_code ORDER BY la_code"""
         ).fetchall()
-        return [la for (la,) in found]
+        return dict(found)
 
     def restrict(self, ret: Return, la_codes: Collection[str]) -> None:
         """Narrow the return's scoped tables to these authorities' rows (of the loads `build`
@@ -446,7 +453,8 @@ def _loads_sql(
         where.append("load_id IN (" + (", ".join(str(int(i)) for i in load_ids) or "NULL") + ")")
     return (
         "SELECT load_id, la_code, period_start AS cy_start, period_end AS cy_end, "
-        f"source_format = '{MULTI_YEAR}' AS multi FROM {store}.loads WHERE " + " AND ".join(where)
+        f"source_format = '{MULTI_YEAR}' AS multi, row_count "
+        f"FROM {store}.loads WHERE " + " AND ".join(where)
     )
 
 
