@@ -5,7 +5,8 @@ synthetic England that is 11.7 million rows and the scoped tables of 148 authori
 (docs/benchmarks.md). `in_groups` runs the same rules over the same scope a group of
 authorities at a time and hands each group's faults on as it is done, so memory is bounded by
 the largest group and its faults, not by the store: each return's authorities in order, in
-groups of `per_group`, the scope narrowed to the group in place (`quality.scope.Scope.restrict`,
+groups of `per_group` or, with `max_rows`, of as many consecutive authorities as hold at most
+that many rows (`sized`), the scope narrowed to the group in place (`quality.scope.Scope.restrict`,
 no table built again but the few `built` ones). The faults, read one part after another, are
 the faults of `run_rules` over the whole scope, in the same order: within a return they are
 sorted by authority first (`runner.ORDER`), every rule reads one authority's rows at a time
