@@ -16,7 +16,13 @@ Worked by hand:
 - resubmitting the 2021 return with B's July referral from another source changes B's rows:
   2021-Q1 (A only) is kept, 2021-Q2 to 2021-Q4 are recomputed (B's re-referral in 2021-Q4 looks
   back to July); `referrals` is still 1 in each;
-- `referrals_rate_per_10000` counts the financial year to date: 1, 2, 3 and 4 referrals by the
+- resubmitting the 2021 return with one more child, E, referred on 2 November 2021 (2021-Q3)
+  and never before: 2021-Q1 and 2021-Q2 are kept, 2021-Q3 and 2021-Q4 recomputed (E's rows reach
+  every window ending on or after 2 November: the rolling 12 months of 2021-Q4 hold them);
+  `referrals` becomes 1, 1, 2, 1 and the rate 0.2, 0.4, 0.8, 1.0 (4 and 5 referrals by the end
+  of 2021-Q3 and 2021-Q4);
+- `referrals_rate_per_10000` counts the 12 months to the quarter's end (here, as the data
+  starts in April 2021, the financial year to date): 1, 2, 3 and 4 referrals by the
   end of 2021-Q1 to 2021-Q4, so 0.2, 0.4, 0.6 and 0.8 per 10,000 of 50,000 (1 / 50,000 x
   10,000 = 0.2); a new population of 40,000 changes it in every quarter (0.25, 0.5, 0.75 and
   1.0) and changes no count.
@@ -65,13 +71,14 @@ def cin_load(
     return LoadBatch(fmt, "999", start, end, [f"{fmt}.xml"], {"referrals": rows})
 
 
-def year_return(b_source: str = "6") -> LoadBatch:
+def year_return(b_source: str = "6", more: tuple = ()) -> LoadBatch:
     return cin_load(
         [
             ("A", date(2021, 4, 12), "6"),
             ("B", date(2021, 7, 6), b_source),
             ("C", date(2021, 10, 5), "6"),
             ("B", date(2022, 1, 10), "6"),
+            *more,
         ],
         date(2021, 4, 1),
         date(2022, 3, 31),
@@ -157,6 +164,23 @@ def test_a_replacing_load_recomputes_the_quarters_its_changed_rows_reach(loaded:
         for q in ("2021-Q2", "2021-Q3", "2021-Q4"):  # from B's first referral on
             assert after[(m, q)] > before[(m, q)]
     assert [headline(rows, "referrals", q) for q in YEAR] == [1, 1, 1, 1]
+    assert same(rows) == full(loaded, YEAR)
+
+
+def test_a_child_added_in_one_quarter_recomputes_the_windows_holding_it(loaded: Store) -> None:
+    before = stamps(loaded)
+    loaded.load([year_return(more=(("E", date(2021, 11, 2), "6"),))])
+    rows = read(loaded, YEAR)
+    after = stamps(loaded)
+    for m in MEASURES:
+        for q in ("2021-Q1", "2021-Q2"):  # before E's first record: kept
+            assert after[(m, q)] == before[(m, q)]
+        for q in ("2021-Q3", "2021-Q4"):  # windows ending on or after it: recomputed
+            assert after[(m, q)] > before[(m, q)]
+    assert [headline(rows, "referrals", q) for q in YEAR] == [1, 1, 2, 1]
+    assert [headline(rows, "referrals_rate_per_10000", q) for q in YEAR] == pytest.approx(
+        [0.2, 0.4, 0.8, 1.0]
+    )
     assert same(rows) == full(loaded, YEAR)
 
 

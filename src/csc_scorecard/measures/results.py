@@ -249,6 +249,7 @@ class Fingerprints:
         self._reached: dict[tuple[str, bool], Reached] = {}
         self._sums: dict[tuple[str, bool, str], tuple[list, list, list]] = {}
         self._sources: dict[str, list[str]] = {}
+        self._taken: dict[tuple, str] = {}  # (la, measure) or (la, measure, period) -> hash
 
     @property
     def ctx(self) -> Context:
@@ -275,6 +276,11 @@ class Fingerprints:
         and, where DfE rule errors decide reportability, the faults' basis (the rules' version
         and the authority's loads: `quality.history.basis`; a fault can come from a table the
         measure does not read). Cheap: one query over the store, one over its loads."""
+        if (la, mid) not in self._taken:
+            self._taken[(la, mid)] = self._inputs(la, mid)
+        return self._taken[(la, mid)]
+
+    def _inputs(self, la: str, mid: str) -> str:
         if la not in self._coverage:
             self._coverage[la] = self.store.coverage(la)
         parts = [_code_fingerprint(), settings_key(self.settings), mid, str(self._coverage[la])]
@@ -292,6 +298,11 @@ class Fingerprints:
         `inputs` changed): the rows whose reach (`Results.reach_fingerprints`) is on or before
         the last day of its window, the definitions, the settings, and whether the loads cover
         the period (with the span they cover when not: the reason names it)."""
+        if (la, mid, str(period)) not in self._taken:
+            self._taken[(la, mid, str(period))] = self._reach_of(la, mid, period)
+        return self._taken[(la, mid, str(period))]
+
+    def _reach_of(self, la: str, mid: str, period: Any) -> str:
         if la not in self._coverage:
             self._coverage[la] = self.store.coverage(la)
         span = self._coverage[la]
