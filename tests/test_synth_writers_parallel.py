@@ -84,8 +84,8 @@ def test_a_failure_in_the_forked_process_comes_back_as_one_line():
 def test_synth_says_in_one_line_which_format_it_could_not_write(tmp_path):
     out = tmp_path / "extracts"
     out.mkdir()
-    # a file where the Annex A folder should be: written in the second process (the SSD, the
-    # largest, in the first)
+    # a file where the Annex A folder should be: written in a forked process of its own, started
+    # as soon as the workforce is simulated (synth.writers.EARLY)
     (out / "annex_a").write_text("in the way")
     result = CliRunner().invoke(
         app, ["synth", "--out", str(out), "--size", "0.05", "--years", "2021-2022"]
@@ -94,6 +94,6 @@ def test_synth_says_in_one_line_which_format_it_could_not_write(tmp_path):
     assert "Traceback" not in result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1
-    assert lines[0].startswith("Error: writing annex_a, ")
+    assert lines[0].startswith("Error: writing annex_a: ")
     assert "the synthetic annex_a files could not be written" in lines[0]
     assert str(out / "annex_a") in lines[0]

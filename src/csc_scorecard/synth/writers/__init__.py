@@ -129,11 +129,12 @@ def _in_order(written: dict[str, list[Path]]) -> list[Path]:
 # Formats whose files need only the tables of the stages up to the one named here, as they
 # stand then (the later stages add no column these writers read, and replace no table they read
 # with other values): written while the later stages are simulated, each group in a forked
-# process (`tests/test_synth_writers_parallel.py` checks the bytes are the same). The CIN census
-# reads only the children's tables; the 903 its social workers' episodes, the CSWW the workforce.
-EARLY = {
-    "children": frozenset({"cin_census"}),
-    "workforce": frozenset({"ssda903", "csww"}),
+# process of its own (`tests/test_synth_writers_parallel.py` checks the bytes are the same).
+# The CIN census reads only the children's tables; the 903 its social workers' episodes, the
+# CSWW the workforce, Annex A each child's allocated worker and team.
+EARLY: dict[str, tuple[frozenset[str], ...]] = {
+    "children": (frozenset({"cin_census"}),),
+    "workforce": (frozenset({"ssda903", "csww"}), frozenset({"annex_a"})),
 }
 
 
@@ -146,19 +147,18 @@ def generate_and_write(
     early: list[Forked] = []
     forking = processes > 1 and can_fork()
     soon = {
-        stage: [n for n in names if n in formats] if forking else []
-        for stage, formats in EARLY.items()
+        stage: [[n for n in names if n in part] for part in parts] if forking else []
+        for stage, parts in EARLY.items()
     }
 
     def start_early(stage: str, authority: SyntheticAuthority) -> None:
-        if soon.get(stage):
-            early.append(write_later(authority, out_dir, soon[stage]))
+        early.extend(write_later(authority, out_dir, g) for g in soon.get(stage, []) if g)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         authority = generate(config, on_stage=start_early)
         mark(authority, out_dir)
-        started = {n for formats in soon.values() for n in formats}
+        started = {n for parts in soon.values() for part in parts for n in part}
         rest = [n for n in names if n not in started]
         written = _write_groups(authority, out_dir, rest, processes)
     finally:  # never leave the early processes behind
