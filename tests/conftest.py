@@ -81,6 +81,32 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: -SLOWEST_MODULES.get(item.path.name, 0))
 
 
+# The Spark parity tests' JVM runs for a few minutes and each query once: the JIT's optimising
+# compiler (C2) costs more CPU than it ever saves there, so their JVM compiles with C1 only and
+# one garbage-collector thread (about half the JVM's CPU: docs/benchmarks.md, the test run).
+# Neither changes what a query computes (Java's arithmetic is the same in every tier).
+SPARK_TEST_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark session per test process (`measures.spark.spark_session`, the product's
+    settings), shared by the modules that use it; stopped when the process ends."""
+    from csc_scorecard.measures.spark import spark_session
+
+    before = os.environ.get("JDK_JAVA_OPTIONS")
+    os.environ["JDK_JAVA_OPTIONS"] = f"{before or ''} {SPARK_TEST_JVM}".strip()
+    try:
+        session = spark_session()
+    finally:  # only the JVM started here is affected
+        if before is None:
+            del os.environ["JDK_JAVA_OPTIONS"]
+        else:
+            os.environ["JDK_JAVA_OPTIONS"] = before
+    yield session
+    session.stop()
+
+
 @pytest.fixture
 def store(tmp_path: Path):
     with Store(tmp_path / "store.duckdb") as s:

@@ -17,20 +17,13 @@ from csc_scorecard.ingest.run import ingest
 from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.engine import compute
-from csc_scorecard.measures.spark import spark_backend, spark_session
+from csc_scorecard.measures.spark import spark_backend
 from csc_scorecard.model.periods import parse_periods
 from csc_scorecard.store import Store
 from csc_scorecard.synth.authority import SynthConfig, generate
 from csc_scorecard.synth.writers import write_all
 
 PERIODS = "2021-Q1:2022-Q1"
-
-
-@pytest.fixture(scope="module")
-def spark():
-    session = spark_session()
-    yield session
-    session.stop()
 
 
 @pytest.fixture(scope="module")

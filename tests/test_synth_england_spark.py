@@ -18,7 +18,7 @@ if shutil.which("java") is None:
 from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.engine import compute
-from csc_scorecard.measures.spark import spark_backend, spark_session
+from csc_scorecard.measures.spark import spark_backend
 from csc_scorecard.model.periods import parse_periods
 from csc_scorecard.reference.load import import_reference
 from csc_scorecard.store import Store
@@ -26,13 +26,6 @@ from csc_scorecard.synth import england
 
 LAS = ["805", "372", "909"]  # Hartlepool, Rotherham, Cumbria
 PERIODS = "2021-Q1:2021-Q4"
-
-
-@pytest.fixture(scope="module")
-def spark():
-    session = spark_session()
-    yield session
-    session.stop()
 
 
 @pytest.fixture(scope="module")
