@@ -3,7 +3,7 @@ and 40 quarters, beside a bare-DuckDB baseline, and the incremental refresh afte
 authority's new quarter.
 
     .venv/bin/python benchmarks/england.py [--years 2013-2022] [--seed 2022] [--la 372,805]
-        [--store FILE] [--profile]
+        [--store FILE] [--keep FILE] [--steps compute,bare,refresh,incremental] [--values FILE]
 
 Inputs: `scorecard synth --england` (synth/england.py) with the given seed and years (default
 every authority the reference bundle has a population for throughout, 2013-2022: the 40
@@ -14,9 +14,11 @@ reuses a store built earlier (copied: steps write). Each step runs in a fresh pr
 Steps:
 1. build: the synthetic England straight into a new store (reference data first);
 2. compute, in one process: compiling every query (one authority and quarter), then every
-   counted measure for every authority and 40 quarters in one engine run
-   (`measures.run.counted_rows`: one query per measure for all authorities and quarters) under
-   cProfile (top functions printed), then the same queries by bare DuckDB, nothing around them;
+   counted measure for every authority and 40 quarters in one engine run (`engine.compute`:
+   the measures alone; reportability runs the DfE rules, measured by benchmarks/quality.py),
+   with the slowest statements (wall and CPU, summed over the groups of authorities the engine
+   runs them in); `--values` keeps the values to compare two runs;
+   bare: the same statements by bare DuckDB for every authority at once, nothing around them;
 3. stored results: `refresh_results` (what an ingest runs: the last seven years each
    authority's loads cover, and the year before) for a few authorities (`--refresh`); it
    computes authority by authority, so England's time is about 150 times one authority's;
@@ -83,36 +85,82 @@ def _counted():
     return [m.id for m in catalogue().values() if not m.manual]
 
 
-def compute(store: str, years: str) -> str:
+def compute(store: str, years: str, values: str | None = None, top: int = 12) -> str:
     """In one fresh process: compile every query (one authority, one quarter: what a first
-    command pays), then every measure x authority x quarter under cProfile (its top functions
-    printed), then the same queries by bare DuckDB with nothing around them."""
-    import cProfile
-    import io
-    import pstats
+    command pays), then every counted measure x authority x quarter in one engine run
+    (`engine.compute`: the measures alone, not reportability, which runs the DfE rules and is
+    `quality`'s; the statements in groups of `engine.AUTHORITIES_TOGETHER` authorities), with
+    each statement's wall and CPU time (the slowest printed); `values` keeps the results
+    (Parquet) to compare two runs value by value."""
+    import ibis
+    import pyarrow.parquet as pq
 
-    import duckdb
-
-    from csc_scorecard.measures import context
-    from csc_scorecard.measures.context import Settings
-    from csc_scorecard.measures.run import counted_rows
+    from csc_scorecard.measures import context, engine
+    from csc_scorecard.measures.context import Context, Settings
     from csc_scorecard.store import Store
 
     quarters, measures = _quarters(years), _counted()
+    spent: dict[str, list[float]] = {}
+    execute = context.Context._execute
+
+    def timed(self, key, build):  # each statement's time, summed over the groups
+        started, cpu = time.perf_counter(), time.process_time()
+        try:
+            return execute(self, key, build)
+        finally:
+            total = spent.setdefault(_label(key), [0.0, 0.0])
+            total[0] += time.perf_counter() - started
+            total[1] += time.process_time() - cpu
+
     with Store(store, read_only=True) as db:
+        las, backend = db.authorities(), ibis.duckdb.from_connection(db.con)
+        started, cpu = time.perf_counter(), time.process_time()
+        engine.compute(Context(backend, las[:1], quarters[:1], Settings()), measures)
+        compiled, compiled_cpu = time.perf_counter() - started, time.process_time() - cpu
+        context.Context._execute = timed
+        try:
+            started, cpu = time.perf_counter(), time.process_time()
+            table = engine.compute(Context(backend, las, quarters, Settings()), measures)
+            run, run_cpu = time.perf_counter() - started, time.process_time() - cpu
+        finally:
+            context.Context._execute = execute
+    if values:
+        pq.write_table(table, values)
+    slowest = [
+        f"\n    {wall:7.1f} s {cpu:6.1f} s CPU  {label}"
+        for label, (wall, cpu) in sorted(spent.items(), key=lambda kv: -kv[1][1])[:top]
+    ]
+    statements = sum(cpu for _, cpu in spent.values())
+    return (
+        f"{len(measures)} measures x {len(las)} authorities x {len(quarters)} quarters = "
+        f"{table.num_rows:,} values: first command (compiles) {compiled:.1f} s, "
+        f"{compiled_cpu:.1f} s CPU; engine {run:.1f} s, {run_cpu:.1f} s CPU ({len(spent)} "
+        f"statements {statements:.1f} s CPU, groups of {engine.AUTHORITIES_TOGETHER}); "
+        f"load {os.getloadavg()[0]:.1f}; the slowest:{''.join(slowest)}"
+    )
+
+
+def _label(key) -> str:
+    kind, what = key[0], key[1]
+    return f"{kind} {what if isinstance(what, str) else '+'.join(what)}"[:100]
+
+
+def bare(store: str, years: str) -> str:
+    """The statements the engine sends, compiled first (not timed), run by bare DuckDB for
+    every authority at once with nothing around them: no Ibis, no completion."""
+    import duckdb
+
+    from csc_scorecard.measures import context, engine
+    from csc_scorecard.measures.context import Context, Settings
+    from csc_scorecard.store import Store
+
+    quarters = _quarters(years)
+    with Store(store, read_only=True) as db:
+        import ibis
+
         las = db.authorities()
-        started = time.perf_counter()
-        counted_rows(db, las[:1], quarters[:1], measures, Settings())
-        compiled = time.perf_counter() - started
-        profiler = cProfile.Profile()
-        started = time.perf_counter()
-        profiler.enable()
-        rows = counted_rows(db, las, quarters, measures, Settings())
-        profiler.disable()
-        engine = time.perf_counter() - started
-    out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(10)
-    print("\n".join(out.getvalue().splitlines()[:30]))
+        one = Context(ibis.duckdb.from_connection(db.con), las[:1], quarters[:1], Settings())
+        engine.compute(one, _counted())
     from measures import engine_queries
 
     queries, _ = engine_queries()  # the statements the engine sends
@@ -122,15 +170,11 @@ def compute(store: str, years: str) -> str:
         for name in inputs:
             con.register(name, probe.input_rows(name.removeprefix(context.INPUT_PREFIX)))
     started, cpu = time.perf_counter(), time.process_time()
-    bare_rows = sum(con.sql(sql).to_arrow_table().num_rows for sql, _, _ in queries)
-    bare, bare_cpu = time.perf_counter() - started, time.process_time() - cpu
-    ok = sum(r["status"] == "ok" for r in rows)
+    rows = sum(con.sql(sql).to_arrow_table().num_rows for sql, _, _ in queries)
+    spent, spent_cpu = time.perf_counter() - started, time.process_time() - cpu
     return (
-        f"{len(measures)} measures x {len(las)} authorities x {len(quarters)} quarters = "
-        f"{len(rows):,} values ({ok:,} ok): compile {compiled:.1f} s, engine {engine:.1f} s "
-        f"(cProfile on), bare DuckDB {bare:.1f} s, {bare_cpu:.1f} s CPU ({len(queries)} queries, "
-        f"{bare_rows:,} rows); "
-        f"{_cpu()}"
+        f"{len(queries)} statements, {len(las)} authorities at once, {rows:,} rows: "
+        f"{spent:.1f} s, {spent_cpu:.1f} s CPU; load {os.getloadavg()[0]:.1f}"
     )
 
 
@@ -218,7 +262,12 @@ def main() -> None:
         "--refresh", default="372,805,909", help="authorities whose results are stored first"
     )
     parser.add_argument("--keep", help="copy the built store here")
+    parser.add_argument(
+        "--steps", default="compute,bare,refresh,incremental", help="which steps (after build)"
+    )
+    parser.add_argument("--values", help="keep the computed values here (Parquet)")
     args = parser.parse_args()
+    steps = set(args.steps.split(","))
     print(f"load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} (1, 5 min)")
     print(f"{'step':<58} {'wall':>10} {'peak':>11}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -230,13 +279,19 @@ def main() -> None:
             print(row("build: synthetic England into a store", built))
             if args.keep:
                 shutil.copy(store, args.keep)
-        print(row("compute: every measure, authority, quarter", step(
-            "england:compute", store=store, years=args.years)))  # fmt: skip
-        print(row(f"stored results: refresh {args.refresh}", step(
-            "england:refresh_some", store=store, las=args.refresh)))  # fmt: skip
-        print(row("incremental: one authority's new quarter, refresh", step(
-            "england:incremental", store=store, years=args.years, seed=args.seed,
-            la=args.changed)))  # fmt: skip
+        if "compute" in steps:
+            print(row("compute: every measure, authority, quarter", step(
+                "england:compute", store=store, years=args.years, values=args.values)))  # fmt: skip
+        if "bare" in steps:
+            print(row("bare DuckDB: the same statements", step(
+                "england:bare", store=store, years=args.years)))  # fmt: skip
+        if "refresh" in steps:
+            print(row(f"stored results: refresh {args.refresh}", step(
+                "england:refresh_some", store=store, las=args.refresh)))  # fmt: skip
+        if "incremental" in steps:
+            print(row("incremental: one authority's new quarter, refresh", step(
+                "england:incremental", store=store, years=args.years, seed=args.seed,
+                la=args.changed)))  # fmt: skip
         print(f"load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} (1, 5 min)")
 
 

@@ -9,7 +9,7 @@ import ibis
 import pyarrow as pa
 import pytest
 
-from csc_scorecard.measures.context import INPUT_PREFIX, Context, in_periods
+from csc_scorecard.measures.context import INPUT_PREFIX, Context, in_periods, open_at
 from csc_scorecard.model.periods import parse_periods
 
 
@@ -105,3 +105,58 @@ def test_the_day_join_puts_each_row_in_the_windows_the_range_join_does(
 def test_a_window_starts_at_start_or_look_back_only(ctx):
     with pytest.raises(ValueError, match="start or look_back"):
         in_periods(ctx.backend.table("events"), "d", ctx.periods("in_quarter"), since="end")
+
+
+@pytest.fixture
+def spells(ctx):
+    """Spells around the as-at dates of 2021-Q4 to 2022-Q2 (31 Mar, 30 Jun, 30 Sep 2022): ending
+    on an as-at date (not open at it), starting on one (open), open-ended, before every period,
+    after every period, starting after it ends, and without a start."""
+    rows = [
+        (0, date(2022, 1, 1), date(2022, 3, 31)),  # ends on 31 Mar: open at none
+        (1, date(2022, 3, 31), date(2022, 4, 1)),  # starts on 31 Mar: open at 2021-Q4 only
+        (2, date(2022, 3, 31), None),  # open at all three
+        (3, date(2019, 1, 1), date(2022, 7, 1)),  # open at 31 Mar and 30 Jun
+        (4, date(2019, 1, 1), date(2019, 2, 1)),  # before every period
+        (5, date(2023, 1, 1), None),  # after every period
+        (6, date(2022, 7, 1), date(2022, 5, 1)),  # ends before it starts
+        (7, None, None),  # no start: open at no date
+        (8, date(2022, 6, 30), date(2022, 6, 30)),  # starts and ends on 30 Jun: not open
+        (9, date(2010, 1, 1), date(2030, 1, 1)),  # open throughout
+    ]
+    ids, starts, ends = zip(*rows, strict=True)
+    table = pa.table({"id": list(ids), "s": list(starts), "e": list(ends)})
+    ctx.backend.con.register("_spells", table)
+    ctx.backend.raw_sql("CREATE TABLE spells AS SELECT * FROM _spells")
+    return replace(ctx, quarters=parse_periods("2021-Q4:2022-Q2"))
+
+
+def test_the_numbered_join_puts_each_spell_at_the_as_at_dates_the_range_join_does(spells):
+    t = spells.backend.table("spells")
+    named = spells.periods("as_at_period_end")
+    numbered = open_at(t, "s", "e", named)
+    assert "csc_before__" in spells.backend.compile(numbered)
+    by_range = open_at(t, "s", "e", replace(spells, named=False).periods("as_at_period_end"))
+    assert "csc_before__" not in spells.backend.compile(by_range)
+    assert numbered.columns == by_range.columns == (*t.columns, *named.columns)
+    rows = _rows(spells, numbered)
+    assert rows == sorted(
+        (tuple(r.values()) for r in spells.backend.to_pyarrow(by_range).to_pylist()), key=repr
+    )
+    assert sorted((r[0], r[3]) for r in rows) == [
+        (1, "2021-Q4"),
+        (2, "2021-Q4"),
+        (2, "2022-Q1"),
+        (2, "2022-Q2"),
+        (3, "2021-Q4"),
+        (3, "2022-Q1"),
+        (9, "2021-Q4"),
+        (9, "2022-Q1"),
+        (9, "2022-Q2"),
+    ]
+
+
+def test_no_periods_no_spells_open(spells):
+    t = spells.backend.table("spells")
+    empty = replace(spells, quarters=[])
+    assert _rows(empty, open_at(t, "s", "e", empty.periods("as_at_period_end"))) == []

@@ -46,8 +46,14 @@ _PERIODS_SCHEMA = {
 # and day:
 # joining a row's date to `_day` puts it in every window holding it by equality (`in_periods`).
 _DAYS_SCHEMA = {**_PERIODS_SCHEMA, "_day": "date"}
+# For `open_at`: each day from the first to the day after the last of the periods' as-at dates,
+# with how many of them fall before it; and the periods numbered in as-at order.
+_BEFORE_SCHEMA = {"_d": "date", "_n": "int64"}
+_RANKED_SCHEMA = {**_PERIODS_SCHEMA, "_i": "int64"}
 _INPUT_SCHEMAS: dict[str, dict[str, str]] = {
     "days": _DAYS_SCHEMA,
+    "before": _BEFORE_SCHEMA,
+    "ranked": _RANKED_SCHEMA,
     "authorities": {"la_code": "string"},
     "quarters": {"period": "string", "fy": "int32"},
     "calendar": {"date": "date", "working_day_index": "int32"},
@@ -203,6 +209,10 @@ class Context:
         if kind == "days":
             periods, _, since = rest.rpartition("__")
             return _days_rows(self.input_rows(f"periods__{periods}"), since)
+        if kind in ("before", "ranked"):
+            periods, _, at = rest.rpartition("__")
+            rows = self.input_rows(f"periods__{periods}")
+            return _before_rows(rows, at) if kind == "before" else _ranked_rows(rows, at)
         period_type, _, look_back = rest.partition("__")
         rows: dict[str, list] = {c: [] for c in _PERIODS_SCHEMA}
         for q in self.quarters:
@@ -219,12 +229,26 @@ class Context:
             }
         )
 
+    def for_authorities(self, la_codes: list[str]) -> Context:
+        """This context for other authorities (same backend, quarters, settings and given
+        rows), with nothing of this one's run: its own results, inputs and session."""
+        return replace(
+            self,
+            la_codes=list(la_codes),
+            reads=set(),
+            _done={},
+            _calendar=None,
+            _cursor=None,
+            _registered=set(),
+            _rows={},
+        )
+
     @contextmanager
     def session(self) -> Iterator[Context]:
         """Run the queries executed inside on one cursor, each named input registered once
         (a nested session uses the outer one's cursor); the cursor is closed on leaving, so
         nothing holds the store open after it."""
-        if self._cursor is not None or not _is_duckdb(self.backend):
+        if self._cursor is not None or not is_duckdb(self.backend):
             yield self
             return
         self._cursor = self.backend.con.cursor()
@@ -269,23 +293,14 @@ class Context:
         """The SQL of ``build(ctx)`` kept under ``key`` (compiled now if it was not): its text,
         named inputs and the store tables it reads. None when it cannot be kept: not DuckDB,
         or the expression holds in-memory tables of its own (then it is run as it is)."""
-        if not _is_duckdb(self.backend):
+        if not is_duckdb(self.backend):
             return None
         cache_key = (key, self.members, self.settings.key())
         if cache_key in _UNKEPT:
             return None
         found = self.compiled(key)
         if found is None:
-            named = replace(
-                self,
-                named=True,
-                reads=set(),
-                _done={},
-                _calendar=None,
-                _cursor=None,
-                _registered=set(),
-                _rows={},
-            )
+            named = replace(self.for_authorities(self.la_codes), named=True)
             expr = build(named)
             self.reads |= named.reads
             if expr.op().find(ops.InMemoryTable):
@@ -317,7 +332,7 @@ class Context:
         (`sql_cache`); None when it must be compiled."""
         cache_key = (key, self.members, self.settings.key())
         found = _SQL.get(cache_key)
-        if found is None and _is_duckdb(self.backend):
+        if found is None and is_duckdb(self.backend):
             found = sql_cache.load(cache_key, self._store_columns())
             if found is not None:
                 with _SQL_LOCK:
@@ -382,6 +397,69 @@ def in_periods(t: ir.Table, date_col: str, periods: ir.Table, since: str = "star
     return t.join(periods, [t[date_col] >= periods[since], t[date_col] <= periods.end])
 
 
+def open_at(
+    t: ir.Table, start_col: str, end_col: str, periods: ir.Table, at: str = "end"
+) -> ir.Table:
+    """Rows of `t` open on each period's `at` date: `start_col` on or before it and `end_col`
+    empty or after it; a row per row and period, with the periods' columns.
+
+    When `periods` is the named input of `Context.periods` (DuckDB), each row finds by equality
+    how many of the periods' as-at dates fall before its start and before its end (input
+    ``before__<type>__<look-back>__<at>``: a row per day from the first as-at date to the day
+    after the last, dates outside clamped to those two), and is repeated for the periods
+    numbered between the two (``ranked__...``, the periods in as-at order), joined on that
+    number. DuckDB pairs a range join's rows with every period after the start and then tests
+    the end (about 20 pairs a row over 40 quarters, most discarded); this makes only the pairs
+    kept (docs/benchmarks.md). The same rows either way; other tables join on the range.
+    """
+    op = periods.op()
+    prefix = f"{INPUT_PREFIX}periods__"
+    if not (isinstance(op, ops.UnboundTable) and op.name.startswith(prefix)):
+        return t.join(
+            periods,
+            [t[start_col] <= periods[at], t[end_col].isnull() | (t[end_col] > periods[at])],
+        )
+    rest = f"{op.name.removeprefix(prefix)}__{at}"
+    before = ibis.table(_BEFORE_SCHEMA, name=f"{INPUT_PREFIX}before__{rest}")
+    ranked = ibis.table(_RANKED_SCHEMA, name=f"{INPUT_PREFIX}ranked__{rest}")
+    first, last = before._d.min(), before._d.max()
+
+    def clamped(d: ir.DateValue) -> ir.DateValue:
+        return ibis.least(ibis.greatest(d, first), last)
+
+    # A row without a start is open at no date; one without an end, at every date from its start
+    # (the last day of the input is after every as-at date).
+    x = t.filter(t[start_col].notnull())
+    x = x.mutate(_oa_s=clamped(x[start_col]), _oa_e=clamped(x[end_col].fill_null(last)))
+    x = x.join(before.select(_oa_s=before._d, _oa_lo=before._n), "_oa_s")
+    x = x.join(before.select(_oa_e=before._d, _oa_hi=before._n), "_oa_e")
+    x = x.filter(x._oa_lo < x._oa_hi)
+    x = x.mutate(_oa_i=ibis.range(x._oa_lo, x._oa_hi).unnest())
+    joined = x.join(ranked, x._oa_i == ranked._i)
+    return joined.drop("_oa_s", "_oa_e", "_oa_lo", "_oa_hi", "_oa_i", "_i")
+
+
+def _before_rows(periods: pa.Table, at: str) -> pa.Table:
+    """Each day from the first of the periods' `at` dates to the day after the last, with the
+    number of `at` dates before it (none when there are no periods)."""
+    ats = np.sort(periods.column(at).cast(pa.int32()).to_numpy())
+    days = np.arange(ats[0], ats[-1] + 2, dtype=np.int32) if len(ats) else ats
+    return pa.table(
+        {
+            "_d": pa.array(days, pa.int32()).cast(pa.date32()),
+            "_n": pa.array(np.searchsorted(ats, days, side="left"), pa.int64()),
+        }
+    )
+
+
+def _ranked_rows(periods: pa.Table, at: str) -> pa.Table:
+    """The periods, each numbered by the order of its `at` date (from 0)."""
+    order = np.argsort(periods.column(at).cast(pa.int32()).to_numpy(), kind="stable")
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    return periods.append_column("_i", pa.array(rank, pa.int64()))
+
+
 def _days_rows(periods: pa.Table, since: str) -> pa.Table:
     """Every day from `since` (`start` or `look_back`) to `end` of each period, with the
     period's columns."""
@@ -401,7 +479,7 @@ def _input_names(sql: str) -> set[str]:
     return set(re.findall(rf'"({INPUT_PREFIX}[a-z0-9_]+)"', sql))
 
 
-def _is_duckdb(backend: Any) -> bool:
+def is_duckdb(backend: Any) -> bool:
     return getattr(backend, "name", None) == "duckdb"
 
 

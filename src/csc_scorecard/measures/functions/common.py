@@ -42,6 +42,7 @@ import ibis.expr.types as ir
 
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context, in_periods
+from csc_scorecard.measures.context import open_at as context_open_at
 
 _REQUIRED = object()
 
@@ -107,11 +108,9 @@ def open_at(
 
     An episode ending on the as-at date is not open at it (DfE counts CLA and CPP "at 31 March"
     as open on that day when the end date is after it; standards.md 5.2 boundary rule [U]).
+    (`context.open_at`: on DuckDB's named periods it joins by equality, same rows.)
     """
-    return t.join(
-        periods,
-        [t[start_col] <= periods[at], t[end_col].isnull() | (t[end_col] > periods[at])],
-    )
+    return context_open_at(t, start_col, end_col, periods, at)
 
 
 def open_during(t: ir.Table, start_col: str, end_col: str, periods: ir.Table) -> ir.Table:
