@@ -9,7 +9,15 @@ import ibis
 import pyarrow as pa
 import pytest
 
-from csc_scorecard.measures.context import INPUT_PREFIX, Context, in_periods, open_at
+from csc_scorecard.measures.context import (
+    INPUT_PREFIX,
+    Context,
+    _before_rows,
+    _reach_rows,
+    in_periods,
+    open_at,
+    open_during,
+)
 from csc_scorecard.model.periods import parse_periods
 
 
@@ -160,3 +168,44 @@ def test_no_periods_no_spells_open(spells):
     t = spells.backend.table("spells")
     empty = replace(spells, quarters=[])
     assert _rows(empty, open_at(t, "s", "e", empty.periods("as_at_period_end"))) == []
+
+
+@pytest.mark.parametrize(
+    "period_type",
+    [
+        "in_quarter",
+        "rolling_6_months",
+        "rolling_12_months",
+        "rolling_36_months",
+        "year_to_date",
+        "as_at_period_end",
+        "annual",
+    ],
+)
+def test_the_numbered_join_puts_each_spell_in_the_windows_the_range_join_does(spells, period_type):
+    t = spells.backend.table("spells")
+    named = spells.periods(period_type)
+    numbered = open_during(t, "s", "e", named)
+    assert "csc_reach__" in spells.backend.compile(numbered)
+    by_range = open_during(t, "s", "e", replace(spells, named=False).periods(period_type))
+    assert "csc_reach__" not in spells.backend.compile(by_range)
+    assert numbered.columns == by_range.columns == (*t.columns, *named.columns)
+    rows = _rows(spells, numbered)
+    expected = spells.backend.to_pyarrow(by_range).to_pylist()
+    assert rows == sorted((tuple(r.values()) for r in expected), key=repr)
+    assert len(rows) > 9
+
+
+def test_a_period_number_reaches_past_windows_starting_later_only_as_far_as_the_last_start():
+    # Windows out of step (the second, ending later, starts earlier): the reach from a day is
+    # one more than the last period in end order starting on or before it.
+    periods = pa.table(
+        {
+            "start": pa.array([date(2022, 3, 1), date(2022, 1, 1)], pa.date32()),
+            "end": pa.array([date(2022, 3, 31), date(2022, 6, 30)], pa.date32()),
+        }
+    )
+    reach = _reach_rows(periods, "end", "start").to_pylist()
+    assert reach[0] == {"_d": date(2022, 1, 1), "_n": 2}
+    assert reach[-1] == {"_d": date(2022, 3, 1), "_n": 2}
+    assert _before_rows(periods, "end").to_pylist()[0] == {"_d": date(2022, 3, 31), "_n": 0}

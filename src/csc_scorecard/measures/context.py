@@ -46,13 +46,14 @@ _PERIODS_SCHEMA = {
 # and day:
 # joining a row's date to `_day` puts it in every window holding it by equality (`in_periods`).
 _DAYS_SCHEMA = {**_PERIODS_SCHEMA, "_day": "date"}
-# For `open_at`: each day from the first to the day after the last of the periods' as-at dates,
-# with how many of them fall before it; and the periods numbered in as-at order.
+# For `open_at` and `open_during` (`_numbered_join`): lookups from a day to a period number
+# (`_before_rows`, `_reach_rows`), and the periods numbered in the order of a date column.
 _BEFORE_SCHEMA = {"_d": "date", "_n": "int64"}
 _RANKED_SCHEMA = {**_PERIODS_SCHEMA, "_i": "int64"}
 _INPUT_SCHEMAS: dict[str, dict[str, str]] = {
     "days": _DAYS_SCHEMA,
     "before": _BEFORE_SCHEMA,
+    "reach": _BEFORE_SCHEMA,
     "ranked": _RANKED_SCHEMA,
     "authorities": {"la_code": "string"},
     "quarters": {"period": "string", "fy": "int32"},
@@ -178,7 +179,8 @@ class Context:
         rows = self.given[name]
         if self.named:
             return ibis.table(
-                ibis.Schema.from_pyarrow(rows.schema), name=f"{INPUT_PREFIX}given__{name}"
+                ibis.Schema.from_pyarrow(rows.schema),
+                name=f"{INPUT_PREFIX}given__{name}",
             )
         return ibis.memtable(rows)
 
@@ -209,10 +211,13 @@ class Context:
         if kind == "days":
             periods, _, since = rest.rpartition("__")
             return _days_rows(self.input_rows(f"periods__{periods}"), since)
-        if kind in ("before", "ranked"):
-            periods, _, at = rest.rpartition("__")
+        if kind == "reach":  # reach__<type>__<look-back>__<key>__<col>
+            periods, key, col = rest.rsplit("__", 2)
+            return _reach_rows(self.input_rows(f"periods__{periods}"), key, col)
+        if kind in ("before", "ranked"):  # before__<type>__<look-back>__<key>
+            periods, _, key = rest.rpartition("__")
             rows = self.input_rows(f"periods__{periods}")
-            return _before_rows(rows, at) if kind == "before" else _ranked_rows(rows, at)
+            return _before_rows(rows, key) if kind == "before" else _ranked_rows(rows, key)
         period_type, _, look_back = rest.partition("__")
         rows: dict[str, list] = {c: [] for c in _PERIODS_SCHEMA}
         for q in self.quarters:
@@ -401,63 +406,127 @@ def open_at(
     t: ir.Table, start_col: str, end_col: str, periods: ir.Table, at: str = "end"
 ) -> ir.Table:
     """Rows of `t` open on each period's `at` date: `start_col` on or before it and `end_col`
-    empty or after it; a row per row and period, with the periods' columns.
-
-    When `periods` is the named input of `Context.periods` (DuckDB), each row finds by equality
-    how many of the periods' as-at dates fall before its start and before its end (input
-    ``before__<type>__<look-back>__<at>``: a row per day from the first as-at date to the day
-    after the last, dates outside clamped to those two), and is repeated for the periods
-    numbered between the two (``ranked__...``, the periods in as-at order), joined on that
-    number. DuckDB pairs a range join's rows with every period after the start and then tests
-    the end (about 20 pairs a row over 40 quarters, most discarded); this makes only the pairs
-    kept (docs/benchmarks.md). The same rows either way; other tables join on the range.
-    """
-    op = periods.op()
-    prefix = f"{INPUT_PREFIX}periods__"
-    if not (isinstance(op, ops.UnboundTable) and op.name.startswith(prefix)):
+    empty or after it; a row per row and period, with the periods' columns (`numbered_join`
+    on DuckDB's named periods)."""
+    named = _named_periods(periods)
+    if named is None:
         return t.join(
             periods,
-            [t[start_col] <= periods[at], t[end_col].isnull() | (t[end_col] > periods[at])],
+            [
+                t[start_col] <= periods[at],
+                t[end_col].isnull() | (t[end_col] > periods[at]),
+            ],
         )
-    rest = f"{op.name.removeprefix(prefix)}__{at}"
-    before = ibis.table(_BEFORE_SCHEMA, name=f"{INPUT_PREFIX}before__{rest}")
-    ranked = ibis.table(_RANKED_SCHEMA, name=f"{INPUT_PREFIX}ranked__{rest}")
-    first, last = before._d.min(), before._d.max()
+    return _numbered_join(t, start_col, end_col, named, at, f"before__{named}__{at}")
 
-    def clamped(d: ir.DateValue) -> ir.DateValue:
-        return ibis.least(ibis.greatest(d, first), last)
 
-    # A row without a start is open at no date; one without an end, at every date from its start
-    # (the last day of the input is after every as-at date).
-    x = t.filter(t[start_col].notnull())
-    x = x.mutate(_oa_s=clamped(x[start_col]), _oa_e=clamped(x[end_col].fill_null(last)))
-    x = x.join(before.select(_oa_s=before._d, _oa_lo=before._n), "_oa_s")
-    x = x.join(before.select(_oa_e=before._d, _oa_hi=before._n), "_oa_e")
+def open_during(t: ir.Table, start_col: str, end_col: str, periods: ir.Table) -> ir.Table:
+    """Rows of `t` open at any time in each period's window: `start_col` on or before its end
+    and `end_col` empty or on or after its start (`numbered_join` on DuckDB's named periods)."""
+    named = _named_periods(periods)
+    if named is None:
+        return t.join(
+            periods,
+            [
+                t[start_col] <= periods.end,
+                t[end_col].isnull() | (t[end_col] >= periods.start),
+            ],
+        )
+    x = _numbered_join(t, start_col, end_col, named, "end", f"reach__{named}__end__start")
+    return x.filter(x[end_col].isnull() | (x[end_col] >= x.start))
+
+
+def _named_periods(periods: ir.Table) -> str | None:
+    """``<type>__<look-back>`` when `periods` is the named input of `Context.periods`."""
+    op = periods.op()
+    prefix = f"{INPUT_PREFIX}periods__"
+    if isinstance(op, ops.UnboundTable) and op.name.startswith(prefix):
+        return op.name.removeprefix(prefix)
+    return None
+
+
+def _numbered_join(
+    t: ir.Table, start_col: str, end_col: str, named: str, key: str, upper: str
+) -> ir.Table:
+    """Each row of `t` with the periods numbered `_lo` to `_hi` - 1 in `key` order: `_lo` the
+    number of periods whose `key` date is before the row's start (input
+    ``before__<periods>__<key>``), `_hi` looked up from the row's end (or, without one, the
+    last day) in input `upper`. Each lookup input has a row per day over the span where it
+    changes; a date outside is clamped to the span's first or last day.
+
+    DuckDB pairs a range join's row with every period after its start and then tests the end
+    (about 20 pairs a row over 40 quarters, most discarded); this makes the pairs kept, by
+    equality joins (docs/benchmarks.md). `open_at` looks `_hi` up as the number of as-at dates
+    before the end: exactly the periods open. `open_during` as one more than the last period
+    (in end order) starting on or before the end: every period the row overlaps, and, were a
+    window to start before an earlier-ending one, a few more, which its own test of the end
+    then removes. The same rows as the range join either way.
+    """
+    ranked = ibis.table(_RANKED_SCHEMA, name=f"{INPUT_PREFIX}ranked__{named}__{key}")
+
+    def looked_up(d: ir.DateValue, what: str, name: str) -> tuple[ir.Table, ir.DateValue]:
+        """The lookup input and the day to find in it: `d` clamped to its span, no date the
+        last day (a row without an end is open at every date from its start)."""
+        lookup = ibis.table(_BEFORE_SCHEMA, name=f"{INPUT_PREFIX}{what}")
+        first, last = lookup._d.min(), lookup._d.max()
+        return lookup, ibis.least(ibis.greatest(d.fill_null(last), first), last).name(name)
+
+    x = t.filter(t[start_col].notnull())  # a row without a start is open at no date
+    low, low_day = looked_up(x[start_col], f"before__{named}__{key}", "_oa_s")
+    high, high_day = looked_up(x[end_col], upper, "_oa_e")
+    x = x.mutate(low_day, high_day)
+    x = x.join(low.select(_oa_s=low._d, _oa_lo=low._n), "_oa_s")
+    x = x.join(high.select(_oa_e=high._d, _oa_hi=high._n), "_oa_e")
     x = x.filter(x._oa_lo < x._oa_hi)
     x = x.mutate(_oa_i=ibis.range(x._oa_lo, x._oa_hi).unnest())
     joined = x.join(ranked, x._oa_i == ranked._i)
     return joined.drop("_oa_s", "_oa_e", "_oa_lo", "_oa_hi", "_oa_i", "_i")
 
 
-def _before_rows(periods: pa.Table, at: str) -> pa.Table:
-    """Each day from the first of the periods' `at` dates to the day after the last, with the
-    number of `at` dates before it (none when there are no periods)."""
-    ats = np.sort(periods.column(at).cast(pa.int32()).to_numpy())
-    days = np.arange(ats[0], ats[-1] + 2, dtype=np.int32) if len(ats) else ats
+def _before_rows(periods: pa.Table, key: str) -> pa.Table:
+    """Each day from the first of the periods' `key` dates to the day after the last, with the
+    number of `key` dates before it (no rows when there are no periods)."""
+    keys = np.sort(_day_numbers(periods, key))
+    days = np.arange(keys[0], keys[-1] + 2, dtype=np.int32) if len(keys) else keys
+    return _lookup(days, np.searchsorted(keys, days, side="left"))
+
+
+def _reach_rows(periods: pa.Table, key: str, col: str) -> pa.Table:
+    """Each day from the first of the periods' `col` dates to the last, with one more than the
+    number (in `key` order, `_ranked_rows`) of the last period whose `col` is on or before it
+    (0 when none is)."""
+    cols = _day_numbers(periods, col)
+    rank = _ranks(periods, key)
+    days = np.arange(cols.min(), cols.max() + 1, dtype=np.int32) if len(cols) else cols
+    reach = np.zeros(len(days), np.int64)
+    for c, r in zip(cols, rank, strict=True):  # a few dozen periods
+        reach[days >= c] = np.maximum(reach[days >= c], r + 1)
+    return _lookup(days, reach)
+
+
+def _ranked_rows(periods: pa.Table, key: str) -> pa.Table:
+    """The periods, each numbered by the order of its `key` date (from 0)."""
+    return periods.append_column("_i", pa.array(_ranks(periods, key), pa.int64()))
+
+
+def _ranks(periods: pa.Table, key: str) -> np.ndarray:
+    order = np.argsort(_day_numbers(periods, key), kind="stable")
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
+
+
+def _day_numbers(periods: pa.Table, col: str) -> np.ndarray:
+    return periods.column(col).cast(pa.int32()).to_numpy()
+
+
+def _lookup(days: np.ndarray, n: np.ndarray) -> pa.Table:
     return pa.table(
         {
             "_d": pa.array(days, pa.int32()).cast(pa.date32()),
-            "_n": pa.array(np.searchsorted(ats, days, side="left"), pa.int64()),
+            "_n": pa.array(n, pa.int64()),
         }
     )
-
-
-def _ranked_rows(periods: pa.Table, at: str) -> pa.Table:
-    """The periods, each numbered by the order of its `at` date (from 0)."""
-    order = np.argsort(periods.column(at).cast(pa.int32()).to_numpy(), kind="stable")
-    rank = np.empty(len(order), np.int64)
-    rank[order] = np.arange(len(order))
-    return periods.append_column("_i", pa.array(rank, pa.int64()))
 
 
 def _days_rows(periods: pa.Table, since: str) -> pa.Table:

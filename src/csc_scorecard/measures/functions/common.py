@@ -43,6 +43,7 @@ import ibis.expr.types as ir
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context, in_periods
 from csc_scorecard.measures.context import open_at as context_open_at
+from csc_scorecard.measures.context import open_during as context_open_during
 
 _REQUIRED = object()
 
@@ -114,11 +115,8 @@ def open_at(
 
 
 def open_during(t: ir.Table, start_col: str, end_col: str, periods: ir.Table) -> ir.Table:
-    """Rows open at any time in each period's window."""
-    return t.join(
-        periods,
-        [t[start_col] <= periods.end, t[end_col].isnull() | (t[end_col] >= periods.start)],
-    )
+    """Rows open at any time in each period's window (`context.open_during`)."""
+    return context_open_during(t, start_col, end_col, periods)
 
 
 def months_ago(d: ir.DateValue, months: int) -> ir.DateValue:
