@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pyarrow as pa
@@ -88,10 +89,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 SPARK_TEST_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def spark():
-    """One local Spark session per test process (`measures.spark.spark_session`, the product's
-    settings), shared by the modules that use it; stopped when the process ends."""
+    """A local Spark session for one test module (`measures.spark.spark_session`, the product's
+    settings), ended with its JVM and py4j's threads when the module is done: the modules after
+    it in this worker fork (`forked.can_fork` needs this process to run one thread only)."""
+    from pyspark import SparkContext
+
     from csc_scorecard.measures.spark import spark_session
 
     before = os.environ.get("JDK_JAVA_OPTIONS")
@@ -105,6 +109,16 @@ def spark():
             os.environ["JDK_JAVA_OPTIONS"] = before
     yield session
     session.stop()
+    gateway = SparkContext._gateway
+    if gateway is not None:  # stopping the session leaves the JVM and py4j's finaliser thread
+        gateway.shutdown()
+        gateway.proc.stdin.close()  # PySpark's JVM exits when its stdin closes
+        gateway.proc.wait(timeout=60)
+        SparkContext._gateway = None
+        SparkContext._jvm = None
+    for thread in threading.enumerate():  # py4j's finaliser ends soon after the gateway
+        if type(thread).__module__.startswith("py4j"):
+            thread.join(timeout=30)
 
 
 @pytest.fixture

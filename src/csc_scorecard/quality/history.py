@@ -99,18 +99,13 @@ def _bases(
     if not la_codes:
         return {}
     version = f"{sql_cache.version()}|onspd {postcodes.release()}"
-    with con.cursor() as cur:
-        found = cur.execute(
-            "SELECT la_code, list(load_id ORDER BY load_id), bool_or(source_format = ?), "
-            "bool_or(source_format IN (SELECT unnest(?))) "
-            "FROM loads WHERE la_code IN (SELECT unnest(?)) GROUP BY la_code",
-            [MULTI_YEAR, list(SOURCE_FORMAT.values()), sorted(set(la_codes))],
-        ).fetchall()
     out = {}
-    for la, ids, multi, returns in found:
-        scope = "multi-year" if multi and multi_year else "returns"
-        text = f"{version}|{scope}|{','.join(str(i) for i in ids)}"
-        out[la] = (hashlib.sha256(text.encode()).hexdigest()[:24], bool(returns))
+    for la, loads in Store.on(con).load_formats(la_codes).items():
+        formats = {f for _, f in loads}
+        scope = "multi-year" if MULTI_YEAR in formats and multi_year else "returns"
+        text = f"{version}|{scope}|{','.join(str(i) for i, _ in loads)}"
+        returns = bool(formats & set(SOURCE_FORMAT.values()))
+        out[la] = (hashlib.sha256(text.encode()).hexdigest()[:24], returns)
     return out
 
 

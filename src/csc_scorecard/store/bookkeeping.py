@@ -138,6 +138,17 @@ class Bookkeeping(Opened):
         )
         return [LoadRecord(*r) for r in rows]
 
+    def load_formats(self, la_codes: Sequence[str]) -> dict[str, list[tuple[int, str]]]:
+        """{la_code: [(load_id, source_format), ...] oldest first} for these authorities, in one
+        query (an authority without loads is left out)."""
+        rows = self._rows(
+            "SELECT la_code, list(load_id ORDER BY load_id), "
+            "list(source_format ORDER BY load_id) "
+            "FROM loads WHERE la_code IN (SELECT unnest(?)) GROUP BY la_code",
+            [sorted(set(la_codes))],
+        )
+        return {la: list(zip(ids, formats, strict=True)) for la, ids, formats in rows}
+
     def latest_loads(self, n: int) -> list[LoadRecord]:
         """The `n` latest loads, newest first."""
         rows = self._rows(f"SELECT {_LOAD_COLUMNS} FROM loads ORDER BY load_id DESC LIMIT ?", [n])
