@@ -16,6 +16,7 @@ import ibis
 import pytest
 from test_measures_results import cin_load
 
+from csc_scorecard import code_version
 from csc_scorecard.measures import context, sql_cache
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.engine import compute
@@ -157,7 +158,7 @@ def test_the_version_covers_every_module_a_measure_is_built_from() -> None:
     outside = {
         m
         for m in seen
-        if m.split(".")[1] not in sql_cache.DEFINITION_PACKAGES
-        and str(file_of(m).relative_to(root)) not in sql_cache.DEFINITION_MODULES
+        if m.split(".")[1] not in code_version.DEFINITION_PACKAGES
+        and str(file_of(m).relative_to(root)) not in code_version.DEFINITION_MODULES
     }
     assert outside == set()

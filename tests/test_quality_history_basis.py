@@ -92,7 +92,7 @@ def test_new_rules_make_the_snapshot_stale(runs, monkeypatch):
     with Store(":memory:") as store:
         store.load([batch({"cla_episodes": three()})])
         history.record(store.con, ["371"])
-        monkeypatch.setattr(history.sql_cache, "version", lambda: "rules changed")
+        monkeypatch.setattr(history, "code_version", lambda: "rules changed")
         runs.clear()
         assert reasons(store) == NOT_REPORTABLE
         assert len(runs) == 1

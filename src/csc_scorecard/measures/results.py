@@ -13,7 +13,7 @@ When a stored result is out of date: each row carries `inputs`, two fingerprints
   whose reportability DfE rule errors decide, the basis of the authority's faults (the rules'
   version and its loads, `quality.history.basis`: a fault can come from a table the measure
   does not read); the measure definitions themselves (the one code version,
-  `measures.sql_cache.version`); the settings (`Settings`). While it is unchanged every stored
+  `code_version.version`); the settings (`Settings`). While it is unchanged every stored
   period is current: a read is three small queries (`Store.table_fingerprints`, the loads and
   the span they cover).
 - Then, after "/", its period's: the same, but only the rows that can *reach* the period
@@ -52,7 +52,7 @@ from typing import Any
 import ibis
 import pyarrow as pa
 
-from csc_scorecard.measures import sql_cache
+from csc_scorecard.code_version import version as code_version
 from csc_scorecard.measures.availability import rule_faults
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.context import Context, Settings, compiled_sql, reuse_sql
@@ -283,7 +283,7 @@ class Fingerprints:
     def _inputs(self, la: str, mid: str) -> str:
         if la not in self._coverage:
             self._coverage[la] = self.store.coverage(la)
-        parts = [_code_fingerprint(), settings_key(self.settings), mid, str(self._coverage[la])]
+        parts = [code_version(), settings_key(self.settings), mid, str(self._coverage[la])]
         for n in self.sources(mid):
             if n.startswith("faults:"):
                 if la not in self._fault_basis:
@@ -310,7 +310,7 @@ class Fingerprints:
         names = self.sources(mid)
         faults = any(n.startswith("faults:") for n in names)
         end = period.window(catalogue()[mid].period_type)[1]
-        parts = [_code_fingerprint(), settings_key(self.settings), mid, covered]
+        parts = [code_version(), settings_key(self.settings), mid, covered]
         parts += [f"{n}={self._upto(la, faults, n, end)}" for n in names]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
@@ -341,13 +341,6 @@ class Fingerprints:
         for n in self.sources(mid):
             ids.update(self.by_table.get((n, la), ("", []))[1])
         return ",".join(str(i) for i in sorted(ids))
-
-
-def _code_fingerprint() -> str:
-    """The measure definitions' version: the one hash of every source and data file a value can
-    depend on (measures, model, quality, reference, ingest) and the compiler versions, shared
-    with the compiled-SQL cache so that both go stale together."""
-    return sql_cache.version()
 
 
 def _compute(
@@ -406,20 +399,16 @@ def _write(
 _REUSED: set[tuple[str, str]] = set()
 
 
-def _sql_version() -> str:
-    return _code_fingerprint()
-
-
 def _reuse_compiled(store: Store) -> None:
-    mark = (str(store.path), _sql_version())
+    mark = (str(store.path), code_version())
     if mark in _REUSED or not store.has_table(SQL_TABLE):
         return
     _REUSED.add(mark)
-    reuse_sql(store.compiled_sql(_sql_version()))
+    reuse_sql(store.compiled_sql(code_version()))
 
 
 def _keep_compiled(store: Store) -> None:
-    store.keep_compiled_sql(_sql_version(), compiled_sql())
+    store.keep_compiled_sql(code_version(), compiled_sql())
 
 
 def _order(r: dict[str, Any]) -> tuple:

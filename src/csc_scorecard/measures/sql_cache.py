@@ -9,11 +9,9 @@ compiled query in a small file in the user's cache directory
 ``SCORECARD_CACHE_DIR=off`` turns it off).
 
 A compiled query is trusted only when everything its text depends on is what it was:
-- the folder is named by `version()`: a hash of the package version, the Python, Ibis, sqlglot
-  and DuckDB versions and the source and data of every package a measure expression is built
-  from (`DEFINITION_PACKAGES`: the measure functions and catalogue, the code lists and schema,
-  the DfE rules, the reference data, the value readers, and the store whose kept faults the
-  availability checks read), so any change of definition or compiler compiles afresh;
+- the folder is named by the product's one code version (`code_version.version`: the
+  Python, Ibis, sqlglot and DuckDB versions and the source and data of every package a measure
+  expression is built from), so any change of definition or compiler compiles afresh;
 - the file is named by a hash of the query's key (the measure or shared query, whether member
   rows were asked for, and the settings) and holds that key and the version, which must match;
 - it records the columns and types of every store table the query reads, and the store being
@@ -35,19 +33,14 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Hashable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-# Packages (below csc_scorecard) whose code or data a measure expression can depend on; a test
-# checks that building every measure imports nothing else from csc_scorecard.
-DEFINITION_PACKAGES = ("measures", "model", "quality", "reference", "ingest", "store")
-DEFINITION_MODULES = ("__init__.py", "errors.py")
+from csc_scorecard.code_version import version
+
 KEEP_VERSIONS = 16  # about 1.3 MB each; several checkouts of different code may share the cache
-_SUFFIXES = {".py", ".yaml", ".yml", ".json", ".csv", ".parquet", ".txt"}
 
 # One compiled query: (sql, named inputs, store tables read).
 Compiled = tuple[str, tuple[str, ...], frozenset[str]]
@@ -62,36 +55,6 @@ def cache_root() -> Path | None:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg) if xdg else Path.home() / ".cache"
     return base / "csc-scorecard"
-
-
-@cache
-def version() -> str:
-    """A hash of everything a compiled query's text depends on, apart from its key and the store
-    schema (checked per entry)."""
-    import duckdb
-    import ibis
-    import sqlglot
-
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for part in (
-        f"python {sys.version_info[:3]}",
-        f"ibis {ibis.__version__}",
-        f"sqlglot {sqlglot.__version__}",
-        f"duckdb {duckdb.__version__}",
-    ):
-        digest.update(part.encode() + b"\0")
-    files = [root / m for m in DEFINITION_MODULES]
-    for package in DEFINITION_PACKAGES:
-        files += [
-            f
-            for f in (root / package).rglob("*")
-            if f.suffix in _SUFFIXES and "__pycache__" not in f.parts and f.is_file()
-        ]
-    for f in sorted(files):
-        digest.update(str(f.relative_to(root)).encode() + b"\0")
-        digest.update(f.read_bytes() + b"\0")
-    return digest.hexdigest()[:24]
 
 
 def _key_text(key: Hashable) -> str:

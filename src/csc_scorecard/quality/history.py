@@ -18,7 +18,7 @@ the later load, so the earlier data would lose it: rule 388 alone then finds hun
 "new episode but no continuation" faults that never were).
 
 Each snapshot also keeps its *basis* (`dq_rule_fault_basis`, `basis`): the version of the rules
-(the one code version the compiled measure SQL is kept under, `measures.sql_cache.version`, and
+(the one code version the compiled measure SQL is kept under, `code_version.version`, and
 the postcode directory's release) and the authority's loads it was made from. While the basis
 is the authority's present one, the snapshot *is* what every rule over its rows finds now, so a
 measure's reportability (`current_faults`) reads it instead of running every rule again; a new
@@ -39,7 +39,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from csc_scorecard.measures import sql_cache
+from csc_scorecard.code_version import version as code_version
 from csc_scorecard.quality.runner import FAULT_SCHEMA, RuleResult, run_rules
 from csc_scorecard.quality.scope import MULTI_YEAR, SOURCE_FORMAT
 from csc_scorecard.reference import postcodes
@@ -84,7 +84,7 @@ def basis(
     con: duckdb.DuckDBPyConnection, la_codes: Sequence[str], *, multi_year: bool = False
 ) -> dict[str, str]:
     """{la_code: what every rule over the authority's rows now depends on}: the rules' version
-    (`measures.sql_cache.version`, the hash of every source and data file of the product's
+    (`code_version.version`, the hash of every source and data file of the product's
     definitions, the rules among them, and the postcode directory's release) and the
     authority's loads (every one: a rule reads children from any of them), and whether its
     synthetic-England loads are in scope (`multi_year`; an authority without any gets the same
@@ -98,7 +98,7 @@ def _bases(
     """{la_code: (basis, whether it has a load of either return)}."""
     if not la_codes:
         return {}
-    version = f"{sql_cache.version()}|onspd {postcodes.release()}"
+    version = f"{code_version()}|onspd {postcodes.release()}"
     out = {}
     for la, loads in Store.on(con).load_formats(la_codes).items():
         formats = {f for _, f in loads}
