@@ -2,12 +2,13 @@
 
 Columns of the fault table (FAULT_COLUMNS): rule, return, table, row, child, field, value,
 message, then la_code, year (collection year ending 31 March), load_id and severity. Every rule
-runs as SQL over the scoped tables (quality.scope), a statement at a time, the faults sorted in one: the
-rules that are plain row filters of one table share one scan of it (`row_filter`,
-`fused_query`), every other rule is its own part of the query; a rule whose tables hold no rows
-for the return cannot run and is reported once, in `not_run`, never once per row. A rule marked
-`any_rows` runs when any of its tables has rows, reading the empty ones as empty (the scope
-creates every table it reads, rows or none).
+runs as SQL over the scoped tables (quality.scope), a statement at a time, and the faults are
+sorted once in Arrow (`_in_order`): the rules that are plain row filters of one table share one
+scan of it (`row_filter`, `fused_query`), every other rule is its own statement; the scoped
+views two or more rules read are built as tables for the run (`_tables_of_run`). A rule whose
+tables hold no rows for the return cannot run and is reported once, in `not_run`, never once
+per row. A rule marked `any_rows` runs when any of its tables has rows, reading the empty ones
+as empty (the scope creates every table it reads, rows or none).
 """
 
 from __future__ import annotations
