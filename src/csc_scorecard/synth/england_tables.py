@@ -10,6 +10,7 @@ import pandas as pd
 
 from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.synth.england_generator import CARE, CIN, CP, EPOCH, NFA, SHORT
+from csc_scorecard.synth.identity import upns_of
 from csc_scorecard.synth.records import Frame
 
 # Codes (model/codes/*.yaml) and shares: plausible national mixes, not calibrated per authority.
@@ -87,8 +88,23 @@ class Tables:
             "ethnicity": _pick(rng, n_kids, ETHNICITY),
             "disabilities": np.where(rng.random(n_kids) < 0.1, "LD", "NONE").astype(object),
             "uasc": np.zeros(n_kids, bool),
+            "upn": self._upns(dob),
         }
         return ids, children
+
+    def _upns(self, dob: np.ndarray) -> np.ndarray:
+        """Each child's UPN (synth.identity's format and check letter): issued by the authority
+        the year the child turned 4 (establishment and serial numbered from the child's number,
+        so every UPN is distinct and no draw is taken); UN1 (not yet at school) for a child
+        under 4 at the extract date. Every school-age child has one, as in a real return
+        (CIN rule 8770Q queries a school-age child without one)."""
+        four = dob + 4 * 365 + 1  # the fourth birthday, within a day
+        k = np.arange(len(dob), dtype=np.int64)
+        year = ((EPOCH + four).astype("datetime64[Y]").astype(np.int64) + 1970) % 100
+        number = ((int(self.la_code) * 10_000 + 2000 + k // 1000) * 100 + year) * 1000 + k % 1000
+        out = upns_of(number)
+        out[four > self.end] = "UN1"
+        return out
 
     def _referrals(self, r: dict[str, np.ndarray], child: np.ndarray) -> Frame:
         """Referrals (child numbers until the end: `_dated` writes the identifiers)."""
@@ -104,14 +120,7 @@ class Tables:
                 np.isin(route, [CP, CARE]), "N1", _pick(rng, n, NEEDS)
             ).astype(object),
             "closure_date": self._dates(closure),
-            "closure_reason": self._known(
-                closure,
-                np.select(
-                    [route == SHORT, route == CARE],
-                    ["RC8", "RC7"],
-                    np.where(rng.random(n) < 0.2, "RC9", "RC7"),
-                ).astype(object),
-            ),
+            "closure_reason": self._known(closure, _closure_reasons(route, r["s47"], rng)),
         }
 
     def _assessments(
@@ -126,8 +135,15 @@ class Tables:
         a_start = d + rng.integers(0, 6, n)
         a_done = a_start + np.maximum(1, np.rint(rng.lognormal(np.log(24), 0.55, n))).astype(int)
         a_done = np.minimum(a_done, np.maximum(closure, a_start))
+        # one factor or two; 21 (no factors identified) never with another (DfE rule 8869):
+        # a pair drawn with 21 in it is its other factor alone
         pairs = np.array(
-            [f"{a} {b}" if a != b else a for a in FACTORS for b in FACTORS], dtype=object
+            [
+                f"{a} {b}" if a != b and "21" not in (a, b) else (b if a == "21" else a)
+                for a in FACTORS
+                for b in FACTORS
+            ],
+            dtype=object,
         )
         assessments = {
             "child_id": child[live],
@@ -156,7 +172,7 @@ class Tables:
             "child_id": child[s],
             "referral_date": self._dates(d[s]),
             "start_date": self._dates(s_start[s]),
-            "icpc_target_date": self._dates(s_start[s] + 21),
+            "icpc_target_date": self._dates(_weekday(s_start[s] + 21)),
             "icpc_date": self._dates(np.where(conference, icpc, -1)[s]),
             "icpc_not_required": self._known(s_start[s], ~conference[s]),
             "icpc_resulted_in_plan": self._known(np.where(conference, icpc, -1)[s], plan[s]),
@@ -256,6 +272,27 @@ class Tables:
         out = np.asarray(values, dtype=object).copy()
         out[(days > self.end) | (days < 0)] = None
         return out
+
+
+def _weekday(days: np.ndarray) -> np.ndarray:
+    """Day numbers moved on to the Monday when they fall on a weekend (an ICPC target date is
+    a working day: DfE rule 8870Q). Day 0, 1 January 1970, was a Thursday."""
+    weekday = (days + 3) % 7  # Monday 0 ... Sunday 6
+    return days + np.where(weekday >= 5, 7 - weekday, 0)
+
+
+def _closure_reasons(
+    route: np.ndarray, enquiry: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """ReasonForClosure of each referral's episode: closed after assessment (RC8 no further
+    action; RC9 referred to early help, a fifth of them) only for a short episode with no
+    Section 47 enquiry, since DfE rule 2990 allows no enquiry, CIN or CP plan in such an
+    episode; RC7 (services ceased) for every other. The one draw is taken for every referral,
+    as before, so the draws after it are unchanged."""
+    early_help = rng.random(len(route)) < 0.2
+    after_assessment = (route == SHORT) & ~enquiry
+    out = np.where(after_assessment, np.where(early_help, "RC9", "RC8"), "RC7")
+    return out.astype(object)
 
 
 def _dated(name: str, frame: Frame, ids: np.ndarray) -> Frame:

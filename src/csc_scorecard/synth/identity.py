@@ -84,6 +84,12 @@ def _issue(ctx: Context, dob: np.ndarray, count: int) -> np.ndarray:
         if not again.any():
             break
         serial[again] = rng.integers(0, 1000, int(again.sum()))
+    return upns_of(number)
+
+
+def upns_of(number: np.ndarray) -> np.ndarray:
+    """UPNs whose characters 2-13 are `number` (12 digits each), with their check letters."""
+    number = np.asarray(number, np.int64)
     digits = (number[:, None] // 10 ** np.arange(11, -1, -1)) % 10
     letters = np.array(list(CHECK_LETTERS))[(digits * np.arange(2, 14)).sum(axis=1) % 23]
     return np.array([f"{c}{n:012d}" for c, n in zip(letters, number, strict=True)], dtype=object)
