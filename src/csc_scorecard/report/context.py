@@ -24,8 +24,11 @@ module puts them together.
 
 from __future__ import annotations
 
+import contextvars
 import functools
-from datetime import UTC, datetime
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -40,6 +43,7 @@ from csc_scorecard.report import provenance, provenance_text
 from csc_scorecard.report.commentary import Commentary
 from csc_scorecard.report.gather import Report, ReportOptions, all_figures, gather
 from csc_scorecard.report.model import (
+    Chart,
     DataQuality,
     Provenance,
     ReportContext,
@@ -50,6 +54,7 @@ from csc_scorecard.report.publication import settings as publication_settings
 from csc_scorecard.report.rate import Rated, data_quality, rate
 from csc_scorecard.report.run_figures import (
     TREND_QUARTERS,
+    coverage_starts,
     measure_quarters,
     run_measures,
 )
@@ -135,8 +140,15 @@ def build_context(
     raw = all_figures(report)
     rated = rate(report, raw)
     quality = data_quality(report, rated)
-    built = build_sections(report, rated, quality)
-    return _context(report, rated, quality, built)
+    coverage = coverage_starts(report.store, report.la_code, report.measures.values())
+    # Appendix 2's trend charts need only the rated figures: drawn in a thread while the
+    # sections are written (vl-convert draws outside the GIL, beside the sections' queries).
+    trends = _Alongside(_trends, report, rated, coverage)
+    try:
+        built = build_sections(report, rated, quality, coverage)
+    finally:
+        charts = trends.result()
+    return _context(report, rated, quality, built, charts)
 
 
 def measure(
@@ -146,7 +158,45 @@ def measure(
     return run_measures(store, la_code, measure_quarters(quarter), settings or Settings())[0]
 
 
-def _context(report: Report, rated: Rated, quality: DataQuality, built: Built) -> ReportContext:
+class _Alongside:
+    """``fn(*args)`` in a thread of this process, with this thread's context variables (the
+    council's words, ``terms.using``) in force; ``result()`` waits for it and returns its value
+    or raises its exception. The thread has ended when ``result()`` returns, so a report
+    printed next can still fork (``forked.can_fork``)."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+        self._value: Any = None
+        self._error: BaseException | None = None
+        run = contextvars.copy_context().run
+
+        def work() -> None:
+            try:
+                self._value = run(fn, *args)
+            except BaseException as error:  # noqa: BLE001 - raised again in result()
+                self._error = error
+
+        self._thread = threading.Thread(target=work, name="scorecard trend charts", daemon=True)
+        self._thread.start()
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def _trends(report: Report, rated: Rated, coverage: dict[str, date]) -> list[Chart]:
+    """Appendix 2's trend charts, a moving target in the words the appendix prints (safe for
+    publication)."""
+    words = {r.item: r.target_words for g in rated.appendix for r in g.rows}
+    return trend_charts(
+        rated.framework, rated.facts, rated.figures, report.trend, rated.published, coverage, words
+    )
+
+
+def _context(
+    report: Report, rated: Rated, quality: DataQuality, built: Built, trends: list[Chart]
+) -> ReportContext:
     """The context: the trend charts, the appendix notes, the provenance and the acronyms used."""
     store, la_code, quarter, lay, rules = (
         report.store,
@@ -158,9 +208,6 @@ def _context(report: Report, rated: Rated, quality: DataQuality, built: Built) -
     options, periods, trend, figures = report.options, report.periods, report.trend, rated.figures
     framework, supplied, published = rated.framework, rated.supplied, rated.published
     settings, loads = options.settings, built.loads
-    # A moving target in the words the appendix prints (safe for publication).
-    words = {r.item: r.target_words for g in rated.appendix for r in g.rows}
-    trends = trend_charts(framework, rated.facts, figures, trend, published, built.coverage, words)
     context = ReportContext(
         title=lay.title.format(
             period_long=periods["current"].long, financial_year=periods["current"].financial_year

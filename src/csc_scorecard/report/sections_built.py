@@ -47,10 +47,13 @@ class Built:
     coverage: dict[str, date]
 
 
-def build_sections(report: Report, rated: Rated, quality: DataQuality) -> Built:
+def build_sections(
+    report: Report, rated: Rated, quality: DataQuality, coverage: dict[str, date] | None = None
+) -> Built:
     """The layout's sections, each from its builder in the registry, between the executive
     summary and the data quality section; arranged as a committee paper when asked, and every
-    paragraph numbered."""
+    paragraph numbered. ``coverage`` is ``run_figures.coverage_starts`` of the report's
+    measures, when the caller has it already."""
     store, la_code, quarter, lay, rules = (
         report.store,
         report.la_code,
@@ -75,7 +78,8 @@ def build_sections(report: Report, rated: Rated, quality: DataQuality) -> Built:
 
     sections: list[Section] = []
     omitted: list[OmittedSection] = []
-    coverage = coverage_starts(store, la_code, measures.values())
+    if coverage is None:
+        coverage = coverage_starts(store, la_code, measures.values())
     for placed in placed_sections:
         inputs = SectionInputs(
             placed,
