@@ -54,8 +54,18 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
-from csc_scorecard.quality.rules import DERIVED, HEADERS, INPUTS, LAST, RETURNS, SCOPED, Return
+from csc_scorecard.quality.rules import (
+    DERIVED,
+    HEADERS,
+    INPUTS,
+    LAST,
+    RETURNS,
+    SCOPED,
+    Return,
+    derived_bases,
+)
 from csc_scorecard.quality.rules.sql import EPISODES_N, episodes_with_neighbours
+from csc_scorecard.quality.rules.ssda903 import derived_b
 from csc_scorecard.quality.rules.ssda903.postcodes import (
     EPISODES_PC,
     EPISODES_PC_LAST,
@@ -125,6 +135,7 @@ DERIVED_SQL = {
     EPISODES_N: episodes_with_neighbours,
     EPISODES_PC: located,
     EPISODES_PC_LAST: located_last,
+    **derived_b.BUILDERS,
 }
 
 
@@ -315,7 +326,9 @@ def _build(
         _empty_last(ret, needs, scope)
         _inputs(ret, inputs, needs, scope)
         derived = [
-            name for name, base in DERIVED[ret].items() if needs is None or (ret, base) in needs
+            name
+            for name in DERIVED[ret]
+            if needs is None or all((ret, b) in needs for b in derived_bases(ret, name))
         ]
         for name in derived:  # after the tables they read, `*_last` ones too
             built[name] = DERIVED_SQL[name]()

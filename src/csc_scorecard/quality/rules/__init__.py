@@ -56,17 +56,33 @@ SCOPED: dict[Return, dict[str, str]] = {
     },
 }
 
-# Tables the scope derives from a scoped table once per run (quality.scope), by return.
-DERIVED: dict[Return, dict[str, str]] = {
+# Tables the scope derives from scoped tables once per run (quality.scope), by return: each
+# with the scoped table it holds rows of, or the tuple of every scoped table it reads (its rows'
+# table first), so a rule reading it reads them all: it runs, and the table is built, only
+# where a rule reading them all would (a row filter of a derived table keeps its rule's tables).
+DERIVED: dict[Return, dict[str, str | tuple[str, ...]]] = {
     "ssda903": {
         "episodes_n": "episodes",
         # episodes with PL_LA, PL_LOCATION and PL_DISTANCE derived from their postcodes
         # through the ONS postcode directory (rules/ssda903/postcodes.py)
         "episodes_pc": "episodes",
         "episodes_pc_last": "episodes_last",
+        # OC2, OC3, PlacedAdoption rows and episodes with what the adoption, OC2 and OC3 rules
+        # read of other tables (rules/ssda903/derived_b.py)
+        "oc2_g": "oc2",
+        "oc2_h": ("oc2", "header"),
+        "oc2_e": ("oc2", "episodes"),
+        "oc2_he": ("oc2", "header", "episodes"),
     },
     "cin": {},
 }
+
+
+def derived_bases(ret: Return, name: str) -> tuple[str, ...]:
+    """The scoped tables a derived table (DERIVED) reads; a scoped table's own name alone."""
+    bases = DERIVED[ret].get(name, name)
+    return (bases,) if isinstance(bases, str) else bases
+
 
 # Last year's return: each scoped table with this suffix (`episodes_last`, `header_last`, ...) holds
 # the rows of the previous collection year's return, built only when that return is given
@@ -184,7 +200,7 @@ def rule(
 
 def _tables_read(ret: Return, sql: str) -> tuple[str, ...]:
     names = re.findall(r"\b(?:FROM|JOIN)\s+([a-z_0-9]+)", sql, flags=re.IGNORECASE)
-    read = {DERIVED[ret].get(n.lower(), n.lower()) for n in names}
+    read = {base for n in names for base in derived_bases(ret, n.lower())}
     known = (
         set(SCOPED[ret]) | {n + LAST for n in SCOPED[ret]} | set(INPUTS[ret]) | set(HEADERS[ret])
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
 from csc_scorecard.quality.rules.sql import continuously_looked_after, given, row_keys
+from csc_scorecard.quality.rules.ssda903.derived_b import OC2_H, OC2_HE
 
 R = "ssda903"
 # The name other modules import it by (health_checks.py): `given` lives in rules/sql.py now.
@@ -37,9 +38,9 @@ HEALTH = (
 def r157() -> str:
     """SDQ_REASON SDQ1 (no score: child under 4 or over 16) without a score, for a child looked
     after continuously for 12 months who was 4 by 1 April and not yet past 16 at 31 March."""
-    return f"""SELECT o.* {WITH_HEADER} WHERE o.sdq_reason = 'SDQ1' AND NOT {given("o", "sdq_score")}
-        AND h.date_of_birth + INTERVAL 4 YEAR <= o.cy_start
-        AND h.date_of_birth + INTERVAL 16 YEAR >= o.cy_end AND {continuously_looked_after("o")}"""
+    return f"""SELECT * FROM {OC2_HE} o WHERE o.sdq_reason = 'SDQ1' AND NOT o.given_sdq_score
+        AND o.dob + INTERVAL 4 YEAR <= o.cy_start AND o.dob + INTERVAL 16 YEAR >= o.cy_end
+        AND o.cla"""
 
 
 @rule(
@@ -53,8 +54,8 @@ def r157() -> str:
 )
 def r189() -> str:
     """SDQ_SCORE or SDQ_REASON given for a child 17 before 1 April."""
-    return f"""SELECT o.* {WITH_HEADER} WHERE h.date_of_birth + INTERVAL 17 YEAR < o.cy_start
-        AND (o.sdq_reason IS NOT NULL OR {given("o", "sdq_score")})"""
+    return f"""SELECT * FROM {OC2_H} o WHERE o.dob + INTERVAL 17 YEAR < o.cy_start
+        AND (o.sdq_reason IS NOT NULL OR o.given_sdq_score)"""
 
 
 @rule(
@@ -67,10 +68,10 @@ def r189() -> str:
 def r197b() -> str:
     """Neither SDQ_SCORE nor SDQ_REASON for a child looked after continuously for 12 months
     whose 4th or 17th birthday falls in the collection year."""
-    return f"""SELECT o.* {WITH_HEADER} WHERE o.sdq_reason IS NULL AND NOT {given("o", "sdq_score")}
-        AND (h.date_of_birth + INTERVAL 4 YEAR BETWEEN o.cy_start AND o.cy_end
-             OR h.date_of_birth + INTERVAL 17 YEAR BETWEEN o.cy_start AND o.cy_end)
-        AND {continuously_looked_after("o")}"""
+    return f"""SELECT * FROM {OC2_HE} o WHERE o.sdq_reason IS NULL AND NOT o.given_sdq_score
+        AND (o.dob + INTERVAL 4 YEAR BETWEEN o.cy_start AND o.cy_end
+             OR o.dob + INTERVAL 17 YEAR BETWEEN o.cy_start AND o.cy_end)
+        AND o.cla"""
 
 
 @rule(
@@ -84,8 +85,8 @@ def r197b() -> str:
 def r543() -> str:
     """CONVICTED blank for a child past their 10th birthday at 31 March, looked after
     continuously for 12 months."""
-    return f"""SELECT o.* {WITH_HEADER} WHERE NOT {given("o", "convicted")}
-        AND h.date_of_birth + INTERVAL 10 YEAR < o.cy_end AND {continuously_looked_after("o")}"""
+    return f"""SELECT * FROM {OC2_HE} o WHERE NOT o.given_convicted
+        AND o.dob + INTERVAL 10 YEAR < o.cy_end AND o.cla"""
 
 
 @rule(
@@ -99,8 +100,8 @@ def r543() -> str:
 def r545() -> str:
     """HEALTH_CHECK blank for a child under 5 at 31 March, looked after continuously for 12
     months."""
-    return f"""SELECT o.* {WITH_HEADER} WHERE NOT {given("o", "health_check")}
-        AND h.date_of_birth + INTERVAL 5 YEAR > o.cy_end AND {continuously_looked_after("o")}"""
+    return f"""SELECT * FROM {OC2_HE} o WHERE NOT o.given_health_check
+        AND o.dob + INTERVAL 5 YEAR > o.cy_end AND o.cla"""
 
 
 @rule(
@@ -113,8 +114,8 @@ def r545() -> str:
 def r546() -> str:
     """HEALTH_CHECK given for a child 5 or over at 31 March, looked after continuously for 12
     months."""
-    return f"""SELECT o.* {WITH_HEADER} WHERE {given("o", "health_check")}
-        AND h.date_of_birth + INTERVAL 5 YEAR <= o.cy_end AND {continuously_looked_after("o")}"""
+    return f"""SELECT * FROM {OC2_HE} o WHERE o.given_health_check
+        AND o.dob + INTERVAL 5 YEAR <= o.cy_end AND o.cla"""
 
 
 @rule(

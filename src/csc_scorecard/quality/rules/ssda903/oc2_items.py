@@ -14,7 +14,8 @@ from csc_scorecard.quality.rules.sql import (
     not_in_list,
     unreadable,
 )
-from csc_scorecard.quality.rules.ssda903.oc2 import HEALTH, WITH_HEADER
+from csc_scorecard.quality.rules.ssda903.derived_b import OC2_E, OC2_G, OC2_H, OC2_HE
+from csc_scorecard.quality.rules.ssda903.oc2 import HEALTH
 
 R = "ssda903"
 HEALTH_FIELDS = [c.upper() for c in HEALTH]
@@ -27,7 +28,13 @@ KEY_COLUMNS = 'o._table, o.la_code, o.load_id, o."row", o.child_id, o.cy_end'
 
 
 def _any_given(columns: tuple[str, ...]) -> str:
-    return "(" + " OR ".join(given("o", c) for c in columns) + ")"
+    """SQL: any of the items is given (`oc2_g`'s `given_*` columns, row `o`)."""
+    return "(" + " OR ".join(f"o.given_{c}" for c in columns) + ")"
+
+
+def _any_blank(columns: tuple[str, ...]) -> str:
+    """SQL: any of the items is blank (`oc2_g`'s `given_*` columns, row `o`)."""
+    return "(" + " OR ".join(f"NOT o.given_{c}" for c in columns) + ")"
 
 
 @rule(
@@ -80,7 +87,7 @@ def r196() -> str:
 )
 def r197a() -> str:
     """Both SDQ_SCORE and SDQ_REASON given."""
-    return f"SELECT o.* FROM oc2 o WHERE {given('o', 'sdq_score')} AND o.sdq_reason IS NOT NULL"
+    return f"SELECT * FROM {OC2_G} o WHERE o.given_sdq_score AND o.sdq_reason IS NOT NULL"
 
 
 @rule(
@@ -94,8 +101,8 @@ def r197a() -> str:
 )
 def r158() -> str:
     """INTERVENTION_RECEIVED 1 and INTERVENTION_OFFERED given."""
-    return f"""SELECT o.* FROM oc2 o
-        WHERE o.intervention_received AND {given("o", "intervention_offered")}"""
+    return f"""SELECT * FROM {OC2_G} o
+        WHERE o.intervention_received AND o.given_intervention_offered"""
 
 
 @rule(
@@ -109,8 +116,8 @@ def r158() -> str:
 )
 def r159() -> str:
     """SUBSTANCE_MISUSE 1, INTERVENTION_RECEIVED 0 and INTERVENTION_OFFERED blank."""
-    return f"""SELECT o.* FROM oc2 o WHERE o.substance_misuse
-        AND o.intervention_received = false AND NOT {given("o", "intervention_offered")}"""
+    return f"""SELECT * FROM {OC2_G} o WHERE o.substance_misuse
+        AND o.intervention_received = false AND NOT o.given_intervention_offered"""
 
 
 @rule(
@@ -123,8 +130,8 @@ def r159() -> str:
 )
 def r192() -> str:
     """SUBSTANCE_MISUSE 1 and INTERVENTION_RECEIVED blank."""
-    return f"""SELECT o.* FROM oc2 o
-        WHERE o.substance_misuse AND NOT {given("o", "intervention_received")}"""
+    return f"""SELECT * FROM {OC2_G} o
+        WHERE o.substance_misuse AND NOT o.given_intervention_received"""
 
 
 @rule(
@@ -138,8 +145,8 @@ def r192() -> str:
 )
 def r193() -> str:
     """SUBSTANCE_MISUSE 0 or blank, and INTERVENTION_RECEIVED or INTERVENTION_OFFERED given."""
-    return f"""SELECT o.* FROM oc2 o
-        WHERE (o.substance_misuse = false OR NOT {given("o", "substance_misuse")})
+    return f"""SELECT * FROM {OC2_G} o
+        WHERE (o.substance_misuse = false OR NOT o.given_substance_misuse)
         AND {_any_given(("intervention_received", "intervention_offered"))}"""
 
 
@@ -154,8 +161,7 @@ def r193() -> str:
 def r182() -> str:
     """One of IMMUNISATIONS, TEETH_CHECK, HEALTH_ASSESSMENT, SUBSTANCE_MISUSE blank while one of
     CONVICTED, HEALTH_CHECK, INTERVENTION_RECEIVED, INTERVENTION_OFFERED is given."""
-    core_blank = " OR ".join(f"NOT {given('o', c)}" for c in CORE)
-    return f"SELECT o.* FROM oc2 o WHERE ({core_blank}) AND {_any_given(OTHERS)}"
+    return f"SELECT * FROM {OC2_G} o WHERE {_any_blank(CORE)} AND {_any_given(OTHERS)}"
 
 
 @rule(
@@ -168,7 +174,7 @@ def r182() -> str:
 )
 def r185() -> str:
     """SDQ_SCORE given for a child not looked after continuously through the year."""
-    return f"SELECT o.* FROM oc2 o WHERE {given('o', 'sdq_score')} AND NOT {CLA}"
+    return f"SELECT * FROM {OC2_E} o WHERE o.given_sdq_score AND NOT o.cla"
 
 
 @rule(
@@ -181,7 +187,7 @@ def r185() -> str:
 )
 def r198() -> str:
     """SDQ_REASON given for a child not looked after continuously through the year."""
-    return f"SELECT o.* FROM oc2 o WHERE o.sdq_reason IS NOT NULL AND NOT {CLA}"
+    return f"SELECT * FROM {OC2_E} o WHERE o.sdq_reason IS NOT NULL AND NOT o.cla"
 
 
 @rule(
@@ -195,7 +201,7 @@ def r198() -> str:
 def r190() -> str:
     """Any of the eight 0/1 items given for a child not looked after continuously through the
     year."""
-    return f"SELECT o.* FROM oc2 o WHERE {_any_given(HEALTH)} AND NOT {CLA}"
+    return f"SELECT * FROM {OC2_E} o WHERE {_any_given(HEALTH)} AND NOT o.cla"
 
 
 @rule(
@@ -210,9 +216,9 @@ def r190() -> str:
 def r186() -> str:
     """Neither SDQ_SCORE nor SDQ_REASON for a child looked after continuously through the year
     who was 4 by 1 April and is not 17 by 31 March."""
-    return f"""SELECT o.* {WITH_HEADER} WHERE NOT {given("o", "sdq_score")}
-        AND o.sdq_reason IS NULL AND h.date_of_birth + INTERVAL 4 YEAR <= o.cy_start
-        AND h.date_of_birth + INTERVAL 17 YEAR > o.cy_end AND {CLA}"""
+    return f"""SELECT * FROM {OC2_HE} o WHERE NOT o.given_sdq_score
+        AND o.sdq_reason IS NULL AND o.dob + INTERVAL 4 YEAR <= o.cy_start
+        AND o.dob + INTERVAL 17 YEAR > o.cy_end AND o.cla"""
 
 
 @rule(
@@ -225,8 +231,8 @@ def r186() -> str:
 )
 def r188() -> str:
     """SDQ_SCORE or SDQ_REASON given for a child not yet 4 on 31 March."""
-    return f"""SELECT o.* {WITH_HEADER} WHERE h.date_of_birth + INTERVAL 4 YEAR > o.cy_end
-        AND ({given("o", "sdq_score")} OR o.sdq_reason IS NOT NULL)"""
+    return f"""SELECT * FROM {OC2_H} o WHERE o.dob + INTERVAL 4 YEAR > o.cy_end
+        AND (o.given_sdq_score OR o.sdq_reason IS NOT NULL)"""
 
 
 @rule(

@@ -127,7 +127,7 @@ def r1016() -> str:
 def r344() -> str:
     """IN_TOUCH DIED or RHOM with ACTIV or ACCOM other than 0 (blank included: DfE wants 0)."""
     return f"""SELECT * FROM oc3 WHERE in_touch IN {in_list("DIED", "RHOM")}
-        AND (activity IS DISTINCT FROM '0' OR accommodation IS DISTINCT FROM '0')"""
+        AND (NOT coalesce(activity = '0', false) OR NOT coalesce(accommodation = '0', false))"""
 
 
 @rule(
