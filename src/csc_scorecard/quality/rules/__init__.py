@@ -73,6 +73,13 @@ DERIVED: dict[Return, dict[str, str | tuple[str, ...]]] = {
         "oc2_h": ("oc2", "header"),
         "oc2_e": ("oc2", "episodes"),
         "oc2_he": ("oc2", "header", "episodes"),
+        "oc3_h": ("oc3", "header"),
+        "oc3_e": ("oc3", "episodes"),
+        "oc3_he": ("oc3", "header", "episodes"),
+        "placed_n": "placed",
+        "placed_l": ("placed", "placed_last"),
+        "episodes_ad": ("episodes", "adoptions"),
+        "episodes_p": ("episodes", "placed"),
     },
     "cin": {},
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
 from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE, row_keys
+from csc_scorecard.quality.rules.ssda903.derived_b import EPISODES_AD
 
 R = "ssda903"
 AD1_FIELDS = ["DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"]
@@ -191,9 +192,8 @@ def _first(where: str, order: str = "decom") -> str:
 def r551() -> str:
     """An episode placed for adoption (A3-A6) of a child with no decision that they should
     be placed for adoption (DATE_PLACED, or AD1's DATE_INT)."""
-    return f"""SELECT e.* FROM episodes e WHERE e.place IN {in_list("A3", "A4", "A5", "A6")}
-        AND NOT EXISTS (SELECT 1 FROM adoptions a WHERE a.la_code = e.la_code
-            AND a.child_id = e.child_id AND a.adm_decision_date IS NOT NULL)"""
+    return f"""SELECT * FROM {EPISODES_AD} e
+        WHERE e.place IN {in_list("A3", "A4", "A5", "A6")} AND NOT e.decided"""
 
 
 @rule(
@@ -270,9 +270,9 @@ def r1003() -> str:
 def r582() -> str:
     """An episode ended by adoption (REC E11, E12) on the day of the child's match (AD1
     DATE_MATCH)."""
-    return f"""SELECT e.* FROM episodes e WHERE e.rec IN {in_list("E11", "E12")}
-        AND EXISTS (SELECT 1 FROM adoptions a WHERE a.la_code = e.la_code
-            AND a.child_id = e.child_id AND a._table = 'AD1' AND a.matched_date = e.dec)"""
+    return (
+        f"SELECT * FROM {EPISODES_AD} e WHERE e.rec IN {in_list('E11', 'E12')} AND e.matched_on_dec"
+    )
 
 
 @rule(

@@ -6,12 +6,12 @@ DOB column is not kept by the store)."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import birthday_in_year
+from csc_scorecard.quality.rules.ssda903.derived_b import OC3_E, OC3_GIVEN, OC3_H, OC3_HE
 
 R = "ssda903"
 OC3_FIELDS = ["IN_TOUCH", "ACTIV", "ACCOM"]
 # The OC3 row says something about the young person after care.
-GIVEN = "(o.in_touch IS NOT NULL OR o.activity IS NOT NULL OR o.accommodation IS NOT NULL)"
+GIVEN = OC3_GIVEN
 WITH_HEADER = "FROM oc3 o JOIN header h ON h.la_code = o.la_code AND h.child_id = o.child_id"
 
 
@@ -26,8 +26,7 @@ WITH_HEADER = "FROM oc3 o JOIN header h ON h.la_code = o.la_code AND h.child_id 
 def r1000() -> str:
     """An OC3 row for a child with an episode that ceased E2 (died). Every episode of the
     return in the store counts, so last year's too when the store holds it."""
-    return """SELECT o.* FROM oc3 o WHERE EXISTS (SELECT 1 FROM episodes e
-        WHERE e.la_code = o.la_code AND e.child_id = o.child_id AND e.rec = 'E2')"""
+    return f"SELECT * FROM {OC3_E} o WHERE o.died"
 
 
 @rule(
@@ -43,12 +42,9 @@ def r1007() -> str:
     after on their birthday in the year: an episode began on or before it and ceased after it.
     An episode still open (no DEC) is not counted (as csc-validator-be-903 reads it; the DfE
     text's "current episode not ended" is 1016's and 142's business)."""
-    bday = birthday_in_year("h.date_of_birth", "o.cy_end")
-    return f"""SELECT o.* {WITH_HEADER}
-        WHERE {GIVEN} AND h.date_of_birth + INTERVAL 17 YEAR <= o.cy_end
-          AND h.date_of_birth + INTERVAL 19 YEAR > o.cy_end
-          AND EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = o.la_code
-              AND e.child_id = o.child_id AND e.decom <= {bday} AND e.dec > {bday})"""
+    return f"""SELECT * FROM {OC3_HE} o
+        WHERE {GIVEN} AND o.dob + INTERVAL 17 YEAR <= o.cy_end
+          AND o.dob + INTERVAL 19 YEAR > o.cy_end AND o.in_care_on_birthday"""
 
 
 @rule(
@@ -62,9 +58,7 @@ def r1007() -> str:
 def r1011() -> str:
     """IN_TOUCH, ACTIV or ACCOM given for a child whose last episode (latest DECOM) ceased E3
     (care transferred to another authority)."""
-    return f"""SELECT o.* FROM oc3 o JOIN episodes_n e
-        ON e.la_code = o.la_code AND e.child_id = o.child_id AND e.n = e.n_child
-        WHERE {GIVEN} AND e.decom IS NOT NULL AND e.rec = 'E3'"""
+    return f"SELECT * FROM {OC3_E} o WHERE {GIVEN} AND o.left_e3"
 
 
 @rule(
@@ -104,15 +98,12 @@ def r1014() -> str:
 def r1016() -> str:
     """IN_TOUCH, ACTIV or ACCOM given for a child aged 17 at 31 March with an episode ceasing on
     or after their 17th birthday, or aged 18 with one ceasing on or after their 18th."""
-    return f"""SELECT o.* {WITH_HEADER}
-        WHERE {GIVEN} AND EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = o.la_code
-            AND e.child_id = o.child_id AND (
-              (h.date_of_birth + INTERVAL 17 YEAR <= o.cy_end
-                AND h.date_of_birth + INTERVAL 18 YEAR > o.cy_end
-                AND e.dec >= h.date_of_birth + INTERVAL 17 YEAR)
-              OR (h.date_of_birth + INTERVAL 18 YEAR <= o.cy_end
-                AND h.date_of_birth + INTERVAL 19 YEAR > o.cy_end
-                AND e.dec >= h.date_of_birth + INTERVAL 18 YEAR)))"""
+    return f"""SELECT * FROM {OC3_HE} o
+        WHERE {GIVEN} AND (
+              (o.dob + INTERVAL 17 YEAR <= o.cy_end AND o.dob + INTERVAL 18 YEAR > o.cy_end
+                AND o.ceased_after_17)
+              OR (o.dob + INTERVAL 18 YEAR <= o.cy_end AND o.dob + INTERVAL 19 YEAR > o.cy_end
+                AND o.ceased_after_18))"""
 
 
 @rule(
@@ -154,8 +145,8 @@ def r345() -> str:
 def r3001() -> str:
     """ACCOM Z1 or Z2 (with former foster carers) for a young person whose 17th birthday falls
     in the collection year (staying put begins at 18)."""
-    return f"""SELECT o.* {WITH_HEADER} WHERE o.accommodation IN {in_list("Z1", "Z2")}
-        AND h.date_of_birth + INTERVAL 17 YEAR BETWEEN o.cy_start AND o.cy_end"""
+    return f"""SELECT * FROM {OC3_H} o WHERE o.accommodation IN {in_list("Z1", "Z2")}
+        AND o.dob + INTERVAL 17 YEAR BETWEEN o.cy_start AND o.cy_end"""
 
 
 @rule(
@@ -167,8 +158,7 @@ def r3001() -> str:
 )
 def r391() -> str:
     """IN_TOUCH, ACTIV or ACCOM given for a young person not yet 17 on 31 March."""
-    return f"""SELECT o.* {WITH_HEADER}
-        WHERE {GIVEN} AND h.date_of_birth + INTERVAL 17 YEAR > o.cy_end"""
+    return f"SELECT * FROM {OC3_H} o WHERE {GIVEN} AND o.dob + INTERVAL 17 YEAR > o.cy_end"
 
 
 @rule(

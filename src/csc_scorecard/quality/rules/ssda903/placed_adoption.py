@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
 from csc_scorecard.quality.rules.sql import row_keys
+from csc_scorecard.quality.rules.ssda903.derived_b import EPISODES_P, PLACED_L, PLACED_N
 
 R = "ssda903"
 REVERSED = "(p.decision_reversed_date IS NOT NULL OR p.decision_reversed_reason IS NOT NULL)"
@@ -72,8 +73,7 @@ def r555() -> str:
 def r556() -> str:
     """A freeing order episode (LS D1) starting before a DATE_PLACED of the child (to
     2023-24)."""
-    return """SELECT e.* FROM episodes e WHERE e.ls = 'D1' AND EXISTS (SELECT 1 FROM placed p
-        WHERE p.la_code = e.la_code AND p.child_id = e.child_id AND p.adm_decision_date > e.decom)"""
+    return f"SELECT * FROM {EPISODES_P} e WHERE e.ls = 'D1' AND e.placed_after"
 
 
 @rule(
@@ -90,16 +90,8 @@ def r558() -> str:
     PlacedAdoption rows has DATE_PLACED_CEASED, when the child's adoption episodes times those
     rows number more than one (the package's count: one such episode and one such row are not
     flagged)."""
-    adopted = f"e.rec IN {in_list('E11', 'E12')}"
-    return f"""SELECT e.* FROM episodes e WHERE {adopted}
-        AND (SELECT count(*) FROM placed p WHERE p.la_code = e.la_code
-            AND p.child_id = e.child_id) > 0
-        AND NOT EXISTS (SELECT 1 FROM placed p WHERE p.la_code = e.la_code
-            AND p.child_id = e.child_id AND p.decision_reversed_date IS NULL)
-        AND (SELECT count(*) FROM placed p WHERE p.la_code = e.la_code
-            AND p.child_id = e.child_id)
-          * (SELECT count(*) FROM episodes x WHERE x.la_code = e.la_code
-            AND x.child_id = e.child_id AND x.rec IN {in_list("E11", "E12")}) > 1"""
+    return f"""SELECT * FROM {EPISODES_P} e WHERE e.rec IN {in_list("E11", "E12")}
+        AND e.placed_rows > 0 AND NOT e.placed_open AND e.placed_rows * e.adoptions_ended > 1"""
 
 
 @rule(
@@ -115,9 +107,7 @@ def r558() -> str:
 def r579() -> str:
     """A decision (in DATE_PLACED order) whose previous decision of the child has no
     DATE_PLACED_CEASED, or ceased after this one's DATE_PLACED."""
-    w = 'PARTITION BY la_code, child_id ORDER BY adm_decision_date NULLS LAST, load_id, "row"'
-    return f"""SELECT * FROM (SELECT *, row_number() OVER ({w}) AS n,
-            lag(decision_reversed_date) OVER ({w}) AS prev_ceased FROM placed)
+    return f"""SELECT * FROM {PLACED_N}
         WHERE n > 1 AND (prev_ceased IS NULL OR adm_decision_date < prev_ceased)"""
 
 
@@ -132,9 +122,7 @@ def r579() -> str:
 )
 def r583() -> str:
     """A decision other than the child's latest (by DATE_PLACED) without DATE_PLACED_CEASED."""
-    w = 'PARTITION BY la_code, child_id ORDER BY adm_decision_date DESC NULLS LAST, load_id, "row"'
-    return f"""SELECT * FROM placed WHERE decision_reversed_date IS NULL
-        QUALIFY row_number() OVER ({w}) > 1"""
+    return f"SELECT * FROM {PLACED_N} WHERE n_open > 1"
 
 
 @rule(
@@ -179,10 +167,8 @@ def r525() -> str:
 def r559() -> str:
     """A DATE_PLACED before 1 April of a child with no PlacedAdoption row last year, or one
     without DATE_PLACED."""
-    return """SELECT p.* FROM placed p WHERE p.adm_decision_date < p.cy_start
-        AND (NOT EXISTS (SELECT 1 FROM placed_last l WHERE l.child_id = p.child_id)
-            OR EXISTS (SELECT 1 FROM placed_last l WHERE l.child_id = p.child_id
-                AND l.adm_decision_date IS NULL))"""
+    return f"""SELECT * FROM {PLACED_L} p WHERE p.adm_decision_date < p.cy_start
+        AND (p.last_none OR p.last_undated)"""
 
 
 @rule(
@@ -195,9 +181,7 @@ def r559() -> str:
 )
 def r560() -> str:
     """A DATE_PLACED other than (or blank beside) a decision last year that had not ceased."""
-    return """SELECT DISTINCT p.* FROM placed p JOIN placed_last l ON l.child_id = p.child_id
-        WHERE l.adm_decision_date IS NOT NULL AND l.decision_reversed_date IS NULL
-        AND p.adm_decision_date IS DISTINCT FROM l.adm_decision_date"""
+    return f"SELECT * FROM {PLACED_L} p WHERE p.last_open_other"
 
 
 @rule(
@@ -211,9 +195,7 @@ def r560() -> str:
 )
 def r561() -> str:
     """A DATE_PLACED equal to that of a decision last year that had ceased (a date or reason)."""
-    return """SELECT DISTINCT p.* FROM placed p JOIN placed_last l ON l.child_id = p.child_id
-        WHERE p.adm_decision_date = l.adm_decision_date
-        AND (l.decision_reversed_date IS NOT NULL OR l.decision_reversed_reason IS NOT NULL)"""
+    return f"SELECT * FROM {PLACED_L} p WHERE p.last_ceased_same"
 
 
 @rule(
@@ -229,7 +211,4 @@ def r584() -> str:
     """DATE_PLACED blank, or not after that of a decision last year that had ceased (a
     DATE_PLACED_CEASED or REASON_PLACED_CEASED given): a decision made again after one was
     reversed is a new decision, with a later date."""
-    return """SELECT DISTINCT p.* FROM placed p JOIN placed_last l ON l.child_id = p.child_id
-        WHERE l.adm_decision_date IS NOT NULL
-        AND (l.decision_reversed_date IS NOT NULL OR l.decision_reversed_reason IS NOT NULL)
-        AND (p.adm_decision_date IS NULL OR p.adm_decision_date <= l.adm_decision_date)"""
+    return f"SELECT * FROM {PLACED_L} p WHERE p.last_ceased_not_before"
