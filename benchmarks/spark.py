@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/spark.py [--size 1] [--periods 2021-Q1:2022-Q1] [--master local[2]]
     .venv/bin/python benchmarks/spark.py --england 372,805,... [--years 2013-2022] [--seed 2022]
+    .venv/bin/python benchmarks/spark.py --england all --store ENGLAND.duckdb
+        [--duckdb-values VALUES.parquet] [--driver-memory 4g] [--progress FILE]
 
 Steps, each in its own process: simulate and write the synthetic authority (seed 1), ingest it,
 export the lake, then compute every counted measure for the periods on DuckDB over the lake and
@@ -11,6 +13,11 @@ Python process plus the JVM's own peak (VmHWM), since the JVM is a child process
 `--england LIST` measures a sample of the synthetic England instead (benchmarks/england.py's
 build: `scorecard synth --england` for those authorities and years), every counted measure for
 every listed authority and every quarter of the years, on both engines over the same lake.
+`--store` reuses a synthetic England built earlier (benchmarks/england.py `--keep`) instead of
+building one; `--duckdb-values` takes DuckDB's values from a file (`benchmarks/england.py
+--values`: the same measures computed over the store) instead of computing them over the lake
+again, and the parity step compares Spark's with them. `--progress FILE` appends a line per
+measure Spark finishes (its wall and CPU seconds, the Python process's), to follow a run of hours.
 """
 
 from __future__ import annotations
@@ -33,7 +40,16 @@ def export(store: str, lake: str) -> str:
     return f"{sum(e.rows for e in manifest.tables.values()):,} rows"
 
 
-def measure(lake: str, engine: str, periods: str, master: str, out: str, las: str = "371") -> str:
+def measure(
+    lake: str,
+    engine: str,
+    periods: str,
+    master: str,
+    out: str,
+    las: str = "371",
+    driver_memory: str = "2g",
+    progress: str | None = None,
+) -> str:
     import glob
     from pathlib import Path
 
@@ -49,7 +65,9 @@ def measure(lake: str, engine: str, periods: str, master: str, out: str, las: st
     if engine == "spark":
         from csc_scorecard.measures.spark import spark_session
 
-        spark = spark_session(master)
+        spark = spark_session(master, driver_memory=driver_memory)
+    if progress:
+        _follow(progress)
     ids = [m.id for m in catalogue().values() if not m.manual]
     quarters = parse_periods(periods)
     codes = las.split(",")
@@ -71,6 +89,28 @@ def measure(lake: str, engine: str, periods: str, master: str, out: str, las: st
         f"{len(ids)} measures x {len(codes)} authorities x {len(quarters)} quarters = "
         f"{table.num_rows:,} values{jvm}"
     )
+
+
+def _follow(path: str) -> None:
+    """Append a line to `path` as each statement finishes (wall and this process's CPU)."""
+    import time
+
+    from csc_scorecard.measures import context
+
+    execute = context.Context._execute
+
+    def timed(self, key, build):
+        started, cpu = time.perf_counter(), time.process_time()
+        try:
+            return execute(self, key, build)
+        finally:
+            with open(path, "a") as f:
+                f.write(
+                    f"{time.strftime('%H:%M:%S')} {time.perf_counter() - started:8.1f} s "
+                    f"{time.process_time() - cpu:6.1f} s CPU {key}\n"
+                )
+
+    context.Context._execute = timed
 
 
 def authorities(store: str) -> str:
@@ -109,48 +149,52 @@ def main() -> None:
     )
     parser.add_argument("--years", default="2013-2022", help="with --england")
     parser.add_argument("--seed", type=int, default=2022, help="with --england")
+    parser.add_argument("--store", help="with --england: a store built earlier (not copied)")
+    parser.add_argument("--duckdb-values", help="DuckDB's values (Parquet), not recomputed")
+    parser.add_argument("--driver-memory", default="2g", help="Spark's driver memory")
+    parser.add_argument("--progress", help="append a line per finished statement here")
     args = parser.parse_args()
     las, label = "371", f"size {args.size:g}"
     print(f"{'step':<58} {'wall':>10} {'peak':>11}")
     with tempfile.TemporaryDirectory() as tmp:
+        store = args.store or f"{tmp}/s.duckdb"
         if args.england:
             las = args.england
             first, _, last = args.years.partition("-")
             args.periods = f"{first}-Q1:{last or first}-Q4"
             every = las == "all"
-            built = step(
-                "england:build",
-                store=f"{tmp}/s.duckdb",
-                years=args.years,
-                seed=args.seed,
-                la=None if every else las,
-            )
-            print(row("build the synthetic England" + ("" if every else " sample"), built))
+            if not args.store:
+                built = step(
+                    "england:build",
+                    store=store,
+                    years=args.years,
+                    seed=args.seed,
+                    la=None if every else las,
+                )
+                print(row("build the synthetic England" + ("" if every else " sample"), built))
             if every:
-                las = step("spark:authorities", store=f"{tmp}/s.duckdb")["result"]
+                las = step("spark:authorities", store=store)["result"]
             label = f"{len(las.split(','))} authorities, {args.periods}"
         else:
             step("foundation:generate_and_write", size=args.size, out=f"{tmp}/x")
-            step("foundation:ingest_all", folder=f"{tmp}/x", store=f"{tmp}/s.duckdb")
-        print(
-            row(
-                "export the lake", step("spark:export", store=f"{tmp}/s.duckdb", lake=f"{tmp}/lake")
-            )
-        )
-        for engine in ("duckdb", "spark"):
+            step("foundation:ingest_all", folder=f"{tmp}/x", store=store)
+        print(row("export the lake", step("spark:export", store=store, lake=f"{tmp}/lake")))
+        values = {"duckdb": args.duckdb_values or f"{tmp}/duckdb.parquet"}
+        values["spark"] = f"{tmp}/spark.parquet"
+        for engine in ("spark",) if args.duckdb_values else ("duckdb", "spark"):
             figures = step(
                 "spark:measure",
                 lake=f"{tmp}/lake",
                 engine=engine,
                 periods=args.periods,
                 master=args.master,
-                out=f"{tmp}/{engine}.parquet",
+                out=values[engine],
                 las=las,
+                driver_memory=args.driver_memory,
+                progress=args.progress,
             )
             print(row(f"catalogue over the lake on {engine}, {label}", figures))
-        print(
-            row("parity", step("spark:same", a=f"{tmp}/duckdb.parquet", b=f"{tmp}/spark.parquet"))
-        )
+        print(row("parity", step("spark:same", a=values["duckdb"], b=values["spark"])))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import threading
+import warnings
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
@@ -58,6 +59,7 @@ _INPUT_SCHEMAS: dict[str, dict[str, str]] = {
     "authorities": {"la_code": "string"},
     "quarters": {"period": "string", "fy": "int32"},
     "calendar": {"date": "date", "working_day_index": "int32"},
+    "month_ends": {"period": "string", "at": "date"},
 }
 # Compiled SQL by (what, settings): {key: (sql, named inputs, other tables read)}.
 _SQL: dict[tuple[Hashable, str], tuple[str, tuple[str, ...], frozenset[str]]] = {}
@@ -124,6 +126,12 @@ class Context:
         period type, `quarter_end` (the as-at date) and `look_back` (start minus a look-back, for
         measures such as re-referrals that need earlier history)."""
         return self._input(f"periods__{period_type}__{int(look_back_days)}")
+
+    def month_ends(self, period_type: PeriodType) -> ir.Table:
+        """``period``, ``at``: the last day of every calendar month ending in each period's
+        window (12 for rolling 12 months), as snapshot dates; on DuckDB a named input, so the
+        query holding it is compiled once."""
+        return self._input(f"month_ends__{period_type}")
 
     def calendar(self) -> ir.Table:
         """date -> working_day_index (working days in (a, b] = index[b] - index[a]).
@@ -208,6 +216,14 @@ class Context:
             )
         if kind == "calendar":
             return _calendar_rows()
+        if kind == "month_ends":
+            from csc_scorecard.measures.workforce.snapshot import dates_rows, month_ends
+
+            return dates_rows(
+                (str(q), day)
+                for q in self.quarters
+                for day in month_ends(*q.window(rest))  # type: ignore[arg-type]
+            )
         if kind == "days":
             periods, _, since = rest.rpartition("__")
             return _days_rows(self.input_rows(f"periods__{periods}"), since)
@@ -286,11 +302,11 @@ class Context:
                 if name not in self._registered or name.startswith(_GIVEN):
                     self._cursor.register(name, self._input_rows_once(name))
                     self._registered.add(name)
-            return self._cursor.sql(sql).to_arrow_table()
+            return arrow_rows(self._cursor, sql)
         with self.backend.con.cursor() as cur:
             for name in inputs:
                 cur.register(name, self.input_rows(name.removeprefix(INPUT_PREFIX)))
-            return cur.sql(sql).to_arrow_table()
+            return arrow_rows(cur, sql)
 
     def prepare(
         self, key: Hashable, build: Callable[[Context], ir.Table]
@@ -348,6 +364,23 @@ class Context:
         if self._columns is None:
             self._columns = sql_cache.store_columns(self.backend.con)
         return self._columns
+
+
+# DuckDB warns that Arrow from an executed statement copies the rows once more than a relation's
+# Arrow does; the copy is of the counted rows (thousands), while a relation parses and binds the
+# statement once more before running it (`arrow_rows`).
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
+
+
+def arrow_rows(cursor: Any, sql: str) -> pa.Table:
+    """The rows of a kept statement as Arrow, the statement parsed and planned once.
+
+    ``cursor.sql(sql)`` makes a relation, which parses and binds the statement to learn its
+    columns, and running it parses and plans it again; executing it does so once. Measured on
+    the demo's 116 statements, bare DuckDB, three runs each: 10-20% less CPU (about 0.3 s of
+    2.8 s; docs/benchmarks.md), the same rows.
+    """
+    return cursor.execute(sql).to_arrow_table()
 
 
 def compiled_reads(key: Hashable, ctx: Context) -> frozenset[str] | None:

@@ -31,8 +31,6 @@ from csc_scorecard.measures.workforce.rates import RATES, census_counts
 from csc_scorecard.measures.workforce.settings import WorkforceSettings, load_settings
 from csc_scorecard.measures.workforce.snapshot import (
     attach,
-    dates_table,
-    month_ends,
     period_ends,
     posts_at,
     worker_snapshot,
@@ -98,15 +96,6 @@ def agency_fte_rate(ctx: Context, m: Measure) -> Counted:
     return share(ctx, p, p.agency, subject="worker_id", weight="fte", why="agency worker")
 
 
-def _month_ends(ctx: Context, period_type: str) -> ir.Table:
-    """The month ends in each period's window, as snapshot dates (12 for rolling 12 months)."""
-    return dates_table(
-        (str(q), day)
-        for q in ctx.quarters
-        for day in month_ends(*q.window(period_type))  # type: ignore[arg-type]
-    )
-
-
 def staff_turnover_rate_local(ctx: Context, m: Measure) -> Counted:
     """Employed workers leaving the authority in the 12 months (their FTE when they left), as a
     share of the average employed FTE in post at the month ends of those 12 months.
@@ -142,7 +131,7 @@ def staff_turnover_rate_local(ctx: Context, m: Measure) -> Counted:
     # A leaver with no post recorded counts as one FTE rather than vanishing from the count.
     leavers = j.mutate(fte=ibis.coalesce(j.p_fte, 1.0))
 
-    p = _fte_in_post(ctx, _month_ends(ctx, m.period_type), s.rates.qualified_only)
+    p = _fte_in_post(ctx, ctx.month_ends(m.period_type), s.rates.qualified_only)
     p = p.filter(~p.agency)
     monthly = p.group_by(["la_code", "period", "at"]).agg(fte=p.fte.sum())
     average = monthly.group_by(["la_code", "period"]).agg(denominator=monthly.fte.mean())
