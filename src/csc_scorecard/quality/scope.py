@@ -65,7 +65,7 @@ from csc_scorecard.quality.rules import (
     derived_bases,
 )
 from csc_scorecard.quality.rules.sql import EPISODES_N, episodes_with_neighbours
-from csc_scorecard.quality.rules.ssda903 import derived_b
+from csc_scorecard.quality.rules.ssda903 import derived_b, derived_c
 from csc_scorecard.quality.rules.ssda903.postcodes import (
     EPISODES_PC,
     EPISODES_PC_LAST,
@@ -136,6 +136,7 @@ DERIVED_SQL = {
     EPISODES_PC: located,
     EPISODES_PC_LAST: located_last,
     **derived_b.BUILDERS,
+    **derived_c.BUILDERS,
 }
 
 

@@ -80,6 +80,17 @@ DERIVED: dict[Return, dict[str, str | tuple[str, ...]]] = {
         "placed_l": ("placed", "placed_last"),
         "episodes_ad": ("episodes", "adoptions"),
         "episodes_p": ("episodes", "placed"),
+        # SWEpisodes, DoLO, missing, Header and review rows with what their rules read of their
+        # neighbours, other tables and `bad` (rules/ssda903/derived_c.py)
+        "sw_c": "sw",
+        "episodes_sw": ("episodes", "sw"),
+        "dolo_c": "dolo",
+        "dolo_e": ("dolo", "episodes"),
+        "missing_c": "missing",
+        "missing_e": ("missing", "episodes"),
+        "header_c": "header",
+        "header_eo": ("header", "episodes", "oc3"),
+        "reviews_h": ("reviews", "header"),
     },
     "cin": {},
 }

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
-from csc_scorecard.quality.rules.sql import not_in_list, not_valid_date
+from csc_scorecard.quality.rules.sql import not_in_list
+from csc_scorecard.quality.rules.ssda903.derived_c import HEADER_C
 
 R = "ssda903"
 
@@ -37,13 +38,12 @@ def r103() -> str:
     R,
     "Date for Unaccompanied Asylum-Seeking Children (UASC) status ceased is not a valid date.",
     fields=["DUC"],
-    column="uasc_ceased_date",
+    column="uasc_ceased_date_shown",
 )
 def r104() -> str:
     """DUC given but not a date, or before the start of the collection year."""
-    return f"""{not_valid_date("header", "uasc_ceased_date")}
-        UNION ALL SELECT h.*, CAST(h.uasc_ceased_date AS VARCHAR) AS value FROM header h
-        WHERE h.uasc_ceased_date < h.cy_start"""
+    return f"""SELECT * FROM {HEADER_C} WHERE (uasc_ceased_date IS NULL
+        AND uasc_ceased_date_unreadable) OR uasc_ceased_date < cy_start"""
 
 
 @rule(

@@ -1,12 +1,13 @@
 """SSDA903 DoLo rules (2026-27 on): deprivation of liberty orders, their dates against each other,
 the year, the child's date of birth, the child's periods of care and placements (DfE codes and
-messages; logic per docs/quality.md). An order is a row of `dolo` (canonical `dolo_orders`)."""
+messages; logic per docs/quality.md). An order is a row of `dolo` (canonical `dolo_orders`); the
+rules read it as `dolo_c` (with the order before it and its unreadable DOLO_END) or `dolo_e`
+(with what the child's episodes say), worked out once per run (derived_c.py)."""
 
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
-from csc_scorecard.quality.rules.sql import not_valid_date
-from csc_scorecard.quality.rules.ssda903.missing_ends import outside_every_period_of_care
+from csc_scorecard.quality.rules.ssda903.derived_c import DOLO_C, DOLO_E
 
 R = "ssda903"
 YEARS = (2027, None)
@@ -22,7 +23,7 @@ YEARS = (2027, None)
 )
 def r700() -> str:
     """DOLO_START blank or not a date (ingest loads an unreadable one blank)."""
-    return "SELECT * FROM dolo WHERE start_date IS NULL"
+    return f"SELECT * FROM {DOLO_C} WHERE start_date IS NULL"
 
 
 @rule(
@@ -30,12 +31,12 @@ def r700() -> str:
     R,
     "The end date of the DoLO is not a valid date.",
     fields=["DOLO_END"],
-    column="end_date",
+    column="end_date_text",
     years=YEARS,
 )
 def r701() -> str:
     """DOLO_END given but not a date: blank in the store with an unreadable-value issue."""
-    return not_valid_date("dolo", "end_date")
+    return f"SELECT * FROM {DOLO_C} WHERE end_date IS NULL AND end_date_unreadable"
 
 
 @rule(
@@ -49,7 +50,7 @@ def r701() -> str:
 def r702() -> str:
     """DOLO_END on or before DOLO_START (an order ending the day it starts is flagged too, as
     DfE's validator does)."""
-    return "SELECT * FROM dolo WHERE end_date <= start_date"
+    return f"SELECT * FROM {DOLO_C} WHERE end_date <= start_date"
 
 
 @rule(
@@ -62,7 +63,7 @@ def r702() -> str:
 )
 def r703() -> str:
     """DOLO_START after 31 March of the collection year."""
-    return "SELECT * FROM dolo WHERE start_date > cy_end"
+    return f"SELECT * FROM {DOLO_C} WHERE start_date > cy_end"
 
 
 @rule(
@@ -75,7 +76,7 @@ def r703() -> str:
 )
 def r704() -> str:
     """DOLO_END before 1 April or after 31 March of the collection year."""
-    return "SELECT * FROM dolo WHERE end_date < cy_start OR end_date > cy_end"
+    return f"SELECT * FROM {DOLO_C} WHERE end_date < cy_start OR end_date > cy_end"
 
 
 @rule(
@@ -89,13 +90,7 @@ def r704() -> str:
 def r705() -> str:
     """Each child's orders in order of their end (an open order at its start) then start: an
     order is flagged when the one before it has no DOLO_END, or ended after this one started."""
-    order = """PARTITION BY la_code, child_id
-        ORDER BY coalesce(end_date, start_date), start_date, load_id, "row" """
-    return f"""SELECT * EXCLUDE (prev_end, prev_open, n) FROM (SELECT *,
-            lag(end_date) OVER ({order}) AS prev_end,
-            lag(end_date IS NULL) OVER ({order}) AS prev_open,
-            row_number() OVER ({order}) AS n FROM dolo)
-        WHERE n > 1 AND (prev_open OR start_date < prev_end)"""
+    return f"SELECT * FROM {DOLO_C} WHERE has_prev AND (prev_open OR start_date < prev_end)"
 
 
 @rule(
@@ -129,7 +124,7 @@ def r707() -> str:
     period, it has no DOLO_END and the period has ended or began after DOLO_START, or its
     DOLO_END is after the period's end or before its start (as rule 577 for missing periods).
     A child with no episodes is not checked."""
-    return outside_every_period_of_care("dolo", "o")
+    return f"SELECT * FROM {DOLO_E} WHERE outside_care"
 
 
 @rule(
@@ -146,25 +141,6 @@ def r708() -> str:
         AND h.child_id = o.child_id WHERE o.start_date <= h.date_of_birth"""
 
 
-def _placed_during(where: str) -> str:
-    """Orders with both dates that overlap an episode (DECOM up to DOLO_END, DEC blank or from
-    DOLO_START) whose placement meets `where`."""
-    return f"""SELECT o.* FROM dolo o WHERE o.start_date IS NOT NULL AND o.end_date IS NOT NULL
-        AND EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = o.la_code
-            AND e.child_id = o.child_id AND e.decom <= o.end_date
-            AND (e.dec IS NULL OR e.dec >= o.start_date) AND {where})"""
-
-
-# The placements DfE expects during an order (709) and those it refuses (710): DfE's lists in
-# the rules' texts, not code lists of their own.
-EXPECTED = ("K2", "Z12", "Z13")
-REFUSED = ("K1", "P1", "R5", "K3")
-
-
-def _in(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
-
-
 @rule(
     "709",
     R,
@@ -176,7 +152,8 @@ def _in(values: tuple[str, ...]) -> str:
 def r709() -> str:
     """An order overlapping an episode whose placement is not K2, Z12 or Z13 (blank counts as
     not)."""
-    return _placed_during(f"coalesce(e.place, '') NOT IN {_in(EXPECTED)}")
+    return f"""SELECT * FROM {DOLO_E} WHERE start_date IS NOT NULL AND end_date IS NOT NULL
+        AND placed_unexpected"""
 
 
 @rule(
@@ -190,4 +167,5 @@ def r709() -> str:
 )
 def r710() -> str:
     """An order overlapping an episode placed in K1, P1, R5 or K3."""
-    return _placed_during(f"e.place IN {_in(REFUSED)}")
+    return f"""SELECT * FROM {DOLO_E} WHERE start_date IS NOT NULL AND end_date IS NOT NULL
+        AND placed_refused"""

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
 from csc_scorecard.quality.rules.sql import RESPITE
+from csc_scorecard.quality.rules.ssda903.derived_c import HEADER_C, HEADER_EO
 
 R = "ssda903"
-OC3_GIVEN = "(x.in_touch IS NOT NULL OR x.activity IS NOT NULL OR x.accommodation IS NOT NULL)"
 
 
 def _has(table: str, alias: str, where: str = "true") -> str:
@@ -35,8 +35,8 @@ def r442() -> str:
 def r444() -> str:
     """A UPN other than UN1-UN5 that two or more Header rows of the authority's return give."""
     unknown = in_list("UN1", "UN2", "UN3", "UN4", "UN5")
-    return f"""SELECT * FROM header WHERE upn IS NOT NULL AND upn NOT IN {unknown}
-        QUALIFY count(*) OVER (PARTITION BY la_code, cy_end, upn) > 1"""
+    return f"""SELECT * FROM {HEADER_C} WHERE upn IS NOT NULL AND upn NOT IN {unknown}
+        AND upn_count > 1"""
 
 
 @rule(
@@ -48,9 +48,7 @@ def r444() -> str:
 )
 def r611() -> str:
     """MOTHER 1 with MC_DOB blank (an unreadable date is not blank)."""
-    return """SELECT h.* FROM header h WHERE h.mother AND h.mc_dob IS NULL
-        AND NOT EXISTS (SELECT 1 FROM bad b WHERE b.load_id = h.load_id AND b."row" = h."row"
-            AND b.column_name = 'mc_dob')"""
+    return f"SELECT * FROM {HEADER_C} WHERE mother AND mc_dob IS NULL AND NOT mc_dob_bad"
 
 
 @rule(
@@ -63,8 +61,8 @@ def r611() -> str:
 )
 def r628() -> str:
     """MOTHER given for a child with no episodes and an OC3 row with anything given."""
-    return f"""SELECT h.* FROM header h WHERE h.mother IS NOT NULL
-        AND NOT {_has("episodes", "e")} AND {_has("oc3", "x", OC3_GIVEN)}"""
+    return f"""SELECT * FROM {HEADER_EO} WHERE mother IS NOT NULL AND NOT has_episodes
+        AND oc3_given"""
 
 
 @rule(
@@ -78,5 +76,4 @@ def r628() -> str:
 )
 def repi() -> str:
     """A Header row of a child with no episodes and no OC3 row."""
-    return f"""SELECT h.* FROM header h WHERE NOT {_has("episodes", "e")}
-        AND NOT {_has("oc3", "x")}"""
+    return f"SELECT * FROM {HEADER_EO} WHERE NOT has_episodes AND NOT has_oc3"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import codes_in, rule
-from csc_scorecard.quality.rules.sql import not_in_list, periods_numbered
+from csc_scorecard.quality.rules.sql import not_in_list
+from csc_scorecard.quality.rules.ssda903.derived_c import MISSING_C, MISSING_E
 
 R = "ssda903"
 
@@ -18,13 +19,13 @@ R = "ssda903"
 )
 def r1004() -> str:
     """MIS_START blank or not a date."""
-    return "SELECT * FROM missing WHERE start_date IS NULL"
+    return f"SELECT * FROM {MISSING_C} WHERE start_date IS NULL"
 
 
 @rule("1006", R, "Missing type invalid.", fields=["MISSING"], column="missing_type")
 def r1006() -> str:
     """MISSING given and not M or A."""
-    return not_in_list("missing", "missing_type", "missing_type")
+    return not_in_list(MISSING_C, "missing_type", "missing_type")
 
 
 @rule(
@@ -36,9 +37,8 @@ def r1006() -> str:
 )
 def r564() -> str:
     """MISSING M or A with MIS_START blank (an unreadable date is not blank)."""
-    return f"""SELECT m.* FROM missing m WHERE m.missing_type IN {codes_in("missing_type")}
-        AND m.start_date IS NULL AND NOT EXISTS (SELECT 1 FROM bad b WHERE b.load_id = m.load_id
-            AND b."row" = m."row" AND b.column_name = 'start_date')"""
+    return f"""SELECT * FROM {MISSING_C} WHERE missing_type IN {codes_in("missing_type")}
+        AND start_date IS NULL AND NOT start_date_bad"""
 
 
 @rule(
@@ -52,7 +52,7 @@ def r564() -> str:
 )
 def r565() -> str:
     """MIS_START given, MISSING blank."""
-    return "SELECT * FROM missing WHERE start_date IS NOT NULL AND missing_type IS NULL"
+    return f"SELECT * FROM {MISSING_C} WHERE start_date IS NOT NULL AND missing_type IS NULL"
 
 
 @rule(
@@ -66,7 +66,7 @@ def r565() -> str:
 )
 def r566() -> str:
     """MIS_END given, MISSING blank."""
-    return "SELECT * FROM missing WHERE end_date IS NOT NULL AND missing_type IS NULL"
+    return f"SELECT * FROM {MISSING_C} WHERE end_date IS NOT NULL AND missing_type IS NULL"
 
 
 @rule(
@@ -79,7 +79,7 @@ def r566() -> str:
 )
 def r567() -> str:
     """MIS_END before MIS_START."""
-    return "SELECT * FROM missing WHERE start_date > end_date"
+    return f"SELECT * FROM {MISSING_C} WHERE start_date > end_date"
 
 
 @rule(
@@ -92,7 +92,7 @@ def r567() -> str:
 )
 def r570() -> str:
     """MIS_START after 31 March of the collection year."""
-    return "SELECT * FROM missing WHERE start_date > cy_end"
+    return f"SELECT * FROM {MISSING_C} WHERE start_date > cy_end"
 
 
 @rule(
@@ -105,11 +105,7 @@ def r570() -> str:
 def r581() -> str:
     """A missing episode of a child with episodes, starting in none of them (DECOM to DEC, or
     open)."""
-    return """SELECT m.* FROM missing m
-        WHERE EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = m.la_code AND e.child_id = m.child_id)
-        AND NOT EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = m.la_code
-            AND e.child_id = m.child_id AND m.start_date >= e.decom
-            AND (m.start_date <= e.dec OR e.dec IS NULL))"""
+    return f"SELECT * FROM {MISSING_E} WHERE has_episodes AND NOT in_episode"
 
 
 @rule(
@@ -138,10 +134,7 @@ def r586() -> str:
 def r574() -> str:
     """A missing period starting while the child's previous one (ordered by end, an open one
     by its start, then start) is open or has not yet ended."""
-    w = """PARTITION BY la_code, child_id
-        ORDER BY coalesce(end_date, start_date) NULLS LAST, start_date NULLS LAST, load_id, "row" """
-    return f"""SELECT * FROM (SELECT *, lag(true) OVER ({w}) AS has_prev,
-            lag(end_date) OVER ({w}) AS prev_end FROM missing) m
+    return f"""SELECT * FROM {MISSING_C}
         WHERE has_prev AND (prev_end IS NULL OR start_date < prev_end)"""
 
 
@@ -157,14 +150,7 @@ def r578() -> str:
     it began or after it ended. A period of care is the child's episodes (DECOM order) each
     starting on or before the previous one's DEC (or after an open one), from its first DECOM
     to its last episode's DEC (open: no end)."""
-    return f"""WITH poc AS (SELECT la_code, child_id, min(decom) AS poc_start,
-                nullif(arg_max(coalesce(dec, DATE '9999-12-31'), n), DATE '9999-12-31') AS poc_end
-            FROM ({periods_numbered()}) GROUP BY la_code, child_id, period)
-        SELECT m.* FROM missing m WHERE m.start_date IS NOT NULL
-        AND EXISTS (SELECT 1 FROM poc WHERE poc.la_code = m.la_code AND poc.child_id = m.child_id)
-        AND NOT EXISTS (SELECT 1 FROM poc WHERE poc.la_code = m.la_code
-            AND poc.child_id = m.child_id AND m.start_date >= poc.poc_start
-            AND (poc.poc_end IS NULL OR m.start_date <= poc.poc_end))"""
+    return f"SELECT * FROM {MISSING_E} WHERE start_outside_care"
 
 
 @rule(

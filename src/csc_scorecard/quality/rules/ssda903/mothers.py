@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
 from csc_scorecard.quality.rules.sql import RESPITE, row_keys
+from csc_scorecard.quality.rules.ssda903.derived_c import HEADER_C
 
 R = "ssda903"
 WITH_HEADER = "FROM episodes e JOIN header h ON h.la_code = e.la_code AND h.child_id = e.child_id"
@@ -87,9 +88,9 @@ def r607() -> str:
 )
 def r612() -> str:
     """MC_DOB given (readable or not) for a female whose MOTHER is 0 or blank."""
-    return f"""SELECT * FROM header h WHERE sex = 'F'
-        AND (mother = false OR (mother IS NULL AND NOT {_unreadable("h", "mother")}))
-        AND (mc_dob IS NOT NULL OR {_unreadable("h", "mc_dob")})"""
+    return f"""SELECT * FROM {HEADER_C} WHERE sex = 'F'
+        AND (mother = false OR (mother IS NULL AND NOT mother_bad))
+        AND (mc_dob IS NOT NULL OR mc_dob_bad)"""
 
 
 @rule(
@@ -154,7 +155,7 @@ def r625() -> str:
 )
 def r303() -> str:
     """DUC given for a child whose UASC status is not 1 (kept on the Header row)."""
-    return "SELECT * FROM header WHERE uasc_ceased_date IS NOT NULL AND uasc IS DISTINCT FROM true"
+    return "SELECT * FROM header WHERE uasc_ceased_date IS NOT NULL AND NOT coalesce(uasc, false)"
 
 
 @rule(

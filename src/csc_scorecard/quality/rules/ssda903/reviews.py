@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
 from csc_scorecard.quality.rules.sql import RESPITE
+from csc_scorecard.quality.rules.ssda903.derived_c import REVIEWS_H
 
 R = "ssda903"
-WITH_HEADER = "FROM reviews r JOIN header h ON h.la_code = r.la_code AND h.child_id = r.child_id"
 REVIEW_FIELDS = ["DOB", "REVIEW", "REVIEW_CODE"]
 
 
@@ -22,8 +22,8 @@ REVIEW_FIELDS = ["DOB", "REVIEW", "REVIEW_CODE"]
 )
 def r440() -> str:
     """REVIEW_CODE PN0 (child under 4) for a review after the child's 4th birthday."""
-    return f"""SELECT r.* {WITH_HEADER}
-        WHERE r.review_code = 'PN0' AND r.review_date > h.date_of_birth + INTERVAL 4 YEAR"""
+    return f"""SELECT * FROM {REVIEWS_H}
+        WHERE review_code = 'PN0' AND review_date > date_of_birth + INTERVAL 4 YEAR"""
 
 
 @rule(
@@ -38,8 +38,8 @@ def r441() -> str:
     """REVIEW_CODE PN1-PN7 (ways a child of 4 or over took part) for a review before the
     child's 4th birthday."""
     codes = in_list("PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")
-    return f"""SELECT r.* {WITH_HEADER}
-        WHERE r.review_code IN {codes} AND r.review_date < h.date_of_birth + INTERVAL 4 YEAR"""
+    return f"""SELECT * FROM {REVIEWS_H}
+        WHERE review_code IN {codes} AND review_date < date_of_birth + INTERVAL 4 YEAR"""
 
 
 @rule(

@@ -5,12 +5,15 @@ docs/quality.md). A rule DfE changed between years reads the row's collection ye
 them apart where DfE does.
 
 A child's social-worker episodes are ordered by SW_DECOM (blank last), then SW_DEC, then file
-order, over every SWEpisodes row of the return the store holds (`ordered`)."""
+order, over every SWEpisodes row of the return the store holds. The rules over SWEpisodes rows
+read `sw_c` (derived_c.sw_c: each row with its neighbours in that order and its unreadable
+values, worked out once per run), so each is a plain row filter of it."""
 
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import RESPITE, not_in_list, not_valid_date
+from csc_scorecard.quality.rules.sql import RESPITE, valid_code
+from csc_scorecard.quality.rules.ssda903.derived_c import EPISODES_SW, SW_C
 
 R = "ssda903"
 
@@ -18,22 +21,6 @@ R = "ssda903"
 FIRST_CONTACT = "'FCONTA'"
 # Reasons are wanted for episodes beginning on or after 1 April 2023 (when SWEpisodes began).
 REASONS_FROM = "DATE '2023-04-01'"
-
-
-def ordered() -> str:
-    """SWEpisodes rows with `prev_dec` (the SW_DEC of the child's episode before), `has_prev`
-    and `last_one` (the child's last episode)."""
-    w = 'PARTITION BY la_code, child_id ORDER BY sw_decom NULLS LAST, sw_dec NULLS LAST, load_id, "row"'
-    return f"""SELECT s.*, lag(sw_dec) OVER ({w}) AS prev_dec,
-        row_number() OVER ({w}) = count(*) OVER (PARTITION BY la_code, child_id) AS last_one,
-        row_number() OVER ({w}) > 1 AS has_prev FROM sw s"""
-
-
-def _given(alias: str, column: str) -> str:
-    """SQL: the row's `column` was given (read, or unreadable with its raw text in `bad`)."""
-    return f"""({alias}.{column} IS NOT NULL OR EXISTS (SELECT 1 FROM bad b
-        WHERE b.load_id = {alias}.load_id AND b."row" = {alias}."row"
-        AND b.column_name = '{column}'))"""
 
 
 @rule(
@@ -48,13 +35,8 @@ def rsw01stg1() -> str:
     """An episode still open at 31 March (no DEC), not a short break (V3, V4), of a child with
     no social-worker episode, or with one lacking SW_ID, SW_DECOM or SW_REASON. Runs only where
     the return has SWEpisodes rows."""
-    return f"""SELECT e.* FROM episodes e WHERE e.dec IS NULL
-        AND NOT coalesce(e.ls IN {RESPITE}, false)
-        AND (NOT EXISTS (SELECT 1 FROM sw s WHERE s.la_code = e.la_code
-                AND s.child_id = e.child_id)
-            OR EXISTS (SELECT 1 FROM sw s WHERE s.la_code = e.la_code
-                AND s.child_id = e.child_id
-                AND (s.sw_id IS NULL OR s.sw_decom IS NULL OR s.sw_reason IS NULL)))"""
+    return f"""SELECT * FROM {EPISODES_SW} WHERE dec IS NULL
+        AND NOT coalesce(ls IN {RESPITE}, false) AND (sw_none OR sw_incomplete)"""
 
 
 @rule(
@@ -68,7 +50,7 @@ def rsw01stg1() -> str:
 def rsw01astg1() -> str:
     """SW_DECOM blank or not a date, or SW_DECOM before 1 April of the previous year (the
     reporting period's start) with SW_ID blank."""
-    return """SELECT * FROM sw WHERE sw_decom IS NULL
+    return f"""SELECT * FROM {SW_C} WHERE sw_decom IS NULL
         OR (sw_decom < cy_start - INTERVAL 1 YEAR AND sw_id IS NULL)"""
 
 
@@ -83,7 +65,7 @@ def rsw01astg1() -> str:
 def rsw01bstg1() -> str:
     """SW_DECOM blank or not a date, or SW_DECOM on or after 1 April of the previous year with
     SW_ID or SW_REASON blank."""
-    return """SELECT * FROM sw WHERE sw_decom IS NULL
+    return f"""SELECT * FROM {SW_C} WHERE sw_decom IS NULL
         OR (sw_decom >= cy_start - INTERVAL 1 YEAR AND (sw_id IS NULL OR sw_reason IS NULL))"""
 
 
@@ -97,7 +79,7 @@ def rsw01bstg1() -> str:
 )
 def rsw02stg1() -> str:
     """SW_ID blank or not beginning SW or XX (capitals); from 2025-26 also under 4 characters."""
-    return f"""SELECT * FROM sw WHERE sw_id IS NULL OR left(sw_id, 2) NOT IN {in_list("SW", "XX")}
+    return f"""SELECT * FROM {SW_C} WHERE sw_id IS NULL OR left(sw_id, 2) NOT IN {in_list("SW", "XX")}
         OR (year(cy_end) >= 2026 AND length(sw_id) < 4)"""
 
 
@@ -111,8 +93,8 @@ def rsw02stg1() -> str:
 )
 def rsw03stg1() -> str:
     """SW_ID, SW_DECOM or SW_REASON blank (an unreadable SW_DECOM was given)."""
-    return f"""SELECT s.* FROM sw s WHERE s.sw_id IS NULL OR s.sw_reason IS NULL
-        OR NOT {_given("s", "sw_decom")}"""
+    return f"""SELECT * FROM {SW_C} WHERE sw_id IS NULL OR sw_reason IS NULL
+        OR NOT (sw_decom IS NOT NULL OR sw_decom_bad)"""
 
 
 @rule(
@@ -120,12 +102,12 @@ def rsw03stg1() -> str:
     R,
     "Date social worker episode began is not a valid date..",
     fields=["SW_DECOM"],
-    column="sw_decom",
+    column="sw_decom_text",
     years=(2024, None),
 )
 def rsw04stg1() -> str:
     """SW_DECOM given but not a date."""
-    return not_valid_date("sw", "sw_decom")
+    return f"SELECT * FROM {SW_C} WHERE sw_decom IS NULL AND sw_decom_unreadable"
 
 
 @rule(
@@ -133,12 +115,12 @@ def rsw04stg1() -> str:
     R,
     "Date social worker episode began is not a valid date.",
     fields=["SW_DEC"],
-    column="sw_dec",
+    column="sw_dec_text",
     years=(2024, None),
 )
 def rsw05stg1() -> str:
     """SW_DEC given but not a date (DfE's message names the start; the rule checks the end)."""
-    return not_valid_date("sw", "sw_dec")
+    return f"SELECT * FROM {SW_C} WHERE sw_dec IS NULL AND sw_dec_unreadable"
 
 
 @rule(
@@ -151,7 +133,7 @@ def rsw05stg1() -> str:
 )
 def rsw06stg2() -> str:
     """SW_DECOM after the collection year's 31 March."""
-    return "SELECT * FROM sw WHERE sw_decom > cy_end"
+    return f"SELECT * FROM {SW_C} WHERE sw_decom > cy_end"
 
 
 @rule(
@@ -166,7 +148,7 @@ def rsw06stg2() -> str:
 def rsw07stg2() -> str:
     """SW_DEC after 31 March, or before the reporting period: 1 April of the collection year in
     2023-24, of the year before from 2024-25."""
-    return """SELECT * FROM sw WHERE sw_dec > cy_end OR sw_dec < CASE
+    return f"""SELECT * FROM {SW_C} WHERE sw_dec > cy_end OR sw_dec < CASE
         WHEN year(cy_end) >= 2025 THEN cy_start - INTERVAL 1 YEAR ELSE cy_start END"""
 
 
@@ -180,7 +162,7 @@ def rsw07stg2() -> str:
 )
 def rsw08stg2() -> str:
     """An episode with SW_DECOM and no (readable) SW_DEC that is not the child's last."""
-    return f"""SELECT * FROM ({ordered()}) WHERE NOT last_one AND sw_dec IS NULL
+    return f"""SELECT * FROM {SW_C} WHERE NOT last_one AND sw_dec IS NULL
         AND sw_decom IS NOT NULL"""
 
 
@@ -194,12 +176,12 @@ def rsw08stg2() -> str:
 )
 def rsw09stg2() -> str:
     """SW_DEC the same day as SW_DECOM; from 2025-26, fewer than 3 days after it (or before)."""
-    return """SELECT * FROM sw WHERE CASE WHEN year(cy_end) >= 2026
+    return f"""SELECT * FROM {SW_C} WHERE CASE WHEN year(cy_end) >= 2026
         THEN date_diff('day', sw_decom, sw_dec) < 3 ELSE sw_dec = sw_decom END"""
 
 
 def _handover(days: int) -> str:
-    """SQL (over `ordered`): SW_DECOM is not within `days` days of the previous episode's
+    """SQL (over `sw_c`): SW_DECOM is not within `days` days of the previous episode's
     SW_DEC (a blank either side is not within)."""
     return f"""NOT coalesce(sw_decom BETWEEN prev_dec - INTERVAL {days} DAY
         AND prev_dec + INTERVAL {days} DAY, false)"""
@@ -218,8 +200,8 @@ def rsw10stg2() -> str:
     """An episode after the child's first whose SW_DECOM is not within 7 days of the previous
     episode's SW_DEC; from 2024-25 not when SW_REASON is FCONTA (first contact or
     re-referral)."""
-    return f"""SELECT * FROM ({ordered()}) WHERE has_prev AND {_handover(7)}
-        AND (year(cy_end) < 2025 OR sw_reason IS DISTINCT FROM {FIRST_CONTACT})"""
+    return f"""SELECT * FROM {SW_C} WHERE has_prev AND {_handover(7)}
+        AND (year(cy_end) < 2025 OR NOT coalesce(sw_reason = {FIRST_CONTACT}, false))"""
 
 
 @rule(
@@ -234,8 +216,8 @@ def rsw10stg2() -> str:
 def rsw10astg2() -> str:
     """An episode after the child's first, SW_REASON not FCONTA, whose SW_DECOM is not within
     7 days of the previous episode's SW_DEC."""
-    return f"""SELECT * FROM ({ordered()}) WHERE has_prev AND {_handover(7)}
-        AND sw_reason IS DISTINCT FROM {FIRST_CONTACT}"""
+    return f"""SELECT * FROM {SW_C} WHERE has_prev AND {_handover(7)}
+        AND NOT coalesce(sw_reason = {FIRST_CONTACT}, false)"""
 
 
 @rule(
@@ -249,7 +231,7 @@ def rsw10astg2() -> str:
 )
 def rsw10bstg2() -> str:
     """An episode with SW_REASON FCONTA starting on or before the previous episode's SW_DEC."""
-    return f"""SELECT * FROM ({ordered()}) WHERE has_prev AND sw_reason = {FIRST_CONTACT}
+    return f"""SELECT * FROM {SW_C} WHERE has_prev AND sw_reason = {FIRST_CONTACT}
         AND sw_decom <= prev_dec"""
 
 
@@ -265,7 +247,7 @@ def rsw10bstg2() -> str:
 def rsw11astg2() -> str:
     """The episode after one that ended by 26 March (five days before the year's end) does not
     start within 5 days of that end (or has no SW_DECOM)."""
-    return f"""SELECT * FROM ({ordered()}) WHERE has_prev
+    return f"""SELECT * FROM {SW_C} WHERE has_prev
         AND prev_dec <= cy_end - INTERVAL 5 DAY AND {_handover(5)}"""
 
 
@@ -283,7 +265,7 @@ def rsw11bstg2() -> str:
     follows it; or the episode after one that ended then has no SW_DECOM. (The package also
     flags an episode ending then that another episode follows: docs/quality.md.)"""
     last_days = "BETWEEN cy_end - INTERVAL 5 DAY AND cy_end"
-    return f"""SELECT * FROM ({ordered()}) WHERE (last_one AND sw_dec {last_days})
+    return f"""SELECT * FROM {SW_C} WHERE (last_one AND sw_dec {last_days})
         OR (has_prev AND prev_dec {last_days} AND sw_decom IS NULL)"""
 
 
@@ -303,14 +285,8 @@ def rsw12stg2() -> str:
     had since the reporting period began (or since coming into care) is not reported. From
     2024-25 the reporting period starts a year before the collection year; in 2023-24 on
     1 April of the collection year."""
-    since = """CASE WHEN year(e.cy_end) >= 2025 THEN e.cy_start - INTERVAL 1 YEAR
-        ELSE e.cy_start END"""
-    return f"""SELECT e.* FROM episodes e WHERE e.dec IS NULL
-        AND NOT coalesce(e.ls IN {RESPITE}, false)
-        AND NOT EXISTS (SELECT 1 FROM sw s WHERE s.la_code = e.la_code
-            AND s.child_id = e.child_id AND s.sw_decom <= greatest({since},
-                (SELECT min(f.decom) FROM episodes f WHERE f.la_code = e.la_code
-                 AND f.child_id = e.child_id AND (f.dec IS NULL OR f.dec >= {since}))))"""
+    return f"""SELECT * FROM {EPISODES_SW} WHERE dec IS NULL
+        AND NOT coalesce(ls IN {RESPITE}, false) AND NOT sw_since"""
 
 
 @rule(
@@ -324,9 +300,9 @@ def rsw12stg2() -> str:
 def rsw13stg1() -> str:
     """SW_REASON not a reason code; blank too in 2023-24, and from 2024-25 blank on an episode
     beginning on or after 1 April 2023."""
-    return f"""{not_in_list("sw", "sw_reason", "sw_reason")}
-        UNION ALL SELECT * FROM sw WHERE sw_reason IS NULL
-        AND (year(cy_end) < 2025 OR sw_decom >= {REASONS_FROM})"""
+    return f"""SELECT * FROM {SW_C}
+        WHERE (sw_reason IS NOT NULL AND NOT coalesce({valid_code("sw_reason", "sw_reason")}, false))
+        OR (sw_reason IS NULL AND (year(cy_end) < 2025 OR sw_decom >= {REASONS_FROM}))"""
 
 
 @rule(
@@ -339,7 +315,7 @@ def rsw13stg1() -> str:
 )
 def rsw14stg2() -> str:
     """SW_DEC blank (or not a date) on an episode that is not the child's last."""
-    return f"SELECT * FROM ({ordered()}) WHERE NOT last_one AND sw_dec IS NULL"
+    return f"SELECT * FROM {SW_C} WHERE NOT last_one AND sw_dec IS NULL"
 
 
 @rule(
@@ -351,10 +327,8 @@ def rsw14stg2() -> str:
     years=(2026, None),
 )
 def rsw17stg2() -> str:
-    """The child's latest episode (by SW_DECOM) has SW_DEC given."""
-    w = 'PARTITION BY la_code, child_id ORDER BY sw_decom DESC NULLS LAST, load_id, "row"'
-    return f"""SELECT * FROM (SELECT s.*, row_number() OVER ({w}) AS n FROM sw s) s
-        WHERE n = 1 AND {_given("s", "sw_dec")}"""
+    """The child's latest episode (by SW_DECOM) has SW_DEC given (readable or not)."""
+    return f"SELECT * FROM {SW_C} WHERE latest AND (sw_dec IS NOT NULL OR sw_dec_bad)"
 
 
 @rule(
@@ -367,7 +341,7 @@ def rsw17stg2() -> str:
 )
 def rsw18stg2() -> str:
     """SW_DEC on or before SW_DECOM (both dates)."""
-    return "SELECT * FROM sw WHERE sw_dec <= sw_decom"
+    return f"SELECT * FROM {SW_C} WHERE sw_dec <= sw_decom"
 
 
 @rule(
@@ -380,5 +354,4 @@ def rsw18stg2() -> str:
 )
 def rsw19stg2() -> str:
     """A second (third, ...) episode of the child with the same SW_DECOM as an earlier row."""
-    w = 'PARTITION BY la_code, child_id, sw_decom ORDER BY load_id, "row"'
-    return f"SELECT * FROM (SELECT *, row_number() OVER ({w}) AS n FROM sw) WHERE n > 1"
+    return f"SELECT * FROM {SW_C} WHERE same_start_before"
