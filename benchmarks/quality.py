@@ -107,7 +107,7 @@ def ours(files: list[str], year: int) -> dict:
     prepare = sorted(r.seconds["prepare"] for r in runs)[1]
     ruled = sorted(r.seconds["rules"] for r in runs)[1]
     return {"read_s": read, "load_s": load, "prepare_s": prepare, "rules_s": ruled,
-            "rules_run": len(ran),
+            "rules_run": len(ran), "statements": runs[0].statements,
             "prepare_cpu": sorted(r.seconds["prepare_cpu"] for r in runs)[1],
             "bare_s": sorted(bare)[1], "faults": runs[0].faults.num_rows, "errors": errors,
             "read_cpu": read_cpu, "load_cpu": load_cpu, "rules_cpu": sorted(cpus)[1],
@@ -334,7 +334,10 @@ def main() -> None:
         f"{command['result']['faults']:,}); theirs ran {theirs.get('version', '?')}"
     )
     print(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    print(f"rules run on the input (ours): {r['rules_run']} of {len(codes)}")
+    print(
+        f"rules run on the input (ours): {r['rules_run']} of {len(codes)}; SQL statements a run "
+        f"sent: {r['statements']}"
+    )
     print(
         f"ratio on the rules: {their_rules / r['rules_s']:.0f}x; with our preparation: "
         f"{their_rules / ours_all:.0f}x; end to end: {theirs['seconds'] / ours_end:.1f}x in one "

@@ -67,6 +67,10 @@ class RuleResult:
     # wall seconds "prepare" (the scope) and "rules"; CPU seconds (this process, every
     # thread) "prepare_cpu" and "rules_cpu"
     seconds: dict[str, float] = field(default_factory=dict)
+    # SQL statements the run sent that build or read rows: the scope's tables built for the
+    # returns run (`Scope.built`: header, bad, the DERIVED tables), the run's tables
+    # (`_tables_of_run`), each fused scan and each rule's own statement (`rule_queries`)
+    statements: int = 0
 
 
 def run_rules(
@@ -121,6 +125,7 @@ def run_in_scope(scope: scoping.Scope, chosen: list[Rule], *, fuse: bool = True)
         if not mine or not scope.has(ret):
             continue
         result.returns.append(ret)
+        result.statements += len(scope.built.get(ret, {}))
         scope.use(ret)
         missing: dict[str, NotRun] = {}
         runnable: list[Rule] = []
@@ -133,8 +138,10 @@ def run_in_scope(scope: scoping.Scope, chosen: list[Rule], *, fuse: bool = True)
                 missing.setdefault(reason, NotRun(ret, reason)).codes.append(r.code)
                 continue
             runnable.append(r)
-        with _tables_of_run(scope, ret, runnable):
-            parts.append(_all_faults(scope.con, runnable, fuse=fuse))
+        with _tables_of_run(scope, ret, runnable) as built:
+            found, sent = _all_faults(scope.con, runnable, fuse=fuse)
+            parts.append(found)
+        result.statements += built + sent
         result.rules_run.extend(runnable)
         result.not_run.extend(missing.values())
     if parts:  # each return's faults sorted by ORDER; returns in RETURNS order
@@ -143,12 +150,12 @@ def run_in_scope(scope: scoping.Scope, chosen: list[Rule], *, fuse: bool = True)
 
 
 @contextmanager
-def _tables_of_run(scope: scoping.Scope, ret: Return, chosen: Sequence[Rule]) -> Iterator[None]:
+def _tables_of_run(scope: scoping.Scope, ret: Return, chosen: Sequence[Rule]) -> Iterator[int]:
     """The scoped views (`quality.scope`: views over the store, read in place) that two or more
     of the chosen rules read, built as tables for this run, in a schema of their own that the
     search path names before the scope's; dropped afterwards (the scope's views stay, for
     `Scope.restrict`). As views, every rule's statement would bind the view's query again and
-    join the store's table to its loads again (docs/benchmarks.md)."""
+    join the store's table to its loads again (docs/benchmarks.md). Yields how many it built."""
     readers = Counter(t for r in chosen for t in set(r.needs))
     views = scope.con.execute(
         "SELECT view_name FROM duckdb_views() WHERE database_name = ? AND schema_name = ?",
@@ -156,7 +163,7 @@ def _tables_of_run(scope: scoping.Scope, ret: Return, chosen: Sequence[Rule]) ->
     ).fetchall()
     shared = [v for (v,) in views if readers[v] > 1]
     if not shared:
-        yield
+        yield 0
         return
     at = scope.schema(ret)
     run = f"{at}_run"
@@ -165,7 +172,7 @@ def _tables_of_run(scope: scoping.Scope, ret: Return, chosen: Sequence[Rule]) ->
         for name in shared:
             scope.con.execute(f"CREATE TABLE {run}.{name} AS FROM {at}.{name}").fetchall()
         scope.con.execute(f"SET search_path = '{run},{at}'").fetchall()
-        yield
+        yield len(shared)
     finally:
         scope.con.execute(f"DROP SCHEMA {run} CASCADE").fetchall()
         scope.use(ret)
@@ -349,20 +356,20 @@ ORDER = ("la_code", "table", "row", "rule", "field", "value", "child", "load_id"
 
 def _all_faults(
     con: duckdb.DuckDBPyConnection, chosen: list[Rule], *, fuse: bool = True
-) -> pa.Table:
+) -> tuple[pa.Table, int]:
     """Every rule's faults, each query of `rule_queries` run as its own statement, then sorted
     by ORDER in one more. The rules are numbered (`i`) in code order, so ordering by `i` is
     ordering by the rule's code; the code, return, message and severity are added from `i`
     afterwards as dictionary columns (a few distinct texts, not hundreds of thousands of
     copies). Not one statement of all the queries joined by UNION ALL: DuckDB's planning grows
     faster than the statement (334 rules: 10.8 CPU s to plan the union, 2.9 s to plan its
-    parts one by one; the whole run 10-15 CPU s against 6: docs/benchmarks.md)."""
+    parts one by one; the whole run 10-15 CPU s against 6: docs/benchmarks.md). With the
+    number of statements sent."""
     if not chosen:
-        return FAULT_SCHEMA.empty_table()
+        return FAULT_SCHEMA.empty_table(), 0
     ranked = sorted(chosen, key=lambda r: r.code)
-    found = pa.concat_tables(
-        [con.sql(q).to_arrow_table() for q in rule_queries(con, ranked, fuse=fuse)]
-    )
+    queries = rule_queries(con, ranked, fuse=fuse)
+    found = pa.concat_tables([con.sql(q).to_arrow_table() for q in queries])
     rows = _in_order(found)
     which = rows.column("i").combine_chunks()
     meta = {
@@ -377,7 +384,7 @@ def _all_faults(
         else rows.column(name)
         for name in FAULT_SCHEMA.names
     }
-    return pa.table(columns).cast(FAULT_SCHEMA)
+    return pa.table(columns).cast(FAULT_SCHEMA), len(queries)
 
 
 def _in_order(found: pa.Table) -> pa.Table:

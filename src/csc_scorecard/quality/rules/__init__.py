@@ -67,6 +67,10 @@ DERIVED: dict[Return, dict[str, str | tuple[str, ...]]] = {
         # through the ONS postcode directory (rules/ssda903/postcodes.py)
         "episodes_pc": "episodes",
         "episodes_pc_last": "episodes_last",
+        # episodes with their child's other episodes' aggregates, and with the child's Header
+        # row (rules/ssda903/derived.py)
+        "episodes_x": "episodes",
+        "episodes_h": ("episodes", "header"),
         # OC2, OC3, PlacedAdoption rows and episodes with what the adoption, OC2 and OC3 rules
         # read of other tables (rules/ssda903/derived_b.py)
         "oc2_g": "oc2",

@@ -5,7 +5,8 @@ periods of care read. An episode still open counts as lasting to 31 March, as Df
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import EPISODES_N, row_keys
+from csc_scorecard.quality.rules.sql import row_keys
+from csc_scorecard.quality.rules.ssda903.derived import EPISODES_H, EPISODES_X
 
 R = "ssda903"
 WITH_HEADER = "FROM episodes e JOIN header h ON h.la_code = e.la_code AND h.child_id = e.child_id"
@@ -14,15 +15,9 @@ WITH_HEADER = "FROM episodes e JOIN header h ON h.la_code = e.la_code AND h.chil
 def _spell_longer_than(ls: str, days: int) -> str:
     """Every episode of a spell under legal status `ls` lasting more than `days` days from its
     first DECOM to its last DEC (an open episode: 31 March). A spell is the child's consecutive
-    episodes (DECOM order) under `ls`, each starting the day the one before ceased."""
-    w = "PARTITION BY la_code, child_id ORDER BY n"
-    return f"""WITH s AS (
-            SELECT *, sum(CASE WHEN prev_ls = '{ls}'
-                    AND coalesce(prev_dec, cy_end) = decom THEN 0 ELSE 1 END) OVER ({w}) AS spell
-            FROM {EPISODES_N} WHERE ls = '{ls}' AND decom IS NOT NULL)
-        SELECT * FROM s QUALIFY date_diff('day',
-            min(decom) OVER (PARTITION BY la_code, child_id, spell),
-            max(coalesce(dec, cy_end)) OVER (PARTITION BY la_code, child_id, spell)) > {int(days)}"""
+    episodes (DECOM order) under `ls`, each starting the day the one before ceased (the spell
+    and its days are `episodes_x`'s, rules/ssda903/derived.py)."""
+    return f"SELECT * FROM {EPISODES_X} WHERE ls = '{ls}' AND spell_days > {int(days)}"
 
 
 LEGAL_STATUS_SPAN = ["DECOM", "LS", "DEC"]
@@ -102,11 +97,7 @@ def r365() -> str:
 def r367() -> str:
     """Every V3 episode with days in the collection year of a child whose V3 days in the year
     (DEC, or 31 March, less DECOM, each cut to the year) add up to more than 75."""
-    return """WITH v AS (SELECT *, date_diff('day', greatest(decom, cy_start),
-                least(coalesce(dec, cy_end), cy_end)) AS days
-            FROM episodes WHERE ls = 'V3' AND decom IS NOT NULL)
-        SELECT * FROM v WHERE days > 0
-        QUALIFY sum(days) OVER (PARTITION BY la_code, child_id, cy_end) > 75"""
+    return f"SELECT * FROM {EPISODES_X} WHERE v3_days > 0 AND v3_year_days > 75"
 
 
 @rule(
@@ -120,9 +111,8 @@ def r367() -> str:
 def r359() -> str:
     """An episode open at 31 March of a young person 18 before then, other than legal status
     V2 (section 20) with PLACE K2 (children's home)."""
-    return f"""SELECT e.* {WITH_HEADER}
-        WHERE e.dec IS NULL AND h.date_of_birth + INTERVAL 18 YEAR < e.cy_end
-          AND NOT (e.ls = 'V2' AND e.place = 'K2')"""
+    return f"""SELECT * FROM {EPISODES_H}
+        WHERE dec IS NULL AND h_dob + INTERVAL 18 YEAR < cy_end AND NOT (ls = 'V2' AND place = 'K2')"""
 
 
 @rule(
@@ -169,5 +159,4 @@ def r407() -> str:
 def r460() -> str:
     """REC E17 (stayed with current carers at 18 or over) on an episode ceasing before the
     child's 18th birthday."""
-    return f"""SELECT e.* {WITH_HEADER}
-        WHERE e.rec = 'E17' AND e.dec < h.date_of_birth + INTERVAL 18 YEAR"""
+    return f"SELECT * FROM {EPISODES_H} WHERE rec = 'E17' AND dec < h_dob + INTERVAL 18 YEAR"

@@ -6,20 +6,20 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
 from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE, TEMPORARY
+from csc_scorecard.quality.rules.ssda903.derived import EPISODES_H
 
 R = "ssda903"
 
 
 def _too_young(places_by_year: str) -> str:
     """Episodes beginning before the child reached the placement's youngest age;
-    `places_by_year` is a SQL condition on `e.place`, the age `years` and the row's year."""
-    return f"""SELECT e.* FROM episodes e JOIN header h
-        ON h.la_code = e.la_code AND h.child_id = e.child_id
-        WHERE {places_by_year}"""
+    `places_by_year` is a SQL condition on `place`, the age and the row's year (over
+    `episodes_h`: the episode with the child's Header DOB, `h_dob`)."""
+    return f"SELECT * FROM {EPISODES_H} WHERE {places_by_year}"
 
 
 def _younger_than(years: int) -> str:
-    return f"e.decom < h.date_of_birth + INTERVAL {int(years)} YEAR"
+    return f"decom < h_dob + INTERVAL {int(years)} YEAR"
 
 
 def _longer_than(place: str, days: int) -> str:
@@ -40,7 +40,7 @@ def _longer_than(place: str, days: int) -> str:
 def r370() -> str:
     """PLACE P2 (independent living, withdrawn from 28 October 2023) on an episode beginning
     before the child's 16th birthday (15th up to 2022-23)."""
-    return _too_young(f"""e.place = 'P2' AND CASE WHEN year(e.cy_end) <= 2023
+    return _too_young(f"""place = 'P2' AND CASE WHEN year(cy_end) <= 2023
         THEN {_younger_than(15)} ELSE {_younger_than(16)} END""")
 
 
@@ -56,9 +56,9 @@ def r371() -> str:
     """An episode beginning before the child's 16th birthday in supported accommodation: PLACE
     K3 from 2024-25; up to 2023-24 H5 (semi-independent living), then from age 14 up to
     2022-23."""
-    return _too_young(f"""CASE WHEN year(e.cy_end) <= 2023 THEN e.place = 'H5' AND {_younger_than(14)}
-        WHEN year(e.cy_end) = 2024 THEN e.place = 'H5' AND {_younger_than(16)}
-        ELSE e.place = 'K3' AND {_younger_than(16)} END""")
+    return _too_young(f"""CASE WHEN year(cy_end) <= 2023 THEN place = 'H5' AND {_younger_than(14)}
+        WHEN year(cy_end) = 2024 THEN place = 'H5' AND {_younger_than(16)}
+        ELSE place = 'K3' AND {_younger_than(16)} END""")
 
 
 @rule(
@@ -71,7 +71,7 @@ def r371() -> str:
 def r372() -> str:
     """PLACE R5 (youth custody or prison) on an episode beginning before the child's 10th
     birthday (the age of criminal responsibility)."""
-    return _too_young(f"e.place = 'R5' AND {_younger_than(10)}")
+    return _too_young(f"place = 'R5' AND {_younger_than(10)}")
 
 
 @rule(
@@ -83,7 +83,7 @@ def r372() -> str:
 )
 def r373() -> str:
     """PLACE S1 (residential school) on an episode beginning before the child's 4th birthday."""
-    return _too_young(f"e.place = 'S1' AND {_younger_than(4)}")
+    return _too_young(f"place = 'S1' AND {_younger_than(4)}")
 
 
 @rule(
@@ -96,7 +96,7 @@ def r373() -> str:
 def r374() -> str:
     """PLACE P3 (residential employment) on an episode beginning before the child's 14th
     birthday."""
-    return _too_young(f"e.place = 'P3' AND {_younger_than(14)}")
+    return _too_young(f"place = 'P3' AND {_younger_than(14)}")
 
 
 @rule(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
 from csc_scorecard.quality.rules.sql import RESPITE
+from csc_scorecard.quality.rules.ssda903.derived import EPISODES_H, EPISODES_X
 
 R = "ssda903"
 
@@ -33,9 +34,7 @@ def r366() -> str:
 )
 def r426() -> str:
     """Every V3 and V4 episode of a child who has both in the same return (collection year)."""
-    return f"""SELECT * FROM episodes e WHERE e.ls IN {RESPITE}
-        AND (SELECT count(DISTINCT x.ls) FROM episodes x WHERE x.la_code = e.la_code
-             AND x.child_id = e.child_id AND x.cy_end = e.cy_end AND x.ls IN {RESPITE}) = 2"""
+    return f"SELECT * FROM {EPISODES_X} WHERE ls IN {RESPITE} AND respite_statuses = 2"
 
 
 @rule(
@@ -48,8 +47,7 @@ def r426() -> str:
 def r377() -> str:
     """Every T3 episode (temporary placement while the usual foster carer is on holiday) of a
     child with more than two in the same return (collection year)."""
-    return """SELECT * FROM episodes WHERE place = 'T3'
-        QUALIFY count(*) OVER (PARTITION BY la_code, child_id, cy_end) > 2"""
+    return f"SELECT * FROM {EPISODES_X} WHERE place = 'T3' AND t3_in_year > 2"
 
 
 @rule(
@@ -61,9 +59,8 @@ def r377() -> str:
 )
 def r386() -> str:
     """REC E11 or E12 (adopted) on an episode that ceased on or after the child's 18th birthday."""
-    return f"""SELECT e.* FROM episodes e JOIN header h
-        ON h.la_code = e.la_code AND h.child_id = e.child_id
-        WHERE e.rec IN {in_list("E11", "E12")} AND e.dec >= h.date_of_birth + INTERVAL 18 YEAR"""
+    return f"""SELECT * FROM {EPISODES_H}
+        WHERE rec IN {in_list("E11", "E12")} AND dec >= h_dob + INTERVAL 18 YEAR"""
 
 
 @rule(
@@ -76,6 +73,5 @@ def r386() -> str:
 def r387() -> str:
     """REC E5 or E6 (independent living) on an episode that ceased before the child's 14th
     birthday (a child without a date of birth is not flagged)."""
-    return f"""SELECT e.* FROM episodes e JOIN header h
-        ON h.la_code = e.la_code AND h.child_id = e.child_id
-        WHERE e.rec IN {in_list("E5", "E6")} AND e.dec < h.date_of_birth + INTERVAL 14 YEAR"""
+    return f"""SELECT * FROM {EPISODES_H}
+        WHERE rec IN {in_list("E5", "E6")} AND dec < h_dob + INTERVAL 14 YEAR"""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
 from csc_scorecard.quality.rules.sql import EPISODES_N, row_keys
+from csc_scorecard.quality.rules.ssda903.derived import EPISODES_H
 
 R = "ssda903"
 
@@ -54,10 +55,8 @@ def r389() -> str:
     """REC E7 (transferred to adult social care) unless the child was 16 by DEC: DfE's condition
     reads "if REC = E7, DOB + 16 years must be on or before DEC", so an E7 episode without a DEC
     or a date of birth fails it too (as csc-validator-be-903 flags it)."""
-    return """SELECT e.* FROM episodes e LEFT JOIN header h
-        ON h.la_code = e.la_code AND h.child_id = e.child_id
-        WHERE e.rec = 'E7'
-          AND NOT coalesce(h.date_of_birth + INTERVAL 16 YEAR <= e.dec, false)"""
+    return f"""SELECT * FROM {EPISODES_H}
+        WHERE rec = 'E7' AND NOT coalesce(h_dob + INTERVAL 16 YEAR <= dec, false)"""
 
 
 @rule(
