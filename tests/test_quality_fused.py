@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from csc_scorecard.quality.rules import rules
@@ -96,10 +97,23 @@ def test_row_filters_are_fused_into_one_query_per_table():
 
 def test_only_a_plain_filter_of_one_table_is_fused():
     assert row_filter("SELECT * FROM episodes WHERE rne = 'S'") == ("episodes", "rne = 'S'")
+    # the AND's terms in turn, each on the rows the one before kept (a CAST guarded by a regular
+    # expression before it never sees the text the expression refused)
     assert row_filter("SELECT e.* FROM episodes e WHERE e.rne = 'S' AND e.ls IS NULL") == (
         "episodes",
-        "rne = 'S' AND ls IS NULL",
+        "CASE WHEN rne = 'S' THEN (ls IS NULL) ELSE false END",
     )
+    assert row_filter("SELECT * FROM episodes_n WHERE ls IS NOT DISTINCT FROM prev_ls") == (
+        "episodes_n",
+        "ls IS NOT DISTINCT FROM prev_ls",
+    )
+    guarded = row_filter(
+        "SELECT * FROM child WHERE regexp_full_match(upn, '[0-9]+') AND CAST(upn AS INTEGER) > 5"
+    )
+    with duckdb.connect() as con:
+        con.sql("CREATE TABLE child AS SELECT * FROM (VALUES ('12'), ('AB'), ('3')) t(upn)")
+        hits = con.sql(f"SELECT upn, {guarded[1]} FROM child ORDER BY upn").fetchall()
+    assert hits == [("12", True), ("3", False), ("AB", False)]
     refused = [
         "SELECT t.*, b.value FROM episodes t JOIN bad b ON b.load_id = t.load_id WHERE t.dec IS NULL",
         "SELECT * FROM episodes e WHERE EXISTS (SELECT 1 FROM header h WHERE h.child_id = e.child_id)",

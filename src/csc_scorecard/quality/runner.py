@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
@@ -27,6 +28,9 @@ import pyarrow.compute as pc
 
 from csc_scorecard.quality import scope as scoping
 from csc_scorecard.quality.rules import KEY, LAST, RETURNS, Return, Rule, rules, table_label
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 FAULT_COLUMNS = ["rule", "return", "table", "row", "child", "field", "value", "message"]
 FAULT_SCHEMA = pa.schema(
@@ -254,9 +258,11 @@ def scope_schema(con: duckdb.DuckDBPyConnection) -> tuple:
 
 
 # Words whose presence rules a query out of fusing before it is parsed (parsing every rule's
-# SQL costs more than it saves); what is left is decided by parsing (`row_filter`).
+# SQL costs more than it saves); what is left is decided by parsing (`row_filter`). DISTINCT
+# followed by FROM is the comparison `IS [NOT] DISTINCT FROM`, which a row filter may hold.
 _NOT_A_FILTER = re.compile(
-    r"\b(JOIN|UNION|WITH|OVER|QUALIFY|GROUP|DISTINCT|EXISTS|LIMIT)\b|\(\s*SELECT", re.IGNORECASE
+    r"\b(JOIN|UNION|WITH|OVER|QUALIFY|GROUP|DISTINCT(?!\s+FROM)|EXISTS|LIMIT)\b|\(\s*SELECT",
+    re.IGNORECASE,
 )
 
 
@@ -303,7 +309,22 @@ def row_filter(sql: str) -> tuple[str, str] | None:
         if column.table not in ("", alias):
             return None
         column.set("table", None)
-    return table.name, condition.sql(dialect="duckdb")
+    return table.name, _in_turn(condition)
+
+
+def _in_turn(condition: exp.Expression) -> str:
+    """The condition as DuckDB SQL, its top-level AND terms tested in the order written, each
+    only on the rows the ones before it kept (nested CASE): a rule's own query may rely on an
+    earlier term guarding a later one (a regular expression before a CAST of the same text),
+    which DuckDB's filter honours but an AND in the fused query's projection does not. True
+    exactly where the AND is true."""
+    from sqlglot import exp
+
+    terms = list(condition.flatten()) if isinstance(condition, exp.And) else [condition]
+    text = terms[-1].sql(dialect="duckdb")
+    for term in reversed(terms[:-1]):
+        text = f"CASE WHEN {term.sql(dialect='duckdb')} THEN ({text}) ELSE false END"
+    return text
 
 
 _FILTER_ARGS = {"expressions", "from", "from_", "where", "kind", "hint"}
