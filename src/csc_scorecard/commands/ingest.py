@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -50,13 +51,33 @@ def ingest(
         typer.echo("Give files or folders of extracts, or --from-db URL.", err=True)
         raise typer.Exit(code=2)
     database = (from_db, schema) if from_db else None
+    ingest_files(
+        paths or [], store=store, la_code=la_code, year=year, replace=replace, database=database
+    )
+
+
+def ingest_files(
+    paths: list[Path],
+    *,
+    store: Path,
+    la_code: str | None,
+    year: int | None = None,
+    replace: bool = False,
+    database: tuple[str, str] | None = None,
+    after_read: Callable[[], object] | None = None,
+) -> None:
+    """`scorecard ingest`'s work. `after_read` is called once every file has been read and
+    accepted, before the store is opened: the reading used both cores, what follows (loading,
+    the DfE rules, the measures) mostly one, so the demo starts its other writing there."""
     try:  # read and validate everything before taking the store's write lock
-        batches = read_sources(paths or [], la_code=la_code, year=year, database=database)
+        batches = read_sources(paths, la_code=la_code, year=year, database=database)
     except IngestRefused as refused:
         typer.echo(f"Refused: nothing was loaded into {store}.", err=True)
         for error in refused.errors:
             typer.echo(f"  {error}", err=True)
         raise typer.Exit(code=2) from None
+    if after_read is not None:
+        after_read()
     with Store(store) as db:
         load_ids = db.load(batches, replace=replace)
         for change in db.replaced:

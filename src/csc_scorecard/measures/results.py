@@ -330,10 +330,14 @@ class Fingerprints:
 
     def _reach(self, la: str, faults: bool) -> Reached:
         if (la, faults) not in self._reached:
-            found = None
-            if faults:  # the faults a measure run over this authority reads (its snapshot)
+            if faults:  # the tables' part as without faults, and the faults a measure run
+                # over this authority reads (its snapshot)
                 found = rule_faults(Context(self.ctx.backend, [la], [], self.settings))
-            self._reached[(la, faults)] = self.store.reach_fingerprints(la, found)
+                reached = dict(self._reach(la, False))
+                reached.update(self.store.reach_fingerprints(la, found, with_tables=False))
+            else:
+                reached = self.store.reach_fingerprints(la)
+            self._reached[(la, faults)] = reached
         return self._reached[(la, faults)]
 
     def load_ids(self, la: str, mid: str) -> str:

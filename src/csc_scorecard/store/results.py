@@ -227,7 +227,9 @@ class Results(Opened):
                     out.setdefault((name, other), v)
         return out
 
-    def reach_fingerprints(self, la_code: str, faults: pa.Table | None = None) -> Reached:
+    def reach_fingerprints(
+        self, la_code: str, faults: pa.Table | None = None, *, with_tables: bool = True
+    ) -> Reached:
         """For the authority, the content of every canonical and reference table, of the
         data-quality issues per table (``dq_issues:<table>``) and of the DfE-rule ``faults``
         given (``faults:<table>``, `measures.availability.rule_faults`' table), bucketed by
@@ -240,7 +242,9 @@ class Results(Opened):
         leaver's collection year, a health record) or no dated row, a row without a child
         and every row of a table without children (workforce, reference data) reach every
         window (reach NULL). An issue or fault reaches as the child it concerns does (NULL
-        when it names none). Content hashes leave out load ids as `table_fingerprints` does."""
+        when it names none). Content hashes leave out load ids as `table_fingerprints` does.
+        With ``with_tables=False`` only the faults' part (the rest is the same with or without
+        faults, so a caller wanting both takes it once)."""
         present = self.columns()
         specs = [t for t in tables().values() if t.name in present]
         child = [t for t in specs if "child_id" in present[t.name] and "la_code" in present[t.name]]
@@ -260,7 +264,7 @@ class Results(Opened):
             else "SELECT NULL::VARCHAR AS child_id, NULL::DATE AS first WHERE false"
         )
         parts = []
-        for t in specs:
+        for t in specs if with_tables else []:
             columns = present[t.name]
             cols = ", ".join(f'"{c}"' for c in columns if c not in ("load_id", "la_code"))
             if t in child:
@@ -276,11 +280,15 @@ class Results(Opened):
                     f'coalesce(sum(hash({cols})), 0)::VARCHAR AS h FROM "{t.name}" {mine}'
                 )
         issue_cols = 'i.rule, i.severity, i."row", i.child_id, i.field, i.value, i.message'
-        parts.append(
-            "SELECT 'dq_issues:' || i.table_name AS name, f.first AS reach, count(*) AS n, "
-            f"sum(hash({issue_cols}, i.column_name))::VARCHAR AS h FROM dq_issues i "
-            "LEFT JOIN _first f USING (child_id) WHERE i.la_code = $la GROUP BY ALL"
-        )
+        if with_tables:
+            parts.append(
+                "SELECT 'dq_issues:' || i.table_name AS name, f.first AS reach, count(*) AS n, "
+                f"sum(hash({issue_cols}, i.column_name))::VARCHAR AS h FROM dq_issues i "
+                "LEFT JOIN _first f USING (child_id) WHERE i.la_code = $la GROUP BY ALL"
+            )
+        out: Reached = {}
+        if not parts and faults is None:
+            return out
         with self.con.cursor() as cur:
             if faults is not None:
                 chosen = ["canonical", "return", "table", "rule", "row", "child", "field", "value"]
@@ -294,7 +302,6 @@ class Results(Opened):
             found = cur.execute(
                 f"WITH _first AS ({first_sql}) " + " UNION ALL ".join(parts), {"la": la_code}
             ).fetchall()
-        out: Reached = {}
         for name, reach, n, h in found:
             out.setdefault(name, []).append((reach, n, int(h or 0)))
         return out
