@@ -9,7 +9,7 @@ children in care follows the council's vocabulary (CiC, or CLA for children look
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from pydantic import BaseModel
 
@@ -19,20 +19,22 @@ from csc_scorecard.terms import current
 _CHILDREN_IN_CARE = ("CiC", "CLA")
 
 
-def _strings(value: object) -> Iterable[str]:
+def _strings(value: object, out: list[str]) -> list[str]:
+    """Every string in ``value`` (nested mappings and sequences), in order, appended to ``out``."""
     if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for v in value.values():
-            yield from _strings(v)
+        out.append(value)
     elif isinstance(value, (list, tuple)):
         for v in value:
-            yield from _strings(v)
+            _strings(v, out)
+    elif isinstance(value, dict | Mapping):  # a dict is checked without the ABC's look-up
+        for v in value.values():
+            _strings(v, out)
+    return out
 
 
 def used(context: BaseModel, known: Mapping[str, str]) -> list[Acronym]:
     """The acronyms of ``known`` that appear in ``context``'s text (its acronyms left out)."""
-    text = "\n".join(_strings(context.model_dump(mode="json", exclude={"acronyms"})))
+    text = "\n".join(_strings(context.model_dump(mode="json", exclude={"acronyms"}), []))
     if getattr(context, "appendix", None):
         text += "\nRAG"  # the appendix table's column heading, printed by every renderer
     ours, meaning = current().short
@@ -41,5 +43,21 @@ def used(context: BaseModel, known: Mapping[str, str]) -> list[Acronym]:
     return [
         Acronym(term=term, meaning=listed[term])
         for term in sorted(listed, key=str.lower)
-        if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text)
+        if _whole_word(term, text)
     ]
+
+
+_JOINED = re.compile(r"[\w-]")  # a character that would make a term part of a longer word
+
+
+def _whole_word(term: str, text: str) -> bool:
+    r"""Whether ``term`` appears in ``text`` as a whole word: neither side a word character or
+    a hyphen (``(?<![\w-])term(?![\w-])``, found with ``str.find``: the regular expression's
+    look-behind made it try every position of the text)."""
+    at = text.find(term)
+    while at >= 0:
+        end = at + len(term)
+        if not (at and _JOINED.match(text, at - 1)) and not _JOINED.match(text, end):
+            return True
+        at = text.find(term, at + 1)
+    return False

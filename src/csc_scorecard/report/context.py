@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import os
 import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -33,6 +34,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from csc_scorecard.forked import Forked, can_fork
 from csc_scorecard.measures.context import Settings
 from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.periods import Quarter
@@ -141,9 +143,9 @@ def build_context(
     rated = rate(report, raw)
     quality = data_quality(report, rated)
     coverage = coverage_starts(report.store, report.la_code, report.measures.values())
-    # Appendix 2's trend charts need only the rated figures: drawn in a thread while the
-    # sections are written (vl-convert draws outside the GIL, beside the sections' queries).
-    trends = _Alongside(_trends, report, rated, coverage)
+    # Appendix 2's trend charts need only the rated figures: drawn on the other core while the
+    # sections are written (`_alongside`).
+    trends = _alongside(_trends, report, rated, coverage)
     try:
         built = build_sections(report, rated, quality, coverage)
     finally:
@@ -156,6 +158,32 @@ def measure(
 ) -> MeasureRun:
     """The measure run a report for ``quarter`` needs (pass it to ``build_context(run=...)``)."""
     return run_measures(store, la_code, measure_quarters(quarter), settings or Settings())[0]
+
+
+def _alongside(fn: Callable[..., Any], *args: Any) -> Forked | _Alongside:
+    """``fn(*args)`` beside this process's work; ``result()`` waits for it. In a forked process
+    (``forked.Forked``: the other core) when this process may fork and has not drawn a chart
+    yet: vl-convert's runtime, once started, is threads a forked child does not have, and the
+    child would wait on them for ever. Otherwise in a thread (vl-convert draws outside the GIL),
+    with the same result."""
+    if can_fork() and not _charts_drawn():
+        return Forked("the trend charts", fn, *args)
+    return _Alongside(fn, *args)
+
+
+def _charts_drawn() -> bool:
+    """Whether this process may have started a runtime of threads a forked child would lack:
+    true unless every thread of the process is one known to be safe (named as the main thread,
+    as DuckDB's are, or jemalloc's background thread, which Arrow's allocator starts and which
+    handles a fork itself); the chart renderer's ("tokio-runtime-w", "V8 DefaultWorker") are
+    not. True where it cannot be told (no /proc), so nothing forks there."""
+    tasks = Path("/proc/self/task")
+    try:
+        names = {(t / "comm").read_text().strip() for t in tasks.iterdir()}
+        main = (tasks / str(os.getpid()) / "comm").read_text().strip()
+    except OSError:
+        return True
+    return not names <= {main, "jemalloc_bg_thd"}
 
 
 class _Alongside:

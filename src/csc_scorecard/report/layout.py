@@ -76,7 +76,10 @@ class Layout(BaseModel):
 @cache
 def layout() -> Layout:
     text = resources.files(__package__).joinpath("layout.yaml").read_text(encoding="utf-8")
-    return Layout.model_validate(yaml.safe_load(text))
+    # libyaml's loader, as the catalogue's: the same result as safe_load, a tenth of the time.
+    return Layout.model_validate(
+        yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    )
 
 
 class Placed(BaseModel):
