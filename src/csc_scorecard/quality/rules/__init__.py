@@ -95,6 +95,10 @@ DERIVED: dict[Return, dict[str, str | tuple[str, ...]]] = {
         "header_c": "header",
         "header_eo": ("header", "episodes", "oc3"),
         "reviews_h": ("reviews", "header"),
+        "header_l": ("header", "header_last"),
+        "episodes_l": ("episodes", "episodes_last"),
+        "oc3_l": ("oc3", "episodes", "episodes_last"),
+        "episodes_urn": ("episodes", "providers"),
     },
     "cin": {},
 }

@@ -239,6 +239,109 @@ def reviews_h() -> str:
         JOIN header h ON h.la_code = r.la_code AND h.child_id = r.child_id"""
 
 
+def differ(a: str, b: str) -> str:
+    """SQL: `a` and `b` differ, a blank beside a value counting as different and two blanks
+    as the same (`IS DISTINCT FROM`, written so that a rule stays a plain row filter)."""
+    return f"coalesce({a} <> {b}, ({a} IS NULL) <> ({b} IS NULL))"
+
+
+HEADER_L = "header_l"
+# The Header columns `header_l` carries of last year's row, as `last_<column>`.
+HEADER_LAST = ("sex", "date_of_birth", "ethnicity", "mother", "upn", "mc_dob", "uasc",
+               "uasc_ceased_date", "cy_start", "cy_end")  # fmt: skip
+
+
+def header_l() -> str:
+    """Header rows, each with the child's row on last year's Header (matched by CHILD, as the
+    two returns are of the same authority): `last_found` and `last_<column>` for the columns of
+    HEADER_LAST, a row per row of last year's for the child (blank `last_*` and `last_found`
+    false when it has none); and `last_any` (last year's Header has a row) and
+    `last_uasc_given` (one of its rows has UASC given)."""
+    last = ", ".join(f"l.{c} AS last_{c}" for c in HEADER_LAST)
+    return f"""SELECT h.*, l.child_id IS NOT NULL AS last_found, {last},
+        EXISTS (SELECT 1 FROM header_last) AS last_any,
+        EXISTS (SELECT 1 FROM header_last u WHERE u.uasc IS NOT NULL) AS last_uasc_given
+        FROM header h LEFT JOIN header_last l ON l.child_id = h.child_id"""
+
+
+EPISODES_L = "episodes_l"
+# The episode columns `episodes_l` carries of the child's latest episode last year.
+EPISODES_LAST = ("decom", "dec", "rne", "ls", "cin", "place", "place_provider", "urn")
+
+
+def latest_last() -> str:
+    """SQL: each child's latest episode in last year's return (latest DECOM, then file order)."""
+    return """(SELECT * FROM episodes_last WHERE decom IS NOT NULL QUALIFY row_number() OVER (
+        PARTITION BY child_id ORDER BY decom DESC, load_id, "row") = 1)"""
+
+
+def episodes_l() -> str:
+    """Episodes, each with: `is_first` (the child's first episode: earliest DECOM, then file
+    order), `is_first_before_start` (the first of the child's episodes starting before 1 April
+    of its collection year); what last year's return holds of the child (matched by CHILD):
+    `has_last` (an episode), `open_last_other_start` (an episode with no DEC that starts on
+    another date than this one, or this one has no DECOM), and of its latest episode
+    (`latest_last`) `latest_found` and `latest_<column>` for the columns of EPISODES_LAST."""
+    first = 'PARTITION BY la_code, child_id, decom IS NULL ORDER BY decom, load_id, "row"'
+    before = """PARTITION BY la_code, child_id, coalesce(decom < cy_start, false)
+        ORDER BY decom, load_id, "row" """
+    latest = ", ".join(f"l.{c} AS latest_{c}" for c in EPISODES_LAST)
+    return f"""SELECT e.*,
+        EXISTS (SELECT 1 FROM episodes_last p WHERE p.child_id = e.child_id) AS has_last,
+        EXISTS (SELECT 1 FROM episodes_last p WHERE p.child_id = e.child_id AND p.dec IS NULL
+            AND {differ("e.decom", "p.decom")}) AS open_last_other_start,
+        l.child_id IS NOT NULL AS latest_found, {latest}
+        FROM (SELECT *, decom IS NOT NULL AND row_number() OVER ({first}) = 1 AS is_first,
+            coalesce(decom < cy_start, false) AND row_number() OVER ({before}) = 1
+                AS is_first_before_start FROM episodes) e
+        LEFT JOIN {latest_last()} l ON l.child_id = e.child_id"""
+
+
+OC3_L = "oc3_l"
+
+
+def oc3_l() -> str:
+    """OC3 rows, each with `has_episodes` (the child has an episode this year), `has_last` (an
+    episode in last year's return, matched by CHILD) and `latest_last_open` (the child's latest
+    episode last year, `latest_last`, has no DEC)."""
+    return f"""SELECT x.*,
+        EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = x.la_code
+            AND e.child_id = x.child_id) AS has_episodes,
+        EXISTS (SELECT 1 FROM episodes_last l WHERE l.child_id = x.child_id) AS has_last,
+        EXISTS (SELECT 1 FROM {latest_last()} l WHERE l.child_id = x.child_id
+            AND l.dec IS NULL) AS latest_last_open
+        FROM oc3 x"""
+
+
+EPISODES_URN = "episodes_urn"
+# An episode with a URN of a registered provider: XXXXXXX is DfE's "no URN" placeholder.
+WITH_URN = "urn IS NOT NULL AND upper(urn) <> 'XXXXXXX'"
+
+
+def episodes_urn() -> str:
+    """The episodes with a URN (not XXXXXXX), each with what the Ofsted provider list says of
+    it, over the list's rows for the URN (a URN the list holds more than once agrees when any
+    row does): `urn_listed` (the list holds it), `place_listed` (a row gives PLACE among its
+    placement codes), `provider_listed` (PLACE_PROVIDER among its provider codes),
+    `postcode_listed` (its postcode is PL_POST without spaces, in capitals), `in_own_la` (it
+    puts the provider in the return's authority), `closed_by_start` (the provider closed on or
+    before DECOM) and `closed_by_end` (before DEC, or before 31 March when the episode is
+    open)."""
+
+    def listed(where: str) -> str:
+        return f"EXISTS (SELECT 1 FROM providers p WHERE p.urn = e.urn AND {where})"
+
+    return f"""SELECT e.*, {listed("true")} AS urn_listed,
+        {listed("list_contains(p.place_codes, e.place)")} AS place_listed,
+        {listed("list_contains(p.provider_codes, e.place_provider)")} AS provider_listed,
+        {listed("p.postcode = upper(replace(e.pl_post, ' ', ''))")} AS postcode_listed,
+        {listed("p.la_code = e.la_code")} AS in_own_la,
+        {listed("p.closed_date IS NOT NULL AND e.decom >= p.closed_date")} AS closed_by_start,
+        {listed("p.closed_date IS NOT NULL AND coalesce(e.dec, e.cy_end) > p.closed_date")}
+            AS closed_by_end
+        FROM episodes e WHERE {WITH_URN}"""
+
+
 # How each table here is built (quality.scope.DERIVED_SQL).
 BUILDERS = {
     SW_C: sw_c,
@@ -250,4 +353,8 @@ BUILDERS = {
     HEADER_C: header_c,
     HEADER_EO: header_eo,
     REVIEWS_H: reviews_h,
+    HEADER_L: header_l,
+    EPISODES_L: episodes_l,
+    OC3_L: oc3_l,
+    EPISODES_URN: episodes_urn,
 }

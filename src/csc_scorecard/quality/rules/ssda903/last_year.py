@@ -2,12 +2,21 @@
 docs/quality.md). They read the `*_last` scoped tables (`episodes_last`, `header_last`, ...),
 which hold last year's return when it is given (`scorecard validate --previous`); without it
 they do not run, and say so once. Last year's rows are matched to this year's by CHILD, as
-the two returns are of the same authority."""
+the two returns are of the same authority. Most read this year's rows with what last year's
+return says of the child, worked out once per run (derived_c.py: `header_l`, `episodes_l`,
+`oc3_l`), so each is a plain row filter of them."""
 
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
 from csc_scorecard.quality.rules.sql import RESPITE
+from csc_scorecard.quality.rules.ssda903.derived_c import (
+    EPISODES_L,
+    HEADER_L,
+    OC3_L,
+    differ,
+    latest_last,
+)
 
 R = "ssda903"
 # The UPN-unknown reasons (UN1-UN5) and those a child's record may improve to from UN1 (208).
@@ -15,21 +24,20 @@ UN2_5 = in_list("UN2", "UN3", "UN4", "UN5")
 UN_ALL = in_list("UN1", "UN2", "UN3", "UN4", "UN5")
 FIRST = """(SELECT * FROM episodes WHERE decom IS NOT NULL QUALIFY row_number() OVER (
     PARTITION BY la_code, child_id ORDER BY decom, load_id, "row") = 1)"""
-LATEST_LAST = """(SELECT * FROM episodes_last WHERE decom IS NOT NULL QUALIFY row_number() OVER (
-    PARTITION BY child_id ORDER BY decom DESC, load_id, "row") = 1)"""
+LATEST_LAST = latest_last()
 
 
 def _first_against_open_last(where: str) -> str:
-    """Each child's first episode this year (earliest DECOM, alias `f`) where last year's latest
-    episode (alias `l`) was still open at 31 March and `where` holds."""
-    return f"""SELECT f.* FROM {FIRST} f JOIN {LATEST_LAST} l ON l.child_id = f.child_id
-        WHERE l.dec IS NULL AND {where}"""
+    """Each child's first episode this year (earliest DECOM) where last year's latest episode
+    (its columns `latest_*`) was still open at 31 March and `where` holds."""
+    return f"""SELECT * FROM {EPISODES_L} WHERE is_first AND latest_found
+        AND latest_dec IS NULL AND {where}"""
 
 
 def _changed_from_last(column: str) -> str:
     """The first episode's `column` differs from (or is blank beside) that of last year's open
     episode."""
-    return _first_against_open_last(f"f.{column} IS DISTINCT FROM l.{column}")
+    return _first_against_open_last(differ(column, f"latest_{column}"))
 
 
 def _previous(code: str, message: str, field: str, column: str) -> None:
@@ -90,10 +98,10 @@ def r503d() -> str:
     """The first episode's PLACE other than that of last year's open latest episode, except
     where the code was replaced: H5 last year and K3 this year (2023-24, 2024-25), Z1 last
     year and one of Z11-Z14 this year (2025-26)."""
-    renamed = f"""((year(f.cy_end) IN (2024, 2025) AND l.place = 'H5' AND f.place = 'K3')
-        OR (year(f.cy_end) = 2026 AND l.place = 'Z1'
-            AND f.place IN {in_list("Z11", "Z12", "Z13", "Z14")}))"""
-    return _first_against_open_last(f"f.place IS DISTINCT FROM l.place AND NOT {renamed}")
+    renamed = f"""((year(cy_end) IN (2024, 2025) AND latest_place = 'H5' AND place = 'K3')
+        OR (year(cy_end) = 2026 AND latest_place = 'Z1'
+            AND place IN {in_list("Z11", "Z12", "Z13", "Z14")}))"""
+    return _first_against_open_last(f"{differ('place', 'latest_place')} AND NOT {renamed}")
 
 
 @rule(
@@ -107,8 +115,7 @@ def r503d() -> str:
 def r502() -> str:
     """The child's first episode this year starts on a date other than an episode last year
     that has no DEC."""
-    return f"""SELECT DISTINCT f.* FROM {FIRST} f JOIN episodes_last l ON l.child_id = f.child_id
-        WHERE l.dec IS NULL AND f.decom IS DISTINCT FROM l.decom"""
+    return f"SELECT * FROM {EPISODES_L} WHERE is_first AND open_last_other_start"
 
 
 @rule(
@@ -122,11 +129,8 @@ def r502() -> str:
 def r562() -> str:
     """The child's first episode of those starting before 1 April, when last year's latest
     episode of the child (if any) starts on another date."""
-    return f"""SELECT f.* FROM (SELECT * FROM episodes WHERE decom < cy_start
-            QUALIFY row_number() OVER (PARTITION BY la_code, child_id
-                ORDER BY decom, load_id, "row") = 1) f
-        WHERE NOT EXISTS (SELECT 1 FROM {LATEST_LAST} l WHERE l.child_id = f.child_id
-            AND l.decom = f.decom)"""
+    return f"""SELECT * FROM {EPISODES_L} WHERE is_first_before_start
+        AND NOT coalesce(latest_decom = decom, false)"""
 
 
 @rule(
@@ -139,8 +143,7 @@ def r562() -> str:
 )
 def rnoe() -> str:
     """An episode starting before 1 April of a child with no episode in last year's return."""
-    return """SELECT e.* FROM episodes e WHERE e.decom < e.cy_start
-        AND NOT EXISTS (SELECT 1 FROM episodes_last l WHERE l.child_id = e.child_id)"""
+    return f"SELECT * FROM {EPISODES_L} WHERE decom < cy_start AND NOT has_last"
 
 
 @rule(
@@ -155,10 +158,7 @@ def rnoe() -> str:
 )
 def r1002() -> str:
     """An OC3 row of a child with no episode this year or last year."""
-    return """SELECT x.* FROM oc3 x
-        WHERE NOT EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = x.la_code
-            AND e.child_id = x.child_id)
-        AND NOT EXISTS (SELECT 1 FROM episodes_last l WHERE l.child_id = x.child_id)"""
+    return f"SELECT * FROM {OC3_L} WHERE NOT has_episodes AND NOT has_last"
 
 
 @rule(
@@ -172,17 +172,12 @@ def r1002() -> str:
 def r1010() -> str:
     """An OC3 row of a child with no episode this year whose latest episode last year has no
     DEC."""
-    return f"""SELECT x.* FROM oc3 x
-        WHERE NOT EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = x.la_code
-            AND e.child_id = x.child_id)
-        AND EXISTS (SELECT 1 FROM {LATEST_LAST} l WHERE l.child_id = x.child_id
-            AND l.dec IS NULL)"""
+    return f"SELECT * FROM {OC3_L} WHERE NOT has_episodes AND latest_last_open"
 
 
 def _header_against_last(where: str) -> str:
-    """Header rows (alias `h`) of children on last year's Header (alias `l`) where `where`."""
-    return f"""SELECT DISTINCT h.* FROM header h JOIN header_last l ON l.child_id = h.child_id
-        WHERE {where}"""
+    """Header rows of children on last year's Header (its columns `last_*`) where `where`."""
+    return f"SELECT * FROM {HEADER_L} WHERE last_found AND {where}"
 
 
 @rule(
@@ -194,7 +189,7 @@ def _header_against_last(where: str) -> str:
 )
 def r202() -> str:
     """SEX other than (or blank beside) last year's."""
-    return _header_against_last("h.sex IS DISTINCT FROM l.sex")
+    return _header_against_last(differ("sex", "last_sex"))
 
 
 @rule(
@@ -206,7 +201,7 @@ def r202() -> str:
 )
 def r203() -> str:
     """DOB other than (or blank beside) last year's."""
-    return _header_against_last("h.date_of_birth IS DISTINCT FROM l.date_of_birth")
+    return _header_against_last(differ("date_of_birth", "last_date_of_birth"))
 
 
 @rule(
@@ -218,7 +213,7 @@ def r203() -> str:
 )
 def r204() -> str:
     """ETHNIC other than (or blank beside) last year's, in any case of letters."""
-    return _header_against_last("upper(h.ethnicity) IS DISTINCT FROM upper(l.ethnicity)")
+    return _header_against_last(differ("upper(ethnicity)", "upper(last_ethnicity)"))
 
 
 @rule(
@@ -232,11 +227,10 @@ def r204() -> str:
 def r207() -> str:
     """Last year's MOTHER was 1 and this year's is not (0 or blank), for a child with an
     episode this year."""
-    return _header_against_last(
-        """l.mother AND h.mother IS DISTINCT FROM l.mother
+    return """SELECT DISTINCT h.* FROM header h JOIN header_last l ON l.child_id = h.child_id
+        WHERE l.mother AND h.mother IS DISTINCT FROM l.mother
         AND EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = h.la_code
             AND e.child_id = h.child_id)"""
-    )
 
 
 @rule(
@@ -251,12 +245,12 @@ def r208() -> str:
     """UPN other than last year's (a blank both years is left to 442), except the changes DfE
     allows as a child's record improves: from UN1 or blank to one of UN2-UN5, and from blank or
     any UN code to a real UPN."""
-    now, last = "upper(h.upn)", "upper(l.upn)"
+    now, last = "upper(upn)", "upper(last_upn)"
     return _header_against_last(
-        f"""{now} IS DISTINCT FROM {last}
-        AND NOT coalesce(({last} = 'UN1' OR l.upn IS NULL) AND {now} IN {UN2_5}, false)
-        AND NOT coalesce(({last} IN {UN_ALL} OR l.upn IS NULL)
-            AND h.upn IS NOT NULL AND {now} NOT IN {UN_ALL}, false)"""
+        f"""{differ(now, last)}
+        AND NOT coalesce(({last} = 'UN1' OR last_upn IS NULL) AND {now} IN {UN2_5}, false)
+        AND NOT coalesce(({last} IN {UN_ALL} OR last_upn IS NULL)
+            AND upn IS NOT NULL AND {now} NOT IN {UN_ALL}, false)"""
     )
 
 
@@ -270,7 +264,7 @@ def r208() -> str:
 )
 def r624() -> str:
     """MC_DOB other than (or blank beside) the one given last year."""
-    return _header_against_last("l.mc_dob IS NOT NULL AND h.mc_dob IS DISTINCT FROM l.mc_dob")
+    return _header_against_last(f"last_mc_dob IS NOT NULL AND {differ('mc_dob', 'last_mc_dob')}")
 
 
 @rule(
@@ -283,7 +277,7 @@ def r624() -> str:
 )
 def r626() -> str:
     """MOTHER 1 with MC_DOB before 1 April, where last year's MOTHER was 0."""
-    return _header_against_last("h.mother AND NOT l.mother AND h.mc_dob < h.cy_start")
+    return _header_against_last("mother AND NOT last_mother AND mc_dob < cy_start")
 
 
 @rule(
@@ -329,11 +323,10 @@ def r576() -> str:
 def r205b() -> str:
     """UASC both years, where last year's DUC is not the child's 18th birthday, or this year's
     DUC is outside the year and not last year's DUC."""
-    return """SELECT DISTINCT h.* FROM header h JOIN header_last l ON l.child_id = h.child_id
-        WHERE h.uasc AND l.uasc AND (
-            NOT coalesce(l.uasc_ceased_date = l.date_of_birth + INTERVAL 18 YEAR, false)
-            OR (NOT coalesce(h.uasc_ceased_date BETWEEN h.cy_start AND h.cy_end, false)
-                AND NOT coalesce(h.uasc_ceased_date = l.uasc_ceased_date, false)))"""
+    return _header_against_last("""uasc AND last_uasc AND (
+            NOT coalesce(last_uasc_ceased_date = last_date_of_birth + INTERVAL 18 YEAR, false)
+            OR (NOT coalesce(uasc_ceased_date BETWEEN cy_start AND cy_end, false)
+                AND NOT coalesce(uasc_ceased_date = last_uasc_ceased_date, false)))""")
 
 
 @rule(
@@ -347,9 +340,7 @@ def r205b() -> str:
 def r205d() -> str:
     """UASC this year, for a child on last year's Header who was not UASC there (last year's
     return having UASC information at all)."""
-    return """SELECT DISTINCT h.* FROM header h JOIN header_last l ON l.child_id = h.child_id
-        WHERE h.uasc AND l.uasc IS NOT TRUE
-        AND EXISTS (SELECT 1 FROM header_last u WHERE u.uasc IS NOT NULL)"""
+    return _header_against_last("uasc AND last_uasc IS NOT TRUE AND last_uasc_given")
 
 
 @rule(
@@ -364,9 +355,8 @@ def r205a() -> str:
     """UASC last year and not this year (0, blank, or no UASC row), where this year's DUC is
     given, or last year's DUC is not within last year's collection year (a child who stopped
     being UASC stopped during last year)."""
-    return """SELECT DISTINCT h.* FROM header h JOIN header_last l ON l.child_id = h.child_id
-        WHERE l.uasc AND h.uasc IS NOT TRUE AND (h.uasc_ceased_date IS NOT NULL
-            OR NOT coalesce(l.uasc_ceased_date BETWEEN l.cy_start AND l.cy_end, false))"""
+    return _header_against_last("""last_uasc AND uasc IS NOT TRUE AND (uasc_ceased_date IS NOT NULL
+            OR NOT coalesce(last_uasc_ceased_date BETWEEN last_cy_start AND last_cy_end, false))""")
 
 
 @rule(
@@ -380,10 +370,8 @@ def r205a() -> str:
 def r205c() -> str:
     """Not UASC this year nor last year (0, blank, no UASC row, or not on last year's Header),
     with a DUC given this year or last year."""
-    return """SELECT DISTINCT h.* FROM header h LEFT JOIN header_last l ON l.child_id = h.child_id
-        WHERE h.uasc IS NOT TRUE AND l.uasc IS NOT TRUE
-        AND (h.uasc_ceased_date IS NOT NULL OR l.uasc_ceased_date IS NOT NULL)
-        AND EXISTS (SELECT 1 FROM header_last)"""
+    return f"""SELECT * FROM {HEADER_L} WHERE uasc IS NOT TRUE AND last_uasc IS NOT TRUE
+        AND (uasc_ceased_date IS NOT NULL OR last_uasc_ceased_date IS NOT NULL) AND last_any"""
 
 
 # Both years' episodes of a child, an episode both returns carry once (this year's, where its

@@ -8,27 +8,23 @@ Every rule looks at an episode with a URN other than XXXXXXX (the code for a pla
 URN). Where the DfE text asks for the value of "the matching URN lookup", an episode whose URN
 the list does not hold has no matching value and fails (as it also fails 1008); where the list
 holds a URN more than once (a current and a closed sheet), the episode agrees with it when it
-agrees with any of its rows.
+agrees with any of its rows. The rules read the episodes with a URN as `episodes_urn`, with
+what the list says of each worked out once per run (derived_c.py), so each is a plain row
+filter of it.
 """
 
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
 from csc_scorecard.quality.rules.sql import RESPITE, TEMPORARY
+from csc_scorecard.quality.rules.ssda903.derived_c import EPISODES_URN, WITH_URN
 
 R = "ssda903"
-# An episode with a URN of a registered provider: XXXXXXX is DfE's "no URN" placeholder.
-WITH_URN = "e.urn IS NOT NULL AND upper(e.urn) <> 'XXXXXXX'"
 
 
 def _episodes_where(condition: str) -> str:
-    """Episodes (alias `e`) with a URN, where `condition` (over `e` and `providers`)."""
-    return f"SELECT e.* FROM episodes e WHERE {WITH_URN} AND {condition}"
-
-
-def _no_provider_row(condition: str) -> str:
-    """SQL: no row of the list for the episode's URN meets `condition` (alias `p`)."""
-    return f"NOT EXISTS (SELECT 1 FROM providers p WHERE p.urn = e.urn AND {condition})"
+    """Episodes with a URN, where `condition` (over `episodes_urn`)."""
+    return f"SELECT * FROM {EPISODES_URN} WHERE {WITH_URN} AND {condition}"
 
 
 @rule(
@@ -40,7 +36,7 @@ def _no_provider_row(condition: str) -> str:
 )
 def r1008() -> str:
     """A URN the provider list does not hold."""
-    return _episodes_where(_no_provider_row("true"))
+    return _episodes_where("NOT urn_listed")
 
 
 @rule(
@@ -54,7 +50,7 @@ def r1008() -> str:
 def r219() -> str:
     """PLACE not among the placement codes the list gives the URN (a URN not on the list, or a
     blank PLACE, matches none)."""
-    return _episodes_where(_no_provider_row("list_contains(p.place_codes, e.place)"))
+    return _episodes_where("NOT place_listed")
 
 
 @rule(
@@ -68,7 +64,7 @@ def r219() -> str:
 def r224() -> str:
     """PLACE_PROVIDER not among the provider codes the list gives the URN (a URN not on the
     list, or a blank PLACE_PROVIDER, matches none)."""
-    return _episodes_where(_no_provider_row("list_contains(p.provider_codes, e.place_provider)"))
+    return _episodes_where("NOT provider_listed")
 
 
 # Placement types whose postcode 221 compares with the provider's: K1, K2, R3, S1, with H5 in
@@ -88,13 +84,12 @@ def r221() -> str:
     """PL_POST (without spaces, in any case) other than the postcode the list gives the URN,
     for a placement in a children's home, secure unit or residential setting (K1, K2, R3, S1;
     also H5 in 2023-24, K3 from 2024-25) that is not a short break (LS V3, V4)."""
-    places = f"""(e.place IN {POSTCODE_PLACES}
-        OR (year(e.cy_end) = 2024 AND e.place = 'H5')
-        OR (year(e.cy_end) >= 2025 AND e.place = 'K3'))"""
-    same = "p.postcode = upper(replace(e.pl_post, ' ', ''))"
+    places = f"""(place IN {POSTCODE_PLACES}
+        OR (year(cy_end) = 2024 AND place = 'H5')
+        OR (year(cy_end) >= 2025 AND place = 'K3'))"""
     return _episodes_where(
-        f"""e.pl_post IS NOT NULL AND {places}
-        AND NOT coalesce(e.ls IN {RESPITE}, false) AND {_no_provider_row(same)}"""
+        f"""pl_post IS NOT NULL AND {places}
+        AND NOT coalesce(ls IN {RESPITE}, false) AND NOT postcode_listed"""
     )
 
 
@@ -107,10 +102,7 @@ def r221() -> str:
 )
 def r227() -> str:
     """DECOM on or after the date the URN's provider closed (deregistered), on the list."""
-    return _episodes_where(
-        """EXISTS (SELECT 1 FROM providers p WHERE p.urn = e.urn
-            AND p.closed_date IS NOT NULL AND e.decom >= p.closed_date)"""
-    )
+    return _episodes_where("closed_by_start")
 
 
 @rule(
@@ -124,10 +116,7 @@ def r227() -> str:
 def r228() -> str:
     """DEC after the date the URN's provider closed; an open episode (no DEC), when the
     provider closed before 31 March of the collection year."""
-    return _episodes_where(
-        """EXISTS (SELECT 1 FROM providers p WHERE p.urn = e.urn AND p.closed_date IS NOT NULL
-            AND coalesce(e.dec, e.cy_end) > p.closed_date)"""
-    )
+    return _episodes_where("closed_by_end")
 
 
 # Placements 229 leaves out from 2025-26: supported accommodation (K3), placed with parents or
@@ -151,8 +140,8 @@ def r229() -> str:
     known, included); PR2 (another authority) where it does. From 2025-26 not for K3, P1, P3,
     R1, R2, R5, T0-T4 or Z11-Z14."""
     return _episodes_where(
-        f"""NOT (year(e.cy_end) >= 2026 AND coalesce(e.place IN {NOT_229_FROM_2026}
-                OR e.place IN {TEMPORARY}, false))
-        AND ((e.place_provider = 'PR1' AND {_no_provider_row("p.la_code = e.la_code")})
-          OR (e.place_provider = 'PR2' AND NOT {_no_provider_row("p.la_code = e.la_code")}))"""
+        f"""NOT (year(cy_end) >= 2026 AND coalesce(place IN {NOT_229_FROM_2026}
+                OR place IN {TEMPORARY}, false))
+        AND ((place_provider = 'PR1' AND NOT in_own_la)
+          OR (place_provider = 'PR2' AND in_own_la))"""
     )
