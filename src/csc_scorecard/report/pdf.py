@@ -2,9 +2,10 @@
 
 WeasyPrint runs no JavaScript (stack.md gotcha 9), which is why charts are pre-rendered SVG;
 page size, running header, page numbers and the landscape appendix come from ``report.css``.
-For speed the PDF's HTML differs from the HTML report in how, not what, it draws: charts as
-lean SVG images (``pdf_charts.py``) and ``pdf.css``'s cheaper layouts of the same page. The
-PDF's text is the same page for page (``tests/test_report_pdf.py``).
+For speed the PDF's HTML differs from the HTML report in how, not what, it draws: charts drawn
+by vl-convert and spliced into the placeholders WeasyPrint lays out (``pdf_charts.py``) and
+``pdf.css``'s cheaper layouts of the same page. The PDF's text is the same page for page
+(``tests/test_report_pdf.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from csc_scorecard.report.html import environment, to_html
 from csc_scorecard.report.model import ReportContext
-from csc_scorecard.report.pdf_charts import charts_as_images
+from csc_scorecard.report.pdf_charts import chart_pdfs, charts_as_images, with_charts
 from csc_scorecard.report.pdf_parallel import print_in_two
 
 
@@ -43,11 +44,11 @@ def to_pdf(context: ReportContext, *, processes: int = 2) -> bytes:
 
 
 def print_in_one(html: str) -> bytes:
-    """``html`` printed by WeasyPrint in this process."""
+    """``html`` printed by WeasyPrint in this process, its charts spliced in."""
     from weasyprint import HTML  # imported here: loading Pango costs about a second
 
     # Title and author come from the page's <title> and <meta name="author">.
-    return HTML(string=html).write_pdf() or b""
+    return with_charts(HTML(string=html).write_pdf() or b"", chart_pdfs(html))
 
 
 def render(context: ReportContext, path: str | Path) -> Path:

@@ -1,23 +1,35 @@
-"""The report's charts as the PDF draws them: the same SVG, leaner, as an image.
+"""The report's charts as the PDF draws them: the same SVG, drawn by vl-convert, not WeasyPrint.
 
-The HTML report carries each chart as inline SVG (``charts.py``, drawn by Vega). Printed inline,
-WeasyPrint parses every one of its ~4,400 SVG elements as HTML, computes a CSS style for each
-and then parses the chart again as SVG; as an ``<img>`` the chart is parsed once, by the SVG
-reader alone. Vega's screen-reader structure (``role``, ``aria-*``, ``class``), hidden
-elements, empty paths and groups that carry nothing are dropped first: the PDF does not tag
-them, and each node costs WeasyPrint a graphics state when drawing. What is drawn is unchanged:
-every line, shape and piece of text, at the same size (``tests/test_report_pdf.py`` compares
-the text of every page with the inline-SVG rendering).
+The HTML report carries each chart as inline SVG (``charts.py``, drawn by Vega). WeasyPrint
+would draw each of the charts' ~4,400 SVG nodes in Python, laying out every label letter by
+letter (a quarter of the appendices' printing time), and in DejaVu Sans, the fallback for the
+charts' Liberation Sans, which is wider than the font Vega placed the labels for. So the PDF's
+HTML holds, where each chart goes, a placeholder of the chart's size: a plain raster image whose
+colour is the chart's number, with the chart's SVG beside it (``data-chart``). WeasyPrint lays
+the placeholder out as it would the chart; vl-convert (Rust: resvg and svg2pdf, the same
+library and fonts that draw the Word report's charts) draws each chart as a one-page PDF in
+milliseconds; and ``splice`` puts each chart's page in place of its placeholder as a form
+XObject, scaled to the placeholder's box. What is drawn is the chart: every line, shape and
+label, the labels as text in Liberation Sans (searchable and extractable; ``tests/test_report_pdf.py``
+checks every chart's text).
+
+Before that, Vega's screen-reader structure (``role``, ``aria-*``, ``class``), hidden elements,
+empty paths and groups that carry nothing are dropped (``lean_svg``): the PDF does not tag them.
 """
 
 from __future__ import annotations
 
 import base64
+import io
 import re
+import struct
 import xml.etree.ElementTree as ET
+import zlib
+from typing import Any
 
 SVG_NS = "http://www.w3.org/2000/svg"
 _SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
+_CHART = re.compile(r'\bdata-chart="(\d+):([A-Za-z0-9+/=]+)"')
 # Attributes that describe a node to assistive technology or to scripts; none changes a pixel.
 _UNDRAWN = frozenset(
     {
@@ -69,16 +81,112 @@ def lean_svg(svg: str) -> str:
     return ET.tostring(root, encoding="unicode")
 
 
-def svg_image(svg: str) -> str:
-    """An ``<img>`` of the chart ``svg`` at its own width and height (a data URL)."""
+def placeholder_png(number: int, width: int, height: int) -> bytes:
+    """A ``width`` x ``height`` PNG of one colour, whose red, green and blue are ``number``'s
+    three bytes (a few hundred bytes: the rows compress to almost nothing)."""
+    pixel = number.to_bytes(3, "big")
+    rows = (b"\x00" + pixel * width) * height
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def chart_placeholder(number: int, svg: str) -> str:
+    """An ``<img>`` the size of the chart ``svg`` (its own width and height, in CSS pixels as
+    the SVG's), drawn as ``placeholder_png(number)``, carrying the lean SVG in ``data-chart``."""
     root = ET.fromstring(svg)
-    width, height = root.get("width"), root.get("height")
-    data = base64.b64encode(lean_svg(svg).encode("utf-8")).decode("ascii")
-    size = f' width="{width}" height="{height}"' if width and height else ""
+    width, height = round(float(root.get("width", 1))), round(float(root.get("height", 1)))
+    image = base64.b64encode(placeholder_png(number, width, height)).decode("ascii")
+    chart = base64.b64encode(lean_svg(svg).encode("utf-8")).decode("ascii")
     # The chart's figure carries its accessible name (role="img" and aria-label).
-    return f'<img class="chart-image" src="data:image/svg+xml;base64,{data}"{size} alt="">'
+    return (
+        f'<img class="chart-image" src="data:image/png;base64,{image}" width="{width}"'
+        f' height="{height}" alt="" data-chart="{number}:{chart}">'
+    )
 
 
 def charts_as_images(html: str) -> str:
-    """``html`` with each inline ``<svg>`` chart replaced by its ``svg_image``."""
-    return _SVG.sub(lambda match: svg_image(match.group(0)), html)
+    """``html`` with each inline ``<svg>`` chart replaced by its ``chart_placeholder``,
+    numbered from 1 in document order."""
+    numbers = iter(range(1, 1 << 24))
+    return _SVG.sub(lambda match: chart_placeholder(next(numbers), match.group(0)), html)
+
+
+def chart_pdfs(html: str) -> dict[int, bytes]:
+    """Each chart placeholder's chart in ``html``, by number, drawn as a one-page PDF by
+    vl-convert."""
+    import vl_convert
+
+    return {
+        int(number): vl_convert.svg_to_pdf(base64.b64decode(svg).decode("utf-8"))
+        for number, svg in _CHART.findall(html)
+    }
+
+
+def splice(pdf: Any, charts: dict[int, bytes]) -> list[Any]:
+    """In ``pdf`` (an open pikepdf document), each placeholder image of a chart in ``charts``
+    replaced by that chart's page as a form XObject mapped onto the image's unit square, so
+    it fills the placeholder's box (the placeholders' images are then unused and not written).
+    Returns the charts' documents, to be kept open until ``pdf`` is saved: qpdf copies their
+    streams' data when it writes."""
+    forms: dict[tuple[int, int], Any] = {}
+    sources: list[Any] = []
+    for page in pdf.pages:
+        objects = page.obj.get("/Resources", {}).get("/XObject", {})
+        for name in list(objects.keys()):
+            image = objects[name]
+            if image.objgen not in forms:
+                number = _placeholder_number(image)
+                if number not in charts:
+                    continue
+                forms[image.objgen] = _form(pdf, charts[number], sources)
+            objects[name] = forms[image.objgen]
+    return sources
+
+
+def _placeholder_number(image: Any) -> int | None:
+    """The chart number a placeholder image carries in its colour; None for another object."""
+    import pikepdf
+
+    if image.get("/Subtype") != "/Image" or image.get("/BitsPerComponent") != 8:
+        return None
+    pixel = pikepdf.PdfImage(image).as_pil_image().getpixel((0, 0))
+    return int.from_bytes(bytes(pixel[:3]), "big") if isinstance(pixel, tuple) else None
+
+
+def _form(pdf: Any, chart: bytes, sources: list[Any]) -> Any:
+    """``chart``'s first page as a form XObject of ``pdf`` whose box maps onto the unit square
+    (where an image XObject is drawn); its document is added to ``sources``."""
+    import pikepdf
+
+    sources.append(pikepdf.open(io.BytesIO(chart)))
+    page = sources[-1].pages[0]
+    form = pdf.copy_foreign(page.as_form_xobject())
+    left, bottom, right, top = (float(value) for value in form.BBox)
+    width, height = right - left, top - bottom
+    form.Matrix = pikepdf.Array([1 / width, 0, 0, 1 / height, -left / width, -bottom / height])
+    return form
+
+
+def with_charts(printed: bytes, charts: dict[int, bytes]) -> bytes:
+    """The PDF ``printed`` (by WeasyPrint, from HTML with chart placeholders) with the charts
+    spliced in."""
+    import pikepdf
+
+    if not charts:
+        return printed
+    pdf = pikepdf.open(io.BytesIO(printed))
+    sources = splice(pdf, charts)  # noqa: F841 - open until saved
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()

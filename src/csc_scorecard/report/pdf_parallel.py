@@ -39,6 +39,7 @@ from urllib.parse import unquote
 
 from csc_scorecard.errors import ScorecardError
 from csc_scorecard.forked import can_fork
+from csc_scorecard.report.pdf_charts import chart_pdfs, splice
 
 # The link target a part prints for an anchor in the other part; `join` makes it internal again.
 CROSS = "scorecard-dest:"
@@ -59,10 +60,12 @@ class PrintFailed(ScorecardError):
 @dataclass(frozen=True)
 class Part:
     """One part as printed: its PDF, its page count and its bookmarks as WeasyPrint's pages
-    hold them (each page's height and ``(level, label, (x, y), state)`` list)."""
+    hold them (each page's height and ``(level, label, (x, y), state)`` list), and its charts
+    drawn (``pdf_charts.chart_pdfs``), spliced in when the parts are joined."""
 
     pdf: bytes
     pages: list[tuple[float, list[Any]]]
+    charts: dict[int, bytes]
 
 
 def split(html: str, before: str = SPLIT_BEFORE) -> tuple[str, str] | None:
@@ -129,7 +132,7 @@ def _print(html: str, agree: Callable[[int], tuple[int, int]]) -> Part:
     with _numbered(agree):
         document = HTML(string=html).render()
     pages = [(page.height, page.bookmarks) for page in document.pages]
-    return Part(document.write_pdf() or b"", pages)
+    return Part(document.write_pdf() or b"", pages, chart_pdfs(html))
 
 
 def _child(conn: Connection, html: str) -> None:
@@ -155,6 +158,7 @@ def print_in_two(html: str) -> bytes | None:
     first, second = parts
     # Loaded before the fork (WeasyPrint and Pango: about a second), not once in each process.
     import pikepdf  # noqa: F401
+    import vl_convert  # noqa: F401
     import weasyprint.document  # noqa: F401
 
     ours, theirs = Pipe()
@@ -198,9 +202,10 @@ def _receive(conn: Connection) -> tuple[str, Any]:
 
 
 def join(head: Part, tail: Part) -> bytes:
-    """One PDF: ``head``'s pages then ``tail``'s, with both parts' named destinations, links
-    across the parts made internal, and the bookmarks of the whole (pikepdf: qpdf copies the
-    second part's pages and everything they use in about 0.06 s)."""
+    """One PDF: ``head``'s pages then ``tail``'s, with both parts' charts spliced in, both
+    parts' named destinations, links across the parts made internal, and the bookmarks of the
+    whole (pikepdf: qpdf copies the second part's pages and everything they use in about
+    0.06 s)."""
     import io
 
     import pikepdf
@@ -229,6 +234,7 @@ def join(head: Part, tail: Part) -> bytes:
                 del link["/A"]
                 link.Dest = String(unquote(uri[len(CROSS) :]))
     _outline(pdf, [*head.pages, *tail.pages])
+    sources = splice(pdf, {**head.charts, **tail.charts})  # noqa: F841 - open until saved
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
