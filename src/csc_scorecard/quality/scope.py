@@ -46,6 +46,7 @@ bounded by the largest group, not by the store.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import os
 from collections.abc import Collection, Mapping, Sequence
@@ -334,14 +335,27 @@ def _build(
             _build_last(ret, previous, needs, scope)
         _empty_last(ret, needs, scope)
         _inputs(ret, inputs, needs, scope)
-        derived = [
-            name
-            for name in DERIVED[ret]
-            if needs is None or all((ret, b) in needs for b in derived_bases(ret, name))
-        ]
-        for name in derived:  # after the tables they read, `*_last` ones too
-            built[name] = DERIVED_SQL[name]()
+        present = {t for (r, t) in scope.rows if r == ret}  # the return's tables of this run
+        derived = []
+        for name in DERIVED[ret]:  # after the tables they read, `*_last` ones too
+            if needs is None or all((ret, b) in needs for b in derived_bases(ret, name)):
+                sql = derived_sql(name, present)
+                if sql is not None:
+                    built[name] = sql
+                    derived.append(name)
         _materialize(scope, ret, derived)
+
+
+def derived_sql(name: str, present: Collection[str]) -> str | None:
+    """The SQL building derived table `name` (DERIVED_SQL): its builder called with no argument,
+    or, if it takes `present`, with the names of the return's tables this run has: such a
+    builder reads the others only when there (rules read their columns through
+    `rule(reads=...)`, so only where they are) and returns None when the table would add
+    nothing to its rows."""
+    builder = DERIVED_SQL[name]
+    if "present" in inspect.signature(builder).parameters:
+        return builder(present=present)
+    return builder()
 
 
 def _materialize(scope: Scope, ret: Return, names: Collection[str] | None = None) -> None:

@@ -71,19 +71,13 @@ DERIVED: dict[Return, dict[str, str | tuple[str, ...]]] = {
         # row (rules/ssda903/derived.py)
         "episodes_x": "episodes",
         "episodes_h": ("episodes", "header"),
-        # OC2, OC3, PlacedAdoption rows and episodes with what the adoption, OC2 and OC3 rules
-        # read of other tables (rules/ssda903/derived_b.py)
-        "oc2_g": "oc2",
-        "oc2_h": ("oc2", "header"),
-        "oc2_e": ("oc2", "episodes"),
-        "oc2_he": ("oc2", "header", "episodes"),
-        "oc3_h": ("oc3", "header"),
-        "oc3_e": ("oc3", "episodes"),
-        "oc3_he": ("oc3", "header", "episodes"),
-        "placed_n": "placed",
-        "placed_l": ("placed", "placed_last"),
-        "episodes_ad": ("episodes", "adoptions"),
-        "episodes_p": ("episodes", "placed"),
+        # OC2, OC3, PlacedAdoption and adoption rows and episodes, each with what the adoption,
+        # OC2 and OC3 rules read of the other tables the run has (rules/ssda903/derived_b.py)
+        "oc2_b": "oc2",
+        "oc3_b": "oc3",
+        "placed_b": "placed",
+        "adoptions_b": "adoptions",
+        "episodes_b": "episodes",
         # SWEpisodes, DoLO, missing, Header and review rows with what their rules read of their
         # neighbours, other tables and `bad` (rules/ssda903/derived_c.py)
         "sw_c": "sw",
@@ -192,18 +186,21 @@ def rule(
     years: tuple[int | None, int | None] = (None, None),
     columns: list[str] | None = None,
     any_rows: bool = False,
+    reads: tuple[str, ...] = (),
 ) -> Callable[[Callable[[], str]], Callable[[], str]]:
     """Register a rule function (it returns the rule's SQL). `column` is the scoped table's
     column whose value the fault reports; `columns` the canonical `table.column`s the rule
     checks, derived from the DfE `fields` through the ingest specs when not given. A rule runs
-    where every table it reads has rows, or with `any_rows` where any of them has."""
+    where every table it reads has rows, or with `any_rows` where any of them has. `reads`: the
+    scoped tables a rule reads through the columns of a derived table built from whatever the
+    run has (quality.scope.derived_sql), which its query does not name: it reads them too."""
 
     def register(fn: Callable[[], str]) -> Callable[[], str]:
         key = (ret, code)
         if key in _REGISTRY:
             raise ValueError(f"rule {code} ({ret}) is registered twice")
         sql = fn()
-        needs = _tables_read(ret, sql)
+        needs = tuple(sorted(set(_tables_read(ret, sql)) | set(reads)))
         if not needs:
             raise ValueError(f"rule {code}: its query reads no {ret} table")
         _REGISTRY[key] = Rule(

@@ -5,6 +5,7 @@ docs/quality.md). LS_ADOPTR and SEX_ADOPTR are held only by AD1 rows (`adoptions
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
+from csc_scorecard.quality.rules.ssda903.derived_b import ADOPTIONS_B
 
 R = "ssda903"
 SINGLE = in_list("M1", "F1")
@@ -119,10 +120,9 @@ def r524() -> str:
     "the year.",
     fields=["CHILD"],
     column="child_id",
+    reads=("episodes",),
 )
 def r602() -> str:
     """An AD1 row of a child with no episode ending in the collection year in adoption (REC E11,
     E12)."""
-    return f"""SELECT a.* FROM adoptions a WHERE a._table = 'AD1' AND NOT EXISTS (
-        SELECT 1 FROM episodes e WHERE e.la_code = a.la_code AND e.child_id = a.child_id
-            AND e.rec IN {in_list("E11", "E12")} AND e.dec BETWEEN a.cy_start AND a.cy_end)"""
+    return f"SELECT * FROM {ADOPTIONS_B} a WHERE a._table = 'AD1' AND NOT a.adopted_in_year"

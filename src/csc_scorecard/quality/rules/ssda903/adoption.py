@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
 from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE, row_keys
-from csc_scorecard.quality.rules.ssda903.derived_b import EPISODES_AD
+from csc_scorecard.quality.rules.ssda903.derived_b import ADOPTIONS_B, EPISODES_B
 
 R = "ssda903"
 AD1_FIELDS = ["DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"]
@@ -60,12 +60,11 @@ def r151() -> str:
     "Date of decision that a child should be placed for adoption is before the child was born.",
     fields=["DATE_PLACED", "DOB"],
     column="adm_decision_date",
+    reads=("header",),
 )
 def r184() -> str:
     """A decision that the child should be placed for adoption dated before the child's DOB."""
-    return """SELECT a.* FROM adoptions a JOIN header h
-        ON h.la_code = a.la_code AND h.child_id = a.child_id
-        WHERE a.adm_decision_date < h.date_of_birth"""
+    return f"SELECT * FROM {ADOPTIONS_B} a WHERE a.adm_decision_date < a.dob"
 
 
 @rule(
@@ -188,11 +187,12 @@ def _first(where: str, order: str = "decom") -> str:
     "should be placed for adoption.",
     fields=["DATE_PLACED", "PLACE"],
     column="place",
+    reads=("adoptions",),
 )
 def r551() -> str:
     """An episode placed for adoption (A3-A6) of a child with no decision that they should
     be placed for adoption (DATE_PLACED, or AD1's DATE_INT)."""
-    return f"""SELECT * FROM {EPISODES_AD} e
+    return f"""SELECT * FROM {EPISODES_B} e
         WHERE e.place IN {in_list("A3", "A4", "A5", "A6")} AND NOT e.decided"""
 
 
@@ -266,12 +266,13 @@ def r1003() -> str:
     "expect the date the child is matched with adopters to be before the date of adoption.",
     fields=["DEC", "DATE_MATCH"],
     column="dec",
+    reads=("adoptions",),
 )
 def r582() -> str:
     """An episode ended by adoption (REC E11, E12) on the day of the child's match (AD1
     DATE_MATCH)."""
     return (
-        f"SELECT * FROM {EPISODES_AD} e WHERE e.rec IN {in_list('E11', 'E12')} AND e.matched_on_dec"
+        f"SELECT * FROM {EPISODES_B} e WHERE e.rec IN {in_list('E11', 'E12')} AND e.matched_on_dec"
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
 from csc_scorecard.quality.rules.sql import continuously_looked_after, given, row_keys
-from csc_scorecard.quality.rules.ssda903.derived_b import OC2_H, OC2_HE
+from csc_scorecard.quality.rules.ssda903.derived_b import OC2_B
 
 R = "ssda903"
 # The name other modules import it by (health_checks.py): `given` lives in rules/sql.py now.
@@ -34,11 +34,12 @@ HEALTH = (
     "reason for no Strengths and Difficulties Questionnaire (SDQ) score.",
     fields=["SDQ_REASON", "DOB"],
     column="sdq_reason",
+    reads=("episodes", "header"),
 )
 def r157() -> str:
     """SDQ_REASON SDQ1 (no score: child under 4 or over 16) without a score, for a child looked
     after continuously for 12 months who was 4 by 1 April and not yet past 16 at 31 March."""
-    return f"""SELECT * FROM {OC2_HE} o WHERE o.sdq_reason = 'SDQ1' AND NOT o.given_sdq_score
+    return f"""SELECT * FROM {OC2_B} o WHERE o.sdq_reason = 'SDQ1' AND NOT o.given_sdq_score
         AND o.dob + INTERVAL 4 YEAR <= o.cy_start AND o.dob + INTERVAL 16 YEAR >= o.cy_end
         AND o.cla"""
 
@@ -51,10 +52,11 @@ def r157() -> str:
     "been completed.",
     fields=["DOB", "SDQ_SCORE", "SDQ_REASON"],
     column="sdq_score",
+    reads=("header",),
 )
 def r189() -> str:
     """SDQ_SCORE or SDQ_REASON given for a child 17 before 1 April."""
-    return f"""SELECT * FROM {OC2_H} o WHERE o.dob + INTERVAL 17 YEAR < o.cy_start
+    return f"""SELECT * FROM {OC2_B} o WHERE o.dob + INTERVAL 17 YEAR < o.cy_start
         AND (o.sdq_reason IS NOT NULL OR o.given_sdq_score)"""
 
 
@@ -64,11 +66,12 @@ def r189() -> str:
     "SDQ score or reason for no SDQ should be reported for 4- or 17-year-olds.",
     fields=["SDQ_REASON", "DOB"],
     column="sdq_reason",
+    reads=("episodes", "header"),
 )
 def r197b() -> str:
     """Neither SDQ_SCORE nor SDQ_REASON for a child looked after continuously for 12 months
     whose 4th or 17th birthday falls in the collection year."""
-    return f"""SELECT * FROM {OC2_HE} o WHERE o.sdq_reason IS NULL AND NOT o.given_sdq_score
+    return f"""SELECT * FROM {OC2_B} o WHERE o.sdq_reason IS NULL AND NOT o.given_sdq_score
         AND (o.dob + INTERVAL 4 YEAR BETWEEN o.cy_start AND o.cy_end
              OR o.dob + INTERVAL 17 YEAR BETWEEN o.cy_start AND o.cy_end)
         AND o.cla"""
@@ -81,11 +84,12 @@ def r197b() -> str:
     "yet conviction information has not been completed.",
     fields=["DOB", "CONVICTED"],
     column="convicted",
+    reads=("episodes", "header"),
 )
 def r543() -> str:
     """CONVICTED blank for a child past their 10th birthday at 31 March, looked after
     continuously for 12 months."""
-    return f"""SELECT * FROM {OC2_HE} o WHERE NOT o.given_convicted
+    return f"""SELECT * FROM {OC2_B} o WHERE NOT o.given_convicted
         AND o.dob + INTERVAL 10 YEAR < o.cy_end AND o.cla"""
 
 
@@ -96,11 +100,12 @@ def r543() -> str:
     "yet health promotion information has not been completed.",
     fields=["DOB", "HEALTH_CHECK"],
     column="health_check",
+    reads=("episodes", "header"),
 )
 def r545() -> str:
     """HEALTH_CHECK blank for a child under 5 at 31 March, looked after continuously for 12
     months."""
-    return f"""SELECT * FROM {OC2_HE} o WHERE NOT o.given_health_check
+    return f"""SELECT * FROM {OC2_B} o WHERE NOT o.given_health_check
         AND o.dob + INTERVAL 5 YEAR > o.cy_end AND o.cla"""
 
 
@@ -110,11 +115,12 @@ def r545() -> str:
     "Children aged 5 or over at 31 March should not have health promotion information completed.",
     fields=["DOB", "HEALTH_CHECK"],
     column="health_check",
+    reads=("episodes", "header"),
 )
 def r546() -> str:
     """HEALTH_CHECK given for a child 5 or over at 31 March, looked after continuously for 12
     months."""
-    return f"""SELECT * FROM {OC2_HE} o WHERE o.given_health_check
+    return f"""SELECT * FROM {OC2_B} o WHERE o.given_health_check
         AND o.dob + INTERVAL 5 YEAR <= o.cy_end AND o.cla"""
 
 

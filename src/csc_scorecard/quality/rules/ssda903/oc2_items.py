@@ -14,7 +14,7 @@ from csc_scorecard.quality.rules.sql import (
     not_in_list,
     unreadable,
 )
-from csc_scorecard.quality.rules.ssda903.derived_b import OC2_E, OC2_G, OC2_H, OC2_HE
+from csc_scorecard.quality.rules.ssda903.derived_b import OC2_B
 from csc_scorecard.quality.rules.ssda903.oc2 import HEALTH
 
 R = "ssda903"
@@ -87,7 +87,7 @@ def r196() -> str:
 )
 def r197a() -> str:
     """Both SDQ_SCORE and SDQ_REASON given."""
-    return f"SELECT * FROM {OC2_G} o WHERE o.given_sdq_score AND o.sdq_reason IS NOT NULL"
+    return f"SELECT * FROM {OC2_B} o WHERE o.given_sdq_score AND o.sdq_reason IS NOT NULL"
 
 
 @rule(
@@ -101,7 +101,7 @@ def r197a() -> str:
 )
 def r158() -> str:
     """INTERVENTION_RECEIVED 1 and INTERVENTION_OFFERED given."""
-    return f"""SELECT * FROM {OC2_G} o
+    return f"""SELECT * FROM {OC2_B} o
         WHERE o.intervention_received AND o.given_intervention_offered"""
 
 
@@ -116,7 +116,7 @@ def r158() -> str:
 )
 def r159() -> str:
     """SUBSTANCE_MISUSE 1, INTERVENTION_RECEIVED 0 and INTERVENTION_OFFERED blank."""
-    return f"""SELECT * FROM {OC2_G} o WHERE o.substance_misuse
+    return f"""SELECT * FROM {OC2_B} o WHERE o.substance_misuse
         AND o.intervention_received = false AND NOT o.given_intervention_offered"""
 
 
@@ -130,7 +130,7 @@ def r159() -> str:
 )
 def r192() -> str:
     """SUBSTANCE_MISUSE 1 and INTERVENTION_RECEIVED blank."""
-    return f"""SELECT * FROM {OC2_G} o
+    return f"""SELECT * FROM {OC2_B} o
         WHERE o.substance_misuse AND NOT o.given_intervention_received"""
 
 
@@ -145,7 +145,7 @@ def r192() -> str:
 )
 def r193() -> str:
     """SUBSTANCE_MISUSE 0 or blank, and INTERVENTION_RECEIVED or INTERVENTION_OFFERED given."""
-    return f"""SELECT * FROM {OC2_G} o
+    return f"""SELECT * FROM {OC2_B} o
         WHERE (o.substance_misuse = false OR NOT o.given_substance_misuse)
         AND {_any_given(("intervention_received", "intervention_offered"))}"""
 
@@ -161,7 +161,7 @@ def r193() -> str:
 def r182() -> str:
     """One of IMMUNISATIONS, TEETH_CHECK, HEALTH_ASSESSMENT, SUBSTANCE_MISUSE blank while one of
     CONVICTED, HEALTH_CHECK, INTERVENTION_RECEIVED, INTERVENTION_OFFERED is given."""
-    return f"SELECT * FROM {OC2_G} o WHERE {_any_blank(CORE)} AND {_any_given(OTHERS)}"
+    return f"SELECT * FROM {OC2_B} o WHERE {_any_blank(CORE)} AND {_any_given(OTHERS)}"
 
 
 @rule(
@@ -171,10 +171,11 @@ def r182() -> str:
     "Strengths and Difficulties (SDQ) score has been completed.",
     fields=["SDQ_SCORE"],
     column="sdq_score",
+    reads=("episodes",),
 )
 def r185() -> str:
     """SDQ_SCORE given for a child not looked after continuously through the year."""
-    return f"SELECT * FROM {OC2_E} o WHERE o.given_sdq_score AND NOT o.cla"
+    return f"SELECT * FROM {OC2_B} o WHERE o.given_sdq_score AND NOT o.cla"
 
 
 @rule(
@@ -184,10 +185,11 @@ def r185() -> str:
     "reason for no Strengths and Difficulties (SDQ) score has been completed. ",
     fields=["SDQ_REASON"],
     column="sdq_reason",
+    reads=("episodes",),
 )
 def r198() -> str:
     """SDQ_REASON given for a child not looked after continuously through the year."""
-    return f"SELECT * FROM {OC2_E} o WHERE o.sdq_reason IS NOT NULL AND NOT o.cla"
+    return f"SELECT * FROM {OC2_B} o WHERE o.sdq_reason IS NOT NULL AND NOT o.cla"
 
 
 @rule(
@@ -197,11 +199,12 @@ def r198() -> str:
     "more data items relating to children looked after for 12 months have been completed.",
     fields=HEALTH_FIELDS,
     column="convicted",
+    reads=("episodes",),
 )
 def r190() -> str:
     """Any of the eight 0/1 items given for a child not looked after continuously through the
     year."""
-    return f"SELECT * FROM {OC2_E} o WHERE {_any_given(HEALTH)} AND NOT o.cla"
+    return f"SELECT * FROM {OC2_B} o WHERE {_any_given(HEALTH)} AND NOT o.cla"
 
 
 @rule(
@@ -212,11 +215,12 @@ def r190() -> str:
     "Strengths and Difficulties (SDQ) score completed.",
     fields=["SDQ_SCORE", "SDQ_REASON", "DOB"],
     column="sdq_score",
+    reads=("episodes", "header"),
 )
 def r186() -> str:
     """Neither SDQ_SCORE nor SDQ_REASON for a child looked after continuously through the year
     who was 4 by 1 April and is not 17 by 31 March."""
-    return f"""SELECT * FROM {OC2_HE} o WHERE NOT o.given_sdq_score
+    return f"""SELECT * FROM {OC2_B} o WHERE NOT o.given_sdq_score
         AND o.sdq_reason IS NULL AND o.dob + INTERVAL 4 YEAR <= o.cy_start
         AND o.dob + INTERVAL 17 YEAR > o.cy_end AND o.cla"""
 
@@ -228,10 +232,11 @@ def r186() -> str:
     "score or a reason for no SDQ score has been completed. ",
     fields=["SDQ_SCORE", "SDQ_REASON", "DOB"],
     column="sdq_score",
+    reads=("header",),
 )
 def r188() -> str:
     """SDQ_SCORE or SDQ_REASON given for a child not yet 4 on 31 March."""
-    return f"""SELECT * FROM {OC2_H} o WHERE o.dob + INTERVAL 4 YEAR > o.cy_end
+    return f"""SELECT * FROM {OC2_B} o WHERE o.dob + INTERVAL 4 YEAR > o.cy_end
         AND (o.given_sdq_score OR o.sdq_reason IS NOT NULL)"""
 
 

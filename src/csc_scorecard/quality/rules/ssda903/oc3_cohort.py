@@ -6,7 +6,7 @@ DOB column is not kept by the store)."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.ssda903.derived_b import OC3_E, OC3_GIVEN, OC3_H, OC3_HE
+from csc_scorecard.quality.rules.ssda903.derived_b import ADOPTIONS_B, OC3_B, OC3_GIVEN
 
 R = "ssda903"
 OC3_FIELDS = ["IN_TOUCH", "ACTIV", "ACCOM"]
@@ -22,11 +22,12 @@ WITH_HEADER = "FROM oc3 o JOIN header h ON h.la_code = o.la_code AND h.child_id 
     "leaver information completed.",
     fields=OC3_FIELDS,
     column="in_touch",
+    reads=("episodes",),
 )
 def r1000() -> str:
     """An OC3 row for a child with an episode that ceased E2 (died). Every episode of the
     return in the store counts, so last year's too when the store holds it."""
-    return f"SELECT * FROM {OC3_E} o WHERE o.died"
+    return f"SELECT * FROM {OC3_B} o WHERE o.died"
 
 
 @rule(
@@ -36,13 +37,14 @@ def r1000() -> str:
     "after [on their 17th or 18th birthday.]",
     fields=OC3_FIELDS,
     column="in_touch",
+    reads=("episodes", "header"),
 )
 def r1007() -> str:
     """A child aged 17 or 18 at 31 March with IN_TOUCH, ACTIV or ACCOM given, who was looked
     after on their birthday in the year: an episode began on or before it and ceased after it.
     An episode still open (no DEC) is not counted (as csc-validator-be-903 reads it; the DfE
     text's "current episode not ended" is 1016's and 142's business)."""
-    return f"""SELECT * FROM {OC3_HE} o
+    return f"""SELECT * FROM {OC3_B} o
         WHERE {GIVEN} AND o.dob + INTERVAL 17 YEAR <= o.cy_end
           AND o.dob + INTERVAL 19 YEAR > o.cy_end AND o.in_care_on_birthday"""
 
@@ -54,11 +56,12 @@ def r1007() -> str:
     "the final episode and therefore should not have the care leaver information completed.",
     fields=OC3_FIELDS,
     column="in_touch",
+    reads=("episodes",),
 )
 def r1011() -> str:
     """IN_TOUCH, ACTIV or ACCOM given for a child whose last episode (latest DECOM) ceased E3
     (care transferred to another authority)."""
-    return f"SELECT * FROM {OC3_E} o WHERE {GIVEN} AND o.left_e3"
+    return f"SELECT * FROM {OC3_B} o WHERE {GIVEN} AND o.left_e3"
 
 
 @rule(
@@ -94,11 +97,12 @@ def r1014() -> str:
     fields=OC3_FIELDS,
     column="in_touch",
     years=(2024, None),
+    reads=("episodes", "header"),
 )
 def r1016() -> str:
     """IN_TOUCH, ACTIV or ACCOM given for a child aged 17 at 31 March with an episode ceasing on
     or after their 17th birthday, or aged 18 with one ceasing on or after their 18th."""
-    return f"""SELECT * FROM {OC3_HE} o
+    return f"""SELECT * FROM {OC3_B} o
         WHERE {GIVEN} AND (
               (o.dob + INTERVAL 17 YEAR <= o.cy_end AND o.dob + INTERVAL 18 YEAR > o.cy_end
                 AND o.ceased_after_17)
@@ -141,11 +145,12 @@ def r345() -> str:
     "birthday, the accommodation cannot be with their former foster carer(s).",
     fields=["ACCOM", "DOB"],
     column="accommodation",
+    reads=("header",),
 )
 def r3001() -> str:
     """ACCOM Z1 or Z2 (with former foster carers) for a young person whose 17th birthday falls
     in the collection year (staying put begins at 18)."""
-    return f"""SELECT * FROM {OC3_H} o WHERE o.accommodation IN {in_list("Z1", "Z2")}
+    return f"""SELECT * FROM {OC3_B} o WHERE o.accommodation IN {in_list("Z1", "Z2")}
         AND o.dob + INTERVAL 17 YEAR BETWEEN o.cy_start AND o.cy_end"""
 
 
@@ -155,10 +160,11 @@ def r3001() -> str:
     "Young person was not 17, 18, 19, 20 or 21 during the current collection year. ",
     fields=["DOB", "IN_TOUCH", "ACTIV", "ACCOM"],
     column="in_touch",
+    reads=("header",),
 )
 def r391() -> str:
     """IN_TOUCH, ACTIV or ACCOM given for a young person not yet 17 on 31 March."""
-    return f"SELECT * FROM {OC3_H} o WHERE {GIVEN} AND o.dob + INTERVAL 17 YEAR > o.cy_end"
+    return f"SELECT * FROM {OC3_B} o WHERE {GIVEN} AND o.dob + INTERVAL 17 YEAR > o.cy_end"
 
 
 @rule(
@@ -177,11 +183,9 @@ def r391() -> str:
         "LS_ADOPTR",
     ],
     column="matched_date",
+    reads=("oc3",),
 )
 def r134() -> str:
     """An AD1 row (adoption during the year) for a child whose OC3 row of the same return
     (collection year) is completed."""
-    return f"""SELECT a.* FROM adoptions a WHERE a._table = 'AD1' AND EXISTS (
-        SELECT 1 FROM oc3 o WHERE o.la_code = a.la_code AND o.child_id = a.child_id
-        AND o.cy_end = a.cy_end
-        AND {GIVEN})"""
+    return f"SELECT * FROM {ADOPTIONS_B} a WHERE a._table = 'AD1' AND a.oc3_given"

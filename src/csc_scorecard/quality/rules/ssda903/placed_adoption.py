@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
 from csc_scorecard.quality.rules.sql import row_keys
-from csc_scorecard.quality.rules.ssda903.derived_b import EPISODES_P, PLACED_L, PLACED_N
+from csc_scorecard.quality.rules.ssda903.derived_b import EPISODES_B, PLACED_B
 
 R = "ssda903"
 REVERSED = "(p.decision_reversed_date IS NOT NULL OR p.decision_reversed_reason IS NOT NULL)"
@@ -69,11 +69,12 @@ def r555() -> str:
     fields=["DATE_PLACED", "DECOM"],
     column="decom",
     years=(None, 2024),
+    reads=("placed",),
 )
 def r556() -> str:
     """A freeing order episode (LS D1) starting before a DATE_PLACED of the child (to
     2023-24)."""
-    return f"SELECT * FROM {EPISODES_P} e WHERE e.ls = 'D1' AND e.placed_after"
+    return f"SELECT * FROM {EPISODES_B} e WHERE e.ls = 'D1' AND e.placed_after"
 
 
 @rule(
@@ -84,13 +85,14 @@ def r556() -> str:
     "adoption should be left blank.",
     fields=["DATE_PLACED_CEASED", "REC"],
     column="rec",
+    reads=("placed",),
 )
 def r558() -> str:
     """An episode ending in adoption (REC E11, E12) of a child every one of whose
     PlacedAdoption rows has DATE_PLACED_CEASED, when the child's adoption episodes times those
     rows number more than one (the package's count: one such episode and one such row are not
     flagged)."""
-    return f"""SELECT * FROM {EPISODES_P} e WHERE e.rec IN {in_list("E11", "E12")}
+    return f"""SELECT * FROM {EPISODES_B} e WHERE e.rec IN {in_list("E11", "E12")}
         AND e.placed_rows > 0 AND NOT e.placed_open AND e.placed_rows * e.adoptions_ended > 1"""
 
 
@@ -107,7 +109,7 @@ def r558() -> str:
 def r579() -> str:
     """A decision (in DATE_PLACED order) whose previous decision of the child has no
     DATE_PLACED_CEASED, or ceased after this one's DATE_PLACED."""
-    return f"""SELECT * FROM {PLACED_N}
+    return f"""SELECT * FROM {PLACED_B}
         WHERE n > 1 AND (prev_ceased IS NULL OR adm_decision_date < prev_ceased)"""
 
 
@@ -122,7 +124,7 @@ def r579() -> str:
 )
 def r583() -> str:
     """A decision other than the child's latest (by DATE_PLACED) without DATE_PLACED_CEASED."""
-    return f"SELECT * FROM {PLACED_N} WHERE n_open > 1"
+    return f"SELECT * FROM {PLACED_B} WHERE n_open > 1"
 
 
 @rule(
@@ -163,11 +165,12 @@ def r525() -> str:
     "completed in a previous return.",
     fields=["DATE_PLACED"],
     column="adm_decision_date",
+    reads=("placed_last",),
 )
 def r559() -> str:
     """A DATE_PLACED before 1 April of a child with no PlacedAdoption row last year, or one
     without DATE_PLACED."""
-    return f"""SELECT * FROM {PLACED_L} p WHERE p.adm_decision_date < p.cy_start
+    return f"""SELECT * FROM {PLACED_B} p WHERE p.adm_decision_date < p.cy_start
         AND (p.last_none OR p.last_undated)"""
 
 
@@ -178,10 +181,11 @@ def r559() -> str:
     "that recorded last year but the decision to place the child for adoption did not change.",
     fields=["DATE_PLACED", "DATE_PLACED_CEASED"],
     column="adm_decision_date",
+    reads=("placed_last",),
 )
 def r560() -> str:
     """A DATE_PLACED other than (or blank beside) a decision last year that had not ceased."""
-    return f"SELECT * FROM {PLACED_L} p WHERE p.last_open_other"
+    return f"SELECT * FROM {PLACED_B} p WHERE p.last_open_other"
 
 
 @rule(
@@ -192,10 +196,11 @@ def r560() -> str:
     "no longer be placed for adoption last year.",
     fields=["DATE_PLACED"],
     column="adm_decision_date",
+    reads=("placed_last",),
 )
 def r561() -> str:
     """A DATE_PLACED equal to that of a decision last year that had ceased (a date or reason)."""
-    return f"SELECT * FROM {PLACED_L} p WHERE p.last_ceased_same"
+    return f"SELECT * FROM {PLACED_B} p WHERE p.last_ceased_same"
 
 
 @rule(
@@ -206,9 +211,10 @@ def r561() -> str:
     "child should no longer be placed for adoption.",
     fields=["DATE_PLACED"],
     column="adm_decision_date",
+    reads=("placed_last",),
 )
 def r584() -> str:
     """DATE_PLACED blank, or not after that of a decision last year that had ceased (a
     DATE_PLACED_CEASED or REASON_PLACED_CEASED given): a decision made again after one was
     reversed is a new decision, with a later date."""
-    return f"SELECT * FROM {PLACED_L} p WHERE p.last_ceased_not_before"
+    return f"SELECT * FROM {PLACED_B} p WHERE p.last_ceased_not_before"

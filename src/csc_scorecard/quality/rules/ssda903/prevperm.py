@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
 from csc_scorecard.quality.rules.sql import row_keys
+from csc_scorecard.quality.rules.ssda903.derived_b import EPISODES_B
 
 R = "ssda903"
 
@@ -16,17 +17,14 @@ R = "ssda903"
     "Information on previous permanence option should be returned.",
     fields=["RNE"],
     column="rne",
+    reads=("prevperm",),
 )
 def r630() -> str:
     """An episode starting a period of care (RNE S) in the year, of a child with no PrevPerm
     row, a blank PREV_PERM, or a PREV_PERM other than Z1 (none) without LA_PERM or
     DATE_PERM."""
-    return """SELECT e.* FROM episodes e WHERE e.rne = 'S' AND e.decom >= e.cy_start
-        AND (NOT EXISTS (SELECT 1 FROM prevperm p WHERE p.la_code = e.la_code
-                AND p.child_id = e.child_id)
-            OR EXISTS (SELECT 1 FROM prevperm p WHERE p.la_code = e.la_code
-                AND p.child_id = e.child_id AND (p.prev_perm IS NULL
-                OR (p.prev_perm <> 'Z1' AND (p.la_perm IS NULL OR p.date_perm IS NULL)))))"""
+    return f"""SELECT * FROM {EPISODES_B} e WHERE e.rne = 'S' AND e.decom >= e.cy_start
+        AND (e.prevperm_none OR e.prevperm_incomplete)"""
 
 
 @rule(
