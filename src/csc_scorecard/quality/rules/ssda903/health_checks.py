@@ -1,12 +1,12 @@
 """SSDA903 OC2 rules on convictions and health promotion against the other health fields (DfE
 codes and messages; logic per docs/quality.md). Age comes from the Header DOB, as in `oc2`. The
-rules read the OC2 rows as `oc2_g` (whether each item was given) and `oc2_h` (with the child's
-Header DOB), built once per run (derived_b.py), so each is a plain row filter."""
+rules read the OC2 rows as `oc2_b` (whether each item was given, with the child's Header DOB),
+built once per run (derived_b.py), so each is a plain row filter."""
 
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
-from csc_scorecard.quality.rules.ssda903.derived_b import OC2_G, OC2_H
+from csc_scorecard.quality.rules.ssda903.derived_b import OC2_B
 
 R = "ssda903"
 HEALTH_FIELDS = ["IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE"]
@@ -16,7 +16,7 @@ def _others_blank(flag: str) -> str:
     """OC2 rows with `flag` 1 and any of IMMUNISATIONS, TEETH_CHECK, HEALTH_ASSESSMENT,
     SUBSTANCE_MISUSE blank (an unreadable value is given, not blank)."""
     blank = " OR ".join(f"NOT given_{c.lower()}" for c in HEALTH_FIELDS)
-    return f"SELECT * FROM {OC2_G} WHERE {flag} AND ({blank})"
+    return f"SELECT * FROM {OC2_B} WHERE {flag} AND ({blank})"
 
 
 @rule(
@@ -25,10 +25,11 @@ def _others_blank(flag: str) -> str:
     "A child aged under 10 at 31 March should not have conviction information completed.",
     fields=["CONVICTED", "DOB"],
     column="convicted",
+    reads=("header",),
 )
 def r542() -> str:
     """CONVICTED given for a child whose 10th birthday is after 31 March."""
-    return f"""SELECT * FROM {OC2_H} WHERE given_convicted
+    return f"""SELECT * FROM {OC2_B} WHERE given_convicted
         AND dob + INTERVAL 10 YEAR > cy_end"""
 
 

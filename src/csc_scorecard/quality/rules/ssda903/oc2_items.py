@@ -28,12 +28,12 @@ KEY_COLUMNS = 'o._table, o.la_code, o.load_id, o."row", o.child_id, o.cy_end'
 
 
 def _any_given(columns: tuple[str, ...]) -> str:
-    """SQL: any of the items is given (`oc2_g`'s `given_*` columns, row `o`)."""
+    """SQL: any of the items is given (`oc2_b`'s `given_*` columns, row `o`)."""
     return "(" + " OR ".join(f"o.given_{c}" for c in columns) + ")"
 
 
 def _any_blank(columns: tuple[str, ...]) -> str:
-    """SQL: any of the items is blank (`oc2_g`'s `given_*` columns, row `o`)."""
+    """SQL: any of the items is blank (`oc2_b`'s `given_*` columns, row `o`)."""
     return "(" + " OR ".join(f"NOT o.given_{c}" for c in columns) + ")"
 
 
