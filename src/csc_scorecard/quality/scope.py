@@ -65,13 +65,12 @@ from csc_scorecard.quality.rules import (
     Return,
     derived_bases,
 )
-from csc_scorecard.quality.rules.sql import EPISODES_N, episodes_with_neighbours
+from csc_scorecard.quality.rules.sql import EPISODES_N
 from csc_scorecard.quality.rules.ssda903 import derived_b, derived_c
 from csc_scorecard.quality.rules.ssda903.derived import (
     EPISODES_H,
-    EPISODES_X,
     episodes_h,
-    episodes_x,
+    episodes_with_neighbours,
 )
 from csc_scorecard.quality.rules.ssda903.postcodes import (
     EPISODES_PC,
@@ -142,7 +141,6 @@ DERIVED_SQL = {
     EPISODES_N: episodes_with_neighbours,
     EPISODES_PC: located,
     EPISODES_PC_LAST: located_last,
-    EPISODES_X: episodes_x,
     EPISODES_H: episodes_h,
     **derived_b.BUILDERS,
     **derived_c.BUILDERS,

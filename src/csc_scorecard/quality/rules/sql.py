@@ -72,26 +72,9 @@ def not_in_list(view: str, column: str, name: str, *, blank_too: bool = False) -
     return f"SELECT * FROM {view} WHERE {given}NOT coalesce({valid_code(column, name)}, false)"
 
 
+# Each episode with its child's neighbouring episodes and aggregates, built once per run
+# (rules/ssda903/derived.py `episodes_with_neighbours`).
 EPISODES_N = "episodes_n"
-
-
-def episodes_with_neighbours() -> str:
-    """Episodes with the previous and next episode of the same child (by DECOM, nulls last,
-    then file order): `prev_*`, `next_*`, `n` (position) and `n_child` (episodes of the child),
-    and the episode before the previous one's `place_before` and `pl_post_before`. Built once
-    per run as the scoped table `episodes_n` (quality.scope), which rules read: the windows the
-    rules need over a child's episodes in this order are computed here once per run, not once
-    per rule (rules 226, 383, 434-436 and 504 are row filters of this table)."""
-    w = 'PARTITION BY la_code, child_id ORDER BY decom NULLS LAST, load_id, "row"'
-    lags = ["decom", "dec", "rec", "place", "ls", "rne", "cin", "pl_post", "urn"]
-    lags += ["place_provider", "reason_place_change"]
-    previous = ", ".join(f"lag({c}) OVER ({w}) AS prev_{c}" for c in lags)
-    return f"""SELECT e.*, {previous},
-        lead(decom) OVER ({w}) AS next_decom, lead(place) OVER ({w}) AS next_place,
-        lead(rne) OVER ({w}) AS next_rne, lag(place, 2) OVER ({w}) AS place_before,
-        lag(pl_post, 2) OVER ({w}) AS pl_post_before, row_number() OVER ({w}) AS n,
-        count(*) OVER (PARTITION BY la_code, child_id) AS n_child
-        FROM episodes e"""
 
 
 def periods_numbered() -> str:

@@ -1,59 +1,99 @@
 """The 903 derived tables the episode rules read, each built once per run (quality.scope) so
 that the rules over them are plain row filters, fused into one scan (quality.runner).
 
-`episodes_x` (from `episodes_n`, rules/sql.py: each episode with its child's previous and next
-episodes): each episode with what its child's other episodes say of it, worked out once per
-run rather than once per rule: the spell of consecutive episodes under the same short legal
-status it is in and that spell's days (rules 361-364), and per child and collection year the
-days of single short breaks, the T3 placements and the short-break legal statuses (367, 377,
-426). `episodes_h` (from `episodes_x`): each episode with its child's Header row joined once
-(`h_*` columns; an episode whose child has two Header rows is there twice, as a join of the
-two tables gives it, and one with none once with `h_found` false), for the rules comparing an
-episode with the child's date of birth.
+`episodes_n`: each episode with its child's previous and next episodes (windows in DECOM order)
+and what the child's other episodes say of it, worked out once per run rather than once per
+rule: the spell of consecutive episodes under the same short legal status it is in and that
+spell's days (rules 361-364), per child and collection year the days of single short breaks,
+the T3 placements and the short-break legal statuses (367, 377, 426), and the adoptions so far
+(199). The aggregates are worked out over the few episodes they concern and joined back, not
+as windows over every episode (windows of four partitionings cost 0.7 CPU s on 101,000
+episodes; docs/benchmarks.md).
+
+`episodes_h`: each episode's key and the columns its rules read, with its child's Header row
+joined once (`h_found`, `h_dob`; an episode whose child has two Header rows is there twice, as
+a join of the two tables gives it, and one with none once with `h_found` false), for the rules
+comparing an episode with the child's date of birth. Narrow: copying every column of 101,000
+episodes again cost more than the join.
 """
 
 from __future__ import annotations
 
-from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE
+from csc_scorecard.quality.rules import in_list
+from csc_scorecard.quality.rules.sql import RESPITE
 
-EPISODES_X = "episodes_x"
 EPISODES_H = "episodes_h"
 
 # Legal statuses whose spells rules 361-364 time (police protection, EPO, CAO, PACE).
 SPELL_STATUSES = ("L1", "L2", "L3", "J2")
+# Reasons an episode ends in adoption (rule 199).
+ADOPTED = ("E11", "E12")
+
+# A V3 episode's days within its collection year (DEC or 31 March, less DECOM, each cut to it).
+_V3_DAYS = """CASE WHEN ls = 'V3' AND decom IS NOT NULL THEN date_diff('day',
+    greatest(decom, cy_start), least(coalesce(dec, cy_end), cy_end)) END"""
 
 
-def episodes_x() -> str:
-    """`episodes_n` with, per episode: `spell_days`, for an episode with a DECOM under one of
-    SPELL_STATUSES, the days from the first DECOM to the last DEC (an open episode: 31 March)
-    of its spell, the child's consecutive episodes (DECOM order) under that status, each
-    starting the day the one before ceased (NULL otherwise); `v3_days`, a V3 episode's days
-    within its collection year (DEC or 31 March, less DECOM, each cut to the year) and
-    `v3_year_days` the sum of the child's positive ones that year; `t3_in_year`, the child's
-    T3 episodes that year; `respite_statuses`, the distinct short-break legal statuses (V3,
-    V4) among the child's episodes that year."""
-    statuses = ", ".join(f"'{s}'" for s in SPELL_STATUSES)
-    year = "PARTITION BY la_code, child_id, cy_end"
+def episodes_with_neighbours() -> str:
+    """Episodes with the previous and next episode of the same child (by DECOM, nulls last,
+    then file order): `prev_*`, `next_*`, `n` (position) and `n_child` (episodes of the child),
+    and the episode before the previous one's `place_before` and `pl_post_before`; and:
+    `spell_days`, for an episode with a DECOM under one of SPELL_STATUSES, the days from the
+    first DECOM to the last DEC (an open episode: 31 March) of its spell, the child's
+    consecutive episodes under that status each starting the day the one before ceased (NULL
+    otherwise); `v3_days`, a V3 episode's days within its collection year, and `v3_year_days`
+    the sum of the child's positive ones that year; `t3_in_year`, the child's T3 episodes that
+    year; `respite_statuses`, the distinct short-break legal statuses (V3, V4) among the
+    child's episodes that year; `adopted_so_far`, for an episode with a DECOM of a child with
+    an adoption (REC E11, E12), the child's episodes ending in adoption up to and including
+    this one in DECOM order (NULL otherwise). Built once per run as the scoped table
+    `episodes_n` (quality.scope), which rules read."""
+    w = 'PARTITION BY la_code, child_id ORDER BY decom NULLS LAST, load_id, "row"'
+    lags = ["decom", "dec", "rec", "place", "ls", "rne", "cin", "pl_post", "urn"]
+    lags += ["place_provider", "reason_place_change"]
+    previous = ", ".join(f"lag({c}) OVER ({w}) AS prev_{c}" for c in lags)
     spell = "PARTITION BY la_code, child_id, ls, spell"
-    return f"""WITH s AS (
-            SELECT *, CASE WHEN ls IN ({statuses}) AND decom IS NOT NULL THEN
+    adopted = in_list(*ADOPTED)
+    return f"""WITH e AS (SELECT e.*, {previous},
+            lead(decom) OVER ({w}) AS next_decom, lead(place) OVER ({w}) AS next_place,
+            lead(rne) OVER ({w}) AS next_rne, lag(place, 2) OVER ({w}) AS place_before,
+            lag(pl_post, 2) OVER ({w}) AS pl_post_before, row_number() OVER ({w}) AS n,
+            count(*) OVER (PARTITION BY la_code, child_id) AS n_child,
+            {_V3_DAYS} AS v3_days
+            FROM episodes e),
+        s AS (SELECT la_code, child_id, n, ls, decom, coalesce(dec, cy_end) AS until,
                 sum(CASE WHEN prev_ls = ls AND coalesce(prev_dec, cy_end) = decom THEN 0 ELSE 1 END)
-                OVER (PARTITION BY la_code, child_id, ls, decom IS NOT NULL ORDER BY n) END AS spell,
-                CASE WHEN ls = 'V3' AND decom IS NOT NULL THEN date_diff('day',
-                    greatest(decom, cy_start), least(coalesce(dec, cy_end), cy_end)) END AS v3_days
-            FROM {EPISODES_N})
-        SELECT *, CASE WHEN spell IS NOT NULL THEN date_diff('day', min(decom) OVER ({spell}),
-                max(coalesce(dec, cy_end)) OVER ({spell})) END AS spell_days,
-            sum(CASE WHEN v3_days > 0 THEN v3_days END) OVER ({year}) AS v3_year_days,
-            count(CASE WHEN place = 'T3' THEN 1 END) OVER ({year}) AS t3_in_year,
-            count(DISTINCT CASE WHEN ls IN {RESPITE} THEN ls END) OVER ({year})
-                AS respite_statuses
-        FROM s"""
+                OVER (PARTITION BY la_code, child_id, ls ORDER BY n) AS spell
+            FROM e WHERE ls IN {in_list(*SPELL_STATUSES)} AND decom IS NOT NULL),
+        sd AS (SELECT la_code, child_id, n,
+                date_diff('day', min(decom) OVER ({spell}), max(until) OVER ({spell})) AS spell_days
+            FROM s),
+        y AS (SELECT la_code, child_id, cy_end,
+                sum(CASE WHEN v3_days > 0 THEN v3_days END) AS v3_year_days,
+                count(CASE WHEN place = 'T3' THEN 1 END) AS t3_in_year,
+                count(DISTINCT CASE WHEN ls IN {RESPITE} THEN ls END) AS respite_statuses
+            FROM e WHERE ls IN {RESPITE} OR place = 'T3' GROUP BY la_code, child_id, cy_end),
+        a AS (SELECT la_code, child_id, n, sum(CASE WHEN rec IN {adopted} THEN 1 ELSE 0 END)
+                OVER (PARTITION BY la_code, child_id ORDER BY n ROWS UNBOUNDED PRECEDING)
+                AS adopted_so_far
+            FROM e WHERE decom IS NOT NULL AND (la_code, child_id) IN
+                (SELECT la_code, child_id FROM e WHERE rec IN {adopted}))
+        SELECT e.*, sd.spell_days, y.v3_year_days, coalesce(y.t3_in_year, 0) AS t3_in_year,
+            coalesce(y.respite_statuses, 0) AS respite_statuses, a.adopted_so_far
+        FROM e LEFT JOIN sd ON sd.la_code = e.la_code AND sd.child_id = e.child_id AND sd.n = e.n
+        LEFT JOIN y ON y.la_code = e.la_code AND y.child_id = e.child_id
+            AND y.cy_end IS NOT DISTINCT FROM e.cy_end
+        LEFT JOIN a ON a.la_code = e.la_code AND a.child_id = e.child_id AND a.n = e.n"""
+
+
+# The columns of an episode `episodes_h` keeps (with KEY and the Header's): what its rules read.
+EPISODE_H_COLUMNS = ("cy_start", "decom", "dec", "rec", "ls", "place", "reason_place_change")
 
 
 def episodes_h() -> str:
-    """`episodes_x` with the child's Header row: `h_found` (the child has one) and its DOB
-    `h_dob`."""
-    return f"""SELECT x.*, h.child_id IS NOT NULL AS h_found, h.date_of_birth AS h_dob
-        FROM {EPISODES_X} x LEFT JOIN header h
-        ON h.la_code = x.la_code AND h.child_id = x.child_id"""
+    """The episodes' key and EPISODE_H_COLUMNS with the child's Header row: `h_found` (the
+    child has one) and its DOB `h_dob`."""
+    own = ", ".join(f"e.{c}" for c in EPISODE_H_COLUMNS)
+    return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end, {own},
+        h.child_id IS NOT NULL AS h_found, h.date_of_birth AS h_dob
+        FROM episodes e LEFT JOIN header h ON h.la_code = e.la_code AND h.child_id = e.child_id"""

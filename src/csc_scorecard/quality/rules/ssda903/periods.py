@@ -5,8 +5,8 @@ periods of care read. An episode still open counts as lasting to 31 March, as Df
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import row_keys
-from csc_scorecard.quality.rules.ssda903.derived import EPISODES_H, EPISODES_X
+from csc_scorecard.quality.rules.sql import EPISODES_N, row_keys
+from csc_scorecard.quality.rules.ssda903.derived import EPISODES_H
 
 R = "ssda903"
 WITH_HEADER = "FROM episodes e JOIN header h ON h.la_code = e.la_code AND h.child_id = e.child_id"
@@ -16,8 +16,8 @@ def _spell_longer_than(ls: str, days: int) -> str:
     """Every episode of a spell under legal status `ls` lasting more than `days` days from its
     first DECOM to its last DEC (an open episode: 31 March). A spell is the child's consecutive
     episodes (DECOM order) under `ls`, each starting the day the one before ceased (the spell
-    and its days are `episodes_x`'s, rules/ssda903/derived.py)."""
-    return f"SELECT * FROM {EPISODES_X} WHERE ls = '{ls}' AND spell_days > {int(days)}"
+    and its days are `episodes_n`'s, rules/ssda903/derived.py)."""
+    return f"SELECT * FROM {EPISODES_N} WHERE ls = '{ls}' AND spell_days > {int(days)}"
 
 
 LEGAL_STATUS_SPAN = ["DECOM", "LS", "DEC"]
@@ -97,7 +97,7 @@ def r365() -> str:
 def r367() -> str:
     """Every V3 episode with days in the collection year of a child whose V3 days in the year
     (DEC, or 31 March, less DECOM, each cut to the year) add up to more than 75."""
-    return f"SELECT * FROM {EPISODES_X} WHERE v3_days > 0 AND v3_year_days > 75"
+    return f"SELECT * FROM {EPISODES_N} WHERE v3_days > 0 AND v3_year_days > 75"
 
 
 @rule(

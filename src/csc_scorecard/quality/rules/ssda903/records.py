@@ -4,15 +4,16 @@ and messages; logic per docs/quality.md)."""
 
 from __future__ import annotations
 
-from csc_scorecard.quality.rules import rule
-from csc_scorecard.quality.rules.sql import RESPITE, given, row_keys
+from csc_scorecard.quality.rules import in_list, rule
+from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE, given, row_keys
+from csc_scorecard.quality.rules.ssda903 import derived
 
 R = "ssda903"
 # Tables that need an episode of the child in the return (rule 1012; the adoptions table holds
 # both AD1 and PlacedAdoption rows).
 NEED_EPISODE = ("adoptions", "missing", "reviews", "prevperm", "oc2")
 # Reasons an episode ends in adoption (rule 199).
-ADOPTED = "('E11', 'E12')"
+ADOPTED = in_list(*derived.ADOPTED)
 
 
 @rule(
@@ -46,13 +47,9 @@ def r1012() -> str:
 def r199() -> str:
     """In DECOM order, every episode after the child's first that ended in adoption (REC E11,
     E12): a later episode, or a second adoption (episodes without a DECOM are not ordered and
-    not checked)."""
-    w = 'PARTITION BY la_code, child_id ORDER BY decom, load_id, "row"'
-    return f"""SELECT * FROM (SELECT e.*, sum(CASE WHEN rec IN {ADOPTED} THEN 1 ELSE 0 END)
-            OVER ({w} ROWS UNBOUNDED PRECEDING) AS adopted_so_far
-        FROM episodes e WHERE decom IS NOT NULL)
-        WHERE adopted_so_far > 1
-           OR (adopted_so_far = 1 AND NOT coalesce(rec IN {ADOPTED}, false))"""
+    not checked; the count so far is `episodes_n`'s, rules/ssda903/derived.py)."""
+    return f"""SELECT * FROM {EPISODES_N} WHERE adopted_so_far > 1
+        OR (adopted_so_far = 1 AND NOT coalesce(rec IN {ADOPTED}, false))"""
 
 
 @rule(

@@ -5,8 +5,8 @@ fields the catalogue's measures read (LS, RNE, PLACE, REC)."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import RESPITE
-from csc_scorecard.quality.rules.ssda903.derived import EPISODES_H, EPISODES_X
+from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE
+from csc_scorecard.quality.rules.ssda903.derived import EPISODES_H
 
 R = "ssda903"
 
@@ -34,7 +34,7 @@ def r366() -> str:
 )
 def r426() -> str:
     """Every V3 and V4 episode of a child who has both in the same return (collection year)."""
-    return f"SELECT * FROM {EPISODES_X} WHERE ls IN {RESPITE} AND respite_statuses = 2"
+    return f"SELECT * FROM {EPISODES_N} WHERE ls IN {RESPITE} AND respite_statuses = 2"
 
 
 @rule(
@@ -47,7 +47,7 @@ def r426() -> str:
 def r377() -> str:
     """Every T3 episode (temporary placement while the usual foster carer is on holiday) of a
     child with more than two in the same return (collection year)."""
-    return f"SELECT * FROM {EPISODES_X} WHERE place = 'T3' AND t3_in_year > 2"
+    return f"SELECT * FROM {EPISODES_N} WHERE place = 'T3' AND t3_in_year > 2"
 
 
 @rule(
