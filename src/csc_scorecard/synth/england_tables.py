@@ -90,6 +90,9 @@ class Tables:
             "uasc": np.zeros(n_kids, bool),
             "upn": self._upns(dob),
         }
+        # 903 MOTHER, which a return gives for every girl (rules 393, 607): none is a mother
+        # here; blank for boys
+        children["mother"] = np.where(children["sex"] == "F", False, None).astype(object)
         return ids, children
 
     def _upns(self, dob: np.ndarray) -> np.ndarray:
@@ -166,7 +169,7 @@ class Tables:
         n = len(d)
         s_start = np.where(route == CP, r["entry"] - rng.integers(10, 25, n), a_start)
         plan = route == CP
-        icpc = np.where(plan, r["entry"], s_start + rng.integers(8, 25, n))
+        icpc = np.where(plan, r["entry"], _weekday(s_start + rng.integers(8, 25, n)))
         conference = plan | (rng.random(n) < 0.12)
         return {
             "child_id": child[s],
@@ -180,15 +183,18 @@ class Tables:
         }
 
     def _cin_plans(self, r: dict[str, np.ndarray], child: np.ndarray, a_done: np.ndarray) -> Frame:
-        """A CIN plan after the assessment for CIN-route referrals, to the closure."""
+        """A CIN plan after the assessment for CIN-route referrals, to the closure: 3-14 days
+        after the assessment's authorisation, and none when the episode closes by then (a plan
+        neither starts nor ends after its episode's CINclosureDate: DfE rule 8565)."""
         cin_route = r["route"] == CIN
+        start = a_done[cin_route] + self.rng.integers(3, 15, int(cin_route.sum()))
+        closure = r["closure"][cin_route]
+        start = np.where(start >= closure, -1, start)  # -1: no plan (`_dated` keeps none)
         return {
             "child_id": child[cin_route],
             "referral_date": self._dates(r["referral_date"][cin_route]),
-            "start_date": self._dates(
-                a_done[cin_route] + self.rng.integers(3, 15, int(cin_route.sum()))
-            ),
-            "end_date": self._dates(np.maximum(r["closure"], a_done + 16)[cin_route]),
+            "start_date": self._dates(start),
+            "end_date": self._dates(r["closure"][cin_route]),
         }
 
     def _plans(
