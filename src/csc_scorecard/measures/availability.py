@@ -192,11 +192,12 @@ def rule_quality(ctx: Context, m: Measure) -> list[RuleQuality]:
     if faults is None or faults.num_rows == 0:
         return []
     codes = {(r.ret, r.code) for r in chosen}
+    on_table = _rules_on_tables(ctx, faults)
     out: list[RuleQuality] = []
     for table_name in dict.fromkeys(f.partition(".")[0] for f in m.fields):
         date_col = activity_date(table_name)
-        if date_col is None:
-            continue
+        if date_col is None or not codes & on_table.get(table_name, set()):
+            continue  # no fault from the measure's rules on the table at all: nothing to count
         totals, hits = _rule_rows(ctx, faults, m.period_type, table_name, date_col)
         if not codes & hits.keys():
             continue  # no fault from the measure's rules on the table at all
@@ -214,6 +215,17 @@ def rule_quality(ctx: Context, m: Measure) -> list[RuleQuality]:
             found = len(flagged.get((la, period), ()))
             out.append(RuleQuality(table_name, la, period, rows, found, tuple(listed)))
     return out
+
+
+def _rules_on_tables(ctx: Context, faults: pa.Table) -> dict[str, set[tuple[str, str]]]:
+    """{canonical table: the (return, rule) codes with a fault on it}, once per context."""
+    if "_dq_rules_on_tables" not in ctx.__dict__:
+        found: dict[str, set[tuple[str, str]]] = {}
+        columns = [faults.column(c).to_pylist() for c in ("canonical", "return", "rule")]
+        for table_name, ret, rule in set(zip(*columns, strict=True)):
+            found.setdefault(table_name, set()).add((ret, rule))
+        ctx.__dict__["_dq_rules_on_tables"] = found
+    return ctx.__dict__["_dq_rules_on_tables"]
 
 
 def _rule_rows(
