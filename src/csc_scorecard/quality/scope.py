@@ -69,14 +69,18 @@ from csc_scorecard.quality.rules.sql import EPISODES_N
 from csc_scorecard.quality.rules.ssda903 import derived_b, derived_c
 from csc_scorecard.quality.rules.ssda903.derived import (
     EPISODES_H,
+    HEADER_X,
     episodes_h,
     episodes_with_neighbours,
+    header_x,
 )
 from csc_scorecard.quality.rules.ssda903.postcodes import (
     EPISODES_PC,
     EPISODES_PC_LAST,
+    EPISODES_PCU,
     located,
     located_last,
+    located_uasc,
 )
 
 SOURCE_FORMAT: dict[Return, str] = {"ssda903": "ssda903", "cin": "cin_census"}
@@ -141,7 +145,9 @@ DERIVED_SQL = {
     EPISODES_N: episodes_with_neighbours,
     EPISODES_PC: located,
     EPISODES_PC_LAST: located_last,
+    EPISODES_PCU: located_uasc,
     EPISODES_H: episodes_h,
+    HEADER_X: header_x,
     **derived_b.BUILDERS,
     **derived_c.BUILDERS,
 }

@@ -67,8 +67,11 @@ DERIVED: dict[Return, dict[str, str | tuple[str, ...]]] = {
         # through the ONS postcode directory (rules/ssda903/postcodes.py)
         "episodes_pc": "episodes",
         "episodes_pc_last": "episodes_last",
+        # the located episodes with whether the child is or was UASC (postcodes.py)
+        "episodes_pcu": ("episodes", "header", "header_last"),
         # episodes with the child's Header row (rules/ssda903/derived.py)
         "episodes_h": ("episodes", "header"),
+        "header_x": ("header", "episodes"),
         # OC2, OC3, PlacedAdoption and adoption rows and episodes, each with what the adoption,
         # OC2 and OC3 rules read of the other tables the run has (rules/ssda903/derived_b.py)
         "oc2_b": "oc2",

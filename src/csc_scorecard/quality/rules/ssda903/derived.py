@@ -20,7 +20,7 @@ episodes again cost more than the join.
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list
-from csc_scorecard.quality.rules.sql import RESPITE
+from csc_scorecard.quality.rules.sql import RESPITE, given
 
 EPISODES_H = "episodes_h"
 
@@ -97,3 +97,25 @@ def episodes_h() -> str:
     return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end, {own},
         h.child_id IS NOT NULL AS h_found, h.date_of_birth AS h_dob
         FROM episodes e LEFT JOIN header h ON h.la_code = e.la_code AND h.child_id = e.child_id"""
+
+
+HEADER_X = "header_x"
+
+
+def header_x() -> str:
+    """The Header rows' key, SEX, MOTHER and UPN, each with what the child's episodes say:
+    `mother_given` (MOTHER read, or given but unreadable: `sql.given`), `ep_not_respite` (an
+    episode other than a short break, V3 or V4), `ep_open` (an episode with a DECOM and no
+    DEC) and `ep_week_before` (an episode looked after on 24 March of the row's collection
+    year: begun before it and not ended by then); rules 393 and 210."""
+    same = "e.la_code = h.la_code AND e.child_id = h.child_id"
+    week_before = "make_date(year(h.cy_end), 3, 24)"
+    return f"""SELECT h._table, h.la_code, h.load_id, h."row", h.child_id, h.cy_end, h.sex,
+        h.mother, h.upn, {given("h", "mother")} AS mother_given,
+        EXISTS (SELECT 1 FROM episodes e WHERE {same}
+            AND NOT coalesce(e.ls IN {RESPITE}, false)) AS ep_not_respite,
+        EXISTS (SELECT 1 FROM episodes e WHERE {same}
+            AND e.decom IS NOT NULL AND e.dec IS NULL) AS ep_open,
+        EXISTS (SELECT 1 FROM episodes e WHERE {same} AND e.decom < {week_before}
+            AND (e.dec IS NULL OR e.dec >= {week_before})) AS ep_week_before
+        FROM header h"""

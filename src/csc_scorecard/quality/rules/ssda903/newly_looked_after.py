@@ -5,6 +5,7 @@ code and message; logic per docs/quality.md)."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
+from csc_scorecard.quality.rules.ssda903.derived import HEADER_X
 
 R = "ssda903"
 
@@ -21,10 +22,4 @@ def r210() -> str:
     """UPN UN4 for a child looked after at 31 March (an episode with no DEC) who was already
     looked after on 24 March, a week before (an episode starting before 24 March that had not
     ended by then). A child whose care began on or after 24 March may have UN4."""
-    week_before = "make_date(year(h.cy_end), 3, 24)"
-    return f"""SELECT h.* FROM header h WHERE upper(h.upn) = 'UN4'
-        AND EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = h.la_code
-            AND e.child_id = h.child_id AND e.decom IS NOT NULL AND e.dec IS NULL)
-        AND EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = h.la_code
-            AND e.child_id = h.child_id AND e.decom < {week_before}
-            AND (e.dec IS NULL OR e.dec >= {week_before}))"""
+    return f"SELECT * FROM {HEADER_X} WHERE upper(upn) = 'UN4' AND ep_open AND ep_week_before"

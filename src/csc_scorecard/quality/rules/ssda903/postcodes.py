@@ -16,7 +16,12 @@ The derived fields are worked out once per run as the scoped table `episodes_pc`
 * `pl_location_derived`: the derived one alone (rule 411 compares a supplied one with it);
 * `pl_distance`: the straight-line distance between the two postcodes' grid references in miles
   (metres / 1000 / 1.6093), to one decimal place, as the DfE SSDA903 guidance defines it; blank
-  when either postcode is not in the directory or has no grid reference.
+  when either postcode is not in the directory or has no grid reference;
+* `post_not_found`: the postcode rule 392c reports, HOME_POST when it is not in the directory,
+  else PL_POST.
+
+Rules 392a, 164 and 406 read `episodes_pcu` (`located_uasc`): the located episodes with
+`uasc_ever`, whether the child is UASC or was formerly (`_uasc`), worked out once per run.
 """
 
 from __future__ import annotations
@@ -65,7 +70,8 @@ def located(episodes: str = "episodes") -> str:
                  WHEN o.gss_code IS NOT NULL THEN 'IN' ELSE 'OUT' END AS pl_location_derived,
             coalesce(upper(e.pl_location), pl_location_derived) AS pl_location,
             round(sqrt((h.easting - p.easting) ** 2 + (h.northing - p.northing) ** 2)
-                  / {METRES_PER_MILE}, 1) AS pl_distance
+                  / {METRES_PER_MILE}, 1) AS pl_distance,
+            CASE WHEN h.postcode IS NULL THEN e.home_post ELSE e.pl_post END AS post_not_found
         FROM {episodes} e
         LEFT JOIN pc h ON h.given_pc = {_key("e.home_post")}
         LEFT JOIN pc p ON p.given_pc = {_key("e.pl_post")}
@@ -74,6 +80,16 @@ def located(episodes: str = "episodes") -> str:
 
 def located_last() -> str:
     return located("episodes_last")
+
+
+EPISODES_PCU = "episodes_pcu"
+
+
+def located_uasc() -> str:
+    """SQL: the located episodes' key and the columns rules 392a, 164 and 406 read, with
+    `uasc_ever`: the child is UASC or was formerly (`_uasc`)."""
+    return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end, e.ls,
+        e.home_post, e.pl_distance, {_uasc()} AS uasc_ever FROM {EPISODES_PC} e"""
 
 
 def _uasc(alias: str = "e") -> str:
@@ -101,15 +117,14 @@ def _own_la(alias: str = "e") -> str:
     R,
     "Postcode(s) provided are invalid.",
     fields=["HOME_POST", "PL_POST"],
-    column="home_post",
+    column="post_not_found",
 )
 def r392c() -> str:
     """HOME_POST or PL_POST given but not a postcode of the ONS Postcode Directory (the value
     reported is the first one not found)."""
-    return f"""SELECT e.*, CASE WHEN NOT e.home_found THEN e.home_post ELSE e.pl_post END AS value
-        FROM {EPISODES_PC} e
-        WHERE ({_key("e.home_post")} IS NOT NULL AND NOT e.home_found)
-           OR ({_key("e.pl_post")} IS NOT NULL AND NOT e.pl_found)"""
+    return f"""SELECT * FROM {EPISODES_PC}
+        WHERE ({_key("home_post")} IS NOT NULL AND NOT home_found)
+           OR ({_key("pl_post")} IS NOT NULL AND NOT pl_found)"""
 
 
 @rule(
@@ -136,7 +151,7 @@ def r169() -> str:
 def r179() -> str:
     """An episode other than a short break whose PL_LOCATION is blank (PL_POST blank or not in
     the directory, and none supplied) or a supplied code other than IN or OUT."""
-    return f"""SELECT e.*, e.pl_location AS value FROM {EPISODES_PC} e WHERE {_not_respite()}
+    return f"""SELECT e.* FROM {EPISODES_PC} e WHERE {_not_respite()}
         AND NOT coalesce(e.pl_location IN ('IN', 'OUT'), false)"""
 
 
@@ -179,8 +194,8 @@ def r420() -> str:
 def r392a() -> str:
     """An episode other than a short break with no PL_DISTANCE (a postcode blank or not in the
     directory), for a child neither UASC nor formerly UASC."""
-    return f"""SELECT e.* FROM {EPISODES_PC} e WHERE {_not_respite()}
-        AND e.pl_distance IS NULL AND NOT {_uasc()}"""
+    return f"""SELECT e.* FROM {EPISODES_PCU} e WHERE {_not_respite()}
+        AND e.pl_distance IS NULL AND NOT e.uasc_ever"""
 
 
 @rule(
@@ -190,15 +205,14 @@ def r392a() -> str:
     "will result in false positives for children formerly UASC not identified as such in "
     "loaded data]",
     fields=["HOME_POST", "PL_POST", "LS"],
-    column="home_post",
+    column="pl_distance",
     any_rows=True,
 )
 def r164() -> str:
     """An episode other than a short break, of a child neither UASC nor formerly UASC, whose
     PL_DISTANCE is outside 0.0-999.9 miles (a blank distance is 392a's)."""
-    return f"""SELECT e.*, CAST(e.pl_distance AS VARCHAR) AS value FROM {EPISODES_PC} e
-        WHERE {_not_respite()} AND NOT (e.pl_distance BETWEEN 0.0 AND 999.9)
-        AND NOT {_uasc()}"""
+    return f"""SELECT e.* FROM {EPISODES_PCU} e
+        WHERE {_not_respite()} AND NOT (e.pl_distance BETWEEN 0.0 AND 999.9) AND NOT e.uasc_ever"""
 
 
 @rule(
@@ -208,13 +222,12 @@ def r164() -> str:
     "blank. [NOTE: This check will result in false negatives for children formerly UASC not "
     "identified as such in loaded data]",
     fields=["HOME_POST", "PL_POST"],
-    column="home_post",
+    column="pl_distance",
     any_rows=True,
 )
 def r406() -> str:
     """A PL_DISTANCE (both postcodes in the directory) for a child UASC or formerly UASC."""
-    return f"""SELECT e.*, CAST(e.pl_distance AS VARCHAR) AS value FROM {EPISODES_PC} e
-        WHERE e.pl_distance IS NOT NULL AND {_uasc()}"""
+    return f"""SELECT e.* FROM {EPISODES_PCU} e WHERE e.pl_distance IS NOT NULL AND e.uasc_ever"""
 
 
 @rule(
@@ -223,12 +236,12 @@ def r406() -> str:
     "Placement distance from home is over 350 miles. [NOTE: This check will result in false "
     "positives for children formerly UASC not identified as such in loaded data]",
     fields=["HOME_POST", "PL_POST"],
-    column="home_post",
+    column="pl_distance",
     years=(2026, None),
 )
 def r454() -> str:
     """A PL_DISTANCE over 350 miles (other than 999.9)."""
-    return f"""SELECT e.*, CAST(e.pl_distance AS VARCHAR) AS value FROM {EPISODES_PC} e
+    return f"""SELECT e.* FROM {EPISODES_PC} e
         WHERE e.pl_distance > 350 AND e.pl_distance <> 999.9"""
 
 

@@ -5,7 +5,7 @@ and messages; logic per docs/quality.md)."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE, given, row_keys
+from csc_scorecard.quality.rules.sql import EPISODES_N, row_keys
 from csc_scorecard.quality.rules.ssda903 import derived
 
 R = "ssda903"
@@ -62,9 +62,9 @@ def r199() -> str:
 def r393() -> str:
     """A girl (SEX female) with MOTHER blank who has an episode other than a short break
     (LS V3, V4)."""
-    return f"""SELECT h.* FROM header h WHERE h.sex = 'F' AND NOT {given("h", "mother")}
-        AND EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = h.la_code
-                    AND e.child_id = h.child_id AND NOT coalesce(e.ls IN {RESPITE}, false))"""
+    return (
+        f"SELECT * FROM {derived.HEADER_X} WHERE sex = 'F' AND NOT mother_given AND ep_not_respite"
+    )
 
 
 @rule(
