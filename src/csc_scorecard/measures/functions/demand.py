@@ -58,30 +58,28 @@ def rereferrals_within_12_months(ctx: Context, m: Measure) -> Counted:
     Earlier = a strictly earlier referral date (same-day duplicates are not re-referrals), on or
     after the referral date minus 12 calendar months (standards.md 5.1 [U]; stack.md gotcha 7).
     The denominator is `referrals` (referral_rows: a same-day duplicate counted once in both).
+
+    Whether a referral is a re-referral does not depend on the window, so it is decided once per
+    referral, before the windows: referral_rows has one row per child and date, so the child's
+    latest earlier referral is the one before it in date order, and there is an earlier one
+    within the months exactly when that one is within them. (Joining each referral in each
+    window to all of its child's earlier referrals gave the same flags at several times the
+    cost: England's referral statement, docs/benchmarks.md.)
     """
     months = setting(ctx, m, "look_back_months")
     r = referral_rows(ctx).select("la_code", "child_id", "referral_date")
+    r = r.filter(r.referral_date.notnull())  # in no window; never an earlier referral
+    before = r.referral_date.lag().over(
+        ibis.window(group_by=[r.la_code, r.child_id], order_by=r.referral_date)
+    )
+    r = r.mutate(
+        _re=r.child_id.notnull()
+        & before.notnull()
+        & (before >= months_ago(r.referral_date, months))
+    )
     current = in_window(r, "referral_date", ctx.periods(m.period_type))
-    prior = r.select(p_la=r.la_code, p_child=r.child_id, p_date=r.referral_date)
-    hits = (
-        current.join(
-            prior,
-            [
-                current.la_code == prior.p_la,
-                current.child_id == prior.p_child,
-                prior.p_date < current.referral_date,
-                prior.p_date >= months_ago(current.referral_date, months),
-            ],
-        )
-        .select("la_code", "period", "child_id", "referral_date")
-        .distinct()
-    )
-    flagged = current.left_join(
-        hits.mutate(_re=ibis.literal(True)),
-        ["la_code", "period", "child_id", "referral_date"],
-    )
     return share(
-        ctx, flagged, flagged._re, why=f"referred before within {months} months (earlier date)"
+        ctx, current, current._re, why=f"referred before within {months} months (earlier date)"
     )
 
 
