@@ -192,22 +192,28 @@ def cin_with_current_plan(ctx: Context, m: Measure) -> Counted:
     """Children in need at the period end whose assessment is complete, and how many of them
     have a current plan: a CIN plan, a child protection plan, or a looked-after episode open at
     the end. Children still being assessed are left out: no plan is due before the assessment
-    ends (local KPI; the CIN census has no direct item, standards.md 5.3)."""
+    ends (local KPI; the CIN census has no direct item, standards.md 5.3).
+
+    An episode's assessment is complete at a period end when its first authorised assessment
+    is on or before it: taken once per episode, before the episodes are paired with the periods
+    (England: pairing first made the join several times the rows, docs/benchmarks.md)."""
     p = ctx.periods(m.period_type)
-    episodes = open_at(_cin_episodes(ctx), "referral_date", "closure_date", p)
     a = ctx.table("assessments")
-    assessed = a.filter(a.authorised_date.notnull()).select(
-        a_la="la_code", a_child="child_id", a_ref="referral_date", a_done="authorised_date"
+    a = a.filter(a.authorised_date.notnull())
+    assessed = a.group_by(a_la=a.la_code, a_child=a.child_id, a_ref=a.referral_date).agg(
+        a_done=a.authorised_date.min()
     )
-    episodes = episodes.join(
+    e = _cin_episodes(ctx)
+    e = e.join(
         assessed,
         [
-            episodes.la_code == assessed.a_la,
-            episodes.child_id == assessed.a_child,
-            episodes.referral_date == assessed.a_ref,
-            assessed.a_done <= episodes.end,
+            e.la_code == assessed.a_la,
+            e.child_id == assessed.a_child,
+            e.referral_date == assessed.a_ref,
         ],
     )
+    episodes = open_at(e, "referral_date", "closure_date", p)
+    episodes = episodes.filter(episodes.a_done <= episodes.end)
     cohort = episodes.select("la_code", "period", "child_id").distinct()
     plans = [
         open_at(ctx.table("cin_plans"), "start_date", "end_date", p),
