@@ -23,7 +23,6 @@ from csc_scorecard.quality.rules.sql import (
     EPISODES_N,
     birthday_in_year,
     continuously_looked_after,
-    given,
 )
 
 OC2_B = "oc2_b"
@@ -59,14 +58,23 @@ def oc2_rows(present: Collection[str]) -> str:
     """`oc2_b`: the OC2 rows, each with `given_<item>` for the items of OC2_GIVEN; with the
     Header, the child's DOB (`dob`); with the episodes, `cla`: the child was looked after
     continuously through the collection year (rules.sql.continuously_looked_after)."""
-    columns = [f"{given('o', c)} AS given_{c}" for c in OC2_GIVEN]
+    # the items of the row that ingest could not read (`bad`), looked up once for all of them:
+    # an item is given when read or when in this list (rules.sql.given)
+    unread = f"""(SELECT list(b.column_name) FROM bad b WHERE b.load_id = o.load_id
+        AND b."row" = o."row" AND b.column_name IN {in_list(*OC2_GIVEN)}
+        AND (b.child_id IS NULL OR b.child_id = o.child_id))"""
+    columns = [
+        f"o.{c} IS NOT NULL OR coalesce(list_contains(o.unread, '{c}'), false) AS given_{c}"
+        for c in OC2_GIVEN
+    ]
     joins = ""
     if "header" in present:
         columns.append("h.date_of_birth AS dob")
         joins = _header("o")
     if "episodes" in present:
         columns.append(f"{continuously_looked_after('o')} AS cla")
-    return f"SELECT o.*, {', '.join(columns)} FROM oc2 o {joins}"
+    return f"""SELECT o.* EXCLUDE (unread), {", ".join(columns)}
+        FROM (SELECT o.*, {unread} AS unread FROM oc2 o) o {joins}"""
 
 
 def oc3_rows(present: Collection[str]) -> str | None:
@@ -178,36 +186,49 @@ def episode_rows(present: Collection[str]) -> str | None:
     `adoptions_ended` (the child's episodes ended by adoption, REC E11 or E12); with PrevPerm
     rows, `prevperm_none` (the child has none) and `prevperm_incomplete` (one with PREV_PERM
     blank, or other than Z1 without LA_PERM or DATE_PERM)."""
-    same = "x.la_code = e.la_code AND x.child_id = e.child_id"
-    columns = []
+    # each table's per-child facts aggregated once, joined to the episodes by child
+    child = "la_code, child_id"
+    facts, columns, joins = [], [], []
     if "adoptions" in present:
+        facts.append(f"""ad AS (SELECT {child}, bool_or(adm_decision_date IS NOT NULL) AS decided,
+            list(matched_date) FILTER (WHERE _table = 'AD1') AS matched
+            FROM adoptions GROUP BY {child})""")
         columns += [
-            f"""EXISTS (SELECT 1 FROM adoptions x WHERE {same}
-                AND x.adm_decision_date IS NOT NULL) AS decided""",
-            f"""EXISTS (SELECT 1 FROM adoptions x WHERE {same} AND x._table = 'AD1'
-                AND x.matched_date = e.dec) AS matched_on_dec""",
+            "coalesce(ad.decided, false) AS decided",
+            """e.dec IS NOT NULL AND coalesce(list_contains(ad.matched, e.dec), false)
+                AS matched_on_dec""",
         ]
+        joins.append("ad")
     if "placed" in present:
+        facts.append(f"""pl AS (SELECT {child}, max(adm_decision_date) AS latest,
+            count(*) AS n, bool_or(decision_reversed_date IS NULL) AS open
+            FROM placed GROUP BY {child})""")
+        facts.append(f"""ae AS (SELECT {child}, count(*) AS n FROM episodes
+            WHERE rec IN {ADOPTED} GROUP BY {child})""")
         columns += [
-            f"""EXISTS (SELECT 1 FROM placed x WHERE {same}
-                AND x.adm_decision_date > e.decom) AS placed_after""",
-            f"(SELECT count(*) FROM placed x WHERE {same}) AS placed_rows",
-            f"""EXISTS (SELECT 1 FROM placed x WHERE {same}
-                AND x.decision_reversed_date IS NULL) AS placed_open""",
-            f"""(SELECT count(*) FROM episodes x WHERE {same}
-                AND x.rec IN {ADOPTED}) AS adoptions_ended""",
+            "coalesce(pl.latest > e.decom, false) AS placed_after",
+            "coalesce(pl.n, 0) AS placed_rows",
+            "coalesce(pl.open, false) AS placed_open",
+            "coalesce(ae.n, 0) AS adoptions_ended",
         ]
+        joins += ["pl", "ae"]
     if "prevperm" in present:
+        facts.append(f"""pp AS (SELECT {child}, bool_or(prev_perm IS NULL OR (prev_perm <> 'Z1'
+            AND (la_perm IS NULL OR date_perm IS NULL))) AS incomplete
+            FROM prevperm GROUP BY {child})""")
         columns += [
-            f"NOT EXISTS (SELECT 1 FROM prevperm x WHERE {same}) AS prevperm_none",
-            f"""EXISTS (SELECT 1 FROM prevperm x WHERE {same} AND (x.prev_perm IS NULL
-                OR (x.prev_perm <> 'Z1' AND (x.la_perm IS NULL OR x.date_perm IS NULL))))
-                AS prevperm_incomplete""",
+            "pp.child_id IS NULL AS prevperm_none",
+            "coalesce(pp.incomplete, false) AS prevperm_incomplete",
         ]
+        joins.append("pp")
     if not columns:
         return None
     carried = ", ".join(f"e.{c}" for c in EPISODE_COLUMNS)
-    return f"SELECT {carried}, {', '.join(columns)} FROM episodes e"
+    joined = " ".join(
+        f"LEFT JOIN {t} ON {t}.la_code = e.la_code AND {t}.child_id = e.child_id" for t in joins
+    )
+    return f"""WITH {", ".join(facts)}
+        SELECT {carried}, {", ".join(columns)} FROM episodes e {joined}"""
 
 
 # How each table is built (quality.scope.DERIVED_SQL), in the order of rules.DERIVED.
