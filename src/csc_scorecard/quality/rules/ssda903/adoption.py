@@ -91,7 +91,8 @@ def r333() -> str:
 )
 def r331() -> str:
     """DATE_MATCH after the start of an episode that ended in adoption (REC E11, E12): the
-    episode and the AD1 row."""
+    episode and the AD1 row. A statement of its own, not a row filter: it flags rows of two
+    tables, each fault naming its own field."""
     return _episode_and_ad1(
         "episodes",
         f"e.rec IN {in_list('E11', 'E12')} AND a.matched_date > e.decom",
@@ -108,8 +109,9 @@ def r331() -> str:
     column="adm_decision_date",
 )
 def r334() -> str:
-    """DATE_INT before the start of the child's latest period of care (the latest DECOM of an
-    episode with RNE S): that episode and the AD1 row."""
+    """DATE_INT before the start of the child's latest period of care (the latest DECOM of
+    an episode with RNE S): that episode and the AD1 row. A statement of its own, not a row
+    filter: it flags rows of two tables, each fault naming its own field."""
     latest = """(SELECT * FROM episodes WHERE rne = 'S' AND decom IS NOT NULL
         QUALIFY row_number() OVER (PARTITION BY la_code, child_id
             ORDER BY decom DESC, load_id, "row") = 1)"""
@@ -126,9 +128,10 @@ def r334() -> str:
     column="foster_carer_adoption",
 )
 def r335() -> str:
-    """An episode ended by adoption (REC E1, E11, E12) from a placement with the child's foster
-    carer (A2, A3, A5) where FOSTER_CARE is 0, or from another (A1, A4, A6) where it is 1: the
-    episode and the AD1 row."""
+    """An episode ended by adoption (REC E1, E11, E12) from a placement with the child's
+    foster carer (A2, A3, A5) where FOSTER_CARE is 0, or from another (A1, A4, A6) where it
+    is 1: the episode and the AD1 row. A statement of its own, not a row filter: it flags
+    rows of two tables, each fault naming its own field."""
     return _episode_and_ad1(
         "episodes",
         f"""e.rec IN {in_list("E1", "E11", "E12")}
@@ -164,8 +167,9 @@ def r336() -> str:
     column="adm_decision_date",
 )
 def r521() -> str:
-    """DATE_INT after the start of an episode placed for adoption (A3-A6): the episode and the
-    AD1 row."""
+    """DATE_INT after the start of an episode placed for adoption (A3-A6): the episode and
+    the AD1 row. A statement of its own, not a row filter: it flags rows of two tables, each
+    fault naming its own field."""
     return _episode_and_ad1(
         "episodes",
         f"e.place IN {in_list('A3', 'A4', 'A5', 'A6')} AND a.adm_decision_date > e.decom",
@@ -205,8 +209,9 @@ def r551() -> str:
     column="adm_decision_date",
 )
 def r552() -> str:
-    """The child's latest decision that they should be placed for adoption after the start of
-    their first episode placed for adoption (A3-A6): both rows."""
+    """The child's latest decision that they should be placed for adoption after the start
+    of their first episode placed for adoption (A3-A6): both rows. A statement of its own,
+    not a row filter: it flags rows of two tables, each fault naming its own field."""
     latest = """(SELECT * FROM adoptions WHERE adm_decision_date IS NOT NULL
         QUALIFY row_number() OVER (PARTITION BY la_code, child_id
             ORDER BY adm_decision_date DESC, load_id, "row") = 1)"""
@@ -229,8 +234,10 @@ def r552() -> str:
     column="adm_decision_date",
 )
 def r554() -> str:
-    """A decision that the child should be placed for adoption after the start of the child's
-    first episode under a placement order (LS E1): the episode and the decision."""
+    """A decision that the child should be placed for adoption after the start of the
+    child's first episode under a placement order (LS E1): the episode and the decision. A
+    statement of its own, not a row filter: it flags rows of two tables, each fault naming
+    its own field."""
     return _episode_and_ad1(
         _first("ls = 'E1'"),
         "a.adm_decision_date > e.decom",
@@ -248,8 +255,10 @@ def r554() -> str:
     column="adm_decision_date",
 )
 def r1003() -> str:
-    """A decision that the child should be placed for adoption before the start of the child's
-    first period of care (the earliest DECOM with RNE S): the episode and the decision."""
+    """A decision that the child should be placed for adoption before the start of the
+    child's first period of care (the earliest DECOM with RNE S): the episode and the
+    decision. A statement of its own, not a row filter: it flags rows of two tables, each
+    fault naming its own field."""
     return _episode_and_ad1(
         _first("rne = 'S'"),
         "a.adm_decision_date < e.decom",
@@ -285,8 +294,9 @@ def r582() -> str:
     column="rec",
 )
 def r601() -> str:
-    """An episode ended by adoption (REC E11, E12) in the year of a child whose AD1 row lacks
-    any of its six items: the episode and the AD1 row."""
+    """An episode ended by adoption (REC E11, E12) in the year of a child whose AD1 row
+    lacks any of its six items: the episode and the AD1 row. A statement of its own, not a
+    row filter: it flags rows of two tables, each fault naming its own field."""
     missing = " OR ".join(f"a.{c} IS NULL" for c in AD1_COLUMNS)
     return _episode_and_ad1(
         "episodes",
@@ -306,10 +316,12 @@ def r601() -> str:
     column="rec",
 )
 def r557() -> str:
-    """An episode placed for adoption (A3-A6) or under a placement order (LS E1; D1 too up to
-    2023-24) that ended care other than by adoption (REC other than E11, E12, X1), of a child
-    without a decision that they should be placed for adoption, or with one whose reversal
-    (DATE_PLACED_CEASED, REASON_PLACED_CEASED) is incomplete: the episode and that decision."""
+    """An episode placed for adoption (A3-A6) or under a placement order (LS E1; D1 too up
+    to 2023-24) that ended care other than by adoption (REC other than E11, E12, X1), of a
+    child without a decision that they should be placed for adoption, or with one whose
+    reversal (DATE_PLACED_CEASED, REASON_PLACED_CEASED) is incomplete: the episode and that
+    decision. A statement of its own, not a row filter: it flags rows of two tables, each
+    fault naming its own field."""
     episode = f"""(e.place IN {in_list("A3", "A4", "A5", "A6")} OR e.ls = 'E1'
             OR (e.ls = 'D1' AND year(e.cy_end) <= 2024))
         AND e.rec IS NOT NULL AND e.rec NOT IN {in_list("E11", "E12", "X1")}"""
@@ -365,7 +377,9 @@ def r563() -> str:
 )
 def r118() -> str:
     """DATE_PLACED_CEASED before 1 April of the collection year, or before the start of the
-    child's first episode other than a short break (V3, V4): the decision and that episode."""
+    child's first episode other than a short break (V3, V4): the decision and that episode.
+    A statement of its own, not a row filter: it flags rows of two tables, each fault naming
+    its own field."""
     first = _first(f"NOT coalesce(ls IN {RESPITE}, false)")
     pairs = f"""FROM {first} e JOIN adoptions a ON a.la_code = e.la_code
         AND a.child_id = e.child_id WHERE a.decision_reversed_date < e.decom
@@ -389,7 +403,8 @@ def r118() -> str:
 def r523() -> str:
     """A child's AD1 DATE_INT and a PlacedAdoption DATE_PLACED that differ: both rows. (The
     store keeps an AD1 row and a PlacedAdoption row of the same date as one row, so two rows
-    of one child mean two dates.)"""
+    of one child mean two dates.) A statement of its own, not a row filter: it flags rows of
+    two DfE tables (AD1, PlacedAdoption), each fault naming its own field."""
     pairs = """FROM adoptions a JOIN adoptions p ON p.la_code = a.la_code
         AND p.child_id = a.child_id AND p._table = 'PlacedAdoption'
         WHERE a._table = 'AD1' AND a.adm_decision_date <> p.adm_decision_date"""

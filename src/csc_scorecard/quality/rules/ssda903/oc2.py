@@ -146,7 +146,8 @@ def r546() -> str:
 )
 def r215() -> str:
     """A child with a completed OC3 row and an OC2 row of the same return (collection year)
-    with any of the convictions and health items given: both rows."""
+    with any of the convictions and health items given: both rows. A statement of its own,
+    not a row filter: it flags rows of two tables, each fault naming its own field."""
     health = " OR ".join(given("o", c) for c in HEALTH)
     pairs = f"""FROM oc3 x JOIN oc2 o ON o.la_code = x.la_code AND o.child_id = x.child_id
         AND o.cy_end = x.cy_end
@@ -177,7 +178,9 @@ def r215() -> str:
     column="in_touch",
 )
 def r187() -> str:
-    """A completed OC3 row or an AD1 row of a child looked after continuously for 12 months."""
+    """A completed OC3 row or an AD1 row of a child looked after continuously for 12 months.
+    A statement of its own, not a row filter: it flags rows of two tables, each fault naming
+    its own field."""
     return f"""SELECT x._table, x.la_code, x.load_id, x."row", x.child_id, x.cy_end,
                x.in_touch AS value, 'IN_TOUCH' AS field
         FROM oc3 x WHERE {OC3_GIVEN} AND {continuously_looked_after("x")}

@@ -45,8 +45,9 @@ def _any_blank(columns: tuple[str, ...]) -> str:
     column="sdq_score",
 )
 def r180() -> str:
-    """SDQ_SCORE given but not a whole number from 0 to 40 (ingest keeps it out of the column,
-    its raw text in `bad`)."""
+    """SDQ_SCORE given but not a whole number from 0 to 40 (ingest keeps it out of the
+    column, its raw text in `bad`). A statement of its own, not a row filter: the fault
+    reports the raw text ingest kept (`bad`)."""
     return unreadable("oc2", "sdq_score")
 
 
@@ -59,7 +60,9 @@ def r180() -> str:
     column="convicted",
 )
 def r181() -> str:
-    """Any of the eight 0/1 items given but not a yes/no value (one fault per such item)."""
+    """Any of the eight 0/1 items given but not a yes/no value (one fault per such item). A
+    statement of its own, not a row filter: a row gives a fault per unreadable item, each
+    naming its field."""
     return f"""SELECT {KEY_COLUMNS}, b.value, upper(b.column_name) AS field
         FROM oc2 o JOIN bad b ON b.load_id = o.load_id AND b."row" = o."row"
         AND b.column_name IN ({", ".join(f"'{c}'" for c in HEALTH)})"""
@@ -250,8 +253,9 @@ def r188() -> str:
 )
 def r191() -> str:
     """A child looked after continuously through the year with IMMUNISATIONS, TEETH_CHECK,
-    HEALTH_ASSESSMENT or SUBSTANCE_MISUSE blank on its OC2 row; or with no OC2 row at all (the
-    child's first episode is flagged)."""
+    HEALTH_ASSESSMENT or SUBSTANCE_MISUSE blank on its OC2 row; or with no OC2 row at all
+    (the child's first episode is flagged). A statement of its own, not a row filter: it
+    flags rows of two tables, each fault naming its own field."""
     core_blank = " OR ".join(f"NOT {given('o', c)}" for c in CORE)
     return f"""SELECT {KEY_COLUMNS}, CAST(o.immunisations AS VARCHAR) AS value,
             'IMMUNISATIONS' AS field FROM oc2 o WHERE ({core_blank}) AND {CLA}

@@ -72,9 +72,11 @@ def r1011() -> str:
     column="in_touch",
 )
 def r1014() -> str:
-    """A child recorded as UASC (or with a date UASC ceased) whose OC3 row is completed, who has
-    episodes but none open during the collection year: a care leaver, not looked after this
-    year. Flags the OC3 row and the child's Header row (where the UASC status is kept)."""
+    """A child recorded as UASC (or with a date UASC ceased) whose OC3 row is completed, who
+    has episodes but none open during the collection year: a care leaver, not looked after
+    this year. Flags the OC3 row and the child's Header row (where the UASC status is kept).
+    A statement of its own, not a row filter: it flags rows of two tables, each fault naming
+    its own field."""
     where = f"""{WITH_HEADER}
         WHERE {GIVEN} AND (h.uasc OR h.uasc_ceased_date IS NOT NULL)
           AND EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = o.la_code

@@ -42,7 +42,8 @@ def _order_without_decision(ls: str) -> str:
 )
 def r553() -> str:
     """A placement order episode (LS E1) of a child with no PlacedAdoption row; a reversed
-    decision of a child whose E1 episode is open."""
+    decision of a child whose E1 episode is open. A statement of its own, not a row filter:
+    it flags rows of two tables, each fault naming its own field."""
     return _order_without_decision("E1")
 
 
@@ -57,7 +58,8 @@ def r553() -> str:
 )
 def r555() -> str:
     """A freeing order episode (LS D1) of a child with no PlacedAdoption row; a reversed
-    decision of a child whose D1 episode is open (to 2023-24)."""
+    decision of a child whose D1 episode is open (to 2023-24). A statement of its own, not a
+    row filter: it flags rows of two tables, each fault naming its own field."""
     return _order_without_decision("D1")
 
 
@@ -145,7 +147,8 @@ def r583() -> str:
 )
 def r525() -> str:
     """A decision with DATE_PLACED_CEASED of a child with an AD1 row giving any adoption
-    detail: both rows."""
+    detail: both rows. A statement of its own, not a row filter: it flags rows of two
+    tables, each fault naming its own field."""
     pairs = f"""FROM placed p JOIN adoptions a ON a.la_code = p.la_code
         AND a.child_id = p.child_id AND a._table = 'AD1'
         WHERE p.decision_reversed_date IS NOT NULL AND {AD1_GIVEN}"""

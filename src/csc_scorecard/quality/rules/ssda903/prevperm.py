@@ -37,7 +37,8 @@ def r630() -> str:
 )
 def r634() -> str:
     """A PrevPerm row with anything given, of a child whose latest episode began before the
-    collection year: the row and the child's episodes."""
+    collection year: the row and the child's episodes. A statement of its own, not a row
+    filter: it flags rows of two tables, each fault naming its own field."""
     where = """FROM prevperm p JOIN (SELECT la_code, child_id, max(decom) AS last_decom
             FROM episodes GROUP BY la_code, child_id) x
             ON x.la_code = p.la_code AND x.child_id = p.child_id
@@ -75,8 +76,9 @@ def _date_perm() -> str:
 )
 def r632() -> str:
     """DATE_PERM given but not a date (DD/MM/YYYY, parts ZZ when unknown), or, read as the
-    latest date it can mean, on or after the start of the child's first episode: the PrevPerm
-    row and that episode."""
+    latest date it can mean, on or after the start of the child's first episode: the
+    PrevPerm row and that episode. A statement of its own, not a row filter: it flags rows
+    of two tables, each fault naming its own field."""
     where = f"""FROM (SELECT * FROM episodes WHERE decom IS NOT NULL
             QUALIFY row_number() OVER (PARTITION BY la_code, child_id
                 ORDER BY decom, load_id, "row") = 1) e
