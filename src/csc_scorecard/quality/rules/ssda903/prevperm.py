@@ -5,7 +5,7 @@ of care read. DATE_PERM is kept as written (partial dates such as ZZ/05/2021 are
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
-from csc_scorecard.quality.rules.sql import row_keys
+from csc_scorecard.quality.rules.sql import EPISODES_N, row_keys
 from csc_scorecard.quality.rules.ssda903.derived_b import EPISODES_B
 
 R = "ssda903"
@@ -79,12 +79,12 @@ def r632() -> str:
     latest date it can mean, on or after the start of the child's first episode: the
     PrevPerm row and that episode. A statement of its own, not a row filter: it flags rows
     of two tables, each fault naming its own field."""
-    where = f"""FROM (SELECT * FROM episodes WHERE decom IS NOT NULL
-            QUALIFY row_number() OVER (PARTITION BY la_code, child_id
-                ORDER BY decom, load_id, "row") = 1) e
+    # the child's first episode: first in `episodes_n`'s order (DECOM, blank last), if dated
+    where = f"""FROM {EPISODES_N} e
         JOIN (SELECT p.*, {_date_perm()} AS perm_date FROM prevperm p) p
             ON p.la_code = e.la_code AND p.child_id = e.child_id
-        WHERE p.date_perm IS NOT NULL AND (p.perm_date IS NULL OR p.perm_date >= e.decom)"""
+        WHERE e.n = 1 AND e.decom IS NOT NULL AND p.date_perm IS NOT NULL
+            AND (p.perm_date IS NULL OR p.perm_date >= e.decom)"""
     return f"""SELECT DISTINCT {row_keys("p")},
                p.date_perm AS value, 'DATE_PERM' AS field {where}
         UNION ALL
