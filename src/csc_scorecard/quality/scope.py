@@ -74,6 +74,7 @@ from csc_scorecard.quality.rules.ssda903.derived import (
     episodes_with_neighbours,
     header_x,
 )
+from csc_scorecard.quality.rules.ssda903.integrity import INTEGRITY_X, integrity_x
 from csc_scorecard.quality.rules.ssda903.postcodes import (
     EPISODES_PC,
     EPISODES_PC_LAST,
@@ -148,6 +149,7 @@ DERIVED_SQL = {
     EPISODES_PCU: located_uasc,
     EPISODES_H: episodes_h,
     HEADER_X: header_x,
+    INTEGRITY_X: integrity_x,
     **derived_b.BUILDERS,
     **derived_c.BUILDERS,
 }

@@ -72,6 +72,9 @@ DERIVED: dict[Return, dict[str, str | tuple[str, ...]]] = {
         # episodes with the child's Header row (rules/ssda903/derived.py)
         "episodes_h": ("episodes", "header"),
         "header_x": ("header", "episodes"),
+        # the INT rules' fault rows, from `bad` and whichever tables the run has (no table
+        # required: each rule names its own in `reads`; rules/ssda903/integrity.py)
+        "integrity_x": (),
         # OC2, OC3, PlacedAdoption and adoption rows and episodes, each with what the adoption,
         # OC2 and OC3 rules read of the other tables the run has (rules/ssda903/derived_b.py)
         "oc2_b": "oc2",

@@ -46,7 +46,9 @@ def episodes_with_neighbours() -> str:
     year; `respite_statuses`, the distinct short-break legal statuses (V3, V4) among the
     child's episodes that year; `adopted_so_far`, for an episode with a DECOM of a child with
     an adoption (REC E11, E12), the child's episodes ending in adoption up to and including
-    this one in DECOM order (NULL otherwise). Built once per run as the scoped table
+    this one in DECOM order (NULL otherwise); `dec_given`, DEC read or given but unreadable
+    (`sql.given`), and `dec_on_line`, `bad` holds a DEC text on the episode's line whatever the
+    child (rules 233, 148). Built once per run as the scoped table
     `episodes_n` (quality.scope), which rules read."""
     w = 'PARTITION BY la_code, child_id ORDER BY decom NULLS LAST, load_id, "row"'
     lags = ["decom", "dec", "rec", "place", "ls", "rne", "cin", "pl_post", "urn"]
@@ -59,7 +61,9 @@ def episodes_with_neighbours() -> str:
             lead(rne) OVER ({w}) AS next_rne, lag(place, 2) OVER ({w}) AS place_before,
             lag(pl_post, 2) OVER ({w}) AS pl_post_before, row_number() OVER ({w}) AS n,
             count(*) OVER (PARTITION BY la_code, child_id) AS n_child,
-            {_V3_DAYS} AS v3_days
+            {_V3_DAYS} AS v3_days, {given("e", "dec")} AS dec_given,
+            EXISTS (SELECT 1 FROM bad b WHERE b.load_id = e.load_id AND b."row" = e."row"
+                AND b.column_name = 'dec') AS dec_on_line
             FROM episodes e),
         s AS (SELECT la_code, child_id, n, ls, decom, coalesce(dec, cy_end) AS until,
                 sum(CASE WHEN prev_ls = ls AND coalesce(prev_dec, cy_end) = decom THEN 0 ELSE 1 END)
@@ -88,14 +92,18 @@ def episodes_with_neighbours() -> str:
 
 # The columns of an episode `episodes_h` keeps (with KEY and the Header's): what its rules read.
 EPISODE_H_COLUMNS = ("cy_start", "decom", "dec", "rec", "ls", "place", "reason_place_change")
+EPISODE_H_COLUMNS += ("home_post", "pl_post")
 
 
 def episodes_h() -> str:
     """The episodes' key and EPISODE_H_COLUMNS with the child's Header row: `h_found` (the
-    child has one) and its DOB `h_dob`."""
+    child has one) and its DOB `h_dob`; and `child_uasc`, whether any Header row of the child
+    says UASC."""
     own = ", ".join(f"e.{c}" for c in EPISODE_H_COLUMNS)
     return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end, {own},
-        h.child_id IS NOT NULL AS h_found, h.date_of_birth AS h_dob
+        h.child_id IS NOT NULL AS h_found, h.date_of_birth AS h_dob,
+        EXISTS (SELECT 1 FROM header u WHERE u.la_code = e.la_code
+            AND u.child_id = e.child_id AND u.uasc) AS child_uasc
         FROM episodes e LEFT JOIN header h ON h.la_code = e.la_code AND h.child_id = e.child_id"""
 
 

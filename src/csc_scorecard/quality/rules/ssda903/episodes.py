@@ -63,9 +63,8 @@ def r149() -> str:
 )
 def r148() -> str:
     """Exactly one of DEC and REC is blank (an unreadable DEC counts as given)."""
-    return """SELECT e.* FROM episodes e
-        WHERE (e.dec IS NULL AND NOT EXISTS (SELECT 1 FROM bad b WHERE b.load_id = e.load_id
-                 AND b."row" = e."row" AND b.column_name = 'dec')) <> (e.rec IS NULL)"""
+    return f"""SELECT * FROM {EPISODES_N}
+        WHERE (dec IS NULL AND NOT dec_on_line) <> (rec IS NULL)"""
 
 
 @rule(

@@ -11,6 +11,8 @@ that child the same load still holds (a row a later return replaced is that retu
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from csc_scorecard.quality.rules import rule
 
 R = "ssda903"
@@ -29,14 +31,66 @@ VIEW = {
 }
 
 
+INTEGRITY_X = "integrity_x"
+
+# DfE tables whose rows can repeat a child (INT31-INT35) -> the scoped table holding them.
+REPEATS = {
+    "AD1": "adoptions",
+    "Header": "header",
+    "OC2": "oc2",
+    "OC3": "oc3",
+    "PrevPerm": "prevperm",
+}
+
+
+def integrity_x(present: Collection[str]) -> str | None:
+    """`integrity_x`, built once per run from the tables the run has (`present`): every fault
+    row of the INT rules, as fault rows of the file's table and row (`_table`, `row`) with the
+    child's scoped row's authority and year, `issue` saying which check it fails and `bad_text`
+    the value reported:
+    * `child_not_in_header`, `differs_from_header` (with `bad_field`, DOB or SEX): the rows of
+      a DfE table ingest recorded the issue for (the DfE table first in the issue's message),
+      for a child the same load's scoped rows of that table still hold; `bad_text` the value
+      read;
+    * `repeated`: the rows of a table of REPEATS whose child has another row of that table from
+      the same load (the file listed the child twice); `bad_text` the child;
+    * `uasc_repeated`: the UASC rows ingest recorded as sharing the children key, where the
+      child has one Header row in that load; `bad_text` the child.
+    None when the run has none of these tables."""
+    parts = []
+    for dfe, view in VIEW.items():
+        if view not in present:
+            continue
+        parts.append(f"""SELECT DISTINCT '{dfe}' AS _table, t.la_code, t.load_id, b."row",
+            t.child_id, t.cy_end, b.rule AS issue, b.field AS bad_field, b.value AS bad_text
+            FROM bad b JOIN {view} t ON t.load_id = b.load_id AND t.child_id = b.child_id
+            WHERE b.rule IN ('child_not_in_header', 'differs_from_header')
+              AND split_part(b.message, ':', 1) = '{dfe}'""")
+    for dfe, view in REPEATS.items():
+        if view not in present:
+            continue
+        which = f" WHERE _table = '{dfe}'" if view == "adoptions" else ""
+        parts.append(f"""SELECT _table, la_code, load_id, "row", child_id, cy_end,
+            'repeated' AS issue, NULL AS bad_field, CAST(child_id AS VARCHAR) AS bad_text
+            FROM (SELECT *, count(*) OVER (PARTITION BY la_code, load_id, child_id) AS n
+                  FROM {view}{which}) WHERE n > 1""")
+    if "header" in present:
+        parts.append("""SELECT DISTINCT 'UASC' AS _table, h.la_code, h.load_id, b."row",
+            h.child_id, h.cy_end, 'uasc_repeated' AS issue, NULL AS bad_field,
+            b.child_id AS bad_text FROM bad b JOIN header h
+            ON h.load_id = b.load_id AND h.child_id = b.child_id
+            WHERE b.rule = 'duplicate_key' AND b.table_name = 'children'
+            AND (SELECT count(*) FROM header x WHERE x.load_id = b.load_id
+                AND x.child_id = b.child_id) = 1""")
+    return "\n        UNION ALL\n        ".join(parts) or None
+
+
 def recorded(issue: str, dfe_table: str, field: str | None = None) -> str:
     """The rows of `dfe_table` ingest recorded an `issue` for (on `field`), as fault rows of
-    the file's table and row, with the value read."""
-    on_field = f" AND b.field = '{field}'" if field else ""
-    return f"""SELECT DISTINCT '{dfe_table}' AS _table, t.la_code, t.load_id, b."row",
-        t.child_id, t.cy_end, b.value FROM bad b JOIN {VIEW[dfe_table]} t
-        ON t.load_id = b.load_id AND t.child_id = b.child_id
-        WHERE b.rule = '{issue}' AND split_part(b.message, ':', 1) = '{dfe_table}'{on_field}"""
+    the file's table and row, with the value read (`integrity_x`)."""
+    on_field = f" AND bad_field = '{field}'" if field else ""
+    return f"""SELECT * FROM {INTEGRITY_X}
+        WHERE _table = '{dfe_table}' AND issue = '{issue}'{on_field}"""
 
 
 def not_in_header(dfe_table: str) -> str:
@@ -47,12 +101,10 @@ def differs(dfe_table: str, field: str = "DOB") -> str:
     return recorded("differs_from_header", dfe_table, field)
 
 
-def repeated(view: str, dfe_table: str | None = None) -> str:
-    """Rows of `view` (of `dfe_table` when the view holds two) whose child has another such row
-    from the same load: the file listed the child twice."""
-    which = f" WHERE _table = '{dfe_table}'" if dfe_table else ""
-    return f"""SELECT * FROM (SELECT *, count(*) OVER (PARTITION BY la_code, load_id, child_id)
-        AS n FROM {view}{which}) WHERE n > 1"""
+def repeated(dfe_table: str) -> str:
+    """Rows of `dfe_table` whose child has another row of that table from the same load: the
+    file listed the child twice (`integrity_x`)."""
+    return f"SELECT * FROM {INTEGRITY_X} WHERE _table = '{dfe_table}' AND issue = 'repeated'"
 
 
 # --- INT01-INT09: a child of the table is not in the Header ------------------------------------
@@ -63,7 +115,8 @@ def repeated(view: str, dfe_table: str | None = None) -> str:
     R,
     "Data Integrity Check: Child in AD1 does not exist in Header.",
     fields=["CHILD"],
-    column="child_id",
+    column="bad_text",
+    reads=("adoptions",),
 )
 def rint01() -> str:
     """An AD1 row whose CHILD the return's Header does not list."""
@@ -75,7 +128,8 @@ def rint01() -> str:
     R,
     "Internal Check: Child in PlacedAdoption does not exist in Header.",
     fields=["CHILD"],
-    column="child_id",
+    column="bad_text",
+    reads=("adoptions",),
 )
 def rint02() -> str:
     """A PlacedAdoption row whose CHILD the return's Header does not list."""
@@ -87,7 +141,8 @@ def rint02() -> str:
     R,
     "Internal Check: Child in Episodes does not exist in Header.",
     fields=["CHILD"],
-    column="child_id",
+    column="bad_text",
+    reads=("episodes",),
 )
 def rint03() -> str:
     """An Episodes row whose CHILD the return's Header does not list."""
@@ -99,7 +154,8 @@ def rint03() -> str:
     R,
     "Internal Check: Child in Missing does not exist in Header.",
     fields=["CHILD"],
-    column="child_id",
+    column="bad_text",
+    reads=("missing",),
 )
 def rint04() -> str:
     """A Missing row whose CHILD the return's Header does not list."""
@@ -111,7 +167,8 @@ def rint04() -> str:
     R,
     "Internal Check: Child in OC2 does not exist in Header.",
     fields=["CHILD"],
-    column="child_id",
+    column="bad_text",
+    reads=("oc2",),
 )
 def rint05() -> str:
     """An OC2 row whose CHILD the return's Header does not list."""
@@ -123,7 +180,8 @@ def rint05() -> str:
     R,
     "Internal Check: Child in OC3 does not exist in Header.",
     fields=["CHILD"],
-    column="child_id",
+    column="bad_text",
+    reads=("oc3",),
 )
 def rint06() -> str:
     """An OC3 row whose CHILD the return's Header does not list."""
@@ -135,7 +193,8 @@ def rint06() -> str:
     R,
     "Internal Check: Child in PrevPerm does not exist in Header.",
     fields=["CHILD"],
-    column="child_id",
+    column="bad_text",
+    reads=("prevperm",),
 )
 def rint07() -> str:
     """A PrevPerm row whose CHILD the return's Header does not list."""
@@ -147,7 +206,8 @@ def rint07() -> str:
     R,
     "Internal Check: Child in Reviews does not exist in Header.",
     fields=["CHILD"],
-    column="child_id",
+    column="bad_text",
+    reads=("reviews",),
 )
 def rint08() -> str:
     """A Reviews row whose CHILD the return's Header does not list."""
@@ -159,7 +219,8 @@ def rint08() -> str:
     R,
     "Internal Check: Child in UASC does not exist in Header.",
     fields=["CHILD"],
-    column="child_id",
+    column="bad_text",
+    reads=("header",),
 )
 def rint09() -> str:
     """A UASC row whose CHILD the return's Header does not list (the child is kept, from UASC)."""
@@ -174,7 +235,8 @@ def rint09() -> str:
     R,
     "Internal Check: DOB in AD1 is different to DOB in Header.",
     fields=["DOB"],
-    column="date_of_birth",
+    column="bad_text",
+    reads=("adoptions",),
 )
 def rint11() -> str:
     """AD1 DOB and the Header's DOB are both valid dates and differ."""
@@ -186,7 +248,8 @@ def rint11() -> str:
     R,
     "Internal Check: DOB in PlacedAdoption is different to DOB in Header.",
     fields=["DOB"],
-    column="date_of_birth",
+    column="bad_text",
+    reads=("adoptions",),
 )
 def rint12() -> str:
     """PlacedAdoption DOB and the Header's DOB are both valid dates and differ."""
@@ -198,7 +261,8 @@ def rint12() -> str:
     R,
     "Internal Check: DOB in Missing is different to DOB in Header.",
     fields=["DOB"],
-    column="date_of_birth",
+    column="bad_text",
+    reads=("missing",),
 )
 def rint13() -> str:
     """Missing DOB and the Header's DOB are both valid dates and differ."""
@@ -210,7 +274,8 @@ def rint13() -> str:
     R,
     "Internal Check: DOB in OC2 is different to DOB in Header.",
     fields=["DOB"],
-    column="date_of_birth",
+    column="bad_text",
+    reads=("oc2",),
 )
 def rint14() -> str:
     """OC2 DOB and the Header's DOB are both valid dates and differ."""
@@ -222,7 +287,8 @@ def rint14() -> str:
     R,
     "Internal Check: DOB in OC3 is different to DOB in Header.",
     fields=["DOB"],
-    column="date_of_birth",
+    column="bad_text",
+    reads=("oc3",),
 )
 def rint15() -> str:
     """OC3 DOB and the Header's DOB are both valid dates and differ."""
@@ -234,7 +300,8 @@ def rint15() -> str:
     R,
     "Internal Check: DOB in PrevPerm is different to DOB in Header.",
     fields=["DOB"],
-    column="date_of_birth",
+    column="bad_text",
+    reads=("prevperm",),
 )
 def rint16() -> str:
     """PrevPerm DOB and the Header's DOB are both valid dates and differ."""
@@ -246,7 +313,8 @@ def rint16() -> str:
     R,
     "Internal Check: DOB in Reviews is different to DOB in Header.",
     fields=["DOB"],
-    column="date_of_birth",
+    column="bad_text",
+    reads=("reviews",),
 )
 def rint17() -> str:
     """Reviews DOB and the Header's DOB are both valid dates and differ."""
@@ -258,7 +326,8 @@ def rint17() -> str:
     R,
     "Internal Check: DOB in UASC is different to DOB in Header.",
     fields=["DOB"],
-    column="date_of_birth",
+    column="bad_text",
+    reads=("header",),
 )
 def rint18() -> str:
     """UASC DOB and the Header's DOB are both valid dates and differ."""
@@ -270,7 +339,8 @@ def rint18() -> str:
     R,
     "Internal Check: SEX in UASC is different to SEX in Header.",
     fields=["SEX"],
-    column="sex",
+    column="bad_text",
+    reads=("header",),
 )
 def rint21() -> str:
     """UASC SEX and the Header's SEX are both given and differ (1/2 read as M/F, as the
@@ -286,11 +356,12 @@ def rint21() -> str:
     R,
     "Internal Check: Child should only exist once in AD1.",
     fields=["CHILD"],
-    column="child_id",
+    column="bad_text",
+    reads=("adoptions",),
 )
 def rint31() -> str:
     """Two or more AD1 rows of one child in one return."""
-    return repeated("adoptions", "AD1")
+    return repeated("AD1")
 
 
 @rule(
@@ -298,11 +369,12 @@ def rint31() -> str:
     R,
     "Internal Check: Child should only exist once in Header.",
     fields=["CHILD"],
-    column="child_id",
+    column="bad_text",
+    reads=("header",),
 )
 def rint32() -> str:
     """Two or more Header rows of one child in one return (the store keeps both)."""
-    return repeated("header")
+    return repeated("Header")
 
 
 @rule(
@@ -310,11 +382,12 @@ def rint32() -> str:
     R,
     "Internal Check: Child should only exist once in OC2.",
     fields=["CHILD"],
-    column="child_id",
+    column="bad_text",
+    reads=("oc2",),
 )
 def rint33() -> str:
     """Two or more OC2 rows of one child in one return."""
-    return repeated("oc2")
+    return repeated("OC2")
 
 
 @rule(
@@ -322,11 +395,12 @@ def rint33() -> str:
     R,
     "Internal Check: Child should only exist once in OC3.",
     fields=["CHILD"],
-    column="child_id",
+    column="bad_text",
+    reads=("oc3",),
 )
 def rint34() -> str:
     """Two or more OC3 rows of one child in one return."""
-    return repeated("oc3")
+    return repeated("OC3")
 
 
 @rule(
@@ -334,11 +408,12 @@ def rint34() -> str:
     R,
     "Internal Check: Child should only exist once in PrevPerm.",
     fields=["CHILD"],
-    column="child_id",
+    column="bad_text",
+    reads=("prevperm",),
 )
 def rint35() -> str:
     """Two or more PrevPerm rows of one child in one return."""
-    return repeated("prevperm")
+    return repeated("PrevPerm")
 
 
 @rule(
@@ -346,16 +421,12 @@ def rint35() -> str:
     R,
     "Internal Check: Child should only exist once in UASC.",
     fields=["CHILD"],
-    column="child_id",
+    column="bad_text",
+    reads=("header",),
 )
 def rint36() -> str:
     """Two or more UASC rows of one child in one return. The children table keeps a Header
     child's UASC status once, so the repeats are the rows ingest recorded as sharing the
     children key where the child has one Header row in that load (a child with two is a
     repeated Header row, or a UASC-only child listed twice: INT32 reports those)."""
-    return """SELECT DISTINCT 'UASC' AS _table, h.la_code, h.load_id, b."row", h.child_id,
-        h.cy_end, b.child_id AS value FROM bad b JOIN header h
-        ON h.load_id = b.load_id AND h.child_id = b.child_id
-        WHERE b.rule = 'duplicate_key' AND b.table_name = 'children'
-        AND (SELECT count(*) FROM header x WHERE x.load_id = b.load_id
-            AND x.child_id = b.child_id) = 1"""
+    return f"SELECT * FROM {INTEGRITY_X} WHERE issue = 'uasc_repeated'"

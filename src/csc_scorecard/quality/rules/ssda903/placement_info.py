@@ -7,7 +7,8 @@ Ofsted's provider list are not here (docs/quality.md, "Not done yet")."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE, TEMPORARY, given
+from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE, TEMPORARY
+from csc_scorecard.quality.rules.ssda903.derived import EPISODES_H
 
 R = "ssda903"
 # The URN DfE reserves for a regional adoption agency (rules 222, 242).
@@ -77,10 +78,8 @@ def r214() -> str:
 def r392b() -> str:
     """An episode other than a short break with HOME_POST or PL_POST blank, for a child the
     Header does not mark UASC."""
-    return f"""SELECT e.* FROM episodes e WHERE NOT coalesce(e.ls IN {RESPITE}, false)
-        AND (e.home_post IS NULL OR e.pl_post IS NULL)
-        AND NOT EXISTS (SELECT 1 FROM header h WHERE h.la_code = e.la_code
-                        AND h.child_id = e.child_id AND h.uasc)"""
+    return f"""SELECT * FROM {EPISODES_H} WHERE NOT coalesce(ls IN {RESPITE}, false)
+        AND (home_post IS NULL OR pl_post IS NULL) AND NOT child_uasc"""
 
 
 @rule(
@@ -110,8 +109,7 @@ def r225() -> str:
 def r233() -> str:
     """REASON_PLACE_CHANGE given on an episode without a DEC (an unreadable DEC counts as
     given)."""
-    return f"""SELECT e.* FROM episodes e
-        WHERE e.reason_place_change IS NOT NULL AND NOT {given("e", "dec")}"""
+    return f"SELECT * FROM {EPISODES_N} WHERE reason_place_change IS NOT NULL AND NOT dec_given"
 
 
 @rule(

@@ -166,7 +166,7 @@ def r411() -> str:
     """PL_LOCATION IN where the placement postcode's authority is known and not the
     authority's own: a supplied PL_LOCATION only, as a derived one agrees with PL_LA by
     construction (a PL_POST not in the directory gives no PL_LA to disagree with: 169's)."""
-    return f"""SELECT e.*, e.pl_location AS value FROM {EPISODES_PC} e
+    return f"""SELECT e.* FROM {EPISODES_PC} e
         WHERE upper(e.pl_location_given) = 'IN' AND e.pl_location_derived = 'OUT'"""
 
 
