@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
 from csc_scorecard.quality.rules.sql import not_in_list
+from csc_scorecard.quality.rules.ssda903.derived import EPISODES_H
 from csc_scorecard.quality.rules.ssda903.derived_c import HEADER_C
 
 R = "ssda903"
@@ -85,7 +86,8 @@ def r351() -> str:
 )
 def r302() -> str:
     """The child's earliest DECOM before DOB (flags the episode and the Header row). The first
-    episode is the first by DECOM (`episodes_n`, blank DECOMs last)."""
+    episode is the first by DECOM (`episodes_n`, blank DECOMs last). A statement of its own,
+    not a row filter: it flags rows of two tables (Episodes and Header)."""
     return """WITH first AS (SELECT * FROM episodes_n WHERE n = 1 AND decom IS NOT NULL)
         SELECT f._table, f.la_code, f.load_id, f."row", f.child_id, f.cy_end,
                CAST(f.decom AS VARCHAR) AS value
@@ -106,7 +108,5 @@ def r302() -> str:
     column="decom",
 )
 def r352() -> str:
-    """RNE S on or after the child's 18th birthday."""
-    return """SELECT e.* FROM episodes e JOIN header h
-        ON h.la_code = e.la_code AND h.child_id = e.child_id
-        WHERE e.rne = 'S' AND h.date_of_birth + INTERVAL 18 YEAR <= e.decom"""
+    """RNE S on or after the child's 18th birthday (the Header DOB: `episodes_h`)."""
+    return f"SELECT * FROM {EPISODES_H} WHERE rne = 'S' AND h_dob + INTERVAL 18 YEAR <= decom"

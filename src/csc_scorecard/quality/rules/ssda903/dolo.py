@@ -104,7 +104,10 @@ def r705() -> str:
 )
 def r706() -> str:
     """A child of this year's return (its Header row is flagged) with an order open (DOLO_START,
-    no DOLO_END) in last year's return that no order of this year starts on the same day."""
+    no DOLO_END) in last year's return that no order of this year starts on the same day. A
+    statement of its own, not a row filter of a derived table: no other rule reads the same
+    tables (DoLo, last year's DoLo, Header), so a table derived for it would cost a statement
+    too."""
     return """SELECT DISTINCT h.* FROM header h JOIN dolo_last l ON l.child_id = h.child_id
         WHERE l.start_date IS NOT NULL AND l.end_date IS NULL
         AND NOT EXISTS (SELECT 1 FROM dolo o WHERE o.la_code = h.la_code
@@ -136,7 +139,9 @@ def r707() -> str:
     years=YEARS,
 )
 def r708() -> str:
-    """DOLO_START on or before the child's date of birth (the Header's)."""
+    """DOLO_START on or before the child's date of birth (the Header's). A statement of its own,
+    not a row filter of a derived table: no other rule reads the same tables (DoLo, Header), so
+    a table derived for it would cost a statement too."""
     return """SELECT o.* FROM dolo o JOIN header h ON h.la_code = o.la_code
         AND h.child_id = o.child_id WHERE o.start_date <= h.date_of_birth"""
 

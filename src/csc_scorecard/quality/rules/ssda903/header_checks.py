@@ -24,7 +24,9 @@ def _has(table: str, alias: str, where: str = "true") -> str:
     column="upn",
 )
 def r442() -> str:
-    """UPN blank for a child with an episode whose LS is not a short break (V3, V4)."""
+    """UPN blank for a child with an episode whose LS is not a short break (V3, V4). A statement
+    of its own, not a row filter of a derived table: no other rule flagging Header rows reads
+    the same tables (Header, Episodes), so a table derived for it would cost a statement too."""
     short = f"coalesce(e.ls IN {RESPITE}, false)"
     return (
         f"SELECT h.* FROM header h WHERE h.upn IS NULL AND {_has('episodes', 'e', f'NOT {short}')}"

@@ -226,7 +226,8 @@ def r204() -> str:
 )
 def r207() -> str:
     """Last year's MOTHER was 1 and this year's is not (0 or blank), for a child with an
-    episode this year."""
+    episode this year. A statement of its own, not a row filter of `header_l`: it reads the
+    episodes too, which the other rules over `header_l` do not (so they run without them)."""
     return """SELECT DISTINCT h.* FROM header h JOIN header_last l ON l.child_id = h.child_id
         WHERE l.mother AND h.mother IS DISTINCT FROM l.mother
         AND EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = h.la_code
@@ -289,7 +290,9 @@ def r626() -> str:
     years=(2026, None),
 )
 def r348() -> str:
-    """IN_TOUCH other than (or blank beside) DIED, where last year's OC3 had DIED."""
+    """IN_TOUCH other than (or blank beside) DIED, where last year's OC3 had DIED. A statement of
+    its own, not a row filter of a derived table: no other rule reads the same tables (OC3 and
+    last year's), so a table derived for it would cost a statement too."""
     return """SELECT DISTINCT x.* FROM oc3 x JOIN oc3_last l ON l.child_id = x.child_id
         WHERE l.in_touch = 'DIED' AND x.in_touch IS DISTINCT FROM 'DIED'"""
 
@@ -304,7 +307,9 @@ def r348() -> str:
 )
 def r576() -> str:
     """The child's first missing period this year (earliest MIS_START, a blank one last) starts
-    on a date other than a period still open (no MIS_END) in last year's return."""
+    on a date other than a period still open (no MIS_END) in last year's return. A statement of
+    its own, not a row filter of a derived table: no other rule reads the same tables (Missing
+    and last year's), so a table derived for it would cost a statement too."""
     return """SELECT DISTINCT m.* FROM (SELECT * FROM missing QUALIFY row_number() OVER (
             PARTITION BY la_code, child_id ORDER BY start_date NULLS LAST, load_id, "row") = 1) m
         JOIN missing_last l ON l.child_id = m.child_id
@@ -413,7 +418,9 @@ def r1001() -> str:
     for. A young person with no DOB, no Header row or no episode in either year does not show
     it, and is flagged. One aged 20 or more at 31 March is not judged: they were 18 before
     last year began, so their care after 14 is in neither year (the package's comment says
-    so)."""
+    so). A statement of its own, not a row filter of a derived table: no other rule reads the
+    same tables (OC3, Header, both years' episodes), so a table derived for it would cost a
+    statement too."""
     both = _BOTH_YEARS
     looked_after = f"""coalesce((SELECT sum({_days_since(14)}) >= 91
             AND sum({_days_since(16)}) >= 1

@@ -116,7 +116,9 @@ def r581() -> str:
     column="start_date",
 )
 def r586() -> str:
-    """MIS_START on or before the child's DOB."""
+    """MIS_START on or before the child's DOB. A statement of its own, not a row filter of a
+    derived table: no other rule reads the same tables (Missing, Header), so a table derived for
+    it would cost a statement too."""
     return """SELECT m.* FROM missing m JOIN header h
         ON h.la_code = m.la_code AND h.child_id = m.child_id
         WHERE m.start_date <= h.date_of_birth"""
@@ -162,7 +164,9 @@ def r578() -> str:
 )
 def r580() -> str:
     """An episode ceasing on the child's 18th birthday, the day a missing period of theirs
-    ended, with REC other than E8 (or blank)."""
+    ended, with REC other than E8 (or blank). A statement of its own, not a row filter of a
+    derived table: no other rule reads the same tables (Episodes, Header, Missing), so a table
+    derived for it would cost a statement too."""
     return """SELECT e.* FROM episodes e JOIN header h
         ON h.la_code = e.la_code AND h.child_id = e.child_id
         WHERE e.dec = h.date_of_birth + INTERVAL 18 YEAR AND e.rec IS DISTINCT FROM 'E8'

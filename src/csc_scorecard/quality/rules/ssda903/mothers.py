@@ -39,7 +39,8 @@ def r165() -> str:
     """For a child with episodes other than short breaks (V3, V4): MOTHER not 0 or 1; MOTHER
     given for a male; MOTHER blank for a female looked after during the year; or MOTHER given
     for a female not looked after during the year but with OC3 data (of the same return).
-    Flags the Header row and the child's OC3 row of that return."""
+    Flags the Header row and the child's OC3 row of that return: a statement of its own, not a
+    row filter, as it flags rows of two tables."""
     return f"""WITH eps AS (
             SELECT la_code, child_id, bool_or(decom <= cy_end
                 AND coalesce(dec, cy_end) >= cy_start) AS in_year
@@ -72,7 +73,8 @@ def r165() -> str:
 )
 def r607() -> str:
     """An episode ceasing in the year other than by X1 and not a short break (V3, V4), of a
-    female whose MOTHER is blank: the episode and the Header row."""
+    female whose MOTHER is blank: the episode and the Header row (a statement of its own, not a
+    row filter, as it flags rows of two tables)."""
     where = f"""e.dec BETWEEN e.cy_start AND e.cy_end AND e.rec IS NOT NULL AND e.rec <> 'X1'
         AND NOT coalesce(e.ls IN {RESPITE}, false) AND h.sex = 'F'
         AND h.mother IS NULL AND NOT {_unreadable("h", "mother")}"""
@@ -130,7 +132,8 @@ def r621() -> str:
 )
 def r625() -> str:
     """MC_DOB after 31 March, or after the DEC of the child's latest-ceasing episode: the Header
-    row, and that episode."""
+    row, and that episode (a statement of its own, not a row filter, as it flags rows of two
+    tables)."""
     return """WITH last AS (SELECT * FROM episodes WHERE dec IS NOT NULL
             QUALIFY row_number() OVER (PARTITION BY la_code, child_id
                 ORDER BY dec DESC, load_id, "row") = 1),

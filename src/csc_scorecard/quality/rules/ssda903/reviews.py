@@ -52,7 +52,8 @@ def r441() -> str:
 )
 def r399() -> str:
     """A child all of whose episodes are short breaks (V3, V4) with MOTHER given or a review:
-    the episodes, the Header row and the reviews."""
+    the episodes, the Header row and the reviews (a statement of its own, not a row filter, as
+    it flags rows of three tables)."""
     return f"""WITH breaks AS (SELECT la_code, child_id FROM episodes GROUP BY la_code, child_id
             HAVING bool_and(coalesce(ls IN {RESPITE}, false))),
         kids AS (SELECT b.* FROM breaks b WHERE
