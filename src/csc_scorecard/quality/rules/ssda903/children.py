@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
 from csc_scorecard.quality.rules.sql import not_in_list
-from csc_scorecard.quality.rules.ssda903.derived import EPISODES_H
 from csc_scorecard.quality.rules.ssda903.derived_c import HEADER_C
 
 R = "ssda903"
@@ -108,5 +107,8 @@ def r302() -> str:
     column="decom",
 )
 def r352() -> str:
-    """RNE S on or after the child's 18th birthday (the Header DOB: `episodes_h`)."""
-    return f"SELECT * FROM {EPISODES_H} WHERE rne = 'S' AND h_dob + INTERVAL 18 YEAR <= decom"
+    """RNE S on or after the child's 18th birthday (the Header DOB). A statement of its own, not a
+    row filter of `episodes_h` (derived.py), which does not keep RNE."""
+    return """SELECT e.* FROM episodes e JOIN header h
+        ON h.la_code = e.la_code AND h.child_id = e.child_id
+        WHERE e.rne = 'S' AND h.date_of_birth + INTERVAL 18 YEAR <= e.decom"""

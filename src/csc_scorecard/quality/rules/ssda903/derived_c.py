@@ -32,6 +32,14 @@ def _bad_text(alias: str, column: str) -> str:
     return f"(SELECT min(b.value) FROM bad b WHERE {bad_value('b', alias, column)})"
 
 
+def _with_rows(*tables: str) -> str:
+    """SQL: each of `tables` has a row. A table here that reads one without rows is built empty
+    (cheaply: this condition is worked out once), as every rule reading it needs all its tables
+    to have rows (rules.DERIVED) and so does not run: last year's return, the provider list and
+    SWEpisodes are often not given."""
+    return " AND ".join(f"EXISTS (SELECT 1 FROM {t})" for t in tables)
+
+
 def _unreadable(alias: str, column: str) -> str:
     """SQL: row `alias`'s `column` has a raw text in `bad` (`sql.bad_value`: the child too)."""
     return f"EXISTS (SELECT 1 FROM bad b WHERE {bad_value('b', alias, column)})"
@@ -80,7 +88,8 @@ def episodes_sw() -> str:
                 (SELECT min(f.decom) FROM episodes f WHERE f.la_code = e.la_code
                  AND f.child_id = e.child_id AND (f.dec IS NULL OR f.dec >= {since}))))
             AS sw_since
-        FROM episodes e WHERE e.dec IS NULL AND NOT coalesce(e.ls IN {RESPITE}, false)"""
+        FROM episodes e WHERE e.dec IS NULL AND NOT coalesce(e.ls IN {RESPITE}, false)
+            AND {_with_rows("sw")}"""
 
 
 DOLO_C = "dolo_c"
@@ -261,7 +270,8 @@ def header_l() -> str:
     return f"""SELECT h.*, l.child_id IS NOT NULL AS last_found, {last},
         EXISTS (SELECT 1 FROM header_last) AS last_any,
         EXISTS (SELECT 1 FROM header_last u WHERE u.uasc IS NOT NULL) AS last_uasc_given
-        FROM header h LEFT JOIN header_last l ON l.child_id = h.child_id"""
+        FROM header h LEFT JOIN header_last l ON l.child_id = h.child_id
+        WHERE {_with_rows("header_last")}"""
 
 
 EPISODES_L = "episodes_l"
@@ -293,7 +303,7 @@ def episodes_l() -> str:
         l.child_id IS NOT NULL AS latest_found, {latest}
         FROM (SELECT *, decom IS NOT NULL AND row_number() OVER ({first}) = 1 AS is_first,
             coalesce(decom < cy_start, false) AND row_number() OVER ({before}) = 1
-                AS is_first_before_start FROM episodes) e
+                AS is_first_before_start FROM episodes WHERE {_with_rows("episodes_last")}) e
         LEFT JOIN {latest_last()} l ON l.child_id = e.child_id"""
 
 
@@ -310,7 +320,7 @@ def oc3_l() -> str:
         EXISTS (SELECT 1 FROM episodes_last l WHERE l.child_id = x.child_id) AS has_last,
         EXISTS (SELECT 1 FROM {latest_last()} l WHERE l.child_id = x.child_id
             AND l.dec IS NULL) AS latest_last_open
-        FROM oc3 x"""
+        FROM oc3 x WHERE {_with_rows("episodes", "episodes_last")}"""
 
 
 EPISODES_URN = "episodes_urn"
@@ -339,7 +349,7 @@ def episodes_urn() -> str:
         {listed("p.closed_date IS NOT NULL AND e.decom >= p.closed_date")} AS closed_by_start,
         {listed("p.closed_date IS NOT NULL AND coalesce(e.dec, e.cy_end) > p.closed_date")}
             AS closed_by_end
-        FROM episodes e WHERE {WITH_URN}"""
+        FROM episodes e WHERE {WITH_URN} AND {_with_rows("providers")}"""
 
 
 # How each table here is built (quality.scope.DERIVED_SQL).

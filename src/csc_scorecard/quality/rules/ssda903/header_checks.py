@@ -4,16 +4,10 @@ with no episodes (DfE codes and messages; logic per docs/quality.md)."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import RESPITE
+from csc_scorecard.quality.rules.ssda903.derived import HEADER_X
 from csc_scorecard.quality.rules.ssda903.derived_c import HEADER_C, HEADER_EO
 
 R = "ssda903"
-
-
-def _has(table: str, alias: str, where: str = "true") -> str:
-    """SQL: the Header row `h` has a row of `table` (alias `alias`) where `where` holds."""
-    return f"""EXISTS (SELECT 1 FROM {table} {alias} WHERE {alias}.la_code = h.la_code
-        AND {alias}.child_id = h.child_id AND {where})"""
 
 
 @rule(
@@ -24,13 +18,9 @@ def _has(table: str, alias: str, where: str = "true") -> str:
     column="upn",
 )
 def r442() -> str:
-    """UPN blank for a child with an episode whose LS is not a short break (V3, V4). A statement
-    of its own, not a row filter of a derived table: no other rule flagging Header rows reads
-    the same tables (Header, Episodes), so a table derived for it would cost a statement too."""
-    short = f"coalesce(e.ls IN {RESPITE}, false)"
-    return (
-        f"SELECT h.* FROM header h WHERE h.upn IS NULL AND {_has('episodes', 'e', f'NOT {short}')}"
-    )
+    """UPN blank for a child with an episode whose LS is not a short break (V3, V4): `header_x`
+    (derived.py) says whether the child has one."""
+    return f"SELECT * FROM {HEADER_X} WHERE upn IS NULL AND ep_not_respite"
 
 
 @rule("444", R, "Duplicate UPN has been reported", fields=["UPN"], column="upn", years=(2026, None))
