@@ -148,8 +148,8 @@ def r215() -> str:
     """A child with a completed OC3 row and an OC2 row of the same return (collection year)
     with any of the convictions and health items given: both rows. A statement of its own,
     not a row filter: it flags rows of two tables, each fault naming its own field."""
-    health = " OR ".join(given("o", c) for c in HEALTH)
-    pairs = f"""FROM oc3 x JOIN oc2 o ON o.la_code = x.la_code AND o.child_id = x.child_id
+    health = " OR ".join(f"o.given_{c}" for c in HEALTH)
+    pairs = f"""FROM oc3 x JOIN {OC2_B} o ON o.la_code = x.la_code AND o.child_id = x.child_id
         AND o.cy_end = x.cy_end
         WHERE {OC3_GIVEN} AND ({health})"""
     return f"""SELECT DISTINCT {row_keys("x")},

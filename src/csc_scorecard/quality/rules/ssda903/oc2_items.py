@@ -10,7 +10,6 @@ from csc_scorecard.quality.rules import rule
 from csc_scorecard.quality.rules.sql import (
     EPISODES_N,
     continuously_looked_after,
-    given,
     not_in_list,
     unreadable,
 )
@@ -256,9 +255,8 @@ def r191() -> str:
     HEALTH_ASSESSMENT or SUBSTANCE_MISUSE blank on its OC2 row; or with no OC2 row at all
     (the child's first episode is flagged). A statement of its own, not a row filter: it
     flags rows of two tables, each fault naming its own field."""
-    core_blank = " OR ".join(f"NOT {given('o', c)}" for c in CORE)
     return f"""SELECT {KEY_COLUMNS}, CAST(o.immunisations AS VARCHAR) AS value,
-            'IMMUNISATIONS' AS field FROM oc2 o WHERE ({core_blank}) AND {CLA}
+            'IMMUNISATIONS' AS field FROM {OC2_B} o WHERE {_any_blank(CORE)} AND o.cla
         UNION ALL
         SELECT {KEY_COLUMNS}, o.child_id AS value, 'CHILD' AS field
         FROM {EPISODES_N} o WHERE o.n = 1 AND {CLA}
