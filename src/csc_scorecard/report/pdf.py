@@ -15,7 +15,12 @@ from pathlib import Path
 
 from csc_scorecard.report.html import environment, to_html
 from csc_scorecard.report.model import ReportContext
-from csc_scorecard.report.pdf_charts import chart_pdfs, charts_as_images, with_charts
+from csc_scorecard.report.pdf_charts import (
+    chart_pdfs,
+    charts_as_images,
+    with_charts,
+    without_charts,
+)
 from csc_scorecard.report.pdf_parallel import print_in_two
 
 
@@ -48,7 +53,8 @@ def print_in_one(html: str) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango costs about a second
 
     # Title and author come from the page's <title> and <meta name="author">.
-    return with_charts(HTML(string=html).write_pdf() or b"", chart_pdfs(html))
+    printed = HTML(string=without_charts(html)).write_pdf() or b""
+    return with_charts(printed, chart_pdfs(html))
 
 
 def render(context: ReportContext, path: str | Path) -> Path:

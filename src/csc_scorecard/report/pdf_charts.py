@@ -30,6 +30,7 @@ from typing import Any
 SVG_NS = "http://www.w3.org/2000/svg"
 _SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
 _CHART = re.compile(r'\bdata-chart="(\d+):([A-Za-z0-9+/=]+)"')
+_CHART_ATTRIBUTE = re.compile(r' data-chart="[^"]*"')
 # Attributes that describe a node to assistive technology or to scripts; none changes a pixel.
 _UNDRAWN = frozenset(
     {
@@ -120,6 +121,12 @@ def charts_as_images(html: str) -> str:
     numbered from 1 in document order."""
     numbers = iter(range(1, 1 << 24))
     return _SVG.sub(lambda match: chart_placeholder(next(numbers), match.group(0)), html)
+
+
+def without_charts(html: str) -> str:
+    """``html`` without the placeholders' charts (``data-chart``), for WeasyPrint to parse: it
+    lays out and draws the placeholders only."""
+    return _CHART_ATTRIBUTE.sub("", html)
 
 
 def chart_pdfs(html: str) -> dict[int, bytes]:

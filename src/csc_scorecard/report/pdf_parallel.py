@@ -15,7 +15,10 @@ head and running header and footer. What the two parts need of each other is set
   to an anchor in the other part is printed as a link to ``scorecard-dest:ID`` and joined as the
   internal link WeasyPrint writes (``/Dest (ID)``), with the named destinations of both parts;
 - **bookmarks**: WeasyPrint's own tree builder runs over both parts' bookmarks, so the
-  appendices stay under the paper's title as they are in one document.
+  appendices stay under the paper's title as they are in one document;
+- **charts** (``pdf_charts.py``): both parts print placeholders; this process draws every chart
+  once its body is printed (while the longer appendices' part is still printing) and splices
+  them in when joining, so the child never calls vl-convert.
 
 ``tests/test_report_pdf.py`` checks that the joined PDF has the same text, page sizes, links,
 named destinations and bookmarks as the one-process PDF of the same HTML.
@@ -39,7 +42,7 @@ from urllib.parse import unquote
 
 from csc_scorecard.errors import ScorecardError
 from csc_scorecard.forked import can_fork
-from csc_scorecard.report.pdf_charts import chart_pdfs, splice
+from csc_scorecard.report.pdf_charts import chart_pdfs, splice, without_charts
 
 # The link target a part prints for an anchor in the other part; `join` makes it internal again.
 CROSS = "scorecard-dest:"
@@ -60,12 +63,10 @@ class PrintFailed(ScorecardError):
 @dataclass(frozen=True)
 class Part:
     """One part as printed: its PDF, its page count and its bookmarks as WeasyPrint's pages
-    hold them (each page's height and ``(level, label, (x, y), state)`` list), and its charts
-    drawn (``pdf_charts.chart_pdfs``), spliced in when the parts are joined."""
+    hold them (each page's height and ``(level, label, (x, y), state)`` list)."""
 
     pdf: bytes
     pages: list[tuple[float, list[Any]]]
-    charts: dict[int, bytes]
 
 
 def split(html: str, before: str = SPLIT_BEFORE) -> tuple[str, str] | None:
@@ -132,7 +133,7 @@ def _print(html: str, agree: Callable[[int], tuple[int, int]]) -> Part:
     with _numbered(agree):
         document = HTML(string=html).render()
     pages = [(page.height, page.bookmarks) for page in document.pages]
-    return Part(document.write_pdf() or b"", pages, chart_pdfs(html))
+    return Part(document.write_pdf() or b"", pages)
 
 
 def _child(conn: Connection, html: str) -> None:
@@ -152,13 +153,12 @@ def print_in_two(html: str) -> bytes | None:
     """The PDF of ``html`` printed in this process and a forked child, joined; None where that
     cannot be done here (no fork, or no appendix to split at), for the caller to print it in
     one process."""
-    parts = split(html)
+    parts = split(without_charts(html))
     if parts is None or not can_fork():
         return None
     first, second = parts
     # Loaded before the fork (WeasyPrint and Pango: about a second), not once in each process.
     import pikepdf  # noqa: F401
-    import vl_convert  # noqa: F401
     import weasyprint.document  # noqa: F401
 
     ours, theirs = Pipe()
@@ -184,11 +184,13 @@ def print_in_two(html: str) -> bytes | None:
             return 0, count + value
 
         head = _print(first, agree)
+        # Drawn here while the appendices' part is likely still printing (the body is shorter).
+        charts = chart_pdfs(html)
         _, tail = _receive(ours)
     finally:
         ours.close()
         os.waitpid(pid, 0)
-    return join(head, tail)
+    return join(head, tail, charts)
 
 
 def _receive(conn: Connection) -> tuple[str, Any]:
@@ -201,8 +203,8 @@ def _receive(conn: Connection) -> tuple[str, Any]:
     return kind, value
 
 
-def join(head: Part, tail: Part) -> bytes:
-    """One PDF: ``head``'s pages then ``tail``'s, with both parts' charts spliced in, both
+def join(head: Part, tail: Part, charts: dict[int, bytes]) -> bytes:
+    """One PDF: ``head``'s pages then ``tail``'s, with the ``charts`` spliced in, both
     parts' named destinations, links across the parts made internal, and the bookmarks of the
     whole (pikepdf: qpdf copies the second part's pages and everything they use in about
     0.06 s)."""
@@ -234,7 +236,7 @@ def join(head: Part, tail: Part) -> bytes:
                 del link["/A"]
                 link.Dest = String(unquote(uri[len(CROSS) :]))
     _outline(pdf, [*head.pages, *tail.pages])
-    sources = splice(pdf, {**head.charts, **tail.charts})  # noqa: F841 - open until saved
+    sources = splice(pdf, charts)  # noqa: F841 - open until saved
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
