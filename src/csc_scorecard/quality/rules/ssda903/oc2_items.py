@@ -76,7 +76,7 @@ def r181() -> str:
 )
 def r196() -> str:
     """SDQ_REASON given and not SDQ1-SDQ5."""
-    return not_in_list("oc2", "sdq_reason", "sdq_reason")
+    return not_in_list(OC2_B, "sdq_reason", "sdq_reason")
 
 
 @rule(
