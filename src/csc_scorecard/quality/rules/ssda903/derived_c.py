@@ -18,6 +18,7 @@ from csc_scorecard.quality.rules import in_list
 from csc_scorecard.quality.rules.sql import RESPITE, bad_value, periods_numbered
 
 SW_C = "sw_c"
+KEY_COLUMNS = ("_table", "la_code", "load_id", '"row"', "child_id", "cy_end")
 
 
 def _bad(alias: str, column: str) -> str:
@@ -30,6 +31,13 @@ def _bad(alias: str, column: str) -> str:
 def _bad_text(alias: str, column: str) -> str:
     """SQL: the raw text `bad` holds for row `alias`'s `column` (`sql.bad_value`)."""
     return f"(SELECT min(b.value) FROM bad b WHERE {bad_value('b', alias, column)})"
+
+
+def _keep(alias: str, *columns: str) -> str:
+    """SQL: row `alias`'s identifying columns (rules.KEY) and `columns`, the ones its rules
+    read: a table of many rows keeps no more (writing every column of the Header, the reviews
+    or the episodes again cost more than the rules' own statements did)."""
+    return ", ".join(f"{alias}.{c}" for c in (*KEY_COLUMNS, *columns))
 
 
 def _with_rows(*tables: str) -> str:
@@ -81,7 +89,8 @@ def episodes_sw() -> str:
     since = """CASE WHEN year(e.cy_end) >= 2025 THEN e.cy_start - INTERVAL 1 YEAR
         ELSE e.cy_start END"""
     same = "s.la_code = e.la_code AND s.child_id = e.child_id"
-    return f"""SELECT e.*, NOT EXISTS (SELECT 1 FROM sw s WHERE {same}) AS sw_none,
+    return f"""SELECT {_keep("e", "decom", "dec", "ls")},
+        NOT EXISTS (SELECT 1 FROM sw s WHERE {same}) AS sw_none,
         EXISTS (SELECT 1 FROM sw s WHERE {same}
             AND (s.sw_id IS NULL OR s.sw_decom IS NULL OR s.sw_reason IS NULL)) AS sw_incomplete,
         EXISTS (SELECT 1 FROM sw s WHERE {same} AND s.sw_decom <= greatest({since},
@@ -214,7 +223,8 @@ def header_c() -> str:
     not readable); `uasc_ceased_date_unreadable` and `uasc_ceased_date_text` (the raw text of a
     DUC ingest could not read: `sql.bad_value`), and `uasc_ceased_date_shown`: that text, or
     the DUC read."""
-    return f"""SELECT h.*, count(*) OVER (PARTITION BY la_code, cy_end, upn) AS upn_count,
+    kept = _keep("h", "cy_start", "sex", "upn", "mother", "mc_dob", "uasc_ceased_date")
+    return f"""SELECT {kept}, count(*) OVER (PARTITION BY la_code, cy_end, upn) AS upn_count,
         {_bad("h", "mother")} AS mother_bad, {_bad("h", "mc_dob")} AS mc_dob_bad,
         {_unreadable("h", "uasc_ceased_date")} AS uasc_ceased_date_unreadable,
         {_bad_text("h", "uasc_ceased_date")} AS uasc_ceased_date_text,
@@ -227,11 +237,11 @@ HEADER_EO = "header_eo"
 
 
 def header_eo() -> str:
-    """Header rows, each with `has_episodes` (the child has an episode), `has_oc3` (an OC3 row)
+    """Header rows (MOTHER kept), each with `has_episodes` (the child has an episode), `has_oc3` (an OC3 row)
     and `oc3_given` (an OC3 row with IN_TOUCH, ACTIV or ACCOM given)."""
     same = "la_code = h.la_code AND x.child_id = h.child_id"
     given = "(x.in_touch IS NOT NULL OR x.activity IS NOT NULL OR x.accommodation IS NOT NULL)"
-    return f"""SELECT h.*,
+    return f"""SELECT {_keep("h", "mother")},
         EXISTS (SELECT 1 FROM episodes x WHERE x.{same}) AS has_episodes,
         EXISTS (SELECT 1 FROM oc3 x WHERE x.{same}) AS has_oc3,
         EXISTS (SELECT 1 FROM oc3 x WHERE x.{same} AND {given}) AS oc3_given
@@ -239,13 +249,17 @@ def header_eo() -> str:
 
 
 REVIEWS_H = "reviews_h"
+# Participation codes that depend on the child's age: PN0 (under 4), PN1-PN7 (4 or over).
+PARTICIPATION = in_list("PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")
 
 
 def reviews_h() -> str:
-    """Reviews, each with `date_of_birth`, the child's DOB (the Header's): a review is
-    repeated for each Header row of its child, none when the child has no Header row."""
-    return """SELECT r.*, h.date_of_birth FROM reviews r
-        JOIN header h ON h.la_code = r.la_code AND h.child_id = r.child_id"""
+    """The reviews with a participation code PN0-PN7 (those rules 440 and 441 look at), each
+    with `date_of_birth`, the child's DOB (the Header's): a review is repeated for each Header
+    row of its child, none when the child has no Header row."""
+    return f"""SELECT {_keep("r", "review_date", "review_code")}, h.date_of_birth
+        FROM reviews r JOIN header h ON h.la_code = r.la_code AND h.child_id = r.child_id
+        WHERE r.review_code IN {PARTICIPATION}"""
 
 
 def differ(a: str, b: str) -> str:
@@ -286,7 +300,8 @@ def latest_last() -> str:
 
 
 def episodes_l() -> str:
-    """Episodes, each with: `is_first` (the child's first episode: earliest DECOM, then file
+    """The episodes its rules look at (a child's first, or starting before 1 April), each with:
+    `is_first` (the child's first episode: earliest DECOM, then file
     order), `is_first_before_start` (the first of the child's episodes starting before 1 April
     of its collection year); what last year's return holds of the child (matched by CHILD):
     `has_last` (an episode), `open_last_other_start` (an episode with no DEC that starts on
@@ -296,7 +311,8 @@ def episodes_l() -> str:
     before = """PARTITION BY la_code, child_id, coalesce(decom < cy_start, false)
         ORDER BY decom, load_id, "row" """
     latest = ", ".join(f"l.{c} AS latest_{c}" for c in EPISODES_LAST)
-    return f"""SELECT e.*,
+    kept = _keep("e", "cy_start", *EPISODES_LAST, "is_first", "is_first_before_start")
+    return f"""SELECT {kept},
         EXISTS (SELECT 1 FROM episodes_last p WHERE p.child_id = e.child_id) AS has_last,
         EXISTS (SELECT 1 FROM episodes_last p WHERE p.child_id = e.child_id AND p.dec IS NULL
             AND {differ("e.decom", "p.decom")}) AS open_last_other_start,
@@ -304,7 +320,8 @@ def episodes_l() -> str:
         FROM (SELECT *, decom IS NOT NULL AND row_number() OVER ({first}) = 1 AS is_first,
             coalesce(decom < cy_start, false) AND row_number() OVER ({before}) = 1
                 AS is_first_before_start FROM episodes WHERE {_with_rows("episodes_last")}) e
-        LEFT JOIN {latest_last()} l ON l.child_id = e.child_id"""
+        LEFT JOIN {latest_last()} l ON l.child_id = e.child_id
+        WHERE e.is_first OR e.is_first_before_start OR e.decom < e.cy_start"""
 
 
 OC3_L = "oc3_l"
