@@ -159,8 +159,11 @@ def _tables_of_run(scope: scoping.Scope, ret: Return, chosen: Sequence[Rule]) ->
     of the chosen rules read, built as tables for this run, in a schema of their own that the
     search path names before the scope's; dropped afterwards (the scope's views stay, for
     `Scope.restrict`). As views, every rule's statement would bind the view's query again and
-    join the store's table to its loads again (docs/benchmarks.md). Yields how many it built."""
-    readers = Counter(t for r in chosen for t in set(r.needs))
+    join the store's table to its loads again (docs/benchmarks.md). Readers are counted by
+    statement: the row filters of one table are one scan of it (`rule_queries`), and a rule
+    reading a view only through a derived table (built by the scope, before the run) does not
+    read it here. Yields how many it built."""
+    readers = _statement_readers(chosen)
     views = scope.con.execute(
         "SELECT view_name FROM duckdb_views() WHERE database_name = ? AND schema_name = ?",
         [scope.catalog, scoping.schema(ret)],
@@ -180,6 +183,24 @@ def _tables_of_run(scope: scoping.Scope, ret: Return, chosen: Sequence[Rule]) ->
     finally:
         scope.con.execute(f"DROP SCHEMA {run} CASCADE").fetchall()
         scope.use(ret)
+
+
+_NAMED = re.compile(r"\b(?:FROM|JOIN)\s+([a-z_0-9]+)", re.IGNORECASE)
+
+
+def _statement_readers(chosen: Sequence[Rule]) -> Counter[str]:
+    """How many of the run's statements read each table by name: one for all the row filters
+    of a table (fused into one scan), one for each table another rule's query names."""
+    readers: Counter[str] = Counter()
+    scanned: set[str] = set()
+    for r in chosen:
+        shape = row_filter(r.sql)
+        if shape is not None:
+            scanned.add(shape[0])
+            continue
+        readers.update({n.lower() for n in _NAMED.findall(r.sql)})
+    readers.update(scanned)
+    return readers
 
 
 def _years(r: Rule) -> list[str]:
