@@ -36,7 +36,8 @@ def r209() -> str:
 )
 def r234() -> str:
     """REASON_PLACE_CHANGE CUSTOD on an episode beginning before the child's 10th birthday:
-    the episode and the child's Header row."""
+    the episode and the child's Header row (rows of two tables, so its own statement, not a row
+    filter)."""
     where = """FROM episodes e JOIN header h ON h.la_code = e.la_code AND h.child_id = e.child_id
         WHERE e.reason_place_change = 'CUSTOD' AND e.decom < h.date_of_birth + INTERVAL 10 YEAR"""
     return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,

@@ -138,7 +138,8 @@ def r451() -> str:
 )
 def r407() -> str:
     """REC E45-E48 (special guardianship order) on an episode ceasing after the child's 18th
-    birthday; the episode and the child's Header row are flagged."""
+    birthday; the episode and the child's Header row are flagged (rows of two tables, so its own
+    statement, not a row filter)."""
     where = f"""{WITH_HEADER} WHERE e.rec IN {in_list("E45", "E46", "E47", "E48")}
         AND e.dec > h.date_of_birth + INTERVAL 18 YEAR"""
     return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,

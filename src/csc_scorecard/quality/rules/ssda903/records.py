@@ -26,7 +26,8 @@ ADOPTED = in_list(*derived.ADOPTED)
 )
 def r1012() -> str:
     """A PlacedAdoption, Missing, Reviews, AD1, PrevPerm or OC2 row of a child with no episode,
-    in a return that has episodes (it runs on whichever of those tables have rows)."""
+    in a return that has episodes (it runs on whichever of those tables have rows; rows of six
+    tables, so its own statement, not a row filter)."""
     return "\n        UNION ALL\n        ".join(
         f"""SELECT t._table, t.la_code, t.load_id, t."row", t.child_id, t.cy_end,
             t.child_id AS value FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM episodes e
@@ -78,7 +79,8 @@ def r393() -> str:
 def r117() -> str:
     """A PlacedAdoption decision that the child should be placed for adoption (DATE_PLACED) or
     its reversal (DATE_PLACED_CEASED) after 31 March, or after the DEC of the child's latest
-    episode (by DECOM) not ending X1: the PlacedAdoption row and that episode."""
+    episode (by DECOM) not ending X1: the PlacedAdoption row and that episode (rows of two
+    tables, so its own statement, not a row filter)."""
     latest = """SELECT * FROM (SELECT e.*, row_number() OVER (PARTITION BY la_code, child_id
             ORDER BY decom DESC, load_id, "row") AS k
         FROM episodes e WHERE decom IS NOT NULL AND rec IS DISTINCT FROM 'X1') WHERE k = 1"""

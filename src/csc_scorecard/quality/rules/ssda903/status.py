@@ -33,7 +33,8 @@ def r353() -> str:
 def r358() -> str:
     """An episode with legal status J1, J2 or J3 (remanded or detained under criminal justice
     legislation) beginning before the child's 10th birthday, the age of criminal responsibility;
-    the episode and the child's Header row are flagged."""
+    the episode and the child's Header row are flagged (rows of two tables, so its own
+    statement, not a row filter)."""
     where = f"""FROM episodes e JOIN header h ON h.la_code = e.la_code AND h.child_id = e.child_id
         WHERE e.ls IN {in_list("J1", "J2", "J3")}
           AND e.decom < h.date_of_birth + INTERVAL 10 YEAR"""
