@@ -31,10 +31,10 @@ PLACED_B = "placed_b"
 ADOPTIONS_B = "adoptions_b"
 EPISODES_B = "episodes_b"
 
-# The OC2 items whose `given_*` column (`given`: read, or unreadable with its raw text in `bad`)
-# `oc2_b` carries.
-OC2_GIVEN = (
-    "sdq_score",
+# The OC2 health items (convictions, health checks, substance misuse and its interventions),
+# and every OC2 item whose `given_*` column (`given`: read, or unreadable with its raw text in
+# `bad`) `oc2_b` carries.
+HEALTH = (
     "convicted",
     "health_check",
     "immunisations",
@@ -44,8 +44,17 @@ OC2_GIVEN = (
     "intervention_received",
     "intervention_offered",
 )
-# The OC3 row says something about the young person after care.
-OC3_GIVEN = "(o.in_touch IS NOT NULL OR o.activity IS NOT NULL OR o.accommodation IS NOT NULL)"
+OC2_GIVEN = ("sdq_score", *HEALTH)
+
+
+def oc3_given(alias: str) -> str:
+    """SQL: the OC3 row `alias` says something about the young person after care."""
+    return (
+        f"({alias}.in_touch IS NOT NULL OR {alias}.activity IS NOT NULL"
+        f" OR {alias}.accommodation IS NOT NULL)"
+    )
+
+
 ADOPTED = in_list("E11", "E12")
 
 
@@ -165,7 +174,7 @@ def adoption_rows(present: Collection[str]) -> str | None:
             AND x.dec BETWEEN a.cy_start AND a.cy_end) AS adopted_in_year""")
     if "oc3" in present:
         columns.append(f"""EXISTS (SELECT 1 FROM oc3 o WHERE o.la_code = a.la_code
-            AND o.child_id = a.child_id AND o.cy_end = a.cy_end AND {OC3_GIVEN}) AS oc3_given""")
+            AND o.child_id = a.child_id AND o.cy_end = a.cy_end AND {oc3_given("o")}) AS oc3_given""")
     if not columns:
         return None
     return f"SELECT a.*, {', '.join(columns)} FROM adoptions a {joins}"

@@ -7,23 +7,13 @@ from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
 from csc_scorecard.quality.rules.sql import continuously_looked_after, given, row_keys
-from csc_scorecard.quality.rules.ssda903.derived_b import OC2_B
+from csc_scorecard.quality.rules.ssda903.derived_b import HEALTH, OC2_B, oc3_given
 
 R = "ssda903"
 # The name other modules import it by (health_checks.py): `given` lives in rules/sql.py now.
 _given = given
 WITH_HEADER = "FROM oc2 o JOIN header h ON h.la_code = o.la_code AND h.child_id = o.child_id"
-OC3_GIVEN = "(x.in_touch IS NOT NULL OR x.activity IS NOT NULL OR x.accommodation IS NOT NULL)"
-HEALTH = (
-    "convicted",
-    "health_check",
-    "immunisations",
-    "teeth_check",
-    "health_assessment",
-    "substance_misuse",
-    "intervention_received",
-    "intervention_offered",
-)
+OC3_GIVEN = oc3_given("x")
 
 
 @rule(

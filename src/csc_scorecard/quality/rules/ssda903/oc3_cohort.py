@@ -6,12 +6,12 @@ DOB column is not kept by the store)."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.ssda903.derived_b import ADOPTIONS_B, OC3_B, OC3_GIVEN
+from csc_scorecard.quality.rules.ssda903.derived_b import ADOPTIONS_B, OC3_B, oc3_given
 
 R = "ssda903"
 OC3_FIELDS = ["IN_TOUCH", "ACTIV", "ACCOM"]
 # The OC3 row says something about the young person after care.
-GIVEN = OC3_GIVEN
+GIVEN = oc3_given("o")
 WITH_HEADER = "FROM oc3 o JOIN header h ON h.la_code = o.la_code AND h.child_id = o.child_id"
 
 
