@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from csc_scorecard.quality.rules import rules
@@ -166,3 +168,28 @@ def test_every_rule_binds_with_its_key_and_the_value_and_field_it_is_read_with()
         finally:
             scope.close()
     assert checked > 280  # the rest read tables these files do not give (SW, DoLo, ...)
+
+
+def test_a_run_of_a_few_rules_builds_only_the_derived_tables_they_read():
+    """Rule 392a reads `episodes_pcu`, which reads `episodes_pc`: a run of it builds those two
+    of the 25 derived tables, not every one its tables (episodes, header) would allow; rule 178
+    builds none. Their faults are those of the whole run."""
+    from csc_scorecard.quality import scope as scoping
+    from csc_scorecard.quality.rules import DERIVED, get
+    from csc_scorecard.quality.runner import scope_needs
+
+    batches, _ = read_files(_903(PEERS / "d2i-903-fake"), la_code="371", year=2024)
+    with Store(":memory:") as store:
+        store.load(batches)
+        whole = run_rules(store.con, only=rules("ssda903"))
+        for codes, derived in [(["392a"], {"episodes_pcu", "episodes_pc"}), (["178"], set())]:
+            chosen = [get("ssda903", c) for c in codes]
+            scope = scoping.build(store.con, needs=scope_needs(chosen))
+            try:
+                assert set(scope.built["ssda903"]) & DERIVED["ssda903"].keys() == derived
+            finally:
+                scope.close()
+            few = run_rules(store.con, only=chosen)
+            mine = whole.faults.filter(pc.is_in(whole.faults["rule"], pa.array(codes)))
+            assert few.faults.num_rows == mine.num_rows > 0
+            assert few.faults.equals(mine.cast(few.faults.schema))

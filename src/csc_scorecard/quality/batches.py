@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from csc_scorecard.quality import scope as scoping
 from csc_scorecard.quality.rules import RETURNS, Rule, rules
-from csc_scorecard.quality.runner import FAULT_SCHEMA, RuleResult, run_in_scope
+from csc_scorecard.quality.runner import FAULT_SCHEMA, RuleResult, run_in_scope, scope_needs
 
 PER_GROUP = 16  # authorities a group (the synthetic England: docs/benchmarks.md)
 
@@ -46,7 +46,7 @@ def in_groups(
     if max_rows is not None and max_rows < 1:
         raise ValueError(f"max_rows must be at least 1, not {max_rows}")
     chosen = list(only) if only is not None else rules()
-    needs = {(r.ret, t) for r in chosen for t in r.needs}
+    needs = scope_needs(chosen)
     scope = scoping.build(source, la_codes=la_codes, needs=needs, multi_year=multi_year)
     try:
         for ret in RETURNS:

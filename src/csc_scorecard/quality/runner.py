@@ -27,7 +27,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from csc_scorecard.quality import scope as scoping
-from csc_scorecard.quality.rules import KEY, LAST, RETURNS, Return, Rule, rules, table_label
+from csc_scorecard.quality.rules import (
+    KEY,
+    LAST,
+    RETURNS,
+    Return,
+    Rule,
+    derived_read,
+    named,
+    rules,
+    table_label,
+)
 
 if TYPE_CHECKING:
     from sqlglot import exp
@@ -95,12 +105,11 @@ def run_rules(
     (`rules.INPUTS`: the Ofsted provider list), the rules reading them too."""
     chosen = list(only) if only is not None else rules()
     started, cpu = time.perf_counter(), time.process_time()
-    needs = {(r.ret, t) for r in chosen for t in r.needs}  # only the tables the rules read
     scope = scoping.build(
         source,
         la_codes=la_codes,
         load_ids=load_ids,
-        needs=needs,
+        needs=scope_needs(chosen),
         previous=previous,
         multi_year=multi_year,
         inputs=inputs,
@@ -117,6 +126,13 @@ def run_rules(
         "rules_cpu": time.process_time() - prepared_cpu,
     }
     return result
+
+
+def scope_needs(chosen: Iterable[Rule]) -> set[tuple[Return, str]]:
+    """What the chosen rules read, for `quality.scope.build`: the scoped tables of each rule's
+    `needs`, and the derived tables (rules.DERIVED) its query names, which the scope builds only
+    for a run of a rule reading them."""
+    return {(r.ret, t) for r in chosen for t in (*r.needs, *derived_read(r.ret, r.sql))}
 
 
 def run_in_scope(scope: scoping.Scope, chosen: list[Rule], *, fuse: bool = True) -> RuleResult:
@@ -185,9 +201,6 @@ def _tables_of_run(scope: scoping.Scope, ret: Return, chosen: Sequence[Rule]) ->
         scope.use(ret)
 
 
-_NAMED = re.compile(r"\b(?:FROM|JOIN)\s+([a-z_0-9]+)", re.IGNORECASE)
-
-
 def _statement_readers(chosen: Sequence[Rule]) -> Counter[str]:
     """How many of the run's statements read each table by name: one for all the row filters
     of a table (fused into one scan), one for each table another rule's query names."""
@@ -198,7 +211,7 @@ def _statement_readers(chosen: Sequence[Rule]) -> Counter[str]:
         if shape is not None:
             scanned.add(shape[0])
             continue
-        readers.update({n.lower() for n in _NAMED.findall(r.sql)})
+        readers.update(named(r.sql))
     readers.update(scanned)
     return readers
 

@@ -64,6 +64,7 @@ from csc_scorecard.quality.rules import (
     SCOPED,
     Return,
     derived_bases,
+    derived_read,
 )
 from csc_scorecard.quality.rules.sql import EPISODES_N
 from csc_scorecard.quality.rules.ssda903 import derived_b, derived_c
@@ -342,14 +343,32 @@ def _build(
         _empty_last(ret, needs, scope)
         _inputs(ret, inputs, needs, scope)
         present = {t for (r, t) in scope.rows if r == ret}  # the return's tables of this run
-        derived = []
-        for name in DERIVED[ret]:  # after the tables they read, `*_last` ones too
-            if needs is None or all((ret, b) in needs for b in derived_bases(ret, name)):
-                sql = derived_sql(name, present)
-                if sql is not None:
-                    built[name] = sql
-                    derived.append(name)
+        derived = derived_of_run(ret, needs, present)  # after the tables they read
+        built.update(derived)
         _materialize(scope, ret, derived)
+
+
+def derived_of_run(
+    ret: Return, needs: Collection[tuple[Return, str]] | None, present: Collection[str]
+) -> dict[str, str]:
+    """The return's derived tables (rules.DERIVED) to build for a run, each with its SQL, in
+    DERIVED order (a derived table reads only those before it): with `needs` (what the rules to
+    run read: `runner.scope_needs`), the ones a rule to run names and the derived tables those
+    read, each where the run has the tables it reads; without, every one the run's tables
+    allow. A run of a few rules (`validate --rules`) builds only what they read."""
+    found = {}
+    for name in DERIVED[ret]:
+        if needs is None or all((ret, b) in needs for b in derived_bases(ret, name)):
+            sql = derived_sql(name, present)
+            if sql is not None:
+                found[name] = sql
+    if needs is None:
+        return found
+    wanted = {n for (r, n) in needs if r == ret and n in found}
+    for name in reversed(list(found)):
+        if name in wanted:
+            wanted |= derived_read(ret, found[name]) & found.keys()
+    return {n: sql for n, sql in found.items() if n in wanted}
 
 
 def derived_sql(name: str, present: Collection[str]) -> str | None:

@@ -59,7 +59,9 @@ SCOPED: dict[Return, dict[str, str]] = {
 # Tables the scope derives from scoped tables once per run (quality.scope), by return: each
 # with the scoped table it holds rows of, or the tuple of every scoped table it reads (its rows'
 # table first), so a rule reading it reads them all: it runs, and the table is built, only
-# where a rule reading them all would (a row filter of a derived table keeps its rule's tables).
+# where a rule reading them all would (a row filter of a derived table keeps its rule's tables),
+# and only for a run of a rule reading it (quality.scope: directly, or through another derived
+# table it reads; a derived table reads only those before it here).
 DERIVED: dict[Return, dict[str, str | tuple[str, ...]]] = {
     "ssda903": {
         "episodes_n": "episodes",
@@ -225,9 +227,21 @@ def rule(
     return register
 
 
+_NAMED = re.compile(r"\b(?:FROM|JOIN)\s+([a-z_0-9]+)", re.IGNORECASE)
+
+
+def named(sql: str) -> set[str]:
+    """The names a query reads FROM or JOINs (lower case; its CTEs' and aliases' too)."""
+    return {n.lower() for n in _NAMED.findall(sql)}
+
+
+def derived_read(ret: Return, sql: str) -> set[str]:
+    """The derived tables (DERIVED) a query of the return names."""
+    return named(sql) & DERIVED[ret].keys()
+
+
 def _tables_read(ret: Return, sql: str) -> tuple[str, ...]:
-    names = re.findall(r"\b(?:FROM|JOIN)\s+([a-z_0-9]+)", sql, flags=re.IGNORECASE)
-    read = {base for n in names for base in derived_bases(ret, n.lower())}
+    read = {base for n in named(sql) for base in derived_bases(ret, n)}
     known = (
         set(SCOPED[ret]) | {n + LAST for n in SCOPED[ret]} | set(INPUTS[ret]) | set(HEADERS[ret])
     )
