@@ -53,6 +53,8 @@ def test_groups_give_the_faults_of_one_run_in_the_same_order(three, per_group):
     assert [r.code for r in got.rules_run] == [r.code for r in whole.rules_run]
     assert [str(n) for n in got.not_run] == [str(n) for n in whole.not_run]
     assert got.returns == whole.returns == ["ssda903", "cin"]
+    # every group sends what one run over all sends (its tables built again, its queries)
+    assert got.statements == len(groups) * whole.statements > 0
 
 
 def test_the_scope_reads_the_store_in_place_and_leaves_it_untouched(three):

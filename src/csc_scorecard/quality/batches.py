@@ -89,11 +89,13 @@ def sized(sizes: dict[str, int], max_rows: int) -> list[list[str]]:
 
 def gathered(parts: Iterable[RuleResult]) -> RuleResult:
     """The parts of `in_groups` as one RuleResult (what `run_rules` gives, for comparing; a
-    caller streaming faults out reads the parts one at a time instead)."""
+    caller streaming faults out reads the parts one at a time instead), with the statements
+    every part sent (each group builds its tables and runs its queries again)."""
     whole = RuleResult(faults=FAULT_SCHEMA.empty_table())
     tables = []
     for part in parts:
         tables.append(part.faults)
+        whole.statements += part.statements
         for ret in part.returns:
             if ret not in whole.returns:  # every part of a return says the same
                 whole.returns.append(ret)
