@@ -193,3 +193,23 @@ def test_a_run_of_a_few_rules_builds_only_the_derived_tables_they_read():
             mine = whole.faults.filter(pc.is_in(whole.faults["rule"], pa.array(codes)))
             assert few.faults.num_rows == mine.num_rows > 0
             assert few.faults.equals(mine.cast(few.faults.schema))
+
+
+@pytest.mark.parametrize("case", ["d2i-903-fake", "d2i-cin-fake"])
+def test_statements_sent_two_at_a_time_give_the_same_faults(case, synth, monkeypatch):
+    """SCORECARD_SQL_WORKERS=2 (`quality.parallel`): the scope's tables built and the rules'
+    queries run on two cursors at once, a derived table after those it reads; the faults are
+    those of a run sending one statement at a time, row for row and in order."""
+    from csc_scorecard.quality import parallel
+
+    paths, la_code, year = _cases(synth)[case]
+    batches, _ = read_files(paths, la_code=la_code, year=year)
+    with Store(":memory:") as store:
+        store.load(batches)
+        monkeypatch.setattr(parallel, "WORKERS", 1)
+        alone = run_rules(store.con)
+        monkeypatch.setattr(parallel, "WORKERS", 2)
+        two = run_rules(store.con)
+    assert two.faults.num_rows > 1000
+    assert two.faults.equals(alone.faults)
+    assert two.statements == alone.statements

@@ -26,6 +26,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from csc_scorecard.quality import parallel
 from csc_scorecard.quality import scope as scoping
 from csc_scorecard.quality.rules import (
     KEY,
@@ -192,8 +193,7 @@ def _tables_of_run(scope: scoping.Scope, ret: Return, chosen: Sequence[Rule]) ->
     run = f"{at}_run"
     scope.con.execute(f"CREATE SCHEMA {run}").fetchall()
     try:
-        for name in shared:
-            scope.con.execute(f"CREATE TABLE {run}.{name} AS FROM {at}.{name}").fetchall()
+        parallel.run_all(scope.con, [f"CREATE TABLE {run}.{n} AS FROM {at}.{n}" for n in shared])
         scope.con.execute(f"SET search_path = '{run},{at}'").fetchall()
         yield len(shared)
     finally:
@@ -424,7 +424,7 @@ def _all_faults(
         return FAULT_SCHEMA.empty_table(), 0
     ranked = sorted(chosen, key=lambda r: r.code)
     queries = rule_queries(con, ranked, fuse=fuse)
-    found = pa.concat_tables([con.sql(q).to_arrow_table() for q in queries])
+    found = pa.concat_tables(parallel.run_all(con, queries, rows=True))
     rows = _in_order(found)
     which = rows.column("i").combine_chunks()
     meta = {

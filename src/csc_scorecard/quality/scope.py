@@ -55,6 +55,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
+from csc_scorecard.quality import parallel
 from csc_scorecard.quality.rules import (
     DERIVED,
     HEADERS,
@@ -65,6 +66,7 @@ from csc_scorecard.quality.rules import (
     Return,
     derived_bases,
     derived_read,
+    named,
 )
 from csc_scorecard.quality.rules.sql import EPISODES_N
 from csc_scorecard.quality.rules.ssda903 import derived_b, derived_c
@@ -384,14 +386,24 @@ def derived_sql(name: str, present: Collection[str]) -> str | None:
 
 
 def _materialize(scope: Scope, ret: Return, names: Collection[str] | None = None) -> None:
-    """Build (again) the return's tables in `Scope.built` (or these of them), in order (a
-    DERIVED table reads the others), from its views, inside DuckDB."""
+    """Build (again) the return's tables in `Scope.built` (or these of them) from its views,
+    inside DuckDB, in order or several at a time (`quality.parallel`), each once the earlier
+    ones it reads are built (a DERIVED table reads `header`, `bad` and derived tables before
+    it)."""
+    todo = [(n, sql) for n, sql in scope.built.get(ret, {}).items() if names is None or n in names]
+    at = {name: i for i, (name, _) in enumerate(todo)}
+    reads = {
+        i: sorted(at[n] for n in named(sql) if at.get(n, i) < i) for i, (_, sql) in enumerate(todo)
+    }
     scope.use(ret)
-    for name, sql in scope.built.get(ret, {}).items():
-        if names is not None and name not in names:
-            continue
-        scope.con.execute(f"CREATE OR REPLACE TABLE {scope.schema(ret)}.{name} AS {sql}").fetchall()
-    scope.con.execute("RESET search_path").fetchall()
+    try:
+        parallel.run_all(
+            scope.con,
+            [f"CREATE OR REPLACE TABLE {scope.schema(ret)}.{n} AS {sql}" for n, sql in todo],
+            after=reads,
+        )
+    finally:
+        scope.con.execute("RESET search_path").fetchall()
 
 
 def _count(scope: Scope, ret: Return, needs: Collection[tuple[Return, str]] | None) -> None:

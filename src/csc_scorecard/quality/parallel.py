@@ -1,0 +1,83 @@
+"""Independent SQL statements of a rules run, several at a time when asked (issue 11 item 6).
+
+A run's statements are small: a scoped table under 122,880 rows is one DuckDB row group, which
+one thread reads, so a statement at a time leaves the second core idle. With WORKERS above one
+(the environment's SCORECARD_SQL_WORKERS), `run_all` sends the statements on that many cursors
+of the scope's connection at once (Python threads: DuckDB lets go of the GIL while it works),
+each cursor with the connection's search path (the scope's schema, and the run's tables:
+`runner._tables_of_run`), a statement waiting for the ones it reads (`after`). The results come
+back in the order of the statements, so nothing that follows depends on which thread finished
+first (the faults are sorted after: `runner._in_order`). One by default, on the connection
+itself: two gave no lower wall time and 5% more CPU on the two-core machine, measured only while
+it was busy (docs/benchmarks.md, the 903 rules as row filters of derived tables, part A).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Collection, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import duckdb
+import pyarrow as pa
+
+from csc_scorecard.quality.rules import sql_text
+
+WORKERS = int(os.environ.get("SCORECARD_SQL_WORKERS") or 1)
+
+
+def run_all(
+    con: duckdb.DuckDBPyConnection,
+    statements: Sequence[str],
+    *,
+    after: Mapping[int, Collection[int]] | None = None,
+    rows: bool = False,
+) -> list[pa.Table | None]:
+    """Run `statements` on WORKERS cursors of `con` at once (with one: on `con`, in order),
+    statement i only once those in `after[i]` (earlier ones: the tables it reads) are done;
+    with `rows`, each one's rows (an Arrow table), in the order of `statements`. The first
+    failure is raised."""
+    if not statements:
+        return []
+    if WORKERS <= 1:
+        if rows:
+            return [con.sql(s).to_arrow_table() for s in statements]
+        for s in statements:
+            con.execute(s).fetchall()
+        return [None] * len(statements)
+    path = con.execute("SELECT current_setting('search_path')").fetchall()[0][0]
+    local = threading.local()
+    opened: list[duckdb.DuckDBPyConnection] = []
+    lock = threading.Lock()
+
+    def cursor() -> duckdb.DuckDBPyConnection:
+        cur = getattr(local, "cursor", None)
+        if cur is None:
+            cur = con.cursor()
+            with lock:
+                opened.append(cur)
+            cur.execute("SET search_path = " + sql_text(path)).fetchall()
+            local.cursor = cur
+        return cur
+
+    done: list[Future] = []
+
+    def one(i: int) -> pa.Table | None:
+        for j in (after or {}).get(i, ()):
+            if j >= i:
+                raise ValueError(f"statement {i} cannot wait for a later one ({j})")
+            done[j].result()  # submitted before i, so running or done: never a deadlock
+        if rows:
+            return cursor().sql(statements[i]).to_arrow_table()
+        cursor().execute(statements[i]).fetchall()
+        return None
+
+    try:
+        with ThreadPoolExecutor(WORKERS) as pool:
+            for i in range(len(statements)):
+                done.append(pool.submit(one, i))
+        return [f.result() for f in done]
+    finally:
+        for cur in opened:
+            cur.close()
