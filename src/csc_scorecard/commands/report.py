@@ -247,7 +247,7 @@ class _Printer:
         from csc_scorecard.forked import Forked
 
         receiving, sending = Pipe(duplex=False)
-        printing = Forked("the pdf report", _print_when_sent, receiving)
+        printing = Forked("the pdf report", _print_when_sent, receiving, sending)
         receiving.close()
         return cls(printing, sending)
 
@@ -268,8 +268,11 @@ class _Printer:
             self.printing.result()
 
 
-def _print_when_sent(receiving: Any) -> str | None:
-    """In the PDF's process: load the printer, wait for the context, print it."""
+def _print_when_sent(receiving: Any, sending: Any) -> str | None:
+    """In the PDF's process: load the printer, wait for the context, print it. The child's
+    copy of the sending end is closed first: otherwise, when the parent stops without sending
+    (the context refused), `recv` would never see the end of the pipe and both would wait."""
+    sending.close()
     from weasyprint import HTML  # noqa: F401 - loaded now, while the context is built
 
     from csc_scorecard.report import pdf
