@@ -7,9 +7,11 @@ of the scope's connection at once (Python threads: DuckDB lets go of the GIL whi
 each cursor with the connection's search path (the scope's schema, and the run's tables:
 `runner._tables_of_run`), a statement waiting for the ones it reads (`after`). The results come
 back in the order of the statements, so nothing that follows depends on which thread finished
-first (the faults are sorted after: `runner._in_order`). One by default, on the connection
-itself: two gave no lower wall time and 5% more CPU on the two-core machine, measured only while
-it was busy (docs/benchmarks.md, the 903 rules as row filters of derived tables, part A).
+first (the faults are sorted after: `runner._in_order`). Two by default (one on a one-core
+machine, where it runs on the connection itself, in order): on the quiet two-core machine the
+benchmark's 903 rules took 2.96-2.97 s wall with two against 3.78-3.91 s with one, the same CPU
+(docs/benchmarks.md, the 903 rules as row filters of derived tables, part A); measured while the
+machine was busy, two gained nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import pyarrow as pa
 
 from csc_scorecard.quality.rules import sql_text
 
-WORKERS = int(os.environ.get("SCORECARD_SQL_WORKERS") or 1)
+WORKERS = int(os.environ.get("SCORECARD_SQL_WORKERS") or min(2, os.cpu_count() or 1))
 
 
 def run_all(
