@@ -63,7 +63,13 @@ def tile(out: Path, copies: int) -> tuple[list[Path], int]:
 def ours(files: list[str], year: int) -> dict:
     from csc_scorecard.quality import scope as scoping
     from csc_scorecard.quality.rules import rules
-    from csc_scorecard.quality.runner import _BOUND, _tables_of_run, _wrapped, run_rules
+    from csc_scorecard.quality.runner import (
+        _BOUND,
+        _tables_of_run,
+        _wrapped,
+        run_rules,
+        scope_needs,
+    )
     from csc_scorecard.quality.validate import read_files
     from csc_scorecard.store import Store
 
@@ -89,7 +95,7 @@ def ours(files: list[str], year: int) -> dict:
         # scoped tables, the run's tables built (`runner._tables_of_run`), nothing around it
         # (no scope built, no binding checks, no rule metadata added, no sort): the floor
         ran = runs[0].rules_run
-        scope = scoping.build(store.con, needs={(r.ret, t) for r in chosen for t in r.needs})
+        scope = scoping.build(store.con, needs=scope_needs(chosen))
         try:
             scope.use("ssda903")
             with _tables_of_run(scope, "ssda903", ran):
