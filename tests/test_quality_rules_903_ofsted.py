@@ -252,4 +252,6 @@ def test_validate_takes_the_list_and_names_an_unreadable_one_on_one_line(tmp_pat
     assert f"provider list: {broken}, line 3, field 'deregistration date'" in refused.output
     assert "Traceback" not in refused.output
     assert not [line for line in refused.output.splitlines() if line.startswith("1008,")]
+
+
 CASES = EXPECTED  # the hand-worked cases by rule, as test_every_903_rule_has_a_case reads them
