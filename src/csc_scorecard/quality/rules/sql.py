@@ -17,6 +17,9 @@ TEMPORARY = in_list("T0", "T1", "T2", "T3", "T4")
 # Z11-Z14 that replace Z1 from 2025-26).
 NO_PROVIDER = in_list("T0", "T1", "T2", "T3", "T4", "Z1", "Z11", "Z12", "Z13", "Z14")
 # Legal statuses of a short break (respite): V3, V4.
+# The URN the 903 gives a placement that has none of its own (DfE: for regional adoption
+# agencies); the placement, postcode and Ofsted provider rules tell it from a real URN.
+RAA_URN = "'XXXXXXX'"
 RESPITE = in_list(*code_group("legal_status", "short_breaks"))
 
 

@@ -15,7 +15,7 @@ alone; `episodes_sw` episodes and SWEpisodes)."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list
-from csc_scorecard.quality.rules.sql import RESPITE, bad_value, periods_numbered
+from csc_scorecard.quality.rules.sql import RAA_URN, RESPITE, bad_value, periods_numbered
 
 SW_C = "sw_c"
 KEY_COLUMNS = ("_table", "la_code", "load_id", '"row"', "child_id", "cy_end")
@@ -342,7 +342,7 @@ def oc3_l() -> str:
 
 EPISODES_URN = "episodes_urn"
 # An episode with a URN of a registered provider: XXXXXXX is DfE's "no URN" placeholder.
-WITH_URN = "urn IS NOT NULL AND upper(urn) <> 'XXXXXXX'"
+WITH_URN = f"urn IS NOT NULL AND upper(urn) <> {RAA_URN}"
 
 
 def episodes_urn() -> str:

@@ -7,12 +7,11 @@ Ofsted's provider list are not here (docs/quality.md, "Not done yet")."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE, TEMPORARY
+from csc_scorecard.quality.rules.sql import EPISODES_N, RAA_URN, RESPITE, TEMPORARY
 from csc_scorecard.quality.rules.ssda903.derived import EPISODES_H
 
 R = "ssda903"
 # The URN DfE reserves for a regional adoption agency (rules 222, 242).
-RAA_URN = "'XXXXXXX'"
 
 
 def _urn_not_wanted(place: str) -> str:

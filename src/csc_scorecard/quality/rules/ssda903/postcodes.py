@@ -27,7 +27,7 @@ Rules 392a, 164 and 406 read `episodes_pcu` (`located_uasc`): the located episod
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import RESPITE, TEMPORARY
+from csc_scorecard.quality.rules.sql import RAA_URN, RESPITE, TEMPORARY
 from csc_scorecard.quality.rules.ssda903.last_year import FIRST, LATEST_LAST
 from csc_scorecard.reference import postcodes
 
@@ -310,7 +310,7 @@ def r230() -> str:
     URN or URN XXXXXXX, in England (PL_LA derived and English)."""
     return f"""SELECT e.* FROM {EPISODES_PC} e WHERE e.place = 'H5'
         AND (e.dec IS NULL OR e.dec >= DATE '2023-10-28')
-        AND (e.urn IS NULL OR e.urn = 'XXXXXXX') AND NOT {_outside_england()}"""
+        AND (e.urn IS NULL OR e.urn = {RAA_URN}) AND NOT {_outside_england()}"""
 
 
 @rule(
@@ -340,7 +340,7 @@ def r241() -> str:
     number has had); a URN the list does not hold, or a PL_LA that cannot be derived, matches
     none."""
     return f"""SELECT e.* FROM {EPISODES_PC} e WHERE e.place = 'K3'
-        AND e.urn IS NOT NULL AND upper(e.urn) <> 'XXXXXXX'
+        AND e.urn IS NOT NULL AND upper(e.urn) <> {RAA_URN}
         AND NOT EXISTS (SELECT 1 FROM providers p
             JOIN ({postcodes.own_codes_sql()}) o ON o.la_code = p.la_code
             WHERE p.urn = e.urn AND o.gss_code = e.pl_la)"""
