@@ -152,19 +152,30 @@ def children_in_need_at_end(ctx: Context, m: Measure) -> Counted:
 
 
 def children_in_need_with_cin_plan(ctx: Context, m: Measure) -> Counted:
-    """Of children in need during the window, those with a CIN plan open during it."""
+    """Of children in need during the window, those with a CIN plan open during it.
+
+    One grouping: the episodes' and the plans' (authority, period, child) rows together, each
+    flagged with what it is, grouped once; a child is in the cohort with an episode and counted
+    with a plan (a plan without a child is no child's). The same rows as the distinct cohort
+    left-joined to the distinct plans, without the second grouping and the join (England,
+    docs/benchmarks.md)."""
     p = ctx.periods(m.period_type)
-    cin = (
-        open_during(_cin_episodes(ctx), "referral_date", "closure_date", p)
-        .select("la_code", "period", "child_id")
-        .distinct()
-    )
+    cin = open_during(_cin_episodes(ctx), "referral_date", "closure_date", p)
     plans = open_during(ctx.table("cin_plans"), "start_date", "end_date", p)
-    plans = (
-        plans.select("la_code", "period", "child_id").distinct().mutate(_plan=ibis.literal(True))
-    )
-    joined = cin.left_join(plans, ["la_code", "period", "child_id"])
-    return share(ctx, joined, joined._plan, why="a CIN plan open during the window")
+    plans = plans.filter(plans.child_id.notnull())
+    return share(ctx, *_flagged_cohort(cin, [plans]), why="a CIN plan open during the window")
+
+
+def _flagged_cohort(cohort: ir.Table, plans: list[ir.Table]) -> tuple[ir.Table, ir.BooleanValue]:
+    """One row per (authority, period, child) of `cohort`, and whether the child has a row
+    in `plans` for the same authority and period: the rows of both grouped once."""
+    keys = ["la_code", "period", "child_id"]
+    rows = [cohort.select(*keys, _in=ibis.literal(1), _plan=ibis.literal(0))]
+    rows += [t.select(*keys, _in=ibis.literal(0), _plan=ibis.literal(1)) for t in plans]
+    both = ibis.union(*rows)
+    grouped = both.group_by(keys).agg(_in=both._in.max(), _plan=both._plan.max())
+    joined = grouped.filter(grouped._in == 1)
+    return joined, joined._plan == 1
 
 
 def cin_open_duration(ctx: Context, m: Measure) -> Counted:
@@ -214,14 +225,14 @@ def cin_with_current_plan(ctx: Context, m: Measure) -> Counted:
     )
     episodes = open_at(e, "referral_date", "closure_date", p)
     episodes = episodes.filter(episodes.a_done <= episodes.end)
-    cohort = episodes.select("la_code", "period", "child_id").distinct()
     plans = [
         open_at(ctx.table("cin_plans"), "start_date", "end_date", p),
         open_at(ctx.table("cp_plans"), "start_date", "end_date", p),
         open_at(ctx.table("cla_episodes"), "decom", "dec", p),
     ]
-    planned = ibis.union(*[t.select("la_code", "period", "child_id") for t in plans], distinct=True)
-    joined = cohort.left_join(
-        planned.mutate(_plan=ibis.literal(True)), ["la_code", "period", "child_id"]
+    plans = [t.filter(t.child_id.notnull()) for t in plans]
+    return share(
+        ctx,
+        *_flagged_cohort(episodes, plans),
+        why="a CIN, CP or looked-after plan open at the end",
     )
-    return share(ctx, joined, joined._plan, why="a CIN, CP or looked-after plan open at the end")
