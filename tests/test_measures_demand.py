@@ -269,3 +269,47 @@ def test_assessment_timeliness_over_dfes_year(store):
     assert r[(ids[0], Q, None)] == pytest.approx((66.667, 2, 3), rel=1e-4)
     assert r[(ids[1], Q, None)] == (100.0, 1, 1)
     assert r[(ids[2], Q, None)] == (None, None, None)
+
+
+def test_referral_rows_keep_the_first_row_of_each_child_and_date(store):
+    """referral_rows keeps one row per authority, child and referral date: the first by source
+    (an empty source last), then closure date; an empty child or date is one key, as in the
+    window's partitions (only the repeated keys are ordered, the rest kept as they are).
+      C1 2022-05-09: sources 6, (none), 2A           -> 2A
+      C1 2022-05-10: 6 once                          -> 6
+      (no child) 2022-05-09: 6, 1A                   -> 1A
+      C2 (no date): 3A closed 2022-06-01, 3A closed 2022-05-01, 3A open -> closed 2022-05-01
+    """
+    import ibis
+
+    from csc_scorecard.measures.context import Context
+    from csc_scorecard.measures.functions.demand import referral_rows
+    from csc_scorecard.model.periods import parse_periods
+
+    load(
+        store,
+        {
+            "referrals": canonical(
+                "referrals",
+                child_id=["C1", "C1", "C1", "C1", None, None, "C2", "C2", "C2"],
+                referral_date=[d(2022, 5, 9)] * 3
+                + [d(2022, 5, 10)]
+                + [d(2022, 5, 9)] * 2
+                + [None] * 3,
+                referral_source=["6", None, "2A", "6", "6", "1A", "3A", "3A", "3A"],
+                closure_date=[None] * 6 + [d(2022, 6, 1), d(2022, 5, 1), None],
+            )
+        },
+    )
+    ctx = Context(ibis.duckdb.from_connection(store.con), ["999"], parse_periods(Q))
+    rows = ctx.backend.to_pyarrow(referral_rows(ctx)).to_pylist()
+    kept = sorted(
+        (str(r["child_id"]), str(r["referral_date"]), r["referral_source"], str(r["closure_date"]))
+        for r in rows
+    )
+    assert kept == [
+        ("C1", "2022-05-09", "2A", "None"),
+        ("C1", "2022-05-10", "6", "None"),
+        ("C2", "None", "3A", "2022-05-01"),
+        ("None", "2022-05-09", "1A", "None"),
+    ]

@@ -29,14 +29,35 @@ def referral_rows(ctx: Context) -> ir.Table:
     the re-referral denominator all count it once, so the re-referral rate's denominator is the
     referral count printed beside it (issue 18). The row kept is the first by source and
     closure date, so a re-run keeps the same one.
+
+    Duplicates are rare, so only their rows are ordered: the keys held more than once are
+    found by a grouping, the other rows kept as they are, and the window picks the first of
+    each repeated key among its own rows (a window over every referral sorted them all:
+    several times the cost, England docs/benchmarks.md). Keys compare NULL as equal, as the
+    window's partitions do.
     """
     r = ctx.table("referrals")
-    first = ibis.row_number().over(
-        group_by=[r.la_code, r.child_id, r.referral_date],
-        order_by=[r.referral_source.asc(nulls_first=False), r.closure_date.asc(nulls_first=False)],
+    keys = ["la_code", "child_id", "referral_date"]
+    repeated = r.group_by(keys).agg(_n=r.count())
+    repeated = repeated.filter(repeated._n > 1).select(
+        _k_la="la_code", _k_child="child_id", _k_ref="referral_date"
     )
-    r = r.mutate(_first=first)
-    return r.filter(r._first == 0).drop("_first")
+    same = [
+        r.la_code.identical_to(repeated._k_la),
+        r.child_id.identical_to(repeated._k_child),
+        r.referral_date.identical_to(repeated._k_ref),
+    ]
+    once = r.anti_join(repeated, same)
+    twice = r.semi_join(repeated, same)
+    first = ibis.row_number().over(
+        group_by=[twice.la_code, twice.child_id, twice.referral_date],
+        order_by=[
+            twice.referral_source.asc(nulls_first=False),
+            twice.closure_date.asc(nulls_first=False),
+        ],
+    )
+    twice = twice.mutate(_first=first)
+    return ibis.union(once, twice.filter(twice._first == 0).drop("_first"))
 
 
 def referrals(ctx: Context, m: Measure) -> Counted:
