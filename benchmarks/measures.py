@@ -83,7 +83,9 @@ def engine_queries() -> tuple[list[tuple], list[tuple]]:
 
 def bare_duckdb(store: str, la: str) -> str:
     """Every query the engine runs, executed by bare DuckDB (compiled first, not timed): the
-    statements it sends, and the same counts one query a measure."""
+    statements it sends, run as the engine runs them (on `WORKERS` cursors at once, longest
+    first: `Context.run_together`) and one after another, and the same counts one query a
+    measure (one after another)."""
     import duckdb
 
     from csc_scorecard.measures import context
@@ -94,19 +96,53 @@ def bare_duckdb(store: str, la: str) -> str:
     sent, one_by_one = engine_queries()
     probe = context.Context(None, [la], needed_quarters(parse_periods(PERIODS)))
     con = duckdb.connect(store, read_only=True)
-    for _, inputs, _ in one_by_one + sent:  # register once: the inputs are shared
-        for name in inputs:
-            con.register(name, probe.input_rows(name.removeprefix(context.INPUT_PREFIX)))
+    cursors = [con.cursor() for _ in range(context.WORKERS)]
+    for cur in cursors:  # register once a cursor: the inputs are shared
+        for _, inputs, _ in one_by_one + sent:
+            for name in inputs:
+                cur.register(name, probe.input_rows(name.removeprefix(context.INPUT_PREFIX)))
     out = []
-    for label, queries in (("as sent", sent), ("one a measure", one_by_one)):
+    for label, queries, on in (
+        (f"as sent, {len(cursors)} at a time", sent, cursors),
+        ("as sent, one at a time", sent, cursors[:1]),
+        ("one a measure, one at a time", one_by_one, cursors[:1]),
+    ):
         started, cpu = time.perf_counter(), time.process_time()
-        rows = sum(con.sql(sql).to_arrow_table().num_rows for sql, _, _ in queries)
+        rows = _run_on(on, [sql for sql, _, _ in queries])
         spent, spent_cpu = time.perf_counter() - started, time.process_time() - cpu
         out.append(
             f"{label}: {len(queries)} queries, {rows:,} rows in {spent:.2f} s "
             f"({spent_cpu:.2f} s CPU)"
         )
     return "; ".join(out) + f"; load {_load()}"
+
+
+def _run_on(cursors: list, statements: list[str]) -> int:
+    """Run the statements on the cursors at once, each taking the next (longest first, as
+    `Context.run_together` orders them); the rows counted."""
+    import threading
+
+    from csc_scorecard.measures.context import arrow_rows
+
+    pending = iter(sorted(statements, key=len, reverse=True))
+    lock = threading.Lock()
+    counts: list[int] = []
+
+    def work(cur) -> None:
+        while True:
+            with lock:
+                sql = next(pending, None)
+            if sql is None:
+                return
+            counts.append(arrow_rows(cur, sql).num_rows)
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in cursors[1:]]
+    for t in threads:
+        t.start()
+    work(cursors[0])
+    for t in threads:
+        t.join()
+    return sum(counts)
 
 
 def _load() -> str:

@@ -22,6 +22,7 @@ stores; a Spark run keeps the field checks only).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 
 import ibis.expr.types as ir
@@ -67,6 +68,42 @@ def activity_date(table_name: str) -> str | None:
     return None
 
 
+Query = tuple[Hashable, Callable[[Context], ir.Table]]  # (key, build) as `Context.execute` takes
+
+
+def queries(ctx: Context, measures: Iterable[Measure]) -> list[Query]:
+    """The statements `not_reportable` runs for the measures, each once: the flagged rows of
+    every (period type, table) their fields name, and the rows in the window of every table
+    whose faults from their DfE rules it counts; given to `Context.run_together` to run beside
+    the measures' own."""
+    out: dict[Hashable, Callable[[Context], ir.Table]] = {}
+    for m in measures:
+        for spec in m.fields:
+            table_name = spec.partition(".")[0]
+            date_col = activity_date(table_name)
+            if date_col is not None:
+                out.setdefault(*_flagged_query(m.period_type, table_name, date_col))
+        for table_name, date_col in _rule_tables(ctx, m)[1]:
+            out.setdefault(*_window_query(m.period_type, table_name, date_col))
+    return list(out.items())
+
+
+def _flagged_query(period_type: str, table_name: str, date_col: str) -> Query:
+    """One query per period type and table gives every column's flagged rows; measures of one
+    period type share it (run once per context)."""
+    return (
+        ("flagged", period_type, table_name),
+        lambda c: _flagged(c, period_type, table_name, date_col),
+    )
+
+
+def _window_query(period_type: str, table_name: str, date_col: str) -> Query:
+    return (
+        ("window", period_type, table_name),
+        lambda c: _window(c, period_type, table_name, date_col),
+    )
+
+
 def field_quality(ctx: Context, m: Measure) -> list[FieldQuality]:
     """Quality of each of the measure's fields, per authority and period."""
     out: list[FieldQuality] = []
@@ -75,12 +112,7 @@ def field_quality(ctx: Context, m: Measure) -> list[FieldQuality]:
         date_col = activity_date(table_name)
         if date_col is None:
             continue
-        # One query per period type and table gives every column's flagged rows; measures of
-        # one period type share it (run once per context).
-        found = ctx.execute(
-            ("flagged", m.period_type, table_name),
-            lambda c, t=table_name, d=date_col: _flagged(c, m.period_type, t, d),
-        )
+        found = ctx.execute(*_flagged_query(m.period_type, table_name, date_col))
         flagged: dict[tuple[str, str], int] = {}
         totals: dict[tuple[str, str], int] = {}
         for r in found.to_pylist():
@@ -187,18 +219,10 @@ def rule_quality(ctx: Context, m: Measure) -> list[RuleQuality]:
     measure's rules, per authority and period. Only errors count: a DfE query (a code ending
     `Q`, severity "query") asks the authority to check or explain a value and does not block
     the return, so it does not make a record unsafe (docs/quality.md, "Reportability")."""
-    chosen = [r for r in rules_for(m) if r.severity == "error"]
-    faults = rule_faults(ctx) if chosen else None
-    if faults is None or faults.num_rows == 0:
-        return []
-    codes = {(r.ret, r.code) for r in chosen}
-    on_table = _rules_on_tables(ctx, faults)
+    codes, tables = _rule_tables(ctx, m)
     out: list[RuleQuality] = []
-    for table_name in dict.fromkeys(f.partition(".")[0] for f in m.fields):
-        date_col = activity_date(table_name)
-        if date_col is None or not codes & on_table.get(table_name, set()):
-            continue  # no fault from the measure's rules on the table at all: nothing to count
-        totals, hits = _rule_rows(ctx, faults, m.period_type, table_name, date_col)
+    for table_name, date_col in tables:
+        totals, hits = _rule_rows(ctx, rule_faults(ctx), m.period_type, table_name, date_col)
         if not codes & hits.keys():
             continue  # no fault from the measure's rules on the table at all
         flagged: dict[tuple[str, str], set[tuple]] = {}
@@ -215,6 +239,23 @@ def rule_quality(ctx: Context, m: Measure) -> list[RuleQuality]:
             found = len(flagged.get((la, period), ()))
             out.append(RuleQuality(table_name, la, period, rows, found, tuple(listed)))
     return out
+
+
+def _rule_tables(ctx: Context, m: Measure) -> tuple[set[tuple[str, str]], list[tuple[str, str]]]:
+    """The measure's DfE error rules, as (return, code), and the tables (with their activity
+    date) of its fields that have a fault from one of them: those `rule_quality` counts."""
+    chosen = [r for r in rules_for(m) if r.severity == "error"]
+    faults = rule_faults(ctx) if chosen else None
+    if faults is None or faults.num_rows == 0:
+        return set(), []
+    codes = {(r.ret, r.code) for r in chosen}
+    on_table = _rules_on_tables(ctx, faults)
+    tables = []
+    for table_name in dict.fromkeys(f.partition(".")[0] for f in m.fields):
+        date_col = activity_date(table_name)
+        if date_col is not None and codes & on_table.get(table_name, set()):
+            tables.append((table_name, date_col))
+    return codes, tables
 
 
 def _rules_on_tables(ctx: Context, faults: pa.Table) -> dict[str, set[tuple[str, str]]]:
@@ -237,10 +278,7 @@ def _rule_rows(
     done = ctx.__dict__.setdefault("_dq_rule_rows", {})
     if (period_type, table_name) in done:
         return done[(period_type, table_name)]
-    window = ctx.execute(
-        ("window", period_type, table_name),
-        lambda c: _window(c, period_type, table_name, date_col),
-    )
+    window = ctx.execute(*_window_query(period_type, table_name, date_col))
     mine = faults.filter(pc.equal(faults.column("canonical"), table_name)).select(
         ["return", "rule", "la_code", "load_id", "row"]
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import threading
 import warnings
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
@@ -33,6 +33,7 @@ import pyarrow as pa
 from csc_scorecard.measures import sql_cache
 from csc_scorecard.measures.sql_share import share_subqueries
 from csc_scorecard.model.periods import PeriodType, Quarter
+from csc_scorecard.quality.parallel import WORKERS
 
 INPUT_PREFIX = "csc_"
 _GIVEN = f"{INPUT_PREFIX}given__"
@@ -104,11 +105,13 @@ class Context:
     # Rows the caller gives as named inputs ({name: rows}), beside the periods, authorities and
     # calendar (e.g. the dates a workforce snapshot is taken at): `given_input` refers to one.
     given: dict[str, pa.Table] = field(default_factory=dict, repr=False)
-    # Within `session`: one DuckDB cursor and the named inputs registered on it, so queries
-    # sharing an input register its rows once (registering costs 1-2 ms a table), and the
-    # rows of each input, built once.
+    # Within `session`: a DuckDB cursor (and, once `run_together` needs them, more: `_more`)
+    # and the named inputs registered on each, by cursor, so queries sharing an input register
+    # its rows once a cursor (registering costs 1-2 ms a table), and the rows of each input,
+    # built once.
     _cursor: Any = field(default=None, repr=False)
-    _registered: set[str] = field(default_factory=set, repr=False)
+    _more: list[Any] = field(default_factory=list, repr=False)
+    _registered: dict[int, set[str]] = field(default_factory=dict, repr=False)
     _rows: dict[str, pa.Table] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> ir.Table:
@@ -260,7 +263,8 @@ class Context:
             _done={},
             _calendar=None,
             _cursor=None,
-            _registered=set(),
+            _more=[],
+            _registered={},
             _rows={},
         )
 
@@ -276,10 +280,12 @@ class Context:
         try:
             yield self
         finally:
-            cursor, self._cursor = self._cursor, None
+            cursors, self._cursor = [self._cursor, *self._more], None
+            self._more.clear()
             self._registered.clear()
             self._rows.clear()
-            cursor.close()
+            for cursor in cursors:
+                cursor.close()
 
     def execute(self, key: Hashable, build: Callable[[Context], ir.Table]) -> pa.Table:
         """Run ``build(ctx)`` and return its rows. On DuckDB the expression is built with named
@@ -297,16 +303,81 @@ class Context:
         sql, inputs, reads = found
         self.reads |= reads
         if self._cursor is not None:
-            for name in inputs:
-                # The caller's rows (`given`) may change between queries: registered each time.
-                if name not in self._registered or name.startswith(_GIVEN):
-                    self._cursor.register(name, self._input_rows_once(name))
-                    self._registered.add(name)
-            return arrow_rows(self._cursor, sql)
+            rows = {name: self._input_rows_once(name) for name in inputs}
+            return self._run_on(self._cursor, sql, rows)
         with self.backend.con.cursor() as cur:
             for name in inputs:
                 cur.register(name, self.input_rows(name.removeprefix(INPUT_PREFIX)))
             return arrow_rows(cur, sql)
+
+    def _run_on(self, cursor: Any, sql: str, inputs: dict[str, pa.Table]) -> pa.Table:
+        """A kept statement's rows on a cursor of the session, its named inputs registered on
+        that cursor unless they are already (the caller's rows, `given`, may change between
+        queries: registered each time)."""
+        registered = self._registered.setdefault(id(cursor), set())
+        for name, rows in inputs.items():
+            if name not in registered or name.startswith(_GIVEN):
+                cursor.register(name, rows)
+                registered.add(name)
+        return arrow_rows(cursor, sql)
+
+    def run_together(self, queries: Iterable[tuple[Hashable, Callable[[Context], ir.Table]]]):
+        """Run ``queries`` ((key, build) as `execute` takes them) now, `WORKERS` at a time on
+        cursors of the session, keeping their rows for `execute`.
+
+        The measures' statements are independent and small (a few to 150 ms on one authority):
+        DuckDB gives one such statement a single thread, so run one after another they leave
+        the second core idle (the DfE rules do the same, `quality.parallel`). Each is compiled
+        (or found compiled) first, here, in order; threads only register inputs and run SQL,
+        which DuckDB does without the GIL. A query done already, not kept (in-memory tables:
+        `execute` runs it as it is), or asked for outside a session is left to `execute`.
+        The rows are the same as one at a time; every query is run, and the first to fail,
+        in the order given, raised."""
+        if self._cursor is None or WORKERS < 2:
+            return
+        todo: dict[Hashable, tuple[str, tuple[str, ...], frozenset[str]]] = {}
+        for key, build in queries:
+            if key in self._done or key in todo:
+                continue
+            found = self.prepare(key, build)
+            if found is not None:
+                self.reads |= found[2]
+                todo[key] = found
+        if len(todo) < 2:
+            return
+        rows = {n: self._input_rows_once(n) for _, inputs, _ in todo.values() for n in inputs}
+        while len(self._more) < WORKERS - 1:
+            self._more.append(self.backend.con.cursor())
+        # Longest first (by the text of its SQL, which grows with its joins and windows), so
+        # the last statements to finish are short ones and the two cursors finish together.
+        order = sorted(todo, key=lambda k: -len(todo[k][0]))
+        results: dict[Hashable, pa.Table] = {}
+        failed: dict[Hashable, BaseException] = {}
+        lock = threading.Lock()
+        pending = iter(order)
+
+        def work(cursor: Any) -> None:
+            while True:
+                with lock:
+                    key = next(pending, None)
+                if key is None:
+                    return
+                sql, inputs, _ = todo[key]
+                try:
+                    results[key] = self._run_on(cursor, sql, {n: rows[n] for n in inputs})
+                except Exception as error:  # noqa: BLE001 - raised below, in the order given
+                    failed[key] = error
+
+        threads = [threading.Thread(target=work, args=(c,)) for c in self._more[: WORKERS - 1]]
+        for t in threads:
+            t.start()
+        work(self._cursor)
+        for t in threads:
+            t.join()
+        for key in todo:
+            if key in failed:
+                raise failed[key]
+        self._done.update(results)
 
     def prepare(
         self, key: Hashable, build: Callable[[Context], ir.Table]

@@ -8,7 +8,7 @@ no denominator is not available), and returns one tidy Arrow table for all measu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date, timedelta
 
 import ibis
@@ -36,6 +36,7 @@ RESULT_SCHEMA = pa.schema(
 
 
 _TABLES_READ: dict[str, frozenset[str]] = {}
+Query = tuple[Hashable, Callable[[Context], ibis.Table]]  # (key, build) as `Context.execute` takes
 
 
 def tables_read(m: Measure, ctx: Context) -> frozenset[str]:
@@ -79,20 +80,29 @@ def _counted(m: Measure, ctx: Context) -> ibis.Table:
     )
 
 
-def compute(ctx: Context, measures: Iterable[str] | None = None) -> pa.Table:
-    """Tidy results for the measures (default: every non-manual catalogue measure)."""
+def compute(
+    ctx: Context, measures: Iterable[str] | None = None, *, beside: Iterable[Query] = ()
+) -> pa.Table:
+    """Tidy results for the measures (default: every non-manual catalogue measure).
+
+    ``beside``: other queries of the context (key, build) to run with the measures'
+    statements (`Context.run_together`), e.g. their reportability's, kept for `execute`."""
     chosen = (
         [catalogue()[i] for i in measures]
         if measures
         else [m for m in catalogue().values() if not m.manual]
     )
     parts = []
-    for part in _by_authorities(ctx):
+    split = _by_authorities(ctx)
+    for part in split:
         with part.session():
-            raw = _counted_together(part, chosen)
+            raw = _counted_together(part, chosen, beside if split == [ctx] else ())
             parts += [_complete(m, part, raw[m.id]) for m in chosen]
         if part is not ctx:
             ctx.reads |= part.reads
+    if split != [ctx]:
+        with ctx.session():
+            ctx.run_together(beside)
     if not parts:
         return RESULT_SCHEMA.empty_table()
     return pa.concat_tables(parts).sort_by(
@@ -119,8 +129,28 @@ def _by_authorities(ctx: Context) -> list[Context]:
     return [ctx.for_authorities(las[i : i + size]) for i in range(0, len(las), size)]
 
 
-def _counted_together(ctx: Context, chosen: list[Measure]) -> dict[str, pa.Table]:
-    """Each measure's counted rows, measures that share their shape computed in one statement.
+def _counted_together(
+    ctx: Context, chosen: list[Measure], beside: Iterable[Query] = ()
+) -> dict[str, pa.Table]:
+    """Each measure's counted rows, measures that share their shape computed in one statement
+    (`statements`), all of them (and the queries ``beside``) run together (`run_together`)."""
+    sent = statements(ctx, chosen)
+    ctx.run_together([*sent, *beside])
+    out: dict[str, pa.Table] = {}
+    for key, build in sent:
+        rows = ctx.execute(key, build)
+        if key[0] == "measure":
+            out[key[1]] = rows
+            continue
+        label = rows.column(_LABEL)
+        for i in key[1]:
+            out[i] = rows.filter(pc.equal(label, i)).drop_columns([_LABEL])
+    return out
+
+
+def statements(ctx: Context, chosen: list[Measure]) -> list[Query]:
+    """The queries counting the measures, as (key, build): measures that share their shape as
+    one statement, the rest one each.
 
     On DuckDB, measures counted by the same module from the same store tables (the six read
     from the workforce snapshot, the three referral timescales, ...) are sent as one query: the
@@ -137,18 +167,17 @@ def _counted_together(ctx: Context, chosen: list[Measure]) -> dict[str, pa.Table
             found = ctx.prepare(("measure", m.id), lambda c, m=m: counted(m, c))
             if found is not None:
                 groups.setdefault((m.function.rpartition(".")[0], found[2]), []).append(m)
-    out: dict[str, pa.Table] = {}
+    out: list[Query] = []
+    together: set[str] = set()
     for group in groups.values():
         if len(group) < 2:
             continue
         ids = tuple(m.id for m in group)
-        rows = ctx.execute(("measures", ids), lambda c, ids=ids: _labelled(c, ids))
-        label = rows.column(_LABEL)
-        for i in ids:
-            out[i] = rows.filter(pc.equal(label, i)).drop_columns([_LABEL])
-    for m in chosen:
-        if m.id not in out:
-            out[m.id] = ctx.execute(("measure", m.id), lambda c, m=m: counted(m, c))
+        out.append((("measures", ids), lambda c, ids=ids: _labelled(c, ids)))
+        together.update(ids)
+    out += [
+        (("measure", m.id), lambda c, m=m: counted(m, c)) for m in chosen if m.id not in together
+    ]
     return out
 
 

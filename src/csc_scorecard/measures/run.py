@@ -15,6 +15,7 @@ import ibis
 import pyarrow as pa
 
 from csc_scorecard.measures.availability import not_reportable
+from csc_scorecard.measures.availability import queries as quality_queries
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.catalogue import measure as catalogue_measure
 from csc_scorecard.measures.context import Context, Settings
@@ -109,8 +110,9 @@ def counted_rows(
     )
     by_id = catalogue()
     blocked: dict[tuple[str, str, str], str] = {}
-    with ctx.session():  # the measures and their quality checks on one cursor
-        rows = compute(ctx, measures).to_pylist()
+    with ctx.session():  # the measures and their quality checks run together, once each
+        rows = compute(ctx, measures, beside=quality_queries(ctx, [by_id[i] for i in measures]))
+        rows = rows.to_pylist()
         for m in (by_id[i] for i in measures):
             if m.fields:
                 for (la, period), reason in not_reportable(ctx, m).items():
