@@ -21,7 +21,7 @@ from csc_scorecard.report.pdf_charts import (
     with_charts,
     without_charts,
 )
-from csc_scorecard.report.pdf_parallel import print_in_two
+from csc_scorecard.report.pdf_parallel import collection_paused, print_in_two
 
 
 @cache
@@ -53,7 +53,8 @@ def print_in_one(html: str) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango costs about a second
 
     # Title and author come from the page's <title> and <meta name="author">.
-    printed = HTML(string=without_charts(html)).write_pdf() or b""
+    with collection_paused():
+        printed = HTML(string=without_charts(html)).write_pdf() or b""
     return with_charts(printed, chart_pdfs(html))
 
 
