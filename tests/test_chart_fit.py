@@ -15,8 +15,10 @@ from itertools import combinations
 import pytest
 import report_fixtures as rf
 import vl_convert as vlc
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema.core import load_schema
 
-from csc_scorecard.report import chart_style, charts, series_charts
+from csc_scorecard.report import chart_style, charts, context, series_charts
 from csc_scorecard.report.chart_style import text_px, wrap
 
 
@@ -84,7 +86,7 @@ FAST_SPECS: dict[str, dict] = {}  # what render_svg draws, beside each validated
 def demo_specs():
     """The Vega-Lite specification of every chart the demo report draws, by chart id."""
     specs: dict[str, dict] = {}
-    original = chart_style.render_svg
+    original, drawn = chart_style.render_svg, chart_style.draw_svg
     drawers = (charts, series_charts)  # the modules whose charts are rendered by render_svg
 
     def recording(chart, chart_id):
@@ -92,13 +94,23 @@ def demo_specs():
         FAST_SPECS[chart_id] = chart_style.spec(chart)
         return original(chart, chart_id)
 
+    def recording_spec(spec, chart_id):  # a specification written directly (`styled`)
+        validate_jsonschema(spec, load_schema())
+        specs[chart_id] = FAST_SPECS[chart_id] = spec
+        return drawn(spec, chart_id)
+
     for m in drawers:
         m.render_svg = recording
+    charts.draw_svg = recording_spec  # the trend charts
+    # Drawn in this process: a forked child's recordings (the trend charts') would be lost.
+    forks, context.can_fork = context.can_fork, lambda: False
     try:
         rf.report_context.__wrapped__()  # built afresh (the cached one drew its charts already)
     finally:
         for m in drawers:
             m.render_svg = original
+        charts.draw_svg = drawn
+        context.can_fork = forks
     return specs
 
 

@@ -65,9 +65,12 @@ def wrap(text: str, max_px: float, size: float, bold: bool = False) -> list[str]
 
 def chart_title(text: str, width_px: float) -> alt.TitleParams:
     """The chart's title wrapped to the chart's width."""
-    return alt.TitleParams(
-        text=wrap(text, width_px, TITLE_SIZE, bold=True), fontSize=TITLE_SIZE, limit=0
-    )
+    return alt.TitleParams(**title_spec(text, width_px))
+
+
+def title_spec(text: str, width_px: float) -> dict:
+    """`chart_title` as Vega-Lite (for a specification written directly: `styled`)."""
+    return {"text": wrap(text, width_px, TITLE_SIZE, bold=True), "fontSize": TITLE_SIZE, "limit": 0}
 
 
 def lines_expr(lines: dict[str, list[str]]) -> str:
@@ -160,9 +163,29 @@ def spec(chart: alt.TopLevelMixin) -> dict:
     return out
 
 
+def styled(layers: list[dict], **top: object) -> dict:
+    """A layered chart's Vega-Lite specification written directly, as `spec` gives it for the
+    Altair chart it describes, key for key and in order (``top``: the top-level keys in
+    Altair's order): the report's trend charts, the most numerous, are built this way because
+    building them with Altair (each encoding validated against the Vega-Lite schema, each layer
+    copied) cost more than drawing them. The charts' tests validate these specs against the
+    schema."""
+    return {
+        "config": copy.deepcopy(_configs()[1]),
+        "layer": layers,
+        **top,
+        "$schema": alt.SCHEMA_URL,
+    }
+
+
 def render_svg(chart: alt.TopLevelMixin, chart_id: str) -> str:
+    """An Altair chart drawn as `draw_svg` draws its specification."""
+    return draw_svg(spec(chart), chart_id)
+
+
+def draw_svg(vega_lite: dict, chart_id: str) -> str:
     """SVG text with element ids made unique to the chart (several SVGs share one HTML page)."""
-    svg = vlc.vegalite_to_svg(spec(chart))
+    svg = vlc.vegalite_to_svg(vega_lite)
     ids = set(_ID.findall(svg))
     for old in sorted(ids, key=len, reverse=True):
         new = f"{chart_id}-{old}"

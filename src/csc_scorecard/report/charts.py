@@ -35,11 +35,14 @@ from csc_scorecard.report.chart_style import (
     TOLERANCE,
     axis_format,
     chart_title,
+    draw_svg,
     lines_expr,
     padding,
     quarter_labels,
     render_svg,
+    styled,
     text_px,
+    title_spec,
     unit_title,
     wrap,
 )
@@ -70,31 +73,49 @@ def trend(
     (``target_words``, as the appendix prints it)."""
     data = [{"x": x, "y": y, "series": "value"} for x, y in points]
     order = [x for x, _ in points]
-    base = alt.Chart(alt.Data(values=[d for d in data if d["y"] is not None]))
-    y_scale = alt.Scale(zero=unit == "count", nice=True)
     labels = quarter_labels(order, width / max(len(order), 1))
-    line = base.mark_line(
-        color=ACCENT, strokeWidth=2, point=alt.OverlayMarkDef(color=ACCENT, size=28)
-    ).encode(
-        x=alt.X(
-            "x:O",
-            sort=order,
-            title=None,
-            axis=alt.Axis(labelAngle=0, labelFontSize=SMALL_SIZE, labelExpr=lines_expr(labels)),
-        ),
-        y=alt.Y(
-            "y:Q",
-            title=unit_title(unit),
-            scale=y_scale,
-            axis=alt.Axis(format=axis_format(unit), tickCount=4),
-        ),
-    )
-    layers: list[alt.Chart] = [
+    line = {
+        "data": {"values": [d for d in data if d["y"] is not None]},
+        "mark": {
+            "type": "line",
+            "color": ACCENT,
+            "point": {"color": ACCENT, "size": 28},
+            "strokeWidth": 2,
+        },
+        "encoding": {
+            "x": {
+                "axis": {
+                    "labelAngle": 0,
+                    "labelExpr": lines_expr(labels),
+                    "labelFontSize": SMALL_SIZE,
+                },
+                "field": "x",
+                "sort": order,
+                "title": None,
+                "type": "ordinal",
+            },
+            "y": {
+                "axis": {"format": axis_format(unit), "tickCount": 4},
+                "field": "y",
+                "scale": {"nice": True, "zero": unit == "count"},
+                "title": unit_title(unit),
+                "type": "quantitative",
+            },
+        },
+    }
+    layers = [
         line,
         *_reference_layers(order, target, tolerance, comparator, comparator_label, moving_target),
     ]
-    chart = alt.layer(*layers).properties(
-        title=chart_title(title, width + 30), width=width, height=height
+    # One layer: its data is the chart's (as Altair lifts a single layer's data to the top).
+    shared = {"data": layers[0].pop("data")} if len(layers) == 1 else {}
+    vega_lite = styled(
+        layers,
+        **shared,
+        height=height,
+        padding=padding(),
+        title=title_spec(title, width + 30),
+        width=width,
     )
     known = [(x, y) for x, y in points if y is not None]
     alt_text = _trend_alt(title, unit, known, target, tolerance, comparator, comparator_label)
@@ -105,7 +126,7 @@ def trend(
         title=title,
         kind="trend",
         unit=unit,
-        svg=render_svg(chart, chart_id),
+        svg=draw_svg(vega_lite, chart_id),
         alt_text=alt_text,
         data=[ChartPoint(**d) for d in data],
         measures=[measure],
@@ -125,22 +146,25 @@ def _reference_layers(
     comparator: float | None,
     comparator_label: str | None,
     moving_target: Sequence[ChartPoint],
-) -> list[alt.Chart]:
+) -> list[dict]:
     """A trend's reference lines: target, tolerance and comparator as rules, and a moving
-    target and tolerance as stepped lines in the same colours."""
-    layers: list[alt.Chart] = []
+    target and tolerance as stepped lines in the same colours (Vega-Lite layers)."""
+    layers: list[dict] = []
     refs = [
         ("Target", target, TARGET, [1, 0]),
         ("Tolerance", tolerance, TOLERANCE, [4, 3]),
         (comparator_label or "Comparator", comparator, COMPARATOR, [2, 2]),
     ]
+    y = {"field": "y", "type": "quantitative"}
     for name, value, colour, dash in refs:
         if value is None:
             continue
         layers.append(
-            alt.Chart(alt.Data(values=[{"y": value, "name": name}]))
-            .mark_rule(color=colour, strokeDash=dash, strokeWidth=1.3)
-            .encode(y="y:Q")
+            {
+                "data": {"values": [{"y": value, "name": name}]},
+                "mark": {"type": "rule", "color": colour, "strokeDash": dash, "strokeWidth": 1.3},
+                "encoding": {"y": dict(y)},
+            }
         )
     for series, colour, dash in (("target", TARGET, [1, 0]), ("tolerance", TOLERANCE, [4, 3])):
         steps = [
@@ -148,9 +172,20 @@ def _reference_layers(
         ]
         if steps:
             layers.append(
-                alt.Chart(alt.Data(values=steps))
-                .mark_line(color=colour, strokeDash=dash, strokeWidth=1.3, interpolate="step")
-                .encode(x=alt.X("x:O", sort=order, axis=None), y="y:Q")
+                {
+                    "data": {"values": steps},
+                    "mark": {
+                        "type": "line",
+                        "color": colour,
+                        "interpolate": "step",
+                        "strokeDash": dash,
+                        "strokeWidth": 1.3,
+                    },
+                    "encoding": {
+                        "x": {"axis": None, "field": "x", "sort": order, "type": "ordinal"},
+                        "y": dict(y),
+                    },
+                }
             )
     return layers
 
