@@ -5,7 +5,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from csc_scorecard.measures.catalogue import Measure
+from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.functions.common import (
     Counted,
@@ -201,18 +201,46 @@ def _flagged_cohort(cohort: ir.Table, plans: list[ir.Table]) -> tuple[ir.Table, 
 
 def cin_open_duration(ctx: Context, m: Measure) -> Counted:
     """Episodes of need open at the period end whose length so far falls in a band, as a share
-    of all open episodes (DfE episode-duration bands, standards.md 5.3; months as calendar months)."""
-    low, high = m.settings["from_months"], m.settings.get("to_months")
+    of all open episodes (DfE episode-duration bands, standards.md 5.3; months as calendar months).
+
+    Every band the catalogue counts over the same periods is summed in one grouping of the open
+    episodes, and each band's measure takes its own sum from it: the measures computed together
+    (engine) then group those rows once, not once a band (England, docs/benchmarks.md)."""
     p = ctx.periods(m.period_type)
     open_ = open_at(_cin_episodes(ctx), "referral_date", "closure_date", p)
-    started_by = open_.referral_date <= months_ago(open_.end, low)
-    cond = (
-        started_by
-        if high is None
-        else started_by & (open_.referral_date > months_ago(open_.end, high))
+
+    def in_band(low: int, high: int | None) -> ir.BooleanValue:
+        started_by = open_.referral_date <= months_ago(open_.end, low)
+        if high is None:
+            return started_by
+        return started_by & (open_.referral_date > months_ago(open_.end, high))
+
+    band = (m.settings["from_months"], m.settings.get("to_months"))
+    if ctx.members:
+        low, high = band
+        name = f"{low}+ months" if high is None else f"{low} to {high} months"
+        return share(ctx, open_, in_band(low, high), why=f"open {name} at the end")
+    bands = sorted(_duration_bands(m.period_type) | {band}, key=lambda b: (b[0], b[1] or 0))
+    sums = {
+        f"_band{i}": in_band(*b).fill_null(False).cast("int64").sum() for i, b in enumerate(bands)
+    }
+    counted = open_.group_by(["la_code", "period"]).agg(denominator=open_.count(), **sums)
+    return counted.select(
+        "la_code",
+        "period",
+        numerator=counted[f"_band{bands.index(band)}"],
+        denominator=counted.denominator,
     )
-    band = f"{low}+ months" if high is None else f"{low} to {high} months"
-    return share(ctx, open_, cond, why=f"open {band} at the end")
+
+
+def _duration_bands(period_type: str) -> set[tuple[int, int | None]]:
+    """The (from, to) months of every catalogue measure counted by `cin_open_duration` over
+    `period_type`: the bands one grouping sums."""
+    return {
+        (c.settings["from_months"], c.settings.get("to_months"))
+        for c in catalogue().values()
+        if c.function == "demand.cin_open_duration" and c.period_type == period_type
+    }
 
 
 def single_assessments_within_working_days(ctx: Context, m: Measure) -> Counted:
