@@ -11,7 +11,8 @@ Each helper adds one OOXML construct (ECMA-376 Part 1, §17) to a python-docx ob
   readers announce and Word shows as "Alt Text";
 * ``ListNumbering`` - Word's own list numbering for the numbered paragraphs and bullets, so
   an officer who adds a paragraph in Word gets the following ones renumbered;
-* ``Footnotes`` - a footnotes part and real footnotes (§17.11), which python-docx lacks.
+* ``Footnotes`` - a footnotes part and real footnotes (§17.11), which python-docx lacks;
+* ``text_run`` - a run of text, bold or sized, as python-docx writes it, in one step.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shape import InlineShape
+from docx.shared import Pt
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 
 TWIPS_PER_CM = 567  # 1,440 twentieths of a point per inch
 
@@ -52,6 +55,38 @@ def shade(cell: _Cell, fill: str) -> None:
             tc_pr.insert(i, shd)
             return
     tc_pr.append(shd)
+
+
+_R, _RPR, _B, _SZ, _T, _VAL = (qn(t) for t in ("w:r", "w:rPr", "w:b", "w:sz", "w:t", "w:val"))
+_SPACE = qn("xml:space")
+
+
+def text_run(paragraph: Paragraph, text: str, *, bold: bool = False, size: float | None = None):
+    """``paragraph.add_run(text)``, then ``run.bold = True`` and ``run.font.size = Pt(size)``
+    when asked, written as python-docx writes them (``<w:r><w:rPr><w:b/><w:sz/></w:rPr><w:t>``)
+    but as plain elements: going through python-docx's API for each run (a character at a time
+    for the text, a schema look-up for each property) was most of the Word tables' time. Text
+    with tabs or line breaks goes through python-docx, which writes them as elements of their
+    own."""
+    if "\t" in text or "\n" in text or "\r" in text:
+        run = paragraph.add_run(text)
+        if bold:
+            run.bold = True
+        if size is not None:
+            run.font.size = Pt(size)
+        return
+    r = etree.SubElement(paragraph._p, _R)
+    if bold or size is not None:
+        properties = etree.SubElement(r, _RPR)
+        if bold:
+            etree.SubElement(properties, _B)
+        if size is not None:
+            etree.SubElement(properties, _SZ).set(_VAL, str(int(Pt(size).pt * 2)))
+    if text:
+        t = etree.SubElement(r, _T)
+        t.text = text
+        if len(text.strip()) < len(text):
+            t.set(_SPACE, "preserve")
 
 
 def _row_flag(row: _Row, tag: str) -> None:

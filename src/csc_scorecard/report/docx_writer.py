@@ -165,24 +165,22 @@ class Writer:
                 paragraph = cell.paragraphs[0]
                 if callable(value):
                     value(cell)
+                    if size:
+                        for p in cell.paragraphs:
+                            for run in p.runs:
+                                if run.font.size is None:
+                                    run.font.size = Pt(size)
                 elif isinstance(value, list):
                     for j, (style, text) in enumerate(value):
                         target = paragraph if j == 0 else self._add(style=style, container=cell)
                         target.alignment = _ALIGN[columns[i][2]]
                         if j == 0 and style != "Table Text":
                             self._use(target, style)
-                        run = target.add_run(text)
-                        if i == bold_current and j == 0:
-                            run.bold = True
+                        bold = i == bold_current and j == 0
+                        ooxml.text_run(target, text, bold=bold, size=size or None)
                 else:
-                    run = paragraph.add_run("" if value is None else str(value))
-                    if i == bold_current:
-                        run.bold = True
-                if size:
-                    for p in cell.paragraphs:
-                        for run in p.runs:
-                            if run.font.size is None:
-                                run.font.size = Pt(size)
+                    text = "" if value is None else str(value)
+                    ooxml.text_run(paragraph, text, bold=i == bold_current, size=size or None)
         self._spacer()
         return table
 
