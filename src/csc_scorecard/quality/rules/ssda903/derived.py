@@ -20,7 +20,7 @@ episodes again cost more than the join.
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list
-from csc_scorecard.quality.rules.sql import RESPITE, given
+from csc_scorecard.quality.rules.sql import RESPITE, given, in_bad
 
 EPISODES_H = "episodes_h"
 
@@ -62,8 +62,7 @@ def episodes_with_neighbours() -> str:
             lag(pl_post, 2) OVER ({w}) AS pl_post_before, row_number() OVER ({w}) AS n,
             count(*) OVER (PARTITION BY la_code, child_id) AS n_child,
             {_V3_DAYS} AS v3_days, {given("e", "dec")} AS dec_given,
-            EXISTS (SELECT 1 FROM bad b WHERE b.load_id = e.load_id AND b."row" = e."row"
-                AND b.column_name = 'dec') AS dec_on_line
+            {in_bad("e", "dec", any_child=True)} AS dec_on_line
             FROM episodes e),
         s AS (SELECT la_code, child_id, n, ls, decom, coalesce(dec, cy_end) AS until,
                 sum(CASE WHEN prev_ls = ls AND coalesce(prev_dec, cy_end) = decom THEN 0 ELSE 1 END)

@@ -15,7 +15,13 @@ alone; `episodes_sw` episodes and SWEpisodes)."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list
-from csc_scorecard.quality.rules.sql import RAA_URN, RESPITE, bad_value, periods_numbered
+from csc_scorecard.quality.rules.sql import (
+    RAA_URN,
+    RESPITE,
+    bad_value,
+    in_bad,
+    periods_numbered,
+)
 
 SW_C = "sw_c"
 KEY_COLUMNS = ("_table", "la_code", "load_id", '"row"', "child_id", "cy_end")
@@ -24,8 +30,7 @@ KEY_COLUMNS = ("_table", "la_code", "load_id", '"row"', "child_id", "cy_end")
 def _bad(alias: str, column: str) -> str:
     """SQL: `bad` holds a raw text on row `alias`'s line of its load for `column`, whatever
     the child (as the SWEpisodes rules ask)."""
-    return f"""EXISTS (SELECT 1 FROM bad b WHERE b.load_id = {alias}.load_id
-        AND b."row" = {alias}."row" AND b.column_name = '{column}')"""
+    return in_bad(alias, column, any_child=True)
 
 
 def _bad_text(alias: str, column: str) -> str:
@@ -50,7 +55,7 @@ def _with_rows(*tables: str) -> str:
 
 def _unreadable(alias: str, column: str) -> str:
     """SQL: row `alias`'s `column` has a raw text in `bad` (`sql.bad_value`: the child too)."""
-    return f"EXISTS (SELECT 1 FROM bad b WHERE {bad_value('b', alias, column)})"
+    return in_bad(alias, column)
 
 
 def sw_c() -> str:

@@ -5,7 +5,7 @@ measures read. MOTHER is kept as a yes/no; a value ingest could not read as one 
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
-from csc_scorecard.quality.rules.sql import RESPITE, row_keys
+from csc_scorecard.quality.rules.sql import RESPITE, in_bad, row_keys
 from csc_scorecard.quality.rules.ssda903.derived_c import HEADER_C
 
 R = "ssda903"
@@ -14,8 +14,7 @@ WITH_HEADER = "FROM episodes e JOIN header h ON h.la_code = e.la_code AND h.chil
 
 def _unreadable(alias: str, column: str) -> str:
     """SQL: the row's `column` was given but ingest could not read it (raw text in `bad`)."""
-    return f"""EXISTS (SELECT 1 FROM bad b WHERE b.load_id = {alias}.load_id
-        AND b."row" = {alias}."row" AND b.column_name = '{column}')"""
+    return in_bad(alias, column, any_child=True)
 
 
 def _header_and_episode(where: str, value: str) -> str:
