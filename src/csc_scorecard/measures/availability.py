@@ -24,18 +24,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from csc_scorecard.measures.catalogue import Measure
-from csc_scorecard.measures.context import Context, in_periods
+from csc_scorecard.measures.context import Context, Query, in_periods
 from csc_scorecard.measures.rule_impact import rules_for
 from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.quality.history import current_faults, kept_faults
 from csc_scorecard.quality.scope import canonical_table
 from csc_scorecard.store import Store
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 AS_AT_LOOK_BACK_DAYS = 365
 
@@ -66,9 +69,6 @@ def activity_date(table_name: str) -> str | None:
         if any(c.name == k and c.type == "DATE" for c in t.data_columns):
             return k
     return None
-
-
-Query = tuple[Hashable, Callable[[Context], ir.Table]]  # (key, build) as `Context.execute` takes
 
 
 def queries(ctx: Context, measures: Iterable[Measure]) -> list[Query]:

@@ -22,11 +22,8 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.operations as ops
-import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
 
@@ -34,6 +31,10 @@ from csc_scorecard.measures import sql_cache
 from csc_scorecard.measures.sql_share import share_subqueries
 from csc_scorecard.model.periods import PeriodType, Quarter
 from csc_scorecard.quality.parallel import WORKERS
+
+if TYPE_CHECKING:  # Ibis is imported where an expression is built: a run whose SQL is kept
+    # (`sql_cache`) builds none, and a fresh process saves importing it (0.4 s of CPU)
+    import ibis.expr.types as ir
 
 INPUT_PREFIX = "csc_"
 _GIVEN = f"{INPUT_PREFIX}given__"
@@ -67,6 +68,8 @@ _SQL: dict[tuple[Hashable, str], tuple[str, tuple[str, ...], frozenset[str]]] = 
 _SQL_LOCK = threading.Lock()
 # Keys whose expression holds in-memory tables: run as built, never compiled and kept.
 _UNKEPT: set[tuple[Hashable, bool, str]] = set()
+# A query as `Context.execute` takes it: its key, and how to build its expression.
+Query = tuple[Hashable, Callable[["Context"], "ir.Table"]]
 
 
 @dataclass
@@ -170,6 +173,8 @@ class Context:
         mid-year published if Y is not out yet. The basis (census-2021 rebased or as published
         before it) is a setting, recorded with every rate.
         """
+        import ibis
+
         pop = self.table("population")
         pop = pop.filter((pop.age_band == age_band) & (pop.basis == self.settings.population_basis))
         latest = pop.group_by("la_code").agg(latest=pop.mid_year.max())
@@ -187,6 +192,8 @@ class Context:
     def given_input(self, name: str) -> ir.Table:
         """The caller's rows ``given[name]`` as a table: on DuckDB a named input, so a query's
         SQL does not depend on them and is compiled once (`execute`); elsewhere in memory."""
+        import ibis
+
         rows = self.given[name]
         if self.named:
             return ibis.table(
@@ -196,6 +203,8 @@ class Context:
         return ibis.memtable(rows)
 
     def _input(self, what: str) -> ir.Table:
+        import ibis
+
         kind = what.split("__", 1)[0]
         schema = _INPUT_SCHEMAS.get(kind, _PERIODS_SCHEMA)
         if self.named:
@@ -220,8 +229,6 @@ class Context:
         if kind == "calendar":
             return _calendar_rows()
         if kind == "month_ends":
-            from csc_scorecard.measures.workforce.snapshot import dates_rows, month_ends
-
             return dates_rows(
                 (str(q), day)
                 for q in self.quarters
@@ -321,7 +328,7 @@ class Context:
                 registered.add(name)
         return arrow_rows(cursor, sql)
 
-    def run_together(self, queries: Iterable[tuple[Hashable, Callable[[Context], ir.Table]]]):
+    def run_together(self, queries: Iterable[Query]) -> None:
         """Run ``queries`` ((key, build) as `execute` takes them) now, `WORKERS` at a time on
         cursors of the session, keeping their rows for `execute`.
 
@@ -392,6 +399,8 @@ class Context:
             return None
         found = self.compiled(key)
         if found is None:
+            import ibis.expr.operations as ops
+
             named = replace(self.for_authorities(self.la_codes), named=True)
             expr = build(named)
             self.reads |= named.reads
@@ -495,6 +504,9 @@ def in_periods(t: ir.Table, date_col: str, periods: ir.Table, since: str = "star
     measured on the demo authority's tables, docs/benchmarks.md). The same rows either way;
     other tables (Spark, in-memory periods, a derived periods table) join on the range.
     """
+    import ibis
+    import ibis.expr.operations as ops
+
     op = periods.op()
     prefix = f"{INPUT_PREFIX}periods__"
     if since not in ("start", "look_back"):
@@ -542,6 +554,8 @@ def open_during(t: ir.Table, start_col: str, end_col: str, periods: ir.Table) ->
 
 def _named_periods(periods: ir.Table) -> str | None:
     """``<type>__<look-back>`` when `periods` is the named input of `Context.periods`."""
+    import ibis.expr.operations as ops
+
     op = periods.op()
     prefix = f"{INPUT_PREFIX}periods__"
     if isinstance(op, ops.UnboundTable) and op.name.startswith(prefix):
@@ -566,6 +580,8 @@ def _numbered_join(
     window to start before an earlier-ending one, a few more, which its own test of the end
     then removes. The same rows as the range join either way.
     """
+    import ibis
+
     ranked = ibis.table(_RANKED_SCHEMA, name=f"{INPUT_PREFIX}ranked__{named}__{key}")
 
     def looked_up(d: ir.DateValue, what: str, name: str) -> tuple[ir.Table, ir.DateValue]:
@@ -633,6 +649,35 @@ def _lookup(days: np.ndarray, n: np.ndarray) -> pa.Table:
     )
 
 
+def dates_rows(dates: Iterable[tuple[str, date]]) -> pa.Table:
+    """(period label, date) pairs as rows, e.g. for `workforce.snapshot.run`'s named
+    input ``dates``."""
+    pairs = list(dates)
+    return pa.table(
+        {
+            "period": pa.array([p for p, _ in pairs], pa.string()),
+            "at": pa.array([d for _, d in pairs], pa.date32()),
+        }
+    )
+
+
+def month_ends(first: date, last: date) -> list[date]:
+    """The last day of every calendar month that ends from `first` to `last`.
+
+    >>> [str(d) for d in month_ends(date(2021, 12, 1), date(2022, 2, 28))]
+    ['2021-12-31', '2022-01-31', '2022-02-28']
+    """
+    out = []
+    month = date(first.year, first.month, 1)
+    while month <= last:
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        end = following - timedelta(days=1)
+        if first <= end <= last:
+            out.append(end)
+        month = following
+    return out
+
+
 def _days_rows(periods: pa.Table, since: str) -> pa.Table:
     """Every day from `since` (`start` or `look_back`) to `end` of each period, with the
     period's columns."""
@@ -656,6 +701,34 @@ def is_duckdb(backend: Any) -> bool:
     return getattr(backend, "name", None) == "duckdb"
 
 
+class DuckDB:
+    """Ibis's DuckDB backend over a store's connection, made when first needed.
+
+    A run whose SQL is kept (`compiled`) needs only the connection: it builds, compiles and
+    runs no Ibis expression, so a new process saves importing Ibis and its DuckDB backend
+    (0.4 s of CPU). Anything else asked of it (`table`, `compile`, `to_pyarrow`, ...) is
+    the backend's, made then. The connection gets at once the two settings the backend
+    gives it (`from_connection`: time zone UTC, no replacement scans of Python variables),
+    so every statement runs under the same settings whether the backend was made or not."""
+
+    name = "duckdb"
+
+    def __init__(self, con: Any) -> None:
+        self.con = con
+        self._backend: Any = None
+        con.execute("SET timezone = 'UTC'")
+        con.execute("SET python_enable_replacements = false")
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy and pickle probe these: not the backend's
+            raise AttributeError(name)
+        if self._backend is None:
+            import ibis
+
+            self._backend = ibis.duckdb.from_connection(self.con)
+        return getattr(self._backend, name)
+
+
 _CALENDAR: list[pa.Table] = []
 
 
@@ -676,4 +749,6 @@ def _calendar_rows() -> pa.Table:
 
 
 def as_of(d: date) -> ir.Scalar:
+    import ibis
+
     return ibis.literal(d, type="date")

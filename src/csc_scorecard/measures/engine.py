@@ -8,17 +8,20 @@ no denominator is not available), and returns one tidy Arrow table for all measu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-import ibis
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from csc_scorecard.measures.catalogue import SCALE, Measure, catalogue
-from csc_scorecard.measures.context import Context, compiled_reads, is_duckdb
+from csc_scorecard.measures.context import Context, Query, compiled_reads, is_duckdb
 from csc_scorecard.model.periods import Quarter
+
+if TYPE_CHECKING:
+    import ibis
 
 RESULT_SCHEMA = pa.schema(
     [
@@ -36,7 +39,6 @@ RESULT_SCHEMA = pa.schema(
 
 
 _TABLES_READ: dict[str, frozenset[str]] = {}
-Query = tuple[Hashable, Callable[[Context], ibis.Table]]  # (key, build) as `Context.execute` takes
 
 
 def tables_read(m: Measure, ctx: Context) -> frozenset[str]:
@@ -61,6 +63,8 @@ def counted(m: Measure, ctx: Context) -> ibis.Table:
 
 
 def _counted(m: Measure, ctx: Context) -> ibis.Table:
+    import ibis
+
     t = m.counter()(ctx, m)
     if "dimension" not in t.columns:
         t = t.mutate(dimension=ibis.null("string"))
@@ -186,6 +190,8 @@ _LABEL = "_measure"
 
 def _labelled(ctx: Context, ids: tuple[str, ...]) -> ibis.Table:
     """The measures' counted rows in one table, each labelled with its measure (`_LABEL`)."""
+    import ibis
+
     by_id = catalogue()
     parts = [counted(by_id[i], ctx).mutate(**{_LABEL: ibis.literal(i, "string")}) for i in ids]
     return ibis.union(*parts)

@@ -49,13 +49,12 @@ from datetime import date, datetime
 from itertools import accumulate
 from typing import Any
 
-import ibis
 import pyarrow as pa
 
 from csc_scorecard.code_version import version as code_version
 from csc_scorecard.measures.availability import rule_faults
 from csc_scorecard.measures.catalogue import Measure, catalogue
-from csc_scorecard.measures.context import Context, Settings, compiled_sql, reuse_sql
+from csc_scorecard.measures.context import Context, DuckDB, Settings, compiled_sql, reuse_sql
 from csc_scorecard.measures.engine import tables_read
 from csc_scorecard.measures.rule_impact import rules_for
 from csc_scorecard.measures.run import MeasureRun, _overlaps, assemble_run, counted_rows
@@ -254,7 +253,7 @@ class Fingerprints:
     @property
     def ctx(self) -> Context:
         if self._ctx is None:
-            self._ctx = Context(ibis.duckdb.from_connection(self.store.con), [], [], self.settings)
+            self._ctx = Context(DuckDB(self.store.con), [], [], self.settings)
         return self._ctx
 
     def sources(self, mid: str) -> list[str]:

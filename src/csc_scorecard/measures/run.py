@@ -11,14 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import ibis
 import pyarrow as pa
 
 from csc_scorecard.measures.availability import not_reportable
 from csc_scorecard.measures.availability import queries as quality_queries
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.catalogue import measure as catalogue_measure
-from csc_scorecard.measures.context import Context, Settings
+from csc_scorecard.measures.context import Context, DuckDB, Settings
 from csc_scorecard.measures.engine import compute
 from csc_scorecard.model.periods import Quarter, parse_period
 from csc_scorecard.store import ManualValue, Store
@@ -105,9 +104,7 @@ def counted_rows(
     backend: Any = None,
 ) -> list[dict[str, Any]]:
     """Counted (not manual) measures for the authorities and quarters, with status and reason."""
-    ctx = Context(
-        backend or ibis.duckdb.from_connection(store.con), list(la_codes), quarters, settings
-    )
+    ctx = Context(backend or DuckDB(store.con), list(la_codes), quarters, settings)
     by_id = catalogue()
     blocked: dict[tuple[str, str, str], str] = {}
     with ctx.session():  # the measures and their quality checks run together, once each

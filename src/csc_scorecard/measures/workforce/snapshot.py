@@ -22,13 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from csc_scorecard.measures.context import Context
+# dates_rows and month_ends live beside the other period inputs (a measure run reads them
+# without importing Ibis); they are read from here too.
+from csc_scorecard.measures.context import Context, dates_rows, month_ends  # noqa: F401
 from csc_scorecard.measures.workforce.settings import WorkforceSettings
 
 TableSource = Callable[[str], ir.Table]
@@ -42,17 +44,6 @@ DATES_SCHEMA = {"period": "string", "at": "date"}
 def dates_table(dates: Iterable[tuple[str, date]]) -> ir.Table:
     """An Ibis table of (period label, date) pairs: the dates a snapshot is taken at."""
     return ibis.memtable([{"period": p, "at": d} for p, d in dates], schema=DATES_SCHEMA)
-
-
-def dates_rows(dates: Iterable[tuple[str, date]]) -> pa.Table:
-    """(period label, date) pairs as rows, e.g. for `run`'s named input ``dates``."""
-    pairs = list(dates)
-    return pa.table(
-        {
-            "period": pa.array([p for p, _ in pairs], pa.string()),
-            "at": pa.array([d for _, d in pairs], pa.date32()),
-        }
-    )
 
 
 def run(
@@ -76,23 +67,6 @@ def run(
             f.with_type(pa.date32()) if pa.types.is_timestamp(f.type) else f for f in rows.schema
         )
     )
-
-
-def month_ends(first: date, last: date) -> list[date]:
-    """The last day of every calendar month that ends from `first` to `last`.
-
-    >>> [str(d) for d in month_ends(date(2021, 12, 1), date(2022, 2, 28))]
-    ['2021-12-31', '2022-01-31', '2022-02-28']
-    """
-    out = []
-    month = date(first.year, first.month, 1)
-    while month <= last:
-        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        end = following - timedelta(days=1)
-        if first <= end <= last:
-            out.append(end)
-        month = following
-    return out
 
 
 def period_ends(ctx: Context, period_type: str = "as_at_period_end") -> ir.Table:
