@@ -12,7 +12,9 @@ every measure). Each step is timed around the function that does it, in CPU seco
 process, every thread, and the worker processes that read the files: `ingest/parallel.py`) and
 wall seconds, with the load average, because CPU seconds are far less sensitive to other work
 on a shared machine. The readers of each format run in the workers, so their own lines appear
-only with `--workers 1` (everything read in this process, as before the workers). No profiler: cProfile's cost per Python call
+only with `--workers 1` (everything read in this process, as before the workers). The store
+loads each file while the workers read the ones after it, so reading and loading are one step
+(the load's own line is its wall time from the first file read to the last file loaded). No profiler: cProfile's cost per Python call
 inflates callback-heavy code (the XML readers) several times over and misleads.
 """
 
@@ -32,14 +34,14 @@ from pathlib import Path
 
 # (module, function or Class.method, label): the steps of an ingest, outermost first.
 STEPS = [
-    ("csc_scorecard.commands.ingest", "read_sources", "read every file"),
+    ("csc_scorecard.commands.ingest", "_load", "read every file and load it"),
     ("csc_scorecard.ingest.formats.cin_census", "CinCensusAdapter.read", "  CIN census XML"),
     ("csc_scorecard.ingest.formats.template", "TemplateAdapter.read", "  templates"),
     ("csc_scorecard.ingest.formats.annex_a", "AnnexAAdapter.read", "  Annex A workbook"),
     ("csc_scorecard.ingest.formats.ssda903_csv", "Ssda903CsvAdapter.read", "  903 CSV"),
     ("csc_scorecard.ingest.formats.csww", "CswwAdapter.read", "  CSWW XML"),
     ("csc_scorecard.ingest.workbook", "cell_problems", "  workbook error/formula scan"),
-    ("csc_scorecard.store", "Store.load", "load into the store"),
+    ("csc_scorecard.store", "Store.load", "  load into the store (as files are read)"),
     ("csc_scorecard.commands.ingest", "record_after_load", "keep the DfE rules' faults"),
     ("csc_scorecard.commands.ingest", "refresh_after_load", "compute and store every measure"),
     ("csc_scorecard.quality.runner", "run_rules", "DfE rules run (every call)"),

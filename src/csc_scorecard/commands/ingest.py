@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
 from pathlib import Path
 from typing import Annotated
 
@@ -10,8 +11,10 @@ import typer
 
 from csc_scorecard.cli import app
 from csc_scorecard.commands._options import DEFAULT_STORE_PATH, FileAuthorityOption, StoreOption
-from csc_scorecard.ingest.run import IngestRefused, read_sources
+from csc_scorecard.errors import StoreError
+from csc_scorecard.ingest.run import IngestRefused, each_source
 from csc_scorecard.measures.results import refresh_after_load
+from csc_scorecard.model.batch import LoadBatch
 from csc_scorecard.quality.history import record_after_load, sharing_kept_faults
 from csc_scorecard.store import Store
 
@@ -67,19 +70,20 @@ def ingest_files(
     after_read: Callable[[], object] | None = None,
 ) -> None:
     """`scorecard ingest`'s work. `after_read` is called once every file has been read and
-    accepted, before the store is opened: the reading used both cores, what follows (loading,
-    the DfE rules, the measures) mostly one, so the demo starts its other writing there."""
-    try:  # read and validate everything before taking the store's write lock
-        batches = read_sources(paths, la_code=la_code, year=year, database=database)
+    accepted (the reading processes have ended): the reading used both cores, what follows
+    (the last loads, the DfE rules, the measures) mostly one, so the demo starts its other
+    writing there."""
+    reading = each_source(
+        paths, la_code=la_code, year=year, database=database, in_order=True, on_read=after_read
+    )
+    try:
+        db, batches, load_ids = _load(store, reading, replace)
     except IngestRefused as refused:
         typer.echo(f"Refused: nothing was loaded into {store}.", err=True)
         for error in refused.errors:
             typer.echo(f"  {error}", err=True)
         raise typer.Exit(code=2) from None
-    if after_read is not None:
-        after_read()
-    with Store(store) as db:
-        load_ids = db.load(batches, replace=replace)
+    with db:
         for change in db.replaced:
             typer.echo(change.describe())
         codes = sorted({b.la_code for b in batches if b.la_code})
@@ -109,3 +113,52 @@ def ingest_files(
             )
     typer.echo(refreshed, err=refreshed.startswith("warning"))
     typer.echo(checked, err=checked.startswith("warning"))
+
+
+def _load(
+    store: Path, reading: Iterator[LoadBatch], replace: bool
+) -> tuple[Store, list[LoadBatch], list[int]]:
+    """Load the batches as they are read, in one transaction: into a store that exists, each
+    while the worker processes read the files after it (the loading would otherwise wait for
+    the last file), the store opened once the first file is read and accepted; a new store is
+    made only once every file is accepted, so a refused ingest leaves no file behind. Any
+    refusal (IngestRefused, raised once every file is read) rolls the whole load back and is
+    reported before a failure of the store itself (locked, a reload dropping half a return),
+    as when everything was read first. Returns the open store, the batches and their load ids."""
+    batches: list[LoadBatch] = []
+
+    def taken() -> Iterator[LoadBatch]:
+        for batch in reading:
+            batches.append(batch)
+            yield batch
+
+    loading: Iterable[LoadBatch] = taken()
+    if not store.is_file():
+        batches.extend(reading)
+        loading = batches
+    else:
+        loading = chain(list(islice(loading, 1)), loading)
+    try:
+        db = Store(store)
+    except StoreError:
+        _rest(reading)
+        raise
+    try:
+        return db, batches, db.load(loading, replace=replace)
+    except IngestRefused:
+        db.close()
+        raise
+    except StoreError:
+        db.close()
+        _rest(reading)
+        raise
+    except BaseException:
+        db.close()
+        reading.close()  # interrupted: the files not yet started are not read
+        raise
+
+
+def _rest(reading: Iterator[LoadBatch]) -> None:
+    """Read what is left (IngestRefused, if a file is refused, goes before the caller's error)."""
+    for _ in reading:
+        pass

@@ -12,7 +12,9 @@ la_code, year)` and `gather(paths, batches)` (the CIN census and the workforce c
 yearly returns in one folder) has each file read on its own and the folder's checks across
 files (a second return for the same year) made here over the batches in file order, raising
 the refusal the adapter's own `read` would raise first. Units are handed out largest first, so
-one big file read last does not leave a core idle.
+one big file read last does not leave a core idle; or, for a caller that loads each group while
+the rest are read (`each_group(..., in_order=True)`, `scorecard ingest`), in the groups' order, so
+the first groups are ready first.
 
 Workers are forked (the parent's imports are reused, nothing is re-imported). Where `fork` does
 not exist, or this process runs Python threads of its own (the web application: a fork could
@@ -73,24 +75,39 @@ def read_groups(
     groups: list[tuple[Adapter, list[Path]]], *, la_code: str | None, year: int | None
 ) -> list[Outcome]:
     """Each group's batches, or the FormatError that refused it, in the order of `groups`."""
+    return list(each_group(groups, la_code=la_code, year=year))
+
+
+def each_group(
+    groups: list[tuple[Adapter, list[Path]]],
+    *,
+    la_code: str | None,
+    year: int | None,
+    in_order: bool = False,
+) -> Iterator[Outcome]:
+    """`read_groups`, each outcome given as soon as it and those before it are read, so the
+    caller can use one (load it) while the workers read the rest. `in_order`: the units are
+    handed out in the order of `groups` (the first outcomes come soonest) rather than largest
+    first (both workers finish together)."""
     units = _units(groups)
     count = workers([_size(unit[2]) for unit in units])
     if count <= 1:
-        return [_read_here(adapter, files, la_code, year) for adapter, files in groups]
+        for adapter, files in groups:
+            yield _read_here(adapter, files, la_code, year)
+        return
     _share_imports()
     sys.stdout.flush()  # a worker would otherwise write this process's pending output again
     sys.stderr.flush()
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_fresh_worker)
     try:
-        futures = _submit(pool, units, la_code, year)
-        return [
-            _outcome(adapter, files, futures[i], la_code, year)
-            for i, (adapter, files) in enumerate(groups)
-        ]
+        futures = _submit(pool, units, la_code, year, in_order=in_order)
+        for i, (adapter, files) in enumerate(groups):
+            yield _outcome(adapter, files, futures[i], la_code, year)
     finally:
         # Returns once every worker has ended (their CPU then counts as this process's). On an
-        # interruption (Ctrl-C) or a failure, files not yet started are not read at all.
+        # interruption (Ctrl-C), a failure, or a caller that stops early, files not yet started
+        # are not read at all.
         pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -136,10 +153,13 @@ def _submit(
     units: list[tuple[int, Adapter, list[Path], bool]],
     la_code: str | None,
     year: int | None,
+    *,
+    in_order: bool = False,
 ) -> dict[int, list[Future]]:
-    """Start the units, largest first; each group's futures in file order."""
+    """Start the units, largest first (or in order); each group's futures in file order."""
     by_group: dict[int, list[tuple[int, Future]]] = {}
-    for i in sorted(range(len(units)), key=lambda i: -_size(units[i][2])):
+    order = range(len(units))
+    for i in order if in_order else sorted(order, key=lambda i: -_size(units[i][2])):
         index, adapter, files, each = units[i]
         future = pool.submit(_work, adapter.name, files, each, la_code, year)
         by_group.setdefault(index, []).append((i, future))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -10,7 +11,7 @@ from typing import Protocol
 from csc_scorecard.ingest.adapter import Adapter, adapters
 from csc_scorecard.ingest.lake import read_lake
 from csc_scorecard.ingest.limits import check_file
-from csc_scorecard.ingest.parallel import read_groups
+from csc_scorecard.ingest.parallel import each_group
 from csc_scorecard.model.batch import LA_CODE, FormatError, LoadBatch, Replacement
 from csc_scorecard.model.lake import is_lake
 
@@ -101,6 +102,22 @@ def read_all(
     """Read every file into batches; raise IngestRefused listing every unreadable file.
 
     A folder holding a lake (`scorecard export`) is read as the loads it records."""
+    reading = _read_files(paths, la_code=la_code, year=year, in_order=False)
+    batches: list[LoadBatch] = []
+    while True:
+        try:
+            batches.append(next(reading))
+        except StopIteration as done:
+            return batches + done.value
+
+
+def _read_files(
+    paths: list[Path], *, la_code: str | None, year: int | None, in_order: bool
+) -> Generator[LoadBatch, None, list[LoadBatch]]:
+    """`read_all`'s batches, each given as soon as it and those before it are read, except the
+    sources that load last (the SSD), which are returned once every file has been read and
+    accepted. After a refusal nothing more is given; the rest is still read, and IngestRefused
+    then lists every refusal, as `read_all` does."""
     if la_code is not None and not LA_CODE.fullmatch(la_code):
         raise IngestRefused(
             [FormatError("--la", f"{la_code!r} is not a 3-digit DfE LA number (e.g. --la 371)")]
@@ -123,25 +140,35 @@ def read_all(
     batches: list[LoadBatch] = []
     for lake in lakes:
         try:
-            batches.extend(read_lake(lake, la_code=la_code))
+            read = read_lake(lake, la_code=la_code)
         except FormatError as err:
             errors.append(err)
+            continue
+        batches.extend(read)
+        if not errors:
+            yield from read
     last: list[LoadBatch] = []  # sources that win over the others read alongside (the SSD)
     read_in_order = [(by_name[name], files) for (name, _folder), files in groups.items()]
-    try:  # in worker processes when there is enough to read (`ingest/parallel.py`)
-        outcomes = read_groups(read_in_order, la_code=la_code, year=year)
+    # in worker processes when there is enough to read (`ingest/parallel.py`)
+    outcomes = each_group(read_in_order, la_code=la_code, year=year, in_order=in_order)
+    try:
+        for (adapter, _files), read in zip(read_in_order, outcomes, strict=False):
+            if isinstance(read, FormatError):
+                errors.append(read)
+            elif getattr(adapter, "loads_last", False):
+                last.extend(read)
+            else:
+                batches.extend(read)
+                if not errors:
+                    yield from read
     except FormatError as err:  # SCORECARD_READ_WORKERS is not a number
-        outcomes, errors = [], [*errors, err]
-    for (adapter, _files), read in zip(read_in_order, outcomes, strict=False):
-        if isinstance(read, FormatError):
-            errors.append(read)
-            continue
-        (last if getattr(adapter, "loads_last", False) else batches).extend(read)
-    batches += last
-    errors.extend(_same_return_twice(batches))
+        errors.append(err)
+    finally:  # a caller that stops early (interrupted) stops the workers
+        outcomes.close()
+    errors.extend(_same_return_twice(batches + last))
     if errors:
         raise IngestRefused(errors)
-    return batches
+    return last
 
 
 def _same_return_twice(batches: list[LoadBatch]) -> list[FormatError]:
@@ -217,12 +244,34 @@ def read_sources(
 ) -> list[LoadBatch]:
     """`read_all` of the files, then the Standard Safeguarding Dataset in `database` (URL,
     schema; read-only, `ingest/ssd_db.py`), which loads after them as an SSD folder would."""
-    batches = read_all(paths, la_code=la_code, year=year) if paths else []
+    return list(each_source(paths, la_code=la_code, year=year, database=database))
+
+
+def each_source(
+    paths: list[Path],
+    *,
+    la_code: str | None = None,
+    year: int | None = None,
+    database: tuple[str, str] | None = None,
+    in_order: bool = False,
+    on_read: Callable[[], object] | None = None,
+) -> Iterator[LoadBatch]:
+    """`read_sources`' batches in its order, each given as soon as it and those before it are
+    read, so that a caller can load one while the rest are read (`in_order`: the files are read
+    in the order they load, `parallel.each_group`). IngestRefused is raised once every file has
+    been read, listing every refusal, and nothing is given after a refusal: a caller loading as
+    it goes must roll back. `on_read` is called once everything has been read and accepted (the
+    reading processes have ended), before the last batches are given."""
+    held: list[LoadBatch] = []
+    if paths:
+        held = yield from _read_files(paths, la_code=la_code, year=year, in_order=in_order)
     if database is not None:
         from csc_scorecard.ingest.ssd_db import read_database
 
         try:
-            batches += read_database(*database, la_code)
+            held += read_database(*database, la_code)
         except FormatError as err:
             raise IngestRefused([err]) from None
-    return batches
+    if on_read is not None:
+        on_read()
+    yield from held

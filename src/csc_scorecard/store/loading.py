@@ -3,7 +3,7 @@ cover (the rules are in the package's docstring), issues and the load recorded b
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date, datetime
 
@@ -44,11 +44,13 @@ class ReloadRefused(StoreError):
 class Loading(Opened):
     """`load`: the one writer of canonical rows, `loads` and `dq_issues`."""
 
-    def load(self, batches: Sequence[LoadBatch], *, replace: bool = False) -> list[int]:
+    def load(self, batches: Iterable[LoadBatch], *, replace: bool = False) -> list[int]:
         """Write the batches in one transaction; return their load ids.
 
         `self.replaced` then lists the earlier loads they replaced. A reload dropping more than
         half the rows it replaces raises `ReloadRefused` (nothing written) unless `replace`.
+        `batches` may be a generator still reading files (`scorecard ingest`): anything it
+        raises (a refused file) rolls the whole load back like any other failure.
         """
         self.replaced = []
         self._run("BEGIN TRANSACTION")

@@ -1,0 +1,143 @@
+"""`scorecard ingest` into a store that exists loads each file while the worker processes read
+the ones after it (`commands.ingest._load`, `run.each_source`). It must store exactly what
+reading everything first stores, and a refusal found after some files were loaded must leave
+the store as it was and be reported as before, ahead of any failure of the store itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from test_cin_census_ingest import CHILD, cin
+from test_ingest_parallel import _census, _extracts
+
+from csc_scorecard.commands.ingest import _load
+from csc_scorecard.errors import StoreError
+from csc_scorecard.ingest import parallel
+from csc_scorecard.ingest.run import IngestRefused, each_source, read_sources
+from csc_scorecard.store import ReloadRefused, Store
+from csc_scorecard.store.loading import Loading
+
+LA = "371"
+
+
+def _rows(path: Path) -> dict[str, list]:
+    """Every table's rows, sorted, but for the time of loading."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        return {
+            n: sorted(map(repr, con.execute(f'SELECT * EXCLUDE (loaded_at) FROM "{n}"').fetchall()))
+            if n == "loads"
+            else sorted(map(repr, con.execute(f'SELECT * FROM "{n}"').fetchall()))
+            for n in names
+        }
+
+
+def _loaded_while_read(store: Path, paths: list[Path], *, replace: bool = False):
+    db, batches, ids = _load(store, each_source(paths, la_code=LA, in_order=True), replace)
+    db.close()
+    return batches, ids
+
+
+def _loads(monkeypatch) -> list[int]:
+    """Counts each batch the store starts to load."""
+    started: list[int] = []
+    real = Loading._load_one
+
+    def counted(self, batch, replace=False):
+        started.append(1)
+        return real(self, batch, replace)
+
+    monkeypatch.setattr(Loading, "_load_one", counted)
+    return started
+
+
+def _refusal(paths: list[Path]) -> list:
+    with pytest.raises(IngestRefused) as refused:
+        read_sources(paths, la_code=LA)
+    return refused.value.errors
+
+
+def _empty_store(path: Path) -> Path:
+    Store(path).close()
+    return path
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_loading_while_reading_stores_what_reading_first_stores(tmp_path, monkeypatch, workers):
+    root = _extracts(tmp_path)
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, str(workers))
+    first = tmp_path / "first.duckdb"
+    with Store(first) as db:  # everything read, then loaded
+        first_ids = db.load(read_sources([root], la_code=LA))
+    batches, ids = _loaded_while_read(_empty_store(tmp_path / "pipelined.duckdb"), [root])
+    assert ids == first_ids and [b.period_end.year for b in batches] == [2020, 2021, 2022, 2023]
+    assert _rows(tmp_path / "pipelined.duckdb") == _rows(first)
+
+
+def test_a_file_refused_after_others_were_loaded_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+    root = _extracts(tmp_path)
+    store = tmp_path / "kept.duckdb"
+    with Store(store) as db:
+        db.load(read_sources([root / "later"], la_code=LA))
+    before = _rows(store)
+    (root / "zz_broken.xml").write_text(cin().replace("</Message>", ""), encoding="utf-8")
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    with pytest.raises(IngestRefused) as read_first:
+        read_sources([root], la_code=LA)
+    started = _loads(monkeypatch)
+    with pytest.raises(IngestRefused) as refused:
+        _loaded_while_read(store, [root])
+    assert started, "the returns before the broken file were loaded while it was read"
+    assert [str(e) for e in refused.value.errors] == [str(e) for e in read_first.value.errors]
+    assert _rows(store) == before
+
+
+def test_a_new_store_is_made_only_once_every_file_is_accepted(tmp_path, monkeypatch):
+    root = _extracts(tmp_path)
+    (root / "zz_broken.xml").write_text(cin().replace("</Message>", ""), encoding="utf-8")
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    store = tmp_path / "new" / "store.duckdb"
+    with pytest.raises(IngestRefused):
+        _loaded_while_read(store, [root])
+    assert not store.parent.exists()
+
+
+def test_a_refused_file_is_reported_before_a_reload_the_store_refuses(tmp_path, monkeypatch):
+    """A reload dropping more than half a return is refused by the store while loading; a file
+    refused later in the same ingest is still what is reported, as when everything was read
+    first."""
+    store = tmp_path / "kept.duckdb"
+    three = "".join(CHILD.format(cid=f"K{i}", extra="") for i in (1, 2, 3))
+    with Store(store) as db:
+        db.load(read_sources([_census(tmp_path / "first", 2020, three)], la_code=LA))
+    before = _rows(store)
+    again = tmp_path / "again"
+    _census(again, 2020)  # the same return with one child of the three
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    with pytest.raises(ReloadRefused):
+        _loaded_while_read(store, [again])
+    broken = tmp_path / "later" / "broken.xml"  # a folder of its own: read after the reload
+    broken.parent.mkdir()
+    broken.write_text(cin().replace("</Message>", ""), encoding="utf-8")
+    started = _loads(monkeypatch)
+    with pytest.raises(IngestRefused) as refused:
+        _loaded_while_read(store, [again, broken.parent])
+    assert started and [str(e) for e in refused.value.errors] == [
+        str(e) for e in _refusal([again, broken.parent])
+    ]
+    assert _rows(store) == before
+
+
+def test_a_refused_file_is_reported_before_a_store_that_cannot_be_opened(tmp_path, monkeypatch):
+    root = _extracts(tmp_path)
+    store = tmp_path / "not_a_store.duckdb"
+    store.write_bytes(b"this is not a DuckDB file" * 100)
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    with pytest.raises(StoreError):
+        _loaded_while_read(store, [root])
+    (root / "zz_broken.xml").write_text(cin().replace("</Message>", ""), encoding="utf-8")
+    with pytest.raises(IngestRefused):
+        _loaded_while_read(store, [root])
+    assert store.read_bytes() == b"this is not a DuckDB file" * 100
