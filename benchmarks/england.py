@@ -89,8 +89,9 @@ def compute(store: str, years: str, values: str | None = None, top: int = 12) ->
     """In one fresh process: compile every query (one authority, one quarter: what a first
     command pays), then every counted measure x authority x quarter in one engine run
     (`engine.compute`: the measures alone, not reportability, which runs the DfE rules and is
-    `quality`'s; the statements in groups of `engine.AUTHORITIES_TOGETHER` authorities), with
-    each statement's wall and CPU time (the slowest printed); `values` keeps the results
+    `quality`'s; the statements in groups of `engine.AUTHORITIES_TOGETHER` authorities, run
+    `context.WORKERS` at a time), with each statement's wall time (the slowest printed; the
+    process's CPU is not theirs alone when two run at once); `values` keeps the results
     (Parquet) to compare two runs value by value."""
     import ibis
     import pyarrow.parquet as pq
@@ -100,43 +101,43 @@ def compute(store: str, years: str, values: str | None = None, top: int = 12) ->
     from csc_scorecard.store import Store
 
     quarters, measures = _quarters(years), _counted()
-    spent: dict[str, list[float]] = {}
-    execute = context.Context._execute
+    spent: dict[str, float] = {}
+    run_on = context.Context._run_on
 
-    def timed(self, key, build):  # each statement's time, summed over the groups
-        started, cpu = time.perf_counter(), time.process_time()
+    def timed(self, cursor, sql, inputs):  # each statement's wall time, summed over the groups
+        started = time.perf_counter()
         try:
-            return execute(self, key, build)
+            return run_on(self, cursor, sql, inputs)
         finally:
-            total = spent.setdefault(_label(key), [0.0, 0.0])
-            total[0] += time.perf_counter() - started
-            total[1] += time.process_time() - cpu
+            label = labels.get(sql, "?")
+            spent[label] = spent.get(label, 0.0) + time.perf_counter() - started
 
     with Store(store, read_only=True) as db:
         las, backend = db.authorities(), ibis.duckdb.from_connection(db.con)
         started, cpu = time.perf_counter(), time.process_time()
         engine.compute(Context(backend, las[:1], quarters[:1], Settings()), measures)
         compiled, compiled_cpu = time.perf_counter() - started, time.process_time() - cpu
-        context.Context._execute = timed
+        labels = {sql: _label(key[0]) for key, (sql, _, _) in list(context._SQL.items())}
+        context.Context._run_on = timed
         try:
             started, cpu = time.perf_counter(), time.process_time()
             table = engine.compute(Context(backend, las, quarters, Settings()), measures)
             run, run_cpu = time.perf_counter() - started, time.process_time() - cpu
         finally:
-            context.Context._execute = execute
+            context.Context._run_on = run_on
     if values:
         pq.write_table(table, values)
     slowest = [
-        f"\n    {wall:7.1f} s {cpu:6.1f} s CPU  {label}"
-        for label, (wall, cpu) in sorted(spent.items(), key=lambda kv: -kv[1][1])[:top]
+        f"\n    {wall:7.1f} s  {label}"
+        for label, wall in sorted(spent.items(), key=lambda kv: -kv[1])[:top]
     ]
-    statements = sum(cpu for _, cpu in spent.values())
     return (
         f"{len(measures)} measures x {len(las)} authorities x {len(quarters)} quarters = "
         f"{table.num_rows:,} values: first command (compiles) {compiled:.1f} s, "
         f"{compiled_cpu:.1f} s CPU; engine {run:.1f} s, {run_cpu:.1f} s CPU ({len(spent)} "
-        f"statements {statements:.1f} s CPU, groups of {engine.AUTHORITIES_TOGETHER}); "
-        f"load {os.getloadavg()[0]:.1f}; the slowest:{''.join(slowest)}"
+        f"statements, {context.WORKERS} at a time, "
+        f"groups of {engine.AUTHORITIES_TOGETHER}); load {os.getloadavg()[0]:.1f}; the "
+        f"slowest (wall, summed over the groups; two run at once, so no CPU each):{''.join(slowest)}"
     )
 
 
