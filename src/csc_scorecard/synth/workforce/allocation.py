@@ -67,15 +67,19 @@ class Allocator:
                 t.demand_weight = float(wgt)
         self.management = {t.area: t for t in teams if t.management}
         self.workers = workers
-        self.available: dict[str, dict[str, tuple[Worker, Post]]] = defaultdict(dict)
+        # team -> worker -> (worker, post, capacity before ASYE protection when it cannot
+        # change while they are available: one post only; else None, worked out by the day)
+        self.available: dict[str, dict[str, tuple[Worker, Post, float | None]]] = defaultdict(dict)
         self.holding: dict[str, dict[int, Allocation]] = defaultdict(dict)
         self.current: dict[int, Allocation] = {}
         self.team_of: dict[str, str] = {}
         self.allocations: list[Allocation] = []
 
-    def _capacity(self, w: Worker, post: Post, day: int) -> float:
-        fte = post.fte if len(w.posts) == 1 else (w.post_on(day) or post).fte
-        cap = self.cal.role_capacity.get(post.role, 0.0) * fte * w.pace
+    def _base(self, w: Worker, post: Post, fte: float) -> float:
+        return self.cal.role_capacity.get(post.role, 0.0) * fte * w.pace
+
+    def _capacity(self, w: Worker, post: Post, base: float | None, day: int) -> float:
+        cap = self._base(w, post, (w.post_on(day) or post).fte) if base is None else base
         if w.asye_start is not None:
             months = (day - w.asye_start) / 30.44
             for band in self.cal.asye_capacity:
@@ -154,7 +158,8 @@ class Allocator:
                     self._reallocate(i, day, reason, prefer=a.team, exclude=w)
             elif kind == "on":
                 w, p = ref
-                self.available[p.team.team_id][w.worker_id] = (w, p)
+                base = self._base(w, p, p.fte) if len(w.posts) == 1 else None
+                self.available[p.team.team_id][w.worker_id] = (w, p, base)
                 self.team_of[w.worker_id] = p.team.team_id
             elif kind == "close":
                 a = self.current.pop(ref, None)
@@ -212,31 +217,42 @@ class Allocator:
         case only when no practitioner is available, as they do in practice.
         """
         target = self.cal.service_areas[area].caseload_target or 15.0
+        holding, capacity = self.holding, self._capacity
 
+        # (This runs about 80,000 times, over some 700,000 workers: the loops are written out.)
         def practitioners(team: Team) -> list[tuple[Worker, Post, float]]:
             out = []
-            for w, p in self.available[team.team_id].values():
+            for w, p, base in self.available[team.team_id].values():
                 if w is exclude:
                     continue
-                cap = self._capacity(w, p, day)
+                cap = (
+                    base if base is not None and w.asye_start is None else capacity(w, p, base, day)
+                )
                 if cap > 0:
                     out.append((w, p, cap))
             return out
 
+        def loads_of(people: list[tuple[Worker, Post, float]]) -> list[float]:
+            """Cases held relative to what each worker should hold."""
+            return [len(holding[w.worker_id]) / (cap * target) for w, _, cap in people]
+
         teams = self.area_teams.get(area, [])
         people: list[tuple[Worker, Post, float]] = []
+        loads: list[float] = []
         if prefer is not None and prefer.area == area:
             # a case handed over stays in its team unless everyone there is already full
             people = practitioners(prefer)
-            if people and min(self._load(w, cap, target) for w, _, cap in people) > 1.2:
+            loads = loads_of(people)
+            if people and min(loads) > 1.2:
                 people = []
         options = list(teams)
         while not people and options:
             team = options.pop(draw(self.rng, [t.demand_weight for t in options]))
             people = practitioners(team)
+            loads = []
         if not people:
             return self._fallback(area, teams, exclude)
-        loads = [self._load(w, cap, target) for w, _, cap in people]
+        loads = loads or loads_of(people)
         if min(loads) < OVERLOADED:  # nobody is given twice their share while others have room
             people = [p for p, load in zip(people, loads, strict=True) if load < OVERLOADED]
             loads = [load for load in loads if load < OVERLOADED]
@@ -244,21 +260,17 @@ class Allocator:
         k = draw(self.rng, [math.exp(-self.cal.allocation_evenness * (x - lowest)) for x in loads])
         return people[k][0], people[k][1]
 
-    def _load(self, w: Worker, cap: float, target: float) -> float:
-        """Cases held relative to what the worker should hold."""
-        return len(self.holding[w.worker_id]) / (cap * target)
-
     def _fallback(
         self, area: str, teams: list[Team], exclude: Worker | None
     ) -> tuple[Worker | None, Post | None]:
         for team in [*teams, self.management.get(area)]:
             if team is None:
                 continue
-            for w, p in self.available[team.team_id].values():
+            for w, p, _ in self.available[team.team_id].values():
                 if w is not exclude and p.role in MANAGER_ROLES:
                     return w, p
         for team_id in sorted(self.available):  # nobody in the area at all: anyone with a post
-            for w, p in self.available[team_id].values():
+            for w, p, _ in self.available[team_id].values():
                 if w is not exclude:
                     return w, p
         return None, None

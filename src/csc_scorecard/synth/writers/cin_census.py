@@ -316,7 +316,12 @@ def _text(value: Any) -> str | None:
 
 def _leaf(x: XmlText, name: str, value: Any, *, mandatory: bool = False) -> None:
     """An element for a value; a mandatory one is written empty when the value is missing."""
-    if value is not None or mandatory:
+    if value is None:  # `_text` inlined: a return has a million leaves
+        if mandatory:
+            x.leaf(name, None)
+    elif isinstance(value, str):
+        x.leaf(name, value)
+    else:
         x.leaf(name, _text(value))
 
 

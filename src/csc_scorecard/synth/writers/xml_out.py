@@ -45,38 +45,41 @@ class XmlText:
     def __init__(self, root: str) -> None:
         self.parts: list[str] = [DECLARATION]
         self._open: list[tuple[str, int]] = []  # (name, index of its start tag in parts)
+        # The line break and indent before an element at each depth, and at the current one:
+        # kept as the elements open and close rather than looked up per element (a return has
+        # about a million of them).
         self._indent = ["\n"]
+        self._pad = "\n"
         self._start(root)
-
-    def _at(self, depth: int) -> str:
-        while len(self._indent) <= depth:
-            self._indent.append(self._indent[-1] + "  ")
-        return self._indent[depth]
 
     def _start(self, name: str) -> None:
         self._open.append((name, len(self.parts)))
         self.parts.append(f"<{name}>")
+        depth = len(self._open)
+        if len(self._indent) <= depth:
+            self._indent.append(self._indent[-1] + "  ")
+        self._pad = self._indent[depth]
 
     def open(self, name: str) -> None:
         """Start an element whose children follow (closed by ``close``)."""
-        self.parts.append(self._at(len(self._open)))
+        self.parts.append(self._pad)
         self._start(name)
 
     def close(self) -> None:
         """End the innermost open element (``<Name />`` if nothing was written in it)."""
         name, at = self._open.pop()
+        self._pad = pad = self._indent[len(self._open)]
         if at == len(self.parts) - 1:
             self.parts[at] = f"<{name} />"
         else:
-            self.parts.append(f"{self._at(len(self._open))}</{name}>")
+            self.parts.append(f"{pad}</{name}>")
 
     def leaf(self, name: str, text: str | None) -> None:
         """An element holding text (``<Name />`` when the text is None or empty)."""
-        indent = self._at(len(self._open))
         if text:
-            self.parts.append(f"{indent}<{name}>{escape(text)}</{name}>")
+            self.parts.append(f"{self._pad}<{name}>{escape(text)}</{name}>")
         else:
-            self.parts.append(f"{indent}<{name} />")
+            self.parts.append(f"{self._pad}<{name} />")
 
     def text(self) -> str:
         while self._open:
