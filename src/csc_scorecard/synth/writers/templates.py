@@ -14,7 +14,7 @@ import xlsxwriter
 
 from csc_scorecard.ingest.formats.template import template_specs
 from csc_scorecard.synth.authority import SyntheticAuthority
-from csc_scorecard.synth.writers.csv_out import day_month_year, dict_columns, write_csv
+from csc_scorecard.synth.writers.csv_out import day_month_year, write_csv
 
 XLSX_TABLES = {"budget_lines", "placement_costs", "grants", "agency_costs", "homes_pipeline"}
 
@@ -50,16 +50,22 @@ def write(authority: SyntheticAuthority, out_dir: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     files = []
     for name, rows in expected(authority).items():
-        records = rows.to_pylist()
-        if name == "manual_values":
-            for r in records:
-                r["value"] = r.pop("value_text")
-        header = list(records[0].keys()) if records else rows.column_names
+        if name == "manual_values":  # the text is written in the value column
+            header = [c for c in rows.column_names if c != "value_text"]
+            rows = rows.drop_columns("value").rename_columns(
+                ["value" if c == "value_text" else c for c in rows.column_names if c != "value"]
+            )
+            rows = rows.select(header)
+        header = rows.column_names
         if name in XLSX_TABLES:
-            files.append(_write_xlsx(folder / f"{name}.xlsx", header, records))
-        else:
-            files.append(_write_csv(folder / f"{name}.csv", header, records))
+            files.append(_write_xlsx(folder / f"{name}.xlsx", header, rows.to_pylist()))
+        else:  # a column at a time, with no row dicts in between
+            files.append(write_csv(folder / f"{name}.csv", header, _columns(rows), _cell))
     return files
+
+
+def _columns(rows: pa.Table) -> list[list[object]]:
+    return [column.to_pylist() for column in rows.columns]
 
 
 def _cell(value: object) -> object:
@@ -70,10 +76,6 @@ def _cell(value: object) -> object:
     if isinstance(value, float):
         return repr(value).removesuffix(".0") if value == int(value) else repr(value)
     return "" if value is None else value
-
-
-def _write_csv(path: Path, header: list[str], records: list[dict]) -> Path:
-    return write_csv(path, header, dict_columns(records, header), _cell)
 
 
 def _write_xlsx(path: Path, header: list[str], records: list[dict]) -> Path:
