@@ -23,6 +23,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -443,20 +444,66 @@ def _all_faults(
 
 def _in_order(found: pa.Table) -> dict[str, pa.Array]:
     """The columns of the fault rows sorted by ORDER (`rule` is `i`), nulls last, each one
-    array: each text key ranked among its distinct values first (a dense rank, in byte order,
-    as DuckDB compares text), so the sort compares integers (1.26 million faults: 0.32 CPU s
-    against DuckDB's ORDER BY 0.55)."""
+    array. The first four keys (authority, table, row, rule) are packed into one integer and
+    sorted by numpy; only the rows sharing those four with another row (few: a rule flagging
+    one row in two fields or years) are sorted again by the rest. Text keys are ranked among
+    their distinct values (a dense rank, in byte order, as DuckDB compares text). 1.26 million
+    faults: 0.09 CPU s to order against 0.19 sorting all nine keys (0.10 of it ranking the
+    child, value and field texts of every row), and DuckDB's ORDER BY 0.55."""
     columns = {name: found.column(name).combine_chunks() for name in found.column_names}
+    if found.num_rows == 0:
+        return columns
+    packed = _packed(columns)
+    if packed is None:  # too many authorities, tables or rules to pack: all nine keys
+        order = _sort(columns, range(found.num_rows))
+    else:
+        order = np.argsort(packed, kind="stable")
+        ranked = packed[order]
+        tied = np.zeros(len(order), dtype=bool)
+        tied[1:] = ranked[1:] == ranked[:-1]
+        tied[:-1] |= tied[1:].copy()
+        if tied.any():
+            rows = order[tied]  # grouped by the packed keys, in their order
+            order[tied] = rows[_sort(columns, rows).to_numpy()]
+    return {name: pc.take(column, pa.array(order)) for name, column in columns.items()}
+
+
+_BITS = {"la_code": 12, "table": 7, "row": 33, "i": 11}  # 63 bits: a non-negative int64
+
+
+def _packed(columns: dict[str, pa.Array]) -> np.ndarray | None:
+    """ORDER's first four keys packed into one int64 per row (nulls last), or None when a key
+    does not fit its bits (_BITS) or is negative."""
+    packed = np.zeros(len(columns["i"]), dtype=np.int64)
+    for name, bits in _BITS.items():
+        column = columns[name]
+        key = _rank(column) if pa.types.is_string(column.type) else column
+        low, high = pc.min_max(key).values()
+        if (low.as_py() or 0) < 0:
+            return None
+        top = (high.as_py() or 0) + 1  # nulls after every value
+        if top >= 2**bits:
+            return None
+        values = key.fill_null(top).to_numpy().astype(np.int64)
+        packed = (packed << bits) | values
+    return packed
+
+
+def _sort(columns: dict[str, pa.Array], rows: Sequence[int] | np.ndarray) -> pa.Array:
+    """The order of `rows` (positions in `columns`) by all of ORDER, nulls last."""
+    at = pa.array(rows, pa.int64())
     keys = {}
     for name in ORDER:
-        column = columns["i" if name == "rule" else name]
-        if pa.types.is_string(column.type):
-            encoded = pc.dictionary_encode(column)
-            rank = pc.rank(encoded.dictionary, sort_keys=[("", "ascending")], tiebreaker="dense")
-            column = pc.take(rank, encoded.indices)
-        keys[name] = column
-    order = pc.sort_indices(pa.table(keys), sort_keys=[(k, "ascending", "at_end") for k in keys])
-    return {name: pc.take(column, order) for name, column in columns.items()}
+        column = pc.take(columns["i" if name == "rule" else name], at)
+        keys[name] = _rank(column) if pa.types.is_string(column.type) else column
+    return pc.sort_indices(pa.table(keys), sort_keys=[(k, "ascending", "at_end") for k in keys])
+
+
+def _rank(column: pa.Array) -> pa.Array:
+    """Each text's dense rank among the column's distinct texts, in byte order (null: null)."""
+    encoded = pc.dictionary_encode(column)
+    rank = pc.rank(encoded.dictionary, sort_keys=[("", "ascending")], tiebreaker="dense")
+    return pc.take(rank, encoded.indices)
 
 
 def _lit(value: str) -> str:

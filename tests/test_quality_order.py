@@ -1,0 +1,66 @@
+"""The fault table's order (quality.runner._in_order): the first four keys packed into one
+integer, ties sorted again by the rest, must give exactly the order of a sort by all nine."""
+
+from __future__ import annotations
+
+import random
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from csc_scorecard.quality.runner import ORDER, _in_order
+
+TEXT = ["la_code", "table", "child", "field", "value"]
+
+
+def _faults(n: int, seed: int) -> pa.Table:
+    """Fault rows with few distinct values per key (so the first four tie often), nulls in
+    every key that may be null, and texts that sort differently by bytes than by case."""
+    rng = random.Random(seed)
+    pick = lambda *xs: [rng.choice(xs) for _ in range(n)]
+    return pa.table(
+        {
+            "i": pa.array(pick(0, 1, 2, 7), pa.int32()),
+            "table": pick("Episodes", "Header", "OC2", "AD1"),
+            "row": pa.array(pick(1, 2, 3, 10, None), pa.int32()),
+            "child": pick("A1", "a1", "B2", "Z", None),
+            "field": pick("DECOM", "DEC", None),
+            "value": pick("2020-01-01", "x", "X", "", None),
+            "la_code": pick("371", "372", "100"),
+            "year": pa.array(pick(2023, 2024, None), pa.int32()),
+            "load_id": pa.array(pick(1, 2), pa.int32()),
+        }
+    )
+
+
+def _sorted_by_every_key(found: pa.Table) -> pa.Table:
+    keys = {}
+    for name in ORDER:
+        column = found.column("i" if name == "rule" else name).combine_chunks()
+        if name in TEXT:
+            encoded = pc.dictionary_encode(column)
+            rank = pc.rank(encoded.dictionary, sort_keys=[("", "ascending")], tiebreaker="dense")
+            column = pc.take(rank, encoded.indices)
+        keys[name] = column
+    order = pc.sort_indices(pa.table(keys), sort_keys=[(k, "ascending", "at_end") for k in keys])
+    return found.take(order).combine_chunks()
+
+
+def test_packed_order_is_the_order_of_every_key():
+    for seed in range(5):
+        found = _faults(3000, seed)
+        assert pa.table(_in_order(found)).equals(_sorted_by_every_key(found))
+
+
+def test_order_when_the_keys_do_not_fit_the_packing():
+    found = _faults(5000, 9)
+    many = pa.array([f"{k:05d}" for k in range(found.num_rows)])  # 5,000 authorities: over 12 bits
+    wide = found.set_column(found.column_names.index("row"), "row", pa.array(
+        [-1] * found.num_rows, pa.int32()))  # fmt: skip
+    for table in (found.set_column(found.column_names.index("la_code"), "la_code", many), wide):
+        assert pa.table(_in_order(table)).equals(_sorted_by_every_key(table))
+
+
+def test_no_faults():
+    found = _faults(0, 0)
+    assert pa.table(_in_order(found)).num_rows == 0
