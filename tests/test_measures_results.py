@@ -27,6 +27,7 @@ from csc_scorecard.measures.results import (
     RESULTS_TABLE,
     measure_run,
     refresh_results,
+    settings_key,
     stored_results,
 )
 from csc_scorecard.measures.run import run_measures
@@ -212,3 +213,21 @@ def test_a_failing_refresh_leaves_the_load_and_says_so(loaded: Store, monkeypatc
         "warning: measure results not brought up to date (RuntimeError: disk full); "
         "computed when read"
     )
+
+
+def test_a_refresh_reads_the_stored_summary_not_the_rows(loaded: Store, monkeypatch) -> None:
+    asked: list[bool] = []
+    read = Store.stored_results
+
+    def recording(self, *args, rows=True):
+        asked.append(rows)
+        return read(self, *args, rows=rows)
+
+    monkeypatch.setattr(Store, "stored_results", recording)
+    assert refresh_results(loaded) == 0  # all current: nothing computed
+    assert asked and not any(asked)
+    summary, rows = read(loaded, settings_key(Settings()), ["999"], ["referrals"], ["2022-Q1"])
+    assert rows and rows[0]["value"] == 3
+    assert read(
+        loaded, settings_key(Settings()), ["999"], ["referrals"], ["2022-Q1"], rows=False
+    ) == (summary, [])

@@ -119,15 +119,18 @@ def _resolve(
     quarters: list[Quarter],
     measures: list[str],
     settings: Settings,
+    *,
+    rows: bool = True,
 ) -> tuple[list[dict[str, Any]], int]:
-    """The rows, and how many (authority, measure) pairs had anything computed."""
+    """The rows (none unless ``rows``: a refresh reads none of those stored), and how many
+    (authority, measure) pairs had anything computed."""
     if not measures or not la_codes or not quarters:
         return [], 0
     key = settings_key(settings)
     _reuse_compiled(store)
     fresh = Fingerprints(store, settings)
     wanted = {str(q) for q in quarters}
-    summary, stored = store.stored_results(key, la_codes, measures, wanted)
+    summary, stored = store.stored_results(key, la_codes, measures, wanted, rows=rows)
     have: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
     stored_ids: dict[tuple[str, str], set[str]] = {}
     for la, mid, periods, inputs, ids in summary:
@@ -170,11 +173,13 @@ def _resolve(
     if (computed or restamp) and store.writable():
         _write(store, key, fresh, computed, replace=stale, restamp=restamp)
         _keep_compiled(store)
+    if not rows:
+        return [], len(todo)
     done = {(r["la_code"], r["measure"], r["period"]) for r in computed}
-    rows = [r for r in stored if (r["la_code"], r["measure"], r["period"]) not in done] + computed
+    merged = [r for r in stored if (r["la_code"], r["measure"], r["period"]) not in done]
     by_id = catalogue()
     out = []
-    for r in rows:
+    for r in merged + computed:
         if r["period"] not in wanted:
             continue
         m = by_id[r["measure"]]
@@ -199,7 +204,7 @@ def refresh_results(store: Store, la_codes: Iterable[str] | None = None) -> int:
     for la in la_codes if la_codes is not None else store.authorities():
         quarters = loaded_quarters(store, la)
         if quarters:
-            computed += _resolve(store, [la], quarters, measures, Settings())[1]
+            computed += _resolve(store, [la], quarters, measures, Settings(), rows=False)[1]
     return computed
 
 

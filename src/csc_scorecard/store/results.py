@@ -55,12 +55,18 @@ class Results(Opened):
     """Reading and writing the stored measure results and compiled SQL."""
 
     def stored_results(
-        self, key: str, la_codes: Sequence[str], measures: Sequence[str], periods: Iterable[str]
+        self,
+        key: str,
+        la_codes: Sequence[str],
+        measures: Sequence[str],
+        periods: Iterable[str],
+        *,
+        rows: bool = True,
     ) -> tuple[list[tuple], list[dict]]:
         """What is stored under the settings `key` for the authorities and measures — (la,
         measure, periods, authority-wide inputs, load ids) per pair: the part of each row's
-        `inputs` before its "/" — and the stored rows of the wanted periods (every column of
-        `measure_results`)."""
+        `inputs` before its "/" — and (unless not ``rows``) the stored rows of the wanted
+        periods (every column of `measure_results`)."""
         if not self.has_table(RESULTS_TABLE):
             return [], []
         chosen = (
@@ -77,7 +83,9 @@ class Results(Opened):
                 f"list(DISTINCT load_ids) {chosen} GROUP BY ALL",
                 [key],
             ).fetchall()
-            rows = (
+            if not rows:
+                return summary, []
+            found = (
                 cur.sql(
                     f"SELECT r.* {chosen} AND period IN (SELECT period FROM _wanted_p)",
                     params=[key],
@@ -85,7 +93,7 @@ class Results(Opened):
                 .to_arrow_table()
                 .to_pylist()
             )
-        return summary, rows
+        return summary, found
 
     def stored_inputs(
         self, key: str, pairs: Iterable[tuple[str, str]]
