@@ -134,10 +134,10 @@ def r8868() -> str:
 def r8606() -> str:
     """CINreferralDate more than 280 days before the child's PersonBirthDate or
     ExpectedPersonBirthDate."""
-    return """SELECT r.* FROM referrals r WHERE EXISTS (SELECT 1 FROM child c
-        WHERE c.la_code = r.la_code AND c.child_id = r.child_id
+    return """SELECT r.* FROM referrals r SEMI JOIN child c
+        ON c.la_code = r.la_code AND c.child_id = r.child_id
           AND (r.referral_date < c.date_of_birth - INTERVAL 280 DAY
-               OR r.referral_date < c.expected_date_of_birth - INTERVAL 280 DAY))"""
+               OR r.referral_date < c.expected_date_of_birth - INTERVAL 280 DAY)"""
 
 
 @rule(
@@ -167,11 +167,16 @@ def r8775q() -> str:
 )
 def r8816() -> str:
     """An open episode of need (no CINclosureDate) that is not an NFA referral and is not the
-    child's latest (the latest CINreferralDate; of two on that date, the first in the file)."""
-    return """SELECT * EXCLUDE (latest) FROM (SELECT *, row_number() OVER (
-            PARTITION BY la_code, child_id ORDER BY referral_date DESC, load_id, "row") AS latest
-        FROM referrals WHERE referral_date IS NOT NULL)
-        WHERE latest > 1 AND closure_date IS NULL AND referral_nfa IS FALSE"""
+    child's latest (the latest CINreferralDate; of two on that date, the first in the file):
+    one of the child's episodes with a CINreferralDate comes before it in that order (load, then
+    line; a line number before none). A SEMI JOIN from the few open episodes (cin/common.py),
+    not a numbering of every episode."""
+    return """SELECT a.* FROM referrals a SEMI JOIN referrals b
+        ON b.la_code = a.la_code AND b.child_id = a.child_id AND b.referral_date IS NOT NULL
+        AND (b.referral_date > a.referral_date OR (b.referral_date = a.referral_date
+            AND (b.load_id < a.load_id OR (b.load_id = a.load_id
+                AND (b."row" < a."row" OR (b."row" IS NOT NULL AND a."row" IS NULL))))))
+        WHERE a.referral_date IS NOT NULL AND a.closure_date IS NULL AND a.referral_nfa IS FALSE"""
 
 
 def _started_during(view: str, end: str, *, open_if: str = "") -> str:
@@ -182,12 +187,12 @@ def _started_during(view: str, end: str, *, open_if: str = "") -> str:
     still_open = f"b.{end} IS NULL AND a.start_date <= a.cy_end" + (
         f" AND {open_if}" if open_if else ""
     )
-    return f"""SELECT DISTINCT a.* FROM {view} a JOIN {view} b
+    return f"""SELECT a.* FROM {view} a SEMI JOIN {view} b
         ON a.la_code = b.la_code AND a.child_id = b.child_id
            AND a.referral_date = b.referral_date
            AND NOT (a.start_date = b.start_date AND a.{end} IS NOT DISTINCT FROM b.{end})
-        WHERE a.start_date >= b.start_date
-          AND (a.start_date <= b.{end} OR ({still_open}))"""
+           AND a.start_date >= b.start_date
+           AND (a.start_date <= b.{end} OR ({still_open}))"""
 
 
 @rule(

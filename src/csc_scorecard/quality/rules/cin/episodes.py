@@ -21,11 +21,12 @@ def _overlaps(view: str, start: str, end: str, *, strict: bool = False, open_if:
     still_open = f"b.{end} IS NULL AND a.{start} {before} a.cy_end" + (
         f" AND {open_if}" if open_if else ""
     )
-    return f"""SELECT DISTINCT a.* FROM {view} a JOIN {view} b
+    return f"""SELECT a.* FROM {view} a SEMI JOIN {view} b
         ON a.la_code = b.la_code AND a.child_id = b.child_id
            AND NOT (a.load_id = b.load_id AND a."row" = b."row")
-        WHERE a.{start} IS NOT NULL AND b.{start} IS NOT NULL AND a.{start} >= b.{start}
-          AND ((b.{end} IS NOT NULL AND a.{start} {before} b.{end}) OR ({still_open}))"""
+           AND b.{start} IS NOT NULL AND a.{start} >= b.{start}
+           AND ((b.{end} IS NOT NULL AND a.{start} {before} b.{end}) OR ({still_open}))
+        WHERE a.{start} IS NOT NULL"""
 
 
 @rule(
