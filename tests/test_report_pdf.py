@@ -24,8 +24,8 @@ from pypdf.generic import ContentStream
 
 from csc_scorecard.forked import can_fork
 from csc_scorecard.report import pdf_parallel
-from csc_scorecard.report.html import to_html
-from csc_scorecard.report.pdf import pdf_html, print_in_one, render, to_pdf
+from csc_scorecard.report.html import sentence_html, to_html
+from csc_scorecard.report.pdf import cites_as_text, pdf_html, print_in_one, render, to_pdf
 from csc_scorecard.report.pdf_charts import (
     chart_pdfs,
     chart_placeholder,
@@ -33,6 +33,7 @@ from csc_scorecard.report.pdf_charts import (
     placeholder_png,
 )
 from csc_scorecard.report.pdf_parallel import CROSS, PrintFailed, print_in_two, split
+from csc_scorecard.wording import Cite, Sentence
 
 A4 = (595.28, 841.89)  # points
 
@@ -177,6 +178,31 @@ def _unpaged(pages, repeated: list[str]) -> str:
     for each in repeated:
         text = text.replace("".join(html_unescape(each).split()), "")
     return text
+
+
+def test_unbreakable_cited_figures_are_printed_as_text_that_does_not_break():
+    """A cited figure that can break only at its spaces loses its span and its spaces become
+    no-break spaces (as ``white-space: nowrap`` printed it); one that could break elsewhere (a
+    hyphen, a slash between words) or holds an escaped character keeps its span."""
+    kept = ["In-house foster carers", "Multiple/not recommended", "children's homes"]
+    plain = ["86.7%", "2,062", "Q1 2021/22", "(95%)", "DATE_PLACED", "£1,234.50"]
+    text = " and ".join([*plain, *kept])
+    cites, start = [], 0
+    for n, figure in enumerate([*plain, *kept]):
+        start = text.index(figure, start)
+        cites.append(
+            Cite(start=start, end=start + len(figure), text=figure, ref=f"/f/{n}", value=figure)
+        )
+    html = str(sentence_html(Sentence(text=text, cites=cites)))
+    printed = cites_as_text(html)
+    assert printed.count('<span class="fig"') == len(kept)
+    for figure in plain:
+        assert f">{figure}<" not in printed and figure.replace(" ", "\u00a0") in printed
+    assert "Q1\u00a02021/22 and (95%) and" in printed
+    assert printed.count("\u00a0") == 1  # the space inside "Q1 2021/22" only
+    for figure in kept[:2]:
+        assert f">{figure}</span>" in printed
+    assert "children&#39;s homes</span>" in printed
 
 
 def test_lean_chart_keeps_what_is_drawn_and_drops_what_is_not():
