@@ -152,7 +152,7 @@ class Appendices(Writer):
                 label = paragraph.add_run("Draft: ")
                 label.italic = True
                 label.font.color.rgb = RGBColor.from_string(GREY)
-            paragraph.add_run(r.commentary)
+            ooxml.text_run(paragraph, r.commentary)
             if r.commentary_author:
                 author = paragraph.add_run(f" ({r.commentary_author})")
                 author.font.color.rgb = RGBColor.from_string(GREY)

@@ -80,7 +80,9 @@ class Writer:
         return paragraph
 
     def _add(self, text: str = "", style: str | None = None, *, container=None) -> Paragraph:
-        paragraph = (container if container is not None else self.doc).add_paragraph(text)
+        paragraph = (container if container is not None else self.doc).add_paragraph()
+        if text:  # as add_paragraph(text) writes it (`ooxml.text_run`)
+            ooxml.text_run(paragraph, text)
         return self._use(paragraph, style) if style else paragraph
 
     def _heading(self, text: str, level: int) -> Paragraph:
