@@ -45,9 +45,9 @@ def _loads(monkeypatch) -> list[int]:
     started: list[int] = []
     real = Loading._load_one
 
-    def counted(self, batch, replace=False):
+    def counted(self, batch, *args, **kwargs):
         started.append(1)
-        return real(self, batch, replace)
+        return real(self, batch, *args, **kwargs)
 
     monkeypatch.setattr(Loading, "_load_one", counted)
     return started

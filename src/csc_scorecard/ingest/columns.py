@@ -24,7 +24,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from csc_scorecard.ingest.duck import connection
+from csc_scorecard.ingest.duck import arrow_rows, connection
 from csc_scorecard.ingest.fields import (
     Converted,
     FieldSpec,
@@ -175,10 +175,10 @@ def convert_columns(
     con = connection()
     con.register("distinct_cells", distinct)
     try:
-        out = con.sql(
+        out = arrow_rows(
             f"SELECT {', '.join(final)} FROM (SELECT {', '.join(parsed)} FROM "
             f"(SELECT {', '.join(raw)} FROM distinct_cells))"
-        ).to_arrow_table()
+        )
     finally:
         con.unregister("distinct_cells")
 

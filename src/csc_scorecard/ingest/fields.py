@@ -31,7 +31,7 @@ import pyarrow as pa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from csc_scorecard.ingest.duck import connection
+from csc_scorecard.ingest.duck import arrow_rows, connection
 from csc_scorecard.ingest.limits import limit
 from csc_scorecard.ingest.values import PARSERS, BadValue
 from csc_scorecard.model.batch import Issue, has_controls, safe_text, strip_controls
@@ -311,10 +311,10 @@ def _duplicates(
     keyed = rows.select([*key, *extra, "source_row"])
     con.register("keyed", keyed.append_column("i", pa.array(range(rows.num_rows), pa.int64())))
     try:
-        shared = con.sql(
+        shared = arrow_rows(
             f"SELECT * FROM (SELECT *, count(*) OVER (PARTITION BY {cols}) AS n FROM keyed) "
             "WHERE n > 1 ORDER BY i"
-        ).to_arrow_table()
+        )
     finally:
         con.unregister("keyed")
     issues = []

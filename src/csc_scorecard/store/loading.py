@@ -55,7 +55,10 @@ class Loading(Opened):
         self.replaced = []
         self._run("BEGIN TRANSACTION")
         try:
-            ids = [self._load_one(b, replace) for b in batches]
+            # Each load takes the next id after the highest at the time (rows of a reload are
+            # forgotten after its id is taken); only this transaction adds loads meanwhile.
+            first = self.con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()
+            ids = [self._load_one(b, first[0][0] + i, replace) for i, b in enumerate(batches)]
             self._run("COMMIT")
         except BaseException as err:
             self.replaced = []
@@ -113,12 +116,17 @@ class Loading(Opened):
                 raise
         return count
 
-    def _load_one(self, batch: LoadBatch, replace: bool = False) -> int:
-        load_id = self.con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
+    def _load_one(self, batch: LoadBatch, load_id: int, replace: bool = False) -> int:
         if replace and batch.merge_by_key:  # asked to replace: the earlier file goes (rule 1)
             batch.merge_by_key = False
-        self._check_replacement(batch, replace)
-        self._forget_earlier_load(batch)
+        earlier = self.con.execute(
+            """SELECT load_id, row_count FROM loads WHERE source_format = ?
+               AND la_code IS NOT DISTINCT FROM ? AND period_start IS NOT DISTINCT FROM ?
+               AND period_end IS NOT DISTINCT FROM ?""",
+            [batch.source_format, batch.la_code, batch.period_start, batch.period_end],
+        ).fetchall()
+        self._check_replacement(batch, earlier, replace)
+        self._forget_earlier_load(batch, [r[0] for r in earlier])
         for name, rows in batch.tables.items():
             self._merge(table(name), rows, batch, load_id)
         # Values the store's other rows contradict (ingest/consistency.py): issues of this load.
@@ -140,24 +148,19 @@ class Loading(Opened):
         )
         return load_id
 
-    def _check_replacement(self, batch: LoadBatch, replace: bool) -> None:
-        """Record what the batch replaces; refuse a drop of more than MAX_DROP without `replace`."""
-        if batch.merge_by_key:  # merged row by row: nothing stored is dropped
-            return
-        before = self.con.execute(
-            """SELECT count(*), coalesce(sum(row_count), 0) FROM loads WHERE source_format = ?
-               AND la_code IS NOT DISTINCT FROM ? AND period_start IS NOT DISTINCT FROM ?
-               AND period_end IS NOT DISTINCT FROM ?""",
-            [batch.source_format, batch.la_code, batch.period_start, batch.period_end],
-        ).fetchall()[0]
-        if not before[0]:
+    def _check_replacement(
+        self, batch: LoadBatch, earlier: list[tuple[int, int | None]], replace: bool
+    ) -> None:
+        """Record what the batch replaces (`earlier`: the stored loads of the same return, id
+        and rows); refuse a drop of more than MAX_DROP without `replace`."""
+        if batch.merge_by_key or not earlier:  # merged row by row: nothing stored is dropped
             return
         change = Replacement(
             batch.source_format,
             batch.la_code,
             batch.period_start,
             batch.period_end,
-            int(before[1]),
+            sum(rows or 0 for _, rows in earlier),
             batch.row_count,
         )
         if not replace and change.rows_after < change.rows_before * (1 - MAX_DROP):
@@ -169,16 +172,7 @@ class Loading(Opened):
             )
         self.replaced.append(change)
 
-    def _forget_earlier_load(self, batch: LoadBatch) -> None:
-        earlier = [
-            r[0]
-            for r in self.con.execute(
-                """SELECT load_id FROM loads WHERE source_format = ?
-                   AND la_code IS NOT DISTINCT FROM ? AND period_start IS NOT DISTINCT FROM ?
-                   AND period_end IS NOT DISTINCT FROM ?""",
-                [batch.source_format, batch.la_code, batch.period_start, batch.period_end],
-            ).fetchall()
-        ]
+    def _forget_earlier_load(self, batch: LoadBatch, earlier: list[int]) -> None:
         if not earlier or batch.merge_by_key:  # merge_by_key: row by row in _merge instead
             return
         marks = ",".join("?" * len(earlier))
