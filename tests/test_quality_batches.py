@@ -132,3 +132,42 @@ def test_a_row_limit_below_one_is_refused(three):
             next(in_groups(con, max_rows=0))
     finally:
         con.close()
+
+
+def test_a_deferred_scope_builds_its_tables_only_for_a_group(three):
+    """`build(deferred=True)` (what `in_groups` uses): the built tables are views until the
+    first `restrict`, the derived tables not made, whether each table has rows the same as an
+    eager build's; the first `restrict` builds them all as tables, for the group's rows."""
+    con = duckdb.connect(str(three), read_only=True)
+    try:
+        eager = scoping.build(con, multi_year=True)
+        rows, built = dict(eager.rows), {r: list(b) for r, b in eager.built.items()}
+        header = eager.con.execute(f"SELECT count(*) FROM {eager.schema('ssda903')}.header")
+        whole = header.fetchall()[0][0]
+        eager.close()
+        scope = scoping.build(con, multi_year=True, deferred=True)
+
+        def kinds() -> dict[str, str]:
+            return dict(
+                scope.con.execute(
+                    "SELECT table_name, table_type FROM information_schema.tables "
+                    f"WHERE table_catalog = '{scope.catalog}' AND table_schema = 's903'"
+                ).fetchall()
+            )
+
+        try:
+            assert scope.rows == rows
+            assert {r: list(b) for r, b in scope.built.items()} == built
+            assert kinds()["header"] == kinds()["bad"] == "VIEW"
+            assert "episodes_n" not in kinds()
+            scope.restrict("ssda903", ["372"])
+            assert kinds()["header"] == kinds()["episodes_n"] == kinds()["bad"] == "BASE TABLE"
+            assert scope.deferred == {"cin": scope.deferred["cin"]}  # the CIN's still to build
+            held = scope.con.execute(
+                f"SELECT list(DISTINCT la_code), count(*) FROM {scope.schema('ssda903')}.header"
+            ).fetchall()[0]
+            assert held[0] == ["372"] and 0 < held[1] < whole
+        finally:
+            scope.close()
+    finally:
+        con.close()

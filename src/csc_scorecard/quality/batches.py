@@ -7,7 +7,8 @@ authorities at a time and hands each group's faults on as it is done, so memory 
 the largest group and its faults, not by the store: each return's authorities in order, in
 groups of `per_group` or, with `max_rows`, of as many consecutive authorities as hold at most
 that many rows (`sized`), the scope narrowed to the group in place (`quality.scope.Scope.restrict`,
-no table built again but the few `built` ones). The faults, read one part after another, are
+no table built again but the few `built` ones, which the scope builds for the groups only:
+`quality.scope.build(deferred=True)`). The faults, read one part after another, are
 the faults of `run_rules` over the whole scope, in the same order: within a return they are
 sorted by authority first (`runner.ORDER`), every rule reads one authority's rows at a time
 (it joins on `la_code`), and whether a rule runs is decided once over the whole scope.
@@ -47,7 +48,9 @@ def in_groups(
         raise ValueError(f"max_rows must be at least 1, not {max_rows}")
     chosen = list(only) if only is not None else rules()
     needs = scope_needs(chosen)
-    scope = scoping.build(source, la_codes=la_codes, needs=needs, multi_year=multi_year)
+    scope = scoping.build(
+        source, la_codes=la_codes, needs=needs, multi_year=multi_year, deferred=True
+    )
     try:
         for ret in RETURNS:
             mine = [r for r in chosen if r.ret == ret]
