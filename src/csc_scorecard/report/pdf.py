@@ -14,6 +14,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from csc_scorecard.collector import paused
 from csc_scorecard.report.html import environment, to_html
 from csc_scorecard.report.model import ReportContext
 from csc_scorecard.report.pdf_charts import (
@@ -22,7 +23,7 @@ from csc_scorecard.report.pdf_charts import (
     with_charts,
     without_charts,
 )
-from csc_scorecard.report.pdf_parallel import collection_paused, print_in_two
+from csc_scorecard.report.pdf_parallel import print_in_two
 
 
 @cache
@@ -72,7 +73,7 @@ def print_in_one(html: str) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango costs about a second
 
     # Title and author come from the page's <title> and <meta name="author">.
-    with collection_paused():
+    with paused():
         printed = HTML(string=without_charts(html)).write_pdf() or b""
     return with_charts(printed, chart_pdfs(html))
 

@@ -40,6 +40,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import unquote
 
+from csc_scorecard.collector import paused
 from csc_scorecard.errors import ScorecardError
 from csc_scorecard.forked import can_fork
 from csc_scorecard.report.pdf_charts import chart_pdfs, splice, without_charts
@@ -127,26 +128,10 @@ def _numbered(agree: Callable[[int], tuple[int, int]]) -> Iterator[None]:
         layout.make_margin_boxes = original
 
 
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while WeasyPrint prints. A part's printing makes
-    some hundreds of thousands of objects (boxes, styles, Pango layouts) and keeps most of them
-    until it ends, so the collector, started by every 700 allocations, walked them about 500
-    times a part for almost nothing: 0.5-0.8 CPU s of each part's 3.5-4.5 (the demo paper).
-    What cycles printing leaves are collected after it, at the next collection."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _print(html: str, agree: Callable[[int], tuple[int, int]]) -> Part:
     from weasyprint import HTML
 
-    with collection_paused():
+    with paused():
         with _numbered(agree):
             document = HTML(string=html).render()
         pages = [(page.height, page.bookmarks) for page in document.pages]

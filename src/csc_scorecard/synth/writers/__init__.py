@@ -11,14 +11,12 @@ bytes whichever way they are written.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import importlib
 import pkgutil
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
+from csc_scorecard.collector import paused
 from csc_scorecard.errors import ScorecardError
 from csc_scorecard.forked import Forked, can_fork
 from csc_scorecard.synth.authority import SynthConfig, SyntheticAuthority, generate
@@ -141,22 +139,6 @@ EARLY: dict[str, tuple[frozenset[str], ...]] = {
 }
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while the authority is simulated and written.
-
-    The simulation makes millions of small objects that live until it ends (rows, people,
-    cases) and almost no reference cycles; each full collection walks all of them again, about
-    a CPU second over a run (issue 14). Processes forked meanwhile start with it off too."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def generate_and_write(
     config: SynthConfig, out_dir: Path, names: list[str], processes: int = 1
 ) -> tuple[SyntheticAuthority, list[Path]]:
@@ -174,7 +156,7 @@ def generate_and_write(
         early.extend(write_later(authority, out_dir, g) for g in soon.get(stage, []) if g)
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    with _collector_paused():
+    with paused():
         try:
             authority = generate(config, on_stage=start_early)
             mark(authority, out_dir)
