@@ -77,10 +77,12 @@ class Results(Opened):
             cur.register("_wanted_la", pa.table({"la_code": list(la_codes)}))
             cur.register("_wanted_m", pa.table({"measure": list(measures)}))
             cur.register("_wanted_p", pa.table({"period": sorted(periods)}))
+            # Ordered, so that the same store always gives the same summary.
             summary = cur.execute(
-                "SELECT la_code, measure, list(DISTINCT period), "
-                "list(DISTINCT split_part(inputs, '/', 1)), "
-                f"list(DISTINCT load_ids) {chosen} GROUP BY ALL",
+                "SELECT la_code, measure, list(DISTINCT period ORDER BY period), "
+                "list(DISTINCT split_part(inputs, '/', 1) ORDER BY split_part(inputs, '/', 1)), "
+                f"list(DISTINCT load_ids ORDER BY load_ids) {chosen} GROUP BY ALL "
+                "ORDER BY la_code, measure",
                 [key],
             ).fetchall()
             if not rows:
