@@ -119,29 +119,12 @@ def bare_duckdb(store: str, la: str) -> str:
 
 def _run_on(cursors: list, statements: list[str]) -> int:
     """Run the statements on the cursors at once, each taking the next (longest first, as
-    `Context.run_together` orders them); the rows counted."""
-    import threading
-
+    `Context.run_together` orders them, on `cursor_pool`); the rows counted."""
+    from csc_scorecard.cursor_pool import run_on_cursors
     from csc_scorecard.measures.context import arrow_rows
 
-    pending = iter(sorted(statements, key=len, reverse=True))
-    lock = threading.Lock()
-    counts: list[int] = []
-
-    def work(cur) -> None:
-        while True:
-            with lock:
-                sql = next(pending, None)
-            if sql is None:
-                return
-            counts.append(arrow_rows(cur, sql).num_rows)
-
-    threads = [threading.Thread(target=work, args=(c,)) for c in cursors[1:]]
-    for t in threads:
-        t.start()
-    work(cursors[0])
-    for t in threads:
-        t.join()
+    ordered = sorted(statements, key=len, reverse=True)
+    counts = run_on_cursors(cursors, len(ordered), lambda c, i: arrow_rows(c, ordered[i]).num_rows)
     return sum(counts)
 
 

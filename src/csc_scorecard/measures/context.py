@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
+from csc_scorecard.cursor_pool import WORKERS, run_on_cursors
 from csc_scorecard.measures import sql_cache
 from csc_scorecard.measures.sql_share import share_subqueries
 from csc_scorecard.model.periods import PeriodType, Quarter
-from csc_scorecard.quality.parallel import WORKERS
 
 if TYPE_CHECKING:  # Ibis is imported where an expression is built: a run whose SQL is kept
     # (`sql_cache`) builds none, and a fresh process saves importing it (0.4 s of CPU)
@@ -334,7 +334,7 @@ class Context:
 
         The measures' statements are independent and small (a few to 150 ms on one authority):
         DuckDB gives one such statement a single thread, so run one after another they leave
-        the second core idle (the DfE rules do the same, `quality.parallel`). Each is compiled
+        the second core idle (`cursor_pool`, as the DfE rules' `quality.parallel`). Each is compiled
         (or found compiled) first, here, in order; threads only register inputs and run SQL,
         which DuckDB does without the GIL. A query done already, not kept (in-memory tables:
         `execute` runs it as it is), or asked for outside a session is left to `execute`.
@@ -358,32 +358,19 @@ class Context:
         # Longest first (by the text of its SQL, which grows with its joins and windows), so
         # the last statements to finish are short ones and the two cursors finish together.
         order = sorted(todo, key=lambda k: -len(todo[k][0]))
-        results: dict[Hashable, pa.Table] = {}
-        failed: dict[Hashable, BaseException] = {}
-        lock = threading.Lock()
-        pending = iter(order)
 
-        def work(cursor: Any) -> None:
-            while True:
-                with lock:
-                    key = next(pending, None)
-                if key is None:
-                    return
-                sql, inputs, _ = todo[key]
-                try:
-                    results[key] = self._run_on(cursor, sql, {n: rows[n] for n in inputs})
-                except Exception as error:  # noqa: BLE001 - raised below, in the order given
-                    failed[key] = error
+        def one(cursor: Any, i: int) -> pa.Table | Exception:
+            sql, inputs, _ = todo[order[i]]
+            try:
+                return self._run_on(cursor, sql, {n: rows[n] for n in inputs})
+            except Exception as error:  # noqa: BLE001 - raised below, in the order given
+                return error
 
-        threads = [threading.Thread(target=work, args=(c,)) for c in self._more[: WORKERS - 1]]
-        for t in threads:
-            t.start()
-        work(self._cursor)
-        for t in threads:
-            t.join()
+        cursors = [self._cursor, *self._more[: WORKERS - 1]]
+        results = dict(zip(order, run_on_cursors(cursors, len(order), one), strict=True))
         for key in todo:
-            if key in failed:
-                raise failed[key]
+            if isinstance(results[key], Exception):
+                raise results[key]
         self._done.update(results)
 
     def prepare(

@@ -3,7 +3,7 @@
 A run's statements are small: a scoped table under 122,880 rows is one DuckDB row group, which
 one thread reads, so a statement at a time leaves the second core idle. With WORKERS above one
 (the environment's SCORECARD_SQL_WORKERS), `run_all` sends the statements on that many cursors
-of the scope's connection at once (Python threads: DuckDB lets go of the GIL while it works),
+of the scope's connection at once (`cursor_pool`: Python threads, DuckDB lets go of the GIL),
 each cursor with the connection's search path (the scope's schema, and the run's tables:
 `runner._tables_of_run`), a statement waiting for the ones it reads (`after`). The results come
 back in the order of the statements, so nothing that follows depends on which thread finished
@@ -16,17 +16,13 @@ machine was busy, two gained nothing.
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Collection, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 
 import duckdb
 import pyarrow as pa
 
+from csc_scorecard.cursor_pool import WORKERS, run_on_cursors
 from csc_scorecard.quality.rules import sql_text
-
-WORKERS = int(os.environ.get("SCORECARD_SQL_WORKERS") or min(2, os.cpu_count() or 1))
 
 
 def run_all(
@@ -49,37 +45,18 @@ def run_all(
             con.execute(s).fetchall()
         return [None] * len(statements)
     path = con.execute("SELECT current_setting('search_path')").fetchall()[0][0]
-    local = threading.local()
-    opened: list[duckdb.DuckDBPyConnection] = []
-    lock = threading.Lock()
+    cursors = [con.cursor() for _ in range(WORKERS)]
 
-    def cursor() -> duckdb.DuckDBPyConnection:
-        cur = getattr(local, "cursor", None)
-        if cur is None:
-            cur = con.cursor()
-            with lock:
-                opened.append(cur)
-            cur.execute("SET search_path = " + sql_text(path)).fetchall()
-            local.cursor = cur
-        return cur
-
-    done: list[Future] = []
-
-    def one(i: int) -> pa.Table | None:
-        for j in (after or {}).get(i, ()):
-            if j >= i:
-                raise ValueError(f"statement {i} cannot wait for a later one ({j})")
-            done[j].result()  # submitted before i, so running or done: never a deadlock
+    def one(cur: duckdb.DuckDBPyConnection, i: int) -> pa.Table | None:
         if rows:
-            return cursor().sql(statements[i]).to_arrow_table()
-        cursor().execute(statements[i]).fetchall()
+            return cur.sql(statements[i]).to_arrow_table()
+        cur.execute(statements[i]).fetchall()
         return None
 
     try:
-        with ThreadPoolExecutor(WORKERS) as pool:
-            for i in range(len(statements)):
-                done.append(pool.submit(one, i))
-        return [f.result() for f in done]
+        for cur in cursors:
+            cur.execute("SET search_path = " + sql_text(path)).fetchall()
+        return run_on_cursors(cursors, len(statements), one, after=after)
     finally:
-        for cur in opened:
+        for cur in cursors:
             cur.close()
