@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 DEFINITION_PACKAGES = ("measures", "model", "quality", "reference", "ingest", "store")
-DEFINITION_MODULES = ("__init__.py", "errors.py", "code_version.py")
+DEFINITION_MODULES = ("__init__.py", "errors.py", "code_version.py", "cursor_pool.py")
 _SUFFIXES = {".py", ".yaml", ".yml", ".json", ".csv", ".parquet", ".txt"}
 
 
