@@ -31,6 +31,7 @@ import pyarrow as pa
 from csc_scorecard.synth.authority import SynthConfig
 from csc_scorecard.synth.dates import Workdays, add_months_one
 from csc_scorecard.synth.records import to_arrow
+from csc_scorecard.synth.scalar_draws import ScalarDraws, scalar_draws
 
 SEED_OFFSET = 2_003  # mixed with config.seed: independent of the children and workforce streams
 
@@ -92,11 +93,11 @@ def _dob(tables: dict[str, pa.Table]) -> dict[str, date]:
     return {r["child_id"]: r["date_of_birth"] for r in rows if r["date_of_birth"]}
 
 
-def _late(rng: np.random.Generator, on_time: int, late_by: tuple[int, int]) -> int:
+def _late(draws: ScalarDraws, on_time: int, late_by: tuple[int, int]) -> int:
     """A gap: usually within `on_time`, now and then late by a few days."""
-    if rng.random() < LATE_SHARE:
-        return on_time + int(rng.integers(*late_by))
-    return int(rng.integers(max(1, on_time // 2), on_time + 1))
+    if draws.random() < LATE_SHARE:
+        return on_time + draws.integers(*late_by)
+    return draws.integers(max(1, on_time // 2), on_time + 1)
 
 
 def placements(episodes: pa.Table) -> list[tuple[str, date, date | None]]:
@@ -126,12 +127,13 @@ def placements(episodes: pa.Table) -> list[tuple[str, date, date | None]]:
 
 def _cla_visits(episodes: pa.Table, end: date, rng: np.random.Generator) -> list[tuple]:
     visits = []
-    for child, start, stop in placements(episodes):
-        last_day = min(stop, end) if stop else end
-        day = start + timedelta(days=_late(rng, CLA_FIRST_DAYS, (1, 6)))
-        while day <= last_day:
-            visits.append((child, day))
-            day += timedelta(days=_late(rng, CLA_GAP_DAYS, (1, 15)))
+    with scalar_draws(rng) as draws:  # numpy's numbers, one at a time, at Python speed
+        for child, start, stop in placements(episodes):
+            last_day = min(stop, end) if stop else end
+            day = start + timedelta(days=_late(draws, CLA_FIRST_DAYS, (1, 6)))
+            while day <= last_day:
+                visits.append((child, day))
+                day += timedelta(days=_late(draws, CLA_GAP_DAYS, (1, 15)))
     return visits
 
 
@@ -139,15 +141,16 @@ def _cin_visits(
     plans: pa.Table, end: date, workdays: Workdays, rng: np.random.Generator
 ) -> list[tuple]:
     visits = []
-    for p in plans.select(["child_id", "start_date", "end_date"]).to_pylist():
-        if p["start_date"] is None:
-            continue
-        last_day = min(p["end_date"], end) if p["end_date"] else end
-        gap = _late(rng, CIN_GAP_WORKING_DAYS // 2, (1, 8))
-        day = _add_working(workdays, p["start_date"], gap)
-        while day <= last_day:
-            visits.append((p["child_id"], day))
-            day = _add_working(workdays, day, _late(rng, CIN_GAP_WORKING_DAYS, (1, 10)))
+    with scalar_draws(rng) as draws:
+        for p in plans.select(["child_id", "start_date", "end_date"]).to_pylist():
+            if p["start_date"] is None:
+                continue
+            last_day = min(p["end_date"], end) if p["end_date"] else end
+            gap = _late(draws, CIN_GAP_WORKING_DAYS // 2, (1, 8))
+            day = _add_working(workdays, p["start_date"], gap)
+            while day <= last_day:
+                visits.append((p["child_id"], day))
+                day = _add_working(workdays, day, _late(draws, CIN_GAP_WORKING_DAYS, (1, 10)))
     return visits
 
 
