@@ -31,6 +31,8 @@ from csc_scorecard.synth.workforce.sampling import choice, draw
 from csc_scorecard.synth.workforce.staffing import Post, Worker, spells
 
 OVERLOADED = 2.0  # cases held / the worker's share beyond which no new case is given if avoidable
+# An available worker: (worker, post, base capacity or None, capacity or None, cases held).
+Available = tuple[Worker, Post, float | None, float | None, dict[int, "Allocation"]]
 
 
 @dataclass
@@ -68,8 +70,10 @@ class Allocator:
         self.management = {t.area: t for t in teams if t.management}
         self.workers = workers
         # team -> worker -> (worker, post, capacity before ASYE protection when it cannot
-        # change while they are available: one post only; else None, worked out by the day)
-        self.available: dict[str, dict[str, tuple[Worker, Post, float | None]]] = defaultdict(dict)
+        # change while they are available: one post only, else None, worked out by the day;
+        # the capacity itself when nothing changes it: that and no ASYE, else None; the
+        # cases they hold)
+        self.available: dict[str, dict[str, Available]] = defaultdict(dict)
         self.holding: dict[str, dict[int, Allocation]] = defaultdict(dict)
         self.current: dict[int, Allocation] = {}
         self.team_of: dict[str, str] = {}
@@ -159,7 +163,9 @@ class Allocator:
             elif kind == "on":
                 w, p = ref
                 base = self._base(w, p, p.fte) if len(w.posts) == 1 else None
-                self.available[p.team.team_id][w.worker_id] = (w, p, base)
+                fixed = base if w.asye_start is None else None
+                held = self.holding[w.worker_id]
+                self.available[p.team.team_id][w.worker_id] = (w, p, base, fixed, held)
                 self.team_of[w.worker_id] = p.team.team_id
             elif kind == "close":
                 a = self.current.pop(ref, None)
@@ -217,27 +223,26 @@ class Allocator:
         case only when no practitioner is available, as they do in practice.
         """
         target = self.cal.service_areas[area].caseload_target or 15.0
-        holding, capacity = self.holding, self._capacity
+        available, capacity = self.available, self._capacity
 
         # (This runs about 80,000 times, over some 700,000 workers: the loops are written out.)
-        def practitioners(team: Team) -> list[tuple[Worker, Post, float]]:
+        def practitioners(team: Team) -> list[tuple[Worker, Post, float, dict]]:
             out = []
-            for w, p, base in self.available[team.team_id].values():
+            for w, p, base, cap, held in available[team.team_id].values():
                 if w is exclude:
                     continue
-                cap = (
-                    base if base is not None and w.asye_start is None else capacity(w, p, base, day)
-                )
+                if cap is None:
+                    cap = capacity(w, p, base, day)
                 if cap > 0:
-                    out.append((w, p, cap))
+                    out.append((w, p, cap, held))
             return out
 
-        def loads_of(people: list[tuple[Worker, Post, float]]) -> list[float]:
+        def loads_of(people: list[tuple[Worker, Post, float, dict]]) -> list[float]:
             """Cases held relative to what each worker should hold."""
-            return [len(holding[w.worker_id]) / (cap * target) for w, _, cap in people]
+            return [len(held) / (cap * target) for _, _, cap, held in people]
 
         teams = self.area_teams.get(area, [])
-        people: list[tuple[Worker, Post, float]] = []
+        people: list[tuple[Worker, Post, float, dict]] = []
         loads: list[float] = []
         if prefer is not None and prefer.area == area:
             # a case handed over stays in its team unless everyone there is already full
@@ -266,11 +271,11 @@ class Allocator:
         for team in [*teams, self.management.get(area)]:
             if team is None:
                 continue
-            for w, p, _ in self.available[team.team_id].values():
+            for w, p, *_ in self.available[team.team_id].values():
                 if w is not exclude and p.role in MANAGER_ROLES:
                     return w, p
         for team_id in sorted(self.available):  # nobody in the area at all: anyone with a post
-            for w, p, _ in self.available[team_id].values():
+            for w, p, *_ in self.available[team_id].values():
                 if w is not exclude:
                     return w, p
         return None, None
