@@ -150,11 +150,17 @@ def simulate_frames(config: SynthConfig) -> dict[str, Frame]:
 def _keys(frame: Frame, *columns: str) -> set[tuple]:
     if not frame:
         return set()
-    return set(zip(*(frame[c].tolist() for c in columns)))
+    return set(zip(*(_plain(frame[c]) for c in columns)))
 
 
 def _isin_keys(frame: Frame, columns: tuple[str, ...], keys: set[tuple]) -> np.ndarray:
-    return np.array([k in keys for k in zip(*(frame[c].tolist() for c in columns))], dtype=bool)
+    return np.array([k in keys for k in zip(*(_plain(frame[c]) for c in columns))], dtype=bool)
+
+
+def _plain(values: np.ndarray) -> list:
+    """A key column as Python values to compare: dates as their day numbers (NaT one number
+    too), which are cheaper to make than date objects and equal exactly when the dates are."""
+    return (values.view(np.int64) if values.dtype.kind == "M" else values).tolist()
 
 
 def _belonging(frame: Frame, referral_keys: set[tuple]) -> Frame:

@@ -92,7 +92,7 @@ def upns_of(number: np.ndarray) -> np.ndarray:
     number = np.asarray(number, np.int64)
     digits = (number[:, None] // 10 ** np.arange(11, -1, -1)) % 10
     letters = np.array(list(CHECK_LETTERS))[(digits * np.arange(2, 14)).sum(axis=1) % 23]
-    return np.array([f"{c}{n:012d}" for c, n in zip(letters, number, strict=True)], dtype=object)
+    return np.char.add(letters, np.char.zfill(number.astype(str), 12)).astype(object)
 
 
 def children_table(
