@@ -107,20 +107,21 @@ def run_rules(
     (`rules.INPUTS`: the Ofsted provider list), the rules reading them too."""
     chosen = list(only) if only is not None else rules()
     started, cpu = time.perf_counter(), time.process_time()
-    scope = scoping.build(
-        source,
-        la_codes=la_codes,
-        load_ids=load_ids,
-        needs=scope_needs(chosen),
-        previous=previous,
-        multi_year=multi_year,
-        inputs=inputs,
-    )
-    prepared, prepared_cpu = time.perf_counter(), time.process_time()
-    try:
-        result = run_in_scope(scope, chosen, fuse=fuse)
-    finally:
-        scope.close()
+    with parallel.one_thread_each(source):
+        scope = scoping.build(
+            source,
+            la_codes=la_codes,
+            load_ids=load_ids,
+            needs=scope_needs(chosen),
+            previous=previous,
+            multi_year=multi_year,
+            inputs=inputs,
+        )
+        prepared, prepared_cpu = time.perf_counter(), time.process_time()
+        try:
+            result = run_in_scope(scope, chosen, fuse=fuse)
+        finally:
+            scope.close()
     result.seconds = {
         "prepare": prepared - started,
         "rules": time.perf_counter() - prepared,
