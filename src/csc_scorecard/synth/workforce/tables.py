@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pyarrow as pa
 
 from csc_scorecard.model.schema import table as table_spec
@@ -11,6 +13,8 @@ from csc_scorecard.synth.workforce.days import to_date
 from csc_scorecard.synth.workforce.establishment import Team
 from csc_scorecard.synth.workforce.roles import MANAGER_ROLES
 from csc_scorecard.synth.workforce.staffing import Worker
+
+EPOCH = date(1970, 1, 1).toordinal()  # Arrow's date32 counts days from 1 January 1970
 
 
 def arrow(name: str, rows: list[dict]) -> pa.Table:
@@ -96,18 +100,23 @@ def absences_table(workers: list[Worker], end: int) -> pa.Table:
 
 
 def allocations_table(allocations: list[Allocation]) -> pa.Table:
-    rows = [
-        {
-            "child_id": a.child_id,
-            "worker_id": a.worker.worker_id,
-            "start_date": to_date(a.start),
-            "end_date": to_date(a.end),
-            "team_id": a.team.team_id,
-            "reason": a.reason,
-        }
-        for a in allocations
-    ]
-    return arrow("case_allocations", rows)
+    """A column at a time (about 80,000 allocations): the dates from their day numbers."""
+    spec = table_spec("case_allocations")
+    schema = pa.schema([f for f in spec.arrow_schema() if f.name in spec.data_column_names])
+    columns = {
+        "child_id": [a.child_id for a in allocations],
+        "worker_id": [a.worker.worker_id for a in allocations],
+        "start_date": _dates([a.start for a in allocations]),
+        "end_date": _dates([a.end for a in allocations]),
+        "team_id": [a.team.team_id for a in allocations],
+        "reason": [a.reason for a in allocations],
+    }
+    return pa.table({f.name: pa.array(columns[f.name], type=f.type) for f in schema}, schema=schema)
+
+
+def _dates(days: list[int | None]) -> pa.Array:
+    """Day numbers (`date.toordinal`, None for none) as an Arrow date32 array."""
+    return pa.array([None if d is None else d - EPOCH for d in days], pa.int32()).cast(pa.date32())
 
 
 def with_personal_advisers(plans: pa.Table, allocations: list[Allocation]) -> pa.Table:
