@@ -7,9 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import ibis
-
-from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.context import Context, DuckDB
 from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.measures.workforce import caseloads as cl
 from csc_scorecard.measures.workforce.audits import audits
@@ -51,7 +49,8 @@ def staffing_section(
     s = settings or default_settings()
     at = q.end
     before = compare or q.previous().end
-    be = backend or ibis.duckdb.from_connection(store.con)
+    # Ibis's backend only if a workforce query's SQL is not kept (`DuckDB`): saves loading it.
+    be = backend or DuckDB(store.con)
     ctx = Context(be, [la_code], [q.previous(), q])
 
     positions = cl.positions(ctx, {"now": at, "compare": before}, settings=s)
