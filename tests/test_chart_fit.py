@@ -8,7 +8,6 @@ back to), so a chart that passes here still fits when printed in a wider font th
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -79,37 +78,28 @@ def text_boxes(spec: dict) -> tuple[list[Box], float, float]:
     return boxes, scene["width"], scene["height"]
 
 
-FAST_SPECS: dict[str, dict] = {}  # what render_svg draws, beside each validated spec
-
-
 @pytest.fixture(scope="module")
 def demo_specs():
-    """The Vega-Lite specification of every chart the demo report draws, by chart id."""
+    """The Vega-Lite specification of every chart the demo report draws, by chart id, each
+    validated against the schema as it is drawn."""
     specs: dict[str, dict] = {}
-    original, drawn = chart_style.render_svg, chart_style.draw_svg
-    drawers = (charts, series_charts)  # the modules whose charts are rendered by render_svg
+    drawn = chart_style.draw_svg
+    drawers = (charts, series_charts)  # the modules whose charts are drawn by draw_svg
 
-    def recording(chart, chart_id):
-        specs[chart_id] = chart_style.config(chart).to_dict()  # validated against the schema
-        FAST_SPECS[chart_id] = chart_style.spec(chart)
-        return original(chart, chart_id)
-
-    def recording_spec(spec, chart_id):  # a specification written directly (`styled`)
+    def recording(spec, chart_id):
         validate_jsonschema(spec, load_schema())
-        specs[chart_id] = FAST_SPECS[chart_id] = spec
+        specs[chart_id] = spec
         return drawn(spec, chart_id)
 
     for m in drawers:
-        m.render_svg = recording
-    charts.draw_svg = recording_spec  # the trend charts
+        m.draw_svg = recording
     # Drawn in this process: a forked child's recordings (the trend charts') would be lost.
     forks, context.can_fork = context.can_fork, lambda: False
     try:
         rf.report_context.__wrapped__()  # built afresh (the cached one drew its charts already)
     finally:
         for m in drawers:
-            m.render_svg = original
-        charts.draw_svg = drawn
+            m.draw_svg = drawn
         context.can_fork = forks
     return specs
 
@@ -131,15 +121,6 @@ def test_every_chart_of_the_report_is_checked(demo_specs):
     assert {c["kind"] for c in drawn} == {"trend", "breakdown", "demand", "projection"}
     assert {c["id"] for c in drawn} <= set(demo_specs)
     assert len(drawn) >= 30
-
-
-def test_the_rendered_spec_is_the_validated_spec_key_for_key(demo_specs):
-    """`chart_style.spec` (what `render_svg` draws) skips Altair's copies and schema validation
-    for speed; for every chart of the demo report it is the dictionary `config(chart).to_dict()`
-    gives, validated, with its keys in the same order (so vl-convert draws the same SVG)."""
-    assert set(FAST_SPECS) == set(demo_specs)
-    for cid, spec in demo_specs.items():
-        assert json.dumps(FAST_SPECS[cid]) == json.dumps(spec), cid
 
 
 def test_no_text_is_cut_short(demo_specs):

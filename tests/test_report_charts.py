@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+from csc_scorecard.numbers import display
 from csc_scorecard.report import chart_style, charts, series_charts
 from csc_scorecard.report.model import ChartPoint
 
@@ -107,16 +109,123 @@ def test_demand_chart_describes_each_series():
 
 def test_ids_are_unique_across_charts():
     """Clipped marks give SVG clip paths with ids ('clip1') that would collide on one page."""
-    import altair as alt
-
-    clipped = (
-        alt.Chart(alt.Data(values=[{"x": 1, "y": 5}, {"x": 2, "y": 50}]))
-        .mark_line(clip=True)
-        .encode(x="x:Q", y=alt.Y("y:Q", scale=alt.Scale(domain=[0, 10])))
+    clipped = chart_style.view(
+        [{"x": 1, "y": 5}, {"x": 2, "y": 50}],
+        {"type": "line", "clip": True},
+        {
+            "x": {"field": "x", "type": "quantitative"},
+            "y": {"field": "y", "scale": {"domain": [0, 10]}, "type": "quantitative"},
+        },
     )
-    a, b = chart_style.render_svg(clipped, "a"), chart_style.render_svg(clipped, "b")
+    a, b = chart_style.draw_svg(clipped, "a"), chart_style.draw_svg(clipped, "b")
     ids_a, ids_b = set(re.findall(r'id="([^"]+)"', a)), set(re.findall(r'id="([^"]+)"', b))
     assert ids_a and ids_b and not ids_a & ids_b
     for svg, prefix in ((a, "a-"), (b, "b-")):
         refs = re.findall(r"url\(#([^)]+)\)", svg)
         assert refs and all(ref.startswith(prefix) for ref in refs)
+
+
+def test_the_shared_configuration_and_schema_are_altairs():
+    """The charts' specifications are written without Altair (chart_style.py); their shared
+    configuration is what Altair's theme and the report's settings gave, and their schema
+    Altair's, so an upgrade of either shows here."""
+    import altair as alt
+
+    bare = alt.Chart().properties(padding=chart_style.padding())
+    configured = (
+        bare.configure(font=chart_style.FONT, background="white")
+        .configure_view(stroke=None)
+        .configure_axis(
+            labelColor=chart_style.INK,
+            titleColor=chart_style.INK,
+            gridColor="#e4e7ec",
+            domainColor="#9aa3b2",
+            tickColor="#9aa3b2",
+            labelFontSize=chart_style.LABEL_SIZE,
+            titleFontSize=chart_style.LABEL_SIZE,
+            labelLimit=0,
+            labelPadding=3,
+            titlePadding=8,
+        )
+        .configure_title(
+            color=chart_style.INK,
+            fontSize=chart_style.TITLE_SIZE,
+            anchor="start",
+            fontWeight="bold",
+            limit=0,
+        )
+        .configure_legend(
+            labelFontSize=chart_style.LABEL_SIZE,
+            titleFontSize=chart_style.LABEL_SIZE,
+            orient="bottom",
+            labelColor=chart_style.INK,
+            labelLimit=0,
+        )
+    )
+    spec = configured.to_dict(validate=False)  # a chart with no mark: only its configuration
+    assert json.dumps(spec["config"]) == json.dumps(chart_style.CONFIG)
+    assert spec["$schema"] == alt.SCHEMA_URL == chart_style.SCHEMA_URL
+
+
+def test_a_breakdown_is_the_chart_altair_describes():
+    """A bar chart by category with a reference line, written directly, is the specification
+    Altair gave for the same chart, key for key (so vl-convert draws the same SVG)."""
+    import altair as alt
+
+    recorded = {}
+    drawn = charts.draw_svg
+    charts.draw_svg = lambda spec, chart_id: recorded.setdefault(chart_id, spec) and ""
+    try:
+        charts.breakdown(
+            "b", "Cases per manager", "count", [("A", 12.0), ("B", -3.0), ("C", None)],
+            measure="m", reference=10.0, reference_label="standard",
+        )  # fmt: skip
+    finally:
+        charts.draw_svg = drawn
+    shown = [
+        {"x": x, "y": y, "series": "Cases per manager", "label": display(y, "count"), "sign": sign}
+        for x, y, sign in (("A", 12.0, "positive"), ("B", -3.0, "negative"))
+    ]
+    spec = recorded["b"]
+    domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    lines = chart_style.lines_expr({"A": ["A"], "B": ["B"]})
+    base = alt.Chart(alt.Data(values=shown)).encode(
+        y=alt.Y(
+            "x:N",
+            sort=["A", "B"],
+            title=None,
+            axis=alt.Axis(labelFontSize=chart_style.LABEL_SIZE, labelExpr=lines),
+            scale=alt.Scale(paddingInner=0.2),
+        ),
+        x=alt.X(
+            "y:Q",
+            title="",
+            axis=alt.Axis(format=",.0f", tickCount=5),
+            scale=alt.Scale(domain=domain),
+        ),
+    )
+    colour = alt.Scale(
+        domain=["positive", "negative"], range=[chart_style.ACCENT, chart_style.NEGATIVE]
+    )
+    ink = chart_style.INK
+    layers = [
+        base.mark_bar(height=11).encode(color=alt.Color("sign:N", scale=colour, legend=None)),
+        base.transform_filter(alt.datum.y >= 0)
+        .mark_text(align="left", dx=3, fontSize=8, color=ink)
+        .encode(text="label:N"),
+        base.transform_filter(alt.datum.y < 0)
+        .mark_text(align="right", dx=-3, fontSize=8, color=ink)
+        .encode(text="label:N"),
+        alt.Chart(alt.Data(values=[{"y": 10.0}]))
+        .mark_rule(color=chart_style.COMPARATOR, strokeDash=[2, 2], strokeWidth=1.3)
+        .encode(x="y:Q"),
+    ]
+    chart = alt.layer(*layers).properties(
+        title=alt.TitleParams(**spec["title"]),
+        width=spec["width"],
+        height=spec["height"],
+        padding=spec["padding"],
+    )
+    expected = chart.to_dict()
+    expected["config"] = chart_style.CONFIG
+    assert json.dumps(spec) == json.dumps(expected)

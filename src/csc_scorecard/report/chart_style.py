@@ -1,15 +1,19 @@
 """The report's chart style: colours, fonts and sizes, text measured and wrapped to fit, the
 Vega-Lite configuration every chart shares, axis formats by unit, and the SVG rendering
-(vl-convert, offline, with element ids made unique to the chart)."""
+(vl-convert, offline, with element ids made unique to the chart).
+
+Every chart's Vega-Lite specification is written directly (`styled`, `view`), key for key as
+Altair gave it for the chart it describes, so vl-convert draws the same SVG: building the charts
+with Altair (importing it, validating each encoding against the schema, copying each layer) cost
+more than drawing them. The charts' tests validate the specifications against the schema and
+check the shared configuration against Altair's."""
 
 from __future__ import annotations
 
 import copy
 import re
 from collections.abc import Sequence
-from functools import cache
 
-import altair as alt
 import vl_convert as vlc
 
 FONT = (
@@ -63,13 +67,8 @@ def wrap(text: str, max_px: float, size: float, bold: bool = False) -> list[str]
     return lines or [""]
 
 
-def chart_title(text: str, width_px: float) -> alt.TitleParams:
-    """The chart's title wrapped to the chart's width."""
-    return alt.TitleParams(**title_spec(text, width_px))
-
-
 def title_spec(text: str, width_px: float) -> dict:
-    """`chart_title` as Vega-Lite (for a specification written directly: `styled`)."""
+    """The chart's title wrapped to the chart's width."""
     return {"text": wrap(text, width_px, TITLE_SIZE, bold=True), "fontSize": TITLE_SIZE, "limit": 0}
 
 
@@ -104,83 +103,59 @@ def padding(left: float = 8) -> dict[str, float]:
     return {"left": round(left), "right": 12, "top": 4, "bottom": 4}
 
 
-def config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return (
-        # Padding round the chart: a renderer drawing the text in a wider font than Vega measured
-        # (DejaVu Sans for Liberation Sans) still has room at the edges.
-        (chart if chart.padding is not alt.Undefined else chart.properties(padding=padding()))
-        .configure(font=FONT, background="white")
-        .configure_view(stroke=None)
-        .configure_axis(
-            labelColor=INK,
-            titleColor=INK,
-            gridColor="#e4e7ec",
-            domainColor="#9aa3b2",
-            tickColor="#9aa3b2",
-            labelFontSize=LABEL_SIZE,
-            titleFontSize=LABEL_SIZE,
-            labelLimit=0,  # never cut a label: they are wrapped to fit instead
-            labelPadding=3,
-            titlePadding=8,
-        )
-        .configure_title(color=INK, fontSize=TITLE_SIZE, anchor="start", fontWeight="bold", limit=0)
-        .configure_legend(
-            labelFontSize=LABEL_SIZE,
-            titleFontSize=LABEL_SIZE,
-            orient="bottom",
-            labelColor=INK,
-            labelLimit=0,
-        )
-    )
-
-
-@cache
-def _configs() -> tuple[dict, dict]:
-    """The configuration an unconfigured chart's spec carries (Altair's theme) and the one
-    `config` gives it, each worked out once."""
-    bare = alt.Chart().properties(padding=padding())
-    return bare.to_dict(validate=False)["config"], config(bare).to_dict(validate=False)["config"]
-
-
-def spec(chart: alt.TopLevelMixin) -> dict:
-    """The Vega-Lite specification `render_svg` draws: ``config(chart).to_dict()``, built
-    without copying the chart five times for the configuration and without validating it
-    against the Vega-Lite schema on every render (the charts' tests validate each kind), which
-    took most of the report's chart time. The result is the same dictionary, key for key and
-    in order: a chart with a configuration of its own goes the long way."""
-    theme, configured = _configs()
-    if chart.padding is not alt.Undefined:
-        out = chart.to_dict(validate=False)
-    else:  # set in place for the moment (as `properties` would on a copy), then taken off
-        chart.padding = padding()
-        try:
-            out = chart.to_dict(validate=False)
-        finally:
-            chart.padding = alt.Undefined
-    if out.get("config") != theme:
-        return config(chart).to_dict()
-    out["config"] = copy.deepcopy(configured)
-    return out
+# The Vega-Lite schema the specifications follow (Altair 6's), and the configuration every chart
+# carries: Altair's theme (the view's size) with the report's fonts, colours and label rules
+# (tests/test_report_charts.py checks both against Altair's).
+SCHEMA_URL = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
+CONFIG: dict = {
+    "view": {"continuousWidth": 300, "continuousHeight": 300, "stroke": None},
+    "axis": {
+        "domainColor": "#9aa3b2",
+        "gridColor": "#e4e7ec",
+        "labelColor": INK,
+        "labelFontSize": LABEL_SIZE,
+        "labelLimit": 0,  # never cut a label: they are wrapped to fit instead
+        "labelPadding": 3,
+        "tickColor": "#9aa3b2",
+        "titleColor": INK,
+        "titleFontSize": LABEL_SIZE,
+        "titlePadding": 8,
+    },
+    "background": "white",
+    "font": FONT,
+    "legend": {
+        "labelColor": INK,
+        "labelFontSize": LABEL_SIZE,
+        "labelLimit": 0,
+        "orient": "bottom",
+        "titleFontSize": LABEL_SIZE,
+    },
+    "title": {
+        "anchor": "start",
+        "color": INK,
+        "fontSize": TITLE_SIZE,
+        "fontWeight": "bold",
+        "limit": 0,
+    },
+}
 
 
 def styled(layers: list[dict], **top: object) -> dict:
-    """A layered chart's Vega-Lite specification written directly, as `spec` gives it for the
-    Altair chart it describes, key for key and in order (``top``: the top-level keys in
-    Altair's order): the report's trend charts, the most numerous, are built this way because
-    building them with Altair (each encoding validated against the Vega-Lite schema, each layer
-    copied) cost more than drawing them. The charts' tests validate these specs against the
-    schema."""
+    """A layered chart's Vega-Lite specification (``top``: the top-level keys, in the order
+    Altair wrote them: ``data`` when every layer shares it, then height, padding, title, width)."""
+    return {"config": copy.deepcopy(CONFIG), "layer": layers, **top, "$schema": SCHEMA_URL}
+
+
+def view(data: list[dict], mark: dict, encoding: dict, **top: object) -> dict:
+    """A single view's Vega-Lite specification (``top`` as for `styled`)."""
     return {
-        "config": copy.deepcopy(_configs()[1]),
-        "layer": layers,
+        "config": copy.deepcopy(CONFIG),
+        "data": {"values": data},
+        "mark": mark,
+        "encoding": encoding,
         **top,
-        "$schema": alt.SCHEMA_URL,
+        "$schema": SCHEMA_URL,
     }
-
-
-def render_svg(chart: alt.TopLevelMixin, chart_id: str) -> str:
-    """An Altair chart drawn as `draw_svg` draws its specification."""
-    return draw_svg(spec(chart), chart_id)
 
 
 def draw_svg(vega_lite: dict, chart_id: str) -> str:

@@ -1,4 +1,4 @@
-"""Charts for the report: Altair specifications rendered to SVG by vl-convert, offline.
+"""Charts for the report: Vega-Lite specifications rendered to SVG by vl-convert, offline.
 
 vl-convert embeds its own JavaScript engine, so no chart needs a network or a CDN (stack.md §5,
 gotcha 10), and the SVG is inlined in the HTML and printed by WeasyPrint as vector graphics.
@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import altair as alt
-
 from csc_scorecard.numbers import display
 from csc_scorecard.report.chart_style import (
     ACCENT,
@@ -34,16 +32,15 @@ from csc_scorecard.report.chart_style import (
     TARGET,
     TOLERANCE,
     axis_format,
-    chart_title,
     draw_svg,
     lines_expr,
     padding,
     quarter_labels,
-    render_svg,
     styled,
     text_px,
     title_spec,
     unit_title,
+    view,
     wrap,
 )
 from csc_scorecard.report.model import Chart, ChartPoint
@@ -271,11 +268,15 @@ def breakdown(
     row_px = max([17] + [11 * len(lines[x]) + 6 for x in order])
     layers = _bar_layers(shown, order, lines, unit, width, reference)
     widest = max((text_px(line, LABEL_SIZE) for x in order for line in lines[x]), default=0)
-    chart = alt.layer(*layers).properties(
-        title=chart_title(title, width + widest),
-        width=width,
+    # The bars and their labels share the data: without a reference line it is the chart's.
+    shared = {} if reference is not None else {"data": {"values": shown}}
+    vega_lite = styled(
+        layers,
+        **shared,
         height=row_px * max(len(shown), 1),
         padding=padding(8 + 0.2 * widest),
+        title=title_spec(title, width + widest),
+        width=width,
     )
     parts = "; ".join(f"{d['x']} {d['label']}" for d in shown)
     line = (
@@ -288,7 +289,7 @@ def breakdown(
         title=title,
         kind="breakdown",
         unit=unit,
-        svg=render_svg(chart, chart_id),
+        svg=draw_svg(vega_lite, chart_id),
         alt_text=(
             f"{title}: bar chart, largest first. {parts}."
             if shown
@@ -309,48 +310,66 @@ def _bar_layers(
     unit: str,
     width: int,
     reference: float | None,
-) -> list:
+) -> list[dict]:
     """The breakdown's layers: the bars (negative ones in a contrasting colour), their value
-    labels outside each bar's end, and the reference line when there is one."""
-    base = alt.Chart(alt.Data(values=shown)).encode(
-        y=alt.Y(
-            "x:N",
-            sort=order,
-            title=None,
-            axis=alt.Axis(labelFontSize=LABEL_SIZE, labelExpr=lines_expr(lines)),
-            scale=alt.Scale(paddingInner=0.2),
-        ),
-        x=alt.X(
-            "y:Q",
-            title=unit_title(unit),
-            axis=alt.Axis(format=axis_format(unit), tickCount=5),
-            scale=alt.Scale(domain=_room_for_labels(shown, width, reference)),
-        ),
-    )
-    bars = base.mark_bar(height=11).encode(
-        color=alt.Color(
-            "sign:N",
-            scale=alt.Scale(domain=["positive", "negative"], range=[ACCENT, NEGATIVE]),
-            legend=None,
-        )
-    )
+    labels outside each bar's end, and the reference line when there is one. With a reference
+    line each layer carries its own data (the bars' layers theirs, the line its value)."""
+    encoding = {
+        "x": {
+            "axis": {"format": axis_format(unit), "tickCount": 5},
+            "field": "y",
+            "scale": {"domain": _room_for_labels(shown, width, reference)},
+            "title": unit_title(unit),
+            "type": "quantitative",
+        },
+        "y": {
+            "axis": {"labelExpr": lines_expr(lines), "labelFontSize": LABEL_SIZE},
+            "field": "x",
+            "scale": {"paddingInner": 0.2},
+            "sort": order,
+            "title": None,
+            "type": "nominal",
+        },
+    }
+    data = {"data": {"values": shown}} if reference is not None else {}
+    colour = {
+        "field": "sign",
+        "legend": None,
+        "scale": {"domain": ["positive", "negative"], "range": [ACCENT, NEGATIVE]},
+        "type": "nominal",
+    }
+    bars = {
+        **data,
+        "mark": {"type": "bar", "height": 11},
+        "encoding": {"color": colour, **encoding},
+    }
+    label = {"text": {"field": "label", "type": "nominal"}, **encoding}
     # Labels outside the bar's end: right of a positive bar, left of a negative one.
-    right = (
-        base.transform_filter(alt.datum.y >= 0)
-        .mark_text(align="left", dx=3, fontSize=8, color=INK)
-        .encode(text="label:N")
-    )
-    left = (
-        base.transform_filter(alt.datum.y < 0)
-        .mark_text(align="right", dx=-3, fontSize=8, color=INK)
-        .encode(text="label:N")
-    )
+    right = {
+        **data,
+        "mark": {"type": "text", "align": "left", "color": INK, "dx": 3, "fontSize": 8},
+        "encoding": label,
+        "transform": [{"filter": "(datum.y >= 0)"}],
+    }
+    left = {
+        **data,
+        "mark": {"type": "text", "align": "right", "color": INK, "dx": -3, "fontSize": 8},
+        "encoding": label,
+        "transform": [{"filter": "(datum.y < 0)"}],
+    }
     layers = [bars, right, left]
     if reference is not None:
         layers.append(
-            alt.Chart(alt.Data(values=[{"y": reference}]))
-            .mark_rule(color=COMPARATOR, strokeDash=[2, 2], strokeWidth=1.3)
-            .encode(x="y:Q")
+            {
+                "data": {"values": [{"y": reference}]},
+                "mark": {
+                    "type": "rule",
+                    "color": COMPARATOR,
+                    "strokeDash": [2, 2],
+                    "strokeWidth": 1.3,
+                },
+                "encoding": {"x": {"field": "y", "type": "quantitative"}},
+            }
         )
     return layers
 
@@ -404,30 +423,40 @@ def grouped_bars(
     shown = [d for d in data if d["y"] is not None]
     band = width / max(len(order), 1)
     lines = {x: wrap(x, band - 6, SMALL_SIZE) for x in order}
-    chart = (
-        alt.Chart(alt.Data(values=shown))
-        .mark_bar()
-        .encode(
-            x=alt.X(
-                "x:N",
-                sort=order,
-                title=None,
-                axis=alt.Axis(labelAngle=0, labelFontSize=SMALL_SIZE, labelExpr=lines_expr(lines)),
-            ),
-            xOffset=alt.XOffset("series:N", sort=names),
-            y=alt.Y(
-                "y:Q",
-                title=unit_title(unit),
-                axis=alt.Axis(format=axis_format(unit), tickCount=4),
-            ),
-            color=alt.Color(
-                "series:N",
-                sort=names,
-                title=None,
-                scale=alt.Scale(domain=names, range=PALETTE[: len(names)]),
-            ),
-        )
-        .properties(title=chart_title(title, width + 30), width=width, height=height)
+    vega_lite = view(
+        shown,
+        {"type": "bar"},
+        {
+            "color": {
+                "field": "series",
+                "scale": {"domain": names, "range": PALETTE[: len(names)]},
+                "sort": names,
+                "title": None,
+                "type": "nominal",
+            },
+            "x": {
+                "axis": {
+                    "labelAngle": 0,
+                    "labelExpr": lines_expr(lines),
+                    "labelFontSize": SMALL_SIZE,
+                },
+                "field": "x",
+                "sort": order,
+                "title": None,
+                "type": "nominal",
+            },
+            "xOffset": {"field": "series", "sort": names, "type": "nominal"},
+            "y": {
+                "axis": {"format": axis_format(unit), "tickCount": 4},
+                "field": "y",
+                "title": unit_title(unit),
+                "type": "quantitative",
+            },
+        },
+        height=height,
+        padding=padding(),
+        title=title_spec(title, width + 30),
+        width=width,
     )
     parts = [
         f"{name}: "
@@ -440,7 +469,7 @@ def grouped_bars(
         title=title,
         kind="breakdown",
         unit=unit,
-        svg=render_svg(chart, chart_id),
+        svg=draw_svg(vega_lite, chart_id),
         alt_text=f"{title}: grouped bar chart. " + "; ".join(parts) + "."
         if parts
         else f"{title}: no values to chart.",

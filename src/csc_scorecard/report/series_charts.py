@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-import altair as alt
-
 from csc_scorecard.numbers import display
 from csc_scorecard.report.chart_style import (
     ACCENT,
@@ -15,11 +13,14 @@ from csc_scorecard.report.chart_style import (
     PALETTE,
     SMALL_SIZE,
     TOLERANCE,
-    chart_title,
+    draw_svg,
     lines_expr,
+    padding,
     quarter_labels,
-    render_svg,
+    styled,
     text_px,
+    title_spec,
+    view,
 )
 from csc_scorecard.report.model import Chart, ChartPoint
 
@@ -45,46 +46,69 @@ def projection(
         for x, _, lo, hi in projected
         if lo is not None and hi is not None
     ]
-    x = alt.X(
-        "x:T",
-        title=None,
-        axis=alt.Axis(
-            format="%b %Y",
-            labelFontSize=8,
-            tickCount={"interval": "month", "step": 6},
-            labelOverlap=True,
-            labelAngle=0,
-        ),
-    )
+    x = {
+        "axis": {
+            "format": "%b %Y",
+            "labelAngle": 0,
+            "labelFontSize": 8,
+            "labelOverlap": True,
+            "tickCount": {"interval": "month", "step": 6},
+        },
+        "field": "x",
+        "title": None,
+        "type": "temporal",
+    }
     layers = []
     if band:
         layers.append(
-            alt.Chart(alt.Data(values=band))
-            .mark_area(color=ACCENT, opacity=0.18)
-            .encode(x=x, y=alt.Y("low:Q", title="children"), y2="high:Q")
+            {
+                "data": {"values": band},
+                "mark": {"type": "area", "color": ACCENT, "opacity": 0.18},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "low", "title": "children", "type": "quantitative"},
+                    "y2": {"field": "high"},
+                },
+            }
         )
+    series = {"domain": ["Actual", "Projected"]}
     layers.append(
-        alt.Chart(alt.Data(values=line_data))
-        .mark_line(strokeWidth=2)
-        .encode(
-            x=x,
-            y=alt.Y(
-                "y:Q", title="children", scale=alt.Scale(zero=False), axis=alt.Axis(format=",.0f")
-            ),
-            color=alt.Color(
-                "series:N",
-                title=None,
-                scale=alt.Scale(domain=["Actual", "Projected"], range=[ACCENT, TOLERANCE]),
-            ),
-            strokeDash=alt.StrokeDash(
-                "series:N",
-                legend=None,
-                scale=alt.Scale(domain=["Actual", "Projected"], range=[[1, 0], [5, 3]]),
-            ),
-        )
+        {
+            "data": {"values": line_data},
+            "mark": {"type": "line", "strokeWidth": 2},
+            "encoding": {
+                "color": {
+                    "field": "series",
+                    "scale": {**series, "range": [ACCENT, TOLERANCE]},
+                    "title": None,
+                    "type": "nominal",
+                },
+                "strokeDash": {
+                    "field": "series",
+                    "legend": None,
+                    "scale": {**series, "range": [[1, 0], [5, 3]]},
+                    "type": "nominal",
+                },
+                "x": x,
+                "y": {
+                    "axis": {"format": ",.0f"},
+                    "field": "y",
+                    "scale": {"zero": False},
+                    "title": "children",
+                    "type": "quantitative",
+                },
+            },
+        }
     )
-    chart = alt.layer(*layers).properties(
-        title=chart_title(title, width + 30), width=width, height=height
+    # One layer: its data is the chart's (as Altair lifted a single layer's data to the top).
+    shared = {"data": layers[0].pop("data")} if len(layers) == 1 else {}
+    vega_lite = styled(
+        layers,
+        **shared,
+        height=height,
+        padding=padding(),
+        title=title_spec(title, width + 30),
+        width=width,
     )
     points = [ChartPoint(**d) for d in line_data]
     points += [ChartPoint(x=b["x"], y=b["low"], series=f"{band_label} (low)") for b in band]
@@ -94,7 +118,7 @@ def projection(
         title=title,
         kind="projection",
         unit="count",
-        svg=render_svg(chart, chart_id),
+        svg=draw_svg(vega_lite, chart_id),
         alt_text=_projection_alt(title, actual, projected),
         data=points,
         measures=measures,
@@ -155,26 +179,40 @@ def demand(
     order = list(dict.fromkeys(d["x"] for d in data))
     names = list(series)
     labels = quarter_labels(order, width / max(len(order), 1))
-    chart = (
-        alt.Chart(alt.Data(values=[d for d in data if d["y"] is not None]))
-        .mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=20))
-        .encode(
-            x=alt.X(
-                "x:O",
-                sort=order,
-                title=None,
-                axis=alt.Axis(labelAngle=0, labelFontSize=SMALL_SIZE, labelExpr=lines_expr(labels)),
-            ),
-            y=alt.Y("y:Q", title="count", axis=alt.Axis(format=",.0f", tickCount=5)),
-            color=alt.Color(
-                "series:N",
-                sort=names,
-                title=None,
-                scale=alt.Scale(domain=names, range=PALETTE[: len(names)]),
-                legend=alt.Legend(columns=_legend_columns(names, width), labelLimit=0),
-            ),
-        )
-        .properties(title=chart_title(title, width + 30), width=width, height=height)
+    vega_lite = view(
+        [d for d in data if d["y"] is not None],
+        {"type": "line", "point": {"size": 20}, "strokeWidth": 2},
+        {
+            "color": {
+                "field": "series",
+                "legend": {"columns": _legend_columns(names, width), "labelLimit": 0},
+                "scale": {"domain": names, "range": PALETTE[: len(names)]},
+                "sort": names,
+                "title": None,
+                "type": "nominal",
+            },
+            "x": {
+                "axis": {
+                    "labelAngle": 0,
+                    "labelExpr": lines_expr(labels),
+                    "labelFontSize": SMALL_SIZE,
+                },
+                "field": "x",
+                "sort": order,
+                "title": None,
+                "type": "ordinal",
+            },
+            "y": {
+                "axis": {"format": ",.0f", "tickCount": 5},
+                "field": "y",
+                "title": "count",
+                "type": "quantitative",
+            },
+        },
+        height=height,
+        padding=padding(),
+        title=title_spec(title, width + 30),
+        width=width,
     )
     lines = []
     for name, points in series.items():
@@ -188,7 +226,7 @@ def demand(
         title=title,
         kind="demand",
         unit="count",
-        svg=render_svg(chart, chart_id),
+        svg=draw_svg(vega_lite, chart_id),
         alt_text=f"{title}: line chart. " + "; ".join(lines) + "."
         if lines
         else f"{title}: no values to chart.",
