@@ -17,7 +17,7 @@ import pytest
 from test_measures_results import cin_load
 
 from csc_scorecard import code_version
-from csc_scorecard.measures import context, sql_cache
+from csc_scorecard.measures import context, sql_cache, sql_shipped
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.engine import compute
 from csc_scorecard.model.periods import Quarter
@@ -42,6 +42,7 @@ def _referrals(store: Store) -> float:
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("SCORECARD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(sql_shipped, "USE", False)  # this cache alone (test_measures_sql_shipped)
     context._SQL.clear()  # as a new process starts
     yield tmp_path / "cache"
     context._SQL.clear()

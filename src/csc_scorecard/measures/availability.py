@@ -88,6 +88,24 @@ def queries(ctx: Context, measures: Iterable[Measure]) -> list[Query]:
     return list(out.items())
 
 
+def every_query(measures: Iterable[Measure]) -> list[Query]:
+    """Every statement `queries` may give for the measures, whatever the store holds: the
+    flagged rows of each (period type, table) their fields name, and the rows in the window of
+    each such table of a measure with DfE error rules (`queries` gives those only for the
+    tables with a fault from the measure's rules). For the compiled SQL shipped in the
+    package (`sql_shipped`)."""
+    out: dict[Hashable, Callable[[Context], ir.Table]] = {}
+    for m in measures:
+        errors = any(r.severity == "error" for r in rules_for(m))
+        for table_name in dict.fromkeys(f.partition(".")[0] for f in m.fields):
+            date_col = activity_date(table_name)
+            if date_col is not None:
+                out.setdefault(*_flagged_query(m.period_type, table_name, date_col))
+                if errors:
+                    out.setdefault(*_window_query(m.period_type, table_name, date_col))
+    return list(out.items())
+
+
 def _flagged_query(period_type: str, table_name: str, date_col: str) -> Query:
     """One query per period type and table gives every column's flagged rows; measures of one
     period type share it (run once per context)."""

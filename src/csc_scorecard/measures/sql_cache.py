@@ -22,9 +22,8 @@ Files are written whole (a temporary file renamed into place), so processes runn
 same time (tests, the dashboard and a command) never see half a file. When a new version's
 folder is made, all but the newest few folders are removed.
 
-Shipping precompiled SQL in the package would serve only the default settings and the
-canonical schema and needs a build step to keep it current; a cache keyed by what the SQL
-depends on serves every settings override and store and cannot go stale by construction.
+A fresh install's cache is empty: the default settings' queries then come from the package
+(`sql_shipped`, made by a command and checked by a test), trusted by the same kind of checks.
 """
 
 from __future__ import annotations
@@ -57,25 +56,34 @@ def cache_root() -> Path | None:
     return base / "csc-scorecard"
 
 
-def _key_text(key: Hashable) -> str:
+def key_text(key: Hashable) -> str:
     return json.dumps(key, default=str)
 
 
 def _path(root: Path, key: Hashable) -> Path:
-    name = hashlib.sha256(_key_text(key).encode()).hexdigest()[:32]
+    name = hashlib.sha256(key_text(key).encode()).hexdigest()[:32]
     return root / "measure-sql" / version() / f"{name}.json"
 
 
 def load(key: Hashable, columns: Columns) -> Compiled | None:
     """The compiled query kept under ``key``, if its file is readable, is for this version and
     key, and the store tables it reads have the columns and types they had (``columns``: the
-    store's tables now); else None."""
+    store's tables now); else the one shipped in the package for it (`sql_shipped`), if any."""
     root = cache_root()
     if root is None:
         return None
+    found = _kept(root, key, columns)
+    if found is None:
+        from csc_scorecard.measures import sql_shipped
+
+        found = sql_shipped.load(key_text(key), columns)
+    return found
+
+
+def _kept(root: Path, key: Hashable, columns: Columns) -> Compiled | None:
     try:
         entry = json.loads(_path(root, key).read_text(encoding="utf-8"))
-        if entry["version"] != version() or entry["key"] != _key_text(key):
+        if entry["version"] != version() or entry["key"] != key_text(key):
             return None
         tables = entry["tables"]
         if any(columns.get(name) != cols for name, cols in tables.items()):
@@ -101,7 +109,7 @@ def save(key: Hashable, compiled: Compiled, tables: Columns) -> None:
     sql, inputs, reads = compiled
     entry = {
         "version": version(),
-        "key": _key_text(key),
+        "key": key_text(key),
         "sql": sql,
         "inputs": list(inputs),
         "reads": sorted(reads),
