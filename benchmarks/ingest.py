@@ -14,7 +14,9 @@ wall seconds, with the load average, because CPU seconds are far less sensitive 
 on a shared machine. The readers of each format run in the workers, so their own lines appear
 only with `--workers 1` (everything read in this process, as before the workers). The store
 loads each file while the workers read the ones after it, so reading and loading are one step
-(the load's own line is its wall time from the first file read to the last file loaded). No profiler: cProfile's cost per Python call
+(the load's own line is its wall time from the first file read to the last file loaded). The
+DfE rules run on a thread of their own beside the measure refresh, so their two lines overlap
+and each one's CPU is the whole process's while it ran. No profiler: cProfile's cost per Python call
 inflates callback-heavy code (the XML readers) several times over and misleads.
 """
 
@@ -42,8 +44,9 @@ STEPS = [
     ("csc_scorecard.ingest.formats.csww", "CswwAdapter.read", "  CSWW XML"),
     ("csc_scorecard.ingest.workbook", "cell_problems", "  workbook error/formula scan"),
     ("csc_scorecard.store", "Store.load", "  load into the store (as files are read)"),
-    ("csc_scorecard.commands.ingest", "record_after_load", "keep the DfE rules' faults"),
-    ("csc_scorecard.commands.ingest", "refresh_after_load", "compute and store every measure"),
+    ("csc_scorecard.commands.ingest", "_check_and_refresh", "DfE rules beside the measure refresh"),
+    ("csc_scorecard.commands.ingest", "record_after_load", "  keep the DfE rules' faults (thread)"),
+    ("csc_scorecard.commands.ingest", "refresh_after_load", "  compute and store every measure"),
     ("csc_scorecard.quality.runner", "run_rules", "DfE rules run (every call)"),
 ]
 

@@ -1,10 +1,13 @@
 """`scorecard ingest` into a store that exists loads each file while the worker processes read
 the ones after it (`commands.ingest._load`, `run.each_source`). It must store exactly what
 reading everything first stores, and a refusal found after some files were loaded must leave
-the store as it was and be reported as before, ahead of any failure of the store itself."""
+the store as it was and be reported as before, ahead of any failure of the store itself. After
+the load, the DfE rules run beside the measure refresh and keep what they keep one after the
+other."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import duckdb
@@ -12,10 +15,13 @@ import pytest
 from test_cin_census_ingest import CHILD, cin
 from test_ingest_parallel import _census, _extracts
 
-from csc_scorecard.commands.ingest import _load
+from csc_scorecard.commands.ingest import _check_and_refresh, _load
 from csc_scorecard.errors import StoreError
 from csc_scorecard.ingest import parallel
 from csc_scorecard.ingest.run import IngestRefused, each_source, read_sources
+from csc_scorecard.measures import availability
+from csc_scorecard.measures.results import refresh_after_load
+from csc_scorecard.quality import history
 from csc_scorecard.store import ReloadRefused, Store
 from csc_scorecard.store.loading import Loading
 
@@ -141,3 +147,65 @@ def test_a_refused_file_is_reported_before_a_store_that_cannot_be_opened(tmp_pat
     with pytest.raises(IngestRefused):
         _loaded_while_read(store, [root])
     assert store.read_bytes() == b"this is not a DuckDB file" * 100
+
+
+def _kept(path: Path) -> dict[str, list]:
+    """Every table's rows, sorted, but for the times of loading, checking and computing."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        out = {}
+        for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall():
+            columns = [d[0] for d in con.execute(f'SELECT * FROM "{name}" LIMIT 0').description]
+            times = [c for c in columns if c in ("loaded_at", "checked_at", "computed_at")]
+            but = f" EXCLUDE ({', '.join(times)})" if times else ""
+            out[name] = sorted(map(repr, con.execute(f'SELECT *{but} FROM "{name}"').fetchall()))
+        return out
+
+
+def test_the_dfe_rules_run_once_beside_the_refresh_and_keep_what_one_after_the_other_keeps(
+    tmp_path, monkeypatch
+):
+    """After the load, the DfE rules run on their own cursor on another thread while the measure
+    refresh computes (`_check_and_refresh`); the refresh's reportability waits for the faults
+    they keep (here the rules start only once it has asked) rather than run every rule again. The store
+    then holds what running the two one after the other holds: here rule 148's faults make
+    episodes not reportable."""
+    from test_quality_reportability import ep
+
+    from csc_scorecard.quality.fixtures import batch
+
+    episodes = batch({"cla_episodes": [ep("A", None), ep("B", None), ep("C", "E4A")]})
+    serial, beside = tmp_path / "serial.duckdb", tmp_path / "beside.duckdb"
+    lines = {}
+    ran: list[threading.Thread] = []
+    asked = threading.Event()  # the refresh asked for the faults
+    for store in (serial, beside):
+        with Store(store) as db:
+            db.load([episodes])
+            if store == serial:
+                with history.sharing_kept_faults():
+                    lines[store] = (
+                        history.record_after_load(db.con, [LA]),
+                        refresh_after_load(db, [LA]),
+                    )
+                continue
+            real, real_faults = history.run_rules, availability.rule_faults
+
+            def late(*args, _real=real, **kwargs):
+                ran.append(threading.current_thread())
+                if threading.current_thread() is not threading.main_thread():
+                    asked.wait(timeout=120)
+                return _real(*args, **kwargs)
+
+            def asking(ctx, _real=real_faults):
+                asked.set()
+                return _real(ctx)
+
+            monkeypatch.setattr(history, "run_rules", late)
+            monkeypatch.setattr(availability, "rule_faults", asking)
+            lines[store] = _check_and_refresh(db, [LA])
+    assert len(ran) == 1 and ran[0] is not threading.main_thread()
+    assert lines[beside] == lines[serial]
+    assert lines[serial][0] == "DfE validation rules: 2 faults recorded"
+    kept = _kept(beside)
+    assert kept == _kept(serial)
+    assert any("148 x 2" in row for row in kept["measure_results"])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextvars
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from itertools import chain, islice
 from pathlib import Path
 from typing import Annotated
@@ -87,12 +90,7 @@ def ingest_files(
         for change in db.replaced:
             typer.echo(change.describe())
         codes = sorted({b.la_code for b in batches if b.la_code})
-        with sharing_kept_faults():
-            # The DfE validation rules' faults are kept in the store, one snapshot per date the
-            # data describes; the measures' reportability reads them rather than run the rules again.
-            checked = record_after_load(db.con, codes)
-            # So are measure results: bring them up to date with what was loaded.
-            refreshed = refresh_after_load(db, codes)
+        checked, refreshed = _check_and_refresh(db, codes)
     for batch, load_id in zip(batches, load_ids, strict=True):
         period = (
             f"{batch.period_start:%d/%m/%Y}-{batch.period_end:%d/%m/%Y}"
@@ -113,6 +111,31 @@ def ingest_files(
             )
     typer.echo(refreshed, err=refreshed.startswith("warning"))
     typer.echo(checked, err=checked.startswith("warning"))
+
+
+def _check_and_refresh(db: Store, codes: list[str]) -> tuple[str, str]:
+    """The DfE validation rules' faults are kept in the store, one snapshot per date the data
+    describes; so are measure results, brought up to date with what was loaded. The rules run
+    on their own cursor on another thread, beside the refresh (DuckDB releases the GIL while it
+    works: each of the two is mostly one core's work): the refresh computes its measures
+    meanwhile, and its reportability then reads the faults the rules kept rather than run them
+    again (`kept_faults` waits for them). Returns the two lines to print."""
+    checked = threading.Event()
+    cursor = db.con.cursor()
+
+    def check() -> str:
+        try:
+            return record_after_load(cursor, codes)
+        finally:
+            checked.set()
+
+    try:
+        with sharing_kept_faults(pending=checked), ThreadPoolExecutor(max_workers=1) as pool:
+            checking = pool.submit(contextvars.copy_context().run, check)
+            refreshed = refresh_after_load(db, codes)
+            return checking.result(), refreshed
+    finally:
+        cursor.close()
 
 
 def _load(

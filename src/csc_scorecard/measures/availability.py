@@ -33,7 +33,7 @@ from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context, Query, in_periods
 from csc_scorecard.measures.rule_impact import rules_for
 from csc_scorecard.model.schema import table as table_spec
-from csc_scorecard.quality.history import current_faults, kept_faults
+from csc_scorecard.quality.history import current_faults, faults_pending, kept_faults
 from csc_scorecard.quality.scope import canonical_table
 from csc_scorecard.store import Store
 
@@ -77,13 +77,14 @@ def queries(ctx: Context, measures: Iterable[Measure]) -> list[Query]:
     whose faults from their DfE rules it counts; given to `Context.run_together` to run beside
     the measures' own."""
     out: dict[Hashable, Callable[[Context], ir.Table]] = {}
+    rules_known = not faults_pending()  # else run when counted: the rules are still running
     for m in measures:
         for spec in m.fields:
             table_name = spec.partition(".")[0]
             date_col = activity_date(table_name)
             if date_col is not None:
                 out.setdefault(*_flagged_query(m.period_type, table_name, date_col))
-        for table_name, date_col in _rule_tables(ctx, m)[1]:
+        for table_name, date_col in _rule_tables(ctx, m)[1] if rules_known else []:
             out.setdefault(*_window_query(m.period_type, table_name, date_col))
     return list(out.items())
 

@@ -29,6 +29,7 @@ store may be written). A snapshot without faults keeps its basis too: "none" is 
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -52,12 +53,13 @@ _SHARED: ContextVar[dict | None] = ContextVar("csc_scorecard_kept_faults", defau
 
 
 @contextmanager
-def sharing_kept_faults() -> Iterator[None]:
+def sharing_kept_faults(pending: threading.Event | None = None) -> Iterator[None]:
     """Within the block, the faults `record` keeps are handed to `kept_faults`, so the next step
     after a load that needs every rule over the same authorities' rows (a measure's
     reportability, `measures.availability`) reads them instead of running every rule again.
-    The block must not write the tables the rules read (a load comes before it)."""
-    token = _SHARED.set({})
+    The block must not write the tables the rules read (a load comes before it). `pending`:
+    `record` runs beside, on another thread, until it is set; `kept_faults` waits for it."""
+    token = _SHARED.set({"pending": pending} if pending is not None else {})
     try:
         yield
     finally:
@@ -69,9 +71,18 @@ def kept_faults(la_codes: Sequence[str]) -> pa.Table | None:
     rule over exactly these authorities' rows (the same scope: all their loads); None
     otherwise, and the caller runs the rules."""
     shared = _SHARED.get()
-    if not shared or shared["la_codes"] != tuple(sorted(set(la_codes))):
+    if shared and shared.get("pending") is not None:
+        shared["pending"].wait()
+    if not shared or shared.get("la_codes") != tuple(sorted(set(la_codes))):
         return None
     return shared["faults"]
+
+
+def faults_pending() -> bool:
+    """Whether `record` is still running beside (`sharing_kept_faults(pending)`): a caller that
+    can do without the faults for now asks for them later."""
+    pending = (_SHARED.get() or {}).get("pending")
+    return pending is not None and not pending.is_set()
 
 
 def as_at(con: duckdb.DuckDBPyConnection, la_code: str) -> date | None:
