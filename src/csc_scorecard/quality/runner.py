@@ -230,15 +230,23 @@ def _years(r: Rule) -> list[str]:
 
 
 def _field(r: Rule) -> str:
-    return _lit(r.fields[0] if r.fields else "")
+    """The rule's first DfE field, which its faults report unless its query gives `field`."""
+    return r.fields[0] if r.fields else ""
+
+
+# The `field` of a fault row whose rule's query gives none: NULL in the query, the rule's own
+# field (`_field`) filled in by `_all_faults` after the sort, as its code and message are; a
+# text repeated on every fault row cost DuckDB about a tenth of the fused scans.
+NO_FIELD = "CAST(NULL AS VARCHAR)"
 
 
 def fault_query(r: Rule, columns: Sequence[str], index: int = 0) -> str:
     """The rule's query wrapped to give the row-level fault columns (filtered to its years);
     `i` numbers the rule within one run, and the rule's code, return, message and severity are
-    added from it afterwards, so the query never carries them per row."""
+    added from it afterwards, so the query never carries them per row; so is its field, when
+    the query gives none (`NO_FIELD`)."""
     value = "value" if "value" in columns else r.column
-    field_expr = "field" if "field" in columns else _field(r)
+    field_expr = "field" if "field" in columns else NO_FIELD
     years = _years(r)
     where = f"WHERE {' AND '.join(years)}" if years else ""
     return f"""SELECT DISTINCT {int(index)} AS i, _table AS "table", CAST("row" AS INTEGER) AS "row",
@@ -369,15 +377,15 @@ _FILTER_ARGS = {"expressions", "from", "from_", "where", "kind", "hint"}
 def fused_query(table: str, chosen: Sequence[tuple[int, Rule, str]]) -> str:
     """The fault rows of several row-filter rules over `table` from one scan of it: each row
     gets the numbers `i` of the rules whose condition (and years) it meets, one fault row per
-    rule, with the same columns and values as each rule's `fault_query`."""
-    hits, values, fields = [], [], []
+    rule, with the same columns and values as each rule's `fault_query` (a row filter's query
+    gives no `field`: `NO_FIELD`)."""
+    hits, values = [], []
     for i, r, condition in chosen:
         met = " AND ".join([f"coalesce(({condition}), false)", *_years(r)])
         hits.append(f"CASE WHEN {met} THEN {int(i)} END")
         values.append(f"WHEN {int(i)} THEN CAST({r.column} AS VARCHAR)")
-        fields.append(f"WHEN {int(i)} THEN {_field(r)}")
     return f"""SELECT DISTINCT i, _table AS "table", CAST("row" AS INTEGER) AS "row",
-        child_id AS child, CASE i {" ".join(fields)} END AS field,
+        child_id AS child, {NO_FIELD} AS field,
         CASE i {" ".join(values)} END AS value, la_code,
         CAST(year(cy_end) AS INTEGER) AS year, CAST(load_id AS INTEGER) AS load_id
     FROM (SELECT *, unnest(list_filter([{", ".join(hits)}], lambda x: x IS NOT NULL)) AS i
@@ -390,8 +398,17 @@ def rule_queries(
     """The queries giving every chosen rule's fault rows (`i` = its index in `chosen`): the
     row-filter rules over one table fused into one scan of it (`fused_query`), every other rule
     its own `fault_query`. The order of the rows is not the point: `_all_faults` sorts them."""
+    return _queries(con, chosen, fuse=fuse)[0]
+
+
+def _queries(
+    con: duckdb.DuckDBPyConnection, chosen: Sequence[Rule], *, fuse: bool = True
+) -> tuple[list[str], list[bool]]:
+    """`rule_queries`, and for each chosen rule whether its fault rows' `field` is its query's
+    own (a rule run alone whose query returns `field`), else NULL (`NO_FIELD`)."""
     filters: dict[str, list[tuple[int, Rule, str]]] = {}
     alone: list[str] = []
+    gives = [False] * len(chosen)
     plain: dict[str, bool] = {}  # table -> has no `value` or `field` column of its own
     schema = scope_schema(con)
     for i, r in enumerate(chosen):
@@ -399,10 +416,12 @@ def rule_queries(
         if shape is not None and shape[0] not in plain:
             plain[shape[0]] = not {"value", "field"} & set(con.sql(f"FROM {shape[0]}").columns)
         if shape is None or not plain[shape[0]]:
-            alone.append(_wrapped(con, r, i, schema))
+            columns = output_columns(con, r, schema)
+            gives[i] = "field" in columns
+            alone.append(fault_query(r, columns, i))
             continue
         filters.setdefault(shape[0], []).append((i, r, shape[1]))
-    return [fused_query(t, rs) for t, rs in filters.items()] + alone
+    return [fused_query(t, rs) for t, rs in filters.items()] + alone, gives
 
 
 # The order of the fault table (within a return): by authority, DfE table, row, rule, then the
@@ -418,7 +437,9 @@ def _all_faults(
     by ORDER in one more. The rules are numbered (`i`) in code order, so ordering by `i` is
     ordering by the rule's code; the code, return, message and severity are added from `i`
     afterwards, each taken from the few texts by `i` (taking from a short array costs a tenth
-    of decoding a dictionary column: 1.26 million faults' messages, 0.02 against 0.22 CPU s).
+    of decoding a dictionary column: 1.26 million faults' messages, 0.02 against 0.22 CPU s);
+    the field too, for the rules whose query gives none (`NO_FIELD`: NULL in every row of
+    the rule, so it sorts the rule's rows as its one text would).
     Not one statement of all the queries joined by UNION ALL: DuckDB's planning grows
     faster than the statement (334 rules: 10.8 CPU s to plan the union, 2.9 s to plan its
     parts one by one; the whole run 10-15 CPU s against 6: docs/benchmarks.md). With the
@@ -426,7 +447,7 @@ def _all_faults(
     if not chosen:
         return FAULT_SCHEMA.empty_table(), 0
     ranked = sorted(chosen, key=lambda r: r.code)
-    queries = rule_queries(con, ranked, fuse=fuse)
+    queries, gives = _queries(con, ranked, fuse=fuse)
     found = pa.concat_tables(parallel.run_all(con, queries, rows=True))
     rows = _in_order(found)
     which = rows["i"]
@@ -440,7 +461,14 @@ def _all_faults(
         name: pc.take(pa.array(meta[name], pa.string()), which) if name in meta else rows[name]
         for name in FAULT_SCHEMA.names
     }
+    own = pa.array([_field(r) for r in ranked], pa.string())
+    columns["field"] = _own_field(rows["field"], which, own, pa.array(gives, pa.bool_()))
     return pa.table(columns, schema=FAULT_SCHEMA), len(queries)
+
+
+def _own_field(field: pa.Array, which: pa.Array, own: pa.Array, gives: pa.Array) -> pa.Array:
+    """The faults' `field`: the query's where the rule's query gives one, else the rule's own."""
+    return pc.if_else(pc.take(gives, which), field, pc.take(own, which))
 
 
 def _in_order(found: pa.Table) -> dict[str, pa.Array]:
