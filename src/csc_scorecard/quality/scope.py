@@ -260,7 +260,10 @@ def _open(source: duckdb.DuckDBPyConnection) -> Scope:
         ).fetchall()[0]
     catalog = f"scope_{os.getpid()}_{next(_SCOPES)}"
     if readonly and path:
+        # no progress bar: DuckDB draws one on stdout (a fault CSV's, a benchmark's result
+        # line's) once a statement takes over 2 s, as one may under load
         con = duckdb.connect(":memory:")
+        con.execute("SET enable_progress_bar = false").fetchall()
         con.execute(f"ATTACH {_lit(path)} AS {catalog}_store (READ_ONLY)").fetchall()
         return Scope(con, catalog="memory", store=f"{catalog}_store")
     con = source.cursor()

@@ -113,12 +113,15 @@ def age(dob: str, at: str) -> str:
 _SPAN = re.compile(r"\((from|to) (\d{4})-\d{2}")
 
 
-def valid_code(column: str, name: str) -> str:
+def valid_code(column: str, name: str, *, pattern: bool = False) -> str:
     """SQL: `column` is a code of list `name` valid in the row's collection year.
 
     The code lists keep every code ever used so that older returns load; a label marks the
     codes that are not current: "(legacy code)" / "(historic code)" are never valid for a
-    return, "(from 2024-25)" only from that year, "(to 2024-25)" only up to it.
+    return, "(from 2024-25)" only from that year, "(to 2024-25)" only up to it. `pattern`:
+    the always-valid codes as one regular expression (`any_of`), not an IN list, which inside
+    a fused scan's CASE is compared a code at a time (CIN 1530's 200 LA codes over 2 million
+    children: 0.50 -> 0.20 CPU s).
     """
     always: list[str] = []
     dated: list[str] = []
@@ -132,8 +135,17 @@ def valid_code(column: str, name: str) -> str:
         year_end = int(span[2]) + 1
         op = ">=" if span[1] == "from" else "<="
         dated.append(f"({column} = {sql_text(code)} AND year(cy_end) {op} {year_end})")
-    parts = [f"{column} IN ({', '.join(sql_text(c) for c in always)})", *dated]
+    listed = f"{column} IN ({', '.join(sql_text(c) for c in always)})"
+    if pattern:
+        listed = f"regexp_full_match({column}, {sql_text(any_of(always))})"
+    parts = [listed, *dated]
     return "(" + " OR ".join(parts) + ")"
+
+
+def any_of(values: list[str] | tuple[str, ...]) -> str:
+    """A regular expression matching exactly one of `values` (the whole text, as
+    `regexp_full_match` matches; RE2 syntax, its metacharacters escaped)."""
+    return "(?:" + "|".join(re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", v) for v in values) + ")"
 
 
 def birthday_in_year(dob: str, end: str = "cy_end") -> str:

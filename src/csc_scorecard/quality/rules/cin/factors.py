@@ -7,13 +7,14 @@ The store keeps a child's <Disability> codes in `children.disabilities` and an a
 
 from __future__ import annotations
 
-from csc_scorecard.quality.rules import codes_in, rule
+from csc_scorecard.model.codes import codes
+from csc_scorecard.quality.rules import rule, sql_text
 from csc_scorecard.quality.rules.cin.common import further_action, same_episode
 from csc_scorecard.quality.rules.cin.plans import CLOSED_AFTER_ASSESSMENT
+from csc_scorecard.quality.rules.sql import any_of
 
 R = "cin"
 
-DISABILITIES = "string_split(disabilities, ' ')"
 # All the Disability codes of the child's records in one return (a child written twice, as
 # LAchildID identifies it, has the codes of both records).
 CHILD_DISABILITIES = (
@@ -24,9 +25,14 @@ NO_DISABILITY = "'NONE'"
 NO_FACTORS = "'21'"  # AssessmentFactors 21: no factors identified
 
 
-def _any_not_in(codes: str, listed: str) -> str:
-    """SQL: list `codes` holds a code outside `listed` (a SQL list literal)."""
-    return f"len(list_filter({codes}, lambda x: x NOT IN {listed})) > 0"
+def _any_not_in(column: str, name: str) -> str:
+    """SQL: `column` (codes joined with single spaces) holds a code outside list `name`: the
+    text is not codes of the list each followed by a space but the last (what splitting it at
+    every space and testing each part finds, a blank part included), one regular expression
+    rather than a split and a lambda testing each part against the list (2.1 million
+    assessments' factors: 0.47 -> 0.05 CPU s)."""
+    code = any_of(tuple(codes(name)))
+    return f"NOT regexp_full_match({column}, {sql_text(f'{code}(?: {code})*')})"
 
 
 def _with_others(codes: str, alone: str) -> str:
@@ -51,7 +57,7 @@ def r8540() -> str:
     """A born child (PersonBirthDate given) with an episode of need whose ReferralNFA is false,
     and with no Disability or one that is not a code of the list."""
     return f"""SELECT * FROM child c WHERE c.date_of_birth IS NOT NULL
-        AND (c.disabilities IS NULL OR {_any_not_in(DISABILITIES, codes_in("disability"))})
+        AND (c.disabilities IS NULL OR {_any_not_in("c.disabilities", "disability")})
         AND {further_action("c")}"""
 
 
@@ -129,7 +135,7 @@ def r8897q() -> str:
     """An assessment authorised on or after 1 April of the census year with no
     AssessmentFactors, or with one that is not a code of the list."""
     return f"""SELECT * FROM assessments WHERE authorised_date >= cy_start
-        AND (factors IS NULL OR {_any_not_in(FACTORS, codes_in("assessment_factor"))})"""
+        AND (factors IS NULL OR {_any_not_in("factors", "assessment_factor")})"""
 
 
 @rule(

@@ -69,10 +69,15 @@ def r8590() -> str:
 def r1510() -> str:
     """A 13-character UPN whose characters 2-13 are digits and whose first character is not
     the check letter: the digits weighted 2 to 13 by position, summed, the remainder after
-    dividing by 23 read as A-Z without I, O and S (DfE's UPN guide)."""
-    weighted = " + ".join(f"{i} * CAST(substr(upn, {i}, 1) AS INTEGER)" for i in range(2, 14))
+    dividing by 23 read as A-Z without I, O and S (DfE's UPN guide). The digits are taken
+    from characters 2-13 read once as a number (`n`, bound by a lambda over a one-item list:
+    DuckDB would read the text again for every digit), not cut out one character at a time
+    (2 million children: 1.02 -> 0.82 CPU s)."""
+    weighted = " + ".join(f"{i} * (n // {10 ** (13 - i)} % 10)" for i in range(2, 14))
+    digits = "[CAST(substr(upn, 2) AS BIGINT)]"
+    remainder = f"list_transform({digits}, lambda n: CAST(({weighted}) % 23 AS INTEGER))[1]"
     return f"""SELECT * FROM child WHERE {UPN_13} AND regexp_full_match(substr(upn, 2), '[0-9]{{12}}')
-        AND substr(upn, 1, 1) IS DISTINCT FROM substr('{CHECK_LETTERS}', ({weighted}) % 23 + 1, 1)"""
+        AND substr(upn, 1, 1) IS DISTINCT FROM substr('{CHECK_LETTERS}', {remainder} + 1, 1)"""
 
 
 @rule("1520", R, "More than one record with the same UPN.", fields=["UPN"], column="upn")
@@ -93,7 +98,8 @@ def r1520() -> str:
 def r1530() -> str:
     """A 13-character UPN whose characters 2-4 are not a post-April 1998 LA code or a
     recognised pseudo-LA code (list `upn_la`; 942 and 943 from 2023-24)."""
-    return f"SELECT * FROM child WHERE {UPN_13} AND NOT {valid_code('substr(upn, 2, 3)', 'upn_la')}"
+    la = valid_code("substr(upn, 2, 3)", "upn_la", pattern=True)
+    return f"SELECT * FROM child WHERE {UPN_13} AND NOT {la}"
 
 
 @rule("1540", R, "UPN invalid (characters 5-12 not all numeric)", fields=["UPN"], column="upn")

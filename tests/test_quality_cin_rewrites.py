@@ -1,0 +1,103 @@
+"""The CIN rule conditions rewritten for speed flag exactly the rows the plain forms flagged:
+each old form (kept here as the rule text reads) against the rule's own condition, over
+awkward values as well as valid ones."""
+
+from __future__ import annotations
+
+import itertools
+
+import duckdb
+import pytest
+
+from csc_scorecard.model.codes import codes
+from csc_scorecard.quality.rules import codes_in, get
+from csc_scorecard.quality.rules.cin.factors import _any_not_in
+from csc_scorecard.quality.rules.sql import any_of
+from csc_scorecard.quality.runner import row_filter
+
+CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+
+def _condition(code: str) -> str:
+    shape = row_filter(get("cin", code).sql)
+    assert shape is not None, f"{code} is no longer a row filter"
+    return shape[1]
+
+
+def _upns() -> list[str | None]:
+    """Valid UPNs (every check letter), wrong letters, LA codes on and off the list, pseudo-LA
+    codes of a later year, non-digits, short and long texts, UPNunknown codes."""
+    found: list[str | None] = [None, "", "UN1", "un7", "A", "A12345678901", "A1234567890123"]
+    for body in ("201200001000", "942123456789", "943000000001", "999123456780", "00112345678X"):
+        found += [letter + body for letter in CHECK_LETTERS + "IOS9a"]
+    found += ["A20120000100 ", "A2012000010+0", "A-20120000100", "Ä201200001000", "A201 00001000"]
+    return found
+
+
+@pytest.fixture(scope="module")
+def con() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    years = [2013, 2023, 2024, 2025]
+    upns = [(u, y) for u, y in itertools.product(_upns(), years)]
+    con.execute("CREATE TABLE child (upn VARCHAR, cy_end DATE)")
+    con.executemany("INSERT INTO child VALUES (?, make_date(?, 3, 31))", upns)
+    parts = ["1A", "2B", "21", "18A", "9Z", "", "NONE", "1a", "1A1"]
+    texts = [None] + [" ".join(p) for n in (1, 2, 3) for p in itertools.product(parts, repeat=n)]
+    texts += [" 1A", "1A ", "1A  2B", "1A\t2B"]
+    con.execute("CREATE TABLE t (factors VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?)", [(x,) for x in texts])
+    return con
+
+
+def _same(con, table: str, old: str, new: str) -> int:
+    flagged = f"SELECT rowid FROM {table} WHERE coalesce({{}}, false) ORDER BY rowid"
+    was = con.execute(flagged.format(old)).fetchall()
+    assert con.execute(flagged.format(new)).fetchall() == was
+    return len(was)
+
+
+def test_1510_check_letter_as_one_number(con) -> None:
+    weighted = " + ".join(f"{i} * CAST(substr(upn, {i}, 1) AS INTEGER)" for i in range(2, 14))
+    guard = "length(upn) = 13 AND regexp_full_match(substr(upn, 2), '[0-9]{12}')"
+    old = f"""CASE WHEN {guard} THEN substr(upn, 1, 1) IS DISTINCT FROM
+        substr('{CHECK_LETTERS}', ({weighted}) % 23 + 1, 1) END AND upper(upn) NOT IN
+        {codes_in("upn_unknown")}"""
+    assert 0 < _same(con, "child", old, _condition("1510")) < con.sql("FROM child").shape[0]
+
+
+def test_1530_la_codes_as_one_pattern(con) -> None:
+    from csc_scorecard.quality.rules.sql import valid_code
+
+    old = f"""upn IS NOT NULL AND upper(upn) NOT IN {codes_in("upn_unknown")}
+        AND length(upn) = 13 AND NOT {valid_code("substr(upn, 2, 3)", "upn_la")}"""
+    assert 0 < _same(con, "child", old, _condition("1530")) < con.sql("FROM child").shape[0]
+
+
+@pytest.mark.parametrize("name", ["assessment_factor", "disability"])
+def test_codes_outside_a_list_as_one_pattern(con, name: str) -> None:
+    """8897Q (assessment factors) and 8540 (disabilities): a code outside the list."""
+    listed = codes_in(name)
+    old = f"len(list_filter(string_split(factors, ' '), lambda x: x NOT IN {listed})) > 0"
+    assert 0 < _same(con, "t", old, _any_not_in("factors", name)) < con.sql("FROM t").shape[0]
+    column, code = (
+        ("factors", "8897Q") if name == "assessment_factor" else ("c.disabilities", "8540")
+    )
+    assert _any_not_in(column, name) in get("cin", code).sql
+
+
+def test_any_of_matches_only_the_values() -> None:
+    values = ["a.b", "c|d", "x y", "(?)", "q\\z", "[", "1A"]
+    pattern = any_of(values)
+    texts = [*values, "axb", "c", "1a", "1A1", "", "(", "q\\\\z"]
+    found = duckdb.execute(
+        "SELECT list(s ORDER BY s) FROM unnest(?) t(s) WHERE regexp_full_match(s, ?)",
+        [texts, pattern],
+    ).fetchall()[0][0]
+    assert found == sorted(values)
+    assert set(codes("assessment_factor")) == {
+        c
+        for c in codes("assessment_factor")
+        if duckdb.execute(
+            "SELECT regexp_full_match(?, ?)", [c, any_of(tuple(codes("assessment_factor")))]
+        ).fetchall()[0][0]
+    }
