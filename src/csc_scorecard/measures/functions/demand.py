@@ -9,7 +9,7 @@ from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.functions.common import (
     Counted,
-    count_children,
+    children_open,
     count_rows,
     in_window,
     months_ago,
@@ -156,19 +156,20 @@ def _cin_episodes(ctx: Context) -> ir.Table:
 def children_in_need_during(ctx: Context, m: Measure) -> Counted:
     """Distinct children with an episode of need open at any time in the window (the ChAT /
     Annex A list 6 cohort the seed reports: includes CLA, CP, open assessments, closed episodes)."""
-    return count_children(
+    return children_open(
         ctx,
-        open_during(
-            _cin_episodes(ctx), "referral_date", "closure_date", ctx.periods(m.period_type)
-        ),
+        _cin_episodes(ctx),
+        "referral_date",
+        "closure_date",
+        ctx.periods(m.period_type),
+        at=None,
     )
 
 
 def children_in_need_at_end(ctx: Context, m: Measure) -> Counted:
     """Children with an open episode of need at the period end (DfE CIN at 31 March, 5.3)."""
-    return count_children(
-        ctx,
-        open_at(_cin_episodes(ctx), "referral_date", "closure_date", ctx.periods(m.period_type)),
+    return children_open(
+        ctx, _cin_episodes(ctx), "referral_date", "closure_date", ctx.periods(m.period_type)
     )
 
 
