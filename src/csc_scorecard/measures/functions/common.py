@@ -183,24 +183,40 @@ def children_open(
     at: str | None = "end",
 ) -> Counted:
     """`count_children` of the rows of `t` open at each period's `at` date (`open_at`), or,
-    with ``at=None``, open during each window (`open_during`), counted without grouping the
-    distinct (authority, period, child) rows.
+    with ``at=None``, open during each window (`open_during`): the rows of `open_children`
+    counted. The members are `count_children`'s."""
+    if ctx.members:
+        if at:
+            return count_children(ctx, open_at(t, start_col, end_col, periods, at))
+        return count_children(ctx, open_during(t, start_col, end_col, periods))
+    o = open_children(t, start_col, end_col, periods, at=at)
+    return o.group_by(["la_code", "period"]).agg(numerator=o.count())
+
+
+def open_children(
+    t: ir.Table,
+    start_col: str,
+    end_col: str,
+    periods: ir.Table,
+    *,
+    at: str | None = "end",
+    unknown_child: bool = False,
+) -> ir.Table:
+    """la_code, period, child_id: one row per child with a row of `t` open at each period's
+    `at` date (`open_at`), or, with ``at=None``, open during each window (`open_during`),
+    without grouping the (authority, period, child) pairs. Rows without a child are left out,
+    or with `unknown_child` taken as one child of their own (as a grouping takes them).
 
     Each row first gets `_seen_until`: the latest end among its child's rows before it in
     start order (an open end as the far future). The first of a child's rows in that order open
     at a date (or during a window) is the only one whose earlier rows all ended by it: earlier
     rows start no later, so one that ended after the date (or on or after the window's start)
     would be open too. So keeping each paired row whose `_seen_until` is at most the date
-    (before the window's start) leaves one row a child and period, and the rows are counted.
-    The same numbers as the distinct count for any rows and any order of ties (England: one
-    window over the episodes instead of a grouping of the millions of pairs,
-    docs/benchmarks.md). The members are `count_children`'s."""
-    if ctx.members:
-        opened = open_at(t, start_col, end_col, periods, at) if at else None
-        if opened is None:
-            opened = open_during(t, start_col, end_col, periods)
-        return count_children(ctx, opened)
-    x = t.filter(t.child_id.notnull() & t[start_col].notnull())
+    (before the window's start) leaves one row a child and period: the same pairs as the
+    distinct ones for any rows and any order of ties (England: one window over the episodes
+    instead of a grouping of the millions of pairs, docs/benchmarks.md)."""
+    x = t.filter(t[start_col].notnull())  # open at no date
+    x = x if unknown_child else x.filter(x.child_id.notnull())
     x = x.select("la_code", "child_id", start_col, end_col)
     until = x[end_col].fill_null(ibis.literal(_FAR, "date")).max()
     x = x.mutate(
@@ -214,7 +230,7 @@ def children_open(
     else:
         o = open_during(x, start_col, end_col, periods)
         o = o.filter(o._seen_until.isnull() | (o._seen_until < o.start))
-    return o.group_by(["la_code", "period"]).agg(numerator=o.count())
+    return o.select("la_code", "period", "child_id")
 
 
 # Later than any date a record holds: an open end in `children_open`'s running latest end.

@@ -14,6 +14,7 @@ from csc_scorecard.measures.functions.common import (
     in_window,
     months_ago,
     open_at,
+    open_children,
     open_during,
     setting,
     share,
@@ -176,21 +177,36 @@ def children_in_need_at_end(ctx: Context, m: Measure) -> Counted:
 def children_in_need_with_cin_plan(ctx: Context, m: Measure) -> Counted:
     """Of children in need during the window, those with a CIN plan open during it.
 
-    One grouping: the episodes' and the plans' (authority, period, child) rows together, each
-    flagged with what it is, grouped once; a child is in the cohort with an episode and counted
-    with a plan (a plan without a child is no child's). The same rows as the distinct cohort
-    left-joined to the distinct plans, without the second grouping and the join (England,
-    docs/benchmarks.md)."""
+    The children in need and the children with a plan, each one row a period (`open_children`:
+    no grouping of the pairs), the first joined to the second; a plan without a child is no
+    child's. The same rows as the distinct cohort flagged by the distinct plans (England,
+    docs/benchmarks.md). The members are `_flagged_cohort`'s."""
     p = ctx.periods(m.period_type)
-    cin = open_during(_cin_episodes(ctx), "referral_date", "closure_date", p)
-    plans = open_during(ctx.table("cin_plans"), "start_date", "end_date", p)
-    plans = plans.filter(plans.child_id.notnull())
-    return share(ctx, *_flagged_cohort(cin, [plans]), why="a CIN plan open during the window")
+    episodes, plans = _cin_episodes(ctx), ctx.table("cin_plans")
+    why = "a CIN plan open during the window"
+    if ctx.members:
+        cin = open_during(episodes, "referral_date", "closure_date", p)
+        plans = open_during(plans, "start_date", "end_date", p)
+        plans = plans.filter(plans.child_id.notnull())
+        return share(ctx, *_flagged_cohort(cin, [plans]), why=why)
+    cin = open_children(episodes, "referral_date", "closure_date", p, at=None, unknown_child=True)
+    with_plan = open_children(plans, "start_date", "end_date", p, at=None)
+    return share(ctx, *_with_plan(cin, with_plan), why=why)
+
+
+def _with_plan(cohort: ir.Table, plans: ir.Table) -> tuple[ir.Table, ir.BooleanValue]:
+    """The rows of `cohort` and whether each has a row in `plans` with the same authority,
+    period and child (both `open_children`'s rows: one a child and period)."""
+    p = plans.select(_p_la="la_code", _p_period="period", _p_child="child_id")
+    same = [cohort.la_code == p._p_la, cohort.period == p._p_period, cohort.child_id == p._p_child]
+    joined = cohort.left_join(p, same)
+    return joined, joined._p_child.notnull()
 
 
 def _flagged_cohort(cohort: ir.Table, plans: list[ir.Table]) -> tuple[ir.Table, ir.BooleanValue]:
     """One row per (authority, period, child) of `cohort`, and whether the child has a row
-    in `plans` for the same authority and period: the rows of both grouped once."""
+    in `plans` for the same authority and period: the rows of both grouped once (the members;
+    counted, `open_children` and `_with_plan` give the same numbers)."""
     keys = ["la_code", "period", "child_id"]
     rows = [cohort.select(*keys, _in=ibis.literal(1), _plan=ibis.literal(0))]
     rows += [t.select(*keys, _in=ibis.literal(0), _plan=ibis.literal(1)) for t in plans]
