@@ -229,3 +229,34 @@ def test_a_breakdown_is_the_chart_altair_describes():
     expected = chart.to_dict()
     expected["config"] = chart_style.CONFIG
     assert json.dumps(spec) == json.dumps(expected)
+
+
+_ASIDE = """
+import json
+from csc_scorecard.report import chart_style, context
+
+spec = json.loads({spec!r})
+with chart_style.drawing_aside(True):
+    aside = chart_style.draw_svg(spec, "c")
+    try:
+        chart_style.draw_svg({{"mark": "no such mark"}}, "bad")
+    except ValueError:
+        refused = True
+engine_here = context._charts_drawn()
+print(json.dumps([aside == chart_style.draw_svg(spec, "c"), refused, engine_here]))
+"""
+
+
+def test_charts_drawn_aside_are_the_charts_drawn_here():
+    """`drawing_aside`: the charts drawn by the drawer process are the SVG this process draws,
+    a spec vl-convert refuses is refused here, and this process has not started the engine
+    (so it may still fork: `context._charts_drawn`). In a new process, which has drawn nothing."""
+    import subprocess
+    import sys
+
+    spec = json.dumps(chart_style.view([{"x": 1, "y": 2}], {"type": "bar"}, {}))
+    script = _ASIDE.format(spec=spec)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert json.loads(done.stdout.splitlines()[-1]) == [True, True, False]

@@ -10,9 +10,16 @@ check the shared configuration against Altair's."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import gc
+import multiprocessing
+import os
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
+from multiprocessing.connection import Connection
+from typing import Any
 
 import vl_convert as vlc
 
@@ -159,8 +166,13 @@ def view(data: list[dict], mark: dict, encoding: dict, **top: object) -> dict:
 
 
 def draw_svg(vega_lite: dict, chart_id: str) -> str:
-    """SVG text with element ids made unique to the chart (several SVGs share one HTML page)."""
-    svg = vlc.vegalite_to_svg(vega_lite)
+    """SVG text with element ids made unique to the chart (several SVGs share one HTML page);
+    drawn by this process's `Drawer` when one is drawing for it (`drawing_aside`)."""
+    drawer = _DRAWING[0] if _DRAWING else None
+    if drawer is not None and drawer.owner == os.getpid():
+        svg = drawer.draw(vega_lite)
+    else:
+        svg = vlc.vegalite_to_svg(vega_lite)
     ids = set(_ID.findall(svg))
     for old in sorted(ids, key=len, reverse=True):
         new = f"{chart_id}-{old}"
@@ -185,3 +197,76 @@ def unit_title(unit: str) -> str:
         "weeks": "weeks",
         "gbp": "£",
     }.get(unit, "")
+
+
+class Drawer:
+    """vl-convert in a forked process of its own, drawing the specifications it is sent.
+
+    vl-convert's JavaScript engine costs about 0.5 s of CPU to start in each process that
+    draws. Started in this process's child while the report context is being gathered, that
+    start is on the other core, off the way to the printed report; each chart then costs this
+    process a round trip. The child is forked before this process has drawn anything: once the
+    engine runs here, its threads would be missing from any child forked afterwards."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("fork")
+        self._conn, theirs = context.Pipe()
+        self.owner = os.getpid()  # a child forked from here draws for itself
+        sys.stdout.flush()  # the child would otherwise write this process's pending output again
+        sys.stderr.flush()
+        self._process = context.Process(
+            target=_serve, args=(theirs, self._conn), name="scorecard charts", daemon=True
+        )
+        self._process.start()
+        theirs.close()
+
+    def draw(self, vega_lite: dict) -> str:
+        """The SVG of ``vega_lite``; vl-convert's error raised here as its ValueError. Drawn
+        here if the child has gone (killed): the same SVG, later."""
+        try:
+            self._conn.send(vega_lite)
+            status, value = self._conn.recv()
+        except (EOFError, OSError):
+            return vlc.vegalite_to_svg(vega_lite)
+        if status == "error":
+            raise ValueError(value)
+        return value
+
+    def close(self) -> None:
+        self._conn.close()  # the child sees the end of the pipe and ends
+        self._process.join()
+
+
+def _serve(conn: Connection, parent_end: Connection) -> None:
+    parent_end.close()  # else the end of the parent's pipe would never be seen here
+    gc.freeze()  # the parent's objects stay shared, their finalisers never run here
+    vlc.vegalite_to_svg(_FIRST)  # the engine started before the first chart is asked for
+    while True:
+        try:
+            vega_lite = conn.recv()
+        except EOFError:
+            return
+        try:
+            conn.send(("ok", vlc.vegalite_to_svg(vega_lite)))
+        except Exception as error:  # noqa: BLE001 - the drawing's error, raised in the parent
+            conn.send(("error", str(error)))
+
+
+_FIRST = {"data": {"values": [{"x": 0}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}
+_DRAWING: list[Any] = []  # the Drawer drawing for this process, while one is
+
+
+@contextlib.contextmanager
+def drawing_aside(may_fork: bool) -> Iterator[None]:
+    """Charts drawn by a `Drawer` while inside (``may_fork``: this process may fork and has not
+    drawn a chart itself; otherwise they are drawn here, as outside)."""
+    if not may_fork or _DRAWING:
+        yield
+        return
+    drawer = Drawer()
+    _DRAWING.append(drawer)
+    try:
+        yield
+    finally:
+        _DRAWING.clear()
+        drawer.close()

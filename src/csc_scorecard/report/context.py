@@ -42,6 +42,7 @@ from csc_scorecard.rating import Framework
 from csc_scorecard.report import acronyms as acronyms_
 from csc_scorecard.report import paper as paper_
 from csc_scorecard.report import provenance, provenance_text
+from csc_scorecard.report.chart_style import drawing_aside
 from csc_scorecard.report.commentary import Commentary
 from csc_scorecard.report.gather import Report, ReportOptions, all_figures, gather
 from csc_scorecard.report.model import (
@@ -120,25 +121,34 @@ def build_context(
     (``sections_built.build_sections``, through ``report/sections/registry.py``), then the
     context with its provenance (``_context`` below).
     """
-    report = gather(
-        store,
-        la_code,
-        period,
-        ReportOptions(
-            framework=framework,
-            commentary=commentary,
-            publication=publication,
-            synthetic=synthetic,
-            generated_at=generated_at,
-            settings=settings or Settings(),
-            trend_quarters=trend_quarters,
-            run=run,
-            scenario=scenario,
-            paper=paper,
-            narrative=narrative,
-            allow_commentary_numbers=allow_commentary_numbers,
-        ),
-    )
+    # The sections' charts drawn by a process of its own, started now (chart_style.Drawer).
+    with drawing_aside(can_fork() and not _charts_drawn()):
+        return _build(
+            store,
+            la_code,
+            period,
+            ReportOptions(
+                framework=framework,
+                commentary=commentary,
+                publication=publication,
+                synthetic=synthetic,
+                generated_at=generated_at,
+                settings=settings or Settings(),
+                trend_quarters=trend_quarters,
+                run=run,
+                scenario=scenario,
+                paper=paper,
+                narrative=narrative,
+                allow_commentary_numbers=allow_commentary_numbers,
+            ),
+        )
+
+
+def _build(
+    store: Store, la_code: str, period: str | Quarter, options: ReportOptions
+) -> ReportContext:
+    """`build_context`'s steps, in order."""
+    report = gather(store, la_code, period, options)
     raw = all_figures(report)
     rated = rate(report, raw)
     quality = data_quality(report, rated)
