@@ -11,6 +11,7 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -112,9 +113,15 @@ def _texts(values: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _joined(values: pa.ChunkedArray, parents: list[int], count: int) -> pa.Array:
-    """Codes of each parent row, space-separated in file order; NULL when it has none."""
-    groups: list[list[str]] = [[] for _ in range(count)]
-    for value, parent in zip(values.to_pylist(), parents, strict=True):
-        if value is not None:
-            groups[parent].append(value)
-    return pa.array([" ".join(g) if g else None for g in groups], pa.string())
+    """Codes of each parent row, space-separated in file order; NULL when it has none. Arrow
+    joins them (a list per parent, its codes in file order by a stable sort on the parent),
+    not a Python loop over every code."""
+    given = values.combine_chunks()
+    present = given.is_valid().to_numpy(zero_copy_only=False)
+    owner = np.asarray(parents, dtype=np.int64)[present]
+    order = np.argsort(owner, kind="stable")
+    counts = np.bincount(owner, minlength=count)
+    offsets = pa.array(np.concatenate(([0], np.cumsum(counts))), pa.int32())
+    codes = pa.ListArray.from_arrays(offsets, given.filter(present).take(order))
+    joined = pc.binary_join(codes, " ")
+    return pc.if_else(pa.array(counts > 0), joined, pa.scalar(None, pa.string()))
