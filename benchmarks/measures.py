@@ -121,7 +121,7 @@ def _run_on(cursors: list, statements: list[str]) -> int:
     """Run the statements on the cursors at once, each taking the next (longest first, as
     `Context.run_together` orders them, on `cursor_pool`); the rows counted."""
     from csc_scorecard.cursor_pool import run_on_cursors
-    from csc_scorecard.measures.context import arrow_rows
+    from csc_scorecard.measures.duckdb_backend import arrow_rows
 
     ordered = sorted(statements, key=len, reverse=True)
     counts = run_on_cursors(cursors, len(ordered), lambda c, i: arrow_rows(c, ordered[i]).num_rows)

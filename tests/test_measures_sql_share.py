@@ -15,8 +15,9 @@ from measure_fixtures import LA
 from test_measures_front_door import WITHIN_3, front_door  # noqa: F401 (a fixture)
 
 from csc_scorecard.measures.catalogue import measure
-from csc_scorecard.measures.context import INPUT_PREFIX, Context
+from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.engine import counted
+from csc_scorecard.measures.inputs import INPUT_PREFIX
 from csc_scorecard.measures.sql_share import MIN_SHARED, share_subqueries
 from csc_scorecard.model.periods import parse_periods
 

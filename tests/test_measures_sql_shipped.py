@@ -18,7 +18,8 @@ from test_measures_sql_cache import _referrals, _store
 
 from csc_scorecard.measures import availability, context, sql_cache, sql_shipped
 from csc_scorecard.measures.catalogue import catalogue
-from csc_scorecard.measures.context import Context, DuckDB, Settings
+from csc_scorecard.measures.context import Context, Settings
+from csc_scorecard.measures.duckdb_backend import DuckDB
 from csc_scorecard.measures.engine import counted
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.store import Store

@@ -1,4 +1,4 @@
-"""Rows put in period windows by day (context.in_periods): the same rows as the range join."""
+"""Rows put in period windows by day (period_joins.in_periods): the same rows as the range join."""
 
 from __future__ import annotations
 
@@ -9,15 +9,9 @@ import ibis
 import pyarrow as pa
 import pytest
 
-from csc_scorecard.measures.context import (
-    INPUT_PREFIX,
-    Context,
-    _before_rows,
-    _reach_rows,
-    in_periods,
-    open_at,
-    open_during,
-)
+from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.inputs import INPUT_PREFIX, _before_rows, _reach_rows
+from csc_scorecard.measures.period_joins import in_periods, open_at, open_during
 from csc_scorecard.model.periods import parse_periods
 
 

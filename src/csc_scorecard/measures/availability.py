@@ -30,7 +30,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from csc_scorecard.measures.catalogue import Measure
-from csc_scorecard.measures.context import Context, Query, in_periods
+from csc_scorecard.measures.context import Context, Query
+from csc_scorecard.measures.period_joins import in_periods
 from csc_scorecard.measures.rule_impact import rules_for
 from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.quality.history import current_faults, faults_pending, kept_faults

@@ -17,7 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from csc_scorecard.measures.catalogue import SCALE, Measure, catalogue
-from csc_scorecard.measures.context import Context, Query, compiled_reads, is_duckdb
+from csc_scorecard.measures.context import Context, Query, compiled_reads
+from csc_scorecard.measures.duckdb_backend import is_duckdb
 from csc_scorecard.model.periods import Quarter
 
 if TYPE_CHECKING:

@@ -54,7 +54,8 @@ import pyarrow as pa
 from csc_scorecard.code_version import version as code_version
 from csc_scorecard.measures.availability import rule_faults
 from csc_scorecard.measures.catalogue import Measure, catalogue
-from csc_scorecard.measures.context import Context, DuckDB, Settings, compiled_sql, reuse_sql
+from csc_scorecard.measures.context import Context, Settings, compiled_sql, reuse_sql
+from csc_scorecard.measures.duckdb_backend import DuckDB
 from csc_scorecard.measures.engine import tables_read
 from csc_scorecard.measures.rule_impact import rules_for
 from csc_scorecard.measures.run import MeasureRun, _overlaps, assemble_run, counted_rows

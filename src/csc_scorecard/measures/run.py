@@ -17,7 +17,8 @@ from csc_scorecard.measures.availability import not_reportable
 from csc_scorecard.measures.availability import queries as quality_queries
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.catalogue import measure as catalogue_measure
-from csc_scorecard.measures.context import Context, DuckDB, Settings
+from csc_scorecard.measures.context import Context, Settings
+from csc_scorecard.measures.duckdb_backend import DuckDB
 from csc_scorecard.measures.engine import compute
 from csc_scorecard.model.periods import Quarter, parse_period
 from csc_scorecard.store import ManualValue, Store

@@ -114,7 +114,8 @@ def compile_defaults() -> dict[str, Any]:
     them and the definitions' data files, which the hash covers."""
     from csc_scorecard.measures import availability, context, engine
     from csc_scorecard.measures.catalogue import catalogue
-    from csc_scorecard.measures.context import Context, DuckDB, Settings
+    from csc_scorecard.measures.context import Context, Settings
+    from csc_scorecard.measures.duckdb_backend import DuckDB
     from csc_scorecard.model.periods import Quarter
     from csc_scorecard.store import Store
 

@@ -1,0 +1,206 @@
+"""The rows of the named inputs a measure's query refers to (`context.Context`): the periods
+and the days of their windows, the lookups `open_at` and `open_during` join by equality, the
+working-day calendar, month ends, the authorities and quarters measured.
+
+On DuckDB a query names these tables (``csc_periods__in_quarter__0``, ``csc_authorities``, ...)
+and their rows are registered beside it when it runs, so its SQL depends only on the definition
+and the settings; other backends get the same rows as in-memory tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import numpy as np
+import pyarrow as pa
+
+from csc_scorecard.model.periods import Quarter
+
+INPUT_PREFIX = "csc_"
+GIVEN_PREFIX = f"{INPUT_PREFIX}given__"
+PERIODS_SCHEMA = {
+    "period": "string",
+    "start": "date",
+    "end": "date",
+    "quarter_end": "date",
+    "look_back": "date",
+}
+# The days of each period's window (from `start` or `look_back` to `end`), one row per period
+# and day:
+# joining a row's date to `_day` puts it in every window holding it by equality (`in_periods`).
+DAYS_SCHEMA = {**PERIODS_SCHEMA, "_day": "date"}
+# For `open_at` and `open_during` (`_numbered_join`): lookups from a day to a period number
+# (`_before_rows`, `_reach_rows`), and the periods numbered in the order of a date column.
+BEFORE_SCHEMA = {"_d": "date", "_n": "int64"}
+RANKED_SCHEMA = {**PERIODS_SCHEMA, "_i": "int64"}
+INPUT_SCHEMAS: dict[str, dict[str, str]] = {
+    "days": DAYS_SCHEMA,
+    "before": BEFORE_SCHEMA,
+    "reach": BEFORE_SCHEMA,
+    "ranked": RANKED_SCHEMA,
+    "authorities": {"la_code": "string"},
+    "quarters": {"period": "string", "fy": "int32"},
+    "calendar": {"date": "date", "working_day_index": "int32"},
+    "month_ends": {"period": "string", "at": "date"},
+}
+
+
+def rows_of(
+    what: str, la_codes: list[str], quarters: list[Quarter], given: dict[str, pa.Table]
+) -> pa.Table:
+    """The rows of a named input (``periods__<type>__<look-back days>``, ``authorities``,
+    ``quarters``, ``calendar``, ...) for the authorities and quarters; ``given__<name>`` is
+    the caller's rows ``given[name]``."""
+    kind, _, rest = what.partition("__")
+    if kind == "given":
+        return given[rest]
+    if kind == "authorities":
+        return pa.table({"la_code": pa.array(la_codes, pa.string())})
+    if kind == "quarters":
+        return pa.table(
+            {
+                "period": pa.array([str(q) for q in quarters], pa.string()),
+                "fy": pa.array([q.year for q in quarters], pa.int32()),
+            }
+        )
+    if kind == "calendar":
+        return _calendar_rows()
+    if kind == "month_ends":
+        return dates_rows(
+            (str(q), day)
+            for q in quarters
+            for day in month_ends(*q.window(rest))  # type: ignore[arg-type]
+        )
+    if kind == "days":
+        periods, _, since = rest.rpartition("__")
+        return _days_rows(rows_of(f"periods__{periods}", la_codes, quarters, given), since)
+    if kind == "reach":  # reach__<type>__<look-back>__<key>__<col>
+        periods, key, col = rest.rsplit("__", 2)
+        return _reach_rows(rows_of(f"periods__{periods}", la_codes, quarters, given), key, col)
+    if kind in ("before", "ranked"):  # before__<type>__<look-back>__<key>
+        periods, _, key = rest.rpartition("__")
+        rows = rows_of(f"periods__{periods}", la_codes, quarters, given)
+        return _before_rows(rows, key) if kind == "before" else _ranked_rows(rows, key)
+    period_type, _, look_back = rest.partition("__")
+    rows: dict[str, list] = {c: [] for c in PERIODS_SCHEMA}
+    for q in quarters:
+        start, end = q.window(period_type)  # type: ignore[arg-type]
+        rows["period"].append(str(q))
+        rows["start"].append(start)
+        rows["end"].append(end)
+        rows["quarter_end"].append(q.end)
+        rows["look_back"].append(start - timedelta(days=int(look_back)))
+    return pa.table(
+        {
+            "period": pa.array(rows["period"], pa.string()),
+            **{c: pa.array(rows[c], pa.date32()) for c in PERIODS_SCHEMA if c != "period"},
+        }
+    )
+
+
+def _before_rows(periods: pa.Table, key: str) -> pa.Table:
+    """Each day from the first of the periods' `key` dates to the day after the last, with the
+    number of `key` dates before it (no rows when there are no periods)."""
+    keys = np.sort(_day_numbers(periods, key))
+    days = np.arange(keys[0], keys[-1] + 2, dtype=np.int32) if len(keys) else keys
+    return _lookup(days, np.searchsorted(keys, days, side="left"))
+
+
+def _reach_rows(periods: pa.Table, key: str, col: str) -> pa.Table:
+    """Each day from the first of the periods' `col` dates to the last, with one more than the
+    number (in `key` order, `_ranked_rows`) of the last period whose `col` is on or before it
+    (0 when none is)."""
+    cols = _day_numbers(periods, col)
+    rank = _ranks(periods, key)
+    days = np.arange(cols.min(), cols.max() + 1, dtype=np.int32) if len(cols) else cols
+    reach = np.zeros(len(days), np.int64)
+    for c, r in zip(cols, rank, strict=True):  # a few dozen periods
+        reach[days >= c] = np.maximum(reach[days >= c], r + 1)
+    return _lookup(days, reach)
+
+
+def _ranked_rows(periods: pa.Table, key: str) -> pa.Table:
+    """The periods, each numbered by the order of its `key` date (from 0)."""
+    return periods.append_column("_i", pa.array(_ranks(periods, key), pa.int64()))
+
+
+def _ranks(periods: pa.Table, key: str) -> np.ndarray:
+    order = np.argsort(_day_numbers(periods, key), kind="stable")
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
+
+
+def _day_numbers(periods: pa.Table, col: str) -> np.ndarray:
+    return periods.column(col).cast(pa.int32()).to_numpy()
+
+
+def _lookup(days: np.ndarray, n: np.ndarray) -> pa.Table:
+    return pa.table(
+        {
+            "_d": pa.array(days, pa.int32()).cast(pa.date32()),
+            "_n": pa.array(n, pa.int64()),
+        }
+    )
+
+
+def dates_rows(dates: Iterable[tuple[str, date]]) -> pa.Table:
+    """(period label, date) pairs as rows, e.g. for `workforce.snapshot.run`'s named
+    input ``dates``."""
+    pairs = list(dates)
+    return pa.table(
+        {
+            "period": pa.array([p for p, _ in pairs], pa.string()),
+            "at": pa.array([d for _, d in pairs], pa.date32()),
+        }
+    )
+
+
+def month_ends(first: date, last: date) -> list[date]:
+    """The last day of every calendar month that ends from `first` to `last`.
+
+    >>> [str(d) for d in month_ends(date(2021, 12, 1), date(2022, 2, 28))]
+    ['2021-12-31', '2022-01-31', '2022-02-28']
+    """
+    out = []
+    month = date(first.year, first.month, 1)
+    while month <= last:
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        end = following - timedelta(days=1)
+        if first <= end <= last:
+            out.append(end)
+        month = following
+    return out
+
+
+def _days_rows(periods: pa.Table, since: str) -> pa.Table:
+    """Every day from `since` (`start` or `look_back`) to `end` of each period, with the
+    period's columns."""
+    first = periods.column(since).cast(pa.int32()).to_numpy()
+    last = periods.column("end").cast(pa.int32()).to_numpy()
+    counts = np.maximum(last - first + 1, 0)
+    which = np.repeat(np.arange(len(first)), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    out = periods.take(pa.array(which, pa.int64()))
+    days = pa.array((first[which] + offsets).astype(np.int32), pa.int32()).cast(pa.date32())
+    return out.append_column("_day", days)
+
+
+_CALENDAR: list[pa.Table] = []
+
+
+def _calendar_rows() -> pa.Table:
+    if not _CALENDAR:
+        from csc_scorecard.reference.calendar import calendar_table
+
+        cal = calendar_table().select(["date", "working_day_index"])
+        _CALENDAR.append(
+            pa.table(
+                {
+                    "date": cal.column("date").cast(pa.date32()),
+                    "working_day_index": cal.column("working_day_index").cast(pa.int32()),
+                }
+            )
+        )
+    return _CALENDAR[0]
