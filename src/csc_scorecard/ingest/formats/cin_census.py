@@ -238,13 +238,16 @@ class _Return(CensusHeader):
         self.sex_elements: Counter[str] = Counter()
         self.children_seen = False
         self.required = {name: t.must_have() for name, t in self.spec.tables.items()}
-        self.known = {
+        folded = {
             name: {
                 **{f.lower(): f for f in t.columns if f not in INHERITED.get(name, ())},
                 **{a.lower(): a for a, to in ALTERNATIVES.items() if to in t.columns},
             }
             for name, t in self.spec.tables.items()
         }
+        # Each name also as the spec spells it (as nearly every file does): found without
+        # lower-casing the tag.
+        self.known = {name: {**f, **{v: v for v in f.values()}} for name, f in folded.items()}
 
     # -- reading the XML -------------------------------------------------------------------
 
@@ -431,7 +434,9 @@ class _Return(CensusHeader):
         for leaf in group:
             if leaf.tag in groups:
                 continue
-            name = known.get(leaf.tag.lower())
+            name = known.get(leaf.tag)
+            if name is None:
+                name = known.get(leaf.tag.lower())
             if name is None or len(leaf):
                 self.unknown(group, leaf)
             elif name in out:
