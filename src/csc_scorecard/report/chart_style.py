@@ -88,6 +88,32 @@ def lines_expr(lines: dict[str, list[str]]) -> str:
     return expr
 
 
+def labelled_x(lines: dict[str, list[str]], order: list[str], kind: str = "ordinal") -> dict:
+    """The x encoding of a chart of categories in ``order``, each labelled on the lines given
+    for it (`wrap`, `quarter_labels`)."""
+    return {
+        "axis": {"labelAngle": 0, "labelExpr": lines_expr(lines), "labelFontSize": SMALL_SIZE},
+        "field": "x",
+        "sort": order,
+        "title": None,
+        "type": kind,
+    }
+
+
+def series_colour(names: list[str], legend: dict | None = None) -> dict:
+    """The colour encoding of several series, in ``names``' order, from the palette."""
+    out: dict = {"field": "series"}
+    if legend is not None:
+        out["legend"] = legend
+    out |= {
+        "scale": {"domain": names, "range": PALETTE[: len(names)]},
+        "sort": names,
+        "title": None,
+        "type": "nominal",
+    }
+    return out
+
+
 def js(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 

@@ -27,15 +27,16 @@ from csc_scorecard.report.chart_style import (
     INK,
     LABEL_SIZE,
     NEGATIVE,
-    PALETTE,
     SMALL_SIZE,
     TARGET,
     TOLERANCE,
     axis_format,
     draw_svg,
+    labelled_x,
     lines_expr,
     padding,
     quarter_labels,
+    series_colour,
     styled,
     text_px,
     title_spec,
@@ -80,17 +81,7 @@ def trend(
             "strokeWidth": 2,
         },
         "encoding": {
-            "x": {
-                "axis": {
-                    "labelAngle": 0,
-                    "labelExpr": lines_expr(labels),
-                    "labelFontSize": SMALL_SIZE,
-                },
-                "field": "x",
-                "sort": order,
-                "title": None,
-                "type": "ordinal",
-            },
+            "x": labelled_x(labels, order),
             "y": {
                 "axis": {"format": axis_format(unit), "tickCount": 4},
                 "field": "y",
@@ -427,24 +418,8 @@ def grouped_bars(
         shown,
         {"type": "bar"},
         {
-            "color": {
-                "field": "series",
-                "scale": {"domain": names, "range": PALETTE[: len(names)]},
-                "sort": names,
-                "title": None,
-                "type": "nominal",
-            },
-            "x": {
-                "axis": {
-                    "labelAngle": 0,
-                    "labelExpr": lines_expr(lines),
-                    "labelFontSize": SMALL_SIZE,
-                },
-                "field": "x",
-                "sort": order,
-                "title": None,
-                "type": "nominal",
-            },
+            "color": series_colour(names),
+            "x": labelled_x(lines, order, "nominal"),
             "xOffset": {"field": "series", "sort": names, "type": "nominal"},
             "y": {
                 "axis": {"format": axis_format(unit), "tickCount": 4},

@@ -10,13 +10,12 @@ from csc_scorecard.numbers import display
 from csc_scorecard.report.chart_style import (
     ACCENT,
     LABEL_SIZE,
-    PALETTE,
-    SMALL_SIZE,
     TOLERANCE,
     draw_svg,
-    lines_expr,
+    labelled_x,
     padding,
     quarter_labels,
+    series_colour,
     styled,
     text_px,
     title_spec,
@@ -183,25 +182,10 @@ def demand(
         [d for d in data if d["y"] is not None],
         {"type": "line", "point": {"size": 20}, "strokeWidth": 2},
         {
-            "color": {
-                "field": "series",
-                "legend": {"columns": _legend_columns(names, width), "labelLimit": 0},
-                "scale": {"domain": names, "range": PALETTE[: len(names)]},
-                "sort": names,
-                "title": None,
-                "type": "nominal",
-            },
-            "x": {
-                "axis": {
-                    "labelAngle": 0,
-                    "labelExpr": lines_expr(labels),
-                    "labelFontSize": SMALL_SIZE,
-                },
-                "field": "x",
-                "sort": order,
-                "title": None,
-                "type": "ordinal",
-            },
+            "color": series_colour(
+                names, legend={"columns": _legend_columns(names, width), "labelLimit": 0}
+            ),
+            "x": labelled_x(labels, order),
             "y": {
                 "axis": {"format": ",.0f", "tickCount": 5},
                 "field": "y",
