@@ -327,6 +327,8 @@ def _build(
             continue  # no load of this return: its rules are not listed as not run
         con.execute(f"CREATE TABLE {loads} AS FROM {loads}_all").fetchall()
         scope.loads[ret] = loads
+        kinds = con.execute(f"SELECT bool_or(multi), bool_or(NOT multi) FROM {loads}_all")
+        multi, single = kinds.fetchall()[0]
         at = scope.schema(ret)
         con.execute(f"CREATE SCHEMA {at}").fetchall()
         l_sql = f"SELECT * FROM {loads}"
@@ -335,7 +337,9 @@ def _build(
             if needs is not None and (ret, name) not in needs:
                 continue
             if name == CHILDREN_VIEW[ret]:
-                built[name] = _children_sql(ret, canonical, l_sql, store)
+                built[name] = _children_sql(
+                    ret, canonical, l_sql, store, multi=multi, single=single
+                )
             else:
                 view = _table_sql(name, canonical, l_sql, store)
                 con.execute(f"CREATE VIEW {at}.{name} AS {view}").fetchall()
@@ -605,7 +609,21 @@ MEMBERSHIP: dict[Return, tuple[str, ...]] = {
 }
 
 
-def _children_sql(ret: Return, canonical: str, loads: str, store: str = "main") -> str:
+def _children_sql(
+    ret: Return,
+    canonical: str,
+    loads: str,
+    store: str = "main",
+    *,
+    multi: bool = True,
+    single: bool = True,
+) -> str:
+    """The return's children (`CHILDREN_VIEW`): the rows of `canonical` loaded from the return,
+    of a MULTI_YEAR load's children with a row of the return, and loaded from another return
+    for a child with a row of this one. `multi` / `single` False: the loads in scope (and so
+    the authorities a `Scope.restrict` keeps) hold no MULTI_YEAR load / no other, and the
+    parts reading them are left out, as DuckDB would still work out the look-ups they join
+    (a synthetic England's CIN children, 2 million a group: 2.19 -> 1.76 CPU s)."""
     ids = " UNION ".join(
         f'SELECT t.la_code, t.child_id FROM {store}."{c}" t JOIN l ON t.load_id = l.load_id'
         for c in MEMBERSHIP[ret]
@@ -620,24 +638,28 @@ def _children_sql(ret: Return, canonical: str, loads: str, store: str = "main") 
     head = (
         f"""SELECT {DFE_TABLE[name]} AS _table, t.* EXCLUDE (source_row), t.source_row AS "row","""
     )
+    own = f"""{head} own.cy_start AS cy_start, own.cy_end AS cy_end
+    FROM {store}."{canonical}" t JOIN l own ON t.load_id = own.load_id
+    WHERE NOT own.multi"""
+    of_multi = f"""{head} {cy_start("c.cy_end")} AS cy_start, c.cy_end AS cy_end
+    FROM {store}."{canonical}" t JOIN l own ON t.load_id = own.load_id AND own.multi
+    JOIN carried c ON t.la_code = c.la_code AND t.child_id = c.child_id"""
+    other = f"""{head} latest.cy_start AS cy_start, latest.cy_end AS cy_end
+    FROM {store}."{canonical}" t JOIN latest ON t.la_code = latest.la_code
+    WHERE t.load_id NOT IN (SELECT load_id FROM l)
+      AND (t.la_code, t.child_id) IN (SELECT la_code, child_id FROM ids)"""
+    parts = [
+        *([own] if single else []),
+        *([of_multi] if multi else []),
+        *([other] if single else []),
+    ]
     return f"""WITH l AS ({loads}),
     latest AS (SELECT la_code, max(cy_start) AS cy_start, max(cy_end) AS cy_end
                FROM l WHERE NOT multi GROUP BY la_code),
     ids AS ({ids}),
     carried AS (SELECT la_code, child_id, max(cy_end) AS cy_end FROM ({carried})
                 GROUP BY la_code, child_id)
-    {head} own.cy_start, own.cy_end
-    FROM {store}."{canonical}" t JOIN l own ON t.load_id = own.load_id
-    WHERE NOT own.multi
-    UNION ALL
-    {head} {cy_start("c.cy_end")}, c.cy_end
-    FROM {store}."{canonical}" t JOIN l own ON t.load_id = own.load_id AND own.multi
-    JOIN carried c ON t.la_code = c.la_code AND t.child_id = c.child_id
-    UNION ALL
-    {head} latest.cy_start, latest.cy_end
-    FROM {store}."{canonical}" t JOIN latest ON t.la_code = latest.la_code
-    WHERE t.load_id NOT IN (SELECT load_id FROM l)
-      AND (t.la_code, t.child_id) IN (SELECT la_code, child_id FROM ids)"""
+    """ + "\nUNION ALL\n".join(parts)
 
 
 def _lit(value: str) -> str:
