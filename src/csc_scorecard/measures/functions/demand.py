@@ -238,10 +238,22 @@ def cin_open_duration(ctx: Context, m: Measure) -> Counted:
         name = f"{low}+ months" if high is None else f"{low} to {high} months"
         return share(ctx, open_, in_band(low, high), why=f"open {name} at the end")
     bands = sorted(_duration_bands(m.period_type) | {band}, key=lambda b: (b[0], b[1] or 0))
+    # The bands' dates once a period (the end less whole months, a date as the interval
+    # arithmetic gives midnight), joined to the open episodes, not worked out once a row.
+    months = sorted({mo for b in bands for mo in b if mo is not None})
+    dates = p.select(
+        _b_period=p.period, **{f"_b{mo}": months_ago(p.end, mo).cast("date") for mo in months}
+    )
+    o = open_.join(dates, open_.period == dates._b_period)
+
+    def between(low: int, high: int | None) -> ir.BooleanValue:
+        started_by = o.referral_date <= o[f"_b{low}"]
+        return started_by if high is None else started_by & (o.referral_date > o[f"_b{high}"])
+
     sums = {
-        f"_band{i}": in_band(*b).fill_null(False).cast("int64").sum() for i, b in enumerate(bands)
+        f"_band{i}": between(*b).fill_null(False).cast("int64").sum() for i, b in enumerate(bands)
     }
-    counted = open_.group_by(["la_code", "period"]).agg(denominator=open_.count(), **sums)
+    counted = o.group_by(["la_code", "period"]).agg(denominator=o.count(), **sums)
     return counted.select(
         "la_code",
         "period",
