@@ -28,7 +28,6 @@ from importlib import resources
 from typing import Any, Literal
 
 import pyarrow as pa
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from csc_scorecard.ingest.duck import arrow_rows, connection
@@ -36,6 +35,7 @@ from csc_scorecard.ingest.limits import limit
 from csc_scorecard.ingest.values import PARSERS, BadValue
 from csc_scorecard.model.batch import Issue, has_controls, safe_text, strip_controls
 from csc_scorecard.model.codes import codes
+from csc_scorecard.model.packaged import parse_yaml
 from csc_scorecard.model.schema import ARROW_TYPES, table
 
 ValueType = Literal["text", "date", "bool", "int", "float"]
@@ -83,7 +83,7 @@ class FormatSpec(BaseModel):
 def load_spec(name: str) -> FormatSpec:
     """The spec `ingest/specs/<name>.yaml`, validated strictly."""
     text = resources.files("csc_scorecard.ingest").joinpath("specs", f"{name}.yaml").read_text()
-    spec = FormatSpec.model_validate(yaml.safe_load(text))
+    spec = FormatSpec.model_validate(parse_yaml(text))
     for tspec in spec.tables.values():
         canonical = table(tspec.canonical)
         for src, f in tspec.columns.items():

@@ -8,16 +8,22 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-import yaml
+from csc_scorecard.model.packaged import parse_yaml
+
+
+@cache
+def _file(name: str) -> dict | None:
+    """The parsed file of code list `name`, or None when there is none (read once a process)."""
+    path = resources.files(__package__).joinpath("codes", f"{name}.yaml")
+    return parse_yaml(path.read_text()) if path.is_file() else None
 
 
 @cache
 def codes(name: str) -> dict[str, str]:
     """The code list `name` as {code: label}; codes are strings exactly as DfE writes them."""
-    path = resources.files(__package__).joinpath("codes", f"{name}.yaml")
-    if not path.is_file():
+    data = _file(name)
+    if data is None:
         raise KeyError(f"no code list named {name!r} (expected model/codes/{name}.yaml)")
-    data = yaml.safe_load(path.read_text())
     return {str(k): str(v) for k, v in data["codes"].items()}
 
 
@@ -29,8 +35,7 @@ def code_group(name: str, group: str) -> tuple[str, ...]:
     >>> code_group("legal_status", "short_breaks")
     ('V3', 'V4')
     """
-    path = resources.files(__package__).joinpath("codes", f"{name}.yaml")
-    groups = yaml.safe_load(path.read_text()).get("groups", {}) if path.is_file() else {}
+    groups = (_file(name) or {}).get("groups", {})
     if group not in groups:
         raise KeyError(f"no code group {group!r} in model/codes/{name}.yaml")
     members = tuple(str(c) for c in groups[group])

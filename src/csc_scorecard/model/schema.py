@@ -13,8 +13,9 @@ from importlib import resources
 from typing import Literal
 
 import pyarrow as pa
-import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
+
+from csc_scorecard.model.packaged import parse_yaml
 
 SqlType = Literal["VARCHAR", "DATE", "INTEGER", "DOUBLE", "BOOLEAN", "TIMESTAMP"]
 
@@ -108,7 +109,7 @@ def create_table(name: str, columns: Mapping[str, tuple[str, str]]) -> str:
 def tables() -> dict[str, Table]:
     """Every canonical and reference table, in the order `tables.yaml` declares them."""
     text = resources.files(__package__).joinpath("tables.yaml").read_text()
-    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: faster
+    raw = parse_yaml(text)
     out: dict[str, Table] = {}
     for name, body in raw.items():
         spec = _TableSpec.model_validate(body)

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from csc_scorecard.model.batch import Issue, LoadBatch
+from csc_scorecard.model.packaged import parse_yaml
 from csc_scorecard.reference.calendar import bank_holidays, calendar_table
 from csc_scorecard.reference.load import ImportSummary, reference_batches
 
@@ -73,7 +74,7 @@ def write_bundle(public_dir: Path, out: Path) -> dict:
 
 
 def bundle_manifest() -> dict:
-    return yaml.safe_load((bundled_folder() / MANIFEST).read_text(encoding="utf-8"))
+    return parse_yaml((bundled_folder() / MANIFEST).read_text(encoding="utf-8"))
 
 
 def bundle_batches() -> tuple[list[LoadBatch], ImportSummary]:

@@ -28,8 +28,8 @@ from importlib import resources
 
 import numpy as np
 import pyarrow as pa
-import yaml
 
+from csc_scorecard.model.packaged import parse_yaml
 from csc_scorecard.model.schema import table
 
 __all__ = [
@@ -67,7 +67,7 @@ class BankHolidays:
 @cache
 def bank_holidays() -> BankHolidays:
     """The England & Wales weekday bank holidays in `bank_holidays.yaml`."""
-    raw = yaml.safe_load(resources.files(__package__).joinpath("bank_holidays.yaml").read_text())
+    raw = parse_yaml(resources.files(__package__).joinpath("bank_holidays.yaml").read_text())
     days: dict[date, str] = {}
     for year, entries in raw["holidays"].items():
         for day, name in entries.items():

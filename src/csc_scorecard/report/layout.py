@@ -13,10 +13,10 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from csc_scorecard.measures.catalogue import Measure
+from csc_scorecard.model.packaged import parse_yaml
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -76,10 +76,7 @@ class Layout(BaseModel):
 @cache
 def layout() -> Layout:
     text = resources.files(__package__).joinpath("layout.yaml").read_text(encoding="utf-8")
-    # libyaml's loader, as the catalogue's: the same result as safe_load, a tenth of the time.
-    return Layout.model_validate(
-        yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    )
+    return Layout.model_validate(parse_yaml(text))
 
 
 class Placed(BaseModel):

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 
 from csc_scorecard.ingest import fields
 from csc_scorecard.ingest.adapter import head
@@ -35,6 +34,7 @@ from csc_scorecard.ingest.formats.csv_rows import csv_rows
 from csc_scorecard.ingest.values import clean
 from csc_scorecard.ingest.workbook import cell_issues
 from csc_scorecard.model.batch import FormatError, LoadBatch
+from csc_scorecard.model.packaged import parse_yaml
 from csc_scorecard.model.schema import table
 
 TYPES = {"VARCHAR": "text", "DATE": "date", "INTEGER": "int", "DOUBLE": "float", "BOOLEAN": "bool"}
@@ -44,7 +44,7 @@ SUFFIXES = {".csv", ".xlsx"}
 @cache
 def template_specs() -> dict[str, TableSpec]:
     """The field spec of every template table, derived from tables.yaml."""
-    raw = yaml.safe_load(
+    raw = parse_yaml(
         resources.files("csc_scorecard.ingest").joinpath("specs", "templates.yaml").read_text()
     )
     specs = {}

@@ -23,6 +23,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from csc_scorecard.model.codes import codes
+from csc_scorecard.model.packaged import parse_yaml
 
 
 class _Strict(BaseModel):
@@ -115,7 +116,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def _defaults_dict() -> dict[str, Any]:
-    return yaml.safe_load(resources.files(__package__).joinpath("settings.yaml").read_text())
+    return parse_yaml(resources.files(__package__).joinpath("settings.yaml").read_text())
 
 
 @cache
