@@ -102,13 +102,20 @@ def placeholder_png(number: int, width: int, height: int) -> bytes:
     )
 
 
+def _size(svg: str, name: str) -> int:
+    """The root element's ``width`` or ``height`` attribute, rounded (1 without one)."""
+    found = re.search(rf'\s{name}="([^"]*)"', svg[: svg.index(">")])
+    return round(float(found.group(1))) if found else 1
+
+
 def chart_placeholder(number: int, svg: str) -> str:
     """An ``<img>`` the size of the chart ``svg`` (its own width and height, in CSS pixels as
-    the SVG's), drawn as ``placeholder_png(number)``, carrying the lean SVG in ``data-chart``."""
-    root = ET.fromstring(svg)
-    width, height = round(float(root.get("width", 1))), round(float(root.get("height", 1)))
+    the SVG's), drawn as ``placeholder_png(number)``, carrying the SVG in ``data-chart``. The
+    SVG is read and made lean only when the chart is drawn (``chart_pdfs``): in the PDF's
+    first process while the second prints, not before the two are forked."""
+    width, height = _size(svg, "width"), _size(svg, "height")
     image = base64.b64encode(placeholder_png(number, width, height)).decode("ascii")
-    chart = base64.b64encode(lean_svg(svg).encode("utf-8")).decode("ascii")
+    chart = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     # The chart's figure carries its accessible name (role="img" and aria-label).
     return (
         f'<img class="chart-image" src="data:image/png;base64,{image}" width="{width}"'
@@ -130,12 +137,12 @@ def without_charts(html: str) -> str:
 
 
 def chart_pdfs(html: str) -> dict[int, bytes]:
-    """Each chart placeholder's chart in ``html``, by number, drawn as a one-page PDF by
-    vl-convert."""
+    """Each chart placeholder's chart in ``html``, by number, made lean and drawn as a
+    one-page PDF by vl-convert."""
     import vl_convert
 
     return {
-        int(number): vl_convert.svg_to_pdf(base64.b64decode(svg).decode("utf-8"))
+        int(number): vl_convert.svg_to_pdf(lean_svg(base64.b64decode(svg).decode("utf-8")))
         for number, svg in _CHART.findall(html)
     }
 
@@ -162,13 +169,19 @@ def splice(pdf: Any, charts: dict[int, bytes]) -> list[Any]:
 
 
 def _placeholder_number(image: Any) -> int | None:
-    """The chart number a placeholder image carries in its colour; None for another object."""
-    import pikepdf
-
+    """The chart number a placeholder image carries in its colour; None for another object.
+    WeasyPrint writes an RGB image as PNG rows (a filter byte, then the pixels) deflated; the
+    first pixel of the first row is stored as it is whatever the row's filter, so the first
+    four bytes inflated are enough (decoding the whole image took half the joining)."""
     if image.get("/Subtype") != "/Image" or image.get("/BitsPerComponent") != 8:
         return None
-    pixel = pikepdf.PdfImage(image).as_pil_image().getpixel((0, 0))
-    return int.from_bytes(bytes(pixel[:3]), "big") if isinstance(pixel, tuple) else None
+    parameters = image.get("/DecodeParms", {})
+    if image.get("/Filter") != "/FlateDecode" or parameters.get("/Colors") != 3:
+        return None
+    if parameters.get("/Predictor", 1) < 10:  # not PNG rows
+        return None
+    first = zlib.decompressobj().decompress(image.read_raw_bytes(), 4)
+    return int.from_bytes(first[1:4], "big") if len(first) == 4 else None
 
 
 def _form(pdf: Any, chart: bytes, sources: list[Any]) -> Any:
