@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from csc_scorecard.quality import parallel
+from csc_scorecard.quality.scope import rows_loaded
 from csc_scorecard.store import Store
 
 
@@ -31,14 +32,14 @@ def store():
 def test_one_thread_each_over_a_small_store_only(store, monkeypatch, workers, small, inside):
     monkeypatch.setattr(parallel, "WORKERS", workers)
     monkeypatch.setattr(parallel, "SMALL_STORE_ROWS", small)
-    with parallel.one_thread_each(store.con):
+    with parallel.one_thread_each(store.con, rows_loaded):
         assert _threads(store.con) == inside
     assert _threads(store.con) == 3
 
 
 def test_the_threads_are_put_back_after_a_failure(store, monkeypatch):
     monkeypatch.setattr(parallel, "WORKERS", 2)
-    with pytest.raises(RuntimeError), parallel.one_thread_each(store.con):
+    with pytest.raises(RuntimeError), parallel.one_thread_each(store.con, rows_loaded):
         assert _threads(store.con) == 1
         raise RuntimeError("a rule failed")
     assert _threads(store.con) == 3

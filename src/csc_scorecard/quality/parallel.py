@@ -20,7 +20,7 @@ joining them (101,000 episodes: 4.6-4.8 against 5.0-5.3 CPU s a run, A/B under l
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import duckdb
@@ -36,15 +36,13 @@ SMALL_STORE_ROWS = 4_000_000
 
 
 @contextmanager
-def one_thread_each(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """With WORKERS above one and a small store (`SMALL_STORE_ROWS`, the rows of the `loads`
-    of `con`'s database), DuckDB's threads set to one for the block, so the workers are the
-    only parallelism; the setting (the whole instance's) is put back afterwards."""
-    rows = 0
-    if WORKERS > 1:
-        with con.cursor() as cur:
-            rows = cur.execute("SELECT coalesce(sum(row_count), 0) FROM loads").fetchall()[0][0]
-    if WORKERS <= 1 or rows > SMALL_STORE_ROWS:
+def one_thread_each(
+    con: duckdb.DuckDBPyConnection, rows_loaded: Callable[[duckdb.DuckDBPyConnection], int]
+) -> Iterator[None]:
+    """With WORKERS above one and a small store (`SMALL_STORE_ROWS`: `rows_loaded(con)`, the
+    rows its loads wrote, asked only then), DuckDB's threads set to one for the block, so the
+    workers are the only parallelism; the setting (the whole instance's) is put back after."""
+    if WORKERS <= 1 or rows_loaded(con) > SMALL_STORE_ROWS:
         yield
         return
     with con.cursor() as cur:

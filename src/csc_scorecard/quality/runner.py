@@ -107,7 +107,7 @@ def run_rules(
     (`rules.INPUTS`: the Ofsted provider list), the rules reading them too."""
     chosen = list(only) if only is not None else rules()
     started, cpu = time.perf_counter(), time.process_time()
-    with parallel.one_thread_each(source):
+    with parallel.one_thread_each(source, scoping.rows_loaded):
         scope = scoping.build(
             source,
             la_codes=la_codes,

@@ -251,6 +251,13 @@ def schema(ret: Return) -> str:
 _SCOPES = itertools.count()
 
 
+def rows_loaded(con: duckdb.DuckDBPyConnection) -> int:
+    """The rows every load of `con`'s store wrote (`loads.row_count`): how big its runs are
+    (`parallel.one_thread_each`)."""
+    with con.cursor() as cur:
+        return cur.execute("SELECT coalesce(sum(row_count), 0) FROM loads").fetchall()[0][0]
+
+
 def _open(source: duckdb.DuckDBPyConnection) -> Scope:
     """A connection for the scoped views that reads `source`'s tables in place (`Scope`)."""
     with source.cursor() as cur:
