@@ -379,14 +379,18 @@ def r205c() -> str:
         AND (uasc_ceased_date IS NOT NULL OR last_uasc_ceased_date IS NOT NULL) AND last_any"""
 
 
-# Both years' episodes of a child, an episode both returns carry once (this year's, where its
-# DEC is given), short breaks (V3, V4) left out; `until`: the DEC, or for the child's latest
-# episode when open, 31 March of this year (`cy_end` of this year's rows).
+# Both years' episodes of a child, an episode both returns carry once (the one whose DEC is
+# given; when both or neither give one, this year's, then by REC and LS: without a full order
+# the row kept, and with it the REC and LS read, depended on the order DuckDB read the rows
+# in), short breaks (V3, V4) left out; `until`: the DEC, or for the child's latest episode when
+# open, 31 March of this year (`cy_end` of this year's rows).
 _BOTH_YEARS = """(SELECT child_id, decom, dec, rec, ls, row_number() OVER (
         PARTITION BY child_id ORDER BY decom DESC) = 1 AS latest
-    FROM (SELECT child_id, decom, dec, rec, ls FROM episodes WHERE decom IS NOT NULL
-        UNION ALL SELECT child_id, decom, dec, rec, ls FROM episodes_last WHERE decom IS NOT NULL)
-    QUALIFY row_number() OVER (PARTITION BY child_id, decom ORDER BY dec NULLS LAST) = 1)"""
+    FROM (SELECT child_id, decom, dec, rec, ls, 0 AS year FROM episodes WHERE decom IS NOT NULL
+        UNION ALL SELECT child_id, decom, dec, rec, ls, 1 FROM episodes_last
+        WHERE decom IS NOT NULL)
+    QUALIFY row_number() OVER (
+        PARTITION BY child_id, decom ORDER BY dec NULLS LAST, year, rec, ls) = 1)"""
 
 
 def _days_since(age: int) -> str:
