@@ -45,6 +45,7 @@ from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context, in_periods
 from csc_scorecard.measures.context import open_at as context_open_at
 from csc_scorecard.measures.context import open_during as context_open_during
+from csc_scorecard.measures.exact_sums import exact_sum
 
 _REQUIRED = object()
 
@@ -256,7 +257,8 @@ def share(
         )
     if weight is not None:
         return t.group_by(["la_code", "period", *by]).agg(
-            numerator=ibis.ifelse(hit, t[weight], 0.0).sum(), denominator=t[weight].sum()
+            numerator=exact_sum(ibis.ifelse(hit, t[weight], 0.0)),
+            denominator=exact_sum(t[weight]),
         )
     t = t.mutate(_hit=hit.cast("int64"))
     return t.group_by(["la_code", "period", *by]).agg(numerator=t._hit.sum(), denominator=t.count())
@@ -293,7 +295,7 @@ def ratio(
             t, subject, True, True, numerator_weight=numerator, denominator_weight=denominator
         )
     return t.group_by(["la_code", "period"]).agg(
-        numerator=t[numerator].sum(), denominator=t[denominator].sum()
+        numerator=exact_sum(t[numerator]), denominator=exact_sum(t[denominator])
     )
 
 
@@ -345,7 +347,7 @@ def over(
     if ctx.members:
         return _members(t, subject, True, False, numerator_weight=weight, denominator_note=note)
     keys = ["la_code", "period"]
-    num = t.group_by(keys).agg(_num=t.count() if weight is None else t[weight].sum())
+    num = t.group_by(keys).agg(_num=t.count() if weight is None else exact_sum(t[weight]))
     out = denominator.left_join(num, keys)
     return out.select(
         "la_code", "period", numerator=out._num.fill_null(0.0), denominator=out.denominator

@@ -16,6 +16,7 @@ import ibis.expr.types as ir
 
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.exact_sums import exact_mean, exact_sum
 from csc_scorecard.measures.functions.common import (
     Counted,
     aggregate_only,
@@ -133,8 +134,8 @@ def staff_turnover_rate_local(ctx: Context, m: Measure) -> Counted:
 
     p = _fte_in_post(ctx, ctx.month_ends(m.period_type), s.rates.qualified_only)
     p = p.filter(~p.agency)
-    monthly = p.group_by(["la_code", "period", "at"]).agg(fte=p.fte.sum())
-    average = monthly.group_by(["la_code", "period"]).agg(denominator=monthly.fte.mean())
+    monthly = p.group_by(["la_code", "period", "at"]).agg(fte=exact_sum(p.fte))
+    average = monthly.group_by(["la_code", "period"]).agg(denominator=exact_mean(monthly.fte))
     return over(
         ctx,
         leavers,

@@ -28,6 +28,7 @@ import ibis.expr.types as ir
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.exact_sums import exact_sum
 from csc_scorecard.measures.workforce.settings import WorkforceSettings, default_settings
 from csc_scorecard.measures.workforce.snapshot import dates_rows, in_scope, run, worker_snapshot
 
@@ -82,12 +83,12 @@ def caseload_counts(
     measures = {
         "case_holders": holders.count(),
         "cases": holders.cases.sum(),
-        "fte": holders.fte.sum(),
-        "capacity": holders.capacity.sum(),
+        "fte": exact_sum(holders.fte),
+        "capacity": exact_sum(holders.capacity),
         "maximum": holders.caseload.max(),
         "without_value": holders.caseload.isnull().cast("int64").sum(),
         "cases_with_value": ibis.ifelse(holders.caseload.notnull(), holders.cases, 0).sum(),
-        "fte_with_value": ibis.ifelse(holders.caseload.notnull(), holders.fte, 0.0).sum(),
+        "fte_with_value": exact_sum(ibis.ifelse(holders.caseload.notnull(), holders.fte, 0.0)),
     }
     for t in settings.caseloads.thresholds:
         measures[f"at_or_above_{t}"] = (holders.caseload >= t).fill_null(False).cast("int64").sum()

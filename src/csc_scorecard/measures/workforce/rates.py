@@ -28,6 +28,7 @@ import ibis
 import ibis.expr.types as ir
 
 from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.exact_sums import exact_sum
 from csc_scorecard.measures.workforce.snapshot import TableSource, run
 from csc_scorecard.reference.ees import areas, parse_number, read_ees, record_year
 
@@ -235,14 +236,14 @@ def census_counts(table: TableSource) -> ir.Table:
     leaver = employed & (w.role_end_date >= year_start) & (w.role_end_date <= census_day)
     holder = (w.cases30.fill_null(0) > 0) & (w.fte30.fill_null(0) > 0)
     per_year = w.group_by(["la_code", "collection_year"]).agg(
-        inpost_fte=ibis.ifelse(employed & in_post, w.fte30, 0.0).sum(),
+        inpost_fte=exact_sum(ibis.ifelse(employed & in_post, w.fte30, 0.0)),
         inpost_headcount=(employed & in_post).cast("int64").sum(),
-        leavers_fte=ibis.ifelse(leaver.fill_null(False), w.fte, 0.0).sum(),
+        leavers_fte=exact_sum(ibis.ifelse(leaver.fill_null(False), w.fte, 0.0)),
         leavers_headcount=leaver.fill_null(False).cast("int64").sum(),
-        agency_fte30=ibis.ifelse(~employed & in_post, w.fte30, 0.0).sum(),
+        agency_fte30=exact_sum(ibis.ifelse(~employed & in_post, w.fte30, 0.0)),
         agency_headcount30=(~employed & in_post).cast("int64").sum(),
         cases=ibis.ifelse(holder, w.cases30, 0).sum(),
-        case_holders_fte=ibis.ifelse(holder, w.fte30, 0.0).sum(),
+        case_holders_fte=exact_sum(ibis.ifelse(holder, w.fte30, 0.0)),
     )
     la = table("workforce_census_la").select(
         "la_code",

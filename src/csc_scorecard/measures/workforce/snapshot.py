@@ -31,6 +31,7 @@ import pyarrow as pa
 # dates_rows and month_ends live beside the other period inputs (a measure run reads them
 # without importing Ibis); they are read from here too.
 from csc_scorecard.measures.context import Context, dates_rows, month_ends  # noqa: F401
+from csc_scorecard.measures.exact_sums import exact
 from csc_scorecard.measures.workforce.settings import WorkforceSettings
 
 TableSource = Callable[[str], ir.Table]
@@ -95,7 +96,7 @@ def posts_at(table: TableSource, dates: ir.Table) -> ir.Table:
     order = [ibis.desc(j.fte.fill_null(0)), ibis.desc(j.start_date), j.team_id]
     j = j.mutate(
         _rank=ibis.row_number().over(group_by=KEY, order_by=order),
-        _fte=j.fte.sum().over(group_by=KEY),
+        _fte=exact(j.fte).sum().over(group_by=KEY).cast("float64"),
     )
     j = j.filter(j._rank == 0)
     return j.select(

@@ -18,6 +18,7 @@ import ibis.expr.types as ir
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.exact_sums import exact_sum
 from csc_scorecard.measures.workforce.settings import WorkforceSettings, default_settings
 from csc_scorecard.measures.workforce.snapshot import (
     TableSource,
@@ -39,7 +40,7 @@ def team_spans(table: TableSource, snap: ir.Table, settings: WorkforceSettings) 
         managers_in_post=manager.cast("int64").sum(),
         managers_absent=(manager & posted.long_term_absent).cast("int64").sum(),
         practitioners=(~manager).cast("int64").sum(),
-        practitioner_fte=ibis.ifelse(~manager, posted.fte, 0.0).sum(),
+        practitioner_fte=exact_sum(ibis.ifelse(~manager, posted.fte, 0.0)),
     )
     a = table("case_allocations")
     dates = snap.select("period", "at").distinct()
