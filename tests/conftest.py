@@ -140,3 +140,19 @@ def canonical(name: str, /, **columns: list) -> pa.Table:
             for c in t.data_columns
         }
     )
+
+
+@pytest.fixture
+def compiles(monkeypatch) -> list[int]:
+    """Counts the SQL compilations from here on."""
+    from ibis.backends.duckdb import Backend
+
+    calls: list[int] = []
+    real = Backend.compile
+
+    def counting(self, *args, **kwargs):
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Backend, "compile", counting)
+    return calls

@@ -48,22 +48,6 @@ def cache(tmp_path: Path, monkeypatch) -> Path:
     context._SQL.clear()
 
 
-@pytest.fixture
-def compiles(monkeypatch) -> list[int]:
-    """Counts the SQL compilations from here on."""
-    from ibis.backends.duckdb import Backend
-
-    calls: list[int] = []
-    real = Backend.compile
-
-    def counting(self, *args, **kwargs):
-        calls.append(1)
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(Backend, "compile", counting)
-    return calls
-
-
 def _entries(cache: Path) -> list[Path]:
     return sorted(cache.glob("measure-sql/*/*.json"))
 

@@ -81,21 +81,6 @@ def empty_cache(tmp_path: Path, monkeypatch) -> Path:
     sql_shipped._shipped.cache_clear()
 
 
-@pytest.fixture
-def compiles(monkeypatch) -> list[int]:
-    from ibis.backends.duckdb import Backend
-
-    calls: list[int] = []
-    real = Backend.compile
-
-    def counting(self, *args, **kwargs):
-        calls.append(1)
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(Backend, "compile", counting)
-    return calls
-
-
 def test_a_fresh_install_compiles_nothing(
     tmp_path: Path, empty_cache: Path, compiles: list[int]
 ) -> None:

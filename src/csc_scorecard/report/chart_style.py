@@ -179,6 +179,20 @@ def styled(layers: list[dict], **top: object) -> dict:
     return {"config": copy.deepcopy(CONFIG), "layer": layers, **top, "$schema": SCHEMA_URL}
 
 
+def layered(layers: list[dict], title: str, *, width: int, height: int) -> dict:
+    """A layered chart over categories or quarters, its axis labels with room to the left: a
+    single layer's data lifted to the top, as Altair lifted it."""
+    shared = {"data": layers[0].pop("data")} if len(layers) == 1 else {}
+    return styled(
+        layers,
+        **shared,
+        height=height,
+        padding=padding(),
+        title=title_spec(title, width + 30),
+        width=width,
+    )
+
+
 def view(data: list[dict], mark: dict, encoding: dict, **top: object) -> dict:
     """A single view's Vega-Lite specification (``top`` as for `styled`)."""
     return {

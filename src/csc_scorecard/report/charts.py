@@ -33,6 +33,7 @@ from csc_scorecard.report.chart_style import (
     axis_format,
     draw_svg,
     labelled_x,
+    layered,
     lines_expr,
     padding,
     quarter_labels,
@@ -95,16 +96,7 @@ def trend(
         line,
         *_reference_layers(order, target, tolerance, comparator, comparator_label, moving_target),
     ]
-    # One layer: its data is the chart's (as Altair lifts a single layer's data to the top).
-    shared = {"data": layers[0].pop("data")} if len(layers) == 1 else {}
-    vega_lite = styled(
-        layers,
-        **shared,
-        height=height,
-        padding=padding(),
-        title=title_spec(title, width + 30),
-        width=width,
-    )
+    vega_lite = layered(layers, title, width=width, height=height)
     known = [(x, y) for x, y in points if y is not None]
     alt_text = _trend_alt(title, unit, known, target, tolerance, comparator, comparator_label)
     if moving_target and known:

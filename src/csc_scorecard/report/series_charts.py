@@ -13,10 +13,10 @@ from csc_scorecard.report.chart_style import (
     TOLERANCE,
     draw_svg,
     labelled_x,
+    layered,
     padding,
     quarter_labels,
     series_colour,
-    styled,
     text_px,
     title_spec,
     view,
@@ -99,16 +99,7 @@ def projection(
             },
         }
     )
-    # One layer: its data is the chart's (as Altair lifted a single layer's data to the top).
-    shared = {"data": layers[0].pop("data")} if len(layers) == 1 else {}
-    vega_lite = styled(
-        layers,
-        **shared,
-        height=height,
-        padding=padding(),
-        title=title_spec(title, width + 30),
-        width=width,
-    )
+    vega_lite = layered(layers, title, width=width, height=height)
     points = [ChartPoint(**d) for d in line_data]
     points += [ChartPoint(x=b["x"], y=b["low"], series=f"{band_label} (low)") for b in band]
     points += [ChartPoint(x=b["x"], y=b["high"], series=f"{band_label} (high)") for b in band]
