@@ -8,6 +8,9 @@
 # the benchmarks that write). ORACLE_VENV_ROOT: where the DfE validators' venvs are (made by
 # `make test`; default this checkout). Each line says its start time and load average.
 set -uo pipefail
+# Python keeps each module's bytecode after its first run on a user's machine; a shell that
+# forbids it makes every process compile every module again (docs/benchmarks.md, eleventh round).
+unset PYTHONDONTWRITEBYTECODE
 cd "$(dirname "$0")/.."
 england=${1:?give the synthetic England store}
 oracle=${2:-$PWD}
