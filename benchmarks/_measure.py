@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,3 +39,25 @@ def step(target: str, **kwargs: object) -> dict:
 
 def row(label: str, figures: dict) -> str:
     return f"{label:<58} {figures['seconds']:>8.1f} s {figures['peak_mb']:>8.0f} MB  {figures.get('result') or ''}"
+
+
+def write_then_ingest(
+    module: str, sizes: str, write: tuple[str, str], load: tuple[str, str]
+) -> None:
+    """For each size, `module:write[1]` writes extracts into a scratch folder and
+    `module:load[1]` ingests them into a new store there; each row labelled `write[0]` /
+    `load[0]` formatted with the size."""
+    print(f"{'step':<58} {'wall':>10} {'peak':>11}")
+    for size in [float(s) for s in sizes.split(",")]:
+        with tempfile.TemporaryDirectory() as tmp:
+            extracts, store = f"{tmp}/extracts", f"{tmp}/store.duckdb"
+            label, func = write
+            print(
+                row(
+                    label.format(size=f"{size:g}"),
+                    step(f"{module}:{func}", size=size, out=extracts),
+                )
+            )
+            label, func = load
+            figures = step(f"{module}:{func}", folder=extracts, store=store)
+            print(row(label.format(size=f"{size:g}"), figures))

@@ -12,10 +12,9 @@ the simulation and of each writer, the wall time of each way of writing, and the
 from __future__ import annotations
 
 import argparse
-import tempfile
 from pathlib import Path
 
-from _measure import row, step
+from _measure import write_then_ingest
 
 
 def generate_and_write(size: float, out: str) -> str:
@@ -64,23 +63,15 @@ def ingest_all(folder: str, store: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1,5")
-    args = parser.parse_args()
-    print(f"{'step':<58} {'wall':>10} {'peak':>11}")
-    for size in [float(s) for s in args.sizes.split(",")]:
-        with tempfile.TemporaryDirectory() as tmp:
-            extracts, store = f"{tmp}/extracts", f"{tmp}/store.duckdb"
-            print(
-                row(
-                    f"generate + write all formats, size {size:g}, 2016/17-Q1 2022/23",
-                    step("foundation:generate_and_write", size=size, out=extracts),
-                )
-            )
-            print(
-                row(
-                    f"ingest every file, size {size:g}",
-                    step("foundation:ingest_all", folder=extracts, store=store),
-                )
-            )
+    write_then_ingest(
+        "foundation",
+        parser.parse_args().sizes,
+        write=(
+            "generate + write all formats, size {size}, 2016/17-Q1 2022/23",
+            "generate_and_write",
+        ),
+        load=("ingest every file, size {size}", "ingest_all"),
+    )
 
 
 if __name__ == "__main__":

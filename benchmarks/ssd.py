@@ -9,11 +9,10 @@ time, which a busy machine does not inflate the way it inflates wall time.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from pathlib import Path
 
-from _measure import row, step
+from _measure import write_then_ingest
 
 
 def write_ssd(size: float, out: str) -> str:
@@ -44,23 +43,12 @@ def ingest_ssd(folder: str, store: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1")
-    args = parser.parse_args()
-    print(f"{'step':<58} {'wall':>10} {'peak':>11}")
-    for size in [float(s) for s in args.sizes.split(",")]:
-        with tempfile.TemporaryDirectory() as tmp:
-            extracts, store = f"{tmp}/extracts", f"{tmp}/store.duckdb"
-            print(
-                row(
-                    f"generate + write SSD, size {size:g}",
-                    step("ssd:write_ssd", size=size, out=extracts),
-                )
-            )
-            print(
-                row(
-                    f"ingest SSD folder into a new store, size {size:g}",
-                    step("ssd:ingest_ssd", folder=extracts, store=store),
-                )
-            )
+    write_then_ingest(
+        "ssd",
+        parser.parse_args().sizes,
+        write=("generate + write SSD, size {size}", "write_ssd"),
+        load=("ingest SSD folder into a new store, size {size}", "ingest_ssd"),
+    )
 
 
 if __name__ == "__main__":
