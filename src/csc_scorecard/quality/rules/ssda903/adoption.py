@@ -11,7 +11,7 @@ per child and decision date); a row holding AD1's match or adopter details is an
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE, row_keys
+from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE, of_children_in, row_keys
 from csc_scorecard.quality.rules.ssda903.derived_b import ADOPTIONS_B, EPISODES_B
 
 R = "ssda903"
@@ -112,8 +112,8 @@ def r334() -> str:
     """DATE_INT before the start of the child's latest period of care (the latest DECOM of
     an episode with RNE S): that episode and the AD1 row. A statement of its own, not a row
     filter: it flags rows of two tables, each fault naming its own field."""
-    latest = """(SELECT * FROM episodes WHERE rne = 'S' AND decom IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY la_code, child_id
+    latest = f"""(SELECT * FROM episodes WHERE rne = 'S' AND decom IS NOT NULL
+        AND {of_children_in("adoptions")} QUALIFY row_number() OVER (PARTITION BY la_code, child_id
             ORDER BY decom DESC, load_id, "row") = 1)"""
     return _episode_and_ad1(latest, "a.adm_decision_date < e.decom", "a.adm_decision_date")
 
@@ -178,9 +178,10 @@ def r521() -> str:
 
 
 def _first(where: str, order: str = "decom") -> str:
-    """Each child's first episode (by `order`) among those `where` selects."""
+    """Each child's first episode (by `order`) among those `where` selects, of the children
+    with an adoption row (`of_children_in`: every rule reading it pairs it with them)."""
     return f"""(SELECT * FROM episodes WHERE {where} AND {order} IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY la_code, child_id
+        AND {of_children_in("adoptions")} QUALIFY row_number() OVER (PARTITION BY la_code, child_id
             ORDER BY {order}, load_id, "row") = 1)"""
 
 

@@ -5,7 +5,7 @@ and messages; logic per docs/quality.md)."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import EPISODES_N, row_keys
+from csc_scorecard.quality.rules.sql import EPISODES_N, of_children_in, row_keys
 from csc_scorecard.quality.rules.ssda903 import derived
 
 R = "ssda903"
@@ -27,14 +27,17 @@ ADOPTED = in_list(*derived.ADOPTED)
 def r1012() -> str:
     """A PlacedAdoption, Missing, Reviews, AD1, PrevPerm or OC2 row of a child with no episode,
     in a return that has episodes (it runs on whichever of those tables have rows; rows of six
-    tables, so its own statement, not a row filter)."""
-    return "\n        UNION ALL\n        ".join(
-        f"""SELECT t._table, t.la_code, t.load_id, t."row", t.child_id, t.cy_end,
-            t.child_id AS value FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM episodes e
-            WHERE e.la_code = t.la_code AND e.child_id = t.child_id)
-            AND EXISTS (SELECT 1 FROM episodes)"""
+    tables, so its own statement, not a row filter). The six tables' rows are put together
+    before the one look-up of the episodes: a look-up each built the episodes' hash table six
+    times."""
+    rows = "\n            UNION ALL ".join(
+        f"""SELECT _table, la_code, load_id, "row", child_id, cy_end FROM {table}"""
         for table in NEED_EPISODE
     )
+    return f"""SELECT t._table, t.la_code, t.load_id, t."row", t.child_id, t.cy_end,
+            t.child_id AS value FROM ({rows}) t WHERE NOT EXISTS (SELECT 1 FROM episodes e
+            WHERE e.la_code = t.la_code AND e.child_id = t.child_id)
+            AND EXISTS (SELECT 1 FROM episodes)"""
 
 
 @rule(
@@ -81,9 +84,10 @@ def r117() -> str:
     its reversal (DATE_PLACED_CEASED) after 31 March, or after the DEC of the child's latest
     episode (by DECOM) not ending X1: the PlacedAdoption row and that episode (rows of two
     tables, so its own statement, not a row filter)."""
-    latest = """SELECT * FROM (SELECT e.*, row_number() OVER (PARTITION BY la_code, child_id
+    latest = f"""SELECT * FROM (SELECT e.*, row_number() OVER (PARTITION BY la_code, child_id
             ORDER BY decom DESC, load_id, "row") AS k
-        FROM episodes e WHERE decom IS NOT NULL AND rec IS DISTINCT FROM 'X1') WHERE k = 1"""
+        FROM episodes e WHERE decom IS NOT NULL AND rec IS DISTINCT FROM 'X1'
+            AND {of_children_in("placed")}) WHERE k = 1"""
     late = "(a.{c} > a.cy_end OR a.{c} > e.dec)"
     pairs = f"""FROM ({latest}) e JOIN placed a ON a.la_code = e.la_code
         AND a.child_id = e.child_id WHERE {late.format(c="adm_decision_date")}
