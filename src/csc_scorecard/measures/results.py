@@ -163,7 +163,7 @@ def _resolve(
             every = sorted(set().union(*(todo[p] for p in pairs)), key=_period_order)
             computed += [
                 r
-                for r in _compute(store, pairs, every, settings)
+                for r in _compute(store, pairs, every, settings, fresh)
                 if parse_period(r["period"]) in todo[(la, r["measure"])]
             ]
     restamp = {  # the rows kept get the authority's inputs and loads as they are now
@@ -247,6 +247,7 @@ class Fingerprints:
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
         self.settings = settings
+        self.key = settings_key(settings)  # in every fingerprint: taken once, not per row
         self.by_table = store.table_fingerprints()
         self._ctx: Context | None = None  # built only if a measure's reads are not known yet
         self._coverage: dict[str, Any] = {}
@@ -255,12 +256,20 @@ class Fingerprints:
         self._sums: dict[tuple[str, bool, str], tuple[list, list, list]] = {}
         self._sources: dict[str, list[str]] = {}
         self._taken: dict[tuple, str] = {}  # (la, measure) or (la, measure, period) -> hash
+        self._ends: dict[tuple[str, str], date] = {}  # (period, period type) -> window's end
+        self._covered: dict[tuple[str, str], str] = {}  # (la, period) -> whether loads cover it
 
     @property
     def ctx(self) -> Context:
         if self._ctx is None:
             self._ctx = Context(DuckDB(self.store.con), [], [], self.settings)
         return self._ctx
+
+    def coverage(self, la: str) -> tuple[date, date] | None:
+        """The span the authority's loads cover (`Store.coverage`), taken once."""
+        if la not in self._coverage:
+            self._coverage[la] = self.store.coverage(la)
+        return self._coverage[la]
 
     def sources(self, mid: str) -> list[str]:
         """The measure's inputs: the tables it reads, its fields' tables and their issues, and
@@ -286,9 +295,7 @@ class Fingerprints:
         return self._taken[(la, mid)]
 
     def _inputs(self, la: str, mid: str) -> str:
-        if la not in self._coverage:
-            self._coverage[la] = self.store.coverage(la)
-        parts = [code_version(), settings_key(self.settings), mid, str(self._coverage[la])]
+        parts = [code_version(), self.key, mid, str(self.coverage(la))]
         for n in self.sources(mid):
             if n.startswith("faults:"):
                 if la not in self._fault_basis:
@@ -303,19 +310,24 @@ class Fingerprints:
         `inputs` changed): the rows whose reach (`Results.reach_fingerprints`) is on or before
         the last day of its window, the definitions, the settings, and whether the loads cover
         the period (with the span they cover when not: the reason names it)."""
-        if (la, mid, str(period)) not in self._taken:
-            self._taken[(la, mid, str(period))] = self._reach_of(la, mid, period)
-        return self._taken[(la, mid, str(period))]
+        key = (la, mid, str(period))
+        if key not in self._taken:
+            self._taken[key] = self._reach_of(la, mid, period)
+        return self._taken[key]
 
     def _reach_of(self, la: str, mid: str, period: Any) -> str:
-        if la not in self._coverage:
-            self._coverage[la] = self.store.coverage(la)
-        span = self._coverage[la]
-        covered = "in" if span is not None and _overlaps(period, span) else str(span)
+        if (la, str(period)) not in self._covered:  # the same for every measure
+            span = self.coverage(la)
+            inside = span is not None and _overlaps(period, span)
+            self._covered[(la, str(period))] = "in" if inside else str(span)
+        covered = self._covered[(la, str(period))]
         names = self.sources(mid)
         faults = any(n.startswith("faults:") for n in names)
-        end = period.window(catalogue()[mid].period_type)[1]
-        parts = [code_version(), settings_key(self.settings), mid, covered]
+        kind = catalogue()[mid].period_type
+        if (str(period), kind) not in self._ends:  # many measures share a period type
+            self._ends[(str(period), kind)] = period.window(kind)[1]
+        end = self._ends[(str(period), kind)]
+        parts = [code_version(), self.key, mid, covered]
         parts += [f"{n}={self._upto(la, faults, n, end)}" for n in names]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
@@ -353,9 +365,14 @@ class Fingerprints:
 
 
 def _compute(
-    store: Store, pairs: set[tuple[str, str]], quarters: list[Quarter], settings: Settings
+    store: Store,
+    pairs: set[tuple[str, str]],
+    quarters: list[Quarter],
+    settings: Settings,
+    fresh: Fingerprints,
 ) -> list[dict[str, Any]]:
-    """Compute the (la, measure) pairs over the quarters, grouped by authority."""
+    """Compute the (la, measure) pairs over the quarters, grouped by authority (the span
+    each authority's loads cover taken once, for the fingerprints and the statuses alike)."""
     by_la: dict[str, set[str]] = {}
     for la, mid in pairs:
         by_la.setdefault(la, set()).add(mid)
@@ -363,7 +380,7 @@ def _compute(
     order = list(catalogue())
     for la, mids in sorted(by_la.items()):
         chosen = sorted(mids, key=order.index)
-        out += counted_rows(store, [la], quarters, chosen, settings)
+        out += counted_rows(store, [la], quarters, chosen, settings, spans={la: fresh.coverage(la)})
     return out
 
 

@@ -20,12 +20,24 @@ from csc_scorecard.quality.rules import Rule, rules
 def rules_for(m: Measure) -> list[Rule]:
     """The rules whose faults make a record unsafe for measure `m`."""
     chosen = m.settings.get("quality_rules")
+    excluded = m.settings.get("quality_rules_exclude", [])
+    return list(
+        _rules_for(
+            tuple(m.fields),
+            None if chosen is None else frozenset(str(c) for c in chosen),
+            frozenset(str(c) for c in excluded),
+        )
+    )
+
+
+@cache  # asked for every measure by each run's reportability and each refresh's inputs
+def _rules_for(
+    fields: tuple[str, ...], chosen: frozenset[str] | None, excluded: frozenset[str]
+) -> tuple[Rule, ...]:
     if chosen is not None:
-        wanted = {str(c) for c in chosen}
-        return [r for r in rules() if r.code in wanted]
-    fields = set(m.fields)
-    excluded = {str(c) for c in m.settings.get("quality_rules_exclude", [])}
-    return [r for r in rules() if fields.intersection(r.columns) and r.code not in excluded]
+        return tuple(r for r in rules() if r.code in chosen)
+    wanted = set(fields)
+    return tuple(r for r in rules() if wanted.intersection(r.columns) and r.code not in excluded)
 
 
 @cache

@@ -103,8 +103,10 @@ def counted_rows(
     settings: Settings,
     *,
     backend: Any = None,
+    spans: dict[str, tuple | None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Counted (not manual) measures for the authorities and quarters, with status and reason."""
+    """Counted (not manual) measures for the authorities and quarters, with status and reason
+    (``spans``: what `Store.coverage` gives for each authority, when the caller has it)."""
     ctx = Context(backend or DuckDB(store.con), list(la_codes), quarters, settings)
     by_id = catalogue()
     blocked: dict[tuple[str, str, str], str] = {}
@@ -115,12 +117,16 @@ def counted_rows(
             if m.fields:
                 for (la, period), reason in not_reportable(ctx, m).items():
                     blocked[(m.id, la, period)] = reason
-    spans = {la: store.coverage(la) for la in la_codes}
+    spans = spans if spans is not None else {la: store.coverage(la) for la in la_codes}
+    inside: dict[tuple[str, str], bool] = {}  # (la, period): do the loads cover it
     for r in rows:
         m = by_id[r["measure"]]
         reason = blocked.get((m.id, r["la_code"], r["period"]))
         span = spans.get(r["la_code"])
-        outside = span is None or not _overlaps(parse_period(r["period"]), span)
+        if (r["la_code"], r["period"]) not in inside:
+            q = parse_period(r["period"])
+            inside[(r["la_code"], r["period"])] = span is not None and _overlaps(q, span)
+        outside = not inside[(r["la_code"], r["period"])]
         if outside:  # no loaded data covers the quarter: a 0 here would be presented as real
             r.update({k: None for k in ("value", "numerator", "denominator") if k in r})
             r["status"], r["reason"] = "not_available", _outside_reason(span, r["la_code"])
