@@ -144,6 +144,10 @@ DFE_TABLE: dict[str, str] = {
 }
 
 CHILDREN_VIEW = {"ssda903": "header", "cin": "child"}
+# The scoped tables built as tables (`Scope.built`) before the derived tables, as most of them
+# read it: as a view, each read joined the store's rows to their loads again, and the run copied
+# it for its rules after all (`runner._tables_of_run`).
+BUILT_FIRST: dict[Return, tuple[str, ...]] = {"ssda903": ("episodes",), "cin": ()}
 # How each derived table (rules.DERIVED) is built from the scoped tables, once per run.
 DERIVED_SQL = {
     EPISODES_N: episodes_with_neighbours,
@@ -178,8 +182,8 @@ class Scope:
     Built as tables, inside DuckDB from the views (no rows leave the engine): each return's
     children (`header`, `child`: a union of three joins over the children, episodes and
     referrals, which every rule reading it would otherwise compute again; as views the rules
-    took twice the CPU: docs/benchmarks.md), `bad` (the few ingest issues rules look up per
-    row) and the DERIVED tables (window functions over a child's episodes).
+    took twice the CPU: docs/benchmarks.md), the scoped tables of BUILT_FIRST, `bad` (the few
+    ingest issues rules look up per row) and the DERIVED tables (window functions over a child's episodes).
 
     Where the views live: a private in-memory database attached to the store's own instance,
     through a cursor of the caller's connection (a file store opened for writing, or an
@@ -347,6 +351,8 @@ def _build(
                 built[name] = _children_sql(
                     ret, canonical, l_sql, store, multi=multi, single=single
                 )
+            elif name in BUILT_FIRST[ret]:
+                built[name] = _table_sql(name, canonical, l_sql, store)
             else:
                 view = _table_sql(name, canonical, l_sql, store)
                 con.execute(f"CREATE VIEW {at}.{name} AS {view}").fetchall()

@@ -124,14 +124,24 @@ def dolo_c() -> str:
         FROM dolo o"""
 
 
-def periods_of_care() -> str:
-    """Each child's periods of care from the episodes with a DECOM, in DECOM order: a period
-    starts at a child's first episode and at each episode starting after the previous one
-    ended; `poc_start` is its first DECOM, `poc_end` the DEC of its last episode (blank while
-    open)."""
+def periods_of(table: str) -> str:
+    """The episodes with a DECOM numbered by period of care (`sql.periods_numbered`), of the
+    children with a row of `table` only: a period is worked out within one child's episodes,
+    so leaving the other children out changes none, and a table of a few hundred DoLO orders
+    or missing periods no longer numbers every child's (101,000 episodes: missing_e 0.084 ->
+    0.047, dolo_e 0.046 -> 0.013 CPU s)."""
+    return f"""SELECT * FROM ({periods_numbered()})
+        WHERE (la_code, child_id) IN (SELECT la_code, child_id FROM {table})"""
+
+
+def periods_of_care(table: str) -> str:
+    """The periods of care of each child with a row of `table` (`periods_of`), from the
+    episodes with a DECOM, in DECOM order: a period starts at a child's first episode and at
+    each episode starting after the previous one ended; `poc_start` is its first DECOM,
+    `poc_end` the DEC of its last episode (blank while open)."""
     return f"""SELECT la_code, child_id, period, min(decom) AS poc_start,
             arg_max_null(dec, n) AS poc_end
-        FROM ({periods_numbered()}) GROUP BY la_code, child_id, period"""
+        FROM ({periods_of(table)}) GROUP BY la_code, child_id, period"""
 
 
 def outside_every_period_of_care(a: str) -> str:
@@ -168,7 +178,7 @@ def dolo_e() -> str:
             AND e.child_id = o.child_id AND e.decom <= o.end_date
             AND (e.dec IS NULL OR e.dec >= o.start_date) AND {where})"""
 
-    return f"""WITH p AS ({periods_of_care()})
+    return f"""WITH p AS ({periods_of_care("dolo")})
         SELECT o.*, {outside_every_period_of_care("o")} AS outside_care,
             {placed(f"coalesce(e.place, '') NOT IN {DOLO_EXPECTED}")} AS placed_unexpected,
             {placed(f"e.place IN {DOLO_REFUSED}")} AS placed_refused
@@ -200,10 +210,10 @@ def missing_e() -> str:
     child has a period of care and MIS_START is in none of them: before it began or after it
     ended, a period here running from its first DECOM to its last episode's DEC)."""
     same = "e.la_code = m.la_code AND e.child_id = m.child_id"
-    return f"""WITH p AS ({periods_of_care()}),
+    return f"""WITH p AS ({periods_of_care("missing")}),
         poc AS (SELECT la_code, child_id, min(decom) AS poc_start,
                 nullif(arg_max(coalesce(dec, DATE '9999-12-31'), n), DATE '9999-12-31') AS poc_end
-            FROM ({periods_numbered()}) GROUP BY la_code, child_id, period)
+            FROM ({periods_of("missing")}) GROUP BY la_code, child_id, period)
         SELECT m.*, EXISTS (SELECT 1 FROM episodes e WHERE {same}) AS has_episodes,
             EXISTS (SELECT 1 FROM episodes e WHERE {same} AND m.start_date >= e.decom
                 AND (m.start_date <= e.dec OR e.dec IS NULL)) AS in_episode,
