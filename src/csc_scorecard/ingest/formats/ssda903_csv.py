@@ -28,6 +28,7 @@ from csc_scorecard.ingest import ssda903
 from csc_scorecard.ingest.adapter import head
 from csc_scorecard.ingest.columns import cells_of
 from csc_scorecard.ingest.fields import TableSpec, load_spec, missing_fields, unknown_columns
+from csc_scorecard.ingest.formats.csv_rows import plain_columns
 from csc_scorecard.model.batch import FormatError, Issue, LoadBatch
 
 _NO_SPEC = TableSpec(canonical="children", columns={})  # a DfE table with no canonical table
@@ -272,12 +273,21 @@ _BLANK_LINE = re.compile(
 def read_columns(path: Path) -> tuple[str, pa.Table, list[str]] | None:
     """(DfE table name, cells, header) of one 903 CSV; None when it is empty. `cells` has a text
     column per named header column, cells missing from a short row NULL, and `source_row`, the
-    file's line: what `read_table` gives, column-wise, for `ingest/columns.py`. A plain file (no
-    quoting, `_plain`) is split on its line breaks and commas by `str.split` and turned into
-    columns by `zip`, without a Python step per cell (a DuckDB statement per step, as before,
-    cost more than the split: 0.85 s CPU for the demo's 70 files); any other file is read row
-    by row by `read_table`'s parser. Both refuse the same files with the same message."""
+    file's line: what `read_table` gives, column-wise, for `ingest/columns.py`. A file with no
+    quoting, no blank line and every row as wide as the header (`csv_rows.plain_columns`) is
+    split by Arrow's CSV reader; another plain one (`_plain`: blank lines, short rows) on its
+    line breaks and commas by `str.split` and turned into columns by `zip`, without a Python
+    step per cell; any other file is read row by row by `read_table`'s parser. All three refuse
+    the same files with the same message."""
     text = _text(path)
+    if (split := plain_columns(text)) is not None:  # no blank line, every row as wide as the header
+        raw_header, columns = split
+        header = [ssda903.normalise(c) for c in raw_header]
+        name = _table_of(path, header, 1)
+        named = [i for i, h in enumerate(header) if h]
+        cells = columns.select([*(f"c{i}" for i in named), "source_row"])
+        cells = cells.rename_columns([*(header[i] for i in named), "source_row"])
+        return (*_uasc(name, cells), header)
     if not _plain(text):
         found = _read_rows(path, text)
         if found is None:
@@ -317,7 +327,12 @@ def read_columns(path: Path) -> tuple[str, pa.Table, list[str]] | None:
             "source_row": pa.array(lines, pa.int64()),
         }
     )
-    if name == "UASC":  # as read_table: every row of the UASC file is a UASC child
+    return (*_uasc(name, cells), header)
+
+
+def _uasc(name: str, cells: pa.Table) -> tuple[str, pa.Table]:
+    """As read_table: every row of the UASC file is a UASC child."""
+    if name == "UASC":
         cells = cells.drop_columns([c for c in cells.column_names if c == "UASC"])
         cells = cells.append_column("UASC", pa.array(["1"] * cells.num_rows, pa.string()))
-    return name, cells, header
+    return name, cells

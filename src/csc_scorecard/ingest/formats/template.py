@@ -30,7 +30,7 @@ from csc_scorecard.ingest.fields import (
     missing_fields,
     unknown_columns,
 )
-from csc_scorecard.ingest.formats.csv_rows import csv_rows
+from csc_scorecard.ingest.formats.csv_rows import decode, parse_rows, plain_columns
 from csc_scorecard.ingest.values import clean
 from csc_scorecard.ingest.workbook import cell_issues
 from csc_scorecard.model.batch import FormatError, LoadBatch
@@ -113,7 +113,12 @@ def _read_lines(path: Path) -> tuple[list[str], list[tuple[int, dict]] | CsvLine
             if any(cells)
         ]
         return header, rows, sheet
-    header, cells = csv_rows(path)
+    text = decode(path)
+    if (plain := plain_columns(text)) is not None:  # split by Arrow: no row wider than the header
+        header, split = plain
+        _refuse_repeated_column(path, header, None)
+        return header, CsvLines(header, split=split), None
+    header, cells = parse_rows(path, text)
     if header is None:
         raise FormatError(path, "is empty (no header row)", line=1)
     _refuse_repeated_column(path, header, None)
@@ -126,14 +131,30 @@ def _read_lines(path: Path) -> tuple[list[str], list[tuple[int, dict]] | CsvLine
 
 
 class CsvLines:
-    """A CSV template's rows as read: (line number, cells), none longer than the header."""
+    """A CSV template's rows as read: (line number, cells), none longer than the header; or,
+    for a plain file (`csv_rows.plain_columns`), already split into columns (`split`: `c0`,
+    `c1`, ... and `source_row`), every row as wide as the header."""
 
-    def __init__(self, header: list[str], lines: list[tuple[int, list[str]]]) -> None:
+    def __init__(
+        self,
+        header: list[str],
+        lines: list[tuple[int, list[str]]] | None = None,
+        *,
+        split: pa.Table | None = None,
+    ) -> None:
         self.header = header
         self.lines = lines
+        self.split = split
 
     def records(self) -> list[tuple[int, dict]]:
         """(line number, {column: cell}) pairs, a short line holding its first columns."""
+        if self.split is not None:
+            cells = zip(*(c.to_pylist() for c in self.split.columns[:-1]), strict=True)
+            numbers = self.split.column("source_row").to_pylist()
+            return [
+                (n, dict(zip(self.header, row, strict=True)))
+                for n, row in zip(numbers, cells, strict=True)
+            ]
         return [(n, dict(zip(self.header, row, strict=False))) for n, row in self.lines]
 
     def columns(self) -> pa.Table | None:
@@ -141,13 +162,19 @@ class CsvLines:
         of `records()`, without a dict per line), when `fields.convert` would type them by
         column: enough lines, and column names distinct however written (else None: convert
         the records)."""
-        if len(self.lines) < fields.COLUMNAR_FROM_ROWS:
+        count = self.split.num_rows if self.split is not None else len(self.lines)
+        if count < fields.COLUMNAR_FROM_ROWS:
             return None
-        width = max(map(len, map(itemgetter(1), self.lines)))
+        if self.split is not None:
+            width = len(self.header)
+        else:
+            width = max(map(len, map(itemgetter(1), self.lines)))
         names = self.header[:width]  # the columns some line holds, in the header's order
         folded = {str(n).strip().lower() for n in names}
         if len(set(names)) != len(names) or len(folded) != len(names) or "source_row" in folded:
             return None
+        if self.split is not None:
+            return self.split.rename_columns([*names, "source_row"])
         pad = [None] * width
         rows = [row if len(row) == width else row + pad[len(row) :] for _, row in self.lines]
         columns = zip(*rows, strict=True) if rows else ()
