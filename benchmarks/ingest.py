@@ -44,7 +44,7 @@ STEPS = [
     ("csc_scorecard.ingest.formats.csww", "CswwAdapter.read", "  CSWW XML"),
     ("csc_scorecard.ingest.workbook", "cell_problems", "  workbook error/formula scan"),
     ("csc_scorecard.store", "Store.load", "  load into the store (as files are read)"),
-    ("csc_scorecard.commands.ingest", "_check_and_refresh", "DfE rules beside the measure refresh"),
+    ("csc_scorecard.commands.ingest", "check_and_refresh", "DfE rules beside the measure refresh"),
     ("csc_scorecard.commands.ingest", "record_after_load", "  keep the DfE rules' faults (thread)"),
     ("csc_scorecard.commands.ingest", "refresh_after_load", "  compute and store every measure"),
     ("csc_scorecard.quality.runner", "run_rules", "DfE rules run (every call)"),

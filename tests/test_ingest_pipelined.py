@@ -15,7 +15,7 @@ import pytest
 from test_cin_census_ingest import CHILD, cin
 from test_ingest_parallel import _census, _extracts
 
-from csc_scorecard.commands.ingest import _check_and_refresh, _load
+from csc_scorecard.commands.ingest import _load, check_and_refresh
 from csc_scorecard.errors import StoreError
 from csc_scorecard.ingest import parallel
 from csc_scorecard.ingest.run import IngestRefused, each_source, read_sources
@@ -165,7 +165,7 @@ def test_the_dfe_rules_run_once_beside_the_refresh_and_keep_what_one_after_the_o
     tmp_path, monkeypatch
 ):
     """After the load, the DfE rules run on their own cursor on another thread while the measure
-    refresh computes (`_check_and_refresh`); the refresh's reportability waits for the faults
+    refresh computes (`check_and_refresh`); the refresh's reportability waits for the faults
     they keep (here the rules start only once it has asked) rather than run every rule again. The store
     then holds what running the two one after the other holds: here rule 148's faults make
     episodes not reportable."""
@@ -202,7 +202,7 @@ def test_the_dfe_rules_run_once_beside_the_refresh_and_keep_what_one_after_the_o
 
             monkeypatch.setattr(history, "run_rules", late)
             monkeypatch.setattr(availability, "rule_faults", asking)
-            lines[store] = _check_and_refresh(db, [LA])
+            lines[store] = check_and_refresh(db, [LA])
     assert len(ran) == 1 and ran[0] is not threading.main_thread()
     assert lines[beside] == lines[serial]
     assert lines[serial][0] == "DfE validation rules: 2 faults recorded"

@@ -29,7 +29,14 @@ def _renamed(text: str) -> str:
     return out.getvalue()
 
 
-def test_upload_runs_in_the_background_with_its_stages_then_refreshes_the_results():
+def test_upload_runs_in_the_background_with_its_stages_then_refreshes_the_results(monkeypatch):
+    from csc_scorecard.commands import ingest
+
+    checked = []  # the rules beside the refresh, by the function `scorecard ingest` runs
+    real = ingest.check_and_refresh
+    monkeypatch.setattr(
+        ingest, "check_and_refresh", lambda db, codes: checked.append(codes) or real(db, codes)
+    )
     store = copy_store(results=True)
     count, _ = _results(store)
     app = make_app(store, background=True)
@@ -62,6 +69,8 @@ def test_upload_runs_in_the_background_with_its_stages_then_refreshes_the_result
     assert all(s["done"] for s in done["upload"]["stages"])
     assert done["outcome"]["refused"] is False
     assert done["outcome"]["results"].startswith("measure results: ")
+    assert done["outcome"]["faults"].startswith("DfE validation rules: ")
+    assert len(checked) == 1
     load = done["outcome"]["loads"][0]
     assert load["source_format"].startswith("template:teams") and load["files"] == ["teams.csv"]
     assert done["loads"][0]["load_id"] == load["load_id"]

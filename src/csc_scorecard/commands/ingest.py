@@ -90,7 +90,7 @@ def ingest_files(
         for change in db.replaced:
             typer.echo(change.describe())
         codes = sorted({b.la_code for b in batches if b.la_code})
-        checked, refreshed = _check_and_refresh(db, codes)
+        checked, refreshed = check_and_refresh(db, codes)
     for batch, load_id in zip(batches, load_ids, strict=True):
         period = (
             f"{batch.period_start:%d/%m/%Y}-{batch.period_end:%d/%m/%Y}"
@@ -113,13 +113,14 @@ def ingest_files(
     typer.echo(checked, err=checked.startswith("warning"))
 
 
-def _check_and_refresh(db: Store, codes: list[str]) -> tuple[str, str]:
+def check_and_refresh(db: Store, codes: list[str]) -> tuple[str, str]:
     """The DfE validation rules' faults are kept in the store, one snapshot per date the data
     describes; so are measure results, brought up to date with what was loaded. The rules run
     on their own cursor on another thread, beside the refresh (DuckDB releases the GIL while it
     works: each of the two is mostly one core's work): the refresh computes its measures
     meanwhile, and its reportability then reads the faults the rules kept rather than run them
-    again (`kept_faults` waits for them). Returns the two lines to print."""
+    again (`kept_faults` waits for them). Returns the two lines to print. An upload through the
+    dashboard (`web/data/uploads.py`) runs this too."""
     checked = threading.Event()
     cursor = db.con.cursor()
 

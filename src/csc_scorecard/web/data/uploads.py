@@ -64,13 +64,11 @@ class Uploads(Contexts):
     def upload(self, folder: Path, progress: Upload | None = None) -> dict[str, Any]:
         """Ingest a folder of uploaded extracts as `scorecard ingest` does: every file read and
         checked before the store is touched, then loaded in one transaction (all or nothing),
-        then the stored measure results brought up to date (`refresh_after_load`, the same
-        function the command runs), so no page recomputes the catalogue, and the DfE rules' faults
-        recorded (`record_after_load`, likewise). ``progress`` is told
-        each stage as it completes."""
+        then the DfE rules' faults recorded beside the stored measure results brought up to
+        date (`check_and_refresh`, the function the command runs), so no page recomputes the
+        catalogue. ``progress`` is told each stage as it completes."""
+        from csc_scorecard.commands.ingest import check_and_refresh
         from csc_scorecard.ingest.run import IngestRefused, read_sources
-        from csc_scorecard.measures.results import refresh_after_load
-        from csc_scorecard.quality.history import record_after_load, sharing_kept_faults
 
         step = progress.done if progress else (lambda stage, detail: None)
         la = self.la_code()
@@ -84,9 +82,7 @@ class Uploads(Contexts):
             with self.writable_store() as db:
                 ids = db.load(batches)
                 step("stored", "loads " + ", ".join(str(i) for i in ids))
-                with sharing_kept_faults():  # the rules run once, as ingest
-                    checked = record_after_load(db.con, [la])  # the DfE rules' faults
-                    refreshed = refresh_after_load(db, [la])
+                checked, refreshed = check_and_refresh(db, [la])
         except IngestRefused as refused:
             return {"refused": True, "errors": [str(e) for e in refused.errors], "loads": []}
         except StoreError as refused:  # a reload that would drop most rows: nothing written
