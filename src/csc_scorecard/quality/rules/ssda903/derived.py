@@ -115,14 +115,20 @@ def header_x() -> str:
     episode other than a short break, V3 or V4), `ep_open` (an episode with a DECOM and no
     DEC) and `ep_week_before` (an episode looked after on 24 March of the row's collection
     year: begun before it and not ended by then); rules 393 and 210."""
-    same = "e.la_code = h.la_code AND e.child_id = h.child_id"
-    week_before = "make_date(year(h.cy_end), 3, 24)"
-    return f"""SELECT h._table, h.la_code, h.load_id, h."row", h.child_id, h.cy_end, h.sex,
+    week_before = "make_date(year(k.cy_end), 3, 24)"
+    # one grouping of the children's episodes for the three (as EXISTS, three joins)
+    return f"""WITH x AS (SELECT k.la_code, k.child_id, k.cy_end,
+            bool_or(NOT coalesce(e.ls IN {RESPITE}, false)) AS ep_not_respite,
+            bool_or(e.decom IS NOT NULL AND e.dec IS NULL) AS ep_open,
+            bool_or(e.decom < {week_before} AND (e.dec IS NULL OR e.dec >= {week_before}))
+                AS ep_week_before
+        FROM (SELECT DISTINCT la_code, child_id, cy_end FROM header) k
+        JOIN episodes e ON e.la_code = k.la_code AND e.child_id = k.child_id
+        GROUP BY k.la_code, k.child_id, k.cy_end)
+    SELECT h._table, h.la_code, h.load_id, h."row", h.child_id, h.cy_end, h.sex,
         h.mother, h.upn, {given("h", "mother")} AS mother_given,
-        EXISTS (SELECT 1 FROM episodes e WHERE {same}
-            AND NOT coalesce(e.ls IN {RESPITE}, false)) AS ep_not_respite,
-        EXISTS (SELECT 1 FROM episodes e WHERE {same}
-            AND e.decom IS NOT NULL AND e.dec IS NULL) AS ep_open,
-        EXISTS (SELECT 1 FROM episodes e WHERE {same} AND e.decom < {week_before}
-            AND (e.dec IS NULL OR e.dec >= {week_before})) AS ep_week_before
-        FROM header h"""
+        coalesce(x.ep_not_respite, false) AS ep_not_respite,
+        coalesce(x.ep_open, false) AS ep_open,
+        coalesce(x.ep_week_before, false) AS ep_week_before
+    FROM header h LEFT JOIN x ON x.la_code = h.la_code AND x.child_id = h.child_id
+        AND x.cy_end IS NOT DISTINCT FROM h.cy_end"""
