@@ -38,7 +38,8 @@ def r630() -> str:
 def r634() -> str:
     """A PrevPerm row with anything given, of a child whose latest episode began before the
     collection year: the row and the child's episodes. A statement of its own, not a row
-    filter: it flags rows of two tables, each fault naming its own field."""
+    filter: it flags rows of two tables, each fault naming its own field. The episodes are
+    those of the flagged children (a semi join: each episode once, no DISTINCT of a join)."""
     where = """FROM prevperm p JOIN (SELECT la_code, child_id, max(decom) AS last_decom
             FROM episodes GROUP BY la_code, child_id) x
             ON x.la_code = p.la_code AND x.child_id = p.child_id
@@ -47,10 +48,8 @@ def r634() -> str:
     return f"""SELECT p._table, p.la_code, p.load_id, p."row", p.child_id, p.cy_end,
                p.prev_perm AS value, 'PREV_PERM' AS field {where}
         UNION ALL
-        SELECT DISTINCT {row_keys("e")},
-               CAST(e.decom AS VARCHAR) AS value, 'DECOM' AS field
-        FROM episodes e JOIN (SELECT p.la_code, p.child_id {where}) f
-            ON f.la_code = e.la_code AND f.child_id = e.child_id"""
+        SELECT {row_keys("e")}, CAST(e.decom AS VARCHAR) AS value, 'DECOM' AS field
+        FROM episodes e WHERE (e.la_code, e.child_id) IN (SELECT p.la_code, p.child_id {where})"""
 
 
 def _date_perm() -> str:
