@@ -1,13 +1,14 @@
 """CIN census XML returns (standards.md 2.1) -> children, referrals, assessments, section47s,
 cin_plans, cp_plans and cp_reviews; one LoadBatch per file.
 
-The file is streamed, one <Child> subtree at a time, which is turned into raw records and dropped.
 A plain file (UTF-8 or ASCII, no DOCTYPE, comment, CDATA section or processing instruction:
-what census software writes) is read by expat with only element starts and ends in Python. Any
-other file, and any file the plain reader stops on, is read by the reference reader: expat
-through defusedxml with DTDs, entity declarations and external references all forbidden (a file
-carrying any of them is refused, never expanded), whose refusals are the ones reported. Both
-build the same elements for the same code, so rows and issues are identical. Values are typed by the
+what census software writes) is parsed whole by lxml (libxml2, in C); a return of the usual
+shape is then read into records by position (`cin_census_shape`), any other by a walk over its
+elements. Any other file, and any file lxml or the walk stops on, is read by the reference
+reader: expat through defusedxml, one <Child> subtree at a time, with DTDs, entity declarations
+and external references all forbidden (a file carrying any of them is refused, never expanded),
+whose refusals are the ones reported. All three give the same records for the same file, so
+rows and issues are identical. Values are typed by the
 shared engine from `specs/cin_census.yaml`; this module only knows where things sit.
 
 Refused (FormatError naming the file, line and element), because nothing sensible can be loaded:
@@ -51,18 +52,20 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
-from xml.parsers import expat
 
+import numpy as np
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
+from lxml import etree
 
+from csc_scorecard.collector import paused
 from csc_scorecard.ingest.adapter import head
 from csc_scorecard.ingest.fields import load_spec, missing_fields
 from csc_scorecard.ingest.formats.cin_census_header import CensusHeader
+from csc_scorecard.ingest.formats.cin_census_shape import records_by_shape, unblanked
 from csc_scorecard.ingest.formats.cin_census_tables import Record, typed_tables
 from csc_scorecard.ingest.values import clean
 from csc_scorecard.model.batch import FormatError, Issue, LoadBatch
-from csc_scorecard.model.codes import codes
 
 FORMAT = "cin_census"
 CHUNK = 1 << 16
@@ -137,8 +140,9 @@ class CinCensusAdapter:
 def read_return(path: Path, *, la_code: str | None = None, year: int | None = None) -> LoadBatch:
     """Read one CIN census XML file into a LoadBatch; raise FormatError if it is unreadable."""
     census = _Return(path)
-    census.parse()
-    return census.batch(la_code=la_code, year=year)
+    with paused():  # a return's tree and records: 10^5 objects that form no cycles
+        census.parse()
+        return census.batch(la_code=la_code, year=year)
 
 
 def _local(tag: str) -> str:
@@ -146,41 +150,36 @@ def _local(tag: str) -> str:
 
 
 def _line(elem: Element) -> int:
+    """The line the defused reader stamped on an element."""
     return int(elem.get("line", "0"))
 
 
-def _plain(path: Path) -> bool:
+def _start_lines(data: bytes) -> np.ndarray:
+    """The line of every "<" in `data` that is followed by neither "/" nor "?" (in a plain
+    file, every element's start tag, in document order)."""
+    text = np.frombuffer(data, np.uint8)
+    opens = np.flatnonzero(text == ord("<"))
+    after = text[np.minimum(opens + 1, len(text) - 1)]
+    starts = opens[(after != ord("/")) & (after != ord("?"))]
+    return np.searchsorted(np.flatnonzero(text == ord("\n")), starts) + 1
+
+
+def _plain(data: bytes) -> bool:
     """Whether the plain reader may read the file: UTF-8 or ASCII, and no markup beginning "<!"
     (DOCTYPE, comment, CDATA) or "<?" other than the XML declaration."""
-    try:
-        with open(path, "rb") as fh:
-            first = fh.read(CHUNK)
-            if first[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in first[:4]:
-                return False
-            start = 3 if first.startswith(b"\xef\xbb\xbf") else 0
-            if first.startswith(b"<?xml", start):
-                end = first.find(b"?>", start)
-                if end < 0:
-                    return False
-                declaration = first[start : end + 2]
-                encoding = _DECLARATION.match(declaration)
-                if encoding and encoding[1].lower() not in _PLAIN_ENCODINGS:
-                    return False
-                start += len(declaration)
-            chunk, tail = first[start:], b""
-            while chunk:
-                window = tail + chunk
-                if b"<!" in window or b"<?" in window:
-                    return False
-                tail = window[-1:]
-                chunk = fh.read(CHUNK)
-    except OSError:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
         return False
-    return True
-
-
-class _NotPlain(Exception):
-    """The plain reader met something only the defused reader reports."""
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if data.startswith(b"<?xml", start):
+        end = data.find(b"?>", start)
+        if end < 0:
+            return False
+        declaration = data[start : end + 2]
+        encoding = _DECLARATION.match(declaration)
+        if encoding and encoding[1].lower() not in _PLAIN_ENCODINGS:
+            return False
+        start += len(declaration)
+    return data.find(b"<!", start) < 0 and data.find(b"<?", start) < 0
 
 
 class _Target:
@@ -214,8 +213,11 @@ class _Target:
         self.stack.pop()
         if len(self.stack) == 1:  # a child of <Message>
             self.census.top_level(self.stack[0], elem)
+            if elem.tag != "Children":
+                self.stack[0].remove(elem)
         elif len(self.stack) == 2 and self.stack[1].tag == "Children":
             self.census.in_children(self.stack[1], elem)
+            self.stack[1].remove(elem)
 
     def data(self, text: str) -> None:
         self.builder.data(text)
@@ -237,6 +239,7 @@ class _Return(CensusHeader):
         self.unknowns: dict[tuple[str, str], list[int]] = {}
         self.sex_elements: Counter[str] = Counter()
         self.children_seen = False
+        self.line = _line  # the element's line: the plain reader sets its own
         self.required = {name: t.must_have() for name, t in self.spec.tables.items()}
         folded = {
             name: {
@@ -269,65 +272,80 @@ class _Return(CensusHeader):
         self.unknowns.clear()
         self.sex_elements.clear()
         self.children_seen = False
+        self.line = _line
 
     def _parse_plain(self) -> bool:
-        """Read a plain file with expat's own callbacks: text goes straight to the C tree
-        builder, and only element starts and ends run Python. False (nothing kept) when the
-        defused reader must read the file instead.
+        """Read a plain file whole with lxml (libxml2: the tree built in C, nothing per element
+        in Python while parsing), then walk it. False (nothing kept) when the defused reader must
+        read the file instead: lxml refused it, or let anything through with a message (an
+        unbound prefix), or the walk stopped on a refusal, which the defused reader words.
 
         A file `_plain` accepts has no DOCTYPE, so it can declare no entity and refer to no
         external one: there is nothing for defusedxml to forbid."""
-        if not _plain(self.path):
-            return False
-        builder = TreeBuilder()
-        stack: list[Element] = []
-        parser = expat.ParserCreate(None, "}")
-        parser.buffer_text = True
-        parser.buffer_size = CHUNK
-
-        def start(tag: str, _attrib: dict) -> None:
-            name = tag.rsplit("}", 1)[-1]
-            if not stack and name != "Message":
-                raise _NotPlain
-            # CIN census elements carry no attributes, so the attribute map is free for the line.
-            stack.append(builder.start(name, {"line": str(parser.CurrentLineNumber)}))
-
-        def end(_tag: str) -> None:
-            elem = builder.end(None)
-            stack.pop()
-            if len(stack) == 1:  # a child of <Message>
-                self.top_level(stack[0], elem)
-            elif len(stack) == 2 and stack[1].tag == "Children":
-                self.in_children(stack[1], elem)
-
-        parser.StartElementHandler = start
-        parser.EndElementHandler = end
-        parser.CharacterDataHandler = builder.data
         try:
-            with open(self.path, "rb") as fh:
-                parser.ParseFile(fh)
-        except (expat.ExpatError, FormatError, _NotPlain, OSError):
+            data = self.path.read_bytes()
+        except OSError:
+            return False
+        if not _plain(data):
+            return False
+        try:
+            parser = etree.XMLParser(resolve_entities=False, collect_ids=False)
+            root = etree.fromstring(data, parser)
+        except (etree.XMLSyntaxError, ValueError):
+            return False
+        if len(parser.error_log):
+            return False
+        # libxml2 keeps an element's line in 16 bits: past line 65,535 `sourceline` is a guess
+        # from a neighbouring text node (one too high for most containers). Every "<" of a
+        # plain file not followed by "/" or "?" opens an element (comments, CDATA and DOCTYPE
+        # are not plain), so the n-th one is the n-th element in document order.
+        elements = list(root.iter())
+        starts = _start_lines(data)
+        if len(starts) != len(elements):
+            return False
+        if b"xmlns" in data:
+            for elem in elements:
+                elem.tag = _local(elem.tag)
+        if root.tag != "Message":
+            return False
+        index = dict(zip(elements, range(len(elements))))
+        lines = starts.tolist()
+        self.line = lambda elem: lines[index[elem]]
+        shaped = records_by_shape(elements, index, starts, self.known, self.required)
+        try:
+            if shaped is not None:  # no walk: only the header is read element by element
+                records, children = shaped
+                for line, fields in children:
+                    self.choose_alternatives(fields, line)
+                self.records.update(records)
+                for elem in root:
+                    self.top_level(root, elem)
+                return True
+            for elem in root:
+                if elem.tag == "Children":
+                    for child in elem:
+                        self.in_children(elem, child)
+                self.top_level(root, elem)
+        except FormatError:
             return False
         return True
 
     def top_level(self, message, elem) -> None:
-        """A child of <Message>, finished: read it and drop it (<Children> is kept)."""
+        """A child of <Message>, finished: read it (<Children> only noted: its <Child>
+        elements are read one at a time)."""
         if elem.tag == "Header":
             self.read_header(elem)
         elif elem.tag == "Children":
             self.children_seen = True
         else:
             self.unknown(message, elem)
-        if elem.tag != "Children":
-            message.remove(elem)
 
     def in_children(self, children, elem) -> None:
-        """A child of <Children>, finished: read it and drop it."""
+        """A child of <Children>, finished: read it."""
         if elem.tag == "Child":
             self.read_child(elem)
         else:
             self.unknown(children, elem)
-        children.remove(elem)
 
     def _parse_expat(self) -> None:
         target = _Target(self)
@@ -361,7 +379,7 @@ class _Return(CensusHeader):
             for leaf in group:
                 # Several <Source> blocks may appear; the first non-blank value of each is used.
                 if clean(leaf.text) is not None and leaf.tag not in self.header:
-                    self.header[leaf.tag] = (leaf.text, _line(leaf))
+                    self.header[leaf.tag] = (leaf.text, self.line(leaf))
         collection = clean(self.header.get("Collection", (None, 0))[0])
         if collection is not None and collection.upper() != "CIN":
             raise FormatError(
@@ -380,8 +398,8 @@ class _Return(CensusHeader):
             if group is not None:
                 fields.update(self.fields(group, "Child", groups=("Disabilities",)))
         self.require(fields, "Child", identifiers if identifiers is not None else child)
-        self.choose_alternatives(fields, _line(child))
-        self.records["Child"].append((_line(child), fields, None))
+        self.choose_alternatives(fields, self.line(child))
+        self.records["Child"].append((self.line(child), fields, None))
         if characteristics is not None:
             self.code_list(characteristics, "Child", index)
         episodes = 0
@@ -396,7 +414,7 @@ class _Return(CensusHeader):
                 "child_without_episode",
                 "<Child> has no <CINdetails>: the census needs at least one episode of need",
                 table="referrals",
-                row=_line(child),
+                row=self.line(child),
                 child_id=clean(fields.get("LAchildID")),
                 field="CINdetails",
             )
@@ -405,14 +423,14 @@ class _Return(CensusHeader):
         index = len(self.records["CINdetails"])
         fields = self.fields(episode, "CINdetails", groups=EPISODE_GROUPS + IGNORED_GROUPS)
         self.require(fields, "CINdetails", episode)
-        self.records["CINdetails"].append((_line(episode), fields, child))
+        self.records["CINdetails"].append((self.line(episode), fields, child))
         for group in episode:
             if group.tag in EPISODE_GROUPS:
                 own = len(self.records[group.tag])
                 extra = (CODE_LISTS[group.tag][0],) if group.tag in CODE_LISTS else ()
                 values = self.fields(group, group.tag, groups=extra)
                 self.require(values, group.tag, group)
-                self.records[group.tag].append((_line(group), values, index))
+                self.records[group.tag].append((self.line(group), values, index))
                 if group.tag in CODE_LISTS:
                     self.code_list(group, group.tag, own)
 
@@ -422,7 +440,7 @@ class _Return(CensusHeader):
             self.issue(
                 "repeated_element",
                 f"<{parent.tag}> holds <{name}> more than once; the first is used",
-                row=_line(extra),
+                row=self.line(extra),
                 field=name,
             )
         return found[0] if found else None
@@ -445,7 +463,7 @@ class _Return(CensusHeader):
                     "repeated_element",
                     f"<{group.tag}> holds <{leaf.tag}> more than once; the first is used",
                     table=spec.canonical,
-                    row=_line(leaf),
+                    row=self.line(leaf),
                     field=leaf.tag,
                     value=leaf.text,
                     column=spec.columns[ALTERNATIVES.get(name, name)].to,
@@ -463,7 +481,7 @@ class _Return(CensusHeader):
         items = 0
         for elem in container:
             if elem.tag.lower() == item.lower() and not len(elem):
-                self.records[item].append((_line(elem), {item: _unblanked(elem.text)}, index))
+                self.records[item].append((self.line(elem), {item: unblanked(elem.text)}, index))
                 items += 1
             else:
                 self.unknown(container, elem)
@@ -473,7 +491,7 @@ class _Return(CensusHeader):
                 "empty_group",
                 f"<{container_name}> holds no <{item}>; read as not recorded",
                 table=spec.canonical,
-                row=_line(container),
+                row=self.line(container),
                 field=container_name,
                 column=spec.columns[item].to,
             )
@@ -486,7 +504,7 @@ class _Return(CensusHeader):
             raise FormatError(
                 self.path,
                 f"<{at.tag}> has no <{missing[0]}> element, which identifies the record",
-                line=_line(at),
+                line=self.line(at),
                 field=missing[0],
             )
 
@@ -514,7 +532,7 @@ class _Return(CensusHeader):
                 )
 
     def unknown(self, parent: Element, elem: Element) -> None:
-        seen = self.unknowns.setdefault((parent.tag, elem.tag), [0, _line(elem)])
+        seen = self.unknowns.setdefault((parent.tag, elem.tag), [0, self.line(elem)])
         seen[0] += 1
 
     # -- building the batch ----------------------------------------------------------------
@@ -543,18 +561,6 @@ class _Return(CensusHeader):
             tables=tables,
             issues=self.issues + value_issues,
         )
-
-
-def _unblanked(text: str | None) -> str | None:
-    """The Disability code NONE, handed over by its label.
-
-    `values.clean` reads the words none/null/n/a as a blank cell; for <Disability> "NONE" is the
-    code for "no disability", so it goes to the engine as "No disability", which the spec maps
-    back to NONE.
-    """
-    if text is not None and text.strip().upper() == "NONE":
-        return codes("disability")["NONE"]
-    return text
 
 
 def _year_before(day: date) -> date:
