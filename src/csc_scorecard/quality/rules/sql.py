@@ -170,11 +170,14 @@ def continuously_looked_after(row: str) -> str:
     cy_end) was looked after continuously through its collection year, as DfE's 903 guidance
     defines it for OC2: looked after at some time in the year, and no episode that starts a
     period of care in the year (RNE S after 1 April), ends one (REC other than X1 before
-    31 March) or is a short break (V3, V4) during the year."""
+    31 March) or is a short break (V3, V4) during the year. One look-up of the child's
+    episodes, not two: whether any episode is in the year and whether any breaks it, each
+    true only where some episode's condition is (as EXISTS: `coalesce(bool_or(...), false)`),
+    false for a child with no episode."""
     same = f"e.la_code = {row}.la_code AND e.child_id = {row}.child_id"
     during = f"e.decom <= {row}.cy_end AND (e.dec >= {row}.cy_start OR e.dec IS NULL)"
-    return f"""(EXISTS (SELECT 1 FROM episodes e WHERE {same} AND {during})
-        AND NOT EXISTS (SELECT 1 FROM episodes e WHERE {same} AND (
-            (e.rne = 'S' AND e.decom > {row}.cy_start AND e.decom <= {row}.cy_end)
+    breaks = f"""(e.rne = 'S' AND e.decom > {row}.cy_start AND e.decom <= {row}.cy_end)
             OR (e.rec IS DISTINCT FROM 'X1' AND e.dec >= {row}.cy_start AND e.dec < {row}.cy_end)
-            OR (e.ls IN {RESPITE} AND {during}))))"""
+            OR (e.ls IN {RESPITE} AND {during})"""
+    return f"""(SELECT coalesce(bool_or({during}), false)
+            AND NOT coalesce(bool_or({breaks}), false) FROM episodes e WHERE {same})"""

@@ -254,11 +254,12 @@ def r191() -> str:
     """A child looked after continuously through the year with IMMUNISATIONS, TEETH_CHECK,
     HEALTH_ASSESSMENT or SUBSTANCE_MISUSE blank on its OC2 row; or with no OC2 row at all
     (the child's first episode is flagged). A statement of its own, not a row filter: it
-    flags rows of two tables, each fault naming its own field."""
+    flags rows of two tables, each fault naming its own field. The children without an OC2
+    row are found before whether they were looked after continuously (the costlier test)."""
     return f"""SELECT {KEY_COLUMNS}, CAST(o.immunisations AS VARCHAR) AS value,
             'IMMUNISATIONS' AS field FROM {OC2_B} o WHERE {_any_blank(CORE)} AND o.cla
         UNION ALL
         SELECT {KEY_COLUMNS}, o.child_id AS value, 'CHILD' AS field
-        FROM {EPISODES_N} o WHERE o.n = 1 AND {CLA}
-        AND NOT EXISTS (SELECT 1 FROM oc2 x WHERE x.la_code = o.la_code
-                        AND x.child_id = o.child_id)"""
+        FROM (SELECT * FROM {EPISODES_N} o WHERE o.n = 1
+            AND NOT EXISTS (SELECT 1 FROM oc2 x WHERE x.la_code = o.la_code
+                            AND x.child_id = o.child_id)) o WHERE {CLA}"""

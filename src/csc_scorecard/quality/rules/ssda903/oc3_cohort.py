@@ -76,14 +76,13 @@ def r1014() -> str:
     has episodes but none open during the collection year: a care leaver, not looked after
     this year. Flags the OC3 row and the child's Header row (where the UASC status is kept).
     A statement of its own, not a row filter: it flags rows of two tables, each fault naming
-    its own field."""
+    its own field. Whether the child has episodes and whether one is open in the year come
+    from one look-up of them (`bool_or` true where some episode's condition is, as EXISTS)."""
     where = f"""{WITH_HEADER}
         WHERE {GIVEN} AND (h.uasc OR h.uasc_ceased_date IS NOT NULL)
-          AND EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = o.la_code
-              AND e.child_id = o.child_id)
-          AND NOT EXISTS (SELECT 1 FROM episodes e WHERE e.la_code = o.la_code
-              AND e.child_id = o.child_id AND e.decom <= o.cy_end
-              AND (e.dec IS NULL OR e.dec >= o.cy_start))"""
+          AND (SELECT count(*) > 0 AND NOT coalesce(bool_or(e.decom <= o.cy_end
+                  AND (e.dec IS NULL OR e.dec >= o.cy_start)), false)
+              FROM episodes e WHERE e.la_code = o.la_code AND e.child_id = o.child_id)"""
     return f"""SELECT o._table, o.la_code, o.load_id, o."row", o.child_id, o.cy_end,
                o.in_touch AS value, 'IN_TOUCH' AS field {where}
         UNION ALL
