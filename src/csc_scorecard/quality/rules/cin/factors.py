@@ -42,8 +42,9 @@ def _with_others(codes: str, alone: str) -> str:
 
 
 def _repeats(codes: str) -> str:
-    """SQL: list `codes` holds a code more than once."""
-    return f"len({codes}) > len(list_distinct({codes}))"
+    """SQL: list `codes` holds a code more than once: a list of one code (most: NONE) is not
+    made distinct (2 million children's: 0.96 -> 0.46 CPU s)."""
+    return f"len({codes}) > 1 AND len({codes}) > len(list_distinct({codes}))"
 
 
 @rule(

@@ -17,6 +17,7 @@ R = "cin"
 # ReasonForClosure codes DfE names in 2990, 8825Q and 8873Q: case closed after assessment (RC8),
 # and referred to early help (RC9).
 CLOSED_AFTER_ASSESSMENT = in_list("RC8", "RC9")
+EPISODE = "la_code, child_id, referral_date"  # an episode of need (cin/common.py)
 
 
 @rule(
@@ -146,21 +147,24 @@ def r4003() -> str:
 )
 def r2990() -> str:
     """An episode of need closed with reason RC8 or RC9 that has a DateOfInitialCPC, a section
-    47 enquiry, a child protection plan or a CIN plan: the episode and each such group."""
-    closed = f"""EXISTS (SELECT 1 FROM referrals r WHERE {same_episode("r", "{t}")}
-        AND r.closure_reason IN {CLOSED_AFTER_ASSESSMENT})"""
+    47 enquiry, a child protection plan or a CIN plan: the episode and each such group. The
+    three groups' rows are one list joined once to the closed episodes, and the episodes once
+    to the groups' episodes (IN), not a look-up per table each way (a synthetic England's
+    group: 1.2 -> 0.8 CPU s)."""
     groups = [("s47", "S47ActualStartDate"), ("cpp", "CPPstartDate"), ("plans", "CINPlanStartDate")]
-    parts = [
-        f"SELECT {keyed('g', field, 'start_date')} FROM {table} g WHERE {closed.format(t='g')}"
+    rows = "\n        UNION ALL ".join(
+        f"SELECT {keyed('g', field, 'start_date')}, g.referral_date FROM {table} g"
         for table, field in groups
-    ]
-    has = " OR ".join(
-        f"EXISTS (SELECT 1 FROM {table} g WHERE {same_episode('g', 'r')})" for table, _ in groups
     )
-    parts.append(f"""SELECT {keyed("r", "ReasonForClosure", "closure_reason")} FROM referrals r
-        WHERE r.closure_reason IN {CLOSED_AFTER_ASSESSMENT} AND (r.icpc_date IS NOT NULL
-            OR {has})""")
-    return "\nUNION ALL\n".join(parts)
+    episodes = " UNION ALL ".join(f"SELECT {EPISODE} FROM {table}" for table, _ in groups)
+    closed = f"SELECT {EPISODE} FROM referrals WHERE closure_reason IN {CLOSED_AFTER_ASSESSMENT}"
+    return f"""SELECT g._table, g.la_code, g.load_id, g."row", g.child_id, g.cy_end, g.field,
+        g.value
+    FROM ({rows}) g SEMI JOIN ({closed}) r ON {same_episode("r", "g")}
+    UNION ALL
+    SELECT {keyed("r", "ReasonForClosure", "closure_reason")} FROM referrals r
+    WHERE r.closure_reason IN {CLOSED_AFTER_ASSESSMENT}
+        AND (r.icpc_date IS NOT NULL OR ({EPISODE}) IN ({episodes}))"""
 
 
 @rule(
@@ -227,7 +231,7 @@ def r8565() -> str:
     of these dates of its groups: AssessmentActualStartDate, AssessmentAuthorisationDate,
     S47ActualStartDate, the enquiry's DateOfInitialCPC, CPPendDate, CINPlanStartDate,
     CINPlanEndDate. The groups' dates are one list (a group's latest: `greatest` passes over a
-    blank) joined to the episodes once (a SEMI JOIN: cin/common.py), not four lookups."""
+    blank) joined to the closed episodes once (a SEMI JOIN: cin/common.py), not four lookups."""
     dates = "\n        UNION ALL ".join(
         f"SELECT la_code, child_id, referral_date, greatest({', '.join(columns)}) AS d FROM {table}"
         for table, columns in AFTER_CLOSURE.items()
@@ -235,7 +239,8 @@ def r8565() -> str:
     return f"""SELECT * FROM referrals WHERE closure_date IS NOT NULL AND icpc_date > closure_date
     UNION ALL
     SELECT r.* FROM referrals r SEMI JOIN ({dates}) g
-        ON {same_episode("g", "r")} AND g.d > r.closure_date"""
+        ON {same_episode("g", "r")} AND g.d > r.closure_date
+    WHERE r.closure_date IS NOT NULL"""
 
 
 @rule(
