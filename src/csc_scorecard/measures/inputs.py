@@ -56,7 +56,7 @@ def rows_of(
     if kind == "given":
         return given[rest]
     if kind == "authorities":
-        return pa.table({"la_code": pa.array(la_codes, pa.string())})
+        return pa.Table.from_arrays([strings(la_codes)], names=["la_code"])
     if kind == "quarters":
         return pa.table(
             {
@@ -149,12 +149,29 @@ def dates_rows(dates: Iterable[tuple[str, date]]) -> pa.Table:
     """(period label, date) pairs as rows, e.g. for `workforce.snapshot.run`'s named
     input ``dates``."""
     pairs = list(dates)
-    return pa.table(
-        {
-            "period": pa.array([p for p, _ in pairs], pa.string()),
-            "at": pa.array([d for _, d in pairs], pa.date32()),
-        }
+    return pa.Table.from_arrays(
+        [strings([p for p, _ in pairs]), days([d for _, d in pairs])], names=["period", "at"]
     )
+
+
+# Arrays written as their buffers: `pa.array` over Python values loads pandas (0.2 s a process)
+# to look for its types, and a report reads named inputs (the authorities, a workforce query's
+# dates) without otherwise needing it.
+def strings(values: list[str]) -> pa.Array:
+    """An Arrow string array of ``values``."""
+    data = [v.encode() for v in values]
+    offsets = np.cumsum([0, *map(len, data)], dtype=np.int32)
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
+    return pa.Array.from_buffers(pa.string(), len(data), buffers)
+
+
+def days(values: list[date]) -> pa.Array:
+    """An Arrow date32 array of ``values`` (days from 1 January 1970)."""
+    numbers = np.array([d.toordinal() - _EPOCH for d in values], dtype=np.int32)
+    return pa.Array.from_buffers(pa.date32(), len(numbers), [None, pa.py_buffer(numbers)])
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
 
 
 def month_ends(first: date, last: date) -> list[date]:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -315,11 +316,12 @@ def counts_by_rule(moved: Changes) -> list[dict]:
     for name, table in parts:
         if table is None or not table.num_rows:
             continue
-        for g in table.group_by(list(key)).aggregate([("rule", "count")]).to_pylist():
-            k = tuple(g[c] for c in key)
+        # Counted in Python: Arrow's group_by loads its query engine and pandas (0.2 s).
+        counted = Counter(zip(*(table.column(c).to_pylist() for c in key), strict=True))
+        for k, n in counted.items():
             row = out.setdefault(k, {"return": k[0], "rule": k[1], "field": k[2] or None,
                                      "open": 0, "opened": zero, "closed": zero})  # fmt: skip
-            row[name] = g["rule_count"]
+            row[name] = n
     for row in out.values():
         known = registry().get((row["return"], row["rule"]))  # a rule since withdrawn: no text
         row["message"] = known.message if known else ""

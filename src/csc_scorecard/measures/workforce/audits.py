@@ -5,15 +5,20 @@ such as the seed's "92 Social care audits, of which 53 were judged to be good or
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-import ibis.expr.types as ir
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.catalogue import measure
 from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.inputs import days, strings
 from csc_scorecard.measures.workforce.snapshot import TableSource, run
 from csc_scorecard.model.codes import codes
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
 
 GOOD = "case_audits_good_or_better"
 ADEQUATE = "case_audits_requires_improvement_or_better"
@@ -76,12 +81,8 @@ def _figures(audit_type: str | None, label: str, n: int, good: int, adequate: in
 
 def audits(ctx: Context, start: date, end: date) -> Audits:
     """Audits completed from `start` to `end` (inclusive) for one authority, by type."""
-    windows = pa.table(
-        {
-            "period": pa.array(["window"], pa.string()),
-            "start": pa.array([start], pa.date32()),
-            "end": pa.array([end], pa.date32()),
-        }
+    windows = pa.Table.from_arrays(
+        [strings(["window"]), days([start]), days([end])], names=["period", "start", "end"]
     )
     build = lambda c: audit_counts(c.table, c.given_input("windows"))
     rows = run(ctx, "audits", build, None, windows=windows).to_pylist()

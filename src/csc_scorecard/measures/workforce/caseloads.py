@@ -21,16 +21,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from itertools import pairwise
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import ibis
-import ibis.expr.types as ir
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.context import Context
-from csc_scorecard.measures.exact_sums import exact_sum
 from csc_scorecard.measures.workforce.settings import WorkforceSettings, default_settings
 from csc_scorecard.measures.workforce.snapshot import dates_rows, in_scope, run, worker_snapshot
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
 
 Basis = Literal["cases", "fte", "weighted"]
 Grouping = Literal["service", "service_area", "team"]
@@ -49,6 +50,8 @@ BASIS_WORDS = {
 
 def caseload_value(snap: ir.Table, basis: Basis) -> ir.FloatingValue:
     """A worker's caseload on the basis: cases, cases / FTE, or cases / weighted capacity."""
+    import ibis
+
     if basis == "cases":
         return snap.cases.cast("float64")
     if basis == "fte":
@@ -78,6 +81,10 @@ def caseload_counts(
     Workers whose caseload cannot be worked out on the basis (no FTE recorded) are counted in
     `without_value` and left out of the other figures except `cases`.
     """
+    import ibis
+
+    from csc_scorecard.measures.exact_sums import exact_sum
+
     holders = case_holders(snap, basis, settings)
     keys = ["la_code", "period", "at", *GROUP_COLUMNS[by]]
     measures = {
@@ -105,6 +112,8 @@ def weighted_exclusions(snap: ir.Table, settings: WorkforceSettings) -> ir.Table
     A worker is given one reason, in this order: long-term absence, new starter, leaving, no
     FTE recorded, a role weighted 0.
     """
+    import ibis
+
     c = settings.caseloads
     s = snap.filter(
         in_scope(snap, front_line_only=c.front_line_only, qualified_only=c.qualified_only)
@@ -393,6 +402,8 @@ def workers(
     s = settings or default_settings()
 
     def build(c: Context) -> ir.Table:
+        import ibis
+
         snap = worker_snapshot(c.table, c.given_input("dates"), s)
         holders = case_holders(snap, "cases", s)
         return holders.mutate(

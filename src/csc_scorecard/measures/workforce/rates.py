@@ -23,14 +23,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
-
-import ibis
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING
 
 from csc_scorecard.measures.context import Context
-from csc_scorecard.measures.exact_sums import exact_sum
 from csc_scorecard.measures.workforce.snapshot import TableSource, run
 from csc_scorecard.reference.ees import areas, parse_number, read_ees, record_year
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 
 def _ratio(num: float | None, den: float | None, scale: float) -> float | None:
@@ -228,6 +228,10 @@ def census_counts(table: TableSource) -> ir.Table:
     NumberOfVacancies; cases and case holders: workers (employed and agency) holding at least
     one case at 30 September with an FTE (DfE leaves out case holders recorded with 0 FTE).
     """
+    import ibis
+
+    from csc_scorecard.measures.exact_sums import exact_sum
+
     w = table("workforce_census_workers")
     census_day = ibis.date(w.collection_year, 9, 30)
     year_start = ibis.date(w.collection_year - 1, 10, 1)

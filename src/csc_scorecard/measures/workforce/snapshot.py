@@ -23,18 +23,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
-import ibis
-import ibis.expr.types as ir
 import pyarrow as pa
 
 # dates_rows and month_ends live beside the other period inputs (a measure run reads them
 # without importing Ibis); they are read from here too.
 from csc_scorecard.measures.context import Context, dates_rows, month_ends  # noqa: F401
-from csc_scorecard.measures.exact_sums import exact
 from csc_scorecard.measures.workforce.settings import WorkforceSettings
 
-TableSource = Callable[[str], ir.Table]
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+
+# The expressions below import Ibis as they are built: a query whose SQL is kept
+# (`Context.execute`) is never built, so the report and the dashboard load no Ibis.
+TableSource = Callable[[str], "ir.Table"]
 # A period label may name several dates (the month ends of a rolling window), so `at` is keyed too.
 KEY = ["la_code", "period", "at", "worker_id"]
 LONG_AGO = date(1900, 1, 1)
@@ -44,6 +48,8 @@ DATES_SCHEMA = {"period": "string", "at": "date"}
 
 def dates_table(dates: Iterable[tuple[str, date]]) -> ir.Table:
     """An Ibis table of (period label, date) pairs: the dates a snapshot is taken at."""
+    import ibis
+
     return ibis.memtable([{"period": p, "at": d} for p, d in dates], schema=DATES_SCHEMA)
 
 
@@ -82,15 +88,23 @@ def context_for(backend: object, la_code: str) -> Context:
 
 
 def days_after(d: ir.DateValue, days: int) -> ir.DateValue:
+    import ibis
+
     return d + ibis.interval(days=days)
 
 
 def days_before(d: ir.DateValue, days: int) -> ir.DateValue:
+    import ibis
+
     return d - ibis.interval(days=days)
 
 
 def posts_at(table: TableSource, dates: ir.Table) -> ir.Table:
     """One row per worker in post on each date: team and role of the main post, total FTE."""
+    import ibis
+
+    from csc_scorecard.measures.exact_sums import exact
+
     p = table("worker_posts")
     j = p.join(dates, [p.start_date <= dates.at, p.end_date.isnull() | (p.end_date >= dates.at)])
     order = [ibis.desc(j.fte.fill_null(0)), ibis.desc(j.start_date), j.team_id]
@@ -121,6 +135,8 @@ def cases_at(table: TableSource, dates: ir.Table) -> ir.Table:
 def absences_at(table: TableSource, dates: ir.Table, long_term_days: int) -> ir.Table:
     """Workers absent on each date, and whether the absence is long-term: it lasts at least
     `long_term_days` from start to end (or to the date, while no end is recorded)."""
+    import ibis
+
     ab = table("worker_absences")
     j = ab.join(
         dates, [ab.start_date <= dates.at, ab.end_date.isnull() | (ab.end_date >= dates.at)]
@@ -146,6 +162,8 @@ def worker_snapshot(table: TableSource, dates: ir.Table, settings: WorkforceSett
     caseload the role carries), counted (in the weighted capacity view) and capacity (FTE x
     weight for counted workers, else 0).
     """
+    import ibis
+
     w = settings.weighted
     posts = posts_at(table, dates)
     held = cases_at(table, dates)

@@ -12,13 +12,11 @@ named in `teams.manager_worker_id` (one manager); one with neither has no span a
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-import ibis
-import ibis.expr.types as ir
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.context import Context
-from csc_scorecard.measures.exact_sums import exact_sum
 from csc_scorecard.measures.workforce.settings import WorkforceSettings, default_settings
 from csc_scorecard.measures.workforce.snapshot import (
     TableSource,
@@ -28,11 +26,18 @@ from csc_scorecard.measures.workforce.snapshot import (
     worker_snapshot,
 )
 
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
 
 def team_spans(table: TableSource, snap: ir.Table, settings: WorkforceSettings) -> ir.Table:
     """Per authority, date and team: cases, managers, practitioners (headcount and FTE), absent
     managers, cases per manager and practitioners per manager, and whether the span is over
     the standard."""
+    import ibis
+
+    from csc_scorecard.measures.exact_sums import exact_sum
+
     sp = settings.spans
     posted = snap.filter(snap.in_post)
     manager = posted.role.isin(sp.manager_roles)

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
-import ibis
-import ibis.expr.types as ir
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.context import Context
@@ -37,9 +36,14 @@ from csc_scorecard.measures.workforce.snapshot import (
     worker_snapshot,
 )
 
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
 
 def supervision_status(table: TableSource, snap: ir.Table, settings: WorkforceSettings) -> ir.Table:
     """A row per worker counted on each date: last supervision, clock start, in timescale."""
+    import ibis
+
     sv = settings.supervision
     pop = snap.filter(snap.in_post & snap.role.isin(sv.roles))
     if sv.front_line_only:

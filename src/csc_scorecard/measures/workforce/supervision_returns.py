@@ -29,12 +29,12 @@ the sentence.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-import ibis.expr.types as ir
-import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.context import Context
+from csc_scorecard.measures.inputs import days
 from csc_scorecard.measures.workforce.settings import WorkforceSettings, default_settings
 from csc_scorecard.measures.workforce.snapshot import (
     KEY,
@@ -45,6 +45,10 @@ from csc_scorecard.measures.workforce.snapshot import (
     worker_snapshot,
 )
 from csc_scorecard.measures.workforce.supervision import supervision_status
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
 
 ALL_STAFF = "All front-line staff"
 
@@ -108,7 +112,7 @@ def supervision_returns(
 ) -> SupervisionReturns:
     """Each team's supervision records for the quarter `start`-`end`, for one authority."""
     s = settings or default_settings()
-    quarter = dates_rows([("at", end)]).append_column("start", pa.array([start], pa.date32()))
+    quarter = dates_rows([("at", end)]).append_column("start", days([start]))
 
     def build(c: Context) -> ir.Table:
         status = returns_status(c.table, c.given_input("quarter"), s)
