@@ -129,7 +129,7 @@ def _resolve(
         return [], 0
     key = settings_key(settings)
     _reuse_compiled(store)
-    fresh = Fingerprints(store, settings)
+    fresh = Fingerprints(store, settings, la_codes)
     wanted = {str(q) for q in quarters}
     summary, stored = store.stored_results(key, la_codes, measures, wanted, rows=rows)
     have: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
@@ -244,11 +244,11 @@ class Fingerprints:
     """The current content fingerprints of the store, per authority (`inputs`) and per period
     (`reach`), each taken once and only when asked for."""
 
-    def __init__(self, store: Store, settings: Settings) -> None:
+    def __init__(self, store: Store, settings: Settings, la_codes: list[str]) -> None:
         self.store = store
         self.settings = settings
         self.key = settings_key(settings)  # in every fingerprint: taken once, not per row
-        self.by_table = store.table_fingerprints()
+        self.by_table = store.table_fingerprints(la_codes)  # only the authorities asked about
         self._ctx: Context | None = None  # built only if a measure's reads are not known yet
         self._coverage: dict[str, Any] = {}
         self._fault_basis: dict[str, str] = {}

@@ -203,30 +203,38 @@ class Results(Opened):
                 cur.execute(f"DELETE FROM {SQL_TABLE} WHERE version <> ?", [version])
                 cur.executemany(f"INSERT INTO {SQL_TABLE} VALUES (?, ?, ?, ?, ?)", new)
 
-    def table_fingerprints(self) -> dict[tuple[str, str], Fingerprint]:
+    def table_fingerprints(
+        self, la_codes: Sequence[str] | None = None
+    ) -> dict[tuple[str, str], Fingerprint]:
         """(table, la_code) -> (content hash without load ids, load ids) for every canonical
         and reference table the file holds, and for the data-quality issues per table they
         concern (``dq_issues:<table>``, without load id and file name, so reloading the same
         return from elsewhere changes nothing). A table without an la_code (the calendar) is
-        listed under every authority."""
+        listed under every authority. With ``la_codes``, only those authorities' rows are read
+        (a store of many authorities: one authority's read or refresh scans its own rows)."""
         present = self.columns()
+        mine = ""
+        if la_codes is not None:
+            listed = ", ".join("'" + la.replace("'", "''") + "'" for la in la_codes)
+            # rows without an authority are listed under every authority, as without la_codes
+            mine = f" WHERE la_code IN ({listed or 'NULL'}) OR la_code IS NULL"
         parts = []
         for t in tables().values():
             if t.name not in present:  # a read-only store from before the table existed
                 continue
             columns = present[t.name]  # as stored (a store from an older schema has fewer)
             cols = ", ".join(f'"{c}"' for c in columns if c not in ("load_id", "la_code"))
-            la = "la_code" if "la_code" in columns else "NULL::VARCHAR"
+            la, where = ("la_code", mine) if "la_code" in columns else ("NULL::VARCHAR", "")
             parts.append(
                 f"SELECT '{t.name}' AS name, {la} AS la, count(*)::VARCHAR || ':' || "
                 f"coalesce(sum(hash({cols})), 0)::VARCHAR AS h, "
-                f'list(DISTINCT load_id ORDER BY load_id) AS ids FROM "{t.name}" GROUP BY ALL'
+                f'list(DISTINCT load_id ORDER BY load_id) AS ids FROM "{t.name}"{where} GROUP BY ALL'
             )
         issue_cols = 'rule, severity, "row", child_id, field, value, message, column_name'
         parts.append(
             "SELECT 'dq_issues:' || table_name AS name, la_code AS la, count(*)::VARCHAR || ':' || "
             f"sum(hash({issue_cols}))::VARCHAR AS h, list(DISTINCT load_id ORDER BY load_id) AS ids "
-            "FROM dq_issues GROUP BY ALL"
+            f"FROM dq_issues{mine} GROUP BY ALL"
         )
         with self.con.cursor() as cur:
             found = cur.execute(" UNION ALL ".join(parts)).fetchall()
