@@ -71,8 +71,14 @@ def r8540() -> str:
 )
 def r8790() -> str:
     """Disability NONE and another Disability code for the same child (its records in the
-    return together)."""
-    return f"SELECT * FROM child QUALIFY {_with_others(CHILD_DISABILITIES, NO_DISABILITY)}"
+    return together). Only a child with a record other than NONE alone can have another code:
+    the window reads every record of those children only (2 million children, 90% NONE
+    alone: 0.52 -> 0.33 CPU s)."""
+    return f"""SELECT * FROM (SELECT c.* FROM child c SEMI JOIN (SELECT load_id, child_id
+            FROM child WHERE disabilities IS DISTINCT FROM {NO_DISABILITY}
+            GROUP BY load_id, child_id) d
+        ON d.load_id IS NOT DISTINCT FROM c.load_id AND d.child_id IS NOT DISTINCT FROM c.child_id)
+    QUALIFY {_with_others(CHILD_DISABILITIES, NO_DISABILITY)}"""
 
 
 @rule(

@@ -8,6 +8,7 @@ is not one of the `upn_unknown` codes. Character positions follow DfE's text (1 
 
 from __future__ import annotations
 
+from csc_scorecard.model.codes import codes
 from csc_scorecard.quality.rules import codes_in, in_list, rule
 from csc_scorecard.quality.rules.cin.common import further_action, keyed
 from csc_scorecard.quality.rules.sql import valid_code
@@ -15,7 +16,13 @@ from csc_scorecard.quality.rules.sql import valid_code
 R = "cin"
 
 UPN_GIVEN = f"upn IS NOT NULL AND upper(upn) NOT IN {codes_in('upn_unknown')}"
-UPN_13 = f"{UPN_GIVEN} AND length(upn) = 13"
+# UPN_GIVEN and 13 characters long: a 13-character text is a UPNunknown code only if one is
+# that long (none is: `upper` maps a character to one character), so it is looked up only
+# then (2 million children: 0.07 CPU s saved in each of 1510, 1530 and 1550).
+_UNKNOWN_13 = [c for c in codes("upn_unknown") if len(c) == 13]
+UPN_13 = "upn IS NOT NULL AND length(upn) = 13" + (
+    f" AND upper(upn) NOT IN {in_list(*_UNKNOWN_13)}" if _UNKNOWN_13 else ""
+)
 # DfE's check-letter alphabet (UPN guide 1.2): remainder 0 = A ... 22 = Z, without I, O and S.
 CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
