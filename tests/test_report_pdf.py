@@ -349,12 +349,12 @@ def test_the_split_keeps_head_and_running_margins_and_crosses_links():
 
 def test_a_failure_in_the_appendices_process_is_one_line(context, monkeypatch):
     """The child's failure comes back as one line naming the part; the child is waited for."""
-    printing = pdf_parallel._print
+    rendering = pdf_parallel._render
 
     def failing(html, agree):
         if html.count('id="cover"') == 0:  # the appendices' part, in the child
             raise RuntimeError("no fonts\nfound")
-        return printing(html, agree)
+        return rendering(html, agree)
 
     forked, fork = [], os.fork
 
@@ -364,7 +364,7 @@ def test_a_failure_in_the_appendices_process_is_one_line(context, monkeypatch):
             forked.append(pid)
         return pid
 
-    monkeypatch.setattr(pdf_parallel, "_print", failing)
+    monkeypatch.setattr(pdf_parallel, "_render", failing)
     monkeypatch.setattr(os, "fork", recording_fork)
     with pytest.raises(PrintFailed) as caught:
         to_pdf(context)
