@@ -58,7 +58,10 @@ class Loading(Opened):
             # Each load takes the next id after the highest at the time (rows of a reload are
             # forgotten after its id is taken); only this transaction adds loads meanwhile.
             first = self.con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()
-            ids = [self._load_one(b, first[0][0] + i, replace) for i, b in enumerate(batches)]
+            empty = self._empty_tables()
+            ids = [
+                self._load_one(b, first[0][0] + i, replace, empty) for i, b in enumerate(batches)
+            ]
             self._run("COMMIT")
         except BaseException as err:
             self.replaced = []
@@ -116,7 +119,18 @@ class Loading(Opened):
                 raise
         return count
 
-    def _load_one(self, batch: LoadBatch, load_id: int, replace: bool = False) -> int:
+    def _empty_tables(self) -> set[str]:
+        """The canonical tables holding no row, in one statement: the first rows into one of
+        them replace nothing, so they go in without the merge's join and delete (`_merge`)."""
+        found = self.con.execute(
+            " UNION ALL ".join(
+                f"SELECT '{t.name}' WHERE NOT EXISTS (SELECT 1 FROM \"{t.name}\")"
+                for t in tables().values()
+            )
+        ).fetchall()
+        return {name for (name,) in found}
+
+    def _load_one(self, batch: LoadBatch, load_id: int, replace: bool, empty: set[str]) -> int:
         if replace and batch.merge_by_key:  # asked to replace: the earlier file goes (rule 1)
             batch.merge_by_key = False
         earlier = self.con.execute(
@@ -128,7 +142,7 @@ class Loading(Opened):
         self._check_replacement(batch, earlier, replace)
         self._forget_earlier_load(batch, [r[0] for r in earlier])
         for name, rows in batch.tables.items():
-            self._merge(table(name), rows, batch, load_id)
+            self._merge(table(name), rows, batch, load_id, empty)
         # Values the store's other rows contradict (ingest/consistency.py): issues of this load.
         batch.issues.extend(issues_against_store(self.con, batch, load_id))
         self._insert_issues(batch.issues, batch.la_code, load_id)
@@ -181,11 +195,26 @@ class Loading(Opened):
         self._run(f"DELETE FROM dq_issues WHERE load_id IN ({marks})", earlier)
         self._run(f"DELETE FROM loads WHERE load_id IN ({marks})", earlier)
 
-    def _merge(self, t: Table, rows: pa.Table, batch: LoadBatch, load_id: int) -> None:
+    def _merge(
+        self, t: Table, rows: pa.Table, batch: LoadBatch, load_id: int, empty: set[str]
+    ) -> None:
+        """Write a batch's rows of one table, replacing the stored rows they cover (the rules
+        are in the package's docstring). `empty`: the tables known to hold no row yet (into
+        one of them the rows go in as they are, and it is taken out of the set)."""
         rows = _conform(t, rows, batch.la_code)
         supplied = set(rows.column_names)
         self.con.register("_incoming", rows)
         try:
+            if t.name in empty:  # nothing stored to merge with, replace or report replaced
+                empty.discard(t.name)
+                select = ", ".join(
+                    f'CAST({load_id} AS INTEGER) AS "load_id"'
+                    if c == "load_id"
+                    else (f'n."{c}"' if c in supplied else f'NULL AS "{c}"')
+                    for c in t.column_names
+                )
+                self._run(f'INSERT INTO "{t.name}" BY NAME SELECT {select} FROM _incoming n')
+                return
             key_match = " AND ".join(f'n."{k}" IS NOT DISTINCT FROM o."{k}"' for k in t.full_key)
             partition = ", ".join(f'"{k}"' for k in t.full_key)
 
