@@ -16,11 +16,13 @@ from tests.test_cin_census_ingest import CHILD, cin, save
 CHILDREN = 2400  # about 81,600 lines
 
 
-def long_return(late: str = "", *, at: int = CHILDREN - 5) -> str:
-    """A return of CHILDREN children; child `at` (past line 65,535) gets `late` in its episode."""
+def long_return(late: str = "", *, children: int = CHILDREN) -> str:
+    """A return of `children` children; the fifth from last (past line 65,535 in a return of
+    CHILDREN) gets `late` in its episode."""
     return cin(
         "\n    ".join(
-            CHILD.format(cid=f"K{i}", extra=late if i == at else "") for i in range(CHILDREN)
+            CHILD.format(cid=f"K{i}", extra=late if i == children - 5 else "")
+            for i in range(children)
         )
     )
 
@@ -77,17 +79,40 @@ def test_a_refusal_past_line_65535_names_its_line(tmp_path):
     assert err.value.line == lines_of(text, "<CINdetails>")[-1] > 65_535
 
 
-@pytest.mark.parametrize("late", ["", "<Mystery>1</Mystery>"])
-def test_the_readers_agree_on_a_long_return(tmp_path, monkeypatch, late):
-    """Read by position (the usual shape) or by the walk (always, or for a quirk) and by the
-    defused reader (a comment sends it there): the same rows with the same lines, the same
-    issues."""
-    text = long_return(late + "<CINclosureDate>2022-13-01</CINclosureDate>")
+# Children giving UPN (empty) for UPNunknown and Sex for GenderCurrent: the usual shape still.
+OTHER_CHILDREN = {
+    "<UPNunknown>UN1</UPNunknown>": "<UPN/>",
+    "<GenderCurrent>2</GenderCurrent>": "<Sex>F</Sex>",
+}
+
+
+@pytest.mark.parametrize(
+    ("late", "children", "others"),
+    [
+        ("", CHILDREN, False),
+        ("<Mystery>1</Mystery>", CHILDREN, False),
+        ("", 80, True),
+        ("", 6, True),
+    ],
+)
+def test_the_readers_agree(tmp_path, monkeypatch, late, children, others):
+    """Read by position (the usual shape, its tables typed a column or a cell at a time) or by
+    the walk (always, or for a quirk) and by the defused reader (a comment sends it there): the
+    same rows with the same lines, the same issues."""
+    text = long_return(late + "<CINclosureDate>2022-13-01</CINclosureDate>", children=children)
+    for old, new in OTHER_CHILDREN.items() if others else ():
+        text = text.replace(old, new, 3)
+    real, shaped = cin_census.records_by_shape, []
+    monkeypatch.setattr(
+        cin_census, "records_by_shape", lambda *a: shaped.append(real(*a) is not None) or real(*a)
+    )
     plain = read_return(save(tmp_path, text))
+    assert shaped == [not late]  # a quirk, and only a quirk, sends the return to the walk
     defused = read_return(save(tmp_path, text.replace("<Children>", "<Children><!-- x -->")))
     monkeypatch.setattr(cin_census, "records_by_shape", lambda *args: None)
     walked = read_return(save(tmp_path, text))
-    assert any(i.rule == "invalid_date" and i.row > 65_535 for i in plain.issues)
+    assert any(i.rule == "invalid_date" for i in plain.issues)
+    assert plain.tables["children"].column("source_row").to_pylist()[-1] > 65_535 * (children > 99)
     for other in (defused, walked):
         assert other.issues == plain.issues
         assert other.tables.keys() == plain.tables.keys()

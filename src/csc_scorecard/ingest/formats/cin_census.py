@@ -314,10 +314,9 @@ class _Return(CensusHeader):
         shaped = records_by_shape(elements, index, starts, self.known, self.required)
         try:
             if shaped is not None:  # no walk: only the header is read element by element
-                records, children = shaped
-                for line, fields in children:
-                    self.choose_alternatives(fields, line)
+                records, sexes = shaped
                 self.records.update(records)
+                self.sex_elements.update(sexes)
                 for elem in root:
                     self.top_level(root, elem)
                 return True

@@ -13,14 +13,16 @@ walk's either way.
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import repeat
 from operator import attrgetter
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from lxml import etree
 
-from csc_scorecard.ingest.formats.cin_census_tables import Record
+from csc_scorecard.ingest.formats.cin_census_tables import Cells
 from csc_scorecard.model.codes import codes
 
 # States. BAD: anywhere the walk would record or refuse something.
@@ -88,10 +90,10 @@ def records_by_shape(
     lines: np.ndarray,
     known: dict[str, dict[str, str]],
     required: dict[str, list[str]],
-) -> tuple[dict[str, list[Record]], list[tuple[int, dict]]] | None:
-    """The raw records of every table, and each <Child>'s (line, fields) in order (for the
-    alternatives, which the caller settles as the walk does), or None when the return is not of
-    the usual shape. `elements` is the root's `iter()` as a list, `index` each one's position in
+) -> tuple[dict[str, Cells], Counter[str]] | None:
+    """The raw records of every table as text columns, GenderCurrent and UPNunknown settled
+    into Sex and UPN as the walk settles them, and how many children give each sex element; or
+    None when the return is not of the usual shape. `elements` is the root's `iter()` as a list, `index` each one's position in
     it, `lines` their lines; `known` and `required` the walk's leaf names and identifying
     fields per spec table."""
     count = len(elements)
@@ -151,44 +153,57 @@ def records_by_shape(
     texts = list(map(attrgetter("text"), elements))
     owner_of = {record: parent for record in TABLES}
     owner_of[CHILD] = parent[parent]  # a child's fields sit in its two groups
-    records: dict[str, list[Record]] = {}
-    child_fields: list[tuple[int, dict]] = []
+    tables: dict[str, Cells] = {}
+    sexes: Counter[str] = Counter()
     for record, table in TABLES.items():
         at = np.flatnonzero(state == record)
         leaves = np.flatnonzero(state == FIELD + record)
-        if record == CHILD:  # the identifiers' fields first, then the characteristics'
-            leaves = leaves[np.argsort(state[parent[leaves]] != IDENT, kind="stable")]
         owners = number[owner_of[record][leaves]]
-        keys = owners * len(names) + tag[leaves]
-        if len(np.unique(keys)) != len(keys):
+        given = {names[t]: owners[tag[leaves] == t] for t in np.unique(tag[leaves]).tolist()}
+        if sum(map(len, given.values())) != len(np.unique(owners * len(names) + tag[leaves])):
             return None  # a field given twice
-        fields = [{} for _ in range(len(at))]
-        named = map(names.__getitem__, tag[leaves].tolist())
-        for owner, name, leaf in zip(owners.tolist(), named, leaves.tolist(), strict=True):
-            fields[owner][name] = texts[leaf]
-        if not all(all(f in row for f in required[table]) for row in fields):
-            return None
-        at_lines = lines[at].tolist()
+        if any(len(given.get(f, ())) != len(at) for f in required[table]):
+            return None  # a record without its identifying field
+        values = pa.array(list(map(texts.__getitem__, leaves.tolist())), pa.string())
+        columns = _columns(len(at), owners, tag[leaves], values, names)
         if record == CHILD:
-            if any(
-                ("GenderCurrent" in row and "Sex" in row) or ("UPNunknown" in row and "UPN" in row)
-                for row in fields
-            ):
-                return None
-            child_fields = list(zip(at_lines, fields, strict=True))
-            records[table] = [(line, row, None) for line, row in child_fields]
-        else:
-            up = number[parent[at]].tolist()
-            records[table] = list(zip(at_lines, fields, up, strict=True))
+            for name, alternative in (("Sex", "GenderCurrent"), ("UPN", "UPNunknown")):
+                if np.intersect1d(given.get(name, []), given.get(alternative, [])).size:
+                    return None  # both given: the walk says which is kept
+                if alternative in columns:  # the walk's choose_alternatives, a column at once
+                    other = columns.pop(alternative)
+                    columns[name] = pc.coalesce(columns[name], other) if name in columns else other
+            sexes.update({s: len(given[s]) for s in ("GenderCurrent", "Sex") if s in given})
+        parents = None if record == CHILD else number[parent[at]]
+        tables[table] = Cells(_table(columns, lines[at]), parents)
     for container, (item, record) in LISTS.items():
         at = np.flatnonzero(state == ITEM + record)
         owner = parent[parent[at]]  # the item's container's group
         owners = number[parent[owner] if record == CHILD else owner]
-        records[item] = [
-            (line, {item: unblanked(texts[i])}, owner)
-            for line, i, owner in zip(lines[at].tolist(), at.tolist(), owners.tolist(), strict=True)
-        ]
-    return records, child_fields
+        codes_given = pa.array(
+            list(map(unblanked, map(texts.__getitem__, at.tolist()))), pa.string()
+        )
+        tables[item] = Cells(_table({item: codes_given}, lines[at]), owners)
+    return tables, sexes
+
+
+def _columns(
+    count: int, owners: np.ndarray, tags: np.ndarray, values: pa.Array, names: list[str]
+) -> dict[str, pa.Array]:
+    """A text column per field any record gives (first given first), NULL where a record
+    gives none: `columns.cells_of` of the same records."""
+    codes, first = np.unique(tags, return_index=True)
+    columns = {}
+    for t in codes[np.argsort(first)].tolist():
+        where = np.flatnonzero(tags == t)
+        at = np.full(count, -1, np.int64)
+        at[owners[where]] = where
+        columns[names[t]] = values.take(pa.array(at, mask=at < 0))
+    return columns
+
+
+def _table(columns: dict[str, pa.Array], lines: np.ndarray) -> pa.Table:
+    return pa.table({**columns, "source_row": pa.array(lines, pa.int64())})
 
 
 def _exact(known: dict[str, str]) -> set[str]:

@@ -8,6 +8,7 @@ child's disabilities and an assessment's factors are joined into one space-separ
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
@@ -23,11 +24,34 @@ from csc_scorecard.model.batch import Issue
 Record = tuple[int, dict[str, Any], int | None]  # (line, {field: raw}, index of the parent record)
 
 
+@dataclass(frozen=True)
+class Cells:
+    """A table's raw records as text columns (`columns.cells_of`'s form: a column per field,
+    NULL where a record gives none, and `source_row`) and each one's parent record (None for
+    children), as `cin_census_shape` reads them."""
+
+    cells: pa.Table
+    parents: np.ndarray | None
+
+    def __len__(self) -> int:
+        return self.cells.num_rows
+
+    def records(self) -> list[tuple[int, dict[str, Any]]]:
+        """(line, {field: raw}) a record, each with the fields it gives."""
+        names = [n for n in self.cells.column_names if n != "source_row"]
+        columns = [self.cells.column(n).to_pylist() for n in names]
+        return [
+            (line, {n: v for n, v in zip(names, row, strict=True) if v is not None})
+            for line, *row in zip(self.cells.column("source_row").to_pylist(), *columns)
+        ]
+
+
 def typed_tables(
-    spec: FormatSpec, records: dict[str, list[Record]], file: str
+    spec: FormatSpec, records: dict[str, list[Record] | Cells], file: str
 ) -> tuple[dict[str, pa.Table], list[Issue]]:
     """The raw records of one return typed into its canonical tables, with the issues the
-    values raise. Parents are converted before children, so nested rows inherit typed keys."""
+    values raise. Parents are converted before children, so nested rows inherit typed keys.
+    A table's records are the walk's (a dict a record) or `Cells` (columns already)."""
     specs = spec.tables
     issues: list[Issue] = []
 
@@ -39,12 +63,14 @@ def typed_tables(
         `convert` would send them (every cell text), the inherited fields taken from the
         parents' columns by index rather than merged into a dict per record."""
         own = records[name]
+        shaped = isinstance(own, Cells)
         inherited = {}
         if inherit:
-            at = pa.array(list(map(itemgetter(2), own)), pa.int64())
+            at = pa.array(parents(name), pa.int64())
             inherited = {field: by_parent.take(at) for field, by_parent in inherit.items()}
-        if inherit and len(own) >= fields.COLUMNAR_FROM_ROWS:
-            cells = cells_of(own)
+        # `convert` types enough all-text records a column at a time, as here
+        if (inherit or shaped) and len(own) >= fields.COLUMNAR_FROM_ROWS:
+            cells = own.cells if shaped else cells_of(own)
             for field, column in inherited.items():
                 cells = cells.append_column(field, column)
             converted = convert_columns(cells, specs[name], file=file, check_duplicates=duplicates)
@@ -52,14 +78,17 @@ def typed_tables(
             lists = {field: column.to_pylist() for field, column in inherited.items()}
             rows = [
                 (line, {**values, **{k: v[i] for k, v in lists.items()}} if lists else values)
-                for i, (line, values, _) in enumerate(own)
+                for i, (line, values, *_) in enumerate(own.records() if shaped else own)
             ]
             converted = convert(rows, specs[name], file=file, check_duplicates=duplicates)
         issues.extend(converted.issues)
         return converted.rows
 
     def parents(name: str) -> list[int]:
-        return list(map(itemgetter(2), records[name]))
+        own = records[name]
+        if isinstance(own, Cells):
+            return own.parents.tolist()
+        return list(map(itemgetter(2), own))
 
     def of_parents(name: str, values: pa.ChunkedArray) -> pa.ChunkedArray:
         return values.take(pa.array(parents(name), pa.int64()))
