@@ -1,6 +1,6 @@
 """The demo's `scorecard ingest`, step by step: where its CPU and wall seconds go.
 
-    .venv/bin/python benchmarks/ingest.py [--extracts DIR] [--runs 2] [--workers N]
+    .venv/bin/python benchmarks/ingest.py [--extracts DIR] [--runs 2] [--workers N] [--timeline]
 
 The extracts are the demo's (`scorecard demo`: 903 CSV, CIN census XML, Annex A, CSWW and the
 templates of the synthetic authority 371, size 1, `scorecard synth`'s default seed 2022, April
@@ -18,6 +18,10 @@ loads each file while the workers read the ones after it, so reading and loading
 DfE rules run on a thread of their own beside the measure refresh, so their two lines overlap
 and each one's CPU is the whole process's while it ran. No profiler: cProfile's cost per Python call
 inflates callback-heavy code (the XML readers) several times over and misleads.
+
+`--timeline` prints, for the last run, when each file was read (in which worker process, with
+that process's CPU seconds), each batch loaded, and the rules and the refresh started and ended,
+in seconds from the start of the ingest: where the cores were idle, and what waited for what.
 """
 
 from __future__ import annotations
@@ -33,6 +37,22 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+
+# (module, function or Class.method, label, what to name a call by): the timeline's events; a
+# worker's read is recorded in the worker (the file is appended to by every process)
+EVENTS = [
+    ("csc_scorecard.ingest.parallel", "_work", "read", lambda a: f"{a[0]} {_files(a[1])}"),
+    (
+        "csc_scorecard.ingest.parallel",
+        "_read_here",
+        "read",
+        lambda a: f"{a[0].name} {_files(a[1])}",
+    ),
+    ("csc_scorecard.store.opening", "Opened.__init__", "open the store", lambda a: ""),
+    ("csc_scorecard.store.loading", "Loading._load_one", "load", lambda a: a[1].source_format),
+    ("csc_scorecard.commands.ingest", "record_after_load", "DfE rules", lambda a: ""),
+    ("csc_scorecard.commands.ingest", "refresh_after_load", "measure refresh", lambda a: ""),
+]
 
 # (module, function or Class.method, label): the steps of an ingest, outermost first.
 STEPS = [
@@ -90,6 +110,51 @@ def instrument(spent: dict) -> None:
         importlib.import_module(module).run_rules = runner.run_rules
 
 
+def _files(files: list[Path]) -> str:
+    return files[0].name if len(files) == 1 else f"{files[0].parent.name}/ ({len(files)} files)"
+
+
+def record_timeline(log: Path) -> None:
+    """Wrap each of EVENTS' functions so that every call appends (process, start, end, CPU
+    seconds of its process, label) to `log`; start and end are epoch seconds."""
+    for module, name, label, named in EVENTS:
+        owner = importlib.import_module(module)
+        attr = name
+        if "." in name:
+            cls, attr = name.split(".")
+            owner = getattr(owner, cls)
+        real = getattr(owner, attr)
+
+        @functools.wraps(real)
+        def timed(*args, _real=real, _label=label, _named=named, **kwargs):
+            start, cpu = time.time(), time.process_time()
+            try:
+                return _real(*args, **kwargs)
+            finally:
+                line = (
+                    f"{os.getpid()}\t{start}\t{time.time()}\t{time.process_time() - cpu:.3f}\t"
+                    f"{_label} {_named(args)}".rstrip()
+                )
+                with open(log, "a") as out:
+                    out.write(line + "\n")
+
+        setattr(owner, attr, timed)  # forked workers inherit it (parallel._work is looked up)
+
+
+def print_timeline(log: Path, started: float) -> None:
+    """The recorded events in start order, each process named by the order it first appears."""
+    events = [line.split("\t") for line in log.read_text().splitlines()]
+    names: dict[str, str] = {str(os.getpid()): "main"}
+    for pid, *_ in sorted(events, key=lambda e: float(e[1])):
+        names.setdefault(pid, f"worker {len(names)}")
+    print("  timeline (s from the ingest's start; CPU s of the process in each step):")
+    for pid, start, end, cpu, label in sorted(events, key=lambda e: float(e[1])):
+        print(
+            f"    {float(start) - started:6.2f} {float(end) - started:6.2f}  {names[pid]:9s}"
+            f" {float(cpu):5.2f} cpu  {label}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--extracts", type=Path, help="the demo's extracts folder")
@@ -97,6 +162,7 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, help="worker processes reading the files (default: as ingest does)"
     )
+    parser.add_argument("--timeline", action="store_true", help="print the last run's timeline")
     args = parser.parse_args()
     if args.workers is not None:
         os.environ["SCORECARD_READ_WORKERS"] = str(args.workers)
@@ -104,6 +170,9 @@ def main() -> None:
 
     spent: dict = defaultdict(lambda: [0.0, 0.0, 0])
     instrument(spent)
+    log = Path(tempfile.mkdtemp()) / "timeline.tsv"
+    if args.timeline:
+        record_timeline(log)
     from csc_scorecard.commands.ingest import ingest
     from csc_scorecard.commands.reference import reference
     from csc_scorecard.commands.synth import synth
@@ -123,6 +192,8 @@ def main() -> None:
             store = Path(tmp) / f"run{run}.duckdb"
             shutil.copy(base, store)
             spent.clear()
+            log.unlink(missing_ok=True)
+            started = time.time()
             load = os.getloadavg()[0]
             cpu, wall = cpu_seconds(), time.perf_counter()
             with contextlib.redirect_stdout(io.StringIO()):
@@ -144,6 +215,8 @@ def main() -> None:
                 if label in spent:
                     c, w, n = spent[label]
                     print(f"  {label:36s} {c:6.2f} s CPU {w:7.2f} s wall  ({n} calls)")
+        if args.timeline and log.exists():
+            print_timeline(log, started)
 
 
 if __name__ == "__main__":
