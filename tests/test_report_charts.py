@@ -236,21 +236,29 @@ import json
 from csc_scorecard.report import chart_style, context
 
 spec = json.loads({spec!r})
-with chart_style.drawing_aside(True):
-    aside = chart_style.draw_svg(spec, "c")
+with chart_style.drawing_aside(True) as drawn:
+    first = chart_style.draw_svg(spec, "c")
+    bad = chart_style.draw_svg({{"mark": "no such mark"}}, "bad")
+    last = chart_style.draw_svg(spec, "d")
+    waited = first != drawn(first)
+    aside = drawn(first)
     try:
-        chart_style.draw_svg({{"mark": "no such mark"}}, "bad")
+        drawn(bad)
     except ValueError:
         refused = True
+    after = drawn(last)
 engine_here = context._charts_drawn()
-print(json.dumps([aside == chart_style.draw_svg(spec, "c"), refused, engine_here]))
+print(json.dumps([aside == chart_style.draw_svg(spec, "c"), waited, refused,
+                  after == chart_style.draw_svg(spec, "d"), engine_here]))
 """
 
 
 def test_charts_drawn_aside_are_the_charts_drawn_here():
-    """`drawing_aside`: the charts drawn by the drawer process are the SVG this process draws,
-    a spec vl-convert refuses is refused here, and this process has not started the engine
-    (so it may still fork: `context._charts_drawn`). In a new process, which has drawn nothing."""
+    """`drawing_aside`: `draw_svg` returns a stand-in at once, and the charts the drawer process
+    drew for it are the SVG this process draws; a spec vl-convert refuses is refused when its
+    SVG is asked for, the charts after it still drawn; this process has not started the
+    engine (so it may still fork: `context._charts_drawn`). In a new process, which has drawn
+    nothing."""
     import subprocess
     import sys
 
@@ -259,4 +267,4 @@ def test_charts_drawn_aside_are_the_charts_drawn_here():
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
-    assert json.loads(done.stdout.splitlines()[-1]) == [True, True, False]
+    assert json.loads(done.stdout.splitlines()[-1]) == [True, True, True, True, False]

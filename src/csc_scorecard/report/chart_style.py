@@ -15,9 +15,11 @@ import copy
 import gc
 import multiprocessing
 import os
+import queue
 import re
 import sys
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -206,13 +208,18 @@ def view(data: list[dict], mark: dict, encoding: dict, **top: object) -> dict:
 
 
 def draw_svg(vega_lite: dict, chart_id: str) -> str:
-    """SVG text with element ids made unique to the chart (several SVGs share one HTML page);
-    drawn by this process's `Drawer` when one is drawing for it (`drawing_aside`)."""
+    """SVG text with element ids made unique to the chart (several SVGs share one HTML page).
+    While this process's `Drawer` draws for it (`drawing_aside`), a stand-in that the block's
+    ``drawn`` turns into the SVG: the drawing is done on the other core while this process
+    goes on."""
     drawer = _DRAWING[0] if _DRAWING else None
     if drawer is not None and drawer.owner == os.getpid():
-        svg = drawer.draw(vega_lite)
-    else:
-        svg = vlc.vegalite_to_svg(vega_lite)
+        return drawer.later(vega_lite, chart_id)
+    return _finished(vlc.vegalite_to_svg(vega_lite), chart_id)
+
+
+def _finished(svg: str, chart_id: str) -> str:
+    """vl-convert's SVG with its element ids prefixed by the chart's, marked as an image."""
     ids = set(_ID.findall(svg))
     for old in sorted(ids, key=len, reverse=True):
         new = f"{chart_id}-{old}"
@@ -240,18 +247,24 @@ def unit_title(unit: str) -> str:
 
 
 class Drawer:
-    """vl-convert in a forked process of its own, drawing the specifications it is sent.
+    """vl-convert in a forked process of its own, drawing the specifications it is sent while
+    this process goes on.
 
     vl-convert's JavaScript engine costs about 0.5 s of CPU to start in each process that
-    draws. Started in this process's child while the report context is being gathered, that
-    start is on the other core, off the way to the printed report; each chart then costs this
-    process a round trip. The child is forked before this process has drawn anything: once the
-    engine runs here, its threads would be missing from any child forked afterwards."""
+    draws, and each chart about 0.03 s. Started in this process's child while the report
+    context is being gathered, the engine starts on the other core, and every chart is drawn
+    there while this process writes the rest of the report: `later` sends a chart and returns
+    a stand-in at once, `drawn` gives its SVG (asking the child for what it has drawn, which is
+    every chart sent before, since it draws them in order). The child is forked before this
+    process has drawn anything: once the engine runs here, its threads would be missing from
+    any child forked afterwards."""
 
     def __init__(self) -> None:
         context = multiprocessing.get_context("fork")
         self._conn, theirs = context.Pipe()
         self.owner = os.getpid()  # a child forked from here draws for itself
+        self._sent: dict[int, tuple[dict, str]] = {}  # number -> (specification, chart id)
+        self._done: dict[int, tuple[str, str]] = {}  # number -> (status, SVG or error)
         sys.stdout.flush()  # the child would otherwise write this process's pending output again
         sys.stderr.flush()
         self._process = context.Process(
@@ -260,53 +273,100 @@ class Drawer:
         self._process.start()
         theirs.close()
 
-    def draw(self, vega_lite: dict) -> str:
-        """The SVG of ``vega_lite``; vl-convert's error raised here as its ValueError. Drawn
-        here if the child has gone (killed): the same SVG, later."""
+    def later(self, vega_lite: dict, chart_id: str) -> str:
+        """A stand-in for the chart's SVG, drawn in the child meanwhile (`drawn`)."""
+        number = len(self._sent)
+        self._sent[number] = (vega_lite, chart_id)
         try:
-            self._conn.send(vega_lite)
-            status, value = self._conn.recv()
-        except (EOFError, OSError):
-            return vlc.vegalite_to_svg(vega_lite)
+            self._conn.send((number, vega_lite))
+        except OSError:  # the child has gone: `drawn` draws it here
+            pass
+        return f"{_PENDING}{number}"
+
+    def drawn(self, svg: str) -> str:
+        """The SVG that ``svg`` (`draw_svg`'s text) stands for; vl-convert's error raised here
+        as its ValueError. Drawn here if the child has gone (killed): the same SVG, later."""
+        if not svg.startswith(_PENDING):
+            return svg
+        number = int(svg.removeprefix(_PENDING))
+        if number not in self._done:
+            try:
+                self._conn.send(None)  # send what is drawn: every chart sent so far
+                self._done.update(self._conn.recv())
+            except (EOFError, OSError):
+                for n, (spec, _) in self._sent.items():
+                    self._done.setdefault(n, _drawing(spec))
+        status, value = self._done[number]
         if status == "error":
             raise ValueError(value)
-        return value
+        return _finished(value, self._sent[number][1])
 
     def close(self) -> None:
         self._conn.close()  # the child sees the end of the pipe and ends
         self._process.join()
 
 
+def _drawing(vega_lite: dict) -> tuple[str, str]:
+    try:
+        return "ok", vlc.vegalite_to_svg(vega_lite)
+    except Exception as error:  # noqa: BLE001 - the drawing's error, raised in the parent
+        return "error", str(error)
+
+
 def _serve(conn: Connection, parent_end: Connection) -> None:
+    """The drawing child: a thread takes each message off the pipe as it comes (the parent
+    never waits to send), this one draws the charts in order and sends what it has drawn
+    when asked (None)."""
     parent_end.close()  # else the end of the parent's pipe would never be seen here
     gc.freeze()  # the parent's objects stay shared, their finalisers never run here
+    inbox: queue.SimpleQueue = queue.SimpleQueue()
+
+    def receive() -> None:
+        try:
+            while True:
+                inbox.put(conn.recv())
+        except (EOFError, OSError):
+            inbox.put(_END)
+
+    threading.Thread(target=receive, name="scorecard charts inbox", daemon=True).start()
     vlc.vegalite_to_svg(_FIRST)  # the engine started before the first chart is asked for
-    while True:
-        try:
-            vega_lite = conn.recv()
-        except EOFError:
-            return
-        try:
-            conn.send(("ok", vlc.vegalite_to_svg(vega_lite)))
-        except Exception as error:  # noqa: BLE001 - the drawing's error, raised in the parent
-            conn.send(("error", str(error)))
+    drawn: dict[int, tuple[str, str]] = {}
+    while (message := inbox.get()) is not _END:
+        if message is None:
+            conn.send(drawn)
+            drawn = {}
+        else:
+            number, vega_lite = message
+            drawn[number] = _drawing(vega_lite)
 
 
 _FIRST = {"data": {"values": [{"x": 0}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}
+_PENDING = "scorecard-chart-drawing:"  # `draw_svg`'s stand-in for a chart the `Drawer` draws
+_END = object()
 _DRAWING: list[Any] = []  # the Drawer drawing for this process, while one is
 
 
 @contextlib.contextmanager
-def drawing_aside(may_fork: bool) -> Iterator[None]:
+def drawing_aside(may_fork: bool) -> Iterator[Callable[[str], str]]:
     """Charts drawn by a `Drawer` while inside (``may_fork``: this process may fork and has not
-    drawn a chart itself; otherwise they are drawn here, as outside)."""
+    drawn a chart itself; otherwise they are drawn here, as outside). Yields ``drawn``, which
+    gives the SVG a `draw_svg` text stands for (the text itself when drawn here)."""
     if not may_fork or _DRAWING:
-        yield
+        yield _DRAWING[0].drawn if _DRAWING else _as_drawn
         return
     drawer = Drawer()
     _DRAWING.append(drawer)
     try:
-        yield
+        yield drawer.drawn
     finally:
         _DRAWING.clear()
         drawer.close()
+
+
+def _as_drawn(svg: str) -> str:
+    return svg
+
+
+def drawing_later() -> bool:
+    """Whether `draw_svg` here returns stand-ins, drawn by a `Drawer` meanwhile."""
+    return bool(_DRAWING) and _DRAWING[0].owner == os.getpid()

@@ -28,13 +28,14 @@ import contextvars
 import functools
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from csc_scorecard.forked import Forked, can_fork
+from csc_scorecard.forked import can_fork
 from csc_scorecard.measures.context import Settings
 from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.periods import Quarter
@@ -42,7 +43,7 @@ from csc_scorecard.rating import Framework
 from csc_scorecard.report import acronyms as acronyms_
 from csc_scorecard.report import paper as paper_
 from csc_scorecard.report import provenance, provenance_text
-from csc_scorecard.report.chart_style import drawing_aside
+from csc_scorecard.report.chart_style import drawing_aside, drawing_later
 from csc_scorecard.report.commentary import Commentary
 from csc_scorecard.report.gather import Report, ReportOptions, all_figures, gather
 from csc_scorecard.report.model import (
@@ -121,9 +122,10 @@ def build_context(
     (``sections_built.build_sections``, through ``report/sections/registry.py``), then the
     context with its provenance (``_context`` below).
     """
-    # The sections' charts drawn by a process of its own, started now (chart_style.Drawer).
-    with drawing_aside(can_fork() and not _charts_drawn()):
-        return _build(
+    # The charts drawn by a process of its own, started now, while the context is written
+    # (chart_style.Drawer); their SVG put in last.
+    with drawing_aside(can_fork() and not _charts_drawn()) as drawn:
+        context = _build(
             store,
             la_code,
             period,
@@ -142,6 +144,19 @@ def build_context(
                 allow_commentary_numbers=allow_commentary_numbers,
             ),
         )
+        for chart in _charts(context):
+            chart.svg = drawn(chart.svg)
+        return context
+
+
+def _charts(context: ReportContext) -> Iterator[Chart]:
+    """Every chart of the context: its sections' (and their subsections'), then the trends."""
+    sections = list(context.sections)
+    while sections:
+        section = sections.pop(0)
+        yield from section.charts
+        sections[:0] = section.subsections
+    yield from context.trends
 
 
 def _build(
@@ -153,8 +168,8 @@ def _build(
     rated = rate(report, raw)
     quality = data_quality(report, rated)
     coverage = coverage_starts(report.store, report.la_code, report.measures.values())
-    # Appendix 2's trend charts need only the rated figures: drawn on the other core while the
-    # sections are written (`_alongside`).
+    # Appendix 2's trend charts need only the rated figures: drawn beside the sections
+    # (`_alongside`: by the drawing process, else in a thread).
     trends = _alongside(_trends, report, rated, coverage)
     try:
         built = build_sections(report, rated, quality, coverage)
@@ -170,15 +185,22 @@ def measure(
     return run_measures(store, la_code, measure_quarters(quarter), settings or Settings())[0]
 
 
-def _alongside(fn: Callable[..., Any], *args: Any) -> Forked | _Alongside:
-    """``fn(*args)`` beside this process's work; ``result()`` waits for it. In a forked process
-    (``forked.Forked``: the other core) when this process may fork and has not drawn a chart
-    yet: vl-convert's runtime, once started, is threads a forked child does not have, and the
-    child would wait on them for ever. Otherwise in a thread (vl-convert draws outside the GIL),
-    with the same result."""
-    if can_fork() and not _charts_drawn():
-        return Forked("the trend charts", fn, *args)
+def _alongside(fn: Callable[..., Any], *args: Any) -> _Done | _Alongside:
+    """``fn(*args)`` beside this process's work; ``result()`` waits for it. Here and now when a
+    `chart_style.Drawer` draws this process's charts (``fn`` then only writes their
+    specifications); otherwise in a thread (vl-convert draws outside the GIL), with the same
+    result."""
+    if drawing_later():
+        return _Done(fn(*args))
     return _Alongside(fn, *args)
+
+
+@dataclass(frozen=True)
+class _Done:
+    value: Any
+
+    def result(self) -> Any:
+        return self.value
 
 
 def _charts_drawn() -> bool:
