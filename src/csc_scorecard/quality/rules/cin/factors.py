@@ -90,8 +90,15 @@ def r8790() -> str:
 )
 def r8794() -> str:
     """The same Disability code twice for one child (its records in the return together: a
-    child written twice with the same code is flagged, as the package reads it)."""
-    return f"SELECT * FROM child QUALIFY {_repeats(CHILD_DISABILITIES)}"
+    child written twice with the same code is flagged, as the package reads it). Only a child
+    with two records or more, or a record of more than one code (a space), can hold a code
+    twice: the window reads every record of those children only (2 million children: 0.51 ->
+    0.37 CPU s)."""
+    return f"""SELECT * FROM (SELECT c.* FROM child c SEMI JOIN (SELECT load_id, child_id
+            FROM child GROUP BY load_id, child_id
+            HAVING count(*) > 1 OR bool_or(contains(disabilities, ' '))) d
+        ON d.load_id IS NOT DISTINCT FROM c.load_id AND d.child_id IS NOT DISTINCT FROM c.child_id)
+    QUALIFY {_repeats(CHILD_DISABILITIES)}"""
 
 
 @rule(
