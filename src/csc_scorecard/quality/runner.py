@@ -13,13 +13,18 @@ as empty (the scope creates every table it reads, rows or none).
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -282,12 +287,91 @@ def output_columns(
         return ()
     key = (sql, scope_schema(con) if schema is None else schema)
     if key not in _BOUND:
-        columns = con.sql(sql).columns  # binds the query, does not run it
-        missing = [c for c in KEY.replace(" ", "").split(",") if c not in columns]
-        if missing:
-            raise ValueError(f"rule {r.code}: its query does not return {missing}")
-        _BOUND[key] = tuple(c for c in columns if c in ("value", "field"))
+        kept_key = "bound " + _schema_digest(key[1]) + " " + sql
+        found = _kept_shapes().get(kept_key)
+        if found is None:
+            columns = con.sql(sql).columns  # binds the query, does not run it
+            missing = [c for c in KEY.replace(" ", "").split(",") if c not in columns]
+            if missing:
+                raise ValueError(f"rule {r.code}: its query does not return {missing}")
+            found = [c for c in columns if c in ("value", "field")]
+            _keep_shape(kept_key, found)
+        _BOUND[key] = tuple(found)
     return _BOUND[key]
+
+
+# What `row_filter` and `output_columns` found for each rule query, kept on disk between
+# processes (beside the compiled measure SQL: `measures.sql_cache.cache_root`, which also turns
+# it off): parsing every rule with sqlglot (and importing it) and binding the 45 queries that may
+# give `value` cost a new process about 0.35 CPU s. Each answer is keyed by the query's whole
+# text (and for a binding, a hash of the scoped tables' columns and types); the file by the
+# DuckDB and sqlglot versions and this module's source, which decide every answer. A file that
+# cannot be read or does not parse is ignored and rewritten; it is written whole (renamed into
+# place), so a process never reads half of one.
+_SHAPES: dict[str, object] = {}
+_SHAPES_NEW: list[str] = []
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:32]
+
+
+@cache
+def _schema_digest(schema: tuple) -> str:
+    return _digest(schema)
+
+
+@cache
+def _shapes_path() -> Path | None:
+    from importlib.metadata import version as installed
+
+    from csc_scorecard.measures.sql_cache import cache_root
+
+    root = cache_root()
+    if root is None:
+        return None
+    source = Path(__file__).read_bytes()
+    basis = (duckdb.__version__, installed("sqlglot"), hashlib.sha256(source).hexdigest())
+    return root / "rule-shapes" / f"{_digest(basis)}.json"
+
+
+@cache
+def _kept_shapes() -> dict[str, object]:
+    path = _shapes_path()
+    if path is not None:
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(kept, dict):
+                _SHAPES.update(kept)
+        except (OSError, ValueError):
+            pass
+    return _SHAPES
+
+
+def _keep_shape(key: str, found: object) -> None:
+    _kept_shapes()[key] = found
+    _SHAPES_NEW.append(key)
+
+
+def _save_shapes() -> None:
+    """Write the kept answers when this process found new ones. A cache that cannot be written
+    is no fault: the answers are found again next time."""
+    path = _shapes_path()
+    if not _SHAPES_NEW or path is None:
+        return
+    _SHAPES_NEW.clear()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(_SHAPES, f)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return
 
 
 def scope_schema(con: duckdb.DuckDBPyConnection) -> tuple:
@@ -317,7 +401,20 @@ def row_filter(sql: str) -> tuple[str, str] | None:
     [alias] WHERE condition` (or `alias.*`) with no subquery, window, join, grouping or
     DISTINCT: the rules that can share one scan of `t` (`fused_query`). None for anything else,
     which then runs as its own query. The condition comes back with its column references
-    unqualified (only `t` is in scope) and rendered by sqlglot for DuckDB."""
+    unqualified (only `t` is in scope) and rendered by sqlglot for DuckDB. Kept
+    between processes (`_kept_shapes`)."""
+    key = "filter " + sql
+    kept = _kept_shapes()
+    if key in kept:
+        found = kept[key]
+        return (found[0], found[1]) if isinstance(found, list) else None
+    shape = _row_filter(sql)
+    _keep_shape(key, list(shape) if shape else None)
+    return shape
+
+
+def _row_filter(sql: str) -> tuple[str, str] | None:
+    """`row_filter` worked out by parsing `sql`."""
     if _NOT_A_FILTER.search(sql):
         return None
     import sqlglot
@@ -422,6 +519,7 @@ def _queries(
             alone.append(fault_query(r, columns, i))
             continue
         filters.setdefault(shape[0], []).append((i, r, shape[1]))
+    _save_shapes()
     return [fused_query(t, rs) for t, rs in filters.items()] + alone, gives
 
 
