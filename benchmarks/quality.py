@@ -83,8 +83,9 @@ def ours(files: list[str], year: int) -> dict:
         load, load_cpu = time.perf_counter() - started - read, time.process_time() - cpu - read_cpu
         runs, cpus = [], []
         for _ in range(3):
-            # each run binds the rule queries it needs afresh, as a new process (the command)
-            # does: the answers kept from the run before are dropped (`runner.output_columns`)
+            # each run finds which rule queries give `value`/`field` afresh, as a new process
+            # (the command) does: this process's answers are dropped (`runner.output_columns`),
+            # those kept on disk read as a new process reads them (`runner._kept_shapes`)
             _BOUND.clear()
             before = time.process_time()
             runs.append(run_rules(store.con, only=chosen))
