@@ -30,7 +30,7 @@ from csc_scorecard.report.pdf_charts import (
     chart_pdfs,
     chart_placeholder,
     lean_svg,
-    placeholder_png,
+    placeholder_jpeg,
 )
 from csc_scorecard.report.pdf_parallel import CROSS, PrintFailed, print_in_two, split
 from csc_scorecard.wording import Cite, Sentence
@@ -223,7 +223,7 @@ def test_lean_chart_keeps_what_is_drawn_and_drops_what_is_not():
 
 
 def test_every_chart_is_drawn_in_its_placeholder(context, pdf):
-    """Each chart is printed as a placeholder of its size whose colour is its number, then
+    """Each chart is printed as a placeholder of its size whose comment is its number, then
     replaced by the chart vl-convert draws: every chart's labels are the PDF's text, in the
     chart's order, and no placeholder is left in the PDF."""
     html = to_html(context)
@@ -242,14 +242,16 @@ def test_every_chart_is_drawn_in_its_placeholder(context, pdf):
         assert all(objects[name].get_object()["/Subtype"] == "/Form" for name in objects)
 
 
-def test_a_chart_placeholder_is_the_charts_size_in_the_charts_colour():
+def test_a_chart_placeholder_is_a_grey_jpeg_of_the_charts_size_naming_the_chart():
     from PIL import Image
 
     svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><text>A</text></svg>'
-    tag = chart_placeholder(0x010203, svg)
+    tag = chart_placeholder(66051, svg)
     assert 'width="40" height="20" alt=""' in tag and 'data-chart="66051:' in tag
-    image = Image.open(io.BytesIO(placeholder_png(0x010203, 40, 20)))
-    assert image.size == (40, 20) and image.getcolors() == [(40 * 20, (1, 2, 3))]
+    assert 'src="data:image/jpeg;base64,' in tag
+    image = Image.open(io.BytesIO(placeholder_jpeg(66051, 40, 20)))
+    assert image.size == (40, 20) and image.info["comment"] == b"scorecard chart 66051"
+    assert image.getextrema() == (0xE5, 0xE5)  # one grey
 
 
 def test_two_processes_print_the_one_process_pdf(context, pdf, tmp_path):

@@ -4,8 +4,8 @@ The HTML report carries each chart as inline SVG (``charts.py``, drawn by Vega).
 would draw each of the charts' ~4,400 SVG nodes in Python, laying out every label letter by
 letter (a quarter of the appendices' printing time), and in DejaVu Sans, the fallback for the
 charts' Liberation Sans, which is wider than the font Vega placed the labels for. So the PDF's
-HTML holds, where each chart goes, a placeholder of the chart's size: a plain raster image whose
-colour is the chart's number, with the chart's SVG beside it (``data-chart``). WeasyPrint lays
+HTML holds, where each chart goes, a placeholder of the chart's size: a plain grey JPEG whose
+comment is the chart's number, with the chart's SVG beside it (``data-chart``). WeasyPrint lays
 the placeholder out as it would the chart; vl-convert (Rust: resvg and svg2pdf, the same
 library and fonts that draw the Word report's charts) draws each chart as a one-page PDF in
 milliseconds; and ``splice`` puts each chart's page in place of its placeholder as a form
@@ -24,7 +24,7 @@ import io
 import re
 import struct
 import xml.etree.ElementTree as ET
-import zlib
+from functools import cache
 from typing import Any
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -82,24 +82,33 @@ def lean_svg(svg: str) -> str:
     return ET.tostring(root, encoding="unicode")
 
 
-def placeholder_png(number: int, width: int, height: int) -> bytes:
-    """A ``width`` x ``height`` PNG of one colour, whose red, green and blue are ``number``'s
-    three bytes (a few hundred bytes: the rows compress to almost nothing)."""
-    pixel = number.to_bytes(3, "big")
-    rows = (b"\x00" + pixel * width) * height
+# What a placeholder carries in its JPEG comment before the chart's number.
+_COMMENT = b"scorecard chart "
+_GREY = 0xE5  # a placeholder's colour: a chart left out would show as a grey box of its size
+_APP = range(0xE0, 0xF0)  # the JPEG application segments (JFIF) that come first
+_START_OF_SCAN = 0xDA
 
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
 
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
+@cache
+def _grey_jpeg(width: int, height: int) -> bytes:
+    from PIL import Image  # WeasyPrint's own dependency, already loaded to print
+
+    out = io.BytesIO()
+    Image.new("L", (width, height), _GREY).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def placeholder_jpeg(number: int, width: int, height: int) -> bytes:
+    """A ``width`` x ``height`` grey JPEG whose comment (a COM segment after its application
+    segments) is ``_COMMENT`` and ``number``. WeasyPrint embeds a JPEG's bytes as they are,
+    where it decoded and encoded a PNG placeholder again (about a millisecond of a part's printing
+    each); the grey image of each size is encoded once."""
+    grey = _grey_jpeg(width, height)
+    at = 2  # after the start of image
+    while grey[at] == 0xFF and grey[at + 1] in _APP:
+        at += 2 + int.from_bytes(grey[at + 2 : at + 4], "big")
+    comment = _COMMENT + str(number).encode("ascii")
+    return grey[:at] + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + grey[at:]
 
 
 def _size(svg: str, name: str) -> int:
@@ -114,11 +123,11 @@ def chart_placeholder(number: int, svg: str) -> str:
     SVG is read and made lean only when the chart is drawn (``chart_pdfs``): in the PDF's
     first process while the second prints, not before the two are forked."""
     width, height = _size(svg, "width"), _size(svg, "height")
-    image = base64.b64encode(placeholder_png(number, width, height)).decode("ascii")
+    image = base64.b64encode(placeholder_jpeg(number, width, height)).decode("ascii")
     chart = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     # The chart's figure carries its accessible name (role="img" and aria-label).
     return (
-        f'<img class="chart-image" src="data:image/png;base64,{image}" width="{width}"'
+        f'<img class="chart-image" src="data:image/jpeg;base64,{image}" width="{width}"'
         f' height="{height}" alt="" data-chart="{number}:{chart}">'
     )
 
@@ -169,19 +178,18 @@ def splice(pdf: Any, charts: dict[int, bytes]) -> list[Any]:
 
 
 def _placeholder_number(image: Any) -> int | None:
-    """The chart number a placeholder image carries in its colour; None for another object.
-    WeasyPrint writes an RGB image as PNG rows (a filter byte, then the pixels) deflated; the
-    first pixel of the first row is stored as it is whatever the row's filter, so the first
-    four bytes inflated are enough (decoding the whole image took half the joining)."""
-    if image.get("/Subtype") != "/Image" or image.get("/BitsPerComponent") != 8:
+    """The chart number a placeholder image carries in its JPEG comment (``placeholder_jpeg``:
+    WeasyPrint writes a JPEG's bytes as they are); None for another object."""
+    if image.get("/Subtype") != "/Image" or image.get("/Filter") != "/DCTDecode":
         return None
-    parameters = image.get("/DecodeParms", {})
-    if image.get("/Filter") != "/FlateDecode" or parameters.get("/Colors") != 3:
-        return None
-    if parameters.get("/Predictor", 1) < 10:  # not PNG rows
-        return None
-    first = zlib.decompressobj().decompress(image.read_raw_bytes(), 4)
-    return int.from_bytes(first[1:4], "big") if len(first) == 4 else None
+    data = image.read_raw_bytes()
+    at = 2
+    while at + 4 <= len(data) and data[at] == 0xFF and data[at + 1] != _START_OF_SCAN:
+        end = at + 2 + int.from_bytes(data[at + 2 : at + 4], "big")
+        if data[at + 1] == 0xFE and data[at + 4 : end].startswith(_COMMENT):
+            return int(data[at + 4 + len(_COMMENT) : end])
+        at = end
+    return None
 
 
 def _form(pdf: Any, chart: bytes, sources: list[Any]) -> Any:
