@@ -18,7 +18,13 @@ from functools import cache
 from pathlib import Path
 
 DEFINITION_PACKAGES = ("measures", "model", "quality", "reference", "ingest", "store")
-DEFINITION_MODULES = ("__init__.py", "errors.py", "code_version.py", "cursor_pool.py")
+DEFINITION_MODULES = (
+    "__init__.py",
+    "errors.py",
+    "code_version.py",
+    "cursor_pool.py",
+    "cache_files.py",
+)
 _SUFFIXES = {".py", ".yaml", ".yml", ".json", ".csv", ".parquet", ".txt"}
 
 

