@@ -198,10 +198,16 @@ class Results(Opened):
                     f"SELECT key FROM {SQL_TABLE} WHERE version = ?", [version]
                 ).fetchall()
             }
-            new = [(version, *r) for r in rows if r[0] not in kept]
+            new = [r for r in rows if r[0] not in kept]
             if new:
                 cur.execute(f"DELETE FROM {SQL_TABLE} WHERE version <> ?", [version])
-                cur.executemany(f"INSERT INTO {SQL_TABLE} VALUES (?, ?, ?, ?, ?)", new)
+                # One statement, the columns as list parameters: `executemany` committed each
+                # of the ~170 rows on its own (0.9 s of a new store's refresh, mostly waiting)
+                cur.execute(
+                    f"INSERT INTO {SQL_TABLE} SELECT ?, unnest(?::VARCHAR[]), "
+                    "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+                    [version, *(list(c) for c in zip(*new, strict=True))],
+                )
 
     def table_fingerprints(
         self, la_codes: Sequence[str] | None = None
