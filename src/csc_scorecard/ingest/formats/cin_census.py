@@ -2,9 +2,10 @@
 cin_plans, cp_plans and cp_reviews; one LoadBatch per file.
 
 A plain file (UTF-8 or ASCII, no DOCTYPE, comment, CDATA section or processing instruction:
-what census software writes) is parsed whole by lxml (libxml2, in C); a return of the usual
+what census software writes) is checked whole by libxml2 (through lxml, in C, building no
+tree), and its elements are read from its bytes (`cin_census_scan`); a return of the usual
 shape is then read into records by position (`cin_census_shape`), any other by a walk over its
-elements. Any other file, and any file lxml or the walk stops on, is read by the reference
+elements. Any other file, and any file libxml2 or the walk stops on, is read by the reference
 reader: expat through defusedxml, one <Child> subtree at a time, with DTDs, entity declarations
 and external references all forbidden (a file carrying any of them is refused, never expanded),
 whose refusals are the ones reported. All three give the same records for the same file, so
@@ -49,6 +50,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
@@ -62,6 +64,7 @@ from csc_scorecard.collector import paused
 from csc_scorecard.ingest.adapter import head
 from csc_scorecard.ingest.fields import load_spec, missing_fields
 from csc_scorecard.ingest.formats.cin_census_header import CensusHeader
+from csc_scorecard.ingest.formats.cin_census_scan import Elements, scan
 from csc_scorecard.ingest.formats.cin_census_shape import records_by_shape, unblanked
 from csc_scorecard.ingest.formats.cin_census_tables import Record, typed_tables
 from csc_scorecard.ingest.values import clean
@@ -154,14 +157,13 @@ def _line(elem: Element) -> int:
     return int(elem.get("line", "0"))
 
 
-def _start_lines(data: bytes) -> np.ndarray:
-    """The line of every "<" in `data` that is followed by neither "/" nor "?" (in a plain
-    file, every element's start tag, in document order)."""
-    text = np.frombuffer(data, np.uint8)
-    opens = np.flatnonzero(text == ord("<"))
-    after = text[np.minimum(opens + 1, len(text) - 1)]
-    starts = opens[(after != ord("/")) & (after != ord("?"))]
-    return np.searchsorted(np.flatnonzero(text == ord("\n")), starts) + 1
+def _outside(name: str, elements: Elements) -> np.ndarray:
+    """Which elements lie outside every top-level element called `name` (those kept)."""
+    depth, tag = elements.depth, elements.tag
+    top = np.maximum.accumulate(np.where(depth == 1, np.arange(len(depth)), 0))
+    if name not in elements.names:
+        return np.ones(len(depth), bool)
+    return (depth <= 1) | (tag[top] != elements.names.index(name))
 
 
 def _plain(data: bytes) -> bool:
@@ -180,6 +182,13 @@ def _plain(data: bytes) -> bool:
             return False
         start += len(declaration)
     return data.find(b"<!", start) < 0 and data.find(b"<?", start) < 0
+
+
+class _Checked:
+    """lxml target that builds nothing: libxml2 only checks the file is well-formed."""
+
+    def close(self) -> None:
+        return None
 
 
 class _Target:
@@ -275,10 +284,12 @@ class _Return(CensusHeader):
         self.line = _line
 
     def _parse_plain(self) -> bool:
-        """Read a plain file whole with lxml (libxml2: the tree built in C, nothing per element
-        in Python while parsing), then walk it. False (nothing kept) when the defused reader must
-        read the file instead: lxml refused it, or let anything through with a message (an
-        unbound prefix), or the walk stopped on a refusal, which the defused reader words.
+        """Read a plain file whole: libxml2 (in C, building nothing) checks that it is well-
+        formed, its elements are read from the bytes (`cin_census_scan`: no Python object per
+        element), and a return of the usual shape is read by position, any other walked. False
+        (nothing kept) when the defused reader must read the file instead: libxml2 refused it,
+        or let anything through with a message (an unbound prefix), or the walk stopped on a
+        refusal, which the defused reader words.
 
         A file `_plain` accepts has no DOCTYPE, so it can declare no entity and refer to no
         external one: there is nothing for defusedxml to forbid."""
@@ -289,39 +300,27 @@ class _Return(CensusHeader):
         if not _plain(data):
             return False
         try:
-            parser = etree.XMLParser(resolve_entities=False, collect_ids=False)
-            root = etree.fromstring(data, parser)
+            parser = etree.XMLParser(target=_Checked(), resolve_entities=False, collect_ids=False)
+            etree.fromstring(data, parser)
         except (etree.XMLSyntaxError, ValueError):
             return False
         if len(parser.error_log):
             return False
-        # libxml2 keeps an element's line in 16 bits: past line 65,535 `sourceline` is a guess
-        # from a neighbouring text node (one too high for most containers). Every "<" of a
-        # plain file not followed by "/" or "?" opens an element (comments, CDATA and DOCTYPE
-        # are not plain), so the n-th one is the n-th element in document order.
-        elements = list(root.iter())
-        starts = _start_lines(data)
-        if len(starts) != len(elements):
+        elements = scan(data)
+        if elements is None or elements.names[elements.tag[0]] != "Message":
             return False
-        if b"xmlns" in data:
-            for elem in elements:
-                elem.tag = _local(elem.tag)
-        if root.tag != "Message":
-            return False
-        index = dict(zip(elements, range(len(elements))))
-        lines = starts.tolist()
-        self.line = lambda elem: lines[index[elem]]
-        shaped = records_by_shape(elements, index, starts, self.known, self.required)
+        self.line = attrgetter("line")
+        shaped = records_by_shape(elements, self.known, self.required)
+        if shaped is None:
+            root = elements.nodes(np.arange(len(elements)))[0]
+        else:  # no walk: only what lies outside <Children> is read in Python
+            records, sexes = shaped
+            self.records.update(records)
+            self.sex_elements.update(sexes)
+            root = elements.nodes(np.flatnonzero(_outside("Children", elements)))[0]
         try:
-            if shaped is not None:  # no walk: only the header is read element by element
-                records, sexes = shaped
-                self.records.update(records)
-                self.sex_elements.update(sexes)
-                for elem in root:
-                    self.top_level(root, elem)
-                return True
             for elem in root:
-                if elem.tag == "Children":
+                if elem.tag == "Children" and shaped is None:
                     for child in elem:
                         self.in_children(elem, child)
                 self.top_level(root, elem)

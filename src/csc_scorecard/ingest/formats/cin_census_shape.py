@@ -14,14 +14,12 @@ walk's either way.
 from __future__ import annotations
 
 from collections import Counter
-from itertools import repeat
-from operator import attrgetter
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from lxml import etree
 
+from csc_scorecard.ingest.formats.cin_census_scan import Elements
 from csc_scorecard.ingest.formats.cin_census_tables import Cells
 from csc_scorecard.model.codes import codes
 
@@ -85,24 +83,14 @@ COUNTS = {
 
 
 def records_by_shape(
-    elements: list,
-    index: dict,
-    lines: np.ndarray,
-    known: dict[str, dict[str, str]],
-    required: dict[str, list[str]],
+    elements: Elements, known: dict[str, dict[str, str]], required: dict[str, list[str]]
 ) -> tuple[dict[str, Cells], Counter[str]] | None:
     """The raw records of every table as text columns, GenderCurrent and UPNunknown settled
     into Sex and UPN as the walk settles them, and how many children give each sex element; or
-    None when the return is not of the usual shape. `elements` is the root's `iter()` as a list, `index` each one's position in
-    it, `lines` their lines; `known` and `required` the walk's leaf names and identifying
-    fields per spec table."""
+    None when the return is not of the usual shape. `known` and `required` are the walk's leaf
+    names and identifying fields per spec table."""
     count = len(elements)
-    parent = np.fromiter(
-        map(index.get, map(etree._Element.getparent, elements), repeat(0)), np.int64, count
-    )
-    encoded = pa.array(list(map(attrgetter("tag"), elements)), pa.string()).dictionary_encode()
-    tag = encoded.indices.to_numpy()
-    names = encoded.dictionary.to_pylist()
+    parent, tag, names, lines = elements.parent, elements.tag, elements.names, elements.lines
     if names[tag[0]] != "Message":
         return None
 
@@ -150,7 +138,6 @@ def records_by_shape(
     for record in TABLES:
         at = np.flatnonzero(state == record)
         number[at] = np.arange(len(at))
-    texts = list(map(attrgetter("text"), elements))
     owner_of = {record: parent for record in TABLES}
     owner_of[CHILD] = parent[parent]  # a child's fields sit in its two groups
     tables: dict[str, Cells] = {}
@@ -164,7 +151,7 @@ def records_by_shape(
             return None  # a field given twice
         if any(len(given.get(f, ())) != len(at) for f in required[table]):
             return None  # a record without its identifying field
-        values = pa.array(list(map(texts.__getitem__, leaves.tolist())), pa.string())
+        values = elements.texts(leaves)
         columns = _columns(len(at), owners, tag[leaves], values, names)
         if record == CHILD:
             for name, alternative in (("Sex", "GenderCurrent"), ("UPN", "UPNunknown")):
@@ -180,9 +167,7 @@ def records_by_shape(
         at = np.flatnonzero(state == ITEM + record)
         owner = parent[parent[at]]  # the item's container's group
         owners = number[parent[owner] if record == CHILD else owner]
-        codes_given = pa.array(
-            list(map(unblanked, map(texts.__getitem__, at.tolist()))), pa.string()
-        )
+        codes_given = _unblanked(elements.texts(at))
         tables[item] = Cells(_table({item: codes_given}, lines[at]), owners)
     return tables, sexes
 
@@ -209,6 +194,16 @@ def _table(columns: dict[str, pa.Array], lines: np.ndarray) -> pa.Table:
 def _exact(known: dict[str, str]) -> set[str]:
     """A table's leaf names as the spec spells them (what nearly every file writes)."""
     return set(known.values())
+
+
+def _unblanked(texts: pa.Array) -> pa.Array:
+    """`unblanked` of every code: only a text holding an "n" can read as NONE (no other
+    character's capital holds an N), so only those go through Python."""
+    maybe = pc.fill_null(pc.match_substring(texts, "n", ignore_case=True), False)
+    if not pc.any(maybe).as_py():
+        return texts
+    read = [unblanked(text) for text in texts.filter(maybe).to_pylist()]
+    return pc.replace_with_mask(texts, maybe, pa.array(read, pa.string()))
 
 
 def unblanked(text: str | None) -> str | None:
