@@ -215,9 +215,8 @@ class Appendices(Writer):
             rows,
             description="Definitions and sources of the measures in this report",
             size=8,
+            bold_column=0,  # the measure's title
         )
-        for row in self.doc.tables[-1].rows[1:]:
-            row.cells[0].paragraphs[0].runs[0].bold = True
 
     def _appendix_provenance(self) -> None:
         prov = self.ctx.provenance

@@ -120,7 +120,7 @@ class Body(Writer):
             (ctx.period.label, 2.6, "right"),
             ("Based on", 2.5, "right"),
         ]
-        self._grid(columns, rows, description=title, bold_current=3)
+        self._grid(columns, rows, description=title, bold_column=3)
 
     def _breakdown(self, b: Breakdown) -> None:
         ctx = self.ctx

@@ -12,8 +12,10 @@ from docx import Document
 from docx.enum.section import WD_ORIENTATION, WD_SECTION_START
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tc
 from docx.shared import Cm, Pt
-from docx.table import Table, _Row
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from csc_scorecard.report import docx_ooxml as ooxml
@@ -34,6 +36,7 @@ from csc_scorecard.report.model import (
     ReportContext,
 )
 
+_TC, _P = qn("w:tc"), qn("w:p")
 _ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
@@ -117,11 +120,12 @@ class Writer:
         description: str,
         width_cm: float | None = None,
         size: float | None = None,
-        bold_current: int | None = None,
+        bold_column: int | None = None,
         header_cells: Callable[[int, Paragraph], None] | None = None,
     ) -> Table:
         """A table with a navy header row repeated on every page. A cell is text, a list of
-        (style, text) lines, or a function that fills the cell."""
+        (style, text) lines, or a function that fills the cell; the first line of each row's
+        ``bold_column`` is bold."""
         table = self.doc.add_table(rows=1, cols=len(columns))
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         ooxml.borders(table, RULE, 4)
@@ -149,6 +153,7 @@ class Writer:
             if header_cells is not None:
                 header_cells(i, paragraph)
         blank = None  # a body row as python-docx makes it, before its text: copied for each row
+        lines: dict[tuple[str, str], object] = {}  # (style, align) -> a cell's further line
         for values in rows:
             if blank is None:
                 row = table.add_row()
@@ -159,13 +164,16 @@ class Writer:
                     self._use(paragraph, "Table Text")
                     paragraph.alignment = _ALIGN[columns[i][2]]
                 blank = copy.deepcopy(row._tr)
+                tr = row._tr
             else:  # the same elements, copied at once (building each was most of Word's time)
                 tr = copy.deepcopy(blank)
                 table._tbl.append(tr)
-                row = _Row(tr, table)
-            for i, (cell, value) in enumerate(zip(row.cells, values)):
-                paragraph = cell.paragraphs[0]
+            # Each cell's element and first paragraph read straight from the row: python-docx's
+            # cells work out the table's grid for every row asked.
+            for i, (tc, value) in enumerate(zip(tr.iterchildren(_TC), values)):
+                paragraph = Paragraph(tc.find(_P), table)
                 if callable(value):
+                    cell = _Cell(tc, table)
                     value(cell)
                     if size:
                         for p in cell.paragraphs:
@@ -173,18 +181,37 @@ class Writer:
                                 if run.font.size is None:
                                     run.font.size = Pt(size)
                 elif isinstance(value, list):
+                    align = columns[i][2]
                     for j, (style, text) in enumerate(value):
-                        target = paragraph if j == 0 else self._add(style=style, container=cell)
-                        target.alignment = _ALIGN[columns[i][2]]
-                        if j == 0 and style != "Table Text":
-                            self._use(target, style)
-                        bold = i == bold_current and j == 0
+                        if j == 0:  # the cell's paragraph, aligned already
+                            target = paragraph
+                            if style != "Table Text":
+                                self._use(target, style)
+                        else:
+                            target = self._line(tc, table, style, align, lines)
+                        bold = i == bold_column and j == 0
                         ooxml.text_run(target, text, bold=bold, size=size or None)
                 else:
                     text = "" if value is None else str(value)
-                    ooxml.text_run(paragraph, text, bold=i == bold_current, size=size or None)
+                    ooxml.text_run(paragraph, text, bold=i == bold_column, size=size or None)
         self._spacer()
         return table
+
+    def _line(
+        self, tc: CT_Tc, table: Table, style: str, align: str, made: dict[tuple[str, str], object]
+    ) -> Paragraph:
+        """A further line of a table cell: a paragraph in ``style`` and ``align`` added to the
+        cell, as ``_add`` and the alignment write it (the first of each kind through them,
+        then copies of it)."""
+        key = (style, align)
+        if key in made:
+            p = copy.deepcopy(made[key])
+            tc.append(p)
+            return Paragraph(p, table)
+        paragraph = self._add(style=style, container=_Cell(tc, table))
+        paragraph.alignment = _ALIGN[align]
+        made[key] = copy.deepcopy(paragraph._p)
+        return paragraph
 
     def _chart(self, chart: Chart, width_cm: float | None = None, container=None) -> None:
         """The chart as a PNG from its SVG, its alt text on the picture, and a caption."""
