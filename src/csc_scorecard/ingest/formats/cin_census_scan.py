@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_LT, _GT, _SLASH, _QUERY, _NEWLINE = b"<>/?\n"
+_LT, _GT, _SLASH, _QUERY, _NEWLINE, _EQUALS = b"<>/?\n="
 _SPACE = np.zeros(256, bool)
 _SPACE[list(b" \t\r\n")] = True
-_QUOTE = np.zeros(256, bool)
-_QUOTE[list(b"\"'")] = True
-# A start tag whose attributes are quoted (the true end of one a ">" inside a value would hide).
+# A start tag with attributes (the true end of one a ">" inside a quoted value would hide).
 _START_TAG = re.compile(rb"""<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/?>""")
 _NAME = re.compile(rb"<([^\s/>]+)")
 _REFERENCE = re.compile(r"&#x([0-9A-Fa-f]+);|&#([0-9]+);|&(amp|lt|gt|quot|apos);")
@@ -40,11 +37,13 @@ class Elements:
     data: np.ndarray  # the file's bytes
     parent: np.ndarray  # each element's parent (the root's: 0)
     depth: np.ndarray  # 0 for the root
+    by_depth: np.ndarray  # the elements ordered by depth, in document order within each level
     tag: np.ndarray  # index into `names`
     names: list[str]  # local names (any namespace prefix dropped)
     lines: np.ndarray  # the line of each start tag
     text_from: np.ndarray  # each element's text: bytes text_from to text_to
     text_to: np.ndarray
+    escaped: bool  # whether any text may hold a reference or a carriage return
 
     def __len__(self) -> int:
         return len(self.parent)
@@ -60,11 +59,6 @@ class Elements:
                 read = [_xml_text(t) for t in texts.filter(odd).to_pylist()]
                 texts = pc.replace_with_mask(texts, odd, pa.array(read, pa.string()))
         return texts
-
-    @cached_property
-    def escaped(self) -> bool:
-        """Whether any text may hold a reference or a carriage return."""
-        return bool(((self.data == ord("&")) | (self.data == ord("\r"))).any())
 
     def nodes(self, at: np.ndarray) -> list[Node]:
         """The elements `at` (in document order, each one's parent among them but the first's)
@@ -109,8 +103,9 @@ def scan(data: bytes) -> Elements | None:
     starting = (after != _SLASH) & (after != _QUERY)
     starts = opens[starting]
     closes = ends[np.searchsorted(ends, starts)]
-    quotes = np.flatnonzero(_QUOTE[text])
-    for i in np.flatnonzero(np.searchsorted(quotes, starts) != np.searchsorted(quotes, closes)):
+    # a tag with an attribute holds an "=" before its first ">" (text outside tags is not looked at)
+    equals = np.flatnonzero(text == _EQUALS)
+    for i in np.flatnonzero(np.searchsorted(equals, starts) != np.searchsorted(equals, closes)):
         tag = _START_TAG.match(data, starts[i])
         if tag is None:
             return None
@@ -133,30 +128,36 @@ def scan(data: bytes) -> Elements | None:
     text_to = np.where(empty, text_from, following)
     # names: to the ">" (or "/>") unless a space or an attribute comes first
     name_end = closes - empty
-    for i in np.flatnonzero(_SPACE[text[name_end - 1]] | _QUOTE[text[name_end - 1]]):
+    last = text[name_end - 1]
+    for i in np.flatnonzero(_SPACE[last] | (last == ord('"')) | (last == ord("'"))):
         name_end[i] = _NAME.match(data, starts[i]).end()
     encoded = _strings(text, starts + 1, name_end).dictionary_encode()
     local = [n.rpartition(":")[2] for n in encoded.dictionary.to_pylist()]
     names = list(dict.fromkeys(local))
     tag = np.array([names.index(n) for n in local], np.int64)[encoded.indices.to_numpy()]
     lines = np.searchsorted(np.flatnonzero(text == _NEWLINE), starts) + 1
-    return Elements(text, parent, depth, tag, names, lines, text_from, text_to)
+    escaped = b"&" in data or b"\r" in data
+    return Elements(text, parent, depth, order, tag, names, lines, text_from, text_to, escaped)
 
 
 def _strings(data: np.ndarray, start: np.ndarray, end: np.ndarray) -> pa.Array:
     """The bytes from each `start` to its `end` as text (None where there are none), gathered
-    in one index over the file rather than sliced one at a time."""
-    lengths = end - start
-    offsets = np.zeros(len(start) + 1, np.int64)
+    in one index over the file rather than sliced one at a time (32-bit offsets where the file
+    allows: the index arrays are then half the memory, and much quicker to make)."""
+    wide = len(data) >= 2**31
+    offset = np.int64 if wide else np.int32
+    lengths = (end - start).astype(offset)
+    offsets = np.zeros(len(start) + 1, offset)
     np.cumsum(lengths, out=offsets[1:])
-    picked = data[np.repeat(start - offsets[:-1], lengths) + np.arange(offsets[-1])]
+    at = np.repeat(start.astype(offset) - offsets[:-1], lengths)
+    at += np.arange(offsets[-1], dtype=offset)
     texts = pa.Array.from_buffers(
-        pa.large_string(),
+        pa.large_string() if wide else pa.string(),
         len(start),
         [
             pa.py_buffer(np.packbits(lengths > 0, bitorder="little")),
             pa.py_buffer(offsets),
-            pa.py_buffer(picked),
+            pa.py_buffer(data[at]),
         ],
     )
     texts.validate(full=True)  # UTF-8 throughout (libxml2 has checked the file's)

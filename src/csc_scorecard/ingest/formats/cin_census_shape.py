@@ -110,17 +110,13 @@ def records_by_shape(
                 transition[container, t] = ITEM + record
     state = np.full(count, BAD, np.int64)
     state[0] = MESSAGE
-    below = np.arange(1, count)
-    for _ in range(64):  # one level a pass: the deepest element settles last
-        settled = transition[state[parent[below]], tag[below]]
-        if np.array_equal(settled, state[below]):
-            break
-        state[below] = settled
-    else:
-        return None
+    levels = np.searchsorted(elements.depth[elements.by_depth], np.arange(elements.depth.max() + 2))
+    for start, end in zip(levels[1:-1].tolist(), levels[2:].tolist(), strict=True):
+        at = elements.by_depth[start:end]  # a level at a time, each from its parents' states
+        state[at] = transition[state[parent[at]], tag[at]]
     if (state == BAD).any():
         return None
-    children = np.bincount(parent[below], minlength=count)
+    children = np.bincount(parent[1:], minlength=count)
     if (children[state >= FIELD] > 0).any():
         return None  # a leaf with elements inside
     for group, (owner, least) in COUNTS.items():
@@ -147,7 +143,8 @@ def records_by_shape(
         leaves = np.flatnonzero(state == FIELD + record)
         owners = number[owner_of[record][leaves]]
         given = {names[t]: owners[tag[leaves] == t] for t in np.unique(tag[leaves]).tolist()}
-        if sum(map(len, given.values())) != len(np.unique(owners * len(names) + tag[leaves])):
+        pairs = np.sort(owners * len(names) + tag[leaves])
+        if (pairs[1:] == pairs[:-1]).any():
             return None  # a field given twice
         if any(len(given.get(f, ())) != len(at) for f in required[table]):
             return None  # a record without its identifying field
