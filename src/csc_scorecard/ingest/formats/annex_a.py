@@ -18,11 +18,13 @@ import re
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from csc_scorecard.ingest import fields
 from csc_scorecard.ingest.adapter import head
-from csc_scorecard.ingest.fields import convert
+from csc_scorecard.ingest.fields import Converted, _all_text, convert
 from csc_scorecard.ingest.formats.annex_a_join import (
     distinct_children,
     join_referrals,
@@ -33,6 +35,7 @@ from csc_scorecard.ingest.formats.annex_a_lists import (
     SOURCE_FORMAT,
     ListData,
     ListLayout,
+    each_distinct,
     layouts,
     list_sheets,
     read_list,
@@ -208,20 +211,45 @@ def _convert_list(
     """One list's records typed into each spec table it feeds, added to ``converted`` (canonical
     table -> (rows, sheet) per list) and their issues to ``issues``."""
     for name, spec in layout.tables.items():
-        records = data.records
+        cells = data.cells
         if name == "children":
-            records = distinct_children(records, spec)
+            cells = distinct_children(cells, spec)
         elif layout.secondary(name):
             # A secondary table's row exists only where its event date is filled.
             needed = [src for src, f in spec.columns.items() if f.required and f.to != "child_id"]
-            records = [
-                (r, rec) for r, rec in records if all(clean(rec.get(s)) is not None for s in needed)
-            ]
-        result = convert(
-            records, spec, file=file, sheet=data.sheet, check_duplicates=name != "children"
+            filled = np.ones(cells.num_rows, bool)
+            for src in needed:
+                if src not in cells.column_names:
+                    filled[:] = False
+                else:
+                    filled &= each_distinct(cells[src], lambda v: clean(v) is not None)
+            cells = cells.filter(pa.array(filled))
+        result = _typed(
+            cells, spec, file=file, sheet=data.sheet, check_duplicates=name != "children"
         )
         converted.setdefault(spec.canonical, []).append((result.rows, data.sheet))
         issues.extend(result.issues)
+
+
+def _typed(cells: pa.Table, spec, *, file: str, sheet: str, check_duplicates: bool) -> Converted:
+    """`convert` of the records the cells hold. A list's cells are all text, so where `convert`
+    would type the records a column at a time (enough of them, no two field names alike) they
+    go to the column engine as they are, not as a dict a record and back."""
+    names = [n for n in cells.column_names if n != "source_row"]
+    if len(cells) >= fields.COLUMNAR_FROM_ROWS and _all_text([(0, dict.fromkeys(names))]):
+        from csc_scorecard.ingest.columns import convert_columns  # as `convert` imports it
+
+        return convert_columns(
+            cells.select([*names, "source_row"]),
+            spec,
+            file=file,
+            sheet=sheet,
+            check_duplicates=check_duplicates,
+        )
+    rows = cells.column("source_row").to_pylist()
+    values = [cells.column(n).to_pylist() for n in names]
+    records = [(row, dict(zip(names, cell, strict=True))) for row, *cell in zip(rows, *values)]
+    return convert(records, spec, file=file, sheet=sheet, check_duplicates=check_duplicates)
 
 
 def _joined(

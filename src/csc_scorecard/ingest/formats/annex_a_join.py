@@ -5,66 +5,88 @@ episode).
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from csc_scorecard.ingest.fields import TableSpec, load_spec
 from csc_scorecard.ingest.formats.annex_a_lists import SOURCE_FORMAT
 from csc_scorecard.model.batch import Issue
 
 
-def distinct_children(records: list[tuple[int, dict]], spec: TableSpec) -> list[tuple[int, dict]]:
+def distinct_children(cells: pa.Table, spec: TableSpec) -> pa.Table:
     """A list's rows reduced to the first row of each distinct demographic record: a child with
     ten contacts is described, and any fault in the description reported, once per list."""
-    fields = list(spec.columns)
-    seen: set[tuple] = set()
-    out = []
-    for row, rec in records:
-        key = tuple(rec.get(f) for f in fields)
-        if key not in seen:
-            seen.add(key)
-            out.append((row, rec))
-    return out
+    key = np.zeros(cells.num_rows, np.int64)
+    for name in spec.columns:
+        if name in cells.column_names:  # a field the list lacks is blank in every record
+            codes = _codes(cells.column(name))
+            key = np.unique(key * (codes.max(initial=0) + 1) + codes, return_inverse=True)[1]
+    first = np.sort(np.unique(key, return_index=True)[1])
+    return cells.take(pa.array(first, pa.int64()))
 
 
 def one_row_per_child(parts: list[tuple[pa.Table, str]], file: str) -> tuple[pa.Table, list[Issue]]:
     """Children's demographics from every list, one row per child: the first list that fills a
-    column wins; a child described differently on two lists is a data-quality warning."""
+    column wins; a child described differently on two lists is a data-quality warning.
+
+    Worked over the lists' rows stacked in order: a child's row is its first, each column's
+    value the first one given; a later row giving another value is reported, naming the list
+    the first came from."""
     heading = {f.to: src for src, f in load_spec(SOURCE_FORMAT).tables["children"].columns.items()}
-    merged: dict[str, dict] = {}
-    found_on: dict[tuple[str, str], str] = {}  # (child, column) -> sheet its value came from
-    issues: list[Issue] = []
-    for rows, sheet in parts:
-        for rec in rows.to_pylist():
-            child = rec["child_id"]
-            if child is None:
-                continue
-            have = merged.setdefault(child, {"child_id": child, "source_row": rec["source_row"]})
-            for col, value in rec.items():
-                if col in ("child_id", "source_row") or value is None:
-                    continue
-                old = have.get(col)
-                if old is None:
-                    have[col] = value
-                    found_on[(child, col)] = sheet
-                elif old != value:
-                    issues.append(
-                        Issue(
-                            rule="inconsistent_value",
-                            message=f"{heading[col]} is {value} here but {old} on "
-                            f"{found_on[(child, col)]!r}",
-                            table="children",
-                            file=file,
-                            sheet=sheet,
-                            row=rec["source_row"],
-                            child_id=child,
-                            field=heading[col],
-                            value=str(value),
-                            severity="warning",
-                        )
-                    )
     schema = parts[0][0].schema
-    records = [{c: m.get(c) for c in schema.names} for m in merged.values()]
-    return pa.Table.from_pylist(records, schema=schema), issues
+    rows = pa.concat_tables([t for t, _ in parts])
+    sheet_of = np.repeat(np.arange(len(parts)), [t.num_rows for t, _ in parts])
+    given = np.flatnonzero(rows.column("child_id").is_valid().to_numpy(zero_copy_only=False))
+    rows, sheet_of = rows.take(pa.array(given, pa.int64())), sheet_of[given]
+    child = _codes(rows.column("child_id"))
+    firsts = np.sort(np.unique(child, return_index=True)[1])  # each child's first row
+    place = np.empty(child.max(initial=-1) + 1, np.int64)
+    place[child[firsts]] = np.arange(len(firsts))
+    merged = {"child_id": rows.column("child_id").take(pa.array(firsts, pa.int64()))}
+    found = []  # (row, column number, column, row of the value kept)
+    for number, col in enumerate(schema.names):
+        if col in ("child_id", "source_row"):
+            continue
+        values = rows.column(col).combine_chunks()
+        filled = np.flatnonzero(values.is_valid().to_numpy(zero_copy_only=False))
+        kept = np.full(len(firsts), -1, np.int64)  # per child, the row whose value it keeps
+        owners, first = np.unique(child[filled], return_index=True)
+        kept[place[owners]] = filled[first]
+        merged[col] = values.take(pa.array(kept, mask=kept < 0))
+        keeper = kept[place[child[filled]]]
+        differ = pc.not_equal(values.take(pa.array(filled)), values.take(pa.array(keeper)))
+        differ = differ.to_numpy(zero_copy_only=False) & (filled != keeper)
+        for row in filled[differ].tolist():
+            found.append((row, number, col, int(kept[place[child[row]]])))
+    merged["source_row"] = rows.column("source_row").take(pa.array(firsts, pa.int64()))
+    issues = []
+    source_rows = rows.column("source_row")
+    for row, _, col, keep in sorted(found):
+        value, old = rows.column(col)[row].as_py(), rows.column(col)[keep].as_py()
+        issues.append(
+            Issue(
+                rule="inconsistent_value",
+                message=f"{heading[col]} is {value} here but {old} on {parts[sheet_of[keep]][1]!r}",
+                table="children",
+                file=file,
+                sheet=parts[sheet_of[row]][1],
+                row=source_rows[row].as_py(),
+                child_id=rows.column("child_id")[row].as_py(),
+                field=heading[col],
+                value=str(value),
+                severity="warning",
+            )
+        )
+    return pa.table({c: merged[c] for c in schema.names}, schema=schema), issues
+
+
+def _codes(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Each value's number among the column's distinct values (blank its own)."""
+    encoded = pc.dictionary_encode(values, null_encoding="encode")
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    return encoded.indices.to_numpy().astype(np.int64)
 
 
 def join_referrals(list3: pa.Table | None, list6: pa.Table | None) -> pa.Table:

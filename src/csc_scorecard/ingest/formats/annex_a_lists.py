@@ -6,11 +6,15 @@ cells ("a) WBRI", "q) 6: Police") turned back into codes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from defusedxml import ElementTree as SafeET
 
 from csc_scorecard.ingest.fields import FieldSpec, TableSpec, load_spec, missing_fields
@@ -153,16 +157,29 @@ def _first_value_row(path: Path, sheet: str) -> int:
     return 1
 
 
-def _sheet_rows(reader, path: Path, sheet: str) -> tuple[int, list[tuple]]:
-    """(worksheet row of the first row, rows of cell text) of one sheet, every cell as a string."""
+def _sheet_columns(reader, path: Path, sheet: str) -> tuple[int, list[pa.Array]]:
+    """(worksheet row of the first row, the sheet's columns of cell text) of one sheet, every
+    cell as a string."""
     try:
         data = reader.load_sheet(sheet, header_row=None, dtypes="string").to_arrow()
     except Exception as err:  # noqa: BLE001 - fastexcel's error types for unreadable sheets
         raise FormatError(path, f"cannot read the sheet ({err})", sheet=sheet) from None
-    columns = [c.to_pylist() for c in data.columns]
-    rows = list(zip(*columns, strict=True)) if columns else []
-    first = _first_value_row(path, sheet) if path.suffix.lower() != ".xls" and rows else 1
-    return first, rows
+    columns = [c.cast(pa.string()) for c in data.columns]
+    first = _first_value_row(path, sheet) if path.suffix.lower() != ".xls" and data.num_rows else 1
+    return first, columns
+
+
+def each_distinct(
+    column: pa.Array | pa.ChunkedArray, test: Callable[[Any], Any], dtype=bool
+) -> np.ndarray:
+    """`test` of every cell of a column, worked out once per distinct text (and once for a
+    blank cell): a list's cells repeat the same few texts thousands of times."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    encoded = column.dictionary_encode()
+    answers = [test(v) for v in encoded.dictionary.to_pylist()] + [test(None)]
+    at = pc.fill_null(encoded.indices, len(encoded.dictionary)).to_numpy()
+    return np.array(answers, dtype)[at]
 
 
 def _find_header(path: Path, sheet: str, rows: list[tuple], layout: ListLayout) -> int:
@@ -185,18 +202,20 @@ def _find_header(path: Path, sheet: str, rows: list[tuple], layout: ListLayout) 
 class ListData:
     number: int
     sheet: str
-    records: list[tuple[int, dict]]
+    cells: pa.Table  # a text column per field read (in the sheet's order), and source_row
     header_row: int = 1  # worksheet row of the headings
     columns: dict[int, str] = field(default_factory=dict)  # reader column -> field read from it
 
 
 def read_list(reader, path: Path, sheet: str, layout: ListLayout) -> ListData | None:
-    first_row, rows = _sheet_rows(reader, path, sheet)
-    if not any(clean(c) is not None for row in rows for c in row):
+    first_row, cells = _sheet_columns(reader, path, sheet)
+    if not any(each_distinct(c, lambda v: clean(v) is not None).any() for c in cells):
         return None  # an empty sheet: the authority had nothing to list
-    h = _find_header(path, sheet, rows, layout)
+    top = list(zip(*(c.slice(0, HEADER_SCAN_ROWS).to_pylist() for c in cells), strict=True))
+    h = _find_header(path, sheet, top, layout)
+    heading = top[h]
     columns: dict[int, str] = {}
-    for i, cell in enumerate(rows[h]):
+    for i, cell in enumerate(heading):
         field = layout.headings.get(squash(cell)) if cell is not None else None
         if field and field not in columns.values():
             columns[i] = field
@@ -210,24 +229,28 @@ def read_list(reader, path: Path, sheet: str, layout: ListLayout) -> ListData | 
                 line=first_row + h,
                 field=missing[0],
             )
-    coded = [(i, name, layout.fields[name]) for i, name in columns.items()]
-    coded = [(i, name, f, {}) for i, name, f in coded if f.type == "bool" or f.codes or f.map]
-    suitability = next((i for i, c in enumerate(rows[h]) if c and squash(c) == SUITABILITY), None)
-    records = []
-    for offset, row in enumerate(rows[h + 1 :], start=h + 1):
-        if not any(c and not c.isspace() for c in row):
-            continue
-        record = {field: row[i] for i, field in columns.items()}
-        for i, name, f, seen in coded:
-            if name == ACCOMMODATION:
-                record[name] = accommodation(
-                    row[i], row[suitability] if suitability is not None else None
-                )
-                continue
-            # Coded columns hold few distinct values: decode each once.
-            raw = row[i]
-            if raw not in seen:
-                seen[raw] = option_value(raw, f)
-            record[name] = seen[raw]
-        records.append((first_row + offset, record))
-    return ListData(layout.number, sheet, records, first_row + h, columns)
+    suitability = next((i for i, c in enumerate(heading) if c and squash(c) == SUITABILITY), None)
+    # the rows below the headings with any cell not blank (all of a row's cells, read or not)
+    filled = np.zeros(len(cells[0]), bool)
+    for column in cells:
+        filled |= each_distinct(column, lambda c: bool(c and not c.isspace()))
+    kept = np.flatnonzero(filled[h + 1 :]) + h + 1
+    at = pa.array(kept, pa.int64())
+    values: dict[str, pa.Array] = {}
+    for i, name in columns.items():
+        column = cells[i].take(at)
+        f = layout.fields[name]
+        if name == ACCOMMODATION:
+            kinds = column.to_pylist()
+            suits = cells[suitability].take(at).to_pylist() if suitability is not None else None
+            column = pa.array(
+                [accommodation(k, suits[j] if suits else None) for j, k in enumerate(kinds)],
+                pa.string(),
+            )
+        elif f.type == "bool" or f.codes or f.map:
+            # coded columns hold few distinct values: each decoded once
+            decoded = each_distinct(column, lambda raw, f=f: option_value(raw, f), object)
+            column = pa.array(decoded, pa.string())
+        values[name] = column
+    values["source_row"] = pa.array(kept + first_row, pa.int64())
+    return ListData(layout.number, sheet, pa.table(values), first_row + h, columns)
