@@ -11,7 +11,13 @@ per child and decision date); a row holding AD1's match or adopter details is an
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE, of_children_in, row_keys
+from csc_scorecard.quality.rules.sql import (
+    EPISODES_N,
+    RESPITE,
+    both_rows,
+    of_children_in,
+    row_keys,
+)
 from csc_scorecard.quality.rules.ssda903.derived_b import ADOPTIONS_B, EPISODES_B
 
 R = "ssda903"
@@ -33,11 +39,11 @@ def _episode_and_ad1(episodes: str, where: str, value: str, *, ad1_only: bool = 
     ad1 = " AND a._table = 'AD1'" if ad1_only else ""
     pairs = f"""FROM {episodes} e JOIN adoptions a ON a.la_code = e.la_code
         AND a.child_id = e.child_id{ad1} WHERE {where}"""
-    return f"""SELECT DISTINCT {row_keys("e")},
-               CAST(e.decom AS VARCHAR) AS value, 'DECOM' AS field {pairs}
-        UNION ALL
-        SELECT DISTINCT {row_keys("a")},
-               CAST({value} AS VARCHAR) AS value, 'DATE_INT' AS field {pairs}"""
+    return both_rows(
+        pairs,
+        ("e", "CAST(e.decom AS VARCHAR)", "DECOM", True),
+        ("a", f"CAST({value} AS VARCHAR)", "DATE_INT", True),
+    )
 
 
 @rule(
@@ -219,11 +225,11 @@ def r552() -> str:
     pairs = f"""FROM {_first(f"place IN {in_list('A3', 'A4', 'A5', 'A6')}")} e
         JOIN {latest} a ON a.la_code = e.la_code AND a.child_id = e.child_id
         WHERE e.decom < a.adm_decision_date"""
-    return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
-               CAST(e.decom AS VARCHAR) AS value, 'DECOM' AS field {pairs}
-        UNION ALL
-        SELECT a._table, a.la_code, a.load_id, a."row", a.child_id, a.cy_end,
-               CAST(a.adm_decision_date AS VARCHAR) AS value, 'DATE_PLACED' AS field {pairs}"""
+    return both_rows(
+        pairs,
+        ("e", "CAST(e.decom AS VARCHAR)", "DECOM", False),
+        ("a", "CAST(a.adm_decision_date AS VARCHAR)", "DATE_PLACED", False),
+    )
 
 
 @rule(
@@ -385,12 +391,11 @@ def r118() -> str:
     pairs = f"""FROM {first} e JOIN adoptions a ON a.la_code = e.la_code
         AND a.child_id = e.child_id WHERE a.decision_reversed_date < e.decom
         OR a.decision_reversed_date < a.cy_start"""
-    return f"""SELECT DISTINCT {row_keys("a")},
-               CAST(a.decision_reversed_date AS VARCHAR) AS value, 'DATE_PLACED_CEASED' AS field
-        {pairs}
-        UNION ALL
-        SELECT DISTINCT {row_keys("e")},
-               CAST(e.decom AS VARCHAR) AS value, 'DECOM' AS field {pairs}"""
+    return both_rows(
+        pairs,
+        ("a", "CAST(a.decision_reversed_date AS VARCHAR)", "DATE_PLACED_CEASED", True),
+        ("e", "CAST(e.decom AS VARCHAR)", "DECOM", True),
+    )
 
 
 @rule(
@@ -409,8 +414,8 @@ def r523() -> str:
     pairs = """FROM adoptions a JOIN adoptions p ON p.la_code = a.la_code
         AND p.child_id = a.child_id AND p._table = 'PlacedAdoption'
         WHERE a._table = 'AD1' AND a.adm_decision_date <> p.adm_decision_date"""
-    return f"""SELECT DISTINCT {row_keys("a")},
-               CAST(a.adm_decision_date AS VARCHAR) AS value, 'DATE_INT' AS field {pairs}
-        UNION ALL
-        SELECT DISTINCT {row_keys("p")},
-               CAST(p.adm_decision_date AS VARCHAR) AS value, 'DATE_PLACED' AS field {pairs}"""
+    return both_rows(
+        pairs,
+        ("a", "CAST(a.adm_decision_date AS VARCHAR)", "DATE_INT", True),
+        ("p", "CAST(p.adm_decision_date AS VARCHAR)", "DATE_PLACED", True),
+    )

@@ -6,7 +6,7 @@ from the Header DOB."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import row_keys
+from csc_scorecard.quality.rules.sql import both_rows
 
 R = "ssda903"
 
@@ -40,11 +40,11 @@ def r234() -> str:
     filter)."""
     where = """FROM episodes e JOIN header h ON h.la_code = e.la_code AND h.child_id = e.child_id
         WHERE e.reason_place_change = 'CUSTOD' AND e.decom < h.date_of_birth + INTERVAL 10 YEAR"""
-    return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
-               e.reason_place_change AS value, 'REASON_PLACE_CHANGE' AS field {where}
-        UNION ALL
-        SELECT DISTINCT {row_keys("h")},
-               CAST(h.date_of_birth AS VARCHAR) AS value, 'DOB' AS field {where}"""
+    return both_rows(
+        where,
+        ("e", "e.reason_place_change", "REASON_PLACE_CHANGE", False),
+        ("h", "CAST(h.date_of_birth AS VARCHAR)", "DOB", True),
+    )
 
 
 @rule(

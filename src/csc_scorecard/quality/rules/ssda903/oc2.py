@@ -6,7 +6,7 @@ kept by the store); each rule reads DOB or the OC3 fields, which measures read."
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
-from csc_scorecard.quality.rules.sql import continuously_looked_after, given, row_keys
+from csc_scorecard.quality.rules.sql import both_rows, continuously_looked_after, given
 from csc_scorecard.quality.rules.ssda903.derived_b import HEALTH, OC2_B, oc3_given
 
 R = "ssda903"
@@ -142,11 +142,11 @@ def r215() -> str:
     pairs = f"""FROM oc3 x JOIN {OC2_B} o ON o.la_code = x.la_code AND o.child_id = x.child_id
         AND o.cy_end = x.cy_end
         WHERE {OC3_GIVEN} AND ({health})"""
-    return f"""SELECT DISTINCT {row_keys("x")},
-               x.in_touch AS value, 'IN_TOUCH' AS field {pairs}
-        UNION ALL
-        SELECT DISTINCT {row_keys("o")},
-               CAST(o.convicted AS VARCHAR) AS value, 'CONVICTED' AS field {pairs}"""
+    return both_rows(
+        pairs,
+        ("x", "x.in_touch", "IN_TOUCH", True),
+        ("o", "CAST(o.convicted AS VARCHAR)", "CONVICTED", True),
+    )
 
 
 @rule(

@@ -6,6 +6,7 @@ DOB column is not kept by the store)."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
+from csc_scorecard.quality.rules.sql import both_rows
 from csc_scorecard.quality.rules.ssda903.derived_b import ADOPTIONS_B, OC3_B, oc3_given
 
 R = "ssda903"
@@ -83,11 +84,11 @@ def r1014() -> str:
           AND (SELECT count(*) > 0 AND NOT coalesce(bool_or(e.decom <= o.cy_end
                   AND (e.dec IS NULL OR e.dec >= o.cy_start)), false)
               FROM episodes e WHERE e.la_code = o.la_code AND e.child_id = o.child_id)"""
-    return f"""SELECT o._table, o.la_code, o.load_id, o."row", o.child_id, o.cy_end,
-               o.in_touch AS value, 'IN_TOUCH' AS field {where}
-        UNION ALL
-        SELECT h._table, h.la_code, h.load_id, h."row", h.child_id, h.cy_end,
-               CAST(h.uasc_ceased_date AS VARCHAR) AS value, 'DUC' AS field {where}"""
+    return both_rows(
+        where,
+        ("o", "o.in_touch", "IN_TOUCH", False),
+        ("h", "CAST(h.uasc_ceased_date AS VARCHAR)", "DUC", False),
+    )
 
 
 @rule(

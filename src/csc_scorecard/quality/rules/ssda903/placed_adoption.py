@@ -6,7 +6,7 @@ PlacedAdoption row, at its line (ingest keeps which table each decision came fro
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import row_keys
+from csc_scorecard.quality.rules.sql import both_rows, row_keys
 from csc_scorecard.quality.rules.ssda903.derived_b import EPISODES_B, PLACED_B
 
 R = "ssda903"
@@ -152,12 +152,11 @@ def r525() -> str:
     pairs = f"""FROM placed p JOIN adoptions a ON a.la_code = p.la_code
         AND a.child_id = p.child_id AND a._table = 'AD1'
         WHERE p.decision_reversed_date IS NOT NULL AND {AD1_GIVEN}"""
-    return f"""SELECT DISTINCT {row_keys("p")},
-            CAST(p.decision_reversed_date AS VARCHAR) AS value, 'DATE_PLACED_CEASED' AS field
-            {pairs}
-        UNION ALL
-        SELECT DISTINCT {row_keys("a")},
-            CAST(a.adm_decision_date AS VARCHAR) AS value, 'DATE_INT' AS field {pairs}"""
+    return both_rows(
+        pairs,
+        ("p", "CAST(p.decision_reversed_date AS VARCHAR)", "DATE_PLACED_CEASED", True),
+        ("a", "CAST(a.adm_decision_date AS VARCHAR)", "DATE_INT", True),
+    )
 
 
 @rule(

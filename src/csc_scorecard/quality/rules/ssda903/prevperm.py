@@ -5,7 +5,7 @@ of care read. DATE_PERM is kept as written (partial dates such as ZZ/05/2021 are
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
-from csc_scorecard.quality.rules.sql import EPISODES_N, row_keys
+from csc_scorecard.quality.rules.sql import EPISODES_N, both_rows, row_keys
 from csc_scorecard.quality.rules.ssda903.derived_b import EPISODES_B
 
 R = "ssda903"
@@ -45,11 +45,12 @@ def r634() -> str:
             ON x.la_code = p.la_code AND x.child_id = p.child_id
         WHERE (p.prev_perm IS NOT NULL OR p.la_perm IS NOT NULL OR p.date_perm IS NOT NULL)
           AND x.last_decom < p.cy_start"""
-    return f"""SELECT p._table, p.la_code, p.load_id, p."row", p.child_id, p.cy_end,
-               p.prev_perm AS value, 'PREV_PERM' AS field {where}
+    return f"""WITH flagged AS (SELECT p.* {where})
+        SELECT _table, la_code, load_id, "row", child_id, cy_end,
+               prev_perm AS value, 'PREV_PERM' AS field FROM flagged
         UNION ALL
         SELECT {row_keys("e")}, CAST(e.decom AS VARCHAR) AS value, 'DECOM' AS field
-        FROM episodes e WHERE (e.la_code, e.child_id) IN (SELECT p.la_code, p.child_id {where})"""
+        FROM episodes e WHERE (e.la_code, e.child_id) IN (SELECT la_code, child_id FROM flagged)"""
 
 
 def _date_perm() -> str:
@@ -84,8 +85,8 @@ def r632() -> str:
             ON p.la_code = e.la_code AND p.child_id = e.child_id
         WHERE e.n = 1 AND e.decom IS NOT NULL AND p.date_perm IS NOT NULL
             AND (p.perm_date IS NULL OR p.perm_date >= e.decom)"""
-    return f"""SELECT DISTINCT {row_keys("p")},
-               p.date_perm AS value, 'DATE_PERM' AS field {where}
-        UNION ALL
-        SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
-               CAST(e.decom AS VARCHAR) AS value, 'DECOM' AS field {where}"""
+    return both_rows(
+        where,
+        ("p", "p.date_perm", "DATE_PERM", True),
+        ("e", "CAST(e.decom AS VARCHAR)", "DECOM", False),
+    )

@@ -5,7 +5,7 @@ and messages; logic per docs/quality.md)."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import EPISODES_N, of_children_in, row_keys
+from csc_scorecard.quality.rules.sql import EPISODES_N, both_rows, of_children_in
 from csc_scorecard.quality.rules.ssda903 import derived
 
 R = "ssda903"
@@ -92,8 +92,8 @@ def r117() -> str:
     pairs = f"""FROM ({latest}) e JOIN placed a ON a.la_code = e.la_code
         AND a.child_id = e.child_id WHERE {late.format(c="adm_decision_date")}
         OR {late.format(c="decision_reversed_date")}"""
-    return f"""SELECT DISTINCT {row_keys("e")},
-            CAST(e.dec AS VARCHAR) AS value, 'DEC' AS field {pairs}
-        UNION ALL
-        SELECT DISTINCT {row_keys("a")},
-            CAST(a.adm_decision_date AS VARCHAR) AS value, 'DATE_PLACED' AS field {pairs}"""
+    return both_rows(
+        pairs,
+        ("e", "CAST(e.dec AS VARCHAR)", "DEC", True),
+        ("a", "CAST(a.adm_decision_date AS VARCHAR)", "DATE_PLACED", True),
+    )

@@ -5,7 +5,7 @@ codes and messages; logic per docs/quality.md). Each reads fields the catalogue'
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import EPISODES_N, row_keys
+from csc_scorecard.quality.rules.sql import EPISODES_N, both_rows
 from csc_scorecard.quality.rules.ssda903.derived import EPISODES_H
 
 R = "ssda903"
@@ -38,11 +38,11 @@ def r358() -> str:
     where = f"""FROM episodes e JOIN header h ON h.la_code = e.la_code AND h.child_id = e.child_id
         WHERE e.ls IN {in_list("J1", "J2", "J3")}
           AND e.decom < h.date_of_birth + INTERVAL 10 YEAR"""
-    return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
-               e.ls AS value, 'LS' AS field {where}
-        UNION ALL
-        SELECT DISTINCT {row_keys("h")},
-               CAST(h.date_of_birth AS VARCHAR) AS value, 'DOB' AS field {where}"""
+    return both_rows(
+        where,
+        ("e", "e.ls", "LS", False),
+        ("h", "CAST(h.date_of_birth AS VARCHAR)", "DOB", True),
+    )
 
 
 @rule(
