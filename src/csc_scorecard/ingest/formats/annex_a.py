@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import pyarrow.compute as pc
 
 from csc_scorecard.ingest import fields
 from csc_scorecard.ingest.adapter import head
-from csc_scorecard.ingest.fields import Converted, _all_text, convert
+from csc_scorecard.ingest.fields import Converted, TableSpec, _all_text, convert
 from csc_scorecard.ingest.formats.annex_a_join import (
     distinct_children,
     join_referrals,
@@ -124,35 +125,36 @@ def read_workbook(path: Path, *, la_code: str | None, today: date | None = None)
     """One Annex A workbook as one load."""
     reader, sheets = _open(path, la_code)
     file = str(path)
-    converted: dict[str, list[tuple[pa.Table, str]]] = {}
-    issues: list[Issue] = []
+    read: list[tuple[ListLayout, ListData | None, list[Issue]]] = []
     for n in CHILD_LISTS:
         if n not in sheets:
             continue
         layout = layouts()[n]
         data = read_list(reader, path, sheets[n], layout)
         if data is None:
-            issues.append(
-                Issue(
-                    "empty_list",
-                    f"list {n} has no rows",
-                    file=file,
-                    sheet=sheets[n],
-                    severity="info",
-                )
+            empty = Issue(
+                "empty_list", f"list {n} has no rows", file=file, sheet=sheets[n], severity="info"
             )
+            read.append((layout, None, [empty]))
             continue
+        found = []
         if path.suffix.lower() != ".xls":
-            issues.extend(
-                cell_issues(
-                    path,
-                    data.sheet,
-                    sheet_name=data.sheet,
-                    field_of=data.columns.get,
-                    after_row=data.header_row,
-                )
+            found = cell_issues(
+                path,
+                data.sheet,
+                sheet_name=data.sheet,
+                field_of=data.columns.get,
+                after_row=data.header_row,
             )
-        _convert_list(data, layout, file, converted, issues)
+        read.append((layout, data, found))
+    lists = [data for _, data, _ in read if data is not None]
+    children = iter(_children(lists, layouts()[1].tables["children"], file))
+    converted: dict[str, list[tuple[pa.Table, str]]] = {}
+    issues: list[Issue] = []
+    for layout, data, found in read:
+        issues.extend(found)
+        if data is not None:
+            _convert_list(data, layout, file, next(children), converted, issues)
     tables = _joined(converted, sheets, file, issues)
 
     as_at = file_date(path) or latest_event_date(tables, today)
@@ -205,16 +207,20 @@ def _convert_list(
     data: ListData,
     layout: ListLayout,
     file: str,
+    children: Converted,
     converted: dict[str, list[tuple[pa.Table, str]]],
     issues: list[Issue],
 ) -> None:
-    """One list's records typed into each spec table it feeds, added to ``converted`` (canonical
-    table -> (rows, sheet) per list) and their issues to ``issues``."""
+    """One list's records typed into each spec table it feeds (its children's given, typed
+    with every list's: `_children`), added to ``converted`` (canonical table -> (rows, sheet)
+    per list) and their issues to ``issues``."""
     for name, spec in layout.tables.items():
         cells = data.cells
         if name == "children":
-            cells = distinct_children(cells, spec)
-        elif layout.secondary(name):
+            converted.setdefault(spec.canonical, []).append((children.rows, data.sheet))
+            issues.extend(children.issues)
+            continue
+        if layout.secondary(name):
             # A secondary table's row exists only where its event date is filled.
             needed = [src for src, f in spec.columns.items() if f.required and f.to != "child_id"]
             filled = np.ones(cells.num_rows, bool)
@@ -229,6 +235,46 @@ def _convert_list(
         )
         converted.setdefault(spec.canonical, []).append((result.rows, data.sheet))
         issues.extend(result.issues)
+
+
+def _children(lists: list[ListData], spec: TableSpec, file: str) -> list[Converted]:
+    """Each list's distinct demographics (`distinct_children`), typed together in one go (one
+    query rather than one a list; a cell's value and findings depend on its text alone), then
+    given back to their lists with their own rows and sheets."""
+    parts = [distinct_children(data.cells, spec) for data in lists]
+    if not parts:
+        return []
+    names = list(dict.fromkeys(n for p in parts for n in p.column_names if n != "source_row"))
+    ends = np.cumsum([len(p) for p in parts])
+    starts = [0, *ends[:-1].tolist()]
+    # stacked, each record's source_row is its place; its own row and sheet are put back below
+    stacked = pa.concat_tables(
+        [
+            pa.table(
+                {
+                    **{
+                        n: p.column(n) if n in p.column_names else pa.nulls(len(p), pa.string())
+                        for n in names
+                    },
+                    "source_row": pa.array(np.arange(start, start + len(p)), pa.int64()),
+                }
+            )
+            for p, start in zip(parts, starts, strict=True)
+        ]
+    )
+    typed = _typed(stacked, spec, file=file, sheet=None, check_duplicates=False)
+    rows = pa.concat_arrays([p.column("source_row").combine_chunks() for p in parts])
+    place = typed.rows.column("source_row")
+    own = rows.take(place.cast(pa.int64())).cast(place.type)
+    table = typed.rows.set_column(typed.rows.column_names.index("source_row"), "source_row", own)
+    found: list[list[Issue]] = [[] for _ in parts]
+    for issue in typed.issues:
+        n = int(np.searchsorted(ends, issue.row, side="right"))
+        found[n].append(replace(issue, sheet=lists[n].sheet, row=rows[issue.row].as_py()))
+    return [
+        Converted(table.slice(start, len(p)), issues)
+        for start, p, issues in zip(starts, parts, found, strict=True)
+    ]
 
 
 def _typed(cells: pa.Table, spec, *, file: str, sheet: str, check_duplicates: bool) -> Converted:
