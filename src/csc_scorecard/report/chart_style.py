@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import gc
+import json
 import multiprocessing
 import os
 import queue
@@ -215,7 +216,128 @@ def draw_svg(vega_lite: dict, chart_id: str) -> str:
     drawer = _DRAWING[0] if _DRAWING else None
     if drawer is not None and drawer.owner == os.getpid():
         return drawer.later(vega_lite, chart_id)
-    return _finished(vlc.vegalite_to_svg(vega_lite), chart_id)
+    return _finished(_svg(vega_lite), chart_id)
+
+
+def _svg(vega_lite: dict) -> str:
+    """vl-convert's SVG of ``vega_lite`` (``vegalite_to_svg``), its Vega compiled once per
+    shape (`_vega`); a specification vl-convert refuses is refused by ``vegalite_to_svg``, with
+    its words."""
+    try:
+        return vlc.vega_to_svg(_vega(vega_lite))
+    except Exception:  # noqa: BLE001 - drawn again the plain way, which raises its own error
+        return vlc.vegalite_to_svg(vega_lite)
+
+
+# Charts of one shape (the appendix's trend charts: the same layers, axes and formats) differ
+# only in their data and titles, which Vega-Lite copies into the Vega it compiles without
+# reading them: each shape is compiled once, with numbered stand-ins for them, and each chart's
+# own put in their places (compiling was a third of the drawing's time).
+_SHAPES: dict[str, tuple[dict, list[list[object]]] | None] = {}
+_STAND_IN = "scorecard-stand-in"
+_MOST_SHAPES = 200
+
+
+def _vega(vega_lite: dict) -> dict:
+    """The Vega that vl-convert compiles ``vega_lite`` to (``vegalite_to_vega``)."""
+    real: list[object] = []
+    shape = _stood_in(vega_lite, real)
+    # The compiler merges identical datasets, which their stand-ins would keep apart.
+    rows = [json.dumps(v) for v in real if isinstance(v, list) and isinstance(v[0], dict)]
+    if len(set(rows)) < len(rows):
+        return vlc.vegalite_to_vega(vega_lite)
+    key = json.dumps(shape)
+    if key not in _SHAPES:
+        if len(_SHAPES) >= _MOST_SHAPES:  # a long-lived process (the dashboard) keeps a few
+            _SHAPES.clear()
+        compiled = vlc.vegalite_to_vega(shape)
+        paths: list[list[object]] = [[] for _ in real]
+        _find_stand_ins(compiled, [], [type(v) for v in real], paths)
+        # Each stand-in copied exactly once, as it was put in; else compiled chart by chart.
+        _SHAPES[key] = (compiled, paths) if all(len(p) == 1 for p in paths) else None
+    found = _SHAPES[key]
+    if found is None:
+        return vlc.vegalite_to_vega(vega_lite)
+    compiled, paths = found
+    vega = copy.deepcopy(compiled)
+    for value, (path,) in zip(real, paths, strict=True):
+        *parents, last = path
+        place: Any = vega
+        for step in parents:
+            place = place[step]
+        place[last] = value
+    return vega
+
+
+def _stood_in(spec: object, real: list[object]) -> object:
+    """A copy of ``spec`` with the rows of each inline dataset and the text of each title that
+    has words replaced by stand-in ``n`` (of the same type), the replaced values appended to
+    ``real`` (the n-th at ``real[n]``)."""
+    if isinstance(spec, list):
+        return [_stood_in(v, real) for v in spec]
+    if not isinstance(spec, dict):
+        return spec
+    out = {}
+    for k, v in spec.items():
+        if k == "values" and isinstance(v, list) and v and all(isinstance(r, dict) for r in v):
+            out[k] = [{_STAND_IN: len(real)}]
+            real.append(v)
+        elif k == "title" and isinstance(v, dict) and _words(v.get("text")):
+            text = v["text"]
+            stand_in = f"{_STAND_IN} {len(real)}"
+            out[k] = {**v, "text": [stand_in] if isinstance(text, list) else stand_in}
+            real.append(text)
+        else:
+            out[k] = _stood_in(v, real)
+    return out
+
+
+def _words(text: object) -> bool:
+    """Whether a title's text is a line, or lines, each with words."""
+    lines = text if isinstance(text, list) else [text]
+    return bool(lines) and all(isinstance(t, str) and t.strip() for t in lines)
+
+
+def _find_stand_ins(
+    value: object, path: list[object], types: list[type], found: list[list[object]]
+) -> None:
+    """Append to ``found[n]`` the path of each place in the compiled ``value`` holding stand-in
+    ``n`` as it was put in (of ``types[n]``), and a mark for any other copy of it."""
+    n = _stand_in_number(value)
+    if n is not None and n < len(found):
+        found[n].append(path if isinstance(value, types[n]) else ["changed"])
+        return
+    if isinstance(value, dict):
+        if (
+            _STAND_IN in value
+            and isinstance(value[_STAND_IN], int)
+            and value[_STAND_IN] < len(found)
+        ):
+            found[value[_STAND_IN]].append(["copied"])
+        items: list[tuple[object, object]] = list(value.items())
+    elif isinstance(value, list):
+        items = list(enumerate(value))
+    else:
+        if isinstance(value, str) and _STAND_IN in value:
+            for m in range(len(found)):
+                if f"{_STAND_IN} {m}" in value:
+                    found[m].append(["copied"])
+        return
+    for k, v in items:
+        _find_stand_ins(v, [*path, k], types, found)
+
+
+def _stand_in_number(value: object) -> int | None:
+    """The number of the stand-in ``value`` is (a dataset's rows, a title's text or lines)."""
+    if isinstance(value, list) and len(value) == 1:
+        (only,) = value
+        if isinstance(only, dict) and list(only) == [_STAND_IN]:
+            return only[_STAND_IN]
+        value = only
+    if isinstance(value, str) and value.startswith(f"{_STAND_IN} "):
+        number = value.removeprefix(f"{_STAND_IN} ")
+        return int(number) if number.isdigit() else None
+    return None
 
 
 def _finished(svg: str, chart_id: str) -> str:
@@ -308,7 +430,7 @@ class Drawer:
 
 def _drawing(vega_lite: dict) -> tuple[str, str]:
     try:
-        return "ok", vlc.vegalite_to_svg(vega_lite)
+        return "ok", _svg(vega_lite)
     except Exception as error:  # noqa: BLE001 - the drawing's error, raised in the parent
         return "error", str(error)
 
