@@ -4,6 +4,7 @@ context and render each format.
     .venv/bin/python benchmarks/report.py [--size 1] [--period 2022-Q1] [--formats html,pdf,json,docx,xlsx]
         [--store STORE]   # report from a copy of STORE (e.g. the demo's) instead of a new one
         [--paper]         # the demo's committee paper (58 pages), as `scorecard demo` prints it
+        [--timeline]      # with --store: `scorecard report` as a timeline of its processes
 
 Steps run in fresh processes (`_measure.step`); the report step times its own phases. The PDF
 is timed beside its baseline in the same process: WeasyPrint printing the HTML report as it is
@@ -201,7 +202,23 @@ def main() -> None:
         type=Path,
         help="Report from a copy of this store (e.g. the demo's) instead of generating one",
     )
+    parser.add_argument(
+        "--timeline",
+        action="store_true",
+        help="With --store: `scorecard report` of the demo paper in FORMATS from a copy of the"
+        " store, as a timeline of its steps on each process (benchmarks/report_timeline.py)",
+    )
     args = parser.parse_args()
+    if args.timeline:
+        from report_timeline import timeline
+
+        if not args.store:
+            parser.error("--timeline needs --store")
+        with tempfile.TemporaryDirectory() as tmp:
+            shutil.copyfile(args.store, f"{tmp}/store.duckdb")
+            print(f"scorecard report from a copy of {args.store} (load {os.getloadavg()[0]:.1f})")
+            print(timeline(f"{tmp}/store.duckdb", f"{tmp}/out", args.formats, ROOT))
+        return
     print(f"{'step':<58} {'wall':>10} {'peak':>11}")
     with tempfile.TemporaryDirectory() as tmp:
         extracts, store, out = f"{tmp}/extracts", f"{tmp}/store.duckdb", f"{tmp}/out"

@@ -14,7 +14,7 @@ import pytest
 
 import csc_scorecard.cli  # noqa: F401 - registers the commands (a command module first is circular)
 from csc_scorecard import report as report_package
-from csc_scorecard.commands.report import _write
+from csc_scorecard.commands.report import _said, _write
 from csc_scorecard.forked import ForkedError, can_fork
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork")
@@ -38,7 +38,7 @@ def renderers(monkeypatch):
 
 
 def test_every_format_is_written_and_the_pdf_said_last(renderers, tmp_path, capsys):
-    _write(CONTEXT, "371", ["html", "pdf", "docx"], tmp_path, False, time.perf_counter())
+    _said(_write(CONTEXT, "371", ["html", "pdf", "docx"], tmp_path, False, time.perf_counter()))
     stem = tmp_path / "371_2022-Q1_performance_report"
     for fmt in ("html", "pdf", "docx"):
         assert stem.with_suffix(f".{fmt}").read_text() == f"{fmt} of Synthetic authority"
@@ -50,7 +50,7 @@ def test_every_format_is_written_and_the_pdf_said_last(renderers, tmp_path, caps
 def test_a_failure_printing_the_pdf_is_one_line_and_the_rest_is_written(renderers, tmp_path):
     broken = SimpleNamespace(**vars(CONTEXT), broken=True)
     with pytest.raises(ForkedError) as caught:
-        _write(broken, "371", ["html", "pdf"], tmp_path, False, time.perf_counter())
+        _said(_write(broken, "371", ["html", "pdf"], tmp_path, False, time.perf_counter()))
     assert str(caught.value) == "the pdf report: RuntimeError: no fonts found"
     assert caught.value.exit_code == 2
     assert (tmp_path / "371_2022-Q1_performance_report.html").is_file()

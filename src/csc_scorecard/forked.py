@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import sys
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from csc_scorecard.errors import ScorecardError
@@ -33,6 +35,21 @@ class ForkedError(ScorecardError):
 
 def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def foreign_threads() -> bool:
+    """Whether this process may have started a runtime of threads a forked child would lack:
+    true unless every thread of the process is one known to be safe (named as the main thread,
+    as DuckDB's are, or jemalloc's background thread, which Arrow's allocator starts and which
+    handles a fork itself); the chart renderer's ("tokio-runtime-w", "V8 DefaultWorker") are
+    not. True where it cannot be told (no /proc), so nothing forks there."""
+    tasks = Path("/proc/self/task")
+    try:
+        names = {(t / "comm").read_text().strip() for t in tasks.iterdir()}
+        main = (tasks / str(os.getpid()) / "comm").read_text().strip()
+    except OSError:
+        return True
+    return not names <= {main, "jemalloc_bg_thd"}
 
 
 def _describe(error: BaseException) -> str:

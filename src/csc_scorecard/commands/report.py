@@ -135,74 +135,105 @@ def report(
     ] = True,
 ) -> None:
     """Build the report context for a quarter and write it as HTML, PDF and the other formats."""
-    from csc_scorecard.model.lake import LakeError
-    from csc_scorecard.rating import FrameworkError
-    from csc_scorecard.report import UnknownFormat, history, renderer
-    from csc_scorecard.report.commentary import CommentaryFileError
-    from csc_scorecard.report.context import build_context
-    from csc_scorecard.report.paper import PaperError
+    from csc_scorecard.forked import can_fork, foreign_threads
+    from csc_scorecard.report import SUFFIXES, UnknownFormat, renderer
+    from csc_scorecard.report.chart_style import drawing_aside
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     try:
         for fmt in wanted:
-            renderer(fmt)
+            if fmt not in SUFFIXES:  # a known format's renderer is imported where it writes
+                renderer(fmt)
     except UnknownFormat as error:
         raise typer.BadParameter(str(error), param_hint="--formats") from None
     published: list[tuple[str, ReportContext]] = []
-    with Store(store, read_only=True) as held, ExitStack() as cleanup:
-        db, generated_at = held, None
-        if as_at is not None:  # a copy holding only what the store held that day
-            folder = Path(cleanup.enter_context(tempfile.TemporaryDirectory()))
-            generated_at = history.end_of(date.fromisoformat(as_at))
-            db = cleanup.enter_context(
-                history.as_at_store(held, generated_at, folder / Path(store).name)
-            )
-        # Several authorities: one report each, side by side in OUT (named by LA code).
-        for la in each_authority(db, la_code, region):
-            started = time.perf_counter()
-            printer = _Printer.start() if _prints_aside(wanted) else None
-            try:
-                run = None
-                if results is not None:
-                    from csc_scorecard.measures.lake import run_from_results
-                    from csc_scorecard.model.periods import Quarter
-                    from csc_scorecard.report.run_figures import measure_quarters
+    with ExitStack() as drawing:
+        # The charts' process and the PDF's are forked first, so that they load the chart
+        # engine and WeasyPrint on the other core while this one loads the rest of the report
+        # and opens the store. The drawer first: a process forked after it holds its pipe, so
+        # the drawer ends once they have (the PDF's, sent its context or stopped, below).
+        drawing.enter_context(drawing_aside(can_fork() and not foreign_threads()))
+        printer = _Printer.start() if _prints_aside(wanted) else None
+        printing = None  # the last authority's PDF, printing while this process goes on
+        try:
+            from csc_scorecard.model.lake import LakeError
+            from csc_scorecard.rating import FrameworkError
+            from csc_scorecard.report import history
+            from csc_scorecard.report.commentary import CommentaryFileError
+            from csc_scorecard.report.context import build_context
+            from csc_scorecard.report.paper import PaperError
 
-                    run = run_from_results(results, la, measure_quarters(Quarter.parse(period)))
-                context = build_context(
-                    db,
-                    la,
-                    period,
-                    framework=framework,
-                    commentary=commentary,
-                    publication=publication,
-                    synthetic=synthetic,
-                    scenario=scenario,
-                    paper=paper,
-                    narrative=narrative,
-                    run=run,
-                    allow_commentary_numbers=allow_commentary_numbers,
-                    generated_at=generated_at,
-                )
-            except (FrameworkError, CommentaryFileError, PaperError, LakeError) as error:
-                if printer is not None:
-                    printer.stop()
-                typer.echo(f"error: {error}", err=True)
-                raise typer.Exit(code=2) from None
-            except BaseException:
-                if printer is not None:
-                    printer.stop()
-                raise
-            _write(context, la, wanted, out, publication, started, printer)
-            published.append((la, context))
-    if record and as_at is None:
-        for la, context in published:
-            _record(store, context, la, publication)
+            with Store(store, read_only=True) as held, ExitStack() as cleanup:
+                db, generated_at = held, None
+                if as_at is not None:  # a copy holding only what the store held that day
+                    folder = Path(cleanup.enter_context(tempfile.TemporaryDirectory()))
+                    generated_at = history.end_of(date.fromisoformat(as_at))
+                    db = cleanup.enter_context(
+                        history.as_at_store(held, generated_at, folder / Path(store).name)
+                    )
+                # Several authorities: one report each, side by side in OUT (named by LA code).
+                for la in each_authority(db, la_code, region):
+                    started = time.perf_counter()
+                    if printer is None and _prints_aside(wanted):  # the next authority's
+                        printer = _Printer.start()
+                    try:
+                        run = None
+                        if results is not None:
+                            from csc_scorecard.measures.lake import run_from_results
+                            from csc_scorecard.model.periods import Quarter
+                            from csc_scorecard.report.run_figures import measure_quarters
+
+                            run = run_from_results(
+                                results, la, measure_quarters(Quarter.parse(period))
+                            )
+                        context = build_context(
+                            db,
+                            la,
+                            period,
+                            framework=framework,
+                            commentary=commentary,
+                            publication=publication,
+                            synthetic=synthetic,
+                            scenario=scenario,
+                            paper=paper,
+                            narrative=narrative,
+                            run=run,
+                            allow_commentary_numbers=allow_commentary_numbers,
+                            generated_at=generated_at,
+                        )
+                    except (FrameworkError, CommentaryFileError, PaperError, LakeError) as error:
+                        typer.echo(f"error: {error}", err=True)
+                        raise typer.Exit(code=2) from None
+                    done, printing = printing, None  # the previous authority's PDF
+                    _said(done)
+                    sending, printer = printer, None
+                    printing = _write(context, la, wanted, out, publication, started, sending)
+                    published.append((la, context))
+            # The store is closed: the published figures are recorded while the PDF prints,
+            # and said after it.
+            recorded = [
+                said
+                for la, context in (published if record and as_at is None else [])
+                for said in _record(store, context, la, publication)
+            ]
+            done, printing = printing, None
+            _said(done)
+            for line, warning in recorded:
+                typer.echo(line, err=warning)
+        finally:
+            if printer is not None:  # not sent a context: let its process end
+                printer.stop()
+            if printing is not None:  # never leave the printing process behind
+                with contextlib.suppress(Exception):  # the error being raised is the one said
+                    printing.result()
 
 
-def _record(path: Path, context: ReportContext, la: str, publication: bool) -> None:
-    """Keep what the report publishes (report/history.py). A store that cannot be written
-    (another process has it open, a read-only file) is said in one line; the report stands."""
+def _record(
+    path: Path, context: ReportContext, la: str, publication: bool
+) -> list[tuple[str, bool]]:
+    """Keep what the report publishes (report/history.py): the lines to say, each with whether
+    it is a warning. A store that cannot be written (another process has it open, a read-only
+    file) is said in one line; the report stands."""
     from csc_scorecard.report import history
 
     built = context.provenance.generated_at
@@ -218,10 +249,37 @@ def _record(path: Path, context: ReportContext, la: str, publication: bool) -> N
                 context.figures.values(),
                 publication=publication,
             )
+            kept = _keep_as_ingest_does(db, la)
     except StoreError as error:
-        typer.echo(f"warning: the published figures were not recorded: {error}", err=True)
-        return
-    typer.echo(f"  recorded {n} published figures as report {report}")
+        return [(f"warning: the published figures were not recorded: {error}", True)]
+    return [*kept, (f"  recorded {n} published figures as report {report}", False)]
+
+
+def _keep_as_ingest_does(db: Store, la: str) -> list[tuple[str, bool]]:
+    """`scorecard ingest` keeps the DfE rules' faults and the measure results of what it loaded
+    (`commands.ingest.check_and_refresh`), so that a report reads them. A store loaded another
+    way (the Python API: `ingest.run.ingest`, `Store.load`), or last checked by other rules,
+    keeps neither, and a report, which reads the store read-only, would run every rule and
+    compute every measure again each time. So the report keeps them here, once, with its
+    figures: the lines `scorecard ingest` says, each with whether it is a warning (none when
+    the faults kept are current)."""
+    from csc_scorecard.quality import history
+    from csc_scorecard.store.snapshots import BASIS_TABLE
+
+    if history.as_at(db.con, la) is None:  # no 903 or CIN census return: no rule has a row
+        return []
+    now = history.basis(db.con, [la], multi_year=True)[la]  # as `history.record` keeps it
+    if db.has_table(BASIS_TABLE):
+        kept = db.con.execute(
+            f"SELECT count(*) FROM {BASIS_TABLE} WHERE la_code = ? AND basis = ?", [la, now]
+        ).fetchone()[0]
+        if kept:
+            return []
+    from csc_scorecard.commands.ingest import check_and_refresh
+
+    return [
+        (f"  {line}", line.startswith("warning")) for line in reversed(check_and_refresh(db, [la]))
+    ]
 
 
 def _prints_aside(wanted: list[str]) -> bool:
@@ -296,8 +354,9 @@ def _write(
     publication: bool,
     started: float,
     printer: _Printer | None = None,
-) -> None:
-    """Every requested format of one authority's report into OUT.
+) -> Any:
+    """Every requested format of one authority's report into OUT; the PDF's process, still
+    printing (`Forked`, or None), for `_said` once the caller has done what it can meanwhile.
 
     The PDF takes longer than every other format together, so with other formats it is printed
     in a forked process (sharing the context built here, not copying it; or, given ``printer``,
@@ -321,10 +380,19 @@ def _write(
         for fmt in wanted:
             if fmt != aside:
                 typer.echo(_render(context, fmt, out / f"{stem}.{SUFFIXES[fmt]}"))
-    finally:  # never leave the printing process behind
-        done = printing.result() if printing is not None else None
-    if done is not None:
-        typer.echo(done)
+    except BaseException:
+        if printing is not None:  # never leave the printing process behind
+            with contextlib.suppress(Exception):  # the error being raised is the one said
+                printing.result()
+        raise
+    return printing
+
+
+def _said(printing: Any) -> None:
+    """Wait for the PDF's process (`_write`) and say what it wrote; its failure raised as the
+    one line `ForkedError`."""
+    if printing is not None:
+        typer.echo(printing.result())
 
 
 def _render(context, fmt: str, path: Path) -> str:

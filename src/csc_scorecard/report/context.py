@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextvars
 import functools
-import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from csc_scorecard.forked import can_fork
+from csc_scorecard.forked import can_fork, foreign_threads
 from csc_scorecard.measures.context import Settings
 from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.periods import Quarter
@@ -204,18 +203,8 @@ class _Done:
 
 
 def _charts_drawn() -> bool:
-    """Whether this process may have started a runtime of threads a forked child would lack:
-    true unless every thread of the process is one known to be safe (named as the main thread,
-    as DuckDB's are, or jemalloc's background thread, which Arrow's allocator starts and which
-    handles a fork itself); the chart renderer's ("tokio-runtime-w", "V8 DefaultWorker") are
-    not. True where it cannot be told (no /proc), so nothing forks there."""
-    tasks = Path("/proc/self/task")
-    try:
-        names = {(t / "comm").read_text().strip() for t in tasks.iterdir()}
-        main = (tasks / str(os.getpid()) / "comm").read_text().strip()
-    except OSError:
-        return True
-    return not names <= {main, "jemalloc_bg_thd"}
+    """Whether this process may have started the chart renderer's threads (`forked.foreign_threads`)."""
+    return foreign_threads()
 
 
 class _Alongside:
