@@ -1,16 +1,19 @@
 """The value engine over whole columns: `fields.convert`'s result from a table of raw text cells,
-typed in one DuckDB query instead of a Python call per cell.
+typed with Arrow's compute functions over each column's distinct texts instead of a Python call
+per cell.
 
 A reader that has its cells column by column (the 903 CSV reader, `formats/ssda903_csv.py`)
 hands over an Arrow table of text columns named by source field, plus `source_row`; a cell that
 was not in the row at all (a short row, a column the file lacks) is NULL, an empty cell "".
-The SQL settles the cells written the ordinary way: printable ASCII, a blank, a known code, a
+The vectorised step settles the cells written the ordinary way: printable ASCII, a blank, a known code, a
 DD/MM/YYYY or YYYY-MM-DD date that exists, a plain whole number, yes/no. Every other cell (an
 unknown code, a bad date, a blank mandatory value, control characters, non-ASCII text, an Excel
 serial, "1,182", "NaN"...) is decided by `fields.convert_cell`, the same function `convert` runs
 for every cell, so rows and issues are those `convert` gives, in the same order
 (`tests/test_ingest_columns.py` compares both on the peer fixtures and on synthetic returns
-with imperfections).
+with imperfections). It was one DuckDB statement per table until Arrow took it over: planning
+those statements cost more than running them (the demo's 170 took about 2.2 CPU s, three
+quarters of it binding and optimising; Arrow types the same cells in about a third of that).
 """
 
 from __future__ import annotations
@@ -21,10 +24,10 @@ from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from csc_scorecard.ingest.duck import arrow_rows, connection
 from csc_scorecard.ingest.fields import (
     Converted,
     FieldSpec,
@@ -39,8 +42,8 @@ from csc_scorecard.model.batch import Issue
 from csc_scorecard.model.codes import codes
 from csc_scorecard.model.schema import ARROW_TYPES, table
 
-# Cells the SQL may decide are printable ASCII: Python's str.strip() and SQL's trim() then
-# remove the same characters (spaces), and `\d` means the same digits.
+# Cells `_typed` may settle are printable ASCII: Python's str.strip() and Arrow's trim of spaces
+# then remove the same characters, and `\d` (RE2's, as Python's for ASCII) the same digits.
 _UNPLAIN = r"[^\x20-\x7e]"
 # values._DMY, then values._ISO, each with the time of day they accept (and ignore): a workbook's
 # dates come as "2021-05-04 00:00:00", which Python typed one cell at a time
@@ -50,64 +53,78 @@ _DATE = (
 )
 
 
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def _set(values: set[str] | list[str]) -> pa.Array:
+    return pa.array(sorted(values), pa.string())
 
 
-def _in(values: set[str] | list[str]) -> str:
-    return "(" + ", ".join(_lit(v) for v in sorted(values)) + ")" if values else "(NULL)"
-
-
-def _cell_sql(i: int, f: FieldSpec, cap: int, today: date) -> tuple[str, str, str]:
-    """SQL for field `i`, over r{i} (the raw cell) and t{i} (it trimmed): (parsed, typed value,
-    settled). `parsed` (column x{i}) is computed once, before the other two, which read it;
-    `settled` is true only where the value is what `convert_cell` gives and it finds nothing to
-    report."""
-    r, t, x = f"r{i}", f"t{i}", f"x{i}"
-    plain = f"({r} IS NULL OR (length({r}) <= {cap} AND NOT regexp_matches({r}, '{_UNPLAIN}')))"
+def _typed(texts: pa.Array, f: FieldSpec, cap: int, today: date) -> tuple[pa.Array, pa.Array]:
+    """A column's distinct texts (none NULL) typed: (value, settled). `settled` is true only
+    where the value is what `convert_cell` gives and it finds nothing to report; a value where
+    it is false is never used (`convert_cell` decides that cell), so each step needs to be
+    right only for plain cells (printable ASCII, within the cap), where Python's str.strip()
+    and lower() and Arrow's trim of spaces and utf8_lower agree, and `\\d` means the same digits."""
+    plain = pc.and_(
+        pc.less_equal(pc.binary_length(texts), cap),
+        pc.invert(pc.match_substring_regex(texts, _UNPLAIN)),
+    )
+    t = pc.utf8_trim(texts, " ")
     blanks = BLANKS - {"nan"} if f.type in ("int", "float") else BLANKS  # values._number_text
-    blank = f"({r} IS NULL OR lower({t}) IN {_in(blanks)})"
-    if_blank = "false" if f.required else "true"
-    parsed = "NULL"
+    low = pc.utf8_lower(t)
+    blank = pc.is_in(low, value_set=_set(blanks))
+    good: pa.Array | bool = True
     if f.type == "text" and not (f.codes or f.map):
-        value, good = t, "true"
+        value = t
     elif f.type == "text" and f.separated:
-        value, good = "NULL", "false"
+        value, good = pa.nulls(len(t), pa.string()), False
     elif f.type == "text":
-        key = f"upper({t})" if f.upper else t
-        parsed = (
-            f"CASE {key} "
-            + " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in f.map.items())
-            + f" ELSE {key} END"
-            if f.map
-            else key
-        )
-        value = x
-        good = f"{x} IN {_in(set(codes(f.codes)))}" if f.codes else "true"
+        value = pc.utf8_upper(t) if f.upper else t
+        if f.map:
+            at = pc.index_in(value, value_set=pa.array(list(f.map), pa.string()))
+            value = pc.coalesce(pc.take(pa.array(list(f.map.values()), pa.string()), at), value)
+        if f.codes:
+            good = pc.is_in(value, value_set=_set(set(codes(f.codes))))
     elif f.type == "date":
-        parsed = (
-            f"CASE WHEN regexp_matches({t}, '{_DATE}') THEN "
-            f"try_cast(regexp_replace({t}, '{_DATE}', '\\3\\4-\\2\\5-\\1\\6') AS DATE) END"
-        )
-        value = x
-        good = f"coalesce(year({x}) BETWEEN 1900 AND 2100, false)"
-        if f.not_future:
-            good += f" AND {x} <= DATE '{today.isoformat()}'"
+        value, good = _dates(t, f.not_future, today)
     elif f.type == "bool":
-        value = f"lower({t}) IN {_in(TRUE)}"
-        good = f"lower({t}) IN {_in(TRUE | FALSE)}"
-    else:  # int, float
+        value = pc.is_in(low, value_set=_set(TRUE))
+        good = pc.is_in(low, value_set=_set(TRUE | FALSE))
+    else:  # int, float: a plain number of at most 9 (int) or 15.15 (float) digits casts exactly
         pattern = r"^-?\d{1,9}$" if f.type == "int" else r"^-?\d{1,15}(\.\d{1,15})?$"
-        parsed = f"try_cast({t} AS {'INTEGER' if f.type == 'int' else 'DOUBLE'})"
-        value = x
-        good = f"regexp_matches({t}, '{pattern}')"
+        good = pc.match_substring_regex(t, pattern)
+        value = pc.cast(pc.if_else(good, t, None), pa.int32() if f.type == "int" else pa.float64())
         if f.min is not None:
-            good += f" AND {x} >= {f.min!r}"
+            good = pc.and_kleene(good, pc.greater_equal(value, f.min))
         if f.max is not None:
-            good += f" AND {x} <= {f.max!r}"
-    typed = f"CASE WHEN {blank} THEN NULL ELSE {value} END"
-    settled = f"coalesce({plain} AND CASE WHEN {blank} THEN {if_blank} ELSE {good} END, false)"
-    return parsed, typed, settled
+            good = pc.and_kleene(good, pc.less_equal(value, f.max))
+    value = pc.if_else(blank, pa.scalar(None, value.type), value)
+    if isinstance(good, bool):
+        good = pa.array([good] * len(t), pa.bool_())
+    decided = pc.if_else(blank, not f.required, pc.fill_null(good, False))
+    return value, pc.and_(plain, decided)
+
+
+def _dates(t: pa.Array, not_future: bool, today: date) -> tuple[pa.Array, pa.Array]:
+    """DD/MM/YYYY or YYYY-MM-DD texts (with a time of day `values.parse_date` ignores) as
+    dates, and whether each is a real calendar date from 1900 to 2100 (and not after `today`
+    where `not_future`): `parse_date`'s value for those, anything for the rest."""
+    matched = pc.match_substring_regex(t, _DATE)
+    ymd = pc.replace_substring_regex(pc.if_else(matched, t, None), _DATE, r"\3\4-\2\5-\1\6")
+    parts = pc.split_pattern(ymd, "-")
+    y, m, d = (
+        pc.fill_null(pc.cast(pc.list_element(parts, k), pa.int64()), 0).to_numpy(
+            zero_copy_only=False
+        )
+        for k in range(3)
+    )
+    month = (y - 1970).astype("datetime64[Y]") + (np.clip(m, 1, 12) - 1).astype("timedelta64[M]")
+    first = month.astype("datetime64[D]")
+    length = ((month + 1).astype("datetime64[D]") - first).astype(np.int64)
+    days = first + (d - 1).astype("timedelta64[D]")
+    real = (y >= 1900) & (y <= 2100) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= length)
+    if not_future:
+        real &= days <= np.datetime64(today, "D")
+    real &= matched.to_numpy(zero_copy_only=False)
+    return pa.array(days, pa.date32(), mask=~real), pa.array(real)
 
 
 def cells_of(records: Sequence[tuple]) -> pa.Table:
@@ -148,40 +165,14 @@ def convert_columns(
     given = {str(c).strip().lower(): c for c in cells.column_names if c != "source_row"}
     names = {src: given.get(src.strip().lower()) for src in spec.columns}
     # A cell's value and findings depend on its text alone, so each column's distinct texts are
-    # typed once: the query runs over the columns' dictionaries side by side (padded with NULL
-    # to the longest), and the results are spread back over the rows by the dictionary indices.
+    # typed once (`_typed`, Arrow's compute functions: no statement to plan), and the results
+    # are spread back over the rows by the dictionary indices.
     encoded = {
         src: pc.dictionary_encode(cells.column(name).combine_chunks())
         for src, name in names.items()
         if name is not None
     }
-    depth = max((len(e.dictionary) for e in encoded.values()), default=0)
-    distinct = pa.table(
-        {
-            f"c{i}": pa.concat_arrays(
-                [e.dictionary, pa.nulls(depth - len(e.dictionary), pa.string())]
-            )
-            if (e := encoded.get(src)) is not None
-            else pa.nulls(depth, pa.string())
-            for i, src in enumerate(spec.columns)
-        }
-    )
-    raw, parsed, final = [], ["*"], []
-    for i, f in enumerate(spec.columns.values()):
-        raw += [f"c{i} AS r{i}", f"trim(c{i}) AS t{i}"]
-        x, typed, settled = _cell_sql(i, f, cap, date.today())
-        parsed.append(f"{x} AS x{i}")
-        final += [f"{typed} AS v{i}", f"{settled} AS s{i}"]
-    con = connection()
-    con.register("distinct_cells", distinct)
-    try:
-        out = arrow_rows(
-            f"SELECT {', '.join(final)} FROM (SELECT {', '.join(parsed)} FROM "
-            f"(SELECT {', '.join(raw)} FROM distinct_cells))"
-        )
-    finally:
-        con.unregister("distinct_cells")
-
+    today = date.today()
     types = {c.name: ARROW_TYPES[c.type] for c in canonical.columns}
     source_rows = cells.column("source_row")
     n = cells.num_rows
@@ -193,10 +184,9 @@ def convert_columns(
             values = pa.nulls(n, types[f.to])
             settled = pa.array([not f.required] * n, pa.bool_())
         else:
-            size = len(e.dictionary)
-            values = out.column(f"v{i}").slice(0, size).combine_chunks().take(e.indices)
-            values = values.cast(types[f.to])
-            settled = out.column(f"s{i}").slice(0, size).combine_chunks().take(e.indices)
+            typed, settled = _typed(e.dictionary, f, cap, today)
+            values = typed.take(e.indices).cast(types[f.to])
+            settled = settled.take(e.indices)
             settled = pc.fill_null(settled, not f.required)  # a NULL cell is a blank one
         unsettled = pc.invert(settled)
         at = pc.indices_nonzero(unsettled).to_pylist()

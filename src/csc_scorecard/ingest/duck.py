@@ -1,5 +1,5 @@
 """The in-memory DuckDB that reading uses for work over whole columns (splitting CSV lines,
-typing cells, finding duplicate keys); never the store."""
+finding duplicate keys); never the store."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ import pyarrow as pa
 _local = threading.local()
 
 # `arrow_rows` executes a statement, which DuckDB parses and plans once, rather than making it a
-# relation (parsed and bound to learn its columns, then parsed and planned again to run): the
-# typing statements cost more to plan than to run over a column's distinct texts, and the
-# demo's 170 of them took about a quarter less CPU. Arrow output from an executed statement
+# relation (parsed and bound to learn its columns, then parsed and planned again to run): a
+# statement over a few rows costs more to plan than to run. Arrow output from an executed statement
 # copies its rows once, which DuckDB warns of; the rows here are few.
 warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 

@@ -118,7 +118,7 @@ def convert(
     Values are never dropped: a bad value becomes NULL (or stays as text for codes) and the raw
     text goes into an Issue.
 
-    Records whose cells are all text (or absent) are typed column by column in one DuckDB query
+    Records whose cells are all text (or absent) are typed column by column, vectorised
     (`columns.convert_columns`, which gives what `convert_rows` gives, in the same order:
     tests/test_ingest_columns.py); others (cells typed by a workbook reader, a field named twice
     in different case) cell by cell (`convert_rows`).
