@@ -444,14 +444,41 @@ def _materialize(scope: Scope, ret: Return, names: Collection[str] | None = None
 
 
 def _count(scope: Scope, ret: Return, needs: Collection[tuple[Return, str]] | None) -> None:
-    """Whether each of the return's scoped views has a row (`Scope.rows`), one query for all."""
+    """Whether each of the return's scoped views has a row (`Scope.rows`), one query for all;
+    asked first of the first authority's rows alone (the loads table narrowed to it, as
+    `Scope.restrict` narrows it), then of every authority's for the views still empty. A view
+    narrowed to some authorities holds exactly their rows of it (every view joins a row to its
+    own authority's loads), so a row found for one is a row of the whole. The deferred
+    children views (`built`) aggregate every row of the return to find a child's year: over
+    a synthetic England, asking whether the CIN census's has a row cost 3.2 CPU s, where one
+    authority's answers it."""
     names = [n for n in [*SCOPED[ret], *HEADERS[ret]] if needs is None or (ret, n) in needs]
     if not names:
         return
+    loads = scope.loads[ret]
+    first = scope.con.execute(
+        f"SELECT min(la_code), count(DISTINCT la_code) > 1 FROM {loads}_all"
+    ).fetchall()[0]
+    found = dict.fromkeys(names, 0)
+    if first[1]:  # several authorities: the first one's rows, then every one's for the rest
+        scope.con.execute(f"DELETE FROM {loads} WHERE la_code IS DISTINCT FROM ?", [first[0]])
+        try:
+            found.update(_exists(scope, ret, names))
+        finally:
+            scope.con.execute(f"DELETE FROM {loads}").fetchall()
+            scope.con.execute(f"INSERT INTO {loads} SELECT * FROM {loads}_all").fetchall()
+    found.update(_exists(scope, ret, [n for n in names if not found[n]]))
+    scope.rows.update({(ret, n): found[n] for n in names})
+
+
+def _exists(scope: Scope, ret: Return, names: Sequence[str]) -> dict[str, int]:
+    """Whether each of the return's scoped views `names` has a row, one query for all."""
+    if not names:
+        return {}
     found = scope.con.execute(
         "SELECT " + ", ".join(f"EXISTS (SELECT 1 FROM {scope.schema(ret)}.{n})" for n in names)
     ).fetchall()[0]
-    scope.rows.update({(ret, n): int(f) for n, f in zip(names, found, strict=True)})
+    return {n: int(f) for n, f in zip(names, found, strict=True)}
 
 
 def _build_last(
