@@ -17,6 +17,7 @@ QUIRKS = {
         ">WBRI<", ">WB&#13;RI\r\n<", 3
     ),
     "CRLF line ends": lambda t: t.replace("\n", "\r\n"),
+    "CR line ends": lambda t: t.replace("\n", "\r"),
     "attributes": lambda t: (
         t.replace("<CINdetails>", "<CINdetails a='x>y' b=\"/>\"  >", 5)
         .replace("<Message>", '<Message xmlns="urn:cin" version="1">')

@@ -8,7 +8,8 @@ empty when its ">" follows "/". A start tag ends at the first ">" after its "<" 
 attribute value holds one (those few tags are matched by a regular expression). An element's
 text (lxml's `.text`) is what lies between its start tag and the next "<", None when empty, with
 XML's line ends ("\\r\\n" and a lone "\\r" read as "\\n") and its five entities and character
-references replaced; a line is counted from the "\\n" bytes (libxml2 keeps only 16 bits of it).
+references replaced; a line is counted from the line ends in the bytes (libxml2 keeps only 16
+bits of it), a "\\r" not before a "\\n" one too, as expat counts them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_LT, _GT, _SLASH, _QUERY, _NEWLINE, _EQUALS = b"<>/?\n="
+_LT, _GT, _SLASH, _QUERY, _NEWLINE, _RETURN, _EQUALS = b"<>/?\n\r="
 _SPACE = np.zeros(256, bool)
 _SPACE[list(b" \t\r\n")] = True
 # A start tag with attributes (the true end of one a ">" inside a quoted value would hide).
@@ -135,7 +136,10 @@ def scan(data: bytes) -> Elements | None:
     local = [n.rpartition(":")[2] for n in encoded.dictionary.to_pylist()]
     names = list(dict.fromkeys(local))
     tag = np.array([names.index(n) for n in local], np.int64)[encoded.indices.to_numpy()]
-    lines = np.searchsorted(np.flatnonzero(text == _NEWLINE), starts) + 1
+    breaks = text == _NEWLINE
+    if b"\r" in data:  # a carriage return not before a line feed ends a line too, as for expat
+        breaks |= (text == _RETURN) & np.append(text[1:] != _NEWLINE, True)
+    lines = np.searchsorted(np.flatnonzero(breaks), starts) + 1
     escaped = b"&" in data or b"\r" in data
     return Elements(text, parent, depth, order, tag, names, lines, text_from, text_to, escaped)
 
