@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
-from io import BytesIO
 
 from docx import Document
 from docx.enum.section import WD_ORIENTATION, WD_SECTION_START
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.image import Image
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
 from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
 from docx.oxml.table import CT_Tc
-from docx.shared import Cm, Pt
+from docx.parts.image import ImagePart
+from docx.shape import InlineShape
+from docx.shared import Cm, Length, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
@@ -59,7 +64,9 @@ class Writer:
         self.width_cm = TEXT_WIDTH_CM
         self.note_refs: dict[str, tuple[str, int]] = {}
         self.style_ids: dict[str, str] = {}
-        self.pngs: dict[str, tuple[bytes, float]] = {}  # column -> (bookmark, printed number)
+        self.pngs: dict[str, tuple[bytes, float]] = {}  # chart id -> (PNG, natural width in cm)
+        self.images: dict[str, ImagePart] = {}  # SHA-1 -> the package's part of that image
+        self.shape_id: int | None = None  # the last picture's
 
     def _page(self, section, *, landscape: bool) -> None:
         section.orientation = WD_ORIENTATION.LANDSCAPE if landscape else WD_ORIENTATION.PORTRAIT
@@ -222,13 +229,32 @@ class Writer:
         if container is not None:  # in a grid cell there is no caption to keep it with
             paragraph.paragraph_format.keep_with_next = False
             paragraph.paragraph_format.space_after = Pt(8)
-        shape = paragraph.add_run().add_picture(BytesIO(png), width=Cm(width))
+        shape = self._picture(paragraph, png, Cm(width))
         ooxml.alt_text(shape, chart.alt_text, chart.title)
         if container is None:
             caption = self._caption("Figure", chart.title)
             # A caption below a figure: keep it with the figure, not with what follows.
             caption.paragraph_format.keep_with_next = False
             caption.paragraph_format.space_before = Pt(2)
+
+    def _picture(self, paragraph: Paragraph, png: bytes, width: Length) -> InlineShape:
+        """``paragraph.add_run().add_picture(png, width=width)``, written as python-docx writes it
+        but without the two searches it makes for each picture, which grow with the document:
+        the hash of every image already in the package (to find a copy of this one) and the
+        largest shape id in the whole document (the ids are counted on from it here)."""
+        image = Image.from_blob(png)
+        part = self.images.get(image.sha1)
+        if part is None:  # named as python-docx names it: the next number of its images
+            parts = self.doc.part.package.image_parts
+            name = PackURI(f"/word/media/image{len(parts) + 1}.{image.ext}")
+            part = self.images[image.sha1] = ImagePart.from_image(image, name)
+            parts.append(part)
+        rid = self.doc.part.relate_to(part, RT.IMAGE)
+        cx, cy = image.scaled_dimensions(width, None)
+        self.shape_id = self.doc.part.next_id if self.shape_id is None else self.shape_id + 1
+        inline = CT_Inline.new_pic_inline(self.shape_id, rid, image.filename, cx, cy)
+        paragraph.add_run()._r.add_drawing(inline)
+        return InlineShape(inline)
 
     def _banner(self, label: str, text: str, *, fill: str, edge: str) -> None:
         table = self.doc.add_table(rows=1, cols=1)
