@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from csc_scorecard.measures.catalogue import Measure
 from csc_scorecard.measures.context import Context, Query
+from csc_scorecard.measures.inputs import strings
 from csc_scorecard.measures.period_joins import in_periods
 from csc_scorecard.measures.rule_impact import rules_for
 from csc_scorecard.model.schema import table as table_spec
@@ -229,7 +229,7 @@ def rule_faults(ctx: Context) -> pa.Table | None:
             faults.column("return").to_pylist(), faults.column("table").to_pylist(), strict=True
         )
     ]
-    faults = faults.append_column("canonical", pa.array(canonical, pa.string()))
+    faults = faults.append_column("canonical", strings(canonical))
     ctx.__dict__["_dq_rule_faults"] = faults
     return faults
 
@@ -299,9 +299,7 @@ def _rule_rows(
     if (period_type, table_name) in done:
         return done[(period_type, table_name)]
     window = ctx.execute(*_window_query(period_type, table_name, date_col))
-    mine = faults.filter(pc.equal(faults.column("canonical"), table_name)).select(
-        ["return", "rule", "la_code", "load_id", "row"]
-    )
+    mine = faults.select(["return", "rule", "la_code", "load_id", "row", "canonical"])
     with ctx.backend.con.cursor() as cur:
         cur.register("csc_window", window)
         cur.register("csc_rule_faults", mine)
@@ -312,7 +310,8 @@ def _rule_rows(
         hits = cur.execute(
             'SELECT DISTINCT f."return", f.rule, w.la_code, w.period, w.load_id, w.source_row '
             "FROM csc_window w JOIN csc_rule_faults f ON w.la_code = f.la_code "
-            "AND w.load_id = f.load_id AND w.source_row = f.row"
+            "AND w.load_id = f.load_id AND w.source_row = f.row WHERE f.canonical = ?",
+            [table_name],
         ).fetchall()
     by_code: dict[tuple[str, str], list[tuple]] = {}
     for ret, rule, la, period, load_id, row in hits:

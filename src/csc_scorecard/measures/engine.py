@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from csc_scorecard.measures.catalogue import SCALE, Measure, catalogue
 from csc_scorecard.measures.context import Context, Query, compiled_reads
 from csc_scorecard.measures.duckdb_backend import is_duckdb
+from csc_scorecard.measures.inputs import days, numbers, numpy_of, strings
 from csc_scorecard.model.periods import Quarter
 
 if TYPE_CHECKING:
@@ -147,9 +148,10 @@ def _counted_together(
         if key[0] == "measure":
             out[key[1]] = rows
             continue
-        label = rows.column(_LABEL)
-        for i in key[1]:
-            out[i] = rows.filter(pc.equal(label, i)).drop_columns([_LABEL])
+        which = _index_in(rows.column(_LABEL), list(key[1]))
+        for n, i in enumerate(key[1]):  # its rows in their order, taken by position
+            taken = numbers(np.flatnonzero(which == n), pa.int64())
+            out[i] = rows.take(taken).drop_columns([_LABEL])
     return out
 
 
@@ -252,20 +254,20 @@ def _complete(m: Measure, ctx: Context, raw: pa.Table) -> pa.Table:
     factor = None
     if m.annualise:
         factor = np.array([annualising_factor(s, e) for s, e in windows], np.float64)[grid_q]
-    numerator = pa.array(num, pa.float64(), mask=~num_ok)
-    denominator = pa.array(den, pa.float64(), mask=~den_ok)
-    by_q = pa.array(grid_q)
+    numerator = numbers(num, pa.float64(), num_ok)
+    denominator = numbers(den, pa.float64(), den_ok)
+    by_q = numbers(grid_q, pa.int64())
     return pa.Table.from_arrays(
         [
-            pa.array(las, pa.string()).take(pa.array(grid_la)),
-            pa.repeat(pa.scalar(m.id, pa.string()), len(cell)),
-            pa.array(periods, pa.string()).take(by_q),
-            pa.array(dims, pa.string()).take(pa.array(grid_d)),
+            strings(las).take(numbers(grid_la, pa.int64())),
+            pa.repeat(strings([m.id])[0], len(cell)),
+            strings(periods).take(by_q),
+            strings(dims).take(numbers(grid_d, pa.int64())),
             values_of(m, numerator, denominator, factor),
             numerator,
             denominator,
-            pa.array([s for s, _ in windows], pa.date32()).take(by_q),
-            pa.array([e for _, e in windows], pa.date32()).take(by_q),
+            days([s for s, _ in windows]).take(by_q),
+            days([e for _, e in windows]).take(by_q),
         ],
         schema=RESULT_SCHEMA,
     )
@@ -274,17 +276,20 @@ def _complete(m: Measure, ctx: Context, raw: pa.Table) -> pa.Table:
 def _positions(raw: pa.Table, la_keys: list[str], p_keys: list[str], dims: list) -> np.ndarray:
     """Each counted row's key number, (authority x period x dimension), or -1 outside the grid."""
 
-    def index(column: str, values: list) -> np.ndarray:
-        found = pc.index_in(
-            raw.column(column).cast(pa.string()),
-            value_set=pa.array(values, pa.string()),
-            skip_nulls=False,
-        )
-        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-
-    la, p, d = index("la_code", la_keys), index("period", p_keys), index("dimension", dims)
+    la, p, d = (
+        _index_in(raw.column(c), v)
+        for c, v in (("la_code", la_keys), ("period", p_keys), ("dimension", dims))
+    )
     inside = (la >= 0) & (p >= 0) & (d >= 0)
     return np.where(inside, (la * len(p_keys) + p) * len(dims) + d, -1)
+
+
+def _index_in(column: pa.ChunkedArray, values: list) -> np.ndarray:
+    """Each of the column's values' position in ``values`` (a null matches None), -1 where it
+    is not among them."""
+    found = pc.index_in(column.cast(pa.string()), value_set=strings(values), skip_nulls=False)
+    at, present = numpy_of(found, np.int32)
+    return np.where(present, at, -1).astype(np.int64)
 
 
 def _last_index(keys: np.ndarray) -> np.ndarray:
@@ -298,10 +303,10 @@ def _placed(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The column's values at `rows`, placed at `keys` of a grid of `size`: the values (NaN
     where absent) and whether each is present (not null)."""
-    picked = column.take(pa.array(rows, pa.int64())).cast(pa.float64())
+    picked, valid = numpy_of(column.take(numbers(rows, pa.int64())).cast(pa.float64()), np.float64)
     values, present = np.full(size, np.nan), np.zeros(size, bool)
-    values[keys] = picked.fill_null(np.nan).to_numpy(zero_copy_only=False)
-    present[keys] = picked.is_valid().to_numpy(zero_copy_only=False)
+    values[keys] = np.where(valid, picked, np.nan)
+    present[keys] = valid
     return values, present
 
 
@@ -316,17 +321,18 @@ def values_of(
     no value, and the value is numerator / denominator x the unit's scale, annualised when the
     catalogue says so.
     """
-    n = num.fill_null(0.0).to_numpy(zero_copy_only=False).astype(np.float64)
-    has_num = num.is_valid().to_numpy(zero_copy_only=False)
+    n, has_num = numpy_of(num.cast(pa.float64()), np.float64)
+    n = np.where(has_num, n, 0.0)
     if m.unit == "count":
-        return pa.array(n, pa.float64(), mask=~has_num)
-    d = den.fill_null(0.0).to_numpy(zero_copy_only=False).astype(np.float64)
-    ok = has_num & den.is_valid().to_numpy(zero_copy_only=False) & (d != 0)
+        return numbers(n, pa.float64(), has_num)
+    d, has_den = numpy_of(den.cast(pa.float64()), np.float64)
+    d = np.where(has_den, d, 0.0)
+    ok = has_num & has_den & (d != 0)
     value = np.full(len(n), np.nan)
     value[ok] = n[ok] / d[ok] * SCALE[m.unit]
     if m.annualise:
         value[ok] *= np.asarray(factor, np.float64)[ok]
-    return pa.array(value, pa.float64(), mask=~ok)
+    return numbers(value, pa.float64(), ok)
 
 
 def value_of(

@@ -58,11 +58,9 @@ def rows_of(
     if kind == "authorities":
         return pa.Table.from_arrays([strings(la_codes)], names=["la_code"])
     if kind == "quarters":
-        return pa.table(
-            {
-                "period": pa.array([str(q) for q in quarters], pa.string()),
-                "fy": pa.array([q.year for q in quarters], pa.int32()),
-            }
+        return pa.Table.from_arrays(
+            [strings([str(q) for q in quarters]), numbers([q.year for q in quarters], pa.int32())],
+            names=["period", "fy"],
         )
     if kind == "calendar":
         return _calendar_rows()
@@ -91,11 +89,9 @@ def rows_of(
         rows["end"].append(end)
         rows["quarter_end"].append(q.end)
         rows["look_back"].append(start - timedelta(days=int(look_back)))
-    return pa.table(
-        {
-            "period": pa.array(rows["period"], pa.string()),
-            **{c: pa.array(rows[c], pa.date32()) for c in PERIODS_SCHEMA if c != "period"},
-        }
+    return pa.Table.from_arrays(
+        [strings(rows["period"]), *(days(rows[c]) for c in PERIODS_SCHEMA if c != "period")],
+        names=list(PERIODS_SCHEMA),
     )
 
 
@@ -122,7 +118,7 @@ def _reach_rows(periods: pa.Table, key: str, col: str) -> pa.Table:
 
 def _ranked_rows(periods: pa.Table, key: str) -> pa.Table:
     """The periods, each numbered by the order of its `key` date (from 0)."""
-    return periods.append_column("_i", pa.array(_ranks(periods, key), pa.int64()))
+    return periods.append_column("_i", numbers(_ranks(periods, key), pa.int64()))
 
 
 def _ranks(periods: pa.Table, key: str) -> np.ndarray:
@@ -133,15 +129,12 @@ def _ranks(periods: pa.Table, key: str) -> np.ndarray:
 
 
 def _day_numbers(periods: pa.Table, col: str) -> np.ndarray:
-    return periods.column(col).cast(pa.int32()).to_numpy()
+    return numpy_of(periods.column(col).cast(pa.int32()), np.int32)[0]
 
 
 def _lookup(days: np.ndarray, n: np.ndarray) -> pa.Table:
-    return pa.table(
-        {
-            "_d": pa.array(days, pa.int32()).cast(pa.date32()),
-            "_n": pa.array(n, pa.int64()),
-        }
+    return pa.Table.from_arrays(
+        [numbers(days, pa.date32()), numbers(n, pa.int64())], names=["_d", "_n"]
     )
 
 
@@ -154,15 +147,17 @@ def dates_rows(dates: Iterable[tuple[str, date]]) -> pa.Table:
     )
 
 
-# Arrays written as their buffers: `pa.array` over Python values loads pandas (0.2 s a process)
-# to look for its types, and a report reads named inputs (the authorities, a workforce query's
-# dates) without otherwise needing it.
-def strings(values: list[str]) -> pa.Array:
-    """An Arrow string array of ``values``."""
-    data = [v.encode() for v in values]
+# Arrays written as their buffers, and read back the same way: `pa.array` (over Python values or
+# numpy's), `to_numpy`, `fill_null` and `pa.scalar` load pandas (0.2-0.25 s a process) to look
+# for its types, and a report or a measure run needs nothing else of it.
+def strings(values: list[str | None]) -> pa.Array:
+    """An Arrow string array of ``values`` (None: null)."""
+    data = [b"" if v is None else v.encode() for v in values]
     offsets = np.cumsum([0, *map(len, data)], dtype=np.int32)
-    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
-    return pa.Array.from_buffers(pa.string(), len(data), buffers)
+    valid = np.array([v is not None for v in values], bool)
+    bitmap = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    buffers = [bitmap, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
+    return pa.Array.from_buffers(pa.string(), len(data), buffers, len(data) - int(valid.sum()))
 
 
 def days(values: list[date]) -> pa.Array:
@@ -172,6 +167,40 @@ def days(values: list[date]) -> pa.Array:
 
 
 _EPOCH = date(1970, 1, 1).toordinal()
+# The numpy type of each fixed-width Arrow type written or read here (a date32 is its day number).
+_NUMPY = {pa.int32(): np.int32, pa.int64(): np.int64, pa.float64(): np.float64}
+_NUMPY[pa.date32()] = np.int32
+
+
+def numbers(
+    values: np.ndarray | list, type: pa.DataType, valid: np.ndarray | None = None
+) -> pa.Array:
+    """An Arrow array of the fixed-width ``type`` (`_NUMPY`) holding ``values`` (any sequence
+    numpy converts), null where ``valid`` is False."""
+    data = np.ascontiguousarray(values, dtype=_NUMPY[type])
+    if valid is None or valid.all():
+        return pa.Array.from_buffers(type, len(data), [None, pa.py_buffer(data)])
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    nulls = len(data) - int(np.count_nonzero(valid))
+    return pa.Array.from_buffers(type, len(data), [bitmap, pa.py_buffer(data)], nulls)
+
+
+def numpy_of(column: pa.Array | pa.ChunkedArray, dtype: type) -> tuple[np.ndarray, np.ndarray]:
+    """A fixed-width column's values as numpy's ``dtype`` (of the same width; undefined where
+    null) and whether each is present (not null)."""
+    if isinstance(column, pa.ChunkedArray):
+        if column.num_chunks == 0:  # combining no chunks builds an empty array: pandas
+            return np.empty(0, dtype), np.empty(0, bool)
+        column = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    n, at = len(column), column.offset
+    if n == 0:
+        return np.empty(0, dtype), np.empty(0, bool)
+    bitmap, data = column.buffers()[:2]
+    values = np.frombuffer(data, dtype, count=n, offset=at * np.dtype(dtype).itemsize)
+    if bitmap is None or column.null_count == 0:
+        return values, np.ones(n, bool)
+    bits = np.unpackbits(np.frombuffer(bitmap, np.uint8), count=at + n, bitorder="little")
+    return values, bits[at:].astype(bool)
 
 
 def month_ends(first: date, last: date) -> list[date]:
@@ -194,14 +223,13 @@ def month_ends(first: date, last: date) -> list[date]:
 def _days_rows(periods: pa.Table, since: str) -> pa.Table:
     """Every day from `since` (`start` or `look_back`) to `end` of each period, with the
     period's columns."""
-    first = periods.column(since).cast(pa.int32()).to_numpy()
-    last = periods.column("end").cast(pa.int32()).to_numpy()
+    first = _day_numbers(periods, since)
+    last = _day_numbers(periods, "end")
     counts = np.maximum(last - first + 1, 0)
     which = np.repeat(np.arange(len(first)), counts)
     offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    out = periods.take(pa.array(which, pa.int64()))
-    days = pa.array((first[which] + offsets).astype(np.int32), pa.int32()).cast(pa.date32())
-    return out.append_column("_day", days)
+    out = periods.take(numbers(which, pa.int64()))
+    return out.append_column("_day", numbers(first[which] + offsets, pa.date32()))
 
 
 _CALENDAR: list[pa.Table] = []
@@ -209,15 +237,13 @@ _CALENDAR: list[pa.Table] = []
 
 def _calendar_rows() -> pa.Table:
     if not _CALENDAR:
-        from csc_scorecard.reference.calendar import calendar_table
+        from csc_scorecard.reference.calendar import working_day_index
 
-        cal = calendar_table().select(["date", "working_day_index"])
+        dates, index = working_day_index()
+        day = numbers(dates.astype(np.int64), pa.date32())
         _CALENDAR.append(
-            pa.table(
-                {
-                    "date": cal.column("date").cast(pa.date32()),
-                    "working_day_index": cal.column("working_day_index").cast(pa.int32()),
-                }
+            pa.Table.from_arrays(
+                [day, numbers(index, pa.int32())], names=["date", "working_day_index"]
             )
         )
     return _CALENDAR[0]

@@ -162,11 +162,12 @@ def financial_quarter(day: date) -> int:
     return (day.month - 4) % 12 // 3 + 1
 
 
-def calendar_table(start: date | None = None, end: date | None = None) -> pa.Table:
-    """The `calendar` reference table (data columns) for every date in [start, end].
-
-    Defaults to the whole span the bank-holiday data covers (2013-01-01 to 2027-12-31).
-    """
+def working_day_index(
+    start: date | None = None, end: date | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every date in [start, end] (numpy days; default the span `calendar_table` covers) and its
+    `working_day_index`, as numpy arrays (the measures' calendar input is built from them
+    without pandas, which `pa.array` would load)."""
     bh = bank_holidays()
     start = start or bh.start
     end = end or bh.end
@@ -174,10 +175,19 @@ def calendar_table(start: date | None = None, end: date | None = None) -> pa.Tab
         raise ValueError(f"calendar end {end} is before its start {start}")
     _check(start, end)
     dates = np.arange(np.datetime64(start, "D"), np.datetime64(end, "D") + 1)
-    holidays = _holiday_array()
-    working = np.is_busday(dates, holidays=holidays)
     # Index from the fixed epoch, so that calendars with different ranges agree.
-    index = np.busday_count(np.datetime64(bh.start, "D"), dates + 1, holidays=holidays)
+    index = np.busday_count(np.datetime64(bh.start, "D"), dates + 1, holidays=_holiday_array())
+    return dates, index
+
+
+def calendar_table(start: date | None = None, end: date | None = None) -> pa.Table:
+    """The `calendar` reference table (data columns) for every date in [start, end].
+
+    Defaults to the whole span the bank-holiday data covers (2013-01-01 to 2027-12-31).
+    """
+    bh = bank_holidays()
+    dates, index = working_day_index(start, end)
+    working = np.is_busday(dates, holidays=_holiday_array())
     py_dates = dates.astype(object)
     schema = table("calendar").arrow_schema()
     columns = {
