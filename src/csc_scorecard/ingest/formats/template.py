@@ -16,6 +16,7 @@ from importlib import resources
 from operator import itemgetter
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -102,17 +103,25 @@ def _read_lines(path: Path) -> tuple[list[str], list[tuple[int, dict]] | CsvLine
             data = reader.load_sheet(0, header_row=None, dtypes="string").to_arrow()
         except Exception as err:  # noqa: BLE001 - fastexcel raises several error types for corrupt files
             raise FormatError(path, f"cannot be read as an Excel workbook ({err})") from None
-        table_rows = list(zip(*(c.to_pylist() for c in data.columns), strict=True))
-        if not table_rows:
+        if not data.num_rows or not data.num_columns:
             raise FormatError(path, "is empty (no header row)", sheet=sheet, line=1)
-        header = ["" if c is None else str(c) for c in table_rows[0]]
+        header = ["" if c[0].as_py() is None else str(c[0].as_py()) for c in data.columns]
         _refuse_repeated_column(path, header, sheet)
-        rows = [
-            (i + 2, dict(zip(header, cells, strict=True)))
-            for i, cells in enumerate(table_rows[1:])
-            if any(cells)
-        ]
-        return header, rows, sheet
+        # the rows below the header with any cell not empty, kept as the sheet's columns
+        cells = [c.slice(1).cast(pa.string()) for c in data.columns]
+        filled = np.zeros(data.num_rows - 1, bool)
+        for c in cells:
+            filled |= pc.fill_null(pc.greater(pc.binary_length(c), 0), False).to_numpy(
+                zero_copy_only=False
+            )
+        at = pa.array(np.flatnonzero(filled), pa.int64())
+        split = pa.table(
+            {
+                **{f"c{i}": c.take(at) for i, c in enumerate(cells)},
+                "source_row": pc.add(at, 2),
+            }
+        )
+        return header, CsvLines(header, split=split), sheet
     text = decode(path)
     if (plain := plain_columns(text)) is not None:  # split by Arrow: no row wider than the header
         header, split = plain
@@ -132,8 +141,8 @@ def _read_lines(path: Path) -> tuple[list[str], list[tuple[int, dict]] | CsvLine
 
 class CsvLines:
     """A CSV template's rows as read: (line number, cells), none longer than the header; or,
-    for a plain file (`csv_rows.plain_columns`), already split into columns (`split`: `c0`,
-    `c1`, ... and `source_row`), every row as wide as the header."""
+    for a plain file (`csv_rows.plain_columns`) and a workbook's sheet, already split into
+    columns (`split`: `c0`, `c1`, ... and `source_row`), every row as wide as the header."""
 
     def __init__(
         self,
