@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from csc_scorecard.store import DEFAULT_STORE, Store
+if TYPE_CHECKING:
+    from csc_scorecard.store import Store
 
 StoreOption = Annotated[
     Path,
@@ -27,7 +28,9 @@ StoreOption = Annotated[
         help="DuckDB store file (default: $SCORECARD_STORE or ./scorecard.duckdb).",
     ),
 ]
-DEFAULT_STORE_PATH = Path(DEFAULT_STORE)
+# `store.DEFAULT_STORE`, not imported from there: the store's package loads DuckDB and Arrow
+# (~0.25 s), which `scorecard report` starts its other processes before (a test checks the two).
+DEFAULT_STORE_PATH = Path("scorecard.duckdb")
 
 AuthorityOption = Annotated[
     str | None,

@@ -21,10 +21,10 @@ from csc_scorecard.commands._options import (
     each_authority,
 )
 from csc_scorecard.errors import StoreError
-from csc_scorecard.store import Store
 
 if TYPE_CHECKING:
     from csc_scorecard.report.model import ReportContext
+    from csc_scorecard.store import Store
 
 
 def _date(text: str | None) -> str | None:
@@ -150,9 +150,13 @@ def report(
     with ExitStack() as drawing:
         # The charts' process and the PDF's are forked first, so that they load the chart
         # engine and WeasyPrint on the other core while this one loads the rest of the report
-        # and opens the store. The drawer first: a process forked after it holds its pipe, so
-        # the drawer ends once they have (the PDF's, sent its context or stopped, below).
+        # and opens the store: the drawer before the store's modules (DuckDB, Arrow) are loaded
+        # here, the printer after them (it needs them too, for the report's model). The drawer
+        # first: a process forked after it holds its pipe, so the drawer ends once they have
+        # (the PDF's, sent its context or stopped, below).
         drawing.enter_context(drawing_aside(can_fork() and not foreign_threads()))
+        from csc_scorecard.store import Store
+
         printer = _Printer.start() if _prints_aside(wanted) else None
         printing = None  # the last authority's PDF, printing while this process goes on
         try:
@@ -235,6 +239,7 @@ def _record(
     it is a warning. A store that cannot be written (another process has it open, a read-only
     file) is said in one line; the report stands."""
     from csc_scorecard.report import history
+    from csc_scorecard.store import Store
 
     built = context.provenance.generated_at
     report = history.report_id(la, context.period.id, built, publication)
