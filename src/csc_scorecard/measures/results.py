@@ -147,7 +147,10 @@ def _resolve(
             elif due := {q for q in quarters if str(q) not in periods}:
                 todo[(la, mid)] = due
     stale: set[tuple[str, str, str]] = set()  # (la, measure, period) whose inputs changed
-    for pair, kept in store.stored_inputs(key, changed).items():
+    kept_inputs = store.stored_inputs(key, changed)
+    for la in {la for la, _ in kept_inputs}:
+        fresh.take_reach(la, [m for a, m in kept_inputs if a == la])
+    for pair, kept in kept_inputs.items():
         due = {q for q in quarters if str(q) not in kept}
         for period, inputs in kept.items():  # every stored period is kept up to date
             q = parse_period(period)  # a quarter, or a month of a monthly framework
@@ -350,12 +353,23 @@ class Fingerprints:
             if faults:  # the tables' part as without faults, and the faults a measure run
                 # over this authority reads (its snapshot)
                 found = rule_faults(Context(self.ctx.backend, [la], [], self.settings))
-                reached = dict(self._reach(la, False))
-                reached.update(self.store.reach_fingerprints(la, found, with_tables=False))
+                if (la, False) in self._reached:  # the tables' part taken: the faults' alone
+                    reached = dict(self._reached[(la, False)])
+                    reached.update(self.store.reach_fingerprints(la, found, with_tables=False))
+                else:  # both in one statement (the children's first records found once)
+                    reached = self.store.reach_fingerprints(la, found)
+                    self._reached[(la, False)] = {
+                        n: b for n, b in reached.items() if not n.startswith("faults:")
+                    }
             else:
                 reached = self.store.reach_fingerprints(la)
             self._reached[(la, faults)] = reached
         return self._reached[(la, faults)]
+
+    def take_reach(self, la: str, mids: Iterable[str]) -> None:
+        """Take the authority's reach for the measures now: with the faults' part in the same
+        statement when any of them needs it (taken after the tables' part, it is a second pass)."""
+        self._reach(la, any(n.startswith("faults:") for m in mids for n in self.sources(m)))
 
     def load_ids(self, la: str, mid: str) -> str:
         ids: set[int] = set()
@@ -398,6 +412,8 @@ def _write(
     changed) removed, and the rows kept of the pairs in ``restamp`` given the authority's
     inputs and loads as they are now."""
     now = datetime.now()
+    for la in {r["la_code"] for r in rows}:
+        fresh.take_reach(la, {r["measure"] for r in rows if r["la_code"] == la})
     stamp: dict[tuple[str, str], tuple[str, str]] = {}
     records = []
     for r in rows:
