@@ -10,6 +10,8 @@ from __future__ import annotations
 from csc_scorecard.quality.rules import rule
 from csc_scorecard.quality.rules.cin.common import keyed, same_episode
 
+EPISODE = "la_code, child_id, referral_date"  # an episode of need (cin/common.py)
+
 R = "cin"
 
 
@@ -164,19 +166,26 @@ def r8831() -> str:
     """An episode of need with ReferralNFA true that has a DateOfInitialCPC, a section 47
     enquiry or an assessment with a start or authorisation date: the episode, and each such
     enquiry and assessment. Runs on whichever of the three tables have rows (a return may have
-    no Section47 or Assessments at all)."""
+    no Section47 or Assessments at all). The enquiries and assessments of NFA episodes are
+    found once (kept: few rows), and an NFA episode has one exactly when its episode is one of
+    theirs: one join of each table to the episodes, not two (a synthetic England's group of 2.4
+    million episodes: 0.69 -> 0.37 CPU s)."""
     assessed = "(a.start_date IS NOT NULL OR a.authorised_date IS NOT NULL)"
     enquired = "s.start_date IS NOT NULL"
-    return f"""SELECT {keyed("a", "AssessmentActualStartDate", "start_date")}
-    FROM assessments a WHERE {assessed} AND {_nfa_episode("a")}
+    nfa = f"SELECT {EPISODE} FROM referrals WHERE referral_nfa IS TRUE"
+    return f"""WITH a AS MATERIALIZED (
+        SELECT {keyed("a", "AssessmentActualStartDate", "start_date")}, a.referral_date
+        FROM assessments a SEMI JOIN ({nfa}) r ON {same_episode("r", "a")} WHERE {assessed}),
+    s AS MATERIALIZED (
+        SELECT {keyed("s", "S47ActualStartDate", "start_date")}, s.referral_date
+        FROM s47 s SEMI JOIN ({nfa}) r ON {same_episode("r", "s")} WHERE {enquired})
+    SELECT * EXCLUDE (referral_date) FROM a
     UNION ALL
-    SELECT {keyed("s", "S47ActualStartDate", "start_date")}
-    FROM s47 s WHERE {enquired} AND {_nfa_episode("s")}
+    SELECT * EXCLUDE (referral_date) FROM s
     UNION ALL
     SELECT {keyed("r", "DateOfInitialCPC", "icpc_date")} FROM referrals r
     WHERE r.referral_nfa IS TRUE AND (r.icpc_date IS NOT NULL
-        OR EXISTS (SELECT 1 FROM assessments a WHERE {same_episode("a", "r")} AND {assessed})
-        OR EXISTS (SELECT 1 FROM s47 s WHERE {same_episode("s", "r")} AND {enquired}))"""
+        OR ({EPISODE}) IN (SELECT {EPISODE} FROM a UNION ALL SELECT {EPISODE} FROM s))"""
 
 
 @rule(

@@ -148,23 +148,23 @@ def r4003() -> str:
 def r2990() -> str:
     """An episode of need closed with reason RC8 or RC9 that has a DateOfInitialCPC, a section
     47 enquiry, a child protection plan or a CIN plan: the episode and each such group. The
-    three groups' rows are one list joined once to the closed episodes, and the episodes once
-    to the groups' episodes (IN), not a look-up per table each way (a synthetic England's
-    group: 1.2 -> 0.8 CPU s)."""
+    three groups' rows are one list joined once to the closed episodes (`flagged`, kept: few
+    rows), and a closed episode has a group exactly when its episode is one of those rows':
+    one join of the groups to the episodes, not one each way (a synthetic England's group of
+    2.4 million episodes: 0.64 -> 0.35 CPU s)."""
     groups = [("s47", "S47ActualStartDate"), ("cpp", "CPPstartDate"), ("plans", "CINPlanStartDate")]
     rows = "\n        UNION ALL ".join(
         f"SELECT {keyed('g', field, 'start_date')}, g.referral_date FROM {table} g"
         for table, field in groups
     )
-    episodes = " UNION ALL ".join(f"SELECT {EPISODE} FROM {table}" for table, _ in groups)
     closed = f"SELECT {EPISODE} FROM referrals WHERE closure_reason IN {CLOSED_AFTER_ASSESSMENT}"
-    return f"""SELECT g._table, g.la_code, g.load_id, g."row", g.child_id, g.cy_end, g.field,
-        g.value
-    FROM ({rows}) g SEMI JOIN ({closed}) r ON {same_episode("r", "g")}
+    return f"""WITH flagged AS MATERIALIZED (
+        SELECT g.* FROM ({rows}) g SEMI JOIN ({closed}) r ON {same_episode("r", "g")})
+    SELECT _table, la_code, load_id, "row", child_id, cy_end, field, value FROM flagged
     UNION ALL
     SELECT {keyed("r", "ReasonForClosure", "closure_reason")} FROM referrals r
     WHERE r.closure_reason IN {CLOSED_AFTER_ASSESSMENT}
-        AND (r.icpc_date IS NOT NULL OR ({EPISODE}) IN ({episodes}))"""
+        AND (r.icpc_date IS NOT NULL OR ({EPISODE}) IN (SELECT {EPISODE} FROM flagged))"""
 
 
 @rule(
