@@ -82,6 +82,28 @@ def test_loading_while_reading_stores_what_reading_first_stores(tmp_path, monkey
     assert _rows(tmp_path / "pipelined.duckdb") == _rows(first)
 
 
+def test_returns_named_out_of_year_order_are_loaded_in_year_order(tmp_path, monkeypatch):
+    """A folder's CIN returns are loaded one by one as the workers read them, in file order;
+    where the files' names do not sort in census-year order the store rolls that back and loads
+    them again in year order (`run.Reordered`), storing what reading everything first stores,
+    with the same issues and ids."""
+    root = tmp_path / "extracts"
+    one = CHILD.format(cid="K1", extra="")
+    changed = one.replace("WBRI", "ZZZZ")  # the later return's value supersedes the earlier's
+    _census(root / "cin", 2022, one, name="a_return.xml")
+    _census(root / "cin", 2020, changed, name="b_return.xml")
+    _census(root / "cin", 2021, one, name="c_return.xml")
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    first = tmp_path / "first.duckdb"
+    with Store(first) as db:
+        first_ids = db.load(read_sources([root], la_code=LA))
+    started = _loads(monkeypatch)
+    batches, ids = _loaded_while_read(_empty_store(tmp_path / "pipelined.duckdb"), [root])
+    assert len(started) > 3, "loaded as read, then again in year order"
+    assert [b.period_end.year for b in batches] == [2020, 2021, 2022] and ids == first_ids
+    assert _rows(tmp_path / "pipelined.duckdb") == _rows(first)
+
+
 def test_a_file_refused_after_others_were_loaded_leaves_the_store_as_it_was(tmp_path, monkeypatch):
     root = _extracts(tmp_path)
     store = tmp_path / "kept.duckdb"

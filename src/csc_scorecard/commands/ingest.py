@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -15,7 +16,7 @@ import typer
 from csc_scorecard.cli import app
 from csc_scorecard.commands._options import DEFAULT_STORE_PATH, FileAuthorityOption, StoreOption
 from csc_scorecard.errors import StoreError
-from csc_scorecard.ingest.run import IngestRefused, each_source
+from csc_scorecard.ingest.run import IngestRefused, Reordered, each_source
 from csc_scorecard.measures.results import refresh_after_load
 from csc_scorecard.model.batch import LoadBatch
 from csc_scorecard.quality.history import record_after_load, sharing_kept_faults
@@ -148,7 +149,10 @@ def _load(
     made only once every file is accepted, so a refused ingest leaves no file behind. Any
     refusal (IngestRefused, raised once every file is read) rolls the whole load back and is
     reported before a failure of the store itself (locked, a reload dropping half a return),
-    as when everything was read first. Returns the open store, the batches and their load ids."""
+    as when everything was read first. A folder of yearly returns is loaded file by file as
+    read; if its returns load in another order than their files' (`run.Reordered`), the load
+    is rolled back and made again in that order once everything is read. Returns the open
+    store, the batches and their load ids."""
     batches: list[LoadBatch] = []
 
     def taken() -> Iterator[LoadBatch]:
@@ -158,7 +162,10 @@ def _load(
 
     loading: Iterable[LoadBatch] = taken()
     if not store.is_file():
-        batches.extend(reading)
+        try:
+            batches.extend(reading)
+        except Reordered as again:
+            batches[:] = again.batches
         loading = batches
     else:
         loading = chain(list(islice(loading, 1)), loading)
@@ -168,7 +175,11 @@ def _load(
         _rest(reading)
         raise
     try:
-        return db, batches, db.load(loading, replace=replace)
+        try:
+            return db, batches, db.load(loading, replace=replace)
+        except Reordered as again:  # rolled back: every file is read, load them in their order
+            batches[:] = again.batches
+            return db, batches, db.load(batches, replace=replace)
     except IngestRefused:
         db.close()
         raise
@@ -184,5 +195,6 @@ def _load(
 
 def _rest(reading: Iterator[LoadBatch]) -> None:
     """Read what is left (IngestRefused, if a file is refused, goes before the caller's error)."""
-    for _ in reading:
-        pass
+    with contextlib.suppress(Reordered):  # nothing is loaded: the order does not matter
+        for _ in reading:
+            pass

@@ -14,7 +14,11 @@ files (a second return for the same year) made here over the batches in file ord
 the refusal the adapter's own `read` would raise first. Units are handed out largest first, so
 one big file read last does not leave a core idle; or, for a caller that loads each group while
 the rest are read (`each_group(..., in_order=True)`, `scorecard ingest`), in the groups' order, so
-the first groups are ready first.
+the first groups are ready first, but workbooks first of all (the costliest to read per byte).
+There a split group is also given as a `Streamed`: its batches in file order, each as soon as
+it and those before it are read (the caller loads one while the workers read the next), then
+its outcome as `_gathered` gives it (in the adapter's order, or its refusal), which the caller
+compares with what it was given (`run._read_files`).
 
 Workers are forked (the parent's imports are reused, nothing is re-imported). Where `fork` does
 not exist, or this process runs Python threads of its own (the web application: a fork could
@@ -53,6 +57,28 @@ PARALLEL_BYTES = 4_000_000  # below this an ingest is read in this process
 WORKERS_VARIABLE = "SCORECARD_READ_WORKERS"
 
 Outcome = list[LoadBatch] | FormatError
+
+
+class Streamed:
+    """A split group read in worker processes, given in file order as its files are read: each
+    batch as soon as it and those before it are read, stopping at the first file that was
+    refused or failed. Once it is exhausted, `outcome` is the group's outcome as `_outcome`
+    gives it, from the same batch objects: the adapter's order (the CIN census sorts its
+    returns by census year, which is file order unless the files are named otherwise), or the
+    refusal, or the exception raised, exactly as when the group was given whole."""
+
+    def __init__(self, adapter: Adapter, files: list[Path], got: _Got) -> None:
+        self.adapter, self.files, self.got = adapter, files, got
+        self.outcome: Outcome | None = None
+
+    def __iter__(self) -> Iterator[LoadBatch]:
+        for k in range(len(self.files)):
+            try:
+                batch = self.got(k)
+            except Exception:  # noqa: BLE001 - the outcome below says what, as before
+                break
+            yield batch
+        self.outcome = _gathered(self.adapter, self.files, self.got)
 
 
 def workers(sizes: list[int]) -> int:
@@ -103,7 +129,11 @@ def each_group(
     try:
         futures = _submit(pool, units, la_code, year, in_order=in_order)
         for i, (adapter, files) in enumerate(groups):
-            yield _outcome(adapter, files, futures[i], la_code, year)
+            if not _splits(adapter, files):
+                yield _outcome(adapter, files, futures[i], la_code, year)
+                continue
+            got = _Got(futures[i], adapter, files, la_code, year)
+            yield Streamed(adapter, files, got) if in_order else _gathered(adapter, files, got)
     finally:
         # Returns once every worker has ended (their CPU then counts as this process's). On an
         # interruption (Ctrl-C), a failure, or a caller that stops early, files not yet started
@@ -118,11 +148,18 @@ def _outcome(
     la_code: str | None,
     year: int | None,
 ) -> Outcome:
-    """One group's batches from its workers, or its refusal."""
+    """One unsplit group's batches from its worker, or its refusal."""
     try:
-        if not _splits(adapter, files):
-            return _result(futures[0], adapter, files, la_code, year)
-        return adapter.gather(files, _each(futures, adapter, files, la_code, year))  # type: ignore[attr-defined]
+        return _result(futures[0], adapter, files, la_code, year)
+    except FormatError as err:
+        return err
+
+
+def _gathered(adapter: Adapter, files: list[Path], got: _Got) -> Outcome:
+    """A split group's batches as the adapter gathers them (its checks across files made over
+    the files' batches in file order, raising a file's refusal where it comes), or its refusal."""
+    try:
+        return adapter.gather(files, (got(k) for k in range(len(files))))  # type: ignore[attr-defined]
     except FormatError as err:
         return err
 
@@ -144,6 +181,10 @@ def _units(
     return units
 
 
+def _workbook(files: list[Path]) -> bool:
+    return all(f.suffix.lower() in (".xlsx", ".xlsm") for f in files)
+
+
 def _size(files: list[Path]) -> int:
     return sum(f.stat().st_size for f in files)
 
@@ -156,10 +197,17 @@ def _submit(
     *,
     in_order: bool = False,
 ) -> dict[int, list[Future]]:
-    """Start the units, largest first (or in order); each group's futures in file order."""
+    """Start the units, largest first (or in order, workbooks first); each group's futures in
+    file order."""
     by_group: dict[int, list[tuple[int, Future]]] = {}
     order = range(len(units))
-    for i in order if in_order else sorted(order, key=lambda i: -_size(units[i][2])):
+    # A workbook (zipped XML) costs several times a text file's CPU per byte: read in its turn
+    # it was the last read to end (the demo's Annex A), one core idle meanwhile; read first it
+    # is ready before its turn to load, and the first groups are still ready soon after.
+    first = (
+        (lambda i: (not _workbook(units[i][2]), i)) if in_order else (lambda i: -_size(units[i][2]))
+    )
+    for i in sorted(order, key=first):
         index, adapter, files, each = units[i]
         future = pool.submit(_work, adapter.name, files, each, la_code, year)
         by_group.setdefault(index, []).append((i, future))
@@ -230,21 +278,43 @@ def _result(
     return _unwrap(outcome)
 
 
-def _each(
-    futures: list[Future],
-    adapter: Adapter,
-    files: list[Path],
-    la_code: str | None,
-    year: int | None,
-) -> Iterator[LoadBatch]:
-    """A split group's batches in file order, raising a file's refusal where it comes."""
-    for future, path in zip(futures, files, strict=True):
-        try:
-            outcome = future.result()
-        except BrokenProcessPool:
-            yield adapter.read_each(path, la_code=la_code, year=year)  # type: ignore[attr-defined]
-            continue
-        yield _unwrap(outcome)
+class _Got:
+    """A split group's files' batches by index, each taken from its worker once (a file whose
+    worker died is read here, once), and its refusal or failure raised every time it is asked
+    for: `Streamed` and `_gathered` see the same batch objects and the same exceptions."""
+
+    def __init__(
+        self,
+        futures: list[Future],
+        adapter: Adapter,
+        files: list[Path],
+        la_code: str | None,
+        year: int | None,
+    ) -> None:
+        self.futures, self.adapter, self.files = futures, adapter, files
+        self.la_code, self.year = la_code, year
+        self.taken: dict[int, tuple[bool, object]] = {}
+
+    def __call__(self, k: int) -> LoadBatch:
+        if k not in self.taken:
+            try:
+                try:
+                    outcome = self.futures[k].result()
+                except BrokenProcessPool:
+                    self.taken[k] = (
+                        True,
+                        self.adapter.read_each(  # type: ignore[attr-defined]
+                            self.files[k], la_code=self.la_code, year=self.year
+                        ),
+                    )
+                else:
+                    self.taken[k] = True, _unwrap(outcome)
+            except Exception as err:  # noqa: BLE001 - raised again to every caller
+                self.taken[k] = False, err
+        read, value = self.taken[k]
+        if not read:
+            raise value  # type: ignore[misc]
+        return value  # type: ignore[return-value]
 
 
 def _read_here(

@@ -11,7 +11,7 @@ from typing import Protocol
 from csc_scorecard.ingest.adapter import Adapter, adapters
 from csc_scorecard.ingest.lake import read_lake
 from csc_scorecard.ingest.limits import check_file
-from csc_scorecard.ingest.parallel import each_group
+from csc_scorecard.ingest.parallel import Streamed, each_group
 from csc_scorecard.model.batch import LA_CODE, FormatError, LoadBatch, Replacement
 from csc_scorecard.model.lake import is_lake
 
@@ -25,6 +25,17 @@ class IngestRefused(Exception):
     def __init__(self, errors: list[FormatError]) -> None:
         self.errors = errors
         super().__init__("; ".join(str(e) for e in errors))
+
+
+class Reordered(Exception):
+    """Raised once every file has been read and accepted, by a reading that gave a folder's
+    batches in file order as they were read (`parallel.Streamed`) when its adapter orders them
+    otherwise (CIN census returns named out of census-year order): whatever loaded them as
+    given must undo that and load `batches`, every batch in the order `read_sources` gives."""
+
+    def __init__(self, batches: list[LoadBatch]) -> None:
+        self.batches = batches
+        super().__init__("the batches were given in another order than they load in")
 
 
 class Loader(Protocol):
@@ -117,7 +128,9 @@ def _read_files(
     """`read_all`'s batches, each given as soon as it and those before it are read, except the
     sources that load last (the SSD), which are returned once every file has been read and
     accepted. After a refusal nothing more is given; the rest is still read, and IngestRefused
-    then lists every refusal, as `read_all` does."""
+    then lists every refusal, as `read_all` does. With `in_order`, a folder of yearly returns
+    is given file by file as read (`parallel.Streamed`); if its adapter then orders them
+    otherwise, nothing more is given and `Reordered` is raised at the end instead of returning."""
     if la_code is not None and not LA_CODE.fullmatch(la_code):
         raise IngestRefused(
             [FormatError("--la", f"{la_code!r} is not a 3-digit DfE LA number (e.g. --la 371)")]
@@ -151,15 +164,25 @@ def _read_files(
     read_in_order = [(by_name[name], files) for (name, _folder), files in groups.items()]
     # in worker processes when there is enough to read (`ingest/parallel.py`)
     outcomes = each_group(read_in_order, la_code=la_code, year=year, in_order=in_order)
+    reordered = False  # batches were given in an order other than the one they load in
     try:
         for (adapter, _files), read in zip(read_in_order, outcomes, strict=False):
+            given: list[LoadBatch] = []
+            if isinstance(read, Streamed):
+                for batch in read:
+                    if not errors and not reordered and not getattr(adapter, "loads_last", False):
+                        given.append(batch)
+                        yield batch
+                read = read.outcome
             if isinstance(read, FormatError):
                 errors.append(read)
             elif getattr(adapter, "loads_last", False):
                 last.extend(read)
             else:
                 batches.extend(read)
-                if not errors:
+                if given and list(map(id, given)) != list(map(id, read)):
+                    reordered = True
+                elif not given and not errors and not reordered:
                     yield from read
     except FormatError as err:  # SCORECARD_READ_WORKERS is not a number
         errors.append(err)
@@ -168,6 +191,8 @@ def _read_files(
     errors.extend(_same_return_twice(batches + last))
     if errors:
         raise IngestRefused(errors)
+    if reordered:
+        raise Reordered(batches + last)
     return last
 
 
@@ -261,10 +286,16 @@ def each_source(
     in the order they load, `parallel.each_group`). IngestRefused is raised once every file has
     been read, listing every refusal, and nothing is given after a refusal: a caller loading as
     it goes must roll back. `on_read` is called once everything has been read and accepted (the
-    reading processes have ended), before the last batches are given."""
+    reading processes have ended), before the last batches are given. `Reordered` (with
+    every batch, the database's too) is raised after `on_read` when the batches given so far
+    load in another order (`_read_files`)."""
     held: list[LoadBatch] = []
+    again: Reordered | None = None
     if paths:
-        held = yield from _read_files(paths, la_code=la_code, year=year, in_order=in_order)
+        try:
+            held = yield from _read_files(paths, la_code=la_code, year=year, in_order=in_order)
+        except Reordered as reordered:
+            again = reordered
     if database is not None:
         from csc_scorecard.ingest.ssd_db import read_database
 
@@ -274,4 +305,6 @@ def each_source(
             raise IngestRefused([err]) from None
     if on_read is not None:
         on_read()
+    if again is not None:
+        raise Reordered(again.batches + held)
     yield from held

@@ -50,21 +50,28 @@ class Loading(Opened):
         `self.replaced` then lists the earlier loads they replaced. A reload dropping more than
         half the rows it replaces raises `ReloadRefused` (nothing written) unless `replace`.
         `batches` may be a generator still reading files (`scorecard ingest`): anything it
-        raises (a refused file) rolls the whole load back like any other failure.
+        raises (a refused file) rolls the whole load back like any other failure, and leaves
+        the batches loaded until then as they were given.
         """
         self.replaced = []
+        # what loading adds to each batch (its issues against the store, the keys it replaced),
+        # taken back if the load is rolled back: the same batches can then be loaded again
+        added: list[tuple[LoadBatch, int, int]] = []
         self._run("BEGIN TRANSACTION")
         try:
             # Each load takes the next id after the highest at the time (rows of a reload are
             # forgotten after its id is taken); only this transaction adds loads meanwhile.
             first = self.con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchall()
             empty = self._empty_tables()
-            ids = [
-                self._load_one(b, first[0][0] + i, replace, empty) for i, b in enumerate(batches)
-            ]
+            ids = []
+            for i, b in enumerate(batches):
+                added.append((b, len(b.issues), len(b.replaced)))
+                ids.append(self._load_one(b, first[0][0] + i, replace, empty))
             self._run("COMMIT")
         except BaseException as err:
             self.replaced = []
+            for b, issues, replaced in added:
+                del b.issues[issues:], b.replaced[replaced:]
             try:
                 self._run("ROLLBACK")
             except duckdb.Error:
