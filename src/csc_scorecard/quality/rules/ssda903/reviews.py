@@ -53,22 +53,25 @@ def r441() -> str:
 def r399() -> str:
     """A child all of whose episodes are short breaks (V3, V4) with MOTHER given or a review:
     the episodes, the Header row and the reviews (a statement of its own, not a row filter, as
-    it flags rows of three tables)."""
+    it flags rows of three tables). The breaks children's Header and review rows are found once
+    by semi joins probing those few children (kept, as each is read twice), where an EXISTS
+    against every review built its hash table over all the reviews."""
     return f"""WITH breaks AS (SELECT la_code, child_id FROM episodes GROUP BY la_code, child_id
             HAVING bool_and(coalesce(ls IN {RESPITE}, false))),
-        kids AS (SELECT b.* FROM breaks b WHERE
-            EXISTS (SELECT 1 FROM header h WHERE h.la_code = b.la_code
-                AND h.child_id = b.child_id AND h.mother IS NOT NULL)
-            OR EXISTS (SELECT 1 FROM reviews r WHERE r.la_code = b.la_code
-                AND r.child_id = b.child_id
-                AND (r.review_date IS NOT NULL OR r.review_code IS NOT NULL)))
+        hb AS (SELECT h._table, h.la_code, h.load_id, h."row", h.child_id, h.cy_end, h.mother
+            FROM header h SEMI JOIN breaks USING (la_code, child_id)),
+        rb AS (SELECT r._table, r.la_code, r.load_id, r."row", r.child_id, r.cy_end,
+                r.review_code, r.review_date IS NOT NULL OR r.review_code IS NOT NULL AS given
+            FROM reviews r SEMI JOIN breaks USING (la_code, child_id)),
+        kids AS (SELECT la_code, child_id FROM hb WHERE mother IS NOT NULL
+            UNION SELECT la_code, child_id FROM rb WHERE given)
         SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end, e.ls AS value,
-               'LS' AS field FROM episodes e JOIN kids USING (la_code, child_id)
+               'LS' AS field FROM episodes e SEMI JOIN kids USING (la_code, child_id)
         UNION ALL
         SELECT h._table, h.la_code, h.load_id, h."row", h.child_id, h.cy_end,
                CAST(h.mother AS VARCHAR) AS value, 'MOTHER' AS field
-        FROM header h JOIN kids USING (la_code, child_id)
+        FROM hb h SEMI JOIN kids USING (la_code, child_id)
         UNION ALL
         SELECT r._table, r.la_code, r.load_id, r."row", r.child_id, r.cy_end,
                r.review_code AS value, 'REVIEW_CODE' AS field
-        FROM reviews r JOIN kids USING (la_code, child_id)"""
+        FROM rb r SEMI JOIN kids USING (la_code, child_id)"""
