@@ -16,9 +16,11 @@ head and running header and footer. What the two parts need of each other is set
   internal link WeasyPrint writes (``/Dest (ID)``), with the named destinations of both parts;
 - **bookmarks**: WeasyPrint's own tree builder runs over both parts' bookmarks, so the
   appendices stay under the paper's title as they are in one document;
-- **charts** (``pdf_charts.py``): both parts print placeholders; this process draws every chart
-  once its body is printed (while the longer appendices' part is still printing) and splices
-  them in when joining, so the child never calls vl-convert.
+- **charts** (``pdf_charts.py``): both parts print placeholders; each process draws its own
+  part's charts once the part is printed, and this one splices them all in when joining. The
+  child draws only where this process had started no runtime of threads before the fork
+  (`forked.foreign_threads`: vl-convert's would be missing in the child); otherwise this one
+  draws them all.
 
 ``tests/test_report_pdf.py`` checks that the joined PDF has the same text, page sizes, links,
 named destinations and bookmarks as the one-process PDF of the same HTML.
@@ -32,7 +34,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
@@ -42,7 +44,7 @@ from urllib.parse import unquote
 
 from csc_scorecard.collector import paused
 from csc_scorecard.errors import ScorecardError
-from csc_scorecard.forked import can_fork
+from csc_scorecard.forked import can_fork, foreign_threads
 from csc_scorecard.report.pdf_charts import chart_pdfs, splice, without_charts
 
 # The link target a part prints for an anchor in the other part; `join` makes it internal again.
@@ -64,10 +66,12 @@ class PrintFailed(ScorecardError):
 @dataclass(frozen=True)
 class Part:
     """One part as printed: its PDF, its page count and its bookmarks as WeasyPrint's pages
-    hold them (each page's height and ``(level, label, (x, y), state)`` list)."""
+    hold them (each page's height and ``(level, label, (x, y), state)`` list), and the charts
+    it drew (`chart_pdfs`), if any."""
 
     pdf: bytes
     pages: list[tuple[float, list[Any]]]
+    charts: dict[int, bytes] = field(default_factory=dict)
 
 
 def split(html: str, before: str = SPLIT_BEFORE) -> tuple[str, str] | None:
@@ -76,10 +80,10 @@ def split(html: str, before: str = SPLIT_BEFORE) -> tuple[str, str] | None:
     Links to an anchor in the other document point to ``CROSS`` + its id. None if ``html`` has
     no such section."""
     body = _BODY.search(html)
-    section = re.search(rf'<section\b[^>]*\bid="{re.escape(before)}"', html)
-    if body is None or section is None:
+    cut = _section(html, before)
+    if body is None or cut < 0:
         return None
-    cut, start = section.start(), html.find("<section", body.end())
+    start = html.find("<section", body.end())
     if not 0 < start < cut:
         return None
     first = html[:cut] + "</body>\n</html>\n"
@@ -87,6 +91,12 @@ def split(html: str, before: str = SPLIT_BEFORE) -> tuple[str, str] | None:
     first_ids = set(_IDS.findall(html[start:cut]))
     second_ids = set(_IDS.findall(html[cut:]))
     return _cross(first, second_ids - first_ids), _cross(second, first_ids - second_ids)
+
+
+def _section(html: str, name: str) -> int:
+    """Where the section with the id ``name`` begins in ``html``; -1 if it has none."""
+    section = re.search(rf'<section\b[^>]*\bid="{re.escape(name)}"', html)
+    return -1 if section is None else section.start()
 
 
 def _cross(html: str, elsewhere: set[str]) -> str:
@@ -146,9 +156,10 @@ def _part(document: Any) -> Part:
     return Part(document.write_pdf() or b"", pages)
 
 
-def _child(conn: Connection, html: str) -> Any:
-    """The second part, in the forked child: its page count out, the numbering in, its PDF out.
-    Returns the printed document, for the child to keep until it exits (below)."""
+def _child(conn: Connection, html: str, charts: str) -> Any:
+    """The second part, in the forked child: its page count out, the numbering in, its PDF
+    out with the charts of ``charts`` (HTML, or "") drawn. Returns the printed document, for
+    the child to keep until it exits (below)."""
 
     def agree(count: int) -> tuple[int, int]:
         conn.send(("pages", count))
@@ -156,7 +167,8 @@ def _child(conn: Connection, html: str) -> Any:
 
     try:
         document = _render(html, agree)
-        conn.send(("part", _part(document)))
+        part = _part(document)
+        conn.send(("part", Part(part.pdf, part.pages, chart_pdfs(charts) if charts else {})))
         return document
     except BaseException as error:  # noqa: BLE001 - every failure goes back as one line
         conn.send(("error", f"{type(error).__name__}: {' '.join(str(error).split())}"))
@@ -171,6 +183,10 @@ def print_in_two(html: str) -> bytes | None:
     if parts is None or not can_fork():
         return None
     first, second = parts
+    # The charts from the cut on are drawn by the child (the body, with the charts after it,
+    # took longer than the appendices), where it may call vl-convert.
+    cut = _section(html, SPLIT_BEFORE)
+    ours_drawn, theirs_drawn = (html, "") if foreign_threads() else (html[:cut], html[cut:])
     # Loaded before the fork (WeasyPrint and Pango: about a second), not once in each process.
     import pikepdf  # noqa: F401
     import weasyprint.document  # noqa: F401
@@ -188,7 +204,7 @@ def print_in_two(html: str) -> bytes | None:
         code, kept = 0, None
         try:
             ours.close()
-            kept = _child(theirs, second)  # noqa: F841 - kept until the exit
+            kept = _child(theirs, second, theirs_drawn)  # noqa: F841 - kept until the exit
         except BaseException:  # noqa: BLE001
             code = 1
         finally:
@@ -202,13 +218,13 @@ def print_in_two(html: str) -> bytes | None:
             return 0, count + value
 
         head = _print(first, agree)
-        # Drawn here while the appendices' part is likely still printing (the body is shorter).
-        charts = chart_pdfs(html)
+        # Drawn here while the appendices' part is likely still printing.
+        charts = chart_pdfs(ours_drawn)
         _, tail = _receive(ours)
     finally:
         ours.close()
         os.waitpid(pid, 0)
-    return join(head, tail, charts)
+    return join(head, tail, {**charts, **tail.charts})
 
 
 def _receive(conn: Connection) -> tuple[str, Any]:
