@@ -358,8 +358,8 @@ class Fingerprints:
                     reached.update(self.store.reach_fingerprints(la, found, with_tables=False))
                 else:  # both in one statement (the children's first records found once)
                     reached = self.store.reach_fingerprints(la, found)
-                    self._reached[(la, False)] = {
-                        n: b for n, b in reached.items() if not n.startswith("faults:")
+                    self._reached[(la, False)] = {  # a fault of no canonical table: None
+                        n: b for n, b in reached.items() if n and not n.startswith("faults:")
                     }
             else:
                 reached = self.store.reach_fingerprints(la)
