@@ -269,17 +269,12 @@ def _keep_as_ingest_does(db: Store, la: str) -> list[tuple[str, bool]]:
     figures: the lines `scorecard ingest` says, each with whether it is a warning (none when
     the faults kept are current)."""
     from csc_scorecard.quality import history
-    from csc_scorecard.store.snapshots import BASIS_TABLE
 
     if history.as_at(db.con, la) is None:  # no 903 or CIN census return: no rule has a row
         return []
-    now = history.basis(db.con, [la], multi_year=True)[la]  # as `history.record` keeps it
-    if db.has_table(BASIS_TABLE):
-        kept = db.con.execute(
-            f"SELECT count(*) FROM {BASIS_TABLE} WHERE la_code = ? AND basis = ?", [la, now]
-        ).fetchone()[0]
-        if kept:
-            return []
+    now = history.basis(db.con, [la], multi_year=True)  # as `history.record` keeps it
+    if db.snapshots_made_from(now):
+        return []
     from csc_scorecard.commands.ingest import check_and_refresh
 
     return [
