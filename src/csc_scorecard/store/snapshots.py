@@ -32,6 +32,10 @@ PUBLISHED_COLUMNS: dict[str, tuple[str, str]] = {
     "status": ("VARCHAR", "ok, not_available, not_reportable or suppressed"),
 }
 PUBLISHED_DDL = create_table(PUBLISHED_TABLE, PUBLISHED_COLUMNS)
+# A report's rows in one statement, each column a list parameter unnested side by side.
+_INSERT_PUBLISHED = f'INSERT INTO "{PUBLISHED_TABLE}" SELECT ' + ", ".join(
+    f"unnest(${n}::{kind}[])" for n, (kind, _) in enumerate(PUBLISHED_COLUMNS.values(), 1)
+)
 
 FAULTS_TABLE = "dq_rule_faults"
 FAULTS_DDL = f"""CREATE TABLE IF NOT EXISTS {FAULTS_TABLE} (
@@ -75,9 +79,8 @@ class Snapshots(Bookkeeping):
         self._run("BEGIN TRANSACTION")
         try:
             self._run(f"DELETE FROM {PUBLISHED_TABLE} WHERE report_id = ?", [report])
-            if rows:
-                marks = ", ".join("?" * len(PUBLISHED_COLUMNS))
-                self.con.executemany(f"INSERT INTO {PUBLISHED_TABLE} VALUES ({marks})", rows)
+            if rows:  # one statement of a list per column (executemany ran one per row)
+                self._run(_INSERT_PUBLISHED, [list(column) for column in zip(*rows, strict=True)])
             self._run("COMMIT")
         except duckdb.Error:
             self._run("ROLLBACK")
