@@ -24,13 +24,14 @@ from pypdf.generic import ContentStream
 
 from csc_scorecard.forked import can_fork
 from csc_scorecard.report import pdf_parallel
-from csc_scorecard.report.html import sentence_html, to_html
+from csc_scorecard.report.html import sentence_html, stylesheet, to_html
 from csc_scorecard.report.pdf import (
     cites_as_text,
     pdf_html,
     print_in_one,
     print_stylesheet,
     render,
+    stylesheet_without_variables,
     to_pdf,
 )
 from csc_scorecard.report.pdf_charts import (
@@ -219,6 +220,20 @@ def test_unbreakable_cited_figures_are_printed_as_text_that_does_not_break():
     for figure in kept[:2]:
         assert f">{figure}</span>" in printed
     assert "children&#39;s homes</span>" in printed
+
+
+def test_the_pdfs_stylesheet_has_each_variables_value_where_report_css_uses_it(context):
+    """Every ``var(--name)`` of report.css is printed as the value its ``:root`` gives, and
+    nothing else in the stylesheet changes; the PDF's HTML holds no ``var()``."""
+    css, printed = stylesheet(), stylesheet_without_variables()
+    values = dict(re.findall(r"(--[\w-]+):\s*([^;]+);", css))
+    assert values["--rule"] == "#c9cfd9" and len(values) >= 9 and "var(--rule)" in css
+    expected = css
+    for name, value in values.items():
+        expected = expected.replace(f"var({name})", value)
+    assert printed == expected and "var(" not in printed
+    html = pdf_html(context)
+    assert "var(" not in html and printed in html
 
 
 def test_lean_chart_keeps_what_is_drawn_and_drops_what_is_not():

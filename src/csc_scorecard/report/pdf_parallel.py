@@ -16,11 +16,9 @@ head and running header and footer. What the two parts need of each other is set
   internal link WeasyPrint writes (``/Dest (ID)``), with the named destinations of both parts;
 - **bookmarks**: WeasyPrint's own tree builder runs over both parts' bookmarks, so the
   appendices stay under the paper's title as they are in one document;
-- **charts** (``pdf_charts.py``): both parts print placeholders; each process draws its own
-  part's charts once the part is printed, and this one splices them all in when joining. The
-  child draws only where this process had started no runtime of threads before the fork
-  (`forked.foreign_threads`: vl-convert's would be missing in the child); otherwise this one
-  draws them all.
+- **charts** (``pdf_charts.py``): both parts print placeholders; this process draws every
+  chart once its own part is printed (the appendices' part, with 35 of the demo paper's 44
+  charts, takes longer than the body's) and splices them in when joining.
 
 ``tests/test_report_pdf.py`` checks that the joined PDF has the same text, page sizes, links,
 named destinations and bookmarks as the one-process PDF of the same HTML.
@@ -34,7 +32,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
@@ -44,7 +42,7 @@ from urllib.parse import unquote
 
 from csc_scorecard.collector import paused
 from csc_scorecard.errors import ScorecardError
-from csc_scorecard.forked import can_fork, foreign_threads
+from csc_scorecard.forked import can_fork
 from csc_scorecard.report.pdf_charts import chart_pdfs, splice, without_charts
 
 # The link target a part prints for an anchor in the other part; `join` makes it internal again.
@@ -66,12 +64,10 @@ class PrintFailed(ScorecardError):
 @dataclass(frozen=True)
 class Part:
     """One part as printed: its PDF, its page count and its bookmarks as WeasyPrint's pages
-    hold them (each page's height and ``(level, label, (x, y), state)`` list), and the charts
-    it drew (`chart_pdfs`), if any."""
+    hold them (each page's height and ``(level, label, (x, y), state)`` list)."""
 
     pdf: bytes
     pages: list[tuple[float, list[Any]]]
-    charts: dict[int, bytes] = field(default_factory=dict)
 
 
 def split(html: str, before: str = SPLIT_BEFORE) -> tuple[str, str] | None:
@@ -156,10 +152,9 @@ def _part(document: Any) -> Part:
     return Part(document.write_pdf() or b"", pages)
 
 
-def _child(conn: Connection, html: str, charts: str) -> Any:
+def _child(conn: Connection, html: str) -> Any:
     """The second part, in the forked child: its page count out, the numbering in, its PDF
-    out with the charts of ``charts`` (HTML, or "") drawn. Returns the printed document, for
-    the child to keep until it exits (below)."""
+    out. Returns the printed document, for the child to keep until it exits (below)."""
 
     def agree(count: int) -> tuple[int, int]:
         conn.send(("pages", count))
@@ -167,8 +162,7 @@ def _child(conn: Connection, html: str, charts: str) -> Any:
 
     try:
         document = _render(html, agree)
-        part = _part(document)
-        conn.send(("part", Part(part.pdf, part.pages, chart_pdfs(charts) if charts else {})))
+        conn.send(("part", _part(document)))
         return document
     except BaseException as error:  # noqa: BLE001 - every failure goes back as one line
         conn.send(("error", f"{type(error).__name__}: {' '.join(str(error).split())}"))
@@ -183,10 +177,6 @@ def print_in_two(html: str) -> bytes | None:
     if parts is None or not can_fork():
         return None
     first, second = parts
-    # The charts from the cut on are drawn by the child (the body, with the charts after it,
-    # took longer than the appendices), where it may call vl-convert.
-    cut = _section(html, SPLIT_BEFORE)
-    ours_drawn, theirs_drawn = (html, "") if foreign_threads() else (html[:cut], html[cut:])
     # Loaded before the fork (WeasyPrint and Pango: about a second), not once in each process.
     import pikepdf  # noqa: F401
     import weasyprint.document  # noqa: F401
@@ -204,7 +194,7 @@ def print_in_two(html: str) -> bytes | None:
         code, kept = 0, None
         try:
             ours.close()
-            kept = _child(theirs, second, theirs_drawn)  # noqa: F841 - kept until the exit
+            kept = _child(theirs, second)  # noqa: F841 - kept until the exit
         except BaseException:  # noqa: BLE001
             code = 1
         finally:
@@ -219,12 +209,12 @@ def print_in_two(html: str) -> bytes | None:
 
         head = _print(first, agree)
         # Drawn here while the appendices' part is likely still printing.
-        charts = chart_pdfs(ours_drawn)
+        charts = chart_pdfs(html)
         _, tail = _receive(ours)
     finally:
         ours.close()
         os.waitpid(pid, 0)
-    return join(head, tail, {**charts, **tail.charts})
+    return join(head, tail, charts)
 
 
 def _receive(conn: Connection) -> tuple[str, Any]:
