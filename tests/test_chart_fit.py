@@ -17,7 +17,7 @@ import vl_convert as vlc
 from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema.core import load_schema
 
-from csc_scorecard.report import chart_style, charts, context, series_charts
+from csc_scorecard.report import chart_style, charts, context, series_charts, svg_trend
 from csc_scorecard.report.chart_style import text_px, wrap
 
 
@@ -91,16 +91,23 @@ def demo_specs():
         specs[chart_id] = spec
         return drawn(spec, chart_id)
 
+    def by_vega(*args, **kwargs):
+        raise svg_trend.Unsupported("laid out by Vega here")
+
     for m in drawers:
         m.draw_svg = recording
-    # Drawn in this process: a forked child's recordings (the trend charts') would be lost.
+    # Drawn in this process: a forked child's recordings would be lost. The trend charts
+    # written from their numbers (svg_trend: the same SVG, tests/test_report_chart_svg.py)
+    # are drawn by Vega here, so that their specifications are laid out and checked too.
     forks, context.can_fork = context.can_fork, lambda: False
+    written, svg_trend.trend_svg = svg_trend.trend_svg, by_vega
     try:
         rf.report_context.__wrapped__()  # built afresh (the cached one drew its charts already)
     finally:
         for m in drawers:
             m.draw_svg = drawn
         context.can_fork = forks
+        svg_trend.trend_svg = written
     return specs
 
 

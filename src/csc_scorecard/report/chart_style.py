@@ -216,7 +216,7 @@ def draw_svg(vega_lite: dict, chart_id: str) -> str:
     drawer = _DRAWING[0] if _DRAWING else None
     if drawer is not None and drawer.owner == os.getpid():
         return drawer.later(vega_lite, chart_id)
-    return _finished(_svg(vega_lite), chart_id)
+    return finished(_svg(vega_lite), chart_id)
 
 
 def _svg(vega_lite: dict) -> str:
@@ -340,7 +340,7 @@ def _stand_in_number(value: object) -> int | None:
     return None
 
 
-def _finished(svg: str, chart_id: str) -> str:
+def finished(svg: str, chart_id: str) -> str:
     """vl-convert's SVG with its element ids prefixed by the chart's, marked as an image."""
     ids = set(_ID.findall(svg))
     for old in sorted(ids, key=len, reverse=True):
@@ -421,7 +421,7 @@ class Drawer:
         status, value = self._done[number]
         if status == "error":
             raise ValueError(value)
-        return _finished(value, self._sent[number][1])
+        return finished(value, self._sent[number][1])
 
     def close(self) -> None:
         self._conn.close()  # the child sees the end of the pipe and ends
