@@ -148,16 +148,18 @@ def report(
         raise typer.BadParameter(str(error), param_hint="--formats") from None
     published: list[tuple[str, ReportContext]] = []
     with ExitStack() as drawing:
-        # The charts' process and the PDF's are forked first, so that they load the chart
-        # engine and WeasyPrint on the other core while this one loads the rest of the report
-        # and opens the store: the drawer before the store's modules (DuckDB, Arrow) are loaded
-        # here, the printer after them (it needs them too, for the report's model). The drawer
-        # first: a process forked after it holds its pipe, so the drawer ends once they have
-        # (the PDF's, sent its context or stopped, below).
+        # The charts' process is forked first, so that it starts the chart engine on the other
+        # core while this one loads the rest of the report (before the store's modules, DuckDB
+        # and Arrow, are loaded here). The PDF's process is forked once they are loaded and the
+        # store is open (below, for each authority): it then loads WeasyPrint on the other
+        # core after the chart engine has started, not beside it and this process (three
+        # processes on two cores), and shares the report's modules instead of loading them
+        # again. The drawer first: a process forked after it holds its pipe, so the drawer ends
+        # once they have (the PDF's, sent its context or stopped, below).
         drawing.enter_context(drawing_aside(can_fork() and not foreign_threads()))
         from csc_scorecard.store import Store
 
-        printer = _Printer.start() if _prints_aside(wanted) else None
+        printer = None  # the PDF's process, waiting for the next authority's context
         printing = None  # the last authority's PDF, printing while this process goes on
         try:
             from csc_scorecard.model.lake import LakeError
@@ -178,7 +180,7 @@ def report(
                 # Several authorities: one report each, side by side in OUT (named by LA code).
                 for la in each_authority(db, la_code, region):
                     started = time.perf_counter()
-                    if printer is None and _prints_aside(wanted):  # the next authority's
+                    if printer is None and _prints_aside(wanted):
                         printer = _Printer.start()
                     try:
                         run = None
