@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 
 import pyarrow as pa
 import pytest
 
 from csc_scorecard.model.batch import Issue, LoadBatch
+from csc_scorecard.store import Store
 
 YEAR_2022 = (date(2021, 4, 1), date(2022, 3, 31))
 
@@ -174,3 +177,34 @@ def test_a_later_returns_blank_keeps_the_value(store):
         ]
     )
     assert rows(store, "SELECT rne, place, load_id FROM cla_episodes") == [("S", "U1", 2)]
+
+
+def test_a_load_is_durable_in_the_log_before_its_checkpoint(tmp_path):
+    """The load's COMMIT goes to the write-ahead log only (the checkpoint is left to the next
+    commit or to closing, off the ingest's path): a process ending without closing the store
+    after a load leaves it whole, and the store's checkpoint setting is as it was."""
+    path = tmp_path / "store.duckdb"
+    script = f"""
+import os
+from datetime import date
+import pyarrow as pa
+from csc_scorecard.model.batch import LoadBatch
+from csc_scorecard.store import Store
+s = Store({str(path)!r})
+s.con.execute("SET checkpoint_threshold = '1KB'")  # past it, COMMIT would checkpoint at once
+setting = "SELECT current_setting('checkpoint_threshold')"
+before = s.con.execute(setting).fetchone()
+rows = pa.table({{"child_id": ["C1", "C2"], "decom": [date(2021, 5, 1)] * 2, "rne": ["S", "S"]}})
+s.load([LoadBatch("ssda903", "371", date(2021, 4, 1), date(2022, 3, 31), files=["x.csv"],
+                  tables={{"cla_episodes": rows}})])
+assert os.path.getsize({str(path) + ".wal"!r}) > 0, "the load was checkpointed"
+assert s.con.execute(setting).fetchone() == before
+os._exit(0)  # as a crash would: no close, no checkpoint
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    with Store(path) as s:
+        assert rows(s, "SELECT child_id FROM cla_episodes ORDER BY 1") == [("C1",), ("C2",)]
+        assert rows(s, "SELECT source_format, row_count FROM loads") == [("ssda903", 2)]

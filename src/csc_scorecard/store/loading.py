@@ -67,7 +67,7 @@ class Loading(Opened):
             for i, b in enumerate(batches):
                 added.append((b, len(b.issues), len(b.replaced)))
                 ids.append(self._load_one(b, first[0][0] + i, replace, empty))
-            self._run("COMMIT")
+            self._commit_logged()
         except BaseException as err:
             self.replaced = []
             for b, issues, replaced in added:
@@ -82,6 +82,21 @@ class Loading(Opened):
                 ) from None
             raise
         return ids
+
+    def _commit_logged(self) -> None:
+        """COMMIT into the write-ahead log only, without the checkpoint DuckDB would make at
+        once (a load's log is past its threshold): the load is as durable (a crash before the
+        checkpoint leaves the log, which opening the store replays) and visible to the next
+        reader as soon as this returns. The next commit past the threshold makes the checkpoint
+        (`scorecard ingest`: the DfE rules' faults, on their thread while the measure refresh
+        still runs), or closing the store does: the demo's COMMIT 0.28 -> 0.14 CPU s, the
+        0.2 s checkpoint out of the path between the load and what follows it."""
+        threshold = self.con.execute("SELECT current_setting('checkpoint_threshold')").fetchall()
+        self._run("SET checkpoint_threshold = '1TB'")  # a database-wide setting: put back below
+        try:
+            self._run("COMMIT")
+        finally:
+            self._run("SET checkpoint_threshold = ?", [threshold[0][0]])
 
     def append_load(
         self,
