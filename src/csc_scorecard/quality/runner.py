@@ -463,19 +463,22 @@ def fused_query(table: str, chosen: Sequence[tuple[int, Rule, str]]) -> str:
     gets the numbers `i` of the rules whose condition (and years) it meets, one fault row per
     rule, with the same columns and values as each rule's `fault_query` (a row filter's query
     gives no `field`: `NO_FIELD`)."""
-    hits, values = [], []
+    hits, values, mets = [], [], []
     for i, r, condition in chosen:
         # no coalesce(..., false): CASE WHEN takes NULL for false (episodes_pc's scan 0.10 ->
-        # 0.075 CPU s without it)
-        met = " AND ".join([f"({condition})", *_years(r)])
+        # 0.075 CPU s without it); the years first, so a rule of later years than the rows
+        # tests no row (a conjunction tests its second term only where the first holds)
+        met = " AND ".join([*_years(r), f"({condition})"])
+        mets.append(f"({met})")
         hits.append(f"CASE WHEN {met} THEN {int(i)} END")
         values.append(f"WHEN {int(i)} THEN CAST({r.column} AS VARCHAR)")
+    # the rows meeting no rule's condition (almost all) left out before their lists are made
     return f"""SELECT i, _table AS "table", CAST("row" AS INTEGER) AS "row",
         child_id AS child, {NO_FIELD} AS field,
         CASE i {" ".join(values)} END AS value, la_code,
         CAST(year(cy_end) AS INTEGER) AS year, CAST(load_id AS INTEGER) AS load_id
     FROM (SELECT *, unnest(list_filter([{", ".join(hits)}], lambda x: x IS NOT NULL)) AS i
-          FROM {table})"""
+          FROM {table} WHERE {" OR ".join(mets)})"""
 
 
 def rule_queries(
