@@ -32,6 +32,8 @@ VIEW = {
 
 
 INTEGRITY_X = "integrity_x"
+# A row repeats its child when another row of its table has these (INT31-INT35).
+_REPEAT_KEY = ("la_code", "load_id", "child_id")
 
 # DfE tables whose rows can repeat a child (INT31-INT35) -> the scoped table holding them.
 REPEATS = {
@@ -70,10 +72,14 @@ def integrity_x(present: Collection[str]) -> str | None:
         if view not in present:
             continue
         which = f" WHERE _table = '{dfe}'" if view == "adoptions" else ""
-        parts.append(f"""SELECT _table, la_code, load_id, "row", child_id, cy_end,
-            'repeated' AS issue, NULL AS bad_field, CAST(child_id AS VARCHAR) AS bad_text
-            FROM (SELECT *, count(*) OVER (PARTITION BY la_code, load_id, child_id) AS n
-                  FROM {view}{which}) WHERE n > 1""")
+        # the children listed twice found by one grouping, then their rows by a semi join (a
+        # count over a window partitioned by child cost 0.024 against 0.009 CPU s on 53,500
+        # PrevPerm rows); IS NOT DISTINCT FROM, as a partition puts NULL keys together
+        same = " AND ".join(f"t.{k} IS NOT DISTINCT FROM d.{k}" for k in _REPEAT_KEY)
+        parts.append(f"""SELECT t._table, t.la_code, t.load_id, t."row", t.child_id, t.cy_end,
+            'repeated' AS issue, NULL AS bad_field, CAST(t.child_id AS VARCHAR) AS bad_text
+            FROM (FROM {view}{which}) t SEMI JOIN (SELECT {", ".join(_REPEAT_KEY)}
+                FROM {view}{which} GROUP BY ALL HAVING count(*) > 1) d ON {same}""")
     if "header" in present:
         parts.append("""SELECT DISTINCT 'UASC' AS _table, h.la_code, h.load_id, b."row",
             h.child_id, h.cy_end, 'uasc_repeated' AS issue, NULL AS bad_field,
