@@ -20,8 +20,9 @@ and each one's CPU is the whole process's while it ran. No profiler: cProfile's 
 inflates callback-heavy code (the XML readers) several times over and misleads.
 
 `--timeline` prints, for the last run, when each file was read (in which worker process, with
-that process's CPU seconds), each batch loaded, and the rules and the refresh started and ended,
-in seconds from the start of the ingest: where the cores were idle, and what waited for what.
+that process's CPU seconds), each batch loaded, the load's commit, and the rules and the refresh
+started and ended, in seconds from the start of the ingest: where the cores were idle, and what
+waited for what.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ EVENTS = [
     ),
     ("csc_scorecard.store.opening", "Opened.__init__", "open the store", lambda a: ""),
     ("csc_scorecard.store.loading", "Loading._load_one", "load", lambda a: a[1].source_format),
+    ("csc_scorecard.store.loading", "Loading._commit_logged", "commit (to the log)", lambda a: ""),
     ("csc_scorecard.commands.ingest", "record_after_load", "DfE rules", lambda a: ""),
     ("csc_scorecard.commands.ingest", "refresh_after_load", "measure refresh", lambda a: ""),
 ]
