@@ -41,6 +41,7 @@ from csc_scorecard.measures.inputs import (  # noqa: F401
     rows_of,
 )
 from csc_scorecard.measures.period_joins import in_periods, open_at, open_during  # noqa: F401
+from csc_scorecard.measures.sql_prune import prune_columns
 from csc_scorecard.measures.sql_share import share_subqueries
 from csc_scorecard.model.periods import PeriodType, Quarter
 
@@ -336,7 +337,7 @@ class Context:
                 with _SQL_LOCK:
                     _UNKEPT.add(cache_key)
                 return None
-            sql = share_subqueries(self.backend.compile(expr))
+            sql = prune_columns(share_subqueries(self.backend.compile(expr)), _schemas(expr))
             inputs = tuple(
                 sorted({n.name for n in expr.op().find(ops.UnboundTable)} & _input_names(sql))
             )
@@ -401,6 +402,18 @@ def reuse_sql(rows: list[tuple[str, str, str, str]]) -> None:
                 tuples(json.loads(key)),
                 (sql, tuple(json.loads(inputs)), frozenset(json.loads(reads))),
             )
+
+
+def _schemas(expr: ir.Table) -> dict[str, dict[str, str]]:
+    """{table: {column: DuckDB type}} of every store table and named input the expression
+    reads (`prune_columns` expands ``*`` from them)."""
+    import ibis.expr.operations as ops
+    from ibis.backends.sql.datatypes import DuckDBType
+
+    return {
+        t.name: {c: DuckDBType.to_string(d) for c, d in t.schema.items()}
+        for t in expr.op().find((ops.UnboundTable, ops.DatabaseTable))
+    }
 
 
 def _input_names(sql: str) -> set[str]:
