@@ -200,18 +200,24 @@ def _unpaged(pages, repeated: list[str]) -> str:
 def test_unbreakable_cited_figures_are_printed_as_text_that_does_not_break():
     """A cited figure that can break only at its spaces loses its span and its spaces become
     no-break spaces (as ``white-space: nowrap`` printed it); one that could break elsewhere (a
-    hyphen, a slash between words) or holds an escaped character keeps its span."""
+    hyphen, a slash between words) or holds an escaped character keeps its span. A long cited
+    text (``fig-long``, which wraps as the sentence does) is printed as its text, escaped."""
     kept = ["In-house foster carers", "Multiple/not recommended", "children's homes"]
     plain = ["86.7%", "2,062", "Q1 2021/22", "(95%)", "DATE_PLACED", "£1,234.50"]
-    text = " and ".join([*plain, *kept])
+    long = "Statistical neighbours' average, March 2021"
+    text = " and ".join([*plain, *kept, long])
     cites, start = [], 0
-    for n, figure in enumerate([*plain, *kept]):
+    for n, figure in enumerate([*plain, *kept, long]):
         start = text.index(figure, start)
         cites.append(
             Cite(start=start, end=start + len(figure), text=figure, ref=f"/f/{n}", value=figure)
         )
     html = str(sentence_html(Sentence(text=text, cites=cites)))
+    assert html.count('<span class="fig fig-long"') == 1
     printed = cites_as_text(html)
+    assert "fig-long" not in printed and printed.endswith(
+        " and Statistical neighbours&#39; average, March 2021"
+    )
     assert printed.count('<span class="fig"') == len(kept)
     for figure in plain:
         assert f">{figure}<" not in printed and figure.replace(" ", "\u00a0") in printed

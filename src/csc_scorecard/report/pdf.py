@@ -55,13 +55,20 @@ _UNBREAKABLE_CITE = re.compile(
 )
 
 
+# A cited text long enough to wrap (``html.sentence_html``): ``.fig-long`` gives it back the
+# ``white-space: normal`` of the sentence around it, so its span changes nothing printed.
+_WRAPPING_CITE = re.compile(r'<span class="fig fig-long" data-ref="[^"]*">([^<]*)</span>')
+
+
 def cites_as_text(html: str) -> str:
     """``html`` with each unbreakable cited figure printed as its text, its spaces no-break
     spaces: how ``.fig { white-space: nowrap }`` prints it, without an inline box of its own.
     WeasyPrint breaks a line around every inline box in Python, so the ~1,000 cited figures of
     the demo paper cost about a sixth of the body's printing and a twelfth of the appendices'.
-    The text is the same (a no-break space is extracted as a space); a line may now hold a
-    word more (WeasyPrint had broken some lines early beside a box)."""
+    A long cited text, which may wrap, is printed as its text too. The text is the same (a
+    no-break space is extracted as a space); a line may now hold a word more (WeasyPrint had
+    broken some lines early beside a box)."""
+    html = _WRAPPING_CITE.sub(r"\1", html)
     return _UNBREAKABLE_CITE.sub(lambda match: match.group(1).replace(" ", "\u00a0"), html)
 
 
