@@ -349,9 +349,10 @@ def _print_when_sent(receiving: Any, sending: Any) -> str | None:
     sending.close()
     from weasyprint import HTML  # noqa: F401 - loaded now, while the context is built
 
-    from csc_scorecard.report import pdf
+    from csc_scorecard.report import html, pdf
 
     pdf.print_stylesheet()
+    html.compile_templates()
     try:
         job = receiving.recv()
     except EOFError:  # stopped: no report to print

@@ -44,6 +44,14 @@ def environment() -> Environment:
     return env
 
 
+def compile_templates() -> None:
+    """Compile the report's templates now, in a process that renders them later (the PDF's,
+    while the context is built), so that the rendering does not."""
+    env = environment()
+    for name in env.list_templates(extensions=["j2"]):
+        env.get_template(name)
+
+
 @cache
 def stylesheet() -> str:
     return (
