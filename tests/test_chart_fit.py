@@ -130,31 +130,6 @@ def test_every_chart_of_the_report_is_checked(demo_specs):
     assert len(drawn) >= 30
 
 
-def test_each_chart_is_compiled_to_the_vega_its_own_specification_compiles_to(demo_specs):
-    """Charts of one shape are compiled once with stand-ins for their data and titles
-    (`chart_style._vega`): every chart of the demo report comes out as the Vega that vl-convert
-    compiles from its own specification, and the trend charts share their shapes."""
-    chart_style._SHAPES.clear()
-    for cid, spec in demo_specs.items():
-        assert chart_style._vega(spec) == vlc.vegalite_to_vega(spec), cid
-    shapes = [v for v in chart_style._SHAPES.values() if v is not None]
-    assert len(shapes) == len(chart_style._SHAPES)
-    assert len(shapes) < len([c for c in demo_specs if c.startswith("trend-")])
-
-
-def test_a_chart_whose_layers_share_their_data_is_compiled_as_it_is():
-    """The compiler merges identical datasets; stand-ins would keep them apart, so such a chart
-    is compiled from its own specification."""
-    rows = [{"x": "a", "y": 1.0}, {"x": "b", "y": 2.0}]
-    layer = {"data": {"values": rows}, "encoding": {"x": {"field": "x", "type": "nominal"}}}
-    spec = chart_style.styled(
-        [{**layer, "mark": "bar"}, {**layer, "mark": "tick"}], title={"text": ["Two"]}
-    )
-    vega = vlc.vegalite_to_vega(spec)
-    assert len([d for d in vega["data"] if "values" in d]) == 1  # merged by the compiler
-    assert chart_style._vega(spec) == vega
-
-
 def test_no_text_is_cut_short(demo_specs):
     for cid, spec in demo_specs.items():
         boxes, _, _ = text_boxes(spec)

@@ -268,3 +268,36 @@ def test_charts_drawn_aside_are_the_charts_drawn_here():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert json.loads(done.stdout.splitlines()[-1]) == [True, True, True, True, False]
+
+
+_PICTURES = """
+import json
+from csc_scorecard.report import chart_style, charts, context
+
+spec = json.loads({spec!r})
+points = [("Q1 2021/22", 10.0), ("Q2 2021/22", 12.5), ("Q3 2021/22", 11.0)]
+with chart_style.drawing_aside(True, pictures=True) as drawn:
+    bar = chart_style.draw_svg(spec, "c")
+    trend = charts.trend("trend-t", "T", "percent", points, measure="m", target=12.0).svg
+    bar = drawn(bar)
+    made_aside = [chart_style.png(bar), chart_style.png(trend)]
+    collected = len(chart_style._PICTURES)
+engine_here = context._charts_drawn()
+print(json.dumps([made_aside == [chart_style._png(bar), chart_style._png(trend)], collected,
+                  engine_here]))
+"""
+
+
+def test_word_pictures_made_aside_are_the_pictures_made_here():
+    """`drawing_aside(pictures=True)`: the drawing process also makes each chart's PNG for Word,
+    the charts it drew and those written here (`svg_trend`); `png` gives the same bytes as
+    making it here (the element ids the report adds draw nothing). In a new process."""
+    import subprocess
+    import sys
+
+    spec = json.dumps(chart_style.view([{"x": 1, "y": 2}], {"type": "bar"}, {}))
+    script = _PICTURES.format(spec=spec)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert json.loads(done.stdout.splitlines()[-1]) == [True, 2, False]

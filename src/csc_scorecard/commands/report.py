@@ -160,7 +160,9 @@ def report(
         # processes on two cores), and shares the report's modules instead of loading them
         # again. The drawer first: a process forked after it holds its pipe, so the drawer ends
         # once they have (the PDF's, sent its context or stopped, below).
-        drawing.enter_context(drawing_aside(can_fork() and not foreign_threads()))
+        drawing.enter_context(
+            drawing_aside(can_fork() and not foreign_threads(), pictures="docx" in wanted)
+        )
         from csc_scorecard.store import Store
 
         printer = None  # the PDF's process, waiting for the next authority's context

@@ -10,10 +10,11 @@ check the shared configuration against Altair's."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import copy
 import gc
-import json
+import itertools
 import multiprocessing
 import os
 import queue
@@ -220,124 +221,11 @@ def draw_svg(vega_lite: dict, chart_id: str) -> str:
 
 
 def _svg(vega_lite: dict) -> str:
-    """vl-convert's SVG of ``vega_lite`` (``vegalite_to_svg``), its Vega compiled once per
-    shape (`_vega`); a specification vl-convert refuses is refused by ``vegalite_to_svg``, with
-    its words."""
-    try:
-        return vlc.vega_to_svg(_vega(vega_lite))
-    except Exception:  # noqa: BLE001 - drawn again the plain way, which raises its own error
-        return vlc.vegalite_to_svg(vega_lite)
-
-
-# Charts of one shape (the appendix's trend charts: the same layers, axes and formats) differ
-# only in their data and titles, which Vega-Lite copies into the Vega it compiles without
-# reading them: each shape is compiled once, with numbered stand-ins for them, and each chart's
-# own put in their places (compiling was a third of the drawing's time).
-_SHAPES: dict[str, tuple[dict, list[list[object]]] | None] = {}
-_STAND_IN = "scorecard-stand-in"
-_MOST_SHAPES = 200
-
-
-def _vega(vega_lite: dict) -> dict:
-    """The Vega that vl-convert compiles ``vega_lite`` to (``vegalite_to_vega``)."""
-    real: list[object] = []
-    shape = _stood_in(vega_lite, real)
-    # The compiler merges identical datasets, which their stand-ins would keep apart.
-    rows = [json.dumps(v) for v in real if isinstance(v, list) and isinstance(v[0], dict)]
-    if len(set(rows)) < len(rows):
-        return vlc.vegalite_to_vega(vega_lite)
-    key = json.dumps(shape)
-    if key not in _SHAPES:
-        if len(_SHAPES) >= _MOST_SHAPES:  # a long-lived process (the dashboard) keeps a few
-            _SHAPES.clear()
-        compiled = vlc.vegalite_to_vega(shape)
-        paths: list[list[object]] = [[] for _ in real]
-        _find_stand_ins(compiled, [], [type(v) for v in real], paths)
-        # Each stand-in copied exactly once, as it was put in; else compiled chart by chart.
-        _SHAPES[key] = (compiled, paths) if all(len(p) == 1 for p in paths) else None
-    found = _SHAPES[key]
-    if found is None:
-        return vlc.vegalite_to_vega(vega_lite)
-    compiled, paths = found
-    vega = copy.deepcopy(compiled)
-    for value, (path,) in zip(real, paths, strict=True):
-        *parents, last = path
-        place: Any = vega
-        for step in parents:
-            place = place[step]
-        place[last] = value
-    return vega
-
-
-def _stood_in(spec: object, real: list[object]) -> object:
-    """A copy of ``spec`` with the rows of each inline dataset and the text of each title that
-    has words replaced by stand-in ``n`` (of the same type), the replaced values appended to
-    ``real`` (the n-th at ``real[n]``)."""
-    if isinstance(spec, list):
-        return [_stood_in(v, real) for v in spec]
-    if not isinstance(spec, dict):
-        return spec
-    out = {}
-    for k, v in spec.items():
-        if k == "values" and isinstance(v, list) and v and all(isinstance(r, dict) for r in v):
-            out[k] = [{_STAND_IN: len(real)}]
-            real.append(v)
-        elif k == "title" and isinstance(v, dict) and _words(v.get("text")):
-            text = v["text"]
-            stand_in = f"{_STAND_IN} {len(real)}"
-            out[k] = {**v, "text": [stand_in] if isinstance(text, list) else stand_in}
-            real.append(text)
-        else:
-            out[k] = _stood_in(v, real)
-    return out
-
-
-def _words(text: object) -> bool:
-    """Whether a title's text is a line, or lines, each with words."""
-    lines = text if isinstance(text, list) else [text]
-    return bool(lines) and all(isinstance(t, str) and t.strip() for t in lines)
-
-
-def _find_stand_ins(
-    value: object, path: list[object], types: list[type], found: list[list[object]]
-) -> None:
-    """Append to ``found[n]`` the path of each place in the compiled ``value`` holding stand-in
-    ``n`` as it was put in (of ``types[n]``), and a mark for any other copy of it."""
-    n = _stand_in_number(value)
-    if n is not None and n < len(found):
-        found[n].append(path if isinstance(value, types[n]) else ["changed"])
-        return
-    if isinstance(value, dict):
-        if (
-            _STAND_IN in value
-            and isinstance(value[_STAND_IN], int)
-            and value[_STAND_IN] < len(found)
-        ):
-            found[value[_STAND_IN]].append(["copied"])
-        items: list[tuple[object, object]] = list(value.items())
-    elif isinstance(value, list):
-        items = list(enumerate(value))
-    else:
-        if isinstance(value, str) and _STAND_IN in value:
-            for m in range(len(found)):
-                if f"{_STAND_IN} {m}" in value:
-                    found[m].append(["copied"])
-        return
-    for k, v in items:
-        _find_stand_ins(v, [*path, k], types, found)
-
-
-def _stand_in_number(value: object) -> int | None:
-    """The number of the stand-in ``value`` is (a dataset's rows, a title's text or lines)."""
-    if isinstance(value, list) and len(value) == 1:
-        (only,) = value
-        if isinstance(only, dict) and list(only) == [_STAND_IN]:
-            return only[_STAND_IN]
-        value = only
-    if isinstance(value, str) and value.startswith(f"{_STAND_IN} "):
-        number = value.removeprefix(f"{_STAND_IN} ")
-        return int(number) if number.isdigit() else None
-    return None
+    """vl-convert's SVG of ``vega_lite`` (``vegalite_to_svg``; a specification it refuses is
+    refused with its words). The appendix's trend charts, the many of one shape, are written
+    by `svg_trend` without it; the few charts left are each of their own shape, so compiling
+    shapes once (as before) no longer paid."""
+    return vlc.vegalite_to_svg(vega_lite)
 
 
 def finished(svg: str, chart_id: str) -> str:
@@ -370,40 +258,62 @@ def unit_title(unit: str) -> str:
 
 class Drawer:
     """vl-convert in a forked process of its own, drawing the specifications it is sent while
-    this process goes on.
+    this process goes on (and, for the Word report, each chart's picture).
 
     vl-convert's JavaScript engine costs about 0.5 s of CPU to start in each process that
     draws, and each chart about 0.03 s. Started in this process's child while the report
     context is being gathered, the engine starts on the other core, and every chart is drawn
     there while this process writes the rest of the report: `later` sends a chart and returns
     a stand-in at once, `drawn` gives its SVG (asking the child for what it has drawn, which is
-    every chart sent before, since it draws them in order). The child is forked before this
+    every chart sent before, since it draws them in order). With ``pictures`` the child also
+    makes each chart's PNG for Word (`png`), those drawn and those written here (`picture`),
+    in the time it would otherwise wait for the context. The child is forked before this
     process has drawn anything: once the engine runs here, its threads would be missing from
     any child forked afterwards."""
 
-    def __init__(self) -> None:
+    def __init__(self, pictures: bool = False) -> None:
         context = multiprocessing.get_context("fork")
         self._conn, theirs = context.Pipe()
         self.owner = os.getpid()  # a child forked from here draws for itself
+        self.pictures = pictures
+        self._numbers = itertools.count()
         self._sent: dict[int, tuple[dict, str]] = {}  # number -> (specification, chart id)
         self._done: dict[int, tuple[str, str]] = {}  # number -> (status, SVG or error)
+        self._pictured: dict[int, str] = {}  # number -> the SVG written here it pictures
+        self._awaited: set[int] = set()  # the numbers whose pictures are still to come
         sys.stdout.flush()  # the child would otherwise write this process's pending output again
         sys.stderr.flush()
         self._process = context.Process(
-            target=_serve, args=(theirs, self._conn), name="scorecard charts", daemon=True
+            target=_serve,
+            args=(theirs, self._conn, pictures),
+            name="scorecard charts",
+            daemon=True,
         )
         self._process.start()
         theirs.close()
 
     def later(self, vega_lite: dict, chart_id: str) -> str:
         """A stand-in for the chart's SVG, drawn in the child meanwhile (`drawn`)."""
-        number = len(self._sent)
+        number = next(self._numbers)
         self._sent[number] = (vega_lite, chart_id)
-        try:
-            self._conn.send((number, vega_lite))
-        except OSError:  # the child has gone: `drawn` draws it here
-            pass
+        if self.pictures:
+            self._awaited.add(number)
+        self._send(("draw", number, vega_lite))
         return f"{_PENDING}{number}"
+
+    def picture(self, svg: str, done: str) -> None:
+        """The PNG of ``svg`` (a chart written here; ``done`` as the report carries it) made in
+        the child meanwhile (`png`)."""
+        number = next(self._numbers)
+        self._pictured[number] = done
+        self._awaited.add(number)
+        self._send(("picture", number, svg))
+
+    def _send(self, message: tuple) -> None:
+        try:
+            self._conn.send(message)
+        except OSError:  # the child has gone: `drawn` draws it here, `png` makes it here
+            pass
 
     def drawn(self, svg: str) -> str:
         """The SVG that ``svg`` (`draw_svg`'s text) stands for; vl-convert's error raised here
@@ -412,16 +322,38 @@ class Drawer:
             return svg
         number = int(svg.removeprefix(_PENDING))
         if number not in self._done:
-            try:
-                self._conn.send(None)  # send what is drawn: every chart sent so far
-                self._done.update(self._conn.recv())
-            except (EOFError, OSError):
-                for n, (spec, _) in self._sent.items():
-                    self._done.setdefault(n, _drawing(spec))
+            self.collect()
         status, value = self._done[number]
         if status == "error":
             raise ValueError(value)
-        return finished(value, self._sent[number][1])
+        return value
+
+    def collect(self, pictures: bool = False) -> None:
+        """What the child has made: every chart sent so far drawn (as the report carries it),
+        and the pictures made so far (`_PICTURES`), or, with ``pictures``, all of them."""
+        try:
+            self._conn.send(_ALL if pictures else None)
+            svgs, pngs = self._conn.recv()
+        except (EOFError, OSError):
+            for n, (spec, chart_id) in self._sent.items():
+                if n not in self._done:
+                    status, value = _drawing(spec)
+                    self._done[n] = (status, finished(value, chart_id) if status == "ok" else value)
+            self._awaited.clear()  # `png` makes them here
+            return
+        for n, (status, value) in svgs.items():
+            if status == "ok":
+                value = finished(value, self._sent[n][1])
+            else:
+                self._awaited.discard(n)
+            self._done[n] = (status, value)
+        for n, png in pngs.items():
+            _PICTURES[self._pictured.pop(n) if n in self._pictured else self._done[n][1]] = png
+            self._awaited.discard(n)
+
+    def awaits(self) -> bool:
+        """Whether the child is making pictures for this process still to be collected."""
+        return bool(self._awaited) and self.owner == os.getpid()
 
     def close(self) -> None:
         self._conn.close()  # the child sees the end of the pipe and ends
@@ -435,10 +367,11 @@ def _drawing(vega_lite: dict) -> tuple[str, str]:
         return "error", str(error)
 
 
-def _serve(conn: Connection, parent_end: Connection) -> None:
+def _serve(conn: Connection, parent_end: Connection, pictures: bool) -> None:
     """The drawing child: a thread takes each message off the pipe as it comes (the parent
-    never waits to send), this one draws the charts in order and sends what it has drawn
-    when asked (None)."""
+    never waits to send), this one draws the charts in order, makes the pictures when no chart
+    is waiting (so a chart's SVG, which the context waits for, never waits for a picture), and
+    sends what it has made when asked (None; `_ALL`: once every picture is made)."""
     parent_end.close()  # else the end of the parent's pipe would never be seen here
     gc.freeze()  # the parent's objects stay shared, their finalisers never run here
     inbox: queue.SimpleQueue = queue.SimpleQueue()
@@ -452,36 +385,87 @@ def _serve(conn: Connection, parent_end: Connection) -> None:
 
     threading.Thread(target=receive, name="scorecard charts inbox", daemon=True).start()
     vlc.vegalite_to_svg(_FIRST)  # the engine started before the first chart is asked for
-    drawn: dict[int, tuple[str, str]] = {}
-    while (message := inbox.get()) is not _END:
-        if message is None:
-            conn.send(drawn)
-            drawn = {}
-        else:
-            number, vega_lite = message
-            drawn[number] = _drawing(vega_lite)
+    svgs: dict[int, tuple[str, str]] = {}
+    pngs: dict[int, bytes] = {}
+    due: collections.deque[tuple[int, str]] = collections.deque()
+    while True:
+        if due and inbox.empty():
+            number, svg = due.popleft()
+            pngs[number] = _png(svg)
+            continue
+        message = inbox.get()
+        if message is _END:
+            return
+        if message is None or message == _ALL:
+            while message == _ALL and due:
+                number, svg = due.popleft()
+                pngs[number] = _png(svg)
+            conn.send((svgs, pngs))
+            svgs, pngs = {}, {}
+            continue
+        kind, number, value = message
+        if kind == "picture":
+            due.append((number, value))
+            continue
+        svgs[number] = _drawing(value)
+        if pictures and svgs[number][0] == "ok":
+            due.append((number, svgs[number][1]))
+
+
+PNG_SCALE = 2.0  # picture pixels per SVG pixel: sharp on paper at the printed size
+
+
+def _png(svg: str) -> bytes:
+    return vlc.svg_to_png(svg, scale=PNG_SCALE)
+
+
+def png(svg: str) -> bytes:
+    """The chart ``svg`` (as the report carries it) as a PNG for Word: the one the `Drawer`
+    made while the context was written, else made here (resvg, offline; element ids draw
+    nothing, so the picture is the same)."""
+    drawer = _DRAWING[0] if _DRAWING else None
+    with _COLLECTING:  # Word's threads ask together: one collects
+        if svg not in _PICTURES and drawer is not None and drawer.awaits():
+            drawer.collect(pictures=True)
+    made = _PICTURES.get(svg)
+    return made if made is not None else _png(svg)
+
+
+def written(svg: str, chart_id: str) -> str:
+    """`finished` for a chart written here, not drawn (`svg_trend`); while this process's
+    `Drawer` makes the pictures, it makes this chart's too."""
+    done = finished(svg, chart_id)
+    drawer = _DRAWING[0] if _DRAWING else None
+    if drawer is not None and drawer.owner == os.getpid() and drawer.pictures:
+        drawer.picture(svg, done)
+    return done
 
 
 _FIRST = {"data": {"values": [{"x": 0}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}
 _PENDING = "scorecard-chart-drawing:"  # `draw_svg`'s stand-in for a chart the `Drawer` draws
 _END = object()
+_ALL = "all"  # `Drawer.collect`'s request for every picture too
 _DRAWING: list[Any] = []  # the Drawer drawing for this process, while one is
+_PICTURES: dict[str, bytes] = {}  # a chart's SVG (as the report carries it) -> its PNG
+_COLLECTING = threading.Lock()
 
 
 @contextlib.contextmanager
-def drawing_aside(may_fork: bool) -> Iterator[Callable[[str], str]]:
+def drawing_aside(may_fork: bool, pictures: bool = False) -> Iterator[Callable[[str], str]]:
     """Charts drawn by a `Drawer` while inside (``may_fork``: this process may fork and has not
-    drawn a chart itself; otherwise they are drawn here, as outside). Yields ``drawn``, which
-    gives the SVG a `draw_svg` text stands for (the text itself when drawn here)."""
+    drawn a chart itself; otherwise they are drawn here, as outside), with their pictures for
+    Word (``pictures``: `png`). Yields ``drawn``, which gives the SVG a `draw_svg` text stands
+    for (the text itself when drawn here)."""
     if not may_fork or _DRAWING:
         yield _DRAWING[0].drawn if _DRAWING else _as_drawn
         return
-    drawer = Drawer()
+    drawer = Drawer(pictures)
     _DRAWING.append(drawer)
     try:
         yield drawer.drawn
     finally:
         _DRAWING.clear()
+        _PICTURES.clear()
         drawer.close()
 
 

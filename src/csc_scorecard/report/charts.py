@@ -6,7 +6,8 @@ Every chart carries its data points and a text alternative (``alt_text``) writte
 data, for screen readers and for the Word and Excel renderers.
 
 Kinds:
-* ``trend`` - one KPI over the last eight quarters, with its target, tolerance and comparator;
+* ``trend`` - one KPI over the last eight quarters, with its target, tolerance and comparator
+  (written as SVG from its numbers by svg_trend.py, the SVG Vega draws, without the engine);
 * ``breakdown`` - a measure by category for the quarter (referral sources, categories of abuse,
   placements; caseload bands, team spans of control or care-ladder variance when those
   measures exist), negative values drawn in a contrasting colour;
@@ -33,7 +34,6 @@ from csc_scorecard.report.chart_style import (
     TOLERANCE,
     axis_format,
     draw_svg,
-    finished,
     labelled_x,
     layered,
     lines_expr,
@@ -46,6 +46,7 @@ from csc_scorecard.report.chart_style import (
     unit_title,
     view,
     wrap,
+    written,
 )
 from csc_scorecard.report.model import Chart, ChartPoint
 
@@ -102,7 +103,7 @@ def trend(
     known = [(x, y) for x, y in points if y is not None]
     # Written from the numbers (svg_trend) where it can be, as Vega would draw it.
     direct = _direct(vega_lite, known, labels, unit)
-    svg = draw_svg(vega_lite, chart_id) if direct is None else finished(direct, chart_id)
+    svg = draw_svg(vega_lite, chart_id) if direct is None else written(direct, chart_id)
     alt_text = _trend_alt(title, unit, known, target, tolerance, comparator, comparator_label)
     if moving_target and known:
         alt_text += " " + _moving_alt(moving_target, unit, target_words)

@@ -1,5 +1,6 @@
-"""The report's charts as pictures for Word: each chart's SVG rasterised to PNG offline
-(vl-convert), at its natural printed width."""
+"""The report's charts as pictures for Word: each chart's SVG as a PNG (`chart_style.png`:
+made by the chart-drawing process while the context was written, else here, by vl-convert's
+resvg, offline), at its natural printed width."""
 
 from __future__ import annotations
 
@@ -14,19 +15,17 @@ from csc_scorecard.report.model import (
     Section,
 )
 
-PNG_SCALE = 2.0  # chart pixels per SVG pixel: sharp on paper at the printed size
 SVG_DPI = 96  # an SVG "px" is 1/96 inch
 _SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"')
 
 
-def chart_png(chart: Chart, scale: float = PNG_SCALE) -> tuple[bytes, float]:
-    """The chart's SVG as PNG bytes (vl-convert, offline) and its natural width in cm."""
-    import vl_convert as vlc  # imported here: the renderer loads without the chart engine
+def chart_png(chart: Chart) -> tuple[bytes, float]:
+    """The chart's SVG as PNG bytes and its natural width in cm."""
+    from csc_scorecard.report import chart_style  # here: the renderer loads without the engine
 
-    png = vlc.svg_to_png(chart.svg, scale=scale)
     found = _SIZE.search(chart.svg)
     width_px = float(found.group(1)) if found else 600.0
-    return png, width_px / SVG_DPI * 2.54
+    return chart_style.png(chart.svg), width_px / SVG_DPI * 2.54
 
 
 def chart_pngs(charts: Iterable[Chart]) -> dict[str, tuple[bytes, float]]:
