@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from csc_scorecard.errors import NotFound
+from csc_scorecard.model.codes import codes
 from csc_scorecard.model.packaged import parse_yaml
 from csc_scorecard.model.periods import PeriodType
 from csc_scorecard.model.units import Polarity, Unit
@@ -51,7 +52,12 @@ class Measure(BaseModel):
     guidance: str | None = None
     fields: list[str] = Field(default_factory=list)  # "table.column" the measure depends on
     dimension: str | None = None  # name of the breakdown, e.g. "referral_source"
-    dimension_values: list[str] = Field(default_factory=list)  # always reported, 0 when absent
+    # The breakdown's categories reported in every period, 0 when none (with a denominator):
+    # listed, or every code of a DfE code list named by `dimension_codes` (model/codes). Any
+    # other category (a blank recorded as "not recorded") is reported only in the periods that
+    # have it, so a period's rows never depend on which other periods are computed with it.
+    dimension_values: list[str] = Field(default_factory=list)
+    dimension_codes: str | None = None
     settings: dict[str, Any] = Field(default_factory=dict)
     population: Literal["0-17", "10-17"] | None = None  # for rates: the population denominator
     annualise: bool = False  # rates over part of a year scaled to a full year (labelled)
@@ -72,10 +78,23 @@ class Measure(BaseModel):
             raise ValueError(f"a catalogue measure's unit is count or one of {', '.join(SCALE)}")
         return v
 
+    @model_validator(mode="before")
+    @classmethod
+    def _declared_codes(cls, data: Any) -> Any:
+        if (
+            isinstance(data, dict)
+            and data.get("dimension_codes")
+            and not data.get("dimension_values")
+        ):
+            data = {**data, "dimension_values": list(codes(data["dimension_codes"]))}
+        return data
+
     @model_validator(mode="after")
     def _counted_or_manual(self) -> Measure:
         if (self.function is None) != self.manual:
             raise ValueError(f"{self.id}: give a function, or mark it manual (values supplied)")
+        if self.dimension and not self.dimension_values:
+            raise ValueError(f"{self.id}: a breakdown declares its categories (dimension_codes)")
         return self
 
     def counter(self) -> Callable[..., Any]:

@@ -203,8 +203,11 @@ def _labelled(ctx: Context, ids: tuple[str, ...]) -> ibis.Table:
 def _complete(m: Measure, ctx: Context, raw: pa.Table) -> pa.Table:
     """One row per authority, period (and dimension seen), with value derived from the unit.
 
-    A breakdown value absent from a period that has a denominator is 0 of that denominator
-    (no police referrals this quarter is 0%, not "no data"); a count with no rows is 0.
+    A breakdown's declared category (`Measure.dimension_values`) absent from a period that has
+    a denominator is 0 of that denominator (no police referrals this quarter is 0%, not "no
+    data"); a count with no rows is 0. A category not declared is reported only in the periods
+    that have rows of it: a period's rows are the same whichever periods are computed with it
+    (the stored results of seven years and a report's three quarters alike).
 
     Column-wise (England is 657,120 rows a run): the grid of authorities x quarters x
     dimensions is a set of index arrays, each counted row is placed at its key (the last row
@@ -250,6 +253,11 @@ def _complete(m: Measure, ctx: Context, raw: pa.Table) -> pa.Table:
         num[fill], num_ok[fill] = 0.0, True
         den[fill], den_ok[fill] = period_den[cell[fill] // nd], True
 
+    hit = np.zeros(size, bool)
+    hit[distinct] = True
+    listed = np.array([d in m.dimension_values for d in dims], bool)
+    kept = np.flatnonzero(listed[grid_d] | hit[cell]) if m.dimension else None
+
     windows = [q.window(m.period_type) for q in ctx.quarters]
     factor = None
     if m.annualise:
@@ -257,7 +265,7 @@ def _complete(m: Measure, ctx: Context, raw: pa.Table) -> pa.Table:
     numerator = numbers(num, pa.float64(), num_ok)
     denominator = numbers(den, pa.float64(), den_ok)
     by_q = numbers(grid_q, pa.int64())
-    return pa.Table.from_arrays(
+    table = pa.Table.from_arrays(
         [
             strings(las).take(numbers(grid_la, pa.int64())),
             pa.repeat(strings([m.id])[0], len(cell)),
@@ -271,6 +279,9 @@ def _complete(m: Measure, ctx: Context, raw: pa.Table) -> pa.Table:
         ],
         schema=RESULT_SCHEMA,
     )
+    if kept is None or len(kept) == len(cell):
+        return table
+    return table.take(numbers(kept, pa.int64()))
 
 
 def _positions(raw: pa.Table, la_keys: list[str], p_keys: list[str], dims: list) -> np.ndarray:
