@@ -610,9 +610,12 @@ def _table_sql(name: str, canonical: str, loads: str, store: str = "main") -> st
 def carried_until(canonical: str) -> str:
     """SQL (over `t`, a row of `canonical`, and `l`, its load) for the end (31 March) of the
     last collection year a return carries the row in, within the load's years: the year of
-    CARRIED_UNTIL's date, the load's last year when that is NULL (still open)."""
+    CARRIED_UNTIL's date, the load's last year when that is NULL (still open). April to
+    December are 275 days in every year, so a date 275 days on is in the calendar year its
+    collection year ends in (1 April -> 1 January, 31 March -> 31 December): one date sum, not
+    a month test and the date read twice."""
     day = f"least(coalesce({CARRIED_UNTIL[canonical]}, l.cy_end), l.cy_end)"
-    return f"make_date(year({day}) + CASE WHEN month({day}) >= 4 THEN 1 ELSE 0 END, 3, 31)"
+    return f"make_date(year({day} + 275), 3, 31)"
 
 
 def in_a_return(canonical: str) -> str:
@@ -622,7 +625,9 @@ def in_a_return(canonical: str) -> str:
 
 
 def cy_start(cy_end: str) -> str:
-    return f"CAST(({cy_end}) - INTERVAL 1 YEAR + INTERVAL 1 DAY AS DATE)"
+    """SQL: the first day (1 April) of the collection year ending on `cy_end`, a 31 March (as
+    `carried_until` gives), made from its year rather than by interval arithmetic."""
+    return f"make_date(year({cy_end}) - 1, 4, 1)"
 
 
 def _placed_sql(loads: str, store: str = "main") -> str:
