@@ -208,3 +208,26 @@ os._exit(0)  # as a crash would: no close, no checkpoint
     with Store(path) as s:
         assert rows(s, "SELECT child_id FROM cla_episodes ORDER BY 1") == [("C1",), ("C2",)]
         assert rows(s, "SELECT source_format, row_count FROM loads") == [("ssda903", 2)]
+
+
+def test_rows_of_one_load_merge_with_keys_its_earlier_batches_loaded(store):
+    """Into a table empty when the load began, rows whose key no earlier batch of the load
+    loaded go in as they are; a key one did load (a NULL key part matching NULL) is merged,
+    even when a batch between them shared no key."""
+    years = [(date(y, 4, 1), date(y + 1, 3, 31)) for y in (2019, 2020, 2021)]
+    first = episodes([("C1", date(2019, 5, 1), "S", "U1"), ("C2", None, "S", "U2")])
+    between = episodes([("C3", date(2020, 6, 1), "S", "U3")])  # no key of the first's
+    last = episodes([("C1", date(2019, 5, 1), "P", None), ("C2", None, "P", "U4")])
+    ids = store.load(
+        [
+            batch("ssda903", {"cla_episodes": t}, y)
+            for t, y in zip((first, between, last), years, strict=True)
+        ]
+    )
+    assert rows(
+        store, "SELECT child_id, decom, rne, place, load_id FROM cla_episodes ORDER BY child_id"
+    ) == [
+        ("C1", date(2019, 5, 1), "P", "U1", ids[2]),
+        ("C2", None, "P", "U4", ids[2]),
+        ("C3", date(2020, 6, 1), "S", "U3", ids[1]),
+    ]
