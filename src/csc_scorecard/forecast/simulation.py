@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import numpy as np
 from dateutil.relativedelta import relativedelta
 
+from csc_scorecard.forecast.bounded_draws import bounded
 from csc_scorecard.forecast.placement_model import PlacementModel
 
 
@@ -115,28 +116,41 @@ def _enter(
     width = int(per_sim.max()) if len(per_sim) else 0
     if width == 0:
         return group, dob
-    n_bands, n_groups = counts.shape[1:]
-    new_group = np.full((len(counts), width), -1, dtype=np.int16)
-    new_dob = np.zeros((len(counts), width), dtype=np.int64)
-    cells = np.arange(n_bands * n_groups)
-    for s in np.flatnonzero(per_sim):
-        which = np.repeat(cells, counts[s].ravel())
-        bands, groups = which // n_groups, which % n_groups
-        ages = np.empty(len(which), dtype=np.int64)
-        for b in np.unique(bands):
-            pool = model.entry_ages[b]
-            pick = bands == b
-            ages[pick] = (
-                pool[rng.integers(0, len(pool), int(pick.sum()))]
-                if len(pool)
-                else rng.integers(
-                    model.band_days[b],
-                    np.r_[model.band_days, model.leave_days][b + 1],
-                    int(pick.sum()),
-                )
-            )
+    n_sims, n_bands, n_groups = counts.shape
+    # Each simulation's entrants in band then group order, with an age drawn for each from its
+    # band (from the window's entrants, else uniformly over the band) and a day in the step:
+    # the draws `_draws` makes, in its order.
+    which = np.repeat(np.tile(np.arange(n_bands * n_groups), n_sims), counts.ravel())
+    bands = which // n_groups
+    edges = np.r_[model.band_days, model.leave_days]
+    pools = [len(pool) for pool in model.entry_ages]
+    spans = np.array([n or edges[b + 1] - edges[b] for b, n in enumerate(pools)] + [max(step, 1)])
+    runs = np.c_[counts.sum(axis=2), per_sim].ravel()  # (S, B + 1): each band's ages, the days
+    offsets = _draws(rng, np.tile(spans, n_sims), runs)
+    is_day = np.repeat(np.tile(np.arange(n_bands + 1) == n_bands, n_sims), runs)
+    picked, since = offsets[~is_day], offsets[is_day]
+    ages = np.empty(len(which), dtype=np.int64)
+    for b, n in enumerate(pools):
+        here = bands == b
         # Entered at a random point in the step: their age today is the entry age plus the days since.
-        since = rng.integers(0, max(step, 1), len(which))
-        new_group[s, : len(which)] = groups
-        new_dob[s, : len(which)] = day - since - ages
+        ages[here] = model.entry_ages[b][picked[here]] if n else model.band_days[b] + picked[here]
+    sim = np.repeat(np.arange(n_sims), per_sim)
+    column = np.arange(len(which)) - np.repeat(np.cumsum(per_sim) - per_sim, per_sim)
+    new_group = np.full((n_sims, width), -1, dtype=np.int16)
+    new_dob = np.zeros((n_sims, width), dtype=np.int64)
+    new_group[sim, column] = which % n_groups
+    new_dob[sim, column] = day - since - ages
     return np.concatenate([group, new_group], axis=1), np.concatenate([dob, new_dob], axis=1)
+
+
+def _draws(rng: np.random.Generator, spans: np.ndarray, runs: np.ndarray) -> np.ndarray:
+    """``runs[i]`` offsets below ``spans[i]`` for each i in turn, as ``rng.integers(0,
+    spans[i], runs[i])`` draws them: in one pass (`bounded_draws.bounded`), or call by call
+    where numpy would reject a draw (a chance under one in a million a draw)."""
+    at_once = bounded(rng, np.repeat(spans, runs))
+    if at_once is not None:
+        return at_once
+    return np.concatenate(
+        [rng.integers(0, n, k) for n, k in zip(spans.tolist(), runs.tolist(), strict=True) if k]
+        or [np.empty(0, dtype=np.int64)]
+    )
