@@ -124,19 +124,23 @@ def comparators(
     """The published comparators for each measure (``latest_comparators``: the latest year on
     or before the quarter's end with a value; none for counts)."""
     try:
-        from csc_scorecard.reference.comparators import latest_comparators, year_end, year_label
+        from csc_scorecard.reference.comparators import (
+            latest_comparators_each,
+            year_end,
+            year_label,
+        )
     except ImportError:
         return {}
+    wanted = [m for m in measures if not m.dimension]
+    try:
+        each = latest_comparators_each(
+            store, [m.id for m in wanted], la_code, quarter.end, years_back=years_back
+        )
+    except duckdb.Error:  # a reference table missing from an older store
+        return {}
     out: dict[str, Comparator] = {}
-    for m in measures:
-        if m.dimension:
-            continue
-        try:
-            found: dict[str, Any] = latest_comparators(
-                store, m.id, la_code, quarter.end, years_back=years_back
-            )
-        except duckdb.Error:  # a reference table missing from an older store
-            return out
+    for m in wanted:
+        found: dict[str, Any] = each.get(m.id, {})
         if found:
             year = found["year"]
             out[m.id] = Comparator(
