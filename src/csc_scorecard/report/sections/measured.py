@@ -33,6 +33,7 @@ from csc_scorecard.report.model import (
     Table,
 )
 from csc_scorecard.report.sections.inputs import SectionInputs
+from csc_scorecard.wording import plural
 
 # The layout's narrative names -> the functions writing them (narrative.py, and the care
 # proceedings and permanence paragraph in permanence.py).
@@ -183,7 +184,10 @@ def _breakdown(measure: str, facts: Facts) -> Breakdown | None:
     )
     notes = sorted({f.reason for f in rows if f.status not in ("ok", "suppressed") and f.reason})
     if dropped and kept:
-        notes.append(f"{dropped} categories with none in either quarter are not shown")
+        notes.append(
+            f"{dropped} {plural(dropped, 'category', 'categories')} with none in either quarter "
+            f"{plural(dropped, 'is', 'are')} not shown"
+        )
     denominator = next((f.denominator_display for f in rows if f.denominator_display), "")
     return Breakdown(
         measure=measure,
