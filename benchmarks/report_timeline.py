@@ -137,13 +137,15 @@ def timeline(store: str, out: str, formats: str, root: Path) -> str:
     args += ["--narrative", str(example / "narrative.md"), "--formats", formats]
     with tempfile.TemporaryDirectory() as tmp:
         log = f"{tmp}/events"
+        started = time.time()
         code = (
             f"import sys; sys.path.insert(0, {str(root / 'benchmarks')!r}); "
-            f"import report_timeline; report_timeline.child({log!r}, {time.time()!r}, {args!r})"
+            f"import report_timeline; report_timeline.child({log!r}, {started!r}, {args!r})"
         )
         began = os.times()
         subprocess.run([sys.executable, "-c", code], check=True, cwd=root, capture_output=True)
         ended = os.times()
+        gone = time.time() - started  # the interpreter's teardown is after the last step
         lines = Path(log).read_text(encoding="utf-8").splitlines()
     parts = [x.split(" ", 3) for x in lines]  # in order of time, a process's own in its order
     order = sorted(range(len(parts)), key=lambda n: (float(parts[n][0]), n))
@@ -160,7 +162,8 @@ def timeline(store: str, out: str, formats: str, root: Path) -> str:
     out_lines = [f"{'wall s':>7} {'process':<22} {'cpu s':>6}  step"]
     for seconds, pid, used, text in events:
         out_lines.append(f"{seconds:7.3f} {names.get(pid, str(pid)):<22} {used:6.2f}  {text}")
-    out_lines.append(f"the command: {events[-1][0]:.2f} s wall, {cpu:.2f} s CPU in all processes")
+    out_lines.append(f"{gone:7.3f} {'main':<22} {'':>6}  the process ended")
+    out_lines.append(f"the command: {gone:.2f} s wall, {cpu:.2f} s CPU in all processes")
     return "\n".join(out_lines)
 
 
