@@ -308,6 +308,9 @@ def main(
     ] = False,
 ) -> None:
     """Children's social care performance: statutory extracts in, quarterly report out."""
+    from csc_scorecard.collector import frozen_at_exit
+
+    frozen_at_exit()
 
 
 if __name__ == "__main__":

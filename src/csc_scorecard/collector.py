@@ -10,6 +10,8 @@ next collection; processes forked meanwhile start with the collector off too.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,3 +32,14 @@ def paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@functools.cache
+def frozen_at_exit() -> None:
+    """At this process's exit, before Python's last collections, every object is frozen
+    (`gc.freeze`): those collections then pass over the command's heap (a report's context,
+    a load's batches, every module) instead of walking it, 0.2 s of CPU or more that was a
+    command's last step with nothing beside it. Registered once a process, by the command
+    line's entry; every file and store is closed by then, and what goes uncollected is garbage
+    in reference cycles of a process that is ending."""
+    atexit.register(gc.freeze)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import functools
 import gc
 import tempfile
 import time
@@ -138,7 +136,6 @@ def report(
     ] = True,
 ) -> None:
     """Build the report context for a quarter and write it as HTML, PDF and the other formats."""
-    _frozen_at_exit()
     from csc_scorecard.forked import can_fork, foreign_threads
     from csc_scorecard.report import SUFFIXES, UnknownFormat, renderer
     from csc_scorecard.report.chart_style import drawing_aside
@@ -250,16 +247,6 @@ def report(
             if printing is not None:  # never leave the printing process behind
                 with contextlib.suppress(Exception):  # the error being raised is the one said
                     printing.result()
-
-
-@functools.cache
-def _frozen_at_exit() -> None:
-    """At this process's exit, before Python's last collections, every object is frozen
-    (`gc.freeze`): those collections then pass over the report's heap (its context, every
-    module) instead of walking it, about 0.2 s of CPU that was the command's last step, with
-    nothing beside it. Every file and store is closed by then; what goes uncollected is garbage
-    in reference cycles of a process that is ending."""
-    atexit.register(gc.freeze)
 
 
 def _record(
