@@ -12,9 +12,9 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from csc_scorecard.model.packaged import parse_yaml
 from csc_scorecard.model.units import Unit
 from csc_scorecard.reference.population import PRE_CENSUS, REBASED
 
@@ -140,7 +140,7 @@ class ComparatorMap(BaseModel):
 @cache
 def comparator_map() -> ComparatorMap:
     text = resources.files(__package__).joinpath("comparator_map.yaml").read_text()
-    return ComparatorMap.model_validate(yaml.safe_load(text))
+    return ComparatorMap.model_validate(parse_yaml(text))
 
 
 SN_SUFFIX = "; mean of statistical neighbours, model "
