@@ -55,7 +55,8 @@ class Measure(BaseModel):
     # The breakdown's categories reported in every period, 0 when none (with a denominator):
     # listed, or every code of a DfE code list named by `dimension_codes` (model/codes). Any
     # other category (a blank recorded as "not recorded") is reported only in the periods that
-    # have it, so a period's rows never depend on which other periods are computed with it.
+    # have it, so a period's rows never depend on which other periods are computed with it. A
+    # breakdown whose categories no list can name (a council's own, by team) declares none.
     dimension_values: list[str] = Field(default_factory=list)
     dimension_codes: str | None = None
     settings: dict[str, Any] = Field(default_factory=dict)
@@ -93,8 +94,6 @@ class Measure(BaseModel):
     def _counted_or_manual(self) -> Measure:
         if (self.function is None) != self.manual:
             raise ValueError(f"{self.id}: give a function, or mark it manual (values supplied)")
-        if self.dimension and not self.dimension_values:
-            raise ValueError(f"{self.id}: a breakdown declares its categories (dimension_codes)")
         return self
 
     def counter(self) -> Callable[..., Any]:
