@@ -1,11 +1,14 @@
-"""Python's cyclic garbage collector paused around work that makes many long-lived objects.
+"""Python's cyclic garbage collector kept off work that makes many long-lived objects: paused,
+run seldom, or passing over what is frozen.
 
 Printing a PDF part (boxes, styles, Pango layouts) and simulating an authority (rows, people,
 cases) each make hundreds of thousands to millions of objects that live until the work ends and
 form almost no reference cycles; the collector, started every 700 allocations, walks them again
 and again for nothing: 0.5-0.8 CPU s of each PDF part's 3.5-4.5 s, about a CPU second of a
 simulation (issue 14, docs/benchmarks.md). Cycles the work leaves are collected after it, at the
-next collection; processes forked meanwhile start with the collector off too.
+next collection; processes forked meanwhile start with the collector off too. The report
+command, which still makes cycles, runs it seldom over its frozen modules, and every command
+freezes its heap at exit.
 """
 
 from __future__ import annotations
@@ -32,6 +35,35 @@ def paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def seldom(first: int = 10_000) -> Iterator[None]:
+    """Collections every ``first`` allocations instead of 700 inside the block (work whose
+    objects mostly live to its end, and which still makes some cycles), as it was after it.
+
+    >>> with seldom():
+    ...     gc.get_threshold()[0]
+    10000
+    """
+    threshold = gc.get_threshold()
+    gc.set_threshold(first, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+
+
+@contextmanager
+def frozen() -> Iterator[None]:
+    """What exists now frozen (`gc.freeze`) inside the block: collections there pass over it
+    instead of walking it, and its pages stay shared with processes forked meanwhile; thawed
+    after it, for a caller that goes on in the same process."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @functools.cache

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import tempfile
 import time
 from contextlib import ExitStack
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from csc_scorecard import collector
 from csc_scorecard.cli import app
 from csc_scorecard.commands._options import (
     DEFAULT_STORE_PATH,
@@ -149,12 +149,10 @@ def report(
         raise typer.BadParameter(str(error), param_hint="--formats") from None
     published: list[tuple[str, ReportContext]] = []
     with ExitStack() as drawing:
-        # Collections every 10,000 allocations instead of 700 while the command runs (its
-        # imports and the context make hundreds of thousands of objects that live to its end):
-        # the main process's about 600 -> 35. Put back at the end, for a caller in the same
-        # process.
-        drawing.callback(gc.set_threshold, *gc.get_threshold())
-        gc.set_threshold(10_000, *gc.get_threshold()[1:])
+        # Collections seldom while the command runs (its imports and the context make
+        # hundreds of thousands of objects that live to its end): the main process's about
+        # 600 -> 35. Put back at the end, for a caller in the same process.
+        drawing.enter_context(collector.seldom())
         # The charts' process is forked first, so that it starts the chart engine on the other
         # core while this one loads the rest of the report (before the store's modules, DuckDB
         # and Arrow, are loaded here). The PDF's process is forked once they are loaded and the
@@ -182,8 +180,7 @@ def report(
             # for the command's run, so the collections while the reports are built and
             # written pass over it (about 0.09 s of CPU fewer) and leave its pages shared with
             # the forked processes; thawed again at the end, for a caller in the same process.
-            gc.freeze()
-            drawing.callback(gc.unfreeze)
+            drawing.enter_context(collector.frozen())
             with Store(store, read_only=True) as held, ExitStack() as cleanup:
                 db, generated_at = held, None
                 if as_at is not None:  # a copy holding only what the store held that day
