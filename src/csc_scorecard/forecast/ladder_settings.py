@@ -7,8 +7,9 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+from csc_scorecard.model.packaged import parse_yaml
 
 
 class _Strict(BaseModel):
@@ -45,4 +46,4 @@ class LadderSettings(_Strict):
 @cache
 def settings() -> LadderSettings:
     text = resources.files(__package__).joinpath("care_ladder.yaml").read_text()
-    return LadderSettings.model_validate(yaml.safe_load(text))
+    return LadderSettings.model_validate(parse_yaml(text))

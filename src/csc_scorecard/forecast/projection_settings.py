@@ -8,8 +8,9 @@ from importlib import resources
 from itertools import pairwise
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+from csc_scorecard.model.packaged import parse_yaml
 
 
 class _Strict(BaseModel):
@@ -63,7 +64,7 @@ class ProjectionSettings(_Strict):
 @cache
 def projection_settings() -> ProjectionSettings:
     text = resources.files(__package__).joinpath("projection.yaml").read_text()
-    return ProjectionSettings.model_validate(yaml.safe_load(text))
+    return ProjectionSettings.model_validate(parse_yaml(text))
 
 
 def group_index(cfg: ProjectionSettings, place: np.ndarray, provider: np.ndarray) -> np.ndarray:

@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from csc_scorecard.errors import NotFound
+from csc_scorecard.model.packaged import parse_yaml
 
 Budget = Literal["budget"]
 
@@ -127,9 +128,10 @@ class ResolvedLine(_Strict):
 _File = TypeAdapter(dict[str, dict[str, Any]])
 
 
-def _parse(text: str, source: str) -> dict[str, Scenario]:
-    """Scenarios from YAML text; a malformed file raises pydantic's ValidationError naming `source`."""
-    data = _File.validate_python(yaml.safe_load(text) or {}, context={"source": source})
+def _parse(parsed: Any, source: str) -> dict[str, Scenario]:
+    """Scenarios from a file's parsed YAML; a malformed file raises pydantic's ValidationError
+    naming `source`."""
+    data = _File.validate_python(parsed or {}, context={"source": source})
     return {
         str(name): Scenario.model_validate({"name": str(name), **body})
         for name, body in data.items()
@@ -140,14 +142,14 @@ def _parse(text: str, source: str) -> dict[str, Scenario]:
 def packaged() -> dict[str, Scenario]:
     """The scenarios shipped with the package (`forecast/scenarios.yaml`)."""
     text = resources.files(__package__).joinpath("scenarios.yaml").read_text()
-    return _parse(text, "scenarios.yaml")
+    return _parse(parse_yaml(text), "scenarios.yaml")
 
 
 def load_scenarios(path: str | Path | None = None) -> dict[str, Scenario]:
     """The packaged scenarios, with an authority's own file (if given) added over them."""
     out = dict(packaged())
     if path is not None:
-        out.update(_parse(Path(path).read_text(encoding="utf-8"), str(path)))
+        out.update(_parse(yaml.safe_load(Path(path).read_text(encoding="utf-8")), str(path)))
     return out
 
 
