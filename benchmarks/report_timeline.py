@@ -4,9 +4,11 @@ CPU seconds that process has used by then (`benchmarks/report.py --timeline`).
 On two cores the command's wall time is its critical path plus what competes for the cores: the
 main process (imports, the stored read, the context, HTML, Word, Excel, the record), the charts'
 process (`chart_style.Drawer`), the PDF's process (`commands.report._Printer`: the body) and its
-child (the appendices, `pdf_parallel`). The steps are the product's own functions, wrapped as
-their modules are imported (so the imports are timed as the command makes them); a step renamed
-since is said as not found, not guessed.
+child (the appendices, `pdf_parallel`). Each of the main process's lines also gives the CPU
+seconds its descendants have used by then ("others"): what the other core has done meanwhile.
+The steps are the product's own functions, wrapped as their modules are imported (so the
+imports are timed as the command makes them); a step renamed since is said as not found, not
+guessed.
 
     python benchmarks/report_timeline.py STORE OUT [--formats html,pdf,docx,xlsx]
 """
@@ -38,6 +40,11 @@ STEPS = [
     ("csc_scorecard.report.context", "build_sections"),
     ("csc_scorecard.report.context", "_context"),
     ("csc_scorecard.report.gather", "run_measures"),
+    ("csc_scorecard.report.staffing", "build"),
+    ("csc_scorecard.report.finance", "build"),
+    ("csc_scorecard.report.context", "data_quality"),
+    ("csc_scorecard.report.context", "coverage_starts"),
+    ("csc_scorecard.report.sections_built", "revisions"),
     ("csc_scorecard.forked", "_child"),
     ("csc_scorecard.report.pdf", "pdf_html"),
     ("csc_scorecard.report.pdf_parallel", "_print"),
@@ -54,9 +61,31 @@ class _Events:
         self.path, self.started, self.main = path, started, os.getpid()
 
     def say(self, text: str) -> None:
-        line = f"{time.time() - self.started:.3f} {os.getpid()} {time.process_time():.3f} {text}\n"
+        others = _others_cpu() if os.getpid() == self.main else None
+        line = f"{time.time() - self.started:.3f} {os.getpid()} {time.process_time():.3f} {text}"
+        line += f" [others {others:.2f}]\n" if others is not None else "\n"
         with open(self.path, "a", encoding="utf-8") as f:
             f.write(line)
+
+
+def _others_cpu() -> float | None:
+    """CPU seconds used so far by this process's descendants still running (the charts', the
+    PDF's and its child): beside the main process's own, what shares the two cores."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [os.getpid()]
+    try:
+        while pending:
+            pid = pending.pop()
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                children = (task / "children").read_text().split()
+                for child in children:
+                    stat = Path(f"/proc/{child}/stat").read_text()
+                    fields = stat[stat.rfind(")") + 2 :].split()
+                    total += (int(fields[11]) + int(fields[12])) / tick
+                    pending.append(int(child))
+    except OSError:  # no /proc, or a process ended meanwhile
+        return None
+    return total
 
 
 def _wrapped(events: _Events, module: object, name: str) -> None:

@@ -25,3 +25,19 @@ def test_the_report_command_loads_no_store_module_before_it_runs():
 
 def test_the_default_store_is_the_stores_own():
     assert DEFAULT_STORE_PATH == Path(DEFAULT_STORE)
+
+
+def test_weasyprints_libraries_are_found_as_usual_and_missing_names_at_once():
+    import ctypes.util
+    import shutil
+
+    from csc_scorecard.commands.report import _found_by_ldconfig
+
+    usual = ctypes.util.find_library
+    held = usual("c")  # in every linker cache
+    with _found_by_ldconfig():
+        if shutil.which("ldconfig") or Path("/sbin/ldconfig").exists():
+            assert ctypes.util.find_library is not usual
+        assert ctypes.util.find_library("c") == held
+        assert ctypes.util.find_library("libgobject-2.0-0-no-such-name") is None
+    assert ctypes.util.find_library is usual
