@@ -60,7 +60,7 @@ from csc_scorecard.measures.engine import tables_read
 from csc_scorecard.measures.rule_impact import rules_for
 from csc_scorecard.measures.run import MeasureRun, _overlaps, assemble_run, counted_rows
 from csc_scorecard.model.periods import Quarter, parse_period, quarters_between
-from csc_scorecard.quality.history import basis
+from csc_scorecard.quality.history import basis, faults_pending
 from csc_scorecard.store import Store
 from csc_scorecard.store.results import (
     RESULT_COLUMNS,
@@ -159,6 +159,10 @@ def _resolve(
                 due.add(q)
         if due:
             todo[pair] = due
+    if faults_pending():  # the DfE rules run beside (an ingest): the reach of the tables now,
+        # beside them, and only the faults' part (small) once they are kept, in `_write`
+        for la in {la for la, _ in todo}:
+            fresh.take_reach(la, ())
     computed: list[dict[str, Any]] = []
     for la in la_codes:  # one run for the authority over every period any measure needs
         pairs = {p for p in todo if p[0] == la}
