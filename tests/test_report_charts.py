@@ -301,3 +301,49 @@ def test_word_pictures_made_aside_are_the_pictures_made_here():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert json.loads(done.stdout.splitlines()[-1]) == [True, 2, False]
+
+
+_PAGES = """
+import io, json, os, time
+import pikepdf
+from csc_scorecard.report import chart_style, charts, context, pdf_charts
+
+def drawn_as(pdf):  # vl-convert writes a page's fonts in either order, with random subset tags
+    page = (document := pikepdf.open(io.BytesIO(pdf))).pages[0]
+    fonts = {str(k): str(v.BaseFont).split("+")[-1] for k, v in page.Resources.Font.items()}
+    return [page.Contents.read_bytes().decode("latin-1"), fonts, len(pdf)]
+
+points = [("Q1 2021/22", 10.0), ("Q2 2021/22", 12.5), ("Q3 2021/22", 11.0)]
+with chart_style.drawing_aside(True, pdfs=True) as drawn:
+    bar = charts.breakdown("b", "B", "count", [("a", 3.0), ("b", -1.0)], measure="m").svg
+    trend = charts.trend("trend-t", "T", "percent", points, measure="m", target=12.0).svg
+    bar = drawn(bar)
+    folder = chart_style.pdf_folder()
+    paths = [pdf_charts._kept(folder, svg) for svg in (bar, trend)]
+    waited = time.monotonic()
+    while not all(map(os.path.exists, paths)) and time.monotonic() < waited + 60:
+        time.sleep(0.05)
+    kept = [open(path, "rb").read() for path in paths]
+    with open(paths[0], "wb") as out:  # what is kept is what is taken
+        out.write(b"kept")
+    taken = pdf_charts.chart_pdfs(pdf_charts.charts_as_images(bar + trend))
+here = [pdf_charts.chart_pdf(bar), pdf_charts.chart_pdf(trend)]
+print(json.dumps([list(map(drawn_as, kept)) == list(map(drawn_as, here)),
+                  taken == {1: b"kept", 2: kept[1]}, os.path.exists(folder),
+                  context._charts_drawn()]))
+"""
+
+
+def test_pdf_pages_made_aside_are_the_pages_drawn_here():
+    """`drawing_aside(pdfs=True)`: the drawing process also draws each chart's PDF page, the
+    charts it drew and those written here (`svg_trend`), into a folder where each is named by
+    its chart's SVG: the page `pdf_charts.chart_pdf` draws here (its drawing and fonts; the
+    file's order of fonts and their subset tags vary from call to call), and what `chart_pdfs`
+    takes; the folder goes with the drawer. In a new process."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _PAGES], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert json.loads(done.stdout.splitlines()[-1]) == [True, True, False, False]

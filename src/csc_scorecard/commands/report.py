@@ -163,7 +163,11 @@ def report(
         # again. The drawer first: a process forked after it holds its pipe, so the drawer ends
         # once they have (the PDF's, sent its context or stopped, below).
         drawing.enter_context(
-            drawing_aside(can_fork() and not foreign_threads(), pictures="docx" in wanted)
+            drawing_aside(
+                can_fork() and not foreign_threads(),
+                pictures="docx" in wanted,
+                pdfs="pdf" in wanted,
+            )
         )
         from csc_scorecard.store import Store
 

@@ -19,7 +19,9 @@ import multiprocessing
 import os
 import queue
 import re
+import shutil
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
@@ -258,7 +260,8 @@ def unit_title(unit: str) -> str:
 
 class Drawer:
     """vl-convert in a forked process of its own, drawing the specifications it is sent while
-    this process goes on (and, for the Word report, each chart's picture).
+    this process goes on (and, for the Word report, each chart's picture; for the PDF, each
+    chart's page).
 
     vl-convert's JavaScript engine costs about 0.5 s of CPU to start in each process that
     draws, and each chart about 0.03 s. Started in this process's child while the report
@@ -267,15 +270,18 @@ class Drawer:
     a stand-in at once, `drawn` gives its SVG (asking the child for what it has drawn, which is
     every chart sent before, since it draws them in order). With ``pictures`` the child also
     makes each chart's PNG for Word (`png`), those drawn and those written here (`picture`),
-    in the time it would otherwise wait for the context. The child is forked before this
-    process has drawn anything: once the engine runs here, its threads would be missing from
-    any child forked afterwards."""
+    in the time it would otherwise wait for the context. With ``pdfs`` it then draws each
+    chart as the PDF prints it (`pdf_charts.keep`) into ``folder``, where the PDF's process,
+    forked from this one, takes it (`pdf_charts.chart_pdfs`) instead of drawing it after its
+    pages are printed. The child is forked before this process has drawn anything: once the
+    engine runs here, its threads would be missing from any child forked afterwards."""
 
-    def __init__(self, pictures: bool = False) -> None:
+    def __init__(self, pictures: bool = False, pdfs: bool = False) -> None:
         context = multiprocessing.get_context("fork")
         self._conn, theirs = context.Pipe()
         self.owner = os.getpid()  # a child forked from here draws for itself
         self.pictures = pictures
+        self.folder = tempfile.mkdtemp(prefix="scorecard-charts-") if pdfs else None
         self._numbers = itertools.count()
         self._sent: dict[int, tuple[dict, str]] = {}  # number -> (specification, chart id)
         self._done: dict[int, tuple[str, str]] = {}  # number -> (status, SVG or error)
@@ -285,7 +291,7 @@ class Drawer:
         sys.stderr.flush()
         self._process = context.Process(
             target=_serve,
-            args=(theirs, self._conn, pictures),
+            args=(theirs, self._conn, pictures, self.folder),
             name="scorecard charts",
             daemon=True,
         )
@@ -298,16 +304,19 @@ class Drawer:
         self._sent[number] = (vega_lite, chart_id)
         if self.pictures:
             self._awaited.add(number)
-        self._send(("draw", number, vega_lite))
+        self._send(("draw", number, vega_lite, chart_id))
         return f"{_PENDING}{number}"
 
-    def picture(self, svg: str, done: str) -> None:
-        """The PNG of ``svg`` (a chart written here; ``done`` as the report carries it) made in
-        the child meanwhile (`png`)."""
+    def written(self, svg: str, chart_id: str, done: str) -> None:
+        """The PNG (`png`) and the PDF's page of ``svg`` (a chart written here; ``done`` as the
+        report carries it), as wanted, made in the child meanwhile."""
+        if not (self.pictures or self.folder):
+            return
         number = next(self._numbers)
-        self._pictured[number] = done
-        self._awaited.add(number)
-        self._send(("picture", number, svg))
+        if self.pictures:
+            self._pictured[number] = done
+            self._awaited.add(number)
+        self._send(("written", number, svg, chart_id))
 
     def _send(self, message: tuple) -> None:
         try:
@@ -358,6 +367,8 @@ class Drawer:
     def close(self) -> None:
         self._conn.close()  # the child sees the end of the pipe and ends
         self._process.join()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _drawing(vega_lite: dict) -> tuple[str, str]:
@@ -367,11 +378,14 @@ def _drawing(vega_lite: dict) -> tuple[str, str]:
         return "error", str(error)
 
 
-def _serve(conn: Connection, parent_end: Connection, pictures: bool) -> None:
+def _serve(conn: Connection, parent_end: Connection, pictures: bool, folder: str | None) -> None:
     """The drawing child: a thread takes each message off the pipe as it comes (the parent
     never waits to send), this one draws the charts in order, makes the pictures when no chart
-    is waiting (so a chart's SVG, which the context waits for, never waits for a picture), and
+    is waiting (so a chart's SVG, which the context waits for, never waits for a picture), the
+    PDF's pages into ``folder`` when no picture is waiting either (Word is written first), and
     sends what it has made when asked (None; `_ALL`: once every picture is made)."""
+    from csc_scorecard.report import pdf_charts
+
     parent_end.close()  # else the end of the parent's pipe would never be seen here
     gc.freeze()  # the parent's objects stay shared, their finalisers never run here
     inbox: queue.SimpleQueue = queue.SimpleQueue()
@@ -388,10 +402,14 @@ def _serve(conn: Connection, parent_end: Connection, pictures: bool) -> None:
     svgs: dict[int, tuple[str, str]] = {}
     pngs: dict[int, bytes] = {}
     due: collections.deque[tuple[int, str]] = collections.deque()
+    pages: collections.deque[tuple[str, str]] = collections.deque()  # (SVG, chart id)
     while True:
-        if due and inbox.empty():
-            number, svg = due.popleft()
-            pngs[number] = _png(svg)
+        if (due or pages) and inbox.empty():
+            if due:
+                number, svg = due.popleft()
+                pngs[number] = _png(svg)
+            elif folder is not None:
+                pdf_charts.keep(folder, finished(*pages.popleft()))
             continue
         message = inbox.get()
         if message is _END:
@@ -403,13 +421,16 @@ def _serve(conn: Connection, parent_end: Connection, pictures: bool) -> None:
             conn.send((svgs, pngs))
             svgs, pngs = {}, {}
             continue
-        kind, number, value = message
-        if kind == "picture":
+        kind, number, value, chart_id = message
+        if kind == "draw":
+            svgs[number] = _drawing(value)
+            if svgs[number][0] != "ok":
+                continue
+            value = svgs[number][1]
+        if pictures:
             due.append((number, value))
-            continue
-        svgs[number] = _drawing(value)
-        if pictures and svgs[number][0] == "ok":
-            due.append((number, svgs[number][1]))
+        if folder is not None:
+            pages.append((value, chart_id))
 
 
 PNG_SCALE = 2.0  # picture pixels per SVG pixel: sharp on paper at the printed size
@@ -436,8 +457,8 @@ def written(svg: str, chart_id: str) -> str:
     `Drawer` makes the pictures, it makes this chart's too."""
     done = finished(svg, chart_id)
     drawer = _DRAWING[0] if _DRAWING else None
-    if drawer is not None and drawer.owner == os.getpid() and drawer.pictures:
-        drawer.picture(svg, done)
+    if drawer is not None and drawer.owner == os.getpid():
+        drawer.written(svg, chart_id, done)
     return done
 
 
@@ -451,15 +472,18 @@ _COLLECTING = threading.Lock()
 
 
 @contextlib.contextmanager
-def drawing_aside(may_fork: bool, pictures: bool = False) -> Iterator[Callable[[str], str]]:
+def drawing_aside(
+    may_fork: bool, pictures: bool = False, pdfs: bool = False
+) -> Iterator[Callable[[str], str]]:
     """Charts drawn by a `Drawer` while inside (``may_fork``: this process may fork and has not
     drawn a chart itself; otherwise they are drawn here, as outside), with their pictures for
-    Word (``pictures``: `png`). Yields ``drawn``, which gives the SVG a `draw_svg` text stands
-    for (the text itself when drawn here)."""
+    Word (``pictures``: `png`) and their pages for the PDF (``pdfs``: `pdf_folder`). Yields
+    ``drawn``, which gives the SVG a `draw_svg` text stands for (the text itself when drawn
+    here)."""
     if not may_fork or _DRAWING:
         yield _DRAWING[0].drawn if _DRAWING else _as_drawn
         return
-    drawer = Drawer(pictures)
+    drawer = Drawer(pictures, pdfs)
     _DRAWING.append(drawer)
     try:
         yield drawer.drawn
@@ -471,6 +495,12 @@ def drawing_aside(may_fork: bool, pictures: bool = False) -> Iterator[Callable[[
 
 def _as_drawn(svg: str) -> str:
     return svg
+
+
+def pdf_folder() -> str | None:
+    """Where the `Drawer` drawing for this process, or for the process it was forked from (the
+    PDF's), puts the charts' PDF pages (`pdf_charts.keep`); None when none does."""
+    return _DRAWING[0].folder if _DRAWING else None
 
 
 def drawing_later() -> bool:

@@ -15,12 +15,19 @@ checks every chart's text).
 
 Before that, Vega's screen-reader structure (``role``, ``aria-*``, ``class``), hidden elements,
 empty paths and groups that carry nothing are dropped (``lean_svg``): the PDF does not tag them.
+
+In ``scorecard report`` the charts' process (``chart_style.Drawer``) draws each chart's page
+while the report context is still being built, when it has nothing else to do (``keep``), into
+a folder the PDF's process reads (``chart_pdfs``): a page not there yet is drawn where it is
+needed, the same bytes.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import os
 import re
 import struct
 import xml.etree.ElementTree as ET
@@ -145,15 +152,44 @@ def without_charts(html: str) -> str:
     return _CHART_ATTRIBUTE.sub("", html)
 
 
-def chart_pdfs(html: str) -> dict[int, bytes]:
-    """Each chart placeholder's chart in ``html``, by number, made lean and drawn as a
-    one-page PDF by vl-convert."""
+def chart_pdf(svg: str) -> bytes:
+    """The chart ``svg`` (as the report carries it) made lean and drawn as a one-page PDF by
+    vl-convert."""
     import vl_convert
 
-    return {
-        int(number): vl_convert.svg_to_pdf(lean_svg(base64.b64decode(svg).decode("utf-8")))
-        for number, svg in _CHART.findall(html)
-    }
+    return vl_convert.svg_to_pdf(lean_svg(svg))
+
+
+def _kept(folder: str, svg: str) -> str:
+    """Where ``keep`` puts the page of the chart ``svg``: named by the digest of its text."""
+    return os.path.join(folder, hashlib.blake2b(svg.encode("utf-8"), digest_size=16).hexdigest())
+
+
+def keep(folder: str, svg: str) -> None:
+    """``chart_pdf`` of ``svg`` written into ``folder`` for ``chart_pdfs`` to take; whole or not
+    at all (written aside, then renamed), as another process may look for it meanwhile."""
+    path = _kept(folder, svg)
+    with open(f"{path}.part", "wb") as out:
+        out.write(chart_pdf(svg))
+    os.replace(f"{path}.part", path)
+
+
+def chart_pdfs(html: str) -> dict[int, bytes]:
+    """Each chart placeholder's chart in ``html``, by number, as its one-page PDF: the one the
+    charts' process kept (``keep``), else ``chart_pdf`` here."""
+    from csc_scorecard.report.chart_style import pdf_folder
+
+    folder = pdf_folder()
+    out: dict[int, bytes] = {}
+    for number, text in _CHART.findall(html):
+        svg = base64.b64decode(text).decode("utf-8")
+        kept = _kept(folder, svg) if folder is not None else None
+        if kept is not None and os.path.exists(kept):  # once there, there until the report ends
+            with open(kept, "rb") as made:
+                out[int(number)] = made.read()
+        else:
+            out[int(number)] = chart_pdf(svg)
+    return out
 
 
 def splice(pdf: Any, charts: dict[int, bytes]) -> list[Any]:
