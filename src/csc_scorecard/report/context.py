@@ -24,9 +24,7 @@ module puts them together.
 
 from __future__ import annotations
 
-import contextvars
 import functools
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -42,6 +40,7 @@ from csc_scorecard.rating import Framework
 from csc_scorecard.report import acronyms as acronyms_
 from csc_scorecard.report import paper as paper_
 from csc_scorecard.report import provenance, provenance_text
+from csc_scorecard.report.alongside import Alongside
 from csc_scorecard.report.chart_style import drawing_aside, drawing_later
 from csc_scorecard.report.commentary import Commentary
 from csc_scorecard.report.gather import Report, ReportOptions, all_figures, gather
@@ -184,14 +183,14 @@ def measure(
     return run_measures(store, la_code, measure_quarters(quarter), settings or Settings())[0]
 
 
-def _alongside(fn: Callable[..., Any], *args: Any) -> _Done | _Alongside:
+def _alongside(fn: Callable[..., Any], *args: Any) -> _Done | Alongside:
     """``fn(*args)`` beside this process's work; ``result()`` waits for it. Here and now when a
     `chart_style.Drawer` draws this process's charts (``fn`` then only writes their
     specifications); otherwise in a thread (vl-convert draws outside the GIL), with the same
     result."""
     if drawing_later():
         return _Done(fn(*args))
-    return _Alongside(fn, *args)
+    return Alongside("scorecard trend charts", fn, *args)
 
 
 @dataclass(frozen=True)
@@ -205,33 +204,6 @@ class _Done:
 def _charts_drawn() -> bool:
     """Whether this process may have started the chart renderer's threads (`forked.foreign_threads`)."""
     return foreign_threads()
-
-
-class _Alongside:
-    """``fn(*args)`` in a thread of this process, with this thread's context variables (the
-    council's words, ``terms.using``) in force; ``result()`` waits for it and returns its value
-    or raises its exception. The thread has ended when ``result()`` returns, so a report
-    printed next can still fork (``forked.can_fork``)."""
-
-    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
-        self._value: Any = None
-        self._error: BaseException | None = None
-        run = contextvars.copy_context().run
-
-        def work() -> None:
-            try:
-                self._value = run(fn, *args)
-            except BaseException as error:  # noqa: BLE001 - raised again in result()
-                self._error = error
-
-        self._thread = threading.Thread(target=work, name="scorecard trend charts", daemon=True)
-        self._thread.start()
-
-    def result(self) -> Any:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
 
 
 def _trends(report: Report, rated: Rated, coverage: dict[str, date]) -> list[Chart]:

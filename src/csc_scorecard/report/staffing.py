@@ -14,11 +14,11 @@ the layout says so, each team's span) never reaches the context.
 
 from __future__ import annotations
 
-from typing import Any
-
+from csc_scorecard.measures.context import DuckDB
 from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report import charts, staffing_tables
+from csc_scorecard.report.alongside import Alongside
 from csc_scorecard.report.model import Chart, OmittedSection, Paragraph, Section
 from csc_scorecard.report.sections import measured
 from csc_scorecard.report.sections.inputs import SectionInputs
@@ -35,7 +35,7 @@ def has_data(store: Store, la_code: str, needs: list[str]) -> bool:
     return any(store.holds(t, la_code) for t in needs)
 
 
-def build(
+def build_aside(
     store: Store,
     la_code: str,
     quarter: Quarter,
@@ -43,20 +43,30 @@ def build(
     publication: bool,
     run: MeasureRun | None,
     needs: list[str],
-    backend: Any = None,
-) -> StaffingSection | None:
-    """The staffing section nested at ``/staffing``, or None when no workforce table is loaded."""
+) -> Alongside | None:
+    """The section nested at ``/staffing``, written in a thread of its own on a cursor of its
+    own while this thread goes on (the report's finance section): its two dozen workforce
+    statements run in DuckDB outside the GIL, on the other core. ``result()`` is the section;
+    None when no workforce table is loaded."""
     if not has_data(store, la_code, needs):
         return None
-    return staffing_section(
-        store,
-        la_code,
-        quarter,
-        publication=publication,
-        ref_prefix=PREFIX,
-        measures=run,
-        backend=backend,
-    )
+    cursor = store.con.cursor()  # made here: the thread never touches the store's connection
+
+    def written() -> StaffingSection:
+        try:
+            return staffing_section(
+                store,
+                la_code,
+                quarter,
+                publication=publication,
+                ref_prefix=PREFIX,
+                measures=run,
+                backend=DuckDB(cursor),
+            )
+        finally:
+            cursor.close()
+
+    return Alongside("scorecard staffing", written)
 
 
 def section(inputs: SectionInputs) -> Section | OmittedSection:

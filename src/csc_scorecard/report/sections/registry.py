@@ -10,6 +10,7 @@ it, ``report/sections/measured.py``). Each builder takes one ``SectionInputs`` a
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from csc_scorecard.measures.run import MeasureRun
@@ -52,17 +53,25 @@ def nested_sections(
 ) -> tuple[StaffingSection | None, FinanceSection | None]:
     """The staffing and finance sections, computed by their own modules before any section is
     written (the executive summary reads the finance section too) when the layout has a section
-    built from them. The context nests them at ``/staffing`` and ``/finance``, their cites
-    prefixed to resolve from its root (report/staffing.py, report/finance.py)."""
+    built from them: the staffing section in a thread (mostly DuckDB's work, outside the GIL)
+    while the finance section's projection is computed here. The context nests them at
+    ``/staffing`` and ``/finance``, their cites prefixed to resolve from its root
+    (report/staffing.py, report/finance.py)."""
     built_by = {p.section.builder for p in placed}
-    found_staffing = found_finance = None
+    writing = found_finance = None
     if "staffing" in built_by:
         needs = next(sp.needs for sp in lay.sections if sp.builder == "staffing")
-        found_staffing = staffing.build(
+        writing = staffing.build_aside(
             store, la_code, quarter, publication=publication, run=run, needs=needs
         )
-    if built_by & {"finance", "placements_strategy"}:
-        found_finance = finance.build(
-            store, la_code, quarter, scenario=scenario, publication=publication
-        )
-    return found_staffing, found_finance
+    try:
+        if built_by & {"finance", "placements_strategy"}:
+            found_finance = finance.build(
+                store, la_code, quarter, scenario=scenario, publication=publication
+            )
+    except BaseException:
+        if writing is not None:  # the thread ended before the finance error is raised
+            with contextlib.suppress(BaseException):
+                writing.result()
+        raise
+    return (writing.result() if writing is not None else None), found_finance
