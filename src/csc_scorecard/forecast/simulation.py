@@ -63,33 +63,33 @@ def simulate(
     total = cum[:, -1]
     edges = np.r_[model.band_days, model.leave_days]
 
-    group = np.tile(model.stock_group.astype(np.int16), (simulations, 1))
-    dob = np.tile(model.stock_dob.astype(np.int64), (simulations, 1))
-    sim_index = np.arange(simulations)[:, None]
+    # The children looked after, every simulation's in one row of arrays, each simulation's in
+    # the order the draws take them (its stock, then each month's entrants as they came): only
+    # children still looked after are held, so each month's work is on them alone.
+    sim = np.repeat(np.arange(simulations), len(model.stock_group))
+    group = np.tile(model.stock_group.astype(np.int64), simulations)
+    dob = np.tile(model.stock_dob.astype(np.int64), simulations)
     out = np.zeros((simulations, len(dates), n_groups), dtype=np.int32)
     prev = model.at.toordinal()
     for k, when in enumerate(dates):
         day = when.toordinal()
         step = day - prev
-        active = group >= 0
-        band = np.clip(np.searchsorted(edges, prev - dob, side="right") - 1, 0, n_bands - 1)
-        row = ((sim_index * n_bands + band) * n_groups + np.maximum(group, 0))[active]
-        h = total[row]
-        leaves = rng.random(len(row)) < 1 - np.exp(-h * step)
-        pick = rng.random(int(leaves.sum())) * h[leaves]
-        dest = (cum[row[leaves]] < pick[:, None]).sum(axis=1)
-        moved = np.where(dest >= n_groups, -1, dest).astype(np.int16)
-        g_active = group[active]
-        g_active[leaves] = moved
-        group[active] = g_active
-        group[(day - dob) >= model.leave_days] = -1
-        group, dob = _enter(rng, group, dob, lam * step, model, day, step)
-        keep = (group >= 0).any(axis=0)
-        group, dob = group[:, keep], dob[:, keep]
-        flat_idx = (sim_index * n_groups + group.astype(np.int64))[group >= 0]
-        out[:, k, :] = np.bincount(flat_idx, minlength=simulations * n_groups).reshape(
-            simulations, n_groups
+        band = np.searchsorted(edges, prev - dob, side="right") - 1
+        np.clip(band, 0, n_bands - 1, out=band)
+        row = (sim * n_bands + band) * n_groups + group
+        # Each rate's chance of leaving in the step worked out once, not once a child.
+        leaves = rng.random(len(row)) < (1 - np.exp(-total * step))[row]
+        gone = row[leaves]
+        pick = rng.random(len(gone)) * total[gone]
+        dest = (cum[gone] < pick[:, None]).sum(axis=1)
+        group[leaves] = np.where(dest >= n_groups, -1, dest)
+        stay = (group >= 0) & ((day - dob) < model.leave_days)
+        sim, group, dob = _enter(
+            rng, sim[stay], group[stay], dob[stay], lam * step, model, day, step
         )
+        out[:, k, :] = np.bincount(
+            sim * n_groups + group, minlength=simulations * n_groups
+        ).reshape(simulations, n_groups)
         prev = day
     return out
 
@@ -103,19 +103,19 @@ def _drift(rng: np.random.Generator, sigma: float, n: int) -> np.ndarray:
 
 def _enter(
     rng: np.random.Generator,
+    sim: np.ndarray,
     group: np.ndarray,
     dob: np.ndarray,
     expected: np.ndarray,
     model: PlacementModel,
     day: int,
     step: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Add this step's entrants (Poisson by band and group) as new columns."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Add this step's entrants (Poisson by band and group), each simulation's after its own."""
     counts = rng.poisson(expected)  # (S, B, G)
     per_sim = counts.reshape(len(counts), -1).sum(axis=1)
-    width = int(per_sim.max()) if len(per_sim) else 0
-    if width == 0:
-        return group, dob
+    if not per_sim.any():
+        return sim, group, dob
     n_sims, n_bands, n_groups = counts.shape
     # Each simulation's entrants in band then group order, with an age drawn for each from its
     # band (from the window's entrants, else uniformly over the band) and a day in the step:
@@ -134,13 +134,15 @@ def _enter(
         here = bands == b
         # Entered at a random point in the step: their age today is the entry age plus the days since.
         ages[here] = model.entry_ages[b][picked[here]] if n else model.band_days[b] + picked[here]
-    sim = np.repeat(np.arange(n_sims), per_sim)
-    column = np.arange(len(which)) - np.repeat(np.cumsum(per_sim) - per_sim, per_sim)
-    new_group = np.full((n_sims, width), -1, dtype=np.int16)
-    new_dob = np.zeros((n_sims, width), dtype=np.int64)
-    new_group[sim, column] = which % n_groups
-    new_dob[sim, column] = day - since - ages
-    return np.concatenate([group, new_group], axis=1), np.concatenate([dob, new_dob], axis=1)
+    # The entrants put after their simulation's children (a stable sort of two runs, each in
+    # simulation order, merges them).
+    order = np.argsort(np.r_[sim, np.repeat(np.arange(n_sims), per_sim)], kind="stable")
+    held = np.bincount(sim, minlength=n_sims) + per_sim
+    return (
+        np.repeat(np.arange(n_sims), held),
+        np.r_[group, which % n_groups][order],
+        np.r_[dob, day - since - ages][order],
+    )
 
 
 def _draws(rng: np.random.Generator, spans: np.ndarray, runs: np.ndarray) -> np.ndarray:
