@@ -43,7 +43,7 @@ def con() -> duckdb.DuckDBPyConnection:
     con.executemany("INSERT INTO child VALUES (?, make_date(?, 3, 31))", upns)
     parts = ["1A", "2B", "21", "18A", "9Z", "", "NONE", "1a", "1A1"]
     texts = [None] + [" ".join(p) for n in (1, 2, 3) for p in itertools.product(parts, repeat=n)]
-    texts += [" 1A", "1A ", "1A  2B", "1A\t2B"]
+    texts += [" 1A", "1A ", "1A  2B", "1A\t2B", "1A 2B 9Z 1A", "21 21 1A 21", "21 21 21 21"]
     con.execute("CREATE TABLE t (factors VARCHAR)")
     con.executemany("INSERT INTO t VALUES (?)", [(x,) for x in texts])
     return con
@@ -54,15 +54,6 @@ def _same(con, table: str, old: str, new: str) -> int:
     was = con.execute(flagged.format(old)).fetchall()
     assert con.execute(flagged.format(new)).fetchall() == was
     return len(was)
-
-
-def test_1510_check_letter_as_one_number(con) -> None:
-    weighted = " + ".join(f"{i} * CAST(substr(upn, {i}, 1) AS INTEGER)" for i in range(2, 14))
-    guard = "length(upn) = 13 AND regexp_full_match(substr(upn, 2), '[0-9]{12}')"
-    old = f"""CASE WHEN {guard} THEN substr(upn, 1, 1) IS DISTINCT FROM
-        substr('{CHECK_LETTERS}', ({weighted}) % 23 + 1, 1) END AND upper(upn) NOT IN
-        {codes_in("upn_unknown")}"""
-    assert 0 < _same(con, "child", old, _condition("1510")) < con.sql("FROM child").shape[0]
 
 
 def test_1530_la_codes_as_one_pattern(con) -> None:
@@ -101,3 +92,33 @@ def test_any_of_matches_only_the_values() -> None:
             "SELECT regexp_full_match(?, ?)", [c, any_of(tuple(codes("assessment_factor")))]
         ).fetchall()[0][0]
     }
+
+
+def test_1510_check_letter_worked_out_with_the_children(con) -> None:
+    """The check letter `with_upn_check` gives the children (quality.scope builds `child`
+    with it) flags what the letter worked out digit by digit in the rule flagged."""
+    from csc_scorecard.quality.rules.cin.identifiers import with_upn_check
+
+    con.execute(f"CREATE OR REPLACE TEMP TABLE child_u AS {with_upn_check('FROM child')}")
+    weighted = " + ".join(f"{i} * CAST(substr(upn, {i}, 1) AS INTEGER)" for i in range(2, 14))
+    guard = "length(upn) = 13 AND regexp_full_match(substr(upn, 2), '[0-9]{12}')"
+    old = f"""CASE WHEN {guard} THEN substr(upn, 1, 1) IS DISTINCT FROM
+        substr('{CHECK_LETTERS}', ({weighted}) % 23 + 1, 1) END AND upper(upn) NOT IN
+        {codes_in("upn_unknown")}"""
+    got = _same(con, "child_u", old, _condition("1510"))
+    assert 0 < got < con.sql("FROM child_u").shape[0]
+    wrong = con.sql(f"SELECT count(*) FROM child_u WHERE (upn_check IS NULL) = ({guard})")
+    assert wrong.fetchall()[0][0] == 0  # a letter exactly for the UPNs the rule reads
+
+
+def test_8869_and_8898_read_from_the_text(con) -> None:
+    """8869 (21 beside another factor) and 8898 (a factor twice) flag what splitting the
+    text into a list and testing the list flagged."""
+    parts = "string_split(factors, ' ')"
+    old_8869 = (
+        f"list_contains({parts}, '21') AND len(list_filter({parts}, lambda x: x <> '21')) > 0"
+    )
+    old_8898 = f"len({parts}) > 1 AND len({parts}) > len(list_distinct({parts}))"
+    for code, old in (("8869", old_8869), ("8898", old_8898)):
+        new = _condition(code)
+        assert 0 < _same(con, "t", old, new) < con.sql("FROM t").shape[0], code

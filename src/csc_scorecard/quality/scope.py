@@ -25,7 +25,9 @@ the load's first year is in no return. A child takes the latest year of its rows
 
 Every scoped table has `_table` (the DfE table name, used in fault rows), `la_code`, `load_id`,
 `row` (the row or element number in the source file), `child_id`, `cy_start`, `cy_end`, then
-the canonical data columns. `bad` holds the raw text of values ingest could not read (invalid
+the canonical data columns (the CIN census's `child` also `upn_check`, the UPN's check letter,
+rules/cin/identifiers.py, and what the rules read of the child's episodes of need,
+`CHILD_FACTS`). `bad` holds the raw text of values ingest could not read (invalid
 dates, implausible dates): a date rule tells "blank" from "not a valid date" with it; and the
 903 rows ingest found for a child the Header lacks, or with a DOB or SEX unlike the Header's
 (`child_not_in_header`, `differs_from_header`, the DfE table first in `message`), which the
@@ -68,6 +70,8 @@ from csc_scorecard.quality.rules import (
     derived_read,
     named,
 )
+from csc_scorecard.quality.rules.cin.common import CHILD_FACTS as CIN_CHILD_FACTS
+from csc_scorecard.quality.rules.cin.identifiers import with_upn_check
 from csc_scorecard.quality.rules.sql import EPISODES_N
 from csc_scorecard.quality.rules.ssda903 import derived_b, derived_c
 from csc_scorecard.quality.rules.ssda903.derived import (
@@ -652,6 +656,10 @@ MEMBERSHIP: dict[Return, tuple[str, ...]] = {
     "ssda903": ("cla_episodes", "care_leavers"),
     "cin": ("referrals",),
 }
+# What the rules read of a child's rows of the return's one MEMBERSHIP table, kept as columns
+# of the return's children (`_children_sql`): name -> (an aggregate over that table's row `t`,
+# the value for a child with none of them, or None: NULL).
+CHILD_FACTS: dict[Return, dict[str, tuple[str, str | None]]] = {"cin": CIN_CHILD_FACTS}
 
 
 def _children_sql(
@@ -679,18 +687,41 @@ def _children_sql(
         f'FROM {store}."{c}" t JOIN l ON t.load_id = l.load_id WHERE l.multi AND {in_a_return(c)}'
         for c in MEMBERSHIP[ret]
     )
+    carried = f"""SELECT la_code, child_id, max(cy_end) AS cy_end FROM ({carried})
+                GROUP BY la_code, child_id"""
+    facts = CHILD_FACTS.get(ret, {})
+    if facts:
+        # one grouping of the return's rows in scope by child for the year and the facts
+        (c,) = MEMBERSHIP[ret]
+        found = ", ".join(f"{sql} AS {name}" for name, (sql, _) in facts.items())
+        carried = f"""SELECT t.la_code, t.child_id,
+                max({carried_until(c)}) FILTER (WHERE l.multi) AS cy_end, {found}
+            FROM {store}."{c}" t JOIN l ON t.load_id = l.load_id
+            WHERE NOT l.multi OR {in_a_return(c)} GROUP BY t.la_code, t.child_id"""
     name = CHILDREN_VIEW[ret]
     head = (
         f"""SELECT {DFE_TABLE[name]} AS _table, t.* EXCLUDE (source_row), t.source_row AS "row","""
     )
-    own = f"""{head} own.cy_start AS cy_start, own.cy_end AS cy_end
+
+    def tail(row: str) -> str:  # the child's facts from its `carried` row (a default if none)
+        return "".join(
+            f", {row}.{n} AS {n}" if default is None else f", coalesce({row}.{n}, {default}) AS {n}"
+            for n, (_, default) in facts.items()
+        )
+
+    with_facts = "LEFT JOIN carried f ON t.la_code = f.la_code AND t.child_id = f.child_id"
+    with_facts = with_facts if facts else ""
+    own = f"""{head} own.cy_start AS cy_start, own.cy_end AS cy_end{tail("f")}
     FROM {store}."{canonical}" t JOIN l own ON t.load_id = own.load_id
+    {with_facts}
     WHERE NOT own.multi"""
-    of_multi = f"""{head} {cy_start("c.cy_end")} AS cy_start, c.cy_end AS cy_end
+    of_multi = f"""{head} {cy_start("c.cy_end")} AS cy_start, c.cy_end AS cy_end{tail("c")}
     FROM {store}."{canonical}" t JOIN l own ON t.load_id = own.load_id AND own.multi
-    JOIN carried c ON t.la_code = c.la_code AND t.child_id = c.child_id"""
-    other = f"""{head} latest.cy_start AS cy_start, latest.cy_end AS cy_end
+    JOIN carried c ON t.la_code = c.la_code AND t.child_id = c.child_id
+        AND c.cy_end IS NOT NULL"""
+    other = f"""{head} latest.cy_start AS cy_start, latest.cy_end AS cy_end{tail("f")}
     FROM {store}."{canonical}" t JOIN latest ON t.la_code = latest.la_code
+    {with_facts}
     WHERE t.load_id NOT IN (SELECT load_id FROM l)
       AND (t.la_code, t.child_id) IN (SELECT la_code, child_id FROM ids)"""
     parts = [
@@ -698,13 +729,14 @@ def _children_sql(
         *([of_multi] if multi else []),
         *([other] if single else []),
     ]
-    return f"""WITH l AS ({loads}),
+    children = f"""WITH l AS ({loads}),
     latest AS (SELECT la_code, max(cy_start) AS cy_start, max(cy_end) AS cy_end
                FROM l WHERE NOT multi GROUP BY la_code),
     ids AS ({ids}),
-    carried AS (SELECT la_code, child_id, max(cy_end) AS cy_end FROM ({carried})
-                GROUP BY la_code, child_id)
+    carried AS ({carried})
     """ + "\nUNION ALL\n".join(parts)
+    # the CIN children with their UPN's check letter, worked out once here (rule 1510)
+    return with_upn_check(children) if ret == "cin" else children
 
 
 def _lit(value: str) -> str:

@@ -146,14 +146,14 @@ def r8606() -> str:
     "Please check and either amend data or provide a reason: Child is over 25 years old",
     fields=["PersonBirthDate", "CINclosureDate"],
     column="date_of_birth",
+    reads=("referrals",),  # through `child`'s facts (cin/common.py CHILD_FACTS)
 )
 def r8775q() -> str:
     """A child born more than 25 years before the reference date with an episode of need open
-    (no CINclosureDate) or closed after their 25th birthday."""
+    (no CINclosureDate) or closed after their 25th birthday: one open, or the latest closed
+    after it (`open_referral`, `last_closure`: cin/common.py CHILD_FACTS)."""
     return """SELECT * FROM child c WHERE c.date_of_birth < c.cy_end - INTERVAL 25 YEAR
-        AND EXISTS (SELECT 1 FROM referrals r WHERE r.la_code = c.la_code
-            AND r.child_id = c.child_id
-            AND (r.closure_date IS NULL OR r.closure_date > c.date_of_birth + INTERVAL 25 YEAR))"""
+        AND (c.open_referral OR c.last_closure > c.date_of_birth + INTERVAL 25 YEAR)"""
 
 
 @rule(

@@ -22,7 +22,8 @@ CHILD_DISABILITIES = (
 )
 FACTORS = "string_split(factors, ' ')"
 NO_DISABILITY = "'NONE'"
-NO_FACTORS = "'21'"  # AssessmentFactors 21: no factors identified
+NO_FACTOR = "21"  # AssessmentFactors 21: no factors identified
+NO_FACTORS = sql_text(NO_FACTOR)
 
 
 def _any_not_in(column: str, name: str) -> str:
@@ -41,6 +42,30 @@ def _with_others(codes: str, alone: str) -> str:
         AND len(list_filter({codes}, lambda x: x <> {alone})) > 0"""
 
 
+def _has_with_others(text: str, alone: str) -> str:
+    """SQL: `text` (codes joined with single spaces) holds the code `alone` and another code
+    (`_with_others` of its parts split at every space, a blank part a code as there), read
+    from the text, not a list made of it for every row (2.1 million assessments: 8869
+    0.22 -> 0.05 CPU s): `alone` is a part when the text starts `alone `, ends ` alone` or
+    holds ` alone ` (the text `alone` itself has no other part); another part is there unless
+    every part is `alone`."""
+    return f"""(starts_with({text}, '{alone} ') OR ends_with({text}, ' {alone}')
+        OR contains({text}, ' {alone} '))
+        AND NOT regexp_full_match({text}, '{alone}(?: {alone})*')"""
+
+
+def _repeats_in(text: str) -> str:
+    """SQL: `text` (codes joined with single spaces) holds a code twice (`_repeats` of its
+    parts split at every space): a text without a space has one part, one with a single space
+    two, equal or not; only a text of three parts or more is split into a list (2.1 million
+    assessments, three in four of two factors: 8898 0.82 -> 0.31 CPU s)."""
+    parts = f"string_split({text}, ' ')"
+    second = f"substr({text}, strpos({text}, ' ') + 1)"
+    return f"""CASE WHEN {text} IS NULL OR NOT contains({text}, ' ') THEN false
+        WHEN NOT contains({second}, ' ') THEN split_part({text}, ' ', 1) = {second}
+        ELSE list_unique({parts}) < len({parts}) END"""
+
+
 def _repeats(codes: str) -> str:
     """SQL: list `codes` holds a code more than once: a list of one code (most: NONE) is not
     made distinct (2 million children's: 0.96 -> 0.46 CPU s)."""
@@ -53,6 +78,7 @@ def _repeats(codes: str) -> str:
     "Child’s disability is missing or invalid (see Disability table)",
     fields=["Disability", "PersonBirthDate", "ReferralNFA"],
     column="disabilities",
+    reads=("referrals",),  # through `child`'s facts (cin/common.py CHILD_FACTS)
 )
 def r8540() -> str:
     """A born child (PersonBirthDate given) with an episode of need whose ReferralNFA is false,
@@ -123,7 +149,7 @@ def r8614() -> str:
 )
 def r8869() -> str:
     """AssessmentFactors 21 (no factors identified) and another factor on one assessment."""
-    return f"SELECT * FROM assessments WHERE {_with_others(FACTORS, NO_FACTORS)}"
+    return f"SELECT * FROM assessments WHERE {_has_with_others('factors', NO_FACTOR)}"
 
 
 @rule(
@@ -135,7 +161,7 @@ def r8869() -> str:
 )
 def r8898() -> str:
     """The same AssessmentFactors code twice on one assessment."""
-    return f"SELECT * FROM assessments WHERE {_repeats(FACTORS)}"
+    return f"SELECT * FROM assessments WHERE {_repeats_in('factors')}"
 
 
 @rule(
