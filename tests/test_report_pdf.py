@@ -26,6 +26,7 @@ from csc_scorecard.forked import can_fork
 from csc_scorecard.report import pdf_parallel
 from csc_scorecard.report.html import sentence_html, stylesheet, to_html
 from csc_scorecard.report.pdf import (
+    anchors_inside,
     cites_as_text,
     pdf_html,
     print_in_one,
@@ -226,6 +227,36 @@ def test_unbreakable_cited_figures_are_printed_as_text_that_does_not_break():
     for figure in kept[:2]:
         assert f">{figure}</span>" in printed
     assert "children&#39;s homes</span>" in printed
+
+
+def test_anchors_of_repeated_elements_are_printed_on_their_first_child(context):
+    """Every id of the HTML report is in the PDF's HTML once, in the same order; no section of
+    the report, numbered paragraph, table or chart keeps one (WeasyPrint would compute every
+    style inside it again), each now on the element's first child; the page break before the
+    summary's section follows its anchor to its heading."""
+    html = to_html(context)
+    printed = pdf_html(context)
+    ids = re.compile(r'\bid="([^"]+)"')
+    assert ids.findall(printed) == ids.findall(html) and len(ids.findall(html)) > 150
+    repeated = re.compile(
+        r'<(?:section class="report-section|div class="para|table class="(?:key-figures|breakdown'
+        r'|plain-table|appendix-table)|figure class="chart)[^>]*>'
+    )
+    assert len(repeated.findall(html)) > 100 and not any(
+        "id=" in tag for tag in repeated.findall(printed)
+    )
+    assert anchors_inside(
+        '<div class="para para-typed" id="para-3">\n  <span class="para-number">3.</span>'
+        '<table class="breakdown" id="breakdown-x">\n  <caption>X</caption>'
+        '<figure class="chart chart-trend" id="chart-x">\n  <div class="chart-svg">'
+    ) == (
+        '<div class="para para-typed">\n  <span id="para-3" class="para-number">3.</span>'
+        '<table class="breakdown">\n  <caption id="breakdown-x">X</caption>'
+        '<figure class="chart chart-trend">\n  <div id="chart-x" class="chart-svg">'
+    )
+    assert "main > #summary { break-before: page; }" in stylesheet()
+    assert '<h2 id="summary">' in printed
+    assert "main > .report-section > h2#summary { break-before: page; }" in print_stylesheet()
 
 
 def test_the_pdfs_stylesheet_has_each_variables_value_where_report_css_uses_it(context):
