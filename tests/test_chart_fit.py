@@ -86,10 +86,10 @@ def demo_specs():
     drawn = chart_style.draw_svg
     drawers = (charts, series_charts)  # the modules whose charts are drawn by draw_svg
 
-    def recording(spec, chart_id):
+    def recording(spec, chart_id, writer=None):
         validate_jsonschema(spec, load_schema())
         specs[chart_id] = spec
-        return drawn(spec, chart_id)
+        return drawn(spec, chart_id, writer)
 
     def by_vega(*args, **kwargs):
         raise svg_trend.Unsupported("laid out by Vega here")

@@ -279,19 +279,21 @@ points = [("Q1 2021/22", 10.0), ("Q2 2021/22", 12.5), ("Q3 2021/22", 11.0)]
 with chart_style.drawing_aside(True, pictures=True) as drawn:
     bar = chart_style.draw_svg(spec, "c")
     trend = charts.trend("trend-t", "T", "percent", points, measure="m", target=12.0).svg
-    bar = drawn(bar)
+    bar, trend = drawn(bar), drawn(trend)
     made_aside = [chart_style.png(bar), chart_style.png(trend)]
     collected = len(chart_style._PICTURES)
 engine_here = context._charts_drawn()
+here = charts.trend("trend-t", "T", "percent", points, measure="m", target=12.0).svg
 print(json.dumps([made_aside == [chart_style._png(bar), chart_style._png(trend)], collected,
-                  engine_here]))
+                  engine_here, trend == here, "scorecard-chart" not in trend]))
 """
 
 
 def test_word_pictures_made_aside_are_the_pictures_made_here():
     """`drawing_aside(pictures=True)`: the drawing process also makes each chart's PNG for Word,
-    the charts it drew and those written here (`svg_trend`); `png` gives the same bytes as
-    making it here (the element ids the report adds draw nothing). In a new process."""
+    the charts it drew and those it wrote from their numbers (`svg_trend`: the SVG written
+    here); `png` gives the same bytes as making it here (the element ids the report adds draw
+    nothing). In a new process."""
     import subprocess
     import sys
 
@@ -300,7 +302,7 @@ def test_word_pictures_made_aside_are_the_pictures_made_here():
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
-    assert json.loads(done.stdout.splitlines()[-1]) == [True, 2, False]
+    assert json.loads(done.stdout.splitlines()[-1]) == [True, 2, False, True, True]
 
 
 _PAGES = """
@@ -317,7 +319,7 @@ points = [("Q1 2021/22", 10.0), ("Q2 2021/22", 12.5), ("Q3 2021/22", 11.0)]
 with chart_style.drawing_aside(True, pdfs=True) as drawn:
     bar = charts.breakdown("b", "B", "count", [("a", 3.0), ("b", -1.0)], measure="m").svg
     trend = charts.trend("trend-t", "T", "percent", points, measure="m", target=12.0).svg
-    bar = drawn(bar)
+    bar, trend = drawn(bar), drawn(trend)
     folder = chart_style.pdf_folder()
     paths = [pdf_charts._kept(folder, svg) for svg in (bar, trend)]
     waited = time.monotonic()
@@ -336,7 +338,7 @@ print(json.dumps([list(map(drawn_as, kept)) == list(map(drawn_as, here)),
 
 def test_pdf_pages_made_aside_are_the_pages_drawn_here():
     """`drawing_aside(pdfs=True)`: the drawing process also draws each chart's PDF page, the
-    charts it drew and those written here (`svg_trend`), into a folder where each is named by
+    charts it drew and those it wrote (`svg_trend`), into a folder where each is named by
     its chart's SVG: the page `pdf_charts.chart_pdf` draws here (its drawing and fonts; the
     file's order of fonts and their subset tags vary from call to call), and what `chart_pdfs`
     takes; the folder goes with the drawer. In a new process."""

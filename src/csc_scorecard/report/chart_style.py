@@ -211,23 +211,28 @@ def view(data: list[dict], mark: dict, encoding: dict, **top: object) -> dict:
     }
 
 
-def draw_svg(vega_lite: dict, chart_id: str) -> str:
-    """SVG text with element ids made unique to the chart (several SVGs share one HTML page).
-    While this process's `Drawer` draws for it (`drawing_aside`), a stand-in that the block's
-    ``drawn`` turns into the SVG: the drawing is done on the other core while this process
-    goes on."""
+Writer = Callable[[dict], str | None]  # a chart's SVG written from its specification, or None
+
+
+def draw_svg(vega_lite: dict, chart_id: str, writer: Writer | None = None) -> str:
+    """SVG text with element ids made unique to the chart (several SVGs share one HTML page):
+    ``writer``'s (the SVG Vega would draw, written without the engine: `svg_trend`), else
+    vl-convert's. While this process's `Drawer` draws for it (`drawing_aside`), a stand-in
+    that the block's ``drawn`` turns into the SVG: written or drawn on the other core while
+    this process goes on (``writer`` must then pickle: a module's function or its partial)."""
     drawer = _DRAWING[0] if _DRAWING else None
     if drawer is not None and drawer.owner == os.getpid():
-        return drawer.later(vega_lite, chart_id)
-    return finished(_svg(vega_lite), chart_id)
+        return drawer.later(vega_lite, chart_id, writer)
+    return finished(_svg(vega_lite, writer), chart_id)
 
 
-def _svg(vega_lite: dict) -> str:
-    """vl-convert's SVG of ``vega_lite`` (``vegalite_to_svg``; a specification it refuses is
-    refused with its words). The appendix's trend charts, the many of one shape, are written
-    by `svg_trend` without it; the few charts left are each of their own shape, so compiling
-    shapes once (as before) no longer paid."""
-    return vlc.vegalite_to_svg(vega_lite)
+def _svg(vega_lite: dict, writer: Writer | None = None) -> str:
+    """``writer``'s SVG of ``vega_lite``, else vl-convert's (``vegalite_to_svg``; a
+    specification it refuses is refused with its words). The appendix's trend charts, the
+    many of one shape, are written by `svg_trend` without it; the few charts left are each of
+    their own shape, so compiling shapes once (as before) no longer paid."""
+    written = writer(vega_lite) if writer is not None else None
+    return written if written is not None else vlc.vegalite_to_svg(vega_lite)
 
 
 def finished(svg: str, chart_id: str) -> str:
@@ -268,9 +273,10 @@ class Drawer:
     context is being gathered, the engine starts on the other core, and every chart is drawn
     there while this process writes the rest of the report: `later` sends a chart and returns
     a stand-in at once, `drawn` gives its SVG (asking the child for what it has drawn, which is
-    every chart sent before, since it draws them in order). With ``pictures`` the child also
-    makes each chart's PNG for Word (`png`), those drawn and those written here (`picture`),
-    in the time it would otherwise wait for the context. With ``pdfs`` it then draws each
+    every chart sent before, since it draws them in order). A chart written from its numbers
+    (`svg_trend`, about a millisecond each) is written there too, off the context's way. With
+    ``pictures`` the child also makes each chart's PNG for Word (`png`) in the time it would
+    otherwise wait for the context. With ``pdfs`` it then draws each
     chart as the PDF prints it (`pdf_charts.keep`) into ``folder``, where the PDF's process,
     forked from this one, takes it (`pdf_charts.chart_pdfs`) instead of drawing it after its
     pages are printed. The child is forked before this process has drawn anything: once the
@@ -283,9 +289,8 @@ class Drawer:
         self.pictures = pictures
         self.folder = tempfile.mkdtemp(prefix="scorecard-charts-") if pdfs else None
         self._numbers = itertools.count()
-        self._sent: dict[int, tuple[dict, str]] = {}  # number -> (specification, chart id)
+        self._sent: dict[int, tuple[dict, str, Writer | None]] = {}  # (spec, chart id, writer)
         self._done: dict[int, tuple[str, str]] = {}  # number -> (status, SVG or error)
-        self._pictured: dict[int, str] = {}  # number -> the SVG written here it pictures
         self._awaited: set[int] = set()  # the numbers whose pictures are still to come
         sys.stdout.flush()  # the child would otherwise write this process's pending output again
         sys.stderr.flush()
@@ -298,25 +303,14 @@ class Drawer:
         self._process.start()
         theirs.close()
 
-    def later(self, vega_lite: dict, chart_id: str) -> str:
-        """A stand-in for the chart's SVG, drawn in the child meanwhile (`drawn`)."""
+    def later(self, vega_lite: dict, chart_id: str, writer: Writer | None = None) -> str:
+        """A stand-in for the chart's SVG, written or drawn in the child meanwhile (`drawn`)."""
         number = next(self._numbers)
-        self._sent[number] = (vega_lite, chart_id)
+        self._sent[number] = (vega_lite, chart_id, writer)
         if self.pictures:
             self._awaited.add(number)
-        self._send(("draw", number, vega_lite, chart_id))
+        self._send((number, vega_lite, chart_id, writer))
         return f"{_PENDING}{number}"
-
-    def written(self, svg: str, chart_id: str, done: str) -> None:
-        """The PNG (`png`) and the PDF's page of ``svg`` (a chart written here; ``done`` as the
-        report carries it), as wanted, made in the child meanwhile."""
-        if not (self.pictures or self.folder):
-            return
-        number = next(self._numbers)
-        if self.pictures:
-            self._pictured[number] = done
-            self._awaited.add(number)
-        self._send(("written", number, svg, chart_id))
 
     def _send(self, message: tuple) -> None:
         try:
@@ -344,9 +338,9 @@ class Drawer:
             self._conn.send(_ALL if pictures else None)
             svgs, pngs = self._conn.recv()
         except (EOFError, OSError):
-            for n, (spec, chart_id) in self._sent.items():
+            for n, (spec, chart_id, writer) in self._sent.items():
                 if n not in self._done:
-                    status, value = _drawing(spec)
+                    status, value = _drawing(spec, writer)
                     self._done[n] = (status, finished(value, chart_id) if status == "ok" else value)
             self._awaited.clear()  # `png` makes them here
             return
@@ -357,7 +351,7 @@ class Drawer:
                 self._awaited.discard(n)
             self._done[n] = (status, value)
         for n, png in pngs.items():
-            _PICTURES[self._pictured.pop(n) if n in self._pictured else self._done[n][1]] = png
+            _PICTURES[self._done[n][1]] = png
             self._awaited.discard(n)
 
     def awaits(self) -> bool:
@@ -371,9 +365,9 @@ class Drawer:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _drawing(vega_lite: dict) -> tuple[str, str]:
+def _drawing(vega_lite: dict, writer: Writer | None = None) -> tuple[str, str]:
     try:
-        return "ok", _svg(vega_lite)
+        return "ok", _svg(vega_lite, writer)
     except Exception as error:  # noqa: BLE001 - the drawing's error, raised in the parent
         return "error", str(error)
 
@@ -421,16 +415,14 @@ def _serve(conn: Connection, parent_end: Connection, pictures: bool, folder: str
             conn.send((svgs, pngs))
             svgs, pngs = {}, {}
             continue
-        kind, number, value, chart_id = message
-        if kind == "draw":
-            svgs[number] = _drawing(value)
-            if svgs[number][0] != "ok":
-                continue
-            value = svgs[number][1]
+        number, vega_lite, chart_id, writer = message
+        svgs[number] = status, svg = _drawing(vega_lite, writer)
+        if status != "ok":
+            continue
         if pictures:
-            due.append((number, value))
+            due.append((number, svg))
         if folder is not None:
-            pages.append((value, chart_id))
+            pages.append((svg, chart_id))
 
 
 PNG_SCALE = 2.0  # picture pixels per SVG pixel: sharp on paper at the printed size
@@ -450,16 +442,6 @@ def png(svg: str) -> bytes:
             drawer.collect(pictures=True)
     made = _PICTURES.get(svg)
     return made if made is not None else _png(svg)
-
-
-def written(svg: str, chart_id: str) -> str:
-    """`finished` for a chart written here, not drawn (`svg_trend`); while this process's
-    `Drawer` makes the pictures, it makes this chart's too."""
-    done = finished(svg, chart_id)
-    drawer = _DRAWING[0] if _DRAWING else None
-    if drawer is not None and drawer.owner == os.getpid():
-        drawer.written(svg, chart_id, done)
-    return done
 
 
 _FIRST = {"data": {"values": [{"x": 0}]}, "mark": "point", "encoding": {"x": {"field": "x"}}}

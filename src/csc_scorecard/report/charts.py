@@ -20,6 +20,7 @@ The colours, fonts, text measures and the SVG rendering they share are in chart_
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from csc_scorecard.numbers import display
 from csc_scorecard.report import svg_trend
@@ -46,7 +47,6 @@ from csc_scorecard.report.chart_style import (
     unit_title,
     view,
     wrap,
-    written,
 )
 from csc_scorecard.report.model import Chart, ChartPoint
 
@@ -101,9 +101,9 @@ def trend(
     ]
     vega_lite = layered(layers, title, width=width, height=height)
     known = [(x, y) for x, y in points if y is not None]
-    # Written from the numbers (svg_trend) where it can be, as Vega would draw it.
-    direct = _direct(vega_lite, known, labels, unit)
-    svg = draw_svg(vega_lite, chart_id) if direct is None else written(direct, chart_id)
+    # Written from the numbers (svg_trend) where it can be, as Vega would draw it: by the
+    # drawing process while one draws for this one (`draw_svg`), off the context's way.
+    svg = draw_svg(vega_lite, chart_id, partial(svg_trend.trend_of, known, labels, unit))
     alt_text = _trend_alt(title, unit, known, target, tolerance, comparator, comparator_label)
     if moving_target and known:
         alt_text += " " + _moving_alt(moving_target, unit, target_words)
@@ -123,39 +123,6 @@ def trend(
         moving_target=list(moving_target),
         target_words=target_words,
     )
-
-
-def _direct(
-    vega_lite: dict,
-    known: list[tuple[str, float]],
-    labels: dict[str, list[str]],
-    unit: str,
-) -> str | None:
-    """The trend's SVG written from its numbers (`svg_trend`), as Vega draws ``vega_lite``;
-    None for a chart of another shape (a moving target's stepped lines, money's axis format),
-    which Vega draws."""
-    others = vega_lite["layer"][1:]
-    if unit == "gbp" or any(layer["mark"]["type"] != "rule" for layer in others):
-        return None
-    refs = [
-        (layer["data"]["values"][0]["y"], layer["mark"]["color"], layer["mark"]["strokeDash"])
-        for layer in others
-    ]
-    try:
-        return svg_trend.trend_svg(
-            known,
-            labels,
-            unit_title(unit),
-            axis_format(unit),
-            unit == "count",
-            refs,
-            vega_lite["title"]["text"],
-            width=vega_lite["width"],
-            height=vega_lite["height"],
-            padding=vega_lite["padding"],
-        )
-    except svg_trend.Unsupported:
-        return None
 
 
 def _reference_layers(

@@ -31,6 +31,8 @@ from csc_scorecard.report.chart_style import (
     LABEL_SIZE,
     SMALL_SIZE,
     TITLE_SIZE,
+    axis_format,
+    unit_title,
 )
 
 # The configuration's colours (chart_style.CONFIG) and the marks' sizes (charts.trend).
@@ -262,6 +264,39 @@ _GROUP_END = '<path class="foreground" aria-hidden="true" d="" pointer-events="n
 _EMPTY_BACKGROUND = (
     '<path class="background" aria-hidden="true" d="M0,0h0v0h0Z" pointer-events="none"/>'
 )
+
+
+def trend_of(
+    known: list[tuple[str, float]],
+    labels: dict[str, list[str]],
+    unit: str,
+    vega_lite: dict,
+) -> str | None:
+    """The SVG Vega draws from `charts.trend`'s ``vega_lite`` (its quarters with a value
+    ``known``, their ``labels``, its ``unit``), written here (`trend_svg`); None for a chart of
+    another shape (a moving target's stepped lines, money's axis format), which Vega draws."""
+    others = vega_lite["layer"][1:]
+    if unit == "gbp" or any(layer["mark"]["type"] != "rule" for layer in others):
+        return None
+    refs = [
+        (layer["data"]["values"][0]["y"], layer["mark"]["color"], layer["mark"]["strokeDash"])
+        for layer in others
+    ]
+    try:
+        return trend_svg(
+            known,
+            labels,
+            unit_title(unit),
+            axis_format(unit),
+            unit == "count",
+            refs,
+            vega_lite["title"]["text"],
+            width=vega_lite["width"],
+            height=vega_lite["height"],
+            padding=vega_lite["padding"],
+        )
+    except Unsupported:
+        return None
 
 
 def trend_svg(
