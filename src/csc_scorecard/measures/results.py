@@ -67,6 +67,7 @@ from csc_scorecard.store.results import (
     RESULT_SCHEMA,
     RESULTS_TABLE,
     SQL_TABLE,
+    Fingerprint,
     Reached,
 )
 
@@ -129,7 +130,7 @@ def _resolve(
         return [], 0
     key = settings_key(settings)
     _reuse_compiled(store)
-    fresh = Fingerprints(store, settings, la_codes)
+    fresh = Fingerprints(store, settings, la_codes, measures)
     wanted = {str(q) for q in quarters}
     summary, stored = store.stored_results(key, la_codes, measures, wanted, rows=rows)
     have: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
@@ -251,11 +252,13 @@ class Fingerprints:
     """The current content fingerprints of the store, per authority (`inputs`) and per period
     (`reach`), each taken once and only when asked for."""
 
-    def __init__(self, store: Store, settings: Settings, la_codes: list[str]) -> None:
+    def __init__(
+        self, store: Store, settings: Settings, la_codes: list[str], measures: list[str]
+    ) -> None:
         self.store = store
         self.settings = settings
         self.key = settings_key(settings)  # in every fingerprint: taken once, not per row
-        self.by_table = store.table_fingerprints(la_codes)  # only the authorities asked about
+        self.la_codes = la_codes
         self._ctx: Context | None = None  # built only if a measure's reads are not known yet
         self._coverage: dict[str, Any] = {}
         self._fault_basis: dict[str, str] = {}
@@ -265,6 +268,18 @@ class Fingerprints:
         self._taken: dict[tuple, str] = {}  # (la, measure) or (la, measure, period) -> hash
         self._ends: dict[tuple[str, str], date] = {}  # (period, period type) -> window's end
         self._covered: dict[tuple[str, str], str] = {}  # (la, period) -> whether loads cover it
+        # Only the authorities asked about, and only the tables the measures read (a measure
+        # asked about later has its tables' fingerprints taken then)
+        self._tables = {n for m in measures for n in self.sources(m) if ":" not in n}
+        self.by_table = store.table_fingerprints(la_codes, self._tables)
+
+    def fingerprint(self, name: str, la: str) -> Fingerprint | None:
+        """The table's (or its issues') content hash and load ids for the authority, if it has
+        rows there (`Store.table_fingerprints`)."""
+        if ":" not in name and name not in self._tables:
+            self._tables.add(name)
+            self.by_table.update(self.store.table_fingerprints(self.la_codes, [name]))
+        return self.by_table.get((name, la))
 
     @property
     def ctx(self) -> Context:
@@ -309,7 +324,7 @@ class Fingerprints:
                     self._fault_basis[la] = basis(self.store.con, [la]).get(la, "-")
                 parts.append(f"faults={self._fault_basis[la]}")
             else:
-                parts.append(f"{n}={self.by_table.get((n, la), ('-', ''))[0]}")
+                parts.append(f"{n}={(self.fingerprint(n, la) or ('-', ''))[0]}")
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
     def reach(self, la: str, mid: str, period: Any) -> str:
@@ -378,7 +393,7 @@ class Fingerprints:
     def load_ids(self, la: str, mid: str) -> str:
         ids: set[int] = set()
         for n in self.sources(mid):
-            ids.update(self.by_table.get((n, la), ("", []))[1])
+            ids.update((self.fingerprint(n, la) or ("", []))[1])
         return ",".join(str(i) for i in sorted(ids))
 
 
