@@ -37,6 +37,14 @@ def paused() -> Iterator[None]:
             gc.enable()
 
 
+def off() -> None:
+    """The collector off for the rest of this process: a forked process whose work's objects
+    live until it ends, and which ends without collecting (``os._exit``), as a PDF's printing
+    processes do. Its objects are never walked, nor freed one by one: the OS takes the memory
+    back at once."""
+    gc.disable()
+
+
 @contextmanager
 def seldom(first: int = 10_000) -> Iterator[None]:
     """Collections every ``first`` allocations instead of 700 inside the block (work whose

@@ -350,6 +350,9 @@ def _print_when_sent(receiving: Any, sending: Any) -> str | None:
     copy of the sending end is closed first: otherwise, when the parent stops without sending
     (the context refused), `recv` would never see the end of the pipe and both would wait."""
     sending.close()
+    # The context sent and the printed body live to this process's end: never collected (the
+    # collection after the body walked its ~500,000 objects, 0.15-0.2 CPU s).
+    collector.off()
     _load_weasyprint()  # now, while the context is built
     from csc_scorecard.report import html, pdf
 

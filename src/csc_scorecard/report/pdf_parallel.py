@@ -26,7 +26,6 @@ named destinations and bookmarks as the one-process PDF of the same HTML.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import sys
@@ -40,6 +39,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import unquote
 
+from csc_scorecard import collector
 from csc_scorecard.collector import paused
 from csc_scorecard.errors import ScorecardError
 from csc_scorecard.forked import can_fork
@@ -190,7 +190,7 @@ def print_in_two(html: str) -> bytes | None:
         # once its part is sent, and the OS takes its memory back at once, where collecting
         # and freeing the part's ~500,000 objects cost a sixteenth of its printing (0.15-0.2
         # CPU s of the critical path).
-        gc.disable()
+        collector.off()
         code, kept = 0, None
         try:
             ours.close()
