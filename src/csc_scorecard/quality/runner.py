@@ -18,7 +18,7 @@ import json
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from csc_scorecard.cache_files import cache_root, write_json
+from csc_scorecard.cursor_pool import WORKERS, run_on_cursors
 from csc_scorecard.quality import parallel
 from csc_scorecard.quality import scope as scoping
 from csc_scorecard.quality.rules import (
@@ -543,21 +544,42 @@ def _all_faults(
     ranked = sorted(chosen, key=lambda r: r.code)
     queries, gives = _queries(con, ranked, fuse=fuse)
     found = pa.concat_tables(parallel.run_all(con, queries, rows=True))
-    rows = _in_order(found)
-    which = rows["i"]
+    columns, order = _order(found)
+    at = pa.array(order)
+    which = pc.take(columns["i"], at)
     meta = {
         "rule": [r.code for r in ranked],
         "return": [r.ret for r in ranked],
         "message": [r.message for r in ranked],
         "severity": [r.severity for r in ranked],
     }
-    columns = {
-        name: pc.take(pa.array(meta[name], pa.string()), which) if name in meta else rows[name]
-        for name in FAULT_SCHEMA.names
-    }
     own = pa.array([_field(r) for r in ranked], pa.string())
-    columns["field"] = _own_field(rows["field"], which, own, pa.array(gives, pa.bool_()))
-    return pa.table(columns, schema=FAULT_SCHEMA), len(queries)
+
+    def column(name: str) -> pa.Array:
+        if name in meta:
+            return pc.take(pa.array(meta[name], pa.string()), which)
+        if name == "field":
+            return _own_field(pc.take(columns[name], at), which, own, pa.array(gives, pa.bool_()))
+        return pc.take(columns[name], at)
+
+    return pa.table(_made(FAULT_SCHEMA.names, column), schema=FAULT_SCHEMA), len(queries)
+
+
+# The fault table's columns made largest first (`_made`): the messages (a text of about 100
+# characters on each of 1.26 million rows on benchmarks/quality.py's input) are most of its bytes.
+_LARGEST_FIRST = ("message", "child", "field", "value", "table", "return", "severity", "la_code")
+
+
+def _made(names: Sequence[str], column: Callable[[str], pa.Array]) -> dict[str, pa.Array]:
+    """`column(name)` for each of `names`, on WORKERS threads at once (`cursor_pool`: Arrow's
+    kernels let go of the GIL), largest first; in the order of `names`. Building the sorted
+    table is the serial tail of a run, after every rule statement, while the second core idles:
+    its takes copy every text of every fault row (most in the first run of a process, whose
+    memory is new)."""
+    todo = sorted(names, key=lambda n: _LARGEST_FIRST.index(n) if n in _LARGEST_FIRST else 99)
+    made = run_on_cursors([None] * WORKERS, len(todo), lambda _, k: column(todo[k]))
+    by_name = dict(zip(todo, made, strict=True))
+    return {name: by_name[name] for name in names}
 
 
 def _own_field(field: pa.Array, which: pa.Array, own: pa.Array, gives: pa.Array) -> pa.Array:
@@ -578,9 +600,17 @@ def _in_order(found: pa.Table) -> dict[str, pa.Array]:
     made distinct: `fault_query`): sorted by every column, equal rows are neighbours, and only
     the rows sharing the packed keys with the one before need comparing on the rest. DuckDB's
     DISTINCT over every fault row cost about a fifth of the queries' CPU."""
+    columns, order = _order(found)
+    at = pa.array(order)
+    return {name: pc.take(column, at) for name, column in columns.items()}
+
+
+def _order(found: pa.Table) -> tuple[dict[str, pa.Array], np.ndarray]:
+    """`_in_order`'s columns of `found` (each one array) and the positions of its rows in
+    their order, repeated rows left out; `_all_faults` takes the columns itself (`_made`)."""
     columns = {name: found.column(name).combine_chunks() for name in found.column_names}
     if found.num_rows == 0:
-        return columns
+        return columns, np.arange(0, dtype=np.int64)
     packed = _packed(columns)
     if packed is None:  # too many authorities, tables or rules to pack: all nine keys
         order = _sort(columns, range(found.num_rows)).to_numpy()
@@ -602,7 +632,7 @@ def _in_order(found: pa.Table) -> dict[str, pa.Array]:
         keep = np.ones(len(order), dtype=bool)
         keep[after] = ~_equal(columns, rest, order[after], order[after - 1])
         order = order[keep]
-    return {name: pc.take(column, pa.array(order)) for name, column in columns.items()}
+    return columns, order
 
 
 def _equal(
