@@ -122,3 +122,40 @@ def test_8869_and_8898_read_from_the_text(con) -> None:
     for code, old in (("8869", old_8869), ("8898", old_8898)):
         new = _condition(code)
         assert 0 < _same(con, "t", old, new) < con.sql("FROM t").shape[0], code
+
+
+@pytest.mark.parametrize("code", ["21", "18A", "1A"])
+def test_a_code_among_the_factors_read_from_the_text(con, code: str) -> None:
+    """A code among the factors (8873Q, 8945Q, 8950Q) read from the text flags what finding it
+    in the text split into a list flagged."""
+    from csc_scorecard.quality.rules.cin.factors import _has
+
+    old = f"list_contains(string_split(factors, ' '), '{code}')"
+    assert 0 < _same(con, "t", old, _has("factors", code)) < con.sql("FROM t").shape[0]
+    assert _has("factors", "18A") in get("cin", "8945Q").sql
+    assert _has("a.factors", "21") in get("cin", "8873Q").sql
+
+
+def test_8606_reads_only_the_children_referred_early_enough() -> None:
+    """8606 with the children's earliest referral (`first_referral`) tested first flags what
+    the join of every child flagged: a referral flagged is never before its child's first."""
+    con = duckdb.connect()
+    con.execute("""CREATE TABLE referrals AS SELECT * FROM (VALUES
+        ('1', 'a', DATE '2020-01-01'), ('1', 'a', DATE '2021-06-01'), ('1', 'b', DATE '2021-01-01'),
+        ('1', 'b', NULL), ('2', 'a', DATE '2019-01-01'), ('1', 'c', DATE '2022-01-01'),
+        (NULL, 'a', DATE '2010-01-01')) t(la_code, child_id, referral_date)""")
+    con.execute("""CREATE TABLE child AS SELECT c.*, f.first_referral
+        FROM (VALUES ('1', 'a', DATE '2021-06-01', NULL), ('1', 'a', NULL, DATE '2021-03-01'),
+            ('1', 'b', DATE '2021-10-20', NULL), ('2', 'a', NULL, NULL),
+            ('1', 'c', DATE '2020-01-01', DATE '2023-01-01'), (NULL, 'a', DATE '2011-01-01', NULL))
+            c(la_code, child_id, date_of_birth, expected_date_of_birth)
+        LEFT JOIN (SELECT la_code, child_id, min(referral_date) AS first_referral
+            FROM referrals GROUP BY ALL) f USING (la_code, child_id)""")
+    old = """SELECT r.* FROM referrals r SEMI JOIN child c
+        ON c.la_code = r.la_code AND c.child_id = r.child_id
+          AND (r.referral_date < c.date_of_birth - INTERVAL 280 DAY
+               OR r.referral_date < c.expected_date_of_birth - INTERVAL 280 DAY)"""
+    ordered = "SELECT * FROM ({}) ORDER BY ALL"
+    was = con.execute(ordered.format(old)).fetchall()
+    assert len(was) == 3
+    assert con.execute(ordered.format(get("cin", "8606").sql)).fetchall() == was

@@ -40,13 +40,15 @@ def same_child(row: str, other: str) -> str:
 # that a synthetic England's build does anyway, to find each child's year) and kept as columns
 # of `child`, so the rules reading them are row filters of `child`, fused into its one scan,
 # not each a join of every child with every referral (2 million children a group: 8590 0.47,
-# 8540 0.51, 8775Q 0.23 CPU s). Each: name -> (an aggregate over a referrals row `t`, the
+# 8540 0.51, 8775Q 0.23 CPU s), or a join that can leave out the children none of whose
+# referrals it could flag (8606). Each: name -> (an aggregate over a referrals row `t`, the
 # value for a child with no referral).
 CHILD_FACTS: dict[str, tuple[str, str | None]] = {
     "has_referral": ("true", "false"),  # an episode of need at all (8590)
     "further_action": ("bool_or(t.referral_nfa IS FALSE)", "false"),  # ReferralNFA false
     "open_referral": ("bool_or(t.closure_date IS NULL)", "false"),  # no CINclosureDate
     "last_closure": ("max(t.closure_date)", None),  # the latest CINclosureDate
+    "first_referral": ("min(t.referral_date)", None),  # the earliest CINreferralDate
 }
 
 

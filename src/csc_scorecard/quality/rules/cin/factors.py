@@ -20,10 +20,8 @@ R = "cin"
 CHILD_DISABILITIES = (
     "string_split(string_agg(disabilities, ' ') OVER (PARTITION BY load_id, child_id), ' ')"
 )
-FACTORS = "string_split(factors, ' ')"
 NO_DISABILITY = "'NONE'"
 NO_FACTOR = "21"  # AssessmentFactors 21: no factors identified
-NO_FACTORS = sql_text(NO_FACTOR)
 
 
 def _any_not_in(column: str, name: str) -> str:
@@ -42,16 +40,20 @@ def _with_others(codes: str, alone: str) -> str:
         AND len(list_filter({codes}, lambda x: x <> {alone})) > 0"""
 
 
+def _has(text: str, code: str) -> str:
+    """SQL: `text` (codes joined with single spaces) holds `code` as one of its parts (split at
+    every space), read from the text, not a list made of it for every row (2.1 million
+    assessments: 8869 0.22 -> 0.05 CPU s): the text is `code`, starts `code `, ends ` code`
+    or holds ` code `."""
+    return f"""({text} = '{code}' OR starts_with({text}, '{code} ')
+        OR ends_with({text}, ' {code}') OR contains({text}, ' {code} '))"""
+
+
 def _has_with_others(text: str, alone: str) -> str:
     """SQL: `text` (codes joined with single spaces) holds the code `alone` and another code
-    (`_with_others` of its parts split at every space, a blank part a code as there), read
-    from the text, not a list made of it for every row (2.1 million assessments: 8869
-    0.22 -> 0.05 CPU s): `alone` is a part when the text starts `alone `, ends ` alone` or
-    holds ` alone ` (the text `alone` itself has no other part); another part is there unless
-    every part is `alone`."""
-    return f"""(starts_with({text}, '{alone} ') OR ends_with({text}, ' {alone}')
-        OR contains({text}, ' {alone} '))
-        AND NOT regexp_full_match({text}, '{alone}(?: {alone})*')"""
+    (`_with_others` of its parts split at every space, a blank part a code as there): `alone`
+    is a part (`_has`), and not every part is `alone`."""
+    return f"{_has(text, alone)} AND NOT regexp_full_match({text}, '{alone}(?: {alone})*')"
 
 
 def _repeats_in(text: str) -> str:
@@ -191,7 +193,7 @@ def r8897q() -> str:
 def r8873q() -> str:
     """The only assessment of an episode of need has AssessmentFactors 21, and the episode's
     ReasonForClosure is not RC8 or RC9 (blank included)."""
-    return f"""SELECT * FROM assessments a WHERE list_contains({FACTORS}, {NO_FACTORS})
+    return f"""SELECT * FROM assessments a WHERE {_has("a.factors", NO_FACTOR)}
         AND NOT EXISTS (SELECT 1 FROM assessments b WHERE {same_episode("b", "a")}
             AND (b.load_id, b."row") <> (a.load_id, a."row"))
         AND EXISTS (SELECT 1 FROM referrals r WHERE {same_episode("r", "a")}
@@ -199,7 +201,7 @@ def r8873q() -> str:
 
 
 def _factor_replaced(code: str) -> str:
-    return f"SELECT * FROM assessments WHERE list_contains({FACTORS}, '{code}')"
+    return f"SELECT * FROM assessments WHERE {_has('factors', code)}"
 
 
 @rule(
