@@ -25,6 +25,7 @@ from conftest import canonical
 from csc_scorecard.measures.context import Settings
 from csc_scorecard.measures.results import (
     RESULTS_TABLE,
+    Fingerprints,
     measure_run,
     refresh_results,
     settings_key,
@@ -118,6 +119,32 @@ def test_reading_gives_what_computing_gives(loaded: Store) -> None:
     assert read.rows == computed.rows
     assert read.value("referrals", Q1)["value"] == 3
     assert read.value("referrals", Q1)["status"] == "ok"
+
+
+def test_fingerprints_of_a_measure_asked_about_later_are_its_tables(loaded: Store) -> None:
+    """Fingerprints take only the tables of the measures asked about: a measure asked about
+    later (reading another table) has its table's content and reach taken then, so its inputs
+    and each period's are those it has when asked about from the start."""
+    loaded.load([cla_load()])
+    late = Fingerprints(loaded, Settings(), ["999"], ["referrals"])
+    first = Fingerprints(loaded, Settings(), ["999"], ["referrals", "cla_starts_quarter"])
+    assert "cla_episodes" not in late._tables and "cla_episodes" in first._tables
+    for fresh in (late, first):
+        fresh.take_reach("999", ["referrals"])
+    assert late.inputs("999", "cla_starts_quarter") == first.inputs("999", "cla_starts_quarter")
+    assert late.load_ids("999", "cla_starts_quarter") == first.load_ids("999", "cla_starts_quarter")
+    assert late.load_ids("999", "cla_starts_quarter") == "3"
+    for q in (Q1, Q1.next(), Q1.previous()):
+        assert late.reach("999", "cla_starts_quarter", q) == first.reach(
+            "999", "cla_starts_quarter", q
+        )
+    emptied = Fingerprints(loaded, Settings(), ["999"], ["referrals"])
+    for faults in (False, True):
+        emptied._reach("999", faults)
+        emptied._reach_tables[("999", faults)].add("cla_episodes")  # as if taken: missed
+    assert emptied.reach("999", "cla_starts_quarter", Q1.next()) != first.reach(
+        "999", "cla_starts_quarter", Q1.next()
+    )
 
 
 def test_a_load_of_one_table_recomputes_only_the_measures_reading_it(loaded: Store) -> None:

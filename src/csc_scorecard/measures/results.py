@@ -263,6 +263,7 @@ class Fingerprints:
         self._coverage: dict[str, Any] = {}
         self._fault_basis: dict[str, str] = {}
         self._reached: dict[tuple[str, bool], Reached] = {}
+        self._reach_tables: dict[tuple[str, bool], set[str]] = {}  # the tables each covers
         self._sums: dict[tuple[str, bool, str], tuple[list, list, list]] = {}
         self._sources: dict[str, list[str]] = {}
         self._taken: dict[tuple, str] = {}  # (la, measure) or (la, measure, period) -> hash
@@ -357,7 +358,12 @@ class Fingerprints:
         """Rows and summed hashes of the table's rows reaching a window ending on ``end``."""
         key = (la, faults, name)
         if key not in self._sums:
-            buckets = self._reach(la, faults).get(name, [])
+            reached = self._reach(la, faults)
+            if ":" not in name and name not in self._reach_tables[(la, faults)]:
+                # a measure asked about later: its table's reach taken now
+                reached.update(self.store.reach_fingerprints(la, tables_wanted=[name]))
+                self._reach_tables[(la, faults)].add(name)
+            buckets = reached.get(name, [])
             base = [sum(b[i] for b in buckets if b[0] is None) for i in (1, 2)]
             dated = sorted(b for b in buckets if b[0] is not None)
             rows = list(accumulate([base[0]] + [b[1] for b in dated]))
@@ -368,20 +374,26 @@ class Fingerprints:
         return f"{rows[at]}:{hashes[at]}"
 
     def _reach(self, la: str, faults: bool) -> Reached:
+        """The authority's reach (`Store.reach_fingerprints`) of the tables the measures asked
+        about read, with or without the faults' part, each taken once."""
         if (la, faults) not in self._reached:
+            tables = set(self._tables)
+            self._reach_tables[(la, faults)] = tables
             if faults:  # the tables' part as without faults, and the faults a measure run
                 # over this authority reads (its snapshot)
                 found = rule_faults(Context(self.ctx.backend, [la], [], self.settings))
                 if (la, False) in self._reached:  # the tables' part taken: the faults' alone
                     reached = dict(self._reached[(la, False)])
                     reached.update(self.store.reach_fingerprints(la, found, with_tables=False))
+                    self._reach_tables[(la, True)] = set(self._reach_tables[(la, False)])
                 else:  # both in one statement (the children's first records found once)
-                    reached = self.store.reach_fingerprints(la, found)
+                    reached = self.store.reach_fingerprints(la, found, tables_wanted=tables)
                     self._reached[(la, False)] = {  # a fault of no canonical table: None
                         n: b for n, b in reached.items() if n and not n.startswith("faults:")
                     }
+                    self._reach_tables[(la, False)] = set(tables)
             else:
-                reached = self.store.reach_fingerprints(la)
+                reached = self.store.reach_fingerprints(la, tables_wanted=tables)
             self._reached[(la, faults)] = reached
         return self._reached[(la, faults)]
 

@@ -258,7 +258,12 @@ class Results(Opened):
         return out
 
     def reach_fingerprints(
-        self, la_code: str, faults: pa.Table | None = None, *, with_tables: bool = True
+        self,
+        la_code: str,
+        faults: pa.Table | None = None,
+        *,
+        with_tables: bool = True,
+        tables_wanted: Iterable[str] | None = None,
     ) -> Reached:
         """For the authority, the content of every canonical and reference table, of the
         data-quality issues per table (``dq_issues:<table>``) and of the DfE-rule ``faults``
@@ -274,7 +279,9 @@ class Results(Opened):
         window (reach NULL). An issue or fault reaches as the child it concerns does (NULL
         when it names none). Content hashes leave out load ids as `table_fingerprints` does.
         With ``with_tables=False`` only the faults' part (the rest is the same with or without
-        faults, so a caller wanting both takes it once)."""
+        faults, so a caller wanting both takes it once). With ``tables_wanted``, only those
+        tables' content (and the issues of every table; the children's first records are
+        still found in every child table)."""
         present = self.columns()
         specs = [t for t in tables().values() if t.name in present]
         child = [t for t in specs if "child_id" in present[t.name] and "la_code" in present[t.name]]
@@ -294,7 +301,8 @@ class Results(Opened):
             else "SELECT NULL::VARCHAR AS child_id, NULL::DATE AS first WHERE false"
         )
         parts = []
-        for t in specs if with_tables else []:
+        hashed = [t for t in specs if tables_wanted is None or t.name in set(tables_wanted)]
+        for t in hashed if with_tables else []:
             columns = present[t.name]
             cols = ", ".join(f'"{c}"' for c in columns if c not in ("load_id", "la_code"))
             if t in child:
