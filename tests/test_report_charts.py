@@ -349,3 +349,48 @@ def test_pdf_pages_made_aside_are_the_pages_drawn_here():
         [sys.executable, "-c", _PAGES], capture_output=True, text=True, check=True, timeout=120
     )
     assert json.loads(done.stdout.splitlines()[-1]) == [True, True, False, False]
+
+
+_THREADS = """
+import json
+from concurrent.futures import ThreadPoolExecutor
+from csc_scorecard.report import chart_style
+
+
+def writer(spec):  # a chart written from its specification (as svg_trend writes the trends')
+    return '<svg id="s"><text>' + spec["data"]["values"][0]["x"][:40] + "</text></svg>"
+
+
+def charts(thread):
+    return [
+        chart_style.draw_svg({{"data": {{"values": [{{"x": f"{{thread}}-{{n}}-" + "x" * 40000}}]}}}},
+                             f"c{{thread}}-{{n}}", writer)
+        for n in range(40)
+    ]
+
+
+with chart_style.drawing_aside(True) as drawn:
+    with ThreadPoolExecutor(4) as pool:
+        sent = list(pool.map(charts, range(4)))
+    made = [[drawn(svg) for svg in svgs] for svgs in sent]
+here = [[chart_style.draw_svg({{"data": {{"values": [{{"x": f"{{t}}-{{n}}-" + "x" * 40000}}]}}}},
+                              f"c{{t}}-{{n}}", writer) for n in range(40)] for t in range(4)]
+print(json.dumps([made == here, len({{svg for svgs in made for svg in svgs}})]))
+"""
+
+
+def test_charts_sent_from_several_threads_are_each_drawn():
+    """`drawing_aside`: charts made by several threads at once (the staffing section is written
+    in a thread of its own), their specifications larger than one write to the pipe, each come
+    back as its own chart. In a new process."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _THREADS.format()],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert json.loads(done.stdout.splitlines()[-1]) == [True, 160]

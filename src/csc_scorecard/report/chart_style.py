@@ -292,6 +292,10 @@ class Drawer:
         self._sent: dict[int, tuple[dict, str, Writer | None]] = {}  # (spec, chart id, writer)
         self._done: dict[int, tuple[str, str]] = {}  # number -> (status, SVG or error)
         self._awaited: set[int] = set()  # the numbers whose pictures are still to come
+        # The pipe is written by whichever thread makes a chart (the staffing section is written
+        # in a thread of its own): one message, or one request and its answer, at a time, each
+        # chart numbered in the order it is sent.
+        self._pipe = threading.Lock()
         sys.stdout.flush()  # the child would otherwise write this process's pending output again
         sys.stderr.flush()
         self._process = context.Process(
@@ -305,18 +309,16 @@ class Drawer:
 
     def later(self, vega_lite: dict, chart_id: str, writer: Writer | None = None) -> str:
         """A stand-in for the chart's SVG, written or drawn in the child meanwhile (`drawn`)."""
-        number = next(self._numbers)
-        self._sent[number] = (vega_lite, chart_id, writer)
-        if self.pictures:
-            self._awaited.add(number)
-        self._send((number, vega_lite, chart_id, writer))
+        with self._pipe:
+            number = next(self._numbers)
+            self._sent[number] = (vega_lite, chart_id, writer)
+            if self.pictures:
+                self._awaited.add(number)
+            try:
+                self._conn.send((number, vega_lite, chart_id, writer))
+            except OSError:  # the child has gone: `drawn` draws it here, `png` makes it here
+                pass
         return f"{_PENDING}{number}"
-
-    def _send(self, message: tuple) -> None:
-        try:
-            self._conn.send(message)
-        except OSError:  # the child has gone: `drawn` draws it here, `png` makes it here
-            pass
 
     def drawn(self, svg: str) -> str:
         """The SVG that ``svg`` (`draw_svg`'s text) stands for; vl-convert's error raised here
@@ -335,8 +337,9 @@ class Drawer:
         """What the child has made: every chart sent so far drawn (as the report carries it),
         and the pictures made so far (`_PICTURES`), or, with ``pictures``, all of them."""
         try:
-            self._conn.send(_ALL if pictures else None)
-            svgs, pngs = self._conn.recv()
+            with self._pipe:
+                self._conn.send(_ALL if pictures else None)
+                svgs, pngs = self._conn.recv()
         except (EOFError, OSError):
             for n, (spec, chart_id, writer) in self._sent.items():
                 if n not in self._done:
