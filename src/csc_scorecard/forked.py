@@ -2,7 +2,11 @@
 
 `Forked(label, fn, *args)` starts `fn(*args)` in a child made by `fork`: the child sees this
 process's memory as it was (tables already simulated, a report context already built) without
-copying or pickling it, and sends back only `fn`'s return value. `result()` waits for it. A
+copying or pickling it, and sends back only `fn`'s return value. `result()` waits for it. The
+value goes through an unnamed temporary file, not the pipe, so the child never waits for this
+process to read it: it ends once its work is done, even if `result()` is never called (the
+context failed after it was started), and with it its copies of other processes' pipes (a
+`chart_style.Drawer` ends only once every process holding its pipe has). A
 failure in the child comes back as a `ForkedError`, one line naming the step, which the command
 line prints as such (never a traceback from another process). Where `fork` does not exist
 (Windows), or this process runs Python threads of its own (the web application: a fork could
@@ -15,12 +19,14 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from csc_scorecard.errors import ScorecardError
 
@@ -61,16 +67,19 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _child(
+    conn: Connection, kept: IO[bytes], fn: Callable[..., Any], args: tuple[Any, ...]
+) -> None:
     # The parent's objects are left alone: never collected here, so no finaliser of theirs (a
     # database connection's) runs in the child, and their memory stays shared, not copied.
     gc.freeze()
     try:
-        value = fn(*args)
+        pickle.dump(fn(*args), kept, protocol=pickle.HIGHEST_PROTOCOL)
+        kept.flush()
     except BaseException as error:  # noqa: BLE001 - every failure goes back as one line
         conn.send(("error", _describe(error), getattr(error, "exit_code", 2)))
     else:
-        conn.send(("ok", value, 0))
+        conn.send(("ok", None, 0))  # a few bytes: the pipe holds them unread
     finally:
         conn.close()
 
@@ -87,8 +96,12 @@ class Forked:
         sys.stderr.flush()
         context = multiprocessing.get_context("fork")
         self._conn, sending = context.Pipe(duplex=False)
+        self._kept = tempfile.TemporaryFile()  # noqa: SIM115 - the value; result() closes it
         self._process = context.Process(
-            target=_child, args=(sending, fn, args), name=f"scorecard {label}", daemon=True
+            target=_child,
+            args=(sending, self._kept, fn, args),
+            name=f"scorecard {label}",
+            daemon=True,
         )
         self._process.start()
         sending.close()
@@ -101,6 +114,7 @@ class Forked:
             status, value, code = self._conn.recv()
         except EOFError:  # the child died without a word (killed, out of memory)
             self._process.join()
+            self._kept.close()
             raise ForkedError(
                 f"{self.label}: its process ended without finishing "
                 f"(exit code {self._process.exitcode})"
@@ -108,6 +122,8 @@ class Forked:
         finally:
             self._conn.close()
         self._process.join()
-        if status == "error":
-            raise ForkedError(f"{self.label}: {value}", code)
-        return value
+        with self._kept:
+            if status == "error":
+                raise ForkedError(f"{self.label}: {value}", code)
+            self._kept.seek(0)
+            return pickle.load(self._kept)

@@ -74,6 +74,7 @@ def build_sections(
         publication=rules is not None,
         run=report.run,
         scenario=options.scenario,
+        finance_aside=report.finance,
     )
 
     sections: list[Section] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from typing import Any
 
 from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.periods import Quarter
@@ -40,6 +41,10 @@ def build_section(inputs: SectionInputs) -> Section | OmittedSection | None:
     return SECTION_BUILDERS[inputs.spec.builder or "measures"](inputs)
 
 
+# The layout builders that read the finance section.
+FINANCE_BUILDERS = frozenset({"finance", "placements_strategy"})
+
+
 def nested_sections(
     placed: list[Placed],
     lay: Layout,
@@ -50,11 +55,13 @@ def nested_sections(
     publication: bool,
     run: MeasureRun,
     scenario: str,
+    finance_aside: Any = None,
 ) -> tuple[StaffingSection | None, FinanceSection | None]:
     """The staffing and finance sections, computed by their own modules before any section is
     written (the executive summary reads the finance section too) when the layout has a section
     built from them: the staffing section in a thread (mostly DuckDB's work, outside the GIL)
-    while the finance section's projection is computed here. The context nests them at
+    while the finance section's projection is computed here, or taken from ``finance_aside``
+    (`gather.FinanceAside`: started in a forked process already). The context nests them at
     ``/staffing`` and ``/finance``, their cites prefixed to resolve from its root
     (report/staffing.py, report/finance.py)."""
     built_by = {p.section.builder for p in placed}
@@ -65,9 +72,13 @@ def nested_sections(
             store, la_code, quarter, publication=publication, run=run, needs=needs
         )
     try:
-        if built_by & {"finance", "placements_strategy"}:
-            found_finance = finance.build(
-                store, la_code, quarter, scenario=scenario, publication=publication
+        if built_by & FINANCE_BUILDERS:
+            found_finance = (
+                finance_aside.result()
+                if finance_aside is not None
+                else finance.build(
+                    store, la_code, quarter, scenario=scenario, publication=publication
+                )
             )
     except BaseException:
         if writing is not None:  # the thread ended before the finance error is raised
