@@ -23,11 +23,12 @@ from datetime import date
 from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
 
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.workforce.settings import WorkforceSettings, default_settings
-from csc_scorecard.measures.workforce.snapshot import dates_rows, in_scope, run, worker_snapshot
+from csc_scorecard.measures.workforce.snapshot import in_scope, run, taken
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -261,22 +262,18 @@ def positions(
     *,
     bases: tuple[Basis, ...] = BASES,
     settings: WorkforceSettings | None = None,
+    snapshot: pa.Table | None = None,
 ) -> dict[tuple[str, Basis], CaseloadPosition]:
     """Caseload positions for one authority ({label: date}) on each basis: {(label, basis): ...}.
 
-    The snapshot is one query for every date; the figures are aggregates over it.
+    The snapshot is one query for every date (or ``snapshot``'s rows on them, when given:
+    `snapshot.taken`); the figures are aggregates over it.
     """
     s = settings or default_settings()
     if len(ctx.la_codes) != 1:
         raise ValueError("caseload positions are for one authority at a time")
     # Worked out once and held in memory: every figure below is a small aggregate over it.
-    snap = run(
-        ctx,
-        "snapshot",
-        lambda c: worker_snapshot(c.table, c.given_input("dates"), s),
-        s,
-        dates=dates_rows(dates.items()),
-    )
+    snap = taken(ctx, dates.items(), s, snapshot)
     return _positions(ctx, snap, dates, bases, s)
 
 
@@ -352,16 +349,18 @@ def trend(
     dates: list[date],
     basis: Basis = "cases",
     settings: WorkforceSettings | None = None,
+    snapshot: pa.Table | None = None,
 ) -> list[TrendPoint]:
-    """The service's caseload figures at each date (e.g. month ends), in one query."""
+    """The service's caseload figures at each date (e.g. month ends), in one query (over
+    ``snapshot``'s rows on them, when given: `snapshot.taken`)."""
     s = settings or default_settings()
     labels = {d.isoformat(): d for d in dates}
     counts = run(
         ctx,
         f"trend/{basis}",
-        lambda c: caseload_counts(worker_snapshot(c.table, c.given_input("dates"), s), basis, s),
+        lambda c: caseload_counts(c.given_input("snapshot"), basis, s),
         s,
-        dates=dates_rows(labels.items()),
+        snapshot=taken(ctx, labels.items(), s, snapshot),
     )
     rows = {r["period"]: r for r in counts.to_pylist()}
     name = "All case holders"
@@ -396,15 +395,19 @@ class WorkerCaseload(_Model):
 
 
 def workers(
-    ctx: Context, at: date, settings: WorkforceSettings | None = None
+    ctx: Context,
+    at: date,
+    settings: WorkforceSettings | None = None,
+    snapshot: pa.Table | None = None,
 ) -> list[WorkerCaseload]:
-    """Every case holder in scope on the date, highest caseload first."""
+    """Every case holder in scope on the date, highest caseload first (from ``snapshot``'s rows
+    on it, when given: `snapshot.taken`)."""
     s = settings or default_settings()
 
     def build(c: Context) -> ir.Table:
         import ibis
 
-        snap = worker_snapshot(c.table, c.given_input("dates"), s)
+        snap = c.given_input("snapshot")
         holders = case_holders(snap, "cases", s)
         return holders.mutate(
             cases_per_fte=caseload_value(holders, "fte"),
@@ -413,7 +416,7 @@ def workers(
             ),
         )
 
-    rows = run(ctx, "workers", build, s, dates=dates_rows([("at", at)])).to_pylist()
+    rows = run(ctx, "workers", build, s, snapshot=taken(ctx, [("at", at)], s, snapshot)).to_pylist()
     out = [
         WorkerCaseload.model_validate({k: r[k] for k in WorkerCaseload.model_fields}) for r in rows
     ]

@@ -25,11 +25,13 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pyarrow as pa
 
 # dates_rows and month_ends live beside the other period inputs (a measure run reads them
 # without importing Ibis); they are read from here too.
 from csc_scorecard.measures.context import Context, dates_rows, month_ends  # noqa: F401
+from csc_scorecard.measures.inputs import numpy_of, strings
 from csc_scorecard.measures.workforce.settings import WorkforceSettings
 
 if TYPE_CHECKING:
@@ -42,6 +44,7 @@ TableSource = Callable[[str], "ir.Table"]
 # A period label may name several dates (the month ends of a rolling window), so `at` is keyed too.
 KEY = ["la_code", "period", "at", "worker_id"]
 LONG_AGO = date(1900, 1, 1)
+_EPOCH = date(1970, 1, 1).toordinal()  # a date32 is its day number from here
 
 DATES_SCHEMA = {"period": "string", "at": "date"}
 
@@ -77,6 +80,38 @@ def run(
             f.with_type(pa.date32()) if pa.types.is_timestamp(f.type) else f for f in rows.schema
         )
     )
+
+
+def taken(
+    ctx: Context,
+    dates: Iterable[tuple[str, date]],
+    settings: WorkforceSettings,
+    snapshot: pa.Table | None = None,
+) -> pa.Table:
+    """The snapshot's rows at each (label, date): one statement (`run`), or, given the rows of
+    a snapshot taken at more dates (the staffing section takes one for all its figures), those
+    at each date, labelled as asked: the same rows. A figure given them (the input
+    ``snapshot``) runs without building the snapshot again, whose statement (its joins over
+    posts, allocations and absences) is most of a workforce figure's planning."""
+    dates = list(dates)
+    if snapshot is None:
+        return run(
+            ctx,
+            "snapshot",
+            lambda c: worker_snapshot(c.table, c.given_input("dates"), settings),
+            settings,
+            dates=dates_rows(dates),
+        )
+    # Arrow's own arrays (measures/inputs.py): its scalars and compute functions load pandas.
+    at, _ = numpy_of(snapshot["at"], np.int32)
+    column = snapshot.schema.get_field_index("period")
+    parts = [snapshot.slice(0, 0)]
+    for label, when in dates:
+        on = at == when.toordinal() - _EPOCH
+        keep = pa.py_buffer(np.packbits(on, bitorder="little"))
+        rows = snapshot.filter(pa.Array.from_buffers(pa.bool_(), len(on), [None, keep]))
+        parts.append(rows.set_column(column, "period", strings([label] * rows.num_rows)))
+    return pa.concat_tables(parts)
 
 
 def period_ends(ctx: Context, period_type: str = "as_at_period_end") -> ir.Table:

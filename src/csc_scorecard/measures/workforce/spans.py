@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.context import Context
@@ -21,9 +22,8 @@ from csc_scorecard.measures.workforce.settings import WorkforceSettings, default
 from csc_scorecard.measures.workforce.snapshot import (
     TableSource,
     attach,
-    dates_rows,
     run,
-    worker_snapshot,
+    taken,
 )
 
 if TYPE_CHECKING:
@@ -156,15 +156,21 @@ def rank(teams: list[TeamSpan]) -> list[TeamSpan]:
     )
 
 
-def spans(ctx: Context, at: date, settings: WorkforceSettings | None = None) -> Spans:
-    """Spans of control for one authority on one date."""
+def spans(
+    ctx: Context,
+    at: date,
+    settings: WorkforceSettings | None = None,
+    snapshot: pa.Table | None = None,
+) -> Spans:
+    """Spans of control for one authority on one date (from ``snapshot``'s rows on it, when
+    given: `snapshot.taken`)."""
     s = settings or default_settings()
     rows = run(
         ctx,
         "spans",
-        lambda c: team_spans(c.table, worker_snapshot(c.table, c.given_input("dates"), s), s),
+        lambda c: team_spans(c.table, c.given_input("snapshot"), s),
         s,
-        dates=dates_rows([("at", at)]),
+        snapshot=taken(ctx, [("at", at)], s, snapshot),
     ).to_pylist()
     teams = rank(
         [

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.context import Context
@@ -29,11 +30,10 @@ from csc_scorecard.measures.workforce.snapshot import (
     LONG_AGO,
     TableSource,
     attach,
-    dates_rows,
     days_after,
     days_before,
     run,
-    worker_snapshot,
+    taken,
 )
 
 if TYPE_CHECKING:
@@ -145,18 +145,24 @@ def _figure(name: str, r: dict) -> SupervisionFigure:
 
 
 def supervision(
-    ctx: Context, at: date, settings: WorkforceSettings | None = None, *, workers: bool = True
+    ctx: Context,
+    at: date,
+    settings: WorkforceSettings | None = None,
+    *,
+    workers: bool = True,
+    snapshot: pa.Table | None = None,
 ) -> Supervision:
     """Supervision in timescale on one date for one authority, by team, with the overdue workers
-    (`workers=False` leaves the worker list out)."""
+    (`workers=False` leaves the worker list out); from ``snapshot``'s rows on the date, when
+    given (`snapshot.taken`)."""
     s = settings or default_settings()
+    snap = taken(ctx, [("at", at)], s, snapshot)
 
     def query(name: str, figure: Callable[[ir.Table], ir.Table]) -> list[dict]:
         def build(c: Context) -> ir.Table:
-            snap = worker_snapshot(c.table, c.given_input("dates"), s)
-            return figure(supervision_status(c.table, snap, s))
+            return figure(supervision_status(c.table, c.given_input("snapshot"), s))
 
-        return run(ctx, name, build, s, dates=dates_rows([("at", at)])).to_pylist()
+        return run(ctx, name, build, s, snapshot=snap).to_pylist()
 
     total = query("supervision", supervision_counts)
     teams = query(

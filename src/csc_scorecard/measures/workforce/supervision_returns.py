@@ -31,6 +31,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
 from csc_scorecard.measures.context import Context
@@ -42,7 +43,7 @@ from csc_scorecard.measures.workforce.snapshot import (
     attach,
     dates_rows,
     run,
-    worker_snapshot,
+    taken,
 )
 from csc_scorecard.measures.workforce.supervision import supervision_status
 
@@ -79,10 +80,12 @@ class SupervisionReturns(_Model):
     teams: list[TeamReturn]  # by service area and team name; left out when published
 
 
-def returns_status(table: TableSource, quarters: ir.Table, settings: WorkforceSettings) -> ir.Table:
+def returns_status(
+    table: TableSource, quarters: ir.Table, snap: ir.Table, settings: WorkforceSettings
+) -> ir.Table:
     """A row per counted worker at each quarter's end with the sessions recorded for them in the
-    quarter (`sessions`, 0 when none); `quarters` has `period`, `start` and `at` (the end)."""
-    snap = worker_snapshot(table, quarters.select("period", "at"), settings)
+    quarter (`sessions`, 0 when none); `quarters` has `period`, `start` and `at` (the end), and
+    `snap` is the worker snapshot at those ends."""
     status = supervision_status(table, snap, settings)
     s = table("supervisions")
     held = s.join(
@@ -108,20 +111,26 @@ def _team(name: str, r: dict) -> TeamReturn:
 
 
 def supervision_returns(
-    ctx: Context, start: date, end: date, settings: WorkforceSettings | None = None
+    ctx: Context,
+    start: date,
+    end: date,
+    settings: WorkforceSettings | None = None,
+    snapshot: pa.Table | None = None,
 ) -> SupervisionReturns:
-    """Each team's supervision records for the quarter `start`-`end`, for one authority."""
+    """Each team's supervision records for the quarter `start`-`end`, for one authority (from
+    ``snapshot``'s rows at its end, when given: `snapshot.taken`)."""
     s = settings or default_settings()
     quarter = dates_rows([("at", end)]).append_column("start", days([start]))
+    snap = taken(ctx, [("at", end)], s, snapshot)
 
     def build(c: Context) -> ir.Table:
-        status = returns_status(c.table, c.given_input("quarter"), s)
+        status = returns_status(c.table, c.given_input("quarter"), c.given_input("snapshot"), s)
         status = status.mutate(hit=(status.sessions > 0).cast("int64"))
         return status.group_by(["service_area", "team_id", "team_name"]).agg(
             staff=status.count(), supervised=status.hit.sum(), sessions=status.sessions.sum()
         )
 
-    teams = run(ctx, "supervision_returns", build, s, quarter=quarter).to_pylist()
+    teams = run(ctx, "supervision_returns", build, s, quarter=quarter, snapshot=snap).to_pylist()
     rows = [
         _team(r["team_name"] or r["team_id"] or "No team recorded", r)
         for r in sorted(teams, key=lambda r: (str(r["service_area"]), str(r["team_name"])))

@@ -12,7 +12,7 @@ from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.measures.workforce import caseloads as cl
 from csc_scorecard.measures.workforce.audits import audits
 from csc_scorecard.measures.workforce.settings import WorkforceSettings, default_settings
-from csc_scorecard.measures.workforce.snapshot import month_ends
+from csc_scorecard.measures.workforce.snapshot import month_ends, taken
 from csc_scorecard.measures.workforce.spans import spans
 from csc_scorecard.measures.workforce.supervision import supervision
 from csc_scorecard.measures.workforce.supervision_returns import supervision_returns
@@ -53,8 +53,11 @@ def staffing_section(
     be = backend or DuckDB(store.con)
     ctx = Context(be, [la_code], [q.previous(), q])
 
-    positions = cl.positions(ctx, {"now": at, "compare": before}, settings=s)
     year = month_ends(*q.window("rolling_12_months"))  # the 12 month ends to the quarter end
+    # Where every worker stands on each date the section reports, taken once (one statement)
+    # and given to each figure, instead of taken again by each of seven.
+    snap = taken(ctx, [(d.isoformat(), d) for d in sorted({*year, at, before})], s)
+    positions = cl.positions(ctx, {"now": at, "compare": before}, settings=s, snapshot=snap)
     section = StaffingSection(
         la_code=la_code,
         quarter=str(q),
@@ -72,13 +75,13 @@ def staffing_section(
         caseloads_compare=positions[("compare", "cases")],
         caseloads_fte=positions[("now", "fte")],
         caseloads_weighted=positions[("now", "weighted")],
-        trend=cl.trend(ctx, year, settings=s),
-        spans=spans(ctx, at, s),
-        supervision=supervision(ctx, at, s, workers=not publication),
-        supervision_returns=supervision_returns(ctx, q.start, at, s),
+        trend=cl.trend(ctx, year, settings=s, snapshot=snap),
+        spans=spans(ctx, at, s, snapshot=snap),
+        supervision=supervision(ctx, at, s, workers=not publication, snapshot=snap),
+        supervision_returns=supervision_returns(ctx, q.start, at, s, snapshot=snap),
         audits=audits(ctx, q.start, q.end),
         census=census(ctx, at),
-        workers=None if publication else cl.workers(ctx, at, s),
+        workers=None if publication else cl.workers(ctx, at, s, snapshot=snap),
     )
     section.notes = notes(section)
     if publication:
