@@ -13,6 +13,7 @@ from csc_scorecard.model.batch import Issue, LoadBatch
 from csc_scorecard.store import Store
 
 YEAR_2022 = (date(2021, 4, 1), date(2022, 3, 31))
+YEAR_2021 = (date(2020, 4, 1), date(2021, 3, 31))
 
 
 def episodes(rows: list[tuple[str, date, str | None, str | None]]) -> pa.Table:
@@ -231,3 +232,29 @@ def test_rows_of_one_load_merge_with_keys_its_earlier_batches_loaded(store):
         ("C2", None, "P", "U4", ids[2]),
         ("C3", date(2020, 6, 1), "S", "U3", ids[1]),
     ]
+
+
+def test_a_small_load_runs_on_one_duckdb_thread_and_puts_the_setting_back(store):
+    """A load into a small store runs on one DuckDB thread (its statements are small; the
+    ingest's reader processes hold the other core), a batch past one row group on all of them;
+    the setting, the whole database's, is put back after the load, and after a failed one."""
+    setting = "SELECT current_setting('threads')"
+    store.con.execute("SET threads = 3")
+    seen = []
+
+    def batches(*extra):
+        small = episodes([("C1", date(2021, 5, 1), "S", "U")])
+        for b in (batch("ssda903", {"cla_episodes": small}), *extra):
+            yield b
+            seen.append(rows(store, setting)[0][0])  # the setting while it was loaded
+
+    store.load(batches())
+    assert seen == [1] and rows(store, setting) == [(3,)]
+    n = 130_000  # past one row group: the load goes back to every thread
+    many = pa.table({"child_id": [f"C{i}" for i in range(n)], "decom": [date(2020, 5, 1)] * n})
+    store.load(batches(batch("ssda903", {"cla_episodes": many}, period=YEAR_2021)))
+    assert seen == [1, 1, 3] and rows(store, setting) == [(3,)]
+    bad = batch("cin_census", {"cla_episodes": pa.table({"child_id": ["C3"], "oops": [1]})})
+    with pytest.raises(ValueError, match="oops"):
+        store.load(batches(bad))
+    assert seen == [1, 1, 3, 1] and rows(store, setting) == [(3,)]
