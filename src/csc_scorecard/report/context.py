@@ -24,6 +24,7 @@ module puts them together.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -60,7 +61,7 @@ from csc_scorecard.report.run_figures import (
     measure_quarters,
     run_measures,
 )
-from csc_scorecard.report.sections_built import Built, build_sections
+from csc_scorecard.report.sections_built import Built, build_sections, staffing_aside
 from csc_scorecard.report.trend_charts import trend_charts
 from csc_scorecard.store import Store
 from csc_scorecard.terms import using
@@ -162,15 +163,24 @@ def _build(
 ) -> ReportContext:
     """`build_context`'s steps, in order."""
     report = gather(store, la_code, period, options)
-    raw = all_figures(report)
-    rated = rate(report, raw)
-    quality = data_quality(report, rated)
-    coverage = coverage_starts(report.store, report.la_code, report.measures.values())
+    # The staffing section's statements run in their thread beside the figures, rating and
+    # charts (DuckDB works outside the GIL); the sections take it.
+    staffing = staffing_aside(report)
+    try:
+        raw = all_figures(report)
+        rated = rate(report, raw)
+        quality = data_quality(report, rated)
+        coverage = coverage_starts(report.store, report.la_code, report.measures.values())
+    except BaseException:
+        if staffing is not None:  # the thread ended before the error is raised
+            with contextlib.suppress(BaseException):
+                staffing.result()
+        raise
     # Appendix 2's trend charts need only the rated figures: drawn beside the sections
     # (`_alongside`: by the drawing process, else in a thread).
     trends = _alongside(_trends, report, rated, coverage)
     try:
-        built = build_sections(report, rated, quality, coverage)
+        built = build_sections(report, rated, quality, coverage, staffing)
     finally:
         charts = trends.result()
     return _context(report, rated, quality, built, charts)

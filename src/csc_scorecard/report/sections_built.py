@@ -12,6 +12,7 @@ from typing import Any
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report import executive, history, provenance, quality_section
 from csc_scorecard.report import paper as paper_
+from csc_scorecard.report.alongside import Alongside
 from csc_scorecard.report.gather import Report
 from csc_scorecard.report.layout import placement
 from csc_scorecard.report.model import (
@@ -30,7 +31,11 @@ from csc_scorecard.report.rate import Rated
 from csc_scorecard.report.run_figures import coverage_starts
 from csc_scorecard.report.sections.finance.section import FinanceSection
 from csc_scorecard.report.sections.inputs import SectionInputs
-from csc_scorecard.report.sections.registry import build_section, nested_sections
+from csc_scorecard.report.sections.registry import (
+    build_section,
+    nested_sections,
+    staffing_started,
+)
 from csc_scorecard.report.sections.staffing.model import StaffingSection
 from csc_scorecard.store import Store
 
@@ -47,13 +52,32 @@ class Built:
     coverage: dict[str, date]
 
 
+def staffing_aside(report: Report) -> Alongside | None:
+    """The staffing section started in its thread now (`registry.staffing_started`), so that its
+    statements run beside the figures, rating and charts; `build_sections` takes it."""
+    return staffing_started(
+        placement(report.lay, report.measures),
+        report.lay,
+        report.store,
+        report.la_code,
+        report.quarter,
+        publication=report.rules is not None,
+        run=report.run,
+    )
+
+
 def build_sections(
-    report: Report, rated: Rated, quality: DataQuality, coverage: dict[str, date] | None = None
+    report: Report,
+    rated: Rated,
+    quality: DataQuality,
+    coverage: dict[str, date] | None = None,
+    staffing_aside: Alongside | None = None,
 ) -> Built:
     """The layout's sections, each from its builder in the registry, between the executive
     summary and the data quality section; arranged as a committee paper when asked, and every
     paragraph numbered. ``coverage`` is ``run_figures.coverage_starts`` of the report's
-    measures, when the caller has it already."""
+    measures, when the caller has it already; ``staffing_aside`` the staffing section's thread,
+    when the caller started it already (`staffing_aside`)."""
     store, la_code, quarter, lay, rules = (
         report.store,
         report.la_code,
@@ -75,6 +99,7 @@ def build_sections(
         run=report.run,
         scenario=options.scenario,
         finance_aside=report.finance,
+        staffing_aside=staffing_aside,
     )
 
     sections: list[Section] = []

@@ -17,6 +17,7 @@ from typing import Any
 from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report import finance, regional, staffing
+from csc_scorecard.report.alongside import Alongside
 from csc_scorecard.report.layout import Layout, Placed
 from csc_scorecard.report.model import OmittedSection, Section
 from csc_scorecard.report.sections import measured
@@ -45,6 +46,26 @@ def build_section(inputs: SectionInputs) -> Section | OmittedSection | None:
 FINANCE_BUILDERS = frozenset({"finance", "placements_strategy"})
 
 
+def staffing_started(
+    placed: list[Placed],
+    lay: Layout,
+    store: Store,
+    la_code: str,
+    quarter: Quarter,
+    *,
+    publication: bool,
+    run: MeasureRun,
+) -> Alongside | None:
+    """The staffing section started in its thread (`staffing.build_aside`) when the layout has a
+    section built from it; None when it has none or no workforce table is loaded."""
+    if "staffing" not in {p.section.builder for p in placed}:
+        return None
+    needs = next(sp.needs for sp in lay.sections if sp.builder == "staffing")
+    return staffing.build_aside(
+        store, la_code, quarter, publication=publication, run=run, needs=needs
+    )
+
+
 def nested_sections(
     placed: list[Placed],
     lay: Layout,
@@ -56,21 +77,21 @@ def nested_sections(
     run: MeasureRun,
     scenario: str,
     finance_aside: Any = None,
+    staffing_aside: Alongside | None = None,
 ) -> tuple[StaffingSection | None, FinanceSection | None]:
     """The staffing and finance sections, computed by their own modules before any section is
     written (the executive summary reads the finance section too) when the layout has a section
     built from them: the staffing section in a thread (mostly DuckDB's work, outside the GIL)
     while the finance section's projection is computed here, or taken from ``finance_aside``
-    (`gather.FinanceAside`: started in a forked process already). The context nests them at
+    (`gather.FinanceAside`: started in a forked process already); the staffing section's thread
+    too, when started already (``staffing_aside``: `staffing_started`). The context nests them at
     ``/staffing`` and ``/finance``, their cites prefixed to resolve from its root
     (report/staffing.py, report/finance.py)."""
     built_by = {p.section.builder for p in placed}
-    writing = found_finance = None
-    if "staffing" in built_by:
-        needs = next(sp.needs for sp in lay.sections if sp.builder == "staffing")
-        writing = staffing.build_aside(
-            store, la_code, quarter, publication=publication, run=run, needs=needs
-        )
+    found_finance = None
+    writing = staffing_aside or staffing_started(
+        placed, lay, store, la_code, quarter, publication=publication, run=run
+    )
     try:
         if built_by & FINANCE_BUILDERS:
             found_finance = (
