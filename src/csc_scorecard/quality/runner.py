@@ -559,7 +559,7 @@ def _all_faults(
         if name in meta:
             return pc.take(pa.array(meta[name], pa.string()), which)
         if name == "field":
-            return _own_field(pc.take(columns[name], at), which, own, pa.array(gives, pa.bool_()))
+            return _own_field(columns[name], order, which, own, np.array(gives, dtype=bool))
         return pc.take(columns[name], at)
 
     return pa.table(_made(FAULT_SCHEMA.names, column), schema=FAULT_SCHEMA), len(queries)
@@ -582,9 +582,15 @@ def _made(names: Sequence[str], column: Callable[[str], pa.Array]) -> dict[str, 
     return {name: by_name[name] for name in names}
 
 
-def _own_field(field: pa.Array, which: pa.Array, own: pa.Array, gives: pa.Array) -> pa.Array:
-    """The faults' `field`: the query's where the rule's query gives one, else the rule's own."""
-    return pc.if_else(pc.take(gives, which), field, pc.take(own, which))
+def _own_field(
+    field: pa.Array, order: np.ndarray, which: pa.Array, own: pa.Array, gives: np.ndarray
+) -> pa.Array:
+    """The faults' `field` in their order (`order`: the found rows' positions, `which` their
+    rules): the query's where the rule's query gives one, else the rule's own, in one take
+    from the found rows' fields followed by the rules' own (taking both and choosing between
+    them by rule, with `if_else`, made four arrays of 1.26 million rows for one)."""
+    rule = which.to_numpy()
+    return pc.take(pa.concat_arrays([field, own]), np.where(gives[rule], order, len(field) + rule))
 
 
 def _in_order(found: pa.Table) -> dict[str, pa.Array]:
