@@ -111,3 +111,35 @@ def test_every_query_runs_and_the_first_failure_in_order_is_raised(loaded, monke
     with ctx.session():
         ctx.run_together(queries[2:])
         assert ctx.execute(*queries[0]).column("la_code").to_pylist() == ["abc"]
+
+
+def test_then_gets_each_query_run_together_as_it_finishes(loaded, monkeypatch):
+    """``then`` is called once per query run together, with the rows kept for it; a query done
+    already is not run again and not passed on."""
+    monkeypatch.setattr(context, "WORKERS", 2)
+    ctx = Context(ibis.duckdb.from_connection(loaded.con), ["abc"], [Quarter.parse("2022-Q1")])
+    seen: dict = {}
+
+    def then(key, rows):
+        assert key not in seen
+        seen[key] = rows
+
+    queries = [(("test", "then", i), _fine) for i in range(4)]
+    with ctx.session():
+        ctx.execute(*queries[0])
+        ctx.run_together(queries, then=then)
+        assert set(seen) == {q[0] for q in queries[1:]}
+        for key, rows in seen.items():
+            assert rows is ctx.execute(key, _fine)
+
+
+def test_then_failing_is_raised(loaded, monkeypatch):
+    monkeypatch.setattr(context, "WORKERS", 2)
+    ctx = Context(ibis.duckdb.from_connection(loaded.con), ["abc"], [Quarter.parse("2022-Q1")])
+
+    def then(key, rows):
+        raise ValueError(f"completing {key[2]}")
+
+    queries = [(("test", "then fails", i), _fine) for i in range(2)]
+    with ctx.session(), pytest.raises(ValueError, match="completing 0"):
+        ctx.run_together(queries, then=then)

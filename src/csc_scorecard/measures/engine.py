@@ -8,7 +8,7 @@ no denominator is not available), and returns one tidy Arrow table for all measu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -102,8 +102,8 @@ def compute(
     split = _by_authorities(ctx)
     for part in split:
         with part.session():
-            raw = _counted_together(part, chosen, beside if split == [ctx] else ())
-            parts += [_complete(m, part, raw[m.id]) for m in chosen]
+            done = _counted_together(part, chosen, beside if split == [ctx] else ())
+            parts += [done[m.id] for m in chosen]
         if part is not ctx:
             ctx.reads |= part.reads
     if split != [ctx]:
@@ -138,21 +138,40 @@ def _by_authorities(ctx: Context) -> list[Context]:
 def _counted_together(
     ctx: Context, chosen: list[Measure], beside: Iterable[Query] = ()
 ) -> dict[str, pa.Table]:
-    """Each measure's counted rows, measures that share their shape computed in one statement
-    (`statements`), all of them (and the queries ``beside``) run together (`run_together`)."""
+    """Each measure's rows, completed (`_complete`): measures that share their shape computed
+    in one statement (`statements`), all of them (and the queries ``beside``) run together
+    (`run_together`), each statement's measures completed on the thread that ran it as it
+    finishes, while the other cursor runs the next statement (at the end of a refresh that
+    Python was otherwise left on one core after every statement)."""
     sent = statements(ctx, chosen)
-    ctx.run_together([*sent, *beside])
+    by_id = {m.id: m for m in chosen}
+    keys = {key for key, _ in sent}
+    finished: dict[Hashable, dict[str, pa.Table]] = {}
+
+    def complete(key: Hashable, rows: pa.Table) -> None:
+        if key not in keys:  # a query beside
+            return
+        finished[key] = {i: _complete(by_id[i], ctx, raw) for i, raw in _split(key, rows)}
+
+    ctx.run_together([*sent, *beside], then=complete)
     out: dict[str, pa.Table] = {}
     for key, build in sent:
-        rows = ctx.execute(key, build)
-        if key[0] == "measure":
-            out[key[1]] = rows
-            continue
-        which = _index_in(rows.column(_LABEL), list(key[1]))
-        for n, i in enumerate(key[1]):  # its rows in their order, taken by position
-            taken = numbers(np.flatnonzero(which == n), pa.int64())
-            out[i] = rows.take(taken).drop_columns([_LABEL])
+        if key not in finished:  # not run together: run (or read) here
+            complete(key, ctx.execute(key, build))
+        out.update(finished[key])
     return out
+
+
+def _split(key: tuple, rows: pa.Table) -> list[tuple[str, pa.Table]]:
+    """A statement's rows for each measure it counts: a labelled union's (`_labelled`) taken
+    by their label, in their order."""
+    if key[0] == "measure":
+        return [(key[1], rows)]
+    which = _index_in(rows.column(_LABEL), list(key[1]))
+    return [  # its rows in their order, taken by position
+        (i, rows.take(numbers(np.flatnonzero(which == n), pa.int64())).drop_columns([_LABEL]))
+        for n, i in enumerate(key[1])
+    ]
 
 
 def statements(ctx: Context, chosen: list[Measure]) -> list[Query]:
