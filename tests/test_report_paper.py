@@ -111,6 +111,11 @@ def test_paper_and_narrative_files_are_refused_naming_the_line_and_field(tmp_pat
     exempt.write_text(PAPER.read_text().replace("exempt: false", "exempt: true"))
     with pytest.raises(PaperError, match="exempt_paragraph"):
         read_paper(exempt)
+    # Read first by libyaml's parser; a file it refuses is read again by PyYAML's own.
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(PAPER.read_text().replace("exempt: false", "exempt: [false"))
+    with pytest.raises(PaperError, match=r"not YAML \(while parsing a flow sequence\)"):
+        read_paper(broken)
     sections = _context().sections
     for text, message in (
         ("# Outlook\n\nSunny.\n", r"line 1: unknown heading 'Outlook'"),
