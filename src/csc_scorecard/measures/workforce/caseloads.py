@@ -107,6 +107,36 @@ def caseload_counts(
     ).drop("cases_with_value", "fte_with_value")
 
 
+def caseload_breakdowns(
+    snap: ir.Table, bases: tuple[Basis, ...], settings: WorkforceSettings
+) -> ir.Table:
+    """`caseload_counts` on each basis by each grouping, as one table: each row labelled with
+    its `basis` and `grouping`, the group columns a grouping does not have null."""
+    import ibis
+
+    parts = []
+    for basis in bases:
+        for by, columns in GROUP_COLUMNS.items():
+            t = caseload_counts(snap, basis, settings, by=by)  # type: ignore[arg-type]
+            missing = {
+                c: ibis.null(snap[c].type()) for c in GROUP_COLUMNS["team"] if c not in columns
+            }
+            t = t.mutate(basis=ibis.literal(basis), grouping=ibis.literal(by), **missing)
+            parts.append(
+                t.select(
+                    "basis",
+                    "grouping",
+                    *GROUP_COLUMNS["team"],
+                    *sorted(
+                        c
+                        for c in t.columns
+                        if c not in {"basis", "grouping", *GROUP_COLUMNS["team"]}
+                    ),
+                )
+            )
+    return ibis.union(*parts, distinct=False)
+
+
 def weighted_exclusions(snap: ir.Table, settings: WorkforceSettings) -> ir.Table:
     """Case holders in scope left out of the weighted view, by reason, with the cases they hold.
 
@@ -290,15 +320,16 @@ def _positions(ctx, snap, dates, bases, s) -> dict[tuple[str, Basis], CaseloadPo
             excluded.setdefault(r["period"], []).append(
                 Exclusion(reason=r["reason"], workers=int(r["workers"]), cases=int(r["cases"]))
             )
+    # Every basis and grouping in one statement (a labelled union), not nine: planning is most
+    # of such a small aggregate's cost.
+    breakdowns: dict[tuple[str, str], list[dict]] = {}
+    for r in over_snapshot(
+        f"caseloads/{'+'.join(bases)}", lambda t: caseload_breakdowns(t, bases, s)
+    ):
+        breakdowns.setdefault((r.pop("basis"), r.pop("grouping")), []).append(r)
     out: dict[tuple[str, Basis], CaseloadPosition] = {}
     for basis in bases:
-        rows = {
-            g: over_snapshot(
-                f"caseloads/{basis}/{g}",
-                lambda t, basis=basis, g=g: caseload_counts(t, basis, s, by=g),  # type: ignore[misc]
-            )
-            for g in GROUP_COLUMNS
-        }
+        rows = {g: breakdowns.get((basis, g), []) for g in GROUP_COLUMNS}
         for label, when in dates.items():
             total = [r for r in rows["service"] if r["period"] == label]
             areas = sorted(
