@@ -25,7 +25,8 @@ class Teams(DrillDown):
         import ibis
 
         from csc_scorecard.measures.workforce.caseloads import positions, workers
-        from csc_scorecard.measures.workforce.snapshot import context_for
+        from csc_scorecard.measures.workforce.settings import default_settings
+        from csc_scorecard.measures.workforce.snapshot import context_for, taken
         from csc_scorecard.measures.workforce.spans import spans
         from csc_scorecard.measures.workforce.supervision import supervision
         from csc_scorecard.measures.workforce.supervision_returns import supervision_returns
@@ -34,13 +35,16 @@ class Teams(DrillDown):
             at = quarter.end
             with self.store() as db:
                 ctx = context_for(ibis.duckdb.from_connection(db.con), self.la_code())
+                # Where every worker stands on the date, taken once (one statement) and given
+                # to each figure, not taken again by each of four.
+                snap = taken(ctx, [("at", at)], default_settings())
                 return {
                     "at": at,
-                    "positions": positions(ctx, {"at": at}),
-                    "spans": spans(ctx, at),
-                    "supervision": supervision(ctx, at),
+                    "positions": positions(ctx, {"at": at}, snapshot=snap),
+                    "spans": spans(ctx, at, snapshot=snap),
+                    "supervision": supervision(ctx, at, snapshot=snap),
                     "returns": supervision_returns(ctx, quarter.start, at),
-                    "workers": workers(ctx, at),
+                    "workers": workers(ctx, at, snapshot=snap),
                 }
 
         return self.cached("workforce", (str(quarter),), build)
