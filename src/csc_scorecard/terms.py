@@ -96,7 +96,9 @@ def using(terms: Terms | None) -> Iterator[Terms]:
 
 
 @cache
-def _rules(terms: Terms) -> tuple[tuple[re.Pattern[str], str], ...]:
+def _rules(terms: Terms) -> tuple[tuple[str, re.Pattern[str], str], ...]:
+    """Each phrase's pattern and replacement, with the phrase past its first letter: a text
+    without it cannot match, and most texts hold none of the phrases."""
     pairs = list(_TO_IN_CARE if terms.children_in_care == IN_CARE else _TO_LOOKED_AFTER)
     if terms.organisation != "council":
         pairs.append((r"the council", f"the {terms.organisation}"))
@@ -105,6 +107,7 @@ def _rules(terms: Terms) -> tuple[tuple[re.Pattern[str], str], ...]:
         first = pattern[0]
         out.append(
             (
+                pattern[1:],
                 re.compile(rf"\b[{first}{first.upper()}]{re.escape(pattern[1:])}\b"),
                 replacement,
             )
@@ -123,8 +126,9 @@ def words(text: str, terms: Terms | None = None) -> str:
     "the Trust's own homes"
     """
     chosen = terms or current()
-    for pattern, replacement in _rules(chosen):
-        text = pattern.sub(lambda m, r=replacement: _case(m.group(0), r), text)
+    for tail, pattern, replacement in _rules(chosen):
+        if tail in text:
+            text = pattern.sub(lambda m, r=replacement: _case(m.group(0), r), text)
     return text
 
 
