@@ -109,6 +109,7 @@ def _figure(
     dim = r.get("dimension")
     status = r.get("status") or ("ok" if r.get("value") is not None else "not_available")
     value = _stable(r.get("value")) if status == "ok" else None
+    numerator, denominator = _stable(r.get("numerator")), _stable(r.get("denominator"))
     return Figure(
         id=figure_id(r["measure"], r["period"], dim),
         measure=r["measure"],
@@ -118,14 +119,14 @@ def _figure(
         dimension=dim,
         dimension_label=dimension_label(dimension_name, dim, lay) if dim is not None else None,
         value=value,
-        numerator=_stable(r.get("numerator")),
-        denominator=_stable(r.get("denominator")),
+        numerator=numerator,
+        denominator=denominator,
         status=status,
         reason=r.get("reason"),
         display=display(value, unit),
         # A figure that failed its quality check or has no value shows no counts either.
-        numerator_display=count(_stable(r.get("numerator"))) if status == "ok" else "",
-        denominator_display=count(_stable(r.get("denominator"))) if status == "ok" else "",
+        numerator_display=count(numerator) if status == "ok" else "",
+        denominator_display=count(denominator) if status == "ok" else "",
         window_start=r.get("window_start"),
         window_end=r.get("window_end"),
         source=r.get("source") or "case data",
