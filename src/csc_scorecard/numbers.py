@@ -45,7 +45,12 @@ def half_up(value: float, places: int) -> Decimal:
     >>> half_up(84.85, 1), half_up(2.5, 0), half_up(-2.5, 0), half_up(1182, 2)
     (Decimal('84.9'), Decimal('3'), Decimal('-3'), Decimal('1182.00'))
     """
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA[places] if 0 <= places < len(_QUANTA) else Decimal(1).scaleb(-places)
+    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+# 1, 0.1, 0.01, ...: made once, not for each of the report's thousands of printed figures.
+_QUANTA = tuple(Decimal(1).scaleb(-p) for p in range(7))
 
 
 def places(unit: str, decimals: int | None = None) -> int:
