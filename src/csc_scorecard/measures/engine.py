@@ -8,7 +8,7 @@ no denominator is not available), and returns one tidy Arrow table for all measu
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -87,12 +87,18 @@ def _counted(m: Measure, ctx: Context) -> ibis.Table:
 
 
 def compute(
-    ctx: Context, measures: Iterable[str] | None = None, *, beside: Iterable[Query] = ()
+    ctx: Context,
+    measures: Iterable[str] | None = None,
+    *,
+    beside: Iterable[Query] = (),
+    then: Callable[[Hashable, pa.Table], object] | None = None,
 ) -> pa.Table:
     """Tidy results for the measures (default: every non-manual catalogue measure).
 
     ``beside``: other queries of the context (key, build) to run with the measures'
-    statements (`Context.run_together`), e.g. their reportability's, kept for `execute`."""
+    statements (`Context.run_together`), e.g. their reportability's, kept for `execute`;
+    ``then(key, rows)``: called as each of them and of the measures' queries run together
+    is done (on the thread that ran it), when the context is not split by authorities."""
     chosen = (
         [catalogue()[i] for i in measures]
         if measures
@@ -102,7 +108,8 @@ def compute(
     split = _by_authorities(ctx)
     for part in split:
         with part.session():
-            done = _counted_together(part, chosen, beside if split == [ctx] else ())
+            alone = split == [ctx]
+            done = _counted_together(part, chosen, beside if alone else (), then if alone else None)
             parts += [done[m.id] for m in chosen]
         if part is not ctx:
             ctx.reads |= part.reads
@@ -136,7 +143,10 @@ def _by_authorities(ctx: Context) -> list[Context]:
 
 
 def _counted_together(
-    ctx: Context, chosen: list[Measure], beside: Iterable[Query] = ()
+    ctx: Context,
+    chosen: list[Measure],
+    beside: Iterable[Query] = (),
+    then: Callable[[Hashable, pa.Table], object] | None = None,
 ) -> dict[str, pa.Table]:
     """Each measure's rows, completed (`_complete`): measures that share their shape computed
     in one statement (`statements`), all of them (and the queries ``beside``) run together
@@ -149,9 +159,10 @@ def _counted_together(
     finished: dict[Hashable, dict[str, pa.Table]] = {}
 
     def complete(key: Hashable, rows: pa.Table) -> None:
-        if key not in keys:  # a query beside
-            return
-        finished[key] = {i: _complete(by_id[i], ctx, raw) for i, raw in _split(key, rows)}
+        if key in keys:  # not a query beside
+            finished[key] = {i: _complete(by_id[i], ctx, raw) for i, raw in _split(key, rows)}
+        if then is not None:
+            then(key, rows)
 
     ctx.run_together([*sent, *beside], then=complete)
     out: dict[str, pa.Table] = {}
