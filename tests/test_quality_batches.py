@@ -13,11 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from csc_scorecard.quality import scope as scoping
 from csc_scorecard.quality.batches import gathered, in_groups, sized
-from csc_scorecard.quality.runner import run_rules
+from csc_scorecard.quality.runner import PLAIN_FAULT_SCHEMA, run_rules
 from csc_scorecard.store import Store
 from csc_scorecard.synth import england
 
@@ -49,7 +50,7 @@ def test_groups_give_the_faults_of_one_run_in_the_same_order(three, per_group):
     assert held == groups + groups
     got = gathered(parts)
     assert whole.faults.num_rows > 1000
-    assert got.faults.equals(whole.faults)  # same rows, same values, same order
+    assert _plain(got.faults).equals(_plain(whole.faults))  # same rows, same values, same order
     assert [r.code for r in got.rules_run] == [r.code for r in whole.rules_run]
     assert [str(n) for n in got.not_run] == [str(n) for n in whole.not_run]
     assert got.returns == whole.returns == ["ssda903", "cin"]
@@ -116,7 +117,7 @@ def test_groups_sized_by_rows_give_the_faults_of_one_run(three):
         con.close()
     held = [sorted(set(p.faults.column("la_code").to_pylist())) for p in parts]
     assert held == [["370", "372"], ["373"]] * 2
-    assert gathered(parts).faults.equals(whole.faults)
+    assert _plain(gathered(parts).faults).equals(_plain(whole.faults))
 
 
 def test_rows_make_groups_in_order_each_as_large_as_the_limit_allows():
@@ -173,3 +174,8 @@ def test_a_deferred_scope_builds_its_tables_only_for_a_group(three):
             scope.close()
     finally:
         con.close()
+
+
+def _plain(faults: pa.Table) -> pa.Table:
+    """The faults with the rules' texts plain (`equals` compares dictionaries as stored)."""
+    return faults.cast(PLAIN_FAULT_SCHEMA)

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 import pytest
 
 from csc_scorecard.quality.rules import rules
-from csc_scorecard.quality.runner import row_filter, rule_queries, run_rules
+from csc_scorecard.quality.runner import PLAIN_FAULT_SCHEMA, row_filter, rule_queries, run_rules
 from csc_scorecard.quality.validate import read_files
 from csc_scorecard.store import Store
 from csc_scorecard.synth.authority import SynthConfig, generate
@@ -72,7 +72,7 @@ def test_fused_and_one_query_per_rule_give_the_same_faults(case, synth):
         fused = run_rules(store.con)
         alone = run_rules(store.con, fuse=False)
     assert fused.faults.num_rows > 0
-    assert fused.faults.equals(alone.faults)  # same rows, same values, same order
+    assert _plain(fused.faults).equals(_plain(alone.faults))  # same rows, same values, same order
     assert [r.code for r in fused.rules_run] == [r.code for r in alone.rules_run]
     assert [str(n) for n in fused.not_run] == [str(n) for n in alone.not_run]
 
@@ -192,7 +192,7 @@ def test_a_run_of_a_few_rules_builds_only_the_derived_tables_they_read():
             few = run_rules(store.con, only=chosen)
             mine = whole.faults.filter(pc.is_in(whole.faults["rule"], pa.array(codes)))
             assert few.faults.num_rows == mine.num_rows > 0
-            assert few.faults.equals(mine.cast(few.faults.schema))
+            assert _plain(few.faults).equals(_plain(mine))
 
 
 @pytest.mark.parametrize("case", ["d2i-903-fake", "d2i-cin-fake"])
@@ -211,5 +211,10 @@ def test_statements_sent_two_at_a_time_give_the_same_faults(case, synth, monkeyp
         monkeypatch.setattr(parallel, "WORKERS", 2)
         two = run_rules(store.con)
     assert two.faults.num_rows > 1000
-    assert two.faults.equals(alone.faults)
+    assert _plain(two.faults).equals(_plain(alone.faults))
     assert two.statements == alone.statements
+
+
+def _plain(faults: pa.Table) -> pa.Table:
+    """The faults with the rules' texts plain (`equals` compares dictionaries as stored)."""
+    return faults.cast(PLAIN_FAULT_SCHEMA)

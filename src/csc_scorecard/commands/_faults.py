@@ -64,10 +64,13 @@ _QUOTED = _quoted_characters()
 def _csv_cells(column: pa.ChunkedArray) -> pa.Array:
     """A column's cells as CSV text: `neutral`, quoted where csv.writer quotes, blank for none.
     Text is worked on once per distinct value (rule codes, tables, fields and messages repeat
-    across hundreds of thousands of faults)."""
-    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+    across hundreds of thousands of faults; the rules' own texts come as a dictionary)."""
+    if pa.types.is_dictionary(column.type):
+        encoded = column.combine_chunks()
+    elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        encoded = pc.dictionary_encode(column.combine_chunks())
+    else:
         return pc.fill_null(column.cast(pa.string()), "")
-    encoded = pc.dictionary_encode(column.combine_chunks())
     cells = _neutral_cells(encoded.dictionary)
     needs = pc.fill_null(_any([pc.match_substring(cells, ch) for ch in _QUOTED]), False)
     quoted = pc.binary_join_element_wise('"', pc.replace_substring(cells, '"', '""'), '"', "")

@@ -50,21 +50,31 @@ if TYPE_CHECKING:
     from sqlglot import exp
 
 FAULT_COLUMNS = ["rule", "return", "table", "row", "child", "field", "value", "message"]
+# The rule's own texts (code, return, message, severity) as dictionaries of the run's few texts
+# with a small index on each fault: 1.26 million faults' messages are about 131 MB as text, 2.5 MB
+# as indices. Arrow's kernels, DuckDB (VARCHAR) and to_pylist read them as the texts.
+RULE_TEXT = pa.dictionary(pa.int16(), pa.string())
 FAULT_SCHEMA = pa.schema(
     [
-        ("rule", pa.string()),
-        ("return", pa.string()),
+        ("rule", RULE_TEXT),
+        ("return", RULE_TEXT),
         ("table", pa.string()),
         ("row", pa.int32()),
         ("child", pa.string()),
         ("field", pa.string()),
         ("value", pa.string()),
-        ("message", pa.string()),
+        ("message", RULE_TEXT),
         ("la_code", pa.string()),
         ("year", pa.int32()),
         ("load_id", pa.int32()),
-        ("severity", pa.string()),
+        ("severity", RULE_TEXT),
     ]
+)
+
+# The same columns with every text plain: `Table.equals` compares a dictionary column as stored
+# (its dictionary and indices), so tables of the same faults are compared cast to this.
+PLAIN_FAULT_SCHEMA = pa.schema(
+    [pa.field(f.name, pa.string()) if pa.types.is_dictionary(f.type) else f for f in FAULT_SCHEMA]
 )
 
 
@@ -531,8 +541,7 @@ def _all_faults(
     """Every rule's faults, each query of `rule_queries` run as its own statement, then sorted
     by ORDER in one more. The rules are numbered (`i`) in code order, so ordering by `i` is
     ordering by the rule's code; the code, return, message and severity are added from `i`
-    afterwards, each taken from the few texts by `i` (taking from a short array costs a tenth
-    of decoding a dictionary column: 1.26 million faults' messages, 0.02 against 0.22 CPU s);
+    afterwards, each a dictionary of the few texts indexed by `i` (`_coded`: never copied);
     the field too, for the rules whose query gives none (`NO_FIELD`: NULL in every row of
     the rule, so it sorts the rule's rows as its one text would).
     Not one statement of all the queries joined by UNION ALL: DuckDB's planning grows
@@ -554,10 +563,11 @@ def _all_faults(
         "severity": [r.severity for r in ranked],
     }
     own = pa.array([_field(r) for r in ranked], pa.string())
+    rule = which.to_numpy()
 
     def column(name: str) -> pa.Array:
         if name in meta:
-            return pc.take(pa.array(meta[name], pa.string()), which)
+            return _coded(meta[name], rule)
         if name == "field":
             return _own_field(columns[name], order, which, own, np.array(gives, dtype=bool))
         return pc.take(columns[name], at)
@@ -565,9 +575,17 @@ def _all_faults(
     return pa.table(_made(FAULT_SCHEMA.names, column), schema=FAULT_SCHEMA), len(queries)
 
 
-# The fault table's columns made largest first (`_made`): the messages (a text of about 100
-# characters on each of 1.26 million rows on benchmarks/quality.py's input) are most of its bytes.
-_LARGEST_FIRST = ("message", "child", "field", "value", "table", "return", "severity", "la_code")
+def _coded(texts: list[str], rule: np.ndarray) -> pa.DictionaryArray:
+    """The rules' `texts` (one per rule, in rule order) for faults of rules `rule`: a dictionary
+    of the distinct texts (unique, as pandas' categories must be) indexed per fault."""
+    distinct = {text: k for k, text in enumerate(dict.fromkeys(texts))}
+    code = np.array([distinct[text] for text in texts], dtype=np.int16)
+    return pa.DictionaryArray.from_arrays(code[rule], pa.array(list(distinct), pa.string()))
+
+
+# The fault table's columns made largest first (`_made`): the texts copied per fault, then the
+# rules' own (`_coded`: an index per fault).
+_LARGEST_FIRST = ("child", "field", "value", "table", "la_code", "message", "return", "severity")
 
 
 def _made(names: Sequence[str], column: Callable[[str], pa.Array]) -> dict[str, pa.Array]:
