@@ -143,36 +143,3 @@ def test_then_failing_is_raised(loaded, monkeypatch):
     queries = [(("test", "then fails", i), _fine) for i in range(2)]
     with ctx.session(), pytest.raises(ValueError, match="completing 0"):
         ctx.run_together(queries, then=then)
-
-
-@pytest.mark.parametrize("pending", [False, True])
-def test_reportability_checked_as_its_statements_finish(loaded, monkeypatch, pending):
-    """With the rules' faults known, each measure's reportability is checked in ``then``, as
-    its checks' statements finish (before the measures' statements all end); with them still
-    pending, after them all, as one at a time. The rows are the same either way."""
-    from csc_scorecard.measures import run
-
-    monkeypatch.setattr(context, "WORKERS", 1)
-    alone = run_measures(loaded, "999", QUARTERS).rows
-    monkeypatch.setattr(context, "WORKERS", 2)
-    monkeypatch.setattr(run, "faults_pending", lambda: pending)
-    when: list[bool] = []
-    computing = [False]
-    compute, not_reportable = run.compute, run.not_reportable
-
-    def recording_compute(*args, **kwargs):
-        computing[0] = True
-        try:
-            return compute(*args, **kwargs)
-        finally:
-            computing[0] = False
-
-    def recording(ctx, m):
-        when.append(computing[0])
-        return not_reportable(ctx, m)
-
-    monkeypatch.setattr(run, "compute", recording_compute)
-    monkeypatch.setattr(run, "not_reportable", recording)
-    assert run_measures(loaded, "999", QUARTERS).rows == alone
-    assert when and any(when) is not pending  # (a measure with no statements of its own: after)
-    assert any(r["status"] == "not_reportable" for r in alone)

@@ -80,23 +80,14 @@ def queries(ctx: Context, measures: Iterable[Measure]) -> list[Query]:
     out: dict[Hashable, Callable[[Context], ir.Table]] = {}
     rules_known = not faults_pending()  # else run when counted: the rules are still running
     for m in measures:
-        for key, build in measure_queries(ctx, m, rules_known):
-            out.setdefault(key, build)
+        for spec in m.fields:
+            table_name = spec.partition(".")[0]
+            date_col = activity_date(table_name)
+            if date_col is not None:
+                out.setdefault(*_flagged_query(m.period_type, table_name, date_col))
+        for table_name, date_col in _rule_tables(ctx, m)[1] if rules_known else []:
+            out.setdefault(*_window_query(m.period_type, table_name, date_col))
     return list(out.items())
-
-
-def measure_queries(ctx: Context, m: Measure, rules: bool) -> list[Query]:
-    """The statements `not_reportable` runs for the measure (`queries`), its rules' windows
-    only when ``rules`` (the rules' faults are known)."""
-    out: list[Query] = []
-    for spec in m.fields:
-        table_name = spec.partition(".")[0]
-        date_col = activity_date(table_name)
-        if date_col is not None:
-            out.append(_flagged_query(m.period_type, table_name, date_col))
-    for table_name, date_col in _rule_tables(ctx, m)[1] if rules else []:
-        out.append(_window_query(m.period_type, table_name, date_col))
-    return out
 
 
 def every_query(measures: Iterable[Measure]) -> list[Query]:

@@ -245,10 +245,6 @@ class Context:
             self._done[key] = self._execute(key, build)
         return self._done[key]
 
-    def ran(self, key: Hashable) -> bool:
-        """Whether ``key``'s rows are kept: `execute` then gives them without running SQL."""
-        return key in self._done
-
     def _execute(self, key: Hashable, build: Callable[[Context], ir.Table]) -> pa.Table:
         found = self.prepare(key, build)
         if found is None:
@@ -315,7 +311,6 @@ class Context:
             sql, inputs, _ = todo[order[i]]
             try:
                 got = self._run_on(cursor, sql, {n: rows[n] for n in inputs})
-                self._done[order[i]] = got  # for `execute` in a then of another query
                 if then is not None:
                     then(order[i], got)
                 return got

@@ -8,7 +8,7 @@ no denominator is not available), and returns one tidy Arrow table for all measu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -87,18 +87,12 @@ def _counted(m: Measure, ctx: Context) -> ibis.Table:
 
 
 def compute(
-    ctx: Context,
-    measures: Iterable[str] | None = None,
-    *,
-    beside: Iterable[Query] = (),
-    then: Callable[[Hashable, pa.Table], object] | None = None,
+    ctx: Context, measures: Iterable[str] | None = None, *, beside: Iterable[Query] = ()
 ) -> pa.Table:
     """Tidy results for the measures (default: every non-manual catalogue measure).
 
     ``beside``: other queries of the context (key, build) to run with the measures'
-    statements (`Context.run_together`), e.g. their reportability's, kept for `execute`;
-    ``then(key, rows)``: called as each of them and of the measures' queries run together
-    is done (on the thread that ran it), when the context is not split by authorities."""
+    statements (`Context.run_together`), e.g. their reportability's, kept for `execute`."""
     chosen = (
         [catalogue()[i] for i in measures]
         if measures
@@ -108,8 +102,7 @@ def compute(
     split = _by_authorities(ctx)
     for part in split:
         with part.session():
-            alone = split == [ctx]
-            done = _counted_together(part, chosen, beside if alone else (), then if alone else None)
+            done = _counted_together(part, chosen, beside if split == [ctx] else ())
             parts += [done[m.id] for m in chosen]
         if part is not ctx:
             ctx.reads |= part.reads
@@ -143,10 +136,7 @@ def _by_authorities(ctx: Context) -> list[Context]:
 
 
 def _counted_together(
-    ctx: Context,
-    chosen: list[Measure],
-    beside: Iterable[Query] = (),
-    then: Callable[[Hashable, pa.Table], object] | None = None,
+    ctx: Context, chosen: list[Measure], beside: Iterable[Query] = ()
 ) -> dict[str, pa.Table]:
     """Each measure's rows, completed (`_complete`): measures that share their shape computed
     in one statement (`statements`), all of them (and the queries ``beside``) run together
@@ -159,10 +149,9 @@ def _counted_together(
     finished: dict[Hashable, dict[str, pa.Table]] = {}
 
     def complete(key: Hashable, rows: pa.Table) -> None:
-        if key in keys:  # not a query beside
-            finished[key] = {i: _complete(by_id[i], ctx, raw) for i, raw in _split(key, rows)}
-        if then is not None:
-            then(key, rows)
+        if key not in keys:  # a query beside
+            return
+        finished[key] = {i: _complete(by_id[i], ctx, raw) for i, raw in _split(key, rows)}
 
     ctx.run_together([*sent, *beside], then=complete)
     out: dict[str, pa.Table] = {}

@@ -7,14 +7,13 @@ all read its output, so they cannot disagree.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
 
-from csc_scorecard.measures.availability import measure_queries, not_reportable
+from csc_scorecard.measures.availability import not_reportable
 from csc_scorecard.measures.availability import queries as quality_queries
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.catalogue import measure as catalogue_measure
@@ -22,7 +21,6 @@ from csc_scorecard.measures.context import Context, Settings
 from csc_scorecard.measures.duckdb_backend import DuckDB
 from csc_scorecard.measures.engine import compute
 from csc_scorecard.model.periods import Quarter, parse_period
-from csc_scorecard.quality.history import faults_pending
 from csc_scorecard.store import ManualValue, Store
 
 
@@ -112,40 +110,13 @@ def counted_rows(
     ctx = Context(backend or DuckDB(store.con), list(la_codes), quarters, settings)
     by_id = catalogue()
     blocked: dict[tuple[str, str, str], str] = {}
-    checked: set[str] = set()
-    lock = threading.Lock()
-    # With the rules' faults kept, a measure's reportability is checked as soon as its own
-    # checks' statements are done, on the thread that ran the last of them, while the other
-    # cursor runs the next statement (not all after the last statement on one core).
-    waiting = (
-        {
-            i: [k for k, _ in measure_queries(ctx, by_id[i], True)]
-            for i in measures
-            if by_id[i].fields
-        }
-        if not faults_pending()
-        else {}
-    )
-
-    def check(m: Measure) -> None:
-        for (la, period), reason in not_reportable(ctx, m).items():
-            blocked[(m.id, la, period)] = reason
-        checked.add(m.id)
-
-    def then(key: Hashable, rows: pa.Table) -> None:
-        with lock:
-            for mid, keys in list(waiting.items()):
-                if key in keys and all(ctx.ran(k) for k in keys):
-                    del waiting[mid]
-                    check(by_id[mid])
-
     with ctx.session():  # the measures and their quality checks run together, once each
-        beside = quality_queries(ctx, [by_id[i] for i in measures])
-        rows = compute(ctx, measures, beside=beside, then=then if waiting else None)
+        rows = compute(ctx, measures, beside=quality_queries(ctx, [by_id[i] for i in measures]))
         rows = rows.to_pylist()
         for m in (by_id[i] for i in measures):
-            if m.fields and m.id not in checked:
-                check(m)
+            if m.fields:
+                for (la, period), reason in not_reportable(ctx, m).items():
+                    blocked[(m.id, la, period)] = reason
     spans = spans if spans is not None else {la: store.coverage(la) for la in la_codes}
     inside: dict[tuple[str, str], bool] = {}  # (la, period): do the loads cover it
     for r in rows:
