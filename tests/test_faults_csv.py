@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from csc_scorecard.commands._faults import to_csv
 from csc_scorecard.csv_safety import safe_row
-from csc_scorecard.quality.runner import FAULT_COLUMNS
+from csc_scorecard.quality.fault_table import FAULT_COLUMNS
 
 # Quotes, commas, line breaks, formula starts, numbers that are not formulas, blanks, non-ASCII.
 CELLS = ["x", "a,b", 'q"q', "", None, "l\nm", "r\rx", " lead", "=1+2", "-5", "+44 20",

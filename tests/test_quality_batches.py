@@ -18,7 +18,8 @@ import pytest
 
 from csc_scorecard.quality import scope as scoping
 from csc_scorecard.quality.batches import gathered, in_groups, sized
-from csc_scorecard.quality.runner import PLAIN_FAULT_SCHEMA, run_rules
+from csc_scorecard.quality.fault_table import PLAIN_FAULT_SCHEMA
+from csc_scorecard.quality.runner import run_rules
 from csc_scorecard.store import Store
 from csc_scorecard.synth import england
 

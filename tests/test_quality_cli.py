@@ -134,7 +134,7 @@ def test_the_csv_of_faults_is_written_cell_by_cell_rule_column_wise():
 
     from csc_scorecard.commands._faults import to_csv
     from csc_scorecard.csv_safety import safe_row
-    from csc_scorecard.quality.runner import FAULT_COLUMNS
+    from csc_scorecard.quality.fault_table import FAULT_COLUMNS
 
     values = ["=1+1", "-5", None, "@SUM(A1)", "\t=1", "plain, with a comma", '"quoted"', "+44 20"]
     faults = pa.table(

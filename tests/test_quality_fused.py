@@ -16,8 +16,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from csc_scorecard.quality.fault_table import PLAIN_FAULT_SCHEMA
 from csc_scorecard.quality.rules import rules
-from csc_scorecard.quality.runner import PLAIN_FAULT_SCHEMA, row_filter, rule_queries, run_rules
+from csc_scorecard.quality.runner import row_filter, rule_queries, run_rules
 from csc_scorecard.quality.validate import read_files
 from csc_scorecard.store import Store
 from csc_scorecard.synth.authority import SynthConfig, generate

@@ -1,4 +1,4 @@
-"""The fault table's order (quality.runner._in_order): the first four keys packed into one
+"""The fault table's order (quality.fault_table._in_order): the first four keys packed into one
 integer, ties sorted again by the rest, must give exactly the order of a sort by all nine, each
 row once (a row repeated in every column is kept once, as DISTINCT would)."""
 
@@ -9,7 +9,7 @@ import random
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from csc_scorecard.quality.runner import ORDER, _in_order
+from csc_scorecard.quality.fault_table import ORDER, _in_order
 
 TEXT = ["la_code", "table", "child", "field", "value"]
 

@@ -20,8 +20,9 @@ import pyarrow.compute as pc
 import typer
 
 from csc_scorecard.csv_safety import FORMULA_STARTS, safe_cell
+from csc_scorecard.quality.fault_table import FAULT_COLUMNS
 from csc_scorecard.quality.fixlists import group_of, groups
-from csc_scorecard.quality.runner import FAULT_COLUMNS, RuleResult
+from csc_scorecard.quality.runner import RuleResult
 
 XLSX_COLUMNS = [
     *FAULT_COLUMNS, "la_code", "year", "worker", "owner_from", "measures_affected", "measures"

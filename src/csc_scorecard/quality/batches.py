@@ -10,7 +10,7 @@ that many rows (`sized`), the scope narrowed to the group in place (`quality.sco
 no table built again but the few `built` ones, which the scope builds for the groups only:
 `quality.scope.build(deferred=True)`). The faults, read one part after another, are
 the faults of `run_rules` over the whole scope, in the same order: within a return they are
-sorted by authority first (`runner.ORDER`), every rule reads one authority's rows at a time
+sorted by authority first (`fault_table.ORDER`), every rule reads one authority's rows at a time
 (it joins on `la_code`), and whether a rule runs is decided once over the whole scope.
 """
 
@@ -22,8 +22,9 @@ import duckdb
 import pyarrow as pa
 
 from csc_scorecard.quality import scope as scoping
+from csc_scorecard.quality.fault_table import FAULT_SCHEMA
 from csc_scorecard.quality.rules import RETURNS, Rule, rules
-from csc_scorecard.quality.runner import FAULT_SCHEMA, RuleResult, run_in_scope, scope_needs
+from csc_scorecard.quality.runner import RuleResult, run_in_scope, scope_needs
 
 PER_GROUP = 16  # authorities a group (the synthetic England: docs/benchmarks.md)
 

@@ -42,7 +42,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from csc_scorecard.code_version import version as code_version
-from csc_scorecard.quality.runner import FAULT_SCHEMA, RuleResult, run_rules
+from csc_scorecard.quality.fault_table import FAULT_SCHEMA
+from csc_scorecard.quality.runner import RuleResult, run_rules
 from csc_scorecard.quality.scope import MULTI_YEAR, SOURCE_FORMAT
 from csc_scorecard.reference import postcodes
 from csc_scorecard.store import Store

@@ -7,7 +7,7 @@ of the scope's connection at once (`cursor_pool`: Python threads, DuckDB lets go
 each cursor with the connection's search path (the scope's schema, and the run's tables:
 `runner._tables_of_run`), a statement waiting for the ones it reads (`after`). The results come
 back in the order of the statements, so nothing that follows depends on which thread finished
-first (the faults are sorted after: `runner._in_order`). Two by default (one on a one-core
+first (the faults are sorted after: `fault_table`). Two by default (one on a one-core
 machine, where it runs on the connection itself, in order): on the quiet two-core machine the
 benchmark's 903 rules took 2.96-2.97 s wall with two against 3.78-3.91 s with one, the same CPU
 (docs/benchmarks.md, the 903 rules as row filters of derived tables, part A); measured while the

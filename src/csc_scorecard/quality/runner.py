@@ -1,9 +1,9 @@
 """Run the DfE rules over a store's rows: one tidy table of faults.
 
-Columns of the fault table (FAULT_COLUMNS): rule, return, table, row, child, field, value,
-message, then la_code, year (collection year ending 31 March), load_id and severity. Every rule
-runs as SQL over the scoped tables (quality.scope), a statement at a time, and the faults are
-sorted once in Arrow (`_in_order`): the rules that are plain row filters of one table share one
+Columns of the fault table (`fault_table.FAULT_COLUMNS`): rule, return, table, row, child, field,
+value, message, then la_code, year (collection year ending 31 March), load_id and severity. Every
+rule runs as SQL over the scoped tables (quality.scope), a statement at a time, and the faults
+are sorted once in Arrow (`fault_table`): the rules that are plain row filters of one table share one
 scan of it (`row_filter`, `fused_query`), every other rule is its own statement; the scoped
 views two or more rules read are built as tables for the run (`_tables_of_run`). A rule whose
 tables hold no rows for the return cannot run and is reported once, in `not_run`, never once
@@ -18,7 +18,7 @@ import json
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,14 +26,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from csc_scorecard.cache_files import cache_root, write_json
-from csc_scorecard.cursor_pool import WORKERS, run_on_cursors
 from csc_scorecard.quality import parallel
 from csc_scorecard.quality import scope as scoping
+from csc_scorecard.quality.fault_table import FAULT_SCHEMA, assembled
 from csc_scorecard.quality.rules import (
     KEY,
     LAST,
@@ -48,34 +46,6 @@ from csc_scorecard.quality.rules import (
 
 if TYPE_CHECKING:
     from sqlglot import exp
-
-FAULT_COLUMNS = ["rule", "return", "table", "row", "child", "field", "value", "message"]
-# The rule's own texts (code, return, message, severity) as dictionaries of the run's few texts
-# with a small index on each fault: 1.26 million faults' messages are about 131 MB as text, 2.5 MB
-# as indices. Arrow's kernels, DuckDB (VARCHAR) and to_pylist read them as the texts.
-RULE_TEXT = pa.dictionary(pa.int16(), pa.string())
-FAULT_SCHEMA = pa.schema(
-    [
-        ("rule", RULE_TEXT),
-        ("return", RULE_TEXT),
-        ("table", pa.string()),
-        ("row", pa.int32()),
-        ("child", pa.string()),
-        ("field", pa.string()),
-        ("value", pa.string()),
-        ("message", RULE_TEXT),
-        ("la_code", pa.string()),
-        ("year", pa.int32()),
-        ("load_id", pa.int32()),
-        ("severity", RULE_TEXT),
-    ]
-)
-
-# The same columns with every text plain: `Table.equals` compares a dictionary column as stored
-# (its dictionary and indices), so tables of the same faults are compared cast to this.
-PLAIN_FAULT_SCHEMA = pa.schema(
-    [pa.field(f.name, pa.string()) if pa.types.is_dictionary(f.type) else f for f in FAULT_SCHEMA]
-)
 
 
 @dataclass
@@ -182,7 +152,7 @@ def run_in_scope(scope: scoping.Scope, chosen: list[Rule], *, fuse: bool = True)
         result.statements += built + sent
         result.rules_run.extend(runnable)
         result.not_run.extend(missing.values())
-    if parts:  # each return's faults sorted by ORDER; returns in RETURNS order
+    if parts:  # each return's faults sorted by fault_table.ORDER; returns in RETURNS order
         result.faults = pa.concat_tables(parts)
     return result
 
@@ -244,14 +214,10 @@ def _years(r: Rule) -> list[str]:
     return years
 
 
-def _field(r: Rule) -> str:
-    """The rule's first DfE field, which its faults report unless its query gives `field`."""
-    return r.fields[0] if r.fields else ""
-
-
 # The `field` of a fault row whose rule's query gives none: NULL in the query, the rule's own
-# field (`_field`) filled in by `_all_faults` after the sort, as its code and message are; a
-# text repeated on every fault row cost DuckDB about a tenth of the fused scans.
+# field (`fault_table._field`) filled in by `fault_table.assembled` after the sort, as its
+# code and message are; a text repeated on every fault row cost DuckDB about a tenth of the
+# fused scans.
 NO_FIELD = "CAST(NULL AS VARCHAR)"
 
 
@@ -259,8 +225,8 @@ def fault_query(r: Rule, columns: Sequence[str], index: int = 0) -> str:
     """The rule's query wrapped to give the row-level fault columns (filtered to its years);
     `i` numbers the rule within one run, and the rule's code, return, message and severity are
     added from it afterwards, so the query never carries them per row; so is its field, when
-    the query gives none (`NO_FIELD`). Its rows are not made distinct here: `_in_order` leaves
-    out a row repeated in every column."""
+    the query gives none (`NO_FIELD`). Its rows are not made distinct here: `fault_table` leaves
+    out a row repeated in every column (`_in_order`)."""
     value = "value" if "value" in columns else r.column
     field_expr = "field" if "field" in columns else NO_FIELD
     years = _years(r)
@@ -497,7 +463,8 @@ def rule_queries(
 ) -> list[str]:
     """The queries giving every chosen rule's fault rows (`i` = its index in `chosen`): the
     row-filter rules over one table fused into one scan of it (`fused_query`), every other rule
-    its own `fault_query`. The order of the rows is not the point: `_all_faults` sorts them."""
+    its own `fault_query`. The order of the rows is not the point: `fault_table.assembled`
+    sorts them."""
     return _queries(con, chosen, fuse=fuse)[0]
 
 
@@ -529,21 +496,11 @@ def _queries(
     return fused + single + alone, gives
 
 
-# The order of the fault table (within a return): by authority, DfE table, row, rule, then the
-# rest of the row (a rule over all years, such as 2887Q, can flag the same row in two) so that
-# it never depends on the order DuckDB's threads give rows in.
-ORDER = ("la_code", "table", "row", "rule", "field", "value", "child", "load_id", "year")
-
-
 def _all_faults(
     con: duckdb.DuckDBPyConnection, chosen: list[Rule], *, fuse: bool = True
 ) -> tuple[pa.Table, int]:
-    """Every rule's faults, each query of `rule_queries` run as its own statement, then sorted
-    by ORDER in one more. The rules are numbered (`i`) in code order, so ordering by `i` is
-    ordering by the rule's code; the code, return, message and severity are added from `i`
-    afterwards, each a dictionary of the few texts indexed by `i` (`_coded`: never copied);
-    the field too, for the rules whose query gives none (`NO_FIELD`: NULL in every row of
-    the rule, so it sorts the rule's rows as its one text would).
+    """Every rule's faults, each query of `rule_queries` run as its own statement, then put
+    in order as one table (`fault_table.assembled`), the rules numbered (`i`) in code order.
     Not one statement of all the queries joined by UNION ALL: DuckDB's planning grows
     faster than the statement (334 rules: 10.8 CPU s to plan the union, 2.9 s to plan its
     parts one by one; the whole run 10-15 CPU s against 6: docs/benchmarks.md). With the
@@ -553,163 +510,4 @@ def _all_faults(
     ranked = sorted(chosen, key=lambda r: r.code)
     queries, gives = _queries(con, ranked, fuse=fuse)
     found = pa.concat_tables(parallel.run_all(con, queries, rows=True))
-    columns, order = _order(found)
-    at = pa.array(order)
-    which = pc.take(columns["i"], at)
-    meta = {
-        "rule": [r.code for r in ranked],
-        "return": [r.ret for r in ranked],
-        "message": [r.message for r in ranked],
-        "severity": [r.severity for r in ranked],
-    }
-    own = pa.array([_field(r) for r in ranked], pa.string())
-    rule = which.to_numpy()
-
-    def column(name: str) -> pa.Array:
-        if name in meta:
-            return _coded(meta[name], rule)
-        if name == "field":
-            return _own_field(columns[name], order, which, own, np.array(gives, dtype=bool))
-        return pc.take(columns[name], at)
-
-    return pa.table(_made(FAULT_SCHEMA.names, column), schema=FAULT_SCHEMA), len(queries)
-
-
-def _coded(texts: list[str], rule: np.ndarray) -> pa.DictionaryArray:
-    """The rules' `texts` (one per rule, in rule order) for faults of rules `rule`: a dictionary
-    of the distinct texts (unique, as pandas' categories must be) indexed per fault."""
-    distinct = {text: k for k, text in enumerate(dict.fromkeys(texts))}
-    code = np.array([distinct[text] for text in texts], dtype=np.int16)
-    return pa.DictionaryArray.from_arrays(code[rule], pa.array(list(distinct), pa.string()))
-
-
-# The fault table's columns made largest first (`_made`): the texts copied per fault, then the
-# rules' own (`_coded`: an index per fault).
-_LARGEST_FIRST = ("child", "field", "value", "table", "la_code", "message", "return", "severity")
-
-
-def _made(names: Sequence[str], column: Callable[[str], pa.Array]) -> dict[str, pa.Array]:
-    """`column(name)` for each of `names`, on WORKERS threads at once (`cursor_pool`: Arrow's
-    kernels let go of the GIL), largest first; in the order of `names`. Building the sorted
-    table is the serial tail of a run, after every rule statement, while the second core idles:
-    its takes copy every text of every fault row (most in the first run of a process, whose
-    memory is new)."""
-    todo = sorted(names, key=lambda n: _LARGEST_FIRST.index(n) if n in _LARGEST_FIRST else 99)
-    made = run_on_cursors([None] * WORKERS, len(todo), lambda _, k: column(todo[k]))
-    by_name = dict(zip(todo, made, strict=True))
-    return {name: by_name[name] for name in names}
-
-
-def _own_field(
-    field: pa.Array, order: np.ndarray, which: pa.Array, own: pa.Array, gives: np.ndarray
-) -> pa.Array:
-    """The faults' `field` in their order (`order`: the found rows' positions, `which` their
-    rules): the query's where the rule's query gives one, else the rule's own, in one take
-    from the found rows' fields followed by the rules' own (taking both and choosing between
-    them by rule, with `if_else`, made four arrays of 1.26 million rows for one)."""
-    rule = which.to_numpy()
-    return pc.take(pa.concat_arrays([field, own]), np.where(gives[rule], order, len(field) + rule))
-
-
-def _in_order(found: pa.Table) -> dict[str, pa.Array]:
-    """The columns of the fault rows sorted by ORDER (`rule` is `i`), nulls last, each one
-    array. The first four keys (authority, table, row, rule) are packed into one integer and
-    sorted by numpy; only the rows sharing those four with another row (few: a rule flagging
-    one row in two fields or years) are sorted again by the rest. Text keys are ranked among
-    their distinct values (a dense rank, in byte order, as DuckDB compares text). 1.26 million
-    faults: 0.09 CPU s to order against 0.19 sorting all nine keys (0.10 of it ranking the
-    child, value and field texts of every row), and DuckDB's ORDER BY 0.55.
-
-    A row equal to the one before it in every column is left out (the queries' rows are not
-    made distinct: `fault_query`): sorted by every column, equal rows are neighbours, and only
-    the rows sharing the packed keys with the one before need comparing on the rest. DuckDB's
-    DISTINCT over every fault row cost about a fifth of the queries' CPU."""
-    columns, order = _order(found)
-    at = pa.array(order)
-    return {name: pc.take(column, at) for name, column in columns.items()}
-
-
-def _order(found: pa.Table) -> tuple[dict[str, pa.Array], np.ndarray]:
-    """`_in_order`'s columns of `found` (each one array) and the positions of its rows in
-    their order, repeated rows left out; `_all_faults` takes the columns itself (`_made`)."""
-    columns = {name: found.column(name).combine_chunks() for name in found.column_names}
-    if found.num_rows == 0:
-        return columns, np.arange(0, dtype=np.int64)
-    packed = _packed(columns)
-    if packed is None:  # too many authorities, tables or rules to pack: all nine keys
-        order = _sort(columns, range(found.num_rows)).to_numpy()
-        after = np.arange(1, len(order))  # every row may equal the one before it
-        rest = list(columns)
-    else:
-        order = np.argsort(packed, kind="stable")
-        ranked = packed[order]
-        same = np.zeros(len(order), dtype=bool)
-        same[1:] = ranked[1:] == ranked[:-1]
-        tied = same.copy()
-        tied[:-1] |= same[1:]
-        if tied.any():
-            rows = order[tied]  # grouped by the packed keys, in their order
-            order[tied] = rows[_sort(columns, rows).to_numpy()]
-        after = np.flatnonzero(same)
-        rest = [name for name in columns if name not in _BITS]
-    if len(after):
-        keep = np.ones(len(order), dtype=bool)
-        keep[after] = ~_equal(columns, rest, order[after], order[after - 1])
-        order = order[keep]
-    return columns, order
-
-
-def _equal(
-    columns: dict[str, pa.Array], names: list[str], a: np.ndarray, b: np.ndarray
-) -> np.ndarray:
-    """Whether rows `a` and `b` (positions, pairwise) are equal in the named columns, two
-    NULLs counting as equal (as DISTINCT counts them)."""
-    equal = np.ones(len(a), dtype=bool)
-    at, bt = pa.array(a), pa.array(b)
-    for name in names:
-        x, y = pc.take(columns[name], at), pc.take(columns[name], bt)
-        both = pc.or_(pc.fill_null(pc.equal(x, y), False), pc.and_(pc.is_null(x), pc.is_null(y)))
-        equal &= both.to_numpy(zero_copy_only=False)
-    return equal
-
-
-_BITS = {"la_code": 12, "table": 7, "row": 33, "i": 11}  # 63 bits: a non-negative int64
-
-
-def _packed(columns: dict[str, pa.Array]) -> np.ndarray | None:
-    """ORDER's first four keys packed into one int64 per row (nulls last), or None when a key
-    does not fit its bits (_BITS) or is negative."""
-    packed = np.zeros(len(columns["i"]), dtype=np.int64)
-    for name, bits in _BITS.items():
-        column = columns[name]
-        key = _rank(column) if pa.types.is_string(column.type) else column
-        low, high = pc.min_max(key).values()
-        if (low.as_py() or 0) < 0:
-            return None
-        top = (high.as_py() or 0) + 1  # nulls after every value
-        if top >= 2**bits:
-            return None
-        values = key.fill_null(top).to_numpy().astype(np.int64)
-        packed = (packed << bits) | values
-    return packed
-
-
-def _sort(columns: dict[str, pa.Array], rows: Sequence[int] | np.ndarray) -> pa.Array:
-    """The order of `rows` (positions in `columns`) by all of ORDER, nulls last."""
-    at = pa.array(rows, pa.int64())
-    keys = {}
-    for name in ORDER:
-        column = pc.take(columns["i" if name == "rule" else name], at)
-        keys[name] = _rank(column) if pa.types.is_string(column.type) else column
-    return pc.sort_indices(pa.table(keys), sort_keys=[(k, "ascending", "at_end") for k in keys])
-
-
-def _rank(column: pa.Array) -> pa.Array:
-    """Each text's dense rank among the column's distinct texts, in byte order (null: null)."""
-    encoded = pc.dictionary_encode(column)
-    rank = pc.rank(encoded.dictionary, sort_keys=[("", "ascending")], tiebreaker="dense")
-    return pc.take(rank, encoded.indices)
-
-
-def _lit(value: str) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
+    return assembled(found, ranked, gives), len(queries)

@@ -257,7 +257,7 @@ class Bookkeeping(Opened):
 
     def issue_rows(self, la_code: str, load_ids: Sequence[int], year: int) -> pa.Table:
         """The issues recorded at load for these loads of the authority, in the shape of a DfE
-        rule's faults (`quality.runner.FAULT_SCHEMA` names, with `year` as the collection year
+        rule's faults (`quality.fault_table.FAULT_SCHEMA` names, with `year` as the collection year
         and the file name without its folder)."""
         with self.con.cursor() as cur:
             return cur.sql(
