@@ -35,17 +35,38 @@ def neutral(value: Any) -> Any:
 
 
 def to_csv(faults: pa.Table) -> str:
-    """The faults as CSV text; a blank cell is empty. Written column-wise in Arrow, byte for
-    byte what `csv.writer` writes row by row (QUOTE_MINIMAL, the characters it quotes for found
-    by asking it, `_QUOTED`): a large return has hundreds of thousands of faults."""
+    """The faults as CSV text (`csv_bytes`, decoded)."""
+    return b"".join(csv_bytes(faults)).decode("utf-8")
+
+
+def csv_bytes(faults: pa.Table) -> list:
+    """The faults as CSV, UTF-8 bytes in pieces (bytes, then Arrow buffers) to write in turn; a
+    blank cell is empty. Written column-wise in Arrow, byte for byte what `csv.writer` writes row
+    by row (QUOTE_MINIMAL, the characters it quotes for found by asking it, `_QUOTED`): a large
+    return has over a million faults, so the lines are one Arrow string array whose data buffer
+    is the file's body, never a Python string per line."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(FAULT_COLUMNS)
+    pieces: list = [buffer.getvalue().encode("utf-8")]
     if not faults.num_rows:
-        return buffer.getvalue()
-    lines = pc.binary_join_element_wise(*(_csv_cells(faults.column(c)) for c in FAULT_COLUMNS), ",")
-    buffer.write("\n".join(lines.to_pylist()))
-    buffer.write("\n")
-    return buffer.getvalue()
+        return pieces
+    last = len(FAULT_COLUMNS) - 1
+    cells = [  # the line's end joined to the last column's (distinct) cells, not to each line
+        _csv_cells(faults.column(c), end="\n" if i == last else "")
+        for i, c in enumerate(FAULT_COLUMNS)
+    ]
+    lines = pc.binary_join_element_wise(*cells, ",")
+    for chunk in lines.chunks if isinstance(lines, pa.ChunkedArray) else [lines]:
+        pieces.append(_text_of(chunk))
+    return pieces
+
+
+def _text_of(strings: pa.Array) -> pa.Buffer:
+    """A string array's values end to end (no nulls): the slice of its data buffer they hold."""
+    _, offsets, data = strings.buffers()
+    width = "q" if pa.types.is_large_string(strings.type) else "i"
+    at = memoryview(offsets).cast(width)
+    return data.slice(at[strings.offset], at[strings.offset + len(strings)] - at[strings.offset])
 
 
 def _quoted_characters() -> tuple[str, ...]:
@@ -62,21 +83,25 @@ def _quoted_characters() -> tuple[str, ...]:
 _QUOTED = _quoted_characters()
 
 
-def _csv_cells(column: pa.ChunkedArray) -> pa.Array:
-    """A column's cells as CSV text: `neutral`, quoted where csv.writer quotes, blank for none.
-    Text is worked on once per distinct value (rule codes, tables, fields and messages repeat
-    across hundreds of thousands of faults; the rules' own texts come as a dictionary)."""
+def _csv_cells(column: pa.ChunkedArray, end: str = "") -> pa.Array:
+    """A column's cells as CSV text, each followed by `end`: `neutral`, quoted where csv.writer
+    quotes, blank for none. Text is worked on once per distinct value (rule codes, tables,
+    fields and messages repeat across hundreds of thousands of faults; the rules' own texts
+    come as a dictionary)."""
     if pa.types.is_dictionary(column.type):
         encoded = column.combine_chunks()
     elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         encoded = pc.dictionary_encode(column.combine_chunks())
     else:
-        return pc.fill_null(column.cast(pa.string()), "")
+        cells = pc.fill_null(column.cast(pa.string()), "")
+        return pc.binary_join_element_wise(cells, end, "") if end else cells
     cells = _neutral_cells(encoded.dictionary)
     needs = pc.fill_null(_any([pc.match_substring(cells, ch) for ch in _QUOTED]), False)
     quoted = pc.binary_join_element_wise('"', pc.replace_substring(cells, '"', '""'), '"', "")
     cells = pc.if_else(needs, quoted, cells)
-    return pc.fill_null(cells.take(encoded.indices), "")
+    if end:
+        cells = pc.binary_join_element_wise(cells, end, "")
+    return pc.fill_null(cells.take(encoded.indices), end)
 
 
 def _neutral_cells(column: pa.Array) -> pa.Array:
@@ -210,11 +235,19 @@ def write(
         to_xlsx(faults, out, by=by)
         typer.echo(f"wrote {faults.num_rows:,} faults to {out}", err=True)
         return
-    text = to_csv(faults) if fmt == "csv" else to_json(faults, result, notes)
-    if out is None:
-        typer.echo(text, nl=False)
+    if fmt == "csv":
+        pieces = csv_bytes(faults)
     else:
-        out.write_text(text, encoding="utf-8")
+        pieces = [to_json(faults, result, notes).encode("utf-8")]
+    if out is None:
+        stream = typer.get_binary_stream("stdout")
+        for piece in pieces:
+            stream.write(piece)
+        stream.flush()
+    else:
+        with out.open("wb") as fh:
+            for piece in pieces:
+                fh.write(piece)
         typer.echo(f"wrote {faults.num_rows:,} faults to {out}", err=True)
     for note in [*notes, *map(str, result.not_run)]:
         typer.echo(note, err=True)
