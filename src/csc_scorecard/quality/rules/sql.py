@@ -124,15 +124,15 @@ def of_children_in(table: str) -> str:
 EPISODES_N = "episodes_n"
 
 
-def periods_numbered() -> str:
-    """The episodes with a DECOM (from `episodes_n`, in DECOM order) with `period`, the number
-    of the child's period of care each is in: a period starts at the child's first episode
-    and at each one starting after the previous one ended. Rules 577, 578 and 707 read it
-    with the same text, so DuckDB computes it once in a run's query (a common subplan)."""
+def periods_numbered(of: str) -> str:
+    """The episodes with a DECOM (from `episodes_n`, in DECOM order) of the children with a row
+    in table `of` (`of_children_in`: a child's window sees only its own rows) with `period`,
+    the number of the child's period of care each is in: a period starts at the child's first
+    episode and at each one starting after the previous one ended."""
     return f"""SELECT la_code, child_id, decom, dec, n,
             sum(CASE WHEN n = 1 OR decom > prev_dec THEN 1 ELSE 0 END)
             OVER (PARTITION BY la_code, child_id ORDER BY n ROWS UNBOUNDED PRECEDING) AS period
-        FROM {EPISODES_N} WHERE decom IS NOT NULL"""
+        FROM {EPISODES_N} WHERE decom IS NOT NULL AND {of_children_in(of)}"""
 
 
 def age(dob: str, at: str) -> str:
