@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from csc_scorecard.measures.rule_impact import measures_by_rule
 from csc_scorecard.quality.rules import SCOPED
@@ -37,17 +38,22 @@ def with_owners(source: duckdb.DuckDBPyConnection, faults: pa.Table) -> pa.Table
     ';'-joined) and `measures_affected` (how many), sorted for fixing: team, worker, most
     measures first."""
     impact = measures_by_rule()
-    affected = [
-        impact.get((ret, code), ())
-        for ret, code in zip(
-            faults.column("return").to_pylist(), faults.column("rule").to_pylist(), strict=True
+    # worked out once per distinct return and rule, not per fault (a million faults: 5 CPU s)
+    pairs = pc.dictionary_encode(
+        pc.fill_null(
+            pc.binary_join_element_wise(
+                *(faults.column(c).cast(pa.string()).combine_chunks() for c in ("return", "rule")),
+                "\t",
+            ),
+            "\t",  # no return or rule: no measure
         )
-    ]
+    )
+    affected = [impact.get(tuple(p.split("\t", 1)), ()) for p in pairs.dictionary.to_pylist()]
     faults = faults.append_column(
-        "measures", pa.array([";".join(a) for a in affected], pa.string())
+        "measures", pa.array([";".join(a) for a in affected], pa.string()).take(pairs.indices)
     )
     faults = faults.append_column(
-        "measures_affected", pa.array([len(a) for a in affected], pa.int32())
+        "measures_affected", pa.array([len(a) for a in affected], pa.int32()).take(pairs.indices)
     )
     with source.cursor() as cur:
         have = {

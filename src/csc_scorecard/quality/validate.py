@@ -7,6 +7,7 @@ read at all stops nothing else: its error is reported and the other files are st
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,12 +97,16 @@ def validate_files(
             inputs["providers"] = read_providers(providers)
         except FormatError as err:
             errors.append(f"provider list: {err}")
-    with Store(":memory:") as temp, Store(":memory:") as before:
+    with Store(":memory:") as temp, contextlib.ExitStack() as stack:
         if batches:
             temp.load(batches)
-        if last:
+        before = None
+        if last:  # last year's store only when there is a return to put in it
+            before = stack.enter_context(Store(":memory:"))
             before.load(last)
-        result = run_rules(temp.con, previous=before.con if last else None, inputs=inputs)
+        result = run_rules(
+            temp.con, previous=before.con if before is not None else None, inputs=inputs
+        )
         if owners:
             result.faults = with_owners(temp.con, result.faults)
     return Validation(result=result, unreadable=errors, loads=batches)
