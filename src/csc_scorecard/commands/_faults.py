@@ -266,17 +266,37 @@ def print_table(faults: pa.Table, result: RuleResult, notes: list[str], *, by: s
                 str(g["measures_affected"]),
             )
         console.print(t)
-    counts: dict[tuple[str, str], dict] = {}
-    for r in faults.select(["rule", "return", "child", "message"]).to_pylist():
-        c = counts.setdefault(
-            (r["return"], r["rule"]), {"n": 0, "children": set(), "message": r["message"]}
-        )
-        c["n"] += 1
-        c["children"].add(r["child"])
     t = Table("rule", "return", "faults", "children", "message", title="Faults by rule")
-    for (ret, code), c in sorted(counts.items(), key=lambda kv: -kv[1]["n"]):
-        t.add_row(code, ret, f"{c['n']:,}", f"{len(c['children']):,}", c["message"])
+    for r in _by_rule(faults):
+        t.add_row(r["rule"], r["return"], f"{r['n']:,}", f"{r['children']:,}", r["message"])
     console.print(t)
+
+
+def _by_rule(faults: pa.Table) -> list[dict]:
+    """Per return and rule: its faults, its distinct children (no child counts as one) and the
+    message of its first fault; most faults first, then in the order rules first appear.
+    Counted in Arrow, not row by row (a million faults: seconds of Python)."""
+    keys = pa.table(
+        {
+            "return": faults.column("return").cast(pa.string()),
+            "rule": faults.column("rule").cast(pa.string()),
+            "child": faults.column("child"),
+            "_i": pa.array(range(faults.num_rows), pa.int64()),
+        }
+    )
+    counted = keys.group_by(["return", "rule"], use_threads=False).aggregate(
+        [([], "count_all"), ("child", "count_distinct", pc.CountOptions(mode="all")), ("_i", "min")]
+    )
+    first = counted.column("_i_min")
+    counted = counted.append_column("message", faults.column("message").take(first))
+    counted = counted.take(
+        pc.sort_indices(counted, sort_keys=[("count_all", "descending"), ("_i_min", "ascending")])
+    )
+    return [
+        {"return": r["return"], "rule": r["rule"], "n": r["count_all"],
+         "children": r["child_count_distinct"], "message": r["message"]}
+        for r in counted.to_pylist()
+    ]  # fmt: skip
 
 
 def write(
