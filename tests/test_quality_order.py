@@ -9,7 +9,7 @@ import random
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from csc_scorecard.quality.fault_table import ORDER, _in_order
+from csc_scorecard.quality.fault_table import ORDER, _dense_rank, _in_order, _rank
 
 TEXT = ["la_code", "table", "child", "field", "value"]
 
@@ -67,6 +67,32 @@ def test_order_when_the_keys_do_not_fit_the_packing():
     assert _distinct(wide).num_rows < wide.num_rows
     for table in (found.set_column(found.column_names.index("la_code"), "la_code", many), wide):
         assert pa.table(_in_order(table)).equals(_sorted_by_every_key(table))
+
+
+def test_runs_of_one_text_order_as_every_key():
+    """As the queries give them: each query's rows a table and an authority at a time, so
+    those two keys come in long runs (ranked by their runs' texts: `_rank`), nulls too."""
+    for seed in range(3):
+        found = _faults(3000, seed)
+        for name, texts in (
+            ("table", ["OC2", None, "AD1", "Episodes"]),
+            ("la_code", ["372", "100"]),
+        ):
+            runs = [texts[k * len(texts) // found.num_rows] for k in range(found.num_rows)]
+            found = found.set_column(
+                found.column_names.index(name), name, pa.array(runs, pa.string())
+            )
+        assert len(pc.run_end_encode(found.column("table").combine_chunks()).values) == 4
+        assert pa.table(_in_order(found)).equals(_sorted_by_every_key(found))
+
+
+def test_rank_by_runs_is_the_rank_of_every_text():
+    rng = random.Random(3)
+    for runs in (1, 5, 400, 3000):  # long runs, then runs too short to rank by
+        texts = [rng.choice(["b", "B", "a", "", None]) for _ in range(runs)]
+        column = pa.array([texts[k * runs // 3000] for k in range(3000)], pa.string())
+        assert _rank(column).equals(_dense_rank(column))
+    assert _rank(pa.array([], pa.string())).equals(_dense_rank(pa.array([], pa.string())))
 
 
 def test_no_faults():
