@@ -20,6 +20,7 @@ joining them (101,000 episodes: 4.6-4.8 against 5.0-5.3 CPU s a run, A/B under l
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -67,27 +68,31 @@ def run_all(
     *,
     after: Mapping[int, Collection[int]] | None = None,
     rows: bool = False,
+    seconds: list[float] | None = None,
 ) -> list[pa.Table | None]:
     """Run `statements` on WORKERS cursors of `con` at once (with one: on `con`, in order),
     statement i only once those in `after[i]` (earlier ones: the tables it reads) are done;
-    with `rows`, each one's rows (an Arrow table), in the order of `statements`. The first
-    failure is raised."""
+    with `rows`, each one's rows (an Arrow table), in the order of `statements`; `seconds`
+    (a list as long as `statements`) gets each one's wall seconds. The first failure is
+    raised."""
     if not statements:
         return []
-    if WORKERS <= 1:
-        if rows:
-            return [con.execute(s).to_arrow_table() for s in statements]
-        for s in statements:
-            con.execute(s).fetchall()
-        return [None] * len(statements)
-    path = con.execute("SELECT current_setting('search_path')").fetchall()[0][0]
-    cursors = [con.cursor() for _ in range(WORKERS)]
 
     def one(cur: duckdb.DuckDBPyConnection, i: int) -> pa.Table | None:
+        started = time.perf_counter()
         if rows:
-            return cur.execute(statements[i]).to_arrow_table()
-        cur.execute(statements[i]).fetchall()
-        return None
+            found = cur.execute(statements[i]).to_arrow_table()
+        else:
+            cur.execute(statements[i]).fetchall()
+            found = None
+        if seconds is not None:
+            seconds[i] = time.perf_counter() - started
+        return found
+
+    if WORKERS <= 1:
+        return [one(con, i) for i in range(len(statements))]
+    path = con.execute("SELECT current_setting('search_path')").fetchall()[0][0]
+    cursors = [con.cursor() for _ in range(WORKERS)]
 
     try:
         for cur in cursors:
