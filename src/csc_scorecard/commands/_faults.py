@@ -21,7 +21,7 @@ import typer
 
 from csc_scorecard.csv_safety import FORMULA_STARTS, safe_cell
 from csc_scorecard.quality.fault_table import FAULT_COLUMNS
-from csc_scorecard.quality.fixlists import group_of, groups
+from csc_scorecard.quality.fixlists import AUTHORITY_WIDE, UNALLOCATED, groups
 from csc_scorecard.quality.runner import RuleResult
 
 XLSX_COLUMNS = [
@@ -227,19 +227,53 @@ def to_xlsx(faults: pa.Table, path: Path, *, by: str | None) -> None:
         )
     summary.set_column(0, 1, 22)
     summary.set_column(5, 5, 60)
-    rows = faults.to_pylist()
+    rows = list(zip(*(_xlsx_cells(faults, c) for c in XLSX_COLUMNS), strict=True))
+    group = _groups_of(faults, key) if listed else None
     for g in listed or [{key: "Faults", "name": "Faults"}]:
-        mine = [r for r in rows if group_of(r, key) == g[key]] if listed else rows
+        if group is None:
+            mine = rows
+        else:
+            at = pc.indices_nonzero(pc.equal(group, g[key])).to_pylist()
+            mine = [rows[k] for k in at]
         ws = sheet(str(g["name"]))
         ws.write_row(0, 0, XLSX_COLUMNS, bold)
         for i, r in enumerate(mine, start=1):
-            ws.write_row(
-                i, 0, ["" if r.get(c) is None else neutral(r.get(c)) for c in XLSX_COLUMNS]
-            )
+            ws.write_row(i, 0, r)
         ws.autofilter(0, 0, max(len(mine), 1), len(XLSX_COLUMNS) - 1)
         ws.freeze_panes(1, 0)
         ws.set_column(7, 7, 70)
     wb.close()
+
+
+def _xlsx_cells(faults: pa.Table, name: str) -> list:
+    """A column's cells as the fault sheets write them: `neutral`, "" for none (or for a column
+    the faults lack). Text is made `neutral` once per distinct value, in Arrow."""
+    if name not in faults.column_names:
+        return [""] * faults.num_rows
+    column = faults.column(name)
+    kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        encoded = (
+            column.combine_chunks()
+            if pa.types.is_dictionary(column.type)
+            else pc.dictionary_encode(column.combine_chunks())
+        )
+        cells = _neutral_cells(encoded.dictionary).take(encoded.indices)
+        return pc.fill_null(cells, "").to_pylist()
+    return ["" if v is None else neutral(v) for v in column.to_pylist()]
+
+
+def _groups_of(faults: pa.Table, key: str) -> pa.Array:
+    """Each fault's fix-list group (`fixlists.group_of`), column-wise."""
+    n = faults.num_rows
+    owner = (
+        faults.column(key).cast(pa.string()).combine_chunks()
+        if key in faults.column_names
+        else pa.nulls(n, pa.string())
+    )
+    owner = pc.if_else(pc.equal(owner, ""), pa.scalar(None, pa.string()), owner)  # blank: none
+    owner = pc.fill_null(owner, UNALLOCATED)
+    return pc.if_else(pc.is_null(faults.column("child").combine_chunks()), AUTHORITY_WIDE, owner)
 
 
 def print_table(faults: pa.Table, result: RuleResult, notes: list[str], *, by: str | None) -> None:
