@@ -84,9 +84,11 @@ def _repeats(codes: str) -> str:
 )
 def r8540() -> str:
     """A born child (PersonBirthDate given) with an episode of need whose ReferralNFA is false,
-    and with no Disability or one that is not a code of the list."""
+    and with no Disability or one that is not a code of the list. NONE alone, a code of the
+    list, is told from the text before the pattern is tried (most children's record)."""
     return f"""SELECT * FROM child c WHERE c.date_of_birth IS NOT NULL
-        AND (c.disabilities IS NULL OR {_any_not_in("c.disabilities", "disability")})
+        AND (c.disabilities IS NULL OR (c.disabilities <> {NO_DISABILITY}
+            AND {_any_not_in("c.disabilities", "disability")}))
         AND {further_action("c")}"""
 
 

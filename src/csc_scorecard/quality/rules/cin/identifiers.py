@@ -137,9 +137,10 @@ def r1540() -> str:
 )
 def r1550() -> str:
     """A 13-character UPN whose character 13 is not a digit or a capital letter other than
-    I, O and S."""
+    I, O and S: that one character looked up in the text of those (2 million children: a
+    regular expression for each cost 0.12 CPU s)."""
     return f"""SELECT * FROM child WHERE {UPN_13}
-        AND NOT regexp_full_match(substr(upn, 13, 1), '[0-9A-HJ-NP-RT-Z]')"""
+        AND NOT contains('0123456789{CHECK_LETTERS}', substr(upn, 13, 1))"""
 
 
 @rule(
