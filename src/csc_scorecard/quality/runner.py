@@ -44,6 +44,7 @@ from csc_scorecard.quality.rules import (
     rules,
     table_label,
 )
+from csc_scorecard.quality.rules.ssda903.code_columns import CODE_COLUMNS, by_combination
 
 if TYPE_CHECKING:
     from sqlglot import exp
@@ -465,22 +466,35 @@ def fused_query(table: str, chosen: Sequence[tuple[int, Rule, str]]) -> str:
     gets the numbers `i` of the rules whose condition (and years) it meets, one fault row per
     rule, with the same columns and values as each rule's `fault_query` (a row filter's query
     gives no `field`: `NO_FIELD`)."""
-    hits, values, mets = [], [], []
+    hits, values, mets, coded = [], [], [], []
+    codes = CODE_COLUMNS.get(table, ()) if chosen and chosen[0][1].ret == "ssda903" else ()
     for i, r, condition in chosen:
         # no coalesce(..., false): CASE WHEN takes NULL for false (episodes_pc's scan 0.10 ->
         # 0.075 CPU s without it); the years first, so a rule of later years than the rows
         # tests no row (a conjunction tests its second term only where the first holds)
         met = " AND ".join([*_years(r), f"({condition})"])
-        mets.append(f"({met})")
-        hits.append(f"CASE WHEN {met} THEN {int(i)} END")
+        hit = f"CASE WHEN {met} THEN {int(i)} END"
+        if codes and by_combination(met, codes):  # once per combination of the codes
+            coded.append(hit)
+        else:
+            mets.append(f"({met})")
+            hits.append(hit)
         values.append(f"WHEN {int(i)} THEN CAST({r.column} AS VARCHAR)")
+    listed = f"list_filter([{', '.join(hits)}], lambda x: x IS NOT NULL)"
+    source = table
+    if coded:  # each row joined to its combination's rule numbers (rules/ssda903/code_columns)
+        mets.append("len(k.coded) > 0")
+        listed = f"list_concat(k.coded, {listed})"
+        same = " AND ".join(f"k.k_{c} IS NOT DISTINCT FROM t.{c}" for c in codes)
+        source = f"""{table} t JOIN (SELECT {", ".join(f"{c} AS k_{c}" for c in codes)},
+            list_filter([{", ".join(coded)}], lambda x: x IS NOT NULL) AS coded
+            FROM (SELECT DISTINCT {", ".join(codes)} FROM {table})) k ON {same}"""
     # the rows meeting no rule's condition (almost all) left out before their lists are made
     return f"""SELECT i, _table AS "table", CAST("row" AS INTEGER) AS "row",
         child_id AS child, {NO_FIELD} AS field,
         CASE i {" ".join(values)} END AS value, la_code,
         CAST(year(cy_end) AS INTEGER) AS year, CAST(load_id AS INTEGER) AS load_id
-    FROM (SELECT *, unnest(list_filter([{", ".join(hits)}], lambda x: x IS NOT NULL)) AS i
-          FROM {table} WHERE {" OR ".join(mets)})"""
+    FROM (SELECT *, unnest({listed}) AS i FROM {source} WHERE {" OR ".join(mets)})"""
 
 
 def rule_queries(
