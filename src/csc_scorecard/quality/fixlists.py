@@ -70,7 +70,7 @@ def with_owners(source: duckdb.DuckDBPyConnection, faults: pa.Table) -> pa.Table
             out = cur.sql(sql).to_arrow_table()
         finally:
             cur.unregister("_faults")
-    return _sorted(out)
+    return out  # sorted by the query (_ORDER_SQL)
 
 
 def _owners_sql(tables: set[str], columns: set[tuple[str, str]]) -> str | None:
@@ -148,7 +148,7 @@ def _owners_sql(tables: set[str], columns: set[tuple[str, str]]) -> str | None:
                o.worker, o.owner_from
         FROM f JOIN o USING (_i) {"LEFT JOIN post USING (_i)" if post != "NULL::VARCHAR" else ""}
         {names}
-        ORDER BY f._i"""
+        ORDER BY {_ORDER_SQL}, f._i"""
 
 
 def _first(candidates: list[tuple[str, str]]) -> str:
@@ -169,16 +169,23 @@ def _blank_owners(faults: pa.Table) -> pa.Table:
     return _sorted(faults)
 
 
+_ORDER = [
+    ("team", "ascending"),
+    ("worker", "ascending"),
+    ("measures_affected", "descending"),
+    ("child", "ascending"),
+    ("rule", "ascending"),
+]
+# The same order in the owners' query, ties in the faults' order (Arrow's sort is stable, and
+# compares text byte by byte as DuckDB does): sorting there, not again in Arrow (1.26 million
+# faults: about 2 CPU s).
+_ORDER_SQL = ", ".join(
+    f'"{c}" {"ASC" if d == "ascending" else "DESC"} NULLS LAST' for c, d in _ORDER
+)
+
+
 def _sorted(faults: pa.Table) -> pa.Table:
-    return faults.sort_by(
-        [
-            ("team", "ascending"),
-            ("worker", "ascending"),
-            ("measures_affected", "descending"),
-            ("child", "ascending"),
-            ("rule", "ascending"),
-        ]
-    )
+    return faults.sort_by(_ORDER)
 
 
 def group_of(row: dict, key: str) -> str:
