@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import openpyxl
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from csc_scorecard.commands._faults import XLSX_COLUMNS, neutral, to_xlsx
 from csc_scorecard.quality.fixlists import group_of, groups
@@ -70,3 +71,75 @@ def test_fault_sheets_hold_each_fault_row_by_row(tmp_path):
             assert sheet[1:] == expected, (by, g[key])
         assert sum(len(s) - 1 for s in sheets) == len(rows)
         assert "'=1+2" in {c for s in sheets for r in s for c in r}  # the guard, not a formula
+
+
+def test_a_sheet_past_the_row_limit_continues_on_further_sheets(tmp_path, monkeypatch, capsys):
+    """More faults than a sheet holds (the limit lowered to a header and 2 faults): the group's
+    faults continue, in order, on sheets named "<sheet> 2 of 3"... (31 characters at most,
+    unique), each fault written once; the Summary says which sheets each group is on, and
+    the command says so on stderr in one line."""
+    from csc_scorecard.commands import _faults as module
+    from csc_scorecard.quality.runner import RuleResult
+
+    monkeypatch.setattr(module, "XLSX_SHEET_ROWS", 3)
+    base = _faults()
+    n = 4 * base.num_rows  # T1 and (unallocated): 8 faults each, T2 4, (authority-wide) 4
+    faults = pa.concat_tables([base] * 4)
+    long_name = "Safeguarding and Assessment West"  # 32 characters: cut at a word, to 31
+    faults = faults.set_column(
+        faults.column_names.index("team_name"),
+        "team_name",
+        pc.if_else(pc.equal(faults.column("team"), "T1"), long_name, faults.column("team_name")),
+    )
+    rows = faults.to_pylist()
+    for by in ("team", "worker", None):
+        out = tmp_path / f"{by}.xlsx"
+        continued = to_xlsx(faults, out, by=by)
+        book = openpyxl.load_workbook(out, read_only=True)
+        names = book.sheetnames
+        assert len(names) == len({s.casefold() for s in names}) and max(map(len, names)) <= 31
+        sheets = {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in book}
+        key = by or "team"
+        written = 0
+        for first, more in continued:
+            assert [s.rsplit(" ", 3)[1:] for s in more] == [
+                [str(k), "of", str(len(more) + 1)] for k in range(2, len(more) + 2)
+            ]
+            on = [first, *more]
+            assert names[names.index(first) : names.index(first) + len(on)] == on
+            assert all(sheets[s][0] == tuple(XLSX_COLUMNS) for s in on)
+            assert all(1 <= len(sheets[s]) - 1 <= 2 for s in on)
+            written += sum(len(sheets[s]) - 1 for s in on)
+        groups_of = {g[key]: g for g in groups(faults, key)}
+        for g in groups_of.values():
+            expected = [
+                tuple(None if r.get(c) in (None, "") else neutral(r.get(c)) for c in XLSX_COLUMNS)
+                for r in rows
+                if group_of(r, key) == g[key]
+            ]
+            first = next(f for f, _ in continued if sheets[f][1] == expected[0])
+            on = [first, *dict(continued)[first]]
+            assert [r for s in on for r in sheets[s][1:]] == expected, (by, g[key])
+        assert written == sum(len(s) - 1 for t, s in sheets.items() if t != "Summary") == n
+        summary = sheets["Summary"]
+        assert summary[2][6] == "sheets"
+        listed = {r[0]: r[6] for r in summary[3:]} if by or key in faults.column_names else {}
+        for first, more in continued:
+            assert ", ".join([first, *more]) in {*listed.values(), summary[1][0]}
+        if by == "team":
+            assert any(f.startswith("Safeguarding and Assessment") for f, _ in continued)
+    capsys.readouterr()
+    module.write(faults, RuleResult(faults=faults), fmt="xlsx", out=tmp_path / "w.xlsx", notes=[])
+    err = capsys.readouterr().err.splitlines()
+    said = [line for line in err if "continued" in line]
+    assert len(said) == 1 and "(unallocated) 2 of 4" in said[0], err
+
+
+def test_a_workbook_under_the_row_limit_lists_no_sheets(tmp_path):
+    out = tmp_path / "f.xlsx"
+    assert to_xlsx(_faults(), out, by="team") == []
+    summary = list(
+        openpyxl.load_workbook(out, read_only=True)["Summary"].iter_rows(values_only=True)
+    )
+    assert summary[1] == (None,) * len(summary[1])
+    assert summary[2] == ("team", "name", "faults", "children", "measures affected", "rules")

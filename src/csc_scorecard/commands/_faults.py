@@ -3,8 +3,9 @@
 CSV: one row per fault, columns exactly FAULT_COLUMNS (rule, return, table, row, child, field,
 value, message); a cell starting with = + - or @ is written with a leading apostrophe so a
 spreadsheet never reads it as a formula. XLSX: a Summary sheet, then one sheet per team (or
-worker, or one "Faults" sheet when the data knows no owners). JSON: every column. Child-level:
-for the authority's own use, never for publication.
+worker, or one "Faults" sheet when there are none); a group with more faults than an Excel sheet
+holds continues on sheets "<its sheet> 2 of 3"..., which the Summary lists. JSON: every column.
+Child-level: for the authority's own use, never for publication.
 """
 
 from __future__ import annotations
@@ -197,7 +198,14 @@ def _chunks(strings: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
     return strings.chunks if isinstance(strings, pa.ChunkedArray) else [strings]
 
 
-def to_xlsx(faults: pa.Table, path: Path, *, by: str | None) -> None:
+# Excel's rows a sheet, the header's included: a group with more faults continues on further
+# sheets, never cut (a parameter so tests can lower it)
+XLSX_SHEET_ROWS = 1_048_576
+
+
+def to_xlsx(faults: pa.Table, path: Path, *, by: str | None) -> list[tuple[str, list[str]]]:
+    """Write the workbook; returns each sheet continued on further sheets, with their names
+    (none: every group fits its sheet)."""
     import xlsxwriter
 
     from csc_scorecard.report.xlsx_book import sheet_name
@@ -229,20 +237,41 @@ def to_xlsx(faults: pa.Table, path: Path, *, by: str | None) -> None:
     summary.set_column(5, 5, 60)
     rows = list(zip(*(_xlsx_cells(faults, c) for c in XLSX_COLUMNS), strict=True))
     group = _groups_of(faults, key) if listed else None
+    per_sheet = XLSX_SHEET_ROWS - 1
+    continued: list[tuple[str, list[str]]] = []
+    on: list[list[str]] = []
     for g in listed or [{key: "Faults", "name": "Faults"}]:
         if group is None:
             mine = rows
         else:
             at = pc.indices_nonzero(pc.equal(group, g[key])).to_pylist()
             mine = [rows[k] for k in at]
-        ws = sheet(str(g["name"]))
-        ws.write_row(0, 0, XLSX_COLUMNS, bold)
-        for i, r in enumerate(mine, start=1):
-            ws.write_row(i, 0, r)
-        ws.autofilter(0, 0, max(len(mine), 1), len(XLSX_COLUMNS) - 1)
-        ws.freeze_panes(1, 0)
-        ws.set_column(7, 7, 70)
+        parts = -(-len(mine) // per_sheet) or 1
+        names: list[str] = []
+        for part in range(parts):
+            if part:  # "<first sheet's name> 2 of 3", cut to fit 31 characters
+                suffix = f" {part + 1} of {parts}"
+                ws = sheet(names[0][: 31 - len(suffix)].rstrip() + suffix)
+            else:
+                ws = sheet(str(g["name"]))
+            names.append(ws.get_name())
+            these = mine[part * per_sheet : (part + 1) * per_sheet]
+            ws.write_row(0, 0, XLSX_COLUMNS, bold)
+            for i, r in enumerate(these, start=1):
+                ws.write_row(i, 0, r)
+            ws.autofilter(0, 0, max(len(these), 1), len(XLSX_COLUMNS) - 1)
+            ws.freeze_panes(1, 0)
+            ws.set_column(7, 7, 70)
+        on.append(names)
+        if parts > 1:
+            continued.append((names[0], names[1:]))
+    if continued:  # the Summary says which sheets hold each group
+        summary.write(2, 6, "sheets", bold)
+        for i, names in enumerate(on, start=3):
+            summary.write(i, 6, ", ".join(names))
+        summary.set_column(6, 6, 40)
     wb.close()
+    return continued
 
 
 def _xlsx_cells(faults: pa.Table, name: str) -> list:
@@ -348,8 +377,17 @@ def write(
     if fmt == "xlsx":
         if out is None:
             raise typer.BadParameter("--format xlsx needs --out FILE.xlsx")
-        to_xlsx(faults, out, by=by)
+        continued = to_xlsx(faults, out, by=by)
         typer.echo(f"wrote {faults.num_rows:,} faults to {out}", err=True)
+        if continued:  # never silently: the reader must look past the first sheet
+            sheets = "; ".join(
+                f'"{first}" continued on ' + ", ".join(f'"{m}"' for m in more)
+                for first, more in continued
+            )
+            typer.echo(
+                f"more faults than an Excel sheet holds ({XLSX_SHEET_ROWS - 1:,}): {sheets}",
+                err=True,
+            )
         return
     if fmt == "csv":
         pieces = csv_bytes(faults)
