@@ -55,4 +55,5 @@ def compare(
         write_xlsx(table, out)
         typer.echo(f"wrote {out}: {table.num_rows:,} rows for {len(las)} authorities")
     else:
-        write_arrow_csv(table, out or "/dev/stdout")
+        with open(out or "/dev/stdout", "wb") as sink:  # a failure names the file
+            write_arrow_csv(table, sink)

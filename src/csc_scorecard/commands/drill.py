@@ -21,6 +21,7 @@ from csc_scorecard.commands._options import (
     StoreOption,
     TableFormatOption,
     authority,
+    known_subjects,
 )
 from csc_scorecard.measures.members import (
     CHILD_LEVEL_WARNING,
@@ -59,6 +60,7 @@ def drill(
     typer.echo(f"WARNING: {CHILD_LEVEL_WARNING}", err=True)
     with Store(store, read_only=True) as db:
         la = authority(db, la_code)  # one authority: child-level rows
+        known_subjects(db, la, team, worker, team_names=False)
         try:
             table = members(db, la, measure, period, dimension=dimension, team=team, worker=worker)
         except (NoMembers, KeyError, ValueError) as e:

@@ -167,9 +167,11 @@ def _emit(text: str, out: Path | None) -> None:
 def _csv(table, out: Path | None) -> None:
     from csc_scorecard.csv_safety import write_arrow_csv
 
-    text = write_arrow_csv(table, out)
-    if text is not None:
-        typer.echo(text, nl=False)
+    if out is None:
+        typer.echo(write_arrow_csv(table), nl=False)
+        return
+    with open(out, "wb") as sink:  # opened here: a failure names the file, as Python's do
+        write_arrow_csv(table, sink)
 
 
 def _print_section(section) -> None:

@@ -15,6 +15,7 @@ from csc_scorecard.commands._options import (
     StoreOption,
     TableFormatOption,
     authority,
+    known_subjects,
     parse_day,
 )
 from csc_scorecard.lists.output import FORMATS, print_table, to_csv, to_json, to_xlsx
@@ -51,6 +52,7 @@ def lists_command(
         options["days_ahead"] = days
     with Store(store, read_only=True) as db:
         la = authority(db, la_code)  # one authority: child-level rows
+        known_subjects(db, la, team, worker)
         result = operational.build(name, db, la, parse_day(on), team=team, worker=worker, **options)
     typer.echo(f"{operational.NOTICE}: {result.heading()}", err=fmt != "table" and out is None)
     for note in result.notes:

@@ -124,11 +124,13 @@ def measures(
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
-        pq.write_table(table, out)
+        with open(out, "wb") as sink:  # opened here: a failure names the file, as Python's do
+            pq.write_table(table, sink)
     elif fmt == "csv":
         from csc_scorecard.csv_safety import write_arrow_csv
 
-        write_arrow_csv(table, out or "/dev/stdout")
+        with open(out or "/dev/stdout", "wb") as sink:
+            write_arrow_csv(table, sink)
     elif fmt == "json":
         text = json.dumps(table.to_pylist(), indent=1, default=str)
         out.write_text(text) if out else typer.echo(text)

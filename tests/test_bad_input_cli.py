@@ -1,0 +1,90 @@
+"""Bad input and odd use of the command line (issue 13's rules): a mistyped team or worker, an
+output path that cannot be written. Each is refused in one line naming what is wrong, never a
+Python traceback nor an empty result that reads as a real one.
+
+The store: one open assessment on 30 June 2022, allocated to W1 of team T1 "Alpha"
+(tests/lists_fixtures.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date as d
+
+import pytest
+from conftest import canonical
+from lists_fixtures import allocations, load_all
+from measure_fixtures import LA
+from typer.testing import CliRunner
+
+from csc_scorecard.cli import app
+from csc_scorecard.store import Store
+
+RUN = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def path(tmp_path_factory):
+    p = tmp_path_factory.mktemp("bad_input") / "store.duckdb"
+    with Store(p) as s:
+        load_all(
+            s,
+            {
+                "assessments": canonical(
+                    "assessments",
+                    child_id=["C1"],
+                    referral_date=[d(2022, 6, 1)],
+                    start_date=[d(2022, 6, 1)],
+                ),
+                **allocations([("C1", "W1", d(2022, 6, 1), None)]),
+            },
+        )
+    return p
+
+
+def cli(*args):
+    return RUN.invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
+
+
+def lists(path, *args):
+    return cli("lists", "open-assessments", "--date", "2022-06-30", "--store", path, *args)
+
+
+def test_a_list_for_a_team_or_worker_the_store_lacks_is_refused_naming_those_it_holds(path):
+    r = lists(path, "--team", "Alfa")
+    assert r.exit_code == 2, r.output
+    assert f"--team 'Alfa': the store holds no such team for LA {LA} (it holds T1, T2)" in r.output
+    r = lists(path, "--worker", "W9")
+    assert r.exit_code == 2, r.output
+    assert f"--worker 'W9': the store holds no such worker for LA {LA} (it holds W1, W2, W3)" in (
+        r.output
+    )
+
+
+def test_a_list_for_a_team_by_id_or_name_or_a_worker_it_holds_is_listed(path):
+    for option in (["--team", "T1"], ["--team", "Alpha"], ["--worker", "W1"]):
+        r = lists(path, *option)
+        assert r.exit_code == 0, r.output
+        assert ": 1 row" in r.output
+    r = lists(path, "--team", "Beta")  # held, with nothing open: an empty list is the truth
+    assert r.exit_code == 0 and ": 0 rows" in r.output
+
+
+def test_a_drill_down_for_a_team_or_worker_the_store_lacks_is_refused(path):
+    measure = "assessments_within_45_working_days"
+    r = cli("drill", measure, "--period", "2022-Q1", "--store", path, "--team", "T9")
+    assert r.exit_code == 2, r.output
+    assert f"--team 'T9': the store holds no such team for LA {LA}" in r.output
+    r = cli("drill", measure, "--period", "2022-Q1", "--store", path, "--worker", "W9")
+    assert r.exit_code == 2, r.output
+    assert f"--worker 'W9': the store holds no such worker for LA {LA}" in r.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_measures_out_to_a_folder_or_a_missing_folder_is_one_line_naming_it(path, tmp_path, fmt):
+    for out, text in (
+        (tmp_path, "is a folder, not a file"),
+        (tmp_path / "absent" / f"m.{fmt}", "no such file or folder"),
+    ):
+        r = cli("measures", "--period", "2022-Q1", "--store", path, "--format", fmt, "--out", out)
+        assert r.exit_code == 2, r.output
+        assert r.output.strip() == f"Error: {out}: {text}"
