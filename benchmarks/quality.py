@@ -97,7 +97,7 @@ def ours(files: list[str], year: int) -> dict:
         # scoped tables, the run's tables built (`runner._tables_of_run`), nothing around it
         # (no scope built, no binding checks, no rule metadata added, no sort): the floor
         ran = runs[0].rules_run
-        scope = scoping.build(store.con, needs=scope_needs(chosen))
+        scope = scoping.build(store.con, needs=scope_needs(chosen), rules=chosen)
         try:
             scope.use("ssda903")
             with _tables_of_run(scope, "ssda903", ran):

@@ -50,7 +50,9 @@ def profile(store: str, ret: str, group: int, max_rows: int) -> tuple[list[tuple
     parallel.run_all = one_at_a_time
     con = duckdb.connect(store, read_only=True)
     started = time.process_time()
-    scope = scoping.build(con, needs=runner.scope_needs(chosen), multi_year=True, deferred=True)
+    scope = scoping.build(
+        con, needs=runner.scope_needs(chosen), multi_year=True, deferred=True, rules=chosen
+    )
     try:
         groups = sized(scope.sizes(ret), max_rows)
         authorities = groups[group]

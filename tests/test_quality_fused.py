@@ -197,6 +197,44 @@ def test_a_run_of_a_few_rules_builds_only_the_derived_tables_they_read():
             assert _plain(few.faults).equals(_plain(mine))
 
 
+def test_no_derived_table_is_built_for_rules_that_will_not_run():
+    """Without last year's return or the Ofsted list, the rules reading them do not run
+    (`Scope.blocked`), and the scope given the rules builds no derived table only they read
+    (episodes_pc_last, episodes_urn, ...); with last year's return, those reading it. Every
+    derived table a rule that runs reads is built, and the faults and the rules not run are
+    those of a scope building every derived table the rules name."""
+    from csc_scorecard.quality import scope as scoping
+    from csc_scorecard.quality.rules import DERIVED, derived_read
+    from csc_scorecard.quality.runner import run_in_scope, scope_needs
+
+    chosen = rules("ssda903")
+    batches, _ = read_files(_903(PEERS / "d2i-903-fake"), la_code="371", year=2024)
+    with Store(":memory:") as store, Store(":memory:") as last:
+        store.load(batches)
+        last.load(batches)
+        for previous in (None, last.con):
+            kw = {"needs": scope_needs(chosen), "previous": previous}
+            scope = scoping.build(store.con, rules=chosen, **kw)
+            every = scoping.build(store.con, **kw)
+            try:
+                built = set(scope.built["ssda903"]) & DERIVED["ssda903"].keys()
+                running = [r for r in chosen if not scope.blocked(r)]
+                read = {n for r in running for n in derived_read("ssda903", r.sql)}
+                assert read <= built < set(every.built["ssda903"])
+                assert "episodes_urn" not in built
+                assert ("episodes_pc_last" in built) == (previous is not None)
+                few, whole = run_in_scope(scope, chosen), run_in_scope(every, chosen)
+            finally:
+                scope.close()
+                every.close()
+            assert few.faults.num_rows > 1000
+            assert _plain(few.faults).equals(_plain(whole.faults))
+            assert [(n.reason, n.codes) for n in few.not_run] == [
+                (n.reason, n.codes) for n in whole.not_run
+            ]
+            assert few.statements < whole.statements
+
+
 @pytest.mark.parametrize("case", ["d2i-903-fake", "d2i-cin-fake"])
 def test_statements_sent_two_at_a_time_give_the_same_faults(case, synth, monkeypatch):
     """SCORECARD_SQL_WORKERS=2 (`quality.parallel`): the scope's tables built and the rules'

@@ -50,7 +50,7 @@ def in_groups(
     chosen = list(only) if only is not None else rules()
     needs = scope_needs(chosen)
     scope = scoping.build(
-        source, la_codes=la_codes, needs=needs, multi_year=multi_year, deferred=True
+        source, la_codes=la_codes, needs=needs, multi_year=multi_year, deferred=True, rules=chosen
     )
     try:
         for ret in RETURNS:

@@ -103,6 +103,7 @@ def run_rules(
             previous=previous,
             multi_year=multi_year,
             inputs=inputs,
+            rules=chosen,
         )
         prepared, prepared_cpu = time.perf_counter(), time.process_time()
         try:
@@ -140,8 +141,8 @@ def run_in_scope(scope: scoping.Scope, chosen: list[Rule], *, fuse: bool = True)
         missing: dict[str, NotRun] = {}
         runnable: list[Rule] = []
         for r in mine:
-            empty = [t for t in r.needs if not scope.rows.get((ret, t))]
-            if empty and (not r.any_rows or len(empty) == len(r.needs)):
+            empty = scope.blocked(r)
+            if empty:
                 # this year's empty tables are the reason; last year's only when they are all
                 shown = [t for t in empty if not t.endswith(LAST)] or empty
                 reason = "no " + " or ".join(table_label(ret, t) for t in shown) + " rows"

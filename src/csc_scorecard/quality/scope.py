@@ -66,6 +66,7 @@ from csc_scorecard.quality.rules import (
     RETURNS,
     SCOPED,
     Return,
+    Rule,
     derived_bases,
     derived_read,
     named,
@@ -165,6 +166,15 @@ class Scope:
     def has(self, ret: Return) -> bool:
         return any(n for (r, _), n in self.rows.items() if r == ret)
 
+    def blocked(self, r: Rule) -> list[str]:
+        """The tables without rows that keep rule `r` from running (`runner.run_in_scope` lists
+        it as not run for them; `build` makes no derived table for it): every table it reads
+        that has none, or with `any_rows` all of them; none when it runs."""
+        empty = [t for t in r.needs if not self.rows.get((r.ret, t))]
+        if empty and (not r.any_rows or len(empty) == len(r.needs)):
+            return empty
+        return []
+
     def schema(self, ret: Return) -> str:
         return f"{self.catalog}.{schema(ret)}"
 
@@ -252,6 +262,7 @@ def build(
     multi_year: bool = False,
     inputs: Mapping[str, pa.Table] | None = None,
     deferred: bool = False,
+    rules: Collection[Rule] | None = None,
 ) -> Scope:
     """Each return's rows of `source` (a store connection) as the scoped tables; with `needs`
     ((return, scoped table) pairs: what the rules to run read), only those; with `previous` (a
@@ -262,7 +273,10 @@ def build(
     the `built` tables left as views (or, the DERIVED ones, not made) until the first
     `restrict` builds them for its authorities, as building them over every authority first
     would be thrown away (a synthetic England: 16.5 of the scope's CPU seconds; the views
-    cost only the `rows` check, 2.9).
+    cost only the `rows` check, 2.9); `rules` (the rules to run, whose `needs` are `needs`): the
+    derived tables only those of them that will run read (`Scope.blocked`: decided from the
+    scoped tables' rows, as the runner decides it), not every one a rule to run names (a rule
+    over last year's return, without it, reads a derived table of empty tables).
 
     The scoped tables are views over the store's tables joined to a small table of the loads
     in scope (`<schema>_loads`), so `Scope.restrict` narrows them to some authorities by
@@ -271,7 +285,9 @@ def build(
     in an in-memory store of its own), which this connection cannot attach."""
     scope = _open(source)
     try:
-        _build(scope, la_codes, load_ids, needs, previous, multi_year, inputs or {}, deferred)
+        _build(
+            scope, la_codes, load_ids, needs, previous, multi_year, inputs or {}, deferred, rules
+        )
     except BaseException:
         scope.close()
         raise
@@ -287,6 +303,7 @@ def _build(
     multi_year: bool,
     inputs: Mapping[str, pa.Table],
     deferred: bool = False,
+    rules: Collection[Rule] | None = None,
 ) -> None:
     store = f"{scope.store}.main"
     con = scope.con
@@ -339,29 +356,39 @@ def _build(
         _empty_last(ret, needs, scope)
         _inputs(ret, inputs, needs, scope)
         present = {t for (r, t) in scope.rows if r == ret}  # the return's tables of this run
-        derived = derived_of_run(ret, needs, present)  # after the tables they read
+        read = None
+        if rules is not None:  # what the rules that will run read
+            running = [r for r in rules if r.ret == ret and not scope.blocked(r)]
+            read = {n for r in running for n in derived_read(ret, r.sql)}
+        derived = derived_of_run(ret, needs, present, read)  # after the tables they read
         built.update(derived)
         if not deferred:
             _materialize(scope, ret, derived)
 
 
 def derived_of_run(
-    ret: Return, needs: Collection[tuple[Return, str]] | None, present: Collection[str]
+    ret: Return,
+    needs: Collection[tuple[Return, str]] | None,
+    present: Collection[str],
+    read: Collection[str] | None = None,
 ) -> dict[str, str]:
     """The return's derived tables (rules.DERIVED) to build for a run, each with its SQL, in
     DERIVED order (a derived table reads only those before it): with `needs` (what the rules to
     run read: `runner.scope_needs`), the ones a rule to run names and the derived tables those
     read, each where the run has the tables it reads; without, every one the run's tables
-    allow. A run of a few rules (`validate --rules`) builds only what they read."""
+    allow; with `read` (the derived tables the rules that will run name), only those of them
+    and what they read. A run of a few rules (`validate --rules`) builds only what they read."""
     found = {}
     for name in DERIVED[ret]:
         if needs is None or all((ret, b) in needs for b in derived_bases(ret, name)):
             sql = derived_sql(name, present)
             if sql is not None:
                 found[name] = sql
-    if needs is None:
+    if needs is None and read is None:
         return found
-    wanted = {n for (r, n) in needs if r == ret and n in found}
+    wanted = set(found) if needs is None else {n for (r, n) in needs if r == ret and n in found}
+    if read is not None:
+        wanted &= set(read)
     for name in reversed(list(found)):
         if name in wanted:
             wanted |= derived_read(ret, found[name]) & found.keys()
