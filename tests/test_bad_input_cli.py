@@ -88,3 +88,47 @@ def test_measures_out_to_a_folder_or_a_missing_folder_is_one_line_naming_it(path
         r = cli("measures", "--period", "2022-Q1", "--store", path, "--format", fmt, "--out", out)
         assert r.exit_code == 2, r.output
         assert r.output.strip() == f"Error: {out}: {text}"
+
+
+# -- the framework, paper and narrative files: one line naming the file and line -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        (
+            b"name: x\ngroups: [a\nunit: percent\n",
+            3,
+            (
+                "not YAML (while parsing a flow sequence): expected ',' or ']', but got ':' "
+                "(what it was reading begins on line 2)"
+            ),
+        ),
+        (b"name: x\n\xffgroups:\n", 2, "not UTF-8 text (byte 0xFF): save it as UTF-8"),
+    ],
+)
+def test_a_framework_that_is_not_yaml_or_not_utf8_is_one_line_naming_the_line(
+    path, tmp_path, text, line, reason
+):
+    framework = tmp_path / "framework.yaml"
+    framework.write_bytes(text)
+    r = cli("measures", "--period", "2022-Q1", "--store", path, "--framework", framework)
+    assert r.exit_code == 2, r.output
+    assert r.output.strip() == f"error: {framework}, line {line}: cannot read framework: {reason}"
+
+
+def test_a_paper_or_narrative_file_not_utf8_is_refused_naming_the_line(tmp_path):
+    from csc_scorecard.report.paper import PaperError, read_narrative, read_paper
+
+    paper, narrative = tmp_path / "paper.yaml", tmp_path / "narrative.md"
+    paper.write_bytes(b"committee: x\n\x96\n")  # Windows-1252's en dash
+    narrative.write_bytes(b"# Background\n\nOur \x93figures\x94.\n")
+    with pytest.raises(PaperError) as err:
+        read_paper(paper)
+    assert str(err.value) == f"{paper}, line 2: not UTF-8 text (byte 0x96): save it as UTF-8"
+    with pytest.raises(PaperError) as err:
+        read_narrative(narrative, [])
+    assert str(err.value) == f"{narrative}, line 3: not UTF-8 text (byte 0x93): save it as UTF-8"
+    paper.write_text("committee: [x\nwards: y\n")
+    with pytest.raises(PaperError, match=r"paper.yaml, line 2: not YAML \(while parsing a flow"):
+        read_paper(paper)

@@ -256,9 +256,29 @@ def load_framework(path: str | Path) -> Framework:
     path = Path(path)
     try:
         data = _parsed(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+    except (UnicodeDecodeError, yaml.YAMLError) as error:
+        line, reason = unreadable(error)
+        raise FrameworkError(f"{path}, line {line}: cannot read framework: {reason}") from None
+    except OSError as error:
         raise FrameworkError(f"{path}: cannot read framework: {error}") from error
     return parse_framework(data, source=str(path))
+
+
+def unreadable(error: UnicodeDecodeError | yaml.YAMLError) -> tuple[int, str]:
+    """(line, reason) of a YAML or Markdown file that is not UTF-8 text or not YAML, for a one-
+    line refusal (PyYAML's own message spans several lines and quotes the file): the line the
+    parser stopped at, what it expected, and where the construct it was in began."""
+    if isinstance(error, UnicodeDecodeError):
+        line = error.object[: error.start].count(b"\n") + 1
+        return line, f"not UTF-8 text (byte 0x{error.object[error.start]:02X}): save it as UTF-8"
+    problem, mark = getattr(error, "problem", None), getattr(error, "problem_mark", None)
+    context, begun = getattr(error, "context", None), getattr(error, "context_mark", None)
+    reason = f"not YAML ({context or problem or str(error).splitlines()[0]})"
+    if context and problem:
+        reason += f": {problem}"
+    if begun and mark and begun.line != mark.line:
+        reason += f" (what it was reading begins on line {begun.line + 1})"
+    return (mark.line + 1 if mark else 1), reason
 
 
 def parse_framework(data: Any, source: str = "framework") -> Framework:

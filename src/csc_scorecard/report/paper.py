@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from csc_scorecard.rating.framework import unreadable
 from csc_scorecard.report.model import Cover, Officer, Section, Table
 from csc_scorecard.terms import Terms
 from csc_scorecard.wording import Paragraph, Sentence
@@ -155,8 +156,9 @@ def read_paper(path: str | Path) -> PaperFile:
         paper = PaperFile.model_validate(raw)
     except OSError as err:
         raise PaperError(f"{path}: cannot be read ({err.strerror})") from None
-    except yaml.YAMLError as err:
-        raise PaperError(f"{path}: not YAML ({str(err).splitlines()[0]})") from None
+    except (UnicodeDecodeError, yaml.YAMLError) as err:
+        line, reason = unreadable(err)
+        raise PaperError(f"{path}, line {line}: {reason}") from None
     except ValidationError as err:
         problems = "; ".join(
             f"field {'.'.join(str(p) for p in e['loc']) or '(top level)'!r}: {e['msg']}"
@@ -179,6 +181,9 @@ def read_narrative(path: str | Path, sections: list[Section]) -> dict[str, list[
         text = path.read_text(encoding="utf-8")
     except OSError as err:
         raise PaperError(f"{path}: cannot be read ({err.strerror})") from None
+    except UnicodeDecodeError as err:
+        line, reason = unreadable(err)
+        raise PaperError(f"{path}, line {line}: {reason}") from None
     known = {s.title.lower(): s.id for s in SLOTS} | {s.id: s.id for s in SLOTS}
     targets = {s.title.lower(): s.id for s in _walk(sections)} | {
         s.id: s.id for s in _walk(sections)
