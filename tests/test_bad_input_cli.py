@@ -132,3 +132,35 @@ def test_a_paper_or_narrative_file_not_utf8_is_refused_naming_the_line(tmp_path)
     paper.write_text("committee: [x\nwards: y\n")
     with pytest.raises(PaperError, match=r"paper.yaml, line 2: not YAML \(while parsing a flow"):
         read_paper(paper)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (b"spans: [16,\n", "line 2: not YAML (while parsing a flow node)"),
+        (b"spans:\n  \x96\n", "line 2: not UTF-8 text (byte 0x96): save it as UTF-8"),
+        (b"- 16\n", "expected a mapping of workforce settings"),
+        (b"spans:\n  standard_cases: many\n", "spans.standard_cases: Input should be a valid"),
+    ],
+)
+def test_caseload_settings_that_cannot_be_read_are_one_line_naming_the_file(
+    path, tmp_path, text, reason
+):
+    settings = tmp_path / "settings.yaml"
+    settings.write_bytes(text)
+    r = cli("caseloads", "--date", "2022-06-30", "--store", path, "--settings", settings)
+    assert r.exit_code == 2, r.output
+    message = " ".join(r.output.replace("│", " ").split())
+    assert f"Invalid value for --settings: {settings}" in message
+    assert reason in message
+
+
+def test_synth_out_that_is_a_file_is_refused_before_any_work(tmp_path):
+    out = tmp_path / "extracts"
+    out.write_text("kept")
+    r = cli("synth", "--like", "372", "--out", out)
+    assert r.exit_code == 2, r.output
+    assert f"Invalid value for --out: {out} exists and is not a folder" in " ".join(
+        r.output.replace("│", " ").split()
+    )
+    assert out.read_text() == "kept"

@@ -19,10 +19,34 @@ from csc_scorecard.commands._options import (
     parse_day,
 )
 from csc_scorecard.measures.workforce.caseloads import CaseloadFigures, CaseloadPosition, positions
-from csc_scorecard.measures.workforce.settings import load_settings
+from csc_scorecard.measures.workforce.settings import WorkforceSettings, load_settings
 from csc_scorecard.measures.workforce.snapshot import context_for
 from csc_scorecard.store import Store
 from csc_scorecard.wording import long_date
+
+
+def _settings(path: Path | None) -> WorkforceSettings:
+    """The workforce settings, or a one-line refusal naming the file (and line) at fault."""
+    import yaml
+    from pydantic import ValidationError
+
+    from csc_scorecard.rating.framework import unreadable
+
+    try:
+        return load_settings(path)
+    except (UnicodeDecodeError, yaml.YAMLError) as error:
+        line, reason = unreadable(error)
+        raise typer.BadParameter(
+            f"{path}, line {line}: {reason}", param_hint="--settings"
+        ) from None
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']} (given {e['input']!r})"
+            for e in error.errors()
+        )
+        raise typer.BadParameter(f"{path}: {problems}", param_hint="--settings") from None
+    except ValueError as error:  # not a mapping
+        raise typer.BadParameter(str(error), param_hint="--settings") from None
 
 
 @app.command()
@@ -59,12 +83,13 @@ def caseloads(
         raise typer.BadParameter("--by takes team or service_area")
     basis = "weighted" if weighted else "fte" if fte else "cases"
     dates = {"now": parse_day(on), **({"compare": parse_day(compare)} if compare else {})}
+    chosen = _settings(settings)
     shown: dict[str, list[CaseloadPosition]] = {}
     with Store(store, read_only=True) as db:
         backend = ibis.duckdb.from_connection(db.con)
         for la in each_authority(db, la_code, region):  # each authority's own workers
             ctx = context_for(backend, la)
-            found = positions(ctx, dates, bases=(basis,), settings=load_settings(settings))
+            found = positions(ctx, dates, bases=(basis,), settings=chosen)
             shown[la] = [found[(label, basis)] for label in dates]
     if as_json:  # one authority: its positions; several: positions by LA code
         dumped = {la: [p.model_dump(mode="json") for p in ps] for la, ps in shown.items()}

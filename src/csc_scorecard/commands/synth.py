@@ -88,6 +88,8 @@ def synth(
     """Simulate a local authority and write every statutory format and template into OUT;
     or, with --england, every English authority into a store for work at scale."""
     first, last = parse_years(years)
+    if out.exists() and not out.is_dir():
+        raise typer.BadParameter(f"{out} exists and is not a folder", param_hint="--out")
     if england:
         _england(out, store, first, last, seed, la_code)
         return
