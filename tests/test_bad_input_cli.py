@@ -155,12 +155,19 @@ def test_caseload_settings_that_cannot_be_read_are_one_line_naming_the_file(
     assert reason in message
 
 
-def test_synth_out_that_is_a_file_is_refused_before_any_work(tmp_path):
-    out = tmp_path / "extracts"
-    out.write_text("kept")
-    r = cli("synth", "--like", "372", "--out", out)
+@pytest.mark.parametrize(
+    "command", [["synth", "--like", "372"], ["demo"], ["report", "--period", "2022-Q1", "--store"]]
+)
+@pytest.mark.parametrize("under", [False, True])
+def test_an_out_folder_that_is_a_file_or_under_one_is_refused_before_any_work(
+    path, tmp_path, command, under
+):
+    file = tmp_path / "extracts"
+    file.write_text("kept")
+    store = [path] if command[-1] == "--store" else []
+    r = cli(*command, *store, "--out", file / "sub" if under else file)
     assert r.exit_code == 2, r.output
-    assert f"Invalid value for --out: {out} exists and is not a folder" in " ".join(
+    assert f"Invalid value for --out: {file} exists and is not a folder" in " ".join(
         r.output.replace("│", " ").split()
     )
-    assert out.read_text() == "kept"
+    assert file.read_text() == "kept"

@@ -208,3 +208,13 @@ def _named(db: Store, la: str, value: str, columns: tuple[str, ...]) -> bool:
         return False
     query = f"SELECT EXISTS ({' UNION ALL '.join(parts)})"
     return bool(db.con.execute(query, {"la": la, "v": value}).fetchone()[0])
+
+
+def out_folder(out: Path) -> None:
+    """Refuse an --out folder that is a file, or would lie under one, before any work is done
+    (making it only after minutes of work would fail there, in a traceback)."""
+    for path in (out, *out.parents):
+        if path.exists():
+            if not path.is_dir():
+                raise typer.BadParameter(f"{path} exists and is not a folder", param_hint="--out")
+            return

@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from csc_scorecard.cli import app
+from csc_scorecard.commands._options import out_folder
 from csc_scorecard.commands.ingest import ingest_files
 from csc_scorecard.commands.reference import reference
 from csc_scorecard.commands.report import report
@@ -60,6 +61,7 @@ def demo(
     size: Annotated[float, typer.Option(help="Scale of the synthetic authority.")] = 1.0,
 ) -> None:
     """Synthetic authority -> every statutory format -> store -> the Q1 2022/23 committee paper."""
+    out_folder(out)
     if out.exists() and any(out.iterdir()):
         typer.echo(f"Refused: {out} is not empty; choose a new folder for the demo.", err=True)
         raise typer.Exit(code=2)

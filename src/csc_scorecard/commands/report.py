@@ -21,6 +21,7 @@ from csc_scorecard.commands._options import (
     RegionOption,
     StoreOption,
     each_authority,
+    out_folder,
 )
 from csc_scorecard.errors import StoreError
 
@@ -141,6 +142,7 @@ def report(
     from csc_scorecard.report import SUFFIXES, UnknownFormat, renderer
     from csc_scorecard.report.chart_style import drawing_aside
 
+    out_folder(out)
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     try:
         for fmt in wanted:

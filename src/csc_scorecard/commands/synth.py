@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from csc_scorecard.cli import app
-from csc_scorecard.commands._options import SyntheticAuthorityOption
+from csc_scorecard.commands._options import SyntheticAuthorityOption, out_folder
 from csc_scorecard.synth.authority import SynthConfig
 from csc_scorecard.synth.writers import generate_and_write, name, write_later, writers
 
@@ -88,8 +88,7 @@ def synth(
     """Simulate a local authority and write every statutory format and template into OUT;
     or, with --england, every English authority into a store for work at scale."""
     first, last = parse_years(years)
-    if out.exists() and not out.is_dir():
-        raise typer.BadParameter(f"{out} exists and is not a folder", param_hint="--out")
+    out_folder(out)
     if england:
         _england(out, store, first, last, seed, la_code)
         return
