@@ -171,3 +171,22 @@ def test_an_out_folder_that_is_a_file_or_under_one_is_refused_before_any_work(
         r.output.replace("│", " ").split()
     )
     assert file.read_text() == "kept"
+
+
+# -- an SSD object that only completes another, given without it: refused, not 0 rows ---------
+
+
+def test_an_ssd_placement_file_without_the_episodes_is_refused_not_loaded_as_nothing(tmp_path):
+    folder = tmp_path / "ssd"
+    folder.mkdir()
+    (folder / "ssd_cla_placement.csv").write_text(
+        "clap_cla_placement_id,clap_cla_placement_start_date,clap_cla_id\nP1,2022-01-05,E1\n"
+    )
+    store = tmp_path / "store.duckdb"
+    r = cli("ingest", folder, "--la", LA, "--store", store)
+    assert r.exit_code == 2, r.output
+    assert (
+        "ssd_cla_placement.csv: SSD object ssd_cla_placement completes ssd_cla_episodes, which "
+        "is absent: its rows would load nowhere; give ssd_cla_episodes alongside it"
+    ) in " ".join(r.output.split())
+    assert not store.exists()

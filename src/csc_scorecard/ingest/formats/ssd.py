@@ -145,10 +145,26 @@ def check_fields(dump: Dump) -> None:
                 dump.objects[name].source,
                 f"SSD object {name} links to its child through {needs}, which is absent",
             )
+    for name, completes in COMPLETES.items():
+        if dump.has(name) and not dump.has(completes):
+            raise FormatError(
+                dump.objects[name].source,
+                f"SSD object {name} completes {completes}, which is absent: its rows would load "
+                f"nowhere; give {completes} alongside it",
+            )
 
 
 # Objects whose rows reach their child or key date only through another object.
 DEPENDS = {"ssd_cla_reviews": "ssd_cla_episodes", "ssd_cp_reviews": "ssd_cp_plans"}
+# The object each auxiliary one completes (ssd_links.Links): alone, its rows would load nowhere.
+COMPLETES = {
+    "ssd_assessment_factors": "ssd_cin_assessments",
+    "ssd_initial_cp_conference": "ssd_s47_enquiry",
+    "ssd_cla_placement": "ssd_cla_episodes",
+    "ssd_disability": "ssd_person",
+    "ssd_linked_identifiers": "ssd_person",
+    "ssd_immigration_status": "ssd_person",
+}
 
 
 def batch(dump: Dump, *, la_code: str) -> LoadBatch:
