@@ -190,3 +190,42 @@ def test_an_ssd_placement_file_without_the_episodes_is_refused_not_loaded_as_not
         "is absent: its rows would load nowhere; give ssd_cla_episodes alongside it"
     ) in " ".join(r.output.split())
     assert not store.exists()
+
+
+# -- damaged files: one line naming the file, line and field ------------------------------------
+
+
+def test_a_903_csv_with_a_nul_byte_in_a_cell_names_its_line_and_field(tmp_path):
+    folder = tmp_path / "2022"
+    folder.mkdir()
+    header = b"CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+    (folder / "episodes.csv").write_bytes(
+        header
+        + b"PL_POST,URN\n1,01/05/2021,S,C2,N1,U1,PR1,,,,,,\n2,01/06/2021,S,C2,N\x002,U1,PR1,,,,,,\n"
+    )
+    r = cli("ingest", folder, "--la", LA, "--store", tmp_path / "store.duckdb")
+    assert r.exit_code == 2, r.output
+    assert (
+        "episodes.csv, line 3, field 'CIN': holds a NUL byte (0x00), which no text holds: "
+        "re-export the return"
+    ) in r.output
+
+
+def test_a_truncated_annex_a_workbook_is_one_line(tmp_path):
+    import xlsxwriter
+
+    whole = tmp_path / "whole.xlsx"
+    book = xlsxwriter.Workbook(str(whole))
+    book.add_worksheet("List 1").write_row(0, 0, ["Child Unique ID", "Gender"])
+    book.close()
+    cut = tmp_path / "annex_a.xlsx"
+    cut.write_bytes(whole.read_bytes()[:400])
+    r = cli("ingest", cut, "--la", LA, "--store", tmp_path / "store.duckdb")
+    assert r.exit_code == 2, r.output
+    lines = [line for line in r.output.splitlines() if "annex_a.xlsx" in line]
+    assert lines == [
+        (
+            f"  {cut}: cannot be opened as an Excel workbook; is it complete? (Xlsx error: Zip "
+            "error: invalid Zip archive: Could not find EOCD)"
+        )
+    ]

@@ -37,7 +37,8 @@ MAX_SIBLINGS = 64  # how many neighbours an empty file may look at to decide it 
 
 def _text_of(data: bytes) -> str:
     """Bytes as text for sniffing only (never raises)."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:200]:
+    # UTF-16 without a BOM: ASCII's zero byte first or second (`decode` draws the same line)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:2]:
         return data.decode("utf-16", errors="replace")
     return data.decode("utf-8-sig", errors="replace")
 
@@ -142,9 +143,20 @@ def _name_year(folder: Path, paths: list[Path]) -> tuple[int | None, str | None]
 
 def decode(path: Path, data: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252; anything else is refused."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
+    nul = data.find(b"\x00")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or nul in (0, 1):
         raise FormatError(
             path, "is UTF-16 or binary, not UTF-8 or Windows-1252 text: save it as CSV (UTF-8)"
+        )
+    if nul > 1:  # text with a NUL byte in a cell (a damaged export): the line and column at fault
+        start = data.rfind(b"\n", 0, nul) + 1
+        header = data[: data.find(b"\n")].decode("utf-8-sig", "replace").strip().split(",")
+        column = data[start:nul].count(b",")
+        raise FormatError(
+            path,
+            "holds a NUL byte (0x00), which no text holds: re-export the return",
+            line=data[:nul].count(b"\n") + 1,
+            field=header[column].strip() if column < len(header) else None,
         )
     try:
         return data.decode("utf-8-sig")
