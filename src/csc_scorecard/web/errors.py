@@ -8,6 +8,7 @@ import logging
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -83,6 +84,11 @@ def add_error_pages(app: FastAPI, web: Web) -> None:
             status_code=202,
         )
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        # FastAPI's own answer is JSON listing every error: one line naming the first instead
+        return error(request, 400, "Cannot do that", _first_problem(exc))
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         words = {404: "Not found", 405: "Not allowed", 422: "Cannot do that"}
@@ -98,3 +104,13 @@ def add_error_pages(app: FastAPI, web: Web) -> None:
             "Something went wrong",
             "The page could not be produced. The error has been logged; please tell the performance team.",
         )
+
+
+def _first_problem(exc: RequestValidationError) -> str:
+    """The first field a request lacked or got wrong, in one line (no value echoed)."""
+    problem = exc.errors()[0] if exc.errors() else {}
+    where, name = (list(problem.get("loc", ())) + ["", ""])[:2]
+    what = "form" if where == "body" else "address"
+    if problem.get("type") == "missing":
+        return f"The {what} is missing its {str(name)!r} field: reload the page and try again."
+    return f"The {what}'s {str(name)!r} field cannot be used: reload the page and try again."
