@@ -46,3 +46,27 @@ def test_a_form_missing_a_field_is_a_page_naming_the_field(role, path, form, fie
         "error": "Cannot do that",
         "detail": f"The form is missing its {field!r} field: reload the page and try again.",
     }
+
+
+def test_a_child_level_page_or_export_refused_to_a_role_is_audited():
+    app, _, _, other = dashboard()
+    state = app.state.web.state
+    asks = [
+        ("viewer", f"/measures/{MEASURE}/children?period={P}"),
+        ("viewer", f"/measures/{MEASURE}/children.json?period={P}&format=csv"),
+        ("viewer", "/lists/unallocated?format=xlsx"),
+        ("manager", f"/measures/{MEASURE}/children?team={other}&format=csv"),
+        ("manager", f"/teams/{other}"),
+        ("manager", f"/quality?team={other}"),
+    ]
+    for role, path in asks:
+        before = len(state.audit_rows(action="access_refused"))
+        response = client_for(app, role).get(path)
+        assert response.status_code == 403, path
+        rows = state.audit_rows(action="access_refused")
+        assert len(rows) == before + 1, path
+        newest = rows[0]
+        assert newest["user_name"] == role
+        # the page asked for, without its query; why it was refused
+        assert newest["target"] == path.split("?")[0].removesuffix(".json")
+        assert newest["detail"] and ("role" in newest["detail"] or "own team" in newest["detail"])

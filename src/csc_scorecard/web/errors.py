@@ -46,6 +46,8 @@ def add_error_pages(app: FastAPI, web: Web) -> None:
 
     @app.exception_handler(Refused)
     async def refused(request: Request, exc: Refused) -> Response:
+        # who asked for what they may not see (the path only: a query may name a worker)
+        web.audit(request, web.session(request), "access_refused", request.url.path, detail=exc.why)
         return error(request, 403, "Not allowed", exc.why)
 
     @app.exception_handler(BadRequest)
