@@ -70,3 +70,29 @@ def test_a_child_level_page_or_export_refused_to_a_role_is_audited():
         # the page asked for, without its query; why it was refused
         assert newest["target"] == path.split("?")[0].removesuffix(".json")
         assert newest["detail"] and ("role" in newest["detail"] or "own team" in newest["detail"])
+
+
+def test_a_store_with_no_authority_says_so_not_that_it_is_busy(tmp_path):
+    from web_fixtures import add_users
+
+    from csc_scorecard.store import Store
+    from csc_scorecard.web.app import create_app
+    from csc_scorecard.web.data import Config
+    from csc_scorecard.web.state import state_path
+
+    store = tmp_path / "store.duckdb"
+    with Store(store):
+        pass
+    config = Config(store=store, state=state_path(store), framework=rf.FRAMEWORK)
+    app = create_app(config)
+    add_users(app, None)
+    client = client_for(app, "analyst")
+    for path in ("/", f"/measures/{MEASURE}", "/teams", "/reports/2022-Q1"):
+        response = client.get(path)
+        assert response.status_code == 503, path
+        assert "Retry-After" not in response.headers
+        assert message(response) == (
+            "No authority's data has been loaded yet: an analyst can upload the extracts on "
+            "the Loads page."
+        )
+    assert client.get("/loads").status_code == 200

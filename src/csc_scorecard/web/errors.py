@@ -1,6 +1,6 @@
 """The dashboard's error pages: a refusal, a bad request, an unknown page, the store busy (503
-while an ingest holds it), a page still being prepared (202, polled) and any failure (500),
-as HTML or as JSON for a `.json` path; never a traceback."""
+while an ingest holds it) or holding no authority (503), a page still being prepared (202,
+polled) and any failure (500), as HTML or as JSON for a `.json` path; never a traceback."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from csc_scorecard.web.app import BadRequest, NotSignedIn, Refused, Web, wants_json
-from csc_scorecard.web.data import Preparing, StoreBusy
+from csc_scorecard.web.data import NoAuthority, Preparing, StoreBusy
 
 log = logging.getLogger("csc_scorecard.web")
 
@@ -68,6 +68,11 @@ def add_error_pages(app: FastAPI, web: Web) -> None:
         )
         response.headers["Retry-After"] = "30"
         return response
+
+    @app.exception_handler(NoAuthority)
+    async def no_authority(request: Request, exc: NoAuthority) -> Response:
+        # not busy: trying again will not help until data is loaded or the server restarted
+        return error(request, 503, "No data to show", str(exc))
 
     @app.exception_handler(Preparing)
     async def preparing(request: Request, exc: Preparing) -> Response:

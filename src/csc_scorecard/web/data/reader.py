@@ -32,6 +32,10 @@ class StoreBusy(RuntimeError):
     """The store is locked by a writer (an ingest in another process); try again shortly."""
 
 
+class NoAuthority(RuntimeError):
+    """The store holds no authority's data yet, or several and the server was not given one."""
+
+
 class Preparing(RuntimeError):
     """The figures for this quarter are being built; the page polls until they are ready."""
 
@@ -146,9 +150,15 @@ class Reader:
         if self._la is None:
             with self.store() as db:
                 las = db.authorities()
-            if len(las) != 1:
-                raise StoreBusy(
-                    f"the store holds {len(las)} authorities: start the server with --la"
+            if not las:
+                raise NoAuthority(
+                    "No authority's data has been loaded yet: an analyst can upload the "
+                    "extracts on the Loads page."
+                )
+            if len(las) > 1:
+                raise NoAuthority(
+                    f"The store holds {len(las)} authorities: start the dashboard with --la "
+                    "naming the one to show."
                 )
             self._la = las[0]
         return self._la
