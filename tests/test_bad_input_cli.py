@@ -229,3 +229,19 @@ def test_a_truncated_annex_a_workbook_is_one_line(tmp_path):
             "error: invalid Zip archive: Could not find EOCD)"
         )
     ]
+
+
+def test_an_xlsx_out_that_is_a_folder_is_one_line_not_xlsxwriter_s_traceback(path, tmp_path):
+    r = cli("lists", "open-assessments", "--date", "2022-06-30", "--store", path, "--format",
+            "xlsx", "--out", tmp_path)  # fmt: skip
+    assert r.exit_code == 2, r.output
+    assert r.output.splitlines()[-1] == f"Error: {tmp_path}: is a folder, not a file"
+
+
+def test_an_error_wrapping_no_os_error_keeps_its_traceback():
+    from csc_scorecard.cli import one_line
+
+    assert one_line(ValueError("a bug")) is None
+    assert one_line(RuntimeError(IsADirectoryError(21, "Is a directory", "x"))) == (
+        "x: is a folder, not a file"
+    )

@@ -48,6 +48,9 @@ def one_line(error: BaseException) -> str | None:
     """The one line to print for an error the user can act on; None for a bug."""
     if isinstance(error, ScorecardError):
         return " ".join(str(error).split())
+    wrapped = error.args[0] if len(error.args) == 1 else None
+    if isinstance(wrapped, OSError) and not isinstance(error, OSError):
+        error = wrapped  # a library's wrapper of the OS's refusal (xlsxwriter's FileCreateError)
     if isinstance(error, OSError) and error.errno in OS_FAILURES:
         where = f"{error.filename}: " if error.filename else ""
         return f"{where}{OS_FAILURES[error.errno]}"
@@ -275,7 +278,7 @@ class _Commands(TyperGroup):
     def invoke(self, ctx: typer.Context):
         try:
             return super().invoke(ctx)
-        except (ScorecardError, OSError) as error:
+        except Exception as error:  # a bug (one_line is None) and click's own are raised again
             line = one_line(error)
             if line is None:
                 raise
