@@ -245,3 +245,18 @@ def test_an_error_wrapping_no_os_error_keeps_its_traceback():
     assert one_line(RuntimeError(IsADirectoryError(21, "Is a directory", "x"))) == (
         "x: is a folder, not a file"
     )
+
+
+def test_a_template_workbook_that_is_csv_text_is_one_line(tmp_path):
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    book = folder / "budget_lines.xlsx"
+    book.write_text("line,budget\nplacements,100\n")
+    r = cli("ingest", folder, "--la", LA, "--store", tmp_path / "store.duckdb")
+    assert r.exit_code == 2, r.output
+    assert r.output.splitlines()[1:] == [
+        (
+            f"  {book}: cannot be read as an Excel workbook (Xlsx error: Zip error: invalid Zip "
+            "archive: Could not find EOCD)"
+        )
+    ]

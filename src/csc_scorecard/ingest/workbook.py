@@ -145,3 +145,9 @@ def cell_issues(
             )
         )
     return issues
+
+
+def reader_failure(err: Exception) -> str:
+    """The spreadsheet reader's refusal in one line: calamine's first line, not the call stack
+    it appends (which would print as escaped newlines)."""
+    return str(err).splitlines()[0].removeprefix("calamine error: ") if str(err) else repr(err)

@@ -190,9 +190,10 @@ def _open(path: Path, la_code: str | None):
         reader = fastexcel.read_excel(str(path))
         names = reader.sheet_names
     except Exception as err:  # noqa: BLE001 - fastexcel raises its own types for corrupt files
-        reason = str(err).splitlines()[0].removeprefix("calamine error: ")  # then its call stack
+        from csc_scorecard.ingest.workbook import reader_failure
+
         raise FormatError(
-            path, f"cannot be opened as an Excel workbook; is it complete? ({reason})"
+            path, f"cannot be opened as an Excel workbook; is it complete? ({reader_failure(err)})"
         ) from None
     sheets = list_sheets(path, names)
     if not any(n in sheets for n in CHILD_LISTS):

@@ -102,7 +102,11 @@ def _read_lines(path: Path) -> tuple[list[str], list[tuple[int, dict]] | CsvLine
             # No header row: the reader would rename a repeated column ("start_date_1").
             data = reader.load_sheet(0, header_row=None, dtypes="string").to_arrow()
         except Exception as err:  # noqa: BLE001 - fastexcel raises several error types for corrupt files
-            raise FormatError(path, f"cannot be read as an Excel workbook ({err})") from None
+            from csc_scorecard.ingest.workbook import reader_failure
+
+            raise FormatError(
+                path, f"cannot be read as an Excel workbook ({reader_failure(err)})"
+            ) from None
         if not data.num_rows or not data.num_columns:
             raise FormatError(path, "is empty (no header row)", sheet=sheet, line=1)
         header = ["" if c[0].as_py() is None else str(c[0].as_py()) for c in data.columns]
