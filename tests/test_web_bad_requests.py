@@ -96,3 +96,26 @@ def test_a_store_with_no_authority_says_so_not_that_it_is_busy(tmp_path):
             "the Loads page."
         )
     assert client.get("/loads").status_code == 200
+
+
+def test_an_htmx_poll_after_the_session_ended_sends_the_browser_to_sign_in():
+    app, _, own, _ = dashboard()
+    client = client_for(app, "manager")
+    page = f"http://testserver/teams/{own}?period={P}"
+    client.cookies.clear()  # the session ended (expired, or signed out in another tab)
+    response = client.get(
+        f"/teams/{own}/measures?period={P}",
+        headers={"HX-Request": "true", "HX-Current-URL": page},
+        follow_redirects=False,
+    )
+    # not a 303 that htmx follows, swapping the sign-in page into the polled section
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"] == f"/login?next=%2Fteams%2F{own}%3Fperiod%3D{P}"
+    assert response.text == ""
+    # a page of another site named as the current one is not where sign-in returns to
+    response = client.get(
+        "/loads/progress/x",
+        headers={"HX-Request": "true", "HX-Current-URL": "https://elsewhere.example/x"},
+        follow_redirects=False,
+    )
+    assert response.headers["HX-Redirect"] == "/login?next=%2Floads%2Fprogress%2Fx"

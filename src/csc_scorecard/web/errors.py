@@ -5,7 +5,7 @@ polled) and any failure (500), as HTML or as JSON for a `.json` path; never a tr
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -42,6 +42,15 @@ def add_error_pages(app: FastAPI, web: Web) -> None:
         if wants_json(request):
             return JSONResponse({"error": "not signed in"}, status_code=401)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.headers.get("hx-request"):
+            # htmx would follow a redirect and swap the sign-in page into the polled part:
+            # the whole page goes to sign in, and back to the page (of this site) afterwards
+            current = urlsplit(request.headers.get("hx-current-url", ""))
+            if current.netloc == request.url.netloc and current.path:
+                target = current.path + (f"?{current.query}" if current.query else "")
+            return Response(
+                status_code=401, headers={"HX-Redirect": f"/login?next={quote(target, safe='')}"}
+            )
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
     @app.exception_handler(Refused)
