@@ -119,3 +119,22 @@ def test_an_htmx_poll_after_the_session_ended_sends_the_browser_to_sign_in():
         follow_redirects=False,
     )
     assert response.headers["HX-Redirect"] == "/login?next=%2Floads%2Fprogress%2Fx"
+
+
+def test_a_store_that_cannot_be_used_says_why_not_that_it_is_busy():
+    import duckdb
+    from web_fixtures import add_users, copy_store, make_app
+
+    store = copy_store()
+    app = make_app(store)
+    add_users(app, None)
+    client = client_for(app, "analyst")
+    with duckdb.connect(str(store)) as con:  # as a store written by an older csc-scorecard
+        con.execute("DROP TABLE case_allocations")
+    response = client.get("/loads")
+    assert response.status_code == 503
+    assert "Retry-After" not in response.headers and "try again in a minute" not in response.text
+    said = message(response)
+    assert said.startswith("The store cannot be used: the store ") and "older csc-scorecard" in said
+    assert said.endswith("Tell the performance team.")
+    assert client.get("/loads.json").json()["error"] == "The store cannot be used"

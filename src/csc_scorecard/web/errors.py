@@ -1,6 +1,6 @@
 """The dashboard's error pages: a refusal, a bad request, an unknown page, the store busy (503
-while an ingest holds it) or holding no authority (503), a page still being prepared (202,
-polled) and any failure (500), as HTML or as JSON for a `.json` path; never a traceback."""
+while an ingest holds it), unusable or holding no authority (503), a page still being prepared
+(202, polled) and any failure (500), as HTML or as JSON for a `.json` path; never a traceback."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from csc_scorecard.web.app import BadRequest, NotSignedIn, Refused, Web, wants_json
-from csc_scorecard.web.data import NoAuthority, Preparing, StoreBusy
+from csc_scorecard.web.data import NoAuthority, Preparing, StoreBusy, StoreUnusable
 
 log = logging.getLogger("csc_scorecard.web")
 
@@ -77,6 +77,16 @@ def add_error_pages(app: FastAPI, web: Web) -> None:
         )
         response.headers["Retry-After"] = "30"
         return response
+
+    @app.exception_handler(StoreUnusable)
+    async def unusable(request: Request, exc: StoreUnusable) -> Response:
+        # not busy either: no Retry-After, and the reason for whoever runs the server
+        return error(
+            request,
+            503,
+            "The store cannot be used",
+            f"The store cannot be used: {exc}. Tell the performance team.",
+        )
 
     @app.exception_handler(NoAuthority)
     async def no_authority(request: Request, exc: NoAuthority) -> Response:

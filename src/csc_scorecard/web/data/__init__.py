@@ -17,12 +17,18 @@ it feeds:
 from __future__ import annotations
 
 from csc_scorecard.web.data.quality import DataQuality
-from csc_scorecard.web.data.reader import Config, NoAuthority, Preparing, StoreBusy
+from csc_scorecard.web.data.reader import (
+    Config,
+    NoAuthority,
+    Preparing,
+    StoreBusy,
+    StoreUnusable,
+)
 from csc_scorecard.web.data.reports import Reports
 from csc_scorecard.web.data.teams import Teams
 from csc_scorecard.web.data.uploads import Upload, Uploads
 
-__all__ = ["Config", "Data", "NoAuthority", "Preparing", "StoreBusy", "Upload"]
+__all__ = ["Config", "Data", "NoAuthority", "Preparing", "StoreBusy", "StoreUnusable", "Upload"]
 
 
 class Data(Teams, DataQuality, Uploads, Reports):

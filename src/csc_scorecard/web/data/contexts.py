@@ -20,7 +20,13 @@ from csc_scorecard.model.periods import Quarter, quarters_between
 from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.report.commentary import Commentary
 from csc_scorecard.report.model import ReportContext
-from csc_scorecard.web.data.reader import NoAuthority, Preparing, Reader, StoreBusy
+from csc_scorecard.web.data.reader import (
+    NoAuthority,
+    Preparing,
+    Reader,
+    StoreBusy,
+    StoreUnusable,
+)
 
 
 class Contexts(Reader):
@@ -212,7 +218,7 @@ class Contexts(Reader):
         """Start building the latest quarter's contexts (called when the server starts)."""
         try:
             latest = self.quarter(None)
-        except (LookupError, NoAuthority, StoreBusy):
+        except (LookupError, NoAuthority, StoreBusy, StoreUnusable):
             return
         for publication in (False, True):
             try:

@@ -32,6 +32,11 @@ class StoreBusy(RuntimeError):
     """The store is locked by a writer (an ingest in another process); try again shortly."""
 
 
+class StoreUnusable(RuntimeError):
+    """The store cannot be opened for a reason that waiting will not mend (not a store, from
+    another version, gone): the one-line reason says what to do."""
+
+
 class NoAuthority(RuntimeError):
     """The store holds no authority's data yet, or several and the server was not given one."""
 
@@ -118,11 +123,15 @@ class Reader:
 
     @contextmanager
     def _opened(self, *, read_only: bool) -> Iterator[Store]:
-        """The store open for a block, closed after; StoreBusy when another process holds it."""
+        """The store open for a block, closed after; StoreBusy when another process holds it,
+        StoreUnusable when it cannot be used at all."""
         try:
             db = Store(self.config.store, read_only=read_only)
         except (StoreError, duckdb.Error) as error:
-            raise StoreBusy(str(error).splitlines()[0]) from None
+            why = str(error).splitlines()[0]
+            if _locked(error.__context__ or error):
+                raise StoreBusy(why) from None
+            raise StoreUnusable(why) from None
         try:
             yield db
         finally:
@@ -206,3 +215,9 @@ class Reader:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _locked(error: BaseException) -> bool:
+    """DuckDB's refusal because another process holds the store (as store.opening words it)."""
+    text = str(error)
+    return "Could not set lock" in text or "Conflicting lock" in text
