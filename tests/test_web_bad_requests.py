@@ -138,3 +138,23 @@ def test_a_store_that_cannot_be_used_says_why_not_that_it_is_busy():
     assert said.startswith("The store cannot be used: the store ") and "older csc-scorecard" in said
     assert said.endswith("Tell the performance team.")
     assert client.get("/loads.json").json()["error"] == "The store cannot be used"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/teams/" + "T" * 3000,
+        "/measures/" + "m" * 3000,
+        "/lists/" + "l" * 3000,
+        "/lists/unallocated?date=" + "2" * 3000,
+        "/?period=" + "Q" * 3000,
+        f"/reports/{P}/files/" + "f" * 3000,
+    ],
+)
+def test_a_long_value_is_quoted_by_its_start_in_a_short_line(path):
+    app = dashboard()[0]
+    response = client_for(app, "analyst").get(path)
+    assert response.status_code in (400, 404)
+    said = message(response)
+    assert len(said) < 250, said
+    assert "…" in said and said.count(path.split("/")[-1].split("=")[-1][:40]) == 1

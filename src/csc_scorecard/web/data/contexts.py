@@ -27,6 +27,7 @@ from csc_scorecard.web.data.reader import (
     StoreBusy,
     StoreUnusable,
 )
+from csc_scorecard.web.quoting import quoted
 
 
 class Contexts(Reader):
@@ -74,7 +75,7 @@ class Contexts(Reader):
         try:
             q = Quarter.parse(text)
         except ValueError as error:
-            raise LookupError(str(error)) from None
+            raise LookupError(str(error).replace(repr(text), quoted(text))) from None
         if q not in known:
             raise LookupError(f"{q} is not a quarter the store covers ({known[0]} to {known[-1]})")
         return q

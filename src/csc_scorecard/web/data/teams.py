@@ -11,6 +11,7 @@ from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report.model import AppendixRow, ReportContext
 from csc_scorecard.web.data.drilldown import DrillDown
+from csc_scorecard.web.quoting import quoted
 from csc_scorecard.wording import long_date
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class Teams(DrillDown):
         found = next((t for t in summary["teams"] if t["team_id"] == team_id), None)
         if found is None:
             raise LookupError(
-                f"There is no team {team_id!r} with case holders on {quarter.end:%d/%m/%Y}."
+                f"There is no team {quoted(team_id)} with case holders on {quarter.end:%d/%m/%Y}."
             )
         w = self._workforce(quarter)
         return {

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.web.app import BadRequest, Refused, Web, need
+from csc_scorecard.web.quoting import quoted
 from csc_scorecard.web.state import Session
 
 Viewer = Annotated[Session, Depends(need("viewer"))]
@@ -36,7 +37,7 @@ def quarter_options(web: Web) -> list[dict[str, str]]:
 def known_measure(measure_id: str) -> None:
     """LookupError (a 404 page) unless the catalogue has the measure."""
     if measure_id not in catalogue():
-        raise LookupError(f"There is no measure {measure_id!r} in the catalogue.")
+        raise LookupError(f"There is no measure {quoted(measure_id)} in the catalogue.")
 
 
 def team_for(session: Session, team: str | None, what: str) -> str | None:

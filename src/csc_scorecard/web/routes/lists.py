@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from csc_scorecard.web.app import BadRequest
+from csc_scorecard.web.quoting import quoted
 from csc_scorecard.web.routes.common import (
     XLSX,
     Manager,
@@ -55,12 +56,12 @@ def list_page(
 
     web = web_of(request)
     if name not in lists.LISTS:
-        raise LookupError(f"There is no list {name!r}.")
+        raise LookupError(f"There is no list {quoted(name)}.")
     export_format(format)
     try:
         on = Date.fromisoformat(date) if date else web.data.quarter(None).end
     except ValueError:
-        raise BadRequest(f"{date!r} is not a date like 2022-06-30.") from None
+        raise BadRequest(f"{quoted(date)} is not a date like 2022-06-30.") from None
     team = team_for(session, team, "the lists")
     with web.data.store() as db:
         result = lists.build(

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from csc_scorecard.web.app import BadRequest, Refused, wants_json
+from csc_scorecard.web.quoting import quoted
 from csc_scorecard.web.routes.common import Viewer, quarter_options, web_of
 
 router = APIRouter()
@@ -70,7 +71,7 @@ def report_file(request: Request, period: str, name: str, session: Viewer) -> Re
     quarter = web.data.quarter(period)
     path = web.data.report_file(quarter, name)
     if path is None:
-        raise LookupError(f"No report file {name!r} has been built for {quarter}.")
+        raise LookupError(f"No report file {quoted(name)} has been built for {quarter}.")
     if "_publication" not in path.name and not session.user.at_least("analyst"):
         raise Refused("Only analysts and administrators can download the internal report.")
     web.audit(request, session, "report_download", f"{quarter} {path.name}")
