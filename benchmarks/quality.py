@@ -139,7 +139,7 @@ def england(
     import duckdb
 
     from csc_scorecard.commands._faults import to_csv
-    from csc_scorecard.quality.batches import in_groups
+    from csc_scorecard.quality.batches import MAX_ROWS, in_groups
     from csc_scorecard.quality.runner import run_rules
 
     con = duckdb.connect(store, read_only=True)
@@ -150,7 +150,7 @@ def england(
         faults, rules_run, not_run, first = 0, set(), {}, True
         with open(out or os.devnull, "w", encoding="utf-8") as fh:
             for part in in_groups(
-                con, multi_year=True, per_group=per_group or 1, max_rows=max_rows
+                con, multi_year=True, per_group=per_group or None, max_rows=max_rows or MAX_ROWS
             ):
                 groups += 1
                 text = to_csv(part.faults)

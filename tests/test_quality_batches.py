@@ -17,7 +17,7 @@ import pyarrow as pa
 import pytest
 
 from csc_scorecard.quality import scope as scoping
-from csc_scorecard.quality.batches import gathered, in_groups, sized
+from csc_scorecard.quality.batches import MAX_ROWS, gathered, in_groups, sized
 from csc_scorecard.quality.fault_table import PLAIN_FAULT_SCHEMA
 from csc_scorecard.quality.runner import run_rules
 from csc_scorecard.store import Store
@@ -118,6 +118,24 @@ def test_groups_sized_by_rows_give_the_faults_of_one_run(three):
         con.close()
     held = [sorted(set(p.faults.column("la_code").to_pylist())) for p in parts]
     assert held == [["370", "372"], ["373"]] * 2
+    assert _plain(gathered(parts).faults).equals(_plain(whole.faults))
+
+
+def test_groups_are_sized_by_rows_unless_told(three):
+    """Without `per_group` or `max_rows`, groups of at most MAX_ROWS rows (`sized`): the three
+    authorities' few thousand rows are one group a return, the faults those of one run."""
+    con = duckdb.connect(str(three), read_only=True)
+    try:
+        scope = scoping.build(con, multi_year=True)
+        sizes = scope.sizes("ssda903")
+        scope.close()
+        whole = run_rules(con, multi_year=True)
+        parts = list(in_groups(con, multi_year=True))
+    finally:
+        con.close()
+    assert sized(sizes, MAX_ROWS) == [["370", "372", "373"]]
+    held = [sorted(set(p.faults.column("la_code").to_pylist())) for p in parts]
+    assert held == [["370", "372", "373"]] * 2
     assert _plain(gathered(parts).faults).equals(_plain(whole.faults))
 
 

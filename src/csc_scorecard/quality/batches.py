@@ -5,13 +5,13 @@ synthetic England that is 11.7 million rows and the scoped tables of 148 authori
 (docs/benchmarks.md). `in_groups` runs the same rules over the same scope a group of
 authorities at a time and hands each group's faults on as it is done, so memory is bounded by
 the largest group and its faults, not by the store: each return's authorities in order, in
-groups of `per_group` or, with `max_rows`, of as many consecutive authorities as hold at most
-that many rows (`sized`), the scope narrowed to the group in place (`quality.scope.Scope.restrict`,
-no table built again but the few `built` ones, which the scope builds for the groups only:
-`quality.scope.build(deferred=True)`). The faults, read one part after another, are
-the faults of `run_rules` over the whole scope, in the same order: within a return they are
-sorted by authority first (`fault_table.ORDER`), every rule reads one authority's rows at a time
-(it joins on `la_code`), and whether a rule runs is decided once over the whole scope.
+groups of as many consecutive authorities as hold at most `max_rows` rows (`sized`; MAX_ROWS
+unless told) or, given `per_group`, of that many authorities, the scope narrowed to the group
+in place (`quality.scope.Scope.restrict`, no table built again but the few `built` ones, which
+the scope builds for the groups only: `quality.scope.build(deferred=True)`). The faults, read one part after another, are the faults
+of `run_rules` over the whole scope, in the same order: within a return they are sorted by
+authority first (`fault_table.ORDER`), every rule reads one authority's rows at a time (it
+joins on `la_code`), and whether a rule runs is decided once over the whole scope.
 """
 
 from __future__ import annotations
@@ -26,7 +26,10 @@ from csc_scorecard.quality.fault_table import FAULT_SCHEMA
 from csc_scorecard.quality.rules import RETURNS, Rule, rules
 from csc_scorecard.quality.runner import RuleResult, run_in_scope, scope_needs
 
-PER_GROUP = 16  # authorities a group (the synthetic England: docs/benchmarks.md)
+# Rows a group holds at most unless told (`sized`): the synthetic England's 25.96 million rows
+# in two groups a return, not three at 9 million (docs/benchmarks.md: each group repeats its
+# tables' builds and every rule's planning; one group a return peaks at over 7 GB).
+MAX_ROWS = 14_000_000
 
 
 def in_groups(
@@ -34,18 +37,19 @@ def in_groups(
     *,
     la_codes: Sequence[str] | None = None,
     only: Iterable[Rule] | None = None,
-    per_group: int = PER_GROUP,
-    max_rows: int | None = None,
+    per_group: int | None = None,
+    max_rows: int = MAX_ROWS,
     multi_year: bool = False,
     fuse: bool = True,
 ) -> Iterator[RuleResult]:
     """`run_rules(source, la_codes=..., only=..., multi_year=..., fuse=...)` a group of
     authorities at a time: one RuleResult per return and group, in order, each with the rules
     run and not run over the whole scope (the same in every part of a return) and that group's
-    faults. Groups of `per_group` authorities; or, with `max_rows`, sized by rows (`sized`)."""
-    if per_group < 1:
+    faults. Groups of at most `max_rows` rows (`sized`); or, given `per_group`, of that many
+    authorities."""
+    if per_group is not None and per_group < 1:
         raise ValueError(f"per_group must be at least 1, not {per_group}")
-    if max_rows is not None and max_rows < 1:
+    if max_rows < 1:
         raise ValueError(f"max_rows must be at least 1, not {max_rows}")
     chosen = list(only) if only is not None else rules()
     needs = scope_needs(chosen)
@@ -58,7 +62,7 @@ def in_groups(
             sizes = scope.sizes(ret)
             if not mine or not scope.has(ret):
                 continue
-            if max_rows is None:
+            if per_group is not None:
                 authorities = list(sizes)
                 groups = [authorities[i : i + per_group] for i in range(0, len(sizes), per_group)]
             else:
