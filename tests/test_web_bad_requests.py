@@ -158,3 +158,16 @@ def test_a_long_value_is_quoted_by_its_start_in_a_short_line(path):
     said = message(response)
     assert len(said) < 250, said
     assert "…" in said and said.count(path.split("/")[-1].split("=")[-1][:40]) == 1
+
+
+def test_head_is_answered_as_get_without_a_body():
+    app = dashboard()[0]
+    viewer = client_for(app, "viewer")
+    page = viewer.get(f"/?period={P}")
+    head = viewer.head(f"/?period={P}")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == page.headers["content-type"]
+    assert head.headers["content-security-policy"] == page.headers["content-security-policy"]
+    assert viewer.head("/nope").status_code == 404
+    assert viewer.head(f"/measures/{MEASURE}/children").status_code == 403
+    assert client_for(app, None).head("/", follow_redirects=False).status_code == 303

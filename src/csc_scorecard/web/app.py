@@ -2,7 +2,8 @@
 
 Cross-cutting rules live here, once, so no route can forget them:
 * every path also answers as JSON with ``.json`` appended (datasette's convention): the
-  suffix is stripped before routing and the page returns its data instead of HTML;
+  suffix is stripped before routing and the page returns its data instead of HTML; HEAD is
+  answered as GET, without the body;
 * ``need(role)`` signs the request in from its session cookie: anonymous HTML requests are
   sent to /login, anonymous JSON gets 401, a role too low gets 403; state-changing requests
   must carry the session's CSRF token;
@@ -239,8 +240,17 @@ def _add_json_suffix_and_headers(app: FastAPI, web: Web) -> None:
             request.scope["csc_json"] = True
             if request.scope["path"] == "/index":
                 request.scope["path"] = "/"
+        head = request.method == "HEAD"
+        if head:  # HEAD is answered as GET would be, without its body (HTTP; monitoring probes)
+            request.scope["method"] = "GET"
         began = time.perf_counter()
         response = await call_next(request)
+        if head:
+            async for _ in response.body_iterator:
+                pass
+            bodiless = Response(status_code=response.status_code)
+            bodiless.raw_headers = list(response.raw_headers)
+            response = bodiless
         # the time this process spent on the request (benchmarks/dashboard.py reads it)
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - began) * 1000:.1f}"
         for name, value in SECURITY_HEADERS.items():
