@@ -171,3 +171,21 @@ def test_head_is_answered_as_get_without_a_body():
     assert viewer.head("/nope").status_code == 404
     assert viewer.head(f"/measures/{MEASURE}/children").status_code == 403
     assert client_for(app, None).head("/", follow_redirects=False).status_code == 303
+
+
+def test_a_form_sent_after_the_session_ended_signs_in_back_to_its_page_not_its_action():
+    app = dashboard()[0]
+    client = client_for(app, None)  # the session ended while the form was open
+    response = client.post(
+        f"/measures/{MEASURE}/commentary",
+        data={"period": P, "commentary": "Why."},
+        headers={"Referer": f"http://testserver/measures/{MEASURE}?period={P}"},
+        follow_redirects=False,
+    )
+    # not back to /measures/.../commentary, which answers GET with 405 after signing in
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/login?next=%2Fmeasures%2F{MEASURE}%3Fperiod%3D{P}"
+    elsewhere = client.post(
+        f"/reports/{P}", headers={"Referer": "https://elsewhere.example/x"}, follow_redirects=False
+    )
+    assert elsewhere.headers["location"] == "/login?next=%2F"

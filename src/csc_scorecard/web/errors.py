@@ -45,12 +45,13 @@ def add_error_pages(app: FastAPI, web: Web) -> None:
         if request.headers.get("hx-request"):
             # htmx would follow a redirect and swap the sign-in page into the polled part:
             # the whole page goes to sign in, and back to the page (of this site) afterwards
-            current = urlsplit(request.headers.get("hx-current-url", ""))
-            if current.netloc == request.url.netloc and current.path:
-                target = current.path + (f"?{current.query}" if current.query else "")
+            target = _shown_page(request, request.headers.get("hx-current-url"), target)
             return Response(
                 status_code=401, headers={"HX-Redirect": f"/login?next={quote(target, safe='')}"}
             )
+        if request.method not in ("GET", "HEAD"):
+            # a form sent after the session ended: back to the form's page, not its action
+            target = _shown_page(request, request.headers.get("referer"), "/")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
     @app.exception_handler(Refused)
@@ -130,6 +131,14 @@ def add_error_pages(app: FastAPI, web: Web) -> None:
             "Something went wrong",
             "The page could not be produced. The error has been logged; please tell the performance team.",
         )
+
+
+def _shown_page(request: Request, url: str | None, otherwise: str) -> str:
+    """The path and query of ``url`` (the page the browser shows) when it is of this site."""
+    shown = urlsplit(url or "")
+    if shown.netloc != request.url.netloc or not shown.path.startswith("/"):
+        return otherwise
+    return shown.path + (f"?{shown.query}" if shown.query else "")
 
 
 def _first_problem(exc: RequestValidationError) -> str:
