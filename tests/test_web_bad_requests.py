@@ -189,3 +189,20 @@ def test_a_form_sent_after_the_session_ended_signs_in_back_to_its_page_not_its_a
         f"/reports/{P}", headers={"Referer": "https://elsewhere.example/x"}, follow_redirects=False
     )
     assert elsewhere.headers["location"] == "/login?next=%2F"
+
+
+def test_starlette_s_own_refusals_are_worded_for_people():
+    app = dashboard()[0]
+    client = client_for(app, "analyst")
+    nowhere = client.get("/no/such/page")
+    assert nowhere.status_code == 404 and message(nowhere) == "There is no page at this address."
+    wrong_method = client.put("/teams")
+    assert wrong_method.status_code == 405
+    assert message(wrong_method) == "This address does not take a PUT request."
+    broken = client.post(
+        "/loads",
+        content=b"\xff\xfe not multipart",
+        headers={"content-type": "multipart/form-data; boundary=zz", "x-csrf-token": csrf(client)},
+    )
+    assert broken.status_code == 400
+    assert "<h1>Cannot do that</h1>" in broken.text and message(broken) == "Invalid multipart data."

@@ -5,6 +5,7 @@ while an ingest holds it), unusable or holding no authority (503), a page still 
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
@@ -118,8 +119,14 @@ def add_error_pages(app: FastAPI, web: Web) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        words = {404: "Not found", 405: "Not allowed", 422: "Cannot do that"}
-        return error(request, exc.status_code, words.get(exc.status_code, "Error"), str(exc.detail))
+        words = {400: "Cannot do that", 404: "Not found", 405: "Not allowed", 422: "Cannot do that"}
+        detail = str(exc.detail)
+        if detail == HTTPStatus(exc.status_code).phrase:  # Starlette's own: the status name
+            detail = {
+                404: "There is no page at this address.",
+                405: f"This address does not take a {request.method} request.",
+            }.get(exc.status_code, detail)
+        return error(request, exc.status_code, words.get(exc.status_code, "Error"), detail)
 
     @app.exception_handler(Exception)
     async def failure(request: Request, exc: Exception) -> Response:
