@@ -187,3 +187,27 @@ def test_previous_gives_last_years_return_to_the_rules_comparing_years(return_90
     assert not {f["rule"] for f in without["faults"]} & {"202", "502"}
     reasons = {r for n in without["not_run"] for r in n["rules"]}
     assert {"202", "502"} <= reasons
+
+
+@pytest.mark.parametrize(
+    ("la", "says"),
+    [
+        ("all", "one authority at a time"),
+        ("371,372", "one authority at a time"),
+        ("37x", "is not a 3-digit DfE LA number"),
+        ("999", "neither in the store"),
+    ],
+)
+def test_quality_works_on_one_authority_and_refuses_others(return_903, tmp_path, la, says):
+    store = tmp_path / "s.duckdb"
+    done = runner.invoke(app, ["ingest", str(return_903), "--la", "371", "--store", str(store)])
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(app, ["quality", "--store", str(store), "--period", "2023-Q4", "--la", la])
+    assert done.exit_code == 2, done.output
+    assert says in done.output
+    assert "Traceback" not in done.output
+    # the store's own authority still answers
+    done = runner.invoke(
+        app, ["quality", "--store", str(store), "--period", "2023-Q4", "--la", "371"]
+    )
+    assert done.exit_code == 0, done.output

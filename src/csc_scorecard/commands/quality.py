@@ -15,7 +15,7 @@ from csc_scorecard.commands._options import (
     QuarterOption,
     StoreOption,
     TableFormatOption,
-    only_authority,
+    authority,
 )
 
 
@@ -53,7 +53,7 @@ def quality(
     except ValueError as err:
         raise typer.BadParameter(str(err)) from None
     with Store(store, read_only=not record) as db:
-        la = la_code or only_authority(db)
+        la = authority(db, la_code)  # one authority: `all`, a list or an unknown code refused
         found = faults_as_at(db.con, la, quarter.end)
         if found.result is None:
             kept = f" ({_record(db, la)})" if record else ""
