@@ -2,7 +2,10 @@
 
 Loads are all-or-nothing: `Store.load` writes every batch in one transaction, so a failure
 leaves the file exactly as it was. Within a load, rows replace what they cover:
-1. a reload of the same source format, authority and period removes that earlier load's rows;
+1. a reload of the same source format, authority and period removes that earlier load's rows,
+   except that a row it reloads keeps, in the columns the return does not supply, the values
+   other loads' rows gave it when merged (rule 2), so loading a return twice stores what once
+   does (where the earlier load was read from files of the same kinds: `loading._merge`);
 2. a row whose natural key (tables.yaml `key`) matches a row from another load replaces it,
    keeping the older values of columns the new source does not supply or leaves blank (two
    annual 903 returns both carry an episode open across 31 March; AD1 and Annex A list 10

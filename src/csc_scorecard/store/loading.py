@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date, datetime
+from pathlib import PurePath
 
 import duckdb
 import pyarrow as pa
@@ -184,15 +185,21 @@ class Loading(Opened):
         if replace and batch.merge_by_key:  # asked to replace: the earlier file goes (rule 1)
             batch.merge_by_key = False
         earlier = self.con.execute(
-            """SELECT load_id, row_count FROM loads WHERE source_format = ?
+            """SELECT load_id, row_count, files FROM loads WHERE source_format = ?
                AND la_code IS NOT DISTINCT FROM ? AND period_start IS NOT DISTINCT FROM ?
                AND period_end IS NOT DISTINCT FROM ?""",
             [batch.source_format, batch.la_code, batch.period_start, batch.period_end],
         ).fetchall()
-        self._check_replacement(batch, earlier, replace)
-        self._forget_earlier_load(batch, [r[0] for r in earlier])
+        self._check_replacement(batch, [(r[0], r[1]) for r in earlier], replace)
+        reloaded = [] if batch.merge_by_key else [r[0] for r in earlier]
+        # the earlier loads read from files of the same kinds: they supplied the same columns
+        alike = [r[0] for r in earlier if r[0] in reloaded and _kinds(r[2]) == _kinds(batch)]
+        self._forget_earlier_load(batch, reloaded)
         for name, rows in batch.tables.items():
-            self._merge(table(name), rows, batch, load_id, fresh)
+            self._merge(table(name), rows, batch, load_id, fresh, reloaded, alike)
+            if reloaded:  # what the reload's rows did not replace goes too (rule 1)
+                marks = ",".join("?" * len(reloaded))
+                self._run(f'DELETE FROM "{name}" WHERE load_id IN ({marks})', reloaded)
         # Values the store's other rows contradict (ingest/consistency.py): issues of this load.
         batch.issues.extend(issues_against_store(self.con, batch, load_id))
         self._insert_issues(batch.issues, batch.la_code, load_id)
@@ -237,23 +244,43 @@ class Loading(Opened):
         self.replaced.append(change)
 
     def _forget_earlier_load(self, batch: LoadBatch, earlier: list[int]) -> None:
+        """Remove the earlier loads of a reload, except their rows in the tables the batch
+        writes: `_merge` reads those for the columns the batch does not supply, then they go."""
         if not earlier or batch.merge_by_key:  # merge_by_key: row by row in _merge instead
             return
         marks = ",".join("?" * len(earlier))
         for t in tables().values():
+            if t.name in batch.tables:
+                continue
             self._run(f'DELETE FROM "{t.name}" WHERE load_id IN ({marks})', earlier)
         self._run(f"DELETE FROM dq_issues WHERE load_id IN ({marks})", earlier)
         self._run(f"DELETE FROM loads WHERE load_id IN ({marks})", earlier)
 
     def _merge(
-        self, t: Table, rows: pa.Table, batch: LoadBatch, load_id: int, fresh: dict[str, _Keys]
+        self,
+        t: Table,
+        rows: pa.Table,
+        batch: LoadBatch,
+        load_id: int,
+        fresh: dict[str, _Keys],
+        reloaded: list[int],
+        alike: list[int],
     ) -> None:
         """Write a batch's rows of one table, replacing the stored rows they cover (the rules
         are in the package's docstring). `fresh`: the keys loaded so far into the tables that
         held no row when the load began; rows none of whose keys is among them go in as they
         are (the first rows into such a table, and a yearly return's table whose rows no
         earlier year's share: a 903's reviews, a census's CP reviews: 45 of the demo ingest's
-        111 merges)."""
+        111 merges).
+
+        `reloaded`: the earlier loads of this return (rule 1), whose rows are still stored. The
+        rows are merged with the other loads' rows as if those were gone, except that a column
+        the batch does not supply keeps the value of the row of its key of an earlier load read
+        from files of the same kinds (`alike`, which supplied the same columns): a merge gave
+        that row the earlier load's id, and it holds there the values of the other loads' rows
+        it replaced (Annex A's further_support_needed on a census assessment), which would
+        otherwise be lost: loading the same return twice would store other values than once
+        (the demo's 903 and CIN census again: 1,859 assessments lost further_support_needed)."""
         rows = _conform(t, rows, batch.la_code)
         supplied = set(rows.column_names)
         self.con.register("_incoming", rows)
@@ -271,6 +298,16 @@ class Loading(Opened):
                 return
             key_match = " AND ".join(f'n."{k}" IS NOT DISTINCT FROM o."{k}"' for k in t.full_key)
             partition = ", ".join(f'"{k}"' for k in t.full_key)
+            others, kept = "", ""
+            if reloaded:
+                others = f"WHERE load_id NOT IN ({', '.join(str(int(i)) for i in reloaded)})"
+            if alike:
+                r_match = key_match.replace('o."', 'r."')
+                kept = f"""LEFT JOIN (
+                    SELECT * FROM "{t.name}"
+                    WHERE load_id IN ({", ".join(str(int(i)) for i in alike)})
+                    QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY load_id DESC) = 1
+                ) r ON {r_match}"""
 
             def column(c: str) -> str:
                 if c == "load_id":
@@ -278,7 +315,7 @@ class Loading(Opened):
                 if batch.merge_by_key:  # one fact per row: replaced whole, never mixed
                     return f'n."{c}"' if c in supplied else f'NULL AS "{c}"'
                 if c not in supplied:
-                    return f'o."{c}"'
+                    return f'coalesce(o."{c}", r."{c}") AS "{c}"' if alike else f'o."{c}"'
                 if c in t.full_key or c == "source_row":
                     return f'n."{c}"'
                 # A blank in a later load means "not carried here" (a care leaver is not in a
@@ -300,9 +337,9 @@ class Loading(Opened):
             # go: two statements, no temporary table. No stored row has this load's id yet.
             self._run(
                 f"""INSERT INTO "{t.name}" BY NAME SELECT {select} FROM _incoming n LEFT JOIN (
-                    SELECT * FROM "{t.name}"
+                    SELECT * FROM "{t.name}" {others}
                     QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY load_id DESC) = 1
-                ) o ON {key_match}"""
+                ) o ON {key_match} {kept}"""
             )
             self._run(
                 f'DELETE FROM "{t.name}" o WHERE o.load_id IS DISTINCT FROM {load_id} '
@@ -358,6 +395,12 @@ class _Keys:
             shared = shared and bool(pc.any(seen).as_py())
             self.values[i] = pa.concat_arrays([self.values[i], c.filter(pc.invert(seen))])
         return shared
+
+
+def _kinds(files: LoadBatch | str | None) -> set[str]:
+    """The kinds (suffixes) of a batch's files, or of a stored load's (`loads.files`)."""
+    names = files.files if isinstance(files, LoadBatch) else (files or "").split("; ")
+    return {PurePath(f).suffix.lower() for f in names}
 
 
 def _conform(t: Table, rows: pa.Table, la_code: str | None) -> pa.Table:
