@@ -104,6 +104,31 @@ def test_returns_named_out_of_year_order_are_loaded_in_year_order(tmp_path, monk
     assert _rows(tmp_path / "pipelined.duckdb") == _rows(first)
 
 
+def test_the_redo_in_year_order_into_a_store_holding_the_returns_stores_what_a_reload_does(
+    tmp_path, monkeypatch
+):
+    """The redo (`run.Reordered`) into a store that already holds the returns: rolled back, the
+    same batches loaded again, in year order, store what a reload read first stores, every
+    table (the batches are not changed by the load rolled back)."""
+    root = tmp_path / "extracts"
+    one = CHILD.format(cid="K1", extra="")
+    _census(root / "cin", 2022, one, name="a_return.xml")
+    _census(root / "cin", 2020, one.replace("WBRI", "ZZZZ"), name="b_return.xml")
+    _census(root / "cin", 2021, one, name="c_return.xml")
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    first, pipelined = tmp_path / "first.duckdb", tmp_path / "pipelined.duckdb"
+    for path in (first, pipelined):
+        with Store(path) as db:
+            db.load(read_sources([root], la_code=LA))
+    with Store(first) as db:
+        first_ids = db.load(read_sources([root], la_code=LA))
+    started = _loads(monkeypatch)
+    batches, ids = _loaded_while_read(pipelined, [root])
+    assert len(started) > 3, "loaded as read, then again in year order"
+    assert [b.period_end.year for b in batches] == [2020, 2021, 2022] and ids == first_ids
+    assert _rows(pipelined) == _rows(first)
+
+
 def test_a_file_refused_after_others_were_loaded_leaves_the_store_as_it_was(tmp_path, monkeypatch):
     root = _extracts(tmp_path)
     store = tmp_path / "kept.duckdb"
