@@ -69,15 +69,25 @@ def test_rules_that_cannot_run_are_reported_once(return_903):
     assert {"1004", "564", "570"} <= set(missing[0]["rules"])
 
 
-def test_an_unreadable_file_does_not_stop_the_others(return_903, tmp_path):
+def test_an_unreadable_file_does_not_stop_the_others_but_fails_the_check(return_903, tmp_path):
     broken = tmp_path / "cin.xml"
     broken.write_text("<Message><Header>")  # not well-formed
     done = runner.invoke(
         app, ["validate", str(return_903), str(broken), "--la", "371", "--format", "csv"]
     )
-    assert done.exit_code == 0, done.output
+    assert done.exit_code == 1, done.output  # checked in part is not "passed"
     assert "148,ssda903,Episodes,2,C1" in done.stdout
     assert done.stderr.count("cin.xml") == 1
+
+
+def test_a_folder_with_a_file_not_checked_exits_non_zero(return_903, tmp_path):
+    """A folder whose episodes file holds a NUL byte: the rules that need it do not run, so
+    its "0 faults" must not pass (as `validate empty.csv` does not)."""
+    episodes = return_903 / "episodes.csv"
+    episodes.write_bytes(episodes.read_bytes() + b"\x00")
+    done = runner.invoke(app, ["validate", str(return_903), "--la", "371", "--format", "csv"])
+    assert done.exit_code == 1, done.output
+    assert "not checked" in done.stderr
 
 
 def test_list_rules_prints_every_code_once():

@@ -68,5 +68,7 @@ def validate(
     if not checked.result.returns:
         notes.append("no SSDA903 or CIN census rows found in the files: no rule could run")
     _faults.write(checked.result.faults, checked.result, fmt=fmt, out=out, notes=notes)
-    if checked.unreadable and not checked.result.returns:
+    # A file not checked is a failure, even beside files that were ("0 faults" would otherwise
+    # pass a return that a NUL byte or a broken tag kept from every rule): the rest is written.
+    if checked.unreadable:
         raise typer.Exit(1)
