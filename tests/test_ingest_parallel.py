@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -161,3 +165,51 @@ def test_an_interrupted_worker_stops_the_read(tmp_path, monkeypatch):
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
     with pytest.raises(KeyboardInterrupt):
         read_all([root], la_code="371")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's parent-death signal")
+def test_workers_end_when_the_reading_process_is_killed(tmp_path):
+    """`kill -9` of `scorecard ingest` while its workers read: they end too, not left reading."""
+    root = _extracts(tmp_path)
+    pids = tmp_path / "pids"
+    script = f"""
+import os, time
+from pathlib import Path
+from csc_scorecard.ingest import parallel
+from csc_scorecard.ingest.formats.cin_census import ADAPTER
+from csc_scorecard.ingest.run import read_all
+
+def slow(path, **kw):
+    with open({str(pids)!r}, "a") as f:
+        f.write(f"{{os.getpid()}}\\n")
+    time.sleep(60)
+
+ADAPTER.read_each = slow
+os.environ[parallel.WORKERS_VARIABLE] = "2"
+read_all([Path({str(root)!r})], la_code="371")
+"""
+    reading = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and reading.poll() is None:
+        if pids.exists() and len(pids.read_text().split()) >= 2:
+            break
+        time.sleep(0.05)
+    reading.kill()
+    assert reading.wait(timeout=10) == -signal.SIGKILL
+    workers = [int(p) for p in pids.read_text().split()]
+    assert len(workers) == 2
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.1)
+    left = [p for p in workers if _alive(p)]
+    for pid in left:  # not left behind by a failure either
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "a worker outlived the killed ingest"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[1][0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False

@@ -42,6 +42,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import traceback
 from collections.abc import Iterator
@@ -125,7 +126,12 @@ def each_group(
     sys.stdout.flush()  # a worker would otherwise write this process's pending output again
     sys.stderr.flush()
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_fresh_worker)
+    pool = ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=context,
+        initializer=_fresh_worker,
+        initargs=(os.getpid(),),
+    )
     try:
         futures = _submit(pool, units, la_code, year, in_order=in_order)
         for i, (adapter, files) in enumerate(groups):
@@ -222,14 +228,30 @@ def _share_imports() -> None:
         import pandas  # noqa: F401
 
 
-def _fresh_worker() -> None:
+def _fresh_worker(parent: int) -> None:
     """A forked worker leaves the parent's objects alone (never collected here, so no finaliser
     of theirs runs, and their pages stay shared) and does not use the parent's in-memory
-    DuckDB, whose threads stayed behind."""
+    DuckDB, whose threads stayed behind. It ends when the parent does (killed: `kill -9` of
+    `scorecard ingest` left its readers running, reading files for no one)."""
+    _end_with(parent)
     gc.freeze()
     from csc_scorecard.ingest import duck
 
     duck.reset()
+
+
+def _end_with(parent: int) -> None:
+    """Have Linux send this process SIGTERM when the thread that forked it ends (the caller's:
+    `ProcessPoolExecutor` starts its fork workers from `submit`), then end at once if the parent
+    already ended before that was asked. Elsewhere nothing is done (no such call)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _work(
