@@ -44,3 +44,29 @@ def test_manager_sees_their_own_team_only():
     assert mine["team"] == own
     assert manager.get(f"/lists/open-assessments?date={ON}&team={other}").status_code == 403
     assert client_for(app, "viewer").get("/lists").status_code == 403
+
+
+def test_a_date_the_data_do_not_reach_is_a_400_naming_the_dates_covered():
+    """Long after the data end a list reads as "nobody overdue" (or everyone): refused, as
+    `scorecard lists` refuses it (lists.dates); a little past, the page says how old they are."""
+    from datetime import timedelta
+
+    from csc_scorecard.lists.dates import data_dates
+    from csc_scorecard.store import Store
+    from csc_scorecard.wording import long_date
+
+    with Store(rf.store_path(), read_only=True) as db:
+        first, last = data_dates(db, rf.LA)
+    analyst = client_for(dashboard()[0], "analyst")
+    covered = f"LA {rf.LA}'s data in the store run from {long_date(first)} to {long_date(last)}"
+    late = analyst.get("/lists/overdue-visits.json?date=2040-01-01")
+    assert late.status_code == 400
+    assert late.json()["detail"].startswith(f"date 2040-01-01: {covered}, ")
+    early = analyst.get("/lists/overdue-visits?date=1990-01-01")
+    assert early.status_code == 400 and "a date before them would show nobody" in early.text
+    on = last + timedelta(days=10)
+    page = analyst.get(f"/lists/overdue-visits.json?date={on}").json()
+    assert page["notes"][0] == (
+        f"the data end on {long_date(last)}, 10 days before {long_date(on)}: anything recorded "
+        "since is not in this list"
+    )

@@ -18,11 +18,14 @@ from csc_scorecard.commands._options import (
     each_authority,
     parse_day,
 )
+from csc_scorecard.lists.dates import checked_date
 from csc_scorecard.measures.workforce.caseloads import CaseloadFigures, CaseloadPosition, positions
 from csc_scorecard.measures.workforce.settings import WorkforceSettings, load_settings
 from csc_scorecard.measures.workforce.snapshot import context_for
 from csc_scorecard.store import Store
 from csc_scorecard.wording import long_date
+
+_OPTIONS = {"now": "--date", "compare": "--compare"}
 
 
 def _settings(path: Path | None) -> WorkforceSettings:
@@ -85,12 +88,19 @@ def caseloads(
     dates = {"now": parse_day(on), **({"compare": parse_day(compare)} if compare else {})}
     chosen = _settings(settings)
     shown: dict[str, list[CaseloadPosition]] = {}
+    notes: list[str] = []
     with Store(store, read_only=True) as db:
         backend = ibis.duckdb.from_connection(db.con)
         for la in each_authority(db, la_code, region):  # each authority's own workers
+            for label, day in dates.items():  # a date the data do not reach: refused
+                note = checked_date(db, la, day, _OPTIONS[label], "caseload position")
+                if note:
+                    notes.append(f"LA {la}: {note}")
             ctx = context_for(backend, la)
             found = positions(ctx, dates, bases=(basis,), settings=chosen)
             shown[la] = [found[(label, basis)] for label in dates]
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
     if as_json:  # one authority: its positions; several: positions by LA code
         dumped = {la: [p.model_dump(mode="json") for p in ps] for la, ps in shown.items()}
         typer.echo(

@@ -18,6 +18,7 @@ from csc_scorecard.commands._options import (
     known_subjects,
     parse_day,
 )
+from csc_scorecard.lists.dates import checked_date
 from csc_scorecard.lists.output import FORMATS, print_table, to_csv, to_json, to_xlsx
 from csc_scorecard.store import Store
 
@@ -53,9 +54,11 @@ def lists_command(
     with Store(store, read_only=True) as db:
         la = authority(db, la_code)  # one authority: child-level rows
         known_subjects(db, la, team, worker)
-        result = operational.build(name, db, la, parse_day(on), team=team, worker=worker, **options)
+        day = parse_day(on)
+        stale = checked_date(db, la, day)  # a date the data do not reach: refused
+        result = operational.build(name, db, la, day, team=team, worker=worker, **options)
     typer.echo(f"{operational.NOTICE}: {result.heading()}", err=fmt != "table" and out is None)
-    for note in result.notes:
+    for note in ([stale] if stale else []) + list(result.notes):
         typer.echo(f"note: {note}", err=True)
     if fmt == "table":
         print_table(result)

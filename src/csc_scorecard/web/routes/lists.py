@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from csc_scorecard.errors import BadInput
+from csc_scorecard.lists.dates import checked_date
 from csc_scorecard.web.app import BadRequest
 from csc_scorecard.web.quoting import quoted
 from csc_scorecard.web.routes.common import (
@@ -64,6 +66,10 @@ def list_page(
         raise BadRequest(f"{quoted(date)} is not a date like 2022-06-30.") from None
     team = team_for(session, team, "the lists")
     with web.data.store() as db:
+        try:  # a date the data do not reach reads as "nobody overdue": refused
+            stale = checked_date(db, web.data.la_code(), on, "date")
+        except BadInput as error:
+            raise BadRequest(f"{error}.") from None
         result = lists.build(
             name, db, web.data.la_code(), on, team=team or None, worker=worker or None
         )
@@ -82,7 +88,7 @@ def list_page(
         "count": result.count,
         "sort": result.sort,
         "notice": result.notice,
-        "notes": list(result.notes),
+        "notes": ([stale] if stale else []) + list(result.notes),
         "columns": dict(result.columns),
         "rows": result.rows.slice(0, 1000).to_pylist(),
     }
