@@ -206,3 +206,50 @@ def test_starlette_s_own_refusals_are_worded_for_people():
     )
     assert broken.status_code == 400
     assert "<h1>Cannot do that</h1>" in broken.text and message(broken) == "Invalid multipart data."
+
+
+QUARTER_FORM = (
+    "is not a financial-year quarter like 2022-Q1 (2022-Q1 = April-June 2022, "
+    "2021-Q4 = January-March 2022)"
+)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?period=2022Q1",
+        "/?period=2022-Q5",
+        f"/measures/{MEASURE}?period=bad",
+        f"/measures/{MEASURE}/children.json?period=bad",
+        "/teams?period=bad",
+        "/quality?period=bad",
+        "/reports/bad",
+        "/reports/bad/files/paper.pdf",
+    ],
+)
+def test_a_malformed_period_is_a_400_naming_the_field_and_its_form(path):
+    """Not a 404 'Not found': the period is not missing from the store, it is not a period."""
+    response = client_for(dashboard()[0], "analyst").get(path)
+    assert response.status_code == 400
+    given = path.rsplit("=", 1)[-1] if "=" in path else "bad"
+    said = response.json()["detail"] if ".json" in path else message(response)
+    assert said == f"period '{given}' {QUARTER_FORM}"
+
+
+def test_a_well_formed_period_the_store_does_not_cover_is_still_not_found():
+    response = client_for(dashboard()[0], "analyst").get("/?period=1999-Q1")
+    assert response.status_code == 404 and message(response).startswith(
+        "1999-Q1 is not a quarter the store covers ("
+    )
+
+
+def test_the_audit_log_refuses_a_date_that_is_not_a_day_and_a_format_it_does_not_export():
+    admin = client_for(dashboard()[0], "admin")
+    for since in ("2026-13-45", "2026-02-30", "yesterday"):
+        response = admin.get(f"/audit?since={since}")
+        assert response.status_code == 400
+        assert message(response) == f"since '{since}' is not a date like 2026-01-31."
+    response = admin.get("/audit?format=pdf")
+    assert response.status_code == 400
+    assert message(response) == "format 'pdf': the audit log exports as csv only."
+    assert admin.get("/audit?since=2026-01-31").status_code == 200

@@ -76,7 +76,7 @@ def test_team_measures_follow_the_team_rules_and_unknowns_are_404():
     assert analyst.get("/teams/NO-SUCH-TEAM/measures").status_code == 404
     assert analyst.get("/teams/NO-SUCH-TEAM").status_code == 404
     assert analyst.get(f"/teams/{own}?period=1999-Q1").status_code == 404
-    assert analyst.get(f"/teams/{own}.json?period=not-a-quarter").status_code == 404
+    assert analyst.get(f"/teams/{own}.json?period=not-a-quarter").status_code == 400
 
 
 def test_team_page_shows_the_supervision_recorded_in_the_quarter():

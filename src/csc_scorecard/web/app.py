@@ -30,7 +30,7 @@ from fastapi.templating import Jinja2Templates
 
 from csc_scorecard.web import sso
 from csc_scorecard.web.auth import SESSION_COOKIE, Limits, same_token
-from csc_scorecard.web.data import Config, Data
+from csc_scorecard.web.data import BadRequest, Config, Data
 from csc_scorecard.web.sso import OidcConfig
 from csc_scorecard.web.state import Session
 
@@ -71,14 +71,6 @@ class Refused(Exception):
     def __init__(self, why: str) -> None:
         super().__init__(why)
         self.why = why
-
-
-class BadRequest(Exception):
-    """A form or parameter that cannot be used; the message says what to correct."""
-
-    def __init__(self, why: str, status: int = 400) -> None:
-        super().__init__(why)
-        self.why, self.status = why, status
 
 
 class Web:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from csc_scorecard.web.data.quality import DataQuality
 from csc_scorecard.web.data.reader import (
+    BadRequest,
     Config,
     NoAuthority,
     Preparing,
@@ -28,7 +29,16 @@ from csc_scorecard.web.data.reports import Reports
 from csc_scorecard.web.data.teams import Teams
 from csc_scorecard.web.data.uploads import Upload, Uploads
 
-__all__ = ["Config", "Data", "NoAuthority", "Preparing", "StoreBusy", "StoreUnusable", "Upload"]
+__all__ = [
+    "BadRequest",
+    "Config",
+    "Data",
+    "NoAuthority",
+    "Preparing",
+    "StoreBusy",
+    "StoreUnusable",
+    "Upload",
+]
 
 
 class Data(Teams, DataQuality, Uploads, Reports):

@@ -21,6 +21,7 @@ from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.report.commentary import Commentary
 from csc_scorecard.report.model import ReportContext
 from csc_scorecard.web.data.reader import (
+    BadRequest,
     NoAuthority,
     Preparing,
     Reader,
@@ -66,7 +67,8 @@ class Contexts(Reader):
         return quarters_between(Quarter.containing(first), end)
 
     def quarter(self, text: str | None) -> Quarter:
-        """The requested quarter (must be in the store), or the latest; LookupError if unknown."""
+        """The requested quarter (must be in the store), or the latest; BadRequest if `text` is
+        not a quarter like 2022-Q1, LookupError if the store does not cover it."""
         known = self.quarters()
         if not known:
             raise LookupError("the store holds no case data yet")
@@ -74,8 +76,8 @@ class Contexts(Reader):
             return known[-1]
         try:
             q = Quarter.parse(text)
-        except ValueError as error:
-            raise LookupError(str(error).replace(repr(text), quoted(text))) from None
+        except ValueError as error:  # malformed: a 400 naming the field and its form
+            raise BadRequest(str(error).replace(repr(text), quoted(text))) from None
         if q not in known:
             raise LookupError(f"{q} is not a quarter the store covers ({known[0]} to {known[-1]})")
         return q

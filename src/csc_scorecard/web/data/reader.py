@@ -28,6 +28,15 @@ from csc_scorecard.store import Store, StoreError
 from csc_scorecard.web.state import State
 
 
+class BadRequest(Exception):
+    """A form or parameter that cannot be used; the message says what to correct (a 400 page;
+    defined here so the readers can refuse a parameter as the routes do)."""
+
+    def __init__(self, why: str, status: int = 400) -> None:
+        super().__init__(why)
+        self.why, self.status = why, status
+
+
 class StoreBusy(RuntimeError):
     """The store is locked by a writer (an ingest in another process); try again shortly."""
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from csc_scorecard.web.app import BadRequest
+from csc_scorecard.web.quoting import quoted
 from csc_scorecard.web.routes.common import Admin, attachment, web_of
 from csc_scorecard.web.state import audit_csv
 
@@ -25,8 +27,10 @@ def audit(
     format: str | None = None,
 ) -> Response:
     web = web_of(request)
-    if since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
-        raise BadRequest("'since' is a date like 2026-01-31.")
+    if since and not _is_date(since):
+        raise BadRequest(f"since {quoted(since)} is not a date like 2026-01-31.")
+    if format not in (None, "", "csv"):
+        raise BadRequest(f"format {quoted(format)}: the audit log exports as csv only.")
     if format == "csv":
         rows = web.state.audit_rows(user=user or None, action=action or None, since=since or None)
         web.audit(request, session, "audit_export", rows=len(rows))
@@ -36,6 +40,14 @@ def audit(
     )
     data = {"rows": rows, "user": user, "action": action, "since": since}
     return web.page(request, "audit.html", data, session)
+
+
+def _is_date(text: str) -> bool:
+    """Whether `text` is a real day written YYYY-MM-DD (not 2026-13-45)."""
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)) and bool(date.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 @router.get("/admin/users")
