@@ -253,3 +253,22 @@ def test_the_audit_log_refuses_a_date_that_is_not_a_day_and_a_format_it_does_not
     assert response.status_code == 400
     assert message(response) == "format 'pdf': the audit log exports as csv only."
     assert admin.get("/audit?since=2026-01-31").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("/lists/overdue-visits?team=NOPE", "team 'NOPE': the store holds no such team"),
+        ("/lists/overdue-visits?worker=NOPE", "worker 'NOPE': the store holds no such worker"),
+        (f"/measures/{MEASURE}/children?period={P}&team=NOPE", "team 'NOPE': the store holds"),
+        (f"/measures/{MEASURE}/children?worker=NOPE", "worker 'NOPE': the store holds no such"),
+        (f"/quality?period={P}&team=NOPE", "team 'NOPE': the store holds no such team"),
+    ],
+)
+def test_a_team_or_worker_the_store_does_not_name_is_refused_not_an_empty_list(path, said):
+    """As `scorecard lists --team` refuses it: an empty list reads as "nobody overdue"."""
+    response = client_for(dashboard()[0], "analyst").get(path)
+    assert response.status_code == 404
+    assert message(response).startswith(f"{said}") and f"for LA {rf.LA} (it holds " in message(
+        response
+    )

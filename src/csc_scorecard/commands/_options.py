@@ -173,41 +173,11 @@ def known_subjects(
 ) -> None:
     """Refuse a --team or --worker nothing in the store names for `la`: filtered on a mistyped
     one, a list or a drill-down prints no rows, which reads as "nobody overdue"."""
-    for option, value, columns in (
-        ("--team", team, ("team_id", "team_name") if team_names else ("team_id",)),
-        ("--worker", worker, ("worker_id",)),
-    ):
-        if value is None or _named(db, la, value, columns):
-            continue
-        key = columns[0]
-        held = [r[0] for r in db.con.execute(
-            f"SELECT DISTINCT {key} FROM {key.removesuffix('_id')}s WHERE la_code = ? "
-            f"AND {key} IS NOT NULL ORDER BY 1 LIMIT 9", [la]
-        ).fetchall()]  # fmt: skip
-        some = ", ".join(held[:8]) + (", ..." if len(held) > 8 else "")
-        raise typer.BadParameter(
-            f"{option} {value!r}: the store holds no such {key.removesuffix('_id')} for LA {la} "
-            f"({f'it holds {some}' if held else 'it holds none'})"
-        )
+    from csc_scorecard.lists.subjects import unknown_subject
 
-
-def _named(db: Store, la: str, value: str, columns: tuple[str, ...]) -> bool:
-    """Whether any table with an LA code names `value` in one of `columns`."""
-    found = db.con.execute(
-        """SELECT table_name, list(column_name) FROM duckdb_columns()
-           WHERE schema_name = 'main' AND internal = false GROUP BY table_name""",
-    ).fetchall()
-    parts = [
-        f'SELECT 1 FROM "{table}" WHERE la_code = $la AND "{c}" = $v'
-        for table, cols in found
-        if "la_code" in cols
-        for c in columns
-        if c in cols
-    ]
-    if not parts:
-        return False
-    query = f"SELECT EXISTS ({' UNION ALL '.join(parts)})"
-    return bool(db.con.execute(query, {"la": la, "v": value}).fetchone()[0])
+    refusal = unknown_subject(db, la, team, worker, team_names=team_names)
+    if refusal:
+        raise typer.BadParameter(refusal)
 
 
 def out_folder(out: Path) -> None:

@@ -10,8 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from csc_scorecard.lists.subjects import unknown_subject
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.web.app import Web
+from csc_scorecard.web.quoting import quoted
 from csc_scorecard.web.routes.common import (
     XLSX,
     Manager,
@@ -46,6 +48,13 @@ def children(
     quarter = web.data.quarter(period)
     export_format(format)
     team = team_for(session, team, "the children and workers")
+    with web.data.store() as db:
+        refusal = unknown_subject(
+            db, web.data.la_code(), team or None, worker or None,
+            team_names=False, labels=("team", "worker"), quote=quoted,
+        )  # fmt: skip
+    if refusal:  # an empty drill-down for a mistyped worker reads as "none of theirs"
+        raise LookupError(f"{refusal}.")
     try:
         table = web.data.members(quarter, measure_id, team=team or None, worker=worker or None)
     except NoMembers as why:

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from csc_scorecard.errors import BadInput
 from csc_scorecard.lists.dates import checked_date
+from csc_scorecard.lists.subjects import unknown_subject
 from csc_scorecard.web.app import BadRequest
 from csc_scorecard.web.quoting import quoted
 from csc_scorecard.web.routes.common import (
@@ -66,6 +67,12 @@ def list_page(
         raise BadRequest(f"{quoted(date)} is not a date like 2022-06-30.") from None
     team = team_for(session, team, "the lists")
     with web.data.store() as db:
+        refusal = unknown_subject(
+            db, web.data.la_code(), team or None, worker or None,
+            labels=("team", "worker"), quote=quoted,
+        )  # fmt: skip
+        if refusal:  # an empty list for a mistyped team reads as "nobody overdue"
+            raise LookupError(f"{refusal}.")
         try:  # a date the data do not reach reads as "nobody overdue": refused
             stale = checked_date(db, web.data.la_code(), on, "date")
         except BadInput as error:

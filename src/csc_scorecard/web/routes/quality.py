@@ -6,7 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from csc_scorecard.lists.subjects import unknown_subject
 from csc_scorecard.web import views
+from csc_scorecard.web.quoting import quoted
 from csc_scorecard.web.routes.common import Manager, quarter_options, team_for, web_of
 
 router = APIRouter()
@@ -26,6 +28,13 @@ def quality(
     web = web_of(request)
     quarter = web.data.quarter(period)
     team = team_for(session, team, "the fix lists")
+    with web.data.store() as db:
+        refusal = unknown_subject(
+            db, web.data.la_code(), team or None, None,
+            team_names=False, labels=("team", "worker"), quote=quoted,
+        )  # fmt: skip
+    if refusal:  # an empty fix list for a mistyped team reads as "no faults"
+        raise LookupError(f"{refusal}.")
     data = views.quality(
         web.data.quality(quarter),
         rule=rule or None,

@@ -1,0 +1,61 @@
+"""A team or worker a list, a drill-down or a fix list is filtered to must be one the store
+names for the authority: filtered on a mistyped one, the answer is empty, which reads as
+"nobody overdue". The one check, for the commands and the dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from csc_scorecard.store import Store
+
+
+def unknown_subject(
+    db: Store,
+    la: str,
+    team: str | None,
+    worker: str | None,
+    *,
+    team_names: bool = True,
+    labels: tuple[str, str] = ("--team", "--worker"),
+    quote: Callable[[str], str] = repr,
+) -> str | None:
+    """The one-line refusal for a `team` (an id, or a name when `team_names`) or `worker` no
+    table of the store names for `la`; None when both are named (or not given)."""
+    for option, value, columns in (
+        (labels[0], team, ("team_id", "team_name") if team_names else ("team_id",)),
+        (labels[1], worker, ("worker_id",)),
+    ):
+        if value is None or _named(db, la, value, columns):
+            continue
+        key = columns[0]
+        held = [r[0] for r in db.con.execute(
+            f"SELECT DISTINCT {key} FROM {key.removesuffix('_id')}s WHERE la_code = ? "
+            f"AND {key} IS NOT NULL ORDER BY 1 LIMIT 9", [la]
+        ).fetchall()]  # fmt: skip
+        some = ", ".join(held[:8]) + (", ..." if len(held) > 8 else "")
+        return (
+            f"{option} {quote(value)}: the store holds no such {key.removesuffix('_id')} for "
+            f"LA {la} ({f'it holds {some}' if held else 'it holds none'})"
+        )
+    return None
+
+
+def _named(db: Store, la: str, value: str, columns: tuple[str, ...]) -> bool:
+    """Whether any table with an LA code names `value` in one of `columns`."""
+    found = db.con.execute(
+        """SELECT table_name, list(column_name) FROM duckdb_columns()
+           WHERE schema_name = 'main' AND internal = false GROUP BY table_name""",
+    ).fetchall()
+    parts = [
+        f'SELECT 1 FROM "{table}" WHERE la_code = $la AND "{c}" = $v'
+        for table, cols in found
+        if "la_code" in cols
+        for c in columns
+        if c in cols
+    ]
+    if not parts:
+        return False
+    query = f"SELECT EXISTS ({' UNION ALL '.join(parts)})"
+    return bool(db.con.execute(query, {"la": la, "v": value}).fetchone()[0])
