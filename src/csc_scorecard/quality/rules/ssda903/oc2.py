@@ -6,7 +6,7 @@ kept by the store); each rule reads DOB or the OC3 fields, which measures read."
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
-from csc_scorecard.quality.rules.sql import both_rows, continuously_looked_after, given
+from csc_scorecard.quality.rules.sql import both_rows, given, looked_after_through
 from csc_scorecard.quality.rules.ssda903.derived_b import HEALTH, OC2_B, oc3_given
 
 R = "ssda903"
@@ -170,11 +170,14 @@ def r215() -> str:
 def r187() -> str:
     """A completed OC3 row or an AD1 row of a child looked after continuously for 12 months.
     A statement of its own, not a row filter: it flags rows of two tables, each fault naming
-    its own field."""
-    return f"""SELECT x._table, x.la_code, x.load_id, x."row", x.child_id, x.cy_end,
-               x.in_touch AS value, 'IN_TOUCH' AS field
-        FROM oc3 x WHERE {OC3_GIVEN} AND {continuously_looked_after("x")}
-        UNION ALL
-        SELECT a._table, a.la_code, a.load_id, a."row", a.child_id, a.cy_end,
+    its own field. The rows of both are put together before one test of their children
+    (`looked_after_through`), not a correlated test each."""
+    return f"""WITH r AS (SELECT x._table, x.la_code, x.load_id, x."row", x.child_id, x.cy_end,
+               x.cy_start, x.in_touch AS value, 'IN_TOUCH' AS field
+            FROM oc3 x WHERE {OC3_GIVEN}
+            UNION ALL
+            SELECT a._table, a.la_code, a.load_id, a."row", a.child_id, a.cy_end, a.cy_start,
                CAST(a.matched_date AS VARCHAR) AS value, 'DATE_MATCH' AS field
-        FROM adoptions a WHERE a._table = 'AD1' AND {continuously_looked_after("a")}"""
+            FROM adoptions a WHERE a._table = 'AD1')
+        SELECT r._table, r.la_code, r.load_id, r."row", r.child_id, r.cy_end, r.value, r.field
+        FROM {looked_after_through("r", "r")}"""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from csc_scorecard.quality.rules import rule
 from csc_scorecard.quality.rules.sql import (
     EPISODES_N,
-    continuously_looked_after,
+    looked_after_through,
     not_in_list,
     unreadable,
 )
@@ -22,7 +22,6 @@ HEALTH_FIELDS = [c.upper() for c in HEALTH]
 CORE = ("immunisations", "teeth_check", "health_assessment", "substance_misuse")
 # The other four, which go with them (rule 182).
 OTHERS = ("convicted", "health_check", "intervention_received", "intervention_offered")
-CLA = continuously_looked_after("o")
 KEY_COLUMNS = 'o._table, o.la_code, o.load_id, o."row", o.child_id, o.cy_end'
 
 
@@ -255,11 +254,13 @@ def r191() -> str:
     HEALTH_ASSESSMENT or SUBSTANCE_MISUSE blank on its OC2 row; or with no OC2 row at all
     (the child's first episode is flagged). A statement of its own, not a row filter: it
     flags rows of two tables, each fault naming its own field. The children without an OC2
-    row are found before whether they were looked after continuously (the costlier test)."""
+    row are found before whether they were looked after continuously (the costlier test, made
+    once for them all: `looked_after_through`)."""
     return f"""SELECT {KEY_COLUMNS}, CAST(o.immunisations AS VARCHAR) AS value,
             'IMMUNISATIONS' AS field FROM {OC2_B} o WHERE {_any_blank(CORE)} AND o.cla
         UNION ALL
+        (WITH f AS (SELECT {KEY_COLUMNS}, o.cy_start FROM {EPISODES_N} o
+                ANTI JOIN oc2 x ON x.la_code = o.la_code AND x.child_id = o.child_id
+                WHERE o.n = 1)
         SELECT {KEY_COLUMNS}, o.child_id AS value, 'CHILD' AS field
-        FROM (SELECT * FROM {EPISODES_N} o WHERE o.n = 1
-            AND NOT EXISTS (SELECT 1 FROM oc2 x WHERE x.la_code = o.la_code
-                            AND x.child_id = o.child_id)) o WHERE {CLA}"""
+        FROM {looked_after_through("f", "o")})"""
