@@ -10,7 +10,7 @@ import report_fixtures as rf
 from web_fixtures import dashboard
 
 from csc_scorecard.model.periods import Quarter
-from csc_scorecard.web.data import Config, Data, Preparing
+from csc_scorecard.web.data import BadRequest, Config, Data, Preparing
 
 
 def test_quarters_run_from_the_first_case_return_to_the_last_full_quarter():
@@ -19,9 +19,11 @@ def test_quarters_run_from_the_first_case_return_to_the_last_full_quarter():
     assert quarters[-1] == rf.PERIOD  # the fixture's data ends on 30 June 2022
     assert quarters[0] == "2019-Q1"  # its first CIN census year starts April 2019
     assert data.quarter(None) == Quarter.parse(rf.PERIOD)
-    for bad in ("2031-Q1", "2010-Q2", "Q1"):
+    for bad in ("2031-Q1", "2010-Q2"):  # quarters the store does not cover: 404
         with pytest.raises(LookupError):
             data.quarter(bad)
+    with pytest.raises(BadRequest, match="^period 'Q1' is not a financial-year quarter"):
+        data.quarter("Q1")  # not a quarter at all: 400
 
 
 def test_background_build_says_preparing_then_answers_and_reports_a_failure_once(tmp_path):
