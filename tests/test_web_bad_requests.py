@@ -272,3 +272,74 @@ def test_a_team_or_worker_the_store_does_not_name_is_refused_not_an_empty_list(p
     assert message(response).startswith(f"{said}") and f"for LA {rf.LA} (it holds " in message(
         response
     )
+
+
+def _empty_store_dashboard(tmp_path):
+    from web_fixtures import add_users
+
+    from csc_scorecard.store import Store
+    from csc_scorecard.web.app import create_app
+    from csc_scorecard.web.data import Config
+    from csc_scorecard.web.state import state_path
+
+    store = tmp_path / "store.duckdb"
+    with Store(store):
+        pass
+    config = Config(store=store, state=state_path(store), framework=rf.FRAMEWORK, background=False)
+    app = create_app(config)
+    add_users(app, None)
+    return app
+
+
+def test_the_loads_and_audit_pages_of_an_empty_store_say_what_to_do(tmp_path):
+    app = _empty_store_dashboard(tmp_path)
+    page = client_for(app, "analyst").get("/loads")
+    assert page.status_code == 200
+    said = html.unescape(re.sub(r"<[^>]+>", "", page.text))
+    assert (
+        "Nothing has been loaded into this store yet: no page has figures until an "
+        "authority's extracts are. Upload them above, a CIN census or workforce census first"
+    ) in said
+    assert "scorecard ingest FOLDER --la CODE --store STORE" in said
+    admin = client_for(app, "admin")
+    filtered = admin.get("/audit?user=nobody")
+    assert filtered.status_code == 200 and "No entry matches these filters" in filtered.text
+    assert "No entry matches" not in admin.get("/audit").text  # the sign-ins are there
+    # once an authority is loaded, the page shows its loads without the advice
+    from csc_scorecard.store import Store
+
+    with Store(tmp_path / "store.duckdb") as db:
+        from measure_fixtures import load
+
+        load(db, {})
+    assert 'id="no-loads"' not in client_for(app, "analyst").get("/loads").text
+
+
+def test_the_first_upload_into_an_empty_store_loads_the_authority_its_files_name(tmp_path):
+    """The pages of an empty store send analysts to the Loads page to upload: the upload
+    itself failed there ('the load failed: NoAuthority'), needing an authority first."""
+    from web_fixtures import csrf
+
+    from csc_scorecard.web.data.uploads import FIRST_UPLOAD
+
+    app = _empty_store_dashboard(tmp_path)
+    client = client_for(app, "analyst")
+    body = min((rf.store_path().parent / "extracts").glob("cin_census/*.xml")).read_bytes()
+    client.post(
+        "/loads", data={"csrf_token": csrf(client, "/loads")},
+        files=[("files", ("cin.xml", body, "application/xml"))],
+    )  # fmt: skip
+    (job,) = app.state.web.data._uploads.values()
+    assert job.outcome["refused"] is False, job.outcome
+    assert [load["la_code"] for load in client.get("/loads.json").json()["loads"]] == [rf.LA]
+    assert app.state.web.data.la_code() == rf.LA
+    # a 903 return names no authority: refused, saying what to upload first
+    app = _empty_store_dashboard(tmp_path / "two")
+    client = client_for(app, "analyst")
+    xml = max((rf.store_path().parent / "extracts" / "ssda903_xml").glob("*.xml"))
+    client.post(
+        "/loads", data={"csrf_token": csrf(client, "/loads")},
+        files=[("files", ("903.xml", xml.read_bytes(), "application/xml"))],
+    )  # fmt: skip
+    (job,) = app.state.web.data._uploads.values()
+    assert job.outcome["refused"] is True and job.outcome["errors"][-1] == FIRST_UPLOAD

@@ -14,11 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 from csc_scorecard.store import StoreError
 from csc_scorecard.web.data.contexts import Contexts
-from csc_scorecard.web.data.reader import Config
+from csc_scorecard.web.data.reader import Config, NoAuthority
 
 if TYPE_CHECKING:
     from csc_scorecard.model.batch import LoadBatch
 
+FIRST_UPLOAD = (
+    "The store holds no authority yet: upload a CIN census or workforce census first (they "
+    "name their authority), or start the dashboard with --la naming it."
+)
 STAGES = ("received", "read and checked", "stored", "results refreshed")
 
 
@@ -61,6 +65,19 @@ class Uploads(Contexts):
         with self.store() as db:
             return store_status(db, latest_loads=500)["loads"]
 
+    def _upload_authority(self) -> str | None:
+        """The authority an upload is for: the dashboard's; on a store holding none yet, None,
+        so the first upload takes the authority its files name (a CIN census, a workforce
+        census), as the pages telling an analyst to upload there promise. Several
+        authorities and no --la: NoAuthority, as for every page."""
+        try:
+            return self.la_code()
+        except NoAuthority:
+            with self.store() as db:
+                if db.authorities():
+                    raise
+            return None
+
     def upload(self, folder: Path, progress: Upload | None = None) -> dict[str, Any]:
         """Ingest a folder of uploaded extracts as `scorecard ingest` does: every file read and
         checked before the store is touched, then loaded in one transaction (all or nothing),
@@ -71,7 +88,7 @@ class Uploads(Contexts):
         from csc_scorecard.ingest.run import IngestRefused, read_sources
 
         step = progress.done if progress else (lambda stage, detail: None)
-        la = self.la_code()
+        la = self._upload_authority()
         try:
             batches = read_sources([folder], la_code=la)
             step(
@@ -82,9 +99,13 @@ class Uploads(Contexts):
             with self.writable_store() as db:
                 ids = db.load(batches)
                 step("stored", "loads " + ", ".join(str(i) for i in ids))
-                checked, refreshed = check_and_refresh(db, [la])
+                codes = [la] if la else sorted({b.la_code for b in batches if b.la_code})
+                checked, refreshed = check_and_refresh(db, codes)
         except IngestRefused as refused:
-            return {"refused": True, "errors": [str(e) for e in refused.errors], "loads": []}
+            errors = [str(e) for e in refused.errors]
+            if la is None and any("--la" in e for e in errors):
+                errors.append(FIRST_UPLOAD)
+            return {"refused": True, "errors": errors, "loads": []}
         except StoreError as refused:  # a reload that would drop most rows: nothing written
             return {"refused": True, "errors": [str(refused)], "loads": []}
         step("results refreshed", f"{refreshed}; {checked}")
