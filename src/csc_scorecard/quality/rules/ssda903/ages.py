@@ -6,7 +6,7 @@ from the Header DOB."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import both_rows
+from csc_scorecard.quality.rules.ssda903.derived import EPISODES_H
 
 R = "ssda903"
 
@@ -26,6 +26,26 @@ def r209() -> str:
         AND date_of_birth + INTERVAL 4 YEAR <= make_date(year(cy_start) - 1, 8, 31)"""
 
 
+def under_ten(episode: str, column: str) -> str:
+    """SQL: the episodes `episode` selects (over `e`) that began before the child's 10th
+    birthday by a Header row's DOB, with `column` as the value of DfE field `column`
+    (upper-cased), and each Header row whose DOB puts one of them before it once, with its DOB
+    (rules 234, 358). The episodes come from `episodes_h` (each episode beside each of its
+    child's Header rows' DOB, built once a run), not a join of the episodes with the Header
+    again; the Header rows by a semi join of those few episodes."""
+    ten = "INTERVAL 10 YEAR"
+    return f"""WITH f AS (SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
+                e.{column}, e.decom
+            FROM {EPISODES_H} e WHERE {episode} AND e.decom < e.h_dob + {ten})
+        SELECT _table, la_code, load_id, "row", child_id, cy_end, {column} AS value,
+            '{column.upper()}' AS field FROM f
+        UNION ALL
+        SELECT DISTINCT h._table, h.la_code, h.load_id, h."row", h.child_id, h.cy_end,
+            CAST(h.date_of_birth AS VARCHAR) AS value, 'DOB' AS field
+        FROM header h SEMI JOIN f ON f.la_code = h.la_code AND f.child_id = h.child_id
+            AND f.decom < h.date_of_birth + {ten}"""
+
+
 @rule(
     "234",
     R,
@@ -38,13 +58,7 @@ def r234() -> str:
     """REASON_PLACE_CHANGE CUSTOD on an episode beginning before the child's 10th birthday:
     the episode and the child's Header row (rows of two tables, so its own statement, not a row
     filter)."""
-    where = """FROM episodes e JOIN header h ON h.la_code = e.la_code AND h.child_id = e.child_id
-        WHERE e.reason_place_change = 'CUSTOD' AND e.decom < h.date_of_birth + INTERVAL 10 YEAR"""
-    return both_rows(
-        where,
-        ("e", "e.reason_place_change", "REASON_PLACE_CHANGE", False),
-        ("h", "CAST(h.date_of_birth AS VARCHAR)", "DOB", True),
-    )
+    return under_ten("e.reason_place_change = 'CUSTOD'", "reason_place_change")
 
 
 @rule(

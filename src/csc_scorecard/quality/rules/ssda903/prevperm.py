@@ -39,9 +39,12 @@ def r634() -> str:
     """A PrevPerm row with anything given, of a child whose latest episode began before the
     collection year: the row and the child's episodes. A statement of its own, not a row
     filter: it flags rows of two tables, each fault naming its own field. The episodes are
-    those of the flagged children (a semi join: each episode once, no DISTINCT of a join)."""
-    where = """FROM prevperm p JOIN (SELECT la_code, child_id, max(decom) AS last_decom
-            FROM episodes GROUP BY la_code, child_id) x
+    those of the flagged children (a semi join: each episode once, no DISTINCT of a join).
+    The latest DECOM is that of the child's last dated episode in `episodes_n`'s order (DECOM,
+    blanks last): the dated one followed by none dated, not a grouping of every episode (a
+    child with no dated episode has none, as `max` gives NULL)."""
+    where = f"""FROM prevperm p JOIN (SELECT la_code, child_id, decom AS last_decom
+            FROM {EPISODES_N} WHERE decom IS NOT NULL AND next_decom IS NULL) x
             ON x.la_code = p.la_code AND x.child_id = p.child_id
         WHERE (p.prev_perm IS NOT NULL OR p.la_perm IS NOT NULL OR p.date_perm IS NOT NULL)
           AND x.last_decom < p.cy_start"""

@@ -29,15 +29,17 @@ def r1012() -> str:
     in a return that has episodes (it runs on whichever of those tables have rows; rows of six
     tables, so its own statement, not a row filter). The six tables' rows are put together
     before the one look-up of the episodes: a look-up each built the episodes' hash table six
-    times."""
+    times. The look-up is of each child's first episode (`episodes_n`, n = 1: one row a child,
+    the same children), so the hash table holds each child once."""
     rows = "\n            UNION ALL ".join(
         f"""SELECT _table, la_code, load_id, "row", child_id, cy_end FROM {table}"""
         for table in NEED_EPISODE
     )
     return f"""SELECT t._table, t.la_code, t.load_id, t."row", t.child_id, t.cy_end,
-            t.child_id AS value FROM ({rows}) t WHERE NOT EXISTS (SELECT 1 FROM episodes e
-            WHERE e.la_code = t.la_code AND e.child_id = t.child_id)
-            AND EXISTS (SELECT 1 FROM episodes)"""
+            t.child_id AS value FROM ({rows}) t
+            ANTI JOIN (SELECT la_code, child_id FROM {EPISODES_N} WHERE n = 1) e
+                ON e.la_code = t.la_code AND e.child_id = t.child_id
+            WHERE EXISTS (SELECT 1 FROM episodes)"""
 
 
 @rule(

@@ -5,7 +5,7 @@ the review date, which measures read; ages come from the Header DOB."""
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import RESPITE
+from csc_scorecard.quality.rules.sql import EPISODES_N, RESPITE
 from csc_scorecard.quality.rules.ssda903.derived_c import REVIEWS_H
 
 R = "ssda903"
@@ -55,14 +55,20 @@ def r399() -> str:
     the episodes, the Header row and the reviews (a statement of its own, not a row filter, as
     it flags rows of three tables). The breaks children's Header and review rows are found once
     by semi joins probing those few children (kept, as each is read twice), where an EXISTS
-    against every review built its hash table over all the reviews."""
-    return f"""WITH breaks AS (SELECT la_code, child_id FROM episodes GROUP BY la_code, child_id
-            HAVING bool_and(coalesce(ls IN {RESPITE}, false))),
+    against every review built its hash table over all the reviews; the reviews probed by the
+    child id alone first (one text hashed, not two: 251,640 reviews 11.4 -> 6.1 ms CPU), then
+    by authority and child. The breaks children are those whose short-break episodes are all
+    their episodes (`episodes_n`'s `n_child`): the few short breaks grouped, not every
+    episode."""
+    return f"""WITH breaks AS (SELECT la_code, child_id FROM {EPISODES_N}
+            WHERE coalesce(ls IN {RESPITE}, false)
+            GROUP BY la_code, child_id, n_child HAVING count(*) = n_child),
         hb AS (SELECT h._table, h.la_code, h.load_id, h."row", h.child_id, h.cy_end, h.mother
             FROM header h SEMI JOIN breaks USING (la_code, child_id)),
         rb AS (SELECT r._table, r.la_code, r.load_id, r."row", r.child_id, r.cy_end,
                 r.review_code, r.review_date IS NOT NULL OR r.review_code IS NOT NULL AS given
-            FROM reviews r SEMI JOIN breaks USING (la_code, child_id)),
+            FROM (SELECT * FROM reviews SEMI JOIN breaks USING (child_id)) r
+            SEMI JOIN breaks USING (la_code, child_id)),
         kids AS (SELECT la_code, child_id FROM hb WHERE mother IS NOT NULL
             UNION SELECT la_code, child_id FROM rb WHERE given)
         SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end, e.ls AS value,

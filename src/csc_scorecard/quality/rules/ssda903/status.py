@@ -5,7 +5,8 @@ codes and messages; logic per docs/quality.md). Each reads fields the catalogue'
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import EPISODES_N, both_rows
+from csc_scorecard.quality.rules.sql import EPISODES_N
+from csc_scorecard.quality.rules.ssda903.ages import under_ten
 from csc_scorecard.quality.rules.ssda903.derived import EPISODES_H
 
 R = "ssda903"
@@ -34,15 +35,8 @@ def r358() -> str:
     """An episode with legal status J1, J2 or J3 (remanded or detained under criminal justice
     legislation) beginning before the child's 10th birthday, the age of criminal responsibility;
     the episode and the child's Header row are flagged (rows of two tables, so its own
-    statement, not a row filter)."""
-    where = f"""FROM episodes e JOIN header h ON h.la_code = e.la_code AND h.child_id = e.child_id
-        WHERE e.ls IN {in_list("J1", "J2", "J3")}
-          AND e.decom < h.date_of_birth + INTERVAL 10 YEAR"""
-    return both_rows(
-        where,
-        ("e", "e.ls", "LS", False),
-        ("h", "CAST(h.date_of_birth AS VARCHAR)", "DOB", True),
-    )
+    statement, not a row filter; `ages.under_ten`)."""
+    return under_ten(f"e.ls IN {in_list('J1', 'J2', 'J3')}", "ls")
 
 
 @rule(
