@@ -71,3 +71,44 @@ def test_reloading_the_same_file_changes_nothing(tmp_path):
         again.output
     )
     assert _rows(store) == before
+
+
+HEADER = "measure,period,value,numerator,denominator,source,commentary\n"
+TEAMS = "team_id,team_name,service_area,manager_worker_id,front_line\nT1,Alpha,Front door,,1\n"
+
+
+def _loads(store):
+    with Store(store, read_only=True) as db:
+        return db.con.execute(
+            "SELECT source_format, row_count FROM loads ORDER BY load_id"
+        ).fetchall()
+
+
+def test_a_manual_values_file_holding_no_value_adds_no_load(tmp_path):
+    """A template folder keeps manual_values.csv between uses, its header alone: every ingest
+    of the folder added a 'template:manual_values' load of 0 rows, changing nothing."""
+    store, folder = tmp_path / "s.duckdb", tmp_path / "templates"
+    folder.mkdir()
+    (folder / "manual_values.csv").write_text(HEADER)
+    (folder / "teams.csv").write_text(TEAMS)
+    ingest = ["ingest", str(folder), "--la", "371", "--store", str(store)]
+    for _ in range(2):
+        r = CliRunner().invoke(app, ingest)
+        assert r.exit_code == 0, r.output
+        assert f"{folder / 'manual_values.csv'}: holds no manual value: nothing loaded" in r.output
+    assert _loads(store) == [("template:teams:teams.csv", 1)]  # the reload replaced the first
+    # a file with values is loaded, and merged, as before
+    r = _ingest(store, tmp_path / "real", FIRST)
+    assert r.exit_code == 0, r.output
+    assert _loads(store)[-1] == ("template:manual_values:manual_values.csv", 3)
+    assert len(_rows(store)) == 3
+    # with --replace the empty file is loaded: it clears what the earlier file of its name gave
+    (tmp_path / "real" / "manual_values.csv").write_text(HEADER)
+    r = CliRunner().invoke(
+        app,
+        ["ingest", str(tmp_path / "real" / "manual_values.csv"), "--la", "371",
+         "--store", str(store), "--replace"],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert _loads(store)[-1] == ("template:manual_values:manual_values.csv", 0)
+    assert _rows(store) == {}

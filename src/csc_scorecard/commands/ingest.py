@@ -16,6 +16,7 @@ import typer
 from csc_scorecard.cli import app
 from csc_scorecard.commands._options import DEFAULT_STORE_PATH, FileAuthorityOption, StoreOption
 from csc_scorecard.errors import StoreError
+from csc_scorecard.ingest.formats.template import changes_nothing
 from csc_scorecard.ingest.run import IngestRefused, Reordered, each_source
 from csc_scorecard.measures.results import refresh_after_load
 from csc_scorecard.model.batch import LoadBatch
@@ -77,8 +78,12 @@ def ingest_files(
     accepted (the reading processes have ended): the reading used both cores, what follows
     (the last loads, the DfE rules, the measures) mostly one, so the demo starts its other
     writing there."""
-    reading = each_source(
-        paths, la_code=la_code, year=year, database=database, in_order=True, on_read=after_read
+    unchanged: list[LoadBatch] = []  # manual-values files holding no value: not loaded
+    reading = _loadable(
+        each_source(
+            paths, la_code=la_code, year=year, database=database, in_order=True, on_read=after_read
+        ),
+        unchanged if not replace else None,
     )
     try:
         db, batches, load_ids = _load(store, reading, replace)
@@ -87,6 +92,8 @@ def ingest_files(
         for error in refused.errors:
             typer.echo(f"  {error}", err=True)
         raise typer.Exit(code=2) from None
+    for batch in {id(b): b for b in unchanged}.values():
+        typer.echo(f"{', '.join(batch.files)}: holds no manual value: nothing loaded")
     with db:
         for change in db.replaced:
             typer.echo(change.describe())
@@ -191,6 +198,26 @@ def _load(
         db.close()
         reading.close()  # interrupted: the files not yet started are not read
         raise
+
+
+def _loadable(
+    reading: Iterator[LoadBatch], unchanged: list[LoadBatch] | None
+) -> Iterator[LoadBatch]:
+    """The batches to load: a manual-values file holding no value (`changes_nothing`) is put
+    in `unchanged` instead, whatever order the batches come in (`Reordered` too). With
+    --replace (`unchanged` None) it is loaded: it clears what the earlier file of its name gave."""
+    if unchanged is None:
+        yield from reading
+        return
+    try:
+        for batch in reading:
+            if changes_nothing(batch):
+                unchanged.append(batch)
+            else:
+                yield batch
+    except Reordered as again:
+        unchanged += [b for b in again.batches if changes_nothing(b)]
+        raise Reordered([b for b in again.batches if not changes_nothing(b)]) from None
 
 
 def _rest(reading: Iterator[LoadBatch]) -> None:

@@ -293,6 +293,15 @@ class TemplateAdapter:
         )
 
 
+def changes_nothing(batch: LoadBatch) -> bool:
+    """A manual-values file holding no value (its header alone, as a template folder keeps it
+    between uses): merged by key, it would change no stored value, yet be recorded as a load
+    of 0 rows at every ingest of the folder. `scorecard ingest` (unless --replace: then it
+    clears what the earlier file of its name gave) and the dashboard's upload leave it out and
+    say so. A file with rows (a blank value clears one) is loaded."""
+    return batch.merge_by_key and batch.row_count == 0 and not batch.issues
+
+
 def _manual_value(record: dict) -> dict:
     """Keep the value as written; derive a number when it reads as one ("16.27%", "1,182")."""
     lowered = {str(k).strip().lower(): v for k, v in record.items()}

@@ -85,12 +85,14 @@ class Uploads(Contexts):
         date (`check_and_refresh`, the function the command runs), so no page recomputes the
         catalogue. ``progress`` is told each stage as it completes."""
         from csc_scorecard.commands.ingest import check_and_refresh
+        from csc_scorecard.ingest.formats.template import changes_nothing
         from csc_scorecard.ingest.run import IngestRefused, read_sources
 
         step = progress.done if progress else (lambda stage, detail: None)
         la = self._upload_authority()
         try:
-            batches = read_sources([folder], la_code=la)
+            read = read_sources([folder], la_code=la)
+            batches = [b for b in read if not changes_nothing(b)]  # an empty manual-values file
             step(
                 "read and checked",
                 f"{len(batches)} returns, {sum(b.row_count for b in batches):,} rows, "
