@@ -49,6 +49,14 @@ def _key(column: str) -> str:
     return f"nullif(upper(replace({column}, ' ', '')), '')"
 
 
+def _given(column: str) -> str:
+    """SQL: `column` holds a character other than a space, as `_key(column) IS NOT NULL` is
+    true (upper case never empties a text), where true (NULL where it is NULL: a row filter
+    keeps neither); one regular expression, not a copy of the text without its spaces put
+    in upper case (rule 392c's condition over 101,000 episodes 11 -> 5 CPU ms)."""
+    return f"NOT regexp_full_match({column}, ' *')"
+
+
 def located(episodes: str = "episodes") -> str:
     """SQL: `episodes` (a scoped table) with the fields DfE derives from the postcodes (module
     docstring). Each episode's two postcodes are put in the directory's form once; each
@@ -132,8 +140,7 @@ def r392c() -> str:
     """HOME_POST or PL_POST given but not a postcode of the ONS Postcode Directory (the value
     reported is the first one not found)."""
     return f"""SELECT * FROM {EPISODES_PC}
-        WHERE ({_key("home_post")} IS NOT NULL AND NOT home_found)
-           OR ({_key("pl_post")} IS NOT NULL AND NOT pl_found)"""
+        WHERE (NOT home_found AND {_given("home_post")}) OR (NOT pl_found AND {_given("pl_post")})"""
 
 
 @rule(

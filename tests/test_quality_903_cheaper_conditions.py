@@ -1,0 +1,37 @@
+"""903 row-filter conditions written more cheaply (issue 11 item 6) keep the truth of the form
+they replace on every value, blanks and NULLs included: a row filter keeps a row where its
+condition is true, and drops it where it is false or NULL, so the two forms must agree on
+"true" and on "not true" (tests/test_quality_fused.py compares every rule's fused faults with
+its own query's on whole returns; tests/test_quality_rules_903_postcodes.py has 392c's cases)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from csc_scorecard.quality.rules.ssda903 import postcodes
+
+# Texts a postcode field may hold: blank, spaces only, spaces around, lower case, a tab or a
+# non-breaking space (not a space to `replace(..., ' ', '')`), non-ASCII, a NUL-free oddity.
+TEXTS = [None, "", " ", "   ", "a", " a", "a ", "  x  ", "DN1 1BE", "dn1 1be", "\t", " \t ",
+         "\u00a0", "é", "ß", "\n", " ' "]  # fmt: skip
+
+
+def _truth(con: duckdb.DuckDBPyConnection, condition: str) -> list[bool]:
+    """Whether a row filter on `condition` keeps each of TEXTS (as column `t`)."""
+    return [
+        kept
+        for (kept,) in con.execute(
+            f"SELECT coalesce(({condition}), false) FROM texts ORDER BY i"
+        ).fetchall()
+    ]
+
+
+def test_a_postcode_is_given_exactly_where_its_directory_key_is_not_blank():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE texts (i INTEGER, t VARCHAR)")
+    con.executemany("INSERT INTO texts VALUES (?, ?)", list(enumerate(TEXTS)))
+    keyed = _truth(con, f"{postcodes._key('t')} IS NOT NULL")
+    given = _truth(con, postcodes._given("t"))
+    assert given == keyed
+    # spaces only (or nothing) is blank; any other character, a tab included, is given
+    assert given == [False, False, False, False] + [True] * (len(TEXTS) - 4)
