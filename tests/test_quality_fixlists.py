@@ -158,3 +158,41 @@ def test_a_fault_with_no_child_is_authority_wide_not_a_teams():
         "T1": (1, 1, {"8540": 1}),
         UNALLOCATED: (1, 1, {"8540": 1}),
     }
+
+
+def _fix_order(rows: list[dict]) -> list[int]:
+    """The fix lists' order, as the Arrow sort of faults without owners gave it before the one
+    DuckDB ORDER BY (quality.fixlists._ORDER_SQL) served both: team, worker, most measures
+    first, child, rule, blanks last, ties in the faults' order."""
+
+    def key(i: int) -> tuple:
+        r = rows[i]
+        return (
+            *((r[c] is None, r[c] or "") for c in ("team", "worker")),
+            -(r["measures_affected"] or 0),
+            *((r[c] is None, r[c] or "") for c in ("child", "rule")),
+            i,
+        )
+
+    return sorted(range(len(rows)), key=key)
+
+
+def test_the_fix_list_order_is_one_order_with_or_without_owner_tables(store):
+    """The owners' query (a store) and a connection holding no owner table both sort in
+    DuckDB, by the same ORDER BY: the rows come in the fix lists' order on both paths."""
+    import duckdb
+
+    with Store(store, read_only=True) as db:
+        faults = run_rules(db.con).faults
+        owned = with_owners(db.con, faults).to_pylist()
+    with duckdb.connect() as bare:
+        blank = with_owners(bare, faults).to_pylist()
+    for rows in (owned, blank):
+        assert _fix_order(rows) == list(range(len(rows)))
+    # the same faults, only the owners differ: blank sorts on measures, child, rule alone
+    key = ("child", "rule", "row", "table", "message")
+    assert sorted(tuple(map(str, (r[k] for k in key))) for r in blank) == sorted(
+        tuple(map(str, (r[k] for k in key))) for r in owned
+    )
+    assert {r["worker"] for r in owned} > {None} and {r["worker"] for r in blank} == {None}
+    assert len({r["measures_affected"] for r in blank}) > 1  # the order is tested on it

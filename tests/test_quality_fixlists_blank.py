@@ -1,4 +1,4 @@
-"""Fix lists where nothing names an owner source (quality/fixlists.py `_blank_owners`): the
+"""Fix lists where nothing names an owner source (quality/fixlists.py `_NO_OWNERS_SQL`): the
 rules' faults (whose rule, return, message and severity columns are dictionary-typed) get blank
 team and worker and the fix lists' order, the same rows in the same order as the owners' query
 gives when no owner is known; and `scorecard quality --by team|worker` writes every format.
