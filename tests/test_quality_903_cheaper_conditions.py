@@ -35,3 +35,31 @@ def test_a_postcode_is_given_exactly_where_its_directory_key_is_not_blank():
     assert given == keyed
     # spaces only (or nothing) is blank; any other character, a tab included, is given
     assert given == [False, False, False, False] + [True] * (len(TEXTS) - 4)
+
+
+def test_each_spelling_of_a_postcode_is_found_once_per_episode():
+    """`located` looks the directory up once per distinct text given (HOME_POST or PL_POST),
+    each put in the directory's form: three spellings of DN1 1BE are each found, every episode
+    is there once, and a blank, spaces only or NULL postcode is not found (rule 392c does not
+    count it as given)."""
+    con = duckdb.connect()
+    spellings = ["DN1 1BE", "dn11be", " DN1  1BE ", None, "", "  ", "XX1 1XX"]
+    con.execute("CREATE TABLE episodes (row INTEGER, la_code VARCHAR, home_post VARCHAR)")
+    con.executemany(
+        "INSERT INTO episodes VALUES (?, '371', ?)", list(enumerate(spellings, start=1))
+    )
+    con.execute("ALTER TABLE episodes ADD COLUMN pl_post VARCHAR DEFAULT 'DN1 3BU'")
+    for column in ("_table", "load_id", "child_id", "cy_start", "cy_end", "decom", "dec", "rne",
+                   "ls", "place", "place_provider", "urn", "pl_location"):  # fmt: skip
+        con.execute(f"ALTER TABLE episodes ADD COLUMN {column} VARCHAR")
+    rows = con.execute(
+        f'SELECT "row", home_found, pl_found, pl_la, pl_distance FROM ({postcodes.located()}) '
+        'ORDER BY "row"'
+    ).fetchall()
+    found = [(n, True, True, "E08000017", 0.3) for n in (1, 2, 3)]
+    assert rows == found + [(n, False, True, "E08000017", None) for n in (4, 5, 6, 7)]
+    given = con.execute(
+        f'SELECT "row" FROM ({postcodes.located()}) WHERE {postcodes._given("home_post")} '
+        'AND NOT home_found ORDER BY "row"'
+    ).fetchall()
+    assert given == [(7,)]

@@ -70,17 +70,17 @@ def located(episodes: str = "episodes") -> str:
     path = str(postcodes.directory_parquet()).replace("'", "''")
     directory = f"read_parquet('{path}', file_row_number = true)"
     carried = ", ".join(f"e.{c}" for c in CARRIED)
-    return f"""WITH e AS (SELECT {carried}, e.pl_location, {_key("e.home_post")} AS home_pc,
-            {_key("e.pl_post")} AS pl_pc FROM {episodes} e),
-        keys AS (SELECT given_pc, {postcodes.key_sql("given_pc")} AS k
-            FROM (SELECT home_pc AS given_pc FROM e UNION SELECT pl_pc FROM e)),
-        found AS (SELECT keys.given_pc, d.file_row_number AS at_row
+    return f"""WITH keys AS (SELECT given_post, {postcodes.key_sql("given_pc")} AS k
+            FROM (SELECT given_post, {_key("given_post")} AS given_pc
+                FROM (SELECT home_post AS given_post FROM {episodes}
+                    UNION SELECT pl_post FROM {episodes}))),
+        found AS (SELECT keys.given_post, d.file_row_number AS at_row
             FROM keys JOIN (SELECT key, file_row_number FROM {directory}) d ON d.key = keys.k),
         pc AS MATERIALIZED (
-            SELECT found.given_pc, d.* EXCLUDE (file_row_number) FROM found
+            SELECT found.given_post, d.* EXCLUDE (file_row_number) FROM found
             JOIN {directory} d ON d.file_row_number = found.at_row),
         own AS (SELECT DISTINCT la_code, gss_code FROM ({own}))
-        SELECT {", ".join(f"e.{c}" for c in CARRIED)}, e.pl_location AS pl_location_given,
+        SELECT {carried}, e.pl_location AS pl_location_given,
             h.postcode IS NOT NULL AS home_found, p.postcode IS NOT NULL AS pl_found,
             p.pl_la,
             CASE WHEN p.district IS NULL THEN NULL
@@ -89,9 +89,9 @@ def located(episodes: str = "episodes") -> str:
             round(sqrt((h.easting - p.easting) ** 2 + (h.northing - p.northing) ** 2)
                   / {METRES_PER_MILE}, 1) AS pl_distance,
             CASE WHEN h.postcode IS NULL THEN e.home_post ELSE e.pl_post END AS post_not_found
-        FROM e
-        LEFT JOIN pc h ON h.given_pc = e.home_pc
-        LEFT JOIN pc p ON p.given_pc = e.pl_pc
+        FROM {episodes} e
+        LEFT JOIN pc h ON h.given_post = e.home_post
+        LEFT JOIN pc p ON p.given_post = e.pl_post
         LEFT JOIN own o ON o.la_code = e.la_code AND o.gss_code = p.pl_la"""
 
 
