@@ -106,3 +106,11 @@ def test_caseloads_checks_both_dates(path):
     r = run(path, "caseloads", "--date", "2022-07-01", "--la", LA)
     assert r.exit_code == 0, r.output
     assert f"note: LA {LA}: the data end on 30 June 2022, 1 day before 1 July 2022" in r.output
+
+
+def test_caseloads_for_all_authorities_checks_each_and_answers(path):
+    """The dates are checked on the store's connection between the positions' queries: a
+    check leaving its result unread broke the next query ('call complete() or abort()')."""
+    r = run(path, "caseloads", "--date", "2022-06-30", "--compare", "2022-05-31", "--la", "all")
+    assert r.exit_code == 0, r.output
+    assert "Caseloads on 30 June 2022" in r.output and "Traceback" not in r.output

@@ -48,7 +48,7 @@ def data_dates(store: Store, la_code: str) -> tuple[date, date] | None:
     last = None
     if parts:
         query = f"SELECT max(m) FROM ({' UNION ALL '.join(parts)}) AS s(m)"
-        last = store.con.execute(query, {"la": la_code, "reach": reach}).fetchone()[0]
+        last = store.con.execute(query, {"la": la_code, "reach": reach}).fetchall()[0][0]
     return first, min(last or reach, reach)
 
 

@@ -58,4 +58,4 @@ def _named(db: Store, la: str, value: str, columns: tuple[str, ...]) -> bool:
     if not parts:
         return False
     query = f"SELECT EXISTS ({' UNION ALL '.join(parts)})"
-    return bool(db.con.execute(query, {"la": la, "v": value}).fetchone()[0])
+    return bool(db.con.execute(query, {"la": la, "v": value}).fetchall()[0][0])
