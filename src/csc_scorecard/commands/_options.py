@@ -81,6 +81,10 @@ RegionOption = Annotated[
 def only_authority(db: Store) -> str:
     """The store's authority when it holds just one; otherwise ask for --la."""
     las = db.authorities()
+    if not las:  # --la would not help: nothing is loaded for any authority
+        raise typer.BadParameter(
+            "the store holds no authority's data: run `scorecard ingest` first"
+        )
     if len(las) != 1:
         raise typer.BadParameter(
             f"the store holds {len(las)} authorities ({', '.join(las) or 'none'}): pass --la"
