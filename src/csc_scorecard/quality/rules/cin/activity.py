@@ -9,6 +9,7 @@ numbers each CINdetails afresh). Census year: `cy_start` (1 April) to `cy_end` (
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
+from csc_scorecard.quality.rules.cin.common import same_episode
 
 R = "cin"
 
@@ -103,8 +104,15 @@ def r8740() -> str:
 )
 def r8867() -> str:
     """An assessment without AssessmentAuthorisationDate in an episode of need that has a
-    CINclosureDate."""
-    return f"SELECT * FROM assessments a WHERE authorised_date IS NULL AND {_episode_of('a')}"
+    CINclosureDate. The assessments not authorised are few: the closed episodes are looked up
+    among theirs (a hash of those few, every episode read against it) and they among the
+    episodes found, not every closed episode hashed for them to be looked up in (a synthetic
+    England's group of 2.3 million closed episodes, 14,000 such assessments: 0.28 -> 0.09 CPU
+    s)."""
+    return f"""WITH o AS MATERIALIZED (SELECT * FROM assessments WHERE authorised_date IS NULL)
+    SELECT o.* FROM o SEMI JOIN (SELECT r.la_code, r.child_id, r.referral_date FROM referrals r
+        SEMI JOIN o ON {same_episode("o", "r")} WHERE r.closure_date IS NOT NULL) k
+    ON {same_episode("k", "o")}"""
 
 
 @rule(

@@ -44,9 +44,9 @@ def _has(text: str, code: str) -> str:
     """SQL: `text` (codes joined with single spaces) holds `code` as one of its parts (split at
     every space), read from the text, not a list made of it for every row (2.1 million
     assessments: 8869 0.22 -> 0.05 CPU s): the text is `code`, starts `code `, ends ` code`
-    or holds ` code `."""
-    return f"""({text} = '{code}' OR starts_with({text}, '{code} ')
-        OR ends_with({text}, ' {code}') OR contains({text}, ' {code} '))"""
+    or holds ` code `, each asked only of a text holding `code` at all (0.09 -> 0.06)."""
+    return f"""(contains({text}, '{code}') AND ({text} = '{code}' OR starts_with({text}, '{code} ')
+        OR ends_with({text}, ' {code}') OR contains({text}, ' {code} ')))"""
 
 
 def _has_with_others(text: str, alone: str) -> str:

@@ -23,14 +23,28 @@ _UNKNOWN_13 = [c for c in codes("upn_unknown") if len(c) == 13]
 UPN_13 = "upn IS NOT NULL AND length(upn) = 13" + (
     f" AND upper(upn) NOT IN {in_list(*_UNKNOWN_13)}" if _UNKNOWN_13 else ""
 )
+
+
+def _is(text: str, code: str) -> str:
+    """SQL: `text` is `code` (an upper-case code), case aside: `upper` maps a character to one
+    character, so only a text as long as the code is made upper case (2 million children's
+    UPNs: 0.05 -> 0.01 CPU s)."""
+    return f"(length({text}) = {len(code)} AND upper({text}) = '{code}')"
+
+
 # DfE's check-letter alphabet (UPN guide 1.2): remainder 0 = A ... 22 = Z, without I, O and S.
 CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
 
 @rule("8500", R, "LA Child ID missing", fields=["LAchildID"], column="child_id")
 def r8500() -> str:
-    """LAchildID blank."""
-    return "SELECT * FROM child WHERE child_id IS NULL OR trim(child_id) = ''"
+    """LAchildID blank: none, empty or only spaces (what `trim` takes off: the space and the
+    other Unicode space separators, none of them ASCII), which a text that starts with an ASCII
+    character other than the space is not, so only the others are trimmed (a text from
+    chr(128) on starts with a character that is not ASCII: 2 million children, 0.10 -> 0.05
+    CPU s)."""
+    return """SELECT * FROM child WHERE child_id IS NULL OR child_id = ''
+        OR ((starts_with(child_id, ' ') OR child_id >= chr(128)) AND trim(child_id) = '')"""
 
 
 @rule(
@@ -123,8 +137,10 @@ def r1530() -> str:
 def r1540() -> str:
     """A UPN whose characters 5-12 (those there are) are not all digits, or that has no
     character 5; those characters tested before the UPN is looked up among the UPNunknown
-    codes (2 million children, most UPNs of digits there: 0.21 -> 0.16 CPU s)."""
-    return f"""SELECT * FROM child WHERE upn IS NOT NULL
+    codes (2 million children, most UPNs of digits there: 0.21 -> 0.16 CPU s), and only for a
+    UPN without a check letter (`upn_check`: `with_upn_check`), as one with it has digits as
+    characters 2-13 (0.13 -> 0.03 CPU s)."""
+    return f"""SELECT * FROM child WHERE upn IS NOT NULL AND upn_check IS NULL
         AND NOT regexp_full_match(substr(upn, 5, 8), '[0-9]+') AND {UPN_GIVEN}"""
 
 
@@ -170,12 +186,13 @@ def r8770q() -> str:
     school age, and with neither a UPN nor a UPNunknown reason other than UN1 (not of school
     age). School age: born on or before 31 March six years before the reference date (to
     2023-24); from 2024-25, on or before 31 August six years before (the reference date plus
-    4 months and 31 days, less 6 years). DfE's 2024-25 message."""
+    4 months and 31 days, less 6 years). DfE's 2024-25 message. The UPN and further action
+    tested before the date is worked out (`UN1`: 2 million children, 0.08 -> 0.03 CPU s)."""
     born_by = """CASE WHEN year(cy_end) >= 2025
         THEN cy_end + INTERVAL 4 MONTH + INTERVAL 31 DAY - INTERVAL 6 YEAR
         ELSE cy_end - INTERVAL 6 YEAR END"""
-    return f"""SELECT * FROM child c WHERE c.date_of_birth <= {born_by}
-        AND (c.upn IS NULL OR upper(c.upn) = 'UN1') AND {further_action("c")}"""
+    return f"""SELECT * FROM child c WHERE {further_action("c")}
+        AND (c.upn IS NULL OR {_is("c.upn", "UN1")}) AND c.date_of_birth <= {born_by}"""
 
 
 @rule(
@@ -188,8 +205,8 @@ def r8770q() -> str:
     reads=("referrals",),  # through `child`'s facts (cin/common.py CHILD_FACTS)
 )
 def r8772() -> str:
-    """UPNunknown UN7 for a child with an episode of need whose ReferralNFA is false."""
-    return f"SELECT * FROM child c WHERE upper(c.upn) = 'UN7' AND {further_action('c')}"
+    """UPNunknown UN7 for a child with an episode of need whose ReferralNFA is false (`_is`)."""
+    return f"SELECT * FROM child c WHERE {further_action('c')} AND {_is('c.upn', 'UN7')}"
 
 
 @rule(
@@ -216,9 +233,11 @@ def r8750() -> str:
 )
 def r8530q() -> str:
     """ExpectedPersonBirthDate on or before the reference date less 30 days, or on or after
-    the reference date plus 9 months."""
-    return """SELECT * FROM child WHERE expected_date_of_birth <= cy_end - INTERVAL 30 DAY
-        OR expected_date_of_birth >= cy_end + INTERVAL 9 MONTH"""
+    the reference date plus 9 months; the dates worked out only for a child with one (2
+    million children, few unborn: 0.06 -> 0.01 CPU s)."""
+    return """SELECT * FROM child WHERE expected_date_of_birth IS NOT NULL
+        AND (expected_date_of_birth <= cy_end - INTERVAL 30 DAY
+            OR expected_date_of_birth >= cy_end + INTERVAL 9 MONTH)"""
 
 
 @rule(
