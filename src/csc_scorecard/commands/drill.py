@@ -61,6 +61,7 @@ def drill(
     with Store(store, read_only=True) as db:
         la = authority(db, la_code)  # one authority: child-level rows
         known_subjects(db, la, team, worker, team_names=False)
+        _covered(db, la, period)  # else an empty list reads as "no child"
         try:
             table = members(db, la, measure, period, dimension=dimension, team=team, worker=worker)
         except (NoMembers, KeyError, ValueError) as e:
@@ -92,3 +93,17 @@ def _print(table: pa.Table) -> None:
     for row in table.to_pylist():
         view.add_row(*("" if v is None else str(v) for v in row.values()))
     console.print(view)
+
+
+def _covered(db: Store, la: str, period: str) -> None:
+    """Refuse a quarter the authority's loaded data do not reach, or an authority with no case
+    data loaded, as the report does (`report.subject.check_coverage`); a period that is not a
+    quarter is left to `members`, which names what it takes."""
+    from csc_scorecard.model.periods import Quarter
+    from csc_scorecard.report.subject import check_coverage
+
+    try:
+        quarter = Quarter.parse(period)
+    except ValueError:
+        return
+    check_coverage(db, la, quarter)

@@ -58,6 +58,8 @@ def forecast(
     if fmt not in ("json", "csv", "table"):
         raise typer.BadParameter("format must be table, json or csv")
     with Store(store, read_only=True) as db:
+        chosen = each_authority(db, la_code, region)
+        _covered(db, chosen, period)
         sections = {
             la: finance_section(
                 db,
@@ -67,7 +69,7 @@ def forecast(
                 publication=publication,
                 scenarios_file=str(scenarios) if scenarios else None,
             )
-            for la in each_authority(db, la_code, region)
+            for la in chosen
         }
     one = next(iter(sections.values())) if len(sections) == 1 else None
     if fmt == "json":  # several: {la_code: section}
@@ -86,6 +88,18 @@ def forecast(
             if not one:
                 typer.echo(f"LA {la}")
             _print_section(section)
+
+
+def _covered(db: Store, las: list[str], period: str) -> None:
+    """Refuse a quarter an authority's loaded data do not reach (or an authority with no case
+    data), as the report does: its forecast would state homes' judgements and an outturn "at"
+    a date nothing was loaded for (`report.subject.check_coverage`)."""
+    from csc_scorecard.model.periods import Quarter
+    from csc_scorecard.report.subject import check_coverage
+
+    quarter = Quarter.parse(period)  # a malformed one: its own one-line refusal
+    for la in las:
+        check_coverage(db, la, quarter)
 
 
 def _stacked(tables: dict) -> object:

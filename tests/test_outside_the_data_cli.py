@@ -1,0 +1,67 @@
+"""`scorecard drill` and `scorecard forecast` for a quarter the store's data do not reach, or
+an authority the reference list knows but the store holds no case data for, are refused in
+one line as `scorecard report` refuses them (report.subject.check_coverage): the drill-down
+printed an empty list (read as "no child") and the forecast stated homes' judgements "at 30
+June 2031", both with exit 0."""
+
+from __future__ import annotations
+
+import pytest
+import report_fixtures as rf
+from typer.testing import CliRunner
+
+from csc_scorecard.cli import app
+
+runner = CliRunner()
+MEASURE = "assessments_within_45_working_days"
+
+
+def run(*args: str):
+    return runner.invoke(app, [*args, "--store", str(rf.store_path())], env={"COLUMNS": "200"})
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["drill", MEASURE, "--format", "csv"],
+        ["forecast"],
+    ],
+)
+def test_a_quarter_past_the_data_is_refused(command):
+    r = run(*command, "--period", "2031-Q1", "--la", rf.LA)
+    assert r.exit_code != 0
+    assert (
+        r.output.strip()
+        .splitlines()[-1]
+        .startswith(
+            f"Error: the store has no data for 2031-Q1 (Q1 2031/32) for LA {rf.LA}: its loaded "
+            "data cover "
+        )
+    )
+
+
+@pytest.mark.parametrize("command", [["drill", MEASURE, "--format", "csv"], ["forecast"]])
+def test_an_authority_with_no_case_data_is_refused(command, tmp_path):
+    """A store holding only a template of teams for the authority: no return to count from."""
+    from conftest import canonical
+
+    from csc_scorecard.model.batch import LoadBatch
+    from csc_scorecard.store import Store
+
+    path = tmp_path / "teams.duckdb"
+    teams = canonical("teams", team_id=["T1"], team_name=["Alpha"], front_line=[True])
+    with Store(path) as db:
+        db.load([LoadBatch("template:teams:teams.csv", "999", None, None, ["teams.csv"],
+                           tables={"teams": teams})])  # fmt: skip
+    r = runner.invoke(app, [*command, "--period", rf.PERIOD, "--store", str(path)])
+    assert r.exit_code != 0
+    assert r.output.strip().splitlines()[-1] == (
+        "Error: the store holds no case data for LA 999 (only reference data or "
+        "templates): ingest the authority's statutory extracts first"
+    )
+
+
+def test_the_quarter_the_data_cover_is_answered():
+    r = run("drill", MEASURE, "--format", "csv", "--period", rf.PERIOD, "--la", rf.LA)
+    assert r.exit_code == 0, r.output
+    assert len(r.stdout.splitlines()) > 1
