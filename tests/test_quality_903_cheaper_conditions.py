@@ -63,3 +63,39 @@ def test_each_spelling_of_a_postcode_is_found_once_per_episode():
         'AND NOT home_found ORDER BY "row"'
     ).fetchall()
     assert given == [(7,)]
+
+
+def test_rule_371_keeps_the_rows_its_year_first_form_kept():
+    """371 (supported accommodation before 16; H5 up to 2023-24, from 14 up to 2022-23; K3
+    from 2024-25) tests the place first: on every combination of place, year, DECOM and DOB,
+    blanks included, it keeps exactly the rows the year-first form kept."""
+    from csc_scorecard.quality.rules import rules
+    from csc_scorecard.quality.runner import row_filter
+
+    (rule,) = [r for r in rules("ssda903") if r.code == "371"]
+    table, condition = row_filter(rule.sql)
+    assert table == "episodes_h"
+    younger = {n: f"decom < h_dob + INTERVAL {n} YEAR" for n in (14, 16)}
+    before = f"""CASE WHEN year(cy_end) <= 2023 THEN place = 'H5' AND {younger[14]}
+        WHEN year(cy_end) = 2024 THEN place = 'H5' AND {younger[16]}
+        ELSE place = 'K3' AND {younger[16]} END"""
+    con = duckdb.connect()
+    con.execute(
+        """CREATE TABLE episodes_h AS SELECT * FROM
+        (VALUES ('H5'), ('K3'), ('P2'), (NULL)) p(place),
+        (VALUES (DATE '2023-03-31'), (DATE '2024-03-31'), (DATE '2025-03-31'), (NULL)) y(cy_end),
+        (VALUES (DATE '2008-06-01'), (DATE '2010-06-01'), (NULL)) b(h_dob),
+        (VALUES (DATE '2023-01-01'), (DATE '2024-06-01'), (DATE '2026-06-02'), (NULL)) d(decom)"""
+    )
+    kept = "SELECT * FROM episodes_h WHERE {} ORDER BY ALL"
+    now, then = (con.execute(kept.format(c)).fetchall() for c in (condition, before))
+    assert now == then
+    # by hand: H5 in 2022-23 before the 14th birthday (1: born 2010, begun 2023-01-01), H5 in
+    # 2023-24 before the 16th (3), K3 in 2024-25 or a blank year before the 16th (3 each)
+    assert len(now) == 10
+    assert {(p, y.year if y else None) for p, y, _, _ in now} == {
+        ("H5", 2023),
+        ("H5", 2024),
+        ("K3", 2025),
+        ("K3", None),
+    }

@@ -55,10 +55,15 @@ def r370() -> str:
 def r371() -> str:
     """An episode beginning before the child's 16th birthday in supported accommodation: PLACE
     K3 from 2024-25; up to 2023-24 H5 (semi-independent living), then from age 14 up to
-    2022-23."""
-    return _too_young(f"""CASE WHEN year(cy_end) <= 2023 THEN place = 'H5' AND {_younger_than(14)}
-        WHEN year(cy_end) = 2024 THEN place = 'H5' AND {_younger_than(16)}
-        ELSE place = 'K3' AND {_younger_than(16)} END""")
+    2022-23. The place tested first: the year and the age only of H5 and K3 episodes (a THEN
+    holding an AND works out both sides on every row it is given; blank year as before, with
+    K3)."""
+    return _too_young(f"""CASE WHEN place = 'H5' THEN (CASE WHEN year(cy_end) <= 2023
+            THEN {_younger_than(14)} WHEN year(cy_end) = 2024 THEN {_younger_than(16)}
+            ELSE false END)
+        WHEN place = 'K3' THEN NOT coalesce(year(cy_end) <= 2024, false)
+            AND {_younger_than(16)}
+        ELSE false END""")
 
 
 @rule(
