@@ -63,7 +63,6 @@ def episodes_with_neighbours() -> str:
     `episodes_n` (quality.scope), which rules read."""
     w = 'PARTITION BY la_code, child_id ORDER BY decom NULLS LAST, load_id, "row"'
     previous = ", ".join(f"lag({c}) OVER ({w}) AS prev_{c}" for c in PREVIOUS)
-    spell = "PARTITION BY la_code, child_id, ls, spell"
     adopted = in_list(*ADOPTED)
     unread = ", ".join(UNREAD)
     return f"""WITH e AS (SELECT e.* EXCLUDE ({unread}), {previous},
@@ -78,9 +77,13 @@ def episodes_with_neighbours() -> str:
                 sum(CASE WHEN prev_ls = ls AND coalesce(prev_dec, cy_end) = decom THEN 0 ELSE 1 END)
                 OVER (PARTITION BY la_code, child_id, ls ORDER BY n) AS spell
             FROM e WHERE ls IN {in_list(*SPELL_STATUSES)} AND decom IS NOT NULL),
-        sd AS (SELECT la_code, child_id, n,
-                date_diff('day', min(decom) OVER ({spell}), max(until) OVER ({spell})) AS spell_days
-            FROM s),
+        sd AS (SELECT s.la_code, s.child_id, s.n,
+                date_diff('day', g.spell_start, g.spell_until) AS spell_days
+            FROM s JOIN (SELECT la_code, child_id, ls, spell, min(decom) AS spell_start,
+                    max(until) AS spell_until FROM s GROUP BY la_code, child_id, ls, spell) g
+                ON g.la_code IS NOT DISTINCT FROM s.la_code
+                AND g.child_id IS NOT DISTINCT FROM s.child_id AND g.ls = s.ls
+                AND g.spell = s.spell),
         y AS (SELECT la_code, child_id, cy_end,
                 sum(CASE WHEN v3_days > 0 THEN v3_days END) AS v3_year_days,
                 count(CASE WHEN place = 'T3' THEN 1 END) AS t3_in_year,
