@@ -56,18 +56,22 @@ def r634() -> str:
         FROM episodes e WHERE (e.la_code, e.child_id) IN (SELECT la_code, child_id FROM flagged)"""
 
 
-def _date_perm() -> str:
-    """SQL: DATE_PERM (DD/MM/YYYY, where DD or MM may be ZZ and YYYY ZZZZ when not known) as
-    the latest date it can mean: an unknown day is the month's last, an unknown month the
-    year's last day; NULL when it is not such a date."""
-    parts = "string_split(p.date_perm, '/')"
-    day, month, year = (f"{parts}[{i}]" for i in (1, 2, 3))
-    base = f"""try_strptime(replace({day}, 'ZZ', '01') || '/' || replace({month}, 'ZZ', '01')
-        || '/' || replace({year}, 'ZZZZ', '2000'), '%d/%m/%Y')::DATE"""
-    return f"""(CASE WHEN len({parts}) <> 3 THEN NULL
-        WHEN {month} = 'ZZ' THEN {base} + INTERVAL 1 YEAR - INTERVAL 1 DAY
-        WHEN {day} = 'ZZ' THEN {base} + INTERVAL 1 MONTH - INTERVAL 1 DAY
-        ELSE {base} END)::DATE"""
+def with_perm_date(rows: str) -> str:
+    """SQL: the rows of `rows` (a table, or a query in brackets, with `date_perm`) given a
+    DATE_PERM, each with `perm_date`: DATE_PERM (DD/MM/YYYY, where DD or MM may be ZZ and YYYY
+    ZZZZ when not known) as the latest date it can mean: an unknown day is the month's last,
+    an unknown month the year's last day; NULL when it is not such a date. Its parts split
+    once and the date read once, in nested queries, not the split and the read written out in
+    each branch of the CASE (nine splits, three reads: ~1 ms CPU of planning a run)."""
+    base = """try_strptime(replace(_parts[1], 'ZZ', '01') || '/' || replace(_parts[2], 'ZZ', '01')
+        || '/' || replace(_parts[3], 'ZZZZ', '2000'), '%d/%m/%Y')::DATE"""
+    return f"""(SELECT q.* EXCLUDE (_parts, _base), (CASE WHEN len(q._parts) <> 3 THEN NULL
+            WHEN q._parts[2] = 'ZZ' THEN q._base + INTERVAL 1 YEAR - INTERVAL 1 DAY
+            WHEN q._parts[1] = 'ZZ' THEN q._base + INTERVAL 1 MONTH - INTERVAL 1 DAY
+            ELSE q._base END)::DATE AS perm_date
+        FROM (SELECT s.*, {base} AS _base
+            FROM (SELECT r.*, string_split(r.date_perm, '/') AS _parts FROM {rows} r
+                WHERE r.date_perm IS NOT NULL) s) q)"""
 
 
 @rule(
@@ -84,7 +88,7 @@ def r632() -> str:
     of two tables, each fault naming its own field."""
     # the child's first episode: first in `episodes_n`'s order (DECOM, blank last), if dated
     where = f"""FROM {EPISODES_N} e
-        JOIN (SELECT p.*, {_date_perm()} AS perm_date FROM prevperm p) p
+        JOIN {with_perm_date("prevperm")} p
             ON p.la_code = e.la_code AND p.child_id = e.child_id
         WHERE e.n = 1 AND e.decom IS NOT NULL AND p.date_perm IS NOT NULL
             AND (p.perm_date IS NULL OR p.perm_date >= e.decom)"""
