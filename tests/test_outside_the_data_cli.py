@@ -65,3 +65,14 @@ def test_the_quarter_the_data_cover_is_answered():
     r = run("drill", MEASURE, "--format", "csv", "--period", rf.PERIOD, "--la", rf.LA)
     assert r.exit_code == 0, r.output
     assert len(r.stdout.splitlines()) > 1
+
+
+def test_quality_for_a_quarter_after_the_data_held_is_refused():
+    """It printed 'LA ..., data as at 2040-06-30: N faults, the rules run now on the data
+    held': the faults of the data held, dated 18 years after it."""
+    r = run("quality", "--period", "2040-Q1", "--la", rf.LA)
+    assert r.exit_code == 1
+    said = r.output.strip().splitlines()[-1]
+    assert said.startswith(f"LA {rf.LA}: 2040-Q1 (Q1 2040/41) is after the data the store holds")
+    assert "its faults would be those of that data, not of the data as at 2040-06-30" in said
+    assert run("quality", "--period", "2022-Q4", "--la", rf.LA).exit_code == 0  # as at 31/3/23

@@ -69,6 +69,16 @@ def quality(
         if found.live and not result.returns:
             typer.echo(_no_return(db, la, quarter.end), err=True)
             raise typer.Exit(1)
+        if found.held is not None and quarter.start > found.held:
+            # the rules would run on the data held, presented as the data at the quarter's end
+            typer.echo(
+                f"LA {la}: {quarter} ({quarter.label}) is after the data the store holds (as "
+                f"at {found.held}): its faults would be those of that data, not of the data as "
+                f"at {quarter.end}; ask for {Quarter.containing(found.held)} or an earlier "
+                "quarter, or load the returns that reach it.",
+                err=True,
+            )
+            raise typer.Exit(1)
         source = (
             "the rules run now on the data held"
             if found.live
