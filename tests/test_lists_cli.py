@@ -90,6 +90,8 @@ def test_refusals(path):
     assert r.exit_code != 0 and "no list 'no-such-list'" in r.output
     r = run(path, "caseloads", "--days", "3")
     assert r.exit_code != 0 and "--days applies to reviews-due" in r.output
+    r = run(path, "reviews-due", "--days", "-5")  # would hide the overdue reviews too
+    assert r.exit_code != 0 and "'--days': Input should be greater than or equal to 0" in r.output
     r = run(path, "caseloads", "--format", "xlsx")
     assert r.exit_code != 0 and "needs --out" in r.output
     assert "Traceback" not in r.output

@@ -118,3 +118,10 @@ def test_days_ahead_and_team(store):
     ]
     assert column(build(store, "reviews-due", team="Beta"), "child_id") == ["C11"]
     assert column(build(store, "reviews-due", worker="W1"), "child_id") == ["C1"]
+
+
+def test_fewer_than_0_days_ahead_is_refused_not_a_list_without_the_overdue(store):
+    """days_ahead -5 listed nobody, the 4 overdue reviews too (`scorecard lists reviews-due
+    --days -5`: '0 rows', exit 0)."""
+    with pytest.raises(ValueError, match=r"^days_ahead -5: a number of days, 0 or more$"):
+        build(store, "reviews-due", days_ahead=-5)

@@ -30,7 +30,8 @@ def lists_command(
     team: Annotated[str | None, typer.Option(help="Only this team (id or name).")] = None,
     worker: Annotated[str | None, typer.Option(help="Only this worker (id).")] = None,
     days: Annotated[
-        int | None, typer.Option(help="reviews-due: look this many days ahead (default 14).")
+        int | None,
+        typer.Option(min=0, help="reviews-due: look this many days ahead (default 14)."),
     ] = None,
     fmt: TableFormatOption = "table",
     out: Annotated[Path | None, typer.Option(help="Write to this file (xlsx needs it).")] = None,

@@ -55,6 +55,8 @@ def cla_due(q: Query) -> ir.Table:
 def rows(q: Query) -> ir.Table:
     t = ibis.union(cp_due(q), cla_due(q))
     ahead = q.option(SPEC, "days_ahead")
+    if not isinstance(ahead, int) or ahead < 0:  # fewer would hide the overdue reviews too
+        raise ValueError(f"days_ahead {ahead!r}: a number of days, 0 or more")
     t = t.filter(t.due_date <= q.day + ibis.interval(days=ahead))
     t = t.mutate(days_to_due=t.due_date.delta(q.day, unit="day"))
     t = t.mutate(overdue=t.days_to_due < 0)
