@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -27,12 +28,30 @@ def audit(
 
     if format not in ("csv", "text"):
         raise typer.BadParameter("--format takes csv or text")
+    if since is not None:  # compared as text: '2022-13-01' or 'yesterday' matched wrongly
+        try:
+            since = date.fromisoformat(since).isoformat()
+        except ValueError:
+            raise typer.BadParameter(
+                f"{since!r} is not a date like 2026-01-31", param_hint="--since"
+            ) from None
     path = state_path(store)
     if not path.exists():
-        typer.echo(f"error: no dashboard state beside {store} ({path})", err=True)
+        typer.echo(
+            f"error: no audit log for {store}: the dashboard has not been used on it "
+            f"({path} does not exist)",
+            err=True,
+        )
         raise typer.Exit(code=2)
     rows = State(path).audit_rows(user=user, action=action, since=since)
     rows.reverse()  # oldest first, as a log reads
+    if not rows:  # nothing printed would read as "nobody did anything"
+        filters = (("user", user), ("action", action), ("since", since))
+        given = [f"--{k} {v}" for k, v in filters if v]
+        typer.echo(
+            f"no entry matches {', '.join(given)}" if given else "the audit log is empty",
+            err=True,
+        )
     if format == "csv":
         typer.echo(audit_csv(rows), nl=False)
         return
