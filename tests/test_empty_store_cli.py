@@ -37,3 +37,19 @@ def test_a_command_on_an_empty_store_says_to_ingest_first(empty, args):
     assert r.exit_code != 0
     assert "the store holds no authority's data: run `scorecard ingest` first" in r.output
     assert "pass --la" not in r.output and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (["{tmp}/empty"], "not checked: {tmp}/empty: the folder holds no extract files"),
+        (["{tmp}/nowhere"], "not checked: {tmp}/nowhere: no such file or folder"),
+    ],
+)
+def test_validate_of_a_folder_of_nothing_or_no_path_says_so_in_one_line(tmp_path, given, said):
+    """Both ended in an IngestRefused traceback (the refused paths were expanded again)."""
+    (tmp_path / "empty").mkdir()
+    args = [g.format(tmp=tmp_path) for g in given]
+    r = runner.invoke(app, ["validate", *args])
+    assert r.exit_code == 1
+    assert r.output.splitlines() == [said.format(tmp=tmp_path), "no rule ran"]
