@@ -20,10 +20,10 @@ BORN_BY = """CASE WHEN year(cy_end) >= 2025
         THEN cy_end + INTERVAL 4 MONTH + INTERVAL 31 DAY - INTERVAL 6 YEAR
         ELSE cy_end - INTERVAL 6 YEAR END"""
 # the rules' conditions before (`UPN_GIVEN`: a UPN that is not a UPNunknown code)
-UPN_GIVEN = f"upn IS NOT NULL AND upper(upn) NOT IN {codes_in('upn_unknown')}"
+UPN_GIVEN_BEFORE = f"upn IS NOT NULL AND upper(upn) NOT IN {codes_in('upn_unknown')}"
 OLD = {
     "8500": "child_id IS NULL OR trim(child_id) = ''",
-    "1540": f"upn IS NOT NULL AND NOT regexp_full_match(substr(upn, 5, 8), '[0-9]+') AND {UPN_GIVEN}",
+    "1540": f"upn IS NOT NULL AND NOT regexp_full_match(substr(upn, 5, 8), '[0-9]+') AND {UPN_GIVEN_BEFORE}",
     "8770Q": f"""date_of_birth <= {BORN_BY} AND (upn IS NULL OR upper(upn) = 'UN1')
         AND further_action""",
     "8772": "upper(upn) = 'UN7' AND further_action",
@@ -46,6 +46,7 @@ def _upns() -> list[str | None]:
     for body in ("201200001000", "942123456789", "00112345678X", "2012 0001000"):
         found += [letter + body for letter in CHECK_LETTERS[:5] + "IOS9a"]
     found += ["A20120000100 ", "A2012000010+0", "A-20120000100", "Ä201200001000", "A201+0001000"]
+    found += ["\n201200001000", "\u00e9201200001000", "A20120000100\u00e9", "A2012000010001"]
     return found
 
 
@@ -95,6 +96,24 @@ def test_the_guarded_condition_flags_what_the_plain_one_did(con, code: str) -> N
     was = con.execute(flagged.format(OLD[code])).fetchall()
     assert 0 < len(was) < con.sql("FROM child").shape[0], code
     assert con.execute(flagged.format(shape[1])).fetchall() == was
+
+
+def test_upn_given_made_upper_case_only_at_a_code_length(con) -> None:
+    """UPN_GIVEN (1520, 1540) tells a UPNunknown code by its length before `upper`: the same
+    UPNs as upper-casing every one (`upper` keeps the number of characters); and the check
+    letter's digits, read by one pattern over the whole UPN, are there for the UPNs whose
+    characters 2-13 the pattern over those characters found digits."""
+    from csc_scorecard.quality.rules.cin.identifiers import UPN_GIVEN
+
+    assert "length(upn) IN (3)" in UPN_GIVEN
+    flagged = "SELECT rowid FROM child WHERE coalesce({}, false) ORDER BY rowid"
+    was = con.execute(flagged.format(UPN_GIVEN_BEFORE)).fetchall()
+    assert 0 < len(was) < con.sql("FROM child").shape[0]
+    assert con.execute(flagged.format(UPN_GIVEN)).fetchall() == was
+    digits = "length(upn) = 13 AND regexp_full_match(substr(upn, 2), '[0-9]{12}')"
+    wrong = con.sql(f"SELECT count(*) FROM child WHERE (upn_check IS NULL) = ({digits})")
+    assert wrong.fetchall()[0][0] == 0
+    assert con.sql("SELECT count(upn_check) FROM child").fetchall()[0][0] > 10
 
 
 def test_8500_trim_takes_off_no_ascii_character_but_the_space() -> None:

@@ -15,7 +15,12 @@ from csc_scorecard.quality.rules.sql import valid_code
 
 R = "cin"
 
-UPN_GIVEN = f"upn IS NOT NULL AND upper(upn) NOT IN {codes_in('upn_unknown')}"
+# A text is made upper case (a new text for each 13-character UPN) only when it is as long as
+# a UPNunknown code: `upper` maps a character to one character (2 million children: 0.06 ->
+# 0.02 CPU s, rule 1520).
+_UNKNOWN_LENGTHS = ", ".join(str(n) for n in sorted({len(c) for c in codes("upn_unknown")}))
+UPN_GIVEN = f"""upn IS NOT NULL AND NOT (length(upn) IN ({_UNKNOWN_LENGTHS})
+    AND upper(upn) IN {codes_in("upn_unknown")})"""
 # UPN_GIVEN and 13 characters long: a 13-character text is a UPNunknown code only if one is
 # that long (none is: `upper` maps a character to one character), so it is looked up only
 # then (2 million children: 0.07 CPU s saved in each of 1510, 1530 and 1550).
@@ -94,8 +99,10 @@ def with_upn_check(rows: str) -> str:
     position, summed, the remainder after dividing by 23 read as A-Z without I, O and S.
     Worked out once, as the scope builds `child` (quality.scope), from characters 2-13 read
     once as a number, for rule 1510 to compare: in the rule, over 2 million children, the
-    same sum cost 0.87 CPU s (a lambda binding the number); here about 0.35 more to build."""
-    digits = "CASE WHEN length(upn) = 13 AND regexp_full_match(substr(upn, 2), '[0-9]{12}') "
+    same sum cost 0.87 CPU s (a lambda binding the number); here about 0.35 more to build.
+    The digits' pattern reads the whole UPN (any first character), no text cut out for it (2
+    million children: 0.22 -> 0.19 CPU s)."""
+    digits = "CASE WHEN length(upn) = 13 AND regexp_full_match(upn, '(?s).[0-9]{12}') "
     digits += "THEN CAST(substr(upn, 2) AS BIGINT) END"
     weighted = " + ".join(f"{i} * (_digits // {10 ** (13 - i)} % 10)" for i in range(2, 14))
     letter = f"substr('{CHECK_LETTERS}', CAST(({weighted}) % 23 AS INTEGER) + 1, 1)"
