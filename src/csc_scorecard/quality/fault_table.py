@@ -88,10 +88,13 @@ def _field(r: Rule) -> str:
 
 def _coded(texts: list[str], rule: np.ndarray) -> pa.DictionaryArray:
     """The rules' `texts` (one per rule, in rule order) for faults of rules `rule`: a dictionary
-    of the distinct texts (unique, as pandas' categories must be) indexed per fault."""
+    of the distinct texts (unique, as pandas' categories must be) indexed per fault. Every
+    index is one of the texts' by construction, so Arrow does not check them again (1.5 ms a
+    column of 1.26 million faults)."""
     distinct = {text: k for k, text in enumerate(dict.fromkeys(texts))}
     code = np.array([distinct[text] for text in texts], dtype=np.int16)
-    return pa.DictionaryArray.from_arrays(code[rule], pa.array(list(distinct), pa.string()))
+    dictionary = pa.array(list(distinct), pa.string())
+    return pa.DictionaryArray.from_arrays(code[rule], dictionary, safe=False)
 
 
 # The fault table's columns made largest first (`_made`): the texts copied per fault, then the
@@ -192,17 +195,40 @@ def _packed(columns: dict[str, pa.Array]) -> np.ndarray | None:
     does not fit its bits (_BITS) or is negative."""
     packed = np.zeros(len(columns["i"]), dtype=np.int64)
     for name, bits in _BITS.items():
-        column = columns[name]
-        key = _rank(column) if pa.types.is_string(column.type) else column
-        low, high = pc.min_max(key).values()
-        if (low.as_py() or 0) < 0:
+        values = _key(columns[name], 2**bits - 1)
+        if values is None:
             return None
-        top = (high.as_py() or 0) + 1  # nulls after every value
-        if top >= 2**bits:
-            return None
-        values = key.fill_null(top).to_numpy().astype(np.int64)
-        packed = (packed << bits) | values
+        packed <<= bits  # in place: 1.26 million faults' four keys made no temporary arrays
+        packed |= values
     return packed
+
+
+def _key(column: pa.Array, null: int) -> np.ndarray | None:
+    """The column as one of the packed keys (int64): a text by its dense rank, an integer as
+    it is, NULL as `null` (the largest its bits hold: after every value); None when a value is
+    negative or not below `null`. A text of long runs (a fault's authority and table) is ranked
+    by its runs' texts and the ranks repeated over the runs (`_rank`), not taken row by row
+    (the benchmark's 1.26 million faults: the four keys 48 -> 22 ms CPU, warm)."""
+    if pa.types.is_string(column.type):
+        runs = pc.run_end_encode(column)
+        if len(runs.values) * 4 > len(column):  # short runs: hashing every text costs less
+            rank = _dense_rank(column)
+            lengths = None
+        else:
+            rank = _dense_rank(runs.values)
+            lengths = np.diff(runs.run_ends.to_numpy(), prepend=0)
+        if (pc.max(rank).as_py() or 0) >= null:  # dense ranks: one fewer than the texts
+            return None
+        values = rank.fill_null(null).to_numpy().astype(np.int64)
+        return values if lengths is None else np.repeat(values, lengths)
+    low, high = pc.min_max(column).values()
+    if (low.as_py() or 0) < 0 or (high.as_py() or 0) >= null:
+        return None
+    if not column.null_count:
+        return column.to_numpy().astype(np.int64)
+    values = column.fill_null(0).to_numpy().astype(np.int64)  # `null` may not fit its type
+    values[column.is_null().to_numpy(zero_copy_only=False)] = null
+    return values
 
 
 def _sort(columns: dict[str, pa.Array], rows: Sequence[int] | np.ndarray) -> pa.Array:
