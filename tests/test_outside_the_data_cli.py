@@ -76,3 +76,13 @@ def test_quality_for_a_quarter_after_the_data_held_is_refused():
     assert said.startswith(f"LA {rf.LA}: 2040-Q1 (Q1 2040/41) is after the data the store holds")
     assert "its faults would be those of that data, not of the data as at 2040-06-30" in said
     assert run("quality", "--period", "2022-Q4", "--la", rf.LA).exit_code == 0  # as at 31/3/23
+
+
+def test_compare_over_one_authority_is_refused_not_ranked_first_against_itself():
+    """The fixture store holds one authority: compare ranked it 1, quartile A, on every measure
+    (the report leaves its regional comparison out for a one-authority store)."""
+    r = run("compare", "--period", rf.PERIOD)
+    assert r.exit_code == 2
+    said = " ".join(line.strip("│ ") for line in r.output.splitlines())
+    assert "compare ranks authorities against each other and needs two or more" in said
+    assert f"only {rf.LA} (the store holds {rf.LA})" in said

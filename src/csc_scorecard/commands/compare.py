@@ -50,6 +50,13 @@ def compare(
         raise typer.BadParameter("xlsx needs --out FILE")
     with Store(store, read_only=True) as db:
         las = chosen_authorities(db, la_code, region)
+        if len(las) < 2:  # ranked against itself: rank 1, the top quartile, for every measure
+            raise typer.BadParameter(
+                f"compare ranks authorities against each other and needs two or more; "
+                f"{'--region ' + repr(region) + ' gives' if region else 'that is'} only "
+                f"{las[0]} (the store holds {', '.join(db.authorities())}): one authority's "
+                "figures are `scorecard measures` and its report"
+            )
         table = comparison(db, las, quarter, measures=measure or None, publication=publication)
     if fmt == "xlsx":
         write_xlsx(table, out)
