@@ -99,3 +99,61 @@ def test_rule_371_keeps_the_rows_its_year_first_form_kept():
         ("K3", 2025),
         ("K3", None),
     }
+
+
+def test_reviews_h_keeps_the_reviews_on_the_wrong_side_of_the_fourth_birthday():
+    """`reviews_h` (rules 440, 441): PN0 after the 4th birthday, PN1-PN7 before it, the
+    birthday worked out once per Header row as a date; born 29 February 2020, the 4th birthday
+    is 29 February 2024, and a review on the day is on neither side."""
+    from csc_scorecard.quality.rules.ssda903.derived_c import reviews_h
+
+    con = duckdb.connect()
+    con.execute(
+        """CREATE TABLE header AS SELECT * FROM (VALUES ('371', 'A', DATE '2020-02-29'),
+            ('371', 'B', NULL)) t(la_code, child_id, date_of_birth)"""
+    )
+    con.execute(
+        """CREATE TABLE reviews AS SELECT 'Reviews' AS _table, '371' AS la_code, 1 AS load_id,
+            "row", child_id, DATE '2024-03-31' AS cy_end, review_date, review_code FROM (VALUES
+            (1, 'A', DATE '2024-02-28', 'PN0'), (2, 'A', DATE '2024-02-29', 'PN0'),
+            (3, 'A', DATE '2024-03-01', 'PN0'), (4, 'A', DATE '2024-02-28', 'PN1'),
+            (5, 'A', DATE '2024-02-29', 'PN7'), (6, 'A', DATE '2024-03-01', 'PN2'),
+            (7, 'A', DATE '2024-03-01', 'PN8'), (8, 'B', DATE '2024-03-01', 'PN0'),
+            (9, 'C', DATE '2024-03-01', 'PN0')) t("row", child_id, review_date, review_code)"""
+    )
+    rows = con.execute(f'SELECT "row", date_of_birth FROM ({reviews_h()}) ORDER BY 1').fetchall()
+    assert [r for r, _ in rows] == [3, 4]
+
+
+def test_header_x_reads_a_childs_episodes_once_whatever_its_header_rows():
+    """`header_x` (rules 393, 210): a child with two Header rows of one year has the same
+    episode facts on both; a child without episodes has none; another year's Header row has
+    that year's 24 March."""
+    from csc_scorecard.quality.rules.ssda903.derived import header_x
+
+    con = duckdb.connect()
+    con.execute(
+        """CREATE TABLE header AS SELECT 'Header' AS _table, '371' AS la_code, 1 AS load_id,
+            "row", child_id, cy_end, 'M' AS sex, NULL::BOOLEAN AS mother, NULL AS upn
+            FROM (VALUES (1, 'A', DATE '2024-03-31'), (2, 'A', DATE '2024-03-31'),
+                (3, 'A', DATE '2023-03-31'), (4, 'B', DATE '2024-03-31'))
+            t("row", child_id, cy_end)"""
+    )
+    con.execute(
+        """CREATE TABLE episodes AS SELECT '371' AS la_code, * FROM (VALUES
+            ('A', 'V3', DATE '2024-03-01', DATE '2024-03-02'),
+            ('A', 'C2', DATE '2024-03-20', NULL)) t(child_id, ls, decom, dec)"""
+    )
+    con.execute(
+        """CREATE TABLE bad (load_id INTEGER, "row" INTEGER, column_name VARCHAR,
+            child_id VARCHAR)"""
+    )
+    rows = con.execute(
+        f'SELECT "row", ep_not_respite, ep_open, ep_week_before FROM ({header_x()}) ORDER BY 1'
+    ).fetchall()
+    assert rows == [
+        (1, True, True, True),
+        (2, True, True, True),
+        (3, True, True, False),  # 24 March 2023: before both episodes
+        (4, False, False, False),
+    ]

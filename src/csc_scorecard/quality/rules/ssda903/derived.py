@@ -129,13 +129,15 @@ def header_x() -> str:
     DEC) and `ep_week_before` (an episode looked after on 24 March of the row's collection
     year: begun before it and not ended by then); rules 393 and 210."""
     week_before = "make_date(year(k.cy_end), 3, 24)"
-    # one grouping of the children's episodes for the three (as EXISTS, three joins)
+    # one grouping of the children's episodes for the three (as EXISTS, three joins), by the
+    # Header rows' children and years themselves: a child's second Header row of a year only
+    # repeats its episodes, which bool_or reads once (no DISTINCT of the Header first)
     return f"""WITH x AS (SELECT k.la_code, k.child_id, k.cy_end,
             bool_or(NOT coalesce(e.ls IN {RESPITE}, false)) AS ep_not_respite,
             bool_or(e.decom IS NOT NULL AND e.dec IS NULL) AS ep_open,
             bool_or(e.decom < {week_before} AND (e.dec IS NULL OR e.dec >= {week_before}))
                 AS ep_week_before
-        FROM (SELECT DISTINCT la_code, child_id, cy_end FROM header) k
+        FROM header k
         JOIN episodes e ON e.la_code = k.la_code AND e.child_id = k.child_id
         GROUP BY k.la_code, k.child_id, k.cy_end)
     SELECT h._table, h.la_code, h.load_id, h."row", h.child_id, h.cy_end, h.sex,

@@ -283,12 +283,15 @@ def reviews_h() -> str:
     review (those rules 440 and 441 can flag: PN0, under 4, after the 4th birthday; PN1-PN7,
     4 or over, before it), each with `date_of_birth`, the child's DOB (the Header's): a review
     is repeated for each Header row of its child, none when the child has no Header row. Only
-    those rows: most reviews agree (101,000 episodes: 251,640 reviews written, 41,960 now)."""
-    four = "h.date_of_birth + INTERVAL 4 YEAR"
-    return f"""SELECT {_keep("r", "review_date", "review_code")}, h.date_of_birth
-        FROM reviews r JOIN header h ON h.la_code = r.la_code AND h.child_id = r.child_id
+    those rows: most reviews agree (101,000 episodes: 251,640 reviews written, 41,960 now).
+    The 4th birthday worked out once per Header row, as a date (a DATE plus years is a
+    timestamp at midnight: the same comparisons), not per review and Header pair."""
+    return f"""WITH h AS (SELECT la_code, child_id, date_of_birth,
+            CAST(date_of_birth + INTERVAL 4 YEAR AS DATE) AS fourth FROM header)
+        SELECT {_keep("r", "review_date", "review_code")}, h.date_of_birth
+        FROM reviews r JOIN h ON h.la_code = r.la_code AND h.child_id = r.child_id
         WHERE r.review_code IN {PARTICIPATION} AND CASE WHEN r.review_code = 'PN0'
-            THEN r.review_date > {four} ELSE r.review_date < {four} END"""
+            THEN r.review_date > h.fourth ELSE r.review_date < h.fourth END"""
 
 
 def differ(a: str, b: str) -> str:
