@@ -18,6 +18,7 @@ from csc_scorecard.commands._options import (
     each_authority,
     parse_day,
 )
+from csc_scorecard.errors import BadInput
 from csc_scorecard.lists.dates import checked_date
 from csc_scorecard.measures.workforce.caseloads import CaseloadFigures, CaseloadPosition, positions
 from csc_scorecard.measures.workforce.settings import WorkforceSettings, load_settings
@@ -92,6 +93,13 @@ def caseloads(
     with Store(store, read_only=True) as db:
         backend = ibis.duckdb.from_connection(db.con)
         for la in each_authority(db, la_code, region):  # each authority's own workers
+            if not db.holds("case_allocations", la):  # else "0 case holders, 0 cases"
+                raise BadInput(
+                    f"the store holds no case_allocations rows for LA {la}: who holds each "
+                    "case is not known, so every caseload would read 0; load them (the "
+                    "case_allocations template, docs/templates.md, or a Standard Safeguarding "
+                    "Dataset)"
+                )
             for label, day in dates.items():  # a date the data do not reach: refused
                 note = checked_date(db, la, day, _OPTIONS[label], "caseload position")
                 if note:

@@ -19,6 +19,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 from ibis.common.exceptions import TableNotFound
 
+from csc_scorecard.errors import NotFound
 from csc_scorecard.measures.context import Context
 from csc_scorecard.measures.workforce.snapshot import dates_table, posts_at
 
@@ -113,6 +114,16 @@ def has_rows(q: Query, name: str) -> bool:
     except TableNotFound:
         return False
     return bool(q.ctx.backend.execute(t.limit(1).count()))
+
+
+def require(q: Query, table: str, why: str) -> None:
+    """Refuse (`NotFound`, one line) a list the store cannot tell: `table` holds no row for the
+    authority, and without it `why` (an empty or full list that would read as an answer)."""
+    if not has_rows(q, table):
+        raise NotFound(
+            f"the store holds no {table} rows for LA {q.la_code}: {why}; load them (the "
+            f"{table} template, docs/templates.md, or a Standard Safeguarding Dataset)"
+        )
 
 
 def on_date(q: Query) -> ir.Table:

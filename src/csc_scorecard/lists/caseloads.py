@@ -12,13 +12,15 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from csc_scorecard.lists.base import ListSpec, Query, on_date, open_allocations
+from csc_scorecard.lists.base import ListSpec, Query, on_date, open_allocations, require
 from csc_scorecard.measures.workforce.caseloads import caseload_value
 from csc_scorecard.measures.workforce.settings import default_settings
 from csc_scorecard.measures.workforce.snapshot import worker_snapshot
 
 
 def rows(q: Query) -> ir.Table:
+    require(q, "case_allocations", "who holds each case is not known, so every caseload "
+            "would read 0")  # fmt: skip
     snap = worker_snapshot(q.ctx.table, on_date(q), default_settings())
     snap = snap.filter(snap.case_holder)
     snap = snap.mutate(

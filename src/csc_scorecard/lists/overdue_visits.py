@@ -27,6 +27,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from csc_scorecard.errors import NotFound
 from csc_scorecard.lists.base import (
     WORKER_COLUMNS,
     ListSpec,
@@ -89,8 +90,9 @@ def cla_overdue(q: Query) -> ir.Table:
 
 
 def rows(q: Query) -> ir.Table:
-    parts = [cp_overdue(q)]
+    parts = []
     for kind, table, part in (
+        ("child protection", "cp_visits", cp_overdue),
         ("looked-after", "cla_visits", cla_overdue),
         ("CIN", "cin_visits", cin_overdue),
     ):
@@ -100,6 +102,13 @@ def rows(q: Query) -> ir.Table:
             q.notes.append(
                 f"{kind} visits left out: no {table} rows in the store for this authority"
             )
+    if not parts:  # every child on a plan or looked after would read as overdue
+        raise NotFound(
+            f"the store holds no visits for LA {q.la_code} (no cp_visits, cla_visits or "
+            "cin_visits rows): every child on a plan or looked after would be listed as "
+            "overdue; load them (the visits templates, docs/templates.md, or a Standard "
+            "Safeguarding Dataset)"
+        )
     t = ibis.union(*parts)
     t = t.filter(t.due_date < q.day)
     t = t.mutate(days_overdue=days_to(q, t, "due_date"))

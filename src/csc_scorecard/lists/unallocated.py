@@ -22,6 +22,7 @@ from csc_scorecard.lists.base import (
     Query,
     allocations_at,
     days_to,
+    require,
     with_team,
 )
 from csc_scorecard.measures.catalogue import measure
@@ -58,6 +59,8 @@ def open_episodes(q: Query) -> ir.Table:
 
 
 def rows(q: Query) -> ir.Table:
+    require(q, "case_allocations", "who holds each case is not known, so every open case "
+            "would be listed as unallocated")  # fmt: skip
     t = open_episodes(q)
     held = allocations_at(q).select(h_la="la_code", h_child="child_id")
     t = t.anti_join(held, [t.la_code == held.h_la, t.child_id == held.h_child])
