@@ -25,7 +25,8 @@ the load's first year is in no return. A child takes the latest year of its rows
 
 Every scoped table has `_table` (the DfE table name, used in fault rows), `la_code`, `load_id`,
 `row` (the row or element number in the source file), `child_id`, `cy_start`, `cy_end`, then
-the canonical data columns (the CIN census's `child` also `upn_check`, the UPN's check letter,
+the canonical data columns (the CIN census's only those a CIN rule reads: `scope_sql.unread`;
+its `child` also `upn_check`, the UPN's check letter,
 rules/cin/identifiers.py, and what the rules read of the child's episodes of need,
 `CHILD_FACTS`). `bad` holds the raw text of values ingest could not read (invalid
 dates, implausible dates): a date rule tells "blank" from "not a valid date" with it; and the
@@ -103,6 +104,7 @@ from csc_scorecard.quality.scope_sql import (  # noqa: F401
     lit,
     loads_sql,
     table_sql,
+    unread,
 )
 
 # The scoped tables built as tables (`Scope.built`) before the derived tables, as most of them
@@ -324,12 +326,16 @@ def _build(
         for name, canonical in SCOPED[ret].items():
             if needs is not None and (ret, name) not in needs:
                 continue
+            columns = con.sql(f'SELECT * FROM {store}."{canonical}" LIMIT 0').columns
+            left = unread(ret, columns)  # what no rule of the return reads (CIN)
             if name == CHILDREN_VIEW[ret]:
-                built[name] = children_sql(ret, canonical, l_sql, store, multi=multi, single=single)
+                built[name] = children_sql(
+                    ret, canonical, l_sql, store, multi=multi, single=single, unread=left
+                )
             elif name in BUILT_FIRST[ret]:
-                built[name] = table_sql(name, canonical, l_sql, store)
+                built[name] = table_sql(name, canonical, l_sql, store, unread=left)
             else:
-                view = table_sql(name, canonical, l_sql, store)
+                view = table_sql(name, canonical, l_sql, store, unread=left)
                 con.execute(f"CREATE VIEW {at}.{name} AS {view}").fetchall()
         built["bad"] = f"""WITH l AS ({l_sql})
             SELECT i.load_id, i.table_name, i."row", i.column_name, i.rule, i.value,
