@@ -86,3 +86,14 @@ def test_compare_over_one_authority_is_refused_not_ranked_first_against_itself()
     said = " ".join(line.strip("│ ") for line in r.output.splitlines())
     assert "compare ranks authorities against each other and needs two or more" in said
     assert f"only {rf.LA} (the store holds {rf.LA})" in said
+
+
+def test_a_report_as_at_a_day_before_any_load_says_so(tmp_path):
+    """The as-at copy held nothing: the report said 'the store holds no authority's data: run
+    `scorecard ingest` first' (before: 'holds 0 authorities (none): pass --la') of a store
+    that holds one."""
+    r = run("report", "--period", rf.PERIOD, "--as-at", "1990-01-01", "--out", str(tmp_path))
+    assert r.exit_code == 2
+    said = " ".join(line.strip("│ ") for line in r.output.splitlines())
+    assert "--as-at 1990-01-01: the store held no authority's data that day (its first" in said
+    assert "run `scorecard ingest`" not in said

@@ -196,6 +196,12 @@ def report(
                     db = cleanup.enter_context(
                         history.as_at_store(held, generated_at, folder / Path(store).name)
                     )
+                    if not db.authorities() and held.authorities():  # not "run ingest first"
+                        first = min(r.loaded_at for r in held.loads() if r.la_code)
+                        raise typer.BadParameter(
+                            f"--as-at {as_at}: the store held no authority's data that day "
+                            f"(its first load of one was on {first:%Y-%m-%d})"
+                        )
                 # Several authorities: one report each, side by side in OUT (named by LA code).
                 for la in each_authority(db, la_code, region):
                     started = time.perf_counter()
