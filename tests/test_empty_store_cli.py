@@ -47,9 +47,14 @@ def test_a_command_on_an_empty_store_says_to_ingest_first(empty, args):
     ],
 )
 def test_validate_of_a_folder_of_nothing_or_no_path_says_so_in_one_line(tmp_path, given, said):
-    """Both ended in an IngestRefused traceback (the refused paths were expanded again)."""
+    """Both ended in an IngestRefused traceback (the refused paths were expanded again); now
+    said as an unreadable file is."""
     (tmp_path / "empty").mkdir()
     args = [g.format(tmp=tmp_path) for g in given]
-    r = runner.invoke(app, ["validate", *args])
+    r = runner.invoke(app, ["validate", *args, "--format", "csv"])
     assert r.exit_code == 1
-    assert r.output.splitlines() == [said.format(tmp=tmp_path), "no rule ran"]
+    assert r.stderr.splitlines() == [
+        said.format(tmp=tmp_path),
+        "no SSDA903 or CIN census rows found in the files: no rule could run",
+    ]
+    assert "Traceback" not in r.output

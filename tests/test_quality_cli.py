@@ -221,3 +221,25 @@ def test_quality_works_on_one_authority_and_refuses_others(return_903, tmp_path,
         app, ["quality", "--store", str(store), "--period", "2023-Q4", "--la", "371"]
     )
     assert done.exit_code == 0, done.output
+
+
+def test_a_missing_path_or_an_empty_folder_does_not_stop_the_others(return_903, tmp_path):
+    """Each path is expanded on its own: before, one path that did not exist (or a folder of
+    nothing) refused them all ('no rule ran'), the good return unchecked."""
+    (tmp_path / "empty").mkdir()
+    missing, empty = tmp_path / "nowhere", tmp_path / "empty"
+    done = runner.invoke(
+        app,
+        ["validate", str(return_903), str(missing), str(empty), "--la", "371", "--format", "csv"],
+    )
+    assert done.exit_code == 1, done.output  # checked in part is not "passed"
+    rows = list(csv.reader(io.StringIO(done.stdout)))
+    assert {(r[0], r[3], r[4]) for r in rows[1:]} == {
+        ("148", "2", "C1"),
+        ("143", "3", "C2"),
+        ("357", "3", "C2"),
+    }
+    assert done.stderr.splitlines()[:2] == [
+        f"not checked: {missing}: no such file or folder",
+        f"not checked: {empty}: the folder holds no extract files",
+    ]

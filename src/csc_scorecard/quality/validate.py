@@ -42,6 +42,26 @@ def read_files(
 def _read_files(
     paths: list[Path], *, la_code: str | None, year: int | None
 ) -> tuple[list[LoadBatch], list[str]]:
+    # Each path expanded on its own: a path that does not exist, or a folder holding nothing to
+    # read, is reported and left out, and the others are still checked.
+    errors: list[str] = []
+    given: list[Path] = []
+    for p in paths:
+        try:
+            expand([p])
+        except IngestRefused as refused:
+            errors += [str(e) for e in refused.errors]
+            continue
+        given.append(p)
+    if not given:
+        return [], errors
+    batches, more = _read_given(given, la_code=la_code, year=year)
+    return batches, errors + more
+
+
+def _read_given(
+    paths: list[Path], *, la_code: str | None, year: int | None
+) -> tuple[list[LoadBatch], list[str]]:
     try:
         return read_all(paths, la_code=la_code, year=year), []
     except IngestRefused as refused:
