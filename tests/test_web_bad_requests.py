@@ -343,3 +343,21 @@ def test_the_first_upload_into_an_empty_store_loads_the_authority_its_files_name
     )  # fmt: skip
     (job,) = app.state.web.data._uploads.values()
     assert job.outcome["refused"] is True and job.outcome["errors"][-1] == FIRST_UPLOAD
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        (f"/quality?period={P}&rule=NOPE", "rule 'NOPE': no DfE rule has that code"),
+        (f"/quality?period={P}&table=Episodez", "table 'Episodez': neither a table of a DfE"),
+    ],
+)
+def test_a_rule_or_table_filter_naming_nothing_is_refused_not_an_empty_list(path, said):
+    """Both gave an empty fix list, which reads as "no faults"; a known rule or table with no
+    faults still gives one."""
+    client = client_for(dashboard()[0], "analyst")
+    response = client.get(path)
+    assert response.status_code == 404
+    assert message(response).startswith(said)
+    for known in ("rule=148", "table=Episodes", "table=children", "rule=1520"):
+        assert client.get(f"/quality?period={P}&{known}").status_code == 200

@@ -3,6 +3,9 @@ team's faults only, child-level as the drill-down; an analyst's any team's); aud
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -35,8 +38,13 @@ def quality(
         )  # fmt: skip
     if refusal:  # an empty fix list for a mistyped team reads as "no faults"
         raise LookupError(f"{refusal}.")
+    built = web.data.quality(quarter)
+    # an empty fix list for a mistyped rule or table reads as "no faults" too
+    unknown = _unknown_filter(built["rows"], rule or None, table or None, quarter.label)
+    if unknown:
+        raise LookupError(unknown)
     data = views.quality(
-        web.data.quality(quarter),
+        built,
         rule=rule or None,
         table=table or None,
         team=team or None,
@@ -54,3 +62,27 @@ def quality(
         rows=len(data["fix_list"]),
     )
     return web.page(request, "quality.html", data, session)
+
+
+def _unknown_filter(
+    rows: list[dict[str, Any]], rule: str | None, table: str | None, label: str
+) -> str | None:
+    """The refusal of a rule= no DfE rule and no load check of the quarter has, or a table=
+    that is neither a DfE return's table nor a store table; None when both are known (a known
+    one with no faults is an honest empty list)."""
+    from csc_scorecard.model.schema import tables
+    from csc_scorecard.quality.rules import rules
+    from csc_scorecard.quality.scope_sql import DFE_TABLE
+
+    if rule and rule not in {r.code for r in rules()} | {r["rule"] for r in rows}:
+        return (
+            f"rule {quoted(rule)}: no DfE rule has that code and no load check of it found a "
+            f"fault in {label} (`scorecard validate --list-rules` lists the rules)."
+        )
+    dfe = {t for v in DFE_TABLE.values() for t in re.findall(r"'([A-Za-z0-9]+)'", v)}
+    if table and table not in dfe | set(tables()) | {r["table"] for r in rows}:
+        return (
+            f"table {quoted(table)}: neither a table of a DfE return ({', '.join(sorted(dfe))}) "
+            "nor one of the store's."
+        )
+    return None
