@@ -41,6 +41,7 @@ class Teams(DrillDown):
                 snap = taken(ctx, [("at", at)], default_settings())
                 return {
                     "at": at,
+                    "allocations": db.holds("case_allocations", self.la_code()),
                     "positions": positions(ctx, {"at": at}, snapshot=snap),
                     "spans": spans(ctx, at, snapshot=snap),
                     "supervision": supervision(ctx, at, snapshot=snap),
@@ -65,12 +66,25 @@ class Teams(DrillDown):
             "supervision_standard_days": w["supervision"].standard_days,
             "supervision_total": w["supervision"].total.model_dump(mode="json"),
             "teams_without_supervision_data": w["returns"].teams_without_data,
+            "no_allocations": None if w["allocations"] else self._no_allocations(),
         }
+
+    def _no_allocations(self) -> str:
+        """Why no team has case holders when the store holds no case allocations (every
+        caseload would read 0: `lists.base.require` refuses the caseload lists alike)."""
+        return (
+            f"The store holds no case_allocations rows for LA {self.la_code()}: who holds each "
+            "case is not known, so no team's case holders or caseloads can be shown. Load them "
+            "(the case_allocations template, docs/templates.md, or a Standard Safeguarding "
+            "Dataset)."
+        )
 
     def team(self, quarter: Quarter, team_id: str) -> dict[str, Any]:
         """One team: its figures, its case holders and its overdue supervisions (worker level)."""
         summary = self.teams(quarter)
         found = next((t for t in summary["teams"] if t["team_id"] == team_id), None)
+        if found is None and summary["no_allocations"]:
+            raise LookupError(summary["no_allocations"])
         if found is None:
             raise LookupError(
                 f"There is no team {quoted(team_id)} with case holders on {quarter.end:%d/%m/%Y}."
