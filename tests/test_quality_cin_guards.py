@@ -24,6 +24,8 @@ UPN_GIVEN_BEFORE = f"upn IS NOT NULL AND upper(upn) NOT IN {codes_in('upn_unknow
 OLD = {
     "8500": "child_id IS NULL OR trim(child_id) = ''",
     "1540": f"upn IS NOT NULL AND NOT regexp_full_match(substr(upn, 5, 8), '[0-9]+') AND {UPN_GIVEN_BEFORE}",
+    "1550": f"""upn IS NOT NULL AND length(upn) = 13
+        AND NOT contains('0123456789{CHECK_LETTERS}', substr(upn, 13, 1))""",
     "8770Q": f"""date_of_birth <= {BORN_BY} AND (upn IS NULL OR upper(upn) = 'UN1')
         AND further_action""",
     "8772": "upper(upn) = 'UN7' AND further_action",
@@ -34,6 +36,7 @@ OLD = {
 GUARD = {
     "8500": "starts_with(child_id, ' ')",
     "1540": "upn_check IS NULL",
+    "1550": "upn_check IS NULL\n        AND NOT contains",
     "8770Q": "length(c.upn) = 3",
     "8772": "length(c.upn) = 3",
     "8530Q": "expected_date_of_birth IS NOT NULL",
@@ -46,6 +49,7 @@ def _upns() -> list[str | None]:
     for body in ("201200001000", "942123456789", "00112345678X", "2012 0001000"):
         found += [letter + body for letter in CHECK_LETTERS[:5] + "IOS9a"]
     found += ["A20120000100 ", "A2012000010+0", "A-20120000100", "Ä201200001000", "A201+0001000"]
+    found += ["A20120000100i", "A2012000010 I", "A20120000100\u00e9", "A2012000010 5"]
     found += ["\n201200001000", "\u00e9201200001000", "A20120000100\u00e9", "A2012000010001"]
     return found
 

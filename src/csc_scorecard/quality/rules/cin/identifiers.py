@@ -161,8 +161,9 @@ def r1540() -> str:
 def r1550() -> str:
     """A 13-character UPN whose character 13 is not a digit or a capital letter other than
     I, O and S: that one character looked up in the text of those (2 million children: a
-    regular expression for each cost 0.12 CPU s)."""
-    return f"""SELECT * FROM child WHERE {UPN_13}
+    regular expression for each cost 0.12 CPU s), and only for a UPN without a check letter
+    (`upn_check`: one with it has a digit there; 0.05 -> 0.01 CPU s)."""
+    return f"""SELECT * FROM child WHERE {UPN_13} AND upn_check IS NULL
         AND NOT contains('0123456789{CHECK_LETTERS}', substr(upn, 13, 1))"""
 
 
