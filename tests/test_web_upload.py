@@ -84,3 +84,29 @@ def test_upload_runs_in_the_background_with_its_stages_then_refreshes_the_result
     assert client.get("/loads/progress/not-a-job").status_code == 404
     manager = client_for(app, "manager")
     assert manager.get(f"/loads/progress/{job['id']}").status_code == 403
+
+
+def test_an_uploads_files_are_stored_by_their_own_names_not_the_temporary_folder():
+    """The loads' Files column (the Loads page, `scorecard status`) showed
+    /tmp/scorecard-upload-XXXX/teams.csv: the uploaded file is teams.csv."""
+    import duckdb
+
+    store = copy_store()
+    app = make_app(store)
+    add_users(app, None)
+    client = client_for(app, "analyst")
+    token = csrf(client, "/loads")
+    changed = _renamed(TEAMS.read_text(encoding="utf-8"))
+    done = client.post(
+        "/loads.json",
+        data={"csrf_token": token},
+        files=[("files", ("teams.csv", changed.encode()))],
+    )
+    assert done.status_code == 200, done.text
+    load_id = done.json()["outcome"]["loads"][0]["load_id"]
+    app.state.web.data.close()
+    with duckdb.connect(str(store), read_only=True) as con:
+        stored = con.execute("SELECT files FROM loads WHERE load_id = ?", [load_id]).fetchone()
+    assert stored == ("teams.csv",)
+    page = client_for(make_app(store), "analyst").get("/loads")
+    assert "scorecard-upload-" not in page.text

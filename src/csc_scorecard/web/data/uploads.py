@@ -3,6 +3,7 @@ ingested as `scorecard ingest` does, on their own thread, each stage reported as
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 import threading
@@ -93,6 +94,8 @@ class Uploads(Contexts):
         try:
             read = read_sources([folder], la_code=la)
             batches = [b for b in read if not changes_nothing(b)]  # an empty manual-values file
+            for b in batches:  # the uploaded files' own names, not the folder they were saved in
+                b.files = [_uploaded_name(f, folder) for f in b.files]
             step(
                 "read and checked",
                 f"{len(batches)} returns, {sum(b.row_count for b in batches):,} rows, "
@@ -104,7 +107,7 @@ class Uploads(Contexts):
                 codes = [la] if la else sorted({b.la_code for b in batches if b.la_code})
                 checked, refreshed = check_and_refresh(db, codes)
         except IngestRefused as refused:
-            errors = [str(e) for e in refused.errors]
+            errors = [str(e).replace(f"{folder}{os.sep}", "") for e in refused.errors]
             if la is None and any("--la" in e for e in errors):
                 errors.append(FIRST_UPLOAD)
             return {"refused": True, "errors": errors, "loads": []}
@@ -155,6 +158,16 @@ class Uploads(Contexts):
                 "There is no upload with that id (finished uploads are kept an hour)."
             )
         return found
+
+
+def _uploaded_name(file: str, folder: Path) -> str:
+    """An uploaded file's name as the user gave it (`routes.loads._saved` keeps it), not the
+    temporary folder's path it was read from (the loads' Files column, `scorecard status`)."""
+    path = Path(file)
+    for root in (folder, folder.resolve()):
+        if path.is_relative_to(root):
+            return str(path.relative_to(root))
+    return file
 
 
 def _loaded(batches: list[LoadBatch], ids: list[int]) -> list[dict[str, Any]]:
