@@ -157,3 +157,44 @@ def test_header_x_reads_a_childs_episodes_once_whatever_its_header_rows():
         (3, True, True, False),  # 24 March 2023: before both episodes
         (4, False, False, False),
     ]
+
+
+def test_oc2_b_cla_is_the_continuously_looked_after_test_of_each_row():
+    """`oc2_b.cla` (the health rules' OC2 cohort) joins the test made once per child and year;
+    on each row it is what the correlated `continuously_looked_after` gives: looked after all
+    year (true), a short break or none in the year (false), no episode or a NULL child or
+    year (false, not NULL), and the same on a child's two OC2 rows of one year."""
+    from csc_scorecard.quality.rules.sql import continuously_looked_after
+    from csc_scorecard.quality.rules.ssda903.derived_b import OC2_GIVEN, oc2_rows
+
+    con = duckdb.connect()
+    items = ", ".join(f"NULL::VARCHAR AS {c}" for c in OC2_GIVEN)
+    con.execute(
+        f"""CREATE TABLE oc2 AS SELECT 'OC2' AS _table, '371' AS la_code, 1 AS load_id,
+            "row", child_id, CAST(cy_start AS DATE) AS cy_start,
+            CAST(cy_end AS DATE) AS cy_end, {items}
+            FROM (VALUES (1, 'A', '2023-04-01', '2024-03-31'), (2, 'A', '2023-04-01',
+                '2024-03-31'), (3, 'B', '2023-04-01', '2024-03-31'), (4, 'C', '2023-04-01',
+                '2024-03-31'), (5, NULL, '2023-04-01', '2024-03-31'), (6, 'A', NULL, NULL),
+                (7, 'A', '2021-04-01', '2022-03-31')) t("row", child_id, cy_start, cy_end)"""
+    )
+    con.execute(
+        """CREATE TABLE episodes AS SELECT '371' AS la_code, * FROM (VALUES
+            ('A', 'C2', 'L', NULL, DATE '2023-01-01', NULL::DATE),
+            ('B', 'C2', 'L', NULL, DATE '2023-01-01', NULL),
+            ('B', 'V3', 'S', NULL, DATE '2023-06-01', DATE '2023-06-02'))
+            t(child_id, ls, rne, rec, decom, dec)"""
+    )
+    con.execute(
+        """CREATE TABLE bad (load_id INTEGER, "row" INTEGER, column_name VARCHAR,
+            child_id VARCHAR)"""
+    )
+    rows = con.execute(
+        f'SELECT "row", cla FROM ({oc2_rows(["oc2", "episodes"])}) ORDER BY 1'
+    ).fetchall()
+    correlated = con.execute(
+        f'SELECT "row", {continuously_looked_after("o")} FROM oc2 o ORDER BY 1'
+    ).fetchall()
+    assert rows == correlated
+    assert rows == [(1, True), (2, True), (3, False), (4, False), (5, False), (6, False),
+                    (7, False)]  # fmt: skip

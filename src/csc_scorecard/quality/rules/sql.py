@@ -209,6 +209,19 @@ def _looked_after_test(row: str) -> str:
             AND NOT coalesce(bool_or({breaks}), false)"""
 
 
+def looked_after_by_year(rows: str) -> str:
+    """SQL: the distinct la_code, child_id, cy_start and cy_end of `rows` (a table or CTE),
+    each with `cla`: `continuously_looked_after`'s test, made once per child and year by one
+    grouping of the children's episodes, for a LEFT JOIN (`coalesce(cla, false)`: a child
+    with no episode is absent, and the test is false for it) in place of the correlated
+    subquery per row, which DuckDB plans as a dependent join."""
+    keys = "k.la_code, k.child_id, k.cy_start, k.cy_end"
+    return f"""SELECT {keys}, {_looked_after_test("k")} AS cla
+        FROM (SELECT DISTINCT la_code, child_id, cy_start, cy_end FROM {rows}) k
+        JOIN episodes e ON e.la_code = k.la_code AND e.child_id = k.child_id
+        GROUP BY {keys}"""
+
+
 def looked_after_through(rows: str, alias: str) -> str:
     """SQL: `rows` (a table or CTE with la_code, child_id, cy_start, cy_end, under `alias`) but
     only those whose child was looked after continuously through the row's collection year

@@ -22,7 +22,7 @@ from csc_scorecard.quality.rules import in_list
 from csc_scorecard.quality.rules.sql import (
     EPISODES_N,
     birthday_in_year,
-    continuously_looked_after,
+    looked_after_by_year,
 )
 
 OC2_B = "oc2_b"
@@ -81,7 +81,12 @@ def oc2_rows(present: Collection[str]) -> str:
         columns.append("h.date_of_birth AS dob")
         joins = _header("o")
     if "episodes" in present:
-        columns.append(f"{continuously_looked_after('o')} AS cla")
+        # continuously_looked_after's test once per child and year, joined (not a correlated
+        # subquery per row)
+        columns.append("coalesce(l.cla, false) AS cla")
+        joins += f""" LEFT JOIN ({looked_after_by_year("oc2")}) l ON l.la_code = o.la_code
+            AND l.child_id = o.child_id AND l.cy_start IS NOT DISTINCT FROM o.cy_start
+            AND l.cy_end IS NOT DISTINCT FROM o.cy_end"""
     return f"""SELECT o.* EXCLUDE (unread), {", ".join(columns)}
         FROM (SELECT o.*, {unread} AS unread FROM oc2 o) o {joins}"""
 
