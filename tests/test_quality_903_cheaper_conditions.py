@@ -198,3 +198,29 @@ def test_oc2_b_cla_is_the_continuously_looked_after_test_of_each_row():
     assert rows == correlated
     assert rows == [(1, True), (2, True), (3, False), (4, False), (5, False), (6, False),
                     (7, False)]  # fmt: skip
+
+
+def test_integrity_x_finds_each_recorded_issue_in_its_own_tables_rows():
+    """`integrity_x` joins every recorded issue to the keys of all its tables at once: an issue
+    recorded for the Missing table is reported for a child the load's Missing rows hold (with
+    their year), not for one only the Episodes hold; the Episodes' issue with the Episodes'."""
+    from csc_scorecard.quality.rules.ssda903.integrity import integrity_x
+
+    con = duckdb.connect()
+    for table, rows in (("episodes", "('A', 2024), ('B', 2024)"), ("missing", "('A', 2023)")):
+        con.execute(
+            f"""CREATE TABLE {table} AS SELECT '371' AS la_code, 1 AS load_id, child_id,
+                make_date(y, 3, 31) AS cy_end FROM (VALUES {rows}) t(child_id, y)"""
+        )
+    con.execute(
+        """CREATE TABLE bad AS SELECT 1 AS load_id, "row", child_id,
+            'child_not_in_header' AS rule, NULL AS field, child_id AS value, message,
+            'x' AS table_name FROM (VALUES (7, 'A', 'Missing: not in the Header'),
+                (8, 'B', 'Missing: not in the Header'), (9, 'B', 'Episodes: not in it'))
+            t("row", child_id, message)"""
+    )
+    rows = con.execute(
+        f"""SELECT _table, "row", child_id, year(cy_end) FROM
+            ({integrity_x(["episodes", "missing"])}) ORDER BY 2"""
+    ).fetchall()
+    assert rows == [("Missing", 7, "A", 2023), ("Episodes", 9, "B", 2024)]
