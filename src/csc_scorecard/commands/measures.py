@@ -16,7 +16,6 @@ from csc_scorecard.commands._options import (
     RegionOption,
     StoreOption,
     chosen_authorities,
-    outside_the_data,
 )
 from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.measures.results import measure_run
@@ -93,7 +92,6 @@ def measures(
         with _source(store, data) as db:
             backend = _spark_backend(data, spark_master) if engine == "spark" else None
             authorities = chosen_authorities(db, la_code, region)
-            outside = outside_the_data(db, authorities, periods) if data is None else None
             la = authorities[0]
             rules = None
             extra: list = []
@@ -123,8 +121,6 @@ def measures(
     except (FrameworkError, ValuesFileError, FileNotFoundError, LakeError, EngineError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(code=2) from None
-    if outside:
-        typer.echo(outside, err=True)
     if fmt == "parquet":
         import pyarrow.parquet as pq
 

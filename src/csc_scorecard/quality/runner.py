@@ -4,7 +4,8 @@ Columns of the fault table (`fault_table.FAULT_COLUMNS`): rule, return, table, r
 value, message, then la_code, year (collection year ending 31 March), load_id and severity. Every
 rule runs as SQL over the scoped tables (quality.scope), a statement at a time, and the faults
 are sorted once in Arrow (`fault_table`): the rules that are plain row filters of one table share one
-scan of it (`row_filter`, `fused_query`), every other rule is its own statement; the scoped
+scan of it (`row_filter`, `fused_query`), every other rule is its own query, sent with
+the cheap ones of a small store's run in UNION ALL statements (`_grouped`); the scoped
 views two or more rules read are built as tables for the run (`_tables_of_run`). A rule whose
 tables hold no rows for the return cannot run and is reported once, in `not_run`, never once
 per row. A rule marked `any_rows` runs when any of its tables has rows, reading the empty ones
@@ -73,7 +74,7 @@ class RuleResult:
     seconds: dict[str, float] = field(default_factory=dict)
     # SQL statements the run sent that build or read rows: the scope's tables built for the
     # returns run (`Scope.built`: header, bad, the DERIVED tables), the run's tables
-    # (`_tables_of_run`), each fused scan and each rule's own statement (`rule_queries`)
+    # (`_tables_of_run`), each fused scan and each statement of one-rule queries (`rule_queries`)
     statements: int = 0
 
 
@@ -537,10 +538,12 @@ def fused_query(table: str, chosen: Sequence[tuple[int, Rule, str]]) -> str:
 def rule_queries(
     con: duckdb.DuckDBPyConnection, chosen: Sequence[Rule], *, fuse: bool = True
 ) -> list[str]:
-    """The queries giving every chosen rule's fault rows (`i` = its index in `chosen`): the
+    """The statements giving every chosen rule's fault rows (`i` = its index in `chosen`): the
     row-filter rules over one table fused into one scan of it (`fused_query`), every other rule
-    its own `fault_query`. The order of the rows is not the point: `fault_table.assembled`
-    sorts them."""
+    its own `fault_query`, the cheap ones joined in statements (`_grouped`) when DuckDB runs
+    each statement on one thread (a small store's run); with `fuse` False, every rule's query
+    a statement of its own. The order of the rows is not the point:
+    `fault_table.assembled` sorts them."""
     return _queries(con, chosen, fuse=fuse)[0]
 
 
@@ -573,18 +576,56 @@ def _queries(
     # form computes a list for every row: reviews' one rule 0.011 -> 0.001 CPU s)
     fused = [fused_query(t, rs) for t, rs in filters.items() if len(rs) > 1]
     single = [fault_query(r, (), i) for rs in filters.values() if len(rs) == 1 for i, r, _ in rs]
-    return fused + single + alone, gives
+    # grouped only where each statement runs on one DuckDB thread (a small store's run:
+    # `parallel.one_thread_each`); over a synthetic England the groups cost wall time
+    # (51.9 -> 86.1-94.2 s, the same CPU)
+    one = con.execute("SELECT current_setting('threads')").fetchall()[0][0] == 1
+    return fused + (_grouped(single + alone) if fuse and one else single + alone), gives
+
+
+# How many one-rule queries `_grouped` joins into one statement at most, and the wall seconds
+# a query took when last timed alone below which it is cheap enough to join one.
+GROUP = 16
+CHEAP = 0.05
+
+
+def _grouped(
+    queries: Sequence[str], took: Sequence[float | None] | None = None, size: int | None = None
+) -> list[str]:
+    """The one-rule queries (`fault_query`) that are cheap (`took`: each one's kept seconds,
+    `_longest_first`; by default those kept, below CHEAP) joined by UNION ALL, `size` (GROUP)
+    to a statement; the others, and those never timed, each a statement of its own. Each
+    statement sent costs its own set-up, planning and result, which several small queries
+    share (the 903 benchmark's 32 cheapest one-rule statements 345.6 -> 297.4 ms CPU in groups
+    of 8 or 16, single thread); a long query gains nothing, and joined to others it holds
+    their rows too (the synthetic England's peak 2.4 -> 3.0 GB with every one-rule query in
+    groups of 16). Not all in one: DuckDB's planning of a UNION ALL grows faster than the
+    statement (`_all_faults`). Every query gives the same columns, so the rows are those of the
+    queries one by one."""
+    size = GROUP if size is None else size
+    if took is None:
+        kept = _kept_shapes()
+        took = [kept.get("took " + _digest(q)) for q in queries]  # type: ignore[misc]
+    small = [t is not None and float(t) < CHEAP for t in took]
+    cheap = [q for q, c in zip(queries, small, strict=True) if c]
+    alone = [q for q, c in zip(queries, small, strict=True) if not c]
+    if size <= 1:
+        return list(queries)
+    groups = [cheap[k : k + size] for k in range(0, len(cheap), size)]
+    return alone + [
+        g[0] if len(g) == 1 else "\nUNION ALL\n".join(f"({q})" for q in g) for g in groups
+    ]
 
 
 def _all_faults(
     con: duckdb.DuckDBPyConnection, chosen: list[Rule], *, fuse: bool = True
 ) -> tuple[pa.Table, int]:
-    """Every rule's faults, each query of `rule_queries` run as its own statement, then put
-    in order as one table (`fault_table.assembled`), the rules numbered (`i`) in code order.
+    """Every rule's faults, each statement of `rule_queries` sent on its own, then put in
+    order as one table (`fault_table.assembled`), the rules numbered (`i`) in code order.
     Not one statement of all the queries joined by UNION ALL: DuckDB's planning grows
     faster than the statement (334 rules: 10.8 CPU s to plan the union, 2.9 s to plan its
-    parts one by one; the whole run 10-15 CPU s against 6: docs/benchmarks.md). With the
-    number of statements sent."""
+    parts one by one; the whole run 10-15 CPU s against 6: docs/benchmarks.md); the cheap
+    one-rule queries go GROUP to a statement (`_grouped`). With the number of statements sent."""
     if not chosen:
         return FAULT_SCHEMA.empty_table(), 0
     ranked = sorted(chosen, key=lambda r: r.code)
@@ -594,8 +635,8 @@ def _all_faults(
 
 
 def _longest_first(con: duckdb.DuckDBPyConnection, queries: Sequence[str]) -> list[pa.Table]:
-    """Each query's rows, in the order of `queries`, the queries sent the longest first as a
-    run before timed them (kept between processes with the rule shapes: `_kept_shapes`), those
+    """Each statement's rows, in the order of `queries`, sent the longest first as a run before
+    timed them (kept between processes with the rule shapes: `_kept_shapes`), those
     never timed before them all. The workers take the next query as each finishes, so a long
     one sent last kept one of them busy while the other idled (the 903 benchmark's rule 238,
     last in code order: 0.05-0.14 s of two workers' 1.9-2.2 s). The rows do not depend on the

@@ -224,11 +224,16 @@ def looked_after_by_year(rows: str) -> str:
 
 def looked_after_through(rows: str, alias: str) -> str:
     """SQL: `rows` (a table or CTE with la_code, child_id, cy_start, cy_end, under `alias`) but
-    only those whose child was looked after continuously through the row's collection year:
-    a semi join of `looked_after_by_year`'s children and years whose test holds (as a
-    correlated subquery DuckDB planned a dependent join per use: rule 187, ~15 of its ~21 ms
-    CPU was planning). A NULL year matches a NULL year, as the correlated test saw it."""
-    return f"""{rows} {alias} SEMI JOIN (SELECT * FROM ({looked_after_by_year(rows)}) WHERE cla) k
+    only those whose child was looked after continuously through the row's collection year
+    (`continuously_looked_after`), the test made once per distinct child and year by one
+    grouping of the children's episodes, which a semi join then looks up: as a correlated
+    subquery DuckDB planned a dependent join per use (rule 187: ~15 of its ~21 ms CPU was
+    planning). A NULL year matches a NULL year, as the correlated test saw it."""
+    keys = "k.la_code, k.child_id, k.cy_start, k.cy_end"
+    return f"""{rows} {alias} SEMI JOIN (SELECT {keys}
+            FROM (SELECT DISTINCT la_code, child_id, cy_start, cy_end FROM {rows}) k
+            JOIN episodes e ON e.la_code = k.la_code AND e.child_id = k.child_id
+            GROUP BY {keys} HAVING {_looked_after_test("k")}) k
         ON k.la_code = {alias}.la_code AND k.child_id = {alias}.child_id
             AND k.cy_start IS NOT DISTINCT FROM {alias}.cy_start
             AND k.cy_end IS NOT DISTINCT FROM {alias}.cy_end"""
