@@ -19,6 +19,8 @@ from csc_scorecard.commands._options import (
     parse_day,
 )
 from csc_scorecard.errors import BadInput
+from csc_scorecard.lists.base import no_rows
+from csc_scorecard.lists.caseloads import CASE_HOLDERS_UNKNOWN
 from csc_scorecard.lists.dates import checked_date
 from csc_scorecard.measures.workforce.caseloads import CaseloadFigures, CaseloadPosition, positions
 from csc_scorecard.measures.workforce.settings import WorkforceSettings, load_settings
@@ -94,12 +96,7 @@ def caseloads(
         backend = ibis.duckdb.from_connection(db.con)
         for la in each_authority(db, la_code, region):  # each authority's own workers
             if not db.holds("case_allocations", la):  # else "0 case holders, 0 cases"
-                raise BadInput(
-                    f"the store holds no case_allocations rows for LA {la}: who holds each "
-                    "case is not known, so every caseload would read 0; load them (the "
-                    "case_allocations template, docs/templates.md, or a Standard Safeguarding "
-                    "Dataset)"
-                )
+                raise BadInput(no_rows("case_allocations", la, CASE_HOLDERS_UNKNOWN))
             for label, day in dates.items():  # a date the data do not reach: refused
                 note = checked_date(db, la, day, _OPTIONS[label], "caseload position")
                 if note:

@@ -120,10 +120,16 @@ def require(q: Query, table: str, why: str) -> None:
     """Refuse (`NotFound`, one line) a list the store cannot tell: `table` holds no row for the
     authority, and without it `why` (an empty or full list that would read as an answer)."""
     if not has_rows(q, table):
-        raise NotFound(
-            f"the store holds no {table} rows for LA {q.la_code}: {why}; load them (the "
-            f"{table} template, docs/templates.md, or a Standard Safeguarding Dataset)"
-        )
+        raise NotFound(no_rows(table, q.la_code, why))
+
+
+def no_rows(table: str, la_code: str, why: str) -> str:
+    """The one-line refusal of an answer the store cannot give: `table` holds no row for the
+    authority, so `why`; what to load (`require`, `scorecard caseloads`)."""
+    return (
+        f"the store holds no {table} rows for LA {la_code}: {why}; load them (the {table} "
+        "template, docs/templates.md, or a Standard Safeguarding Dataset)"
+    )
 
 
 def on_date(q: Query) -> ir.Table:

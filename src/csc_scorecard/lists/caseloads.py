@@ -17,10 +17,12 @@ from csc_scorecard.measures.workforce.caseloads import caseload_value
 from csc_scorecard.measures.workforce.settings import default_settings
 from csc_scorecard.measures.workforce.snapshot import worker_snapshot
 
+# why a caseload cannot be told without case allocations (this list and `scorecard caseloads`)
+CASE_HOLDERS_UNKNOWN = "who holds each case is not known, so every caseload would read 0"
+
 
 def rows(q: Query) -> ir.Table:
-    require(q, "case_allocations", "who holds each case is not known, so every caseload "
-            "would read 0")  # fmt: skip
+    require(q, "case_allocations", CASE_HOLDERS_UNKNOWN)
     snap = worker_snapshot(q.ctx.table, on_date(q), default_settings())
     snap = snap.filter(snap.case_holder)
     snap = snap.mutate(
