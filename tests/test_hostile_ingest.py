@@ -561,7 +561,7 @@ def test_a_measure_outside_the_loaded_data_is_not_available_with_the_reason(load
     res = cli("measures", "--period", "1900-Q1", "--store", loaded, "--la", LA,
               "--measure", "cla_at_period_end", "--format", "json")  # fmt: skip
     assert res.exit_code == 0, res.output
-    (row,) = [r for r in json.loads(res.output) if r["period"] == "1900-Q1"]
+    (row,) = [r for r in json.loads(res.stdout) if r["period"] == "1900-Q1"]
     assert (row["value"], row["status"]) == (None, "not_available")
     assert row["reason"] == "outside the loaded data, which cover 01/04/2021 to 31/03/2023"
 
@@ -586,7 +586,7 @@ def _measure(store: Path, period: str, measure: str = "referrals") -> dict:
     res = cli("measures", "--period", period, "--store", store, "--la", LA,
               "--measure", measure, "--format", "json")  # fmt: skip
     assert res.exit_code == 0, res.output
-    (row,) = [r for r in json.loads(res.output) if r["period"] == period]
+    (row,) = [r for r in json.loads(res.stdout) if r["period"] == period]
     return row
 
 

@@ -192,3 +192,28 @@ def out_folder(out: Path) -> None:
             if not path.is_dir():
                 raise typer.BadParameter(f"{path} exists and is not a folder", param_hint="--out")
             return
+
+
+def outside_the_data(db: Store, las: list[str], periods: list) -> str | None:
+    """One note line when none of the periods reaches any of the authorities' loaded data
+    (`Store.coverage`): every figure is then not_available ('outside the loaded data'), said
+    once, not only row by row (`scorecard report` refuses such a quarter: a report would
+    present nothing as real; measures and compare keep their tidy rows). None when
+    any period reaches any authority's data (what lies outside stays a not_available row)."""
+    spans = {la: db.coverage(la) for la in las}
+    for span in spans.values():
+        if span and any(p.start <= span[1] and p.end >= span[0] for p in periods):
+            return None
+    asked = ", ".join(f"{p} ({p.label})" for p in periods[:3]) + (
+        ", ..." if len(periods) > 3 else ""
+    )
+    held = "; ".join(
+        f"LA {la}'s {s[0]:%d/%m/%Y} to {s[1]:%d/%m/%Y}"
+        if s
+        else f"none of LA {la}'s (nothing dated)"
+        for la, s in spans.items()
+    )
+    return (
+        f"note: the store has no data for {asked}: the loaded data cover {held}; every "
+        "measure is not_available"
+    )

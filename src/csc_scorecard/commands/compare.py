@@ -15,6 +15,7 @@ from csc_scorecard.commands._options import (
     RegionOption,
     StoreOption,
     chosen_authorities,
+    outside_the_data,
 )
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.store import Store
@@ -57,7 +58,10 @@ def compare(
                 f"{las[0]} (the store holds {', '.join(db.authorities())}): one authority's "
                 "figures are `scorecard measures` and its report"
             )
+        outside = outside_the_data(db, las, [quarter])
         table = comparison(db, las, quarter, measures=measure or None, publication=publication)
+    if outside:
+        typer.echo(outside, err=True)
     if fmt == "xlsx":
         write_xlsx(table, out)
         typer.echo(f"wrote {out}: {table.num_rows:,} rows for {len(las)} authorities")

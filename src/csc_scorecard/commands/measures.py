@@ -16,6 +16,7 @@ from csc_scorecard.commands._options import (
     RegionOption,
     StoreOption,
     chosen_authorities,
+    outside_the_data,
 )
 from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.measures.results import measure_run
@@ -92,6 +93,7 @@ def measures(
         with _source(store, data) as db:
             backend = _spark_backend(data, spark_master) if engine == "spark" else None
             authorities = chosen_authorities(db, la_code, region)
+            outside = outside_the_data(db, authorities, periods)
             la = authorities[0]
             rules = None
             extra: list = []
@@ -121,6 +123,8 @@ def measures(
     except (FrameworkError, ValuesFileError, FileNotFoundError, LakeError, EngineError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(code=2) from None
+    if outside:
+        typer.echo(outside, err=True)
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
