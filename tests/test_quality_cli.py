@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -243,3 +244,26 @@ def test_a_missing_path_or_an_empty_folder_does_not_stop_the_others(return_903, 
         f"not checked: {missing}: no such file or folder",
         f"not checked: {empty}: the folder holds no extract files",
     ]
+
+
+def test_a_folder_holding_a_pipe_is_checked_without_it(return_903):
+    """A named pipe inside the return's folder is named in one line and left out; the readable
+    files are still checked (before, the whole folder was skipped: 'no SSDA903 or CIN census
+    rows found', no rule run). The table output gives the line unwrapped."""
+    pipe = return_903 / "missing.csv"
+    os.mkfifo(pipe)
+    done = runner.invoke(app, ["validate", str(return_903), "--la", "371", "--format", "csv"])
+    assert done.exit_code == 1, done.output  # checked in part is not "passed"
+    rows = list(csv.reader(io.StringIO(done.stdout)))
+    assert {(r[0], r[3], r[4]) for r in rows[1:]} == {
+        ("148", "2", "C1"),
+        ("143", "3", "C2"),
+        ("357", "3", "C2"),
+    }
+    said = f"not checked: {pipe}: is a named pipe, not a regular file: refused"
+    assert done.stderr.splitlines()[0] == said
+    assert done.stderr.count("missing.csv") == 1
+    table = runner.invoke(app, ["validate", str(return_903), "--la", "371"])
+    assert table.exit_code == 1, table.output
+    assert table.stdout.splitlines()[0] == said
+    assert table.stdout.splitlines()[1].endswith(" rules run (ssda903); 3 faults")

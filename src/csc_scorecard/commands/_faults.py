@@ -310,8 +310,9 @@ def print_table(faults: pa.Table, result: RuleResult, notes: list[str], *, by: s
     from rich.table import Table
 
     console = Console()
+    # A note names a file: one line, unwrapped, its name as given (no rich markup read in it).
     for note in notes:
-        console.print(note)
+        console.print(note, soft_wrap=True, markup=False)
     if result.rules_run:  # none: faults kept from an earlier check (`scorecard quality`)
         console.print(
             f"{len(result.rules_run)} rules run ({', '.join(result.returns) or 'no return found'}); "

@@ -65,14 +65,7 @@ def expand(paths: list[Path]) -> list[Path]:
     errors: list[FormatError] = []
     for p in paths:
         if p.is_dir():
-            found = [
-                f
-                for f in sorted(p.rglob("*"))
-                if not f.is_dir()
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                and f.name.lower() not in IGNORED
-                and f.suffix.lower() not in IGNORED_SUFFIXES
-            ]
+            found = folder_files(p)
             if not found:
                 errors.append(FormatError(p, "the folder holds no extract files"))
             candidates = found
@@ -91,6 +84,19 @@ def expand(paths: list[Path]) -> list[Path]:
     if errors:
         raise IngestRefused(errors)
     return files
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """Every file below a folder that `expand` takes (sorted; hidden files, files in hidden
+    folders and the ignored names and suffixes left out), before any is checked."""
+    return [
+        f
+        for f in sorted(folder.rglob("*"))
+        if not f.is_dir()
+        and not any(part.startswith(".") for part in f.relative_to(folder).parts)
+        and f.name.lower() not in IGNORED
+        and f.suffix.lower() not in IGNORED_SUFFIXES
+    ]
 
 
 def recognise(path: Path) -> Adapter:

@@ -11,7 +11,7 @@ import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from csc_scorecard.ingest.run import IngestRefused, expand, read_all
+from csc_scorecard.ingest.run import IngestRefused, expand, folder_files, read_all
 from csc_scorecard.ingest.ssda903 import declared_year_trusted
 from csc_scorecard.model.batch import FormatError, LoadBatch
 from csc_scorecard.quality.fixlists import with_owners
@@ -43,7 +43,8 @@ def _read_files(
     paths: list[Path], *, la_code: str | None, year: int | None
 ) -> tuple[list[LoadBatch], list[str]]:
     # Each path expanded on its own: a path that does not exist, or a folder holding nothing to
-    # read, is reported and left out, and the others are still checked.
+    # read, is reported and left out, and the others are still checked. A folder refused for
+    # some of its files (a device, a pipe, one over the size limit) is checked without them.
     errors: list[str] = []
     given: list[Path] = []
     for p in paths:
@@ -51,12 +52,23 @@ def _read_files(
             expand([p])
         except IngestRefused as refused:
             errors += [str(e) for e in refused.errors]
+            if p.is_dir():
+                given += [f for f in folder_files(p) if _accepted(f)]
             continue
         given.append(p)
     if not given:
         return [], errors
     batches, more = _read_given(given, la_code=la_code, year=year)
     return batches, errors + more
+
+
+def _accepted(file: Path) -> bool:
+    """Whether `expand` takes the file (a regular file within the size limits)."""
+    try:
+        expand([file])
+    except IngestRefused:
+        return False
+    return True
 
 
 def _read_given(
