@@ -194,11 +194,18 @@ def _started_during(view: str, end: str, *, open_if: str = "") -> str:
     """Rows `a` of `view` starting on or after another row `b` of the same episode of need
     started and on or before `b`'s `end`, or while `b` is open (`end` blank; `open_if` narrows
     which count as open) and on or before the reference date. A row with the same start and
-    `end` as `a` (a repeat of it) is not another one."""
+    `end` as `a` (a repeat of it) is not another one, nor is `a` itself: only an episode with
+    two rows or more that have a start date (`m`, one grouping of the episodes) can hold such a
+    pair, and the self-join reads those rows alone, not every row against every row of its
+    episode (a synthetic England's group, one assessment an episode: 8863Q 0.52 -> 0.26, 8890
+    0.17 -> 0.08 CPU s)."""
     still_open = f"b.{end} IS NULL AND a.start_date <= a.cy_end" + (
         f" AND {open_if}" if open_if else ""
     )
-    return f"""SELECT a.* FROM {view} a SEMI JOIN {view} b
+    return f"""WITH m AS MATERIALIZED (SELECT v.* FROM {view} v SEMI JOIN (SELECT {EPISODE}
+            FROM {view} WHERE start_date IS NOT NULL GROUP BY ALL HAVING count(*) > 1) e
+        ON {same_episode("v", "e")})
+    SELECT a.* FROM m a SEMI JOIN m b
         ON a.la_code = b.la_code AND a.child_id = b.child_id
            AND a.referral_date = b.referral_date
            AND NOT (a.start_date = b.start_date AND a.{end} IS NOT DISTINCT FROM b.{end})
