@@ -97,27 +97,47 @@ def test_a_group_size_below_one_is_refused(three):
 
 
 def test_groups_sized_by_rows_give_the_faults_of_one_run(three):
-    """Each authority's rows are its load's `row_count`; a limit of Barnsley's and Rotherham's
-    rows together makes the groups [370, 372] and [373] (Sheffield alone: adding it would pass
-    the limit), and the faults are those of one run, in order."""
+    """Each authority's rows of a return are the rows its loads wrote to the return's tables
+    (the children's too), not the load's `row_count` (a synthetic England's load holds both
+    returns). A limit of Barnsley's and Rotherham's CIN rows together makes the CIN groups
+    [370, 372] and [373] (Sheffield alone: adding it would pass the limit), while the 903
+    return, under a third of those rows, is one group; the faults are those of one run, in
+    order."""
     con = duckdb.connect(str(three), read_only=True)
     try:
-        rows = dict(
-            con.execute(
-                "SELECT la_code, row_count FROM loads WHERE source_format = 'synthetic_england'"
-            ).fetchall()
-        )
+        rows = {
+            ret: dict(
+                con.execute(
+                    "SELECT l.la_code, count(*) FROM loads l JOIN ("
+                    + " UNION ALL ".join(f"SELECT load_id FROM {t}" for t in tables)
+                    + ") t ON t.load_id = l.load_id GROUP BY l.la_code ORDER BY l.la_code"
+                ).fetchall()
+            )
+            for ret, tables in {
+                "ssda903": ["children", "cla_episodes", "cla_reviews", "missing_episodes"]
+                + ["cla_health", "care_leavers", "adoptions", "previous_permanence"]
+                + ["cla_social_worker_episodes", "dolo_orders"],
+                "cin": ["children", "referrals", "assessments", "section47s", "cin_plans"]
+                + ["cp_plans", "cp_reviews"],
+            }.items()
+        }
+        loaded = con.execute("SELECT sum(row_count) FROM loads").fetchall()[0][0]
         scope = scoping.build(con, multi_year=True)
-        assert scope.sizes("ssda903") == scope.sizes("cin") == dict(sorted(rows.items()))
+        assert scope.sizes("ssda903") == rows["ssda903"]
+        assert scope.sizes("cin") == rows["cin"]
         scope.close()
-        limit = rows["370"] + rows["372"]
-        assert rows["372"] + rows["373"] > limit  # so Sheffield cannot join Rotherham either
+        # both returns' rows, the children counted for each
+        assert sum(rows["cin"].values()) < loaded < sum(map(sum, map(dict.values, rows.values())))
+        cin = rows["cin"]
+        limit = cin["370"] + cin["372"]
+        assert cin["372"] + cin["373"] > limit  # so Sheffield cannot join Rotherham either
+        assert sum(rows["ssda903"].values()) <= limit  # the 903 return: one group
         whole = run_rules(con, multi_year=True)
         parts = list(in_groups(con, multi_year=True, max_rows=limit))
     finally:
         con.close()
     held = [sorted(set(p.faults.column("la_code").to_pylist())) for p in parts]
-    assert held == [["370", "372"], ["373"]] * 2
+    assert held == [["370", "372", "373"], ["370", "372"], ["373"]]
     assert _plain(gathered(parts).faults).equals(_plain(whole.faults))
 
 
@@ -159,7 +179,8 @@ def test_a_row_limit_below_one_is_refused(three):
 def test_a_deferred_scope_builds_its_tables_only_for_a_group(three):
     """`build(deferred=True)` (what `in_groups` uses): the built tables are views until the
     first `restrict`, the derived tables not made, whether each table has rows the same as an
-    eager build's; the first `restrict` builds them all as tables, for the group's rows."""
+    eager build's; the first `restrict` builds them all as tables, for the group's rows, and
+    `release` drops them."""
     con = duckdb.connect(str(three), read_only=True)
     try:
         eager = scoping.build(con, multi_year=True)
@@ -189,6 +210,11 @@ def test_a_deferred_scope_builds_its_tables_only_for_a_group(three):
                 f"SELECT list(DISTINCT la_code), count(*) FROM {scope.schema('ssda903')}.header"
             ).fetchall()[0]
             assert held[0] == ["372"] and 0 < held[1] < whole
+            # the return's last group done (`in_groups`): its built tables dropped, so their
+            # rows are not held through the next return's groups; its views stay
+            scope.release("ssda903")
+            assert scope.built["ssda903"] and not set(scope.built["ssda903"]) & set(kinds())
+            assert kinds()["reviews"] == "VIEW"
         finally:
             scope.close()
     finally:

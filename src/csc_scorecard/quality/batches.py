@@ -5,10 +5,11 @@ synthetic England that is 11.7 million rows and the scoped tables of 148 authori
 (docs/benchmarks.md). `in_groups` runs the same rules over the same scope a group of
 authorities at a time and hands each group's faults on as it is done, so memory is bounded by
 the largest group and its faults, not by the store: each return's authorities in order, in
-groups of as many consecutive authorities as hold at most `max_rows` rows (`sized`; MAX_ROWS
-unless told) or, given `per_group`, of that many authorities, the scope narrowed to the group
+groups of as many consecutive authorities as hold at most `max_rows` rows of the return
+(`sized`, `quality.scope.Scope.sizes`; MAX_ROWS unless told) or, given `per_group`, of that many authorities, the scope narrowed to the group
 in place (`quality.scope.Scope.restrict`, no table built again but the few `built` ones, which
-the scope builds for the groups only: `quality.scope.build(deferred=True)`). The faults, read one part after another, are the faults
+the scope builds for the groups only: `quality.scope.build(deferred=True)`; dropped after the return's last group:
+`Scope.release`). The faults, read one part after another, are the faults
 of `run_rules` over the whole scope, in the same order: within a return they are sorted by
 authority first (`fault_table.ORDER`), every rule reads one authority's rows at a time (it
 joins on `la_code`), and whether a rule runs is decided once over the whole scope.
@@ -26,9 +27,10 @@ from csc_scorecard.quality.fault_table import FAULT_SCHEMA
 from csc_scorecard.quality.rules import RETURNS, Rule, rules
 from csc_scorecard.quality.runner import RuleResult, run_in_scope, scope_needs
 
-# Rows a group holds at most unless told (`sized`): the synthetic England's 25.96 million rows
-# in two groups a return, not three at 9 million (docs/benchmarks.md: each group repeats its
-# tables' builds and every rule's planning; one group a return peaks at over 7 GB).
+# Rows of its return a group holds at most unless told (`sized`, `Scope.sizes`): the synthetic
+# England's CIN census (25.0 million rows, the children's counted) in two groups, not three at
+# 9 million, and its 903 return (6.6 million) in one (docs/benchmarks.md: each group repeats
+# its tables' builds and every rule's planning; one group a return peaks at over 7 GB).
 MAX_ROWS = 14_000_000
 
 
@@ -70,6 +72,7 @@ def in_groups(
             for group in groups:
                 scope.restrict(ret, group)
                 yield run_in_scope(scope, mine, fuse=fuse)
+            scope.release(ret)
     finally:
         scope.close()
 

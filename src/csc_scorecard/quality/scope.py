@@ -189,13 +189,22 @@ class Scope:
 
     def sizes(self, ret: Return) -> dict[str, int]:
         """The authorities with a load of the return in scope, in order, each with the rows
-        its loads wrote (`loads.row_count`, every table of the load: a synthetic England's
-        load holds both returns)."""
+        its loads wrote to the return's tables (SCOPED: the children's too). Not the loads'
+        `row_count`: a synthetic England's load holds both returns, and its 903 return (6.6
+        of 26 million rows) went in three groups of 9 million rows where it fits in one, each
+        group building its tables and planning every rule again (docs/benchmarks.md)."""
         if ret not in self.loads:
             return {}
+        loads = f"{self.loads[ret]}_all"
+        counted = " UNION ALL ".join(
+            f'SELECT t.load_id, count(*) AS n FROM {self.store}.main."{c}" t '
+            f"WHERE t.load_id IN (SELECT load_id FROM {loads}) GROUP BY t.load_id"
+            for c in dict.fromkeys(SCOPED[ret].values())
+        )
         found = self.con.execute(
-            f"""SELECT la_code, sum(coalesce(row_count, 0))::BIGINT FROM {self.loads[ret]}_all
-            GROUP BY la_code ORDER BY la_code"""
+            f"""SELECT l.la_code, coalesce(sum(c.n), 0)::BIGINT FROM {loads} l
+            LEFT JOIN ({counted}) c ON c.load_id = l.load_id
+            GROUP BY l.la_code ORDER BY l.la_code"""
         ).fetchall()
         return dict(found)
 
@@ -212,6 +221,13 @@ class Scope:
         for name in self.deferred.pop(ret, []):
             self.con.execute(f"DROP VIEW {self.schema(ret)}.{name}").fetchall()
         _materialize(self, ret)
+
+    def release(self, ret: Return) -> None:
+        """Drop the return's `built` tables (its last group is done: `quality.batches`), so
+        that its rows are not held while the next return's groups run: the synthetic England's
+        903 return, one group, held 0.7 GB through the CIN census's."""
+        for name in self.built.get(ret, {}):
+            self.con.execute(f"DROP TABLE IF EXISTS {self.schema(ret)}.{name}").fetchall()
 
     def close(self) -> None:
         self.con.execute("RESET search_path").fetchall()
