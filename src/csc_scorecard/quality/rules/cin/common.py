@@ -16,11 +16,14 @@ EXISTS does, and never repeats it.
 from __future__ import annotations
 
 
-def keyed(row: str, dfe_field: str, value: str) -> str:
+def keyed(row: str, dfe_field: str, value: str, *, cast: bool = True) -> str:
     """SQL select list: row `row`'s identifying columns, the DfE field reported and its value
-    (for a rule that flags rows of more than one table)."""
+    (for a rule that flags rows of more than one table), as text; with `cast` False, as it is,
+    for a query that casts it only on the few rows it keeps (text made for every row of a
+    table is most of a cheap scan's cost)."""
+    shown = f"CAST({row}.{value} AS VARCHAR)" if cast else f"{row}.{value}"
     return f"""{row}._table, {row}.la_code, {row}.load_id, {row}."row", {row}.child_id,
-        {row}.cy_end, '{dfe_field}' AS field, CAST({row}.{value} AS VARCHAR) AS value"""
+        {row}.cy_end, '{dfe_field}' AS field, {shown} AS value"""
 
 
 def same_episode(row: str, episode: str) -> str:

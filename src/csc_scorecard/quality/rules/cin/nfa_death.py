@@ -168,24 +168,24 @@ def r8831() -> str:
     enquiry and assessment. Runs on whichever of the three tables have rows (a return may have
     no Section47 or Assessments at all). The enquiries and assessments of NFA episodes are
     found once (kept: few rows), and an NFA episode has one exactly when its episode is one of
-    theirs: one join of each table to the episodes, not two (a synthetic England's group of 2.4
-    million episodes: 0.69 -> 0.37 CPU s)."""
+    theirs: one join of the two tables' rows (one list) to the episodes, not two each way (a
+    synthetic England's group of 2.4 million episodes: 0.69 -> 0.37 CPU s; one list, not a
+    join each, 0.28 -> 0.25)."""
     assessed = "(a.start_date IS NOT NULL OR a.authorised_date IS NOT NULL)"
-    enquired = "s.start_date IS NOT NULL"
+    rows = f"""SELECT {keyed("a", "AssessmentActualStartDate", "start_date", cast=False)},
+            a.referral_date FROM assessments a WHERE {assessed}
+        UNION ALL
+        SELECT {keyed("s", "S47ActualStartDate", "start_date", cast=False)}, s.referral_date
+            FROM s47 s WHERE s.start_date IS NOT NULL"""
     nfa = f"SELECT {EPISODE} FROM referrals WHERE referral_nfa IS TRUE"
-    return f"""WITH a AS MATERIALIZED (
-        SELECT {keyed("a", "AssessmentActualStartDate", "start_date")}, a.referral_date
-        FROM assessments a SEMI JOIN ({nfa}) r ON {same_episode("r", "a")} WHERE {assessed}),
-    s AS MATERIALIZED (
-        SELECT {keyed("s", "S47ActualStartDate", "start_date")}, s.referral_date
-        FROM s47 s SEMI JOIN ({nfa}) r ON {same_episode("r", "s")} WHERE {enquired})
-    SELECT * EXCLUDE (referral_date) FROM a
-    UNION ALL
-    SELECT * EXCLUDE (referral_date) FROM s
+    return f"""WITH g AS MATERIALIZED (
+        SELECT g.* FROM ({rows}) g SEMI JOIN ({nfa}) r ON {same_episode("r", "g")})
+    SELECT _table, la_code, load_id, "row", child_id, cy_end, field,
+        CAST(value AS VARCHAR) AS value FROM g
     UNION ALL
     SELECT {keyed("r", "DateOfInitialCPC", "icpc_date")} FROM referrals r
     WHERE r.referral_nfa IS TRUE AND (r.icpc_date IS NOT NULL
-        OR ({EPISODE}) IN (SELECT {EPISODE} FROM a UNION ALL SELECT {EPISODE} FROM s))"""
+        OR ({EPISODE}) IN (SELECT {EPISODE} FROM g))"""
 
 
 @rule(

@@ -74,12 +74,19 @@ def _open_within(row: str, day: str, other: str) -> str:
 
 def _starts_within(during: str) -> str:
     """SQL: the CIN plans (`c`) and child protection plans (`p`) of one child for which
-    `during` holds: both rows of each pair (SEMI JOINs: cin/common.py)."""
-    return f"""SELECT {keyed("c", "CINPlanStartDate", "start_date")} FROM plans c
-    SEMI JOIN cpp p ON {same_child("p", "c")} AND {during}
+    `during` holds: both rows of each pair. The pairs are found by one join and kept (few
+    rows), each read once for its CIN plan and once for its protection plan, not a SEMI JOIN
+    each way over every plan (a synthetic England's group of 645,000 CIN plans: 4016 0.19 ->
+    0.11 CPU s). A plan in two pairs comes twice: `fault_table` keeps one of equal rows."""
+    return f"""WITH pairs AS MATERIALIZED (
+        SELECT {keyed("c", "CINPlanStartDate", "start_date")}, p._table AS p_table,
+            p.la_code AS p_la_code, p.load_id AS p_load_id, p."row" AS p_row,
+            p.child_id AS p_child_id, p.cy_end AS p_cy_end, p.start_date AS p_start_date
+        FROM plans c JOIN cpp p ON {same_child("p", "c")} AND {during})
+    SELECT _table, la_code, load_id, "row", child_id, cy_end, field, value FROM pairs
     UNION ALL
-    SELECT {keyed("p", "CPPstartDate", "start_date")} FROM cpp p
-    SEMI JOIN plans c ON {same_child("p", "c")} AND {during}"""
+    SELECT p_table, p_la_code, p_load_id, p_row, p_child_id, p_cy_end, 'CPPstartDate',
+        CAST(p_start_date AS VARCHAR) FROM pairs"""
 
 
 @rule(
@@ -121,12 +128,14 @@ def r4017() -> str:
 def r4003() -> str:
     """A child protection review held on or after one of the child's CIN plans started and
     before it ended, unless the review is on the day its protection plan ended. A CIN plan with
-    no end date is not judged (as the package reads the rule)."""
+    no end date is not judged (as the package reads the rule). The CIN plan a SEMI JOIN
+    (cin/common.py), first: the few reviews inside one are then looked up in their protection
+    plans (a synthetic England's group of 345,000 reviews: 0.23 -> 0.18 CPU s)."""
     return f"""SELECT v.* FROM cpreviews v
+    SEMI JOIN plans c ON {same_child("c", "v")} AND v.review_date >= c.start_date
+        AND v.review_date < c.end_date
     LEFT JOIN cpp p ON {same_child("p", "v")} AND p.start_date = v.plan_start_date
-    WHERE v.review_date IS DISTINCT FROM p.end_date AND EXISTS (SELECT 1 FROM plans c
-        WHERE {same_child("c", "v")} AND v.review_date >= c.start_date
-        AND v.review_date < c.end_date)"""
+    WHERE v.review_date IS DISTINCT FROM p.end_date"""
 
 
 @rule(
@@ -151,16 +160,18 @@ def r2990() -> str:
     three groups' rows are one list joined once to the closed episodes (`flagged`, kept: few
     rows), and a closed episode has a group exactly when its episode is one of those rows':
     one join of the groups to the episodes, not one each way (a synthetic England's group of
-    2.4 million episodes: 0.64 -> 0.35 CPU s)."""
+    2.4 million episodes: 0.64 -> 0.35 CPU s). The groups' dates are made text after the
+    join, on the few rows it keeps (0.38 -> 0.32)."""
     groups = [("s47", "S47ActualStartDate"), ("cpp", "CPPstartDate"), ("plans", "CINPlanStartDate")]
     rows = "\n        UNION ALL ".join(
-        f"SELECT {keyed('g', field, 'start_date')}, g.referral_date FROM {table} g"
+        f"SELECT {keyed('g', field, 'start_date', cast=False)}, g.referral_date FROM {table} g"
         for table, field in groups
     )
     closed = f"SELECT {EPISODE} FROM referrals WHERE closure_reason IN {CLOSED_AFTER_ASSESSMENT}"
     return f"""WITH flagged AS MATERIALIZED (
         SELECT g.* FROM ({rows}) g SEMI JOIN ({closed}) r ON {same_episode("r", "g")})
-    SELECT _table, la_code, load_id, "row", child_id, cy_end, field, value FROM flagged
+    SELECT _table, la_code, load_id, "row", child_id, cy_end, field,
+        CAST(value AS VARCHAR) AS value FROM flagged
     UNION ALL
     SELECT {keyed("r", "ReasonForClosure", "closure_reason")} FROM referrals r
     WHERE r.closure_reason IN {CLOSED_AFTER_ASSESSMENT}
