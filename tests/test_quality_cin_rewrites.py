@@ -70,9 +70,7 @@ def test_codes_outside_a_list_as_one_pattern(con, name: str) -> None:
     listed = codes_in(name)
     old = f"len(list_filter(string_split(factors, ' '), lambda x: x NOT IN {listed})) > 0"
     assert 0 < _same(con, "t", old, _any_not_in("factors", name)) < con.sql("FROM t").shape[0]
-    column, code = (
-        ("factors", "8897Q") if name == "assessment_factor" else ("c.disabilities", "8540")
-    )
+    column, code = ("f", "8897Q") if name == "assessment_factor" else ("c.disabilities", "8540")
     assert _any_not_in(column, name) in get("cin", code).sql
 
 
@@ -111,17 +109,32 @@ def test_1510_check_letter_worked_out_with_the_children(con) -> None:
     assert wrong.fetchall()[0][0] == 0  # a letter exactly for the UPNs the rule reads
 
 
-def test_8869_and_8898_read_from_the_text(con) -> None:
-    """8869 (21 beside another factor) and 8898 (a factor twice) flag what splitting the
-    text into a list and testing the list flagged."""
+def test_8869_8898_8897q_test_each_distinct_text_once(con) -> None:
+    """8869 (21 beside another factor), 8898 (a factor twice) and 8897Q (a factor off the list,
+    or none, on an assessment authorised in the year) look each assessment's text up among
+    the distinct texts that meet the test (`_factor_texts`), and flag what splitting each
+    row's text into a list and testing the list flagged (texts repeated, blank and missing)."""
     parts = "string_split(factors, ' ')"
-    old_8869 = (
-        f"list_contains({parts}, '21') AND len(list_filter({parts}, lambda x: x <> '21')) > 0"
+    listed = codes_in("assessment_factor")
+    old = {
+        "8869": f"list_contains({parts}, '21') AND len(list_filter({parts}, lambda x: x <> '21')) > 0",
+        "8898": f"len({parts}) > 1 AND len({parts}) > len(list_distinct({parts}))",
+        "8897Q": f"""authorised_date >= cy_start AND (factors IS NULL
+            OR len(list_filter({parts}, lambda x: x NOT IN {listed})) > 0)""",
+    }
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE assessments AS SELECT t.rowid AS id, factors,
+            d.authorised_date, DATE '2022-04-01' AS cy_start
+        FROM t, (SELECT unnest([NULL, DATE '2022-03-31', DATE '2022-04-01']) AS authorised_date) d,
+            range(2)"""  # every text on six rows: with and without a date in the year, twice
     )
-    old_8898 = f"len({parts}) > 1 AND len({parts}) > len(list_distinct({parts}))"
-    for code, old in (("8869", old_8869), ("8898", old_8898)):
-        new = _condition(code)
-        assert 0 < _same(con, "t", old, new) < con.sql("FROM t").shape[0], code
+    for code, condition in old.items():
+        sql = get("cin", code).sql
+        assert row_filter(sql) is None and "list(DISTINCT factors)" in sql, code
+        flagged = "SELECT list(id ORDER BY id, authorised_date) FROM ({})"
+        was = con.execute(flagged.format(f"FROM assessments WHERE {condition}")).fetchall()[0][0]
+        assert 0 < len(was) < con.sql("FROM assessments").shape[0], code
+        assert con.execute(flagged.format(sql)).fetchall()[0][0] == was, code
 
 
 @pytest.mark.parametrize("code", ["21", "18A", "1A"])

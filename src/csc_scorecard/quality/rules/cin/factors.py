@@ -24,6 +24,16 @@ NO_DISABILITY = "'NONE'"
 NO_FACTOR = "21"  # AssessmentFactors 21: no factors identified
 
 
+def _factor_texts(test: str) -> str:
+    """SQL: the distinct AssessmentFactors texts of the assessments that meet `test` (SQL of
+    one text `f`), each text tested once, not once a row. The texts repeat: a synthetic
+    England's group of 2.1 million assessments holds 82, and testing every row's text (a split,
+    a pattern) cost more than collecting the texts and looking each row's up among the few
+    that meet the test (a hash join; a filter on the texts of `SELECT DISTINCT` would be
+    pushed down to every row, a lambda over their list is not)."""
+    return f"SELECT unnest(list_filter(list(DISTINCT factors), lambda f: {test})) FROM assessments"
+
+
 def _any_not_in(column: str, name: str) -> str:
     """SQL: `column` (codes joined with single spaces) holds a code outside list `name`: the
     text is not codes of the list each followed by a space but the last (what splitting it at
@@ -165,8 +175,12 @@ def r8614() -> str:
     column="factors",
 )
 def r8869() -> str:
-    """AssessmentFactors 21 (no factors identified) and another factor on one assessment."""
-    return f"SELECT * FROM assessments WHERE {_has_with_others('factors', NO_FACTOR)}"
+    """AssessmentFactors 21 (no factors identified) and another factor on one assessment: its
+    text one of those that hold both (`_factor_texts`; in the fused scan of the assessments,
+    testing every row's text cost 0.07 of the scan's 0.57 CPU s over a synthetic England's
+    group)."""
+    return f"""SELECT * FROM assessments
+        WHERE factors IN ({_factor_texts(_has_with_others("f", NO_FACTOR))})"""
 
 
 @rule(
@@ -177,8 +191,10 @@ def r8869() -> str:
     column="factors",
 )
 def r8898() -> str:
-    """The same AssessmentFactors code twice on one assessment."""
-    return f"SELECT * FROM assessments WHERE {_repeats_in('factors')}"
+    """The same AssessmentFactors code twice on one assessment: its text one of those holding
+    a code twice (`_factor_texts`; in the fused scan of the assessments its test of every row
+    cost 0.27 of the scan's 0.57 CPU s over a synthetic England's group)."""
+    return f"SELECT * FROM assessments WHERE factors IN ({_factor_texts(_repeats_in('f'))})"
 
 
 @rule(
@@ -190,9 +206,11 @@ def r8898() -> str:
 )
 def r8897q() -> str:
     """An assessment authorised on or after 1 April of the census year with no
-    AssessmentFactors, or with one that is not a code of the list."""
-    return f"""SELECT * FROM assessments WHERE authorised_date >= cy_start
-        AND (factors IS NULL OR {_any_not_in("factors", "assessment_factor")})"""
+    AssessmentFactors, or with one that is not a code of the list: its text one of those that
+    are not (`_factor_texts`; in the fused scan of the assessments, testing every row's text
+    cost 0.11 of the scan's 0.57 CPU s over a synthetic England's group)."""
+    return f"""SELECT * FROM assessments WHERE authorised_date >= cy_start AND (factors IS NULL
+        OR factors IN ({_factor_texts(_any_not_in("f", "assessment_factor"))}))"""
 
 
 @rule(
