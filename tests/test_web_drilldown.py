@@ -81,3 +81,18 @@ def test_csv_and_xlsx_exports_hold_every_row_and_are_audited():
     assert sheet.max_row - 1 == page["rows"]
     assert app.state.web.state.audit_rows(action="export_children_xlsx")[0]["rows"] == page["rows"]
     assert analyst.get(f"/measures/{measure}/children?period={P}&format=pdf").status_code == 400
+
+
+def test_a_manual_measure_offers_no_drill_down_link():
+    """A manual measure's values are supplied, not counted: its page offers no link to the
+    rows behind it (before, 'See the children and workers behind this figure' led to a 404,
+    'No drill-down for this measure'); a counted measure's page keeps the link."""
+    manager = client_for(dashboard()[0], "manager")
+    link = "See the children and workers behind this figure"
+    manual = manager.get(f"/measures/reoffending_rate?period={P}")
+    assert manual.status_code == 200
+    assert link not in manual.text and "/measures/reoffending_rate/children" not in manual.text
+    assert manager.get(f"/measures/reoffending_rate/children?period={P}").status_code == 404
+    counted = manager.get(f"/measures/referrals?period={P}")
+    assert counted.status_code == 200
+    assert link in counted.text

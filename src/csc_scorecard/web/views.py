@@ -125,7 +125,8 @@ def measure(context: ReportContext, measure_id: str) -> dict[str, Any]:
         ),
         key=lambda f: (-(f.value or 0), f.dimension_label or ""),
     )
-    fields = set(catalogue()[measure_id].fields) if measure_id in catalogue() else set()
+    counted = catalogue().get(measure_id)
+    fields = set(counted.fields) if counted else set()
     notes = [
         dump(n)
         for n in [*context.data_quality.not_reportable, *context.data_quality.not_available]
@@ -156,6 +157,8 @@ def measure(context: ReportContext, measure_id: str) -> dict[str, Any]:
         "comparator": dump(comparator),
         "quality_notes": notes,
         "quality_issues": issues,
+        # a manual measure's values are supplied, not counted: no rows behind them to show
+        "drill": counted is not None and not counted.manual,
     }
 
 
