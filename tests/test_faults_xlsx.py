@@ -143,3 +143,20 @@ def test_a_workbook_under_the_row_limit_lists_no_sheets(tmp_path):
     )
     assert summary[1] == (None,) * len(summary[1])
     assert summary[2] == ("team", "name", "faults", "children", "measures affected", "rules")
+
+
+def test_a_value_that_looks_like_a_link_is_text_not_a_hyperlink(tmp_path):
+    """A fault's value is what the return holds: one reading like a link (an `external:` path,
+    a URL) is its text, never a live link in a child-level workbook (before: xlsxwriter made
+    each a hyperlink, and past 65,530 of them on a sheet left the cell empty)."""
+    faults = _faults()
+    links = ["external:c:\\x.xlsx", "http://example.com/a", "mailto:a@b.c", None, "file://x", "-"]
+    faults = faults.set_column(
+        faults.column_names.index("value"), "value", pa.array(links, pa.string())
+    )
+    out = tmp_path / "links.xlsx"
+    to_xlsx(faults, out, by="team")
+    book = openpyxl.load_workbook(out)
+    cells = [c for ws in book.worksheets[1:] for r in ws.iter_rows() for c in r]
+    assert {c.value for c in cells} >= {"external:c:\\x.xlsx", "http://example.com/a", "file://x"}
+    assert [c.coordinate for c in cells if c.hyperlink is not None] == []

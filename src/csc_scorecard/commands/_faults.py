@@ -205,12 +205,15 @@ XLSX_SHEET_ROWS = 1_048_576
 
 def to_xlsx(faults: pa.Table, path: Path, *, by: str | None) -> list[tuple[str, list[str]]]:
     """Write the workbook; returns each sheet continued on further sheets, with their names
-    (none: every group fits its sheet)."""
+    (none: every group fits its sheet). Text is never read as a number, a formula or a link
+    (xlsxwriter made a value like `external:...` or `http://...` a live link, and raised on
+    `file://x`): a fault's value is what the return holds."""
     import xlsxwriter
 
     from csc_scorecard.report.xlsx_book import sheet_name
 
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+    as_text = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    wb = xlsxwriter.Workbook(str(path), as_text)
     bold = wb.add_format({"bold": True})
     taken: set[str] = set()
 
@@ -257,8 +260,7 @@ def to_xlsx(faults: pa.Table, path: Path, *, by: str | None) -> list[tuple[str, 
             names.append(ws.get_name())
             these = mine[part * per_sheet : (part + 1) * per_sheet]
             ws.write_row(0, 0, XLSX_COLUMNS, bold)
-            for i, r in enumerate(these, start=1):
-                ws.write_row(i, 0, r)
+            _write_fault_rows(ws, these)
             ws.autofilter(0, 0, max(len(these), 1), len(XLSX_COLUMNS) - 1)
             ws.freeze_panes(1, 0)
             ws.set_column(7, 7, 70)
@@ -272,6 +274,19 @@ def to_xlsx(faults: pa.Table, path: Path, *, by: str | None) -> list[tuple[str, 
         summary.set_column(6, 6, 40)
     wb.close()
     return continued
+
+
+def _write_fault_rows(ws, rows: list[tuple]) -> None:
+    """The fault rows from the sheet's second row on, each cell by its type's own method: what
+    `write_row` chooses, without its per-cell dispatch (a large return has over a million
+    faults: 61.7 against 67.2 CPU s for 1,149,120). An empty text is left blank, as
+    `write_row` leaves it (`write_string` would write an empty string)."""
+    by_type = {str: ws.write_string, int: ws.write_number, float: ws.write_number}
+    for i, row in enumerate(rows, start=1):
+        for j, value in enumerate(row):
+            if value == "":
+                continue
+            by_type.get(value.__class__, ws.write)(i, j, value)
 
 
 def _xlsx_cells(faults: pa.Table, name: str) -> list:
