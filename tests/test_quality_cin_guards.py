@@ -13,6 +13,7 @@ import pytest
 
 from csc_scorecard.quality.rules import codes_in, get
 from csc_scorecard.quality.rules.cin.identifiers import with_upn_check
+from csc_scorecard.quality.rules.sql import valid_code
 from csc_scorecard.quality.runner import row_filter
 
 CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
@@ -31,22 +32,28 @@ OLD = {
     "8772": "upper(upn) = 'UN7' AND further_action",
     "8530Q": """expected_date_of_birth <= cy_end - INTERVAL 30 DAY
         OR expected_date_of_birth >= cy_end + INTERVAL 9 MONTH""",
+    "1510": """upn IS NOT NULL AND length(upn) = 13 AND upn_check IS NOT NULL
+        AND substr(upn, 1, 1) IS DISTINCT FROM upn_check""",
+    "1530": f"""upn IS NOT NULL AND length(upn) = 13
+        AND NOT {valid_code("substr(upn, 2, 3)", "upn_la", pattern=True)}""",
 }
 # what each rule now tests first
 GUARD = {
     "8500": "starts_with(child_id, ' ')",
     "1540": "upn_check IS NULL",
-    "1550": "upn_check IS NULL\n        AND NOT contains",
+    "1550": "upn_check IS NULL AND upn IS NOT NULL",
     "8770Q": "length(c.upn) = 3",
     "8772": "length(c.upn) = 3",
     "8530Q": "expected_date_of_birth IS NOT NULL",
+    "1510": "NOT starts_with(upn, upn_check)",
+    "1530": "NOT regexp_matches(upn, '^(?s).",
 }
 
 
 def _upns() -> list[str | None]:
     found: list[str | None] = [None, "", "UN1", "un1", "uN1", "UN1 ", "UN7", "un7", "Un7 "]
     found += ["UN", "UN10", "A", "A12345678901", "A1234567890123", "ǗN1", "ßN7", "ÜN1"]
-    for body in ("201200001000", "942123456789", "00112345678X", "2012 0001000"):
+    for body in ("201200001000", "942123456789", "999123456780", "00112345678X", "2012 0001000"):
         found += [letter + body for letter in CHECK_LETTERS[:5] + "IOS9a"]
     found += ["A20120000100 ", "A2012000010+0", "A-20120000100", "Ä201200001000", "A201+0001000"]
     found += ["A20120000100i", "A2012000010 I", "A20120000100\u00e9", "A2012000010 5"]

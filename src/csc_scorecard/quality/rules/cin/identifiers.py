@@ -11,7 +11,7 @@ from __future__ import annotations
 from csc_scorecard.model.codes import codes
 from csc_scorecard.quality.rules import codes_in, in_list, rule
 from csc_scorecard.quality.rules.cin.common import further_action, keyed
-from csc_scorecard.quality.rules.sql import valid_code
+from csc_scorecard.quality.rules.sql import any_of, sql_text, valid_code
 
 R = "cin"
 
@@ -113,9 +113,14 @@ def with_upn_check(rows: str) -> str:
 @rule("1510", R, "UPN invalid (wrong check letter at character 1)", fields=["UPN"], column="upn")
 def r1510() -> str:
     """A 13-character UPN whose characters 2-13 are digits and whose first character is not
-    the check letter (`upn_check`: `with_upn_check`)."""
-    return f"""SELECT * FROM child WHERE {UPN_13} AND upn_check IS NOT NULL
-        AND substr(upn, 1, 1) IS DISTINCT FROM upn_check"""
+    the check letter (`upn_check`: `with_upn_check`). Only such a UPN has a check letter, so
+    the letter alone says the UPN is 13 characters long, and as the letter is one ASCII
+    character the UPN starts with it exactly when its first character is it: no length, no
+    character cut out (the fused scan of England's first CIN group's 1.97 million children,
+    single thread: 0.095 -> 0.062 CPU s)."""
+    unknown = f" AND upper(upn) NOT IN {in_list(*_UNKNOWN_13)}" if _UNKNOWN_13 else ""
+    return f"""SELECT * FROM child WHERE upn_check IS NOT NULL
+        AND NOT starts_with(upn, upn_check){unknown}"""
 
 
 @rule("1520", R, "More than one record with the same UPN.", fields=["UPN"], column="upn")
@@ -124,6 +129,12 @@ def r1520() -> str:
     of those children."""
     return f"""SELECT * FROM child WHERE {UPN_GIVEN}
         QUALIFY count(*) OVER (PARTITION BY load_id, upn) > 1"""
+
+
+# The UPN LA codes valid in every census year: those whose label carries no note in brackets
+# (`valid_code` reads a year span, "(legacy code)" or "(historic code)" only from one), as one
+# regular expression; a subset of what `valid_code` accepts in any year.
+_LA_EVERY_YEAR = any_of([c for c, label in codes("upn_la").items() if "(" not in label])
 
 
 @rule(
@@ -135,9 +146,14 @@ def r1520() -> str:
 )
 def r1530() -> str:
     """A 13-character UPN whose characters 2-4 are not a post-April 1998 LA code or a
-    recognised pseudo-LA code (list `upn_la`; 942 and 943 from 2023-24)."""
+    recognised pseudo-LA code (list `upn_la`; 942 and 943 from 2023-24). A UPN whose
+    characters 2-4 are a code valid in every year (`_LA_EVERY_YEAR`) is let go by one pattern
+    over the UPN's start, no text cut out for it; only the others are cut and tested against
+    the year's codes (England's first CIN group, 1.97 million children, in the fused scan,
+    single thread: 0.20 -> 0.11 CPU s)."""
     la = valid_code("substr(upn, 2, 3)", "upn_la", pattern=True)
-    return f"SELECT * FROM child WHERE {UPN_13} AND NOT {la}"
+    return f"""SELECT * FROM child WHERE {UPN_13}
+        AND NOT regexp_matches(upn, {sql_text("^(?s)." + _LA_EVERY_YEAR)}) AND NOT {la}"""
 
 
 @rule("1540", R, "UPN invalid (characters 5-12 not all numeric)", fields=["UPN"], column="upn")
@@ -162,8 +178,9 @@ def r1550() -> str:
     """A 13-character UPN whose character 13 is not a digit or a capital letter other than
     I, O and S: that one character looked up in the text of those (2 million children: a
     regular expression for each cost 0.12 CPU s), and only for a UPN without a check letter
-    (`upn_check`: one with it has a digit there; 0.05 -> 0.01 CPU s)."""
-    return f"""SELECT * FROM child WHERE {UPN_13} AND upn_check IS NULL
+    (`upn_check`: one with it has a digit there; 0.05 -> 0.01 CPU s), which is asked first,
+    before the UPN's length (in the fused scan, single thread: 0.058 -> 0.048 CPU s)."""
+    return f"""SELECT * FROM child WHERE upn_check IS NULL AND {UPN_13}
         AND NOT contains('0123456789{CHECK_LETTERS}', substr(upn, 13, 1))"""
 
 
@@ -213,8 +230,13 @@ def r8770q() -> str:
     reads=("referrals",),  # through `child`'s facts (cin/common.py CHILD_FACTS)
 )
 def r8772() -> str:
-    """UPNunknown UN7 for a child with an episode of need whose ReferralNFA is false (`_is`)."""
-    return f"SELECT * FROM child c WHERE {further_action('c')} AND {_is('c.upn', 'UN7')}"
+    """UPNunknown UN7 for a child with an episode of need whose ReferralNFA is false: `_is`'s
+    two tests as terms of the rule's own AND, not one bracketed term: the fused scan tests a
+    term only on the rows the ones before it kept, but both halves of an AND inside a term on
+    every row, so `upper` made a text of every UPN (England's first CIN group, single
+    thread: 0.093 -> 0.047 CPU s)."""
+    return f"""SELECT * FROM child c WHERE {further_action("c")}
+        AND length(c.upn) = 3 AND upper(c.upn) = 'UN7'"""
 
 
 @rule(
