@@ -242,12 +242,17 @@ def r8565() -> str:
     of these dates of its groups: AssessmentActualStartDate, AssessmentAuthorisationDate,
     S47ActualStartDate, the enquiry's DateOfInitialCPC, CPPendDate, CINPlanStartDate,
     CINPlanEndDate. The groups' dates are one list (a group's latest: `greatest` passes over a
-    blank) joined to the closed episodes once (a SEMI JOIN: cin/common.py), not four lookups."""
+    blank) joined to the closed episodes once (a SEMI JOIN: cin/common.py), not four lookups.
+    The episode's own DateOfInitialCPC is said to be there although the comparison needs it:
+    DuckDB filters the scan by that (few episodes have one, and a table's statistics may show
+    none), where it compares two columns only after reading every column of every closed
+    episode (a synthetic England's group of 2.4 million episodes: 0.175 -> 0.002 CPU s)."""
     dates = "\n        UNION ALL ".join(
         f"SELECT la_code, child_id, referral_date, greatest({', '.join(columns)}) AS d FROM {table}"
         for table, columns in AFTER_CLOSURE.items()
     )
-    return f"""SELECT * FROM referrals WHERE closure_date IS NOT NULL AND icpc_date > closure_date
+    return f"""SELECT * FROM referrals WHERE icpc_date IS NOT NULL AND closure_date IS NOT NULL
+        AND icpc_date > closure_date
     UNION ALL
     SELECT r.* FROM referrals r SEMI JOIN ({dates}) g
         ON {same_episode("g", "r")} AND g.d > r.closure_date
