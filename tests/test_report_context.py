@@ -470,3 +470,31 @@ def test_a_run_for_another_quarter_is_refused():
         pytest.raises(ValueError, match="not 371 2022-Q2"),
     ):
         build_context(store, rf.LA, Quarter.parse("2022-Q2"), run=rf.measure_run())
+
+
+def test_a_relative_file_name_finds_its_marker_from_the_store_s_folder(tmp_path, monkeypatch):
+    """`scorecard demo --out demo` records its files as `demo/extracts/...` (relative to where
+    it ran); a report of demo/scorecard.duckdb run from another folder found no marker and
+    lost its SYNTHETIC DATA banner. The name is also looked for from the store's folder and
+    those above it."""
+    demo = tmp_path / "demo"
+    (demo / "extracts" / "cin_census").mkdir(parents=True)
+    (demo / "extracts" / "SYNTHETIC.txt").write_text("scorecard synth\n")
+    record = LoadRecord(
+        load_id=1,
+        source_format="cin_census",
+        name="CIN census",
+        files=["demo/extracts/cin_census/cin_2022.xml"],
+        period_start=None,
+        period_end=None,
+        loaded_at="2022-07-01T00:00:00",
+        rows=1,
+        issues=0,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert not is_synthetic([record])
+    assert is_synthetic([record], demo / "scorecard.duckdb")
+    monkeypatch.chdir(tmp_path)  # where the demo ran: found from the working folder, as before
+    assert is_synthetic([record])

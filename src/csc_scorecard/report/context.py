@@ -248,7 +248,7 @@ def _context(
         previous=periods["previous"],
         year_earlier=periods["year_earlier"],
         trend_periods=[str(q) for q in trend],
-        synthetic=provenance.is_synthetic(loads)
+        synthetic=provenance.is_synthetic(loads, store.path)
         if options.synthetic is None
         else options.synthetic,
         publication=publication_settings(

@@ -71,17 +71,27 @@ def _public_name(name: str) -> str:
     return name
 
 
-def is_synthetic(records: Iterable[LoadRecord]) -> bool:
-    """True when a marker file sits beside a loaded file or in a folder above it."""
-    for record in records:
-        for name in record.files:
-            folder = Path(name).parent
-            for _ in range(_MARKER_DEPTH):
-                if any((folder / marker).is_file() for marker in SYNTHETIC_MARKERS):
-                    return True
-                if folder.parent == folder:
-                    break
-                folder = folder.parent
+def is_synthetic(records: Iterable[LoadRecord], store: Path | None = None) -> bool:
+    """True when a marker file sits beside a loaded file or in a folder above it. A file named
+    by a relative path (as given to `scorecard ingest`: `demo/extracts/...`) is looked for from
+    the working folder and, with the `store`'s path, from the store's folder and those above
+    it: a report of the demo store run from another folder keeps its banner."""
+    roots = [Path()]
+    if store is not None:
+        roots += [store.resolve().parent, *store.resolve().parent.parents]
+    folders = {
+        root / Path(name).parent
+        for record in records
+        for name in record.files
+        for root in (roots if not Path(name).is_absolute() else [Path()])
+    }
+    for folder in folders:
+        for _ in range(_MARKER_DEPTH):
+            if any((folder / marker).is_file() for marker in SYNTHETIC_MARKERS):
+                return True
+            if folder.parent == folder:
+                break
+            folder = folder.parent
     return False
 
 
