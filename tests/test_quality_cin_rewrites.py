@@ -172,3 +172,36 @@ def test_8606_reads_only_the_children_referred_early_enough() -> None:
     was = con.execute(ordered.format(old)).fetchall()
     assert len(was) == 3
     assert con.execute(ordered.format(get("cin", "8606").sql)).fetchall() == was
+
+
+# (rule, table, column, code list, the plain condition the rule read before)
+_CODED = [
+    ("4180", "child", "sex", "sex", None),
+    ("4220", "child", "ethnicity", "ethnicity", None),
+    ("8866", "referrals", "referral_source", "referral_source", "referral_date >= '2013-04-01'"),
+    ("8640", "referrals", "closure_reason", "closure_reason", "closure_reason IS NOT NULL"),
+    ("8650", "referrals", "primary_need_code", "primary_need", "primary_need_code IS NOT NULL"),
+]
+
+
+@pytest.mark.parametrize(("code", "table", "column", "name", "also"), _CODED)
+def test_codes_looked_up_among_the_distinct_texts(code, table, column, name, also) -> None:
+    """4180, 4220, 8866, 8640, 8650 look the row's text up among the column's distinct texts
+    that are not codes (child.not_a_code), out of the fused scan, and flag what the code list
+    compared with every row flagged: blank, empty, lower-case, repeated and unknown texts."""
+    from csc_scorecard.quality.rules.sql import valid_code
+
+    listed = list(codes(name))
+    texts = [None, "", " ", "X", listed[0].lower(), f" {listed[0]}", *listed, listed[-1] * 2]
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE {table} ({column} VARCHAR, referral_date DATE, cy_end DATE)")
+    rows = [(t, d) for t in texts * 3 for d in ("2012-06-01", "2019-06-01")]
+    con.executemany(f"INSERT INTO {table} VALUES (?, ?, DATE '2020-03-31')", rows)
+    plain = f"NOT coalesce({valid_code(column, name)}, false)"
+    plain = f"{also} AND {plain}" if also else plain
+    flagged = "SELECT rowid FROM ({}) ORDER BY rowid"
+    was = con.execute(flagged.format(f"SELECT rowid, * FROM {table} WHERE {plain}")).fetchall()
+    rule = get("cin", code).sql.replace("SELECT *", "SELECT rowid, *", 1)
+    assert 0 < len(was) < len(rows)
+    assert con.execute(flagged.format(rule)).fetchall() == was
+    assert row_filter(get("cin", code).sql) is None  # out of the fused scan

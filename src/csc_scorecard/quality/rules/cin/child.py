@@ -8,6 +8,21 @@ from csc_scorecard.quality.rules.sql import valid_code
 R = "cin"
 
 
+def not_a_code(table: str, column: str, name: str) -> str:
+    """SQL: `column` of a row of `table` holds a text that is not a code of list `name`
+    (`valid_code`), looked up among the column's distinct texts that are not codes, each text
+    tested once, not each row's against the list: a synthetic England's group holds about 20
+    texts in 2 million rows, and in the fused scan of the table the list compared a code at a
+    time on every row (over England's first CIN group, single thread, e.g. 4220's ethnicity
+    0.06-0.08 CPU s in the scan of the children, alone 0.03). A lambda over the texts' list,
+    not a filter on `SELECT DISTINCT`, which DuckDB pushes down to every row
+    (cin/factors._factor_texts). A list whose codes depend on the year is tested row by row."""
+    if "cy_end" in valid_code("f", name):
+        return f"({column} IS NOT NULL AND NOT {valid_code(column, name)})"
+    return f"""{column} IN (SELECT unnest(list_filter(list(DISTINCT {column}),
+        lambda f: NOT {valid_code("f", name)})) FROM {table})"""
+
+
 @rule(
     "8520",
     R,
@@ -23,8 +38,8 @@ def r8520() -> str:
 
 @rule("4180", R, "Gender is missing", fields=["Sex"], column="sex")
 def r4180() -> str:
-    """Sex (GenderCurrent to 2023-24) blank or not a sex code."""
-    return f"SELECT * FROM child WHERE NOT coalesce({valid_code('sex', 'sex')}, false)"
+    """Sex (GenderCurrent to 2023-24) blank or not a sex code (`not_a_code`)."""
+    return f"SELECT * FROM child WHERE sex IS NULL OR {not_a_code('child', 'sex', 'sex')}"
 
 
 @rule(
@@ -35,8 +50,9 @@ def r4180() -> str:
     column="ethnicity",
 )
 def r4220() -> str:
-    """Ethnicity blank or not an ethnicity code."""
-    return f"SELECT * FROM child WHERE NOT coalesce({valid_code('ethnicity', 'ethnicity')}, false)"
+    """Ethnicity blank or not an ethnicity code (`not_a_code`)."""
+    return f"""SELECT * FROM child
+        WHERE ethnicity IS NULL OR {not_a_code("child", "ethnicity", "ethnicity")}"""
 
 
 @rule(

@@ -8,6 +8,7 @@ group (assessment, S47, plan) belongs to the episode of need whose CINreferralDa
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
+from csc_scorecard.quality.rules.cin.child import not_a_code
 from csc_scorecard.quality.rules.sql import valid_code
 
 R = "cin"
@@ -74,9 +75,10 @@ def r8630() -> str:
     columns=["referrals.referral_source"],  # the date only says from when the rule applies
 )
 def r8866() -> str:
-    """A referral from 1 April 2013 on with ReferralSource blank or not a referral source code."""
-    return f"""SELECT * FROM referrals WHERE referral_date >= DATE '2013-04-01'
-        AND NOT coalesce({valid_code("referral_source", "referral_source")}, false)"""
+    """A referral from 1 April 2013 on with ReferralSource blank or not a referral source code
+    (`not_a_code`)."""
+    return f"""SELECT * FROM referrals WHERE referral_date >= DATE '2013-04-01' AND (referral_source
+        IS NULL OR {not_a_code("referrals", "referral_source", "referral_source")})"""
 
 
 @rule(
@@ -111,9 +113,9 @@ def r8810() -> str:
     column="closure_reason",
 )
 def r8640() -> str:
-    """ReasonForClosure given and not a closure reason code."""
-    return f"""SELECT * FROM referrals WHERE closure_reason IS NOT NULL
-        AND NOT coalesce({valid_code("closure_reason", "closure_reason")}, false)"""
+    """ReasonForClosure given and not a closure reason code (`not_a_code`)."""
+    return f"""SELECT * FROM referrals
+        WHERE {not_a_code("referrals", "closure_reason", "closure_reason")}"""
 
 
 @rule(
@@ -470,6 +472,6 @@ def r8841() -> str:
     column="primary_need_code",
 )
 def r8650() -> str:
-    """PrimaryNeedCode given and not a primary need code."""
-    return f"""SELECT * FROM referrals WHERE primary_need_code IS NOT NULL
-        AND NOT {valid_code("primary_need_code", "primary_need")}"""
+    """PrimaryNeedCode given and not a primary need code (`not_a_code`)."""
+    return f"""SELECT * FROM referrals
+        WHERE {not_a_code("referrals", "primary_need_code", "primary_need")}"""
