@@ -97,3 +97,20 @@ def test_a_report_as_at_a_day_before_any_load_says_so(tmp_path):
     said = " ".join(line.strip("│ ") for line in r.output.splitlines())
     assert "--as-at 1990-01-01: the store held no authority's data that day (its first" in said
     assert "run `scorecard ingest`" not in said
+
+
+def test_quality_for_the_quarter_an_in_year_return_stops_in_is_answered():
+    """The fixture's 2022-23 returns are in-year (period to 31 March 2023, data to 30 June
+    2022, as the demo's): quality for 2022-Q1, the report's quarter, was refused ('faults not
+    known. 2022-Q1 is past (the store holds data as at 2023-03-31)'), though the data held are
+    the data as at its end (`lists.dates.data_dates`). A quarter the data run past is still
+    refused: its faults were not kept."""
+    r = run("quality", "--period", rf.PERIOD, "--la", rf.LA, "--format", "csv")
+    assert r.exit_code == 0, r.output
+    note = r.stderr.splitlines()[0]
+    assert note.startswith(f"LA {rf.LA}, data as at 2022-06-30: ")
+    assert ", the rules run now on the data held; since 2021-Q4: " in note
+    assert len(r.stdout.splitlines()) > 1  # the header and the faults
+    before = run("quality", "--period", "2021-Q4", "--la", rf.LA)
+    assert before.exit_code == 1
+    assert "faults not known. 2021-Q4 is past" in before.output
