@@ -199,6 +199,7 @@ def _drafted(
         previous,
         year,
         listed,
+        printed={"current": row.current, "previous": row.previous},
     )
     if item.target is None and rated.target is not None:
         # The target was hidden (set from a suppressed figure): no sentence quotes it.

@@ -20,6 +20,7 @@ generated sentence is never mistaken for an analyst's judgement.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,6 +185,7 @@ def draft(
     previous: Figure | None,
     year_earlier: Figure | None,
     comparators: list[AppendixComparator],
+    printed: dict[str, str] | None = None,
 ) -> list[Sentence]:
     """Generated commentary for one appendix row (``row`` is its JSON pointer), written from
     what matters for this item: whether the target is met and by what margin of tolerance, the
@@ -191,13 +193,17 @@ def draft(
     (a change too small to call is "similar"), every comparator the row lists and the council's
     own published outturn (``report.benchmarks``), small numbers, and a figure that cannot be
     reported (the analyst's or the quality check's reason). A derived item has no figure of its
-    own: its value is the row's printed one."""
+    own: its value is the row's printed one. ``printed`` holds the row's printed "current" and
+    "previous": the draft quotes them as the row prints them (``Facts.as_printed``)."""
 
     def field(name: str, value: object) -> Cited:
         return Cited(str(value), f"{row}/{name}", value)
 
+    def quoted(when: str, f: Figure) -> Cited:
+        return facts.as_printed(f, (printed or {}).get(when, ""), f"{row}/{when}")
+
     value = (
-        facts.value(current)
+        quoted("current", current)
         if current is not None and current.status in ("ok", "suppressed")
         else field("current", item.display)
         if current is None and item.value is not None and item.display
@@ -217,7 +223,7 @@ def draft(
     out: list[Sentence] = [_against_target(item, facts, value, field, unit)]
     if small and current is not None:
         out.append(_small_numbers(item, facts, current))
-    travel = _travel(item, facts, previous, year_earlier, small)
+    travel = _travel(item, facts, previous, year_earlier, small, quoted)
     out.extend(travel)
     if item.value is not None and (current is None or current.status == "ok"):
         # (a suppressed figure is not placed against its benchmarks: that would narrow it down)
@@ -300,6 +306,7 @@ def _travel(
     previous: Figure | None,
     year_earlier: Figure | None,
     small: bool,
+    quoted: Callable[[str, Figure], Cited],
 ) -> list[Sentence | None]:
     """Direction of travel against the last quarter and a year earlier, in one sentence when
     both say the same, with why a changed figure counts as similar."""
@@ -307,7 +314,7 @@ def _travel(
     slots: dict[str, Cited | str] = {}
     if before is not None:
         assert previous is not None
-        slots |= {"p_q": facts.period("previous"), "p": facts.value(previous)}
+        slots |= {"p_q": facts.period("previous"), "p": quoted("previous", previous)}
     if year is not None:
         assert year_earlier is not None
         slots |= {"ye": facts.period("year_earlier", "label"), "y": facts.value(year_earlier)}

@@ -233,7 +233,9 @@ def movements(facts: Facts, appendix: list[AppendixGroup], when: str) -> Paragra
         bullets.append(
             say(
                 name,
-                then=facts.value(then),
+                then=facts.as_printed(then, row.previous, f"/appendix/{g}/rows/{r}/previous")
+                if when == "previous"
+                else facts.value(then),
                 now=_row_ref(g, r, row, "current"),
                 **slots,
             )

@@ -95,6 +95,15 @@ class Facts:
     def value(self, f: Figure) -> Cited:
         return Cited(f.display, f"/figures/{pointer_part(f.id)}/value", f.value)
 
+    def as_printed(self, f: Figure, text: str, ref: str) -> Cited:
+        """A framework item's figure as its appendix row prints it (``text``, at ``ref``): the
+        row's text where the framework sets its own rounding (``decimals``: "23.14%" where the
+        figure shows "23.1%"), so a sentence about the row never gives it a second value;
+        else the figure itself."""
+        if f.status == "ok" and text and text != f.display:
+            return Cited(text, ref, text)
+        return self.value(f)
+
     def numerator(self, f: Figure) -> Cited:
         return Cited(f.numerator_display, f"/figures/{pointer_part(f.id)}/numerator", f.numerator)
 
