@@ -205,3 +205,28 @@ def test_codes_looked_up_among_the_distinct_texts(code, table, column, name, als
     assert 0 < len(was) < len(rows)
     assert con.execute(flagged.format(rule)).fetchall() == was
     assert row_filter(get("cin", code).sql) is None  # out of the fused scan
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_1520_counts_only_the_children_whose_hash_is_shared(seed: int) -> None:
+    """1520 counts children by load and UPN only among those whose hash of both another child
+    shares, and flags what counting every child flagged: UPNs repeated within and across
+    loads, blank loads, UPNunknown codes in either case, blank UPNs."""
+    import random
+
+    from csc_scorecard.quality.rules.cin.identifiers import UPN_GIVEN
+
+    rng = random.Random(seed)
+    upns = [None, "UN1", "un1", "UN7", "A201200001000", "B201200001000", "a201200001000", ""]
+    upns += [f"C2012{n:08d}" for n in range(30)]
+    rows = [(rng.choice([None, 1, 2, 3]), rng.choice(upns)) for _ in range(300)]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE child (load_id INTEGER, upn VARCHAR)")
+    con.executemany("INSERT INTO child VALUES (?, ?)", rows)
+    plain = f"""SELECT rowid FROM child WHERE {UPN_GIVEN}
+        QUALIFY count(*) OVER (PARTITION BY load_id, upn) > 1 ORDER BY rowid"""
+    was = con.execute(plain).fetchall()
+    assert 0 < len(was) < len(rows)
+    rule = get("cin", "1520").sql.replace("SELECT *", "SELECT rowid", 1)
+    assert con.execute(f"{rule} ORDER BY rowid").fetchall() == was
+    assert "hash(load_id, upn) IN" in get("cin", "1520").sql
