@@ -161,3 +161,19 @@ def test_listing_keeps_cites_apart():
     assert sentence.text == "Of them, 53% boys and 45% girls."
     assert [(c.text, c.ref) for c in sentence.cites] == [("53%", "/a"), ("45%", "/b")]
     assert uncited_digits(Sentence(text="12 of them", cites=[])) == "12 of them"
+
+
+def test_the_plans_rate_is_said_of_the_quarter_s_plans_not_of_the_two_year_children():
+    # The rate follows the sentence about the children on a plan for two years or longer; "This
+    # equates to a rate of 47.3" read as the rate of those 4 children. The seed: "The Q1 position
+    # equates to a rate per 10,000 of 52".
+    ctx = rf.report_context()
+    text = next(
+        p.text
+        for p in ctx.paragraphs()
+        if p.text.startswith("The number of children subject to a child protection plan")
+    )
+    rate = ctx.figures["cp_rate_per_10000:2022-Q1"]
+    two_years = "None of these children had been subject to a plan for two years or longer. "
+    assert two_years + f"The Q1 position equates to a rate of {rate.display} per 10,000" in text
+    assert "This equates" not in text

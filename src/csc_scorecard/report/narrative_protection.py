@@ -126,14 +126,21 @@ def child_protection(f: Facts) -> list[Paragraph | None]:
     if cp_rate is not None:
         year_before = f.shown("cp_rate_per_10000", "year_earlier")
         if year_before is not None:
+            # "The Q1 position", as the seed says, not "This": the sentence before it is the
+            # children on a plan for two years or longer, which the rate is not.
             seventh = say(
-                "This equates to a rate of {r} per 10,000 children ({ye}: {ye_r}).",
+                "The {q} position equates to a rate of {r} per 10,000 children ({ye}: {ye_r}).",
+                q=f.period(),
                 r=f.value(cp_rate),
                 ye=f.period("year_earlier", "label"),
                 ye_r=f.value(year_before),
             )
         else:
-            seventh = say("This equates to a rate of {r} per 10,000 children.", r=f.value(cp_rate))
+            seventh = say(
+                "The {q} position equates to a rate of {r} per 10,000 children.",
+                q=f.period(),
+                r=f.value(cp_rate),
+            )
     out.append(
         paragraph(
             sixth,
