@@ -79,3 +79,11 @@ def test_manager_sees_their_own_teams_fix_list_only_and_views_are_audited():
     html = analyst.get(f"/quality?period={P}&team={other}")
     assert html.status_code == 200 and "Faults by team" in html.text and "Raw value" in html.text
     assert analyst.get("/quality?period=1999-Q1").status_code == 404
+
+
+def test_the_faults_of_an_in_year_return_are_dated_where_its_data_stop():
+    """The fixture's 2022-23 returns run to 31 March 2023 but their data to 30 June 2022: the
+    page dated the Q1 2022/23 faults 'as at 2023-03-31', after the quarter and the data. It
+    gives the quarter's end, as the report's data-quality section does."""
+    page = client_for(dashboard()[0], "analyst").get(f"/quality.json?period={P}").json()
+    assert page["faults_as_at"] == "2022-06-30"

@@ -38,6 +38,7 @@ def quality(
     ] = False,
 ) -> None:
     """DfE validation faults in the data as at the end of the quarter, with their owners."""
+    from csc_scorecard.lists.dates import data_as_at
     from csc_scorecard.model.periods import Quarter
     from csc_scorecard.quality.fixlists import with_owners
     from csc_scorecard.quality.history import changes, faults_as_at
@@ -55,7 +56,7 @@ def quality(
     with Store(store, read_only=not record) as db:
         la = authority(db, la_code)  # one authority: `all`, a list or an unknown code refused
         found = faults_as_at(db.con, la, quarter.end)
-        if found.result is None and _stops_by(db, la, quarter.end):
+        if found.result is None and data_as_at(db, la, found.held, quarter.end) == quarter.end:
             # An in-year return: its period runs to 31 March, but its data stop at the
             # extraction, by the quarter's end: the data held are the data as at that end.
             found = faults_as_at(db.con, la, found.held)
@@ -108,15 +109,6 @@ def quality(
         if record:
             notes.append(_record(db, la))
     _faults.write(faults, result, fmt=fmt, out=out, notes=notes, by=by)
-
-
-def _stops_by(db, la: str, end) -> bool:
-    """Whether the authority's data reach no further than `end` (`lists.dates.data_dates`: the
-    latest activity date within its loads' periods, as the daily lists judge it)."""
-    from csc_scorecard.lists.dates import data_dates
-
-    span = data_dates(db, la)
-    return span is not None and span[1] <= end
 
 
 def _record(db, la: str) -> str:

@@ -52,6 +52,17 @@ def data_dates(store: Store, la_code: str) -> tuple[date, date] | None:
     return first, min(last or reach, reach)
 
 
+def data_as_at(store: Store, la_code: str, held: date | None, end: date) -> date | None:
+    """The date the data checked as at `held` (the period end of the authority's latest
+    returns, `quality.history.as_at`) describe, for a quarter ending `end`: `end` when `held`
+    is after it but the data stop by it (in-year returns: their period runs to 31 March, their
+    data to the extraction), else `held`."""
+    if held is None or held <= end:
+        return held
+    span = data_dates(store, la_code)
+    return end if span is not None and span[1] <= end else held
+
+
 def checked_date(
     store: Store, la_code: str, on: date, option: str = "--date", what: str = "list"
 ) -> str | None:

@@ -10,6 +10,7 @@ count from 1 to 5 is printed as the suppression symbol, as every other count is
 
 from __future__ import annotations
 
+from csc_scorecard.lists.dates import data_as_at
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.numbers import count
 from csc_scorecard.quality import history
@@ -28,14 +29,15 @@ def rule_faults(
     if history.as_at(store.con, la_code) is None:
         return None
     moved = history.changes(store.con, la_code, quarter.end, quarter.previous().end)
+    as_at = data_as_at(store, la_code, moved.current_as_at, quarter.end)  # in-year returns
     totals = {
         "open": moved.current.num_rows,
         "opened": moved.opened.num_rows if moved.opened is not None else None,
         "closed": moved.closed.num_rows if moved.closed is not None else None,
     }
     return RuleFaults(
-        as_at=moved.current_as_at,
-        as_at_text=long_date(moved.current_as_at) if moved.current_as_at else "",
+        as_at=as_at,
+        as_at_text=long_date(as_at) if as_at else "",
         known=moved.known,
         then_as_at=moved.then_as_at,
         then_as_at_text=long_date(moved.then_as_at) if moved.then_as_at else "",

@@ -38,7 +38,9 @@ class DataQuality(Contexts):
             "not_reportable": [
                 n.model_dump(mode="json") for n in context.data_quality.not_reportable
             ],
-            "faults_as_at": moved.current_as_at,
+            "faults_as_at": context.data_quality.rule_faults.as_at
+            if context.data_quality.rule_faults
+            else moved.current_as_at,  # the report's date (an in-year return's data end)
             "opened": moved.opened.num_rows if moved.known else None,
             "closed": moved.closed.num_rows if moved.known else None,
             "then_as_at": moved.then_as_at,
