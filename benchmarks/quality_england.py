@@ -36,14 +36,16 @@ def profile(store: str, ret: str, group: int, max_rows: int) -> tuple[list[tuple
     queries = {" ".join(r.sql.split()): r.code for r in chosen}
     timed: list[tuple] = []
 
-    def one_at_a_time(con, statements, *, after=None, rows=False):  # parallel.run_all's shape
+    def one_at_a_time(con, statements, *, after=None, rows=False, seconds=None):  # run_all's
         out = []
-        for sql in statements:
+        for at, sql in enumerate(statements):
             wall, cpu = time.perf_counter(), time.process_time()
             cur = con.execute(sql)
             found = cur.to_arrow_table() if rows else cur.fetchall()
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
             timed.append((cpu, wall, found.num_rows if rows else None, _what(sql, queries)))
+            if seconds is not None:
+                seconds[at] = wall
             out.append(found if rows else None)
         return out
 
