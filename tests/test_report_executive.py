@@ -14,9 +14,10 @@ import report_fixtures as rf
 
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.report import render
-from csc_scorecard.report.executive import below_target, movements, not_reported
+from csc_scorecard.report.executive import _quality_paragraph, below_target, movements, not_reported
 from csc_scorecard.report.facts import Facts, figure_id
-from csc_scorecard.report.model import AppendixGroup, AppendixRow, Counts, Figure
+from csc_scorecard.report.model import AppendixGroup, AppendixRow, Counts, DataQuality, Figure
+from csc_scorecard.report.quality_section import quality_section
 from csc_scorecard.report.subject import period_info
 
 Q1, Q4, Y = "2022-Q1", "2021-Q4", "2021-Q1"
@@ -252,3 +253,15 @@ def test_the_summary_leads_the_html_report(tmp_path):
         found = text.find(part, at)
         assert found > at, part
         assert found < text.find("Current demand and activity levels", at), part
+
+
+def test_no_load_issue_is_said_in_words_as_the_data_quality_section_says_it():
+    # The demo paper's summary said "0 data-quality issues were recorded when the files were
+    # loaded." where its data-quality section said "No data-quality issues were recorded ...".
+    clean = DataQuality(not_reportable=[], not_available=[], issues=[], issue_total=0)
+    facts = Facts({}, {"current": period_info(Quarter.parse("2022-Q1"))}, {}, {}, "A")
+    said = _quality_paragraph(facts, clean)
+    assert said is not None
+    assert said.text == "No data-quality issues were recorded when the files were loaded."
+    section = [p.text for p in quality_section(facts, clean).paragraphs]
+    assert said.text in section

@@ -32,6 +32,7 @@ from csc_scorecard.report.model import (
     Sentence,
 )
 from csc_scorecard.report.phrases import paragraph
+from csc_scorecard.report.quality_section import NO_ISSUES
 from csc_scorecard.report.sections.finance.section import FinanceSection
 from csc_scorecard.wording import Cited, join, listing, say
 
@@ -410,10 +411,14 @@ def _sources_paragraph(loads: list[LoadRecord], la_code: str) -> Paragraph | Non
 
 
 def _quality_paragraph(facts: Facts, quality: DataQuality) -> Paragraph | None:
-    first = say(
-        "{n} data-quality {issues} recorded when the files were loaded.",
-        n=cited_count("/data_quality/issue_total", quality.issue_total),
-        issues="issue was" if quality.issue_total == 1 else "issues were",
+    first = (
+        say(NO_ISSUES)
+        if quality.issue_total == 0
+        else say(
+            "{n} data-quality {issues} recorded when the files were loaded.",
+            n=cited_count("/data_quality/issue_total", quality.issue_total),
+            issues="issue was" if quality.issue_total == 1 else "issues were",
+        )
     )
     second = None
     if quality.not_reportable:

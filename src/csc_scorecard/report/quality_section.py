@@ -21,6 +21,8 @@ from csc_scorecard.report.provenance import rule_words
 from csc_scorecard.wording import Cited, say
 
 RETURN_WORDS = {"ssda903": "SSDA903", "cin": "CIN census"}
+# Said where no issue was recorded, here and in the executive summary (never "0 ... issues").
+NO_ISSUES = "No data-quality issues were recorded when the files were loaded."
 
 
 def _shown(ref: str, counts: RuleFaults | RuleFaultCount, name: str) -> Cited:
@@ -131,11 +133,7 @@ def quality_section(facts: Facts, quality: DataQuality) -> Section:
             )
         )
     else:
-        out.append(
-            paragraph(
-                say("No data-quality issues were recorded when the files were loaded."), kind="note"
-            )
-        )
+        out.append(paragraph(say(NO_ISSUES), kind="note"))
     if quality.not_available:
         out.append(
             paragraph(
