@@ -267,3 +267,17 @@ def test_a_folder_holding_a_pipe_is_checked_without_it(return_903):
     assert table.exit_code == 1, table.output
     assert table.stdout.splitlines()[0] == said
     assert table.stdout.splitlines()[1].endswith(" rules run (ssda903); 3 faults")
+
+
+def test_the_rules_not_run_are_each_said_on_one_line_in_the_table(return_903):
+    """The table format prints each 'N rule(s) not run: ...' line unwrapped, as the csv format
+    prints it on stderr (before: wrapped at 80 columns, a rule code list split over lines)."""
+    csv_run = runner.invoke(app, ["validate", str(return_903), "--la", "371", "--format", "csv"])
+    said = [line for line in csv_run.stderr.splitlines() if " rule(s) not run: " in line]
+    assert said and any(len(line) > 80 for line in said)
+    table = runner.invoke(app, ["validate", str(return_903), "--la", "371"])
+    assert table.exit_code == 0, table.output
+    shown = table.stdout.splitlines()
+    assert [line for line in shown if " rule(s) not run: " in line] == said
+    adoptions = next(line for line in shown if "no adoptions (adoptions) rows" in line)
+    assert adoptions.endswith(", INT01, INT02, INT11, INT12, INT31)")

@@ -325,7 +325,8 @@ def print_table(faults: pa.Table, result: RuleResult, notes: list[str], *, by: s
     from rich.table import Table
 
     console = Console()
-    # A note names a file: one line, unwrapped, its name as given (no rich markup read in it).
+    # A note names a file, a not-run line a table and its rule codes: each one line, unwrapped,
+    # as given (no rich markup read in it).
     for note in notes:
         console.print(note, soft_wrap=True, markup=False)
     if result.rules_run:  # none: faults kept from an earlier check (`scorecard quality`)
@@ -334,7 +335,7 @@ def print_table(faults: pa.Table, result: RuleResult, notes: list[str], *, by: s
             f"{faults.num_rows:,} faults"
         )
     for n in result.not_run:
-        console.print(str(n))
+        console.print(str(n), soft_wrap=True, markup=False)
     if by and faults.num_rows and "team" in faults.column_names:
         t = Table(by, "faults", "children", "measures affected", title=f"Fix list by {by}")
         for g in groups(faults, by):
