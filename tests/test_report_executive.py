@@ -262,6 +262,20 @@ def test_no_load_issue_is_said_in_words_as_the_data_quality_section_says_it():
     facts = Facts({}, {"current": period_info(Quarter.parse("2022-Q1"))}, {}, {}, "A")
     said = _quality_paragraph(facts, clean)
     assert said is not None
-    assert said.text == "No data-quality issues were recorded when the files were loaded."
+    assert (
+        said.text == "No data-quality issues were recorded when the authority's files were loaded."
+    )
     section = [p.text for p in quality_section(facts, clean).paragraphs]
     assert said.text in section
+
+
+def test_the_load_issues_the_summary_counts_are_the_authority_s_own():
+    # Appendix 4 lists every load with its issues, the published reference data's among them
+    # (other authorities' suppressed figures: 5,801 in the demo paper beside "No data-quality
+    # issues were recorded when the files were loaded"); the count is of the authority's files.
+    ctx = rf.report_context()
+    total = ctx.data_quality.issue_total
+    said = next(p.text for p in ctx.paragraphs() if "data-quality issue" in p.text)
+    assert said.startswith(
+        f"{total} data-quality issues were recorded when the authority's files were loaded."
+    )

@@ -415,7 +415,7 @@ def _quality_paragraph(facts: Facts, quality: DataQuality) -> Paragraph | None:
         say(NO_ISSUES)
         if quality.issue_total == 0
         else say(
-            "{n} data-quality {issues} recorded when the files were loaded.",
+            "{n} data-quality {issues} recorded when the authority's files were loaded.",
             n=cited_count("/data_quality/issue_total", quality.issue_total),
             issues="issue was" if quality.issue_total == 1 else "issues were",
         )

@@ -22,7 +22,9 @@ from csc_scorecard.wording import Cited, say
 
 RETURN_WORDS = {"ssda903": "SSDA903", "cin": "CIN census"}
 # Said where no issue was recorded, here and in the executive summary (never "0 ... issues").
-NO_ISSUES = "No data-quality issues were recorded when the files were loaded."
+# "The authority's files": Appendix 4 lists the published reference loads with issues of
+# their own (other authorities' suppressed figures), which these counts leave out.
+NO_ISSUES = "No data-quality issues were recorded when the authority's files were loaded."
 
 
 def _shown(ref: str, counts: RuleFaults | RuleFaultCount, name: str) -> Cited:
@@ -113,7 +115,9 @@ def quality_section(facts: Facts, quality: DataQuality) -> Section:
     if quality.issues:
         out.append(
             paragraph(
-                say("Data-quality issues recorded when the files were loaded, by table and field:"),
+                say(
+                    "Data-quality issues recorded when the authority's files were loaded, by table and field:"
+                ),
                 bullets=[
                     say(
                         "{n} {rule} in {table}" + (" ({column})" if issue.column else ""),
