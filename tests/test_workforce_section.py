@@ -62,7 +62,7 @@ EXPECTED = [
     (
         "In Q1 there were 3 social care audits, of which 1 was judged to be good or better; 1 family "
         "support audit, of which 1 was judged to be good or better. Overall 50% of audits were graded "
-        "good or better and 75% requires improvement or better."
+        "good or better and 75% were graded 'requires improvement' or better."
     ),
     (
         "At the end of the quarter agency workers held 1 of the 10.5 full-time equivalent social worker "

@@ -157,9 +157,12 @@ def _audit_paragraph(section: StaffingSection, c: Cites) -> Paragraph | None:
             **slots,
         )
     ]
+    # "were graded 'requires improvement' or better": "and 96.4% requires improvement or better"
+    # read as 96.4% of audits needing improvement.
     sentences.append(
         say(
-            "Overall {good} of audits were graded good or better and {ri} requires improvement or better.",
+            "Overall {good} of audits were graded good or better and {ri} were graded "
+            "'requires improvement' or better.",
             good=c.num("/audits/total/good_or_better_percent", "percent"),
             ri=c.num("/audits/total/requires_improvement_or_better_percent", "percent"),
         )
