@@ -230,3 +230,30 @@ def test_1520_counts_only_the_children_whose_hash_is_shared(seed: int) -> None:
     rule = get("cin", "1520").sql.replace("SELECT *", "SELECT rowid", 1)
     assert con.execute(f"{rule} ORDER BY rowid").fetchall() == was
     assert "hash(load_id, upn) IN" in get("cin", "1520").sql
+    assert "lag(h) OVER (ORDER BY h)" in get("cin", "1520").sql
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_8510_counts_only_the_children_whose_hash_is_shared(seed: int) -> None:
+    """8510 counts child records by authority, load and LAchildID only among those whose
+    key's hash another record shares (child.hashes_repeated: the hashes sorted, each compared
+    with the one before), and flags what counting every record flagged: LAchildIDs repeated
+    within and across loads and authorities, blank loads and LAchildIDs."""
+    import random
+
+    rng = random.Random(seed)
+    rows = [
+        (rng.choice([None, "201", "202"]), rng.choice([None, 1, 2]), rng.choice([None, "", "a"]))
+        for _ in range(40)
+    ]
+    rows += [("201", 1, f"C{n}") for n in range(200)]  # each once
+    con = duckdb.connect()
+    con.execute("CREATE TABLE child (la_code VARCHAR, load_id INTEGER, child_id VARCHAR)")
+    con.executemany("INSERT INTO child VALUES (?, ?, ?)", rows)
+    plain = """SELECT rowid FROM child
+        QUALIFY count(*) OVER (PARTITION BY la_code, load_id, child_id) > 1 ORDER BY rowid"""
+    was = con.execute(plain).fetchall()
+    assert 0 < len(was) < len(rows)
+    rule = get("cin", "8510").sql.replace("SELECT *", "SELECT rowid", 1)
+    assert con.execute(f"{rule} ORDER BY rowid").fetchall() == was
+    assert "lag(h) OVER (ORDER BY h)" in get("cin", "8510").sql

@@ -23,6 +23,19 @@ def not_a_code(table: str, column: str, name: str) -> str:
         lambda f: NOT {valid_code("f", name)})) FROM {table})"""
 
 
+def hashes_repeated(key: str, table: str, where: str = "") -> str:
+    """SQL: the hashes of `key` (SQL over a row of `table`; the rows meeting `where`) that two
+    or more rows share, found by sorting every row's hash and comparing each with the one
+    before it. Rows with an equal key have an equal hash, so a rule counting rows by key need
+    count only the rows whose key's hash is one of these (a few more: a hash two keys share).
+    Sorting 2 million 64-bit numbers costs less than grouping them, and grouping them less than
+    grouping the keys' texts (England's first CIN group, two threads: 8510 0.45 -> 0.30, 1520
+    0.35 -> 0.25 CPU s, wall less too)."""
+    among = f" WHERE {where}" if where else ""
+    return f"""SELECT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS before
+        FROM (SELECT hash({key}) AS h FROM {table}{among})) WHERE h = before"""
+
+
 @rule(
     "8520",
     R,
@@ -63,8 +76,10 @@ def r4220() -> str:
     column="child_id",
 )
 def r8510() -> str:
-    """Two or more child records of one load with the same LAchildID: each of them."""
-    return """SELECT * FROM child
+    """Two or more child records of one load with the same LAchildID: each of them, counted
+    only among the children whose key's hash another child shares (`hashes_repeated`)."""
+    key = "la_code, load_id, child_id"
+    return f"""SELECT * FROM child WHERE hash({key}) IN ({hashes_repeated(key, "child")})
         QUALIFY count(*) OVER (PARTITION BY la_code, load_id, child_id) > 1"""
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from csc_scorecard.model.codes import codes
 from csc_scorecard.quality.rules import codes_in, in_list, rule
+from csc_scorecard.quality.rules.cin.child import hashes_repeated
 from csc_scorecard.quality.rules.cin.common import further_action, keyed
 from csc_scorecard.quality.rules.sql import any_of, sql_text, valid_code
 
@@ -126,13 +127,11 @@ def r1510() -> str:
 @rule("1520", R, "More than one record with the same UPN.", fields=["UPN"], column="upn")
 def r1520() -> str:
     """A UPN (not a UPNunknown code) that more than one child of the same return carries: each
-    of those children. Counted by load and UPN only among the children whose load and UPN
-    hashed to one number share that number with another child (the same children: an equal
-    load and UPN give an equal number): counting 1.9 million 13-character texts by load cost
-    more than counting the numbers (England's first CIN group, two threads: 0.39 -> 0.31
-    CPU s)."""
-    shared = f"""SELECT h FROM (SELECT hash(load_id, upn) AS h FROM child WHERE {UPN_GIVEN})
-        GROUP BY h HAVING count(*) > 1"""
+    of those children, counted by load and UPN only among the children whose load and UPN's
+    hash another child shares (`hashes_repeated`; grouping 1.9 million 13-character texts by
+    load cost more than the hashes: England's first CIN group, two threads, 0.39 -> 0.31 CPU s
+    grouping the hashes, 0.35 -> 0.25 sorting them)."""
+    shared = hashes_repeated("load_id, upn", "child", UPN_GIVEN)
     return f"""SELECT * FROM child WHERE {UPN_GIVEN} AND hash(load_id, upn) IN ({shared})
         QUALIFY count(*) OVER (PARTITION BY load_id, upn) > 1"""
 
