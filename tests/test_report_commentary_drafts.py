@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import pytest
 
+from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.numbers import count, display
 from csc_scorecard.rating import make_reading, rate_framework
 from csc_scorecard.rating.framework import parse_framework
 from csc_scorecard.report.appendix_comparators import comparators_of
-from csc_scorecard.report.commentary import draft, in_unit
+from csc_scorecard.report.commentary import AVERAGED_OVER, COUNTED_IN, draft, in_unit
 from csc_scorecard.report.executive import materiality
 from csc_scorecard.report.facts import Facts, figure_id
 from csc_scorecard.report.model import Comparator, Figure
@@ -416,3 +417,23 @@ def test_a_derived_item_is_drafted_from_its_printed_value():
     sentences = draft("/appendix/0/rows/0", rated, facts, None, None, None, [])
     assert join(*sentences).text == "The figure is 30, reported for information."
     assert [(c.text, c.ref) for c in sentences[0].cites] == [("30", "/appendix/0/rows/0/current")]
+
+
+def test_what_is_counted_is_named_for_measures_the_catalogue_has():
+    # AVERAGED_OVER named adoption_days_court_to_match, a measure the catalogue never had: P15
+    # (adoption_days_authority_to_match) read "an average over only 7 cases, so one case more
+    # or fewer" in the demo paper, where P14 beside it said "8 children".
+    assert set(AVERAGED_OVER) | set(COUNTED_IN) <= set(catalogue())
+    match = {
+        "id": "P15",
+        "title": "Days between court authority to place and a match",
+        "measure": "adoption_days_authority_to_match",
+        "unit": "days",
+        "polarity": "lower_better",
+        "target": 121,
+    }
+    text = _draft(match, {Q1: (104.3, 730, 7)})
+    assert (
+        "The figure is an average over only 7 children, so one child more or fewer moves it a "
+        "long way." in text
+    )

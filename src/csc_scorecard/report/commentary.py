@@ -173,7 +173,7 @@ COUNTED_IN: dict[str, str] = {
 # What an average of days or weeks is taken over (default: cases).
 AVERAGED_OVER: dict[str, tuple[str, str]] = {
     "adoption_days_care_to_placed": ("child", "children"),
-    "adoption_days_court_to_match": ("child", "children"),
+    "adoption_days_authority_to_match": ("child", "children"),
 }
 
 
