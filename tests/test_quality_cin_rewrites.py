@@ -5,6 +5,7 @@ awkward values as well as valid ones."""
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 import duckdb
 import pytest
@@ -257,3 +258,34 @@ def test_8510_counts_only_the_children_whose_hash_is_shared(seed: int) -> None:
     rule = get("cin", "8510").sql.replace("SELECT *", "SELECT rowid", 1)
     assert con.execute(f"{rule} ORDER BY rowid").fetchall() == was
     assert "lag(h) OVER (ORDER BY h)" in get("cin", "8510").sql
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_8815_counts_only_the_episodes_whose_hash_is_shared(seed: int) -> None:
+    """8815 counts a child's open episodes that are not NFA referrals only among those whose
+    child's hash another such episode shares (child.hashes_repeated), and flags what counting
+    every one flagged: closed, NFA and blank-NFA episodes, children in two authorities, blank
+    keys."""
+    import random
+
+    rng = random.Random(seed)
+    rows = [
+        (
+            rng.choice([None, "201", "202"]),
+            rng.choice([None, "a", "b", "c", "d"]),
+            rng.choice([None, date(2022, 5, 1)]),
+            rng.choice([None, True, False]),
+        )
+        for _ in range(80)
+    ]
+    con = duckdb.connect()
+    con.execute("""CREATE TABLE referrals (la_code VARCHAR, child_id VARCHAR,
+        closure_date DATE, referral_nfa BOOLEAN)""")
+    con.executemany("INSERT INTO referrals VALUES (?, ?, ?, ?)", rows)
+    plain = """SELECT rowid FROM referrals WHERE closure_date IS NULL AND referral_nfa IS NOT TRUE
+        QUALIFY count(*) OVER (PARTITION BY la_code, child_id) > 1 ORDER BY rowid"""
+    was = con.execute(plain).fetchall()
+    assert 0 < len(was) < len(rows)
+    rule = get("cin", "8815").sql.replace("SELECT *", "SELECT rowid", 1)
+    assert con.execute(f"{rule} ORDER BY rowid").fetchall() == was
+    assert "lag(h) OVER (ORDER BY h)" in get("cin", "8815").sql

