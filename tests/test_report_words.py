@@ -165,3 +165,18 @@ def test_acronyms_list_holds_only_the_acronyms_the_paper_uses(contexts):
         assert re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", body), term
     assert {"DfE", "CIN", "UASC", "RAG"} <= terms
     assert not {"ICPC", "MoJ", "KPI"} & terms  # listed in the layout, used nowhere in this paper
+
+
+def test_the_acronyms_a_member_meets_unexplained_are_listed(contexts):
+    # The demo paper printed "DSG high needs contribution", "Front door (MASH)", "YJS comparator
+    # authority group", "Percentage of LAC reviews" and "(SSDA903, DEC)" with none of them in its
+    # acronyms list (the seed lists DSG, MASH and OOA); OOA is used alone after its first use.
+    listed = {a.term: a.meaning for a in contexts[False].acronyms}
+    assert {k: listed.get(k) for k in ("DSG", "MASH", "OOA", "YJS", "LAC", "SSDA903")} == {
+        "DSG": "Dedicated Schools Grant",
+        "MASH": "Multi-Agency Safeguarding Hub",
+        "OOA": "Out of authority",
+        "YJS": "Youth Justice Service",
+        "LAC": "Looked-after children",
+        "SSDA903": "Children looked after return (DfE)",
+    }
