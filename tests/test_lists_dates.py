@@ -20,7 +20,8 @@ from measure_fixtures import LA
 from typer.testing import CliRunner
 
 from csc_scorecard.cli import app
-from csc_scorecard.lists.dates import GRACE_DAYS, data_dates
+from csc_scorecard.lists.dates import GRACE_DAYS
+from csc_scorecard.measures.data_dates import data_dates
 from csc_scorecard.model.batch import LoadBatch
 from csc_scorecard.store import Store
 

@@ -103,7 +103,7 @@ def test_quality_for_the_quarter_an_in_year_return_stops_in_is_answered():
     """The fixture's 2022-23 returns are in-year (period to 31 March 2023, data to 30 June
     2022, as the demo's): quality for 2022-Q1, the report's quarter, was refused ('faults not
     known. 2022-Q1 is past (the store holds data as at 2023-03-31)'), though the data held are
-    the data as at its end (`lists.dates.data_dates`). A quarter the data run past is still
+    the data as at its end (`measures.data_dates.data_dates`). A quarter the data run past is still
     refused: its faults were not kept."""
     r = run("quality", "--period", rf.PERIOD, "--la", rf.LA, "--format", "csv")
     assert r.exit_code == 0, r.output

@@ -105,7 +105,9 @@ def test_the_data_quality_paragraph_agrees_with_the_provenance_appendix():
     listed = sum(issue.count for issue in ctx.data_quality.issues)
     assert ctx.data_quality.issue_total == loaded == listed
     text = next(p.text for p in ctx.sections[0].paragraphs if "data-quality issue" in p.text)
-    assert text.startswith(f"{loaded:,} data-quality issues were recorded when the files were")
+    assert text.startswith(
+        f"{loaded:,} data-quality issues were recorded when the authority's files were"
+    )
 
 
 def test_case_holders_say_their_basis():

@@ -51,7 +51,7 @@ def test_a_date_the_data_do_not_reach_is_a_400_naming_the_dates_covered():
     `scorecard lists` refuses it (lists.dates); a little past, the page says how old they are."""
     from datetime import timedelta
 
-    from csc_scorecard.lists.dates import data_dates
+    from csc_scorecard.measures.data_dates import data_dates
     from csc_scorecard.store import Store
     from csc_scorecard.wording import long_date
 

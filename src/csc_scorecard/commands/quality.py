@@ -38,7 +38,7 @@ def quality(
     ] = False,
 ) -> None:
     """DfE validation faults in the data as at the end of the quarter, with their owners."""
-    from csc_scorecard.lists.dates import data_as_at
+    from csc_scorecard.measures.data_dates import data_as_at
     from csc_scorecard.model.periods import Quarter
     from csc_scorecard.quality.fixlists import with_owners
     from csc_scorecard.quality.history import changes, faults_as_at

@@ -10,7 +10,7 @@ count from 1 to 5 is printed as the suppression symbol, as every other count is
 
 from __future__ import annotations
 
-from csc_scorecard.lists.dates import data_as_at
+from csc_scorecard.measures.data_dates import data_as_at
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.numbers import count
 from csc_scorecard.quality import history

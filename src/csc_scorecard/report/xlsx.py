@@ -13,7 +13,7 @@ Sheets, in order:
   status and why a figure is missing;
 * **Definitions** - every catalogue measure's definition and source;
 * **Data quality** - measures not reportable or not available and why, and the issues found
-  when the files were loaded;
+  when the authority's files were loaded;
 * **Issue records** - only with ``private=True`` on an internal (not publication) context: the
   file-and-row pointers of each data-quality issue, which identify children's records.
 
