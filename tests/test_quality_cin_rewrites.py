@@ -208,6 +208,12 @@ def test_codes_looked_up_among_the_distinct_texts(code, table, column, name, als
     assert row_filter(get("cin", code).sql) is None  # out of the fused scan
 
 
+def _flagged_rowids(con: duckdb.DuckDBPyConnection, code: str) -> list[tuple[int]]:
+    """The rowids of the rows CIN rule `code` flags in `con`'s tables, in order."""
+    rule = get("cin", code).sql.replace("SELECT *", "SELECT rowid", 1)
+    return con.execute(f"{rule} ORDER BY rowid").fetchall()
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_1520_counts_only_the_children_whose_hash_is_shared(seed: int) -> None:
     """1520 counts children by load and UPN only among those whose hash of both another child
@@ -228,8 +234,7 @@ def test_1520_counts_only_the_children_whose_hash_is_shared(seed: int) -> None:
         QUALIFY count(*) OVER (PARTITION BY load_id, upn) > 1 ORDER BY rowid"""
     was = con.execute(plain).fetchall()
     assert 0 < len(was) < len(rows)
-    rule = get("cin", "1520").sql.replace("SELECT *", "SELECT rowid", 1)
-    assert con.execute(f"{rule} ORDER BY rowid").fetchall() == was
+    assert _flagged_rowids(con, "1520") == was
     assert "hash(load_id, upn) IN" in get("cin", "1520").sql
     assert "lag(h) OVER (ORDER BY h)" in get("cin", "1520").sql
 
@@ -255,8 +260,7 @@ def test_8510_counts_only_the_children_whose_hash_is_shared(seed: int) -> None:
         QUALIFY count(*) OVER (PARTITION BY la_code, load_id, child_id) > 1 ORDER BY rowid"""
     was = con.execute(plain).fetchall()
     assert 0 < len(was) < len(rows)
-    rule = get("cin", "8510").sql.replace("SELECT *", "SELECT rowid", 1)
-    assert con.execute(f"{rule} ORDER BY rowid").fetchall() == was
+    assert _flagged_rowids(con, "8510") == was
     assert "lag(h) OVER (ORDER BY h)" in get("cin", "8510").sql
 
 
@@ -286,6 +290,5 @@ def test_8815_counts_only_the_episodes_whose_hash_is_shared(seed: int) -> None:
         QUALIFY count(*) OVER (PARTITION BY la_code, child_id) > 1 ORDER BY rowid"""
     was = con.execute(plain).fetchall()
     assert 0 < len(was) < len(rows)
-    rule = get("cin", "8815").sql.replace("SELECT *", "SELECT rowid", 1)
-    assert con.execute(f"{rule} ORDER BY rowid").fetchall() == was
+    assert _flagged_rowids(con, "8815") == was
     assert "lag(h) OVER (ORDER BY h)" in get("cin", "8815").sql
