@@ -114,3 +114,24 @@ def test_quality_for_the_quarter_an_in_year_return_stops_in_is_answered():
     before = run("quality", "--period", "2021-Q4", "--la", rf.LA)
     assert before.exit_code == 1
     assert "faults not known. 2021-Q4 is past" in before.output
+
+
+def test_drill_for_a_quarter_after_the_day_the_data_reach_is_refused():
+    """An in-year return's period runs to 31 March but its data stop at the extraction: a
+    quarter after that day printed only the header row (read as "no child"), exit 0."""
+    from csc_scorecard.measures.data_dates import data_dates
+    from csc_scorecard.model.periods import Quarter
+    from csc_scorecard.store import Store
+    from csc_scorecard.wording import long_date
+
+    with Store(rf.store_path(), read_only=True) as db:
+        first, last = data_dates(db, rf.LA)
+        reach = db.coverage(rf.LA)[1]
+    after = Quarter.containing(last).next()
+    assert after.start <= reach  # inside the returns' period: check_coverage lets it through
+    r = run("drill", MEASURE, "--format", "csv", "--period", str(after), "--la", rf.LA)
+    assert r.exit_code == 2
+    assert r.output.strip().splitlines()[-1] == (
+        f"Error: the store has no data for {after} ({after.label}) for LA {rf.LA}: its data "
+        f"run from {long_date(first)} to {long_date(last)}"
+    )

@@ -97,13 +97,24 @@ def _print(table: pa.Table) -> None:
 
 def _covered(db: Store, la: str, period: str) -> None:
     """Refuse a quarter the authority's loaded data do not reach, or an authority with no case
-    data loaded, as the report does (`report.subject.check_coverage`); a period that is not a
-    quarter is left to `members`, which names what it takes."""
+    data loaded, as the report does (`report.subject.check_coverage`), or one starting after the
+    day the data reach (`data_dates`: an in-year return's period runs to 31 March, its data
+    stop at the extraction); a period that is not a quarter is left to `members`, which names
+    what it takes."""
+    from csc_scorecard.errors import NotFound
+    from csc_scorecard.measures.data_dates import data_dates
     from csc_scorecard.model.periods import Quarter
     from csc_scorecard.report.subject import check_coverage
+    from csc_scorecard.wording import long_date
 
     try:
         quarter = Quarter.parse(period)
     except ValueError:
         return
     check_coverage(db, la, quarter)
+    span = data_dates(db, la)
+    if span is not None and quarter.start > span[1]:
+        raise NotFound(
+            f"the store has no data for {quarter} ({quarter.label}) for LA {la}: its data "
+            f"run from {long_date(span[0])} to {long_date(span[1])}"
+        )
