@@ -57,7 +57,7 @@ def test_workforce_comparators_come_from_the_census_on_or_before_the_quarter():
     assert comparator_year("agency_fte_rate", date(2022, 6, 30)) == 2021
     assert comparator_year("agency_fte_rate", date(2022, 9, 30)) == 2022
     assert comparator_year("agency_fte_rate", date(2022, 12, 31)) == 2022
-    assert year_label("agency_fte_rate", 2021) == "30 Sep 2021"
+    assert year_label("agency_fte_rate", 2021) == "30 September 2021"
 
 
 def test_the_measures_feed_puts_no_comparator_beside_a_count(reference_store):

@@ -16,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from csc_scorecard.reference.comparator_series import comparator_map, sn_label
+from csc_scorecard.wording import long_date
 
 if TYPE_CHECKING:
     from csc_scorecard.store import Store
@@ -212,14 +213,15 @@ def comparator_year(measure: str, as_at: date) -> int:
 
 
 def year_label(measure: str, year: int) -> str:
-    """How a comparator's year is printed: "2020/21" (year ending 31 March), or "30 Sep 2021"
-    for the workforce census.
+    """How a comparator's year is printed: "2020/21" (year ending 31 March), or the census day
+    as the paper writes every date (``wording.long_date``: "30 September 2021") for the
+    workforce census.
 
     >>> year_label("referrals_rate_per_10000", 2021)
     '2020/21'
     """
     if any(s.file == "csww" for s in comparator_map().measures[measure].series):
-        return f"30 Sep {year}"
+        return long_date(year_end(measure, year))
     return f"{year - 1}/{year % 100:02d}"
 
 
