@@ -121,7 +121,7 @@ def test_summary_bullets_count_the_appendix():
     assert [b.text for b in paragraph.bullets][:2] == [
         (
             f"{counts.better_or_within_tolerance} of 11 indicators are performing better than or within "
-            f"tolerance against target ({counts.better_or_within_tolerance} of {counts.rated} with a rating)"
+            f"tolerance against target ({counts.better_or_within_tolerance} of {counts.rated} rated)"
         ),
         f"{counts.red} of 11 are below target",
     ]

@@ -82,6 +82,11 @@ def summarise(statuses: Iterable[Status]) -> Summary:
     return Summary(total=sum(counts.values()), **{s.value: n for s, n in counts.items()})
 
 
+#: How a count reads against the items with a rating, in every summary the paper, the appendix
+#: and the workbook print ("(9 of 11 rated)"): ``describe`` and the executive summary fill it.
+OF_RATED = "({n} of {rated} rated)"
+
+
 def describe(summary: Summary, noun: str = "indicators") -> list[str]:
     """The seed's three summary lines, each with its denominator.
 
@@ -92,13 +97,14 @@ def describe(summary: Summary, noun: str = "indicators") -> list[str]:
     Data is not available for 5 of 11 indicators (5 not available, 0 not reportable)
     """
     of_total = f"of {summary.total} {noun}"
-    rated = f"of {summary.rated} rated"
+    better = OF_RATED.format(n=summary.better_or_within_tolerance, rated=summary.rated)
+    below = OF_RATED.format(n=summary.below_target, rated=summary.rated)
     lines = [
         (
             f"{summary.better_or_within_tolerance} {of_total} performing better than or within "
-            f"tolerance against target ({summary.better_or_within_tolerance} {rated})"
+            f"tolerance against target {better}"
         ),
-        f"{summary.below_target} {of_total} are below target ({summary.below_target} {rated})",
+        f"{summary.below_target} {of_total} are below target {below}",
         (
             f"Data is not available for {summary.without_data} {of_total} "
             f"({summary.not_available} not available, {summary.not_reportable} not reportable)"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from csc_scorecard.numbers import count, number
 from csc_scorecard.rating import Framework
+from csc_scorecard.rating.summary import OF_RATED
 from csc_scorecard.report.benchmarks import in_unit
 from csc_scorecard.report.cited import cited_count, cited_text
 from csc_scorecard.report.facts import Facts, figure_id, pointer_part
@@ -338,11 +339,11 @@ def _group_paragraph(g: int, group: AppendixGroup) -> Paragraph | None:
     total = cited_count(f"{base}/total", c.total)
     bullets: list[Sentence] = [
         say(
-            "{n} of {t} indicators are performing better than or within tolerance against target ({n2} of {r} with a rating)",
+            "{n} of {t} indicators are performing better than or within tolerance against target "
+            + OF_RATED,
             n=cited_count(f"{base}/better_or_within_tolerance", c.better_or_within_tolerance),
             t=total,
-            n2=cited_count(f"{base}/better_or_within_tolerance", c.better_or_within_tolerance),
-            r=cited_count(f"{base}/rated", c.rated),
+            rated=cited_count(f"{base}/rated", c.rated),
         ),
         say(
             "{n} of {t} are below target",
