@@ -42,6 +42,26 @@ def unknown_subject(
     return None
 
 
+def outside_team(db: Store, la: str, team: str, worker: str) -> bool:
+    """Whether no table of the store names `worker` with `team` for `la` (a post, a case held, an
+    event recorded): a list or drill-down for them, held to `team`, would be empty, which reads
+    as "none of theirs"."""
+    found = db.con.execute(
+        """SELECT table_name FROM duckdb_columns()
+           WHERE schema_name = 'main' AND internal = false
+           GROUP BY table_name
+           HAVING list_has_all(list(column_name), ['la_code', 'team_id', 'worker_id'])""",
+    ).fetchall()
+    parts = [
+        f'SELECT 1 FROM "{table}" WHERE la_code = $la AND team_id = $t AND worker_id = $w'
+        for (table,) in found
+    ]
+    if not parts:
+        return True
+    query = f"SELECT EXISTS ({' UNION ALL '.join(parts)})"
+    return not db.con.execute(query, {"la": la, "t": team, "w": worker}).fetchall()[0][0]
+
+
 def _named(db: Store, la: str, value: str, columns: tuple[str, ...]) -> bool:
     """Whether any table with an LA code names `value` in one of `columns`."""
     found = db.con.execute(

@@ -22,6 +22,7 @@ from csc_scorecard.web.routes.common import (
     known_measure,
     team_for,
     web_of,
+    worker_for,
 )
 
 if TYPE_CHECKING:
@@ -53,8 +54,9 @@ def children(
             db, web.data.la_code(), team or None, worker or None,
             team_names=False, labels=("team", "worker"), quote=quoted,
         )  # fmt: skip
-    if refusal:  # an empty drill-down for a mistyped worker reads as "none of theirs"
-        raise LookupError(f"{refusal}.")
+        if refusal:  # an empty drill-down for a mistyped worker reads as "none of theirs"
+            raise LookupError(f"{refusal}.")
+        worker_for(session, db, web.data.la_code(), worker, "the children and workers")
     try:
         table = web.data.members(quarter, measure_id, team=team or None, worker=worker or None)
     except NoMembers as why:

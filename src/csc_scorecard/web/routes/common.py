@@ -3,7 +3,7 @@ to, the quarter menu, the export formats and the attachment answer."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
@@ -12,6 +12,9 @@ from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.web.app import BadRequest, Refused, Web, need
 from csc_scorecard.web.quoting import quoted
 from csc_scorecard.web.state import Session
+
+if TYPE_CHECKING:
+    from csc_scorecard.store import Store
 
 Viewer = Annotated[Session, Depends(need("viewer"))]
 Manager = Annotated[Session, Depends(need("manager"))]
@@ -50,6 +53,19 @@ def team_for(session: Session, team: str | None, what: str) -> str | None:
     if team and team != session.user.team:
         raise Refused(f"Managers see {what} of their own team only.")
     return session.user.team
+
+
+def worker_for(session: Session, db: Store, la: str, worker: str | None, what: str) -> None:
+    """Refused when a manager asks for a worker of another team (`lists.subjects.outside_team`):
+    held to their own team, the answer would be empty, which reads as "none of theirs"."""
+    from csc_scorecard.lists.subjects import outside_team
+
+    team = session.user.team
+    if session.user.role == "manager" and worker and team and outside_team(db, la, team, worker):
+        raise Refused(
+            f"Managers see {what} of their own team only: the store names worker "
+            f"{quoted(worker)} in no post, case or event of team {quoted(team)}."
+        )
 
 
 def export_format(format: str | None) -> None:

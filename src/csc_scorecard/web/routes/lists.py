@@ -23,6 +23,7 @@ from csc_scorecard.web.routes.common import (
     export_format,
     team_for,
     web_of,
+    worker_for,
 )
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ def list_page(
         )  # fmt: skip
         if refusal:  # an empty list for a mistyped team reads as "nobody overdue"
             raise LookupError(f"{refusal}.")
+        worker_for(session, db, web.data.la_code(), worker, "the lists")
         try:  # a date the data do not reach reads as "nobody overdue": refused
             stale = checked_date(db, web.data.la_code(), on, "date")
         except BadInput as error:
