@@ -98,3 +98,24 @@ def test_quality_by_team_or_worker_writes_every_format_with_no_owner_source(
     blank = _outputs(store, tmp_path, "blank")
     assert blank == queried
     assert "(unallocated)" in queried["team", "xlsx"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_by_with_an_ungrouped_format_says_so(store, fmt):
+    """--by groups the table and the workbook; csv and json stay one row per fault (the CSV in
+    exactly the eight fault columns). It said nothing, so the file read as the grouped one."""
+    done = runner.invoke(
+        app, ["quality", "--store", str(store), "--period", "2023-Q4", "--by", "team",
+              "--format", fmt],
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert done.stderr.splitlines()[0] == (
+        "note: --by team groups the fix list in the table and xlsx formats only; "
+        f"--format {fmt} gives one row per fault, ungrouped"
+    )
+    if fmt == "csv":
+        assert done.stdout.splitlines()[0] == "rule,return,table,row,child,field,value,message"
+    plain = runner.invoke(
+        app, ["quality", "--store", str(store), "--period", "2023-Q4", "--format", fmt]
+    )
+    assert plain.stdout == done.stdout and "--by" not in plain.stderr

@@ -108,6 +108,12 @@ def quality(
         ]
         if record:
             notes.append(_record(db, la))
+    if by and fmt in ("csv", "json"):  # else the ungrouped file reads as the grouped one
+        typer.echo(
+            f"note: --by {by} groups the fix list in the table and xlsx formats only; "
+            f"--format {fmt} gives one row per fault, ungrouped",
+            err=True,
+        )
     _faults.write(faults, result, fmt=fmt, out=out, notes=notes, by=by)
 
 
