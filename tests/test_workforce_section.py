@@ -65,8 +65,9 @@ EXPECTED = [
         "good or better and 75% were graded 'requires improvement' or better."
     ),
     (
-        "At the end of the quarter agency workers held 1 of the 10.5 full-time equivalent social worker "
-        "posts filled (9.5%). In the year to 30 June 2022, employed social workers amounting to 0.8 "
+        "At the end of the quarter agency social workers held 1 of the 10.5 full-time equivalent social "
+        "worker posts filled (9.5%): registered social workers in post on that day, not the agency "
+        "staff paid for over the month that the finance section counts. In the year to 30 June 2022, employed social workers amounting to 0.8 "
         "full-time equivalents left the authority: a turnover rate of 9.1% of the average in post (a "
         "local measure). The workforce census at 30 September 2021 recorded a vacancy rate of 44.4%. "
         "On the Department for Education's definition (leavers in the year to 30 September 2021 as a "

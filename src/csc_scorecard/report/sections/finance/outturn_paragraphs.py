@@ -176,7 +176,8 @@ def _agency_sentences(a: AgencyForecast, figs: Figures) -> list[Sentence]:
         )
         sentences.append(
             say(
-                "The number of agency workers for {m} was {f} FTE, {o} FTE "
+                "Agency staff paid for in {m} (the finance system's agency costs) came to {f} "
+                "FTE, {o} FTE "
                 + ("more" if a.fte_over_target >= 0 else "fewer")
                 + " than the target for this stage of the year.",
                 m=month,
@@ -185,7 +186,13 @@ def _agency_sentences(a: AgencyForecast, figs: Figures) -> list[Sentence]:
             )
         )
     else:
-        sentences.append(say("The number of agency workers for {m} was {f} FTE.", m=month, f=fte))
+        sentences.append(
+            say(
+                "Agency staff paid for in {m} (the finance system's agency costs) came to {f} FTE.",
+                m=month,
+                f=fte,
+            )
+        )
     if a.forecast is not None and a.budget is not None and a.variance is not None:
         fc = figs.add("agency:forecast", "Agency staff forecast", a.forecast, "gbp")
         bd = figs.add("agency:budget", "Agency staff budget", a.budget, "gbp")

@@ -183,8 +183,10 @@ def _agency_paragraph(section: StaffingSection, c: Cites) -> Paragraph | None:
     if agency.status == "ok":
         sentences.append(
             say(
-                "At the end of the quarter agency workers held {a} of the {all} full-time equivalent "
-                "social worker posts filled ({pct}).",
+                "At the end of the quarter agency social workers held {a} of the {all} full-time "
+                "equivalent social worker posts filled ({pct}): registered social workers in post "
+                "on that day, not the agency staff paid for over the month that the finance "
+                "section counts.",
                 a=c.num("/kpis/agency_fte_rate/numerator", "ratio"),
                 all=c.num("/kpis/agency_fte_rate/denominator", "ratio"),
                 pct=c.text("/kpis/agency_fte_rate/display"),
