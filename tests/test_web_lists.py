@@ -70,3 +70,48 @@ def test_a_date_the_data_do_not_reach_is_a_400_naming_the_dates_covered():
         f"the data end on {long_date(last)}, 10 days before {long_date(on)}: anything recorded "
         "since is not in this list"
     )
+
+
+def test_reviews_due_takes_a_days_window_as_the_command_does():
+    """`scorecard lists reviews-due --days` existed; the page had no such field, so its lists and
+    exports always looked 14 days ahead. The window is offered, validated, and carried by the
+    heading, the exports (file name; the workbook's heading) and the audit entry."""
+    from openpyxl import load_workbook
+
+    from csc_scorecard import lists
+    from csc_scorecard.store import Store
+
+    app = dashboard()[0]
+    analyst = client_for(app, "analyst")
+    with Store(rf.store_path(), read_only=True) as db:
+        wide = lists.build("reviews-due", db, rf.LA, date(2022, 6, 30), days_ahead=60)
+        usual = lists.build("reviews-due", db, rf.LA, date(2022, 6, 30))
+    assert wide.count > usual.count
+    page = analyst.get(f"/lists/reviews-due.json?date={ON}&days=60").json()
+    assert (page["days"], page["count"]) == (60, wide.count)
+    assert page["heading"] == (
+        f"Reviews overdue or due soon, authority {rf.LA}, 30 June 2022, due within 60 days: "
+        f"{wide.count:,} rows"
+    )
+    assert analyst.get(f"/lists/reviews-due.json?date={ON}").json()["days"] == 14
+    html = analyst.get(f"/lists/reviews-due?date={ON}").text
+    assert 'name="days" type="number" min="0" value="14"' in html
+    assert 'name="days"' not in analyst.get(f"/lists/overdue-visits?date={ON}").text
+    exported = analyst.get(f"/lists/reviews-due?date={ON}&days=60&format=csv")
+    assert 'filename="reviews-due_2022-06-30_60days.csv"' in exported.headers["content-disposition"]
+    assert len(list(csv.DictReader(io.StringIO(exported.text)))) == wide.count
+    audit = app.state.web.state.audit_rows(action="export_list_csv")[0]
+    assert audit["target"] == f"reviews-due {ON} team=* worker=* days=60"
+    book = analyst.get(f"/lists/reviews-due?date={ON}&days=60&format=xlsx")
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    assert sheet["A1"].value.startswith(f"Reviews overdue or due soon, authority {rf.LA}, 30 June "
+                                        "2022, due within 60 days: ")  # fmt: skip
+    for bad, why in (
+        ("-1", "days &#39;-1&#39;: a number of days, 0 or more."),
+        ("two", "days &#39;two&#39;: a number of days, 0 or more."),
+    ):
+        refused = analyst.get(f"/lists/reviews-due?date={ON}&days={bad}")
+        assert refused.status_code == 400 and why in refused.text
+    other = analyst.get(f"/lists/overdue-visits.json?date={ON}&days=5")
+    assert other.status_code == 400
+    assert other.json()["detail"] == "days applies to reviews-due, not overdue-visits."

@@ -92,6 +92,7 @@ def build(
         worker=worker,
         notes=tuple(q.notes),
         notice=NOTICE,
+        days_ahead={**spec.options, **options}.get("days_ahead"),
     )
 
 

@@ -82,19 +82,21 @@ class ListResult:
     worker: str | None = None
     notes: tuple[str, ...] = ()
     notice: str = NOTICE
+    days_ahead: int | None = None  # the window of a list that looks ahead (reviews-due)
 
     @property
     def count(self) -> int:
         return self.rows.num_rows
 
     def heading(self) -> str:
-        """One line: title, authority, date, filters and row count.
+        """One line: title, authority, date, window ahead, filters and row count.
 
         >>> r = ListResult("x", "Open assessments", "999", date(2022, 6, 30), pa.table({"a": [1]}), {}, "")
         >>> r.heading()
         'Open assessments, authority 999, 30 June 2022: 1 row'
         """
-        scope = "".join(
+        scope = f", due within {self.days_ahead} days" if self.days_ahead is not None else ""
+        scope += "".join(
             f", {label} {value}"
             for label, value in (("team", self.team), ("worker", self.worker))
             if value

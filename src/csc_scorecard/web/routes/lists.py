@@ -53,15 +53,24 @@ def list_page(
     date: str | None = None,
     team: str | None = None,
     worker: str | None = None,
+    days: str | None = None,
     format: str | None = None,
 ) -> Response:
-    """One operational list on a date (default: the last day the data reaches), by urgency."""
+    """One operational list on a date (default: the last day the data reaches), by urgency;
+    `days` ahead for a list that looks ahead (reviews-due), as `scorecard lists --days`."""
     from csc_scorecard import lists
 
     web = web_of(request)
     if name not in lists.LISTS:
         raise LookupError(f"There is no list {quoted(name)}.")
     export_format(format)
+    options: dict[str, int] = {}
+    if days:
+        if "days_ahead" not in lists.LISTS[name].options:
+            raise BadRequest(f"days applies to reviews-due, not {name}.")
+        if not days.isdigit():  # fewer than 0 would hide the overdue reviews too
+            raise BadRequest(f"days {quoted(days)}: a number of days, 0 or more.")
+        options["days_ahead"] = int(days)
     try:
         on = Date.fromisoformat(date) if date else web.data.quarter(None).end
     except ValueError:
@@ -80,9 +89,11 @@ def list_page(
         except BadInput as error:
             raise BadRequest(f"{error}.") from None
         result = lists.build(
-            name, db, web.data.la_code(), on, team=team or None, worker=worker or None
+            name, db, web.data.la_code(), on, team=team or None, worker=worker or None, **options
         )
     target = f"{name} {on} team={team or '*'} worker={worker or '*'}"
+    if result.days_ahead is not None:
+        target += f" days={result.days_ahead}"
     if format:
         web.audit(request, session, f"export_list_{format}", target, rows=result.count)
         return _list_export(result, format)
@@ -94,6 +105,7 @@ def list_page(
         "date": on.isoformat(),
         "team": team,
         "worker": worker,
+        "days": result.days_ahead,
         "count": result.count,
         "sort": result.sort,
         "notice": result.notice,
@@ -108,6 +120,8 @@ def _list_export(result: ListResult, fmt: str) -> Response:
     from csc_scorecard.lists.output import to_csv, to_xlsx
 
     stem = f"{result.name}_{result.on.isoformat()}"
+    if result.days_ahead is not None:
+        stem += f"_{result.days_ahead}days"
     if fmt == "csv":
         return attachment(to_csv(result), "text/csv", f"{stem}.csv")
     with tempfile.TemporaryDirectory() as folder:
