@@ -76,7 +76,7 @@ def test_paragraphs_are_numbered_once_through_the_whole_paper(paper_context):
 def test_narrative_slots_land_where_the_seed_puts_such_text(paper_context):
     by_id = {s.id: s for s in paper_context.sections}
     quality = by_id["data_quality"]
-    assert quality.paragraphs[0].text.startswith("Figures for indicators marked as not reportable")
+    assert quality.paragraphs[0].text.startswith("An indicator marked not reportable in the appendix")
     response = by_id["management_response"].paragraphs[0]
     assert response.bullets[0].text.startswith("a daily list of open single")
     demand = by_id["demand"]
@@ -167,7 +167,7 @@ def test_word_and_pdf_carry_every_part_in_order(paper_context, tmp_path):
         "Strategic developments",
         "Financial summary",
         "Data quality",
-        "Figures for indicators marked as not reportable",
+        "An indicator marked not reportable in the appendix",
         "Impact on the council's key objectives",
         "Recommended options",
         *IMPLICATION_TITLES.values(),

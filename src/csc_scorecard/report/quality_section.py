@@ -93,7 +93,18 @@ def _rule_faults_paragraph(facts: Facts, faults: RuleFaults | None) -> Paragraph
 
 def quality_section(facts: Facts, quality: DataQuality) -> Section:
     out: list[Paragraph | None] = []
-    if quality.not_reportable:
+    if not quality.not_reportable:
+        # The data decide whether any figure is not reportable, not the quarter's narrative.
+        out.append(
+            paragraph(
+                say(
+                    "Every measure is reportable for {q}: no field a figure depends on is missing or invalid in more of the records than the quality threshold allows.",
+                    q=facts.period(),
+                ),
+                kind="note",
+            )
+        )
+    else:
         out.append(
             paragraph(
                 say(
