@@ -76,7 +76,9 @@ def test_paragraphs_are_numbered_once_through_the_whole_paper(paper_context):
 def test_narrative_slots_land_where_the_seed_puts_such_text(paper_context):
     by_id = {s.id: s for s in paper_context.sections}
     quality = by_id["data_quality"]
-    assert quality.paragraphs[0].text.startswith("An indicator marked not reportable in the appendix")
+    assert quality.paragraphs[0].text.startswith(
+        "An indicator marked not reportable in the appendix"
+    )
     response = by_id["management_response"].paragraphs[0]
     assert response.bullets[0].text.startswith("a daily list of open single")
     demand = by_id["demand"]
