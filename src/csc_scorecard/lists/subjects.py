@@ -46,36 +46,32 @@ def outside_team(db: Store, la: str, team: str, worker: str) -> bool:
     """Whether no table of the store names `worker` with `team` for `la` (a post, a case held, an
     event recorded): a list or drill-down for them, held to `team`, would be empty, which reads
     as "none of theirs"."""
-    found = db.con.execute(
-        """SELECT table_name FROM duckdb_columns()
-           WHERE schema_name = 'main' AND internal = false
-           GROUP BY table_name
-           HAVING list_has_all(list(column_name), ['la_code', 'team_id', 'worker_id'])""",
-    ).fetchall()
-    parts = [
-        f'SELECT 1 FROM "{table}" WHERE la_code = $la AND team_id = $t AND worker_id = $w'
-        for (table,) in found
-    ]
-    if not parts:
-        return True
-    query = f"SELECT EXISTS ({' UNION ALL '.join(parts)})"
-    return not db.con.execute(query, {"la": la, "t": team, "w": worker}).fetchall()[0][0]
+    return not _any_row(db, la, [{"team_id": team, "worker_id": worker}])
 
 
 def _named(db: Store, la: str, value: str, columns: tuple[str, ...]) -> bool:
     """Whether any table with an LA code names `value` in one of `columns`."""
+    return _any_row(db, la, [{c: value} for c in columns])
+
+
+def _any_row(db: Store, la: str, matches: list[dict[str, str]]) -> bool:
+    """Whether any table of the store with an LA code and every column of one of `matches` holds
+    a row of `la` with those values."""
     found = db.con.execute(
         """SELECT table_name, list(column_name) FROM duckdb_columns()
            WHERE schema_name = 'main' AND internal = false GROUP BY table_name""",
     ).fetchall()
-    parts = [
-        f'SELECT 1 FROM "{table}" WHERE la_code = $la AND "{c}" = $v'
-        for table, cols in found
-        if "la_code" in cols
-        for c in columns
-        if c in cols
-    ]
+    params: dict[str, str] = {"la": la}
+    parts = []
+    for k, match in enumerate(matches):
+        terms = [f'"{c}" = $v{k}_{n}' for n, c in enumerate(match)]
+        params.update({f"v{k}_{n}": v for n, v in enumerate(match.values())})
+        parts += [
+            f'SELECT 1 FROM "{table}" WHERE la_code = $la AND {" AND ".join(terms)}'
+            for table, cols in found
+            if "la_code" in cols and set(match) <= set(cols)
+        ]
     if not parts:
         return False
     query = f"SELECT EXISTS ({' UNION ALL '.join(parts)})"
-    return bool(db.con.execute(query, {"la": la, "v": value}).fetchall()[0][0])
+    return bool(db.con.execute(query, params).fetchall()[0][0])
