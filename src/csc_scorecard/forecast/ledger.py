@@ -4,7 +4,10 @@
 `start_date` (the first night) to `end_date` (the last night, inclusive; NULL while open). A
 forecast made at an as-at date may only know what was recorded by then, so `load_ledger` drops
 periods that start later and treats a period ending later as still open: this is what makes
-back-testing honest, and it costs nothing when the as-at date is the extract date.
+back-testing honest, and it costs nothing when the as-at date is the extract date. A period
+ending on the as-at date that the same placement's next period follows the day after is a
+change of rate, not an end (at the year end the finance system starts the new year's rate on
+1 April, so every open placement's period ends on 31 March), and is open too.
 
 Nights are counted inclusively (a period from 1 to 7 April is seven nights) and a night costs
 the weekly rate / 7, as placement invoices are raised (seed paras 38-40 quote weekly costs).
@@ -85,17 +88,23 @@ class Placements:
 
 
 def load_ledger(store: Store, la_code: str, known_at: date) -> Ledger:
-    """The authority's cost periods as known at `known_at` (later starts dropped, later ends open)."""
+    """The authority's cost periods as known at `known_at` (later starts dropped, later ends
+    open, and an end on `known_at` that the placement's next period follows)."""
     rows = store.con.execute(
         """SELECT placement_id, child_id, line, provider, start_date,
-                  CASE WHEN end_date IS NULL OR end_date > ? THEN NULL ELSE end_date END,
+                  CASE WHEN end_date IS NULL OR end_date > $at
+                         OR (end_date = $at AND EXISTS (
+                             SELECT 1 FROM placement_costs n
+                             WHERE n.la_code = p.la_code AND n.placement_id = p.placement_id
+                               AND n.start_date = p.end_date + 1))
+                       THEN NULL ELSE end_date END,
                   weekly_cost
-           FROM placement_costs
-           WHERE la_code = ? AND start_date IS NOT NULL AND start_date <= ?
+           FROM placement_costs AS p
+           WHERE la_code = $la AND start_date IS NOT NULL AND start_date <= $at
              AND line IS NOT NULL AND weekly_cost IS NOT NULL
              AND (end_date IS NULL OR end_date >= start_date)
            ORDER BY placement_id, start_date""",
-        [known_at, la_code, known_at],
+        {"at": known_at, "la": la_code},
     ).fetchall()
     return ledger_from_rows(rows, known_at)
 
