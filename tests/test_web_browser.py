@@ -195,14 +195,28 @@ def test_upload_a_file_and_see_the_load(chromium, tmp_path):
 
 PAGES = {
     "viewer": ["/", f"/measures/referrals?period={P}", f"/reports/{P}"],
-    "manager": ["/teams", "/teams/{own}", "/quality"],
+    "manager": [
+        "/teams",
+        "/teams/{own}",
+        "/teams/{own}/measures",
+        "/quality",
+        "/lists",
+        "/lists/overdue-visits",
+        "/lists/reviews-due",
+        "/lists/caseloads",
+    ],
     "analyst": [
         f"/measures/assessments_within_45_working_days?period={P}",
         "/quality",
         "/loads",
+        f"/reports/{P}",
+        "/lists/open-assessments",
+        "/lists/unallocated",
     ],
     "admin": ["/audit", "/admin/users"],
 }
+# The error pages a user meets (an unknown measure, a page their role may not see): 404, 403.
+ERROR_PAGES = {"viewer": {"/measures/no_such_measure": 404, "/teams": 403}}
 
 if HAS_MEMBERS:
     PAGES["analyst"].append(f"/measures/assessments_within_45_working_days/children?period={P}")
@@ -220,9 +234,10 @@ def test_no_serious_accessibility_violations(chromium, server, role):
     context, page = signed_in(chromium, server, role, bypass_csp=True)
     pages = ["/login"] if role == "viewer" else []
     pages += [p.replace("{own}", own) for p in PAGES[role]]
-    found = {}
-    for path in pages:
-        page.goto(f"{server.url}{path}")
+    expected = {path: 200 for path in pages} | ERROR_PAGES.get(role, {})
+    found, statuses = {}, {}
+    for path in expected:
+        statuses[path] = page.goto(f"{server.url}{path}").status
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(
             "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', "
@@ -232,5 +247,6 @@ def test_no_serious_accessibility_violations(chromium, server, role):
         )
         if result:
             found[path] = result
+    assert statuses == expected  # each page checked is the page itself, not a refusal
     assert not found, found
     context.close()
