@@ -47,8 +47,11 @@ def data_as_at(store: Store, la_code: str, held: date | None, end: date) -> date
     """The date the data checked as at `held` (the period end of the authority's latest
     returns, `quality.history.as_at`) describe, for a quarter ending `end`: `end` when `held`
     is after it but the data stop by it (in-year returns: their period runs to 31 March, their
-    data to the extraction), else `held`."""
+    data to the extraction), else the data's last day when they stop before `held` (the data
+    held, checked for an earlier quarter none of whose checks was kept), else `held`."""
     if held is None or held <= end:
         return held
     span = data_dates(store, la_code)
-    return end if span is not None and span[1] <= end else held
+    if span is None:
+        return held
+    return end if span[1] <= end else min(held, span[1])
