@@ -26,6 +26,10 @@ from datetime import date as d
 import pytest
 from conftest import canonical
 from lists_fixtures import build, column, columns, load_all
+from measure_fixtures import LA
+
+from csc_scorecard.errors import NotFound
+from csc_scorecard.store import Store
 
 ROWS = [
     # child, as_at, category, plan, signed off, in touch, contact, adviser
@@ -82,3 +86,35 @@ def test_care_leavers_by_adviser(store):
         "L6",
         "L7",
     ]
+
+
+@pytest.fixture
+def bare(tmp_path):
+    """The two teams' staff and no list 9 extract."""
+    with Store(tmp_path / "bare.duckdb") as s:
+        load_all(s, {})
+        yield s
+
+
+def test_no_list_9_extract_is_refused_not_an_empty_list(bare):
+    """No care_leaver_plans rows: every care leaver would read as in date and in touch (the
+    demo's list for 16 May 2022, before its one extract of 30 June, had 0 rows and no word why)."""
+    with pytest.raises(NotFound) as refused:
+        build(bare, "care-leavers")
+    assert str(refused.value) == (
+        f"the store holds no care_leaver_plans rows for LA {LA}: no care leaver's pathway plan "
+        "or contact is known, so the list would be empty; load them (an Ofsted Annex A list 9 "
+        "extract, or a Standard Safeguarding Dataset)"
+    )
+
+
+def test_a_date_before_the_first_list_9_extract_is_refused(bare):
+    """Only a 31 July 2022 extract: on 30 June no extract says who needed action."""
+    later = [r for r in ROWS if r[1] == d(2022, 7, 31)]
+    load_all(bare, {"care_leaver_plans": canonical("care_leaver_plans", **columns(later, NAMES))})
+    with pytest.raises(NotFound) as refused:
+        build(bare, "care-leavers")
+    assert str(refused.value) == (
+        f"the first Annex A list 9 extract in the store for LA {LA} is dated 31 July 2022, after "
+        "30 June 2022: the list would be empty; give a date on or after it"
+    )

@@ -118,19 +118,21 @@ def has_rows(q: Query, name: str) -> bool:
     return bool(q.ctx.backend.execute(t.limit(1).count()))
 
 
-def require(q: Query, table: str, why: str) -> None:
+def require(q: Query, table: str, why: str, source: str | None = None) -> None:
     """Refuse (`NotFound`, one line) a list the store cannot tell: `table` holds no row for the
     authority, and without it `why` (an empty or full list that would read as an answer)."""
     if not has_rows(q, table):
-        raise NotFound(no_rows(table, q.la_code, why))
+        raise NotFound(no_rows(table, q.la_code, why, source))
 
 
-def no_rows(table: str, la_code: str, why: str) -> str:
+def no_rows(table: str, la_code: str, why: str, source: str | None = None) -> str:
     """The one-line refusal of an answer the store cannot give: `table` holds no row for the
-    authority, so `why`; what to load (`require`, `scorecard caseloads`)."""
+    authority, so `why`; what to load (`source`, else the table's template or the SSD)
+    (`require`, `scorecard caseloads`)."""
+    source = source or f"the {table} template, docs/templates.md"
     return (
-        f"the store holds no {table} rows for LA {la_code}: {why}; load them (the {table} "
-        "template, docs/templates.md, or a Standard Safeguarding Dataset)"
+        f"the store holds no {table} rows for LA {la_code}: {why}; load them ({source}, or a "
+        "Standard Safeguarding Dataset)"
     )
 
 

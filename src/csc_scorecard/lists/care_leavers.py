@@ -17,14 +17,17 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from csc_scorecard.lists.base import WORKER_COLUMNS, ListSpec, Query, with_team
+from csc_scorecard.errors import NotFound
+from csc_scorecard.lists.base import WORKER_COLUMNS, ListSpec, Query, require, with_team
 from csc_scorecard.measures.catalogue import measure
 from csc_scorecard.measures.functions.common import setting
+from csc_scorecard.wording import long_date
 
 
 def rows(q: Query) -> ir.Table:
     m = measure("care_leavers_pathway_plan_reviewed")
     t = q.ctx.table("care_leaver_plans")
+    _require_extract(q, t)
     t = t.filter(t.as_at_date <= q.day)
     t = t.mutate(_latest=t.as_at_date.max().over(ibis.window(group_by=[t.la_code])))
     t = t.filter(t.as_at_date == t._latest)
@@ -66,6 +69,25 @@ def rows(q: Query) -> ir.Table:
         _plan_order=ibis.coalesce(t.days_plan_overdue, ibis.ifelse(t._plan_late, 10**6, -1))
     )
     return with_team(q, t)
+
+
+def _require_extract(q: Query, t: ir.Table) -> None:
+    """Refuse (`NotFound`, one line) a date no list 9 extract reaches: with none in the store,
+    or none dated on or before the date, the list would be empty, which reads as "every care
+    leaver in date and in touch"."""
+    require(
+        q,
+        "care_leaver_plans",
+        "no care leaver's pathway plan or contact is known, so the list would be empty",
+        "an Ofsted Annex A list 9 extract",
+    )
+    first = q.ctx.backend.to_pyarrow(t.as_at_date.min()).as_py()
+    if first > q.on:
+        raise NotFound(
+            f"the first Annex A list 9 extract in the store for LA {q.la_code} is dated "
+            f"{long_date(first)}, after {long_date(q.on)}: the list would be empty; give a "
+            "date on or after it"
+        )
 
 
 SPEC = ListSpec(
