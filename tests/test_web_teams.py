@@ -43,7 +43,7 @@ def test_team_page_has_caseloads_and_the_teams_measures_rated_against_the_target
     analyst = client_for(app, "analyst")
     page = analyst.get(f"/teams/{own}.json?period={P}").json()
     assert page["team"]["team_id"] == own
-    for key in ("case_holders", "fte", "average_cases", "average_per_fte", "average_weighted"):
+    for key in ("case_holders", "fte", "average_per_fte", "average_weighted"):
         assert key in page["team"]
     measures = {m["measure"]: m for m in page["measures"]}
     c01 = measures["assessments_within_45_working_days"]
@@ -105,3 +105,28 @@ def test_team_page_shows_the_supervision_recorded_in_the_quarter():
         f"{expected.percent:.0f}%: {expected.supervised} of {expected.staff} staff with a "
         "supervision recorded</dd>"
     ) in html
+
+
+def test_the_average_caseload_is_labelled_per_fte_once_not_also_per_worker():
+    """The caseload average is DfE's, cases ÷ FTE of the case holders (workforce.caseloads): the
+    pages showed it twice, once as "per worker" (the demo's ACPS North 1: 6 case holders, 4.9
+    FTE, 132 cases, "Average caseload per worker 26.9", where 132 ÷ 6 is 22.0)."""
+    import re
+
+    app, _, own, _ = dashboard()
+    analyst = client_for(app, "analyst")
+    team = analyst.get(f"/teams/{own}.json?period={P}").json()["team"]
+    assert "average_cases" not in team
+    assert team["average_per_fte"] == pytest.approx(team["cases"] / team["fte"])
+    page = analyst.get(f"/teams/{own}?period={P}").text
+    assert re.findall(r"<dt>([^<]*average[^<]*)</dt>", page, flags=re.IGNORECASE) == [
+        "Average caseload per FTE",
+        "Role-weighted average caseload",
+    ]
+    index = analyst.get(f"/teams?period={P}").text
+    assert [
+        h for h in re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', index) if "verage" in h
+    ] == [
+        "Average per FTE",
+        "Role-weighted average",
+    ]

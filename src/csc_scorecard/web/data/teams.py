@@ -183,7 +183,8 @@ def _team_rows(w: dict[str, Any]) -> list[dict[str, Any]]:
                 "case_holders": f.case_holders,
                 "cases": f.cases,
                 "fte": f.fte,
-                "average_cases": f.average,
+                # DfE's average, cases ÷ FTE of the case holders (workforce.caseloads), the same
+                # on the cases and FTE bases: shown once, as per FTE
                 "average_per_fte": fte.average if fte else None,
                 "average_weighted": weighted.average if weighted else None,
                 "maximum": f.maximum,
