@@ -172,9 +172,11 @@ def _youth_justice(
 def _homes_graded(period: str, taken: date, good: int, total: int) -> dict:
     """The share of the authority's homes graded good or outstanding."""
     # No count in the words: a handful of homes is a count of 1-5, which a publication
-    # report refuses to print in commentary (report.publication.check_commentary).
+    # report refuses to print in commentary (report.publication.check_commentary). Nor which
+    # grade below good: own_homes draws requires improvement or inadequate afterwards.
     note = (
-        "every home not graded good or better is graded requires improvement"
+        "every home not graded good or better is graded requires improvement to be good or "
+        "inadequate"
         if total - good
         else None
     )
