@@ -130,3 +130,20 @@ def test_the_average_caseload_is_labelled_per_fte_once_not_also_per_worker():
         "Average per FTE",
         "Role-weighted average",
     ]
+
+
+def test_a_team_holding_no_cases_says_so_and_an_unknown_team_is_named_unknown():
+    """The fixture's MASH (T002) has posts but holds no case: its page said "There is no team
+    'T002' with case holders on 30/06/2022." (the demo's MASH 1 manager met it on their own
+    team), as for a team the store never names."""
+    app = dashboard()[0]
+    analyst = client_for(app, "analyst")
+    mash = analyst.get(f"/teams/T002.json?period={P}")
+    assert mash.status_code == 404
+    assert mash.json()["detail"] == (
+        "No worker of team 'T002' held a case on 30 June 2022: it has no caseloads or case "
+        "holders to show for Q1 2022/23."
+    )
+    unknown = analyst.get(f"/teams/T999.json?period={P}")
+    assert unknown.status_code == 404
+    assert unknown.json()["detail"].startswith("team 'T999': the store holds no such team for LA ")

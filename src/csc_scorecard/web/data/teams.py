@@ -85,9 +85,20 @@ class Teams(DrillDown):
         found = next((t for t in summary["teams"] if t["team_id"] == team_id), None)
         if found is None and summary["no_allocations"]:
             raise LookupError(summary["no_allocations"])
-        if found is None:
+        if found is None:  # a team the store never names, or one holding no case that day
+            from csc_scorecard.lists.subjects import unknown_subject
+
+            with self.store() as db:
+                unknown = unknown_subject(
+                    db, self.la_code(), team_id, None,
+                    team_names=False, labels=("team", "worker"), quote=quoted,
+                )  # fmt: skip
             raise LookupError(
-                f"There is no team {quoted(team_id)} with case holders on {quarter.end:%d/%m/%Y}."
+                f"{unknown}."
+                if unknown
+                else f"No worker of team {quoted(team_id)} held a case on "
+                f"{long_date(quarter.end)}: it has no caseloads or case holders to show for "
+                f"{quarter.label}."
             )
         w = self._workforce(quarter)
         return {
