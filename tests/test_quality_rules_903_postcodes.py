@@ -462,8 +462,10 @@ def test_the_integer_key_is_one_to_one_and_blank_for_what_is_not_a_postcode():
     keys = duckdb.sql(f"SELECT {sql}").fetchall()[0]
     assert len(set(keys[:3])) == 3 and all(k is not None for k in keys[:3])
     assert keys[3:] == (None, None, None)
-    # S11AA: S=29, 1=2, 1=2, A=11, A=11, then two blanks (0): base 37
-    assert keys[0] == (((((29 * 37 + 2) * 37 + 2) * 37 + 11) * 37 + 11) * 37) * 37
+    # S11AA: the bytes of 'S11AA  ' (two blanks pad it to 7), big-endian
+    assert keys[0] == int.from_bytes(b"S11AA  ", "big") == 0x53313141412020
+    # sorted as the padded text sorts (the cached Parquet is sorted by key)
+    assert keys[2] < keys[1] < keys[0]  # DN11BE, S111AA, S11AA
 
 
 def test_the_cached_parquet_is_written_whole_and_named_by_the_release(tmp_path, monkeypatch):

@@ -240,15 +240,13 @@ FILE_SQL = """COPY (SELECT {key} AS key, * FROM directory ORDER BY key)
 
 def key_sql(postcode: str) -> str:
     """SQL: a postcode (SQL expression, already upper case without spaces) as a BIGINT key, or
-    NULL when it is not 1-7 letters and digits (so not a postcode): each character as a digit in
-    base 37 (blank 0, 0-9 1-10, A-Z 11-36), padded to 7 characters, which is one-to-one."""
-    digits = (
-        "lambda c: CASE WHEN c = ' ' THEN 0 WHEN c BETWEEN '0' AND '9' THEN ord(c) - 47 "
-        "ELSE ord(c) - 54 END"
-    )
-    return f"""CASE WHEN regexp_full_match({postcode}, '[A-Z0-9]{{1,7}}') THEN list_reduce(
-        list_transform(string_split(rpad({postcode}, 7, ' '), ''), {digits})::BIGINT[],
-        lambda a, b: a * 37 + b) END"""
+    NULL when it is not 1-7 letters and digits (so not a postcode): its 7 bytes (padded with
+    blanks) read as one big-endian integer, through their hexadecimal text, which is
+    one-to-one and sorts as the padded text does. Not a digit per character made by a lambda
+    and summed by another (base 37): over a synthetic England's 852,853 distinct postcodes
+    that key cost 0.29 CPU s against 0.15 (episodes_pc 2.32 -> 2.04 CPU s, median of 4)."""
+    return f"""CASE WHEN regexp_full_match({postcode}, '[A-Z0-9]{{1,7}}')
+        THEN ('0x' || hex(rpad({postcode}, 7, ' ')))::BIGINT END"""
 
 
 def directory_sql() -> str:
