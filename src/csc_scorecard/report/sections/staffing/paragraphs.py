@@ -74,12 +74,25 @@ def _supervision_paragraph(section: StaffingSection, c: Cites) -> Paragraph | No
             days=c.num("/supervision/standard_days"),
         )
     ]
-    teams = [(i, t) for i, t in enumerate(sv.by_team) if t.percent is not None and t.staff]
+    # A team yet to add its supervision data (returns_paragraph) has no session recorded in
+    # the quarter: its share is a gap in the returns, so the lowest is named among the others.
+    r = section.supervision_returns
+    missing = {t.team_id for t in r.teams if not t.added and t.team_id} if r else set()
+    teams = [
+        (i, t)
+        for i, t in enumerate(sv.by_team)
+        if t.percent is not None and t.staff and t.team_id not in missing
+    ]
     if teams:
         i, _ = min(teams, key=lambda it: (it[1].percent, it[1].name))
+        lead = (
+            "Of the teams that have added supervision data for the quarter, the lowest share was"
+            if any(t.team_id in missing for t in sv.by_team)
+            else "The lowest share was"
+        )
         sentences.append(
             say(
-                "The lowest share was in {team} ({pct}, {n} of {staff}).",
+                lead + " in {team} ({pct}, {n} of {staff}).",
                 team=c.text(f"/supervision/by_team/{i}/name"),
                 pct=c.num(f"/supervision/by_team/{i}/percent", "percent"),
                 n=c.num(f"/supervision/by_team/{i}/in_timescale"),
