@@ -92,6 +92,11 @@ def test_refusals(path):
     assert r.exit_code != 0 and "--days applies to reviews-due" in r.output
     r = run(path, "reviews-due", "--days", "-5")  # would hide the overdue reviews too
     assert r.exit_code != 0 and "'--days': Input should be greater than or equal to 0" in r.output
+    r = run(path, "reviews-due", "--days", "100000000000000000000")  # a DuckDB traceback before
+    assert r.exit_code == 2
+    assert r.output.strip().splitlines()[-1] == (
+        "Error: --days 100000000000000000000: a number of days, 0 to 366"
+    )
     r = run(path, "caseloads", "--format", "xlsx")
     assert r.exit_code != 0 and "needs --out" in r.output
     assert "Traceback" not in r.output

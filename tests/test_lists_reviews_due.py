@@ -38,6 +38,8 @@ import pytest
 from conftest import canonical
 from lists_fixtures import allocations, build, column, columns, load_all
 
+from csc_scorecard.errors import BadInput
+
 PLANS = [
     ("C1", d(2022, 4, 5), None),
     ("C2", d(2022, 3, 20), None),
@@ -123,5 +125,16 @@ def test_days_ahead_and_team(store):
 def test_fewer_than_0_days_ahead_is_refused_not_a_list_without_the_overdue(store):
     """days_ahead -5 listed nobody, the 4 overdue reviews too (`scorecard lists reviews-due
     --days -5`: '0 rows', exit 0)."""
-    with pytest.raises(ValueError, match=r"^days_ahead -5: a number of days, 0 or more$"):
+    with pytest.raises(ValueError, match=r"^days_ahead -5: a number of days, 0 to 366$"):
         build(store, "reviews-due", days_ahead=-5)
+
+
+def test_more_than_a_year_ahead_is_refused_not_a_failure(store):
+    """Reviews fall due at least every six months: a year ahead lists every open plan. 10**20
+    days failed inside DuckDB (ConversionException: out of range for INT32), a traceback from
+    `scorecard lists reviews-due --days` and a 500 page on the dashboard."""
+    assert build(store, "reviews-due", days_ahead=366).days_ahead == 366
+    for ahead in (367, 10**20):
+        with pytest.raises(BadInput) as refused:
+            build(store, "reviews-due", days_ahead=ahead)
+        assert str(refused.value) == f"days_ahead {ahead}: a number of days, 0 to 366"

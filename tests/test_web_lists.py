@@ -107,8 +107,13 @@ def test_reviews_due_takes_a_days_window_as_the_command_does():
     assert sheet["A1"].value.startswith(f"Reviews overdue or due soon, authority {rf.LA}, 30 June "
                                         "2022, due within 60 days: ")  # fmt: skip
     for bad, why in (
-        ("-1", "days &#39;-1&#39;: a number of days, 0 or more."),
-        ("two", "days &#39;two&#39;: a number of days, 0 or more."),
+        ("-1", "days &#39;-1&#39;: a number of days, 0 to 366."),
+        ("two", "days &#39;two&#39;: a number of days, 0 to 366."),
+        ("²", "days &#39;²&#39;: a number of days, 0 to 366."),  # a digit int() cannot read
+        (  # a 500 page when DuckDB could not add the days to a date
+            "99999999999999999999",
+            "days &#39;99999999999999999999&#39;: a number of days, 0 to 366.",
+        ),
     ):
         refused = analyst.get(f"/lists/reviews-due?date={ON}&days={bad}")
         assert refused.status_code == 400 and why in refused.text

@@ -20,6 +20,7 @@ from csc_scorecard.commands._options import (
 )
 from csc_scorecard.lists.dates import checked_date
 from csc_scorecard.lists.output import FORMATS, print_table, to_csv, to_json, to_xlsx
+from csc_scorecard.lists.reviews_due import days_ahead
 from csc_scorecard.store import Store
 
 
@@ -51,7 +52,7 @@ def lists_command(
     if days is not None:
         if "days_ahead" not in operational.LISTS[name].options:
             raise typer.BadParameter(f"--days applies to reviews-due, not {name}")
-        options["days_ahead"] = days
+        options["days_ahead"] = days_ahead(days, "--days")
     with Store(store, read_only=True) as db:
         la = authority(db, la_code)  # one authority: child-level rows
         known_subjects(db, la, team, worker)

@@ -17,15 +17,38 @@ this list calls overdue is one those measures count as late.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import ibis
 import ibis.expr.types as ir
 
+from csc_scorecard.errors import BadInput
 from csc_scorecard.lists.base import WORKER_COLUMNS, ListSpec, Query, with_allocation
 from csc_scorecard.measures.catalogue import measure
 from csc_scorecard.measures.functions.common import setting
 from csc_scorecard.measures.functions.timescales import next_cla_review_due, next_cp_review_due
 
 _OUT = ["la_code", "child_id", "kind", "since", "last_review", "due_date"]
+
+# Reviews fall due at least every six months, so a year ahead already lists every open plan and
+# period of care; further is no list (and past DuckDB's range, a failure).
+MAX_DAYS_AHEAD = 366
+
+
+def days_ahead(value: object, label: str = "days_ahead", quote: Callable[[str], str] = str) -> int:
+    """`value` (a number, or a number's text from a form) as days to look ahead; refused
+    (`BadInput`, one line naming `label`) unless a whole number from 0 to `MAX_DAYS_AHEAD`:
+    fewer than 0 would hide the overdue reviews too."""
+    text = str(value)
+    whole = (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        or (text.isascii() and text.isdigit())
+    )
+    if not whole or not 0 <= int(text) <= MAX_DAYS_AHEAD:
+        shown = quote(text) if isinstance(value, str) else text
+        raise BadInput(f"{label} {shown}: a number of days, 0 to {MAX_DAYS_AHEAD}")
+    return int(text)
 
 
 def cp_due(q: Query) -> ir.Table:
@@ -54,9 +77,7 @@ def cla_due(q: Query) -> ir.Table:
 
 def rows(q: Query) -> ir.Table:
     t = ibis.union(cp_due(q), cla_due(q))
-    ahead = q.option(SPEC, "days_ahead")
-    if not isinstance(ahead, int) or ahead < 0:  # fewer would hide the overdue reviews too
-        raise ValueError(f"days_ahead {ahead!r}: a number of days, 0 or more")
+    ahead = days_ahead(q.option(SPEC, "days_ahead"))
     t = t.filter(t.due_date <= q.day + ibis.interval(days=ahead))
     t = t.mutate(days_to_due=t.due_date.delta(q.day, unit="day"))
     t = t.mutate(overdue=t.days_to_due < 0)

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from csc_scorecard.errors import BadInput
 from csc_scorecard.lists.dates import checked_date
+from csc_scorecard.lists.reviews_due import days_ahead
 from csc_scorecard.lists.subjects import unknown_subject
 from csc_scorecard.web.app import BadRequest
 from csc_scorecard.web.quoting import quoted
@@ -68,9 +69,10 @@ def list_page(
     if days:
         if "days_ahead" not in lists.LISTS[name].options:
             raise BadRequest(f"days applies to reviews-due, not {name}.")
-        if not days.isdigit():  # fewer than 0 would hide the overdue reviews too
-            raise BadRequest(f"days {quoted(days)}: a number of days, 0 or more.")
-        options["days_ahead"] = int(days)
+        try:
+            options["days_ahead"] = days_ahead(days, "days", quoted)
+        except BadInput as error:
+            raise BadRequest(f"{error}.") from None
     try:
         on = Date.fromisoformat(date) if date else web.data.quarter(None).end
     except ValueError:
