@@ -285,8 +285,10 @@ def test_a_store_from_before_versions_is_read_as_version_1(tmp_path):
         pass
     with duckdb.connect(str(path)) as con:
         con.execute("DROP TABLE store_meta")
-    with Store(path, read_only=True) as db:
-        assert db.schema_version() == 1
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert Store.on(con).schema_version() == 1
+    with Store(path, read_only=True) as db:  # read as 1: upgraded in place (MIGRATIONS) first
+        assert db.schema_version() == SCHEMA_VERSION
     with Store(path) as db:
         assert db.con.execute("SELECT value FROM store_meta").fetchone() == (str(SCHEMA_VERSION),)
 

@@ -32,17 +32,17 @@ def store_status(store: Store, latest_loads: int = 20) -> dict[str, Any]:
                 }
             )
     for load in store.latest_loads(latest_loads):
-        start, end = load.period_start, load.period_end
         out["loads"].append(
             {
                 "load_id": load.load_id,
                 "source_format": load.source_format,
                 "la_code": load.la_code,
-                "period": f"{start:%d/%m/%Y}-{end:%d/%m/%Y}" if start else "-",
+                "period": load.period,
                 "files": load.files,
                 "loaded_at": load.loaded_at,
                 "row_count": load.row_count,
                 "issue_count": load.issue_count,
+                "extracted": load.extracted,
             }
         )
     return out

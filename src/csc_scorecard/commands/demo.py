@@ -78,9 +78,8 @@ def demo(
         # The formats the demo does not ingest (the SSD) are written in a second process while
         # the report is built, which uses one core (the ingest before it reads files on both):
         # the same files, on the machine's idle core.
-        write_the_rest = simulate_and_write(
-            SynthConfig(size=size, la_code=DEMO_LA), out / "extracts", later=DEMO_WRITTEN_ALONGSIDE
-        )
+        config = SynthConfig(size=size, la_code=DEMO_LA)
+        write_the_rest = simulate_and_write(config, out / "extracts", later=DEMO_WRITTEN_ALONGSIDE)
     except BaseException:  # never leave the reference process behind; the first failure stands
         with contextlib.suppress(Exception):
             referencing.result()
@@ -103,6 +102,7 @@ def demo(
             store=store,
             la_code=DEMO_LA,
             after_read=write_alongside,
+            extracted=config.end,  # the in-year 903 states no date (the CIN census header does)
         )
         status(store=store)
         report(

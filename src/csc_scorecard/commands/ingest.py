@@ -7,6 +7,7 @@ import contextvars
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from itertools import chain, islice
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +15,12 @@ from typing import Annotated
 import typer
 
 from csc_scorecard.cli import app
-from csc_scorecard.commands._options import DEFAULT_STORE_PATH, FileAuthorityOption, StoreOption
+from csc_scorecard.commands._options import (
+    DEFAULT_STORE_PATH,
+    FileAuthorityOption,
+    StoreOption,
+    parse_day,
+)
 from csc_scorecard.errors import StoreError
 from csc_scorecard.ingest.formats.template import changes_nothing
 from csc_scorecard.ingest.run import IngestRefused, Reordered, each_source
@@ -22,6 +28,8 @@ from csc_scorecard.measures.results import refresh_after_load
 from csc_scorecard.model.batch import LoadBatch
 from csc_scorecard.quality.history import record_after_load, sharing_kept_faults
 from csc_scorecard.store import Store
+from csc_scorecard.store.bookkeeping import period_words
+from csc_scorecard.store.loading import extraction_date
 
 
 @app.command()
@@ -53,6 +61,15 @@ def ingest(
     schema: Annotated[
         str, typer.Option(help="Database schema holding the ssd_ tables (with --from-db).")
     ] = "ssd_development",
+    extracted: Annotated[
+        str | None,
+        typer.Option(
+            "--extracted",
+            help="The day the extracts were taken from the case system (YYYY-MM-DD), for files "
+            "that do not state it (a CIN census header does): an in-year return's data end "
+            "there, not at 31 March. Default: each return's period end.",
+        ),
+    ] = None,
 ) -> None:
     """Recognise each file's format and load it; a file that cannot be read stops the whole load."""
     if not paths and not from_db:
@@ -60,8 +77,29 @@ def ingest(
         raise typer.Exit(code=2)
     database = (from_db, schema) if from_db else None
     ingest_files(
-        paths or [], store=store, la_code=la_code, year=year, replace=replace, database=database
+        paths or [],
+        store=store,
+        la_code=la_code,
+        year=year,
+        replace=replace,
+        database=database,
+        extracted=extraction_day(extracted) if extracted is not None else None,
     )
+
+
+def extraction_day(text: str) -> date:
+    """--extracted as a date, refused in one line when it is not one or is after today."""
+    try:
+        day = parse_day(text)
+    except typer.BadParameter as bad:
+        raise typer.BadParameter(bad.message, param_hint="--extracted") from None
+    if day > date.today():
+        raise typer.BadParameter(
+            f"{text} is after today ({date.today():%d/%m/%Y}): the extracts cannot have been "
+            "taken yet",
+            param_hint="--extracted",
+        )
+    return day
 
 
 def ingest_files(
@@ -73,6 +111,7 @@ def ingest_files(
     replace: bool = False,
     database: tuple[str, str] | None = None,
     after_read: Callable[[], object] | None = None,
+    extracted: date | None = None,
 ) -> None:
     """`scorecard ingest`'s work. `after_read` is called once every file has been read and
     accepted (the reading processes have ended): the reading used both cores, what follows
@@ -86,7 +125,7 @@ def ingest_files(
         unchanged if not replace else None,
     )
     try:
-        db, batches, load_ids = _load(store, reading, replace)
+        db, batches, load_ids = _load(store, reading, replace, extracted)
     except IngestRefused as refused:
         typer.echo(f"Refused: nothing was loaded into {store}.", err=True)
         for error in refused.errors:
@@ -100,10 +139,8 @@ def ingest_files(
         codes = sorted({b.la_code for b in batches if b.la_code})
         checked, refreshed = check_and_refresh(db, codes)
     for batch, load_id in zip(batches, load_ids, strict=True):
-        period = (
-            f"{batch.period_start:%d/%m/%Y}-{batch.period_end:%d/%m/%Y}"
-            if batch.period_start
-            else "-"
+        period = period_words(
+            batch.period_start, batch.period_end, extraction_date(batch, extracted)
         )
         typer.echo(
             f"load {load_id}: {batch.source_format} LA {batch.la_code or '-'} {period}: "
@@ -148,7 +185,7 @@ def check_and_refresh(db: Store, codes: list[str]) -> tuple[str, str]:
 
 
 def _load(
-    store: Path, reading: Iterator[LoadBatch], replace: bool
+    store: Path, reading: Iterator[LoadBatch], replace: bool, extracted: date | None = None
 ) -> tuple[Store, list[LoadBatch], list[int]]:
     """Load the batches as they are read, in one transaction: into a store that exists, each
     while the worker processes read the files after it (the loading would otherwise wait for
@@ -183,10 +220,10 @@ def _load(
         raise
     try:
         try:
-            return db, batches, db.load(loading, replace=replace)
+            return db, batches, db.load(loading, replace=replace, extracted=extracted)
         except Reordered as again:  # rolled back: every file is read, load them in their order
             batches[:] = again.batches
-            return db, batches, db.load(batches, replace=replace)
+            return db, batches, db.load(batches, replace=replace, extracted=extracted)
     except IngestRefused:
         db.close()
         raise

@@ -180,7 +180,7 @@ def _print_table(table) -> None:
             value,
             "" if r["numerator"] is None else f"{r['numerator']:,.0f}",
             "" if r["denominator"] is None else f"{r['denominator']:,.0f}",
-            r["status"] if r["status"] == "ok" else f"{r['status']}: {r['reason']}",
+            f"{r['status']}: {r['reason']}" if r["reason"] else r["status"],
             r.get("rag") or "",
             r.get("direction") or "",
         )

@@ -40,9 +40,12 @@ def read_lake(folder: Path, *, la_code: str | None = None) -> list[LoadBatch]:
                 "hive_partitioning = false, union_by_name = true)"
             ).fetchall()
         where = "WHERE la_code = ? OR la_code IS NULL" if la_code else ""
+        # a lake exported before loads recorded their extraction has no `extracted` column
+        names = {r[0] for r in con.execute("DESCRIBE loads").fetchall()}
+        extracted = "extracted" if "extracted" in names else "NULL::DATE"
         loads = con.execute(
-            f"SELECT load_id, la_code, source_format, period_start, period_end, files "
-            f"FROM loads {where} ORDER BY load_id",
+            f"SELECT load_id, la_code, source_format, period_start, period_end, files, "
+            f"{extracted} FROM loads {where} ORDER BY load_id",
             [la_code] if la_code else [],
         ).fetchall()
         orphans = _orphan_rows(con, {row[0] for row in loads}, la_code)
@@ -69,7 +72,7 @@ def _orphan_rows(con: duckdb.DuckDBPyConnection, known: set[int], la_code: str |
 
 
 def _batch(
-    con: duckdb.DuckDBPyConnection, load_id, la, source_format, start, end, files
+    con: duckdb.DuckDBPyConnection, load_id, la, source_format, start, end, files, extracted
 ) -> LoadBatch:
     batch = LoadBatch(
         source_format=source_format,
@@ -77,6 +80,7 @@ def _batch(
         period_start=start,
         period_end=end,
         files=[f for f in (files or "").split("; ") if f],
+        extracted=extracted,
     )
     for name, t in tables().items():
         cols = ", ".join(f'"{c}"' for c in t.column_names if c != "load_id")

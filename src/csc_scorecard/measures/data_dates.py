@@ -11,10 +11,12 @@ runs to 31 March, though a return made in-year stops at its extraction. Here, be
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from csc_scorecard.measures.availability import activity_date
+from csc_scorecard.model.periods import Quarter
 from csc_scorecard.model.schema import tables
 
 if TYPE_CHECKING:
@@ -55,3 +57,36 @@ def data_as_at(store: Store, la_code: str, held: date | None, end: date) -> date
     if span is None:
         return held
     return end if span[1] <= end else min(held, span[1])
+
+
+@dataclass(frozen=True, order=True)
+class CutShort(Quarter):
+    """A quarter the authority's data end inside (an in-year return extracted before the
+    quarter's last day): named and labelled as the quarter, its windows ending on the day the
+    data end (`data_end`), so a figure is counted to the extraction, not to a quarter end the
+    data never reach."""
+
+    data_end: date = date.min
+
+    @property
+    def end(self) -> date:
+        return self.data_end
+
+
+def cut_short(period: Quarter, span: tuple[date, date] | None) -> date | None:
+    """The day the data end inside the quarter when the span the authority's loads cover
+    (`Store.coverage`, to the extraction) stops before the quarter's end; else None."""
+    if span is None or type(period) is not Quarter:
+        return None
+    return span[1] if period.start <= span[1] < period.end else None
+
+
+def counted_to(periods: list[Quarter], span: tuple[date, date] | None) -> list[Quarter]:
+    """The periods as they are counted for an authority whose loads cover `span`: a quarter
+    the data end inside is counted to that day (`CutShort`)."""
+    return [CutShort(p.year, p.quarter, end) if (end := cut_short(p, span)) else p for p in periods]
+
+
+def data_to_words(day: date) -> str:
+    """What a figure of a quarter cut short says: 'to 15/05/2022, where the loaded data end'."""
+    return f"to {day:%d/%m/%Y}, where the loaded data end"

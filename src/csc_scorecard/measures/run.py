@@ -18,6 +18,7 @@ from csc_scorecard.measures.availability import queries as quality_queries
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.catalogue import measure as catalogue_measure
 from csc_scorecard.measures.context import Context, Settings
+from csc_scorecard.measures.data_dates import CutShort, counted_to, data_to_words
 from csc_scorecard.measures.duckdb_backend import DuckDB
 from csc_scorecard.measures.engine import compute
 from csc_scorecard.model.periods import Quarter, parse_period
@@ -107,7 +108,11 @@ def counted_rows(
 ) -> list[dict[str, Any]]:
     """Counted (not manual) measures for the authorities and quarters, with status and reason
     (``spans``: what `Store.coverage` gives for each authority, when the caller has it)."""
-    ctx = Context(backend or DuckDB(store.con), list(la_codes), quarters, settings)
+    spans = spans if spans is not None else {la: store.coverage(la) for la in la_codes}
+    counted = quarters
+    if len(la_codes) == 1:  # a quarter the authority's data end inside: counted to that day
+        counted = counted_to(quarters, spans.get(la_codes[0]))
+    ctx = Context(backend or DuckDB(store.con), list(la_codes), counted, settings)
     by_id = catalogue()
     blocked: dict[tuple[str, str, str], str] = {}
     with ctx.session():  # the measures and their quality checks run together, once each
@@ -117,8 +122,8 @@ def counted_rows(
             if m.fields:
                 for (la, period), reason in not_reportable(ctx, m).items():
                     blocked[(m.id, la, period)] = reason
-    spans = spans if spans is not None else {la: store.coverage(la) for la in la_codes}
     inside: dict[tuple[str, str], bool] = {}  # (la, period): do the loads cover it
+    cut = {str(q): q.end for q in counted if isinstance(q, CutShort)}
     for r in rows:
         m = by_id[r["measure"]]
         reason = blocked.get((m.id, r["la_code"], r["period"]))
@@ -136,6 +141,9 @@ def counted_rows(
             r["status"], r["reason"] = "not_available", _no_data_reason(m)
         else:
             r["status"], r["reason"] = "ok", None
+        if not outside and r["period"] in cut:  # says it is counted to the extraction
+            note = data_to_words(cut[r["period"]])
+            r["reason"] = f"{r['reason']} ({note})" if r["reason"] else note
         r["title"], r["unit"], r["source"] = m.title, m.unit, "case data"
     return rows
 

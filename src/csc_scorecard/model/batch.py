@@ -134,6 +134,10 @@ class LoadBatch:
     # stored row; no earlier load is forgotten. The store lists the keys it replaced.
     merge_by_key: bool = False
     replaced: list[str] = field(default_factory=list)
+    # The day the data were extracted, where the file states it (a CIN census header's
+    # DateTime): an in-year return's period runs to 31 March, its data only to the extraction.
+    # None: `scorecard ingest --extracted`, else the period's end (store/loading.py).
+    extracted: date | None = None
 
     @property
     def row_count(self) -> int:

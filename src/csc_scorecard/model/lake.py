@@ -45,6 +45,7 @@ _SYSTEM_COLUMNS = {
         "loaded_at",
         "row_count",
         "issue_count",
+        "extracted",
     ],
     "dq_issues": [
         "load_id",
@@ -74,9 +75,13 @@ def columns_of(name: str) -> list[str]:
 def create_views(con: Any, folder: Path) -> None:
     """Views named as the store's tables over the lake's Parquet, holding exactly their columns,
     on a DuckDB connection (`Store.over_lake`)."""
+    held = read_manifest(Path(folder)).tables
     for name in (*tables(), *SYSTEM_TABLES):
         glob = str(Path(folder) / name / "**" / "*.parquet").replace("'", "''")
-        cols = ", ".join(f'"{c}"' for c in columns_of(name))
+        cols = ", ".join(
+            f'"{c}"' if name not in held or c in held[name].columns else f'NULL AS "{c}"'
+            for c in columns_of(name)
+        )
         con.execute(
             f'CREATE VIEW "{name}" AS SELECT {cols} FROM '
             f"read_parquet('{glob}', hive_partitioning = false, union_by_name = true)"

@@ -32,12 +32,36 @@ class LoadRecord:
     loaded_at: datetime
     row_count: int | None
     issue_count: int | None
+    extracted: date | None = None  # the day its data were extracted (`loading.extraction_date`)
+
+    @property
+    def period(self) -> str:
+        """The period as listed (`period_words`)."""
+        return period_words(self.period_start, self.period_end, self.extracted)
 
 
 _LOAD_COLUMNS = (
     "load_id, source_format, la_code, period_start, period_end, files, loaded_at, row_count, "
-    "issue_count"
+    "issue_count, extracted"
 )
+
+
+def data_end(period_end: date, extracted: date | None) -> date:
+    """The last day a load's data reach: its period's end, or the day they were extracted when
+    that is earlier (an in-year return: its period runs to 31 March, its data stop at the
+    extraction). What the span the authority's loads cover ends on (`Bookkeeping.coverage`),
+    and with it whether a quarter is outside the data."""
+    return min(period_end, extracted) if extracted is not None else period_end
+
+
+def period_words(start: date | None, end: date | None, extracted: date | None) -> str:
+    """A load's period as listed ('01/04/2022-31/03/2023'), with the day its data end when the
+    extraction cuts it short ('01/04/2022-31/03/2023, data to 30/06/2022'); '-' without one."""
+    if start is None or end is None:
+        return "-"
+    text = f"{start:%d/%m/%Y}-{end:%d/%m/%Y}"
+    reach = data_end(end, extracted)
+    return f"{text}, data to {reach:%d/%m/%Y}" if reach < end else text
 
 
 def authority_filter(la_codes: Sequence[str]) -> str:
@@ -91,18 +115,19 @@ class Bookkeeping(Opened):
         """The span the authority's loaded data cover (first day, last day); None when nothing
         loaded for it carries a date (only reference data, or loads whose rows have no date).
 
-        A dated load (a statutory return, a template whose key holds a date) covers its period.
+        A dated load (a statutory return, a template whose key holds a date) covers its period
+        up to the day its data were extracted (`data_end`): an in-year return's stop there.
         A load without one (an SSD extract, a template of teams or audits) covers the span of
         the dates in its rows' keys (a referral's date, an episode's start): what it describes.
         """
         with self.con.cursor() as cur:
             loads = cur.execute(
-                """SELECT load_id, period_start, period_end FROM loads WHERE la_code = ?
-                   AND source_format NOT LIKE 'reference%'""",
+                """SELECT load_id, period_start, period_end, extracted FROM loads
+                   WHERE la_code = ? AND source_format NOT LIKE 'reference%'""",
                 [la_code],
             ).fetchall()
-            spans = [(s, e) for _, s, e in loads if s is not None]
-            undated = [i for i, s, _ in loads if s is None]
+            spans = [(s, data_end(e, x)) for _, s, e, x in loads if s is not None]
+            undated = [i for i, s, _, _ in loads if s is None]
             if undated:
                 spans += _key_date_spans(cur, undated)
         if not spans:

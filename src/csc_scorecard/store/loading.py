@@ -50,11 +50,40 @@ class ReloadRefused(StoreError):
     """A reload would drop more than half of the return it replaces; nothing was loaded."""
 
 
+class ExtractionRefused(StoreError):
+    """A return extracted (by its file, or `--extracted`) before its period began: nothing was
+    loaded."""
+
+
+def extraction_date(batch: LoadBatch, given: date | None = None) -> date | None:
+    """The day a load's data were extracted, as stored in `loads.extracted`: where its file
+    states it (`LoadBatch.extracted`), else the date given (`scorecard ingest --extracted`),
+    else its period's end (a full annual return); None for a load with no period and no date.
+    Refused (`ExtractionRefused`) when before the period's start."""
+    day = batch.extracted or given or batch.period_end
+    if day is not None and batch.period_start is not None and day < batch.period_start:
+        source = "as its file states" if batch.extracted else "--extracted"
+        raise ExtractionRefused(
+            f"nothing was loaded: {'; '.join(safe_text(f) for f in batch.files[:2])} was "
+            f"extracted on {day:%d/%m/%Y} ({source}), before its period "
+            f"{batch.period_start:%d/%m/%Y}-{batch.period_end:%d/%m/%Y} begins"
+        )
+    return day
+
+
 class Loading(Opened):
     """`load`: the one writer of canonical rows, `loads` and `dq_issues`."""
 
-    def load(self, batches: Iterable[LoadBatch], *, replace: bool = False) -> list[int]:
-        """Write the batches in one transaction; return their load ids.
+    def load(
+        self,
+        batches: Iterable[LoadBatch],
+        *,
+        replace: bool = False,
+        extracted: date | None = None,
+    ) -> list[int]:
+        """Write the batches in one transaction; return their load ids. `extracted`: the day
+        the data were extracted, for the batches whose files do not state one
+        (`extraction_date`).
 
         `self.replaced` then lists the earlier loads they replaced. A reload dropping more than
         half the rows it replaces raises `ReloadRefused` (nothing written) unless `replace`.
@@ -80,7 +109,7 @@ class Loading(Opened):
                 if threads is not None and b.row_count > ONE_THREAD_BATCH_ROWS:
                     self._run(f"SET threads = {threads}")  # a large batch: every thread
                     threads = None
-                ids.append(self._load_one(b, first[0][0] + i, replace, fresh))
+                ids.append(self._load_one(b, first[0][0] + i, replace, fresh, extracted))
             self._commit_logged()
         except BaseException as err:
             self.replaced = []
@@ -159,8 +188,19 @@ class Loading(Opened):
                     finally:
                         cur.unregister("_appended")
                 cur.execute(
-                    "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [load_id, la_code, source_format, *span, note, datetime.now(), count, 0],
+                    "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    # generated to the span's end: extracted then (`extraction_date`)
+                    [
+                        load_id,
+                        la_code,
+                        source_format,
+                        *span,
+                        note,
+                        datetime.now(),
+                        count,
+                        0,
+                        span[1],
+                    ],
                 ).fetchall()
                 cur.execute("COMMIT").fetchall()
             except BaseException:
@@ -180,8 +220,14 @@ class Loading(Opened):
         return {name for (name,) in found}
 
     def _load_one(
-        self, batch: LoadBatch, load_id: int, replace: bool, fresh: dict[str, _Keys]
+        self,
+        batch: LoadBatch,
+        load_id: int,
+        replace: bool,
+        fresh: dict[str, _Keys],
+        extracted: date | None = None,
     ) -> int:
+        day = extraction_date(batch, extracted)  # refused before anything of it is written
         if replace and batch.merge_by_key:  # asked to replace: the earlier file goes (rule 1)
             batch.merge_by_key = False
         earlier = self.con.execute(
@@ -204,7 +250,7 @@ class Loading(Opened):
         batch.issues.extend(issues_against_store(self.con, batch, load_id))
         self._insert_issues(batch.issues, batch.la_code, load_id)
         self._run(
-            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 load_id,
                 batch.la_code,
@@ -215,6 +261,7 @@ class Loading(Opened):
                 datetime.now(),
                 batch.row_count,
                 len(batch.issues),
+                day,
             ],
         )
         return load_id

@@ -4,6 +4,7 @@ version the file records (`store_meta`) and upgrading it in place where a migrat
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Self
 
@@ -17,8 +18,16 @@ from csc_scorecard.model.schema import tables
 DEFAULT_STORE = "scorecard.duckdb"
 # Bump when a change to tables.yaml or the system tables needs existing stores rebuilt, and add
 # the step to MIGRATIONS when it can be done in place.
-SCHEMA_VERSION = 1
-MIGRATIONS: dict[int, tuple[str, ...]] = {}  # from version N to N+1: statements
+SCHEMA_VERSION = 2
+MIGRATIONS: dict[int, tuple[str, ...]] = {  # from version N to N+1: statements
+    # 2: each load records the day its data were extracted; a load stored before knew none, so
+    # its data are taken to reach its period's end (what the store assumed until then)
+    1: (
+        "ALTER TABLE loads ADD COLUMN IF NOT EXISTS extracted DATE",
+        "UPDATE loads SET extracted = period_end WHERE extracted IS NULL",
+    ),
+}
+UPGRADES = {2: "each load now records the day its data were extracted"}  # said once, on upgrade
 REBUILD = (
     "rebuild it: `scorecard export --store OLD --out LAKE` with the version that wrote it, then "
     "`scorecard ingest LAKE --store NEW` (or ingest the original extracts into a new store)"
@@ -34,7 +43,8 @@ SYSTEM_DDL = (
   files VARCHAR,
   loaded_at TIMESTAMP,
   row_count BIGINT,
-  issue_count BIGINT
+  issue_count BIGINT,
+  extracted DATE
 )""",
     """CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS dq_issues (
@@ -95,6 +105,12 @@ class Opened:
         except duckdb.Error as err:
             raise StoreError(_open_failure(self.path, err, read_only)) from None
         try:
+            if read_only and self._upgradable():
+                # a store of an older schema opened to be read is upgraded in place first (a
+                # moment's write), then read: the commands that only read it work as before
+                self.con.close()
+                self._upgrade()
+                self.con = duckdb.connect(str(self.path), read_only=True)
             self._check_version(read_only)
             if not read_only:
                 self._create_schema()
@@ -183,6 +199,25 @@ class Opened:
         ).fetchall()
         return int(row[0][0]) if row else None
 
+    def _upgradable(self) -> bool:
+        """Whether the file has an older store schema that MIGRATIONS upgrade in place."""
+        version = self.schema_version()
+        return (
+            version is not None
+            and version < SCHEMA_VERSION
+            and all(v in MIGRATIONS for v in range(version, SCHEMA_VERSION))
+        )
+
+    def _upgrade(self) -> None:
+        """Open the file for writing once, which upgrades it (`_check_version`), and close it."""
+        try:
+            Opened(self.path).close()
+        except StoreError as err:
+            raise StoreError(
+                f"the store {self.path} has an older store schema and needs upgrading to "
+                f"{SCHEMA_VERSION}, which needs write access: {err}"
+            ) from None
+
     def columns(self) -> dict[str, list[str]]:
         """Every table of the file with its columns, in the file's order (a store written by an
         older version has fewer than tables.yaml lists)."""
@@ -248,16 +283,22 @@ class Opened:
                 f"the store {self.path} has store schema {version}, older than this version's "
                 f"{SCHEMA_VERSION}, and cannot be upgraded in place: {REBUILD}"
             )
-        if read_only:
+        if read_only:  # upgraded before this when it could be (`_upgradable`)
             raise StoreError(
                 f"the store {self.path} has store schema {version} and needs upgrading to "
-                f"{SCHEMA_VERSION}: run `scorecard status --store {self.path}` once with write access"
+                f"{SCHEMA_VERSION}: open it once with write access (e.g. `scorecard ingest`)"
             )
         self._run("BEGIN TRANSACTION")
         for step in steps:
             for sql in step:
                 self._run(sql)
         self._run("COMMIT")
+        changes = "; ".join(UPGRADES[v] for v in range(version + 1, SCHEMA_VERSION + 1))
+        print(
+            f"note: the store {self.path} was upgraded in place from store schema {version} to "
+            f"{SCHEMA_VERSION} ({changes}); every row kept",
+            file=sys.stderr,
+        )
 
 
 def _open_failure(path: Path, error: Exception, read_only: bool) -> str:

@@ -544,6 +544,7 @@ class _Return(CensusHeader):
         end = self.census_end(year)
         start = _year_before(end) + timedelta(days=1)
         authority = self.authority(la_code)
+        extracted = self.extracted()
         self.check_sex_element(end)
         tables, value_issues = typed_tables(self.spec, self.records, self.file)
         for (parent, name), (count, line) in sorted(self.unknowns.items(), key=lambda u: u[1][1]):
@@ -563,6 +564,7 @@ class _Return(CensusHeader):
             files=[self.file],
             tables=tables,
             issues=self.issues + value_issues,
+            extracted=extracted,
         )
 
 

@@ -90,6 +90,11 @@ class CensusHeader:
             )
         return end
 
+    def extracted(self) -> date | None:
+        """The day the file was made, Header/Source/DateTime (an in-year census's data end
+        there, not at its ReferenceDate); None when it has none."""
+        return self.header_value("DateTime", parse_date)
+
     def authority(self, la_code: str | None) -> str:
         """Header/Source/LEA; `la_code` is used only when the file has no usable LEA."""
         raw, line = self.header.get("LEA", (None, None))
