@@ -80,7 +80,22 @@ def test_narrative_slots_land_where_the_seed_puts_such_text(paper_context):
         "An indicator marked not reportable in the appendix"
     )
     response = by_id["management_response"].paragraphs[0]
-    assert response.bullets[0].text.startswith("a daily list of open single")
+    # An action for each indicator the demo paper puts below target (C10, C11, P10, P11, P13,
+    # P22, P23), not for green ones: it named open single assessments (C01 amber, P04 green)
+    # and child protection visits (C03 green) and none of the red supervision and audit ones.
+    assert [b.text.split(":")[0] for b in response.bullets] == [
+        "supervision in timescale (C11)",
+        "case file audits graded good or better (C10)",
+        "placement stability and adoption (P11, P13)",
+        "agency staff and staff turnover (P22, P23)",
+        "the authority's children's homes (P10)",
+    ]
+    staffing = by_id["staffing"]
+    supervision = next(s for s in staffing.subsections if s.id == "supervision")
+    assert supervision.paragraphs[-1].text.startswith(
+        "Supervision in timescale is counted from the sessions recorded on the case system: a "
+        "team that has yet to add its records for the quarter counts as not supervised"
+    )
     demand = by_id["demand"]
     referrals = next(s for s in demand.subsections if s.id == "referrals")
     assert referrals.paragraphs[-1].text.startswith("Referral numbers follow the pattern")
