@@ -81,8 +81,13 @@ def test_json_and_xlsx(path, tmp_path):
     assert r.exit_code == 0, r.output
     sheet = openpyxl.load_workbook(out).active
     assert "child-level, not for publication" in sheet["A1"].value
-    assert sheet["A4"].value == CHILD and sheet["A4"].data_type == "s"  # text, never a formula
-    assert sheet["E4"].value == 19
+    # the data end with the assessment's start, 1 June: the workbook says so, as the command does
+    assert sheet["A2"].value == (
+        "the data end on 1 June 2022, 29 days before 30 June 2022: anything recorded since is "
+        "not in this list"
+    )
+    assert sheet["A5"].value == CHILD and sheet["A5"].data_type == "s"  # text, never a formula
+    assert sheet["E5"].value == 19
 
 
 def test_refusals(path):

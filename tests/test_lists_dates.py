@@ -75,6 +75,31 @@ def test_list_a_little_past_the_end_says_how_old_the_data_are(path):
     ) in r.output
 
 
+STALE = (
+    "the data end on 30 June 2022, 46 days before 15 August 2022: anything recorded since is "
+    "not in this list"
+)
+
+
+def test_the_files_of_a_list_a_little_past_the_end_carry_the_note_too(path, tmp_path):
+    """The note was printed, not written: the workbook and JSON of a list dated 46 days past
+    the data said nothing of it (the demo's overdue-visits for T013 on 15 August 2022: 114
+    children 'overdue' against 4 on 30 June, visits since 30 June not loaded)."""
+    import json
+
+    import openpyxl
+
+    book = tmp_path / "list.xlsx"
+    r = run(path, "lists", "open-assessments", "--date", "2022-08-15", "--format", "xlsx",
+            "--out", str(book))  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert openpyxl.load_workbook(book).active["A2"].value == STALE
+    r = run(path, "lists", "open-assessments", "--date", "2022-08-15", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["notes"] == [STALE]
+    assert r.output.count(STALE) == 2  # the JSON's, and once on stderr
+
+
 @pytest.mark.parametrize("name", ["overdue-visits", "open-assessments", "caseloads"])
 def test_list_long_after_the_end_is_refused(path, name):
     r = run(path, "lists", name, "--date", "2023-06-30")

@@ -51,6 +51,8 @@ def test_a_date_the_data_do_not_reach_is_a_400_naming_the_dates_covered():
     `scorecard lists` refuses it (lists.dates); a little past, the page says how old they are."""
     from datetime import timedelta
 
+    from openpyxl import load_workbook
+
     from csc_scorecard.measures.data_dates import data_dates
     from csc_scorecard.store import Store
     from csc_scorecard.wording import long_date
@@ -66,10 +68,14 @@ def test_a_date_the_data_do_not_reach_is_a_400_naming_the_dates_covered():
     assert early.status_code == 400 and "a date before them would show nobody" in early.text
     on = last + timedelta(days=10)
     page = analyst.get(f"/lists/overdue-visits.json?date={on}").json()
-    assert page["notes"][0] == (
+    stale = (
         f"the data end on {long_date(last)}, 10 days before {long_date(on)}: anything recorded "
         "since is not in this list"
     )
+    assert page["notes"][0] == stale
+    # and the workbook handed to the team says so (it did not: the page alone carried the note)
+    book = analyst.get(f"/lists/overdue-visits?date={on}&format=xlsx")
+    assert load_workbook(io.BytesIO(book.content)).active["A2"].value == stale
 
 
 def test_reviews_due_takes_a_days_window_as_the_command_does():

@@ -18,7 +18,6 @@ from csc_scorecard.commands._options import (
     known_subjects,
     parse_day,
 )
-from csc_scorecard.lists.dates import checked_date
 from csc_scorecard.lists.output import FORMATS, print_table, to_csv, to_json, to_xlsx
 from csc_scorecard.lists.reviews_due import days_ahead
 from csc_scorecard.store import Store
@@ -57,10 +56,10 @@ def lists_command(
         la = authority(db, la_code)  # one authority: child-level rows
         known_subjects(db, la, team, worker)
         day = parse_day(on)
-        stale = checked_date(db, la, day)  # a date the data do not reach: refused
-        result = operational.build(name, db, la, day, team=team, worker=worker, **options)
+        # a date the data do not reach: refused; a little past their end: noted
+        result = operational.build_on(name, db, la, day, team=team, worker=worker, **options)
     typer.echo(f"{operational.NOTICE}: {result.heading()}", err=fmt != "table" and out is None)
-    for note in ([stale] if stale else []) + list(result.notes):
+    for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     if fmt == "table":
         print_table(result)

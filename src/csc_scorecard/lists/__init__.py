@@ -15,8 +15,9 @@ caseload): never part of a publication output (`NOTICE`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 
@@ -31,7 +32,10 @@ from csc_scorecard.lists import (
 from csc_scorecard.lists.base import NOTICE, ListResult, ListSpec, Query
 from csc_scorecard.measures.context import Context
 
-__all__ = ["LISTS", "NOTICE", "ListResult", "ListSpec", "build", "reference"]
+if TYPE_CHECKING:
+    from csc_scorecard.store import Store
+
+__all__ = ["LISTS", "NOTICE", "ListResult", "ListSpec", "build", "build_on", "reference"]
 
 LISTS: dict[str, ListSpec] = {
     spec.name: spec
@@ -94,6 +98,25 @@ def build(
         notice=NOTICE,
         days_ahead={**spec.options, **options}.get("days_ahead"),
     )
+
+
+def build_on(
+    name: str,
+    store: Store,
+    la_code: str,
+    on: date,
+    option: str = "--date",
+    **kwargs: Any,
+) -> ListResult:
+    """`build` on a date the authority's data reach: a date they do not is refused (`BadInput`,
+    one line naming `option`: `dates.checked_date`), and for one a little past their end the
+    note saying how old the data are comes first in the result's notes, so the page, the
+    workbook and the JSON all carry it."""
+    from csc_scorecard.lists.dates import checked_date
+
+    stale = checked_date(store, la_code, on, option)
+    result = build(name, store, la_code, on, **kwargs)
+    return replace(result, notes=(stale, *result.notes)) if stale else result
 
 
 def reference() -> str:

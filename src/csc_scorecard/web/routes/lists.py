@@ -12,7 +12,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from csc_scorecard.errors import BadInput
-from csc_scorecard.lists.dates import checked_date
 from csc_scorecard.lists.reviews_due import days_ahead
 from csc_scorecard.lists.subjects import unknown_subject
 from csc_scorecard.web.app import BadRequest
@@ -87,12 +86,12 @@ def list_page(
             raise LookupError(f"{refusal}.")
         worker_for(session, db, web.data.la_code(), worker, "the lists")
         try:  # a date the data do not reach reads as "nobody overdue": refused
-            stale = checked_date(db, web.data.la_code(), on, "date")
+            result = lists.build_on(
+                name, db, web.data.la_code(), on, "date",
+                team=team or None, worker=worker or None, **options,
+            )  # fmt: skip
         except BadInput as error:
             raise BadRequest(f"{error}.") from None
-        result = lists.build(
-            name, db, web.data.la_code(), on, team=team or None, worker=worker or None, **options
-        )
     target = f"{name} {on} team={team or '*'} worker={worker or '*'}"
     if result.days_ahead is not None:
         target += f" days={result.days_ahead}"
@@ -111,7 +110,7 @@ def list_page(
         "count": result.count,
         "sort": result.sort,
         "notice": result.notice,
-        "notes": ([stale] if stale else []) + list(result.notes),
+        "notes": list(result.notes),
         "columns": dict(result.columns),
         "rows": result.rows.slice(0, 1000).to_pylist(),
     }
