@@ -11,6 +11,7 @@ upgraded in place, once, keeping every row."""
 from __future__ import annotations
 
 import csv
+import re
 from datetime import date
 from pathlib import Path
 
@@ -143,6 +144,18 @@ def test_a_quarter_the_extraction_cuts_short_is_counted_to_it_and_says_so(cut, t
     assert {x["reason"] for x in q2 if x["source"] == "case data"} == {
         "outside the loaded data, which cover 01/04/2021 to 15/05/2022"
     }
+
+
+def test_the_report_of_a_quarter_cut_short_gives_its_period_to_the_extraction(cut, tmp_path):
+    store, _ = cut
+    r = cli("report", "--period", "2022-Q1", "--store", store, "--formats", "html",
+            "--out", tmp_path)  # fmt: skip
+    assert r.exit_code == 0, r.output
+    html = next(tmp_path.glob("*.html")).read_text(encoding="utf-8")
+    assert '<p class="cover-period">Q1 2022/23: 1 April 2022 to 15 May 2022</p>' in html
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    # the faults describe the data as extracted, not as at the quarter's end they do not reach
+    assert "faults in the data as at 15 May 2022 ." in text
 
 
 def test_the_lake_carries_the_extraction(cut, tmp_path):

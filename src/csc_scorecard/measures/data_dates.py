@@ -49,14 +49,17 @@ def data_as_at(store: Store, la_code: str, held: date | None, end: date) -> date
     """The date the data checked as at `held` (the period end of the authority's latest
     returns, `quality.history.as_at`) describe, for a quarter ending `end`: `end` when `held`
     is after it but the data stop by it (in-year returns: their period runs to 31 March, their
-    data to the extraction), else the data's last day when they stop before `held` (the data
-    held, checked for an earlier quarter none of whose checks was kept), else `held`."""
+    data to the extraction), or the extraction when it cuts the quarter short; else the data's
+    last day when they stop before `held` (the data held, checked for an earlier quarter none
+    of whose checks was kept), else `held`."""
     if held is None or held <= end:
         return held
     span = data_dates(store, la_code)
     if span is None:
         return held
-    return end if span[1] <= end else min(held, span[1])
+    if span[1] <= end:  # the day they were extracted when it is recorded and inside the quarter
+        return min(end, store.coverage(la_code)[1])
+    return min(held, span[1])
 
 
 @dataclass(frozen=True, order=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 from csc_scorecard.forked import Forked, ForkedError, can_fork, foreign_threads
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.context import Settings
+from csc_scorecard.measures.data_dates import counted_to
 from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.rating import Framework, load_framework
@@ -163,7 +164,7 @@ def gather(store: Store, la_code: str, period: str | Quarter, options: ReportOpt
     if run is None:
         run, errors = run_measures(store, la_code, trend, options.settings)
     periods = {
-        "current": period_info(quarter),
+        "current": period_info(counted_to([quarter], store.coverage(la_code))[0]),
         "previous": period_info(quarter.previous()),
         "year_earlier": period_info(quarter.same_quarter_last_year()),
     }
