@@ -87,3 +87,23 @@ def test_the_faults_of_an_in_year_return_are_dated_where_its_data_stop():
     gives the quarter's end, as the report's data-quality section does."""
     page = client_for(dashboard()[0], "analyst").get(f"/quality.json?period={P}").json()
     assert page["faults_as_at"] == "2022-06-30"
+
+
+def test_a_past_quarter_with_no_faults_kept_says_whose_faults_it_shows():
+    """No DfE-rule faults were kept for the data as at 31 March 2022, so the rules' faults shown
+    for Q4 2021/22 are those of the data as at 30 June 2022; the page said '... faults in the
+    data as it stood at the end of Q4 2021/22' above them (`scorecard quality --period 2021-Q4`
+    says the faults of that date are not known)."""
+    import re
+
+    page = client_for(dashboard()[0], "analyst").get("/quality?period=2021-Q4")
+    assert page.status_code == 200
+    first = re.search(r"<h1>.*?</h1>.*?</form>\s*<p>(.*?)</p>", page.text, re.DOTALL).group(1)
+    total = re.match(r"(\d[\d,]*) faults", first).group(1)
+    assert first == (
+        f"{total} faults: no DfE-rule faults were kept for the data as at 2022-03-31 (they are "
+        "kept at each load), so the rules' faults shown are those of the data as at 2022-06-30, "
+        "the latest kept; with them, the issues recorded when the extracts for Q4 2021/22 were "
+        "loaded. Each child's record is given to the worker allocated to the child and their "
+        "team, who can correct it in the case system; the next extract loaded clears it."
+    )
