@@ -110,7 +110,12 @@ from csc_scorecard.quality.scope_sql import (  # noqa: F401
 # The scoped tables built as tables (`Scope.built`) before the derived tables, as most of them
 # read it: as a view, each read joined the store's rows to their loads again, and the run copied
 # it for its rules after all (`runner._tables_of_run`).
-BUILT_FIRST: dict[Return, tuple[str, ...]] = {"ssda903": ("episodes",), "cin": ()}
+BUILT_FIRST: dict[Return, tuple[str, ...]] = {"ssda903": ("episodes",), "cin": ("referrals",)}
+# The scoped table of a return's MEMBERSHIP rows that its children's facts and years are grouped
+# from (`children_sql(facts_from=...)`), built first (BUILT_FIRST) when the run reads it: the
+# CIN children read the scoped referrals, which the run copied anyway (every CIN group's
+# referrals were read from the store twice, for the children and for that copy).
+FACTS_FROM: dict[Return, str] = {"cin": "referrals"}
 # How each derived table (rules.DERIVED) is built from the scoped tables, once per run.
 DERIVED_SQL = {
     EPISODES_N: episodes_with_neighbours,
@@ -339,14 +344,24 @@ def _build(
         con.execute(f"CREATE SCHEMA {at}").fetchall()
         l_sql = f"SELECT * FROM {loads}"
         built = scope.built.setdefault(ret, {})
-        for name, canonical in SCOPED[ret].items():
+        facts = FACTS_FROM.get(ret)
+        facts = facts if needs is None or (ret, facts) in needs else None
+        scoped = sorted(SCOPED[ret].items(), key=lambda t: facts is not None and t[0] != facts)
+        for name, canonical in scoped:  # the table the children's facts read (if any) first
             if needs is not None and (ret, name) not in needs:
                 continue
             columns = con.sql(f'SELECT * FROM {store}."{canonical}" LIMIT 0').columns
             left = unread(ret, columns)  # what no rule of the return reads (CIN)
             if name == CHILDREN_VIEW[ret]:
                 built[name] = children_sql(
-                    ret, canonical, l_sql, store, multi=multi, single=single, unread=left
+                    ret,
+                    canonical,
+                    l_sql,
+                    store,
+                    multi=multi,
+                    single=single,
+                    unread=left,
+                    facts_from=facts,
                 )
             elif name in BUILT_FIRST[ret]:
                 built[name] = table_sql(name, canonical, l_sql, store, unread=left)
@@ -368,8 +383,12 @@ def _build(
                 ).fetchall()
         if deferred:  # built by the first `Scope.restrict`; views until then, for `_count`
             scope.deferred[ret] = list(built)
-            for name, sql in built.items():
-                con.execute(f"CREATE VIEW {at}.{name} AS {sql}").fetchall()
+            scope.use(ret)  # a view reading another (the children's facts) names it alone
+            try:
+                for name, sql in built.items():
+                    con.execute(f"CREATE VIEW {at}.{name} AS {sql}").fetchall()
+            finally:
+                con.execute("RESET search_path").fetchall()
         else:
             _materialize(scope, ret)
         _count(scope, ret, needs)

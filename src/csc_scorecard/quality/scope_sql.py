@@ -147,6 +147,8 @@ def _cin_read() -> frozenset[str]:
     for r in rules("cin"):
         read.update(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", r.sql))
         read.add(r.column)
+    for sql, _ in CIN_CHILD_FACTS.values():  # the children's facts read the scoped referrals
+        read.update(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", sql))
     return frozenset(read)
 
 
@@ -228,13 +230,18 @@ def children_sql(
     multi: bool = True,
     single: bool = True,
     unread: Sequence[str] = (),
+    facts_from: str | None = None,
 ) -> str:
     """The return's children (`CHILDREN_VIEW`): the rows of `canonical` loaded from the return,
     of a MULTI_YEAR load's children with a row of the return, and loaded from another return
     for a child with a row of this one. `multi` / `single` False: the loads in scope (and so
     the authorities a `Scope.restrict` keeps) hold no MULTI_YEAR load / no other, and the
     parts reading them are left out, as DuckDB would still work out the look-ups they join
-    (a synthetic England's CIN children, 2 million a group: 2.19 -> 1.76 CPU s)."""
+    (a synthetic England's CIN children, 2 million a group: 2.19 -> 1.76 CPU s). `facts_from`:
+    the name of the return's scoped table of its MEMBERSHIP rows, built before the children
+    (`quality.scope.BUILT_FIRST`), whose rows are those the facts and the year are worked out
+    from (the same WHERE, `cy_end` already the year of a MULTI_YEAR load's row), grouped from
+    it rather than from the store's table joined to its loads and tested again."""
     ids = " UNION ".join(
         f'SELECT t.la_code, t.child_id FROM {store}."{c}" t JOIN l ON t.load_id = l.load_id'
         for c in MEMBERSHIP[ret]
@@ -256,6 +263,14 @@ def children_sql(
                 max({carried_until(c)}) FILTER (WHERE l.multi) AS cy_end, {found}
             FROM {store}."{c}" t JOIN l ON t.load_id = l.load_id
             WHERE NOT l.multi OR {in_a_return(c)} GROUP BY t.la_code, t.child_id"""
+        if facts_from:  # its rows' year: only a MULTI_YEAR load's (no join when all or none)
+            year = "max(t.cy_end)" if not single else "CAST(NULL AS DATE)"
+            joined = ""
+            if multi and single:
+                year = "max(t.cy_end) FILTER (WHERE l.multi)"
+                joined = "JOIN l ON t.load_id = l.load_id"
+            carried = f"""SELECT t.la_code, t.child_id, {year} AS cy_end, {found}
+            FROM {facts_from} t {joined} GROUP BY t.la_code, t.child_id"""
     name = CHILDREN_VIEW[ret]
     head = f"""SELECT {DFE_TABLE[name]} AS _table, t.* EXCLUDE ({_excluded(unread)}),
         t.source_row AS "row","""
