@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import duckdb
 
+from csc_scorecard.quality import runner
 from csc_scorecard.quality.rules import rules
 from csc_scorecard.quality.rules.ssda903.code_columns import (
     CODE_COLUMNS,
@@ -42,9 +43,9 @@ def test_no_condition_word_is_a_column_of_the_episodes():
     assert not CONDITION_WORDS & columns
 
 
-def test_the_fused_scan_by_combination_gives_each_rules_rows():
+def _episodes() -> tuple[duckdb.DuckDBPyConnection, list]:
     """Episodes with every code blank, repeated, or of a combination met by some rules and not
-    others: the fused scan's rows (the coded conditions by combination) are each rule's own."""
+    others, and the episodes' row-filter rules as `fused_query` takes them."""
     con = duckdb.connect()
     con.execute(
         """CREATE TABLE episodes AS SELECT 'Episodes' AS _table, '371' AS la_code,
@@ -66,6 +67,13 @@ def test_the_fused_scan_by_combination_gives_each_rules_rows():
         shape = row_filter(r.sql)
         if shape is not None and shape[0] == "episodes":
             chosen.append((i, r, shape[1]))
+    return con, chosen
+
+
+def test_the_fused_scan_by_combination_gives_each_rules_rows():
+    """Episodes with every code blank, repeated, or of a combination met by some rules and not
+    others: the fused scan's rows (the coded conditions by combination) are each rule's own."""
+    con, chosen = _episodes()
     coded = [c for c in chosen if by_combination(c[2], CODES)]
     assert len(coded) > 10 and len(coded) < len(chosen)
     fused = sorted(
@@ -83,3 +91,34 @@ def test_the_fused_scan_by_combination_gives_each_rules_rows():
         key=str,
     )
     assert fused and fused == alone
+
+
+def _rows(con: duckdb.DuckDBPyConnection, query: str) -> list:
+    return sorted(con.execute(f'SELECT i, "row", value FROM ({query})').fetchall(), key=str)
+
+
+def test_a_scan_that_found_few_rows_last_time_leaves_out_the_rows_meeting_no_rule_first(
+    monkeypatch,
+):
+    """A 903 fused scan whose rows seldom met a rule the last time it ran (a synthetic
+    England's: 0.12 fault rows a row or fewer) keeps only the rows meeting one (a coded rule's
+    read from its combination's list) before making each row's list; one that found many (the
+    benchmark's episodes: 2.1 a row), one never run, or a small table's, makes every row's.
+    The rows are the same either way, and a run keeps what each statement returned."""
+    con, chosen = _episodes()
+    kept = runner._kept_shapes()
+    plain = fused_query("episodes", chosen, 600_000)
+    assert " WHERE " not in plain and "about 2^20 rows" in plain  # never run
+    monkeypatch.setitem(kept, "rows " + runner._digest(plain), 30_000)  # 0.05 a row
+    sparse = fused_query("episodes", chosen, 600_000)
+    assert " WHERE len(k.coded) > 0 OR (" in sparse
+    assert _rows(con, sparse) == _rows(con, plain) and len(_rows(con, plain)) > 500
+    monkeypatch.setitem(kept, "rows " + runner._digest(plain), 1_200_000)  # 2.0 a row
+    assert " WHERE " not in fused_query("episodes", chosen, 600_000)
+    small = fused_query("episodes", chosen, 600)
+    monkeypatch.setitem(kept, "rows " + runner._digest(small), 0)
+    assert " WHERE " not in fused_query("episodes", chosen, 600)  # under SPARSE_ROWS
+    # a run keeps each statement's rows (`_longest_first`), which the next run's choice reads
+    monkeypatch.setattr(runner, "_save_shapes", lambda: None)
+    (found,) = runner._longest_first(con, [plain])
+    assert kept["rows " + runner._digest(plain)] == found.num_rows == len(_rows(con, plain))

@@ -392,22 +392,28 @@ def _empty_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     first holding a name is the one read) that are tables holding no row. A table's estimated
     size counts every row ever added to it (a deleted one too, until a checkpoint), so 0 is
     exact; a view is never counted empty."""
+    return {name for name, rows in _table_rows(con).items() if rows == 0}
+
+
+def _table_rows(con: duckdb.DuckDBPyConnection) -> dict[str, int | None]:
+    """Each name a rule query reads (as `_empty_tables`) with its table's estimated size
+    (None: a view)."""
     path = con.execute("SELECT current_setting('search_path')").fetchall()[0][0].split(",")
     catalogs = sorted({p.split(".")[0] for p in path})
     found = con.execute(
-        """SELECT table_name, database_name || '.' || schema_name, estimated_size = 0
+        """SELECT table_name, database_name || '.' || schema_name, estimated_size
             FROM duckdb_tables() WHERE list_contains($1, database_name)
-        UNION ALL SELECT view_name, database_name || '.' || schema_name, false
+        UNION ALL SELECT view_name, database_name || '.' || schema_name, NULL
             FROM duckdb_views() WHERE list_contains($1, database_name)""",
         [catalogs],
     ).fetchall()
-    first: dict[str, tuple[int, bool]] = {}
-    for name, schema, empty in found:
+    first: dict[str, tuple[int, int | None]] = {}
+    for name, schema, rows in found:
         if schema in path:
             at = path.index(schema)
             if name not in first or at < first[name][0]:
-                first[name] = (at, empty)
-    return {name for name, (_, empty) in first.items() if empty}
+                first[name] = (at, rows)
+    return {name: rows for name, (_, rows) in first.items()}
 
 
 # Words whose presence rules a query out of fusing before it is parsed (parsing every rule's
@@ -496,11 +502,13 @@ def _in_turn(condition: exp.Expression) -> str:
 _FILTER_ARGS = {"expressions", "from", "from_", "where", "kind", "hint"}
 
 
-def fused_query(table: str, chosen: Sequence[tuple[int, Rule, str]]) -> str:
+def fused_query(
+    table: str, chosen: Sequence[tuple[int, Rule, str]], rows: int | None = None
+) -> str:
     """The fault rows of several row-filter rules over `table` from one scan of it: each row
     gets the numbers `i` of the rules whose condition (and years) it meets, one fault row per
     rule, with the same columns and values as each rule's `fault_query` (a row filter's query
-    gives no `field`: `NO_FIELD`)."""
+    gives no `field`: `NO_FIELD`). `rows`: the table's rows, when known, for `_sparse`."""
     hits, values, coded, met_any = [], [], [], []
     codes = CODE_COLUMNS.get(table, ()) if chosen and chosen[0][1].ret == "ssda903" else ()
     for i, r, condition in chosen:
@@ -509,11 +517,11 @@ def fused_query(table: str, chosen: Sequence[tuple[int, Rule, str]]) -> str:
         # tests no row (a conjunction tests its second term only where the first holds)
         met = " AND ".join([*_years(r), f"({condition})"])
         hit = f"CASE WHEN {met} THEN {int(i)} END"
-        met_any.append(f"({met})")
         if codes and by_combination(met, codes):  # once per combination of the codes
             coded.append(hit)
         else:
             hits.append(hit)
+            met_any.append(f"({met})")
         values.append(f"WHEN {int(i)} THEN CAST({r.column} AS VARCHAR)")
     listed = f"list_filter([{', '.join(hits)}], lambda x: x IS NOT NULL)"
     source = table
@@ -523,23 +531,62 @@ def fused_query(table: str, chosen: Sequence[tuple[int, Rule, str]]) -> str:
         source = f"""{table} t JOIN (SELECT {", ".join(f"{c} AS k_{c}" for c in codes)},
             list_filter([{", ".join(coded)}], lambda x: x IS NOT NULL) AS coded
             FROM (SELECT DISTINCT {", ".join(codes)} FROM {table})) k ON {same}"""
-    # every row gets its list, and unnest gives a row meeting no rule (an empty list) no fault
-    # row: no WHERE (the OR of every condition) leaving those rows out before their lists are
-    # made, as there was, because it tested each condition twice on the rows that meet one.
-    # Over the benchmark's 20 fused scans (single thread, best of 3, A B B A x3) 543 -> 491 ms
-    # CPU: episodes 134 -> 125, episodes_pc 72 -> 58, episodes_n 105 -> 90; a few scans where
-    # few rows meet a cheap condition lost 1-2 ms (header 24 -> 26, episodes_b 18 -> 20).
-    # A CIN table's rows seldom meet a row filter (a synthetic England's first CIN group: 1,222
-    # of 2.0 M children, none of 2.5 M referrals), so there the OR of the conditions first
-    # leaves out the rows meeting none before any list is made: that group's scans, single
-    # thread, A B B A x3, CPU s median: child 0.607 -> 0.461, referrals 0.180 -> 0.160,
-    # assessments 0.157 -> 0.130, s47 0.114 -> 0.097 (cpp, plans, cpreviews 1-3 ms less)
-    where = f" WHERE {' OR '.join(met_any)}" if chosen and chosen[0][1].ret == "cin" else ""
-    return f"""SELECT i, _table AS "table", CAST("row" AS INTEGER) AS "row",
+        met_any.insert(0, "len(k.coded) > 0")  # its combination meets a rule: no test again
+    # Every row gets its list, and unnest gives a row meeting no rule (an empty list) no fault
+    # row; where few rows meet any rule, the OR of the conditions (a coded rule's read from
+    # its combination's list) first leaves out the rows meeting none, before any list is
+    # made, at the cost of testing each condition twice on the rows that meet one (`_sparse`).
+    # A CIN table's rows seldom meet a row filter (a synthetic England's first CIN group:
+    # 1,222 of 2.0 M children, none of 2.5 M referrals): that group's scans, single thread,
+    # A B B A x3, CPU s median: child 0.607 -> 0.461, referrals 0.180 -> 0.160, assessments
+    # 0.157 -> 0.130, s47 0.114 -> 0.097 (cpp, plans, cpreviews 1-3 ms less). A 903 table's
+    # often do (the benchmark's episodes: 2.1 fault rows a row), so there the choice is made
+    # from what the same scan returned last time (`_sparse`; the table's size in the text, so
+    # a store of another size keeps its own). A synthetic England's 903 tables (0.12 fault
+    # rows a row or fewer), two threads, CPU ms median, no WHERE -> WHERE: episodes 439 ->
+    # 409, episodes_n 560 -> 476, episodes_h 246 -> 195, episodes_pc 180 -> 144, header 147
+    # -> 117 (the 903 scans 1,724 -> 1,471), the same rows.
+    cin = bool(chosen) and chosen[0][1].ret == "cin"
+    sized = f"/* {table}: {_size_class(rows)} */ " if rows and not cin else ""
+
+    def scan(where: str) -> str:
+        return f"""{sized}SELECT i, _table AS "table", CAST("row" AS INTEGER) AS "row",
         child_id AS child, {NO_FIELD} AS field,
         CASE i {" ".join(values)} END AS value, la_code,
         CAST(year(cy_end) AS INTEGER) AS year, CAST(load_id AS INTEGER) AS load_id
     FROM (SELECT *, unnest({listed}) AS i FROM {source}{where})"""
+
+    where = f" WHERE {' OR '.join(met_any)}"
+    return scan(where) if cin or _sparse([scan(""), scan(where)], rows) else scan("")
+
+
+# A fused 903 scan keeps only the rows meeting a rule first (`fused_query`) when, the last
+# time it ran, it returned fewer than SPARSE fault rows a row of a table of SPARSE_ROWS rows
+# or more (a small table's scan costs mostly its planning, which the WHERE adds to). The
+# benchmark's 101,000 episodes, single thread, CPU ms median of 6, no WHERE -> WHERE, at
+# fault rows a row: header_c (0.02) 6.8 -> 6.2, header (0.11) 27.7 -> 23.9, episodes_b
+# (0.15) 16.1 -> 13.4, header_eo (0.20) 7.1 -> 6.4, episodes_h (0.27) 32.1 -> 33.9, header_x
+# (0.36) 9.7 -> 8.1, episodes_pcu (0.8) 24.5 -> 25.8, episodes_n (0.87) 92 -> 107, episodes
+# (2.1) 141 -> 145, episodes_pc (2.7) 81 -> 94; oc3_b (1,060 rows, none) 5.5 -> 6.1.
+SPARSE = 0.25
+SPARSE_ROWS = 10_000
+
+
+def _size_class(rows: int) -> str:
+    """A table's size as the fused scan's text names it: its rows' power of two."""
+    return f"about 2^{max(rows - 1, 1).bit_length()} rows"
+
+
+def _sparse(forms: Sequence[str], rows: int | None) -> bool:
+    """Whether a fused scan (any of its `forms`, the texts it is sent as) returned fewer than
+    SPARSE fault rows a row of its table's `rows` the last time it ran (`_longest_first` keeps
+    each statement's rows); False for a scan never run, or a table under SPARSE_ROWS rows."""
+    if rows is None or rows < SPARSE_ROWS:
+        return False
+    kept = _kept_shapes()
+    found = [kept.get("rows " + _digest(q)) for q in forms]
+    last = next((n for n in found if n is not None), None)
+    return last is not None and float(last) < SPARSE * rows  # type: ignore[arg-type]
 
 
 def rule_queries(
@@ -577,11 +624,12 @@ def _queries(
     _save_shapes()
     # a row filter of an empty table finds no row: not sent (the benchmark's integrity_x, 24
     # rules' one scan, ~0.02 CPU s of planning and set-up a run)
-    for table in _empty_tables(con) & filters.keys():
+    sizes = _table_rows(con)
+    for table in {t for t, n in sizes.items() if n == 0} & filters.keys():
         del filters[table]
     # a table's one row filter runs as its own query: DuckDB filters the scan (the fused
     # form computes a list for every row: reviews' one rule 0.011 -> 0.001 CPU s)
-    fused = [fused_query(t, rs) for t, rs in filters.items() if len(rs) > 1]
+    fused = [fused_query(t, rs, sizes.get(t)) for t, rs in filters.items() if len(rs) > 1]
     single = [fault_query(r, (), i) for rs in filters.values() if len(rs) == 1 for i, r, _ in rs]
     # grouped only where each statement runs on one DuckDB thread (a small store's run:
     # `parallel.one_thread_each`); over a synthetic England the groups cost wall time
@@ -659,6 +707,9 @@ def _longest_first(con: duckdb.DuckDBPyConnection, queries: Sequence[str]) -> li
     for at, k in enumerate(order):
         if took[k] is None:
             _keep_shape(keys[k], round(seconds[at], 4))
+        counted = "rows " + keys[k][len("took ") :]  # what it returned (`_sparse`)
+        if kept.get(counted) != found[at].num_rows:
+            _keep_shape(counted, found[at].num_rows)
     _save_shapes()
     rows: list[pa.Table] = [pa.table({})] * len(queries)
     for at, k in enumerate(order):
