@@ -180,7 +180,8 @@ class Appendices(Writer):
         self.doc.add_paragraph(
             f"Each chart shows the indicator for the {n} quarters to {ctx.period.label}, with its target "
             "(solid green), tolerance (dashed amber) and comparator (dotted grey) where it has them. Quarters "
-            "before the data begins are left out. Each chart's description (alt text) gives its figures in words.",
+            "before the data begins are left out. Each chart's description (alt text) gives its figures in words."
+            + (f" {note}" if (note := ctx.uncharted_note()) else ""),
             style="Report Paragraph",
         )
         per_row = 2

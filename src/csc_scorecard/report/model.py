@@ -82,7 +82,7 @@ from csc_scorecard.report.sections.finance.section import FinanceSection
 from csc_scorecard.report.sections.staffing.model import StaffingSection
 
 # Generated text is built below the report (csc_scorecard.wording) and is part of its schema.
-from csc_scorecard.wording import Cite, Paragraph, Sentence
+from csc_scorecard.wording import Cite, Paragraph, Sentence, listing
 
 # The committee paper's front matter (report/paper.py), printed before the body.
 PAPER_FRONT = ("paper_exempt", "paper_recommendations", "paper_citizens")
@@ -210,6 +210,27 @@ class ReportContext(_Model):
         for section in self.sections:
             walk(section)
         return out
+
+    def uncharted_note(self) -> str:
+        """Appendix 2's word on the framework items it has no trend chart for (fewer than two
+        quarters with a figure to chart: trend_charts), so a member looking for one knows why:
+        'C07 has fewer than two quarters with a figure, so it has no chart.'; '' when every
+        item is charted."""
+        charted = {c.id for c in self.trends}
+        left = [
+            (r.item, {}) for g in self.appendix for r in g.rows if f"trend-{r.item}" not in charted
+        ]
+        if not left:
+            return ""
+        items, _ = listing(left)
+        one = len(left) == 1
+        return (
+            items
+            + (" has" if one else " have")
+            + " fewer than two quarters with a figure, so "
+            + ("it has" if one else "they have")
+            + " no chart."
+        )
 
     def sentences(self) -> list[Sentence]:
         """Every generated sentence: paragraphs, bullets and draft commentary (not officers'
