@@ -113,7 +113,11 @@ def test_quality_for_the_quarter_an_in_year_return_stops_in_is_answered():
     assert len(r.stdout.splitlines()) > 1  # the header and the faults
     before = run("quality", "--period", "2021-Q4", "--la", rf.LA)
     assert before.exit_code == 1
-    assert "faults not known. 2021-Q4 is past" in before.output
+    # the data held end on 30 June 2022 (it said 'holds data as at 2023-03-31', the returns'
+    # period end)
+    assert "faults not known. 2021-Q4 is past (the store holds data as at 2022-06-30)" in (
+        before.output
+    )
 
 
 def test_drill_for_a_quarter_after_the_day_the_data_reach_is_refused():

@@ -56,7 +56,8 @@ def quality(
     with Store(store, read_only=not record) as db:
         la = authority(db, la_code)  # one authority: `all`, a list or an unknown code refused
         found = faults_as_at(db.con, la, quarter.end)
-        if found.result is None and data_as_at(db, la, found.held, quarter.end) == quarter.end:
+        held = data_as_at(db, la, found.held, quarter.end)  # the day the data held describe
+        if found.result is None and held == quarter.end:
             # An in-year return: its period runs to 31 March, but its data stop at the
             # extraction, by the quarter's end: the data held are the data as at that end.
             found = faults_as_at(db.con, la, found.held)
@@ -64,7 +65,7 @@ def quality(
             kept = f" ({_record(db, la)})" if record else ""
             typer.echo(
                 f"LA {la}, data as at {quarter.end}: faults not known. {quarter} is past (the "
-                f"store holds data as at {found.held}) and no faults were kept for the data as "
+                f"store holds data as at {held}) and no faults were kept for the data as "
                 f"at {quarter.end} or before: faults are kept at each ingest, so load the "
                 f"returns in the order they came, or ask for a later quarter.{kept}",
                 err=True,
