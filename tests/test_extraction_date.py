@@ -146,6 +146,21 @@ def test_a_quarter_the_extraction_cuts_short_is_counted_to_it_and_says_so(cut, t
     }
 
 
+def test_a_reload_extracted_later_counts_the_quarter_to_the_new_day(extracts, tmp_path):
+    """The same rows, extracted later: the kept results of the quarter are not reused."""
+    store = tmp_path / "store.duckdb"
+    for day in ("2022-05-15", "2022-05-20"):
+        r = cli("ingest", extracts / "ssda903" / "2023", "--la", LA, "--store", store,
+                "--extracted", day)  # fmt: skip
+        assert r.exit_code == 0, r.output
+        found = measures(store, "2022-Q1", tmp_path / f"{day}.csv")[1]
+        decisions = next(x for x in found if x["measure"] == "adoption_decisions")
+        assert (decisions["window_end"], decisions["reason"]) == (
+            day,
+            f"to {date.fromisoformat(day):%d/%m/%Y}, where the loaded data end",
+        )
+
+
 def test_the_report_of_a_quarter_cut_short_gives_its_period_to_the_extraction(cut, tmp_path):
     store, _ = cut
     r = cli("report", "--period", "2022-Q1", "--store", store, "--formats", "html",

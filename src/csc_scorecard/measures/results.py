@@ -55,6 +55,7 @@ from csc_scorecard.code_version import version as code_version
 from csc_scorecard.measures.availability import rule_faults
 from csc_scorecard.measures.catalogue import Measure, catalogue
 from csc_scorecard.measures.context import Context, Settings, compiled_sql, reuse_sql
+from csc_scorecard.measures.data_dates import cut_short
 from csc_scorecard.measures.duckdb_backend import DuckDB
 from csc_scorecard.measures.engine import tables_read
 from csc_scorecard.measures.rule_impact import rules_for
@@ -342,7 +343,9 @@ class Fingerprints:
         if (la, str(period)) not in self._covered:  # the same for every measure
             span = self.coverage(la)
             inside = span is not None and _overlaps(period, span)
-            self._covered[(la, str(period))] = "in" if inside else str(span)
+            cut = cut_short(period, span) if inside else None  # counted to the extraction
+            covered = "in" if cut is None else f"in to {cut}"
+            self._covered[(la, str(period))] = covered if inside else str(span)
         covered = self._covered[(la, str(period))]
         names = self.sources(mid)
         faults = any(n.startswith("faults:") for n in names)
