@@ -146,6 +146,30 @@ def test_each_row_takes_the_year_of_the_last_return_carrying_it(tiny):
     assert {e for *_, e in got[("ssda903", "episodes")]} == {date(2022, 3, 31), date(2023, 3, 31)}
 
 
+def test_the_903_children_of_a_multi_year_load_are_their_stored_rows_whole(tiny):
+    """A multi-year load's 903 children (the Header) are found by their keys, then their
+    stored rows taken by rowid (scope_sql.children_sql): each child with an episode in a
+    return once, every stored column as stored (beside the rows of another authority)."""
+    sql = scoping.children_sql("ssda903", "children", "SELECT 1", multi=True, single=False)
+    assert "t.rowid = c._rid" in sql
+    columns = "la_code, child_id, sex, date_of_birth, upn, mother, uasc, load_id"
+    with Store(tiny, read_only=True) as db:
+        scope = scoping.build(db.con, la_codes=["372"], multi_year=True)
+        try:
+            got = scope.con.execute(
+                f'SELECT {columns}, "row" FROM {scope.schema("ssda903")}.header'
+            ).fetchall()
+        finally:
+            scope.close()
+        stored = db.con.execute(
+            f"""SELECT {columns}, source_row FROM children WHERE la_code = '372' AND child_id IN
+            (SELECT child_id FROM cla_episodes WHERE la_code = '372'
+                AND coalesce(dec, DATE '2022-04-01') >= DATE '2021-04-01')"""
+        ).fetchall()
+    assert len(got) == len({(r[0], r[1]) for r in got}) > 10
+    assert sorted(got, key=str) == sorted(stored, key=str)
+
+
 ENGLAND_TABLES = set(england.TABLES)
 
 
