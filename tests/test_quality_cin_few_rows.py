@@ -13,6 +13,7 @@ import pyarrow as pa
 import pytest
 
 from csc_scorecard.quality.rules import get
+from csc_scorecard.quality.rules.cin.child import CHILD_REPEATS, child_repeats
 from csc_scorecard.quality.rules.cin.factors import CHILD_DISABILITIES, _repeats, _with_others
 
 
@@ -45,13 +46,14 @@ OLD = {
         ON d.load_id IS NOT DISTINCT FROM c.load_id AND d.child_id IS NOT DISTINCT FROM c.child_id)
     QUALIFY {_repeats(CHILD_DISABILITIES)}""",
 }
-# what each rule now reads first: the episodes of two rows or more, the children with a NONE
-# record joined to those with another, the children grouped by a hash of their keys
+# what each rule now reads first: the episodes of two rows or more; the children written more
+# than once (by a hash of their keys, found once for the run: child.CHILD_REPEATS) and those
+# with a record able to meet the rule alone
 FEW = {
     "8863Q": "HAVING count(*) > 1",
     "8890": "HAVING count(*) > 1",
-    "8790": "SEMI JOIN child d",
-    "8794": "GROUP BY k HAVING count(*) > 1",
+    "8790": "IN (SELECT h FROM child_repeats)",
+    "8794": "IN (SELECT h FROM child_repeats)",
 }
 
 
@@ -111,6 +113,7 @@ def con() -> duckdb.DuckDBPyConnection:
     con.execute(
         "CREATE TABLE child AS SELECT CAST(row_number() OVER () AS INTEGER) AS id, * FROM children"
     )
+    con.execute(f"CREATE TABLE {CHILD_REPEATS} AS {child_repeats()}")  # as the scope builds it
     return con
 
 

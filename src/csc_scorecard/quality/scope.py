@@ -72,6 +72,7 @@ from csc_scorecard.quality.rules import (
     derived_read,
     named,
 )
+from csc_scorecard.quality.rules.cin.child import CHILD_REPEATS, child_repeats
 from csc_scorecard.quality.rules.sql import EPISODES_N
 from csc_scorecard.quality.rules.ssda903 import derived_b, derived_c
 from csc_scorecard.quality.rules.ssda903.derived import (
@@ -127,6 +128,7 @@ DERIVED_SQL = {
     INTEGRITY_X: integrity_x,
     **derived_b.BUILDERS,
     **derived_c.BUILDERS,
+    CHILD_REPEATS: child_repeats,
 }
 
 

@@ -100,7 +100,10 @@ DERIVED: dict[Return, dict[str, str | tuple[str, ...]]] = {
         "oc3_l": ("oc3", "episodes", "episodes_last"),
         "episodes_urn": ("episodes", "providers"),
     },
-    "cin": {},
+    "cin": {
+        # the hashes of the children's keys that two or more children share (cin/child.py)
+        "child_repeats": "child",
+    },
 }
 
 
