@@ -126,3 +126,20 @@ def test_reviews_due_takes_a_days_window_as_the_command_does():
     other = analyst.get(f"/lists/overdue-visits.json?date={ON}&days=5")
     assert other.status_code == 400
     assert other.json()["detail"] == "days applies to reviews-due, not overdue-visits."
+
+
+def test_a_manager_may_name_their_own_team():
+    """Lists take a team id or name (`scorecard lists --team`); a manager who named their own
+    team was refused as if it were another's (403, 'Managers see the lists of their own team
+    only.', and an access_refused row in the audit log)."""
+    from csc_scorecard.store import Store
+
+    app, _, own, _ = dashboard()
+    with Store(rf.store_path(), read_only=True) as db:
+        (name,) = db.con.execute(
+            "SELECT team_name FROM teams WHERE la_code = ? AND team_id = ?", [rf.LA, own]
+        ).fetchone()
+    manager = client_for(app, "manager")
+    page = manager.get(f"/lists/open-assessments.json?date={ON}&team={name}")
+    assert page.status_code == 200
+    assert page.json()["team"] == own

@@ -49,6 +49,12 @@ def outside_team(db: Store, la: str, team: str, worker: str) -> bool:
     return not _any_row(db, la, [{"team_id": team, "worker_id": worker}])
 
 
+def is_team_name(db: Store, la: str, team: str, name: str) -> bool:
+    """Whether the store names `name` as the name of team `team` for `la` (a list's team may be
+    given by id or name)."""
+    return _any_row(db, la, [{"team_id": team, "team_name": name}])
+
+
 def _named(db: Store, la: str, value: str, columns: tuple[str, ...]) -> bool:
     """Whether any table with an LA code names `value` in one of `columns`."""
     return _any_row(db, la, [{c: value} for c in columns])

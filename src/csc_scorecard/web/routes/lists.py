@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from csc_scorecard.errors import BadInput
 from csc_scorecard.lists.reviews_due import days_ahead
-from csc_scorecard.lists.subjects import unknown_subject
+from csc_scorecard.lists.subjects import is_team_name, unknown_subject
 from csc_scorecard.web.app import BadRequest
 from csc_scorecard.web.quoting import quoted
 from csc_scorecard.web.routes.common import (
@@ -76,8 +76,16 @@ def list_page(
         on = Date.fromisoformat(date) if date else web.data.quarter(None).end
     except ValueError:
         raise BadRequest(f"{quoted(date)} is not a date like 2022-06-30.") from None
-    team = team_for(session, team, "the lists")
     with web.data.store() as db:
+        own = session.user.team
+        if (
+            session.user.role == "manager"
+            and own
+            and team
+            and is_team_name(db, web.data.la_code(), own, team)
+        ):  # a list's team may be named: their own team's name is their own team
+            team = own
+        team = team_for(session, team, "the lists")
         refusal = unknown_subject(
             db, web.data.la_code(), team or None, worker or None,
             labels=("team", "worker"), quote=quoted,
