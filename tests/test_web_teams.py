@@ -70,7 +70,13 @@ def test_team_measures_follow_the_team_rules_and_unknowns_are_404():
     manager = client_for(app, "manager")
     assert manager.get(f"/teams/{own}/measures?period={P}").status_code == 200
     assert manager.get(f"/teams/{other}/measures?period={P}").status_code == 403
-    assert manager.get(f"/teams/{other}/measures.json?period={P}").status_code == 403
+    refused = manager.get(f"/teams/{other}/measures.json?period={P}")
+    assert refused.status_code == 403
+    # the team's measures are aggregates: the refusal spoke of workers, which the page has none of
+    assert refused.json()["detail"] == "Managers see the measures of their own team only."
+    assert manager.get(f"/teams/{other}.json?period={P}").json()["detail"] == (
+        "Managers see the workers of their own team only."
+    )
     assert client_for(app, "viewer").get(f"/teams/{own}/measures").status_code == 403
     analyst = client_for(app, "analyst")
     assert analyst.get("/teams/NO-SUCH-TEAM/measures").status_code == 404

@@ -30,7 +30,7 @@ def teams(request: Request, session: Manager, period: str | None = None) -> Resp
 def team(request: Request, team_id: str, session: Manager, period: str | None = None) -> Response:
     web = web_of(request)
     quarter = web.data.quarter(period)
-    _own_team(session, team_id)
+    _own_team(session, team_id, "the workers")
     data = web.data.team(quarter, team_id)
     data["quarters"] = quarter_options(web)
     data["measures_url"] = f"/teams/{quote(team_id, safe='')}/measures?period={quarter}"
@@ -51,7 +51,7 @@ def team_measures(
     """The team's measures alone (aggregates: no audit entry); 202 while being built."""
     web = web_of(request)
     quarter = web.data.quarter(period)
-    _own_team(session, team_id)
+    _own_team(session, team_id, "the measures")
     data = web.data.team(quarter, team_id)
     data["measures_url"] = str(request.url.path) + f"?period={quarter}"
     status = 200
@@ -62,6 +62,6 @@ def team_measures(
     return web.page(request, "team_measures.html", data, session, status=status)
 
 
-def _own_team(session: Session, team_id: str) -> None:
+def _own_team(session: Session, team_id: str, what: str) -> None:
     if session.user.role == "manager" and session.user.team != team_id:
-        raise Refused("Managers see the workers of their own team only.")
+        raise Refused(f"Managers see {what} of their own team only.")
