@@ -11,6 +11,7 @@ upgraded in place, once, keeping every row."""
 from __future__ import annotations
 
 import csv
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -183,6 +184,38 @@ def test_the_lake_carries_the_extraction(cut, tmp_path):
         assert lake.coverage(LA) == (date(2021, 4, 1), date(2022, 5, 15))
     finally:
         lake.close()
+    back = tmp_path / "back.duckdb"  # loaded back, each load keeps its extraction
+    assert cli("ingest", tmp_path / "lake", "--store", back).exit_code == 0
+    with Store(back, read_only=True) as db:
+        assert [x.extracted for x in db.loads([LA])] == [date(2022, 5, 15)] * 2
+
+
+def test_a_lake_exported_before_the_column_reads_its_loads_to_their_period_end(cut, tmp_path):
+    store, _ = cut
+    lake = tmp_path / "lake"
+    with Store(store, read_only=True) as db:
+        export_lake(db, lake)
+    # as an earlier version wrote it: loads without `extracted`, in the files and the manifest
+    (parquet,) = (lake / "loads").glob("*.parquet")
+    with duckdb.connect() as con:
+        con.execute(
+            f"COPY (SELECT * EXCLUDE (extracted) FROM read_parquet('{parquet}')) "
+            f"TO '{tmp_path / 'loads.parquet'}' (FORMAT parquet)"
+        )
+    (tmp_path / "loads.parquet").replace(parquet)
+    manifest = json.loads((lake / "manifest.json").read_text(encoding="utf-8"))
+    manifest["tables"]["loads"]["columns"].remove("extracted")
+    (lake / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    old = Store.over_lake(lake)
+    try:
+        assert [x.extracted for x in old.loads([LA])] == [None, None]
+        assert old.coverage(LA) == (date(2021, 4, 1), date(2023, 3, 31))
+    finally:
+        old.close()
+    back = tmp_path / "back.duckdb"  # and loaded back: the period's end, as before
+    assert cli("ingest", lake, "--store", back).exit_code == 0
+    with Store(back, read_only=True) as db:
+        assert [x.extracted for x in db.loads([LA])] == [date(2022, 3, 31), date(2023, 3, 31)]
 
 
 def content(path: Path) -> list[tuple]:
