@@ -367,6 +367,50 @@ def test_users_and_audit_commands(tmp_path):
     assert all(r["user_name"] == "cli" and r["target"] == "sam" for r in rows)
 
 
+def test_a_manager_is_given_a_team_the_store_names(tmp_path):
+    """`users add --team T999` (or a team's name, 'ACPS North 1') was accepted on the demo
+    store: every page of that manager was then a 404 ("team 'T999': the store holds no such
+    team"), the drill-down and fix list never theirs. A team id the store's authority never
+    names is refused, from the command and the users page; a store with no data yet is not
+    checked (accounts may come first)."""
+    import shutil
+
+    store = tmp_path / "la.duckdb"
+    shutil.copy(rf.store_path(), store)
+    runner = CliRunner()
+
+    def add(name: str, *options: str):
+        return runner.invoke(
+            cli,
+            ["users", "add", name, "--role", "manager", *options, "--password-stdin",
+             "--store", str(store)],
+            input="a perfectly long password\n",
+        )  # fmt: skip
+
+    refused = add("sam", "--team", "T999")
+    assert refused.exit_code == 2
+    assert refused.output.strip() == (
+        f"error: --team 'T999': the store holds no such team for LA {rf.LA} (it holds T001, "
+        "T002, T003, T004, T005, T006, T007, T008, ...)"
+    )
+    assert add("sam", "--team", "T002").exit_code == 0
+    moved = runner.invoke(
+        cli, ["users", "set-role", "sam", "--role", "manager", "--team", "MASH",
+              "--store", str(store)],
+    )  # fmt: skip
+    assert moved.exit_code == 2 and "--team 'MASH': the store holds no such team" in moved.output
+    app = dashboard()[0]
+    admin = client_for(app, "admin")
+    page = admin.post(
+        "/admin/users",
+        data={"name": "pat", "action": "add", "role": "manager", "team": "T999",
+              "password": PASSWORD, "csrf_token": csrf(admin, "/admin/users")},
+    )  # fmt: skip
+    assert page.status_code == 400
+    assert "team &#39;T999&#39;: the store holds no such team for LA" in page.text
+    assert app.state.web.state.user("pat") is None
+
+
 def test_audit_page_filters_and_exports_csv():
     app = dashboard()[0]
     admin = client_for(app, "admin")

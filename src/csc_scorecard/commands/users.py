@@ -22,9 +22,23 @@ def _state(store):
     return State(state_path(store))
 
 
-def _fail(error: Exception) -> None:
+def _fail(error: Exception | str) -> None:
     typer.echo(f"error: {error}", err=True)
     raise typer.Exit(code=2)
+
+
+def _check_team(store, team: str | None) -> None:
+    """Refuse a team the store's data never name (`lists.subjects.unknown_team_of_store`); a
+    store not yet made or loaded is not checked (accounts may come first)."""
+    from csc_scorecard.lists.subjects import unknown_team_of_store
+    from csc_scorecard.store import Store
+
+    if not team or not store.exists():
+        return
+    with Store(store, read_only=True) as db:
+        refusal = unknown_team_of_store(db, team)
+    if refusal:
+        _fail(refusal)
 
 
 @users_app.command("add")
@@ -55,6 +69,7 @@ def add(
         password = secrets.token_urlsafe(15)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
+    _check_team(store, team)
     state = _state(store)
     try:
         user = state.add_user(name, role, hash_password(password), team)
@@ -100,6 +115,7 @@ def set_role(
     """Change a user's role (and team)."""
     from csc_scorecard.web.state import UserError
 
+    _check_team(store, team)
     state = _state(store)
     try:
         user = state.set_role(name, role, team)

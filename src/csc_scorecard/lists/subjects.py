@@ -42,6 +42,19 @@ def unknown_subject(
     return None
 
 
+def unknown_team_of_store(
+    db: Store, team: str, label: str = "--team", quote: Callable[[str], str] = repr
+) -> str | None:
+    """The one-line refusal of a manager's `team` (an id) that no authority of the store names
+    (`unknown_subject`): every page of theirs would be refused as a team the store does not
+    hold. None when one does, or when the store holds no authority's data yet."""
+    refusals = [
+        unknown_subject(db, la, team, None, team_names=False, labels=(label, ""), quote=quote)
+        for la in db.authorities()
+    ]
+    return refusals[0] if refusals and all(refusals) else None
+
+
 def outside_team(db: Store, la: str, team: str, worker: str) -> bool:
     """Whether no table of the store names `worker` with `team` for `la` (a post, a case held, an
     event recorded): a list or drill-down for them, held to `team`, would be empty, which reads

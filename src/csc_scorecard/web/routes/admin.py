@@ -71,6 +71,13 @@ def change_user(
     from csc_scorecard.web.state import UserError
 
     web = web_of(request)
+    if team and action in ("add", "set-role"):  # a team the store never names: every page 404
+        from csc_scorecard.lists.subjects import unknown_team_of_store
+
+        with web.data.store() as db:
+            refusal = unknown_team_of_store(db, team, "team", quoted)
+        if refusal:
+            raise BadRequest(f"{refusal}.")
     try:
         if action == "add":
             user = web.state.add_user(name, role, hash_password(password), team or None)
