@@ -52,8 +52,8 @@ OLD = {
 FEW = {
     "8863Q": "HAVING count(*) > 1",
     "8890": "HAVING count(*) > 1",
-    "8790": "IN (SELECT h FROM child_repeats)",
-    "8794": "IN (SELECT h FROM child_repeats)",
+    "8790": "SEMI JOIN child_repeats",
+    "8794": "SEMI JOIN child_repeats",
 }
 
 
