@@ -38,10 +38,11 @@ def quality(
     ] = False,
 ) -> None:
     """DfE validation faults in the data as at the end of the quarter, with their owners."""
-    from csc_scorecard.measures.data_dates import data_as_at
+    from csc_scorecard.measures.data_dates import data_as_at, data_dates
     from csc_scorecard.model.periods import Quarter
     from csc_scorecard.quality.fixlists import with_owners
-    from csc_scorecard.quality.history import changes, faults_as_at
+    from csc_scorecard.quality.history import faults_as_at
+    from csc_scorecard.report.faults import faults_moved
     from csc_scorecard.store import Store
 
     fmt = fmt.lower()
@@ -55,7 +56,8 @@ def quality(
         raise typer.BadParameter(str(err)) from None
     with Store(store, read_only=not record) as db:
         la = authority(db, la_code)  # one authority: `all`, a list or an unknown code refused
-        found = faults_as_at(db.con, la, quarter.end)
+        reach = (data_dates(db, la) or (None, None))[1]  # an in-year check: its data's quarter
+        found = faults_as_at(db.con, la, quarter.end, reach=reach)
         held = data_as_at(db, la, found.held, quarter.end)  # the day the data held describe
         if found.result is None and held == quarter.end:
             # An in-year return: its period runs to 31 March, but its data stop at the
@@ -92,7 +94,7 @@ def quality(
             f"holds data as at {found.held})"
         )
         faults = with_owners(db.con, result.faults)
-        moved = changes(db.con, la, quarter.end, quarter.previous().end)
+        moved = faults_moved(db, la, quarter)
         since = f"since {quarter.previous()}: "
         if moved.known:
             since += (

@@ -10,7 +10,7 @@ count from 1 to 5 is printed as the suppression symbol, as every other count is
 
 from __future__ import annotations
 
-from csc_scorecard.measures.data_dates import data_as_at
+from csc_scorecard.measures.data_dates import data_as_at, data_dates
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.numbers import count
 from csc_scorecard.quality import history
@@ -28,7 +28,7 @@ def rule_faults(
     """None when the authority has no 903 or CIN census return loaded (no rule can run)."""
     if history.as_at(store.con, la_code) is None:
         return None
-    moved = history.changes(store.con, la_code, quarter.end, quarter.previous().end)
+    moved = faults_moved(store, la_code, quarter)
     as_at = data_as_at(store, la_code, moved.current_as_at, quarter.end)  # in-year returns
     totals = {
         "open": moved.current.num_rows,
@@ -53,6 +53,14 @@ def rule_faults(
             for r in history.counts_by_rule(moved)
         ],
     )
+
+
+def faults_moved(store: Store, la_code: str, quarter: Quarter) -> history.Changes:
+    """`quality.history.changes` for the quarter and the one before, given the last day the
+    data held reach (`data_dates`): an in-year return's check is the check of the quarter its
+    data reach into. What the paper, `scorecard quality` and the data-quality page count."""
+    reach = (data_dates(store, la_code) or (None, None))[1]
+    return history.changes(store.con, la_code, quarter.end, quarter.previous().end, reach=reach)
 
 
 def _shown(counts: dict, rules: PublicationRules | None) -> dict:

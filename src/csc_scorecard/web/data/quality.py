@@ -50,13 +50,13 @@ class DataQuality(Contexts):
         """The rules' faults moved since the quarter before, and the rules' faults and the load
         checks' issues as at the quarter's end, each with its owner (arrow tables)."""
         from csc_scorecard.quality.fixlists import with_owners
-        from csc_scorecard.quality.history import changes
+        from csc_scorecard.report.faults import faults_moved
 
         la = self.la_code()
         with self.store() as db:
             # the DfE rules' faults as at the quarter's end (the latest snapshot recorded at load
             # by then), and those opened and closed since the quarter before when both are known
-            moved = changes(db.con, la, quarter.end, quarter.previous().end)
+            moved = faults_moved(db, la, quarter)
             faults = with_owners(db.con, moved.current)
             # owners as at 31 March of the quarter's year, the latest collection year end
             loads = db.load_ids(la, ending_by=quarter.end)
