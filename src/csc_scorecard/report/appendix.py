@@ -14,6 +14,7 @@ by the item id or its measure id. The framework is rated from the figures in
 from __future__ import annotations
 
 from csc_scorecard.model.periods import window_phrase
+from csc_scorecard.numbers import published
 from csc_scorecard.rating import FrameworkResult, ItemResult, format_value
 from csc_scorecard.rating.framework import (
     OWN_YEAR_EARLIER,
@@ -271,10 +272,19 @@ def _shown(f: Figure | None, spec: Item, value: float | None, raw: str | None) -
     if f is not None and f.status == "suppressed":
         return f.display
     if f is not None and f.status == "ok":
-        if spec.decimals is not None and value is not None:
-            return format_value(value, spec.unit)
+        if value is not None and (text := own_rounding(spec, value)) is not None:
+            return text
         return f.display
     return raw or ""
+
+
+def own_rounding(spec: Item, value: float) -> str | None:
+    """An item's figure as its row prints it where the framework sets its own rounding
+    (``decimals``: "23.14%" where the figure's own display is "23.1%"), wherever it is printed
+    (the row, its trend chart's description); None: the figure's own display."""
+    if spec.decimals is None:
+        return None
+    return format_value(published(value, spec.unit, spec.decimals), spec.unit)
 
 
 def figure_window(figure: Figure | None, period_label: str) -> str:

@@ -19,7 +19,7 @@ The colours, fonts, text measures and the SVG rendering they share are in chart_
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from csc_scorecard.numbers import display
@@ -64,10 +64,12 @@ def trend(
     comparator_label: str | None = None,
     moving_target: Sequence[ChartPoint] = (),
     target_words: str | None = None,
+    printed: Callable[[float], str] | None = None,
     width: int = 250,
     height: int = 110,
 ) -> Chart:
-    """A KPI over the quarters ``points`` (label, value), with reference lines.
+    """A KPI over the quarters ``points`` (label, value), with reference lines; the values said
+    in the alt text as ``printed`` prints them (default ``numbers.display`` in the unit).
 
     A target relative to a comparator or to an earlier figure (``moving_target``: the target
     and tolerance set for each quarter, series ``target`` and ``tolerance``) is drawn as a
@@ -104,7 +106,9 @@ def trend(
     # Written from the numbers (svg_trend) where it can be, as Vega would draw it: by the
     # drawing process while one draws for this one (`draw_svg`), off the context's way.
     svg = draw_svg(vega_lite, chart_id, partial(svg_trend.trend_of, known, labels, unit))
-    alt_text = _trend_alt(title, unit, known, target, tolerance, comparator, comparator_label)
+    alt_text = _trend_alt(
+        title, unit, known, target, tolerance, comparator, comparator_label, printed
+    )
     if moving_target and known:
         alt_text += " " + _moving_alt(moving_target, unit, target_words)
     return Chart(
@@ -205,16 +209,19 @@ def _moving_alt(moving: Sequence[ChartPoint], unit: str, words: str | None) -> s
     return f"Target line{f' ({words})' if words else ''}: {steps}."
 
 
-def _trend_alt(title, unit, known, target, tolerance, comparator, comparator_label) -> str:
+def _trend_alt(
+    title, unit, known, target, tolerance, comparator, comparator_label, printed=None
+) -> str:
     if not known:
         return f"{title}: no values to chart."
+    shown = printed or partial(display, unit=unit)
     (first_x, first_y), (last_x, last_y) = known[0], known[-1]
     low = min(known, key=lambda p: p[1])
     high = max(known, key=lambda p: p[1])
     text = (
-        f"{title}: line chart over {len(known)} quarters. {display(first_y, unit)} in {first_x}, "
-        f"{display(last_y, unit)} in {last_x}; lowest {display(low[1], unit)} ({low[0]}), "
-        f"highest {display(high[1], unit)} ({high[0]})."
+        f"{title}: line chart over {len(known)} quarters. {shown(first_y)} in {first_x}, "
+        f"{shown(last_y)} in {last_x}; lowest {shown(low[1])} ({low[0]}), "
+        f"highest {shown(high[1])} ({high[0]})."
     )
     refs = [
         f"target {display(target, unit)}" if target is not None else "",

@@ -4,12 +4,14 @@ target, tolerance and comparator (a moving target drawn as it was set each quart
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from csc_scorecard.measures.catalogue import catalogue
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.rating import Framework
 from csc_scorecard.report import charts, framework_rating
+from csc_scorecard.report.appendix import own_rounding
 from csc_scorecard.report.facts import Facts, figure_id
 from csc_scorecard.report.layout import Layout
 from csc_scorecard.report.model import (
@@ -71,6 +73,7 @@ def trend_charts(
                 comparator_label=label,
                 moving_target=moving.get(item.id, []),
                 target_words=words.get(item.id) or None,
+                printed=partial(own_rounding, item) if item.decimals is not None else None,
             )
         )
     return out
