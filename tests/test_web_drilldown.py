@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 import report_fixtures as rf
@@ -96,3 +97,38 @@ def test_a_manual_measure_offers_no_drill_down_link():
     counted = manager.get(f"/measures/referrals?period={P}")
     assert counted.status_code == 200
     assert link in counted.text
+
+
+def test_exports_are_named_by_measure_team_worker_and_quarter():
+    """Each export was '<measure>_<quarter>.csv' (a list's '<list>_<date>.csv') whichever team
+    or worker it held, so a manager sending three teams' workbooks had three files of one name.
+    The team and worker are in the name now, in safe characters (a team's name's spaces too)."""
+    app, _, own, _ = dashboard()
+    analyst = client_for(app, "analyst")
+    measure = "assessments_within_45_working_days"
+    one = analyst.get(f"/measures/{measure}/children.json?period={P}&team={own}").json()
+    worker = one["members"][0]["worker"]
+    named = analyst.get(f"/measures/{measure}/children?period={P}&team={own}&format=xlsx")
+    disposition = f'attachment; filename="{measure}_{own}_{P}.xlsx"'
+    assert named.headers["content-disposition"] == disposition
+    theirs = analyst.get(
+        f"/measures/{measure}/children?period={P}&team={own}&worker={worker}&format=csv"
+    )
+    disposition = f'attachment; filename="{measure}_{own}_{worker}_{P}.csv"'
+    assert theirs.headers["content-disposition"] == disposition
+    everyone = analyst.get(f"/measures/{measure}/children?period={P}&format=csv")
+    assert everyone.headers["content-disposition"] == f'attachment; filename="{measure}_{P}.csv"'
+    manager = client_for(app, "manager")  # held to their own team, named by it
+    listed = manager.get("/lists/overdue-visits?date=2022-06-30&format=csv")
+    assert listed.headers["content-disposition"] == (
+        f'attachment; filename="overdue-visits_{own}_2022-06-30.csv"'
+    )
+    from csc_scorecard.model.periods import Quarter
+
+    teams = app.state.web.data.teams(Quarter.parse(P))["teams"]
+    name = next(t["name"] for t in teams if t["team_id"] == own)
+    by_name = analyst.get(f"/lists/overdue-visits?date=2022-06-30&team={name}&format=xlsx")
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", name)
+    assert " " in name and by_name.headers["content-disposition"] == (
+        f'attachment; filename="overdue-visits_{safe}_2022-06-30.xlsx"'
+    )

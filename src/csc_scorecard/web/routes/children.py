@@ -19,6 +19,7 @@ from csc_scorecard.web.routes.common import (
     Manager,
     attachment,
     export_format,
+    export_name,
     known_measure,
     team_for,
     web_of,
@@ -65,7 +66,7 @@ def children(
     target = f"{measure_id} {quarter} team={team or '*'} worker={worker or '*'}"
     if format:
         web.audit(request, session, f"export_children_{format}", target, rows=table.num_rows)
-        return _export(table, f"{measure_id}_{quarter}", format)
+        return _export(table, export_name(measure_id, team, worker, str(quarter)), format)
     web.audit(request, session, "view_children", target, rows=table.num_rows)
     numerator, denominator = totals(table)
     columns = [

@@ -3,6 +3,7 @@ to, the quarter menu, the export formats and the attachment answer."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
@@ -72,6 +73,14 @@ def export_format(format: str | None) -> None:
     """BadRequest unless ``format`` is empty (the page) or an export (csv, xlsx)."""
     if format not in (None, "", "csv", "xlsx"):
         raise BadRequest("Export as csv or xlsx.")
+
+
+def export_name(*parts: str | None) -> str:
+    """A download's file name (no extension) from what it holds: the list or measure, the team
+    and worker it is for, its date or quarter, joined by '_' and empty parts left out, each in
+    safe characters only (a team's name 'ACPS North 1' -> 'ACPS-North-1'), so one team's
+    workbook is not saved over another's. Never given a child-level value."""
+    return "_".join(re.sub(r"[^A-Za-z0-9_-]+", "-", p).strip("-") for p in parts if p)
 
 
 def attachment(body: bytes | str, media_type: str, filename: str) -> Response:

@@ -21,6 +21,7 @@ from csc_scorecard.web.routes.common import (
     Manager,
     attachment,
     export_format,
+    export_name,
     team_for,
     web_of,
     worker_for,
@@ -105,7 +106,7 @@ def list_page(
         target += f" days={result.days_ahead}"
     if format:
         web.audit(request, session, f"export_list_{format}", target, rows=result.count)
-        return _list_export(result, format)
+        return _list_export(result, format, team, worker)
     web.audit(request, session, "view_list", target, rows=result.count)
     data = {
         "name": name,
@@ -125,12 +126,11 @@ def list_page(
     return web.page(request, "list.html", data, session)
 
 
-def _list_export(result: ListResult, fmt: str) -> Response:
+def _list_export(result: ListResult, fmt: str, team: str | None, worker: str | None) -> Response:
     from csc_scorecard.lists.output import to_csv, to_xlsx
 
-    stem = f"{result.name}_{result.on.isoformat()}"
-    if result.days_ahead is not None:
-        stem += f"_{result.days_ahead}days"
+    days = f"{result.days_ahead}days" if result.days_ahead is not None else None
+    stem = export_name(result.name, team, worker, result.on.isoformat(), days)
     if fmt == "csv":
         return attachment(to_csv(result), "text/csv", f"{stem}.csv")
     with tempfile.TemporaryDirectory() as folder:
