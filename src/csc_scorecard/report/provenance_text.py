@@ -81,6 +81,22 @@ def statement(prov: Provenance, schema_version: str) -> str:
     return (
         f"Produced {long_date(at.date())} at {at:%H:%M} UTC by csc-scorecard "
         f"{prov.software_version} (report context schema {schema_version}) from {', '.join(used)}."
+    ) + _issues_counted(prov)
+
+
+def _issues_counted(prov: Provenance) -> str:
+    """Which loads' issues the summary counts, when the files-loaded table lists others: the
+    published reference data's (cells their publishers suppress or leave out) are not the
+    authority's data quality; the summary and the data-quality section count the authority's
+    files' (`provenance.quality_issues`). '' when the reference loads have none."""
+    reference = sum(x.issues for x in prov.loads if x.source_format.startswith("reference"))
+    if not reference:
+        return ""
+    own = sum(x.issues for x in prov.loads if not x.source_format.startswith("reference"))
+    return (
+        f" Of the issues in the files loaded, the published reference data's "
+        f"{numbers.count(reference)} are values their publishers suppress or leave out; the "
+        f"summary and the data-quality section count the authority's files' {numbers.count(own)}."
     )
 
 
