@@ -132,3 +132,22 @@ def test_exports_are_named_by_measure_team_worker_and_quarter():
     assert " " in name and by_name.headers["content-disposition"] == (
         f'attachment; filename="overdue-visits_{safe}_2022-06-30.xlsx"'
     )
+
+
+def test_an_empty_drill_down_says_what_the_measure_page_says():
+    """No adoptions in the fixture's quarter: the measure page notes 'no records in the period
+    to count'; its drill-down showed 0 rows and said nothing. It says the same now."""
+    app = dashboard()[0]
+    analyst = client_for(app, "analyst")
+    measure = "adoption_within_14_months"
+    assert rf.measure_run().value(measure, P)["reason"] == "no records in the period to count"
+    page = analyst.get(f"/measures/{measure}/children.json?period={P}").json()
+    assert (page["rows"], page["note"]) == (0, "no records in the period to count")
+    html = analyst.get(f"/measures/{measure}/children?period={P}").text
+    assert "<p>Note: no records in the period to count</p>" in html
+    assert (
+        "<dd>no records in the period to count</dd>"
+        in analyst.get(f"/measures/{measure}?period={P}").text
+    )
+    full = analyst.get(f"/measures/cla_reviews_in_timescale/children.json?period={P}").json()
+    assert full["rows"] > 0 and full["note"] is None

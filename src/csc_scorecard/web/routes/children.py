@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from csc_scorecard.lists.subjects import unknown_subject
 from csc_scorecard.model.periods import Quarter
+from csc_scorecard.report.facts import figure_id
 from csc_scorecard.web.app import Web
 from csc_scorecard.web.quoting import quoted
 from csc_scorecard.web.routes.common import (
@@ -69,6 +70,10 @@ def children(
         return _export(table, export_name(measure_id, team, worker, str(quarter)), format)
     web.audit(request, session, "view_children", target, rows=table.num_rows)
     numerator, denominator = totals(table)
+    note = None
+    if not table.num_rows:  # no rows: what the measure page says of the figure, not silence
+        figure = web.data.context(quarter, False).figures.get(figure_id(measure_id, quarter))
+        note = figure.reason if figure else None
     columns = [
         "subject_id",
         *(c for c in table.column_names if c not in ("la_code", "period", "subject_id")),
@@ -86,6 +91,7 @@ def children(
         "rows": table.num_rows,
         "numerator": numerator,
         "denominator": denominator,
+        "note": note,
         # the child (or worker) first, as each row's header; the authority and quarter are above
         "columns": columns,
         "members": shown,
