@@ -13,11 +13,10 @@ import json
 from datetime import date
 from pathlib import Path
 
-from csc_scorecard.measures.availability import activity_date
 from csc_scorecard.measures.catalogue import catalogue
+from csc_scorecard.measures.data_dates import cut_short, data_dates
 from csc_scorecard.measures.run import MeasureRun
 from csc_scorecard.model.periods import Quarter, quarters_between
-from csc_scorecard.model.schema import table as table_spec
 from csc_scorecard.report.commentary import Commentary
 from csc_scorecard.report.model import ReportContext
 from csc_scorecard.web.data.reader import (
@@ -37,34 +36,33 @@ class Contexts(Reader):
     # -- quarters -----------------------------------------------------------------------------
 
     def quarters(self) -> list[Quarter]:
-        """Quarters the store's case data covers, oldest first: from the earliest load to the
-        last quarter the counted tables' activity dates reach the end of (an annual return's
-        period runs to 31 March, but its records may stop months before)."""
+        """Quarters the store's case data covers, oldest first: from the annual case returns'
+        start to the last quarter the data reach the end of (`measures.data_dates.data_dates`:
+        the latest activity date, to the day the loads' data end, an in-year return's
+        extraction), or that the extraction cuts short (offered, its figures counted to that
+        day: `cut_short`). A quarter wholly after the data's end is not offered."""
         return self.cached("quarters", (), self._quarters)
 
     def _quarters(self) -> list[Quarter]:
-        la = self.la_code()
         with self.store() as db:
-            # The annual case returns set the start (the workforce census and the
-            # templates reach back to staff start dates, long before any case data).
-            first, reach = db.case_span(la)
-            if first is None:
-                return []
-            last = None
-            for name in _counted_tables():
-                column = activity_date(name)
-                found = db.con.execute(
-                    f'SELECT max("{column}") FROM "{name}" WHERE la_code = ? AND "{column}" <= ?',
-                    [la, min(reach, date.today())],
-                ).fetchone()[0]
-                if found is not None and (last is None or found > last):
-                    last = found
-        if last is None:
+            span = data_dates(db, self.la_code())
+        if span is None:
             return []
+        first, last = span[0], min(span[1], date.today())
         end = Quarter.containing(last)
-        if end.end > last:  # a quarter the data does not reach the end of is not offered
+        if end.end > last and self.cut_short(end) is None:  # the data stop before its end
             end = end.previous()
         return quarters_between(Quarter.containing(first), end)
+
+    def cut_short(self, quarter: Quarter) -> date | None:
+        """The day the loaded data end inside the quarter (its extraction), else None."""
+        la = self.la_code()
+
+        def coverage() -> tuple[date, date] | None:
+            with self.store() as db:
+                return db.coverage(la)
+
+        return cut_short(quarter, self.cached("coverage", (), coverage))
 
     def quarter(self, text: str | None) -> Quarter:
         """The requested quarter (must be in the store), or the latest; BadRequest if `text` is
@@ -228,9 +226,3 @@ class Contexts(Reader):
                 self.context(latest, publication)
             except Preparing:
                 pass
-
-
-def _counted_tables() -> list[str]:
-    """Authority tables the catalogue counts from that have an activity date."""
-    names = {f.partition(".")[0] for m in catalogue().values() for f in m.fields}
-    return sorted(n for n in names if table_spec(n).la_scoped and activity_date(n))

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from csc_scorecard.measures.catalogue import catalogue
+from csc_scorecard.measures.data_dates import data_to_words
 from csc_scorecard.web.app import BadRequest, Refused, Web, need
 from csc_scorecard.web.quoting import quoted
 from csc_scorecard.web.state import Session
@@ -35,7 +36,13 @@ def publication_for(session: Session) -> bool:
 
 
 def quarter_options(web: Web) -> list[dict[str, str]]:
-    return [{"id": str(q), "label": q.label} for q in web.data.quarters()]
+    """The quarter menu: a quarter the extraction cuts short says so, as `scorecard measures`
+    does ('Q1 2022/23, to 15/05/2022, where the loaded data end')."""
+    return [
+        {"id": str(q), "label": f"{q.label}, {data_to_words(day)}" if day else q.label}
+        for q in web.data.quarters()
+        for day in [web.data.cut_short(q)]
+    ]
 
 
 def known_measure(measure_id: str) -> None:
