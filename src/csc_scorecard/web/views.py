@@ -24,9 +24,16 @@ def dump(model: Any) -> Any:
     return model.model_dump(mode="json") if model is not None else None
 
 
-def overview(context: ReportContext) -> dict[str, Any]:
-    """The framework groups with RAG counts and direction, and the demand figures."""
+NO_EARLIER = "no earlier quarter in the data"
+
+
+def overview(context: ReportContext, first: str) -> dict[str, Any]:
+    """The framework groups with RAG counts and direction, and the demand figures. A quarter
+    before `first` (the first the store's data cover, `Contexts.quarters`) is outside the data:
+    its figures are not shown, nor a comparison with it (NO_EARLIER)."""
     period = context.period.id
+    before = context.previous.id < first  # ids like 2022-Q1 sort as the quarters do
+    year_before = context.year_earlier.id < first
     demand = []
     for section in layout().sections:
         for measure, label in (section.demand_measures or {}).items():
@@ -35,8 +42,10 @@ def overview(context: ReportContext) -> dict[str, Any]:
                     "measure": measure,
                     "label": label,
                     "current": _display(context, measure, period),
-                    "previous": _display(context, measure, context.previous.id),
-                    "year_earlier": _display(context, measure, context.year_earlier.id),
+                    "previous": "" if before else _display(context, measure, context.previous.id),
+                    "year_earlier": (
+                        "" if year_before else _display(context, measure, context.year_earlier.id)
+                    ),
                 }
             )
     return {
@@ -47,7 +56,8 @@ def overview(context: ReportContext) -> dict[str, Any]:
         "publication": context.publication.enabled,
         "framework": context.performance.framework,
         "summary": dump(context.performance.summary),
-        "previous_summary": dump(context.performance.previous_summary),
+        "previous_summary": None if before else dump(context.performance.previous_summary),
+        "no_earlier": NO_EARLIER if before else None,
         "groups": [
             {
                 "id": g.id,
@@ -56,7 +66,7 @@ def overview(context: ReportContext) -> dict[str, Any]:
                 "summary_lines": g.summary_lines,
                 "rows": [
                     {
-                        k: getattr(r, k)
+                        k: None if (before and k in _LAST) or (year_before and k in _YEAR) else v
                         for k in (
                             "item",
                             "title",
@@ -74,6 +84,7 @@ def overview(context: ReportContext) -> dict[str, Any]:
                             "denominator",
                             "reason",
                         )
+                        for v in [getattr(r, k)]
                     }
                     for r in g.rows
                 ],
@@ -87,6 +98,10 @@ def overview(context: ReportContext) -> dict[str, Any]:
             "issues": context.data_quality.issue_total,
         },
     }
+
+
+_LAST = ("previous", "direction")  # what compares with the quarter before
+_YEAR = ("direction_year",)  # with the quarter a year earlier
 
 
 def _display(context: ReportContext, measure: str, period: str) -> str:

@@ -30,7 +30,9 @@ def overview(request: Request, session: Viewer, period: str | None = None) -> Re
     context = web.data.context(quarter, publication_for(session))
     data = dict(  # page data kept per load history: a request only renders it
         web.data.cached(
-            "overview", (str(quarter), publication_for(session)), lambda: views.overview(context)
+            "overview",
+            (str(quarter), publication_for(session)),
+            lambda: views.overview(context, str(web.data.quarters()[0])),
         )
     )
     data["quarters"] = quarter_options(web)
