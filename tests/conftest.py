@@ -142,6 +142,24 @@ def canonical(name: str, /, **columns: list) -> pa.Table:
     )
 
 
+# placement_costs rows as the forecast tests write them (placement, child, line, provider, ...)
+PLACEMENT_COLUMNS = (
+    "placement_id",
+    "child_id",
+    "line",
+    "provider",
+    "start_date",
+    "end_date",
+    "weekly_cost",
+)
+
+
+def canonical_rows(name: str, columns: tuple[str, ...], rows: list[tuple]) -> pa.Table:
+    """A canonical table from `rows`, each a tuple of the named `columns` in order."""
+    values = list(zip(*rows, strict=True))
+    return canonical(name, **{c: list(v) for c, v in zip(columns, values, strict=True)})
+
+
 @pytest.fixture
 def compiles(monkeypatch) -> list[int]:
     """Counts the SQL compilations from here on."""

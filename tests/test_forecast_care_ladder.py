@@ -49,7 +49,7 @@ from csc_scorecard.forecast.ledger import ledger_from_rows
 from csc_scorecard.forecast.line_path import expected_path, rate_for_target
 from csc_scorecard.forecast.scenarios import Scenario
 from csc_scorecard.model.batch import LoadBatch
-from tests.conftest import canonical
+from tests.conftest import PLACEMENT_COLUMNS, canonical, canonical_rows
 
 LA = "999"
 D = date
@@ -62,18 +62,8 @@ def _fixture_tables():
         ("P2", "C2", "ooa_residential", "Elm Care", D(2021, 6, 1), D(2022, 5, 20), 5600.0),
         ("U1", "C3", "uasc", "Safe Harbour", D(2022, 4, 11), None, 1400.0),
     ]
-    cols = list(zip(*placements, strict=True))
     return {
-        "placement_costs": canonical(
-            "placement_costs",
-            placement_id=list(cols[0]),
-            child_id=list(cols[1]),
-            line=list(cols[2]),
-            provider=list(cols[3]),
-            start_date=list(cols[4]),
-            end_date=list(cols[5]),
-            weekly_cost=list(cols[6]),
-        ),
+        "placement_costs": canonical_rows("placement_costs", PLACEMENT_COLUMNS, placements),
         "budget_lines": canonical(
             "budget_lines",
             financial_year=[2022] * 3,

@@ -18,7 +18,7 @@ from csc_scorecard.forecast.care_ladder import forecast_outturn
 from csc_scorecard.model.batch import LoadBatch
 from csc_scorecard.report.sections.finance.figures import Figures
 from csc_scorecard.report.sections.finance.group_paragraphs import group_paragraph
-from tests.conftest import canonical
+from tests.conftest import PLACEMENT_COLUMNS, canonical, canonical_rows
 
 LA = "999"
 D = date
@@ -32,18 +32,8 @@ def _tables():
         ("P2", "C2", "ooa_residential", "Elm Care", D(2022, 4, 1), None, 5800.0),
         ("P3", "C3", "ooa_residential", "Ash Care", D(2021, 5, 1), D(2022, 3, 31), 6300.0),
     ]
-    cols = list(zip(*periods, strict=True))
     return {
-        "placement_costs": canonical(
-            "placement_costs",
-            placement_id=list(cols[0]),
-            child_id=list(cols[1]),
-            line=list(cols[2]),
-            provider=list(cols[3]),
-            start_date=list(cols[4]),
-            end_date=list(cols[5]),
-            weekly_cost=list(cols[6]),
-        ),
+        "placement_costs": canonical_rows("placement_costs", PLACEMENT_COLUMNS, periods),
         "budget_lines": canonical(
             "budget_lines",
             financial_year=[2021],
