@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -17,6 +18,9 @@ from csc_scorecard.commands._options import (
     TableFormatOption,
     authority,
 )
+
+if TYPE_CHECKING:
+    from csc_scorecard.model.periods import Quarter
 
 
 @app.command()
@@ -56,6 +60,9 @@ def quality(
         raise typer.BadParameter(str(err)) from None
     with Store(store, read_only=not record) as db:
         la = authority(db, la_code)  # one authority: `all`, a list or an unknown code refused
+        span = db.coverage(la)  # to each load's extraction: an in-year return's stop there
+        if span is not None and quarter.start > span[1]:
+            _after_the_data(la, quarter, span[1])
         reach = (data_dates(db, la) or (None, None))[1]  # an in-year check: its data's quarter
         found = faults_as_at(db.con, la, quarter.end, reach=reach)
         held = data_as_at(db, la, found.held, quarter.end)  # the day the data held describe
@@ -78,15 +85,7 @@ def quality(
             typer.echo(_no_return(db, la, quarter.end), err=True)
             raise typer.Exit(1)
         if found.held is not None and quarter.start > found.held:
-            # the rules would run on the data held, presented as the data at the quarter's end
-            typer.echo(
-                f"LA {la}: {quarter} ({quarter.label}) is after the data the store holds (as "
-                f"at {found.held}): its faults would be those of that data, not of the data as "
-                f"at {quarter.end}; ask for {Quarter.containing(found.held)} or an earlier "
-                "quarter, or load the returns that reach it.",
-                err=True,
-            )
-            raise typer.Exit(1)
+            _after_the_data(la, quarter, found.held)
         source = (
             "the rules run now on the data held"
             if found.live
@@ -118,6 +117,21 @@ def quality(
             err=True,
         )
     _faults.write(faults, result, fmt=fmt, out=out, notes=notes, by=by)
+
+
+def _after_the_data(la: str, quarter: Quarter, held: date) -> NoReturn:
+    """Refuse a quarter that starts after the data held (as at `held`): the rules would run on
+    the data held, presented as the data at the quarter's end."""
+    from csc_scorecard.model.periods import Quarter
+
+    typer.echo(
+        f"LA {la}: {quarter} ({quarter.label}) is after the data the store holds (as at "
+        f"{held}): its faults would be those of that data, not of the data as at "
+        f"{quarter.end}; ask for {Quarter.containing(held)} or an earlier quarter, or load the "
+        "returns that reach it.",
+        err=True,
+    )
+    raise typer.Exit(1)
 
 
 def _record(db, la: str) -> str:
