@@ -21,11 +21,13 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
 from csc_scorecard.cli import app
 from csc_scorecard.quality import history
+from csc_scorecard.quality.fault_table import PLAIN_FAULT_SCHEMA
 from csc_scorecard.store import Store
 from tests.test_quality_cli import EPISODES, HEADER
 
@@ -211,3 +213,24 @@ def test_the_data_quality_section_says_what_the_rules_found_with_every_number_ci
     for sentence in [*note.sentences, *note.bullets]:
         for cite in sentence.cites:
             assert rf.resolve(document, cite.ref) == cite.value, cite.ref
+
+
+def test_a_check_that_found_no_fault_is_the_data_as_at_its_date(tmp_path):
+    """A check with no fault kept no row of faults, only its basis row, and the lookup read the
+    faults table alone: the data as at 31/03/2025, cleansed to no fault, were given the faults
+    of the data as at 31/03/2024 (3), and nothing closed since."""
+    row = {"rule": "148", "return": "ssda903", "table": "Episodes", "row": 2, "child": "C1",
+           "field": "DEC", "value": "", "message": "m", "la_code": "371", "year": 2024,
+           "load_id": 1, "severity": "error"}  # fmt: skip
+    found = pa.Table.from_pylist([row, {**row, "rule": "143"}], schema=PLAIN_FAULT_SCHEMA)
+    with Store(tmp_path / "s.duckdb") as db:
+        history._keep(db.con, found, {"371": date(2024, 3, 31)}, {"371": "a"})
+        history._keep(db.con, found.slice(0, 0), {"371": date(2025, 3, 31)}, {"371": "b"})
+        moved = history.changes(db.con, "371", date(2025, 3, 31), date(2024, 12, 31))
+    assert (moved.known, moved.current_as_at, moved.then_as_at) == (
+        True,
+        date(2025, 3, 31),
+        date(2024, 3, 31),
+    )
+    assert (moved.current.num_rows, moved.opened.num_rows) == (0, 0)
+    assert _faults(moved.closed) == {("148", "C1"), ("143", "C1")}

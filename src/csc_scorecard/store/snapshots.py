@@ -202,9 +202,16 @@ class Snapshots(Bookkeeping):
             ).fetchall()[0][0]
             if not have:
                 return None
+            # a check that found no fault has no row of faults, only its basis row: without
+            # it the check before (with faults) would be taken for the data as at `end`
+            dated = [f"SELECT as_at FROM {FAULTS_TABLE} WHERE la_code = $la AND as_at <= $end"]
+            if self.has_table(BASIS_TABLE):
+                dated.append(
+                    f"SELECT as_at FROM {BASIS_TABLE} WHERE la_code = $la AND as_at <= $end"
+                )
             day = cur.execute(
-                f"SELECT max(as_at) FROM {FAULTS_TABLE} WHERE la_code = ? AND as_at <= ?",
-                [la_code, end],
+                f"SELECT max(as_at) FROM ({' UNION ALL '.join(dated)})",
+                {"la": la_code, "end": end},
             ).fetchall()[0][0]
             if day is None:
                 return None
