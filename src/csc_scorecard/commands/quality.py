@@ -42,7 +42,6 @@ def quality(
     ] = False,
 ) -> None:
     """DfE validation faults in the data as at the end of the quarter, with their owners."""
-    from csc_scorecard.measures.data_dates import data_as_at, data_dates
     from csc_scorecard.model.periods import Quarter
     from csc_scorecard.quality.fixlists import with_owners
     from csc_scorecard.quality.history import faults_as_at
@@ -63,13 +62,8 @@ def quality(
         span = db.coverage(la)  # to each load's extraction: an in-year return's stop there
         if span is not None and quarter.start > span[1]:
             _after_the_data(la, quarter, span[1])
-        reach = (data_dates(db, la) or (None, None))[1]  # an in-year check: its data's quarter
-        found = faults_as_at(db.con, la, quarter.end, reach=reach)
-        held = data_as_at(db, la, found.held, quarter.end)  # the day the data held describe
-        if found.result is None and held == quarter.end:
-            # An in-year return: its period runs to 31 March, but its data stop at the
-            # extraction, by the quarter's end: the data held are the data as at that end.
-            found = faults_as_at(db.con, la, found.held)
+        found = faults_as_at(db.con, la, quarter.end)
+        held = found.held  # the day the data held reach: an in-year return's extraction
         if found.result is None:
             kept = f" ({_record(db, la)})" if record else ""
             typer.echo(

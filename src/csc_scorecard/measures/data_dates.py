@@ -1,6 +1,6 @@
-"""The dates an authority's loaded data reach (`data_dates`), and the date faults found in them
-describe (`data_as_at`): what the daily lists (`lists.dates`), `scorecard quality` and the
-report's data-quality section are dated by.
+"""The dates an authority's loaded data reach (`data_dates`): what the daily lists
+(`lists.dates`) and the drill-downs are dated by; and a quarter the data end inside
+(`CutShort`).
 
 The data's last day is the latest activity date (a table's dated key: a visit's, an episode's,
 a referral's date) of the authority's rows within its loads' periods: an annual return's period
@@ -43,23 +43,6 @@ def data_dates(store: Store, la_code: str) -> tuple[date, date] | None:
         query = f"SELECT max(m) FROM ({' UNION ALL '.join(parts)}) AS s(m)"
         last = store.con.execute(query, {"la": la_code, "reach": reach}).fetchall()[0][0]
     return first, min(last or reach, reach)
-
-
-def data_as_at(store: Store, la_code: str, held: date | None, end: date) -> date | None:
-    """The date the data checked as at `held` (the period end of the authority's latest
-    returns, `quality.history.as_at`) describe, for a quarter ending `end`: `end` when `held`
-    is after it but the data stop by it (in-year returns: their period runs to 31 March, their
-    data to the extraction), or the extraction when it cuts the quarter short; else the data's
-    last day when they stop before `held` (the data held, checked for an earlier quarter none
-    of whose checks was kept), else `held`."""
-    if held is None or held <= end:
-        return held
-    span = data_dates(store, la_code)
-    if span is None:
-        return held
-    if span[1] <= end:  # the day they were extracted when it is recorded and inside the quarter
-        return min(end, store.coverage(la_code)[1])
-    return min(held, span[1])
 
 
 @dataclass(frozen=True, order=True)

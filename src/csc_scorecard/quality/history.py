@@ -89,9 +89,16 @@ def faults_pending() -> bool:
 
 
 def as_at(con: duckdb.DuckDBPyConnection, la_code: str) -> date | None:
-    """The date the authority's returns describe: the latest period end of its 903 and CIN
-    census loads (None when it has none: no rule can run)."""
-    return Store.on(con).period_span(la_code, formats=_FORMATS)[1]
+    """The date the authority's returns describe: the latest day its 903 and CIN census loads'
+    data reach (`store.bookkeeping.data_end`: a period's end, or the extraction when earlier),
+    so an in-year return's check is of the data as at its extraction, and each month's or
+    quarter's extract keeps a check of its own; None when it has none: no rule can run."""
+    ends = [
+        data_end(x.period_end, x.extracted)
+        for x in Store.on(con).loads([la_code])
+        if x.la_code == la_code and x.source_format in _FORMATS and x.period_end is not None
+    ]
+    return max(ends, default=None)
 
 
 def basis(
@@ -221,18 +228,14 @@ class AsAt:
     live: bool  # True: the rules ran now, on the data held (it is the data as at that date)
 
 
-def faults_as_at(
-    con: duckdb.DuckDBPyConnection, la_code: str, end: date, *, reach: date | None = None
-) -> AsAt:
+def faults_as_at(con: duckdb.DuckDBPyConnection, la_code: str, end: date) -> AsAt:
     """The faults in the authority's data as at `end`. When the store holds nothing describing a
-    later date, or the data held reach no further than `end` (`reach`: see `quarter_end`), the
-    data held is that data, and the rules run on it now (over the loads whose period had ended
-    by then). Otherwise `end` is past: its faults are the snapshot kept for the latest data as
+    later date (`as_at`: the data held reach no further than `end`), the data held is that data,
+    and the rules run on it now (over the loads whose data had ended by then). Otherwise `end` is past: its faults are the snapshot kept for the latest data as
     at `end` or before (`record`), never rebuilt from the loads (a row a later return sent again
     now belongs to that load: see the module docstring); with no snapshot kept, they are not
     known."""
     held = as_at(con, la_code)
-    end = quarter_end(con, la_code, held, end, reach)
     if held is None or held <= end:
         result = run_rules(
             con, la_codes=[la_code], load_ids=loads_by(con, la_code, end), multi_year=True
@@ -263,44 +266,16 @@ class Changes:
         return self.opened is not None
 
 
-def quarter_end(
-    con: duckdb.DuckDBPyConnection,
-    la_code: str,
-    held: date | None,
-    end: date,
-    reach: date | None,
-) -> date:
-    """The date to look a quarter ending `end` up by: the date the data held are kept as at
-    (`held`, their latest period end) when they are in-year returns (one of those ending then
-    was extracted before its period's end: `store.bookkeeping.data_end`) whose data stop by
-    `end` (`reach`, the last day they reach: `measures.data_dates`, which the caller gives),
-    since a check describes the data as far as they reach: an in-year return's check, kept as at
-    31 March, is the check of the quarter its data end in (and of a later one); else `end`."""
-    if held is None or reach is None or not reach <= end < held:
-        return end
-    latest = [
-        x
-        for x in Store.on(con).loads([la_code])
-        if x.la_code == la_code and x.source_format in _FORMATS and x.period_end == held
-    ]
-    return held if any(data_end(x.period_end, x.extracted) < held for x in latest) else end
-
-
 def changes(
     con: duckdb.DuckDBPyConnection,
     la_code: str,
     now: date,
     then: date,
-    *,
-    reach: date | None = None,
 ) -> Changes:
     """Faults in the latest snapshot of data as at `now` or before, and those opened and closed
-    since the latest snapshot of data as at `then` or before, each looked up by `quarter_end`
-    (`reach`: the last day the data held reach). With no snapshot as at `now`, the faults are
+    since the latest snapshot of data as at `then` or before. With no snapshot as at `now`, the faults are
     those of the data the store holds (its latest snapshot, or the rules run now when none was
     kept) and nothing is said of change."""
-    held = as_at(con, la_code)
-    now, then = (quarter_end(con, la_code, held, d, reach) for d in (now, then))
     found = snapshot(con, la_code, now)
     if found is None:
         latest = snapshot(con, la_code, date.max)

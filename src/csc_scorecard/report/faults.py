@@ -10,7 +10,6 @@ count from 1 to 5 is printed as the suppression symbol, as every other count is
 
 from __future__ import annotations
 
-from csc_scorecard.measures.data_dates import data_as_at, data_dates
 from csc_scorecard.model.periods import Quarter
 from csc_scorecard.numbers import count
 from csc_scorecard.quality import history
@@ -29,7 +28,7 @@ def rule_faults(
     if history.as_at(store.con, la_code) is None:
         return None
     moved = faults_moved(store, la_code, quarter)
-    as_at = data_as_at(store, la_code, moved.current_as_at, quarter.end)  # in-year returns
+    as_at = moved.current_as_at  # where the data checked reach: an in-year return's extraction
     totals = {
         "open": moved.current.num_rows,
         "opened": moved.opened.num_rows if moved.opened is not None else None,
@@ -56,11 +55,10 @@ def rule_faults(
 
 
 def faults_moved(store: Store, la_code: str, quarter: Quarter) -> history.Changes:
-    """`quality.history.changes` for the quarter and the one before, given the last day the
-    data held reach (`data_dates`): an in-year return's check is the check of the quarter its
-    data reach into. What the paper, `scorecard quality` and the data-quality page count."""
-    reach = (data_dates(store, la_code) or (None, None))[1]
-    return history.changes(store.con, la_code, quarter.end, quarter.previous().end, reach=reach)
+    """`quality.history.changes` for the quarter and the one before (each check kept as at the
+    day its data reach: an in-year return's is the check of the quarter it was extracted in).
+    What the paper, `scorecard quality` and the data-quality page count."""
+    return history.changes(store.con, la_code, quarter.end, quarter.previous().end)
 
 
 def _shown(counts: dict, rules: PublicationRules | None) -> dict:

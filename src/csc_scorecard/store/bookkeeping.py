@@ -186,17 +186,22 @@ class Bookkeeping(Opened):
         formats: Sequence[str] | None = None,
         ending_by: date | None = None,
     ) -> list[int]:
-        """The authority's load ids, in order: of these source formats; whose period ended on
-        or before `ending_by` (or has no period: the data as at that date)."""
+        """The authority's load ids, in order: of these source formats; whose data end
+        (`data_end`: the period's end, or the extraction when earlier) on or before `ending_by`
+        (or that have no period): the data as at that date."""
         where, params = ["la_code = ?"], [la_code]
         if formats is not None:
             where.append(f"source_format IN ({', '.join('?' * len(formats))})")
             params += list(formats)
-        if ending_by is not None:
-            where.append("(period_end IS NULL OR period_end <= ?)")
-            params.append(ending_by)
-        sql = f"SELECT load_id FROM loads WHERE {' AND '.join(where)} ORDER BY load_id"
-        return [r[0] for r in self._rows(sql, params)]
+        sql = (
+            f"SELECT load_id, period_end, extracted FROM loads WHERE {' AND '.join(where)} "
+            "ORDER BY load_id"
+        )
+        return [
+            i
+            for i, end, extracted in self._rows(sql, params)
+            if ending_by is None or end is None or data_end(end, extracted) <= ending_by
+        ]
 
     def loaded_by(self, when: datetime) -> list[int]:
         """Every load (any authority's, and the reference loads) made by `when`, in order."""
