@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
@@ -18,9 +17,6 @@ from csc_scorecard.commands._options import (
     TableFormatOption,
     authority,
 )
-
-if TYPE_CHECKING:
-    from csc_scorecard.model.periods import Quarter
 
 
 @app.command()
@@ -44,7 +40,7 @@ def quality(
     """DfE validation faults in the data as at the end of the quarter, with their owners."""
     from csc_scorecard.model.periods import Quarter
     from csc_scorecard.quality.fixlists import with_owners
-    from csc_scorecard.quality.history import faults_as_at
+    from csc_scorecard.quality.history import as_at, faults_as_at
     from csc_scorecard.report.faults import faults_moved
     from csc_scorecard.store import Store
 
@@ -59,11 +55,18 @@ def quality(
         raise typer.BadParameter(str(err)) from None
     with Store(store, read_only=not record) as db:
         la = authority(db, la_code)  # one authority: `all`, a list or an unknown code refused
-        span = db.coverage(la)  # to each load's extraction: an in-year return's stop there
-        if span is not None and quarter.start > span[1]:
-            _after_the_data(la, quarter, span[1])
+        held = as_at(db.con, la)  # the day the returns' data reach: an in-year one's extraction
+        if held is not None and quarter.start > held:
+            # the rules would run on the data held, presented as the data at the quarter's end
+            typer.echo(
+                f"LA {la}: {quarter} ({quarter.label}) is after the data the store holds (as "
+                f"at {held}): its faults would be those of that data, not of the data as at "
+                f"{quarter.end}; ask for {Quarter.containing(held)} or an earlier quarter, or "
+                "load the returns that reach it.",
+                err=True,
+            )
+            raise typer.Exit(1)
         found = faults_as_at(db.con, la, quarter.end)
-        held = found.held  # the day the data held reach: an in-year return's extraction
         if found.result is None:
             kept = f" ({_record(db, la)})" if record else ""
             typer.echo(
@@ -78,8 +81,6 @@ def quality(
         if found.live and not result.returns:
             typer.echo(_no_return(db, la, quarter.end), err=True)
             raise typer.Exit(1)
-        if found.held is not None and quarter.start > found.held:
-            _after_the_data(la, quarter, found.held)
         source = (
             "the rules run now on the data held"
             if found.live
@@ -111,21 +112,6 @@ def quality(
             err=True,
         )
     _faults.write(faults, result, fmt=fmt, out=out, notes=notes, by=by)
-
-
-def _after_the_data(la: str, quarter: Quarter, held: date) -> NoReturn:
-    """Refuse a quarter that starts after the data held (as at `held`): the rules would run on
-    the data held, presented as the data at the quarter's end."""
-    from csc_scorecard.model.periods import Quarter
-
-    typer.echo(
-        f"LA {la}: {quarter} ({quarter.label}) is after the data the store holds (as at "
-        f"{held}): its faults would be those of that data, not of the data as at "
-        f"{quarter.end}; ask for {Quarter.containing(held)} or an earlier quarter, or load the "
-        "returns that reach it.",
-        err=True,
-    )
-    raise typer.Exit(1)
 
 
 def _record(db, la: str) -> str:
